@@ -1,0 +1,96 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import * as schema from "./schema";
+import { acquireDataDirLock } from "./data-dir-lock";
+
+/** Both drivers expose the same query builder; we type against node-postgres's. */
+export type Db = NodePgDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface DatabaseHandle {
+  db: Db;
+  driver: "pglite" | "postgres";
+  /** A label safe to show (never the URL with its password). */
+  label: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL. Without it, embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory; omit for an in-memory database (tests). */
+  dataDir?: string;
+  poolMax?: number;
+}
+
+export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
+    // An idle client losing its connection (server restart) must not crash the process.
+    pool.on("error", () => {});
+    const url = new URL(options.url);
+    return {
+      db: drizzlePg(pool, { schema }),
+      driver: "postgres",
+      label: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`,
+      close: () => pool.end(),
+    };
+  }
+  let release: (() => void) | undefined;
+  let client: PGlite;
+  if (options.dataDir) {
+    // PGlite calls a non-recursive mkdir on the data dir: the parent must exist.
+    fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
+    release = acquireDataDirLock(options.dataDir);
+    client = new PGlite(options.dataDir);
+  } else {
+    client = new PGlite();
+  }
+  return {
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    driver: "pglite",
+    label: options.dataDir ? `pglite:${options.dataDir}` : "pglite:memory",
+    close: async () => {
+      await client.close();
+      release?.();
+    },
+  };
+}
+
+export const DEFAULT_PGLITE_DIR = ".data/pglite";
+
+export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL };
+  return { dataDir: env.PGLITE_DATA_DIR || DEFAULT_PGLITE_DIR };
+}
+
+// Cached on globalThis so `next dev` hot reloads reuse the one open database.
+const globalForDb = globalThis as unknown as { __beaconDatabase?: DatabaseHandle };
+
+/** The process's database, opened lazily on first use (never at import: `next build` imports routes). */
+export function database(): DatabaseHandle {
+  globalForDb.__beaconDatabase ??= openDatabase(databaseOptionsFromEnv());
+  return globalForDb.__beaconDatabase;
+}
+
+export function db(): Db {
+  return database().db;
+}
+
+/** Replaces the process's database (tests, CLI). Returns the previous one, not closed. */
+export function setDatabase(handle: DatabaseHandle | undefined) {
+  const previous = globalForDb.__beaconDatabase;
+  globalForDb.__beaconDatabase = handle;
+  return previous;
+}
+
+export async function closeDatabase() {
+  const handle = globalForDb.__beaconDatabase;
+  globalForDb.__beaconDatabase = undefined;
+  await handle?.close();
+}

@@ -1,0 +1,1 @@
+export { PLANS, PLAN_IDS, planById, formatMonthlyPrice, type Plan, type PlanId, type RateLimitTier } from "./plans";

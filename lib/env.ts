@@ -1,0 +1,152 @@
+import { z } from "zod";
+
+/**
+ * The one place configuration is read. Development gets working defaults; production fails
+ * at boot with every missing or placeholder secret listed at once (`assertProductionConfig`).
+ */
+const booleanString = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_URL: z.string().url().optional(),
+  AUTH_SECRET: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  PGLITE_DATA_DIR: z.string().default(".data/pglite"),
+  AUTO_MIGRATE: z.enum(["true", "false"]).optional(),
+  SEED_DEMO_DATA: z.enum(["true", "false"]).optional(),
+  REDIS_URL: z.string().optional(),
+  UPSTASH_REDIS_REST_URL: z.string().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  STRIPE_PRICE_STARTER: z.string().optional(),
+  STRIPE_PRICE_PRO: z.string().optional(),
+  STRIPE_PRICE_ENTERPRISE: z.string().optional(),
+  STRIPE_PRICE_CREDITS: z.string().optional(),
+  STRIPE_API_BASE_URL: z.string().optional(),
+  SAM_API_KEY: z.string().optional(),
+  SAM_API_BASE_URL: z.string().default("https://api.sam.gov/opportunities/v2/search"),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("Beacon <no-reply@beacon.local>"),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+  INNGEST_DEV: z.string().optional(),
+  INNGEST_BASE_URL: z.string().optional(),
+  METRICS_TOKEN: z.string().optional(),
+  ADMIN_READ_ONLY: booleanString,
+  OUTBOX_MAX_ATTEMPTS: positiveInt(8),
+  RETENTION_JOB_EVENTS_DAYS: positiveInt(30),
+  RETENTION_USAGE_EVENTS_DAYS: positiveInt(400),
+  RETENTION_WEBHOOK_EVENTS_DAYS: positiveInt(90),
+  RETENTION_OUTBOX_DAYS: positiveInt(30),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CORS_ALLOWED_ORIGINS: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** Names whose values are secrets: never logged, never shown (config viewer shows `<redacted>`). */
+export const SECRET_NAMES = [
+  "AUTH_SECRET",
+  "DATABASE_URL",
+  "REDIS_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+  "SAM_API_KEY",
+  "SMTP_URL",
+  "INNGEST_EVENT_KEY",
+  "INNGEST_SIGNING_KEY",
+  "METRICS_TOKEN",
+] as const satisfies readonly (keyof Env)[];
+
+// A fixed secret is fine for local development only; production refuses it.
+const DEVELOPMENT_AUTH_SECRET = "beacon-development-secret-not-for-production-use";
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= readEnv();
+  return cached;
+}
+
+/** For tests that change process.env. */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+/** Public base URL without a trailing slash. */
+export function appUrl(e: Env = env()) {
+  return (e.APP_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+}
+
+export function isProduction(e: Env = env()) {
+  return e.NODE_ENV === "production";
+}
+
+export function authSecret(e: Env = env()): string {
+  if (e.AUTH_SECRET) return e.AUTH_SECRET;
+  if (isProduction(e)) throw new Error("AUTH_SECRET is required in production");
+  return DEVELOPMENT_AUTH_SECRET;
+}
+
+const PLACEHOLDER = /^(|changeme|change-me|replace-?me|placeholder|secret|password|todo|xxx+|your[-_].*|<.*>|example.*|dummy|test)$/i;
+
+export function looksLikePlaceholder(value: string | undefined) {
+  if (value === undefined) return true;
+  const v = value.trim();
+  return PLACEHOLDER.test(v) || v === DEVELOPMENT_AUTH_SECRET || /_placeholder$|^sk_(test|live)_x+$/i.test(v);
+}
+
+/** Every problem that makes this configuration unsafe to run in production. */
+export function productionConfigProblems(e: Env): string[] {
+  const problems: string[] = [];
+  const requireSecret = (name: keyof Env, why: string) => {
+    const value = e[name] as string | undefined;
+    if (value === undefined || value === "") problems.push(`${name} is missing (${why})`);
+    else if (looksLikePlaceholder(value)) problems.push(`${name} is a placeholder value (${why})`);
+  };
+  requireSecret("AUTH_SECRET", "signs sessions and tokens");
+  if (e.AUTH_SECRET && e.AUTH_SECRET.length < 32 && !looksLikePlaceholder(e.AUTH_SECRET)) {
+    problems.push("AUTH_SECRET is shorter than 32 characters");
+  }
+  requireSecret("METRICS_TOKEN", "protects /api/metrics");
+  requireSecret("STRIPE_SECRET_KEY", "billing");
+  requireSecret("STRIPE_WEBHOOK_SECRET", "verifies Stripe webhooks");
+  if (!e.APP_URL) problems.push("APP_URL is missing (links in e-mails and redirects need the public URL)");
+  const origins = (e.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim());
+  if (origins.includes("*")) problems.push("CORS_ALLOWED_ORIGINS is '*', which is unsafe with credentialed requests");
+  return problems;
+}
+
+/** Called once at server boot: in production, refuses to start with an unsafe configuration. */
+export function assertProductionConfig(e: Env = env()) {
+  if (!isProduction(e)) return;
+  const problems = productionConfigProblems(e);
+  if (problems.length > 0) {
+    throw new Error(`Beacon refuses to start in production:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Configuration as operators may see it: secrets present are shown as `<redacted>`. */
+export function redactedConfig(e: Env = env()): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [name, value] of Object.entries(e)) {
+    if ((SECRET_NAMES as readonly string[]).includes(name)) out[name] = value ? "<redacted>" : null;
+    else out[name] = (value as string | number | boolean | undefined) ?? null;
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+import type { z } from "zod";
+import { AppError, type FieldError } from "./errors";
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** Reads the raw body, refusing (413) as soon as it passes `limit` bytes, whatever Content-Length claims. */
+export async function readBodyWithLimit(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new AppError("payload_too_large", `The body must not exceed ${limit} bytes.`);
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("payload_too_large", `The body must not exceed ${limit} bytes.`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+export function isJsonContentType(value: string | null) {
+  if (!value) return false;
+  const mediaType = value.split(";")[0]!.trim().toLowerCase();
+  return mediaType === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
+}
+
+/** Parses a JSON body: 415 for non-JSON, 413 over the limit, 400 malformed, 422 invalid values. */
+export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, limit = DEFAULT_BODY_LIMIT): Promise<z.infer<S>> {
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    throw new AppError("unsupported_media_type", "Send the body as application/json.");
+  }
+  const bytes = await readBodyWithLimit(request, limit);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new AppError("invalid_payload", "The body is not valid JSON.");
+  }
+  return validate(schema, value);
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new AppError("validation_failed", "Some fields are invalid.", { errors: fieldErrors(result.error) });
+  }
+  return result.data;
+}
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join(".") || "(root)", message: issue.message }));
+}
+
+/** Query string → object (repeated keys become arrays) validated by `schema`. */
+export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.infer<S> {
+  const raw: Record<string, string | string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    const existing = raw[key];
+    if (existing === undefined) raw[key] = value;
+    else raw[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return validate(schema, raw);
+}

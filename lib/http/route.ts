@@ -1,0 +1,69 @@
+import { logger } from "@/lib/observability";
+import { AppError, isAppError } from "./errors";
+import { appErrorResponse, problemResponse } from "./problem";
+import { requestIdFrom } from "./request-id";
+
+export interface RouteContext<Auth> {
+  request: Request;
+  requestId: string;
+  url: URL;
+  params: Record<string, string | string[]>;
+  auth: Auth;
+}
+
+/** Resolves who is calling, or throws AppError (401/403/…). Lives in lib/auth; injected here. */
+export type Authenticator<Auth> = (request: Request, requestId: string) => Promise<Auth>;
+
+export type RouteResult = Response | { status?: number; body: unknown; headers?: Record<string, string> };
+
+interface NextRouteContext {
+  params: Promise<Record<string, string | string[]>>;
+}
+
+/**
+ * The edge of every route handler: request id, authentication, errors → Problem+JSON.
+ * Handlers stay thin: parse, authorise, call lib/, return `{ body }` or a Response.
+ */
+export function route<Auth = null>(
+  handler: (ctx: RouteContext<Auth>) => Promise<RouteResult>,
+  options: { authenticate?: Authenticator<Auth> } = {},
+) {
+  return async (request: Request, context?: NextRouteContext): Promise<Response> => {
+    const requestId = requestIdFrom(request.headers);
+    const started = performance.now();
+    try {
+      const params = (await context?.params) ?? {};
+      const auth = options.authenticate ? await options.authenticate(request, requestId) : (null as Auth);
+      const result = await handler({ request, requestId, url: new URL(request.url), params, auth });
+      const response = toResponse(result);
+      response.headers.set("x-request-id", requestId);
+      return response;
+    } catch (error) {
+      return errorResponse(error, requestId, request);
+    } finally {
+      const ms = Math.round(performance.now() - started);
+      logger.debug({ requestId, method: request.method, path: new URL(request.url).pathname, ms }, "request");
+    }
+  };
+}
+
+export function toResponse(result: RouteResult): Response {
+  if (result instanceof Response) return result;
+  const status = result.status ?? 200;
+  if (status === 204) return new Response(null, { status, headers: result.headers });
+  return Response.json(result.body, { status, headers: { "cache-control": "no-store", ...result.headers } });
+}
+
+export function errorResponse(error: unknown, requestId: string, request?: Request): Response {
+  if (isAppError(error)) return appErrorResponse(error, requestId);
+  // Unexpected: log once with context; the body says nothing about internals.
+  logger.error(
+    { err: error, requestId, method: request?.method, path: request ? new URL(request.url).pathname : undefined },
+    "unhandled error in route",
+  );
+  return problemResponse("internal", "Something went wrong on our side. Quote the request id if you contact support.", requestId);
+}
+
+export function notFound(what = "resource"): never {
+  throw new AppError("not_found", `No such ${what}.`);
+}
