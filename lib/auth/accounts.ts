@@ -1,0 +1,153 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { emailTokens, users } from "@/db/schema";
+import { appUrl } from "@/lib/env";
+import { AppError, validate } from "@/lib/http";
+import { sendEmail } from "@/lib/mail";
+import { createOrganizationWithOwner, findUserByEmail, randomToken, sha256 } from "@/lib/orgs";
+import { logger } from "@/lib/observability";
+import { hashPassword, passwordSchema, verifyPassword } from "./passwords";
+import { createSession, revokeAllSessions } from "./sessions";
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "That e-mail address is too long.")
+  .pipe(z.email("Enter a valid e-mail address."));
+
+export const signUpSchema = z
+  .object({
+    name: z.string().trim().min(1, "Tell us your name.").max(120, "Use at most 120 characters."),
+    email: emailSchema,
+    password: passwordSchema,
+    organizationName: z.string().trim().max(120, "Use at most 120 characters.").optional().default(""),
+  })
+  .strict();
+
+export const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(200) }).strict();
+
+export type SignUpInput = z.input<typeof signUpSchema>;
+
+const VERIFY_TTL_MS = 48 * 60 * 60 * 1000;
+const RESET_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * Creates the user, their organisation (they own it) and a session. An e-mail that already has
+ * an account gets a "someone tried to sign up" message instead, and the caller only learns
+ * that sign-up could not proceed, not why.
+ */
+export async function signUp(input: SignUpInput) {
+  const data = validate(signUpSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  const existing = await findUserByEmail(data.email);
+  if (existing) {
+    await sendEmail({
+      kind: "signup_existing_account",
+      to: data.email,
+      subject: "Someone tried to create a Beacon account with your e-mail",
+      text: `Someone (hopefully you) tried to sign up for Beacon with this address, which already has an account.\n\nSign in: ${appUrl()}/sign-in\nForgot your password? ${appUrl()}/forgot-password\n\nIf it wasn't you, you can ignore this message.`,
+    });
+    throw new AppError("conflict", "We could not create an account with these details. If you already have one, sign in or reset your password.");
+  }
+  const orgName = data.organizationName || `${data.name}'s organisation`;
+  const created = await db()
+    .transaction(async (tx) => {
+      const [user] = await tx.insert(users).values({ name: data.name, email: data.email, passwordHash }).returning({ id: users.id, email: users.email });
+      const org = await createOrganizationWithOwner(tx, { name: orgName, ownerUserId: user!.id });
+      return { userId: user!.id, email: user!.email, orgId: org.id };
+    })
+    .catch((error: unknown) => {
+      // Lost a race with a concurrent sign-up for the same address (unique index on lower(email)).
+      if ((error as { code?: string }).code === "23505" || String((error as Error).message).includes("users_email_lower_idx")) {
+        throw new AppError("conflict", "We could not create an account with these details. If you already have one, sign in or reset your password.");
+      }
+      throw error;
+    });
+  await sendVerificationEmail(created.userId, created.email);
+  const session = await createSession(created.userId);
+  logger.info({ userId: created.userId, orgId: created.orgId }, "user signed up");
+  return { ...created, session };
+}
+
+/** Checks e-mail and password; the same error for an unknown e-mail and a wrong password. */
+export async function signInWithPassword(input: { email: string; password: string }) {
+  const data = validate(signInSchema, input);
+  const user = await findUserByEmail(data.email);
+  const ok = await verifyPassword(user?.passwordHash, data.password);
+  if (!user || !ok) throw new AppError("unauthorized", "That e-mail and password do not match an account.");
+  const session = await createSession(user.id);
+  return { userId: user.id, session };
+}
+
+async function issueEmailToken(userId: string, purpose: "verify_email" | "password_reset", ttlMs: number) {
+  const token = randomToken();
+  await db()
+    .insert(emailTokens)
+    .values({ userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlMs) });
+  return token;
+}
+
+/** Marks the single-use token used and returns its user, or throws 404 when unusable. */
+async function consumeEmailToken(token: string, purpose: "verify_email" | "password_reset", now = new Date()) {
+  const [row] = await db()
+    .update(emailTokens)
+    .set({ usedAt: now })
+    .where(and(eq(emailTokens.tokenHash, sha256(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, now)))
+    .returning({ userId: emailTokens.userId });
+  if (!row) throw new AppError("not_found", "This link is invalid, already used or expired.");
+  return row.userId;
+}
+
+export async function sendVerificationEmail(userId: string, email: string) {
+  const token = await issueEmailToken(userId, "verify_email", VERIFY_TTL_MS);
+  const url = `${appUrl()}/verify-email?token=${token}`;
+  await sendEmail({
+    kind: "verify_email",
+    to: email,
+    subject: "Confirm your e-mail for Beacon",
+    text: `Welcome to Beacon.\n\nConfirm your e-mail address: ${url}\n\nThe link expires in 48 hours.`,
+  });
+}
+
+export async function verifyEmail(token: string) {
+  const userId = await consumeEmailToken(token, "verify_email");
+  await db().update(users).set({ emailVerified: new Date() }).where(and(eq(users.id, userId), isNull(users.emailVerified)));
+  return { userId };
+}
+
+/** Always succeeds from the caller's view; only an existing account gets a reset link. */
+export async function requestPasswordReset(emailInput: string) {
+  const email = validate(emailSchema, emailInput);
+  const user = await findUserByEmail(email);
+  if (!user) return;
+  const token = await issueEmailToken(user.id, "password_reset", RESET_TTL_MS);
+  await sendEmail({
+    kind: "password_reset",
+    to: user.email,
+    subject: "Reset your Beacon password",
+    text: `Reset your password: ${appUrl()}/reset-password?token=${token}\n\nThe link works once and expires in 1 hour. If you did not ask for it, ignore this e-mail.`,
+  });
+}
+
+/** Sets a new password from a reset link, signs out every session and starts a new one. */
+export async function resetPassword(token: string, newPassword: string) {
+  const password = validate(passwordSchema, newPassword);
+  const userId = await consumeEmailToken(token, "password_reset");
+  const passwordHash = await hashPassword(password);
+  // Reading the link proves control of the address.
+  await db().update(users).set({ passwordHash, emailVerified: new Date() }).where(eq(users.id, userId));
+  await revokeAllSessions(userId);
+  return { userId, session: await createSession(userId) };
+}
+
+export async function changePassword(userId: string, currentPassword: string, newPassword: string, keepSessionToken?: string) {
+  const password = validate(passwordSchema, newPassword);
+  const [user] = await db().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+    throw new AppError("validation_failed", "Your current password is not correct.", { errors: [{ path: "currentPassword", message: "Not correct." }] });
+  }
+  await db().update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, userId));
+  return { revoked: await revokeAllSessions(userId, keepSessionToken) };
+}

@@ -1,0 +1,86 @@
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
+import { db } from "@/db/client";
+import { withTenant, isUuid } from "@/db/tenant";
+import { apiKeys, organizations } from "@/db/schema";
+import { isProduction } from "@/lib/env";
+import { AppError } from "@/lib/http";
+import { assertCan, sha256, type OrgActor } from "@/lib/orgs";
+
+const PREFIX_LENGTH = 12;
+// last_used_at is a hint for humans: write it at most once a minute per key.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function generateApiKey(environment: "live" | "test" = isProduction() ? "live" : "test") {
+  return `bk_${environment}_${randomBytes(24).toString("base64url")}`;
+}
+
+export const API_KEY_PATTERN = /^bk_(live|test)_[A-Za-z0-9_-]{32}$/;
+
+/** Creates a key for the org. The full key is in the result once and never again. */
+export async function createApiKey(orgId: string, input: { name: string; createdBy?: string | null }, actor?: OrgActor) {
+  if (actor) assertCan(actor, "api_keys:manage");
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  const key = generateApiKey();
+  const prefix = key.slice(0, PREFIX_LENGTH);
+  const row = await withTenant(orgId, async (tx) => {
+    const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
+    if (!org) throw new AppError("not_found", "No such organisation.");
+    const [inserted] = await tx
+      .insert(apiKeys)
+      .values({ orgId, name: input.name, prefix, keyHash: sha256(key), createdBy: input.createdBy ?? actor?.userId ?? null })
+      .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt });
+    return inserted!;
+  });
+  return { ...row, key };
+}
+
+export async function listApiKeys(orgId: string, actor: OrgActor) {
+  assertCan(actor, "api_keys:read");
+  return withTenant(orgId, (tx) =>
+    tx
+      .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.orgId, orgId))
+      .orderBy(desc(apiKeys.createdAt)),
+  );
+}
+
+export async function revokeApiKey(orgId: string, actor: OrgActor, keyId: string, now = new Date()) {
+  assertCan(actor, "api_keys:manage");
+  if (!isUuid(keyId)) throw new AppError("not_found", "No such API key.");
+  const rows = await withTenant(orgId, (tx) =>
+    tx
+      .update(apiKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id }),
+  );
+  if (rows.length === 0) throw new AppError("not_found", "No such active API key.");
+}
+
+export interface ApiKeyPrincipal {
+  keyId: string;
+  orgId: string;
+  prefix: string;
+  name: string;
+}
+
+/** Resolves a presented key to its org, or null (unknown, malformed or revoked). */
+export async function resolveApiKey(key: string, now = new Date()): Promise<ApiKeyPrincipal | null> {
+  if (!API_KEY_PATTERN.test(key)) return null;
+  const rows = await db()
+    .select({ keyId: apiKeys.id, orgId: apiKeys.orgId, prefix: apiKeys.prefix, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  const row = rows[0];
+  if (!row) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db()
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiKeys.id, row.keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)))));
+  }
+  return { keyId: row.keyId, orgId: row.orgId, prefix: row.prefix, name: row.name };
+}

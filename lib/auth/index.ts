@@ -1,0 +1,22 @@
+export { hashPassword, verifyPassword, passwordSchema } from "./passwords";
+export { createSession, resolveSession, deleteSession, revokeAllSessions, sessionCookieName, sessionCookieOptions, SESSION_MAX_AGE_S, type SessionUser } from "./sessions";
+export {
+  signUp,
+  signInWithPassword,
+  sendVerificationEmail,
+  verifyEmail,
+  requestPasswordReset,
+  resetPassword,
+  changePassword,
+  emailSchema,
+  signUpSchema,
+  signInSchema,
+  type SignUpInput,
+} from "./accounts";
+export { createApiKey, listApiKeys, revokeApiKey, resolveApiKey, generateApiKey, API_KEY_PATTERN, type ApiKeyPrincipal } from "./api-keys";
+export { createOperator, operatorRoleOf, createOperatorSchema } from "./operators";
+export { OPERATOR_ROLES, OPERATOR_ACTIONS, OPERATOR_PERMISSIONS, operatorCan, type OperatorRole, type OperatorAction } from "./operator-permissions";
+export { newTotpSecret, totpUrl, verifyTotpCode } from "./totp";
+export { viewerFromCookieValues, viewerFromRequest, parseCookieHeader, CURRENT_ORG_COOKIE, type Viewer } from "./principal";
+export { apiKeyAuth, memberAuth, operatorAuth, assertOperatorCan, type MemberAuth, type OperatorAuth } from "./authenticators";
+export { safeReturnPath } from "./return-path";

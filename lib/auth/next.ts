@@ -1,0 +1,43 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { CURRENT_ORG_COOKIE, viewerFromCookieValues, type Viewer } from "./principal";
+import { SESSION_MAX_AGE_S, sessionCookieName, sessionCookieOptions } from "./sessions";
+
+/** The signed-in viewer for a page or server action, or null. */
+export async function getViewer(): Promise<Viewer | null> {
+  const jar = await cookies();
+  return viewerFromCookieValues((name) => jar.get(name)?.value);
+}
+
+/** Pages that need a signed-in member: redirect to sign-in and come back after. */
+export async function requireViewer(returnTo: string): Promise<Viewer & { org: NonNullable<Viewer["org"]> }> {
+  const viewer = await getViewer();
+  if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!viewer.org) redirect("/no-organization");
+  return viewer as Viewer & { org: NonNullable<Viewer["org"]> };
+}
+
+/** Operator pages: everyone else is sent away (signed-out → sign-in, customers → their app). */
+export async function requireOperator(returnTo: string) {
+  const viewer = await getViewer();
+  if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!viewer.operatorRole) redirect("/dashboard?denied=admin");
+  return viewer as Viewer & { operatorRole: NonNullable<Viewer["operatorRole"]> };
+}
+
+export async function setSessionCookie(session: { sessionToken: string; expires: Date }) {
+  const jar = await cookies();
+  jar.set(sessionCookieName(), session.sessionToken, sessionCookieOptions(session.expires));
+}
+
+export async function clearSessionCookie() {
+  const jar = await cookies();
+  jar.delete(sessionCookieName());
+}
+
+export async function setCurrentOrgCookie(orgId: string) {
+  const jar = await cookies();
+  jar.set(CURRENT_ORG_COOKIE, orgId, { httpOnly: true, sameSite: "lax", path: "/", maxAge: SESSION_MAX_AGE_S });
+}
+

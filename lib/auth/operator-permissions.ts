@@ -1,0 +1,30 @@
+export const OPERATOR_ROLES = ["ops_admin", "ops_support", "ops_viewer"] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+export const OPERATOR_ACTIONS = [
+  "ops:read",
+  "ops:read_pii",
+  "customers:act",
+  "jobs:rerun",
+  "dead_letters:replay",
+  "stripe_events:reprocess",
+  "money:act",
+  "customers:delete",
+  "operators:manage",
+  "break_glass:start",
+] as const;
+export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
+
+/**
+ * The operator role × action table. ops_admin does everything; ops_support acts on customers
+ * but not destructively or with money; ops_viewer reads with PII masked.
+ */
+export const OPERATOR_PERMISSIONS: Record<OperatorRole, ReadonlySet<OperatorAction>> = {
+  ops_admin: new Set(OPERATOR_ACTIONS),
+  ops_support: new Set<OperatorAction>(["ops:read", "ops:read_pii", "customers:act", "jobs:rerun", "dead_letters:replay", "stripe_events:reprocess"]),
+  ops_viewer: new Set<OperatorAction>(["ops:read"]),
+};
+
+export function operatorCan(role: OperatorRole, action: OperatorAction) {
+  return OPERATOR_PERMISSIONS[role].has(action);
+}

@@ -1,0 +1,131 @@
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { withTenant, isUuid } from "@/db/tenant";
+import { invitations, memberships, organizations, users } from "@/db/schema";
+import { appUrl } from "@/lib/env";
+import { AppError } from "@/lib/http";
+import { sendEmail } from "@/lib/mail";
+import { assertCan, type OrgActor } from "./actor";
+import { assignableRoles, type OrgRole } from "./permissions";
+import { randomToken, sha256 } from "./tokens";
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export function invitationUrl(token: string) {
+  return `${appUrl()}/invitations/${token}`;
+}
+
+export async function listOpenInvitations(orgId: string, actor: OrgActor, now = new Date()) {
+  assertCan(actor, "members:read");
+  return withTenant(orgId, (tx) =>
+    tx
+      .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, createdAt: invitations.createdAt })
+      .from(invitations)
+      .where(and(eq(invitations.orgId, orgId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)))
+      .orderBy(desc(invitations.createdAt)),
+  );
+}
+
+/**
+ * Invites `email` with `role`. The token is returned once (for the e-mail and the inviter's
+ * "copy link"); only its hash is stored. Re-inviting an address replaces its open invitation.
+ */
+export async function inviteMember(orgId: string, actor: OrgActor, input: { email: string; role: OrgRole }, now = new Date()) {
+  assertCan(actor, "members:invite");
+  if (!assignableRoles(actor.role).includes(input.role)) {
+    throw new AppError("forbidden", `Your role (${actor.role}) cannot invite a ${input.role}.`);
+  }
+  const email = input.email.trim().toLowerCase();
+  const token = randomToken();
+  const { invitation, orgName, inviterName } = await withTenant(orgId, async (tx) => {
+    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
+    if (!org) throw new AppError("not_found", "No such organisation.");
+    const alreadyMember = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.orgId, orgId), eq(users.email, email)));
+    if (alreadyMember.length > 0) throw new AppError("conflict", `${email} is already a member.`);
+    await tx
+      .update(invitations)
+      .set({ revokedAt: now })
+      .where(and(eq(invitations.orgId, orgId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    const [row] = await tx
+      .insert(invitations)
+      .values({ orgId, email, role: input.role, tokenHash: sha256(token), invitedBy: actor.userId, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) })
+      .returning();
+    const [inviter] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, actor.userId));
+    return { invitation: row!, orgName: org.name, inviterName: inviter?.name || inviter?.email || "A teammate" };
+  });
+  const url = invitationUrl(token);
+  await sendEmail({
+    kind: "invitation",
+    orgId,
+    to: email,
+    subject: `${inviterName} invited you to ${orgName} on Beacon`,
+    text: `${inviterName} invited you to join ${orgName} on Beacon as ${input.role}.\n\nAccept the invitation: ${url}\n\nThe link works once and expires in 7 days.`,
+  });
+  return { invitation, token, url };
+}
+
+export async function revokeInvitation(orgId: string, actor: OrgActor, invitationId: string, now = new Date()) {
+  assertCan(actor, "members:invite");
+  if (!isUuid(invitationId)) throw new AppError("not_found", "No such invitation.");
+  const rows = await withTenant(orgId, (tx) =>
+    tx
+      .update(invitations)
+      .set({ revokedAt: now })
+      .where(and(eq(invitations.orgId, orgId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .returning({ id: invitations.id }),
+  );
+  if (rows.length === 0) throw new AppError("not_found", "No such open invitation.");
+}
+
+/** What the invitation page shows before accepting. Unknown, used, revoked or expired → 404. */
+export async function describeInvitation(token: string, now = new Date()) {
+  const rows = await db()
+    .select({ id: invitations.id, email: invitations.email, role: invitations.role, orgId: invitations.orgId, orgName: organizations.name, expiresAt: invitations.expiresAt })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.orgId))
+    .where(and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)))
+    .limit(1);
+  const row = rows[0];
+  if (!row) throw new AppError("not_found", "This invitation link is invalid, already used or expired.");
+  return row;
+}
+
+/**
+ * Accepts an invitation for the signed-in user, once. The claim is one conditional UPDATE, so
+ * two concurrent accepts of the same link cannot both succeed.
+ */
+export async function acceptInvitation(token: string, user: { id: string; email: string }, now = new Date()) {
+  return db().transaction(async (tx) => {
+    const [claimed] = await tx
+      .update(invitations)
+      .set({ acceptedAt: now, acceptedBy: user.id })
+      .where(
+        and(
+          eq(invitations.tokenHash, sha256(token)),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+          gt(invitations.expiresAt, now),
+          sql`lower(${invitations.email}) = ${user.email.trim().toLowerCase()}`,
+        ),
+      )
+      .returning();
+    if (!claimed) {
+      const [any] = await tx.select({ email: invitations.email }).from(invitations).where(and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)));
+      if (any) throw new AppError("forbidden", "This invitation was sent to a different e-mail address. Sign in with that address to accept it.");
+      throw new AppError("not_found", "This invitation link is invalid, already used or expired.");
+    }
+    const inserted = await tx
+      .insert(memberships)
+      .values({ orgId: claimed.orgId, userId: user.id, role: claimed.role })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted.length === 0) throw new AppError("conflict", "You are already a member of this organisation.");
+    // The invitee proved they read mail at this address.
+    await tx.update(users).set({ emailVerified: now }).where(and(eq(users.id, user.id), isNull(users.emailVerified)));
+    return { orgId: claimed.orgId, role: claimed.role };
+  });
+}

@@ -1,0 +1,46 @@
+export const ORG_ROLES = ["owner", "admin", "billing", "member", "viewer"] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+export const ORG_ACTIONS = [
+  "org:read",
+  "org:update",
+  "org:delete",
+  "members:read",
+  "members:invite",
+  "members:update_role",
+  "members:remove",
+  "billing:read",
+  "billing:manage",
+  "api_keys:read",
+  "api_keys:manage",
+  "alerts:read",
+  "alerts:manage",
+  "opportunities:search",
+  "onboarding:manage",
+] as const;
+export type OrgAction = (typeof ORG_ACTIONS)[number];
+
+const READ: OrgAction[] = ["org:read", "members:read", "billing:read", "api_keys:read", "alerts:read", "opportunities:search"];
+
+/**
+ * The one role × action table. Every permission check in Beacon reads it.
+ * Billing actions: owner/admin/billing. Member management: owner/admin. Viewers only read.
+ */
+export const PERMISSIONS: Record<OrgRole, ReadonlySet<OrgAction>> = {
+  owner: new Set(ORG_ACTIONS),
+  admin: new Set(ORG_ACTIONS.filter((a) => a !== "org:delete")),
+  billing: new Set<OrgAction>([...READ, "billing:manage"]),
+  member: new Set<OrgAction>([...READ, "alerts:manage", "onboarding:manage"]),
+  viewer: new Set<OrgAction>(READ),
+};
+
+export function can(role: OrgRole, action: OrgAction): boolean {
+  return PERMISSIONS[role].has(action);
+}
+
+/** Roles an actor may grant: admins cannot create owners; nobody grants above their own role. */
+export function assignableRoles(actorRole: OrgRole): OrgRole[] {
+  if (actorRole === "owner") return [...ORG_ROLES];
+  if (actorRole === "admin") return ["admin", "billing", "member", "viewer"];
+  return [];
+}
