@@ -68,7 +68,7 @@ export const SECRET_NAMES = [
 // A fixed secret is fine for local development only; production refuses it.
 const DEVELOPMENT_AUTH_SECRET = "beacon-development-secret-not-for-production-use";
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);

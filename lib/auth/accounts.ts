@@ -1,5 +1,4 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
-import { z } from "zod";
 import { db } from "@/db/client";
 import { emailTokens, users } from "@/db/schema";
 import { appUrl } from "@/lib/env";
@@ -7,28 +6,14 @@ import { AppError, validate } from "@/lib/http";
 import { sendEmail } from "@/lib/mail";
 import { createOrganizationWithOwner, findUserByEmail, randomToken, sha256 } from "@/lib/orgs";
 import { logger } from "@/lib/observability";
-import { hashPassword, passwordSchema, verifyPassword } from "./passwords";
+import type { PlanId } from "@/lib/billing";
+import { hashPassword, verifyPassword } from "./passwords";
+import { emailSchema, passwordSchema, signInSchema, signUpSchema } from "./schemas";
 import { createSession, revokeAllSessions } from "./sessions";
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254, "That e-mail address is too long.")
-  .pipe(z.email("Enter a valid e-mail address."));
+export { emailSchema, signUpSchema, signInSchema } from "./schemas";
 
-export const signUpSchema = z
-  .object({
-    name: z.string().trim().min(1, "Tell us your name.").max(120, "Use at most 120 characters."),
-    email: emailSchema,
-    password: passwordSchema,
-    organizationName: z.string().trim().max(120, "Use at most 120 characters.").optional().default(""),
-  })
-  .strict();
-
-export const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(200) }).strict();
-
-export type SignUpInput = z.input<typeof signUpSchema>;
+export type SignUpInput = import("zod").input<typeof signUpSchema>;
 
 const VERIFY_TTL_MS = 48 * 60 * 60 * 1000;
 const RESET_TTL_MS = 60 * 60 * 1000;
@@ -49,26 +34,46 @@ export async function signUp(input: SignUpInput) {
       subject: "Someone tried to create a Beacon account with your e-mail",
       text: `Someone (hopefully you) tried to sign up for Beacon with this address, which already has an account.\n\nSign in: ${appUrl()}/sign-in\nForgot your password? ${appUrl()}/forgot-password\n\nIf it wasn't you, you can ignore this message.`,
     });
-    throw new AppError("conflict", "We could not create an account with these details. If you already have one, sign in or reset your password.");
+    throw new AppError("conflict", DUPLICATE_ACCOUNT);
   }
-  const orgName = data.organizationName || `${data.name}'s organisation`;
-  const created = await db()
-    .transaction(async (tx) => {
-      const [user] = await tx.insert(users).values({ name: data.name, email: data.email, passwordHash }).returning({ id: users.id, email: users.email });
-      const org = await createOrganizationWithOwner(tx, { name: orgName, ownerUserId: user!.id });
-      return { userId: user!.id, email: user!.email, orgId: org.id };
-    })
-    .catch((error: unknown) => {
-      // Lost a race with a concurrent sign-up for the same address (unique index on lower(email)).
-      if ((error as { code?: string }).code === "23505" || String((error as Error).message).includes("users_email_lower_idx")) {
-        throw new AppError("conflict", "We could not create an account with these details. If you already have one, sign in or reset your password.");
-      }
-      throw error;
-    });
+  const created = await createUserWithOrganization({ name: data.name, email: data.email, passwordHash, organizationName: data.organizationName });
   await sendVerificationEmail(created.userId, created.email);
   const session = await createSession(created.userId);
   logger.info({ userId: created.userId, orgId: created.orgId }, "user signed up");
   return { ...created, session };
+}
+
+const DUPLICATE_ACCOUNT = "We could not create an account with these details. If you already have one, sign in or reset your password.";
+
+/** One transaction: the user, their organisation, and their owner membership. */
+export async function createUserWithOrganization(input: {
+  name: string;
+  email: string;
+  passwordHash: string;
+  organizationName?: string;
+  plan?: PlanId;
+  emailVerified?: Date | null;
+}) {
+  const orgName = input.organizationName || `${input.name}'s organisation`;
+  try {
+    return await db().transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ name: input.name, email: input.email.trim().toLowerCase(), passwordHash: input.passwordHash, emailVerified: input.emailVerified ?? null })
+        .returning({ id: users.id, email: users.email });
+      const org = await createOrganizationWithOwner(tx, { name: orgName, ownerUserId: user!.id, plan: input.plan });
+      return { userId: user!.id, email: user!.email, orgId: org.id };
+    });
+  } catch (error) {
+    // A concurrent sign-up for the same address lost the race on the unique index.
+    if (isUniqueViolation(error)) throw new AppError("conflict", DUPLICATE_ACCOUNT);
+    throw error;
+  }
+}
+
+function isUniqueViolation(error: unknown) {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e.code === "23505" || e.cause?.code === "23505";
 }
 
 /** Checks e-mail and password; the same error for an unknown e-mail and a wrong password. */

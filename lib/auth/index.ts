@@ -1,7 +1,9 @@
-export { hashPassword, verifyPassword, passwordSchema } from "./passwords";
+export { hashPassword, verifyPassword } from "./passwords";
+export { passwordSchema, magicLinkSchema, resetPasswordSchema, changePasswordSchema } from "./schemas";
 export { createSession, resolveSession, deleteSession, revokeAllSessions, sessionCookieName, sessionCookieOptions, SESSION_MAX_AGE_S, type SessionUser } from "./sessions";
 export {
   signUp,
+  createUserWithOrganization,
   signInWithPassword,
   sendVerificationEmail,
   verifyEmail,

@@ -4,9 +4,9 @@ import { db } from "@/db/client";
 import { users } from "@/db/schema";
 import { AppError, validate } from "@/lib/http";
 import { findUserByEmail } from "@/lib/orgs";
-import { emailSchema } from "./accounts";
+import { emailSchema, passwordSchema } from "./schemas";
 import { OPERATOR_ROLES, type OperatorRole } from "./operator-permissions";
-import { hashPassword, passwordSchema } from "./passwords";
+import { hashPassword } from "./passwords";
 import { newTotpSecret } from "./totp";
 
 export const createOperatorSchema = z

@@ -1,10 +1,5 @@
 import { hash, verify } from "@node-rs/argon2";
-import { z } from "zod";
-
-export const passwordSchema = z
-  .string()
-  .min(10, "Use at least 10 characters.")
-  .max(200, "Use at most 200 characters.");
+export { passwordSchema } from "./schemas";
 
 // Argon2id with OWASP's minimum (19 MiB, 2 passes): memory-hard, ~50 ms here.
 const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;

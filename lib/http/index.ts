@@ -2,4 +2,5 @@ export { AppError, isAppError, PROBLEMS, type ProblemCode, type FieldError } fro
 export { problemBody, problemResponse, appErrorResponse, PROBLEM_CONTENT_TYPE } from "./problem";
 export { requestIdFrom, newRequestId } from "./request-id";
 export { readBodyWithLimit, parseJsonBody, parseQuery, validate, fieldErrors, isJsonContentType, DEFAULT_BODY_LIMIT } from "./body";
+export { runFormAction, formValues, IDLE, type FormState } from "./form-state";
 export { route, toResponse, errorResponse, notFound, type RouteContext, type Authenticator, type RouteResult } from "./route";

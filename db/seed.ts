@@ -1,0 +1,48 @@
+import { eq, sql } from "drizzle-orm";
+import type { DatabaseHandle } from "./client";
+import { memberships, organizations, users } from "./schema";
+import { hashPassword } from "@/lib/auth/passwords";
+
+export const DEMO_USER_EMAIL = "demo@beacon.local";
+export const DEMO_ORG_NAME = "Demo Contracting LLC";
+// Demo data is for local development: the password is documented in the README.
+export const DEMO_USER_PASSWORD = "beacon-demo-password";
+
+/**
+ * Idempotent demo data: a demo org with its owner. Running it twice changes nothing.
+ * (Bundled opportunities join this seed with the product data.)
+ */
+export async function seedDatabase(handle: DatabaseHandle) {
+  const { db } = handle;
+  await db.transaction(async (tx) => {
+    let [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USER_EMAIL));
+    if (!user) {
+      [user] = await tx
+        .insert(users)
+        .values({ email: DEMO_USER_EMAIL, name: "Dana Demo", passwordHash: await hashPassword(DEMO_USER_PASSWORD), emailVerified: new Date() })
+        .onConflictDoNothing()
+        .returning({ id: users.id });
+      if (!user) [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USER_EMAIL));
+    }
+    const owned = await tx
+      .select({ orgId: memberships.orgId })
+      .from(memberships)
+      .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+      .where(sql`${memberships.userId} = ${user!.id} and ${organizations.name} = ${DEMO_ORG_NAME}`);
+    if (owned.length === 0) {
+      const [org] = await tx.insert(organizations).values({ name: DEMO_ORG_NAME }).returning({ id: organizations.id });
+      await tx.insert(memberships).values({ orgId: org!.id, userId: user!.id, role: "owner" });
+    }
+  });
+  const count = async (table: typeof users | typeof organizations) => {
+    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(table);
+    return Number(row?.n ?? 0);
+  };
+  return { orgs: await count(organizations), users: await count(users), opportunities: 0 };
+}
+
+/** True when the database has never been seeded (fresh install). */
+export async function databaseIsEmpty(handle: DatabaseHandle) {
+  const [row] = await handle.db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return Number(row?.n ?? 0) === 0;
+}

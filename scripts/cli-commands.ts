@@ -1,0 +1,74 @@
+import type { ParseArgsConfig } from "node:util";
+import type { DatabaseHandle } from "@/db/client";
+import { createApiKey, createOperator, createUserWithOrganization, hashPassword, OPERATOR_ROLES, emailSchema, passwordSchema } from "@/lib/auth";
+import { PLAN_IDS, type PlanId } from "@/lib/billing";
+import { AppError, validate } from "@/lib/http";
+import { z } from "zod";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+type Flags = Record<string, string | undefined>;
+
+interface Deps {
+  database: () => DatabaseHandle;
+  migrateDatabase: (h: DatabaseHandle) => Promise<{ applied: number }>;
+  seedDatabase: (h: DatabaseHandle) => Promise<{ orgs: number; users: number; opportunities: number }>;
+}
+
+const str = { type: "string" } as const;
+
+export const COMMANDS: Record<string, { options: Options; usage: string }> = {
+  "db:migrate": { options: {}, usage: "db:migrate" },
+  "db:seed": { options: {}, usage: "db:seed" },
+  "org:create": { options: { name: str, email: str, password: str, plan: str }, usage: "org:create --name N --email E --password P [--plan PLAN]" },
+  "apikey:create": { options: { org: str, name: str }, usage: "apikey:create --org ORG_ID [--name N]" },
+  "operator:create": { options: { email: str, password: str, role: str, name: str }, usage: "operator:create --email E --password P --role ops_admin|ops_support|ops_viewer" },
+};
+
+const orgCreateFlags = z
+  .object({
+    name: z.string().trim().min(1, "--name is required").max(120),
+    email: emailSchema,
+    password: passwordSchema,
+    plan: z.enum(PLAN_IDS).default("free"),
+  })
+  .strict();
+
+export async function runCommand(command: string, flags: Flags, deps: Deps): Promise<Record<string, unknown>> {
+  const spec = COMMANDS[command];
+  if (!spec) throw new AppError("not_found", `Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
+  switch (command) {
+    case "db:migrate":
+      return deps.migrateDatabase(deps.database());
+    case "db:seed": {
+      const handle = deps.database();
+      await deps.migrateDatabase(handle);
+      return deps.seedDatabase(handle);
+    }
+    case "org:create": {
+      const input = validate(orgCreateFlags, flags);
+      const created = await createUserWithOrganization({
+        name: input.email.split("@")[0]!,
+        email: input.email,
+        passwordHash: await hashPassword(input.password),
+        organizationName: input.name,
+        plan: input.plan as PlanId,
+        // Created by an operator at a terminal, not through a public form.
+        emailVerified: new Date(),
+      });
+      return { org_id: created.orgId, user_id: created.userId };
+    }
+    case "apikey:create": {
+      if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${spec.usage}`);
+      const key = await createApiKey(flags.org, { name: flags.name?.trim() || "CLI key" });
+      return { key: key.key, prefix: key.prefix, id: key.id };
+    }
+    case "operator:create": {
+      if (!flags.role || !(OPERATOR_ROLES as readonly string[]).includes(flags.role)) {
+        throw new AppError("validation_failed", `--role must be one of ${OPERATOR_ROLES.join(", ")}. Usage: ${spec.usage}`);
+      }
+      const operator = await createOperator({ email: flags.email ?? "", password: flags.password ?? "", role: flags.role as (typeof OPERATOR_ROLES)[number], name: flags.name });
+      return { user_id: operator.userId, totp_secret: operator.totpSecret, otpauth_url: operator.otpauthUrl };
+    }
+  }
+  throw new AppError("not_found", `Unknown command "${command}"`);
+}

@@ -1,0 +1,35 @@
+/**
+ * `npm run cli -- <command> [--flags]` (API.md). Prints one JSON object on stdout; on error,
+ * a message on stderr and a non-zero exit. Uses the same database as the app: DATABASE_URL,
+ * or the embedded PGlite data dir (which must not be open in another process).
+ */
+import { parseArgs } from "node:util";
+import { closeDatabase, database } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { seedDatabase } from "@/db/seed";
+import { runCommand, COMMANDS } from "./cli-commands";
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help") {
+    process.stdout.write(`${JSON.stringify({ commands: Object.keys(COMMANDS) })}\n`);
+    return 0;
+  }
+  const { values } = parseArgs({ args: rest, options: COMMANDS[command]?.options ?? {}, strict: true, allowPositionals: false });
+  const result = await runCommand(command, values as Record<string, string | undefined>, { database, migrateDatabase, seedDatabase });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2))
+  .then(async (code) => {
+    await closeDatabase();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const errors = (error as { extra?: { errors?: { path: string; message: string }[] } }).extra?.errors;
+    process.stderr.write(`error: ${message}${errors?.length ? `\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}` : ""}\n`);
+    await closeDatabase().catch(() => {});
+    process.exit(1);
+  });
