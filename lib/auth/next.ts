@@ -14,7 +14,7 @@ export async function getViewer(): Promise<Viewer | null> {
 export async function requireViewer(returnTo: string): Promise<Viewer & { org: NonNullable<Viewer["org"]> }> {
   const viewer = await getViewer();
   if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
-  if (!viewer.org) redirect("/no-organization");
+  if (!viewer.org) redirect(viewer.operatorRole ? "/admin/ops" : "/no-organization");
   return viewer as Viewer & { org: NonNullable<Viewer["org"]> };
 }
 

@@ -4,3 +4,4 @@ export { createOrganizationWithOwner, getOrganization, listOrganizationsForUser,
 export { listMembers, updateMemberRole, removeMember, type Member } from "./members";
 export { inviteMember, revokeInvitation, listOpenInvitations, describeInvitation, acceptInvitation, invitationUrl, INVITATION_TTL_MS } from "./invitations";
 export { randomToken, sha256 } from "./tokens";
+export { inviteMemberSchema, updateMemberRoleSchema, acceptInvitationSchema, createApiKeySchema } from "./schemas";

@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import { Card, CardBody, PageHeader } from "@/components/ui";
+import { platformCounts } from "@/lib/ops";
+
+export const metadata: Metadata = { title: "Ops overview" };
+
+const TILES: { key: keyof Awaited<ReturnType<typeof platformCounts>>; label: string }[] = [
+  { key: "organizations", label: "Organisations" },
+  { key: "users", label: "Users" },
+  { key: "signupsLast7d", label: "Sign-ups, last 7 days" },
+  { key: "activeApiKeys", label: "Active API keys" },
+  { key: "emailsLast24h", label: "E-mails, last 24 h" },
+  { key: "emailFailuresLast24h", label: "E-mail failures, last 24 h" },
+  { key: "operators", label: "Operators" },
+];
+
+export default async function OpsOverviewPage() {
+  const counts = await platformCounts();
+  return (
+    <>
+      <PageHeader title="Operations" description="Platform at a glance." />
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        {TILES.map((tile) => (
+          <Card key={tile.key}>
+            <CardBody>
+              <p className="text-sm text-slate-600">{tile.label}</p>
+              <p className={`mt-1 text-2xl font-semibold ${tile.key === "emailFailuresLast24h" && counts[tile.key] > 0 ? "text-red-700" : "text-slate-900"}`}>
+                {counts[tile.key].toLocaleString("en-US")}
+              </p>
+            </CardBody>
+          </Card>
+        ))}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,11 @@
+import { problemResponse, route } from "@/lib/http";
+import { checkReadiness } from "@/lib/observability";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async ({ requestId }) => {
+  const readiness = await checkReadiness();
+  if (readiness.ready) return { body: { status: "ready", checks: readiness.checks } };
+  const failing = Object.entries(readiness.checks).filter(([, s]) => s === "failing").map(([name]) => name);
+  return problemResponse("not_ready", `Not ready: ${failing.join(", ")} failing.`, requestId, { extra: { checks: readiness.checks } });
+});

@@ -1,0 +1,107 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Alert, Badge, Button, Card, CardBody, CardHeader, EmptyState, Field, Input } from "@/components/ui";
+import { ApiError, apiFetch } from "@/lib/client/api-fetch";
+import { createApiKeySchema } from "@/lib/orgs/schemas";
+
+interface KeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const KEY = ["api-keys"];
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
+
+export function ApiKeysManager({ canManage }: { canManage: boolean }) {
+  const client = useQueryClient();
+  const keys = useQuery({ queryKey: KEY, queryFn: () => apiFetch<{ data: KeyRow[] }>("/api/app/api-keys") });
+  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const create = useMutation({
+    mutationFn: (body: { name: string }) => apiFetch<{ name: string; key: string }>("/api/app/api-keys", { method: "POST", body }),
+    onSuccess: (result) => setCreated(result),
+    onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
+    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => apiFetch(`/api/app/api-keys/${id}`, { method: "DELETE" }),
+    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+  });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const parsed = createApiKeySchema.safeParse({ name: new FormData(event.currentTarget).get("name") });
+    if (!parsed.success) return setErrors({ name: parsed.error.issues[0]?.message ?? "Invalid name." });
+    setErrors({});
+    setCreated(null);
+    create.mutate(parsed.data);
+  }
+
+  return (
+    <div className="space-y-6">
+      {canManage ? (
+        <Card>
+          <CardHeader title="Create an API key" description="Use it as `Authorization: Bearer <key>` with the Beacon API." />
+          <CardBody>
+            <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-end">
+              <Field id="key-name" label="Name" hint="Where will you use it?" error={errors.name}>
+                <Input name="name" maxLength={80} />
+              </Field>
+              <Button type="submit" pending={create.isPending}>
+                Create key
+              </Button>
+            </form>
+            {create.isError && !errors.name ? <Alert tone="error" className="mt-4">{create.error.message}</Alert> : null}
+            {created ? (
+              <Alert tone="warning" className="mt-4" title="Copy your key now">
+                This is the only time “{created.name}” is shown in full:{" "}
+                <code className="break-all font-mono" data-testid="new-api-key">
+                  {created.key}
+                </code>
+              </Alert>
+            ) : null}
+          </CardBody>
+        </Card>
+      ) : null}
+      {revoke.isError ? <Alert tone="error">{revoke.error.message}</Alert> : null}
+      <Card>
+        <CardHeader title="Keys" />
+        {keys.isPending ? (
+          <p className="px-6 py-4 text-slate-600" role="status">Loading keys…</p>
+        ) : keys.isError ? (
+          <Alert tone="error">{keys.error.message}</Alert>
+        ) : keys.data.data.length === 0 ? (
+          <EmptyState title="No API keys yet" description="Create one to call the Beacon API from your own tools." />
+        ) : (
+          <ul className="divide-y divide-slate-200">
+            {keys.data.data.map((k) => (
+              <li key={k.id} className="flex flex-wrap items-center gap-3 px-4 py-3 sm:px-6" data-testid="api-key-row">
+                <div className="min-w-0 flex-1">
+                  <p className="font-medium text-slate-900">
+                    {k.name} <code className="ml-1 text-sm text-slate-600">{k.prefix}…</code>
+                  </p>
+                  <p className="text-sm text-slate-600">
+                    Created {when(k.createdAt)} · last used {when(k.lastUsedAt)}
+                  </p>
+                </div>
+                {k.revokedAt ? (
+                  <Badge tone="neutral">revoked</Badge>
+                ) : canManage ? (
+                  <Button variant="ghost" size="sm" onClick={() => confirm(`Revoke “${k.name}”? Calls with it will fail at once.`) && revoke.mutate(k.id)}>
+                    Revoke
+                  </Button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Alert, Badge, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
+import { ApiError, apiFetch } from "@/lib/client/api-fetch";
+import { inviteMemberSchema } from "@/lib/orgs/schemas";
+import type { OrgRole } from "@/lib/orgs/permissions";
+
+interface MemberRow {
+  id: string;
+  userId: string;
+  name: string | null;
+  email: string;
+  role: OrgRole;
+  joinedAt: string;
+}
+interface InvitationRow {
+  id: string;
+  email: string;
+  role: OrgRole;
+  expiresAt: string;
+}
+interface TeamData {
+  data: MemberRow[];
+  invitations: InvitationRow[];
+  me: { userId: string; role: OrgRole; assignableRoles: OrgRole[] };
+}
+
+const KEY = ["team"];
+
+export function TeamManager({ canManage }: { canManage: boolean }) {
+  const client = useQueryClient();
+  const team = useQuery({ queryKey: KEY, queryFn: () => apiFetch<TeamData>("/api/app/members") });
+  const refresh = () => client.invalidateQueries({ queryKey: KEY });
+  const changeRole = useMutation({
+    mutationFn: (v: { id: string; role: OrgRole }) => apiFetch(`/api/app/members/${v.id}`, { method: "PATCH", body: { role: v.role } }),
+    onSettled: refresh,
+  });
+  const remove = useMutation({ mutationFn: (id: string) => apiFetch(`/api/app/members/${id}`, { method: "DELETE" }), onSettled: refresh });
+  const revoke = useMutation({ mutationFn: (id: string) => apiFetch(`/api/app/invitations/${id}`, { method: "DELETE" }), onSettled: refresh });
+  const failure = [changeRole.error, remove.error, revoke.error].find(Boolean) as Error | undefined;
+
+  if (team.isPending) return <p className="text-slate-600" role="status">Loading your team…</p>;
+  if (team.isError) return <Alert tone="error">{team.error.message}</Alert>;
+  const { data: members, invitations, me } = team.data;
+
+  return (
+    <div className="space-y-6">
+      {failure ? <Alert tone="error">{failure.message}</Alert> : null}
+      {canManage ? <InviteForm roles={me.assignableRoles} onInvited={refresh} /> : null}
+      <Card>
+        <CardHeader title="Members" description={`${members.length} ${members.length === 1 ? "person" : "people"}`} />
+        <ul className="divide-y divide-slate-200">
+          {members.map((m) => {
+            const editable = canManage && m.userId !== me.userId && me.assignableRoles.includes(m.role);
+            return (
+              <li key={m.id} className="flex flex-wrap items-center gap-3 px-4 py-3 sm:px-6" data-testid="member-row">
+                <div className="min-w-0 flex-1">
+                  <p className="truncate font-medium text-slate-900">{m.name ?? m.email}</p>
+                  <p className="truncate text-sm text-slate-600">{m.email}</p>
+                </div>
+                {editable ? (
+                  <>
+                    <label className="sr-only" htmlFor={`role-${m.id}`}>
+                      Role of {m.email}
+                    </label>
+                    <select
+                      id={`role-${m.id}`}
+                      className="h-9 rounded-md border border-slate-300 bg-white px-2 text-sm"
+                      value={m.role}
+                      onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as OrgRole })}
+                    >
+                      {me.assignableRoles.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                    <Button variant="ghost" size="sm" onClick={() => confirm(`Remove ${m.email} from this organisation?`) && remove.mutate(m.id)}>
+                      Remove
+                    </Button>
+                  </>
+                ) : (
+                  <Badge data-testid="member-role">{m.role}</Badge>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </Card>
+      {invitations.length > 0 ? (
+        <Card>
+          <CardHeader title="Open invitations" />
+          <ul className="divide-y divide-slate-200">
+            {invitations.map((i) => (
+              <li key={i.id} className="flex flex-wrap items-center gap-3 px-4 py-3 sm:px-6">
+                <div className="min-w-0 flex-1">
+                  <p className="truncate font-medium text-slate-900">{i.email}</p>
+                  <p className="text-sm text-slate-600">
+                    {i.role} · expires {new Date(i.expiresAt).toLocaleDateString()}
+                  </p>
+                </div>
+                {canManage ? (
+                  <Button variant="ghost" size="sm" onClick={() => revoke.mutate(i.id)}>
+                    Revoke
+                  </Button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
+    </div>
+  );
+}
+
+function InviteForm({ roles, onInvited }: { roles: OrgRole[]; onInvited: () => void }) {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [link, setLink] = useState<{ email: string; url: string } | null>(null);
+  const invite = useMutation({
+    mutationFn: (body: { email: string; role: OrgRole }) => apiFetch<{ email: string; url: string }>("/api/app/invitations", { method: "POST", body }),
+    onSuccess: (result) => {
+      setLink(result);
+      onInvited();
+    },
+    onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
+  });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const parsed = inviteMemberSchema.safeParse({ email: form.get("email"), role: form.get("role") });
+    if (!parsed.success) {
+      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
+      return;
+    }
+    setErrors({});
+    setLink(null);
+    invite.mutate(parsed.data);
+  }
+
+  return (
+    <Card>
+      <CardHeader title="Invite a teammate" description="They get an e-mail with a link that works once and expires in 7 days." />
+      <CardBody>
+        <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-[1fr_auto_auto] sm:items-end">
+          <Field id="invite-email" label="E-mail" error={errors.email}>
+            <Input name="email" type="email" autoComplete="off" inputMode="email" />
+          </Field>
+          <Field id="invite-role" label="Role" error={errors.role}>
+            {(control) => (
+              <select {...control} name="role" defaultValue="member" className="h-10 rounded-md border border-slate-300 bg-white px-2 text-sm">
+                {roles.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Button type="submit" pending={invite.isPending}>
+            Send invitation
+          </Button>
+        </form>
+        {invite.isError && !Object.keys(errors).length ? <Alert tone="error" className="mt-4">{invite.error.message}</Alert> : null}
+        {link ? (
+          <Alert tone="success" className="mt-4">
+            Invitation sent to {link.email}. You can also share this link with them:{" "}
+            <code className="break-all" data-testid="invitation-link">
+              {link.url}
+            </code>
+          </Alert>
+        ) : null}
+      </CardBody>
+    </Card>
+  );
+}

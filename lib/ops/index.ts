@@ -1,0 +1,1 @@
+export { platformCounts, type PlatformCounts } from "./platform-counts";
