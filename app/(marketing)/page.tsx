@@ -43,7 +43,7 @@ export default function LandingPage() {
 
   return (
     <main id="main">
-      <section aria-labelledby="hero-title" className="bg-gradient-to-b from-white to-slate-50">
+      <section aria-labelledby="hero-title" className="bg-linear-to-b from-white to-slate-50">
         <div className="mx-auto grid max-w-6xl items-center gap-12 px-4 py-16 sm:px-6 sm:py-24 lg:grid-cols-2">
           <div>
             <p className="text-sm font-semibold text-indigo-600">For small businesses selling to the US government</p>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useId, useState, useTransition, type MouseEvent } from "react";
 import { switchOrgAction } from "@/app/(app)/actions";
 
 export interface OrgSwitcherOrg {
@@ -17,12 +17,18 @@ export function OrgSwitcher({ orgs, currentOrgId }: { orgs: OrgSwitcherOrg[]; cu
   const [pendingId, setPendingId] = useState<string | null>(null);
   const [isPending, startTransition] = useTransition();
 
-  function choose(orgId: string) {
+  function choose(orgId: string, event: MouseEvent<HTMLButtonElement>) {
+    const menu = event.currentTarget.closest("details");
     setPendingId(orgId);
     startTransition(async () => {
-      await switchOrgAction(orgId);
-      // Server components above this one read the org cookie; re-render them with the new org.
-      router.refresh();
+      try {
+        await switchOrgAction(orgId);
+        // Server components read the org cookie; re-render them with the new org.
+        router.refresh();
+      } finally {
+        // The header lives in the root layout and survives navigation, so its menu is closed by hand.
+        menu?.removeAttribute("open");
+      }
     });
   }
 
@@ -39,7 +45,7 @@ export function OrgSwitcher({ orgs, currentOrgId }: { orgs: OrgSwitcherOrg[]; cu
             <li key={org.id}>
               <button
                 type="button"
-                onClick={() => choose(org.id)}
+                onClick={(event) => choose(org.id, event)}
                 disabled={current || isPending}
                 aria-current={current ? "true" : undefined}
                 aria-busy={busy || undefined}

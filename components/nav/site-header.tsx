@@ -8,8 +8,6 @@ import { OrgSwitcher } from "./org-switcher";
 
 const APP_LINKS = [
   { href: "/dashboard", label: "Dashboard" },
-  { href: "/opportunities", label: "Opportunities" },
-  { href: "/alerts", label: "Alerts" },
   { href: "/settings/team", label: "Settings" },
 ] as const;
 
@@ -19,10 +17,13 @@ const ACCOUNT_LINKS = [
   { href: "/settings/billing", label: "Billing" },
 ] as const;
 
-const NAV_LINK = "rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900";
+// Tight padding between sm and lg keeps five links, the logo and the user menu on one line at 640px.
+const NAV_LINK = "rounded-md px-2 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900 lg:px-3";
 const MENU_ITEM = "block w-full rounded-md px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 hover:text-slate-900";
 // Operators must never mistake the cockpit link for a customer page.
-const OPS_LINK = "rounded-md bg-amber-100 px-3 py-2 text-sm font-semibold text-amber-900 ring-1 ring-amber-300 ring-inset hover:bg-amber-200";
+const OPS_TONE = "bg-amber-100 font-semibold text-amber-900 ring-1 ring-amber-300 ring-inset hover:bg-amber-200";
+const OPS_LINK = `rounded-md px-2 py-2 text-sm lg:px-3 ${OPS_TONE}`;
+const OPS_MENU_ITEM = `block rounded-md px-3 py-2 text-sm ${OPS_TONE}`;
 const PANEL = "absolute z-40 mt-2 rounded-xl bg-white p-2 shadow-lg ring-1 ring-slate-900/10";
 
 /** The site-wide header: signed-out, customer or operator navigation, read from the session. */
@@ -83,7 +84,7 @@ function SignedInNav({ viewer }: { viewer: Viewer }) {
       </div>
       <div className="ml-auto sm:hidden">
         <MobileMenu>
-          <nav aria-label="Main" className="flex flex-col gap-0.5">{appLinks(MENU_ITEM, `${OPS_LINK} block`)}</nav>
+          <nav aria-label="Main" className="flex flex-col gap-0.5">{appLinks(MENU_ITEM, OPS_MENU_ITEM)}</nav>
           <hr className="my-2 border-slate-200" />
           <AccountSection viewer={viewer} />
         </MobileMenu>

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { withTenant, isUuid } from "@/db/tenant";
 import { memberships, organizations, users } from "@/db/schema";
@@ -59,6 +59,7 @@ export async function renameOrganization(orgId: string, name: string) {
 }
 
 export async function findUserByEmail(email: string) {
-  const rows = await db().select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
+  // Matches the unique index on lower(email): finds mixed-case stored addresses, and uses the index.
+  const rows = await db().select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`).limit(1);
   return rows[0] ?? null;
 }

@@ -166,6 +166,9 @@ describeEachDatabase("organisations, members and invitations", () => {
     expect(await latestEmailTo(email)).toBeNull();
     expect((await inviteMember(orgA, admin.actor, { email, role: "admin" })).invitation.role).toBe("admin");
     expect(await code(inviteMember(orgA, ownerA, { email: plain.user.email, role: "admin" }))).toBe("conflict");
+    // Also when the member's stored address has capitals.
+    await db().update(users).set({ email: plain.user.email.replace("member-", "Member-") }).where(eq(users.id, plain.user.id));
+    expect(await code(inviteMember(orgA, ownerA, { email: plain.user.email, role: "admin" }))).toBe("conflict");
   });
 
   it("acceptInvitation: the invited address joins with the invited role, once", async () => {

@@ -1,0 +1,31 @@
+import { expect, type Page } from "@playwright/test";
+import { randomBytes } from "node:crypto";
+
+export const PASSWORD = "e2e-correct-horse-battery";
+
+export function uniqueEmail(tag: string) {
+  return `${tag}-${Date.now()}-${randomBytes(3).toString("hex")}@example.com`;
+}
+
+export async function signUp(page: Page, input: { name: string; email: string; organizationName?: string; password?: string }) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill(input.name);
+  await page.getByLabel("Work e-mail").fill(input.email);
+  await page.getByLabel("Password").fill(input.password ?? PASSWORD);
+  if (input.organizationName) await page.getByLabel("Company name").fill(input.organizationName);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("E-mail", { exact: true }).fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+export async function signOut(page: Page) {
+  await page.locator("summary", { hasText: "Account menu for" }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
