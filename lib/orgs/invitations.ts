@@ -44,7 +44,7 @@ export async function inviteMember(orgId: string, actor: OrgActor, input: { emai
       .select({ id: memberships.id })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.orgId, orgId), eq(users.email, email)));
+      .where(and(eq(memberships.orgId, orgId), sql`lower(${users.email}) = ${email}`));
     if (alreadyMember.length > 0) throw new AppError("conflict", `${email} is already a member.`);
     await tx
       .update(invitations)

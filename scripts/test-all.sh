@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Every test suite: unit + integration (vitest, on PGlite and, with DATABASE_URL, on PostgreSQL),
+# then the production build and the browser journeys (Playwright on Chromium).
+# Installs nothing: when something is missing it says how to get it.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1 NO_COLOR=1
+
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  echo "Chromium not found at $chromium. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH." >&2
+  exit 1
+fi
+if [ ! -d node_modules ]; then
+  echo "Dependencies are missing: run npm install first." >&2
+  exit 1
+fi
+
+export TOTALS_FILE="$(mktemp)"
+status=0
+
+echo "== unit and integration tests (vitest) =="
+node_modules/.bin/vitest run || status=1
+
+echo "== production build =="
+if ! node_modules/.bin/next build > .next-build.log 2>&1; then
+  tail -50 .next-build.log
+  echo "build 0 1 0" >> "$TOTALS_FILE"
+  status=1
+else
+  tail -3 .next-build.log
+  echo "== browser journeys (playwright) =="
+  e2e_db=""
+  export E2E_AUTH_SECRET="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+  export E2E_METRICS_TOKEN="$(node -e 'console.log(require("crypto").randomBytes(16).toString("hex"))')"
+  if [ -n "${DATABASE_URL:-}" ]; then
+    e2e_db="beacon_e2e_$(date +%s)_$$"
+    E2E_DATABASE_URL="$(node_modules/.bin/tsx scripts/e2e-database.ts create "$e2e_db")" || status=1
+    export E2E_DATABASE_URL
+  else
+    export E2E_PGLITE_DIR=".data/e2e-$$/pglite"
+  fi
+  node_modules/.bin/playwright test || status=1
+  if [ -n "$e2e_db" ]; then node_modules/.bin/tsx scripts/e2e-database.ts drop "$e2e_db" || true; fi
+  if [ -n "${E2E_PGLITE_DIR:-}" ]; then rm -rf ".data/e2e-$$"; fi
+fi
+rm -f .next-build.log
+
+read -r passed failed skipped < <(awk '{p+=$2; f+=$3; s+=$4} END {print p+0, f+0, s+0}' "$TOTALS_FILE")
+rm -f "$TOTALS_FILE"
+[ "$failed" -gt 0 ] && status=1
+echo
+if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+exit $status
