@@ -30,8 +30,8 @@ test("a wrong password shows an inline error that does not reveal whether the ac
   await expect(wrongPassword).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in/);
   // The e-mail the person typed is kept; the password is not.
-  await expect(page.getByLabel("E-mail", { exact: true })).toHaveValue(email);
-  await expect(page.getByLabel("Password")).toHaveValue("");
+  await expect(page.getByRole("textbox", { name: "E-mail", exact: true })).toHaveValue(email);
+  await expect(page.getByRole("textbox", { name: "Password", exact: true })).toHaveValue("");
   const knownMessage = await wrongPassword.textContent();
 
   await signIn(page, uniqueEmail("nobody"), PASSWORD);
@@ -46,7 +46,7 @@ test("signing up again with an existing e-mail does not sign in or say whose acc
   await page.goto("/sign-up");
   await page.getByLabel("Your name").fill("Somebody Else");
   await page.getByLabel("Work e-mail").fill(email.toUpperCase());
-  await page.getByLabel("Password").fill("another-password-123");
+  await page.getByRole("textbox", { name: "Password", exact: true }).fill("another-password-123");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "could not create an account" })).toBeVisible();
   await expect(page).toHaveURL(/\/sign-up/);
@@ -56,9 +56,9 @@ test("signing up again with an existing e-mail does not sign in or say whose acc
 test("inline validation explains a bad e-mail and a short password before submitting", async ({ page }) => {
   await page.goto("/sign-up");
   await page.getByLabel("Work e-mail").fill("not-an-email");
-  await page.getByLabel("Password").focus();
+  await page.getByRole("textbox", { name: "Password", exact: true }).focus();
   await expect(page.getByText("Enter a valid e-mail address.")).toBeVisible();
-  await page.getByLabel("Password").fill("short");
+  await page.getByRole("textbox", { name: "Password", exact: true }).fill("short");
   await page.getByLabel("Your name").focus();
   await expect(page.getByText("Use at least 10 characters.")).toBeVisible();
 });

@@ -11,7 +11,7 @@ export async function signUp(page: Page, input: { name: string; email: string; o
   await page.goto("/sign-up");
   await page.getByLabel("Your name").fill(input.name);
   await page.getByLabel("Work e-mail").fill(input.email);
-  await page.getByLabel("Password").fill(input.password ?? PASSWORD);
+  await page.getByRole("textbox", { name: "Password", exact: true }).fill(input.password ?? PASSWORD);
   if (input.organizationName) await page.getByLabel("Company name").fill(input.organizationName);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/dashboard/);
@@ -19,8 +19,8 @@ export async function signUp(page: Page, input: { name: string; email: string; o
 
 export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.goto("/sign-in");
-  await page.getByLabel("E-mail", { exact: true }).fill(email);
-  await page.getByLabel("Password").fill(password);
+  await page.getByRole("textbox", { name: "E-mail", exact: true }).fill(email);
+  await page.getByRole("textbox", { name: "Password", exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 

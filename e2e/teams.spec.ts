@@ -25,7 +25,7 @@ test("an invitation is accepted by a second user with the invited role, once", a
   const invitee = await newUserPage(browser);
   await invitee.page.goto(url);
   await expect(invitee.page.getByRole("heading", { name: "Join Inviting Co on Beacon" })).toBeVisible();
-  await invitee.page.getByRole("link", { name: "Create an account" }).click();
+  await invitee.page.locator("#main").getByRole("link", { name: "Create an account" }).click();
   await expect(invitee.page.getByLabel("Work e-mail")).toHaveValue(inviteeEmail);
   await invitee.page.getByLabel("Your name").fill("Ivan Invitee");
   await invitee.page.getByLabel("Password").fill("e2e-correct-horse-battery");
