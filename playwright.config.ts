@@ -41,7 +41,7 @@ export default defineConfig({
       STRIPE_WEBHOOK_SECRET: "whsec_e2e_not_a_real_secret",
       AUTO_MIGRATE: "true",
       SEED_DEMO_DATA: "false",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "error",
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : { PGLITE_DATA_DIR: process.env.E2E_PGLITE_DIR ?? ".data/e2e/pglite" }),
     },
   },
