@@ -13,6 +13,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           <Link href="/admin/ops" className="text-slate-700 hover:text-indigo-700">
             Overview
           </Link>
+          <Link href="/admin/ops/emails" className="text-slate-700 hover:text-indigo-700">
+            E-mails
+          </Link>
           <Link href="/admin/ops/config" className="text-slate-700 hover:text-indigo-700">
             Config
           </Link>

@@ -5,6 +5,7 @@ import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { appUrl, authSecret } from "@/lib/env";
 import { sendEmail } from "@/lib/mail";
 import { findUserByEmail } from "@/lib/orgs";
+import { logger } from "@/lib/observability";
 import { SESSION_MAX_AGE_S } from "./sessions";
 
 const MAGIC_LINK_MAX_AGE_S = 15 * 60;
@@ -49,6 +50,17 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
       },
     },
   ],
+  // Auth.js prints stacks by default; an expired or reused link is routine, not a crash.
+  logger: {
+    error(error) {
+      const type = (error as { type?: string }).type ?? error.name;
+      const expected = type === "Verification" || type === "AccessDenied";
+      logger[expected ? "info" : "error"]({ authError: type, err: expected ? undefined : error }, "auth.js");
+    },
+    warn(code) {
+      logger.warn({ authWarning: code }, "auth.js");
+    },
+  },
   callbacks: {
     // Magic links only sign in existing accounts; sign-up (with its organisation) is explicit.
     async signIn({ user, email }) {

@@ -1,2 +1,2 @@
 export { sendEmail, type EmailMessage } from "./send-email";
-export { latestEmailTo } from "./queries";
+export { latestEmailTo, listRecentEmails } from "./queries";

@@ -2,13 +2,29 @@ import { desc, eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { emailMessages } from "@/db/schema";
 
-/** The most recent message to an address (operators' view, CLI and tests follow links with it). */
+/** The most recent message to an address, optionally of one kind. */
 export async function latestEmailTo(address: string, kind?: string) {
   const rows = await db()
     .select()
     .from(emailMessages)
-    .where(kind ? sql`lower(${emailMessages.toAddress}) = lower(${address}) and ${emailMessages.kind} = ${kind}` : eq(sql`lower(${emailMessages.toAddress})`, address.toLowerCase()))
+    .where(
+      kind
+        ? sql`lower(${emailMessages.toAddress}) = ${address.toLowerCase()} and ${emailMessages.kind} = ${kind}`
+        : eq(sql`lower(${emailMessages.toAddress})`, address.toLowerCase()),
+    )
     .orderBy(desc(emailMessages.createdAt))
     .limit(1);
   return rows[0] ?? null;
+}
+
+/** Newest first, optionally for one recipient; bounded so the page stays fast. */
+export async function listRecentEmails(options: { to?: string; limit?: number } = {}) {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+  const to = options.to?.trim().toLowerCase();
+  return db()
+    .select()
+    .from(emailMessages)
+    .where(to ? eq(sql`lower(${emailMessages.toAddress})`, to) : undefined)
+    .orderBy(desc(emailMessages.createdAt))
+    .limit(limit);
 }

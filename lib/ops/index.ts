@@ -1,1 +1,2 @@
 export { platformCounts, type PlatformCounts } from "./platform-counts";
+export { maskEmail } from "./mask";

@@ -1,0 +1,62 @@
+import { expect, test } from "@playwright/test";
+import { signIn, signOut, signUp, uniqueEmail } from "./helpers";
+
+const operatorEmail = process.env.E2E_OPERATOR_EMAIL!;
+const operatorPassword = process.env.E2E_OPERATOR_PASSWORD!;
+
+test("an operator reaches the cockpit, and the config viewer never shows secrets", async ({ page }) => {
+  await signIn(page, operatorEmail, operatorPassword);
+  await expect(page).toHaveURL(/\/admin\/ops/);
+  await expect(page.getByRole("heading", { name: "Operations" })).toBeVisible();
+  const config = await page.request.get("/api/admin/config");
+  expect(config.status()).toBe(200);
+  const body = await config.json();
+  expect(body.config.AUTH_SECRET).toBe("<redacted>");
+  expect(body.config.STRIPE_SECRET_KEY).toBe("<redacted>");
+  const text = JSON.stringify(body);
+  for (const secret of [process.env.E2E_AUTH_SECRET, process.env.E2E_METRICS_TOKEN]) {
+    if (secret) expect(text).not.toContain(secret);
+  }
+  await page.goto("/admin/ops/config");
+  await expect(page.getByRole("cell", { name: "AUTH_SECRET" })).toBeVisible();
+  await expect(page.getByText(process.env.E2E_AUTH_SECRET ?? "never-present")).toHaveCount(0);
+});
+
+test("a magic link signs an existing user in; an unknown address gets no link", async ({ browser }) => {
+  const user = await (await browser.newContext()).newPage();
+  const email = uniqueEmail("magic");
+  await signUp(user, { name: "Mags Magic", email });
+  await signOut(user);
+  await user.goto("/sign-in");
+  await user.getByLabel("E-mail me a sign-in link").fill(email);
+  await user.getByRole("button", { name: "Send link" }).click();
+  await expect(user.getByRole("heading", { name: "Check your e-mail" })).toBeVisible();
+
+  // Without SMTP the message is kept for operators to see; follow its link from there.
+  const ops = await (await browser.newContext()).newPage();
+  await signIn(ops, operatorEmail, operatorPassword);
+  await ops.goto(`/admin/ops/emails?to=${encodeURIComponent(email)}`);
+  const message = ops.getByTestId("email-row").filter({ hasText: "magic_link" }).first();
+  const body = await message.locator("pre").textContent();
+  const link = /https?:\/\/\S+\/api\/auth\/callback\/email\S+/.exec(body ?? "")?.[0];
+  expect(link, "the magic-link e-mail contains a callback link").toBeTruthy();
+
+  await user.goto(link!);
+  await expect(user).toHaveURL(/\/dashboard/);
+  await expect(user.getByRole("heading", { name: "Welcome, Mags Magic" })).toBeVisible();
+  // The link works once.
+  await signOut(user);
+  await user.goto(link!);
+  await expect(user).not.toHaveURL(/\/dashboard/);
+
+  const stranger = uniqueEmail("stranger");
+  await user.goto("/sign-in");
+  await user.getByLabel("E-mail me a sign-in link").fill(stranger);
+  await user.getByRole("button", { name: "Send link" }).click();
+  await expect(user.getByRole("heading", { name: "Check your e-mail" })).toBeVisible();
+  await ops.goto(`/admin/ops/emails?to=${encodeURIComponent(stranger)}`);
+  const strangerMail = ops.getByTestId("email-row");
+  await expect(strangerMail).toHaveCount(1);
+  await expect(strangerMail).toContainText("magic_link_no_account");
+  await expect(strangerMail.locator("pre")).not.toContainText("/api/auth/callback/");
+});
