@@ -18,8 +18,9 @@ interface Case {
   who?: Who;
   status: number;
   code: string;
-  /** Send with Node's fetch (not Playwright) so that no Content-Type header is sent at all. */
+  /** Send with Node's fetch (not Playwright): no Content-Type at all, or a chunked body with no Content-Length. */
   bareFetch?: boolean;
+  chunkedBytes?: number;
   check?: (body: Record<string, unknown>) => void;
 }
 
@@ -45,6 +46,7 @@ const CASES: Case[] = [
   { name: "empty content-type", method: "POST", path: INV, data: padded(0), headers: { "content-type": "" }, status: 415, code: "unsupported_media_type" },
   { name: "no content-type at all", method: "POST", path: INV, data: padded(0), bareFetch: true, status: 415, code: "unsupported_media_type" },
   { name: "70 KiB JSON", method: "POST", path: INV, data: padded(70 * 1024), headers: JSON_TYPE, status: 413, code: "payload_too_large" },
+  { name: "1 MiB chunked, no Content-Length", method: "POST", path: INV, headers: JSON_TYPE, bareFetch: true, chunkedBytes: 1024 * 1024, status: 413, code: "payload_too_large" },
   { name: "5 MiB JSON", method: "POST", path: INV, data: padded(5 * 1024 * 1024), headers: JSON_TYPE, status: 413, code: "payload_too_large" },
   invalid("unknown field", INV, { email: "x@y.co", role: "member", admin: true }, {
     check: (b) => { expectFieldErrors(b); expect(JSON.stringify(b.errors)).toContain("admin"); },
@@ -109,10 +111,29 @@ test.afterAll(async () => {
   await owner?.close();
 });
 
+/** `{"pad":"xxx…"}` streamed in 64 KiB chunks, so the server only learns the size by reading. */
+function chunkedJson(bytes: number) {
+  const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent === 0) controller.enqueue(new TextEncoder().encode('{"pad":"'));
+      if (sent >= bytes) {
+        controller.enqueue(new TextEncoder().encode('"}'));
+        controller.close();
+        return;
+      }
+      controller.enqueue(chunk);
+      sent += chunk.byteLength;
+    },
+  });
+}
+
 async function send(c: Case, api: APIRequestContext, baseURL: string): Promise<{ status: number; headers: Record<string, string>; text: string }> {
   if (c.bareFetch) {
     const cookie = (await owner.cookies()).map((k) => `${k.name}=${k.value}`).join("; ");
-    const res = await fetch(new URL(c.path, baseURL), { method: c.method, headers: { cookie }, body: new TextEncoder().encode(String(c.data)) });
+    const body = c.chunkedBytes ? chunkedJson(c.chunkedBytes) : new TextEncoder().encode(String(c.data));
+    const res = await fetch(new URL(c.path, baseURL), { method: c.method, headers: { ...c.headers, cookie }, body, duplex: "half" } as RequestInit);
     return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() };
   }
   const data = typeof c.data === "string" ? Buffer.from(c.data) : c.data;
