@@ -15,7 +15,9 @@ async function main(argv: string[]) {
     process.stdout.write(`${JSON.stringify({ commands: Object.keys(COMMANDS) })}\n`);
     return 0;
   }
-  const { values } = parseArgs({ args: rest, options: COMMANDS[command]?.options ?? {}, strict: true, allowPositionals: false });
+  // Name an unknown command before parseArgs complains about its flags instead.
+  if (!Object.hasOwn(COMMANDS, command)) throw new Error(`Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
+  const { values } = parseArgs({ args: rest, options: COMMANDS[command]!.options, strict: true, allowPositionals: false });
   const result = await runCommand(command, values as Record<string, string | undefined>, { database, migrateDatabase, seedDatabase });
   process.stdout.write(`${JSON.stringify(result)}\n`);
   return 0;

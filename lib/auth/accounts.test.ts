@@ -14,22 +14,13 @@ import {
   signUp,
   verifyEmail,
 } from "@/lib/auth";
-import { AppError } from "@/lib/http";
 import { latestEmailTo } from "@/lib/mail";
 import { describeEachDatabase } from "@/tests/db";
+import { appErrorOf } from "@/tests/app-error";
 
 const PASSWORD = "correct horse battery";
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected an AppError, got success");
-    },
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw error;
-  return error;
-}
+const failure = appErrorOf;
 
 function uniqueEmail(label: string) {
   return `${label}-${randomUUID().slice(0, 8)}@accounts.test`;

@@ -15,19 +15,13 @@ import {
   verifyPassword,
   verifyTotpCode,
 } from "@/lib/auth";
-import { AppError, type ProblemCode } from "@/lib/http";
+import type { ProblemCode } from "@/lib/http";
 import { createOrganizationWithOwner, sha256, type OrgActor } from "@/lib/orgs";
 import { describeEachDatabase } from "@/tests/db";
+import { appErrorOf } from "@/tests/app-error";
 
 async function code(promise: Promise<unknown>): Promise<ProblemCode> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected an AppError, got success");
-    },
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw error;
-  return error.code;
+  return (await appErrorOf(promise)).code;
 }
 
 async function newOrg(name: string) {

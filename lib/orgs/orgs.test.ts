@@ -22,16 +22,10 @@ import {
   type OrgRole,
 } from "@/lib/orgs";
 import { describeEachDatabase } from "@/tests/db";
+import { appErrorOf } from "@/tests/app-error";
 
 async function code(promise: Promise<unknown>): Promise<ProblemCode> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected an AppError, got success");
-    },
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw error;
-  return error.code;
+  return (await appErrorOf(promise)).code;
 }
 
 async function makeUser(label: string) {
