@@ -19,7 +19,8 @@ let transporterUrl: string | undefined;
 
 function smtpTransport(url: string) {
   if (!transporter || transporterUrl !== url) {
-    transporter = nodemailer.createTransport(url);
+    // Bounded waits: a hung mail server must not hold a sign-up request for minutes.
+    transporter = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as Parameters<typeof nodemailer.createTransport>[0]);
     transporterUrl = url;
   }
   return transporter;
