@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from "node:util";
 import type { DatabaseHandle } from "@/db/client";
+import { migrationsAtHead } from "@/db/migrate";
 import { createApiKey, createOperator, createUserWithOrganization, hashPassword, OPERATOR_ROLES, emailSchema, passwordSchema } from "@/lib/auth";
 import { PLAN_IDS, type PlanId } from "@/lib/billing";
 import { AppError, validate } from "@/lib/http";
@@ -36,6 +37,9 @@ const orgCreateFlags = z
 export async function runCommand(command: string, flags: Flags, deps: Deps): Promise<Record<string, unknown>> {
   const spec = COMMANDS[command];
   if (!spec) throw new AppError("not_found", `Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
+  if (command !== "db:migrate" && command !== "db:seed" && !(await migrationsAtHead(deps.database()))) {
+    throw new AppError("conflict", "The database is not migrated to the latest schema: run `npm run cli -- db:migrate` first.");
+  }
   switch (command) {
     case "db:migrate":
       return deps.migrateDatabase(deps.database());

@@ -29,9 +29,22 @@ main(process.argv.slice(2))
     process.exit(code);
   })
   .catch(async (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     const errors = (error as { extra?: { errors?: { path: string; message: string }[] } }).extra?.errors;
     process.stderr.write(`error: ${message}${errors?.length ? `\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}` : ""}\n`);
     await closeDatabase().catch(() => {});
     process.exit(1);
   });
+
+/**
+ * A failed query's message from drizzle repeats the SQL and its parameters (which can hold a
+ * password hash): show the database's own reason instead.
+ */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.message.startsWith("Failed query:")) {
+    const cause = (error as { cause?: unknown }).cause;
+    return `database error: ${cause instanceof Error ? cause.message : "query failed"}`;
+  }
+  return error.message;
+}
