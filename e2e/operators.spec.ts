@@ -35,6 +35,7 @@ test("a magic link signs an existing user in; an unknown address gets no link", 
   // Without SMTP the message is kept for operators to see; follow its link from there.
   const ops = await (await browser.newContext()).newPage();
   await signIn(ops, operatorEmail, operatorPassword);
+  await expect(ops).toHaveURL(/\/admin\/ops/);
   await ops.goto(`/admin/ops/emails?to=${encodeURIComponent(email)}`);
   const message = ops.getByTestId("email-row").filter({ hasText: "magic_link" }).first();
   const body = await message.locator("pre").textContent();
