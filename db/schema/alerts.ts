@@ -1,0 +1,48 @@
+import { sql } from "drizzle-orm";
+import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, boolean } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { emailMessages } from "./mail";
+import { organizations } from "./orgs";
+import { tenantIsolation } from "./tenant-policy";
+
+export const alertFrequency = pgEnum("alert_frequency", ["instant", "daily", "weekly"]);
+
+/** Saved searches that e-mail their new matches. */
+export const alerts = pgTable(
+  "alerts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    frequency: alertFrequency("frequency").notNull(),
+    q: text("q"),
+    naics: text("naics").array().notNull().default(sql`'{}'::text[]`),
+    states: text("states").array().notNull().default(sql`'{}'::text[]`),
+    setAsides: text("set_asides").array().notNull().default(sql`'{}'::text[]`),
+    deliveryEmail: text("delivery_email").notNull(),
+    active: boolean("active").notNull().default(true),
+    // End of the last window whose digest was written: the next window starts here.
+    lastWindowEnd: timestamp("last_window_end", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("alerts_org_idx").on(t.orgId), index("alerts_due_idx").on(t.frequency, t.lastWindowEnd), tenantIsolation(t.orgId)],
+).enableRLS();
+
+/** One digest per alert and window: the unique index makes a retried run a no-op. */
+export const alertDigests = pgTable(
+  "alert_digests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    alertId: uuid("alert_id").notNull().references(() => alerts.id, { onDelete: "cascade" }),
+    windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
+    windowEnd: timestamp("window_end", { withTimezone: true, mode: "date" }).notNull(),
+    matchCount: integer("match_count").notNull(),
+    noticeIds: text("notice_ids").array().notNull(),
+    emailMessageId: uuid("email_message_id").references(() => emailMessages.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("alert_digests_window_idx").on(t.alertId, t.windowEnd), index("alert_digests_org_idx").on(t.orgId, t.createdAt), tenantIsolation(t.orgId)],
+).enableRLS();

@@ -1,0 +1,79 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, customType, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/** Public contract opportunities (SAM.gov). Not tenant data: every org searches the same set. */
+export const opportunities = pgTable(
+  "opportunities",
+  {
+    // Insertion order: search cursors remember the highest id they started with, so rows
+    // inserted while a client pages through results never shift its pages.
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    noticeId: text("notice_id").notNull(),
+    title: text("title").notNull(),
+    solicitationNumber: text("solicitation_number"),
+    department: text("department"),
+    subTier: text("sub_tier"),
+    office: text("office"),
+    agencyPath: text("agency_path").notNull().default(""),
+    type: text("type"),
+    baseType: text("base_type"),
+    naicsCode: text("naics_code"),
+    classificationCode: text("classification_code"),
+    setAsideCode: text("set_aside_code"),
+    setAsideDescription: text("set_aside_description"),
+    postedAt: timestamp("posted_at", { withTimezone: true, mode: "date" }).notNull(),
+    responseDeadline: timestamp("response_deadline", { withTimezone: true, mode: "date" }),
+    archiveDate: date("archive_date"),
+    active: boolean("active").notNull().default(true),
+    popState: text("pop_state"),
+    popCity: text("pop_city"),
+    popCountry: text("pop_country"),
+    uiLink: text("ui_link"),
+    additionalInfoLink: text("additional_info_link"),
+    description: text("description").notNull().default(""),
+    descriptionExcerpt: text("description_excerpt").notNull().default(""),
+    source: text("source").notNull(),
+    raw: jsonb("raw").notNull(),
+    searchVector: tsvector("search_vector")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(agency_path, '')), 'B') || setweight(to_tsvector('english', left(coalesce(description, ''), 100000)), 'C')`,
+      ),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("opportunities_notice_id_idx").on(t.noticeId),
+    index("opportunities_search_idx").using("gin", t.searchVector),
+    index("opportunities_naics_idx").using("btree", sql`${t.naicsCode} text_pattern_ops`),
+    index("opportunities_state_idx").on(t.popState),
+    index("opportunities_posted_idx").on(t.postedAt.desc(), t.id.desc()),
+    index("opportunities_deadline_idx").on(t.responseDeadline),
+    index("opportunities_set_aside_idx").on(t.setAsideCode),
+    index("opportunities_created_idx").on(t.createdAt),
+  ],
+);
+
+/** The official 2022 NAICS list (2–6 digit codes and the range sectors 31-33, 44-45, 48-49). */
+export const naicsCodes = pgTable(
+  "naics_codes",
+  {
+    code: text("code").primaryKey(),
+    title: text("title").notNull(),
+    level: smallint("level").notNull(),
+  },
+  (t) => [index("naics_codes_title_idx").on(sql`lower(${t.title})`)],
+);
+
+/** Where each ingestion source left off, so a crashed or rate-limited run resumes. */
+export const ingestionCursors = pgTable("ingestion_cursors", {
+  source: text("source").primaryKey(),
+  postedFrom: date("posted_from"),
+  postedTo: date("posted_to"),
+  nextOffset: integer("next_offset").notNull().default(0),
+  lastSuccessAt: timestamp("last_success_at", { withTimezone: true, mode: "date" }),
+  lastError: text("last_error"),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
