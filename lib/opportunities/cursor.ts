@@ -1,0 +1,40 @@
+import { createHash } from "node:crypto";
+import { AppError } from "@/lib/http";
+import type { OpportunityFilters } from "./filters";
+
+/**
+ * Keyset cursor. `maxId` pins the result set to the rows that existed when the first page was
+ * read, so concurrent inserts never shift later pages (no repeats, no skips); `after` is the
+ * last row's sort key. `filters` binds the cursor to the query it came from.
+ */
+export interface SearchCursor {
+  maxId: number;
+  after: [number | string, number];
+  filters: string;
+}
+
+export function filtersFingerprint(filters: OpportunityFilters) {
+  return createHash("sha256").update(JSON.stringify(filters)).digest("base64url").slice(0, 16);
+}
+
+export function encodeCursor(cursor: SearchCursor) {
+  return Buffer.from(JSON.stringify([1, cursor.maxId, cursor.after, cursor.filters])).toString("base64url");
+}
+
+export function decodeCursor(value: string, filters: OpportunityFilters): SearchCursor {
+  const invalid = () => new AppError("validation_failed", "The cursor is not valid for this search.", { errors: [{ path: "cursor", message: "Use the next_cursor returned with the same filters." }] });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed[0] !== 1 || parsed.length !== 4) throw invalid();
+  const [, maxId, after, fingerprint] = parsed as [number, unknown, unknown, unknown];
+  if (!Number.isSafeInteger(maxId) || !Array.isArray(after) || after.length !== 2 || typeof fingerprint !== "string") throw invalid();
+  const [key, id] = after as [unknown, unknown];
+  if (!(typeof key === "number" || typeof key === "string") || !Number.isSafeInteger(id)) throw invalid();
+  if (typeof key === "string" && Number.isNaN(Date.parse(key))) throw invalid();
+  if (fingerprint !== filtersFingerprint(filters)) throw invalid();
+  return { maxId: maxId as number, after: [key, id as number], filters: fingerprint };
+}

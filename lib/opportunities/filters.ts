@@ -1,0 +1,107 @@
+import { and, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { opportunities } from "@/db/schema";
+import { NAICS_FILTER_PATTERN, naicsPrefixes } from "./naics";
+
+/** What can narrow a set of opportunities. Search, alerts and onboarding matches share it. */
+export interface OpportunityFilters {
+  q?: string;
+  naics?: string[];
+  states?: string[];
+  setAsides?: string[];
+  postedFrom?: Date;
+  /** Exclusive upper bound. */
+  postedBefore?: Date;
+  deadlineFrom?: Date;
+  deadlineBefore?: Date;
+  /** Point in time: only opportunities posted at or before it. */
+  asOf?: Date;
+}
+
+// Query strings repeat a key for several values (`naics=5415&naics=236`); one value is a list of one.
+function list<T extends z.ZodType>(item: T, max: number) {
+  return z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).max(max, `At most ${max} values.`));
+}
+
+export const naicsFilterSchema = z.string().trim().regex(NAICS_FILTER_PATTERN, "A NAICS code has 2 to 6 digits (or a range sector like 31-33).");
+export const stateSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, "Use a two-letter state code, like VA.");
+export const setAsideSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{2,10}$/, "Use a SAM.gov set-aside code, like SBA or SDVOSBC.");
+export const keywordQuerySchema = z.string().trim().max(500, "Keep the search under 500 characters.");
+
+// A date ("2026-04-24") means the whole UTC day; a date-time means that instant.
+const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { message: "Use an ISO date (2026-04-24) or date-time." });
+
+function startOf(value: string) {
+  return new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+}
+function endOf(value: string) {
+  const start = startOf(value);
+  return value.length === 10 ? new Date(start.getTime() + 24 * 3600_000) : new Date(start.getTime() + 1);
+}
+
+/** The public query string (API.md) → filters. Unknown parameters are refused. */
+export const opportunityQuerySchema = z
+  .object({
+    q: keywordQuerySchema.optional(),
+    naics: list(naicsFilterSchema, 50).optional(),
+    state: list(stateSchema, 60).optional(),
+    set_aside: list(setAsideSchema, 20).optional(),
+    posted_from: dateOrDateTime.optional(),
+    posted_to: dateOrDateTime.optional(),
+    deadline_from: dateOrDateTime.optional(),
+    deadline_to: dateOrDateTime.optional(),
+    as_of: dateOrDateTime.optional(),
+    limit: z.coerce.number().int("limit must be a whole number.").min(1).max(100).default(20),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export type OpportunityQuery = z.infer<typeof opportunityQuerySchema>;
+
+export function filtersFromQuery(query: OpportunityQuery): OpportunityFilters {
+  return {
+    q: query.q || undefined,
+    naics: query.naics,
+    states: query.state,
+    setAsides: query.set_aside,
+    postedFrom: query.posted_from ? startOf(query.posted_from) : undefined,
+    postedBefore: query.posted_to ? endOf(query.posted_to) : undefined,
+    deadlineFrom: query.deadline_from ? startOf(query.deadline_from) : undefined,
+    deadlineBefore: query.deadline_to ? endOf(query.deadline_to) : undefined,
+    asOf: query.as_of ? endOf(query.as_of) : undefined,
+  };
+}
+
+/** The tsquery for a keyword search, or null when there is nothing to search for. */
+export function keywordQuery(q: string | undefined): SQL | null {
+  const text = q?.trim();
+  return text ? sql`websearch_to_tsquery('english', ${text})` : null;
+}
+
+/** WHERE clause for the filters (undefined when nothing narrows). */
+export function opportunityWhere(filters: OpportunityFilters): SQL | undefined {
+  const o = opportunities;
+  const conditions: (SQL | undefined)[] = [];
+  const tsquery = keywordQuery(filters.q);
+  if (tsquery) conditions.push(sql`${o.searchVector} @@ ${tsquery}`);
+  if (filters.naics?.length) {
+    const patterns = filters.naics.flatMap(naicsPrefixes).map((p) => `${p}%`);
+    conditions.push(sql`${o.naicsCode} like any(${sql.param(patterns)}::text[])`);
+  }
+  if (filters.states?.length) conditions.push(sql`${o.popState} = any(${sql.param(filters.states)}::text[])`);
+  if (filters.setAsides?.length) conditions.push(sql`${o.setAsideCode} = any(${sql.param(filters.setAsides)}::text[])`);
+  if (filters.postedFrom) conditions.push(sql`${o.postedAt} >= ${filters.postedFrom.toISOString()}::timestamptz`);
+  if (filters.postedBefore) conditions.push(sql`${o.postedAt} < ${filters.postedBefore.toISOString()}::timestamptz`);
+  if (filters.asOf) conditions.push(sql`${o.postedAt} < ${filters.asOf.toISOString()}::timestamptz`);
+  if (filters.deadlineFrom) conditions.push(sql`${o.responseDeadline} >= ${filters.deadlineFrom.toISOString()}::timestamptz`);
+  if (filters.deadlineBefore) conditions.push(sql`${o.responseDeadline} < ${filters.deadlineBefore.toISOString()}::timestamptz`);
+  return and(...conditions);
+}

@@ -1,0 +1,167 @@
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { db } from "@/db/client";
+import { opportunities } from "@/db/schema";
+import { AppError } from "@/lib/http";
+import { decodeCursor, encodeCursor, filtersFingerprint } from "./cursor";
+import { keywordQuery, opportunityWhere, type OpportunityFilters } from "./filters";
+import { toHighlightHtml, markedTerms } from "./highlight";
+import { matchingNaicsFilter } from "./naics";
+
+/** The public shape (API.md `Opportunity`) plus why it matched. */
+export interface OpportunityResult {
+  notice_id: string;
+  title: string;
+  solicitation_number: string | null;
+  agency: string;
+  type: string | null;
+  naics_code: string | null;
+  set_aside: string | null;
+  set_aside_description: string | null;
+  posted_date: string;
+  response_deadline: string | null;
+  state: string | null;
+  url: string | null;
+  description_excerpt: string;
+  /** HTML-escaped text with matched words in <mark>…</mark>. */
+  highlights: { title: string; excerpt: string };
+  matched: { keywords: string[]; naics: string | null; state: string | null; set_aside: string | null };
+}
+
+// Control characters cannot appear in the stored text, so they mark matches safely; they are
+// replaced by <mark> only after the text is HTML-escaped.
+const START = "\u0002";
+const STOP = "\u0003";
+const HEADLINE_TITLE = `StartSel=${START},StopSel=${STOP},HighlightAll=true`;
+const HEADLINE_EXCERPT = `StartSel=${START},StopSel=${STOP},MaxFragments=2,MaxWords=28,MinWords=12,FragmentDelimiter= … `;
+
+const o = opportunities;
+
+function selection(tsquery: SQL | null) {
+  return {
+    id: o.id,
+    noticeId: o.noticeId,
+    title: o.title,
+    solicitationNumber: o.solicitationNumber,
+    agencyPath: o.agencyPath,
+    type: o.type,
+    naicsCode: o.naicsCode,
+    setAsideCode: o.setAsideCode,
+    setAsideDescription: o.setAsideDescription,
+    postedAt: o.postedAt,
+    responseDeadline: o.responseDeadline,
+    popState: o.popState,
+    uiLink: o.uiLink,
+    descriptionExcerpt: o.descriptionExcerpt,
+    rank: tsquery ? sql<string>`ts_rank_cd(${o.searchVector}, ${tsquery})::text` : sql<string>`'0'`,
+    titleHeadline: tsquery ? sql<string>`ts_headline('english', ${o.title}, ${tsquery}, ${HEADLINE_TITLE})` : sql<string>`${o.title}`,
+    excerptHeadline: tsquery
+      ? sql<string>`ts_headline('english', left(${o.description}, 4000), ${tsquery}, ${HEADLINE_EXCERPT})`
+      : sql<string>`${o.descriptionExcerpt}`,
+  };
+}
+
+type Row = { [K in keyof ReturnType<typeof selection>]: unknown } & {
+  id: number;
+  noticeId: string;
+  title: string;
+  solicitationNumber: string | null;
+  agencyPath: string;
+  type: string | null;
+  naicsCode: string | null;
+  setAsideCode: string | null;
+  setAsideDescription: string | null;
+  postedAt: Date;
+  responseDeadline: Date | null;
+  popState: string | null;
+  uiLink: string | null;
+  descriptionExcerpt: string;
+  rank: string;
+  titleHeadline: string;
+  excerptHeadline: string;
+};
+
+function toResult(row: Row, filters: OpportunityFilters): OpportunityResult {
+  const keywords = markedTerms(`${row.titleHeadline} ${row.excerptHeadline}`, START, STOP);
+  return {
+    notice_id: row.noticeId,
+    title: row.title,
+    solicitation_number: row.solicitationNumber,
+    agency: row.agencyPath,
+    type: row.type,
+    naics_code: row.naicsCode,
+    set_aside: row.setAsideCode,
+    set_aside_description: row.setAsideDescription,
+    posted_date: row.postedAt.toISOString(),
+    response_deadline: row.responseDeadline?.toISOString() ?? null,
+    state: row.popState,
+    url: row.uiLink,
+    description_excerpt: row.descriptionExcerpt,
+    highlights: { title: toHighlightHtml(row.titleHeadline, START, STOP), excerpt: toHighlightHtml(row.excerptHeadline, START, STOP) },
+    matched: {
+      keywords,
+      naics: matchingNaicsFilter(row.naicsCode, filters.naics ?? []),
+      state: row.popState && filters.states?.includes(row.popState) ? row.popState : null,
+      set_aside: row.setAsideCode && filters.setAsides?.includes(row.setAsideCode) ? row.setAsideCode : null,
+    },
+  };
+}
+
+/**
+ * Ranked full-text search (by relevance with keywords, newest first without) with keyset
+ * pagination. Pages never repeat or skip rows, even while new opportunities are inserted.
+ */
+export async function searchOpportunities(filters: OpportunityFilters, page: { limit?: number; cursor?: string } = {}) {
+  const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
+  const tsquery = keywordQuery(filters.q);
+  const cursor = page.cursor ? decodeCursor(page.cursor, filters) : null;
+  const maxId = cursor?.maxId ?? (await currentMaxId());
+  const ranked = tsquery !== null;
+  const rankExpr = tsquery ? sql`ts_rank_cd(${o.searchVector}, ${tsquery})` : null;
+
+  let keyset: SQL | undefined;
+  if (cursor) {
+    const [key, id] = cursor.after;
+    keyset = ranked
+      ? sql`(${rankExpr}, ${o.id}) < (${Number(key)}::real, ${id}::bigint)`
+      : sql`(${o.postedAt}, ${o.id}) < (${String(key)}::timestamptz, ${id}::bigint)`;
+  }
+  const rows = (await db()
+    .select(selection(tsquery))
+    .from(o)
+    .where(and(opportunityWhere(filters), sql`${o.id} <= ${maxId}`, keyset))
+    .orderBy(...(ranked ? [sql`${rankExpr} desc`, sql`${o.id} desc`] : [sql`${o.postedAt} desc`, sql`${o.id} desc`]))
+    .limit(limit + 1)) as Row[];
+
+  const hasMore = rows.length > limit;
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows.at(-1);
+  const nextCursor =
+    hasMore && last
+      ? encodeCursor({ maxId, after: [ranked ? Number(last.rank) : last.postedAt.toISOString(), Number(last.id)], filters: filtersFingerprint(filters) })
+      : null;
+  return { data: pageRows.map((row) => toResult(row, filters)), nextCursor };
+}
+
+async function currentMaxId(): Promise<number> {
+  const [row] = await db().select({ max: sql<string | null>`max(${o.id})::text` }).from(o);
+  return Number(row?.max ?? 0);
+}
+
+/** One opportunity by its SAM.gov notice id, or 404. */
+export async function getOpportunity(noticeId: string): Promise<OpportunityResult & { description: string; raw: unknown }> {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(noticeId)) throw new AppError("not_found", "No opportunity with that notice id.");
+  const rows = (await db()
+    .select({ ...selection(null), description: o.description, raw: o.raw })
+    .from(o)
+    .where(eq(o.noticeId, noticeId))
+    .limit(1)) as (Row & { description: string; raw: unknown })[];
+  const row = rows[0];
+  if (!row) throw new AppError("not_found", "No opportunity with that notice id.");
+  return { ...toResult(row, {}), description: row.description, raw: row.raw };
+}
+
+/** Count of matches (onboarding shows "N opportunities match"). */
+export async function countOpportunities(filters: OpportunityFilters): Promise<number> {
+  const [row] = await db().select({ n: sql<string>`count(*)::text` }).from(o).where(opportunityWhere(filters));
+  return Number(row?.n ?? 0);
+}
