@@ -8,6 +8,8 @@ import { OrgSwitcher } from "./org-switcher";
 
 const APP_LINKS = [
   { href: "/dashboard", label: "Dashboard" },
+  { href: "/opportunities", label: "Opportunities" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/settings/team", label: "Settings" },
 ] as const;
 

@@ -1,0 +1,88 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { OpportunityCard } from "@/components/opportunities/opportunity-card";
+import { SearchFilters } from "@/components/opportunities/search-filters";
+import { Alert, EmptyState, PageHeader, buttonClasses } from "@/components/ui";
+import { requireViewer } from "@/lib/auth/next";
+import { fieldErrors } from "@/lib/http";
+import { countOpportunities, filtersFromQuery, opportunityQuerySchema, searchOpportunities } from "@/lib/opportunities";
+
+export const metadata: Metadata = { title: "Opportunities" };
+
+type Params = Record<string, string | string[] | undefined>;
+const LIST_KEYS = ["naics", "state", "set_aside"];
+
+// The form sends "5415, 236" in one box; the API takes repeated keys. Accept both.
+function normalise(params: Params): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === "") continue;
+    const values = (Array.isArray(value) ? value : [value]).filter((v) => v !== "");
+    if (values.length === 0) continue;
+    out[key] = LIST_KEYS.includes(key) ? values.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean) : values[0]!;
+  }
+  return out;
+}
+
+function withCursor(params: Record<string, string | string[]>, cursor: string) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (key === "cursor") continue;
+    for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
+  }
+  search.set("cursor", cursor);
+  return `/opportunities?${search.toString()}`;
+}
+
+export default async function OpportunitiesPage({ searchParams }: { searchParams: Promise<Params> }) {
+  await requireViewer("/opportunities");
+  const params = normalise(await searchParams);
+  const parsed = opportunityQuerySchema.safeParse(params);
+  if (!parsed.success) {
+    return (
+      <>
+        <PageHeader title="Opportunities" description="Federal contract opportunities from SAM.gov." />
+        <SearchFilters values={params} errors={Object.fromEntries(fieldErrors(parsed.error).map((e) => [e.path.split(".")[0]!, e.message]))} />
+        <Alert tone="error">Some filters are not valid: fix them above and search again.</Alert>
+      </>
+    );
+  }
+  const filters = filtersFromQuery(parsed.data);
+  const [page, total] = await Promise.all([
+    searchOpportunities(filters, { limit: parsed.data.limit, cursor: parsed.data.cursor }),
+    parsed.data.cursor ? Promise.resolve(null) : countOpportunities(filters),
+  ]);
+  return (
+    <>
+      <PageHeader title="Opportunities" description="Federal contract opportunities from SAM.gov, ranked by how well they match." />
+      <SearchFilters values={params} errors={{}} />
+      <section aria-labelledby="results-heading" className="mt-6">
+        <h2 id="results-heading" className="mb-3 text-sm font-medium text-slate-700" aria-live="polite">
+          {total === null ? "More results" : `${total.toLocaleString("en-US")} ${total === 1 ? "opportunity" : "opportunities"}`}
+        </h2>
+        {page.data.length === 0 ? (
+          <EmptyState
+            title="No opportunities match these filters"
+            description="Try fewer keywords, a shorter NAICS code (5415 instead of 541512), or remove the state and set-aside filters."
+            action={<Link href="/opportunities" className={buttonClasses("secondary", "sm")}>Clear all filters</Link>}
+          />
+        ) : (
+          <ol className="space-y-3">
+            {page.data.map((o) => (
+              <li key={o.notice_id}>
+                <OpportunityCard opportunity={o} />
+              </li>
+            ))}
+          </ol>
+        )}
+        {page.nextCursor ? (
+          <div className="mt-6 flex justify-center">
+            <Link href={withCursor(params, page.nextCursor)} className={buttonClasses("secondary")}>
+              Next results
+            </Link>
+          </div>
+        ) : null}
+      </section>
+    </>
+  );
+}
