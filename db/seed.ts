@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client";
-import { memberships, organizations, users } from "./schema";
+import { memberships, opportunities, organizations, users } from "./schema";
 import { hashPassword } from "@/lib/auth/passwords";
+import { importBundledOpportunities, loadNaicsCodes } from "@/lib/opportunities";
 
 export const DEMO_USER_EMAIL = "demo@beacon.local";
 export const DEMO_ORG_NAME = "Demo Contracting LLC";
@@ -9,11 +10,18 @@ export const DEMO_ORG_NAME = "Demo Contracting LLC";
 export const DEMO_USER_PASSWORD = "beacon-demo-password";
 
 /**
- * Idempotent demo data: a demo org with its owner. Running it twice changes nothing.
- * (Bundled opportunities join this seed with the product data.)
+ * Idempotent demo data: the NAICS list, the bundled SAM.gov opportunities and a demo org with
+ * its owner. Running it twice changes nothing.
  */
 export async function seedDatabase(handle: DatabaseHandle) {
   const { db } = handle;
+  await loadNaicsCodes({ db });
+  // Only into an empty table: the bundled rows are a snapshot, and overwriting newer copies of
+  // the same notices from a real ingestion with them would roll those back.
+  await db.transaction(async (tx) => {
+    const [existing] = await tx.select({ n: sql<number>`count(*)::int` }).from(opportunities);
+    if (Number(existing?.n ?? 0) === 0) await importBundledOpportunities({ db: tx });
+  });
   await db.transaction(async (tx) => {
     let [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USER_EMAIL));
     if (!user) {
@@ -34,11 +42,11 @@ export async function seedDatabase(handle: DatabaseHandle) {
       await tx.insert(memberships).values({ orgId: org!.id, userId: user!.id, role: "owner" });
     }
   });
-  const count = async (table: typeof users | typeof organizations) => {
+  const count = async (table: typeof users | typeof organizations | typeof opportunities) => {
     const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(table);
     return Number(row?.n ?? 0);
   };
-  return { orgs: await count(organizations), users: await count(users), opportunities: 0 };
+  return { orgs: await count(organizations), users: await count(users), opportunities: await count(opportunities) };
 }
 
 /** True when the database has never been seeded (fresh install). */

@@ -3,7 +3,9 @@ import type { DatabaseHandle } from "@/db/client";
 import { migrationsAtHead } from "@/db/migrate";
 import { createApiKey, createOperator, createUserWithOrganization, hashPassword, OPERATOR_ROLES, emailSchema, passwordSchema } from "@/lib/auth";
 import { PLAN_IDS, type PlanId } from "@/lib/billing";
+import { env } from "@/lib/env";
 import { AppError, validate } from "@/lib/http";
+import { importBundledOpportunities, importOpportunitiesFile, ingestFromSam } from "@/lib/opportunities";
 import { z } from "zod";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -23,6 +25,7 @@ export const COMMANDS: Record<string, { options: Options; usage: string }> = {
   "org:create": { options: { name: str, email: str, password: str, plan: str }, usage: "org:create --name N --email E --password P [--plan PLAN]" },
   "apikey:create": { options: { org: str, name: str }, usage: "apikey:create --org ORG_ID [--name N]" },
   "operator:create": { options: { email: str, password: str, role: str, name: str }, usage: "operator:create --email E --password P --role ops_admin|ops_support|ops_viewer" },
+  "opportunities:ingest": { options: { file: str }, usage: "opportunities:ingest [--file PATH]" },
 };
 
 const orgCreateFlags = z
@@ -72,6 +75,19 @@ export async function runCommand(command: string, flags: Flags, deps: Deps): Pro
       }
       const operator = await createOperator({ email: flags.email ?? "", password: flags.password ?? "", role: flags.role as (typeof OPERATOR_ROLES)[number], name: flags.name });
       return { user_id: operator.userId, totp_secret: operator.totpSecret, otpauth_url: operator.otpauthUrl };
+    }
+    case "opportunities:ingest": {
+      // A file (CSV extract, or JSON) when given; else SAM.gov when a key is configured; else the bundled dataset.
+      if (flags.file !== undefined) {
+        if (flags.file.trim() === "") throw new AppError("validation_failed", `--file needs a path. Usage: ${spec.usage}`);
+        return { ...(await importOpportunitiesFile(flags.file)) };
+      }
+      const config = env();
+      if (config.SAM_API_KEY) {
+        const run = await ingestFromSam({ baseUrl: config.SAM_API_BASE_URL, apiKey: config.SAM_API_KEY });
+        return { inserted: run.inserted, updated: run.updated, skipped: run.skipped, posted_from: run.postedFrom, posted_to: run.postedTo };
+      }
+      return { ...(await importBundledOpportunities()) };
     }
   }
   throw new AppError("not_found", `Unknown command "${command}"`);

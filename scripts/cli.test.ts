@@ -138,6 +138,13 @@ for (const driver of availableDrivers() as Driver[]) {
       expect(await ok("db:migrate")).toEqual({ applied: 0 });
     });
 
+    // Before db:seed, which would load the same 901 notices from the bundled JSON.
+    it("opportunities:ingest --file imports a ContractOpportunitiesFullCSV extract, idempotently", { timeout: TEST_TIMEOUT }, async () => {
+      const file = "tests/fixtures/sam/ContractOpportunitiesFullCSV_sample_901rows.csv";
+      expect(await ok("opportunities:ingest", "--file", file)).toEqual({ inserted: 901, updated: 0, skipped: 0 });
+      expect(await ok("opportunities:ingest", "--file", file)).toEqual({ inserted: 0, updated: 901, skipped: 0 });
+    });
+
     it("db:seed is idempotent", { timeout: TEST_TIMEOUT }, async () => {
       const first = await ok("db:seed");
       expect(first).toEqual({ orgs: expect.any(Number), users: expect.any(Number), opportunities: expect.any(Number) });

@@ -13,3 +13,5 @@ export {
 } from "./filters";
 export { searchNaicsCodes, naicsTitles, naicsPrefixes, naicsSector, matchingNaicsFilter, RANGE_SECTORS, NAICS_FILTER_PATTERN } from "./naics";
 export { escapeHtml, toHighlightHtml } from "./highlight";
+export * from "./ingest";
+export { loadNaicsCodes, readNaicsCodes, naicsLevel, NAICS_CODES_FILE } from "./naics-data";

@@ -1,0 +1,58 @@
+import fs from "node:fs";
+import path from "node:path";
+import { db } from "@/db/client";
+import { AppError } from "@/lib/http";
+import { assertReadableFile, importOpportunitiesCsv, type ImportCounts, type ImportOptions } from "./csv-import";
+import { normalizeApiRecord, normalizeCsvRecord, type NewOpportunity, type NormalizeResult } from "./normalize";
+import { upsertOpportunities } from "./upsert";
+
+/** SAM.gov rows bundled with the app (one day of the daily extract), relative to the project root. */
+export const BUNDLED_OPPORTUNITIES_FILE = "db/seed-data/sam/contract-opportunities_2026-04-24.json";
+
+/**
+ * Imports a JSON file: an array of ContractOpportunitiesFullCSV records (the bundled shape) or
+ * a Get Opportunities v2 response (`{ opportunitiesData: [...] }`).
+ */
+export async function importOpportunitiesJson(filePath: string, options: ImportOptions = {}): Promise<ImportCounts> {
+  assertReadableFile(filePath);
+  let data: unknown;
+  try {
+    data = JSON.parse(await fs.promises.readFile(filePath, "utf8"));
+  } catch (error) {
+    throw new AppError("validation_failed", `${filePath} is not valid JSON: ${(error as Error).message}`);
+  }
+  let records: unknown[];
+  let normalize: (record: Readonly<Record<string, unknown>>) => NormalizeResult;
+  if (Array.isArray(data)) {
+    records = data;
+    normalize = normalizeCsvRecord;
+  } else if (data !== null && typeof data === "object" && Array.isArray((data as { opportunitiesData?: unknown }).opportunitiesData)) {
+    records = (data as { opportunitiesData: unknown[] }).opportunitiesData;
+    normalize = normalizeApiRecord;
+  } else {
+    throw new AppError("validation_failed", `${filePath} holds neither an array of extract rows nor a Get Opportunities response`);
+  }
+  const rows: NewOpportunity[] = [];
+  let skipped = 0;
+  for (const record of records) {
+    const result = record !== null && typeof record === "object" ? normalize(record as Record<string, unknown>) : null;
+    if (result?.ok) {
+      rows.push(result.opportunity);
+    } else {
+      skipped += 1;
+      if (result) options.onReject?.(result.rejection);
+    }
+  }
+  const written = await upsertOpportunities(rows, options.now ?? new Date(), options.db ?? db(), options.batchSize);
+  return { ...written, skipped };
+}
+
+/** Imports the bundled dataset (path relative to the working directory, the project root). */
+export function importBundledOpportunities(options: ImportOptions = {}): Promise<ImportCounts> {
+  return importOpportunitiesJson(path.resolve(process.cwd(), BUNDLED_OPPORTUNITIES_FILE), options);
+}
+
+/** A `.json` file as `importOpportunitiesJson`, anything else as a ContractOpportunitiesFullCSV extract. */
+export function importOpportunitiesFile(filePath: string, options: ImportOptions = {}): Promise<ImportCounts> {
+  return path.extname(filePath).toLowerCase() === ".json" ? importOpportunitiesJson(filePath, options) : importOpportunitiesCsv(filePath, options);
+}

@@ -1,0 +1,16 @@
+export {
+  normalizeCsvRecord,
+  normalizeApiRecord,
+  descriptionExcerptOf,
+  SET_ASIDE_LABELS,
+  type NewOpportunity,
+  type NormalizeResult,
+  type Rejection,
+  type RejectionReason,
+  type OpportunitySource,
+} from "./normalize";
+export { parseSamTimestamp, samCalendarDate } from "./sam-dates";
+export { upsertOpportunities, UPSERT_BATCH_SIZE, type UpsertCounts } from "./upsert";
+export { importOpportunitiesCsv, type ImportCounts, type ImportOptions } from "./csv-import";
+export { importOpportunitiesJson, importBundledOpportunities, importOpportunitiesFile, BUNDLED_OPPORTUNITIES_FILE } from "./file-import";
+export { ingestFromSam, SamApiError, SAM_API_SOURCE, type IngestFromSamOptions, type SamIngestResult } from "./sam-client";

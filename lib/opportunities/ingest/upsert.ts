@@ -1,0 +1,61 @@
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import { db, type DbOrTx } from "@/db/client";
+import { opportunities } from "@/db/schema";
+import type { NewOpportunity } from "./normalize";
+
+export const UPSERT_BATCH_SIZE = 200;
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+}
+
+// Everything SAM.gov owns is overwritten by a newer copy; identity, first-seen time and the
+// generated search vector are not.
+const KEEP_ON_UPDATE = new Set(["id", "noticeId", "createdAt", "updatedAt", "searchVector"]);
+const UPDATE_FROM_EXCLUDED: Record<string, SQL> = Object.fromEntries(
+  Object.entries(getTableColumns(opportunities))
+    .filter(([key]) => !KEEP_ON_UPDATE.has(key))
+    .map(([key, column]) => [key, sql.raw(`excluded."${column.name}"`)]),
+);
+
+/** The last copy of each notice id in a batch: one statement cannot update a row twice. */
+function lastCopyPerNotice(rows: readonly NewOpportunity[]): NewOpportunity[] {
+  const byNotice = new Map<string, NewOpportunity>();
+  for (const row of rows) {
+    byNotice.delete(row.noticeId);
+    byNotice.set(row.noticeId, row);
+  }
+  return [...byNotice.values()];
+}
+
+/**
+ * Inserts new notices and overwrites known ones (by notice id), `batchSize` rows per statement.
+ * New rows are created at `now`; every written row is updated at `now`. Re-running the same
+ * rows inserts nothing and updates each one. A notice repeated within the input counts as
+ * inserted once and updated for each later copy, as if the rows had been written one by one.
+ */
+export async function upsertOpportunities(
+  rows: readonly NewOpportunity[],
+  now: Date = new Date(),
+  dbx: DbOrTx = db(),
+  batchSize = UPSERT_BATCH_SIZE,
+): Promise<UpsertCounts> {
+  const counts: UpsertCounts = { inserted: 0, updated: 0 };
+  for (let start = 0; start < rows.length; start += batchSize) {
+    const batch = rows.slice(start, start + batchSize);
+    const unique = lastCopyPerNotice(batch);
+    counts.updated += batch.length - unique.length;
+    const written = await dbx
+      .insert(opportunities)
+      .values(unique.map((row) => ({ ...row, createdAt: now, updatedAt: now })))
+      .onConflictDoUpdate({ target: opportunities.noticeId, set: { ...UPDATE_FROM_EXCLUDED, updatedAt: now } })
+      // xmax is 0 only on a row version this statement inserted; an updated row carries our xid.
+      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+    for (const row of written) {
+      if (row.inserted) counts.inserted += 1;
+      else counts.updated += 1;
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,60 @@
+/**
+ * `opportunities:ingest` in-process, for the sources the child-process tests in cli.test.ts do
+ * not cover (each CLI run there costs seconds): the bundled dataset and SAM.gov.
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { ingestionCursors, opportunities } from "@/db/schema";
+import { seedDatabase } from "@/db/seed";
+import { resetEnvCache } from "@/lib/env";
+import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/lib/opportunities/ingest/fake-sam-server";
+import { appErrorOf } from "@/tests/app-error";
+import { describeEachDatabase } from "@/tests/db";
+import { runCommand } from "./cli-commands";
+
+const API_KEY = "cli-test-key-8d1e";
+let server: FakeSamServer;
+
+beforeAll(async () => {
+  server = await startFakeSamServer({ apiKey: API_KEY, records: recordedApiRecords().slice(0, 30) });
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => {
+  delete process.env.SAM_API_KEY;
+  delete process.env.SAM_API_BASE_URL;
+  resetEnvCache();
+});
+
+describeEachDatabase("cli opportunities:ingest", ({ handle }) => {
+  const ingest = (flags: Record<string, string | undefined> = {}) => runCommand("opportunities:ingest", flags, { database: handle, migrateDatabase, seedDatabase });
+  const count = async (table: typeof opportunities | typeof ingestionCursors) => {
+    const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(table);
+    return row!.n;
+  };
+
+  it("imports the bundled dataset when no file is given and no SAM_API_KEY is set", async () => {
+    delete process.env.SAM_API_KEY;
+    resetEnvCache();
+    expect(await ingest()).toEqual({ inserted: 901, updated: 0, skipped: 0 });
+    expect(await count(opportunities)).toBe(901);
+  });
+
+  it("fetches from SAM.gov (SAM_API_BASE_URL) when SAM_API_KEY is set", async () => {
+    process.env.SAM_API_KEY = API_KEY;
+    process.env.SAM_API_BASE_URL = server.url;
+    resetEnvCache();
+    server.reset();
+    expect(await ingest()).toEqual({ inserted: 30, updated: 0, skipped: 0, posted_from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), posted_to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(server.requests.map((r) => r.params.get("api_key"))).toEqual([API_KEY]);
+    expect(await count(opportunities)).toBe(901 + 30);
+    expect(await count(ingestionCursors)).toBe(1);
+  });
+
+  it("refuses an empty --file", async () => {
+    expect((await appErrorOf(ingest({ file: " " }))).code).toBe("validation_failed");
+  });
+});
