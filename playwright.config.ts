@@ -3,7 +3,7 @@ import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 
-// One operator per run, created by the CLI before the server opens the database (PGlite allows
+// The bundled data and one operator per run, loaded by the CLI before the server opens the database (PGlite allows
 // one process per data dir). Set here so the worker processes inherit the same values.
 process.env.E2E_OPERATOR_EMAIL ??= `ops-${Date.now()}@beacon.test`;
 process.env.E2E_OPERATOR_PASSWORD ??= `ops-${randomBytes(12).toString("hex")}`;
@@ -33,7 +33,7 @@ export default defineConfig({
   },
   webServer: {
     command:
-      `${cli} db:migrate > /dev/null && ` +
+      `${cli} db:seed > /dev/null && ` +
       `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > /dev/null && ` +
       `exec node_modules/.bin/next start -p ${port}`,
     url: `${baseURL}/api/readyz`,

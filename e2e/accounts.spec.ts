@@ -4,6 +4,7 @@ import { PASSWORD, signIn, signOut, signUp, uniqueEmail } from "./helpers";
 test("sign up lands signed in, in a new organisation the user owns", async ({ page }) => {
   const email = uniqueEmail("owner");
   await signUp(page, { name: "Olive Owner", email, organizationName: "Owner Works LLC" });
+  await page.goto("/dashboard");
   await expect(page.getByRole("heading", { name: "Welcome, Olive Owner" })).toBeVisible();
   await expect(page.getByText("Owner Works LLC · Free plan · you are owner")).toBeVisible();
   await expect(page.getByText("Confirm your e-mail address")).toBeVisible();

@@ -14,7 +14,8 @@ export async function signUp(page: Page, input: { name: string; email: string; o
   await page.getByRole("textbox", { name: "Password", exact: true }).fill(input.password ?? PASSWORD);
   if (input.organizationName) await page.getByLabel("Company name").fill(input.organizationName);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard/);
+  // New accounts start the onboarding wizard.
+  await expect(page).toHaveURL(/\/onboarding/);
 }
 
 export async function signIn(page: Page, email: string, password = PASSWORD) {

@@ -24,7 +24,8 @@ export async function signUpAction(_prev: FormState, formData: FormData): Promis
   const state = await runFormAction(formData, schema, ({ name, email, password, organizationName }) => signUp({ name, email, password, organizationName }));
   if (state.status !== "success" || !state.result) return state;
   await setSessionCookie(state.result.session);
-  redirect(safeReturnPath(formData.get("callbackUrl"), "/dashboard"));
+  // A new account goes straight into setup unless it was heading somewhere on purpose.
+  redirect(safeReturnPath(formData.get("callbackUrl"), "/onboarding"));
 }
 
 export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {

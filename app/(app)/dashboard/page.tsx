@@ -4,6 +4,7 @@ import { Alert, Card, CardBody, PageHeader, buttonClasses } from "@/components/u
 import { requireViewer } from "@/lib/auth/next";
 import { can } from "@/lib/orgs";
 import { planById } from "@/lib/billing";
+import { STEP_LABELS, getOnboardingStep } from "@/lib/onboarding";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -11,10 +12,31 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const viewer = await requireViewer("/dashboard");
   const params = await searchParams;
   const plan = planById(viewer.org.plan);
+  const setupStep = can(viewer.org.role, "onboarding:manage") ? await getOnboardingStep(viewer.org.id) : "done";
   return (
     <>
       <PageHeader title={`Welcome${viewer.user.name ? `, ${viewer.user.name}` : ""}`} description={`${viewer.org.name} · ${plan.name} plan · you are ${viewer.org.role}`} />
       <div className="space-y-4">
+        {params.welcome && setupStep === "done" ? (
+          <Alert tone="success" title="You are all set.">
+            Your first alert is saved: new matching opportunities will arrive by e-mail.
+          </Alert>
+        ) : null}
+        {setupStep !== "done" ? (
+          <section aria-labelledby="finish-setup" className="flex flex-col gap-4 rounded-xl bg-indigo-50 p-4 ring-2 ring-indigo-600 sm:flex-row sm:items-center sm:justify-between sm:p-6">
+            <div>
+              <h2 id="finish-setup" className="text-lg font-semibold text-slate-900">
+                Finish setting up
+              </h2>
+              <p className="mt-1 text-sm text-slate-700">
+                Tell us what your business does and see the federal opportunities that match it, in a few minutes. Next: {STEP_LABELS[setupStep]}.
+              </p>
+            </div>
+            <Link className={buttonClasses("primary", "md", "w-full shrink-0 sm:w-auto")} href="/onboarding">
+              Continue setup
+            </Link>
+          </section>
+        ) : null}
         {params.joined ? <Alert tone="success">You joined {viewer.org.name}.</Alert> : null}
         {params.reset ? <Alert tone="success">Your password was changed and your other sessions were signed out.</Alert> : null}
         {params.denied === "admin" ? <Alert tone="warning">That area is for Beacon operators only.</Alert> : null}

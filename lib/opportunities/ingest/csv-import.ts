@@ -97,14 +97,13 @@ export function assertReadableFile(filePath: string) {
  */
 export async function importOpportunitiesCsv(filePath: string, options: ImportOptions = {}): Promise<ImportCounts> {
   assertReadableFile(filePath);
-  const now = options.now ?? new Date();
   const dbx = options.db ?? db();
   const batchSize = options.batchSize ?? UPSERT_BATCH_SIZE;
   const counts: ImportCounts = { inserted: 0, updated: 0, skipped: 0 };
   let batch: NewOpportunity[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const written = await upsertOpportunities(batch, now, dbx, batchSize);
+    const written = await upsertOpportunities(batch, options.now, dbx, batchSize);
     counts.inserted += written.inserted;
     counts.updated += written.updated;
     batch = [];

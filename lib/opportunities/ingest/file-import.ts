@@ -43,7 +43,7 @@ export async function importOpportunitiesJson(filePath: string, options: ImportO
       if (result) options.onReject?.(result.rejection);
     }
   }
-  const written = await upsertOpportunities(rows, options.now ?? new Date(), options.db ?? db(), options.batchSize);
+  const written = await upsertOpportunities(rows, options.now, options.db ?? db(), options.batchSize);
   return { ...written, skipped };
 }
 

@@ -31,13 +31,15 @@ function lastCopyPerNotice(rows: readonly NewOpportunity[]): NewOpportunity[] {
 
 /**
  * Inserts new notices and overwrites known ones (by notice id), `batchSize` rows per statement.
- * New rows are created at `now`; every written row is updated at `now`. Re-running the same
+ * New rows are created at `now` (default: the clock when each batch is written, so a row's
+ * created_at is never much older than the commit that makes it visible to alert digests);
+ * every written row is updated at the same instant. Re-running the same
  * rows inserts nothing and updates each one. A notice repeated within the input counts as
  * inserted once and updated for each later copy, as if the rows had been written one by one.
  */
 export async function upsertOpportunities(
   rows: readonly NewOpportunity[],
-  now: Date = new Date(),
+  now: Date | undefined = undefined,
   dbx: DbOrTx = db(),
   batchSize = UPSERT_BATCH_SIZE,
 ): Promise<UpsertCounts> {
@@ -45,11 +47,12 @@ export async function upsertOpportunities(
   for (let start = 0; start < rows.length; start += batchSize) {
     const batch = rows.slice(start, start + batchSize);
     const unique = lastCopyPerNotice(batch);
+    const stamp = now ?? new Date();
     counts.updated += batch.length - unique.length;
     const written = await dbx
       .insert(opportunities)
-      .values(unique.map((row) => ({ ...row, createdAt: now, updatedAt: now })))
-      .onConflictDoUpdate({ target: opportunities.noticeId, set: { ...UPDATE_FROM_EXCLUDED, updatedAt: now } })
+      .values(unique.map((row) => ({ ...row, createdAt: stamp, updatedAt: stamp })))
+      .onConflictDoUpdate({ target: opportunities.noticeId, set: { ...UPDATE_FROM_EXCLUDED, updatedAt: stamp } })
       // xmax is 0 only on a row version this statement inserted; an updated row carries our xid.
       .returning({ inserted: sql<boolean>`(xmax = 0)` });
     for (const row of written) {

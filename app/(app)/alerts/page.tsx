@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { AlertsManager } from "@/components/alerts/alerts-manager";
+import { PageHeader } from "@/components/ui";
+import { alertUsage, listAlerts, toApiAlert } from "@/lib/alerts";
+import { requireViewer } from "@/lib/auth/next";
+import { can } from "@/lib/orgs";
+
+export const metadata: Metadata = { title: "Alerts" };
+
+export default async function AlertsPage() {
+  const viewer = await requireViewer("/alerts");
+  const actor = { userId: viewer.user.id, role: viewer.org.role };
+  const [rows, usage] = await Promise.all([listAlerts(viewer.org.id, actor), alertUsage(viewer.org.id, actor)]);
+  return (
+    <>
+      <PageHeader title="Alerts" description="Saved searches that e-mail you new contract opportunities as they are published." className="mb-6" />
+      <AlertsManager initial={{ data: rows.map(toApiAlert), usage }} canManage={can(viewer.org.role, "alerts:manage")} />
+    </>
+  );
+}

@@ -1,0 +1,127 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { AlertStep } from "@/components/onboarding/alert-step";
+import { MatchesStep } from "@/components/onboarding/matches-step";
+import { PlanStep, type PlanCard } from "@/components/onboarding/plan-step";
+import { ProfileStep } from "@/components/onboarding/profile-step";
+import { OnboardingStepper } from "@/components/onboarding/stepper";
+import { Alert, Card, CardBody, PageHeader, buttonClasses } from "@/components/ui";
+import { requireViewer } from "@/lib/auth/next";
+import { PLANS, formatMonthlyPrice, planById } from "@/lib/billing";
+import { STEP_LABELS, TRIAL_DAYS, defaultAlertName, getOnboardingState, onboardingMatches, visibleStep, type OnboardingStepId } from "@/lib/onboarding";
+import { naicsTitles } from "@/lib/opportunities";
+import { can } from "@/lib/orgs";
+
+export const metadata: Metadata = { title: "Set up Beacon" };
+
+const DESCRIPTIONS: Record<OnboardingStepId, string> = {
+  profile: "Tell us what your business does. It takes a minute, and we use it to find federal opportunities for you.",
+  alert: "Get new matching opportunities by e-mail, as often as you like.",
+  matches: "These open opportunities match your profile right now.",
+  plan: "Start free, or try a paid plan for more alerts, seats and API calls.",
+};
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+export default async function OnboardingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const viewer = await requireViewer("/onboarding");
+  const params = await searchParams;
+  const orgId = viewer.org.id;
+
+  if (!can(viewer.org.role, "onboarding:manage")) {
+    return (
+      <>
+        <PageHeader title="Set up Beacon" />
+        <Alert tone="info" className="mt-6" title="Setup is done by your team's owners, admins and members.">
+          You are {viewer.org.role} in {viewer.org.name}, so you can look around but not change the setup.
+        </Alert>
+        <Link href="/dashboard" className={`${buttonClasses("secondary")} mt-4`}>
+          Go to the dashboard
+        </Link>
+      </>
+    );
+  }
+
+  const state = await getOnboardingState(orgId);
+  const shown = visibleStep(state.step, params.step);
+  const profile = state.profile;
+  const titles = Object.fromEntries(await naicsTitles(profile?.naicsCodes ?? []));
+  const naics = (profile?.naicsCodes ?? []).map((code) => ({ code, title: titles[code] ?? "" }));
+
+  if (shown === "done") {
+    return (
+      <>
+        <PageHeader title="You are all set" description="Your profile and first alert are saved. New matches will arrive by e-mail." />
+        <OnboardingStepper shown="done" reached="done" />
+        <Card>
+          <CardBody className="space-y-4">
+            <p className="text-sm text-slate-700">You can come back to any step to change it.</p>
+            <div className="flex flex-col gap-3 sm:flex-row">
+              <Link href="/dashboard" className={buttonClasses("primary", "md", "w-full sm:w-auto")}>
+                Go to the dashboard
+              </Link>
+              <Link href="/onboarding?step=matches" className={buttonClasses("secondary", "md", "w-full sm:w-auto")}>
+                See matches again
+              </Link>
+            </div>
+          </CardBody>
+        </Card>
+      </>
+    );
+  }
+
+  let body: ReactNode;
+  if (shown === "profile" || !profile) {
+    const orgName = viewer.org.name.endsWith("'s organisation") ? "" : viewer.org.name;
+    body = (
+      <ProfileStep
+        orgId={orgId}
+        basedOn={profile?.updatedAt.toISOString() ?? null}
+        initial={{
+          companyName: profile?.companyName ?? orgName,
+          naics,
+          keywords: profile?.keywords ?? [],
+          keywordText: "",
+          setAsides: profile?.setAsides ?? [],
+          states: profile?.states ?? [],
+        }}
+      />
+    );
+  } else if (shown === "alert") {
+    const alert = state.firstAlert;
+    body = (
+      <AlertStep
+        defaults={{ name: defaultAlertName(profile.companyName), deliveryEmail: viewer.user.email }}
+        filters={{ naics, keywords: profile.keywords, setAsides: profile.setAsides, states: profile.states }}
+        existing={alert ? { name: alert.name, frequency: alert.frequency, deliveryEmail: alert.deliveryEmail } : null}
+      />
+    );
+  } else if (shown === "matches") {
+    body = <MatchesStep matches={await onboardingMatches(orgId, 10)} widened={params.widened === "1"} />;
+  } else {
+    const plans: PlanCard[] = PLANS.map((p) => ({
+      id: p.id,
+      name: p.name,
+      tagline: p.tagline,
+      price: formatMonthlyPrice(p),
+      limits: [
+        `${count(p.maxAlerts)} alert${p.maxAlerts === 1 ? "" : "s"}`,
+        `${count(p.maxSeats)} seat${p.maxSeats === 1 ? "" : "s"}`,
+        `${count(p.monthlyApiQuota)} API calls a month`,
+      ],
+      features: p.features,
+    }));
+    body = <PlanStep plans={plans} currentPlan={viewer.org.plan} currentPlanName={planById(viewer.org.plan).name} trialDays={TRIAL_DAYS} />;
+  }
+
+  const stepNumber = ["profile", "alert", "matches", "plan"].indexOf(shown) + 1;
+  return (
+    <div className="mx-auto max-w-3xl">
+      <OnboardingStepper shown={shown} reached={state.step} />
+      <PageHeader title={STEP_LABELS[shown]} description={DESCRIPTIONS[shown]} className="mb-6" />
+      <p className="sr-only">Step {stepNumber} of 4</p>
+      {body}
+    </div>
+  );
+}

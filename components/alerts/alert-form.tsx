@@ -1,0 +1,199 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRef, useState, type FormEvent } from "react";
+import { Alert, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
+import type { ApiAlert } from "@/lib/alerts";
+import { ALERT_FREQUENCIES, createAlertSchema, splitCodes, type AlertFrequency, type CreateAlertInput } from "@/lib/alerts/schemas";
+import { ApiError, apiFetch } from "@/lib/client/api-fetch";
+
+type FieldName = "name" | "frequency" | "q" | "naics" | "states" | "set_asides" | "delivery_email";
+type Values = Record<Exclude<FieldName, "frequency">, string> & { frequency: AlertFrequency };
+
+const EMPTY: Values = { name: "", frequency: "daily", q: "", naics: "", states: "", set_asides: "", delivery_email: "" };
+const ORDER: FieldName[] = ["name", "frequency", "q", "naics", "states", "set_asides", "delivery_email"];
+const LIST_FIELDS = new Set<FieldName>(["naics", "states", "set_asides"]);
+
+const FREQUENCY_LABELS: Record<AlertFrequency, { label: string; hint: string }> = {
+  instant: { label: "Instant", hint: "Within minutes of a new match" },
+  daily: { label: "Daily", hint: "One digest a day" },
+  weekly: { label: "Weekly", hint: "One digest a week" },
+};
+
+/** The form's text → the request body (lists split on commas and spaces). */
+function toBody(values: Values) {
+  return {
+    name: values.name,
+    frequency: values.frequency,
+    q: values.q,
+    naics: splitCodes(values.naics),
+    states: splitCodes(values.states),
+    set_asides: splitCodes(values.set_asides),
+    delivery_email: values.delivery_email.trim() || undefined,
+  };
+}
+
+/** Zod issues (or the server's `errors`) → one message per field; list items name the bad value. */
+function errorsOf(issues: { path: PropertyKey[]; message: string }[], body: ReturnType<typeof toBody>): Partial<Record<FieldName, string>> {
+  const out: Partial<Record<FieldName, string>> = {};
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? "name") as FieldName;
+    if (out[field]) continue;
+    const index = issue.path[1];
+    const list = LIST_FIELDS.has(field) ? (body[field as "naics"] as string[]) : null;
+    out[field] = list && typeof index === "number" && list[index] !== undefined ? `“${list[index]}”: ${issue.message}` : issue.message;
+  }
+  return out;
+}
+
+export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated: (alert: ApiAlert) => void }) {
+  const [values, setValues] = useState<Values>(EMPTY);
+  const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [created, setCreated] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const create = useMutation({
+    mutationFn: (body: CreateAlertInput) => apiFetch<ApiAlert>("/api/app/alerts", { method: "POST", body }),
+    onSuccess: (alert) => {
+      setValues(EMPTY);
+      setErrors({});
+      setCreated(alert.name);
+      onCreated(alert);
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError)) return;
+      const issues = Object.entries(error.fieldErrors).map(([path, message]) => ({ path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message }));
+      const next = errorsOf(issues, toBody(values));
+      setErrors(next);
+      focusFirst(next);
+    },
+  });
+
+  function focusFirst(next: Partial<Record<FieldName, string>>) {
+    const first = ORDER.find((f) => next[f]);
+    if (!first) return;
+    const target = first === "frequency" ? `[name="frequency"]:checked` : `[name="${first}"]`;
+    formRef.current?.querySelector<HTMLElement>(target)?.focus();
+  }
+
+  function update(field: FieldName, value: string) {
+    setValues((prev) => ({ ...prev, [field]: value }));
+    setCreated(null);
+  }
+
+  // Inline: a field is checked when it loses focus, with the same schema the server uses.
+  function validateField(field: FieldName) {
+    const body = toBody(values);
+    const value = body[field];
+    if (value === "" || (Array.isArray(value) && value.length === 0)) return setErrors((prev) => ({ ...prev, [field]: undefined }));
+    const result = createAlertSchema.shape[field].safeParse(value);
+    const message = result.success ? undefined : errorsOf(result.error.issues.map((i) => ({ ...i, path: [field, ...i.path] })), body)[field];
+    setErrors((prev) => ({ ...prev, [field]: message }));
+  }
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const body = toBody(values);
+    const parsed = createAlertSchema.safeParse(body);
+    if (!parsed.success) {
+      const next = errorsOf(parsed.error.issues, body);
+      setErrors(next);
+      focusFirst(next);
+      return;
+    }
+    setErrors({});
+    create.mutate(parsed.data);
+  }
+
+  const text = (field: Exclude<FieldName, "frequency">) => ({
+    name: field,
+    value: values[field],
+    onChange: (e: { target: { value: string } }) => update(field, e.target.value),
+    onBlur: () => validateField(field),
+  });
+  const showGeneralError = create.isError && !Object.values(errors).some(Boolean);
+
+  return (
+    <Card>
+      <CardHeader
+        title="New alert"
+        description="Save a search; Beacon e-mails you the opportunities that are new since the last digest. It never sends the back catalogue."
+      />
+      <CardBody>
+        {atLimit ? (
+          <Alert tone="warning" className="mb-4" title="Your plan’s alerts are all in use">
+            Pause or delete an alert, or <Link className="font-medium underline" href="/pricing">upgrade your plan</Link>, to add another.
+          </Alert>
+        ) : null}
+        <form ref={formRef} onSubmit={submit} noValidate className="grid gap-5 sm:grid-cols-2" aria-label="New alert">
+          <Field id="alert-name" label="Name" required error={errors.name} className="sm:col-span-2">
+            <Input {...text("name")} maxLength={80} required autoComplete="off" placeholder="Cyber work in Virginia" />
+          </Field>
+
+          <fieldset className="sm:col-span-2" aria-describedby={errors.frequency ? "alert-frequency-error" : undefined}>
+            <legend className="text-sm font-medium text-slate-900">How often</legend>
+            <div className="mt-2 grid gap-2 sm:grid-cols-3">
+              {ALERT_FREQUENCIES.map((f) => (
+                <label
+                  key={f}
+                  className="flex cursor-pointer items-start gap-3 rounded-lg px-3 py-2 ring-1 ring-slate-300 ring-inset has-[:checked]:bg-indigo-50 has-[:checked]:ring-2 has-[:checked]:ring-indigo-600 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-indigo-600"
+                >
+                  <input
+                    type="radio"
+                    name="frequency"
+                    value={f}
+                    checked={values.frequency === f}
+                    onChange={() => update("frequency", f)}
+                    className="mt-1 size-4 accent-indigo-600 focus-visible:outline-none"
+                  />
+                  <span>
+                    <span className="block text-sm font-medium text-slate-900">{FREQUENCY_LABELS[f].label}</span>
+                    <span className="block text-xs text-slate-600">{FREQUENCY_LABELS[f].hint}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+            {errors.frequency ? (
+              <p id="alert-frequency-error" role="alert" className="mt-1.5 text-sm font-medium text-red-700">
+                {errors.frequency}
+              </p>
+            ) : null}
+          </fieldset>
+
+          <Field id="alert-q" label="Keywords" hint="Words to look for in the title, description and agency. Leave empty for any." error={errors.q} className="sm:col-span-2">
+            <Input {...text("q")} maxLength={500} autoComplete="off" placeholder="cybersecurity assessment" />
+          </Field>
+          <Field id="alert-naics" label="NAICS codes" hint="2–6 digits, separated by commas or spaces. 5415 also matches 541511." error={errors.naics}>
+            <Input {...text("naics")} inputMode="numeric" autoComplete="off" placeholder="5415, 236220" />
+          </Field>
+          <Field id="alert-states" label="Places of performance" hint="Two-letter state codes, e.g. VA MD DC." error={errors.states}>
+            <Input {...text("states")} autoComplete="off" autoCapitalize="characters" placeholder="VA, MD" />
+          </Field>
+          <Field id="alert-set-asides" label="Set-asides" hint="SAM.gov codes, e.g. SBA, 8A, SDVOSBC, WOSB." error={errors.set_asides}>
+            <Input {...text("set_asides")} autoComplete="off" autoCapitalize="characters" placeholder="SBA" />
+          </Field>
+          <Field id="alert-email" label="Send to" hint="Leave empty to use your own e-mail address." error={errors.delivery_email}>
+            <Input {...text("delivery_email")} type="email" inputMode="email" autoComplete="email" />
+          </Field>
+
+          <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
+            <Button type="submit" pending={create.isPending}>
+              Save alert
+            </Button>
+            {created ? (
+              <p role="status" className="text-sm text-emerald-800">
+                Saved “{created}”.
+              </p>
+            ) : null}
+          </div>
+        </form>
+        {showGeneralError ? (
+          <Alert tone="error" className="mt-4">
+            {create.error.message}
+          </Alert>
+        ) : null}
+      </CardBody>
+    </Card>
+  );
+}

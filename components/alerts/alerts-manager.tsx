@@ -1,0 +1,141 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Alert, Badge, Button, Card, CardHeader, EmptyState } from "@/components/ui";
+import type { AlertUsage, ApiAlert } from "@/lib/alerts";
+import { apiFetch } from "@/lib/client/api-fetch";
+import { AlertForm } from "./alert-form";
+
+export interface AlertsPageData {
+  data: ApiAlert[];
+  usage: AlertUsage;
+}
+
+const KEY = ["alerts"];
+const FREQUENCY: Record<ApiAlert["frequency"], string> = { instant: "Instant", daily: "Daily", weekly: "Weekly" };
+const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
+
+function Filters({ alert }: { alert: ApiAlert }) {
+  const parts = [
+    alert.q ? ["Keywords", `“${alert.q}”`] : null,
+    alert.naics.length ? ["NAICS", alert.naics.join(", ")] : null,
+    alert.states.length ? ["States", alert.states.join(", ")] : null,
+    alert.set_asides.length ? ["Set-asides", alert.set_asides.join(", ")] : null,
+  ].filter((p): p is string[] => p !== null);
+  if (parts.length === 0) return <p className="text-sm text-slate-600">Every new opportunity</p>;
+  return (
+    <dl className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-700">
+      {parts.map(([label, value]) => (
+        <div key={label} className="min-w-0">
+          <dt className="inline text-slate-600">{label}: </dt>
+          <dd className="inline break-words">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function AlertsManager({ initial, canManage }: { initial: AlertsPageData; canManage: boolean }) {
+  const client = useQueryClient();
+  const alerts = useQuery({ queryKey: KEY, queryFn: () => apiFetch<AlertsPageData>("/api/app/alerts"), initialData: initial });
+  const refresh = () => client.invalidateQueries({ queryKey: KEY });
+  const [announcement, setAnnouncement] = useState("");
+
+  const toggle = useMutation({
+    mutationFn: (alert: ApiAlert) => apiFetch<ApiAlert>(`/api/app/alerts/${alert.id}`, { method: "PATCH", body: { active: !alert.active } }),
+    onSuccess: (alert) => setAnnouncement(`“${alert.name}” is ${alert.active ? "active again" : "paused"}.`),
+    onSettled: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (alert: ApiAlert) => apiFetch(`/api/app/alerts/${alert.id}`, { method: "DELETE" }).then(() => alert),
+    onSuccess: (alert) => setAnnouncement(`Deleted “${alert.name}”.`),
+    onSettled: refresh,
+  });
+  const failure = toggle.error ?? remove.error;
+
+  const { data: rows, usage } = alerts.data;
+  const atLimit = usage.used >= usage.max;
+
+  return (
+    <div className="space-y-6">
+      <p className="text-sm text-slate-700" data-testid="alert-usage">
+        <span className="font-semibold text-slate-900">
+          {usage.used.toLocaleString("en-US")} of {usage.max.toLocaleString("en-US")}
+        </span>{" "}
+        active alerts on the {usage.plan} plan
+      </p>
+      {!canManage ? <Alert tone="info">You can see this organisation’s alerts; members, admins and owners create and change them.</Alert> : null}
+      {canManage ? (
+        <AlertForm
+          atLimit={atLimit}
+          onCreated={(alert) => {
+            setAnnouncement(`Saved “${alert.name}”.`);
+            refresh();
+          }}
+        />
+      ) : null}
+      {failure ? <Alert tone="error">{failure.message}</Alert> : null}
+      {alerts.isError ? <Alert tone="error">Could not refresh the list: {alerts.error.message}</Alert> : null}
+      <p role="status" className="sr-only">
+        {announcement}
+      </p>
+      <Card>
+        <CardHeader title="Your alerts" description={rows.length ? `${rows.length} saved` : undefined} />
+        {rows.length === 0 ? (
+          <EmptyState
+            className="m-4 sm:m-6"
+            as="h3"
+            title="No alerts yet"
+            description={
+              canManage
+                ? "Save a search above and Beacon will e-mail you the new opportunities that match it."
+                : "Nobody in this organisation has saved an alert yet."
+            }
+          />
+        ) : (
+          <ul className="divide-y divide-slate-200">
+            {rows.map((alert) => (
+              <li key={alert.id} className="flex flex-wrap items-start gap-3 px-4 py-4 sm:px-6" data-testid="alert-row">
+                <div className="min-w-0 flex-1 space-y-1.5">
+                  <div className="flex flex-wrap items-center gap-2">
+                    <h3 className="font-medium break-words text-slate-900">{alert.name}</h3>
+                    <Badge tone="indigo">{FREQUENCY[alert.frequency]}</Badge>
+                    {alert.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Paused</Badge>}
+                  </div>
+                  <Filters alert={alert} />
+                  <p className="text-sm break-words text-slate-600">
+                    To {alert.delivery_email}
+                    {alert.last_window_end ? ` · next digest: what is new since ${when.format(new Date(alert.last_window_end))}` : null}
+                  </p>
+                </div>
+                {canManage ? (
+                  <div className="flex shrink-0 gap-2">
+                    <Button
+                      variant="secondary"
+                      size="sm"
+                      pending={toggle.isPending && toggle.variables?.id === alert.id}
+                      onClick={() => toggle.mutate(alert)}
+                      aria-label={`${alert.active ? "Pause" : "Resume"} “${alert.name}”`}
+                    >
+                      {alert.active ? "Pause" : "Resume"}
+                    </Button>
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      pending={remove.isPending && remove.variables?.id === alert.id}
+                      onClick={() => confirm(`Delete the alert “${alert.name}”? Its digests stop at once.`) && remove.mutate(alert)}
+                      aria-label={`Delete “${alert.name}”`}
+                    >
+                      Delete
+                    </Button>
+                  </div>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

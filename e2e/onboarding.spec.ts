@@ -1,0 +1,100 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { signUp, uniqueEmail } from "./helpers";
+
+async function expectNoSeriousA11yViolations(page: Page, step: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+async function pickNaics(page: Page, query: string, code: string) {
+  const combo = page.getByRole("combobox", { name: "NAICS codes" });
+  await combo.fill(query);
+  await page.getByRole("option", { name: new RegExp(`^${code}`) }).click();
+  await expect(page.getByRole("list", { name: "Chosen NAICS codes" })).toContainText(code);
+}
+
+for (const viewport of [
+  { name: "phone", width: 360, height: 780 },
+  { name: "desktop", width: 1280, height: 900 },
+]) {
+  test(`onboarding from sign-up to real matches (${viewport.name})`, async ({ page }) => {
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    await signUp(page, { name: "Cy Contractor", email: uniqueEmail(`onb-${viewport.name}`) });
+
+    // Step 1: the business profile.
+    await expectNoSeriousA11yViolations(page, "profile");
+    await page.getByLabel("Company name").fill("Cyber Shield LLC");
+    await pickNaics(page, "5415", "5415");
+    const keywords = page.getByLabel("Keywords (optional)");
+    await keywords.fill("cybersecurity");
+    await keywords.press("Enter");
+    await expect(page.getByRole("list", { name: "Keywords" })).toContainText("cybersecurity");
+    // The page never scrolls sideways on a phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    await page.getByRole("button", { name: "Save and continue" }).click();
+
+    // Step 2: the first alert, prefilled from the profile.
+    await expect(page.getByLabel("Alert name")).toHaveValue(/Cyber Shield LLC/);
+    await expectNoSeriousA11yViolations(page, "alert");
+    await page.getByRole("button", { name: "Create alert and see matches" }).click();
+
+    // Step 3: matches from the bundled SAM.gov data, with why they matched.
+    await expect(page.getByText("Industry Day and Presolicitation Notice HITS-UIII")).toBeVisible();
+    await expect(page.locator("mark").first()).toBeVisible();
+    await expectNoSeriousA11yViolations(page, "matches");
+    await page.getByRole("button", { name: "Continue to plans" }).click();
+
+    // Step 4: plan choice; free finishes onboarding.
+    await expect(page.getByRole("button", { name: "Continue free" })).toBeVisible();
+    await expectNoSeriousA11yViolations(page, "plan");
+    await page.getByRole("button", { name: "Continue free" }).click();
+    await expect(page).toHaveURL(/\/dashboard/);
+
+    // The alert exists and onboarding is done: the wizard says so on return.
+    await page.goto("/alerts");
+    await expect(page.getByText("Cyber Shield LLC", { exact: false }).first()).toBeVisible();
+    await page.goto("/onboarding");
+    await expect(page.getByRole("heading", { name: "You are all set" })).toBeVisible();
+  });
+}
+
+test("step 1 works by keyboard alone, and nothing is lost on refresh", async ({ page }) => {
+  await signUp(page, { name: "Kay Keyboard", email: uniqueEmail("keys") });
+  await page.getByLabel("Company name").focus();
+  await page.keyboard.type("Keyboard Builders Inc");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("combobox", { name: "NAICS codes" })).toBeFocused();
+  await page.keyboard.type("cyber");
+  await expect(page.getByRole("option").first()).toBeVisible();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("list", { name: "Chosen NAICS codes" }).getByRole("listitem")).toHaveCount(1);
+  await page.keyboard.press("Tab");
+  // Tab may land on the chip's remove button first; go on until the keyword field has focus.
+  for (let i = 0; i < 5 && !(await page.getByLabel("Keywords (optional)").evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.type("incident response");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("list", { name: "Keywords" })).toContainText("incident response");
+  // Enter in the keyword field adds a chip; it must not have submitted the form.
+  await expect(page).toHaveURL(/\/onboarding$/);
+
+  await page.reload();
+  await expect(page.getByLabel("Company name")).toHaveValue("Keyboard Builders Inc");
+  await expect(page.getByRole("list", { name: "Keywords" })).toContainText("incident response");
+
+  await page.getByRole("button", { name: "Save and continue" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Alert name")).toBeVisible();
+});
+
+test("the server enforces the order of the steps", async ({ page }) => {
+  await signUp(page, { name: "Ozzy Order", email: uniqueEmail("order") });
+  await page.goto("/onboarding?step=plan");
+  // Cannot skip ahead: still on the profile step.
+  await expect(page.getByLabel("Company name")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Continue free" })).toHaveCount(0);
+});

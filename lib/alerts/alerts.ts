@@ -1,0 +1,232 @@
+import { and, asc, count, desc, eq, ne } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { alerts, memberships, organizations, users } from "@/db/schema";
+import { isUuid, withTenant } from "@/db/tenant";
+import { planById, type Plan } from "@/lib/billing";
+import { AppError, validate } from "@/lib/http";
+import { assertCan, type OrgActor } from "@/lib/orgs";
+import { createAlertSchema, updateAlertSchema, type AlertFrequency, type CreateAlertRequest, type UpdateAlertRequest } from "./schemas";
+
+export type AlertRow = typeof alerts.$inferSelect;
+
+/** Who acts on an org's alerts: a signed-in member (role-checked) or one of the org's API keys. */
+export type AlertAuthor = OrgActor | { apiKeyId: string };
+
+/** The public shape (API.md `Alert`). */
+export interface ApiAlert {
+  id: string;
+  name: string;
+  frequency: AlertFrequency;
+  q: string | null;
+  naics: string[];
+  states: string[];
+  set_asides: string[];
+  delivery_email: string;
+  active: boolean;
+  created_at: string;
+  last_window_end: string | null;
+}
+
+export interface AlertUsage {
+  /** Active alerts: paused ones do not count against the plan. */
+  used: number;
+  max: number;
+  plan: string;
+}
+
+export function toApiAlert(row: AlertRow): ApiAlert {
+  return {
+    id: row.id,
+    name: row.name,
+    frequency: row.frequency,
+    q: row.q,
+    naics: row.naics,
+    states: row.states,
+    set_asides: row.setAsides,
+    delivery_email: row.deliveryEmail,
+    active: row.active,
+    created_at: row.createdAt.toISOString(),
+    last_window_end: row.lastWindowEnd?.toISOString() ?? null,
+  };
+}
+
+function authorize(by: AlertAuthor, action: "alerts:read" | "alerts:manage") {
+  // An API key acts for its whole org (API.md); members are held to their role.
+  if ("role" in by) assertCan(by, action);
+}
+
+const notFound = () => new AppError("not_found", "No such alert.");
+
+/**
+ * Locks the org row so that concurrent creates (or resumes) count active alerts one after the
+ * other: without the lock two requests could both see "0 of 1" and both insert.
+ */
+async function lockPlan(tx: Tx, orgId: string): Promise<Plan> {
+  const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+  if (!org) throw new AppError("not_found", "No such organisation.");
+  return planById(org.plan);
+}
+
+async function assertRoomForOneMore(tx: Tx, orgId: string, plan: Plan, exceptAlertId?: string) {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(alerts)
+    .where(and(eq(alerts.orgId, orgId), eq(alerts.active, true), exceptAlertId ? ne(alerts.id, exceptAlertId) : undefined));
+  const used = Number(row?.n ?? 0);
+  if (used >= plan.maxAlerts) {
+    const allowance = `${plan.maxAlerts.toLocaleString("en-US")} active alert${plan.maxAlerts === 1 ? "" : "s"}`;
+    throw new AppError("forbidden", `Your plan (${plan.name}) allows ${allowance}. Pause or delete one, or upgrade your plan.`, {
+      alert_limit: plan.maxAlerts,
+      alerts_active: used,
+    });
+  }
+}
+
+/** Where digests go when the request names no address: the member's own, or (API keys) the org owner's. */
+async function defaultDeliveryEmail(tx: Tx, orgId: string, by: AlertAuthor): Promise<string> {
+  const rows =
+    "role" in by
+      ? await tx.select({ email: users.email }).from(users).where(eq(users.id, by.userId)).limit(1)
+      : await tx
+          .select({ email: users.email })
+          .from(memberships)
+          .innerJoin(users, eq(users.id, memberships.userId))
+          .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "owner")))
+          .orderBy(asc(memberships.createdAt))
+          .limit(1);
+  const email = rows[0]?.email;
+  if (!email) {
+    throw new AppError("validation_failed", "Say where to send the alert.", {
+      errors: [{ path: "delivery_email", message: "No default address is known; enter one." }],
+    });
+  }
+  return email.toLowerCase();
+}
+
+/**
+ * Saves an alert within the plan's limit. It starts its first window now: an alert never
+ * e-mails the back catalogue (onboarding and the search page show current matches instead).
+ */
+export async function createAlert(orgId: string, by: AlertAuthor, request: CreateAlertRequest, now = new Date()): Promise<AlertRow> {
+  authorize(by, "alerts:manage");
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  // Validated here too: not every caller comes through a route (onboarding does not).
+  const input = validate(createAlertSchema, request);
+  return withTenant(orgId, async (tx) => {
+    const plan = await lockPlan(tx, orgId);
+    await assertRoomForOneMore(tx, orgId, plan);
+    const deliveryEmail = input.delivery_email ?? (await defaultDeliveryEmail(tx, orgId, by));
+    const [row] = await tx
+      .insert(alerts)
+      .values({
+        orgId,
+        createdBy: "role" in by ? by.userId : null,
+        name: input.name,
+        frequency: input.frequency,
+        q: input.q,
+        naics: input.naics,
+        states: input.states,
+        setAsides: input.set_asides,
+        deliveryEmail,
+        active: true,
+        lastWindowEnd: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    return row!;
+  });
+}
+
+export async function listAlerts(orgId: string, by: AlertAuthor): Promise<AlertRow[]> {
+  authorize(by, "alerts:read");
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  return withTenant(orgId, (tx) =>
+    tx
+      .select()
+      .from(alerts)
+      .where(eq(alerts.orgId, orgId))
+      .orderBy(desc(alerts.createdAt), desc(alerts.id)),
+  );
+}
+
+export async function getAlert(orgId: string, by: AlertAuthor, alertId: string): Promise<AlertRow> {
+  authorize(by, "alerts:read");
+  if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
+  const [row] = await withTenant(orgId, (tx) =>
+    tx
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId))),
+  );
+  if (!row) throw notFound();
+  return row;
+}
+
+/** "2 of 10 alerts". */
+export async function alertUsage(orgId: string, by: AlertAuthor): Promise<AlertUsage> {
+  authorize(by, "alerts:read");
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  return withTenant(orgId, async (tx) => {
+    const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+    if (!org) throw new AppError("not_found", "No such organisation.");
+    const plan = planById(org.plan);
+    const [row] = await tx
+      .select({ n: count() })
+      .from(alerts)
+      .where(and(eq(alerts.orgId, orgId), eq(alerts.active, true)));
+    return { used: Number(row?.n ?? 0), max: plan.maxAlerts, plan: plan.name };
+  });
+}
+
+export async function deleteAlert(orgId: string, by: AlertAuthor, alertId: string): Promise<void> {
+  authorize(by, "alerts:manage");
+  if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
+  const rows = await withTenant(orgId, (tx) =>
+    tx
+      .delete(alerts)
+      .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId)))
+      .returning({ id: alerts.id }),
+  );
+  if (rows.length === 0) throw notFound();
+}
+
+/**
+ * Renames, re-filters, pauses or resumes an alert. Filter changes apply from the window in
+ * progress. Resuming counts against the plan again and starts a fresh window, so a paused
+ * alert never e-mails what arrived while it was paused.
+ */
+export async function updateAlert(orgId: string, by: AlertAuthor, alertId: string, request: UpdateAlertRequest, now = new Date()): Promise<AlertRow> {
+  authorize(by, "alerts:manage");
+  if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
+  const patch = validate(updateAlertSchema, request);
+  return withTenant(orgId, async (tx) => {
+    // Org first, then the alert: the same lock order as createAlert, so they never deadlock.
+    const plan = patch.active === true ? await lockPlan(tx, orgId) : null;
+    const [current] = await tx
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId)))
+      .for("update");
+    if (!current) throw notFound();
+    const resuming = patch.active === true && !current.active;
+    if (resuming && plan) await assertRoomForOneMore(tx, orgId, plan, alertId);
+    const [row] = await tx
+      .update(alerts)
+      .set({
+        name: patch.name,
+        frequency: patch.frequency,
+        q: patch.q,
+        naics: patch.naics,
+        states: patch.states,
+        setAsides: patch.set_asides,
+        deliveryEmail: patch.delivery_email,
+        active: patch.active,
+        lastWindowEnd: resuming ? now : undefined,
+        updatedAt: now,
+      })
+      .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId)))
+      .returning();
+    return row!;
+  });
+}

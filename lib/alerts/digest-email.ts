@@ -1,0 +1,141 @@
+import { appUrl } from "@/lib/env";
+import { escapeHtml } from "@/lib/opportunities";
+
+/** One opportunity as a digest shows it. */
+export interface DigestOpportunity {
+  noticeId: string;
+  title: string;
+  agency: string;
+  naicsCode: string | null;
+  setAsideCode: string | null;
+  setAsideDescription: string | null;
+  popState: string | null;
+  postedAt: Date;
+  responseDeadline: Date | null;
+  uiLink: string | null;
+}
+
+export interface DigestEmailInput {
+  alert: { name: string; q: string | null; naics: string[]; states: string[]; setAsides: string[] };
+  /** Ranked, at most the digest cap. */
+  opportunities: DigestOpportunity[];
+  /** Every match in the window, including those beyond the cap. */
+  total: number;
+  windowStart: Date;
+  windowEnd: Date;
+  /** Public base URL; defaults to APP_URL. */
+  baseUrl?: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const day = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+const moment = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const formatDay = (d: Date) => day.format(d);
+const formatMoment = (d: Date) => `${moment.format(d)} UTC`;
+
+// SAM.gov text is public data and may carry anything, including markup and control characters.
+function clean(text: string) {
+  return text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+}
+
+function samLink(o: DigestOpportunity): string {
+  const link = o.uiLink?.trim();
+  if (link && /^https?:\/\//i.test(link)) return link;
+  return `https://sam.gov/opp/${encodeURIComponent(o.noticeId)}/view`;
+}
+
+function beaconLink(base: string, o: DigestOpportunity) {
+  return `${base}/opportunities/${encodeURIComponent(o.noticeId)}`;
+}
+
+/** The search page with the alert's filters, for "N more". */
+function searchLink(base: string, alert: DigestEmailInput["alert"]) {
+  const params = new URLSearchParams();
+  if (alert.q) params.set("q", alert.q);
+  for (const code of alert.naics) params.append("naics", code);
+  for (const state of alert.states) params.append("state", state);
+  for (const code of alert.setAsides) params.append("set_aside", code);
+  const query = params.toString();
+  return `${base}/opportunities${query ? `?${query}` : ""}`;
+}
+
+function setAside(o: DigestOpportunity) {
+  if (!o.setAsideCode) return null;
+  return o.setAsideDescription ? `${clean(o.setAsideCode)} (${clean(o.setAsideDescription)})` : clean(o.setAsideCode);
+}
+
+function plural(n: number, one: string, many: string) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+/** The digest e-mail for one alert window, as plain text and as HTML with every datum escaped. */
+export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
+  const base = (input.baseUrl ?? appUrl()).replace(/\/+$/, "");
+  const name = clean(input.alert.name);
+  const shown = input.opportunities;
+  const more = Math.max(input.total - shown.length, 0);
+  const manage = `${base}/alerts`;
+  const all = searchLink(base, input.alert);
+  const period = `New on Beacon between ${formatMoment(input.windowStart)} and ${formatMoment(input.windowEnd)}.`;
+  const subject = `${plural(input.total, "new opportunity", "new opportunities")} for “${name}”`;
+
+  const textItems = shown.map((o, i) => {
+    const facts = [o.naicsCode ? `NAICS ${clean(o.naicsCode)}` : null, setAside(o) ? `Set-aside: ${setAside(o)}` : null, o.popState ? `Place: ${clean(o.popState)}` : null]
+      .filter(Boolean)
+      .join(" · ");
+    return [
+      `${i + 1}. ${clean(o.title)}`,
+      `   ${clean(o.agency) || "Agency not given"}`,
+      facts ? `   ${facts}` : null,
+      `   Posted ${formatDay(o.postedAt)} · Responses due ${o.responseDeadline ? formatMoment(o.responseDeadline) : "not given"}`,
+      `   Beacon: ${beaconLink(base, o)}`,
+      `   SAM.gov: ${samLink(o)}`,
+    ]
+      .filter((line) => line !== null)
+      .join("\n");
+  });
+  const text = [
+    `Your Beacon alert “${name}” found ${plural(input.total, "new opportunity", "new opportunities")}.`,
+    period,
+    "",
+    textItems.join("\n\n"),
+    more > 0 ? `\n…and ${plural(more, "more", "more")}: ${all}` : null,
+    "",
+    `Manage your alerts: ${manage}`,
+  ]
+    .filter((line) => line !== null)
+    .join("\n");
+
+  const e = escapeHtml;
+  const htmlItems = shown
+    .map((o) => {
+      const facts = [o.naicsCode ? `NAICS ${e(clean(o.naicsCode))}` : null, setAside(o) ? `Set-aside: ${e(setAside(o)!)}` : null, o.popState ? `Place: ${e(clean(o.popState))}` : null]
+        .filter(Boolean)
+        .join(" · ");
+      return `<li style="margin:0 0 20px">
+<a href="${e(beaconLink(base, o))}" style="font-weight:600;color:#3730a3">${e(clean(o.title))}</a>
+<div style="color:#475569">${e(clean(o.agency) || "Agency not given")}</div>
+${facts ? `<div style="color:#475569">${facts}</div>` : ""}
+<div style="color:#475569">Posted ${e(formatDay(o.postedAt))} · Responses due ${e(o.responseDeadline ? formatMoment(o.responseDeadline) : "not given")}</div>
+<div><a href="${e(beaconLink(base, o))}">View on Beacon</a> · <a href="${e(samLink(o))}">View on SAM.gov</a></div>
+</li>`;
+    })
+    .join("\n");
+  const html = `<!doctype html>
+<html lang="en"><body style="font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:15px;line-height:1.5;color:#0f172a;max-width:640px;margin:0 auto;padding:16px">
+<h1 style="font-size:20px;margin:0 0 4px">${e(subject)}</h1>
+<p style="color:#475569;margin:0 0 16px">${e(period)}</p>
+<ol style="padding-left:20px;margin:0">
+${htmlItems}
+</ol>
+${more > 0 ? `<p><a href="${e(all)}">…and ${e(plural(more, "more", "more"))} on Beacon</a></p>` : ""}
+<p style="color:#475569;font-size:13px;margin-top:24px">You receive this because of the alert “${e(name)}”. <a href="${e(manage)}">Manage your alerts</a>.</p>
+</body></html>`;
+
+  return { subject, text, html };
+}

@@ -1,0 +1,275 @@
+import { beforeEach, expect, it } from "vitest";
+import { and, eq, inArray } from "drizzle-orm";
+import { db } from "@/db/client";
+import { alertDigests, alerts, emailMessages } from "@/db/schema";
+import { describeEachDatabase } from "@/tests/db";
+import { appErrorOf } from "@/tests/app-error";
+import { createAlert, findDueAlerts, runAlertDigest, runDueDigests, runInstantAlerts, updateAlert, DIGEST_CAP, type CreateAlertRequest } from "./index";
+import { insertOpportunity, makeOrg, type OpportunityFixture } from "./test-fixtures";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+describeEachDatabase("alert digests", () => {
+  // Every test lives in its own stretch of time, far from the others' opportunities, and starts
+  // with every earlier test's alerts paused, so the sweeps only see this test's alerts.
+  let epoch = Date.parse("2031-01-01T00:00:00Z");
+  let T0 = new Date(epoch);
+  beforeEach(async () => {
+    epoch += 60 * DAY;
+    T0 = new Date(epoch);
+    await db().update(alerts).set({ active: false });
+  });
+  const at = (ms: number) => new Date(T0.getTime() + ms);
+
+  async function newAlert(request: Partial<CreateAlertRequest> = {}, createdAt = T0) {
+    const { orgId, owner } = await makeOrg("enterprise");
+    const row = await createAlert(orgId, owner, { name: "Watch", frequency: "daily", delivery_email: `${crypto.randomUUID()}@digest.test`, ...request }, createdAt);
+    return row;
+  }
+  const opp = (createdAt: Date, fixture: Omit<OpportunityFixture, "createdAt"> = {}) => insertOpportunity({ createdAt, ...fixture });
+
+  async function digestsOf(alertId: string) {
+    return db().select().from(alertDigests).where(eq(alertDigests.alertId, alertId)).orderBy(alertDigests.windowEnd);
+  }
+  async function emailsTo(address: string) {
+    return db()
+      .select()
+      .from(emailMessages)
+      .where(and(eq(emailMessages.toAddress, address), eq(emailMessages.kind, "alert_digest")));
+  }
+
+  it("a window is (last window end, window end]: an opportunity created exactly at the end is in it, not the next", async () => {
+    const alert = await newAlert({ q: "boundary" });
+    await opp(T0, { title: "boundary at start" });
+    const first = await opp(at(1), { title: "boundary just after start" });
+    const end = at(DAY);
+    const atEnd = await opp(end, { title: "boundary at end" });
+    const next = await opp(at(DAY + 1), { title: "boundary just after end" });
+
+    const one = await runAlertDigest(alert.id, end);
+    expect(one).toMatchObject({ status: "sent", duplicate: false, matchCount: 2 });
+    expect(one.noticeIds.sort()).toEqual([first, atEnd].sort());
+    const two = await runAlertDigest(alert.id, at(2 * DAY));
+    expect(two).toMatchObject({ status: "sent", matchCount: 1, noticeIds: [next] });
+
+    const digests = await digestsOf(alert.id);
+    expect(digests.map((d) => [d.windowStart.getTime(), d.windowEnd.getTime(), d.matchCount])).toEqual([
+      [T0.getTime(), end.getTime(), 2],
+      [end.getTime(), at(2 * DAY).getTime(), 1],
+    ]);
+    expect((await db().select().from(alerts).where(eq(alerts.id, alert.id)))[0]!.lastWindowEnd).toEqual(at(2 * DAY));
+  });
+
+  it("windows use when Beacon ingested an opportunity, and leave out ones posted after the window", async () => {
+    const alert = await newAlert({ q: "ingested" });
+    // Posted long ago, but new to Beacon in this window: it is news to the customer.
+    const old = await opp(at(HOUR), { title: "ingested late", postedAt: new Date(T0.getTime() - 300 * DAY) });
+    // Known to Beacon before the alert existed, even if posted since: not new.
+    await opp(at(-HOUR), { title: "ingested before the alert", postedAt: at(HOUR) });
+    // A posted date after the window's end (bad data) waits for a window that contains it.
+    await opp(at(2 * HOUR), { title: "ingested future posting", postedAt: at(2 * DAY) });
+    const result = await runAlertDigest(alert.id, at(DAY));
+    expect(result.noticeIds).toEqual([old]);
+  });
+
+  it("matches use the search's filters: keywords (stemmed), NAICS prefix and range, state, set-aside", async () => {
+    const alert = await newAlert({ q: "radar", naics: ["5415", "31-33"], states: ["VA", "MD"], set_asides: ["SBA"] });
+    const t = at(HOUR);
+    const hit = await opp(t, { title: "Radars maintenance", naicsCode: "541512", popState: "VA", setAsideCode: "SBA" });
+    const hitRange = await opp(t, { title: "Radar parts", naicsCode: "336411", popState: "MD", setAsideCode: "SBA" });
+    await opp(t, { title: "Radar maintenance", naicsCode: "236220", popState: "VA", setAsideCode: "SBA" });
+    await opp(t, { title: "Radar maintenance", naicsCode: null, popState: "VA", setAsideCode: "SBA" });
+    await opp(t, { title: "Radar maintenance", naicsCode: "541512", popState: "CA", setAsideCode: "SBA" });
+    await opp(t, { title: "Radar maintenance", naicsCode: "541512", popState: "VA", setAsideCode: "8A" });
+    await opp(t, { title: "Sonar maintenance", naicsCode: "541512", popState: "VA", setAsideCode: "SBA" });
+    const result = await runAlertDigest(alert.id, at(DAY));
+    expect(result.matchCount).toBe(2);
+    expect(result.noticeIds.sort()).toEqual([hit, hitRange].sort());
+  });
+
+  it("ranks by relevance with keywords and newest first without; caps the list at 50 and keeps the true count", async () => {
+    const ranked = await newAlert({ q: "telescope" });
+    const weak = await opp(at(HOUR), { title: "Optics", description: "includes a telescope" });
+    const strong = await opp(at(2 * HOUR), { title: "Telescope telescope mirror", description: "telescope" });
+    expect((await runAlertDigest(ranked.id, at(DAY))).noticeIds).toEqual([strong, weak]);
+
+    const capped = await newAlert({ naics: ["111"] }, at(DAY));
+    const ids: string[] = [];
+    for (let i = 0; i < DIGEST_CAP + 5; i++) ids.push(await opp(at(DAY + HOUR), { naicsCode: "111110", postedAt: at(i * MINUTE) }));
+    const result = await runAlertDigest(capped.id, at(2 * DAY));
+    expect(result.matchCount).toBe(DIGEST_CAP + 5);
+    expect(result.noticeIds).toEqual(ids.slice(5).reverse());
+    const [digest] = await digestsOf(capped.id);
+    expect(digest).toMatchObject({ matchCount: DIGEST_CAP + 5, noticeIds: result.noticeIds });
+    const [email] = await emailsTo(capped.deliveryEmail);
+    expect(email!.textBody).toContain("…and 5 more");
+  });
+
+  it("records a digest once per window and e-mails once, escaped, linked to the digest", async () => {
+    const alert = await newAlert({ name: "Escapes <b>", q: "scripted" });
+    const noticeId = await opp(at(HOUR), { title: `<script>alert("x")</script> scripted services`, agencyPath: "A & B <agency>" });
+    const end = at(DAY);
+    const first = await runAlertDigest(alert.id, end);
+    expect(first).toMatchObject({ status: "sent", duplicate: false, matchCount: 1, noticeIds: [noticeId] });
+    const retry = await runAlertDigest(alert.id, end);
+    expect(retry).toMatchObject({ status: "duplicate", duplicate: true, digestId: null, emailMessageId: null });
+
+    const digests = await digestsOf(alert.id);
+    expect(digests).toHaveLength(1);
+    const emails = await emailsTo(alert.deliveryEmail);
+    expect(emails).toHaveLength(1);
+    expect(digests[0]!.emailMessageId).toBe(emails[0]!.id);
+    expect(first.emailMessageId).toBe(emails[0]!.id);
+    const email = emails[0]!;
+    expect(email.orgId).toBe(alert.orgId);
+    expect(email.subject).toBe("1 new opportunity for “Escapes <b>”");
+    expect(email.htmlBody).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; scripted services");
+    expect(email.htmlBody).toContain("A &amp; B &lt;agency&gt;");
+    expect(email.htmlBody).not.toMatch(/<script|<agency>|<b>/);
+    expect(email.textBody).toContain(`/opportunities/${noticeId}`);
+  });
+
+  it("concurrent runs of the same window record one digest and send one e-mail", async () => {
+    const alert = await newAlert({ q: "concurrent" });
+    await opp(at(HOUR), { title: "concurrent works" });
+    const results = await Promise.all(Array.from({ length: 4 }, () => runAlertDigest(alert.id, at(DAY))));
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(results.filter((r) => r.duplicate)).toHaveLength(3);
+    expect(await digestsOf(alert.id)).toHaveLength(1);
+    expect(await emailsTo(alert.deliveryEmail)).toHaveLength(1);
+  });
+
+  it("concurrent runs for different window ends still cover each opportunity once", async () => {
+    const alert = await newAlert({ q: "overlap" });
+    await opp(at(HOUR), { title: "overlap works" });
+    const results = await Promise.all([runAlertDigest(alert.id, at(DAY)), runAlertDigest(alert.id, at(DAY + MINUTE))]);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(await digestsOf(alert.id)).toHaveLength(1);
+    expect(await emailsTo(alert.deliveryEmail)).toHaveLength(1);
+    // A stale retry for an earlier end is already covered, too.
+    expect(await runAlertDigest(alert.id, at(HOUR))).toMatchObject({ duplicate: true });
+  });
+
+  it("a window without matches is recorded but sends nothing", async () => {
+    const alert = await newAlert({ q: "nothingmatchesthis" });
+    await opp(at(HOUR), { title: "unrelated" });
+    const result = await runAlertDigest(alert.id, at(DAY));
+    expect(result).toMatchObject({ status: "empty", duplicate: false, matchCount: 0, noticeIds: [], emailMessageId: null });
+    const [digest] = await digestsOf(alert.id);
+    expect(digest).toMatchObject({ matchCount: 0, noticeIds: [], emailMessageId: null });
+    expect(await emailsTo(alert.deliveryEmail)).toEqual([]);
+  });
+
+  it("paused alerts are left alone; unknown ids are 404", async () => {
+    const alert = await newAlert({ q: "paused" });
+    await updateAlert(alert.orgId, { apiKeyId: "k" }, alert.id, { active: false }, T0);
+    await opp(at(HOUR), { title: "paused works" });
+    expect(await runAlertDigest(alert.id, at(DAY))).toMatchObject({ status: "inactive", digestId: null });
+    expect(await digestsOf(alert.id)).toEqual([]);
+    expect((await appErrorOf(runAlertDigest("00000000-0000-4000-8000-000000000000", at(DAY)))).code).toBe("not_found");
+    expect((await appErrorOf(runAlertDigest("nope", at(DAY)))).code).toBe("not_found");
+  });
+
+  it("findDueAlerts: daily after 24 h, weekly after 7 days, never instant or paused ones", async () => {
+    const daily = await newAlert({ frequency: "daily" });
+    const weekly = await newAlert({ frequency: "weekly" });
+    const instant = await newAlert({ frequency: "instant" });
+    const paused = await newAlert({ frequency: "daily" });
+    await updateAlert(paused.orgId, { apiKeyId: "k" }, paused.id, { active: false }, T0);
+    const ids = async (now: Date) => (await findDueAlerts(now)).map((a) => a.id);
+    expect(await ids(at(DAY - 1))).toEqual([]);
+    expect(await ids(at(DAY))).toEqual([daily.id]);
+    expect(await ids(at(7 * DAY))).toEqual([weekly.id, daily.id].sort((a, b) => (a < b ? -1 : 1)));
+    expect(await ids(at(30 * DAY))).not.toContain(instant.id);
+    expect((await findDueAlerts(at(7 * DAY), { limit: 1 })).length).toBe(1);
+  });
+
+  it("runDueDigests sends each due alert's digest once, however often it is retried or run at once", async () => {
+    const a = await newAlert({ q: "sweep alpha" });
+    const b = await newAlert({ q: "sweep beta" });
+    const quiet = await newAlert({ q: "sweep gamma" });
+    const weekly = await newAlert({ q: "sweep alpha", frequency: "weekly" });
+    await opp(at(HOUR), { title: "sweep alpha one" });
+    await opp(at(2 * HOUR), { title: "sweep beta one" });
+
+    expect(await runDueDigests(at(DAY - MINUTE))).toEqual({ alerts: 0, digests: 0, emails: 0 });
+    // Windows close a minute behind the clock (INGESTION_SETTLE_MS).
+    const now = at(DAY + MINUTE + 30_000);
+    const [one, two] = await Promise.all([runDueDigests(now), runDueDigests(now)]);
+    expect(one.digests + two.digests).toBe(3);
+    expect(one.emails + two.emails).toBe(2);
+    // A retry later in the same minute, and the next sweep, find nothing more to do.
+    expect(await runDueDigests(at(DAY + MINUTE + 45_000))).toEqual({ alerts: 0, digests: 0, emails: 0 });
+    expect(await runDueDigests(at(DAY + 15 * MINUTE))).toEqual({ alerts: 0, digests: 0, emails: 0 });
+
+    for (const alert of [a, b, quiet]) {
+      const digests = await digestsOf(alert.id);
+      expect(digests.map((d) => d.windowEnd)).toEqual([at(DAY)]);
+    }
+    expect(await emailsTo(a.deliveryEmail)).toHaveLength(1);
+    expect(await emailsTo(b.deliveryEmail)).toHaveLength(1);
+    expect(await emailsTo(quiet.deliveryEmail)).toHaveLength(0);
+    expect(await digestsOf(weekly.id)).toEqual([]);
+
+    // The next day's window starts where this one ended.
+    await opp(at(DAY + HOUR), { title: "sweep alpha two" });
+    expect(await runDueDigests(at(2 * DAY + 2 * MINUTE))).toMatchObject({ alerts: 3, digests: 3, emails: 1 });
+    expect((await digestsOf(a.id)).map((d) => d.matchCount)).toEqual([1, 1]);
+    // The weekly alert's first window spans its whole week.
+    expect(await runDueDigests(at(7 * DAY + MINUTE))).toMatchObject({ digests: 4, emails: 1 });
+    expect((await digestsOf(weekly.id)).map((d) => d.matchCount)).toEqual([2]);
+  });
+
+  it("instant alerts: a digest for each alert matching the ingested notices, once, never the back catalogue", async () => {
+    await opp(at(-HOUR), { title: "lidar from before the alert" });
+    const lidar = await newAlert({ frequency: "instant", q: "lidar" });
+    const sonar = await newAlert({ frequency: "instant", q: "sonar" });
+    const daily = await newAlert({ frequency: "daily", q: "lidar" });
+    const ingestedAt = at(HOUR);
+    const n1 = await opp(ingestedAt, { title: "lidar survey" });
+    const n2 = await opp(ingestedAt, { title: "lidar mapping" });
+    const n3 = await opp(ingestedAt, { title: "unrelated" });
+
+    const now = at(HOUR + 20_000);
+    const summary = await runInstantAlerts([n1, n2, n3, n1], now);
+    expect(summary).toEqual({ alerts: 1, digests: 1, emails: 1 });
+    const [digest] = await digestsOf(lidar.id);
+    expect(digest).toMatchObject({ windowStart: T0, windowEnd: now, matchCount: 2 });
+    expect(digest!.noticeIds.sort()).toEqual([n1, n2].sort());
+    expect(await digestsOf(sonar.id)).toEqual([]);
+    expect(await digestsOf(daily.id)).toEqual([]);
+
+    // The same event again (a retry, a re-run), now or a little later, sends nothing.
+    expect(await runInstantAlerts([n1, n2], now)).toEqual({ alerts: 0, digests: 0, emails: 0 });
+    expect(await runInstantAlerts([n1, n2], at(HOUR + 90_000))).toEqual({ alerts: 0, digests: 0, emails: 0 });
+    const [again1, again2] = await Promise.all([runInstantAlerts([n1], at(2 * HOUR)), runInstantAlerts([n1], at(2 * HOUR))]);
+    expect(again1.digests + again2.digests).toBe(0);
+    expect(await emailsTo(lidar.deliveryEmail)).toHaveLength(1);
+
+    // The next ingestion opens the next window; unknown notice ids are ignored.
+    const n4 = await opp(at(3 * HOUR), { title: "lidar again" });
+    expect(await runInstantAlerts([n4, "no-such-notice"], at(3 * HOUR + MINUTE))).toEqual({ alerts: 1, digests: 1, emails: 1 });
+    expect((await digestsOf(lidar.id)).map((d) => d.noticeIds)).toEqual([expect.any(Array), [n4]]);
+    expect(await runInstantAlerts([], at(4 * HOUR))).toEqual({ alerts: 0, digests: 0, emails: 0 });
+  });
+
+  it("concurrent instant runs for the same notices send one digest per alert", async () => {
+    const alerts2 = await Promise.all([newAlert({ frequency: "instant", q: "parallel" }), newAlert({ frequency: "instant", q: "parallel" })]);
+    const n = await opp(at(HOUR), { title: "parallel processing" });
+    const runs = await Promise.all([runInstantAlerts([n], at(HOUR + MINUTE)), runInstantAlerts([n], at(HOUR + MINUTE)), runInstantAlerts([n], at(HOUR + 2 * MINUTE))]);
+    expect(runs.reduce((sum, r) => sum + r.digests, 0)).toBe(2);
+    expect(runs.reduce((sum, r) => sum + r.emails, 0)).toBe(2);
+    const digests = await db()
+      .select()
+      .from(alertDigests)
+      .where(
+        inArray(
+          alertDigests.alertId,
+          alerts2.map((a) => a.id),
+        ),
+      );
+    expect(digests).toHaveLength(2);
+  });
+});

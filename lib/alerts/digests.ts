@@ -1,0 +1,319 @@
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { alertDigests, alerts, opportunities } from "@/db/schema";
+import { isUuid } from "@/db/tenant";
+import { AppError } from "@/lib/http";
+import { sendEmail } from "@/lib/mail";
+import type { AlertRow } from "./alerts";
+import { renderDigestEmail, type DigestOpportunity } from "./digest-email";
+import { matchWindows, windowStartOf, type WindowMatch } from "./window-matches";
+
+/** Alerts matched per statement and claimed per transaction. */
+export const DIGEST_BATCH_SIZE = 500;
+/** Digest e-mails in flight at once. */
+const SEND_CONCURRENCY = 4;
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+const PERIOD_MS = { daily: DAY_MS, weekly: 7 * DAY_MS } as const;
+
+export type DigestStatus = "sent" | "empty" | "duplicate" | "inactive";
+
+export interface DigestResult {
+  alertId: string;
+  status: DigestStatus;
+  /** True when this window was already recorded (a retry or a concurrent run): nothing was sent. */
+  duplicate: boolean;
+  digestId: string | null;
+  matchCount: number;
+  noticeIds: string[];
+  emailMessageId: string | null;
+}
+
+export interface DigestRunSummary {
+  /** Alerts looked at (due ones, or instant ones that matched). */
+  alerts: number;
+  /** Digests recorded by this run. */
+  digests: number;
+  /** Digest e-mails sent by this run. */
+  emails: number;
+}
+
+/**
+ * Scheduled windows end on a whole minute, so a retry within the same minute asks for the very
+ * same window and meets the unique (alert_id, window_end) index instead of a new window.
+ */
+export function digestWindowEnd(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS - INGESTION_SETTLE_MS);
+}
+
+/**
+ * Windows close a minute behind the clock: ingestion stamps created_at just before its batch
+ * commits, so by then every row stamped inside the window is visible to the digest.
+ */
+export const INGESTION_SETTLE_MS = MINUTE_MS;
+
+function sameInstant(a: Date | null, b: Date | null) {
+  return (a?.getTime() ?? null) === (b?.getTime() ?? null);
+}
+
+/**
+ * Daily and weekly alerts whose next window has come round at `now`, oldest window first, at
+ * most `limit`. Instant alerts run on ingestion instead (runInstantAlerts).
+ */
+export async function findDueAlerts(now: Date, options: { limit?: number } = {}): Promise<AlertRow[]> {
+  const limit = Math.min(Math.max(options.limit ?? DIGEST_BATCH_SIZE, 1), 5_000);
+  const dueFor = (frequency: keyof typeof PERIOD_MS) => {
+    const cutoff = new Date(now.getTime() - PERIOD_MS[frequency]);
+    return and(eq(alerts.frequency, frequency), or(lte(alerts.lastWindowEnd, cutoff), and(isNull(alerts.lastWindowEnd), lte(alerts.createdAt, cutoff))));
+  };
+  return db()
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.active, true), or(dueFor("daily"), dueFor("weekly"))))
+    .orderBy(sql`${alerts.lastWindowEnd} asc nulls first`, asc(alerts.id))
+    .limit(limit);
+}
+
+interface RecordedDigest {
+  digestId: string;
+  alert: AlertRow;
+  match: WindowMatch;
+}
+
+/**
+ * Claims the windows in one transaction: each alert is locked (in id order, so concurrent runs
+ * cannot deadlock), and only an alert whose window still starts where we matched it — not
+ * advanced, paused or deleted meanwhile — gets its `last_window_end` advanced and its digest row.
+ * The unique (alert_id, window_end) index is the final word: a conflicting row means the window
+ * is already done, and a window that is done never sends.
+ */
+async function recordDigests(items: { alert: AlertRow; match: WindowMatch }[], windowEnd: Date): Promise<RecordedDigest[]> {
+  if (items.length === 0) return [];
+  return db().transaction(async (tx) => {
+    const locked = await tx
+      .select({ id: alerts.id, active: alerts.active, lastWindowEnd: alerts.lastWindowEnd })
+      .from(alerts)
+      .where(
+        inArray(
+          alerts.id,
+          items.map((i) => i.alert.id),
+        ),
+      )
+      .orderBy(asc(alerts.id))
+      .for("update");
+    const current = new Map(locked.map((row) => [row.id, row]));
+    const claimable = items.filter(({ alert }) => {
+      const now = current.get(alert.id);
+      return now?.active === true && sameInstant(now.lastWindowEnd, alert.lastWindowEnd) && windowEnd > windowStartOf(alert);
+    });
+    if (claimable.length === 0) return [];
+    await tx
+      .update(alerts)
+      .set({ lastWindowEnd: windowEnd })
+      .where(
+        inArray(
+          alerts.id,
+          claimable.map((c) => c.alert.id),
+        ),
+      );
+    const inserted = await tx
+      .insert(alertDigests)
+      .values(
+        claimable.map(({ alert, match }) => ({
+          orgId: alert.orgId,
+          alertId: alert.id,
+          windowStart: windowStartOf(alert),
+          windowEnd,
+          matchCount: match.total,
+          noticeIds: match.noticeIds,
+        })),
+      )
+      .onConflictDoNothing({ target: [alertDigests.alertId, alertDigests.windowEnd] })
+      .returning({ id: alertDigests.id, alertId: alertDigests.alertId });
+    const byAlert = new Map(claimable.map((c) => [c.alert.id, c]));
+    return inserted.map((row) => ({ digestId: row.id, ...byAlert.get(row.alertId)! }));
+  });
+}
+
+async function digestOpportunities(noticeIds: string[]): Promise<Map<string, DigestOpportunity>> {
+  if (noticeIds.length === 0) return new Map();
+  const o = opportunities;
+  const rows = await db()
+    .select({
+      noticeId: o.noticeId,
+      title: o.title,
+      agency: o.agencyPath,
+      naicsCode: o.naicsCode,
+      setAsideCode: o.setAsideCode,
+      setAsideDescription: o.setAsideDescription,
+      popState: o.popState,
+      postedAt: o.postedAt,
+      responseDeadline: o.responseDeadline,
+      uiLink: o.uiLink,
+    })
+    .from(o)
+    .where(sql`${o.noticeId} = any(${sql.param(noticeIds)}::text[])`);
+  return new Map(rows.map((row) => [row.noticeId, row]));
+}
+
+/** Runs `fn` over `items`, `limit` at a time; after a failure no new item starts, and it rethrows once all have stopped. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failure) throw failure.reason;
+}
+
+/**
+ * E-mails the recorded digests that have matches — after their transaction committed, so a
+ * rolled-back window never mails — then links each digest to its message (one statement for
+ * the batch: the mail records are the slow part and need no extra round trip each).
+ */
+async function sendDigestEmails(recorded: RecordedDigest[], windowEnd: Date): Promise<Map<string, string>> {
+  const sent = new Map<string, string>();
+  const withMatches = recorded.filter((r) => r.match.total > 0);
+  if (withMatches.length === 0) return sent;
+  const details = await digestOpportunities([...new Set(withMatches.flatMap((r) => r.match.noticeIds))]);
+  try {
+    await eachLimited(withMatches, SEND_CONCURRENCY, async ({ digestId, alert, match }) => {
+      const email = renderDigestEmail({
+        alert: { name: alert.name, q: alert.q, naics: alert.naics, states: alert.states, setAsides: alert.setAsides },
+        opportunities: match.noticeIds.map((id) => details.get(id)).filter((o): o is DigestOpportunity => o !== undefined),
+        total: match.total,
+        windowStart: windowStartOf(alert),
+        windowEnd,
+      });
+      const message = await sendEmail({ kind: "alert_digest", to: alert.deliveryEmail, orgId: alert.orgId, ...email });
+      sent.set(digestId, message.id);
+    });
+  } finally {
+    // Link what was sent even when a later send failed.
+    if (sent.size > 0) {
+      const pairs = sql.join(
+        [...sent].map(([digestId, messageId]) => sql`(${digestId}::uuid, ${messageId}::uuid)`),
+        sql`, `,
+      );
+      await db().execute(
+        sql`update ${alertDigests} set email_message_id = sent.message_id from (values ${pairs}) as sent(digest_id, message_id) where ${alertDigests.id} = sent.digest_id`,
+      );
+    }
+  }
+  return sent;
+}
+
+/** Matches, records and mails one batch of alerts for windows ending at `windowEnd`. */
+async function digestBatch(batch: AlertRow[], windowEnd: Date, options: { noticeIds?: string[]; onlyMatching?: boolean } = {}): Promise<DigestResult[]> {
+  const open = batch.filter((alert) => windowEnd > windowStartOf(alert));
+  const matches = open.length > 0 ? await matchWindows(open, windowEnd, options.noticeIds) : new Map<string, WindowMatch>();
+  const items = open
+    .map((alert) => ({ alert, match: matches.get(alert.id) ?? { total: 0, noticeIds: [] } }))
+    .filter((item) => !options.onlyMatching || item.match.total > 0);
+  const recorded = await recordDigests(items, windowEnd);
+  const sent = await sendDigestEmails(recorded, windowEnd);
+  const byAlert = new Map(recorded.map((r) => [r.alert.id, r]));
+  return items.map(({ alert, match }) => {
+    const done = byAlert.get(alert.id);
+    if (!done) return { alertId: alert.id, status: "duplicate", duplicate: true, digestId: null, matchCount: match.total, noticeIds: [], emailMessageId: null };
+    const emailMessageId = sent.get(done.digestId) ?? null;
+    return {
+      alertId: alert.id,
+      status: match.total > 0 ? "sent" : "empty",
+      duplicate: false,
+      digestId: done.digestId,
+      matchCount: match.total,
+      noticeIds: match.noticeIds,
+      emailMessageId,
+    };
+  });
+}
+
+/**
+ * One alert's digest for the window (its last window end, `windowEnd`]: the opportunities that
+ * are new to Beacon in it (by `created_at`, when we ingested them, and posted by its end) and
+ * match the alert, at most DIGEST_CAP listed with the true count kept. Recorded once; e-mailed
+ * once when there is anything to say. Running it again for a window already done — a retry or
+ * a concurrent run — records and sends nothing and answers `duplicate: true`.
+ */
+export async function runAlertDigest(alertId: string, windowEnd: Date): Promise<DigestResult> {
+  if (!isUuid(alertId)) throw new AppError("not_found", "No such alert.");
+  const [alert] = await db().select().from(alerts).where(eq(alerts.id, alertId));
+  if (!alert) throw new AppError("not_found", "No such alert.");
+  if (!alert.active) return { alertId, status: "inactive", duplicate: false, digestId: null, matchCount: 0, noticeIds: [], emailMessageId: null };
+  if (windowEnd <= windowStartOf(alert)) return { alertId, status: "duplicate", duplicate: true, digestId: null, matchCount: 0, noticeIds: [], emailMessageId: null };
+  const [result] = await digestBatch([alert], windowEnd);
+  return result!;
+}
+
+/**
+ * The scheduled run: every due daily and weekly alert gets the digest of its window ending at
+ * `now` (to the minute), batch by batch. Safe to retry and to run twice at once.
+ */
+export async function runDueDigests(now: Date): Promise<DigestRunSummary> {
+  const windowEnd = digestWindowEnd(now);
+  const summary: DigestRunSummary = { alerts: 0, digests: 0, emails: 0 };
+  const seen = new Set<string>();
+  for (;;) {
+    const due = (await findDueAlerts(windowEnd)).filter((alert) => !seen.has(alert.id));
+    if (due.length === 0) break;
+    for (const alert of due) seen.add(alert.id);
+    const results = await digestBatch(due, windowEnd);
+    summary.alerts += due.length;
+    summary.digests += results.filter((r) => r.digestId).length;
+    summary.emails += results.filter((r) => r.emailMessageId).length;
+  }
+  return summary;
+}
+
+/**
+ * Instant alerts for freshly ingested notices: every active instant alert that matches at least
+ * one of them gets a digest for its window ending at `now`, listing the matching notices new since
+ * its last digest. The same claim and unique window make a retried event send nothing twice.
+ */
+export async function runInstantAlerts(noticeIds: readonly string[], now: Date): Promise<DigestRunSummary> {
+  const summary: DigestRunSummary = { alerts: 0, digests: 0, emails: 0 };
+  const ids = [...new Set(noticeIds.filter((id) => typeof id === "string" && id.length > 0 && id.length <= 100))];
+  if (ids.length === 0) return summary;
+  const o = opportunities;
+  const [present] = await db()
+    .select({ n: sql<number>`count(*)::int` })
+    .from(o)
+    .where(and(sql`${o.noticeId} = any(${sql.param(ids)}::text[])`, lte(o.createdAt, now), lte(o.postedAt, now)));
+  if (!present || Number(present.n) === 0) return summary;
+
+  let after: string | null = null;
+  for (;;) {
+    const batch: AlertRow[] = await db()
+      .select()
+      .from(alerts)
+      .where(
+        and(
+          eq(alerts.frequency, "instant"),
+          eq(alerts.active, true),
+          or(lt(alerts.lastWindowEnd, now), and(isNull(alerts.lastWindowEnd), lt(alerts.createdAt, now))),
+          after ? gt(alerts.id, after) : undefined,
+        ),
+      )
+      .orderBy(asc(alerts.id))
+      .limit(DIGEST_BATCH_SIZE);
+    if (batch.length === 0) break;
+    after = batch.at(-1)!.id;
+    const results = await digestBatch(batch, now, { noticeIds: ids, onlyMatching: true });
+    summary.alerts += results.length;
+    summary.digests += results.filter((r) => r.digestId).length;
+    summary.emails += results.filter((r) => r.emailMessageId).length;
+  }
+  return summary;
+}
+

@@ -1,0 +1,37 @@
+export {
+  createAlert,
+  listAlerts,
+  getAlert,
+  updateAlert,
+  deleteAlert,
+  alertUsage,
+  toApiAlert,
+  type AlertRow,
+  type AlertAuthor,
+  type ApiAlert,
+  type AlertUsage,
+} from "./alerts";
+export {
+  findDueAlerts,
+  runAlertDigest,
+  runDueDigests,
+  runInstantAlerts,
+  digestWindowEnd,
+  DIGEST_BATCH_SIZE,
+  type DigestResult,
+  type DigestStatus,
+  type DigestRunSummary,
+} from "./digests";
+export { DIGEST_CAP } from "./window-matches";
+export { renderDigestEmail, type DigestEmailInput, type DigestOpportunity, type RenderedEmail } from "./digest-email";
+export {
+  createAlertSchema,
+  updateAlertSchema,
+  splitCodes,
+  ALERT_FREQUENCIES,
+  type AlertFrequency,
+  type CreateAlertInput,
+  type UpdateAlertInput,
+  type CreateAlertRequest,
+  type UpdateAlertRequest,
+} from "./schemas";

@@ -1,0 +1,115 @@
+import { sql } from "drizzle-orm";
+import { withTenant } from "@/db/tenant";
+import { onboardingProgress } from "@/db/schema";
+import { AppError } from "@/lib/http";
+import { countOpportunities, naicsSector, searchOpportunities, type OpportunityFilters, type OpportunityResult } from "@/lib/opportunities";
+import { assertCan, type OrgActor } from "@/lib/orgs";
+import { saveBusinessProfile } from "./profile";
+import { profileFilters, type ProfileFilterFields } from "./profile-filters";
+import { assertOrgId, readProfile, readProgress, requireAlertStep, type BusinessProfileRow, type OnboardingProgressRow } from "./progress";
+import type { WidenKind } from "./schemas";
+
+/** Below this many matches the step suggests how to widen the profile. */
+export const FEW_MATCHES = 5;
+
+export interface WidenSuggestion {
+  kind: WidenKind;
+  label: string;
+  /** How many opportunities match after this change. */
+  count: number;
+  /** The profile fields after the change. */
+  fields: ProfileFilterFields;
+}
+
+export interface OnboardingMatches {
+  filters: OpportunityFilters;
+  total: number;
+  results: OpportunityResult[];
+  /** Empty unless there are fewer than FEW_MATCHES matches. */
+  widen: WidenSuggestion[];
+}
+
+function unique(values: string[]) {
+  return [...new Set(values)];
+}
+
+function listed(values: readonly string[], max = 3) {
+  return values.length > max ? `${values.slice(0, max).join(", ")} …` : values.join(", ");
+}
+
+/** Each way to widen that applies to this profile (before counting). */
+export function widenCandidates(p: ProfileFilterFields): { kind: WidenKind; label: string; fields: ProfileFilterFields }[] {
+  const out: { kind: WidenKind; label: string; fields: ProfileFilterFields }[] = [];
+  if (p.states.length) out.push({ kind: "drop_states", label: `Include every state, not only ${listed(p.states)}`, fields: { ...p, states: [] } });
+  if (p.setAsides.length) {
+    out.push({ kind: "drop_set_asides", label: `Include every set-aside, not only ${listed(p.setAsides)}`, fields: { ...p, setAsides: [] } });
+  }
+  const fourDigits = unique(p.naicsCodes.map((c) => (/^\d{5,6}$/.test(c) ? c.slice(0, 4) : c)));
+  if (fourDigits.join() !== p.naicsCodes.join()) {
+    out.push({ kind: "naics_4_digits", label: `Broaden NAICS to industry groups (${listed(fourDigits)})`, fields: { ...p, naicsCodes: fourDigits } });
+  }
+  const sectors = unique(p.naicsCodes.map(naicsSector));
+  if (sectors.join() !== p.naicsCodes.join() && sectors.join() !== fourDigits.join()) {
+    out.push({ kind: "naics_sectors", label: `Broaden NAICS to whole sectors (${listed(sectors)})`, fields: { ...p, naicsCodes: sectors } });
+  }
+  if (p.keywords.length) out.push({ kind: "drop_keywords", label: "Match on NAICS codes alone, without keywords", fields: { ...p, keywords: [] } });
+  return out;
+}
+
+/** The widening changes that would find more than `currentTotal`, each with its count. */
+export async function widenSuggestions(profile: ProfileFilterFields, currentTotal: number): Promise<WidenSuggestion[]> {
+  const suggestions: WidenSuggestion[] = [];
+  for (const candidate of widenCandidates(profile)) {
+    const count = await countOpportunities(profileFilters(candidate.fields));
+    if (count > currentTotal) suggestions.push({ ...candidate, count });
+  }
+  return suggestions;
+}
+
+function fieldsOf(profile: BusinessProfileRow): ProfileFilterFields {
+  return { naicsCodes: profile.naicsCodes, keywords: profile.keywords, setAsides: profile.setAsides, states: profile.states };
+}
+
+async function requireProfile(orgId: string): Promise<BusinessProfileRow> {
+  assertOrgId(orgId);
+  const profile = await withTenant(orgId, (tx) => readProfile(tx, orgId));
+  if (!profile) throw new AppError("conflict", "Describe your business first: the profile step is not done yet.");
+  return profile;
+}
+
+/**
+ * The opportunities that match the profile right now (ranked by relevance when it has
+ * keywords, newest first otherwise), with ways to widen it when little or nothing matches.
+ */
+export async function onboardingMatches(orgId: string, limit = 10): Promise<OnboardingMatches> {
+  const profile = await requireProfile(orgId);
+  const filters = profileFilters(fieldsOf(profile));
+  const page = await searchOpportunities(filters, { limit });
+  const total = await countOpportunities(filters);
+  const widen = total < FEW_MATCHES ? await widenSuggestions(fieldsOf(profile), total) : [];
+  return { filters, total, results: page.data, widen };
+}
+
+/** Applies one widening suggestion to the saved profile. */
+export async function applyWidenSuggestion(orgId: string, actor: OrgActor, kind: WidenKind, now = new Date()): Promise<BusinessProfileRow> {
+  assertCan(actor, "onboarding:manage");
+  const profile = await requireProfile(orgId);
+  const candidate = widenCandidates(fieldsOf(profile)).find((c) => c.kind === kind);
+  if (!candidate) throw new AppError("conflict", "That suggestion no longer applies to your profile.");
+  return saveBusinessProfile(orgId, actor, { companyName: profile.companyName, ...candidate.fields }, now);
+}
+
+/** Records that the matches were shown; only once the first alert exists. */
+export async function markMatchesViewed(orgId: string, actor: OrgActor, now = new Date()): Promise<OnboardingProgressRow> {
+  assertCan(actor, "onboarding:manage");
+  assertOrgId(orgId);
+  return withTenant(orgId, async (tx) => {
+    requireAlertStep(await readProgress(tx, orgId, { forUpdate: true }));
+    const [row] = await tx
+      .update(onboardingProgress)
+      .set({ matchesViewedAt: sql`coalesce(${onboardingProgress.matchesViewedAt}, ${now.toISOString()}::timestamptz)`, lastActivityAt: now })
+      .where(sql`${onboardingProgress.orgId} = ${orgId}`)
+      .returning();
+    return row!;
+  });
+}

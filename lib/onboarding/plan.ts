@@ -1,0 +1,62 @@
+import { sql } from "drizzle-orm";
+import { withTenant } from "@/db/tenant";
+import { onboardingProgress } from "@/db/schema";
+import type { PlanId } from "@/lib/billing";
+import { validate } from "@/lib/http";
+import { assertCan, type OrgActor } from "@/lib/orgs";
+import { assertOrgId, readProgress, requireAlertStep, type OnboardingProgressRow } from "./progress";
+import { choosePlanSchema } from "./schemas";
+
+export const TRIAL_DAYS = 7;
+
+export type PlanChoice =
+  | { plan: "free"; completed: true; progress: OnboardingProgressRow }
+  | {
+      plan: Exclude<PlanId, "free">;
+      completed: false;
+      /** Stripe Checkout is not wired yet: the UI explains it and offers to continue on Free. */
+      checkout: "coming_with_billing";
+      trialDays: number;
+      progress: OnboardingProgressRow;
+    };
+
+function completedAtOrNow(now: Date) {
+  return sql`coalesce(${onboardingProgress.onboardingCompletedAt}, ${now.toISOString()}::timestamptz)`;
+}
+
+/**
+ * Records the plan step. Free completes onboarding. A paid plan records the choice only: no
+ * payment is faked, the org stays on its current plan until checkout exists.
+ * Refused (conflict) before the first alert exists.
+ */
+export async function choosePlan(orgId: string, actor: OrgActor, plan: PlanId, now = new Date()): Promise<PlanChoice> {
+  assertCan(actor, "onboarding:manage");
+  assertOrgId(orgId);
+  const { plan: chosen } = validate(choosePlanSchema, { plan });
+  return withTenant(orgId, async (tx) => {
+    requireAlertStep(await readProgress(tx, orgId, { forUpdate: true }));
+    const free = chosen === "free";
+    const [progress] = await tx
+      .update(onboardingProgress)
+      .set({ planChosenAt: now, lastActivityAt: now, ...(free ? { onboardingCompletedAt: completedAtOrNow(now) } : {}) })
+      .where(sql`${onboardingProgress.orgId} = ${orgId}`)
+      .returning();
+    if (free) return { plan: "free", completed: true, progress: progress! };
+    return { plan: chosen, completed: false, checkout: "coming_with_billing", trialDays: TRIAL_DAYS, progress: progress! };
+  });
+}
+
+/** Marks onboarding complete (kept from the first time); refused (conflict) before the first alert. */
+export async function completeOnboarding(orgId: string, actor: OrgActor, now = new Date()): Promise<OnboardingProgressRow> {
+  assertCan(actor, "onboarding:manage");
+  assertOrgId(orgId);
+  return withTenant(orgId, async (tx) => {
+    requireAlertStep(await readProgress(tx, orgId, { forUpdate: true }));
+    const [progress] = await tx
+      .update(onboardingProgress)
+      .set({ onboardingCompletedAt: completedAtOrNow(now), lastActivityAt: now })
+      .where(sql`${onboardingProgress.orgId} = ${orgId}`)
+      .returning();
+    return progress!;
+  });
+}

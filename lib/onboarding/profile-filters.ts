@@ -1,0 +1,47 @@
+import type { OpportunityFilters } from "@/lib/opportunities";
+
+/** The parts of a profile that narrow opportunities. */
+export interface ProfileFilterFields {
+  naicsCodes: string[];
+  keywords: string[];
+  setAsides: string[];
+  states: string[];
+}
+
+/**
+ * Keywords → one web-search query where any keyword matches (`cyber or "zero trust"` style,
+ * without the quotes: a multi-word keyword needs all its words). Characters that would turn a
+ * keyword into search syntax (quotes, a leading minus = NOT) are dropped.
+ */
+export function keywordsToQuery(keywords: readonly string[]): string | undefined {
+  const terms = keywords
+    .map((k) =>
+      k
+        .replace(/["<>]/g, " ")
+        .replace(/(^|\s)-+/g, "$1")
+        .replace(/\s+/g, " ")
+        .trim(),
+    )
+    .filter(Boolean);
+  return terms.length ? terms.join(" or ") : undefined;
+}
+
+/** The search filters a profile stands for: matches and the first alert both use them. */
+export function profileFilters(profile: ProfileFilterFields): OpportunityFilters {
+  return {
+    q: keywordsToQuery(profile.keywords),
+    naics: profile.naicsCodes.length ? profile.naicsCodes : undefined,
+    states: profile.states.length ? profile.states : undefined,
+    setAsides: profile.setAsides.length ? profile.setAsides : undefined,
+  };
+}
+
+/** The alert body (API.md) the first alert gets from a profile. */
+export function alertFiltersFromProfile(profile: ProfileFilterFields) {
+  return {
+    q: keywordsToQuery(profile.keywords),
+    naics: profile.naicsCodes,
+    states: profile.states,
+    set_asides: profile.setAsides,
+  };
+}
