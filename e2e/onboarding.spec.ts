@@ -11,7 +11,7 @@ async function expectNoSeriousA11yViolations(page: Page, step: string) {
 async function pickNaics(page: Page, query: string, code: string) {
   const combo = page.getByRole("combobox", { name: "NAICS codes" });
   await combo.fill(query);
-  await page.getByRole("option", { name: new RegExp(`^${code}`) }).click();
+  await page.getByRole("option", { name: new RegExp(`^${code} `) }).click();
   await expect(page.getByRole("list", { name: "Chosen NAICS codes" })).toContainText(code);
 }
 
