@@ -4,7 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { Input } from "@/components/ui";
 import { apiFetch } from "@/lib/client/api-fetch";
-import { MAX_NAICS_CODES, NAICS_CODE_PATTERN } from "@/lib/onboarding/schemas";
+import { MAX_NAICS_CODES } from "@/lib/onboarding/schemas";
+import { NAICS_FILTER_PATTERN } from "@/lib/opportunities/schemas";
 import { Chip } from "./chip";
 
 export interface NaicsChoice {
@@ -96,7 +97,7 @@ export function NaicsPicker({
       const option = expanded && active >= 0 ? options[active] : undefined;
       if (option) return add({ code: option.code, title: option.title });
       const typed = text.trim();
-      if (NAICS_CODE_PATTERN.test(typed)) {
+      if (NAICS_FILTER_PATTERN.test(typed)) {
         const known = search.data?.data.find((row) => row.code === typed);
         return add({ code: typed, title: known?.title ?? "" });
       }

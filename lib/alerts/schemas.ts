@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "@/lib/opportunities/schemas";
 
-// Shared by route handlers and the browser form, so zod only: no server imports.
-// The value rules are those of opportunity search (lib/opportunities/filters.ts), whose schemas
-// live beside SQL and cannot be bundled for the browser; schemas.test.ts keeps the two in step.
+// Shared by route handlers and the browser form, so zod only: no server imports. The filter
+// value rules are opportunity search's own (lib/opportunities/schemas.ts).
 
 export const ALERT_FREQUENCIES = ["instant", "daily", "weekly"] as const;
 export type AlertFrequency = (typeof ALERT_FREQUENCIES)[number];
@@ -17,21 +17,10 @@ export const alertNameSchema = z
   .min(1, "Name the alert, e.g. “Cyber work in Virginia”.")
   .max(80, "Use at most 80 characters.");
 export const alertFrequencySchema = z.enum(ALERT_FREQUENCIES, { message: "Choose instant, daily or weekly." });
-export const alertKeywordsSchema = z.string({ message: "Keywords must be text." }).trim().max(500, "Keep the search under 500 characters.");
-export const alertNaicsSchema = z
-  .string({ message: "A NAICS code is text, like \"5415\"." })
-  .trim()
-  .regex(/^(\d{2,6}|31-33|44-45|48-49)$/, "A NAICS code has 2 to 6 digits (or a range sector like 31-33).");
-export const alertStateSchema = z
-  .string({ message: "A state is a two-letter code." })
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z]{2}$/, "Use a two-letter state code, like VA.");
-export const alertSetAsideSchema = z
-  .string({ message: "A set-aside is a SAM.gov code." })
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9]{2,10}$/, "Use a SAM.gov set-aside code, like SBA or SDVOSBC.");
+export const alertKeywordsSchema = keywordQuerySchema;
+export const alertNaicsSchema = naicsFilterSchema;
+export const alertStateSchema = stateSchema;
+export const alertSetAsideSchema = setAsideSchema;
 export const deliveryEmailSchema = z
   .string({ message: "Enter an e-mail address." })
   .trim()

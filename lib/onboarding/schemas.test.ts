@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { naicsFilterSchema } from "@/lib/opportunities";
 import { keywordsToQuery, profileFilters } from "./profile-filters";
-import { businessProfileSchema, defaultAlertName, firstAlertSchema, naicsCodeSchema } from "./schemas";
+import { businessProfileSchema, defaultAlertName, firstAlertSchema } from "./schemas";
 import { stepFromProgress, visibleStep } from "./steps";
 
 describe("onboarding schemas", () => {
-  it("accepts exactly the NAICS filters that opportunity search accepts", () => {
-    const samples = ["54", "541", "5415", "54151", "541512", "31-33", "44-45", "48-49", "5", "5415123", "31-32", "54a", "", " 5415 ", "54-15"];
-    for (const value of samples) expect([value, naicsCodeSchema.safeParse(value).success]).toEqual([value, naicsFilterSchema.safeParse(value).success]);
-  });
-
   it("reads chip lists from the form's JSON inputs and from real arrays alike", () => {
     const fromForm = businessProfileSchema.parse({
       companyName: "  Acme Cyber LLC ",

@@ -1,12 +1,10 @@
 import { z } from "zod";
+import { naicsFilterSchema } from "@/lib/opportunities/schemas";
 import { ALERT_FREQUENCIES, alertFrequencySchema, alertNameSchema, deliveryEmailSchema } from "@/lib/alerts/schemas";
 import { PLAN_IDS } from "@/lib/billing/plans";
 import { SET_ASIDE_CODES, STATE_CODES } from "./options";
 
-// Shared by server and browser (inline validation): no server-only imports here. That is why the
-// NAICS pattern is repeated from lib/opportunities (whose filters module pulls in the database
-// client); schemas.test.ts proves it accepts exactly what `naicsFilterSchema` accepts.
-export const NAICS_CODE_PATTERN = /^(\d{2,6}|31-33|44-45|48-49)$/;
+// Shared by server and browser (inline validation): no server-only imports here.
 
 export const MAX_NAICS_CODES = 20;
 export const MAX_KEYWORDS = 20;
@@ -36,10 +34,7 @@ function unique(values: string[], key: (v: string) => string = (v) => v): string
 
 export const companyNameSchema = z.string().trim().min(1, "Tell us your company name.").max(120, "Use at most 120 characters.");
 
-export const naicsCodeSchema = z
-  .string()
-  .trim()
-  .regex(NAICS_CODE_PATTERN, "A NAICS code has 2 to 6 digits (or a range sector like 31-33).");
+export const naicsCodeSchema = naicsFilterSchema;
 
 export const keywordSchema = z
   .string()

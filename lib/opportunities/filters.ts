@@ -1,7 +1,10 @@
 import { and, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { opportunities } from "@/db/schema";
-import { NAICS_FILTER_PATTERN, naicsPrefixes } from "./naics";
+import { naicsPrefixes } from "./naics";
+import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "./schemas";
+
+export { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema };
 
 /** What can narrow a set of opportunities. Search, alerts and onboarding matches share it. */
 export interface OpportunityFilters {
@@ -22,19 +25,6 @@ export interface OpportunityFilters {
 function list<T extends z.ZodType>(item: T, max: number) {
   return z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).max(max, `At most ${max} values.`));
 }
-
-export const naicsFilterSchema = z.string().trim().regex(NAICS_FILTER_PATTERN, "A NAICS code has 2 to 6 digits (or a range sector like 31-33).");
-export const stateSchema = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z]{2}$/, "Use a two-letter state code, like VA.");
-export const setAsideSchema = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9]{2,10}$/, "Use a SAM.gov set-aside code, like SBA or SDVOSBC.");
-export const keywordQuerySchema = z.string().trim().max(500, "Keep the search under 500 characters.");
 
 // A date ("2026-04-24") means the whole UTC day; a date-time means that instant.
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { message: "Use an ISO date (2026-04-24) or date-time." });

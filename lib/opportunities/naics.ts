@@ -1,15 +1,9 @@
 import { asc, ilike, inArray, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { naicsCodes } from "@/db/schema";
+import { NAICS_FILTER_PATTERN, RANGE_SECTORS } from "./schemas";
 
-/** The 2022 sectors that are ranges: their subsectors start with any of the listed digits. */
-export const RANGE_SECTORS: Record<string, string[]> = {
-  "31-33": ["31", "32", "33"],
-  "44-45": ["44", "45"],
-  "48-49": ["48", "49"],
-};
-
-export const NAICS_FILTER_PATTERN = /^(\d{2,6}|31-33|44-45|48-49)$/;
+export { NAICS_FILTER_PATTERN, RANGE_SECTORS };
 
 /** A NAICS filter → the code prefixes it covers (`5415` → [`5415`], `31-33` → [`31`,`32`,`33`]). */
 export function naicsPrefixes(filter: string): string[] {
