@@ -60,25 +60,11 @@ function selection(tsquery: SQL | null) {
   };
 }
 
-type Row = { [K in keyof ReturnType<typeof selection>]: unknown } & {
-  id: number;
-  noticeId: string;
-  title: string;
-  solicitationNumber: string | null;
-  agencyPath: string;
-  type: string | null;
-  naicsCode: string | null;
-  setAsideCode: string | null;
-  setAsideDescription: string | null;
-  postedAt: Date;
-  responseDeadline: Date | null;
-  popState: string | null;
-  uiLink: string | null;
-  descriptionExcerpt: string;
-  rank: string;
-  titleHeadline: string;
-  excerptHeadline: string;
-};
+function selectOpportunities(tsquery: SQL | null) {
+  return db().select(selection(tsquery)).from(o).$dynamic();
+}
+
+type Row = Awaited<ReturnType<typeof selectOpportunities>>[number];
 
 function toResult(row: Row, filters: OpportunityFilters): OpportunityResult {
   const keywords = markedTerms(`${row.titleHeadline} ${row.excerptHeadline}`, START, STOP);
@@ -125,12 +111,10 @@ export async function searchOpportunities(filters: OpportunityFilters, page: { l
       ? sql`(${rankExpr}, ${o.id}) < (${Number(key)}::real, ${id}::bigint)`
       : sql`(${o.postedAt}, ${o.id}) < (${String(key)}::timestamptz, ${id}::bigint)`;
   }
-  const rows = (await db()
-    .select(selection(tsquery))
-    .from(o)
+  const rows = await selectOpportunities(tsquery)
     .where(and(opportunityWhere(filters), sql`${o.id} <= ${maxId}`, keyset))
     .orderBy(...(ranked ? [sql`${rankExpr} desc`, sql`${o.id} desc`] : [sql`${o.postedAt} desc`, sql`${o.id} desc`]))
-    .limit(limit + 1)) as Row[];
+    .limit(limit + 1);
 
   const hasMore = rows.length > limit;
   const pageRows = rows.slice(0, limit);
@@ -150,11 +134,11 @@ async function currentMaxId(): Promise<number> {
 /** One opportunity by its SAM.gov notice id, or 404. */
 export async function getOpportunity(noticeId: string): Promise<OpportunityResult & { description: string; raw: unknown }> {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(noticeId)) throw new AppError("not_found", "No opportunity with that notice id.");
-  const rows = (await db()
+  const rows = await db()
     .select({ ...selection(null), description: o.description, raw: o.raw })
     .from(o)
     .where(eq(o.noticeId, noticeId))
-    .limit(1)) as (Row & { description: string; raw: unknown })[];
+    .limit(1);
   const row = rows[0];
   if (!row) throw new AppError("not_found", "No opportunity with that notice id.");
   return { ...toResult(row, {}), description: row.description, raw: row.raw };
