@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { runDueDigests } from "@/lib/alerts";
+import { digestWindowEnd, runDueDigests } from "@/lib/alerts";
 import { importBundledOpportunities } from "@/lib/opportunities/ingest";
 import { createBenchDatabase, printTable } from "./bench-database";
 
@@ -25,7 +25,8 @@ export async function runAlertsBenchmark(args: string[]) {
   const bench = await createBenchDatabase("beacon_bench_alerts");
   try {
     const now = new Date();
-    const windowStart = new Date(now.getTime() - DAY_MS - 60_000);
+    // Exactly one day's window is due for every alert.
+    const windowStart = new Date(digestWindowEnd(now).getTime() - DAY_MS);
     const old = new Date(windowStart.getTime() - 30 * DAY_MS);
     await importBundledOpportunities();
     // The 901 real notices are the template every generated row is copied from.
@@ -49,6 +50,7 @@ export async function runAlertsBenchmark(args: string[]) {
       const started = performance.now();
       const summary = await runDueDigests(now);
       const seconds = (performance.now() - started) / 1000;
+      if (summary.digests !== alertCount) throw new Error(`expected ${alertCount} digests, the pass recorded ${summary.digests}`);
       results.push({ total, seconds, digests: summary.digests, emails: summary.emails });
       console.error(`  total ${total.toLocaleString("en-US")}: ${seconds.toFixed(1)} s`);
     }
