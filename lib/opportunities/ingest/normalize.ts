@@ -121,7 +121,7 @@ export function descriptionExcerptOf(description: string, maxLength = EXCERPT_LE
   if (flat.length <= maxLength) return flat;
   const window = flat.slice(0, maxLength + 1);
   const lastSpace = window.lastIndexOf(" ");
-  // A single very long "word" (a URL) is cut mid-word rather than leaving a stub.
+  // A single very long "word" (a URL) is cut mid-word rather than leaving an excerpt of a few characters.
   let head = lastSpace >= maxLength * 0.6 ? window.slice(0, lastSpace) : flat.slice(0, maxLength);
   if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
   return `${head.replace(/[\s,;:–—-]+$/u, "")}…`;
