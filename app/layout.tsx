@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { Suspense, type ReactNode } from "react";
 import { SiteHeader } from "@/components/nav/site-header";
+import { getViewer } from "@/lib/auth/next";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -31,7 +32,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Suspense>
           {/* Each route group's layout (or page) renders the page's own <main id="main">. */}
           <div className="flex flex-1 flex-col">{children}</div>
-          <SiteFooter />
+          <Suspense fallback={null}>
+            <SiteFooter />
+          </Suspense>
         </Providers>
       </body>
     </html>
@@ -42,7 +45,8 @@ function HeaderPlaceholder() {
   return <div className="h-16 border-b border-slate-200 bg-white" aria-hidden="true" />;
 }
 
-function SiteFooter() {
+async function SiteFooter() {
+  const signedIn = Boolean(await getViewer());
   return (
     <footer className="border-t border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-8 text-sm text-slate-600 sm:flex-row sm:items-center sm:justify-between sm:px-6">
@@ -52,8 +56,17 @@ function SiteFooter() {
         </p>
         <nav aria-label="Footer" className="flex flex-wrap gap-x-5 gap-y-2">
           <Link href="/pricing" className="rounded hover:text-slate-900">Pricing</Link>
-          <Link href="/sign-in" className="rounded hover:text-slate-900">Sign in</Link>
-          <Link href="/sign-up" className="rounded hover:text-slate-900">Create an account</Link>
+          {signedIn ? (
+            <>
+              <Link href="/opportunities" className="rounded hover:text-slate-900">Opportunities</Link>
+              <Link href="/settings/account" className="rounded hover:text-slate-900">Account</Link>
+            </>
+          ) : (
+            <>
+              <Link href="/sign-in" className="rounded hover:text-slate-900">Sign in</Link>
+              <Link href="/sign-up" className="rounded hover:text-slate-900">Create an account</Link>
+            </>
+          )}
         </nav>
       </div>
     </footer>
