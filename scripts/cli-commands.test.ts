@@ -6,9 +6,10 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { ingestionCursors, opportunities } from "@/db/schema";
+import { ingestionCursors, opportunities, organizations } from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { resetEnvCache } from "@/lib/env";
+import { usageReport } from "@/lib/metering";
 import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/lib/opportunities/ingest/fake-sam-server";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
@@ -56,5 +57,23 @@ describeEachDatabase("cli opportunities:ingest", ({ handle }) => {
 
   it("refuses an empty --file", async () => {
     expect((await appErrorOf(ingest({ file: " " }))).code).toBe("validation_failed");
+  });
+});
+
+describeEachDatabase("cli quota:set", ({ handle }) => {
+  const run = (flags: Record<string, string | undefined>) => runCommand("quota:set", flags, { database: handle, migrateDatabase, seedDatabase });
+
+  it("sets the org's remaining quota and prints { org_id, quota_remaining }", async () => {
+    const [org] = await db().insert(organizations).values({ name: "Quota Co", plan: "starter" }).returning({ id: organizations.id });
+    expect(await run({ org: org!.id, remaining: "7" })).toEqual({ org_id: org!.id, quota_remaining: 7 });
+    expect(await usageReport(org!.id)).toMatchObject({ plan: "starter", quota_monthly: 5_000, quota_remaining: 7 });
+    expect(await run({ org: org!.id, remaining: "0" })).toEqual({ org_id: org!.id, quota_remaining: 0 });
+  });
+
+  it("refuses a missing org, an unknown org and a non-numeric or negative --remaining", async () => {
+    expect((await appErrorOf(run({ remaining: "5" }))).code).toBe("validation_failed");
+    expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "5" }))).code).toBe("not_found");
+    expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "-1" }))).code).toBe("validation_failed");
+    expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "ten" }))).code).toBe("validation_failed");
   });
 });

@@ -5,6 +5,7 @@ import { createApiKey, createOperator, createUserWithOrganization, hashPassword,
 import { PLAN_IDS, type PlanId } from "@/lib/billing";
 import { env } from "@/lib/env";
 import { AppError, validate } from "@/lib/http";
+import { setQuotaRemaining } from "@/lib/metering";
 import { importBundledOpportunities, importOpportunitiesFile, ingestFromSam } from "@/lib/opportunities";
 import { z } from "zod";
 
@@ -26,6 +27,7 @@ export const COMMANDS: Record<string, { options: Options; usage: string }> = {
   "apikey:create": { options: { org: str, name: str }, usage: "apikey:create --org ORG_ID [--name N]" },
   "operator:create": { options: { email: str, password: str, role: str, name: str }, usage: "operator:create --email E --password P --role ops_admin|ops_support|ops_viewer" },
   "opportunities:ingest": { options: { file: str }, usage: "opportunities:ingest [--file PATH]" },
+  "quota:set": { options: { org: str, remaining: str }, usage: "quota:set --org ORG_ID --remaining N" },
 };
 
 const orgCreateFlags = z
@@ -75,6 +77,11 @@ export async function runCommand(command: string, flags: Flags, deps: Deps): Pro
       }
       const operator = await createOperator({ email: flags.email ?? "", password: flags.password ?? "", role: flags.role as (typeof OPERATOR_ROLES)[number], name: flags.name });
       return { user_id: operator.userId, totp_secret: operator.totpSecret, otpauth_url: operator.otpauthUrl };
+    }
+    case "quota:set": {
+      if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${spec.usage}`);
+      if (!/^\d+$/.test(flags.remaining ?? "")) throw new AppError("validation_failed", `--remaining must be a whole number ≥ 0. Usage: ${spec.usage}`);
+      return setQuotaRemaining(flags.org, Number(flags.remaining));
     }
     case "opportunities:ingest": {
       // A file (CSV extract, or JSON) when given; else SAM.gov when a key is configured; else the bundled dataset.

@@ -6,3 +6,4 @@ export { tenantRole } from "./tenant-policy";
 export * from "./opportunities";
 export * from "./alerts";
 export * from "./onboarding";
+export * from "./metering";

@@ -1,13 +1,13 @@
-import { apiKeyAuth } from "@/lib/auth";
-import { parseQuery, route } from "@/lib/http";
+import { parseQuery } from "@/lib/http";
+import { meteredRoute } from "@/lib/metering";
 import { filtersFromQuery, opportunityQuerySchema, searchOpportunities } from "@/lib/opportunities";
 
-/** Ranked search over opportunities (API.md). Metered: one unit per call once billing is live. */
-export const GET = route(
-  async ({ url }) => {
-    const query = parseQuery(url, opportunityQuerySchema);
+/** Ranked search over opportunities (API.md). Metered: one unit per call; invalid queries are free. */
+export const GET = meteredRoute({
+  endpoint: "GET /api/v1/opportunities",
+  parse: ({ url }) => parseQuery(url, opportunityQuerySchema),
+  handle: async (query) => {
     const page = await searchOpportunities(filtersFromQuery(query), { limit: query.limit, cursor: query.cursor });
     return { body: { data: page.data, next_cursor: page.nextCursor } };
   },
-  { authenticate: apiKeyAuth },
-);
+});

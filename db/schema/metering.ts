@@ -1,0 +1,77 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { apiKeys } from "./api-keys";
+import { organizations } from "./orgs";
+import { tenantIsolation } from "./tenant-policy";
+
+/**
+ * One row per org: the counter every metered call decrements in one conditional UPDATE.
+ * Created lazily from the org's plan on its first metered call; a call after `period_end`
+ * rolls the period over (new quota from the plan) under a row lock.
+ */
+export const usageQuotas = pgTable(
+  "usage_quotas",
+  {
+    orgId: uuid("org_id")
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    periodStart: timestamp("period_start", { withTimezone: true, mode: "date" }).notNull(),
+    periodEnd: timestamp("period_end", { withTimezone: true, mode: "date" }).notNull(),
+    quotaMonthly: integer("quota_monthly").notNull(),
+    quotaRemaining: integer("quota_remaining").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [check("usage_quotas_remaining_nonnegative", sql`${t.quotaRemaining} >= 0`), tenantIsolation(t.orgId)],
+).enableRLS();
+
+/** One row per charged call, written in the same transaction as the decrement. */
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    // No foreign key: usage history outlives a deleted key.
+    apiKeyId: uuid("api_key_id"),
+    endpoint: text("endpoint").notNull(),
+    requestId: text("request_id").notNull(),
+    quotaBefore: integer("quota_before").notNull(),
+    quotaAfter: integer("quota_after").notNull(),
+    /** HTTP status answered; null until the handler finished (filled in afterwards). */
+    status: integer("status"),
+    durationMs: integer("duration_ms"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("usage_events_org_created_idx").on(t.orgId, t.createdAt), index("usage_events_request_idx").on(t.requestId), tenantIsolation(t.orgId)],
+).enableRLS();
+
+/**
+ * `Idempotency-Key` per API key: the unique index is what makes a retry free. A row without
+ * `response_status` is a request still in flight; once completed it stores the first answer.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    apiKeyId: uuid("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    /** method + path + query of the first request: the same key on another request is refused. */
+    fingerprint: text("fingerprint").notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: jsonb("response_body"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("idempotency_keys_api_key_key_idx").on(t.apiKeyId, t.key),
+    index("idempotency_keys_created_idx").on(t.createdAt),
+    index("idempotency_keys_org_idx").on(t.orgId),
+    tenantIsolation(t.orgId),
+  ],
+).enableRLS();

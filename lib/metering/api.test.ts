@@ -1,0 +1,139 @@
+// The metered API through the real route handlers, API keys, database and limiter.
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeEach, expect, it } from "vitest";
+import * as detailRoute from "@/app/api/v1/opportunities/[noticeId]/route";
+import * as searchRoute from "@/app/api/v1/opportunities/route";
+import * as usageRoute from "@/app/api/v1/usage/route";
+import { db } from "@/db/client";
+import { organizations, usageEvents } from "@/db/schema";
+import { createApiKey } from "@/lib/auth";
+import type { PlanId } from "@/lib/billing";
+import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
+import { describeEachDatabase } from "@/tests/db";
+import { setQuotaRemaining } from "./index";
+
+type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+function call(handler: Handler, path: string, key: string, headers: Record<string, string> = {}, params: Record<string, string> = {}) {
+  const request = new Request(`http://localhost:3000${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
+  return handler(request, { params: Promise.resolve(params) });
+}
+
+async function makeKey(plan: PlanId = "starter") {
+  const [org] = await db().insert(organizations).values({ name: `API ${plan}`, plan }).returning({ id: organizations.id });
+  const key = await createApiKey(org!.id, { name: "test" });
+  return { orgId: org!.id, key: key.key };
+}
+
+async function charged(orgId: string) {
+  const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(usageEvents).where(eq(usageEvents.orgId, orgId));
+  return row!.n;
+}
+
+beforeEach(() => {
+  setRateLimiter(new MemoryRateLimiter());
+});
+afterAll(() => {
+  setRateLimiter(undefined);
+});
+
+describeEachDatabase("metered API v1", () => {
+  it("GET /api/v1/opportunities charges one unit and answers X-Quota-Remaining and RateLimit-* headers", async () => {
+    const { orgId, key } = await makeKey("starter");
+    const res = await call(searchRoute.GET, "/api/v1/opportunities?q=cyber", key);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: [], next_cursor: null });
+    expect(res.headers.get("x-quota-remaining")).toBe("4999");
+    expect(res.headers.get("ratelimit-limit")).toBe("60");
+    expect(res.headers.get("ratelimit-remaining")).toBe("59");
+    expect(Number(res.headers.get("ratelimit-reset"))).toBeGreaterThan(0);
+    expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+    const [event] = await db().select().from(usageEvents).where(eq(usageEvents.orgId, orgId));
+    expect(event).toMatchObject({ endpoint: "GET /api/v1/opportunities", status: 200, quotaBefore: 5000, quotaAfter: 4999, requestId: res.headers.get("x-request-id") });
+    expect(event!.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("an invalid query answers 422 and is not charged", async () => {
+    const { orgId, key } = await makeKey();
+    const res = await call(searchRoute.GET, "/api/v1/opportunities?limit=500", key);
+    expect(res.status).toBe(422);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.headers.get("ratelimit-limit")).toBe("60");
+    expect(await charged(orgId)).toBe(0);
+  });
+
+  it("an unknown notice id is a served lookup: 404 Problem+JSON, charged", async () => {
+    const { orgId, key } = await makeKey();
+    const res = await call(detailRoute.GET, "/api/v1/opportunities/nope", key, {}, { noticeId: "nope" });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect((await res.json()).code).toBe("not_found");
+    expect(res.headers.get("x-quota-remaining")).toBe("4999");
+    expect(await charged(orgId)).toBe(1);
+  });
+
+  it("a repeated Idempotency-Key gets the first response and costs nothing", async () => {
+    const { orgId, key } = await makeKey();
+    const first = await call(searchRoute.GET, "/api/v1/opportunities?q=roof", key, { "idempotency-key": "retry-1" });
+    expect(first.status).toBe(200);
+    const firstBody = await first.text();
+    const again = await call(searchRoute.GET, "/api/v1/opportunities?q=roof", key, { "idempotency-key": "retry-1" });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe(firstBody);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.headers.get("x-quota-remaining")).toBe("4999");
+    expect(await charged(orgId)).toBe(1);
+    // The same key on another request is refused; a key over 255 characters is a 400.
+    const other = await call(searchRoute.GET, "/api/v1/opportunities?q=paint", key, { "idempotency-key": "retry-1" });
+    expect(other.status).toBe(422);
+    const long = await call(searchRoute.GET, "/api/v1/opportunities", key, { "idempotency-key": "x".repeat(256) });
+    expect(long.status).toBe(400);
+    expect(await charged(orgId)).toBe(1);
+  });
+
+  it("no quota left: 402 quota_exhausted Problem+JSON; the Idempotency-Key is freed for a retry after a top-up", async () => {
+    const { orgId, key } = await makeKey();
+    await setQuotaRemaining(orgId, 0);
+    const res = await call(searchRoute.GET, "/api/v1/opportunities", key, { "idempotency-key": "after-topup" });
+    expect(res.status).toBe(402);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toMatchObject({ code: "quota_exhausted", status: 402, type: "https://beacon.dev/problems/quota_exhausted" });
+    expect(res.headers.get("x-quota-remaining")).toBe("0");
+    expect(res.headers.get("ratelimit-limit")).toBe("60");
+    await setQuotaRemaining(orgId, 2);
+    const retry = await call(searchRoute.GET, "/api/v1/opportunities", key, { "idempotency-key": "after-topup" });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("x-quota-remaining")).toBe("1");
+  });
+
+  it("over the plan's rate (free: 10/min per key): 429 rate_limited with Retry-After, not charged", async () => {
+    const { orgId, key } = await makeKey("free");
+    for (let i = 0; i < 10; i++) expect((await call(searchRoute.GET, "/api/v1/opportunities", key)).status).toBe(200);
+    const res = await call(searchRoute.GET, "/api/v1/opportunities", key);
+    expect(res.status).toBe(429);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect((await res.json()).code).toBe("rate_limited");
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(res.headers.get("ratelimit-remaining")).toBe("0");
+    expect(await charged(orgId)).toBe(10);
+    // Limits are per API key: another key of the same org is not affected.
+    const second = await createApiKey(orgId, { name: "second" });
+    expect((await call(searchRoute.GET, "/api/v1/opportunities", second.key)).status).toBe(200);
+  });
+
+  it("GET /api/v1/usage reports the plan and quota without spending any", async () => {
+    const { orgId, key } = await makeKey("pro");
+    await call(searchRoute.GET, "/api/v1/opportunities", key);
+    const res = await call(usageRoute.GET, "/api/v1/usage", key);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ plan: "pro", quota_monthly: 50_000, quota_remaining: 49_999 });
+    expect(new Date(body.period_end).getTime()).toBeGreaterThan(Date.now());
+    expect(await charged(orgId)).toBe(1);
+  });
+
+  it("without a valid API key: 401 and nothing charged", async () => {
+    const res = await call(searchRoute.GET, "/api/v1/opportunities", "bk_test_notarealkeynotarealkeynotarealke");
+    expect(res.status).toBe(401);
+  });
+});

@@ -1,0 +1,12 @@
+export { chargeApiCall, refundApiCall, finishMeteredCall, setQuotaRemaining, usageReport, type Charge, type UsageReport } from "./quota";
+export {
+  beginIdempotentRequest,
+  releaseIdempotentRequest,
+  parseIdempotencyKey,
+  requestFingerprint,
+  IDEMPOTENCY_TTL_MS,
+  IDEMPOTENCY_KEY_MAX,
+  type IdempotencyStart,
+} from "./idempotency";
+export { meteredRoute, type MeteredSpec, type MeteredContext } from "./metered-route";
+export { monthContaining } from "./periods";

@@ -1,0 +1,98 @@
+import { eq } from "drizzle-orm";
+import { db } from "@/db/client";
+import { organizations } from "@/db/schema";
+import { apiKeyAuth, type ApiKeyPrincipal } from "@/lib/auth";
+import { entitlementsFor } from "@/lib/billing";
+import { AppError, isAppError, PROBLEM_CONTENT_TYPE, problemBody, route, type RouteContext } from "@/lib/http";
+import { enforceRateLimit, type RateLimiter } from "@/lib/ratelimit";
+import { beginIdempotentRequest, parseIdempotencyKey, releaseIdempotentRequest, requestFingerprint } from "./idempotency";
+import { chargeApiCall, finishMeteredCall, refundApiCall, usageReport, type Charge } from "./quota";
+
+export type MeteredContext = RouteContext<ApiKeyPrincipal>;
+
+export interface MeteredSpec<Input> {
+  /** Recorded on each usage event, e.g. "GET /api/v1/opportunities". */
+  endpoint: string;
+  /** Validates the request. Runs BEFORE anything is charged: a 400/422 costs nothing. */
+  parse: (ctx: MeteredContext) => Input | Promise<Input>;
+  /** The work the customer pays for. Its answer must be JSON (it may be stored for replays). */
+  handle: (input: Input, ctx: MeteredContext) => Promise<{ status?: number; body: unknown }>;
+  /** Tests inject a limiter; the process's one otherwise. */
+  limiter?: () => RateLimiter;
+}
+
+const WINDOW_MS = 60_000;
+
+async function entitlementsOf(orgId: string) {
+  const [org] = await db().select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw new AppError("unauthorized", "This API key's organisation no longer exists.");
+  return entitlementsFor({ plan: org.plan });
+}
+
+function withHeaders(error: unknown, headers: Record<string, string>): unknown {
+  if (!isAppError(error)) return error;
+  return new AppError(error.code, error.message, { ...error.extra, headers: { ...headers, ...error.extra.headers } });
+}
+
+function json(status: number, body: unknown, headers: Record<string, string>) {
+  const contentType = status >= 400 ? PROBLEM_CONTENT_TYPE : "application/json";
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": contentType, "cache-control": "no-store", ...headers } });
+}
+
+/**
+ * A metered `/api/v1` route: API key → rate limit (per key, plan tier) → validation →
+ * Idempotency-Key → charge (1 unit, 402 when none left) → handler → `X-Quota-Remaining` and
+ * `RateLimit-*` headers. Not charged: rate-limited, invalid (4xx before the handler) and
+ * repeated (same Idempotency-Key) requests; a 5xx from our side is refunded. A handler 4xx
+ * such as 404 for an unknown id is charged: the lookup was served.
+ */
+export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
+  return route<ApiKeyPrincipal>(
+    async (ctx) => {
+      const started = performance.now();
+      const { auth, request, requestId } = ctx;
+      const entitlements = await entitlementsOf(auth.orgId);
+      const { headers: rateHeaders } = await enforceRateLimit(
+        `key:${auth.keyId}`,
+        { limit: entitlements.requestsPerMinute, windowMs: WINDOW_MS },
+        spec.limiter?.(),
+      );
+      let claimId: string | undefined;
+      let charge: Charge | undefined;
+      try {
+        const input = await spec.parse(ctx);
+        const key = parseIdempotencyKey(request.headers);
+        if (key) {
+          const start = await beginIdempotentRequest(auth.orgId, auth.keyId, key, requestFingerprint(request));
+          if (start.kind === "replay") {
+            const { quota_remaining } = await usageReport(auth.orgId);
+            return json(start.status, start.body, { ...rateHeaders, "x-quota-remaining": String(quota_remaining), "idempotent-replayed": "true" });
+          }
+          claimId = start.id;
+        }
+        charge = await chargeApiCall(auth.orgId, auth.keyId, spec.endpoint, requestId);
+        let status: number;
+        let body: unknown;
+        try {
+          const result = await spec.handle(input, ctx);
+          status = result.status ?? 200;
+          body = result.body;
+        } catch (error) {
+          if (!isAppError(error) || error.status >= 500) throw error;
+          const { headers: _headers, ...extra } = error.extra;
+          status = error.status;
+          body = problemBody(error.code, error.message, requestId, extra);
+        }
+        const durationMs = Math.round(performance.now() - started);
+        await finishMeteredCall(auth.orgId, charge.usageEventId, { status, durationMs, idempotency: claimId ? { id: claimId, body } : undefined });
+        return json(status, body, { ...rateHeaders, "x-quota-remaining": String(charge.quotaAfter) });
+      } catch (error) {
+        // Not served: give back the unit (5xx) and free the Idempotency-Key for a retry.
+        if (charge) await refundApiCall(auth.orgId, charge, 500, Math.round(performance.now() - started));
+        if (claimId) await releaseIdempotentRequest(auth.orgId, claimId);
+        throw withHeaders(error, rateHeaders);
+      }
+    },
+    { authenticate: apiKeyAuth },
+  );
+}

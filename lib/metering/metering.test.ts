@@ -1,0 +1,126 @@
+import { eq, sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { db } from "@/db/client";
+import { idempotencyKeys, organizations, usageEvents, usageQuotas } from "@/db/schema";
+import { withTenant } from "@/db/tenant";
+import { createApiKey } from "@/lib/auth";
+import type { PlanId } from "@/lib/billing";
+import { appErrorOf } from "@/tests/app-error";
+import { describeEachDatabase } from "@/tests/db";
+import { beginIdempotentRequest, chargeApiCall, finishMeteredCall, IDEMPOTENCY_TTL_MS, releaseIdempotentRequest, setQuotaRemaining, usageReport } from "./index";
+
+async function makeOrg(plan: PlanId = "free") {
+  const [org] = await db().insert(organizations).values({ name: `Metered ${plan}`, plan }).returning({ id: organizations.id });
+  return org!.id;
+}
+
+async function eventCount(orgId: string) {
+  const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(usageEvents).where(eq(usageEvents.orgId, orgId));
+  return row!.n;
+}
+
+const JAN = new Date("2026-01-15T12:00:00Z");
+const FEB = new Date("2026-02-01T00:00:00Z");
+
+describeEachDatabase("metering", () => {
+  it("creates the quota lazily from the plan on the first metered call and records a usage event", async () => {
+    const orgId = await makeOrg("free");
+    expect(await usageReport(orgId, JAN)).toEqual({ plan: "free", quota_monthly: 100, quota_remaining: 100, period_start: "2026-01-01T00:00:00.000Z", period_end: "2026-02-01T00:00:00.000Z" });
+    expect(await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId))).toEqual([]);
+    const charge = await chargeApiCall(orgId, null, "GET /api/v1/opportunities", "req_first", JAN);
+    expect(charge).toMatchObject({ quotaBefore: 100, quotaAfter: 99 });
+    const [event] = await db().select().from(usageEvents).where(eq(usageEvents.orgId, orgId));
+    expect(event).toMatchObject({ endpoint: "GET /api/v1/opportunities", requestId: "req_first", quotaBefore: 100, quotaAfter: 99, status: null });
+    await finishMeteredCall(orgId, charge.usageEventId, { status: 200, durationMs: 7 });
+    const [done] = await db().select().from(usageEvents).where(eq(usageEvents.id, charge.usageEventId));
+    expect(done).toMatchObject({ status: 200, durationMs: 7 });
+    expect((await usageReport(orgId, JAN)).quota_remaining).toBe(99);
+  });
+
+  it("a starter org starts from the starter quota", async () => {
+    const orgId = await makeOrg("starter");
+    expect((await chargeApiCall(orgId, null, "e", "r", JAN)).quotaBefore).toBe(5_000);
+  });
+
+  it("64 concurrent charges against a quota of 50: exactly 50 succeed, 14 get 402, 50 usage events", async () => {
+    const orgId = await makeOrg("pro");
+    expect(await setQuotaRemaining(orgId, 50, JAN)).toEqual({ org_id: orgId, quota_remaining: 50 });
+    const results = await Promise.allSettled(Array.from({ length: 64 }, (_, i) => chargeApiCall(orgId, null, "GET /api/v1/opportunities", `req_${i}`, JAN)));
+    const ok = results.filter((r) => r.status === "fulfilled");
+    const refused = results.filter((r) => r.status === "rejected");
+    expect(ok).toHaveLength(50);
+    expect(refused).toHaveLength(14);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "quota_exhausted", status: 402 });
+    expect(await eventCount(orgId)).toBe(50);
+    expect((await usageReport(orgId, JAN)).quota_remaining).toBe(0);
+    // Every unit was spent exactly once: the after-values are 49…0 without repeats.
+    const afters = ok.map((r) => (r as PromiseFulfilledResult<{ quotaAfter: number }>).value.quotaAfter).sort((a, b) => a - b);
+    expect(afters).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it("rolls the period over once period_end has passed, from the plan's quota, safely under concurrency", async () => {
+    const orgId = await makeOrg("free");
+    await setQuotaRemaining(orgId, 0, JAN);
+    expect((await appErrorOf(chargeApiCall(orgId, null, "e", "r", JAN))).code).toBe("quota_exhausted");
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => chargeApiCall(orgId, null, "e", `feb_${i}`, FEB)));
+    expect(results.every((r) => r.status === "fulfilled")).toBe(true);
+    expect(await usageReport(orgId, FEB)).toEqual({ plan: "free", quota_monthly: 100, quota_remaining: 90, period_start: "2026-02-01T00:00:00.000Z", period_end: "2026-03-01T00:00:00.000Z" });
+  });
+
+  it("usage report of a period that has ended shows the next one fresh, without writing", async () => {
+    const orgId = await makeOrg("free");
+    await setQuotaRemaining(orgId, 3, JAN);
+    expect(await usageReport(orgId, FEB)).toMatchObject({ quota_remaining: 100, period_start: "2026-02-01T00:00:00.000Z" });
+    const [row] = await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
+    expect(row!.quotaRemaining).toBe(3);
+  });
+
+  it("setQuotaRemaining refuses negative or fractional values and unknown orgs", async () => {
+    const orgId = await makeOrg();
+    expect((await appErrorOf(setQuotaRemaining(orgId, -1))).code).toBe("validation_failed");
+    expect((await appErrorOf(setQuotaRemaining(orgId, 1.5))).code).toBe("validation_failed");
+    expect((await appErrorOf(setQuotaRemaining("not-a-uuid", 1))).code).toBe("not_found");
+    expect((await appErrorOf(setQuotaRemaining("00000000-0000-4000-8000-000000000000", 1))).code).toBe("not_found");
+  });
+
+  it("idempotency keys: first claims, repeat replays, in flight → 409, other request → 422, after 24 h → new", async () => {
+    const orgId = await makeOrg();
+    const key = await createApiKey(orgId, { name: "idem" });
+    const fp = "GET /api/v1/opportunities?q=x";
+    const first = await beginIdempotentRequest(orgId, key.id, "k-1", fp, JAN);
+    expect(first.kind).toBe("claimed");
+    expect((await appErrorOf(beginIdempotentRequest(orgId, key.id, "k-1", fp, JAN))).code).toBe("conflict");
+    const charge = await chargeApiCall(orgId, key.id, "e", "r", JAN);
+    await finishMeteredCall(orgId, charge.usageEventId, { status: 200, durationMs: 1, idempotency: { id: (first as { id: string }).id, body: { data: [1] } } });
+    expect(await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + 1000))).toEqual({ kind: "replay", status: 200, body: { data: [1] } });
+    expect((await appErrorOf(beginIdempotentRequest(orgId, key.id, "k-1", "GET /api/v1/opportunities?q=y", JAN))).code).toBe("validation_failed");
+    expect((await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + IDEMPOTENCY_TTL_MS))).kind).toBe("claimed");
+    // A released claim (402, 5xx) can be taken again.
+    const second = await beginIdempotentRequest(orgId, key.id, "k-2", fp, JAN);
+    await releaseIdempotentRequest(orgId, (second as { id: string }).id);
+    expect((await beginIdempotentRequest(orgId, key.id, "k-2", fp, JAN)).kind).toBe("claimed");
+  });
+
+  it("concurrent requests with one Idempotency-Key: exactly one claims it", async () => {
+    const orgId = await makeOrg();
+    const key = await createApiKey(orgId, { name: "idem" });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => beginIdempotentRequest(orgId, key.id, "same", "GET /x", JAN)));
+    expect(results.filter((r) => r.status === "fulfilled" && r.value.kind === "claimed")).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === "rejected")) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "conflict" });
+  });
+
+  it("row-level security: a tenant transaction sees only its own org's quota, usage events and idempotency keys", async () => {
+    const a = await makeOrg();
+    const b = await makeOrg();
+    const keyB = await createApiKey(b, { name: "b" });
+    await chargeApiCall(a, null, "e", "ra", JAN);
+    await chargeApiCall(b, keyB.id, "e", "rb", JAN);
+    await beginIdempotentRequest(b, keyB.id, "rls", "GET /x", JAN);
+    const seen = await withTenant(a, async (tx) => ({
+      quotas: (await tx.select().from(usageQuotas)).map((r) => r.orgId),
+      events: (await tx.select().from(usageEvents)).map((r) => r.orgId),
+      keys: (await tx.select().from(idempotencyKeys)).map((r) => r.orgId),
+    }));
+    expect(seen).toEqual({ quotas: [a], events: [a], keys: [] });
+  });
+});

@@ -1,0 +1,144 @@
+import { and, eq, gt, lte, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { isUuid, withTenant } from "@/db/tenant";
+import { organizations, usageEvents, usageQuotas } from "@/db/schema";
+import { entitlementsFor, type PlanId } from "@/lib/billing";
+import { AppError } from "@/lib/http";
+import { completeIdempotentRequest } from "./idempotency";
+import { monthContaining } from "./periods";
+
+export interface Charge {
+  usageEventId: string;
+  quotaBefore: number;
+  quotaAfter: number;
+  periodEnd: Date;
+}
+
+async function orgPlan(tx: Tx, orgId: string): Promise<PlanId> {
+  const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw new AppError("not_found", "No such organisation.");
+  return org.plan;
+}
+
+/**
+ * Makes sure the org has a quota row for the period containing `now`: creates it from the plan
+ * on first use, or starts a new period once `period_end` has passed. Both are single conditional
+ * statements, so concurrent callers cannot double-create or double-reset: the insert yields to
+ * the unique key, and the rollover's `period_end <= now` no longer matches once another
+ * transaction has rolled the row over (PostgreSQL re-checks it after the row lock).
+ */
+async function ensureCurrentPeriod(tx: Tx, orgId: string, now: Date): Promise<void> {
+  const quota = entitlementsFor({ plan: await orgPlan(tx, orgId) }).monthlyApiQuota;
+  const { start, end } = monthContaining(now);
+  const created = await tx
+    .insert(usageQuotas)
+    .values({ orgId, periodStart: start, periodEnd: end, quotaMonthly: quota, quotaRemaining: quota, updatedAt: now })
+    .onConflictDoNothing({ target: usageQuotas.orgId })
+    .returning({ orgId: usageQuotas.orgId });
+  if (created.length > 0) return;
+  await tx
+    .update(usageQuotas)
+    .set({ periodStart: start, periodEnd: end, quotaMonthly: quota, quotaRemaining: quota, updatedAt: now })
+    .where(and(eq(usageQuotas.orgId, orgId), lte(usageQuotas.periodEnd, now)));
+}
+
+function decrement(tx: Tx, orgId: string, now: Date) {
+  // The one statement that spends quota: no read-then-write, so concurrent calls never overspend.
+  return tx
+    .update(usageQuotas)
+    .set({ quotaRemaining: sql`${usageQuotas.quotaRemaining} - 1`, updatedAt: now })
+    .where(and(eq(usageQuotas.orgId, orgId), gt(usageQuotas.quotaRemaining, 0), gt(usageQuotas.periodEnd, now)))
+    .returning({ quotaAfter: usageQuotas.quotaRemaining, periodEnd: usageQuotas.periodEnd });
+}
+
+/**
+ * Charges one metered call: decrements the org's quota and records the usage event in one
+ * transaction. Throws 402 `quota_exhausted` when nothing is left in the current period.
+ */
+export async function chargeApiCall(orgId: string, keyId: string | null, endpoint: string, requestId: string, now = new Date()): Promise<Charge> {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  return withTenant(orgId, async (tx) => {
+    let [row] = await decrement(tx, orgId, now);
+    if (!row) {
+      // No row yet, or the period ended. Retry even when another transaction did the
+      // create/rollover first (then ours changed nothing, but the fresh quota is there).
+      await ensureCurrentPeriod(tx, orgId, now);
+      [row] = await decrement(tx, orgId, now);
+    }
+    if (!row) {
+      throw new AppError("quota_exhausted", "This organisation has used its API quota for the current period. It resets at the start of next month, or upgrade your plan.", {
+        headers: { "x-quota-remaining": "0" },
+      });
+    }
+    const [event] = await tx
+      .insert(usageEvents)
+      .values({ orgId, apiKeyId: keyId, endpoint, requestId, quotaBefore: row.quotaAfter + 1, quotaAfter: row.quotaAfter, createdAt: now })
+      .returning({ id: usageEvents.id });
+    return { usageEventId: event!.id, quotaBefore: row.quotaAfter + 1, quotaAfter: row.quotaAfter, periodEnd: row.periodEnd };
+  });
+}
+
+/**
+ * Gives back a charge our side could not serve (5xx): one guarded statement, only into the
+ * same period, and the usage event records the outcome.
+ */
+export async function refundApiCall(orgId: string, charge: Charge, status: number, durationMs: number, now = new Date()) {
+  await withTenant(orgId, async (tx) => {
+    await tx
+      .update(usageQuotas)
+      .set({ quotaRemaining: sql`${usageQuotas.quotaRemaining} + 1`, updatedAt: now })
+      .where(and(eq(usageQuotas.orgId, orgId), eq(usageQuotas.periodEnd, charge.periodEnd)));
+    await tx.update(usageEvents).set({ status, durationMs, quotaAfter: charge.quotaBefore }).where(eq(usageEvents.id, charge.usageEventId));
+  });
+}
+
+/** Records how a charged call ended and, with an Idempotency-Key, stores its answer for repeats. */
+export async function finishMeteredCall(
+  orgId: string,
+  usageEventId: string,
+  outcome: { status: number; durationMs: number; idempotency?: { id: string; body: unknown } },
+  now = new Date(),
+) {
+  await withTenant(orgId, async (tx) => {
+    await tx.update(usageEvents).set({ status: outcome.status, durationMs: outcome.durationMs }).where(eq(usageEvents.id, usageEventId));
+    if (outcome.idempotency) await completeIdempotentRequest(tx, outcome.idempotency.id, outcome.status, outcome.idempotency.body, now);
+  });
+}
+
+/** Operators and tests: sets what is left in the current period (creating the row if needed). */
+export async function setQuotaRemaining(orgId: string, remaining: number, now = new Date()) {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  if (!Number.isSafeInteger(remaining) || remaining < 0) throw new AppError("validation_failed", "The remaining quota must be a whole number ≥ 0.", { errors: [{ path: "remaining", message: "must be an integer ≥ 0" }] });
+  return withTenant(orgId, async (tx) => {
+    await ensureCurrentPeriod(tx, orgId, now);
+    const [row] = await tx
+      .update(usageQuotas)
+      .set({ quotaRemaining: remaining, updatedAt: now })
+      .where(eq(usageQuotas.orgId, orgId))
+      .returning({ quotaRemaining: usageQuotas.quotaRemaining });
+    return { org_id: orgId, quota_remaining: row!.quotaRemaining };
+  });
+}
+
+export interface UsageReport {
+  plan: PlanId;
+  quota_monthly: number;
+  quota_remaining: number;
+  period_start: string;
+  period_end: string;
+}
+
+/** The org's plan and quota for the current period. A pure read: a period not yet started shows as fresh. */
+export async function usageReport(orgId: string, now = new Date()): Promise<UsageReport> {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  return withTenant(orgId, async (tx) => {
+    const plan = await orgPlan(tx, orgId);
+    const [row] = await tx.select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
+    if (row && row.periodEnd > now) {
+      return { plan, quota_monthly: row.quotaMonthly, quota_remaining: row.quotaRemaining, period_start: row.periodStart.toISOString(), period_end: row.periodEnd.toISOString() };
+    }
+    const quota = entitlementsFor({ plan }).monthlyApiQuota;
+    const { start, end } = monthContaining(now);
+    return { plan, quota_monthly: quota, quota_remaining: quota, period_start: start.toISOString(), period_end: end.toISOString() };
+  });
+}
