@@ -7,7 +7,7 @@ import * as appAlert from "@/app/api/app/alerts/[id]/route";
 import * as appAlerts from "@/app/api/app/alerts/route";
 import { createApiKey, createSession, sessionCookieName } from "@/lib/auth";
 import { describeEachDatabase } from "@/tests/db";
-import { addMember, makeOrg } from "./test-fixtures";
+import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
 
 const BASE = "http://localhost:3000";
 

@@ -10,7 +10,7 @@ import { createApiKey } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { describeEachDatabase } from "@/tests/db";
-import { setQuotaRemaining } from "./index";
+import { setQuotaRemaining } from "@/lib/metering";
 
 type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
