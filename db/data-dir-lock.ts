@@ -94,6 +94,8 @@ export function releaseDataDirLock(dataDir: string) {
 }
 
 function describeCommand() {
+  // Under npm the script name is what the person typed ("npm run dev"), not Next's worker file.
+  const npmScript = process.env.npm_lifecycle_event;
   const script = process.argv.slice(1, 3).map((a) => path.basename(a)).join(" ");
-  return script || process.title;
+  return npmScript ? `npm run ${npmScript}: ${script}` : script || process.title;
 }
