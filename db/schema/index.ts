@@ -7,3 +7,4 @@ export * from "./opportunities";
 export * from "./alerts";
 export * from "./onboarding";
 export * from "./metering";
+export * from "./billing";

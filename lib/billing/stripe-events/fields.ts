@@ -1,0 +1,49 @@
+import { eq } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { isUuid } from "@/db/tenant";
+import { billingCustomers, organizations } from "@/db/schema";
+import type { StripeObject } from "./types";
+
+/** A string field, or the id of an expanded object (`customer: "cus_…"` or `customer: { id }`). */
+export function idOf(value: unknown): string | null {
+  if (typeof value === "string" && value !== "") return value;
+  if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string") return (value as { id: string }).id;
+  return null;
+}
+
+export function str(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+export function obj(value: unknown): StripeObject | null {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as StripeObject) : null;
+}
+
+/** Unix seconds → Date; null for anything else. */
+export function unixDate(value: unknown): Date | null {
+  return typeof value === "number" && Number.isFinite(value) ? new Date(value * 1000) : null;
+}
+
+export function metadataOrgId(object: StripeObject): string | null {
+  const id = str(obj(object.metadata)?.org_id);
+  return id && isUuid(id) ? id : null;
+}
+
+/** The org id if such an org exists (a stale or foreign id links nothing). */
+export async function existingOrg(tx: Tx, orgId: string | null): Promise<string | null> {
+  if (!orgId || !isUuid(orgId)) return null;
+  const [row] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
+  return row?.id ?? null;
+}
+
+export async function orgForCustomer(tx: Tx, customerId: string | null): Promise<string | null> {
+  if (!customerId) return null;
+  const [row] = await tx.select({ orgId: billingCustomers.orgId }).from(billingCustomers).where(eq(billingCustomers.stripeCustomerId, customerId));
+  return row?.orgId ?? null;
+}
+
+/** Links org ↔ customer once; an org or customer already linked elsewhere keeps its link. */
+export async function linkCustomer(tx: Tx, orgId: string, customerId: string | null, now: Date) {
+  if (!customerId) return;
+  await tx.insert(billingCustomers).values({ orgId, stripeCustomerId: customerId, createdAt: now, updatedAt: now }).onConflictDoNothing();
+}

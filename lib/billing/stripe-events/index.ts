@@ -1,0 +1,20 @@
+import { chargeRefunded } from "./charge-refunded";
+import { checkoutSessionCompleted } from "./checkout-session-completed";
+import { customerUpdated } from "./customer-updated";
+import { invoicePayment } from "./invoice-payment";
+import { subscriptionChanged } from "./subscription-changed";
+import type { StripeEventHandler } from "./types";
+
+/** One handler per event type; anything else is stored and acknowledged. */
+export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler>> = {
+  "checkout.session.completed": checkoutSessionCompleted,
+  "customer.subscription.created": subscriptionChanged,
+  "customer.subscription.updated": subscriptionChanged,
+  "customer.subscription.deleted": subscriptionChanged,
+  "invoice.paid": invoicePayment,
+  "invoice.payment_failed": invoicePayment,
+  "customer.updated": customerUpdated,
+  "charge.refunded": chargeRefunded,
+};
+
+export type { StripeEventHandler, StripeEventInput, HandlerResult } from "./types";

@@ -1,0 +1,21 @@
+import type { Tx } from "@/db/client";
+
+/** A verified event as far as handlers need it. Payloads span API versions, so objects stay loose. */
+export interface StripeEventInput {
+  id: string;
+  type: string;
+  /** Stripe's `created`, as a Date. */
+  created: Date;
+  object: StripeObject;
+}
+
+export type StripeObject = Record<string, unknown>;
+
+export interface HandlerResult {
+  /** The org the event concerned, when known. */
+  orgId: string | null;
+  /** One line for the log and the operator view. */
+  log: string;
+}
+
+export type StripeEventHandler = (tx: Tx, event: StripeEventInput, now: Date) => Promise<HandlerResult>;

@@ -1,0 +1,394 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { eq, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { withTenant } from "@/db/tenant";
+import { billingCustomers, creditPacks, organizations, stripeEvents, subscriptions, usageQuotas } from "@/db/schema";
+import { resetEnvCache } from "@/lib/env";
+import { setQuotaRemaining } from "@/lib/metering";
+import { appErrorOf } from "@/tests/app-error";
+import { describeEachDatabase } from "@/tests/db";
+import { fixture, FIXTURE_PRICE, signed, TEST_PRICES, TEST_WEBHOOK_SECRET, type Json } from "@/tests/fixtures/stripe/events";
+import { entitledPlan } from "./org-plan";
+import { STRIPE_EVENT_HANDLERS, type StripeEventHandler } from "./stripe-events";
+import { CLAIM_LEASE_MS, receiveStripeWebhook } from "./webhook";
+
+const ENV_KEYS = ["STRIPE_WEBHOOK_SECRET", ...Object.keys(TEST_PRICES)] as const;
+const savedEnv: Record<string, string | undefined> = {};
+
+beforeAll(() => {
+  for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
+  process.env.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET;
+  Object.assign(process.env, TEST_PRICES);
+  resetEnvCache();
+});
+afterAll(() => {
+  for (const key of ENV_KEYS) {
+    if (savedEnv[key] === undefined) delete process.env[key];
+    else process.env[key] = savedEnv[key];
+  }
+  resetEnvCache();
+});
+afterEach(() => vi.restoreAllMocks());
+
+const T0 = 1_700_000_000; // a fixed base for Stripe `created` values in derived events
+let seq = 0;
+const uniq = (prefix: string) => `${prefix}_t${Date.now().toString(36)}${(seq++).toString(36)}`;
+
+function deliver(event: unknown, now = new Date()) {
+  const { payload, header } = signed(event);
+  return receiveStripeWebhook(payload, header, now);
+}
+
+async function newOrg(name = "Billing Co") {
+  const [org] = await db().insert(organizations).values({ name }).returning({ id: organizations.id });
+  return org!.id;
+}
+
+/** customer.subscription.* from stripe-ruby-mock. Changed: event id, created, subscription id, customer, status, price, cancel_at_period_end, metadata.org_id. */
+function subscriptionEvent(o: { type?: string; subId: string; customer: string; created: number; status?: string; price?: string; cancelAtPeriodEnd?: boolean; orgId?: string }) {
+  const file = o.type === "customer.subscription.deleted" ? "stripe-ruby-mock__customer.subscription.deleted.json" : "stripe-ruby-mock__customer.subscription.updated.json";
+  const event = fixture(file);
+  event.id = uniq("evt");
+  event.type = o.type ?? "customer.subscription.updated";
+  event.created = o.created;
+  const sub = event.data.object;
+  sub.id = o.subId;
+  sub.customer = o.customer;
+  if (o.status) sub.status = o.status;
+  if (o.price) sub.items.data[0].price.id = o.price;
+  if (o.cancelAtPeriodEnd !== undefined) sub.cancel_at_period_end = o.cancelAtPeriodEnd;
+  if (o.orgId) sub.metadata = { org_id: o.orgId };
+  return event;
+}
+
+/** checkout.session.completed: stripe-ruby-mock envelope around pay's real subscription-mode session. Changed: event id, created, session id, client_reference_id, customer, subscription. */
+function subscriptionCheckout(orgId: string, customer: string, subId: string, created = T0) {
+  const event = fixture("stripe-ruby-mock__checkout.session.completed.json");
+  event.id = uniq("evt");
+  event.created = created;
+  event.data.object = fixture("pay__checkout.session.completed.json").object;
+  Object.assign(event.data.object, { id: uniq("cs"), client_reference_id: orgId, customer, subscription: subId });
+  return event;
+}
+
+async function subscriptionRow(subId: string) {
+  const [row] = await db().select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, subId));
+  return row;
+}
+async function orgPlan(orgId: string) {
+  const [row] = await db().select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+  return row!.plan;
+}
+async function eventRow(id: string) {
+  const [row] = await db().select().from(stripeEvents).where(eq(stripeEvents.id, id));
+  return row;
+}
+
+describeEachDatabase("Stripe webhook", () => {
+  it("refuses a bad signature, a stale signature and a tampered body with 400, and stores nothing", async () => {
+    // Fixture unchanged except the event id.
+    const event = fixture("stripe-ruby-mock__customer.updated.json");
+    event.id = uniq("evt");
+    const wrongSecret = signed(event, "whsec_someone_else");
+    expect((await appErrorOf(receiveStripeWebhook(wrongSecret.payload, wrongSecret.header))).code).toBe("invalid_payload");
+    const stale = signed(event, TEST_WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 301);
+    expect((await appErrorOf(receiveStripeWebhook(stale.payload, stale.header))).code).toBe("invalid_payload");
+    const good = signed(event);
+    expect((await appErrorOf(receiveStripeWebhook(good.payload.replace("cus_", "cus_X"), good.header))).code).toBe("invalid_payload");
+    expect((await appErrorOf(receiveStripeWebhook(good.payload, null))).code).toBe("invalid_payload");
+    expect(await eventRow(event.id)).toBeUndefined();
+  });
+
+  it("checkout links org ↔ customer ↔ subscription; subscription events set the plan; a duplicate changes nothing", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    expect(await deliver(subscriptionCheckout(orgId, customer, subId))).toEqual({ received: true, duplicate: false });
+    const [link] = await db().select().from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
+    expect(link!.stripeCustomerId).toBe(customer);
+
+    // customer.subscription.created fixture; changed: id, created, subscription id, customer (price = fixture price = Pro).
+    const created = fixture("stripe-ruby-mock__customer.subscription.created.json");
+    created.id = uniq("evt");
+    created.created = T0 + 10;
+    Object.assign(created.data.object, { id: subId, customer });
+    expect(await deliver(created)).toEqual({ received: true, duplicate: false });
+    const row = await subscriptionRow(subId);
+    expect(row).toMatchObject({ orgId, status: "active", priceId: FIXTURE_PRICE, plan: "pro", cancelAtPeriodEnd: false });
+    expect(row!.currentPeriodEnd?.getTime()).toBe(created.data.object.current_period_end * 1000);
+    expect(row!.stripeEventCreated?.getTime()).toBe((T0 + 10) * 1000);
+    expect(await orgPlan(orgId)).toBe("pro");
+
+    const before = { row: await subscriptionRow(subId), event: await eventRow(created.id), plan: await orgPlan(orgId) };
+    const again = signed(created);
+    expect(await receiveStripeWebhook(again.payload, again.header, new Date(Date.now() + 3_600_000))).toEqual({ received: true, duplicate: true });
+    expect({ row: await subscriptionRow(subId), event: await eventRow(created.id), plan: await orgPlan(orgId) }).toEqual(before);
+    expect(before.event).toMatchObject({ status: "processed", attempts: 1, type: "customer.subscription.created", objectId: subId, orgId });
+    // Only ids and status fields are kept about the object.
+    expect(before.event!.metadata).toEqual({ object: "subscription", status: "active", customer, cancel_at_period_end: false });
+  });
+
+  it("ignores an event older than the subscription state already stored (out of order)", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    await deliver(subscriptionCheckout(orgId, customer, subId));
+    // Changed: status past_due / canceled, cancel_at_period_end, created (newer first).
+    await deliver(subscriptionEvent({ subId, customer, created: T0 + 20, status: "past_due", cancelAtPeriodEnd: true }));
+    expect(await deliver(subscriptionEvent({ subId, customer, created: T0 + 15, status: "canceled" }))).toEqual({ received: true, duplicate: false });
+    expect(await subscriptionRow(subId)).toMatchObject({ status: "past_due", cancelAtPeriodEnd: true });
+    expect((await subscriptionRow(subId))!.stripeEventCreated?.getTime()).toBe((T0 + 20) * 1000);
+    expect(await orgPlan(orgId)).toBe("pro"); // past_due keeps the plan during the grace period
+
+    // customer.subscription.deleted fixture (status canceled); changed: id, created, subscription id, customer.
+    await deliver(subscriptionEvent({ type: "customer.subscription.deleted", subId, customer, created: T0 + 30 }));
+    expect(await subscriptionRow(subId)).toMatchObject({ status: "canceled" });
+    expect(await orgPlan(orgId)).toBe("free");
+  });
+
+  it("a subscription event before the checkout is stored unlinked and linked by the checkout", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    // Changed: subscription id, customer, created, price → Enterprise test price.
+    await deliver(subscriptionEvent({ subId, customer, created: T0 + 5, price: TEST_PRICES.STRIPE_PRICE_ENTERPRISE }));
+    expect(await subscriptionRow(subId)).toMatchObject({ orgId: null, plan: "enterprise", status: "active" });
+    await deliver(subscriptionCheckout(orgId, customer, subId, T0 + 1));
+    expect(await subscriptionRow(subId)).toMatchObject({ orgId, plan: "enterprise", status: "active" });
+    expect(await orgPlan(orgId)).toBe("enterprise");
+  });
+
+  it("records payment failures and payments in both invoice shapes", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    await deliver(subscriptionCheckout(orgId, customer, subId));
+
+    // Old shape: stripe-ruby-mock invoice.payment_failed; changed: event id, created, invoice.subscription, invoice.customer.
+    const oldFailed = fixture("stripe-ruby-mock__invoice.payment_failed.json");
+    Object.assign(oldFailed, { id: uniq("evt"), created: T0 + 100 });
+    Object.assign(oldFailed.data.object, { subscription: subId, customer });
+    await deliver(oldFailed);
+    let row = await subscriptionRow(subId);
+    expect(row!.paymentFailedAt?.getTime()).toBe((T0 + 100) * 1000);
+    expect(row!.failedInvoiceId).toBe(oldFailed.data.object.id);
+
+    // Old shape invoice.paid; changed: event id, created, invoice.subscription, invoice.customer.
+    const oldPaid = fixture("stripe-ruby-mock__invoice.paid.json");
+    Object.assign(oldPaid, { id: uniq("evt"), created: T0 + 200 });
+    Object.assign(oldPaid.data.object, { subscription: subId, customer });
+    await deliver(oldPaid);
+    row = await subscriptionRow(subId);
+    expect(row).toMatchObject({ paymentFailedAt: null, failedInvoiceId: null });
+
+    // New shape: pay's basil-era invoice (no top-level subscription) in the stripe-ruby-mock envelope;
+    // changed: event id, created, parent.subscription_details.subscription, customer.
+    const newFailed = fixture("stripe-ruby-mock__invoice.payment_failed.json");
+    Object.assign(newFailed, { id: uniq("evt"), created: T0 + 300 });
+    newFailed.data = fixture("pay__invoice.payment_failed.json");
+    newFailed.data.object.parent.subscription_details.subscription = subId;
+    newFailed.data.object.customer = customer;
+    expect("subscription" in newFailed.data.object).toBe(false);
+    await deliver(newFailed);
+    row = await subscriptionRow(subId);
+    expect(row!.paymentFailedAt?.getTime()).toBe((T0 + 300) * 1000);
+    expect(row!.failedInvoiceId).toBe("in_1234");
+    expect((await eventRow(newFailed.id))!.metadata).toMatchObject({ subscription: subId, customer });
+
+    // An older invoice.paid (created T0 + 250) arriving late does not end the newer dunning.
+    const latePaid = fixture("stripe-ruby-mock__invoice.paid.json");
+    Object.assign(latePaid, { id: uniq("evt"), created: T0 + 250 });
+    Object.assign(latePaid.data.object, { subscription: subId, customer });
+    await deliver(latePaid);
+    expect((await subscriptionRow(subId))!.failedInvoiceId).toBe("in_1234");
+
+    // New-shape invoice.paid: pay's invoice with status paid; changed: event id, type, created, status, subscription, customer.
+    const newPaid = structuredClone(newFailed);
+    Object.assign(newPaid, { id: uniq("evt"), type: "invoice.paid", created: T0 + 400 });
+    newPaid.data.object.status = "paid";
+    await deliver(newPaid);
+    expect(await subscriptionRow(subId)).toMatchObject({ paymentFailedAt: null, failedInvoiceId: null });
+  });
+
+  it("grants a credit pack once per session and takes refunded credits back, never below 0", async () => {
+    const orgId = await newOrg();
+    await setQuotaRemaining(orgId, 40);
+    // stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent.
+    const session = fixture("stripe-ruby-mock__checkout.session.completed.json");
+    const sessionId = uniq("cs");
+    const pi = uniq("pi");
+    Object.assign(session, { id: uniq("evt") });
+    Object.assign(session.data.object, { id: sessionId, client_reference_id: orgId, customer: uniq("cus"), payment_intent: pi });
+    await deliver(session);
+    // The same session in another event (Stripe resend with a new event id) grants nothing more.
+    await deliver({ ...session, id: uniq("evt") });
+    const quota = async () => (await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId)))[0]!.quotaRemaining;
+    expect(await quota()).toBe(1_040);
+    expect(await db().select().from(creditPacks).where(eq(creditPacks.orgId, orgId))).toHaveLength(1);
+
+    // charge.refunded fixture; changed: event id, created, payment_intent, amount 1000, amount_refunded 300, refunded false (partial).
+    const partial = fixture("stripe-ruby-mock__charge.refunded.json");
+    Object.assign(partial, { id: uniq("evt"), created: T0 + 1 });
+    Object.assign(partial.data.object, { payment_intent: pi, amount: 1000, amount_refunded: 300, refunded: false });
+    await deliver(partial);
+    expect(await quota()).toBe(740);
+
+    await setQuotaRemaining(orgId, 100);
+    // Full refund; changed as above with amount_refunded 1000, refunded true: 700 more to take back, only 100 left.
+    const full = structuredClone(partial);
+    Object.assign(full, { id: uniq("evt"), created: T0 + 2 });
+    Object.assign(full.data.object, { amount_refunded: 1000, refunded: true });
+    await deliver(full);
+    expect(await quota()).toBe(0);
+    const [pack] = await db().select().from(creditPacks).where(eq(creditPacks.orgId, orgId));
+    expect(pack!.creditsRevoked).toBe(1_000);
+  });
+
+  it("stores and acknowledges unknown event types", async () => {
+    // invoice.created fixture, changed: event id.
+    const event = fixture("stripe-ruby-mock__invoice.created.json");
+    event.id = uniq("evt");
+    expect(await deliver(event)).toEqual({ received: true, duplicate: false });
+    expect(await eventRow(event.id)).toMatchObject({ type: "invoice.created", status: "processed", attempts: 1 });
+  });
+
+  it("customer.updated stores nothing about the customer", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    await deliver(subscriptionCheckout(orgId, customer, uniq("sub")));
+    // customer.updated fixture; changed: event id, customer id.
+    const event = fixture("stripe-ruby-mock__customer.updated.json");
+    event.id = uniq("evt");
+    event.data.object.id = customer;
+    await deliver(event);
+    const row = await eventRow(event.id);
+    expect(row).toMatchObject({ status: "processed", orgId, objectId: customer });
+    expect(JSON.stringify(row)).not.toContain("@");
+  });
+
+  it("takes over a crashed claim once its lease expired, and leaves a live one alone", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    await deliver(subscriptionCheckout(orgId, customer, subId));
+    // Changed: subscription id, customer, created, status trialing.
+    const event = subscriptionEvent({ subId, customer, created: T0 + 50, status: "trialing" });
+    const now = new Date();
+    // A worker claimed it and died: status processing, lease still running for 30 s.
+    await db().insert(stripeEvents).values({ id: event.id, type: event.type, created: new Date(event.created * 1000), status: "processing", attempts: 1, leaseUntil: new Date(now.getTime() + 30_000) });
+    expect(await deliver(event, now)).toEqual({ received: true, duplicate: true });
+    expect(await eventRow(event.id)).toMatchObject({ status: "processing", attempts: 1 });
+    expect(await subscriptionRow(subId)).toMatchObject({ status: null });
+
+    const later = new Date(now.getTime() + CLAIM_LEASE_MS);
+    expect(await deliver(event, later)).toEqual({ received: true, duplicate: false });
+    expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 2, leaseUntil: null });
+    expect(await subscriptionRow(subId)).toMatchObject({ status: "trialing" });
+    expect(await orgPlan(orgId)).toBe("pro");
+  });
+
+  it("a failed processing rolls back, keeps last_error and succeeds on redelivery", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    await deliver(subscriptionCheckout(orgId, customer, subId));
+    const handlers = STRIPE_EVENT_HANDLERS as Record<string, StripeEventHandler>;
+    const real = handlers["customer.subscription.updated"]!;
+    vi.spyOn(handlers, "customer.subscription.updated").mockImplementationOnce(async (tx, ev, now) => {
+      await real(tx, ev, now); // writes, then fails: the transaction must roll back
+      throw new Error("database hiccup");
+    });
+    // Changed: subscription id, customer, created, status active, price → Starter test price.
+    const event = subscriptionEvent({ subId, customer, created: T0 + 60, price: TEST_PRICES.STRIPE_PRICE_STARTER });
+    await expect(deliver(event)).rejects.toThrow("database hiccup");
+    expect(await eventRow(event.id)).toMatchObject({ status: "failed", attempts: 1, lastError: "database hiccup", processedAt: null });
+    expect(await subscriptionRow(subId)).toMatchObject({ status: null, plan: null });
+    expect(await orgPlan(orgId)).toBe("free");
+
+    expect(await deliver(event)).toEqual({ received: true, duplicate: false });
+    expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect(await subscriptionRow(subId)).toMatchObject({ status: "active", plan: "starter" });
+    expect(await orgPlan(orgId)).toBe("starter");
+  });
+
+  it("billing rows are tenant-isolated and stripe_events is invisible to tenants", async () => {
+    const orgA = await newOrg("Tenant A");
+    const orgB = await newOrg("Tenant B");
+    const subA = uniq("sub");
+    await deliver(subscriptionCheckout(orgA, uniq("cus"), subA));
+    await deliver(subscriptionCheckout(orgB, uniq("cus"), uniq("sub")));
+    const seen = await withTenant(orgA, async (tx) => ({
+      subs: await tx.select({ id: subscriptions.stripeSubscriptionId, orgId: subscriptions.orgId }).from(subscriptions),
+      customers: await tx.select({ orgId: billingCustomers.orgId }).from(billingCustomers),
+      events: await tx.select({ id: stripeEvents.id }).from(stripeEvents),
+    }));
+    expect(seen.subs).toEqual([{ id: subA, orgId: orgA }]);
+    expect(seen.customers).toEqual([{ orgId: orgA }]);
+    expect(seen.events).toEqual([]);
+  });
+
+  describe("1,000 deliveries, 20% duplicates, shuffled", () => {
+    it("processes every event exactly once and converges to the in-order state", async () => {
+      // 800 distinct events derived from the customer.subscription.updated/deleted fixtures: 40 subscriptions
+      // (2 per org) × 20 events each. Changed per event: event id, type (created/updated/deleted), created
+      // (strictly increasing per subscription), subscription id, customer, status, price, cancel_at_period_end, metadata.org_id.
+      const STATUSES = ["trialing", "active", "past_due", "unpaid", "canceled", "paused", "incomplete"];
+      const PRICES = [TEST_PRICES.STRIPE_PRICE_STARTER, TEST_PRICES.STRIPE_PRICE_PRO, TEST_PRICES.STRIPE_PRICE_ENTERPRISE, "price_unknown"];
+      let rnd = 42;
+      const random = () => ((rnd = (rnd * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+      const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+
+      const orgs: string[] = [];
+      for (let i = 0; i < 20; i++) orgs.push(await newOrg(`Bulk ${i}`));
+      const events: Json[] = [];
+      const last = new Map<string, Json>();
+      for (let s = 0; s < 40; s++) {
+        const orgId = orgs[s % 20]!;
+        const subId = uniq(`sub_bulk${s}`);
+        const customer = uniq(`cus_bulk${s}`);
+        for (let k = 0; k < 20; k++) {
+          const type = k === 0 ? "customer.subscription.created" : k === 19 && random() < 0.3 ? "customer.subscription.deleted" : "customer.subscription.updated";
+          const status = type === "customer.subscription.deleted" ? "canceled" : pick(STATUSES);
+          const event = subscriptionEvent({ type, subId, customer, orgId, created: T0 + s * 1000 + k, status, price: pick(PRICES), cancelAtPeriodEnd: random() < 0.25 });
+          events.push(event);
+          last.set(subId, event);
+        }
+      }
+      const deliveries = [...events, ...Array.from({ length: 200 }, () => pick(events))];
+      for (let i = deliveries.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
+      }
+      expect(deliveries).toHaveLength(1_000);
+
+      const outcomes: boolean[] = [];
+      const queue = [...deliveries];
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let next = queue.shift(); next; next = queue.shift()) outcomes.push((await deliver(next)).duplicate);
+        }),
+      );
+      expect(outcomes.filter((d) => d)).toHaveLength(200);
+
+      const ids = events.map((e) => e.id as string);
+      const stored = await db().execute<{ n: number; once: number }>(
+        sql`select count(*)::int as n, count(*) filter (where status = 'processed' and attempts = 1)::int as once from stripe_events where id in ${sql.raw(`(${ids.map((id) => `'${id}'`).join(",")})`)}`,
+      );
+      expect(stored.rows[0]).toEqual({ n: 800, once: 800 });
+
+      const expectedPlans = new Map<string, string>();
+      for (const [subId, event] of last) {
+        const sub = event.data.object;
+        const row = await subscriptionRow(subId);
+        const plan = ({ [TEST_PRICES.STRIPE_PRICE_STARTER]: "starter", [TEST_PRICES.STRIPE_PRICE_PRO]: "pro", [TEST_PRICES.STRIPE_PRICE_ENTERPRISE]: "enterprise" } as Record<string, "starter" | "pro" | "enterprise">)[sub.items.data[0].price.id] ?? null;
+        expect(row).toMatchObject({ status: sub.status, priceId: sub.items.data[0].price.id, plan, cancelAtPeriodEnd: sub.cancel_at_period_end, orgId: sub.metadata.org_id });
+        expect(row!.stripeEventCreated?.getTime()).toBe(event.created * 1000);
+        const orgId = sub.metadata.org_id as string;
+        const entitled = entitledPlan(plan, sub.status);
+        const rank = ["free", "starter", "pro", "enterprise"];
+        if (rank.indexOf(entitled) > rank.indexOf(expectedPlans.get(orgId) ?? "free")) expectedPlans.set(orgId, entitled);
+      }
+      for (const orgId of orgs) expect(await orgPlan(orgId)).toBe(expectedPlans.get(orgId) ?? "free");
+    });
+  });
+});

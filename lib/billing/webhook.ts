@@ -1,0 +1,131 @@
+import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import Stripe from "stripe";
+import { db } from "@/db/client";
+import { stripeEvents } from "@/db/schema";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/http";
+import { logger } from "@/lib/observability";
+import { idOf, obj, str } from "./stripe-events/fields";
+import { STRIPE_EVENT_HANDLERS } from "./stripe-events";
+import type { StripeEventInput, StripeObject } from "./stripe-events/types";
+
+/** Seconds a signature timestamp may lag (Stripe's default). */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+/** How long a claim holds before another delivery may take the event over. */
+export const CLAIM_LEASE_MS = 60_000;
+
+export interface WebhookOutcome {
+  received: true;
+  duplicate: boolean;
+}
+
+/** Only these top-level fields of the object are kept (type, ids, status): never card data. */
+const METADATA_FIELDS = ["object", "status", "mode", "payment_status", "customer", "subscription", "payment_intent", "billing_reason", "cancel_at_period_end"] as const;
+
+function eventMetadata(object: StripeObject): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of METADATA_FIELDS) {
+    const value = object[field];
+    if (typeof value === "boolean") out[field] = value;
+    else if (idOf(value)) out[field] = idOf(value);
+  }
+  const parentSubscription = idOf(obj(obj(object.parent)?.subscription_details)?.subscription);
+  if (parentSubscription && !out.subscription) out.subscription = parentSubscription;
+  return out;
+}
+
+function verify(rawBody: Uint8Array | string, signatureHeader: string | null): Stripe.Event {
+  const secret = env().STRIPE_WEBHOOK_SECRET;
+  if (!secret) throw new Error("STRIPE_WEBHOOK_SECRET is not configured");
+  if (!signatureHeader) throw new AppError("invalid_payload", "Missing Stripe-Signature header.");
+  const payload = typeof rawBody === "string" ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+  try {
+    return Stripe.webhooks.constructEvent(payload, signatureHeader, secret, SIGNATURE_TOLERANCE_SECONDS);
+  } catch {
+    // Bad signature, stale timestamp or a body that is not JSON: nothing is stored.
+    throw new AppError("invalid_payload", "The Stripe signature or payload is invalid.");
+  }
+}
+
+function toInput(event: Stripe.Event): StripeEventInput {
+  const object = obj((event as { data?: { object?: unknown } }).data?.object);
+  if (typeof event.id !== "string" || typeof event.type !== "string" || typeof event.created !== "number" || !object) {
+    throw new AppError("invalid_payload", "The payload is not a Stripe event.");
+  }
+  return { id: event.id, type: event.type, created: new Date(event.created * 1000), object };
+}
+
+/**
+ * Claims the event for processing: fresh or failed events, or one whose previous claim's lease
+ * ran out (a crashed worker). One conditional UPDATE, so two deliveries never both win.
+ */
+async function claim(eventId: string, now: Date) {
+  const rows = await db()
+    .update(stripeEvents)
+    .set({ status: "processing", leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS), attempts: sql`${stripeEvents.attempts} + 1` })
+    .where(
+      and(
+        eq(stripeEvents.id, eventId),
+        or(inArray(stripeEvents.status, ["received", "failed"]), and(eq(stripeEvents.status, "processing"), lt(stripeEvents.leaseUntil, now))),
+      ),
+    )
+    .returning({ attempts: stripeEvents.attempts });
+  return rows[0] ?? null;
+}
+
+/** Processes a stored, claimed event in one transaction, which also marks it processed. */
+async function process(event: StripeEventInput, now: Date) {
+  const handler = STRIPE_EVENT_HANDLERS[event.type];
+  await db().transaction(async (tx) => {
+    const result = handler ? await handler(tx, event, now) : { orgId: null, log: `${event.type}: not handled, acknowledged` };
+    await tx
+      .update(stripeEvents)
+      .set({ status: "processed", processedAt: now, leaseUntil: null, lastError: null, ...(result.orgId ? { orgId: result.orgId } : {}) })
+      .where(eq(stripeEvents.id, event.id));
+    logger.info({ stripeEventId: event.id, type: event.type, orgId: result.orgId }, result.log);
+  });
+}
+
+/**
+ * The Stripe webhook: verify the signature, store the event (id = idempotency key) BEFORE
+ * processing, claim it with a lease, process it from the payload alone in one transaction.
+ * A duplicate (already processed, or another delivery holding a live lease) answers
+ * `duplicate: true` and changes nothing; a processing error marks the event failed and rethrows
+ * (the route answers 500, Stripe retries, the next delivery re-claims it).
+ * The signature's age is checked against the real clock; `now` drives leases and timestamps.
+ */
+export async function receiveStripeWebhook(rawBody: Uint8Array | string, signatureHeader: string | null, now = new Date()): Promise<WebhookOutcome> {
+  const verified = verify(rawBody, signatureHeader);
+  const event = toInput(verified);
+
+  await db()
+    .insert(stripeEvents)
+    .values({
+      id: event.id,
+      type: event.type,
+      created: event.created,
+      livemode: verified.livemode === true,
+      apiVersion: str(verified.api_version),
+      status: "received",
+      objectId: idOf(event.object.id),
+      metadata: eventMetadata(event.object),
+      receivedAt: now,
+    })
+    .onConflictDoNothing({ target: stripeEvents.id });
+
+  const claimed = await claim(event.id, now);
+  if (!claimed) return { received: true, duplicate: true };
+
+  try {
+    await process(event, now);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await db()
+      .update(stripeEvents)
+      .set({ status: "failed", leaseUntil: null, lastError: message.slice(0, 2000) })
+      .where(eq(stripeEvents.id, event.id));
+    logger.error({ err: error, stripeEventId: event.id, type: event.type }, "stripe event processing failed");
+    throw error;
+  }
+  return { received: true, duplicate: false };
+}
