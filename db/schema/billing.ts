@@ -22,7 +22,7 @@ export const billingCustomers = pgTable(
 /**
  * Stripe's subscription state as last seen in a webhook. `org_id` is null while a subscription
  * event arrived before anything linked its customer to an org (checkout links it later).
- * `status` is null for a stub created by an invoice event before any subscription event.
+ * `status` is null for a placeholder row an invoice event creates before any subscription event.
  */
 export const subscriptions = pgTable(
   "subscriptions",
