@@ -32,7 +32,7 @@ export const PLANS: readonly Plan[] = [
     maxSeats: 1,
     rateLimitTier: "basic",
     requestsPerMinute: 10,
-    features: ["1 saved alert, daily or weekly", "Full-text search of open opportunities", "100 API calls a month"],
+    features: ["1 saved alert: instant, daily or weekly", "Full-text search of open opportunities", "100 API calls a month"],
     stripePriceEnv: null,
   },
   {
