@@ -1,11 +1,12 @@
 "use client";
 
+import { FrequencyFieldset } from "./frequency-fieldset";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
 import type { ApiAlert } from "@/lib/alerts";
-import { ALERT_FREQUENCIES, createAlertSchema, splitCodes, type AlertFrequency, type CreateAlertInput } from "@/lib/alerts/schemas";
+import { createAlertSchema, splitCodes, type AlertFrequency, type CreateAlertInput } from "@/lib/alerts/schemas";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 
 type FieldName = "name" | "frequency" | "q" | "naics" | "states" | "set_asides" | "delivery_email";
@@ -15,11 +16,6 @@ const EMPTY: Values = { name: "", frequency: "daily", q: "", naics: "", states: 
 const ORDER: FieldName[] = ["name", "frequency", "q", "naics", "states", "set_asides", "delivery_email"];
 const LIST_FIELDS = new Set<FieldName>(["naics", "states", "set_asides"]);
 
-const FREQUENCY_LABELS: Record<AlertFrequency, { label: string; hint: string }> = {
-  instant: { label: "Instant", hint: "Within minutes of a new match" },
-  daily: { label: "Daily", hint: "One digest a day" },
-  weekly: { label: "Weekly", hint: "One digest a week" },
-};
 
 /** The form's text → the request body (lists split on commas and spaces). */
 function toBody(values: Values) {
@@ -131,35 +127,14 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
             <Input {...text("name")} maxLength={80} required autoComplete="off" placeholder="Cyber work in Virginia" />
           </Field>
 
-          <fieldset className="sm:col-span-2" aria-describedby={errors.frequency ? "alert-frequency-error" : undefined}>
-            <legend className="text-sm font-medium text-slate-900">How often</legend>
-            <div className="mt-2 grid gap-2 sm:grid-cols-3">
-              {ALERT_FREQUENCIES.map((f) => (
-                <label
-                  key={f}
-                  className="flex cursor-pointer items-start gap-3 rounded-lg px-3 py-2 ring-1 ring-slate-300 ring-inset has-[:checked]:bg-indigo-50 has-[:checked]:ring-2 has-[:checked]:ring-indigo-600 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-indigo-600"
-                >
-                  <input
-                    type="radio"
-                    name="frequency"
-                    value={f}
-                    checked={values.frequency === f}
-                    onChange={() => update("frequency", f)}
-                    className="mt-1 size-4 accent-indigo-600 focus-visible:outline-none"
-                  />
-                  <span>
-                    <span className="block text-sm font-medium text-slate-900">{FREQUENCY_LABELS[f].label}</span>
-                    <span className="block text-xs text-slate-600">{FREQUENCY_LABELS[f].hint}</span>
-                  </span>
-                </label>
-              ))}
-            </div>
-            {errors.frequency ? (
-              <p id="alert-frequency-error" role="alert" className="mt-1.5 text-sm font-medium text-red-700">
-                {errors.frequency}
-              </p>
-            ) : null}
-          </fieldset>
+          <FrequencyFieldset
+            idPrefix="alert-frequency"
+            legend="How often"
+            className="sm:col-span-2"
+            error={errors.frequency}
+            value={values.frequency}
+            onChange={(f) => update("frequency", f)}
+          />
 
           <Field id="alert-q" label="Keywords" hint="Words to look for in the title, description and agency. Leave empty for any." error={errors.q} className="sm:col-span-2">
             <Input {...text("q")} maxLength={500} autoComplete="off" placeholder="cybersecurity assessment" />

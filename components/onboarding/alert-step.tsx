@@ -6,20 +6,16 @@ import { createFirstAlertAction } from "@/app/(app)/onboarding/actions";
 import { useInlineValidation } from "@/components/forms/use-inline-validation";
 import { Alert, Button, Field, Input, buttonClasses } from "@/components/ui";
 import type { FormState } from "@/lib/http/form-state";
+import type { AlertFrequency } from "@/lib/alerts/schemas";
 import { ALERT_FREQUENCIES, firstAlertSchema } from "@/lib/onboarding/schemas";
+import { FREQUENCY_TEXT, FrequencyFieldset } from "@/components/alerts/frequency-fieldset";
 import { FiltersSummary, type FiltersSummaryProps } from "./filters-summary";
 
 const IDLE: FormState = { status: "idle" };
 
-const FREQUENCY_TEXT: Record<(typeof ALERT_FREQUENCIES)[number], { label: string; hint: string }> = {
-  instant: { label: "Instant", hint: "Within minutes of a new match." },
-  daily: { label: "Daily", hint: "One e-mail each morning with yesterday's matches." },
-  weekly: { label: "Weekly", hint: "One round-up a week." },
-};
-
 export interface ExistingAlert {
   name: string;
-  frequency: (typeof ALERT_FREQUENCIES)[number];
+  frequency: AlertFrequency;
   deliveryEmail: string;
 }
 
@@ -36,7 +32,8 @@ export function AlertStep({
   const [state, action, pending] = useActionState(createFirstAlertAction, IDLE);
   const { onBlur, errorFor, reset } = useInlineValidation(firstAlertSchema, state.fieldErrors);
   const v = state.values ?? {};
-  const frequency = v.frequency ?? "daily";
+  // Echoed form values are strings; only a known frequency preselects a choice.
+  const frequency = (ALERT_FREQUENCIES as readonly string[]).includes(v.frequency ?? "") ? (v.frequency as AlertFrequency) : "daily";
 
   const summary = (
     <section aria-labelledby="alert-filters" className="rounded-lg bg-slate-50 p-4 ring-1 ring-slate-200">
@@ -73,37 +70,7 @@ export function AlertStep({
       <Field id="name" label="Alert name" error={errorFor("name")} required>
         <Input name="name" defaultValue={v.name ?? defaults.name} maxLength={80} required />
       </Field>
-      <fieldset className="space-y-2" aria-describedby={errorFor("frequency") ? "frequency-error" : undefined}>
-        <legend className="text-sm font-medium text-slate-900">How often should we e-mail you?</legend>
-        <div className="grid gap-2 sm:grid-cols-3">
-          {ALERT_FREQUENCIES.map((f) => (
-            <label
-              key={f}
-              className="flex min-h-12 cursor-pointer items-start gap-3 rounded-lg p-3 ring-1 ring-slate-300 has-checked:bg-indigo-50 has-checked:ring-2 has-checked:ring-indigo-600"
-            >
-              <input
-                type="radio"
-                name="frequency"
-                value={f}
-                defaultChecked={frequency === f}
-                aria-describedby={`frequency-${f}-hint`}
-                className="mt-0.5 size-4 text-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-              />
-              <span>
-                <span className="block text-sm font-medium text-slate-900">{FREQUENCY_TEXT[f].label}</span>
-                <span id={`frequency-${f}-hint`} className="block text-sm text-slate-600">
-                  {FREQUENCY_TEXT[f].hint}
-                </span>
-              </span>
-            </label>
-          ))}
-        </div>
-        {errorFor("frequency") ? (
-          <p id="frequency-error" role="alert" className="text-sm font-medium text-red-700">
-            {errorFor("frequency")}
-          </p>
-        ) : null}
-      </fieldset>
+      <FrequencyFieldset idPrefix="frequency" legend="How often should we e-mail you?" error={errorFor("frequency")} defaultValue={frequency} />
       <Field id="deliveryEmail" label="Send alerts to" hint="Any address: yours, or a shared capture inbox." error={errorFor("deliveryEmail")} required>
         <Input name="deliveryEmail" type="email" inputMode="email" autoComplete="email" defaultValue={v.deliveryEmail ?? defaults.deliveryEmail} required />
       </Field>
