@@ -37,6 +37,10 @@ export const subscriptions = pgTable(
     currentPeriodEnd: ts("current_period_end"),
     cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
     trialEnd: ts("trial_end"),
+    /** Stripe's `pause_collection.behavior` while collection is paused (entitlements treat it as paused). */
+    pauseCollection: text("pause_collection"),
+    /** Stripe's `pause_collection.resumes_at`, when a pause has an end. */
+    pauseResumesAt: ts("pause_resumes_at"),
     /** `created` of the subscription event last applied: the ordering guard. */
     stripeEventCreated: ts("stripe_event_created"),
     /** Dunning: set by invoice.payment_failed, cleared by invoice.paid. */

@@ -8,3 +8,4 @@ export * from "./alerts";
 export * from "./onboarding";
 export * from "./metering";
 export * from "./billing";
+export * from "./audit";

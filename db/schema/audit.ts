@@ -1,0 +1,35 @@
+import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * Append-only record of every operator and billing write: who (actor), what (action), on what
+ * (target), the state before and after, and the request that did it. No foreign keys: the trail
+ * must outlive the org, user or operator it mentions. A trigger (migration 0006) refuses UPDATE
+ * and DELETE, so not even the owner role can rewrite history.
+ * Operator table: RLS on with no tenant policy; customers read their org's trail through lib/audit.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    /** user | operator | system | stripe */
+    actorType: text("actor_type").notNull(),
+    actorId: text("actor_id"),
+    actorEmail: text("actor_email"),
+    orgId: uuid("org_id"),
+    /** Dotted verb, e.g. `billing.subscription.paused`, `ops.credits.granted`. */
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    before: jsonb("before").$type<Record<string, unknown> | null>(),
+    after: jsonb("after").$type<Record<string, unknown> | null>(),
+    reason: text("reason"),
+    requestId: text("request_id"),
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_org_idx").on(t.orgId, t.at),
+    index("audit_log_action_idx").on(t.action, t.at),
+    index("audit_log_actor_idx").on(t.actorId, t.at),
+  ],
+).enableRLS();

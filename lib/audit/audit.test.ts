@@ -1,0 +1,41 @@
+import { sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { db } from "@/db/client";
+import { auditLog } from "@/db/schema";
+import { describeEachDatabase } from "@/tests/db";
+import { listAudit, recordAudit } from "./index";
+
+describeEachDatabase("audit log", () => {
+  it("records entries and lists them newest first with filters and a keyset cursor", async () => {
+    const orgId = "00000000-0000-4000-8000-0000000000a1";
+    const base = Date.parse("2026-03-01T00:00:00Z");
+    for (let i = 0; i < 5; i++) {
+      await recordAudit(db(), {
+        actor: { type: "user", id: `user-${i % 2}`, email: `u${i % 2}@example.com` },
+        action: i % 2 ? "billing.subscription.paused" : "billing.subscription.resumed",
+        orgId,
+        target: { type: "subscription", id: `sub_${i}` },
+        before: { paused: i % 2 === 0 },
+        after: { paused: i % 2 === 1 },
+        at: new Date(base + i * 1000),
+      });
+    }
+    const all = await listAudit(db(), { orgId });
+    expect(all.map((r) => r.targetId)).toEqual(["sub_4", "sub_3", "sub_2", "sub_1", "sub_0"]);
+    const paused = await listAudit(db(), { orgId, action: "billing.subscription.paused" });
+    expect(paused.map((r) => r.targetId)).toEqual(["sub_3", "sub_1"]);
+    const page2 = await listAudit(db(), { orgId, limit: 2, before: { at: all[1]!.at, id: all[1]!.id } });
+    expect(page2.map((r) => r.targetId)).toEqual(["sub_2", "sub_1"]);
+    const search = await listAudit(db(), { search: "U1@EXAMPLE" });
+    expect(search.every((r) => r.actorEmail === "u1@example.com")).toBe(true);
+    expect(search).toHaveLength(2);
+  });
+
+  it("refuses updates and deletes, even for the owner role", async () => {
+    const id = await recordAudit(db(), { actor: { type: "system" }, action: "test.append_only" });
+    await expect(db().update(auditLog).set({ action: "rewritten" }).where(sql`${auditLog.id} = ${id}`)).rejects.toThrow();
+    await expect(db().delete(auditLog).where(sql`${auditLog.id} = ${id}`)).rejects.toThrow();
+    const [row] = await db().select().from(auditLog).where(sql`${auditLog.id} = ${id}`);
+    expect(row?.action).toBe("test.append_only");
+  });
+});

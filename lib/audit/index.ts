@@ -1,0 +1,90 @@
+import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { auditLog } from "@/db/schema";
+
+export type AuditActorType = "user" | "operator" | "system" | "stripe";
+
+export interface AuditActor {
+  type: AuditActorType;
+  id?: string | null;
+  email?: string | null;
+}
+
+export interface AuditEntry {
+  actor: AuditActor;
+  action: string;
+  orgId?: string | null;
+  target?: { type: string; id: string | null } | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  reason?: string | null;
+  requestId?: string | null;
+  at?: Date;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { type: "system", id: null, email: null };
+
+/**
+ * Appends one entry. Call it with the transaction that makes the change, so the trail and the
+ * change commit (or roll back) together.
+ */
+export async function recordAudit(tx: DbOrTx, entry: AuditEntry) {
+  const [row] = await tx
+    .insert(auditLog)
+    .values({
+      at: entry.at ?? new Date(),
+      actorType: entry.actor.type,
+      actorId: entry.actor.id ?? null,
+      actorEmail: entry.actor.email ?? null,
+      orgId: entry.orgId ?? null,
+      action: entry.action,
+      targetType: entry.target?.type ?? null,
+      targetId: entry.target?.id ?? null,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      reason: entry.reason ?? null,
+      requestId: entry.requestId ?? null,
+    })
+    .returning({ id: auditLog.id });
+  return row!.id;
+}
+
+export interface AuditQuery {
+  orgId?: string;
+  actorId?: string;
+  action?: string;
+  /** Free text matched against action, actor e-mail, target id and reason. */
+  search?: string;
+  /** Keyset cursor: entries strictly older than this (at, id). */
+  before?: { at: Date; id: string };
+  limit?: number;
+}
+
+/** Newest first, keyset-paginated. */
+export async function listAudit(dbOrTx: DbOrTx, query: AuditQuery = {}) {
+  const filters: SQL[] = [];
+  if (query.orgId) filters.push(eq(auditLog.orgId, query.orgId));
+  if (query.actorId) filters.push(eq(auditLog.actorId, query.actorId));
+  if (query.action) filters.push(sql`${auditLog.action} like ${`${query.action.replace(/[\\%_]/g, "\\$&")}%`}`);
+  if (query.search) {
+    const like = `%${query.search.replace(/[\\%_]/g, "\\$&")}%`;
+    filters.push(
+      or(
+        sql`${auditLog.action} ilike ${like}`,
+        sql`${auditLog.actorEmail} ilike ${like}`,
+        sql`${auditLog.targetId} ilike ${like}`,
+        sql`${auditLog.reason} ilike ${like}`,
+      )!,
+    );
+  }
+  if (query.before) {
+    filters.push(or(lt(auditLog.at, query.before.at), and(eq(auditLog.at, query.before.at), lt(auditLog.id, query.before.id)))!);
+  }
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+  return dbOrTx
+    .select()
+    .from(auditLog)
+    .where(filters.length ? and(...filters) : undefined)
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(limit);
+}
