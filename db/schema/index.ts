@@ -9,3 +9,5 @@ export * from "./onboarding";
 export * from "./metering";
 export * from "./billing";
 export * from "./audit";
+export * from "./outbox";
+export * from "./jobs";
