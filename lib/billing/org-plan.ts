@@ -11,10 +11,16 @@ function rank(plan: PlanId) {
   return PLAN_IDS.indexOf(plan);
 }
 
+/** Stripe keeps `status: active` while collection is paused; Beacon treats that as paused. */
+export function effectiveStatus(status: string | null, pauseCollection: string | null): string | null {
+  return pauseCollection && status && status !== "canceled" ? "paused" : status;
+}
+
 /** The plan a subscription row entitles to (canceled, unpaid, paused, incomplete, unknown price → free). */
-export function entitledPlan(plan: PlanId | null, status: string | null): PlanId {
-  if (!plan || !status || !KNOWN_STATUSES.has(status)) return "free";
-  return entitlementsFor({ plan, subscriptionStatus: status as SubscriptionStatus }).effectivePlan;
+export function entitledPlan(plan: PlanId | null, status: string | null, pauseCollection: string | null = null): PlanId {
+  const effective = effectiveStatus(status, pauseCollection);
+  if (!plan || !effective || !KNOWN_STATUSES.has(effective)) return "free";
+  return entitlementsFor({ plan, subscriptionStatus: effective as SubscriptionStatus }).effectivePlan;
 }
 
 /**
@@ -27,12 +33,12 @@ export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<Pla
   // reads our committed subscription row before deciding.
   const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId)).for("update");
   const rows = await tx
-    .select({ plan: subscriptions.plan, status: subscriptions.status })
+    .select({ plan: subscriptions.plan, status: subscriptions.status, pauseCollection: subscriptions.pauseCollection })
     .from(subscriptions)
     .where(and(eq(subscriptions.orgId, orgId), isNotNull(subscriptions.status)));
   let best: PlanId = "free";
   for (const row of rows) {
-    const plan = entitledPlan(row.plan, row.status);
+    const plan = entitledPlan(row.plan, row.status, row.pauseCollection);
     if (rank(plan) > rank(best)) best = plan;
   }
   if (!org || org.plan === best) return best;

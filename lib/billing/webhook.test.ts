@@ -389,6 +389,6 @@ describeEachDatabase("Stripe webhook", () => {
         if (rank.indexOf(entitled) > rank.indexOf(expectedPlans.get(orgId) ?? "free")) expectedPlans.set(orgId, entitled);
       }
       for (const orgId of orgs) expect(await orgPlan(orgId)).toBe(expectedPlans.get(orgId) ?? "free");
-    });
+    }, 120_000);
   });
 });

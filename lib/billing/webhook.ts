@@ -87,15 +87,13 @@ async function process(event: StripeEventInput, now: Date) {
 }
 
 /**
- * The Stripe webhook: verify the signature, store the event (id = idempotency key) BEFORE
- * processing, claim it with a lease, process it from the payload alone in one transaction.
- * A duplicate (already processed, or another delivery holding a live lease) answers
- * `duplicate: true` and changes nothing; a processing error marks the event failed and rethrows
- * (the route answers 500, Stripe retries, the next delivery re-claims it).
- * The signature's age is checked against the real clock; `now` drives leases and timestamps.
+ * Stores a Stripe event (id = idempotency key) BEFORE processing, claims it with a lease and
+ * processes it from the payload alone in one transaction. A duplicate (already processed, or
+ * another delivery holding a live lease) answers `duplicate: true` and changes nothing; a
+ * processing error marks the event failed and rethrows. Used by the webhook, the reconciliation
+ * sweep and the cockpit's re-process, so every path applies an event the same way.
  */
-export async function receiveStripeWebhook(rawBody: Uint8Array | string, signatureHeader: string | null, now = new Date()): Promise<WebhookOutcome> {
-  const verified = verify(rawBody, signatureHeader);
+export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()): Promise<WebhookOutcome> {
   const event = toInput(verified);
 
   await db()
@@ -128,4 +126,13 @@ export async function receiveStripeWebhook(rawBody: Uint8Array | string, signatu
     throw error;
   }
   return { received: true, duplicate: false };
+}
+
+/**
+ * The Stripe webhook: verify the signature (against the real clock), then ingest the event.
+ * A processing error rethrows: the route answers 500, Stripe retries, the next delivery
+ * re-claims it. `now` drives leases and timestamps.
+ */
+export async function receiveStripeWebhook(rawBody: Uint8Array | string, signatureHeader: string | null, now = new Date()): Promise<WebhookOutcome> {
+  return ingestStripeEvent(verify(rawBody, signatureHeader), now);
 }

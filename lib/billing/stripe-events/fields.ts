@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { isUuid } from "@/db/tenant";
 import { billingCustomers, organizations } from "@/db/schema";
 import type { StripeObject } from "./types";
@@ -30,13 +30,13 @@ export function metadataOrgId(object: StripeObject): string | null {
 }
 
 /** The org id if such an org exists (a stale or foreign id links nothing). */
-export async function existingOrg(tx: Tx, orgId: string | null): Promise<string | null> {
+export async function existingOrg(tx: DbOrTx, orgId: string | null): Promise<string | null> {
   if (!orgId || !isUuid(orgId)) return null;
   const [row] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
   return row?.id ?? null;
 }
 
-export async function orgForCustomer(tx: Tx, customerId: string | null): Promise<string | null> {
+export async function orgForCustomer(tx: DbOrTx, customerId: string | null): Promise<string | null> {
   if (!customerId) return null;
   const [row] = await tx.select({ orgId: billingCustomers.orgId }).from(billingCustomers).where(eq(billingCustomers.stripeCustomerId, customerId));
   return row?.orgId ?? null;

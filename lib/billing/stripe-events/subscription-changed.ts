@@ -3,6 +3,7 @@ import { subscriptions } from "@/db/schema";
 import { syncOrgPlan } from "../org-plan";
 import { planForPrice } from "../prices";
 import { existingOrg, idOf, linkCustomer, metadataOrgId, obj, orgForCustomer, str, unixDate } from "./fields";
+import type { Tx } from "@/db/client";
 import type { StripeEventHandler, StripeObject } from "./types";
 
 /** The fields we keep, from either API shape (period end top-level before 2025, on the item after). */
@@ -17,21 +18,29 @@ export function subscriptionFields(sub: StripeObject) {
     currentPeriodEnd: unixDate(sub.current_period_end) ?? unixDate(item?.current_period_end),
     cancelAtPeriodEnd: sub.cancel_at_period_end === true,
     trialEnd: unixDate(sub.trial_end),
+    pauseCollection: str(obj(sub.pause_collection)?.behavior),
+    pauseResumesAt: unixDate(obj(sub.pause_collection)?.resumes_at),
   };
 }
 
+export interface AppliedSubscription {
+  /** Null when an older state was already applied (nothing changed). */
+  applied: { orgId: string | null } | null;
+  orgId: string | null;
+  status: string | null;
+}
+
 /**
- * customer.subscription.created / updated / deleted: the event carries the whole subscription.
- * Ordering guard: the upsert only overwrites when this event is not older than the one last
- * applied (`stripe_event_created`), in the same statement, so concurrent deliveries cannot race.
+ * Stores Stripe's view of one subscription. `asOf` is when that view was true (the event's
+ * `created`, or the time it was fetched from the API): the upsert only overwrites state that is
+ * not newer, in the same statement, so concurrent deliveries and syncs cannot race.
  */
-export const subscriptionChanged: StripeEventHandler = async (tx, event, now) => {
-  const sub = event.object;
+export async function applySubscription(tx: Tx, sub: StripeObject, asOf: Date, now: Date, deleted = false): Promise<AppliedSubscription> {
   const subscriptionId = idOf(sub.id);
-  if (!subscriptionId) throw new Error("subscription event without a subscription id");
+  if (!subscriptionId) throw new Error("subscription without an id");
   const customerId = idOf(sub.customer);
   const fields = subscriptionFields(sub);
-  if (event.type === "customer.subscription.deleted" && !fields.status) fields.status = "canceled";
+  if (deleted && !fields.status) fields.status = "canceled";
 
   const metaOrg = await existingOrg(tx, metadataOrgId(sub));
   const orgId = metaOrg ?? (await orgForCustomer(tx, customerId));
@@ -39,7 +48,7 @@ export const subscriptionChanged: StripeEventHandler = async (tx, event, now) =>
 
   const applied = await tx
     .insert(subscriptions)
-    .values({ orgId, stripeSubscriptionId: subscriptionId, stripeCustomerId: customerId, ...fields, stripeEventCreated: event.created, updatedAt: now })
+    .values({ orgId, stripeSubscriptionId: subscriptionId, stripeCustomerId: customerId, ...fields, stripeEventCreated: asOf, updatedAt: now })
     .onConflictDoUpdate({
       target: subscriptions.stripeSubscriptionId,
       set: {
@@ -51,16 +60,31 @@ export const subscriptionChanged: StripeEventHandler = async (tx, event, now) =>
         currentPeriodEnd: sql`excluded.current_period_end`,
         cancelAtPeriodEnd: sql`excluded.cancel_at_period_end`,
         trialEnd: sql`excluded.trial_end`,
+        pauseCollection: sql`excluded.pause_collection`,
+        pauseResumesAt: sql`excluded.pause_resumes_at`,
         stripeEventCreated: sql`excluded.stripe_event_created`,
         updatedAt: now,
       },
       setWhere: sql`${subscriptions.stripeEventCreated} is null or ${subscriptions.stripeEventCreated} <= excluded.stripe_event_created`,
     })
     .returning({ orgId: subscriptions.orgId });
+  const row = applied[0] ?? null;
+  return { applied: row, orgId: row?.orgId ?? orgId, status: fields.status };
+}
 
-  const row = applied[0];
-  if (!row) return { orgId, log: `${subscriptionId}: ignored, a newer event was already applied` };
-  if (!row.orgId) return { orgId: null, log: `${subscriptionId}: stored ${fields.status ?? "-"}, no org linked yet` };
-  const plan = await syncOrgPlan(tx, row.orgId, now);
-  return { orgId: row.orgId, log: `${subscriptionId}: ${fields.status ?? "-"}${fields.cancelAtPeriodEnd ? " (cancels at period end)" : ""}, org plan ${plan}` };
+/**
+ * customer.subscription.created / updated / deleted: the event carries the whole subscription.
+ * Ordering guard: the upsert only overwrites when this event is not older than the one last
+ * applied (`stripe_event_created`), in the same statement, so concurrent deliveries cannot race.
+ */
+export const subscriptionChanged: StripeEventHandler = async (tx, event, now) => {
+  const sub = event.object;
+  const subscriptionId = idOf(sub.id);
+  if (!subscriptionId) throw new Error("subscription event without a subscription id");
+  const { applied, orgId, status } = await applySubscription(tx, sub, event.created, now, event.type === "customer.subscription.deleted");
+  if (!applied) return { orgId, log: `${subscriptionId}: ignored, a newer event was already applied` };
+  if (!applied.orgId) return { orgId: null, log: `${subscriptionId}: stored ${status ?? "-"}, no org linked yet` };
+  const plan = await syncOrgPlan(tx, applied.orgId, now);
+  const paused = obj(sub.pause_collection) ? " (collection paused)" : "";
+  return { orgId: applied.orgId, log: `${subscriptionId}: ${status ?? "-"}${sub.cancel_at_period_end === true ? " (cancels at period end)" : ""}${paused}, org plan ${plan}` };
 };
