@@ -9,6 +9,10 @@ process.env.E2E_OPERATOR_EMAIL ??= `ops-${Date.now()}@beacon.test`;
 process.env.E2E_OPERATOR_PASSWORD ??= `ops-${randomBytes(12).toString("hex")}`;
 const cli = "node_modules/.bin/tsx scripts/cli.ts";
 const baseURL = `http://localhost:${port}`;
+// A local server speaking Stripe's API (tests/fakes/stripe-api.ts): these machines cannot reach Stripe.
+const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 80);
+process.env.E2E_STRIPE_URL = `http://127.0.0.1:${stripePort}`;
+process.env.E2E_STRIPE_WEBHOOK_SECRET ??= `whsec_e2e_${randomBytes(12).toString("hex")}`;
 
 /**
  * Journeys run against the production build (`next start`) on Debian's Chromium. The database
@@ -31,28 +35,42 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     },
   },
-  webServer: {
-    command:
-      `${cli} db:seed > /dev/null && ` +
-      `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > /dev/null && ` +
-      `exec node_modules/.bin/next start -p ${port}`,
-    url: `${baseURL}/api/readyz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      APP_URL: baseURL,
-      AUTH_SECRET: process.env.E2E_AUTH_SECRET ?? "",
-      METRICS_TOKEN: process.env.E2E_METRICS_TOKEN ?? "",
-      STRIPE_SECRET_KEY: "sk_test_e2e_not_a_real_key",
-      STRIPE_WEBHOOK_SECRET: "whsec_e2e_not_a_real_secret",
-      AUTO_MIGRATE: "true",
-      SEED_DEMO_DATA: "false",
-      LOG_LEVEL: "error",
-      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : { PGLITE_DATA_DIR: process.env.E2E_PGLITE_DIR ?? ".data/e2e/pglite" }),
+  webServer: [
+    {
+      command: `exec node_modules/.bin/tsx tests/fakes/stripe-api-main.ts`,
+      url: `${process.env.E2E_STRIPE_URL}/_fake/events`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      env: { FAKE_STRIPE_PORT: String(stripePort) },
     },
-  },
+    {
+      command:
+        `${cli} db:seed > /dev/null && ` +
+        `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > /dev/null && ` +
+        `exec node_modules/.bin/next start -p ${port}`,
+      url: `${baseURL}/api/readyz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        APP_URL: baseURL,
+        AUTH_SECRET: process.env.E2E_AUTH_SECRET ?? "",
+        METRICS_TOKEN: process.env.E2E_METRICS_TOKEN ?? "",
+        STRIPE_SECRET_KEY: "sk_test_e2e_not_a_real_key",
+        STRIPE_WEBHOOK_SECRET: process.env.E2E_STRIPE_WEBHOOK_SECRET,
+        STRIPE_API_BASE_URL: process.env.E2E_STRIPE_URL,
+        STRIPE_PRICE_STARTER: "price_e2e_starter",
+        STRIPE_PRICE_PRO: "price_e2e_pro",
+        STRIPE_PRICE_ENTERPRISE: "price_e2e_enterprise",
+        STRIPE_PRICE_CREDITS: "price_e2e_credits",
+        AUTO_MIGRATE: "true",
+        SEED_DEMO_DATA: "false",
+        LOG_LEVEL: "error",
+        ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : { PGLITE_DATA_DIR: process.env.E2E_PGLITE_DIR ?? ".data/e2e/pglite" }),
+      },
+    },
+  ],
 });

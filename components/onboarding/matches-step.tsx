@@ -2,7 +2,7 @@ import Link from "next/link";
 import { markMatchesViewedAction, widenProfileAction } from "@/app/(app)/onboarding/actions";
 import { Alert, Badge, buttonClasses } from "@/components/ui";
 import { FEW_MATCHES, type OnboardingMatches } from "@/lib/onboarding";
-import { ActionButton } from "./action-button";
+import { ActionButton } from "@/components/forms/action-button";
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
 

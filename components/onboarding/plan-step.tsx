@@ -1,11 +1,11 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
 import { choosePlanAction, completeOnboardingAction } from "@/app/(app)/onboarding/actions";
 import { Alert, Button } from "@/components/ui";
 import type { FormState } from "@/lib/http/form-state";
-import { ActionButton } from "./action-button";
+import { ActionButton } from "@/components/forms/action-button";
 
 export interface PlanCard {
   id: "free" | "starter" | "pro" | "enterprise";
@@ -16,7 +16,7 @@ export interface PlanCard {
   features: string[];
 }
 
-const IDLE: FormState<{ plan: string; trialDays: number }> = { status: "idle" };
+const IDLE: FormState = { status: "idle" };
 
 function ChooseButton({ free, label }: { free: boolean; label: string }) {
   const { pending } = useFormStatus();
@@ -28,17 +28,24 @@ function ChooseButton({ free, label }: { free: boolean; label: string }) {
 }
 
 /**
- * Step 4. Free finishes setup. Paid plans explain the trial; Stripe Checkout is not wired yet,
- * so choosing one says so and offers to carry on with Free meanwhile (nothing is charged).
+ * Step 4. Free finishes setup. A paid plan goes to Stripe Checkout (with the one trial per
+ * organisation when it is still available); its success page brings the customer back here.
  */
-export function PlanStep({ plans, currentPlan, currentPlanName, trialDays }: { plans: PlanCard[]; currentPlan: string; currentPlanName: string; trialDays: number }) {
+export function PlanStep({
+  plans,
+  currentPlan,
+  currentPlanName,
+  trialDays,
+  checkoutCanceled,
+}: {
+  plans: PlanCard[];
+  currentPlan: string;
+  currentPlanName: string;
+  /** Null when the org already used its trial. */
+  trialDays: number | null;
+  checkoutCanceled: boolean;
+}) {
   const [state, action] = useActionState(choosePlanAction, IDLE);
-  const noticeRef = useRef<HTMLDivElement>(null);
-  const requested = state.status === "success" ? plans.find((p) => p.id === state.result?.plan) : undefined;
-
-  useEffect(() => {
-    if (requested) noticeRef.current?.focus();
-  }, [requested]);
 
   if (currentPlan !== "free") {
     return (
@@ -54,17 +61,10 @@ export function PlanStep({ plans, currentPlan, currentPlanName, trialDays }: { p
   return (
     <div className="space-y-6">
       {state.status === "error" && state.message ? <Alert tone="error">{state.message}</Alert> : null}
-      {requested ? (
-        <div ref={noticeRef} tabIndex={-1} className="space-y-3 rounded-lg focus-visible:outline-2 focus-visible:outline-indigo-600">
-          <Alert tone="info" title={`${requested.name}: checkout is on its way`}>
-            Paying by card through Stripe Checkout arrives with billing, shortly. Your {trialDays}-day free trial (one per organisation) starts there, and
-            nothing is charged today. Meanwhile, carry on with the Free plan: your alert is already working.
-          </Alert>
-          <form action={action}>
-            <input type="hidden" name="plan" value="free" />
-            <ChooseButton free label="Continue on Free for now" />
-          </form>
-        </div>
+      {checkoutCanceled ? (
+        <Alert tone="info" title="Checkout was canceled">
+          Nothing was charged. Pick a plan again, or continue free: your alert is already working.
+        </Alert>
       ) : null}
       <ul className="grid gap-4 sm:grid-cols-2">
         {plans.map((plan) => {
@@ -77,7 +77,7 @@ export function PlanStep({ plans, currentPlan, currentPlanName, trialDays }: { p
                 {plan.price}
                 <span className="text-sm font-normal text-slate-600"> / month</span>
               </p>
-              {!free ? <p className="text-sm text-emerald-800">{trialDays}-day free trial</p> : null}
+              {!free && trialDays ? <p className="text-sm text-emerald-800">{trialDays}-day free trial</p> : null}
               <ul className="mt-3 flex-1 space-y-1 text-sm text-slate-700">
                 {[...plan.limits, ...plan.features].map((line) => (
                   <li key={line} className="flex gap-2">
@@ -90,7 +90,7 @@ export function PlanStep({ plans, currentPlan, currentPlanName, trialDays }: { p
               </ul>
               <form action={action} className="mt-4">
                 <input type="hidden" name="plan" value={plan.id} />
-                <ChooseButton free={free} label={free ? "Continue free" : `Try ${plan.name} free for ${trialDays} days`} />
+                <ChooseButton free={free} label={free ? "Continue free" : trialDays ? `Try ${plan.name} free for ${trialDays} days` : `Subscribe to ${plan.name}`} />
               </form>
             </li>
           );

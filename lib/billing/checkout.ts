@@ -5,13 +5,11 @@ import { recordAudit, type AuditActor } from "@/lib/audit";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { ensureStripeCustomer, stripeCustomerIdFor } from "./customers";
-import { planById, type PlanId } from "./plans";
+import { planById, TRIAL_DAYS, type PlanId } from "./plans";
 import { checkoutSessionCompleted } from "./stripe-events/checkout-session-completed";
 import type { StripeObject } from "./stripe-events/types";
 import { stripeClient } from "./stripe-client";
 import { syncStripeCustomer } from "./sync";
-
-export const TRIAL_DAYS = 7;
 
 /** Subscription states that still hold a plan: a new Checkout would double-bill. */
 const LIVE_STATUSES = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];

@@ -76,6 +76,9 @@ export const PLANS: readonly Plan[] = [
   },
 ] as const;
 
+/** Days of free trial on a first paid subscription: once per organisation, ever. */
+export const TRIAL_DAYS = 7;
+
 export const PLAN_IDS = PLANS.map((p) => p.id) as [PlanId, ...PlanId[]];
 
 export function planById(id: PlanId): Plan {

@@ -11,7 +11,7 @@ export {
   type OnboardingMatches,
   type WidenSuggestion,
 } from "./matches";
-export { choosePlan, completeOnboarding, TRIAL_DAYS, type PlanChoice } from "./plan";
+export { choosePlan, completeOnboarding, type PlanChoice } from "./plan";
 export { keywordsToQuery, profileFilters, alertFiltersFromProfile, type ProfileFilterFields } from "./profile-filters";
 export type { BusinessProfileRow, OnboardingProgressRow } from "./progress";
 export {

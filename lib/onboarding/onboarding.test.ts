@@ -160,7 +160,7 @@ describeEachDatabase("onboarding wizard", () => {
     expect(state.progress).toMatchObject({ matchesViewedAt: minutes(4), lastActivityAt: minutes(5) });
 
     const paid = await choosePlan(orgId, actor, "pro", minutes(6));
-    expect(paid).toMatchObject({ plan: "pro", completed: false, checkout: "coming_with_billing", trialDays: 7 });
+    expect(paid).toMatchObject({ plan: "pro", completed: false, checkout: "stripe", trialDays: 7 });
     state = await getOnboardingState(orgId);
     expect(state.step).toBe("plan");
     expect(state.progress).toMatchObject({ planChosenAt: minutes(6), onboardingCompletedAt: null });

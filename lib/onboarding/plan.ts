@@ -1,21 +1,19 @@
 import { sql } from "drizzle-orm";
 import { withTenant } from "@/db/tenant";
 import { onboardingProgress } from "@/db/schema";
-import type { PlanId } from "@/lib/billing";
+import { TRIAL_DAYS, type PlanId } from "@/lib/billing";
 import { validate } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";
 import { assertOrgId, readProgress, requireAlertStep, type OnboardingProgressRow } from "./progress";
 import { choosePlanSchema } from "./schemas";
-
-export const TRIAL_DAYS = 7;
 
 export type PlanChoice =
   | { plan: "free"; completed: true; progress: OnboardingProgressRow }
   | {
       plan: Exclude<PlanId, "free">;
       completed: false;
-      /** Stripe Checkout is not wired yet: the UI explains it and offers to continue on Free. */
-      checkout: "coming_with_billing";
+      /** The caller sends the customer to Stripe Checkout; the plan changes when it completes. */
+      checkout: "stripe";
       trialDays: number;
       progress: OnboardingProgressRow;
     };
@@ -25,8 +23,8 @@ function completedAtOrNow(now: Date) {
 }
 
 /**
- * Records the plan step. Free completes onboarding. A paid plan records the choice only: no
- * payment is faked, the org stays on its current plan until checkout exists.
+ * Records the plan step. Free completes onboarding. A paid plan records the choice only: the
+ * org stays on its current plan until Stripe Checkout completes (lib/billing/checkout.ts).
  * Refused (conflict) before the first alert exists.
  */
 export async function choosePlan(orgId: string, actor: OrgActor, plan: PlanId, now = new Date()): Promise<PlanChoice> {
@@ -42,7 +40,7 @@ export async function choosePlan(orgId: string, actor: OrgActor, plan: PlanId, n
       .where(sql`${onboardingProgress.orgId} = ${orgId}`)
       .returning();
     if (free) return { plan: "free", completed: true, progress: progress! };
-    return { plan: chosen, completed: false, checkout: "coming_with_billing", trialDays: TRIAL_DAYS, progress: progress! };
+    return { plan: chosen, completed: false, checkout: "stripe", trialDays: TRIAL_DAYS, progress: progress! };
   });
 }
 

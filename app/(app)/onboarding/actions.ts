@@ -3,7 +3,8 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getViewer } from "@/lib/auth/next";
-import { runFormAction, type FormState } from "@/lib/http";
+import { startSubscriptionCheckout } from "@/lib/billing/checkout";
+import { AppError, runFormAction, type FormState } from "@/lib/http";
 import {
   applyWidenSuggestion,
   businessProfileSchema,
@@ -16,14 +17,14 @@ import {
   saveBusinessProfile,
   widenSchema,
 } from "@/lib/onboarding";
-import type { OrgActor } from "@/lib/orgs";
+import { can, type OrgActor } from "@/lib/orgs";
 
 /** The org and member acting; signed-out people go to sign-in and come back here. */
-async function onboardingContext(): Promise<{ orgId: string; actor: OrgActor }> {
+async function onboardingContext(): Promise<{ orgId: string; actor: OrgActor; email: string }> {
   const viewer = await getViewer();
   if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent("/onboarding")}`);
   if (!viewer.org) redirect("/no-organization");
-  return { orgId: viewer.org.id, actor: { userId: viewer.user.id, role: viewer.org.role } };
+  return { orgId: viewer.org.id, actor: { userId: viewer.user.id, role: viewer.org.role }, email: viewer.user.email };
 }
 
 export async function saveProfileAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -54,13 +55,17 @@ export async function markMatchesViewedAction(_prev: FormState, formData: FormDa
   redirect("/onboarding");
 }
 
-export async function choosePlanAction(_prev: FormState, formData: FormData): Promise<FormState<{ plan: string; trialDays: number }>> {
-  const { orgId, actor } = await onboardingContext();
-  const state = await runFormAction(formData, choosePlanSchema, (input) => choosePlan(orgId, actor, input.plan));
-  if (state.status !== "success" || !state.result) return { ...state, result: undefined };
-  if (state.result.completed) redirect("/dashboard?welcome=1");
-  // No checkout yet: say so plainly and let the customer carry on with the free plan.
-  return { status: "success", result: { plan: state.result.plan, trialDays: state.result.trialDays } };
+export async function choosePlanAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const { orgId, actor, email } = await onboardingContext();
+  const state = await runFormAction(formData, choosePlanSchema, async (input) => {
+    const choice = await choosePlan(orgId, actor, input.plan);
+    if (choice.completed) return null;
+    // A paid plan goes through Stripe Checkout; its success page brings the customer back here.
+    if (!can(actor.role, "billing:manage")) throw new AppError("forbidden", "Only owners, admins and billing members can start a paid plan. Ask one of them, or continue free.");
+    return startSubscriptionCheckout(orgId, choice.plan, { type: "user", id: actor.userId, email }, "/onboarding");
+  });
+  if (state.status !== "success") return { ...state, result: undefined };
+  redirect(state.result ? state.result.url : "/dashboard?welcome=1");
 }
 
 export async function completeOnboardingAction(_prev: FormState, formData: FormData): Promise<FormState> {

@@ -8,8 +8,9 @@ import { ProfileStep } from "@/components/onboarding/profile-step";
 import { OnboardingStepper } from "@/components/onboarding/stepper";
 import { Alert, Card, CardBody, PageHeader, buttonClasses } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
-import { PLANS, formatMonthlyPrice, planById } from "@/lib/billing";
-import { STEP_LABELS, TRIAL_DAYS, defaultAlertName, getOnboardingState, onboardingMatches, visibleStep, type OnboardingStepId } from "@/lib/onboarding";
+import { PLANS, TRIAL_DAYS, formatMonthlyPrice, planById } from "@/lib/billing";
+import { trialAvailable } from "@/lib/billing/checkout";
+import { STEP_LABELS, defaultAlertName, getOnboardingState, onboardingMatches, visibleStep, type OnboardingStepId } from "@/lib/onboarding";
 import { naicsTitles } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
 
@@ -112,7 +113,12 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
       ],
       features: p.features,
     }));
-    body = <PlanStep plans={plans} currentPlan={viewer.org.plan} currentPlanName={planById(viewer.org.plan).name} trialDays={TRIAL_DAYS} />;
+    body = (
+      <PlanStep
+        plans={plans} currentPlan={viewer.org.plan} currentPlanName={planById(viewer.org.plan).name} trialDays={(await trialAvailable(orgId)) ? TRIAL_DAYS : null}
+        checkoutCanceled={params.checkout === "canceled"}
+      />
+    );
   }
 
   const stepNumber = ["profile", "alert", "matches", "plan"].indexOf(shown) + 1;
