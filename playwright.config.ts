@@ -69,6 +69,9 @@ export default defineConfig({
         AUTO_MIGRATE: "true",
         SEED_DEMO_DATA: "false",
         LOG_LEVEL: "error",
+        // Every journey signs up from 127.0.0.1 within minutes (about 20 accounts), above the
+        // production default of 10 per IP per hour. The other limits keep their production values.
+        RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR: "200",
         ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : { PGLITE_DATA_DIR: process.env.E2E_PGLITE_DIR ?? ".data/e2e/pglite" }),
       },
     },

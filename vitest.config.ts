@@ -13,5 +13,8 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ["default", "./tests/totals-reporter.ts"],
     env: { NODE_ENV: "test" },
+    // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses;
+    // bundling it through Vite resolves it as Next.js does (tests/routes/auth-rate-limits).
+    server: { deps: { inline: ["next-auth"] } },
   },
 });

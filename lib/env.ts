@@ -46,6 +46,10 @@ const schema = z.object({
   RETENTION_OUTBOX_DAYS: positiveInt(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CORS_ALLOWED_ORIGINS: z.string().optional(),
+  // Proxies in front of Beacon that append to X-Forwarded-For; 0 = exposed directly (lib/http/client-ip).
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // Sign-ups allowed per client IP per hour (lib/ratelimit/auth-limits).
+  RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR: positiveInt(10),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,27 +1,21 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { z } from "zod";
-import {
-  deleteSession,
-  magicLinkSchema,
-  requestPasswordReset,
-  resetPassword,
-  resetPasswordSchema,
-  safeReturnPath,
-  signInSchema,
-  signInWithPassword,
-  signUp,
-  signUpSchema,
-  emailSchema,
-} from "@/lib/auth";
+import { deleteSession, resetPassword, resetPasswordSchema, safeReturnPath } from "@/lib/auth";
 import { signIn } from "@/lib/auth/authjs";
+import { forgotPasswordForm, magicLinkForm, signInForm, signUpForm } from "@/lib/auth/limited-forms";
 import { clearSessionCookie, getViewer, setSessionCookie } from "@/lib/auth/next";
 import { runFormAction, type FormState } from "@/lib/http";
+import { clientIpOf } from "@/lib/ratelimit";
+
+/** Who the per-IP rate limits count this request against. */
+async function limitContext() {
+  return { ip: clientIpOf(await headers()) };
+}
 
 export async function signUpAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const schema = signUpSchema.extend({ callbackUrl: z.string().optional(), plan: z.string().optional() }).strict();
-  const state = await runFormAction(formData, schema, ({ name, email, password, organizationName }) => signUp({ name, email, password, organizationName }));
+  const state = await signUpForm(formData, await limitContext());
   if (state.status !== "success" || !state.result) return state;
   await setSessionCookie(state.result.session);
   // A new account goes straight into setup unless it was heading somewhere on purpose.
@@ -29,17 +23,14 @@ export async function signUpAction(_prev: FormState, formData: FormData): Promis
 }
 
 export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runFormAction(formData, signInSchema.extend({ callbackUrl: z.string().optional() }).strict(), (input) =>
-    signInWithPassword({ email: input.email, password: input.password }),
-  );
+  const state = await signInForm(formData, await limitContext());
   if (state.status !== "success" || !state.result) return state;
   await setSessionCookie(state.result.session);
   redirect(safeReturnPath(formData.get("callbackUrl"), "/dashboard"));
 }
 
 export async function magicLinkAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const schema = magicLinkSchema.extend({ callbackUrl: z.string().optional() }).strict();
-  const state = await runFormAction(formData, schema, async (input) => input);
+  const state = await magicLinkForm(formData, await limitContext());
   if (state.status !== "success" || !state.result) return state;
   // Auth.js stores the token, calls our sender and redirects to the "check your e-mail" page.
   await signIn("email", { email: state.result.email, redirectTo: safeReturnPath(state.result.callbackUrl, "/dashboard") });
@@ -54,9 +45,7 @@ export async function signOutAction(): Promise<void> {
 }
 
 export async function forgotPasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runFormAction(formData, z.object({ email: emailSchema }).strict(), (input) => requestPasswordReset(input.email));
-  if (state.status !== "success") return state;
-  return { status: "success", message: "If an account uses that address, we have sent it a link to reset the password. It expires in 1 hour." };
+  return forgotPasswordForm(formData, await limitContext());
 }
 
 export async function resetPasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {

@@ -4,3 +4,4 @@ export { requestIdFrom, newRequestId } from "./request-id";
 export { readBodyWithLimit, parseJsonBody, parseQuery, validate, fieldErrors, isJsonContentType, DEFAULT_BODY_LIMIT } from "./body";
 export { runFormAction, formValues, IDLE, type FormState } from "./form-state";
 export { route, toResponse, errorResponse, notFound, type RouteContext, type Authenticator, type RouteResult } from "./route";
+export { clientIpFrom, normalizeAddress } from "./client-ip";

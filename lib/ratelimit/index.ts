@@ -71,3 +71,6 @@ export async function enforceRateLimit(identifier: string, rule: RateLimitRule, 
   }
   return { decision, headers };
 }
+
+export { AUTH_RATE_LIMITS, STRIPE_WEBHOOK_RATE_LIMIT, enforceAuthRateLimit, signUpPerIpRule, tooManyAttemptsMessage, type AuthAttempt } from "./auth-limits";
+export { clientIpOf } from "./client";

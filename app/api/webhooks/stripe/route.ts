@@ -1,14 +1,19 @@
 import { receiveStripeWebhook } from "@/lib/billing/webhook";
 import { readBodyWithLimit, route } from "@/lib/http";
+import { clientIpOf, enforceRateLimit, STRIPE_WEBHOOK_RATE_LIMIT } from "@/lib/ratelimit";
 
 export const dynamic = "force-dynamic";
 
 /** Stripe's events are far below this; anything larger is refused before verification. */
 const STRIPE_BODY_LIMIT = 1024 * 1024;
 
-/** Stripe webhook: 200 `{ received, duplicate }`, 400 bad signature, 413 too large, 500 failed processing. */
+/**
+ * Stripe webhook: 200 `{ received, duplicate }`, 400 bad signature, 413 too large, 429 rate
+ * limited per IP (before the body is read), 500 failed processing.
+ */
 export const POST = route(async ({ request }) => {
+  const { headers } = await enforceRateLimit(`stripe-webhook:ip:${clientIpOf(request.headers)}`, STRIPE_WEBHOOK_RATE_LIMIT);
   const raw = await readBodyWithLimit(request, STRIPE_BODY_LIMIT);
   const outcome = await receiveStripeWebhook(raw, request.headers.get("stripe-signature"));
-  return { body: outcome };
+  return { body: outcome, headers };
 });
