@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, emailMessages, idempotencyKeys, apiKeys, jobEvents, jobRuns, organizations, outboxEvents, stripeEvents, usageEvents } from "@/db/schema";
