@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog } from "@/db/schema";
+import { decodeTimeCursor } from "@/lib/http";
 import { describeEachDatabase } from "@/tests/db";
 import { listAudit, recordAudit } from "./index";
 
@@ -20,13 +21,18 @@ describeEachDatabase("audit log", () => {
         at: new Date(base + i * 1000),
       });
     }
-    const all = await listAudit(db(), { orgId });
+    const { data: all } = await listAudit(db(), { orgId });
     expect(all.map((r) => r.targetId)).toEqual(["sub_4", "sub_3", "sub_2", "sub_1", "sub_0"]);
-    const paused = await listAudit(db(), { orgId, action: "billing.subscription.paused" });
+    const { data: paused } = await listAudit(db(), { orgId, action: "billing.subscription.paused" });
     expect(paused.map((r) => r.targetId)).toEqual(["sub_3", "sub_1"]);
-    const page2 = await listAudit(db(), { orgId, limit: 2, before: { at: all[1]!.at, id: all[1]!.id } });
-    expect(page2.map((r) => r.targetId)).toEqual(["sub_2", "sub_1"]);
-    const search = await listAudit(db(), { search: "U1@EXAMPLE" });
+    const page1 = await listAudit(db(), { orgId, limit: 2 });
+    expect(page1.data.map((r) => r.targetId)).toEqual(["sub_4", "sub_3"]);
+    const page2 = await listAudit(db(), { orgId, limit: 2, cursor: decodeTimeCursor(page1.nextCursor!) });
+    expect(page2.data.map((r) => r.targetId)).toEqual(["sub_2", "sub_1"]);
+    const page3 = await listAudit(db(), { orgId, limit: 2, cursor: decodeTimeCursor(page2.nextCursor!) });
+    expect(page3.data.map((r) => r.targetId)).toEqual(["sub_0"]);
+    expect(page3.nextCursor).toBeNull();
+    const { data: search } = await listAudit(db(), { search: "U1@EXAMPLE" });
     expect(search.every((r) => r.actorEmail === "u1@example.com")).toBe(true);
     expect(search).toHaveLength(2);
   });

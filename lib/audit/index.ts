@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { nextTimeCursor, type TimeCursor } from "@/lib/http";
 import { auditLog } from "@/db/schema";
 
 export type AuditActorType = "user" | "operator" | "system" | "stripe";
@@ -56,7 +57,7 @@ export interface AuditQuery {
   /** Free text matched against action, actor e-mail, target id and reason. */
   search?: string;
   /** Keyset cursor: entries strictly older than this (at, id). */
-  before?: { at: Date; id: string };
+  cursor?: TimeCursor;
   limit?: number;
 }
 
@@ -77,14 +78,17 @@ export async function listAudit(dbOrTx: DbOrTx, query: AuditQuery = {}) {
       )!,
     );
   }
-  if (query.before) {
-    filters.push(or(lt(auditLog.at, query.before.at), and(eq(auditLog.at, query.before.at), lt(auditLog.id, query.before.id)))!);
+  if (query.cursor) {
+    const { at, id } = query.cursor;
+    filters.push(or(lt(auditLog.at, at), and(eq(auditLog.at, at), lt(auditLog.id, id)))!);
   }
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-  return dbOrTx
+  const rows = await dbOrTx
     .select()
     .from(auditLog)
     .where(filters.length ? and(...filters) : undefined)
     .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .limit(limit);
+    .limit(limit + 1);
+  const { page, nextCursor } = nextTimeCursor(rows, limit, (r) => ({ at: r.at, id: r.id }));
+  return { data: page, nextCursor };
 }
