@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { defineConfig } from "@playwright/test";
+import { createPaidOrgsCommands } from "./e2e/paid-orgs";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 
-// The bundled data and one operator per run, loaded by the CLI before the server opens the database (PGlite allows
+// The bundled data, one operator and the paid orgs of e2e/paid-orgs.ts per run, loaded by the CLI before the server opens the database (PGlite allows
 // one process per data dir). Set here so the worker processes inherit the same values.
 process.env.E2E_OPERATOR_EMAIL ??= `ops-${Date.now()}@beacon.test`;
 process.env.E2E_OPERATOR_PASSWORD ??= `ops-${randomBytes(12).toString("hex")}`;
@@ -47,9 +48,11 @@ export default defineConfig({
       command:
         `${cli} db:seed > /dev/null && ` +
         `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > /dev/null && ` +
+        createPaidOrgsCommands(cli).map((command) => `${command} && `).join("") +
         `exec node_modules/.bin/next start -p ${port}`,
       url: `${baseURL}/api/readyz`,
-      timeout: 120_000,
+      // db:seed, the operator and the paid orgs each start the CLI (≈ 10 s apiece on a busy 2-core machine).
+      timeout: 300_000,
       reuseExistingServer: false,
       stdout: "pipe",
       stderr: "pipe",

@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type APIResponse, type BrowserContext } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import { signUp, uniqueEmail } from "./helpers";
+import { signIn, uniqueEmail } from "./helpers";
+import { paidOwner } from "./paid-orgs";
 
 /**
  * Hostile input over real HTTP: every refusal is a 4xx Problem+JSON (never a 5xx), carries its
@@ -97,7 +98,10 @@ async function snapshot(api: APIRequestContext) {
 test.beforeAll(async ({ browser }) => {
   owner = await browser.newContext();
   const page = await owner.newPage();
-  await signUp(page, { name: "Hugo Hostile", email: uniqueEmail("hostile"), organizationName: "Org A" });
+  // A paid org (a free one has no seat to hold the open invitation below).
+  const hostile = paidOwner("hostile");
+  await signIn(page, hostile.email, hostile.password);
+  await expect(page).not.toHaveURL(/\/sign-in/);
   ownerRequest = page.request;
   // Some state to protect: one open invitation and one API key.
   expect((await ownerRequest.post(INV, { data: { email: uniqueEmail("guest"), role: "member" } })).status()).toBe(201);

@@ -2,14 +2,14 @@
  * `opportunities:ingest` in-process, for the sources the child-process tests in cli.test.ts do
  * not cover (each CLI run there costs seconds): the bundled dataset and SAM.gov.
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { ingestionCursors, opportunities, organizations } from "@/db/schema";
+import { ingestionCursors, opportunities, organizations, usageQuotas } from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { resetEnvCache } from "@/lib/env";
-import { usageReport } from "@/lib/metering";
+import { chargeApiCall, usageReport } from "@/lib/metering";
 import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/lib/opportunities/ingest/fake-sam-server";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
@@ -75,5 +75,28 @@ describeEachDatabase("cli quota:set", ({ handle }) => {
     expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "5" }))).code).toBe("not_found");
     expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "-1" }))).code).toBe("validation_failed");
     expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "ten" }))).code).toBe("validation_failed");
+  });
+});
+
+describeEachDatabase("cli usage:report, usage:drift and quota:reset", ({ handle }) => {
+  const run = (command: string, flags: Record<string, string | undefined>) => runCommand(command, flags, { database: handle, migrateDatabase, seedDatabase });
+
+  it("reports an org's month, lists drifted orgs, and resets due quotas", async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const [org] = await db().insert(organizations).values({ name: "Drift Co", plan: "free" }).returning({ id: organizations.id });
+    await chargeApiCall(org!.id, null, "e", "r");
+    expect(await run("usage:report", { org: org!.id })).toMatchObject({ org_id: org!.id, used_recorded: 1, stored_remaining: 99, drift: 0 });
+    expect(await run("usage:drift", { month })).toEqual({ month, orgs: [] });
+    await db().update(usageQuotas).set({ quotaRemaining: 90 }).where(eq(usageQuotas.orgId, org!.id));
+    expect(await run("usage:drift", {})).toEqual({ month, orgs: [{ org_id: org!.id, org_name: "Drift Co", expected_remaining: 99, stored_remaining: 90, drift: -9 }] });
+    // Nothing is due in the middle of a period.
+    expect(await run("quota:reset", { "batch-size": "10" })).toEqual({ rolled: 0, skipped: 0, batches: 0 });
+  });
+
+  it("refuses bad flags", async () => {
+    expect((await appErrorOf(run("usage:report", {}))).code).toBe("validation_failed");
+    expect((await appErrorOf(run("usage:report", { org: "00000000-0000-4000-8000-000000000000", month: "2026-1" }))).code).toBe("validation_failed");
+    expect((await appErrorOf(run("usage:drift", { month: "soon" }))).code).toBe("validation_failed");
+    expect((await appErrorOf(run("quota:reset", { "batch-size": "0" }))).code).toBe("validation_failed");
   });
 });

@@ -5,7 +5,7 @@ import { createApiKey, createOperator, createUserWithOrganization, hashPassword,
 import { PLAN_IDS, type PlanId } from "@/lib/billing";
 import { env } from "@/lib/env";
 import { AppError, validate } from "@/lib/http";
-import { setQuotaRemaining } from "@/lib/metering";
+import { findUsageDrift, monthlyUsageReport, resetDueQuotas, setQuotaRemaining } from "@/lib/metering";
 import { importBundledOpportunities, importOpportunitiesFile, ingestFromSam } from "@/lib/opportunities";
 import { z } from "zod";
 
@@ -28,7 +28,12 @@ export const COMMANDS: Record<string, { options: Options; usage: string }> = {
   "operator:create": { options: { email: str, password: str, role: str, name: str }, usage: "operator:create --email E --password P --role ops_admin|ops_support|ops_viewer" },
   "opportunities:ingest": { options: { file: str }, usage: "opportunities:ingest [--file PATH]" },
   "quota:set": { options: { org: str, remaining: str }, usage: "quota:set --org ORG_ID --remaining N" },
+  "quota:reset": { options: { "batch-size": str }, usage: "quota:reset [--batch-size N]" },
+  "usage:report": { options: { org: str, month: str }, usage: "usage:report --org ORG_ID [--month YYYY-MM]" },
+  "usage:drift": { options: { month: str }, usage: "usage:drift [--month YYYY-MM]" },
 };
+
+const currentMonth = () => new Date().toISOString().slice(0, 7);
 
 const orgCreateFlags = z
   .object({
@@ -82,6 +87,19 @@ export async function runCommand(command: string, flags: Flags, deps: Deps): Pro
       if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${spec.usage}`);
       if (!/^\d+$/.test(flags.remaining ?? "")) throw new AppError("validation_failed", `--remaining must be a whole number ≥ 0. Usage: ${spec.usage}`);
       return setQuotaRemaining(flags.org, Number(flags.remaining));
+    }
+    case "quota:reset": {
+      const batch = flags["batch-size"] ?? "200";
+      if (!/^[1-9]\d{0,5}$/.test(batch)) throw new AppError("validation_failed", `--batch-size must be a whole number ≥ 1. Usage: ${spec.usage}`);
+      return { ...(await resetDueQuotas(new Date(), { batchSize: Number(batch) })) };
+    }
+    case "usage:report": {
+      if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${spec.usage}`);
+      return { ...(await monthlyUsageReport(flags.org, flags.month ?? currentMonth())) };
+    }
+    case "usage:drift": {
+      const month = flags.month ?? currentMonth();
+      return { month, orgs: await findUsageDrift(month) };
     }
     case "opportunities:ingest": {
       // A file (CSV extract, or JSON) when given; else SAM.gov when a key is configured; else the bundled dataset.

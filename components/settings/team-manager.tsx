@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import Link from "next/link";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { inviteMemberSchema } from "@/lib/orgs/schemas";
@@ -21,15 +22,33 @@ interface InvitationRow {
   role: OrgRole;
   expiresAt: string;
 }
+interface SeatUsage {
+  planName: string;
+  limit: number;
+  members: number;
+  openInvitations: number;
+  used: number;
+  overLimit: boolean;
+}
 interface TeamData {
   data: MemberRow[];
   invitations: InvitationRow[];
+  seats: SeatUsage;
   me: { userId: string; role: OrgRole; assignableRoles: OrgRole[] };
 }
 
 const KEY = ["team"];
 
-export function TeamManager({ canManage }: { canManage: boolean }) {
+const UPGRADE_PATH = "/settings/billing";
+
+function seatsSummary(seats: SeatUsage) {
+  const base = `${seats.used} of ${seats.limit} ${seats.limit === 1 ? "seat" : "seats"} used on the ${seats.planName} plan`;
+  const pending = seats.openInvitations > 0 ? ` (${seats.members} ${seats.members === 1 ? "member" : "members"}, ${seats.openInvitations} open ${seats.openInvitations === 1 ? "invitation" : "invitations"})` : "";
+  return `${base}${pending}`;
+}
+
+/** `canManageBilling`: only roles that may change the plan get the upgrade link. */
+export function TeamManager({ canManage, canManageBilling }: { canManage: boolean; canManageBilling: boolean }) {
   const client = useQueryClient();
   const team = useQuery({ queryKey: KEY, queryFn: () => apiFetch<TeamData>("/api/app/members") });
   const refresh = () => client.invalidateQueries({ queryKey: KEY });
@@ -43,12 +62,27 @@ export function TeamManager({ canManage }: { canManage: boolean }) {
 
   if (team.isPending) return <p className="text-slate-600" role="status">Loading your team…</p>;
   if (team.isError) return <Alert tone="error">{team.error.message}</Alert>;
-  const { data: members, invitations, me } = team.data;
+  const { data: members, invitations, me, seats } = team.data;
+  const upgrade = canManageBilling ? (
+    <Link href={UPGRADE_PATH} className="font-medium underline underline-offset-2">
+      Upgrade your plan
+    </Link>
+  ) : null;
 
   return (
     <div className="space-y-6">
       {failure ? <Alert tone="error">{failure.message}</Alert> : null}
-      {canManage ? <InviteForm roles={me.assignableRoles} onInvited={refresh} /> : null}
+      {seats.overLimit ? (
+        <Alert tone="warning" title="Over the seat limit" action={upgrade}>
+          {seats.used} of {seats.limit} {seats.limit === 1 ? "seat" : "seats"} used — over the limit of the {seats.planName} plan. Nobody was removed: remove members or
+          revoke invitations, or upgrade, before inviting anyone else.
+        </Alert>
+      ) : (
+        <p className="text-sm text-slate-700" data-testid="seat-usage">
+          {seatsSummary(seats)}.
+        </p>
+      )}
+      {canManage ? <InviteForm roles={me.assignableRoles} onInvited={refresh} upgrade={upgrade} /> : null}
       <Card>
         <CardHeader title="Members" description={`${members.length} ${members.length === 1 ? "person" : "people"}`} />
         <ul className="divide-y divide-slate-200">
@@ -115,7 +149,7 @@ export function TeamManager({ canManage }: { canManage: boolean }) {
   );
 }
 
-function InviteForm({ roles, onInvited }: { roles: OrgRole[]; onInvited: () => void }) {
+function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited: () => void; upgrade: ReactNode }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
   const invite = useMutation({
@@ -163,7 +197,11 @@ function InviteForm({ roles, onInvited }: { roles: OrgRole[]; onInvited: () => v
             Send invitation
           </Button>
         </form>
-        {invite.isError && !Object.keys(errors).length ? <Alert tone="error" className="mt-4">{invite.error.message}</Alert> : null}
+        {invite.isError && !Object.keys(errors).length ? (
+          <Alert tone="error" className="mt-4" title={seatLimitReached(invite.error) ? "No free seat" : undefined} action={seatLimitReached(invite.error) ? upgrade : undefined}>
+            {invite.error.message}
+          </Alert>
+        ) : null}
         {link ? (
           <Alert tone="success" className="mt-4">
             Invitation sent to {link.email}. You can also share this link with them:{" "}
@@ -175,4 +213,9 @@ function InviteForm({ roles, onInvited }: { roles: OrgRole[]; onInvited: () => v
       </CardBody>
     </Card>
   );
+}
+
+/** The invitation was refused because every seat is taken (the problem carries `seats`). */
+function seatLimitReached(error: Error): boolean {
+  return error instanceof ApiError && error.code === "forbidden" && typeof error.problem.seats === "object";
 }

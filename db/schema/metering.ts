@@ -75,3 +75,32 @@ export const idempotencyKeys = pgTable(
     tenantIsolation(t.orgId),
   ],
 ).enableRLS();
+
+/**
+ * Append-only ledger of every change to `usage_quotas.quota_remaining` that is not a charged
+ * call: a period opening with the plan's quota, credit packs and their refunds, plan changes and
+ * operator `quota:set`. Written in the same transaction as the change, so for any period
+ * `sum(delta) - charged calls (usage_events not refunded)` must equal the stored counter;
+ * the usage report calls the difference drift.
+ */
+export const quotaAdjustments = pgTable(
+  "quota_adjustments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    periodStart: timestamp("period_start", { withTimezone: true, mode: "date" }).notNull(),
+    delta: integer("delta").notNull(),
+    /** period_opened | credit_pack | credit_refund | plan_change | operator_set | opening_balance */
+    reason: text("reason").notNull(),
+    /** What caused it: a checkout session, a plan transition "free→pro", … */
+    ref: text("ref"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("quota_adjustments_reason_valid", sql`${t.reason} in ('period_opened', 'credit_pack', 'credit_refund', 'plan_change', 'operator_set', 'opening_balance')`),
+    index("quota_adjustments_org_period_idx").on(t.orgId, t.periodStart),
+    tenantIsolation(t.orgId),
+  ],
+).enableRLS();

@@ -1,7 +1,8 @@
-import { and, eq, isNotNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { organizations, subscriptions, usageQuotas } from "@/db/schema";
-import { monthContaining } from "@/lib/metering/periods";
+import { organizations, subscriptions } from "@/db/schema";
+// The inner file, not lib/metering's index: that one imports lib/billing back.
+import { adjustCurrentPeriod, ensureCurrentPeriod } from "@/lib/metering/ledger";
 import { entitlementsFor, type SubscriptionStatus } from "./entitlements";
 import { PLAN_IDS, planById, type PlanId } from "./plans";
 
@@ -43,45 +44,32 @@ export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<Pla
   }
   if (!org || org.plan === best) return best;
   await tx.update(organizations).set({ plan: best }).where(eq(organizations.id, orgId));
+  // The current period moves to the new quota keeping what was already used (and any credits):
+  // an upgrade adds the difference, a downgrade takes it away but never below 0. An ended
+  // period is left alone: its rollover starts from the new plan anyway.
   const quota = planById(best).monthlyApiQuota;
-  await tx
-    .update(usageQuotas)
-    .set({
-      quotaMonthly: quota,
-      quotaRemaining: sql`greatest(${usageQuotas.quotaRemaining} + ${quota} - ${usageQuotas.quotaMonthly}, 0)`,
-      updatedAt: now,
-    })
-    .where(and(eq(usageQuotas.orgId, orgId), sql`${usageQuotas.periodEnd} > ${now}`));
+  await adjustCurrentPeriod(tx, orgId, now, {
+    reason: "plan_change",
+    ref: `${org.plan}→${best}`,
+    apply: (row) => ({ quotaMonthly: quota, quotaRemaining: row.quotaRemaining + quota - row.quotaMonthly }),
+  });
   return best;
 }
 
-/** Adds `credits` to the org's current period (creating or rolling the row over first). */
-export async function addCredits(tx: Tx, orgId: string, credits: number, now: Date) {
-  const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
-  const quota = planById(org?.plan ?? "free").monthlyApiQuota;
-  const { start, end } = monthContaining(now);
-  const created = await tx
-    .insert(usageQuotas)
-    .values({ orgId, periodStart: start, periodEnd: end, quotaMonthly: quota, quotaRemaining: quota + credits, updatedAt: now })
-    .onConflictDoNothing({ target: usageQuotas.orgId })
-    .returning({ orgId: usageQuotas.orgId });
-  if (created.length > 0) return;
-  const rolled = await tx
-    .update(usageQuotas)
-    .set({ periodStart: start, periodEnd: end, quotaMonthly: quota, quotaRemaining: quota + credits, updatedAt: now })
-    .where(and(eq(usageQuotas.orgId, orgId), sql`${usageQuotas.periodEnd} <= ${now}`))
-    .returning({ orgId: usageQuotas.orgId });
-  if (rolled.length > 0) return;
-  await tx
-    .update(usageQuotas)
-    .set({ quotaRemaining: sql`${usageQuotas.quotaRemaining} + ${credits}`, updatedAt: now })
-    .where(eq(usageQuotas.orgId, orgId));
+/** Adds a credit pack's `credits` to the org's current period (creating or rolling the row over first). */
+export async function addCredits(tx: Tx, orgId: string, credits: number, now: Date, ref?: string) {
+  await ensureCurrentPeriod(tx, orgId, now);
+  await adjustCurrentPeriod(tx, orgId, now, { reason: "credit_pack", ref, apply: (row) => ({ quotaRemaining: row.quotaRemaining + credits }) });
 }
 
-/** Takes back up to `credits` from the current period, never below 0. */
-export async function revokeCredits(tx: Tx, orgId: string, credits: number, now: Date) {
-  await tx
-    .update(usageQuotas)
-    .set({ quotaRemaining: sql`greatest(${usageQuotas.quotaRemaining} - ${credits}, 0)`, updatedAt: now })
-    .where(eq(usageQuotas.orgId, orgId));
+/**
+ * Takes back up to `credits` from the current period, never below 0, and only when the pack was
+ * granted in this period: credits of an ended period already expired with it.
+ */
+export async function revokeCredits(tx: Tx, orgId: string, credits: number, now: Date, pack?: { grantedAt: Date; ref?: string }) {
+  await adjustCurrentPeriod(tx, orgId, now, {
+    reason: "credit_refund",
+    ref: pack?.ref,
+    apply: (row) => (pack && pack.grantedAt < row.periodStart ? null : { quotaRemaining: row.quotaRemaining - credits }),
+  });
 }

@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fieldErrors: Record<string, string> = {},
+    /** The whole Problem+JSON body, for problem-specific fields (e.g. `upgrade_url`). */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -26,6 +28,7 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
       String(data.code ?? "error"),
       String(data.detail ?? "Something went wrong. Please try again."),
       Object.fromEntries(errors.map((e) => [e.path, e.message])),
+      data,
     );
   }
   return data as T;

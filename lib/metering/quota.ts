@@ -1,10 +1,11 @@
-import { and, eq, gt, lte, sql } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { isUuid, withTenant } from "@/db/tenant";
 import { organizations, usageEvents, usageQuotas } from "@/db/schema";
 import { entitlementsFor, type PlanId } from "@/lib/billing";
 import { AppError } from "@/lib/http";
 import { completeIdempotentRequest } from "./idempotency";
+import { adjustCurrentPeriod, ensureCurrentPeriod } from "./ledger";
 import { monthContaining } from "./periods";
 
 export interface Charge {
@@ -18,28 +19,6 @@ async function orgPlan(tx: Tx, orgId: string): Promise<PlanId> {
   const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw new AppError("not_found", "No such organisation.");
   return org.plan;
-}
-
-/**
- * Makes sure the org has a quota row for the period containing `now`: creates it from the plan
- * on first use, or starts a new period once `period_end` has passed. Both are single conditional
- * statements, so concurrent callers cannot double-create or double-reset: the insert yields to
- * the unique key, and the rollover's `period_end <= now` no longer matches once another
- * transaction has rolled the row over (PostgreSQL re-checks it after the row lock).
- */
-async function ensureCurrentPeriod(tx: Tx, orgId: string, now: Date): Promise<void> {
-  const quota = entitlementsFor({ plan: await orgPlan(tx, orgId) }).monthlyApiQuota;
-  const { start, end } = monthContaining(now);
-  const created = await tx
-    .insert(usageQuotas)
-    .values({ orgId, periodStart: start, periodEnd: end, quotaMonthly: quota, quotaRemaining: quota, updatedAt: now })
-    .onConflictDoNothing({ target: usageQuotas.orgId })
-    .returning({ orgId: usageQuotas.orgId });
-  if (created.length > 0) return;
-  await tx
-    .update(usageQuotas)
-    .set({ periodStart: start, periodEnd: end, quotaMonthly: quota, quotaRemaining: quota, updatedAt: now })
-    .where(and(eq(usageQuotas.orgId, orgId), lte(usageQuotas.periodEnd, now)));
 }
 
 function decrement(tx: Tx, orgId: string, now: Date) {
@@ -84,11 +63,15 @@ export async function chargeApiCall(orgId: string, keyId: string | null, endpoin
  */
 export async function refundApiCall(orgId: string, charge: Charge, status: number, durationMs: number, now = new Date()) {
   await withTenant(orgId, async (tx) => {
-    await tx
+    const restored = await tx
       .update(usageQuotas)
       .set({ quotaRemaining: sql`${usageQuotas.quotaRemaining} + 1`, updatedAt: now })
-      .where(and(eq(usageQuotas.orgId, orgId), eq(usageQuotas.periodEnd, charge.periodEnd)));
-    await tx.update(usageEvents).set({ status, durationMs, quotaAfter: charge.quotaBefore }).where(eq(usageEvents.id, charge.usageEventId));
+      .where(and(eq(usageQuotas.orgId, orgId), eq(usageQuotas.periodEnd, charge.periodEnd)))
+      .returning({ orgId: usageQuotas.orgId });
+    // quota_after = quota_before marks the event refunded (the usage report counts it free), so
+    // only when the unit really went back: a period that rolled over meanwhile keeps the charge.
+    const refunded = restored.length > 0 ? { quotaAfter: charge.quotaBefore } : {};
+    await tx.update(usageEvents).set({ status, durationMs, ...refunded }).where(eq(usageEvents.id, charge.usageEventId));
   });
 }
 
@@ -111,11 +94,7 @@ export async function setQuotaRemaining(orgId: string, remaining: number, now = 
   if (!Number.isSafeInteger(remaining) || remaining < 0) throw new AppError("validation_failed", "The remaining quota must be a whole number ≥ 0.", { errors: [{ path: "remaining", message: "must be an integer ≥ 0" }] });
   return withTenant(orgId, async (tx) => {
     await ensureCurrentPeriod(tx, orgId, now);
-    const [row] = await tx
-      .update(usageQuotas)
-      .set({ quotaRemaining: remaining, updatedAt: now })
-      .where(eq(usageQuotas.orgId, orgId))
-      .returning({ quotaRemaining: usageQuotas.quotaRemaining });
+    const row = await adjustCurrentPeriod(tx, orgId, now, { reason: "operator_set", apply: () => ({ quotaRemaining: remaining }) });
     return { org_id: orgId, quota_remaining: row!.quotaRemaining };
   });
 }

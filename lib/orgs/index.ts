@@ -5,3 +5,4 @@ export { listMembers, updateMemberRole, removeMember, type Member } from "./memb
 export { inviteMember, revokeInvitation, listOpenInvitations, describeInvitation, acceptInvitation, invitationUrl, INVITATION_TTL_MS } from "./invitations";
 export { randomToken, sha256 } from "./tokens";
 export { inviteMemberSchema, updateMemberRoleSchema, acceptInvitationSchema, createApiKeySchema } from "./schemas";
+export { seatUsage, UPGRADE_PATH, type SeatUsage } from "./seats";

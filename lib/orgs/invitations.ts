@@ -7,6 +7,7 @@ import { AppError } from "@/lib/http";
 import { sendEmail } from "@/lib/mail";
 import { assertCan, type OrgActor } from "./actor";
 import { assignableRoles, type OrgRole } from "./permissions";
+import { assertSeatForInvitation, assertSeatsAfterJoin, lockOrgForSeats } from "./seats";
 import { randomToken, sha256 } from "./tokens";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -38,8 +39,8 @@ export async function inviteMember(orgId: string, actor: OrgActor, input: { emai
   const email = input.email.trim().toLowerCase();
   const token = randomToken();
   const { invitation, orgName, inviterName } = await withTenant(orgId, async (tx) => {
-    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
-    if (!org) throw new AppError("not_found", "No such organisation.");
+    // Under the org row lock, so two invitations racing for the last seat cannot both be sent.
+    const org = await lockOrgForSeats(tx, orgId);
     const alreadyMember = await tx
       .select({ id: memberships.id })
       .from(memberships)
@@ -50,6 +51,7 @@ export async function inviteMember(orgId: string, actor: OrgActor, input: { emai
       .update(invitations)
       .set({ revokedAt: now })
       .where(and(eq(invitations.orgId, orgId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    await assertSeatForInvitation(tx, orgId, now);
     const [row] = await tx
       .insert(invitations)
       .values({ orgId, email, role: input.role, tokenHash: sha256(token), invitedBy: actor.userId, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) })
@@ -96,10 +98,14 @@ export async function describeInvitation(token: string, now = new Date()) {
 
 /**
  * Accepts an invitation for the signed-in user, once. The claim is one conditional UPDATE, so
- * two concurrent accepts of the same link cannot both succeed.
+ * two concurrent accepts of the same link cannot both succeed; the seat check runs under the
+ * org row lock, so two invitees racing for the last seat cannot both join. A refused accept
+ * rolls back and leaves the invitation open (it works once a seat is free).
  */
 export async function acceptInvitation(token: string, user: { id: string; email: string }, now = new Date()) {
   return db().transaction(async (tx) => {
+    const [target] = await tx.select({ orgId: invitations.orgId }).from(invitations).where(eq(invitations.tokenHash, sha256(token)));
+    const org = target ? await lockOrgForSeats(tx, target.orgId) : null;
     const [claimed] = await tx
       .update(invitations)
       .set({ acceptedAt: now, acceptedBy: user.id })
@@ -124,6 +130,7 @@ export async function acceptInvitation(token: string, user: { id: string; email:
       .onConflictDoNothing()
       .returning();
     if (inserted.length === 0) throw new AppError("conflict", "You are already a member of this organisation.");
+    await assertSeatsAfterJoin(tx, claimed.orgId, org?.name ?? "This organisation", now);
     // The invitee proved they read mail at this address.
     await tx.update(users).set({ emailVerified: now }).where(and(eq(users.id, user.id), isNull(users.emailVerified)));
     return { orgId: claimed.orgId, role: claimed.role };

@@ -50,7 +50,8 @@ describeEachDatabase("organisations, members and invitations", () => {
   beforeAll(async () => {
     const a = await makeUser("owner-a");
     const b = await makeUser("owner-b");
-    orgA = (await createOrganizationWithOwner(db(), { name: "Acme", ownerUserId: a.id })).id;
+    // Enterprise: these tests add many members; seat limits have their own tests (seats.test.ts).
+    orgA = (await createOrganizationWithOwner(db(), { name: "Acme", ownerUserId: a.id, plan: "enterprise" })).id;
     orgB = (await createOrganizationWithOwner(db(), { name: "Bravo", ownerUserId: b.id, plan: "pro" })).id;
     ownerA = { userId: a.id, role: "owner" };
     ownerB = { userId: b.id, role: "owner" };

@@ -20,6 +20,6 @@ export const chargeRefunded: StripeEventHandler = async (tx, event, now) => {
   const delta = target - pack.creditsRevoked;
   if (delta <= 0) return { orgId: pack.orgId, log: `charge ${String(charge.id)}: nothing more to take back` };
   await tx.update(creditPacks).set({ creditsRevoked: target }).where(eq(creditPacks.id, pack.id));
-  await revokeCredits(tx, pack.orgId, delta, now);
+  await revokeCredits(tx, pack.orgId, delta, now, { grantedAt: pack.createdAt, ref: String(charge.id) });
   return { orgId: pack.orgId, log: `charge ${String(charge.id)}: -${delta} credits` };
 };

@@ -60,7 +60,7 @@ export const checkoutSessionCompleted: StripeEventHandler = async (tx, event, no
       .onConflictDoNothing({ target: creditPacks.stripeCheckoutSessionId })
       .returning({ id: creditPacks.id });
     if (inserted.length === 0) return { orgId, log: `checkout ${String(session.id)}: credit pack already granted` };
-    await addCredits(tx, orgId, CREDIT_PACK_CREDITS, now);
+    await addCredits(tx, orgId, CREDIT_PACK_CREDITS, now, String(session.id));
     return { orgId, log: `checkout ${String(session.id)}: +${CREDIT_PACK_CREDITS} credits` };
   }
 

@@ -17,7 +17,7 @@ export default async function TeamPage() {
       {!canManage ? (
         <p className="mb-4 text-sm text-slate-600">You are {viewer.org.role} here: owners and admins manage the team.</p>
       ) : null}
-      <TeamManager canManage={canManage} />
+      <TeamManager canManage={canManage} canManageBilling={can(viewer.org.role, "billing:manage")} />
     </>
   );
 }

@@ -1,0 +1,77 @@
+import { eq } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { db } from "@/db/client";
+import { organizations, subscriptions, usageQuotas } from "@/db/schema";
+import { chargeApiCall, monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
+import { describeEachDatabase } from "@/tests/db";
+import { addCredits, revokeCredits, syncOrgPlan } from "./org-plan";
+import type { PlanId } from "./plans";
+
+const MID_JAN = new Date("2035-01-15T12:00:00Z");
+const FEB = new Date("2035-02-02T00:00:00Z");
+
+async function makeOrg(plan: PlanId = "free") {
+  const [org] = await db().insert(organizations).values({ name: `Plan ${plan}`, plan }).returning({ id: organizations.id });
+  return org!.id;
+}
+
+async function subscribe(orgId: string, plan: PlanId, status: string, now = MID_JAN) {
+  return db().transaction(async (tx) => {
+    await tx
+      .insert(subscriptions)
+      .values({ orgId, stripeSubscriptionId: `sub_${orgId}`, status, plan })
+      .onConflictDoUpdate({ target: subscriptions.stripeSubscriptionId, set: { status, plan } });
+    return syncOrgPlan(tx, orgId, now);
+  });
+}
+
+async function quota(orgId: string) {
+  const [row] = await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
+  return { monthly: row!.quotaMonthly, remaining: row!.quotaRemaining, periodStart: row!.periodStart.toISOString() };
+}
+
+describeEachDatabase("plan changes move the quota", () => {
+  it("an upgrade mid-month keeps what was used and any credits", async () => {
+    const orgId = await makeOrg("free");
+    for (let i = 0; i < 30; i++) await chargeApiCall(orgId, null, "e", `r${i}`, MID_JAN);
+    await db().transaction((tx) => addCredits(tx, orgId, 1_000, MID_JAN, "cs_1"));
+    expect(await subscribe(orgId, "pro", "active")).toBe("pro");
+    expect(await quota(orgId)).toEqual({ monthly: 50_000, remaining: 50_000 - 30 + 1_000, periodStart: "2035-01-01T00:00:00.000Z" });
+    expect((await monthlyUsageReport(orgId, "2035-01")).drift).toBe(0);
+  });
+
+  it("a downgrade takes the difference away but never goes below 0; unpaid counts as free", async () => {
+    const orgId = await makeOrg("free");
+    await subscribe(orgId, "pro", "active");
+    await setQuotaRemaining(orgId, 48_000, MID_JAN); // 2,000 used
+    const later = (minutes: number) => new Date(MID_JAN.getTime() + minutes * 60_000);
+    expect(await subscribe(orgId, "starter", "active", later(1))).toBe("starter");
+    expect(await quota(orgId)).toMatchObject({ monthly: 5_000, remaining: 3_000 });
+    expect(await subscribe(orgId, "starter", "unpaid", later(2))).toBe("free");
+    expect(await quota(orgId)).toMatchObject({ monthly: 100, remaining: 0 });
+    const report = await monthlyUsageReport(orgId, "2035-01");
+    expect(report.adjustments.entries.filter((e) => e.reason === "plan_change").map((e) => [e.delta, e.ref])).toEqual([
+      [5_000 - 50_000, "pro→starter"],
+      [-3_000, "starter→free"],
+    ]);
+    expect(report.drift).toBe(0);
+  });
+
+  it("an ended period is left alone: the next rollover starts from the new plan", async () => {
+    const orgId = await makeOrg("free");
+    await chargeApiCall(orgId, null, "e", "r", MID_JAN);
+    await subscribe(orgId, "starter", "active", FEB);
+    expect(await quota(orgId)).toMatchObject({ monthly: 100, remaining: 99, periodStart: "2035-01-01T00:00:00.000Z" });
+    await chargeApiCall(orgId, null, "e", "r2", FEB);
+    expect(await quota(orgId)).toEqual({ monthly: 5_000, remaining: 4_999, periodStart: "2035-02-01T00:00:00.000Z" });
+  });
+
+  it("revoking a credit pack only touches the period it was granted in", async () => {
+    const orgId = await makeOrg("free");
+    await db().transaction((tx) => addCredits(tx, orgId, 1_000, MID_JAN, "cs_old"));
+    await chargeApiCall(orgId, null, "e", "r", FEB);
+    await db().transaction((tx) => revokeCredits(tx, orgId, 1_000, FEB, { grantedAt: MID_JAN, ref: "ch_old" }));
+    expect(await quota(orgId)).toMatchObject({ remaining: 99, periodStart: "2035-02-01T00:00:00.000Z" });
+    expect((await monthlyUsageReport(orgId, "2035-02")).drift).toBe(0);
+  });
+});

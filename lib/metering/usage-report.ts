@@ -1,0 +1,102 @@
+import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { isUuid, withTenant } from "@/db/tenant";
+import { organizations, quotaAdjustments, usageEvents, usageQuotas } from "@/db/schema";
+import { AppError } from "@/lib/http";
+import { monthContaining } from "./periods";
+
+/**
+ * Drift detection (SPEC §5). For a period, the counter must equal what the ledger explains:
+ *   expected_remaining = sum(quota_adjustments.delta) − charged calls in usage_events
+ * A charged call is a usage event of the period that was not refunded (a refund sets
+ * quota_after back to quota_before). drift = stored_remaining − expected_remaining: positive
+ * means the counter holds more than was paid for, negative that the customer lost units.
+ * Only the period the counter is in can be compared: for other months stored_remaining and
+ * drift are null.
+ */
+export interface MonthlyUsageReport {
+  org_id: string;
+  period: { start: string; end: string };
+  quota_monthly: number | null;
+  used_recorded: number;
+  refunded: number;
+  adjustments: { total: number; entries: { reason: string; delta: number; ref: string | null; at: string }[] };
+  expected_remaining: number;
+  stored_remaining: number | null;
+  drift: number | null;
+}
+
+export interface UsageDrift {
+  org_id: string;
+  org_name: string;
+  expected_remaining: number;
+  stored_remaining: number;
+  drift: number;
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** "2026-01" → that calendar month in UTC; anything else is a 422. */
+export function parseMonth(month: string): { start: Date; end: Date } {
+  const match = MONTH.exec(month);
+  if (!match) throw new AppError("validation_failed", "The month must look like 2026-01.", { errors: [{ path: "month", message: "expected YYYY-MM" }] });
+  return monthContaining(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)));
+}
+
+const charged = sql`${usageEvents.quotaAfter} < ${usageEvents.quotaBefore}`;
+
+export async function monthlyUsageReport(orgId: string, month: string): Promise<MonthlyUsageReport> {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  const { start, end } = parseMonth(month);
+  return withTenant(orgId, async (tx) => {
+    const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
+    if (!org) throw new AppError("not_found", "No such organisation.");
+    const [counts] = await tx
+      .select({ used: sql<number>`(count(*) filter (where ${charged}))::int`, refunded: sql<number>`(count(*) filter (where not (${charged})))::int` })
+      .from(usageEvents)
+      .where(and(eq(usageEvents.orgId, orgId), gte(usageEvents.createdAt, start), lt(usageEvents.createdAt, end)));
+    const entries = await tx
+      .select({ reason: quotaAdjustments.reason, delta: quotaAdjustments.delta, ref: quotaAdjustments.ref, at: quotaAdjustments.createdAt })
+      .from(quotaAdjustments)
+      .where(and(eq(quotaAdjustments.orgId, orgId), eq(quotaAdjustments.periodStart, start)))
+      .orderBy(asc(quotaAdjustments.createdAt), asc(quotaAdjustments.id));
+    const [stored] = await tx
+      .select({ quotaMonthly: usageQuotas.quotaMonthly, quotaRemaining: usageQuotas.quotaRemaining })
+      .from(usageQuotas)
+      .where(and(eq(usageQuotas.orgId, orgId), eq(usageQuotas.periodStart, start)));
+    const total = entries.reduce((sum, e) => sum + e.delta, 0);
+    const used = counts?.used ?? 0;
+    const expected = total - used;
+    return {
+      org_id: orgId,
+      period: { start: start.toISOString(), end: end.toISOString() },
+      quota_monthly: stored?.quotaMonthly ?? null,
+      used_recorded: used,
+      refunded: counts?.refunded ?? 0,
+      adjustments: { total, entries: entries.map((e) => ({ reason: e.reason, delta: e.delta, ref: e.ref, at: e.at.toISOString() })) },
+      expected_remaining: expected,
+      stored_remaining: stored?.quotaRemaining ?? null,
+      drift: stored ? stored.quotaRemaining - expected : null,
+    };
+  });
+}
+
+/**
+ * Operators: every org whose counter for `month` disagrees with its ledger and usage events.
+ * One set-based query over the orgs whose counter is in that month (an operator read across
+ * tenants, so not inside withTenant).
+ */
+export async function findUsageDrift(month: string, limit = 500): Promise<UsageDrift[]> {
+  const { start, end } = parseMonth(month);
+  const adjusted = sql<number>`coalesce((select sum(a.delta) from ${quotaAdjustments} a where a.org_id = ${usageQuotas.orgId} and a.period_start = ${usageQuotas.periodStart}), 0)::int`;
+  const used = sql<number>`(select count(*) from ${usageEvents} e where e.org_id = ${usageQuotas.orgId} and e.created_at >= ${start} and e.created_at < ${end} and e.quota_after < e.quota_before)::int`;
+  const expected = sql<number>`(${adjusted} - ${used})`;
+  const rows = await db()
+    .select({ orgId: usageQuotas.orgId, orgName: organizations.name, stored: usageQuotas.quotaRemaining, expected: sql<number>`${expected}::int` })
+    .from(usageQuotas)
+    .innerJoin(organizations, eq(organizations.id, usageQuotas.orgId))
+    .where(and(eq(usageQuotas.periodStart, start), sql`${usageQuotas.quotaRemaining} <> ${expected}`))
+    .orderBy(asc(usageQuotas.orgId))
+    .limit(limit);
+  return rows.map((r) => ({ org_id: r.orgId, org_name: r.orgName, expected_remaining: r.expected, stored_remaining: r.stored, drift: r.stored - r.expected }));
+}
