@@ -8,6 +8,8 @@ import { IDEMPOTENCY_TTL_MS } from "@/lib/metering";
 const DAY_MS = 86_400_000;
 /** Stripe retries a delivery for 3 days and lists events for 30: an event id must outlive both. */
 const MIN_STRIPE_EVENT_DAYS = 31;
+/** Usage drift is computed from usage events of the current and the previous period. */
+const MIN_USAGE_EVENT_DAYS = 62;
 
 export interface RetentionOptions {
   now?: Date;
@@ -49,7 +51,7 @@ export const RETENTION_RULES: RetentionRule[] = [
     name: "usage_events",
     table: usageEvents,
     idColumn: sql`${usageEvents.id}`,
-    expired: (now, c) => sql`${usageEvents.createdAt} < ${before(now, c.RETENTION_USAGE_EVENTS_DAYS)}`,
+    expired: (now, c) => sql`${usageEvents.createdAt} < ${before(now, Math.max(c.RETENTION_USAGE_EVENTS_DAYS, MIN_USAGE_EVENT_DAYS))}`,
   },
   {
     name: "stripe_events",
