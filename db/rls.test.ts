@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { apiKeys, invitations, memberships, organizations, users } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import { sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
 import { describeEachDatabase } from "@/tests/db";
 
 const TENANT_TABLES = ["memberships", "api_keys", "invitations", "organizations"] as const;
@@ -175,5 +175,30 @@ describeEachDatabase("row-level security", ({ handle }) => {
 
   it("withTenant refuses a non-uuid org id", async () => {
     await expect(withTenant("not-a-uuid", (tx) => tx.select().from(memberships))).rejects.toThrow(/uuid/);
+  });
+
+  it("tenantStatement (one round trip) sees only its org's rows, and its settings end with it", async () => {
+    const rows = await tenantStatement<{ org_id: string }>(orgA, "select org_id from api_keys");
+    expect(rows.map((r) => r.org_id)).toEqual([orgA, orgA]);
+    expect(await tenantStatement(orgB, "select org_id from api_keys")).toEqual([{ org_id: orgB }]);
+    const after = await handle().db.execute<{ role: string; org: string | null }>(
+      sql`select current_user as role, nullif(current_setting('app.org_id', true), '') as org`,
+    );
+    expect(after.rows[0]!.role).not.toBe("beacon_tenant");
+    expect(after.rows[0]!.org).toBeNull();
+  });
+
+  it("tenantStatement cannot write another org's rows", async () => {
+    expect(await tenantStatement(orgA, `update api_keys set name = 'moved' where org_id = ${sqlLiteral(orgB)} returning id`)).toEqual([]);
+    expect((await handle().db.select().from(apiKeys).where(eq(apiKeys.name, "moved"))).length).toBe(0);
+  });
+
+  it("sqlLiteral writes only values that cannot end a SQL string", () => {
+    expect(sqlLiteral("2026-01-15T12:00:00.000Z")).toBe("'2026-01-15T12:00:00.000Z'");
+    expect(sqlLiteral("GET /api/v1/opportunities/{notice_id}")).toBe("'GET /api/v1/opportunities/{notice_id}'");
+    expect(sqlLiteral(42)).toBe("42");
+    expect(sqlLiteral(null)).toBe("null");
+    for (const unsafe of ["it's", "a\\b", "x'; drop table api_keys; --", "line\nbreak"]) expect(() => sqlLiteral(unsafe)).toThrow();
+    expect(() => sqlLiteral(1.5)).toThrow();
   });
 });

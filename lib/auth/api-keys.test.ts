@@ -67,7 +67,7 @@ describeEachDatabase("API keys", () => {
   it("resolveApiKey maps a key to its org and records last use", async () => {
     const created = await createApiKey(a.orgId, { name: "resolver" }, a.owner);
     const now = new Date("2030-01-01T12:00:00.000Z");
-    expect(await resolveApiKey(created.key, now)).toEqual({ keyId: created.id, orgId: a.orgId, prefix: created.prefix, name: "resolver" });
+    expect(await resolveApiKey(created.key, now)).toEqual({ keyId: created.id, orgId: a.orgId, prefix: created.prefix, name: "resolver", plan: "free" });
     const [row] = await db().select().from(apiKeys).where(eq(apiKeys.id, created.id));
     expect(row!.lastUsedAt!.toISOString()).toBe(now.toISOString());
     // Written at most once a minute: a use 10 s later leaves it, one 2 min later moves it.

@@ -64,14 +64,20 @@ export interface ApiKeyPrincipal {
   orgId: string;
   prefix: string;
   name: string;
+  /** The org's plan, read with the key: metered routes need it for the rate limit on every call. */
+  plan: (typeof organizations.$inferSelect)["plan"];
 }
 
-/** Resolves a presented key to its org, or null (unknown, malformed or revoked). */
+/**
+ * Resolves a presented key to its org and the org's plan, or null (unknown, malformed or
+ * revoked). One query: it runs on every API call.
+ */
 export async function resolveApiKey(key: string, now = new Date()): Promise<ApiKeyPrincipal | null> {
   if (!API_KEY_PATTERN.test(key)) return null;
   const rows = await db()
-    .select({ keyId: apiKeys.id, orgId: apiKeys.orgId, prefix: apiKeys.prefix, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt })
+    .select({ keyId: apiKeys.id, orgId: apiKeys.orgId, prefix: apiKeys.prefix, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt, plan: organizations.plan })
     .from(apiKeys)
+    .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
     .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
   const row = rows[0];
@@ -82,5 +88,5 @@ export async function resolveApiKey(key: string, now = new Date()): Promise<ApiK
       .set({ lastUsedAt: now })
       .where(and(eq(apiKeys.id, row.keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)))));
   }
-  return { keyId: row.keyId, orgId: row.orgId, prefix: row.prefix, name: row.name };
+  return { keyId: row.keyId, orgId: row.orgId, prefix: row.prefix, name: row.name, plan: row.plan };
 }

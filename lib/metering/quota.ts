@@ -1,6 +1,6 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { isUuid, withTenant } from "@/db/tenant";
+import { isUuid, sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
 import { organizations, usageEvents, usageQuotas } from "@/db/schema";
 import { entitlementsFor, type PlanId } from "@/lib/billing";
 import { AppError } from "@/lib/http";
@@ -21,13 +21,38 @@ async function orgPlan(tx: Tx, orgId: string): Promise<PlanId> {
   return org.plan;
 }
 
-function decrement(tx: Tx, orgId: string, now: Date) {
-  // The one statement that spends quota: no read-then-write, so concurrent calls never overspend.
-  return tx
-    .update(usageQuotas)
-    .set({ quotaRemaining: sql`${usageQuotas.quotaRemaining} - 1`, updatedAt: now })
-    .where(and(eq(usageQuotas.orgId, orgId), gt(usageQuotas.quotaRemaining, 0), gt(usageQuotas.periodEnd, now)))
-    .returning({ quotaAfter: usageQuotas.quotaRemaining, periodEnd: usageQuotas.periodEnd });
+interface ChargedRow extends Record<string, unknown> {
+  usage_event_id: string;
+  quota_after: number;
+  period_end: string;
+}
+
+type Call = { orgId: string; keyId: string | null; endpoint: string; requestId: string };
+
+/**
+ * The one statement that spends quota: the conditional decrement and the usage event together.
+ * No read-then-write, so concurrent calls never overspend. Every call of an org updates the same
+ * quota row, and the row stays locked until the commit: that lock is what an org's calls queue
+ * on under load, so the statement is sent with its commit in one round trip (tenantStatement)
+ * and the lock is never held while the database waits for the client.
+ */
+function chargeStatement(call: Call, now: Date) {
+  const at = `${sqlLiteral(now.toISOString())}::timestamptz`;
+  const orgId = sqlLiteral(call.orgId);
+  return `with charged as (
+      update usage_quotas set quota_remaining = quota_remaining - 1, updated_at = ${at}
+      where org_id = ${orgId} and quota_remaining > 0 and period_end > ${at}
+      returning quota_remaining, period_end
+    )
+    insert into usage_events (org_id, api_key_id, endpoint, request_id, quota_before, quota_after, created_at)
+    select ${orgId}::uuid, ${sqlLiteral(call.keyId)}::uuid, ${sqlLiteral(call.endpoint)}, ${sqlLiteral(call.requestId)}, quota_remaining + 1, quota_remaining, ${at} from charged
+    returning id as usage_event_id, quota_after, (select to_json(period_end) #>> '{}' from charged) as period_end`;
+}
+
+function toCharge(row: ChargedRow | undefined): Charge | undefined {
+  if (!row) return undefined;
+  const quotaAfter = Number(row.quota_after);
+  return { usageEventId: row.usage_event_id, quotaBefore: quotaAfter + 1, quotaAfter, periodEnd: new Date(row.period_end) };
 }
 
 /**
@@ -36,24 +61,21 @@ function decrement(tx: Tx, orgId: string, now: Date) {
  */
 export async function chargeApiCall(orgId: string, keyId: string | null, endpoint: string, requestId: string, now = new Date()): Promise<Charge> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  const statement = chargeStatement({ orgId, keyId, endpoint, requestId }, now);
+  // The usual case: the period's row exists and has quota left. One round trip.
+  const charged = toCharge((await tenantStatement<ChargedRow>(orgId, statement))[0]);
+  if (charged) return charged;
   return withTenant(orgId, async (tx) => {
-    let [row] = await decrement(tx, orgId, now);
-    if (!row) {
-      // No row yet, or the period ended. Retry even when another transaction did the
-      // create/rollover first (then ours changed nothing, but the fresh quota is there).
-      await ensureCurrentPeriod(tx, orgId, now);
-      [row] = await decrement(tx, orgId, now);
-    }
-    if (!row) {
+    // No row yet, or the period ended. Retry even when another transaction did the
+    // create/rollover first (then ours changed nothing, but the fresh quota is there).
+    await ensureCurrentPeriod(tx, orgId, now);
+    const retried = toCharge((await tx.execute<ChargedRow>(sql.raw(statement))).rows[0]);
+    if (!retried) {
       throw new AppError("quota_exhausted", "This organisation has used its API quota for the current period. It resets at the start of next month, or upgrade your plan.", {
         headers: { "x-quota-remaining": "0" },
       });
     }
-    const [event] = await tx
-      .insert(usageEvents)
-      .values({ orgId, apiKeyId: keyId, endpoint, requestId, quotaBefore: row.quotaAfter + 1, quotaAfter: row.quotaAfter, createdAt: now })
-      .returning({ id: usageEvents.id });
-    return { usageEventId: event!.id, quotaBefore: row.quotaAfter + 1, quotaAfter: row.quotaAfter, periodEnd: row.periodEnd };
+    return retried;
   });
 }
 
@@ -82,9 +104,18 @@ export async function finishMeteredCall(
   outcome: { status: number; durationMs: number; idempotency?: { id: string; body: unknown } },
   now = new Date(),
 ) {
+  if (!outcome.idempotency) {
+    // Every call ends here: one round trip (tenantStatement) rather than four.
+    await tenantStatement(
+      orgId,
+      `update usage_events set status = ${sqlLiteral(outcome.status)}, duration_ms = ${sqlLiteral(outcome.durationMs)} where id = ${sqlLiteral(usageEventId)}`,
+    );
+    return;
+  }
+  const idempotency = outcome.idempotency;
   await withTenant(orgId, async (tx) => {
     await tx.update(usageEvents).set({ status: outcome.status, durationMs: outcome.durationMs }).where(eq(usageEvents.id, usageEventId));
-    if (outcome.idempotency) await completeIdempotentRequest(tx, outcome.idempotency.id, outcome.status, outcome.idempotency.body, now);
+    await completeIdempotentRequest(tx, idempotency.id, outcome.status, idempotency.body, now);
   });
 }
 

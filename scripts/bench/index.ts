@@ -8,6 +8,7 @@ process.env.LOG_LEVEL ??= "silent";
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   alerts: async (args) => (await import("./alerts")).runAlertsBenchmark(args),
+  api: async (args) => (await import("./api")).runApiBenchmark(args),
 };
 
 async function main() {

@@ -1,0 +1,249 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon, { type AutocannonResult } from "autocannon";
+import { sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { seedDatabase } from "@/db/seed";
+import { runCommand } from "../cli-commands";
+import { createBenchDatabase, printTable } from "./bench-database";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const TARGET_RATIO = 0.5;
+// More failed answers than this and the run measured errors, not the API.
+const MAX_FAILED_SHARE = 0.01;
+const ENTERPRISE_REQUESTS_PER_MINUTE = 1_200;
+
+interface Side {
+  name: "beacon" | "raw";
+  result: AutocannonResult;
+}
+
+/**
+ * The metered `GET /api/v1/opportunities` on `next start` against a raw `node:http` + `pg`
+ * server doing the same SQL (raw-api-server.ts), one after the other on the same database,
+ * under the same load. Prints req/s, p50, p99, failed answers and the ratio beacon/raw; exits
+ * non-zero when either side answers errors en masse.
+ */
+export async function runApiBenchmark(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      connections: { type: "string", default: "64" },
+      duration: { type: "string", default: "10" },
+      warmup: { type: "string", default: "2" },
+      keys: { type: "string" },
+      query: { type: "string", default: "q=maintenance&limit=20" },
+      build: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  const connections = Number(values.connections);
+  const duration = Number(values.duration);
+  const warmup = Number(values.warmup);
+  const keyCount = Number(values.keys ?? connections);
+  const pathAndQuery = `/api/v1/opportunities?${values.query}`;
+
+  ensureProductionBuild(values.build);
+  const bench = await createBenchDatabase("beacon_bench_api");
+  const children: ChildProcess[] = [];
+  try {
+    const keys = await seed(bench, keyCount);
+    const limiter = process.env.REDIS_URL ? "redis (REDIS_URL)" : "in-process";
+    console.error(`  seeded: enterprise org, ${keyCount} API keys, quota 1,000,000,000; rate limiter: ${limiter}`);
+
+    const beaconPort = await freePort();
+    children.push(startBeacon(beaconPort, bench.url));
+    const rawPort = await freePort();
+    children.push(startRaw(rawPort, bench.url));
+    await Promise.all([waitForReady(`http://127.0.0.1:${beaconPort}/api/readyz`, children[0]!), waitForReady(`http://127.0.0.1:${rawPort}/`, children[1]!)]);
+
+    const beaconUrl = `http://127.0.0.1:${beaconPort}${pathAndQuery}`;
+    const rawUrl = `http://127.0.0.1:${rawPort}${pathAndQuery}`;
+    const rows = await assertSameAnswer(beaconUrl, rawUrl, keys[0]!);
+
+    const sides: Side[] = [];
+    for (const [name, url] of [["beacon", beaconUrl], ["raw", rawUrl]] as const) {
+      await load(url, keys, connections, warmup);
+      console.error(`  ${name}: warmed up ${warmup} s, measuring ${duration} s…`);
+      sides.push({ name, result: await load(url, keys, connections, duration) });
+    }
+    const [beacon, raw] = sides as [Side, Side];
+    const ratio = beacon.result.requests.average / raw.result.requests.average;
+    const charged = Number((await db().execute<{ n: string }>(sql`select count(*)::text as n from usage_events`)).rows[0]!.n);
+
+    printTable(
+      `Metered GET ${pathAndQuery} (${rows} rows per answer), ${connections} connections, ${duration} s each after ${warmup} s warm-up`,
+      ["server", "req/s", "p50 ms", "p99 ms", "2xx", "non-2xx", "errors", "beacon/raw"],
+      sides.map(({ name, result: r }) => [name, r.requests.average.toFixed(0), r.latency.p50, r.latency.p99, r["2xx"], r.non2xx, r.errors + r.timeouts, name === "beacon" ? ratio.toFixed(2) : "1.00"]),
+    );
+    console.log(
+      `\nBeacon: ${keyCount} API keys of one enterprise org (${ENTERPRISE_REQUESTS_PER_MINUTE.toLocaleString("en-US")}/min each), one per connection, so every request ` +
+        `goes through the ${limiter} rate limiter as a real client's would and none is limited. The raw server has no rate-limit step. ` +
+        `Both spend the one org's quota (the same row): ${charged.toLocaleString("en-US")} usage events written in all. ` +
+        `Target: beacon ≥ ${TARGET_RATIO}× raw — ${ratio >= TARGET_RATIO ? "met" : "NOT met"}.`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: "api",
+        path: pathAndQuery,
+        rows,
+        connections,
+        duration_s: duration,
+        warmup_s: warmup,
+        api_keys: keyCount,
+        rate_limiter: process.env.REDIS_URL ? "redis" : "memory",
+        ratio,
+        target: TARGET_RATIO,
+        met: ratio >= TARGET_RATIO,
+        results: sides.map(({ name, result: r }) => ({
+          server: name,
+          rps: r.requests.average,
+          p50_ms: r.latency.p50,
+          p99_ms: r.latency.p99,
+          ok: r["2xx"],
+          non2xx: r.non2xx,
+          errors: r.errors,
+          timeouts: r.timeouts,
+          status_codes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
+        })),
+      }),
+    );
+    for (const { name, result: r } of sides) {
+      const failed = r.non2xx + r.errors + r.timeouts;
+      if (r["2xx"] === 0 || failed > MAX_FAILED_SHARE * (r["2xx"] + failed)) {
+        throw new Error(`${name}: ${failed} of ${r["2xx"] + failed} requests failed (status codes ${JSON.stringify(r.statusCodeStats)}); the figures above are not a measurement of the API.`);
+      }
+    }
+  } finally {
+    for (const child of children) stop(child);
+    await bench.drop();
+  }
+}
+
+/** `next start` needs a production build; make one when there is none (or with --build). */
+function ensureProductionBuild(force: boolean) {
+  if (!force && fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
+  console.error("  no production build: running `next build` (≈ 1 min)…");
+  const build = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (build.status !== 0) throw new Error("`next build` failed; see its output above.");
+}
+
+/** Through the CLI's own commands (in-process: 64 `apikey:create` process starts would take a minute). */
+async function seed(bench: Awaited<ReturnType<typeof createBenchDatabase>>, keyCount: number): Promise<string[]> {
+  const deps = { database: () => bench, migrateDatabase, seedDatabase };
+  await runCommand("db:migrate", {}, deps);
+  await runCommand("db:seed", {}, deps);
+  const password = randomBytes(16).toString("hex");
+  const org = (await runCommand("org:create", { name: "Bench API customer", email: `bench-${Date.now()}@bench.test`, password, plan: "enterprise" }, deps)) as { org_id: string };
+  const keys: string[] = [];
+  for (let i = 0; i < keyCount; i++) {
+    const created = (await runCommand("apikey:create", { org: org.org_id, name: `bench ${i + 1}` }, deps)) as { key: string };
+    keys.push(created.key);
+  }
+  // Far more than the bench can spend: the quota step runs on every request but never refuses.
+  await runCommand("quota:set", { org: org.org_id, remaining: "1000000000" }, deps);
+  await db().execute(sql`analyze`);
+  return keys;
+}
+
+function startBeacon(port: number, databaseUrl: string) {
+  // The production configuration (lib/env.ts productionConfigProblems), with bench-only secrets.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: databaseUrl,
+    APP_URL: `http://127.0.0.1:${port}`,
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+    METRICS_TOKEN: `m${randomBytes(8).toString("hex")}`,
+    STRIPE_SECRET_KEY: "sk_test_bench_not_a_real_key",
+    STRIPE_WEBHOOK_SECRET: "whsec_bench_not_a_real_secret",
+    AUTO_MIGRATE: "false",
+    SEED_DEMO_DATA: "false",
+    LOG_LEVEL: "error",
+  };
+  return launch(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], env);
+}
+
+function startRaw(port: number, databaseUrl: string) {
+  return launch(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/bench/raw-api-server.ts")], {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    // The same pool size as Beacon's (db/client.ts default).
+    POOL_MAX: "10",
+  });
+}
+
+function launch(command: string, args: string[], env: NodeJS.ProcessEnv) {
+  // Its own process group, so stopping it stops anything it started, and nothing else.
+  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  Object.defineProperty(child, "stderrTail", { get: () => stderr });
+  return child;
+}
+
+function stop(child: ChildProcess) {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
+}
+
+async function waitForReady(url: string, child: ChildProcess, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before it was ready:\n${(child as ChildProcess & { stderrTail: string }).stderrTail}`);
+    const ready = await fetch(url).then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} was not ready within ${timeoutMs / 1000} s`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Like with like: both servers must answer the same rows, highlights and cursor. */
+async function assertSameAnswer(beaconUrl: string, rawUrl: string, key: string) {
+  const headers = { authorization: `Bearer ${key}` };
+  const [beacon, raw] = await Promise.all([fetch(beaconUrl, { headers }), fetch(rawUrl, { headers })]);
+  if (beacon.status !== 200 || raw.status !== 200) throw new Error(`a first request failed: beacon ${beacon.status} ${await beacon.text()}, raw ${raw.status} ${await raw.text()}`);
+  const [beaconBody, rawBody] = [(await beacon.json()) as { data: unknown[] }, (await raw.json()) as { data: unknown[] }];
+  if (JSON.stringify(beaconBody) !== JSON.stringify(rawBody)) throw new Error("the raw server's answer differs from Beacon's: they would not be doing the same work");
+  if (beaconBody.data.length === 0) throw new Error("the query matches nothing: choose one with results (--query)");
+  return beaconBody.data.length;
+}
+
+/** One load run; each connection is one client with its own API key. */
+function load(url: string, keys: string[], connections: number, seconds: number) {
+  let next = 0;
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    setupClient: (client) => client.setHeaders({ authorization: `Bearer ${keys[next++ % keys.length]}` }),
+  });
+}
