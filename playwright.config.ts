@@ -49,6 +49,8 @@ export default defineConfig({
       METRICS_TOKEN: process.env.E2E_METRICS_TOKEN ?? "",
       STRIPE_SECRET_KEY: "sk_test_e2e_not_a_real_key",
       STRIPE_WEBHOOK_SECRET: "whsec_e2e_not_a_real_secret",
+      // Production requires a signing key for /api/inngest (no Inngest server runs in e2e).
+      INNGEST_SIGNING_KEY: "signkey-test-e2e0000000000000000000000000000000000000000000000000000",
       AUTO_MIGRATE: "true",
       SEED_DEMO_DATA: "false",
       LOG_LEVEL: "error",
