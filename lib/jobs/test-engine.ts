@@ -9,11 +9,13 @@ import type { InngestFunction } from "inngest";
 export function executeRequest(
   fn: InngestFunction.Any,
   event: { name: string; data?: Record<string, unknown>; id?: string },
-  options: { runId: string; attempt?: number; maxAttempts?: number },
+  options: { runId: string; attempt?: number; maxAttempts?: number; memoized?: Record<string, unknown> },
 ) {
   const engine = new InngestTestEngine({
     function: fn,
     events: [{ data: {}, ...event } as never],
+    // Results of steps that finished in earlier requests, as Inngest would send them back.
+    steps: Object.entries(options.memoized ?? {}).map(([id, data]) => ({ id, handler: () => data })),
     transformCtx: (ctx) => ({ ...ctx, runId: options.runId, attempt: options.attempt ?? 0, maxAttempts: options.maxAttempts ?? 4 }),
   });
   return engine.execute();
