@@ -32,8 +32,19 @@ function parseField(text: string, { min, max }: { min: number; max: number }): S
   return values;
 }
 
+const cache = new Map<string, number>();
+
 /** Longest gap in ms between consecutive firings of `expression`, scanning 400 days from 2025-01-01 UTC. */
 export function cronIntervalMs(expression: string): number {
+  let ms = cache.get(expression);
+  if (ms === undefined) {
+    ms = scanIntervalMs(expression);
+    cache.set(expression, ms);
+  }
+  return ms;
+}
+
+function scanIntervalMs(expression: string): number {
   const fields = expression.replace(/^(CRON_)?TZ=\S+\s+/, "").trim().split(/\s+/);
   if (fields.length !== 5) throw new Error(`Unsupported cron expression "${expression}" (five fields expected)`);
   const [minutes, hours, days, months, weekdays] = fields.map((f, i) => parseField(f, FIELDS[i]!));
