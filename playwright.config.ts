@@ -14,6 +14,7 @@ const baseURL = `http://localhost:${port}`;
 const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 80);
 process.env.E2E_STRIPE_URL = `http://127.0.0.1:${stripePort}`;
 process.env.E2E_STRIPE_WEBHOOK_SECRET ??= `whsec_e2e_${randomBytes(12).toString("hex")}`;
+process.env.E2E_INNGEST_SIGNING_KEY ??= `signkey-test-${randomBytes(32).toString("hex")}`;
 
 /**
  * Journeys run against the production build (`next start`) on Debian's Chromium. The database
@@ -69,6 +70,8 @@ export default defineConfig({
         STRIPE_PRICE_PRO: "price_e2e_pro",
         STRIPE_PRICE_ENTERPRISE: "price_e2e_enterprise",
         STRIPE_PRICE_CREDITS: "price_e2e_credits",
+        // Production requires a signing key for /api/inngest (no Inngest server runs in e2e).
+        INNGEST_SIGNING_KEY: process.env.E2E_INNGEST_SIGNING_KEY,
         AUTO_MIGRATE: "true",
         SEED_DEMO_DATA: "false",
         LOG_LEVEL: "error",

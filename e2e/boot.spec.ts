@@ -38,8 +38,17 @@ test("production refuses to boot with missing or placeholder secrets, naming eac
     expect(output).toContain("STRIPE_WEBHOOK_SECRET is missing");
     expect(output).toContain("APP_URL is missing");
     expect(output).toContain("CORS_ALLOWED_ORIGINS is '*'");
+    expect(output).toContain("INNGEST_SIGNING_KEY is missing");
     expect(output).not.toContain(stripeKey);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test("the Inngest endpoint refuses unsigned calls in production; readiness reports heartbeats", async ({ request }) => {
+  const inngest = await request.get("/api/inngest");
+  expect(inngest.status()).toBe(401);
+  const ready = await request.get("/api/readyz");
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toMatchObject({ status: "ready", checks: { database: "ok", migrations: "ok", heartbeats: "ok" }, stale_heartbeats: [] });
 });

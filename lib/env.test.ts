@@ -17,6 +17,7 @@ const GOOD = {
   METRICS_TOKEN: "mt_7Hq2Lx9Pz4Wc8Rv1",
   STRIPE_SECRET_KEY: "sk_live_51HqR2vLx9Pz4Wc8Rv1Ty",
   STRIPE_WEBHOOK_SECRET: "whsec_Qm3Zr8Kp1Vx6Tn2Lb9",
+  INNGEST_SIGNING_KEY: "signkey-prod-8f3a9c2e71d04b5a",
 } as const;
 
 function problemsFor(overrides: Record<string, string | undefined>) {
@@ -77,7 +78,7 @@ describe("productionConfigProblems", () => {
 
   it("lists every missing secret at once", () => {
     const problems = productionConfigProblems(readEnv({ NODE_ENV: "production", CORS_ALLOWED_ORIGINS: "https://a.example.com, *" }));
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
     const text = problems.join("\n");
     expect(text).toMatch(/AUTH_SECRET is missing/);
     expect(text).toMatch(/METRICS_TOKEN is missing/);
@@ -85,6 +86,22 @@ describe("productionConfigProblems", () => {
     expect(text).toMatch(/STRIPE_WEBHOOK_SECRET is missing/);
     expect(text).toMatch(/APP_URL is missing/);
     expect(text).toMatch(/CORS_ALLOWED_ORIGINS is '\*'/);
+    expect(text).toMatch(/INNGEST_SIGNING_KEY is missing/);
+  });
+
+  it("needs INNGEST_SIGNING_KEY unless INNGEST_DEV names a dev server", () => {
+    expect(problemsFor({ INNGEST_SIGNING_KEY: undefined }).join("\n")).toMatch(/INNGEST_SIGNING_KEY is missing/);
+    expect(problemsFor({ INNGEST_SIGNING_KEY: undefined, INNGEST_DEV: "0" }).join("\n")).toMatch(/INNGEST_SIGNING_KEY is missing/);
+    expect(problemsFor({ INNGEST_SIGNING_KEY: "changeme" }).join("\n")).toMatch(/INNGEST_SIGNING_KEY is a placeholder/);
+    expect(problemsFor({ INNGEST_SIGNING_KEY: undefined, INNGEST_DEV: "1" })).toEqual([]);
+    expect(problemsFor({ INNGEST_SIGNING_KEY: undefined, INNGEST_DEV: "http://inngest:8288" })).toEqual([]);
+  });
+
+  it("reads JOB_HEARTBEAT_REQUIRED as a boolean and redacts Inngest keys", () => {
+    expect(readEnv({}).JOB_HEARTBEAT_REQUIRED).toBe(false);
+    expect(readEnv({ JOB_HEARTBEAT_REQUIRED: "true" }).JOB_HEARTBEAT_REQUIRED).toBe(true);
+    const shown = redactedConfig(readEnv({ INNGEST_EVENT_KEY: "ek_1", INNGEST_SIGNING_KEY: "signkey-prod-1", INNGEST_BASE_URL: "http://inngest:8288" }));
+    expect(shown).toMatchObject({ INNGEST_EVENT_KEY: "<redacted>", INNGEST_SIGNING_KEY: "<redacted>", INNGEST_BASE_URL: "http://inngest:8288" });
   });
 
   it.each([

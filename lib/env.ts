@@ -35,8 +35,11 @@ const schema = z.object({
   MAIL_FROM: z.string().default("Beacon <no-reply@beacon.local>"),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY_FALLBACK: z.string().optional(),
   INNGEST_DEV: z.string().optional(),
   INNGEST_BASE_URL: z.string().optional(),
+  /** `true` makes /api/readyz answer 503 while a scheduled function's heartbeat is stale. */
+  JOB_HEARTBEAT_REQUIRED: booleanString,
   METRICS_TOKEN: z.string().optional(),
   ADMIN_READ_ONLY: booleanString,
   OUTBOX_MAX_ATTEMPTS: positiveInt(8),
@@ -66,6 +69,7 @@ export const SECRET_NAMES = [
   "SMTP_URL",
   "INNGEST_EVENT_KEY",
   "INNGEST_SIGNING_KEY",
+  "INNGEST_SIGNING_KEY_FALLBACK",
   "METRICS_TOKEN",
 ] as const satisfies readonly (keyof Env)[];
 
@@ -107,6 +111,12 @@ export function authSecret(e: Env = env()): string {
   return DEVELOPMENT_AUTH_SECRET;
 }
 
+/** INNGEST_DEV as the Inngest SDK reads it: "1", "true" or a dev server URL; "0"/"false"/unset is cloud mode. */
+export function inngestDevMode(e: Env = env()) {
+  const v = e.INNGEST_DEV?.trim().toLowerCase();
+  return Boolean(v) && v !== "0" && v !== "false";
+}
+
 const PLACEHOLDER = /^(|changeme|change-me|replace-?me|placeholder|secret|password|todo|xxx+|your[-_].*|<.*>|example.*|dummy|test)$/i;
 
 export function looksLikePlaceholder(value: string | undefined) {
@@ -130,6 +140,8 @@ export function productionConfigProblems(e: Env): string[] {
   requireSecret("METRICS_TOKEN", "protects /api/metrics");
   requireSecret("STRIPE_SECRET_KEY", "billing");
   requireSecret("STRIPE_WEBHOOK_SECRET", "verifies Stripe webhooks");
+  // Unsigned calls to /api/inngest could run any background function; only a dev server setup skips signing.
+  if (!inngestDevMode(e)) requireSecret("INNGEST_SIGNING_KEY", "verifies calls from Inngest to /api/inngest; set INNGEST_DEV=1 only with a dev server");
   if (!e.APP_URL) problems.push("APP_URL is missing (links in e-mails and redirects need the public URL)");
   const origins = (e.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim());
   if (origins.includes("*")) problems.push("CORS_ALLOWED_ORIGINS is '*', which is unsafe with credentialed requests");

@@ -6,6 +6,8 @@ import { PLAN_IDS, type PlanId } from "@/lib/billing";
 import { env } from "@/lib/env";
 import { AppError, validate } from "@/lib/http";
 import { findUsageDrift, monthlyUsageReport, resetDueQuotas, setQuotaRemaining } from "@/lib/metering";
+import { describeFunction, FUNCTIONS } from "@/inngest/functions";
+import { runFunctionLocally, SCHEDULED_EVENT_NAME } from "@/lib/jobs";
 import { importBundledOpportunities, importOpportunitiesFile, ingestFromSam } from "@/lib/opportunities";
 import { z } from "zod";
 
@@ -20,7 +22,7 @@ interface Deps {
 
 const str = { type: "string" } as const;
 
-export const COMMANDS: Record<string, { options: Options; usage: string }> = {
+export const COMMANDS: Record<string, { options: Options; usage: string; positionals?: number }> = {
   "db:migrate": { options: {}, usage: "db:migrate" },
   "db:seed": { options: {}, usage: "db:seed" },
   "org:create": { options: { name: str, email: str, password: str, plan: str }, usage: "org:create --name N --email E --password P [--plan PLAN]" },
@@ -31,6 +33,7 @@ export const COMMANDS: Record<string, { options: Options; usage: string }> = {
   "quota:reset": { options: { "batch-size": str }, usage: "quota:reset [--batch-size N]" },
   "usage:report": { options: { org: str, month: str }, usage: "usage:report --org ORG_ID [--month YYYY-MM]" },
   "usage:drift": { options: { month: str }, usage: "usage:drift [--month YYYY-MM]" },
+  "jobs:run": { options: {}, usage: "jobs:run <function-id>", positionals: 1 },
 };
 
 const currentMonth = () => new Date().toISOString().slice(0, 7);
@@ -44,7 +47,7 @@ const orgCreateFlags = z
   })
   .strict();
 
-export async function runCommand(command: string, flags: Flags, deps: Deps): Promise<Record<string, unknown>> {
+export async function runCommand(command: string, flags: Flags, deps: Deps, positionals: string[] = []): Promise<Record<string, unknown>> {
   const spec = COMMANDS[command];
   if (!spec) throw new AppError("not_found", `Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
   if (command !== "db:migrate" && command !== "db:seed" && !(await migrationsAtHead(deps.database()))) {
@@ -114,6 +117,24 @@ export async function runCommand(command: string, flags: Flags, deps: Deps): Pro
       }
       return { ...(await importBundledOpportunities()) };
     }
+    case "jobs:run":
+      return runScheduledFunction(positionals, spec.usage);
   }
   throw new AppError("not_found", `Unknown command "${command}"`);
+}
+
+/**
+ * A scheduled function's body, once, here and now (no Inngest server): it goes through the same
+ * SDK execution engine and run-tracking middleware as a scheduled run, recorded with trigger `cli`.
+ */
+async function runScheduledFunction(positionals: string[], usage: string) {
+  const scheduled = FUNCTIONS.map(describeFunction).filter((f) => f.scheduled);
+  const [id] = positionals;
+  const fn = FUNCTIONS.find((f) => f.opts.id === id);
+  const described = fn ? describeFunction(fn) : null;
+  if (positionals.length !== 1 || !fn || !described?.scheduled) {
+    throw new AppError("validation_failed", `Name one scheduled function: ${scheduled.map((f) => f.id).join(", ")}. Usage: ${usage}`);
+  }
+  const run = await runFunctionLocally(fn, { event: { name: SCHEDULED_EVENT_NAME, data: { cron: described.cron } }, trigger: "cli" });
+  return { job_run_id: run.jobRunId, status: run.status, ...(run.error ? { error: run.error } : {}) };
 }

@@ -17,10 +17,12 @@ async function main(argv: string[]) {
   }
   // Name an unknown command before parseArgs complains about its flags instead.
   if (!Object.hasOwn(COMMANDS, command)) throw new Error(`Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
-  const { values } = parseArgs({ args: rest, options: COMMANDS[command]!.options, strict: true, allowPositionals: false });
-  const result = await runCommand(command, values as Record<string, string | undefined>, { database, migrateDatabase, seedDatabase });
+  const spec = COMMANDS[command]!;
+  const { values, positionals } = parseArgs({ args: rest, options: spec.options, strict: true, allowPositionals: (spec.positionals ?? 0) > 0 });
+  const result = await runCommand(command, values as Record<string, string | undefined>, { database, migrateDatabase, seedDatabase }, positionals);
   process.stdout.write(`${JSON.stringify(result)}\n`);
-  return 0;
+  // A job run that ended failed is printed, and the exit status says so (for schedulers and CI).
+  return command === "jobs:run" && result.status === "failed" ? 1 : 0;
 }
 
 main(process.argv.slice(2))

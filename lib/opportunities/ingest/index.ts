@@ -14,3 +14,4 @@ export { upsertOpportunities, UPSERT_BATCH_SIZE, type UpsertCounts } from "./ups
 export { importOpportunitiesCsv, type ImportCounts, type ImportOptions } from "./csv-import";
 export { importOpportunitiesJson, importBundledOpportunities, importOpportunitiesFile, BUNDLED_OPPORTUNITIES_FILE } from "./file-import";
 export { ingestFromSam, SamApiError, SAM_API_SOURCE, type IngestFromSamOptions, type SamIngestResult } from "./sam-client";
+export { noticeIdsCreatedBetween } from "./ingested-notices";

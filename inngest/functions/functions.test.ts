@@ -1,0 +1,169 @@
+// Each registered function runs through the real SDK execution engine (@inngest/test) against a
+// real database; what is checked is what the run-tracking middleware recorded.
+import { randomUUID } from "node:crypto";
+import { asc, eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
+import { inngest } from "@/inngest/client";
+import { resetEnvCache } from "@/lib/env";
+import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { runFunctionLocally } from "@/lib/jobs";
+import { executeRequest } from "@/lib/jobs/test-engine";
+import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/lib/opportunities/ingest/fake-sam-server";
+import { describeEachDatabase } from "@/tests/db";
+import { alertDigests } from "./alert-digests";
+import { heartbeat } from "./heartbeat";
+import { describeFunctions, FUNCTIONS } from "./index";
+import { ingestOpportunities } from "./ingest-opportunities";
+import { instantAlerts } from "./instant-alerts";
+
+const SAM_KEY = "jobs-test-sam-key-51c2";
+let sam: FakeSamServer;
+let inngestApi: FakeInngestServer;
+
+beforeAll(async () => {
+  sam = await startFakeSamServer({ apiKey: SAM_KEY, records: recordedApiRecords().slice(0, 5) });
+  inngestApi = await startFakeInngestServer();
+  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
+});
+afterAll(async () => {
+  await sam.close();
+  await inngestApi.close();
+});
+afterEach(() => {
+  delete process.env.SAM_API_KEY;
+  delete process.env.SAM_API_BASE_URL;
+  resetEnvCache();
+});
+
+const cronEvent = (cron: string) => ({ name: "inngest/scheduled.timer", data: { cron }, id: `cron-${randomUUID()}` });
+
+async function recorded(runId: string) {
+  const [run] = await db().select().from(jobRuns).where(eq(jobRuns.runId, runId));
+  if (!run) throw new Error(`no job_runs row for ${runId}`);
+  const events = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, run.id)).orderBy(asc(jobEvents.at), asc(jobEvents.id));
+  return { run, events: events.map((e) => ({ kind: e.kind, step: e.stepId, attempt: e.attempt, error: e.error })) };
+}
+
+it("the registry describes every function once, with its trigger and schedule", () => {
+  const described = describeFunctions();
+  expect(new Set(described.map((f) => f.id)).size).toBe(FUNCTIONS.length);
+  expect(described).toEqual(
+    expect.arrayContaining([
+      { id: "heartbeat", name: "Heartbeat", trigger: "cron * * * * *", cron: "* * * * *", events: [], scheduled: true },
+      { id: "alert-digests", name: "Alert digests", trigger: "cron */15 * * * *", cron: "*/15 * * * *", events: [], scheduled: true },
+      { id: "instant-alerts", name: "Instant alerts", trigger: "event opportunities/ingested", cron: null, events: ["opportunities/ingested"], scheduled: false },
+      {
+        id: "ingest-opportunities",
+        name: "Opportunity ingestion",
+        trigger: "cron 0 * * * * + event opportunities/ingest.requested",
+        cron: "0 * * * *",
+        events: ["opportunities/ingest.requested"],
+        scheduled: true,
+      },
+    ]),
+  );
+  for (const fn of FUNCTIONS) expect((fn.opts as { retries?: number }).retries, fn.opts.id).toBe(3);
+});
+
+describeEachDatabase("background functions", () => {
+  it("heartbeat: one succeeded cron run with its step, and the heartbeat upserted", async () => {
+    const runId = `run-${randomUUID()}`;
+    const { result, error } = await executeRequest(heartbeat, cronEvent("* * * * *"), { runId });
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ at: expect.any(String) });
+    const { run, events } = await recorded(runId);
+    expect(run).toMatchObject({ functionId: "heartbeat", trigger: "cron", eventName: "inngest/scheduled.timer", status: "succeeded", attempt: 0, error: null });
+    expect(run.finishedAt!.getTime()).toBeGreaterThanOrEqual(run.startedAt!.getTime());
+    expect(run.durationMs).toBeGreaterThanOrEqual(0);
+    expect(run.output).toEqual(result);
+    expect(events.map((e) => `${e.kind}:${e.step ?? ""}`)).toEqual(["run.started:", "step.started:beat", "step.finished:beat", "run.finished:"]);
+    const [beat] = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "heartbeat"));
+    expect(beat).toMatchObject({ lastRunId: runId, expectedEveryMs: 60_000 });
+
+    const second = `run-${randomUUID()}`;
+    await executeRequest(heartbeat, cronEvent("* * * * *"), { runId: second });
+    const beats = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "heartbeat"));
+    expect(beats).toHaveLength(1);
+    expect(beats[0]!.lastRunId).toBe(second);
+    expect(beats[0]!.lastSuccessAt.getTime()).toBeGreaterThanOrEqual(beat!.lastSuccessAt.getTime());
+  });
+
+  it("alert digests: runs runDueDigests in a step and keeps its summary", async () => {
+    const runId = `run-${randomUUID()}`;
+    const { result, error } = await executeRequest(alertDigests, cronEvent("*/15 * * * *"), { runId });
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ alerts: 0, digests: 0, emails: 0 });
+    const { run, events } = await recorded(runId);
+    expect(run).toMatchObject({ functionId: "alert-digests", status: "succeeded", output: { alerts: 0, digests: 0, emails: 0 } });
+    expect(events.filter((e) => e.step).map((e) => `${e.kind}:${e.step}`)).toEqual(["step.started:run-due-digests", "step.finished:run-due-digests"]);
+    const [beat] = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "alert-digests"));
+    expect(beat!.expectedEveryMs).toBe(15 * 60_000);
+  });
+
+  it("opportunity ingestion without SAM_API_KEY is a recorded no-op, and sends nothing", async () => {
+    const before = inngestApi.events.length;
+    const runId = `run-${randomUUID()}`;
+    const { result, error } = await executeRequest(ingestOpportunities, cronEvent("0 * * * *"), { runId });
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ noop: "SAM_API_KEY is not set" });
+    const { run } = await recorded(runId);
+    expect(run).toMatchObject({ functionId: "ingest-opportunities", status: "succeeded", output: { noop: "SAM_API_KEY is not set" } });
+    expect(inngestApi.events.length).toBe(before);
+  });
+
+  it("opportunity ingestion on request: ingests from SAM.gov, announces opportunities/ingested, and instant alerts pick it up", async () => {
+    process.env.SAM_API_KEY = SAM_KEY;
+    process.env.SAM_API_BASE_URL = sam.url;
+    resetEnvCache();
+    sam.reset();
+    const orgId = randomUUID();
+    const runId = `run-${randomUUID()}`;
+    const sentBefore = inngestApi.events.length;
+    const { result, error } = await executeRequest(
+      ingestOpportunities,
+      { name: "opportunities/ingest.requested", data: { org_id: orgId, requested_by: "test" }, id: `req-${randomUUID()}` },
+      { runId },
+    );
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ inserted: 5, updated: 0 });
+    const { run, events } = await recorded(runId);
+    expect(run).toMatchObject({ trigger: "event", eventName: "opportunities/ingest.requested", orgId, status: "succeeded", eventPayload: { org_id: orgId, requested_by: "test" } });
+    expect(events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["ingest-from-sam", "announce-ingested"]);
+    const announced = inngestApi.events.slice(sentBefore);
+    expect(announced).toHaveLength(1);
+    expect(announced[0]).toMatchObject({ id: `opportunities-ingested-${runId}`, data: { source: "sam_api", inserted: 5, updated: 0 } });
+
+    const instantRun = `run-${randomUUID()}`;
+    const instant = await executeRequest(instantAlerts, { ...announced[0]!, id: announced[0]!.id! }, { runId: instantRun });
+    expect(instant.error).toBeUndefined();
+    expect(instant.result).toEqual({ alerts: 0, digests: 0, emails: 0 });
+    const recordedInstant = await recorded(instantRun);
+    expect(recordedInstant.run).toMatchObject({ functionId: "instant-alerts", status: "succeeded", eventId: announced[0]!.id });
+    expect(recordedInstant.events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["find-ingested-notices", "run-instant-alerts"]);
+  });
+
+  it("opportunity ingestion with a key SAM.gov refuses fails at once (NonRetriableError), error kept", async () => {
+    process.env.SAM_API_KEY = "not-the-key";
+    process.env.SAM_API_BASE_URL = sam.url;
+    resetEnvCache();
+    sam.reset();
+    const runId = `run-${randomUUID()}`;
+    const first = await executeRequest(ingestOpportunities, cronEvent("0 * * * *"), { runId });
+    expect(first.error).toBeDefined();
+    // The SDK reports the failed step; Inngest then calls once more, and the run throws for good.
+    const { events } = await recorded(runId);
+    expect(events.filter((e) => e.kind === "step.failed")).toEqual([{ kind: "step.failed", step: "ingest-from-sam", attempt: 0, error: expect.stringMatching(/^NonRetriableError: /) }]);
+    expect((await recorded(runId)).run.status).not.toBe("retrying");
+
+    // The whole run as Inngest drives it (the local runner, as jobs:run does): failed after one attempt.
+    const local = await runFunctionLocally(ingestOpportunities, { event: cronEvent("0 * * * *"), trigger: "cli", retryDelayMs: () => 0 });
+    expect(local.status).toBe("failed");
+    const [row] = await db().select().from(jobRuns).where(eq(jobRuns.id, local.jobRunId));
+    expect(row).toMatchObject({ status: "failed", attempt: 0, error: expect.stringContaining("SAM.gov answered 401") });
+    const steps = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, local.jobRunId));
+    expect(steps.filter((e) => e.kind === "step.failed")).toHaveLength(1);
+    expect(steps.filter((e) => e.kind === "run.failed")).toHaveLength(1);
+  });
+});
