@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
+import { jobEvents, jobHeartbeats, jobRuns, organizations, usageQuotas } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { resetEnvCache } from "@/lib/env";
 import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
@@ -17,6 +17,9 @@ import { heartbeat } from "./heartbeat";
 import { describeFunctions, FUNCTIONS } from "./index";
 import { ingestOpportunities } from "./ingest-opportunities";
 import { instantAlerts } from "./instant-alerts";
+import { quotaReset } from "./quota-reset";
+import { retention } from "./retention";
+import { stripeReconcile } from "./stripe-reconcile";
 
 const SAM_KEY = "jobs-test-sam-key-51c2";
 let sam: FakeSamServer;
@@ -165,5 +168,46 @@ describeEachDatabase("background functions", () => {
     const steps = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, local.jobRunId));
     expect(steps.filter((e) => e.kind === "step.failed")).toHaveLength(1);
     expect(steps.filter((e) => e.kind === "run.failed")).toHaveLength(1);
+  });
+
+  it("quota reset: rolls an org whose period ended into the new month, recorded as a run", async () => {
+    const [org] = await db().insert(organizations).values({ name: "Reset Co", plan: "starter" }).returning({ id: organizations.id });
+    await db().insert(usageQuotas).values({
+      orgId: org!.id,
+      periodStart: new Date("2020-01-01T00:00:00Z"),
+      periodEnd: new Date("2020-02-01T00:00:00Z"),
+      quotaMonthly: 5_000,
+      quotaRemaining: 7,
+    });
+    const runId = `run-${randomUUID()}`;
+    const { result, error } = await executeRequest(quotaReset, cronEvent("5 0 1 * *"), { runId });
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ rolled: expect.any(Number) });
+    const [quota] = await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, org!.id));
+    expect(quota!.quotaRemaining).toBe(5_000);
+    expect(quota!.periodEnd.getTime()).toBeGreaterThan(Date.now());
+    const { run } = await recorded(runId);
+    expect(run).toMatchObject({ functionId: "quota-reset", trigger: "cron", status: "succeeded" });
+  });
+
+  it("retention and Stripe reconciliation run as recorded scheduled functions (reconciliation is a no-op without Stripe keys)", async () => {
+    const retentionRun = `run-${randomUUID()}`;
+    const kept = await executeRequest(retention, cronEvent("15 4 * * *"), { runId: retentionRun });
+    expect(kept.error).toBeUndefined();
+    expect(kept.result).toMatchObject({ complete: true, deleted: expect.objectContaining({ job_events: expect.any(Number) }) });
+    expect((await recorded(retentionRun)).run.status).toBe("succeeded");
+
+    const saved = process.env.STRIPE_SECRET_KEY;
+    delete process.env.STRIPE_SECRET_KEY;
+    resetEnvCache();
+    try {
+      const reconcileRun = `run-${randomUUID()}`;
+      const skipped = await executeRequest(stripeReconcile, cronEvent("30 3 * * *"), { runId: reconcileRun });
+      expect(skipped.result).toEqual({ skipped: "STRIPE_SECRET_KEY is not configured" });
+      expect((await recorded(reconcileRun)).run.status).toBe("succeeded");
+    } finally {
+      if (saved !== undefined) process.env.STRIPE_SECRET_KEY = saved;
+      resetEnvCache();
+    }
   });
 });

@@ -3,6 +3,9 @@ import { alertDigests } from "./alert-digests";
 import { heartbeat } from "./heartbeat";
 import { ingestOpportunities } from "./ingest-opportunities";
 import { instantAlerts } from "./instant-alerts";
+import { quotaReset } from "./quota-reset";
+import { retention } from "./retention";
+import { stripeReconcile } from "./stripe-reconcile";
 
 /**
  * THE registry of background functions: /api/inngest serves these, `jobs:run` runs them, the
@@ -10,7 +13,7 @@ import { instantAlerts } from "./instant-alerts";
  * `inngest.createFunction({ ...FUNCTION_DEFAULTS, id, name, triggers, … }, handler)` and add it
  * to this array. Everything else (run tracking, heartbeats, CLI, re-runs) follows from it.
  */
-export const FUNCTIONS: readonly InngestFunction.Any[] = [heartbeat, alertDigests, instantAlerts, ingestOpportunities];
+export const FUNCTIONS: readonly InngestFunction.Any[] = [heartbeat, alertDigests, instantAlerts, ingestOpportunities, quotaReset, stripeReconcile, retention];
 
 export interface FunctionDescription {
   id: string;

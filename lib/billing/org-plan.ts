@@ -17,10 +17,27 @@ export function effectiveStatus(status: string | null, pauseCollection: string |
   return pauseCollection && status && status !== "canceled" ? "paused" : status;
 }
 
-/** The plan a subscription row entitles to (canceled, unpaid, paused, incomplete, unknown price → free). */
-export function entitledPlan(plan: PlanId | null, status: string | null, pauseCollection: string | null = null): PlanId {
+/** Days after a failed payment during which the org keeps its plan (dunning e-mails on day 0, 3 and 7). */
+export const DUNNING_GRACE_DAYS = 14;
+const DAY_MS = 86_400_000;
+
+export function graceEndsAt(paymentFailedAt: Date) {
+  return new Date(paymentFailedAt.getTime() + DUNNING_GRACE_DAYS * DAY_MS);
+}
+
+/**
+ * The plan a subscription row entitles to (canceled, unpaid, paused, incomplete, unknown price
+ * → free). An unpaid invoice keeps the plan until the dunning grace period ends, then free.
+ */
+export function entitledPlan(
+  plan: PlanId | null,
+  status: string | null,
+  pauseCollection: string | null = null,
+  dunning: { paymentFailedAt: Date | null; now: Date } | null = null,
+): PlanId {
   const effective = effectiveStatus(status, pauseCollection);
   if (!plan || !effective || !KNOWN_STATUSES.has(effective)) return "free";
+  if (dunning?.paymentFailedAt && graceEndsAt(dunning.paymentFailedAt) <= dunning.now) return "free";
   return entitlementsFor({ plan, subscriptionStatus: effective as SubscriptionStatus }).effectivePlan;
 }
 
@@ -34,12 +51,12 @@ export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<Pla
   // reads our committed subscription row before deciding.
   const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId)).for("update");
   const rows = await tx
-    .select({ plan: subscriptions.plan, status: subscriptions.status, pauseCollection: subscriptions.pauseCollection })
+    .select({ plan: subscriptions.plan, status: subscriptions.status, pauseCollection: subscriptions.pauseCollection, paymentFailedAt: subscriptions.paymentFailedAt })
     .from(subscriptions)
     .where(and(eq(subscriptions.orgId, orgId), isNotNull(subscriptions.status)));
   let best: PlanId = "free";
   for (const row of rows) {
-    const plan = entitledPlan(row.plan, row.status, row.pauseCollection);
+    const plan = entitledPlan(row.plan, row.status, row.pauseCollection, { paymentFailedAt: row.paymentFailedAt, now });
     if (rank(plan) > rank(best)) best = plan;
   }
   if (!org || org.plan === best) return best;

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { stripeClient } from "./stripe-client";
 import { syncStripeCustomer } from "./sync";
+import type { OutgoingEvent } from "./stripe-events/types";
 import { ingestStripeEvent } from "./webhook";
 
 const DAY_MS = 86_400_000;
@@ -17,6 +18,8 @@ export interface ReconcileResult {
   processed: number;
   alreadyStored: number;
   failed: { id: string; error: string }[];
+  /** For the background functions; the caller sends them. */
+  events: OutgoingEvent[];
 }
 
 /**
@@ -26,18 +29,19 @@ export interface ReconcileResult {
 export async function reconcileStripeEvents(now = new Date()): Promise<ReconcileResult> {
   const since = Math.floor((now.getTime() - RECONCILE_WINDOW_DAYS * DAY_MS) / 1000);
   const events = await stripeClient().events.list({ delivery_success: false, created: { gte: since }, limit: 100 }).autoPagingToArray({ limit: 10_000 });
-  const result: ReconcileResult = { listed: events.length, processed: 0, alreadyStored: 0, failed: [] };
+  const result: ReconcileResult = { listed: events.length, processed: 0, alreadyStored: 0, failed: [], events: [] };
   // Oldest first, so state converges the same way live delivery would.
   for (const event of [...events].sort((a, b) => a.created - b.created)) {
     try {
       const outcome = await ingestStripeEvent(event, now);
       if (outcome.duplicate) result.alreadyStored++;
       else result.processed++;
+      result.events.push(...outcome.events);
     } catch (error) {
       result.failed.push({ id: event.id, error: error instanceof Error ? error.message : String(error) });
     }
   }
-  logger.info({ ...result, failed: result.failed.length }, "stripe events reconciled");
+  logger.info({ listed: result.listed, processed: result.processed, alreadyStored: result.alreadyStored, failed: result.failed.length }, "stripe events reconciled");
   return result;
 }
 
@@ -71,8 +75,9 @@ export async function reprocessStripeEvent(eventId: string, actor: AuditActor, r
   if (stored.status === "processed") throw new AppError("conflict", "This event was already processed.");
   const event = await stripeClient().events.retrieve(eventId);
   let error: string | null = null;
+  let events: OutgoingEvent[] = [];
   try {
-    await ingestStripeEvent(event, now);
+    events = (await ingestStripeEvent(event, now)).events;
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
@@ -87,5 +92,5 @@ export async function reprocessStripeEvent(eventId: string, actor: AuditActor, r
     requestId,
     at: now,
   });
-  return { status: after?.status ?? "failed", error };
+  return { status: after?.status ?? "failed", error, events };
 }

@@ -8,7 +8,7 @@ import { setQuotaRemaining } from "@/lib/metering";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { fixture, FIXTURE_PRICE, signed, TEST_PRICES, TEST_WEBHOOK_SECRET, type Json } from "@/tests/fixtures/stripe/events";
-import { entitledPlan } from "./org-plan";
+import { DUNNING_GRACE_DAYS, entitledPlan, syncOrgPlan } from "./org-plan";
 import { STRIPE_EVENT_HANDLERS, type StripeEventHandler } from "./stripe-events";
 import { CLAIM_LEASE_MS, receiveStripeWebhook } from "./webhook";
 
@@ -103,7 +103,7 @@ describeEachDatabase("Stripe webhook", () => {
     const orgId = await newOrg();
     const customer = uniq("cus");
     const subId = uniq("sub");
-    expect(await deliver(subscriptionCheckout(orgId, customer, subId))).toEqual({ received: true, duplicate: false });
+    expect(await deliver(subscriptionCheckout(orgId, customer, subId))).toMatchObject({ received: true, duplicate: false });
     const [link] = await db().select().from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
     expect(link!.stripeCustomerId).toBe(customer);
 
@@ -112,7 +112,7 @@ describeEachDatabase("Stripe webhook", () => {
     created.id = uniq("evt");
     created.created = T0 + 10;
     Object.assign(created.data.object, { id: subId, customer });
-    expect(await deliver(created)).toEqual({ received: true, duplicate: false });
+    expect(await deliver(created)).toMatchObject({ received: true, duplicate: false });
     const row = await subscriptionRow(subId);
     expect(row).toMatchObject({ orgId, status: "active", priceId: FIXTURE_PRICE, plan: "pro", cancelAtPeriodEnd: false });
     expect(row!.currentPeriodEnd?.getTime()).toBe(created.data.object.current_period_end * 1000);
@@ -121,7 +121,7 @@ describeEachDatabase("Stripe webhook", () => {
 
     const before = { row: await subscriptionRow(subId), event: await eventRow(created.id), plan: await orgPlan(orgId) };
     const again = signed(created);
-    expect(await receiveStripeWebhook(again.payload, again.header, new Date(Date.now() + 3_600_000))).toEqual({ received: true, duplicate: true });
+    expect(await receiveStripeWebhook(again.payload, again.header, new Date(Date.now() + 3_600_000))).toMatchObject({ received: true, duplicate: true });
     expect({ row: await subscriptionRow(subId), event: await eventRow(created.id), plan: await orgPlan(orgId) }).toEqual(before);
     expect(before.event).toMatchObject({ status: "processed", attempts: 1, type: "customer.subscription.created", objectId: subId, orgId });
     // Only ids and status fields are kept about the object.
@@ -135,7 +135,7 @@ describeEachDatabase("Stripe webhook", () => {
     await deliver(subscriptionCheckout(orgId, customer, subId));
     // Changed: status past_due / canceled, cancel_at_period_end, created (newer first).
     await deliver(subscriptionEvent({ subId, customer, created: T0 + 20, status: "past_due", cancelAtPeriodEnd: true }));
-    expect(await deliver(subscriptionEvent({ subId, customer, created: T0 + 15, status: "canceled" }))).toEqual({ received: true, duplicate: false });
+    expect(await deliver(subscriptionEvent({ subId, customer, created: T0 + 15, status: "canceled" }))).toMatchObject({ received: true, duplicate: false });
     expect(await subscriptionRow(subId)).toMatchObject({ status: "past_due", cancelAtPeriodEnd: true });
     expect((await subscriptionRow(subId))!.stripeEventCreated?.getTime()).toBe((T0 + 20) * 1000);
     expect(await orgPlan(orgId)).toBe("pro"); // past_due keeps the plan during the grace period
@@ -210,6 +210,41 @@ describeEachDatabase("Stripe webhook", () => {
     expect(await subscriptionRow(subId)).toMatchObject({ paymentFailedAt: null, failedInvoiceId: null });
   });
 
+  it("a failed payment keeps the plan through the grace period, then free; paying gives it back; dunning events emitted once", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    await deliver(subscriptionCheckout(orgId, customer, subId));
+    await deliver(subscriptionEvent({ subId, customer, created: T0 + 1, status: "active", price: FIXTURE_PRICE, orgId }));
+    expect(await orgPlan(orgId)).toBe("pro");
+
+    const failedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    // stripe-ruby-mock invoice.payment_failed; changed: event id, created, subscription, customer.
+    const failed = fixture("stripe-ruby-mock__invoice.payment_failed.json");
+    Object.assign(failed, { id: uniq("evt"), created: failedAt.getTime() / 1000 });
+    Object.assign(failed.data.object, { subscription: subId, customer });
+    const first = await deliver(failed, failedAt);
+    expect(first.events).toEqual([
+      { name: "billing/invoice.payment_failed", id: `stripe-${failed.id}`, data: expect.objectContaining({ org_id: orgId, invoice_id: failed.data.object.id, subscription_id: subId }) },
+    ]);
+    expect(await orgPlan(orgId)).toBe("pro");
+    expect((await deliver(failed, failedAt)).events).toEqual([]);
+
+    const graceOver = new Date(failedAt.getTime() + DUNNING_GRACE_DAYS * 86_400_000);
+    await db().transaction((tx) => syncOrgPlan(tx, orgId, new Date(graceOver.getTime() - 1000)));
+    expect(await orgPlan(orgId)).toBe("pro");
+    await db().transaction((tx) => syncOrgPlan(tx, orgId, graceOver));
+    expect(await orgPlan(orgId)).toBe("free");
+
+    // stripe-ruby-mock invoice.paid; changed: event id, created, subscription, customer.
+    const paid = fixture("stripe-ruby-mock__invoice.paid.json");
+    Object.assign(paid, { id: uniq("evt"), created: failedAt.getTime() / 1000 + 60 });
+    Object.assign(paid.data.object, { subscription: subId, customer });
+    const paidOutcome = await deliver(paid, graceOver);
+    expect(paidOutcome.events.map((e) => [e.name, e.id])).toEqual([["billing/invoice.paid", `stripe-${paid.id}`]]);
+    expect(await orgPlan(orgId)).toBe("pro");
+  });
+
   it("grants a credit pack once per session and takes refunded credits back, never below 0", async () => {
     const orgId = await newOrg();
     await setQuotaRemaining(orgId, 40);
@@ -248,7 +283,7 @@ describeEachDatabase("Stripe webhook", () => {
     // invoice.created fixture, changed: event id.
     const event = fixture("stripe-ruby-mock__invoice.created.json");
     event.id = uniq("evt");
-    expect(await deliver(event)).toEqual({ received: true, duplicate: false });
+    expect(await deliver(event)).toMatchObject({ received: true, duplicate: false });
     expect(await eventRow(event.id)).toMatchObject({ type: "invoice.created", status: "processed", attempts: 1 });
   });
 
@@ -276,12 +311,12 @@ describeEachDatabase("Stripe webhook", () => {
     const now = new Date();
     // A worker claimed it and died: status processing, lease still running for 30 s.
     await db().insert(stripeEvents).values({ id: event.id, type: event.type, created: new Date(event.created * 1000), status: "processing", attempts: 1, leaseUntil: new Date(now.getTime() + 30_000) });
-    expect(await deliver(event, now)).toEqual({ received: true, duplicate: true });
+    expect(await deliver(event, now)).toMatchObject({ received: true, duplicate: true });
     expect(await eventRow(event.id)).toMatchObject({ status: "processing", attempts: 1 });
     expect(await subscriptionRow(subId)).toMatchObject({ status: null });
 
     const later = new Date(now.getTime() + CLAIM_LEASE_MS);
-    expect(await deliver(event, later)).toEqual({ received: true, duplicate: false });
+    expect(await deliver(event, later)).toMatchObject({ received: true, duplicate: false });
     expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 2, leaseUntil: null });
     expect(await subscriptionRow(subId)).toMatchObject({ status: "trialing" });
     expect(await orgPlan(orgId)).toBe("pro");
@@ -305,7 +340,7 @@ describeEachDatabase("Stripe webhook", () => {
     expect(await subscriptionRow(subId)).toMatchObject({ status: null, plan: null });
     expect(await orgPlan(orgId)).toBe("free");
 
-    expect(await deliver(event)).toEqual({ received: true, duplicate: false });
+    expect(await deliver(event)).toMatchObject({ received: true, duplicate: false });
     expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 2, lastError: null });
     expect(await subscriptionRow(subId)).toMatchObject({ status: "active", plan: "starter" });
     expect(await orgPlan(orgId)).toBe("starter");

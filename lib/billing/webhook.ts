@@ -7,7 +7,7 @@ import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { idOf, obj, str } from "./stripe-events/fields";
 import { STRIPE_EVENT_HANDLERS } from "./stripe-events";
-import type { StripeEventInput, StripeObject } from "./stripe-events/types";
+import type { OutgoingEvent, StripeEventInput, StripeObject } from "./stripe-events/types";
 
 /** Seconds a signature timestamp may lag (Stripe's default). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -17,6 +17,8 @@ export const CLAIM_LEASE_MS = 60_000;
 export interface WebhookOutcome {
   received: true;
   duplicate: boolean;
+  /** Events for the background functions (dunning…): the caller sends them; never part of the HTTP answer. */
+  events: OutgoingEvent[];
 }
 
 /** Only these top-level fields of the object are kept (type, ids, status): never card data. */
@@ -74,15 +76,16 @@ async function claim(eventId: string, now: Date) {
 }
 
 /** Processes a stored, claimed event in one transaction, which also marks it processed. */
-async function process(event: StripeEventInput, now: Date) {
+async function process(event: StripeEventInput, now: Date): Promise<OutgoingEvent[]> {
   const handler = STRIPE_EVENT_HANDLERS[event.type];
-  await db().transaction(async (tx) => {
+  return db().transaction(async (tx) => {
     const result = handler ? await handler(tx, event, now) : { orgId: null, log: `${event.type}: not handled, acknowledged` };
     await tx
       .update(stripeEvents)
       .set({ status: "processed", processedAt: now, leaseUntil: null, lastError: null, ...(result.orgId ? { orgId: result.orgId } : {}) })
       .where(eq(stripeEvents.id, event.id));
     logger.info({ stripeEventId: event.id, type: event.type, orgId: result.orgId }, result.log);
+    return result.events ?? [];
   });
 }
 
@@ -112,10 +115,11 @@ export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()
     .onConflictDoNothing({ target: stripeEvents.id });
 
   const claimed = await claim(event.id, now);
-  if (!claimed) return { received: true, duplicate: true };
+  if (!claimed) return { received: true, duplicate: true, events: [] };
 
+  let events: OutgoingEvent[];
   try {
-    await process(event, now);
+    events = await process(event, now);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await db()
@@ -125,7 +129,7 @@ export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()
     logger.error({ err: error, stripeEventId: event.id, type: event.type }, "stripe event processing failed");
     throw error;
   }
-  return { received: true, duplicate: false };
+  return { received: true, duplicate: false, events };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { subscriptions } from "@/db/schema";
+import { syncOrgPlan } from "../org-plan";
 import { idOf, obj, orgForCustomer } from "./fields";
 import type { StripeEventHandler, StripeObject } from "./types";
 
@@ -40,5 +41,19 @@ export const invoicePayment: StripeEventHandler = async (tx, event, now) => {
     .returning({ orgId: subscriptions.orgId });
   const row = applied[0];
   if (!row) return { orgId, log: `invoice ${String(invoice.id)}: ignored, a newer invoice event was already applied` };
-  return { orgId: row.orgId, log: `invoice ${String(invoice.id)} on ${subscriptionId}: ${failed ? "payment failed, dunning started" : "paid, dunning cleared"}` };
+  if (!row.orgId) return { orgId: null, log: `invoice ${String(invoice.id)} on ${subscriptionId}: recorded, no org linked yet` };
+  // A paid invoice after the grace period gives the plan back; a failure keeps it during grace.
+  const plan = await syncOrgPlan(tx, row.orgId, now);
+  const invoiceId = idOf(invoice.id) ?? "";
+  return {
+    orgId: row.orgId,
+    log: `invoice ${invoiceId} on ${subscriptionId}: ${failed ? "payment failed, dunning started" : "paid, dunning cleared"}, org plan ${plan}`,
+    events: [
+      {
+        name: failed ? "billing/invoice.payment_failed" : "billing/invoice.paid",
+        id: `stripe-${event.id}`,
+        data: { org_id: row.orgId, invoice_id: invoiceId, subscription_id: subscriptionId, stripe_event_id: event.id, occurred_at: event.created.toISOString() },
+      },
+    ],
+  };
 };

@@ -11,11 +11,20 @@ export interface StripeEventInput {
 
 export type StripeObject = Record<string, unknown>;
 
+/** An event for the background functions, sent only after the transaction committed. */
+export interface OutgoingEvent {
+  name: string;
+  /** Deterministic, so a re-delivery or re-processing never starts a second run. */
+  id: string;
+  data: Record<string, unknown>;
+}
+
 export interface HandlerResult {
   /** The org the event concerned, when known. */
   orgId: string | null;
   /** One line for the log and the operator view. */
   log: string;
+  events?: OutgoingEvent[];
 }
 
 export type StripeEventHandler = (tx: Tx, event: StripeEventInput, now: Date) => Promise<HandlerResult>;

@@ -1,3 +1,4 @@
+import { sendEventsAfterCommit } from "@/inngest/send";
 import { receiveStripeWebhook } from "@/lib/billing/webhook";
 import { readBodyWithLimit, route } from "@/lib/http";
 import { clientIpOf, enforceRateLimit, STRIPE_WEBHOOK_RATE_LIMIT } from "@/lib/ratelimit";
@@ -14,6 +15,7 @@ const STRIPE_BODY_LIMIT = 1024 * 1024;
 export const POST = route(async ({ request }) => {
   const { headers } = await enforceRateLimit(`stripe-webhook:ip:${clientIpOf(request.headers)}`, STRIPE_WEBHOOK_RATE_LIMIT);
   const raw = await readBodyWithLimit(request, STRIPE_BODY_LIMIT);
-  const outcome = await receiveStripeWebhook(raw, request.headers.get("stripe-signature"));
+  const { events, ...outcome } = await receiveStripeWebhook(raw, request.headers.get("stripe-signature"));
+  await sendEventsAfterCommit(events);
   return { body: outcome, headers };
 });

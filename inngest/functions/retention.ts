@@ -1,0 +1,10 @@
+import { cron } from "inngest";
+import { inngest } from "@/inngest/client";
+import { runRetention } from "@/lib/retention/cleanup";
+import { FUNCTION_DEFAULTS } from "./defaults";
+
+/** Deletes what is past its RETENTION_*_DAYS, in bounded batches; an unfinished run continues tomorrow. */
+export const retention = inngest.createFunction(
+  { ...FUNCTION_DEFAULTS, id: "retention", name: "Retention cleanup", triggers: [cron("15 4 * * *")], concurrency: { limit: 1 } },
+  async ({ step }) => step.run("delete-expired-rows", () => runRetention({ now: new Date() })),
+);
