@@ -9,12 +9,18 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   return (
     <main id="main" className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6">
       <div className="mb-6 flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 pb-4">
-        <nav aria-label="Cockpit" className="flex gap-4 text-sm font-medium">
+        <nav aria-label="Cockpit" className="flex flex-wrap gap-4 text-sm font-medium">
           <Link href="/admin/ops" className="text-slate-700 hover:text-indigo-700">
             Overview
           </Link>
           <Link href="/admin/ops/emails" className="text-slate-700 hover:text-indigo-700">
             E-mails
+          </Link>
+          <Link href="/admin/ops/stripe-events" className="text-slate-700 hover:text-indigo-700">
+            Stripe events
+          </Link>
+          <Link href="/admin/ops/audit" className="text-slate-700 hover:text-indigo-700">
+            Audit log
           </Link>
           <Link href="/admin/ops/config" className="text-slate-700 hover:text-indigo-700">
             Config

@@ -21,18 +21,18 @@ describeEachDatabase("audit log", () => {
         at: new Date(base + i * 1000),
       });
     }
-    const { data: all } = await listAudit(db(), { orgId });
+    const { data: all } = await listAudit({ orgId });
     expect(all.map((r) => r.targetId)).toEqual(["sub_4", "sub_3", "sub_2", "sub_1", "sub_0"]);
-    const { data: paused } = await listAudit(db(), { orgId, action: "billing.subscription.paused" });
+    const { data: paused } = await listAudit({ orgId, action: "billing.subscription.paused" });
     expect(paused.map((r) => r.targetId)).toEqual(["sub_3", "sub_1"]);
-    const page1 = await listAudit(db(), { orgId, limit: 2 });
+    const page1 = await listAudit({ orgId, limit: 2 });
     expect(page1.data.map((r) => r.targetId)).toEqual(["sub_4", "sub_3"]);
-    const page2 = await listAudit(db(), { orgId, limit: 2, cursor: decodeTimeCursor(page1.nextCursor!) });
+    const page2 = await listAudit({ orgId, limit: 2, cursor: decodeTimeCursor(page1.nextCursor!) });
     expect(page2.data.map((r) => r.targetId)).toEqual(["sub_2", "sub_1"]);
-    const page3 = await listAudit(db(), { orgId, limit: 2, cursor: decodeTimeCursor(page2.nextCursor!) });
+    const page3 = await listAudit({ orgId, limit: 2, cursor: decodeTimeCursor(page2.nextCursor!) });
     expect(page3.data.map((r) => r.targetId)).toEqual(["sub_0"]);
     expect(page3.nextCursor).toBeNull();
-    const { data: search } = await listAudit(db(), { search: "U1@EXAMPLE" });
+    const { data: search } = await listAudit({ search: "U1@EXAMPLE" });
     expect(search.every((r) => r.actorEmail === "u1@example.com")).toBe(true);
     expect(search).toHaveLength(2);
   });

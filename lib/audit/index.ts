@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { db, type DbOrTx } from "@/db/client";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
 import { auditLog } from "@/db/schema";
 
@@ -62,7 +62,7 @@ export interface AuditQuery {
 }
 
 /** Newest first, keyset-paginated. */
-export async function listAudit(dbOrTx: DbOrTx, query: AuditQuery = {}) {
+export async function listAudit(query: AuditQuery = {}, dbOrTx: DbOrTx = db()) {
   const filters: SQL[] = [];
   if (query.orgId) filters.push(eq(auditLog.orgId, query.orgId));
   if (query.actorId) filters.push(eq(auditLog.actorId, query.actorId));
