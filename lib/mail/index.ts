@@ -1,2 +1,2 @@
-export { sendEmail, type EmailMessage } from "./send-email";
+export { recordEmails, transmitEmail, markEmailAttempt, currentEmailTransport, type EmailMessage, type EmailTransport } from "./transport";
 export { latestEmailTo, listRecentEmails } from "./queries";
