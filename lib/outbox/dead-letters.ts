@@ -60,17 +60,20 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listOutbox(query: OutboxListQuery = {}): Promise<{ items: OutboxRow[]; nextCursor: string | null }> {
   const o = outboxEvents;
+  // Pages order by created_at to the millisecond, the precision a cursor (a JS Date) carries;
+  // comparing the database's microseconds to it would skip rows sharing a millisecond.
+  const createdMs = sql<Date>`date_trunc('milliseconds', ${o.createdAt})`;
   const conditions = filterConditions(query);
   if (query.cursor) {
     const after = decodeCursor(query.cursor);
-    conditions.push(or(lt(o.createdAt, after.createdAt), and(eq(o.createdAt, after.createdAt), lt(o.id, after.id)))!);
+    conditions.push(sql`(${createdMs}, ${o.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
   }
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
   const rows = await db()
     .select()
     .from(o)
     .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(o.createdAt), desc(o.id))
+    .orderBy(desc(createdMs), desc(o.id))
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!) : null };
