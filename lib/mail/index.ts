@@ -1,2 +1,2 @@
-export { recordEmails, transmitEmail, markEmailAttempt, currentEmailTransport, type EmailMessage, type EmailTransport } from "./transport";
+export { recordEmails, transmitEmail, markEmailAttempts, currentEmailTransport, type EmailMessage, type EmailTransport, type EmailAttemptOutcome } from "./transport";
 export { latestEmailTo, listRecentEmails } from "./queries";

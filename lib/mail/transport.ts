@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import { eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type DbOrTx } from "@/db/client";
 import { emailMessages } from "@/db/schema";
 import { env, isProduction } from "@/lib/env";
@@ -82,8 +82,24 @@ export async function transmitEmail(id: string, message: EmailMessage): Promise<
   return "smtp";
 }
 
-/** The outcome of one delivery attempt, on the e-mail's record. */
-export async function markEmailAttempt(tx: DbOrTx, id: string, outcome: { transport: EmailTransport; sentAt: Date } | { error: string }) {
-  const values = "error" in outcome ? { error: outcome.error } : { transport: outcome.transport, sentAt: outcome.sentAt, error: null };
-  await tx.update(emailMessages).set(values).where(eq(emailMessages.id, id));
+export type EmailAttemptOutcome = { transport: EmailTransport; sentAt: Date } | { error: string };
+
+/** The outcomes of delivery attempts, on the e-mails' records, in one statement. */
+export async function markEmailAttempts(tx: DbOrTx, attempts: readonly { id: string; outcome: EmailAttemptOutcome }[]) {
+  if (attempts.length === 0) return;
+  const values = sql.join(
+    attempts.map(({ id, outcome }) =>
+      "error" in outcome
+        ? sql`(${id}::uuid, null::text, null::timestamptz, ${outcome.error}::text)`
+        : sql`(${id}::uuid, ${outcome.transport}::text, ${outcome.sentAt.toISOString()}::timestamptz, null::text)`,
+    ),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    update ${emailMessages} as m set
+      transport = coalesce(v.transport, m.transport),
+      sent_at = coalesce(v.sent_at, m.sent_at),
+      error = v.error
+    from (values ${values}) as v(id, transport, sent_at, error)
+    where m.id = v.id`);
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lte, or, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { env } from "@/lib/env";
-import { markEmailAttempt, transmitEmail, type EmailTransport } from "@/lib/mail";
+import { markEmailAttempts, transmitEmail, type EmailTransport } from "@/lib/mail";
 import { logger } from "@/lib/observability";
 import { outboxBackoffMs } from "./backoff";
 import { emailPayloadSchema, webhookPayloadSchema, type OutboxStatus } from "./payloads";
@@ -15,6 +15,7 @@ import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER } from "./signature";
 export const OUTBOX_LEASE_MS = 2 * 60_000;
 export const OUTBOX_DEFAULT_BATCH = 100;
 const DELIVERY_CONCURRENCY = 4;
+const SETTLE_CHUNK = 25;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const ERROR_MAX_CHARS = 500;
 
@@ -124,58 +125,88 @@ async function sendEmailRow(row: ClaimedRow): Promise<EmailTransport> {
   return transmitEmail(row.id, { ...parsed.data, orgId: row.orgId });
 }
 
-/**
- * Attempts one claimed row and writes the outcome, guarded by the lease it was claimed with: if
- * the lease ran out and another deliverer took the row over, this outcome is not written.
- */
-async function attempt(row: ClaimedRow, now: Date, options: DeliverOptions): Promise<OutboxDeliveryResult> {
-  const o = outboxEvents;
-  const ours = and(eq(o.id, row.id), eq(o.status, "sending"), eq(o.leaseUntil, row.leaseUntil!));
-  let transport: EmailTransport | null = null;
-  let failure: string | null = null;
-  let permanent = false;
-  try {
-    if (row.kind === "email") transport = await sendEmailRow(row);
-    else await postWebhook(row, now);
-  } catch (error) {
-    failure = describeFailure(error, secretsOf(row));
-    permanent = error instanceof PermanentDeliveryError;
-  }
+interface AttemptOutcome {
+  row: ClaimedRow;
+  transport: EmailTransport | null;
+  failure: string | null;
+  permanent: boolean;
+}
 
+async function attempt(row: ClaimedRow, now: Date): Promise<AttemptOutcome> {
+  try {
+    const transport = row.kind === "email" ? await sendEmailRow(row) : (await postWebhook(row, now), null);
+    return { row, transport, failure: null, permanent: false };
+  } catch (error) {
+    return { row, transport: null, failure: describeFailure(error, secretsOf(row)), permanent: error instanceof PermanentDeliveryError };
+  }
+}
+
+/**
+ * Writes a chunk of outcomes in one transaction of two statements (outbox rows, then their e-mail
+ * records), each guarded by the lease the row was claimed with: if the lease ran out and another
+ * deliverer took the row over, this outcome is not written.
+ */
+async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOptions): Promise<OutboxDeliveryResult[]> {
   const maxAttempts = env().OUTBOX_MAX_ATTEMPTS;
-  const status: OutboxStatus = failure === null ? "delivered" : permanent || row.attempts >= maxAttempts ? "dead" : "pending";
+  const decided = outcomes.map((outcome) => {
+    const { row, failure, permanent } = outcome;
+    const status: OutboxStatus = failure === null ? "delivered" : permanent || row.attempts >= maxAttempts ? "dead" : "pending";
+    const nextAttemptAt = status === "pending" ? new Date(now.getTime() + outboxBackoffMs(row.attempts, options.random)) : null;
+    return { ...outcome, status, nextAttemptAt };
+  });
+  const at = now.toISOString();
   const written = await db().transaction(async (tx) => {
-    const updated = await tx
-      .update(o)
-      .set(
-        status === "delivered"
-          ? { status, deliveredAt: now, leaseUntil: null, lastError: null, updatedAt: now }
-          : status === "dead"
-            ? { status, deadAt: now, leaseUntil: null, lastError: failure, updatedAt: now }
-            : { status, nextAttemptAt: new Date(now.getTime() + outboxBackoffMs(row.attempts, options.random)), leaseUntil: null, lastError: failure, updatedAt: now },
-      )
-      .where(ours)
-      .returning({ id: o.id });
-    if (updated.length > 0 && row.kind === "email") {
-      await markEmailAttempt(tx, row.id, transport ? { transport, sentAt: now } : { error: failure ?? "unknown" });
-    }
-    return updated.length > 0;
+    const values = sql.join(
+      decided.map(
+        (d) =>
+          sql`(${d.row.id}::uuid, ${d.row.leaseUntil!.toISOString()}::timestamptz, ${d.status}::text, ${d.nextAttemptAt?.toISOString() ?? null}::timestamptz, ${d.failure}::text)`,
+      ),
+      sql`, `,
+    );
+    const updated = await tx.execute<{ id: string }>(sql`
+      update outbox_events as o set
+        status = v.status,
+        lease_until = null,
+        last_error = v.error,
+        next_attempt_at = coalesce(v.next_attempt_at, o.next_attempt_at),
+        delivered_at = case when v.status = 'delivered' then ${at}::timestamptz else o.delivered_at end,
+        dead_at = case when v.status = 'dead' then ${at}::timestamptz else o.dead_at end,
+        updated_at = ${at}::timestamptz
+      from (values ${values}) as v(id, lease_until, status, next_attempt_at, error)
+      where o.id = v.id and o.status = 'sending' and o.lease_until = v.lease_until
+      returning o.id`);
+    const ids = new Set(updated.rows.map((r) => r.id));
+    await markEmailAttempts(
+      tx,
+      decided
+        .filter((d) => d.row.kind === "email" && ids.has(d.row.id))
+        .map((d) => ({ id: d.row.id, outcome: d.transport ? { transport: d.transport, sentAt: now } : { error: d.failure ?? "unknown" } })),
+    );
+    return ids;
   });
 
-  const context = { outboxId: row.id, kind: row.kind, attempts: row.attempts, workerId: options.workerId };
-  if (!written) logger.warn(context, "outbox lease expired during delivery; another deliverer owns the row");
-  else if (status === "dead") logger.error({ ...context, err: failure }, "outbox event is dead after its last attempt");
-  else if (status === "pending") logger.warn({ ...context, err: failure }, "outbox delivery failed; will retry");
-  return { id: row.id, status: written ? status : "sending", attempts: row.attempts, error: failure };
+  return decided.map(({ row, status, failure }) => {
+    const context = { outboxId: row.id, kind: row.kind, attempts: row.attempts, workerId: options.workerId };
+    if (!written.has(row.id)) logger.warn(context, "outbox lease expired during delivery; another deliverer owns the row");
+    else if (status === "dead") logger.error({ ...context, err: failure }, "outbox event is dead after its last attempt");
+    else if (status === "pending") logger.warn({ ...context, err: failure }, "outbox delivery failed; will retry");
+    return { id: row.id, status: written.has(row.id) ? status : "sending", attempts: row.attempts, error: failure };
+  });
 }
 
 async function deliverClaimed(rows: ClaimedRow[], now: Date, options: DeliverOptions): Promise<OutboxDeliverySummary> {
   const results: OutboxDeliveryResult[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length) results.push(await attempt(rows[next++]!, now, options));
-  };
-  await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, rows.length) }, worker));
+  // Outcomes are written a chunk at a time: few statements, yet a crash re-sends at most a chunk.
+  for (let start = 0; start < rows.length; start += SETTLE_CHUNK) {
+    const chunk = rows.slice(start, start + SETTLE_CHUNK);
+    const outcomes: AttemptOutcome[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < chunk.length) outcomes.push(await attempt(chunk[next++]!, now));
+    };
+    await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, chunk.length) }, worker));
+    results.push(...(await settle(outcomes, now, options)));
+  }
   return {
     claimed: rows.length,
     delivered: results.filter((r) => r.status === "delivered").length,

@@ -50,6 +50,7 @@ afterEach(() => {
   smtp.received.length = 0;
   hooks.requests.length = 0;
   hooks.failNext(0);
+  hooks.release();
 });
 
 const email = (to = `${randomUUID()}@outbox.test`): EnqueueOutboxInput => ({
@@ -244,6 +245,25 @@ describeEachDatabase("outbox delivery", () => {
     expect(await deliverDueOutbox({ now: later, workerId: "survivor" })).toMatchObject({ claimed: 1, delivered: 1 });
     expect(smtp.countsById().get(queued.id)).toBe(1);
     expect(await rowOf(queued.id)).toMatchObject({ status: "delivered", attempts: 2, deliveredAt: later });
+  });
+
+  it("a deliverer whose lease ran out mid-send cannot overwrite the row its successor took over", async () => {
+    const queued = await enqueue({ kind: "webhook", dedupeKey: `hook:${randomUUID()}`, payload: { url: hooks.url("/slow"), body: { n: 1 } } });
+    const start = clock();
+    hooks.hold();
+    const slow = deliverOutboxNow([queued.id], { now: start, workerId: "slow" });
+    while (hooks.heldCount() < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    const takeoverAt = new Date(start.getTime() + OUTBOX_LEASE_MS);
+    const takeover = deliverDueOutbox({ now: takeoverAt, workerId: "successor" });
+    while (hooks.heldCount() < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    hooks.release();
+    const [late, fresh] = await Promise.all([slow, takeover]);
+    // At-least-once: the receiver saw both (it can drop the repeat by Beacon-Event-Id)…
+    expect(hooks.requests.map((r) => r.headers["beacon-event-id"])).toEqual([queued.id, queued.id]);
+    // …but only the lease holder's outcome is written.
+    expect(late.results).toEqual([{ id: queued.id, status: "sending", attempts: 1, error: null }]);
+    expect(fresh).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(await rowOf(queued.id)).toMatchObject({ status: "delivered", attempts: 2, deliveredAt: takeoverAt });
   });
 
   it("two deliverers at once over 200 rows never send any row twice", async () => {

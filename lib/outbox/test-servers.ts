@@ -57,15 +57,21 @@ export interface ReceivedWebhook {
 export async function startWebhookReceiver() {
   const requests: ReceivedWebhook[] = [];
   let failuresLeft = 0;
+  let holding = false;
+  const held: (() => void)[] = [];
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
     req.on("end", () => {
+      if (holding) held.push(() => answer());
+      else answer();
+    });
+    const answer = () => {
       const status = failuresLeft > 0 ? 500 : 200;
       if (failuresLeft > 0) failuresLeft--;
       requests.push({ path: req.url ?? "", headers: req.headers, body, status });
       res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "nope");
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
@@ -74,6 +80,15 @@ export async function startWebhookReceiver() {
     requests,
     failNext(n: number) {
       failuresLeft = n;
+    },
+    /** From now on, requests wait for `release()` before they are answered (a slow receiver). */
+    hold() {
+      holding = true;
+    },
+    heldCount: () => held.length,
+    release() {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
