@@ -111,7 +111,10 @@ async function postWebhook(row: ClaimedRow, now: Date) {
   const parsed = webhookPayloadSchema.safeParse(row.payload);
   if (!parsed.success) throw new PermanentDeliveryError("webhook payload is invalid");
   const body = JSON.stringify(parsed.data.body);
-  const headers: Record<string, string> = { ...parsed.data.headers, "content-type": "application/json", "user-agent": "Beacon-Outbox/1", "beacon-event-id": row.id };
+  const headers: Record<string, string> = {};
+  // The payload's own headers (an Authorization for the receiver, say) never override ours.
+  for (const [name, value] of Object.entries(parsed.data.headers ?? {})) headers[name.toLowerCase()] = value;
+  Object.assign(headers, { "content-type": "application/json", "user-agent": "Beacon-Outbox/1", "beacon-event-id": row.id });
   const secret = env().OUTBOX_WEBHOOK_SECRET;
   if (secret) headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] = signWebhookBody(secret, body, now);
   const response = await fetch(parsed.data.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
