@@ -43,6 +43,8 @@ const schema = z.object({
   METRICS_TOKEN: z.string().optional(),
   ADMIN_READ_ONLY: booleanString,
   OUTBOX_MAX_ATTEMPTS: positiveInt(8),
+  /** Signs outgoing webhooks (`Beacon-Signature`); unset = sent unsigned. */
+  OUTBOX_WEBHOOK_SECRET: z.string().optional(),
   RETENTION_JOB_EVENTS_DAYS: positiveInt(30),
   RETENTION_USAGE_EVENTS_DAYS: positiveInt(400),
   RETENTION_WEBHOOK_EVENTS_DAYS: positiveInt(90),
@@ -71,6 +73,7 @@ export const SECRET_NAMES = [
   "INNGEST_SIGNING_KEY",
   "INNGEST_SIGNING_KEY_FALLBACK",
   "METRICS_TOKEN",
+  "OUTBOX_WEBHOOK_SECRET",
 ] as const satisfies readonly (keyof Env)[];
 
 // A fixed secret is fine for local development only; production refuses it.

@@ -1,7 +1,7 @@
 import { beforeEach, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { db } from "@/db/client";
-import { alertDigests, alerts, emailMessages } from "@/db/schema";
+import { alertDigests, alerts, emailMessages, outboxEvents } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
 import { createAlert, findDueAlerts, runAlertDigest, runDueDigests, runInstantAlerts, updateAlert, DIGEST_CAP, type CreateAlertRequest } from "./index";
@@ -122,6 +122,10 @@ describeEachDatabase("alert digests", () => {
     expect(emails).toHaveLength(1);
     expect(digests[0]!.emailMessageId).toBe(emails[0]!.id);
     expect(first.emailMessageId).toBe(emails[0]!.id);
+    // The e-mail went through the outbox, keyed by (alert, window), and was delivered at once.
+    const [queued] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, emails[0]!.id));
+    expect(queued).toMatchObject({ kind: "email", orgId: alert.orgId, dedupeKey: `alert_digest:${alert.id}:${end.toISOString()}`, status: "delivered" });
+    expect(emails[0]!.sentAt).toBeInstanceOf(Date);
     const email = emails[0]!;
     expect(email.orgId).toBe(alert.orgId);
     expect(email.subject).toBe("1 new opportunity for “Escapes <b>”");

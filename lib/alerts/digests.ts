@@ -3,15 +3,13 @@ import { db } from "@/db/client";
 import { alertDigests, alerts, opportunities } from "@/db/schema";
 import { isUuid } from "@/db/tenant";
 import { AppError } from "@/lib/http";
-import { sendEmail } from "@/lib/mail";
+import { deliverOutboxNow, enqueueOutboxMany } from "@/lib/outbox";
 import type { AlertRow } from "./alerts";
 import { renderDigestEmail, type DigestOpportunity } from "./digest-email";
 import { matchWindows, windowStartOf, type WindowMatch } from "./window-matches";
 
 /** Alerts matched per statement and claimed per transaction. */
 export const DIGEST_BATCH_SIZE = 500;
-/** Digest e-mails in flight at once. */
-const SEND_CONCURRENCY = 4;
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -35,7 +33,7 @@ export interface DigestRunSummary {
   alerts: number;
   /** Digests recorded by this run. */
   digests: number;
-  /** Digest e-mails sent by this run. */
+  /** Digest e-mails this run wrote to the outbox (and tried to deliver at once). */
   emails: number;
 }
 
@@ -79,6 +77,13 @@ interface RecordedDigest {
   digestId: string;
   alert: AlertRow;
   match: WindowMatch;
+  /** The digest e-mail's outbox event (and `email_messages` record): null when nothing matched. */
+  emailId: string | null;
+}
+
+/** Digests of the same alert and window share one e-mail, whatever retries the run. */
+export function digestDedupeKey(alertId: string, windowEnd: Date) {
+  return `alert_digest:${alertId}:${windowEnd.toISOString()}`;
 }
 
 /**
@@ -86,9 +91,11 @@ interface RecordedDigest {
  * cannot deadlock), and only an alert whose window still starts where we matched it — not
  * advanced, paused or deleted meanwhile — gets its `last_window_end` advanced and its digest row.
  * The unique (alert_id, window_end) index is the final word: a conflicting row means the window
- * is already done, and a window that is done never sends.
+ * is already done, and a window that is done never sends. A digest with matches writes its
+ * e-mail to the outbox in the same transaction, so a window is never recorded without its
+ * e-mail nor mailed without being recorded.
  */
-async function recordDigests(items: { alert: AlertRow; match: WindowMatch }[], windowEnd: Date): Promise<RecordedDigest[]> {
+async function recordDigests(items: { alert: AlertRow; match: WindowMatch }[], windowEnd: Date, details: Map<string, DigestOpportunity>): Promise<RecordedDigest[]> {
   if (items.length === 0) return [];
   return db().transaction(async (tx) => {
     const locked = await tx
@@ -132,7 +139,40 @@ async function recordDigests(items: { alert: AlertRow; match: WindowMatch }[], w
       .onConflictDoNothing({ target: [alertDigests.alertId, alertDigests.windowEnd] })
       .returning({ id: alertDigests.id, alertId: alertDigests.alertId });
     const byAlert = new Map(claimable.map((c) => [c.alert.id, c]));
-    return inserted.map((row) => ({ digestId: row.id, ...byAlert.get(row.alertId)! }));
+    const recorded: RecordedDigest[] = inserted.map((row) => ({ digestId: row.id, ...byAlert.get(row.alertId)!, emailId: null }));
+
+    const toMail = recorded.filter((r) => r.match.total > 0);
+    const queued = await enqueueOutboxMany(
+      tx,
+      toMail.map(({ alert, match }) => ({
+        kind: "email" as const,
+        orgId: alert.orgId,
+        dedupeKey: digestDedupeKey(alert.id, windowEnd),
+        payload: {
+          kind: "alert_digest",
+          to: alert.deliveryEmail,
+          ...renderDigestEmail({
+            alert: { name: alert.name, q: alert.q, naics: alert.naics, states: alert.states, setAsides: alert.setAsides },
+            opportunities: match.noticeIds.map((id) => details.get(id)).filter((o): o is DigestOpportunity => o !== undefined),
+            total: match.total,
+            windowStart: windowStartOf(alert),
+            windowEnd,
+          }),
+        },
+      })),
+    );
+    toMail.forEach((r, i) => (r.emailId = queued[i]!.id));
+    if (toMail.length > 0) {
+      // One statement links the batch's digests to their e-mail records.
+      const pairs = sql.join(
+        toMail.map((r) => sql`(${r.digestId}::uuid, ${r.emailId}::uuid)`),
+        sql`, `,
+      );
+      await tx.execute(
+        sql`update ${alertDigests} set email_message_id = queued.message_id from (values ${pairs}) as queued(digest_id, message_id) where ${alertDigests.id} = queued.digest_id`,
+      );
+    }
+    return recorded;
   });
 }
 
@@ -157,62 +197,6 @@ async function digestOpportunities(noticeIds: string[]): Promise<Map<string, Dig
   return new Map(rows.map((row) => [row.noticeId, row]));
 }
 
-/** Runs `fn` over `items`, `limit` at a time; after a failure no new item starts, and it rethrows once all have stopped. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      try {
-        await fn(items[next++]!);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-  if (failure) throw failure.reason;
-}
-
-/**
- * E-mails the recorded digests that have matches — after their transaction committed, so a
- * rolled-back window never mails — then links each digest to its message (one statement for
- * the batch: the mail records are the slow part and need no extra round trip each).
- */
-async function sendDigestEmails(recorded: RecordedDigest[], windowEnd: Date): Promise<Map<string, string>> {
-  const sent = new Map<string, string>();
-  const withMatches = recorded.filter((r) => r.match.total > 0);
-  if (withMatches.length === 0) return sent;
-  const details = await digestOpportunities([...new Set(withMatches.flatMap((r) => r.match.noticeIds))]);
-  try {
-    await eachLimited(withMatches, SEND_CONCURRENCY, async ({ digestId, alert, match }) => {
-      const email = renderDigestEmail({
-        alert: { name: alert.name, q: alert.q, naics: alert.naics, states: alert.states, setAsides: alert.setAsides },
-        opportunities: match.noticeIds.map((id) => details.get(id)).filter((o): o is DigestOpportunity => o !== undefined),
-        total: match.total,
-        windowStart: windowStartOf(alert),
-        windowEnd,
-      });
-      const message = await sendEmail({ kind: "alert_digest", to: alert.deliveryEmail, orgId: alert.orgId, ...email });
-      sent.set(digestId, message.id);
-    });
-  } finally {
-    // Link what was sent even when a later send failed.
-    if (sent.size > 0) {
-      const pairs = sql.join(
-        [...sent].map(([digestId, messageId]) => sql`(${digestId}::uuid, ${messageId}::uuid)`),
-        sql`, `,
-      );
-      await db().execute(
-        sql`update ${alertDigests} set email_message_id = sent.message_id from (values ${pairs}) as sent(digest_id, message_id) where ${alertDigests.id} = sent.digest_id`,
-      );
-    }
-  }
-  return sent;
-}
-
 /** Matches, records and mails one batch of alerts for windows ending at `windowEnd`. */
 async function digestBatch(batch: AlertRow[], windowEnd: Date, options: { noticeIds?: string[]; onlyMatching?: boolean } = {}): Promise<DigestResult[]> {
   const open = batch.filter((alert) => windowEnd > windowStartOf(alert));
@@ -220,13 +204,15 @@ async function digestBatch(batch: AlertRow[], windowEnd: Date, options: { notice
   const items = open
     .map((alert) => ({ alert, match: matches.get(alert.id) ?? { total: 0, noticeIds: [] } }))
     .filter((item) => !options.onlyMatching || item.match.total > 0);
-  const recorded = await recordDigests(items, windowEnd);
-  const sent = await sendDigestEmails(recorded, windowEnd);
+  const details = await digestOpportunities([...new Set(items.filter((i) => i.match.total > 0).flatMap((i) => i.match.noticeIds))]);
+  const recorded = await recordDigests(items, windowEnd, details);
+  // After commit: mail now, so digests go out even without a worker; the sweep retries failures.
+  await deliverOutboxNow(recorded.flatMap((r) => (r.emailId ? [r.emailId] : [])));
   const byAlert = new Map(recorded.map((r) => [r.alert.id, r]));
   return items.map(({ alert, match }) => {
     const done = byAlert.get(alert.id);
     if (!done) return { alertId: alert.id, status: "duplicate", duplicate: true, digestId: null, matchCount: match.total, noticeIds: [], emailMessageId: null };
-    const emailMessageId = sent.get(done.digestId) ?? null;
+    const emailMessageId = done.emailId;
     return {
       alertId: alert.id,
       status: match.total > 0 ? "sent" : "empty",

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { emailMessages, emailTokens, memberships, organizations, sessions, users } from "@/db/schema";
+import { emailMessages, emailTokens, memberships, organizations, outboxEvents, sessions, users } from "@/db/schema";
 import {
   changePassword,
   createSession,
@@ -59,6 +59,11 @@ describeEachDatabase("accounts", () => {
 
     const mail = await latestEmailTo(email, "verify_email");
     expect(mail!.textBody).toMatch(/\/verify-email\?token=/);
+    // Written with the account through the outbox, and delivered before signUp returned.
+    const [queued] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, mail!.id));
+    expect(queued).toMatchObject({ kind: "email", status: "delivered" });
+    expect(queued!.dedupeKey).toMatch(/^verify_email:/);
+    expect(mail!.sentAt).toBeInstanceOf(Date);
   });
 
   it("signUp names the org after the person when no org name is given", async () => {

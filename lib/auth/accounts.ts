@@ -1,9 +1,10 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
-import { db } from "@/db/client";
+import { randomUUID } from "node:crypto";
+import { db, type DbOrTx } from "@/db/client";
 import { emailTokens, users } from "@/db/schema";
 import { appUrl } from "@/lib/env";
 import { AppError, validate } from "@/lib/http";
-import { sendEmail } from "@/lib/mail";
+import { deliverOutboxNow, enqueueOutbox, sendEmailNow } from "@/lib/outbox";
 import { createOrganizationWithOwner, findUserByEmail, randomToken, sha256 } from "@/lib/orgs";
 import { logger } from "@/lib/observability";
 import type { PlanId } from "@/lib/billing";
@@ -28,16 +29,20 @@ export async function signUp(input: SignUpInput) {
   const passwordHash = await hashPassword(data.password);
   const existing = await findUserByEmail(data.email);
   if (existing) {
-    await sendEmail({
-      kind: "signup_existing_account",
-      to: data.email,
-      subject: "Someone tried to create a Beacon account with your e-mail",
-      text: `Someone (hopefully you) tried to sign up for Beacon with this address, which already has an account.\n\nSign in: ${appUrl()}/sign-in\nForgot your password? ${appUrl()}/forgot-password\n\nIf it wasn't you, you can ignore this message.`,
+    // Each attempt is its own message, so the dedupe key is fresh.
+    await sendEmailNow({
+      dedupeKey: `signup_existing_account:${randomUUID()}`,
+      email: {
+        kind: "signup_existing_account",
+        to: data.email,
+        subject: "Someone tried to create a Beacon account with your e-mail",
+        text: `Someone (hopefully you) tried to sign up for Beacon with this address, which already has an account.\n\nSign in: ${appUrl()}/sign-in\nForgot your password? ${appUrl()}/forgot-password\n\nIf it wasn't you, you can ignore this message.`,
+      },
     });
     throw new AppError("conflict", DUPLICATE_ACCOUNT);
   }
-  const created = await createUserWithOrganization({ name: data.name, email: data.email, passwordHash, organizationName: data.organizationName });
-  await sendVerificationEmail(created.userId, created.email);
+  const created = await createUserWithOrganization({ name: data.name, email: data.email, passwordHash, organizationName: data.organizationName, sendVerification: true });
+  await deliverOutboxNow(created.outboxIds);
   const session = await createSession(created.userId);
   logger.info({ userId: created.userId, orgId: created.orgId }, "user signed up");
   return { ...created, session };
@@ -45,7 +50,10 @@ export async function signUp(input: SignUpInput) {
 
 const DUPLICATE_ACCOUNT = "We could not create an account with these details. If you already have one, sign in or reset your password.";
 
-/** One transaction: the user, their organisation, and their owner membership. */
+/**
+ * One transaction: the user, their organisation, their owner membership and, when asked, the
+ * verification e-mail's outbox row (the caller delivers `outboxIds` after commit).
+ */
 export async function createUserWithOrganization(input: {
   name: string;
   email: string;
@@ -53,6 +61,7 @@ export async function createUserWithOrganization(input: {
   organizationName?: string;
   plan?: PlanId;
   emailVerified?: Date | null;
+  sendVerification?: boolean;
 }) {
   const orgName = input.organizationName || `${input.name}'s organisation`;
   try {
@@ -62,7 +71,8 @@ export async function createUserWithOrganization(input: {
         .values({ name: input.name, email: input.email.trim().toLowerCase(), passwordHash: input.passwordHash, emailVerified: input.emailVerified ?? null })
         .returning({ id: users.id, email: users.email });
       const org = await createOrganizationWithOwner(tx, { name: orgName, ownerUserId: user!.id, plan: input.plan });
-      return { userId: user!.id, email: user!.email, orgId: org.id };
+      const outboxIds = input.sendVerification ? [await enqueueVerificationEmail(tx, user!.id, user!.email)] : [];
+      return { userId: user!.id, email: user!.email, orgId: org.id, outboxIds };
     });
   } catch (error) {
     // A concurrent sign-up for the same address lost the race on the unique index.
@@ -86,12 +96,13 @@ export async function signInWithPassword(input: { email: string; password: strin
   return { userId: user.id, session };
 }
 
-async function issueEmailToken(userId: string, purpose: "verify_email" | "password_reset", ttlMs: number) {
+async function issueEmailToken(tx: DbOrTx, userId: string, purpose: "verify_email" | "password_reset", ttlMs: number) {
   const token = randomToken();
-  await db()
+  const [row] = await tx
     .insert(emailTokens)
-    .values({ userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlMs) });
-  return token;
+    .values({ userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlMs) })
+    .returning({ id: emailTokens.id });
+  return { token, tokenId: row!.id };
 }
 
 /** Marks the single-use token used and returns its user, or throws 404 when unusable. */
@@ -105,15 +116,26 @@ async function consumeEmailToken(token: string, purpose: "verify_email" | "passw
   return row.userId;
 }
 
-export async function sendVerificationEmail(userId: string, email: string) {
-  const token = await issueEmailToken(userId, "verify_email", VERIFY_TTL_MS);
+/** The token and its e-mail commit together: no link without its message, no message without its link. */
+async function enqueueVerificationEmail(tx: DbOrTx, userId: string, email: string) {
+  const { token, tokenId } = await issueEmailToken(tx, userId, "verify_email", VERIFY_TTL_MS);
   const url = `${appUrl()}/verify-email?token=${token}`;
-  await sendEmail({
-    kind: "verify_email",
-    to: email,
-    subject: "Confirm your e-mail for Beacon",
-    text: `Welcome to Beacon.\n\nConfirm your e-mail address: ${url}\n\nThe link expires in 48 hours.`,
+  const queued = await enqueueOutbox(tx, {
+    kind: "email",
+    dedupeKey: `verify_email:${tokenId}`,
+    payload: {
+      kind: "verify_email",
+      to: email,
+      subject: "Confirm your e-mail for Beacon",
+      text: `Welcome to Beacon.\n\nConfirm your e-mail address: ${url}\n\nThe link expires in 48 hours.`,
+    },
   });
+  return queued.id;
+}
+
+export async function sendVerificationEmail(userId: string, email: string) {
+  const outboxId = await db().transaction((tx) => enqueueVerificationEmail(tx, userId, email));
+  await deliverOutboxNow([outboxId]);
 }
 
 export async function verifyEmail(token: string) {
@@ -127,13 +149,21 @@ export async function requestPasswordReset(emailInput: string) {
   const email = validate(emailSchema, emailInput);
   const user = await findUserByEmail(email);
   if (!user) return;
-  const token = await issueEmailToken(user.id, "password_reset", RESET_TTL_MS);
-  await sendEmail({
-    kind: "password_reset",
-    to: user.email,
-    subject: "Reset your Beacon password",
-    text: `Reset your password: ${appUrl()}/reset-password?token=${token}\n\nThe link works once and expires in 1 hour. If you did not ask for it, ignore this e-mail.`,
+  const outboxId = await db().transaction(async (tx) => {
+    const { token, tokenId } = await issueEmailToken(tx, user.id, "password_reset", RESET_TTL_MS);
+    const queued = await enqueueOutbox(tx, {
+      kind: "email",
+      dedupeKey: `password_reset:${tokenId}`,
+      payload: {
+        kind: "password_reset",
+        to: user.email,
+        subject: "Reset your Beacon password",
+        text: `Reset your password: ${appUrl()}/reset-password?token=${token}\n\nThe link works once and expires in 1 hour. If you did not ask for it, ignore this e-mail.`,
+      },
+    });
+    return queued.id;
   });
+  await deliverOutboxNow([outboxId]);
 }
 
 /** Sets a new password from a reset link, signs out every session and starts a new one. */

@@ -3,8 +3,8 @@ import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import { db } from "@/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { appUrl, authSecret } from "@/lib/env";
-import { sendEmail } from "@/lib/mail";
-import { findUserByEmail } from "@/lib/orgs";
+import { findUserByEmail, sha256 } from "@/lib/orgs";
+import { sendEmailNow } from "@/lib/outbox";
 import { logger } from "@/lib/observability";
 import { SESSION_MAX_AGE_S } from "./sessions";
 
@@ -33,19 +33,26 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
         const existing = await findUserByEmail(identifier);
         if (!existing) {
           // No account: say so only to the mailbox owner; the page looks the same either way.
-          await sendEmail({
-            kind: "magic_link_no_account",
-            to: identifier,
-            subject: "Sign in to Beacon",
-            text: `Someone asked for a sign-in link for this address, but it has no Beacon account.\n\nCreate one: ${appUrl()}/sign-up`,
+          await sendEmailNow({
+            dedupeKey: `magic_link_no_account:${sha256(url)}`,
+            email: {
+              kind: "magic_link_no_account",
+              to: identifier,
+              subject: "Sign in to Beacon",
+              text: `Someone asked for a sign-in link for this address, but it has no Beacon account.\n\nCreate one: ${appUrl()}/sign-up`,
+            },
           });
           return;
         }
-        await sendEmail({
-          kind: "magic_link",
-          to: identifier,
-          subject: "Your Beacon sign-in link",
-          text: `Sign in to Beacon: ${url}\n\nThe link works once and expires in 15 minutes. If you did not ask for it, ignore this e-mail.`,
+        // The link holds a fresh token, so it is its own dedupe key (hashed: the key is not secret).
+        await sendEmailNow({
+          dedupeKey: `magic_link:${sha256(url)}`,
+          email: {
+            kind: "magic_link",
+            to: identifier,
+            subject: "Your Beacon sign-in link",
+            text: `Sign in to Beacon: ${url}\n\nThe link works once and expires in 15 minutes. If you did not ask for it, ignore this e-mail.`,
+          },
         });
       },
     },

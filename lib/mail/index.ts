@@ -1,2 +1,2 @@
-export { sendEmail, type EmailMessage } from "./send-email";
+export { recordEmails, transmitEmail, markEmailAttempts, currentEmailTransport, type EmailMessage, type EmailTransport, type EmailAttemptOutcome } from "./transport";
 export { latestEmailTo, listRecentEmails } from "./queries";

@@ -4,7 +4,7 @@ import { withTenant, isUuid } from "@/db/tenant";
 import { invitations, memberships, organizations, users } from "@/db/schema";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/http";
-import { sendEmail } from "@/lib/mail";
+import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
 import { assertCan, type OrgActor } from "./actor";
 import { assignableRoles, type OrgRole } from "./permissions";
 import { assertSeatForInvitation, assertSeatsAfterJoin, lockOrgForSeats } from "./seats";
@@ -38,7 +38,8 @@ export async function inviteMember(orgId: string, actor: OrgActor, input: { emai
   }
   const email = input.email.trim().toLowerCase();
   const token = randomToken();
-  const { invitation, orgName, inviterName } = await withTenant(orgId, async (tx) => {
+  const url = invitationUrl(token);
+  const { invitation, outboxId } = await withTenant(orgId, async (tx) => {
     // Under the org row lock, so two invitations racing for the last seat cannot both be sent.
     const org = await lockOrgForSeats(tx, orgId);
     const alreadyMember = await tx
@@ -57,16 +58,21 @@ export async function inviteMember(orgId: string, actor: OrgActor, input: { emai
       .values({ orgId, email, role: input.role, tokenHash: sha256(token), invitedBy: actor.userId, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) })
       .returning();
     const [inviter] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, actor.userId));
-    return { invitation: row!, orgName: org.name, inviterName: inviter?.name || inviter?.email || "A teammate" };
+    const inviterName = inviter?.name || inviter?.email || "A teammate";
+    const queued = await enqueueOutbox(tx, {
+      kind: "email",
+      orgId,
+      dedupeKey: `invitation:${row!.id}`,
+      payload: {
+        kind: "invitation",
+        to: email,
+        subject: `${inviterName} invited you to ${org.name} on Beacon`,
+        text: `${inviterName} invited you to join ${org.name} on Beacon as ${input.role}.\n\nAccept the invitation: ${url}\n\nThe link works once and expires in 7 days.`,
+      },
+    });
+    return { invitation: row!, outboxId: queued.id };
   });
-  const url = invitationUrl(token);
-  await sendEmail({
-    kind: "invitation",
-    orgId,
-    to: email,
-    subject: `${inviterName} invited you to ${orgName} on Beacon`,
-    text: `${inviterName} invited you to join ${orgName} on Beacon as ${input.role}.\n\nAccept the invitation: ${url}\n\nThe link works once and expires in 7 days.`,
-  });
+  await deliverOutboxNow([outboxId]);
   return { invitation, token, url };
 }
 

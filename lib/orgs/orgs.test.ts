@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
-import { invitations, memberships, users } from "@/db/schema";
+import { invitations, memberships, outboxEvents, users } from "@/db/schema";
 import { AppError, type ProblemCode } from "@/lib/http";
 import { latestEmailTo } from "@/lib/mail";
 import {
@@ -137,6 +137,9 @@ describeEachDatabase("organisations, members and invitations", () => {
     expect(mail).toMatchObject({ orgId: orgA, toAddress: email.toLowerCase() });
     expect(mail!.textBody).toContain(url);
     expect(mail!.subject).toContain("Acme");
+    // Enqueued with the invitation, in the org's namespace, and delivered at once.
+    const [queued] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, mail!.id));
+    expect(queued).toMatchObject({ orgId: orgA, dedupeKey: `invitation:${invitation.id}`, status: "delivered" });
   });
 
   it("re-inviting an address revokes its open invitation", async () => {

@@ -44,6 +44,7 @@ export async function runAlertsBenchmark(args: string[]) {
       await db().execute(sql`delete from opportunities where source = 'bench-new'`);
       await copyTemplates(1, windowCount, templates, new Date(now.getTime() - DAY_MS / 2), "new");
       await db().execute(sql`delete from alert_digests`);
+      await db().execute(sql`delete from outbox_events`);
       await db().execute(sql`delete from email_messages`);
       await db().execute(sql`update alerts set last_window_end = ${windowStart.toISOString()}::timestamptz`);
       await db().execute(sql`analyze`);

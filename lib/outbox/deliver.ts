@@ -1,0 +1,248 @@
+import { and, asc, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { outboxEvents } from "@/db/schema";
+import { env } from "@/lib/env";
+import { markEmailAttempts, transmitEmail, type EmailTransport } from "@/lib/mail";
+import { logger } from "@/lib/observability";
+import { outboxBackoffMs } from "./backoff";
+import { emailPayloadSchema, webhookPayloadSchema, type OutboxStatus } from "./payloads";
+import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER } from "./signature";
+
+/**
+ * How long a claimed row belongs to its deliverer. Longer than the slowest attempt (SMTP waits at
+ * most 10 + 10 + 20 s, a webhook 10 s); a deliverer that dies mid-send loses the row when it ends.
+ */
+export const OUTBOX_LEASE_MS = 2 * 60_000;
+export const OUTBOX_DEFAULT_BATCH = 100;
+const DELIVERY_CONCURRENCY = 4;
+const SETTLE_CHUNK = 25;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+const ERROR_MAX_CHARS = 500;
+
+export interface DeliverOptions {
+  now?: Date;
+  /** Rows claimed at most. */
+  limit?: number;
+  /** Named in the logs, so operators can tell which worker held a row. */
+  workerId?: string;
+  /** The backoff draw in [0, 1); injectable for tests. */
+  random?: () => number;
+}
+
+export interface OutboxDeliveryResult {
+  id: string;
+  status: OutboxStatus;
+  attempts: number;
+  error: string | null;
+}
+
+export interface OutboxDeliverySummary {
+  claimed: number;
+  delivered: number;
+  retrying: number;
+  dead: number;
+  results: OutboxDeliveryResult[];
+}
+
+type ClaimedRow = typeof outboxEvents.$inferSelect;
+
+/**
+ * One statement claims the rows: a `FOR UPDATE SKIP LOCKED` sub-select picks due ones (pending,
+ * or sending with an expired lease) that no one else is claiming, and the UPDATE takes them with
+ * a lease. Two deliverers at once therefore never get the same row. The attempt is counted here,
+ * at the claim, so a row that crashes its deliverer every time still ends up dead.
+ */
+async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<ClaimedRow[]> {
+  const o = outboxEvents;
+  const due = db()
+    .select({ id: o.id })
+    .from(o)
+    .where(
+      and(
+        or(eq(o.status, "pending"), and(eq(o.status, "sending"), lte(o.leaseUntil, now))),
+        lte(o.nextAttemptAt, now),
+        ids ? inArray(o.id, ids) : undefined,
+      ),
+    )
+    .orderBy(asc(o.nextAttemptAt), asc(o.id))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return db()
+    .update(o)
+    .set({ status: "sending", attempts: sql`${o.attempts} + 1`, leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS), updatedAt: now })
+    .where(inArray(o.id, due))
+    .returning();
+}
+
+class PermanentDeliveryError extends Error {}
+
+/** Secrets that a transport error might echo back (a URL with a token, SMTP credentials). */
+function secretsOf(row: ClaimedRow): string[] {
+  const config = env();
+  const secrets: string[] = [];
+  if (config.SMTP_URL) {
+    secrets.push(config.SMTP_URL);
+    try {
+      const password = decodeURIComponent(new URL(config.SMTP_URL).password);
+      if (password) secrets.push(password);
+    } catch {
+      // Not a parseable URL: the whole value is already listed.
+    }
+  }
+  if (config.OUTBOX_WEBHOOK_SECRET) secrets.push(config.OUTBOX_WEBHOOK_SECRET);
+  if (row.kind === "webhook") {
+    const payload = row.payload as { url?: unknown; headers?: Record<string, unknown> };
+    if (typeof payload.url === "string") secrets.push(payload.url);
+    for (const value of Object.values(payload.headers ?? {})) if (typeof value === "string" && value.length >= 8) secrets.push(value);
+  }
+  return secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+}
+
+function describeFailure(error: unknown, secrets: string[]): string {
+  let message = error instanceof Error ? error.message : String(error);
+  // fetch hides the reason ("fetch failed") in `cause`.
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error && cause.message && !message.includes(cause.message)) message = `${message}: ${cause.message}`;
+  for (const secret of secrets) message = message.split(secret).join("<redacted>");
+  return message.slice(0, ERROR_MAX_CHARS);
+}
+
+async function postWebhook(row: ClaimedRow, now: Date) {
+  const parsed = webhookPayloadSchema.safeParse(row.payload);
+  if (!parsed.success) throw new PermanentDeliveryError("webhook payload is invalid");
+  const body = JSON.stringify(parsed.data.body);
+  const headers: Record<string, string> = {};
+  // The payload's own headers (an Authorization for the receiver, say) never override ours.
+  for (const [name, value] of Object.entries(parsed.data.headers ?? {})) headers[name.toLowerCase()] = value;
+  Object.assign(headers, { "content-type": "application/json", "user-agent": "Beacon-Outbox/1", "beacon-event-id": row.id });
+  const secret = env().OUTBOX_WEBHOOK_SECRET;
+  if (secret) headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] = signWebhookBody(secret, body, now);
+  const response = await fetch(parsed.data.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+  await response.body?.cancel();
+  if (response.status < 200 || response.status >= 300) throw new Error(`webhook answered HTTP ${response.status}`);
+}
+
+async function sendEmailRow(row: ClaimedRow): Promise<EmailTransport> {
+  const parsed = emailPayloadSchema.safeParse(row.payload);
+  if (!parsed.success) throw new PermanentDeliveryError("e-mail payload is invalid");
+  return transmitEmail(row.id, { ...parsed.data, orgId: row.orgId });
+}
+
+interface AttemptOutcome {
+  row: ClaimedRow;
+  transport: EmailTransport | null;
+  failure: string | null;
+  permanent: boolean;
+}
+
+async function attempt(row: ClaimedRow, now: Date): Promise<AttemptOutcome> {
+  try {
+    const transport = row.kind === "email" ? await sendEmailRow(row) : (await postWebhook(row, now), null);
+    return { row, transport, failure: null, permanent: false };
+  } catch (error) {
+    return { row, transport: null, failure: describeFailure(error, secretsOf(row)), permanent: error instanceof PermanentDeliveryError };
+  }
+}
+
+/**
+ * Writes a chunk of outcomes in one transaction of two statements (outbox rows, then their e-mail
+ * records), each guarded by the lease the row was claimed with: if the lease ran out and another
+ * deliverer took the row over, this outcome is not written.
+ */
+async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOptions): Promise<OutboxDeliveryResult[]> {
+  const maxAttempts = env().OUTBOX_MAX_ATTEMPTS;
+  const decided = outcomes.map((outcome) => {
+    const { row, failure, permanent } = outcome;
+    const status: OutboxStatus = failure === null ? "delivered" : permanent || row.attempts >= maxAttempts ? "dead" : "pending";
+    const nextAttemptAt = status === "pending" ? new Date(now.getTime() + outboxBackoffMs(row.attempts, options.random)) : null;
+    return { ...outcome, status, nextAttemptAt };
+  });
+  const at = now.toISOString();
+  const written = await db().transaction(async (tx) => {
+    const values = sql.join(
+      decided.map(
+        (d) =>
+          sql`(${d.row.id}::uuid, ${d.row.leaseUntil!.toISOString()}::timestamptz, ${d.status}::text, ${d.nextAttemptAt?.toISOString() ?? null}::timestamptz, ${d.failure}::text)`,
+      ),
+      sql`, `,
+    );
+    const updated = await tx.execute<{ id: string }>(sql`
+      update outbox_events as o set
+        status = v.status,
+        lease_until = null,
+        last_error = v.error,
+        next_attempt_at = coalesce(v.next_attempt_at, o.next_attempt_at),
+        delivered_at = case when v.status = 'delivered' then ${at}::timestamptz else o.delivered_at end,
+        dead_at = case when v.status = 'dead' then ${at}::timestamptz else o.dead_at end,
+        updated_at = ${at}::timestamptz
+      from (values ${values}) as v(id, lease_until, status, next_attempt_at, error)
+      where o.id = v.id and o.status = 'sending' and o.lease_until = v.lease_until
+      returning o.id`);
+    const ids = new Set(updated.rows.map((r) => r.id));
+    await markEmailAttempts(
+      tx,
+      decided
+        .filter((d) => d.row.kind === "email" && ids.has(d.row.id))
+        .map((d) => ({ id: d.row.id, outcome: d.transport ? { transport: d.transport, sentAt: now } : { error: d.failure ?? "unknown" } })),
+    );
+    return ids;
+  });
+
+  return decided.map(({ row, status, failure }) => {
+    const context = { outboxId: row.id, kind: row.kind, attempts: row.attempts, workerId: options.workerId };
+    if (!written.has(row.id)) logger.warn(context, "outbox lease expired during delivery; another deliverer owns the row");
+    else if (status === "dead") logger.error({ ...context, err: failure }, "outbox event is dead after its last attempt");
+    else if (status === "pending") logger.warn({ ...context, err: failure }, "outbox delivery failed; will retry");
+    return { id: row.id, status: written.has(row.id) ? status : "sending", attempts: row.attempts, error: failure };
+  });
+}
+
+async function deliverClaimed(rows: ClaimedRow[], now: Date, options: DeliverOptions): Promise<OutboxDeliverySummary> {
+  const results: OutboxDeliveryResult[] = [];
+  // Outcomes are written a chunk at a time: few statements, yet a crash re-sends at most a chunk.
+  for (let start = 0; start < rows.length; start += SETTLE_CHUNK) {
+    const chunk = rows.slice(start, start + SETTLE_CHUNK);
+    const outcomes: AttemptOutcome[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < chunk.length) outcomes.push(await attempt(chunk[next++]!, now));
+    };
+    await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, chunk.length) }, worker));
+    results.push(...(await settle(outcomes, now, options)));
+  }
+  return {
+    claimed: rows.length,
+    delivered: results.filter((r) => r.status === "delivered").length,
+    retrying: results.filter((r) => r.status === "pending").length,
+    dead: results.filter((r) => r.status === "dead").length,
+    results,
+  };
+}
+
+/**
+ * The sweep: claims up to `limit` due rows with a lease and delivers them. Safe to run from any
+ * number of workers at once. Wire it to a schedule (every minute) and to the enqueue event.
+ */
+export async function deliverDueOutbox(options: DeliverOptions = {}): Promise<OutboxDeliverySummary> {
+  const now = options.now ?? new Date();
+  const limit = Math.min(Math.max(options.limit ?? OUTBOX_DEFAULT_BATCH, 1), 1_000);
+  return deliverClaimed(await claimDueRows(now, limit), now, options);
+}
+
+/**
+ * Delivers these rows now if they are still due — called by the app right after the transaction
+ * that enqueued them commits, so a link arrives while the user waits, with or without a worker
+ * running. Never throws: the user's action already succeeded, and whatever is left (the database
+ * blipped, the row was claimed elsewhere) is picked up by the sweep.
+ */
+export async function deliverOutboxNow(ids: readonly string[], options: Omit<DeliverOptions, "limit"> = {}): Promise<OutboxDeliverySummary> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return { claimed: 0, delivered: 0, retrying: 0, dead: 0, results: [] };
+  const now = options.now ?? new Date();
+  try {
+    return await deliverClaimed(await claimDueRows(now, unique.length, unique), now, options);
+  } catch (error) {
+    logger.error({ outboxIds: unique.slice(0, 20), err: error }, "immediate outbox delivery failed; the sweep will retry");
+    return { claimed: 0, delivered: 0, retrying: 0, dead: 0, results: [] };
+  }
+}

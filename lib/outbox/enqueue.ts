@@ -1,0 +1,79 @@
+import { and, eq, isNull, or } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { outboxEvents } from "@/db/schema";
+import { validate } from "@/lib/http";
+import { recordEmails } from "@/lib/mail";
+import { emailPayloadSchema, webhookPayloadSchema, type EmailPayload, type OutboxMessage, type OutboxStatus } from "./payloads";
+
+export type EnqueueOutboxInput = OutboxMessage & {
+  /** The org the message belongs to; null/omitted = system messages (ops alerts), one shared namespace. */
+  orgId?: string | null;
+  /** Unique per org: enqueuing the same key again is a no-op that answers the existing row. */
+  dedupeKey: string;
+};
+
+export interface EnqueuedOutbox {
+  id: string;
+  /** False when the dedupe key was already there: nothing new was written. */
+  created: boolean;
+  status: OutboxStatus;
+}
+
+const keyOf = (orgId: string | null, dedupeKey: string) => `${orgId ?? ""}|${dedupeKey}`;
+
+function normalise(input: EnqueueOutboxInput) {
+  const dedupeKey = input.dedupeKey.trim();
+  if (dedupeKey.length === 0 || dedupeKey.length > 500) throw new Error("enqueueOutbox needs a dedupe key of 1–500 characters");
+  const payload = input.kind === "email" ? validate(emailPayloadSchema, input.payload) : validate(webhookPayloadSchema, input.payload);
+  return { orgId: input.orgId ?? null, kind: input.kind, dedupeKey, payload: payload as Record<string, unknown> };
+}
+
+/**
+ * Writes messages to the outbox with `tx` — the transaction making the change that causes them,
+ * so the change and its notifications commit or roll back together. Each e-mail also gets its
+ * `email_messages` record (same id) here. Answers one entry per input, in order. Delivery comes
+ * later: `deliverOutboxNow(ids)` right after commit, or the sweep (`deliverDueOutbox`).
+ */
+export async function enqueueOutboxMany(tx: DbOrTx, inputs: readonly EnqueueOutboxInput[]): Promise<EnqueuedOutbox[]> {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map(normalise);
+  const inserted = await tx
+    .insert(outboxEvents)
+    .values(rows)
+    // The unique (org_id, dedupe_key) constraint, nulls not distinct, decides: not a check in code.
+    .onConflictDoNothing()
+    .returning({ id: outboxEvents.id, orgId: outboxEvents.orgId, dedupeKey: outboxEvents.dedupeKey, status: outboxEvents.status });
+  const found = new Map<string, EnqueuedOutbox>();
+  for (const row of inserted) found.set(keyOf(row.orgId, row.dedupeKey), { id: row.id, created: true, status: row.status as OutboxStatus });
+
+  const emails = rows
+    .map((row) => ({ row, queued: found.get(keyOf(row.orgId, row.dedupeKey)) }))
+    .filter(({ row, queued }) => row.kind === "email" && queued?.created)
+    .map(({ row, queued }) => ({ id: queued!.id, message: { ...(row.payload as EmailPayload), orgId: row.orgId } }));
+  await recordEmails(tx, emails);
+
+  const missing = rows.filter((row) => !found.has(keyOf(row.orgId, row.dedupeKey)));
+  if (missing.length > 0) {
+    const existing = await tx
+      .select({ id: outboxEvents.id, orgId: outboxEvents.orgId, dedupeKey: outboxEvents.dedupeKey, status: outboxEvents.status })
+      .from(outboxEvents)
+      .where(
+        or(
+          ...missing.map((row) => and(row.orgId ? eq(outboxEvents.orgId, row.orgId) : isNull(outboxEvents.orgId), eq(outboxEvents.dedupeKey, row.dedupeKey))),
+        ),
+      );
+    for (const row of existing) found.set(keyOf(row.orgId, row.dedupeKey), { id: row.id, created: false, status: row.status as OutboxStatus });
+  }
+  return rows.map((row) => {
+    const queued = found.get(keyOf(row.orgId, row.dedupeKey));
+    if (!queued) throw new Error("outbox insert conflicted but no row has its dedupe key");
+    return queued;
+  });
+}
+
+/** One message; see enqueueOutboxMany. A repeated dedupe key answers the existing row, `created: false`. */
+export async function enqueueOutbox(tx: DbOrTx, input: EnqueueOutboxInput): Promise<EnqueuedOutbox> {
+  const [queued] = await enqueueOutboxMany(tx, [input]);
+  return queued!;
+}
+

@@ -1,0 +1,35 @@
+export { enqueueOutbox, enqueueOutboxMany, type EnqueueOutboxInput, type EnqueuedOutbox } from "./enqueue";
+export {
+  deliverDueOutbox,
+  deliverOutboxNow,
+  OUTBOX_LEASE_MS,
+  OUTBOX_DEFAULT_BATCH,
+  type DeliverOptions,
+  type OutboxDeliveryResult,
+  type OutboxDeliverySummary,
+} from "./deliver";
+export {
+  listOutbox,
+  getOutboxEvent,
+  replayOutbox,
+  discardOutbox,
+  outboxCounts,
+  OUTBOX_BULK_LIMIT,
+  type OutboxFilter,
+  type OutboxListQuery,
+  type OutboxRow,
+  type OperatorWriteOptions,
+} from "./dead-letters";
+export { sendEmailNow } from "./send-email-now";
+export { outboxBackoffMs, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_CAP_MS, OUTBOX_BACKOFF_MIN_MS } from "./backoff";
+export { signWebhookBody, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from "./signature";
+export {
+  emailPayloadSchema,
+  webhookPayloadSchema,
+  OUTBOX_STATUSES,
+  type EmailPayload,
+  type WebhookPayload,
+  type OutboxKind,
+  type OutboxStatus,
+  type OutboxMessage,
+} from "./payloads";

@@ -1,0 +1,95 @@
+import http from "node:http";
+import net from "node:net";
+import { SMTPServer } from "smtp-server";
+
+/** A real SMTP server that keeps what it receives; each message is known by its Message-ID. */
+export async function startSmtpSink() {
+  const received: { to: string[]; messageId: string; raw: string }[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = "";
+      stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
+      stream.on("end", () => {
+        const messageId = /^Message-ID:\s*<([^>]+)>/im.exec(raw)?.[1] ?? "";
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId, raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as net.AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    /** How many times each outbox id arrived. */
+    countsById() {
+      const counts = new Map<string, number>();
+      for (const m of received) {
+        const id = m.messageId.split("@")[0]!;
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      return counts;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A port nothing listens on: the SMTP server (or webhook receiver) is down. */
+export async function closedPort() {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+export interface ReceivedWebhook {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/** A local webhook receiver that answers 500 to the first `failures` requests, then 200. */
+export async function startWebhookReceiver() {
+  const requests: ReceivedWebhook[] = [];
+  let failuresLeft = 0;
+  let holding = false;
+  const held: (() => void)[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    req.on("end", () => {
+      if (holding) held.push(() => answer());
+      else answer();
+    });
+    const answer = () => {
+      const status = failuresLeft > 0 ? 500 : 200;
+      if (failuresLeft > 0) failuresLeft--;
+      requests.push({ path: req.url ?? "", headers: req.headers, body, status });
+      res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "nope");
+    };
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: (path = "/hook") => `http://127.0.0.1:${port}${path}`,
+    requests,
+    failNext(n: number) {
+      failuresLeft = n;
+    },
+    /** From now on, requests wait for `release()` before they are answered (a slow receiver). */
+    hold() {
+      holding = true;
+    },
+    heldCount: () => held.length,
+    release() {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
