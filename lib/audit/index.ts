@@ -1,6 +1,7 @@
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
+import { newestFirst, olderThan } from "@/db/keyset";
 import { auditLog } from "@/db/schema";
 
 export type AuditActorType = "user" | "operator" | "system" | "stripe";
@@ -78,16 +79,13 @@ export async function listAudit(query: AuditQuery = {}, dbOrTx: DbOrTx = db()) {
       )!,
     );
   }
-  if (query.cursor) {
-    const { at, id } = query.cursor;
-    filters.push(or(lt(auditLog.at, at), and(eq(auditLog.at, at), lt(auditLog.id, id)))!);
-  }
+  if (query.cursor) filters.push(olderThan(auditLog.at, auditLog.id, query.cursor));
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
   const rows = await dbOrTx
     .select()
     .from(auditLog)
     .where(filters.length ? and(...filters) : undefined)
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .orderBy(...newestFirst(auditLog.at, auditLog.id))
     .limit(limit + 1);
   const { page, nextCursor } = nextTimeCursor(rows, limit, (r) => ({ at: r.at, id: r.id }));
   return { data: page, nextCursor };

@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
+import { newestFirst, olderThan } from "@/db/keyset";
 import { stripeEvents } from "@/db/schema";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
 
@@ -24,15 +25,12 @@ export async function listStripeEvents(query: StripeEventQuery = {}) {
   if (query.type) filters.push(eq(stripeEvents.type, query.type));
   if (query.orgId) filters.push(eq(stripeEvents.orgId, query.orgId));
   if (query.id) filters.push(or(eq(stripeEvents.id, query.id), eq(stripeEvents.objectId, query.id))!);
-  if (query.cursor) {
-    const { at, id } = query.cursor;
-    filters.push(or(lt(stripeEvents.receivedAt, at), and(eq(stripeEvents.receivedAt, at), lt(stripeEvents.id, id)))!);
-  }
+  if (query.cursor) filters.push(olderThan(stripeEvents.receivedAt, stripeEvents.id, query.cursor, "text"));
   const rows = await db()
     .select()
     .from(stripeEvents)
     .where(filters.length ? and(...filters) : undefined)
-    .orderBy(desc(stripeEvents.receivedAt), desc(stripeEvents.id))
+    .orderBy(...newestFirst(stripeEvents.receivedAt, stripeEvents.id))
     .limit(limit + 1);
   const { page, nextCursor } = nextTimeCursor(rows, limit, (r) => ({ at: r.receivedAt, id: r.id }));
   return { data: page, nextCursor };

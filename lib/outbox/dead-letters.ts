@@ -1,9 +1,10 @@
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
+import { newestFirst, olderThan } from "@/db/keyset";
 import { isUuid } from "@/db/tenant";
 import { outboxEvents } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
-import { AppError } from "@/lib/http";
+import { AppError, decodeTimeCursor, nextTimeCursor } from "@/lib/http";
 import type { OutboxKind, OutboxStatus } from "./payloads";
 
 export interface OutboxFilter {
@@ -46,37 +47,20 @@ function filterConditions(filter: OutboxFilter): SQL[] {
   return conditions;
 }
 
-function encodeCursor(row: { createdAt: Date; id: string }) {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(at ?? "");
-  if (Number.isNaN(createdAt.getTime()) || !isUuid(id)) throw new AppError("validation_failed", "The cursor is not valid.", { errors: [{ path: "cursor", message: "Not valid." }] });
-  return { createdAt, id };
-}
-
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listOutbox(query: OutboxListQuery = {}): Promise<{ items: OutboxRow[]; nextCursor: string | null }> {
   const o = outboxEvents;
-  // Pages order by created_at to the millisecond, the precision a cursor (a JS Date) carries;
-  // comparing the database's microseconds to it would skip rows sharing a millisecond.
-  const createdMs = sql<Date>`date_trunc('milliseconds', ${o.createdAt})`;
   const conditions = filterConditions(query);
-  if (query.cursor) {
-    const after = decodeCursor(query.cursor);
-    conditions.push(sql`(${createdMs}, ${o.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
-  }
+  if (query.cursor) conditions.push(olderThan(o.createdAt, o.id, decodeTimeCursor(query.cursor)));
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
   const rows = await db()
     .select()
     .from(o)
     .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(createdMs), desc(o.id))
+    .orderBy(...newestFirst(o.createdAt, o.id))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!) : null };
+  const { page, nextCursor } = nextTimeCursor(rows, limit, (r) => ({ at: r.createdAt, id: r.id }));
+  return { items: page, nextCursor };
 }
 
 export async function getOutboxEvent(id: string): Promise<OutboxRow> {
