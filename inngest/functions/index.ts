@@ -1,8 +1,11 @@
 import type { InngestFunction } from "inngest";
 import { alertDigests } from "./alert-digests";
+import { dunning } from "./dunning";
+import { dunningSweep } from "./dunning-sweep";
 import { heartbeat } from "./heartbeat";
 import { ingestOpportunities } from "./ingest-opportunities";
 import { instantAlerts } from "./instant-alerts";
+import { outboxDelivery } from "./outbox-delivery";
 import { quotaReset } from "./quota-reset";
 import { retention } from "./retention";
 import { stripeReconcile } from "./stripe-reconcile";
@@ -13,7 +16,18 @@ import { stripeReconcile } from "./stripe-reconcile";
  * `inngest.createFunction({ ...FUNCTION_DEFAULTS, id, name, triggers, … }, handler)` and add it
  * to this array. Everything else (run tracking, heartbeats, CLI, re-runs) follows from it.
  */
-export const FUNCTIONS: readonly InngestFunction.Any[] = [heartbeat, alertDigests, instantAlerts, ingestOpportunities, quotaReset, stripeReconcile, retention];
+export const FUNCTIONS: readonly InngestFunction.Any[] = [
+  heartbeat,
+  alertDigests,
+  instantAlerts,
+  ingestOpportunities,
+  outboxDelivery,
+  dunning,
+  dunningSweep,
+  quotaReset,
+  stripeReconcile,
+  retention,
+];
 
 export interface FunctionDescription {
   id: string;

@@ -31,7 +31,8 @@ export const invoicePayment: StripeEventHandler = async (tx, event, now) => {
       set: {
         orgId: sql`coalesce(${subscriptions.orgId}, excluded.org_id)`,
         stripeCustomerId: sql`coalesce(${subscriptions.stripeCustomerId}, excluded.stripe_customer_id)`,
-        paymentFailedAt: sql`excluded.payment_failed_at`,
+        // Stripe retries a failed invoice and reports each failure: the grace period runs from the first.
+        paymentFailedAt: sql`case when ${subscriptions.failedInvoiceId} = excluded.failed_invoice_id and ${subscriptions.paymentFailedAt} is not null then ${subscriptions.paymentFailedAt} else excluded.payment_failed_at end`,
         failedInvoiceId: sql`excluded.failed_invoice_id`,
         invoiceEventCreated: sql`excluded.invoice_event_created`,
         updatedAt: now,

@@ -1,0 +1,96 @@
+import { and, eq, like } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { db } from "@/db/client";
+import { auditLog, jobRuns, organizations, outboxEvents, subscriptions } from "@/db/schema";
+import { dunning } from "@/inngest/functions/dunning";
+import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
+import { runFunctionLocally } from "@/lib/jobs";
+import { describeEachDatabase } from "@/tests/db";
+import { endDunningGrace, runDunningSweep, sendDunningNotice } from "./dunning";
+import { DUNNING_GRACE_DAYS } from "./org-plan";
+
+const DAY = 86_400_000;
+
+async function failingProOrg(failedAt: Date, invoiceId: string) {
+  const org = await makeOrg("pro", "Dunning Co");
+  const billing = await addMember(org.orgId, "billing");
+  await addMember(org.orgId, "member");
+  await db().insert(subscriptions).values({
+    orgId: org.orgId,
+    stripeSubscriptionId: `sub_${invoiceId}`,
+    stripeCustomerId: `cus_${invoiceId}`,
+    status: "past_due",
+    plan: "pro",
+    paymentFailedAt: failedAt,
+    failedInvoiceId: invoiceId,
+    stripeEventCreated: failedAt,
+  });
+  return { ...org, billingEmail: billing.email };
+}
+
+async function dunningMail(orgId: string, invoiceId: string) {
+  return db()
+    .select({ key: outboxEvents.dedupeKey, status: outboxEvents.status, payload: outboxEvents.payload })
+    .from(outboxEvents)
+    .where(and(eq(outboxEvents.orgId, orgId), like(outboxEvents.dedupeKey, `dunning:${invoiceId}:%`)));
+}
+
+async function planOf(orgId: string) {
+  const [row] = await db().select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+  return row!.plan;
+}
+
+describeEachDatabase("dunning", () => {
+  it("e-mails owners and billing members once per step, keeps the plan through the grace period, then downgrades (audited)", async () => {
+    const failedAt = new Date("2026-03-02T10:00:00Z");
+    const org = await failingProOrg(failedAt, "in_dun1");
+
+    expect(await sendDunningNotice(org.orgId, "in_dun1", 0, failedAt)).toEqual({ status: "sent", emails: 2 });
+    expect(await sendDunningNotice(org.orgId, "in_dun1", 0, failedAt)).toEqual({ status: "sent", emails: 0 });
+    const mail = await dunningMail(org.orgId, "in_dun1");
+    expect(mail.map((m) => (m.payload as { to: string }).to).sort()).toEqual([org.ownerEmail, org.billingEmail].sort());
+    expect(mail.every((m) => m.status === "delivered")).toBe(true);
+    expect((mail[0]!.payload as { text: string }).text).toContain("/settings/billing");
+
+    expect(await endDunningGrace(org.orgId, "in_dun1", new Date(failedAt.getTime() + 5 * DAY))).toMatchObject({ status: "waiting" });
+    expect(await planOf(org.orgId)).toBe("pro");
+    expect(await endDunningGrace(org.orgId, "in_dun1", new Date(failedAt.getTime() + DUNNING_GRACE_DAYS * DAY))).toEqual({ status: "downgraded", plan: "free" });
+    expect(await planOf(org.orgId)).toBe("free");
+    const [audit] = await db().select().from(auditLog).where(and(eq(auditLog.orgId, org.orgId), eq(auditLog.action, "billing.dunning.downgraded")));
+    expect(audit).toMatchObject({ actorType: "system", targetId: "in_dun1", before: { plan: "pro" }, after: { plan: "free" } });
+  });
+
+  it("a paid invoice stops everything: no more e-mails, no downgrade", async () => {
+    const failedAt = new Date("2026-03-02T10:00:00Z");
+    const org = await failingProOrg(failedAt, "in_dun2");
+    await db().update(subscriptions).set({ paymentFailedAt: null, failedInvoiceId: null }).where(eq(subscriptions.orgId, org.orgId));
+    expect(await sendDunningNotice(org.orgId, "in_dun2", 3, failedAt)).toEqual({ status: "resolved" });
+    expect(await endDunningGrace(org.orgId, "in_dun2", new Date(failedAt.getTime() + 30 * DAY))).toEqual({ status: "resolved" });
+    expect(await dunningMail(org.orgId, "in_dun2")).toHaveLength(0);
+    expect(await planOf(org.orgId)).toBe("pro");
+  });
+
+  it("the sweep sends only the latest due step once and downgrades after the grace period", async () => {
+    const failedAt = new Date("2026-04-01T00:00:00Z");
+    const org = await failingProOrg(failedAt, "in_dun3");
+    await runDunningSweep(new Date(failedAt.getTime() + 4 * DAY));
+    await runDunningSweep(new Date(failedAt.getTime() + 5 * DAY));
+    expect((await dunningMail(org.orgId, "in_dun3")).map((m) => m.key.split(":")[2]).sort()).toEqual(["day3", "day3"]);
+    await runDunningSweep(new Date(failedAt.getTime() + (DUNNING_GRACE_DAYS + 1) * DAY));
+    expect(await planOf(org.orgId)).toBe("free");
+  });
+
+  it("the Inngest function runs every step as one recorded run (sleeps elapse locally)", async () => {
+    const failedAt = new Date(Date.now() - (DUNNING_GRACE_DAYS + 2) * DAY);
+    const org = await failingProOrg(failedAt, "in_dun4");
+    const result = await runFunctionLocally(dunning, {
+      event: { name: "billing/invoice.payment_failed", data: { org_id: org.orgId, invoice_id: "in_dun4", occurred_at: failedAt.toISOString() } },
+      trigger: "cli",
+    });
+    expect(result.status).toBe("succeeded");
+    const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, result.jobRunId));
+    expect(run).toMatchObject({ functionId: "dunning", orgId: org.orgId, status: "succeeded", output: { status: "downgraded", plan: "free" } });
+    expect((await dunningMail(org.orgId, "in_dun4")).map((m) => m.key.split(":")[2]).sort()).toEqual(["day0", "day0", "day3", "day3", "day7", "day7"]);
+    expect(await planOf(org.orgId)).toBe("free");
+  });
+});

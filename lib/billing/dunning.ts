@@ -1,0 +1,142 @@
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { db, type Tx } from "@/db/client";
+import { memberships, organizations, subscriptions, users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { appUrl } from "@/lib/env";
+import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
+import { graceEndsAt, syncOrgPlan } from "./org-plan";
+import { planById } from "./plans";
+
+/** Days after the failed payment on which the customer is e-mailed. */
+export const DUNNING_NOTICE_DAYS = [0, 3, 7] as const;
+export type DunningDay = (typeof DUNNING_NOTICE_DAYS)[number];
+const DAY_MS = 86_400_000;
+
+export type DunningOutcome =
+  | { status: "sent"; emails: number }
+  | { status: "resolved" }
+  | { status: "waiting"; until: string }
+  | { status: "downgraded" | "already_free"; plan: string };
+
+/** The subscription still failing on this invoice (null once invoice.paid cleared it). */
+async function stillFailing(tx: Tx, orgId: string, invoiceId: string) {
+  const [row] = await tx
+    .select({ id: subscriptions.stripeSubscriptionId, failedAt: subscriptions.paymentFailedAt, plan: subscriptions.plan })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.failedInvoiceId, invoiceId), isNotNull(subscriptions.paymentFailedAt)));
+  return row?.failedAt ? { ...row, failedAt: row.failedAt } : null;
+}
+
+/** Owners and billing members: the people who can fix a card. */
+async function billingContacts(tx: Tx, orgId: string) {
+  return tx
+    .select({ userId: users.id, email: users.email, name: users.name })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), inArray(memberships.role, ["owner", "billing"])));
+}
+
+function noticeText(day: DunningDay, orgName: string, planName: string, graceEnd: Date) {
+  const until = graceEnd.toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  const link = `${appUrl()}/settings/billing`;
+  const lead =
+    day === 0
+      ? `We could not charge the card on file for ${orgName}'s ${planName} plan.`
+      : day === 3
+        ? `Reminder: the payment for ${orgName}'s ${planName} plan is still outstanding.`
+        : `Last reminder: the payment for ${orgName}'s ${planName} plan is still outstanding.`;
+  return {
+    subject: day === 7 ? `Last reminder: ${orgName} moves to Free on ${until}` : `Payment failed for ${orgName} on Beacon`,
+    text: `${lead}\n\nUpdate the card in the billing portal: ${link}\n\nYour plan stays active until ${until}. After that ${orgName} moves to the Free plan (your data and alerts are kept).`,
+  };
+}
+
+/**
+ * One dunning e-mail step for one failed invoice, to every owner and billing member, at most once
+ * per (invoice, step, person): the outbox dedupe key makes the event-driven run and the sweep
+ * safe to overlap. Nothing is sent once the invoice was paid.
+ */
+export async function sendDunningNotice(orgId: string, invoiceId: string, day: DunningDay, now = new Date()): Promise<DunningOutcome> {
+  const queued = await db().transaction(async (tx) => {
+    const failing = await stillFailing(tx, orgId, invoiceId);
+    if (!failing) return null;
+    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
+    const notice = noticeText(day, org?.name ?? "Your organisation", planById(failing.plan ?? "free").name, graceEndsAt(failing.failedAt));
+    const ids: string[] = [];
+    for (const contact of await billingContacts(tx, orgId)) {
+      const row = await enqueueOutbox(tx, {
+        kind: "email",
+        orgId,
+        dedupeKey: `dunning:${invoiceId}:day${day}:${contact.userId}`,
+        payload: { kind: `dunning_day_${day}`, to: contact.email, subject: notice.subject, text: notice.text },
+      });
+      if (row.created) ids.push(row.id);
+    }
+    return ids;
+  });
+  if (!queued) return { status: "resolved" };
+  await deliverOutboxNow(queued);
+  return { status: "sent", emails: queued.length };
+}
+
+/**
+ * The end of the grace period: if the invoice is still unpaid, the org's plan is recomputed
+ * (entitlements give free once the grace period is over) and the downgrade audited.
+ */
+export async function endDunningGrace(orgId: string, invoiceId: string, now = new Date()): Promise<DunningOutcome> {
+  return db().transaction(async (tx) => {
+    const failing = await stillFailing(tx, orgId, invoiceId);
+    if (!failing) return { status: "resolved" } as const;
+    const graceEnd = graceEndsAt(failing.failedAt);
+    if (graceEnd > now) return { status: "waiting", until: graceEnd.toISOString() } as const;
+    const [before] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+    const plan = await syncOrgPlan(tx, orgId, now);
+    if (before?.plan === plan) return { status: "already_free", plan } as const;
+    await recordAudit(tx, {
+      actor: { type: "system" },
+      orgId,
+      action: "billing.dunning.downgraded",
+      target: { type: "invoice", id: invoiceId },
+      before: { plan: before?.plan ?? null },
+      after: { plan },
+      reason: "payment still failing when the grace period ended",
+      at: now,
+    });
+    return { status: "downgraded", plan } as const;
+  });
+}
+
+/** When each step of a failure is due. */
+export function dunningSchedule(failedAt: Date) {
+  return {
+    notices: DUNNING_NOTICE_DAYS.map((day) => ({ day, at: new Date(failedAt.getTime() + day * DAY_MS) })),
+    graceEnd: graceEndsAt(failedAt),
+  };
+}
+
+/**
+ * The safety net behind the event-driven dunning run (a lost Inngest event, a run cancelled by
+ * mistake): for every failing invoice, the latest notice that is due is sent (once), and an
+ * expired grace period downgrades.
+ */
+export async function runDunningSweep(now = new Date()) {
+  const failing = await db()
+    .select({ orgId: subscriptions.orgId, invoiceId: subscriptions.failedInvoiceId, failedAt: subscriptions.paymentFailedAt })
+    .from(subscriptions)
+    .where(and(isNotNull(subscriptions.paymentFailedAt), isNotNull(subscriptions.failedInvoiceId), isNotNull(subscriptions.orgId)));
+  const summary = { invoices: failing.length, emails: 0, downgraded: 0 };
+  for (const row of failing) {
+    if (!row.orgId || !row.invoiceId || !row.failedAt) continue;
+    const schedule = dunningSchedule(row.failedAt);
+    const due = schedule.notices.filter((n) => n.at <= now).at(-1);
+    if (due) {
+      const sent = await sendDunningNotice(row.orgId, row.invoiceId, due.day, now);
+      if (sent.status === "sent") summary.emails += sent.emails;
+    }
+    if (schedule.graceEnd <= now) {
+      const ended = await endDunningGrace(row.orgId, row.invoiceId, now);
+      if (ended.status === "downgraded") summary.downgraded++;
+    }
+  }
+  return summary;
+}
