@@ -24,7 +24,7 @@ export const dunning = inngest.createFunction(
     const schedule = dunningSchedule(occurred);
     for (const notice of schedule.notices) {
       if (notice.day > 0) await step.sleepUntil(`wait-day-${notice.day}`, notice.at);
-      const sent = await step.run(`notice-day-${notice.day}`, () => sendDunningNotice(orgId, invoiceId, notice.day, new Date()));
+      const sent = await step.run(`notice-day-${notice.day}`, () => sendDunningNotice(orgId, invoiceId, notice.day));
       if (sent.status === "resolved") return sent;
     }
     await step.sleepUntil("wait-grace-end", schedule.graceEnd);

@@ -45,8 +45,8 @@ describeEachDatabase("dunning", () => {
     const failedAt = new Date("2026-03-02T10:00:00Z");
     const org = await failingProOrg(failedAt, "in_dun1");
 
-    expect(await sendDunningNotice(org.orgId, "in_dun1", 0, failedAt)).toEqual({ status: "sent", emails: 2 });
-    expect(await sendDunningNotice(org.orgId, "in_dun1", 0, failedAt)).toEqual({ status: "sent", emails: 0 });
+    expect(await sendDunningNotice(org.orgId, "in_dun1", 0)).toEqual({ status: "sent", emails: 2 });
+    expect(await sendDunningNotice(org.orgId, "in_dun1", 0)).toEqual({ status: "sent", emails: 0 });
     const mail = await dunningMail(org.orgId, "in_dun1");
     expect(mail.map((m) => (m.payload as { to: string }).to).sort()).toEqual([org.ownerEmail, org.billingEmail].sort());
     expect(mail.every((m) => m.status === "delivered")).toBe(true);
@@ -64,7 +64,7 @@ describeEachDatabase("dunning", () => {
     const failedAt = new Date("2026-03-02T10:00:00Z");
     const org = await failingProOrg(failedAt, "in_dun2");
     await db().update(subscriptions).set({ paymentFailedAt: null, failedInvoiceId: null }).where(eq(subscriptions.orgId, org.orgId));
-    expect(await sendDunningNotice(org.orgId, "in_dun2", 3, failedAt)).toEqual({ status: "resolved" });
+    expect(await sendDunningNotice(org.orgId, "in_dun2", 3)).toEqual({ status: "resolved" });
     expect(await endDunningGrace(org.orgId, "in_dun2", new Date(failedAt.getTime() + 30 * DAY))).toEqual({ status: "resolved" });
     expect(await dunningMail(org.orgId, "in_dun2")).toHaveLength(0);
     expect(await planOf(org.orgId)).toBe("pro");

@@ -56,7 +56,7 @@ function noticeText(day: DunningDay, orgName: string, planName: string, graceEnd
  * per (invoice, step, person): the outbox dedupe key makes the event-driven run and the sweep
  * safe to overlap. Nothing is sent once the invoice was paid.
  */
-export async function sendDunningNotice(orgId: string, invoiceId: string, day: DunningDay, now = new Date()): Promise<DunningOutcome> {
+export async function sendDunningNotice(orgId: string, invoiceId: string, day: DunningDay): Promise<DunningOutcome> {
   const queued = await db().transaction(async (tx) => {
     const failing = await stillFailing(tx, orgId, invoiceId);
     if (!failing) return null;
@@ -130,7 +130,7 @@ export async function runDunningSweep(now = new Date()) {
     const schedule = dunningSchedule(row.failedAt);
     const due = schedule.notices.filter((n) => n.at <= now).at(-1);
     if (due) {
-      const sent = await sendDunningNotice(row.orgId, row.invoiceId, due.day, now);
+      const sent = await sendDunningNotice(row.orgId, row.invoiceId, due.day);
       if (sent.status === "sent") summary.emails += sent.emails;
     }
     if (schedule.graceEnd <= now) {
