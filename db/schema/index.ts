@@ -11,3 +11,4 @@ export * from "./billing";
 export * from "./audit";
 export * from "./outbox";
 export * from "./jobs";
+export * from "./ops";

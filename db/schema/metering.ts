@@ -43,7 +43,13 @@ export const usageEvents = pgTable(
     durationMs: integer("duration_ms"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [index("usage_events_org_created_idx").on(t.orgId, t.createdAt), index("usage_events_request_idx").on(t.requestId), tenantIsolation(t.orgId)],
+  (t) => [
+    index("usage_events_org_created_idx").on(t.orgId, t.createdAt),
+    index("usage_events_request_idx").on(t.requestId),
+    // Retention deletes by age across all orgs.
+    index("usage_events_created_idx").on(t.createdAt),
+    tenantIsolation(t.orgId),
+  ],
 ).enableRLS();
 
 /**

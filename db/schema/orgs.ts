@@ -12,6 +12,8 @@ export const organizations = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     name: text("name").notNull(),
     plan: planId("plan").notNull().default("free"),
+    /** Operators mute this customer's ops alerts until then (null: not muted). */
+    opsAlertsMutedUntil: timestamp("ops_alerts_muted_until", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [tenantIsolation(t.id)],
