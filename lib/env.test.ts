@@ -164,7 +164,12 @@ describe("redactedConfig", () => {
     const source: Record<string, string> = { NODE_ENV: "production", APP_URL: "https://beacon.example.com", MAIL_FROM: "Ops <ops@example.com>" };
     const values = new Map<string, string>();
     for (const name of SECRET_NAMES) {
-      const value = name === "DATABASE_URL" ? "postgres://u:pw-DATABASE_URL-91@db:5432/x" : `value-of-${name}-7c1e`;
+      const value =
+        name === "DATABASE_URL"
+          ? "postgres://u:pw-DATABASE_URL-91@db:5432/x"
+          : name === "OPS_ALERT_WEBHOOK_URL"
+            ? "https://hooks.example.com/services/value-of-OPS_ALERT_WEBHOOK_URL-7c1e"
+            : `value-of-${name}-7c1e`;
       source[name] = value;
       values.set(name, value);
     }

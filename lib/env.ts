@@ -45,6 +45,10 @@ const schema = z.object({
   OUTBOX_MAX_ATTEMPTS: positiveInt(8),
   /** Signs outgoing webhooks (`Beacon-Signature`); unset = sent unsigned. */
   OUTBOX_WEBHOOK_SECRET: z.string().optional(),
+  /** Slack-compatible incoming-webhook URL for ops alerts (its path is a credential: redacted). */
+  OPS_ALERT_WEBHOOK_URL: z.string().url().optional(),
+  /** Where ops alerts are e-mailed (optional, beside or instead of the webhook). */
+  OPS_ALERT_EMAIL: z.string().email().optional(),
   RETENTION_JOB_EVENTS_DAYS: positiveInt(30),
   RETENTION_USAGE_EVENTS_DAYS: positiveInt(400),
   RETENTION_WEBHOOK_EVENTS_DAYS: positiveInt(90),
@@ -74,6 +78,7 @@ export const SECRET_NAMES = [
   "INNGEST_SIGNING_KEY_FALLBACK",
   "METRICS_TOKEN",
   "OUTBOX_WEBHOOK_SECRET",
+  "OPS_ALERT_WEBHOOK_URL",
 ] as const satisfies readonly (keyof Env)[];
 
 // A fixed secret is fine for local development only; production refuses it.

@@ -5,6 +5,7 @@ import { dunningSweep } from "./dunning-sweep";
 import { heartbeat } from "./heartbeat";
 import { ingestOpportunities } from "./ingest-opportunities";
 import { instantAlerts } from "./instant-alerts";
+import { opsAlerts } from "./ops-alerts";
 import { outboxDelivery } from "./outbox-delivery";
 import { quotaReset } from "./quota-reset";
 import { retention } from "./retention";
@@ -27,6 +28,7 @@ export const FUNCTIONS: readonly InngestFunction.Any[] = [
   quotaReset,
   stripeReconcile,
   retention,
+  opsAlerts,
 ];
 
 export interface FunctionDescription {

@@ -1,0 +1,93 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { jobRuns, onboardingProgress, opsAlerts, organizations, outboxEvents, subscriptions } from "@/db/schema";
+import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { env } from "@/lib/env";
+import { describeEachDatabase } from "@/tests/db";
+import { runOpsAlertDetector } from "./alerts";
+
+const received: { text: string }[] = [];
+let receiver: http.Server;
+let receiverUrl = "";
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push(JSON.parse(body));
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/services/T000/B000/secret`;
+});
+afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+const HOUR = 3_600_000;
+
+describeEachDatabase("ops alerts (stuck customers and system thresholds)", () => {
+  it("opens one alert per condition and subject, notifies once (not while muted), resolves when it clears, reopens when it recurs", async () => {
+    const now = new Date();
+    const config = { ...env(), OPS_ALERT_WEBHOOK_URL: receiverUrl };
+    received.length = 0;
+
+    const idle = await makeOrg("free", "Idle Co");
+    await db().insert(onboardingProgress).values({ orgId: idle.orgId, lastActivityAt: new Date(now.getTime() - 30 * HOUR) });
+    const abandoned = await makeOrg("free", "Gone Co");
+    await db().insert(onboardingProgress).values({ orgId: abandoned.orgId, lastActivityAt: new Date(now.getTime() - 10 * 24 * HOUR) });
+    const muted = await makeOrg("free", "Muted Co");
+    await db().insert(onboardingProgress).values({ orgId: muted.orgId, lastActivityAt: new Date(now.getTime() - 30 * HOUR) });
+    await db().update(organizations).set({ opsAlertsMutedUntil: new Date(now.getTime() + 24 * HOUR) }).where(eq(organizations.id, muted.orgId));
+
+    const unactivated = await makeOrg("free", "Paid Co");
+    await db().insert(subscriptions).values({ orgId: unactivated.orgId, stripeSubscriptionId: "sub_unactivated", status: "active", plan: "pro", updatedAt: new Date(now.getTime() - 20 * 60_000) });
+    const fresh = await makeOrg("free", "Just Paid Co");
+    await db().insert(subscriptions).values({ orgId: fresh.orgId, stripeSubscriptionId: "sub_fresh", status: "active", plan: "pro", updatedAt: new Date(now.getTime() - 60_000) });
+    const failing = await makeOrg("pro", "Failing Co");
+    await db().insert(subscriptions).values({ orgId: failing.orgId, stripeSubscriptionId: "sub_failing", status: "past_due", plan: "pro", paymentFailedAt: new Date(now.getTime() - 3 * HOUR), failedInvoiceId: "in_f" });
+
+    await db().insert(outboxEvents).values({ kind: "email", dedupeKey: "dead-one", payload: {}, status: "dead" });
+    for (const status of ["failed", "succeeded", "succeeded"]) {
+      await db().insert(jobRuns).values({ functionId: "alert-digests", runId: `r-${status}-${Math.random()}`, status, finishedAt: new Date(now.getTime() - 10 * 60_000), createdAt: new Date(now.getTime() - 10 * 60_000) });
+    }
+
+    const first = await runOpsAlertDetector(now, config);
+    const open = await db().select().from(opsAlerts).where(eq(opsAlerts.status, "open"));
+    const bySubject = (kind: string) => open.filter((a) => a.kind === kind).map((a) => a.subject).sort();
+    expect(bySubject("onboarding_idle")).toEqual([idle.orgId, muted.orgId].sort());
+    expect(bySubject("paid_not_activated")).toEqual([unactivated.orgId]);
+    expect(bySubject("payment_failed")).toEqual([failing.orgId]);
+    expect(bySubject("dead_letters")).toEqual(["system"]);
+    expect(bySubject("job_failure_rate")).toEqual(["system"]);
+    expect(first).toMatchObject({ opened: open.length, resolved: 0, open: open.length, notified: open.length - 1 });
+    expect(received).toHaveLength(open.length - 1);
+    expect(received.some((m) => m.text.includes("Idle Co"))).toBe(true);
+    expect(received.some((m) => m.text.includes("Muted Co"))).toBe(false);
+
+    // Same state: nothing new opened or sent.
+    const second = await runOpsAlertDetector(new Date(now.getTime() + 60_000), config);
+    expect(second).toMatchObject({ opened: 0, resolved: 0, open: open.length, notified: 0 });
+    expect(received).toHaveLength(open.length - 1);
+
+    // Onboarding finished: that alert resolves; the others stay.
+    await db().update(onboardingProgress).set({ onboardingCompletedAt: now }).where(eq(onboardingProgress.orgId, idle.orgId));
+    const third = await runOpsAlertDetector(new Date(now.getTime() + 120_000), config);
+    expect(third).toMatchObject({ opened: 0, resolved: 1, open: open.length - 1 });
+
+    // It comes back: a new alert, notified again.
+    await db().update(onboardingProgress).set({ onboardingCompletedAt: null }).where(eq(onboardingProgress.orgId, idle.orgId));
+    const fourth = await runOpsAlertDetector(new Date(now.getTime() + 180_000), config);
+    expect(fourth).toMatchObject({ opened: 1, notified: 1 });
+    const idleAlerts = await db().select().from(opsAlerts).where(eq(opsAlerts.subject, idle.orgId));
+    expect(idleAlerts.map((a) => a.status).sort()).toEqual(["open", "resolved"]);
+
+    // The mute ends while still stuck: notified then, once.
+    const afterMute = await runOpsAlertDetector(new Date(now.getTime() + 25 * HOUR), config);
+    expect(received.filter((m) => m.text.includes("Muted Co"))).toHaveLength(1);
+    expect(afterMute.notified).toBeGreaterThanOrEqual(1);
+  });
+});

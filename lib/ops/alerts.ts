@@ -1,0 +1,273 @@
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { db, type Tx } from "@/db/client";
+import { jobRuns, onboardingProgress, opsAlerts, organizations, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
+import { appUrl, env, type Env } from "@/lib/env";
+import { staleHeartbeats } from "@/lib/jobs/heartbeats";
+import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
+
+export const OPS_ALERT_KINDS = [
+  "onboarding_idle",
+  "paid_not_activated",
+  "payment_failed",
+  "job_failure_rate",
+  "webhook_failure_rate",
+  "outbox_backlog",
+  "dead_letters",
+  "no_recent_runs",
+  "stale_heartbeat",
+] as const;
+export type OpsAlertKind = (typeof OPS_ALERT_KINDS)[number];
+export type OpsAlertSeverity = "critical" | "warning";
+
+/** SPEC §8 thresholds, in one place. */
+export const OPS_THRESHOLDS = {
+  onboardingIdleMs: 24 * 3_600_000,
+  /** Idle longer than this is an abandoned sign-up, not a stuck one. */
+  onboardingAbandonedMs: 7 * 24 * 3_600_000,
+  paidNotActivatedMs: 10 * 60_000,
+  paymentFailedMs: 2 * 3_600_000,
+  jobFailureRate: 0.1,
+  webhookFailureRate: 0.05,
+  outboxBacklog: 100,
+  noRunsMs: 3_600_000,
+} as const;
+
+export const OPS_ALERT_SEVERITY: Record<OpsAlertKind, OpsAlertSeverity> = {
+  onboarding_idle: "warning",
+  paid_not_activated: "critical",
+  payment_failed: "warning",
+  job_failure_rate: "critical",
+  webhook_failure_rate: "critical",
+  outbox_backlog: "warning",
+  dead_letters: "warning",
+  no_recent_runs: "critical",
+  stale_heartbeat: "critical",
+};
+
+/** The detector's own function id: its run must not count as "a run started". */
+export const OPS_ALERTS_FUNCTION_ID = "ops-alerts";
+
+export interface OpsFinding {
+  kind: OpsAlertKind;
+  /** An org id, a subscription id, a function id, or `system`. */
+  subject: string;
+  orgId: string | null;
+  summary: string;
+  details: Record<string, unknown>;
+}
+
+const ago = (now: Date, ms: number) => new Date(now.getTime() - ms);
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+
+async function customerFindings(now: Date): Promise<OpsFinding[]> {
+  const findings: OpsFinding[] = [];
+  const idle = await db()
+    .select({ orgId: organizations.id, name: organizations.name, lastActivityAt: onboardingProgress.lastActivityAt })
+    .from(onboardingProgress)
+    .innerJoin(organizations, eq(organizations.id, onboardingProgress.orgId))
+    .where(
+      and(
+        isNull(onboardingProgress.onboardingCompletedAt),
+        sql`${onboardingProgress.lastActivityAt} < ${ago(now, OPS_THRESHOLDS.onboardingIdleMs)}`,
+        gt(onboardingProgress.lastActivityAt, ago(now, OPS_THRESHOLDS.onboardingAbandonedMs)),
+      ),
+    );
+  for (const row of idle) {
+    findings.push({ kind: "onboarding_idle", subject: row.orgId, orgId: row.orgId, summary: `${row.name}: onboarding idle since ${row.lastActivityAt.toISOString()}`, details: { last_activity_at: row.lastActivityAt.toISOString() } });
+  }
+
+  // Stripe says they pay, Beacon did not give them the plan (or cannot tell whose subscription it is).
+  const unactivated = await db()
+    .select({ subscriptionId: subscriptions.stripeSubscriptionId, orgId: subscriptions.orgId, status: subscriptions.status, plan: subscriptions.plan, orgPlan: organizations.plan, name: organizations.name })
+    .from(subscriptions)
+    .leftJoin(organizations, eq(organizations.id, subscriptions.orgId))
+    .where(
+      and(
+        inArray(subscriptions.status, ["trialing", "active"]),
+        isNull(subscriptions.pauseCollection),
+        isNull(subscriptions.paymentFailedAt),
+        sql`${subscriptions.updatedAt} < ${ago(now, OPS_THRESHOLDS.paidNotActivatedMs)}`,
+        sql`(${subscriptions.orgId} is null or ${organizations.plan} = 'free')`,
+      ),
+    );
+  for (const row of unactivated) {
+    findings.push({
+      kind: "paid_not_activated",
+      subject: row.orgId ?? row.subscriptionId,
+      orgId: row.orgId,
+      summary: row.orgId ? `${row.name}: ${row.status} ${row.plan ?? "unknown-price"} subscription but the org is on Free` : `Subscription ${row.subscriptionId} (${row.status}) is linked to no organisation`,
+      details: { subscription_id: row.subscriptionId, status: row.status, plan: row.plan },
+    });
+  }
+
+  const failing = await db()
+    .select({ orgId: subscriptions.orgId, name: organizations.name, failedAt: subscriptions.paymentFailedAt, invoiceId: subscriptions.failedInvoiceId })
+    .from(subscriptions)
+    .innerJoin(organizations, eq(organizations.id, subscriptions.orgId))
+    .where(sql`${subscriptions.paymentFailedAt} < ${ago(now, OPS_THRESHOLDS.paymentFailedMs)}`);
+  for (const row of failing) {
+    if (!row.orgId || !row.failedAt) continue;
+    findings.push({ kind: "payment_failed", subject: row.orgId, orgId: row.orgId, summary: `${row.name}: payment failing since ${row.failedAt.toISOString()}`, details: { invoice_id: row.invoiceId, failed_at: row.failedAt.toISOString() } });
+  }
+  return findings;
+}
+
+async function systemFindings(now: Date): Promise<OpsFinding[]> {
+  const findings: OpsFinding[] = [];
+  const hourAgo = ago(now, 3_600_000);
+  const [jobs] = await db()
+    .select({
+      finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`,
+      failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int`,
+    })
+    .from(jobRuns)
+    .where(gt(jobRuns.finishedAt, hourAgo));
+  const finished = Number(jobs?.finished ?? 0);
+  const failed = Number(jobs?.failed ?? 0);
+  if (failed > 0 && failed / finished > OPS_THRESHOLDS.jobFailureRate) {
+    findings.push({ kind: "job_failure_rate", subject: "system", orgId: null, summary: `${failed} of ${finished} job runs failed in the last hour (${pct(failed / finished)})`, details: { failed, finished } });
+  }
+
+  const [hooks] = await db()
+    .select({ total: sql<number>`count(*)::int`, failed: sql<number>`count(*) filter (where ${stripeEvents.status} = 'failed')::int` })
+    .from(stripeEvents)
+    .where(gt(stripeEvents.receivedAt, hourAgo));
+  const hookTotal = Number(hooks?.total ?? 0);
+  const hookFailed = Number(hooks?.failed ?? 0);
+  if (hookFailed > 0 && hookFailed / hookTotal > OPS_THRESHOLDS.webhookFailureRate) {
+    findings.push({ kind: "webhook_failure_rate", subject: "system", orgId: null, summary: `${hookFailed} of ${hookTotal} Stripe events failed processing in the last hour (${pct(hookFailed / hookTotal)})`, details: { failed: hookFailed, total: hookTotal } });
+  }
+
+  const [outbox] = await db()
+    .select({
+      backlog: sql<number>`count(*) filter (where ${outboxEvents.status} in ('pending', 'sending') and ${outboxEvents.nextAttemptAt} <= ${now})::int`,
+      dead: sql<number>`count(*) filter (where ${outboxEvents.status} = 'dead')::int`,
+    })
+    .from(outboxEvents)
+    .where(inArray(outboxEvents.status, ["pending", "sending", "dead"]));
+  const backlog = Number(outbox?.backlog ?? 0);
+  const dead = Number(outbox?.dead ?? 0);
+  if (backlog > OPS_THRESHOLDS.outboxBacklog) findings.push({ kind: "outbox_backlog", subject: "system", orgId: null, summary: `${backlog} outbox messages are due and undelivered`, details: { backlog } });
+  if (dead > 0) findings.push({ kind: "dead_letters", subject: "system", orgId: null, summary: `${dead} dead letter(s) wait for replay or discard`, details: { dead } });
+
+  // Only meaningful once the scheduler has ever run anything here.
+  const [runs] = await db()
+    .select({ ever: sql<number>`count(*)::int`, recent: sql<number>`count(*) filter (where ${jobRuns.createdAt} > ${ago(now, OPS_THRESHOLDS.noRunsMs)})::int` })
+    .from(jobRuns)
+    .where(sql`${jobRuns.functionId} <> ${OPS_ALERTS_FUNCTION_ID}`);
+  if (Number(runs?.ever ?? 0) > 0 && Number(runs?.recent ?? 0) === 0) {
+    findings.push({ kind: "no_recent_runs", subject: "system", orgId: null, summary: "No background run started in the last hour: is Inngest reaching /api/inngest?", details: {} });
+  }
+
+  for (const functionId of await staleHeartbeats(now)) {
+    findings.push({ kind: "stale_heartbeat", subject: functionId, orgId: null, summary: `${functionId} has not succeeded on schedule`, details: { function_id: functionId } });
+  }
+  return findings;
+}
+
+/** Every condition that holds right now. */
+export async function detectOpsConditions(now = new Date()): Promise<OpsFinding[]> {
+  return [...(await customerFindings(now)), ...(await systemFindings(now))];
+}
+
+function notificationText(alert: { kind: OpsAlertKind; summary: string }) {
+  return `[${OPS_ALERT_SEVERITY[alert.kind]}] ${alert.kind}: ${alert.summary}\n${appUrl()}/admin/ops`;
+}
+
+async function enqueueNotifications(tx: Tx, alert: { id: string; kind: OpsAlertKind; summary: string }, config: Env): Promise<string[]> {
+  const ids: string[] = [];
+  const text = notificationText(alert);
+  // System namespace (no org): ops alerts are about Beacon, not sent to the customer.
+  if (config.OPS_ALERT_WEBHOOK_URL) {
+    const row = await enqueueOutbox(tx, { kind: "webhook", dedupeKey: `ops-alert:${alert.id}:webhook`, payload: { url: config.OPS_ALERT_WEBHOOK_URL, body: { text } } });
+    if (row.created) ids.push(row.id);
+  }
+  if (config.OPS_ALERT_EMAIL) {
+    const row = await enqueueOutbox(tx, {
+      kind: "email",
+      dedupeKey: `ops-alert:${alert.id}:email`,
+      payload: { kind: "ops_alert", to: config.OPS_ALERT_EMAIL, subject: `Beacon ops alert: ${alert.kind}`, text },
+    });
+    if (row.created) ids.push(row.id);
+  }
+  return ids;
+}
+
+export interface DetectorResult {
+  opened: number;
+  resolved: number;
+  open: number;
+  notified: number;
+}
+
+/**
+ * The stuck-customer and system detector (every 15 minutes). State-based: an alert opens once
+ * per (condition, subject), stays open (last_seen_at refreshed) while the condition holds and
+ * resolves when it clears; a new occurrence later opens a new alert. New alerts are sent through
+ * the outbox to OPS_ALERT_WEBHOOK_URL (Slack-compatible `{ text }`) and/or OPS_ALERT_EMAIL,
+ * except for customers whose alerts are muted (sent when the mute ends, if still open).
+ */
+export async function runOpsAlertDetector(now = new Date(), config: Env = env()): Promise<DetectorResult> {
+  const findings = await detectOpsConditions(now);
+  const outcome = await db().transaction(async (tx) => {
+    const open = await tx.select().from(opsAlerts).where(eq(opsAlerts.status, "open")).for("update");
+    const key = (kind: string, subject: string) => `${kind}\u0000${subject}`;
+    const openByKey = new Map(open.map((a) => [key(a.kind, a.subject), a]));
+    const seen = new Set<string>();
+    let opened = 0;
+    for (const f of findings) {
+      const k = key(f.kind, f.subject);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      if (openByKey.has(k)) {
+        await tx.update(opsAlerts).set({ lastSeenAt: now, summary: f.summary, details: f.details }).where(eq(opsAlerts.id, openByKey.get(k)!.id));
+      } else {
+        const inserted = await tx
+          .insert(opsAlerts)
+          .values({ kind: f.kind, subject: f.subject, orgId: f.orgId, summary: f.summary, details: f.details, firstSeenAt: now, lastSeenAt: now })
+          .onConflictDoNothing()
+          .returning({ id: opsAlerts.id });
+        opened += inserted.length;
+      }
+    }
+    const cleared = open.filter((a) => !seen.has(key(a.kind, a.subject)));
+    if (cleared.length > 0) {
+      await tx.update(opsAlerts).set({ status: "resolved", resolvedAt: now }).where(inArray(opsAlerts.id, cleared.map((a) => a.id)));
+    }
+
+    const outboxIds: string[] = [];
+    let notified = 0;
+    if (config.OPS_ALERT_WEBHOOK_URL || config.OPS_ALERT_EMAIL) {
+      const pending = await tx
+        .select({ id: opsAlerts.id, kind: opsAlerts.kind, summary: opsAlerts.summary, mutedUntil: organizations.opsAlertsMutedUntil })
+        .from(opsAlerts)
+        .leftJoin(organizations, eq(organizations.id, opsAlerts.orgId))
+        .where(and(eq(opsAlerts.status, "open"), isNull(opsAlerts.notifiedAt)));
+      for (const alert of pending) {
+        if (alert.mutedUntil && alert.mutedUntil > now) continue;
+        outboxIds.push(...(await enqueueNotifications(tx, { id: alert.id, kind: alert.kind as OpsAlertKind, summary: alert.summary }, config)));
+        await tx.update(opsAlerts).set({ notifiedAt: now }).where(eq(opsAlerts.id, alert.id));
+        notified++;
+      }
+    }
+    const [{ n } = { n: 0 }] = await tx.select({ n: sql<number>`count(*)::int` }).from(opsAlerts).where(eq(opsAlerts.status, "open"));
+    return { opened, resolved: cleared.length, open: Number(n), notified, outboxIds };
+  });
+  await deliverOutboxNow(outcome.outboxIds);
+  return { opened: outcome.opened, resolved: outcome.resolved, open: outcome.open, notified: outcome.notified };
+}
+
+/** Open alerts first, newest first; for the cockpit. */
+export async function listOpsAlerts(filter: { status?: "open" | "resolved"; kind?: OpsAlertKind; orgId?: string; limit?: number } = {}) {
+  const conditions = [];
+  if (filter.status) conditions.push(eq(opsAlerts.status, filter.status));
+  if (filter.kind) conditions.push(eq(opsAlerts.kind, filter.kind));
+  if (filter.orgId) conditions.push(eq(opsAlerts.orgId, filter.orgId));
+  const rows = await db()
+    .select()
+    .from(opsAlerts)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(sql`${opsAlerts.status} = 'open' desc`, sql`${opsAlerts.lastSeenAt} desc`)
+    .limit(Math.min(Math.max(filter.limit ?? 100, 1), 500));
+  return rows.map((r) => ({ ...r, severity: OPS_ALERT_SEVERITY[r.kind as OpsAlertKind] ?? "warning" }));
+}
