@@ -16,6 +16,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           <Link href="/admin/ops/emails" className="text-slate-700 hover:text-indigo-700">
             E-mails
           </Link>
+          <Link href="/admin/ops/dead-letters" className="text-slate-700 hover:text-indigo-700">
+            Dead letters
+          </Link>
           <Link href="/admin/ops/stripe-events" className="text-slate-700 hover:text-indigo-700">
             Stripe events
           </Link>

@@ -10,6 +10,7 @@ const EXPECTED: Record<OperatorAction, [boolean, boolean, boolean]> = {
   "customers:act":           [true,  true,  false],
   "jobs:rerun":              [true,  true,  false],
   "dead_letters:replay":     [true,  true,  false],
+  "dead_letters:discard":    [true,  false, false],
   "stripe_events:reprocess": [true,  true,  false],
   "money:act":               [true,  false, false],
   "customers:delete":        [true,  false, false],

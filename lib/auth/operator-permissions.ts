@@ -7,6 +7,7 @@ export const OPERATOR_ACTIONS = [
   "customers:act",
   "jobs:rerun",
   "dead_letters:replay",
+  "dead_letters:discard",
   "stripe_events:reprocess",
   "money:act",
   "customers:delete",

@@ -8,6 +8,7 @@ import { getViewer } from "@/lib/auth/next";
 import { reprocessStripeEvent } from "@/lib/billing/reconcile";
 import { AppError, runFormAction, type FormState } from "@/lib/http";
 import { assertAdminWritable } from "@/lib/ops";
+import { deliverDueOutbox, deliverOutboxNow, discardOutbox, replayOutbox } from "@/lib/outbox";
 
 async function operatorFor(action: OperatorAction) {
   const viewer = await getViewer();
@@ -28,4 +29,49 @@ export async function reprocessStripeEventAction(_prev: FormState, formData: For
   revalidatePath("/admin/ops/stripe-events");
   const result = state.result as { status: string; error: string | null };
   return { status: result.error ? "error" : "success", message: result.error ? `Still failing: ${result.error}` : `Re-processed: ${result.status}.` };
+}
+
+const outboxId = z.object({ id: z.string().uuid() });
+
+export async function replayDeadLetterAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, outboxId, async ({ id }) => {
+    const actor = await operatorFor("dead_letters:replay");
+    const replayed = await replayOutbox({ ids: [id] }, actor);
+    if (replayed === 0) throw new AppError("conflict", "This message is no longer dead.");
+    await deliverOutboxNow([id]);
+    return replayed;
+  });
+  if (state.status !== "success") return { ...state, result: undefined };
+  revalidatePath("/admin/ops/dead-letters");
+  return { status: "success", message: "Replayed." };
+}
+
+export async function discardDeadLetterAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, outboxId, async ({ id }) => {
+    const actor = await operatorFor("dead_letters:discard");
+    await discardOutbox(id, actor);
+  });
+  if (state.status !== "success") return { ...state, result: undefined };
+  revalidatePath("/admin/ops/dead-letters");
+  return { status: "success", message: "Discarded." };
+}
+
+const bulkSchema = z.object({
+  kind: z.enum(["email", "webhook", ""]).optional(),
+  q: z.string().trim().max(200).optional(),
+  expected: z.coerce.number().int().min(1),
+  confirm: z.literal("replay", { message: 'Type "replay" to confirm.' }),
+});
+
+/** Bulk replay of the filtered dead letters: the operator saw the count and typed "replay". */
+export async function bulkReplayDeadLettersAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, bulkSchema, async ({ kind, q }) => {
+    const actor = await operatorFor("dead_letters:replay");
+    const replayed = await replayOutbox({ filter: { kind: kind || undefined, search: q || undefined } }, actor);
+    if (replayed > 0) await deliverDueOutbox({ limit: Math.min(replayed, 100) });
+    return replayed;
+  });
+  if (state.status !== "success") return { ...state, result: undefined };
+  revalidatePath("/admin/ops/dead-letters");
+  return { status: "success", message: `Replayed ${String(state.result)} message(s).` };
 }

@@ -1,0 +1,20 @@
+import { assertOperatorCan, operatorAuth } from "@/lib/auth";
+import { notFound, route } from "@/lib/http";
+import { assertAdminWritable } from "@/lib/ops";
+import { deliverOutboxNow, replayOutbox } from "@/lib/outbox";
+
+export const dynamic = "force-dynamic";
+
+/** Replays one dead letter (attempts reset, due now) and tries it at once; audited. */
+export const POST = route(
+  async ({ auth, params, requestId }) => {
+    assertOperatorCan(auth, "dead_letters:replay");
+    assertAdminWritable();
+    const id = String(params.id ?? "");
+    const replayed = await replayOutbox({ ids: [id] }, { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email }, { requestId });
+    if (replayed === 0) notFound("dead letter");
+    await deliverOutboxNow([id]);
+    return { body: { replayed } };
+  },
+  { authenticate: operatorAuth },
+);

@@ -1,0 +1,26 @@
+import type { OutboxRow } from "@/lib/outbox";
+import { maskEmail } from "./mask";
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+
+/** A dead letter as operators see it; ops_viewer gets e-mail addresses masked everywhere. */
+export function presentOutboxRow(row: OutboxRow, showPii: boolean) {
+  const mask = (text: string) => (showPii ? text : text.replace(EMAIL, (m) => maskEmail(m)));
+  const payload = JSON.parse(mask(JSON.stringify(row.payload))) as Record<string, unknown>;
+  // Webhook URLs can carry credentials in their path (Slack): never shown.
+  if (row.kind === "webhook" && typeof payload.url === "string") payload.url = `${new URL(payload.url).origin}/…`;
+  return {
+    id: row.id,
+    org_id: row.orgId,
+    kind: row.kind,
+    dedupe_key: mask(row.dedupeKey),
+    status: row.status,
+    attempts: row.attempts,
+    next_attempt_at: row.nextAttemptAt.toISOString(),
+    last_error: row.lastError ? mask(row.lastError) : null,
+    created_at: row.createdAt.toISOString(),
+    dead_at: row.deadAt?.toISOString() ?? null,
+    delivered_at: row.deliveredAt?.toISOString() ?? null,
+    payload,
+  };
+}
