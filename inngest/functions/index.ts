@@ -1,5 +1,6 @@
 import type { InngestFunction } from "inngest";
 import { alertDigests } from "./alert-digests";
+import { dataRequestsFunction } from "./data-requests";
 import { dunning } from "./dunning";
 import { dunningSweep } from "./dunning-sweep";
 import { heartbeat } from "./heartbeat";
@@ -27,6 +28,7 @@ export const FUNCTIONS: readonly InngestFunction.Any[] = [
   quotaReset,
   stripeReconcile,
   retention,
+  dataRequestsFunction,
 ];
 
 export interface FunctionDescription {
