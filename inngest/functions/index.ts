@@ -1,5 +1,6 @@
 import type { InngestFunction } from "inngest";
 import { alertDigests } from "./alert-digests";
+import { dataRequestsFunction } from "./data-requests";
 import { dunning } from "./dunning";
 import { dunningSweep } from "./dunning-sweep";
 import { heartbeat } from "./heartbeat";
@@ -29,6 +30,7 @@ export const FUNCTIONS: readonly InngestFunction.Any[] = [
   stripeReconcile,
   retention,
   opsAlerts,
+  dataRequestsFunction,
 ];
 
 export interface FunctionDescription {

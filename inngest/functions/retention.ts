@@ -1,10 +1,18 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runRetention } from "@/lib/retention/cleanup";
+import { processPendingDataRequests } from "@/lib/retention/data-requests";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
-/** Deletes what is past its RETENTION_*_DAYS, in bounded batches; an unfinished run continues tomorrow. */
+/**
+ * Deletes what is past its RETENTION_*_DAYS, in bounded batches; an unfinished run continues
+ * tomorrow. Then processes data requests still pending (exports; deletions whose event was lost).
+ */
 export const retention = inngest.createFunction(
   { ...FUNCTION_DEFAULTS, id: "retention", name: "Retention cleanup", triggers: [cron("15 4 * * *")], concurrency: { limit: 1 } },
-  async ({ step }) => step.run("delete-expired-rows", () => runRetention({ now: new Date() })),
+  async ({ step }) => {
+    const deleted = await step.run("delete-expired-rows", () => runRetention({ now: new Date() }));
+    const dataRequests = await step.run("process-data-requests", () => processPendingDataRequests(new Date()));
+    return { ...deleted, dataRequests };
+  },
 );

@@ -1,0 +1,164 @@
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { db } from "@/db/client";
+import { isUuid } from "@/db/tenant";
+import { dataRequests, organizations } from "@/db/schema";
+import { SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
+import { AppError } from "@/lib/http";
+import { anonymiseOrg } from "./deletion";
+import { buildExportBundle } from "./export-bundle";
+
+export type DataRequestKind = "deletion" | "export";
+export type DataRequest = typeof dataRequests.$inferSelect;
+
+/** Who asked, as stored in `data_requests.requested_by`: `user:<id>`, `operator:<id>` or `system`. */
+export interface DataRequester {
+  type: "user" | "operator" | "system";
+  id?: string | null;
+}
+
+export function formatRequester(requester: DataRequester): string {
+  return requester.type === "system" || !requester.id ? requester.type : `${requester.type}:${requester.id}`;
+}
+
+/** The audit actor for a stored `requested_by` (unknown text is recorded as the system). */
+export function requesterActor(requestedBy: string | null): AuditActor {
+  const match = /^(user|operator):(.+)$/.exec(requestedBy ?? "");
+  return match ? { type: match[1] as "user" | "operator", id: match[2]!, email: null } : SYSTEM_ACTOR;
+}
+
+const OPEN_STATUSES = ["pending", "processing"];
+
+async function requestData(orgId: string, kind: DataRequestKind, requester: DataRequester): Promise<{ request: DataRequest; created: boolean }> {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  return db().transaction(async (tx) => {
+    // The org row lock makes "is one already open?" and the insert one step for concurrent requests.
+    const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+    if (!org) throw new AppError("not_found", "No such organisation.");
+    const [open] = await tx
+      .select()
+      .from(dataRequests)
+      .where(and(eq(dataRequests.orgId, orgId), eq(dataRequests.kind, kind), inArray(dataRequests.status, OPEN_STATUSES)))
+      .orderBy(asc(dataRequests.requestedAt))
+      .limit(1);
+    if (open) return { request: open, created: false };
+    const [row] = await tx.insert(dataRequests).values({ orgId, kind, requestedBy: formatRequester(requester) }).returning();
+    return { request: row!, created: true };
+  });
+}
+
+/** Records a pending export request; one still open for the org is returned instead. */
+export const requestDataExport = (orgId: string, requestedBy: DataRequester) => requestData(orgId, "export", requestedBy);
+
+/** Records a pending deletion request; one still open for the org is returned instead. */
+export const requestDataDeletion = (orgId: string, requestedBy: DataRequester) => requestData(orgId, "deletion", requestedBy);
+
+export type ProcessOutcome =
+  | { status: "completed"; requestId: string; kind: DataRequestKind; result: Record<string, unknown> }
+  | { status: "failed"; requestId: string; kind: DataRequestKind; error: string }
+  /** Not pending (already processing elsewhere, completed or failed): nothing was done. */
+  | { status: "skipped"; requestId: string; current: string | null };
+
+/**
+ * Claims a pending request (one conditional UPDATE: two workers never both get it), runs it and
+ * stores the outcome. An export stores the bundle; a deletion runs in its own transaction with
+ * its audit entry and stores the counts. A failure (e.g. a live subscription) is stored as
+ * `failed` with the message; `retryDataRequest` makes it pending again.
+ */
+export async function processDataRequest(requestId: string, now: Date = new Date()): Promise<ProcessOutcome> {
+  if (!isUuid(requestId)) throw new AppError("not_found", "No such data request.");
+  const [claimed] = await db()
+    .update(dataRequests)
+    .set({ status: "processing", error: null })
+    .where(and(eq(dataRequests.id, requestId), eq(dataRequests.status, "pending")))
+    .returning();
+  if (!claimed) {
+    const [current] = await db().select({ status: dataRequests.status }).from(dataRequests).where(eq(dataRequests.id, requestId));
+    if (!current) throw new AppError("not_found", "No such data request.");
+    return { status: "skipped", requestId, current: current.status };
+  }
+  const kind = claimed.kind as DataRequestKind;
+  try {
+    let result: Record<string, unknown>;
+    if (kind === "export") {
+      result = await buildExportBundle(claimed.orgId, { now });
+      await db().update(dataRequests).set({ status: "completed", completedAt: now, result }).where(eq(dataRequests.id, requestId));
+    } else {
+      // The anonymisation, its audit entry and the request's completion commit together.
+      result = await db().transaction(async (tx) => {
+        const counts = await anonymiseOrg(tx, claimed.orgId, requesterActor(claimed.requestedBy), `data request ${requestId}`);
+        await tx.update(dataRequests).set({ status: "completed", completedAt: now, result: { counts } }).where(eq(dataRequests.id, requestId));
+        return { counts };
+      });
+    }
+    return { status: "completed", requestId, kind, result };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await db().update(dataRequests).set({ status: "failed", error: message.slice(0, 2_000) }).where(eq(dataRequests.id, requestId));
+    return { status: "failed", requestId, kind, error: message };
+  }
+}
+
+/** A failed request becomes pending again (the next process run picks it up). */
+export async function retryDataRequest(requestId: string): Promise<DataRequest> {
+  if (!isUuid(requestId)) throw new AppError("not_found", "No such data request.");
+  const [row] = await db()
+    .update(dataRequests)
+    .set({ status: "pending", error: null })
+    .where(and(eq(dataRequests.id, requestId), eq(dataRequests.status, "failed")))
+    .returning();
+  if (!row) throw new AppError("conflict", "Only a failed data request can be retried.");
+  return row;
+}
+
+/** The org's oldest pending request of that kind, if any. */
+export async function pendingDataRequest(orgId: string, kind: DataRequestKind): Promise<DataRequest | null> {
+  if (!isUuid(orgId)) return null;
+  const [row] = await db()
+    .select()
+    .from(dataRequests)
+    .where(and(eq(dataRequests.orgId, orgId), eq(dataRequests.kind, kind), eq(dataRequests.status, "pending")))
+    .orderBy(asc(dataRequests.requestedAt))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getDataRequest(requestId: string): Promise<DataRequest | null> {
+  if (!isUuid(requestId)) return null;
+  const [row] = await db().select().from(dataRequests).where(eq(dataRequests.id, requestId));
+  return row ?? null;
+}
+
+/** The org's requests, newest first, without the (possibly large) export bundle. */
+export async function listDataRequests(orgId: string, limit = 50) {
+  if (!isUuid(orgId)) return [];
+  return db()
+    .select({
+      id: dataRequests.id,
+      kind: dataRequests.kind,
+      status: dataRequests.status,
+      requestedBy: dataRequests.requestedBy,
+      requestedAt: dataRequests.requestedAt,
+      completedAt: dataRequests.completedAt,
+      error: dataRequests.error,
+    })
+    .from(dataRequests)
+    .where(eq(dataRequests.orgId, orgId))
+    .orderBy(desc(dataRequests.requestedAt))
+    .limit(limit);
+}
+
+/** Safety net for the daily retention run: processes the oldest pending requests (bounded). */
+export async function processPendingDataRequests(now: Date = new Date(), limit = 20) {
+  const pending = await db()
+    .select({ id: dataRequests.id })
+    .from(dataRequests)
+    .where(eq(dataRequests.status, "pending"))
+    .orderBy(asc(dataRequests.requestedAt))
+    .limit(limit);
+  const outcomes: ProcessOutcome[] = [];
+  for (const row of pending) outcomes.push(await processDataRequest(row.id, now));
+  return {
+    completed: outcomes.filter((o) => o.status === "completed").length,
+    failed: outcomes.filter((o) => o.status === "failed").length,
+  };
+}

@@ -1,0 +1,110 @@
+import { and, eq, inArray, isNull, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Tx } from "@/db/client";
+import {
+  accounts,
+  alertDigests,
+  alerts,
+  apiKeys,
+  businessProfiles,
+  emailMessages,
+  emailTokens,
+  idempotencyKeys,
+  invitations,
+  memberships,
+  organizations,
+  outboxEvents,
+  sessions,
+  subscriptions,
+  users,
+  verificationTokens,
+} from "@/db/schema";
+import { recordAudit, type AuditActor } from "@/lib/audit";
+import { AppError } from "@/lib/http";
+
+/** Stripe still bills (or may bill again) a subscription in one of these: cancel it first. */
+export const LIVE_SUBSCRIPTION_STATUSES = ["trialing", "active", "past_due", "unpaid", "paused"] as const;
+
+export type DeletionCounts = Record<string, number>;
+
+const deletedEmail = (userId: string) => `deleted-${userId}@deleted.invalid`;
+export const deletedOrgName = (orgId: string) => `Deleted organisation ${orgId.slice(0, 8)}`;
+
+/**
+ * Anonymises an org's personal data and keeps its billing totals, inside the caller's
+ * transaction (with the audit entry, so both commit or neither). Deleted: API keys (and their
+ * idempotency cache), invitations, alerts and digests, the business profile, the org's e-mails
+ * (outbox rows and the sent-mail log hold addresses and sign-in links) and the memberships.
+ * Users who belong to no other org (and are not operators) lose their sessions, sign-in links
+ * and OAuth accounts and are anonymised. Kept: subscriptions, credit packs, the quota and its
+ * ledger, usage events (endpoint, status and counts: no personal data) and the audit log (append-only).
+ */
+export async function anonymiseOrg(tx: Tx, orgId: string, actor: AuditActor, reason: string | null = null): Promise<DeletionCounts> {
+  // The row lock serialises this with anything else writing the org (billing, renames).
+  const [org] = await tx.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+  if (!org) throw new AppError("not_found", "No such organisation.");
+
+  const live = await tx
+    .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])));
+  if (live.length > 0) {
+    throw new AppError("conflict", `The organisation still has a live subscription (${live.map((s) => `${s.id}: ${s.status}`).join(", ")}); cancel billing first.`);
+  }
+
+  const other = alias(memberships, "other_membership");
+  const soleUsers = await tx
+    .select({ id: users.id, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(memberships.orgId, orgId),
+        isNull(users.operatorRole),
+        notExists(tx.select({ one: sql`1` }).from(other).where(and(eq(other.userId, memberships.userId), sql`${other.orgId} <> ${orgId}`))),
+      ),
+    );
+  const soleIds = soleUsers.map((u) => u.id);
+
+  const count = (rows: unknown[]) => rows.length;
+  const counts: DeletionCounts = {};
+  counts.idempotency_keys = count(await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.orgId, orgId)).returning({ id: idempotencyKeys.id }));
+  counts.api_keys = count(await tx.delete(apiKeys).where(eq(apiKeys.orgId, orgId)).returning({ id: apiKeys.id }));
+  counts.invitations = count(await tx.delete(invitations).where(eq(invitations.orgId, orgId)).returning({ id: invitations.id }));
+  counts.alert_digests = count(await tx.delete(alertDigests).where(eq(alertDigests.orgId, orgId)).returning({ id: alertDigests.id }));
+  counts.alerts = count(await tx.delete(alerts).where(eq(alerts.orgId, orgId)).returning({ id: alerts.id }));
+  counts.business_profiles = count(await tx.delete(businessProfiles).where(eq(businessProfiles.orgId, orgId)).returning({ orgId: businessProfiles.orgId }));
+  counts.outbox_emails = count(
+    await tx.delete(outboxEvents).where(and(eq(outboxEvents.orgId, orgId), eq(outboxEvents.kind, "email"))).returning({ id: outboxEvents.id }),
+  );
+  counts.email_messages = count(await tx.delete(emailMessages).where(eq(emailMessages.orgId, orgId)).returning({ id: emailMessages.id }));
+  counts.memberships = count(await tx.delete(memberships).where(eq(memberships.orgId, orgId)).returning({ id: memberships.id }));
+
+  counts.sessions = 0;
+  counts.users_anonymised = 0;
+  if (soleIds.length > 0) {
+    counts.sessions = count(await tx.delete(sessions).where(inArray(sessions.userId, soleIds)).returning({ t: sessions.sessionToken }));
+    await tx.delete(accounts).where(inArray(accounts.userId, soleIds));
+    await tx.delete(emailTokens).where(inArray(emailTokens.userId, soleIds));
+    await tx.delete(verificationTokens).where(inArray(sql`lower(${verificationTokens.identifier})`, soleUsers.map((u) => u.email.toLowerCase())));
+    for (const user of soleUsers) {
+      await tx
+        .update(users)
+        .set({ name: null, email: deletedEmail(user.id), passwordHash: null, emailVerified: null, image: null })
+        .where(eq(users.id, user.id));
+    }
+    counts.users_anonymised = soleUsers.length;
+  }
+
+  await tx.update(organizations).set({ name: deletedOrgName(orgId) }).where(eq(organizations.id, orgId));
+
+  await recordAudit(tx, {
+    actor,
+    action: "data.deletion.completed",
+    orgId,
+    target: { type: "organization", id: orgId },
+    after: { counts },
+    reason,
+  });
+  return counts;
+}
