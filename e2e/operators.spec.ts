@@ -61,3 +61,34 @@ test("a magic link signs an existing user in; an unknown address gets no link", 
   await expect(strangerMail).toContainText("magic_link_no_account");
   await expect(strangerMail.locator("pre")).not.toContainText("/api/auth/callback/");
 });
+
+test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe events and the audit log", async ({ page }) => {
+  await signIn(page, operatorEmail, operatorPassword);
+  await expect(page).toHaveURL(/\/admin\/ops/);
+  const tiles = page.getByTestId("health-tiles");
+  await expect(tiles.getByText("Open ops alerts")).toBeVisible();
+
+  await tiles.getByRole("link", { name: /Job failures, last 24 h/ }).click();
+  await expect(page.getByRole("heading", { name: "Job runs", exact: true })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "outbox-delivery" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^failed \(\d+\)$/ })).toHaveAttribute("aria-current", "page");
+
+  await page.goto("/admin/ops");
+  await tiles.getByRole("link", { name: /Open ops alerts/ }).click();
+  await expect(page.getByRole("heading", { name: "Ops alerts", exact: true })).toBeVisible();
+
+  await page.goto("/admin/ops");
+  await tiles.getByRole("link", { name: /Dead letters/ }).click();
+  await expect(page.getByRole("heading", { name: "Dead letters", exact: true })).toBeVisible();
+
+  await page.goto("/admin/ops");
+  await tiles.getByRole("link", { name: /Failed Stripe events/ }).click();
+  await expect(page.getByRole("heading", { name: "Stripe events", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^failed \(\d+\)$/ })).toHaveAttribute("aria-current", "page");
+
+  await page.getByRole("navigation", { name: "Cockpit" }).getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { name: "Audit log", exact: true })).toBeVisible();
+  await page.getByLabel("Search").fill("no-such-action-anywhere");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByText("Nothing matches this search.")).toBeVisible();
+});

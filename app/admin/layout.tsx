@@ -16,6 +16,12 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           <Link href="/admin/ops/emails" className="text-slate-700 hover:text-indigo-700">
             E-mails
           </Link>
+          <Link href="/admin/ops/alerts" className="text-slate-700 hover:text-indigo-700">
+            Alerts
+          </Link>
+          <Link href="/admin/ops/jobs" className="text-slate-700 hover:text-indigo-700">
+            Job runs
+          </Link>
           <Link href="/admin/ops/dead-letters" className="text-slate-700 hover:text-indigo-700">
             Dead letters
           </Link>

@@ -6,3 +6,4 @@ export { listJobRuns, getJobRun, type JobRun, type JobEvent, type JobRunQuery } 
 export { rerunJob, type RerunDeps, type RerunResult } from "./rerun";
 export { SCHEDULED_EVENT_NAME, orgIdOf, type JobStatus, type JobTrigger } from "./runs";
 export { jobRunListQuery, toJobRunQuery, encodeJobRunCursor, presentJobRun, presentJobEvent } from "./present";
+export { jobRunStatusCounts, jobRunStats, JOB_STATUSES, type FunctionRunStats } from "./stats";

@@ -2,7 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { inngest } from "@/inngest/client";
+import { FUNCTIONS } from "@/inngest/functions";
 import { sendEventsAfterCommit } from "@/inngest/send";
+import { rerunJob } from "@/lib/jobs";
 import { operatorCan, type OperatorAction } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
 import { reprocessStripeEvent } from "@/lib/billing/reconcile";
@@ -31,10 +34,10 @@ export async function reprocessStripeEventAction(_prev: FormState, formData: For
   return { status: result.error ? "error" : "success", message: result.error ? `Still failing: ${result.error}` : `Re-processed: ${result.status}.` };
 }
 
-const outboxId = z.object({ id: z.string().uuid() });
+const byId = z.object({ id: z.string().uuid() });
 
 export async function replayDeadLetterAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runFormAction(formData, outboxId, async ({ id }) => {
+  const state = await runFormAction(formData, byId, async ({ id }) => {
     const actor = await operatorFor("dead_letters:replay");
     const replayed = await replayOutbox({ ids: [id] }, actor);
     if (replayed === 0) throw new AppError("conflict", "This message is no longer dead.");
@@ -47,7 +50,7 @@ export async function replayDeadLetterAction(_prev: FormState, formData: FormDat
 }
 
 export async function discardDeadLetterAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runFormAction(formData, outboxId, async ({ id }) => {
+  const state = await runFormAction(formData, byId, async ({ id }) => {
     const actor = await operatorFor("dead_letters:discard");
     await discardOutbox(id, actor);
   });
@@ -74,4 +77,15 @@ export async function bulkReplayDeadLettersAction(_prev: FormState, formData: Fo
   if (state.status !== "success") return { ...state, result: undefined };
   revalidatePath("/admin/ops/dead-letters");
   return { status: "success", message: `Replayed ${String(state.result)} message(s).` };
+}
+
+export async function rerunJobAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, byId, async ({ id }) => {
+    const actor = await operatorFor("jobs:rerun");
+    return rerunJob(id, actor, { functions: FUNCTIONS, send: (event) => inngest.send(event) });
+  });
+  if (state.status !== "success" || !state.result) return { ...state, result: undefined };
+  revalidatePath(`/admin/ops/jobs`);
+  const result = state.result as { jobRunId: string; status: string; mode: string };
+  return { status: "success", message: result.mode === "event" ? "Event re-sent to Inngest: the new run is queued." : `Re-ran here: ${result.status}.` };
 }

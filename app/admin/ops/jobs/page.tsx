@@ -1,0 +1,138 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui";
+import { describeFunctions } from "@/inngest/functions";
+import { requireOperator } from "@/lib/auth/next";
+import { JOB_STATUS_TONE } from "./status-tone";
+import { cronIntervalMs, JOB_STATUSES, jobRunStats, jobRunStatusCounts, listJobRuns, staleHeartbeats } from "@/lib/jobs";
+
+export const metadata: Metadata = { title: "Job runs" };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ms = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${v} ms`);
+
+export default async function JobRunsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await requireOperator("/admin/ops/jobs");
+  const params = await searchParams;
+  const functions = describeFunctions();
+  const status = JOB_STATUSES.find((s) => s === params.status);
+  const functionId = functions.find((f) => f.id === params.function)?.id;
+  const q = params.q?.trim().slice(0, 200) || undefined;
+  const after = params.after && UUID.test(params.after) ? params.after : undefined;
+  const now = new Date();
+  const [counts, stats, stale, { runs, next }] = await Promise.all([
+    jobRunStatusCounts(),
+    jobRunStats(new Date(now.getTime() - 24 * 3_600_000)),
+    staleHeartbeats(now),
+    listJobRuns({ status, functionId, search: q, after, limit: 50 }),
+  ]);
+  const statsById = new Map(stats.map((s) => [s.functionId, s]));
+  const link = (extra: Record<string, string | undefined>) => {
+    const merged = { status, function: functionId, q, ...extra };
+    return `/admin/ops/jobs?${new URLSearchParams(Object.entries(merged).filter((e): e is [string, string] => Boolean(e[1])))}`;
+  };
+  const quiet = functions.filter((f) => {
+    if (!f.cron) return false;
+    const last = statsById.get(f.id)?.lastStartedAt;
+    return !last || now.getTime() - last.getTime() > 2 * cronIntervalMs(f.cron);
+  });
+  return (
+    <>
+      <PageHeader title="Job runs" description="Every background run with its attempts and steps, recorded by the run-tracking middleware." />
+      {stale.length > 0 || quiet.length > 0 ? (
+        <Alert tone="warning" className="mb-4" title="Scheduled functions are not running on time">
+          {stale.length > 0 ? `Stale heartbeats: ${stale.join(", ")}. ` : ""}
+          {quiet.length > 0 ? `Nothing started recently: ${quiet.map((f) => f.id).join(", ")}. ` : ""}
+          Check that Inngest reaches /api/inngest, or run a body once with <code>npm run cli -- jobs:run &lt;id&gt;</code>.
+        </Alert>
+      ) : null}
+      <h2 className="mb-2 text-base font-semibold text-slate-900">Functions (last 24 h)</h2>
+      <div className="mb-6 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <table className="min-w-full text-left text-sm">
+          <thead className="bg-slate-50 text-slate-700">
+            <tr>
+              <th className="px-3 py-2 font-medium">Function</th>
+              <th className="px-3 py-2 font-medium">Trigger</th>
+              <th className="px-3 py-2 text-right font-medium">Runs</th>
+              <th className="px-3 py-2 text-right font-medium">Failed</th>
+              <th className="px-3 py-2 text-right font-medium">p50</th>
+              <th className="px-3 py-2 text-right font-medium">p95</th>
+              <th className="px-3 py-2 text-right font-medium">p99</th>
+              <th className="px-3 py-2 font-medium">Last start</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {functions.map((f) => {
+              const s = statsById.get(f.id);
+              return (
+                <tr key={f.id}>
+                  <td className="px-3 py-2">
+                    <Link href={link({ function: f.id, after: undefined })} className="font-medium text-indigo-700 underline">
+                      {f.id}
+                    </Link>
+                  </td>
+                  <td className="px-3 py-2 text-xs text-slate-600">{f.trigger}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{s?.runs ?? 0}</td>
+                  <td className={`px-3 py-2 text-right tabular-nums ${s?.failed ? "text-red-700" : ""}`}>{s?.failed ?? 0}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p50Ms ?? null)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p95Ms ?? null)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p99Ms ?? null)}</td>
+                  <td className="px-3 py-2 text-xs text-slate-600">{s?.lastStartedAt?.toISOString().replace("T", " ").slice(0, 19) ?? "never"}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <nav aria-label="Status" className="mb-3 flex flex-wrap gap-2 text-sm">
+        <Link href={link({ status: undefined, after: undefined })} aria-current={!status ? "page" : undefined} className={`rounded-md px-3 py-1.5 ${!status ? "bg-indigo-600 text-white" : "bg-white ring-1 ring-slate-300"}`}>
+          All
+        </Link>
+        {JOB_STATUSES.map((s) => (
+          <Link key={s} href={link({ status: s, after: undefined })} aria-current={status === s ? "page" : undefined} className={`rounded-md px-3 py-1.5 ${status === s ? "bg-indigo-600 text-white" : "bg-white ring-1 ring-slate-300"}`}>
+            {s} <span className="tabular-nums">({counts[s].toLocaleString("en-US")})</span>
+          </Link>
+        ))}
+      </nav>
+      <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
+        {status ? <input type="hidden" name="status" value={status} /> : null}
+        {functionId ? <input type="hidden" name="function" value={functionId} /> : null}
+        <label className="text-sm font-medium text-slate-900" htmlFor="q">
+          Search payload, event and error
+        </label>
+        <input id="q" name="q" defaultValue={q} className="h-10 w-64 rounded-md border border-slate-300 px-3 text-sm" />
+        <button type="submit" className="h-10 rounded-md bg-indigo-600 px-4 text-sm font-medium text-white">
+          Search
+        </button>
+        {functionId || q ? (
+          <Link href="/admin/ops/jobs" className="text-sm text-indigo-700 underline">
+            Clear filters
+          </Link>
+        ) : null}
+      </form>
+      {runs.length === 0 ? (
+        <EmptyState title="No runs" description="Nothing matches these filters." />
+      ) : (
+        <ul className="divide-y divide-slate-100 rounded-lg bg-white ring-1 ring-slate-200">
+          {runs.map((run) => (
+            <li key={run.id} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm" data-testid="job-run-row">
+              <Badge tone={JOB_STATUS_TONE[run.status] ?? "neutral"}>{run.status}</Badge>
+              <Link href={`/admin/ops/jobs/${run.id}`} className="font-medium text-indigo-700 underline">
+                {run.functionId}
+              </Link>
+              <span className="text-slate-600">{run.trigger}</span>
+              <span className="text-slate-500">{run.createdAt.toISOString().replace("T", " ").slice(0, 19)}</span>
+              <span className="tabular-nums text-slate-600">{ms(run.durationMs)}</span>
+              {run.error ? <span className="truncate text-red-700">{run.error.slice(0, 120)}</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {next ? (
+        <Link className="mt-4 inline-block text-sm font-medium text-indigo-700 underline" href={link({ after: next })}>
+          Older runs
+        </Link>
+      ) : null}
+    </>
+  );
+}
