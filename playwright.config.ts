@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { createPaidOrgsCommands } from "./e2e/paid-orgs";
 
@@ -8,6 +10,8 @@ const port = Number(process.env.E2E_PORT ?? 3210);
 // one process per data dir). Set here so the worker processes inherit the same values.
 process.env.E2E_OPERATOR_EMAIL ??= `ops-${Date.now()}@beacon.test`;
 process.env.E2E_OPERATOR_PASSWORD ??= `ops-${randomBytes(12).toString("hex")}`;
+// operator:create prints the operator's TOTP secret once; the journeys read it to pass the cockpit's second factor.
+process.env.E2E_OPERATOR_FILE ??= path.join(os.tmpdir(), `beacon-e2e-operator-${randomBytes(6).toString("hex")}.json`);
 const cli = "node_modules/.bin/tsx scripts/cli.ts";
 const baseURL = `http://localhost:${port}`;
 // A local server speaking Stripe's API (tests/fakes/stripe-api.ts): these machines cannot reach Stripe.
@@ -48,7 +52,7 @@ export default defineConfig({
     {
       command:
         `${cli} db:seed > /dev/null && ` +
-        `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > /dev/null && ` +
+        `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_OPERATOR_FILE} && ` +
         createPaidOrgsCommands(cli).map((command) => `${command} && `).join("") +
         `exec node_modules/.bin/next start -p ${port}`,
       url: `${baseURL}/api/readyz`,

@@ -1,5 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { generate } from "otplib";
 
 export const PASSWORD = "e2e-correct-horse-battery";
 
@@ -29,4 +31,14 @@ export async function signOut(page: Page) {
   await page.locator("summary", { hasText: "Account menu for" }).click();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/$/);
+}
+
+/** The e2e operator (made by playwright.config.ts): password, then the TOTP code of the moment. */
+export async function signInOperator(page: Page) {
+  await signIn(page, process.env.E2E_OPERATOR_EMAIL!, process.env.E2E_OPERATOR_PASSWORD!);
+  await expect(page).toHaveURL(/\/mfa/);
+  const { totp_secret: secret } = JSON.parse(fs.readFileSync(process.env.E2E_OPERATOR_FILE!, "utf8")) as { totp_secret: string };
+  await page.getByLabel("Authentication code").fill(await generate({ secret }));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL(/\/admin\/ops/);
 }

@@ -1,12 +1,25 @@
 import { expect, test } from "@playwright/test";
-import { signIn, signOut, signUp, uniqueEmail } from "./helpers";
+import { signIn, signInOperator, signOut, signUp, uniqueEmail } from "./helpers";
 
 const operatorEmail = process.env.E2E_OPERATOR_EMAIL!;
 const operatorPassword = process.env.E2E_OPERATOR_PASSWORD!;
 
-test("an operator reaches the cockpit, and the config viewer never shows secrets", async ({ page }) => {
+test("an operator needs the TOTP code before the cockpit opens", async ({ page }) => {
   await signIn(page, operatorEmail, operatorPassword);
-  await expect(page).toHaveURL(/\/admin\/ops/);
+  await expect(page).toHaveURL(/\/mfa/);
+  await page.goto("/admin/ops");
+  await expect(page).toHaveURL(/\/mfa/);
+  const api = await page.request.get("/api/admin/stats");
+  expect(api.status()).toBe(401);
+  expect((await api.json()).code).toBe("mfa_required");
+  await page.getByLabel("Authentication code").fill("000000");
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByText("That code is not valid.")).toBeVisible();
+  await expect(page).toHaveURL(/\/mfa/);
+});
+
+test("an operator reaches the cockpit, and the config viewer never shows secrets", async ({ page }) => {
+  await signInOperator(page);
   await expect(page.getByRole("heading", { name: "Operations" })).toBeVisible();
   const config = await page.request.get("/api/admin/config");
   expect(config.status()).toBe(200);
@@ -34,8 +47,7 @@ test("a magic link signs an existing user in; an unknown address gets no link", 
 
   // Without SMTP the message is kept for operators to see; follow its link from there.
   const ops = await (await browser.newContext()).newPage();
-  await signIn(ops, operatorEmail, operatorPassword);
-  await expect(ops).toHaveURL(/\/admin\/ops/);
+  await signInOperator(ops);
   await ops.goto(`/admin/ops/emails?to=${encodeURIComponent(email)}`);
   const message = ops.getByTestId("email-row").filter({ hasText: "magic_link" }).first();
   const body = await message.locator("pre").textContent();
@@ -63,8 +75,7 @@ test("a magic link signs an existing user in; an unknown address gets no link", 
 });
 
 test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe events and the audit log", async ({ page }) => {
-  await signIn(page, operatorEmail, operatorPassword);
-  await expect(page).toHaveURL(/\/admin\/ops/);
+  await signInOperator(page);
   const tiles = page.getByTestId("health-tiles");
   await expect(tiles.getByText("Open ops alerts")).toBeVisible();
 

@@ -51,6 +51,7 @@ export const operatorAuth: Authenticator<OperatorAuth> = async (request) => {
   const viewer = await viewerFromRequest(request);
   if (!viewer) throw new AppError("unauthorized", "Sign in first.");
   if (!viewer.operatorRole) throw new AppError("forbidden", "Operators only.");
+  if (!viewer.mfaVerifiedAt) throw new AppError("mfa_required", "Enter your authenticator code at /mfa first.");
   return { viewer, role: viewer.operatorRole };
 };
 

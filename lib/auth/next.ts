@@ -18,11 +18,15 @@ export async function requireViewer(returnTo: string): Promise<Viewer & { org: N
   return viewer as Viewer & { org: NonNullable<Viewer["org"]> };
 }
 
-/** Operator pages: everyone else is sent away (signed-out → sign-in, customers → their app). */
+/**
+ * Operator pages: everyone else is sent away (signed-out → sign-in, customers → their app), and
+ * an operator whose session has no verified TOTP code goes to the code prompt first.
+ */
 export async function requireOperator(returnTo: string) {
   const viewer = await getViewer();
   if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
   if (!viewer.operatorRole) redirect("/dashboard?denied=admin");
+  if (!viewer.mfaVerifiedAt) redirect(`/mfa?callbackUrl=${encodeURIComponent(returnTo)}`);
   return viewer as Viewer & { operatorRole: NonNullable<Viewer["operatorRole"]> };
 }
 

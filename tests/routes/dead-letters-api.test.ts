@@ -1,6 +1,6 @@
 // The operator dead-letter and Stripe-event APIs through the real handlers, authenticators and database.
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import * as deadLetter from "@/app/api/admin/dead-letters/[id]/route";
 import * as replayOne from "@/app/api/admin/dead-letters/[id]/replay/route";
@@ -9,7 +9,7 @@ import * as deadLetters from "@/app/api/admin/dead-letters/route";
 import * as auditLogRoute from "@/app/api/admin/audit-log/route";
 import * as stripeEventsRoute from "@/app/api/admin/stripe-events/route";
 import { db } from "@/db/client";
-import { auditLog, outboxEvents, stripeEvents } from "@/db/schema";
+import { auditLog, outboxEvents, sessions, stripeEvents } from "@/db/schema";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { createOperator, createSession, sessionCookieName } from "@/lib/auth";
 import { resetEnvCache } from "@/lib/env";
@@ -40,7 +40,10 @@ describeEachDatabase("operator dead letters, Stripe events and audit log APIs", 
     for (const role of ["ops_admin", "ops_support", "ops_viewer"] as const) {
       const op = await createOperator({ email: `${role}-${randomUUID().slice(0, 8)}@beacon.test`, password: "correct horse battery staple 42", role });
       cookies[role] = await session(op.userId);
+      if (role === "ops_admin") cookies.unverified = await session(op.userId);
     }
+    // Operators' sessions passed their TOTP check (lib/auth/mfa.test.ts covers the check itself).
+    await db().update(sessions).set({ mfaVerifiedAt: new Date() }).where(sql`${sessions.sessionToken} <> ${cookies.unverified!.split("=")[1]}`);
     const customer = await makeOrg("pro", "Dead Letter Co");
     orgId = customer.orgId;
     cookies.customer = await session(customer.owner.userId);
@@ -63,6 +66,9 @@ describeEachDatabase("operator dead letters, Stripe events and audit log APIs", 
     const masked = viewer.data.find((r: { id: string }) => r.id === id);
     expect(JSON.stringify(masked)).not.toContain("jane.doe@example.com");
     expect((await call(deadLetters.GET, { path: "/api/admin/dead-letters", cookie: cookies.customer })).status).toBe(403);
+    const unverified = await call(deadLetters.GET, { path: "/api/admin/dead-letters", cookie: cookies.unverified });
+    expect(unverified.status).toBe(401);
+    expect((await unverified.json()).code).toBe("mfa_required");
     expect((await call(deadLetters.GET, { path: "/api/admin/dead-letters?status=exploded", cookie: cookies.ops_admin })).status).toBe(422);
   });
 

@@ -1,6 +1,7 @@
 // The operator job-run API and the Inngest serve endpoint, through the real handlers,
 // authenticators and database.
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { beforeAll, expect, it, vi } from "vitest";
 
 // The serve endpoint answers GET only in dev mode (or signed, in production): set before the client exists.
@@ -17,6 +18,8 @@ import { heartbeat } from "@/inngest/functions/heartbeat";
 import { createOperator, createSession, sessionCookieName } from "@/lib/auth";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { runFunctionLocally } from "@/lib/jobs";
+import { db } from "@/db/client";
+import { sessions } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 
 const BASE = "http://localhost:3000";
@@ -46,7 +49,10 @@ describeEachDatabase("operator job-run API", () => {
     for (const role of ["ops_admin", "ops_support", "ops_viewer"] as const) {
       const op = await createOperator({ email: `${role}-${randomUUID().slice(0, 8)}@beacon.test`, password: "correct horse battery staple 42", role });
       cookies[role] = await session(op.userId);
+      if (role === "ops_admin") cookies.unverified = await session(op.userId);
     }
+    // Operators' sessions passed their TOTP check (lib/auth/mfa.test.ts covers the check itself).
+    await db().update(sessions).set({ mfaVerifiedAt: new Date() }).where(sql`${sessions.sessionToken} <> ${cookies.unverified!.split("=")[1]}`);
     const customer = await makeOrg("pro", "Customer Co");
     cookies.customer = await session(customer.owner.userId);
     runId = (await runFunctionLocally(heartbeat, { event: { name: "inngest/scheduled.timer", data: { cron: "* * * * *", note: "ask jane.doe@example.com" } }, trigger: "cli" })).jobRunId;

@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { generate } from "otplib";
+import { expect, it } from "vitest";
+import { db } from "@/db/client";
+import { auditLog, sessions, users } from "@/db/schema";
+import { appErrorOf } from "@/tests/app-error";
+import { describeEachDatabase } from "@/tests/db";
+import { mfaEnrolment, MFA_ATTEMPTS, resetOperatorTotp, verifyOperatorMfa } from "./mfa";
+import { createOperator } from "./operators";
+import { createSession } from "./sessions";
+
+async function operator(role: "ops_admin" | "ops_support" = "ops_support") {
+  const op = await createOperator({ email: `mfa-${randomUUID().slice(0, 8)}@beacon.test`, password: "correct horse battery staple 42", role });
+  const { sessionToken } = await createSession(op.userId);
+  return { ...op, sessionToken };
+}
+
+async function sessionVerified(token: string) {
+  const [row] = await db().select({ at: sessions.mfaVerifiedAt }).from(sessions).where(eq(sessions.sessionToken, token));
+  return row?.at ?? null;
+}
+
+describeEachDatabase("operator two-factor (TOTP)", () => {
+  it("enrols with a QR code, then verifies the session with the current code; a wrong code changes nothing", async () => {
+    const op = await operator();
+    const enrolment = await mfaEnrolment(op.userId);
+    expect(enrolment).toMatchObject({ enrolled: false, secret: op.totpSecret });
+    expect(enrolment.qrSvg).toContain("<svg");
+    expect(enrolment.otpauthUrl).toContain("otpauth://totp/");
+
+    expect((await appErrorOf(verifyOperatorMfa(op.sessionToken, op.userId, "000000"))).code).toBe("validation_failed");
+    expect(await sessionVerified(op.sessionToken)).toBeNull();
+
+    await verifyOperatorMfa(op.sessionToken, op.userId, await generate({ secret: op.totpSecret }));
+    expect(await sessionVerified(op.sessionToken)).toBeInstanceOf(Date);
+    expect(await mfaEnrolment(op.userId)).toEqual({ enrolled: true, otpauthUrl: null, qrSvg: null, secret: null });
+    expect(await db().select().from(auditLog).where(eq(auditLog.action, "ops.mfa.enrolled"))).toEqual(expect.arrayContaining([expect.objectContaining({ actorId: op.userId })]));
+
+    // Another session of the same operator is not verified by this one.
+    const other = await createSession(op.userId);
+    expect(await sessionVerified(other.sessionToken)).toBeNull();
+  });
+
+  it(`stops guessing after ${MFA_ATTEMPTS.limit} attempts with 429`, async () => {
+    const op = await operator();
+    for (let i = 0; i < MFA_ATTEMPTS.limit; i++) await verifyOperatorMfa(op.sessionToken, op.userId, "123456").catch(() => undefined);
+    const right = await generate({ secret: op.totpSecret });
+    expect((await appErrorOf(verifyOperatorMfa(op.sessionToken, op.userId, right))).code).toBe("rate_limited");
+    expect(await sessionVerified(op.sessionToken)).toBeNull();
+  });
+
+  it("customers have no second factor here; recovery by another ops_admin replaces the secret and signs the operator out (audited)", async () => {
+    const [customer] = await db().insert(users).values({ email: `cust-${randomUUID().slice(0, 8)}@example.com`, name: "C" }).returning({ id: users.id });
+    expect((await appErrorOf(mfaEnrolment(customer!.id))).code).toBe("forbidden");
+
+    const admin = await operator("ops_admin");
+    const target = await operator();
+    await verifyOperatorMfa(target.sessionToken, target.userId, await generate({ secret: target.totpSecret }));
+    expect((await appErrorOf(resetOperatorTotp(admin.userId, { type: "operator", id: admin.userId, email: "a@beacon.test" }))).code).toBe("forbidden");
+
+    const result = await resetOperatorTotp(target.userId, { type: "operator", id: admin.userId, email: "a@beacon.test" }, "req_reset");
+    expect(result.revokedSessions).toBe(1);
+    const after = await mfaEnrolment(target.userId);
+    expect(after.enrolled).toBe(false);
+    expect(after.secret).not.toBe(target.totpSecret);
+    const [audit] = await db().select().from(auditLog).where(eq(auditLog.action, "ops.mfa.reset"));
+    expect(audit).toMatchObject({ actorId: admin.userId, targetId: target.userId, requestId: "req_reset" });
+  });
+});
