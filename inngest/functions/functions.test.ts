@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { jobEvents, jobHeartbeats, jobRuns, organizations, usageQuotas } from "@/db/schema";
+import { jobEvents, jobHeartbeats, jobRuns, organizations, outboxEvents, usageQuotas } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { resetEnvCache } from "@/lib/env";
 import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
@@ -16,7 +16,10 @@ import { alertDigests } from "./alert-digests";
 import { heartbeat } from "./heartbeat";
 import { describeFunctions, FUNCTIONS } from "./index";
 import { ingestOpportunities } from "./ingest-opportunities";
+import { dunningSweep } from "./dunning-sweep";
 import { instantAlerts } from "./instant-alerts";
+import { opsAlerts } from "./ops-alerts";
+import { outboxDelivery } from "./outbox-delivery";
 import { quotaReset } from "./quota-reset";
 import { retention } from "./retention";
 import { stripeReconcile } from "./stripe-reconcile";
@@ -209,5 +212,33 @@ describeEachDatabase("background functions", () => {
       if (saved !== undefined) process.env.STRIPE_SECRET_KEY = saved;
       resetEnvCache();
     }
+  });
+
+  it("outbox delivery, the dunning sweep and the ops-alert detector run as recorded functions with their steps", async () => {
+    const [queued] = await db()
+      .insert(outboxEvents)
+      .values({ kind: "email", dedupeKey: `fn-test-${randomUUID()}`, payload: { kind: "test", to: "fn@example.com", subject: "Hi", text: "Hello" } })
+      .returning({ id: outboxEvents.id });
+    const deliveryRun = `run-${randomUUID()}`;
+    const delivered = await executeRequest(outboxDelivery, cronEvent("* * * * *"), { runId: deliveryRun });
+    expect(delivered.error).toBeUndefined();
+    expect(delivered.result).toMatchObject({ delivered: expect.any(Number) });
+    const [row] = await db().select({ status: outboxEvents.status }).from(outboxEvents).where(eq(outboxEvents.id, queued!.id));
+    expect(row?.status).toBe("delivered");
+    const { run, events } = await recorded(deliveryRun);
+    expect(run).toMatchObject({ functionId: "outbox-delivery", status: "succeeded" });
+    expect(events.filter((e) => e.step).map((e) => `${e.kind}:${e.step}`)).toEqual(["step.started:deliver-due", "step.finished:deliver-due"]);
+
+    const sweepRun = `run-${randomUUID()}`;
+    const swept = await executeRequest(dunningSweep, cronEvent("20 * * * *"), { runId: sweepRun });
+    expect(swept.error).toBeUndefined();
+    expect(swept.result).toMatchObject({ invoices: expect.any(Number), emails: expect.any(Number), downgraded: expect.any(Number) });
+    expect((await recorded(sweepRun)).run.status).toBe("succeeded");
+
+    const alertsRun = `run-${randomUUID()}`;
+    const detected = await executeRequest(opsAlerts, cronEvent("*/15 * * * *"), { runId: alertsRun });
+    expect(detected.error).toBeUndefined();
+    expect(detected.result).toMatchObject({ opened: expect.any(Number), open: expect.any(Number) });
+    expect((await recorded(alertsRun)).run).toMatchObject({ functionId: "ops-alerts", status: "succeeded" });
   });
 });
