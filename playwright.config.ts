@@ -82,6 +82,8 @@ export default defineConfig({
         // Every journey signs up from 127.0.0.1 within minutes (about 20 accounts), above the
         // production default of 10 per IP per hour. The other limits keep their production values.
         RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR: "200",
+        // Each run counts in its own namespace of a shared Redis: earlier runs never eat its limits.
+        RATE_LIMIT_KEY_PREFIX: `beacon:e2e:${randomBytes(6).toString("hex")}`,
         ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : { PGLITE_DATA_DIR: process.env.E2E_PGLITE_DIR ?? ".data/e2e/pglite" }),
       },
     },

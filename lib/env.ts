@@ -59,6 +59,8 @@ const schema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   // Sign-ups allowed per client IP per hour (lib/ratelimit/auth-limits).
   RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR: positiveInt(10),
+  /** Namespace of the limiter's keys in a shared Redis (one per environment sharing it). */
+  RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default("beacon:rl"),
 });
 
 export type Env = z.infer<typeof schema>;

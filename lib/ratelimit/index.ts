@@ -20,7 +20,7 @@ export { FailOpenLimiter } from "./fail-open";
  * Shared stores are wrapped fail-open (see FailOpenLimiter).
  */
 export function createRateLimiter(config: Env = env(), options: { prefix?: string; timeoutMs?: number } = {}): RateLimiter {
-  const prefix = options.prefix ?? "beacon:rl";
+  const prefix = options.prefix ?? config.RATE_LIMIT_KEY_PREFIX;
   if (config.REDIS_URL) {
     const adapter = NodeRedisAdapter.fromUrl(config.REDIS_URL, { onError: () => {} });
     return new FailOpenLimiter(new UpstashRateLimiter("redis", adapter, prefix, () => adapter.close()), options.timeoutMs);
