@@ -5,4 +5,4 @@ export { readBodyWithLimit, parseJsonBody, parseQuery, validate, fieldErrors, is
 export { runFormAction, formValues, IDLE, type FormState } from "./form-state";
 export { route, toResponse, errorResponse, notFound, type RouteContext, type Authenticator, type RouteResult } from "./route";
 export { clientIpFrom, normalizeAddress } from "./client-ip";
-export { encodeTimeCursor, decodeTimeCursor, nextTimeCursor, type TimeCursor } from "./time-cursor";
+export { encodeTimeCursor, decodeTimeCursor, nextTimeCursor, pageQuerySchema, type TimeCursor } from "./time-cursor";

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { AppError } from "./errors";
 
 /** Keyset position in a newest-first list ordered by (timestamp, id). */
@@ -31,3 +32,13 @@ export function nextTimeCursor<T>(rows: T[], limit: number, key: (row: T) => Tim
   const page = rows.slice(0, limit);
   return { page, nextCursor: encodeTimeCursor(key(page[page.length - 1]!)) };
 }
+
+/** The paging part of every newest-first list's query string: `limit` (1–200, default 50) and `cursor`. */
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .max(500)
+    .optional()
+    .transform((value) => (value ? decodeTimeCursor(value) : undefined)),
+});

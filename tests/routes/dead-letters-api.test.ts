@@ -1,6 +1,6 @@
 // The operator dead-letter and Stripe-event APIs through the real handlers, authenticators and database.
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import * as deadLetter from "@/app/api/admin/dead-letters/[id]/route";
 import * as replayOne from "@/app/api/admin/dead-letters/[id]/replay/route";
@@ -9,22 +9,11 @@ import * as deadLetters from "@/app/api/admin/dead-letters/route";
 import * as auditLogRoute from "@/app/api/admin/audit-log/route";
 import * as stripeEventsRoute from "@/app/api/admin/stripe-events/route";
 import { db } from "@/db/client";
-import { auditLog, outboxEvents, sessions, stripeEvents } from "@/db/schema";
+import { auditLog, outboxEvents, stripeEvents } from "@/db/schema";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
-import { createOperator, createSession, sessionCookieName } from "@/lib/auth";
 import { resetEnvCache } from "@/lib/env";
 import { describeEachDatabase } from "@/tests/db";
-
-const BASE = "http://localhost:3000";
-type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
-function call(handler: Handler, init: { path: string; method?: string; cookie?: string; id?: string; body?: unknown }) {
-  const headers: Record<string, string> = init.cookie ? { cookie: init.cookie } : {};
-  if (init.body !== undefined) headers["content-type"] = "application/json";
-  const request = new Request(`${BASE}${init.path}`, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  const params: Record<string, string> = init.id === undefined ? {} : { id: init.id };
-  return handler(request, { params: Promise.resolve(params) });
-}
+import { callRoute as call, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 
 afterEach(() => {
   delete process.env.ADMIN_READ_ONLY;
@@ -36,17 +25,10 @@ describeEachDatabase("operator dead letters, Stripe events and audit log APIs", 
   let orgId = "";
 
   beforeAll(async () => {
-    const session = async (userId: string) => `${sessionCookieName()}=${(await createSession(userId)).sessionToken}`;
-    for (const role of ["ops_admin", "ops_support", "ops_viewer"] as const) {
-      const op = await createOperator({ email: `${role}-${randomUUID().slice(0, 8)}@beacon.test`, password: "correct horse battery staple 42", role });
-      cookies[role] = await session(op.userId);
-      if (role === "ops_admin") cookies.unverified = await session(op.userId);
-    }
-    // Operators' sessions passed their TOTP check (lib/auth/mfa.test.ts covers the check itself).
-    await db().update(sessions).set({ mfaVerifiedAt: new Date() }).where(sql`${sessions.sessionToken} <> ${cookies.unverified!.split("=")[1]}`);
+    Object.assign(cookies, await operatorCookies());
     const customer = await makeOrg("pro", "Dead Letter Co");
     orgId = customer.orgId;
-    cookies.customer = await session(customer.owner.userId);
+    cookies.customer = await sessionCookieFor(customer.owner.userId);
   });
 
   async function deadRow(to: string) {

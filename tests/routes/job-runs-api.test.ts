@@ -1,7 +1,6 @@
 // The operator job-run API and the Inngest serve endpoint, through the real handlers,
 // authenticators and database.
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
 import { beforeAll, expect, it, vi } from "vitest";
 
 // The serve endpoint answers GET only in dev mode (or signed, in production): set before the client exists.
@@ -15,22 +14,11 @@ import * as jobRunRerun from "@/app/api/admin/job-runs/[id]/rerun/route";
 import * as jobRuns from "@/app/api/admin/job-runs/route";
 import { FUNCTIONS } from "@/inngest/functions";
 import { heartbeat } from "@/inngest/functions/heartbeat";
-import { createOperator, createSession, sessionCookieName } from "@/lib/auth";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { runFunctionLocally } from "@/lib/jobs";
-import { db } from "@/db/client";
-import { sessions } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
+import { callRoute as call, operatorCookies, sessionCookieFor, TEST_BASE_URL as BASE, type RouteHandler as Handler } from "@/tests/route-helpers";
 
-const BASE = "http://localhost:3000";
-type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
-function call(handler: Handler, init: { path: string; method?: string; cookie?: string; id?: string }) {
-  const headers: Record<string, string> = init.cookie ? { cookie: init.cookie } : {};
-  const request = new Request(`${BASE}${init.path}`, { method: init.method ?? "GET", headers });
-  const params: Record<string, string> = init.id === undefined ? {} : { id: init.id };
-  return handler(request, { params: Promise.resolve(params) });
-}
 
 it("GET /api/inngest lists every registered function (dev mode)", async () => {
   const response = await (inngestRoute.GET as unknown as Handler)(new Request(`${BASE}/api/inngest`));
@@ -45,16 +33,9 @@ describeEachDatabase("operator job-run API", () => {
   let runId = "";
 
   beforeAll(async () => {
-    const session = async (userId: string) => `${sessionCookieName()}=${(await createSession(userId)).sessionToken}`;
-    for (const role of ["ops_admin", "ops_support", "ops_viewer"] as const) {
-      const op = await createOperator({ email: `${role}-${randomUUID().slice(0, 8)}@beacon.test`, password: "correct horse battery staple 42", role });
-      cookies[role] = await session(op.userId);
-      if (role === "ops_admin") cookies.unverified = await session(op.userId);
-    }
-    // Operators' sessions passed their TOTP check (lib/auth/mfa.test.ts covers the check itself).
-    await db().update(sessions).set({ mfaVerifiedAt: new Date() }).where(sql`${sessions.sessionToken} <> ${cookies.unverified!.split("=")[1]}`);
+    Object.assign(cookies, await operatorCookies());
     const customer = await makeOrg("pro", "Customer Co");
-    cookies.customer = await session(customer.owner.userId);
+    cookies.customer = await sessionCookieFor(customer.owner.userId);
     runId = (await runFunctionLocally(heartbeat, { event: { name: "inngest/scheduled.timer", data: { cron: "* * * * *", note: "ask jane.doe@example.com" } }, trigger: "cli" })).jobRunId;
   });
 

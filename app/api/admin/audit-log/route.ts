@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { listAudit } from "@/lib/audit";
-import { decodeTimeCursor, parseQuery, route } from "@/lib/http";
+import { pageQuerySchema, parseQuery, route } from "@/lib/http";
 import { maskEmail } from "@/lib/ops";
 
 export const dynamic = "force-dynamic";
@@ -11,9 +11,7 @@ const querySchema = z.object({
   actor: z.string().trim().min(1).max(200).optional(),
   action: z.string().trim().min(1).max(100).optional(),
   q: z.string().trim().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
-});
+}).extend(pageQuerySchema.shape);
 
 /** The append-only audit trail, newest first (ops_viewer sees e-mail addresses masked). */
 export const GET = route(
@@ -26,7 +24,7 @@ export const GET = route(
       action: q.action,
       search: q.q,
       limit: q.limit,
-      cursor: q.cursor ? decodeTimeCursor(q.cursor) : undefined,
+      cursor: q.cursor,
     });
     const pii = operatorCan(auth.role, "ops:read_pii");
     return {

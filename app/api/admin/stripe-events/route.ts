@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
-import { decodeTimeCursor, parseQuery, route } from "@/lib/http";
+import { pageQuerySchema, parseQuery, route } from "@/lib/http";
 import { listStripeEvents, STRIPE_EVENT_STATUSES } from "@/lib/ops";
 
 export const dynamic = "force-dynamic";
@@ -10,9 +10,7 @@ const querySchema = z.object({
   type: z.string().trim().min(1).max(100).optional(),
   org: z.string().uuid().optional(),
   id: z.string().trim().min(1).max(255).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
-});
+}).extend(pageQuerySchema.shape);
 
 /** Stripe events as stored (metadata only), newest first; filters status, type, org, id. */
 export const GET = route(
@@ -25,7 +23,7 @@ export const GET = route(
       orgId: q.org,
       id: q.id,
       limit: q.limit,
-      cursor: q.cursor ? decodeTimeCursor(q.cursor) : undefined,
+      cursor: q.cursor,
     });
     return {
       body: {
