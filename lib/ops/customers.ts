@@ -1,0 +1,154 @@
+import { and, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { billingCustomers, jobRuns, memberships, onboardingProgress, opsAlerts, organizations, subscriptions, users } from "@/db/schema";
+import { listAudit, recordAudit, type AuditActor } from "@/lib/audit";
+import { syncStripeCustomer } from "@/lib/billing/sync";
+import { AppError } from "@/lib/http";
+import { ensureCurrentPeriod, adjustCurrentPeriod } from "@/lib/metering/ledger";
+import { usageReport } from "@/lib/metering";
+import { isUuid } from "@/db/tenant";
+import { buildExportBundle } from "@/lib/retention";
+
+/** Subscription states Stripe may still bill: an org with one of these cannot be hard-deleted. */
+const LIVE = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+
+/** Customers by org name, member e-mail (substring) or exact Stripe customer id. */
+export async function searchCustomers(query: string, limit = 50) {
+  const q = query.trim().slice(0, 200);
+  const like = `%${escapeLike(q)}%`;
+  const where = q
+    ? or(
+        ilike(organizations.name, like),
+        sql`exists (select 1 from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${organizations.id} and u.email ilike ${like})`,
+        sql`exists (select 1 from ${billingCustomers} b where b.org_id = ${organizations.id} and b.stripe_customer_id = ${q})`,
+      )
+    : undefined;
+  return db()
+    .select({ id: organizations.id, name: organizations.name, plan: organizations.plan, createdAt: organizations.createdAt, opsAlertsMutedUntil: organizations.opsAlertsMutedUntil })
+    .from(organizations)
+    .where(where)
+    .orderBy(desc(organizations.createdAt))
+    .limit(Math.min(Math.max(limit, 1), 200));
+}
+
+/** Everything an operator needs about one customer on one screen. */
+export async function customerDetail(orgId: string) {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
+  const [org] = await db().select().from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw new AppError("not_found", "No such customer.");
+  const [members, subs, [progress], runs, alerts, audit, usage, [customer]] = await Promise.all([
+    db()
+      .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(eq(memberships.orgId, orgId)),
+    db().select().from(subscriptions).where(eq(subscriptions.orgId, orgId)).orderBy(desc(subscriptions.updatedAt)),
+    db().select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId)),
+    db().select().from(jobRuns).where(eq(jobRuns.orgId, orgId)).orderBy(desc(jobRuns.createdAt)).limit(20),
+    db().select().from(opsAlerts).where(eq(opsAlerts.orgId, orgId)).orderBy(desc(opsAlerts.lastSeenAt)).limit(20),
+    listAudit({ orgId, limit: 20 }),
+    usageReport(orgId),
+    db().select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId)),
+  ]);
+  return { org, members, subscriptions: subs, onboarding: progress ?? null, usage, stripeCustomerId: customer?.id ?? null, recentRuns: runs, opsAlerts: alerts, audit: audit.data };
+}
+
+export type CustomerAction =
+  | { action: "grant-credits"; credits: number; reason: string }
+  | { action: "mute-alerts"; hours: number; reason?: string }
+  | { action: "unmute-alerts"; reason?: string }
+  | { action: "reset-stuck"; reason?: string }
+  | { action: "activate"; reason?: string };
+
+/**
+ * The cockpit's one-click fixes, each in one transaction with its audit entry (before/after).
+ * Permission checks (customers:act, money:act) are the caller's.
+ */
+export async function runCustomerAction(orgId: string, input: CustomerAction, actor: AuditActor, requestId: string | null = null, now = new Date()) {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
+  const [org] = await db().select({ id: organizations.id, mutedUntil: organizations.opsAlertsMutedUntil }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw new AppError("not_found", "No such customer.");
+  const audit = { actor, orgId, target: { type: "organization", id: orgId }, reason: input.reason ?? null, requestId, at: now };
+
+  if (input.action === "activate") {
+    // "Paid but not active": converge with Stripe, the source of truth for what they pay for.
+    const [customer] = await db().select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
+    if (!customer) throw new AppError("conflict", "This customer has no Stripe customer to sync from.");
+    const synced = await syncStripeCustomer(customer.id, now);
+    await recordAudit(db(), { ...audit, action: "ops.customer.activated", after: { plan: synced.plan, subscriptions: synced.subscriptions } });
+    return { plan: synced.plan };
+  }
+
+  return db().transaction(async (tx) => {
+    switch (input.action) {
+      case "grant-credits": {
+        await ensureCurrentPeriod(tx, orgId, now);
+        const row = await adjustCurrentPeriod(tx, orgId, now, { reason: "operator_set", ref: `grant:${input.credits}`, apply: (r) => ({ quotaRemaining: r.quotaRemaining + input.credits }) });
+        await recordAudit(tx, { ...audit, action: "ops.customer.credits_granted", before: { quota_remaining: (row?.quotaRemaining ?? 0) - input.credits }, after: { quota_remaining: row?.quotaRemaining ?? null, credits: input.credits } });
+        return { quotaRemaining: row?.quotaRemaining ?? null };
+      }
+      case "mute-alerts": {
+        const until = new Date(now.getTime() + input.hours * 3_600_000);
+        await tx.update(organizations).set({ opsAlertsMutedUntil: until }).where(eq(organizations.id, orgId));
+        await recordAudit(tx, { ...audit, action: "ops.customer.alerts_muted", before: { muted_until: org.mutedUntil?.toISOString() ?? null }, after: { muted_until: until.toISOString() } });
+        return { mutedUntil: until };
+      }
+      case "unmute-alerts": {
+        await tx.update(organizations).set({ opsAlertsMutedUntil: null }).where(eq(organizations.id, orgId));
+        await recordAudit(tx, { ...audit, action: "ops.customer.alerts_unmuted", before: { muted_until: org.mutedUntil?.toISOString() ?? null }, after: { muted_until: null } });
+        return { mutedUntil: null };
+      }
+      case "reset-stuck": {
+        // Resolves the customer's open alerts now; if the condition still holds, the next detector run opens a fresh one.
+        const resolved = await tx
+          .update(opsAlerts)
+          .set({ status: "resolved", resolvedAt: now })
+          .where(and(eq(opsAlerts.orgId, orgId), eq(opsAlerts.status, "open")))
+          .returning({ id: opsAlerts.id, kind: opsAlerts.kind });
+        await recordAudit(tx, { ...audit, action: "ops.customer.stuck_reset", after: { resolved: resolved.map((r) => r.kind) } });
+        return { resolved: resolved.length };
+      }
+    }
+  });
+}
+
+/**
+ * Hard delete: only without a subscription Stripe may still bill, only with the org's exact name
+ * typed, in one transaction (every tenant row goes with the org by cascade), audited. Users keep
+ * their accounts; the audit trail keeps the org's id.
+ */
+export async function hardDeleteCustomer(orgId: string, confirmName: string, actor: AuditActor, requestId: string | null = null, now = new Date()) {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
+  return db().transaction(async (tx) => {
+    const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).for("update");
+    if (!org) throw new AppError("not_found", "No such customer.");
+    if (confirmName !== org.name) throw new AppError("validation_failed", "Type the organisation's exact name to confirm.", { errors: [{ path: "confirm_name", message: "Does not match the organisation's name." }] });
+    const live = await tx.select({ id: subscriptions.stripeSubscriptionId }).from(subscriptions).where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, LIVE)));
+    if (live.length > 0) throw new AppError("conflict", `Cancel the subscription first (${live.map((s) => s.id).join(", ")}).`);
+    const [{ members } = { members: 0 }] = await tx.select({ members: sql<number>`count(*)::int` }).from(memberships).where(eq(memberships.orgId, orgId));
+    await recordAudit(tx, {
+      actor,
+      orgId,
+      action: "ops.customer.deleted",
+      target: { type: "organization", id: orgId },
+      before: { name: org.name, plan: org.plan, created_at: org.createdAt.toISOString(), members: Number(members) },
+      after: null,
+      requestId,
+      at: now,
+    });
+    await tx.delete(organizations).where(eq(organizations.id, orgId));
+    return { deleted: true };
+  });
+}
+
+/** The customer's data bundle for an operator (404 for an unknown org), audited. */
+export async function exportCustomer(orgId: string, actor: AuditActor, requestId: string | null = null) {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
+  const [org] = await db().select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw new AppError("not_found", "No such customer.");
+  const bundle = await buildExportBundle(orgId);
+  await recordAudit(db(), { actor, orgId, action: "ops.customer.exported", target: { type: "organization", id: orgId }, requestId });
+  return bundle;
+}
