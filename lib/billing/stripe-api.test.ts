@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, billingCustomers, creditPacks, organizations, stripeEvents, subscriptions, usageQuotas } from "@/db/schema";
-import { resetEnvCache } from "@/lib/env";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
+import { withTestEnv } from "@/tests/env";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
 import { signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 import { finishCheckout, openCustomerPortal, startCreditPackCheckout, startSubscriptionCheckout, trialAvailable, type BillingActor } from "./checkout";
@@ -21,29 +21,19 @@ const PRICES = {
   STRIPE_PRICE_ENTERPRISE: "price_fake_enterprise",
   STRIPE_PRICE_CREDITS: "price_fake_credits",
 };
-const ENV_KEYS = ["STRIPE_SECRET_KEY", "STRIPE_API_BASE_URL", "STRIPE_WEBHOOK_SECRET", "APP_URL", ...Object.keys(PRICES)];
-const savedEnv: Record<string, string | undefined> = {};
 let stripe: FakeStripe;
 
 beforeAll(async () => {
   stripe = await startFakeStripe();
-  for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
-  Object.assign(process.env, PRICES, {
-    STRIPE_SECRET_KEY: "sk_test_beacon_fake",
-    STRIPE_API_BASE_URL: stripe.url,
-    STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    APP_URL: "http://beacon.test",
-  });
-  resetEnvCache();
 });
-afterAll(async () => {
-  for (const key of ENV_KEYS) {
-    if (savedEnv[key] === undefined) delete process.env[key];
-    else process.env[key] = savedEnv[key];
-  }
-  resetEnvCache();
-  await stripe.close();
-});
+afterAll(() => stripe.close());
+withTestEnv(() => ({
+  ...PRICES,
+  STRIPE_SECRET_KEY: "sk_test_beacon_fake",
+  STRIPE_API_BASE_URL: stripe.url,
+  STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+  APP_URL: "http://beacon.test",
+}));
 
 async function newOrg(name = "Checkout Co") {
   const [org] = await db().insert(organizations).values({ name }).returning({ id: organizations.id });

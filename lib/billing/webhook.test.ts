@@ -1,33 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { billingCustomers, creditPacks, organizations, stripeEvents, subscriptions, usageQuotas } from "@/db/schema";
-import { resetEnvCache } from "@/lib/env";
 import { setQuotaRemaining } from "@/lib/metering";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
+import { withTestEnv } from "@/tests/env";
 import { fixture, FIXTURE_PRICE, signed, TEST_PRICES, TEST_WEBHOOK_SECRET, type Json } from "@/tests/fixtures/stripe/events";
 import { DUNNING_GRACE_DAYS, entitledPlan, syncOrgPlan } from "./org-plan";
 import { STRIPE_EVENT_HANDLERS, type StripeEventHandler } from "./stripe-events";
 import { CLAIM_LEASE_MS, receiveStripeWebhook } from "./webhook";
 
-const ENV_KEYS = ["STRIPE_WEBHOOK_SECRET", ...Object.keys(TEST_PRICES)] as const;
-const savedEnv: Record<string, string | undefined> = {};
-
-beforeAll(() => {
-  for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
-  process.env.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET;
-  Object.assign(process.env, TEST_PRICES);
-  resetEnvCache();
-});
-afterAll(() => {
-  for (const key of ENV_KEYS) {
-    if (savedEnv[key] === undefined) delete process.env[key];
-    else process.env[key] = savedEnv[key];
-  }
-  resetEnvCache();
-});
+withTestEnv({ STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...TEST_PRICES });
 afterEach(() => vi.restoreAllMocks());
 
 const T0 = 1_700_000_000; // a fixed base for Stripe `created` values in derived events

@@ -12,9 +12,10 @@ import { db } from "@/db/client";
 import { emailMessages, sessions, users } from "@/db/schema";
 import { signUp } from "@/lib/auth";
 import { forgotPasswordForm, magicLinkForm, signInForm, signUpForm } from "@/lib/auth/limited-forms";
-import { readEnv, resetEnvCache } from "@/lib/env";
+import { readEnv } from "@/lib/env";
 import { createRateLimiter, MemoryRateLimiter, setRateLimiter, STRIPE_WEBHOOK_RATE_LIMIT, type RateLimiter } from "@/lib/ratelimit";
 import { describeEachDatabase } from "@/tests/db";
+import { withTestEnv } from "@/tests/env";
 import { TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 
 const PASSWORD = "correct horse battery";
@@ -49,17 +50,7 @@ async function sessionCount(userId: string) {
 }
 
 // The webhook must be configured so that an unsigned request reaches verification (400).
-let savedSecret: string | undefined;
-beforeAll(() => {
-  savedSecret = process.env.STRIPE_WEBHOOK_SECRET;
-  process.env.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET;
-  resetEnvCache();
-});
-afterAll(() => {
-  if (savedSecret === undefined) delete process.env.STRIPE_WEBHOOK_SECRET;
-  else process.env.STRIPE_WEBHOOK_SECRET = savedSecret;
-  resetEnvCache();
-});
+withTestEnv({ STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
 
 const limiterKinds: { name: string; make: () => RateLimiter }[] = [
   { name: "in-process limiter", make: () => new MemoryRateLimiter() },

@@ -1,24 +1,14 @@
-import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
+import { afterEach, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { POST } from "@/app/api/webhooks/stripe/route";
 import { db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
-import { resetEnvCache } from "@/lib/env";
 import { describeEachDatabase } from "@/tests/db";
+import { withTestEnv } from "@/tests/env";
 import { fixture, signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 import { STRIPE_EVENT_HANDLERS, type StripeEventHandler } from "@/lib/billing/stripe-events";
 
-let savedSecret: string | undefined;
-beforeAll(() => {
-  savedSecret = process.env.STRIPE_WEBHOOK_SECRET;
-  process.env.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET;
-  resetEnvCache();
-});
-afterAll(() => {
-  if (savedSecret === undefined) delete process.env.STRIPE_WEBHOOK_SECRET;
-  else process.env.STRIPE_WEBHOOK_SECRET = savedSecret;
-  resetEnvCache();
-});
+withTestEnv({ STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
 afterEach(() => vi.restoreAllMocks());
 
 const URL = "http://localhost/api/webhooks/stripe";
