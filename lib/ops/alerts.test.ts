@@ -7,7 +7,7 @@ import { jobRuns, onboardingProgress, opsAlerts, organizations, outboxEvents, su
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { env } from "@/lib/env";
 import { describeEachDatabase } from "@/tests/db";
-import { runOpsAlertDetector } from "./alerts";
+import { listOpsAlerts, runOpsAlertDetector } from "./alerts";
 
 const received: { text: string }[] = [];
 let receiver: http.Server;
@@ -89,5 +89,18 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
     const afterMute = await runOpsAlertDetector(new Date(now.getTime() + 25 * HOUR), config);
     expect(received.filter((m) => m.text.includes("Muted Co"))).toHaveLength(1);
     expect(afterMute.notified).toBeGreaterThanOrEqual(1);
+  });
+
+  it("lists alerts filtered by severity and subject in the database", async () => {
+    await db().insert(opsAlerts).values([
+      { kind: "dead_letters", subject: "filter-test-system", summary: "dead" },
+      { kind: "stale_heartbeat", subject: "filter-test-digests", summary: "late" },
+      { kind: "stale_heartbeat", subject: "filter-test-heartbeat", summary: "late", status: "resolved" },
+    ]);
+    const critical = await listOpsAlerts({ status: "open", severity: "critical", subject: "filter-test" });
+    expect(critical.map((a) => [a.kind, a.subject, a.severity])).toEqual([["stale_heartbeat", "filter-test-digests", "critical"]]);
+    const warnings = await listOpsAlerts({ status: "open", severity: "warning", subject: "filter-test" });
+    expect(warnings.map((a) => [a.kind, a.subject])).toEqual([["dead_letters", "filter-test-system"]]);
+    expect(await listOpsAlerts({ subject: "100%_" })).toEqual([]);
   });
 });

@@ -258,10 +258,14 @@ export async function runOpsAlertDetector(now = new Date(), config: Env = env())
 }
 
 /** Open alerts first, newest first; for the cockpit. */
-export async function listOpsAlerts(filter: { status?: "open" | "resolved"; kind?: OpsAlertKind; orgId?: string; limit?: number } = {}) {
+export async function listOpsAlerts(
+  filter: { status?: "open" | "resolved"; kind?: OpsAlertKind; severity?: OpsAlertSeverity; subject?: string; orgId?: string; limit?: number } = {},
+) {
   const conditions = [];
   if (filter.status) conditions.push(eq(opsAlerts.status, filter.status));
   if (filter.kind) conditions.push(eq(opsAlerts.kind, filter.kind));
+  if (filter.severity) conditions.push(inArray(opsAlerts.kind, OPS_ALERT_KINDS.filter((k) => OPS_ALERT_SEVERITY[k] === filter.severity)));
+  if (filter.subject) conditions.push(sql`${opsAlerts.subject} ilike ${`%${filter.subject.replace(/[\\%_]/g, "\\$&")}%`}`);
   if (filter.orgId) conditions.push(eq(opsAlerts.orgId, filter.orgId));
   const rows = await db()
     .select()

@@ -12,9 +12,8 @@ export default async function OpsAlertsPage({ searchParams }: { searchParams: Pr
   const kind = OPS_ALERT_KINDS.find((k) => k === params.kind);
   const status = params.status === "resolved" ? "resolved" : params.status === "all" ? undefined : "open";
   const severity = params.severity === "critical" || params.severity === "warning" ? params.severity : undefined;
-  const alerts = (await listOpsAlerts({ status, kind })).filter((a) => !severity || a.severity === severity);
-  const subject = params.subject?.trim();
-  const shown = subject ? alerts.filter((a) => a.subject.includes(subject)) : alerts;
+  const subject = params.subject?.trim().slice(0, 200) || undefined;
+  const shown = await listOpsAlerts({ status, kind, severity, subject });
   return (
     <>
       <PageHeader
