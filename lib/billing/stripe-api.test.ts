@@ -13,6 +13,7 @@ import { pauseSubscription, resumeSubscription } from "./pause";
 import { reconcileStripeEvents, reprocessStripeEvent, syncPayingCustomers } from "./reconcile";
 import { billingOverview } from "./overview";
 import { syncStripeCustomer } from "./sync";
+import { extendTrial, MAX_TRIAL_EXTENSION_DAYS } from "./trial";
 import { receiveStripeWebhook } from "./webhook";
 
 const PRICES = {
@@ -190,6 +191,31 @@ describeEachDatabase("Stripe Checkout, Portal, sync, pause and reconciliation ag
     expect(paused).toMatchObject({ actorEmail: "billing@example.com", requestId: "req_pause", before: { plan: "pro" } });
     expect(paused?.after).toMatchObject({ plan: "free", pause_collection: "void" });
     expect(trail.some((r) => r.action === "billing.subscription.resumed" && r.requestId === "req_resume")).toBe(true);
+  });
+
+  it("extend trial moves Stripe's trial end (no proration), stores it, audits before/after; refused without a trial", async () => {
+    const orgId = await newOrg("Trial Co");
+    const started = await startSubscriptionCheckout(orgId, "starter", actor());
+    stripe.completeCheckout(started.sessionId);
+    await finishCheckout(orgId, started.sessionId);
+    const [before] = await db().select({ trialEnd: subscriptions.trialEnd, id: subscriptions.stripeSubscriptionId }).from(subscriptions).where(eq(subscriptions.orgId, orgId));
+    const operator = { type: "operator" as const, id: "00000000-0000-4000-8000-0000000000aa", email: "ops@example.com" };
+
+    const extended = await extendTrial(orgId, 5, operator, { reason: "migration delay", requestId: "req_trial" });
+    expect(extended.trialEnd!.getTime()).toBe(before!.trialEnd!.getTime() + 5 * 86_400_000);
+    expect(extended.plan).toBe("starter");
+    const update = stripe.requests.filter((r) => r.path === `/v1/subscriptions/${before!.id}` && r.method === "POST").at(-1)!;
+    expect(update.params).toMatchObject({ trial_end: String(extended.trialEnd!.getTime() / 1000), proration_behavior: "none" });
+    const [after] = await db().select({ trialEnd: subscriptions.trialEnd }).from(subscriptions).where(eq(subscriptions.orgId, orgId));
+    expect(after!.trialEnd!.getTime()).toBe(extended.trialEnd!.getTime());
+    const [audit] = await db().select().from(auditLog).where(eq(auditLog.action, "ops.customer.trial_extended"));
+    expect(audit).toMatchObject({ orgId, actorEmail: "ops@example.com", reason: "migration delay", requestId: "req_trial", before: { trial_end: before!.trialEnd!.toISOString() } });
+    expect(audit!.after).toMatchObject({ trial_end: extended.trialEnd!.toISOString(), days: 5 });
+
+    expect((await appErrorOf(extendTrial(orgId, 0, operator))).code).toBe("validation_failed");
+    expect((await appErrorOf(extendTrial(orgId, MAX_TRIAL_EXTENSION_DAYS + 1, operator))).code).toBe("validation_failed");
+    const noTrial = await newOrg("No Trial Co");
+    expect((await appErrorOf(extendTrial(noTrial, 3, operator))).code).toBe("conflict");
   });
 
   it("reconciliation processes events Stripe failed to deliver, once; sync of paying customers converges changes made in the portal", async () => {

@@ -1,8 +1,9 @@
-import { and, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { billingCustomers, jobRuns, memberships, onboardingProgress, opsAlerts, organizations, subscriptions, users } from "@/db/schema";
 import { listAudit, recordAudit, type AuditActor } from "@/lib/audit";
 import { syncStripeCustomer } from "@/lib/billing/sync";
+import { extendTrial } from "@/lib/billing/trial";
 import { AppError } from "@/lib/http";
 import { ensureCurrentPeriod, adjustCurrentPeriod } from "@/lib/metering/ledger";
 import { usageReport } from "@/lib/metering";
@@ -11,27 +12,6 @@ import { buildExportBundle } from "@/lib/retention";
 
 /** Subscription states Stripe may still bill: an org with one of these cannot be hard-deleted. */
 const LIVE = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
-
-/** Customers by org name, member e-mail (substring) or exact Stripe customer id. */
-export async function searchCustomers(query: string, limit = 50) {
-  const q = query.trim().slice(0, 200);
-  const like = `%${escapeLike(q)}%`;
-  const where = q
-    ? or(
-        ilike(organizations.name, like),
-        sql`exists (select 1 from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${organizations.id} and u.email ilike ${like})`,
-        sql`exists (select 1 from ${billingCustomers} b where b.org_id = ${organizations.id} and b.stripe_customer_id = ${q})`,
-      )
-    : undefined;
-  return db()
-    .select({ id: organizations.id, name: organizations.name, plan: organizations.plan, createdAt: organizations.createdAt, opsAlertsMutedUntil: organizations.opsAlertsMutedUntil })
-    .from(organizations)
-    .where(where)
-    .orderBy(desc(organizations.createdAt))
-    .limit(Math.min(Math.max(limit, 1), 200));
-}
 
 /** Everything an operator needs about one customer on one screen. */
 export async function customerDetail(orgId: string) {
@@ -57,6 +37,7 @@ export async function customerDetail(orgId: string) {
 
 export type CustomerAction =
   | { action: "grant-credits"; credits: number; reason: string }
+  | { action: "extend-trial"; days: number; reason: string }
   | { action: "mute-alerts"; hours: number; reason?: string }
   | { action: "unmute-alerts"; reason?: string }
   | { action: "reset-stuck"; reason?: string }
@@ -71,6 +52,11 @@ export async function runCustomerAction(orgId: string, input: CustomerAction, ac
   const [org] = await db().select({ id: organizations.id, mutedUntil: organizations.opsAlertsMutedUntil }).from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw new AppError("not_found", "No such customer.");
   const audit = { actor, orgId, target: { type: "organization", id: orgId }, reason: input.reason ?? null, requestId, at: now };
+
+  if (input.action === "extend-trial") {
+    const extended = await extendTrial(orgId, input.days, actor, { reason: input.reason, requestId, now });
+    return { trialEnd: extended.trialEnd, plan: extended.plan };
+  }
 
   if (input.action === "activate") {
     // "Paid but not active": converge with Stripe, the source of truth for what they pay for.

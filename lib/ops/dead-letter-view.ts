@@ -1,11 +1,9 @@
 import type { OutboxRow } from "@/lib/outbox";
-import { maskEmail } from "./mask";
-
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+import { maskEmailsIn } from "./mask";
 
 /** A dead letter as operators see it; ops_viewer gets e-mail addresses masked everywhere. */
 export function presentOutboxRow(row: OutboxRow, showPii: boolean) {
-  const mask = (text: string) => (showPii ? text : text.replace(EMAIL, (m) => maskEmail(m)));
+  const mask = (text: string) => (showPii ? text : maskEmailsIn(text));
   const payload = JSON.parse(mask(JSON.stringify(row.payload))) as Record<string, unknown>;
   // Webhook URLs can carry credentials in their path (Slack): never shown.
   if (row.kind === "webhook" && typeof payload.url === "string") payload.url = `${new URL(payload.url).origin}/…`;

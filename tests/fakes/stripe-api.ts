@@ -256,6 +256,20 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
         patch.pause_collection = params.pause_collection === "" ? null : { behavior: params.pause_collection.behavior, resumes_at: params.pause_collection.resumes_at ? Number(params.pause_collection.resumes_at) : null };
       }
       if ("cancel_at_period_end" in params) patch.cancel_at_period_end = params.cancel_at_period_end === "true";
+      if ("trial_end" in params) {
+        // Stripe: a Unix time in the future (or "now"); while trialing, the period ends with the trial.
+        const trialEnd = params.trial_end === "now" ? now() : Number(params.trial_end);
+        if (!Number.isInteger(trialEnd) || (params.trial_end !== "now" && trialEnd <= now())) {
+          return { status: 400, body: { error: { type: "invalid_request_error", code: "parameter_invalid_integer", message: "Invalid timestamp: must be an integer Unix timestamp in the future.", param: "trial_end" } } };
+        }
+        patch.trial_end = trialEnd;
+        if (sub.status === "trialing") {
+          patch.billing_cycle_anchor = trialEnd;
+          if (params.trial_end === "now") patch.status = "active";
+          const item = sub.items.data[0];
+          if (item) item.current_period_end = trialEnd;
+        }
+      }
       if (params.metadata) patch.metadata = { ...sub.metadata, ...params.metadata };
       return { status: 200, body: updateSubscription(sub.id, patch) };
     }

@@ -1,19 +1,33 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
-import { parseQuery, route } from "@/lib/http";
-import { searchCustomers } from "@/lib/ops/customers";
+import { pageQuerySchema, parseQuery, route } from "@/lib/http";
+import { CUSTOMER_SEGMENTS, searchCustomers } from "@/lib/ops/customer-search";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({ q: z.string().max(200).default(""), limit: z.coerce.number().int().min(1).max(200).default(50) });
+const querySchema = pageQuerySchema.extend({ q: z.string().max(200).default(""), segment: z.enum(CUSTOMER_SEGMENTS).default("all") });
 
-/** Customers by org name, member e-mail or Stripe customer id. */
+/** Customers by org name, member e-mail or Stripe customer id, newest first, one tab at a time. */
 export const GET = route(
   async ({ auth, url }) => {
     assertOperatorCan(auth, "ops:read");
-    const { q, limit } = parseQuery(url, querySchema);
-    const rows = await searchCustomers(q, limit);
-    return { body: { data: rows.map((r) => ({ org_id: r.id, name: r.name, plan: r.plan, created_at: r.createdAt.toISOString(), ops_alerts_muted_until: r.opsAlertsMutedUntil?.toISOString() ?? null })) } };
+    const query = parseQuery(url, querySchema);
+    const { items, nextCursor } = await searchCustomers(query);
+    return {
+      body: {
+        data: items.map((r) => ({
+          org_id: r.id,
+          name: r.name,
+          plan: r.plan,
+          subscription_status: r.subscriptionStatus,
+          open_ops_alerts: r.openAlerts,
+          onboarding_completed_at: r.onboardingCompletedAt?.toISOString() ?? null,
+          created_at: r.createdAt.toISOString(),
+          ops_alerts_muted_until: r.opsAlertsMutedUntil?.toISOString() ?? null,
+        })),
+        next_cursor: nextCursor,
+      },
+    };
   },
   { authenticate: operatorAuth },
 );

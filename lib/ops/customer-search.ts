@@ -1,0 +1,80 @@
+import { and, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { db } from "@/db/client";
+import { newestFirst, olderThan } from "@/db/keyset";
+import { billingCustomers, memberships, onboardingProgress, organizations, users } from "@/db/schema";
+import { nextTimeCursor, type TimeCursor } from "@/lib/http";
+
+/** Tabs of the customers list: by what Stripe says they pay, or stuck (an open ops alert). */
+export const CUSTOMER_SEGMENTS = ["all", "trialing", "active", "past_due", "free", "stuck"] as const;
+export type CustomerSegment = (typeof CUSTOMER_SEGMENTS)[number];
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+
+/** The org's most recently updated subscription status (null without any). */
+const latestStatus = sql<string | null>`(select s.status from subscriptions s where s.org_id = ${organizations.id} and s.status is not null order by s.updated_at desc limit 1)`;
+const openAlerts = sql<number>`(select count(*)::int from ops_alerts a where a.org_id = ${organizations.id} and a.status = 'open')`;
+
+function segmentFilter(segment: CustomerSegment): SQL | undefined {
+  switch (segment) {
+    case "all":
+      return undefined;
+    case "free":
+      return sql`not exists (select 1 from subscriptions s where s.org_id = ${organizations.id} and s.status in ('trialing', 'active', 'past_due', 'unpaid', 'paused', 'incomplete'))`;
+    case "stuck":
+      return sql`exists (select 1 from ops_alerts a where a.org_id = ${organizations.id} and a.status = 'open')`;
+    default:
+      return sql`${latestStatus} = ${segment}`;
+  }
+}
+
+function searchFilter(query: string): SQL | undefined {
+  const q = query.trim().slice(0, 200);
+  if (!q) return undefined;
+  const like = `%${escapeLike(q)}%`;
+  return or(
+    ilike(organizations.name, like),
+    sql`exists (select 1 from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${organizations.id} and u.email ilike ${like})`,
+    sql`exists (select 1 from ${billingCustomers} b where b.org_id = ${organizations.id} and b.stripe_customer_id = ${q})`,
+  );
+}
+
+export interface CustomerSearch {
+  q?: string;
+  segment?: CustomerSegment;
+  cursor?: TimeCursor;
+  limit?: number;
+}
+
+/** Customers by org name, member e-mail (substring) or exact Stripe customer id, newest first, paged. */
+export async function searchCustomers({ q = "", segment = "all", cursor, limit = 50 }: CustomerSearch = {}) {
+  const size = Math.min(Math.max(limit, 1), 200);
+  const rows = await db()
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      plan: organizations.plan,
+      createdAt: organizations.createdAt,
+      opsAlertsMutedUntil: organizations.opsAlertsMutedUntil,
+      subscriptionStatus: latestStatus,
+      openAlerts: openAlerts,
+      onboardingCompletedAt: onboardingProgress.onboardingCompletedAt,
+    })
+    .from(organizations)
+    .leftJoin(onboardingProgress, eq(onboardingProgress.orgId, organizations.id))
+    .where(and(searchFilter(q), segmentFilter(segment), cursor ? olderThan(organizations.createdAt, organizations.id, cursor) : undefined))
+    .orderBy(...newestFirst(organizations.createdAt, organizations.id))
+    .limit(size + 1);
+  const { page, nextCursor } = nextTimeCursor(rows, size, (r) => ({ at: r.createdAt, id: r.id }));
+  return { items: page.map((r) => ({ ...r, openAlerts: Number(r.openAlerts) })), nextCursor };
+}
+
+/** How many customers each tab holds (search not applied: the tabs describe the whole base). */
+export async function customerSegmentCounts(): Promise<Record<CustomerSegment, number>> {
+  const entries = await Promise.all(
+    CUSTOMER_SEGMENTS.map(async (segment) => {
+      const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(organizations).where(segmentFilter(segment));
+      return [segment, Number(row?.n ?? 0)] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<CustomerSegment, number>;
+}
