@@ -12,6 +12,9 @@ process.env.E2E_OPERATOR_EMAIL ??= `ops-${Date.now()}@beacon.test`;
 process.env.E2E_OPERATOR_PASSWORD ??= `ops-${randomBytes(12).toString("hex")}`;
 // operator:create prints the operator's TOTP secret once; the journeys read it to pass the cockpit's second factor.
 process.env.E2E_OPERATOR_FILE ??= path.join(os.tmpdir(), `beacon-e2e-operator-${randomBytes(6).toString("hex")}.json`);
+// A second operator with the read-only role, for the journeys that check what viewers cannot see or do.
+process.env.E2E_VIEWER_EMAIL ??= `viewer-${Date.now()}@beacon.test`;
+process.env.E2E_VIEWER_FILE ??= path.join(os.tmpdir(), `beacon-e2e-viewer-${randomBytes(6).toString("hex")}.json`);
 const cli = "node_modules/.bin/tsx scripts/cli.ts";
 const baseURL = `http://localhost:${port}`;
 // A local server speaking Stripe's API (tests/fakes/stripe-api.ts): these machines cannot reach Stripe.
@@ -53,6 +56,7 @@ export default defineConfig({
       command:
         `${cli} db:seed > /dev/null && ` +
         `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_OPERATOR_FILE} && ` +
+        `${cli} operator:create --email ${process.env.E2E_VIEWER_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_viewer > ${process.env.E2E_VIEWER_FILE} && ` +
         createPaidOrgsCommands(cli).map((command) => `${command} && `).join("") +
         `exec node_modules/.bin/next start -p ${port}`,
       url: `${baseURL}/api/readyz`,

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -33,12 +34,24 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/$/);
 }
 
-/** The e2e operator (made by playwright.config.ts): password, then the TOTP code of the moment. */
-export async function signInOperator(page: Page) {
-  await signIn(page, process.env.E2E_OPERATOR_EMAIL!, process.env.E2E_OPERATOR_PASSWORD!);
+/**
+ * An e2e operator (made by playwright.config.ts): password, then the TOTP code of the moment.
+ * `admin` is ops_admin; `viewer` is ops_viewer (reads, PII masked, no writes).
+ */
+export async function signInOperator(page: Page, who: "admin" | "viewer" = "admin") {
+  const email = who === "admin" ? process.env.E2E_OPERATOR_EMAIL! : process.env.E2E_VIEWER_EMAIL!;
+  const file = who === "admin" ? process.env.E2E_OPERATOR_FILE! : process.env.E2E_VIEWER_FILE!;
+  await signIn(page, email, process.env.E2E_OPERATOR_PASSWORD!);
   await expect(page).toHaveURL(/\/mfa/);
-  const { totp_secret: secret } = JSON.parse(fs.readFileSync(process.env.E2E_OPERATOR_FILE!, "utf8")) as { totp_secret: string };
+  const { totp_secret: secret } = JSON.parse(fs.readFileSync(file, "utf8")) as { totp_secret: string };
   await page.getByLabel("Authentication code").fill(await generate({ secret }));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/admin\/ops/);
+}
+
+/** axe-core over the page as it is now: no serious or critical WCAG 2.1 A/AA violations. */
+export async function expectNoSeriousA11yViolations(page: Page, step: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }

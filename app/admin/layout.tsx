@@ -7,6 +7,7 @@ export const dynamic = "force-dynamic";
 const COCKPIT_LINKS: [href: string, label: string][] = [
   ["/admin/ops", "Overview"],
   ["/admin/ops/alerts", "Alerts"],
+  ["/admin/ops/customers", "Customers"],
   ["/admin/ops/jobs", "Job runs"],
   ["/admin/ops/dead-letters", "Dead letters"],
   ["/admin/ops/stripe-events", "Stripe events"],

@@ -47,7 +47,7 @@ function sourcesFor(orgId: string, cursor: TimeCursor | undefined, limit: number
   return [
     [
       "audit",
-      source(sql`audit_log`, sql`at`, sql`'audit:' || id::text`, sql`action as title, coalesce(actor_email, actor_type) as detail, reason as status, id::text as ref`, org, cursor, limit),
+      source(sql`audit_log`, sql`at`, sql`'audit:' || id::text`, sql`action as title, concat_ws(' · ', coalesce(actor_email, actor_type), reason) as detail, null::text as status, id::text as ref`, org, cursor, limit),
     ],
     [
       "email",

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { inngest } from "@/inngest/client";
 import { FUNCTIONS } from "@/inngest/functions";
@@ -9,8 +10,10 @@ import { rerunJob } from "@/lib/jobs";
 import { operatorCan, type OperatorAction } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
 import { reprocessStripeEvent } from "@/lib/billing/reconcile";
-import { AppError, runFormAction, type FormState } from "@/lib/http";
+import { AppError, runFormAction, validate, type FormState } from "@/lib/http";
 import { assertAdminWritable } from "@/lib/ops";
+import { CUSTOMER_ACTION_INPUTS, CUSTOMER_ACTION_NAMES, customerActionFromForm, customerActionPermission, type CustomerActionName } from "@/lib/ops/customer-actions";
+import { hardDeleteCustomer, runCustomerAction, type CustomerAction } from "@/lib/ops/customers";
 import { deliverDueOutbox, deliverOutboxNow, discardOutbox, replayOutbox } from "@/lib/outbox";
 
 async function operatorFor(action: OperatorAction) {
@@ -88,4 +91,38 @@ export async function rerunJobAction(_prev: FormState, formData: FormData): Prom
   revalidatePath(`/admin/ops/jobs`);
   const result = state.result as { jobRunId: string; status: string; mode: string };
   return { status: "success", message: result.mode === "event" ? "Event re-sent to Inngest: the new run is queued." : `Re-ran here: ${result.status}.` };
+}
+
+const customerActionForm = z.object({ org_id: z.string().uuid(), action: z.enum(CUSTOMER_ACTION_NAMES) }).passthrough();
+
+const CUSTOMER_ACTION_DONE: Record<CustomerActionName, string> = {
+  "grant-credits": "Credits granted.",
+  "extend-trial": "Trial extended.",
+  "mute-alerts": "Ops alerts muted.",
+  "unmute-alerts": "Ops alerts unmuted.",
+  "reset-stuck": "Stuck flag reset.",
+  activate: "Synced from Stripe.",
+};
+
+/** Every customer action from the cockpit: the API's body schema and permission, audited in lib. */
+export async function customerActionFormAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, customerActionForm, async (input) => {
+    const actor = await operatorFor(customerActionPermission(input.action));
+    const body = validate(CUSTOMER_ACTION_INPUTS[input.action], customerActionFromForm(input.action, input as Record<string, string>));
+    return runCustomerAction(input.org_id, { action: input.action, ...body } as CustomerAction, actor);
+  });
+  if (state.status !== "success") return { ...state, result: undefined };
+  revalidatePath("/admin/ops/customers", "layout");
+  const action = String(formData.get("action")) as CustomerActionName;
+  return { status: "success", message: CUSTOMER_ACTION_DONE[action] };
+}
+
+/** Hard delete from the cockpit: the typed name is checked against the org inside the transaction. */
+export async function deleteCustomerAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, z.object({ org_id: z.string().uuid(), confirm_name: z.string().min(1, "Type the organisation's name.").max(200) }), async ({ org_id, confirm_name }) => {
+    const actor = await operatorFor("customers:delete");
+    await hardDeleteCustomer(org_id, confirm_name, actor);
+  });
+  if (state.status !== "success") return { ...state, result: undefined };
+  redirect("/admin/ops/customers?deleted=1");
 }

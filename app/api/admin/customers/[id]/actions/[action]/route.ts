@@ -1,34 +1,20 @@
-import { z } from "zod";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { notFound, parseJsonBody, route, validate } from "@/lib/http";
 import { assertAdminWritable } from "@/lib/ops";
-import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing/trial";
+import { CUSTOMER_ACTION_INPUTS, customerActionPermission, isCustomerActionName } from "@/lib/ops/customer-actions";
 import { runCustomerAction, type CustomerAction } from "@/lib/ops/customers";
 
 export const dynamic = "force-dynamic";
 
-const reason = z.string().trim().max(500).optional();
-const BODIES = {
-  "grant-credits": z.object({ credits: z.number().int().min(1).max(1_000_000), reason: z.string().trim().min(3).max(500) }).strict(),
-  "extend-trial": z.object({ days: z.number().int().min(1).max(MAX_TRIAL_EXTENSION_DAYS), reason: z.string().trim().min(3).max(500) }).strict(),
-  "mute-alerts": z.object({ hours: z.number().int().min(1).max(24 * 90).default(24), reason }).strict(),
-  "unmute-alerts": z.object({ reason }).strict(),
-  "reset-stuck": z.object({ reason }).strict(),
-  activate: z.object({ reason }).strict(),
-} as const;
-
-/** Giving credits or free days is giving money away. */
-const MONEY_ACTIONS = new Set<string>(["grant-credits", "extend-trial"]);
-
 /** Money actions need ops_admin; the others ops_support or ops_admin. Every action is audited. */
 export const POST = route(
   async ({ auth, params, request, requestId }) => {
-    const action = String(params.action ?? "") as keyof typeof BODIES;
-    if (!(action in BODIES)) notFound("customer action");
-    assertOperatorCan(auth, MONEY_ACTIONS.has(action) ? "money:act" : "customers:act");
+    const action = String(params.action ?? "");
+    if (!isCustomerActionName(action)) notFound("customer action");
+    assertOperatorCan(auth, customerActionPermission(action));
     assertAdminWritable();
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("content-type");
-    const body = hasBody ? await parseJsonBody(request, BODIES[action]) : validate(BODIES[action], {});
+    const body = hasBody ? await parseJsonBody(request, CUSTOMER_ACTION_INPUTS[action]) : validate(CUSTOMER_ACTION_INPUTS[action], {});
     const result = await runCustomerAction(String(params.id ?? ""), { action, ...body } as CustomerAction, { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email }, requestId);
     return { body: { action, result } };
   },
