@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
+import { generate } from "otplib";
 import { signIn, signInOperator, signOut, signUp, uniqueEmail } from "./helpers";
 
 const operatorEmail = process.env.E2E_OPERATOR_EMAIL!;
@@ -102,4 +104,28 @@ test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe 
   await page.getByLabel("Search").fill("no-such-action-anywhere");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByText("Nothing matches this search.")).toBeVisible();
+});
+
+test("an operator whose authenticator was reset by an ops_admin enrols again from the QR page's key and gets in with a code made here", async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signInOperator(admin);
+  const viewerFile = process.env.E2E_VIEWER_FILE!;
+  const viewerRecord = JSON.parse(fs.readFileSync(viewerFile, "utf8")) as { user_id: string; totp_secret: string };
+  const reset = await admin.request.post(`/api/admin/operators/${viewerRecord.user_id}/reset-totp`);
+  expect(reset.status()).toBe(200);
+
+  const viewer = await (await browser.newContext()).newPage();
+  await signIn(viewer, process.env.E2E_VIEWER_EMAIL!, process.env.E2E_OPERATOR_PASSWORD!);
+  await expect(viewer.getByRole("heading", { name: "Set up your authenticator" })).toBeVisible();
+  await expect(viewer.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const secret = (await viewer.getByTestId("totp-secret").textContent())!.trim();
+  expect(secret).not.toBe(viewerRecord.totp_secret);
+  await viewer.getByLabel("Authentication code").fill(await generate({ secret }));
+  await viewer.getByRole("button", { name: "Verify" }).click();
+  await expect(viewer).toHaveURL(/\/admin\/ops/);
+  // Later journeys sign the viewer in with the file's secret: keep it current.
+  fs.writeFileSync(viewerFile, JSON.stringify({ ...viewerRecord, totp_secret: secret }));
+
+  await admin.goto("/admin/ops/audit?q=ops.mfa");
+  await expect(admin.getByText("ops.mfa.enrolled").first()).toBeVisible();
 });
