@@ -15,7 +15,7 @@ const DAY_MS = 24 * 3600_000;
 export async function runAlertsBenchmark(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { sizes: { type: "string", default: "10000,100000,1000000" }, alerts: { type: "string", default: "10000" }, window: { type: "string", default: "1000" } },
+    options: { sizes: { type: "string", default: process.env.BENCH_ALERTS_SIZES ?? "10000,100000,1000000" }, alerts: { type: "string", default: "10000" }, window: { type: "string", default: "1000" } },
     strict: true,
   });
   const sizes = values.sizes.split(",").map(Number);

@@ -31,7 +31,7 @@ export async function runApiBenchmark(args: string[]) {
     args,
     options: {
       connections: { type: "string", default: "64" },
-      duration: { type: "string", default: "10" },
+      duration: { type: "string", default: process.env.BENCH_API_DURATION ?? "10" },
       warmup: { type: "string", default: "2" },
       keys: { type: "string" },
       query: { type: "string", default: "q=maintenance&limit=20" },

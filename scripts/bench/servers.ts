@@ -16,7 +16,7 @@ export function ensureProductionBuild(force: boolean) {
 }
 
 /** Beacon as production runs it (lib/env.ts productionConfigProblems), with bench-only secrets; `extra` adds or overrides. */
-export function startBeacon(port: number, databaseUrl: string, extra: NodeJS.ProcessEnv = {}) {
+export function startBeacon(port: number, databaseUrl: string, extra: Record<string, string> = {}) {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -27,6 +27,7 @@ export function startBeacon(port: number, databaseUrl: string, extra: NodeJS.Pro
     METRICS_TOKEN: `m${randomBytes(8).toString("hex")}`,
     STRIPE_SECRET_KEY: "sk_test_bench_not_a_real_key",
     STRIPE_WEBHOOK_SECRET: "whsec_bench_not_a_real_secret",
+    INNGEST_SIGNING_KEY: `signkey-prod-${randomBytes(32).toString("hex")}`,
     AUTO_MIGRATE: "false",
     SEED_DEMO_DATA: "false",
     LOG_LEVEL: "error",
@@ -36,7 +37,7 @@ export function startBeacon(port: number, databaseUrl: string, extra: NodeJS.Pro
 }
 
 /** A TypeScript server script of scripts/bench run with tsx. */
-export function startScript(script: string, env: NodeJS.ProcessEnv) {
+export function startScript(script: string, env: Record<string, string>) {
   return launch(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/bench", script)], { ...process.env, ...env });
 }
 
