@@ -96,7 +96,7 @@ export async function runOutboxBenchmark(args: string[]) {
         enqueue_s: enqueueSeconds,
         ratio,
         correct: checks.every((c) => c.ok),
-        checks: Object.fromEntries(checks.map((c) => [c.name, c.ok])),
+        checks,
         results: sides.map((s) => ({ sender: s.sender, seconds: s.seconds, msgs_per_s: s.perSecond, received: s.received })),
       }),
     );

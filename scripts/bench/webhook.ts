@@ -122,7 +122,7 @@ export async function runWebhookBenchmark(args: string[]) {
         concurrency,
         ratio,
         correct: checks.every((c) => c.ok),
-        checks: Object.fromEntries(checks.map((c) => [c.name, c.ok])),
+        checks,
         results: sides.map((s) => ({ server: s.server, deliveries: s.requests, seconds: s.seconds, events_per_s: s.eventsPerSecond, duplicates_answered: s.duplicatesAnswered, non2xx: s.failed, status_codes: s.statusCodes })),
       }),
     );
