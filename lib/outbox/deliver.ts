@@ -14,7 +14,8 @@ import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER } from "./signature";
  */
 export const OUTBOX_LEASE_MS = 2 * 60_000;
 export const OUTBOX_DEFAULT_BATCH = 100;
-const DELIVERY_CONCURRENCY = 4;
+/** Sends in flight per deliverer (each `deliverDueOutbox` call). */
+export const OUTBOX_DELIVERY_CONCURRENCY = 4;
 const SETTLE_CHUNK = 25;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const ERROR_MAX_CHARS = 500;
@@ -207,7 +208,7 @@ async function deliverClaimed(rows: ClaimedRow[], now: Date, options: DeliverOpt
     const worker = async () => {
       while (next < chunk.length) outcomes.push(await attempt(chunk[next++]!, now));
     };
-    await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, chunk.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(OUTBOX_DELIVERY_CONCURRENCY, chunk.length) }, worker));
     results.push(...(await settle(outcomes, now, options)));
   }
   return {

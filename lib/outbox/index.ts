@@ -4,6 +4,7 @@ export {
   deliverOutboxNow,
   OUTBOX_LEASE_MS,
   OUTBOX_DEFAULT_BATCH,
+  OUTBOX_DELIVERY_CONCURRENCY,
   type DeliverOptions,
   type OutboxDeliveryResult,
   type OutboxDeliverySummary,

@@ -15,7 +15,7 @@ const DAY_MS = 24 * 3600_000;
 export async function runAlertsBenchmark(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { sizes: { type: "string", default: "10000,100000,1000000" }, alerts: { type: "string", default: "10000" }, window: { type: "string", default: "1000" } },
+    options: { sizes: { type: "string", default: process.env.BENCH_ALERTS_SIZES ?? "10000,100000,1000000" }, alerts: { type: "string", default: "10000" }, window: { type: "string", default: "1000" } },
     strict: true,
   });
   const sizes = values.sizes.split(",").map(Number);
@@ -62,6 +62,8 @@ export async function runAlertsBenchmark(args: string[]) {
       results.map((r) => [r.total.toLocaleString("en-US"), r.seconds.toFixed(2), (r.seconds / baseline).toFixed(2), r.digests, r.emails, r.seconds < 60 ? "yes" : "NO"]),
     );
     console.log(JSON.stringify({ bench: "alerts", alerts: alertCount, window: windowCount, results: results.map((r) => ({ ...r, ratio: r.seconds / baseline })) }));
+    const largest = results.at(-1)!;
+    return { headline: `${largest.total.toLocaleString("en-US")} opportunities: ${largest.seconds.toFixed(1)} s, ${(largest.seconds / baseline).toFixed(2)}× the smallest` };
   } finally {
     await bench.drop();
   }

@@ -1,8 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import net from "node:net";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { sql } from "drizzle-orm";
@@ -11,8 +8,8 @@ import { migrateDatabase } from "@/db/migrate";
 import { seedDatabase } from "@/db/seed";
 import { runCommand } from "../cli-commands";
 import { createBenchDatabase, printTable } from "./bench-database";
+import { ensureProductionBuild, freePort, startBeacon, startScript, stop, waitForReady } from "./servers";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const TARGET_RATIO = 0.5;
 // More failed answers than this and the run measured errors, not the API.
 const MAX_FAILED_SHARE = 0.01;
@@ -34,7 +31,7 @@ export async function runApiBenchmark(args: string[]) {
     args,
     options: {
       connections: { type: "string", default: "64" },
-      duration: { type: "string", default: "10" },
+      duration: { type: "string", default: process.env.BENCH_API_DURATION ?? "10" },
       warmup: { type: "string", default: "2" },
       keys: { type: "string" },
       query: { type: "string", default: "q=maintenance&limit=20" },
@@ -119,18 +116,11 @@ export async function runApiBenchmark(args: string[]) {
         throw new Error(`${name}: ${failed} of ${r["2xx"] + failed} requests failed (status codes ${JSON.stringify(r.statusCodeStats)}); the figures above are not a measurement of the API.`);
       }
     }
+    return { headline: `beacon ${beacon.result.requests.average.toFixed(0)} req/s, raw ${raw.result.requests.average.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}` };
   } finally {
     for (const child of children) stop(child);
     await bench.drop();
   }
-}
-
-/** `next start` needs a production build; make one when there is none (or with --build). */
-function ensureProductionBuild(force: boolean) {
-  if (!force && fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
-  console.error("  no production build: running `next build` (≈ 1 min)…");
-  const build = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (build.status !== 0) throw new Error("`next build` failed; see its output above.");
 }
 
 /** Through the CLI's own commands (in-process: 64 `apikey:create` process starts would take a minute). */
@@ -151,78 +141,9 @@ async function seed(bench: Awaited<ReturnType<typeof createBenchDatabase>>, keyC
   return keys;
 }
 
-function startBeacon(port: number, databaseUrl: string) {
-  // The production configuration (lib/env.ts productionConfigProblems), with bench-only secrets.
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: databaseUrl,
-    APP_URL: `http://127.0.0.1:${port}`,
-    AUTH_SECRET: randomBytes(32).toString("hex"),
-    METRICS_TOKEN: `m${randomBytes(8).toString("hex")}`,
-    STRIPE_SECRET_KEY: "sk_test_bench_not_a_real_key",
-    STRIPE_WEBHOOK_SECRET: "whsec_bench_not_a_real_secret",
-    AUTO_MIGRATE: "false",
-    SEED_DEMO_DATA: "false",
-    LOG_LEVEL: "error",
-  };
-  return launch(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], env);
-}
-
 function startRaw(port: number, databaseUrl: string) {
-  return launch(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/bench/raw-api-server.ts")], {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    // The same pool size as Beacon's (db/client.ts default).
-    POOL_MAX: "10",
-  });
-}
-
-function launch(command: string, args: string[], env: NodeJS.ProcessEnv) {
-  // Its own process group, so stopping it stops anything it started, and nothing else.
-  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  Object.defineProperty(child, "stderrTail", { get: () => stderr });
-  return child;
-}
-
-function stop(child: ChildProcess) {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    // Already gone.
-  }
-}
-
-async function waitForReady(url: string, child: ChildProcess, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before it was ready:\n${(child as ChildProcess & { stderrTail: string }).stderrTail}`);
-    const ready = await fetch(url).then(
-      (r) => r.status < 500,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} was not ready within ${timeoutMs / 1000} s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  // The same pool size as Beacon's (db/client.ts default).
+  return startScript("raw-api-server.ts", { DATABASE_URL: databaseUrl, PORT: String(port), POOL_MAX: "10" });
 }
 
 /** Like with like: both servers must answer the same rows, highlights and cursor. */
