@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { notFound, parseJsonBody, route, validate } from "@/lib/http";
-import { assertAdminWritable } from "@/lib/ops";
+import { assertAdminWritable, breakGlassTokenFrom } from "@/lib/ops";
 import { runCustomerAction, type CustomerAction } from "@/lib/ops/customers";
 
 export const dynamic = "force-dynamic";
@@ -21,10 +21,10 @@ export const POST = route(
     const action = String(params.action ?? "") as keyof typeof BODIES;
     if (!(action in BODIES)) notFound("customer action");
     assertOperatorCan(auth, action === "grant-credits" ? "money:act" : "customers:act");
-    assertAdminWritable();
+    const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("content-type");
     const body = hasBody ? await parseJsonBody(request, BODIES[action]) : validate(BODIES[action], {});
-    const result = await runCustomerAction(String(params.id ?? ""), { action, ...body } as CustomerAction, { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email }, requestId);
+    const result = await runCustomerAction(String(params.id ?? ""), { action, ...body } as CustomerAction, actor, requestId);
     return { body: { action, result } };
   },
   { authenticate: operatorAuth },
