@@ -32,6 +32,7 @@ const handler = (h: unknown) => h as RouteHandler;
 
 afterEach(() => {
   delete process.env.ADMIN_READ_ONLY;
+  delete process.env.ADMIN_IP_ALLOWLIST_CIDRS;
   resetEnvCache();
 });
 
@@ -236,5 +237,17 @@ describeEachDatabase("incident mode over the operator API", () => {
     const [entry] = await db().select().from(auditLog).where(eq(auditLog.requestId, requestId));
     expect(entry).toMatchObject({ action: "ops.flag.updated", targetId: "instant_alerts", before: { enabled: true, overridden: false }, after: { enabled: false }, breakGlassSessionId: null });
     expect((await callRoute(handler(flag.PUT), { path: "/api/admin/flags/instant_alerts", method: "PUT", params: { key: "instant_alerts" }, cookie: cookies.ops_admin, body: { enabled: true } })).status).toBe(200);
+  });
+
+  it("ADMIN_IP_ALLOWLIST_CIDRS: the operator API answers 403 Problem+JSON to other networks", async () => {
+    process.env.ADMIN_IP_ALLOWLIST_CIDRS = "10.0.0.0/8,2001:db8::/32";
+    resetEnvCache();
+    const outside = await callRoute(handler(flags.GET), { path: "/api/admin/flags", cookie: cookies.ops_admin, headers: { "x-forwarded-for": "10.0.0.1, 203.0.113.9" } });
+    expect(outside.status).toBe(403);
+    expect(outside.headers.get("content-type")).toBe("application/problem+json");
+    expect(await outside.json()).toMatchObject({ code: "forbidden" });
+    for (const peer of ["10.1.2.3", "2001:db8::42"]) {
+      expect((await callRoute(handler(flags.GET), { path: "/api/admin/flags", cookie: cookies.ops_admin, headers: { "x-forwarded-for": peer } })).status).toBe(200);
+    }
   });
 });
