@@ -4,7 +4,7 @@
  */
 export const FLAG_DEFINITIONS = {
   signups: {
-    description: "New accounts can be created at /sign-up and POST /api/auth/sign-up. Off: sign-up answers 503 with a friendly message (invitations still work).",
+    description: "New accounts can be created at /sign-up. Off: the page says sign-ups are paused and a submitted form is refused (invitations still work).",
     default: true,
   },
   instant_alerts: {
