@@ -1,4 +1,6 @@
 import { z } from "zod";
+// The inner file, not lib/http's index: that index reaches the logger, which reads this module.
+import { parseCidrList } from "./http/cidr";
 
 /**
  * The one place configuration is read. Development gets working defaults; production fails
@@ -57,6 +59,17 @@ const schema = z.object({
   CORS_ALLOWED_ORIGINS: z.string().optional(),
   // Proxies in front of Beacon that append to X-Forwarded-For; 0 = exposed directly (lib/http/client-ip).
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Comma-separated IPv4/IPv6 CIDRs allowed to reach /admin and /api/admin; unset = everyone. */
+  ADMIN_IP_ALLOWLIST_CIDRS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        if (value) parseCidrList(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   // Sign-ups allowed per client IP per hour (lib/ratelimit/auth-limits).
   RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR: positiveInt(10),
   /** Namespace of the limiter's keys in a shared Redis (one per environment sharing it). */

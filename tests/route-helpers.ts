@@ -9,11 +9,14 @@ export const TEST_BASE_URL = "http://localhost:3000";
 export type RouteHandler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** Calls a route handler the way Next.js does: a real Request, the route params, an optional cookie and JSON body. */
-export function callRoute(handler: RouteHandler, init: { path: string; method?: string; cookie?: string; id?: string; body?: unknown }) {
-  const headers: Record<string, string> = init.cookie ? { cookie: init.cookie } : {};
+export function callRoute(
+  handler: RouteHandler,
+  init: { path: string; method?: string; cookie?: string; id?: string; params?: Record<string, string>; body?: unknown; headers?: Record<string, string> },
+) {
+  const headers: Record<string, string> = { ...init.headers, ...(init.cookie ? { cookie: init.cookie } : {}) };
   if (init.body !== undefined) headers["content-type"] = "application/json";
   const request = new Request(`${TEST_BASE_URL}${init.path}`, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  const params: Record<string, string> = init.id === undefined ? {} : { id: init.id };
+  const params: Record<string, string> = { ...init.params, ...(init.id === undefined ? {} : { id: init.id }) };
   return handler(request, { params: Promise.resolve(params) });
 }
 

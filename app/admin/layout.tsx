@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { requireOperator } from "@/lib/auth/next";
+import { IncidentBanner } from "./incident-banner";
+import { cockpitWriteStateFor } from "./ops/operator-context";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +16,12 @@ const COCKPIT_LINKS: [href: string, label: string][] = [
   ["/admin/ops/audit", "Audit log"],
   ["/admin/ops/emails", "E-mails"],
   ["/admin/ops/config", "Config"],
+  ["/admin/ops/flags", "Flags & incident"],
 ];
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const operator = await requireOperator("/admin/ops");
+  const { incident, breakGlass } = await cockpitWriteStateFor(operator.user.id);
   return (
     <main id="main" className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6">
       <div className="mb-6 flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 pb-4">
@@ -32,6 +36,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           {operator.user.email} · <span className="font-medium text-amber-700">{operator.operatorRole}</span>
         </p>
       </div>
+      <IncidentBanner incident={incident} breakGlass={breakGlass} />
       {children}
     </main>
   );

@@ -25,6 +25,8 @@ export const auditLog = pgTable(
     after: jsonb("after").$type<Record<string, unknown> | null>(),
     reason: text("reason"),
     requestId: text("request_id"),
+    /** Set when the write was made under break-glass while the cockpit was read-only. */
+    breakGlassSessionId: uuid("break_glass_session_id"),
   },
   (t) => [
     index("audit_log_at_idx").on(t.at),

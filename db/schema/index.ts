@@ -12,3 +12,4 @@ export * from "./audit";
 export * from "./outbox";
 export * from "./jobs";
 export * from "./ops";
+export * from "./incident";

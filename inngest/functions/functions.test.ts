@@ -7,6 +7,7 @@ import { db } from "@/db/client";
 import { jobEvents, jobHeartbeats, jobRuns, organizations, outboxEvents, usageQuotas } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { resetEnvCache } from "@/lib/env";
+import { setFlag } from "@/lib/flags";
 import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
 import { runFunctionLocally } from "@/lib/jobs";
 import { executeRequest } from "@/lib/jobs/test-engine";
@@ -147,7 +148,35 @@ describeEachDatabase("background functions", () => {
     expect(instant.result).toEqual({ alerts: 0, digests: 0, emails: 0 });
     const recordedInstant = await recorded(instantRun);
     expect(recordedInstant.run).toMatchObject({ functionId: "instant-alerts", status: "succeeded", eventId: announced[0]!.id });
-    expect(recordedInstant.events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["find-ingested-notices", "run-instant-alerts"]);
+    expect(recordedInstant.events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["check-kill-switch", "find-ingested-notices", "run-instant-alerts"]);
+  });
+
+  it("kill switches: with opportunity_ingestion off nothing is fetched; with instant_alerts off nothing is matched", async () => {
+    process.env.SAM_API_KEY = SAM_KEY;
+    process.env.SAM_API_BASE_URL = sam.url;
+    resetEnvCache();
+    sam.reset();
+    const operator = { type: "operator" as const, id: null, email: "ops@jobs.test" };
+    await setFlag("opportunity_ingestion", { enabled: false }, operator);
+    await setFlag("instant_alerts", { enabled: false }, operator);
+    try {
+      const sentBefore = inngestApi.events.length;
+      const ingest = await executeRequest(ingestOpportunities, cronEvent("0 * * * *"), { runId: `run-${randomUUID()}` });
+      expect(ingest.error).toBeUndefined();
+      expect(ingest.result).toEqual({ noop: "opportunity_ingestion flag is off" });
+      expect(sam.requests).toHaveLength(0);
+      expect(inngestApi.events.length).toBe(sentBefore);
+
+      const runId = `run-${randomUUID()}`;
+      const now = new Date().toISOString();
+      const instant = await executeRequest(instantAlerts, { name: "opportunities/ingested", id: `ingested-${randomUUID()}`, data: { source: "sam_api", inserted: 1, updated: 0, since: now, until: now } }, { runId });
+      expect(instant.error).toBeUndefined();
+      expect(instant.result).toEqual({ skipped: "instant_alerts flag is off" });
+      expect((await recorded(runId)).events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["check-kill-switch"]);
+    } finally {
+      await setFlag("opportunity_ingestion", { enabled: true }, operator);
+      await setFlag("instant_alerts", { enabled: true }, operator);
+    }
   });
 
   it("opportunity ingestion with a key SAM.gov refuses fails at once (NonRetriableError), error kept", async () => {

@@ -1,6 +1,7 @@
 import { cron, NonRetriableError } from "inngest";
 import { inngest, opportunitiesIngestRequested } from "@/inngest/client";
 import { env } from "@/lib/env";
+import { flagEnabled } from "@/lib/flags";
 import { ingestFromSam, SamApiError } from "@/lib/opportunities";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
@@ -8,7 +9,8 @@ import { FUNCTION_DEFAULTS } from "./defaults";
 const PERMANENT_SAM_STATUSES = new Set([400, 401, 403, 404]);
 
 /**
- * Hourly (and on request) SAM.gov ingestion. Without SAM_API_KEY it is a recorded no-op. One run
+ * Hourly (and on request) SAM.gov ingestion. Without SAM_API_KEY, or with the
+ * `opportunity_ingestion` flag off, it is a recorded no-op. One run
  * at a time: SAM.gov ingestion resumes from a shared cursor. On success it announces the window
  * of new notices with `opportunities/ingested`, whose id is derived from the run so a retried
  * step cannot announce twice.
@@ -25,7 +27,8 @@ export const ingestOpportunities = inngest.createFunction(
     const requested = event.name === opportunitiesIngestRequested.name ? (event.data as { posted_from?: string; posted_to?: string }) : {};
     const run = await step.run("ingest-from-sam", async () => {
       const config = env();
-      if (!config.SAM_API_KEY) return { noop: "SAM_API_KEY is not set" as const };
+      if (!config.SAM_API_KEY) return { noop: "SAM_API_KEY is not set" as string };
+      if (!(await flagEnabled("opportunity_ingestion"))) return { noop: "opportunity_ingestion flag is off" as string };
       const since = new Date().toISOString();
       try {
         const result = await ingestFromSam({ baseUrl: config.SAM_API_BASE_URL, apiKey: config.SAM_API_KEY, postedFrom: requested.posted_from, postedTo: requested.posted_to });

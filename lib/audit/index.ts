@@ -10,6 +10,8 @@ export interface AuditActor {
   type: AuditActorType;
   id?: string | null;
   email?: string | null;
+  /** The break-glass session an operator wrote under while the cockpit was read-only. */
+  breakGlassSessionId?: string | null;
 }
 
 export interface AuditEntry {
@@ -46,6 +48,7 @@ export async function recordAudit(tx: DbOrTx, entry: AuditEntry) {
       after: entry.after ?? null,
       reason: entry.reason ?? null,
       requestId: entry.requestId ?? null,
+      breakGlassSessionId: entry.actor.breakGlassSessionId ?? null,
     })
     .returning({ id: auditLog.id });
   return row!.id;

@@ -12,8 +12,10 @@ import {
   revokeAllSessions,
   signInWithPassword,
   signUp,
+  SIGNUPS_PAUSED,
   verifyEmail,
 } from "@/lib/auth";
+import { setFlag } from "@/lib/flags";
 import { latestEmailTo } from "@/lib/mail";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
@@ -104,6 +106,20 @@ describeEachDatabase("accounts", () => {
     expect(strict.code).toBe("validation_failed");
     const count = await db().select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.name, "Eve"));
     expect(count[0]!.n).toBe(0);
+  });
+
+  it("signUp while the signups flag is off: 503 with a friendly message, nothing stored", async () => {
+    const operator = { type: "operator" as const, id: null, email: "ops@accounts.test" };
+    await setFlag("signups", { enabled: false, reason: "spam wave" }, operator);
+    try {
+      const email = uniqueEmail("paused");
+      const error = await failure(signUp({ name: "Paused", email, password: PASSWORD }));
+      expect(error).toMatchObject({ code: "not_ready", status: 503, message: SIGNUPS_PAUSED });
+      expect(await db().select().from(users).where(eq(users.email, email))).toHaveLength(0);
+    } finally {
+      await setFlag("signups", { enabled: true }, operator);
+    }
+    expect((await signUp({ name: "Open Again", email: uniqueEmail("open"), password: PASSWORD })).userId).toEqual(expect.any(String));
   });
 
   it("signInWithPassword: success makes a session; wrong password and unknown e-mail fail identically", async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { db, type DbOrTx } from "@/db/client";
 import { emailTokens, users } from "@/db/schema";
 import { appUrl } from "@/lib/env";
+import { flagEnabled } from "@/lib/flags";
 import { AppError, validate } from "@/lib/http";
 import { deliverOutboxNow, enqueueOutbox, sendEmailNow } from "@/lib/outbox";
 import { createOrganizationWithOwner, findUserByEmail, randomToken, sha256 } from "@/lib/orgs";
@@ -26,6 +27,7 @@ const RESET_TTL_MS = 60 * 60 * 1000;
  */
 export async function signUp(input: SignUpInput) {
   const data = validate(signUpSchema, input);
+  if (!(await flagEnabled("signups"))) throw new AppError("not_ready", SIGNUPS_PAUSED, { headers: { "retry-after": "3600" } });
   const passwordHash = await hashPassword(data.password);
   const existing = await findUserByEmail(data.email);
   if (existing) {
@@ -47,6 +49,8 @@ export async function signUp(input: SignUpInput) {
   logger.info({ userId: created.userId, orgId: created.orgId }, "user signed up");
   return { ...created, session };
 }
+
+export const SIGNUPS_PAUSED = "New sign-ups are paused for a little while. Please try again later; if you were invited to a team, your invitation link still works.";
 
 const DUPLICATE_ACCOUNT = "We could not create an account with these details. If you already have one, sign in or reset your password.";
 

@@ -1,4 +1,4 @@
-import { AppError, type Authenticator } from "@/lib/http";
+import { AppError, assertAdminNetwork, type Authenticator } from "@/lib/http";
 import { type OrgActor } from "@/lib/orgs";
 import { resolveApiKey, type ApiKeyPrincipal } from "./api-keys";
 import { operatorCan, type OperatorAction, type OperatorRole } from "./operator-permissions";
@@ -47,6 +47,8 @@ export interface OperatorAuth {
 
 /** A platform operator (session cookie + operator role). */
 export const operatorAuth: Authenticator<OperatorAuth> = async (request) => {
+  // proxy.ts refuses these first; checked again here so no operator route depends on its matcher.
+  assertAdminNetwork(request.headers);
   assertSameOrigin(request);
   const viewer = await viewerFromRequest(request);
   if (!viewer) throw new AppError("unauthorized", "Sign in first.");

@@ -3,6 +3,7 @@ export { passwordSchema, magicLinkSchema, resetPasswordSchema, changePasswordSch
 export { createSession, resolveSession, deleteSession, revokeAllSessions, sessionCookieName, sessionCookieOptions, SESSION_MAX_AGE_S, type SessionUser } from "./sessions";
 export {
   signUp,
+  SIGNUPS_PAUSED,
   createUserWithOrganization,
   signInWithPassword,
   sendVerificationEmail,

@@ -16,6 +16,7 @@ const EXPECTED: Record<OperatorAction, [boolean, boolean, boolean]> = {
   "customers:delete":        [true,  false, false],
   "operators:manage":        [true,  false, false],
   "break_glass:start":       [true,  false, false],
+  "flags:manage":            [true,  false, false],
 };
 
 describe("operator permissions", () => {

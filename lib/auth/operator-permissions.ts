@@ -13,6 +13,7 @@ export const OPERATOR_ACTIONS = [
   "customers:delete",
   "operators:manage",
   "break_glass:start",
+  "flags:manage",
 ] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 

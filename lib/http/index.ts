@@ -6,3 +6,6 @@ export { runFormAction, formValues, IDLE, type FormState } from "./form-state";
 export { route, toResponse, errorResponse, notFound, type RouteContext, type Authenticator, type RouteResult } from "./route";
 export { clientIpFrom, normalizeAddress } from "./client-ip";
 export { encodeTimeCursor, decodeTimeCursor, nextTimeCursor, pageQuerySchema, type TimeCursor } from "./time-cursor";
+export { clientAddressFrom } from "./client-ip";
+export { adminNetworkAllowed, assertAdminNetwork, ADMIN_NETWORK_REFUSED } from "./admin-network";
+export { parseCidr, parseCidrList, type Cidr } from "./cidr";

@@ -1,6 +1,18 @@
 export { platformCounts, type PlatformCounts } from "./platform-counts";
 export { maskEmail } from "./mask";
 export { listStripeEvents, stripeEventCounts, stripeEventTypes, STRIPE_EVENT_STATUSES, type StripeEventStatus, type StripeEventQuery } from "./stripe-events";
-export { assertAdminWritable, adminReadOnly } from "./admin-writes";
+export { assertAdminWritable, assertFlagWritable, adminReadOnly, incidentState, cockpitWriteState, breakGlassTokenFrom, type IncidentState, type AdminWriter, type OperatorActor } from "./admin-writes";
+export {
+  startBreakGlass,
+  endBreakGlass,
+  findBreakGlassByToken,
+  breakGlassActive,
+  activeBreakGlassSessions,
+  hashBreakGlassToken,
+  startBreakGlassSchema,
+  BREAK_GLASS_HEADER,
+  BREAK_GLASS_COOKIE,
+  type BreakGlassSession,
+} from "./break-glass";
 export { runOpsAlertDetector, detectOpsConditions, listOpsAlerts, OPS_ALERT_KINDS, OPS_ALERT_SEVERITY, OPS_THRESHOLDS, OPS_ALERTS_FUNCTION_ID, type OpsAlertKind, type OpsFinding } from "./alerts";
 export { healthSummary } from "./health-summary";

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignUpForm } from "@/components/auth/sign-up-form";
-import { safeReturnPath } from "@/lib/auth";
+import { Alert } from "@/components/ui";
+import { safeReturnPath, SIGNUPS_PAUSED } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
 import { PLAN_IDS, planById, type PlanId } from "@/lib/billing";
+import { flagEnabled } from "@/lib/flags";
 
 export const metadata: Metadata = { title: "Create your account" };
 
@@ -13,6 +15,16 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
   if (await getViewer()) redirect(callbackUrl ?? "/dashboard");
   const plan = typeof params.plan === "string" && (PLAN_IDS as string[]).includes(params.plan) ? (params.plan as PlanId) : undefined;
   const email = typeof params.email === "string" ? params.email.slice(0, 254) : undefined;
+  if (!(await flagEnabled("signups"))) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold text-slate-900">Create your Beacon account</h1>
+        <Alert tone="info" className="mt-6" title="Sign-ups are paused">
+          {SIGNUPS_PAUSED}
+        </Alert>
+      </>
+    );
+  }
   return (
     <>
       <h1 className="text-2xl font-semibold text-slate-900">Create your Beacon account</h1>

@@ -7,26 +7,16 @@ import { inngest } from "@/inngest/client";
 import { FUNCTIONS } from "@/inngest/functions";
 import { sendEventsAfterCommit } from "@/inngest/send";
 import { rerunJob } from "@/lib/jobs";
-import { operatorCan, type OperatorAction } from "@/lib/auth";
-import { getViewer } from "@/lib/auth/next";
 import { reprocessStripeEvent } from "@/lib/billing/reconcile";
 import { AppError, runFormAction, validate, type FormState } from "@/lib/http";
-import { assertAdminWritable } from "@/lib/ops";
 import { CUSTOMER_ACTION_INPUTS, CUSTOMER_ACTION_NAMES, customerActionFromForm, customerActionPermission, type CustomerActionName } from "@/lib/ops/customer-actions";
 import { hardDeleteCustomer, runCustomerAction, type CustomerAction } from "@/lib/ops/customers";
 import { deliverDueOutbox, deliverOutboxNow, discardOutbox, replayOutbox } from "@/lib/outbox";
-
-async function operatorFor(action: OperatorAction) {
-  const viewer = await getViewer();
-  if (!viewer?.operatorRole) throw new AppError("forbidden", "Operators only.");
-  if (!operatorCan(viewer.operatorRole, action)) throw new AppError("forbidden", `Your operator role (${viewer.operatorRole}) does not allow this.`);
-  assertAdminWritable();
-  return { type: "operator" as const, id: viewer.user.id, email: viewer.user.email };
-}
+import { operatorWriter } from "./operator-context";
 
 export async function reprocessStripeEventAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(formData, z.object({ id: z.string().regex(/^evt_[A-Za-z0-9_]{1,200}$/) }), async ({ id }) => {
-    const actor = await operatorFor("stripe_events:reprocess");
+    const actor = await operatorWriter("stripe_events:reprocess");
     const { events, ...result } = await reprocessStripeEvent(id, actor);
     await sendEventsAfterCommit(events);
     return result;
@@ -41,7 +31,7 @@ const byId = z.object({ id: z.string().uuid() });
 
 export async function replayDeadLetterAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(formData, byId, async ({ id }) => {
-    const actor = await operatorFor("dead_letters:replay");
+    const actor = await operatorWriter("dead_letters:replay");
     const replayed = await replayOutbox({ ids: [id] }, actor);
     if (replayed === 0) throw new AppError("conflict", "This message is no longer dead.");
     await deliverOutboxNow([id]);
@@ -54,7 +44,7 @@ export async function replayDeadLetterAction(_prev: FormState, formData: FormDat
 
 export async function discardDeadLetterAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(formData, byId, async ({ id }) => {
-    const actor = await operatorFor("dead_letters:discard");
+    const actor = await operatorWriter("dead_letters:discard");
     await discardOutbox(id, actor);
   });
   if (state.status !== "success") return { ...state, result: undefined };
@@ -72,7 +62,7 @@ const bulkSchema = z.object({
 /** Bulk replay of the filtered dead letters: the operator saw the count and typed "replay". */
 export async function bulkReplayDeadLettersAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(formData, bulkSchema, async ({ kind, q }) => {
-    const actor = await operatorFor("dead_letters:replay");
+    const actor = await operatorWriter("dead_letters:replay");
     const replayed = await replayOutbox({ filter: { kind: kind || undefined, search: q || undefined } }, actor);
     if (replayed > 0) await deliverDueOutbox({ limit: Math.min(replayed, 100) });
     return replayed;
@@ -84,7 +74,7 @@ export async function bulkReplayDeadLettersAction(_prev: FormState, formData: Fo
 
 export async function rerunJobAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(formData, byId, async ({ id }) => {
-    const actor = await operatorFor("jobs:rerun");
+    const actor = await operatorWriter("jobs:rerun");
     return rerunJob(id, actor, { functions: FUNCTIONS, send: (event) => inngest.send(event) });
   });
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
@@ -107,7 +97,7 @@ const CUSTOMER_ACTION_DONE: Record<CustomerActionName, string> = {
 /** Every customer action from the cockpit: the API's body schema and permission, audited in lib. */
 export async function customerActionFormAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(formData, customerActionForm, async (input) => {
-    const actor = await operatorFor(customerActionPermission(input.action));
+    const actor = await operatorWriter(customerActionPermission(input.action));
     const body = validate(CUSTOMER_ACTION_INPUTS[input.action], customerActionFromForm(input.action, input as Record<string, string>));
     return runCustomerAction(input.org_id, { action: input.action, ...body } as CustomerAction, actor);
   });
@@ -120,7 +110,7 @@ export async function customerActionFormAction(_prev: FormState, formData: FormD
 /** Hard delete from the cockpit: the typed name is checked against the org inside the transaction. */
 export async function deleteCustomerAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(formData, z.object({ org_id: z.string().uuid(), confirm_name: z.string().min(1, "Type the organisation's name.").max(200) }), async ({ org_id, confirm_name }) => {
-    const actor = await operatorFor("customers:delete");
+    const actor = await operatorWriter("customers:delete");
     await hardDeleteCustomer(org_id, confirm_name, actor);
   });
   if (state.status !== "success") return { ...state, result: undefined };

@@ -5,7 +5,7 @@ import { Badge, EmptyState, PageHeader } from "@/components/ui";
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
-import { adminReadOnly } from "@/lib/ops";
+import { cockpitWriteStateFor } from "../operator-context";
 import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
 import { listOutbox, outboxCounts } from "@/lib/outbox";
 import { discardDeadLetterAction, replayDeadLetterAction } from "../actions";
@@ -27,7 +27,7 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
   }
   const [counts, { items, nextCursor }] = await Promise.all([outboxCounts(), listOutbox({ status: "dead", kind, search: q, cursor, limit: 50 })]);
   const pii = operatorCan(operator.operatorRole, "ops:read_pii");
-  const writable = !adminReadOnly();
+  const { writable } = await cockpitWriteStateFor(operator.user.id);
   const canReplay = writable && operatorCan(operator.operatorRole, "dead_letters:replay");
   const canDiscard = writable && operatorCan(operator.operatorRole, "dead_letters:discard");
   return (

@@ -5,7 +5,8 @@ import { Alert, Badge, EmptyState, PageHeader, type BadgeTone } from "@/componen
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
-import { adminReadOnly, listStripeEvents, stripeEventCounts, STRIPE_EVENT_STATUSES, type StripeEventStatus } from "@/lib/ops";
+import { cockpitWriteStateFor } from "../operator-context";
+import { listStripeEvents, stripeEventCounts, STRIPE_EVENT_STATUSES, type StripeEventStatus } from "@/lib/ops";
 import { reprocessStripeEventAction } from "../actions";
 
 export const metadata: Metadata = { title: "Stripe events" };
@@ -26,7 +27,7 @@ export default async function StripeEventsPage({ searchParams }: { searchParams:
     stripeEventCounts(),
     listStripeEvents({ status, type: params.type?.slice(0, 100) || undefined, id: params.id?.slice(0, 255) || undefined, cursor }),
   ]);
-  const canReprocess = operatorCan(operator.operatorRole, "stripe_events:reprocess") && !adminReadOnly();
+  const canReprocess = operatorCan(operator.operatorRole, "stripe_events:reprocess") && (await cockpitWriteStateFor(operator.user.id)).writable;
   const tab = (s?: StripeEventStatus) => `/admin/ops/stripe-events${s ? `?status=${s}` : ""}`;
   return (
     <>

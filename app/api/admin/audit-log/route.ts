@@ -40,6 +40,7 @@ export const GET = route(
           after: r.after,
           reason: r.reason,
           request_id: r.requestId,
+          break_glass_session_id: r.breakGlassSessionId,
         })),
         next_cursor: nextCursor,
       },

@@ -9,11 +9,12 @@ import { requireOperator } from "@/lib/auth/next";
 import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing/trial";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { stepFromProgress } from "@/lib/onboarding/steps";
-import { adminReadOnly, maskEmail } from "@/lib/ops";
+import { maskEmail } from "@/lib/ops";
 import { customerDetail } from "@/lib/ops/customers";
 import { customerTimeline } from "@/lib/ops/timeline";
 import { customerActionFormAction, deleteCustomerAction } from "../../actions";
 import { JOB_STATUS_TONE } from "../../jobs/status-tone";
+import { cockpitWriteStateFor } from "../../operator-context";
 import { subscriptionTone } from "../status-tone";
 import { CustomerTimeline } from "./timeline";
 
@@ -41,7 +42,7 @@ export default async function CustomerPage({ params, searchParams }: { params: P
   const role = operator.operatorRole;
   const pii = operatorCan(role, "ops:read_pii");
   const timeline = await customerTimeline(id, { cursor, limit: 30, showPii: pii });
-  const writable = !adminReadOnly();
+  const { writable } = await cockpitWriteStateFor(operator.user.id);
   const can = { act: writable && operatorCan(role, "customers:act"), money: writable && operatorCan(role, "money:act"), remove: writable && operatorCan(role, "customers:delete"), export: operatorCan(role, "customers:act") };
   const { org, usage, onboarding } = detail;
   const latest = detail.subscriptions.find((s) => s.status) ?? null;
@@ -135,7 +136,7 @@ export default async function CustomerPage({ params, searchParams }: { params: P
           Actions
         </h2>
         {!writable ? (
-          <p className="text-sm text-amber-800">The cockpit is read-only (incident mode): actions are disabled.</p>
+          <p className="text-sm text-amber-800">The cockpit is read-only (incident mode): actions need a break-glass session.</p>
         ) : !can.act ? (
           <p className="text-sm text-slate-600">Your role ({role}) can look but not act.</p>
         ) : (

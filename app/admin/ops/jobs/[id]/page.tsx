@@ -6,7 +6,7 @@ import { Badge, Card, CardBody, PageHeader } from "@/components/ui";
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { getJobRun, presentJobRun } from "@/lib/jobs";
-import { adminReadOnly } from "@/lib/ops";
+import { cockpitWriteStateFor } from "../../operator-context";
 import { rerunJobAction } from "../../actions";
 import { JOB_STATUS_TONE } from "../status-tone";
 
@@ -21,7 +21,7 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
   const found = await getJobRun(id);
   if (!found) notFound();
   const run = presentJobRun(found.run, { pii: operatorCan(operator.operatorRole, "ops:read_pii") });
-  const canRerun = operatorCan(operator.operatorRole, "jobs:rerun") && !adminReadOnly();
+  const canRerun = operatorCan(operator.operatorRole, "jobs:rerun") && (await cockpitWriteStateFor(operator.user.id)).writable;
   return (
     <>
       <PageHeader title={`${run.function_id} run`} description={`Run ${run.run_id} · ${run.trigger}${run.event_name ? ` · ${run.event_name}` : ""}`} />

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { parseJsonBody, route } from "@/lib/http";
-import { assertAdminWritable, maskEmail } from "@/lib/ops";
+import { assertAdminWritable, breakGlassTokenFrom, maskEmail } from "@/lib/ops";
 import { customerDetail, hardDeleteCustomer } from "@/lib/ops/customers";
 
 export const dynamic = "force-dynamic";
@@ -29,9 +29,9 @@ const deleteSchema = z.object({ confirm_name: z.string().min(1).max(200) }).stri
 export const DELETE = route(
   async ({ auth, params, request, requestId }) => {
     assertOperatorCan(auth, "customers:delete");
-    assertAdminWritable();
+    const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const { confirm_name } = await parseJsonBody(request, deleteSchema);
-    await hardDeleteCustomer(String(params.id ?? ""), confirm_name, { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email }, requestId);
+    await hardDeleteCustomer(String(params.id ?? ""), confirm_name, actor, requestId);
     return new Response(null, { status: 204 });
   },
   { authenticate: operatorAuth },

@@ -1,6 +1,6 @@
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { route } from "@/lib/http";
-import { assertAdminWritable } from "@/lib/ops";
+import { assertAdminWritable, breakGlassTokenFrom } from "@/lib/ops";
 import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
 import { discardOutbox, getOutboxEvent } from "@/lib/outbox";
 
@@ -17,10 +17,10 @@ export const GET = route(
 
 /** Discard: the message is never sent (ops_admin; audited). */
 export const DELETE = route(
-  async ({ auth, params, requestId }) => {
+  async ({ auth, params, request, requestId }) => {
     assertOperatorCan(auth, "dead_letters:discard");
-    assertAdminWritable();
-    await discardOutbox(String(params.id ?? ""), { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email }, { requestId });
+    const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
+    await discardOutbox(String(params.id ?? ""), actor, { requestId });
     return new Response(null, { status: 204 });
   },
   { authenticate: operatorAuth },

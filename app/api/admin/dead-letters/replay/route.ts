@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { parseJsonBody, route } from "@/lib/http";
-import { assertAdminWritable } from "@/lib/ops";
+import { assertAdminWritable, breakGlassTokenFrom } from "@/lib/ops";
 import { deliverDueOutbox, replayOutbox } from "@/lib/outbox";
 
 export const dynamic = "force-dynamic";
@@ -18,9 +18,8 @@ const bodySchema = z
 export const POST = route(
   async ({ auth, request, requestId }) => {
     assertOperatorCan(auth, "dead_letters:replay");
-    assertAdminWritable();
+    const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const body = await parseJsonBody(request, bodySchema);
-    const actor = { type: "operator" as const, id: auth.viewer.user.id, email: auth.viewer.user.email };
     const replayed = body.ids
       ? await replayOutbox({ ids: body.ids }, actor, { requestId })
       : await replayOutbox({ filter: { kind: body.filter!.kind, orgId: body.filter!.org, search: body.filter!.q } }, actor, { requestId });

@@ -1,17 +1,17 @@
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { notFound, route } from "@/lib/http";
-import { assertAdminWritable } from "@/lib/ops";
+import { assertAdminWritable, breakGlassTokenFrom } from "@/lib/ops";
 import { deliverOutboxNow, replayOutbox } from "@/lib/outbox";
 
 export const dynamic = "force-dynamic";
 
 /** Replays one dead letter (attempts reset, due now) and tries it at once; audited. */
 export const POST = route(
-  async ({ auth, params, requestId }) => {
+  async ({ auth, params, request, requestId }) => {
     assertOperatorCan(auth, "dead_letters:replay");
-    assertAdminWritable();
+    const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const id = String(params.id ?? "");
-    const replayed = await replayOutbox({ ids: [id] }, { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email }, { requestId });
+    const replayed = await replayOutbox({ ids: [id] }, actor, { requestId });
     if (replayed === 0) notFound("dead letter");
     await deliverOutboxNow([id]);
     return { body: { replayed } };

@@ -1,6 +1,6 @@
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { notFound, parseJsonBody, route, validate } from "@/lib/http";
-import { assertAdminWritable } from "@/lib/ops";
+import { assertAdminWritable, breakGlassTokenFrom } from "@/lib/ops";
 import { CUSTOMER_ACTION_INPUTS, customerActionPermission, isCustomerActionName } from "@/lib/ops/customer-actions";
 import { runCustomerAction, type CustomerAction } from "@/lib/ops/customers";
 
@@ -12,10 +12,10 @@ export const POST = route(
     const action = String(params.action ?? "");
     if (!isCustomerActionName(action)) notFound("customer action");
     assertOperatorCan(auth, customerActionPermission(action));
-    assertAdminWritable();
+    const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("content-type");
     const body = hasBody ? await parseJsonBody(request, CUSTOMER_ACTION_INPUTS[action]) : validate(CUSTOMER_ACTION_INPUTS[action], {});
-    const result = await runCustomerAction(String(params.id ?? ""), { action, ...body } as CustomerAction, { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email }, requestId);
+    const result = await runCustomerAction(String(params.id ?? ""), { action, ...body } as CustomerAction, actor, requestId);
     return { body: { action, result } };
   },
   { authenticate: operatorAuth },

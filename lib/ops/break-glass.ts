@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { breakGlassSessions } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { AppError } from "@/lib/http";
+
+/** API clients send the token in this header; the cockpit keeps it in the cookie below (path /admin). */
+export const BREAK_GLASS_HEADER = "x-break-glass-token";
+export const BREAK_GLASS_COOKIE = "beacon_break_glass";
+
+export const startBreakGlassSchema = z
+  .object({
+    reason: z.string().trim().min(10, "Say why in at least 10 characters.").max(500),
+    ttl_minutes: z.number().int().min(5).max(240).default(30),
+  })
+  .strict();
+
+export type BreakGlassSession = typeof breakGlassSessions.$inferSelect;
+
+// 32 random bytes: guessing is hopeless, so a plain SHA-256 (no salt, no stretching) is enough to
+// keep a database reader from using the tokens it sees.
+export function hashBreakGlassToken(token: string) {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** Starts a time-limited write permission for `operator`; the token is returned once, only its hash is kept. */
+export async function startBreakGlass(
+  operator: { id: string; email: string },
+  input: z.input<typeof startBreakGlassSchema>,
+  options: { requestId?: string | null; now?: Date } = {},
+) {
+  const { reason, ttl_minutes } = startBreakGlassSchema.parse(input);
+  const now = options.now ?? new Date();
+  const token = `bg_${randomBytes(32).toString("base64url")}`;
+  const expiresAt = new Date(now.getTime() + ttl_minutes * 60_000);
+  const session = await db().transaction(async (tx) => {
+    const [row] = await tx
+      .insert(breakGlassSessions)
+      .values({ operatorId: operator.id, operatorEmail: operator.email, reason, tokenHash: hashBreakGlassToken(token), createdAt: now, expiresAt })
+      .returning();
+    await recordAudit(tx, {
+      actor: { type: "operator", id: operator.id, email: operator.email },
+      action: "ops.break_glass.started",
+      target: { type: "break_glass_session", id: row!.id },
+      after: { expires_at: expiresAt.toISOString(), ttl_minutes },
+      reason,
+      requestId: options.requestId ?? null,
+      at: now,
+    });
+    return row!;
+  });
+  return { id: session.id, token, expiresAt };
+}
+
+/** Ends a session early (its owner or another ops_admin); ending one that already ended is a conflict. */
+export async function endBreakGlass(id: string, operator: { id: string; email: string }, options: { requestId?: string | null; now?: Date } = {}) {
+  const now = options.now ?? new Date();
+  if (!z.string().uuid().safeParse(id).success) throw new AppError("not_found", "No such break-glass session.");
+  return db().transaction(async (tx) => {
+    const [existing] = await tx.select().from(breakGlassSessions).where(eq(breakGlassSessions.id, id)).for("update");
+    if (!existing) throw new AppError("not_found", "No such break-glass session.");
+    if (existing.endedAt) throw new AppError("conflict", "This break-glass session has already ended.");
+    const [ended] = await tx.update(breakGlassSessions).set({ endedAt: now, endedBy: operator.email }).where(eq(breakGlassSessions.id, id)).returning();
+    await recordAudit(tx, {
+      actor: { type: "operator", id: operator.id, email: operator.email },
+      action: "ops.break_glass.ended",
+      target: { type: "break_glass_session", id },
+      before: { expires_at: existing.expiresAt.toISOString(), expired: existing.expiresAt <= now },
+      after: { ended_at: now.toISOString() },
+      requestId: options.requestId ?? null,
+      at: now,
+    });
+    return ended!;
+  });
+}
+
+/** The session a token belongs to, whatever its state (the caller decides what expired or ended means). */
+export async function findBreakGlassByToken(token: string): Promise<BreakGlassSession | null> {
+  if (!token) return null;
+  const [row] = await db().select().from(breakGlassSessions).where(eq(breakGlassSessions.tokenHash, hashBreakGlassToken(token)));
+  return row ?? null;
+}
+
+export function breakGlassActive(session: BreakGlassSession, now = new Date()) {
+  return !session.endedAt && session.expiresAt > now;
+}
+
+/** Sessions still running, newest first (the cockpit lists them). */
+export async function activeBreakGlassSessions(now = new Date()) {
+  return db()
+    .select({ id: breakGlassSessions.id, operatorEmail: breakGlassSessions.operatorEmail, reason: breakGlassSessions.reason, createdAt: breakGlassSessions.createdAt, expiresAt: breakGlassSessions.expiresAt })
+    .from(breakGlassSessions)
+    .where(and(isNull(breakGlassSessions.endedAt), gt(breakGlassSessions.expiresAt, now)))
+    .orderBy(desc(breakGlassSessions.createdAt))
+    .limit(50);
+}
