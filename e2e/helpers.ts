@@ -43,8 +43,7 @@ export async function signInOperator(page: Page, who: "admin" | "viewer" = "admi
   const file = who === "admin" ? process.env.E2E_OPERATOR_FILE! : process.env.E2E_VIEWER_FILE!;
   await signIn(page, email, process.env.E2E_OPERATOR_PASSWORD!);
   await expect(page).toHaveURL(/\/mfa/);
-  const { totp_secret: secret } = JSON.parse(fs.readFileSync(file, "utf8")) as { totp_secret: string };
-  await page.getByLabel("Authentication code").fill(await generate({ secret }));
+  await page.getByLabel("Authentication code").fill(await nextTotpCode(file));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/admin\/ops/);
 }
@@ -54,4 +53,20 @@ export async function expectNoSeriousA11yViolations(page: Page, step: string) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+/**
+ * A TOTP code the server has not seen yet for the operator in `file`: Beacon refuses a code
+ * whose 30-second step was already used (replay protection), so sign-ins in quick succession
+ * take the next step's code (accepted for clock drift), or wait for one. The step used is kept
+ * in the file.
+ */
+export async function nextTotpCode(file: string): Promise<string> {
+  const record = JSON.parse(fs.readFileSync(file, "utf8")) as { totp_secret: string; last_step?: number };
+  const nowStep = Math.floor(Date.now() / 30_000);
+  const step = Math.max(nowStep, (record.last_step ?? -1) + 1);
+  // The server accepts the current step and the next one; anything later must wait its turn.
+  if (step > nowStep + 1) await new Promise((resolve) => setTimeout(resolve, (step - 1) * 30_000 - Date.now() + 500));
+  fs.writeFileSync(file, JSON.stringify({ ...record, last_step: step }));
+  return generate({ secret: record.totp_secret, epoch: step * 30 });
 }

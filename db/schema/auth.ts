@@ -17,6 +17,8 @@ export const users = pgTable(
     // Base32 TOTP secret; only operators have one. Never serialised to clients.
     totpSecret: text("totp_secret"),
     totpEnrolledAt: timestamp("totp_enrolled_at", { withTimezone: true, mode: "date" }),
+    /** RFC 6238 time step of the last accepted code: a code is never accepted twice (replay). */
+    totpLastStep: integer("totp_last_step"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`)],

@@ -51,6 +51,8 @@ export const dataRequests = pgTable(
     status: text("status").notNull().default("pending"),
     requestedBy: text("requested_by"),
     requestedAt: ts("requested_at").notNull().defaultNow(),
+    /** While `processing`: the claim's end. A worker that died mid-request leaves it to expire and be claimed again. */
+    leaseUntil: ts("lease_until"),
     completedAt: ts("completed_at"),
     /** Export: the bundle; deletion: counts of what was anonymised or deleted. */
     result: jsonb("result").$type<Record<string, unknown>>(),

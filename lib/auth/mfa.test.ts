@@ -40,6 +40,15 @@ describeEachDatabase("operator two-factor (TOTP)", () => {
     // Another session of the same operator is not verified by this one.
     const other = await createSession(op.userId);
     expect(await sessionVerified(other.sessionToken)).toBeNull();
+
+    // RFC 6238 §5.2: the code just used is refused on the other session (replay); the next step's code is accepted.
+    const used = await generate({ secret: op.totpSecret });
+    const replay = await appErrorOf(verifyOperatorMfa(other.sessionToken, op.userId, used));
+    expect(replay.code).toBe("validation_failed");
+    expect(replay.message).toMatch(/already used/);
+    expect(await sessionVerified(other.sessionToken)).toBeNull();
+    await verifyOperatorMfa(other.sessionToken, op.userId, await generate({ secret: op.totpSecret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    expect(await sessionVerified(other.sessionToken)).toBeInstanceOf(Date);
   });
 
   it(`stops guessing after ${MFA_ATTEMPTS.limit} attempts with 429`, async () => {

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import QRCode from "qrcode";
 import { db } from "@/db/client";
 import { sessions, users } from "@/db/schema";
@@ -6,7 +6,7 @@ import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
 import { enforceRateLimit } from "@/lib/ratelimit";
 import { revokeAllSessions } from "./sessions";
-import { newTotpSecret, totpUrl, verifyTotpCode } from "./totp";
+import { matchTotpStep, newTotpSecret, totpUrl } from "./totp";
 
 /** Wrong codes per operator before a pause: 6-digit codes must not be guessable by brute force. */
 export const MFA_ATTEMPTS = { limit: 5, windowMs: 300_000 } as const;
@@ -36,12 +36,24 @@ export async function mfaEnrolment(userId: string): Promise<MfaEnrolment> {
  */
 export async function verifyOperatorMfa(sessionToken: string, userId: string, code: string, now = new Date()) {
   await enforceRateLimit(`mfa:user:${userId}`, { limit: MFA_ATTEMPTS.limit, windowMs: MFA_ATTEMPTS.windowMs });
-  const [user] = await db().select({ secret: users.totpSecret, enrolledAt: users.totpEnrolledAt, role: users.operatorRole, email: users.email }).from(users).where(eq(users.id, userId));
+  const [user] = await db()
+    .select({ secret: users.totpSecret, enrolledAt: users.totpEnrolledAt, role: users.operatorRole, email: users.email, lastStep: users.totpLastStep })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!user?.role || !user.secret) throw new AppError("forbidden", "Operators only.");
-  if (!(await verifyTotpCode(user.secret, code.trim()))) {
-    throw new AppError("validation_failed", "That code is not valid. Check your authenticator app's clock and try the current code.");
+  const step = await matchTotpStep(user.secret, code.trim(), user.lastStep);
+  if (step === null) {
+    const reused = user.lastStep !== null && (await matchTotpStep(user.secret, code.trim())) !== null;
+    throw new AppError("validation_failed", reused ? "That code was already used. Wait for the next one." : "That code is not valid. Check your authenticator app's clock and try the current code.");
   }
   await db().transaction(async (tx) => {
+    // Conditional on the step: of two concurrent sign-ins with one code, only one gets through.
+    const [accepted] = await tx
+      .update(users)
+      .set({ totpLastStep: step })
+      .where(and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+      .returning({ id: users.id });
+    if (!accepted) throw new AppError("validation_failed", "That code was already used. Wait for the next one.");
     await tx.update(sessions).set({ mfaVerifiedAt: now }).where(eq(sessions.sessionToken, sessionToken));
     if (!user.enrolledAt) {
       await tx.update(users).set({ totpEnrolledAt: now }).where(eq(users.id, userId));
@@ -60,7 +72,7 @@ export async function resetOperatorTotp(targetUserId: string, actor: AuditActor 
   if (!target?.role) throw new AppError("not_found", "No such operator.");
   const { secret } = newTotpSecret(target.email);
   await db().transaction(async (tx) => {
-    await tx.update(users).set({ totpSecret: secret, totpEnrolledAt: null }).where(eq(users.id, targetUserId));
+    await tx.update(users).set({ totpSecret: secret, totpEnrolledAt: null, totpLastStep: null }).where(eq(users.id, targetUserId));
     await recordAudit(tx, { actor, action: "ops.mfa.reset", target: { type: "operator", id: targetUserId }, reason: "authenticator recovery", requestId, at: now });
   });
   const revoked = await revokeAllSessions(targetUserId);

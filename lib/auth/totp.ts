@@ -14,7 +14,16 @@ export function totpUrl(accountLabel: string, secret: string) {
 
 /** Accepts the current code and one 30-second step either side for clock drift. */
 export async function verifyTotpCode(secret: string, code: string): Promise<boolean> {
-  if (!/^\d{6}$/.test(code)) return false;
-  const result = await verify({ secret, token: code, epochTolerance: 30 });
-  return result.valid;
+  return (await matchTotpStep(secret, code)) !== null;
+}
+
+/**
+ * The RFC 6238 time step a valid code belongs to (current ± one for drift), or null. With
+ * `afterStep`, codes of that step or earlier are refused: a code already used cannot be replayed.
+ */
+export async function matchTotpStep(secret: string, code: string, afterStep?: number | null): Promise<number | null> {
+  if (!/^\d{6}$/.test(code)) return null;
+  const epoch = Math.floor(Date.now() / 1000);
+  const result = await verify({ secret, token: code, epoch, epochTolerance: 30, ...(afterStep != null ? { afterTimeStep: afterStep } : {}) });
+  return result.valid ? Math.floor(epoch / 30) + result.delta : null;
 }

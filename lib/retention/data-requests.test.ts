@@ -27,7 +27,7 @@ import {
 import { dataRequestsFunction } from "@/inngest/functions/data-requests";
 import { runFunctionLocally } from "@/lib/jobs";
 import { describeEachDatabase } from "@/tests/db";
-import { processDataRequest, processPendingDataRequests, requestDataDeletion, requestDataExport, retryDataRequest } from "./data-requests";
+import { DATA_REQUEST_LEASE_MS, pendingDataRequest, processDataRequest, processPendingDataRequests, requestDataDeletion, requestDataExport, retryDataRequest } from "./data-requests";
 import { deletedOrgName } from "./deletion";
 import { makePerson, seedFullOrg } from "./test-fixtures";
 
@@ -203,5 +203,22 @@ describeEachDatabase("data requests", () => {
     while (swept.completed + swept.failed > 0) swept = await processPendingDataRequests(new Date(), 1);
     expect(await requestRow(exportRequest.id)).toMatchObject({ status: "completed", result: expect.objectContaining({ org_id: a.orgId }) });
     expect(await requestRow(deletionRequest.id)).toMatchObject({ status: "completed", result: { counts: expect.objectContaining({ users_anonymised: 2 }) } });
+  });
+
+  it("a request whose worker died mid-way (still processing, lease expired) is claimed again and completes once; a live lease is left alone", async () => {
+    const org = await seedFullOrg("Crashed Export Co");
+    const request = (await requestDataExport(org.orgId, { type: "user", id: org.owner.id })).request;
+    const t0 = new Date();
+    // A worker claimed it and was killed before storing any outcome.
+    await db().update(dataRequests).set({ status: "processing", leaseUntil: new Date(t0.getTime() + DATA_REQUEST_LEASE_MS) }).where(eq(dataRequests.id, request.id));
+    expect(await processDataRequest(request.id, t0)).toEqual({ status: "skipped", requestId: request.id, current: "processing" });
+    expect(await pendingDataRequest(org.orgId, "export", t0)).toBeNull();
+
+    const later = new Date(t0.getTime() + DATA_REQUEST_LEASE_MS + 1_000);
+    expect((await pendingDataRequest(org.orgId, "export", later))?.id).toBe(request.id);
+    const outcome = await processDataRequest(request.id, later);
+    expect(outcome.status).toBe("completed");
+    expect(await requestRow(request.id)).toMatchObject({ status: "completed", leaseUntil: null });
+    expect((await processDataRequest(request.id, new Date(later.getTime() + DATA_REQUEST_LEASE_MS * 2))).status).toBe("skipped");
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { db } from "@/db/client";
 import { isUuid } from "@/db/tenant";
 import { dataRequests, organizations } from "@/db/schema";
@@ -58,8 +58,15 @@ export type ProcessOutcome =
   /** Not pending (already processing elsewhere, completed or failed): nothing was done. */
   | { status: "skipped"; requestId: string; current: string | null };
 
+/** How long a worker owns a request it claimed; an export or anonymisation takes seconds. */
+export const DATA_REQUEST_LEASE_MS = 15 * 60_000;
+
+/** Pending, or claimed by a worker whose lease ran out (it crashed or was killed mid-way). */
+const claimable = (now: Date) => or(eq(dataRequests.status, "pending"), and(eq(dataRequests.status, "processing"), lt(dataRequests.leaseUntil, now)));
+
 /**
- * Claims a pending request (one conditional UPDATE: two workers never both get it), runs it and
+ * Claims a pending request, or one whose worker's lease expired (one conditional UPDATE: two
+ * workers never both get it), runs it and
  * stores the outcome. An export stores the bundle; a deletion runs in its own transaction with
  * its audit entry and stores the counts. A failure (e.g. a live subscription) is stored as
  * `failed` with the message; `retryDataRequest` makes it pending again.
@@ -68,8 +75,8 @@ export async function processDataRequest(requestId: string, now: Date = new Date
   if (!isUuid(requestId)) throw new AppError("not_found", "No such data request.");
   const [claimed] = await db()
     .update(dataRequests)
-    .set({ status: "processing", error: null })
-    .where(and(eq(dataRequests.id, requestId), eq(dataRequests.status, "pending")))
+    .set({ status: "processing", error: null, leaseUntil: new Date(now.getTime() + DATA_REQUEST_LEASE_MS) })
+    .where(and(eq(dataRequests.id, requestId), claimable(now)))
     .returning();
   if (!claimed) {
     const [current] = await db().select({ status: dataRequests.status }).from(dataRequests).where(eq(dataRequests.id, requestId));
@@ -81,19 +88,19 @@ export async function processDataRequest(requestId: string, now: Date = new Date
     let result: Record<string, unknown>;
     if (kind === "export") {
       result = await buildExportBundle(claimed.orgId, { now });
-      await db().update(dataRequests).set({ status: "completed", completedAt: now, result }).where(eq(dataRequests.id, requestId));
+      await db().update(dataRequests).set({ status: "completed", completedAt: now, result, leaseUntil: null }).where(eq(dataRequests.id, requestId));
     } else {
       // The anonymisation, its audit entry and the request's completion commit together.
       result = await db().transaction(async (tx) => {
         const counts = await anonymiseOrg(tx, claimed.orgId, requesterActor(claimed.requestedBy), `data request ${requestId}`);
-        await tx.update(dataRequests).set({ status: "completed", completedAt: now, result: { counts } }).where(eq(dataRequests.id, requestId));
+        await tx.update(dataRequests).set({ status: "completed", completedAt: now, result: { counts }, leaseUntil: null }).where(eq(dataRequests.id, requestId));
         return { counts };
       });
     }
     return { status: "completed", requestId, kind, result };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await db().update(dataRequests).set({ status: "failed", error: message.slice(0, 2_000) }).where(eq(dataRequests.id, requestId));
+    await db().update(dataRequests).set({ status: "failed", error: message.slice(0, 2_000), leaseUntil: null }).where(eq(dataRequests.id, requestId));
     return { status: "failed", requestId, kind, error: message };
   }
 }
@@ -110,13 +117,13 @@ export async function retryDataRequest(requestId: string): Promise<DataRequest> 
   return row;
 }
 
-/** The org's oldest pending request of that kind, if any. */
-export async function pendingDataRequest(orgId: string, kind: DataRequestKind): Promise<DataRequest | null> {
+/** The org's oldest request of that kind a worker may claim now (pending, or its lease expired). */
+export async function pendingDataRequest(orgId: string, kind: DataRequestKind, now: Date = new Date()): Promise<DataRequest | null> {
   if (!isUuid(orgId)) return null;
   const [row] = await db()
     .select()
     .from(dataRequests)
-    .where(and(eq(dataRequests.orgId, orgId), eq(dataRequests.kind, kind), eq(dataRequests.status, "pending")))
+    .where(and(eq(dataRequests.orgId, orgId), eq(dataRequests.kind, kind), claimable(now)))
     .orderBy(asc(dataRequests.requestedAt))
     .limit(1);
   return row ?? null;
@@ -152,7 +159,7 @@ export async function processPendingDataRequests(now: Date = new Date(), limit =
   const pending = await db()
     .select({ id: dataRequests.id })
     .from(dataRequests)
-    .where(eq(dataRequests.status, "pending"))
+    .where(claimable(now))
     .orderBy(asc(dataRequests.requestedAt))
     .limit(limit);
   const outcomes: ProcessOutcome[] = [];
