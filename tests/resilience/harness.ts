@@ -55,21 +55,31 @@ export async function terminateConnections(database: string) {
 }
 
 /**
- * Kills every connection to `database` every `everyMs` until stopped, as a failover or an
- * operator's pg_terminate_backend would, while the app keeps working on it.
+ * Kills every connection to `database` every `everyMs` until stopped, as failovers or an
+ * operator's pg_terminate_backend would, while the app keeps working on it. With `stormMs` and
+ * `calmMs` the database flaps: storms of kills with calm spells between them.
  */
-export async function startConnectionKiller(database: string, everyMs: number) {
+export async function startConnectionKiller(database: string, everyMs: number, flapping?: { stormMs: number; calmMs: number }) {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   let rounds = 0;
   let killed = 0;
   let running = true;
+  const started = Date.now();
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const loop = (async () => {
     while (running) {
+      if (flapping) {
+        const phase = (Date.now() - started) % (flapping.stormMs + flapping.calmMs);
+        if (phase >= flapping.stormMs) {
+          await sleep(flapping.stormMs + flapping.calmMs - phase);
+          continue;
+        }
+      }
       const { rows } = await client.query<{ n: number }>(TERMINATE, [database]);
       rounds++;
       killed += rows[0]!.n;
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
+      await sleep(everyMs);
     }
   })();
   return {
