@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { isUuid, sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
 import { organizations, usageEvents, usageQuotas } from "@/db/schema";

@@ -17,7 +17,7 @@ import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { withTestEnv } from "@/tests/env";
 import { fixture, TEST_PRICES, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 import { startAppServer } from "./app-server";
-import { eventually, survived, useScratchDatabase } from "./harness";
+import { eventually, survived, withScratchDatabase } from "./harness";
 import { startControllableSmtp } from "./smtp";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -27,7 +27,7 @@ beforeAll(async () => {
   smtp = await startControllableSmtp();
 });
 withTestEnv(() => ({ SMTP_URL: smtp.url, STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...TEST_PRICES }));
-const scratch = useScratchDatabase();
+const scratch = withScratchDatabase();
 
 let app: Awaited<ReturnType<typeof startAppServer>>;
 const children: ChildProcess[] = [];

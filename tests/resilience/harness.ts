@@ -18,7 +18,7 @@ export function survived(context: TestContext, line: string) {
 export type ScratchDatabase = DatabaseHandle & { url: string; name: string };
 
 /** A fresh migrated PostgreSQL database for the file, as the process default (`db()`); dropped after. */
-export function useScratchDatabase(): () => ScratchDatabase {
+export function withScratchDatabase(): () => ScratchDatabase {
   let scratch: ScratchDatabase | undefined;
   beforeAll(async () => {
     const handle = await createTestDatabase("postgres");

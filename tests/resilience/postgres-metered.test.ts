@@ -11,9 +11,9 @@ import { monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
 import { createRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { apiSearch, type ApiAnswer } from "./api-client";
 import { startAppServer } from "./app-server";
-import { eventually, pool, setDatabaseReachable, startConnectionKiller, survived, tally, useScratchDatabase } from "./harness";
+import { eventually, pool, setDatabaseReachable, startConnectionKiller, survived, tally, withScratchDatabase } from "./harness";
 
-const scratch = useScratchDatabase();
+const scratch = withScratchDatabase();
 
 const QUOTA = 100;
 const CALLS = 300;

@@ -12,11 +12,11 @@ import { createTestDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { TEST_PRICES, TEST_WEBHOOK_SECRET, type Json } from "@/tests/fixtures/stripe/events";
 import { startAppServer } from "./app-server";
-import { pool, retrying, startConnectionKiller, survived, tally, useScratchDatabase } from "./harness";
+import { pool, retrying, startConnectionKiller, survived, tally, withScratchDatabase } from "./harness";
 import { billingHistory, BILLING_STATE_SQL } from "./stripe-history";
 
 withTestEnv({ STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...TEST_PRICES });
-const scratch = useScratchDatabase();
+const scratch = withScratchDatabase();
 
 const ORGS = 10;
 const DUPLICATE_SHARE = 0.2;

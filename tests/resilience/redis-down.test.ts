@@ -10,10 +10,10 @@ import { monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
 import { createRateLimiter, setRateLimiter, type RateLimiter } from "@/lib/ratelimit";
 import { apiSearch } from "./api-client";
 import { startAppServer } from "./app-server";
-import { eventually, pool, survived, tally, useScratchDatabase } from "./harness";
+import { eventually, pool, survived, tally, withScratchDatabase } from "./harness";
 import { startTcpProxy } from "./tcp-proxy";
 
-useScratchDatabase();
+withScratchDatabase();
 
 const PER_MINUTE = 60; // the Starter plan's limit per key
 

@@ -9,7 +9,7 @@ import { db } from "@/db/client";
 import { emailMessages, outboxEvents } from "@/db/schema";
 import { deliverDueOutbox, enqueueOutboxMany, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_CAP_MS, replayOutbox, type OutboxDeliverySummary } from "@/lib/outbox";
 import { withTestEnv } from "@/tests/env";
-import { survived, useScratchDatabase } from "./harness";
+import { survived, withScratchDatabase } from "./harness";
 import { startControllableSmtp } from "./smtp";
 
 const MAX_ATTEMPTS = 4;
@@ -23,7 +23,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 withTestEnv(() => ({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: String(MAX_ATTEMPTS) }));
-useScratchDatabase();
+withScratchDatabase();
 
 async function enqueueEmails(count: number, label: string) {
   const queued = await db().transaction((tx) =>
