@@ -1,10 +1,12 @@
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts", "inngest/**/*.test.ts"],
+    // Fault scenarios run on their own: npm run test:resilience (vitest.resilience.config.ts).
+    exclude: [...configDefaults.exclude, "tests/resilience/**"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

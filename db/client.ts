@@ -28,11 +28,44 @@ export interface DatabaseOptions {
   poolMax?: number;
 }
 
+/**
+ * drizzle's node-postgres `transaction()` sends BEGIN before its try/finally, so a client whose
+ * connection died while idle in the pool (failover, pg_terminate_backend) fails BEGIN and is never
+ * released: a handful of those and every request waits forever for a pool slot. So a checked-out
+ * client whose connection ends goes back to the pool (which discards it) at once, and releasing
+ * it again later is a no-op. Callback-style checkouts (`pool.query`) always release and pass through.
+ */
+function releaseClientsThatDie(pool: pg.Pool) {
+  const connect = pool.connect.bind(pool) as (callback?: unknown) => Promise<pg.PoolClient> | void;
+  pool.connect = ((callback?: unknown) => {
+    if (callback) return connect(callback);
+    return (connect() as Promise<pg.PoolClient>).then((client) => {
+      const release = client.release;
+      let released = false;
+      const onEnd = () => client.release(new Error("connection ended while checked out"));
+      client.release = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.removeListener("end", onEnd);
+        release(err);
+      };
+      client.once("end", onEnd);
+      return client;
+    });
+  }) as typeof pool.connect;
+}
+
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on("error", () => {});
+    // A checked-out client whose connection dies between two statements (a transaction waiting
+    // on the app, a terminated backend) emits "error" with no pool listener attached: without
+    // one of its own that is an uncaught exception and the whole process dies. The error still
+    // reaches the caller (its next query fails) and the pool drops the client on release.
+    pool.on("connect", (client) => client.on("error", () => {}));
+    releaseClientsThatDie(pool);
     const url = new URL(options.url);
     return {
       db: drizzlePg(pool, { schema }),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test suite: unit + integration (vitest, on PGlite and, with DATABASE_URL, on PostgreSQL),
-# then the production build and the browser journeys (Playwright on Chromium).
+# with DATABASE_URL the resilience suite (faults under load; needs REDIS_URL too), then the
+# production build and the browser journeys (Playwright on Chromium).
 # Installs nothing: when something is missing it says how to get it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,17 @@ status=0
 
 echo "== unit and integration tests (vitest) =="
 node_modules/.bin/vitest run || status=1
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  if [ -n "${REDIS_URL:-}" ]; then
+    echo "== resilience: faults under load (vitest.resilience.config.ts) =="
+    node_modules/.bin/vitest run -c vitest.resilience.config.ts || status=1
+  else
+    echo "The resilience suite needs REDIS_URL as well as DATABASE_URL (e.g. REDIS_URL=redis://127.0.0.1:6379)." >&2
+    echo "resilience 0 1 0" >> "$TOTALS_FILE"
+    status=1
+  fi
+fi
 
 echo "== production build =="
 if ! node_modules/.bin/next build > .next-build.log 2>&1; then

@@ -1,6 +1,6 @@
 import { and, eq, lte } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { withTenant } from "@/db/tenant";
+import { sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
 import { idempotencyKeys } from "@/db/schema";
 import { AppError } from "@/lib/http";
 
@@ -74,7 +74,10 @@ export async function completeIdempotentRequest(tx: Tx, id: string, status: numb
   await tx.update(idempotencyKeys).set({ responseStatus: status, responseBody: body, completedAt: now }).where(eq(idempotencyKeys.id, id));
 }
 
-/** Frees a claim whose request was not served (402, 5xx), so a retry is a new attempt. */
+/**
+ * Frees a claim whose request was not served (402, 5xx), so a retry is a new attempt. One round
+ * trip (tenantStatement): it often runs right after the database failed the request.
+ */
 export async function releaseIdempotentRequest(orgId: string, id: string) {
-  await withTenant(orgId, (tx) => tx.delete(idempotencyKeys).where(eq(idempotencyKeys.id, id)));
+  await tenantStatement(orgId, `delete from idempotency_keys where id = ${sqlLiteral(id)}`);
 }

@@ -1,6 +1,7 @@
 import { apiKeyAuth, type ApiKeyPrincipal } from "@/lib/auth";
 import { entitlementsFor } from "@/lib/billing";
 import { AppError, isAppError, PROBLEM_CONTENT_TYPE, problemBody, route, type RouteContext } from "@/lib/http";
+import { logger } from "@/lib/observability";
 import { enforceRateLimit, type RateLimiter } from "@/lib/ratelimit";
 import { beginIdempotentRequest, parseIdempotencyKey, releaseIdempotentRequest, requestFingerprint } from "./idempotency";
 import { chargeApiCall, finishMeteredCall, refundApiCall, usageReport, type Charge } from "./quota";
@@ -19,6 +20,25 @@ export interface MeteredSpec<Input> {
 }
 
 const WINDOW_MS = 60_000;
+const CLEANUP_ATTEMPTS = 6;
+
+/**
+ * Runs a clean-up after a failed call (refund, freeing the Idempotency-Key). The database is
+ * often why the call failed, and a lost connection is gone for good while a fresh one works:
+ * so it is retried a few times, then logged. Both clean-ups are safe to repeat. Never throws, so
+ * the caller still answers with the original error and the other clean-up still runs.
+ */
+async function cleanUp(what: string, requestId: string, fn: () => Promise<unknown>) {
+  for (let attempt = 1; attempt <= CLEANUP_ATTEMPTS; attempt++) {
+    try {
+      await fn();
+      return;
+    } catch (error) {
+      if (attempt === CLEANUP_ATTEMPTS) logger.error({ err: error, requestId }, `metered call failed and its ${what} failed too`);
+      else await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    }
+  }
+}
 
 function withHeaders(error: unknown, headers: Record<string, string>): unknown {
   if (!isAppError(error)) return error;
@@ -80,8 +100,9 @@ export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
         return json(status, body, { ...rateHeaders, "x-quota-remaining": String(charge.quotaAfter) });
       } catch (error) {
         // Not served: give back the unit (5xx) and free the Idempotency-Key for a retry.
-        if (charge) await refundApiCall(auth.orgId, charge, 500, Math.round(performance.now() - started));
-        if (claimId) await releaseIdempotentRequest(auth.orgId, claimId);
+        const durationMs = Math.round(performance.now() - started);
+        if (charge) await cleanUp("refund", requestId, () => refundApiCall(auth.orgId, charge!, 500, durationMs));
+        if (claimId) await cleanUp("Idempotency-Key release", requestId, () => releaseIdempotentRequest(auth.orgId, claimId!));
         throw withHeaders(error, rateHeaders);
       }
     },

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { isUuid, sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
 import { organizations, usageEvents, usageQuotas } from "@/db/schema";
@@ -80,21 +80,28 @@ export async function chargeApiCall(orgId: string, keyId: string | null, endpoin
 }
 
 /**
- * Gives back a charge our side could not serve (5xx): one guarded statement, only into the
- * same period, and the usage event records the outcome.
+ * Gives back a charge our side could not serve (5xx), only into the same period, and records
+ * the outcome on the usage event: one statement in one round trip (tenantStatement), because it
+ * runs when the database has just failed us. Safe to repeat (the caller retries it when the
+ * connection dropped, possibly after our commit): only a still-charged event gives a unit back.
+ * quota_after = quota_before marks the event refunded (the usage report counts it free), set
+ * only when the unit really went back: a period that rolled over meanwhile keeps the charge.
  */
 export async function refundApiCall(orgId: string, charge: Charge, status: number, durationMs: number, now = new Date()) {
-  await withTenant(orgId, async (tx) => {
-    const restored = await tx
-      .update(usageQuotas)
-      .set({ quotaRemaining: sql`${usageQuotas.quotaRemaining} + 1`, updatedAt: now })
-      .where(and(eq(usageQuotas.orgId, orgId), eq(usageQuotas.periodEnd, charge.periodEnd)))
-      .returning({ orgId: usageQuotas.orgId });
-    // quota_after = quota_before marks the event refunded (the usage report counts it free), so
-    // only when the unit really went back: a period that rolled over meanwhile keeps the charge.
-    const refunded = restored.length > 0 ? { quotaAfter: charge.quotaBefore } : {};
-    await tx.update(usageEvents).set({ status, durationMs, ...refunded }).where(eq(usageEvents.id, charge.usageEventId));
-  });
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  const event = sqlLiteral(charge.usageEventId);
+  const stillCharged = `select 1 from usage_events where id = ${event} and quota_after < quota_before`;
+  await tenantStatement(
+    orgId,
+    `with restored as (
+      update usage_quotas set quota_remaining = quota_remaining + 1, updated_at = ${sqlLiteral(now.toISOString())}::timestamptz
+      where org_id = ${sqlLiteral(orgId)} and period_end = ${sqlLiteral(charge.periodEnd.toISOString())}::timestamptz and exists (${stillCharged})
+      returning 1
+    )
+    update usage_events set status = ${sqlLiteral(status)}, duration_ms = ${sqlLiteral(durationMs)},
+      quota_after = case when exists (select 1 from restored) then quota_before else quota_after end
+    where id = ${event} and quota_after < quota_before`,
+  );
 }
 
 /** Records how a charged call ended and, with an Idempotency-Key, stores its answer for repeats. */
