@@ -6,6 +6,8 @@ import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-post
 import pg from "pg";
 import * as schema from "./schema";
 import { acquireDataDirLock } from "./data-dir-lock";
+import { DEFAULT_SLOW_QUERY_MS, timePgPool, timePglite } from "./slow-queries";
+import { readEnv } from "@/lib/env";
 
 /** Both drivers expose the same query builder; we type against node-postgres's. */
 export type Db = NodePgDatabase<typeof schema>;
@@ -26,6 +28,8 @@ export interface DatabaseOptions {
   /** PGlite data directory; omit for an in-memory database (tests). */
   dataDir?: string;
   poolMax?: number;
+  /** Queries taking at least this long are logged with the request id (SLOW_QUERY_MS). */
+  slowQueryMs?: number;
 }
 
 /**
@@ -56,8 +60,10 @@ function releaseClientsThatDie(pool: pg.Pool) {
 }
 
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+  const slowQueryMs = options.slowQueryMs ?? DEFAULT_SLOW_QUERY_MS;
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
+    timePgPool(pool, slowQueryMs);
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on("error", () => {});
     // A checked-out client whose connection dies between two statements (a transaction waiting
@@ -84,6 +90,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   } else {
     client = new PGlite();
   }
+  timePglite(client, slowQueryMs);
   return {
     db: drizzlePglite(client, { schema }) as unknown as Db,
     driver: "pglite",
@@ -98,8 +105,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
 export const DEFAULT_PGLITE_DIR = ".data/pglite";
 
 export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL };
-  return { dataDir: env.PGLITE_DATA_DIR || DEFAULT_PGLITE_DIR };
+  const slowQueryMs = readEnv(env).SLOW_QUERY_MS;
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, slowQueryMs };
+  return { dataDir: env.PGLITE_DATA_DIR || DEFAULT_PGLITE_DIR, slowQueryMs };
 }
 
 // Cached on globalThis so `next dev` hot reloads reuse the one open database.

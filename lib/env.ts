@@ -55,6 +55,8 @@ const schema = z.object({
   RETENTION_USAGE_EVENTS_DAYS: positiveInt(400),
   RETENTION_WEBHOOK_EVENTS_DAYS: positiveInt(90),
   RETENTION_OUTBOX_DAYS: positiveInt(30),
+  /** Database queries taking at least this long are logged (warn) with the request id. */
+  SLOW_QUERY_MS: positiveInt(1000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CORS_ALLOWED_ORIGINS: z.string().optional(),
   // Proxies in front of Beacon that append to X-Forwarded-For; 0 = exposed directly (lib/http/client-ip).

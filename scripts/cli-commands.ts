@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from "node:util";
 import type { DatabaseHandle } from "@/db/client";
+import { BackupError, backupDatabase, redactSecrets, restoreDatabase } from "@/db/backup";
 import { migrationsAtHead } from "@/db/migrate";
 import { createApiKey, createOperator, createUserWithOrganization, hashPassword, OPERATOR_ROLES, emailSchema, passwordSchema } from "@/lib/auth";
 import { PLAN_IDS, type PlanId } from "@/lib/billing";
@@ -25,6 +26,8 @@ const str = { type: "string" } as const;
 export const COMMANDS: Record<string, { options: Options; usage: string; positionals?: number }> = {
   "db:migrate": { options: {}, usage: "db:migrate" },
   "db:seed": { options: {}, usage: "db:seed" },
+  "db:backup": { options: { out: str, "database-url": str }, usage: "db:backup --out FILE [--database-url URL]" },
+  "db:restore": { options: { file: str, "database-url": str, force: { type: "boolean" } }, usage: "db:restore --file FILE --database-url URL [--force]" },
   "org:create": { options: { name: str, email: str, password: str, plan: str }, usage: "org:create --name N --email E --password P [--plan PLAN]" },
   "apikey:create": { options: { org: str, name: str }, usage: "apikey:create --org ORG_ID [--name N]" },
   "operator:create": { options: { email: str, password: str, role: str, name: str }, usage: "operator:create --email E --password P --role ops_admin|ops_support|ops_viewer" },
@@ -50,6 +53,8 @@ const orgCreateFlags = z
 export async function runCommand(command: string, flags: Flags, deps: Deps, positionals: string[] = []): Promise<Record<string, unknown>> {
   const spec = COMMANDS[command];
   if (!spec) throw new AppError("not_found", `Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
+  // Backups work on PostgreSQL URLs directly (a restore target is empty by design).
+  if (command === "db:backup" || command === "db:restore") return runBackupCommand(command, flags, spec.usage);
   if (command !== "db:migrate" && command !== "db:seed" && !(await migrationsAtHead(deps.database()))) {
     throw new AppError("conflict", "The database is not migrated to the latest schema: run `npm run cli -- db:migrate` first.");
   }
@@ -121,6 +126,35 @@ export async function runCommand(command: string, flags: Flags, deps: Deps, posi
       return runScheduledFunction(positionals, spec.usage);
   }
   throw new AppError("not_found", `Unknown command "${command}"`);
+}
+
+/**
+ * db:backup / db:restore: PostgreSQL only. The embedded database is a directory: stop the server
+ * and copy PGLITE_DATA_DIR instead (the message says so). Nothing printed carries a password.
+ */
+// parseArgs gives boolean flags (--force) as `true`, whatever the Flags type says.
+async function runBackupCommand(command: "db:backup" | "db:restore", flags: Record<string, unknown>, usage: string): Promise<Record<string, unknown>> {
+  const text = (name: string) => {
+    const value = flags[name];
+    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+  };
+  const url = text("database-url") ?? (command === "db:backup" ? env().DATABASE_URL : undefined);
+  try {
+    if (command === "db:backup") {
+      const out = text("out");
+      if (!out) throw new AppError("validation_failed", `--out is required. Usage: ${usage}`);
+      if (!url) throw new AppError("validation_failed", "db:backup needs PostgreSQL (DATABASE_URL or --database-url). The embedded PGlite database is a directory: stop the server and copy PGLITE_DATA_DIR (default .data/pglite) to back it up.");
+      return await backupDatabase(url, out);
+    }
+    const file = text("file");
+    if (!file || !url) throw new AppError("validation_failed", `--file and --database-url are required. Usage: ${usage}`);
+    return await restoreDatabase(file, url, { force: flags.force === true });
+  } catch (error) {
+    if (error instanceof BackupError) throw new AppError(error.kind === "invalid" ? "validation_failed" : error.kind === "conflict" ? "conflict" : "internal", error.message);
+    if (error instanceof AppError) throw error;
+    // Anything else (a driver error) may quote the URL: never let the password through.
+    throw new AppError("internal", redactSecrets(error instanceof Error ? error.message : String(error), url));
+  }
 }
 
 /**

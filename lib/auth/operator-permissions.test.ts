@@ -13,6 +13,7 @@ const EXPECTED: Record<OperatorAction, [boolean, boolean, boolean]> = {
   "dead_letters:discard":    [true,  false, false],
   "stripe_events:reprocess": [true,  true,  false],
   "money:act":               [true,  false, false],
+  "exports:accounting":      [true,  false, false],
   "customers:delete":        [true,  false, false],
   "operators:manage":        [true,  false, false],
   "break_glass:start":       [true,  false, false],

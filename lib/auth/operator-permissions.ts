@@ -10,6 +10,8 @@ export const OPERATOR_ACTIONS = [
   "dead_letters:discard",
   "stripe_events:reprocess",
   "money:act",
+  // The accounting CSV: every org's invoices and amounts in one file (ops_admin only).
+  "exports:accounting",
   "customers:delete",
   "operators:manage",
   "break_glass:start",

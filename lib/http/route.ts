@@ -1,4 +1,4 @@
-import { logger } from "@/lib/observability";
+import { logger, observeHttpRequest, routePattern, runWithRequestContext } from "@/lib/observability";
 import { AppError, isAppError } from "./errors";
 import { appErrorResponse, problemResponse } from "./problem";
 import { requestIdFrom } from "./request-id";
@@ -21,7 +21,8 @@ interface NextRouteContext {
 }
 
 /**
- * The edge of every route handler: request id, authentication, errors → Problem+JSON.
+ * The edge of every route handler: request id (carried by every log line inside the request),
+ * authentication, errors → Problem+JSON, and the latency metric by route pattern.
  * Handlers stay thin: parse, authorise, call lib/, return `{ body }` or a Response.
  */
 export function route<Auth = null>(
@@ -30,20 +31,29 @@ export function route<Auth = null>(
 ) {
   return async (request: Request, context?: NextRouteContext): Promise<Response> => {
     const requestId = requestIdFrom(request.headers);
-    const started = performance.now();
-    try {
-      const params = (await context?.params) ?? {};
-      const auth = options.authenticate ? await options.authenticate(request, requestId) : (null as Auth);
-      const result = await handler({ request, requestId, url: new URL(request.url), params, auth });
-      const response = toResponse(result);
-      response.headers.set("x-request-id", requestId);
-      return response;
-    } catch (error) {
-      return errorResponse(error, requestId, request);
-    } finally {
-      const ms = Math.round(performance.now() - started);
-      logger.debug({ requestId, method: request.method, path: new URL(request.url).pathname, ms }, "request");
-    }
+    return runWithRequestContext({ requestId }, async () => {
+      const started = performance.now();
+      const url = new URL(request.url);
+      let params: Record<string, string | string[]> = {};
+      let status = 500;
+      try {
+        params = (await context?.params) ?? {};
+        const auth = options.authenticate ? await options.authenticate(request, requestId) : (null as Auth);
+        const result = await handler({ request, requestId, url, params, auth });
+        const response = toResponse(result);
+        response.headers.set("x-request-id", requestId);
+        status = response.status;
+        return response;
+      } catch (error) {
+        const response = errorResponse(error, requestId, request);
+        status = response.status;
+        return response;
+      } finally {
+        const seconds = (performance.now() - started) / 1000;
+        observeHttpRequest(routePattern(url.pathname, params), request.method, status, seconds);
+        logger.debug({ method: request.method, path: url.pathname, status, ms: Math.round(seconds * 1000) }, "request");
+      }
+    });
   };
 }
 

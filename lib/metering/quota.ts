@@ -4,6 +4,7 @@ import { isUuid, sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
 import { organizations, usageEvents, usageQuotas } from "@/db/schema";
 import { entitlementsFor, type PlanId } from "@/lib/billing";
 import { AppError } from "@/lib/http";
+import { countQuotaDecrement } from "@/lib/observability";
 import { completeIdempotentRequest } from "./idempotency";
 import { adjustCurrentPeriod, ensureCurrentPeriod } from "./ledger";
 import { monthContaining } from "./periods";
@@ -64,19 +65,25 @@ export async function chargeApiCall(orgId: string, keyId: string | null, endpoin
   const statement = chargeStatement({ orgId, keyId, endpoint, requestId }, now);
   // The usual case: the period's row exists and has quota left. One round trip.
   const charged = toCharge((await tenantStatement<ChargedRow>(orgId, statement))[0]);
-  if (charged) return charged;
-  return withTenant(orgId, async (tx) => {
+  if (charged) {
+    countQuotaDecrement();
+    return charged;
+  }
+  const retried = await withTenant(orgId, async (tx) => {
     // No row yet, or the period ended. Retry even when another transaction did the
     // create/rollover first (then ours changed nothing, but the fresh quota is there).
     await ensureCurrentPeriod(tx, orgId, now);
-    const retried = toCharge((await tx.execute<ChargedRow>(sql.raw(statement))).rows[0]);
-    if (!retried) {
+    const charge = toCharge((await tx.execute<ChargedRow>(sql.raw(statement))).rows[0]);
+    if (!charge) {
       throw new AppError("quota_exhausted", "This organisation has used its API quota for the current period. It resets at the start of next month, or upgrade your plan.", {
         headers: { "x-quota-remaining": "0" },
       });
     }
-    return retried;
+    return charge;
   });
+  // Counted after the commit: a rolled-back charge spent nothing.
+  countQuotaDecrement();
+  return retried;
 }
 
 /**

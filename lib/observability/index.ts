@@ -1,2 +1,5 @@
 export { logger, type Logger } from "./logger";
 export { checkReadiness, type Readiness, type CheckStatus } from "./readiness";
+export { runWithRequestContext, currentRequestId, type RequestContext } from "./request-context";
+export { observeHttpRequest, countQuotaDecrement, routePattern } from "./metrics";
+export { assertMetricsToken, metricsExposition } from "./metrics-endpoint";

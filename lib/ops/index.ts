@@ -16,3 +16,5 @@ export {
 } from "./break-glass";
 export { runOpsAlertDetector, detectOpsConditions, listOpsAlerts, OPS_ALERT_KINDS, OPS_ALERT_SEVERITY, OPS_THRESHOLDS, OPS_ALERTS_FUNCTION_ID, type OpsAlertKind, type OpsFinding } from "./alerts";
 export { healthSummary } from "./health-summary";
+export { exportAccountingCsv, accountingQuerySchema, accountingFilename, ACCOUNTING_COLUMNS, type AccountingRange } from "./accounting-export";
+export { neutraliseCell, toSafeCsv } from "./csv-safe";

@@ -59,6 +59,7 @@ export interface FakeStripe {
   customers: Map<string, Json>;
   sessions: Map<string, Json>;
   subscriptions: Map<string, Json>;
+  invoices: Map<string, Json>;
   events: FakeStripeEvent[];
   /** Every API request received: method, path and parsed params. */
   requests: { method: string; path: string; params: Json; idempotencyKey: string | null }[];
@@ -66,6 +67,8 @@ export interface FakeStripe {
   completeCheckout(sessionId: string): Json[];
   /** Changes a subscription the way Stripe would (status, cancel_at_period_end…) and records the event. */
   updateSubscription(subscriptionId: string, patch: Json, type?: string): Json;
+  /** An invoice of `customer` as Stripe holds it (finalized and paid unless `fields` say otherwise); listed by GET /v1/invoices. */
+  addInvoice(customer: string, fields?: Json): Json;
   /** Makes the next `n` API requests answer 500 (Stripe outage). */
   failNext(n: number): void;
   close(): Promise<void>;
@@ -76,6 +79,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   const customers = new Map<string, Json>();
   const sessions = new Map<string, Json>();
   const subscriptions = new Map<string, Json>();
+  const invoices = new Map<string, Json>();
   const portals = new Map<string, Json>();
   const events: FakeStripeEvent[] = [];
   const requests: FakeStripe["requests"] = [];
@@ -99,6 +103,37 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
 
   function list(data: Json[], url: string) {
     return { object: "list", data, has_more: false, url };
+  }
+
+  /** A list page as Stripe pages it: newest first, `limit` (default 10, max 100), `starting_after`, `has_more`. */
+  function listPage(data: Json[], query: URLSearchParams, url: string) {
+    const limit = Math.min(Math.max(Number(query.get("limit") ?? 10), 1), 100);
+    const after = query.get("starting_after");
+    const start = after ? data.findIndex((o) => o.id === after) + 1 : 0;
+    return { object: "list", data: data.slice(start, start + limit), has_more: start + limit < data.length, url };
+  }
+
+  function addInvoice(customer: string, fields: Json = {}) {
+    const invoice = resource("invoice");
+    const total = Number(fields.total ?? 2900);
+    const status = fields.status ?? "paid";
+    Object.assign(invoice, {
+      id: newId("in"),
+      customer,
+      created: now(),
+      number: `FAKE-${String(invoices.size + 1).padStart(4, "0")}`,
+      status,
+      currency: "usd",
+      subtotal: total,
+      total,
+      amount_due: total,
+      amount_paid: status === "paid" ? total : 0,
+      amount_remaining: status === "paid" ? 0 : total,
+      livemode: false,
+      ...fields,
+    });
+    invoices.set(invoice.id, invoice);
+    return invoice;
   }
 
   function missing(kind: string, id: string) {
@@ -273,6 +308,15 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       if (params.metadata) patch.metadata = { ...sub.metadata, ...params.metadata };
       return { status: 200, body: updateSubscription(sub.id, patch) };
     }
+    if (method === "GET" && pathname === "/v1/invoices") {
+      const customer = query.get("customer");
+      const bound = (op: string) => (query.has(`created[${op}]`) ? Number(query.get(`created[${op}]`)) : null);
+      const gte = bound("gte"), gt = bound("gt"), lte = bound("lte"), lt = bound("lt");
+      const data = [...invoices.values()]
+        .filter((i) => (!customer || i.customer === customer) && (gte === null || i.created >= gte) && (gt === null || i.created > gt) && (lte === null || i.created <= lte) && (lt === null || i.created < lt))
+        .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+      return { status: 200, body: listPage(data, query, "/v1/invoices") };
+    }
     if (method === "GET" && pathname === "/v1/events") {
       const gte = Number(query.get("created[gte]") ?? 0);
       const type = query.get("type");
@@ -366,8 +410,10 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     customers,
     sessions,
     subscriptions,
+    invoices,
     events,
     requests,
+    addInvoice,
     completeCheckout,
     updateSubscription,
     failNext: (n) => {

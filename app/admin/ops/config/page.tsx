@@ -1,14 +1,34 @@
 import type { Metadata } from "next";
-import { Card, PageHeader } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, Field, Input, PageHeader } from "@/components/ui";
+import { operatorCan } from "@/lib/auth";
+import { requireOperator } from "@/lib/auth/next";
 import { redactedConfig } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Configuration" };
 
-export default function ConfigPage() {
+export default async function ConfigPage() {
+  const operator = await requireOperator("/admin/ops/config");
   const config = redactedConfig();
   return (
     <>
       <PageHeader title="Configuration" description="What this process runs with. Secrets show as <redacted> when set." />
+      {operatorCan(operator.operatorRole, "exports:accounting") ? (
+        <Card className="mb-6">
+          <CardHeader title="Accounting export" description="Every organisation with its plan, subscription status, Stripe customer and invoices (amounts in cents), as CSV. Dates are UTC days; leave both empty for everything. Each download is recorded in the audit log." />
+          <CardBody>
+            {/* A plain GET form: the browser downloads the attachment the API answers with. */}
+            <form method="get" action="/api/admin/exports/accounting.csv" className="flex flex-wrap items-end gap-3">
+              <Field id="accounting-from" label="Invoices from">
+                <Input type="date" name="from" />
+              </Field>
+              <Field id="accounting-to" label="Invoices to (included)">
+                <Input type="date" name="to" />
+              </Field>
+              <Button type="submit">Download accounting CSV</Button>
+            </form>
+          </CardBody>
+        </Card>
+      ) : null}
       <Card>
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">

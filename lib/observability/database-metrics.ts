@@ -1,0 +1,120 @@
+import { and, gt, inArray, sql } from "drizzle-orm";
+import { Gauge } from "prom-client";
+import { db } from "@/db/client";
+import { jobRuns, outboxEvents, stripeEvents } from "@/db/schema";
+import { listHeartbeats } from "@/lib/jobs/heartbeats";
+import { logger } from "./logger";
+import { metrics } from "./metrics";
+import { checkReadiness } from "./readiness";
+
+/** The window of the "recent" job-run and Stripe-event gauges (the ops alerts use the same hour). */
+export const RECENT_WINDOW_MS = 3_600_000;
+
+const STRIPE_STATUSES = ["received", "processing", "processed", "failed"] as const;
+
+/**
+ * Gauges computed from the database when Prometheus scrapes, so any process (web node, worker)
+ * reports the same numbers. Each query is bounded by an index: job_runs by created_at, Stripe
+ * events by (status, received_at), the outbox by (status, next_attempt_at). A query that fails
+ * leaves its gauge empty for this scrape (and is logged) rather than failing the whole answer:
+ * the process metrics still tell the story, and `beacon_ready` says the database is failing.
+ */
+export function registerDatabaseCollectors() {
+  const m = metrics();
+  if (m.databaseCollectorsRegistered) return;
+  m.databaseCollectorsRegistered = true;
+  const registers = [m.registry];
+
+  const guarded = (name: string, gauge: Gauge, fill: () => Promise<void>) => async () => {
+    gauge.reset();
+    try {
+      await fill();
+    } catch (error) {
+      gauge.reset();
+      logger.warn({ err: error, metric: name }, "metric collection failed");
+    }
+  };
+
+  const jobRunsRecent: Gauge<"function" | "status"> = new Gauge({
+    name: "beacon_job_runs_recent",
+    help: "Job runs started in the last hour, by function and current status.",
+    labelNames: ["function", "status"] as const,
+    registers,
+    collect: () =>
+      guarded("beacon_job_runs_recent", jobRunsRecent, async () => {
+        const since = new Date(Date.now() - RECENT_WINDOW_MS);
+        const rows = await db()
+          .select({ functionId: jobRuns.functionId, status: jobRuns.status, n: sql<number>`count(*)::int` })
+          .from(jobRuns)
+          .where(gt(jobRuns.createdAt, since))
+          .groupBy(jobRuns.functionId, jobRuns.status);
+        for (const row of rows) jobRunsRecent.set({ function: row.functionId, status: row.status }, Number(row.n));
+      })(),
+  });
+
+  const stripeRecent: Gauge<"type" | "status"> = new Gauge({
+    name: "beacon_stripe_events_recent",
+    help: "Stripe webhook events received in the last hour, by event type and processing status.",
+    labelNames: ["type", "status"] as const,
+    registers,
+    collect: () =>
+      guarded("beacon_stripe_events_recent", stripeRecent, async () => {
+        const since = new Date(Date.now() - RECENT_WINDOW_MS);
+        const rows = await db()
+          .select({ type: stripeEvents.type, status: stripeEvents.status, n: sql<number>`count(*)::int` })
+          .from(stripeEvents)
+          // Naming every status lets the (status, received_at) index serve the time bound.
+          .where(and(inArray(stripeEvents.status, [...STRIPE_STATUSES]), gt(stripeEvents.receivedAt, since)))
+          .groupBy(stripeEvents.type, stripeEvents.status);
+        for (const row of rows) stripeRecent.set({ type: row.type, status: row.status }, Number(row.n));
+      })(),
+  });
+
+  const outboxBacklog: Gauge = new Gauge({
+    name: "beacon_outbox_backlog",
+    help: "Outbox messages waiting for delivery (pending or being sent).",
+    registers,
+    collect: () =>
+      guarded("beacon_outbox_backlog", outboxBacklog, async () => {
+        const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(outboxEvents).where(inArray(outboxEvents.status, ["pending", "sending"]));
+        outboxBacklog.set(Number(row?.n ?? 0));
+      })(),
+  });
+
+  const outboxDead: Gauge = new Gauge({
+    name: "beacon_outbox_dead",
+    help: "Dead letters: outbox messages that used up their attempts and wait for replay or discard.",
+    registers,
+    collect: () =>
+      guarded("beacon_outbox_dead", outboxDead, async () => {
+        const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(outboxEvents).where(inArray(outboxEvents.status, ["dead"]));
+        outboxDead.set(Number(row?.n ?? 0));
+      })(),
+  });
+
+  const heartbeatStale: Gauge<"function"> = new Gauge({
+    name: "beacon_job_heartbeat_stale",
+    help: "1 when a scheduled function has not succeeded within twice its interval (0 otherwise or while paused).",
+    labelNames: ["function"] as const,
+    registers,
+    collect: () =>
+      guarded("beacon_job_heartbeat_stale", heartbeatStale, async () => {
+        for (const beat of await listHeartbeats()) heartbeatStale.set({ function: beat.functionId }, beat.stale ? 1 : 0);
+      })(),
+  });
+
+  const ready: Gauge<"check"> = new Gauge({
+    name: "beacon_ready",
+    help: "1 when /api/readyz would answer 200; per check: 1 ok, 0 failing (skipped checks are omitted).",
+    labelNames: ["check"] as const,
+    registers,
+    collect: async () => {
+      ready.reset();
+      const readiness = await checkReadiness();
+      ready.set({ check: "all" }, readiness.ready ? 1 : 0);
+      for (const [check, status] of Object.entries(readiness.checks)) {
+        if (status !== "skipped") ready.set({ check }, status === "ok" ? 1 : 0);
+      }
+    },
+  });
+}
