@@ -11,3 +11,4 @@ export { countJobRuns } from "./queries";
 export { bulkRerunJobs, bulkRerunBody, toJobRunFilter, BULK_RERUN_CAP, type BulkRerunResult, type JobRunFilter } from "./bulk-rerun";
 export { cancelJobRun, cancelRefusal, functionIsCancellable, CANCEL_EVENT_NAME, type CancelDeps } from "./cancel";
 export { pauseFunction, resumeFunction, pausedFunctions, type PauseDeps } from "./pause";
+export { hourlyJobOutcomes, type HourlyJobBucket } from "./hourly";
