@@ -93,7 +93,7 @@ test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe 
   await expect(page.getByRole("heading", { name: "Dead letters", exact: true })).toBeVisible();
 
   await page.goto("/admin/ops");
-  await tiles.getByRole("link", { name: /Failed Stripe events/ }).click();
+  await tiles.getByRole("link", { name: /Stripe events by status/ }).click();
   await expect(page.getByRole("heading", { name: "Stripe events", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: /^failed \(\d+\)$/ })).toHaveAttribute("aria-current", "page");
 

@@ -85,7 +85,7 @@ export async function rerunJobAction(_prev: FormState, formData: FormData): Prom
     return rerunJob(id, actor, { functions: FUNCTIONS, send: (event) => inngest.send(event) });
   });
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
-  revalidatePath(`/admin/ops/jobs`);
+  revalidatePath("/admin/ops/jobs", "layout");
   const result = state.result as { jobRunId: string; status: string; mode: string };
   return { status: "success", message: result.mode === "event" ? "Event re-sent to Inngest: the new run is queued." : `Re-ran here: ${result.status}.` };
 }
@@ -116,7 +116,7 @@ export async function bulkRerunJobsAction(_prev: FormState, formData: FormData):
     return bulkRerunJobs({ filter, label: input.label, confirm: input.confirm }, actor, { functions: FUNCTIONS, send: (event) => inngest.send(event) });
   });
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
-  revalidatePath("/admin/ops/jobs");
+  revalidatePath("/admin/ops/jobs", "layout");
   const result = state.result as { reruns: unknown[]; failed: { error: string } | null };
   if (result.failed) return { status: "error", message: `Re-ran ${result.reruns.length}, then stopped: ${result.failed.error}` };
   return { status: "success", message: `Re-ran ${result.reruns.length} run(s). One audit entry records them.` };
@@ -128,7 +128,7 @@ export async function cancelJobRunAction(_prev: FormState, formData: FormData): 
     return cancelJobRun(id, actor, null, { functions: FUNCTIONS, send: (event) => inngest.send(event) });
   });
   if (state.status !== "success") return { ...state, result: undefined };
-  revalidatePath("/admin/ops/jobs");
+  revalidatePath("/admin/ops/jobs", "layout");
   return { status: "success", message: "Cancellation sent to Inngest; the run is marked cancelled." };
 }
 
