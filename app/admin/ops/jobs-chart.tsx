@@ -12,8 +12,9 @@ const hourLabel = (iso: string) => iso.slice(11, 13);
 const ms = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${v} ms`);
 
 /**
- * Job outcomes and durations per hour as plain SVG (no chart library: the cockpit's first-load
- * JavaScript stays small). Accessible: each chart has a title and a description with the totals,
+ * Job outcomes and durations per hour as plain SVG rendered on the server (no chart library and
+ * no client JavaScript: the cockpit's first-load bundle stays small; it is current as of the page
+ * load, while the tiles above refresh live). Accessible: each chart has a title and a description with the totals,
  * every bar a <title> with its numbers, and the same numbers are in a table below.
  */
 export function JobsChart({ buckets }: { buckets: Bucket[] }) {

@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { OpsOverview } from "@/lib/ops/overview";
-import { JobsChart } from "./jobs-chart";
 
 const REFRESH_MS = 15_000;
 
@@ -28,8 +27,9 @@ function Tile({ href, label, value, detail, bad = false, testId }: { href: strin
 }
 
 /**
- * The live part of the overview: first painted on the server from the same data the API returns
- * (no loading flash), then refreshed every 15 s through TanStack Query.
+ * The live tiles of the overview: first painted on the server from the same data the API returns
+ * (no loading flash), then refreshed every 15 s through TanStack Query. The hourly chart is a
+ * server component beside it (kept out of the client bundle).
  */
 export function OverviewLive({ initial }: { initial: OpsOverview }) {
   const { data, isError, dataUpdatedAt } = useQuery({
@@ -113,9 +113,6 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
           </li>
         ))}
       </ol>
-
-      <h2 className="mb-2 text-base font-semibold text-slate-900">Job runs, last 24 hours</h2>
-      <JobsChart buckets={data.jobs_last_24h} />
     </>
   );
 }
