@@ -29,7 +29,8 @@ function Tile({ href, label, value, detail, bad = false, testId }: { href: strin
 /**
  * The live tiles of the overview: first painted on the server from the same data the API returns
  * (no loading flash), then refreshed every 15 s through TanStack Query. The hourly chart is a
- * server component beside it (kept out of the client bundle).
+ * server component beside it, and so is the 30-day onboarding funnel (both kept out of the client
+ * bundle; neither moves within a page view).
  */
 export function OverviewLive({ initial }: { initial: OpsOverview }) {
   const { data, isError, dataUpdatedAt } = useQuery({
@@ -42,11 +43,11 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
   const { health, business } = data;
   const failureRate = health.job_runs_24h > 0 ? health.job_failures_24h / health.job_runs_24h : 0;
   const stripe = health.stripe_events_by_status;
-  const { funnel, churn, subscriptions } = business;
+  const { churn, subscriptions } = business;
   return (
     <>
       <p className="mb-4 text-xs text-slate-500" aria-live="polite">
-        Updated {new Date(dataUpdatedAt).toISOString().slice(11, 19)} UTC · refreshes every {REFRESH_MS / 1000} s{isError ? " · last refresh failed, showing the previous numbers" : ""}
+        Live, as of {new Date(dataUpdatedAt).toISOString().slice(11, 19)} UTC{isError ? " (refresh failed)" : ""}
       </p>
       <h2 className="mb-2 text-base font-semibold text-slate-900">Needs attention</h2>
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="health-tiles">
@@ -66,7 +67,7 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
       </div>
 
       <h2 className="mb-2 text-base font-semibold text-slate-900">Business</h2>
-      <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="business-tiles">
+      <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-3" data-testid="business-tiles">
         <Tile
           testId="mrr-tile"
           href="/admin/ops/stripe-events?type=customer.subscription.updated"
@@ -87,32 +88,8 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
           value={churn.rate === null ? "—" : `${Math.round(churn.rate * 1000) / 10}%`}
           detail={`${n(churn.canceled)} canceled of ${n(churn.paying_at_start)} paying at the start`}
         />
-        <Tile
-          href="/admin/ops/alerts?kind=onboarding_idle"
-          label={`Sign-ups, last ${funnel.window_days} days`}
-          value={n(funnel.signed_up)}
-          detail={`${pct(funnel.paid, funnel.signed_up)} of them pay`}
-        />
       </div>
 
-      <h2 className="mb-2 text-base font-semibold text-slate-900">Onboarding funnel (organisations created in the last {funnel.window_days} days)</h2>
-      <ol className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="funnel">
-        {(
-          [
-            ["Signed up", funnel.signed_up],
-            ["Profile completed", funnel.profile],
-            ["First alert saved", funnel.first_alert],
-            ["Paid", funnel.paid],
-          ] as const
-        ).map(([label, count]) => (
-          <li key={label} className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
-            <p className="text-sm text-slate-600">{label}</p>
-            <p className="mt-1 text-2xl font-semibold text-slate-900">
-              {n(count)} <span className="text-sm font-normal text-slate-600">({pct(count, funnel.signed_up)})</span>
-            </p>
-          </li>
-        ))}
-      </ol>
     </>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Card, CardBody, PageHeader } from "@/components/ui";
 import { opsOverview, type PlatformCounts } from "@/lib/ops";
 import { JobsChart } from "./jobs-chart";
+import { OnboardingFunnel } from "./onboarding-funnel";
 import { OverviewLive } from "./overview-live";
 
 export const metadata: Metadata = { title: "Ops overview" };
@@ -25,6 +26,7 @@ export default async function OpsOverviewPage() {
     <>
       <PageHeader title="Operations" description="Platform at a glance." />
       <OverviewLive initial={overview} />
+      <OnboardingFunnel funnel={overview.business.funnel} />
       <h2 className="mb-2 text-base font-semibold text-slate-900">Job runs, last 24 hours</h2>
       <JobsChart buckets={overview.jobs_last_24h} />
       <h2 className="mb-2 text-base font-semibold text-slate-900">Platform</h2>
