@@ -81,7 +81,7 @@ test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe 
 
   await tiles.getByRole("link", { name: /Job failures, last 24 h/ }).click();
   await expect(page.getByRole("heading", { name: "Job runs", exact: true })).toBeVisible();
-  await expect(page.getByRole("cell", { name: "outbox-delivery" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "outbox-delivery", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: /^failed \(\d+\)$/ })).toHaveAttribute("aria-current", "page");
 
   await page.goto("/admin/ops");
