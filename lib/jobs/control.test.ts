@@ -10,6 +10,8 @@ import { inngest } from "@/inngest/client";
 import { describeFunctions, FUNCTIONS } from "@/inngest/functions";
 import { FUNCTION_DEFAULTS } from "@/inngest/functions/defaults";
 import { heartbeat } from "@/inngest/functions/heartbeat";
+import { checkReadiness } from "@/lib/observability";
+import { detectOpsConditions } from "@/lib/ops";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { BULK_RERUN_CAP, bulkRerunJobs } from "./bulk-rerun";
@@ -88,8 +90,11 @@ describeEachDatabase("pause and resume a scheduled function", () => {
     const [beat] = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "test-sweep"));
     expect(beat!.lastRunId).toBeNull(); // the skipped tick is no success
 
-    // Not stale however long it stays paused.
-    expect(await staleHeartbeats(new Date(Date.now() + 30 * 86_400_000))).not.toContain("test-sweep");
+    // Not stale however long it stays paused: no readiness failure, no ops alert.
+    const monthLater = new Date(Date.now() + 30 * 86_400_000);
+    expect(await staleHeartbeats(monthLater)).not.toContain("test-sweep");
+    expect((await checkReadiness({ now: monthLater, heartbeatRequired: true })).staleHeartbeats).not.toContain("test-sweep");
+    expect((await detectOpsConditions(monthLater)).filter((f) => f.subject === "test-sweep")).toEqual([]);
 
     // An explicit run (CLI) of a paused function is what the operator asked for: it runs.
     const cli = await runFunctionLocally(sweep, { event: { name: "inngest/scheduled.timer", data: {} }, trigger: "cli", retryDelayMs: () => 0 });
