@@ -82,7 +82,7 @@ test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe 
 
   await tiles.getByRole("link", { name: /Job failures, last 24 h/ }).click();
   await expect(page.getByRole("heading", { name: "Job runs", exact: true })).toBeVisible();
-  await expect(page.getByRole("cell", { name: "outbox-delivery" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "outbox-delivery", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: /^failed \(\d+\)$/ })).toHaveAttribute("aria-current", "page");
 
   await page.goto("/admin/ops");
@@ -94,7 +94,7 @@ test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe 
   await expect(page.getByRole("heading", { name: "Dead letters", exact: true })).toBeVisible();
 
   await page.goto("/admin/ops");
-  await tiles.getByRole("link", { name: /Failed Stripe events/ }).click();
+  await tiles.getByRole("link", { name: /Stripe events by status/ }).click();
   await expect(page.getByRole("heading", { name: "Stripe events", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: /^failed \(\d+\)$/ })).toHaveAttribute("aria-current", "page");
 

@@ -13,7 +13,7 @@ export const dunning = inngest.createFunction(
     id: "dunning",
     name: "Dunning",
     triggers: [invoicePaymentFailed],
-    cancelOn: [{ event: invoicePaid, match: "data.invoice_id" }],
+    cancelOn: [...FUNCTION_DEFAULTS.cancelOn, { event: invoicePaid, match: "data.invoice_id" }],
     concurrency: { key: "event.data.org_id", limit: 1 },
     idempotency: "event.data.invoice_id",
   },

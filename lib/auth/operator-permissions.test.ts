@@ -9,6 +9,8 @@ const EXPECTED: Record<OperatorAction, [boolean, boolean, boolean]> = {
   "ops:read_pii":            [true,  true,  false],
   "customers:act":           [true,  true,  false],
   "jobs:rerun":              [true,  true,  false],
+  "jobs:cancel":             [true,  true,  false],
+  "jobs:pause":              [true,  false, false],
   "dead_letters:replay":     [true,  true,  false],
   "dead_letters:discard":    [true,  false, false],
   "stripe_events:reprocess": [true,  true,  false],

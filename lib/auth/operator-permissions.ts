@@ -6,6 +6,8 @@ export const OPERATOR_ACTIONS = [
   "ops:read_pii",
   "customers:act",
   "jobs:rerun",
+  "jobs:cancel",
+  "jobs:pause",
   "dead_letters:replay",
   "dead_letters:discard",
   "stripe_events:reprocess",
@@ -21,11 +23,13 @@ export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
 /**
  * The operator role × action table. ops_admin does everything; ops_support acts on customers
- * but not destructively or with money; ops_viewer reads with PII masked.
+ * but not destructively or with money; ops_viewer reads with PII masked. Re-running and cancelling
+ * one run is support work; pausing a scheduled function (billing, retention, alerts stop for
+ * everyone) is ops_admin only.
  */
 export const OPERATOR_PERMISSIONS: Record<OperatorRole, ReadonlySet<OperatorAction>> = {
   ops_admin: new Set(OPERATOR_ACTIONS),
-  ops_support: new Set<OperatorAction>(["ops:read", "ops:read_pii", "customers:act", "jobs:rerun", "dead_letters:replay", "stripe_events:reprocess"]),
+  ops_support: new Set<OperatorAction>(["ops:read", "ops:read_pii", "customers:act", "jobs:rerun", "jobs:cancel", "dead_letters:replay", "stripe_events:reprocess"]),
   ops_viewer: new Set<OperatorAction>(["ops:read"]),
 };
 

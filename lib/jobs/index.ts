@@ -7,3 +7,8 @@ export { rerunJob, type RerunDeps, type RerunResult } from "./rerun";
 export { SCHEDULED_EVENT_NAME, orgIdOf, type JobStatus, type JobTrigger } from "./runs";
 export { jobRunListQuery, toJobRunQuery, encodeJobRunCursor, presentJobRun, presentJobEvent } from "./present";
 export { jobRunStatusCounts, jobRunStats, JOB_STATUSES, type FunctionRunStats } from "./stats";
+export { countJobRuns } from "./queries";
+export { bulkRerunJobs, bulkRerunBody, toJobRunFilter, BULK_RERUN_CAP, type BulkRerunResult, type JobRunFilter } from "./bulk-rerun";
+export { cancelJobRun, cancelRefusal, functionIsCancellable, CANCEL_EVENT_NAME, type CancelDeps } from "./cancel";
+export { pauseFunction, resumeFunction, pausedFunctions, type PauseDeps } from "./pause";
+export { hourlyJobOutcomes, type HourlyJobBucket } from "./hourly";

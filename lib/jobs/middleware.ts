@@ -2,7 +2,7 @@ import { Middleware } from "inngest";
 import { logger } from "@/lib/observability";
 import { cronIntervalMs } from "./cron";
 import { recordHeartbeat } from "./heartbeats";
-import { beginAttempt, describeError, finishAttempt, markRetrying, recordJobEvent, type RunEvent } from "./runs";
+import { beginAttempt, describeError, finishAttempt, markRetrying, pausedTickSince, recordJobEvent, skipPausedTick, type RunEvent } from "./runs";
 
 type Fn = Middleware.OnRunStartArgs["fn"];
 type Ctx = Middleware.OnRunStartArgs["ctx"];
@@ -36,6 +36,10 @@ export class JobRunTracking extends Middleware.BaseMiddleware {
   readonly id = "beacon-job-run-tracking";
   private jobRunId: Promise<string | null> | null = null;
   private readonly stepStartedAt = new Map<string, number>();
+  /** No step has finished yet in this run: the request is the tick itself, not a later step. */
+  private freshRun = false;
+  /** Set when this request is a tick of a paused function: the handler is not called. */
+  private pausedAt: Date | null = null;
 
   private async record(what: string, ctx: Ctx, fn: Fn, write: () => Promise<void>) {
     try {
@@ -55,7 +59,27 @@ export class JobRunTracking extends Middleware.BaseMiddleware {
 
   override async transformFunctionInput(arg: Middleware.TransformFunctionInputArgs) {
     await this.runRow(arg.ctx, arg.fn as Fn);
+    this.freshRun = Object.keys(arg.steps).length === 0;
     return arg;
+  }
+
+  /**
+   * Pause (cockpit): a scheduler tick of a paused function does no work. Checked only before the
+   * first step, so a run already under way when the pause lands finishes what it started.
+   */
+  override async wrapFunctionHandler({ ctx, fn, next }: Middleware.WrapFunctionHandlerArgs) {
+    if (this.freshRun && cronOf(fn as Fn)) {
+      const jobRunId = await this.runRow(ctx as Ctx, fn as Fn);
+      if (jobRunId) {
+        try {
+          this.pausedAt = await pausedTickSince(jobRunId);
+        } catch (err) {
+          logger.error({ err, functionId: functionIdOf(fn as Fn), runId: ctx.runId }, "job run tracking could not read the pause state");
+        }
+      }
+      if (this.pausedAt) return { skipped: "paused", paused_at: this.pausedAt.toISOString() };
+    }
+    return next();
   }
 
   override async onStepStart({ ctx, fn, stepInfo }: Middleware.OnStepStartArgs) {
@@ -91,6 +115,11 @@ export class JobRunTracking extends Middleware.BaseMiddleware {
   override async onRunComplete({ ctx, fn, output }: Middleware.OnRunCompleteArgs) {
     const jobRunId = await this.runRow(ctx, fn);
     if (!jobRunId) return;
+    const pausedAt = this.pausedAt;
+    if (pausedAt) {
+      await this.record("run.skipped", ctx, fn, () => skipPausedTick({ jobRunId, attempt: ctx.attempt, functionId: functionIdOf(fn), pausedAt }));
+      return;
+    }
     await this.record("run.finished", ctx, fn, async () => {
       await finishAttempt({ jobRunId, attempt: ctx.attempt, outcome: "succeeded", output });
       const cron = cronOf(fn);

@@ -18,8 +18,8 @@ export interface JobRunQuery {
   limit?: number;
 }
 
-/** Newest first, keyset-paginated; `next` is the cursor of the following page, if any. */
-export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobRun[]; next: string | null }> {
+/** The WHERE conditions of a filter (without the cursor): shared by the list, the count and bulk re-runs. */
+export function jobRunFilters(query: Omit<JobRunQuery, "after" | "limit">): SQL[] {
   const filters: SQL[] = [];
   if (query.functionId) filters.push(eq(jobRuns.functionId, query.functionId));
   if (query.status) filters.push(eq(jobRuns.status, query.status));
@@ -30,6 +30,22 @@ export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobR
     const like = `%${query.search.replace(/[\\%_]/g, "\\$&")}%`;
     filters.push(or(sql`${jobRuns.eventPayload}::text ilike ${like}`, sql`${jobRuns.eventName} ilike ${like}`, sql`${jobRuns.error} ilike ${like}`)!);
   }
+  return filters;
+}
+
+/** How many runs match a filter (the "N runs match" of bulk re-run). */
+export async function countJobRuns(query: Omit<JobRunQuery, "after" | "limit"> = {}): Promise<number> {
+  const filters = jobRunFilters(query);
+  const [row] = await db()
+    .select({ n: sql<number>`count(*)::int` })
+    .from(jobRuns)
+    .where(filters.length ? and(...filters) : undefined);
+  return Number(row?.n ?? 0);
+}
+
+/** Newest first, keyset-paginated; `next` is the cursor of the following page, if any. */
+export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobRun[]; next: string | null }> {
+  const filters = jobRunFilters(query);
   if (query.after) {
     // Compared in the database: created_at has microseconds a JS Date would lose.
     filters.push(sql`(${jobRuns.createdAt}, ${jobRuns.id}) < (select c.created_at, c.id from job_runs c where c.id = ${query.after})`);

@@ -33,27 +33,7 @@ export interface RerunResult {
 export async function rerunJob(jobRunId: string, actor: AuditActor, deps: RerunDeps): Promise<RerunResult> {
   const [original] = await db().select().from(jobRuns).where(eq(jobRuns.id, jobRunId));
   if (!original) throw new AppError("not_found", "No such job run.");
-  const fn = deps.functions.find((f) => f.opts.id === original.functionId);
-  if (!fn) throw new AppError("conflict", `Function "${original.functionId}" is no longer registered.`);
-  const data = original.eventPayload ?? {};
-  const scheduled = original.eventName === SCHEDULED_EVENT_NAME || !original.eventName;
-  const eventName = original.eventName ?? SCHEDULED_EVENT_NAME;
-  const eventId = `rerun-${randomUUID()}`;
-
-  let result: RerunResult;
-  if (scheduled) {
-    const run = await runFunctionLocally(fn, { event: { name: eventName, data, id: eventId }, trigger: "rerun", rerunOf: original.id, retryDelayMs: deps.retryDelayMs });
-    result = { jobRunId: run.jobRunId, status: run.status, mode: "local" };
-  } else {
-    const queuedId = await queueRun({ functionId: original.functionId, trigger: "rerun", event: { name: eventName, data, id: eventId }, rerunOf: original.id });
-    try {
-      await deps.send({ name: eventName, data, id: eventId });
-    } catch (error) {
-      await db().delete(jobRuns).where(eq(jobRuns.id, queuedId));
-      throw new AppError("not_ready", `Could not send the event to Inngest: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    result = { jobRunId: queuedId, status: "queued", mode: "event" };
-  }
+  const { result, eventId } = await startRerun(original, deps);
   await recordAudit(db(), {
     actor,
     action: "job_run.rerun",
@@ -64,4 +44,27 @@ export async function rerunJob(jobRunId: string, actor: AuditActor, deps: RerunD
     requestId: deps.requestId ?? null,
   });
   return result;
+}
+
+/** Starts one re-run of `original` (no audit: single and bulk re-runs audit differently). */
+export async function startRerun(original: typeof jobRuns.$inferSelect, deps: RerunDeps): Promise<{ result: RerunResult; eventId: string }> {
+  const fn = deps.functions.find((f) => f.opts.id === original.functionId);
+  if (!fn) throw new AppError("conflict", `Function "${original.functionId}" is no longer registered.`);
+  const data = original.eventPayload ?? {};
+  const scheduled = original.eventName === SCHEDULED_EVENT_NAME || !original.eventName;
+  const eventName = original.eventName ?? SCHEDULED_EVENT_NAME;
+  const eventId = `rerun-${randomUUID()}`;
+
+  if (scheduled) {
+    const run = await runFunctionLocally(fn, { event: { name: eventName, data, id: eventId }, trigger: "rerun", rerunOf: original.id, retryDelayMs: deps.retryDelayMs });
+    return { result: { jobRunId: run.jobRunId, status: run.status, mode: "local" }, eventId };
+  }
+  const queuedId = await queueRun({ functionId: original.functionId, trigger: "rerun", event: { name: eventName, data, id: eventId }, rerunOf: original.id });
+  try {
+    await deps.send({ name: eventName, data, id: eventId });
+  } catch (error) {
+    await db().delete(jobRuns).where(eq(jobRuns.id, queuedId));
+    throw new AppError("not_ready", `Could not send the event to Inngest: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { result: { jobRunId: queuedId, status: "queued", mode: "event" }, eventId };
 }

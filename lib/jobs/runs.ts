@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, like, sql } from "drizzle-orm";
-import { db } from "@/db/client";
-import { jobEvents, jobRuns } from "@/db/schema";
+import { and, eq, isNotNull, like, sql } from "drizzle-orm";
+import { db, type DbOrTx } from "@/db/client";
+import { jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
 
 /**
  * Writes to job_runs / job_events. Only the run-tracking middleware (and the queueing done by
@@ -130,8 +130,8 @@ export async function beginAttempt(start: AttemptStart): Promise<string> {
   return row!.id;
 }
 
-export async function recordJobEvent(input: { jobRunId: string; kind: JobEventKind; stepId?: string | null; attempt: number; durationMs?: number | null; error?: string | null }) {
-  await db()
+export async function recordJobEvent(input: { jobRunId: string; kind: JobEventKind; stepId?: string | null; attempt: number; durationMs?: number | null; error?: string | null }, dbx: DbOrTx = db()) {
+  await dbx
     .insert(jobEvents)
     .values({
       jobRunId: input.jobRunId,
@@ -174,4 +174,27 @@ export async function markRetrying(input: { jobRunId: string; attempt: number; e
       updatedAt: sql`now()`,
     })
     .where(eq(jobRuns.id, input.jobRunId));
+}
+
+/**
+ * The paused_at of the function when this run is a scheduler tick (trigger `cron`) of a paused
+ * function; null otherwise. CLI runs and operator re-runs are explicit requests and run anyway.
+ */
+export async function pausedTickSince(jobRunId: string): Promise<Date | null> {
+  const [row] = await db()
+    .select({ pausedAt: jobHeartbeats.pausedAt })
+    .from(jobRuns)
+    .innerJoin(jobHeartbeats, eq(jobHeartbeats.functionId, jobRuns.functionId))
+    .where(and(eq(jobRuns.id, jobRunId), eq(jobRuns.trigger, "cron"), isNotNull(jobHeartbeats.pausedAt)));
+  return row?.pausedAt ?? null;
+}
+
+/** A tick of a paused function ends at once, as cancelled, with the reason; nothing ran. */
+export async function skipPausedTick(input: { jobRunId: string; attempt: number; functionId: string; pausedAt: Date }) {
+  const reason = `Skipped: ${input.functionId} is paused (since ${input.pausedAt.toISOString()})`;
+  await db()
+    .update(jobRuns)
+    .set({ status: "cancelled", error: reason, output: { skipped: "paused", paused_at: input.pausedAt.toISOString() }, finishedAt: sql`now()`, durationMs: durationSql, updatedAt: sql`now()` })
+    .where(eq(jobRuns.id, input.jobRunId));
+  await recordJobEvent({ jobRunId: input.jobRunId, kind: "run.finished", attempt: input.attempt, error: reason });
 }

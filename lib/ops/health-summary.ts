@@ -8,7 +8,11 @@ export async function healthSummary(now = new Date()) {
   const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
   const [[alerts], [outbox], [stripe], [jobs], stale] = await Promise.all([
     db()
-      .select({ open: sql<number>`count(*)::int`, critical: sql<number>`count(*) filter (where ${opsAlerts.kind} in ('paid_not_activated', 'job_failure_rate', 'webhook_failure_rate', 'no_recent_runs', 'stale_heartbeat'))::int` })
+      .select({
+        open: sql<number>`count(*)::int`,
+        stuck: sql<number>`count(*) filter (where ${opsAlerts.kind} in ('onboarding_idle', 'paid_not_activated', 'payment_failed'))::int`,
+        critical: sql<number>`count(*) filter (where ${opsAlerts.kind} in ('paid_not_activated', 'job_failure_rate', 'webhook_failure_rate', 'no_recent_runs', 'stale_heartbeat'))::int`,
+      })
       .from(opsAlerts)
       .where(eq(opsAlerts.status, "open")),
     db()
@@ -24,6 +28,8 @@ export async function healthSummary(now = new Date()) {
   return {
     openAlerts: Number(alerts?.open ?? 0),
     criticalAlerts: Number(alerts?.critical ?? 0),
+    /** Open customer alerts: onboarding idle, paid but not activated, payment failed. */
+    stuckCustomers: Number(alerts?.stuck ?? 0),
     deadLetters: Number(outbox?.dead ?? 0),
     outboxBacklog: Number(outbox?.backlog ?? 0),
     failedStripeEvents: Number(stripe?.failed ?? 0),

@@ -18,3 +18,5 @@ export { runOpsAlertDetector, detectOpsConditions, listOpsAlerts, OPS_ALERT_KIND
 export { healthSummary } from "./health-summary";
 export { exportAccountingCsv, accountingQuerySchema, accountingFilename, ACCOUNTING_COLUMNS, type AccountingRange } from "./accounting-export";
 export { neutraliseCell, toSafeCsv } from "./csv-safe";
+export { businessMetrics, CHURN_WINDOW_DAYS, FUNNEL_WINDOW_DAYS, type BusinessMetrics } from "./business-metrics";
+export { opsOverview, type OpsOverview } from "./overview";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import * as breakGlass from "@/app/api/admin/break-glass/route";
 import * as breakGlassOne from "@/app/api/admin/break-glass/[id]/route";
 import * as customerAction from "@/app/api/admin/customers/[id]/actions/[action]/route";
@@ -14,21 +14,35 @@ import * as deadLetterReplay from "@/app/api/admin/dead-letters/[id]/replay/rout
 import * as bulkReplay from "@/app/api/admin/dead-letters/replay/route";
 import * as flag from "@/app/api/admin/flags/[key]/route";
 import * as flags from "@/app/api/admin/flags/route";
+import * as pauseFn from "@/app/api/admin/job-functions/[id]/pause/route";
+import * as resumeFn from "@/app/api/admin/job-functions/[id]/resume/route";
+import * as cancelRun from "@/app/api/admin/job-runs/[id]/cancel/route";
 import * as jobRerun from "@/app/api/admin/job-runs/[id]/rerun/route";
+import * as bulkRerun from "@/app/api/admin/job-runs/rerun/route";
 import * as resetTotp from "@/app/api/admin/operators/[id]/reset-totp/route";
 import * as stripeReprocess from "@/app/api/admin/stripe-events/[id]/reprocess/route";
 import { db } from "@/db/client";
-import { auditLog, breakGlassSessions, outboxEvents } from "@/db/schema";
+import { auditLog, breakGlassSessions, jobRuns, outboxEvents } from "@/db/schema";
+import { inngest } from "@/inngest/client";
 import { heartbeat } from "@/inngest/functions/heartbeat";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { createOperator } from "@/lib/auth";
 import { resetEnvCache } from "@/lib/env";
 import { runFunctionLocally } from "@/lib/jobs";
+import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
 import { describeEachDatabase } from "@/tests/db";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
 
 const ADMIN_API = path.join(process.cwd(), "app/api/admin");
 const handler = (h: unknown) => h as RouteHandler;
+
+// Bulk re-run and cancel send events: to a local server speaking Inngest's Event API.
+let inngestApi: FakeInngestServer;
+beforeAll(async () => {
+  inngestApi = await startFakeInngestServer();
+  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
+});
+afterAll(() => inngestApi.close());
 
 afterEach(() => {
   delete process.env.ADMIN_READ_ONLY;
@@ -133,6 +147,36 @@ describeEachDatabase("incident mode over the operator API", () => {
         const target = await createOperator({ email: `reset-${randomUUID().slice(0, 8)}@beacon.test`, password: "correct horse battery staple 42", role: "ops_support" });
         return { handler: handler(resetTotp.POST), method: "POST", path: `/api/admin/operators/${target.userId}/reset-totp`, params: { id: target.userId } };
       },
+    },
+    {
+      name: "POST job-runs/rerun",
+      ok: 200,
+      setup: async () => {
+        const marker = `incident-${randomUUID().slice(0, 8)}`;
+        await db().insert(jobRuns).values({ functionId: "instant-alerts", runId: `run-${randomUUID()}`, eventName: "opportunities/ingested", eventId: `evt-${randomUUID()}`, eventPayload: { marker }, status: "failed", error: "boom" });
+        return { handler: handler(bulkRerun.POST), method: "POST", path: "/api/admin/job-runs/rerun", params: {}, body: { filter: { function: "instant-alerts", status: "failed", q: marker }, label: "after the outage", confirm: 1 } };
+      },
+    },
+    {
+      name: "POST job-runs/{id}/cancel",
+      ok: 200,
+      setup: async () => {
+        const [run] = await db()
+          .insert(jobRuns)
+          .values({ functionId: "instant-alerts", runId: `run-${randomUUID()}`, eventName: "opportunities/ingested", eventId: `evt-${randomUUID()}`, status: "running", startedAt: new Date() })
+          .returning({ id: jobRuns.id });
+        return { handler: handler(cancelRun.POST), method: "POST", path: `/api/admin/job-runs/${run!.id}/cancel`, params: { id: run!.id } };
+      },
+    },
+    {
+      name: "POST job-functions/{id}/pause",
+      ok: 200,
+      setup: async () => ({ handler: handler(pauseFn.POST), method: "POST", path: "/api/admin/job-functions/retention/pause", params: { id: "retention" } }),
+    },
+    {
+      name: "POST job-functions/{id}/resume",
+      ok: 200,
+      setup: async () => ({ handler: handler(resumeFn.POST), method: "POST", path: "/api/admin/job-functions/retention/resume", params: { id: "retention" } }),
     },
     {
       name: "PUT flags/{key}",

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { inngest } from "@/inngest/client";
 import { FUNCTIONS } from "@/inngest/functions";
 import { sendEventsAfterCommit } from "@/inngest/send";
-import { rerunJob } from "@/lib/jobs";
+import { bulkRerunJobs, cancelJobRun, pauseFunction, rerunJob, resumeFunction } from "@/lib/jobs";
 import { reprocessStripeEvent } from "@/lib/billing/reconcile";
 import { AppError, runFormAction, validate, type FormState } from "@/lib/http";
 import { CUSTOMER_ACTION_INPUTS, CUSTOMER_ACTION_NAMES, customerActionFromForm, customerActionPermission, type CustomerActionName } from "@/lib/ops/customer-actions";
@@ -78,7 +78,7 @@ export async function rerunJobAction(_prev: FormState, formData: FormData): Prom
     return rerunJob(id, actor, { functions: FUNCTIONS, send: (event) => inngest.send(event) });
   });
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
-  revalidatePath(`/admin/ops/jobs`);
+  revalidatePath("/admin/ops/jobs", "layout");
   const result = state.result as { jobRunId: string; status: string; mode: string };
   return { status: "success", message: result.mode === "event" ? "Event re-sent to Inngest: the new run is queued." : `Re-ran here: ${result.status}.` };
 }
@@ -115,4 +115,68 @@ export async function deleteCustomerAction(_prev: FormState, formData: FormData)
   });
   if (state.status !== "success") return { ...state, result: undefined };
   redirect("/admin/ops/customers?deleted=1");
+}
+
+const bulkRerunForm = z.object({
+  function: z.string().trim().max(100).optional(),
+  status: z.enum(["queued", "running", "succeeded", "failed", "retrying", "cancelled", ""]).optional(),
+  org: z.union([z.string().uuid(), z.literal("")]).optional(),
+  from: z.union([z.string().datetime({ offset: true }), z.literal("")]).optional(),
+  to: z.union([z.string().datetime({ offset: true }), z.literal("")]).optional(),
+  q: z.string().trim().max(200).optional(),
+  label: z.string().trim().min(3, "Name the operation (at least 3 characters).").max(200),
+  confirm: z.coerce.number({ message: "Type the number of runs to confirm." }).int().min(1, "Type the number of runs to confirm."),
+});
+
+/** Bulk re-run of the filtered runs: the operator names it and types the count the page showed. */
+export async function bulkRerunJobsAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, bulkRerunForm, async (input) => {
+    const actor = await operatorWriter("jobs:rerun");
+    const filter = {
+      functionId: input.function || undefined,
+      status: input.status || undefined,
+      orgId: input.org || undefined,
+      from: input.from ? new Date(input.from) : undefined,
+      to: input.to ? new Date(input.to) : undefined,
+      search: input.q || undefined,
+    };
+    return bulkRerunJobs({ filter, label: input.label, confirm: input.confirm }, actor, { functions: FUNCTIONS, send: (event) => inngest.send(event) });
+  });
+  if (state.status !== "success" || !state.result) return { ...state, result: undefined };
+  revalidatePath("/admin/ops/jobs", "layout");
+  const result = state.result as { reruns: unknown[]; failed: { error: string } | null };
+  if (result.failed) return { status: "error", message: `Re-ran ${result.reruns.length}, then stopped: ${result.failed.error}` };
+  return { status: "success", message: `Re-ran ${result.reruns.length} run(s). One audit entry records them.` };
+}
+
+export async function cancelJobRunAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, byId, async ({ id }) => {
+    const actor = await operatorWriter("jobs:cancel");
+    return cancelJobRun(id, actor, null, { functions: FUNCTIONS, send: (event) => inngest.send(event) });
+  });
+  if (state.status !== "success") return { ...state, result: undefined };
+  revalidatePath("/admin/ops/jobs", "layout");
+  return { status: "success", message: "Cancellation sent to Inngest; the run is marked cancelled." };
+}
+
+const byFunction = z.object({ function: z.string().trim().min(1).max(100) });
+
+export async function pauseFunctionAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, byFunction, async ({ function: id }) => {
+    const actor = await operatorWriter("jobs:pause");
+    await pauseFunction(id, actor, null, { functions: FUNCTIONS });
+  });
+  if (state.status !== "success") return { ...state, result: undefined };
+  revalidatePath("/admin/ops/jobs");
+  return { status: "success", message: "Paused." };
+}
+
+export async function resumeFunctionAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await runFormAction(formData, byFunction, async ({ function: id }) => {
+    const actor = await operatorWriter("jobs:pause");
+    await resumeFunction(id, actor, null, { functions: FUNCTIONS });
+  });
+  if (state.status !== "success") return { ...state, result: undefined };
+  revalidatePath("/admin/ops/jobs");
+  return { status: "success", message: "Resumed." };
 }

@@ -1,38 +1,62 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ActionButton } from "@/components/forms/action-button";
 import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui";
 import { describeFunctions } from "@/inngest/functions";
+import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
+import { BULK_RERUN_CAP, countJobRuns, cronIntervalMs, JOB_STATUSES, jobRunStats, jobRunStatusCounts, listJobRuns, pausedFunctions, staleHeartbeats } from "@/lib/jobs";
+import { pauseFunctionAction, resumeFunctionAction } from "../actions";
+import { cockpitWriteStateFor } from "../operator-context";
+import { BulkRerunForm } from "./bulk-rerun-form";
 import { JOB_STATUS_TONE } from "./status-tone";
-import { cronIntervalMs, JOB_STATUSES, jobRunStats, jobRunStatusCounts, listJobRuns, staleHeartbeats } from "@/lib/jobs";
 
 export const metadata: Metadata = { title: "Job runs" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An ISO timestamp from the query string, or undefined (bad input is ignored, like other filters). */
+function isoOrUndefined(value: string | undefined) {
+  if (!value) return undefined;
+  const t = Date.parse(value);
+  return /^\d{4}-\d{2}-\d{2}T/.test(value) && Number.isFinite(t) ? new Date(t).toISOString() : undefined;
+}
+
 const ms = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${v} ms`);
 
 export default async function JobRunsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  await requireOperator("/admin/ops/jobs");
+  const operator = await requireOperator("/admin/ops/jobs");
   const params = await searchParams;
   const functions = describeFunctions();
   const status = JOB_STATUSES.find((s) => s === params.status);
   const functionId = functions.find((f) => f.id === params.function)?.id;
   const q = params.q?.trim().slice(0, 200) || undefined;
   const after = params.after && UUID.test(params.after) ? params.after : undefined;
+  const org = params.org && UUID.test(params.org) ? params.org : undefined;
+  const from = isoOrUndefined(params.from);
+  const to = isoOrUndefined(params.to);
   const now = new Date();
-  const [counts, stats, stale, { runs, next }] = await Promise.all([
+  const filter = { status, functionId, orgId: org, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined, search: q };
+  const filtered = Boolean(status || functionId || org || from || to || q);
+  const [counts, stats, stale, paused, { runs, next }, matching] = await Promise.all([
     jobRunStatusCounts(),
     jobRunStats(new Date(now.getTime() - 24 * 3_600_000)),
     staleHeartbeats(now),
-    listJobRuns({ status, functionId, search: q, after, limit: 50 }),
+    pausedFunctions(),
+    listJobRuns({ ...filter, after, limit: 50 }),
+    filtered ? countJobRuns(filter) : Promise.resolve(0),
   ]);
+  const { writable } = await cockpitWriteStateFor(operator.user.id);
+  const canRerun = writable && operatorCan(operator.operatorRole, "jobs:rerun");
+  const canPause = writable && operatorCan(operator.operatorRole, "jobs:pause");
   const statsById = new Map(stats.map((s) => [s.functionId, s]));
+  const current = { status, function: functionId, org, from, to, q };
   const link = (extra: Record<string, string | undefined>) => {
-    const merged = { status, function: functionId, q, ...extra };
+    const merged = { ...current, ...extra };
     return `/admin/ops/jobs?${new URLSearchParams(Object.entries(merged).filter((e): e is [string, string] => Boolean(e[1])))}`;
   };
+  // A paused function is expected to be quiet: no warning for it.
   const quiet = functions.filter((f) => {
-    if (!f.cron) return false;
+    if (!f.cron || paused.has(f.id)) return false;
     const last = statsById.get(f.id)?.lastStartedAt;
     return !last || now.getTime() - last.getTime() > 2 * cronIntervalMs(f.cron);
   });
@@ -59,11 +83,13 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
               <th className="px-3 py-2 text-right font-medium">p95</th>
               <th className="px-3 py-2 text-right font-medium">p99</th>
               <th className="px-3 py-2 font-medium">Last start</th>
+              <th className="px-3 py-2 font-medium">Schedule</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {functions.map((f) => {
               const s = statsById.get(f.id);
+              const pausedAt = paused.get(f.id);
               return (
                 <tr key={f.id}>
                   <td className="px-3 py-2">
@@ -78,6 +104,23 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
                   <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p95Ms ?? null)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p99Ms ?? null)}</td>
                   <td className="px-3 py-2 text-xs text-slate-600">{s?.lastStartedAt?.toISOString().replace("T", " ").slice(0, 19) ?? "never"}</td>
+                  <td className="px-3 py-2" data-testid={`schedule-${f.id}`}>
+                    {!f.cron ? (
+                      <span className="text-xs text-slate-500">event only</span>
+                    ) : (
+                      <div className="flex flex-wrap items-center gap-2">
+                        {pausedAt ? <Badge tone="warning">paused since {pausedAt.toISOString().replace("T", " ").slice(0, 16)}</Badge> : <Badge tone="success">active</Badge>}
+                        {canPause ? (
+                          <ActionButton action={pausedAt ? resumeFunctionAction : pauseFunctionAction} fields={{ function: f.id }} variant="secondary">
+                            <span>
+                              {pausedAt ? "Resume" : "Pause"}
+                              <span className="sr-only"> {f.id}</span>
+                            </span>
+                          </ActionButton>
+                        ) : null}
+                      </div>
+                    )}
+                  </td>
                 </tr>
               );
             })}
@@ -97,19 +140,45 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
       <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
         {status ? <input type="hidden" name="status" value={status} /> : null}
         {functionId ? <input type="hidden" name="function" value={functionId} /> : null}
-        <label className="text-sm font-medium text-slate-900" htmlFor="q">
+        <label className="text-sm font-medium text-slate-900">
           Search payload, event and error
+          <input id="q" name="q" defaultValue={q} className="mt-1 block h-10 w-64 rounded-md border border-slate-300 px-3 text-sm" />
         </label>
-        <input id="q" name="q" defaultValue={q} className="h-10 w-64 rounded-md border border-slate-300 px-3 text-sm" />
+        <label className="text-sm font-medium text-slate-900">
+          Org id
+          <input name="org" defaultValue={org} className="mt-1 block h-10 w-72 rounded-md border border-slate-300 px-3 font-mono text-xs" />
+        </label>
+        <label className="text-sm font-medium text-slate-900">
+          From (UTC, ISO)
+          <input name="from" defaultValue={from} placeholder="2026-01-31T00:00:00Z" className="mt-1 block h-10 w-52 rounded-md border border-slate-300 px-3 text-sm" />
+        </label>
+        <label className="text-sm font-medium text-slate-900">
+          To (UTC, ISO)
+          <input name="to" defaultValue={to} placeholder="2026-02-01T00:00:00Z" className="mt-1 block h-10 w-52 rounded-md border border-slate-300 px-3 text-sm" />
+        </label>
         <button type="submit" className="h-10 rounded-md bg-indigo-600 px-4 text-sm font-medium text-white">
           Search
         </button>
-        {functionId || q ? (
+        {filtered ? (
           <Link href="/admin/ops/jobs" className="text-sm text-indigo-700 underline">
             Clear filters
           </Link>
         ) : null}
       </form>
+      {canRerun && filtered && matching > 0 ? (
+        matching <= BULK_RERUN_CAP ? (
+          <BulkRerunForm
+            key={`${JSON.stringify(current)}:${matching}`}
+            filter={Object.fromEntries(Object.entries(current).filter((e): e is [string, string] => Boolean(e[1])))}
+            count={matching}
+            cap={BULK_RERUN_CAP}
+          />
+        ) : (
+          <Alert tone="info" className="mb-4">
+            {matching.toLocaleString("en-US")} runs match: narrow the filter to at most {BULK_RERUN_CAP} to re-run them in bulk.
+          </Alert>
+        )
+      ) : null}
       {runs.length === 0 ? (
         <EmptyState title="No runs" description="Nothing matches these filters." />
       ) : (

@@ -5,9 +5,10 @@ import { ActionButton } from "@/components/forms/action-button";
 import { Badge, Card, CardBody, PageHeader } from "@/components/ui";
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
-import { getJobRun, presentJobRun } from "@/lib/jobs";
+import { findFunction } from "@/inngest/functions";
+import { cancelRefusal, getJobRun, presentJobRun } from "@/lib/jobs";
 import { cockpitWriteStateFor } from "../../operator-context";
-import { rerunJobAction } from "../../actions";
+import { cancelJobRunAction, rerunJobAction } from "../../actions";
 import { JOB_STATUS_TONE } from "../status-tone";
 
 export const metadata: Metadata = { title: "Job run" };
@@ -21,7 +22,11 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
   const found = await getJobRun(id);
   if (!found) notFound();
   const run = presentJobRun(found.run, { pii: operatorCan(operator.operatorRole, "ops:read_pii") });
-  const canRerun = operatorCan(operator.operatorRole, "jobs:rerun") && (await cockpitWriteStateFor(operator.user.id)).writable;
+  const { writable } = await cockpitWriteStateFor(operator.user.id);
+  const canRerun = operatorCan(operator.operatorRole, "jobs:rerun") && writable;
+  // Offered only when Inngest can actually stop it (running/retrying, run by Inngest, function listens for the cancel event).
+  const cancelBlocked = cancelRefusal(found.run, findFunction(found.run.functionId));
+  const canCancel = operatorCan(operator.operatorRole, "jobs:cancel") && writable && cancelBlocked === null;
   return (
     <>
       <PageHeader title={`${run.function_id} run`} description={`Run ${run.run_id} · ${run.trigger}${run.event_name ? ` · ${run.event_name}` : ""}`} />
@@ -53,11 +58,19 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
               <summary className="cursor-pointer">Event payload and output</summary>
               <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">{JSON.stringify({ event: run.event_payload, output: run.output }, null, 2)}</pre>
             </details>
-            {canRerun ? (
-              <ActionButton action={rerunJobAction} fields={{ id: run.id }} variant="secondary">
-                Re-run
-              </ActionButton>
-            ) : null}
+            <div className="flex flex-wrap gap-2">
+              {canRerun ? (
+                <ActionButton action={rerunJobAction} fields={{ id: run.id }} variant="secondary">
+                  Re-run
+                </ActionButton>
+              ) : null}
+              {canCancel ? (
+                <ActionButton action={cancelJobRunAction} fields={{ id: run.id }} variant="danger">
+                  Cancel run
+                </ActionButton>
+              ) : null}
+            </div>
+            {cancelBlocked && (run.status === "running" || run.status === "retrying") ? <p className="text-xs text-slate-600">Cannot be cancelled: {cancelBlocked}</p> : null}
             {found.reruns.length > 0 ? (
               <p>
                 Re-runs:{" "}

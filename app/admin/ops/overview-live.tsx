@@ -1,0 +1,95 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import type { OpsOverview } from "@/lib/ops/overview";
+
+const REFRESH_MS = 15_000;
+
+const n = (v: number) => v.toLocaleString("en-US");
+const money = (cents: number) => `$${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: 2 })}`;
+const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 1000) / 10}%` : "—");
+
+async function fetchOverview(): Promise<OpsOverview> {
+  const response = await fetch("/api/admin/stats", { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(`GET /api/admin/stats answered ${response.status}`);
+  return (await response.json()) as OpsOverview;
+}
+
+function Tile({ href, label, value, detail, bad = false, testId }: { href: string; label: string; value: string; detail?: string; bad?: boolean; testId?: string }) {
+  return (
+    <Link href={href} data-testid={testId} className={`block rounded-lg p-4 ring-1 hover:ring-indigo-400 ${bad ? "bg-red-50 ring-red-300" : "bg-white ring-slate-200"}`}>
+      <p className="text-sm text-slate-600">{label}</p>
+      <p className={`mt-1 text-2xl font-semibold ${bad ? "text-red-700" : "text-slate-900"}`}>{value}</p>
+      {detail ? <p className="mt-1 text-xs text-slate-600">{detail}</p> : null}
+    </Link>
+  );
+}
+
+/**
+ * The live tiles of the overview: first painted on the server from the same data the API returns
+ * (no loading flash), then refreshed every 15 s through TanStack Query. The hourly chart is a
+ * server component beside it, and so is the 30-day onboarding funnel (both kept out of the client
+ * bundle; neither moves within a page view).
+ */
+export function OverviewLive({ initial }: { initial: OpsOverview }) {
+  const { data, isError, dataUpdatedAt } = useQuery({
+    queryKey: ["admin", "stats"],
+    queryFn: fetchOverview,
+    initialData: initial,
+    initialDataUpdatedAt: Date.parse(initial.generated_at),
+    refetchInterval: REFRESH_MS,
+  });
+  const { health, business } = data;
+  const failureRate = health.job_runs_24h > 0 ? health.job_failures_24h / health.job_runs_24h : 0;
+  const stripe = health.stripe_events_by_status;
+  const { churn, subscriptions } = business;
+  return (
+    <>
+      <p className="mb-4 text-xs text-slate-500" aria-live="polite">
+        Live, as of {new Date(dataUpdatedAt).toISOString().slice(11, 19)} UTC{isError ? " (refresh failed)" : ""}
+      </p>
+      <h2 className="mb-2 text-base font-semibold text-slate-900">Needs attention</h2>
+      <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="health-tiles">
+        <Tile href="/admin/ops/alerts" label="Open ops alerts" value={`${health.open_alerts} (${health.critical_alerts} critical)`} bad={health.critical_alerts > 0} />
+        <Tile href="/admin/ops/alerts?kind=paid_not_activated" label="Stuck customers" value={n(health.stuck_customers)} detail="onboarding idle, paid not activated, payment failed" bad={health.stuck_customers > 0} />
+        <Tile href="/admin/ops/dead-letters" label="Dead letters" value={n(health.dead_letters)} bad={health.dead_letters > 0} />
+        <Tile href="/admin/ops/dead-letters" label="Outbox backlog" value={n(health.outbox_backlog)} bad={health.outbox_backlog > 100} />
+        <Tile
+          href="/admin/ops/stripe-events?status=failed"
+          label="Stripe events by status"
+          value={`${n(stripe.failed)} failed`}
+          detail={`${n(stripe.processed)} processed · ${n(stripe.received + stripe.processing)} pending`}
+          bad={health.failed_stripe_events > 0}
+        />
+        <Tile href="/admin/ops/jobs?status=failed" label="Job failures, last 24 h" value={`${health.job_failures_24h} of ${health.job_runs_24h} (${pct(health.job_failures_24h, health.job_runs_24h)})`} bad={failureRate > 0.1} />
+        <Tile href="/admin/ops/jobs" label="Stale heartbeats" value={health.stale_heartbeats.length ? health.stale_heartbeats.join(", ") : "none"} bad={health.stale_heartbeats.length > 0} />
+      </div>
+
+      <h2 className="mb-2 text-base font-semibold text-slate-900">Business</h2>
+      <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-3" data-testid="business-tiles">
+        <Tile
+          testId="mrr-tile"
+          href="/admin/ops/stripe-events?type=customer.subscription.updated"
+          label="MRR"
+          value={money(business.mrr_cents)}
+          detail={`active + past-due, list prices${business.unpriced_subscriptions ? `; ${business.unpriced_subscriptions} unpriced` : ""} · ${money(business.trialing_mrr_cents)} more in trial`}
+        />
+        <Tile
+          href="/admin/ops/stripe-events?type=customer.subscription.updated"
+          label="Subscriptions"
+          value={`${n(subscriptions.active)} active`}
+          detail={`${n(subscriptions.trialing)} trialing · ${n(subscriptions.past_due)} past-due`}
+          bad={subscriptions.past_due > 0}
+        />
+        <Tile
+          href="/admin/ops/stripe-events?type=customer.subscription.deleted"
+          label={`Churn, last ${churn.window_days} days`}
+          value={churn.rate === null ? "—" : `${Math.round(churn.rate * 1000) / 10}%`}
+          detail={`${n(churn.canceled)} canceled of ${n(churn.paying_at_start)} paying at the start`}
+        />
+      </div>
+
+    </>
+  );
+}

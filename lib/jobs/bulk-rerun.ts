@@ -1,0 +1,98 @@
+import { and, asc } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { jobRuns } from "@/db/schema";
+import { recordAudit, type AuditActor } from "@/lib/audit";
+import { AppError } from "@/lib/http";
+import { countJobRuns, jobRunFilters, type JobRunQuery } from "./queries";
+import { startRerun, type RerunDeps } from "./rerun";
+
+/** At most this many runs are re-run by one bulk operation; a wider filter is refused, not cut. */
+export const BULK_RERUN_CAP = 500;
+
+export type JobRunFilter = Omit<JobRunQuery, "after" | "limit">;
+
+/** Body of POST /api/admin/job-runs/rerun: the filter, a name for the operation, and the count the operator confirmed. */
+export const bulkRerunBody = z
+  .object({
+    filter: z
+      .object({
+        function: z.string().trim().min(1).max(100).optional(),
+        status: z.enum(["queued", "running", "succeeded", "failed", "retrying", "cancelled"]).optional(),
+        org: z.string().uuid().optional(),
+        from: z.string().datetime({ offset: true }).optional(),
+        to: z.string().datetime({ offset: true }).optional(),
+        q: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict(),
+    label: z.string().trim().min(3, "Name the operation (at least 3 characters).").max(200),
+    confirm: z.coerce.number().int().min(1, "Confirm with the number of matching runs."),
+  })
+  .strict();
+
+export function toJobRunFilter(f: z.infer<typeof bulkRerunBody>["filter"]): JobRunFilter {
+  return { functionId: f.function, status: f.status, orgId: f.org, from: f.from ? new Date(f.from) : undefined, to: f.to ? new Date(f.to) : undefined, search: f.q };
+}
+
+export interface BulkRerunResult {
+  matched: number;
+  reruns: { rerunOf: string; jobRunId: string; status: string; mode: "event" | "local" }[];
+  /** The run whose re-run failed (Inngest unreachable…): the operation stops there. */
+  failed: { rerunOf: string; error: string } | null;
+  auditId: string;
+}
+
+/**
+ * Re-runs every run matching `filter`, each like a single re-run (new run linked by `rerun_of`),
+ * after checking the operator confirmed exactly the number that matches now (a filter that grew
+ * or shrank since the page was rendered is refused). One audit entry records the name, filter,
+ * count and every id. Event runs are re-sent to Inngest; scheduled runs execute here one after
+ * another, so the request lasts as long as they do. A send failure stops the operation; what
+ * was re-run so far stays re-run and is in the audit entry.
+ */
+export async function bulkRerunJobs(input: { filter: JobRunFilter; label: string; confirm: number }, actor: AuditActor, deps: RerunDeps): Promise<BulkRerunResult> {
+  const matched = await countJobRuns(input.filter);
+  if (matched === 0) throw new AppError("conflict", "No runs match this filter.");
+  if (matched > BULK_RERUN_CAP) throw new AppError("conflict", `${matched} runs match; a bulk re-run takes at most ${BULK_RERUN_CAP}. Narrow the filter.`);
+  if (input.confirm !== matched) throw new AppError("conflict", `${matched} runs match this filter now, not ${input.confirm}: check the list and confirm again.`);
+  const filters = jobRunFilters(input.filter);
+  const originals = await db()
+    .select()
+    .from(jobRuns)
+    .where(filters.length ? and(...filters) : undefined)
+    .orderBy(asc(jobRuns.createdAt), asc(jobRuns.id))
+    .limit(BULK_RERUN_CAP);
+
+  const reruns: BulkRerunResult["reruns"] = [];
+  let failed: BulkRerunResult["failed"] = null;
+  for (const original of originals) {
+    try {
+      const { result } = await startRerun(original, deps);
+      reruns.push({ rerunOf: original.id, ...result });
+    } catch (error) {
+      failed = { rerunOf: original.id, error: error instanceof Error ? error.message : String(error) };
+      break;
+    }
+  }
+  const auditId = await recordAudit(db(), {
+    actor,
+    action: "job_run.bulk_rerun",
+    target: { type: "job_run_filter", id: null },
+    before: { filter: filterForAudit(input.filter), matched, confirmed: input.confirm },
+    after: { rerun_count: reruns.length, reruns: reruns.map((r) => ({ rerun_of: r.rerunOf, job_run_id: r.jobRunId, status: r.status })), failed },
+    reason: input.label,
+    requestId: deps.requestId ?? null,
+  });
+  return { matched, reruns, failed, auditId };
+}
+
+function filterForAudit(f: JobRunFilter) {
+  return {
+    function: f.functionId ?? null,
+    status: f.status ?? null,
+    org: f.orgId ?? null,
+    from: f.from?.toISOString() ?? null,
+    to: f.to?.toISOString() ?? null,
+    q: f.search ?? null,
+  };
+}
