@@ -59,6 +59,19 @@ describeEachDatabase("operator two-factor (TOTP)", () => {
     expect(await sessionVerified(op.sessionToken)).toBeNull();
   });
 
+  it("only wrong codes count towards the limit: right ones never lock an operator out, and once wrong ones are used up even a right one waits", async () => {
+    const op = await operator();
+    const wrong = () => verifyOperatorMfa(op.sessionToken, op.userId, "000001").catch(() => undefined);
+    const code = (steps: number) => generate({ secret: op.totpSecret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
+    for (let i = 0; i < MFA_ATTEMPTS.limit - 1; i++) await wrong();
+    await verifyOperatorMfa(op.sessionToken, op.userId, await code(0));
+    expect(await sessionVerified(op.sessionToken)).toBeInstanceOf(Date);
+    await wrong();
+    const other = await createSession(op.userId);
+    expect((await appErrorOf(verifyOperatorMfa(other.sessionToken, op.userId, await code(1)))).code).toBe("rate_limited");
+    expect(await sessionVerified(other.sessionToken)).toBeNull();
+  });
+
   it("customers have no second factor here; recovery by another ops_admin replaces the secret and signs the operator out (audited)", async () => {
     const [customer] = await db().insert(users).values({ email: `cust-${randomUUID().slice(0, 8)}@example.com`, name: "C" }).returning({ id: users.id });
     expect((await appErrorOf(mfaEnrolment(customer!.id))).code).toBe("forbidden");

@@ -4,12 +4,12 @@ import { db } from "@/db/client";
 import { sessions, users } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
-import { enforceRateLimit } from "@/lib/ratelimit";
+import { enforceRateLimit, rateLimiter, rateLimitHeaders } from "@/lib/ratelimit";
 import { revokeAllSessions } from "./sessions";
 import { matchTotpStep, newTotpSecret, totpUrl } from "./totp";
 
 /** Wrong codes per operator before a pause: 6-digit codes must not be guessable by brute force. */
-export const MFA_ATTEMPTS = { limit: 5, windowMs: 300_000 } as const;
+export const MFA_ATTEMPTS = { limit: 5, windowMs: 300_000 };
 
 export interface MfaEnrolment {
   enrolled: boolean;
@@ -31,11 +31,18 @@ export async function mfaEnrolment(userId: string): Promise<MfaEnrolment> {
 
 /**
  * Checks an operator's 6-digit code and marks THIS session verified (the cockpit and
- * /api/admin/* require it). The first valid code completes enrolment. Attempts are limited per
- * operator; a wrong code changes nothing.
+ * /api/admin/* require it). The first valid code completes enrolment. Wrong codes are counted
+ * per operator; once MFA_ATTEMPTS are used up every code, even the right one, is refused until
+ * the window passes. Right codes are not counted, so signing in often never locks anyone out.
+ * A wrong code changes nothing else.
  */
 export async function verifyOperatorMfa(sessionToken: string, userId: string, code: string, now = new Date()) {
-  await enforceRateLimit(`mfa:user:${userId}`, { limit: MFA_ATTEMPTS.limit, windowMs: MFA_ATTEMPTS.windowMs });
+  const failures = `mfa:user:${userId}`;
+  const status = await rateLimiter().peek(failures, MFA_ATTEMPTS);
+  if (!status.success) {
+    const retryAfter = Math.max(1, Math.ceil((status.reset - Date.now()) / 1000));
+    throw new AppError("rate_limited", `Too many wrong codes. Try again in ${retryAfter} s.`, { headers: { ...rateLimitHeaders(status), "retry-after": String(retryAfter) } });
+  }
   const [user] = await db()
     .select({ secret: users.totpSecret, enrolledAt: users.totpEnrolledAt, role: users.operatorRole, email: users.email, lastStep: users.totpLastStep })
     .from(users)
@@ -43,6 +50,7 @@ export async function verifyOperatorMfa(sessionToken: string, userId: string, co
   if (!user?.role || !user.secret) throw new AppError("forbidden", "Operators only.");
   const step = await matchTotpStep(user.secret, code.trim(), user.lastStep);
   if (step === null) {
+    await enforceRateLimit(failures, MFA_ATTEMPTS);
     const reused = user.lastStep !== null && (await matchTotpStep(user.secret, code.trim())) !== null;
     throw new AppError("validation_failed", reused ? "That code was already used. Wait for the next one." : "That code is not valid. Check your authenticator app's clock and try the current code.");
   }

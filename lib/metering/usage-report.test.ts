@@ -22,7 +22,8 @@ function monthOf(date: Date) {
 
 /** A real metered route whose handler fails with a 5xx when asked to (so the call is refunded). */
 // Rate limits are not under test here: the free tier's 10 a minute would refuse this journey.
-const limiter: RateLimiter = { backend: "memory", limit: async (_id, rule, now = Date.now()) => ({ success: true, limit: rule.limit, remaining: rule.limit, reset: now + rule.windowMs }) };
+const allow = async (_id: string, rule: { limit: number; windowMs: number }, now = Date.now()) => ({ success: true, limit: rule.limit, remaining: rule.limit, reset: now + rule.windowMs });
+const limiter: RateLimiter = { backend: "memory", limit: allow, peek: allow };
 const probe = meteredRoute<{ fail: boolean }>({
   endpoint: "GET /api/v1/probe",
   parse: ({ request }) => ({ fail: new URL(request.url).searchParams.has("fail") }),

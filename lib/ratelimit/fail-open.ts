@@ -20,13 +20,21 @@ export class FailOpenLimiter implements RateLimiter {
     return this.inner.backend;
   }
 
-  async limit(identifier: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
+  limit(identifier: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
+    return this.guarded(() => this.inner.limit(identifier, rule, now), rule, now);
+  }
+
+  peek(identifier: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
+    return this.guarded(() => this.inner.peek(identifier, rule, now), rule, now);
+  }
+
+  private async guarded(ask: () => Promise<RateLimitDecision>, rule: RateLimitRule, now: number): Promise<RateLimitDecision> {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`rate-limit store did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
       });
-      return await Promise.race([this.inner.limit(identifier, rule, now), timeout]);
+      return await Promise.race([ask(), timeout]);
     } catch (error) {
       if (now - this.lastWarning >= WARN_EVERY_MS) {
         this.lastWarning = now;

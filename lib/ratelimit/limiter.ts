@@ -18,5 +18,7 @@ export interface RateLimitRule {
 export interface RateLimiter {
   readonly backend: "memory" | "redis" | "upstash";
   limit(identifier: string, rule: RateLimitRule, now?: number): Promise<RateLimitDecision>;
+  /** The decision the next request would get, without counting anything (for limits that count only failures). */
+  peek(identifier: string, rule: RateLimitRule, now?: number): Promise<RateLimitDecision>;
   close?(): Promise<void>;
 }

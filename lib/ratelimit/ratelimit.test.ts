@@ -29,6 +29,15 @@ describe("in-process sliding window", () => {
     expect(error.extra.headers).toEqual({ "ratelimit-limit": "5", "ratelimit-remaining": "0", "ratelimit-reset": "59", "retry-after": "59" });
   });
 
+  it("peek tells what the next request would get without counting it", async () => {
+    const limiter = new MemoryRateLimiter();
+    const t0 = 2_000_000;
+    for (let i = 0; i < 10; i++) expect((await limiter.peek("quiet", rule, t0 + i)).success).toBe(true);
+    for (let i = 0; i < 5; i++) await limiter.limit("quiet", rule, t0 + 20 + i);
+    expect(await limiter.peek("quiet", rule, t0 + 30)).toMatchObject({ success: false, remaining: 0, reset: t0 + 20 + 60_000 });
+    expect((await limiter.peek("quiet", rule, t0 + 20 + 60_001)).success).toBe(true);
+  });
+
   it("is the backend when neither REDIS_URL nor UPSTASH_REDIS_REST_URL is set", () => {
     expect(createRateLimiter(readEnv({ NODE_ENV: "test" })).backend).toBe("memory");
   });
@@ -49,7 +58,7 @@ describe("fail-open when the Redis store is unreachable (closed port 127.0.0.1:1
   });
 
   it("also fails open when the store hangs past the time-out", async () => {
-    const hanging: RateLimiter = { backend: "redis", limit: () => new Promise(() => {}) };
+    const hanging: RateLimiter = { backend: "redis", limit: () => new Promise(() => {}), peek: () => new Promise(() => {}) };
     const decision = await new FailOpenLimiter(hanging, 50).limit("key", rule);
     expect(decision).toMatchObject({ success: true, degraded: true });
   });
@@ -77,6 +86,13 @@ describe.runIf(Boolean(process.env.REDIS_URL))("@upstash/ratelimit on the real R
     expect(results[5]).toMatchObject({ limit: 5, remaining: 0 });
     expect(results[5]!.reset).toBeGreaterThan(Date.now());
     expect((await limiter.limit("api-key-2", rule)).success).toBe(true);
+  });
+
+  it("peek on Redis does not count, and sees the count other requests made", async () => {
+    const limiter = make();
+    for (let i = 0; i < 8; i++) expect((await limiter.peek("peeked", rule)).success).toBe(true);
+    for (let i = 0; i < 5; i++) expect((await limiter.limit("peeked", rule)).success).toBe(true);
+    expect(await limiter.peek("peeked", rule)).toMatchObject({ success: false, remaining: 0 });
   });
 
   it("two limiters (two app instances) share one count", async () => {

@@ -23,6 +23,11 @@ export class UpstashRateLimiter implements RateLimiter {
     return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };
   }
 
+  async peek(identifier: string, rule: RateLimitRule): Promise<RateLimitDecision> {
+    const result = await this.limiterFor(rule).getRemaining(identifier);
+    return { success: result.remaining > 0, limit: rule.limit, remaining: result.remaining, reset: result.reset };
+  }
+
   private limiterFor(rule: RateLimitRule) {
     // One counter namespace per rule: a plan change starts a fresh window instead of mixing limits.
     const id = `${rule.limit}/${rule.windowMs}`;
