@@ -19,7 +19,8 @@ const BODIES = {
 export const POST = route(
   async ({ auth, params, request, requestId }) => {
     const action = String(params.action ?? "") as keyof typeof BODIES;
-    if (!(action in BODIES)) notFound("customer action");
+    // Own keys only: `in` would accept "__proto__", "constructor", … from Object.prototype.
+    if (!Object.hasOwn(BODIES, action)) notFound("customer action");
     assertOperatorCan(auth, action === "grant-credits" ? "money:act" : "customers:act");
     assertAdminWritable();
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("content-type");
