@@ -8,15 +8,21 @@ export const TEST_BASE_URL = "http://localhost:3000";
 
 export type RouteHandler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-/** Calls a route handler the way Next.js does: a real Request, the route params, an optional cookie and JSON body. */
+/**
+ * Calls a route handler the way Next.js does: a real Request, the route params, an optional
+ * cookie and JSON body. `raw` sends bytes as they are (with `headers` choosing the Content-Type),
+ * `params` gives routes other params than `id` (catch-alls take arrays).
+ */
 export function callRoute(
   handler: RouteHandler,
-  init: { path: string; method?: string; cookie?: string; id?: string; params?: Record<string, string>; body?: unknown; headers?: Record<string, string> },
+  init: { path: string; method?: string; cookie?: string; id?: string; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string>; params?: Record<string, string | string[]> },
 ) {
-  const headers: Record<string, string> = { ...init.headers, ...(init.cookie ? { cookie: init.cookie } : {}) };
+  const headers: Record<string, string> = init.cookie ? { cookie: init.cookie } : {};
   if (init.body !== undefined) headers["content-type"] = "application/json";
-  const request = new Request(`${TEST_BASE_URL}${init.path}`, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  const params: Record<string, string> = { ...init.params, ...(init.id === undefined ? {} : { id: init.id }) };
+  Object.assign(headers, init.headers);
+  const body = init.raw !== undefined ? init.raw : init.body === undefined ? undefined : JSON.stringify(init.body);
+  const request = new Request(`${TEST_BASE_URL}${init.path}`, { method: init.method ?? "GET", headers, body: body as BodyInit | undefined });
+  const params = { ...(init.id === undefined ? {} : { id: init.id }), ...init.params } as Record<string, string>;
   return handler(request, { params: Promise.resolve(params) });
 }
 

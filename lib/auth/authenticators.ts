@@ -20,6 +20,15 @@ export interface MemberAuth {
   actor: OrgActor;
 }
 
+/** The host of an Origin header, or null for one that is not a URL (browsers send `null` from sandboxed frames). */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 // Cookie-authenticated writes must come from our own pages: browsers always send Origin on
 // cross-site POST/PATCH/DELETE, and JSON bodies already need a CORS preflight.
 function assertSameOrigin(request: Request) {
@@ -27,7 +36,7 @@ function assertSameOrigin(request: Request) {
   const origin = request.headers.get("origin");
   if (origin && origin !== new URL(request.url).origin) {
     const forwardedHost = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-    if (!forwardedHost || new URL(origin).host !== forwardedHost) throw new AppError("forbidden", "Cross-site request refused.");
+    if (!forwardedHost || originHost(origin) !== forwardedHost) throw new AppError("forbidden", "Cross-site request refused.");
   }
 }
 

@@ -1,6 +1,6 @@
 export { hashPassword, verifyPassword } from "./passwords";
 export { passwordSchema, magicLinkSchema, resetPasswordSchema, changePasswordSchema } from "./schemas";
-export { createSession, resolveSession, deleteSession, revokeAllSessions, sessionCookieName, sessionCookieOptions, SESSION_MAX_AGE_S, type SessionUser } from "./sessions";
+export { createSession, resolveSession, deleteSession, revokeAllSessions, sessionCookieName, sessionCookieOptions, currentOrgCookieOptions, SESSION_MAX_AGE_S, type SessionUser } from "./sessions";
 export {
   signUp,
   SIGNUPS_PAUSED,

@@ -2,7 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { CURRENT_ORG_COOKIE, viewerFromCookieValues, type Viewer } from "./principal";
-import { SESSION_MAX_AGE_S, sessionCookieName, sessionCookieOptions } from "./sessions";
+import { currentOrgCookieOptions, sessionCookieName, sessionCookieOptions } from "./sessions";
 
 /** The signed-in viewer for a page or server action, or null. */
 export async function getViewer(): Promise<Viewer | null> {
@@ -42,6 +42,6 @@ export async function clearSessionCookie() {
 
 export async function setCurrentOrgCookie(orgId: string) {
   const jar = await cookies();
-  jar.set(CURRENT_ORG_COOKIE, orgId, { httpOnly: true, sameSite: "lax", path: "/", maxAge: SESSION_MAX_AGE_S });
+  jar.set(CURRENT_ORG_COOKIE, orgId, currentOrgCookieOptions());
 }
 

@@ -17,6 +17,11 @@ export function sessionCookieOptions(expires: Date) {
   return { httpOnly: true, sameSite: "lax" as const, secure: appUrl().startsWith("https://"), path: "/", expires };
 }
 
+/** The current-org cookie: like the session cookie, never readable by scripts, Secure on https. */
+export function currentOrgCookieOptions() {
+  return { httpOnly: true, sameSite: "lax" as const, secure: appUrl().startsWith("https://"), path: "/", maxAge: SESSION_MAX_AGE_S };
+}
+
 export async function createSession(userId: string, now = new Date()) {
   const sessionToken = randomToken();
   const expires = new Date(now.getTime() + SESSION_MAX_AGE_S * 1000);

@@ -51,7 +51,26 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   return validate(schema, value);
 }
 
+/**
+ * The path of the first string holding a NUL character, or null. PostgreSQL text cannot store
+ * U+0000 (the query fails), so such input is refused as invalid before it reaches SQL.
+ */
+export function pathOfNulCharacter(value: unknown): string | null {
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop()!;
+    if (typeof current === "string") {
+      if (current.includes("\u0000")) return path.join(".") || "(root)";
+    } else if (current && typeof current === "object") {
+      for (const [key, child] of Object.entries(current)) stack.push({ value: child, path: [...path, key] });
+    }
+  }
+  return null;
+}
+
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const nul = pathOfNulCharacter(value);
+  if (nul !== null) throw new AppError("validation_failed", "Some fields are invalid.", { errors: [{ path: nul, message: "Must not contain NUL characters." }] });
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new AppError("validation_failed", "Some fields are invalid.", { errors: fieldErrors(result.error) });

@@ -1,8 +1,14 @@
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
 import { FUNCTIONS } from "@/inngest/functions";
+import { guardInngestHandler } from "@/lib/jobs/serve-guard";
 
 // Inngest calls this endpoint to list (GET), sync (PUT) and run (POST) functions; requests are
 // signed with INNGEST_SIGNING_KEY outside dev mode.
 export const dynamic = "force-dynamic";
-export const { GET, POST, PUT } = serve({ client: inngest, functions: [...FUNCTIONS] });
+
+const handlers = serve({ client: inngest, functions: [...FUNCTIONS] });
+
+export const GET = guardInngestHandler(handlers.GET);
+export const POST = guardInngestHandler(handlers.POST);
+export const PUT = guardInngestHandler(handlers.PUT);

@@ -1,10 +1,13 @@
 import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth/authjs";
+import { sanitizeAuthRequest } from "@/lib/auth/authjs-request";
 import { magicLinkRateLimitResponse } from "@/lib/auth/magic-link-limit";
 
-export const { GET } = handlers;
+export async function GET(request: NextRequest) {
+  return handlers.GET(sanitizeAuthRequest(request));
+}
 
 /** Magic-link requests over HTTP count against the same limits as the sign-in form's. */
 export async function POST(request: NextRequest) {
-  return (await magicLinkRateLimitResponse(request)) ?? handlers.POST(request);
+  return (await magicLinkRateLimitResponse(request)) ?? handlers.POST(sanitizeAuthRequest(request));
 }
