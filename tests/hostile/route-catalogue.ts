@@ -105,6 +105,7 @@ const alertSample = { name: "Cyber", frequency: "daily", q: "cyber", naics: ["54
 export const ROUTE_CASES: Record<string, RouteCase> = {
   "app/api/[...path]/route.ts": { credentials: ["none"], params: () => ({ path: fc.array(segment, { minLength: 1, maxLength: 4 }) }) },
   "app/api/healthz/route.ts": { credentials: ["none"] },
+  "app/api/metrics/route.ts": { credentials: ["none", "apiKeyA", "opsAdmin"] },
   "app/api/readyz/route.ts": { credentials: ["none"] },
   "app/api/auth/[...nextauth]/route.ts": {
     credentials: ["none"],
@@ -152,7 +153,27 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   "app/api/admin/audit-log/route.ts": { credentials: ADMIN, queryKeys: ["org", "actor", "action", "q", "limit", "cursor"] },
   "app/api/admin/config/route.ts": { credentials: ADMIN },
   "app/api/admin/stats/route.ts": { credentials: ADMIN },
-  "app/api/admin/customers/route.ts": { credentials: ADMIN, queryKeys: ["q", "limit"] },
+  "app/api/admin/customers/route.ts": { credentials: ADMIN, queryKeys: ["q", "segment", "limit", "cursor"] },
+  "app/api/admin/customers/[id]/timeline/route.ts": { credentials: ADMIN, params: adminIds, queryKeys: ["kind", "limit", "cursor"] },
+  "app/api/admin/exports/accounting.csv/route.ts": { credentials: ADMIN, queryKeys: ["from", "to"] },
+  "app/api/admin/break-glass/route.ts": { credentials: ADMIN, sample: () => ({ POST: { reason: "replaying after the failover", ttl_minutes: 15 } }) },
+  "app/api/admin/break-glass/[id]/route.ts": { credentials: ADMIN, params: adminIds },
+  "app/api/admin/flags/route.ts": { credentials: ADMIN },
+  // Not incident_mode: a sweep that turned the cockpit read-only would only test the read-only answer.
+  "app/api/admin/flags/[key]/route.ts": {
+    credentials: ADMIN,
+    params: () => ({ key: fc.oneof(segment, fc.constantFrom("instant_alerts", "opportunity_ingestion", "__proto__", "constructor")) }),
+    sample: () => ({ PUT: { enabled: true, reason: "sweep" } }),
+  },
+  "app/api/admin/job-functions/route.ts": { credentials: ADMIN },
+  "app/api/admin/job-functions/[id]/pause/route.ts": { credentials: ADMIN, params: () => ({ id: fc.oneof(segment, fc.constantFrom("retention", "heartbeat", "__proto__")) }), sample: () => ({ POST: { reason: "sweep" } }) },
+  "app/api/admin/job-functions/[id]/resume/route.ts": { credentials: ADMIN, params: () => ({ id: fc.oneof(segment, fc.constantFrom("retention", "heartbeat", "__proto__")) }), sample: () => ({ POST: { reason: "sweep" } }) },
+  "app/api/admin/job-runs/[id]/cancel/route.ts": { credentials: ADMIN, params: adminIds, sample: () => ({ POST: { reason: "sweep" } }) },
+  "app/api/admin/job-runs/rerun/route.ts": {
+    credentials: ADMIN,
+    queryKeys: ["function", "status", "org", "from", "to", "q"],
+    sample: () => ({ POST: { filter: { function: "instant-alerts", status: "failed" }, label: "after the outage", confirm: 1 } }),
+  },
   "app/api/admin/customers/[id]/route.ts": { credentials: ADMIN, params: adminIds, sample: () => ({ DELETE: { confirm_name: "Not the name" } }) },
   "app/api/admin/customers/[id]/export/route.ts": { credentials: ADMIN, params: adminIds },
   "app/api/admin/customers/[id]/actions/[action]/route.ts": {
