@@ -22,6 +22,8 @@ const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 80);
 process.env.E2E_STRIPE_URL = `http://127.0.0.1:${stripePort}`;
 process.env.E2E_STRIPE_WEBHOOK_SECRET ??= `whsec_e2e_${randomBytes(12).toString("hex")}`;
 process.env.E2E_INNGEST_SIGNING_KEY ??= `signkey-test-${randomBytes(32).toString("hex")}`;
+// The ops team's chat webhook for ops alerts: e2e/cockpit-fixes.spec.ts listens there while it needs it.
+process.env.E2E_OPS_WEBHOOK_PORT ??= String(port + 81);
 
 /**
  * Journeys run against the production build (`next start`) on Debian's Chromium. The database
@@ -80,6 +82,10 @@ export default defineConfig({
         STRIPE_PRICE_CREDITS: "price_e2e_credits",
         // Production requires a signing key for /api/inngest (no Inngest server runs in e2e).
         INNGEST_SIGNING_KEY: process.env.E2E_INNGEST_SIGNING_KEY,
+        OPS_ALERT_WEBHOOK_URL: `http://127.0.0.1:${process.env.E2E_OPS_WEBHOOK_PORT}/ops-alerts`,
+        // One delivery attempt: a message that fails is dead at once, so the dead-letter journey
+        // need not wait out the retry backoff. E-mails use the log transport here and never fail.
+        OUTBOX_MAX_ATTEMPTS: "1",
         AUTO_MIGRATE: "true",
         SEED_DEMO_DATA: "false",
         LOG_LEVEL: "error",
