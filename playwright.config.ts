@@ -15,6 +15,10 @@ process.env.E2E_OPERATOR_FILE ??= path.join(os.tmpdir(), `beacon-e2e-operator-${
 // A second operator with the read-only role, for the journeys that check what viewers cannot see or do.
 process.env.E2E_VIEWER_EMAIL ??= `viewer-${Date.now()}@beacon.test`;
 process.env.E2E_VIEWER_FILE ??= path.join(os.tmpdir(), `beacon-e2e-viewer-${randomBytes(6).toString("hex")}.json`);
+// An ops_admin of its own for the cockpit-fixes journeys: TOTP attempts are limited per operator
+// (5 per 5 min, lib/auth/mfa.ts) and the other journeys' operator already signs in that often.
+process.env.E2E_ONCALL_EMAIL ??= `oncall-${Date.now()}@beacon.test`;
+process.env.E2E_ONCALL_FILE ??= path.join(os.tmpdir(), `beacon-e2e-oncall-${randomBytes(6).toString("hex")}.json`);
 const cli = "node_modules/.bin/tsx scripts/cli.ts";
 const baseURL = `http://localhost:${port}`;
 // A local server speaking Stripe's API (tests/fakes/stripe-api.ts): these machines cannot reach Stripe.
@@ -59,6 +63,7 @@ export default defineConfig({
         `${cli} db:seed > /dev/null && ` +
         `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_OPERATOR_FILE} && ` +
         `${cli} operator:create --email ${process.env.E2E_VIEWER_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_viewer > ${process.env.E2E_VIEWER_FILE} && ` +
+        `${cli} operator:create --email ${process.env.E2E_ONCALL_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_ONCALL_FILE} && ` +
         createPaidOrgsCommands(cli).map((command) => `${command} && `).join("") +
         `exec node_modules/.bin/next start -p ${port}`,
       url: `${baseURL}/api/readyz`,

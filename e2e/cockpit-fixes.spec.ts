@@ -67,7 +67,7 @@ async function failOneStripeEvent(request: APIRequestContext): Promise<string> {
 test("an operator re-processes a failed Stripe event: Beacon fetches Stripe's copy and applies it", async ({ page, request }) => {
   const eventId = await failOneStripeEvent(request);
 
-  await signInOperator(page);
+  await signInOperator(page, "oncall");
   await page.goto("/admin/ops/stripe-events?status=failed");
   await expect(page.getByRole("heading", { name: "Stripe events", exact: true })).toBeVisible();
   const row = page.getByTestId("stripe-event-row").filter({ hasText: eventId });
@@ -128,11 +128,15 @@ test.describe("dead letters", () => {
     // The scheduled detector runs as Inngest would run it; it opens the alert and sends the
     // notification right after its commit. The receiver is down, and with one attempt allowed in
     // e2e (OUTBOX_MAX_ATTEMPTS=1) the message is dead at once.
-    const result = (await runInngestFunction(request, "ops-alerts", cronTrigger("*/15 * * * *"))) as { opened: number; notified: number };
-    expect(result.notified).toBeGreaterThan(0);
+    const run = await runInngestFunction(request, "ops-alerts", cronTrigger("*/15 * * * *"));
+    expect((run.output as { notified: number }).notified).toBeGreaterThan(0);
     expect(receiver.state.rejected.filter((t) => t.includes("webhook_failure_rate"))).toHaveLength(1);
 
-    await signInOperator(page);
+    await signInOperator(page, "oncall");
+    // Recorded like any scheduled run.
+    const runs = await page.request.get("/api/admin/job-runs?function=ops-alerts&limit=200");
+    expect((await runs.json()).data).toContainEqual(expect.objectContaining({ run_id: run.runId, status: "succeeded", trigger: "cron" }));
+
     await page.goto("/admin/ops/dead-letters?kind=webhook&q=webhook_failure_rate");
     await expect(page.getByRole("heading", { name: "Dead letters", exact: true })).toBeVisible();
     const row = page.getByTestId("dead-letter-row");

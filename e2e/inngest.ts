@@ -45,7 +45,8 @@ export function cronTrigger(cron: string): InngestTrigger {
   return { name: "inngest/scheduled.timer", data: { cron } };
 }
 
-export async function runInngestFunction(request: APIRequestContext, functionId: string, trigger: InngestTrigger): Promise<unknown> {
+/** Returns the run id (as job_runs records it) and the function's output. */
+export async function runInngestFunction(request: APIRequestContext, functionId: string, trigger: InngestTrigger): Promise<{ runId: string; output: unknown }> {
   const signingKey = process.env.E2E_INNGEST_SIGNING_KEY!;
   const event = { ...trigger, id: randomUUID(), ts: Date.now() };
   const runId = `01E2E${randomUUID().replace(/-/g, "").slice(0, 21).toUpperCase()}`;
@@ -64,7 +65,7 @@ export async function runInngestFunction(request: APIRequestContext, functionId:
       data: body,
       headers: { "content-type": "application/json", "x-inngest-signature": inngestSignature(body, signingKey) },
     });
-    if (response.status() === 200) return response.json();
+    if (response.status() === 200) return { runId, output: await response.json() };
     expect(response.status(), `${functionId}: ${await response.text()}`).toBe(206);
     const ops = (await response.json()) as StepOp[];
     for (const op of ops) {
