@@ -15,6 +15,10 @@ process.env.E2E_OPERATOR_FILE ??= path.join(os.tmpdir(), `beacon-e2e-operator-${
 // A second operator with the read-only role, for the journeys that check what viewers cannot see or do.
 process.env.E2E_VIEWER_EMAIL ??= `viewer-${Date.now()}@beacon.test`;
 process.env.E2E_VIEWER_FILE ??= path.join(os.tmpdir(), `beacon-e2e-viewer-${randomBytes(6).toString("hex")}.json`);
+// An ops_admin of its own for the cockpit-fixes journeys: TOTP attempts are limited per operator
+// (5 per 5 min, lib/auth/mfa.ts) and the other journeys' operator already signs in that often.
+process.env.E2E_ONCALL_EMAIL ??= `oncall-${Date.now()}@beacon.test`;
+process.env.E2E_ONCALL_FILE ??= path.join(os.tmpdir(), `beacon-e2e-oncall-${randomBytes(6).toString("hex")}.json`);
 const cli = "node_modules/.bin/tsx scripts/cli.ts";
 const baseURL = `http://localhost:${port}`;
 // A local server speaking Stripe's API (tests/fakes/stripe-api.ts): these machines cannot reach Stripe.
@@ -22,6 +26,8 @@ const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 80);
 process.env.E2E_STRIPE_URL = `http://127.0.0.1:${stripePort}`;
 process.env.E2E_STRIPE_WEBHOOK_SECRET ??= `whsec_e2e_${randomBytes(12).toString("hex")}`;
 process.env.E2E_INNGEST_SIGNING_KEY ??= `signkey-test-${randomBytes(32).toString("hex")}`;
+// The ops team's chat webhook for ops alerts: e2e/cockpit-fixes.spec.ts listens there while it needs it.
+process.env.E2E_OPS_WEBHOOK_PORT ??= String(port + 81);
 
 /**
  * Journeys run against the production build (`next start`) on Debian's Chromium. The database
@@ -57,6 +63,7 @@ export default defineConfig({
         `${cli} db:seed > /dev/null && ` +
         `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_OPERATOR_FILE} && ` +
         `${cli} operator:create --email ${process.env.E2E_VIEWER_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_viewer > ${process.env.E2E_VIEWER_FILE} && ` +
+        `${cli} operator:create --email ${process.env.E2E_ONCALL_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_ONCALL_FILE} && ` +
         createPaidOrgsCommands(cli).map((command) => `${command} && `).join("") +
         `exec node_modules/.bin/next start -p ${port}`,
       url: `${baseURL}/api/readyz`,
@@ -80,6 +87,10 @@ export default defineConfig({
         STRIPE_PRICE_CREDITS: "price_e2e_credits",
         // Production requires a signing key for /api/inngest (no Inngest server runs in e2e).
         INNGEST_SIGNING_KEY: process.env.E2E_INNGEST_SIGNING_KEY,
+        OPS_ALERT_WEBHOOK_URL: `http://127.0.0.1:${process.env.E2E_OPS_WEBHOOK_PORT}/ops-alerts`,
+        // One delivery attempt: a message that fails is dead at once, so the dead-letter journey
+        // need not wait out the retry backoff. E-mails use the log transport here and never fail.
+        OUTBOX_MAX_ATTEMPTS: "1",
         AUTO_MIGRATE: "true",
         SEED_DEMO_DATA: "false",
         LOG_LEVEL: "error",

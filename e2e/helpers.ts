@@ -36,11 +36,12 @@ export async function signOut(page: Page) {
 
 /**
  * An e2e operator (made by playwright.config.ts): password, then the TOTP code of the moment.
- * `admin` is ops_admin; `viewer` is ops_viewer (reads, PII masked, no writes).
+ * `admin` is ops_admin; `viewer` is ops_viewer (reads, PII masked, no writes); `oncall` is another
+ * ops_admin, whose TOTP attempts (limited per operator) are not shared with `admin`'s.
  */
-export async function signInOperator(page: Page, who: "admin" | "viewer" = "admin") {
-  const email = who === "admin" ? process.env.E2E_OPERATOR_EMAIL! : process.env.E2E_VIEWER_EMAIL!;
-  const file = who === "admin" ? process.env.E2E_OPERATOR_FILE! : process.env.E2E_VIEWER_FILE!;
+export async function signInOperator(page: Page, who: "admin" | "viewer" | "oncall" = "admin") {
+  const email = { admin: process.env.E2E_OPERATOR_EMAIL!, viewer: process.env.E2E_VIEWER_EMAIL!, oncall: process.env.E2E_ONCALL_EMAIL! }[who];
+  const file = { admin: process.env.E2E_OPERATOR_FILE!, viewer: process.env.E2E_VIEWER_FILE!, oncall: process.env.E2E_ONCALL_FILE! }[who];
   await signIn(page, email, process.env.E2E_OPERATOR_PASSWORD!);
   await expect(page).toHaveURL(/\/mfa/);
   await page.getByLabel("Authentication code").fill(await nextTotpCode(file));
