@@ -105,4 +105,8 @@ test("the overview shows the 24-hour job chart and the business tiles, and refre
   // Live refresh: the page polls the stats API (every 15 s).
   const refreshed = await page.waitForResponse((r) => r.url().endsWith("/api/admin/stats") && r.status() === 200, { timeout: 30_000 });
   expect((await refreshed.json()).jobs_last_24h).toHaveLength(24);
+  // Each tile leads to its list: stuck customers to the customers' Stuck tab.
+  await page.getByRole("link", { name: /Stuck customers/ }).click();
+  await expect(page.getByRole("heading", { name: "Customers", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Stuck \(\d+\)$/ })).toHaveAttribute("aria-current", "page");
 });

@@ -52,7 +52,7 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
       <h2 className="mb-2 text-base font-semibold text-slate-900">Needs attention</h2>
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="health-tiles">
         <Tile href="/admin/ops/alerts" label="Open ops alerts" value={`${health.open_alerts} (${health.critical_alerts} critical)`} bad={health.critical_alerts > 0} />
-        <Tile href="/admin/ops/alerts?kind=paid_not_activated" label="Stuck customers" value={n(health.stuck_customers)} detail="onboarding idle, paid not activated, payment failed" bad={health.stuck_customers > 0} />
+        <Tile href="/admin/ops/customers?segment=stuck" label="Stuck customers" value={n(health.stuck_customers)} detail="onboarding idle, paid not activated, payment failed" bad={health.stuck_customers > 0} />
         <Tile href="/admin/ops/dead-letters" label="Dead letters" value={n(health.dead_letters)} bad={health.dead_letters > 0} />
         <Tile href="/admin/ops/dead-letters" label="Outbox backlog" value={n(health.outbox_backlog)} bad={health.outbox_backlog > 100} />
         <Tile
@@ -70,13 +70,13 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-3" data-testid="business-tiles">
         <Tile
           testId="mrr-tile"
-          href="/admin/ops/stripe-events?type=customer.subscription.updated"
+          href="/admin/ops/customers?segment=active"
           label="MRR"
           value={money(business.mrr_cents)}
           detail={`active + past-due, list prices${business.unpriced_subscriptions ? `; ${business.unpriced_subscriptions} unpriced` : ""} · ${money(business.trialing_mrr_cents)} more in trial`}
         />
         <Tile
-          href="/admin/ops/stripe-events?type=customer.subscription.updated"
+          href={subscriptions.past_due > 0 ? "/admin/ops/customers?segment=past_due" : "/admin/ops/customers?segment=trialing"}
           label="Subscriptions"
           value={`${n(subscriptions.active)} active`}
           detail={`${n(subscriptions.trialing)} trialing · ${n(subscriptions.past_due)} past-due`}
