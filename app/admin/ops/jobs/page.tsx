@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { StatusTabs } from "@/components/ops/status-tabs";
 import { ActionButton } from "@/components/forms/action-button";
 import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui";
 import { describeFunctions } from "@/inngest/functions";
@@ -127,16 +128,11 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
           </tbody>
         </table>
       </div>
-      <nav aria-label="Status" className="mb-3 flex flex-wrap gap-2 text-sm">
-        <Link href={link({ status: undefined, after: undefined })} aria-current={!status ? "page" : undefined} className={`rounded-md px-3 py-1.5 ${!status ? "bg-indigo-600 text-white" : "bg-white ring-1 ring-slate-300"}`}>
-          All
-        </Link>
-        {JOB_STATUSES.map((s) => (
-          <Link key={s} href={link({ status: s, after: undefined })} aria-current={status === s ? "page" : undefined} className={`rounded-md px-3 py-1.5 ${status === s ? "bg-indigo-600 text-white" : "bg-white ring-1 ring-slate-300"}`}>
-            {s} <span className="tabular-nums">({counts[s].toLocaleString("en-US")})</span>
-          </Link>
-        ))}
-      </nav>
+      <StatusTabs
+        label="Status"
+        current={status ?? "all"}
+        tabs={[{ key: "all", label: "All", href: link({ status: undefined, after: undefined }) }, ...JOB_STATUSES.map((s) => ({ key: s, label: s, count: counts[s], href: link({ status: s, after: undefined }) }))]}
+      />
       <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
         {status ? <input type="hidden" name="status" value={status} /> : null}
         {functionId ? <input type="hidden" name="function" value={functionId} /> : null}

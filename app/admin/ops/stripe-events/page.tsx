@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { StatusTabs } from "@/components/ops/status-tabs";
 import { ActionButton } from "@/components/forms/action-button";
 import { Alert, Badge, EmptyState, PageHeader, type BadgeTone } from "@/components/ui";
 import { operatorCan } from "@/lib/auth";
@@ -32,16 +33,7 @@ export default async function StripeEventsPage({ searchParams }: { searchParams:
   return (
     <>
       <PageHeader title="Stripe events" description="Every verified webhook event, stored before processing (metadata only, never card data). Failed ones can be re-processed: Beacon fetches the event from Stripe again." />
-      <nav aria-label="Status" className="mb-4 flex flex-wrap gap-2 text-sm">
-        <Link href={tab()} aria-current={!status ? "page" : undefined} className={`rounded-md px-3 py-1.5 ${!status ? "bg-indigo-600 text-white" : "bg-white ring-1 ring-slate-300"}`}>
-          All
-        </Link>
-        {STRIPE_EVENT_STATUSES.map((s) => (
-          <Link key={s} href={tab(s)} aria-current={status === s ? "page" : undefined} className={`rounded-md px-3 py-1.5 ${status === s ? "bg-indigo-600 text-white" : "bg-white ring-1 ring-slate-300"}`}>
-            {s} <span className="tabular-nums">({counts[s].toLocaleString("en-US")})</span>
-          </Link>
-        ))}
-      </nav>
+      <StatusTabs label="Status" current={status ?? "all"} tabs={[{ key: "all", label: "All", href: tab() }, ...STRIPE_EVENT_STATUSES.map((s) => ({ key: s, label: s, count: counts[s], href: tab(s) }))]} />
       <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
         {status ? <input type="hidden" name="status" value={status} /> : null}
         <label className="text-sm font-medium text-slate-900" htmlFor="type">
