@@ -37,7 +37,8 @@ export async function signOut(page: Page) {
 /**
  * An e2e operator (made by playwright.config.ts): password, then the TOTP code of the moment.
  * `admin` is ops_admin; `viewer` is ops_viewer (reads, PII masked, no writes); `oncall` is another
- * ops_admin, whose TOTP attempts (limited per operator) are not shared with `admin`'s.
+ * ops_admin. Sign-ins are limited per address and e-mail (10 per 15 minutes, production values),
+ * so the cockpit journeys share them out between `admin` and `oncall`.
  */
 export async function signInOperator(page: Page, who: "admin" | "viewer" | "oncall" = "admin") {
   const email = { admin: process.env.E2E_OPERATOR_EMAIL!, viewer: process.env.E2E_VIEWER_EMAIL!, oncall: process.env.E2E_ONCALL_EMAIL! }[who];

@@ -42,7 +42,7 @@ async function failHeartbeatRunThroughServeEndpoint(request: APIRequestContext) 
 test("an operator finds a failed run, re-runs it, then re-runs every failed heartbeat run by filter", async ({ page }) => {
   await failHeartbeatRunThroughServeEndpoint(page.request);
   await failHeartbeatRunThroughServeEndpoint(page.request);
-  await signInOperator(page);
+  await signInOperator(page, "oncall");
 
   await page.goto("/admin/ops/jobs?function=heartbeat&status=failed");
   await expect(page.getByRole("heading", { name: "Job runs", exact: true })).toBeVisible();
@@ -79,7 +79,7 @@ test("an operator finds a failed run, re-runs it, then re-runs every failed hear
 });
 
 test("an operator pauses a scheduled function and resumes it", async ({ page }) => {
-  await signInOperator(page);
+  await signInOperator(page, "oncall");
   await page.goto("/admin/ops/jobs");
   const schedule = page.getByTestId("schedule-retention");
   await expect(schedule.getByText("active")).toBeVisible();
@@ -91,7 +91,7 @@ test("an operator pauses a scheduled function and resumes it", async ({ page }) 
 });
 
 test("the overview shows the 24-hour job chart and the business tiles, and refreshes them", async ({ page }) => {
-  await signInOperator(page);
+  await signInOperator(page, "oncall");
   await page.goto("/admin/ops");
   await expect(page.getByRole("img", { name: "Job runs finished per hour, last 24 hours" })).toBeVisible();
   await expect(page.getByRole("img", { name: "p95 run duration per hour, last 24 hours" })).toBeVisible();
