@@ -2,13 +2,26 @@ import http from "node:http";
 import net from "node:net";
 import { SMTPServer } from "smtp-server";
 
-/** A real SMTP server that keeps what it receives; each message is known by its Message-ID. */
+/**
+ * A real SMTP server that keeps what it receives; each message is known by its Message-ID.
+ * `rejectRecipients(pattern)` makes it refuse matching recipients with 550 (the server is up,
+ * that one message is undeliverable).
+ */
 export async function startSmtpSink() {
   const received: { to: string[]; messageId: string; raw: string }[] = [];
+  let rejected: RegExp | null = null;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (rejected?.test(address.address)) {
+        const error = new Error(`<${address.address}>: no such mailbox here`) as Error & { responseCode: number };
+        error.responseCode = 550;
+        return callback(error);
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       let raw = "";
       stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
@@ -24,6 +37,9 @@ export async function startSmtpSink() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    rejectRecipients(pattern: RegExp | null) {
+      rejected = pattern;
+    },
     /** How many times each outbox id arrived. */
     countsById() {
       const counts = new Map<string, number>();
