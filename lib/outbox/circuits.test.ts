@@ -7,6 +7,7 @@ import { auditLog, opsAlerts, outboxCircuits, outboxEvents } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit";
 import { env, resetEnvCache } from "@/lib/env";
 import { runOpsAlertDetector } from "@/lib/ops/alerts";
+import { healthSummary } from "@/lib/ops/health-summary";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { circuitOpenMs, circuitPolicy } from "./circuits";
@@ -264,6 +265,9 @@ describeEachDatabase("outbox circuit breaker", () => {
     expect(mails.some((m) => m.raw.includes("outbox_circuit_open"))).toBe(true);
     const [waiting] = await db().select().from(outboxEvents).where(eq(outboxEvents.dedupeKey, `ops-alert:${alert!.id}:webhook`));
     expect(waiting).toMatchObject({ status: "pending", attempts: 0 });
+    // The cockpit's health numbers show it: a paused destination and a critical alert.
+    expect(await healthSummary(now)).toMatchObject({ openCircuits: [destination], criticalAlerts: expect.any(Number) });
+    expect((await healthSummary(now)).criticalAlerts).toBeGreaterThanOrEqual(1);
     // Still open on the next run: the same alert, not a new one.
     expect(await runOpsAlertDetector(new Date(now.getTime() + SECOND), config)).toMatchObject({ opened: 0 });
 
@@ -278,6 +282,7 @@ describeEachDatabase("outbox circuit breaker", () => {
       await back.close();
     }
     await runOpsAlertDetector(new Date(now.getTime() + 2 * MINUTE), config);
+    expect((await healthSummary(now)).openCircuits).toEqual([]);
     expect(await db().select().from(opsAlerts).where(eq(opsAlerts.id, alert!.id))).toEqual([expect.objectContaining({ status: "resolved" })]);
   });
 });
