@@ -40,6 +40,7 @@ afterEach(() => {
   smtp.received.length = 0;
   smtp.rejectRecipients(null);
   hooks.requests.length = 0;
+  hooks.failNext(0);
 });
 
 const email = (to: string): EnqueueOutboxInput => ({ kind: "email", dedupeKey: `circuit:${randomUUID()}`, payload: { kind: "test", to, subject: "Circuit", text: "body" } });
@@ -215,6 +216,22 @@ describeEachDatabase("outbox circuit breaker", () => {
     expect(rows[0]!.lastError).toMatch(/550|no such mailbox/i);
     expect(await circuitOf("smtp")).toBeUndefined();
     expect((await rowsOf(fine))[0]!.status).toBe("delivered");
+  });
+
+  it("a webhook receiver refusing a body (400, 422) does not pause its origin; a gone URL (404) does", async () => {
+    useEnv({ OUTBOX_CIRCUIT_FAILURES: "2" });
+    const destination = `webhook:${new URL(hooks.url()).origin}`;
+    hooks.failNext(4, 400);
+    const now = clock();
+    await enqueue(Array.from({ length: 4 }, (_, i) => webhook(hooks.url(`/malformed-${i}`))));
+    expect(await deliverDueOutbox({ now })).toMatchObject({ claimed: 4, retrying: 4, deferred: 0 });
+    expect(await circuitOf(destination)).toBeUndefined();
+
+    hooks.failNext(2, 404);
+    await enqueue([webhook(hooks.url("/gone-1")), webhook(hooks.url("/gone-2"))]);
+    expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ retrying: 1 });
+    expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ retrying: 1 });
+    expect(await circuitOf(destination)).toMatchObject({ state: "open", consecutiveFailures: 2, lastError: "webhook answered HTTP 404" });
   });
 
   it("retry now: an operator makes an open circuit probe at the next delivery, audited; refused when closed or unknown", async () => {

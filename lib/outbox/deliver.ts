@@ -111,6 +111,16 @@ async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<C
 
 class PermanentDeliveryError extends Error {}
 
+/** A webhook receiver answered, with a status other than 2xx. */
+class WebhookStatusError extends Error {
+  constructor(readonly status: number) {
+    super(`webhook answered HTTP ${status}`);
+  }
+}
+
+/** Statuses about this one request (its body), not the receiver: they do not count toward its circuit. */
+const WEBHOOK_MESSAGE_STATUSES = new Set([400, 413, 415, 422]);
+
 /** Secrets that a transport error might echo back (a URL with a token, SMTP credentials). */
 function secretsOf(row: ClaimedRow): string[] {
   const config = env();
@@ -154,7 +164,7 @@ async function postWebhook(row: ClaimedRow, now: Date) {
   if (secret) headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] = signWebhookBody(secret, body, now);
   const response = await fetch(parsed.data.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
   await response.body?.cancel();
-  if (response.status < 200 || response.status >= 300) throw new Error(`webhook answered HTTP ${response.status}`);
+  if (response.status < 200 || response.status >= 300) throw new WebhookStatusError(response.status);
 }
 
 async function sendEmailRow(row: ClaimedRow): Promise<EmailTransport> {
@@ -175,10 +185,13 @@ interface AttemptOutcome {
 }
 
 /**
- * The SMTP server answered and refused this message (a recipient it does not take, content it
- * rejects): the message's problem, not the relay's, so it does not count toward the circuit.
+ * The destination answered and refused this message (a recipient the SMTP server does not take,
+ * content it rejects, a body the webhook receiver calls malformed): the message's problem, not
+ * the destination's, so it does not count toward the circuit. A dead webhook URL (404, 410), a
+ * refused credential (401, 403), throttling (429) and 5xx do count.
  */
 function isMessageRejection(error: unknown) {
+  if (error instanceof WebhookStatusError) return WEBHOOK_MESSAGE_STATUSES.has(error.status);
   const { code, command } = error as { code?: unknown; command?: unknown };
   return code === "EMESSAGE" || (code === "EENVELOPE" && command === "RCPT TO");
 }

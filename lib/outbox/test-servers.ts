@@ -69,10 +69,11 @@ export interface ReceivedWebhook {
   status: number;
 }
 
-/** A local webhook receiver that answers 500 to the first `failures` requests, then 200. */
+/** A local webhook receiver that answers 500 (or the status given) to the next `n` requests, then 200. */
 export async function startWebhookReceiver() {
   const requests: ReceivedWebhook[] = [];
   let failuresLeft = 0;
+  let failStatus = 500;
   let holding = false;
   const held: (() => void)[] = [];
   const server = http.createServer((req, res) => {
@@ -83,7 +84,7 @@ export async function startWebhookReceiver() {
       else answer();
     });
     const answer = () => {
-      const status = failuresLeft > 0 ? 500 : 200;
+      const status = failuresLeft > 0 ? failStatus : 200;
       if (failuresLeft > 0) failuresLeft--;
       requests.push({ path: req.url ?? "", headers: req.headers, body, status });
       res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "nope");
@@ -94,8 +95,9 @@ export async function startWebhookReceiver() {
   return {
     url: (path = "/hook") => `http://127.0.0.1:${port}${path}`,
     requests,
-    failNext(n: number) {
+    failNext(n: number, status = 500) {
       failuresLeft = n;
+      failStatus = status;
     },
     /** From now on, requests wait for `release()` before they are answered (a slow receiver). */
     hold() {
