@@ -45,6 +45,12 @@ const schema = z.object({
   METRICS_TOKEN: z.string().optional(),
   ADMIN_READ_ONLY: booleanString,
   OUTBOX_MAX_ATTEMPTS: positiveInt(8),
+  /** Consecutive failures to one destination (SMTP, a webhook origin) that open its circuit. */
+  OUTBOX_CIRCUIT_FAILURES: positiveInt(5),
+  /** How long an open circuit first waits before one probe delivery; doubles with each re-opening… */
+  OUTBOX_CIRCUIT_OPEN_MS: positiveInt(60_000),
+  /** …up to this. */
+  OUTBOX_CIRCUIT_OPEN_MAX_MS: positiveInt(15 * 60_000),
   /** Signs outgoing webhooks (`Beacon-Signature`); unset = sent unsigned. */
   OUTBOX_WEBHOOK_SECRET: z.string().optional(),
   /** Slack-compatible incoming-webhook URL for ops alerts (its path is a credential: redacted). */

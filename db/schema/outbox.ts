@@ -31,6 +31,17 @@ export const outboxEvents = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
     deliveredAt: ts("delivered_at"),
     deadAt: ts("dead_at"),
+    /**
+     * Where delivery goes, for the circuit breaker: `smtp` for every e-mail (one relay), or
+     * `webhook:<scheme>://<host[:port]>` — the origin only, lower-cased, without userinfo, path,
+     * query or fragment (a Slack URL's path is its credential). Computed by the database, so
+     * every insert (and every row already there) has it.
+     */
+    destination: text("destination")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`case when kind = 'email' then 'smtp' else 'webhook:' || lower(coalesce(substring(payload->>'url' from '^([A-Za-z][A-Za-z0-9+.-]*://)'), '')) || lower(regexp_replace(coalesce(substring(payload->>'url' from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#\\\\]*)'), ''), '^.*@', '')) end`,
+      ),
   },
   (t) => [
     check("outbox_events_kind_valid", sql`${t.kind} in ('email', 'webhook')`),
@@ -40,4 +51,32 @@ export const outboxEvents = pgTable(
     index("outbox_events_org_idx").on(t.orgId, t.createdAt),
     tenantIsolation(t.orgId),
   ],
+).enableRLS();
+
+/**
+ * One circuit breaker per delivery destination (see `outbox_events.destination`), shared by every
+ * deliverer through the database. `closed`: deliveries flow, failures are counted;
+ * `open`: nothing to this destination is claimed until `open_until`, so waiting messages keep
+ * their attempts; `half_open`: one deliverer holds the probe (`probe_token` until `probe_until`)
+ * and its outcome closes or re-opens the circuit. `trips` counts openings since the last close
+ * (each one waits twice as long). Operator table: RLS on, no tenant policy.
+ */
+export const outboxCircuits = pgTable(
+  "outbox_circuits",
+  {
+    destination: text("destination").primaryKey(),
+    /** closed | open | half_open */
+    state: text("state").notNull().default("closed"),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    trips: integer("trips").notNull().default(0),
+    openedAt: ts("opened_at"),
+    openUntil: ts("open_until"),
+    probeToken: uuid("probe_token"),
+    probeUntil: ts("probe_until"),
+    /** Redacted and truncated, as on the outbox row it came from. */
+    lastError: text("last_error"),
+    lastFailureAt: ts("last_failure_at"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [check("outbox_circuits_state_valid", sql`${t.state} in ('closed', 'open', 'half_open')`)],
 ).enableRLS();

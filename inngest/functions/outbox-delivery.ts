@@ -13,6 +13,6 @@ export const outboxDelivery = inngest.createFunction(
   async ({ step, runId }) =>
     step.run("deliver-due", async () => {
       const result = await deliverDueOutbox({ workerId: `inngest:${runId}` });
-      return { claimed: result.claimed, delivered: result.delivered, retrying: result.retrying, dead: result.dead };
+      return { claimed: result.claimed, delivered: result.delivered, retrying: result.retrying, dead: result.dead, deferred: result.deferred };
     }),
 );

@@ -1,7 +1,7 @@
 import { and, gt, inArray, sql } from "drizzle-orm";
 import { Gauge } from "prom-client";
 import { db } from "@/db/client";
-import { jobRuns, outboxEvents, stripeEvents } from "@/db/schema";
+import { jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { listHeartbeats } from "@/lib/jobs/heartbeats";
 import { logger } from "./logger";
 import { metrics } from "./metrics";
@@ -89,6 +89,19 @@ export function registerDatabaseCollectors() {
       guarded("beacon_outbox_dead", outboxDead, async () => {
         const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(outboxEvents).where(inArray(outboxEvents.status, ["dead"]));
         outboxDead.set(Number(row?.n ?? 0));
+      })(),
+  });
+
+  const circuitOpen: Gauge<"destination"> = new Gauge({
+    name: "beacon_outbox_circuit_open",
+    help: "1 while the outbox circuit breaker of a destination (smtp, webhook:<origin>) is open or probing, 0 once closed.",
+    labelNames: ["destination"] as const,
+    registers,
+    collect: () =>
+      guarded("beacon_outbox_circuit_open", circuitOpen, async () => {
+        // One row per destination that ever failed: a small table, read whole.
+        const rows = await db().select({ destination: outboxCircuits.destination, state: outboxCircuits.state }).from(outboxCircuits);
+        for (const row of rows) circuitOpen.set({ destination: row.destination }, row.state === "closed" ? 0 : 1);
       })(),
   });
 

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
-import { jobRuns, onboardingProgress, opsAlerts, organizations, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
+import { jobRuns, onboardingProgress, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
 import { appUrl, env, type Env } from "@/lib/env";
 import { staleHeartbeats } from "@/lib/jobs/heartbeats";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
@@ -13,6 +13,7 @@ export const OPS_ALERT_KINDS = [
   "webhook_failure_rate",
   "outbox_backlog",
   "dead_letters",
+  "outbox_circuit_open",
   "no_recent_runs",
   "stale_heartbeat",
 ] as const;
@@ -40,6 +41,7 @@ export const OPS_ALERT_SEVERITY: Record<OpsAlertKind, OpsAlertSeverity> = {
   webhook_failure_rate: "critical",
   outbox_backlog: "warning",
   dead_letters: "warning",
+  outbox_circuit_open: "critical",
   no_recent_runs: "critical",
   stale_heartbeat: "critical",
 };
@@ -149,6 +151,22 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
   const dead = Number(outbox?.dead ?? 0);
   if (backlog > OPS_THRESHOLDS.outboxBacklog) findings.push({ kind: "outbox_backlog", subject: "system", orgId: null, summary: `${backlog} outbox messages are due and undelivered`, details: { backlog } });
   if (dead > 0) findings.push({ kind: "dead_letters", subject: "system", orgId: null, summary: `${dead} dead letter(s) wait for replay or discard`, details: { dead } });
+
+  // One per destination whose circuit breaker is not closed: its messages wait (SMTP down, a dead webhook URL).
+  const circuits = await db()
+    .select()
+    .from(outboxCircuits)
+    .where(inArray(outboxCircuits.state, ["open", "half_open"]));
+  for (const c of circuits) {
+    const waiting = c.openUntil && c.openUntil > now ? `; next probe after ${c.openUntil.toISOString()}` : "; probing";
+    findings.push({
+      kind: "outbox_circuit_open",
+      subject: c.destination,
+      orgId: null,
+      summary: `Deliveries to ${c.destination} are paused: ${c.consecutiveFailures} failures in a row since ${(c.openedAt ?? c.updatedAt).toISOString()}${waiting}`,
+      details: { destination: c.destination, state: c.state, consecutive_failures: c.consecutiveFailures, opened_at: c.openedAt?.toISOString() ?? null, open_until: c.openUntil?.toISOString() ?? null, last_error: c.lastError },
+    });
+  }
 
   // Only meaningful once the scheduler has ever run anything here.
   const [runs] = await db()

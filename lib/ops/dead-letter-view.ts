@@ -1,4 +1,4 @@
-import type { OutboxRow } from "@/lib/outbox";
+import type { OutboxCircuit, OutboxRow } from "@/lib/outbox";
 import { maskEmailsIn } from "./mask";
 
 /** A dead letter as operators see it; ops_viewer gets e-mail addresses masked everywhere. */
@@ -20,5 +20,21 @@ export function presentOutboxRow(row: OutboxRow, showPii: boolean) {
     dead_at: row.deadAt?.toISOString() ?? null,
     delivered_at: row.deliveredAt?.toISOString() ?? null,
     payload,
+  };
+}
+
+/** An outbox circuit as operators see it (its last error masked like a dead letter's). */
+export function presentOutboxCircuit(circuit: OutboxCircuit, showPii: boolean) {
+  return {
+    destination: circuit.destination,
+    state: circuit.state,
+    consecutive_failures: circuit.consecutiveFailures,
+    trips: circuit.trips,
+    opened_at: circuit.openedAt?.toISOString() ?? null,
+    open_until: circuit.openUntil?.toISOString() ?? null,
+    probe_until: circuit.probeUntil?.toISOString() ?? null,
+    last_error: circuit.lastError ? (showPii ? circuit.lastError : maskEmailsIn(circuit.lastError)) : null,
+    last_failure_at: circuit.lastFailureAt?.toISOString() ?? null,
+    updated_at: circuit.updatedAt.toISOString(),
   };
 }

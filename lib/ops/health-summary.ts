@@ -1,17 +1,20 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { jobRuns, opsAlerts, outboxEvents, stripeEvents } from "@/db/schema";
+import { jobRuns, opsAlerts, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { staleHeartbeats } from "@/lib/jobs/heartbeats";
+import { OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "./alerts";
+
+const CRITICAL_KINDS = OPS_ALERT_KINDS.filter((k) => OPS_ALERT_SEVERITY[k] === "critical");
 
 /** The "is anything on fire" numbers for the top of the cockpit. */
 export async function healthSummary(now = new Date()) {
   const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
-  const [[alerts], [outbox], [stripe], [jobs], stale] = await Promise.all([
+  const [[alerts], [outbox], [stripe], [jobs], stale, circuits] = await Promise.all([
     db()
       .select({
         open: sql<number>`count(*)::int`,
         stuck: sql<number>`count(*) filter (where ${opsAlerts.kind} in ('onboarding_idle', 'paid_not_activated', 'payment_failed'))::int`,
-        critical: sql<number>`count(*) filter (where ${opsAlerts.kind} in ('paid_not_activated', 'job_failure_rate', 'webhook_failure_rate', 'no_recent_runs', 'stale_heartbeat'))::int`,
+        critical: sql<number>`count(*) filter (where ${inArray(opsAlerts.kind, CRITICAL_KINDS)})::int`,
       })
       .from(opsAlerts)
       .where(eq(opsAlerts.status, "open")),
@@ -24,6 +27,7 @@ export async function healthSummary(now = new Date()) {
       .from(jobRuns)
       .where(and(gt(jobRuns.createdAt, dayAgo))),
     staleHeartbeats(now),
+    db().select({ destination: outboxCircuits.destination }).from(outboxCircuits).where(ne(outboxCircuits.state, "closed")).orderBy(outboxCircuits.destination),
   ]);
   return {
     openAlerts: Number(alerts?.open ?? 0),
@@ -36,5 +40,7 @@ export async function healthSummary(now = new Date()) {
     jobRuns24h: Number(jobs?.finished ?? 0),
     jobFailures24h: Number(jobs?.failed ?? 0),
     staleHeartbeats: stale,
+    /** Destinations whose outbox circuit breaker is open or probing: their messages wait. */
+    openCircuits: circuits.map((c) => c.destination),
   };
 }

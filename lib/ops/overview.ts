@@ -24,6 +24,7 @@ export async function opsOverview(now = new Date()) {
       job_runs_24h: health.jobRuns24h,
       job_failures_24h: health.jobFailures24h,
       stale_heartbeats: health.staleHeartbeats,
+      paused_destinations: health.openCircuits,
     },
     business: {
       mrr_cents: business.mrrCents,

@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { env } from "@/lib/env";
 import { markEmailAttempts, transmitEmail, type EmailTransport } from "@/lib/mail";
 import { logger } from "@/lib/observability";
 import { outboxBackoffMs } from "./backoff";
+import { blockedDestinations, circuitsNeedingReset, grantProbes, recordCircuitFailure, recordCircuitSuccess, returnProbe, type ProbeGrant } from "./circuits";
 import { emailPayloadSchema, webhookPayloadSchema, type OutboxStatus } from "./payloads";
 import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER } from "./signature";
 
@@ -35,6 +36,8 @@ export interface OutboxDeliveryResult {
   status: OutboxStatus;
   attempts: number;
   error: string | null;
+  /** Put back unattempted: the destination's circuit is open. */
+  deferred?: true;
 }
 
 export interface OutboxDeliverySummary {
@@ -42,10 +45,26 @@ export interface OutboxDeliverySummary {
   delivered: number;
   retrying: number;
   dead: number;
+  /** Claimed, then put back unattempted (attempt not counted): their destination's circuit opened meanwhile. */
+  deferred: number;
   results: OutboxDeliveryResult[];
 }
 
+const EMPTY_SUMMARY: OutboxDeliverySummary = { claimed: 0, delivered: 0, retrying: 0, dead: 0, deferred: 0, results: [] };
+
 type ClaimedRow = typeof outboxEvents.$inferSelect;
+
+interface Claimed {
+  rows: ClaimedRow[];
+  /** Rows sent as their half-open circuit's single probe. */
+  probes: Map<string, ProbeGrant>;
+}
+
+/** Due: pending, or sending with an expired lease, and its time has come. For raw SQL on alias `o`. */
+const dueSql = (now: Date, ids?: string[]) =>
+  sql`(o.status = 'pending' or (o.status = 'sending' and o.lease_until <= ${now.toISOString()}::timestamptz)) and o.next_attempt_at <= ${now.toISOString()}::timestamptz${
+    ids ? sql` and o.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``
+  }`;
 
 /**
  * One statement claims the rows: a `FOR UPDATE SKIP LOCKED` sub-select picks due ones (pending,
@@ -53,18 +72,12 @@ type ClaimedRow = typeof outboxEvents.$inferSelect;
  * a lease. Two deliverers at once therefore never get the same row. The attempt is counted here,
  * at the claim, so a row that crashes its deliverer every time still ends up dead.
  */
-async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<ClaimedRow[]> {
+async function claimRows(now: Date, limit: number, where: SQL | undefined): Promise<ClaimedRow[]> {
   const o = outboxEvents;
   const due = db()
     .select({ id: o.id })
     .from(o)
-    .where(
-      and(
-        or(eq(o.status, "pending"), and(eq(o.status, "sending"), lte(o.leaseUntil, now))),
-        lte(o.nextAttemptAt, now),
-        ids ? inArray(o.id, ids) : undefined,
-      ),
-    )
+    .where(and(or(eq(o.status, "pending"), and(eq(o.status, "sending"), lte(o.leaseUntil, now))), lte(o.nextAttemptAt, now), where))
     .orderBy(asc(o.nextAttemptAt), asc(o.id))
     .limit(limit)
     .for("update", { skipLocked: true });
@@ -75,7 +88,38 @@ async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<C
     .returning();
 }
 
+/**
+ * Rows of destinations whose circuit is not closed are not claimed (so they keep their attempts
+ * while they wait), except one per circuit whose wait is over: its probe, claimed first.
+ */
+async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<Claimed> {
+  const o = outboxEvents;
+  const probes = new Map<string, ProbeGrant>();
+  const rows: ClaimedRow[] = [];
+  for (const grant of await grantProbes(now, OUTBOX_LEASE_MS, dueSql(now, ids))) {
+    const [probe] = rows.length < limit ? await claimRows(now, 1, and(eq(o.destination, grant.destination), ids ? inArray(o.id, ids) : undefined)) : [];
+    if (!probe) {
+      await returnProbe(grant, now);
+      continue;
+    }
+    rows.push(probe);
+    probes.set(probe.id, grant);
+  }
+  if (rows.length < limit) rows.push(...(await claimRows(now, limit - rows.length, and(notInArray(o.destination, blockedDestinations()), ids ? inArray(o.id, ids) : undefined))));
+  return { rows, probes };
+}
+
 class PermanentDeliveryError extends Error {}
+
+/** A webhook receiver answered, with a status other than 2xx. */
+class WebhookStatusError extends Error {
+  constructor(readonly status: number) {
+    super(`webhook answered HTTP ${status}`);
+  }
+}
+
+/** Statuses about this one request (its body), not the receiver: they do not count toward its circuit. */
+const WEBHOOK_MESSAGE_STATUSES = new Set([400, 413, 415, 422]);
 
 /** Secrets that a transport error might echo back (a URL with a token, SMTP credentials). */
 function secretsOf(row: ClaimedRow): string[] {
@@ -120,7 +164,7 @@ async function postWebhook(row: ClaimedRow, now: Date) {
   if (secret) headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] = signWebhookBody(secret, body, now);
   const response = await fetch(parsed.data.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
   await response.body?.cancel();
-  if (response.status < 200 || response.status >= 300) throw new Error(`webhook answered HTTP ${response.status}`);
+  if (response.status < 200 || response.status >= 300) throw new WebhookStatusError(response.status);
 }
 
 async function sendEmailRow(row: ClaimedRow): Promise<EmailTransport> {
@@ -134,14 +178,74 @@ interface AttemptOutcome {
   transport: EmailTransport | null;
   failure: string | null;
   permanent: boolean;
+  /** The destination failed (unreachable, timed out, refused us), not this one message: counts toward its circuit. */
+  destinationFault: boolean;
+  /** Not attempted: handed back with its attempt uncounted. */
+  released: boolean;
+}
+
+/**
+ * The destination answered and refused this message (a recipient the SMTP server does not take,
+ * content it rejects, a body the webhook receiver calls malformed): the message's problem, not
+ * the destination's, so it does not count toward the circuit. A dead webhook URL (404, 410), a
+ * refused credential (401, 403), throttling (429) and 5xx do count.
+ */
+function isMessageRejection(error: unknown) {
+  if (error instanceof WebhookStatusError) return WEBHOOK_MESSAGE_STATUSES.has(error.status);
+  const { code, command } = error as { code?: unknown; command?: unknown };
+  return code === "EMESSAGE" || (code === "EENVELOPE" && command === "RCPT TO");
 }
 
 async function attempt(row: ClaimedRow, now: Date): Promise<AttemptOutcome> {
   try {
     const transport = row.kind === "email" ? await sendEmailRow(row) : (await postWebhook(row, now), null);
-    return { row, transport, failure: null, permanent: false };
+    return { row, transport, failure: null, permanent: false, destinationFault: false, released: false };
   } catch (error) {
-    return { row, transport: null, failure: describeFailure(error, secretsOf(row)), permanent: error instanceof PermanentDeliveryError };
+    const permanent = error instanceof PermanentDeliveryError;
+    return { row, transport: null, failure: describeFailure(error, secretsOf(row)), permanent, destinationFault: !permanent && !isMessageRejection(error), released: false };
+  }
+}
+
+/**
+ * What one delivery run knows about circuits: destinations it must not send to any more (their
+ * circuit opened while it worked), and which circuits a success has to reset.
+ */
+class CircuitGate {
+  private readonly blocked = new Set<string>();
+  private readonly failedHere = new Set<string>();
+
+  constructor(
+    private readonly probes: Map<string, ProbeGrant>,
+    private readonly needsReset: Set<string>,
+    private readonly now: Date,
+  ) {}
+
+  allows(row: ClaimedRow) {
+    return this.probes.has(row.id) || !this.blocked.has(row.destination);
+  }
+
+  async record(outcome: AttemptOutcome) {
+    const { row } = outcome;
+    try {
+      if (outcome.failure === null) {
+        this.blocked.delete(row.destination);
+        // Skipped when the circuit was closed and clean at the claim and nothing failed since here.
+        if (this.probes.has(row.id) || this.needsReset.has(row.destination) || this.failedHere.has(row.destination)) {
+          await recordCircuitSuccess(row.destination, this.now);
+          this.needsReset.delete(row.destination);
+          this.failedHere.delete(row.destination);
+        }
+      } else if (outcome.destinationFault) {
+        this.failedHere.add(row.destination);
+        if ((await recordCircuitFailure(row.destination, outcome.failure, this.now)) === "open") this.blocked.add(row.destination);
+      } else if (this.probes.has(row.id)) {
+        // The probe told nothing about the destination (this message was refused): probe again next run.
+        await returnProbe(this.probes.get(row.id)!, this.now);
+      }
+    } catch (error) {
+      // The delivery's own outcome still gets written; the circuit catches up on the next one.
+      logger.warn({ err: error, destination: row.destination, outboxId: row.id }, "outbox circuit update failed");
+    }
   }
 }
 
@@ -153,9 +257,9 @@ async function attempt(row: ClaimedRow, now: Date): Promise<AttemptOutcome> {
 async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOptions): Promise<OutboxDeliveryResult[]> {
   const maxAttempts = env().OUTBOX_MAX_ATTEMPTS;
   const decided = outcomes.map((outcome) => {
-    const { row, failure, permanent } = outcome;
-    const status: OutboxStatus = failure === null ? "delivered" : permanent || row.attempts >= maxAttempts ? "dead" : "pending";
-    const nextAttemptAt = status === "pending" ? new Date(now.getTime() + outboxBackoffMs(row.attempts, options.random)) : null;
+    const { row, failure, permanent, released } = outcome;
+    const status: OutboxStatus = released ? "pending" : failure === null ? "delivered" : permanent || row.attempts >= maxAttempts ? "dead" : "pending";
+    const nextAttemptAt = status === "pending" && !released ? new Date(now.getTime() + outboxBackoffMs(row.attempts, options.random)) : null;
     return { ...outcome, status, nextAttemptAt };
   });
   const at = now.toISOString();
@@ -163,7 +267,7 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
     const values = sql.join(
       decided.map(
         (d) =>
-          sql`(${d.row.id}::uuid, ${d.row.leaseUntil!.toISOString()}::timestamptz, ${d.status}::text, ${d.nextAttemptAt?.toISOString() ?? null}::timestamptz, ${d.failure}::text)`,
+          sql`(${d.row.id}::uuid, ${d.row.leaseUntil!.toISOString()}::timestamptz, ${d.status}::text, ${d.nextAttemptAt?.toISOString() ?? null}::timestamptz, ${d.failure}::text, ${d.released}::boolean)`,
       ),
       sql`, `,
     );
@@ -171,26 +275,29 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
       update outbox_events as o set
         status = v.status,
         lease_until = null,
-        last_error = v.error,
+        -- A released row was never attempted: its claim's attempt is taken back, its last error kept.
+        attempts = case when v.released then o.attempts - 1 else o.attempts end,
+        last_error = case when v.released then o.last_error else v.error end,
         next_attempt_at = coalesce(v.next_attempt_at, o.next_attempt_at),
         delivered_at = case when v.status = 'delivered' then ${at}::timestamptz else o.delivered_at end,
         dead_at = case when v.status = 'dead' then ${at}::timestamptz else o.dead_at end,
         updated_at = ${at}::timestamptz
-      from (values ${values}) as v(id, lease_until, status, next_attempt_at, error)
+      from (values ${values}) as v(id, lease_until, status, next_attempt_at, error, released)
       where o.id = v.id and o.status = 'sending' and o.lease_until = v.lease_until
       returning o.id`);
     const ids = new Set(updated.rows.map((r) => r.id));
     await markEmailAttempts(
       tx,
       decided
-        .filter((d) => d.row.kind === "email" && ids.has(d.row.id))
+        .filter((d) => d.row.kind === "email" && !d.released && ids.has(d.row.id))
         .map((d) => ({ id: d.row.id, outcome: d.transport ? { transport: d.transport, sentAt: now } : { error: d.failure ?? "unknown" } })),
     );
     return ids;
   });
 
-  return decided.map(({ row, status, failure }) => {
+  return decided.map(({ row, status, failure, released }) => {
     const context = { outboxId: row.id, kind: row.kind, attempts: row.attempts, workerId: options.workerId };
+    if (released) return { id: row.id, status: written.has(row.id) ? status : "sending", attempts: row.attempts - 1, error: null, deferred: true as const };
     if (!written.has(row.id)) logger.warn(context, "outbox lease expired during delivery; another deliverer owns the row");
     else if (status === "dead") logger.error({ ...context, err: failure }, "outbox event is dead after its last attempt");
     else if (status === "pending") logger.warn({ ...context, err: failure }, "outbox delivery failed; will retry");
@@ -198,15 +305,25 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
   });
 }
 
-async function deliverClaimed(rows: ClaimedRow[], now: Date, options: DeliverOptions): Promise<OutboxDeliverySummary> {
+async function deliverClaimed({ rows, probes }: Claimed, now: Date, options: DeliverOptions): Promise<OutboxDeliverySummary> {
   const results: OutboxDeliveryResult[] = [];
+  const gate = new CircuitGate(probes, await circuitsNeedingReset([...new Set(rows.map((r) => r.destination))]), now);
   // Outcomes are written a chunk at a time: few statements, yet a crash re-sends at most a chunk.
   for (let start = 0; start < rows.length; start += SETTLE_CHUNK) {
     const chunk = rows.slice(start, start + SETTLE_CHUNK);
     const outcomes: AttemptOutcome[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < chunk.length) outcomes.push(await attempt(chunk[next++]!, now));
+      while (next < chunk.length) {
+        const row = chunk[next++]!;
+        if (!gate.allows(row)) {
+          outcomes.push({ row, transport: null, failure: null, permanent: false, destinationFault: false, released: true });
+          continue;
+        }
+        const outcome = await attempt(row, now);
+        await gate.record(outcome);
+        outcomes.push(outcome);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(OUTBOX_DELIVERY_CONCURRENCY, chunk.length) }, worker));
     results.push(...(await settle(outcomes, now, options)));
@@ -214,8 +331,9 @@ async function deliverClaimed(rows: ClaimedRow[], now: Date, options: DeliverOpt
   return {
     claimed: rows.length,
     delivered: results.filter((r) => r.status === "delivered").length,
-    retrying: results.filter((r) => r.status === "pending").length,
+    retrying: results.filter((r) => r.status === "pending" && !r.deferred).length,
     dead: results.filter((r) => r.status === "dead").length,
+    deferred: results.filter((r) => r.deferred).length,
     results,
   };
 }
@@ -238,12 +356,12 @@ export async function deliverDueOutbox(options: DeliverOptions = {}): Promise<Ou
  */
 export async function deliverOutboxNow(ids: readonly string[], options: Omit<DeliverOptions, "limit"> = {}): Promise<OutboxDeliverySummary> {
   const unique = [...new Set(ids)];
-  if (unique.length === 0) return { claimed: 0, delivered: 0, retrying: 0, dead: 0, results: [] };
+  if (unique.length === 0) return { ...EMPTY_SUMMARY, results: [] };
   const now = options.now ?? new Date();
   try {
     return await deliverClaimed(await claimDueRows(now, unique.length, unique), now, options);
   } catch (error) {
     logger.error({ outboxIds: unique.slice(0, 20), err: error }, "immediate outbox delivery failed; the sweep will retry");
-    return { claimed: 0, delivered: 0, retrying: 0, dead: 0, results: [] };
+    return { ...EMPTY_SUMMARY, results: [] };
   }
 }

@@ -3,7 +3,7 @@ import { eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { withTenant } from "@/db/tenant";
-import { emailMessages, organizations, outboxEvents } from "@/db/schema";
+import { emailMessages, organizations, outboxCircuits, outboxEvents } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
@@ -68,9 +68,11 @@ async function rowOf(id: string) {
 }
 
 describeEachDatabase("outbox delivery", () => {
-  // Each test starts with nothing left due from earlier tests, so sweeps only see its own rows.
+  // Each test starts with nothing left due from earlier tests, so sweeps only see its own rows,
+  // and with every circuit closed and clean (the circuit breaker has its own tests).
   beforeEach(async () => {
     await db().update(outboxEvents).set({ status: "discarded" }).where(inArray(outboxEvents.status, ["pending", "sending"]));
+    await db().delete(outboxCircuits);
   });
   // Rows are due from the database clock at enqueue; the tests' clock starts just after it.
   const clock = () => new Date(Date.now() + SECOND);

@@ -34,3 +34,14 @@ export {
   type OutboxStatus,
   type OutboxMessage,
 } from "./payloads";
+export {
+  listOutboxCircuits,
+  retryOutboxCircuit,
+  recordCircuitFailure,
+  recordCircuitSuccess,
+  circuitPolicy,
+  circuitOpenMs,
+  type CircuitState,
+  type CircuitPolicy,
+  type OutboxCircuit,
+} from "./circuits";

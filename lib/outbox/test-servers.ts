@@ -2,13 +2,26 @@ import http from "node:http";
 import net from "node:net";
 import { SMTPServer } from "smtp-server";
 
-/** A real SMTP server that keeps what it receives; each message is known by its Message-ID. */
+/**
+ * A real SMTP server that keeps what it receives; each message is known by its Message-ID.
+ * `rejectRecipients(pattern)` makes it refuse matching recipients with 550 (the server is up,
+ * that one message is undeliverable).
+ */
 export async function startSmtpSink() {
   const received: { to: string[]; messageId: string; raw: string }[] = [];
+  let rejected: RegExp | null = null;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (rejected?.test(address.address)) {
+        const error = new Error(`<${address.address}>: no such mailbox here`) as Error & { responseCode: number };
+        error.responseCode = 550;
+        return callback(error);
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       let raw = "";
       stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
@@ -24,6 +37,9 @@ export async function startSmtpSink() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    rejectRecipients(pattern: RegExp | null) {
+      rejected = pattern;
+    },
     /** How many times each outbox id arrived. */
     countsById() {
       const counts = new Map<string, number>();
@@ -53,10 +69,11 @@ export interface ReceivedWebhook {
   status: number;
 }
 
-/** A local webhook receiver that answers 500 to the first `failures` requests, then 200. */
+/** A local webhook receiver that answers 500 (or the status given) to the next `n` requests, then 200. */
 export async function startWebhookReceiver() {
   const requests: ReceivedWebhook[] = [];
   let failuresLeft = 0;
+  let failStatus = 500;
   let holding = false;
   const held: (() => void)[] = [];
   const server = http.createServer((req, res) => {
@@ -67,7 +84,7 @@ export async function startWebhookReceiver() {
       else answer();
     });
     const answer = () => {
-      const status = failuresLeft > 0 ? 500 : 200;
+      const status = failuresLeft > 0 ? failStatus : 200;
       if (failuresLeft > 0) failuresLeft--;
       requests.push({ path: req.url ?? "", headers: req.headers, body, status });
       res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "nope");
@@ -78,8 +95,9 @@ export async function startWebhookReceiver() {
   return {
     url: (path = "/hook") => `http://127.0.0.1:${port}${path}`,
     requests,
-    failNext(n: number) {
+    failNext(n: number, status = 500) {
       failuresLeft = n;
+      failStatus = status;
     },
     /** From now on, requests wait for `release()` before they are answered (a slow receiver). */
     hold() {

@@ -7,12 +7,14 @@ export type SmtpMode = "up" | "down" | "stalling";
  * A real SMTP server on a fixed port that can be stopped ("down": the port is closed),
  * started again, or made to stall ("stalling": it takes a message's data and never answers,
  * so the sender waits, mid-delivery). Only messages it accepted (250) count as received; each
- * is known by its Message-ID (`<outbox id>@beacon.outbox`).
+ * is known by its Message-ID (`<outbox id>@beacon.outbox`). `rejectRecipients(pattern)` makes
+ * it answer 550 to matching recipients while taking everyone else's mail.
  */
 export async function startControllableSmtp() {
   const received: { messageId: string; to: string[] }[] = [];
   let stalled = 0;
   let mode: SmtpMode = "up";
+  let rejected: RegExp | null = null;
   let server: SMTPServer | undefined;
   let port = 0;
 
@@ -21,6 +23,12 @@ export async function startControllableSmtp() {
       authOptional: true,
       disabledCommands: ["STARTTLS"],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        if (!rejected?.test(address.address)) return callback();
+        const error = new Error(`<${address.address}>: mailbox unavailable`) as Error & { responseCode: number };
+        error.responseCode = 550;
+        callback(error);
+      },
       onData(stream, session, callback) {
         let raw = "";
         stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
@@ -61,6 +69,9 @@ export async function startControllableSmtp() {
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
       return counts;
+    },
+    rejectRecipients(pattern: RegExp | null) {
+      rejected = pattern;
     },
     async set(next: SmtpMode) {
       if (next === "down") await stop();

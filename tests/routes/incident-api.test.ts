@@ -19,10 +19,11 @@ import * as resumeFn from "@/app/api/admin/job-functions/[id]/resume/route";
 import * as cancelRun from "@/app/api/admin/job-runs/[id]/cancel/route";
 import * as jobRerun from "@/app/api/admin/job-runs/[id]/rerun/route";
 import * as bulkRerun from "@/app/api/admin/job-runs/rerun/route";
+import * as circuitRetry from "@/app/api/admin/outbox-circuits/retry/route";
 import * as resetTotp from "@/app/api/admin/operators/[id]/reset-totp/route";
 import * as stripeReprocess from "@/app/api/admin/stripe-events/[id]/reprocess/route";
 import { db } from "@/db/client";
-import { auditLog, breakGlassSessions, jobRuns, outboxEvents } from "@/db/schema";
+import { auditLog, breakGlassSessions, jobRuns, outboxCircuits, outboxEvents } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { heartbeat } from "@/inngest/functions/heartbeat";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
@@ -106,6 +107,15 @@ describeEachDatabase("incident mode over the operator API", () => {
       name: "POST dead-letters/replay",
       ok: 200,
       setup: async () => ({ handler: handler(bulkReplay.POST), method: "POST", path: "/api/admin/dead-letters/replay", params: {}, body: { ids: [await deadRow()] } }),
+    },
+    {
+      name: "POST outbox-circuits/retry",
+      ok: 200,
+      setup: async () => {
+        const destination = `webhook:https://incident-${randomUUID().slice(0, 8)}.example.com`;
+        await db().insert(outboxCircuits).values({ destination, state: "open", consecutiveFailures: 5, trips: 1, openedAt: new Date(), openUntil: new Date(Date.now() + 60_000) });
+        return { handler: handler(circuitRetry.POST), method: "POST", path: "/api/admin/outbox-circuits/retry", params: {}, body: { destination } };
+      },
     },
     {
       name: "POST job-runs/{id}/rerun",

@@ -8,7 +8,7 @@ import * as healthz from "@/app/api/healthz/route";
 import * as metricsRoute from "@/app/api/metrics/route";
 import * as unknownApi from "@/app/api/[...path]/route";
 import { db } from "@/db/client";
-import { jobHeartbeats, jobRuns, outboxEvents, stripeEvents } from "@/db/schema";
+import { jobHeartbeats, jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { resetEnvCache } from "@/lib/env";
 import { PROBLEM_CONTENT_TYPE, route } from "@/lib/http";
@@ -96,6 +96,10 @@ describeEachDatabase("GET /api/metrics", () => {
       await db().insert(stripeEvents).values([event("processed", "invoice.paid"), event("failed", "invoice.paid"), event("processed", "customer.subscription.updated")]);
       const message = (status: string) => ({ orgId, kind: "email", dedupeKey: randomUUID(), payload: { to: "x@metrics.test" }, status });
       await db().insert(outboxEvents).values([message("pending"), message("pending"), message("sending"), message("dead"), message("delivered")]);
+      await db().insert(outboxCircuits).values([
+        { destination: "smtp", state: "open", consecutiveFailures: 5, trips: 1, openedAt: new Date(now), openUntil: new Date(now + 60_000) },
+        { destination: "webhook:https://hooks.example.com", state: "closed", consecutiveFailures: 2 },
+      ]);
       await db().insert(jobHeartbeats).values([
         { functionId: "alert-digests", lastSuccessAt: new Date(now - 3_600_000), expectedEveryMs: 900_000 },
         { functionId: "heartbeat", lastSuccessAt: new Date(now), expectedEveryMs: 60_000 },
@@ -130,6 +134,8 @@ describeEachDatabase("GET /api/metrics", () => {
       expect(sampleValue(samples, "beacon_stripe_events_recent", { type: "customer.subscription.updated", status: "processed" })).toBe(1);
       expect(sampleValue(samples, "beacon_outbox_backlog")).toBe(3);
       expect(sampleValue(samples, "beacon_outbox_dead")).toBe(1);
+      expect(sampleValue(samples, "beacon_outbox_circuit_open", { destination: "smtp" })).toBe(1);
+      expect(sampleValue(samples, "beacon_outbox_circuit_open", { destination: "webhook:https://hooks.example.com" })).toBe(0);
       expect(sampleValue(samples, "beacon_job_heartbeat_stale", { function: "alert-digests" })).toBe(1);
       expect(sampleValue(samples, "beacon_job_heartbeat_stale", { function: "heartbeat" })).toBe(0);
       // Ready overall (heartbeats are not required by default), with the heartbeat check failing.

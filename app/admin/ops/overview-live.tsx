@@ -64,6 +64,7 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
         />
         <Tile href="/admin/ops/jobs?status=failed" label="Job failures, last 24 h" value={`${health.job_failures_24h} of ${health.job_runs_24h} (${pct(health.job_failures_24h, health.job_runs_24h)})`} bad={failureRate > 0.1} />
         <Tile href="/admin/ops/jobs" label="Stale heartbeats" value={health.stale_heartbeats.length ? health.stale_heartbeats.join(", ") : "none"} bad={health.stale_heartbeats.length > 0} />
+        <Tile href="/admin/ops/dead-letters#circuits" label="Paused destinations" value={health.paused_destinations.length ? health.paused_destinations.join(", ") : "none"} detail="outbox circuit breaker" bad={health.paused_destinations.length > 0} />
       </div>
 
       <h2 className="mb-2 text-base font-semibold text-slate-900">Business</h2>

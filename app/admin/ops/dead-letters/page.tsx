@@ -7,9 +7,10 @@ import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { cockpitWriteStateFor } from "../operator-context";
 import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
-import { listOutbox, outboxCounts } from "@/lib/outbox";
+import { listOutbox, listOutboxCircuits, outboxCounts } from "@/lib/outbox";
 import { discardDeadLetterAction, replayDeadLetterAction } from "../actions";
 import { BulkReplayForm } from "./bulk-replay-form";
+import { CircuitsPanel } from "./circuits-panel";
 
 export const metadata: Metadata = { title: "Dead letters" };
 
@@ -25,7 +26,7 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
     if (!isAppError(error)) throw error;
     cursor = undefined;
   }
-  const [counts, { items, nextCursor }] = await Promise.all([outboxCounts(), listOutbox({ status: "dead", kind, search: q, cursor, limit: 50 })]);
+  const [counts, { items, nextCursor }, circuits] = await Promise.all([outboxCounts(), listOutbox({ status: "dead", kind, search: q, cursor, limit: 50 }), listOutboxCircuits()]);
   const pii = operatorCan(operator.operatorRole, "ops:read_pii");
   const { writable } = await cockpitWriteStateFor(operator.user.id);
   const canReplay = writable && operatorCan(operator.operatorRole, "dead_letters:replay");
@@ -36,6 +37,7 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
         title="Dead letters"
         description={`E-mails and webhooks that failed every attempt. ${counts.dead.toLocaleString("en-US")} dead · ${(counts.pending + counts.sending).toLocaleString("en-US")} waiting to be sent.`}
       />
+      <CircuitsPanel circuits={circuits} canRetry={canReplay} showPii={pii} />
       <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
         <label className="text-sm font-medium text-slate-900" htmlFor="kind">
           Kind

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
+import { parseQuery, route } from "@/lib/http";
+import { presentOutboxCircuit } from "@/lib/ops/dead-letter-view";
+import { listOutboxCircuits } from "@/lib/outbox";
+
+export const dynamic = "force-dynamic";
+
+/** Outbox circuit breakers: open and half-open first, then closed ones counting failures (`all=true`: every one). */
+export const GET = route(
+  async ({ auth, url }) => {
+    assertOperatorCan(auth, "ops:read");
+    const q = parseQuery(url, z.object({ all: z.enum(["true", "false"]).optional() }));
+    const circuits = await listOutboxCircuits({ includeHealthy: q.all === "true" });
+    const pii = operatorCan(auth.role, "ops:read_pii");
+    return { body: { data: circuits.map((c) => presentOutboxCircuit(c, pii)) } };
+  },
+  { authenticate: operatorAuth },
+);
