@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { requireOperator } from "@/lib/auth/next";
+import { QueryProvider } from "./query-provider";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +33,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           {operator.user.email} · <span className="font-medium text-amber-700">{operator.operatorRole}</span>
         </p>
       </div>
-      {children}
+      <QueryProvider>{children}</QueryProvider>
     </main>
   );
 }

@@ -1,15 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, type ReactNode } from "react";
 import { createFirstAlertAction } from "@/app/(app)/onboarding/actions";
 import { useInlineValidation } from "@/components/forms/use-inline-validation";
 import { Alert, Button, Field, Input, buttonClasses } from "@/components/ui";
 import type { FormState } from "@/lib/http/form-state";
-import type { AlertFrequency } from "@/lib/alerts/schemas";
-import { ALERT_FREQUENCIES, firstAlertSchema } from "@/lib/onboarding/schemas";
+import { ALERT_FREQUENCIES, type AlertFrequency } from "@/lib/alerts/rules";
+import { FIRST_ALERT_RULES } from "@/lib/onboarding/rules";
 import { FREQUENCY_TEXT, FrequencyFieldset } from "@/components/alerts/frequency-fieldset";
-import { FiltersSummary, type FiltersSummaryProps } from "./filters-summary";
 
 const IDLE: FormState = { status: "idle" };
 
@@ -26,11 +25,12 @@ export function AlertStep({
   existing,
 }: {
   defaults: { name: string; deliveryEmail: string };
-  filters: FiltersSummaryProps;
+  /** The profile's filters in words (<FiltersSummary>), rendered on the server: its label lists stay out of the page's JS. */
+  filters: ReactNode;
   existing: ExistingAlert | null;
 }) {
   const [state, action, pending] = useActionState(createFirstAlertAction, IDLE);
-  const { onBlur, errorFor, reset } = useInlineValidation(firstAlertSchema, state.fieldErrors);
+  const { onBlur, errorFor, reset } = useInlineValidation(FIRST_ALERT_RULES, state.fieldErrors);
   const v = state.values ?? {};
   // Echoed form values are strings; only a known frequency preselects a choice.
   const frequency = (ALERT_FREQUENCIES as readonly string[]).includes(v.frequency ?? "") ? (v.frequency as AlertFrequency) : "daily";
@@ -45,7 +45,7 @@ export function AlertStep({
           Change profile
         </Link>
       </div>
-      <FiltersSummary {...filters} />
+      {filters}
     </section>
   );
 
