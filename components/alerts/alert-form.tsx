@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
 import type { ApiAlert } from "@/lib/alerts";
-import { alertProblems, splitCodes, type AlertBody, type AlertFrequency } from "@/lib/alerts/rules";
+import { alertProblems, type AlertBody } from "@/lib/alerts/body-rules";
+import { splitCodes, type AlertFrequency } from "@/lib/alerts/rules";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction } from "@/lib/client/remote";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { firstIssueByField, formText } from "@/lib/validation/agreement";
-import { alertProblems, type AlertBody } from "./rules";
+import { alertProblems, type AlertBody } from "./body-rules";
 import { createAlertSchema } from "./schemas";
 
 const codes = fc.array(fc.oneof(formText, fc.constantFrom("5415", "31-33", "va", "MD", "sba", "8A", "SDVOSBC")), { maxLength: 4 });

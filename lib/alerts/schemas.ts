@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { listSchema, textSchema } from "@/lib/validation/zod";
 import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "@/lib/opportunities/schemas";
-import { ALERT_FREQUENCIES, ALERT_FREQUENCY_RULES, ALERT_LIST_RULES, ALERT_NAME_RULES, DELIVERY_EMAIL_RULES } from "./rules";
+import { ALERT_LIST_RULES } from "./body-rules";
+import { ALERT_FREQUENCIES, ALERT_FREQUENCY_RULES, ALERT_NAME_RULES, DELIVERY_EMAIL_RULES } from "./rules";
 
 // The route handlers' zod schemas, built from the browser-safe rules in ./rules.ts that the alert
 // forms check without zod. The filter value rules are opportunity search's own.
