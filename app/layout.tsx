@@ -3,7 +3,6 @@ import Link from "next/link";
 import { Suspense, type ReactNode } from "react";
 import { SiteHeader } from "@/components/nav/site-header";
 import { getViewer } from "@/lib/auth/next";
-import { Providers } from "./providers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -25,17 +24,15 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <Providers>
-          {/* The header reads the session cookie; the boundary keeps the rest of the page streaming. */}
-          <Suspense fallback={<HeaderPlaceholder />}>
-            <SiteHeader />
-          </Suspense>
-          {/* Each route group's layout (or page) renders the page's own <main id="main">. */}
-          <div className="flex flex-1 flex-col">{children}</div>
-          <Suspense fallback={null}>
-            <SiteFooter />
-          </Suspense>
-        </Providers>
+        {/* The header reads the session cookie; the boundary keeps the rest of the page streaming. */}
+        <Suspense fallback={<HeaderPlaceholder />}>
+          <SiteHeader />
+        </Suspense>
+        {/* Each route group's layout (or page) renders the page's own <main id="main">. */}
+        <div className="flex flex-1 flex-col">{children}</div>
+        <Suspense fallback={null}>
+          <SiteFooter />
+        </Suspense>
       </body>
     </html>
   );

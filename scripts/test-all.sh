@@ -41,6 +41,13 @@ if ! node_modules/.bin/next build > .next-build.log 2>&1; then
   status=1
 else
   tail -3 .next-build.log
+  echo "== first-load JS budget =="
+  if node_modules/.bin/tsx scripts/page-budget.ts; then
+    echo "budget 1 0 0" >> "$TOTALS_FILE"
+  else
+    echo "budget 0 1 0" >> "$TOTALS_FILE"
+    status=1
+  fi
   echo "== browser journeys (playwright) =="
   e2e_db=""
   export E2E_AUTH_SECRET="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"

@@ -1,13 +1,14 @@
 "use client";
 
 import { FrequencyFieldset } from "./frequency-fieldset";
-import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
 import type { ApiAlert } from "@/lib/alerts";
-import { createAlertSchema, splitCodes, type AlertFrequency, type CreateAlertInput } from "@/lib/alerts/schemas";
+import { alertProblems, type AlertBody } from "@/lib/alerts/body-rules";
+import { splitCodes, type AlertFrequency } from "@/lib/alerts/rules";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
+import { useRemoteAction } from "@/lib/client/remote";
 
 type FieldName = "name" | "frequency" | "q" | "naics" | "states" | "set_asides" | "delivery_email";
 type Values = Record<Exclude<FieldName, "frequency">, string> & { frequency: AlertFrequency };
@@ -17,8 +18,8 @@ const ORDER: FieldName[] = ["name", "frequency", "q", "naics", "states", "set_as
 const LIST_FIELDS = new Set<FieldName>(["naics", "states", "set_asides"]);
 
 
-/** The form's text → the request body (lists split on commas and spaces). */
-function toBody(values: Values) {
+/** The form's text → the request body (lists split on commas and spaces); the server normalises it. */
+function toBody(values: Values): AlertBody {
   return {
     name: values.name,
     frequency: values.frequency,
@@ -30,8 +31,8 @@ function toBody(values: Values) {
   };
 }
 
-/** Zod issues (or the server's `errors`) → one message per field; list items name the bad value. */
-function errorsOf(issues: { path: PropertyKey[]; message: string }[], body: ReturnType<typeof toBody>): Partial<Record<FieldName, string>> {
+/** Issues (the rules' or the server's `errors`) → one message per field; list items name the bad value. */
+function errorsOf(issues: { path: PropertyKey[]; message: string }[], body: AlertBody): Partial<Record<FieldName, string>> {
   const out: Partial<Record<FieldName, string>> = {};
   for (const issue of issues) {
     const field = String(issue.path[0] ?? "name") as FieldName;
@@ -43,14 +44,18 @@ function errorsOf(issues: { path: PropertyKey[]; message: string }[], body: Retu
   return out;
 }
 
+/** The rules' problems as issues with a path, like the server's `errors`. */
+function issuesOf(body: AlertBody) {
+  return Object.entries(alertProblems(body)).map(([field, problem]) => ({ path: problem.index === null ? [field] : [field, problem.index], message: problem.message }));
+}
+
 export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated: (alert: ApiAlert) => void }) {
   const [values, setValues] = useState<Values>(EMPTY);
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [created, setCreated] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
-  const create = useMutation({
-    mutationFn: (body: CreateAlertInput) => apiFetch<ApiAlert>("/api/app/alerts", { method: "POST", body }),
+  const create = useRemoteAction((body: AlertBody) => apiFetch<ApiAlert>("/api/app/alerts", { method: "POST", body }), {
     onSuccess: (alert) => {
       setValues(EMPTY);
       setErrors({});
@@ -78,28 +83,25 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
     setCreated(null);
   }
 
-  // Inline: a field is checked when it loses focus, with the same schema the server uses.
+  // Inline: a field is checked when it loses focus, with the rules the server's schema is built from.
   function validateField(field: FieldName) {
     const body = toBody(values);
     const value = body[field];
-    if (value === "" || (Array.isArray(value) && value.length === 0)) return setErrors((prev) => ({ ...prev, [field]: undefined }));
-    const result = createAlertSchema.shape[field].safeParse(value);
-    const message = result.success ? undefined : errorsOf(result.error.issues.map((i) => ({ ...i, path: [field, ...i.path] })), body)[field];
-    setErrors((prev) => ({ ...prev, [field]: message }));
+    if (value === "" || value === undefined || (Array.isArray(value) && value.length === 0)) return setErrors((prev) => ({ ...prev, [field]: undefined }));
+    setErrors((prev) => ({ ...prev, [field]: errorsOf(issuesOf(body), body)[field] }));
   }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const body = toBody(values);
-    const parsed = createAlertSchema.safeParse(body);
-    if (!parsed.success) {
-      const next = errorsOf(parsed.error.issues, body);
+    const next = errorsOf(issuesOf(body), body);
+    if (Object.keys(next).length > 0) {
       setErrors(next);
       focusFirst(next);
       return;
     }
     setErrors({});
-    create.mutate(parsed.data);
+    create.mutate(body);
   }
 
   const text = (field: Exclude<FieldName, "frequency">) => ({
@@ -108,7 +110,7 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
     onChange: (e: { target: { value: string } }) => update(field, e.target.value),
     onBlur: () => validateField(field),
   });
-  const showGeneralError = create.isError && !Object.values(errors).some(Boolean);
+  const showGeneralError = !Object.values(errors).some(Boolean);
 
   return (
     <Card>
@@ -163,7 +165,7 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
             ) : null}
           </div>
         </form>
-        {showGeneralError ? (
+        {showGeneralError && create.error ? (
           <Alert tone="error" className="mt-4">
             {create.error.message}
           </Alert>

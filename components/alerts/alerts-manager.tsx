@@ -1,10 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Alert, Badge, Button, Card, CardHeader, EmptyState } from "@/components/ui";
 import type { AlertUsage, ApiAlert } from "@/lib/alerts";
 import { apiFetch } from "@/lib/client/api-fetch";
+import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
 import { AlertForm } from "./alert-form";
 
 export interface AlertsPageData {
@@ -12,7 +12,6 @@ export interface AlertsPageData {
   usage: AlertUsage;
 }
 
-const KEY = ["alerts"];
 const FREQUENCY: Record<ApiAlert["frequency"], string> = { instant: "Instant", daily: "Daily", weekly: "Weekly" };
 const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
 
@@ -37,24 +36,21 @@ function Filters({ alert }: { alert: ApiAlert }) {
 }
 
 export function AlertsManager({ initial, canManage }: { initial: AlertsPageData; canManage: boolean }) {
-  const client = useQueryClient();
-  const alerts = useQuery({ queryKey: KEY, queryFn: () => apiFetch<AlertsPageData>("/api/app/alerts"), initialData: initial });
-  const refresh = () => client.invalidateQueries({ queryKey: KEY });
+  const alerts = useRemoteData<AlertsPageData>("/api/app/alerts", initial);
+  const refresh = alerts.refresh;
   const [announcement, setAnnouncement] = useState("");
 
-  const toggle = useMutation({
-    mutationFn: (alert: ApiAlert) => apiFetch<ApiAlert>(`/api/app/alerts/${alert.id}`, { method: "PATCH", body: { active: !alert.active } }),
+  const toggle = useRemoteAction((alert: ApiAlert) => apiFetch<ApiAlert>(`/api/app/alerts/${alert.id}`, { method: "PATCH", body: { active: !alert.active } }), {
     onSuccess: (alert) => setAnnouncement(`“${alert.name}” is ${alert.active ? "active again" : "paused"}.`),
     onSettled: refresh,
   });
-  const remove = useMutation({
-    mutationFn: (alert: ApiAlert) => apiFetch(`/api/app/alerts/${alert.id}`, { method: "DELETE" }).then(() => alert),
+  const remove = useRemoteAction((alert: ApiAlert) => apiFetch(`/api/app/alerts/${alert.id}`, { method: "DELETE" }).then(() => alert), {
     onSuccess: (alert) => setAnnouncement(`Deleted “${alert.name}”.`),
     onSettled: refresh,
   });
   const failure = toggle.error ?? remove.error;
 
-  const { data: rows, usage } = alerts.data;
+  const { data: rows, usage } = alerts.data ?? initial;
   const atLimit = usage.used >= usage.max;
 
   return (
@@ -76,7 +72,7 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
         />
       ) : null}
       {failure ? <Alert tone="error">{failure.message}</Alert> : null}
-      {alerts.isError ? <Alert tone="error">Could not refresh the list: {alerts.error.message}</Alert> : null}
+      {alerts.error ? <Alert tone="error">Could not refresh the list: {alerts.error.message}</Alert> : null}
       <p role="status" className="sr-only">
         {announcement}
       </p>

@@ -1,4 +1,4 @@
-import { ALERT_FREQUENCIES, type AlertFrequency } from "@/lib/alerts/schemas";
+import { ALERT_FREQUENCIES, type AlertFrequency } from "@/lib/alerts/rules";
 
 export const FREQUENCY_TEXT: Record<AlertFrequency, { label: string; hint: string }> = {
   instant: { label: "Instant", hint: "Within minutes of a new match." },

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { magicLinkAction, signInAction } from "@/app/(auth)/actions";
-import { magicLinkSchema, signInSchema } from "@/lib/auth/schemas";
+import { MAGIC_LINK_RULES, SIGN_IN_RULES } from "@/lib/auth/rules";
 import type { FormState } from "@/lib/http/form-state";
 import { Alert, Button, Field, Input } from "@/components/ui";
 import { useInlineValidation } from "@/components/forms/use-inline-validation";
@@ -12,7 +12,7 @@ const IDLE: FormState = { status: "idle" };
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const [state, action, pending] = useActionState(signInAction, IDLE);
-  const { onBlur, errorFor, reset } = useInlineValidation(signInSchema, state.fieldErrors);
+  const { onBlur, errorFor, reset } = useInlineValidation(SIGN_IN_RULES, state.fieldErrors);
   const v = state.values ?? {};
   return (
     <form action={action} onBlur={onBlur} onSubmit={reset} noValidate className="space-y-4" aria-label="Sign in with password">
@@ -38,7 +38,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
 
 export function MagicLinkForm({ callbackUrl }: { callbackUrl?: string }) {
   const [state, action, pending] = useActionState(magicLinkAction, IDLE);
-  const { onBlur, errorFor, reset } = useInlineValidation(magicLinkSchema, state.fieldErrors);
+  const { onBlur, errorFor, reset } = useInlineValidation(MAGIC_LINK_RULES, state.fieldErrors);
   return (
     <form action={action} onBlur={onBlur} onSubmit={reset} noValidate className="space-y-3" aria-label="Sign in with an e-mail link">
       {state.status === "error" && state.message ? <Alert tone="error">{state.message}</Alert> : null}

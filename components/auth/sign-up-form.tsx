@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { signUpAction } from "@/app/(auth)/actions";
-import { signUpSchema } from "@/lib/auth/schemas";
+import { SIGN_UP_RULES } from "@/lib/auth/rules";
 import type { FormState } from "@/lib/http/form-state";
 import { Alert, Button, Field, Input } from "@/components/ui";
 import { useInlineValidation } from "@/components/forms/use-inline-validation";
@@ -12,7 +12,7 @@ const IDLE: FormState = { status: "idle" };
 
 export function SignUpForm({ callbackUrl, plan, email }: { callbackUrl?: string; plan?: string; email?: string }) {
   const [state, action, pending] = useActionState(signUpAction, IDLE);
-  const { onBlur, errorFor, reset } = useInlineValidation(signUpSchema, state.fieldErrors);
+  const { onBlur, errorFor, reset } = useInlineValidation(SIGN_UP_RULES, state.fieldErrors);
   const v = state.values ?? {};
 
   return (

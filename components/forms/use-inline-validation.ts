@@ -1,21 +1,21 @@
 "use client";
 
 import { useState, type FocusEvent } from "react";
-import type { z } from "zod";
+import { checkText, type TextRules } from "@/lib/validation/rules";
 
 /**
- * Validates a field when it loses focus with the same Zod object schema the server uses,
- * so people see a problem where they made it, before submitting.
+ * Validates a field when it loses focus with the same rules the server's zod schema is built
+ * from (lib/validation), so people see a problem where they made it, before submitting — and
+ * without shipping zod to the browser.
  */
-export function useInlineValidation(schema: z.ZodObject, serverErrors: Record<string, string> | undefined) {
+export function useInlineValidation(rules: Record<string, TextRules>, serverErrors: Record<string, string> | undefined) {
   const [clientErrors, setClientErrors] = useState<Record<string, string | null>>({});
 
   function onBlur(event: FocusEvent<HTMLFormElement>) {
     const target = event.target as unknown as HTMLInputElement;
-    const fieldSchema = schema.shape[target.name] as z.ZodType | undefined;
-    if (!fieldSchema || target.value === "") return;
-    const result = fieldSchema.safeParse(target.value);
-    setClientErrors((prev) => ({ ...prev, [target.name]: result.success ? null : (result.error.issues[0]?.message ?? "Invalid value.") }));
+    const fieldRules = Object.hasOwn(rules, target.name) ? rules[target.name] : undefined;
+    if (!fieldRules || target.value === "") return;
+    setClientErrors((prev) => ({ ...prev, [target.name]: checkText(fieldRules, target.value) }));
   }
 
   function errorFor(name: string): string | undefined {

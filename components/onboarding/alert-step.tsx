@@ -1,17 +1,11 @@
-"use client";
-
 import Link from "next/link";
-import { useActionState } from "react";
-import { createFirstAlertAction } from "@/app/(app)/onboarding/actions";
-import { useInlineValidation } from "@/components/forms/use-inline-validation";
-import { Alert, Button, Field, Input, buttonClasses } from "@/components/ui";
-import type { FormState } from "@/lib/http/form-state";
-import type { AlertFrequency } from "@/lib/alerts/schemas";
-import { ALERT_FREQUENCIES, firstAlertSchema } from "@/lib/onboarding/schemas";
-import { FREQUENCY_TEXT, FrequencyFieldset } from "@/components/alerts/frequency-fieldset";
-import { FiltersSummary, type FiltersSummaryProps } from "./filters-summary";
+import type { ReactNode } from "react";
+import { Alert, buttonClasses } from "@/components/ui";
+import type { AlertFrequency } from "@/lib/alerts/rules";
+import { FREQUENCY_TEXT } from "@/components/alerts/frequency-fieldset";
+import { FirstAlertForm } from "./first-alert-form";
 
-const IDLE: FormState = { status: "idle" };
+// A server component: the saved alert and the filters render here; only the form is client code.
 
 export interface ExistingAlert {
   name: string;
@@ -26,15 +20,10 @@ export function AlertStep({
   existing,
 }: {
   defaults: { name: string; deliveryEmail: string };
-  filters: FiltersSummaryProps;
+  /** The profile's filters in words (<FiltersSummary>). */
+  filters: ReactNode;
   existing: ExistingAlert | null;
 }) {
-  const [state, action, pending] = useActionState(createFirstAlertAction, IDLE);
-  const { onBlur, errorFor, reset } = useInlineValidation(firstAlertSchema, state.fieldErrors);
-  const v = state.values ?? {};
-  // Echoed form values are strings; only a known frequency preselects a choice.
-  const frequency = (ALERT_FREQUENCIES as readonly string[]).includes(v.frequency ?? "") ? (v.frequency as AlertFrequency) : "daily";
-
   const summary = (
     <section aria-labelledby="alert-filters" className="rounded-lg bg-slate-50 p-4 ring-1 ring-slate-200">
       <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
@@ -45,7 +34,7 @@ export function AlertStep({
           Change profile
         </Link>
       </div>
-      <FiltersSummary {...filters} />
+      {filters}
     </section>
   );
 
@@ -63,25 +52,5 @@ export function AlertStep({
     );
   }
 
-  return (
-    <form action={action} onBlur={onBlur} onSubmit={reset} noValidate className="space-y-6">
-      {state.status === "error" && state.message ? <Alert tone="error">{state.message}</Alert> : null}
-      {summary}
-      <Field id="name" label="Alert name" error={errorFor("name")} required>
-        <Input name="name" defaultValue={v.name ?? defaults.name} maxLength={80} required />
-      </Field>
-      <FrequencyFieldset idPrefix="frequency" legend="How often should we e-mail you?" error={errorFor("frequency")} defaultValue={frequency} />
-      <Field id="deliveryEmail" label="Send alerts to" hint="Any address: yours, or a shared capture inbox." error={errorFor("deliveryEmail")} required>
-        <Input name="deliveryEmail" type="email" inputMode="email" autoComplete="email" defaultValue={v.deliveryEmail ?? defaults.deliveryEmail} required />
-      </Field>
-      <div className="flex flex-col-reverse gap-3 sm:flex-row sm:justify-between">
-        <Link href="/onboarding?step=profile" className={buttonClasses("secondary", "md", "w-full sm:w-auto")}>
-          Back
-        </Link>
-        <Button type="submit" pending={pending} className="w-full sm:w-auto">
-          Create alert and see matches
-        </Button>
-      </div>
-    </form>
-  );
+  return <FirstAlertForm defaults={defaults} summary={summary} />;
 }

@@ -2,17 +2,19 @@
 
 import { useRef, type KeyboardEvent } from "react";
 import { Input } from "@/components/ui";
-import { keywordSchema, MAX_KEYWORDS } from "@/lib/onboarding/schemas";
+import { KEYWORD_RULES, MAX_KEYWORDS } from "@/lib/onboarding/rules";
+import { checkText, normaliseText } from "@/lib/validation/rules";
 import { Chip } from "./chip";
 
 /** Adds `text` to `keywords` if it is a valid new keyword; returns the list and any problem. */
 export function addKeyword(keywords: string[], text: string): { keywords: string[]; problem: string | null } {
   if (!text.trim()) return { keywords, problem: null };
-  const parsed = keywordSchema.safeParse(text);
-  if (!parsed.success) return { keywords, problem: parsed.error.issues[0]?.message ?? "That keyword is not valid." };
-  if (keywords.some((k) => k.toLowerCase() === parsed.data.toLowerCase())) return { keywords, problem: null };
+  const problem = checkText(KEYWORD_RULES, text);
+  if (problem) return { keywords, problem };
+  const keyword = normaliseText(KEYWORD_RULES, text);
+  if (keywords.some((k) => k.toLowerCase() === keyword.toLowerCase())) return { keywords, problem: null };
   if (keywords.length >= MAX_KEYWORDS) return { keywords, problem: `You can add up to ${MAX_KEYWORDS} keywords.` };
-  return { keywords: [...keywords, parsed.data], problem: null };
+  return { keywords: [...keywords, keyword], problem: null };
 }
 
 /**

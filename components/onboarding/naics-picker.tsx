@@ -1,11 +1,10 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { Input } from "@/components/ui";
-import { apiFetch } from "@/lib/client/api-fetch";
-import { MAX_NAICS_CODES } from "@/lib/onboarding/schemas";
-import { NAICS_FILTER_PATTERN } from "@/lib/opportunities/schemas";
+import { useLookup } from "@/lib/client/lookup";
+import { MAX_NAICS_CODES } from "@/lib/onboarding/rules";
+import { NAICS_FILTER_PATTERN } from "@/lib/opportunities/rules";
 import { Chip } from "./chip";
 
 export interface NaicsChoice {
@@ -53,12 +52,7 @@ export function NaicsPicker({
   const term = useDebounced(text.trim(), 250);
   const enabled = term.length >= 2;
 
-  const search = useQuery({
-    queryKey: ["naics", term],
-    queryFn: () => apiFetch<{ data: NaicsRow[] }>(`/api/app/naics?q=${encodeURIComponent(term)}&limit=20`),
-    enabled,
-    staleTime: 10 * 60_000,
-  });
+  const search = useLookup<{ data: NaicsRow[] }>(enabled ? `/api/app/naics?q=${encodeURIComponent(term)}&limit=20` : null);
 
   const chosen = new Set(selected.map((s) => s.code));
   const options = enabled ? (search.data?.data ?? []).filter((row) => !chosen.has(row.code)) : [];

@@ -1,11 +1,9 @@
-"use client";
-
-import { useActionState } from "react";
-import { useFormStatus } from "react-dom";
-import { choosePlanAction, completeOnboardingAction } from "@/app/(app)/onboarding/actions";
-import { Alert, Button } from "@/components/ui";
-import type { FormState } from "@/lib/http/form-state";
+import { completeOnboardingAction } from "@/app/(app)/onboarding/actions";
+import { Alert } from "@/components/ui";
 import { ActionButton } from "@/components/forms/action-button";
+import { PlanChooser } from "./plan-chooser";
+
+// A server component: the cards render here, only the choose forms are client code (./plan-chooser.tsx).
 
 export interface PlanCard {
   id: "free" | "starter" | "pro" | "enterprise";
@@ -14,17 +12,6 @@ export interface PlanCard {
   price: string;
   limits: string[];
   features: string[];
-}
-
-const IDLE: FormState = { status: "idle" };
-
-function ChooseButton({ free, label }: { free: boolean; label: string }) {
-  const { pending } = useFormStatus();
-  return (
-    <Button type="submit" variant={free ? "primary" : "secondary"} pending={pending} className="w-full">
-      {label}
-    </Button>
-  );
 }
 
 /**
@@ -45,8 +32,6 @@ export function PlanStep({
   trialDays: number | null;
   checkoutCanceled: boolean;
 }) {
-  const [state, action] = useActionState(choosePlanAction, IDLE);
-
   if (currentPlan !== "free") {
     return (
       <div className="space-y-4">
@@ -59,18 +44,22 @@ export function PlanStep({
   }
 
   return (
-    <div className="space-y-6">
-      {state.status === "error" && state.message ? <Alert tone="error">{state.message}</Alert> : null}
-      {checkoutCanceled ? (
-        <Alert tone="info" title="Checkout was canceled">
-          Nothing was charged. Pick a plan again, or continue free: your alert is already working.
-        </Alert>
-      ) : null}
-      <ul className="grid gap-4 sm:grid-cols-2">
-        {plans.map((plan) => {
-          const free = plan.id === "free";
-          return (
-            <li key={plan.id} className={`flex flex-col rounded-xl bg-white p-5 shadow-sm ${free ? "ring-2 ring-indigo-600" : "ring-1 ring-slate-200"}`}>
+    <PlanChooser
+      notice={
+        checkoutCanceled ? (
+          <Alert tone="info" title="Checkout was canceled">
+            Nothing was charged. Pick a plan again, or continue free: your alert is already working.
+          </Alert>
+        ) : null
+      }
+      plans={plans.map((plan) => {
+        const free = plan.id === "free";
+        return {
+          id: plan.id,
+          free,
+          label: free ? "Continue free" : trialDays ? `Try ${plan.name} free for ${trialDays} days` : `Subscribe to ${plan.name}`,
+          card: (
+            <>
               <h2 className="text-lg font-semibold text-slate-900">{plan.name}</h2>
               <p className="text-sm text-slate-600">{plan.tagline}</p>
               <p className="mt-3 text-2xl font-semibold text-slate-900">
@@ -88,14 +77,10 @@ export function PlanStep({
                   </li>
                 ))}
               </ul>
-              <form action={action} className="mt-4">
-                <input type="hidden" name="plan" value={plan.id} />
-                <ChooseButton free={free} label={free ? "Continue free" : trialDays ? `Try ${plan.name} free for ${trialDays} days` : `Subscribe to ${plan.name}`} />
-              </form>
-            </li>
-          );
-        })}
-      </ul>
-    </div>
+            </>
+          ),
+        };
+      })}
+    />
   );
 }

@@ -5,12 +5,12 @@ import { flushSync } from "react-dom";
 import { saveProfileAction } from "@/app/(app)/onboarding/actions";
 import { Alert, Button, Field, Input } from "@/components/ui";
 import type { FormState } from "@/lib/http/form-state";
-import { SET_ASIDE_OPTIONS } from "@/lib/onboarding/options";
-import { businessProfileSchema, companyNameSchema } from "@/lib/onboarding/schemas";
+import { COMPANY_NAME_RULES, profileProblems } from "@/lib/onboarding/rules";
+import { checkText } from "@/lib/validation/rules";
 import { addKeyword, KeywordChips } from "./keyword-chips";
 import { NaicsPicker, type NaicsChoice } from "./naics-picker";
 import { draftKey, useProfileDraft, writeDraft, type ProfileDraft } from "./profile-draft";
-import { StatePicker } from "./state-picker";
+import { StatePicker, type StateOption } from "./state-picker";
 
 const IDLE: FormState = { status: "idle" };
 
@@ -39,17 +39,37 @@ export interface ProfileStepProps {
   /** The saved profile's updatedAt (ISO), or null before the first save. */
   basedOn: string | null;
   initial: FormValues;
+  /** The labelled choices (lib/onboarding/options.ts), passed by the server page so they are not in the page's JS. */
+  setAsideOptions: readonly { code: string; label: string }[];
+  stateOptions: readonly StateOption[];
 }
 
 /** Step 1. Unsaved input survives a refresh as a sessionStorage draft until it is saved. */
-export function ProfileStep({ orgId, basedOn, initial }: ProfileStepProps) {
+export function ProfileStep({ orgId, basedOn, initial, setAsideOptions, stateOptions }: ProfileStepProps) {
   const key = draftKey(orgId);
   const draft = useProfileDraft(key, basedOn);
   // The server render has no draft; when the browser finds one the form restarts from it.
-  return <ProfileForm key={draft ? "draft" : "saved"} storageKey={key} basedOn={basedOn} initial={draft ?? initial} restored={Boolean(draft)} />;
+  return (
+    <ProfileForm
+      key={draft ? "draft" : "saved"}
+      storageKey={key}
+      basedOn={basedOn}
+      initial={draft ?? initial}
+      restored={Boolean(draft)}
+      setAsideOptions={setAsideOptions}
+      stateOptions={stateOptions}
+    />
+  );
 }
 
-function ProfileForm({ storageKey, basedOn, initial, restored }: { storageKey: string; basedOn: string | null; initial: FormValues; restored: boolean }) {
+function ProfileForm({
+  storageKey,
+  basedOn,
+  initial,
+  restored,
+  setAsideOptions,
+  stateOptions,
+}: Omit<ProfileStepProps, "orgId"> & { storageKey: string; initial: FormValues; restored: boolean }) {
   const [state, action, pending] = useActionState(saveProfileAction, IDLE);
   const [values, setValues] = useState<FormValues>(initial);
   const [dirty, setDirty] = useState(false);
@@ -90,17 +110,13 @@ function ProfileForm({ storageKey, basedOn, initial, restored }: { storageKey: s
       current = { ...values, keywords: added.keywords, keywordText: "" };
       flushSync(() => setValues(current));
     }
-    const result = businessProfileSchema.safeParse(payload(current));
-    if (result.success) {
+    // The same rules the server's businessProfileSchema is built from (lib/onboarding/rules.ts).
+    const errors: Partial<Record<FieldName, string>> = profileProblems(payload(current));
+    if (Object.keys(errors).length === 0) {
       setClientErrors({});
       return;
     }
     event.preventDefault();
-    const errors: Partial<Record<FieldName, string>> = {};
-    for (const issue of result.error.issues) {
-      const field = issue.path[0] as FieldName;
-      errors[field] ??= issue.message;
-    }
     setClientErrors(errors);
     const first = FIELD_ORDER.find((f) => errors[f]);
     if (first) document.getElementById(FOCUS_TARGET[first])?.focus();
@@ -127,8 +143,8 @@ function ProfileForm({ storageKey, basedOn, initial, restored }: { storageKey: s
           value={values.companyName}
           onChange={(e) => update("companyName", { companyName: e.target.value })}
           onBlur={(e) => {
-            const r = companyNameSchema.safeParse(e.target.value);
-            setClientErrors((prev) => ({ ...prev, companyName: r.success ? null : (r.error.issues[0]?.message ?? null) }));
+            const problem = checkText(COMPANY_NAME_RULES, e.target.value);
+            setClientErrors((prev) => ({ ...prev, companyName: problem }));
           }}
         />
       </Field>
@@ -178,7 +194,7 @@ function ProfileForm({ storageKey, basedOn, initial, restored }: { storageKey: s
           Leave empty to see every opportunity, set aside or not.
         </p>
         <ul className="grid grid-cols-1 gap-x-4 sm:grid-cols-2">
-          {SET_ASIDE_OPTIONS.map((o) => (
+          {setAsideOptions.map((o) => (
             <li key={o.code}>
               <label className="flex min-h-10 cursor-pointer items-start gap-2 rounded px-1 py-1.5 text-sm text-slate-900 hover:bg-slate-50">
                 <input
@@ -209,7 +225,7 @@ function ProfileForm({ storageKey, basedOn, initial, restored }: { storageKey: s
         <p id="states-hint" className="text-sm text-slate-600">
           Where you can do the work. Leave empty for anywhere.
         </p>
-        <StatePicker filterId="state-filter" selected={values.states} onChange={(states) => update("states", { states })} />
+        <StatePicker filterId="state-filter" states={stateOptions} selected={values.states} onChange={(states) => update("states", { states })} />
         {errorFor("states") ? (
           <p id="states-error" role="alert" className="text-sm font-medium text-red-700">
             {errorFor("states")}

@@ -2,17 +2,24 @@
 
 import { useId, useState } from "react";
 import { Input } from "@/components/ui";
-import { US_STATES } from "@/lib/onboarding/options";
 import { Chip } from "./chip";
+
+export interface StateOption {
+  code: string;
+  name: string;
+}
 
 /** Places of performance: chosen states as chips, and a filterable list of checkboxes. */
 export function StatePicker({
   filterId,
+  states,
   selected,
   onChange,
   describedBy,
 }: {
   filterId: string;
+  /** Every place to choose from (lib/onboarding/options.ts US_STATES, passed by the server page). */
+  states: readonly StateOption[];
   selected: string[];
   onChange: (next: string[]) => void;
   describedBy?: string;
@@ -20,7 +27,7 @@ export function StatePicker({
   const [filter, setFilter] = useState("");
   const countId = useId();
   const needle = filter.trim().toLowerCase();
-  const shown = US_STATES.filter((s) => !needle || s.name.toLowerCase().includes(needle) || s.code.toLowerCase() === needle);
+  const shown = states.filter((s) => !needle || s.name.toLowerCase().includes(needle) || s.code.toLowerCase() === needle);
   const toggle = (code: string, on: boolean) => onChange(on ? [...selected, code] : selected.filter((c) => c !== code));
 
   return (
@@ -28,7 +35,7 @@ export function StatePicker({
       {selected.length ? (
         <ul className="flex flex-wrap gap-2" aria-label="Chosen states">
           {selected.map((code) => (
-            <Chip key={code} removeLabel={`Remove ${US_STATES.find((s) => s.code === code)?.name ?? code}`} onRemove={() => toggle(code, false)}>
+            <Chip key={code} removeLabel={`Remove ${states.find((s) => s.code === code)?.name ?? code}`} onRemove={() => toggle(code, false)}>
               {code}
             </Chip>
           ))}

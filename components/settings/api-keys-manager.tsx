@@ -1,10 +1,11 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, EmptyState, Field, Input } from "@/components/ui";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
-import { createApiKeySchema } from "@/lib/orgs/schemas";
+import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
+import { CREATE_API_KEY_RULES } from "@/lib/orgs/rules";
+import { checkText } from "@/lib/validation/rules";
 
 interface KeyRow {
   id: string;
@@ -15,32 +16,28 @@ interface KeyRow {
   revokedAt: string | null;
 }
 
-const KEY = ["api-keys"];
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
 
 export function ApiKeysManager({ canManage }: { canManage: boolean }) {
-  const client = useQueryClient();
-  const keys = useQuery({ queryKey: KEY, queryFn: () => apiFetch<{ data: KeyRow[] }>("/api/app/api-keys") });
+  const keys = useRemoteData<{ data: KeyRow[] }>("/api/app/api-keys");
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const create = useMutation({
-    mutationFn: (body: { name: string }) => apiFetch<{ name: string; key: string }>("/api/app/api-keys", { method: "POST", body }),
+  const create = useRemoteAction((body: { name: string }) => apiFetch<{ name: string; key: string }>("/api/app/api-keys", { method: "POST", body }), {
     onSuccess: (result) => setCreated(result),
     onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
-    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
+    onSettled: keys.refresh,
   });
-  const revoke = useMutation({
-    mutationFn: (id: string) => apiFetch(`/api/app/api-keys/${id}`, { method: "DELETE" }),
-    onSettled: () => client.invalidateQueries({ queryKey: KEY }),
-  });
+  const revoke = useRemoteAction((id: string) => apiFetch(`/api/app/api-keys/${id}`, { method: "DELETE" }), { onSettled: keys.refresh });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = createApiKeySchema.safeParse({ name: new FormData(event.currentTarget).get("name") });
-    if (!parsed.success) return setErrors({ name: parsed.error.issues[0]?.message ?? "Invalid name." });
+    const name = String(new FormData(event.currentTarget).get("name") ?? "");
+    // The rules the server's createApiKeySchema is built from; it normalises the name itself.
+    const problem = checkText(CREATE_API_KEY_RULES.name, name);
+    if (problem) return setErrors({ name: problem });
     setErrors({});
     setCreated(null);
-    create.mutate(parsed.data);
+    create.mutate({ name });
   }
 
   return (
@@ -57,7 +54,7 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
                 Create key
               </Button>
             </form>
-            {create.isError && !errors.name ? <Alert tone="error" className="mt-4">{create.error.message}</Alert> : null}
+            {create.error && !errors.name ? <Alert tone="error" className="mt-4">{create.error.message}</Alert> : null}
             {created ? (
               <Alert tone="warning" className="mt-4" title="Copy your key now">
                 This is the only time “{created.name}” is shown in full:{" "}
@@ -69,12 +66,12 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
           </CardBody>
         </Card>
       ) : null}
-      {revoke.isError ? <Alert tone="error">{revoke.error.message}</Alert> : null}
+      {revoke.error ? <Alert tone="error">{revoke.error.message}</Alert> : null}
       <Card>
         <CardHeader title="Keys" />
         {keys.isPending ? (
           <p className="px-6 py-4 text-slate-600" role="status">Loading keys…</p>
-        ) : keys.isError ? (
+        ) : keys.error ? (
           <Alert tone="error">{keys.error.message}</Alert>
         ) : keys.data.data.length === 0 ? (
           <EmptyState title="No API keys yet" description="Create one to call the Beacon API from your own tools." />

@@ -1,11 +1,12 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
-import { inviteMemberSchema } from "@/lib/orgs/schemas";
+import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
+import { INVITE_MEMBER_RULES } from "@/lib/orgs/rules";
+import { checkText } from "@/lib/validation/rules";
 import type { OrgRole } from "@/lib/orgs/permissions";
 
 interface MemberRow {
@@ -37,8 +38,6 @@ interface TeamData {
   me: { userId: string; role: OrgRole; assignableRoles: OrgRole[] };
 }
 
-const KEY = ["team"];
-
 const UPGRADE_PATH = "/settings/billing";
 
 function seatsSummary(seats: SeatUsage) {
@@ -49,19 +48,17 @@ function seatsSummary(seats: SeatUsage) {
 
 /** `canManageBilling`: only roles that may change the plan get the upgrade link. */
 export function TeamManager({ canManage, canManageBilling }: { canManage: boolean; canManageBilling: boolean }) {
-  const client = useQueryClient();
-  const team = useQuery({ queryKey: KEY, queryFn: () => apiFetch<TeamData>("/api/app/members") });
-  const refresh = () => client.invalidateQueries({ queryKey: KEY });
-  const changeRole = useMutation({
-    mutationFn: (v: { id: string; role: OrgRole }) => apiFetch(`/api/app/members/${v.id}`, { method: "PATCH", body: { role: v.role } }),
+  const team = useRemoteData<TeamData>("/api/app/members");
+  const refresh = team.refresh;
+  const changeRole = useRemoteAction((v: { id: string; role: OrgRole }) => apiFetch(`/api/app/members/${v.id}`, { method: "PATCH", body: { role: v.role } }), {
     onSettled: refresh,
   });
-  const remove = useMutation({ mutationFn: (id: string) => apiFetch(`/api/app/members/${id}`, { method: "DELETE" }), onSettled: refresh });
-  const revoke = useMutation({ mutationFn: (id: string) => apiFetch(`/api/app/invitations/${id}`, { method: "DELETE" }), onSettled: refresh });
+  const remove = useRemoteAction((id: string) => apiFetch(`/api/app/members/${id}`, { method: "DELETE" }), { onSettled: refresh });
+  const revoke = useRemoteAction((id: string) => apiFetch(`/api/app/invitations/${id}`, { method: "DELETE" }), { onSettled: refresh });
   const failure = [changeRole.error, remove.error, revoke.error].find(Boolean) as Error | undefined;
 
   if (team.isPending) return <p className="text-slate-600" role="status">Loading your team…</p>;
-  if (team.isError) return <Alert tone="error">{team.error.message}</Alert>;
+  if (team.error) return <Alert tone="error">{team.error.message}</Alert>;
   const { data: members, invitations, me, seats } = team.data;
   const upgrade = canManageBilling ? (
     <Link href={UPGRADE_PATH} className="font-medium underline underline-offset-2">
@@ -152,8 +149,7 @@ export function TeamManager({ canManage, canManageBilling }: { canManage: boolea
 function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited: () => void; upgrade: ReactNode }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
-  const invite = useMutation({
-    mutationFn: (body: { email: string; role: OrgRole }) => apiFetch<{ email: string; url: string }>("/api/app/invitations", { method: "POST", body }),
+  const invite = useRemoteAction((body: { email: string; role: OrgRole }) => apiFetch<{ email: string; url: string }>("/api/app/invitations", { method: "POST", body }), {
     onSuccess: (result) => {
       setLink(result);
       onInvited();
@@ -164,14 +160,19 @@ function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = inviteMemberSchema.safeParse({ email: form.get("email"), role: form.get("role") });
-    if (!parsed.success) {
-      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
+    const body = { email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") };
+    // The rules the server's inviteMemberSchema is built from; it normalises the address itself.
+    const problems = Object.entries(INVITE_MEMBER_RULES).flatMap(([field, rules]) => {
+      const message = checkText(rules, body[field as keyof typeof body]);
+      return message ? [[field, message]] : [];
+    });
+    if (problems.length > 0) {
+      setErrors(Object.fromEntries(problems));
       return;
     }
     setErrors({});
     setLink(null);
-    invite.mutate(parsed.data);
+    invite.mutate({ email: body.email, role: body.role as OrgRole });
   }
 
   return (
@@ -197,7 +198,7 @@ function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited
             Send invitation
           </Button>
         </form>
-        {invite.isError && !Object.keys(errors).length ? (
+        {invite.error && !Object.keys(errors).length ? (
           <Alert tone="error" className="mt-4" title={seatLimitReached(invite.error) ? "No free seat" : undefined} action={seatLimitReached(invite.error) ? upgrade : undefined}>
             {invite.error.message}
           </Alert>

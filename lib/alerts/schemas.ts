@@ -1,39 +1,26 @@
 import { z } from "zod";
+import { listSchema, textSchema } from "@/lib/validation/zod";
 import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "@/lib/opportunities/schemas";
+import { ALERT_LIST_RULES } from "./body-rules";
+import { ALERT_FREQUENCIES, ALERT_FREQUENCY_RULES, ALERT_NAME_RULES, DELIVERY_EMAIL_RULES } from "./rules";
 
-// Shared by route handlers and the browser form, so zod only: no server imports. The filter
-// value rules are opportunity search's own (lib/opportunities/schemas.ts).
+// The route handlers' zod schemas, built from the browser-safe rules in ./rules.ts that the alert
+// forms check without zod. The filter value rules are opportunity search's own.
 
-export const ALERT_FREQUENCIES = ["instant", "daily", "weekly"] as const;
-export type AlertFrequency = (typeof ALERT_FREQUENCIES)[number];
+export { ALERT_FREQUENCIES, MAX_ALERT_NAICS, MAX_ALERT_SET_ASIDES, MAX_ALERT_STATES, splitCodes, type AlertFrequency } from "./rules";
 
-export const MAX_ALERT_NAICS = 50;
-export const MAX_ALERT_STATES = 60;
-export const MAX_ALERT_SET_ASIDES = 20;
-
-export const alertNameSchema = z
-  .string({ message: "Name the alert." })
-  .trim()
-  .min(1, "Name the alert, e.g. “Cyber work in Virginia”.")
-  .max(80, "Use at most 80 characters.");
-export const alertFrequencySchema = z.enum(ALERT_FREQUENCIES, { message: "Choose instant, daily or weekly." });
+export const alertNameSchema = textSchema(ALERT_NAME_RULES);
+export const alertFrequencySchema = z.enum(ALERT_FREQUENCIES, { message: ALERT_FREQUENCY_RULES.oneOf[1] });
 export const alertKeywordsSchema = keywordQuerySchema;
 export const alertNaicsSchema = naicsFilterSchema;
 export const alertStateSchema = stateSchema;
 export const alertSetAsideSchema = setAsideSchema;
-export const deliveryEmailSchema = z
-  .string({ message: "Enter an e-mail address." })
-  .trim()
-  .toLowerCase()
-  .max(254, "Use at most 254 characters.")
-  .pipe(z.email("Enter a valid e-mail address."));
+export const deliveryEmailSchema = textSchema(DELIVERY_EMAIL_RULES);
 
 /** A list of codes, duplicates dropped (the first spelling wins), at most `max`. */
-function codeList<T extends z.ZodType<string>>(item: T, max: number, noun: string) {
-  return z
-    .array(item, { message: `Send ${noun} as a list.` })
-    .max(max, `At most ${max} ${noun}.`)
-    .transform((values) => [...new Set(values)]);
+function codeList(field: keyof typeof ALERT_LIST_RULES) {
+  const rules = ALERT_LIST_RULES[field];
+  return listSchema(rules, rules.notList).transform((values) => [...new Set(values)]);
 }
 
 const alertFields = {
@@ -41,9 +28,9 @@ const alertFields = {
   frequency: alertFrequencySchema,
   // An empty keyword string means "no keyword filter", like a missing one.
   q: alertKeywordsSchema.nullish().transform((q) => q || null),
-  naics: codeList(alertNaicsSchema, MAX_ALERT_NAICS, "NAICS codes"),
-  states: codeList(alertStateSchema, MAX_ALERT_STATES, "states"),
-  set_asides: codeList(alertSetAsideSchema, MAX_ALERT_SET_ASIDES, "set-asides"),
+  naics: codeList("naics"),
+  states: codeList("states"),
+  set_asides: codeList("set_asides"),
   delivery_email: deliveryEmailSchema,
 };
 
@@ -81,11 +68,3 @@ export const updateAlertSchema = z
 
 export type UpdateAlertInput = z.infer<typeof updateAlertSchema>;
 export type UpdateAlertRequest = z.input<typeof updateAlertSchema>;
-
-/** What people type in a codes box ("5415, 236220 33") → the list of codes. */
-export function splitCodes(text: string): string[] {
-  return text
-    .split(/[\s,;]+/)
-    .map((part) => part.trim())
-    .filter(Boolean);
-}

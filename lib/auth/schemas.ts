@@ -1,28 +1,25 @@
 import { z } from "zod";
+import { textSchema } from "@/lib/validation/zod";
+import { EMAIL_RULES, MAGIC_LINK_RULES, PASSWORD_RULES, SIGN_IN_RULES, SIGN_UP_RULES } from "./rules";
 
-// Shared by server and browser (inline validation): no server-only imports here.
+// Built from the browser-safe rules in ./rules.ts, which the forms check inline without zod.
 
-export const passwordSchema = z.string().min(10, "Use at least 10 characters.").max(200, "Use at most 200 characters.");
+export const passwordSchema = textSchema(PASSWORD_RULES);
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254, "That e-mail address is too long.")
-  .pipe(z.email("Enter a valid e-mail address."));
+export const emailSchema = textSchema(EMAIL_RULES);
 
 export const signUpSchema = z
   .object({
-    name: z.string().trim().min(1, "Tell us your name.").max(120, "Use at most 120 characters."),
+    name: textSchema(SIGN_UP_RULES.name),
     email: emailSchema,
     password: passwordSchema,
-    organizationName: z.string().trim().max(120, "Use at most 120 characters.").optional().default(""),
+    organizationName: textSchema(SIGN_UP_RULES.organizationName).optional().default(""),
   })
   .strict();
 
-export const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, "Enter your password.").max(200) }).strict();
+export const signInSchema = z.object({ email: emailSchema, password: textSchema(SIGN_IN_RULES.password) }).strict();
 
-export const magicLinkSchema = z.object({ email: emailSchema }).strict();
+export const magicLinkSchema = z.object({ email: textSchema(MAGIC_LINK_RULES.email) }).strict();
 
 export const resetPasswordSchema = z
   .object({ token: z.string().min(10).max(200), password: passwordSchema, confirm: z.string().max(200) })

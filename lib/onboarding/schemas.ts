@@ -1,15 +1,20 @@
 import { z } from "zod";
-import { naicsFilterSchema } from "@/lib/opportunities/schemas";
+import { listSchema, textSchema } from "@/lib/validation/zod";
 import { ALERT_FREQUENCIES, alertFrequencySchema, alertNameSchema, deliveryEmailSchema } from "@/lib/alerts/schemas";
 import { PLAN_IDS } from "@/lib/billing/plans";
-import { SET_ASIDE_CODES, STATE_CODES } from "./options";
+import {
+  COMPANY_NAME_RULES,
+  KEYWORD_RULES,
+  KEYWORDS_TOO_LONG,
+  MAX_KEYWORD_QUERY_LENGTH,
+  PROFILE_LIST_RULES,
+  uniqueKeywords,
+} from "./rules";
 
-// Shared by server and browser (inline validation): no server-only imports here.
+// The server's zod schemas, built from the browser-safe rules in ./rules.ts that the onboarding
+// forms check without zod.
 
-export const MAX_NAICS_CODES = 20;
-export const MAX_KEYWORDS = 20;
-/** The keywords become one search query (`a or b or c`); the search caps queries at 500 characters. */
-export const MAX_KEYWORD_QUERY_LENGTH = 500;
+export { MAX_KEYWORD_QUERY_LENGTH, MAX_KEYWORDS, MAX_NAICS_CODES } from "./rules";
 
 /** Arrays travel from the form as one JSON hidden input; lib callers pass real arrays. */
 function fromJson(value: unknown): unknown {
@@ -22,58 +27,27 @@ function fromJson(value: unknown): unknown {
   }
 }
 
-function unique(values: string[], key: (v: string) => string = (v) => v): string[] {
-  const seen = new Set<string>();
-  return values.filter((v) => {
-    const k = key(v);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
+const unique = (values: string[]) => [...new Set(values)];
 
-export const companyNameSchema = z.string().trim().min(1, "Tell us your company name.").max(120, "Use at most 120 characters.");
+export const companyNameSchema = textSchema(COMPANY_NAME_RULES);
 
-export const naicsCodeSchema = naicsFilterSchema;
+export const naicsCodeSchema = textSchema(PROFILE_LIST_RULES.naicsCodes.item);
 
-export const keywordSchema = z
-  .string()
-  .transform((v) => v.replace(/\s+/g, " ").trim())
-  .pipe(
-    z
-      .string()
-      .min(2, "A keyword needs at least 2 characters.")
-      .max(40, "Keep each keyword under 40 characters.")
-      // Quotes and angle brackets have no place in a keyword and would change the search syntax.
-      .regex(/^[^"<>\p{Cc}]+$/u, "Use letters, numbers and simple punctuation."),
-  );
+export const keywordSchema = textSchema(KEYWORD_RULES);
 
-function list<T extends z.ZodType<string>>(item: T, limits: { min?: [number, string]; max: [number, string] }) {
-  let array = z.array(item, "Expected a list.").max(limits.max[0], limits.max[1]);
-  if (limits.min) array = array.min(limits.min[0], limits.min[1]);
-  return z.preprocess(fromJson, array);
+function list(field: keyof typeof PROFILE_LIST_RULES) {
+  return z.preprocess(fromJson, listSchema(PROFILE_LIST_RULES[field], "Expected a list."));
 }
 
 export const businessProfileSchema = z.object({
   companyName: companyNameSchema,
-  naicsCodes: list(naicsCodeSchema, {
-    min: [1, "Add at least one NAICS code."],
-    max: [MAX_NAICS_CODES, `Add at most ${MAX_NAICS_CODES} NAICS codes.`],
-  }).transform((codes) => unique(codes)),
-  keywords: list(keywordSchema, { max: [MAX_KEYWORDS, `Add at most ${MAX_KEYWORDS} keywords.`] })
-    .transform((words) => unique(words, (w) => w.toLowerCase()))
-    .refine((words) => words.join(" or ").length <= MAX_KEYWORD_QUERY_LENGTH, "Those keywords are too long together: remove a few.")
+  naicsCodes: list("naicsCodes").transform(unique),
+  keywords: list("keywords")
+    .transform(uniqueKeywords)
+    .refine((words) => words.join(" or ").length <= MAX_KEYWORD_QUERY_LENGTH, KEYWORDS_TOO_LONG)
     .default([]),
-  setAsides: list(z.string().trim().toUpperCase().pipe(z.enum(SET_ASIDE_CODES, "Pick a set-aside from the list.")), {
-    max: [SET_ASIDE_CODES.length, "Too many set-asides."],
-  })
-    .transform((codes) => unique(codes))
-    .default([]),
-  states: list(z.string().trim().toUpperCase().pipe(z.enum(STATE_CODES, "Pick a state from the list.")), {
-    max: [STATE_CODES.length, "Too many states."],
-  })
-    .transform((codes) => unique(codes))
-    .default([]),
+  setAsides: list("setAsides").transform(unique).default([]),
+  states: list("states").transform(unique).default([]),
 });
 
 export type BusinessProfileInput = z.input<typeof businessProfileSchema>;

@@ -1,7 +1,8 @@
-import { z } from "zod";
+import { textSchema } from "@/lib/validation/zod";
+import { KEYWORD_QUERY_RULES, NAICS_FILTER_PATTERN, NAICS_FILTER_RULES, SET_ASIDE_RULES, STATE_RULES } from "./rules";
 
-// The value rules of opportunity filters, shared by search, alerts and onboarding on the server
-// and by their forms in the browser: zod only, no server imports here.
+// The zod schemas of opportunity filters, shared by search, alerts and onboarding on the server;
+// built from ./rules.ts, which their forms check in the browser without zod.
 
 /** The 2022 sectors that are ranges: their subsectors start with any of the listed digits. */
 export const RANGE_SECTORS: Record<string, string[]> = {
@@ -10,23 +11,12 @@ export const RANGE_SECTORS: Record<string, string[]> = {
   "48-49": ["48", "49"],
 };
 
-export const NAICS_FILTER_PATTERN = /^(\d{2,6}|31-33|44-45|48-49)$/;
+export { NAICS_FILTER_PATTERN };
 
-export const naicsFilterSchema = z
-  .string({ message: 'A NAICS code is text, like "5415".' })
-  .trim()
-  .regex(NAICS_FILTER_PATTERN, "A NAICS code has 2 to 6 digits (or a range sector like 31-33).");
+export const naicsFilterSchema = textSchema(NAICS_FILTER_RULES);
 
-export const stateSchema = z
-  .string({ message: "A state is a two-letter code." })
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z]{2}$/, "Use a two-letter state code, like VA.");
+export const stateSchema = textSchema(STATE_RULES);
 
-export const setAsideSchema = z
-  .string({ message: "A set-aside is a SAM.gov code." })
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9]{2,10}$/, "Use a SAM.gov set-aside code, like SBA or SDVOSBC.");
+export const setAsideSchema = textSchema(SET_ASIDE_RULES);
 
-export const keywordQuerySchema = z.string({ message: "Keywords must be text." }).trim().max(500, "Keep the search under 500 characters.");
+export const keywordQuerySchema = textSchema(KEYWORD_QUERY_RULES);

@@ -1,12 +1,15 @@
 import { z } from "zod";
+import { textSchema } from "@/lib/validation/zod";
 import { ORG_ROLES } from "./permissions";
+import { CREATE_API_KEY_RULES, INVITE_MEMBER_RULES } from "./rules";
 
-// Shared by route handlers and browser forms (no server imports).
+// Route handlers parse with these; the browser forms check the same rules (./rules.ts) without zod.
 
 export const inviteMemberSchema = z
   .object({
-    email: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid e-mail address.")),
-    role: z.enum(ORG_ROLES, { message: "Choose a role." }),
+    email: textSchema(INVITE_MEMBER_RULES.email),
+    // An enum (not text rules) so the output is typed as a role; the rule's list and message are the same.
+    role: z.enum(ORG_ROLES, { message: INVITE_MEMBER_RULES.role.oneOf[1] }),
   })
   .strict();
 
@@ -14,6 +17,4 @@ export const updateMemberRoleSchema = z.object({ role: z.enum(ORG_ROLES, { messa
 
 export const acceptInvitationSchema = z.object({ token: z.string().min(10).max(200) }).strict();
 
-export const createApiKeySchema = z
-  .object({ name: z.string().trim().min(1, "Name the key, e.g. “CRM sync”.").max(80, "Use at most 80 characters.") })
-  .strict();
+export const createApiKeySchema = z.object({ name: textSchema(CREATE_API_KEY_RULES.name) }).strict();

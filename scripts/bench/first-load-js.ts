@@ -3,6 +3,9 @@ import path from "node:path";
 import vm from "node:vm";
 import zlib from "node:zlib";
 
+/** SPEC.md quality bar, held by every page: first-load JS within 150 kB gzip (kB = 1000 bytes). */
+export const FIRST_LOAD_JS_BUDGET_KB = 150;
+
 export interface RouteJs {
   route: string;
   files: string[];

@@ -10,10 +10,10 @@ import { migrateDatabase } from "@/db/migrate";
 import { seedDatabase } from "@/db/seed";
 import { runCommand } from "../cli-commands";
 import { createBenchDatabase, printTable } from "./bench-database";
-import { firstLoadJs } from "./first-load-js";
+import { FIRST_LOAD_JS_BUDGET_KB, firstLoadJs } from "./first-load-js";
 import { ensureProductionBuild, freePort, ROOT, startBeacon, stop, waitForReady } from "./servers";
 
-const BUDGET_KB = 150;
+const BUDGET_KB = FIRST_LOAD_JS_BUDGET_KB;
 const KEY_ROUTES = ["/onboarding", "/admin/ops"] as const;
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { AlertStep } from "@/components/onboarding/alert-step";
 import { MatchesStep } from "@/components/onboarding/matches-step";
 import { PlanStep, type PlanCard } from "@/components/onboarding/plan-step";
+import { FiltersSummary } from "@/components/onboarding/filters-summary";
 import { ProfileStep } from "@/components/onboarding/profile-step";
 import { OnboardingStepper } from "@/components/onboarding/stepper";
 import { Alert, Card, CardBody, PageHeader, buttonClasses } from "@/components/ui";
@@ -11,6 +12,7 @@ import { requireViewer } from "@/lib/auth/next";
 import { PLANS, TRIAL_DAYS, formatMonthlyPrice, planById } from "@/lib/billing";
 import { trialAvailable } from "@/lib/billing/checkout";
 import { STEP_LABELS, defaultAlertName, getOnboardingState, onboardingMatches, visibleStep, type OnboardingStepId } from "@/lib/onboarding";
+import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
 import { naicsTitles } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
 
@@ -78,6 +80,8 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
     body = (
       <ProfileStep
         orgId={orgId}
+        setAsideOptions={SET_ASIDE_OPTIONS}
+        stateOptions={US_STATES}
         basedOn={profile?.updatedAt.toISOString() ?? null}
         initial={{
           companyName: profile?.companyName ?? orgName,
@@ -94,7 +98,7 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
     body = (
       <AlertStep
         defaults={{ name: defaultAlertName(profile.companyName), deliveryEmail: viewer.user.email }}
-        filters={{ naics, keywords: profile.keywords, setAsides: profile.setAsides, states: profile.states }}
+        filters={<FiltersSummary naics={naics} keywords={profile.keywords} setAsides={profile.setAsides} states={profile.states} />}
         existing={alert ? { name: alert.name, frequency: alert.frequency, deliveryEmail: alert.deliveryEmail } : null}
       />
     );

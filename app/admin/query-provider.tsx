@@ -11,8 +11,12 @@ function makeQueryClient() {
   });
 }
 
-/** Client-side providers; one QueryClient per browser session so the cache survives navigations. */
-export function Providers({ children }: { children: ReactNode }) {
+/**
+ * TanStack Query for the cockpit's live views. Only /admin/* pays for it (~12 kB gzip of
+ * first-load JS): customer pages load data with lib/client/remote.ts. The admin layout survives
+ * navigations between cockpit pages, so one QueryClient keeps its cache across them.
+ */
+export function QueryProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
 }

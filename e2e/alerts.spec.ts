@@ -1,0 +1,48 @@
+import { expect, test } from "@playwright/test";
+import { signUp, uniqueEmail } from "./helpers";
+
+// The alerts page's form checks fields in the browser with the rules the server's zod schema is
+// built from (lib/alerts), then creates, pauses and deletes through /api/app/alerts.
+test("alerts: inline errors name the bad value and are announced; create, pause and delete work", async ({ page }) => {
+  await signUp(page, { name: "Al Ertson", email: uniqueEmail("alerts") });
+  await page.goto("/alerts");
+  const form = page.getByRole("form", { name: "New alert" });
+
+  const naics = form.getByLabel("NAICS codes");
+  await naics.fill("5415, 54x");
+  await naics.press("Tab");
+  await expect(form.getByText("“54x”: A NAICS code has 2 to 6 digits (or a range sector like 31-33).")).toBeVisible();
+  await expect(naics).toHaveAttribute("aria-invalid", "true");
+  await expect(naics).toHaveAttribute("aria-describedby", /alert-naics-error/);
+
+  const email = form.getByLabel("Send to");
+  await email.fill("not-an-address");
+  await email.press("Tab");
+  await expect(form.getByText("Enter a valid e-mail address.")).toBeVisible();
+
+  // Submitting with no name: its message, and focus goes to the first field at fault.
+  await form.getByRole("button", { name: "Save alert" }).click();
+  await expect(form.getByText("Name the alert, e.g. “Cyber work in Virginia”.")).toBeVisible();
+  await expect(form.getByLabel("Name")).toBeFocused();
+
+  await form.getByLabel("Name").fill("Cyber in Virginia");
+  await naics.fill("5415 541512");
+  await form.getByLabel("Places of performance").fill("va, md");
+  await email.fill("");
+  // Leaving the field clears its message first; the button then stays where the click lands.
+  await email.press("Tab");
+  await expect(form.getByText("Enter a valid e-mail address.")).toHaveCount(0);
+  await form.getByRole("button", { name: "Save alert" }).click();
+  await expect(form.getByRole("status")).toHaveText("Saved “Cyber in Virginia”.");
+  await expect(naics).not.toHaveAttribute("aria-invalid", "true");
+  const row = page.getByTestId("alert-row").filter({ hasText: "Cyber in Virginia" });
+  await expect(row).toContainText("NAICS: 5415, 541512");
+  await expect(row).toContainText("States: VA, MD");
+  await expect(row).toContainText("Active");
+
+  await row.getByRole("button", { name: "Pause “Cyber in Virginia”" }).click();
+  await expect(row).toContainText("Paused");
+  page.once("dialog", (dialog) => dialog.accept());
+  await row.getByRole("button", { name: "Delete “Cyber in Virginia”" }).click();
+  await expect(page.getByText("No alerts yet")).toBeVisible();
+});

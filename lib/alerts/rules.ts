@@ -1,0 +1,37 @@
+import type { TextRules } from "@/lib/validation/rules";
+
+// Browser-safe rules of an alert's fields: ./schemas.ts builds the route handlers' zod schemas
+// from them and the alert forms check them before sending, without shipping zod. The filter
+// value rules are opportunity search's own (lib/opportunities/rules.ts).
+
+export const ALERT_FREQUENCIES = ["instant", "daily", "weekly"] as const;
+export type AlertFrequency = (typeof ALERT_FREQUENCIES)[number];
+
+export const MAX_ALERT_NAICS = 50;
+export const MAX_ALERT_STATES = 60;
+export const MAX_ALERT_SET_ASIDES = 20;
+
+export const ALERT_NAME_RULES = {
+  notText: "Name the alert.",
+  trim: true,
+  min: [1, "Name the alert, e.g. “Cyber work in Virginia”."],
+  max: [80, "Use at most 80 characters."],
+} satisfies TextRules;
+
+export const ALERT_FREQUENCY_RULES = { oneOf: [ALERT_FREQUENCIES, "Choose instant, daily or weekly."] } satisfies TextRules;
+
+export const DELIVERY_EMAIL_RULES = {
+  notText: "Enter an e-mail address.",
+  trim: true,
+  case: "lower",
+  max: [254, "Use at most 254 characters."],
+  email: "Enter a valid e-mail address.",
+} satisfies TextRules;
+
+/** What people type in a codes box ("5415, 236220 33") → the list of codes. */
+export function splitCodes(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
