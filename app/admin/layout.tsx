@@ -3,7 +3,6 @@ import Link from "next/link";
 import { requireOperator } from "@/lib/auth/next";
 import { IncidentBanner } from "./incident-banner";
 import { cockpitWriteStateFor } from "./ops/operator-context";
-import { QueryProvider } from "./query-provider";
 
 export const dynamic = "force-dynamic";
 
@@ -38,7 +37,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         </p>
       </div>
       <IncidentBanner incident={incident} breakGlass={breakGlass} />
-      <QueryProvider>{children}</QueryProvider>
+      {children}
     </main>
   );
 }

@@ -1,20 +1,13 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useEffect, useState } from "react";
 import type { OpsOverview } from "@/lib/ops/overview";
-
-const REFRESH_MS = 15_000;
+import type { OverviewSnapshot } from "./overview-poller";
 
 const n = (v: number) => v.toLocaleString("en-US");
 const money = (cents: number) => `$${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: 2 })}`;
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 1000) / 10}%` : "—");
-
-async function fetchOverview(): Promise<OpsOverview> {
-  const response = await fetch("/api/admin/stats", { headers: { accept: "application/json" } });
-  if (!response.ok) throw new Error(`GET /api/admin/stats answered ${response.status}`);
-  return (await response.json()) as OpsOverview;
-}
 
 function Tile({ href, label, value, detail, bad = false, testId }: { href: string; label: string; value: string; detail?: string; bad?: boolean; testId?: string }) {
   return (
@@ -28,18 +21,24 @@ function Tile({ href, label, value, detail, bad = false, testId }: { href: strin
 
 /**
  * The live tiles of the overview: first painted on the server from the same data the API returns
- * (no loading flash), then refreshed every 15 s through TanStack Query. The hourly chart is a
+ * (no loading flash), then refreshed every 15 s through TanStack Query, whose code is fetched
+ * after the first paint (it is not needed to show the page). The hourly chart is a
  * server component beside it, and so is the 30-day onboarding funnel (both kept out of the client
  * bundle; neither moves within a page view).
  */
 export function OverviewLive({ initial }: { initial: OpsOverview }) {
-  const { data, isError, dataUpdatedAt } = useQuery({
-    queryKey: ["admin", "stats"],
-    queryFn: fetchOverview,
-    initialData: initial,
-    initialDataUpdatedAt: Date.parse(initial.generated_at),
-    refetchInterval: REFRESH_MS,
-  });
+  const [{ data, updatedAt: dataUpdatedAt, failed: isError }, setSnapshot] = useState<OverviewSnapshot>(() => ({ data: initial, updatedAt: Date.parse(initial.generated_at), failed: false }));
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let gone = false;
+    void import("./overview-poller").then(({ pollOverview }) => {
+      if (!gone) stop = pollOverview(initial, setSnapshot);
+    });
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [initial]);
   const { health, business } = data;
   const failureRate = health.job_runs_24h > 0 ? health.job_failures_24h / health.job_runs_24h : 0;
   const stripe = health.stripe_events_by_status;
