@@ -166,6 +166,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     sample: () => ({ PUT: { enabled: true, reason: "sweep" } }),
   },
   "app/api/admin/job-functions/route.ts": { credentials: ADMIN },
+  "app/api/admin/outbox-circuits/route.ts": { credentials: ADMIN, queryKeys: ["all"] },
+  "app/api/admin/outbox-circuits/retry/route.ts": { credentials: ADMIN, sample: () => ({ POST: { destination: "smtp", reason: "SMTP is back" } }) },
   "app/api/admin/job-functions/[id]/pause/route.ts": { credentials: ADMIN, params: () => ({ id: fc.oneof(segment, fc.constantFrom("retention", "heartbeat", "__proto__")) }), sample: () => ({ POST: { reason: "sweep" } }) },
   "app/api/admin/job-functions/[id]/resume/route.ts": { credentials: ADMIN, params: () => ({ id: fc.oneof(segment, fc.constantFrom("retention", "heartbeat", "__proto__")) }), sample: () => ({ POST: { reason: "sweep" } }) },
   "app/api/admin/job-runs/[id]/cancel/route.ts": { credentials: ADMIN, params: adminIds, sample: () => ({ POST: { reason: "sweep" } }) },
