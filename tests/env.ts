@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { resetEnvCache } from "@/lib/env";
 
 /**
@@ -22,4 +22,28 @@ export function withTestEnv(vars: Record<string, string> | (() => Record<string,
     }
     resetEnvCache();
   });
+}
+
+/**
+ * For tests that each need their own values: returns `set(values)` (undefined unsets a
+ * variable); whatever a test set is put back as it was after that test.
+ */
+export function perTestEnv() {
+  const saved = new Map<string, string | undefined>();
+  afterEach(() => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    saved.clear();
+    resetEnvCache();
+  });
+  return (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (!saved.has(key)) saved.set(key, process.env[key]);
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    resetEnvCache();
+  };
 }

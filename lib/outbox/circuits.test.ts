@@ -5,13 +5,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, opsAlerts, outboxCircuits, outboxEvents } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit";
-import { env, resetEnvCache } from "@/lib/env";
+import { env } from "@/lib/env";
 import { runOpsAlertDetector } from "@/lib/ops/alerts";
 import { healthSummary } from "@/lib/ops/health-summary";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { circuitOpenMs, circuitPolicy } from "./circuits";
 import { deliverDueOutbox, deliverOutboxNow, enqueueOutboxMany, listOutboxCircuits, OUTBOX_DELIVERY_CONCURRENCY, retryOutboxCircuit, type EnqueueOutboxInput, type OutboxDeliverySummary } from "./index";
+import { perTestEnv } from "@/tests/env";
 import { closedPort, startSmtpSink, startWebhookReceiver } from "./test-servers";
 
 const SECOND = 1_000;
@@ -29,14 +30,8 @@ afterAll(async () => {
   await hooks.close();
 });
 
-const ENV_KEYS = ["SMTP_URL", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_CIRCUIT_FAILURES", "OUTBOX_CIRCUIT_OPEN_MS", "OUTBOX_CIRCUIT_OPEN_MAX_MS"] as const;
-function useEnv(values: Partial<Record<(typeof ENV_KEYS)[number], string>>) {
-  for (const [name, value] of Object.entries(values)) process.env[name] = value;
-  resetEnvCache();
-}
+const useEnv = perTestEnv();
 afterEach(() => {
-  for (const name of ENV_KEYS) delete process.env[name];
-  resetEnvCache();
   smtp.received.length = 0;
   smtp.rejectRecipients(null);
   hooks.requests.length = 0;

@@ -4,7 +4,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { emailMessages, organizations, outboxCircuits, outboxEvents } from "@/db/schema";
-import { resetEnvCache } from "@/lib/env";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_CAP_MS, OUTBOX_BACKOFF_MIN_MS, outboxBackoffMs } from "./backoff";
@@ -18,6 +17,7 @@ import {
   WEBHOOK_SIGNATURE_HEADER,
   type EnqueueOutboxInput,
 } from "./index";
+import { perTestEnv } from "@/tests/env";
 import { closedPort, startSmtpSink, startWebhookReceiver } from "./test-servers";
 
 const SECOND = 1_000;
@@ -37,16 +37,9 @@ afterAll(async () => {
   await hooks.close();
 });
 
-function useEnv(values: Record<string, string | undefined>) {
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  resetEnvCache();
-}
+const useEnv = perTestEnv();
 
 afterEach(() => {
-  useEnv({ SMTP_URL: undefined, OUTBOX_MAX_ATTEMPTS: undefined, OUTBOX_WEBHOOK_SECRET: undefined });
   smtp.received.length = 0;
   hooks.requests.length = 0;
   hooks.failNext(0);
