@@ -26,6 +26,10 @@ const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 80);
 process.env.E2E_STRIPE_URL = `http://127.0.0.1:${stripePort}`;
 process.env.E2E_STRIPE_WEBHOOK_SECRET ??= `whsec_e2e_${randomBytes(12).toString("hex")}`;
 process.env.E2E_INNGEST_SIGNING_KEY ??= `signkey-test-${randomBytes(32).toString("hex")}`;
+// The journeys' mail server (tests/support/smtp-sink-main.ts): sign-in links reach only their
+// recipient, so a journey reads them from the mailbox, as a user would.
+const smtpSinkPort = Number(process.env.E2E_SMTP_PORT ?? port + 82);
+process.env.E2E_MAILBOX_URL = `http://127.0.0.1:${smtpSinkPort + 1}`;
 // The ops team's chat webhook for ops alerts: e2e/cockpit-fixes.spec.ts listens there while it needs it.
 process.env.E2E_OPS_WEBHOOK_PORT ??= String(port + 81);
 
@@ -59,6 +63,13 @@ export default defineConfig({
       env: { FAKE_STRIPE_PORT: String(stripePort) },
     },
     {
+      command: `exec node_modules/.bin/tsx tests/support/smtp-sink-main.ts`,
+      url: `${process.env.E2E_MAILBOX_URL}/messages`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      env: { SMTP_SINK_PORT: String(smtpSinkPort), SMTP_SINK_HTTP_PORT: String(smtpSinkPort + 1) },
+    },
+    {
       command:
         `${cli} db:seed > /dev/null && ` +
         `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_OPERATOR_FILE} && ` +
@@ -89,8 +100,9 @@ export default defineConfig({
         INNGEST_SIGNING_KEY: process.env.E2E_INNGEST_SIGNING_KEY,
         OPS_ALERT_WEBHOOK_URL: `http://127.0.0.1:${process.env.E2E_OPS_WEBHOOK_PORT}/ops-alerts`,
         // One delivery attempt: a message that fails is dead at once, so the dead-letter journey
-        // need not wait out the retry backoff. E-mails use the log transport here and never fail.
+        // need not wait out the retry backoff. E-mails go to the local mailbox and never fail.
         OUTBOX_MAX_ATTEMPTS: "1",
+        SMTP_URL: `smtp://127.0.0.1:${smtpSinkPort}`,
         AUTO_MIGRATE: "true",
         SEED_DEMO_DATA: "false",
         LOG_LEVEL: "error",

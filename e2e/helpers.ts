@@ -50,6 +50,43 @@ export async function signInOperator(page: Page, who: "admin" | "viewer" | "onca
   await expect(page).toHaveURL(/\/admin\/ops/);
 }
 
+/** Every cockpit page and its heading. */
+export const COCKPIT_PAGES: [path: string, heading: string][] = [
+  ["/admin/ops", "Operations"],
+  ["/admin/ops/alerts", "Ops alerts"],
+  ["/admin/ops/customers", "Customers"],
+  ["/admin/ops/jobs", "Job runs"],
+  ["/admin/ops/dead-letters", "Dead letters"],
+  ["/admin/ops/stripe-events", "Stripe events"],
+  ["/admin/ops/audit", "Audit log"],
+  ["/admin/ops/emails", "E-mails"],
+  ["/admin/ops/flags", "Flags & incident"],
+  ["/admin/ops/config", "Configuration"],
+];
+
+export interface MailboxMessage {
+  to: string[];
+  kind: string;
+  subject: string;
+  text: string;
+}
+
+/** The newest e-mail of `kind` that `address` received in the journeys' mailbox (tests/support/smtp-sink-main.ts), waiting for it to arrive. */
+export async function latestEmail(address: string, kind: string): Promise<MailboxMessage> {
+  let found: MailboxMessage | undefined;
+  await expect
+    .poll(
+      async () => {
+        const response = await fetch(`${process.env.E2E_MAILBOX_URL}/messages?to=${encodeURIComponent(address)}`);
+        found = ((await response.json()) as MailboxMessage[]).filter((m) => m.kind === kind).at(-1);
+        return Boolean(found);
+      },
+      { message: `a ${kind} e-mail to ${address}` },
+    )
+    .toBe(true);
+  return found!;
+}
+
 /** axe-core over the page as it is now: no serious or critical WCAG 2.1 A/AA violations. */
 export async function expectNoSeriousA11yViolations(page: Page, step: string) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();

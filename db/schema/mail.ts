@@ -1,9 +1,9 @@
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 
 /**
- * Every e-mail Beacon sends, kept so that development without SMTP can still follow links
- * and operators can see what a customer was sent.
+ * Every e-mail Beacon sends, kept so that operators can see what a customer was sent. Links
+ * that sign someone in are never here: `sensitive` rows show them hidden (lib/outbox/sealed-links.ts).
  */
 export const emailMessages = pgTable(
   "email_messages",
@@ -15,6 +15,8 @@ export const emailMessages = pgTable(
     subject: text("subject").notNull(),
     textBody: text("text_body").notNull(),
     htmlBody: text("html_body"),
+    /** The e-mail carried a sign-in, verification, reset or invitation link (kept hidden). */
+    sensitive: boolean("sensitive").notNull().default(false),
     transport: text("transport").notNull(),
     sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
     error: text("error"),

@@ -131,7 +131,8 @@ async function enqueueVerificationEmail(tx: DbOrTx, userId: string, email: strin
       kind: "verify_email",
       to: email,
       subject: "Confirm your e-mail for Beacon",
-      text: `Welcome to Beacon.\n\nConfirm your e-mail address: ${url}\n\nThe link expires in 48 hours.`,
+      text: "Welcome to Beacon.\n\nConfirm your e-mail address: {{link}}\n\nThe link expires in 48 hours.",
+      secrets: { link: url },
     },
   });
   return queued.id;
@@ -162,7 +163,8 @@ export async function requestPasswordReset(emailInput: string) {
         kind: "password_reset",
         to: user.email,
         subject: "Reset your Beacon password",
-        text: `Reset your password: ${appUrl()}/reset-password?token=${token}\n\nThe link works once and expires in 1 hour. If you did not ask for it, ignore this e-mail.`,
+        text: "Reset your password: {{link}}\n\nThe link works once and expires in 1 hour. If you did not ask for it, ignore this e-mail.",
+        secrets: { link: `${appUrl()}/reset-password?token=${token}` },
       },
     });
     return queued.id;

@@ -51,7 +51,8 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
             kind: "magic_link",
             to: identifier,
             subject: "Your Beacon sign-in link",
-            text: `Sign in to Beacon: ${url}\n\nThe link works once and expires in 15 minutes. If you did not ask for it, ignore this e-mail.`,
+            text: "Sign in to Beacon: {{link}}\n\nThe link works once and expires in 15 minutes. If you did not ask for it, ignore this e-mail.",
+            secrets: { link: url },
           },
         });
       },

@@ -13,6 +13,8 @@ export interface EmailMessage {
   text: string;
   html?: string;
   orgId?: string | null;
+  /** It carried a sign-in link: the record's body shows the link hidden, and views never list the body. */
+  sensitive?: boolean;
 }
 
 export type EmailTransport = "smtp" | "log";
@@ -50,23 +52,26 @@ export async function recordEmails(tx: DbOrTx, emails: readonly { id: string; me
       subject: message.subject,
       textBody: message.text,
       htmlBody: message.html ?? null,
+      sensitive: message.sensitive ?? false,
       transport,
     })),
   );
 }
 
 /**
- * Hands the message to the SMTP server when SMTP_URL is set; without it (local development,
- * e2e) the message and its links go to the server log and stay readable in the database.
- * Throws when the SMTP server refuses or cannot be reached: the outbox retries.
+ * Hands the message to the SMTP server when SMTP_URL is set. Without it the message goes to the
+ * server log instead: whole in development (`next dev`: the developer's terminal is their
+ * inbox), with its sign-in links hidden (`recordedText`) anywhere else, and not at all in
+ * production. Throws when the SMTP server refuses or cannot be reached: the outbox retries.
  */
-export async function transmitEmail(id: string, message: EmailMessage): Promise<EmailTransport> {
+export async function transmitEmail(id: string, message: EmailMessage, recordedText: string = message.text): Promise<EmailTransport> {
   const config = env();
   if (!config.SMTP_URL) {
     if (isProduction(config)) {
       logger.warn({ emailId: id, kind: message.kind }, "SMTP_URL is not set: e-mail stored but not sent");
     } else {
-      logger.info({ emailId: id, kind: message.kind, to: message.to, subject: message.subject }, `e-mail (not sent, no SMTP_URL):\n${message.text}`);
+      const text = config.NODE_ENV === "development" ? message.text : recordedText;
+      logger.info({ emailId: id, kind: message.kind, to: message.to, subject: message.subject }, `e-mail (not sent, no SMTP_URL):\n${text}`);
     }
     return "log";
   }
@@ -78,6 +83,7 @@ export async function transmitEmail(id: string, message: EmailMessage): Promise<
     html: message.html,
     // Receivers can drop a duplicate if a delivery is ever repeated after a lost acknowledgement.
     messageId: `<${id}@beacon.outbox>`,
+    headers: { "X-Beacon-Kind": message.kind },
   });
   return "smtp";
 }

@@ -1,10 +1,11 @@
-import type { OutboxCircuit, OutboxRow } from "@/lib/outbox";
+import { SIGN_IN_EMAIL_KINDS, type OutboxCircuit, type OutboxRow } from "@/lib/outbox";
 import { maskEmailsIn } from "./mask";
 
 /** A dead letter as operators see it; ops_viewer gets e-mail addresses masked everywhere. */
 export function presentOutboxRow(row: OutboxRow, showPii: boolean) {
   const mask = (text: string) => (showPii ? text : maskEmailsIn(text));
-  const payload = JSON.parse(mask(JSON.stringify(row.payload))) as Record<string, unknown>;
+  const { sealed, ...stored } = row.payload as Record<string, unknown>;
+  const payload = JSON.parse(mask(JSON.stringify(stored))) as Record<string, unknown>;
   // Webhook URLs can carry credentials in their path (Slack): never shown.
   if (row.kind === "webhook" && typeof payload.url === "string") payload.url = `${new URL(payload.url).origin}/…`;
   return {
@@ -19,6 +20,8 @@ export function presentOutboxRow(row: OutboxRow, showPii: boolean) {
     created_at: row.createdAt.toISOString(),
     dead_at: row.deadAt?.toISOString() ?? null,
     delivered_at: row.deliveredAt?.toISOString() ?? null,
+    /** It carries a sign-in link, sealed: the body shows `{{link}}` where the recipient gets the link. */
+    sensitive: sealed !== undefined || (row.kind === "email" && SIGN_IN_EMAIL_KINDS.includes(String(stored.kind))),
     payload,
   };
 }

@@ -67,7 +67,8 @@ export async function inviteMember(orgId: string, actor: OrgActor, input: { emai
         kind: "invitation",
         to: email,
         subject: `${inviterName} invited you to ${org.name} on Beacon`,
-        text: `${inviterName} invited you to join ${org.name} on Beacon as ${input.role}.\n\nAccept the invitation: ${url}\n\nThe link works once and expires in 7 days.`,
+        text: `${inviterName} invited you to join ${org.name} on Beacon as ${input.role}.\n\nAccept the invitation: {{link}}\n\nThe link works once and expires in 7 days.`,
+        secrets: { link: url },
       },
     });
     return { invitation: row!, outboxId: queued.id };

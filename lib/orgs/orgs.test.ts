@@ -23,6 +23,10 @@ import {
 } from "@/lib/orgs";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
+import { HIDDEN_LINK } from "@/lib/outbox";
+import { smtpMailboxForTests } from "@/tests/support/mailbox";
+
+const mailbox = smtpMailboxForTests();
 
 async function code(promise: Promise<unknown>): Promise<ProblemCode> {
   return (await appErrorOf(promise)).code;
@@ -134,8 +138,11 @@ describeEachDatabase("organisations, members and invitations", () => {
     expect(row!.tokenHash).toBe(sha256(token));
     expect(JSON.stringify(await db().select().from(invitations))).not.toContain(token);
     const mail = await latestEmailTo(email, "invitation");
-    expect(mail).toMatchObject({ orgId: orgA, toAddress: email.toLowerCase() });
-    expect(mail!.textBody).toContain(url);
+    expect(mail).toMatchObject({ orgId: orgA, toAddress: email.toLowerCase(), sensitive: true });
+    // The invitee receives the link; the record keeps it hidden.
+    expect(mail!.textBody).not.toContain(token);
+    expect(mail!.textBody).toContain(HIDDEN_LINK);
+    expect(mailbox.latest(email, "invitation").text).toContain(url);
     expect(mail!.subject).toContain("Acme");
     // Enqueued with the invitation, in the org's namespace, and delivered at once.
     const [queued] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, mail!.id));

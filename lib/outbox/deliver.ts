@@ -6,7 +6,8 @@ import { markEmailAttempts, transmitEmail, type EmailTransport } from "@/lib/mai
 import { logger } from "@/lib/observability";
 import { outboxBackoffMs } from "./backoff";
 import { blockedDestinations, circuitsNeedingReset, grantProbes, recordCircuitFailure, recordCircuitSuccess, returnProbe, type ProbeGrant } from "./circuits";
-import { emailPayloadSchema, webhookPayloadSchema, type OutboxStatus } from "./payloads";
+import { storedEmailPayloadSchema, webhookPayloadSchema, type OutboxStatus } from "./payloads";
+import { fillPlaceholders, openSealedSecrets } from "./sealed-links";
 import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER } from "./signature";
 
 /**
@@ -167,10 +168,23 @@ async function postWebhook(row: ClaimedRow, now: Date) {
   if (response.status < 200 || response.status >= 300) throw new WebhookStatusError(response.status);
 }
 
+function openSeal(sealed: string | undefined) {
+  if (sealed === undefined) return null;
+  try {
+    return openSealedSecrets(sealed);
+  } catch {
+    throw new PermanentDeliveryError("the e-mail's sealed link cannot be opened (AUTH_SECRET changed since it was queued?)");
+  }
+}
+
+/** The e-mail is put together here, at send time: the only moment its sealed links are in the clear. */
 async function sendEmailRow(row: ClaimedRow): Promise<EmailTransport> {
-  const parsed = emailPayloadSchema.safeParse(row.payload);
+  const parsed = storedEmailPayloadSchema.safeParse(row.payload);
   if (!parsed.success) throw new PermanentDeliveryError("e-mail payload is invalid");
-  return transmitEmail(row.id, { ...parsed.data, orgId: row.orgId });
+  const { sealed, ...email } = parsed.data;
+  const secrets = openSeal(sealed) ?? {};
+  const html = email.html === undefined ? undefined : fillPlaceholders(email.html, secrets, true);
+  return transmitEmail(row.id, { ...email, text: fillPlaceholders(email.text, secrets, true), html, orgId: row.orgId }, fillPlaceholders(email.text, secrets, false));
 }
 
 interface AttemptOutcome {
@@ -279,6 +293,8 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
         attempts = case when v.released then o.attempts - 1 else o.attempts end,
         last_error = case when v.released then o.last_error else v.error end,
         next_attempt_at = coalesce(v.next_attempt_at, o.next_attempt_at),
+        -- Sent: the sealed links are not needed any more, so nothing of them stays at rest.
+        payload = case when v.status = 'delivered' then o.payload - 'sealed' else o.payload end,
         delivered_at = case when v.status = 'delivered' then ${at}::timestamptz else o.delivered_at end,
         dead_at = case when v.status = 'dead' then ${at}::timestamptz else o.dead_at end,
         updated_at = ${at}::timestamptz

@@ -11,6 +11,7 @@ import {
   deliverDueOutbox,
   deliverOutboxNow,
   enqueueOutbox,
+  HIDDEN_LINK,
   OUTBOX_LEASE_MS,
   sendEmailNow,
   verifyWebhookSignature,
@@ -18,6 +19,7 @@ import {
   type EnqueueOutboxInput,
 } from "./index";
 import { perTestEnv } from "@/tests/env";
+import { captureLogs } from "@/tests/log-capture";
 import { closedPort, startSmtpSink, startWebhookReceiver } from "./test-servers";
 
 const SECOND = 1_000;
@@ -88,14 +90,27 @@ describeEachDatabase("outbox delivery", () => {
     expect(record).toMatchObject({ transport: "smtp", sentAt: now, error: null, toAddress: "buyer@outbox.test", kind: "test" });
   });
 
-  it("without SMTP_URL keeps the e-mail, links included, and counts it delivered to the log", async () => {
-    const queued = await sendEmailNow({ dedupeKey: `log:${randomUUID()}`, email: { kind: "verify_email", to: "dev@outbox.test", subject: "Local", text: "Open http://localhost:3000/verify-email?token=abc" } });
-    expect(smtp.received).toHaveLength(0);
-    expect(await rowOf(queued.id)).toMatchObject({ status: "delivered" });
-    const [record] = await db().select().from(emailMessages).where(eq(emailMessages.id, queued.id));
-    expect(record!.transport).toBe("log");
-    expect(record!.sentAt).toBeInstanceOf(Date);
-    expect(record!.textBody).toContain("verify-email?token=abc");
+  it("without SMTP_URL the record keeps the e-mail with its sign-in link hidden; only a development server logs the link", async () => {
+    const send = (to: string) =>
+      sendEmailNow({ dedupeKey: `log:${randomUUID()}`, email: { kind: "verify_email", to, subject: "Local", text: "Open {{link}}", secrets: { link: "http://localhost:3000/verify-email?token=abcdefghij0123456789" } } });
+    const logs = captureLogs();
+    try {
+      const queued = await send("test-env@outbox.test");
+      useEnv({ NODE_ENV: "development" });
+      await send("dev-env@outbox.test");
+      expect(smtp.received).toHaveLength(0);
+      expect(await rowOf(queued.id)).toMatchObject({ status: "delivered" });
+      const [record] = await db().select().from(emailMessages).where(eq(emailMessages.id, queued.id));
+      expect(record).toMatchObject({ transport: "log", sensitive: true, textBody: `Open ${HIDDEN_LINK}` });
+      expect(record!.sentAt).toBeInstanceOf(Date);
+      const lines = logs.lines.filter((line) => line.includes("not sent, no SMTP_URL"));
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toContain(HIDDEN_LINK);
+      expect(lines[0]).not.toContain("abcdefghij0123456789");
+      expect(lines[1]).toContain("verify-email?token=abcdefghij0123456789");
+    } finally {
+      logs.restore();
+    }
   });
 
   it("a repeated dedupe key is a no-op answering the existing row; keys are per org, NULL org is one namespace", async () => {

@@ -3,7 +3,16 @@ import type { DbOrTx } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { validate } from "@/lib/http";
 import { recordEmails } from "@/lib/mail";
-import { emailPayloadSchema, webhookPayloadSchema, type EmailPayload, type OutboxMessage, type OutboxStatus } from "./payloads";
+import {
+  emailPayloadSchema,
+  SIGN_IN_EMAIL_KINDS,
+  webhookPayloadSchema,
+  type EmailPayload,
+  type OutboxMessage,
+  type OutboxStatus,
+  type StoredEmailPayload,
+} from "./payloads";
+import { fillPlaceholders, hideClearTokenLinks, placeholdersIn, sealSecrets } from "./sealed-links";
 
 export type EnqueueOutboxInput = OutboxMessage & {
   /** The org the message belongs to; null/omitted = system messages (ops alerts), one shared namespace. */
@@ -21,11 +30,45 @@ export interface EnqueuedOutbox {
 
 const keyOf = (orgId: string | null, dedupeKey: string) => `${orgId ?? ""}|${dedupeKey}`;
 
+/**
+ * The e-mail as it may be stored: its secrets sealed, any credential-bearing link left in the
+ * clear hidden. Refuses (a programming error, never a customer's input) a sign-in e-mail
+ * without a sealed link and a secret without its placeholder.
+ */
+function storedEmail(input: EmailPayload): StoredEmailPayload {
+  const { secrets = {}, ...email } = input;
+  const named = placeholdersIn(email.text, email.html);
+  const given = Object.keys(secrets);
+  if (given.some((name) => !named.has(name))) throw new Error(`e-mail "${email.kind}": every secret needs its {{placeholder}} in the text`);
+  if (SIGN_IN_EMAIL_KINDS.includes(email.kind) && given.length === 0) throw new Error(`e-mail "${email.kind}" signs someone in: pass its link in secrets`);
+  const stored: StoredEmailPayload = {
+    ...email,
+    subject: hideClearTokenLinks(email.subject),
+    text: hideClearTokenLinks(email.text),
+    html: email.html === undefined ? undefined : hideClearTokenLinks(email.html),
+  };
+  if (stored.html === undefined) delete stored.html;
+  return given.length > 0 ? { ...stored, sealed: sealSecrets(secrets) } : stored;
+}
+
 function normalise(input: EnqueueOutboxInput) {
   const dedupeKey = input.dedupeKey.trim();
   if (dedupeKey.length === 0 || dedupeKey.length > 500) throw new Error("enqueueOutbox needs a dedupe key of 1–500 characters");
-  const payload = input.kind === "email" ? validate(emailPayloadSchema, input.payload) : validate(webhookPayloadSchema, input.payload);
+  const payload = input.kind === "email" ? storedEmail(validate(emailPayloadSchema, input.payload)) : validate(webhookPayloadSchema, input.payload);
   return { orgId: input.orgId ?? null, kind: input.kind, dedupeKey, payload: payload as Record<string, unknown> };
+}
+
+/** What `email_messages` keeps: the body with every sealed link hidden. */
+function recordOf(input: EmailPayload, payload: StoredEmailPayload, orgId: string | null) {
+  const { sealed, ...email } = payload;
+  const secrets = input.secrets ?? {};
+  return {
+    ...email,
+    text: fillPlaceholders(email.text, secrets, false),
+    html: email.html === undefined ? undefined : fillPlaceholders(email.html, secrets, false),
+    sensitive: sealed !== undefined,
+    orgId,
+  };
 }
 
 /**
@@ -47,9 +90,9 @@ export async function enqueueOutboxMany(tx: DbOrTx, inputs: readonly EnqueueOutb
   for (const row of inserted) found.set(keyOf(row.orgId, row.dedupeKey), { id: row.id, created: true, status: row.status as OutboxStatus });
 
   const emails = rows
-    .map((row) => ({ row, queued: found.get(keyOf(row.orgId, row.dedupeKey)) }))
+    .map((row, i) => ({ row, input: inputs[i]!, queued: found.get(keyOf(row.orgId, row.dedupeKey)) }))
     .filter(({ row, queued }) => row.kind === "email" && queued?.created)
-    .map(({ row, queued }) => ({ id: queued!.id, message: { ...(row.payload as EmailPayload), orgId: row.orgId } }));
+    .map(({ row, input, queued }) => ({ id: queued!.id, message: recordOf(input.payload as EmailPayload, row.payload as StoredEmailPayload, row.orgId) }));
   await recordEmails(tx, emails);
 
   const missing = rows.filter((row) => !found.has(keyOf(row.orgId, row.dedupeKey)));

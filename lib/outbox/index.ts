@@ -26,9 +26,12 @@ export { outboxBackoffMs, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_CAP_MS, OUTBOX_
 export { signWebhookBody, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from "./signature";
 export {
   emailPayloadSchema,
+  storedEmailPayloadSchema,
+  SIGN_IN_EMAIL_KINDS,
   webhookPayloadSchema,
   OUTBOX_STATUSES,
   type EmailPayload,
+  type StoredEmailPayload,
   type WebhookPayload,
   type OutboxKind,
   type OutboxStatus,
@@ -45,3 +48,4 @@ export {
   type CircuitPolicy,
   type OutboxCircuit,
 } from "./circuits";
+export { HIDDEN_LINK } from "./sealed-links";

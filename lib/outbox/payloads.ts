@@ -1,15 +1,27 @@
 import { z } from "zod";
 
-/** An e-mail waiting in the outbox; `kind` is what `email_messages.kind` records. */
+const emailFields = {
+  kind: z.string().min(1).max(100),
+  to: z.string().email().max(320),
+  subject: z.string().min(1).max(500),
+  text: z.string().max(200_000),
+  html: z.string().max(500_000).optional(),
+};
+
+/**
+ * An e-mail to enqueue; `kind` is what `email_messages.kind` records. A link that signs someone
+ * in goes in `secrets` and appears in `text`/`html` as `{{name}}`: it is sealed before it is
+ * stored (lib/outbox/sealed-links.ts).
+ */
 export const emailPayloadSchema = z
-  .object({
-    kind: z.string().min(1).max(100),
-    to: z.string().email().max(320),
-    subject: z.string().min(1).max(500),
-    text: z.string().max(200_000),
-    html: z.string().max(500_000).optional(),
-  })
+  .object({ ...emailFields, secrets: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.string().min(1).max(4_000)).optional() })
   .strict();
+
+/** An e-mail as the outbox row keeps it: its secrets sealed (until delivered), never in the clear. */
+export const storedEmailPayloadSchema = z.object({ ...emailFields, sealed: z.string().max(20_000).optional() }).strict();
+
+/** The e-mails whose links sign someone in: each must carry its link sealed. */
+export const SIGN_IN_EMAIL_KINDS: readonly string[] = ["magic_link", "verify_email", "password_reset", "invitation"];
 
 const jsonValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]));
 
@@ -27,6 +39,7 @@ export const webhookPayloadSchema = z
   .strict();
 
 export type EmailPayload = z.infer<typeof emailPayloadSchema>;
+export type StoredEmailPayload = z.infer<typeof storedEmailPayloadSchema>;
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 
 export type OutboxKind = "email" | "webhook";

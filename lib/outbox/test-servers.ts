@@ -7,7 +7,7 @@ import { SMTPServer } from "smtp-server";
  * `rejectRecipients(pattern)` makes it refuse matching recipients with 550 (the server is up,
  * that one message is undeliverable).
  */
-export async function startSmtpSink() {
+export async function startSmtpSink(port = 0) {
   const received: { to: string[]; messageId: string; raw: string }[] = [];
   let rejected: RegExp | null = null;
   const server = new SMTPServer({
@@ -32,10 +32,10 @@ export async function startSmtpSink() {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const bound = (server.server.address() as net.AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${bound}`,
     received,
     rejectRecipients(pattern: RegExp | null) {
       rejected = pattern;

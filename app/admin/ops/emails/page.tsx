@@ -16,7 +16,7 @@ export default async function EmailsPage({ searchParams }: { searchParams: Promi
     <>
       <PageHeader
         title="E-mails"
-        description="What Beacon sent, newest first. Bodies are shown only for messages that were never delivered over SMTP (no SMTP_URL), so that their links can still be followed."
+        description="What Beacon sent, newest first. Bodies are shown only for messages that were never delivered over SMTP (no SMTP_URL). Sign-in, verification, reset and invitation links are never shown: only their recipient receives them."
       />
       <form className="mb-4 flex flex-wrap items-end gap-2" role="search">
         <label className="text-sm font-medium text-slate-900" htmlFor="to">
@@ -42,7 +42,9 @@ export default async function EmailsPage({ searchParams }: { searchParams: Promi
                     {email.error ? <Badge tone="danger">failed: {email.error}</Badge> : email.transport === "smtp" ? <Badge tone="success">sent</Badge> : <Badge tone="warning">not sent (no SMTP)</Badge>}
                   </div>
                   <p className="text-sm text-slate-800">{email.subject}</p>
-                  {showPii && email.transport === "log" ? (
+                  {email.sensitive ? (
+                    <p className="text-xs text-slate-600">Body withheld: it carried a sign-in link, which only the recipient receives.</p>
+                  ) : showPii && email.transport === "log" ? (
                     <pre className="overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-3 text-xs text-slate-800">{email.textBody}</pre>
                   ) : null}
                 </div>
