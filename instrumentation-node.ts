@@ -15,4 +15,21 @@ if (process.env.NEXT_PHASE !== "phase-production-build") {
     console.error(`\n${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
+  await registerScheduledFunctions();
+}
+
+/**
+ * Tell heartbeat health which scheduled functions this deployment serves, so one that never runs
+ * turns stale two intervals after its first registration. A failure (say migrations not applied
+ * yet, in production where they run at deploy) is logged, not fatal: readiness reports it.
+ */
+async function registerScheduledFunctions() {
+  try {
+    const [{ describeFunctions }, { cronIntervalMs, registerSchedules }] = await Promise.all([import("./inngest/functions"), import("./lib/jobs")]);
+    const scheduled = describeFunctions().flatMap((f) => (f.cron ? [{ functionId: f.id, expectedEveryMs: cronIntervalMs(f.cron) }] : []));
+    await registerSchedules(scheduled);
+  } catch (error) {
+    const { logger } = await import("./lib/observability");
+    logger.error({ err: error }, "could not register scheduled functions for heartbeat health");
+  }
 }

@@ -73,3 +73,16 @@ export const jobHeartbeats = pgTable("job_heartbeats", {
   pausedAt: ts("paused_at"),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 }).enableRLS();
+
+/**
+ * The scheduled functions a deployment serves, and since when: a function that has never
+ * succeeded has no heartbeat, and this is what lets it be reported ("never ran") once two of its
+ * intervals have passed since it was first registered, instead of looking healthy forever.
+ */
+export const jobSchedules = pgTable("job_schedules", {
+  functionId: text("function_id").primaryKey(),
+  expectedEveryMs: integer("expected_every_ms").notNull(),
+  /** First time any process registered this function: kept across restarts and deploys. */
+  registeredAt: ts("registered_at").notNull().defaultNow(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+}).enableRLS();

@@ -17,7 +17,7 @@ import { describeEachDatabase } from "@/tests/db";
 import { BULK_RERUN_CAP, bulkRerunJobs } from "./bulk-rerun";
 import { CANCEL_EVENT_NAME, cancelJobRun, functionIsCancellable } from "./cancel";
 import { startFakeInngestServer, type FakeInngestServer } from "./fake-inngest-server";
-import { staleHeartbeats } from "./heartbeats";
+import { staleHeartbeats } from "./heartbeat-health";
 import { runFunctionLocally } from "./local-runner";
 import { pauseFunction, pausedFunctions, resumeFunction } from "./pause";
 import { executeRequest } from "./test-engine";

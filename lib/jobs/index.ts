@@ -1,6 +1,7 @@
 export { JobRunTracking, functionIdOf, cronOf } from "./middleware";
 export { cronIntervalMs } from "./cron";
-export { recordHeartbeat, listHeartbeats, staleHeartbeats, isStale, type HeartbeatState } from "./heartbeats";
+export { recordHeartbeat } from "./heartbeats";
+export { heartbeatHealth, heartbeatStatus, registerSchedules, staleHeartbeats, STALE_AFTER_INTERVALS, type HeartbeatHealth, type HeartbeatStatus } from "./heartbeat-health";
 export { runFunctionLocally, type LocalRunOptions, type LocalRunResult } from "./local-runner";
 export { listJobRuns, getJobRun, type JobRun, type JobEvent, type JobRunQuery } from "./queries";
 export { rerunJob, type RerunDeps, type RerunResult } from "./rerun";

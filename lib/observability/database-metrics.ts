@@ -2,7 +2,7 @@ import { and, gt, inArray, sql } from "drizzle-orm";
 import { Gauge } from "prom-client";
 import { db } from "@/db/client";
 import { jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
-import { listHeartbeats } from "@/lib/jobs/heartbeats";
+import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
 import { logger } from "./logger";
 import { metrics } from "./metrics";
 import { checkReadiness } from "./readiness";
@@ -107,12 +107,12 @@ export function registerDatabaseCollectors() {
 
   const heartbeatStale: Gauge<"function"> = new Gauge({
     name: "beacon_job_heartbeat_stale",
-    help: "1 when a scheduled function has not succeeded within twice its interval (0 otherwise or while paused).",
+    help: "1 when a scheduled function has not succeeded within twice its interval, or never ran two intervals after it was registered (0 otherwise or while paused).",
     labelNames: ["function"] as const,
     registers,
     collect: () =>
       guarded("beacon_job_heartbeat_stale", heartbeatStale, async () => {
-        for (const beat of await listHeartbeats()) heartbeatStale.set({ function: beat.functionId }, beat.stale ? 1 : 0);
+        for (const beat of await heartbeatHealth()) heartbeatStale.set({ function: beat.functionId }, beat.status === "stale" ? 1 : 0);
       })(),
   });
 

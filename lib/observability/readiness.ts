@@ -2,14 +2,14 @@ import { sql } from "drizzle-orm";
 import { database } from "@/db/client";
 import { migrationsAtHead } from "@/db/migrate";
 import { env } from "@/lib/env";
-import { staleHeartbeats } from "@/lib/jobs/heartbeats";
+import { staleHeartbeats } from "@/lib/jobs/heartbeat-health";
 
 export type CheckStatus = "ok" | "failing" | "skipped";
 
 export interface Readiness {
   ready: boolean;
   checks: { database: CheckStatus; migrations: CheckStatus; heartbeats: CheckStatus };
-  /** Scheduled functions whose last success is older than twice their interval. */
+  /** Scheduled functions whose last success (or, never run, registration) is older than twice their interval. */
   staleHeartbeats: string[];
 }
 
@@ -20,8 +20,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Database reachable, migrations at head, and scheduled functions' heartbeats fresh. Stale
- * heartbeats are always reported; they make the app not ready only with
+ * Database reachable, migrations at head, and scheduled functions' heartbeats fresh (the one
+ * rule of lib/jobs heartbeat health, so a scheduler that never ran fails too). Stale heartbeats
+ * are always reported; they make the app not ready only with
  * JOB_HEARTBEAT_REQUIRED=true (a web node can serve while the scheduler is down).
  */
 export async function checkReadiness(options: { now?: Date; heartbeatRequired?: boolean } = {}): Promise<Readiness> {

@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
 import { jobRuns, onboardingProgress, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
 import { appUrl, env, type Env } from "@/lib/env";
-import { staleHeartbeats } from "@/lib/jobs/heartbeats";
+import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
 
 export const OPS_ALERT_KINDS = [
@@ -177,8 +177,15 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
     findings.push({ kind: "no_recent_runs", subject: "system", orgId: null, summary: "No background run started in the last hour: is Inngest reaching /api/inngest?", details: {} });
   }
 
-  for (const functionId of await staleHeartbeats(now)) {
-    findings.push({ kind: "stale_heartbeat", subject: functionId, orgId: null, summary: `${functionId} has not succeeded on schedule`, details: { function_id: functionId } });
+  // The same rule as the overview tile and readiness: late, or never ran two intervals after registration.
+  for (const beat of (await heartbeatHealth(now)).filter((h) => h.status === "stale")) {
+    findings.push({
+      kind: "stale_heartbeat",
+      subject: beat.functionId,
+      orgId: null,
+      summary: beat.neverSucceeded ? `${beat.functionId} has never succeeded (scheduled since ${beat.since.toISOString()})` : `${beat.functionId} has not succeeded on schedule (last success ${beat.since.toISOString()})`,
+      details: { function_id: beat.functionId, never_succeeded: beat.neverSucceeded, since: beat.since.toISOString(), expected_every_ms: beat.expectedEveryMs },
+    });
   }
   return findings;
 }

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { jobRuns, opsAlerts, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
-import { staleHeartbeats } from "@/lib/jobs/heartbeats";
+import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
 import { OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "./alerts";
 
 const CRITICAL_KINDS = OPS_ALERT_KINDS.filter((k) => OPS_ALERT_SEVERITY[k] === "critical");
@@ -9,7 +9,7 @@ const CRITICAL_KINDS = OPS_ALERT_KINDS.filter((k) => OPS_ALERT_SEVERITY[k] === "
 /** The "is anything on fire" numbers for the top of the cockpit. */
 export async function healthSummary(now = new Date()) {
   const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
-  const [[alerts], [outbox], [stripe], [jobs], stale, circuits] = await Promise.all([
+  const [[alerts], [outbox], [stripe], [jobs], heartbeats, circuits] = await Promise.all([
     db()
       .select({
         open: sql<number>`count(*)::int`,
@@ -26,7 +26,7 @@ export async function healthSummary(now = new Date()) {
       .select({ finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`, failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int` })
       .from(jobRuns)
       .where(and(gt(jobRuns.createdAt, dayAgo))),
-    staleHeartbeats(now),
+    heartbeatHealth(now),
     db().select({ destination: outboxCircuits.destination }).from(outboxCircuits).where(ne(outboxCircuits.state, "closed")).orderBy(outboxCircuits.destination),
   ]);
   return {
@@ -39,7 +39,9 @@ export async function healthSummary(now = new Date()) {
     failedStripeEvents: Number(stripe?.failed ?? 0),
     jobRuns24h: Number(jobs?.finished ?? 0),
     jobFailures24h: Number(jobs?.failed ?? 0),
-    staleHeartbeats: stale,
+    staleHeartbeats: heartbeats.filter((h) => h.status === "stale").map((h) => h.functionId),
+    /** Every scheduled function's heartbeat (lib/jobs heartbeat health: the same rule as readiness and ops alerts). */
+    heartbeats,
     /** Destinations whose outbox circuit breaker is open or probing: their messages wait. */
     openCircuits: circuits.map((c) => c.destination),
   };

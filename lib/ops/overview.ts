@@ -24,6 +24,13 @@ export async function opsOverview(now = new Date()) {
       job_runs_24h: health.jobRuns24h,
       job_failures_24h: health.jobFailures24h,
       stale_heartbeats: health.staleHeartbeats,
+      heartbeats: {
+        scheduled: health.heartbeats.length,
+        on_time: health.heartbeats.filter((h) => h.status === "ok").length,
+        waiting_first_run: health.heartbeats.filter((h) => h.status === "waiting").length,
+        paused: health.heartbeats.filter((h) => h.status === "paused").length,
+        stale: health.heartbeats.filter((h) => h.status === "stale").map((h) => ({ function_id: h.functionId, never_succeeded: h.neverSucceeded, since: h.since.toISOString() })),
+      },
       paused_destinations: health.openCircuits,
     },
     business: {

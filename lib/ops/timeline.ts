@@ -4,7 +4,9 @@ import { isUuid } from "@/db/tenant";
 import { AppError, encodeTimeCursor, type TimeCursor } from "@/lib/http";
 import { maskEmailsIn } from "./mask";
 
-export const TIMELINE_KINDS = ["audit", "email", "payment", "stripe_event", "job_run", "ops_alert"] as const;
+export const TIMELINE_KINDS = ["audit", "email", "payment", "stripe_event", "job_run", "ops_alert", "onboarding", "alert", "api_key", "api_usage"] as const;
+/** The customer's own activity, read from the data it leaves (audit_log holds operator and billing writes). */
+export const CUSTOMER_ACTIVITY_KINDS = ["onboarding", "alert", "api_key", "api_usage"] as const satisfies readonly TimelineKind[];
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export interface TimelineEntry {
@@ -77,6 +79,68 @@ function sourcesFor(orgId: string, cursor: TimeCursor | undefined, limit: number
       "ops_alert",
       source(sql`ops_alerts`, sql`first_seen_at`, sql`'ops_alert:' || id::text`, sql`summary as title, kind as detail, status, id::text as ref`, org, cursor, limit),
     ],
+    ...customerActivitySources(orgId, cursor, limit),
+  ];
+}
+
+const ONBOARDING_STEP_TITLE = sql`case step
+  when 'profile' then 'Onboarding: business profile saved'
+  when 'alert' then 'Onboarding: first alert created'
+  when 'matches' then 'Onboarding: matches viewed'
+  when 'plan' then 'Onboarding: plan chosen'
+  else 'Onboarding completed' end`;
+
+/**
+ * What the customer did: onboarding steps (their completion times), alerts saved and paused,
+ * API keys made and revoked, API calls (one entry per UTC day with the count). Each is derived
+ * from the row the action leaves, so it needs no second record that could disagree with it.
+ */
+function customerActivitySources(orgId: string, cursor: TimeCursor | undefined, limit: number): [TimelineKind, SQL][] {
+  const org = sql`org_id = ${orgId}::uuid`;
+  const steps = sql`(select o.org_id, v.step, v.at from onboarding_progress o cross join lateral (values
+    ('profile', o.profile_completed_at), ('alert', o.alert_completed_at), ('matches', o.matches_viewed_at),
+    ('plan', o.plan_chosen_at), ('completed', o.onboarding_completed_at)) as v(step, at)
+    where o.org_id = ${orgId}::uuid and v.at is not null) as steps`;
+  // Creation and the current pause are both facts of the row: a paused alert shows both.
+  const alertEvents = sql`(select a.id, a.org_id, a.name, a.frequency::text as frequency, v.what, v.at from alerts a cross join lateral (values
+    ('created', a.created_at), ('paused', case when a.active then null else a.updated_at end)) as v(what, at)
+    where a.org_id = ${orgId}::uuid and v.at is not null) as alert_events`;
+  const keyEvents = sql`(select k.id, k.org_id, k.name, k.prefix, v.what, v.at from api_keys k cross join lateral (values
+    ('created', k.created_at), ('revoked', k.revoked_at)) as v(what, at)
+    where k.org_id = ${orgId}::uuid and v.at is not null) as key_events`;
+  const usageDays = sql`(select org_id, (created_at at time zone 'UTC')::date as day, count(*)::int as calls,
+    count(*) filter (where status >= 400)::int as errors, max(created_at) as at
+    from usage_events where org_id = ${orgId}::uuid group by org_id, (created_at at time zone 'UTC')::date) as usage_days`;
+  return [
+    ["onboarding", source(steps, sql`at`, sql`'onboarding:' || step`, sql`${ONBOARDING_STEP_TITLE} as title, null::text as detail, null::text as status, step as ref`, org, cursor, limit)],
+    [
+      "alert",
+      source(
+        alertEvents,
+        sql`at`,
+        sql`'alert:' || id::text || ':' || what`,
+        sql`concat('Alert ', what, ': ', name) as title, frequency as detail, case when what = 'paused' then 'paused' end as status, id::text as ref`,
+        org,
+        cursor,
+        limit,
+      ),
+    ],
+    [
+      "api_key",
+      source(keyEvents, sql`at`, sql`'api_key:' || id::text || ':' || what`, sql`concat('API key ', what, ': ', name) as title, prefix || '…' as detail, null::text as status, id::text as ref`, org, cursor, limit),
+    ],
+    [
+      "api_usage",
+      source(
+        usageDays,
+        sql`at`,
+        sql`'api_usage:' || day::text`,
+        sql`concat(calls, case when calls = 1 then ' API call on ' else ' API calls on ' end, day::text) as title, case when errors > 0 then concat(errors, ' answered with an error') end as detail, null::text as status, day::text as ref`,
+        org,
+        cursor,
+        limit,
+      ),
+    ],
   ];
 }
 
@@ -92,6 +156,10 @@ function hrefFor(kind: TimelineKind, ref: string, orgId: string): string | null 
     case "audit":
       return `/admin/ops/audit?${new URLSearchParams({ org: orgId })}`;
     case "email":
+    case "api_usage":
+    case "onboarding":
+    case "alert":
+    case "api_key":
       return null;
   }
 }
@@ -101,7 +169,7 @@ const newestFirst = (a: TimelineEntry, b: TimelineEntry) => b.at.getTime() - a.a
 
 /**
  * One chronological view of a customer: audit entries, e-mails, payments and invoices, other
- * Stripe events, job runs and ops alerts, newest first. Each source is read with the same keyset
+ * Stripe events, job runs, ops alerts and the customer's own activity, newest first. Each source is read with the same keyset
  * bound and merged, so a page never repeats or skips an entry. ops_viewer gets addresses masked.
  */
 export async function customerTimeline(orgId: string, options: { cursor?: TimeCursor; limit?: number; kinds?: TimelineKind[]; showPii?: boolean } = {}) {

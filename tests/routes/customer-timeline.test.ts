@@ -5,8 +5,12 @@ import * as customers from "@/app/api/admin/customers/route";
 import * as customerAction from "@/app/api/admin/customers/[id]/actions/[action]/route";
 import { db } from "@/db/client";
 import { jobRuns, opsAlerts, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
+import { createAlert, updateAlert } from "@/lib/alerts";
 import { recordAudit } from "@/lib/audit";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { createApiKey, revokeApiKey } from "@/lib/auth";
+import { chargeApiCall } from "@/lib/metering";
+import { choosePlan, completeOnboarding, createFirstAlert, markMatchesViewed, saveBusinessProfile } from "@/lib/onboarding";
 import { describeEachDatabase } from "@/tests/db";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
 
@@ -76,6 +80,43 @@ describeEachDatabase("operator customers list and timeline", () => {
     expect((await callRoute(timeline.GET as RouteHandler, { path: `/api/admin/customers/${org.orgId}/timeline?cursor=bogus`, id: org.orgId, cookie: cookies.ops_admin })).status).toBe(422);
     expect((await callRoute(timeline.GET as RouteHandler, { path: "/api/admin/customers/nope/timeline", id: "nope", cookie: cookies.ops_admin })).status).toBe(404);
     expect((await callRoute(timeline.GET as RouteHandler, { path: `/api/admin/customers/${org.orgId}/timeline`, id: org.orgId, cookie: cookies.unverified })).status).toBe(401);
+  });
+
+  it("the timeline shows the customer's own activity: onboarding steps, alerts saved and paused, keys made and revoked, API calls per day", async () => {
+    const { orgId, owner } = await makeOrg("starter", "Busy Customer");
+    const other = await makeOrg("starter", "Quiet Customer");
+    const day = (d: number, h: number) => new Date(Date.UTC(2026, 10, d, h));
+    await saveBusinessProfile(orgId, owner, { companyName: "Busy Customer LLC", naicsCodes: ["541512"], keywords: ["cloud"], setAsides: [], states: ["VA"] }, day(2, 9));
+    await createFirstAlert(orgId, owner, { name: "Cloud work", frequency: "instant", deliveryEmail: "owner@busy.test" }, day(2, 10));
+    await markMatchesViewed(orgId, owner, day(2, 11));
+    await choosePlan(orgId, owner, "starter", day(2, 12));
+    await completeOnboarding(orgId, owner, day(2, 13));
+    const weekly = await createAlert(orgId, owner, { name: "Weekly roundup", frequency: "weekly", naics: ["5415"] }, day(3, 9));
+    await updateAlert(orgId, owner, weekly.id, { active: false }, day(4, 9));
+    const kept = await createApiKey(orgId, { name: "CRM sync" }, owner);
+    const dropped = await createApiKey(orgId, { name: "Old script" }, owner);
+    await revokeApiKey(orgId, owner, dropped.id);
+    for (const [i, at] of [day(3, 10), day(3, 11), day(3, 12), day(4, 8)].entries()) await chargeApiCall(orgId, kept.id, "GET /api/v1/opportunities", `req_busy_${i}`, at);
+    await chargeApiCall(other.orgId, null, "GET /api/v1/opportunities", "req_quiet_0", day(3, 10));
+
+    const all = await timelinePages(orgId, cookies.ops_support, "limit=50");
+    const titles = (kind: string) => all.filter((e) => e.kind === kind).map((e) => e.title);
+    expect(titles("onboarding")).toEqual(["Onboarding completed", "Onboarding: plan chosen", "Onboarding: matches viewed", "Onboarding: first alert created", "Onboarding: business profile saved"]);
+    expect(all.find((e) => e.title === "Onboarding: business profile saved")?.at).toBe(day(2, 9).toISOString());
+    expect(titles("alert")).toEqual(["Alert paused: Weekly roundup", "Alert created: Weekly roundup", "Alert created: Cloud work"]);
+    expect(titles("api_key").sort()).toEqual(["API key created: CRM sync", "API key created: Old script", "API key revoked: Old script"]);
+    expect(all.find((e) => e.title === "API key created: CRM sync")?.detail).toBe(`${kept.prefix}…`);
+    // One entry per UTC day with the count, at the day's last call; only this customer's calls.
+    expect(all.filter((e) => e.kind === "api_usage").map((e) => [e.title, e.at])).toEqual([
+      ["1 API call on 2026-11-04", day(4, 8).toISOString()],
+      ["3 API calls on 2026-11-03", day(3, 12).toISOString()],
+    ]);
+    // Newest first across every source, and paging walks the same entries.
+    expect([...all].map((e) => e.at)).toEqual([...all].map((e) => e.at).sort().reverse());
+    expect((await timelinePages(orgId, cookies.ops_support, "limit=4")).map((e) => e.key)).toEqual(all.map((e) => e.key));
+    expect(JSON.stringify(all)).not.toContain(kept.key);
+    const activityOnly = await timelinePages(orgId, cookies.ops_viewer, "kind=api_usage&limit=50");
+    expect(activityOnly.map((e) => e.kind)).toEqual(["api_usage", "api_usage"]);
   });
 
   it("the customers list pages newest first and filters by tab: trialing, past due, free, stuck", async () => {

@@ -42,6 +42,7 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
   const { health, business } = data;
   const failureRate = health.job_runs_24h > 0 ? health.job_failures_24h / health.job_runs_24h : 0;
   const stripe = health.stripe_events_by_status;
+  const beats = health.heartbeats;
   const { churn, subscriptions } = business;
   return (
     <>
@@ -62,7 +63,18 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
           bad={health.failed_stripe_events > 0}
         />
         <Tile href="/admin/ops/jobs?status=failed" label="Job failures, last 24 h" value={`${health.job_failures_24h} of ${health.job_runs_24h} (${pct(health.job_failures_24h, health.job_runs_24h)})`} bad={failureRate > 0.1} />
-        <Tile href="/admin/ops/jobs" label="Stale heartbeats" value={health.stale_heartbeats.length ? health.stale_heartbeats.join(", ") : "none"} bad={health.stale_heartbeats.length > 0} />
+        <Tile
+          href="/admin/ops/jobs"
+          testId="heartbeat-tile"
+          label="Stale heartbeats"
+          value={beats.stale.length ? beats.stale.map((b) => (b.never_succeeded ? `${b.function_id} (never succeeded)` : b.function_id)).join(", ") : "none"}
+          detail={
+            beats.scheduled === 0
+              ? "no scheduled function registered"
+              : [`${beats.on_time} of ${beats.scheduled} on time`, beats.waiting_first_run ? `${beats.waiting_first_run} waiting for a first run` : null, beats.paused ? `${beats.paused} paused` : null].filter(Boolean).join(" · ")
+          }
+          bad={beats.stale.length > 0}
+        />
         <Tile href="/admin/ops/dead-letters#circuits" label="Paused destinations" value={health.paused_destinations.length ? health.paused_destinations.join(", ") : "none"} detail="outbox circuit breaker" bad={health.paused_destinations.length > 0} />
       </div>
 

@@ -2,8 +2,30 @@ import Link from "next/link";
 import { Badge, type BadgeTone } from "@/components/ui";
 import type { TimelineEntry, TimelineKind } from "@/lib/ops/timeline";
 
-const KIND_LABEL: Record<TimelineKind, string> = { audit: "audit", email: "e-mail", payment: "payment", stripe_event: "Stripe", job_run: "job run", ops_alert: "ops alert" };
-const KIND_TONE: Record<TimelineKind, BadgeTone> = { audit: "neutral", email: "indigo", payment: "success", stripe_event: "neutral", job_run: "neutral", ops_alert: "warning" };
+const KIND_LABEL: Record<TimelineKind, string> = {
+  audit: "audit",
+  email: "e-mail",
+  payment: "payment",
+  stripe_event: "Stripe",
+  job_run: "job run",
+  ops_alert: "ops alert",
+  onboarding: "onboarding",
+  alert: "alert",
+  api_key: "API key",
+  api_usage: "API usage",
+};
+const KIND_TONE: Record<TimelineKind, BadgeTone> = {
+  audit: "neutral",
+  email: "indigo",
+  payment: "success",
+  stripe_event: "neutral",
+  job_run: "neutral",
+  ops_alert: "warning",
+  onboarding: "success",
+  alert: "indigo",
+  api_key: "indigo",
+  api_usage: "neutral",
+};
 const BAD = new Set(["failed", "dead", "open"]);
 
 /** One customer's story, newest first, with a link to the older page. */
