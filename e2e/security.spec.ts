@@ -17,6 +17,8 @@ test("pages carry the security headers and still render and hydrate under them",
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
   expect(headers["x-powered-by"]).toBeUndefined();
+  // Pages are traceable like API calls: proxy.ts gives each request its id.
+  expect(headers["x-request-id"]).toMatch(/^req_[A-Za-z0-9_-]{16}$/);
   await expect(page.getByRole("heading", { name: "Sign in to Beacon", exact: true })).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -3,6 +3,7 @@ import { db, type DbOrTx } from "@/db/client";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { auditLog } from "@/db/schema";
+import { currentRequestId } from "@/lib/observability";
 
 export type AuditActorType = "user" | "operator" | "system" | "stripe";
 
@@ -47,7 +48,8 @@ export async function recordAudit(tx: DbOrTx, entry: AuditEntry) {
       before: entry.before ?? null,
       after: entry.after ?? null,
       reason: entry.reason ?? null,
-      requestId: entry.requestId ?? null,
+      // Inside a request (route handler or server action) the row names it by construction.
+      requestId: entry.requestId ?? currentRequestId() ?? null,
       breakGlassSessionId: entry.actor.breakGlassSessionId ?? null,
     })
     .returning({ id: auditLog.id });

@@ -1,9 +1,9 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { operatorCan, type OperatorAction } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
 import { appUrl, isProduction } from "@/lib/env";
-import { AppError } from "@/lib/http";
+import { AppError, assertAdminNetwork } from "@/lib/http";
 import { assertAdminWritable, BREAK_GLASS_COOKIE, cockpitWriteState } from "@/lib/ops";
 
 /**
@@ -36,6 +36,8 @@ export async function cockpitWriteStateFor(operatorId: string) {
 
 /** The operator behind a server action, allowed `action` (session with a verified TOTP code). */
 export async function operatorAllowed(action: OperatorAction) {
+  // The proxy checked the network too; the action checks again, as the operator API does.
+  assertAdminNetwork(await headers());
   const viewer = await getViewer();
   if (!viewer?.operatorRole) throw new AppError("forbidden", "Operators only.");
   if (!viewer.mfaVerifiedAt) throw new AppError("mfa_required", "Enter your authenticator code at /mfa first.");
