@@ -19,6 +19,9 @@ test("pages carry the security headers and still render and hydrate under them",
   expect(headers["x-powered-by"]).toBeUndefined();
   // Pages are traceable like API calls: proxy.ts gives each request its id.
   expect(headers["x-request-id"]).toMatch(/^req_[A-Za-z0-9_-]{16}$/);
+  // The tab shows Beacon's icon.
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect((await page.request.get(icon!)).status()).toBe(200);
   await expect(page.getByRole("heading", { name: "Sign in to Beacon", exact: true })).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { signUp, uniqueEmail } from "./helpers";
 
 test("a second organisation cannot read or change the first one's data", async ({ browser }) => {
-  const a = await (await browser.newContext()).newPage();
+  const a = await (await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] })).newPage();
   const aEmail = uniqueEmail("alpha");
   await signUp(a, { name: "Alma Alpha", email: aEmail, organizationName: "Alpha Bids" });
   await a.goto("/settings/api-keys");
@@ -10,6 +10,11 @@ test("a second organisation cannot read or change the first one's data", async (
   await a.getByRole("button", { name: "Create key" }).click();
   const key = (await a.getByTestId("new-api-key").textContent())!.trim();
   expect(key).toMatch(/^bk_live_/);
+  await expect(a.getByText("Authorization: Bearer <key>", { exact: true })).toBeVisible();
+  await expect(a.locator("main")).not.toContainText("`");
+  await a.getByRole("button", { name: "Copy key" }).click();
+  await expect(a.getByRole("button", { name: "Copied" })).toBeVisible();
+  expect(await a.evaluate(() => navigator.clipboard.readText())).toBe(key);
   // Shown once: after a reload only the prefix is listed.
   await a.reload();
   await expect(a.getByTestId("api-key-row")).toContainText(key.slice(0, 12));

@@ -58,6 +58,11 @@ describe("readEnv", () => {
     expect(appUrl(e)).toBe("https://b.example.com");
   });
 
+  it("without APP_URL, links follow the port the server listens on", () => {
+    expect(appUrl(readEnv({ PORT: "3100" }))).toBe("http://localhost:3100");
+    expect(appUrl(readEnv({ PORT: "3100", APP_URL: "https://beacon.example.com" }))).toBe("https://beacon.example.com");
+  });
+
   it("lists every invalid value in one error", () => {
     let message = "";
     try {

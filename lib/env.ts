@@ -16,6 +16,8 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: z.string().url().optional(),
+  /** The port `npm run dev` / `npm start` listen on; without APP_URL, links follow it. */
+  PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   AUTH_SECRET: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   PGLITE_DATA_DIR: z.string().default(".data/pglite"),
@@ -129,7 +131,7 @@ export function resetEnvCache() {
 
 /** Public base URL without a trailing slash. */
 export function appUrl(e: Env = env()) {
-  return (e.APP_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+  return (e.APP_URL ?? `http://localhost:${e.PORT ?? 3000}`).replace(/\/+$/, "");
 }
 
 export function isProduction(e: Env = env()) {

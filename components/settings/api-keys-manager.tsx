@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { Alert, Badge, Button, Card, CardBody, CardHeader, EmptyState, Field, Input } from "@/components/ui";
+import { Alert, Badge, Button, Card, CardBody, CardHeader, CopyButton, EmptyState, Field, Input } from "@/components/ui";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
 import { CREATE_API_KEY_RULES } from "@/lib/orgs/rules";
@@ -44,7 +44,14 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
     <div className="space-y-6">
       {canManage ? (
         <Card>
-          <CardHeader title="Create an API key" description="Use it as `Authorization: Bearer <key>` with the Beacon API." />
+          <CardHeader
+            title="Create an API key"
+            description={
+              <>
+                Send it as <code className="font-mono text-slate-800">Authorization: Bearer &lt;key&gt;</code> with every call to the Beacon API.
+              </>
+            }
+          />
           <CardBody>
             <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-end">
               <Field id="key-name" label="Name" hint="Where will you use it?" error={errors.name}>
@@ -57,10 +64,13 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
             {create.error && !errors.name ? <Alert tone="error" className="mt-4">{create.error.message}</Alert> : null}
             {created ? (
               <Alert tone="warning" className="mt-4" title="Copy your key now">
-                This is the only time “{created.name}” is shown in full:{" "}
-                <code className="break-all font-mono" data-testid="new-api-key">
-                  {created.key}
-                </code>
+                This is the only time “{created.name}” is shown in full:
+                <span className="mt-2 flex flex-wrap items-center gap-2">
+                  <code className="break-all font-mono" data-testid="new-api-key">
+                    {created.key}
+                  </code>
+                  <CopyButton value={created.key} label="Copy key" />
+                </span>
               </Alert>
             ) : null}
           </CardBody>

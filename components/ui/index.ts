@@ -7,3 +7,4 @@ export { Alert, type AlertProps, type AlertTone } from "./alert";
 export { Badge, type BadgeProps, type BadgeTone } from "./badge";
 export { PageHeader, type PageHeaderProps } from "./page-header";
 export { EmptyState, type EmptyStateProps } from "./empty-state";
+export { CopyButton } from "./copy-button";
