@@ -10,3 +10,14 @@ test("cockpit pages have no serious or critical accessibility violations", async
     await expectNoSeriousA11yViolations(page, path);
   }
 });
+
+test("cockpit pages fit a 390 px phone: the page never scrolls sideways (wide tables scroll in their own box)", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signInOperator(page, "oncall");
+  for (const [path, heading] of COCKPIT_PAGES) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { name: heading, exact: true }), path).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
+  }
+});

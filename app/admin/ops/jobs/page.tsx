@@ -136,21 +136,21 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
       <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
         {status ? <input type="hidden" name="status" value={status} /> : null}
         {functionId ? <input type="hidden" name="function" value={functionId} /> : null}
-        <label className="text-sm font-medium text-slate-900">
+        <label className="w-full text-sm font-medium text-slate-900 sm:w-auto">
           Search payload, event and error
-          <input id="q" name="q" defaultValue={q} className="mt-1 block h-10 w-64 rounded-md border border-slate-300 px-3 text-sm" />
+          <input id="q" name="q" defaultValue={q} className="mt-1 block h-10 w-full sm:w-64 rounded-md border border-slate-300 px-3 text-sm" />
         </label>
-        <label className="text-sm font-medium text-slate-900">
+        <label className="w-full text-sm font-medium text-slate-900 sm:w-auto">
           Org id
-          <input name="org" defaultValue={org} className="mt-1 block h-10 w-72 rounded-md border border-slate-300 px-3 font-mono text-xs" />
+          <input name="org" defaultValue={org} className="mt-1 block h-10 w-full sm:w-72 rounded-md border border-slate-300 px-3 font-mono text-xs" />
         </label>
-        <label className="text-sm font-medium text-slate-900">
+        <label className="w-full text-sm font-medium text-slate-900 sm:w-auto">
           From (UTC, ISO)
-          <input name="from" defaultValue={from} placeholder="2026-01-31T00:00:00Z" className="mt-1 block h-10 w-52 rounded-md border border-slate-300 px-3 text-sm" />
+          <input name="from" defaultValue={from} placeholder="2026-01-31T00:00:00Z" className="mt-1 block h-10 w-full sm:w-52 rounded-md border border-slate-300 px-3 text-sm" />
         </label>
-        <label className="text-sm font-medium text-slate-900">
+        <label className="w-full text-sm font-medium text-slate-900 sm:w-auto">
           To (UTC, ISO)
-          <input name="to" defaultValue={to} placeholder="2026-02-01T00:00:00Z" className="mt-1 block h-10 w-52 rounded-md border border-slate-300 px-3 text-sm" />
+          <input name="to" defaultValue={to} placeholder="2026-02-01T00:00:00Z" className="mt-1 block h-10 w-full sm:w-52 rounded-md border border-slate-300 px-3 text-sm" />
         </label>
         <button type="submit" className="h-10 rounded-md bg-indigo-600 px-4 text-sm font-medium text-white">
           Search
@@ -188,7 +188,7 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
               <span className="text-slate-600">{run.trigger}</span>
               <span className="text-slate-500">{run.createdAt.toISOString().replace("T", " ").slice(0, 19)}</span>
               <span className="tabular-nums text-slate-600">{ms(run.durationMs)}</span>
-              {run.error ? <span className="truncate text-red-700">{run.error.slice(0, 120)}</span> : null}
+              {run.error ? <span className="min-w-0 max-w-full truncate text-red-700">{run.error.slice(0, 120)}</span> : null}
             </li>
           ))}
         </ul>
