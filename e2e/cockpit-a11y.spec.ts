@@ -2,18 +2,16 @@ import { expect, test } from "@playwright/test";
 import { COCKPIT_PAGES, expectNoSeriousA11yViolations, signInOperator } from "./helpers";
 
 // Every cockpit page as an ops_admin sees it (the most controls): no serious or critical axe violations.
-test("cockpit pages have no serious or critical accessibility violations", async ({ page }) => {
+test("cockpit pages have no serious or critical accessibility violations and fit a phone", async ({ page }) => {
   await signInOperator(page, "oncall");
   for (const [path, heading] of COCKPIT_PAGES) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: heading, exact: true }), path).toBeVisible();
     await expectNoSeriousA11yViolations(page, path);
   }
-});
 
-test("cockpit pages fit a 390 px phone: the page never scrolls sideways (wide tables scroll in their own box)", async ({ page }) => {
+  // On a 390 px phone no page scrolls sideways (wide tables scroll in their own box).
   await page.setViewportSize({ width: 390, height: 844 });
-  await signInOperator(page, "oncall");
   for (const [path, heading] of COCKPIT_PAGES) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: heading, exact: true }), path).toBeVisible();
