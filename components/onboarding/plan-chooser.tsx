@@ -13,6 +13,8 @@ export interface PlanChoice {
   free: boolean;
   /** The button's words, e.g. "Try Starter free for 14 days". */
   label: string;
+  /** Why it cannot be chosen here (payments not configured), shown instead of the button. */
+  unavailable?: string | null;
   /** The plan's card (name, price, limits), rendered on the server. */
   card: ReactNode;
 }
@@ -40,10 +42,21 @@ export function PlanChooser({ plans, notice }: { plans: PlanChoice[]; notice: Re
         {plans.map((plan) => (
           <li key={plan.id} className={`flex flex-col rounded-xl bg-white p-5 shadow-sm ${plan.free ? "ring-2 ring-indigo-600" : "ring-1 ring-slate-200"}`}>
             {plan.card}
-            <form action={action} className="mt-4">
-              <input type="hidden" name="plan" value={plan.id} />
-              <ChooseButton free={plan.free} label={plan.label} />
-            </form>
+            {plan.unavailable ? (
+              <div className="mt-4 space-y-2">
+                <Button type="button" variant="secondary" disabled className="w-full" aria-describedby={`unavailable-${plan.id}`}>
+                  {plan.label}
+                </Button>
+                <p id={`unavailable-${plan.id}`} className="text-sm text-slate-600">
+                  {plan.unavailable}
+                </p>
+              </div>
+            ) : (
+              <form action={action} className="mt-4">
+                <input type="hidden" name="plan" value={plan.id} />
+                <ChooseButton free={plan.free} label={plan.label} />
+              </form>
+            )}
           </li>
         ))}
       </ul>

@@ -10,8 +10,9 @@ export interface PlanCard {
   name: string;
   tagline: string;
   price: string;
-  limits: string[];
   features: string[];
+  /** Why this paid plan cannot be bought on this installation (Stripe not configured), or null. */
+  blocker: string | null;
 }
 
 /**
@@ -58,6 +59,7 @@ export function PlanStep({
           id: plan.id,
           free,
           label: free ? "Continue free" : trialDays ? `Try ${plan.name} free for ${trialDays} days` : `Subscribe to ${plan.name}`,
+          unavailable: plan.blocker,
           card: (
             <>
               <h2 className="text-lg font-semibold text-slate-900">{plan.name}</h2>
@@ -68,7 +70,7 @@ export function PlanStep({
               </p>
               {!free && trialDays ? <p className="text-sm text-emerald-800">{trialDays}-day free trial</p> : null}
               <ul className="mt-3 flex-1 space-y-1 text-sm text-slate-700">
-                {[...plan.limits, ...plan.features].map((line) => (
+                {plan.features.map((line) => (
                   <li key={line} className="flex gap-2">
                     <span aria-hidden="true" className="text-indigo-600">
                       ✓

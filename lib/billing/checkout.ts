@@ -1,3 +1,4 @@
+import { planPurchaseBlocker } from "./prices";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { db } from "@/db/client";
 import { subscriptions } from "@/db/schema";
@@ -41,11 +42,9 @@ async function liveSubscription(orgId: string) {
 
 function priceFor(plan: PlanId): string {
   const info = planById(plan);
-  const price = info.stripePriceEnv ? env()[info.stripePriceEnv] : undefined;
-  if (!info.stripePriceEnv || typeof price !== "string" || !price) {
-    throw new AppError("validation_failed", `The ${info.name} plan cannot be bought here.`, { errors: [{ path: "plan", message: "No Stripe price is configured for this plan." }] });
-  }
-  return price;
+  const blocker = planPurchaseBlocker(plan);
+  if (blocker || !info.stripePriceEnv) throw new AppError("validation_failed", blocker ?? `${info.name} cannot be bought here.`, { errors: [{ path: "plan", message: blocker ?? "" }] });
+  return env()[info.stripePriceEnv] as string;
 }
 
 /**

@@ -10,6 +10,7 @@ import { OnboardingStepper } from "@/components/onboarding/stepper";
 import { Alert, Card, CardBody, PageHeader, buttonClasses } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
 import { PLANS, TRIAL_DAYS, formatMonthlyPrice, planById } from "@/lib/billing";
+import { planPurchaseBlocker } from "@/lib/billing/prices";
 import { trialAvailable } from "@/lib/billing/checkout";
 import { STEP_LABELS, defaultAlertName, getOnboardingState, onboardingMatches, visibleStep, type OnboardingStepId } from "@/lib/onboarding";
 import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
@@ -25,7 +26,6 @@ const DESCRIPTIONS: Record<OnboardingStepId, string> = {
   plan: "Start free, or try a paid plan for more alerts, seats and API calls.",
 };
 
-const count = (n: number) => n.toLocaleString("en-US");
 
 export default async function OnboardingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireViewer("/onboarding");
@@ -110,12 +110,9 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
       name: p.name,
       tagline: p.tagline,
       price: formatMonthlyPrice(p),
-      limits: [
-        `${count(p.maxAlerts)} alert${p.maxAlerts === 1 ? "" : "s"}`,
-        `${count(p.maxSeats)} seat${p.maxSeats === 1 ? "" : "s"}`,
-        `${count(p.monthlyApiQuota)} API calls a month`,
-      ],
+      // The plan table's features already state the numbers (alerts, seats, API calls).
       features: p.features,
+      blocker: p.stripePriceEnv ? planPurchaseBlocker(p.id) : null,
     }));
     body = (
       <PlanStep
