@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations, planId } from "./orgs";
 import { tenantIsolation } from "./tenant-policy";
 
@@ -56,6 +56,26 @@ export const subscriptions = pgTable(
     index("subscriptions_customer_idx").on(t.stripeCustomerId),
     tenantIsolation(t.orgId),
   ],
+).enableRLS();
+
+/**
+ * Which dunning step went out for which failed invoice: the claim that keeps a step from being
+ * sent twice. Written in the same transaction as the step's e-mails; kept as long as the org,
+ * unlike outbox rows (retention deletes delivered ones, so they cannot be the dedupe).
+ */
+export const dunningNotices = pgTable(
+  "dunning_notices",
+  {
+    invoiceId: text("invoice_id").notNull(),
+    /** Days after the failed payment: 0, 3 or 7. */
+    day: integer("day").notNull(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    recipients: integer("recipients").notNull(),
+    sentAt: ts("sent_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.invoiceId, t.day] }), index("dunning_notices_org_idx").on(t.orgId), tenantIsolation(t.orgId)],
 ).enableRLS();
 
 /** One-off credit packs bought through Checkout (mode=payment): granted once per session. */

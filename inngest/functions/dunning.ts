@@ -1,5 +1,6 @@
 import { inngest, invoicePaid, invoicePaymentFailed } from "@/inngest/client";
 import { dunningSchedule, endDunningGrace, sendDunningNotice } from "@/lib/billing/dunning";
+import { rerunnableIdempotency } from "@/lib/jobs";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
 /**
@@ -15,7 +16,7 @@ export const dunning = inngest.createFunction(
     triggers: [invoicePaymentFailed],
     cancelOn: [...FUNCTION_DEFAULTS.cancelOn, { event: invoicePaid, match: "data.invoice_id" }],
     concurrency: { key: "event.data.org_id", limit: 1 },
-    idempotency: "event.data.invoice_id",
+    idempotency: rerunnableIdempotency("event.data.invoice_id"),
   },
   async ({ event, step }) => {
     const orgId = event.data.org_id;

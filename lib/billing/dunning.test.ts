@@ -1,13 +1,17 @@
 import { and, eq, like } from "drizzle-orm";
+import type Stripe from "stripe";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, jobRuns, organizations, outboxEvents, subscriptions } from "@/db/schema";
 import { dunning } from "@/inngest/functions/dunning";
 import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
 import { runFunctionLocally } from "@/lib/jobs";
+import { env } from "@/lib/env";
+import { runRetention } from "@/lib/retention";
 import { describeEachDatabase } from "@/tests/db";
 import { endDunningGrace, runDunningSweep, sendDunningNotice } from "./dunning";
 import { DUNNING_GRACE_DAYS } from "./org-plan";
+import { ingestStripeEvent } from "./webhook";
 
 const DAY = 86_400_000;
 
@@ -92,5 +96,46 @@ describeEachDatabase("dunning", () => {
     expect(run).toMatchObject({ functionId: "dunning", orgId: org.orgId, status: "succeeded", output: { status: "downgraded", plan: "free" } });
     expect((await dunningMail(org.orgId, "in_dun4")).map((m) => m.key.split(":")[2]).sort()).toEqual(["day0", "day0", "day3", "day3", "day7", "day7"]);
     expect(await planOf(org.orgId)).toBe("free");
+  });
+});
+
+describeEachDatabase("dunning ends when it should", () => {
+  it("a step is sent once even after retention deleted its delivered mail: the sweep never re-sends it", async () => {
+    const failedAt = new Date(Date.now() - 8 * DAY);
+    const org = await failingProOrg(failedAt, "in_end1");
+    await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
+    expect((await dunningMail(org.orgId, "in_end1")).map((m) => m.key.split(":")[2])).toEqual(["day7", "day7"]);
+
+    const later = new Date(Date.now() + (env().RETENTION_OUTBOX_DAYS + 1) * DAY);
+    await runRetention({ now: later });
+    expect(await dunningMail(org.orgId, "in_end1")).toHaveLength(0);
+    await runDunningSweep(later);
+    await runDunningSweep(new Date(later.getTime() + 30 * DAY));
+    expect(await dunningMail(org.orgId, "in_end1")).toHaveLength(0);
+  });
+
+  it.each(["canceled", "incomplete_expired"])("a %s subscription gets no dunning e-mail, from the run or the sweep", async (status) => {
+    const failedAt = new Date(Date.now() - 4 * DAY);
+    const org = await failingProOrg(failedAt, `in_end_${status}`);
+    await db().update(subscriptions).set({ status }).where(eq(subscriptions.orgId, org.orgId));
+    expect(await sendDunningNotice(org.orgId, `in_end_${status}`, 3)).toEqual({ status: "resolved" });
+    await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
+    expect(await dunningMail(org.orgId, `in_end_${status}`)).toHaveLength(0);
+  });
+
+  it.each(["invoice.voided", "invoice.marked_uncollectible"])("%s for the failing invoice ends dunning; for another invoice it changes nothing", async (type) => {
+    const failedAt = new Date(Date.now() - 4 * DAY);
+    const invoiceId = `in_${type.replace(/\W/g, "_")}`;
+    const org = await failingProOrg(failedAt, invoiceId);
+    const closeEvent = (id: string) =>
+      ({ id: `evt_${id}_${type}`, type, created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id, object: "invoice", customer: `cus_${invoiceId}`, subscription: `sub_${invoiceId}` } } }) as unknown as Stripe.Event;
+
+    await ingestStripeEvent(closeEvent("in_someone_else"));
+    expect(await sendDunningNotice(org.orgId, invoiceId, 0)).toEqual({ status: "sent", emails: 2 });
+
+    await ingestStripeEvent(closeEvent(invoiceId));
+    expect(await sendDunningNotice(org.orgId, invoiceId, 3)).toEqual({ status: "resolved" });
+    await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
+    expect((await dunningMail(org.orgId, invoiceId)).map((m) => m.key.split(":")[2])).toEqual(["day0", "day0"]);
   });
 });

@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, notInArray, or } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
-import { memberships, organizations, subscriptions, users } from "@/db/schema";
+import { dunningNotices, memberships, organizations, subscriptions, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { appUrl } from "@/lib/env";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
@@ -18,12 +18,28 @@ export type DunningOutcome =
   | { status: "waiting"; until: string }
   | { status: "downgraded" | "already_free"; plan: string };
 
-/** The subscription still failing on this invoice (null once invoice.paid cleared it). */
+/**
+ * Subscription statuses after which nothing is collected any more (an `unpaid` subscription can
+ * still be paid; once Stripe cancels it, it is `canceled`): dunning for them ends.
+ */
+export const ENDED_SUBSCRIPTION_STATUSES = ["canceled", "incomplete_expired"] as const;
+
+/** Failing and still collectable: a null status is a placeholder row before any subscription event. */
+const dunningOpen = and(
+  isNotNull(subscriptions.paymentFailedAt),
+  isNotNull(subscriptions.failedInvoiceId),
+  or(isNull(subscriptions.status), notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES])),
+);
+
+/**
+ * The subscription still failing on this invoice: null once the invoice was paid, voided or
+ * marked uncollectible (the webhook clears the failure), or the subscription ended.
+ */
 async function stillFailing(tx: Tx, orgId: string, invoiceId: string) {
   const [row] = await tx
     .select({ id: subscriptions.stripeSubscriptionId, failedAt: subscriptions.paymentFailedAt, plan: subscriptions.plan })
     .from(subscriptions)
-    .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.failedInvoiceId, invoiceId), isNotNull(subscriptions.paymentFailedAt)));
+    .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.failedInvoiceId, invoiceId), dunningOpen));
   return row?.failedAt ? { ...row, failedAt: row.failedAt } : null;
 }
 
@@ -53,17 +69,25 @@ function noticeText(day: DunningDay, orgName: string, planName: string, graceEnd
 
 /**
  * One dunning e-mail step for one failed invoice, to every owner and billing member, at most once
- * per (invoice, step, person): the outbox dedupe key makes the event-driven run and the sweep
- * safe to overlap. Nothing is sent once the invoice was paid.
+ * per (invoice, step): the step is claimed in `dunning_notices` in the same transaction as its
+ * e-mails, so the event-driven run, the sweep and a re-run are safe to overlap, and nothing is
+ * sent again after retention deleted the delivered outbox rows. Nothing is sent once dunning ended.
  */
 export async function sendDunningNotice(orgId: string, invoiceId: string, day: DunningDay): Promise<DunningOutcome> {
   const queued = await db().transaction(async (tx) => {
     const failing = await stillFailing(tx, orgId, invoiceId);
     if (!failing) return null;
+    const contacts = await billingContacts(tx, orgId);
+    const claimed = await tx
+      .insert(dunningNotices)
+      .values({ invoiceId, day, orgId, recipients: contacts.length })
+      .onConflictDoNothing()
+      .returning({ day: dunningNotices.day });
+    if (claimed.length === 0) return [];
     const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
     const notice = noticeText(day, org?.name ?? "Your organisation", planById(failing.plan ?? "free").name, graceEndsAt(failing.failedAt));
     const ids: string[] = [];
-    for (const contact of await billingContacts(tx, orgId)) {
+    for (const contact of contacts) {
       const row = await enqueueOutbox(tx, {
         kind: "email",
         orgId,
@@ -123,7 +147,7 @@ export async function runDunningSweep(now = new Date()) {
   const failing = await db()
     .select({ orgId: subscriptions.orgId, invoiceId: subscriptions.failedInvoiceId, failedAt: subscriptions.paymentFailedAt })
     .from(subscriptions)
-    .where(and(isNotNull(subscriptions.paymentFailedAt), isNotNull(subscriptions.failedInvoiceId), isNotNull(subscriptions.orgId)));
+    .where(and(dunningOpen, isNotNull(subscriptions.orgId)));
   const summary = { invoices: failing.length, emails: 0, downgraded: 0 };
   for (const row of failing) {
     if (!row.orgId || !row.invoiceId || !row.failedAt) continue;

@@ -211,7 +211,8 @@ describeEachDatabase("re-runs", () => {
     const rerun = await rerunJob(original!.id, actor, { functions, send: (e) => inngest.send(e) });
     expect(rerun).toMatchObject({ status: "queued", mode: "event" });
     const sent = inngestApi.events.slice(sentBefore);
-    expect(sent).toEqual([expect.objectContaining({ name: "test/flaky", data: { org_id: orgId, n: 1 }, id: expect.stringMatching(/^rerun-/) })]);
+    // The data is the original's plus the re-run marker (a function's idempotency key can tell them apart).
+    expect(sent).toEqual([expect.objectContaining({ name: "test/flaky", data: { org_id: orgId, n: 1, rerun_id: sent[0]!.id }, id: expect.stringMatching(/^rerun-/) })]);
     expect(sent[0]!.id).not.toBe(event.id);
     const [queued] = await db().select().from(jobRuns).where(eq(jobRuns.id, rerun.jobRunId));
     expect(queued).toMatchObject({ status: "queued", trigger: "rerun", rerunOf: original!.id, orgId, eventId: sent[0]!.id });

@@ -5,6 +5,7 @@ import { db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
+import { RERUN_MARKER, rerunRefusal } from "./idempotency";
 import { runFunctionLocally } from "./local-runner";
 import { queueRun, SCHEDULED_EVENT_NAME } from "./runs";
 
@@ -26,8 +27,10 @@ export interface RerunResult {
 
 /**
  * An operator re-runs a run. Event runs: the original event is re-sent with a new id (so
- * Inngest's de-duplication lets it through), and a queued run row linked by `rerun_of` waits for
- * it. Scheduled runs (no event to re-send): the function body runs here through the same local
+ * Inngest's de-duplication lets it through) and its id as the re-run marker in the data (so a
+ * function's idempotency key lets it through: see ./idempotency; a function keyed without the
+ * marker is refused, 409 with the reason, since Inngest would drop the event), and a queued run
+ * row linked by `rerun_of` waits for it. Scheduled runs (no event to re-send): the function body runs here through the same local
  * runner as `jobs:run`. Either way the new run is recorded by the middleware and audited.
  */
 export async function rerunJob(jobRunId: string, actor: AuditActor, deps: RerunDeps): Promise<RerunResult> {
@@ -50,15 +53,17 @@ export async function rerunJob(jobRunId: string, actor: AuditActor, deps: RerunD
 export async function startRerun(original: typeof jobRuns.$inferSelect, deps: RerunDeps): Promise<{ result: RerunResult; eventId: string }> {
   const fn = deps.functions.find((f) => f.opts.id === original.functionId);
   if (!fn) throw new AppError("conflict", `Function "${original.functionId}" is no longer registered.`);
-  const data = original.eventPayload ?? {};
   const scheduled = original.eventName === SCHEDULED_EVENT_NAME || !original.eventName;
   const eventName = original.eventName ?? SCHEDULED_EVENT_NAME;
   const eventId = `rerun-${randomUUID()}`;
+  const data = scheduled ? (original.eventPayload ?? {}) : { ...original.eventPayload, [RERUN_MARKER]: eventId };
 
   if (scheduled) {
     const run = await runFunctionLocally(fn, { event: { name: eventName, data, id: eventId }, trigger: "rerun", rerunOf: original.id, retryDelayMs: deps.retryDelayMs });
     return { result: { jobRunId: run.jobRunId, status: run.status, mode: "local" }, eventId };
   }
+  const refusal = rerunRefusal(fn);
+  if (refusal) throw new AppError("conflict", refusal);
   const queuedId = await queueRun({ functionId: original.functionId, trigger: "rerun", event: { name: eventName, data, id: eventId }, rerunOf: original.id });
   try {
     await deps.send({ name: eventName, data, id: eventId });

@@ -3,9 +3,10 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { jobRuns, onboardingProgress, opsAlerts, organizations, outboxEvents, subscriptions } from "@/db/schema";
+import { jobRuns, opsAlerts, organizations, outboxEvents, subscriptions } from "@/db/schema";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { env } from "@/lib/env";
+import { saveBusinessProfile } from "@/lib/onboarding";
 import { describeEachDatabase } from "@/tests/db";
 import { listOpsAlerts, runOpsAlertDetector } from "./alerts";
 
@@ -31,16 +32,13 @@ const HOUR = 3_600_000;
 
 describeEachDatabase("ops alerts (stuck customers and system thresholds)", () => {
   it("opens one alert per condition and subject, notifies once (not while muted), resolves when it clears, reopens when it recurs", async () => {
-    const now = new Date();
+    // The detector's clock is a day and more after these customers signed up (none saves a profile).
+    const now = new Date(Date.now() + 30 * HOUR);
     const config = { ...env(), OPS_ALERT_WEBHOOK_URL: receiverUrl };
     received.length = 0;
 
     const idle = await makeOrg("free", "Idle Co");
-    await db().insert(onboardingProgress).values({ orgId: idle.orgId, lastActivityAt: new Date(now.getTime() - 30 * HOUR) });
-    const abandoned = await makeOrg("free", "Gone Co");
-    await db().insert(onboardingProgress).values({ orgId: abandoned.orgId, lastActivityAt: new Date(now.getTime() - 10 * 24 * HOUR) });
     const muted = await makeOrg("free", "Muted Co");
-    await db().insert(onboardingProgress).values({ orgId: muted.orgId, lastActivityAt: new Date(now.getTime() - 30 * HOUR) });
     await db().update(organizations).set({ opsAlertsMutedUntil: new Date(now.getTime() + 24 * HOUR) }).where(eq(organizations.id, muted.orgId));
 
     const unactivated = await makeOrg("free", "Paid Co");
@@ -73,17 +71,19 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
     expect(second).toMatchObject({ opened: 0, resolved: 0, open: open.length, notified: 0 });
     expect(received).toHaveLength(open.length - 1);
 
-    // Onboarding finished: that alert resolves; the others stay.
-    await db().update(onboardingProgress).set({ onboardingCompletedAt: now }).where(eq(onboardingProgress.orgId, idle.orgId));
+    // The profile is saved: that alert resolves; the others stay.
+    await saveBusinessProfile(idle.orgId, idle.owner, { companyName: "Idle Co", naicsCodes: ["5415"], keywords: ["cybersecurity"], setAsides: [], states: [] });
     const third = await runOpsAlertDetector(new Date(now.getTime() + 120_000), config);
     expect(third).toMatchObject({ opened: 0, resolved: 1, open: open.length - 1 });
 
-    // It comes back: a new alert, notified again.
-    await db().update(onboardingProgress).set({ onboardingCompletedAt: null }).where(eq(onboardingProgress.orgId, idle.orgId));
+    // A condition that clears and comes back: a new alert, notified again.
+    await db().update(subscriptions).set({ paymentFailedAt: null }).where(eq(subscriptions.orgId, failing.orgId));
+    expect(await runOpsAlertDetector(new Date(now.getTime() + 150_000), config)).toMatchObject({ opened: 0, resolved: 1 });
+    await db().update(subscriptions).set({ paymentFailedAt: new Date(now.getTime() - 3 * HOUR) }).where(eq(subscriptions.orgId, failing.orgId));
     const fourth = await runOpsAlertDetector(new Date(now.getTime() + 180_000), config);
     expect(fourth).toMatchObject({ opened: 1, notified: 1 });
-    const idleAlerts = await db().select().from(opsAlerts).where(eq(opsAlerts.subject, idle.orgId));
-    expect(idleAlerts.map((a) => a.status).sort()).toEqual(["open", "resolved"]);
+    const failingAlerts = await db().select().from(opsAlerts).where(eq(opsAlerts.subject, failing.orgId));
+    expect(failingAlerts.map((a) => a.status).sort()).toEqual(["open", "resolved"]);
 
     // The mute ends while still stuck: notified then, once.
     const afterMute = await runOpsAlertDetector(new Date(now.getTime() + 25 * HOUR), config);

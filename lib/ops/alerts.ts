@@ -1,9 +1,10 @@
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
-import { jobRuns, onboardingProgress, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
+import { jobRuns, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
 import { appUrl, env, type Env } from "@/lib/env";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
+import { failingSubscription, stuckCustomerConditions, STUCK_THRESHOLDS, unactivatedSubscription } from "./stuck-customers";
 
 export const OPS_ALERT_KINDS = [
   "onboarding_idle",
@@ -20,13 +21,12 @@ export const OPS_ALERT_KINDS = [
 export type OpsAlertKind = (typeof OPS_ALERT_KINDS)[number];
 export type OpsAlertSeverity = "critical" | "warning";
 
-/** SPEC §8 thresholds, in one place. */
+/** SPEC §8 thresholds, in one place (the stuck-customer ones with their definition). */
 export const OPS_THRESHOLDS = {
-  onboardingIdleMs: 24 * 3_600_000,
-  /** Idle longer than this is an abandoned sign-up, not a stuck one. */
-  onboardingAbandonedMs: 7 * 24 * 3_600_000,
-  paidNotActivatedMs: 10 * 60_000,
-  paymentFailedMs: 2 * 3_600_000,
+  onboardingIdleMs: STUCK_THRESHOLDS.noProfileMs,
+  onboardingAbandonedMs: STUCK_THRESHOLDS.abandonedMs,
+  paidNotActivatedMs: STUCK_THRESHOLDS.paidNotActivatedMs,
+  paymentFailedMs: STUCK_THRESHOLDS.paymentFailedMs,
   jobFailureRate: 0.1,
   webhookFailureRate: 0.05,
   outboxBacklog: 100,
@@ -61,37 +61,21 @@ export interface OpsFinding {
 const ago = (now: Date, ms: number) => new Date(now.getTime() - ms);
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
+/** Stuck customers, by the one definition the customers list's "stuck" tab also uses (./stuck-customers). */
 async function customerFindings(now: Date): Promise<OpsFinding[]> {
   const findings: OpsFinding[] = [];
-  const idle = await db()
-    .select({ orgId: organizations.id, name: organizations.name, lastActivityAt: onboardingProgress.lastActivityAt })
-    .from(onboardingProgress)
-    .innerJoin(organizations, eq(organizations.id, onboardingProgress.orgId))
-    .where(
-      and(
-        isNull(onboardingProgress.onboardingCompletedAt),
-        sql`${onboardingProgress.lastActivityAt} < ${ago(now, OPS_THRESHOLDS.onboardingIdleMs)}`,
-        gt(onboardingProgress.lastActivityAt, ago(now, OPS_THRESHOLDS.onboardingAbandonedMs)),
-      ),
-    );
+  const conditions = stuckCustomerConditions(now);
+  const idle = await db().select({ orgId: organizations.id, name: organizations.name, signedUpAt: organizations.createdAt }).from(organizations).where(conditions.onboarding_idle);
   for (const row of idle) {
-    findings.push({ kind: "onboarding_idle", subject: row.orgId, orgId: row.orgId, summary: `${row.name}: onboarding idle since ${row.lastActivityAt.toISOString()}`, details: { last_activity_at: row.lastActivityAt.toISOString() } });
+    findings.push({ kind: "onboarding_idle", subject: row.orgId, orgId: row.orgId, summary: `${row.name}: no business profile since sign-up on ${row.signedUpAt.toISOString()}`, details: { signed_up_at: row.signedUpAt.toISOString() } });
   }
 
   // Stripe says they pay, Beacon did not give them the plan (or cannot tell whose subscription it is).
   const unactivated = await db()
-    .select({ subscriptionId: subscriptions.stripeSubscriptionId, orgId: subscriptions.orgId, status: subscriptions.status, plan: subscriptions.plan, orgPlan: organizations.plan, name: organizations.name })
+    .select({ subscriptionId: subscriptions.stripeSubscriptionId, orgId: subscriptions.orgId, status: subscriptions.status, plan: subscriptions.plan, name: organizations.name })
     .from(subscriptions)
     .leftJoin(organizations, eq(organizations.id, subscriptions.orgId))
-    .where(
-      and(
-        inArray(subscriptions.status, ["trialing", "active"]),
-        isNull(subscriptions.pauseCollection),
-        isNull(subscriptions.paymentFailedAt),
-        sql`${subscriptions.updatedAt} < ${ago(now, OPS_THRESHOLDS.paidNotActivatedMs)}`,
-        sql`(${subscriptions.orgId} is null or ${organizations.plan} = 'free')`,
-      ),
-    );
+    .where(and(unactivatedSubscription(now), or(isNull(subscriptions.orgId), eq(organizations.plan, "free"))));
   for (const row of unactivated) {
     findings.push({
       kind: "paid_not_activated",
@@ -106,7 +90,7 @@ async function customerFindings(now: Date): Promise<OpsFinding[]> {
     .select({ orgId: subscriptions.orgId, name: organizations.name, failedAt: subscriptions.paymentFailedAt, invoiceId: subscriptions.failedInvoiceId })
     .from(subscriptions)
     .innerJoin(organizations, eq(organizations.id, subscriptions.orgId))
-    .where(sql`${subscriptions.paymentFailedAt} < ${ago(now, OPS_THRESHOLDS.paymentFailedMs)}`);
+    .where(failingSubscription(now));
   for (const row of failing) {
     if (!row.orgId || !row.failedAt) continue;
     findings.push({ kind: "payment_failed", subject: row.orgId, orgId: row.orgId, summary: `${row.name}: payment failing since ${row.failedAt.toISOString()}`, details: { invoice_id: row.invoiceId, failed_at: row.failedAt.toISOString() } });

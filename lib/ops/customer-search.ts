@@ -3,8 +3,9 @@ import { db } from "@/db/client";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { billingCustomers, memberships, onboardingProgress, organizations, users } from "@/db/schema";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
+import { isStuckCustomer } from "./stuck-customers";
 
-/** Tabs of the customers list: by what Stripe says they pay, or stuck (an open ops alert). */
+/** Tabs of the customers list: by what Stripe says they pay, or stuck (the ops alerts' definition, evaluated now). */
 export const CUSTOMER_SEGMENTS = ["all", "trialing", "active", "past_due", "free", "stuck"] as const;
 export type CustomerSegment = (typeof CUSTOMER_SEGMENTS)[number];
 
@@ -14,14 +15,14 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
 const latestStatus = sql<string | null>`(select s.status from subscriptions s where s.org_id = ${organizations.id} and s.status is not null order by s.updated_at desc limit 1)`;
 const openAlerts = sql<number>`(select count(*)::int from ops_alerts a where a.org_id = ${organizations.id} and a.status = 'open')`;
 
-function segmentFilter(segment: CustomerSegment): SQL | undefined {
+function segmentFilter(segment: CustomerSegment, now: Date): SQL | undefined {
   switch (segment) {
     case "all":
       return undefined;
     case "free":
       return sql`not exists (select 1 from subscriptions s where s.org_id = ${organizations.id} and s.status in ('trialing', 'active', 'past_due', 'unpaid', 'paused', 'incomplete'))`;
     case "stuck":
-      return sql`exists (select 1 from ops_alerts a where a.org_id = ${organizations.id} and a.status = 'open')`;
+      return isStuckCustomer(now);
     default:
       return sql`${latestStatus} = ${segment}`;
   }
@@ -43,10 +44,11 @@ export interface CustomerSearch {
   segment?: CustomerSegment;
   cursor?: TimeCursor;
   limit?: number;
+  now?: Date;
 }
 
 /** Customers by org name, member e-mail (substring) or exact Stripe customer id, newest first, paged. */
-export async function searchCustomers({ q = "", segment = "all", cursor, limit = 50 }: CustomerSearch = {}) {
+export async function searchCustomers({ q = "", segment = "all", cursor, limit = 50, now = new Date() }: CustomerSearch = {}) {
   const size = Math.min(Math.max(limit, 1), 200);
   const rows = await db()
     .select({
@@ -61,7 +63,7 @@ export async function searchCustomers({ q = "", segment = "all", cursor, limit =
     })
     .from(organizations)
     .leftJoin(onboardingProgress, eq(onboardingProgress.orgId, organizations.id))
-    .where(and(searchFilter(q), segmentFilter(segment), cursor ? olderThan(organizations.createdAt, organizations.id, cursor) : undefined))
+    .where(and(searchFilter(q), segmentFilter(segment, now), cursor ? olderThan(organizations.createdAt, organizations.id, cursor) : undefined))
     .orderBy(...newestFirst(organizations.createdAt, organizations.id))
     .limit(size + 1);
   const { page, nextCursor } = nextTimeCursor(rows, size, (r) => ({ at: r.createdAt, id: r.id }));
@@ -69,10 +71,10 @@ export async function searchCustomers({ q = "", segment = "all", cursor, limit =
 }
 
 /** How many customers each tab holds (search not applied: the tabs describe the whole base). */
-export async function customerSegmentCounts(): Promise<Record<CustomerSegment, number>> {
+export async function customerSegmentCounts(now = new Date()): Promise<Record<CustomerSegment, number>> {
   const entries = await Promise.all(
     CUSTOMER_SEGMENTS.map(async (segment) => {
-      const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(organizations).where(segmentFilter(segment));
+      const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(organizations).where(segmentFilter(segment, now));
       return [segment, Number(row?.n ?? 0)] as const;
     }),
   );

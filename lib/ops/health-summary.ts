@@ -1,23 +1,24 @@
 import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { jobRuns, opsAlerts, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
+import { jobRuns, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
 import { OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "./alerts";
+import { isStuckCustomer } from "./stuck-customers";
 
 const CRITICAL_KINDS = OPS_ALERT_KINDS.filter((k) => OPS_ALERT_SEVERITY[k] === "critical");
 
 /** The "is anything on fire" numbers for the top of the cockpit. */
 export async function healthSummary(now = new Date()) {
   const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
-  const [[alerts], [outbox], [stripe], [jobs], heartbeats, circuits] = await Promise.all([
+  const [[alerts], [stuck], [outbox], [stripe], [jobs], heartbeats, circuits] = await Promise.all([
     db()
       .select({
         open: sql<number>`count(*)::int`,
-        stuck: sql<number>`count(*) filter (where ${opsAlerts.kind} in ('onboarding_idle', 'paid_not_activated', 'payment_failed'))::int`,
         critical: sql<number>`count(*) filter (where ${inArray(opsAlerts.kind, CRITICAL_KINDS)})::int`,
       })
       .from(opsAlerts)
       .where(eq(opsAlerts.status, "open")),
+    db().select({ n: sql<number>`count(*)::int` }).from(organizations).where(isStuckCustomer(now)),
     db()
       .select({ dead: sql<number>`count(*) filter (where ${outboxEvents.status} = 'dead')::int`, backlog: sql<number>`count(*) filter (where ${outboxEvents.status} in ('pending', 'sending'))::int` })
       .from(outboxEvents),
@@ -32,8 +33,8 @@ export async function healthSummary(now = new Date()) {
   return {
     openAlerts: Number(alerts?.open ?? 0),
     criticalAlerts: Number(alerts?.critical ?? 0),
-    /** Open customer alerts: onboarding idle, paid but not activated, payment failed. */
-    stuckCustomers: Number(alerts?.stuck ?? 0),
+    /** Customers stuck right now (the customers list's "stuck" tab): no profile, paid not activated, payment failing. */
+    stuckCustomers: Number(stuck?.n ?? 0),
     deadLetters: Number(outbox?.dead ?? 0),
     outboxBacklog: Number(outbox?.backlog ?? 0),
     failedStripeEvents: Number(stripe?.failed ?? 0),

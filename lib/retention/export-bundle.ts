@@ -60,6 +60,7 @@ export const EXPORT_COVERAGE: Record<string, { section: string } | { excluded: s
   idempotency_keys: { excluded: "a 24-hour replay cache of API responses, not a record the customer keeps; the calls themselves are in usage_events" },
   stripe_events: { excluded: "the operator's webhook processing log (type, ids, status); its outcome is exported as subscriptions and credit packs" },
   job_runs: { excluded: "the operator's background-job log; the work it did is exported through the tables it wrote" },
+  dunning_notices: { excluded: "which payment-reminder step went out for which failed invoice (dedupe for the billing job); the reminders themselves are exported as e-mails" },
   ops_alerts: { excluded: "the operator's monitoring state about the account, derived from exported data (onboarding, billing)" },
 };
 

@@ -1,10 +1,11 @@
 // The customers list (tabs, paging) and one customer's timeline through the real handlers and database.
+import { eq } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import * as timeline from "@/app/api/admin/customers/[id]/timeline/route";
 import * as customers from "@/app/api/admin/customers/route";
 import * as customerAction from "@/app/api/admin/customers/[id]/actions/[action]/route";
 import { db } from "@/db/client";
-import { jobRuns, opsAlerts, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
+import { jobRuns, opsAlerts, organizations, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
 import { createAlert, updateAlert } from "@/lib/alerts";
 import { recordAudit } from "@/lib/audit";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
@@ -127,6 +128,8 @@ describeEachDatabase("operator customers list and timeline", () => {
       { orgId: trialing.orgId, stripeSubscriptionId: "sub_tab_trial", status: "trialing", plan: "starter" },
       { orgId: pastDue.orgId, stripeSubscriptionId: "sub_tab_due", status: "past_due", plan: "pro" },
     ]);
+    // Stuck: signed up two days ago and never saved a business profile (the detector opened its alert).
+    await db().update(organizations).set({ createdAt: new Date(Date.now() - 48 * 3_600_000) }).where(eq(organizations.id, stuck.orgId));
     await db().insert(opsAlerts).values({ kind: "onboarding_idle", subject: stuck.orgId, orgId: stuck.orgId, summary: "idle" });
     const list = async (query: string) => (await (await callRoute(customers.GET as RouteHandler, { path: `/api/admin/customers?${query}`, cookie: cookies.ops_viewer })).json()) as { data: { org_id: string; subscription_status: string | null; open_ops_alerts: number }[]; next_cursor: string | null };
 
@@ -136,9 +139,9 @@ describeEachDatabase("operator customers list and timeline", () => {
     expect((await list("segment=free&q=Tab")).data.map((c) => c.org_id)).toEqual([stuck.orgId]);
 
     const first = await list("q=Tab&limit=2");
-    expect(first.data.map((c) => c.org_id)).toEqual([stuck.orgId, pastDue.orgId]);
+    expect(first.data.map((c) => c.org_id)).toEqual([pastDue.orgId, trialing.orgId]);
     const second = await list(`q=Tab&limit=2&cursor=${first.next_cursor}`);
-    expect(second.data.map((c) => c.org_id)).toEqual([trialing.orgId]);
+    expect(second.data.map((c) => c.org_id)).toEqual([stuck.orgId]);
     expect(second.next_cursor).toBeNull();
     expect((await callRoute(customers.GET as RouteHandler, { path: "/api/admin/customers?segment=rich", cookie: cookies.ops_viewer })).status).toBe(422);
   });

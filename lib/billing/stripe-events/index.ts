@@ -1,6 +1,7 @@
 import { chargeRefunded } from "./charge-refunded";
 import { checkoutSessionCompleted } from "./checkout-session-completed";
 import { customerUpdated } from "./customer-updated";
+import { invoiceClosed } from "./invoice-closed";
 import { invoicePayment } from "./invoice-payment";
 import { subscriptionChanged } from "./subscription-changed";
 import type { StripeEventHandler } from "./types";
@@ -13,6 +14,8 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler>>
   "customer.subscription.deleted": subscriptionChanged,
   "invoice.paid": invoicePayment,
   "invoice.payment_failed": invoicePayment,
+  "invoice.voided": invoiceClosed,
+  "invoice.marked_uncollectible": invoiceClosed,
   "customer.updated": customerUpdated,
   "charge.refunded": chargeRefunded,
 };
