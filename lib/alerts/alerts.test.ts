@@ -27,6 +27,7 @@ describeEachDatabase("alerts", () => {
       set_asides: ["SBA"],
       delivery_email: ownerEmail,
       active: true,
+      paused_reason: null,
       created_at: NOW.toISOString(),
       last_window_end: NOW.toISOString(),
     });
@@ -58,7 +59,7 @@ describeEachDatabase("alerts", () => {
     const refused = await appErrorOf(createAlert(orgId, owner, input("second"), NOW));
     expect(refused.code).toBe("forbidden");
     expect(refused.message).toMatch(/allows 1 active alert\b/);
-    expect(await alertUsage(orgId, owner)).toEqual({ used: 1, max: 1, plan: "Free" });
+    expect(await alertUsage(orgId, owner)).toEqual({ used: 1, max: 1, plan: "Free", held: 0 });
 
     await updateAlert(orgId, owner, first.id, { active: false }, NOW);
     const second = await createAlert(orgId, owner, input("second"), NOW);
@@ -67,7 +68,7 @@ describeEachDatabase("alerts", () => {
     // Editing a paused alert, or re-saving an active one as active, is not a new alert.
     await updateAlert(orgId, owner, first.id, { name: "first, renamed" }, NOW);
     await updateAlert(orgId, owner, second.id, { active: true }, NOW);
-    expect(await alertUsage(orgId, owner)).toEqual({ used: 1, max: 1, plan: "Free" });
+    expect(await alertUsage(orgId, owner)).toEqual({ used: 1, max: 1, plan: "Free", held: 0 });
   });
 
   it("concurrent creates never exceed the plan (starter: 10)", async () => {
