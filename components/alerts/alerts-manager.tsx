@@ -1,8 +1,10 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { Alert, Badge, Button, Card, CardHeader, EmptyState } from "@/components/ui";
 import type { AlertUsage, ApiAlert } from "@/lib/alerts";
+import { PAUSE_REASON_TEXT } from "@/lib/alerts/rules";
 import { apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
 import { AlertForm } from "./alert-form";
@@ -60,6 +62,16 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
           {usage.used.toLocaleString("en-US")} of {usage.max.toLocaleString("en-US")}
         </span>{" "}
         active alerts on the {usage.plan} plan
+        {usage.held > 0 ? (
+          <span data-testid="alert-held">
+            {" "}
+            · {usage.held.toLocaleString("en-US")} paused: over your plan&apos;s limit. They resume by themselves when you{" "}
+            <Link className="font-medium underline" href="/settings/billing">
+              upgrade or reactivate your subscription
+            </Link>
+            .
+          </span>
+        ) : null}
       </p>
       {!canManage ? <Alert tone="info">You can see this organisation’s alerts; members, admins and owners create and change them.</Alert> : null}
       {canManage ? (
@@ -97,7 +109,15 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
                   <div className="flex flex-wrap items-center gap-2">
                     <h3 className="font-medium break-words text-slate-900">{alert.name}</h3>
                     <Badge tone="indigo">{FREQUENCY[alert.frequency]}</Badge>
-                    {alert.active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Paused</Badge>}
+                    {!alert.active ? (
+                      <Badge tone="neutral">Paused</Badge>
+                    ) : alert.paused_reason ? (
+                      <Badge tone="warning" data-testid="alert-pause-reason">
+                        {PAUSE_REASON_TEXT[alert.paused_reason]}
+                      </Badge>
+                    ) : (
+                      <Badge tone="success">Active</Badge>
+                    )}
                   </div>
                   <Filters alert={alert} />
                   <p className="text-sm break-words text-slate-600">

@@ -7,6 +7,9 @@ import { tenantIsolation } from "./tenant-policy";
 
 export const alertFrequency = pgEnum("alert_frequency", ["instant", "daily", "weekly"]);
 
+/** Why billing holds an alert the member left active: over the plan's alert limit, or instant on a plan without it. */
+export const alertPauseReason = pgEnum("alert_pause_reason", ["plan_limit", "plan_excludes_instant"]);
+
 /** Saved searches that e-mail their new matches. */
 export const alerts = pgTable(
   "alerts",
@@ -21,7 +24,10 @@ export const alerts = pgTable(
     states: text("states").array().notNull().default(sql`'{}'::text[]`),
     setAsides: text("set_asides").array().notNull().default(sql`'{}'::text[]`),
     deliveryEmail: text("delivery_email").notNull(),
+    // The member's own on/off switch.
     active: boolean("active").notNull().default(true),
+    // Set while the plan does not cover this alert (null = covered); cleared by itself on upgrade.
+    pausedReason: alertPauseReason("paused_reason"),
     // End of the last window whose digest was written: the next window starts here.
     lastWindowEnd: timestamp("last_window_end", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

@@ -1,7 +1,8 @@
 import { expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { alerts } from "@/db/schema";
+import { alerts, subscriptions } from "@/db/schema";
+import { syncOrgPlan } from "@/lib/billing/org-plan";
 import { withTenant } from "@/db/tenant";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
@@ -27,6 +28,7 @@ describeEachDatabase("alerts", () => {
       set_asides: ["SBA"],
       delivery_email: ownerEmail,
       active: true,
+      paused_reason: null,
       created_at: NOW.toISOString(),
       last_window_end: NOW.toISOString(),
     });
@@ -58,7 +60,7 @@ describeEachDatabase("alerts", () => {
     const refused = await appErrorOf(createAlert(orgId, owner, input("second"), NOW));
     expect(refused.code).toBe("forbidden");
     expect(refused.message).toMatch(/allows 1 active alert\b/);
-    expect(await alertUsage(orgId, owner)).toEqual({ used: 1, max: 1, plan: "Free" });
+    expect(await alertUsage(orgId, owner)).toEqual({ used: 1, max: 1, plan: "Free", held: 0 });
 
     await updateAlert(orgId, owner, first.id, { active: false }, NOW);
     const second = await createAlert(orgId, owner, input("second"), NOW);
@@ -67,7 +69,7 @@ describeEachDatabase("alerts", () => {
     // Editing a paused alert, or re-saving an active one as active, is not a new alert.
     await updateAlert(orgId, owner, first.id, { name: "first, renamed" }, NOW);
     await updateAlert(orgId, owner, second.id, { active: true }, NOW);
-    expect(await alertUsage(orgId, owner)).toEqual({ used: 1, max: 1, plan: "Free" });
+    expect(await alertUsage(orgId, owner)).toEqual({ used: 1, max: 1, plan: "Free", held: 0 });
   });
 
   it("concurrent creates never exceed the plan (starter: 10)", async () => {
@@ -153,5 +155,35 @@ describeEachDatabase("alerts", () => {
     expect((await appErrorOf(deleteAlert(orgId, viewer.actor, row.id))).code).toBe("forbidden");
     await updateAlert(orgId, member.actor, row.id, { name: "by a member" }, NOW);
     await deleteAlert(orgId, member.actor, row.id);
+  });
+
+  it("after a downgrade the oldest alerts run; deleting or pausing a running one lets the oldest held one run, and resuming counts held ones", async () => {
+    const { orgId, owner } = await makeOrg("free");
+    await db().transaction(async (tx) => {
+      await tx.insert(subscriptions).values({ orgId, stripeSubscriptionId: `sub_${orgId}`, status: "active", plan: "starter" });
+      await syncOrgPlan(tx, orgId, NOW);
+    });
+    const a = await createAlert(orgId, owner, input("a"), NOW);
+    const b = await createAlert(orgId, owner, input("b"), new Date(NOW.getTime() + 1));
+    await createAlert(orgId, owner, input("c"), new Date(NOW.getTime() + 2));
+    const later = new Date(NOW.getTime() + 3_600_000);
+    await db().transaction(async (tx) => {
+      await tx.update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, orgId));
+      await syncOrgPlan(tx, orgId, later);
+    });
+    const reasons = async () => Object.fromEntries((await listAlerts(orgId, owner)).map((row) => [row.name, row.pausedReason]));
+    expect(await reasons()).toEqual({ a: null, b: "plan_limit", c: "plan_limit" });
+    expect(toApiAlert(await getAlert(orgId, owner, b.id)).paused_reason).toBe("plan_limit");
+    expect((await appErrorOf(createAlert(orgId, owner, input("d"), later))).code).toBe("forbidden");
+
+    await deleteAlert(orgId, owner, a.id, later);
+    expect(await reasons()).toEqual({ b: null, c: "plan_limit" });
+    // A resumed alert starts a fresh window: nothing from the held time is e-mailed.
+    expect((await getAlert(orgId, owner, b.id)).lastWindowEnd).toEqual(later);
+
+    await updateAlert(orgId, owner, b.id, { active: false }, later);
+    expect(await reasons()).toEqual({ b: null, c: null });
+    expect((await appErrorOf(updateAlert(orgId, owner, b.id, { active: true }, later))).code).toBe("forbidden");
+    expect(await alertUsage(orgId, owner)).toEqual({ used: 1, max: 1, plan: "Free", held: 0 });
   });
 });

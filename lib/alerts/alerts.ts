@@ -1,10 +1,12 @@
-import { and, asc, count, desc, eq, ne } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNotNull, ne } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { alerts, memberships, organizations, users } from "@/db/schema";
 import { isUuid, withTenant } from "@/db/tenant";
-import { planById, type Plan } from "@/lib/billing";
+import { entitlementsFor, planById, type Entitlements } from "@/lib/billing";
 import { AppError, validate } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";
+import { applyPlanToAlerts } from "./plan-allowance";
+import type { AlertPauseReason } from "./rules";
 import { createAlertSchema, updateAlertSchema, type AlertFrequency, type CreateAlertRequest, type UpdateAlertRequest } from "./schemas";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -22,16 +24,21 @@ export interface ApiAlert {
   states: string[];
   set_asides: string[];
   delivery_email: string;
+  /** The member's own switch: false = paused by a member. */
   active: boolean;
+  /** Set while the plan holds an active alert (no digests); cleared by itself on upgrade or reactivation. */
+  paused_reason: AlertPauseReason | null;
   created_at: string;
   last_window_end: string | null;
 }
 
 export interface AlertUsage {
-  /** Active alerts: paused ones do not count against the plan. */
+  /** Alerts running: paused ones (by a member or held by the plan) do not count against the plan. */
   used: number;
   max: number;
   plan: string;
+  /** Active alerts the plan holds (over its limit): they resume by themselves on upgrade. */
+  held: number;
 }
 
 export function toApiAlert(row: AlertRow): ApiAlert {
@@ -45,6 +52,7 @@ export function toApiAlert(row: AlertRow): ApiAlert {
     set_asides: row.setAsides,
     delivery_email: row.deliveryEmail,
     active: row.active,
+    paused_reason: row.pausedReason,
     created_at: row.createdAt.toISOString(),
     last_window_end: row.lastWindowEnd?.toISOString() ?? null,
   };
@@ -59,24 +67,39 @@ const notFound = () => new AppError("not_found", "No such alert.");
 
 /**
  * Locks the org row so that concurrent creates (or resumes) count active alerts one after the
- * other: without the lock two requests could both see "0 of 1" and both insert.
+ * other: without the lock two requests could both see "0 of 1" and both insert. Every change to
+ * an org's alerts takes it first (then the alerts), the same order as billing's plan changes.
  */
-async function lockPlan(tx: Tx, orgId: string): Promise<Plan> {
+async function lockPlan(tx: Tx, orgId: string): Promise<{ name: string; allowance: Entitlements }> {
   const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId)).for("update");
   if (!org) throw new AppError("not_found", "No such organisation.");
-  return planById(org.plan);
+  const allowance = entitlementsFor({ plan: org.plan });
+  return { name: planById(allowance.effectivePlan).name, allowance };
 }
 
-async function assertRoomForOneMore(tx: Tx, orgId: string, plan: Plan, exceptAlertId?: string) {
+/** Refuses an alert the plan cannot run: an instant one on a plan without them, or one past the limit. */
+async function assertPlanCovers(tx: Tx, orgId: string, plan: { name: string; allowance: Entitlements }, frequency: AlertFrequency, exceptAlertId?: string) {
+  const { allowance } = plan;
+  if (frequency === "instant" && !allowance.instantAlerts) {
+    throw new AppError("forbidden", `Your plan (${plan.name}) does not include instant alerts. Choose daily or weekly, or upgrade your plan.`);
+  }
+  // Held alerts count: the plan's oldest alerts run first, so a new one would be held at once.
   const [row] = await tx
     .select({ n: count() })
     .from(alerts)
-    .where(and(eq(alerts.orgId, orgId), eq(alerts.active, true), exceptAlertId ? ne(alerts.id, exceptAlertId) : undefined));
+    .where(
+      and(
+        eq(alerts.orgId, orgId),
+        eq(alerts.active, true),
+        allowance.instantAlerts ? undefined : ne(alerts.frequency, "instant"),
+        exceptAlertId ? ne(alerts.id, exceptAlertId) : undefined,
+      ),
+    );
   const used = Number(row?.n ?? 0);
-  if (used >= plan.maxAlerts) {
-    const allowance = `${plan.maxAlerts.toLocaleString("en-US")} active alert${plan.maxAlerts === 1 ? "" : "s"}`;
-    throw new AppError("forbidden", `Your plan (${plan.name}) allows ${allowance}. Pause or delete one, or upgrade your plan.`, {
-      alert_limit: plan.maxAlerts,
+  if (used >= allowance.maxAlerts) {
+    const allowed = `${allowance.maxAlerts.toLocaleString("en-US")} active alert${allowance.maxAlerts === 1 ? "" : "s"}`;
+    throw new AppError("forbidden", `Your plan (${plan.name}) allows ${allowed}. Pause or delete one, or upgrade your plan.`, {
+      alert_limit: allowance.maxAlerts,
       alerts_active: used,
     });
   }
@@ -114,7 +137,7 @@ export async function createAlert(orgId: string, by: AlertAuthor, request: Creat
   const input = validate(createAlertSchema, request);
   return withTenant(orgId, async (tx) => {
     const plan = await lockPlan(tx, orgId);
-    await assertRoomForOneMore(tx, orgId, plan);
+    await assertPlanCovers(tx, orgId, plan, input.frequency);
     const deliveryEmail = input.delivery_email ?? (await defaultDeliveryEmail(tx, orgId, by));
     const [row] = await tx
       .insert(alerts)
@@ -134,6 +157,7 @@ export async function createAlert(orgId: string, by: AlertAuthor, request: Creat
         updatedAt: now,
       })
       .returning();
+    await applyPlanToAlerts(tx, orgId, now);
     return row!;
   });
 }
@@ -163,46 +187,52 @@ export async function getAlert(orgId: string, by: AlertAuthor, alertId: string):
   return row;
 }
 
-/** "2 of 10 alerts". */
+/** "2 of 10 alerts", and how many the plan holds. */
 export async function alertUsage(orgId: string, by: AlertAuthor): Promise<AlertUsage> {
   authorize(by, "alerts:read");
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   return withTenant(orgId, async (tx) => {
     const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
     if (!org) throw new AppError("not_found", "No such organisation.");
-    const plan = planById(org.plan);
-    const [row] = await tx
-      .select({ n: count() })
+    const { effectivePlan, maxAlerts } = entitlementsFor({ plan: org.plan });
+    const counts = await tx
+      .select({ held: isNotNull(alerts.pausedReason), n: count() })
       .from(alerts)
-      .where(and(eq(alerts.orgId, orgId), eq(alerts.active, true)));
-    return { used: Number(row?.n ?? 0), max: plan.maxAlerts, plan: plan.name };
+      .where(and(eq(alerts.orgId, orgId), eq(alerts.active, true)))
+      .groupBy(isNotNull(alerts.pausedReason));
+    const n = (held: boolean) => Number(counts.find((c) => c.held === held)?.n ?? 0);
+    return { used: n(false), max: maxAlerts, plan: planById(effectivePlan).name, held: n(true) };
   });
 }
 
-export async function deleteAlert(orgId: string, by: AlertAuthor, alertId: string): Promise<void> {
+/** Deleting an alert the plan covered makes room: the oldest held one resumes in the same transaction. */
+export async function deleteAlert(orgId: string, by: AlertAuthor, alertId: string, now = new Date()): Promise<void> {
   authorize(by, "alerts:manage");
   if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
-  const rows = await withTenant(orgId, (tx) =>
-    tx
+  await withTenant(orgId, async (tx) => {
+    await lockPlan(tx, orgId);
+    const rows = await tx
       .delete(alerts)
       .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId)))
-      .returning({ id: alerts.id }),
-  );
-  if (rows.length === 0) throw notFound();
+      .returning({ id: alerts.id });
+    if (rows.length === 0) throw notFound();
+    await applyPlanToAlerts(tx, orgId, now);
+  });
 }
 
 /**
  * Renames, re-filters, pauses or resumes an alert. Filter changes apply from the window in
  * progress. Resuming counts against the plan again and starts a fresh window, so a paused
- * alert never e-mails what arrived while it was paused.
+ * alert never e-mails what arrived while it was paused; pausing one the plan covered lets the
+ * oldest held alert run instead.
  */
 export async function updateAlert(orgId: string, by: AlertAuthor, alertId: string, request: UpdateAlertRequest, now = new Date()): Promise<AlertRow> {
   authorize(by, "alerts:manage");
   if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
   const patch = validate(updateAlertSchema, request);
   return withTenant(orgId, async (tx) => {
-    // Org first, then the alert: the same lock order as createAlert, so they never deadlock.
-    const plan = patch.active === true ? await lockPlan(tx, orgId) : null;
+    // Org first, then the alert: the same lock order as createAlert and billing, so they never deadlock.
+    const plan = await lockPlan(tx, orgId);
     const [current] = await tx
       .select()
       .from(alerts)
@@ -210,8 +240,11 @@ export async function updateAlert(orgId: string, by: AlertAuthor, alertId: strin
       .for("update");
     if (!current) throw notFound();
     const resuming = patch.active === true && !current.active;
-    if (resuming && plan) await assertRoomForOneMore(tx, orgId, plan, alertId);
-    const [row] = await tx
+    const frequency = patch.frequency ?? current.frequency;
+    const becomesInstant = frequency === "instant" && current.frequency !== "instant";
+    if (resuming) await assertPlanCovers(tx, orgId, plan, frequency, alertId);
+    else if (becomesInstant && (patch.active ?? current.active) && !plan.allowance.instantAlerts) await assertPlanCovers(tx, orgId, plan, frequency, alertId);
+    await tx
       .update(alerts)
       .set({
         name: patch.name,
@@ -225,8 +258,9 @@ export async function updateAlert(orgId: string, by: AlertAuthor, alertId: strin
         lastWindowEnd: resuming ? now : undefined,
         updatedAt: now,
       })
-      .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId)))
-      .returning();
+      .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId)));
+    await applyPlanToAlerts(tx, orgId, now);
+    const [row] = await tx.select().from(alerts).where(eq(alerts.id, alertId));
     return row!;
   });
 }

@@ -1,11 +1,14 @@
 import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { alertDigests, alerts, opportunities } from "@/db/schema";
+import type { Tx } from "@/db/client";
 import { isUuid } from "@/db/tenant";
 import { AppError } from "@/lib/http";
 import { deliverOutboxNow, enqueueOutboxMany } from "@/lib/outbox";
 import type { AlertRow } from "./alerts";
 import { renderDigestEmail, type DigestOpportunity } from "./digest-email";
+import { decidePlanPauses } from "./plan-allowance";
+import type { AlertPauseReason } from "./rules";
 import { matchWindows, windowStartOf, type WindowMatch } from "./window-matches";
 
 /** Alerts matched per statement and claimed per transaction. */
@@ -15,7 +18,8 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 const PERIOD_MS = { daily: DAY_MS, weekly: 7 * DAY_MS } as const;
 
-export type DigestStatus = "sent" | "empty" | "duplicate" | "inactive";
+/** `paused`: the alert's plan does not cover it (over the limit, or instant on a plan without them): nothing sent. */
+export type DigestStatus = "sent" | "empty" | "duplicate" | "inactive" | "paused";
 
 export interface DigestResult {
   alertId: string;
@@ -68,7 +72,7 @@ export async function findDueAlerts(now: Date, options: { limit?: number } = {})
   return db()
     .select()
     .from(alerts)
-    .where(and(eq(alerts.active, true), or(dueFor("daily"), dueFor("weekly"))))
+    .where(and(eq(alerts.active, true), isNull(alerts.pausedReason), or(dueFor("daily"), dueFor("weekly"))))
     .orderBy(sql`${alerts.lastWindowEnd} asc nulls first`, asc(alerts.id))
     .limit(limit);
 }
@@ -95,8 +99,12 @@ export function digestDedupeKey(alertId: string, windowEnd: Date) {
  * e-mail to the outbox in the same transaction, so a window is never recorded without its
  * e-mail nor mailed without being recorded.
  */
-async function recordDigests(items: { alert: AlertRow; match: WindowMatch }[], windowEnd: Date, details: Map<string, DigestOpportunity>): Promise<RecordedDigest[]> {
-  if (items.length === 0) return [];
+async function recordDigests(
+  items: { alert: AlertRow; match: WindowMatch }[],
+  windowEnd: Date,
+  details: Map<string, DigestOpportunity>,
+): Promise<{ recorded: RecordedDigest[]; held: Set<string> }> {
+  if (items.length === 0) return { recorded: [], held: new Set() };
   return db().transaction(async (tx) => {
     const locked = await tx
       .select({ id: alerts.id, active: alerts.active, lastWindowEnd: alerts.lastWindowEnd })
@@ -110,11 +118,16 @@ async function recordDigests(items: { alert: AlertRow; match: WindowMatch }[], w
       .orderBy(asc(alerts.id))
       .for("update");
     const current = new Map(locked.map((row) => [row.id, row]));
-    const claimable = items.filter(({ alert }) => {
+    const unclaimed = items.filter(({ alert }) => {
       const now = current.get(alert.id);
       return now?.active === true && sameInstant(now.lastWindowEnd, alert.lastWindowEnd) && windowEnd > windowStartOf(alert);
     });
-    if (claimable.length === 0) return [];
+    const held = await holdUncovered(
+      tx,
+      unclaimed.map((i) => i.alert),
+    );
+    const claimable = unclaimed.filter(({ alert }) => !held.has(alert.id));
+    if (claimable.length === 0) return { recorded: [], held };
     await tx
       .update(alerts)
       .set({ lastWindowEnd: windowEnd })
@@ -172,8 +185,31 @@ async function recordDigests(items: { alert: AlertRow; match: WindowMatch }[], w
         sql`update ${alertDigests} set email_message_id = queued.message_id from (values ${pairs}) as queued(digest_id, message_id) where ${alertDigests.id} = queued.digest_id`,
       );
     }
-    return recorded;
+    return { recorded, held };
   });
+}
+
+/**
+ * The send-time check: of these locked alerts, the ones their org's plan does not cover now
+ * (billing's decision, read in this transaction). They are not sent, and a stored reason that
+ * lagged behind the plan is written, so the alerts page shows why.
+ */
+async function holdUncovered(tx: Tx, candidates: AlertRow[]): Promise<Set<string>> {
+  if (candidates.length === 0) return new Set();
+  const decided = await decidePlanPauses(
+    tx,
+    candidates.map((a) => a.orgId),
+  );
+  const held = new Set<string>();
+  const byReason = new Map<AlertPauseReason, string[]>();
+  for (const alert of candidates) {
+    const reason = decided.get(alert.id);
+    if (reason === null) continue;
+    held.add(alert.id);
+    if (reason) byReason.set(reason, [...(byReason.get(reason) ?? []), alert.id]);
+  }
+  for (const [reason, ids] of byReason) await tx.update(alerts).set({ pausedReason: reason }).where(inArray(alerts.id, ids));
+  return held;
 }
 
 async function digestOpportunities(noticeIds: string[]): Promise<Map<string, DigestOpportunity>> {
@@ -205,12 +241,13 @@ async function digestBatch(batch: AlertRow[], windowEnd: Date, options: { notice
     .map((alert) => ({ alert, match: matches.get(alert.id) ?? { total: 0, noticeIds: [] } }))
     .filter((item) => !options.onlyMatching || item.match.total > 0);
   const details = await digestOpportunities([...new Set(items.filter((i) => i.match.total > 0).flatMap((i) => i.match.noticeIds))]);
-  const recorded = await recordDigests(items, windowEnd, details);
+  const { recorded, held } = await recordDigests(items, windowEnd, details);
   // After commit: mail now, so digests go out even without a worker; the sweep retries failures.
   await deliverOutboxNow(recorded.flatMap((r) => (r.emailId ? [r.emailId] : [])));
   const byAlert = new Map(recorded.map((r) => [r.alert.id, r]));
   return items.map(({ alert, match }) => {
     const done = byAlert.get(alert.id);
+    if (held.has(alert.id)) return { alertId: alert.id, status: "paused", duplicate: false, digestId: null, matchCount: match.total, noticeIds: [], emailMessageId: null };
     if (!done) return { alertId: alert.id, status: "duplicate", duplicate: true, digestId: null, matchCount: match.total, noticeIds: [], emailMessageId: null };
     const emailMessageId = done.emailId;
     return {
@@ -237,6 +274,7 @@ export async function runAlertDigest(alertId: string, windowEnd: Date): Promise<
   const [alert] = await db().select().from(alerts).where(eq(alerts.id, alertId));
   if (!alert) throw new AppError("not_found", "No such alert.");
   if (!alert.active) return { alertId, status: "inactive", duplicate: false, digestId: null, matchCount: 0, noticeIds: [], emailMessageId: null };
+  if (alert.pausedReason) return { alertId, status: "paused", duplicate: false, digestId: null, matchCount: 0, noticeIds: [], emailMessageId: null };
   if (windowEnd <= windowStartOf(alert)) return { alertId, status: "duplicate", duplicate: true, digestId: null, matchCount: 0, noticeIds: [], emailMessageId: null };
   const [result] = await digestBatch([alert], windowEnd);
   return result!;
@@ -287,6 +325,7 @@ export async function runInstantAlerts(noticeIds: readonly string[], now: Date):
         and(
           eq(alerts.frequency, "instant"),
           eq(alerts.active, true),
+          isNull(alerts.pausedReason),
           or(lt(alerts.lastWindowEnd, now), and(isNull(alerts.lastWindowEnd), lt(alerts.createdAt, now))),
           after ? gt(alerts.id, after) : undefined,
         ),

@@ -23,6 +23,8 @@ export {
   type DigestRunSummary,
 } from "./digests";
 export { DIGEST_CAP } from "./window-matches";
+export { applyPlanToAlerts } from "./plan-allowance";
+export { PAUSE_REASON_TEXT, type AlertPauseReason } from "./rules";
 export { renderDigestEmail, type DigestEmailInput, type DigestOpportunity, type RenderedEmail } from "./digest-email";
 export {
   createAlertSchema,

@@ -1,31 +1,61 @@
 import { describe, expect, it } from "vitest";
-import { entitlementsFor } from "./entitlements";
-import { PLANS } from "./plans";
+import { DUNNING_GRACE_DAYS, entitlementsFor, SUBSCRIPTION_STATUSES, type EntitlementInput, type SubscriptionStatus } from "./entitlements";
+import { PLANS, planById, type PlanId } from "./plans";
+
+const NOW = new Date("2035-06-15T12:00:00Z");
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
 
 describe("entitlementsFor", () => {
   it("gives each plan its limits from the plan table", () => {
     for (const plan of PLANS) {
-      expect(entitlementsFor({ plan: plan.id })).toMatchObject({
+      expect(entitlementsFor({ plan: plan.id })).toEqual({
         effectivePlan: plan.id,
         monthlyApiQuota: plan.monthlyApiQuota,
         maxAlerts: plan.maxAlerts,
+        instantAlerts: plan.instantAlerts,
         maxSeats: plan.maxSeats,
         rateLimitTier: plan.rateLimitTier,
         requestsPerMinute: plan.requestsPerMinute,
+        paidFeatures: plan.id !== "free",
       });
     }
-    expect(entitlementsFor({ plan: "free" })).toMatchObject({ monthlyApiQuota: 100, paidFeatures: false });
   });
 
-  it("trialing, active and past_due (grace period) keep the plan", () => {
-    for (const status of ["trialing", "active", "past_due"] as const) {
-      expect(entitlementsFor({ plan: "pro", subscriptionStatus: status })).toMatchObject({ effectivePlan: "pro", monthlyApiQuota: 50_000, paidFeatures: true });
-    }
+  // Every paid feature × every subscription status (and the grace period and a paused collection).
+  const PAYING_STATES: [string, Omit<EntitlementInput, "plan">][] = [
+    ["no subscription", { subscriptionStatus: "none" }],
+    ["trialing", { subscriptionStatus: "trialing" }],
+    ["active", { subscriptionStatus: "active" }],
+    ["past_due inside the grace period", { subscriptionStatus: "past_due", paymentFailedAt: daysAgo(DUNNING_GRACE_DAYS - 1), now: NOW }],
+  ];
+  const SUSPENDED_STATES: [string, Omit<EntitlementInput, "plan">][] = [
+    ["past_due after the grace period", { subscriptionStatus: "past_due", paymentFailedAt: daysAgo(DUNNING_GRACE_DAYS), now: NOW }],
+    ["active with a failed payment past the grace period", { subscriptionStatus: "active", paymentFailedAt: daysAgo(DUNNING_GRACE_DAYS + 3), now: NOW }],
+    ["active with collection paused", { subscriptionStatus: "active", pauseCollection: "void" }],
+    ["trialing with collection paused", { subscriptionStatus: "trialing", pauseCollection: "keep_as_draft" }],
+    ...(["unpaid", "canceled", "paused", "incomplete", "incomplete_expired"] as const).map((s): [string, Omit<EntitlementInput, "plan">] => [s, { subscriptionStatus: s }]),
+  ];
+
+  it("covers every status Stripe has", () => {
+    const covered = new Set([...PAYING_STATES, ...SUSPENDED_STATES].map(([, input]) => input.subscriptionStatus));
+    expect([...SUBSCRIPTION_STATUSES].filter((s: SubscriptionStatus) => !covered.has(s))).toEqual([]);
   });
 
-  it("unpaid, canceled, paused and incomplete subscriptions fall back to free features", () => {
-    for (const status of ["unpaid", "canceled", "paused", "incomplete", "incomplete_expired"] as const) {
-      expect(entitlementsFor({ plan: "enterprise", subscriptionStatus: status })).toMatchObject({ effectivePlan: "free", monthlyApiQuota: 100, maxAlerts: 1, requestsPerMinute: 10, paidFeatures: false });
-    }
-  });
+  const FEATURES = ["effectivePlan", "monthlyApiQuota", "maxAlerts", "instantAlerts", "maxSeats", "rateLimitTier", "requestsPerMinute", "paidFeatures"] as const;
+  const paid = PLANS.filter((p) => p.id !== "free").map((p) => p.id);
+  const expectedFor = (id: PlanId) => {
+    const plan = planById(id);
+    return { effectivePlan: id, monthlyApiQuota: plan.monthlyApiQuota, maxAlerts: plan.maxAlerts, instantAlerts: plan.instantAlerts, maxSeats: plan.maxSeats, rateLimitTier: plan.rateLimitTier, requestsPerMinute: plan.requestsPerMinute, paidFeatures: id !== "free" };
+  };
+
+  for (const feature of FEATURES) {
+    describe(feature, () => {
+      it.each(PAYING_STATES)("%s keeps the plan's", (_label, state) => {
+        for (const plan of paid) expect(entitlementsFor({ plan, ...state })[feature]).toEqual(expectedFor(plan)[feature]);
+      });
+      it.each(SUSPENDED_STATES)("%s falls back to free's", (_label, state) => {
+        for (const plan of paid) expect(entitlementsFor({ plan, ...state })[feature]).toEqual(expectedFor("free")[feature]);
+      });
+    });
+  }
 });

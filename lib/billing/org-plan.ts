@@ -3,31 +3,22 @@ import type { Tx } from "@/db/client";
 import { organizations, subscriptions } from "@/db/schema";
 // The inner file, not lib/metering's index: that one imports lib/billing back.
 import { adjustCurrentPeriod, ensureCurrentPeriod } from "@/lib/metering/ledger";
-import { entitlementsFor, type SubscriptionStatus } from "./entitlements";
-import { PLAN_IDS, planById, type PlanId } from "./plans";
+import { applyPlanToAlerts } from "@/lib/alerts";
+import { DUNNING_GRACE_DAYS, effectiveStatus, entitlementsFor, graceEndsAt, SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "./entitlements";
+import { PLAN_IDS, type PlanId } from "./plans";
 
-const KNOWN_STATUSES = new Set<string>(["trialing", "active", "past_due", "unpaid", "canceled", "paused", "incomplete", "incomplete_expired"]);
+const KNOWN_STATUSES = new Set<string>(SUBSCRIPTION_STATUSES.filter((s) => s !== "none"));
 
 function rank(plan: PlanId) {
   return PLAN_IDS.indexOf(plan);
 }
 
-/** Stripe keeps `status: active` while collection is paused; Beacon treats that as paused. */
-export function effectiveStatus(status: string | null, pauseCollection: string | null): string | null {
-  return pauseCollection && status && status !== "canceled" ? "paused" : status;
-}
-
-/** Days after a failed payment during which the org keeps its plan (dunning e-mails on day 0, 3 and 7). */
-export const DUNNING_GRACE_DAYS = 14;
-const DAY_MS = 86_400_000;
-
-export function graceEndsAt(paymentFailedAt: Date) {
-  return new Date(paymentFailedAt.getTime() + DUNNING_GRACE_DAYS * DAY_MS);
-}
+// Re-exported: dunning and its tests read the grace period from here.
+export { DUNNING_GRACE_DAYS, effectiveStatus, graceEndsAt };
 
 /**
- * The plan a subscription row entitles to (canceled, unpaid, paused, incomplete, unknown price
- * → free). An unpaid invoice keeps the plan until the dunning grace period ends, then free.
+ * The plan a subscription row entitles to: a row without a known status or price is free, the
+ * rest is entitlementsFor's decision (which holds the grace period and the pause rule).
  */
 export function entitledPlan(
   plan: PlanId | null,
@@ -35,16 +26,15 @@ export function entitledPlan(
   pauseCollection: string | null = null,
   dunning: { paymentFailedAt: Date | null; now: Date } | null = null,
 ): PlanId {
-  const effective = effectiveStatus(status, pauseCollection);
-  if (!plan || !effective || !KNOWN_STATUSES.has(effective)) return "free";
-  if (dunning?.paymentFailedAt && graceEndsAt(dunning.paymentFailedAt) <= dunning.now) return "free";
-  return entitlementsFor({ plan, subscriptionStatus: effective as SubscriptionStatus }).effectivePlan;
+  if (!plan || !status || !KNOWN_STATUSES.has(status)) return "free";
+  return entitlementsFor({ plan, subscriptionStatus: status as SubscriptionStatus, pauseCollection, paymentFailedAt: dunning?.paymentFailedAt, now: dunning?.now }).effectivePlan;
 }
 
 /**
  * Sets organizations.plan from the org's subscriptions (the best one still paying wins, so the
- * result does not depend on event order) and moves the current quota period to the new plan's
- * quota, keeping what was already used. Returns the plan.
+ * result does not depend on event order), moves the current quota period to the new plan's
+ * quota, keeping what was already used, and holds or resumes alerts to fit the plan — all in
+ * the caller's transaction. Returns the plan.
  */
 export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<PlanId> {
   // Lock the org first: a concurrent event of another subscription of this org then waits and
@@ -59,18 +49,26 @@ export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<Pla
     const plan = entitledPlan(row.plan, row.status, row.pauseCollection, { paymentFailedAt: row.paymentFailedAt, now });
     if (rank(plan) > rank(best)) best = plan;
   }
-  if (!org || org.plan === best) return best;
-  await tx.update(organizations).set({ plan: best }).where(eq(organizations.id, orgId));
+  if (!org) return best;
+  if (org.plan !== best) {
+    await tx.update(organizations).set({ plan: best }).where(eq(organizations.id, orgId));
+    await moveQuotaToPlan(tx, orgId, org.plan, best, now);
+  }
+  // Always, not only on a change: it also repairs holds that lag behind the plan.
+  await applyPlanToAlerts(tx, orgId, now);
+  return best;
+}
+
+async function moveQuotaToPlan(tx: Tx, orgId: string, from: PlanId, best: PlanId, now: Date) {
   // The current period moves to the new quota keeping what was already used (and any credits):
   // an upgrade adds the difference, a downgrade takes it away but never below 0. An ended
   // period is left alone: its rollover starts from the new plan anyway.
-  const quota = planById(best).monthlyApiQuota;
+  const quota = entitlementsFor({ plan: best }).monthlyApiQuota;
   await adjustCurrentPeriod(tx, orgId, now, {
     reason: "plan_change",
-    ref: `${org.plan}→${best}`,
+    ref: `${from}→${best}`,
     apply: (row) => ({ quotaMonthly: quota, quotaRemaining: row.quotaRemaining + quota - row.quotaMonthly }),
   });
-  return best;
 }
 
 /** Adds a credit pack's `credits` to the org's current period (creating or rolling the row over first). */

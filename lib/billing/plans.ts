@@ -11,6 +11,8 @@ export interface Plan {
   monthlyPriceCents: number | null;
   monthlyApiQuota: number;
   maxAlerts: number;
+  /** Whether alerts may use the `instant` frequency (every plan does today: see the pricing copy). */
+  instantAlerts: boolean;
   maxSeats: number;
   rateLimitTier: RateLimitTier;
   /** Requests per minute per API key for the tier. */
@@ -29,6 +31,7 @@ export const PLANS: readonly Plan[] = [
     monthlyPriceCents: 0,
     monthlyApiQuota: 100,
     maxAlerts: 1,
+    instantAlerts: true,
     maxSeats: 1,
     rateLimitTier: "basic",
     requestsPerMinute: 10,
@@ -42,6 +45,7 @@ export const PLANS: readonly Plan[] = [
     monthlyPriceCents: 2900,
     monthlyApiQuota: 5_000,
     maxAlerts: 10,
+    instantAlerts: true,
     maxSeats: 3,
     rateLimitTier: "standard",
     requestsPerMinute: 60,
@@ -55,6 +59,7 @@ export const PLANS: readonly Plan[] = [
     monthlyPriceCents: 9900,
     monthlyApiQuota: 50_000,
     maxAlerts: 100,
+    instantAlerts: true,
     maxSeats: 10,
     rateLimitTier: "high",
     requestsPerMinute: 300,
@@ -68,6 +73,7 @@ export const PLANS: readonly Plan[] = [
     monthlyPriceCents: 49900,
     monthlyApiQuota: 500_000,
     maxAlerts: 1_000,
+    instantAlerts: true,
     maxSeats: 100,
     rateLimitTier: "dedicated",
     requestsPerMinute: 1_200,

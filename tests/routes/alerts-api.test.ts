@@ -55,7 +55,7 @@ describeEachDatabase("alerts HTTP API", () => {
     expect(created.status).toBe(201);
     const alert = await created.json();
     expect(alert).toMatchObject({ name: "Cyber", frequency: "daily", q: "cyber", naics: ["5415"], states: ["VA"], set_asides: ["SBA"], active: true });
-    expect(Object.keys(alert).sort()).toEqual(["active", "created_at", "delivery_email", "frequency", "id", "last_window_end", "naics", "name", "q", "set_asides", "states"]);
+    expect(Object.keys(alert).sort()).toEqual(["active", "created_at", "delivery_email", "frequency", "id", "last_window_end", "naics", "name", "paused_reason", "q", "set_asides", "states"]);
 
     const list = await call(v1Alerts.GET, { path: "/api/v1/alerts", headers: bearer(freeKey) });
     expect(list.status).toBe(200);
@@ -121,7 +121,7 @@ describeEachDatabase("alerts HTTP API", () => {
 
     const page = await (await call(appAlerts.GET, { path: "/api/app/alerts", headers: { cookie: viewerCookie } })).json();
     expect(page.data.map((a: { id: string }) => a.id)).toContain(alert.id);
-    expect(page.usage).toEqual({ used: 0, max: 10, plan: "Starter" });
+    expect(page.usage).toEqual({ used: 0, max: 10, plan: "Starter", held: 0 });
 
     const viewerHeaders = { cookie: viewerCookie, origin: BASE };
     const denied = await call(appAlert.PATCH, { path: `/api/app/alerts/${alert.id}`, method: "PATCH", headers: viewerHeaders, body: { active: true }, id: alert.id });

@@ -1,0 +1,102 @@
+import { and, asc, eq, inArray, isNotNull, or } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { alerts, organizations } from "@/db/schema";
+import { entitlementsFor, type Entitlements } from "@/lib/billing";
+import type { AlertFrequency, AlertPauseReason } from "./rules";
+
+export interface AllowanceCandidate {
+  id: string;
+  frequency: AlertFrequency;
+  createdAt: Date;
+}
+
+/**
+ * Which of an org's member-active alerts its plan covers: instant ones only where the plan
+ * includes them, and of the rest the OLDEST `maxAlerts` (by created_at, then id), so the choice
+ * is the same on every run and an upgrade or a reactivation resumes exactly what was held.
+ * Every candidate gets an entry: null = covered, else why it is held.
+ */
+export function planPauses(candidates: readonly AllowanceCandidate[], allowance: Pick<Entitlements, "maxAlerts" | "instantAlerts">): Map<string, AlertPauseReason | null> {
+  const ordered = [...candidates].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const decided = new Map<string, AlertPauseReason | null>();
+  let covered = 0;
+  for (const alert of ordered) {
+    if (alert.frequency === "instant" && !allowance.instantAlerts) decided.set(alert.id, "plan_excludes_instant");
+    else if (covered >= allowance.maxAlerts) decided.set(alert.id, "plan_limit");
+    else {
+      decided.set(alert.id, null);
+      covered++;
+    }
+  }
+  return decided;
+}
+
+/** The entitlements of each org, from its plan as billing last decided it. */
+export async function orgEntitlements(tx: Tx, orgIds: readonly string[]): Promise<Map<string, Entitlements>> {
+  if (orgIds.length === 0) return new Map();
+  const rows = await tx
+    .select({ id: organizations.id, plan: organizations.plan })
+    .from(organizations)
+    .where(inArray(organizations.id, [...new Set(orgIds)]));
+  return new Map(rows.map((row) => [row.id, entitlementsFor({ plan: row.plan })]));
+}
+
+/**
+ * The pause reason every member-active alert of these orgs should have now (null = the plan
+ * covers it). Read at send time too, so a digest never goes out for an alert the plan does not
+ * cover, whatever the stored `paused_reason` says.
+ */
+export async function decidePlanPauses(tx: Tx, orgIds: readonly string[]): Promise<Map<string, AlertPauseReason | null>> {
+  const plans = await orgEntitlements(tx, orgIds);
+  if (plans.size === 0) return new Map();
+  const active = await tx
+    .select({ id: alerts.id, orgId: alerts.orgId, frequency: alerts.frequency, createdAt: alerts.createdAt })
+    .from(alerts)
+    .where(and(inArray(alerts.orgId, [...plans.keys()]), eq(alerts.active, true)));
+  const decided = new Map<string, AlertPauseReason | null>();
+  for (const [orgId, allowance] of plans) {
+    for (const [id, reason] of planPauses(
+      active.filter((a) => a.orgId === orgId),
+      allowance,
+    ))
+      decided.set(id, reason);
+  }
+  return decided;
+}
+
+/**
+ * Brings one org's stored pause reasons in line with its plan: alerts beyond the plan are held
+ * with the reason, held alerts the plan covers again resume with a fresh window (like a member's
+ * resume, nothing that arrived while held is e-mailed), and an alert the member paused carries no
+ * plan reason. Run in the transaction that changes the plan or the org's alerts.
+ */
+export async function applyPlanToAlerts(tx: Tx, orgId: string, now: Date): Promise<{ held: number; resumed: number }> {
+  // Locked in id order, like the digest's claim, so the two never deadlock.
+  const stored = await tx
+    .select({ id: alerts.id, active: alerts.active, pausedReason: alerts.pausedReason })
+    .from(alerts)
+    .where(and(eq(alerts.orgId, orgId), or(eq(alerts.active, true), isNotNull(alerts.pausedReason))))
+    .orderBy(asc(alerts.id))
+    .for("update");
+  const decided = await decidePlanPauses(tx, [orgId]);
+  const changes = new Map<AlertPauseReason | null, string[]>();
+  for (const row of stored) {
+    const wanted = row.active ? (decided.get(row.id) ?? null) : null;
+    if (wanted === row.pausedReason) continue;
+    changes.set(wanted, [...(changes.get(wanted) ?? []), row.id]);
+  }
+  let held = 0;
+  let resumed = 0;
+  for (const [reason, ids] of changes) {
+    if (reason) {
+      await tx.update(alerts).set({ pausedReason: reason, updatedAt: now }).where(inArray(alerts.id, ids));
+      held += ids.length;
+    } else {
+      const resuming = stored.filter((row) => row.active && ids.includes(row.id)).map((row) => row.id);
+      await tx.update(alerts).set({ pausedReason: null, updatedAt: now }).where(inArray(alerts.id, ids));
+      if (resuming.length > 0) await tx.update(alerts).set({ lastWindowEnd: now }).where(inArray(alerts.id, resuming));
+      resumed += resuming.length;
+    }
+  }
+  return { held, resumed };
+}
