@@ -30,9 +30,9 @@ export interface DuplicateResolution {
  * refunded (the unused share of what it charged) and cancelled at once, audited, and noted on
  * the Stripe event. Cancelled at once, a duplicate never grants a second trial either.
  * Stripe calls carry idempotency keys, and the refund comes before the cancel, so a retry after
- * a failure finishes the job instead of repeating or skipping it.
+ * a failure finishes the job instead of repeating or skipping it. Answers null when our records
+ * show no second live subscription (Stripe is not asked).
  */
-/** Null when our records show no second live subscription (Stripe is not asked). */
 export async function resolveDuplicateSubscriptions(tx: Tx, orgId: string, event: StripeEventInput, now: Date): Promise<DuplicateResolution | null> {
   await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for("update");
   const live = await tx
@@ -58,7 +58,9 @@ export async function resolveDuplicateSubscriptions(tx: Tx, orgId: string, event
       else if (ours.has(sub.id)) await applySubscription(tx, sub as unknown as StripeObject, now, now);
     }
   }
-  liveInStripe.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
+  // Oldest first; one still awaiting its first payment ("incomplete") never wins over one that holds the plan.
+  const awaitingPayment = (sub: Stripe.Subscription) => (sub.status === "incomplete" ? 1 : 0);
+  liveInStripe.sort((a, b) => awaitingPayment(a) - awaitingPayment(b) || a.created - b.created || (a.id < b.id ? -1 : 1));
   const [kept, ...duplicates] = liveInStripe;
   if (!kept) return { kept: null, canceled: [], expiredSessions: [] };
 
