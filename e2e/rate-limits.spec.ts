@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signIn, signOut, signUp, uniqueEmail } from "./helpers";
 
-// AUTH_RATE_LIMITS.signInPerIpAndEmail in lib/ratelimit/auth-limits.ts.
+// RATE_LIMITS.signInPerIpAndEmail in lib/ratelimit/limits.ts.
 const SIGN_IN_ATTEMPTS_PER_IP_AND_EMAIL = 10;
 
 test("repeated wrong passwords for one e-mail end in 'Too many attempts'; another account still signs in", async ({ browser }) => {

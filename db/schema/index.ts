@@ -13,3 +13,4 @@ export * from "./outbox";
 export * from "./jobs";
 export * from "./ops";
 export * from "./incident";
+export * from "./ratelimit";

@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { generate } from "otplib";
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, sessions, users } from "@/db/schema";
+import { readEnv } from "@/lib/env";
+import { createRateLimiter, setRateLimiter, type RateLimiter } from "@/lib/ratelimit";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
+import { startTcpProxy } from "@/tests/resilience/tcp-proxy";
 import { mfaEnrolment, MFA_ATTEMPTS, resetOperatorTotp, verifyOperatorMfa } from "./mfa";
 import { createOperator } from "./operators";
 import { createSession } from "./sessions";
@@ -89,4 +92,31 @@ describeEachDatabase("operator two-factor (TOTP)", () => {
     const [audit] = await db().select().from(auditLog).where(eq(auditLog.action, "ops.mfa.reset"));
     expect(audit).toMatchObject({ actorId: admin.userId, targetId: target.userId, requestId: "req_reset" });
   });
+  for (const cut of ["refusing", "hanging"] as const) {
+    describe(`with the Redis store ${cut}`, () => {
+      let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+      let limiter: RateLimiter;
+      let previous: RateLimiter | undefined;
+      beforeAll(async () => {
+        proxy = await startTcpProxy("redis://127.0.0.1:1");
+        await proxy.set(cut);
+        limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: proxy.url }), { prefix: `mfa-${cut}-${randomUUID()}`, timeoutMs: 150 });
+        previous = setRateLimiter(limiter);
+      });
+      afterAll(async () => {
+        setRateLimiter(previous);
+        await limiter?.close?.();
+        await proxy?.close();
+      });
+
+      it(`still stops guessing after ${MFA_ATTEMPTS.limit} wrong codes: the count moves to PostgreSQL`, async () => {
+        const op = await operator();
+        for (let i = 0; i < MFA_ATTEMPTS.limit; i++) expect((await appErrorOf(verifyOperatorMfa(op.sessionToken, op.userId, "000000"))).code).toBe("validation_failed");
+        const refused = await appErrorOf(verifyOperatorMfa(op.sessionToken, op.userId, await generate({ secret: op.totpSecret })));
+        expect(refused.code).toBe("rate_limited");
+        expect(Number(refused.extra.headers?.["retry-after"])).toBeGreaterThan(0);
+        expect(await sessionVerified(op.sessionToken)).toBeNull();
+      });
+    });
+  }
 });

@@ -4,12 +4,12 @@ import { db } from "@/db/client";
 import { sessions, users } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
-import { enforceRateLimit, rateLimiter, rateLimitHeaders } from "@/lib/ratelimit";
+import { enforceRateLimit, RATE_LIMITS, rateLimiter, rateLimitHeaders } from "@/lib/ratelimit";
 import { revokeAllSessions } from "./sessions";
 import { matchTotpStep, newTotpSecret, totpUrl } from "./totp";
 
 /** Wrong codes per operator before a pause: 6-digit codes must not be guessable by brute force. */
-export const MFA_ATTEMPTS = { limit: 5, windowMs: 300_000 };
+export const MFA_ATTEMPTS = RATE_LIMITS.mfaWrongCodesPerOperator;
 
 export interface MfaEnrolment {
   enrolled: boolean;

@@ -8,12 +8,11 @@ import { AppError } from "@/lib/http";
 import { ensureStripeCustomer, stripeCustomerIdFor } from "./customers";
 import { planById, TRIAL_DAYS, type PlanId } from "./plans";
 import { checkoutSessionCompleted } from "./stripe-events/checkout-session-completed";
+import { LIVE_SUBSCRIPTION_STATUSES } from "./stripe-events/one-subscription";
 import type { StripeObject } from "./stripe-events/types";
 import { stripeClient } from "./stripe-client";
 import { syncStripeCustomer } from "./sync";
 
-/** Subscription states that still hold a plan: a new Checkout would double-bill. */
-const LIVE_STATUSES = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];
 
 export interface BillingActor extends AuditActor {
   type: "user";
@@ -35,7 +34,7 @@ async function liveSubscription(orgId: string) {
   const [row] = await db()
     .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status })
     .from(subscriptions)
-    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, LIVE_STATUSES)))
+    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, LIVE_SUBSCRIPTION_STATUSES)))
     .limit(1);
   return row ?? null;
 }

@@ -222,7 +222,10 @@ describeEachDatabase("Stripe Checkout, Portal, sync, pause and reconciliation ag
     const orgId = await newOrg();
     const started = await startSubscriptionCheckout(orgId, "starter", actor());
     const events = stripe.completeCheckout(started.sessionId);
+    const emittedBefore = stripe.events.length;
     const first = await reconcileStripeEvents();
+    // What the first run itself made Stripe send (e.g. an earlier org's other open checkout expired once its completion was processed).
+    const causedByFirst = stripe.events.length - emittedBefore;
     expect(first.failed).toEqual([]);
     expect(first.processed).toBeGreaterThanOrEqual(events.length);
     for (const e of events) {
@@ -231,7 +234,7 @@ describeEachDatabase("Stripe Checkout, Portal, sync, pause and reconciliation ag
     }
     expect(await orgPlan(orgId)).toBe("starter");
     const again = await reconcileStripeEvents();
-    expect(again.processed).toBe(0);
+    expect(again.processed).toBe(causedByFirst);
 
     // Canceled in the portal; the webhook is lost: the nightly sync still converges.
     const subId = stripe.sessions.get(started.sessionId)!.subscription;

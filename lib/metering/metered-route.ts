@@ -2,7 +2,7 @@ import { apiKeyAuth, type ApiKeyPrincipal } from "@/lib/auth";
 import { entitlementsFor } from "@/lib/billing";
 import { AppError, isAppError, PROBLEM_CONTENT_TYPE, problemBody, route, type RouteContext } from "@/lib/http";
 import { logger } from "@/lib/observability";
-import { enforceRateLimit, type RateLimiter } from "@/lib/ratelimit";
+import { apiKeyRule, enforceRateLimit, type RateLimiter } from "@/lib/ratelimit";
 import { beginIdempotentRequest, parseIdempotencyKey, releaseIdempotentRequest, requestFingerprint } from "./idempotency";
 import { chargeApiCall, finishMeteredCall, refundApiCall, usageReport, type Charge } from "./quota";
 
@@ -19,7 +19,6 @@ export interface MeteredSpec<Input> {
   limiter?: () => RateLimiter;
 }
 
-const WINDOW_MS = 60_000;
 const CLEANUP_ATTEMPTS = 6;
 
 /**
@@ -66,7 +65,7 @@ export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
       const entitlements = entitlementsFor({ plan: auth.plan });
       const { headers: rateHeaders } = await enforceRateLimit(
         `key:${auth.keyId}`,
-        { limit: entitlements.requestsPerMinute, windowMs: WINDOW_MS },
+        apiKeyRule(entitlements.requestsPerMinute),
         spec.limiter?.(),
       );
       let claimId: string | undefined;

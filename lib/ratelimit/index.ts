@@ -2,32 +2,36 @@ import { Redis as UpstashRedis } from "@upstash/redis";
 import { env, isProduction, type Env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
-import { FailOpenLimiter } from "./fail-open";
+import { DatabaseRateLimiter } from "./database";
+import { OutagePolicyLimiter } from "./outage-policy";
 import type { RateLimitDecision, RateLimitRule, RateLimiter } from "./limiter";
 import { MemoryRateLimiter } from "./memory";
 import { NodeRedisAdapter } from "./redis-adapter";
 import { UpstashRateLimiter } from "./upstash";
 
-export type { RateLimitDecision, RateLimitRule, RateLimiter } from "./limiter";
+export type { OutagePolicy, RateLimitDecision, RateLimitRule, RateLimiter } from "./limiter";
 export { MemoryRateLimiter } from "./memory";
 export { NodeRedisAdapter } from "./redis-adapter";
 export { UpstashRateLimiter } from "./upstash";
-export { FailOpenLimiter } from "./fail-open";
+export { OutagePolicyLimiter } from "./outage-policy";
+export { DatabaseRateLimiter } from "./database";
+export { RATE_LIMITS, apiKeyRule, signUpPerIpRule } from "./limits";
 
 /**
  * The backend comes from configuration: `REDIS_URL` → `@upstash/ratelimit` on that Redis;
  * `UPSTASH_REDIS_REST_URL` + token → Upstash REST; neither → in-process (single instance).
- * Shared stores are wrapped fail-open (see FailOpenLimiter).
+ * Shared stores are wrapped in each rule's outage policy (see OutagePolicyLimiter): throughput
+ * limits fail open, security limits count in PostgreSQL instead.
  */
 export function createRateLimiter(config: Env = env(), options: { prefix?: string; timeoutMs?: number } = {}): RateLimiter {
   const prefix = options.prefix ?? config.RATE_LIMIT_KEY_PREFIX;
   if (config.REDIS_URL) {
     const adapter = NodeRedisAdapter.fromUrl(config.REDIS_URL, { onError: () => {} });
-    return new FailOpenLimiter(new UpstashRateLimiter("redis", adapter, prefix, () => adapter.close()), options.timeoutMs);
+    return new OutagePolicyLimiter(new UpstashRateLimiter("redis", adapter, prefix, () => adapter.close()), new DatabaseRateLimiter(undefined, prefix), options.timeoutMs);
   }
   if (config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN) {
     const redis = new UpstashRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, enableTelemetry: false });
-    return new FailOpenLimiter(new UpstashRateLimiter("upstash", redis, prefix), options.timeoutMs);
+    return new OutagePolicyLimiter(new UpstashRateLimiter("upstash", redis, prefix), new DatabaseRateLimiter(undefined, prefix), options.timeoutMs);
   }
   if (isProduction(config)) {
     logger.warn("rate limiting is in-process: each server instance counts on its own; set REDIS_URL or UPSTASH_REDIS_REST_URL when running more than one");
@@ -72,5 +76,5 @@ export async function enforceRateLimit(identifier: string, rule: RateLimitRule, 
   return { decision, headers };
 }
 
-export { AUTH_RATE_LIMITS, STRIPE_WEBHOOK_RATE_LIMIT, enforceAuthRateLimit, signUpPerIpRule, tooManyAttemptsMessage, type AuthAttempt } from "./auth-limits";
+export { STRIPE_WEBHOOK_RATE_LIMIT, enforceAuthRateLimit, tooManyAttemptsMessage, type AuthAttempt } from "./auth-limits";
 export { clientIpOf } from "./client";

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { readEnv } from "@/lib/env";
 import { appErrorOf } from "@/tests/app-error";
-import { createRateLimiter, enforceRateLimit, FailOpenLimiter, MemoryRateLimiter, NodeRedisAdapter, UpstashRateLimiter, type RateLimiter } from "./index";
+import { createRateLimiter, enforceRateLimit, MemoryRateLimiter, OutagePolicyLimiter, NodeRedisAdapter, UpstashRateLimiter, type RateLimiter } from "./index";
 
-const rule = { limit: 5, windowMs: 60_000 };
+const rule = { limit: 5, windowMs: 60_000, onOutage: "fail-open" } as const;
 const uniquePrefix = () => `beacon-test:${Date.now()}:${randomBytes(4).toString("hex")}`;
 
 describe("in-process sliding window", () => {
@@ -43,7 +43,7 @@ describe("in-process sliding window", () => {
   });
 });
 
-describe("fail-open when the Redis store is unreachable (closed port 127.0.0.1:1)", () => {
+describe("a fail-open limit when the Redis store is unreachable (closed port 127.0.0.1:1)", () => {
   const limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: "redis://127.0.0.1:1" }), { prefix: uniquePrefix() });
   afterAll(() => limiter.close?.());
 
@@ -59,7 +59,7 @@ describe("fail-open when the Redis store is unreachable (closed port 127.0.0.1:1
 
   it("also fails open when the store hangs past the time-out", async () => {
     const hanging: RateLimiter = { backend: "redis", limit: () => new Promise(() => {}), peek: () => new Promise(() => {}) };
-    const decision = await new FailOpenLimiter(hanging, 50).limit("key", rule);
+    const decision = await new OutagePolicyLimiter(hanging, new MemoryRateLimiter(), 50).limit("key", rule);
     expect(decision).toMatchObject({ success: true, degraded: true });
   });
 });

@@ -6,7 +6,7 @@ type RatelimitRedis = ConstructorParameters<typeof Ratelimit>[0]["redis"];
 
 /**
  * Sliding window on Redis with `@upstash/ratelimit`: every instance shares the count.
- * Errors propagate; `FailOpenLimiter` decides what a Redis outage means.
+ * Errors propagate; `OutagePolicyLimiter` decides what a Redis outage means, per rule.
  */
 export class UpstashRateLimiter implements RateLimiter {
   private readonly limiters = new Map<string, Ratelimit>();
@@ -40,7 +40,7 @@ export class UpstashRateLimiter implements RateLimiter {
         analytics: false,
         enableProtection: false,
         enableTelemetry: false,
-        // The fail-open wrapper owns time-outs and errors, so outages are logged in one place.
+        // The outage-policy wrapper owns time-outs and errors, so outages are logged in one place.
         timeout: 0,
       });
       this.limiters.set(id, limiter);

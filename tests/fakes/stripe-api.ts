@@ -60,6 +60,8 @@ export interface FakeStripe {
   sessions: Map<string, Json>;
   subscriptions: Map<string, Json>;
   invoices: Map<string, Json>;
+  /** Refunds made through POST /v1/refunds. */
+  refunds: Map<string, Json>;
   events: FakeStripeEvent[];
   /** Every API request received: method, path and parsed params. */
   requests: { method: string; path: string; params: Json; idempotencyKey: string | null }[];
@@ -80,6 +82,9 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   const sessions = new Map<string, Json>();
   const subscriptions = new Map<string, Json>();
   const invoices = new Map<string, Json>();
+  /** Invoice payments (GET /v1/invoice_payments), by invoice id: how a paid invoice was paid. */
+  const invoicePayments = new Map<string, Json[]>();
+  const refunds = new Map<string, Json>();
   const portals = new Map<string, Json>();
   const events: FakeStripeEvent[] = [];
   const requests: FakeStripe["requests"] = [];
@@ -140,6 +145,34 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${kind}: '${id}'`, param: "id" } } };
   }
 
+  /** A subscription without a trial is charged at once: a paid invoice, paid by a PaymentIntent. */
+  function chargeFirstInvoice(sub: Json, start: number, end: number) {
+    const invoice = addInvoice(sub.customer, {
+      billing_reason: "subscription_create",
+      period_start: start,
+      period_end: start,
+      parent: { type: "subscription_details", quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id } },
+    });
+    invoice.lines = { object: "list", data: [{ id: newId("il"), object: "line_item", amount: invoice.total, currency: "usd", period: { start, end } }], has_more: false, url: `/v1/invoices/${invoice.id}/lines` };
+    invoicePayments.set(invoice.id, [
+      {
+        id: newId("inpay"),
+        object: "invoice_payment",
+        amount_paid: invoice.amount_paid,
+        amount_requested: invoice.amount_due,
+        created: start,
+        currency: "usd",
+        invoice: invoice.id,
+        is_default: true,
+        livemode: false,
+        payment: { type: "payment_intent", payment_intent: newId("pi") },
+        status: "paid",
+        status_transitions: { canceled_at: null, paid_at: start },
+      },
+    ]);
+    return invoice;
+  }
+
   function createSubscription(session: Json) {
     const sub = resource("subscription");
     const t = now();
@@ -171,6 +204,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     item.current_period_start = t;
     item.current_period_end = periodEnd;
     sub.items = { object: "list", data: [item], has_more: false, total_count: 1, url: `/v1/subscription_items?subscription=${sub.id}` };
+    if (trialDays === 0) sub.latest_invoice = chargeFirstInvoice(sub, t, periodEnd).id;
     subscriptions.set(sub.id, sub);
     return sub;
   }
@@ -262,6 +296,25 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       sessions.set(id, session);
       return { status: 200, body: publicSession(session) };
     }
+    if (method === "GET" && pathname === "/v1/checkout/sessions") {
+      const customer = query.get("customer");
+      const status = query.get("status");
+      const data = [...sessions.values()]
+        .filter((cs) => (!customer || cs.customer === customer) && (!status || cs.status === status))
+        .sort((a, b) => b.created - a.created)
+        .map(publicSession);
+      return { status: 200, body: listPage(data, query, "/v1/checkout/sessions") };
+    }
+    if (method === "POST" && (m = pathname.match(/^\/v1\/checkout\/sessions\/([^/]+)\/expire$/))) {
+      const session = sessions.get(m[1]!);
+      if (!session) return missing("checkout.session", m[1]!);
+      if (session.status !== "open") {
+        return { status: 400, body: { error: { type: "invalid_request_error", message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".` } } };
+      }
+      session.status = "expired";
+      emit("checkout.session.expired", publicSession(session));
+      return { status: 200, body: publicSession(session) };
+    }
     if (method === "GET" && (m = pathname.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) {
       const session = sessions.get(m[1]!);
       return session ? { status: 200, body: publicSession(session) } : missing("checkout.session", m[1]!);
@@ -286,6 +339,14 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       const sub = subscriptions.get(m[1]!);
       if (!sub) return missing("subscription", m[1]!);
       if (method === "GET") return { status: 200, body: sub };
+      if (method === "DELETE") {
+        if (["canceled", "incomplete_expired"].includes(sub.status)) {
+          return { status: 400, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `A canceled subscription can only update its cancellation_details and metadata.` } } };
+        }
+        // Stripe: ends at once; with prorate=true the unused time becomes a credit on the customer's balance (not a refund).
+        const t = now();
+        return { status: 200, body: updateSubscription(sub.id, { status: "canceled", canceled_at: t, ended_at: t, cancel_at_period_end: false }, "customer.subscription.deleted") };
+      }
       const patch: Json = {};
       if ("pause_collection" in params) {
         patch.pause_collection = params.pause_collection === "" ? null : { behavior: params.pause_collection.behavior, resumes_at: params.pause_collection.resumes_at ? Number(params.pause_collection.resumes_at) : null };
@@ -310,12 +371,50 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     }
     if (method === "GET" && pathname === "/v1/invoices") {
       const customer = query.get("customer");
+      const subscription = query.get("subscription");
+      const status = query.get("status");
       const bound = (op: string) => (query.has(`created[${op}]`) ? Number(query.get(`created[${op}]`)) : null);
       const gte = bound("gte"), gt = bound("gt"), lte = bound("lte"), lt = bound("lt");
       const data = [...invoices.values()]
-        .filter((i) => (!customer || i.customer === customer) && (gte === null || i.created >= gte) && (gt === null || i.created > gt) && (lte === null || i.created <= lte) && (lt === null || i.created < lt))
+        .filter((i) => (!customer || i.customer === customer) && (!subscription || i.parent?.subscription_details?.subscription === subscription) && (!status || i.status === status))
+        .filter((i) => (gte === null || i.created >= gte) && (gt === null || i.created > gt) && (lte === null || i.created <= lte) && (lt === null || i.created < lt))
         .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
       return { status: 200, body: listPage(data, query, "/v1/invoices") };
+    }
+    if (method === "GET" && pathname === "/v1/invoice_payments") {
+      const invoice = query.get("invoice");
+      if (!invoice) return { status: 400, body: { error: { type: "invalid_request_error", message: "Missing required param: invoice.", param: "invoice" } } };
+      return { status: 200, body: listPage(invoicePayments.get(invoice) ?? [], query, "/v1/invoice_payments") };
+    }
+    if (method === "POST" && pathname === "/v1/refunds") {
+      const paymentIntent = params.payment_intent;
+      const paid = [...invoicePayments.values()].flat().find((p) => p.payment.payment_intent === paymentIntent);
+      if (!paid) return missing("payment_intent", String(paymentIntent));
+      const refunded = [...refunds.values()].filter((r) => r.payment_intent === paymentIntent).reduce((sum, r) => sum + r.amount, 0);
+      const amount = params.amount === undefined ? paid.amount_paid - refunded : Number(params.amount);
+      if (!Number.isInteger(amount) || amount < 1 || amount > paid.amount_paid - refunded) {
+        return { status: 400, body: { error: { type: "invalid_request_error", code: "amount_too_large", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${paid.amount_paid - refunded}).`, param: "amount" } } };
+      }
+      const refund = {
+        id: newId("re"),
+        object: "refund",
+        amount,
+        balance_transaction: newId("txn"),
+        charge: newId("ch"),
+        created: now(),
+        currency: paid.currency,
+        destination_details: null,
+        metadata: params.metadata ?? {},
+        payment_intent: paymentIntent,
+        reason: params.reason ?? null,
+        receipt_number: null,
+        source_transfer_reversal: null,
+        status: "succeeded",
+        transfer_reversal: null,
+      };
+      refunds.set(refund.id, refund);
+      emit("refund.created", refund);
+      return { status: 200, body: refund };
     }
     if (method === "GET" && pathname === "/v1/events") {
       const gte = Number(query.get("created[gte]") ?? 0);
@@ -411,6 +510,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     sessions,
     subscriptions,
     invoices,
+    refunds,
     events,
     requests,
     addInvoice,

@@ -1,5 +1,5 @@
 // Redis (the shared rate-limit store) going down and hanging under the metered API: the limiter
-// fails open as documented (lib/ratelimit/fail-open.ts), the API keeps serving, and the quota,
+// fails open for the per-key limit as documented (lib/ratelimit/outage-policy.ts), the API keeps serving, and the quota,
 // in PostgreSQL, still caps what a key can spend. When Redis is back, limits apply again.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
@@ -22,7 +22,7 @@ let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 let limiter: RateLimiter;
 beforeAll(async () => {
   proxy = await startTcpProxy(process.env.REDIS_URL!);
-  // The production limiter (Redis, fail-open) talking to the real Redis through the proxy.
+  // The production limiter (Redis, with its outage policies) talking to the real Redis through the proxy.
   limiter = createRateLimiter({ ...env(), REDIS_URL: proxy.url }, { prefix: `resilience-redis-${Date.now()}` });
   setRateLimiter(limiter);
   app = await startAppServer();

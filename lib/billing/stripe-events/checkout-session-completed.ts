@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { creditPacks, subscriptions } from "@/db/schema";
 import { addCredits, syncOrgPlan } from "../org-plan";
 import { existingOrg, idOf, linkCustomer, metadataOrgId, orgForCustomer, str } from "./fields";
+import { expireOpenSubscriptionCheckouts, keepOneSubscription } from "./one-subscription";
 import type { StripeEventHandler } from "./types";
 
 export const CREDIT_PACK_CREDITS = 1_000;
@@ -41,8 +42,12 @@ export const checkoutSessionCompleted: StripeEventHandler = async (tx, event, no
         .set({ orgId, updatedAt: now })
         .where(and(eq(subscriptions.stripeCustomerId, customerId), isNull(subscriptions.orgId)));
     }
+    // One subscription per org: the org's other open sessions must not complete too, and one that already did is undone.
+    const expired = await expireOpenSubscriptionCheckouts(tx, orgId, customerId ? [customerId] : [], String(session.id), now);
     const plan = await syncOrgPlan(tx, orgId, now);
-    return { orgId, log: `checkout ${String(session.id)}: linked ${customerId ?? "-"} / ${subscriptionId ?? "-"}, plan ${plan}` };
+    const duplicates = await keepOneSubscription(tx, orgId, event, now);
+    const expiredNote = expired.length > 0 ? `; expired open checkouts ${expired.join(", ")}` : "";
+    return { orgId, log: `checkout ${String(session.id)}: linked ${customerId ?? "-"} / ${subscriptionId ?? "-"}, plan ${plan}${expiredNote}${duplicates}` };
   }
 
   if (mode === "payment") {
