@@ -70,7 +70,10 @@ export const idempotencyKeys = pgTable(
     /** method + path + query of the first request: the same key on another request is refused. */
     fingerprint: text("fingerprint").notNull(),
     responseStatus: integer("response_status"),
-    responseBody: jsonb("response_body"),
+    /** The first answer's body exactly as sent (text, not jsonb: a replay must be byte for byte). */
+    responseBody: text("response_body"),
+    /** The first answer's headers a replay repeats: content-type and x-quota-remaining. */
+    responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
   },

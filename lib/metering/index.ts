@@ -9,6 +9,7 @@ export {
   IDEMPOTENCY_TTL_MS,
   IDEMPOTENCY_KEY_MAX,
   type IdempotencyStart,
+  type StoredAnswer,
 } from "./idempotency";
 export { meteredRoute, type MeteredSpec, type MeteredContext } from "./metered-route";
 export { monthContaining } from "./periods";

@@ -91,8 +91,10 @@ describeEachDatabase("metering", () => {
     expect(first.kind).toBe("claimed");
     expect((await appErrorOf(beginIdempotentRequest(orgId, key.id, "k-1", fp, JAN))).code).toBe("conflict");
     const charge = await chargeApiCall(orgId, key.id, "e", "r", JAN);
-    await finishMeteredCall(orgId, charge.usageEventId, { status: 200, durationMs: 1, idempotency: { id: (first as { id: string }).id, body: { data: [1] } } });
-    expect(await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + 1000))).toEqual({ kind: "replay", status: 200, body: { data: [1] } });
+    // Stored as text: key order and spacing come back exactly as they were sent.
+    const answer = { status: 200, body: '{"z":1, "a":[1]}', headers: { "content-type": "application/json", "x-quota-remaining": "99" } };
+    await finishMeteredCall(orgId, charge.usageEventId, { status: 200, durationMs: 1, idempotency: { id: (first as { id: string }).id, answer } });
+    expect(await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + 1000))).toEqual({ kind: "replay", ...answer });
     expect((await appErrorOf(beginIdempotentRequest(orgId, key.id, "k-1", "GET /api/v1/opportunities?q=y", JAN))).code).toBe("validation_failed");
     expect((await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + IDEMPOTENCY_TTL_MS))).kind).toBe("claimed");
     // A released claim (402, 5xx) can be taken again.

@@ -5,7 +5,7 @@ import { organizations, usageEvents, usageQuotas } from "@/db/schema";
 import { entitlementsFor, type PlanId } from "@/lib/billing";
 import { AppError } from "@/lib/http";
 import { countQuotaDecrement } from "@/lib/observability";
-import { completeIdempotentRequest } from "./idempotency";
+import { completeIdempotentRequest, type StoredAnswer } from "./idempotency";
 import { adjustCurrentPeriod, ensureCurrentPeriod } from "./ledger";
 import { monthContaining } from "./periods";
 
@@ -115,7 +115,7 @@ export async function refundApiCall(orgId: string, charge: Charge, status: numbe
 export async function finishMeteredCall(
   orgId: string,
   usageEventId: string,
-  outcome: { status: number; durationMs: number; idempotency?: { id: string; body: unknown } },
+  outcome: { status: number; durationMs: number; idempotency?: { id: string; answer: StoredAnswer } },
   now = new Date(),
 ) {
   if (!outcome.idempotency) {
@@ -129,7 +129,7 @@ export async function finishMeteredCall(
   const idempotency = outcome.idempotency;
   await withTenant(orgId, async (tx) => {
     await tx.update(usageEvents).set({ status: outcome.status, durationMs: outcome.durationMs }).where(eq(usageEvents.id, usageEventId));
-    await completeIdempotentRequest(tx, idempotency.id, outcome.status, idempotency.body, now);
+    await completeIdempotentRequest(tx, idempotency.id, idempotency.answer, now);
   });
 }
 
