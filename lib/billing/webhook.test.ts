@@ -131,6 +131,35 @@ describeEachDatabase("Stripe webhook", () => {
     expect(await orgPlan(orgId)).toBe("free");
   });
 
+  // Stripe's `created` has one-second resolution: two events of one subscription in the same
+  // second must end in the same state whatever order they arrive in.
+  const sameSecondPairs: { name: string; earlier: { status: string; type?: string; price?: string }; later: { status: string; type?: string; price?: string }; plan: string }[] = [
+    { name: "created incomplete → first payment active", earlier: { status: "incomplete", type: "customer.subscription.created" }, later: { status: "active" }, plan: "pro" },
+    { name: "trial ends → active", earlier: { status: "trialing" }, later: { status: "active" }, plan: "pro" },
+    { name: "trial ends without a payment method → paused", earlier: { status: "trialing" }, later: { status: "paused" }, plan: "free" },
+    { name: "renewal fails → past_due", earlier: { status: "active" }, later: { status: "past_due" }, plan: "pro" },
+    { name: "retries exhausted → unpaid", earlier: { status: "past_due" }, later: { status: "unpaid" }, plan: "free" },
+    { name: "canceled immediately", earlier: { status: "active" }, later: { status: "canceled", type: "customer.subscription.deleted" }, plan: "free" },
+    { name: "incomplete expires", earlier: { status: "incomplete", type: "customer.subscription.created" }, later: { status: "incomplete_expired" }, plan: "free" },
+  ];
+  for (const pair of sameSecondPairs) {
+    it(`same-second events settle the same in both arrival orders: ${pair.name}`, async () => {
+      const outcomes: unknown[] = [];
+      for (const order of ["in order", "reversed"] as const) {
+        const orgId = await newOrg();
+        const customer = uniq("cus");
+        const subId = uniq("sub");
+        await deliver(subscriptionCheckout(orgId, customer, subId, T0));
+        const events = [pair.earlier, pair.later].map((e) => subscriptionEvent({ ...e, subId, customer, created: T0 + 60 }));
+        for (const event of order === "in order" ? events : events.reverse()) expect(await deliver(event)).toMatchObject({ duplicate: false });
+        const row = await subscriptionRow(subId);
+        outcomes.push({ status: row!.status, plan: await orgPlan(orgId) });
+      }
+      expect(outcomes[0]).toEqual({ status: pair.later.status, plan: pair.plan });
+      expect(outcomes[1]).toEqual(outcomes[0]);
+    });
+  }
+
   it("a subscription event before the checkout is stored unlinked and linked by the checkout", async () => {
     const orgId = await newOrg();
     const customer = uniq("cus");
