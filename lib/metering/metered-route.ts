@@ -103,7 +103,7 @@ export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
           body = problemBody(error.code, error.message, requestId, extra);
         }
         const durationMs = Math.round(performance.now() - started);
-        const answer = answerOf(status, body, charge.quotaAfter);
+        const answer = answerOf(status, body, charge.available);
         await finishMeteredCall(auth.orgId, charge.usageEventId, { status, durationMs, idempotency: claimId ? { id: claimId, answer } : undefined });
         return respond(answer, rateHeaders);
       } catch (error) {
