@@ -5,8 +5,7 @@ import { listAudit, recordAudit, type AuditActor } from "@/lib/audit";
 import { syncStripeCustomer } from "@/lib/billing/sync";
 import { extendTrial } from "@/lib/billing/trial";
 import { AppError } from "@/lib/http";
-import { addCredits } from "@/lib/metering/credits";
-import { usageReport } from "@/lib/metering";
+import { addCredits, usageReport } from "@/lib/metering";
 import { isUuid } from "@/db/tenant";
 import { buildExportBundle } from "@/lib/retention";
 
