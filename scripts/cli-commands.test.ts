@@ -88,7 +88,7 @@ describeEachDatabase("cli usage:report, usage:drift and quota:reset", ({ handle 
     expect(await run("usage:report", { org: org!.id })).toMatchObject({ org_id: org!.id, used_recorded: 1, stored_remaining: 99, drift: 0 });
     expect(await run("usage:drift", { month })).toEqual({ month, orgs: [] });
     await db().update(usageQuotas).set({ quotaRemaining: 90 }).where(eq(usageQuotas.orgId, org!.id));
-    expect(await run("usage:drift", {})).toEqual({ month, orgs: [{ org_id: org!.id, org_name: "Drift Co", expected_remaining: 99, stored_remaining: 90, drift: -9 }] });
+    expect(await run("usage:drift", {})).toEqual({ month, orgs: [{ org_id: org!.id, org_name: "Drift Co", expected_remaining: 99, stored_remaining: 90, drift: -9, credits: { expected_remaining: 0, stored_remaining: 0, drift: 0 } }] });
     // Nothing is due in the middle of a period.
     expect(await run("quota:reset", { "batch-size": "10" })).toEqual({ rolled: 0, skipped: 0, batches: 0 });
   });

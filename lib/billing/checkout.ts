@@ -80,7 +80,7 @@ export async function startSubscriptionCheckout(orgId: string, plan: PlanId, act
   return { url: session.url, sessionId: session.id, trial: withTrial };
 }
 
-/** A one-off credit pack (+1,000 API calls this period) through Checkout in payment mode. */
+/** A one-off credit pack (+1,000 API call credits, kept until spent) through Checkout in payment mode. */
 export async function startCreditPackCheckout(orgId: string, actor: BillingActor) {
   const price = env().STRIPE_PRICE_CREDITS;
   if (!price) throw new AppError("validation_failed", "Credit packs cannot be bought here.", { errors: [{ path: "price", message: "STRIPE_PRICE_CREDITS is not configured." }] });

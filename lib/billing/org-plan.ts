@@ -2,7 +2,8 @@ import { and, eq, isNotNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { organizations, subscriptions } from "@/db/schema";
 // The inner file, not lib/metering's index: that one imports lib/billing back.
-import { adjustCurrentPeriod, ensureCurrentPeriod } from "@/lib/metering/ledger";
+import { addCredits as addCreditBalance, revokeCredits as revokeCreditBalance } from "@/lib/metering/credits";
+import { adjustCurrentPeriod } from "@/lib/metering/ledger";
 import { applyPlanToAlerts } from "@/lib/alerts";
 import { DUNNING_GRACE_DAYS, effectiveStatus, entitlementsFor, graceEndsAt, SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "./entitlements";
 import { PLAN_IDS, type PlanId } from "./plans";
@@ -60,7 +61,8 @@ export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<Pla
 }
 
 async function moveQuotaToPlan(tx: Tx, orgId: string, from: PlanId, best: PlanId, now: Date) {
-  // The current period moves to the new quota keeping what was already used (and any credits):
+  // The current period moves to the new allowance keeping what was already used (credits are a
+  // balance of their own and do not move):
   // an upgrade adds the difference, a downgrade takes it away but never below 0. An ended
   // period is left alone: its rollover starts from the new plan anyway.
   const quota = entitlementsFor({ plan: best }).monthlyApiQuota;
@@ -71,20 +73,12 @@ async function moveQuotaToPlan(tx: Tx, orgId: string, from: PlanId, best: PlanId
   });
 }
 
-/** Adds a credit pack's `credits` to the org's current period (creating or rolling the row over first). */
+/** Adds a credit pack's `credits` to the org's credit balance (kept across rollovers, spent after the allowance). */
 export async function addCredits(tx: Tx, orgId: string, credits: number, now: Date, ref?: string) {
-  await ensureCurrentPeriod(tx, orgId, now);
-  await adjustCurrentPeriod(tx, orgId, now, { reason: "credit_pack", ref, apply: (row) => ({ quotaRemaining: row.quotaRemaining + credits }) });
+  await addCreditBalance(tx, orgId, credits, now, { reason: "credit_pack", ref });
 }
 
-/**
- * Takes back up to `credits` from the current period, never below 0, and only when the pack was
- * granted in this period: credits of an ended period already expired with it.
- */
-export async function revokeCredits(tx: Tx, orgId: string, credits: number, now: Date, pack?: { grantedAt: Date; ref?: string }) {
-  await adjustCurrentPeriod(tx, orgId, now, {
-    reason: "credit_refund",
-    ref: pack?.ref,
-    apply: (row) => (pack && pack.grantedAt < row.periodStart ? null : { quotaRemaining: row.quotaRemaining - credits }),
-  });
+/** Takes back up to `credits` of a refunded pack from the credit balance, never below 0 (spent credits stay spent). */
+export async function revokeCredits(tx: Tx, orgId: string, credits: number, now: Date, ref?: string) {
+  return revokeCreditBalance(tx, orgId, credits, now, ref);
 }

@@ -23,7 +23,7 @@ export interface BillingOverview {
     pauseResumesAt: Date | null;
     paymentFailedAt: Date | null;
   } | null;
-  usage: { quotaMonthly: number; quotaRemaining: number; used: number; periodEnd: Date };
+  usage: { quotaMonthly: number; quotaRemaining: number; creditsRemaining: number; used: number; periodEnd: Date };
 }
 
 /** What Settings → Billing shows: plan, subscription state and this period's usage. */
@@ -58,6 +58,7 @@ export async function billingOverview(orgId: string, now = new Date()): Promise<
     usage: {
       quotaMonthly: usage.quota_monthly,
       quotaRemaining: usage.quota_remaining,
+      creditsRemaining: usage.credits_remaining,
       used: Math.max(usage.quota_monthly - usage.quota_remaining, 0),
       periodEnd: new Date(usage.period_end),
     },

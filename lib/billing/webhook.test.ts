@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { billingCustomers, creditPacks, organizations, stripeEvents, subscriptions, usageQuotas } from "@/db/schema";
-import { setQuotaRemaining } from "@/lib/metering";
+import { resetDueQuotas, setQuotaRemaining, usageReport } from "@/lib/metering";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
@@ -131,6 +131,35 @@ describeEachDatabase("Stripe webhook", () => {
     expect(await orgPlan(orgId)).toBe("free");
   });
 
+  // Stripe's `created` has one-second resolution: two events of one subscription in the same
+  // second must end in the same state whatever order they arrive in.
+  const sameSecondPairs: { name: string; earlier: { status: string; type?: string; price?: string }; later: { status: string; type?: string; price?: string }; plan: string }[] = [
+    { name: "created incomplete → first payment active", earlier: { status: "incomplete", type: "customer.subscription.created" }, later: { status: "active" }, plan: "pro" },
+    { name: "trial ends → active", earlier: { status: "trialing" }, later: { status: "active" }, plan: "pro" },
+    { name: "trial ends without a payment method → paused", earlier: { status: "trialing" }, later: { status: "paused" }, plan: "free" },
+    { name: "renewal fails → past_due", earlier: { status: "active" }, later: { status: "past_due" }, plan: "pro" },
+    { name: "retries exhausted → unpaid", earlier: { status: "past_due" }, later: { status: "unpaid" }, plan: "free" },
+    { name: "canceled immediately", earlier: { status: "active" }, later: { status: "canceled", type: "customer.subscription.deleted" }, plan: "free" },
+    { name: "incomplete expires", earlier: { status: "incomplete", type: "customer.subscription.created" }, later: { status: "incomplete_expired" }, plan: "free" },
+  ];
+  for (const pair of sameSecondPairs) {
+    it(`same-second events settle the same in both arrival orders: ${pair.name}`, async () => {
+      const outcomes: unknown[] = [];
+      for (const order of ["in order", "reversed"] as const) {
+        const orgId = await newOrg();
+        const customer = uniq("cus");
+        const subId = uniq("sub");
+        await deliver(subscriptionCheckout(orgId, customer, subId, T0));
+        const events = [pair.earlier, pair.later].map((e) => subscriptionEvent({ ...e, subId, customer, created: T0 + 60 }));
+        for (const event of order === "in order" ? events : events.reverse()) expect(await deliver(event)).toMatchObject({ duplicate: false });
+        const row = await subscriptionRow(subId);
+        outcomes.push({ status: row!.status, plan: await orgPlan(orgId) });
+      }
+      expect(outcomes[0]).toEqual({ status: pair.later.status, plan: pair.plan });
+      expect(outcomes[1]).toEqual(outcomes[0]);
+    });
+  }
+
   it("a subscription event before the checkout is stored unlinked and linked by the checkout", async () => {
     const orgId = await newOrg();
     const customer = uniq("cus");
@@ -242,8 +271,11 @@ describeEachDatabase("Stripe webhook", () => {
     await deliver(session);
     // The same session in another event (Stripe resend with a new event id) grants nothing more.
     await deliver({ ...session, id: uniq("evt") });
-    const quota = async () => (await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId)))[0]!.quotaRemaining;
-    expect(await quota()).toBe(1_040);
+    const balances = async () => {
+      const [row] = await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
+      return { allowance: row!.quotaRemaining, credits: row!.creditsRemaining };
+    };
+    expect(await balances()).toEqual({ allowance: 40, credits: 1_000 });
     expect(await db().select().from(creditPacks).where(eq(creditPacks.orgId, orgId))).toHaveLength(1);
 
     // charge.refunded fixture; changed: event id, created, payment_intent, amount 1000, amount_refunded 300, refunded false (partial).
@@ -251,17 +283,32 @@ describeEachDatabase("Stripe webhook", () => {
     Object.assign(partial, { id: uniq("evt"), created: T0 + 1 });
     Object.assign(partial.data.object, { payment_intent: pi, amount: 1000, amount_refunded: 300, refunded: false });
     await deliver(partial);
-    expect(await quota()).toBe(740);
+    expect(await balances()).toEqual({ allowance: 40, credits: 700 });
 
-    await setQuotaRemaining(orgId, 100);
+    // 600 credits spent meanwhile (the allowance is never taken back for a refunded pack).
+    await db().update(usageQuotas).set({ creditsRemaining: 100 }).where(eq(usageQuotas.orgId, orgId));
     // Full refund; changed as above with amount_refunded 1000, refunded true: 700 more to take back, only 100 left.
     const full = structuredClone(partial);
     Object.assign(full, { id: uniq("evt"), created: T0 + 2 });
     Object.assign(full.data.object, { amount_refunded: 1000, refunded: true });
     await deliver(full);
-    expect(await quota()).toBe(0);
+    expect(await balances()).toEqual({ allowance: 40, credits: 0 });
     const [pack] = await db().select().from(creditPacks).where(eq(creditPacks.orgId, orgId));
     expect(pack!.creditsRevoked).toBe(1_000);
+  });
+
+  it("a credit pack bought on the last day of the month is kept across the monthly rollover", async () => {
+    const orgId = await newOrg();
+    const lastDay = new Date("2033-01-31T22:00:00Z");
+    await setQuotaRemaining(orgId, 40, lastDay);
+    // stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent.
+    const session = fixture("stripe-ruby-mock__checkout.session.completed.json");
+    Object.assign(session, { id: uniq("evt") });
+    Object.assign(session.data.object, { id: uniq("cs"), client_reference_id: orgId, customer: uniq("cus"), payment_intent: uniq("pi") });
+    await deliver(session, lastDay);
+    expect(await usageReport(orgId, lastDay)).toMatchObject({ quota_remaining: 40, credits_remaining: 1_000 });
+    await resetDueQuotas(new Date("2033-02-01T00:00:00Z"));
+    expect(await usageReport(orgId, new Date("2033-02-01T00:00:01Z"))).toMatchObject({ quota_remaining: 100, credits_remaining: 1_000 });
   });
 
   it("stores and acknowledges unknown event types", async () => {

@@ -7,7 +7,15 @@ import { AppError } from "@/lib/http";
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IDEMPOTENCY_KEY_MAX = 255;
 
-export type IdempotencyStart = { kind: "claimed"; id: string } | { kind: "replay"; status: number; body: unknown };
+/** The first answer, kept exactly as sent so a replay is byte for byte the same. */
+export interface StoredAnswer {
+  status: number;
+  body: string;
+  /** Only the headers that belong to the answer (content-type, x-quota-remaining). */
+  headers: Record<string, string>;
+}
+
+export type IdempotencyStart = { kind: "claimed"; id: string } | ({ kind: "replay" } & StoredAnswer);
 
 /** `Idempotency-Key`: 1–255 visible ASCII characters; anything else is a 400. */
 export function parseIdempotencyKey(headers: Headers): string | null {
@@ -50,15 +58,15 @@ export async function beginIdempotentRequest(orgId: string, apiKeyId: string, ke
         errors: [{ path: "Idempotency-Key", message: `already used for ${existing.fingerprint}` }],
       });
     }
-    if (existing.responseStatus === null) throw inFlight();
-    return { kind: "replay", status: existing.responseStatus, body: existing.responseBody };
+    if (existing.responseStatus === null || existing.responseBody === null) throw inFlight();
+    return { kind: "replay", status: existing.responseStatus, body: existing.responseBody, headers: existing.responseHeaders ?? {} };
   });
 }
 
 async function takeOverExpired(tx: Tx, id: string, fingerprint: string, now: Date): Promise<IdempotencyStart> {
   const [row] = await tx
     .update(idempotencyKeys)
-    .set({ fingerprint, createdAt: now, responseStatus: null, responseBody: null, completedAt: null })
+    .set({ fingerprint, createdAt: now, responseStatus: null, responseBody: null, responseHeaders: null, completedAt: null })
     .where(and(eq(idempotencyKeys.id, id), lte(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS))))
     .returning({ id: idempotencyKeys.id });
   if (!row) throw inFlight();
@@ -70,8 +78,11 @@ function inFlight() {
 }
 
 /** Stores the first answer so repeats get it back. */
-export async function completeIdempotentRequest(tx: Tx, id: string, status: number, body: unknown, now = new Date()) {
-  await tx.update(idempotencyKeys).set({ responseStatus: status, responseBody: body, completedAt: now }).where(eq(idempotencyKeys.id, id));
+export async function completeIdempotentRequest(tx: Tx, id: string, answer: StoredAnswer, now = new Date()) {
+  await tx
+    .update(idempotencyKeys)
+    .set({ responseStatus: answer.status, responseBody: answer.body, responseHeaders: answer.headers, completedAt: now })
+    .where(eq(idempotencyKeys.id, id));
 }
 
 /**

@@ -1,5 +1,6 @@
 export { chargeApiCall, refundApiCall, finishMeteredCall, setQuotaRemaining, usageReport, type Charge, type UsageReport } from "./quota";
 export { monthlyUsageReport, findUsageDrift, parseMonth, type MonthlyUsageReport, type UsageDrift } from "./usage-report";
+export { addCredits, revokeCredits, type CreditSource } from "./credits";
 export { resetDueQuotas, type QuotaResetResult } from "./reset";
 export {
   beginIdempotentRequest,
@@ -9,6 +10,7 @@ export {
   IDEMPOTENCY_TTL_MS,
   IDEMPOTENCY_KEY_MAX,
   type IdempotencyStart,
+  type StoredAnswer,
 } from "./idempotency";
 export { meteredRoute, type MeteredSpec, type MeteredContext } from "./metered-route";
 export { monthContaining } from "./periods";

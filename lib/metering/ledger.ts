@@ -1,19 +1,38 @@
 import { and, eq, gt, lte } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { organizations, quotaAdjustments, usageQuotas } from "@/db/schema";
+import { organizations, quotaAdjustments, usageQuotas, type QuotaBalance } from "@/db/schema";
 import { entitlementsFor } from "@/lib/billing";
 import { AppError } from "@/lib/http";
 import { monthContaining } from "./periods";
 
 /**
- * Every change of `quota_remaining` that is not a charged call goes through this file, so each
- * one lands in `quota_adjustments` in the same transaction and the usage report can recompute
- * the counter from the ledger and `usage_events`.
+ * Every change of either balance that is not a charged call goes through this file (and
+ * credits.ts), so each one lands in `quota_adjustments` in the same transaction and the usage
+ * report can recompute both counters from the ledger and `usage_events`.
  */
-export type AdjustmentReason = "period_opened" | "credit_pack" | "credit_refund" | "plan_change" | "operator_set";
+const BALANCE_OF = {
+  period_opened: "allowance",
+  plan_change: "allowance",
+  operator_set: "allowance",
+  credit_pack: "credits",
+  credit_refund: "credits",
+  credit_grant: "credits",
+  credits_carried: "credits",
+} as const satisfies Record<string, QuotaBalance>;
 
+export type AdjustmentReason = keyof typeof BALANCE_OF;
+
+/** The balance follows from the reason, so an entry can never be booked to the wrong counter. */
 export async function recordQuotaAdjustment(tx: Tx, entry: { orgId: string; periodStart: Date; delta: number; reason: AdjustmentReason; ref?: string | null; now: Date }) {
-  await tx.insert(quotaAdjustments).values({ orgId: entry.orgId, periodStart: entry.periodStart, delta: entry.delta, reason: entry.reason, ref: entry.ref ?? null, createdAt: entry.now });
+  await tx.insert(quotaAdjustments).values({
+    orgId: entry.orgId,
+    periodStart: entry.periodStart,
+    balance: BALANCE_OF[entry.reason],
+    delta: entry.delta,
+    reason: entry.reason,
+    ref: entry.ref ?? null,
+    createdAt: entry.now,
+  });
 }
 
 /** The monthly quota the org is entitled to now (its plan's, free limits when not paying). */
@@ -25,10 +44,11 @@ export async function entitledQuota(tx: Tx, orgId: string): Promise<number> {
 
 /**
  * THE rollover: once `period_end` has passed, the row starts the calendar month containing
- * `now` with the entitled quota (unused quota and credits do not carry over). One conditional
- * UPDATE: PostgreSQL re-checks `period_end <= now` after taking the row lock, so of several
- * concurrent rollovers (lazy ones in metered calls, the monthly reset) exactly one changes the
- * row and records `period_opened`; the others return false.
+ * `now` with the entitled allowance (unused allowance lapses); credits stay as they are and are
+ * booked into the new period as `credits_carried`. One conditional UPDATE: PostgreSQL re-checks
+ * `period_end <= now` after taking the row lock, so of several concurrent rollovers (lazy ones
+ * in metered calls, the monthly reset) exactly one changes the row and records the opening;
+ * the others return false.
  */
 export async function rollOverPeriod(tx: Tx, orgId: string, now: Date, quota?: number): Promise<boolean> {
   const monthly = quota ?? (await entitledQuota(tx, orgId));
@@ -37,9 +57,11 @@ export async function rollOverPeriod(tx: Tx, orgId: string, now: Date, quota?: n
     .update(usageQuotas)
     .set({ periodStart: start, periodEnd: end, quotaMonthly: monthly, quotaRemaining: monthly, updatedAt: now })
     .where(and(eq(usageQuotas.orgId, orgId), lte(usageQuotas.periodEnd, now)))
-    .returning({ orgId: usageQuotas.orgId });
+    .returning({ credits: usageQuotas.creditsRemaining });
   if (rolled.length === 0) return false;
   await recordQuotaAdjustment(tx, { orgId, periodStart: start, delta: monthly, reason: "period_opened", now });
+  const credits = rolled[0]!.credits;
+  if (credits > 0) await recordQuotaAdjustment(tx, { orgId, periodStart: start, delta: credits, reason: "credits_carried", now });
   return true;
 }
 
@@ -68,21 +90,29 @@ export interface QuotaRow {
   periodEnd: Date;
   quotaMonthly: number;
   quotaRemaining: number;
+  creditsRemaining: number;
 }
 
 /**
- * Changes the current period's counter under its row lock and records the change actually made
- * (after clamping) in the ledger. Not the hot path: metered calls decrement in one statement and
- * simply wait for this lock. Returns null when the org has no current period (nothing to adjust).
+ * Changes the current period's allowance (`quota_remaining`) under its row lock and records the
+ * change actually made (after clamping) in the ledger; credits change in credits.ts. Not the hot
+ * path: metered calls decrement in one statement and simply wait for this lock. Returns null
+ * when the org has no current period (nothing to adjust).
  */
 export async function adjustCurrentPeriod(
   tx: Tx,
   orgId: string,
   now: Date,
-  change: { reason: AdjustmentReason; ref?: string | null; apply: (row: QuotaRow) => { quotaRemaining: number; quotaMonthly?: number } | null },
+  change: { reason: "plan_change" | "operator_set"; ref?: string | null; apply: (row: QuotaRow) => { quotaRemaining: number; quotaMonthly?: number } | null },
 ): Promise<QuotaRow | null> {
   const [row] = await tx
-    .select({ periodStart: usageQuotas.periodStart, periodEnd: usageQuotas.periodEnd, quotaMonthly: usageQuotas.quotaMonthly, quotaRemaining: usageQuotas.quotaRemaining })
+    .select({
+      periodStart: usageQuotas.periodStart,
+      periodEnd: usageQuotas.periodEnd,
+      quotaMonthly: usageQuotas.quotaMonthly,
+      quotaRemaining: usageQuotas.quotaRemaining,
+      creditsRemaining: usageQuotas.creditsRemaining,
+    })
     .from(usageQuotas)
     .where(and(eq(usageQuotas.orgId, orgId), gt(usageQuotas.periodEnd, now)))
     .for("update");

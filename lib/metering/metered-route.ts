@@ -3,8 +3,8 @@ import { entitlementsFor } from "@/lib/billing";
 import { AppError, isAppError, PROBLEM_CONTENT_TYPE, problemBody, route, type RouteContext } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { apiKeyRule, enforceRateLimit, type RateLimiter } from "@/lib/ratelimit";
-import { beginIdempotentRequest, parseIdempotencyKey, releaseIdempotentRequest, requestFingerprint } from "./idempotency";
-import { chargeApiCall, finishMeteredCall, refundApiCall, usageReport, type Charge } from "./quota";
+import { beginIdempotentRequest, parseIdempotencyKey, releaseIdempotentRequest, requestFingerprint, type StoredAnswer } from "./idempotency";
+import { chargeApiCall, finishMeteredCall, refundApiCall, type Charge } from "./quota";
 
 export type MeteredContext = RouteContext<ApiKeyPrincipal>;
 
@@ -44,9 +44,17 @@ function withHeaders(error: unknown, headers: Record<string, string>): unknown {
   return new AppError(error.code, error.message, { ...error.extra, headers: { ...headers, ...error.extra.headers } });
 }
 
-function json(status: number, body: unknown, headers: Record<string, string>) {
+/**
+ * The answer as it goes on the wire: serialised once, so the text stored for an
+ * Idempotency-Key is exactly what the first caller received.
+ */
+function answerOf(status: number, body: unknown, quotaRemaining: number): StoredAnswer {
   const contentType = status >= 400 ? PROBLEM_CONTENT_TYPE : "application/json";
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": contentType, "cache-control": "no-store", ...headers } });
+  return { status, body: JSON.stringify(body), headers: { "content-type": contentType, "x-quota-remaining": String(quotaRemaining) } };
+}
+
+function respond(answer: StoredAnswer, headers: Record<string, string>) {
+  return new Response(answer.body, { status: answer.status, headers: { "cache-control": "no-store", ...headers, ...answer.headers } });
 }
 
 /**
@@ -75,10 +83,9 @@ export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
         const key = parseIdempotencyKey(request.headers);
         if (key) {
           const start = await beginIdempotentRequest(auth.orgId, auth.keyId, key, requestFingerprint(request));
-          if (start.kind === "replay") {
-            const { quota_remaining } = await usageReport(auth.orgId);
-            return json(start.status, start.body, { ...rateHeaders, "x-quota-remaining": String(quota_remaining), "idempotent-replayed": "true" });
-          }
+          // The first answer as sent (status, body, content-type, x-quota-remaining); the
+          // RateLimit-* headers are this request's own: the replay counted against the limit.
+          if (start.kind === "replay") return respond(start, { ...rateHeaders, "idempotent-replayed": "true" });
           claimId = start.id;
         }
         charge = await chargeApiCall(auth.orgId, auth.keyId, spec.endpoint, requestId);
@@ -95,8 +102,9 @@ export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
           body = problemBody(error.code, error.message, requestId, extra);
         }
         const durationMs = Math.round(performance.now() - started);
-        await finishMeteredCall(auth.orgId, charge.usageEventId, { status, durationMs, idempotency: claimId ? { id: claimId, body } : undefined });
-        return json(status, body, { ...rateHeaders, "x-quota-remaining": String(charge.quotaAfter) });
+        const answer = answerOf(status, body, charge.available);
+        await finishMeteredCall(auth.orgId, charge.usageEventId, { status, durationMs, idempotency: claimId ? { id: claimId, answer } : undefined });
+        return respond(answer, rateHeaders);
       } catch (error) {
         // Not served: give back the unit (5xx) and free the Idempotency-Key for a retry.
         const durationMs = Math.round(performance.now() - started);

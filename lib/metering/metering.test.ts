@@ -7,7 +7,19 @@ import { createApiKey } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
-import { beginIdempotentRequest, chargeApiCall, finishMeteredCall, IDEMPOTENCY_TTL_MS, releaseIdempotentRequest, setQuotaRemaining, usageReport } from "./index";
+import {
+  addCredits,
+  beginIdempotentRequest,
+  chargeApiCall,
+  finishMeteredCall,
+  IDEMPOTENCY_TTL_MS,
+  monthlyUsageReport,
+  refundApiCall,
+  releaseIdempotentRequest,
+  resetDueQuotas,
+  setQuotaRemaining,
+  usageReport,
+} from "./index";
 
 async function makeOrg(plan: PlanId = "free") {
   const [org] = await db().insert(organizations).values({ name: `Metered ${plan}`, plan }).returning({ id: organizations.id });
@@ -25,7 +37,7 @@ const FEB = new Date("2026-02-01T00:00:00Z");
 describeEachDatabase("metering", () => {
   it("creates the quota lazily from the plan on the first metered call and records a usage event", async () => {
     const orgId = await makeOrg("free");
-    expect(await usageReport(orgId, JAN)).toEqual({ plan: "free", quota_monthly: 100, quota_remaining: 100, period_start: "2026-01-01T00:00:00.000Z", period_end: "2026-02-01T00:00:00.000Z" });
+    expect(await usageReport(orgId, JAN)).toEqual({ plan: "free", quota_monthly: 100, quota_remaining: 100, credits_remaining: 0, period_start: "2026-01-01T00:00:00.000Z", period_end: "2026-02-01T00:00:00.000Z" });
     expect(await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId))).toEqual([]);
     const charge = await chargeApiCall(orgId, null, "GET /api/v1/opportunities", "req_first", JAN);
     expect(charge).toMatchObject({ quotaBefore: 100, quotaAfter: 99 });
@@ -64,7 +76,39 @@ describeEachDatabase("metering", () => {
     expect((await appErrorOf(chargeApiCall(orgId, null, "e", "r", JAN))).code).toBe("quota_exhausted");
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => chargeApiCall(orgId, null, "e", `feb_${i}`, FEB)));
     expect(results.every((r) => r.status === "fulfilled")).toBe(true);
-    expect(await usageReport(orgId, FEB)).toEqual({ plan: "free", quota_monthly: 100, quota_remaining: 90, period_start: "2026-02-01T00:00:00.000Z", period_end: "2026-03-01T00:00:00.000Z" });
+    expect(await usageReport(orgId, FEB)).toEqual({ plan: "free", quota_monthly: 100, quota_remaining: 90, credits_remaining: 0, period_start: "2026-02-01T00:00:00.000Z", period_end: "2026-03-01T00:00:00.000Z" });
+  });
+
+  it("bought credits are spent after the month's allowance, survive the rollover, and a refund goes back where it came from", async () => {
+    const orgId = await makeOrg("free");
+    const lastDay = new Date("2026-01-31T23:00:00Z");
+    await setQuotaRemaining(orgId, 1, lastDay);
+    await db().transaction((tx) => addCredits(tx, orgId, 5, lastDay, { reason: "credit_pack", ref: "cs_last_day" }));
+    expect(await usageReport(orgId, lastDay)).toMatchObject({ quota_remaining: 1, credits_remaining: 5 });
+    expect(await chargeApiCall(orgId, null, "e", "r1", lastDay)).toMatchObject({ balance: "allowance", quotaBefore: 1, quotaAfter: 0, available: 5 });
+    const fromCredits = await chargeApiCall(orgId, null, "e", "r2", lastDay);
+    expect(fromCredits).toMatchObject({ balance: "credits", quotaBefore: 5, quotaAfter: 4, available: 4 });
+    await refundApiCall(orgId, fromCredits, 500, 1, lastDay);
+    expect(await usageReport(orgId, lastDay)).toMatchObject({ quota_remaining: 0, credits_remaining: 5 });
+    expect(await monthlyUsageReport(orgId, "2026-01")).toMatchObject({ drift: 0, credits: { expected_remaining: 5, stored_remaining: 5, drift: 0 } });
+
+    // The monthly rollover renews the allowance and keeps the credits.
+    expect((await resetDueQuotas(FEB)).rolled).toBeGreaterThanOrEqual(1);
+    expect(await usageReport(orgId, FEB)).toMatchObject({ quota_monthly: 100, quota_remaining: 100, credits_remaining: 5 });
+    expect(await monthlyUsageReport(orgId, "2026-02")).toMatchObject({ drift: 0, credits: { stored_remaining: 5, drift: 0 } });
+  });
+
+  it("concurrent charges over allowance and credits: each unit spent once, the allowance first", async () => {
+    const orgId = await makeOrg("pro");
+    await setQuotaRemaining(orgId, 3, JAN);
+    await db().transaction((tx) => addCredits(tx, orgId, 4, JAN, { reason: "credit_grant", ref: "goodwill" }));
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => chargeApiCall(orgId, null, "e", `mix_${i}`, JAN)));
+    const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    expect(ok).toHaveLength(7);
+    expect(ok.filter((c) => c.balance === "allowance").map((c) => c.quotaAfter).sort()).toEqual([0, 1, 2]);
+    expect(ok.filter((c) => c.balance === "credits").map((c) => c.quotaAfter).sort()).toEqual([0, 1, 2, 3]);
+    expect(await usageReport(orgId, JAN)).toMatchObject({ quota_remaining: 0, credits_remaining: 0 });
+    expect(await eventCount(orgId)).toBe(7);
   });
 
   it("usage report of a period that has ended shows the next one fresh, without writing", async () => {
@@ -91,8 +135,10 @@ describeEachDatabase("metering", () => {
     expect(first.kind).toBe("claimed");
     expect((await appErrorOf(beginIdempotentRequest(orgId, key.id, "k-1", fp, JAN))).code).toBe("conflict");
     const charge = await chargeApiCall(orgId, key.id, "e", "r", JAN);
-    await finishMeteredCall(orgId, charge.usageEventId, { status: 200, durationMs: 1, idempotency: { id: (first as { id: string }).id, body: { data: [1] } } });
-    expect(await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + 1000))).toEqual({ kind: "replay", status: 200, body: { data: [1] } });
+    // Stored as text: key order and spacing come back exactly as they were sent.
+    const answer = { status: 200, body: '{"z":1, "a":[1]}', headers: { "content-type": "application/json", "x-quota-remaining": "99" } };
+    await finishMeteredCall(orgId, charge.usageEventId, { status: 200, durationMs: 1, idempotency: { id: (first as { id: string }).id, answer } });
+    expect(await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + 1000))).toEqual({ kind: "replay", ...answer });
     expect((await appErrorOf(beginIdempotentRequest(orgId, key.id, "k-1", "GET /api/v1/opportunities?q=y", JAN))).code).toBe("validation_failed");
     expect((await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + IDEMPOTENCY_TTL_MS))).kind).toBe("claimed");
     // A released claim (402, 5xx) can be taken again.

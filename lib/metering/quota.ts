@@ -1,18 +1,23 @@
 import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { isUuid, sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
-import { organizations, usageEvents, usageQuotas } from "@/db/schema";
+import { organizations, usageEvents, usageQuotas, type QuotaBalance } from "@/db/schema";
 import { entitlementsFor, type PlanId } from "@/lib/billing";
 import { AppError } from "@/lib/http";
 import { countQuotaDecrement } from "@/lib/observability";
-import { completeIdempotentRequest } from "./idempotency";
+import { completeIdempotentRequest, type StoredAnswer } from "./idempotency";
 import { adjustCurrentPeriod, ensureCurrentPeriod } from "./ledger";
 import { monthContaining } from "./periods";
 
 export interface Charge {
   usageEventId: string;
+  /** Where the unit came from: the month's allowance first, then credits. */
+  balance: QuotaBalance;
+  /** That balance before and after the charge. */
   quotaBefore: number;
   quotaAfter: number;
+  /** Allowance + credits left after the charge: the calls the org can still make. */
+  available: number;
   periodEnd: Date;
 }
 
@@ -24,7 +29,9 @@ async function orgPlan(tx: Tx, orgId: string): Promise<PlanId> {
 
 interface ChargedRow extends Record<string, unknown> {
   usage_event_id: string;
+  balance: QuotaBalance;
   quota_after: number;
+  available: number;
   period_end: string;
 }
 
@@ -32,28 +39,40 @@ type Call = { orgId: string; keyId: string | null; endpoint: string; requestId: 
 
 /**
  * The one statement that spends quota: the conditional decrement and the usage event together.
- * No read-then-write, so concurrent calls never overspend. Every call of an org updates the same
- * quota row, and the row stays locked until the commit: that lock is what an org's calls queue
- * on under load, so the statement is sent with its commit in one round trip (tenantStatement)
- * and the lock is never held while the database waits for the client.
+ * The unit comes from the month's allowance while any is left, then from credits. `target`
+ * locks the row and decides the balance from its current values (under READ COMMITTED a
+ * waiting lock re-reads the row a concurrent charge just changed), so concurrent calls never
+ * overspend either balance. Every call of an org updates the same quota row, and the row stays
+ * locked until the commit: that lock is what an org's calls queue on under load, so the
+ * statement is sent with its commit in one round trip (tenantStatement) and the lock is never
+ * held while the database waits for the client.
  */
 function chargeStatement(call: Call, now: Date) {
   const at = `${sqlLiteral(now.toISOString())}::timestamptz`;
   const orgId = sqlLiteral(call.orgId);
-  return `with charged as (
-      update usage_quotas set quota_remaining = quota_remaining - 1, updated_at = ${at}
-      where org_id = ${orgId} and quota_remaining > 0 and period_end > ${at}
-      returning quota_remaining, period_end
+  return `with target as (
+      select org_id, case when quota_remaining > 0 then 'allowance' else 'credits' end as balance
+      from usage_quotas
+      where org_id = ${orgId} and (quota_remaining > 0 or credits_remaining > 0) and period_end > ${at}
+      for update
+    ), charged as (
+      update usage_quotas q set
+        quota_remaining = q.quota_remaining - case when t.balance = 'allowance' then 1 else 0 end,
+        credits_remaining = q.credits_remaining - case when t.balance = 'credits' then 1 else 0 end,
+        updated_at = ${at}
+      from target t where q.org_id = t.org_id
+      returning t.balance, case when t.balance = 'allowance' then q.quota_remaining else q.credits_remaining end as left_after,
+        q.quota_remaining + q.credits_remaining as available, q.period_end
     )
-    insert into usage_events (org_id, api_key_id, endpoint, request_id, quota_before, quota_after, created_at)
-    select ${orgId}::uuid, ${sqlLiteral(call.keyId)}::uuid, ${sqlLiteral(call.endpoint)}, ${sqlLiteral(call.requestId)}, quota_remaining + 1, quota_remaining, ${at} from charged
-    returning id as usage_event_id, quota_after, (select to_json(period_end) #>> '{}' from charged) as period_end`;
+    insert into usage_events (org_id, api_key_id, endpoint, request_id, balance, quota_before, quota_after, created_at)
+    select ${orgId}::uuid, ${sqlLiteral(call.keyId)}::uuid, ${sqlLiteral(call.endpoint)}, ${sqlLiteral(call.requestId)}, balance, left_after + 1, left_after, ${at} from charged
+    returning id as usage_event_id, balance, quota_after, (select available from charged) as available, (select to_json(period_end) #>> '{}' from charged) as period_end`;
 }
 
 function toCharge(row: ChargedRow | undefined): Charge | undefined {
   if (!row) return undefined;
   const quotaAfter = Number(row.quota_after);
-  return { usageEventId: row.usage_event_id, quotaBefore: quotaAfter + 1, quotaAfter, periodEnd: new Date(row.period_end) };
+  return { usageEventId: row.usage_event_id, balance: row.balance, quotaBefore: quotaAfter + 1, quotaAfter, available: Number(row.available), periodEnd: new Date(row.period_end) };
 }
 
 /**
@@ -75,7 +94,7 @@ export async function chargeApiCall(orgId: string, keyId: string | null, endpoin
     await ensureCurrentPeriod(tx, orgId, now);
     const charge = toCharge((await tx.execute<ChargedRow>(sql.raw(statement))).rows[0]);
     if (!charge) {
-      throw new AppError("quota_exhausted", "This organisation has used its API quota for the current period. It resets at the start of next month, or upgrade your plan.", {
+      throw new AppError("quota_exhausted", "This organisation has used its API quota and credits for the current period. It resets at the start of next month; buy credits or upgrade your plan.", {
         headers: { "x-quota-remaining": "0" },
       });
     }
@@ -87,21 +106,23 @@ export async function chargeApiCall(orgId: string, keyId: string | null, endpoin
 }
 
 /**
- * Gives back a charge our side could not serve (5xx), only into the same period, and records
- * the outcome on the usage event: one statement in one round trip (tenantStatement), because it
- * runs when the database has just failed us. Safe to repeat (the caller retries it when the
- * connection dropped, possibly after our commit): only a still-charged event gives a unit back.
- * quota_after = quota_before marks the event refunded (the usage report counts it free), set
- * only when the unit really went back: a period that rolled over meanwhile keeps the charge.
+ * Gives back a charge our side could not serve (5xx) to the balance it came from (allowance or
+ * credits), only into the same period, and records the outcome on the usage event: one
+ * statement in one round trip (tenantStatement), because it runs when the database has just
+ * failed us. Safe to repeat (the caller retries it when the connection dropped, possibly after
+ * our commit): only a still-charged event gives a unit back. quota_after = quota_before marks
+ * the event refunded (the usage report counts it free), set only when the unit really went
+ * back: a period that rolled over meanwhile keeps the charge (each period's ledger balances).
  */
 export async function refundApiCall(orgId: string, charge: Charge, status: number, durationMs: number, now = new Date()) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   const event = sqlLiteral(charge.usageEventId);
-  const stillCharged = `select 1 from usage_events where id = ${event} and quota_after < quota_before`;
+  const stillCharged = `select 1 from usage_events where id = ${event} and quota_after < quota_before and balance = ${sqlLiteral(charge.balance)}`;
   await tenantStatement(
     orgId,
     `with restored as (
-      update usage_quotas set quota_remaining = quota_remaining + 1, updated_at = ${sqlLiteral(now.toISOString())}::timestamptz
+      update usage_quotas set ${charge.balance === "credits" ? "credits_remaining = credits_remaining + 1" : "quota_remaining = quota_remaining + 1"},
+        updated_at = ${sqlLiteral(now.toISOString())}::timestamptz
       where org_id = ${sqlLiteral(orgId)} and period_end = ${sqlLiteral(charge.periodEnd.toISOString())}::timestamptz and exists (${stillCharged})
       returning 1
     )
@@ -115,7 +136,7 @@ export async function refundApiCall(orgId: string, charge: Charge, status: numbe
 export async function finishMeteredCall(
   orgId: string,
   usageEventId: string,
-  outcome: { status: number; durationMs: number; idempotency?: { id: string; body: unknown } },
+  outcome: { status: number; durationMs: number; idempotency?: { id: string; answer: StoredAnswer } },
   now = new Date(),
 ) {
   if (!outcome.idempotency) {
@@ -129,7 +150,7 @@ export async function finishMeteredCall(
   const idempotency = outcome.idempotency;
   await withTenant(orgId, async (tx) => {
     await tx.update(usageEvents).set({ status: outcome.status, durationMs: outcome.durationMs }).where(eq(usageEvents.id, usageEventId));
-    await completeIdempotentRequest(tx, idempotency.id, outcome.status, idempotency.body, now);
+    await completeIdempotentRequest(tx, idempotency.id, idempotency.answer, now);
   });
 }
 
@@ -146,23 +167,34 @@ export async function setQuotaRemaining(orgId: string, remaining: number, now = 
 
 export interface UsageReport {
   plan: PlanId;
+  /** The month's allowance and what is left of it (renews at period_end). */
   quota_monthly: number;
   quota_remaining: number;
+  /** Bought or granted credits left: spent after the allowance, never expire. */
+  credits_remaining: number;
   period_start: string;
   period_end: string;
 }
 
-/** The org's plan and quota for the current period. A pure read: a period not yet started shows as fresh. */
+/** The org's plan, allowance and credits for the current period. A pure read: a period not yet started shows as fresh (credits kept). */
 export async function usageReport(orgId: string, now = new Date()): Promise<UsageReport> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   return withTenant(orgId, async (tx) => {
     const plan = await orgPlan(tx, orgId);
     const [row] = await tx.select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
+    const credits = row?.creditsRemaining ?? 0;
     if (row && row.periodEnd > now) {
-      return { plan, quota_monthly: row.quotaMonthly, quota_remaining: row.quotaRemaining, period_start: row.periodStart.toISOString(), period_end: row.periodEnd.toISOString() };
+      return {
+        plan,
+        quota_monthly: row.quotaMonthly,
+        quota_remaining: row.quotaRemaining,
+        credits_remaining: credits,
+        period_start: row.periodStart.toISOString(),
+        period_end: row.periodEnd.toISOString(),
+      };
     }
     const quota = entitlementsFor({ plan }).monthlyApiQuota;
     const { start, end } = monthContaining(now);
-    return { plan, quota_monthly: quota, quota_remaining: quota, period_start: start.toISOString(), period_end: end.toISOString() };
+    return { plan, quota_monthly: quota, quota_remaining: quota, credits_remaining: credits, period_start: start.toISOString(), period_end: end.toISOString() };
   });
 }

@@ -47,6 +47,8 @@ async function changePlan(orgId: string, plan: PlanId, status: string, subId: st
   });
 }
 
+const noCreditDrift = { expected_remaining: 0, stored_remaining: 0, drift: 0 };
+
 describeEachDatabase("usage report and drift", () => {
   it("no drift after charges, idempotent replays, refunded 5xx, credit packs and their refund, plan changes and quota:set", async () => {
     const orgId = await makeOrg("free");
@@ -58,9 +60,9 @@ describeEachDatabase("usage report and drift", () => {
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect((await callProbe(key, "?fail")).status).toBe(500);
     expect((await callProbe(key, "?fail")).status).toBe(500);
-    // free 100 − 4 charged = 96; a credit pack (+1,000), part of it refunded (−300).
+    // free 100 − 4 charged = 96; a credit pack (+1,000 credits), part of it refunded (−300).
     await db().transaction((tx) => addCredits(tx, orgId, 1_000, new Date(), "cs_test_1"));
-    await db().transaction((tx) => revokeCredits(tx, orgId, 300, new Date(), { grantedAt: now, ref: "ch_test_1" }));
+    await db().transaction((tx) => revokeCredits(tx, orgId, 300, new Date(), "ch_test_1"));
     await changePlan(orgId, "pro", "active", `sub_${orgId}`);
     for (let i = 0; i < 2; i++) expect((await callProbe(key)).status).toBe(200);
     await setQuotaRemaining(orgId, 20);
@@ -69,15 +71,17 @@ describeEachDatabase("usage report and drift", () => {
 
     const report = await monthlyUsageReport(orgId, monthOf(now));
     expect(report).toMatchObject({ quota_monthly: 100, used_recorded: 7, refunded: 2, stored_remaining: 0, expected_remaining: 0, drift: 0 });
+    // The credits are a balance of their own: untouched by the plan changes and quota:set.
+    expect(report.credits).toEqual({ used_recorded: 0, adjustments_total: 700, expected_remaining: 700, stored_remaining: 700, drift: 0 });
     // Entries are in time order; two in the same millisecond may swap, so compare as a set.
     expect(report.adjustments.entries.map((e) => [e.reason, e.delta])).toHaveLength(6);
-    expect(report.adjustments.entries.map((e) => [e.reason, e.delta])).toEqual(expect.arrayContaining([
-      ["period_opened", 100],
-      ["credit_pack", 1_000],
-      ["credit_refund", -300],
-      ["plan_change", 49_900],
-      ["operator_set", 20 - (100 - 4 + 1_000 - 300 + 49_900 - 2)],
-      ["plan_change", -19],
+    expect(report.adjustments.entries.map((e) => [e.balance, e.reason, e.delta])).toEqual(expect.arrayContaining([
+      ["allowance", "period_opened", 100],
+      ["credits", "credit_pack", 1_000],
+      ["credits", "credit_refund", -300],
+      ["allowance", "plan_change", 49_900],
+      ["allowance", "operator_set", 20 - (100 - 4 + 49_900 - 2)],
+      ["allowance", "plan_change", -19],
     ]));
     expect(report.adjustments.total - report.used_recorded).toBe(0);
     expect((await findUsageDrift(monthOf(now))).filter((d) => d.org_id === orgId)).toEqual([]);
@@ -96,9 +100,20 @@ describeEachDatabase("usage report and drift", () => {
     await db().delete(usageEvents).where(eq(usageEvents.id, event!.id));
     expect(await findUsageDrift("2031-01")).toEqual([
       ...[
-        { org_id: broken, org_name: "Report starter", expected_remaining: 4_995, stored_remaining: 5_032, drift: 37 },
-        { org_id: healthy, org_name: "Report starter", expected_remaining: 4_996, stored_remaining: 4_995, drift: -1 },
+        { org_id: broken, org_name: "Report starter", expected_remaining: 4_995, stored_remaining: 5_032, drift: 37, credits: noCreditDrift },
+        { org_id: healthy, org_name: "Report starter", expected_remaining: 4_996, stored_remaining: 4_995, drift: -1, credits: noCreditDrift },
       ].sort((a, b) => a.org_id.localeCompare(b.org_id)),
+    ]);
+  });
+
+  it("a credit balance corrupted by a raw UPDATE is drift too", async () => {
+    const MAR = new Date("2031-03-10T00:00:00Z");
+    const orgId = await makeOrg("starter");
+    await db().transaction((tx) => addCredits(tx, orgId, 50, MAR, "cs_drift"));
+    await db().update(usageQuotas).set({ creditsRemaining: 45 }).where(eq(usageQuotas.orgId, orgId));
+    expect((await monthlyUsageReport(orgId, "2031-03")).credits).toMatchObject({ expected_remaining: 50, stored_remaining: 45, drift: -5 });
+    expect((await findUsageDrift("2031-03")).filter((d) => d.org_id === orgId)).toEqual([
+      { org_id: orgId, org_name: "Report starter", expected_remaining: 5_000, stored_remaining: 5_000, drift: 0, credits: { expected_remaining: 50, stored_remaining: 45, drift: -5 } },
     ]);
   });
 

@@ -5,8 +5,7 @@ import { listAudit, recordAudit, type AuditActor } from "@/lib/audit";
 import { syncStripeCustomer } from "@/lib/billing/sync";
 import { extendTrial } from "@/lib/billing/trial";
 import { AppError } from "@/lib/http";
-import { ensureCurrentPeriod, adjustCurrentPeriod } from "@/lib/metering/ledger";
-import { usageReport } from "@/lib/metering";
+import { addCredits, usageReport } from "@/lib/metering";
 import { isUuid } from "@/db/tenant";
 import { buildExportBundle } from "@/lib/retention";
 
@@ -70,10 +69,10 @@ export async function runCustomerAction(orgId: string, input: CustomerAction, ac
   return db().transaction(async (tx) => {
     switch (input.action) {
       case "grant-credits": {
-        await ensureCurrentPeriod(tx, orgId, now);
-        const row = await adjustCurrentPeriod(tx, orgId, now, { reason: "operator_set", ref: `grant:${input.credits}`, apply: (r) => ({ quotaRemaining: r.quotaRemaining + input.credits }) });
-        await recordAudit(tx, { ...audit, action: "ops.customer.credits_granted", before: { quota_remaining: (row?.quotaRemaining ?? 0) - input.credits }, after: { quota_remaining: row?.quotaRemaining ?? null, credits: input.credits } });
-        return { quotaRemaining: row?.quotaRemaining ?? null };
+        // Operator grants are credits: spent after the allowance, kept across rollovers.
+        const credits = await addCredits(tx, orgId, input.credits, now, { reason: "credit_grant", ref: input.reason });
+        await recordAudit(tx, { ...audit, action: "ops.customer.credits_granted", before: { credits_remaining: credits - input.credits }, after: { credits_remaining: credits, credits: input.credits } });
+        return { creditsRemaining: credits };
       }
       case "mute-alerts": {
         const until = new Date(now.getTime() + input.hours * 3_600_000);

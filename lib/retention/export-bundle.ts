@@ -258,9 +258,10 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
               period_end: iso(quota.periodEnd),
               quota_monthly: quota.quotaMonthly,
               quota_remaining: quota.quotaRemaining,
+              credits_remaining: quota.creditsRemaining,
             }
           : null,
-        quota_adjustments: ledger.map((q) => ({ id: q.id, period_start: iso(q.periodStart), delta: q.delta, reason: q.reason, ref: q.ref, created_at: iso(q.createdAt) })),
+        quota_adjustments: ledger.map((q) => ({ id: q.id, period_start: iso(q.periodStart), balance: q.balance, delta: q.delta, reason: q.reason, ref: q.ref, created_at: iso(q.createdAt) })),
         usage_events: {
           since: usageSince.toISOString(),
           truncated: usageRows.length > EXPORT_MAX_USAGE_EVENTS,

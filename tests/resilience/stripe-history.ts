@@ -55,6 +55,7 @@ export const BILLING_STATE_SQL = `
   select o.id, o.plan,
     (select stripe_customer_id from billing_customers b where b.org_id = o.id) as customer,
     (select quota_remaining from usage_quotas q where q.org_id = o.id) as quota_remaining,
+    (select credits_remaining from usage_quotas q where q.org_id = o.id) as credits_remaining,
     (select count(*)::int from quota_adjustments a where a.org_id = o.id and a.reason = 'credit_pack') as credit_grants,
     (select json_agg(json_build_object('session', c.stripe_checkout_session_id, 'credits', c.credits, 'revoked', c.credits_revoked)) from credit_packs c where c.org_id = o.id) as packs,
     (select json_agg(json_build_object('sub', s.stripe_subscription_id, 'customer', s.stripe_customer_id, 'status', s.status, 'price', s.price_id,

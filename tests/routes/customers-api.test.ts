@@ -48,17 +48,18 @@ describeEachDatabase("operator customers API", () => {
     expect((await callRoute(customer.GET as RouteHandler, { path: "/api/admin/customers/nope", id: "nope", cookie: cookies.ops_viewer })).status).toBe(404);
   });
 
-  it("grant credits is ops_admin only, goes through the quota ledger (no drift) and is audited", async () => {
+  it("grant credits is ops_admin only, adds to the credit balance through the ledger (no drift) and is audited", async () => {
     const org = await makeOrg("free", "Credit Co");
     expect((await callAction(org.orgId, "grant-credits", cookies.ops_support, { credits: 500, reason: "goodwill" })).status).toBe(403);
     expect((await callAction(org.orgId, "grant-credits", cookies.ops_admin, { credits: -5, reason: "nope" })).status).toBe(422);
     const granted = await callAction(org.orgId, "grant-credits", cookies.ops_admin, { credits: 500, reason: "goodwill after an outage" });
     expect(granted.status).toBe(200);
-    expect((await granted.json()).result).toEqual({ quotaRemaining: 600 });
+    // Operator grants are credits: the month's allowance (free: 100) is untouched.
+    expect((await granted.json()).result).toEqual({ creditsRemaining: 500 });
     const report = await monthlyUsageReport(org.orgId, new Date().toISOString().slice(0, 7));
-    expect(report.drift).toBe(0);
+    expect(report).toMatchObject({ drift: 0, stored_remaining: 100, credits: { stored_remaining: 500, drift: 0 } });
     const [audit] = await db().select().from(auditLog).where(eq(auditLog.action, "ops.customer.credits_granted"));
-    expect(audit).toMatchObject({ orgId: org.orgId, reason: "goodwill after an outage", after: { quota_remaining: 600, credits: 500 } });
+    expect(audit).toMatchObject({ orgId: org.orgId, reason: "goodwill after an outage", before: { credits_remaining: 0 }, after: { credits_remaining: 500, credits: 500 } });
   });
 
   it("mute, unmute and reset-stuck change what they say, audited; incident mode refuses them", async () => {

@@ -5,7 +5,7 @@ import * as detailRoute from "@/app/api/v1/opportunities/[noticeId]/route";
 import * as searchRoute from "@/app/api/v1/opportunities/route";
 import * as usageRoute from "@/app/api/v1/usage/route";
 import { db } from "@/db/client";
-import { organizations, usageEvents } from "@/db/schema";
+import { opportunities, organizations, usageEvents } from "@/db/schema";
 import { createApiKey } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
@@ -89,6 +89,39 @@ describeEachDatabase("metered API v1", () => {
     const long = await call(searchRoute.GET, "/api/v1/opportunities", key, { "idempotency-key": "x".repeat(256) });
     expect(long.status).toBe(400);
     expect(await charged(orgId)).toBe(1);
+  });
+
+  it("an Idempotency-Key replay is the first answer byte for byte: status, body, Content-Type and X-Quota-Remaining", async () => {
+    const { orgId, key } = await makeKey();
+    const noticeId = `IDEM-${crypto.randomUUID()}`;
+    // Keys whose JSON order differs from jsonb's (shorter keys first): notice_id before url.
+    await db().insert(opportunities).values({ noticeId, title: "Roof replacement", postedAt: new Date(), source: "test", raw: {}, updatedAt: new Date() });
+    const first = await call(searchRoute.GET, "/api/v1/opportunities?q=roof", key, { "idempotency-key": "bytes-1" });
+    expect(first.status).toBe(200);
+    const firstBody = await first.text();
+    expect(firstBody.startsWith('{"data":[{"notice_id":')).toBe(true);
+    // Another call in between moves the live quota: the replay still reports the first answer's.
+    await call(searchRoute.GET, "/api/v1/opportunities?q=other", key);
+    const again = await call(searchRoute.GET, "/api/v1/opportunities?q=roof", key, { "idempotency-key": "bytes-1" });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe(firstBody);
+    expect(again.headers.get("content-type")).toBe(first.headers.get("content-type"));
+    expect(again.headers.get("x-quota-remaining")).toBe(first.headers.get("x-quota-remaining"));
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    // Rate-limit headers describe the replay's own standing (it counted against the limit).
+    expect(again.headers.get("ratelimit-remaining")).toBe("57");
+    expect(await charged(orgId)).toBe(2);
+  });
+
+  it("a replayed 404 keeps its status, Problem+JSON type and body", async () => {
+    const { key } = await makeKey();
+    const first = await call(detailRoute.GET, "/api/v1/opportunities/nope", key, { "idempotency-key": "miss-1" }, { noticeId: "nope" });
+    expect(first.status).toBe(404);
+    const firstBody = await first.text();
+    const again = await call(detailRoute.GET, "/api/v1/opportunities/nope", key, { "idempotency-key": "miss-1" }, { noticeId: "nope" });
+    expect(again.status).toBe(404);
+    expect(again.headers.get("content-type")).toBe("application/problem+json");
+    expect(await again.text()).toBe(firstBody);
   });
 
   it("no quota left: 402 quota_exhausted Problem+JSON; the Idempotency-Key is freed for a retry after a top-up", async () => {

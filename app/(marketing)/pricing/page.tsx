@@ -48,8 +48,9 @@ export default function PricingPage() {
       <aside aria-labelledby="credits-title" className="mt-10 rounded-xl bg-indigo-50 p-6 ring-1 ring-indigo-200">
         <h2 id="credits-title" className="text-lg font-semibold text-indigo-950">Busy month? Add a credit pack.</h2>
         <p className="mt-2 text-indigo-900">
-          A credit pack adds +{count(1_000)} API calls to your organisation’s quota, bought once from the billing page — no plan
-          change needed.
+          A credit pack adds {count(1_000)} API call credits to your organisation, bought once from the billing page — no plan
+          change needed. Credits are used only after your plan’s monthly calls run out, carry over from month to month and
+          never expire.
         </p>
       </aside>
 
@@ -85,8 +86,8 @@ export default function PricingPage() {
           </table>
         </div>
         <p className="mt-4 text-sm text-slate-600">
-          API quotas reset each month. When a quota runs out, API calls answer “quota exhausted” until the quota resets or you add
-          a credit pack.
+          API quotas reset each month; unused monthly calls do not carry over, credits do. When both run out, API calls answer
+          “quota exhausted” until the quota resets or you add a credit pack.
         </p>
       </section>
     </main>

@@ -5,8 +5,9 @@ import { idOf } from "./fields";
 import type { StripeEventHandler } from "./types";
 
 /**
- * A refunded credit pack: take back the refunded share of its credits (amount_refunded is
- * cumulative, so a repeated or partial refund only takes the difference), never below 0.
+ * A refunded credit pack: take back the refunded share of its credits from the credit balance
+ * (amount_refunded is cumulative, so a repeated or partial refund only takes the difference),
+ * never below 0: credits already spent stay spent.
  */
 export const chargeRefunded: StripeEventHandler = async (tx, event, now) => {
   const charge = event.object;
@@ -20,6 +21,6 @@ export const chargeRefunded: StripeEventHandler = async (tx, event, now) => {
   const delta = target - pack.creditsRevoked;
   if (delta <= 0) return { orgId: pack.orgId, log: `charge ${String(charge.id)}: nothing more to take back` };
   await tx.update(creditPacks).set({ creditsRevoked: target }).where(eq(creditPacks.id, pack.id));
-  await revokeCredits(tx, pack.orgId, delta, now, { grantedAt: pack.createdAt, ref: String(charge.id) });
-  return { orgId: pack.orgId, log: `charge ${String(charge.id)}: -${delta} credits` };
+  const taken = await revokeCredits(tx, pack.orgId, delta, now, String(charge.id));
+  return { orgId: pack.orgId, log: `charge ${String(charge.id)}: -${taken} of ${delta} refunded credits (the rest already spent)` };
 };

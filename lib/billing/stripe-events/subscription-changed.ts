@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { subscriptions } from "@/db/schema";
 import { syncOrgPlan } from "../org-plan";
 import { planForPrice } from "../prices";
@@ -21,6 +21,32 @@ export function subscriptionFields(sub: StripeObject) {
     pauseCollection: str(obj(sub.pause_collection)?.behavior),
     pauseResumesAt: unixDate(obj(sub.pause_collection)?.resumes_at),
   };
+}
+
+/**
+ * Where a status sits in a subscription's life, for events stamped in the same second (Stripe's
+ * `created` has one-second resolution). What Stripe does within one second runs forward:
+ * created incomplete → active or trialing or incomplete_expired, trial end → active or paused,
+ * renewal → past_due → unpaid, cancel → canceled (final). So of two same-second states the
+ * later one in this order wins, whatever order they arrive in. The rare backward moves (a
+ * past_due invoice paid, a resume) are never in the same second as their cause; should one be,
+ * the nightly `syncStripeCustomer` converges to Stripe's current state. Same-second states of
+ * equal rank (a price change) keep the last arrival.
+ */
+const LIFECYCLE_RANK: Record<string, number> = {
+  incomplete: 0,
+  trialing: 1,
+  active: 2,
+  past_due: 3,
+  unpaid: 4,
+  paused: 5,
+  canceled: 6,
+  incomplete_expired: 6,
+};
+
+function lifecycleRank(status: SQL | AnyColumn) {
+  const cases = Object.entries(LIFECYCLE_RANK).map(([name, rank]) => sql`when ${name} then ${sql.raw(String(rank))}`);
+  return sql`(case ${status} ${sql.join(cases, sql` `)} else -1 end)`;
 }
 
 export interface AppliedSubscription {
@@ -65,7 +91,9 @@ export async function applySubscription(tx: Tx, sub: StripeObject, asOf: Date, n
         stripeEventCreated: sql`excluded.stripe_event_created`,
         updatedAt: now,
       },
-      setWhere: sql`${subscriptions.stripeEventCreated} is null or ${subscriptions.stripeEventCreated} <= excluded.stripe_event_created`,
+      // Newer wins; within the same second, the later lifecycle state wins.
+      setWhere: sql`${subscriptions.stripeEventCreated} is null or ${subscriptions.stripeEventCreated} < excluded.stripe_event_created
+        or (${subscriptions.stripeEventCreated} = excluded.stripe_event_created and ${lifecycleRank(subscriptions.status)} <= ${lifecycleRank(sql`excluded.status`)})`,
     })
     .returning({ orgId: subscriptions.orgId });
   const row = applied[0] ?? null;
@@ -74,8 +102,9 @@ export async function applySubscription(tx: Tx, sub: StripeObject, asOf: Date, n
 
 /**
  * customer.subscription.created / updated / deleted: the event carries the whole subscription.
- * Ordering guard: the upsert only overwrites when this event is not older than the one last
- * applied (`stripe_event_created`), in the same statement, so concurrent deliveries cannot race.
+ * Ordering guard: the upsert only overwrites when this event is newer than the one last applied
+ * (`stripe_event_created`), or of the same second and not earlier in the subscription's life
+ * (LIFECYCLE_RANK), in the same statement, so concurrent deliveries cannot race.
  */
 export const subscriptionChanged: StripeEventHandler = async (tx, event, now) => {
   const sub = event.object;

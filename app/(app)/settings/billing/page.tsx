@@ -138,6 +138,10 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             >
               <div className={`h-full ${usedPct >= 90 ? "bg-red-500" : "bg-indigo-600"}`} style={{ width: `${usedPct}%` }} />
             </div>
+            <p className="text-sm text-slate-700">
+              Credits: <span data-testid="credits-remaining" className="font-semibold text-slate-900">{overview.usage.creditsRemaining.toLocaleString("en-US")}</span> left ·
+              used once this month’s calls run out · never expire
+            </p>
           </CardBody>
         </Card>
 

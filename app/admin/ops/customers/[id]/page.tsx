@@ -106,6 +106,10 @@ export default async function CustomerPage({ params, searchParams }: { params: P
             <p className="text-sm text-slate-600">
               of {usage.quota_monthly.toLocaleString("en-US")} API calls left this period ({usage.plan})
             </p>
+            <p className="mt-2 text-sm text-slate-700">
+              <span data-testid="credits-remaining" className="font-semibold tabular-nums text-slate-900">{usage.credits_remaining.toLocaleString("en-US")}</span> credits
+              (spent after the monthly allowance, never expire)
+            </p>
             <p className="mt-2 text-xs text-slate-600">
               Period {usage.period_start.slice(0, 10)} → {usage.period_end.slice(0, 10)}
             </p>
