@@ -5,7 +5,7 @@ import { SearchFilters } from "@/components/opportunities/search-filters";
 import { Alert, EmptyState, PageHeader, buttonClasses } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
 import { fieldErrors } from "@/lib/http";
-import { countOpportunities, filtersFromQuery, opportunityQuerySchema, searchOpportunities } from "@/lib/opportunities";
+import { countOpportunities, filtersFromQuery, opportunityFeed, opportunityQuerySchema, searchOpportunities } from "@/lib/opportunities";
 
 export const metadata: Metadata = { title: "Opportunities" };
 
@@ -47,7 +47,8 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
       </>
     );
   }
-  const filters = filtersFromQuery(parsed.data);
+  const feed = opportunityFeed();
+  const filters = filtersFromQuery(parsed.data, feed.referenceDate);
   const [page, total] = await Promise.all([
     searchOpportunities(filters, { limit: parsed.data.limit, cursor: parsed.data.cursor }),
     parsed.data.cursor ? Promise.resolve(null) : countOpportunities(filters),

@@ -2,12 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { db } from "@/db/client";
 import { AppError } from "@/lib/http";
+import { BUNDLED_OPPORTUNITIES_FILE } from "../snapshot";
 import { assertReadableFile, importOpportunitiesCsv, type ImportCounts, type ImportOptions } from "./csv-import";
 import { normalizeApiRecord, normalizeCsvRecord, type NewOpportunity, type NormalizeResult } from "./normalize";
 import { upsertOpportunities } from "./upsert";
 
-/** SAM.gov rows bundled with the app (one day of the daily extract), relative to the project root. */
-export const BUNDLED_OPPORTUNITIES_FILE = "db/seed-data/sam/contract-opportunities_2026-04-24.json";
+export { BUNDLED_OPPORTUNITIES_FILE };
 
 /**
  * Imports a JSON file: an array of ContractOpportunitiesFullCSV records (the bundled shape) or
