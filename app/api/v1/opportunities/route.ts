@@ -9,6 +9,7 @@ export const GET = meteredRoute({
   handle: async (query) => {
     const feed = opportunityFeed();
     const page = await searchOpportunities(filtersFromQuery(query, feed.referenceDate), { limit: query.limit, cursor: query.cursor });
-    return { body: { data: page.data, next_cursor: page.nextCursor, feed: { live: feed.live, reference_date: feed.referenceDate.toISOString() } } };
+    // Key order matches jsonb's (shorter keys first), so an Idempotency-Key replay is byte-identical.
+    return { body: { data: page.data, feed: { live: feed.live, reference_date: feed.referenceDate.toISOString() }, next_cursor: page.nextCursor } };
   },
 });
