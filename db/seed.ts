@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client";
 import { memberships, opportunities, organizations, users } from "./schema";
 import { hashPassword } from "@/lib/auth/passwords";
-import { importBundledOpportunities, loadNaicsCodes } from "@/lib/opportunities";
+import { loadNaicsCodes, releaseSnapshotBatch, SNAPSHOT_SEEDED } from "@/lib/opportunities";
 
 export const DEMO_USER_EMAIL = "demo@beacon.local";
 export const DEMO_ORG_NAME = "Demo Contracting LLC";
@@ -10,8 +10,9 @@ export const DEMO_ORG_NAME = "Demo Contracting LLC";
 export const DEMO_USER_PASSWORD = "beacon-demo-password";
 
 /**
- * Idempotent demo data: the NAICS list, the bundled SAM.gov opportunities and a demo org with
- * its owner. Running it twice changes nothing.
+ * Idempotent demo data: the NAICS list, the first part of the bundled SAM.gov day (ingestion
+ * without SAM_API_KEY releases the rest, batch by batch) and a demo org with its owner. Running
+ * it twice changes nothing.
  */
 export async function seedDatabase(handle: DatabaseHandle) {
   const { db } = handle;
@@ -20,7 +21,7 @@ export async function seedDatabase(handle: DatabaseHandle) {
   // the same notices from a real ingestion with them would roll those back.
   await db.transaction(async (tx) => {
     const [existing] = await tx.select({ n: sql<number>`count(*)::int` }).from(opportunities);
-    if (Number(existing?.n ?? 0) === 0) await importBundledOpportunities({ db: tx });
+    if (Number(existing?.n ?? 0) === 0) await releaseSnapshotBatch({ size: SNAPSHOT_SEEDED, db: tx });
   });
   await db.transaction(async (tx) => {
     let [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USER_EMAIL));

@@ -8,19 +8,23 @@ test("the API serves the bundled opportunities: NAICS prefix filter, detail, and
   const { key } = await created.json();
   const auth = { authorization: `Bearer ${key}` };
 
-  const search = await page.request.get("/api/v1/opportunities?naics=5415&limit=100", { headers: auth });
+  // Every status: the seeded part of the bundled day, open or not.
+  const search = await page.request.get("/api/v1/opportunities?naics=5415&status=all&limit=100", { headers: auth });
   expect(search.status()).toBe(200);
   const body = await search.json();
   expect(body.data.length).toBeGreaterThan(10);
   expect(body.data.every((o: { naics_code: string }) => o.naics_code.startsWith("5415"))).toBe(true);
-  expect(body.data.map((o: { title: string }) => o.title)).toContain("Industry Day and Presolicitation Notice HITS-UIII");
-  for (const field of ["notice_id", "title", "solicitation_number", "agency", "type", "naics_code", "set_aside", "posted_date", "response_deadline", "state", "url", "description_excerpt"]) {
+  expect(body.data.map((o: { title: string }) => o.title)).toContain(
+    "Request For Proposals: HAF/A2 Publicly Available Information (PAI) Alerting Services for Department of War (DoW) Enterprise Licensing",
+  );
+  expect(body.feed).toEqual({ live: false, reference_date: "2026-04-25T03:59:59.999Z" });
+  for (const field of ["notice_id", "status", "title", "solicitation_number", "agency", "type", "naics_code", "set_aside", "posted_date", "response_deadline", "state", "url", "description_excerpt"]) {
     expect(body.data[0]).toHaveProperty(field);
   }
 
-  const detail = await page.request.get("/api/v1/opportunities/e01dfa2af579422784f2cb367fa98a6e", { headers: auth });
+  const detail = await page.request.get("/api/v1/opportunities/6c9ea4e600d24c14a70757fa7ed6811c", { headers: auth });
   expect(detail.status()).toBe(200);
-  expect((await detail.json()).naics_code).toBe("541512");
+  expect(await detail.json()).toMatchObject({ naics_code: "541511", status: "open" });
   const missing = await page.request.get("/api/v1/opportunities/doesnotexist", { headers: auth });
   expect(missing.status()).toBe(404);
 
@@ -28,7 +32,7 @@ test("the API serves the bundled opportunities: NAICS prefix filter, detail, and
   const seen = new Set<string>();
   let cursor: string | null = null;
   do {
-    const url: string = `/api/v1/opportunities?naics=5415&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const url: string = `/api/v1/opportunities?naics=5415&status=all&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
     const pageBody = await (await page.request.get(url, { headers: auth })).json();
     for (const o of pageBody.data) {
       expect(seen.has(o.notice_id)).toBe(false);

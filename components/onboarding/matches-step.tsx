@@ -1,7 +1,10 @@
 import Link from "next/link";
 import { markMatchesViewedAction, widenProfileAction } from "@/app/(app)/onboarding/actions";
 import { Alert, Badge, buttonClasses } from "@/components/ui";
+import { NoticeStatusBadge } from "@/components/opportunities/notice-status-badge";
+import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
 import { FEW_MATCHES, type OnboardingMatches } from "@/lib/onboarding";
+import type { OpportunityFeed } from "@/lib/opportunities";
 import { ActionButton } from "@/components/forms/action-button";
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
@@ -11,23 +14,32 @@ function plural(n: number, one: string, many = `${one}s`) {
 }
 
 /** Step 3: what matches right now, ranked, with why each matched; ways to widen when little does. */
-export function MatchesStep({ matches, widened }: { matches: OnboardingMatches; widened: boolean }) {
+export function MatchesStep({ matches, widened, feed }: { matches: OnboardingMatches; widened: boolean; feed: OpportunityFeed }) {
   const { total, results, widen } = matches;
+  const allNotices = new URLSearchParams([...(matches.filters.naics ?? []).map((c) => ["naics", c]), ["status", "all"]]);
   return (
     <div className="space-y-6">
+      <SampleDataBanner feed={feed} />
       {widened ? <Alert tone="success">Profile widened. Your first alert follows it, unless you had changed the alert’s filters yourself.</Alert> : null}
       <h2 className="text-lg font-semibold text-slate-900" aria-live="polite">
         {total === 0
           ? "No open opportunities match your profile yet"
           : `${plural(total, "opportunity", "opportunities")} match${total === 1 ? "es" : ""} your profile right now`}
       </h2>
-      {total > results.length ? <p className="text-sm text-slate-600">The {results.length} best matches are below; your alert watches for new ones.</p> : null}
+      <p className="text-sm text-slate-600">
+        {total > results.length ? `The ${results.length} best matches are below, ranked by your keywords, places and set-asides; your alert watches for new ones. ` : ""}
+        Showing open notices in your NAICS codes.{" "}
+        <Link href={`/opportunities?${allNotices.toString()}`} className="font-medium text-indigo-700 underline">
+          See closed and awarded ones too
+        </Link>
+      </p>
 
       {results.length ? (
         <ol className="space-y-3">
           {results.map((r) => (
             <li key={r.notice_id} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
               <article aria-labelledby={`match-${r.notice_id}`} className="space-y-2">
+                <NoticeStatusBadge status={r.status} />
                 <h3 id={`match-${r.notice_id}`} className="font-medium text-slate-900 [&_mark]:rounded-sm [&_mark]:bg-amber-100 [&_mark]:px-0.5">
                   {/* The highlights are HTML-escaped on the server; only <mark> is added. */}
                   <Link

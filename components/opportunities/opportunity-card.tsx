@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui";
 import type { OpportunityResult } from "@/lib/opportunities";
+import { NoticeStatusBadge } from "./notice-status-badge";
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
@@ -13,7 +14,8 @@ export function OpportunityCard({ opportunity }: { opportunity: OpportunityResul
   const o = opportunity;
   return (
     <article className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="opportunity-result">
-      <h3 className="text-base font-semibold text-slate-900">
+      <NoticeStatusBadge status={o.status} />
+      <h3 className="mt-1 text-base font-semibold text-slate-900">
         <Link href={`/opportunities/${o.notice_id}`} className="hover:text-indigo-700 [&_mark]:bg-amber-100 [&_mark]:text-inherit" dangerouslySetInnerHTML={{ __html: o.highlights.title }} />
       </h3>
       <p className="mt-1 text-sm text-slate-600">{o.agency || "Agency not given"}</p>

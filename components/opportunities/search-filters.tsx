@@ -8,6 +8,8 @@ const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(",
 export function SearchFilters({ values, errors }: { values: Values; errors: Record<string, string> }) {
   return (
     <form method="get" action="/opportunities" role="search" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      {/* The status switch below the form sets it; a new search keeps it. */}
+      {values.status ? <input type="hidden" name="status" value={text(values.status)} /> : null}
       <div className="grid gap-4 sm:grid-cols-[2fr_1fr]">
         <Field id="q" label="Keywords" hint='Words, "exact phrases", or -excluded words.' error={errors.q}>
           <Input name="q" type="search" defaultValue={text(values.q)} maxLength={500} />

@@ -53,6 +53,8 @@ export const opportunities = pgTable(
     index("opportunities_deadline_idx").on(t.responseDeadline),
     index("opportunities_set_aside_idx").on(t.setAsideCode),
     index("opportunities_created_idx").on(t.createdAt),
+    // Finds the other postings of a solicitation (latest version, history).
+    index("opportunities_solicitation_idx").on(t.solicitationNumber, t.postedAt),
   ],
 );
 

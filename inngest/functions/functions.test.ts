@@ -109,15 +109,17 @@ describeEachDatabase("background functions", () => {
     expect(beat!.expectedEveryMs).toBe(15 * 60_000);
   });
 
-  it("opportunity ingestion without SAM_API_KEY is a recorded no-op, and sends nothing", async () => {
+  it("opportunity ingestion without SAM_API_KEY releases the next batch of the bundled snapshot and announces it", async () => {
     const before = inngestApi.events.length;
     const runId = `run-${randomUUID()}`;
     const { result, error } = await executeRequest(ingestOpportunities, cronEvent("0 * * * *"), { runId });
     expect(error).toBeUndefined();
-    expect(result).toEqual({ noop: "SAM_API_KEY is not set" });
-    const { run } = await recorded(runId);
-    expect(run).toMatchObject({ functionId: "ingest-opportunities", status: "succeeded", output: { noop: "SAM_API_KEY is not set" } });
-    expect(inngestApi.events.length).toBe(before);
+    expect(result).toEqual({ source: "sam_snapshot", inserted: 30, updated: 0, released: 30, remaining: 871 });
+    const { run, events } = await recorded(runId);
+    expect(run).toMatchObject({ functionId: "ingest-opportunities", status: "succeeded" });
+    expect(events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["release-snapshot-batch", "announce-ingested"]);
+    const announced = inngestApi.events.slice(before);
+    expect(announced).toEqual([expect.objectContaining({ name: "opportunities/ingested", id: `opportunities-ingested-${runId}`, data: expect.objectContaining({ source: "sam_snapshot", inserted: 30, updated: 0 }) })]);
   });
 
   it("opportunity ingestion on request: ingests from SAM.gov, announces opportunities/ingested, and instant alerts pick it up", async () => {

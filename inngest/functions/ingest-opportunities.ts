@@ -2,15 +2,16 @@ import { cron, NonRetriableError } from "inngest";
 import { inngest, opportunitiesIngestRequested } from "@/inngest/client";
 import { env } from "@/lib/env";
 import { flagEnabled } from "@/lib/flags";
-import { ingestFromSam, SamApiError } from "@/lib/opportunities";
+import { ingestFromSam, releaseSnapshotBatch, SamApiError, SNAPSHOT_SOURCE } from "@/lib/opportunities";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
 // SAM.gov answers these for a bad key or request: retrying cannot help.
 const PERMANENT_SAM_STATUSES = new Set([400, 401, 403, 404]);
 
 /**
- * Hourly (and on request) SAM.gov ingestion. Without SAM_API_KEY, or with the
- * `opportunity_ingestion` flag off, it is a recorded no-op. One run
+ * Hourly (and on request) SAM.gov ingestion. Without SAM_API_KEY each run releases the next
+ * batch of the bundled snapshot instead (until it is exhausted), so alerts fire on notices
+ * nobody has seen yet; with the `opportunity_ingestion` flag off it is a recorded no-op. One run
  * at a time: SAM.gov ingestion resumes from a shared cursor. On success it announces the window
  * of new notices with `opportunities/ingested`, whose id is derived from the run so a retried
  * step cannot announce twice.
@@ -25,29 +26,37 @@ export const ingestOpportunities = inngest.createFunction(
   },
   async ({ event, step, runId }) => {
     const requested = event.name === opportunitiesIngestRequested.name ? (event.data as { posted_from?: string; posted_to?: string }) : {};
-    const run = await step.run("ingest-from-sam", async () => {
-      const config = env();
-      if (!config.SAM_API_KEY) return { noop: "SAM_API_KEY is not set" as string };
-      if (!(await flagEnabled("opportunity_ingestion"))) return { noop: "opportunity_ingestion flag is off" as string };
-      const since = new Date().toISOString();
-      try {
-        const result = await ingestFromSam({ baseUrl: config.SAM_API_BASE_URL, apiKey: config.SAM_API_KEY, postedFrom: requested.posted_from, postedTo: requested.posted_to });
-        return { ...result, since, until: new Date().toISOString() };
-      } catch (error) {
-        if (error instanceof SamApiError && error.status !== null && PERMANENT_SAM_STATUSES.has(error.status)) {
-          throw new NonRetriableError(error.message, { cause: error });
-        }
-        throw error;
-      }
-    });
+    const run = env().SAM_API_KEY
+      ? await step.run("ingest-from-sam", async () => {
+          const config = env();
+          if (!(await flagEnabled("opportunity_ingestion"))) return { noop: "opportunity_ingestion flag is off" as string };
+          const since = new Date().toISOString();
+          try {
+            const result = await ingestFromSam({ baseUrl: config.SAM_API_BASE_URL, apiKey: config.SAM_API_KEY!, postedFrom: requested.posted_from, postedTo: requested.posted_to });
+            const summary = { inserted: result.inserted, updated: result.updated, skipped: result.skipped, posted_from: result.postedFrom, posted_to: result.postedTo };
+            return { source: "sam_api", since, until: new Date().toISOString(), summary };
+          } catch (error) {
+            if (error instanceof SamApiError && error.status !== null && PERMANENT_SAM_STATUSES.has(error.status)) {
+              throw new NonRetriableError(error.message, { cause: error });
+            }
+            throw error;
+          }
+        })
+      : await step.run("release-snapshot-batch", async () => {
+          if (!(await flagEnabled("opportunity_ingestion"))) return { noop: "opportunity_ingestion flag is off" as string };
+          const batch = await releaseSnapshotBatch();
+          if (!batch) return { noop: "SAM_API_KEY is not set and the bundled snapshot is fully released" as string };
+          const summary = { source: SNAPSHOT_SOURCE, inserted: batch.inserted, updated: batch.updated, released: batch.released, remaining: batch.remaining };
+          return { source: SNAPSHOT_SOURCE, since: batch.at, until: batch.at, summary };
+        });
     if ("noop" in run) return run;
-    if (run.inserted > 0) {
+    if (run.summary.inserted > 0) {
       await step.sendEvent("announce-ingested", {
         name: "opportunities/ingested",
         id: `opportunities-ingested-${runId}`,
-        data: { source: "sam_api", inserted: run.inserted, updated: run.updated, since: run.since, until: run.until },
+        data: { source: run.source, inserted: run.summary.inserted, updated: run.summary.updated, since: run.since, until: run.until },
       });
     }
-    return { inserted: run.inserted, updated: run.updated, skipped: run.skipped, posted_from: run.postedFrom, posted_to: run.postedTo };
+    return run.summary;
   },
 );

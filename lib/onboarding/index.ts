@@ -12,7 +12,7 @@ export {
   type WidenSuggestion,
 } from "./matches";
 export { choosePlan, completeOnboarding, type PlanChoice } from "./plan";
-export { keywordsToQuery, profileFilters, alertFiltersFromProfile, type ProfileFilterFields } from "./profile-filters";
+export { keywordsToQuery, profileMatchCriteria, alertFiltersFromProfile, type ProfileFilterFields } from "./profile-filters";
 export type { BusinessProfileRow, OnboardingProgressRow } from "./progress";
 export {
   businessProfileSchema,

@@ -2,10 +2,18 @@ import { sql } from "drizzle-orm";
 import { withTenant } from "@/db/tenant";
 import { onboardingProgress } from "@/db/schema";
 import { AppError } from "@/lib/http";
-import { countOpportunities, naicsSector, searchOpportunities, type OpportunityFilters, type OpportunityResult } from "@/lib/opportunities";
+import {
+  countOpportunities,
+  naicsSector,
+  opportunityFeed,
+  rankOpportunities,
+  type OpportunityFilters,
+  type OpportunityPreferences,
+  type OpportunityResult,
+} from "@/lib/opportunities";
 import { assertCan, type OrgActor } from "@/lib/orgs";
 import { saveBusinessProfile } from "./profile";
-import { profileFilters, type ProfileFilterFields } from "./profile-filters";
+import { profileMatchCriteria, type ProfileFilterFields } from "./profile-filters";
 import { assertOrgId, readProfile, readProgress, requireAlertStep, type BusinessProfileRow, type OnboardingProgressRow } from "./progress";
 import type { WidenKind } from "./schemas";
 
@@ -22,7 +30,10 @@ export interface WidenSuggestion {
 }
 
 export interface OnboardingMatches {
+  /** What every match meets: the profile's NAICS codes, open at the feed's reference date. */
   filters: OpportunityFilters;
+  /** What ranks the matches and explains them: keywords, places, set-asides. */
+  prefer: OpportunityPreferences;
   total: number;
   results: OpportunityResult[];
   /** Empty unless there are fewer than FEW_MATCHES matches. */
@@ -37,13 +48,12 @@ function listed(values: readonly string[], max = 3) {
   return values.length > max ? `${values.slice(0, max).join(", ")} …` : values.join(", ");
 }
 
-/** Each way to widen that applies to this profile (before counting). */
+/**
+ * Each way to widen that applies to this profile (before counting). Only NAICS codes narrow
+ * matches (keywords, states and set-asides rank them), so only broader codes can find more.
+ */
 export function widenCandidates(p: ProfileFilterFields): { kind: WidenKind; label: string; fields: ProfileFilterFields }[] {
   const out: { kind: WidenKind; label: string; fields: ProfileFilterFields }[] = [];
-  if (p.states.length) out.push({ kind: "drop_states", label: `Include every state, not only ${listed(p.states)}`, fields: { ...p, states: [] } });
-  if (p.setAsides.length) {
-    out.push({ kind: "drop_set_asides", label: `Include every set-aside, not only ${listed(p.setAsides)}`, fields: { ...p, setAsides: [] } });
-  }
   const fourDigits = unique(p.naicsCodes.map((c) => (/^\d{5,6}$/.test(c) ? c.slice(0, 4) : c)));
   if (fourDigits.join() !== p.naicsCodes.join()) {
     out.push({ kind: "naics_4_digits", label: `Broaden NAICS to industry groups (${listed(fourDigits)})`, fields: { ...p, naicsCodes: fourDigits } });
@@ -52,15 +62,14 @@ export function widenCandidates(p: ProfileFilterFields): { kind: WidenKind; labe
   if (sectors.join() !== p.naicsCodes.join() && sectors.join() !== fourDigits.join()) {
     out.push({ kind: "naics_sectors", label: `Broaden NAICS to whole sectors (${listed(sectors)})`, fields: { ...p, naicsCodes: sectors } });
   }
-  if (p.keywords.length) out.push({ kind: "drop_keywords", label: "Match on NAICS codes alone, without keywords", fields: { ...p, keywords: [] } });
   return out;
 }
 
 /** The widening changes that would find more than `currentTotal`, each with its count. */
-export async function widenSuggestions(profile: ProfileFilterFields, currentTotal: number): Promise<WidenSuggestion[]> {
+export async function widenSuggestions(profile: ProfileFilterFields, currentTotal: number, referenceDate: Date): Promise<WidenSuggestion[]> {
   const suggestions: WidenSuggestion[] = [];
   for (const candidate of widenCandidates(profile)) {
-    const count = await countOpportunities(profileFilters(candidate.fields));
+    const count = await countOpportunities({ ...profileMatchCriteria(candidate.fields).filters, referenceDate });
     if (count > currentTotal) suggestions.push({ ...candidate, count });
   }
   return suggestions;
@@ -78,16 +87,17 @@ async function requireProfile(orgId: string): Promise<BusinessProfileRow> {
 }
 
 /**
- * The opportunities that match the profile right now (ranked by relevance when it has
- * keywords, newest first otherwise), with ways to widen it when little or nothing matches.
+ * The open opportunities in the profile's industries (open at the feed's reference date: the
+ * snapshot's day for sample data), best fit first — by keywords, places and set-asides met,
+ * each result saying which — with ways to widen it when few match.
  */
-export async function onboardingMatches(orgId: string, limit = 10): Promise<OnboardingMatches> {
+export async function onboardingMatches(orgId: string, limit = 10, referenceDate = opportunityFeed().referenceDate): Promise<OnboardingMatches> {
   const profile = await requireProfile(orgId);
-  const filters = profileFilters(fieldsOf(profile));
-  const page = await searchOpportunities(filters, { limit });
-  const total = await countOpportunities(filters);
-  const widen = total < FEW_MATCHES ? await widenSuggestions(fieldsOf(profile), total) : [];
-  return { filters, total, results: page.data, widen };
+  const criteria = profileMatchCriteria(fieldsOf(profile));
+  const filters = { ...criteria.filters, referenceDate };
+  const { data, total } = await rankOpportunities(filters, criteria.prefer, limit);
+  const widen = total < FEW_MATCHES ? await widenSuggestions(fieldsOf(profile), total, referenceDate) : [];
+  return { filters, prefer: criteria.prefer, total, results: data, widen };
 }
 
 /** Applies one widening suggestion to the saved profile. */

@@ -242,49 +242,45 @@ describeEachDatabase("onboarding wizard", () => {
     expect(await alertCount(orgId)).toBe(0);
   });
 
-  it("matches use the profile: NAICS prefix and any keyword, with why each matched", async () => {
+  it("matches: the profile's NAICS codes decide, keywords, places and set-asides rank and explain", async () => {
     const { orgId, actor } = await newOrg("matches");
-    await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
+    await saveBusinessProfile(orgId, actor, { ...cyberProfile, states: ["AK"], setAsides: ["8A"] }, minutes(1));
     const matches = await onboardingMatches(orgId, 10);
-    expect(matches.filters).toMatchObject({ q: "cybersecurity", naics: ["5415"] });
-    expect(matches.total).toBe(1);
-    expect(matches.results.map((r) => r.notice_id)).toEqual(["CYBER-VA-1"]);
-    const [hit] = matches.results;
-    expect(hit!.matched.naics).toBe("5415");
+    expect(matches.filters).toMatchObject({ naics: ["5415"], status: ["open"] });
+    expect(matches.prefer).toEqual({ q: "cybersecurity", states: ["AK"], setAsides: ["8A"] });
+    // Neither notice is in Alaska or set aside for 8(a), and NET-TX-1 names no keyword: both still match.
+    expect(matches.total).toBe(2);
+    expect(matches.results.map((r) => r.notice_id)).toEqual(["CYBER-VA-1", "NET-TX-1"]);
+    const [hit, other] = matches.results;
+    expect(hit!.matched).toMatchObject({ naics: "5415", state: null, set_aside: null });
     expect(hit!.matched.keywords.map((k) => k.toLowerCase())).toContain("cybersecurity");
     expect(hit!.highlights.title).toContain("<mark>");
-    // Few matches: each suggestion finds more than the profile does now.
-    expect(matches.widen.map((w) => w.kind)).toEqual(["drop_keywords"]);
-    expect(matches.widen[0]!.count).toBe(2);
+    expect(other!.matched).toEqual({ keywords: [], naics: "5415", state: null, set_aside: null });
 
-    // Several keywords: any of them matches.
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["cybersecurity", "network"] }, minutes(2));
-    expect((await onboardingMatches(orgId, 10)).results.map((r) => r.notice_id).sort()).toEqual(["CYBER-VA-1", "NET-TX-1"]);
+    // One preference met each (a keyword, a place): keyword relevance breaks the tie; two met rank first.
+    await saveBusinessProfile(orgId, actor, { ...cyberProfile, states: ["TX"], setAsides: [] }, minutes(2));
+    const inTexas = await onboardingMatches(orgId, 10);
+    expect(inTexas.results.map((r) => [r.notice_id, r.matched.state])).toEqual([["CYBER-VA-1", null], ["NET-TX-1", "TX"]]);
+    await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["network"], states: ["TX"] }, minutes(3));
+    expect((await onboardingMatches(orgId, 10)).results.map((r) => r.notice_id)).toEqual(["NET-TX-1", "CYBER-VA-1"]);
   });
 
-  it("nothing matches: suggests how to widen, with counts, and applies a suggestion to the profile", async () => {
+  it("few matches: suggests broader NAICS codes, with counts, and applies a suggestion to the profile", async () => {
     const { orgId, actor } = await newOrg("widen", "member");
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, naicsCodes: ["541512"], states: ["AK"] }, minutes(1));
+    await saveBusinessProfile(orgId, actor, { ...cyberProfile, naicsCodes: ["541519"], states: ["AK"] }, minutes(1));
     const matches = await onboardingMatches(orgId, 10);
-    expect(matches.total).toBe(0);
-    expect(matches.results).toEqual([]);
-    expect(matches.widen).toEqual([expect.objectContaining({ kind: "drop_states", count: 1, fields: expect.objectContaining({ states: [] }) })]);
-
-    expect(await code(applyWidenSuggestion(orgId, actor, "drop_set_asides", minutes(2)))).toBe("conflict");
-    const widened = await applyWidenSuggestion(orgId, actor, "drop_states", minutes(2));
-    expect(widened).toMatchObject({ states: [], naicsCodes: ["541512"], keywords: ["cybersecurity"], companyName: "Acme Cyber LLC", updatedAt: minutes(2) });
-    expect((await onboardingMatches(orgId, 10)).results.map((r) => r.notice_id)).toEqual(["CYBER-VA-1"]);
-
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, naicsCodes: ["541519"], keywords: ["cybersecurity"] }, minutes(3));
-    const broader = await onboardingMatches(orgId, 10);
-    expect(broader.total).toBe(0);
-    expect(broader.widen.map((w) => [w.kind, w.count])).toEqual([
-      ["naics_4_digits", 1],
-      ["naics_sectors", 1],
-      ["drop_keywords", 1],
+    expect(matches.total).toBe(1);
+    expect(matches.widen.map((w) => [w.kind, w.count])).toEqual([
+      ["naics_4_digits", 2],
+      ["naics_sectors", 2],
     ]);
-    expect(broader.widen[0]!.fields.naicsCodes).toEqual(["5415"]);
-    expect(broader.widen[1]!.fields.naicsCodes).toEqual(["54"]);
+    expect(matches.widen[0]!.fields.naicsCodes).toEqual(["5415"]);
+    expect(matches.widen[1]!.fields.naicsCodes).toEqual(["54"]);
+
+    expect(await code(applyWidenSuggestion(orgId, actor, "drop_states", minutes(2)))).toBe("conflict");
+    const widened = await applyWidenSuggestion(orgId, actor, "naics_4_digits", minutes(2));
+    expect(widened).toMatchObject({ states: ["AK"], naicsCodes: ["5415"], keywords: ["cybersecurity"], companyName: "Acme Cyber LLC", updatedAt: minutes(2) });
+    expect((await onboardingMatches(orgId, 10)).results.map((r) => r.notice_id)).toEqual(["CYBER-VA-1", "NET-TX-1"]);
   });
 
   it("tenancy: one org's onboarding never touches another's", async () => {

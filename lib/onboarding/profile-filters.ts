@@ -1,4 +1,4 @@
-import type { OpportunityFilters } from "@/lib/opportunities";
+import type { OpportunityFilters, OpportunityPreferences } from "@/lib/opportunities";
 
 /** The parts of a profile that narrow opportunities. */
 export interface ProfileFilterFields {
@@ -26,13 +26,20 @@ export function keywordsToQuery(keywords: readonly string[]): string | undefined
   return terms.length ? terms.join(" or ") : undefined;
 }
 
-/** The search filters a profile stands for: matches and the first alert both use them. */
-export function profileFilters(profile: ProfileFilterFields): OpportunityFilters {
+/**
+ * What a profile asks of its matches. Only the NAICS codes (at least one) and openness decide
+ * whether a notice matches; keywords, places and set-asides rank the matches and explain them,
+ * because a small business still wants the open notice in its industry that names another
+ * state or no set-aside rather than an empty list.
+ */
+export function profileMatchCriteria(profile: ProfileFilterFields): { filters: OpportunityFilters; prefer: OpportunityPreferences } {
   return {
-    q: keywordsToQuery(profile.keywords),
-    naics: profile.naicsCodes.length ? profile.naicsCodes : undefined,
-    states: profile.states.length ? profile.states : undefined,
-    setAsides: profile.setAsides.length ? profile.setAsides : undefined,
+    filters: { naics: profile.naicsCodes, status: ["open"] },
+    prefer: {
+      q: keywordsToQuery(profile.keywords),
+      states: profile.states.length ? profile.states : undefined,
+      setAsides: profile.setAsides.length ? profile.setAsides : undefined,
+    },
   };
 }
 

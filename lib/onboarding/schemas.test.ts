@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keywordsToQuery, profileFilters } from "./profile-filters";
+import { keywordsToQuery, profileMatchCriteria } from "./profile-filters";
 import { businessProfileSchema, defaultAlertName, firstAlertSchema } from "./schemas";
 import { stepFromProgress, visibleStep } from "./steps";
 
@@ -59,11 +59,10 @@ describe("onboarding schemas", () => {
   it("keywords become one any-of query without search syntax", () => {
     expect(keywordsToQuery([])).toBeUndefined();
     expect(keywordsToQuery(["cybersecurity", "zero trust", '"quoted"', "-negated"])).toBe("cybersecurity or zero trust or quoted or negated");
-    expect(profileFilters({ naicsCodes: ["5415"], keywords: [], setAsides: [], states: ["VA"] })).toEqual({
-      q: undefined,
-      naics: ["5415"],
-      states: ["VA"],
-      setAsides: undefined,
+    // NAICS codes and openness decide a match; keywords, places and set-asides only rank it.
+    expect(profileMatchCriteria({ naicsCodes: ["5415"], keywords: ["cyber"], setAsides: [], states: ["VA"] })).toEqual({
+      filters: { naics: ["5415"], status: ["open"] },
+      prefer: { q: "cyber", states: ["VA"], setAsides: undefined },
     });
   });
 });

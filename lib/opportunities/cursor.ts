@@ -13,7 +13,8 @@ export interface SearchCursor {
   filters: string;
 }
 
-export function filtersFingerprint(filters: OpportunityFilters) {
+// The reference date moves with the clock in live mode; a page read a minute later is still the same search.
+export function filtersFingerprint({ referenceDate: _moving, ...filters }: OpportunityFilters) {
   return createHash("sha256").update(JSON.stringify(filters)).digest("base64url").slice(0, 16);
 }
 

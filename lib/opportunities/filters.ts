@@ -3,6 +3,7 @@ import { z } from "zod";
 import { opportunities } from "@/db/schema";
 import { naicsPrefixes } from "./naics";
 import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "./schemas";
+import { NOTICE_STATUSES, noticeStatusSql, type NoticeStatus } from "./status";
 
 export { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema };
 
@@ -19,7 +20,15 @@ export interface OpportunityFilters {
   deadlineBefore?: Date;
   /** Point in time: only opportunities posted at or before it. */
   asOf?: Date;
+  /** Only notices with one of these statuses at `referenceDate`; undefined = any status. */
+  status?: NoticeStatus[];
+  /** When status is judged (`opportunityFeed().referenceDate`); not part of a search's identity. */
+  referenceDate?: Date;
 }
+
+/** `status` query values: one status, or `all`. */
+export const STATUS_FILTER_VALUES = [...NOTICE_STATUSES, "all"] as const;
+export type StatusFilterValue = (typeof STATUS_FILTER_VALUES)[number];
 
 // Query strings repeat a key for several values (`naics=5415&naics=236`); one value is a list of one.
 function list<T extends z.ZodType>(item: T, max: number) {
@@ -49,6 +58,8 @@ export const opportunityQuerySchema = z
     deadline_from: dateOrDateTime.optional(),
     deadline_to: dateOrDateTime.optional(),
     as_of: dateOrDateTime.optional(),
+    // Open notices unless asked otherwise: a closed or awarded notice is history, not an opportunity.
+    status: z.enum(STATUS_FILTER_VALUES, { message: `Use one of ${STATUS_FILTER_VALUES.join(", ")}.` }).default("open"),
     limit: z.coerce.number().int("limit must be a whole number.").min(1).max(100).default(20),
     cursor: z.string().max(1000).optional(),
   })
@@ -56,7 +67,8 @@ export const opportunityQuerySchema = z
 
 export type OpportunityQuery = z.infer<typeof opportunityQuerySchema>;
 
-export function filtersFromQuery(query: OpportunityQuery): OpportunityFilters {
+/** `referenceDate` is when status is judged: `opportunityFeed().referenceDate`. */
+export function filtersFromQuery(query: OpportunityQuery, referenceDate: Date): OpportunityFilters {
   return {
     q: query.q || undefined,
     naics: query.naics,
@@ -67,6 +79,8 @@ export function filtersFromQuery(query: OpportunityQuery): OpportunityFilters {
     deadlineFrom: query.deadline_from ? startOf(query.deadline_from) : undefined,
     deadlineBefore: query.deadline_to ? endOf(query.deadline_to) : undefined,
     asOf: query.as_of ? endOf(query.as_of) : undefined,
+    status: query.status === "all" ? undefined : [query.status],
+    referenceDate,
   };
 }
 
@@ -93,5 +107,8 @@ export function opportunityWhere(filters: OpportunityFilters): SQL | undefined {
   if (filters.asOf) conditions.push(sql`${o.postedAt} < ${filters.asOf.toISOString()}::timestamptz`);
   if (filters.deadlineFrom) conditions.push(sql`${o.responseDeadline} >= ${filters.deadlineFrom.toISOString()}::timestamptz`);
   if (filters.deadlineBefore) conditions.push(sql`${o.responseDeadline} < ${filters.deadlineBefore.toISOString()}::timestamptz`);
+  if (filters.status?.length) {
+    conditions.push(sql`${noticeStatusSql(filters.referenceDate ?? new Date())} = any(${sql.param(filters.status)}::text[])`);
+  }
   return and(...conditions);
 }

@@ -1,4 +1,15 @@
-export { searchOpportunities, getOpportunity, countOpportunities, type OpportunityResult } from "./search";
+export {
+  searchOpportunities,
+  getOpportunity,
+  countOpportunities,
+  rankOpportunities,
+  type OpportunityResult,
+  type OpportunityDetail,
+  type OpportunityVersion,
+  type OpportunityPreferences,
+} from "./search";
+export { opportunityFeed, SNAPSHOT_DATE, SNAPSHOT_LABEL, SNAPSHOT_REFERENCE_DATE, type OpportunityFeed } from "./snapshot";
+export { NOTICE_STATUSES, type NoticeStatus } from "./status";
 export {
   opportunityQuerySchema,
   filtersFromQuery,
@@ -8,6 +19,8 @@ export {
   stateSchema,
   setAsideSchema,
   keywordQuerySchema,
+  STATUS_FILTER_VALUES,
+  type StatusFilterValue,
   type OpportunityFilters,
   type OpportunityQuery,
 } from "./filters";

@@ -6,6 +6,7 @@ import { appErrorOf } from "@/tests/app-error";
 import { filtersFromQuery, opportunityQuerySchema } from "./filters";
 import { countOpportunities, getOpportunity, searchOpportunities, type OpportunityResult } from "./search";
 
+const APRIL = new Date("2026-04-01T00:00:00Z");
 let serial = 0;
 function opp(fields: Partial<typeof opportunities.$inferInsert> & { title: string }) {
   serial++;
@@ -78,11 +79,11 @@ describeEachDatabase("opportunity search", () => {
   it("filters by state, set-aside, posted window, as_of and response deadline", async () => {
     expect((await allPages({ states: ["TX"] }, 50)).map((o) => o.notice_id)).toEqual(["aircraft"]);
     expect((await allPages({ setAsides: ["SDVOSBC"] }, 50)).map((o) => o.notice_id)).toEqual(["paving"]);
-    const asOf = filtersFromQuery(opportunityQuerySchema.parse({ as_of: "2026-05-01", naics: "5415" }));
+    const asOf = filtersFromQuery(opportunityQuerySchema.parse({ as_of: "2026-05-01", naics: "5415" }), APRIL);
     expect((await allPages(asOf, 50)).map((o) => o.notice_id)).not.toContain("late");
-    const window = filtersFromQuery(opportunityQuerySchema.parse({ posted_from: "2026-06-01", posted_to: "2026-06-01" }));
+    const window = filtersFromQuery(opportunityQuerySchema.parse({ posted_from: "2026-06-01", posted_to: "2026-06-01" }), APRIL);
     expect((await allPages(window, 50)).map((o) => o.notice_id)).toEqual(["late"]);
-    const deadline = filtersFromQuery(opportunityQuerySchema.parse({ deadline_from: "2026-06-15", deadline_to: "2026-07-01" }));
+    const deadline = filtersFromQuery(opportunityQuerySchema.parse({ deadline_from: "2026-06-15", deadline_to: "2026-07-01" }), APRIL);
     expect((await allPages(deadline, 50)).map((o) => o.notice_id)).toEqual(["late"]);
     expect(await countOpportunities({ naics: ["5617"] })).toBe(30);
   });

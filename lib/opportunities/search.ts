@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { opportunities } from "@/db/schema";
 import { AppError } from "@/lib/http";
@@ -6,6 +6,8 @@ import { decodeCursor, encodeCursor, filtersFingerprint } from "./cursor";
 import { keywordQuery, opportunityWhere, type OpportunityFilters } from "./filters";
 import { toHighlightHtml, markedTerms } from "./highlight";
 import { matchingNaicsFilter } from "./naics";
+import { opportunityFeed } from "./snapshot";
+import { latestVersionSql, noticeStatusSql, type NoticeStatus } from "./status";
 
 /** The public shape (API.md `Opportunity`) plus why it matched. */
 export interface OpportunityResult {
@@ -22,6 +24,8 @@ export interface OpportunityResult {
   state: string | null;
   url: string | null;
   description_excerpt: string;
+  /** At the feed's reference date (now with live data, the snapshot's day without). */
+  status: NoticeStatus;
   /** HTML-escaped text with matched words in <mark>…</mark>. */
   highlights: { title: string; excerpt: string };
   matched: { keywords: string[]; naics: string | null; state: string | null; set_aside: string | null };
@@ -36,8 +40,9 @@ const HEADLINE_EXCERPT = `StartSel=${START},StopSel=${STOP},MaxFragments=2,MaxWo
 
 const o = opportunities;
 
-function selection(tsquery: SQL | null) {
+function selection(tsquery: SQL | null, referenceDate: Date) {
   return {
+    status: noticeStatusSql(referenceDate),
     id: o.id,
     noticeId: o.noticeId,
     title: o.title,
@@ -60,8 +65,13 @@ function selection(tsquery: SQL | null) {
   };
 }
 
-function selectOpportunities(tsquery: SQL | null) {
-  return db().select(selection(tsquery)).from(o).$dynamic();
+function selectOpportunities(tsquery: SQL | null, referenceDate: Date) {
+  return db().select(selection(tsquery, referenceDate)).from(o).$dynamic();
+}
+
+/** The filters with the reference date status is judged at filled in. */
+function withReferenceDate(filters: OpportunityFilters): OpportunityFilters & { referenceDate: Date } {
+  return { ...filters, referenceDate: filters.referenceDate ?? opportunityFeed().referenceDate };
 }
 
 type Row = Awaited<ReturnType<typeof selectOpportunities>>[number];
@@ -82,6 +92,7 @@ function toResult(row: Row, filters: OpportunityFilters): OpportunityResult {
     state: row.popState,
     url: row.uiLink,
     description_excerpt: row.descriptionExcerpt,
+    status: row.status,
     highlights: { title: toHighlightHtml(row.titleHeadline, START, STOP), excerpt: toHighlightHtml(row.excerptHeadline, START, STOP) },
     matched: {
       keywords,
@@ -95,8 +106,10 @@ function toResult(row: Row, filters: OpportunityFilters): OpportunityResult {
 /**
  * Ranked full-text search (by relevance with keywords, newest first without) with keyset
  * pagination. Pages never repeat or skip rows, even while new opportunities are inserted.
+ * A solicitation posted several times appears once, as its latest version.
  */
-export async function searchOpportunities(filters: OpportunityFilters, page: { limit?: number; cursor?: string } = {}) {
+export async function searchOpportunities(query: OpportunityFilters, page: { limit?: number; cursor?: string } = {}) {
+  const filters = withReferenceDate(query);
   const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
   const tsquery = keywordQuery(filters.q);
   const cursor = page.cursor ? decodeCursor(page.cursor, filters) : null;
@@ -111,8 +124,8 @@ export async function searchOpportunities(filters: OpportunityFilters, page: { l
       ? sql`(${rankExpr}, ${o.id}) < (${Number(key)}::real, ${id}::bigint)`
       : sql`(${o.postedAt}, ${o.id}) < (${String(key)}::timestamptz, ${id}::bigint)`;
   }
-  const rows = await selectOpportunities(tsquery)
-    .where(and(opportunityWhere(filters), sql`${o.id} <= ${maxId}`, keyset))
+  const rows = await selectOpportunities(tsquery, filters.referenceDate)
+    .where(and(opportunityWhere(filters), sql`${o.id} <= ${maxId}`, latestVersionSql(maxId), keyset))
     .orderBy(...(ranked ? [sql`${rankExpr} desc`, sql`${o.id} desc`] : [sql`${o.postedAt} desc`, sql`${o.id} desc`]))
     .limit(limit + 1);
 
@@ -131,21 +144,76 @@ async function currentMaxId(): Promise<number> {
   return Number(row?.max ?? 0);
 }
 
-/** One opportunity by its SAM.gov notice id, or 404. */
-export async function getOpportunity(noticeId: string): Promise<OpportunityResult & { description: string; raw: unknown }> {
+/** One posting of a solicitation, for the detail page's history. */
+export interface OpportunityVersion {
+  notice_id: string;
+  title: string;
+  type: string | null;
+  posted_date: string;
+  latest: boolean;
+}
+
+export type OpportunityDetail = OpportunityResult & { description: string; raw: unknown; versions: OpportunityVersion[] };
+
+/** One opportunity by its SAM.gov notice id (any version), with every posting of its solicitation, or 404. */
+export async function getOpportunity(noticeId: string, referenceDate = opportunityFeed().referenceDate): Promise<OpportunityDetail> {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(noticeId)) throw new AppError("not_found", "No opportunity with that notice id.");
   const rows = await db()
-    .select({ ...selection(null), description: o.description, raw: o.raw })
+    .select({ ...selection(null, referenceDate), description: o.description, raw: o.raw })
     .from(o)
     .where(eq(o.noticeId, noticeId))
     .limit(1);
   const row = rows[0];
   if (!row) throw new AppError("not_found", "No opportunity with that notice id.");
-  return { ...toResult(row, {}), description: row.description, raw: row.raw };
+  return { ...toResult(row, {}), description: row.description, raw: row.raw, versions: await versionsOf(row.solicitationNumber) };
 }
 
-/** Count of matches (onboarding shows "N opportunities match"). */
-export async function countOpportunities(filters: OpportunityFilters): Promise<number> {
-  const [row] = await db().select({ n: sql<string>`count(*)::text` }).from(o).where(opportunityWhere(filters));
+async function versionsOf(solicitationNumber: string | null): Promise<OpportunityVersion[]> {
+  if (solicitationNumber === null) return [];
+  const rows = await db()
+    .select({ noticeId: o.noticeId, title: o.title, type: o.type, postedAt: o.postedAt })
+    .from(o)
+    .where(eq(o.solicitationNumber, solicitationNumber))
+    .orderBy(desc(o.postedAt), desc(o.id))
+    .limit(50);
+  if (rows.length < 2) return [];
+  return rows.map((r, i) => ({ notice_id: r.noticeId, title: r.title, type: r.type, posted_date: r.postedAt.toISOString(), latest: i === 0 }));
+}
+
+/** Count of matches, one per solicitation (onboarding shows "N opportunities match"). */
+export async function countOpportunities(query: OpportunityFilters): Promise<number> {
+  const filters = withReferenceDate(query);
+  const [row] = await db().select({ n: sql<string>`count(*)::text` }).from(o).where(and(opportunityWhere(filters), latestVersionSql()));
   return Number(row?.n ?? 0);
+}
+
+/** What makes a notice fit better without being required. */
+export interface OpportunityPreferences {
+  q?: string;
+  states?: string[];
+  setAsides?: string[];
+}
+
+/**
+ * The notices passing `filters`, best fit first: by how many preferences each meets (keyword,
+ * place, set-aside), then keyword relevance, then newest. Each result's `matched` says which.
+ */
+export async function rankOpportunities(query: OpportunityFilters, prefer: OpportunityPreferences, limit = 10) {
+  const filters = withReferenceDate(query);
+  const tsquery = keywordQuery(prefer.q);
+  const keywordHit = tsquery ? sql`(${o.searchVector} @@ ${tsquery})::int` : sql`0`;
+  const stateHit = prefer.states?.length ? sql`coalesce(${o.popState} = any(${sql.param(prefer.states)}::text[]), false)::int` : sql`0`;
+  const setAsideHit = prefer.setAsides?.length ? sql`coalesce(${o.setAsideCode} = any(${sql.param(prefer.setAsides)}::text[]), false)::int` : sql`0`;
+  const where = and(opportunityWhere(filters), latestVersionSql());
+  const rows = await selectOpportunities(tsquery, filters.referenceDate)
+    .where(where)
+    .orderBy(
+      sql`${keywordHit} + ${stateHit} + ${setAsideHit} desc`,
+      ...(tsquery ? [sql`ts_rank_cd(${o.searchVector}, ${tsquery}) desc`] : []),
+      desc(o.postedAt),
+      asc(o.id),
+    )
+    .limit(Math.min(Math.max(limit, 1), 100));
+  const explained = { ...filters, states: prefer.states, setAsides: prefer.setAsides };
+  return { data: rows.map((row) => toResult(row, explained)), total: await countOpportunities(filters) };
 }

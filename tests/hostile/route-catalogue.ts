@@ -129,7 +129,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   "app/api/v1/alerts/[id]/route.ts": { credentials: V1, params: alertIds },
   "app/api/v1/opportunities/route.ts": {
     credentials: V1,
-    queryKeys: ["q", "naics", "state", "set_aside", "posted_from", "posted_to", "as_of", "limit", "cursor"],
+    queryKeys: ["q", "naics", "state", "set_aside", "posted_from", "posted_to", "as_of", "status", "limit", "cursor"],
   },
   "app/api/v1/opportunities/[noticeId]/route.ts": {
     credentials: V1,

@@ -14,7 +14,7 @@ import { planPurchaseBlocker } from "@/lib/billing/prices";
 import { trialAvailable } from "@/lib/billing/checkout";
 import { STEP_LABELS, defaultAlertName, getOnboardingState, onboardingMatches, visibleStep, type OnboardingStepId } from "@/lib/onboarding";
 import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
-import { naicsTitles } from "@/lib/opportunities";
+import { naicsTitles, opportunityFeed } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
 
 export const metadata: Metadata = { title: "Set up Beacon" };
@@ -103,7 +103,8 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
       />
     );
   } else if (shown === "matches") {
-    body = <MatchesStep matches={await onboardingMatches(orgId, 10)} widened={params.widened === "1"} />;
+    const feed = opportunityFeed();
+    body = <MatchesStep matches={await onboardingMatches(orgId, 10, feed.referenceDate)} widened={params.widened === "1"} feed={feed} />;
   } else {
     const plans: PlanCard[] = PLANS.map((p) => ({
       id: p.id,

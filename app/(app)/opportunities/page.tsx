@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { OpportunityCard } from "@/components/opportunities/opportunity-card";
+import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
 import { SearchFilters } from "@/components/opportunities/search-filters";
+import { StatusSwitch } from "@/components/opportunities/status-switch";
 import { Alert, EmptyState, PageHeader, buttonClasses } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
 import { fieldErrors } from "@/lib/http";
-import { countOpportunities, filtersFromQuery, opportunityQuerySchema, searchOpportunities } from "@/lib/opportunities";
+import { countOpportunities, filtersFromQuery, opportunityFeed, opportunityQuerySchema, searchOpportunities } from "@/lib/opportunities";
 
 export const metadata: Metadata = { title: "Opportunities" };
 
@@ -38,16 +40,18 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
   await requireViewer("/opportunities");
   const params = normalise(await searchParams);
   const parsed = opportunityQuerySchema.safeParse(params);
+  const feed = opportunityFeed();
   if (!parsed.success) {
     return (
       <>
         <PageHeader title="Opportunities" description="Federal contract opportunities from SAM.gov." />
+        <SampleDataBanner feed={feed} />
         <SearchFilters values={params} errors={Object.fromEntries(fieldErrors(parsed.error).map((e) => [e.path.split(".")[0]!, e.message]))} />
         <Alert tone="error">Some filters are not valid: fix them above and search again.</Alert>
       </>
     );
   }
-  const filters = filtersFromQuery(parsed.data);
+  const filters = filtersFromQuery(parsed.data, feed.referenceDate);
   const [page, total] = await Promise.all([
     searchOpportunities(filters, { limit: parsed.data.limit, cursor: parsed.data.cursor }),
     parsed.data.cursor ? Promise.resolve(null) : countOpportunities(filters),
@@ -55,15 +59,23 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
   return (
     <>
       <PageHeader title="Opportunities" description="Federal contract opportunities from SAM.gov, ranked by how well they match." />
+      <SampleDataBanner feed={feed} />
       <SearchFilters values={params} errors={{}} />
+      <StatusSwitch params={params} current={parsed.data.status} />
       <section aria-labelledby="results-heading" className="mt-6">
         <h2 id="results-heading" className="mb-3 text-sm font-medium text-slate-700" aria-live="polite">
-          {total === null ? "More results" : `${total.toLocaleString("en-US")} ${total === 1 ? "opportunity" : "opportunities"}`}
+          {total === null
+            ? "More results"
+            : `${total.toLocaleString("en-US")} ${parsed.data.status === "all" ? "" : `${parsed.data.status} `}${total === 1 ? "notice" : "notices"}`}
         </h2>
         {page.data.length === 0 ? (
           <EmptyState
             title="No opportunities match these filters"
-            description="Try fewer keywords, a shorter NAICS code (5415 instead of 541512), or remove the state and set-aside filters."
+            description={
+              parsed.data.status === "open"
+                ? "Try fewer keywords, a shorter NAICS code (5415 instead of 541512), fewer state and set-aside filters, or all notices rather than open ones."
+                : "Try fewer keywords, a shorter NAICS code (5415 instead of 541512), or remove the state and set-aside filters."
+            }
             action={<Link href="/opportunities" className={buttonClasses("secondary", "sm")}>Clear all filters</Link>}
           />
         ) : (

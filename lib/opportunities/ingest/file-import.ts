@@ -2,18 +2,18 @@ import fs from "node:fs";
 import path from "node:path";
 import { db } from "@/db/client";
 import { AppError } from "@/lib/http";
+import { BUNDLED_OPPORTUNITIES_FILE } from "../snapshot";
 import { assertReadableFile, importOpportunitiesCsv, type ImportCounts, type ImportOptions } from "./csv-import";
 import { normalizeApiRecord, normalizeCsvRecord, type NewOpportunity, type NormalizeResult } from "./normalize";
 import { upsertOpportunities } from "./upsert";
 
-/** SAM.gov rows bundled with the app (one day of the daily extract), relative to the project root. */
-export const BUNDLED_OPPORTUNITIES_FILE = "db/seed-data/sam/contract-opportunities_2026-04-24.json";
+export { BUNDLED_OPPORTUNITIES_FILE };
 
 /**
- * Imports a JSON file: an array of ContractOpportunitiesFullCSV records (the bundled shape) or
- * a Get Opportunities v2 response (`{ opportunitiesData: [...] }`).
+ * Reads a JSON file: an array of ContractOpportunitiesFullCSV records (the bundled shape) or
+ * a Get Opportunities v2 response (`{ opportunitiesData: [...] }`), normalized.
  */
-export async function importOpportunitiesJson(filePath: string, options: ImportOptions = {}): Promise<ImportCounts> {
+export async function readOpportunitiesJson(filePath: string, onReject?: ImportOptions["onReject"]): Promise<{ rows: NewOpportunity[]; skipped: number }> {
   assertReadableFile(filePath);
   let data: unknown;
   try {
@@ -40,16 +40,27 @@ export async function importOpportunitiesJson(filePath: string, options: ImportO
       rows.push(result.opportunity);
     } else {
       skipped += 1;
-      if (result) options.onReject?.(result.rejection);
+      if (result) onReject?.(result.rejection);
     }
   }
+  return { rows, skipped };
+}
+
+/** Imports a JSON file (see `readOpportunitiesJson`). */
+export async function importOpportunitiesJson(filePath: string, options: ImportOptions = {}): Promise<ImportCounts> {
+  const { rows, skipped } = await readOpportunitiesJson(filePath, options.onReject);
   const written = await upsertOpportunities(rows, options.now, options.db ?? db(), options.batchSize);
   return { ...written, skipped };
 }
 
-/** Imports the bundled dataset (path relative to the working directory, the project root). */
+/** The bundled dataset's path (relative to the working directory, the project root). */
+export function bundledOpportunitiesPath() {
+  return path.resolve(process.cwd(), BUNDLED_OPPORTUNITIES_FILE);
+}
+
+/** Imports the whole bundled dataset at once. */
 export function importBundledOpportunities(options: ImportOptions = {}): Promise<ImportCounts> {
-  return importOpportunitiesJson(path.resolve(process.cwd(), BUNDLED_OPPORTUNITIES_FILE), options);
+  return importOpportunitiesJson(bundledOpportunitiesPath(), options);
 }
 
 /** A `.json` file as `importOpportunitiesJson`, anything else as a ContractOpportunitiesFullCSV extract. */

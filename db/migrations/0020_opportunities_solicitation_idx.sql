@@ -1,0 +1,1 @@
+CREATE INDEX "opportunities_solicitation_idx" ON "opportunities" USING btree ("solicitation_number","posted_at");

@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { describeEachDatabase } from "@/tests/db";
+import { perTestEnv } from "@/tests/env";
+import { filtersFromQuery, opportunityQuerySchema } from "./filters";
+import { importBundledOpportunities } from "./ingest";
+import { countOpportunities, getOpportunity, searchOpportunities } from "./search";
+import { opportunityFeed, SNAPSHOT_REFERENCE_DATE } from "./snapshot";
+
+const SNAPSHOT = SNAPSHOT_REFERENCE_DATE;
+const LATER = new Date("2026-12-01T12:00:00Z");
+
+describe("opportunityFeed", () => {
+  const setEnv = perTestEnv();
+  it("judges openness at the snapshot's day without SAM_API_KEY, and says the data is a sample", () => {
+    setEnv({ SAM_API_KEY: undefined });
+    expect(opportunityFeed(LATER)).toEqual({
+      live: false,
+      referenceDate: new Date("2026-04-25T03:59:59.999Z"),
+      notice: "Sample data: SAM.gov notices of 24 Apr 2026 — set SAM_API_KEY for live data",
+    });
+  });
+  it("is live, and today is today, with SAM_API_KEY", () => {
+    setEnv({ SAM_API_KEY: "key" });
+    expect(opportunityFeed(LATER)).toEqual({ live: true, referenceDate: LATER, notice: null });
+  });
+});
+
+describe("the status query parameter", () => {
+  it("defaults to open, accepts each status and all, and refuses anything else", () => {
+    expect(filtersFromQuery(opportunityQuerySchema.parse({}), SNAPSHOT)).toMatchObject({ status: ["open"], referenceDate: SNAPSHOT });
+    expect(filtersFromQuery(opportunityQuerySchema.parse({ status: "awarded" }), SNAPSHOT).status).toEqual(["awarded"]);
+    expect(filtersFromQuery(opportunityQuerySchema.parse({ status: "all" }), SNAPSHOT).status).toBeUndefined();
+    expect(opportunityQuerySchema.safeParse({ status: "live" }).success).toBe(false);
+  });
+});
+
+describeEachDatabase("notice status and versions in the bundled SAM.gov day", () => {
+  beforeAll(async () => {
+    await importBundledOpportunities();
+  });
+
+  it("counts each solicitation once, by its status on the snapshot's day", async () => {
+    const count = (status: "open" | "closed" | "awarded" | "cancelled", naics?: string[]) => countOpportunities({ status: [status], naics, referenceDate: SNAPSHOT });
+    expect(await countOpportunities({ referenceDate: SNAPSHOT })).toBe(823); // 901 notices, 78 of them older postings of a solicitation
+    expect(await count("open")).toBe(630);
+    expect(await count("closed")).toBe(18);
+    expect(await count("awarded")).toBe(174);
+    expect(await count("cancelled")).toBe(1);
+    // The figures the bundled day is known for: 22 open under NAICS 5415, 70 under 54.
+    expect(await count("open", ["5415"])).toBe(22);
+    expect(await count("open", ["54"])).toBe(70);
+    // Months later every one of them has closed.
+    expect(await countOpportunities({ status: ["open"], naics: ["5415"], referenceDate: LATER })).toBe(0);
+  });
+
+  it("marks open, closed (deadline passed), awarded and cancelled notices on results and the detail page", async () => {
+    const status = async (noticeId: string, at = SNAPSHOT) => (await getOpportunity(noticeId, at)).status;
+    expect(await status("2ecbf6e29d294762b92d691d96e399c3")).toBe("open"); // deadline 27 Apr
+    expect(await status("2ecbf6e29d294762b92d691d96e399c3", LATER)).toBe("closed");
+    expect(await status("a223bb9d7b8341a3b5f2aa924f379dbf")).toBe("closed"); // deadline 24 Apr 09:00 UTC
+    expect(await status("eee052a923d5425c98e40ead3d9759dd")).toBe("awarded"); // Award Notice
+    expect(await status("c4fe4f1476124d33908d003dab9d1c28")).toBe("cancelled"); // "CANCELLED: Thomson Causeway …"
+
+    const { data } = await searchOpportunities({ q: "Thomson Causeway custodial", referenceDate: SNAPSHOT });
+    expect(data.map((o) => [o.notice_id, o.status])).toEqual([["c4fe4f1476124d33908d003dab9d1c28", "cancelled"]]);
+    const open = await searchOpportunities({ q: "Thomson Causeway custodial", status: ["open"], referenceDate: SNAPSHOT });
+    expect(open.data).toEqual([]);
+  });
+
+  it("shows a solicitation posted twice once, as its latest version, with its history on the detail page", async () => {
+    const { data } = await searchOpportunities({ q: "DISA-PAC video wall", referenceDate: SNAPSHOT });
+    expect(data.map((o) => o.notice_id)).toEqual(["fe2aadde8f484eda9d2162efbd597c5e"]);
+    expect(await countOpportunities({ q: "DISA-PAC video wall", referenceDate: SNAPSHOT })).toBe(1);
+
+    const older = await getOpportunity("878353b3a75f433da28bb8f3a33782ef", SNAPSHOT);
+    expect(older.versions.map((v) => [v.notice_id, v.latest])).toEqual([
+      ["fe2aadde8f484eda9d2162efbd597c5e", true],
+      ["878353b3a75f433da28bb8f3a33782ef", false],
+    ]);
+    expect((await getOpportunity("eee052a923d5425c98e40ead3d9759dd", SNAPSHOT)).versions).toEqual([]);
+  });
+});
