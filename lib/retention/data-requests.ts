@@ -146,8 +146,8 @@ export async function processDataRequest(requestId: string, now: Date = new Date
 
 /**
  * A failed request of this org becomes pending again, audited with the operator's reason. The
- * caller sends the returned event (a deletion's run) after this commits; an export has no event
- * of its own, so the caller processes it or the daily retention run does.
+ * caller sends the returned event (a deletion's run) after this returns; an export has no
+ * background function of its own, so it is built here, once the retry committed.
  */
 export async function retryDataRequest(orgId: string, dataRequestId: string, actor: AuditActor, options: { reason?: string | null; requestId?: string | null } = {}) {
   if (!isUuid(orgId) || !isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
@@ -174,7 +174,11 @@ export async function retryDataRequest(orgId: string, dataRequestId: string, act
     });
     return row;
   });
-  return { request, events: request.kind === "deletion" ? [deletionRequestedEvent(request)] : [] };
+  if (request.kind === "export") {
+    await processDataRequest(request.id);
+    return { request: (await getDataRequest(request.id)) ?? request, events: [] };
+  }
+  return { request, events: [deletionRequestedEvent(request)] };
 }
 
 /**
