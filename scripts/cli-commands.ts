@@ -11,6 +11,7 @@ import { describeFunction, FUNCTIONS } from "@/inngest/functions";
 import { runFunctionLocally, SCHEDULED_EVENT_NAME } from "@/lib/jobs";
 import { importBundledOpportunities, importOpportunitiesFile, ingestFromSam } from "@/lib/opportunities";
 import { z } from "zod";
+import { dataDeleteCommand, dataExportCommand } from "./data-commands";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type Flags = Record<string, string | undefined>;
@@ -37,6 +38,8 @@ export const COMMANDS: Record<string, { options: Options; usage: string; positio
   "usage:report": { options: { org: str, month: str }, usage: "usage:report --org ORG_ID [--month YYYY-MM]" },
   "usage:drift": { options: { month: str }, usage: "usage:drift [--month YYYY-MM]" },
   "jobs:run": { options: {}, usage: "jobs:run <function-id>", positionals: 1 },
+  "data:export": { options: { org: str }, usage: "data:export --org ORG_ID" },
+  "data:delete": { options: { org: str, "confirm-name": str }, usage: "data:delete --org ORG_ID --confirm-name NAME" },
 };
 
 const currentMonth = () => new Date().toISOString().slice(0, 7);
@@ -124,6 +127,10 @@ export async function runCommand(command: string, flags: Flags, deps: Deps, posi
     }
     case "jobs:run":
       return runScheduledFunction(positionals, spec.usage);
+    case "data:export":
+      return dataExportCommand(flags, spec.usage);
+    case "data:delete":
+      return dataDeleteCommand(flags, spec.usage);
   }
   throw new AppError("not_found", `Unknown command "${command}"`);
 }

@@ -13,6 +13,7 @@ export const CUSTOMER_ACTION_INPUTS = {
   "unmute-alerts": z.object({ reason }).strict(),
   "reset-stuck": z.object({ reason }).strict(),
   activate: z.object({ reason }).strict(),
+  "retry-data-request": z.object({ request_id: z.string().uuid("request_id must be a data request's id."), reason }).strict(),
 } as const;
 
 export type CustomerActionName = keyof typeof CUSTOMER_ACTION_INPUTS;

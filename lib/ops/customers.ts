@@ -7,7 +7,7 @@ import { extendTrial } from "@/lib/billing/trial";
 import { AppError } from "@/lib/http";
 import { addCredits, usageReport } from "@/lib/metering";
 import { isUuid } from "@/db/tenant";
-import { buildExportBundle } from "@/lib/retention";
+import { buildExportBundle, listDataRequests, retryDataRequest, toDataRequestView, type DataRequestEvent } from "@/lib/retention";
 
 /** Subscription states Stripe may still bill: an org with one of these cannot be hard-deleted. */
 const LIVE = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];
@@ -17,7 +17,7 @@ export async function customerDetail(orgId: string) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
   const [org] = await db().select().from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw new AppError("not_found", "No such customer.");
-  const [members, subs, [progress], runs, alerts, audit, usage, [customer]] = await Promise.all([
+  const [members, subs, [progress], runs, alerts, audit, usage, [customer], requests] = await Promise.all([
     db()
       .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
       .from(memberships)
@@ -30,8 +30,20 @@ export async function customerDetail(orgId: string) {
     listAudit({ orgId, limit: 20 }),
     usageReport(orgId),
     db().select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId)),
+    listDataRequests(orgId, 20),
   ]);
-  return { org, members, subscriptions: subs, onboarding: progress ?? null, usage, stripeCustomerId: customer?.id ?? null, recentRuns: runs, opsAlerts: alerts, audit: audit.data };
+  return {
+    org,
+    members,
+    subscriptions: subs,
+    onboarding: progress ?? null,
+    usage,
+    stripeCustomerId: customer?.id ?? null,
+    recentRuns: runs,
+    opsAlerts: alerts,
+    audit: audit.data,
+    dataRequests: requests,
+  };
 }
 
 export type CustomerAction =
@@ -40,16 +52,33 @@ export type CustomerAction =
   | { action: "mute-alerts"; hours: number; reason?: string }
   | { action: "unmute-alerts"; reason?: string }
   | { action: "reset-stuck"; reason?: string }
-  | { action: "activate"; reason?: string };
+  | { action: "activate"; reason?: string }
+  | { action: "retry-data-request"; request_id: string; reason?: string };
 
 /**
  * The cockpit's one-click fixes, each in one transaction with its audit entry (before/after).
- * Permission checks (customers:act, money:act) are the caller's.
+ * Permission checks (customers:act, money:act) are the caller's, and so is sending `events`
+ * once this returns (after the change committed).
  */
-export async function runCustomerAction(orgId: string, input: CustomerAction, actor: AuditActor, requestId: string | null = null, now = new Date()) {
+export async function runCustomerAction(orgId: string, input: CustomerAction, actor: AuditActor, requestId: string | null = null, now = new Date()): Promise<{ result: unknown; events: DataRequestEvent[] }> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
   const [org] = await db().select({ id: organizations.id, mutedUntil: organizations.opsAlertsMutedUntil }).from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw new AppError("not_found", "No such customer.");
+  if (input.action === "retry-data-request") {
+    const { request, events } = await retryDataRequest(orgId, input.request_id, actor, { reason: input.reason, requestId });
+    return { result: { data_request: toDataRequestView(request) }, events };
+  }
+  return { result: await applyCustomerAction(orgId, org, input, actor, requestId, now), events: [] };
+}
+
+async function applyCustomerAction(
+  orgId: string,
+  org: { mutedUntil: Date | null },
+  input: Exclude<CustomerAction, { action: "retry-data-request" }>,
+  actor: AuditActor,
+  requestId: string | null,
+  now: Date,
+) {
   const audit = { actor, orgId, target: { type: "organization", id: orgId }, reason: input.reason ?? null, requestId, at: now };
 
   if (input.action === "extend-trial") {

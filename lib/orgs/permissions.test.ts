@@ -19,6 +19,7 @@ const EXPECTED: Record<OrgAction, [boolean, boolean, boolean, boolean, boolean]>
   "alerts:manage":        [true,  true,  false, true,  false],
   "opportunities:search": [true,  true,  true,  true,  true ],
   "onboarding:manage":    [true,  true,  false, true,  false],
+  "data:manage":          [true,  false, false, false, false],
 };
 
 const ROLE_COLUMN: Record<OrgRole, number> = { owner: 0, admin: 1, billing: 2, member: 3, viewer: 4 };
@@ -43,6 +44,7 @@ describe("org permissions", () => {
     const reads: OrgAction[] = ["org:read", "members:read", "billing:read", "api_keys:read", "alerts:read", "opportunities:search"];
     for (const role of ORG_ROLES) for (const action of reads) expect(can(role, action), `${role} ${action}`).toBe(true);
     expect(ORG_ROLES.filter((r) => can(r, "org:delete"))).toEqual(["owner"]);
+    expect(ORG_ROLES.filter((r) => can(r, "data:manage"))).toEqual(["owner"]);
     expect([...PERMISSIONS.viewer].sort()).toEqual([...reads].sort());
   });
 });

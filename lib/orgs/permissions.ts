@@ -17,6 +17,7 @@ export const ORG_ACTIONS = [
   "alerts:manage",
   "opportunities:search",
   "onboarding:manage",
+  "data:manage",
 ] as const;
 export type OrgAction = (typeof ORG_ACTIONS)[number];
 
@@ -25,10 +26,11 @@ const READ: OrgAction[] = ["org:read", "members:read", "billing:read", "api_keys
 /**
  * The one role × action table. Every permission check in Beacon reads it.
  * Billing actions: owner/admin/billing. Member management: owner/admin. Viewers only read.
+ * Taking or erasing the org's data (data:manage) is the owner's alone, like deleting the org.
  */
 export const PERMISSIONS: Record<OrgRole, ReadonlySet<OrgAction>> = {
   owner: new Set(ORG_ACTIONS),
-  admin: new Set(ORG_ACTIONS.filter((a) => a !== "org:delete")),
+  admin: new Set(ORG_ACTIONS.filter((a) => a !== "org:delete" && a !== "data:manage")),
   billing: new Set<OrgAction>([...READ, "billing:manage"]),
   member: new Set<OrgAction>([...READ, "alerts:manage", "onboarding:manage"]),
   viewer: new Set<OrgAction>(READ),

@@ -61,16 +61,16 @@ describeEachDatabase("data requests", () => {
   it("a second open request of the same kind returns the first; kinds and orgs are separate", async () => {
     const a = await seedFullOrg("Requests A");
     const b = await seedFullOrg("Requests B");
-    const first = await requestDataDeletion(a.orgId, { type: "user", id: a.owner.id });
+    const first = await requestDataDeletion(a.orgId, { type: "user", id: a.owner.id }, { confirmName: a.name });
     expect(first).toMatchObject({ created: true, request: { status: "pending", kind: "deletion", requestedBy: `user:${a.owner.id}` } });
-    const again = await requestDataDeletion(a.orgId, { type: "operator", id: "op-1" });
+    const again = await requestDataDeletion(a.orgId, { type: "operator", id: "op-1" }, { confirmName: a.name });
     expect(again).toMatchObject({ created: false, request: { id: first.request.id } });
     const concurrent = await Promise.all([requestDataExport(a.orgId, { type: "system" }), requestDataExport(a.orgId, { type: "system" })]);
     expect(concurrent[0].request.id).toBe(concurrent[1].request.id);
     expect(concurrent.filter((r) => r.created)).toHaveLength(1);
-    expect((await requestDataDeletion(b.orgId, { type: "system" })).created).toBe(true);
+    expect((await requestDataDeletion(b.orgId, { type: "system" }, { confirmName: b.name })).created).toBe(true);
     expect(await db().select().from(dataRequests).where(eq(dataRequests.orgId, a.orgId))).toHaveLength(2);
-    await expect(requestDataDeletion("00000000-0000-4000-8000-000000000000", { type: "system" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(requestDataDeletion("00000000-0000-4000-8000-000000000000", { type: "system" }, { confirmName: "x" })).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("deletion anonymises exactly that org's personal data, keeps billing and usage, audits once and is idempotent", async () => {
@@ -81,7 +81,7 @@ describeEachDatabase("data requests", () => {
     const bystanderBefore = await rowCounts(bystander.orgId);
     const targetBefore = await rowCounts(target.orgId);
 
-    const { request } = await requestDataDeletion(target.orgId, { type: "user", id: target.owner.id });
+    const { request } = await requestDataDeletion(target.orgId, { type: "user", id: target.owner.id }, { confirmName: target.name });
     const now = new Date();
     const outcome = await processDataRequest(request.id, now);
     expect(outcome).toMatchObject({ status: "completed", kind: "deletion" });
@@ -135,9 +135,10 @@ describeEachDatabase("data requests", () => {
 
   it("refuses while a Stripe subscription is live, changes nothing, and completes once retried after cancellation", async () => {
     const full = await seedFullOrg("Live Co");
+    // Requested while billing was cancelled; the subscription came back before the run.
+    const { request } = await requestDataDeletion(full.orgId, { type: "operator", id: "op-7" }, { confirmName: full.name });
     await db().update(subscriptions).set({ status: "past_due" }).where(eq(subscriptions.orgId, full.orgId));
     const before = await rowCounts(full.orgId);
-    const { request } = await requestDataDeletion(full.orgId, { type: "operator", id: "op-7" });
 
     const refused = await processDataRequest(request.id);
     expect(refused).toMatchObject({ status: "failed", kind: "deletion", error: expect.stringContaining("live subscription") });
@@ -147,8 +148,16 @@ describeEachDatabase("data requests", () => {
     expect(await deletionAudits(full.orgId)).toHaveLength(0);
     // A failed request is not picked up again by itself.
     expect(await processDataRequest(request.id)).toMatchObject({ status: "skipped", current: "failed" });
-    await expect(retryDataRequest(request.id)).resolves.toMatchObject({ status: "pending", error: null });
-    await expect(retryDataRequest(request.id)).rejects.toMatchObject({ code: "conflict" });
+    const operator = { type: "operator" as const, id: "op-8", email: null };
+    const other = await seedFullOrg("Other Co");
+    await expect(retryDataRequest(other.orgId, request.id, operator)).rejects.toMatchObject({ code: "not_found" });
+    const retried = await retryDataRequest(full.orgId, request.id, operator, { reason: "billing cancelled" });
+    expect(retried.request).toMatchObject({ status: "pending", error: null });
+    expect(retried.events).toEqual([{ name: "data/deletion.requested", id: `data-deletion-${request.id}`, data: { org_id: full.orgId, request_id: request.id, requested_by: "operator:op-7" } }]);
+    expect(await db().select().from(auditLog).where(and(eq(auditLog.orgId, full.orgId), eq(auditLog.action, "data.request.retried")))).toEqual([
+      expect.objectContaining({ actorType: "operator", actorId: "op-8", targetId: request.id, reason: "billing cancelled" }),
+    ]);
+    await expect(retryDataRequest(full.orgId, request.id, operator)).rejects.toMatchObject({ code: "conflict" });
 
     await db().update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, full.orgId));
     expect(await processDataRequest(request.id)).toMatchObject({ status: "completed" });
@@ -158,7 +167,7 @@ describeEachDatabase("data requests", () => {
 
   it("two concurrent workers process one request once", async () => {
     const full = await seedFullOrg("Race Co");
-    const { request } = await requestDataDeletion(full.orgId, { type: "system" });
+    const { request } = await requestDataDeletion(full.orgId, { type: "system" }, { confirmName: full.name });
     const outcomes = await Promise.all([processDataRequest(request.id), processDataRequest(request.id)]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(["completed", "skipped"]);
     expect(await deletionAudits(full.orgId)).toEqual([expect.objectContaining({ actorType: "system", actorId: null })]);
@@ -168,7 +177,7 @@ describeEachDatabase("data requests", () => {
   it("the Inngest function processes the org's pending deletion as one recorded run", async () => {
     const full = await seedFullOrg("Inngest Co");
     const lone = await makePerson("lone");
-    const { request } = await requestDataDeletion(full.orgId, { type: "user", id: full.owner.id });
+    const { request } = await requestDataDeletion(full.orgId, { type: "user", id: full.owner.id }, { confirmName: full.name });
 
     const result = await runFunctionLocally(dataRequestsFunction, {
       event: { name: "data/deletion.requested", data: { org_id: full.orgId, requested_by: full.owner.id } },
@@ -196,7 +205,7 @@ describeEachDatabase("data requests", () => {
     const a = await seedFullOrg("Sweep A");
     const b = await seedFullOrg("Sweep B");
     const exportRequest = (await requestDataExport(a.orgId, { type: "user", id: a.owner.id })).request;
-    const deletionRequest = (await requestDataDeletion(b.orgId, { type: "system" })).request;
+    const deletionRequest = (await requestDataDeletion(b.orgId, { type: "system" }, { confirmName: b.name })).request;
     // Earlier tests may have left failed/pending requests of their own: sweep until none is pending.
     let swept = await processPendingDataRequests(new Date(), 1);
     expect(swept.completed + swept.failed).toBe(1);

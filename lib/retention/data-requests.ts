@@ -1,10 +1,12 @@
 import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Tx } from "@/db/client";
 import { isUuid } from "@/db/tenant";
 import { dataRequests, organizations } from "@/db/schema";
-import { SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
+import { recordAudit, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
-import { anonymiseOrg } from "./deletion";
+import { deliverOutboxNow } from "@/lib/outbox";
+import { anonymiseOrg, assertNoLiveSubscription } from "./deletion";
+import { enqueueExportReadyEmail } from "./export-ready-email";
 import { buildExportBundle } from "./export-bundle";
 
 export type DataRequestKind = "deletion" | "export";
@@ -28,12 +30,28 @@ export function requesterActor(requestedBy: string | null): AuditActor {
 
 const OPEN_STATUSES = ["pending", "processing"];
 
-async function requestData(orgId: string, kind: DataRequestKind, requester: DataRequester): Promise<{ request: DataRequest; created: boolean }> {
+/** An event for the background functions; the edge sends it once the change committed. */
+export interface DataRequestEvent {
+  name: "data/deletion.requested";
+  /** Deterministic per request: a repeat never starts a second run. */
+  id: string;
+  data: { org_id: string; request_id: string; requested_by: string | null };
+}
+
+/** Wakes the `data-requests` function for a pending deletion (the daily retention run is the fallback). */
+export function deletionRequestedEvent(request: Pick<DataRequest, "id" | "orgId" | "requestedBy">): DataRequestEvent {
+  return { name: "data/deletion.requested", id: `data-deletion-${request.id}`, data: { org_id: request.orgId, request_id: request.id, requested_by: request.requestedBy } };
+}
+
+type RequestCheck = (tx: Tx, org: { id: string; name: string }) => Promise<void>;
+
+async function requestData(orgId: string, kind: DataRequestKind, requester: DataRequester, check?: RequestCheck): Promise<{ request: DataRequest; created: boolean }> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   return db().transaction(async (tx) => {
     // The org row lock makes "is one already open?" and the insert one step for concurrent requests.
-    const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+    const [org] = await tx.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.id, orgId)).for("update");
     if (!org) throw new AppError("not_found", "No such organisation.");
+    if (check) await check(tx, org);
     const [open] = await tx
       .select()
       .from(dataRequests)
@@ -49,8 +67,22 @@ async function requestData(orgId: string, kind: DataRequestKind, requester: Data
 /** Records a pending export request; one still open for the org is returned instead. */
 export const requestDataExport = (orgId: string, requestedBy: DataRequester) => requestData(orgId, "export", requestedBy);
 
-/** Records a pending deletion request; one still open for the org is returned instead. */
-export const requestDataDeletion = (orgId: string, requestedBy: DataRequester) => requestData(orgId, "deletion", requestedBy);
+/**
+ * Records a pending deletion request (one still open for the org is returned instead) and the
+ * event that starts it. Refused unless `confirmName` is the org's exact name, and while a
+ * subscription is live: the requester learns it now rather than from a failed request later.
+ */
+export async function requestDataDeletion(orgId: string, requestedBy: DataRequester, input: { confirmName: string }) {
+  const recorded = await requestData(orgId, "deletion", requestedBy, async (tx, org) => {
+    if (input.confirmName !== org.name) {
+      throw new AppError("validation_failed", "Type the organisation's exact name to confirm the deletion.", {
+        errors: [{ path: "confirm_name", message: "Does not match the organisation's name." }],
+      });
+    }
+    await assertNoLiveSubscription(tx, org.id);
+  });
+  return { ...recorded, events: [deletionRequestedEvent(recorded.request)] };
+}
 
 export type ProcessOutcome =
   | { status: "completed"; requestId: string; kind: DataRequestKind; result: Record<string, unknown> }
@@ -88,7 +120,14 @@ export async function processDataRequest(requestId: string, now: Date = new Date
     let result: Record<string, unknown>;
     if (kind === "export") {
       result = await buildExportBundle(claimed.orgId, { now });
-      await db().update(dataRequests).set({ status: "completed", completedAt: now, result, leaseUntil: null }).where(eq(dataRequests.id, requestId));
+      const bundle = result;
+      // The bundle and the "it is ready" e-mail commit together.
+      const emailIds = await db().transaction(async (tx) => {
+        await tx.update(dataRequests).set({ status: "completed", completedAt: now, result: bundle, leaseUntil: null }).where(eq(dataRequests.id, requestId));
+        const requester = requesterActor(claimed.requestedBy);
+        return enqueueExportReadyEmail(tx, { orgId: claimed.orgId, requestId, requesterUserId: requester.type === "user" ? (requester.id ?? null) : null });
+      });
+      await deliverOutboxNow(emailIds);
     } else {
       // The anonymisation, its audit entry and the request's completion commit together.
       result = await db().transaction(async (tx) => {
@@ -105,16 +144,52 @@ export async function processDataRequest(requestId: string, now: Date = new Date
   }
 }
 
-/** A failed request becomes pending again (the next process run picks it up). */
-export async function retryDataRequest(requestId: string): Promise<DataRequest> {
-  if (!isUuid(requestId)) throw new AppError("not_found", "No such data request.");
-  const [row] = await db()
-    .update(dataRequests)
-    .set({ status: "pending", error: null })
-    .where(and(eq(dataRequests.id, requestId), eq(dataRequests.status, "failed")))
-    .returning();
-  if (!row) throw new AppError("conflict", "Only a failed data request can be retried.");
-  return row;
+/**
+ * A failed request of this org becomes pending again, audited with the operator's reason. The
+ * caller sends the returned event (a deletion's run) after this returns; an export has no
+ * background function of its own, so it is built here, once the retry committed.
+ */
+export async function retryDataRequest(orgId: string, dataRequestId: string, actor: AuditActor, options: { reason?: string | null; requestId?: string | null } = {}) {
+  if (!isUuid(orgId) || !isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
+  const request = await db().transaction(async (tx) => {
+    const [row] = await tx
+      .update(dataRequests)
+      .set({ status: "pending", error: null })
+      .where(and(eq(dataRequests.id, dataRequestId), eq(dataRequests.orgId, orgId), eq(dataRequests.status, "failed")))
+      .returning();
+    if (!row) {
+      const [current] = await tx.select({ id: dataRequests.id }).from(dataRequests).where(and(eq(dataRequests.id, dataRequestId), eq(dataRequests.orgId, orgId)));
+      if (!current) throw new AppError("not_found", "No such data request.");
+      throw new AppError("conflict", "Only a failed data request can be retried.");
+    }
+    await recordAudit(tx, {
+      actor,
+      action: "data.request.retried",
+      orgId,
+      target: { type: "data_request", id: row.id },
+      before: { status: "failed" },
+      after: { status: "pending", kind: row.kind },
+      reason: options.reason ?? null,
+      requestId: options.requestId ?? null,
+    });
+    return row;
+  });
+  if (request.kind === "export") {
+    await processDataRequest(request.id);
+    return { request: (await getDataRequest(request.id)) ?? request, events: [] };
+  }
+  return { request, events: [deletionRequestedEvent(request)] };
+}
+
+/**
+ * Records an export and builds it right away (seconds: the bundle is bounded), so the owner can
+ * download it at once. If building fails the request is stored as failed; if this process dies
+ * mid-way, the lease runs out and the daily retention run finishes it.
+ */
+export async function requestAndBuildExport(orgId: string, requestedBy: DataRequester, now: Date = new Date()) {
+  const { request, created } = await requestDataExport(orgId, requestedBy);
+  await processDataRequest(request.id, now);
+  return { request: (await getDataRequest(request.id)) ?? request, created };
 }
 
 /** The org's oldest request of that kind a worker may claim now (pending, or its lease expired). */

@@ -25,6 +25,20 @@ import { AppError } from "@/lib/http";
 /** Stripe still bills (or may bill again) a subscription in one of these: cancel it first. */
 export const LIVE_SUBSCRIPTION_STATUSES = ["trialing", "active", "past_due", "unpaid", "paused"] as const;
 
+/**
+ * Refuses (409) while Stripe may still bill the org: checked when a deletion is requested, so the
+ * owner is told at once, and again when it runs, since a subscription can start in between.
+ */
+export async function assertNoLiveSubscription(tx: Tx, orgId: string) {
+  const live = await tx
+    .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])));
+  if (live.length > 0) {
+    throw new AppError("conflict", `The organisation still has a live subscription (${live.map((s) => `${s.id}: ${s.status}`).join(", ")}); cancel billing first.`);
+  }
+}
+
 export type DeletionCounts = Record<string, number>;
 
 const deletedEmail = (userId: string) => `deleted-${userId}@deleted.invalid`;
@@ -44,13 +58,7 @@ export async function anonymiseOrg(tx: Tx, orgId: string, actor: AuditActor, rea
   const [org] = await tx.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.id, orgId)).for("update");
   if (!org) throw new AppError("not_found", "No such organisation.");
 
-  const live = await tx
-    .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])));
-  if (live.length > 0) {
-    throw new AppError("conflict", `The organisation still has a live subscription (${live.map((s) => `${s.id}: ${s.status}`).join(", ")}); cancel billing first.`);
-  }
+  await assertNoLiveSubscription(tx, orgId);
 
   const other = alias(memberships, "other_membership");
   const soleUsers = await tx

@@ -96,5 +96,5 @@ export async function seedFullOrg(label = "Full Co") {
     payload: { kind: "invitation", to: `invitee-${suffix}@retention.test`, subject: "You are invited", text: `Accept: https://beacon.test/invite/${secrets.rawToken}` },
   });
   await recordAudit(db(), { actor: { type: "user", id: owner.id, email: owner.email }, action: "org.member.invited", orgId, target: { type: "invitation", id: null } });
-  return { orgId, owner, member, secrets, apiKeyId: key!.id };
+  return { orgId, name: org!.name, owner, member, secrets, apiKeyId: key!.id };
 }

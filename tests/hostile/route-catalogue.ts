@@ -9,6 +9,7 @@ import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
 import { createAlert } from "@/lib/alerts";
 import { createApiKey } from "@/lib/auth";
 import { inviteMember } from "@/lib/orgs";
+import { requestAndBuildExport } from "@/lib/retention";
 import { operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 import { hostileString } from "./hostile-values";
 
@@ -24,9 +25,9 @@ export interface Fixtures {
   orgBName: string;
   headers: Record<Credential, Record<string, string>>;
   /** Ids that belong to org A (valid targets for A's credentials). */
-  own: { alert: string; apiKey: string; invitation: string; member: string };
+  own: { alert: string; apiKey: string; invitation: string; member: string; dataRequest: string };
   /** Ids that belong to org B: A's credentials must get 404 for every one. */
-  foreign: { alert: string; apiKey: string; invitation: string; member: string };
+  foreign: { alert: string; apiKey: string; invitation: string; member: string; dataRequest: string };
 }
 
 export async function buildFixtures(): Promise<Fixtures> {
@@ -41,6 +42,8 @@ export async function buildFixtures(): Promise<Fixtures> {
   const alertB = await createAlert(b.orgId, b.owner, { name: "B alert", frequency: "daily" });
   const invA = await inviteMember(a.orgId, a.owner, { email: "invitee-a@hostile.test", role: "member" });
   const invB = await inviteMember(b.orgId, b.owner, { email: "invitee-b@hostile.test", role: "member" });
+  const exportA = await requestAndBuildExport(a.orgId, { type: "user", id: a.owner.userId });
+  const exportB = await requestAndBuildExport(b.orgId, { type: "user", id: b.owner.userId });
   const ops = await operatorCookies();
   const same = { origin: "http://localhost:3000" };
   return {
@@ -56,14 +59,14 @@ export async function buildFixtures(): Promise<Fixtures> {
       opsViewer: { cookie: ops.ops_viewer, ...same },
       opsUnverified: { cookie: ops.unverified, ...same },
     },
-    own: { alert: alertA.id, apiKey: keyA.id, invitation: invA.invitation.id, member: memberA.actor.userId },
-    foreign: { alert: alertB.id, apiKey: keyB.id, invitation: invB.invitation.id, member: memberB.actor.userId },
+    own: { alert: alertA.id, apiKey: keyA.id, invitation: invA.invitation.id, member: memberA.actor.userId, dataRequest: exportA.request.id },
+    foreign: { alert: alertB.id, apiKey: keyB.id, invitation: invB.invitation.id, member: memberB.actor.userId, dataRequest: exportB.request.id },
   };
 }
 
 /** Placeholder fixtures for checks that only need the shape of the catalogue. */
 export const SHAPE_ONLY_FIXTURES: Fixtures = (() => {
-  const ids = { alert: "a", apiKey: "k", invitation: "i", member: "m" };
+  const ids = { alert: "a", apiKey: "k", invitation: "i", member: "m", dataRequest: "d" };
   const none = {} as Record<string, string>;
   return { orgA: "a", orgB: "b", orgBName: "B", headers: { none, apiKeyA: none, ownerA: none, viewerA: none, opsAdmin: none, opsViewer: none, opsUnverified: none }, own: ids, foreign: ids };
 })();
@@ -148,6 +151,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   "app/api/app/invitations/[id]/route.ts": { credentials: APP, params: idParam((f) => [f.own.invitation, f.foreign.invitation]) },
   "app/api/app/members/route.ts": { credentials: APP },
   "app/api/app/members/[id]/route.ts": { credentials: APP, params: idParam((f) => [f.foreign.member]), sample: () => ({ PATCH: { role: "viewer" } }) },
+  // A served deletion request would only be pending (nothing here processes it); the sample asks for an export.
+  "app/api/app/data-requests/route.ts": { credentials: APP, sample: () => ({ POST: { kind: "export" } }) },
+  "app/api/app/data-requests/[id]/route.ts": { credentials: APP, params: idParam((f) => [f.own.dataRequest, f.foreign.dataRequest]) },
+  "app/api/app/data-requests/[id]/download/route.ts": { credentials: APP, params: idParam((f) => [f.own.dataRequest, f.foreign.dataRequest]) },
   "app/api/app/naics/route.ts": { credentials: APP, queryKeys: ["q", "limit"] },
 
   "app/api/admin/audit-log/route.ts": { credentials: ADMIN, queryKeys: ["org", "actor", "action", "q", "limit", "cursor"] },
@@ -180,7 +187,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   "app/api/admin/customers/[id]/export/route.ts": { credentials: ADMIN, params: adminIds },
   "app/api/admin/customers/[id]/actions/[action]/route.ts": {
     credentials: ADMIN,
-    params: (f) => ({ id: anyId(f.orgA, f.orgB), action: fc.oneof(fc.constantFrom("grant-credits", "mute-alerts", "unmute-alerts", "reset-stuck", "activate"), segment) }),
+    params: (f) => ({ id: anyId(f.orgA, f.orgB), action: fc.oneof(fc.constantFrom("grant-credits", "mute-alerts", "unmute-alerts", "reset-stuck", "activate", "retry-data-request"), segment) }),
     sample: () => ({ POST: { credits: 5, reason: "goodwill" } }),
   },
   "app/api/admin/dead-letters/route.ts": { credentials: ADMIN, queryKeys: ["status", "kind", "org", "q", "from", "to", "limit", "cursor"] },

@@ -117,7 +117,7 @@ describeEachDatabase("hostile input sweep", () => {
     f = await buildFixtures();
   });
 
-  it("cross-tenant ids: org A's credentials get 404 for org B's alert, key, invitation and member, and B is untouched", async () => {
+  it("cross-tenant ids: org A's credentials get 404 for org B's alert, key, invitation, member and data request, and B is untouched", async () => {
     const before = await databaseFingerprint();
     const cases: { file: string; method: HttpMethod; credential: Credential; id: string; body?: unknown }[] = [
       { file: "app/api/v1/alerts/[id]/route.ts", method: "GET", credential: "apiKeyA", id: f.foreign.alert },
@@ -128,6 +128,8 @@ describeEachDatabase("hostile input sweep", () => {
       { file: "app/api/app/invitations/[id]/route.ts", method: "DELETE", credential: "ownerA", id: f.foreign.invitation },
       { file: "app/api/app/members/[id]/route.ts", method: "PATCH", credential: "ownerA", id: f.foreign.member, body: { role: "viewer" } },
       { file: "app/api/app/members/[id]/route.ts", method: "DELETE", credential: "ownerA", id: f.foreign.member },
+      { file: "app/api/app/data-requests/[id]/route.ts", method: "GET", credential: "ownerA", id: f.foreign.dataRequest },
+      { file: "app/api/app/data-requests/[id]/download/route.ts", method: "GET", credential: "ownerA", id: f.foreign.dataRequest },
     ];
     for (const c of cases) {
       const mod = (await import(path.join(ROOT, c.file))) as Record<string, RouteHandler>;

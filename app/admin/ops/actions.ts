@@ -92,6 +92,7 @@ const CUSTOMER_ACTION_DONE: Record<CustomerActionName, string> = {
   "unmute-alerts": "Ops alerts unmuted.",
   "reset-stuck": "Stuck flag reset.",
   activate: "Synced from Stripe.",
+  "retry-data-request": "Data request retried.",
 };
 
 /** Every customer action from the cockpit: the API's body schema and permission, audited in lib. */
@@ -99,7 +100,9 @@ export async function customerActionFormAction(_prev: FormState, formData: FormD
   const state = await runFormAction(formData, customerActionForm, async (input) => {
     const actor = await operatorWriter(customerActionPermission(input.action));
     const body = validate(CUSTOMER_ACTION_INPUTS[input.action], customerActionFromForm(input.action, input as Record<string, string>));
-    return runCustomerAction(input.org_id, { action: input.action, ...body } as CustomerAction, actor);
+    const { result, events } = await runCustomerAction(input.org_id, { action: input.action, ...body } as CustomerAction, actor);
+    await sendEventsAfterCommit(events);
+    return result;
   });
   if (state.status !== "success") return { ...state, result: undefined };
   revalidatePath("/admin/ops/customers", "layout");

@@ -1,3 +1,4 @@
+import { sendEventsAfterCommit } from "@/inngest/send";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { notFound, parseJsonBody, route, validate } from "@/lib/http";
 import { assertAdminWritable, breakGlassTokenFrom } from "@/lib/ops";
@@ -15,7 +16,8 @@ export const POST = route(
     const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("content-type");
     const body = hasBody ? await parseJsonBody(request, CUSTOMER_ACTION_INPUTS[action]) : validate(CUSTOMER_ACTION_INPUTS[action], {});
-    const result = await runCustomerAction(String(params.id ?? ""), { action, ...body } as CustomerAction, actor, requestId);
+    const { result, events } = await runCustomerAction(String(params.id ?? ""), { action, ...body } as CustomerAction, actor, requestId);
+    await sendEventsAfterCommit(events);
     return { body: { action, result } };
   },
   { authenticate: operatorAuth },
