@@ -1,4 +1,5 @@
 import { prepareDatabaseAtBoot } from "./db/boot";
+import { openServerDatabase } from "./db/client";
 import { assertProductionConfig } from "./lib/env";
 import { recordSocketPeers } from "./lib/http/socket-peer";
 
@@ -8,6 +9,8 @@ if (process.env.NEXT_PHASE !== "phase-production-build") {
   recordSocketPeers();
   try {
     assertProductionConfig();
+    // On the embedded database this serves it to the CLI and scripts (one database for all).
+    await openServerDatabase();
     await prepareDatabaseAtBoot();
   } catch (error) {
     // Fail fast and loudly: a server that is misconfigured or cannot reach its database must
