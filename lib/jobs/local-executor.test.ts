@@ -87,6 +87,16 @@ describeEachDatabase("in-process executor", () => {
     expect(await runsOf("heartbeat")).toHaveLength(2);
   });
 
+  it("a tick of a paused function is recorded as skipped and does nothing", async () => {
+    await db().update(jobHeartbeats).set({ pausedAt: new Date("2026-04-24T09:00:00Z") }).where(eq(jobHeartbeats.functionId, "heartbeat"));
+    executor = new LocalExecutor({ functions: [heartbeat], now: () => new Date("2026-04-24T11:00:30Z") });
+    executor.tick(new Date("2026-04-24T11:01:00Z"));
+    await executor.idle();
+    const last = (await runsOf("heartbeat")).at(-1);
+    expect(last).toMatchObject({ trigger: "local", status: "cancelled", error: expect.stringMatching(/^Skipped: heartbeat is paused/) });
+    await db().update(jobHeartbeats).set({ pausedAt: null }).where(eq(jobHeartbeats.functionId, "heartbeat"));
+  });
+
   it("an event sent through the app's send path reaches its function, and events it sends reach theirs", async () => {
     executor = new LocalExecutor({ functions: [echo, broken] }).start();
     expect(activeLocalExecutor()).toBe(executor);
