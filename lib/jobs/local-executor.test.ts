@@ -8,7 +8,8 @@ import { sendEventsAfterCommit } from "@/inngest/send";
 import type { OutgoingEvent } from "@/lib/billing/stripe-events/types";
 import { describeEachDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
-import { LocalExecutor, LocalExecutorRefusedError, activeLocalExecutor } from "./local-executor";
+import { RERUN_MARKER, rerunnableIdempotency } from "./idempotency";
+import { LocalExecutor, LocalExecutorRefusedError, activeLocalExecutor, evaluateKey } from "./local-executor";
 import { SCHEDULED_EVENT_NAME } from "./runs";
 
 // Functions that exist only here: real definitions on the real client, so the run-tracking and
@@ -51,6 +52,12 @@ const slowCron = inngest.createFunction(
       await slowGate.opened;
       return "done";
     }),
+);
+
+const onceInvoices: string[] = [];
+const oncePerInvoice = inngest.createFunction(
+  { id: "test-local-once", retries: 0, triggers: [{ event: "test/local.once" }], idempotency: rerunnableIdempotency("event.data.invoice_id") },
+  async ({ event, step }) => step.run("note", () => void onceInvoices.push(String((event.data as { invoice_id?: string }).invoice_id))),
 );
 
 const send = (events: { name: string; id: string; data: Record<string, unknown> }[]) => sendEventsAfterCommit(events as unknown as OutgoingEvent[]);
@@ -116,6 +123,19 @@ describeEachDatabase("in-process executor", () => {
     expect(await runsOf("test-local-echo")).toHaveLength(2);
   });
 
+  it("runs an idempotent function once per key, and again for an operator re-run", async () => {
+    executor = new LocalExecutor({ functions: [oncePerInvoice] }).start();
+    onceInvoices.length = 0;
+    await send([
+      { name: "test/local.once", id: "once-1", data: { invoice_id: "in_1" } },
+      { name: "test/local.once", id: "once-2", data: { invoice_id: "in_1" } },
+      { name: "test/local.once", id: "once-3", data: { invoice_id: "in_2" } },
+      { name: "test/local.once", id: "once-4", data: { invoice_id: "in_1", [RERUN_MARKER]: "rerun-1" } },
+    ]);
+    await executor.idle();
+    expect(onceInvoices.sort()).toEqual(["in_1", "in_1", "in_2"]);
+  });
+
   it("a failing step is retried up to the function's retries, then the run is recorded failed", async () => {
     executor = new LocalExecutor({ functions: [broken], retryDelayMs: () => 0 }).start();
     brokenCalls = 0;
@@ -162,6 +182,19 @@ describeEachDatabase("in-process executor", () => {
     expect(slowEntries).toHaveLength(3);
     const runs = (await runsOf("test-local-slow")).filter((r) => r.eventName === "test/local.slow");
     expect(runs.map((r) => r.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+  });
+});
+
+describe("evaluateKey", () => {
+  const event = (data: Record<string, unknown>) => ({ name: "x", id: "e", data });
+  it("reads event.data paths and the re-run form of idempotency keys; null for what it cannot read", () => {
+    expect(evaluateKey("event.data.org_id", event({ org_id: "o1" }))).toBe('"o1"');
+    expect(evaluateKey("event.data.a.b", event({ a: { b: 2 } }))).toBe("2");
+    const key = rerunnableIdempotency("event.data.invoice_id");
+    expect(evaluateKey(key, event({ invoice_id: "in_1" }))).toBe('"in_1"');
+    expect(evaluateKey(key, event({ invoice_id: "in_1", [RERUN_MARKER]: "r9" }))).toBe('"r9"');
+    expect(evaluateKey("event.data.a + event.data.b", event({ a: 1 }))).toBeNull();
+    expect(evaluateKey(undefined, event({}))).toBeNull();
   });
 });
 

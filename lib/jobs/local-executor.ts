@@ -26,7 +26,7 @@ export interface LocalExecutorOptions {
 }
 
 type SentEvent = { name: string; id?: string; data?: Record<string, unknown> };
-type RunEvent = { name: string; id: string; data: Record<string, unknown> };
+export type RunEvent = { name: string; id: string; data: Record<string, unknown> };
 type Trigger = { cron?: string; event?: string | { name: string } } | undefined;
 type Concurrency = { limit: number; key?: string };
 
@@ -63,14 +63,31 @@ function concurrencyOf(fn: InngestFunction.Any): Concurrency {
   return first ? { limit: first.limit > 0 ? first.limit : Infinity, key: first.key } : { limit: Infinity };
 }
 
-/** Inngest key expressions as Beacon writes them: `event.data.<path>`. Anything else keys the whole function. */
-function evaluateKey(expression: string | undefined, event: RunEvent): string {
-  if (!expression) return "";
-  const match = /^event\.data((?:\.\w+)+)$/.exec(expression.trim());
-  if (!match) return "";
+function valueAt(event: RunEvent, path: string): unknown {
   let value: unknown = event.data;
-  for (const part of match[1]!.slice(1).split(".")) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
-  return value === undefined || value === null ? "" : JSON.stringify(value);
+  for (const part of path.split(".")) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+  return value;
+}
+
+const DATA_PATH = /^event\.data\.([\w.]+)$/;
+const HAS_OR_ELSE = /^has\(event\.data\.([\w.]+)\)\s*\?\s*event\.data\.([\w.]+)\s*:\s*\((.*)\)$/;
+
+/**
+ * The CEL key expressions Beacon writes: `event.data.<path>` and the re-run form
+ * `has(event.data.a) ? event.data.a : (<expression>)` (lib/jobs/idempotency). Null for anything
+ * else: the caller decides what an unreadable key means.
+ */
+export function evaluateKey(expression: string | undefined, event: RunEvent): string | null {
+  if (!expression) return null;
+  const text = expression.trim();
+  const path = DATA_PATH.exec(text);
+  if (path) {
+    const value = valueAt(event, path[1]!);
+    return value === undefined || value === null ? "" : JSON.stringify(value);
+  }
+  const branch = HAS_OR_ELSE.exec(text);
+  if (branch) return valueAt(event, branch[1]!) !== undefined ? evaluateKey(`event.data.${branch[2]}`, event) : evaluateKey(branch[3], event);
+  return null;
 }
 
 interface Slot {
@@ -128,8 +145,9 @@ export class LocalExecutor {
       if (!this.firstSighting(`event:${event.id}`)) return event.id;
       for (const fn of this.functions) {
         if (!listensTo(fn, event.name)) continue;
-        const idempotency = (fn.opts as { idempotency?: string }).idempotency;
-        if (idempotency && !this.firstSighting(`idempotency:${fn.opts.id}:${evaluateKey(idempotency, event)}`)) continue;
+        // A key this cannot read dedupes nothing: better a repeat in development than a lost run.
+        const idempotencyKey = evaluateKey((fn.opts as { idempotency?: string }).idempotency, event);
+        if (idempotencyKey !== null && !this.firstSighting(`idempotency:${fn.opts.id}:${idempotencyKey}`)) continue;
         this.schedule(fn, event);
       }
       return event.id;
@@ -168,7 +186,8 @@ export class LocalExecutor {
 
   private schedule(fn: InngestFunction.Any, event: RunEvent, done?: () => void) {
     const concurrency = concurrencyOf(fn);
-    const slotKey = `${fn.opts.id}\u0000${evaluateKey(concurrency.key, event)}`;
+    // A key this cannot read serialises the whole function: slower, never more than allowed.
+    const slotKey = `${fn.opts.id}\u0000${evaluateKey(concurrency.key, event) ?? ""}`;
     const run = (async () => {
       const slot = await this.acquire(slotKey, concurrency.limit);
       try {
