@@ -1,4 +1,6 @@
 import { prepareDatabaseAtBoot } from "./db/boot";
+import { openServerDatabase } from "./db/client";
+import { startBackgroundFunctions } from "./inngest/background";
 import { assertProductionConfig } from "./lib/env";
 import { recordSocketPeers } from "./lib/http/socket-peer";
 
@@ -8,7 +10,11 @@ if (process.env.NEXT_PHASE !== "phase-production-build") {
   recordSocketPeers();
   try {
     assertProductionConfig();
+    // On the embedded database this serves it to the CLI and scripts (one database for all).
+    await openServerDatabase();
     await prepareDatabaseAtBoot();
+    // Inngest in production; in development a dev server, or the same functions in-process.
+    await startBackgroundFunctions();
   } catch (error) {
     // Fail fast and loudly: a server that is misconfigured or cannot reach its database must
     // not pretend to run. The message lists every problem and never contains secret values.

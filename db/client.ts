@@ -1,11 +1,13 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import * as schema from "./schema";
-import { acquireDataDirLock } from "./data-dir-lock";
+import { acquireDataDirLock, recordServedAddress, servedAddressFor, type ServedDataDir } from "./data-dir-lock";
 import { DEFAULT_SLOW_QUERY_MS, timePgPool, timePglite } from "./slow-queries";
 import { readEnv } from "@/lib/env";
 
@@ -85,6 +87,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.dataDir) {
     // PGlite calls a non-recursive mkdir on the data dir: the parent must exist.
     fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
+    // The owner (the app server) serves it: be one more client of the one database.
+    const served = servedAddressFor(options.dataDir);
+    if (served) return connectToServedDatabase(options.dataDir, served, options);
     release = acquireDataDirLock(options.dataDir);
     client = new PGlite(options.dataDir);
   } else {
@@ -100,6 +105,69 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       release?.();
     },
   };
+}
+
+function servedUrl(address: { host: string; port: number }) {
+  return `postgres://postgres@${address.host}:${address.port}/postgres`;
+}
+
+function connectToServedDatabase(dataDir: string, served: ServedDataDir, options: DatabaseOptions): DatabaseHandle {
+  const handle = openDatabase({ url: servedUrl(served), poolMax: options.poolMax ?? 2, slowQueryMs: options.slowQueryMs });
+  return { ...handle, label: `pglite:${dataDir} (served by pid ${served.pid} on ${served.host}:${served.port})` };
+}
+
+/** A free loopback port (the socket server needs a number up front to name in the lock). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const SERVE_HOST = "127.0.0.1";
+/** The owner's own pool plus a few CLI runs and scripts at once. */
+const SERVED_MAX_CONNECTIONS = 32;
+
+/**
+ * Opens the embedded database as its owner AND serves it on a loopback port over the PostgreSQL
+ * wire protocol (long-lived processes: the app server). The address goes into the data-dir lock,
+ * so a second local process (the CLI in another terminal) connects to it instead of failing.
+ * This process talks to it through the same socket: the server's queue runs one client's
+ * transaction at a time, which direct in-process queries would slip into the middle of.
+ * When another live process already serves the dir, this one simply connects to it.
+ */
+export async function openServedDatabase(options: { dataDir: string; poolMax?: number; slowQueryMs?: number }): Promise<DatabaseHandle> {
+  fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
+  const served = servedAddressFor(options.dataDir);
+  if (served) return connectToServedDatabase(options.dataDir, served, options);
+  const release = acquireDataDirLock(options.dataDir);
+  const client = new PGlite(options.dataDir);
+  try {
+    await client.waitReady;
+    const port = await freePort(SERVE_HOST);
+    const server = new PGLiteSocketServer({ db: client, host: SERVE_HOST, port, maxConnections: SERVED_MAX_CONNECTIONS });
+    await server.start();
+    recordServedAddress(options.dataDir, { host: SERVE_HOST, port });
+    const pooled = openDatabase({ url: servedUrl({ host: SERVE_HOST, port }), poolMax: options.poolMax ?? 10, slowQueryMs: options.slowQueryMs });
+    return {
+      ...pooled,
+      label: `pglite:${options.dataDir} (served on ${SERVE_HOST}:${port})`,
+      close: async () => {
+        await pooled.close();
+        await server.stop();
+        await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    await client.close().catch(() => {});
+    release();
+    throw error;
+  }
 }
 
 export const DEFAULT_PGLITE_DIR = ".data/pglite";
@@ -128,6 +196,20 @@ export function setDatabase(handle: DatabaseHandle | undefined) {
   const previous = globalForDb.__beaconDatabase;
   globalForDb.__beaconDatabase = handle;
   return previous;
+}
+
+/**
+ * The app server's database: on the embedded PGlite it is opened served (openServedDatabase),
+ * so the CLI and scripts share it while the server runs. With DATABASE_URL, the usual pool.
+ */
+export async function openServerDatabase(env: NodeJS.ProcessEnv = process.env): Promise<DatabaseHandle> {
+  if (globalForDb.__beaconDatabase) return globalForDb.__beaconDatabase;
+  const options = databaseOptionsFromEnv(env);
+  // Never in production: the socket has no authentication (loopback only, but shared hosts exist).
+  const serve = options.dataDir && !options.url && readEnv(env).NODE_ENV !== "production";
+  const handle = serve ? await openServedDatabase({ dataDir: options.dataDir!, slowQueryMs: options.slowQueryMs }) : openDatabase(options);
+  globalForDb.__beaconDatabase ??= handle;
+  return globalForDb.__beaconDatabase;
 }
 
 export async function closeDatabase() {

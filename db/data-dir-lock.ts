@@ -6,12 +6,17 @@ import path from "node:path";
  * PGlite has no cross-process lock: two processes on one data dir silently lose writes.
  * Exactly one process may own a data dir, so we hold an exclusive lock file beside it that
  * names its holder. A lock left by a process that no longer exists (same host) is taken over.
+ * An owner that serves the database over the PostgreSQL wire protocol (db/client.ts
+ * `openServedDatabase`) writes its address into the lock, and other local processes connect
+ * there instead of opening the files.
  */
 export interface LockHolder {
   pid: number;
   hostname: string;
   command: string;
   startedAt: string;
+  /** Where the owner serves this database (loopback only), when it does. */
+  address?: { host: string; port: number };
 }
 
 export class DataDirLockedError extends Error {
@@ -84,6 +89,29 @@ export function acquireDataDirLock(dataDir: string, command = describeCommand())
   } finally {
     fs.rmSync(tmp, { force: true });
   }
+}
+
+export interface ServedDataDir {
+  host: string;
+  port: number;
+  pid: number;
+}
+
+/** Where the live holder of `dataDir` (this process included) serves it, if it does. */
+export function servedAddressFor(dataDir: string): ServedDataDir | null {
+  const holder = readHolder(lockFileFor(dataDir));
+  if (!holder?.address || holder.hostname !== os.hostname() || !processIsAlive(holder.pid)) return null;
+  return { ...holder.address, pid: holder.pid };
+}
+
+/** Records where this process serves the data dir it holds (atomic rewrite of its lock file). */
+export function recordServedAddress(dataDir: string, address: { host: string; port: number }) {
+  const lockFile = lockFileFor(dataDir);
+  const holder = readHolder(lockFile);
+  if (!held.has(lockFile) || holder?.pid !== process.pid) throw new Error(`This process does not hold the lock on ${dataDir}`);
+  const tmp = `${lockFile}.${process.pid}.${Date.now()}`;
+  fs.writeFileSync(tmp, JSON.stringify({ ...holder, address }));
+  fs.renameSync(tmp, lockFile);
 }
 
 export function releaseDataDirLock(dataDir: string) {

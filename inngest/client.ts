@@ -1,4 +1,5 @@
 import { Inngest } from "inngest";
+import { LocalEventDispatch, activeLocalExecutor } from "@/lib/jobs/local-executor";
 import { JobRunTracking } from "@/lib/jobs/middleware";
 
 export * from "./events";
@@ -7,6 +8,17 @@ export * from "./events";
  * The Inngest client. Configuration comes from the SDK's standard variables: INNGEST_DEV
  * (dev server; "1" or its URL), INNGEST_BASE_URL (self-hosted / dev server origin),
  * INNGEST_EVENT_KEY (sending events) and INNGEST_SIGNING_KEY (signing /api/inngest).
- * Every run goes through the run-tracking middleware (lib/jobs), which records job_runs.
+ * Every run goes through the run-tracking middleware (lib/jobs), which records job_runs. In
+ * development without an Inngest server, sent events go to the in-process executor instead
+ * (LocalEventDispatch; see inngest/background.ts).
  */
-export const inngest = new Inngest({ id: "beacon", middleware: [JobRunTracking] });
+export const inngest = new Inngest({
+  id: "beacon",
+  middleware: [JobRunTracking, LocalEventDispatch],
+  // Read on every send (the SDK keeps this object and resolves its mode lazily): while the
+  // in-process executor runs, the client is in dev mode, so sending needs no event key and
+  // LocalEventDispatch takes the events; otherwise the SDK's own variables decide.
+  get isDev() {
+    return activeLocalExecutor() ? true : undefined;
+  },
+});

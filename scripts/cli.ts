@@ -1,15 +1,18 @@
 /**
  * `npm run cli -- <command> [--flags]` (API.md). Prints one JSON object on stdout; on error,
- * a message on stderr and a non-zero exit. Uses the same database as the app: DATABASE_URL,
- * or the embedded PGlite data dir (which must not be open in another process).
+ * a message on stderr and a non-zero exit; log lines go to stderr. Uses the same database as
+ * the app: DATABASE_URL, or the embedded PGlite data dir — through the running app server when
+ * it has the dir open (it serves it on a loopback port), else opened here.
  */
 import { parseArgs } from "node:util";
 import { closeDatabase, database } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { seedDatabase } from "@/db/seed";
+import { sendLogsToStderr } from "@/lib/observability";
 import { runCommand, COMMANDS } from "./cli-commands";
 
 async function main(argv: string[]) {
+  sendLogsToStderr();
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help") {
     process.stdout.write(`${JSON.stringify({ commands: Object.keys(COMMANDS) })}\n`);

@@ -44,36 +44,58 @@ export function cronIntervalMs(expression: string): number {
   return ms;
 }
 
-function scanIntervalMs(expression: string): number {
+interface ParsedCron {
+  minutes: Set<number>;
+  hours: Set<number>;
+  days: Set<number>;
+  months: Set<number>;
+  weekdays: Set<number>;
+  dayRestricted: boolean;
+  weekdayRestricted: boolean;
+}
+
+function parseCron(expression: string): ParsedCron {
   const fields = expression.replace(/^(CRON_)?TZ=\S+\s+/, "").trim().split(/\s+/);
   if (fields.length !== 5) throw new Error(`Unsupported cron expression "${expression}" (five fields expected)`);
   const [minutes, hours, days, months, weekdays] = fields.map((f, i) => parseField(f, FIELDS[i]!));
   if (weekdays!.has(7)) weekdays!.add(0);
   // Standard cron: when both day fields are restricted, either may match.
-  const dayRestricted = fields[2] !== "*";
-  const weekdayRestricted = fields[4] !== "*";
+  return { minutes: minutes!, hours: hours!, days: days!, months: months!, weekdays: weekdays!, dayRestricted: fields[2] !== "*", weekdayRestricted: fields[4] !== "*" };
+}
+
+function dayMatches(cron: ParsedCron, d: Date) {
+  const dayMatch = cron.days.has(d.getUTCDate());
+  const weekdayMatch = cron.weekdays.has(d.getUTCDay());
+  return cron.dayRestricted && cron.weekdayRestricted ? dayMatch || weekdayMatch : dayMatch && weekdayMatch;
+}
+
+/** Whether `expression` fires in the UTC minute that contains `at`. */
+export function cronFiresAt(expression: string, at: Date): boolean {
+  const cron = parseCron(expression);
+  return cron.months.has(at.getUTCMonth() + 1) && dayMatches(cron, at) && cron.hours.has(at.getUTCHours()) && cron.minutes.has(at.getUTCMinutes());
+}
+
+function scanIntervalMs(expression: string): number {
+  const cron = parseCron(expression);
   const start = Date.UTC(2025, 0, 1);
   const end = start + 400 * 86_400_000;
   let previous: number | null = null;
   let longest = 0;
   for (let t = start; t < end; ) {
     const d = new Date(t);
-    if (!months!.has(d.getUTCMonth() + 1)) {
+    if (!cron.months.has(d.getUTCMonth() + 1)) {
       t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
       continue;
     }
-    const dayMatch = days!.has(d.getUTCDate());
-    const weekdayMatch = weekdays!.has(d.getUTCDay());
-    const dayOk = dayRestricted && weekdayRestricted ? dayMatch || weekdayMatch : dayMatch && weekdayMatch;
-    if (!dayOk) {
+    if (!dayMatches(cron, d)) {
       t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
       continue;
     }
-    if (!hours!.has(d.getUTCHours())) {
+    if (!cron.hours.has(d.getUTCHours())) {
       t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours() + 1);
       continue;
     }
-    if (minutes!.has(d.getUTCMinutes())) {
+    if (cron.minutes.has(d.getUTCMinutes())) {
       if (previous !== null) longest = Math.max(longest, t - previous);
       previous = t;
     }

@@ -14,3 +14,5 @@ export { bulkRerunJobs, bulkRerunBody, toJobRunFilter, BULK_RERUN_CAP, type Bulk
 export { cancelJobRun, cancelRefusal, functionIsCancellable, CANCEL_EVENT_NAME, type CancelDeps } from "./cancel";
 export { pauseFunction, resumeFunction, pausedFunctions, type PauseDeps } from "./pause";
 export { hourlyJobOutcomes, type HourlyJobBucket } from "./hourly";
+export { backgroundExecutor, recordBackgroundExecutor, type BackgroundExecutorStatus, type BackgroundExecutorKind } from "./background-executor";
+export { LocalExecutor, LocalExecutorRefusedError, activeLocalExecutor, type LocalExecutorOptions } from "./local-executor";

@@ -4,11 +4,12 @@ import type { InngestFunction } from "inngest";
 import { StepMode, StepOpCode, type OutgoingOp } from "inngest/types";
 import { db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
-import { queueRun, type JobTrigger, type RunEvent } from "./runs";
+import { queueRun, queuedRunFor, type JobTrigger, type RunEvent } from "./runs";
 
 /**
  * Runs an Inngest function to completion in this process, without an Inngest server: the CLI
- * (`jobs:run`) and operator re-runs of scheduled functions use it. It drives the SDK's own
+ * (`jobs:run`), operator re-runs of scheduled functions and the development executor
+ * (local-executor.ts) use it. It drives the SDK's own
  * execution engine the way Inngest does — one "request" per step, memoised step results fed back,
  * failed attempts retried up to the function's `retries` (default 3) and non-retriable errors
  * ending the run — so the run-tracking middleware records it like any other run. Sleeps are not
@@ -17,7 +18,7 @@ import { queueRun, type JobTrigger, type RunEvent } from "./runs";
  */
 export interface LocalRunOptions {
   event: RunEvent;
-  trigger: Extract<JobTrigger, "cli" | "rerun">;
+  trigger: Extract<JobTrigger, "cli" | "rerun" | "local">;
   rerunOf?: string | null;
   /** Pause before retry n (1-based). Default: exponential from 1 s, capped at 30 s. */
   retryDelayMs?: (retry: number) => number;
@@ -43,7 +44,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runFunctionLocally(fn: InngestFunction.Any, options: LocalRunOptions): Promise<LocalRunResult> {
   const event = { name: options.event.name, data: options.event.data ?? {}, id: options.event.id ?? `local-${randomUUID()}`, ts: Date.now() };
   const functionId = fn.opts.id;
-  const jobRunId = await queueRun({ functionId, trigger: options.trigger, event, rerunOf: options.rerunOf });
+  // An operator re-run sent as an event has queued its row already: the run claims that one.
+  const jobRunId = (await queuedRunFor(functionId, event.id)) ?? (await queueRun({ functionId, trigger: options.trigger, event, rerunOf: options.rerunOf }));
   const runId = `local-${randomUUID()}`;
   const maxAttempts = ((fn.opts as { retries?: number }).retries ?? DEFAULT_RETRIES) + 1;
   const retryDelayMs = options.retryDelayMs ?? ((n: number) => Math.min(1_000 * 2 ** (n - 1), 30_000));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, isNotNull, like, sql } from "drizzle-orm";
+import { and, eq, isNotNull, like, or, sql } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
 
@@ -7,7 +7,8 @@ import { jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
  * Writes to job_runs / job_events. Only the run-tracking middleware (and the queueing done by
  * re-runs and the CLI) call these: no function records its own runs.
  */
-export type JobTrigger = "event" | "cron" | "cli" | "rerun";
+/** `local`: started by the in-process development executor (lib/jobs/local-executor), cron tick or event. */
+export type JobTrigger = "event" | "cron" | "cli" | "rerun" | "local";
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "retrying" | "cancelled";
 export type JobEventKind = "run.started" | "run.finished" | "run.failed" | "step.started" | "step.finished" | "step.failed";
 
@@ -176,16 +177,33 @@ export async function markRetrying(input: { jobRunId: string; attempt: number; e
     .where(eq(jobRuns.id, input.jobRunId));
 }
 
+/** The queued row waiting for this function's run of this event (an operator re-run's), if any. */
+export async function queuedRunFor(functionId: string, eventId: string): Promise<string | null> {
+  const [row] = await db()
+    .select({ id: jobRuns.id })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.functionId, functionId), eq(jobRuns.eventId, eventId), eq(jobRuns.status, "queued"), like(jobRuns.runId, `${QUEUED_RUN_PREFIX}%`)))
+    .limit(1);
+  return row?.id ?? null;
+}
+
 /**
- * The paused_at of the function when this run is a scheduler tick (trigger `cron`) of a paused
- * function; null otherwise. CLI runs and operator re-runs are explicit requests and run anyway.
+ * The paused_at of the function when this run is a scheduler tick (trigger `cron`, or a tick of
+ * the in-process development scheduler) of a paused function; null otherwise. CLI runs and
+ * operator re-runs are explicit requests and run anyway.
  */
 export async function pausedTickSince(jobRunId: string): Promise<Date | null> {
   const [row] = await db()
     .select({ pausedAt: jobHeartbeats.pausedAt })
     .from(jobRuns)
     .innerJoin(jobHeartbeats, eq(jobHeartbeats.functionId, jobRuns.functionId))
-    .where(and(eq(jobRuns.id, jobRunId), eq(jobRuns.trigger, "cron"), isNotNull(jobHeartbeats.pausedAt)));
+    .where(
+      and(
+        eq(jobRuns.id, jobRunId),
+        or(eq(jobRuns.trigger, "cron"), and(eq(jobRuns.trigger, "local"), eq(jobRuns.eventName, SCHEDULED_EVENT_NAME))),
+        isNotNull(jobHeartbeats.pausedAt),
+      ),
+    );
   return row?.pausedAt ?? null;
 }
 

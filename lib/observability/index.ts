@@ -1,4 +1,4 @@
-export { logger, type Logger } from "./logger";
+export { logger, sendLogsToStderr, type Logger } from "./logger";
 export { checkReadiness, type Readiness, type CheckStatus } from "./readiness";
 export { runWithRequestContext, currentRequestId, type RequestContext } from "./request-context";
 export { observeHttpRequest, countQuotaDecrement, routePattern } from "./metrics";

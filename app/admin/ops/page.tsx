@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Card, CardBody, PageHeader } from "@/components/ui";
+import { backgroundExecutor } from "@/lib/jobs";
 import { opsOverview, type PlatformCounts } from "@/lib/ops";
 import { JobsChart } from "./jobs-chart";
 import { OnboardingFunnel } from "./onboarding-funnel";
@@ -22,9 +23,13 @@ export const dynamic = "force-dynamic";
 export default async function OpsOverviewPage() {
   const overview = await opsOverview();
   const counts = overview.counts;
+  const executor = backgroundExecutor();
   return (
     <>
       <PageHeader title="Operations" description="Platform at a glance." />
+      <p className="mb-4 text-sm text-slate-700" title={executor.detail}>
+        Background functions: <span className="font-medium text-slate-900">{executor.label}</span>
+      </p>
       <OverviewLive initial={overview} />
       <OnboardingFunnel funnel={overview.business.funnel} />
       <h2 className="mb-2 text-base font-semibold text-slate-900">Job runs, last 24 hours</h2>

@@ -4,6 +4,7 @@ import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { redactedConfig } from "@/lib/env";
 import { integrationStatus, type IntegrationState } from "@/lib/ops";
+import { backgroundExecutor } from "@/lib/jobs";
 
 export const metadata: Metadata = { title: "Configuration" };
 
@@ -14,10 +15,14 @@ export default async function ConfigPage() {
   const operator = await requireOperator("/admin/ops/config");
   const config = redactedConfig();
   const integrations = integrationStatus();
+  const executor = backgroundExecutor();
   const missing = integrations.filter((i) => i.state !== "configured");
   return (
     <>
       <PageHeader title="Configuration" description="What this process runs with. Secrets show as <redacted> when set." />
+      <Card className="mb-6">
+        <CardHeader title={`Background functions: ${executor.label}`} description={executor.detail} />
+      </Card>
       <Card className="mb-6" data-testid="integrations">
         <CardHeader
           title="Integrations"
