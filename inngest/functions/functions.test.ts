@@ -16,7 +16,8 @@ import { describeEachDatabase } from "@/tests/db";
 import { alertDigests } from "./alert-digests";
 import { heartbeat } from "./heartbeat";
 import { describeFunctions, FUNCTIONS } from "./index";
-import { ingestOpportunities } from "./ingest-opportunities";
+import { readEnv } from "@/lib/env";
+import { ingestionCron, ingestOpportunities } from "./ingest-opportunities";
 import { dunningSweep } from "./dunning-sweep";
 import { instantAlerts } from "./instant-alerts";
 import { opsAlerts } from "./ops-alerts";
@@ -64,14 +65,19 @@ it("the registry describes every function once, with its trigger and schedule", 
       {
         id: "ingest-opportunities",
         name: "Opportunity ingestion",
-        trigger: "cron 0 * * * * + event opportunities/ingest.requested",
-        cron: "0 * * * *",
+        trigger: `cron ${ingestionCron()} + event opportunities/ingest.requested`,
+        cron: ingestionCron(),
         events: ["opportunities/ingest.requested"],
         scheduled: true,
       },
     ]),
   );
   for (const fn of FUNCTIONS) expect((fn.opts as { retries?: number }).retries, fn.opts.id).toBe(3);
+});
+
+it("ingestion runs hourly against SAM.gov, every two minutes while it replays the bundled snapshot", () => {
+  expect(ingestionCron(readEnv({ SAM_API_KEY: "sam-key" }))).toBe("0 * * * *");
+  expect(ingestionCron(readEnv({}))).toBe("*/2 * * * *");
 });
 
 describeEachDatabase("background functions", () => {

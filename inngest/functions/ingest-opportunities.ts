@@ -1,6 +1,6 @@
 import { cron, NonRetriableError } from "inngest";
 import { inngest, opportunitiesIngestRequested } from "@/inngest/client";
-import { env } from "@/lib/env";
+import { env, readEnv, type Env } from "@/lib/env";
 import { flagEnabled } from "@/lib/flags";
 import { ingestFromSam, releaseSnapshotBatch, SamApiError, SNAPSHOT_SOURCE } from "@/lib/opportunities";
 import { FUNCTION_DEFAULTS } from "./defaults";
@@ -9,7 +9,16 @@ import { FUNCTION_DEFAULTS } from "./defaults";
 const PERMANENT_SAM_STATUSES = new Set([400, 401, 403, 404]);
 
 /**
- * Hourly (and on request) SAM.gov ingestion. Without SAM_API_KEY each run releases the next
+ * Live ingestion asks SAM.gov hourly. The bundled snapshot (no SAM_API_KEY) is released every two
+ * minutes, so a fresh install shows new notices, and the alerts they trigger, within minutes;
+ * once it is all out each run is a quick recorded no-op.
+ */
+export function ingestionCron(e: Env = readEnv()) {
+  return e.SAM_API_KEY ? "0 * * * *" : "*/2 * * * *";
+}
+
+/**
+ * SAM.gov ingestion on schedule and on request. Without SAM_API_KEY each run releases the next
  * batch of the bundled snapshot instead (until it is exhausted), so alerts fire on notices
  * nobody has seen yet; with the `opportunity_ingestion` flag off it is a recorded no-op. One run
  * at a time: SAM.gov ingestion resumes from a shared cursor. On success it announces the window
@@ -21,7 +30,7 @@ export const ingestOpportunities = inngest.createFunction(
     ...FUNCTION_DEFAULTS,
     id: "ingest-opportunities",
     name: "Opportunity ingestion",
-    triggers: [cron("0 * * * *"), opportunitiesIngestRequested],
+    triggers: [cron(ingestionCron()), opportunitiesIngestRequested],
     concurrency: { limit: 1 },
   },
   async ({ event, step, runId }) => {
