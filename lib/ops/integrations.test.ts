@@ -24,8 +24,8 @@ const EVERYTHING = {
 };
 
 describe("integrationStatus", () => {
-  it("a bare installation lists all six as not configured, each with what stops working", () => {
-    const list = integrationStatus(readEnv({}));
+  it("a bare production installation lists all six as not configured, each with what stops working", () => {
+    const list = integrationStatus(readEnv({ NODE_ENV: "production" }));
     expect(list.map((i) => [i.id, i.state])).toEqual([
       ["smtp", "not_configured"],
       ["stripe", "not_configured"],
@@ -58,11 +58,12 @@ describe("integrationStatus", () => {
     expect(stripe.withoutIt).not.toMatch(/billing portal/);
   });
 
-  it("Inngest's dev mode needs no keys; one ops alert channel is enough", () => {
-    const status = byId(integrationStatus(readEnv({ INNGEST_DEV: "1", OPS_ALERT_EMAIL: "ops@example.com" })));
+  it("Inngest's dev mode needs no keys, nor does development (functions run in-process); one ops alert channel is enough", () => {
+    expect(byId(integrationStatus(readEnv({ NODE_ENV: "development" }))).inngest!.state).toBe("configured");
+    const status = byId(integrationStatus(readEnv({ NODE_ENV: "production", INNGEST_DEV: "1", OPS_ALERT_EMAIL: "ops@example.com" })));
     expect(status.inngest!.state).toBe("configured");
     expect(status.ops_alerts!.state).toBe("configured");
-    expect(byId(integrationStatus(readEnv({ INNGEST_SIGNING_KEY: "signkey-prod-1" }))).inngest).toMatchObject({ state: "partial", withoutIt: expect.stringMatching(/INNGEST_EVENT_KEY/) });
+    expect(byId(integrationStatus(readEnv({ NODE_ENV: "production", INNGEST_SIGNING_KEY: "signkey-prod-1" }))).inngest).toMatchObject({ state: "partial", withoutIt: expect.stringMatching(/INNGEST_EVENT_KEY/) });
   });
 });
 
@@ -81,6 +82,6 @@ describeEachDatabase("GET /api/admin/config", () => {
     expect(text).not.toMatch(/V4LUE/);
     const body = JSON.parse(text) as { config: Record<string, unknown>; integrations: IntegrationStatus[] };
     expect(body.config.SMTP_URL).toBe("<redacted>");
-    expect(body.integrations.filter((i) => i.state !== "configured").map((i) => i.id)).toEqual(["stripe", "inngest", "app_url", "ops_alerts"]);
+    expect(body.integrations.filter((i) => i.state !== "configured").map((i) => i.id)).toEqual(["stripe", "app_url", "ops_alerts"]);
   });
 });

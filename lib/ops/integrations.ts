@@ -1,4 +1,4 @@
-import { env, inngestDevMode, type Env } from "@/lib/env";
+import { env, inngestDevMode, isProduction, type Env } from "@/lib/env";
 
 export type IntegrationState = "configured" | "partial" | "not_configured";
 
@@ -51,9 +51,10 @@ const CHECKS: Check[] = [
     name: "Background functions (Inngest)",
     variables: ["INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY", "INNGEST_DEV", "INNGEST_BASE_URL"],
     required: ["INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY"],
-    alternative: inngestDevMode,
+    // Outside production functions run without keys: a dev server, or the in-process executor.
+    alternative: (e) => inngestDevMode(e) || !isProduction(e),
     withoutIt:
-      "In production Inngest cannot call /api/inngest (unsigned calls are refused) nor receive Beacon's events: ingestion, alert e-mails and digests, outbox delivery, dunning, quota resets, retention and ops alerts never run and heartbeats go stale. Development needs no keys (the Inngest dev server, INNGEST_DEV=1).",
+      "In production Inngest cannot call /api/inngest (unsigned calls are refused) nor receive Beacon's events: ingestion, alert e-mails and digests, outbox delivery, dunning, quota resets, retention and ops alerts never run and heartbeats go stale. Development needs no keys: the Inngest dev server when one runs, otherwise the same functions in-process.",
     partially: (missing) =>
       missing.includes("INNGEST_EVENT_KEY")
         ? "Events Beacon sends (new opportunities → instant alerts, re-runs, cancels) are not accepted by Inngest (INNGEST_EVENT_KEY)."
