@@ -10,7 +10,7 @@ const LINKS = [
 
 export function SettingsNav({ current }: { current: string }) {
   return (
-    <nav aria-label="Settings" className="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200">
+    <nav aria-label="Settings" className="relative mb-6 flex gap-1 overflow-x-auto border-b border-slate-200">
       {LINKS.map((link) => (
         <Link
           key={link.href}

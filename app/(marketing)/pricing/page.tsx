@@ -61,7 +61,7 @@ export default function PricingPage() {
           role="region"
           aria-labelledby="compare-title"
           tabIndex={0}
-          className="mt-6 overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200"
+          className="relative mt-6 overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200"
         >
           <table className="w-full min-w-[36rem] text-left text-sm">
             <caption className="sr-only">Limits of each Beacon plan</caption>

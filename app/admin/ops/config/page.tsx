@@ -64,7 +64,7 @@ export default async function ConfigPage() {
         </Card>
       ) : null}
       <Card>
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead className="bg-slate-50 text-slate-600">
               <tr>

@@ -54,7 +54,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
       {items.length === 0 ? (
         <EmptyState title="No customers found" description={q ? `Nothing matches “${q}” in this tab.` : "No customer is in this tab."} />
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Customers, newest first</caption>
             <thead className="bg-slate-50 text-slate-700">

@@ -20,7 +20,7 @@ export function CircuitsPanel({ circuits, canRetry, showPii }: { circuits: Outbo
       <p className="mt-1 text-sm text-slate-600">
         A destination that keeps failing is paused: its messages wait, keeping their attempts, and one probe is sent when the wait ends.
       </p>
-      <div className="mt-3 overflow-x-auto">
+      <div className="relative mt-3 overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="text-slate-600">
             <tr>

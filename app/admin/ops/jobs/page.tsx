@@ -72,7 +72,7 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
         </Alert>
       ) : null}
       <h2 className="mb-2 text-base font-semibold text-slate-900">Functions (last 24 h)</h2>
-      <div className="mb-6 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+      <div className="relative mb-6 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
         <table className="min-w-full text-left text-sm">
           <thead className="bg-slate-50 text-slate-700">
             <tr>

@@ -56,7 +56,7 @@ export default async function StripeEventsPage({ searchParams }: { searchParams:
       {data.length === 0 ? (
         <EmptyState title="No Stripe events" description="Nothing matches these filters." />
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table className="min-w-full text-left text-sm">
             <thead className="bg-slate-50 text-slate-700">
               <tr>
