@@ -1,6 +1,8 @@
 /**
- * The real CLI (`tsx scripts/cli.ts`) as a child process, against each available driver:
- * a fresh PGlite data dir always, and a fresh PostgreSQL database when DATABASE_URL is set.
+ * The CLI's commands through `runCli` (what `tsx scripts/cli.ts` runs) in this process, against
+ * each available driver: a fresh PGlite database always, and a fresh PostgreSQL database when
+ * DATABASE_URL is set; then the real binary as a child process, once, for what only a process
+ * shows (stdout/stderr and exit status, the data-dir lock held by another process).
  * Contract (API.md "Command line"): one JSON object on stdout; on error a non-zero exit,
  * nothing on stdout and a message on stderr.
  */
@@ -10,8 +12,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase, openDatabase, setDatabase } from "@/db/client";
 import { availableDrivers, type Driver } from "@/tests/db";
+import { runCli } from "./cli-main";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -72,17 +76,12 @@ for (const driver of availableDrivers() as Driver[]) {
   describe(`cli [${driver}]`, () => {
     let tmpDir: string;
     let dbName: string | undefined;
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test" };
-    const holders: ChildProcess[] = [];
     let orgId: string;
 
     /** Runs the CLI; every run also checks the invariants of the contract. */
     async function cli(...args: string[]): Promise<Result> {
-      const r = await new Promise<Result>((resolve) => {
-        execFile(TSX, [CLI, ...args], { cwd: ROOT, env, timeout: RUN_TIMEOUT, encoding: "utf8" }, (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-        });
-      });
+      const r: Result = { code: null, stdout: "", stderr: "" };
+      r.code = await runCli(args, { stdout: (text) => (r.stdout += text), stderr: (text) => (r.stderr += text) });
       expect(r.stdout, "a password on the command line must never be echoed").not.toContain(PASSWORD);
       expect(r.stdout).not.toContain(SHORT_PASSWORD);
       if (r.code === 0) {
@@ -108,25 +107,18 @@ for (const driver of availableDrivers() as Driver[]) {
 
     beforeAll(async () => {
       tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "beacon-cli-"));
-      delete env.DATABASE_URL;
-      delete env.PGLITE_DATA_DIR;
+      // A database nobody migrated yet: db:migrate is the first command.
       if (driver === "pglite") {
-        env.PGLITE_DATA_DIR = path.join(tmpDir, "pglite");
+        setDatabase(openDatabase({ dataDir: path.join(tmpDir, "pglite") }));
       } else {
         dbName = `beacon_cli_test_${Date.now()}_${randomBytes(4).toString("hex")}`;
         await adminQuery(`create database "${dbName}"`);
-        env.DATABASE_URL = withDatabase(process.env.DATABASE_URL!, dbName);
-      }
-    });
-
-    afterEach(() => {
-      for (const holder of holders.splice(0)) {
-        if (holder.exitCode === null && holder.signalCode === null) holder.kill("SIGKILL");
+        setDatabase(openDatabase({ url: withDatabase(process.env.DATABASE_URL!, dbName), poolMax: 5 }));
       }
     });
 
     afterAll(async () => {
-      for (const holder of holders.splice(0)) holder.kill("SIGKILL");
+      await closeDatabase();
       if (dbName) await adminQuery(`drop database if exists "${dbName}" with (force)`);
       fs.rmSync(tmpDir, { recursive: true, force: true });
     });
@@ -188,13 +180,47 @@ for (const driver of availableDrivers() as Driver[]) {
       expect(await fails("db:migrate", "--force")).toMatch(/--force/);
     });
 
-    if (driver === "pglite") {
-      it("refuses a data dir held by another process, naming the holder", { timeout: TEST_TIMEOUT }, async () => {
-        const holder = await holdLock(env.PGLITE_DATA_DIR!, holders);
-        const stderr = await fails("db:migrate");
-        expect(stderr).toContain(`pid ${holder.pid}`);
-        expect(stderr).toMatch(/in use/);
-      });
-    }
   });
 }
+
+describe("cli as a process (tsx scripts/cli.ts)", () => {
+  const holders: ChildProcess[] = [];
+  let tmpDir: string;
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test" };
+
+  function run(...args: string[]): Promise<Result> {
+    return new Promise<Result>((resolve) => {
+      execFile(TSX, [CLI, ...args], { cwd: ROOT, env, timeout: RUN_TIMEOUT, encoding: "utf8" }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  beforeAll(() => {
+    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "beacon-cli-process-"));
+    delete env.DATABASE_URL;
+    env.PGLITE_DATA_DIR = path.join(tmpDir, "pglite");
+  });
+
+  afterAll(() => {
+    for (const holder of holders.splice(0)) holder.kill("SIGKILL");
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  });
+
+  it("answers one JSON line and exit 0; an error is exit 1, nothing on stdout and a message on stderr", { timeout: TEST_TIMEOUT }, async () => {
+    const help = await run("help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^\{"commands":\[[^\n]+\]\}\n$/);
+    const unknown = await run("org:destroy", "--everything");
+    expect(unknown).toMatchObject({ code: 1, stdout: "" });
+    expect(unknown.stderr).toMatch(/org:destroy/);
+  });
+
+  it("refuses a data dir held by another process, naming the holder", { timeout: TEST_TIMEOUT }, async () => {
+    const holder = await holdLock(env.PGLITE_DATA_DIR!, holders);
+    const refused = await run("db:migrate");
+    expect(refused).toMatchObject({ code: 1, stdout: "" });
+    expect(refused.stderr).toContain(`pid ${holder.pid}`);
+    expect(refused.stderr).toMatch(/in use/);
+  });
+});
