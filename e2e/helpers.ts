@@ -3,6 +3,7 @@ import { expect, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { generate } from "otplib";
+import { COCKPIT_PAGES as COCKPIT_NAV } from "../app/admin/cockpit-pages";
 
 export const PASSWORD = "e2e-correct-horse-battery";
 
@@ -50,19 +51,8 @@ export async function signInOperator(page: Page, who: "admin" | "viewer" | "onca
   await expect(page).toHaveURL(/\/admin\/ops/);
 }
 
-/** Every cockpit page and its heading. */
-export const COCKPIT_PAGES: [path: string, heading: string][] = [
-  ["/admin/ops", "Operations"],
-  ["/admin/ops/alerts", "Ops alerts"],
-  ["/admin/ops/customers", "Customers"],
-  ["/admin/ops/jobs", "Job runs"],
-  ["/admin/ops/dead-letters", "Dead letters"],
-  ["/admin/ops/stripe-events", "Stripe events"],
-  ["/admin/ops/audit", "Audit log"],
-  ["/admin/ops/emails", "E-mails"],
-  ["/admin/ops/flags", "Flags & incident"],
-  ["/admin/ops/config", "Configuration"],
-];
+/** Every cockpit page and its heading, as the cockpit's nav lists them. */
+export const COCKPIT_PAGES: [path: string, heading: string][] = COCKPIT_NAV.map((page) => [page.href, page.heading]);
 
 export interface MailboxMessage {
   to: string[];

@@ -1,23 +1,11 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { requireOperator } from "@/lib/auth/next";
+import { COCKPIT_PAGES } from "./cockpit-pages";
 import { IncidentBanner } from "./incident-banner";
 import { cockpitWriteStateFor } from "./ops/operator-context";
 
 export const dynamic = "force-dynamic";
-
-const COCKPIT_LINKS: [href: string, label: string][] = [
-  ["/admin/ops", "Overview"],
-  ["/admin/ops/alerts", "Alerts"],
-  ["/admin/ops/customers", "Customers"],
-  ["/admin/ops/jobs", "Job runs"],
-  ["/admin/ops/dead-letters", "Dead letters"],
-  ["/admin/ops/stripe-events", "Stripe events"],
-  ["/admin/ops/audit", "Audit log"],
-  ["/admin/ops/emails", "E-mails"],
-  ["/admin/ops/config", "Config"],
-  ["/admin/ops/flags", "Flags & incident"],
-];
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const operator = await requireOperator("/admin/ops");
@@ -26,7 +14,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     <main id="main" className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6">
       <div className="mb-6 flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 pb-4">
         <nav aria-label="Cockpit" className="flex flex-wrap gap-4 text-sm font-medium">
-          {COCKPIT_LINKS.map(([href, label]) => (
+          {COCKPIT_PAGES.map(({ href, label }) => (
             <Link key={href} href={href} className="text-slate-700 hover:text-indigo-700">
               {label}
             </Link>
