@@ -4,7 +4,9 @@ import { Alert, Card, CardBody, PageHeader, buttonClasses } from "@/components/u
 import { requireViewer } from "@/lib/auth/next";
 import { can } from "@/lib/orgs";
 import { planById } from "@/lib/billing";
-import { STEP_LABELS, getOnboardingStep } from "@/lib/onboarding";
+import { STEP_LABELS, getBusinessProfile, getOnboardingStep } from "@/lib/onboarding";
+import { dashboardSummary } from "@/lib/dashboard";
+import { AtAGlance } from "@/components/dashboard/at-a-glance";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -13,6 +15,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const params = await searchParams;
   const plan = planById(viewer.org.plan);
   const setupStep = can(viewer.org.role, "onboarding:manage") ? await getOnboardingStep(viewer.org.id) : "done";
+  const actor = { userId: viewer.user.id, role: viewer.org.role };
+  const [summary, profile] = await Promise.all([dashboardSummary(viewer.org.id, actor), getBusinessProfile(viewer.org.id)]);
   return (
     <>
       <PageHeader title={`Welcome${viewer.user.name ? `, ${viewer.user.name}` : ""}`} description={`${viewer.org.name} · ${plan.name} plan · you are ${viewer.org.role}`} />
@@ -40,6 +44,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         {params.joined ? <Alert tone="success">You joined {viewer.org.name}.</Alert> : null}
         {params.reset ? <Alert tone="success">Your password was changed and your other sessions were signed out.</Alert> : null}
         {params.denied === "admin" ? <Alert tone="warning">That area is for Beacon operators only.</Alert> : null}
+        <AtAGlance summary={summary} naics={profile?.naicsCodes ?? []} />
         <div className="grid gap-4 sm:grid-cols-2">
           <Card>
             <CardBody>

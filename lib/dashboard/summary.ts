@@ -1,0 +1,86 @@
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { withTenant } from "@/db/tenant";
+import { alertDigests, alerts } from "@/db/schema";
+import { usageReport, type UsageReport } from "@/lib/metering";
+import { getBusinessProfile, profileMatchCriteria } from "@/lib/onboarding";
+import { countOpportunities, opportunityFeed, searchOpportunities, type OpportunityFeed } from "@/lib/opportunities";
+import { assertCan, type OrgActor } from "@/lib/orgs";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** "Upcoming" deadlines: due within this many days of the reference date. */
+export const DEADLINE_HORIZON_DAYS = 14;
+const DEADLINES_SHOWN = 5;
+
+export interface DashboardAlert {
+  id: string;
+  name: string;
+  frequency: string;
+  /** The member's own switch; `pausedReason` says when billing holds an active one. */
+  active: boolean;
+  pausedReason: string | null;
+  /** When its last digest was written, and how many notices it held; null before the first. */
+  lastDigestAt: Date | null;
+  lastDigestMatches: number | null;
+}
+
+export interface DashboardDeadline {
+  noticeId: string;
+  title: string;
+  agency: string | null;
+  responseDeadline: Date;
+  daysLeft: number;
+}
+
+export interface DashboardSummary {
+  feed: OpportunityFeed;
+  quota: UsageReport;
+  alerts: DashboardAlert[];
+  /** Open notices in the profile's NAICS codes posted in the 7 days up to the reference date; null without a profile. */
+  newThisWeek: number | null;
+  /** Open matches whose response is due soonest (within DEADLINE_HORIZON_DAYS); empty without a profile. */
+  deadlines: DashboardDeadline[];
+}
+
+/** What a member sees at a glance: new matches, deadlines coming up, what each alert last sent, the quota. */
+export async function dashboardSummary(orgId: string, actor: OrgActor, now = new Date()): Promise<DashboardSummary> {
+  assertCan(actor, "alerts:read");
+  const feed = opportunityFeed(now);
+  const reference = feed.referenceDate;
+  const [quota, alertRows, profile] = await Promise.all([usageReport(orgId, now), lastDigests(orgId), getBusinessProfile(orgId)]);
+  if (!profile || profile.naicsCodes.length === 0) return { feed, quota, alerts: alertRows, newThisWeek: null, deadlines: [] };
+
+  const { filters } = profileMatchCriteria(profile);
+  const [newThisWeek, due] = await Promise.all([
+    countOpportunities({ ...filters, referenceDate: reference, postedFrom: new Date(reference.getTime() - 7 * DAY_MS) }),
+    searchOpportunities({ ...filters, referenceDate: reference, deadlineFrom: reference, deadlineBefore: new Date(reference.getTime() + DEADLINE_HORIZON_DAYS * DAY_MS) }, { limit: 100 }),
+  ]);
+  const deadlines = due.data
+    .filter((o) => o.response_deadline !== null)
+    .map((o) => ({ noticeId: o.notice_id, title: o.title, agency: o.agency, responseDeadline: new Date(o.response_deadline!) }))
+    .sort((a, b) => a.responseDeadline.getTime() - b.responseDeadline.getTime())
+    .slice(0, DEADLINES_SHOWN)
+    .map((o) => ({ ...o, daysLeft: Math.max(0, Math.ceil((o.responseDeadline.getTime() - reference.getTime()) / DAY_MS)) }));
+  return { feed, quota, alerts: alertRows, newThisWeek, deadlines };
+}
+
+async function lastDigests(orgId: string): Promise<DashboardAlert[]> {
+  return withTenant(orgId, async (tx) => {
+    const rows = await tx.select().from(alerts).where(eq(alerts.orgId, orgId)).orderBy(desc(alerts.createdAt), desc(alerts.id));
+    if (rows.length === 0) return [];
+    const digests = await tx
+      .selectDistinctOn([alertDigests.alertId], { alertId: alertDigests.alertId, createdAt: alertDigests.createdAt, matchCount: alertDigests.matchCount })
+      .from(alertDigests)
+      .where(and(eq(alertDigests.orgId, orgId), inArray(alertDigests.alertId, rows.map((r) => r.id))))
+      .orderBy(alertDigests.alertId, desc(alertDigests.createdAt));
+    const last = new Map(digests.map((d) => [d.alertId, d]));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      frequency: r.frequency,
+      active: r.active,
+      pausedReason: r.pausedReason ?? null,
+      lastDigestAt: last.get(r.id)?.createdAt ?? null,
+      lastDigestMatches: last.get(r.id)?.matchCount ?? null,
+    }));
+  });
+}
