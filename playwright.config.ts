@@ -20,6 +20,8 @@ process.env.E2E_VIEWER_FILE ??= path.join(os.tmpdir(), `beacon-e2e-viewer-${rand
 process.env.E2E_ONCALL_EMAIL ??= `oncall-${Date.now()}@beacon.test`;
 process.env.E2E_ONCALL_FILE ??= path.join(os.tmpdir(), `beacon-e2e-oncall-${randomBytes(6).toString("hex")}.json`);
 const cli = "node_modules/.bin/tsx scripts/cli.ts";
+/** A one-line Node program that exits once something listens on 127.0.0.1:port (for a shell command). */
+const waitForPort = (p: number) => `const n=require('net');(function t(){const s=n.connect(${p},'127.0.0.1',()=>{s.end();process.exit(0)});s.on('error',()=>setTimeout(t,200))})()`;
 const baseURL = `http://localhost:${port}`;
 // A local server speaking Stripe's API (tests/fakes/stripe-api.ts): these machines cannot reach Stripe.
 const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 80);
@@ -71,6 +73,8 @@ export default defineConfig({
     },
     {
       command:
+        // The seed sends the demo org's first digest: wait for the mailbox (started beside this server).
+        `node -e "${waitForPort(smtpSinkPort)}" && ` +
         `${cli} db:seed > /dev/null && ` +
         `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_OPERATOR_FILE} && ` +
         `${cli} operator:create --email ${process.env.E2E_VIEWER_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_viewer > ${process.env.E2E_VIEWER_FILE} && ` +

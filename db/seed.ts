@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "./client";
 import { memberships, opportunities, organizations, users } from "./schema";
 import { hashPassword } from "@/lib/auth/passwords";
 import { loadNaicsCodes, releaseSnapshotBatch, SNAPSHOT_SEEDED } from "@/lib/opportunities";
+import { seedDemoActivity } from "./seed-demo-activity";
 
 export const DEMO_USER_EMAIL = "demo@beacon.local";
 export const DEMO_ORG_NAME = "Demo Contracting LLC";
@@ -11,8 +12,9 @@ export const DEMO_USER_PASSWORD = "beacon-demo-password";
 
 /**
  * Idempotent demo data: the NAICS list, the first part of the bundled SAM.gov day (ingestion
- * without SAM_API_KEY releases the rest, batch by batch) and a demo org with its owner. Running
- * it twice changes nothing.
+ * without SAM_API_KEY releases the rest, batch by batch) and a demo org (on Starter, without a
+ * subscription: it is demo data) with its owner, onboarded and in use (seed-demo-activity.ts).
+ * Running it twice changes nothing.
  */
 export async function seedDatabase(handle: DatabaseHandle) {
   const { db } = handle;
@@ -23,7 +25,7 @@ export async function seedDatabase(handle: DatabaseHandle) {
     const [existing] = await tx.select({ n: sql<number>`count(*)::int` }).from(opportunities);
     if (Number(existing?.n ?? 0) === 0) await releaseSnapshotBatch({ size: SNAPSHOT_SEEDED, db: tx });
   });
-  await db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
     let [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USER_EMAIL));
     if (!user) {
       [user] = await tx
@@ -38,11 +40,12 @@ export async function seedDatabase(handle: DatabaseHandle) {
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.orgId))
       .where(sql`${memberships.userId} = ${user!.id} and ${organizations.name} = ${DEMO_ORG_NAME}`);
-    if (owned.length === 0) {
-      const [org] = await tx.insert(organizations).values({ name: DEMO_ORG_NAME }).returning({ id: organizations.id });
-      await tx.insert(memberships).values({ orgId: org!.id, userId: user!.id, role: "owner" });
-    }
+    if (owned.length > 0) return null;
+    const [org] = await tx.insert(organizations).values({ name: DEMO_ORG_NAME, plan: "starter" }).returning({ id: organizations.id });
+    await tx.insert(memberships).values({ orgId: org!.id, userId: user!.id, role: "owner" });
+    return { orgId: org!.id, userId: user!.id };
   });
+  if (created) await seedDemoActivity(created.orgId, { userId: created.userId, role: "owner" }, DEMO_USER_EMAIL);
   const count = async (table: typeof users | typeof organizations | typeof opportunities) => {
     const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(table);
     return Number(row?.n ?? 0);

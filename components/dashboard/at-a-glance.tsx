@@ -96,7 +96,11 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
                     {!a.active ? <Badge tone="neutral">paused</Badge> : a.pausedReason ? <Badge tone="warning">{PAUSE_REASON_TEXT[a.pausedReason as AlertPauseReason]}</Badge> : null}
                   </span>
                   <span className="text-slate-600">
-                    {a.lastDigestAt ? `Last sent ${formatDate(a.lastDigestAt.toISOString())} with ${count(a.lastDigestMatches ?? 0)} match${a.lastDigestMatches === 1 ? "" : "es"}` : "Nothing sent yet"}
+                    {!a.lastDigestAt
+                      ? "Nothing sent yet"
+                      : a.lastDigestMatches
+                        ? `Last sent ${formatDate(a.lastDigestAt.toISOString())} with ${count(a.lastDigestMatches)} match${a.lastDigestMatches === 1 ? "" : "es"}`
+                        : `Checked ${formatDate(a.lastDigestAt.toISOString())}: nothing new`}
                   </span>
                 </li>
               ))}
