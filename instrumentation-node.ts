@@ -31,9 +31,8 @@ if (process.env.NEXT_PHASE !== "phase-production-build") {
  */
 async function registerScheduledFunctions() {
   try {
-    const [{ describeFunctions }, { cronIntervalMs, registerSchedules }] = await Promise.all([import("./inngest/functions"), import("./lib/jobs")]);
-    const scheduled = describeFunctions().flatMap((f) => (f.cron ? [{ functionId: f.id, expectedEveryMs: cronIntervalMs(f.cron) }] : []));
-    await registerSchedules(scheduled);
+    const [{ scheduledFunctions }, { registerSchedules }] = await Promise.all([import("./inngest/functions"), import("./lib/jobs")]);
+    await registerSchedules(scheduledFunctions());
   } catch (error) {
     const { logger } = await import("./lib/observability");
     logger.error({ err: error }, "could not register scheduled functions for heartbeat health");

@@ -112,7 +112,7 @@ function servedUrl(address: { host: string; port: number }) {
 }
 
 function connectToServedDatabase(dataDir: string, served: ServedDataDir, options: DatabaseOptions): DatabaseHandle {
-  const handle = openDatabase({ url: servedUrl(served), poolMax: options.poolMax ?? 2, slowQueryMs: options.slowQueryMs });
+  const handle = openDatabase({ url: servedUrl(served), poolMax: SERVED_POOL_MAX, slowQueryMs: options.slowQueryMs });
   return { ...handle, label: `pglite:${dataDir} (served by pid ${served.pid} on ${served.host}:${served.port})` };
 }
 
@@ -129,6 +129,14 @@ function freePort(host: string): Promise<number> {
 }
 
 const SERVE_HOST = "127.0.0.1";
+/**
+ * One connection per process. The socket server queues each client's protocol messages one by
+ * one and keeps a client's turn only inside a transaction, so the Parse/Bind/Execute of two
+ * connections' unnamed statements can interleave and bind one query's parameters to another's
+ * statement. One connection per process serialises them, as PGlite in-process does anyway (it
+ * runs one query or transaction at a time).
+ */
+const SERVED_POOL_MAX = 1;
 /** The owner's own pool plus a few CLI runs and scripts at once. */
 const SERVED_MAX_CONNECTIONS = 32;
 
@@ -152,7 +160,7 @@ export async function openServedDatabase(options: { dataDir: string; poolMax?: n
     const server = new PGLiteSocketServer({ db: client, host: SERVE_HOST, port, maxConnections: SERVED_MAX_CONNECTIONS });
     await server.start();
     recordServedAddress(options.dataDir, { host: SERVE_HOST, port });
-    const pooled = openDatabase({ url: servedUrl({ host: SERVE_HOST, port }), poolMax: options.poolMax ?? 10, slowQueryMs: options.slowQueryMs });
+    const pooled = openDatabase({ url: servedUrl({ host: SERVE_HOST, port }), poolMax: SERVED_POOL_MAX, slowQueryMs: options.slowQueryMs });
     return {
       ...pooled,
       label: `pglite:${options.dataDir} (served on ${SERVE_HOST}:${port})`,

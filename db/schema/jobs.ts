@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -67,8 +67,8 @@ export const jobHeartbeats = pgTable("job_heartbeats", {
   functionId: text("function_id").primaryKey(),
   lastSuccessAt: ts("last_success_at").notNull(),
   lastRunId: text("last_run_id"),
-  /** Expected interval: a heartbeat older than 2× this is stale. */
-  expectedEveryMs: integer("expected_every_ms").notNull(),
+  /** Expected interval: a heartbeat older than 2× this is stale. A month is past int4 in ms. */
+  expectedEveryMs: bigint("expected_every_ms", { mode: "number" }).notNull(),
   /** Operator pause of a scheduled function (cockpit). */
   pausedAt: ts("paused_at"),
   updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -81,7 +81,7 @@ export const jobHeartbeats = pgTable("job_heartbeats", {
  */
 export const jobSchedules = pgTable("job_schedules", {
   functionId: text("function_id").primaryKey(),
-  expectedEveryMs: integer("expected_every_ms").notNull(),
+  expectedEveryMs: bigint("expected_every_ms", { mode: "number" }).notNull(),
   /** First time any process registered this function: kept across restarts and deploys. */
   registeredAt: ts("registered_at").notNull().defaultNow(),
   updatedAt: ts("updated_at").notNull().defaultNow(),

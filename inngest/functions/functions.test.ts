@@ -9,13 +9,13 @@ import { inngest } from "@/inngest/client";
 import { resetEnvCache } from "@/lib/env";
 import { setFlag } from "@/lib/flags";
 import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
-import { runFunctionLocally } from "@/lib/jobs";
+import { heartbeatHealth, recordHeartbeat, registerSchedules, runFunctionLocally } from "@/lib/jobs";
 import { executeRequest } from "@/lib/jobs/test-engine";
 import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/lib/opportunities/ingest/fake-sam-server";
 import { describeEachDatabase } from "@/tests/db";
 import { alertDigests } from "./alert-digests";
 import { heartbeat } from "./heartbeat";
-import { describeFunctions, FUNCTIONS } from "./index";
+import { describeFunctions, FUNCTIONS, scheduledFunctions } from "./index";
 import { readEnv } from "@/lib/env";
 import { ingestionCron, ingestOpportunities } from "./ingest-opportunities";
 import { dunningSweep } from "./dunning-sweep";
@@ -78,6 +78,17 @@ it("the registry describes every function once, with its trigger and schedule", 
 it("ingestion runs hourly against SAM.gov, every two minutes while it replays the bundled snapshot", () => {
   expect(ingestionCron(readEnv({ SAM_API_KEY: "sam-key" }))).toBe("0 * * * *");
   expect(ingestionCron(readEnv({}))).toBe("*/2 * * * *");
+});
+
+describeEachDatabase("scheduled functions' heartbeats", () => {
+  it("every scheduled function registers at boot and records its heartbeat, the monthly one included", async () => {
+    const scheduled = scheduledFunctions();
+    expect(scheduled.find((f) => f.functionId === "quota-reset")!.expectedEveryMs).toBeGreaterThan(2 ** 31);
+    await registerSchedules(scheduled);
+    for (const f of scheduled) await recordHeartbeat({ functionId: f.functionId, runId: `run-${randomUUID()}`, expectedEveryMs: f.expectedEveryMs });
+    const health = await heartbeatHealth();
+    for (const f of scheduled) expect(health.find((h) => h.functionId === f.functionId), f.functionId).toMatchObject({ status: "ok", expectedEveryMs: f.expectedEveryMs });
+  });
 });
 
 describeEachDatabase("background functions", () => {

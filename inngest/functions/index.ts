@@ -1,3 +1,4 @@
+import { cronIntervalMs } from "@/lib/jobs";
 import type { InngestFunction } from "inngest";
 import { alertDigests } from "./alert-digests";
 import { dataRequestsFunction } from "./data-requests";
@@ -59,6 +60,11 @@ export function describeFunction(fn: InngestFunction.Any): FunctionDescription {
 
 export function describeFunctions(): FunctionDescription[] {
   return FUNCTIONS.map(describeFunction);
+}
+
+/** Every scheduled function with its interval, as heartbeat health registers them at boot. */
+export function scheduledFunctions(): { functionId: string; expectedEveryMs: number }[] {
+  return describeFunctions().flatMap((f) => (f.cron ? [{ functionId: f.id, expectedEveryMs: cronIntervalMs(f.cron) }] : []));
 }
 
 export function findFunction(id: string): InngestFunction.Any | undefined {
