@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { InngestFunction } from "inngest";
-import { env, inngestDevMode, isProduction } from "@/lib/env";
+import { appUrl, env, inngestDevMode, isProduction } from "@/lib/env";
 import { LocalExecutor, recordBackgroundExecutor, type BackgroundExecutorStatus } from "@/lib/jobs";
 import { logger } from "@/lib/observability";
 import { inngest } from "./client";
@@ -55,8 +55,7 @@ function inngestCliOnPath(): string | null {
 }
 
 function startInngestCli(binary: string): BackgroundFunctions {
-  const appUrl = env().APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-  const child = spawn(binary, ["dev", "--no-discovery", "-u", `${appUrl.replace(/\/+$/, "")}/api/inngest`], { stdio: "ignore" });
+  const child = spawn(binary, ["dev", "--no-discovery", "-u", `${appUrl()}/api/inngest`], { stdio: "ignore" });
   child.on("exit", (code) => logger.warn({ code }, "inngest dev server exited"));
   process.once("exit", () => child.kill());
   // The SDK reads these when a client is created (route bundles) or told (this one).
