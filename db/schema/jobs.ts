@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -56,6 +56,8 @@ export const jobEvents = pgTable(
     stepId: text("step_id"),
     attempt: integer("attempt").notNull().default(0),
     at: ts("at").notNull().defaultNow(),
+    /** Insertion order: breaks ties between events of the same millisecond (a fast step's start and end). */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
     durationMs: integer("duration_ms"),
     error: text("error"),
   },

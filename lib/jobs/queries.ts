@@ -66,7 +66,7 @@ export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobR
 export async function getJobRun(id: string): Promise<{ run: JobRun; events: JobEvent[]; reruns: { id: string; status: string; createdAt: Date }[] } | null> {
   const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, id));
   if (!run) return null;
-  const events = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, id)).orderBy(asc(jobEvents.at), asc(jobEvents.id));
+  const events = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, id)).orderBy(asc(jobEvents.at), asc(jobEvents.seq));
   const reruns = await db()
     .select({ id: jobRuns.id, status: jobRuns.status, createdAt: jobRuns.createdAt })
     .from(jobRuns)
