@@ -31,7 +31,10 @@ if (process.env.NEXT_PHASE !== "phase-production-build") {
  */
 async function registerScheduledFunctions() {
   try {
-    const [{ scheduledFunctions }, { registerSchedules }] = await Promise.all([import("./inngest/functions"), import("./lib/jobs")]);
+    const [{ scheduledFunctions }, { registerSchedules }] = await Promise.all([
+      import("./inngest/functions"),
+      import("./lib/jobs"),
+    ]);
     await registerSchedules(scheduledFunctions());
   } catch (error) {
     const { logger } = await import("./lib/observability");

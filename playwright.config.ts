@@ -21,7 +21,8 @@ process.env.E2E_ONCALL_EMAIL ??= `oncall-${Date.now()}@beacon.test`;
 process.env.E2E_ONCALL_FILE ??= path.join(os.tmpdir(), `beacon-e2e-oncall-${randomBytes(6).toString("hex")}.json`);
 const cli = "node_modules/.bin/tsx scripts/cli.ts";
 /** A one-line Node program that exits once something listens on 127.0.0.1:port (for a shell command). */
-const waitForPort = (p: number) => `const n=require('net');(function t(){const s=n.connect(${p},'127.0.0.1',()=>{s.end();process.exit(0)});s.on('error',()=>setTimeout(t,200))})()`;
+const waitForPort = (p: number) =>
+  `const n=require('net');(function t(){const s=n.connect(${p},'127.0.0.1',()=>{s.end();process.exit(0)});s.on('error',()=>setTimeout(t,200))})()`;
 const baseURL = `http://localhost:${port}`;
 // A local server speaking Stripe's API (tests/fakes/stripe-api.ts): these machines cannot reach Stripe.
 const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 80);
@@ -53,7 +54,14 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     },
   },
   webServer: [
@@ -79,7 +87,9 @@ export default defineConfig({
         `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_OPERATOR_FILE} && ` +
         `${cli} operator:create --email ${process.env.E2E_VIEWER_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_viewer > ${process.env.E2E_VIEWER_FILE} && ` +
         `${cli} operator:create --email ${process.env.E2E_ONCALL_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_ONCALL_FILE} && ` +
-        createPaidOrgsCommands(cli).map((command) => `${command} && `).join("") +
+        createPaidOrgsCommands(cli)
+          .map((command) => `${command} && `)
+          .join("") +
         `exec node_modules/.bin/next start -p ${port}`,
       url: `${baseURL}/api/readyz`,
       // db:seed, the operator and the paid orgs each start the CLI (≈ 10 s apiece on a busy 2-core machine).
@@ -115,7 +125,9 @@ export default defineConfig({
         RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR: "200",
         // Each run counts in its own namespace of a shared Redis: earlier runs never eat its limits.
         RATE_LIMIT_KEY_PREFIX: `beacon:e2e:${randomBytes(6).toString("hex")}`,
-        ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : { PGLITE_DATA_DIR: process.env.E2E_PGLITE_DIR ?? ".data/e2e/pglite" }),
+        ...(process.env.E2E_DATABASE_URL
+          ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
+          : { PGLITE_DATA_DIR: process.env.E2E_PGLITE_DIR ?? ".data/e2e/pglite" }),
       },
     },
   ],

@@ -23,10 +23,13 @@ export function proxy(request: NextRequest) {
   const pathname = request.nextUrl.pathname;
   if (isAdminPath(pathname) && !adminNetworkAllowed(request.headers)) {
     if (pathname.startsWith("/api/")) return problemResponse("forbidden", ADMIN_NETWORK_REFUSED, requestId);
-    return new NextResponse("<!doctype html><title>403 Forbidden</title><h1>403 Forbidden</h1><p>The Beacon cockpit is not available from this network.</p>", {
-      status: 403,
-      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-request-id": requestId },
-    });
+    return new NextResponse(
+      "<!doctype html><title>403 Forbidden</title><h1>403 Forbidden</h1><p>The Beacon cockpit is not available from this network.</p>",
+      {
+        status: 403,
+        headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-request-id": requestId },
+      },
+    );
   }
   const headers = new Headers(request.headers);
   headers.set("x-request-id", requestId);
@@ -38,4 +41,6 @@ export function proxy(request: NextRequest) {
 
 // Not the metered API, the webhooks or Inngest (hot paths whose route() wrapper makes its own
 // id), nor static files.
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon\\.ico|api/v1/|api/webhooks/|api/inngest).*)"] };
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|api/v1/|api/webhooks/|api/inngest).*)"],
+};

@@ -4,7 +4,13 @@ import { configDefaults, defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts", "inngest/**/*.test.ts"],
+    include: [
+      "lib/**/*.test.ts",
+      "db/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "tests/**/*.test.ts",
+      "inngest/**/*.test.ts",
+    ],
     // Fault scenarios run on their own: npm run test:resilience (vitest.resilience.config.ts).
     exclude: [...configDefaults.exclude, "tests/resilience/**"],
     environment: "node",

@@ -48,20 +48,30 @@ async function SiteFooter() {
     <footer className="border-t border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-8 text-sm text-slate-600 sm:flex-row sm:items-center sm:justify-between sm:px-6">
         <p>
-          <span className="font-semibold text-slate-900">Beacon</span> — federal contract opportunities from SAM.gov, matched to your
-          business.
+          <span className="font-semibold text-slate-900">Beacon</span> — federal contract opportunities from SAM.gov,
+          matched to your business.
         </p>
         <nav aria-label="Footer" className="flex flex-wrap gap-x-5 gap-y-2">
-          <Link href="/pricing" className="rounded hover:text-slate-900">Pricing</Link>
+          <Link href="/pricing" className="rounded hover:text-slate-900">
+            Pricing
+          </Link>
           {signedIn ? (
             <>
-              <Link href="/opportunities" className="rounded hover:text-slate-900">Opportunities</Link>
-              <Link href="/settings/account" className="rounded hover:text-slate-900">Account</Link>
+              <Link href="/opportunities" className="rounded hover:text-slate-900">
+                Opportunities
+              </Link>
+              <Link href="/settings/account" className="rounded hover:text-slate-900">
+                Account
+              </Link>
             </>
           ) : (
             <>
-              <Link href="/sign-in" className="rounded hover:text-slate-900">Sign in</Link>
-              <Link href="/sign-up" className="rounded hover:text-slate-900">Create an account</Link>
+              <Link href="/sign-in" className="rounded hover:text-slate-900">
+                Sign in
+              </Link>
+              <Link href="/sign-up" className="rounded hover:text-slate-900">
+                Create an account
+              </Link>
             </>
           )}
         </nav>

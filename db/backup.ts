@@ -53,7 +53,8 @@ function toolConnection(url: string) {
   } catch {
     throw new BackupError("The database URL is not a valid URL.", "invalid");
   }
-  if (u.protocol !== "postgres:" && u.protocol !== "postgresql:") throw new BackupError(`Backups need a PostgreSQL URL (postgres://…), not ${u.protocol}//.`, "invalid");
+  if (u.protocol !== "postgres:" && u.protocol !== "postgresql:")
+    throw new BackupError(`Backups need a PostgreSQL URL (postgres://…), not ${u.protocol}//.`, "invalid");
   const password = decodeURIComponent(u.password);
   u.password = "";
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -69,10 +70,19 @@ function run(tool: string, args: string[], env: NodeJS.ProcessEnv, url: string):
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
     });
-    child.on("error", (error) => reject(new BackupError(`${tool} could not be started (${(error as NodeJS.ErrnoException).code ?? error.message}); install the PostgreSQL client tools.`, "failed")));
+    child.on("error", (error) =>
+      reject(
+        new BackupError(
+          `${tool} could not be started (${(error as NodeJS.ErrnoException).code ?? error.message}); install the PostgreSQL client tools.`,
+          "failed",
+        ),
+      ),
+    );
     child.on("close", (code) => {
       if (code === 0) return resolve();
-      reject(new BackupError(`${tool} failed (exit ${code}): ${redactSecrets(stderr.trim(), url).slice(0, 2000)}`, "failed"));
+      reject(
+        new BackupError(`${tool} failed (exit ${code}): ${redactSecrets(stderr.trim(), url).slice(0, 2000)}`, "failed"),
+      );
     });
   });
 }
@@ -80,7 +90,11 @@ function run(tool: string, args: string[], env: NodeJS.ProcessEnv, url: string):
 /** `pg_dump --format=custom` of the database at `url` into `out`. */
 export async function backupDatabase(url: string, out: string) {
   const { dbname, env } = toolConnection(url);
-  if (fs.existsSync(out)) throw new BackupError(`${out} already exists; choose another --out (a backup never overwrites a file).`, "conflict");
+  if (fs.existsSync(out))
+    throw new BackupError(
+      `${out} already exists; choose another --out (a backup never overwrites a file).`,
+      "conflict",
+    );
   await run("pg_dump", ["--format=custom", "--no-password", `--file=${out}`, `--dbname=${dbname}`], env, url);
   return { file: out, bytes: fs.statSync(out).size, database: redactDatabaseUrl(url) };
 }
@@ -90,7 +104,10 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
   try {
     await client.connect();
   } catch (error) {
-    throw new BackupError(`Cannot connect to ${redactDatabaseUrl(url)}: ${redactSecrets(error instanceof Error ? error.message : String(error), url)}`, "failed");
+    throw new BackupError(
+      `Cannot connect to ${redactDatabaseUrl(url)}: ${redactSecrets(error instanceof Error ? error.message : String(error), url)}`,
+      "failed",
+    );
   }
   try {
     return await fn(client);
@@ -121,7 +138,10 @@ export async function restoreDatabase(file: string, url: string, options: { forc
   const { dbname, env } = toolConnection(url);
   const relations = await userRelationCount(url);
   if (relations > 0 && !options.force) {
-    throw new BackupError(`${redactDatabaseUrl(url)} is not empty (${relations} tables, views or sequences). Restore into a fresh database (createdb), or pass --force to replace what the backup holds.`, "conflict");
+    throw new BackupError(
+      `${redactDatabaseUrl(url)} is not empty (${relations} tables, views or sequences). Restore into a fresh database (createdb), or pass --force to replace what the backup holds.`,
+      "conflict",
+    );
   }
   // Roles are cluster-wide and not in a dump: the tenant role the row-level security policies
   // and grants name must exist first (as migration 0000 creates it).
@@ -129,7 +149,9 @@ export async function restoreDatabase(file: string, url: string, options: { forc
     await client.query(`DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'beacon_tenant') THEN CREATE ROLE beacon_tenant NOLOGIN NOBYPASSRLS; END IF;
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
-    await client.query(`DO $$ BEGIN EXECUTE format('GRANT beacon_tenant TO %I', current_user); EXCEPTION WHEN others THEN NULL; END $$`);
+    await client.query(
+      `DO $$ BEGIN EXECUTE format('GRANT beacon_tenant TO %I', current_user); EXCEPTION WHEN others THEN NULL; END $$`,
+    );
   });
   const args = ["--no-password", "--no-owner", "--single-transaction", "--exit-on-error", `--dbname=${dbname}`];
   if (options.force) args.push("--clean", "--if-exists");

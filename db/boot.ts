@@ -12,7 +12,9 @@ import { logger } from "@/lib/observability";
 export async function prepareDatabaseAtBoot() {
   const config = env();
   const handle = database();
-  const autoMigrate = config.AUTO_MIGRATE ? config.AUTO_MIGRATE === "true" : !(isProduction(config) && config.DATABASE_URL);
+  const autoMigrate = config.AUTO_MIGRATE
+    ? config.AUTO_MIGRATE === "true"
+    : !(isProduction(config) && config.DATABASE_URL);
   if (autoMigrate) {
     const { applied } = await migrateDatabase(handle);
     logger.info({ database: handle.label, applied }, "database migrated");

@@ -148,7 +148,11 @@ const SERVED_MAX_CONNECTIONS = 32;
  * transaction at a time, which direct in-process queries would slip into the middle of.
  * When another live process already serves the dir, this one simply connects to it.
  */
-export async function openServedDatabase(options: { dataDir: string; poolMax?: number; slowQueryMs?: number }): Promise<DatabaseHandle> {
+export async function openServedDatabase(options: {
+  dataDir: string;
+  poolMax?: number;
+  slowQueryMs?: number;
+}): Promise<DatabaseHandle> {
   fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
   const served = servedAddressFor(options.dataDir);
   if (served) return connectToServedDatabase(options.dataDir, served, options);
@@ -157,10 +161,19 @@ export async function openServedDatabase(options: { dataDir: string; poolMax?: n
   try {
     await client.waitReady;
     const port = await freePort(SERVE_HOST);
-    const server = new PGLiteSocketServer({ db: client, host: SERVE_HOST, port, maxConnections: SERVED_MAX_CONNECTIONS });
+    const server = new PGLiteSocketServer({
+      db: client,
+      host: SERVE_HOST,
+      port,
+      maxConnections: SERVED_MAX_CONNECTIONS,
+    });
     await server.start();
     recordServedAddress(options.dataDir, { host: SERVE_HOST, port });
-    const pooled = openDatabase({ url: servedUrl({ host: SERVE_HOST, port }), poolMax: SERVED_POOL_MAX, slowQueryMs: options.slowQueryMs });
+    const pooled = openDatabase({
+      url: servedUrl({ host: SERVE_HOST, port }),
+      poolMax: SERVED_POOL_MAX,
+      slowQueryMs: options.slowQueryMs,
+    });
     return {
       ...pooled,
       label: `pglite:${options.dataDir} (served on ${SERVE_HOST}:${port})`,
@@ -215,7 +228,9 @@ export async function openServerDatabase(env: NodeJS.ProcessEnv = process.env): 
   const options = databaseOptionsFromEnv(env);
   // Never in production: the socket has no authentication (loopback only, but shared hosts exist).
   const serve = options.dataDir && !options.url && readEnv(env).NODE_ENV !== "production";
-  const handle = serve ? await openServedDatabase({ dataDir: options.dataDir!, slowQueryMs: options.slowQueryMs }) : openDatabase(options);
+  const handle = serve
+    ? await openServedDatabase({ dataDir: options.dataDir!, slowQueryMs: options.slowQueryMs })
+    : openDatabase(options);
   globalForDb.__beaconDatabase ??= handle;
   return globalForDb.__beaconDatabase;
 }

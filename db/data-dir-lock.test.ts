@@ -5,7 +5,13 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
-import { DataDirLockedError, acquireDataDirLock, lockFileFor, releaseDataDirLock, type LockHolder } from "@/db/data-dir-lock";
+import {
+  DataDirLockedError,
+  acquireDataDirLock,
+  lockFileFor,
+  releaseDataDirLock,
+  type LockHolder,
+} from "@/db/data-dir-lock";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "hold-lock.ts");
@@ -16,7 +22,10 @@ const children: ChildProcessWithoutNullStreams[] = [];
 const handles: DatabaseHandle[] = [];
 
 function startHelper(mode: "lock" | "open", dir: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, mode, dir], { cwd: ROOT, env: { ...process.env, NODE_ENV: "test" } });
+  const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, mode, dir], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "test" },
+  });
   children.push(child);
   return child;
 }
@@ -98,7 +107,12 @@ describe("acquireDataDirLock in one process", () => {
   });
 
   it("refuses a lock held by a live process on another host", () => {
-    const foreign: LockHolder = { pid: 1, hostname: `not-${os.hostname()}`, command: "next dev", startedAt: "2026-01-01T00:00:00.000Z" };
+    const foreign: LockHolder = {
+      pid: 1,
+      hostname: `not-${os.hostname()}`,
+      command: "next dev",
+      startedAt: "2026-01-01T00:00:00.000Z",
+    };
     fs.writeFileSync(lockFileFor(dataDir), JSON.stringify(foreign));
     const error = lockedError(() => acquireDataDirLock(dataDir));
     expect(error.holder).toEqual(foreign);
@@ -142,7 +156,12 @@ describe("acquireDataDirLock across processes", () => {
     expect(holderOf(dataDir).pid).toBe(process.pid);
 
     const child = startHelper("open", dataDir);
-    const result = JSON.parse(await firstLine(child)) as { ok: boolean; name?: string; message?: string; holderPid?: number };
+    const result = JSON.parse(await firstLine(child)) as {
+      ok: boolean;
+      name?: string;
+      message?: string;
+      holderPid?: number;
+    };
     expect(result.ok).toBe(false);
     expect(result.name).toBe("DataDirLockedError");
     expect(result.holderPid).toBe(process.pid);

@@ -108,7 +108,8 @@ export function servedAddressFor(dataDir: string): ServedDataDir | null {
 export function recordServedAddress(dataDir: string, address: { host: string; port: number }) {
   const lockFile = lockFileFor(dataDir);
   const holder = readHolder(lockFile);
-  if (!held.has(lockFile) || holder?.pid !== process.pid) throw new Error(`This process does not hold the lock on ${dataDir}`);
+  if (!held.has(lockFile) || holder?.pid !== process.pid)
+    throw new Error(`This process does not hold the lock on ${dataDir}`);
   const tmp = `${lockFile}.${process.pid}.${Date.now()}`;
   fs.writeFileSync(tmp, JSON.stringify({ ...holder, address }));
   fs.renameSync(tmp, lockFile);
@@ -124,6 +125,9 @@ export function releaseDataDirLock(dataDir: string) {
 function describeCommand() {
   // Under npm the script name is what the person typed ("npm run dev"), not Next's worker file.
   const npmScript = process.env.npm_lifecycle_event;
-  const script = process.argv.slice(1, 3).map((a) => path.basename(a)).join(" ");
+  const script = process.argv
+    .slice(1, 3)
+    .map((a) => path.basename(a))
+    .join(" ");
   return npmScript ? `npm run ${npmScript}: ${script}` : script || process.title;
 }

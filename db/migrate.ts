@@ -17,7 +17,9 @@ export function migrationJournal(): Journal {
 }
 
 /** How many migrations are recorded as applied, and the newest one's timestamp. */
-export async function appliedMigrations(handle: DatabaseHandle): Promise<{ count: number; lastCreatedAt: number | null }> {
+export async function appliedMigrations(
+  handle: DatabaseHandle,
+): Promise<{ count: number; lastCreatedAt: number | null }> {
   try {
     const result = await handle.db.execute<{ count: string | number; last: string | number | null }>(
       sql`select count(*) as count, max(created_at) as last from drizzle.__drizzle_migrations`,
@@ -35,7 +37,9 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<{ applied
   if (handle.driver === "postgres") {
     await migratePg(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });
   } else {
-    await migratePglite(handle.db as unknown as PgliteDatabase<Record<string, never>>, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migratePglite(handle.db as unknown as PgliteDatabase<Record<string, never>>, {
+      migrationsFolder: MIGRATIONS_FOLDER,
+    });
   }
   const after = await appliedMigrations(handle);
   return { applied: after.count - before.count };
@@ -47,5 +51,7 @@ export async function migrationsAtHead(handle: DatabaseHandle): Promise<boolean>
   const last = journal.entries.at(-1);
   const applied = await appliedMigrations(handle);
   if (!last) return true;
-  return applied.lastCreatedAt !== null && applied.lastCreatedAt >= last.when && applied.count >= journal.entries.length;
+  return (
+    applied.lastCreatedAt !== null && applied.lastCreatedAt >= last.when && applied.count >= journal.entries.length
+  );
 }

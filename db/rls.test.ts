@@ -86,7 +86,9 @@ describeEachDatabase("row-level security", ({ handle }) => {
   });
 
   it("as beacon_tenant without app.org_id, every tenant table looks empty", async () => {
-    const counts = await asTenant(null, async (tx) => Object.fromEntries(await Promise.all(TENANT_TABLES.map(async (t) => [t, await count(tx, t)] as const))));
+    const counts = await asTenant(null, async (tx) =>
+      Object.fromEntries(await Promise.all(TENANT_TABLES.map(async (t) => [t, await count(tx, t)] as const))),
+    );
     expect(counts).toEqual({ memberships: 0, api_keys: 0, invitations: 0, organizations: 0 });
   });
 
@@ -124,11 +126,25 @@ describeEachDatabase("row-level security", ({ handle }) => {
 
   it.each([
     ["memberships", (tx: Tx, userId: string) => tx.insert(memberships).values({ orgId: orgB, userId, role: "member" })],
-    ["api_keys", (tx: Tx) => tx.insert(apiKeys).values({ orgId: orgB, name: "sneaky", prefix: "bk_test_zzzz", keyHash: `hash-${randomUUID()}` })],
+    [
+      "api_keys",
+      (tx: Tx) =>
+        tx
+          .insert(apiKeys)
+          .values({ orgId: orgB, name: "sneaky", prefix: "bk_test_zzzz", keyHash: `hash-${randomUUID()}` }),
+    ],
     [
       "invitations",
       (tx: Tx) =>
-        tx.insert(invitations).values({ orgId: orgB, email: "sneaky@rls.test", role: "owner", tokenHash: `inv-${randomUUID()}`, expiresAt: new Date(Date.now() + 60_000) }),
+        tx
+          .insert(invitations)
+          .values({
+            orgId: orgB,
+            email: "sneaky@rls.test",
+            role: "owner",
+            tokenHash: `inv-${randomUUID()}`,
+            expiresAt: new Date(Date.now() + 60_000),
+          }),
     ],
     ["organizations", (tx: Tx) => tx.insert(organizations).values({ id: randomUUID(), name: "Rogue" })],
   ])("inserting into %s for another org while scoped to A is refused (WITH CHECK)", async (_table, insert) => {
@@ -137,15 +153,18 @@ describeEachDatabase("row-level security", ({ handle }) => {
 
   it("inserting for the scoped org itself is allowed", async () => {
     const inserted = await asTenant(orgA, (tx) =>
-      tx.insert(apiKeys).values({ orgId: orgA, name: "ok", prefix: "bk_test_okok", keyHash: `hash-${randomUUID()}` }).returning({ id: apiKeys.id }),
+      tx
+        .insert(apiKeys)
+        .values({ orgId: orgA, name: "ok", prefix: "bk_test_okok", keyHash: `hash-${randomUUID()}` })
+        .returning({ id: apiKeys.id }),
     );
     expect(inserted).toHaveLength(1);
   });
 
   it("moving an own row to another org is refused, and other orgs' rows cannot be updated or deleted", async () => {
-    expect(await failure(asTenant(orgA, (tx) => tx.update(apiKeys).set({ orgId: orgB }).where(eq(apiKeys.name, "a1"))))).toMatch(
-      /violates row-level security policy/,
-    );
+    expect(
+      await failure(asTenant(orgA, (tx) => tx.update(apiKeys).set({ orgId: orgB }).where(eq(apiKeys.name, "a1")))),
+    ).toMatch(/violates row-level security policy/);
     const touched = await asTenant(orgA, async (tx) => ({
       updated: (await tx.update(apiKeys).set({ name: "pwned" }).where(eq(apiKeys.orgId, orgB)).returning()).length,
       deleted: (await tx.delete(memberships).where(eq(memberships.orgId, orgB)).returning()).length,
@@ -189,7 +208,9 @@ describeEachDatabase("row-level security", ({ handle }) => {
   });
 
   it("tenantStatement cannot write another org's rows", async () => {
-    expect(await tenantStatement(orgA, `update api_keys set name = 'moved' where org_id = ${sqlLiteral(orgB)} returning id`)).toEqual([]);
+    expect(
+      await tenantStatement(orgA, `update api_keys set name = 'moved' where org_id = ${sqlLiteral(orgB)} returning id`),
+    ).toEqual([]);
     expect((await handle().db.select().from(apiKeys).where(eq(apiKeys.name, "moved"))).length).toBe(0);
   });
 
@@ -198,7 +219,8 @@ describeEachDatabase("row-level security", ({ handle }) => {
     expect(sqlLiteral("GET /api/v1/opportunities/{notice_id}")).toBe("'GET /api/v1/opportunities/{notice_id}'");
     expect(sqlLiteral(42)).toBe("42");
     expect(sqlLiteral(null)).toBe("null");
-    for (const unsafe of ["it's", "a\\b", "x'; drop table api_keys; --", "line\nbreak"]) expect(() => sqlLiteral(unsafe)).toThrow();
+    for (const unsafe of ["it's", "a\\b", "x'; drop table api_keys; --", "line\nbreak"])
+      expect(() => sqlLiteral(unsafe)).toThrow();
     expect(() => sqlLiteral(1.5)).toThrow();
   });
 });

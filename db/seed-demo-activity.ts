@@ -17,19 +17,49 @@ export async function seedDemoActivity(orgId: string, owner: OrgActor, email: st
   await saveBusinessProfile(
     orgId,
     owner,
-    { companyName: "Demo Contracting LLC", naicsCodes: ["541511", "541512", "541519"], keywords: ["software", "cloud", "network"], states: [], setAsides: [] },
+    {
+      companyName: "Demo Contracting LLC",
+      naicsCodes: ["541511", "541512", "541519"],
+      keywords: ["software", "cloud", "network"],
+      states: [],
+      setAsides: [],
+    },
     now,
   );
-  const { alert: first } = await createFirstAlert(orgId, owner, { name: "Software, cloud and network work", frequency: "daily", deliveryEmail: email }, now);
+  const { alert: first } = await createFirstAlert(
+    orgId,
+    owner,
+    { name: "Software, cloud and network work", frequency: "daily", deliveryEmail: email },
+    now,
+  );
   await markMatchesViewed(orgId, owner, now);
   await completeOnboarding(orgId, owner, now);
-  await createAlert(orgId, owner, { name: "Any software notice, at once", frequency: "instant", naics: ["5415"], q: "software", delivery_email: email }, now);
-  await createAlert(orgId, owner, { name: "Computer systems design, weekly", frequency: "weekly", naics: ["5415"], delivery_email: email }, now);
+  await createAlert(
+    orgId,
+    owner,
+    {
+      name: "Any software notice, at once",
+      frequency: "instant",
+      naics: ["5415"],
+      q: "software",
+      delivery_email: email,
+    },
+    now,
+  );
+  await createAlert(
+    orgId,
+    owner,
+    { name: "Computer systems design, weekly", frequency: "weekly", naics: ["5415"], delivery_email: email },
+    now,
+  );
 
   const key = await createApiKey(orgId, { name: "Demo CRM", createdBy: owner.userId }, owner);
   for (let i = 0; i < 3; i++) await chargeApiCall(orgId, key.id, "GET /api/v1/opportunities", `seed-demo-${i}`, now);
 
   // The daily alert's first digest covers everything the seed loaded (ingested just now).
-  await db().update(alerts).set({ lastWindowEnd: new Date(now.getTime() - 24 * 60 * 60_000) }).where(eq(alerts.id, first.id));
+  await db()
+    .update(alerts)
+    .set({ lastWindowEnd: new Date(now.getTime() - 24 * 60 * 60_000) })
+    .where(eq(alerts.id, first.id));
   await runAlertDigest(first.id, new Date(Date.now() + 1_000));
 }

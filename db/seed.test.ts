@@ -2,7 +2,18 @@ import { eq, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { describeEachDatabase } from "@/tests/db";
 import type { DatabaseHandle } from "./client";
-import { alertDigests, alerts, apiKeys, businessProfiles, ingestionCursors, naicsCodes, onboardingProgress, opportunities, organizations, usageEvents } from "./schema";
+import {
+  alertDigests,
+  alerts,
+  apiKeys,
+  businessProfiles,
+  ingestionCursors,
+  naicsCodes,
+  onboardingProgress,
+  opportunities,
+  organizations,
+  usageEvents,
+} from "./schema";
 import { DEMO_ORG_NAME, seedDatabase } from "./seed";
 
 /** The demo org is onboarded and in use: profile, alerts of each frequency, a used API key, a digest sent. */
@@ -28,16 +39,25 @@ describeEachDatabase("seedDatabase", ({ handle }) => {
     const first = await seedDatabase(handle());
     expect(first).toEqual({ orgs: 1, users: 1, opportunities: 600 });
     await expectLivingDemoOrg(handle().db);
-    const [cursor] = await handle().db.select().from(ingestionCursors).where(eq(ingestionCursors.source, "sam_snapshot"));
+    const [cursor] = await handle()
+      .db.select()
+      .from(ingestionCursors)
+      .where(eq(ingestionCursors.source, "sam_snapshot"));
     expect(cursor!.nextOffset).toBe(600);
     const { db } = handle();
     const [naics] = await db.select({ n: sql<number>`count(*)::int` }).from(naicsCodes);
     expect(naics!.n).toBe(2125);
 
     // A newer copy of a notice (from a real ingestion) survives a second seed.
-    await db.update(opportunities).set({ title: "Newer copy from SAM.gov" }).where(eq(opportunities.noticeId, "db5f20736f6a435e9bb33d031517dff4"));
+    await db
+      .update(opportunities)
+      .set({ title: "Newer copy from SAM.gov" })
+      .where(eq(opportunities.noticeId, "db5f20736f6a435e9bb33d031517dff4"));
     expect(await seedDatabase(handle())).toEqual(first);
-    const [kept] = await db.select({ title: opportunities.title }).from(opportunities).where(eq(opportunities.noticeId, "db5f20736f6a435e9bb33d031517dff4"));
+    const [kept] = await db
+      .select({ title: opportunities.title })
+      .from(opportunities)
+      .where(eq(opportunities.noticeId, "db5f20736f6a435e9bb33d031517dff4"));
     expect(kept!.title).toBe("Newer copy from SAM.gov");
   });
 });

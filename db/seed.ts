@@ -30,7 +30,12 @@ export async function seedDatabase(handle: DatabaseHandle) {
     if (!user) {
       [user] = await tx
         .insert(users)
-        .values({ email: DEMO_USER_EMAIL, name: "Dana Demo", passwordHash: await hashPassword(DEMO_USER_PASSWORD), emailVerified: new Date() })
+        .values({
+          email: DEMO_USER_EMAIL,
+          name: "Dana Demo",
+          passwordHash: await hashPassword(DEMO_USER_PASSWORD),
+          emailVerified: new Date(),
+        })
         .onConflictDoNothing()
         .returning({ id: users.id });
       if (!user) [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USER_EMAIL));
@@ -41,7 +46,10 @@ export async function seedDatabase(handle: DatabaseHandle) {
       .innerJoin(organizations, eq(organizations.id, memberships.orgId))
       .where(sql`${memberships.userId} = ${user!.id} and ${organizations.name} = ${DEMO_ORG_NAME}`);
     if (owned.length > 0) return null;
-    const [org] = await tx.insert(organizations).values({ name: DEMO_ORG_NAME, plan: "starter" }).returning({ id: organizations.id });
+    const [org] = await tx
+      .insert(organizations)
+      .values({ name: DEMO_ORG_NAME, plan: "starter" })
+      .returning({ id: organizations.id });
     await tx.insert(memberships).values({ orgId: org!.id, userId: user!.id, role: "owner" });
     return { orgId: org!.id, userId: user!.id };
   });

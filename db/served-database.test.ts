@@ -31,9 +31,14 @@ function cliEnv(): NodeJS.ProcessEnv {
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, [CLI, ...args], { cwd: ROOT, env: cliEnv(), timeout: 90_000, encoding: "utf8" }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      TSX,
+      [CLI, ...args],
+      { cwd: ROOT, env: cliEnv(), timeout: 90_000, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -59,20 +64,32 @@ describe("openServedDatabase", () => {
     expect(result.rows[0]!.one).toBe(1);
   });
 
-  it("lets the CLI in a second process write while the owner holds the dir, and the owner sees the write", { timeout: TIMEOUT }, async () => {
-    const owner = await openServedDatabase({ dataDir });
-    handles.push(owner);
-    await migrateDatabase(owner);
+  it(
+    "lets the CLI in a second process write while the owner holds the dir, and the owner sees the write",
+    { timeout: TIMEOUT },
+    async () => {
+      const owner = await openServedDatabase({ dataDir });
+      handles.push(owner);
+      await migrateDatabase(owner);
 
-    const run = await runCli(["operator:create", "--email", "second-terminal@beacon.test", "--password", "long-enough-pass", "--role", "ops_admin"]);
-    expect(run.code, run.stderr).toBe(0);
-    const created = JSON.parse(run.stdout) as { user_id: string };
+      const run = await runCli([
+        "operator:create",
+        "--email",
+        "second-terminal@beacon.test",
+        "--password",
+        "long-enough-pass",
+        "--role",
+        "ops_admin",
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const created = JSON.parse(run.stdout) as { user_id: string };
 
-    const [row] = await owner.db.select({ email: users.email }).from(users).where(eq(users.id, created.user_id));
-    expect(row?.email).toBe("second-terminal@beacon.test");
-    // The owner still holds the lock: the CLI connected, it did not take over the files.
-    expect((JSON.parse(fs.readFileSync(lockFileFor(dataDir), "utf8")) as LockHolder).pid).toBe(process.pid);
-  });
+      const [row] = await owner.db.select({ email: users.email }).from(users).where(eq(users.id, created.user_id));
+      expect(row?.email).toBe("second-terminal@beacon.test");
+      // The owner still holds the lock: the CLI connected, it did not take over the files.
+      expect((JSON.parse(fs.readFileSync(lockFileFor(dataDir), "utf8")) as LockHolder).pid).toBe(process.pid);
+    },
+  );
 
   it("an owner that does not serve still refuses a second process", { timeout: TIMEOUT }, async () => {
     const owner = openDatabase({ dataDir });

@@ -7,7 +7,12 @@ export const DEFAULT_SLOW_QUERY_MS = 1000;
 const MAX_LOGGED_SQL = 500;
 
 function sqlTextOf(query: unknown): string {
-  const text = typeof query === "string" ? query : typeof query === "object" && query && "text" in query ? String((query as { text: unknown }).text) : "";
+  const text =
+    typeof query === "string"
+      ? query
+      : typeof query === "object" && query && "text" in query
+        ? String((query as { text: unknown }).text)
+        : "";
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > MAX_LOGGED_SQL ? `${flat.slice(0, MAX_LOGGED_SQL)}…` : flat;
 }
@@ -24,7 +29,11 @@ function watch<T>(result: T, query: unknown, slowMs: number): T {
   const started = performance.now();
   const done = () => {
     const ms = Math.round(performance.now() - started);
-    if (ms >= slowMs) logger.warn({ ...(requestId ? { requestId } : {}), ms, thresholdMs: slowMs, sql: sqlTextOf(query) }, "slow query");
+    if (ms >= slowMs)
+      logger.warn(
+        { ...(requestId ? { requestId } : {}), ms, thresholdMs: slowMs, sql: sqlTextOf(query) },
+        "slow query",
+      );
   };
   (result as unknown as Promise<unknown>).then(done, done);
   return result;
@@ -41,7 +50,9 @@ export function timePgPool(pool: pg.Pool, slowMs: number) {
   pool.on("connect", (client) => {
     const clientQuery = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((...args: unknown[]) => {
-      const callbackStyle = args.some((a) => typeof a === "function") || (typeof args[0] === "object" && args[0] !== null && "submit" in args[0]);
+      const callbackStyle =
+        args.some((a) => typeof a === "function") ||
+        (typeof args[0] === "object" && args[0] !== null && "submit" in args[0]);
       const result = clientQuery(...args);
       return callbackStyle ? result : watch(result, args[0], slowMs);
     }) as typeof client.query;
@@ -58,7 +69,8 @@ export function timePglite(client: PGlite, slowMs: number) {
       // Same transaction object (its getters and rollback) with a timed query.
       const timed = Object.create(tx) as Transaction;
       const txQuery = tx.query.bind(tx);
-      timed.query = ((...args: Parameters<Transaction["query"]>) => watch(txQuery(...args), args[0], slowMs)) as Transaction["query"];
+      timed.query = ((...args: Parameters<Transaction["query"]>) =>
+        watch(txQuery(...args), args[0], slowMs)) as Transaction["query"];
       return fn(timed);
     })) as PGlite["transaction"];
 }

@@ -50,7 +50,10 @@ export function sqlLiteral(value: string | number | null): string {
  * The simple protocol has no parameters: build `statement` with `sqlLiteral` only.
  * PGlite runs in-process (round trips are free): there it is a plain withTenant.
  */
-export async function tenantStatement<Row extends Record<string, unknown>>(orgId: string, statement: string): Promise<Row[]> {
+export async function tenantStatement<Row extends Record<string, unknown>>(
+  orgId: string,
+  statement: string,
+): Promise<Row[]> {
   if (!isUuid(orgId)) throw new Error("tenantStatement needs an org uuid");
   const settings = `select set_config('app.org_id', ${sqlLiteral(orgId)}, true), set_config('role', 'beacon_tenant', true)`;
   const handle = database();

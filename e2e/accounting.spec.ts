@@ -14,7 +14,10 @@ test("an operator downloads the accounting CSV; an org named like a formula stay
   await signInOperator(ops);
   await ops.goto("/admin/ops/config");
   await expect(ops.getByRole("heading", { name: "Accounting export", exact: true })).toBeVisible();
-  const [download] = await Promise.all([ops.waitForEvent("download"), ops.getByRole("button", { name: "Download accounting CSV" }).click()]);
+  const [download] = await Promise.all([
+    ops.waitForEvent("download"),
+    ops.getByRole("button", { name: "Download accounting CSV" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^beacon-accounting-all-\d{4}-\d{2}-\d{2}\.csv$/);
 
   const records = parse(fs.readFileSync((await download.path())!, "utf8"), { bom: true }) as string[][];
@@ -37,11 +40,21 @@ test("metrics answer Prometheus text only with the bearer token", async ({ reque
   expect(refused.headers()["content-type"]).toContain("application/problem+json");
   const token = process.env.E2E_METRICS_TOKEN;
   expect(token, "E2E_METRICS_TOKEN is set for the run").toBeTruthy();
-  expect((await request.get("/api/metrics", { headers: { authorization: "Bearer not-the-token" } })).status()).toBe(401);
+  expect((await request.get("/api/metrics", { headers: { authorization: "Bearer not-the-token" } })).status()).toBe(
+    401,
+  );
   const scraped = await request.get("/api/metrics", { headers: { authorization: `Bearer ${token}` } });
   expect(scraped.status()).toBe(200);
   expect(scraped.headers()["content-type"]).toContain("text/plain");
   const text = await scraped.text();
-  for (const name of ["beacon_http_request_duration_seconds_bucket", "beacon_ready", "beacon_outbox_backlog", "beacon_quota_decrements_total"]) expect(text).toContain(name);
-  expect(text).toMatch(/beacon_http_request_duration_seconds_count\{route="\/api\/metrics",method="GET",status_class="4xx"\} [1-9]/);
+  for (const name of [
+    "beacon_http_request_duration_seconds_bucket",
+    "beacon_ready",
+    "beacon_outbox_backlog",
+    "beacon_quota_decrements_total",
+  ])
+    expect(text).toContain(name);
+  expect(text).toMatch(
+    /beacon_http_request_duration_seconds_count\{route="\/api\/metrics",method="GET",status_class="4xx"\} [1-9]/,
+  );
 });

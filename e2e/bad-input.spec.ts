@@ -34,27 +34,107 @@ const expectFieldErrors = (body: Record<string, unknown>) => {
   }
 };
 const invalid = (name: string, path: string, data: unknown, extra: Partial<Case> = {}): Case => ({
-  name, method: "POST", path, data, headers: typeof data === "string" ? JSON_TYPE : undefined,
-  status: 422, code: "validation_failed", check: expectFieldErrors, ...extra,
+  name,
+  method: "POST",
+  path,
+  data,
+  headers: typeof data === "string" ? JSON_TYPE : undefined,
+  status: 422,
+  code: "validation_failed",
+  check: expectFieldErrors,
+  ...extra,
 });
 const padded = (bytes: number) => JSON.stringify({ email: "x@y.co", role: "member", pad: "x".repeat(bytes) });
 
 const INV = "/api/app/invitations";
 const KEYS = "/api/app/api-keys";
 const CASES: Case[] = [
-  { name: "malformed JSON", method: "POST", path: INV, data: '{"email":', headers: JSON_TYPE, status: 400, code: "invalid_payload" },
-  { name: "text/plain body", method: "POST", path: INV, data: padded(0), headers: { "content-type": "text/plain" }, status: 415, code: "unsupported_media_type" },
-  { name: "empty content-type", method: "POST", path: INV, data: padded(0), headers: { "content-type": "" }, status: 415, code: "unsupported_media_type" },
-  { name: "no content-type at all", method: "POST", path: INV, data: padded(0), bareFetch: true, status: 415, code: "unsupported_media_type" },
-  { name: "70 KiB JSON", method: "POST", path: INV, data: padded(70 * 1024), headers: JSON_TYPE, status: 413, code: "payload_too_large" },
-  { name: "1 MiB chunked, no Content-Length", method: "POST", path: INV, headers: JSON_TYPE, bareFetch: true, chunkedBytes: 1024 * 1024, status: 413, code: "payload_too_large" },
-  { name: "5 MiB JSON", method: "POST", path: INV, data: padded(5 * 1024 * 1024), headers: JSON_TYPE, status: 413, code: "payload_too_large" },
-  invalid("unknown field", INV, { email: "x@y.co", role: "member", admin: true }, {
-    check: (b) => { expectFieldErrors(b); expect(JSON.stringify(b.errors)).toContain("admin"); },
-  }),
-  invalid("wrong types", INV, { email: 123, role: ["owner"] }, {
-    check: (b) => { expectFieldErrors(b); expect((b.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(["email", "role"]); },
-  }),
+  {
+    name: "malformed JSON",
+    method: "POST",
+    path: INV,
+    data: '{"email":',
+    headers: JSON_TYPE,
+    status: 400,
+    code: "invalid_payload",
+  },
+  {
+    name: "text/plain body",
+    method: "POST",
+    path: INV,
+    data: padded(0),
+    headers: { "content-type": "text/plain" },
+    status: 415,
+    code: "unsupported_media_type",
+  },
+  {
+    name: "empty content-type",
+    method: "POST",
+    path: INV,
+    data: padded(0),
+    headers: { "content-type": "" },
+    status: 415,
+    code: "unsupported_media_type",
+  },
+  {
+    name: "no content-type at all",
+    method: "POST",
+    path: INV,
+    data: padded(0),
+    bareFetch: true,
+    status: 415,
+    code: "unsupported_media_type",
+  },
+  {
+    name: "70 KiB JSON",
+    method: "POST",
+    path: INV,
+    data: padded(70 * 1024),
+    headers: JSON_TYPE,
+    status: 413,
+    code: "payload_too_large",
+  },
+  {
+    name: "1 MiB chunked, no Content-Length",
+    method: "POST",
+    path: INV,
+    headers: JSON_TYPE,
+    bareFetch: true,
+    chunkedBytes: 1024 * 1024,
+    status: 413,
+    code: "payload_too_large",
+  },
+  {
+    name: "5 MiB JSON",
+    method: "POST",
+    path: INV,
+    data: padded(5 * 1024 * 1024),
+    headers: JSON_TYPE,
+    status: 413,
+    code: "payload_too_large",
+  },
+  invalid(
+    "unknown field",
+    INV,
+    { email: "x@y.co", role: "member", admin: true },
+    {
+      check: (b) => {
+        expectFieldErrors(b);
+        expect(JSON.stringify(b.errors)).toContain("admin");
+      },
+    },
+  ),
+  invalid(
+    "wrong types",
+    INV,
+    { email: 123, role: ["owner"] },
+    {
+      check: (b) => {
+        expectFieldErrors(b);
+        expect((b.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(["email", "role"]);
+      },
+    },
+  ),
   invalid("10k-character e-mail", INV, { email: `${"a".repeat(10_000)}@x.co`, role: "member" }),
   invalid("role superowner", INV, { email: "x@y.co", role: "superowner" }),
   invalid("SQL injection e-mail", INV, { email: "' OR 1=1 --@x.co", role: "member" }),
@@ -65,22 +145,106 @@ const CASES: Case[] = [
   invalid("empty key name", KEYS, { name: "" }),
   invalid("81-character key name", KEYS, { name: "x".repeat(81) }),
   invalid("markup key name + extra field", KEYS, { name: "<img src=x onerror=alert(1)>", extra: 1 }),
-  { name: "PATCH unknown member", method: "PATCH", path: `/api/app/members/${randomUUID()}`, data: { role: "admin" }, status: 404, code: "not_found" },
-  { name: "PATCH non-uuid member", method: "PATCH", path: "/api/app/members/not-a-uuid", data: { role: "admin" }, status: 404, code: "not_found" },
-  { name: "DELETE key with SQL id", method: "DELETE", path: `${KEYS}/${encodeURIComponent("'; drop table users;--")}`, status: 404, code: "not_found" },
-  { name: "DELETE unknown invitation", method: "DELETE", path: `${INV}/${randomUUID()}`, status: 404, code: "not_found" },
-  { name: "cross-site write", method: "POST", path: KEYS, data: { name: "evil" }, headers: { origin: "https://evil.example" }, status: 403, code: "forbidden" },
-  { name: "anonymous members list", method: "GET", path: "/api/app/members", who: "anonymous", status: 401, code: "unauthorized" },
-  { name: "guessed API key", method: "GET", path: "/api/v1/me", headers: { authorization: "Bearer bk_live_guessed" }, who: "anonymous", status: 401, code: "unauthorized" },
-  { name: "Basic credentials", method: "GET", path: "/api/v1/me", headers: { authorization: "Basic abc" }, who: "anonymous", status: 401, code: "unauthorized" },
-  { name: "anonymous admin config", method: "GET", path: "/api/admin/config", who: "anonymous", status: 401, code: "unauthorized" },
+  {
+    name: "PATCH unknown member",
+    method: "PATCH",
+    path: `/api/app/members/${randomUUID()}`,
+    data: { role: "admin" },
+    status: 404,
+    code: "not_found",
+  },
+  {
+    name: "PATCH non-uuid member",
+    method: "PATCH",
+    path: "/api/app/members/not-a-uuid",
+    data: { role: "admin" },
+    status: 404,
+    code: "not_found",
+  },
+  {
+    name: "DELETE key with SQL id",
+    method: "DELETE",
+    path: `${KEYS}/${encodeURIComponent("'; drop table users;--")}`,
+    status: 404,
+    code: "not_found",
+  },
+  {
+    name: "DELETE unknown invitation",
+    method: "DELETE",
+    path: `${INV}/${randomUUID()}`,
+    status: 404,
+    code: "not_found",
+  },
+  {
+    name: "cross-site write",
+    method: "POST",
+    path: KEYS,
+    data: { name: "evil" },
+    headers: { origin: "https://evil.example" },
+    status: 403,
+    code: "forbidden",
+  },
+  {
+    name: "anonymous members list",
+    method: "GET",
+    path: "/api/app/members",
+    who: "anonymous",
+    status: 401,
+    code: "unauthorized",
+  },
+  {
+    name: "guessed API key",
+    method: "GET",
+    path: "/api/v1/me",
+    headers: { authorization: "Bearer bk_live_guessed" },
+    who: "anonymous",
+    status: 401,
+    code: "unauthorized",
+  },
+  {
+    name: "Basic credentials",
+    method: "GET",
+    path: "/api/v1/me",
+    headers: { authorization: "Basic abc" },
+    who: "anonymous",
+    status: 401,
+    code: "unauthorized",
+  },
+  {
+    name: "anonymous admin config",
+    method: "GET",
+    path: "/api/admin/config",
+    who: "anonymous",
+    status: 401,
+    code: "unauthorized",
+  },
   ...(["GET", "POST", "DELETE"] as const).flatMap((method) =>
-    ["/api/does-not-exist", "/api/v1/nope"].map((path): Case => ({ name: `${method} unknown route ${path}`, method, path, status: 404, code: "not_found" })),
+    ["/api/does-not-exist", "/api/v1/nope"].map((path): Case => ({
+      name: `${method} unknown route ${path}`,
+      method,
+      path,
+      status: 404,
+      code: "not_found",
+    })),
   ),
-  { name: "well-formed X-Request-Id echoed", method: "GET", path: "/api/does-not-exist", headers: { "x-request-id": "test-req-123456" }, status: 404, code: "not_found",
-    check: (b) => expect(b.request_id).toBe("test-req-123456") },
-  { name: "malformed X-Request-Id replaced", method: "GET", path: "/api/does-not-exist", headers: { "x-request-id": "bad id with spaces" }, status: 404, code: "not_found",
-    check: (b) => expect(b.request_id).toMatch(/^req_[A-Za-z0-9_-]+$/) },
+  {
+    name: "well-formed X-Request-Id echoed",
+    method: "GET",
+    path: "/api/does-not-exist",
+    headers: { "x-request-id": "test-req-123456" },
+    status: 404,
+    code: "not_found",
+    check: (b) => expect(b.request_id).toBe("test-req-123456"),
+  },
+  {
+    name: "malformed X-Request-Id replaced",
+    method: "GET",
+    path: "/api/does-not-exist",
+    headers: { "x-request-id": "bad id with spaces" },
+    status: 404,
+    code: "not_found",
+    check: (b) => expect(b.request_id).toMatch(/^req_[A-Za-z0-9_-]+$/),
+  },
 ];
 
 let owner: BrowserContext;
@@ -133,11 +297,20 @@ function chunkedJson(bytes: number) {
   });
 }
 
-async function send(c: Case, api: APIRequestContext, baseURL: string): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+async function send(
+  c: Case,
+  api: APIRequestContext,
+  baseURL: string,
+): Promise<{ status: number; headers: Record<string, string>; text: string }> {
   if (c.bareFetch) {
     const cookie = (await owner.cookies()).map((k) => `${k.name}=${k.value}`).join("; ");
     const body = c.chunkedBytes ? chunkedJson(c.chunkedBytes) : new TextEncoder().encode(String(c.data));
-    const res = await fetch(new URL(c.path, baseURL), { method: c.method, headers: { ...c.headers, cookie }, body, duplex: "half" } as RequestInit);
+    const res = await fetch(new URL(c.path, baseURL), {
+      method: c.method,
+      headers: { ...c.headers, cookie },
+      body,
+      duplex: "half",
+    } as RequestInit);
     return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() };
   }
   const data = typeof c.data === "string" ? Buffer.from(c.data) : c.data;

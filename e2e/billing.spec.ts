@@ -20,7 +20,10 @@ async function deliverStripeEvents(request: APIRequestContext, customer: string)
   for (const event of mine) {
     const payload = JSON.stringify(event);
     const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
-    const response = await request.post("/api/webhooks/stripe", { data: payload, headers: { "stripe-signature": header, "content-type": "application/json" } });
+    const response = await request.post("/api/webhooks/stripe", {
+      data: payload,
+      headers: { "stripe-signature": header, "content-type": "application/json" },
+    });
     expect(response.status()).toBe(200);
     expect(await response.json()).toEqual({ received: true, duplicate: false });
     await request.post(`${stripeUrl}/_fake/events/${event.id}/delivered`);
@@ -29,7 +32,10 @@ async function deliverStripeEvents(request: APIRequestContext, customer: string)
 }
 
 test.describe("billing", () => {
-  test("upgrade through Stripe Checkout: the plan shows on return, the webhooks that follow agree, pause and resume", async ({ page, request }) => {
+  test("upgrade through Stripe Checkout: the plan shows on return, the webhooks that follow agree, pause and resume", async ({
+    page,
+    request,
+  }) => {
     await signUp(page, { name: "Bea Buyer", email: uniqueEmail("buyer"), organizationName: "Upgrade Works" });
     await page.goto("/settings/billing");
     await expect(page.getByText("Your first paid plan starts with a 7-day free trial.")).toBeVisible();
@@ -72,7 +78,10 @@ test.describe("billing", () => {
     await expect(page).toHaveURL(/\/settings\/billing$/);
   });
 
-  test("the webhook alone upgrades the org when the customer never comes back from Checkout", async ({ page, request }) => {
+  test("the webhook alone upgrades the org when the customer never comes back from Checkout", async ({
+    page,
+    request,
+  }) => {
     await signUp(page, { name: "Wes Webhook", email: uniqueEmail("webhook-only"), organizationName: "Closed The Tab" });
     await page.goto("/settings/billing");
     await page.getByRole("button", { name: "Start Starter trial" }).click();
@@ -83,7 +92,9 @@ test.describe("billing", () => {
     const paid = await request.post(checkoutUrl, { maxRedirects: 0 });
     expect(paid.status()).toBe(303);
     const sessionId = new URL(checkoutUrl).pathname.split("/").pop()!;
-    const events = (await (await request.get(`${stripeUrl}/_fake/events`)).json()) as (StripeEventJson & { data: { object: { id?: string } } })[];
+    const events = (await (await request.get(`${stripeUrl}/_fake/events`)).json()) as (StripeEventJson & {
+      data: { object: { id?: string } };
+    })[];
     const completed = events.find((e) => e.type === "checkout.session.completed" && e.data.object.id === sessionId);
     expect(completed).toBeDefined();
 
@@ -96,14 +107,30 @@ test.describe("billing", () => {
   });
 
   test("a wrong or stale Stripe signature is refused with Problem+JSON and stores nothing", async ({ request }) => {
-    const payload = JSON.stringify({ id: "evt_e2e_forged", object: "event", type: "customer.subscription.updated", created: 1, data: { object: { id: "sub_forged" } } });
+    const payload = JSON.stringify({
+      id: "evt_e2e_forged",
+      object: "event",
+      type: "customer.subscription.updated",
+      created: 1,
+      data: { object: { id: "sub_forged" } },
+    });
     const forged = Stripe.webhooks.generateTestHeaderString({ payload, secret: "whsec_not_the_right_one" });
-    const bad = await request.post("/api/webhooks/stripe", { data: payload, headers: { "stripe-signature": forged, "content-type": "application/json" } });
+    const bad = await request.post("/api/webhooks/stripe", {
+      data: payload,
+      headers: { "stripe-signature": forged, "content-type": "application/json" },
+    });
     expect(bad.status()).toBe(400);
     expect(bad.headers()["content-type"]).toContain("application/problem+json");
     expect((await bad.json()).code).toBe("invalid_payload");
-    const stale = Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret, timestamp: Math.floor(Date.now() / 1000) - 3600 });
-    const old = await request.post("/api/webhooks/stripe", { data: payload, headers: { "stripe-signature": stale, "content-type": "application/json" } });
+    const stale = Stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: webhookSecret,
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
+    const old = await request.post("/api/webhooks/stripe", {
+      data: payload,
+      headers: { "stripe-signature": stale, "content-type": "application/json" },
+    });
     expect(old.status()).toBe(400);
   });
 });

@@ -19,12 +19,20 @@ test("cockpit pages have no serious or critical accessibility violations and fit
       const width = document.documentElement.clientWidth;
       // The outermost element that sticks out names the culprit in the failure message.
       const clipped = (el: Element) => {
-        for (let p = el.parentElement; p; p = p.parentElement) if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
+        for (let p = el.parentElement; p; p = p.parentElement)
+          if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
         return false;
       };
       // An absolutely positioned element (an sr-only label, say) escapes a scroll box that is not its containing block.
-      const culprit = [...document.querySelectorAll("main *")].find((el) => el.getBoundingClientRect().right > width + 1 && (!clipped(el) || getComputedStyle(el).position === "absolute"));
-      return { overflow: document.documentElement.scrollWidth - width, widest: culprit ? `${culprit.tagName.toLowerCase()}.${culprit.className}` : "" };
+      const culprit = [...document.querySelectorAll("main *")].find(
+        (el) =>
+          el.getBoundingClientRect().right > width + 1 &&
+          (!clipped(el) || getComputedStyle(el).position === "absolute"),
+      );
+      return {
+        overflow: document.documentElement.scrollWidth - width,
+        widest: culprit ? `${culprit.tagName.toLowerCase()}.${culprit.className}` : "",
+      };
     });
     expect(overflow, `${path} is wider than the screen (${widest})`).toBeLessThanOrEqual(0);
   }

@@ -8,7 +8,12 @@ import { cronTrigger, runInngestFunction } from "./inngest";
 const stripeUrl = new URL(process.env.E2E_STRIPE_URL!);
 const webhookSecret = process.env.E2E_STRIPE_WEBHOOK_SECRET!;
 // The Stripe SDK pointed at that server, as the e2e stand-in for whoever acts on Stripe's side.
-const stripe = new Stripe("sk_test_e2e_cockpit", { host: stripeUrl.hostname, port: Number(stripeUrl.port), protocol: "http", maxNetworkRetries: 0 });
+const stripe = new Stripe("sk_test_e2e_cockpit", {
+  host: stripeUrl.hostname,
+  port: Number(stripeUrl.port),
+  protocol: "http",
+  maxNetworkRetries: 0,
+});
 
 interface StripeEventJson {
   id: string;
@@ -19,7 +24,10 @@ interface StripeEventJson {
 async function deliver(request: APIRequestContext, event: unknown) {
   const payload = JSON.stringify(event);
   const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
-  return request.post("/api/webhooks/stripe", { data: payload, headers: { "stripe-signature": header, "content-type": "application/json" } });
+  return request.post("/api/webhooks/stripe", {
+    data: payload,
+    headers: { "stripe-signature": header, "content-type": "application/json" },
+  });
 }
 
 /**
@@ -64,7 +72,10 @@ async function failOneStripeEvent(request: APIRequestContext): Promise<string> {
   return created.id;
 }
 
-test("an operator re-processes a failed Stripe event: Beacon fetches Stripe's copy and applies it", async ({ page, request }) => {
+test("an operator re-processes a failed Stripe event: Beacon fetches Stripe's copy and applies it", async ({
+  page,
+  request,
+}) => {
   const eventId = await failOneStripeEvent(request);
 
   await signInOperator(page, "oncall");
@@ -120,7 +131,10 @@ test.describe("dead letters", () => {
   });
   test.afterAll(async () => receiver.close());
 
-  test("an operator replays a dead letter: the ops alert that could not be delivered reaches the webhook once", async ({ page, request }) => {
+  test("an operator replays a dead letter: the ops alert that could not be delivered reaches the webhook once", async ({
+    page,
+    request,
+  }) => {
     // A failed Stripe event in the last hour: the detector's webhook_failure_rate condition (the
     // few other events of the run are processed, well under 95%).
     await failOneStripeEvent(request);
@@ -135,7 +149,9 @@ test.describe("dead letters", () => {
     await signInOperator(page, "oncall");
     // Recorded like any scheduled run.
     const runs = await page.request.get("/api/admin/job-runs?function=ops-alerts&limit=200");
-    expect((await runs.json()).data).toContainEqual(expect.objectContaining({ run_id: run.runId, status: "succeeded", trigger: "cron" }));
+    expect((await runs.json()).data).toContainEqual(
+      expect.objectContaining({ run_id: run.runId, status: "succeeded", trigger: "cron" }),
+    );
 
     await page.goto("/admin/ops/dead-letters?kind=webhook&q=webhook_failure_rate");
     await expect(page.getByRole("heading", { name: "Dead letters", exact: true })).toBeVisible();
@@ -152,7 +168,9 @@ test.describe("dead letters", () => {
 
     const delivered = receiver.state.accepted.filter((a) => a.text.includes("webhook_failure_rate"));
     expect(delivered).toHaveLength(1);
-    expect(delivered[0]!.text).toMatch(/^\[critical\] webhook_failure_rate: \d+ of \d+ Stripe events failed processing in the last hour/);
+    expect(delivered[0]!.text).toMatch(
+      /^\[critical\] webhook_failure_rate: \d+ of \d+ Stripe events failed processing in the last hour/,
+    );
     const outboxId = delivered[0]!.outboxId;
     const stored = await page.request.get(`/api/admin/dead-letters/${outboxId}`);
     expect(stored.status()).toBe(200);

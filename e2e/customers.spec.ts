@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations, signInOperator, signUp, uniqueEmail } from "./helpers";
 
-test("an operator finds a customer by e-mail, grants credits, and sees it in the timeline and the audit log; a viewer sees masked e-mails and no actions", async ({ browser }) => {
+test("an operator finds a customer by e-mail, grants credits, and sees it in the timeline and the audit log; a viewer sees masked e-mails and no actions", async ({
+  browser,
+}) => {
   const customer = await (await browser.newContext()).newPage();
   const email = uniqueEmail("cust");
   const orgName = `Granted Co ${Date.now()}`;

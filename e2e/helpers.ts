@@ -11,7 +11,10 @@ export function uniqueEmail(tag: string) {
   return `${tag}-${Date.now()}-${randomBytes(3).toString("hex")}@example.com`;
 }
 
-export async function signUp(page: Page, input: { name: string; email: string; organizationName?: string; password?: string }) {
+export async function signUp(
+  page: Page,
+  input: { name: string; email: string; organizationName?: string; password?: string },
+) {
   await page.goto("/sign-up");
   await page.getByLabel("Your name").fill(input.name);
   await page.getByLabel("Work e-mail").fill(input.email);
@@ -42,8 +45,16 @@ export async function signOut(page: Page) {
  * so the cockpit journeys share them out between `admin` and `oncall`.
  */
 export async function signInOperator(page: Page, who: "admin" | "viewer" | "oncall" = "admin") {
-  const email = { admin: process.env.E2E_OPERATOR_EMAIL!, viewer: process.env.E2E_VIEWER_EMAIL!, oncall: process.env.E2E_ONCALL_EMAIL! }[who];
-  const file = { admin: process.env.E2E_OPERATOR_FILE!, viewer: process.env.E2E_VIEWER_FILE!, oncall: process.env.E2E_ONCALL_FILE! }[who];
+  const email = {
+    admin: process.env.E2E_OPERATOR_EMAIL!,
+    viewer: process.env.E2E_VIEWER_EMAIL!,
+    oncall: process.env.E2E_ONCALL_EMAIL!,
+  }[who];
+  const file = {
+    admin: process.env.E2E_OPERATOR_FILE!,
+    viewer: process.env.E2E_VIEWER_FILE!,
+    oncall: process.env.E2E_ONCALL_FILE!,
+  }[who];
   await signIn(page, email, process.env.E2E_OPERATOR_PASSWORD!);
   await expect(page).toHaveURL(/\/mfa/);
   await page.getByLabel("Authentication code").fill(await nextTotpCode(file));
@@ -81,7 +92,9 @@ export async function latestEmail(address: string, kind: string): Promise<Mailbo
 export async function expectNoSeriousA11yViolations(page: Page, step: string) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(
+    serious.map((v) => `${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+  ).toEqual([]);
 }
 
 /**

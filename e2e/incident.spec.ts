@@ -46,7 +46,11 @@ test("an operator turns on incident mode, writes only under break-glass, then tu
     await instantAlerts.getByRole("button", { name: "Turn off instant_alerts" }).click();
     await expect(instantAlerts.getByText("off", { exact: true })).toBeVisible();
     const audit = await (await page.request.get("/api/admin/audit-log?action=ops.flag.updated&limit=1")).json();
-    expect(audit.data[0]).toMatchObject({ target: { type: "feature_flag", id: "instant_alerts" }, after: { enabled: false }, break_glass_session_id: expect.any(String) });
+    expect(audit.data[0]).toMatchObject({
+      target: { type: "feature_flag", id: "instant_alerts" },
+      after: { enabled: false },
+      break_glass_session_id: expect.any(String),
+    });
     await instantAlerts.getByRole("button", { name: "Turn on instant_alerts" }).click();
     await expect(instantAlerts.getByText("on", { exact: true })).toBeVisible();
 

@@ -25,7 +25,9 @@ function canonicalJson(value: unknown): string {
 function inngestSignature(body: string, signingKey: string, now = Date.now()) {
   const ts = String(Math.floor(now / 1000));
   const key = signingKey.replace(/^signkey-\w+-/, "");
-  return `t=${ts}&s=${createHmac("sha256", key).update(body + ts).digest("hex")}`;
+  return `t=${ts}&s=${createHmac("sha256", key)
+    .update(body + ts)
+    .digest("hex")}`;
 }
 
 interface StepOp {
@@ -46,7 +48,11 @@ export function cronTrigger(cron: string): InngestTrigger {
 }
 
 /** Returns the run id (as job_runs records it) and the function's output. */
-export async function runInngestFunction(request: APIRequestContext, functionId: string, trigger: InngestTrigger): Promise<{ runId: string; output: unknown }> {
+export async function runInngestFunction(
+  request: APIRequestContext,
+  functionId: string,
+  trigger: InngestTrigger,
+): Promise<{ runId: string; output: unknown }> {
   const signingKey = process.env.E2E_INNGEST_SIGNING_KEY!;
   const event = { ...trigger, id: randomUUID(), ts: Date.now() };
   const runId = `01E2E${randomUUID().replace(/-/g, "").slice(0, 21).toUpperCase()}`;
@@ -58,7 +64,13 @@ export async function runInngestFunction(request: APIRequestContext, functionId:
       event,
       events: [event],
       steps,
-      ctx: { run_id: runId, attempt: 0, disable_immediate_execution: false, use_api: false, stack: { stack: order, current: order.length } },
+      ctx: {
+        run_id: runId,
+        attempt: 0,
+        disable_immediate_execution: false,
+        use_api: false,
+        stack: { stack: order, current: order.length },
+      },
       version: 2,
     });
     const response = await request.post(`/api/inngest?fnId=${encodeURIComponent(`beacon-${functionId}`)}&stepId=step`, {

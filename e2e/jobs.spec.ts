@@ -21,13 +21,25 @@ function canonical(value: unknown): string {
  */
 async function failHeartbeatRunThroughServeEndpoint(request: APIRequestContext) {
   const stepId = createHash("sha1").update("beat").digest("hex");
-  const event = { name: "inngest/scheduled.timer", data: { cron: "* * * * *" }, id: `e2e-cron-${randomUUID()}`, ts: Date.now() };
+  const event = {
+    name: "inngest/scheduled.timer",
+    data: { cron: "* * * * *" },
+    id: `e2e-cron-${randomUUID()}`,
+    ts: Date.now(),
+  };
   const body = canonical({
     version: 1,
     event,
     events: [event],
     steps: { [stepId]: { type: "error", error: { name: "Error", message: "e2e: scheduler lost its lease" } } },
-    ctx: { run_id: `e2e-run-${randomUUID()}`, attempt: 3, max_attempts: 4, disable_immediate_execution: true, use_api: false, stack: { stack: [stepId], current: 1 } },
+    ctx: {
+      run_id: `e2e-run-${randomUUID()}`,
+      attempt: 3,
+      max_attempts: 4,
+      disable_immediate_execution: true,
+      use_api: false,
+      stack: { stack: [stepId], current: 1 },
+    },
   });
   const ts = Math.floor(Date.now() / 1000).toString();
   const key = process.env.E2E_INNGEST_SIGNING_KEY!.replace(/^signkey-[\w]+-/, "");
@@ -39,7 +51,9 @@ async function failHeartbeatRunThroughServeEndpoint(request: APIRequestContext) 
   expect(response.status(), await response.text()).not.toBe(401);
 }
 
-test("an operator finds a failed run, re-runs it, then re-runs every failed heartbeat run by filter", async ({ page }) => {
+test("an operator finds a failed run, re-runs it, then re-runs every failed heartbeat run by filter", async ({
+  page,
+}) => {
   await failHeartbeatRunThroughServeEndpoint(page.request);
   await failHeartbeatRunThroughServeEndpoint(page.request);
   await signInOperator(page, "oncall");
@@ -103,7 +117,9 @@ test("the overview shows the 24-hour job chart and the business tiles, and refre
   await page.getByText("Numbers per hour").click();
   await expect(page.getByRole("columnheader", { name: "Succeeded" })).toBeVisible();
   // Live refresh: the page polls the stats API (every 15 s).
-  const refreshed = await page.waitForResponse((r) => r.url().endsWith("/api/admin/stats") && r.status() === 200, { timeout: 30_000 });
+  const refreshed = await page.waitForResponse((r) => r.url().endsWith("/api/admin/stats") && r.status() === 200, {
+    timeout: 30_000,
+  });
   expect((await refreshed.json()).jobs_last_24h).toHaveLength(24);
   // Each tile leads to its list: stuck customers to the customers' Stuck tab.
   await page.getByRole("link", { name: /Stuck customers/ }).click();

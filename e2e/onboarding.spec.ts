@@ -34,7 +34,9 @@ for (const viewport of [
     await page.getByRole("button", { name: "Create alert and see matches" }).click();
 
     // Step 3: open matches from the bundled SAM.gov day (said so), the keyword's hit first, with why they matched.
-    await expect(page.getByRole("status").filter({ hasText: "Sample data: SAM.gov notices of 24 Apr 2026" })).toBeVisible();
+    await expect(
+      page.getByRole("status").filter({ hasText: "Sample data: SAM.gov notices of 24 Apr 2026" }),
+    ).toBeVisible();
     await expect(page.getByRole("article").first()).toContainText("Software");
     await expect(page.getByRole("article").first().locator("mark").first()).toBeVisible();
     await expectNoSeriousA11yViolations(page, "matches");
@@ -67,7 +69,11 @@ test("step 1 works by keyboard alone, and nothing is lost on refresh", async ({ 
   await expect(page.getByRole("list", { name: "Chosen NAICS codes" }).getByRole("listitem")).toHaveCount(1);
   await page.keyboard.press("Tab");
   // Tab may land on the chip's remove button first; go on until the keyword field has focus.
-  for (let i = 0; i < 5 && !(await page.getByLabel("Keywords (optional)").evaluate((el) => el === document.activeElement)); i++) {
+  for (
+    let i = 0;
+    i < 5 && !(await page.getByLabel("Keywords (optional)").evaluate((el) => el === document.activeElement));
+    i++
+  ) {
     await page.keyboard.press("Tab");
   }
   await page.keyboard.type("incident response");

@@ -1,6 +1,15 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import { COCKPIT_PAGES, latestEmail, nextTotpCode, signIn, signInOperator, signOut, signUp, uniqueEmail } from "./helpers";
+import {
+  COCKPIT_PAGES,
+  latestEmail,
+  nextTotpCode,
+  signIn,
+  signInOperator,
+  signOut,
+  signUp,
+  uniqueEmail,
+} from "./helpers";
 
 const operatorEmail = process.env.E2E_OPERATOR_EMAIL!;
 const operatorPassword = process.env.E2E_OPERATOR_PASSWORD!;
@@ -54,14 +63,21 @@ test("a magic link signs an existing user in; an unknown address gets no link", 
   for (const who of ["viewer", "admin"] as const) {
     const ops = await (await browser.newContext()).newPage();
     await signInOperator(ops, who);
-    const pages = [...COCKPIT_PAGES.map(([path]) => path), `/admin/ops/emails?to=${encodeURIComponent(email)}`, `/admin/ops/dead-letters?status=delivered&q=${encodeURIComponent(email)}`];
+    const pages = [
+      ...COCKPIT_PAGES.map(([path]) => path),
+      `/admin/ops/emails?to=${encodeURIComponent(email)}`,
+      `/admin/ops/dead-letters?status=delivered&q=${encodeURIComponent(email)}`,
+    ];
     for (const path of pages) {
       await ops.goto(path);
       expect(await ops.content(), `${who} ${path}`).not.toContain(token);
     }
     await ops.goto(`/admin/ops/emails?to=${encodeURIComponent(email)}`);
     await expect(ops.getByTestId("email-row").filter({ hasText: "magic_link" }).first()).toContainText("Body withheld");
-    for (const api of [`/api/admin/dead-letters?status=delivered&q=${encodeURIComponent(email)}`, `/api/admin/dead-letters?q=${encodeURIComponent(email)}`]) {
+    for (const api of [
+      `/api/admin/dead-letters?status=delivered&q=${encodeURIComponent(email)}`,
+      `/api/admin/dead-letters?q=${encodeURIComponent(email)}`,
+    ]) {
       const response = await ops.request.get(api);
       expect(response.status(), `${who} ${api}`).toBe(200);
       expect(await response.text(), `${who} ${api}`).not.toContain(token);
@@ -87,7 +103,9 @@ test("a magic link signs an existing user in; an unknown address gets no link", 
   expect(strangerMail.text).toContain("/sign-up");
 });
 
-test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe events and the audit log", async ({ page }) => {
+test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe events and the audit log", async ({
+  page,
+}) => {
   await signInOperator(page);
   const tiles = page.getByTestId("health-tiles");
   await expect(tiles.getByText("Open ops alerts")).toBeVisible();
@@ -117,7 +135,9 @@ test("the cockpit's health tiles lead to job runs, alerts, dead letters, Stripe 
   await expect(page.getByText("Nothing matches this search.")).toBeVisible();
 });
 
-test("an operator whose authenticator was reset by an ops_admin enrols again from the QR page's key and gets in with a code made here", async ({ browser }) => {
+test("an operator whose authenticator was reset by an ops_admin enrols again from the QR page's key and gets in with a code made here", async ({
+  browser,
+}) => {
   const admin = await (await browser.newContext()).newPage();
   await signInOperator(admin);
   const viewerFile = process.env.E2E_VIEWER_FILE!;

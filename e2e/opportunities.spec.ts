@@ -18,7 +18,21 @@ test("the API serves the bundled opportunities: NAICS prefix filter, detail, and
     "Request For Proposals: HAF/A2 Publicly Available Information (PAI) Alerting Services for Department of War (DoW) Enterprise Licensing",
   );
   expect(body.feed).toEqual({ live: false, reference_date: "2026-04-25T03:59:59.999Z" });
-  for (const field of ["notice_id", "status", "title", "solicitation_number", "agency", "type", "naics_code", "set_aside", "posted_date", "response_deadline", "state", "url", "description_excerpt"]) {
+  for (const field of [
+    "notice_id",
+    "status",
+    "title",
+    "solicitation_number",
+    "agency",
+    "type",
+    "naics_code",
+    "set_aside",
+    "posted_date",
+    "response_deadline",
+    "state",
+    "url",
+    "description_excerpt",
+  ]) {
     expect(body.data[0]).toHaveProperty(field);
   }
 

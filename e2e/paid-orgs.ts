@@ -18,7 +18,11 @@ export const PAID_ORGS = {
 export type PaidOrg = keyof typeof PAID_ORGS;
 
 export function paidOwner(org: PaidOrg) {
-  return { email: `owner-${org}-${process.env.E2E_RUN_ID}@beacon.test`, password: process.env.E2E_PAID_OWNER_PASSWORD!, ...PAID_ORGS[org] };
+  return {
+    email: `owner-${org}-${process.env.E2E_RUN_ID}@beacon.test`,
+    password: process.env.E2E_PAID_OWNER_PASSWORD!,
+    ...PAID_ORGS[org],
+  };
 }
 
 /** The CLI commands that create every paid org (run by the webServer command). */

@@ -4,7 +4,9 @@ import { signIn, signOut, signUp, uniqueEmail } from "./helpers";
 // RATE_LIMITS.signInPerIpAndEmail in lib/ratelimit/limits.ts.
 const SIGN_IN_ATTEMPTS_PER_IP_AND_EMAIL = 10;
 
-test("repeated wrong passwords for one e-mail end in 'Too many attempts'; another account still signs in", async ({ browser }) => {
+test("repeated wrong passwords for one e-mail end in 'Too many attempts'; another account still signs in", async ({
+  browser,
+}) => {
   const guessed = uniqueEmail("guessed");
   const other = uniqueEmail("unaffected");
   const setup = await browser.newContext();
@@ -25,7 +27,9 @@ test("repeated wrong passwords for one e-mail end in 'Too many attempts'; anothe
 
   // Even the right password is refused now, inline, and nothing signs in.
   await signIn(page, guessed);
-  await expect(page.getByRole("alert").filter({ hasText: /^Too many attempts\. Try again in \d+ seconds?\.$/ })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: /^Too many attempts\. Try again in \d+ seconds?\.$/ }),
+  ).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in/);
 
   // The limit is per (IP, e-mail): another account signs in from the same address.

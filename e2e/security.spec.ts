@@ -26,7 +26,11 @@ test("pages carry the security headers and still render and hydrate under them",
   expect(errors).toEqual([]);
 });
 
-test("sign-in with a hostile callbackUrl lands on the site; the session cookie is HttpOnly and SameSite=Lax", async ({ page, context, baseURL }) => {
+test("sign-in with a hostile callbackUrl lands on the site; the session cookie is HttpOnly and SameSite=Lax", async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const email = uniqueEmail("redirect");
   await signUp(page, { name: "Redirect Tester", email });
   const session = (await context.cookies()).find((c) => c.name.endsWith("authjs.session-token"));
@@ -34,7 +38,12 @@ test("sign-in with a hostile callbackUrl lands on the site; the session cookie i
   expect(await page.evaluate(() => document.cookie)).not.toContain("authjs.session-token");
   await signOut(page);
 
-  for (const destination of ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(document.domain)"]) {
+  for (const destination of [
+    "https://evil.example/",
+    "//evil.example",
+    "/\\evil.example",
+    "javascript:alert(document.domain)",
+  ]) {
     await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(destination)}`);
     await page.getByRole("textbox", { name: "E-mail", exact: true }).fill(email);
     await page.getByRole("textbox", { name: "Password", exact: true }).fill(PASSWORD);
@@ -45,7 +54,10 @@ test("sign-in with a hostile callbackUrl lands on the site; the session cookie i
   }
 
   // The Auth.js endpoint itself, asked directly.
-  const response = await page.request.get(`/api/auth/signin?callbackUrl=${encodeURIComponent("https://evil.example/")}`, { maxRedirects: 0 });
+  const response = await page.request.get(
+    `/api/auth/signin?callbackUrl=${encodeURIComponent("https://evil.example/")}`,
+    { maxRedirects: 0 },
+  );
   expect(response.status()).toBeLessThan(400);
   expect(response.headers()["location"] ?? "").not.toContain("evil.example");
 });

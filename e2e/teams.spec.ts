@@ -45,7 +45,9 @@ test("an invitation is accepted by a second user with the invited role, once", a
 
   // The owner sees the new member with the invited role.
   await owner.page.reload();
-  await expect(owner.page.getByTestId("member-row").filter({ hasText: inviteeEmail }).getByRole("combobox")).toHaveValue("admin");
+  await expect(
+    owner.page.getByTestId("member-row").filter({ hasText: inviteeEmail }).getByRole("combobox"),
+  ).toHaveValue("admin");
 
   // The link works once.
   await invitee.page.goto(url);
@@ -74,7 +76,9 @@ test("a viewer cannot perform an admin action", async ({ browser }) => {
   await expect(viewer.page.getByRole("button", { name: "Create key" })).toHaveCount(0);
 
   // …and the API refuses them with a 403 problem, changing nothing.
-  const inviteAttempt = await viewer.page.request.post("/api/app/invitations", { data: { email: uniqueEmail("sneaky"), role: "admin" } });
+  const inviteAttempt = await viewer.page.request.post("/api/app/invitations", {
+    data: { email: uniqueEmail("sneaky"), role: "admin" },
+  });
   expect(inviteAttempt.status()).toBe(403);
   expect(inviteAttempt.headers()["content-type"]).toContain("application/problem+json");
   expect((await inviteAttempt.json()).code).toBe("forbidden");
@@ -86,7 +90,9 @@ test("a viewer cannot perform an admin action", async ({ browser }) => {
   await viewer.context.close();
 });
 
-test("a free org's owner is told every seat is taken, with a link to upgrade, and nothing is sent", async ({ page }) => {
+test("a free org's owner is told every seat is taken, with a link to upgrade, and nothing is sent", async ({
+  page,
+}) => {
   await signUp(page, { name: "Fay Free", email: uniqueEmail("free-owner"), organizationName: "Solo Co" });
   await page.goto("/settings/team");
   await expect(page.getByTestId("seat-usage")).toHaveText("1 of 1 seat used on the Free plan.");
@@ -99,10 +105,16 @@ test("a free org's owner is told every seat is taken, with a link to upgrade, an
   await expect(page).toHaveURL(/\/settings\/billing$/);
 
   // The API answers the same refusal as a 403 problem.
-  const attempt = await page.request.post("/api/app/invitations", { data: { email: uniqueEmail("hopeful"), role: "member" } });
+  const attempt = await page.request.post("/api/app/invitations", {
+    data: { email: uniqueEmail("hopeful"), role: "member" },
+  });
   expect(attempt.status()).toBe(403);
   expect(attempt.headers()["content-type"]).toContain("application/problem+json");
-  expect(await attempt.json()).toMatchObject({ code: "forbidden", seats: { limit: 1, used: 1 }, upgrade_url: "/settings/billing" });
+  expect(await attempt.json()).toMatchObject({
+    code: "forbidden",
+    seats: { limit: 1, used: 1 },
+    upgrade_url: "/settings/billing",
+  });
   const team = await (await page.request.get("/api/app/members")).json();
   expect(team.invitations).toHaveLength(0);
 });

@@ -18,6 +18,7 @@ export default class TotalsReporter implements Reporter {
     // A run that crashed before any test (server failed to start) is a failure, not zero tests.
     if (result.status !== "passed" && this.failed === 0) this.failed = 1;
     console.log(`playwright: ${this.passed} passed, ${this.failed} failed`);
-    if (process.env.TOTALS_FILE) fs.appendFileSync(process.env.TOTALS_FILE, `playwright ${this.passed} ${this.failed} ${this.skipped}\n`);
+    if (process.env.TOTALS_FILE)
+      fs.appendFileSync(process.env.TOTALS_FILE, `playwright ${this.passed} ${this.failed} ${this.skipped}\n`);
   }
 }

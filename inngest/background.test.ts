@@ -58,13 +58,18 @@ describe("startBackgroundFunctions", () => {
   it("starts inngest-cli from PATH as a dev server pointed at the app", async () => {
     freshDevelopment();
     const argsFile = path.join(tmp, "args");
-    fs.writeFileSync(path.join(tmp, "inngest-cli"), `#!/bin/sh\necho "$@" > "${argsFile}"\nexec "${process.execPath}" -e "setTimeout(() => {}, 60000)"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(tmp, "inngest-cli"),
+      `#!/bin/sh\necho "$@" > "${argsFile}"\nexec "${process.execPath}" -e "setTimeout(() => {}, 60000)"\n`,
+      { mode: 0o755 },
+    );
     setEnv({ PORT: "3123", APP_URL: undefined, INNGEST_DEV: undefined });
     try {
       const started = await startBackgroundFunctions([heartbeat]);
       expect(started.status.kind).toBe("inngest-dev-server");
       expect(activeLocalExecutor()).toBeNull();
-      while (!fs.existsSync(argsFile) || !fs.readFileSync(argsFile, "utf8").includes("\n")) await new Promise((resolve) => setImmediate(resolve));
+      while (!fs.existsSync(argsFile) || !fs.readFileSync(argsFile, "utf8").includes("\n"))
+        await new Promise((resolve) => setImmediate(resolve));
       expect(fs.readFileSync(argsFile, "utf8").trim()).toBe("dev --no-discovery -u http://localhost:3123/api/inngest");
     } finally {
       inngest.setEnvVars({ INNGEST_DEV: "" });

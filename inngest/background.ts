@@ -62,7 +62,11 @@ function startInngestCli(binary: string): BackgroundFunctions {
   process.env.INNGEST_DEV = DEV_SERVER_URL;
   inngest.setEnvVars({ INNGEST_DEV: DEV_SERVER_URL });
   return {
-    status: { kind: "inngest-dev-server", label: "Inngest dev server (started with the app)", detail: `${binary} dev, at ${DEV_SERVER_URL}, calls ${appUrl}/api/inngest.` },
+    status: {
+      kind: "inngest-dev-server",
+      label: "Inngest dev server (started with the app)",
+      detail: `${binary} dev, at ${DEV_SERVER_URL}, calls ${appUrl}/api/inngest.`,
+    },
     stop: async () => {
       child.kill();
     },
@@ -72,7 +76,9 @@ function startInngestCli(binary: string): BackgroundFunctions {
 // One per process, even if the server's start-up code runs again (dev hot reload).
 const globalForBackground = globalThis as unknown as { __beaconBackgroundFunctions?: Promise<BackgroundFunctions> };
 
-export function startBackgroundFunctions(functions: readonly InngestFunction.Any[] = FUNCTIONS): Promise<BackgroundFunctions> {
+export function startBackgroundFunctions(
+  functions: readonly InngestFunction.Any[] = FUNCTIONS,
+): Promise<BackgroundFunctions> {
   globalForBackground.__beaconBackgroundFunctions ??= start(functions).catch((error: unknown) => {
     globalForBackground.__beaconBackgroundFunctions = undefined;
     throw error;
@@ -96,11 +102,25 @@ async function start(functions: readonly InngestFunction.Any[]): Promise<Backgro
 
 async function chooseAndStart(functions: readonly InngestFunction.Any[]): Promise<BackgroundFunctions> {
   if (isProduction()) {
-    return { status: { kind: "inngest", label: "Inngest", detail: "Inngest (Cloud or self-hosted) calls /api/inngest to run scheduled and event-triggered functions." }, stop: async () => {} };
+    return {
+      status: {
+        kind: "inngest",
+        label: "Inngest",
+        detail: "Inngest (Cloud or self-hosted) calls /api/inngest to run scheduled and event-triggered functions.",
+      },
+      stop: async () => {},
+    };
   }
   const url = devServerUrl();
   if (url && (await reachable(url))) {
-    return { status: { kind: "inngest-dev-server", label: "Inngest dev server", detail: `The Inngest dev server at ${url} runs the functions through /api/inngest.` }, stop: async () => {} };
+    return {
+      status: {
+        kind: "inngest-dev-server",
+        label: "Inngest dev server",
+        detail: `The Inngest dev server at ${url} runs the functions through /api/inngest.`,
+      },
+      stop: async () => {},
+    };
   }
   const binary = inngestCliOnPath();
   if (binary) return startInngestCli(binary);
@@ -110,7 +130,8 @@ async function chooseAndStart(functions: readonly InngestFunction.Any[]): Promis
     status: {
       kind: "in-process",
       label: "in-process (development)",
-      detail: "No Inngest dev server: this process runs the functions itself, crons on their schedules and sent events at once, recorded with trigger local.",
+      detail:
+        "No Inngest dev server: this process runs the functions itself, crons on their schedules and sent events at once, recorded with trigger local.",
     },
     stop: () => executor.stop(),
   };

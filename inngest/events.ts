@@ -10,7 +10,11 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
 const isoTime = z.string().datetime({ offset: true });
 
 export const opportunitiesIngestRequested = eventType("opportunities/ingest.requested", {
-  schema: z.looseObject({ posted_from: isoDate.optional(), posted_to: isoDate.optional(), requested_by: z.string().optional() }),
+  schema: z.looseObject({
+    posted_from: isoDate.optional(),
+    posted_to: isoDate.optional(),
+    requested_by: z.string().optional(),
+  }),
 });
 
 /** Notices ingested by one run: instant alerts look at those created in [since, until]. */

@@ -13,7 +13,10 @@ export async function sendEventsAfterCommit(events: readonly OutgoingEvent[]) {
     await inngest.send(events.map((e) => ({ name: e.name, id: e.id, data: e.data })));
     return { sent: events.length };
   } catch (error) {
-    logger.warn({ err: error, events: events.map((e) => `${e.name}:${e.id}`) }, "could not send events to Inngest; the sweeps will catch up");
+    logger.warn(
+      { err: error, events: events.map((e) => `${e.name}:${e.id}`) },
+      "could not send events to Inngest; the sweeps will catch up",
+    );
     return { sent: 0 };
   }
 }

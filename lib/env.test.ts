@@ -85,7 +85,9 @@ describe("productionConfigProblems", () => {
   });
 
   it("lists every missing secret at once", () => {
-    const problems = productionConfigProblems(readEnv({ NODE_ENV: "production", CORS_ALLOWED_ORIGINS: "https://a.example.com, *" }));
+    const problems = productionConfigProblems(
+      readEnv({ NODE_ENV: "production", CORS_ALLOWED_ORIGINS: "https://a.example.com, *" }),
+    );
     expect(problems).toHaveLength(7);
     const text = problems.join("\n");
     expect(text).toMatch(/AUTH_SECRET is missing/);
@@ -99,7 +101,9 @@ describe("productionConfigProblems", () => {
 
   it("needs INNGEST_SIGNING_KEY unless INNGEST_DEV names a dev server", () => {
     expect(problemsFor({ INNGEST_SIGNING_KEY: undefined }).join("\n")).toMatch(/INNGEST_SIGNING_KEY is missing/);
-    expect(problemsFor({ INNGEST_SIGNING_KEY: undefined, INNGEST_DEV: "0" }).join("\n")).toMatch(/INNGEST_SIGNING_KEY is missing/);
+    expect(problemsFor({ INNGEST_SIGNING_KEY: undefined, INNGEST_DEV: "0" }).join("\n")).toMatch(
+      /INNGEST_SIGNING_KEY is missing/,
+    );
     expect(problemsFor({ INNGEST_SIGNING_KEY: "changeme" }).join("\n")).toMatch(/INNGEST_SIGNING_KEY is a placeholder/);
     expect(problemsFor({ INNGEST_SIGNING_KEY: undefined, INNGEST_DEV: "1" })).toEqual([]);
     expect(problemsFor({ INNGEST_SIGNING_KEY: undefined, INNGEST_DEV: "http://inngest:8288" })).toEqual([]);
@@ -108,8 +112,18 @@ describe("productionConfigProblems", () => {
   it("reads JOB_HEARTBEAT_REQUIRED as a boolean and redacts Inngest keys", () => {
     expect(readEnv({}).JOB_HEARTBEAT_REQUIRED).toBe(false);
     expect(readEnv({ JOB_HEARTBEAT_REQUIRED: "true" }).JOB_HEARTBEAT_REQUIRED).toBe(true);
-    const shown = redactedConfig(readEnv({ INNGEST_EVENT_KEY: "ek_1", INNGEST_SIGNING_KEY: "signkey-prod-1", INNGEST_BASE_URL: "http://inngest:8288" }));
-    expect(shown).toMatchObject({ INNGEST_EVENT_KEY: "<redacted>", INNGEST_SIGNING_KEY: "<redacted>", INNGEST_BASE_URL: "http://inngest:8288" });
+    const shown = redactedConfig(
+      readEnv({
+        INNGEST_EVENT_KEY: "ek_1",
+        INNGEST_SIGNING_KEY: "signkey-prod-1",
+        INNGEST_BASE_URL: "http://inngest:8288",
+      }),
+    );
+    expect(shown).toMatchObject({
+      INNGEST_EVENT_KEY: "<redacted>",
+      INNGEST_SIGNING_KEY: "<redacted>",
+      INNGEST_BASE_URL: "http://inngest:8288",
+    });
   });
 
   it.each([
@@ -153,7 +167,8 @@ describe("assertProductionConfig", () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(/refuses to start in production/);
-    for (const name of ["AUTH_SECRET", "METRICS_TOKEN", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "APP_URL"]) expect(message).toContain(name);
+    for (const name of ["AUTH_SECRET", "METRICS_TOKEN", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "APP_URL"])
+      expect(message).toContain(name);
     for (const value of Object.values(BAD).slice(1)) expect(message).not.toContain(value);
   });
 
@@ -169,7 +184,11 @@ describe("assertProductionConfig", () => {
 
 describe("redactedConfig", () => {
   it("shows <redacted> for every secret that is set and never its value", () => {
-    const source: Record<string, string> = { NODE_ENV: "production", APP_URL: "https://beacon.example.com", MAIL_FROM: "Ops <ops@example.com>" };
+    const source: Record<string, string> = {
+      NODE_ENV: "production",
+      APP_URL: "https://beacon.example.com",
+      MAIL_FROM: "Ops <ops@example.com>",
+    };
     const values = new Map<string, string>();
     for (const name of SECRET_NAMES) {
       const value =

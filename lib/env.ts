@@ -83,7 +83,10 @@ const schema = z.object({
   // Sign-ups allowed per client IP per hour (lib/ratelimit/auth-limits).
   RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR: positiveInt(10),
   /** Namespace of the limiter's keys in a shared Redis (one per environment sharing it). */
-  RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default("beacon:rl"),
+  RATE_LIMIT_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/)
+    .default("beacon:rl"),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -150,7 +153,8 @@ export function inngestDevMode(e: Env = env()) {
   return Boolean(v) && v !== "0" && v !== "false";
 }
 
-const PLACEHOLDER = /^(|changeme|change-me|replace-?me|placeholder|secret|password|todo|xxx+|your[-_].*|<.*>|example.*|dummy|test)$/i;
+const PLACEHOLDER =
+  /^(|changeme|change-me|replace-?me|placeholder|secret|password|todo|xxx+|your[-_].*|<.*>|example.*|dummy|test)$/i;
 
 export function looksLikePlaceholder(value: string | undefined) {
   if (value === undefined) return true;
@@ -174,7 +178,11 @@ export function productionConfigProblems(e: Env): string[] {
   requireSecret("STRIPE_SECRET_KEY", "billing");
   requireSecret("STRIPE_WEBHOOK_SECRET", "verifies Stripe webhooks");
   // Unsigned calls to /api/inngest could run any background function; only a dev server setup skips signing.
-  if (!inngestDevMode(e)) requireSecret("INNGEST_SIGNING_KEY", "verifies calls from Inngest to /api/inngest; set INNGEST_DEV=1 only with a dev server");
+  if (!inngestDevMode(e))
+    requireSecret(
+      "INNGEST_SIGNING_KEY",
+      "verifies calls from Inngest to /api/inngest; set INNGEST_DEV=1 only with a dev server",
+    );
   if (!e.APP_URL) problems.push("APP_URL is missing (links in e-mails and redirects need the public URL)");
   const origins = (e.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim());
   if (origins.includes("*")) problems.push("CORS_ALLOWED_ORIGINS is '*', which is unsafe with credentialed requests");

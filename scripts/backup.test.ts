@@ -50,7 +50,8 @@ async function rowCounts(url: string): Promise<Record<string, number>> {
        where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema') order by 1`,
     );
     const counts: Record<string, number> = {};
-    for (const { name } of tables) counts[name] = Number((await client.query<{ n: string }>(`select count(*) as n from ${name}`)).rows[0]!.n);
+    for (const { name } of tables)
+      counts[name] = Number((await client.query<{ n: string }>(`select count(*) as n from ${name}`)).rows[0]!.n);
     return counts;
   } finally {
     await client.end();
@@ -70,7 +71,9 @@ describe("redacting database URLs", () => {
     const url = "postgres://app:p%40ss%2Fw0rd@db.internal:6432/beacon?sslmode=require";
     expect(redactDatabaseUrl(url)).toBe("postgres://app@db.internal:6432/beacon");
     const text = `could not connect to postgres://app:p%40ss%2Fw0rd@db.internal:6432/beacon (password p@ss/w0rd)`;
-    expect(redactSecrets(text, url)).toBe("could not connect to postgres://app:<redacted>@db.internal:6432/beacon (password <redacted>)");
+    expect(redactSecrets(text, url)).toBe(
+      "could not connect to postgres://app:<redacted>@db.internal:6432/beacon (password <redacted>)",
+    );
   });
 });
 
@@ -81,11 +84,15 @@ describe("db:backup without PostgreSQL", () => {
     const { resetEnvCache } = await import("@/lib/env");
     resetEnvCache();
     try {
-      const error = await appErrorOf(runCommand("db:backup", { out: path.join(os.tmpdir(), "never-written.dump") }, noDeps));
+      const error = await appErrorOf(
+        runCommand("db:backup", { out: path.join(os.tmpdir(), "never-written.dump") }, noDeps),
+      );
       expect(error.code).toBe("validation_failed");
       expect(error.message).toMatch(/PGLITE_DATA_DIR/);
       expect((await appErrorOf(runCommand("db:backup", {}, noDeps))).message).toMatch(/--out is required/);
-      expect((await appErrorOf(runCommand("db:restore", { file: "x.dump" }, noDeps))).message).toMatch(/--database-url are required/);
+      expect((await appErrorOf(runCommand("db:restore", { file: "x.dump" }, noDeps))).message).toMatch(
+        /--database-url are required/,
+      );
     } finally {
       if (saved !== undefined) process.env.DATABASE_URL = saved;
       resetEnvCache();
@@ -108,7 +115,12 @@ if (availableDrivers().includes("postgres")) {
       // Activity beyond the seed: an org with metered calls and an audit entry.
       const { orgId } = await makeOrg("starter", "Restored Co");
       for (let i = 0; i < 3; i++) await chargeApiCall(orgId, null, "GET /api/v1/opportunities", `req_drill_${i}`);
-      await recordAudit(source.db, { actor: { type: "system" }, action: "drill.marker", orgId, target: { type: "organization", id: orgId } });
+      await recordAudit(source.db, {
+        actor: { type: "system" },
+        action: "drill.marker",
+        orgId,
+        target: { type: "organization", id: orgId },
+      });
       await adminQuery(`create database "${targetName}"`);
       targetUrl = withPassword(process.env.DATABASE_URL!, targetName);
     });
@@ -146,7 +158,11 @@ if (availableDrivers().includes("postgres")) {
         expect(await migrationsAtHead(restoredHandle)).toBe(true);
         const previous = setDatabase(restoredHandle);
         try {
-          const [org] = (await restoredHandle.db.execute<{ id: string }>(sql`select id from organizations where name = 'Restored Co'`)).rows;
+          const [org] = (
+            await restoredHandle.db.execute<{ id: string }>(
+              sql`select id from organizations where name = 'Restored Co'`,
+            )
+          ).rows;
           const charge = await chargeApiCall(org!.id, null, "GET /api/v1/opportunities", "req_after_restore");
           expect(charge.quotaAfter).toBe(charge.quotaBefore - 1);
         } finally {
@@ -163,17 +179,26 @@ if (availableDrivers().includes("postgres")) {
       expect(refused.message).toMatch(/not empty/);
       expect(refused.message).not.toContain(PASSWORD);
 
-      const forced = await runCommand("db:restore", { file, "database-url": targetUrl, force: true as unknown as string }, noDeps);
+      const forced = await runCommand(
+        "db:restore",
+        { file, "database-url": targetUrl, force: true as unknown as string },
+        noDeps,
+      );
       expect(forced).toMatchObject({ database: redactDatabaseUrl(targetUrl) });
       expect(await rowCounts(targetUrl)).toEqual(await rowCounts(source.url!));
 
-      expect((await appErrorOf(runCommand("db:backup", { out: file, "database-url": withPassword(source.url!) }, noDeps))).code).toBe("conflict");
+      expect(
+        (await appErrorOf(runCommand("db:backup", { out: file, "database-url": withPassword(source.url!) }, noDeps)))
+          .code,
+      ).toBe("conflict");
 
       const missing = withPassword(process.env.DATABASE_URL!, `${targetName}_missing`);
       const failed = await appErrorOf(runCommand("db:restore", { file, "database-url": missing }, noDeps));
       expect(failed.message).toMatch(/does not exist/);
       expect(failed.message).not.toContain(PASSWORD);
-      const dumpFailed = await appErrorOf(runCommand("db:backup", { out: path.join(dir, "other.dump"), "database-url": missing }, noDeps));
+      const dumpFailed = await appErrorOf(
+        runCommand("db:backup", { out: path.join(dir, "other.dump"), "database-url": missing }, noDeps),
+      );
       expect(dumpFailed.message).toMatch(/pg_dump failed/);
       expect(dumpFailed.message).not.toContain(PASSWORD);
     });

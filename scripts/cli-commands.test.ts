@@ -31,9 +31,12 @@ afterEach(() => {
 });
 
 describeEachDatabase("cli opportunities:ingest", ({ handle }) => {
-  const ingest = (flags: Record<string, string | undefined> = {}) => runCommand("opportunities:ingest", flags, { database: handle, migrateDatabase, seedDatabase });
+  const ingest = (flags: Record<string, string | undefined> = {}) =>
+    runCommand("opportunities:ingest", flags, { database: handle, migrateDatabase, seedDatabase });
   const count = async (table: typeof opportunities | typeof ingestionCursors) => {
-    const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(table);
+    const [row] = await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(table);
     return row!.n;
   };
 
@@ -49,7 +52,13 @@ describeEachDatabase("cli opportunities:ingest", ({ handle }) => {
     process.env.SAM_API_BASE_URL = server.url;
     resetEnvCache();
     server.reset();
-    expect(await ingest()).toEqual({ inserted: 30, updated: 0, skipped: 0, posted_from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), posted_to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(await ingest()).toEqual({
+      inserted: 30,
+      updated: 0,
+      skipped: 0,
+      posted_from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      posted_to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
     expect(server.requests.map((r) => r.params.get("api_key"))).toEqual([API_KEY]);
     expect(await count(opportunities)).toBe(901 + 30);
     expect(await count(ingestionCursors)).toBe(1);
@@ -61,10 +70,14 @@ describeEachDatabase("cli opportunities:ingest", ({ handle }) => {
 });
 
 describeEachDatabase("cli quota:set", ({ handle }) => {
-  const run = (flags: Record<string, string | undefined>) => runCommand("quota:set", flags, { database: handle, migrateDatabase, seedDatabase });
+  const run = (flags: Record<string, string | undefined>) =>
+    runCommand("quota:set", flags, { database: handle, migrateDatabase, seedDatabase });
 
   it("sets the org's remaining quota and prints { org_id, quota_remaining }", async () => {
-    const [org] = await db().insert(organizations).values({ name: "Quota Co", plan: "starter" }).returning({ id: organizations.id });
+    const [org] = await db()
+      .insert(organizations)
+      .values({ name: "Quota Co", plan: "starter" })
+      .returning({ id: organizations.id });
     expect(await run({ org: org!.id, remaining: "7" })).toEqual({ org_id: org!.id, quota_remaining: 7 });
     expect(await usageReport(org!.id)).toMatchObject({ plan: "starter", quota_monthly: 5_000, quota_remaining: 7 });
     expect(await run({ org: org!.id, remaining: "0" })).toEqual({ org_id: org!.id, quota_remaining: 0 });
@@ -72,30 +85,59 @@ describeEachDatabase("cli quota:set", ({ handle }) => {
 
   it("refuses a missing org, an unknown org and a non-numeric or negative --remaining", async () => {
     expect((await appErrorOf(run({ remaining: "5" }))).code).toBe("validation_failed");
-    expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "5" }))).code).toBe("not_found");
-    expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "-1" }))).code).toBe("validation_failed");
-    expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "ten" }))).code).toBe("validation_failed");
+    expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "5" }))).code).toBe(
+      "not_found",
+    );
+    expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "-1" }))).code).toBe(
+      "validation_failed",
+    );
+    expect((await appErrorOf(run({ org: "00000000-0000-4000-8000-000000000000", remaining: "ten" }))).code).toBe(
+      "validation_failed",
+    );
   });
 });
 
 describeEachDatabase("cli usage:report, usage:drift and quota:reset", ({ handle }) => {
-  const run = (command: string, flags: Record<string, string | undefined>) => runCommand(command, flags, { database: handle, migrateDatabase, seedDatabase });
+  const run = (command: string, flags: Record<string, string | undefined>) =>
+    runCommand(command, flags, { database: handle, migrateDatabase, seedDatabase });
 
   it("reports an org's month, lists drifted orgs, and resets due quotas", async () => {
     const month = new Date().toISOString().slice(0, 7);
-    const [org] = await db().insert(organizations).values({ name: "Drift Co", plan: "free" }).returning({ id: organizations.id });
+    const [org] = await db()
+      .insert(organizations)
+      .values({ name: "Drift Co", plan: "free" })
+      .returning({ id: organizations.id });
     await chargeApiCall(org!.id, null, "e", "r");
-    expect(await run("usage:report", { org: org!.id })).toMatchObject({ org_id: org!.id, used_recorded: 1, stored_remaining: 99, drift: 0 });
+    expect(await run("usage:report", { org: org!.id })).toMatchObject({
+      org_id: org!.id,
+      used_recorded: 1,
+      stored_remaining: 99,
+      drift: 0,
+    });
     expect(await run("usage:drift", { month })).toEqual({ month, orgs: [] });
     await db().update(usageQuotas).set({ quotaRemaining: 90 }).where(eq(usageQuotas.orgId, org!.id));
-    expect(await run("usage:drift", {})).toEqual({ month, orgs: [{ org_id: org!.id, org_name: "Drift Co", expected_remaining: 99, stored_remaining: 90, drift: -9, credits: { expected_remaining: 0, stored_remaining: 0, drift: 0 } }] });
+    expect(await run("usage:drift", {})).toEqual({
+      month,
+      orgs: [
+        {
+          org_id: org!.id,
+          org_name: "Drift Co",
+          expected_remaining: 99,
+          stored_remaining: 90,
+          drift: -9,
+          credits: { expected_remaining: 0, stored_remaining: 0, drift: 0 },
+        },
+      ],
+    });
     // Nothing is due in the middle of a period.
     expect(await run("quota:reset", { "batch-size": "10" })).toEqual({ rolled: 0, skipped: 0, batches: 0 });
   });
 
   it("refuses bad flags", async () => {
     expect((await appErrorOf(run("usage:report", {}))).code).toBe("validation_failed");
-    expect((await appErrorOf(run("usage:report", { org: "00000000-0000-4000-8000-000000000000", month: "2026-1" }))).code).toBe("validation_failed");
+    expect(
+      (await appErrorOf(run("usage:report", { org: "00000000-0000-4000-8000-000000000000", month: "2026-1" }))).code,
+    ).toBe("validation_failed");
     expect((await appErrorOf(run("usage:drift", { month: "soon" }))).code).toBe("validation_failed");
     expect((await appErrorOf(run("quota:reset", { "batch-size": "0" }))).code).toBe("validation_failed");
   });

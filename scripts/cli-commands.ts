@@ -2,7 +2,15 @@ import type { ParseArgsConfig } from "node:util";
 import type { DatabaseHandle } from "@/db/client";
 import { BackupError, backupDatabase, redactSecrets, restoreDatabase } from "@/db/backup";
 import { migrationsAtHead } from "@/db/migrate";
-import { createApiKey, createOperator, createUserWithOrganization, hashPassword, OPERATOR_ROLES, emailSchema, passwordSchema } from "@/lib/auth";
+import {
+  createApiKey,
+  createOperator,
+  createUserWithOrganization,
+  hashPassword,
+  OPERATOR_ROLES,
+  emailSchema,
+  passwordSchema,
+} from "@/lib/auth";
 import { PLAN_IDS, type PlanId } from "@/lib/billing";
 import { env } from "@/lib/env";
 import { AppError, validate } from "@/lib/http";
@@ -28,10 +36,19 @@ export const COMMANDS: Record<string, { options: Options; usage: string; positio
   "db:migrate": { options: {}, usage: "db:migrate" },
   "db:seed": { options: {}, usage: "db:seed" },
   "db:backup": { options: { out: str, "database-url": str }, usage: "db:backup --out FILE [--database-url URL]" },
-  "db:restore": { options: { file: str, "database-url": str, force: { type: "boolean" } }, usage: "db:restore --file FILE --database-url URL [--force]" },
-  "org:create": { options: { name: str, email: str, password: str, plan: str }, usage: "org:create --name N --email E --password P [--plan PLAN]" },
+  "db:restore": {
+    options: { file: str, "database-url": str, force: { type: "boolean" } },
+    usage: "db:restore --file FILE --database-url URL [--force]",
+  },
+  "org:create": {
+    options: { name: str, email: str, password: str, plan: str },
+    usage: "org:create --name N --email E --password P [--plan PLAN]",
+  },
   "apikey:create": { options: { org: str, name: str }, usage: "apikey:create --org ORG_ID [--name N]" },
-  "operator:create": { options: { email: str, password: str, role: str, name: str }, usage: "operator:create --email E --password P --role ops_admin|ops_support|ops_viewer" },
+  "operator:create": {
+    options: { email: str, password: str, role: str, name: str },
+    usage: "operator:create --email E --password P --role ops_admin|ops_support|ops_viewer",
+  },
   "opportunities:ingest": { options: { file: str }, usage: "opportunities:ingest [--file PATH]" },
   "quota:set": { options: { org: str, remaining: str }, usage: "quota:set --org ORG_ID --remaining N" },
   "quota:reset": { options: { "batch-size": str }, usage: "quota:reset [--batch-size N]" },
@@ -53,13 +70,22 @@ const orgCreateFlags = z
   })
   .strict();
 
-export async function runCommand(command: string, flags: Flags, deps: Deps, positionals: string[] = []): Promise<Record<string, unknown>> {
+export async function runCommand(
+  command: string,
+  flags: Flags,
+  deps: Deps,
+  positionals: string[] = [],
+): Promise<Record<string, unknown>> {
   const spec = COMMANDS[command];
-  if (!spec) throw new AppError("not_found", `Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
+  if (!spec)
+    throw new AppError("not_found", `Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
   // Backups work on PostgreSQL URLs directly (a restore target is empty by design).
   if (command === "db:backup" || command === "db:restore") return runBackupCommand(command, flags, spec.usage);
   if (command !== "db:migrate" && command !== "db:seed" && !(await migrationsAtHead(deps.database()))) {
-    throw new AppError("conflict", "The database is not migrated to the latest schema: run `npm run cli -- db:migrate` first.");
+    throw new AppError(
+      "conflict",
+      "The database is not migrated to the latest schema: run `npm run cli -- db:migrate` first.",
+    );
   }
   switch (command) {
     case "db:migrate":
@@ -89,19 +115,29 @@ export async function runCommand(command: string, flags: Flags, deps: Deps, posi
     }
     case "operator:create": {
       if (!flags.role || !(OPERATOR_ROLES as readonly string[]).includes(flags.role)) {
-        throw new AppError("validation_failed", `--role must be one of ${OPERATOR_ROLES.join(", ")}. Usage: ${spec.usage}`);
+        throw new AppError(
+          "validation_failed",
+          `--role must be one of ${OPERATOR_ROLES.join(", ")}. Usage: ${spec.usage}`,
+        );
       }
-      const operator = await createOperator({ email: flags.email ?? "", password: flags.password ?? "", role: flags.role as (typeof OPERATOR_ROLES)[number], name: flags.name });
+      const operator = await createOperator({
+        email: flags.email ?? "",
+        password: flags.password ?? "",
+        role: flags.role as (typeof OPERATOR_ROLES)[number],
+        name: flags.name,
+      });
       return { user_id: operator.userId, totp_secret: operator.totpSecret, otpauth_url: operator.otpauthUrl };
     }
     case "quota:set": {
       if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${spec.usage}`);
-      if (!/^\d+$/.test(flags.remaining ?? "")) throw new AppError("validation_failed", `--remaining must be a whole number ≥ 0. Usage: ${spec.usage}`);
+      if (!/^\d+$/.test(flags.remaining ?? ""))
+        throw new AppError("validation_failed", `--remaining must be a whole number ≥ 0. Usage: ${spec.usage}`);
       return setQuotaRemaining(flags.org, Number(flags.remaining));
     }
     case "quota:reset": {
       const batch = flags["batch-size"] ?? "200";
-      if (!/^[1-9]\d{0,5}$/.test(batch)) throw new AppError("validation_failed", `--batch-size must be a whole number ≥ 1. Usage: ${spec.usage}`);
+      if (!/^[1-9]\d{0,5}$/.test(batch))
+        throw new AppError("validation_failed", `--batch-size must be a whole number ≥ 1. Usage: ${spec.usage}`);
       return { ...(await resetDueQuotas(new Date(), { batchSize: Number(batch) })) };
     }
     case "usage:report": {
@@ -115,13 +151,20 @@ export async function runCommand(command: string, flags: Flags, deps: Deps, posi
     case "opportunities:ingest": {
       // A file (CSV extract, or JSON) when given; else SAM.gov when a key is configured; else the bundled dataset.
       if (flags.file !== undefined) {
-        if (flags.file.trim() === "") throw new AppError("validation_failed", `--file needs a path. Usage: ${spec.usage}`);
+        if (flags.file.trim() === "")
+          throw new AppError("validation_failed", `--file needs a path. Usage: ${spec.usage}`);
         return { ...(await importOpportunitiesFile(flags.file)) };
       }
       const config = env();
       if (config.SAM_API_KEY) {
         const run = await ingestFromSam({ baseUrl: config.SAM_API_BASE_URL, apiKey: config.SAM_API_KEY });
-        return { inserted: run.inserted, updated: run.updated, skipped: run.skipped, posted_from: run.postedFrom, posted_to: run.postedTo };
+        return {
+          inserted: run.inserted,
+          updated: run.updated,
+          skipped: run.skipped,
+          posted_from: run.postedFrom,
+          posted_to: run.postedTo,
+        };
       }
       return { ...(await importBundledOpportunities()) };
     }
@@ -140,7 +183,11 @@ export async function runCommand(command: string, flags: Flags, deps: Deps, posi
  * and copy PGLITE_DATA_DIR instead (the message says so). Nothing printed carries a password.
  */
 // parseArgs gives boolean flags (--force) as `true`, whatever the Flags type says.
-async function runBackupCommand(command: "db:backup" | "db:restore", flags: Record<string, unknown>, usage: string): Promise<Record<string, unknown>> {
+async function runBackupCommand(
+  command: "db:backup" | "db:restore",
+  flags: Record<string, unknown>,
+  usage: string,
+): Promise<Record<string, unknown>> {
   const text = (name: string) => {
     const value = flags[name];
     return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
@@ -150,14 +197,23 @@ async function runBackupCommand(command: "db:backup" | "db:restore", flags: Reco
     if (command === "db:backup") {
       const out = text("out");
       if (!out) throw new AppError("validation_failed", `--out is required. Usage: ${usage}`);
-      if (!url) throw new AppError("validation_failed", "db:backup needs PostgreSQL (DATABASE_URL or --database-url). The embedded PGlite database is a directory: stop the server and copy PGLITE_DATA_DIR (default .data/pglite) to back it up.");
+      if (!url)
+        throw new AppError(
+          "validation_failed",
+          "db:backup needs PostgreSQL (DATABASE_URL or --database-url). The embedded PGlite database is a directory: stop the server and copy PGLITE_DATA_DIR (default .data/pglite) to back it up.",
+        );
       return await backupDatabase(url, out);
     }
     const file = text("file");
-    if (!file || !url) throw new AppError("validation_failed", `--file and --database-url are required. Usage: ${usage}`);
+    if (!file || !url)
+      throw new AppError("validation_failed", `--file and --database-url are required. Usage: ${usage}`);
     return await restoreDatabase(file, url, { force: flags.force === true });
   } catch (error) {
-    if (error instanceof BackupError) throw new AppError(error.kind === "invalid" ? "validation_failed" : error.kind === "conflict" ? "conflict" : "internal", error.message);
+    if (error instanceof BackupError)
+      throw new AppError(
+        error.kind === "invalid" ? "validation_failed" : error.kind === "conflict" ? "conflict" : "internal",
+        error.message,
+      );
     if (error instanceof AppError) throw error;
     // Anything else (a driver error) may quote the URL: never let the password through.
     throw new AppError("internal", redactSecrets(error instanceof Error ? error.message : String(error), url));
@@ -174,8 +230,14 @@ async function runScheduledFunction(positionals: string[], usage: string) {
   const fn = FUNCTIONS.find((f) => f.opts.id === id);
   const described = fn ? describeFunction(fn) : null;
   if (positionals.length !== 1 || !fn || !described?.scheduled) {
-    throw new AppError("validation_failed", `Name one scheduled function: ${scheduled.map((f) => f.id).join(", ")}. Usage: ${usage}`);
+    throw new AppError(
+      "validation_failed",
+      `Name one scheduled function: ${scheduled.map((f) => f.id).join(", ")}. Usage: ${usage}`,
+    );
   }
-  const run = await runFunctionLocally(fn, { event: { name: SCHEDULED_EVENT_NAME, data: { cron: described.cron } }, trigger: "cli" });
+  const run = await runFunctionLocally(fn, {
+    event: { name: SCHEDULED_EVENT_NAME, data: { cron: described.cron } },
+    trigger: "cli",
+  });
   return { job_run_id: run.jobRunId, status: run.status, ...(run.error ? { error: run.error } : {}) };
 }

@@ -19,7 +19,13 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 it("writes log lines to stderr and only the JSON result to stdout", { timeout: 120_000 }, async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", SLOW_QUERY_MS: "1", PGLITE_DATA_DIR: path.join(tmp, "pglite") };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "development",
+    LOG_LEVEL: "info",
+    SLOW_QUERY_MS: "1",
+    PGLITE_DATA_DIR: path.join(tmp, "pglite"),
+  };
   delete env.DATABASE_URL;
   const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(TSX, [CLI, "db:migrate"], { cwd: ROOT, env, timeout: 90_000, encoding: "utf8" }, (error, stdout, stderr) =>

@@ -22,16 +22,29 @@ export async function runCli(argv: string[], out: CliOutput): Promise<number> {
       return 0;
     }
     // Name an unknown command before parseArgs complains about its flags instead.
-    if (!Object.hasOwn(COMMANDS, command)) throw new Error(`Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
+    if (!Object.hasOwn(COMMANDS, command))
+      throw new Error(`Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}`);
     const spec = COMMANDS[command]!;
-    const { values, positionals } = parseArgs({ args: rest, options: spec.options, strict: true, allowPositionals: (spec.positionals ?? 0) > 0 });
-    const result = await runCommand(command, values as Record<string, string | undefined>, { database, migrateDatabase, seedDatabase }, positionals);
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: spec.options,
+      strict: true,
+      allowPositionals: (spec.positionals ?? 0) > 0,
+    });
+    const result = await runCommand(
+      command,
+      values as Record<string, string | undefined>,
+      { database, migrateDatabase, seedDatabase },
+      positionals,
+    );
     out.stdout(`${JSON.stringify(result)}\n`);
     // A job run that ended failed is printed, and the exit status says so (for schedulers and CI).
     return command === "jobs:run" && result.status === "failed" ? 1 : 0;
   } catch (error) {
     const errors = (error as { extra?: { errors?: { path: string; message: string }[] } }).extra?.errors;
-    out.stderr(`error: ${describeError(error)}${errors?.length ? `\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}` : ""}\n`);
+    out.stderr(
+      `error: ${describeError(error)}${errors?.length ? `\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}` : ""}\n`,
+    );
     return 1;
   }
 }

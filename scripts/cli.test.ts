@@ -51,7 +51,10 @@ async function adminQuery(sql: string) {
 
 /** Starts the lock-holding fixture (node itself, so child.pid is the holder) and waits for "locked". */
 function holdLock(dataDir: string, children: ChildProcess[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", HOLD_LOCK, "lock", dataDir], { cwd: ROOT, env: { ...process.env, NODE_ENV: "test" } });
+  const child = spawn(process.execPath, ["--import", "tsx", HOLD_LOCK, "lock", dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "test" },
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = "";
@@ -131,11 +134,15 @@ for (const driver of availableDrivers() as Driver[]) {
     });
 
     // Before db:seed, which would load the same 901 notices from the bundled JSON.
-    it("opportunities:ingest --file imports a ContractOpportunitiesFullCSV extract, idempotently", { timeout: TEST_TIMEOUT }, async () => {
-      const file = "tests/fixtures/sam/ContractOpportunitiesFullCSV_sample_901rows.csv";
-      expect(await ok("opportunities:ingest", "--file", file)).toEqual({ inserted: 901, updated: 0, skipped: 0 });
-      expect(await ok("opportunities:ingest", "--file", file)).toEqual({ inserted: 0, updated: 901, skipped: 0 });
-    });
+    it(
+      "opportunities:ingest --file imports a ContractOpportunitiesFullCSV extract, idempotently",
+      { timeout: TEST_TIMEOUT },
+      async () => {
+        const file = "tests/fixtures/sam/ContractOpportunitiesFullCSV_sample_901rows.csv";
+        expect(await ok("opportunities:ingest", "--file", file)).toEqual({ inserted: 901, updated: 0, skipped: 0 });
+        expect(await ok("opportunities:ingest", "--file", file)).toEqual({ inserted: 0, updated: 901, skipped: 0 });
+      },
+    );
 
     it("db:seed is idempotent", { timeout: TEST_TIMEOUT }, async () => {
       const first = await ok("db:seed");
@@ -145,15 +152,45 @@ for (const driver of availableDrivers() as Driver[]) {
       expect(await ok("db:seed")).toEqual(first);
     });
 
-    it("org:create makes an org and its owner, once per e-mail, and validates its flags", { timeout: TEST_TIMEOUT }, async () => {
-      const created = await ok("org:create", "--name", "Acme Federal", "--email", "owner@acme.test", "--password", PASSWORD, "--plan", "starter");
-      expect(created).toEqual({ org_id: expect.stringMatching(UUID), user_id: expect.stringMatching(UUID) });
-      orgId = created.org_id as string;
+    it(
+      "org:create makes an org and its owner, once per e-mail, and validates its flags",
+      { timeout: TEST_TIMEOUT },
+      async () => {
+        const created = await ok(
+          "org:create",
+          "--name",
+          "Acme Federal",
+          "--email",
+          "owner@acme.test",
+          "--password",
+          PASSWORD,
+          "--plan",
+          "starter",
+        );
+        expect(created).toEqual({ org_id: expect.stringMatching(UUID), user_id: expect.stringMatching(UUID) });
+        orgId = created.org_id as string;
 
-      expect(await fails("org:create", "--name", "Acme Again", "--email", "owner@acme.test", "--password", PASSWORD)).toMatch(/account/i);
-      expect(await fails("org:create", "--name", "Gold Co", "--email", "gold@acme.test", "--password", PASSWORD, "--plan", "gold")).toMatch(/plan/);
-      expect(await fails("org:create", "--name", "Short Co", "--email", "short@acme.test", "--password", SHORT_PASSWORD)).toMatch(/password/);
-    });
+        expect(
+          await fails("org:create", "--name", "Acme Again", "--email", "owner@acme.test", "--password", PASSWORD),
+        ).toMatch(/account/i);
+        expect(
+          await fails(
+            "org:create",
+            "--name",
+            "Gold Co",
+            "--email",
+            "gold@acme.test",
+            "--password",
+            PASSWORD,
+            "--plan",
+            "gold",
+          ),
+        ).toMatch(/plan/);
+        expect(
+          await fails("org:create", "--name", "Short Co", "--email", "short@acme.test", "--password", SHORT_PASSWORD),
+        ).toMatch(/password/);
+      },
+    );
 
     it("apikey:create prints a new key for an existing org only", { timeout: TEST_TIMEOUT }, async () => {
       expect(orgId).toMatch(UUID);
@@ -167,19 +204,32 @@ for (const driver of availableDrivers() as Driver[]) {
     });
 
     it("operator:create returns a TOTP enrolment and rejects unknown roles", { timeout: TEST_TIMEOUT }, async () => {
-      const created = await ok("operator:create", "--email", "ops@acme.test", "--password", PASSWORD, "--role", "ops_admin");
-      expect(created).toEqual({ user_id: expect.stringMatching(UUID), totp_secret: expect.any(String), otpauth_url: expect.any(String) });
+      const created = await ok(
+        "operator:create",
+        "--email",
+        "ops@acme.test",
+        "--password",
+        PASSWORD,
+        "--role",
+        "ops_admin",
+      );
+      expect(created).toEqual({
+        user_id: expect.stringMatching(UUID),
+        totp_secret: expect.any(String),
+        otpauth_url: expect.any(String),
+      });
       expect(created.otpauth_url).toMatch(/^otpauth:\/\/totp\//);
       expect(created.otpauth_url).toContain(created.totp_secret);
 
-      expect(await fails("operator:create", "--email", "root@acme.test", "--password", PASSWORD, "--role", "superuser")).toMatch(/role/);
+      expect(
+        await fails("operator:create", "--email", "root@acme.test", "--password", PASSWORD, "--role", "superuser"),
+      ).toMatch(/role/);
     });
 
     it("rejects an unknown command and an unknown flag", { timeout: TEST_TIMEOUT }, async () => {
       expect(await fails("org:destroy", "--everything")).toMatch(/org:destroy/);
       expect(await fails("db:migrate", "--force")).toMatch(/--force/);
     });
-
   });
 }
 
@@ -190,9 +240,14 @@ describe("cli as a process (tsx scripts/cli.ts)", () => {
 
   function run(...args: string[]): Promise<Result> {
     return new Promise<Result>((resolve) => {
-      execFile(TSX, [CLI, ...args], { cwd: ROOT, env, timeout: RUN_TIMEOUT, encoding: "utf8" }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-      });
+      execFile(
+        TSX,
+        [CLI, ...args],
+        { cwd: ROOT, env, timeout: RUN_TIMEOUT, encoding: "utf8" },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+        },
+      );
     });
   }
 
@@ -207,14 +262,18 @@ describe("cli as a process (tsx scripts/cli.ts)", () => {
     fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
-  it("answers one JSON line and exit 0; an error is exit 1, nothing on stdout and a message on stderr", { timeout: TEST_TIMEOUT }, async () => {
-    const help = await run("help");
-    expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^\{"commands":\[[^\n]+\]\}\n$/);
-    const unknown = await run("org:destroy", "--everything");
-    expect(unknown).toMatchObject({ code: 1, stdout: "" });
-    expect(unknown.stderr).toMatch(/org:destroy/);
-  });
+  it(
+    "answers one JSON line and exit 0; an error is exit 1, nothing on stdout and a message on stderr",
+    { timeout: TEST_TIMEOUT },
+    async () => {
+      const help = await run("help");
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/^\{"commands":\[[^\n]+\]\}\n$/);
+      const unknown = await run("org:destroy", "--everything");
+      expect(unknown).toMatchObject({ code: 1, stdout: "" });
+      expect(unknown.stderr).toMatch(/org:destroy/);
+    },
+  );
 
   it("refuses a data dir held by another process, naming the holder", { timeout: TEST_TIMEOUT }, async () => {
     const holder = await holdLock(env.PGLITE_DATA_DIR!, holders);

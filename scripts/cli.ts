@@ -9,6 +9,9 @@ import { sendLogsToStderr } from "@/lib/observability";
 import { runCli } from "./cli-main";
 
 sendLogsToStderr();
-const code = await runCli(process.argv.slice(2), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+const code = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});
 await closeDatabase().catch(() => {});
 process.exit(code);

@@ -1,5 +1,12 @@
 import { AppError } from "@/lib/http";
-import { processDataRequest, requestAndBuildExport, requestDataDeletion, toDataRequestView, getDataRequest, type DataRequester } from "@/lib/retention";
+import {
+  processDataRequest,
+  requestAndBuildExport,
+  requestDataDeletion,
+  toDataRequestView,
+  getDataRequest,
+  type DataRequester,
+} from "@/lib/retention";
 
 type Flags = Record<string, string | undefined>;
 
@@ -19,9 +26,19 @@ export async function dataExportCommand(flags: Flags, usage: string) {
  */
 export async function dataDeleteCommand(flags: Flags, usage: string) {
   if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${usage}`);
-  if (!flags["confirm-name"]) throw new AppError("validation_failed", `--confirm-name is required (the organisation's exact name). Usage: ${usage}`);
-  const { request, created } = await requestDataDeletion(flags.org, CLI_REQUESTER, { confirmName: flags["confirm-name"] });
+  if (!flags["confirm-name"])
+    throw new AppError(
+      "validation_failed",
+      `--confirm-name is required (the organisation's exact name). Usage: ${usage}`,
+    );
+  const { request, created } = await requestDataDeletion(flags.org, CLI_REQUESTER, {
+    confirmName: flags["confirm-name"],
+  });
   const outcome = await processDataRequest(request.id);
   const stored = (await getDataRequest(request.id)) ?? request;
-  return { ...toDataRequestView(stored), created, ...(outcome.status === "completed" ? { result: outcome.result } : {}) };
+  return {
+    ...toDataRequestView(stored),
+    created,
+    ...(outcome.status === "completed" ? { result: outcome.result } : {}),
+  };
 }

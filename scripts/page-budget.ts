@@ -15,7 +15,10 @@ const kb = (bytes: number) => (bytes / 1000).toFixed(1);
 const over = routes.filter((r) => r.gzipBytes > budgetBytes);
 const largest = routes.reduce((a, b) => (b.gzipBytes > a.gzipBytes ? b : a));
 if (over.length > 0) {
-  for (const r of over) console.error(`over budget: ${r.route} ${kb(r.gzipBytes)} kB gzip (budget ${FIRST_LOAD_JS_BUDGET_KB} kB)`);
+  for (const r of over)
+    console.error(`over budget: ${r.route} ${kb(r.gzipBytes)} kB gzip (budget ${FIRST_LOAD_JS_BUDGET_KB} kB)`);
   process.exit(1);
 }
-console.log(`${routes.length} pages within ${FIRST_LOAD_JS_BUDGET_KB} kB gzip first-load JS; largest ${largest.route} ${kb(largest.gzipBytes)} kB`);
+console.log(
+  `${routes.length} pages within ${FIRST_LOAD_JS_BUDGET_KB} kB gzip first-load JS; largest ${largest.route} ${kb(largest.gzipBytes)} kB`,
+);

@@ -50,7 +50,10 @@ export async function createTestDatabase(driver: Driver): Promise<DatabaseHandle
  * Runs `body` once per available driver against a fresh migrated database that is also the
  * process default (`db()`), so lib functions under test use it.
  */
-export function describeEachDatabase(name: string, body: (ctx: { handle: () => DatabaseHandle; driver: Driver }) => void) {
+export function describeEachDatabase(
+  name: string,
+  body: (ctx: { handle: () => DatabaseHandle; driver: Driver }) => void,
+) {
   for (const driver of availableDrivers()) {
     describe(`${name} [${driver}]`, () => {
       let handle: DatabaseHandle | undefined;

@@ -15,7 +15,18 @@ export function captureLogs() {
   target[pino.symbols.streamSym] = { write: (line: string) => void lines.push(line) };
   logger.level = "trace";
   const spies = (["log", "info", "warn", "error", "debug"] as const).map((method) =>
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "))),
+    vi
+      .spyOn(console, method)
+      .mockImplementation(
+        (...args: unknown[]) =>
+          void lines.push(
+            args
+              .map((a) =>
+                a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : JSON.stringify(a),
+              )
+              .join(" "),
+          ),
+      ),
   );
   return {
     lines,

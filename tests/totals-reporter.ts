@@ -26,6 +26,7 @@ export default class TotalsReporter implements Reporter {
     }
     const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
     console.log(`\n${this.label}: ${line}`);
-    if (process.env.TOTALS_FILE) fs.appendFileSync(process.env.TOTALS_FILE, `${this.label} ${passed} ${failed} ${skipped}\n`);
+    if (process.env.TOTALS_FILE)
+      fs.appendFileSync(process.env.TOTALS_FILE, `${this.label} ${passed} ${failed} ${skipped}\n`);
   }
 }

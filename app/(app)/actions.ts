@@ -24,7 +24,9 @@ export async function resendVerificationAction(): Promise<void> {
 export async function acceptInvitationAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const viewer = await getViewer();
   if (!viewer) redirect("/sign-in");
-  const state = await runFormAction(formData, acceptInvitationSchema, (input) => acceptInvitation(input.token, viewer.user));
+  const state = await runFormAction(formData, acceptInvitationSchema, (input) =>
+    acceptInvitation(input.token, viewer.user),
+  );
   if (state.status !== "success" || !state.result) return state;
   await setCurrentOrgCookie(state.result.orgId);
   redirect("/dashboard?joined=1");
@@ -37,7 +39,10 @@ export async function changePasswordAction(_prev: FormState, formData: FormData)
     changePassword(viewer.user.id, input.currentPassword, input.newPassword, viewer.sessionToken),
   );
   if (state.status !== "success") return state;
-  return { status: "success", message: `Password changed. ${state.result?.revoked ?? 0} other session(s) were signed out.` };
+  return {
+    status: "success",
+    message: `Password changed. ${state.result?.revoked ?? 0} other session(s) were signed out.`,
+  };
 }
 
 export async function signOutOtherSessionsAction(_prev: FormState, _formData: FormData): Promise<FormState> {
@@ -46,4 +51,3 @@ export async function signOutOtherSessionsAction(_prev: FormState, _formData: Fo
   const revoked = await revokeAllSessions(viewer.user.id, viewer.sessionToken);
   return { status: "success", message: `Signed out ${revoked} other session(s).` };
 }
-

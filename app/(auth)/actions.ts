@@ -33,7 +33,10 @@ export async function magicLinkAction(_prev: FormState, formData: FormData): Pro
   const state = await magicLinkForm(formData, await limitContext());
   if (state.status !== "success" || !state.result) return state;
   // Auth.js stores the token, calls our sender and redirects to the "check your e-mail" page.
-  await signIn("email", { email: state.result.email, redirectTo: safeReturnPath(state.result.callbackUrl, "/dashboard") });
+  await signIn("email", {
+    email: state.result.email,
+    redirectTo: safeReturnPath(state.result.callbackUrl, "/dashboard"),
+  });
   return state;
 }
 
@@ -49,7 +52,9 @@ export async function forgotPasswordAction(_prev: FormState, formData: FormData)
 }
 
 export async function resetPasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runFormAction(formData, resetPasswordSchema, (input) => resetPassword(input.token, input.password));
+  const state = await runFormAction(formData, resetPasswordSchema, (input) =>
+    resetPassword(input.token, input.password),
+  );
   if (state.status !== "success" || !state.result) return state;
   await setSessionCookie(state.result.session);
   redirect("/dashboard?reset=1");

@@ -7,7 +7,13 @@ import { endBreakGlassAction } from "./ops/incident-actions";
 const hhmm = (at: Date) => `${at.toISOString().slice(11, 16)} UTC`;
 
 /** Shown on every cockpit page while it is read-only, or while this operator is under break-glass. */
-export function IncidentBanner({ incident, breakGlass }: { incident: IncidentState; breakGlass: BreakGlassSession | null }) {
+export function IncidentBanner({
+  incident,
+  breakGlass,
+}: {
+  incident: IncidentState;
+  breakGlass: BreakGlassSession | null;
+}) {
   if (breakGlass) {
     return (
       <Alert
@@ -21,7 +27,8 @@ export function IncidentBanner({ incident, breakGlass }: { incident: IncidentSta
         }
       >
         <p>
-          Your writes are allowed{incident.readOnly ? " despite incident mode" : ""} and each is audited under this session. Reason: {breakGlass.reason}
+          Your writes are allowed{incident.readOnly ? " despite incident mode" : ""} and each is audited under this
+          session. Reason: {breakGlass.reason}
         </p>
       </Alert>
     );

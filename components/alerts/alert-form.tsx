@@ -13,10 +13,17 @@ import { useRemoteAction } from "@/lib/client/remote";
 type FieldName = "name" | "frequency" | "q" | "naics" | "states" | "set_asides" | "delivery_email";
 type Values = Record<Exclude<FieldName, "frequency">, string> & { frequency: AlertFrequency };
 
-const EMPTY: Values = { name: "", frequency: "daily", q: "", naics: "", states: "", set_asides: "", delivery_email: "" };
+const EMPTY: Values = {
+  name: "",
+  frequency: "daily",
+  q: "",
+  naics: "",
+  states: "",
+  set_asides: "",
+  delivery_email: "",
+};
 const ORDER: FieldName[] = ["name", "frequency", "q", "naics", "states", "set_asides", "delivery_email"];
 const LIST_FIELDS = new Set<FieldName>(["naics", "states", "set_asides"]);
-
 
 /** The form's text → the request body (lists split on commas and spaces); the server normalises it. */
 function toBody(values: Values): AlertBody {
@@ -32,21 +39,30 @@ function toBody(values: Values): AlertBody {
 }
 
 /** Issues (the rules' or the server's `errors`) → one message per field; list items name the bad value. */
-function errorsOf(issues: { path: PropertyKey[]; message: string }[], body: AlertBody): Partial<Record<FieldName, string>> {
+function errorsOf(
+  issues: { path: PropertyKey[]; message: string }[],
+  body: AlertBody,
+): Partial<Record<FieldName, string>> {
   const out: Partial<Record<FieldName, string>> = {};
   for (const issue of issues) {
     const field = String(issue.path[0] ?? "name") as FieldName;
     if (out[field]) continue;
     const index = issue.path[1];
     const list = LIST_FIELDS.has(field) ? (body[field as "naics"] as string[]) : null;
-    out[field] = list && typeof index === "number" && list[index] !== undefined ? `“${list[index]}”: ${issue.message}` : issue.message;
+    out[field] =
+      list && typeof index === "number" && list[index] !== undefined
+        ? `“${list[index]}”: ${issue.message}`
+        : issue.message;
   }
   return out;
 }
 
 /** The rules' problems as issues with a path, like the server's `errors`. */
 function issuesOf(body: AlertBody) {
-  return Object.entries(alertProblems(body)).map(([field, problem]) => ({ path: problem.index === null ? [field] : [field, problem.index], message: problem.message }));
+  return Object.entries(alertProblems(body)).map(([field, problem]) => ({
+    path: problem.index === null ? [field] : [field, problem.index],
+    message: problem.message,
+  }));
 }
 
 export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated: (alert: ApiAlert) => void }) {
@@ -64,7 +80,10 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
     },
     onError: (error) => {
       if (!(error instanceof ApiError)) return;
-      const issues = Object.entries(error.fieldErrors).map(([path, message]) => ({ path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message }));
+      const issues = Object.entries(error.fieldErrors).map(([path, message]) => ({
+        path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+        message,
+      }));
       const next = errorsOf(issues, toBody(values));
       setErrors(next);
       focusFirst(next);
@@ -87,7 +106,8 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
   function validateField(field: FieldName) {
     const body = toBody(values);
     const value = body[field];
-    if (value === "" || value === undefined || (Array.isArray(value) && value.length === 0)) return setErrors((prev) => ({ ...prev, [field]: undefined }));
+    if (value === "" || value === undefined || (Array.isArray(value) && value.length === 0))
+      return setErrors((prev) => ({ ...prev, [field]: undefined }));
     setErrors((prev) => ({ ...prev, [field]: errorsOf(issuesOf(body), body)[field] }));
   }
 
@@ -121,7 +141,11 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
       <CardBody>
         {atLimit ? (
           <Alert tone="warning" className="mb-4" title="Your plan’s alerts are all in use">
-            Pause or delete an alert, or <Link className="font-medium underline" href="/pricing">upgrade your plan</Link>, to add another.
+            Pause or delete an alert, or{" "}
+            <Link className="font-medium underline" href="/pricing">
+              upgrade your plan
+            </Link>
+            , to add another.
           </Alert>
         ) : null}
         <form ref={formRef} onSubmit={submit} noValidate className="grid gap-5 sm:grid-cols-2" aria-label="New alert">
@@ -138,19 +162,45 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
             onChange={(f) => update("frequency", f)}
           />
 
-          <Field id="alert-q" label="Keywords" hint="Words to look for in the title, description and agency. Leave empty for any." error={errors.q} className="sm:col-span-2">
+          <Field
+            id="alert-q"
+            label="Keywords"
+            hint="Words to look for in the title, description and agency. Leave empty for any."
+            error={errors.q}
+            className="sm:col-span-2"
+          >
             <Input {...text("q")} maxLength={500} autoComplete="off" placeholder="cybersecurity assessment" />
           </Field>
-          <Field id="alert-naics" label="NAICS codes" hint="2–6 digits, separated by commas or spaces. 5415 also matches 541511." error={errors.naics}>
+          <Field
+            id="alert-naics"
+            label="NAICS codes"
+            hint="2–6 digits, separated by commas or spaces. 5415 also matches 541511."
+            error={errors.naics}
+          >
             <Input {...text("naics")} inputMode="numeric" autoComplete="off" placeholder="5415, 236220" />
           </Field>
-          <Field id="alert-states" label="Places of performance" hint="Two-letter state codes, e.g. VA MD DC." error={errors.states}>
+          <Field
+            id="alert-states"
+            label="Places of performance"
+            hint="Two-letter state codes, e.g. VA MD DC."
+            error={errors.states}
+          >
             <Input {...text("states")} autoComplete="off" autoCapitalize="characters" placeholder="VA, MD" />
           </Field>
-          <Field id="alert-set-asides" label="Set-asides" hint="SAM.gov codes, e.g. SBA, 8A, SDVOSBC, WOSB." error={errors.set_asides}>
+          <Field
+            id="alert-set-asides"
+            label="Set-asides"
+            hint="SAM.gov codes, e.g. SBA, 8A, SDVOSBC, WOSB."
+            error={errors.set_asides}
+          >
             <Input {...text("set_asides")} autoComplete="off" autoCapitalize="characters" placeholder="SBA" />
           </Field>
-          <Field id="alert-email" label="Send to" hint="Leave empty to use your own e-mail address." error={errors.delivery_email}>
+          <Field
+            id="alert-email"
+            label="Send to"
+            hint="Leave empty to use your own e-mail address."
+            error={errors.delivery_email}
+          >
             <Input {...text("delivery_email")} type="email" inputMode="email" autoComplete="email" />
           </Field>
 

@@ -42,14 +42,21 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
   const refresh = alerts.refresh;
   const [announcement, setAnnouncement] = useState("");
 
-  const toggle = useRemoteAction((alert: ApiAlert) => apiFetch<ApiAlert>(`/api/app/alerts/${alert.id}`, { method: "PATCH", body: { active: !alert.active } }), {
-    onSuccess: (alert) => setAnnouncement(`“${alert.name}” is ${alert.active ? "active again" : "paused"}.`),
-    onSettled: refresh,
-  });
-  const remove = useRemoteAction((alert: ApiAlert) => apiFetch(`/api/app/alerts/${alert.id}`, { method: "DELETE" }).then(() => alert), {
-    onSuccess: (alert) => setAnnouncement(`Deleted “${alert.name}”.`),
-    onSettled: refresh,
-  });
+  const toggle = useRemoteAction(
+    (alert: ApiAlert) =>
+      apiFetch<ApiAlert>(`/api/app/alerts/${alert.id}`, { method: "PATCH", body: { active: !alert.active } }),
+    {
+      onSuccess: (alert) => setAnnouncement(`“${alert.name}” is ${alert.active ? "active again" : "paused"}.`),
+      onSettled: refresh,
+    },
+  );
+  const remove = useRemoteAction(
+    (alert: ApiAlert) => apiFetch(`/api/app/alerts/${alert.id}`, { method: "DELETE" }).then(() => alert),
+    {
+      onSuccess: (alert) => setAnnouncement(`Deleted “${alert.name}”.`),
+      onSettled: refresh,
+    },
+  );
   const failure = toggle.error ?? remove.error;
 
   const { data: rows, usage } = alerts.data ?? initial;
@@ -65,7 +72,8 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
         {usage.held > 0 ? (
           <span data-testid="alert-held">
             {" "}
-            · {usage.held.toLocaleString("en-US")} paused: over your plan&apos;s limit. They resume by themselves when you{" "}
+            · {usage.held.toLocaleString("en-US")} paused: over your plan&apos;s limit. They resume by themselves when
+            you{" "}
             <Link className="font-medium underline" href="/settings/billing">
               upgrade or reactivate your subscription
             </Link>
@@ -73,7 +81,11 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
           </span>
         ) : null}
       </p>
-      {!canManage ? <Alert tone="info">You can see this organisation’s alerts; members, admins and owners create and change them.</Alert> : null}
+      {!canManage ? (
+        <Alert tone="info">
+          You can see this organisation’s alerts; members, admins and owners create and change them.
+        </Alert>
+      ) : null}
       {canManage ? (
         <AlertForm
           atLimit={atLimit}
@@ -122,7 +134,9 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
                   <Filters alert={alert} />
                   <p className="text-sm break-words text-slate-600">
                     To {alert.delivery_email}
-                    {alert.last_window_end ? ` · next digest: what is new since ${when.format(new Date(alert.last_window_end))}` : null}
+                    {alert.last_window_end
+                      ? ` · next digest: what is new since ${when.format(new Date(alert.last_window_end))}`
+                      : null}
                   </p>
                 </div>
                 {canManage ? (
@@ -140,7 +154,9 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
                       variant="ghost"
                       size="sm"
                       pending={remove.isPending && remove.variables?.id === alert.id}
-                      onClick={() => confirm(`Delete the alert “${alert.name}”? Its digests stop at once.`) && remove.mutate(alert)}
+                      onClick={() =>
+                        confirm(`Delete the alert “${alert.name}”? Its digests stop at once.`) && remove.mutate(alert)
+                      }
                       aria-label={`Delete “${alert.name}”`}
                     >
                       Delete

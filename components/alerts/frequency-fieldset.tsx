@@ -20,10 +20,21 @@ interface FrequencyFieldsetProps {
 }
 
 /** The instant / daily / weekly choice of an alert, as one labelled radio group. */
-export function FrequencyFieldset({ idPrefix, legend, error, className, value, onChange, defaultValue }: FrequencyFieldsetProps) {
+export function FrequencyFieldset({
+  idPrefix,
+  legend,
+  error,
+  className,
+  value,
+  onChange,
+  defaultValue,
+}: FrequencyFieldsetProps) {
   const errorId = `${idPrefix}-error`;
   return (
-    <fieldset className={["space-y-2", className].filter(Boolean).join(" ")} aria-describedby={error ? errorId : undefined}>
+    <fieldset
+      className={["space-y-2", className].filter(Boolean).join(" ")}
+      aria-describedby={error ? errorId : undefined}
+    >
       <legend className="text-sm font-medium text-slate-900">{legend}</legend>
       <div className="grid gap-2 sm:grid-cols-3">
         {ALERT_FREQUENCIES.map((f) => (
@@ -35,7 +46,9 @@ export function FrequencyFieldset({ idPrefix, legend, error, className, value, o
               type="radio"
               name="frequency"
               value={f}
-              {...(onChange ? { checked: value === f, onChange: () => onChange(f) } : { defaultChecked: defaultValue === f })}
+              {...(onChange
+                ? { checked: value === f, onChange: () => onChange(f) }
+                : { defaultChecked: defaultValue === f })}
               aria-describedby={`${idPrefix}-${f}-hint`}
               className="mt-0.5 size-4 accent-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
             />

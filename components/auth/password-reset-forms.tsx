@@ -14,7 +14,14 @@ export function ForgotPasswordForm() {
     <form action={action} noValidate className="space-y-4">
       {state.message ? <Alert tone="error">{state.message}</Alert> : null}
       <Field id="email" label="E-mail" error={state.fieldErrors?.email} required>
-        <Input name="email" type="email" autoComplete="email" inputMode="email" defaultValue={state.values?.email} required />
+        <Input
+          name="email"
+          type="email"
+          autoComplete="email"
+          inputMode="email"
+          defaultValue={state.values?.email}
+          required
+        />
       </Field>
       <Button type="submit" pending={pending} className="w-full">
         Send reset link
@@ -29,7 +36,13 @@ export function ResetPasswordForm({ token }: { token: string }) {
     <form action={action} noValidate className="space-y-4">
       {state.message ? <Alert tone="error">{state.message}</Alert> : null}
       <input type="hidden" name="token" value={token} />
-      <Field id="password" label="New password" hint="At least 10 characters." error={state.fieldErrors?.password} required>
+      <Field
+        id="password"
+        label="New password"
+        hint="At least 10 characters."
+        error={state.fieldErrors?.password}
+        required
+      >
         <Input name="password" type="password" autoComplete="new-password" minLength={10} required />
       </Field>
       <Field id="confirm" label="Repeat the new password" error={state.fieldErrors?.confirm} required>

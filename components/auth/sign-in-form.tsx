@@ -15,7 +15,14 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const { onBlur, errorFor, reset } = useInlineValidation(SIGN_IN_RULES, state.fieldErrors);
   const v = state.values ?? {};
   return (
-    <form action={action} onBlur={onBlur} onSubmit={reset} noValidate className="space-y-4" aria-label="Sign in with password">
+    <form
+      action={action}
+      onBlur={onBlur}
+      onSubmit={reset}
+      noValidate
+      className="space-y-4"
+      aria-label="Sign in with password"
+    >
       {state.status === "error" && state.message ? <Alert tone="error">{state.message}</Alert> : null}
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
       <Field id="email" label="E-mail" error={errorFor("email")} required>
@@ -40,11 +47,27 @@ export function MagicLinkForm({ callbackUrl }: { callbackUrl?: string }) {
   const [state, action, pending] = useActionState(magicLinkAction, IDLE);
   const { onBlur, errorFor, reset } = useInlineValidation(MAGIC_LINK_RULES, state.fieldErrors);
   return (
-    <form action={action} onBlur={onBlur} onSubmit={reset} noValidate className="space-y-3" aria-label="Sign in with an e-mail link">
+    <form
+      action={action}
+      onBlur={onBlur}
+      onSubmit={reset}
+      noValidate
+      className="space-y-3"
+      aria-label="Sign in with an e-mail link"
+    >
       {state.status === "error" && state.message ? <Alert tone="error">{state.message}</Alert> : null}
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
       <Field id="magic-email" label="E-mail me a sign-in link" error={errorFor("email")}>
-        {(control) => <Input {...control} name="email" type="email" autoComplete="email" inputMode="email" defaultValue={state.values?.email} />}
+        {(control) => (
+          <Input
+            {...control}
+            name="email"
+            type="email"
+            autoComplete="email"
+            inputMode="email"
+            defaultValue={state.values?.email}
+          />
+        )}
       </Field>
       <Button type="submit" variant="secondary" pending={pending}>
         Send link

@@ -24,12 +24,24 @@ export function SignUpForm({ callbackUrl, plan, email }: { callbackUrl?: string;
         <Input name="name" autoComplete="name" defaultValue={v.name} required />
       </Field>
       <Field id="email" label="Work e-mail" error={errorFor("email")} required>
-        <Input name="email" type="email" autoComplete="email" inputMode="email" defaultValue={v.email ?? email} required />
+        <Input
+          name="email"
+          type="email"
+          autoComplete="email"
+          inputMode="email"
+          defaultValue={v.email ?? email}
+          required
+        />
       </Field>
       <Field id="password" label="Password" hint="At least 10 characters." error={errorFor("password")} required>
         <Input name="password" type="password" autoComplete="new-password" minLength={10} required />
       </Field>
-      <Field id="organizationName" label="Company name" hint="Optional — you can change it later." error={errorFor("organizationName")}>
+      <Field
+        id="organizationName"
+        label="Company name"
+        hint="Optional — you can change it later."
+        error={errorFor("organizationName")}
+      >
         <Input name="organizationName" autoComplete="organization" defaultValue={v.organizationName} />
       </Field>
       <Button type="submit" pending={pending} className="w-full">
@@ -37,7 +49,10 @@ export function SignUpForm({ callbackUrl, plan, email }: { callbackUrl?: string;
       </Button>
       <p className="text-center text-sm text-slate-600">
         Already have an account?{" "}
-        <Link className="font-medium text-indigo-700 underline" href={callbackUrl ? `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/sign-in"}>
+        <Link
+          className="font-medium text-indigo-700 underline"
+          href={callbackUrl ? `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/sign-in"}
+        >
           Sign in
         </Link>
       </p>

@@ -11,7 +11,9 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
   const { quota } = summary;
   const used = Math.max(0, quota.quota_monthly - quota.quota_remaining);
   const usedPct = quota.quota_monthly > 0 ? Math.min(100, Math.round((used / quota.quota_monthly) * 100)) : 0;
-  const search = naics.length ? `/opportunities?${naics.map((c) => `naics=${encodeURIComponent(c)}`).join("&")}` : "/opportunities";
+  const search = naics.length
+    ? `/opportunities?${naics.map((c) => `naics=${encodeURIComponent(c)}`).join("&")}`
+    : "/opportunities";
   return (
     <section aria-labelledby="at-a-glance" className="space-y-4">
       <h2 id="at-a-glance" className="sr-only">
@@ -23,10 +25,13 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
           <CardBody>
             <h3 className="font-semibold text-slate-900">New this week</h3>
             {summary.newThisWeek === null ? (
-              <p className="mt-1 text-sm text-slate-600">Describe your business to see the opportunities that fit it.</p>
+              <p className="mt-1 text-sm text-slate-600">
+                Describe your business to see the opportunities that fit it.
+              </p>
             ) : (
               <p className="mt-1 text-sm text-slate-600" data-testid="new-this-week">
-                <span className="text-2xl font-semibold tabular-nums text-slate-900">{count(summary.newThisWeek)}</span> open notices in your industries posted in the last 7 days.{" "}
+                <span className="text-2xl font-semibold tabular-nums text-slate-900">{count(summary.newThisWeek)}</span>{" "}
+                open notices in your industries posted in the last 7 days.{" "}
                 <Link href={search} className="font-medium text-indigo-700 underline">
                   See them
                 </Link>
@@ -39,7 +44,8 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
             <h3 className="font-semibold text-slate-900">API calls this month</h3>
             <p className="mt-1 text-sm text-slate-600">
               {count(used)} of {count(quota.quota_monthly)} used
-              {quota.credits_remaining > 0 ? `, plus ${count(quota.credits_remaining)} credits` : ""}; renews {formatDate(quota.period_end)}.
+              {quota.credits_remaining > 0 ? `, plus ${count(quota.credits_remaining)} credits` : ""}; renews{" "}
+              {formatDate(quota.period_end)}.
             </p>
             <div
               role="meter"
@@ -49,16 +55,27 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
               aria-valuenow={used}
               className="mt-3 h-2 overflow-hidden rounded-full bg-slate-200"
             >
-              <div className={`h-full ${usedPct >= 90 ? "bg-red-600" : usedPct >= 80 ? "bg-amber-500" : "bg-indigo-600"}`} style={{ width: `${usedPct}%` }} />
+              <div
+                className={`h-full ${usedPct >= 90 ? "bg-red-600" : usedPct >= 80 ? "bg-amber-500" : "bg-indigo-600"}`}
+                style={{ width: `${usedPct}%` }}
+              />
             </div>
           </CardBody>
         </Card>
       </div>
       <Card>
-        <CardHeader title="Response deadlines coming up" description="Open notices in your industries whose responses are due in the next two weeks, soonest first." as="h3" />
+        <CardHeader
+          title="Response deadlines coming up"
+          description="Open notices in your industries whose responses are due in the next two weeks, soonest first."
+          as="h3"
+        />
         <CardBody>
           {summary.deadlines.length === 0 ? (
-            <p className="text-sm text-slate-600">{summary.newThisWeek === null ? "Describe your business to see its deadlines." : "Nothing in your industries is due in the next two weeks."}</p>
+            <p className="text-sm text-slate-600">
+              {summary.newThisWeek === null
+                ? "Describe your business to see its deadlines."
+                : "Nothing in your industries is due in the next two weeks."}
+            </p>
           ) : (
             <ul className="divide-y divide-slate-100" data-testid="upcoming-deadlines">
               {summary.deadlines.map((d) => (
@@ -68,7 +85,9 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
                   </Link>
                   <span className="text-sm text-slate-600">
                     due {formatDate(d.responseDeadline.toISOString())} ·{" "}
-                    <span className={d.daysLeft <= 3 ? "font-semibold text-red-700" : ""}>{d.daysLeft === 0 ? "today" : `${d.daysLeft} day${d.daysLeft === 1 ? "" : "s"} left`}</span>
+                    <span className={d.daysLeft <= 3 ? "font-semibold text-red-700" : ""}>
+                      {d.daysLeft === 0 ? "today" : `${d.daysLeft} day${d.daysLeft === 1 ? "" : "s"} left`}
+                    </span>
                   </span>
                 </li>
               ))}
@@ -93,7 +112,11 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
                   <span className="flex flex-wrap items-center gap-2">
                     <span className="font-medium text-slate-900">{a.name}</span>
                     <Badge>{a.frequency}</Badge>
-                    {!a.active ? <Badge tone="neutral">paused</Badge> : a.pausedReason ? <Badge tone="warning">{PAUSE_REASON_TEXT[a.pausedReason as AlertPauseReason]}</Badge> : null}
+                    {!a.active ? (
+                      <Badge tone="neutral">paused</Badge>
+                    ) : a.pausedReason ? (
+                      <Badge tone="warning">{PAUSE_REASON_TEXT[a.pausedReason as AlertPauseReason]}</Badge>
+                    ) : null}
                   </span>
                   <span className="text-slate-600">
                     {!a.lastDigestAt

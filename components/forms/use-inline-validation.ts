@@ -8,7 +8,10 @@ import { checkText, type TextRules } from "@/lib/validation/rules";
  * from (lib/validation), so people see a problem where they made it, before submitting — and
  * without shipping zod to the browser.
  */
-export function useInlineValidation(rules: Record<string, TextRules>, serverErrors: Record<string, string> | undefined) {
+export function useInlineValidation(
+  rules: Record<string, TextRules>,
+  serverErrors: Record<string, string> | undefined,
+) {
   const [clientErrors, setClientErrors] = useState<Record<string, string | null>>({});
 
   function onBlur(event: FocusEvent<HTMLFormElement>) {

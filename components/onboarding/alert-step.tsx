@@ -30,7 +30,10 @@ export function AlertStep({
         <h2 id="alert-filters" className="text-sm font-semibold text-slate-900">
           What it looks for (from your profile)
         </h2>
-        <Link href="/onboarding?step=profile" className="text-sm font-medium text-indigo-700 underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+        <Link
+          href="/onboarding?step=profile"
+          className="text-sm font-medium text-indigo-700 underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
           Change profile
         </Link>
       </div>

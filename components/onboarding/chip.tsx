@@ -1,7 +1,15 @@
 import type { ReactNode } from "react";
 
 /** A removable chip: the remove button names what it removes for screen readers. */
-export function Chip({ children, removeLabel, onRemove }: { children: ReactNode; removeLabel: string; onRemove: () => void }) {
+export function Chip({
+  children,
+  removeLabel,
+  onRemove,
+}: {
+  children: ReactNode;
+  removeLabel: string;
+  onRemove: () => void;
+}) {
   return (
     <li className="inline-flex max-w-full items-center gap-1 rounded-full bg-indigo-50 py-1 pr-1 pl-3 text-sm text-indigo-900 ring-1 ring-indigo-200 ring-inset">
       <span className="min-w-0 truncate">{children}</span>

@@ -13,12 +13,20 @@ import { FIRST_ALERT_RULES } from "@/lib/onboarding/rules";
 const IDLE: FormState = { status: "idle" };
 
 /** Step 2's form; `summary` (the profile's filters) comes rendered from the server (./alert-step.tsx). */
-export function FirstAlertForm({ defaults, summary }: { defaults: { name: string; deliveryEmail: string }; summary: ReactNode }) {
+export function FirstAlertForm({
+  defaults,
+  summary,
+}: {
+  defaults: { name: string; deliveryEmail: string };
+  summary: ReactNode;
+}) {
   const [state, action, pending] = useActionState(createFirstAlertAction, IDLE);
   const { onBlur, errorFor, reset } = useInlineValidation(FIRST_ALERT_RULES, state.fieldErrors);
   const v = state.values ?? {};
   // Echoed form values are strings; only a known frequency preselects a choice.
-  const frequency = (ALERT_FREQUENCIES as readonly string[]).includes(v.frequency ?? "") ? (v.frequency as AlertFrequency) : "daily";
+  const frequency = (ALERT_FREQUENCIES as readonly string[]).includes(v.frequency ?? "")
+    ? (v.frequency as AlertFrequency)
+    : "daily";
 
   return (
     <form action={action} onBlur={onBlur} onSubmit={reset} noValidate className="space-y-6">
@@ -27,9 +35,27 @@ export function FirstAlertForm({ defaults, summary }: { defaults: { name: string
       <Field id="name" label="Alert name" error={errorFor("name")} required>
         <Input name="name" defaultValue={v.name ?? defaults.name} maxLength={80} required />
       </Field>
-      <FrequencyFieldset idPrefix="frequency" legend="How often should we e-mail you?" error={errorFor("frequency")} defaultValue={frequency} />
-      <Field id="deliveryEmail" label="Send alerts to" hint="Any address: yours, or a shared capture inbox." error={errorFor("deliveryEmail")} required>
-        <Input name="deliveryEmail" type="email" inputMode="email" autoComplete="email" defaultValue={v.deliveryEmail ?? defaults.deliveryEmail} required />
+      <FrequencyFieldset
+        idPrefix="frequency"
+        legend="How often should we e-mail you?"
+        error={errorFor("frequency")}
+        defaultValue={frequency}
+      />
+      <Field
+        id="deliveryEmail"
+        label="Send alerts to"
+        hint="Any address: yours, or a shared capture inbox."
+        error={errorFor("deliveryEmail")}
+        required
+      >
+        <Input
+          name="deliveryEmail"
+          type="email"
+          inputMode="email"
+          autoComplete="email"
+          defaultValue={v.deliveryEmail ?? defaults.deliveryEmail}
+          required
+        />
       </Field>
       <div className="flex flex-col-reverse gap-3 sm:flex-row sm:justify-between">
         <Link href="/onboarding?step=profile" className={buttonClasses("secondary", "md", "w-full sm:w-auto")}>

@@ -7,27 +7,49 @@ import { FEW_MATCHES, type OnboardingMatches } from "@/lib/onboarding";
 import type { OpportunityFeed } from "@/lib/opportunities";
 import { ActionButton } from "@/components/forms/action-button";
 
-const dateFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+const dateFormat = new Intl.DateTimeFormat("en-US", {
+  month: "short",
+  day: "numeric",
+  year: "numeric",
+  timeZone: "UTC",
+});
 
 function plural(n: number, one: string, many = `${one}s`) {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
 /** Step 3: what matches right now, ranked, with why each matched; ways to widen when little does. */
-export function MatchesStep({ matches, widened, feed }: { matches: OnboardingMatches; widened: boolean; feed: OpportunityFeed }) {
+export function MatchesStep({
+  matches,
+  widened,
+  feed,
+}: {
+  matches: OnboardingMatches;
+  widened: boolean;
+  feed: OpportunityFeed;
+}) {
   const { total, results, widen } = matches;
-  const allNotices = new URLSearchParams([...(matches.filters.naics ?? []).map((c) => ["naics", c]), ["status", "all"]]);
+  const allNotices = new URLSearchParams([
+    ...(matches.filters.naics ?? []).map((c) => ["naics", c]),
+    ["status", "all"],
+  ]);
   return (
     <div className="space-y-6">
       <SampleDataBanner feed={feed} />
-      {widened ? <Alert tone="success">Profile widened. Your first alert follows it, unless you had changed the alert’s filters yourself.</Alert> : null}
+      {widened ? (
+        <Alert tone="success">
+          Profile widened. Your first alert follows it, unless you had changed the alert’s filters yourself.
+        </Alert>
+      ) : null}
       <h2 className="text-lg font-semibold text-slate-900" aria-live="polite">
         {total === 0
           ? "No open opportunities match your profile yet"
           : `${plural(total, "opportunity", "opportunities")} match${total === 1 ? "es" : ""} your profile right now`}
       </h2>
       <p className="text-sm text-slate-600">
-        {total > results.length ? `The ${results.length} best matches are below, ranked by your keywords, places and set-asides; your alert watches for new ones. ` : ""}
+        {total > results.length
+          ? `The ${results.length} best matches are below, ranked by your keywords, places and set-asides; your alert watches for new ones. `
+          : ""}
         Showing open notices in your NAICS codes.{" "}
         <Link href={`/opportunities?${allNotices.toString()}`} className="font-medium text-indigo-700 underline">
           See closed and awarded ones too
@@ -40,7 +62,10 @@ export function MatchesStep({ matches, widened, feed }: { matches: OnboardingMat
             <li key={r.notice_id} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
               <article aria-labelledby={`match-${r.notice_id}`} className="space-y-2">
                 <NoticeStatusBadge status={r.status} />
-                <h3 id={`match-${r.notice_id}`} className="font-medium text-slate-900 [&_mark]:rounded-sm [&_mark]:bg-amber-100 [&_mark]:px-0.5">
+                <h3
+                  id={`match-${r.notice_id}`}
+                  className="font-medium text-slate-900 [&_mark]:rounded-sm [&_mark]:bg-amber-100 [&_mark]:px-0.5"
+                >
                   {/* The highlights are HTML-escaped on the server; only <mark> is added. */}
                   <Link
                     href={`/opportunities/${encodeURIComponent(r.notice_id)}`}
@@ -71,7 +96,9 @@ export function MatchesStep({ matches, widened, feed }: { matches: OnboardingMat
                   ) : null}
                   <div>
                     <dt className="inline text-slate-500">Respond by </dt>
-                    <dd className="inline">{r.response_deadline ? dateFormat.format(new Date(r.response_deadline)) : "not stated"}</dd>
+                    <dd className="inline">
+                      {r.response_deadline ? dateFormat.format(new Date(r.response_deadline)) : "not stated"}
+                    </dd>
                   </div>
                 </dl>
                 {r.highlights.excerpt ? (
@@ -118,7 +145,9 @@ export function MatchesStep({ matches, widened, feed }: { matches: OnboardingMat
           </h2>
           {widen.length ? (
             <>
-              <p className="mt-1 text-sm text-amber-950">Each change below updates your profile; the number is what it would match today.</p>
+              <p className="mt-1 text-sm text-amber-950">
+                Each change below updates your profile; the number is what it would match today.
+              </p>
               <ul className="mt-3 space-y-2">
                 {widen.map((w) => (
                   <li key={w.kind} className="flex flex-col gap-2 sm:flex-row sm:items-center sm:justify-between">

@@ -52,7 +52,9 @@ export function NaicsPicker({
   const term = useDebounced(text.trim(), 250);
   const enabled = term.length >= 2;
 
-  const search = useLookup<{ data: NaicsRow[] }>(enabled ? `/api/app/naics?q=${encodeURIComponent(term)}&limit=20` : null);
+  const search = useLookup<{ data: NaicsRow[] }>(
+    enabled ? `/api/app/naics?q=${encodeURIComponent(term)}&limit=20` : null,
+  );
 
   const chosen = new Set(selected.map((s) => s.code));
   const options = enabled ? (search.data?.data ?? []).filter((row) => !chosen.has(row.code)) : [];
@@ -111,7 +113,8 @@ export function NaicsPicker({
   if (enabled && search.isFetching && !search.data) status = "Searching NAICS codes…";
   else if (enabled && search.isError) status = "Could not search NAICS codes. Check your connection and try again.";
   else if (enabled && search.data && options.length === 0) status = `No NAICS codes match “${term}”.`;
-  else if (expanded) status = `${options.length} code${options.length === 1 ? "" : "s"} found. Use up and down arrows to choose, Enter to add.`;
+  else if (expanded)
+    status = `${options.length} code${options.length === 1 ? "" : "s"} found. Use up and down arrows to choose, Enter to add.`;
 
   const describedByAll = [describedBy, statusId].filter(Boolean).join(" ");
 
@@ -120,7 +123,11 @@ export function NaicsPicker({
       {selected.length ? (
         <ul className="flex flex-wrap gap-2" aria-label="Chosen NAICS codes">
           {selected.map((s) => (
-            <Chip key={s.code} removeLabel={`Remove NAICS ${s.code}${s.title ? ` ${s.title}` : ""}`} onRemove={() => remove(s.code)}>
+            <Chip
+              key={s.code}
+              removeLabel={`Remove NAICS ${s.code}${s.title ? ` ${s.title}` : ""}`}
+              onRemove={() => remove(s.code)}
+            >
               <span className="font-mono font-medium">{s.code}</span>
               {s.title ? <span className="text-indigo-800"> · {s.title}</span> : null}
             </Chip>

@@ -40,11 +40,20 @@ export function PlanChooser({ plans, notice }: { plans: PlanChoice[]; notice: Re
       {notice}
       <ul className="grid gap-4 sm:grid-cols-2">
         {plans.map((plan) => (
-          <li key={plan.id} className={`flex flex-col rounded-xl bg-white p-5 shadow-sm ${plan.free ? "ring-2 ring-indigo-600" : "ring-1 ring-slate-200"}`}>
+          <li
+            key={plan.id}
+            className={`flex flex-col rounded-xl bg-white p-5 shadow-sm ${plan.free ? "ring-2 ring-indigo-600" : "ring-1 ring-slate-200"}`}
+          >
             {plan.card}
             {plan.unavailable ? (
               <div className="mt-4 space-y-2">
-                <Button type="button" variant="secondary" disabled className="w-full" aria-describedby={`unavailable-${plan.id}`}>
+                <Button
+                  type="button"
+                  variant="secondary"
+                  disabled
+                  className="w-full"
+                  aria-describedby={`unavailable-${plan.id}`}
+                >
                   {plan.label}
                 </Button>
                 <p id={`unavailable-${plan.id}`} className="text-sm text-slate-600">

@@ -58,7 +58,11 @@ export function PlanStep({
         return {
           id: plan.id,
           free,
-          label: free ? "Continue free" : trialDays ? `Try ${plan.name} free for ${trialDays} days` : `Subscribe to ${plan.name}`,
+          label: free
+            ? "Continue free"
+            : trialDays
+              ? `Try ${plan.name} free for ${trialDays} days`
+              : `Subscribe to ${plan.name}`,
           unavailable: plan.blocker,
           card: (
             <>

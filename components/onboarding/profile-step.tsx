@@ -93,7 +93,13 @@ function ProfileForm({
   }
 
   function payload(v: FormValues) {
-    return { companyName: v.companyName, naicsCodes: v.naics.map((n) => n.code), keywords: v.keywords, setAsides: v.setAsides, states: v.states };
+    return {
+      companyName: v.companyName,
+      naicsCodes: v.naics.map((n) => n.code),
+      keywords: v.keywords,
+      setAsides: v.setAsides,
+      states: v.states,
+    };
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -127,7 +133,9 @@ function ProfileForm({
 
   return (
     <form action={action} onSubmit={onSubmit} noValidate className="space-y-6">
-      {restored ? <Alert tone="info">We kept what you entered earlier on this device. Save it to continue.</Alert> : null}
+      {restored ? (
+        <Alert tone="info">We kept what you entered earlier on this device. Save it to continue.</Alert>
+      ) : null}
       {showSummary ? <Alert tone="error">{state.message}</Alert> : null}
       <input type="hidden" name="naicsCodes" value={JSON.stringify(body.naicsCodes)} />
       <input type="hidden" name="keywords" value={JSON.stringify(body.keywords)} />
@@ -203,7 +211,11 @@ function ProfileForm({
                   className="mt-0.5 size-4 shrink-0 rounded border-slate-300 text-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
                   checked={values.setAsides.includes(o.code)}
                   onChange={(e) =>
-                    update("setAsides", { setAsides: e.target.checked ? [...values.setAsides, o.code] : values.setAsides.filter((c) => c !== o.code) })
+                    update("setAsides", {
+                      setAsides: e.target.checked
+                        ? [...values.setAsides, o.code]
+                        : values.setAsides.filter((c) => c !== o.code),
+                    })
                   }
                 />
                 <span>
@@ -225,7 +237,12 @@ function ProfileForm({
         <p id="states-hint" className="text-sm text-slate-600">
           Where you can do the work. Leave empty for anywhere.
         </p>
-        <StatePicker filterId="state-filter" states={stateOptions} selected={values.states} onChange={(states) => update("states", { states })} />
+        <StatePicker
+          filterId="state-filter"
+          states={stateOptions}
+          selected={values.states}
+          onChange={(states) => update("states", { states })}
+        />
         {errorFor("states") ? (
           <p id="states-error" role="alert" className="text-sm font-medium text-red-700">
             {errorFor("states")}

@@ -27,7 +27,9 @@ export function StatePicker({
   const [filter, setFilter] = useState("");
   const countId = useId();
   const needle = filter.trim().toLowerCase();
-  const shown = states.filter((s) => !needle || s.name.toLowerCase().includes(needle) || s.code.toLowerCase() === needle);
+  const shown = states.filter(
+    (s) => !needle || s.name.toLowerCase().includes(needle) || s.code.toLowerCase() === needle,
+  );
   const toggle = (code: string, on: boolean) => onChange(on ? [...selected, code] : selected.filter((c) => c !== code));
 
   return (
@@ -35,7 +37,11 @@ export function StatePicker({
       {selected.length ? (
         <ul className="flex flex-wrap gap-2" aria-label="Chosen states">
           {selected.map((code) => (
-            <Chip key={code} removeLabel={`Remove ${states.find((s) => s.code === code)?.name ?? code}`} onRemove={() => toggle(code, false)}>
+            <Chip
+              key={code}
+              removeLabel={`Remove ${states.find((s) => s.code === code)?.name ?? code}`}
+              onRemove={() => toggle(code, false)}
+            >
               {code}
             </Chip>
           ))}
@@ -76,7 +82,9 @@ export function StatePicker({
               </label>
             </li>
           ))}
-          {shown.length === 0 ? <li className="px-2 py-2 text-sm text-slate-600">No state matches “{filter}”.</li> : null}
+          {shown.length === 0 ? (
+            <li className="px-2 py-2 text-sm text-slate-600">No state matches “{filter}”.</li>
+          ) : null}
         </ul>
       </div>
     </div>

@@ -17,20 +17,30 @@ export function OnboardingStepper({ shown, reached }: { shown: OnboardingStep; r
             <span
               aria-hidden="true"
               className={`flex size-7 shrink-0 items-center justify-center rounded-full text-sm font-semibold ${
-                isShown ? "bg-indigo-600 text-white" : isDone ? "bg-indigo-100 text-indigo-800" : "bg-slate-100 text-slate-500"
+                isShown
+                  ? "bg-indigo-600 text-white"
+                  : isDone
+                    ? "bg-indigo-100 text-indigo-800"
+                    : "bg-slate-100 text-slate-500"
               }`}
             >
               {isDone && !isShown ? "✓" : index + 1}
             </span>
           );
           const label = (
-            <span className={`${isShown ? "font-semibold text-slate-900" : "sr-only text-slate-600 sm:not-sr-only"} text-sm`}>
+            <span
+              className={`${isShown ? "font-semibold text-slate-900" : "sr-only text-slate-600 sm:not-sr-only"} text-sm`}
+            >
               {STEP_LABELS[step]}
               {isDone && !isShown ? <span className="sr-only"> (done)</span> : null}
             </span>
           );
           return (
-            <li key={step} className="flex min-w-0 items-center gap-1 sm:gap-2" aria-current={isShown ? "step" : undefined}>
+            <li
+              key={step}
+              className="flex min-w-0 items-center gap-1 sm:gap-2"
+              aria-current={isShown ? "step" : undefined}
+            >
               {isReached && !isShown ? (
                 <Link
                   href={`/onboarding?step=${step}`}
@@ -45,7 +55,9 @@ export function OnboardingStepper({ shown, reached }: { shown: OnboardingStep; r
                   {label}
                 </span>
               )}
-              {index < ONBOARDING_STEPS.length - 1 ? <span aria-hidden="true" className="hidden h-px w-8 bg-slate-300 sm:block" /> : null}
+              {index < ONBOARDING_STEPS.length - 1 ? (
+                <span aria-hidden="true" className="hidden h-px w-8 bg-slate-300 sm:block" />
+              ) : null}
             </li>
           );
         })}

@@ -16,10 +16,17 @@ export function OpportunityCard({ opportunity }: { opportunity: OpportunityResul
     <article className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="opportunity-result">
       <NoticeStatusBadge status={o.status} />
       <h3 className="mt-1 text-base font-semibold text-slate-900">
-        <Link href={`/opportunities/${o.notice_id}`} className="hover:text-indigo-700 [&_mark]:bg-amber-100 [&_mark]:text-inherit" dangerouslySetInnerHTML={{ __html: o.highlights.title }} />
+        <Link
+          href={`/opportunities/${o.notice_id}`}
+          className="hover:text-indigo-700 [&_mark]:bg-amber-100 [&_mark]:text-inherit"
+          dangerouslySetInnerHTML={{ __html: o.highlights.title }}
+        />
       </h3>
       <p className="mt-1 text-sm text-slate-600">{o.agency || "Agency not given"}</p>
-      <p className="mt-2 line-clamp-3 text-sm text-slate-700 [&_mark]:bg-amber-100" dangerouslySetInnerHTML={{ __html: o.highlights.excerpt }} />
+      <p
+        className="mt-2 line-clamp-3 text-sm text-slate-700 [&_mark]:bg-amber-100"
+        dangerouslySetInnerHTML={{ __html: o.highlights.excerpt }}
+      />
       <dl className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
         <div>
           <dt className="inline">Posted </dt>
@@ -29,14 +36,33 @@ export function OpportunityCard({ opportunity }: { opportunity: OpportunityResul
           <dt className="inline">Responses due </dt>
           <dd className="inline font-medium text-slate-800">{formatDate(o.response_deadline)}</dd>
         </div>
-        {o.type ? <div><dt className="sr-only">Type</dt><dd>{o.type}</dd></div> : null}
+        {o.type ? (
+          <div>
+            <dt className="sr-only">Type</dt>
+            <dd>{o.type}</dd>
+          </div>
+        ) : null}
       </dl>
       <ul className="mt-3 flex flex-wrap gap-1.5" aria-label="Why it matched">
-        {o.naics_code ? <li><Badge tone={o.matched.naics ? "indigo" : "neutral"}>NAICS {o.naics_code}</Badge></li> : null}
-        {o.set_aside ? <li><Badge tone={o.matched.set_aside ? "indigo" : "neutral"}>{o.set_aside}</Badge></li> : null}
-        {o.state ? <li><Badge tone={o.matched.state ? "indigo" : "neutral"}>{o.state}</Badge></li> : null}
+        {o.naics_code ? (
+          <li>
+            <Badge tone={o.matched.naics ? "indigo" : "neutral"}>NAICS {o.naics_code}</Badge>
+          </li>
+        ) : null}
+        {o.set_aside ? (
+          <li>
+            <Badge tone={o.matched.set_aside ? "indigo" : "neutral"}>{o.set_aside}</Badge>
+          </li>
+        ) : null}
+        {o.state ? (
+          <li>
+            <Badge tone={o.matched.state ? "indigo" : "neutral"}>{o.state}</Badge>
+          </li>
+        ) : null}
         {o.matched.keywords.map((k) => (
-          <li key={k}><Badge tone="success">“{k}”</Badge></li>
+          <li key={k}>
+            <Badge tone="success">“{k}”</Badge>
+          </li>
         ))}
       </ul>
     </article>

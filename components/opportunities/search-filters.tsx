@@ -7,7 +7,12 @@ const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(",
 /** A plain GET form: every filter lives in the URL, so results can be shared and bookmarked. */
 export function SearchFilters({ values, errors }: { values: Values; errors: Record<string, string> }) {
   return (
-    <form method="get" action="/opportunities" role="search" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <form
+      method="get"
+      action="/opportunities"
+      role="search"
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       {/* The status switch below the form sets it; a new search keeps it. */}
       {values.status ? <input type="hidden" name="status" value={text(values.status)} /> : null}
       <div className="grid gap-4 sm:grid-cols-[2fr_1fr]">
@@ -18,10 +23,26 @@ export function SearchFilters({ values, errors }: { values: Values; errors: Reco
           <Input name="naics" defaultValue={text(values.naics)} inputMode="numeric" />
         </Field>
       </div>
-      <details className="mt-4" open={Boolean(values.state || values.set_aside || values.posted_from || values.posted_to || values.deadline_from || values.deadline_to || values.as_of)}>
+      <details
+        className="mt-4"
+        open={Boolean(
+          values.state ||
+          values.set_aside ||
+          values.posted_from ||
+          values.posted_to ||
+          values.deadline_from ||
+          values.deadline_to ||
+          values.as_of,
+        )}
+      >
         <summary className="cursor-pointer text-sm font-medium text-indigo-700">More filters</summary>
         <div className="mt-4 grid gap-4 sm:grid-cols-3">
-          <Field id="state" label="Place of performance (states)" hint="Two-letter codes, e.g. VA, MD." error={errors.state}>
+          <Field
+            id="state"
+            label="Place of performance (states)"
+            hint="Two-letter codes, e.g. VA, MD."
+            error={errors.state}
+          >
             <Input name="state" defaultValue={text(values.state)} />
           </Field>
           <Field id="set_aside" label="Set-aside codes" hint="e.g. SBA, SDVOSBC, 8A, WOSB." error={errors.set_aside}>

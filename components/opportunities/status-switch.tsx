@@ -1,10 +1,22 @@
 import Link from "next/link";
 import { STATUS_FILTER_VALUES, type StatusFilterValue } from "@/lib/opportunities";
 
-const LABELS: Record<StatusFilterValue, string> = { open: "Open", closed: "Closed", awarded: "Awarded", cancelled: "Cancelled", all: "All notices" };
+const LABELS: Record<StatusFilterValue, string> = {
+  open: "Open",
+  closed: "Closed",
+  awarded: "Awarded",
+  cancelled: "Cancelled",
+  all: "All notices",
+};
 
 /** Which statuses a search shows; it lives in the URL (`status=`, default open) like every filter. */
-export function StatusSwitch({ params, current }: { params: Record<string, string | string[]>; current: StatusFilterValue }) {
+export function StatusSwitch({
+  params,
+  current,
+}: {
+  params: Record<string, string | string[]>;
+  current: StatusFilterValue;
+}) {
   const hrefFor = (status: StatusFilterValue) => {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) {
@@ -24,7 +36,9 @@ export function StatusSwitch({ params, current }: { params: Record<string, strin
           aria-current={status === current ? "page" : undefined}
           className={[
             "rounded-full px-3 py-1 text-sm font-medium ring-1 ring-inset focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600",
-            status === current ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50",
+            status === current
+              ? "bg-indigo-600 text-white ring-indigo-600"
+              : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50",
           ].join(" ")}
         >
           {LABELS[status]}

@@ -15,7 +15,12 @@ export function ChangePasswordForm() {
       <Field id="currentPassword" label="Current password" error={state.fieldErrors?.currentPassword}>
         <Input name="currentPassword" type="password" autoComplete="current-password" />
       </Field>
-      <Field id="newPassword" label="New password" hint="At least 10 characters. Other sessions are signed out." error={state.fieldErrors?.newPassword}>
+      <Field
+        id="newPassword"
+        label="New password"
+        hint="At least 10 characters. Other sessions are signed out."
+        error={state.fieldErrors?.newPassword}
+      >
         <Input name="newPassword" type="password" autoComplete="new-password" minLength={10} />
       </Field>
       <Button type="submit" pending={pending}>

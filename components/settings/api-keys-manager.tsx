@@ -1,7 +1,18 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { Alert, Badge, Button, Card, CardBody, CardHeader, CopyButton, EmptyState, Field, Input } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  CopyButton,
+  EmptyState,
+  Field,
+  Input,
+} from "@/components/ui";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
 import { CREATE_API_KEY_RULES } from "@/lib/orgs/rules";
@@ -22,12 +33,17 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
   const keys = useRemoteData<{ data: KeyRow[] }>("/api/app/api-keys");
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const create = useRemoteAction((body: { name: string }) => apiFetch<{ name: string; key: string }>("/api/app/api-keys", { method: "POST", body }), {
-    onSuccess: (result) => setCreated(result),
-    onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
+  const create = useRemoteAction(
+    (body: { name: string }) => apiFetch<{ name: string; key: string }>("/api/app/api-keys", { method: "POST", body }),
+    {
+      onSuccess: (result) => setCreated(result),
+      onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
+      onSettled: keys.refresh,
+    },
+  );
+  const revoke = useRemoteAction((id: string) => apiFetch(`/api/app/api-keys/${id}`, { method: "DELETE" }), {
     onSettled: keys.refresh,
   });
-  const revoke = useRemoteAction((id: string) => apiFetch(`/api/app/api-keys/${id}`, { method: "DELETE" }), { onSettled: keys.refresh });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -48,7 +64,8 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
             title="Create an API key"
             description={
               <>
-                Send it as <code className="font-mono text-slate-800">Authorization: Bearer &lt;key&gt;</code> with every call to the Beacon API.
+                Send it as <code className="font-mono text-slate-800">Authorization: Bearer &lt;key&gt;</code> with
+                every call to the Beacon API.
               </>
             }
           />
@@ -61,7 +78,11 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
                 Create key
               </Button>
             </form>
-            {create.error && !errors.name ? <Alert tone="error" className="mt-4">{create.error.message}</Alert> : null}
+            {create.error && !errors.name ? (
+              <Alert tone="error" className="mt-4">
+                {create.error.message}
+              </Alert>
+            ) : null}
             {created ? (
               <Alert tone="warning" className="mt-4" title="Copy your key now">
                 This is the only time “{created.name}” is shown in full:
@@ -80,7 +101,9 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
       <Card>
         <CardHeader title="Keys" />
         {keys.isPending ? (
-          <p className="px-6 py-4 text-slate-600" role="status">Loading keys…</p>
+          <p className="px-6 py-4 text-slate-600" role="status">
+            Loading keys…
+          </p>
         ) : keys.error ? (
           <Alert tone="error">{keys.error.message}</Alert>
         ) : keys.data.data.length === 0 ? (
@@ -100,7 +123,13 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
                 {k.revokedAt ? (
                   <Badge tone="neutral">revoked</Badge>
                 ) : canManage ? (
-                  <Button variant="ghost" size="sm" onClick={() => confirm(`Revoke “${k.name}”? Calls with it will fail at once.`) && revoke.mutate(k.id)}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    onClick={() =>
+                      confirm(`Revoke “${k.name}”? Calls with it will fail at once.`) && revoke.mutate(k.id)
+                    }
+                  >
                     Revoke
                   </Button>
                 ) : null}

@@ -42,7 +42,10 @@ const UPGRADE_PATH = "/settings/billing";
 
 function seatsSummary(seats: SeatUsage) {
   const base = `${seats.used} of ${seats.limit} ${seats.limit === 1 ? "seat" : "seats"} used on the ${seats.planName} plan`;
-  const pending = seats.openInvitations > 0 ? ` (${seats.members} ${seats.members === 1 ? "member" : "members"}, ${seats.openInvitations} open ${seats.openInvitations === 1 ? "invitation" : "invitations"})` : "";
+  const pending =
+    seats.openInvitations > 0
+      ? ` (${seats.members} ${seats.members === 1 ? "member" : "members"}, ${seats.openInvitations} open ${seats.openInvitations === 1 ? "invitation" : "invitations"})`
+      : "";
   return `${base}${pending}`;
 }
 
@@ -50,14 +53,27 @@ function seatsSummary(seats: SeatUsage) {
 export function TeamManager({ canManage, canManageBilling }: { canManage: boolean; canManageBilling: boolean }) {
   const team = useRemoteData<TeamData>("/api/app/members");
   const refresh = team.refresh;
-  const changeRole = useRemoteAction((v: { id: string; role: OrgRole }) => apiFetch(`/api/app/members/${v.id}`, { method: "PATCH", body: { role: v.role } }), {
+  const changeRole = useRemoteAction(
+    (v: { id: string; role: OrgRole }) =>
+      apiFetch(`/api/app/members/${v.id}`, { method: "PATCH", body: { role: v.role } }),
+    {
+      onSettled: refresh,
+    },
+  );
+  const remove = useRemoteAction((id: string) => apiFetch(`/api/app/members/${id}`, { method: "DELETE" }), {
     onSettled: refresh,
   });
-  const remove = useRemoteAction((id: string) => apiFetch(`/api/app/members/${id}`, { method: "DELETE" }), { onSettled: refresh });
-  const revoke = useRemoteAction((id: string) => apiFetch(`/api/app/invitations/${id}`, { method: "DELETE" }), { onSettled: refresh });
+  const revoke = useRemoteAction((id: string) => apiFetch(`/api/app/invitations/${id}`, { method: "DELETE" }), {
+    onSettled: refresh,
+  });
   const failure = [changeRole.error, remove.error, revoke.error].find(Boolean) as Error | undefined;
 
-  if (team.isPending) return <p className="text-slate-600" role="status">Loading your team…</p>;
+  if (team.isPending)
+    return (
+      <p className="text-slate-600" role="status">
+        Loading your team…
+      </p>
+    );
   if (team.error) return <Alert tone="error">{team.error.message}</Alert>;
   const { data: members, invitations, me, seats } = team.data;
   const upgrade = canManageBilling ? (
@@ -71,8 +87,9 @@ export function TeamManager({ canManage, canManageBilling }: { canManage: boolea
       {failure ? <Alert tone="error">{failure.message}</Alert> : null}
       {seats.overLimit ? (
         <Alert tone="warning" title="Over the seat limit" action={upgrade}>
-          {seats.used} of {seats.limit} {seats.limit === 1 ? "seat" : "seats"} used — over the limit of the {seats.planName} plan. Nobody was removed: remove members or
-          revoke invitations, or upgrade, before inviting anyone else.
+          {seats.used} of {seats.limit} {seats.limit === 1 ? "seat" : "seats"} used — over the limit of the{" "}
+          {seats.planName} plan. Nobody was removed: remove members or revoke invitations, or upgrade, before inviting
+          anyone else.
         </Alert>
       ) : (
         <p className="text-sm text-slate-700" data-testid="seat-usage">
@@ -108,7 +125,11 @@ export function TeamManager({ canManage, canManageBilling }: { canManage: boolea
                         </option>
                       ))}
                     </select>
-                    <Button variant="ghost" size="sm" onClick={() => confirm(`Remove ${m.email} from this organisation?`) && remove.mutate(m.id)}>
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      onClick={() => confirm(`Remove ${m.email} from this organisation?`) && remove.mutate(m.id)}
+                    >
                       Remove
                     </Button>
                   </>
@@ -149,13 +170,17 @@ export function TeamManager({ canManage, canManageBilling }: { canManage: boolea
 function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited: () => void; upgrade: ReactNode }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
-  const invite = useRemoteAction((body: { email: string; role: OrgRole }) => apiFetch<{ email: string; url: string }>("/api/app/invitations", { method: "POST", body }), {
-    onSuccess: (result) => {
-      setLink(result);
-      onInvited();
+  const invite = useRemoteAction(
+    (body: { email: string; role: OrgRole }) =>
+      apiFetch<{ email: string; url: string }>("/api/app/invitations", { method: "POST", body }),
+    {
+      onSuccess: (result) => {
+        setLink(result);
+        onInvited();
+      },
+      onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
     },
-    onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
-  });
+  );
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -177,7 +202,10 @@ function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited
 
   return (
     <Card>
-      <CardHeader title="Invite a teammate" description="They get an e-mail with a link that works once and expires in 7 days." />
+      <CardHeader
+        title="Invite a teammate"
+        description="They get an e-mail with a link that works once and expires in 7 days."
+      />
       <CardBody>
         <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-[1fr_auto_auto] sm:items-end">
           <Field id="invite-email" label="E-mail" error={errors.email}>
@@ -185,7 +213,12 @@ function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited
           </Field>
           <Field id="invite-role" label="Role" error={errors.role}>
             {(control) => (
-              <select {...control} name="role" defaultValue="member" className="h-10 rounded-md border border-slate-300 bg-white px-2 text-sm">
+              <select
+                {...control}
+                name="role"
+                defaultValue="member"
+                className="h-10 rounded-md border border-slate-300 bg-white px-2 text-sm"
+              >
                 {roles.map((r) => (
                   <option key={r} value={r}>
                     {r}
@@ -199,7 +232,12 @@ function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited
           </Button>
         </form>
         {invite.error && !Object.keys(errors).length ? (
-          <Alert tone="error" className="mt-4" title={seatLimitReached(invite.error) ? "No free seat" : undefined} action={seatLimitReached(invite.error) ? upgrade : undefined}>
+          <Alert
+            tone="error"
+            className="mt-4"
+            title={seatLimitReached(invite.error) ? "No free seat" : undefined}
+            action={seatLimitReached(invite.error) ? upgrade : undefined}
+          >
             {invite.error.message}
           </Alert>
         ) : null}

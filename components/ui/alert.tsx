@@ -23,7 +23,11 @@ export function Alert({ tone = "info", title, children, action, className }: Ale
   return (
     <div
       role={tone === "error" || tone === "warning" ? "alert" : "status"}
-      className={["flex flex-wrap items-start gap-3 rounded-lg border-l-4 border-y border-r px-4 py-3 text-sm", TONES[tone], className]
+      className={[
+        "flex flex-wrap items-start gap-3 rounded-lg border-l-4 border-y border-r px-4 py-3 text-sm",
+        TONES[tone],
+        className,
+      ]
         .filter(Boolean)
         .join(" ")}
     >

@@ -18,7 +18,11 @@ export function Badge({ tone = "neutral", className, ...props }: BadgeProps) {
   return (
     <span
       {...props}
-      className={["inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", TONES[tone], className]
+      className={[
+        "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset",
+        TONES[tone],
+        className,
+      ]
         .filter(Boolean)
         .join(" ")}
     />

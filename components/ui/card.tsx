@@ -36,7 +36,10 @@ export function CardFooter({ className, ...props }: ComponentProps<"div">) {
   return (
     <div
       {...props}
-      className={join("flex flex-wrap items-center justify-end gap-2 border-t border-slate-200 px-4 py-3 sm:px-6", className)}
+      className={join(
+        "flex flex-wrap items-center justify-end gap-2 border-t border-slate-200 px-4 py-3 sm:px-6",
+        className,
+      )}
     />
   );
 }

@@ -18,7 +18,10 @@ export function EmptyState({ title, description, action, icon, as: Heading = "h2
         .join(" ")}
     >
       {icon ? (
-        <div className="mx-auto mb-4 flex size-12 items-center justify-center rounded-full bg-slate-100 text-slate-500" aria-hidden="true">
+        <div
+          className="mx-auto mb-4 flex size-12 items-center justify-center rounded-full bg-slate-100 text-slate-500"
+          aria-hidden="true"
+        >
           {icon}
         </div>
       ) : null}

@@ -15,14 +15,25 @@ export const alerts = pgTable(
   "alerts",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     name: text("name").notNull(),
     frequency: alertFrequency("frequency").notNull(),
     q: text("q"),
-    naics: text("naics").array().notNull().default(sql`'{}'::text[]`),
-    states: text("states").array().notNull().default(sql`'{}'::text[]`),
-    setAsides: text("set_asides").array().notNull().default(sql`'{}'::text[]`),
+    naics: text("naics")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    states: text("states")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    setAsides: text("set_asides")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     deliveryEmail: text("delivery_email").notNull(),
     // The member's own on/off switch.
     active: boolean("active").notNull().default(true),
@@ -33,7 +44,11 @@ export const alerts = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [index("alerts_org_idx").on(t.orgId), index("alerts_due_idx").on(t.frequency, t.lastWindowEnd), tenantIsolation(t.orgId)],
+  (t) => [
+    index("alerts_org_idx").on(t.orgId),
+    index("alerts_due_idx").on(t.frequency, t.lastWindowEnd),
+    tenantIsolation(t.orgId),
+  ],
 ).enableRLS();
 
 /** One digest per alert and window: the unique index makes a retried run a no-op. */
@@ -41,8 +56,12 @@ export const alertDigests = pgTable(
   "alert_digests",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    alertId: uuid("alert_id").notNull().references(() => alerts.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    alertId: uuid("alert_id")
+      .notNull()
+      .references(() => alerts.id, { onDelete: "cascade" }),
     windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
     windowEnd: timestamp("window_end", { withTimezone: true, mode: "date" }).notNull(),
     matchCount: integer("match_count").notNull(),
@@ -50,5 +69,9 @@ export const alertDigests = pgTable(
     emailMessageId: uuid("email_message_id").references(() => emailMessages.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("alert_digests_window_idx").on(t.alertId, t.windowEnd), index("alert_digests_org_idx").on(t.orgId, t.createdAt), tenantIsolation(t.orgId)],
+  (t) => [
+    uniqueIndex("alert_digests_window_idx").on(t.alertId, t.windowEnd),
+    index("alert_digests_org_idx").on(t.orgId, t.createdAt),
+    tenantIsolation(t.orgId),
+  ],
 ).enableRLS();

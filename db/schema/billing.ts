@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { organizations, planId } from "./orgs";
 import { tenantIsolation } from "./tenant-policy";
 
@@ -75,7 +87,11 @@ export const dunningNotices = pgTable(
     recipients: integer("recipients").notNull(),
     sentAt: ts("sent_at").notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.invoiceId, t.day] }), index("dunning_notices_org_idx").on(t.orgId), tenantIsolation(t.orgId)],
+  (t) => [
+    primaryKey({ columns: [t.invoiceId, t.day] }),
+    index("dunning_notices_org_idx").on(t.orgId),
+    tenantIsolation(t.orgId),
+  ],
 ).enableRLS();
 
 /** One-off credit packs bought through Checkout (mode=payment): granted once per session. */

@@ -37,5 +37,8 @@ export const breakGlassSessions = pgTable(
     endedAt: ts("ended_at"),
     endedBy: text("ended_by"),
   },
-  (t) => [check("break_glass_sessions_expiry_after_start", sql`${t.expiresAt} > ${t.createdAt}`), index("break_glass_sessions_operator_idx").on(t.operatorId, t.expiresAt)],
+  (t) => [
+    check("break_glass_sessions_expiry_after_start", sql`${t.expiresAt} > ${t.createdAt}`),
+    index("break_glass_sessions_operator_idx").on(t.operatorId, t.expiresAt),
+  ],
 ).enableRLS();

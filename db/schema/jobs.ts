@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -34,7 +47,10 @@ export const jobRuns = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
-    check("job_runs_status_valid", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'retrying', 'cancelled')`),
+    check(
+      "job_runs_status_valid",
+      sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'retrying', 'cancelled')`,
+    ),
     uniqueIndex("job_runs_run_idx").on(t.runId),
     index("job_runs_function_idx").on(t.functionId, t.createdAt),
     index("job_runs_status_idx").on(t.status, t.createdAt),

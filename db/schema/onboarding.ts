@@ -7,12 +7,26 @@ import { tenantIsolation } from "./tenant-policy";
 export const businessProfiles = pgTable(
   "business_profiles",
   {
-    orgId: uuid("org_id").primaryKey().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     companyName: text("company_name").notNull(),
-    naicsCodes: text("naics_codes").array().notNull().default(sql`'{}'::text[]`),
-    keywords: text("keywords").array().notNull().default(sql`'{}'::text[]`),
-    setAsides: text("set_asides").array().notNull().default(sql`'{}'::text[]`),
-    states: text("states").array().notNull().default(sql`'{}'::text[]`),
+    naicsCodes: text("naics_codes")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    keywords: text("keywords")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    setAsides: text("set_asides")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    states: text("states")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [tenantIsolation(t.orgId)],
@@ -22,7 +36,9 @@ export const businessProfiles = pgTable(
 export const onboardingProgress = pgTable(
   "onboarding_progress",
   {
-    orgId: uuid("org_id").primaryKey().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     profileCompletedAt: timestamp("profile_completed_at", { withTimezone: true, mode: "date" }),
     alertCompletedAt: timestamp("alert_completed_at", { withTimezone: true, mode: "date" }),
     matchesViewedAt: timestamp("matches_viewed_at", { withTimezone: true, mode: "date" }),

@@ -29,7 +29,9 @@ export const opsAlerts = pgTable(
   },
   (t) => [
     check("ops_alerts_status_valid", sql`${t.status} in ('open', 'resolved')`),
-    uniqueIndex("ops_alerts_open_idx").on(t.kind, t.subject).where(sql`${t.status} = 'open'`),
+    uniqueIndex("ops_alerts_open_idx")
+      .on(t.kind, t.subject)
+      .where(sql`${t.status} = 'open'`),
     index("ops_alerts_status_idx").on(t.status, t.lastSeenAt),
     index("ops_alerts_org_idx").on(t.orgId),
   ],

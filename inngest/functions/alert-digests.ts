@@ -5,6 +5,12 @@ import { FUNCTION_DEFAULTS } from "./defaults";
 
 /** Daily and weekly digests that are due. runDueDigests is safe to retry (claims + unique windows). */
 export const alertDigests = inngest.createFunction(
-  { ...FUNCTION_DEFAULTS, id: "alert-digests", name: "Alert digests", triggers: [cron("*/15 * * * *")], concurrency: { limit: 1 } },
+  {
+    ...FUNCTION_DEFAULTS,
+    id: "alert-digests",
+    name: "Alert digests",
+    triggers: [cron("*/15 * * * *")],
+    concurrency: { limit: 1 },
+  },
   async ({ step }) => step.run("run-due-digests", () => runDueDigests(new Date())),
 );

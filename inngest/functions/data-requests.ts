@@ -20,7 +20,8 @@ export const dataRequestsFunction = inngest.createFunction(
     const requestId = typeof event.data.request_id === "string" ? event.data.request_id : null;
     return step.run("process-deletion", async () => {
       const request = requestId ? await getDataRequest(requestId) : await pendingDataRequest(orgId, "deletion");
-      if (!request || request.orgId !== orgId || request.kind !== "deletion") return { status: "nothing_pending" as const };
+      if (!request || request.orgId !== orgId || request.kind !== "deletion")
+        return { status: "nothing_pending" as const };
       return processDataRequest(request.id, new Date());
     });
   },

@@ -11,4 +11,7 @@ import { OPERATOR_CANCEL_ON } from "@/lib/jobs/cancel";
  * make Inngest drop operator re-runs, which are then refused) or is sent with a deterministic
  * event id, which Inngest de-duplicates. Permanent failures throw `NonRetriableError`.
  */
-export const FUNCTION_DEFAULTS: { retries: 3; cancelOn: { event: string; if: string }[] } = { retries: 3, cancelOn: [{ ...OPERATOR_CANCEL_ON }] };
+export const FUNCTION_DEFAULTS: { retries: 3; cancelOn: { event: string; if: string }[] } = {
+  retries: 3,
+  cancelOn: [{ ...OPERATOR_CANCEL_ON }],
+};

@@ -5,6 +5,12 @@ import { FUNCTION_DEFAULTS } from "./defaults";
 
 /** Hourly safety net for dunning runs whose event never arrived (same dedupe keys: nothing twice). */
 export const dunningSweep = inngest.createFunction(
-  { ...FUNCTION_DEFAULTS, id: "dunning-sweep", name: "Dunning sweep", triggers: [cron("20 * * * *")], concurrency: { limit: 1 } },
+  {
+    ...FUNCTION_DEFAULTS,
+    id: "dunning-sweep",
+    name: "Dunning sweep",
+    triggers: [cron("20 * * * *")],
+    concurrency: { limit: 1 },
+  },
   async ({ step }) => step.run("advance-failing-invoices", () => runDunningSweep(new Date())),
 );

@@ -21,7 +21,8 @@ export const dunning = inngest.createFunction(
   async ({ event, step }) => {
     const orgId = event.data.org_id;
     const invoiceId = event.data.invoice_id;
-    const occurred = typeof event.data.occurred_at === "string" ? new Date(event.data.occurred_at) : new Date(event.ts ?? Date.now());
+    const occurred =
+      typeof event.data.occurred_at === "string" ? new Date(event.data.occurred_at) : new Date(event.ts ?? Date.now());
     const schedule = dunningSchedule(occurred);
     for (const notice of schedule.notices) {
       if (notice.day > 0) await step.sleepUntil(`wait-day-${notice.day}`, notice.at);

@@ -50,7 +50,11 @@ const cronEvent = (cron: string) => ({ name: "inngest/scheduled.timer", data: { 
 async function recorded(runId: string) {
   const [run] = await db().select().from(jobRuns).where(eq(jobRuns.runId, runId));
   if (!run) throw new Error(`no job_runs row for ${runId}`);
-  const events = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, run.id)).orderBy(asc(jobEvents.at), asc(jobEvents.id));
+  const events = await db()
+    .select()
+    .from(jobEvents)
+    .where(eq(jobEvents.jobRunId, run.id))
+    .orderBy(asc(jobEvents.at), asc(jobEvents.id));
   return { run, events: events.map((e) => ({ kind: e.kind, step: e.stepId, attempt: e.attempt, error: e.error })) };
 }
 
@@ -60,8 +64,22 @@ it("the registry describes every function once, with its trigger and schedule", 
   expect(described).toEqual(
     expect.arrayContaining([
       { id: "heartbeat", name: "Heartbeat", trigger: "cron * * * * *", cron: "* * * * *", events: [], scheduled: true },
-      { id: "alert-digests", name: "Alert digests", trigger: "cron */15 * * * *", cron: "*/15 * * * *", events: [], scheduled: true },
-      { id: "instant-alerts", name: "Instant alerts", trigger: "event opportunities/ingested", cron: null, events: ["opportunities/ingested"], scheduled: false },
+      {
+        id: "alert-digests",
+        name: "Alert digests",
+        trigger: "cron */15 * * * *",
+        cron: "*/15 * * * *",
+        events: [],
+        scheduled: true,
+      },
+      {
+        id: "instant-alerts",
+        name: "Instant alerts",
+        trigger: "event opportunities/ingested",
+        cron: null,
+        events: ["opportunities/ingested"],
+        scheduled: false,
+      },
       {
         id: "ingest-opportunities",
         name: "Opportunity ingestion",
@@ -85,9 +103,18 @@ describeEachDatabase("scheduled functions' heartbeats", () => {
     const scheduled = scheduledFunctions();
     expect(scheduled.find((f) => f.functionId === "quota-reset")!.expectedEveryMs).toBeGreaterThan(2 ** 31);
     await registerSchedules(scheduled);
-    for (const f of scheduled) await recordHeartbeat({ functionId: f.functionId, runId: `run-${randomUUID()}`, expectedEveryMs: f.expectedEveryMs });
+    for (const f of scheduled)
+      await recordHeartbeat({
+        functionId: f.functionId,
+        runId: `run-${randomUUID()}`,
+        expectedEveryMs: f.expectedEveryMs,
+      });
     const health = await heartbeatHealth();
-    for (const f of scheduled) expect(health.find((h) => h.functionId === f.functionId), f.functionId).toMatchObject({ status: "ok", expectedEveryMs: f.expectedEveryMs });
+    for (const f of scheduled)
+      expect(
+        health.find((h) => h.functionId === f.functionId),
+        f.functionId,
+      ).toMatchObject({ status: "ok", expectedEveryMs: f.expectedEveryMs });
   });
 });
 
@@ -98,11 +125,23 @@ describeEachDatabase("background functions", () => {
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ at: expect.any(String) });
     const { run, events } = await recorded(runId);
-    expect(run).toMatchObject({ functionId: "heartbeat", trigger: "cron", eventName: "inngest/scheduled.timer", status: "succeeded", attempt: 0, error: null });
+    expect(run).toMatchObject({
+      functionId: "heartbeat",
+      trigger: "cron",
+      eventName: "inngest/scheduled.timer",
+      status: "succeeded",
+      attempt: 0,
+      error: null,
+    });
     expect(run.finishedAt!.getTime()).toBeGreaterThanOrEqual(run.startedAt!.getTime());
     expect(run.durationMs).toBeGreaterThanOrEqual(0);
     expect(run.output).toEqual(result);
-    expect(events.map((e) => `${e.kind}:${e.step ?? ""}`)).toEqual(["run.started:", "step.started:beat", "step.finished:beat", "run.finished:"]);
+    expect(events.map((e) => `${e.kind}:${e.step ?? ""}`)).toEqual([
+      "run.started:",
+      "step.started:beat",
+      "step.finished:beat",
+      "run.finished:",
+    ]);
     const [beat] = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "heartbeat"));
     expect(beat).toMatchObject({ lastRunId: runId, expectedEveryMs: 60_000 });
 
@@ -120,8 +159,15 @@ describeEachDatabase("background functions", () => {
     expect(error).toBeUndefined();
     expect(result).toEqual({ alerts: 0, digests: 0, emails: 0 });
     const { run, events } = await recorded(runId);
-    expect(run).toMatchObject({ functionId: "alert-digests", status: "succeeded", output: { alerts: 0, digests: 0, emails: 0 } });
-    expect(events.filter((e) => e.step).map((e) => `${e.kind}:${e.step}`)).toEqual(["step.started:run-due-digests", "step.finished:run-due-digests"]);
+    expect(run).toMatchObject({
+      functionId: "alert-digests",
+      status: "succeeded",
+      output: { alerts: 0, digests: 0, emails: 0 },
+    });
+    expect(events.filter((e) => e.step).map((e) => `${e.kind}:${e.step}`)).toEqual([
+      "step.started:run-due-digests",
+      "step.finished:run-due-digests",
+    ]);
     const [beat] = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "alert-digests"));
     expect(beat!.expectedEveryMs).toBe(15 * 60_000);
   });
@@ -134,9 +180,18 @@ describeEachDatabase("background functions", () => {
     expect(result).toEqual({ source: "sam_snapshot", inserted: 30, updated: 0, released: 30, remaining: 871 });
     const { run, events } = await recorded(runId);
     expect(run).toMatchObject({ functionId: "ingest-opportunities", status: "succeeded" });
-    expect(events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["release-snapshot-batch", "announce-ingested"]);
+    expect(events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual([
+      "release-snapshot-batch",
+      "announce-ingested",
+    ]);
     const announced = inngestApi.events.slice(before);
-    expect(announced).toEqual([expect.objectContaining({ name: "opportunities/ingested", id: `opportunities-ingested-${runId}`, data: expect.objectContaining({ source: "sam_snapshot", inserted: 30, updated: 0 }) })]);
+    expect(announced).toEqual([
+      expect.objectContaining({
+        name: "opportunities/ingested",
+        id: `opportunities-ingested-${runId}`,
+        data: expect.objectContaining({ source: "sam_snapshot", inserted: 30, updated: 0 }),
+      }),
+    ]);
   });
 
   it("opportunity ingestion on request: ingests from SAM.gov, announces opportunities/ingested, and instant alerts pick it up", async () => {
@@ -149,25 +204,53 @@ describeEachDatabase("background functions", () => {
     const sentBefore = inngestApi.events.length;
     const { result, error } = await executeRequest(
       ingestOpportunities,
-      { name: "opportunities/ingest.requested", data: { org_id: orgId, requested_by: "test" }, id: `req-${randomUUID()}` },
+      {
+        name: "opportunities/ingest.requested",
+        data: { org_id: orgId, requested_by: "test" },
+        id: `req-${randomUUID()}`,
+      },
       { runId },
     );
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ inserted: 5, updated: 0 });
     const { run, events } = await recorded(runId);
-    expect(run).toMatchObject({ trigger: "event", eventName: "opportunities/ingest.requested", orgId, status: "succeeded", eventPayload: { org_id: orgId, requested_by: "test" } });
-    expect(events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["ingest-from-sam", "announce-ingested"]);
+    expect(run).toMatchObject({
+      trigger: "event",
+      eventName: "opportunities/ingest.requested",
+      orgId,
+      status: "succeeded",
+      eventPayload: { org_id: orgId, requested_by: "test" },
+    });
+    expect(events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual([
+      "ingest-from-sam",
+      "announce-ingested",
+    ]);
     const announced = inngestApi.events.slice(sentBefore);
     expect(announced).toHaveLength(1);
-    expect(announced[0]).toMatchObject({ id: `opportunities-ingested-${runId}`, data: { source: "sam_api", inserted: 5, updated: 0 } });
+    expect(announced[0]).toMatchObject({
+      id: `opportunities-ingested-${runId}`,
+      data: { source: "sam_api", inserted: 5, updated: 0 },
+    });
 
     const instantRun = `run-${randomUUID()}`;
-    const instant = await executeRequest(instantAlerts, { ...announced[0]!, id: announced[0]!.id! }, { runId: instantRun });
+    const instant = await executeRequest(
+      instantAlerts,
+      { ...announced[0]!, id: announced[0]!.id! },
+      { runId: instantRun },
+    );
     expect(instant.error).toBeUndefined();
     expect(instant.result).toEqual({ alerts: 0, digests: 0, emails: 0 });
     const recordedInstant = await recorded(instantRun);
-    expect(recordedInstant.run).toMatchObject({ functionId: "instant-alerts", status: "succeeded", eventId: announced[0]!.id });
-    expect(recordedInstant.events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["check-kill-switch", "find-ingested-notices", "run-instant-alerts"]);
+    expect(recordedInstant.run).toMatchObject({
+      functionId: "instant-alerts",
+      status: "succeeded",
+      eventId: announced[0]!.id,
+    });
+    expect(recordedInstant.events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual([
+      "check-kill-switch",
+      "find-ingested-notices",
+      "run-instant-alerts",
+    ]);
   });
 
   it("kill switches: with opportunity_ingestion off nothing is fetched; with instant_alerts off nothing is matched", async () => {
@@ -180,7 +263,9 @@ describeEachDatabase("background functions", () => {
     await setFlag("instant_alerts", { enabled: false }, operator);
     try {
       const sentBefore = inngestApi.events.length;
-      const ingest = await executeRequest(ingestOpportunities, cronEvent("0 * * * *"), { runId: `run-${randomUUID()}` });
+      const ingest = await executeRequest(ingestOpportunities, cronEvent("0 * * * *"), {
+        runId: `run-${randomUUID()}`,
+      });
       expect(ingest.error).toBeUndefined();
       expect(ingest.result).toEqual({ noop: "opportunity_ingestion flag is off" });
       expect(sam.requests).toHaveLength(0);
@@ -188,10 +273,20 @@ describeEachDatabase("background functions", () => {
 
       const runId = `run-${randomUUID()}`;
       const now = new Date().toISOString();
-      const instant = await executeRequest(instantAlerts, { name: "opportunities/ingested", id: `ingested-${randomUUID()}`, data: { source: "sam_api", inserted: 1, updated: 0, since: now, until: now } }, { runId });
+      const instant = await executeRequest(
+        instantAlerts,
+        {
+          name: "opportunities/ingested",
+          id: `ingested-${randomUUID()}`,
+          data: { source: "sam_api", inserted: 1, updated: 0, since: now, until: now },
+        },
+        { runId },
+      );
       expect(instant.error).toBeUndefined();
       expect(instant.result).toEqual({ skipped: "instant_alerts flag is off" });
-      expect((await recorded(runId)).events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["check-kill-switch"]);
+      expect((await recorded(runId)).events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual([
+        "check-kill-switch",
+      ]);
     } finally {
       await setFlag("opportunity_ingestion", { enabled: true }, operator);
       await setFlag("instant_alerts", { enabled: true }, operator);
@@ -208,11 +303,22 @@ describeEachDatabase("background functions", () => {
     expect(first.error).toBeDefined();
     // The SDK reports the failed step; Inngest then calls once more, and the run throws for good.
     const { events } = await recorded(runId);
-    expect(events.filter((e) => e.kind === "step.failed")).toEqual([{ kind: "step.failed", step: "ingest-from-sam", attempt: 0, error: expect.stringMatching(/^NonRetriableError: /) }]);
+    expect(events.filter((e) => e.kind === "step.failed")).toEqual([
+      {
+        kind: "step.failed",
+        step: "ingest-from-sam",
+        attempt: 0,
+        error: expect.stringMatching(/^NonRetriableError: /),
+      },
+    ]);
     expect((await recorded(runId)).run.status).not.toBe("retrying");
 
     // The whole run as Inngest drives it (the local runner, as jobs:run does): failed after one attempt.
-    const local = await runFunctionLocally(ingestOpportunities, { event: cronEvent("0 * * * *"), trigger: "cli", retryDelayMs: () => 0 });
+    const local = await runFunctionLocally(ingestOpportunities, {
+      event: cronEvent("0 * * * *"),
+      trigger: "cli",
+      retryDelayMs: () => 0,
+    });
     expect(local.status).toBe("failed");
     const [row] = await db().select().from(jobRuns).where(eq(jobRuns.id, local.jobRunId));
     expect(row).toMatchObject({ status: "failed", attempt: 0, error: expect.stringContaining("SAM.gov answered 401") });
@@ -222,14 +328,19 @@ describeEachDatabase("background functions", () => {
   });
 
   it("quota reset: rolls an org whose period ended into the new month, recorded as a run", async () => {
-    const [org] = await db().insert(organizations).values({ name: "Reset Co", plan: "starter" }).returning({ id: organizations.id });
-    await db().insert(usageQuotas).values({
-      orgId: org!.id,
-      periodStart: new Date("2020-01-01T00:00:00Z"),
-      periodEnd: new Date("2020-02-01T00:00:00Z"),
-      quotaMonthly: 5_000,
-      quotaRemaining: 7,
-    });
+    const [org] = await db()
+      .insert(organizations)
+      .values({ name: "Reset Co", plan: "starter" })
+      .returning({ id: organizations.id });
+    await db()
+      .insert(usageQuotas)
+      .values({
+        orgId: org!.id,
+        periodStart: new Date("2020-01-01T00:00:00Z"),
+        periodEnd: new Date("2020-02-01T00:00:00Z"),
+        quotaMonthly: 5_000,
+        quotaRemaining: 7,
+      });
     const runId = `run-${randomUUID()}`;
     const { result, error } = await executeRequest(quotaReset, cronEvent("5 0 1 * *"), { runId });
     expect(error).toBeUndefined();
@@ -245,7 +356,10 @@ describeEachDatabase("background functions", () => {
     const retentionRun = `run-${randomUUID()}`;
     const kept = await executeRequest(retention, cronEvent("15 4 * * *"), { runId: retentionRun });
     expect(kept.error).toBeUndefined();
-    expect(kept.result).toMatchObject({ complete: true, deleted: expect.objectContaining({ job_events: expect.any(Number) }) });
+    expect(kept.result).toMatchObject({
+      complete: true,
+      deleted: expect.objectContaining({ job_events: expect.any(Number) }),
+    });
     expect((await recorded(retentionRun)).run.status).toBe("succeeded");
 
     const saved = process.env.STRIPE_SECRET_KEY;
@@ -265,22 +379,36 @@ describeEachDatabase("background functions", () => {
   it("outbox delivery, the dunning sweep and the ops-alert detector run as recorded functions with their steps", async () => {
     const [queued] = await db()
       .insert(outboxEvents)
-      .values({ kind: "email", dedupeKey: `fn-test-${randomUUID()}`, payload: { kind: "test", to: "fn@example.com", subject: "Hi", text: "Hello" } })
+      .values({
+        kind: "email",
+        dedupeKey: `fn-test-${randomUUID()}`,
+        payload: { kind: "test", to: "fn@example.com", subject: "Hi", text: "Hello" },
+      })
       .returning({ id: outboxEvents.id });
     const deliveryRun = `run-${randomUUID()}`;
     const delivered = await executeRequest(outboxDelivery, cronEvent("* * * * *"), { runId: deliveryRun });
     expect(delivered.error).toBeUndefined();
     expect(delivered.result).toMatchObject({ delivered: expect.any(Number) });
-    const [row] = await db().select({ status: outboxEvents.status }).from(outboxEvents).where(eq(outboxEvents.id, queued!.id));
+    const [row] = await db()
+      .select({ status: outboxEvents.status })
+      .from(outboxEvents)
+      .where(eq(outboxEvents.id, queued!.id));
     expect(row?.status).toBe("delivered");
     const { run, events } = await recorded(deliveryRun);
     expect(run).toMatchObject({ functionId: "outbox-delivery", status: "succeeded" });
-    expect(events.filter((e) => e.step).map((e) => `${e.kind}:${e.step}`)).toEqual(["step.started:deliver-due", "step.finished:deliver-due"]);
+    expect(events.filter((e) => e.step).map((e) => `${e.kind}:${e.step}`)).toEqual([
+      "step.started:deliver-due",
+      "step.finished:deliver-due",
+    ]);
 
     const sweepRun = `run-${randomUUID()}`;
     const swept = await executeRequest(dunningSweep, cronEvent("20 * * * *"), { runId: sweepRun });
     expect(swept.error).toBeUndefined();
-    expect(swept.result).toMatchObject({ invoices: expect.any(Number), emails: expect.any(Number), downgraded: expect.any(Number) });
+    expect(swept.result).toMatchObject({
+      invoices: expect.any(Number),
+      emails: expect.any(Number),
+      downgraded: expect.any(Number),
+    });
     expect((await recorded(sweepRun)).run.status).toBe("succeeded");
 
     const alertsRun = `run-${randomUUID()}`;

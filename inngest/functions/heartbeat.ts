@@ -7,6 +7,12 @@ import { FUNCTION_DEFAULTS } from "./defaults";
  * scheduled function's) keeps the `heartbeat` heartbeat fresh for /api/readyz.
  */
 export const heartbeat = inngest.createFunction(
-  { ...FUNCTION_DEFAULTS, id: "heartbeat", name: "Heartbeat", triggers: [cron("* * * * *")], concurrency: { limit: 1 } },
+  {
+    ...FUNCTION_DEFAULTS,
+    id: "heartbeat",
+    name: "Heartbeat",
+    triggers: [cron("* * * * *")],
+    concurrency: { limit: 1 },
+  },
   async ({ step }) => step.run("beat", () => ({ at: new Date().toISOString() })),
 );

@@ -45,9 +45,13 @@ export interface FunctionDescription {
 }
 
 export function describeFunction(fn: InngestFunction.Any): FunctionDescription {
-  const triggers = (fn.opts.triggers ?? []) as readonly ({ cron?: string; event?: string | { name: string } } | undefined)[];
+  const triggers = (fn.opts.triggers ?? []) as readonly (
+    { cron?: string; event?: string | { name: string } } | undefined
+  )[];
   const crons = triggers.flatMap((t) => (t && typeof t.cron === "string" ? [t.cron] : []));
-  const events = triggers.flatMap((t) => (t && t.event !== undefined ? [typeof t.event === "string" ? t.event : t.event.name] : []));
+  const events = triggers.flatMap((t) =>
+    t && t.event !== undefined ? [typeof t.event === "string" ? t.event : t.event.name] : [],
+  );
   return {
     id: fn.opts.id,
     name: fn.opts.name ?? fn.opts.id,
@@ -64,7 +68,9 @@ export function describeFunctions(): FunctionDescription[] {
 
 /** Every scheduled function with its interval, as heartbeat health registers them at boot. */
 export function scheduledFunctions(): { functionId: string; expectedEveryMs: number }[] {
-  return describeFunctions().flatMap((f) => (f.cron ? [{ functionId: f.id, expectedEveryMs: cronIntervalMs(f.cron) }] : []));
+  return describeFunctions().flatMap((f) =>
+    f.cron ? [{ functionId: f.id, expectedEveryMs: cronIntervalMs(f.cron) }] : [],
+  );
 }
 
 export function findFunction(id: string): InngestFunction.Any | undefined {

@@ -34,15 +34,30 @@ export const ingestOpportunities = inngest.createFunction(
     concurrency: { limit: 1 },
   },
   async ({ event, step, runId }) => {
-    const requested = event.name === opportunitiesIngestRequested.name ? (event.data as { posted_from?: string; posted_to?: string }) : {};
+    const requested =
+      event.name === opportunitiesIngestRequested.name
+        ? (event.data as { posted_from?: string; posted_to?: string })
+        : {};
     const run = env().SAM_API_KEY
       ? await step.run("ingest-from-sam", async () => {
           const config = env();
-          if (!(await flagEnabled("opportunity_ingestion"))) return { noop: "opportunity_ingestion flag is off" as string };
+          if (!(await flagEnabled("opportunity_ingestion")))
+            return { noop: "opportunity_ingestion flag is off" as string };
           const since = new Date().toISOString();
           try {
-            const result = await ingestFromSam({ baseUrl: config.SAM_API_BASE_URL, apiKey: config.SAM_API_KEY!, postedFrom: requested.posted_from, postedTo: requested.posted_to });
-            const summary = { inserted: result.inserted, updated: result.updated, skipped: result.skipped, posted_from: result.postedFrom, posted_to: result.postedTo };
+            const result = await ingestFromSam({
+              baseUrl: config.SAM_API_BASE_URL,
+              apiKey: config.SAM_API_KEY!,
+              postedFrom: requested.posted_from,
+              postedTo: requested.posted_to,
+            });
+            const summary = {
+              inserted: result.inserted,
+              updated: result.updated,
+              skipped: result.skipped,
+              posted_from: result.postedFrom,
+              posted_to: result.postedTo,
+            };
             return { source: "sam_api", since, until: new Date().toISOString(), summary };
           } catch (error) {
             if (error instanceof SamApiError && error.status !== null && PERMANENT_SAM_STATUSES.has(error.status)) {
@@ -52,10 +67,17 @@ export const ingestOpportunities = inngest.createFunction(
           }
         })
       : await step.run("release-snapshot-batch", async () => {
-          if (!(await flagEnabled("opportunity_ingestion"))) return { noop: "opportunity_ingestion flag is off" as string };
+          if (!(await flagEnabled("opportunity_ingestion")))
+            return { noop: "opportunity_ingestion flag is off" as string };
           const batch = await releaseSnapshotBatch();
           if (!batch) return { noop: "SAM_API_KEY is not set and the bundled snapshot is fully released" as string };
-          const summary = { source: SNAPSHOT_SOURCE, inserted: batch.inserted, updated: batch.updated, released: batch.released, remaining: batch.remaining };
+          const summary = {
+            source: SNAPSHOT_SOURCE,
+            inserted: batch.inserted,
+            updated: batch.updated,
+            released: batch.released,
+            remaining: batch.remaining,
+          };
           return { source: SNAPSHOT_SOURCE, since: batch.at, until: batch.at, summary };
         });
     if ("noop" in run) return run;
@@ -63,7 +85,13 @@ export const ingestOpportunities = inngest.createFunction(
       await step.sendEvent("announce-ingested", {
         name: "opportunities/ingested",
         id: `opportunities-ingested-${runId}`,
-        data: { source: run.source, inserted: run.summary.inserted, updated: run.summary.updated, since: run.since, until: run.until },
+        data: {
+          source: run.source,
+          inserted: run.summary.inserted,
+          updated: run.summary.updated,
+          since: run.since,
+          until: run.until,
+        },
       });
     }
     return run.summary;

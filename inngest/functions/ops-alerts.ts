@@ -5,6 +5,12 @@ import { FUNCTION_DEFAULTS } from "./defaults";
 
 /** Stuck customers and system thresholds (SPEC §8): one open alert per condition and subject. */
 export const opsAlerts = inngest.createFunction(
-  { ...FUNCTION_DEFAULTS, id: OPS_ALERTS_FUNCTION_ID, name: "Stuck-customer and system alerts", triggers: [cron("*/15 * * * *")], concurrency: { limit: 1 } },
+  {
+    ...FUNCTION_DEFAULTS,
+    id: OPS_ALERTS_FUNCTION_ID,
+    name: "Stuck-customer and system alerts",
+    triggers: [cron("*/15 * * * *")],
+    concurrency: { limit: 1 },
+  },
   async ({ step }) => step.run("detect-and-notify", () => runOpsAlertDetector(new Date())),
 );

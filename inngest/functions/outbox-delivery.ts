@@ -9,10 +9,22 @@ import { FUNCTION_DEFAULTS } from "./defaults";
  * Leases make overlapping runs safe, so no concurrency limit is needed for correctness.
  */
 export const outboxDelivery = inngest.createFunction(
-  { ...FUNCTION_DEFAULTS, id: "outbox-delivery", name: "Outbox delivery", triggers: [cron("* * * * *"), outboxEnqueued], concurrency: { limit: 2 } },
+  {
+    ...FUNCTION_DEFAULTS,
+    id: "outbox-delivery",
+    name: "Outbox delivery",
+    triggers: [cron("* * * * *"), outboxEnqueued],
+    concurrency: { limit: 2 },
+  },
   async ({ step, runId }) =>
     step.run("deliver-due", async () => {
       const result = await deliverDueOutbox({ workerId: `inngest:${runId}` });
-      return { claimed: result.claimed, delivered: result.delivered, retrying: result.retrying, dead: result.dead, deferred: result.deferred };
+      return {
+        claimed: result.claimed,
+        delivered: result.delivered,
+        retrying: result.retrying,
+        dead: result.dead,
+        deferred: result.deferred,
+      };
     }),
 );

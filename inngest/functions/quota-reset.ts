@@ -5,6 +5,12 @@ import { FUNCTION_DEFAULTS } from "./defaults";
 
 /** Rolls every org whose period ended into the new month (bounded batches; safe to re-run). */
 export const quotaReset = inngest.createFunction(
-  { ...FUNCTION_DEFAULTS, id: "quota-reset", name: "Monthly quota reset", triggers: [cron("5 0 1 * *")], concurrency: { limit: 1 } },
+  {
+    ...FUNCTION_DEFAULTS,
+    id: "quota-reset",
+    name: "Monthly quota reset",
+    triggers: [cron("5 0 1 * *")],
+    concurrency: { limit: 1 },
+  },
   async ({ step }) => step.run("reset-due-quotas", () => resetDueQuotas(new Date())),
 );

@@ -9,7 +9,13 @@ import { FUNCTION_DEFAULTS } from "./defaults";
  * tomorrow. Then processes data requests still pending (exports; deletions whose event was lost).
  */
 export const retention = inngest.createFunction(
-  { ...FUNCTION_DEFAULTS, id: "retention", name: "Retention cleanup", triggers: [cron("15 4 * * *")], concurrency: { limit: 1 } },
+  {
+    ...FUNCTION_DEFAULTS,
+    id: "retention",
+    name: "Retention cleanup",
+    triggers: [cron("15 4 * * *")],
+    concurrency: { limit: 1 },
+  },
   async ({ step }) => {
     const deleted = await step.run("delete-expired-rows", () => runRetention({ now: new Date() }));
     const dataRequests = await step.run("process-data-requests", () => processPendingDataRequests(new Date()));

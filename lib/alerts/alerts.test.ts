@@ -10,13 +10,27 @@ import { alertUsage, createAlert, deleteAlert, getAlert, listAlerts, toApiAlert,
 import { addMember, makeOrg } from "./test-fixtures";
 
 const NOW = new Date("2030-03-01T09:30:00Z");
-const input = (name = "Cyber in Virginia") => ({ name, frequency: "daily" as const, q: "cyber", naics: ["5415"], states: ["VA"], set_asides: ["SBA"] });
+const input = (name = "Cyber in Virginia") => ({
+  name,
+  frequency: "daily" as const,
+  q: "cyber",
+  naics: ["5415"],
+  states: ["VA"],
+  set_asides: ["SBA"],
+});
 
 describeEachDatabase("alerts", () => {
   it("createAlert saves the alert, delivering to the member's own address; its first window starts now", async () => {
     const { orgId, owner, ownerEmail } = await makeOrg("starter");
     const row = await createAlert(orgId, owner, input(), NOW);
-    expect(row).toMatchObject({ orgId, createdBy: owner.userId, name: "Cyber in Virginia", frequency: "daily", active: true, deliveryEmail: ownerEmail });
+    expect(row).toMatchObject({
+      orgId,
+      createdBy: owner.userId,
+      name: "Cyber in Virginia",
+      frequency: "daily",
+      active: true,
+      deliveryEmail: ownerEmail,
+    });
     expect(row.lastWindowEnd).toEqual(NOW);
     expect(toApiAlert(row)).toEqual({
       id: row.id,
@@ -40,8 +54,20 @@ describeEachDatabase("alerts", () => {
     const { orgId, ownerEmail } = await makeOrg("starter");
     const member = await addMember(orgId, "member");
     const byKey = await createAlert(orgId, { apiKeyId: "key" }, { name: "From the API", frequency: "weekly" }, NOW);
-    expect(byKey).toMatchObject({ deliveryEmail: ownerEmail, createdBy: null, q: null, naics: [], states: [], setAsides: [] });
-    const explicit = await createAlert(orgId, { apiKeyId: "key" }, { name: "Elsewhere", frequency: "instant", delivery_email: "Bids@Example.com" }, NOW);
+    expect(byKey).toMatchObject({
+      deliveryEmail: ownerEmail,
+      createdBy: null,
+      q: null,
+      naics: [],
+      states: [],
+      setAsides: [],
+    });
+    const explicit = await createAlert(
+      orgId,
+      { apiKeyId: "key" },
+      { name: "Elsewhere", frequency: "instant", delivery_email: "Bids@Example.com" },
+      NOW,
+    );
     expect(explicit.deliveryEmail).toBe("bids@example.com");
     const byMember = await createAlert(orgId, member.actor, { name: "Mine", frequency: "daily" }, NOW);
     expect(byMember.deliveryEmail).toBe(member.email);
@@ -75,7 +101,9 @@ describeEachDatabase("alerts", () => {
   it("concurrent creates never exceed the plan (starter: 10)", async () => {
     const { orgId, owner } = await makeOrg("starter");
     for (let i = 0; i < 7; i++) await createAlert(orgId, owner, input(`a${i}`), NOW);
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => createAlert(orgId, owner, input(`b${i}`), NOW)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => createAlert(orgId, owner, input(`b${i}`), NOW)),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(rejected.map((r) => (r.reason as { code?: string }).code)).toEqual(Array(5).fill("forbidden"));
@@ -92,7 +120,10 @@ describeEachDatabase("alerts", () => {
     await updateAlert(orgId, owner, a.id, { active: false }, NOW);
     const b = await createAlert(orgId, owner, input("b"), NOW);
     await updateAlert(orgId, owner, b.id, { active: false }, NOW);
-    const results = await Promise.allSettled([updateAlert(orgId, owner, a.id, { active: true }, NOW), updateAlert(orgId, owner, b.id, { active: true }, NOW)]);
+    const results = await Promise.allSettled([
+      updateAlert(orgId, owner, a.id, { active: true }, NOW),
+      updateAlert(orgId, owner, b.id, { active: true }, NOW),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
     expect((await alertUsage(orgId, owner)).used).toBe(1);
   });
@@ -101,8 +132,23 @@ describeEachDatabase("alerts", () => {
     const { orgId, owner } = await makeOrg("starter");
     const row = await createAlert(orgId, owner, input(), NOW);
     const later = new Date(NOW.getTime() + 3 * 86_400_000);
-    const edited = await updateAlert(orgId, owner, row.id, { name: "Renamed", frequency: "weekly", q: null, naics: ["31-33"], states: [], set_asides: ["8A"] }, later);
-    expect(edited).toMatchObject({ name: "Renamed", frequency: "weekly", q: null, naics: ["31-33"], states: [], setAsides: ["8A"], lastWindowEnd: NOW, updatedAt: later });
+    const edited = await updateAlert(
+      orgId,
+      owner,
+      row.id,
+      { name: "Renamed", frequency: "weekly", q: null, naics: ["31-33"], states: [], set_asides: ["8A"] },
+      later,
+    );
+    expect(edited).toMatchObject({
+      name: "Renamed",
+      frequency: "weekly",
+      q: null,
+      naics: ["31-33"],
+      states: [],
+      setAsides: ["8A"],
+      lastWindowEnd: NOW,
+      updatedAt: later,
+    });
     await updateAlert(orgId, owner, row.id, { active: false }, later);
     const resumedAt = new Date(later.getTime() + 86_400_000);
     const resumed = await updateAlert(orgId, owner, row.id, { active: true }, resumedAt);
@@ -160,7 +206,9 @@ describeEachDatabase("alerts", () => {
   it("after a downgrade the oldest alerts run; deleting or pausing a running one lets the oldest held one run, and resuming counts held ones", async () => {
     const { orgId, owner } = await makeOrg("free");
     await db().transaction(async (tx) => {
-      await tx.insert(subscriptions).values({ orgId, stripeSubscriptionId: `sub_${orgId}`, status: "active", plan: "starter" });
+      await tx
+        .insert(subscriptions)
+        .values({ orgId, stripeSubscriptionId: `sub_${orgId}`, status: "active", plan: "starter" });
       await syncOrgPlan(tx, orgId, NOW);
     });
     const a = await createAlert(orgId, owner, input("a"), NOW);
@@ -171,7 +219,8 @@ describeEachDatabase("alerts", () => {
       await tx.update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, orgId));
       await syncOrgPlan(tx, orgId, later);
     });
-    const reasons = async () => Object.fromEntries((await listAlerts(orgId, owner)).map((row) => [row.name, row.pausedReason]));
+    const reasons = async () =>
+      Object.fromEntries((await listAlerts(orgId, owner)).map((row) => [row.name, row.pausedReason]));
     expect(await reasons()).toEqual({ a: null, b: "plan_limit", c: "plan_limit" });
     expect(toApiAlert(await getAlert(orgId, owner, b.id)).paused_reason).toBe("plan_limit");
     expect((await appErrorOf(createAlert(orgId, owner, input("d"), later))).code).toBe("forbidden");

@@ -7,7 +7,13 @@ import { AppError, validate } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";
 import { applyPlanToAlerts } from "./plan-allowance";
 import type { AlertPauseReason } from "./rules";
-import { createAlertSchema, updateAlertSchema, type AlertFrequency, type CreateAlertRequest, type UpdateAlertRequest } from "./schemas";
+import {
+  createAlertSchema,
+  updateAlertSchema,
+  type AlertFrequency,
+  type CreateAlertRequest,
+  type UpdateAlertRequest,
+} from "./schemas";
 
 export type AlertRow = typeof alerts.$inferSelect;
 
@@ -71,17 +77,30 @@ const notFound = () => new AppError("not_found", "No such alert.");
  * an org's alerts takes it first (then the alerts), the same order as billing's plan changes.
  */
 async function lockPlan(tx: Tx, orgId: string): Promise<{ name: string; allowance: Entitlements }> {
-  const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+  const [org] = await tx
+    .select({ plan: organizations.plan })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .for("update");
   if (!org) throw new AppError("not_found", "No such organisation.");
   const allowance = entitlementsFor({ plan: org.plan });
   return { name: planById(allowance.effectivePlan).name, allowance };
 }
 
 /** Refuses an alert the plan cannot run: an instant one on a plan without them, or one past the limit. */
-async function assertPlanCovers(tx: Tx, orgId: string, plan: { name: string; allowance: Entitlements }, frequency: AlertFrequency, exceptAlertId?: string) {
+async function assertPlanCovers(
+  tx: Tx,
+  orgId: string,
+  plan: { name: string; allowance: Entitlements },
+  frequency: AlertFrequency,
+  exceptAlertId?: string,
+) {
   const { allowance } = plan;
   if (frequency === "instant" && !allowance.instantAlerts) {
-    throw new AppError("forbidden", `Your plan (${plan.name}) does not include instant alerts. Choose daily or weekly, or upgrade your plan.`);
+    throw new AppError(
+      "forbidden",
+      `Your plan (${plan.name}) does not include instant alerts. Choose daily or weekly, or upgrade your plan.`,
+    );
   }
   // Held alerts count: the plan's oldest alerts run first, so a new one would be held at once.
   const [row] = await tx
@@ -98,10 +117,14 @@ async function assertPlanCovers(tx: Tx, orgId: string, plan: { name: string; all
   const used = Number(row?.n ?? 0);
   if (used >= allowance.maxAlerts) {
     const allowed = `${allowance.maxAlerts.toLocaleString("en-US")} active alert${allowance.maxAlerts === 1 ? "" : "s"}`;
-    throw new AppError("forbidden", `Your plan (${plan.name}) allows ${allowed}. Pause or delete one, or upgrade your plan.`, {
-      alert_limit: allowance.maxAlerts,
-      alerts_active: used,
-    });
+    throw new AppError(
+      "forbidden",
+      `Your plan (${plan.name}) allows ${allowed}. Pause or delete one, or upgrade your plan.`,
+      {
+        alert_limit: allowance.maxAlerts,
+        alerts_active: used,
+      },
+    );
   }
 }
 
@@ -130,7 +153,12 @@ async function defaultDeliveryEmail(tx: Tx, orgId: string, by: AlertAuthor): Pro
  * Saves an alert within the plan's limit. It starts its first window now: an alert never
  * e-mails the back catalogue (onboarding and the search page show current matches instead).
  */
-export async function createAlert(orgId: string, by: AlertAuthor, request: CreateAlertRequest, now = new Date()): Promise<AlertRow> {
+export async function createAlert(
+  orgId: string,
+  by: AlertAuthor,
+  request: CreateAlertRequest,
+  now = new Date(),
+): Promise<AlertRow> {
   authorize(by, "alerts:manage");
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   // Validated here too: not every caller comes through a route (onboarding does not).
@@ -166,11 +194,7 @@ export async function listAlerts(orgId: string, by: AlertAuthor): Promise<AlertR
   authorize(by, "alerts:read");
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   return withTenant(orgId, (tx) =>
-    tx
-      .select()
-      .from(alerts)
-      .where(eq(alerts.orgId, orgId))
-      .orderBy(desc(alerts.createdAt), desc(alerts.id)),
+    tx.select().from(alerts).where(eq(alerts.orgId, orgId)).orderBy(desc(alerts.createdAt), desc(alerts.id)),
   );
 }
 
@@ -226,7 +250,13 @@ export async function deleteAlert(orgId: string, by: AlertAuthor, alertId: strin
  * alert never e-mails what arrived while it was paused; pausing one the plan covered lets the
  * oldest held alert run instead.
  */
-export async function updateAlert(orgId: string, by: AlertAuthor, alertId: string, request: UpdateAlertRequest, now = new Date()): Promise<AlertRow> {
+export async function updateAlert(
+  orgId: string,
+  by: AlertAuthor,
+  alertId: string,
+  request: UpdateAlertRequest,
+  now = new Date(),
+): Promise<AlertRow> {
   authorize(by, "alerts:manage");
   if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
   const patch = validate(updateAlertSchema, request);
@@ -243,7 +273,8 @@ export async function updateAlert(orgId: string, by: AlertAuthor, alertId: strin
     const frequency = patch.frequency ?? current.frequency;
     const becomesInstant = frequency === "instant" && current.frequency !== "instant";
     if (resuming) await assertPlanCovers(tx, orgId, plan, frequency, alertId);
-    else if (becomesInstant && (patch.active ?? current.active) && !plan.allowance.instantAlerts) await assertPlanCovers(tx, orgId, plan, frequency, alertId);
+    else if (becomesInstant && (patch.active ?? current.active) && !plan.allowance.instantAlerts)
+      await assertPlanCovers(tx, orgId, plan, frequency, alertId);
     await tx
       .update(alerts)
       .set({

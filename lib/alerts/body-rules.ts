@@ -1,17 +1,30 @@
 import { checkList, checkText, type ListRules, type TextRules } from "@/lib/validation/rules";
 import { KEYWORD_QUERY_RULES, NAICS_FILTER_RULES, SET_ASIDE_RULES, STATE_RULES } from "@/lib/opportunities/rules";
-import { ALERT_FREQUENCY_RULES, ALERT_NAME_RULES, DELIVERY_EMAIL_RULES, MAX_ALERT_NAICS, MAX_ALERT_SET_ASIDES, MAX_ALERT_STATES } from "./rules";
+import {
+  ALERT_FREQUENCY_RULES,
+  ALERT_NAME_RULES,
+  DELIVERY_EMAIL_RULES,
+  MAX_ALERT_NAICS,
+  MAX_ALERT_SET_ASIDES,
+  MAX_ALERT_STATES,
+} from "./rules";
 
 // The whole create-alert body's rules, apart from ./rules.ts (the single fields) so pages that
 // only ask for a name, frequency and address (onboarding) do not carry the list rules.
 
-const codeList = (item: TextRules, max: number, noun: string): ListRules => ({ item, max: [max, `At most ${max} ${noun}.`] });
+const codeList = (item: TextRules, max: number, noun: string): ListRules => ({
+  item,
+  max: [max, `At most ${max} ${noun}.`],
+});
 
 /** The rules of the alert body's list fields; `notList` is the message when a list is not an array. */
 export const ALERT_LIST_RULES = {
   naics: { ...codeList(NAICS_FILTER_RULES, MAX_ALERT_NAICS, "NAICS codes"), notList: "Send NAICS codes as a list." },
   states: { ...codeList(STATE_RULES, MAX_ALERT_STATES, "states"), notList: "Send states as a list." },
-  set_asides: { ...codeList(SET_ASIDE_RULES, MAX_ALERT_SET_ASIDES, "set-asides"), notList: "Send set-asides as a list." },
+  set_asides: {
+    ...codeList(SET_ASIDE_RULES, MAX_ALERT_SET_ASIDES, "set-asides"),
+    notList: "Send set-asides as a list.",
+  },
 } satisfies Record<string, ListRules & { notList: string }>;
 
 /** What a create-alert form sends (API.md POST /api/app/alerts), before the server normalises it. */

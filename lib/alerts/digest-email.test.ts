@@ -22,7 +22,13 @@ const window = { windowStart: new Date("2026-04-23T12:00:00Z"), windowEnd: new D
 
 describe("renderDigestEmail", () => {
   it("lists each opportunity with its facts and both links, in text and HTML", () => {
-    const email = renderDigestEmail({ alert, opportunities: [opportunity()], total: 1, ...window, baseUrl: "https://beacon.example/" });
+    const email = renderDigestEmail({
+      alert,
+      opportunities: [opportunity()],
+      total: 1,
+      ...window,
+      baseUrl: "https://beacon.example/",
+    });
     expect(email.subject).toBe("1 new opportunity for “Navy radar”");
     for (const body of [email.text, email.html]) {
       expect(body).toContain("Radar maintenance");
@@ -40,7 +46,7 @@ describe("renderDigestEmail", () => {
 
   it("escapes every piece of opportunity and alert text in the HTML", () => {
     const hostile = opportunity({
-      noticeId: "x\"><script>",
+      noticeId: 'x"><script>',
       title: `<script>alert("t")</script> & <b>bold</b>`,
       agency: "<img src=x onerror=alert(1)>",
       setAsideCode: "<i>",
@@ -48,7 +54,13 @@ describe("renderDigestEmail", () => {
       popState: "<s>",
       uiLink: "javascript:alert(1)",
     });
-    const email = renderDigestEmail({ alert: { ...alert, name: "<script>name</script>" }, opportunities: [hostile], total: 1, ...window, baseUrl: "https://beacon.example" });
+    const email = renderDigestEmail({
+      alert: { ...alert, name: "<script>name</script>" },
+      opportunities: [hostile],
+      total: 1,
+      ...window,
+      baseUrl: "https://beacon.example",
+    });
     expect(email.html).not.toMatch(/<script|<img|<b>|<i>|<s>|javascript:/i);
     expect(email.html).toContain("&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;");
     expect(email.html).toContain("&lt;img src=x onerror=alert(1)&gt;");
@@ -62,16 +74,40 @@ describe("renderDigestEmail", () => {
   });
 
   it("says how many more there are when the digest is capped, and links the search", () => {
-    const email = renderDigestEmail({ alert, opportunities: [opportunity(), opportunity({ noticeId: "def456" })], total: 57, ...window, baseUrl: "https://beacon.example" });
+    const email = renderDigestEmail({
+      alert,
+      opportunities: [opportunity(), opportunity({ noticeId: "def456" })],
+      total: 57,
+      ...window,
+      baseUrl: "https://beacon.example",
+    });
     expect(email.subject).toBe("57 new opportunities for “Navy radar”");
-    expect(email.text).toContain("…and 55 more: https://beacon.example/opportunities?q=radar&naics=5415&state=VA&set_aside=SBA");
+    expect(email.text).toContain(
+      "…and 55 more: https://beacon.example/opportunities?q=radar&naics=5415&state=VA&set_aside=SBA",
+    );
     expect(email.html).toContain("…and 55 more on Beacon");
-    expect(email.html).toContain("https://beacon.example/opportunities?q=radar&amp;naics=5415&amp;state=VA&amp;set_aside=SBA");
+    expect(email.html).toContain(
+      "https://beacon.example/opportunities?q=radar&amp;naics=5415&amp;state=VA&amp;set_aside=SBA",
+    );
   });
 
   it("copes with missing facts and keeps control characters out of the subject", () => {
-    const bare = opportunity({ agency: "", naicsCode: null, setAsideCode: null, setAsideDescription: null, popState: null, responseDeadline: null, uiLink: null });
-    const email = renderDigestEmail({ alert: { ...alert, name: "Line\r\nBcc: x@y.z" }, opportunities: [bare], total: 1, ...window, baseUrl: "https://beacon.example" });
+    const bare = opportunity({
+      agency: "",
+      naicsCode: null,
+      setAsideCode: null,
+      setAsideDescription: null,
+      popState: null,
+      responseDeadline: null,
+      uiLink: null,
+    });
+    const email = renderDigestEmail({
+      alert: { ...alert, name: "Line\r\nBcc: x@y.z" },
+      opportunities: [bare],
+      total: 1,
+      ...window,
+      baseUrl: "https://beacon.example",
+    });
     expect(email.subject).not.toMatch(/[\r\n]/);
     expect(email.text).toContain("Agency not given");
     expect(email.text).toContain("Responses due not given");

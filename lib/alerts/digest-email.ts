@@ -85,7 +85,11 @@ export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
   const subject = `${plural(input.total, "new opportunity", "new opportunities")} for “${name}”`;
 
   const textItems = shown.map((o, i) => {
-    const facts = [o.naicsCode ? `NAICS ${clean(o.naicsCode)}` : null, setAside(o) ? `Set-aside: ${setAside(o)}` : null, o.popState ? `Place: ${clean(o.popState)}` : null]
+    const facts = [
+      o.naicsCode ? `NAICS ${clean(o.naicsCode)}` : null,
+      setAside(o) ? `Set-aside: ${setAside(o)}` : null,
+      o.popState ? `Place: ${clean(o.popState)}` : null,
+    ]
       .filter(Boolean)
       .join(" · ");
     return [
@@ -114,7 +118,11 @@ export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
   const e = escapeHtml;
   const htmlItems = shown
     .map((o) => {
-      const facts = [o.naicsCode ? `NAICS ${e(clean(o.naicsCode))}` : null, setAside(o) ? `Set-aside: ${e(setAside(o)!)}` : null, o.popState ? `Place: ${e(clean(o.popState))}` : null]
+      const facts = [
+        o.naicsCode ? `NAICS ${e(clean(o.naicsCode))}` : null,
+        setAside(o) ? `Set-aside: ${e(setAside(o)!)}` : null,
+        o.popState ? `Place: ${e(clean(o.popState))}` : null,
+      ]
         .filter(Boolean)
         .join(" · ");
       return `<li style="margin:0 0 20px">

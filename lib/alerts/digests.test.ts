@@ -4,7 +4,16 @@ import { db } from "@/db/client";
 import { alertDigests, alerts, emailMessages, outboxEvents } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
-import { createAlert, findDueAlerts, runAlertDigest, runDueDigests, runInstantAlerts, updateAlert, DIGEST_CAP, type CreateAlertRequest } from "./index";
+import {
+  createAlert,
+  findDueAlerts,
+  runAlertDigest,
+  runDueDigests,
+  runInstantAlerts,
+  updateAlert,
+  DIGEST_CAP,
+  type CreateAlertRequest,
+} from "./index";
 import { insertOpportunity, makeOrg, type OpportunityFixture } from "./test-fixtures";
 
 const MINUTE = 60_000;
@@ -25,10 +34,16 @@ describeEachDatabase("alert digests", () => {
 
   async function newAlert(request: Partial<CreateAlertRequest> = {}, createdAt = T0) {
     const { orgId, owner } = await makeOrg("enterprise");
-    const row = await createAlert(orgId, owner, { name: "Watch", frequency: "daily", delivery_email: `${crypto.randomUUID()}@digest.test`, ...request }, createdAt);
+    const row = await createAlert(
+      orgId,
+      owner,
+      { name: "Watch", frequency: "daily", delivery_email: `${crypto.randomUUID()}@digest.test`, ...request },
+      createdAt,
+    );
     return row;
   }
-  const opp = (createdAt: Date, fixture: Omit<OpportunityFixture, "createdAt"> = {}) => insertOpportunity({ createdAt, ...fixture });
+  const opp = (createdAt: Date, fixture: Omit<OpportunityFixture, "createdAt"> = {}) =>
+    insertOpportunity({ createdAt, ...fixture });
 
   async function digestsOf(alertId: string) {
     return db().select().from(alertDigests).where(eq(alertDigests.alertId, alertId)).orderBy(alertDigests.windowEnd);
@@ -97,7 +112,8 @@ describeEachDatabase("alert digests", () => {
 
     const capped = await newAlert({ naics: ["111"] }, at(DAY));
     const ids: string[] = [];
-    for (let i = 0; i < DIGEST_CAP + 5; i++) ids.push(await opp(at(DAY + HOUR), { naicsCode: "111110", postedAt: at(i * MINUTE) }));
+    for (let i = 0; i < DIGEST_CAP + 5; i++)
+      ids.push(await opp(at(DAY + HOUR), { naicsCode: "111110", postedAt: at(i * MINUTE) }));
     const result = await runAlertDigest(capped.id, at(2 * DAY));
     expect(result.matchCount).toBe(DIGEST_CAP + 5);
     expect(result.noticeIds).toEqual(ids.slice(5).reverse());
@@ -109,7 +125,10 @@ describeEachDatabase("alert digests", () => {
 
   it("records a digest once per window and e-mails once, escaped, linked to the digest", async () => {
     const alert = await newAlert({ name: "Escapes <b>", q: "scripted" });
-    const noticeId = await opp(at(HOUR), { title: `<script>alert("x")</script> scripted services`, agencyPath: "A & B <agency>" });
+    const noticeId = await opp(at(HOUR), {
+      title: `<script>alert("x")</script> scripted services`,
+      agencyPath: "A & B <agency>",
+    });
     const end = at(DAY);
     const first = await runAlertDigest(alert.id, end);
     expect(first).toMatchObject({ status: "sent", duplicate: false, matchCount: 1, noticeIds: [noticeId] });
@@ -124,7 +143,12 @@ describeEachDatabase("alert digests", () => {
     expect(first.emailMessageId).toBe(emails[0]!.id);
     // The e-mail went through the outbox, keyed by (alert, window), and was delivered at once.
     const [queued] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, emails[0]!.id));
-    expect(queued).toMatchObject({ kind: "email", orgId: alert.orgId, dedupeKey: `alert_digest:${alert.id}:${end.toISOString()}`, status: "delivered" });
+    expect(queued).toMatchObject({
+      kind: "email",
+      orgId: alert.orgId,
+      dedupeKey: `alert_digest:${alert.id}:${end.toISOString()}`,
+      status: "delivered",
+    });
     expect(emails[0]!.sentAt).toBeInstanceOf(Date);
     const email = emails[0]!;
     expect(email.orgId).toBe(alert.orgId);
@@ -160,7 +184,13 @@ describeEachDatabase("alert digests", () => {
     const alert = await newAlert({ q: "nothingmatchesthis" });
     await opp(at(HOUR), { title: "unrelated" });
     const result = await runAlertDigest(alert.id, at(DAY));
-    expect(result).toMatchObject({ status: "empty", duplicate: false, matchCount: 0, noticeIds: [], emailMessageId: null });
+    expect(result).toMatchObject({
+      status: "empty",
+      duplicate: false,
+      matchCount: 0,
+      noticeIds: [],
+      emailMessageId: null,
+    });
     const [digest] = await digestsOf(alert.id);
     expect(digest).toMatchObject({ matchCount: 0, noticeIds: [], emailMessageId: null });
     expect(await emailsTo(alert.deliveryEmail)).toEqual([]);
@@ -248,21 +278,35 @@ describeEachDatabase("alert digests", () => {
     // The same event again (a retry, a re-run), now or a little later, sends nothing.
     expect(await runInstantAlerts([n1, n2], now)).toEqual({ alerts: 0, digests: 0, emails: 0 });
     expect(await runInstantAlerts([n1, n2], at(HOUR + 90_000))).toEqual({ alerts: 0, digests: 0, emails: 0 });
-    const [again1, again2] = await Promise.all([runInstantAlerts([n1], at(2 * HOUR)), runInstantAlerts([n1], at(2 * HOUR))]);
+    const [again1, again2] = await Promise.all([
+      runInstantAlerts([n1], at(2 * HOUR)),
+      runInstantAlerts([n1], at(2 * HOUR)),
+    ]);
     expect(again1.digests + again2.digests).toBe(0);
     expect(await emailsTo(lidar.deliveryEmail)).toHaveLength(1);
 
     // The next ingestion opens the next window; unknown notice ids are ignored.
     const n4 = await opp(at(3 * HOUR), { title: "lidar again" });
-    expect(await runInstantAlerts([n4, "no-such-notice"], at(3 * HOUR + MINUTE))).toEqual({ alerts: 1, digests: 1, emails: 1 });
+    expect(await runInstantAlerts([n4, "no-such-notice"], at(3 * HOUR + MINUTE))).toEqual({
+      alerts: 1,
+      digests: 1,
+      emails: 1,
+    });
     expect((await digestsOf(lidar.id)).map((d) => d.noticeIds)).toEqual([expect.any(Array), [n4]]);
     expect(await runInstantAlerts([], at(4 * HOUR))).toEqual({ alerts: 0, digests: 0, emails: 0 });
   });
 
   it("concurrent instant runs for the same notices send one digest per alert", async () => {
-    const alerts2 = await Promise.all([newAlert({ frequency: "instant", q: "parallel" }), newAlert({ frequency: "instant", q: "parallel" })]);
+    const alerts2 = await Promise.all([
+      newAlert({ frequency: "instant", q: "parallel" }),
+      newAlert({ frequency: "instant", q: "parallel" }),
+    ]);
     const n = await opp(at(HOUR), { title: "parallel processing" });
-    const runs = await Promise.all([runInstantAlerts([n], at(HOUR + MINUTE)), runInstantAlerts([n], at(HOUR + MINUTE)), runInstantAlerts([n], at(HOUR + 2 * MINUTE))]);
+    const runs = await Promise.all([
+      runInstantAlerts([n], at(HOUR + MINUTE)),
+      runInstantAlerts([n], at(HOUR + MINUTE)),
+      runInstantAlerts([n], at(HOUR + 2 * MINUTE)),
+    ]);
     expect(runs.reduce((sum, r) => sum + r.digests, 0)).toBe(2);
     expect(runs.reduce((sum, r) => sum + r.emails, 0)).toBe(2);
     const digests = await db()

@@ -67,7 +67,10 @@ export async function findDueAlerts(now: Date, options: { limit?: number } = {})
   const limit = Math.min(Math.max(options.limit ?? DIGEST_BATCH_SIZE, 1), 5_000);
   const dueFor = (frequency: keyof typeof PERIOD_MS) => {
     const cutoff = new Date(now.getTime() - PERIOD_MS[frequency]);
-    return and(eq(alerts.frequency, frequency), or(lte(alerts.lastWindowEnd, cutoff), and(isNull(alerts.lastWindowEnd), lte(alerts.createdAt, cutoff))));
+    return and(
+      eq(alerts.frequency, frequency),
+      or(lte(alerts.lastWindowEnd, cutoff), and(isNull(alerts.lastWindowEnd), lte(alerts.createdAt, cutoff))),
+    );
   };
   return db()
     .select()
@@ -120,7 +123,9 @@ async function recordDigests(
     const current = new Map(locked.map((row) => [row.id, row]));
     const unclaimed = items.filter(({ alert }) => {
       const now = current.get(alert.id);
-      return now?.active === true && sameInstant(now.lastWindowEnd, alert.lastWindowEnd) && windowEnd > windowStartOf(alert);
+      return (
+        now?.active === true && sameInstant(now.lastWindowEnd, alert.lastWindowEnd) && windowEnd > windowStartOf(alert)
+      );
     });
     const held = await holdUncovered(
       tx,
@@ -152,7 +157,11 @@ async function recordDigests(
       .onConflictDoNothing({ target: [alertDigests.alertId, alertDigests.windowEnd] })
       .returning({ id: alertDigests.id, alertId: alertDigests.alertId });
     const byAlert = new Map(claimable.map((c) => [c.alert.id, c]));
-    const recorded: RecordedDigest[] = inserted.map((row) => ({ digestId: row.id, ...byAlert.get(row.alertId)!, emailId: null }));
+    const recorded: RecordedDigest[] = inserted.map((row) => ({
+      digestId: row.id,
+      ...byAlert.get(row.alertId)!,
+      emailId: null,
+    }));
 
     const toMail = recorded.filter((r) => r.match.total > 0);
     const queued = await enqueueOutboxMany(
@@ -165,8 +174,16 @@ async function recordDigests(
           kind: "alert_digest",
           to: alert.deliveryEmail,
           ...renderDigestEmail({
-            alert: { name: alert.name, q: alert.q, naics: alert.naics, states: alert.states, setAsides: alert.setAsides },
-            opportunities: match.noticeIds.map((id) => details.get(id)).filter((o): o is DigestOpportunity => o !== undefined),
+            alert: {
+              name: alert.name,
+              q: alert.q,
+              naics: alert.naics,
+              states: alert.states,
+              setAsides: alert.setAsides,
+            },
+            opportunities: match.noticeIds
+              .map((id) => details.get(id))
+              .filter((o): o is DigestOpportunity => o !== undefined),
             total: match.total,
             windowStart: windowStartOf(alert),
             windowEnd,
@@ -208,7 +225,8 @@ async function holdUncovered(tx: Tx, candidates: AlertRow[]): Promise<Set<string
     held.add(alert.id);
     if (reason) byReason.set(reason, [...(byReason.get(reason) ?? []), alert.id]);
   }
-  for (const [reason, ids] of byReason) await tx.update(alerts).set({ pausedReason: reason }).where(inArray(alerts.id, ids));
+  for (const [reason, ids] of byReason)
+    await tx.update(alerts).set({ pausedReason: reason }).where(inArray(alerts.id, ids));
   return held;
 }
 
@@ -234,21 +252,46 @@ async function digestOpportunities(noticeIds: string[]): Promise<Map<string, Dig
 }
 
 /** Matches, records and mails one batch of alerts for windows ending at `windowEnd`. */
-async function digestBatch(batch: AlertRow[], windowEnd: Date, options: { noticeIds?: string[]; onlyMatching?: boolean } = {}): Promise<DigestResult[]> {
+async function digestBatch(
+  batch: AlertRow[],
+  windowEnd: Date,
+  options: { noticeIds?: string[]; onlyMatching?: boolean } = {},
+): Promise<DigestResult[]> {
   const open = batch.filter((alert) => windowEnd > windowStartOf(alert));
-  const matches = open.length > 0 ? await matchWindows(open, windowEnd, options.noticeIds) : new Map<string, WindowMatch>();
+  const matches =
+    open.length > 0 ? await matchWindows(open, windowEnd, options.noticeIds) : new Map<string, WindowMatch>();
   const items = open
     .map((alert) => ({ alert, match: matches.get(alert.id) ?? { total: 0, noticeIds: [] } }))
     .filter((item) => !options.onlyMatching || item.match.total > 0);
-  const details = await digestOpportunities([...new Set(items.filter((i) => i.match.total > 0).flatMap((i) => i.match.noticeIds))]);
+  const details = await digestOpportunities([
+    ...new Set(items.filter((i) => i.match.total > 0).flatMap((i) => i.match.noticeIds)),
+  ]);
   const { recorded, held } = await recordDigests(items, windowEnd, details);
   // After commit: mail now, so digests go out even without a worker; the sweep retries failures.
   await deliverOutboxNow(recorded.flatMap((r) => (r.emailId ? [r.emailId] : [])));
   const byAlert = new Map(recorded.map((r) => [r.alert.id, r]));
   return items.map(({ alert, match }) => {
     const done = byAlert.get(alert.id);
-    if (held.has(alert.id)) return { alertId: alert.id, status: "paused", duplicate: false, digestId: null, matchCount: match.total, noticeIds: [], emailMessageId: null };
-    if (!done) return { alertId: alert.id, status: "duplicate", duplicate: true, digestId: null, matchCount: match.total, noticeIds: [], emailMessageId: null };
+    if (held.has(alert.id))
+      return {
+        alertId: alert.id,
+        status: "paused",
+        duplicate: false,
+        digestId: null,
+        matchCount: match.total,
+        noticeIds: [],
+        emailMessageId: null,
+      };
+    if (!done)
+      return {
+        alertId: alert.id,
+        status: "duplicate",
+        duplicate: true,
+        digestId: null,
+        matchCount: match.total,
+        noticeIds: [],
+        emailMessageId: null,
+      };
     const emailMessageId = done.emailId;
     return {
       alertId: alert.id,
@@ -273,9 +316,36 @@ export async function runAlertDigest(alertId: string, windowEnd: Date): Promise<
   if (!isUuid(alertId)) throw new AppError("not_found", "No such alert.");
   const [alert] = await db().select().from(alerts).where(eq(alerts.id, alertId));
   if (!alert) throw new AppError("not_found", "No such alert.");
-  if (!alert.active) return { alertId, status: "inactive", duplicate: false, digestId: null, matchCount: 0, noticeIds: [], emailMessageId: null };
-  if (alert.pausedReason) return { alertId, status: "paused", duplicate: false, digestId: null, matchCount: 0, noticeIds: [], emailMessageId: null };
-  if (windowEnd <= windowStartOf(alert)) return { alertId, status: "duplicate", duplicate: true, digestId: null, matchCount: 0, noticeIds: [], emailMessageId: null };
+  if (!alert.active)
+    return {
+      alertId,
+      status: "inactive",
+      duplicate: false,
+      digestId: null,
+      matchCount: 0,
+      noticeIds: [],
+      emailMessageId: null,
+    };
+  if (alert.pausedReason)
+    return {
+      alertId,
+      status: "paused",
+      duplicate: false,
+      digestId: null,
+      matchCount: 0,
+      noticeIds: [],
+      emailMessageId: null,
+    };
+  if (windowEnd <= windowStartOf(alert))
+    return {
+      alertId,
+      status: "duplicate",
+      duplicate: true,
+      digestId: null,
+      matchCount: 0,
+      noticeIds: [],
+      emailMessageId: null,
+    };
   const [result] = await digestBatch([alert], windowEnd);
   return result!;
 }
@@ -341,4 +411,3 @@ export async function runInstantAlerts(noticeIds: readonly string[], now: Date):
   }
   return summary;
 }
-

@@ -11,11 +11,16 @@ describe("planPauses", () => {
     const alerts = [alert("d", "daily", 3), alert("b", "weekly", 1), alert("c", "daily", 1), alert("a", "daily", 0)];
     const decided = planPauses(alerts, { maxAlerts: 2, instantAlerts: true });
     expect(Object.fromEntries(decided)).toEqual({ a: null, b: null, c: "plan_limit", d: "plan_limit" });
-    expect(Object.fromEntries(planPauses([...alerts].reverse(), { maxAlerts: 2, instantAlerts: true }))).toEqual(Object.fromEntries(decided));
+    expect(Object.fromEntries(planPauses([...alerts].reverse(), { maxAlerts: 2, instantAlerts: true }))).toEqual(
+      Object.fromEntries(decided),
+    );
   });
 
   it("holds instant alerts on a plan without them, and they do not use up the limit", () => {
-    const decided = planPauses([alert("i", "instant", 0), alert("a", "daily", 1), alert("b", "daily", 2)], { maxAlerts: 1, instantAlerts: false });
+    const decided = planPauses([alert("i", "instant", 0), alert("a", "daily", 1), alert("b", "daily", 2)], {
+      maxAlerts: 1,
+      instantAlerts: false,
+    });
     expect(Object.fromEntries(decided)).toEqual({ i: "plan_excludes_instant", a: null, b: "plan_limit" });
   });
 

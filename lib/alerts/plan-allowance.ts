@@ -16,8 +16,13 @@ export interface AllowanceCandidate {
  * is the same on every run and an upgrade or a reactivation resumes exactly what was held.
  * Every candidate gets an entry: null = covered, else why it is held.
  */
-export function planPauses(candidates: readonly AllowanceCandidate[], allowance: Pick<Entitlements, "maxAlerts" | "instantAlerts">): Map<string, AlertPauseReason | null> {
-  const ordered = [...candidates].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export function planPauses(
+  candidates: readonly AllowanceCandidate[],
+  allowance: Pick<Entitlements, "maxAlerts" | "instantAlerts">,
+): Map<string, AlertPauseReason | null> {
+  const ordered = [...candidates].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   const decided = new Map<string, AlertPauseReason | null>();
   let covered = 0;
   for (const alert of ordered) {
@@ -46,7 +51,10 @@ export async function orgEntitlements(tx: Tx, orgIds: readonly string[]): Promis
  * covers it). Read at send time too, so a digest never goes out for an alert the plan does not
  * cover, whatever the stored `paused_reason` says.
  */
-export async function decidePlanPauses(tx: Tx, orgIds: readonly string[]): Promise<Map<string, AlertPauseReason | null>> {
+export async function decidePlanPauses(
+  tx: Tx,
+  orgIds: readonly string[],
+): Promise<Map<string, AlertPauseReason | null>> {
   const plans = await orgEntitlements(tx, orgIds);
   if (plans.size === 0) return new Map();
   const active = await tx

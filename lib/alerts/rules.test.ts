@@ -4,7 +4,9 @@ import { firstIssueByField, formText } from "@/lib/validation/agreement";
 import { alertProblems, type AlertBody } from "./body-rules";
 import { createAlertSchema } from "./schemas";
 
-const codes = fc.array(fc.oneof(formText, fc.constantFrom("5415", "31-33", "va", "MD", "sba", "8A", "SDVOSBC")), { maxLength: 4 });
+const codes = fc.array(fc.oneof(formText, fc.constantFrom("5415", "31-33", "va", "MD", "sba", "8A", "SDVOSBC")), {
+  maxLength: 4,
+});
 
 const bodyArb: fc.Arbitrary<AlertBody> = fc.record(
   {
@@ -30,7 +32,9 @@ describe("alert form rules", () => {
   });
 
   it("names the list item at fault", () => {
-    expect(alertProblems({ name: "Cyber", frequency: "daily", q: "", naics: ["5415", "54x"], states: [], set_asides: [] })).toEqual({
+    expect(
+      alertProblems({ name: "Cyber", frequency: "daily", q: "", naics: ["5415", "54x"], states: [], set_asides: [] }),
+    ).toEqual({
       naics: { index: 1, message: "A NAICS code has 2 to 6 digits (or a range sector like 31-33)." },
     });
   });

@@ -18,7 +18,9 @@ export const ALERT_NAME_RULES = {
   max: [80, "Use at most 80 characters."],
 } satisfies TextRules;
 
-export const ALERT_FREQUENCY_RULES = { oneOf: [ALERT_FREQUENCIES, "Choose instant, daily or weekly."] } satisfies TextRules;
+export const ALERT_FREQUENCY_RULES = {
+  oneOf: [ALERT_FREQUENCIES, "Choose instant, daily or weekly."],
+} satisfies TextRules;
 
 export const DELIVERY_EMAIL_RULES = {
   notText: "Enter an e-mail address.",

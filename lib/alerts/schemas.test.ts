@@ -44,8 +44,14 @@ describe("alert schemas", () => {
     });
     expect(result.success).toBe(false);
     const paths = result.error!.issues.map((i) => i.path.join("."));
-    expect(paths).toEqual(expect.arrayContaining(["name", "frequency", "naics.1", "states.0", "set_asides.0", "delivery_email", ""]));
-    const tooMany = createAlertSchema.safeParse({ name: "x", frequency: "daily", naics: Array.from({ length: 51 }, (_, i) => String(100000 + i)) });
+    expect(paths).toEqual(
+      expect.arrayContaining(["name", "frequency", "naics.1", "states.0", "set_asides.0", "delivery_email", ""]),
+    );
+    const tooMany = createAlertSchema.safeParse({
+      name: "x",
+      frequency: "daily",
+      naics: Array.from({ length: 51 }, (_, i) => String(100000 + i)),
+    });
     expect(tooMany.error?.issues).toMatchObject([{ path: ["naics"], message: "At most 50 NAICS codes." }]);
   });
 

@@ -7,7 +7,14 @@ import { ALERT_FREQUENCIES, ALERT_FREQUENCY_RULES, ALERT_NAME_RULES, DELIVERY_EM
 // The route handlers' zod schemas, built from the browser-safe rules in ./rules.ts that the alert
 // forms check without zod. The filter value rules are opportunity search's own.
 
-export { ALERT_FREQUENCIES, MAX_ALERT_NAICS, MAX_ALERT_SET_ASIDES, MAX_ALERT_STATES, splitCodes, type AlertFrequency } from "./rules";
+export {
+  ALERT_FREQUENCIES,
+  MAX_ALERT_NAICS,
+  MAX_ALERT_SET_ASIDES,
+  MAX_ALERT_STATES,
+  splitCodes,
+  type AlertFrequency,
+} from "./rules";
 
 export const alertNameSchema = textSchema(ALERT_NAME_RULES);
 export const alertFrequencySchema = z.enum(ALERT_FREQUENCIES, { message: ALERT_FREQUENCY_RULES.oneOf[1] });
@@ -64,7 +71,9 @@ export const updateAlertSchema = z
     active: z.boolean({ message: "active is true or false." }).optional(),
   })
   .strict()
-  .refine((patch) => Object.values(patch).some((v) => v !== undefined), { message: "Send at least one field to change." });
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
+    message: "Send at least one field to change.",
+  });
 
 export type UpdateAlertInput = z.infer<typeof updateAlertSchema>;
 export type UpdateAlertRequest = z.input<typeof updateAlertSchema>;

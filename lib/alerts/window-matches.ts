@@ -32,7 +32,11 @@ function filtersOf(alert: AlertRow): OpportunityFilters {
  * (The keyword tsquery is folded to a constant by the planner: websearch_to_tsquery with an
  * explicit configuration is immutable.)
  */
-export async function matchWindows(batch: AlertRow[], windowEnd: Date, noticeIds?: string[]): Promise<Map<string, WindowMatch>> {
+export async function matchWindows(
+  batch: AlertRow[],
+  windowEnd: Date,
+  noticeIds?: string[],
+): Promise<Map<string, WindowMatch>> {
   const o = opportunities;
   const end = windowEnd.toISOString();
   const earliest = new Date(Math.min(...batch.map((a) => windowStartOf(a).getTime()))).toISOString();
@@ -49,7 +53,10 @@ export async function matchWindows(batch: AlertRow[], windowEnd: Date, noticeIds
     const order = tsquery
       ? sql`ts_rank_cd(${o.searchVector}, ${tsquery}) desc, ${o.postedAt} desc, ${o.id} desc`
       : sql`${o.postedAt} desc, ${o.id} desc`;
-    const where = and(sql`${o.createdAt} > ${windowStartOf(alert).toISOString()}::timestamptz`, opportunityWhere(filters));
+    const where = and(
+      sql`${o.createdAt} > ${windowStartOf(alert).toISOString()}::timestamptz`,
+      opportunityWhere(filters),
+    );
     return sql`(select ${alert.id}::uuid as alert_id, count(*)::int as total, (array_agg(${o.noticeId} order by ${order}))[1:${sql.raw(String(DIGEST_CAP))}] as notice_ids from digest_window as ${alias} where ${where})`;
   });
   const query = sql`with digest_window as materialized (

@@ -39,9 +39,21 @@ describeEachDatabase("audit log", () => {
 
   it("refuses updates and deletes, even for the owner role", async () => {
     const id = await recordAudit(db(), { actor: { type: "system" }, action: "test.append_only" });
-    await expect(db().update(auditLog).set({ action: "rewritten" }).where(sql`${auditLog.id} = ${id}`)).rejects.toThrow();
-    await expect(db().delete(auditLog).where(sql`${auditLog.id} = ${id}`)).rejects.toThrow();
-    const [row] = await db().select().from(auditLog).where(sql`${auditLog.id} = ${id}`);
+    await expect(
+      db()
+        .update(auditLog)
+        .set({ action: "rewritten" })
+        .where(sql`${auditLog.id} = ${id}`),
+    ).rejects.toThrow();
+    await expect(
+      db()
+        .delete(auditLog)
+        .where(sql`${auditLog.id} = ${id}`),
+    ).rejects.toThrow();
+    const [row] = await db()
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.id} = ${id}`);
     expect(row?.action).toBe("test.append_only");
   });
 });

@@ -49,7 +49,12 @@ async function sessionsOf(userId: string) {
 describeEachDatabase("accounts", () => {
   it("signUp creates the user (argon2id hash only), their org, an owner membership, a session and a verification e-mail", async () => {
     const email = uniqueEmail("Alice");
-    const result = await signUp({ name: "Alice", email: `  ${email.toUpperCase()} `, password: PASSWORD, organizationName: "Alice Co" });
+    const result = await signUp({
+      name: "Alice",
+      email: `  ${email.toUpperCase()} `,
+      password: PASSWORD,
+      organizationName: "Alice Co",
+    });
     expect(result.email).toBe(email.toLowerCase());
 
     const [user] = await db().select().from(users).where(eq(users.id, result.userId));
@@ -86,7 +91,10 @@ describeEachDatabase("accounts", () => {
     await signUp({ name: "Carol", email, password: PASSWORD });
     const error = await failure(signUp({ name: "Mallory", email: email.toUpperCase(), password: "another password" }));
     expect(error.code).toBe("conflict");
-    const rows = await db().select().from(users).where(sql`lower(${users.email}) = ${email}`);
+    const rows = await db()
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email}`);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.name).toBe("Carol");
     const mail = await latestEmailTo(email, "signup_existing_account");
@@ -109,9 +117,14 @@ describeEachDatabase("accounts", () => {
     const error = await failure(signUp({ name: "", email: "not-an-email", password: "short" }));
     expect(error.code).toBe("validation_failed");
     expect(error.extra.errors!.map((e) => e.path).sort()).toEqual(["email", "name", "password"]);
-    const strict = await failure(signUp({ name: "Eve", email: uniqueEmail("eve"), password: PASSWORD, role: "owner" } as never));
+    const strict = await failure(
+      signUp({ name: "Eve", email: uniqueEmail("eve"), password: PASSWORD, role: "owner" } as never),
+    );
     expect(strict.code).toBe("validation_failed");
-    const count = await db().select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.name, "Eve"));
+    const count = await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(eq(users.name, "Eve"));
     expect(count[0]!.n).toBe(0);
   });
 
@@ -126,7 +139,9 @@ describeEachDatabase("accounts", () => {
     } finally {
       await setFlag("signups", { enabled: true }, operator);
     }
-    expect((await signUp({ name: "Open Again", email: uniqueEmail("open"), password: PASSWORD })).userId).toEqual(expect.any(String));
+    expect((await signUp({ name: "Open Again", email: uniqueEmail("open"), password: PASSWORD })).userId).toEqual(
+      expect.any(String),
+    );
   });
 
   it("signInWithPassword: success makes a session; wrong password and unknown e-mail fail identically", async () => {
@@ -192,7 +207,9 @@ describeEachDatabase("accounts", () => {
     expect(await sessionsOf(userId)).toHaveLength(2);
     expect((await failure(signInWithPassword({ email, password: "a whole new password" }))).code).toBe("unauthorized");
 
-    expect(await changePassword(userId, PASSWORD, "a whole new password", session.sessionToken)).toEqual({ revoked: 1 });
+    expect(await changePassword(userId, PASSWORD, "a whole new password", session.sessionToken)).toEqual({
+      revoked: 1,
+    });
     expect(await sessionsOf(userId)).toEqual([session.sessionToken]);
     expect(await resolveSession(second.session.sessionToken)).toBeNull();
     expect((await signInWithPassword({ email, password: "a whole new password" })).userId).toBe(userId);

@@ -27,7 +27,8 @@ const RESET_TTL_MS = 60 * 60 * 1000;
  */
 export async function signUp(input: SignUpInput) {
   const data = validate(signUpSchema, input);
-  if (!(await flagEnabled("signups"))) throw new AppError("not_ready", SIGNUPS_PAUSED, { headers: { "retry-after": "3600" } });
+  if (!(await flagEnabled("signups")))
+    throw new AppError("not_ready", SIGNUPS_PAUSED, { headers: { "retry-after": "3600" } });
   const passwordHash = await hashPassword(data.password);
   const existing = await findUserByEmail(data.email);
   if (existing) {
@@ -43,16 +44,24 @@ export async function signUp(input: SignUpInput) {
     });
     throw new AppError("conflict", DUPLICATE_ACCOUNT);
   }
-  const created = await createUserWithOrganization({ name: data.name, email: data.email, passwordHash, organizationName: data.organizationName, sendVerification: true });
+  const created = await createUserWithOrganization({
+    name: data.name,
+    email: data.email,
+    passwordHash,
+    organizationName: data.organizationName,
+    sendVerification: true,
+  });
   await deliverOutboxNow(created.outboxIds);
   const session = await createSession(created.userId);
   logger.info({ userId: created.userId, orgId: created.orgId }, "user signed up");
   return { ...created, session };
 }
 
-export const SIGNUPS_PAUSED = "New sign-ups are paused for a little while. Please try again later; if you were invited to a team, your invitation link still works.";
+export const SIGNUPS_PAUSED =
+  "New sign-ups are paused for a little while. Please try again later; if you were invited to a team, your invitation link still works.";
 
-const DUPLICATE_ACCOUNT = "We could not create an account with these details. If you already have one, sign in or reset your password.";
+const DUPLICATE_ACCOUNT =
+  "We could not create an account with these details. If you already have one, sign in or reset your password.";
 
 /**
  * One transaction: the user, their organisation, their owner membership and, when asked, the
@@ -72,7 +81,12 @@ export async function createUserWithOrganization(input: {
     return await db().transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ name: input.name, email: input.email.trim().toLowerCase(), passwordHash: input.passwordHash, emailVerified: input.emailVerified ?? null })
+        .values({
+          name: input.name,
+          email: input.email.trim().toLowerCase(),
+          passwordHash: input.passwordHash,
+          emailVerified: input.emailVerified ?? null,
+        })
         .returning({ id: users.id, email: users.email });
       const org = await createOrganizationWithOwner(tx, { name: orgName, ownerUserId: user!.id, plan: input.plan });
       const outboxIds = input.sendVerification ? [await enqueueVerificationEmail(tx, user!.id, user!.email)] : [];
@@ -114,7 +128,14 @@ async function consumeEmailToken(token: string, purpose: "verify_email" | "passw
   const [row] = await db()
     .update(emailTokens)
     .set({ usedAt: now })
-    .where(and(eq(emailTokens.tokenHash, sha256(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, now)))
+    .where(
+      and(
+        eq(emailTokens.tokenHash, sha256(token)),
+        eq(emailTokens.purpose, purpose),
+        isNull(emailTokens.usedAt),
+        gt(emailTokens.expiresAt, now),
+      ),
+    )
     .returning({ userId: emailTokens.userId });
   if (!row) throw new AppError("not_found", "This link is invalid, already used or expired.");
   return row.userId;
@@ -145,7 +166,10 @@ export async function sendVerificationEmail(userId: string, email: string) {
 
 export async function verifyEmail(token: string) {
   const userId = await consumeEmailToken(token, "verify_email");
-  await db().update(users).set({ emailVerified: new Date() }).where(and(eq(users.id, userId), isNull(users.emailVerified)));
+  await db()
+    .update(users)
+    .set({ emailVerified: new Date() })
+    .where(and(eq(users.id, userId), isNull(users.emailVerified)));
   return { userId };
 }
 
@@ -183,12 +207,22 @@ export async function resetPassword(token: string, newPassword: string) {
   return { userId, session: await createSession(userId) };
 }
 
-export async function changePassword(userId: string, currentPassword: string, newPassword: string, keepSessionToken?: string) {
+export async function changePassword(
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+  keepSessionToken?: string,
+) {
   const password = validate(passwordSchema, newPassword);
   const [user] = await db().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
   if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
-    throw new AppError("validation_failed", "Your current password is not correct.", { errors: [{ path: "currentPassword", message: "Not correct." }] });
+    throw new AppError("validation_failed", "Your current password is not correct.", {
+      errors: [{ path: "currentPassword", message: "Not correct." }],
+    });
   }
-  await db().update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, userId));
+  await db()
+    .update(users)
+    .set({ passwordHash: await hashPassword(password) })
+    .where(eq(users.id, userId));
   return { revoked: await revokeAllSessions(userId, keepSessionToken) };
 }

@@ -25,7 +25,10 @@ async function code(promise: Promise<unknown>): Promise<ProblemCode> {
 }
 
 async function newOrg(name: string) {
-  const [user] = await db().insert(users).values({ email: `${name}-${randomUUID().slice(0, 8)}@keys.test`, name }).returning();
+  const [user] = await db()
+    .insert(users)
+    .values({ email: `${name}-${randomUUID().slice(0, 8)}@keys.test`, name })
+    .returning();
   const org = await createOrganizationWithOwner(db(), { name, ownerUserId: user!.id });
   return { orgId: org.id, owner: { userId: user!.id, role: "owner" } as OrgActor };
 }
@@ -45,7 +48,13 @@ describeEachDatabase("API keys", () => {
     expect(created.key).toMatch(API_KEY_PATTERN);
     expect(created.prefix).toBe(created.key.slice(0, 12));
     const [row] = await db().select().from(apiKeys).where(eq(apiKeys.id, created.id));
-    expect(row).toMatchObject({ orgId: a.orgId, name: "CI", prefix: created.prefix, keyHash: sha256(created.key), createdBy: a.owner.userId });
+    expect(row).toMatchObject({
+      orgId: a.orgId,
+      name: "CI",
+      prefix: created.prefix,
+      keyHash: sha256(created.key),
+      createdBy: a.owner.userId,
+    });
     for (const [column, value] of Object.entries(row!)) {
       expect(String(value instanceof Date ? value.toISOString() : value), column).not.toContain(created.key);
     }
@@ -67,7 +76,13 @@ describeEachDatabase("API keys", () => {
   it("resolveApiKey maps a key to its org and records last use", async () => {
     const created = await createApiKey(a.orgId, { name: "resolver" }, a.owner);
     const now = new Date("2030-01-01T12:00:00.000Z");
-    expect(await resolveApiKey(created.key, now)).toEqual({ keyId: created.id, orgId: a.orgId, prefix: created.prefix, name: "resolver", plan: "free" });
+    expect(await resolveApiKey(created.key, now)).toEqual({
+      keyId: created.id,
+      orgId: a.orgId,
+      prefix: created.prefix,
+      name: "resolver",
+      plan: "free",
+    });
     const [row] = await db().select().from(apiKeys).where(eq(apiKeys.id, created.id));
     expect(row!.lastUsedAt!.toISOString()).toBe(now.toISOString());
     // Written at most once a minute: a use 10 s later leaves it, one 2 min later moves it.
@@ -86,7 +101,14 @@ describeEachDatabase("API keys", () => {
     expect(await resolveApiKey(created.key)).toBeNull();
     expect((await listApiKeys(a.orgId, a.owner)).find((k) => k.id === created.id)!.revokedAt).toBeInstanceOf(Date);
     expect(await resolveApiKey(`bk_test_${"A".repeat(32)}`)).toBeNull();
-    for (const bad of ["", "bk_test_short", `bk_prod_${"A".repeat(32)}`, `${created.key} `, `bk_test_${"A".repeat(31)}!`, `Bearer ${created.key}`]) {
+    for (const bad of [
+      "",
+      "bk_test_short",
+      `bk_prod_${"A".repeat(32)}`,
+      `${created.key} `,
+      `bk_test_${"A".repeat(31)}!`,
+      `Bearer ${created.key}`,
+    ]) {
       expect(await resolveApiKey(bad), JSON.stringify(bad)).toBeNull();
     }
     expect(await code(revokeApiKey(a.orgId, a.owner, created.id))).toBe("not_found");
@@ -140,14 +162,22 @@ describeEachDatabase("API keys", () => {
       const [existing] = await db().select().from(users).where(eq(users.id, owner.userId));
       // Stored with capitals (e.g. written before normalisation): still the same person.
       expect(existing!.email).not.toBe(existing!.email.toLowerCase());
-      const op = await createOperator({ email: existing!.email.toUpperCase(), password: "operator password 2", role: "ops_admin" });
+      const op = await createOperator({
+        email: existing!.email.toUpperCase(),
+        password: "operator password 2",
+        role: "ops_admin",
+      });
       expect(op.userId).toBe(owner.userId);
       expect(await operatorRoleOf(owner.userId)).toBe("ops_admin");
       expect(await code(operatorRoleOf(randomUUID()))).toBe("not_found");
     });
 
     it("verifyTotpCode accepts a current code and rejects wrong or malformed ones", async () => {
-      const op = await createOperator({ email: `totp-${randomUUID().slice(0, 8)}@keys.test`, password: "operator password 3", role: "ops_viewer" });
+      const op = await createOperator({
+        email: `totp-${randomUUID().slice(0, 8)}@keys.test`,
+        password: "operator password 3",
+        role: "ops_viewer",
+      });
       const current = await generate({ secret: op.totpSecret });
       expect(await verifyTotpCode(op.totpSecret, current)).toBe(true);
       const stale = await generate({ secret: op.totpSecret, epoch: Math.floor(Date.now() / 1000) - 600 });
@@ -156,7 +186,11 @@ describeEachDatabase("API keys", () => {
         if (bad === current) continue;
         expect(await verifyTotpCode(op.totpSecret, bad), JSON.stringify(bad)).toBe(false);
       }
-      const other = await createOperator({ email: `totp2-${randomUUID().slice(0, 8)}@keys.test`, password: "operator password 4", role: "ops_viewer" });
+      const other = await createOperator({
+        email: `totp2-${randomUUID().slice(0, 8)}@keys.test`,
+        password: "operator password 4",
+        role: "ops_viewer",
+      });
       const otherCode = await generate({ secret: other.totpSecret });
       if (otherCode !== current) expect(await verifyTotpCode(op.totpSecret, otherCode)).toBe(false);
     });

@@ -18,7 +18,11 @@ export function generateApiKey(environment: "live" | "test" = isProduction() ? "
 export const API_KEY_PATTERN = /^bk_(live|test)_[A-Za-z0-9_-]{32}$/;
 
 /** Creates a key for the org. The full key is in the result once and never again. */
-export async function createApiKey(orgId: string, input: { name: string; createdBy?: string | null }, actor?: OrgActor) {
+export async function createApiKey(
+  orgId: string,
+  input: { name: string; createdBy?: string | null },
+  actor?: OrgActor,
+) {
   if (actor) assertCan(actor, "api_keys:manage");
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   const key = generateApiKey();
@@ -28,7 +32,13 @@ export async function createApiKey(orgId: string, input: { name: string; created
     if (!org) throw new AppError("not_found", "No such organisation.");
     const [inserted] = await tx
       .insert(apiKeys)
-      .values({ orgId, name: input.name, prefix, keyHash: sha256(key), createdBy: input.createdBy ?? actor?.userId ?? null })
+      .values({
+        orgId,
+        name: input.name,
+        prefix,
+        keyHash: sha256(key),
+        createdBy: input.createdBy ?? actor?.userId ?? null,
+      })
       .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt });
     return inserted!;
   });
@@ -39,7 +49,14 @@ export async function listApiKeys(orgId: string, actor: OrgActor) {
   assertCan(actor, "api_keys:read");
   return withTenant(orgId, (tx) =>
     tx
-      .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+      .select({
+        id: apiKeys.id,
+        name: apiKeys.name,
+        prefix: apiKeys.prefix,
+        createdAt: apiKeys.createdAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+        revokedAt: apiKeys.revokedAt,
+      })
       .from(apiKeys)
       .where(eq(apiKeys.orgId, orgId))
       .orderBy(desc(apiKeys.createdAt)),
@@ -75,7 +92,14 @@ export interface ApiKeyPrincipal {
 export async function resolveApiKey(key: string, now = new Date()): Promise<ApiKeyPrincipal | null> {
   if (!API_KEY_PATTERN.test(key)) return null;
   const rows = await db()
-    .select({ keyId: apiKeys.id, orgId: apiKeys.orgId, prefix: apiKeys.prefix, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt, plan: organizations.plan })
+    .select({
+      keyId: apiKeys.id,
+      orgId: apiKeys.orgId,
+      prefix: apiKeys.prefix,
+      name: apiKeys.name,
+      lastUsedAt: apiKeys.lastUsedAt,
+      plan: organizations.plan,
+    })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
     .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)))
@@ -86,7 +110,12 @@ export async function resolveApiKey(key: string, now = new Date()): Promise<ApiK
     await db()
       .update(apiKeys)
       .set({ lastUsedAt: now })
-      .where(and(eq(apiKeys.id, row.keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)))));
+      .where(
+        and(
+          eq(apiKeys.id, row.keyId),
+          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS))),
+        ),
+      );
   }
   return { keyId: row.keyId, orgId: row.orgId, prefix: row.prefix, name: row.name, plan: row.plan };
 }

@@ -8,9 +8,15 @@ import { viewerFromRequest, type Viewer } from "./principal";
 export const apiKeyAuth: Authenticator<ApiKeyPrincipal> = async (request) => {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new AppError("unauthorized", "Send your API key as `Authorization: Bearer bk_…`.", { headers: { "www-authenticate": "Bearer" } });
+  if (!match)
+    throw new AppError("unauthorized", "Send your API key as `Authorization: Bearer bk_…`.", {
+      headers: { "www-authenticate": "Bearer" },
+    });
   const principal = await resolveApiKey(match[1]!);
-  if (!principal) throw new AppError("unauthorized", "This API key is not valid or has been revoked.", { headers: { "www-authenticate": "Bearer" } });
+  if (!principal)
+    throw new AppError("unauthorized", "This API key is not valid or has been revoked.", {
+      headers: { "www-authenticate": "Bearer" },
+    });
   return principal;
 };
 
@@ -36,7 +42,8 @@ function assertSameOrigin(request: Request) {
   const origin = request.headers.get("origin");
   if (origin && origin !== new URL(request.url).origin) {
     const forwardedHost = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-    if (!forwardedHost || originHost(origin) !== forwardedHost) throw new AppError("forbidden", "Cross-site request refused.");
+    if (!forwardedHost || originHost(origin) !== forwardedHost)
+      throw new AppError("forbidden", "Cross-site request refused.");
   }
 }
 
@@ -67,5 +74,6 @@ export const operatorAuth: Authenticator<OperatorAuth> = async (request) => {
 };
 
 export function assertOperatorCan(auth: OperatorAuth, action: OperatorAction) {
-  if (!operatorCan(auth.role, action)) throw new AppError("forbidden", `Your operator role (${auth.role}) does not allow ${action}.`);
+  if (!operatorCan(auth.role, action))
+    throw new AppError("forbidden", `Your operator role (${auth.role}) does not allow ${action}.`);
 }

@@ -16,7 +16,12 @@ const MAGIC_LINK_MAX_AGE_S = 15 * 60;
  * Credentials provider only supports JWT sessions.
  */
 export const { handlers, signIn, signOut } = NextAuth(() => ({
-  adapter: DrizzleAdapter(db(), { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens }),
+  adapter: DrizzleAdapter(db(), {
+    usersTable: users,
+    accountsTable: accounts,
+    sessionsTable: sessions,
+    verificationTokensTable: verificationTokens,
+  }),
   secret: authSecret(),
   trustHost: true,
   session: { strategy: "database", maxAge: SESSION_MAX_AGE_S },

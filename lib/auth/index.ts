@@ -1,6 +1,16 @@
 export { hashPassword, verifyPassword } from "./passwords";
 export { passwordSchema, magicLinkSchema, resetPasswordSchema, changePasswordSchema } from "./schemas";
-export { createSession, resolveSession, deleteSession, revokeAllSessions, sessionCookieName, sessionCookieOptions, currentOrgCookieOptions, SESSION_MAX_AGE_S, type SessionUser } from "./sessions";
+export {
+  createSession,
+  resolveSession,
+  deleteSession,
+  revokeAllSessions,
+  sessionCookieName,
+  sessionCookieOptions,
+  currentOrgCookieOptions,
+  SESSION_MAX_AGE_S,
+  type SessionUser,
+} from "./sessions";
 export {
   signUp,
   SIGNUPS_PAUSED,
@@ -16,10 +26,38 @@ export {
   signInSchema,
   type SignUpInput,
 } from "./accounts";
-export { createApiKey, listApiKeys, revokeApiKey, resolveApiKey, generateApiKey, API_KEY_PATTERN, type ApiKeyPrincipal } from "./api-keys";
+export {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  resolveApiKey,
+  generateApiKey,
+  API_KEY_PATTERN,
+  type ApiKeyPrincipal,
+} from "./api-keys";
 export { createOperator, operatorRoleOf, createOperatorSchema } from "./operators";
-export { OPERATOR_ROLES, OPERATOR_ACTIONS, OPERATOR_PERMISSIONS, operatorCan, type OperatorRole, type OperatorAction } from "./operator-permissions";
+export {
+  OPERATOR_ROLES,
+  OPERATOR_ACTIONS,
+  OPERATOR_PERMISSIONS,
+  operatorCan,
+  type OperatorRole,
+  type OperatorAction,
+} from "./operator-permissions";
 export { newTotpSecret, totpUrl, verifyTotpCode } from "./totp";
-export { viewerFromCookieValues, viewerFromRequest, parseCookieHeader, CURRENT_ORG_COOKIE, type Viewer } from "./principal";
-export { apiKeyAuth, memberAuth, operatorAuth, assertOperatorCan, type MemberAuth, type OperatorAuth } from "./authenticators";
+export {
+  viewerFromCookieValues,
+  viewerFromRequest,
+  parseCookieHeader,
+  CURRENT_ORG_COOKIE,
+  type Viewer,
+} from "./principal";
+export {
+  apiKeyAuth,
+  memberAuth,
+  operatorAuth,
+  assertOperatorCan,
+  type MemberAuth,
+  type OperatorAuth,
+} from "./authenticators";
 export { safeReturnPath } from "./return-path";

@@ -20,7 +20,9 @@ export interface LimitedFormContext {
 
 const limits = (ctx: LimitedFormContext) => ({ limiter: ctx.limiter, config: ctx.config });
 
-export const signUpFormSchema = signUpSchema.extend({ callbackUrl: z.string().optional(), plan: z.string().optional() }).strict();
+export const signUpFormSchema = signUpSchema
+  .extend({ callbackUrl: z.string().optional(), plan: z.string().optional() })
+  .strict();
 
 export function signUpForm(formData: FormData, ctx: LimitedFormContext) {
   return runFormAction(formData, signUpFormSchema, async ({ name, email, password, organizationName }) => {
@@ -30,18 +32,26 @@ export function signUpForm(formData: FormData, ctx: LimitedFormContext) {
 }
 
 export function signInForm(formData: FormData, ctx: LimitedFormContext) {
-  return runFormAction(formData, signInSchema.extend({ callbackUrl: z.string().optional() }).strict(), async ({ email, password }) => {
-    await enforceAuthRateLimit("sign-in", { ip: ctx.ip, email }, limits(ctx));
-    return signInWithPassword({ email, password });
-  });
+  return runFormAction(
+    formData,
+    signInSchema.extend({ callbackUrl: z.string().optional() }).strict(),
+    async ({ email, password }) => {
+      await enforceAuthRateLimit("sign-in", { ip: ctx.ip, email }, limits(ctx));
+      return signInWithPassword({ email, password });
+    },
+  );
 }
 
 /** Validates and counts a magic-link request; the caller then asks Auth.js to send the link. */
 export function magicLinkForm(formData: FormData, ctx: LimitedFormContext) {
-  return runFormAction(formData, magicLinkSchema.extend({ callbackUrl: z.string().optional() }).strict(), async (input) => {
-    await enforceAuthRateLimit("magic-link", { ip: ctx.ip, email: input.email }, limits(ctx));
-    return input;
-  });
+  return runFormAction(
+    formData,
+    magicLinkSchema.extend({ callbackUrl: z.string().optional() }).strict(),
+    async (input) => {
+      await enforceAuthRateLimit("magic-link", { ip: ctx.ip, email: input.email }, limits(ctx));
+      return input;
+    },
+  );
 }
 
 export async function forgotPasswordForm(formData: FormData, ctx: LimitedFormContext): Promise<FormState> {
@@ -50,5 +60,8 @@ export async function forgotPasswordForm(formData: FormData, ctx: LimitedFormCon
     await requestPasswordReset(email);
   });
   if (state.status !== "success") return state;
-  return { status: "success", message: "If an account uses that address, we have sent it a link to reset the password. It expires in 1 hour." };
+  return {
+    status: "success",
+    message: "If an account uses that address, we have sent it a link to reset the password. It expires in 1 hour.",
+  };
 }

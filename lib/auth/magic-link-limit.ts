@@ -7,7 +7,9 @@ async function requestedEmail(request: Request): Promise<string | undefined> {
   try {
     const copy = request.clone();
     const type = request.headers.get("content-type") ?? "";
-    const value = type.includes("application/json") ? ((await copy.json()) as { email?: unknown })?.email : (await copy.formData()).get("email");
+    const value = type.includes("application/json")
+      ? ((await copy.json()) as { email?: unknown })?.email
+      : (await copy.formData()).get("email");
     const parsed = emailSchema.safeParse(value);
     return parsed.success ? parsed.data : undefined;
   } catch {

@@ -14,13 +14,20 @@ import { createOperator } from "./operators";
 import { createSession } from "./sessions";
 
 async function operator(role: "ops_admin" | "ops_support" = "ops_support") {
-  const op = await createOperator({ email: `mfa-${randomUUID().slice(0, 8)}@beacon.test`, password: "correct horse battery staple 42", role });
+  const op = await createOperator({
+    email: `mfa-${randomUUID().slice(0, 8)}@beacon.test`,
+    password: "correct horse battery staple 42",
+    role,
+  });
   const { sessionToken } = await createSession(op.userId);
   return { ...op, sessionToken };
 }
 
 async function sessionVerified(token: string) {
-  const [row] = await db().select({ at: sessions.mfaVerifiedAt }).from(sessions).where(eq(sessions.sessionToken, token));
+  const [row] = await db()
+    .select({ at: sessions.mfaVerifiedAt })
+    .from(sessions)
+    .where(eq(sessions.sessionToken, token));
   return row?.at ?? null;
 }
 
@@ -38,7 +45,9 @@ describeEachDatabase("operator two-factor (TOTP)", () => {
     await verifyOperatorMfa(op.sessionToken, op.userId, await generate({ secret: op.totpSecret }));
     expect(await sessionVerified(op.sessionToken)).toBeInstanceOf(Date);
     expect(await mfaEnrolment(op.userId)).toEqual({ enrolled: true, otpauthUrl: null, qrSvg: null, secret: null });
-    expect(await db().select().from(auditLog).where(eq(auditLog.action, "ops.mfa.enrolled"))).toEqual(expect.arrayContaining([expect.objectContaining({ actorId: op.userId })]));
+    expect(await db().select().from(auditLog).where(eq(auditLog.action, "ops.mfa.enrolled"))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ actorId: op.userId })]),
+    );
 
     // Another session of the same operator is not verified by this one.
     const other = await createSession(op.userId);
@@ -50,13 +59,18 @@ describeEachDatabase("operator two-factor (TOTP)", () => {
     expect(replay.code).toBe("validation_failed");
     expect(replay.message).toMatch(/already used/);
     expect(await sessionVerified(other.sessionToken)).toBeNull();
-    await verifyOperatorMfa(other.sessionToken, op.userId, await generate({ secret: op.totpSecret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await verifyOperatorMfa(
+      other.sessionToken,
+      op.userId,
+      await generate({ secret: op.totpSecret, epoch: Math.floor(Date.now() / 1000) + 30 }),
+    );
     expect(await sessionVerified(other.sessionToken)).toBeInstanceOf(Date);
   });
 
   it(`stops guessing after ${MFA_ATTEMPTS.limit} attempts with 429`, async () => {
     const op = await operator();
-    for (let i = 0; i < MFA_ATTEMPTS.limit; i++) await verifyOperatorMfa(op.sessionToken, op.userId, "123456").catch(() => undefined);
+    for (let i = 0; i < MFA_ATTEMPTS.limit; i++)
+      await verifyOperatorMfa(op.sessionToken, op.userId, "123456").catch(() => undefined);
     const right = await generate({ secret: op.totpSecret });
     expect((await appErrorOf(verifyOperatorMfa(op.sessionToken, op.userId, right))).code).toBe("rate_limited");
     expect(await sessionVerified(op.sessionToken)).toBeNull();
@@ -65,26 +79,42 @@ describeEachDatabase("operator two-factor (TOTP)", () => {
   it("only wrong codes count towards the limit: right ones never lock an operator out, and once wrong ones are used up even a right one waits", async () => {
     const op = await operator();
     const wrong = () => verifyOperatorMfa(op.sessionToken, op.userId, "000001").catch(() => undefined);
-    const code = (steps: number) => generate({ secret: op.totpSecret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
+    const code = (steps: number) =>
+      generate({ secret: op.totpSecret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
     for (let i = 0; i < MFA_ATTEMPTS.limit - 1; i++) await wrong();
     await verifyOperatorMfa(op.sessionToken, op.userId, await code(0));
     expect(await sessionVerified(op.sessionToken)).toBeInstanceOf(Date);
     await wrong();
     const other = await createSession(op.userId);
-    expect((await appErrorOf(verifyOperatorMfa(other.sessionToken, op.userId, await code(1)))).code).toBe("rate_limited");
+    expect((await appErrorOf(verifyOperatorMfa(other.sessionToken, op.userId, await code(1)))).code).toBe(
+      "rate_limited",
+    );
     expect(await sessionVerified(other.sessionToken)).toBeNull();
   });
 
   it("customers have no second factor here; recovery by another ops_admin replaces the secret and signs the operator out (audited)", async () => {
-    const [customer] = await db().insert(users).values({ email: `cust-${randomUUID().slice(0, 8)}@example.com`, name: "C" }).returning({ id: users.id });
+    const [customer] = await db()
+      .insert(users)
+      .values({ email: `cust-${randomUUID().slice(0, 8)}@example.com`, name: "C" })
+      .returning({ id: users.id });
     expect((await appErrorOf(mfaEnrolment(customer!.id))).code).toBe("forbidden");
 
     const admin = await operator("ops_admin");
     const target = await operator();
     await verifyOperatorMfa(target.sessionToken, target.userId, await generate({ secret: target.totpSecret }));
-    expect((await appErrorOf(resetOperatorTotp(admin.userId, { type: "operator", id: admin.userId, email: "a@beacon.test" }))).code).toBe("forbidden");
+    expect(
+      (
+        await appErrorOf(
+          resetOperatorTotp(admin.userId, { type: "operator", id: admin.userId, email: "a@beacon.test" }),
+        )
+      ).code,
+    ).toBe("forbidden");
 
-    const result = await resetOperatorTotp(target.userId, { type: "operator", id: admin.userId, email: "a@beacon.test" }, "req_reset");
+    const result = await resetOperatorTotp(
+      target.userId,
+      { type: "operator", id: admin.userId, email: "a@beacon.test" },
+      "req_reset",
+    );
     expect(result.revokedSessions).toBe(1);
     const after = await mfaEnrolment(target.userId);
     expect(after.enrolled).toBe(false);
@@ -100,7 +130,10 @@ describeEachDatabase("operator two-factor (TOTP)", () => {
       beforeAll(async () => {
         proxy = await startTcpProxy("redis://127.0.0.1:1");
         await proxy.set(cut);
-        limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: proxy.url }), { prefix: `mfa-${cut}-${randomUUID()}`, timeoutMs: 150 });
+        limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: proxy.url }), {
+          prefix: `mfa-${cut}-${randomUUID()}`,
+          timeoutMs: 150,
+        });
         previous = setRateLimiter(limiter);
       });
       afterAll(async () => {
@@ -111,8 +144,13 @@ describeEachDatabase("operator two-factor (TOTP)", () => {
 
       it(`still stops guessing after ${MFA_ATTEMPTS.limit} wrong codes: the count moves to PostgreSQL`, async () => {
         const op = await operator();
-        for (let i = 0; i < MFA_ATTEMPTS.limit; i++) expect((await appErrorOf(verifyOperatorMfa(op.sessionToken, op.userId, "000000"))).code).toBe("validation_failed");
-        const refused = await appErrorOf(verifyOperatorMfa(op.sessionToken, op.userId, await generate({ secret: op.totpSecret })));
+        for (let i = 0; i < MFA_ATTEMPTS.limit; i++)
+          expect((await appErrorOf(verifyOperatorMfa(op.sessionToken, op.userId, "000000"))).code).toBe(
+            "validation_failed",
+          );
+        const refused = await appErrorOf(
+          verifyOperatorMfa(op.sessionToken, op.userId, await generate({ secret: op.totpSecret })),
+        );
         expect(refused.code).toBe("rate_limited");
         expect(Number(refused.extra.headers?.["retry-after"])).toBeGreaterThan(0);
         expect(await sessionVerified(op.sessionToken)).toBeNull();

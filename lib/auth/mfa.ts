@@ -21,12 +21,26 @@ export interface MfaEnrolment {
 
 /** What the TOTP page shows an operator: a code prompt, or the enrolment QR code first. */
 export async function mfaEnrolment(userId: string): Promise<MfaEnrolment> {
-  const [user] = await db().select({ email: users.email, secret: users.totpSecret, enrolledAt: users.totpEnrolledAt, role: users.operatorRole }).from(users).where(eq(users.id, userId));
+  const [user] = await db()
+    .select({
+      email: users.email,
+      secret: users.totpSecret,
+      enrolledAt: users.totpEnrolledAt,
+      role: users.operatorRole,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!user?.role) throw new AppError("forbidden", "Operators only.");
-  if (!user.secret) throw new AppError("conflict", "No authenticator is set up for this operator: ask an ops_admin to reset it.");
+  if (!user.secret)
+    throw new AppError("conflict", "No authenticator is set up for this operator: ask an ops_admin to reset it.");
   if (user.enrolledAt) return { enrolled: true, otpauthUrl: null, qrSvg: null, secret: null };
   const otpauthUrl = totpUrl(user.email, user.secret);
-  return { enrolled: false, otpauthUrl, qrSvg: await QRCode.toString(otpauthUrl, { type: "svg", margin: 1, width: 200 }), secret: user.secret };
+  return {
+    enrolled: false,
+    otpauthUrl,
+    qrSvg: await QRCode.toString(otpauthUrl, { type: "svg", margin: 1, width: 200 }),
+    secret: user.secret,
+  };
 }
 
 /**
@@ -41,10 +55,18 @@ export async function verifyOperatorMfa(sessionToken: string, userId: string, co
   const status = await rateLimiter().peek(failures, MFA_ATTEMPTS);
   if (!status.success) {
     const retryAfter = Math.max(1, Math.ceil((status.reset - Date.now()) / 1000));
-    throw new AppError("rate_limited", `Too many wrong codes. Try again in ${retryAfter} s.`, { headers: { ...rateLimitHeaders(status), "retry-after": String(retryAfter) } });
+    throw new AppError("rate_limited", `Too many wrong codes. Try again in ${retryAfter} s.`, {
+      headers: { ...rateLimitHeaders(status), "retry-after": String(retryAfter) },
+    });
   }
   const [user] = await db()
-    .select({ secret: users.totpSecret, enrolledAt: users.totpEnrolledAt, role: users.operatorRole, email: users.email, lastStep: users.totpLastStep })
+    .select({
+      secret: users.totpSecret,
+      enrolledAt: users.totpEnrolledAt,
+      role: users.operatorRole,
+      email: users.email,
+      lastStep: users.totpLastStep,
+    })
     .from(users)
     .where(eq(users.id, userId));
   if (!user?.role || !user.secret) throw new AppError("forbidden", "Operators only.");
@@ -52,7 +74,12 @@ export async function verifyOperatorMfa(sessionToken: string, userId: string, co
   if (step === null) {
     await enforceRateLimit(failures, MFA_ATTEMPTS);
     const reused = user.lastStep !== null && (await matchTotpStep(user.secret, code.trim())) !== null;
-    throw new AppError("validation_failed", reused ? "That code was already used. Wait for the next one." : "That code is not valid. Check your authenticator app's clock and try the current code.");
+    throw new AppError(
+      "validation_failed",
+      reused
+        ? "That code was already used. Wait for the next one."
+        : "That code is not valid. Check your authenticator app's clock and try the current code.",
+    );
   }
   await db().transaction(async (tx) => {
     // Conditional on the step: of two concurrent sign-ins with one code, only one gets through.
@@ -65,7 +92,12 @@ export async function verifyOperatorMfa(sessionToken: string, userId: string, co
     await tx.update(sessions).set({ mfaVerifiedAt: now }).where(eq(sessions.sessionToken, sessionToken));
     if (!user.enrolledAt) {
       await tx.update(users).set({ totpEnrolledAt: now }).where(eq(users.id, userId));
-      await recordAudit(tx, { actor: { type: "operator", id: userId, email: user.email }, action: "ops.mfa.enrolled", target: { type: "operator", id: userId }, at: now });
+      await recordAudit(tx, {
+        actor: { type: "operator", id: userId, email: user.email },
+        action: "ops.mfa.enrolled",
+        target: { type: "operator", id: userId },
+        at: now,
+      });
     }
   });
 }
@@ -74,14 +106,32 @@ export async function verifyOperatorMfa(sessionToken: string, userId: string, co
  * Recovery by another ops_admin: a new secret, enrolment to redo at next sign-in, and every
  * session of that operator signed out. Audited. An operator cannot reset themselves.
  */
-export async function resetOperatorTotp(targetUserId: string, actor: AuditActor & { id: string }, requestId: string | null = null, now = new Date()) {
+export async function resetOperatorTotp(
+  targetUserId: string,
+  actor: AuditActor & { id: string },
+  requestId: string | null = null,
+  now = new Date(),
+) {
   if (targetUserId === actor.id) throw new AppError("forbidden", "Ask another ops_admin to reset your authenticator.");
-  const [target] = await db().select({ email: users.email, role: users.operatorRole }).from(users).where(eq(users.id, targetUserId));
+  const [target] = await db()
+    .select({ email: users.email, role: users.operatorRole })
+    .from(users)
+    .where(eq(users.id, targetUserId));
   if (!target?.role) throw new AppError("not_found", "No such operator.");
   const { secret } = newTotpSecret(target.email);
   await db().transaction(async (tx) => {
-    await tx.update(users).set({ totpSecret: secret, totpEnrolledAt: null, totpLastStep: null }).where(eq(users.id, targetUserId));
-    await recordAudit(tx, { actor, action: "ops.mfa.reset", target: { type: "operator", id: targetUserId }, reason: "authenticator recovery", requestId, at: now });
+    await tx
+      .update(users)
+      .set({ totpSecret: secret, totpEnrolledAt: null, totpLastStep: null })
+      .where(eq(users.id, targetUserId));
+    await recordAudit(tx, {
+      actor,
+      action: "ops.mfa.reset",
+      target: { type: "operator", id: targetUserId },
+      reason: "authenticator recovery",
+      requestId,
+      at: now,
+    });
   });
   const revoked = await revokeAllSessions(targetUserId);
   return { revokedSessions: revoked };

@@ -44,4 +44,3 @@ export async function setCurrentOrgCookie(orgId: string) {
   const jar = await cookies();
   jar.set(CURRENT_ORG_COOKIE, orgId, currentOrgCookieOptions());
 }
-

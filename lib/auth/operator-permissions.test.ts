@@ -1,25 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { OPERATOR_ACTIONS, OPERATOR_PERMISSIONS, OPERATOR_ROLES, operatorCan, type OperatorAction } from "@/lib/auth/operator-permissions";
+import {
+  OPERATOR_ACTIONS,
+  OPERATOR_PERMISSIONS,
+  OPERATOR_ROLES,
+  operatorCan,
+  type OperatorAction,
+} from "@/lib/auth/operator-permissions";
 
 // Written out by hand: ops_admin everything; ops_support acts on customers but not destructively
 // or with money; ops_viewer only reads (PII masked).
 //                                          admin  support viewer
 const EXPECTED: Record<OperatorAction, [boolean, boolean, boolean]> = {
-  "ops:read":                [true,  true,  true ],
-  "ops:read_pii":            [true,  true,  false],
-  "customers:act":           [true,  true,  false],
-  "jobs:rerun":              [true,  true,  false],
-  "jobs:cancel":             [true,  true,  false],
-  "jobs:pause":              [true,  false, false],
-  "dead_letters:replay":     [true,  true,  false],
-  "dead_letters:discard":    [true,  false, false],
-  "stripe_events:reprocess": [true,  true,  false],
-  "money:act":               [true,  false, false],
-  "exports:accounting":      [true,  false, false],
-  "customers:delete":        [true,  false, false],
-  "operators:manage":        [true,  false, false],
-  "break_glass:start":       [true,  false, false],
-  "flags:manage":            [true,  false, false],
+  "ops:read": [true, true, true],
+  "ops:read_pii": [true, true, false],
+  "customers:act": [true, true, false],
+  "jobs:rerun": [true, true, false],
+  "jobs:cancel": [true, true, false],
+  "jobs:pause": [true, false, false],
+  "dead_letters:replay": [true, true, false],
+  "dead_letters:discard": [true, false, false],
+  "stripe_events:reprocess": [true, true, false],
+  "money:act": [true, false, false],
+  "exports:accounting": [true, false, false],
+  "customers:delete": [true, false, false],
+  "operators:manage": [true, false, false],
+  "break_glass:start": [true, false, false],
+  "flags:manage": [true, false, false],
 };
 
 describe("operator permissions", () => {

@@ -29,7 +29,15 @@ export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
  */
 export const OPERATOR_PERMISSIONS: Record<OperatorRole, ReadonlySet<OperatorAction>> = {
   ops_admin: new Set(OPERATOR_ACTIONS),
-  ops_support: new Set<OperatorAction>(["ops:read", "ops:read_pii", "customers:act", "jobs:rerun", "jobs:cancel", "dead_letters:replay", "stripe_events:reprocess"]),
+  ops_support: new Set<OperatorAction>([
+    "ops:read",
+    "ops:read_pii",
+    "customers:act",
+    "jobs:rerun",
+    "jobs:cancel",
+    "dead_letters:replay",
+    "stripe_events:reprocess",
+  ]),
   ops_viewer: new Set<OperatorAction>(["ops:read"]),
 };
 

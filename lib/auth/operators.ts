@@ -10,7 +10,12 @@ import { hashPassword } from "./passwords";
 import { newTotpSecret } from "./totp";
 
 export const createOperatorSchema = z
-  .object({ email: emailSchema, password: passwordSchema, role: z.enum(OPERATOR_ROLES), name: z.string().trim().max(120).optional() })
+  .object({
+    email: emailSchema,
+    password: passwordSchema,
+    role: z.enum(OPERATOR_ROLES),
+    name: z.string().trim().max(120).optional(),
+  })
   .strict();
 
 /**
@@ -22,7 +27,13 @@ export async function createOperator(input: z.input<typeof createOperatorSchema>
   const passwordHash = await hashPassword(data.password);
   const totp = newTotpSecret(data.email);
   const existing = await findUserByEmail(data.email);
-  const values = { operatorRole: data.role as OperatorRole, passwordHash, totpSecret: totp.secret, totpEnrolledAt: null, emailVerified: new Date() };
+  const values = {
+    operatorRole: data.role as OperatorRole,
+    passwordHash,
+    totpSecret: totp.secret,
+    totpEnrolledAt: null,
+    emailVerified: new Date(),
+  };
   let userId: string;
   if (existing) {
     await db().update(users).set(values).where(eq(users.id, existing.id));

@@ -3,7 +3,10 @@ import type { TextRules } from "@/lib/validation/rules";
 // Browser-safe field rules of the auth forms: ./schemas.ts builds the server's zod schemas from
 // them and the forms check them inline, without shipping zod.
 
-export const PASSWORD_RULES = { min: [10, "Use at least 10 characters."], max: [200, "Use at most 200 characters."] } satisfies TextRules;
+export const PASSWORD_RULES = {
+  min: [10, "Use at least 10 characters."],
+  max: [200, "Use at most 200 characters."],
+} satisfies TextRules;
 
 export const EMAIL_RULES = {
   trim: true,

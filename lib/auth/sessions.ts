@@ -19,7 +19,13 @@ export function sessionCookieOptions(expires: Date) {
 
 /** The current-org cookie: like the session cookie, never readable by scripts, Secure on https. */
 export function currentOrgCookieOptions() {
-  return { httpOnly: true, sameSite: "lax" as const, secure: appUrl().startsWith("https://"), path: "/", maxAge: SESSION_MAX_AGE_S };
+  return {
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: appUrl().startsWith("https://"),
+    path: "/",
+    maxAge: SESSION_MAX_AGE_S,
+  };
 }
 
 export async function createSession(userId: string, now = new Date()) {
@@ -29,7 +35,10 @@ export async function createSession(userId: string, now = new Date()) {
   return { sessionToken, expires };
 }
 
-export type SessionUser = Pick<typeof users.$inferSelect, "id" | "name" | "email" | "emailVerified" | "operatorRole" | "totpEnrolledAt">;
+export type SessionUser = Pick<
+  typeof users.$inferSelect,
+  "id" | "name" | "email" | "emailVerified" | "operatorRole" | "totpEnrolledAt"
+>;
 
 /** The live session behind a cookie value, or null (unknown or expired). */
 export async function resolveSession(sessionToken: string | undefined, now = new Date()) {
@@ -39,7 +48,14 @@ export async function resolveSession(sessionToken: string | undefined, now = new
       sessionToken: sessions.sessionToken,
       expires: sessions.expires,
       mfaVerifiedAt: sessions.mfaVerifiedAt,
-      user: { id: users.id, name: users.name, email: users.email, emailVerified: users.emailVerified, operatorRole: users.operatorRole, totpEnrolledAt: users.totpEnrolledAt },
+      user: {
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        emailVerified: users.emailVerified,
+        operatorRole: users.operatorRole,
+        totpEnrolledAt: users.totpEnrolledAt,
+      },
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -63,7 +79,11 @@ export async function deleteSession(sessionToken: string) {
 export async function revokeAllSessions(userId: string, keepSessionToken?: string) {
   const deleted = await db()
     .delete(sessions)
-    .where(keepSessionToken ? and(eq(sessions.userId, userId), ne(sessions.sessionToken, keepSessionToken)) : eq(sessions.userId, userId))
+    .where(
+      keepSessionToken
+        ? and(eq(sessions.userId, userId), ne(sessions.sessionToken, keepSessionToken))
+        : eq(sessions.userId, userId),
+    )
     .returning({ token: sessions.sessionToken });
   return deleted.length;
 }

@@ -24,6 +24,12 @@ export async function verifyTotpCode(secret: string, code: string): Promise<bool
 export async function matchTotpStep(secret: string, code: string, afterStep?: number | null): Promise<number | null> {
   if (!/^\d{6}$/.test(code)) return null;
   const epoch = Math.floor(Date.now() / 1000);
-  const result = await verify({ secret, token: code, epoch, epochTolerance: 30, ...(afterStep != null ? { afterTimeStep: afterStep } : {}) });
+  const result = await verify({
+    secret,
+    token: code,
+    epoch,
+    epochTolerance: 30,
+    ...(afterStep != null ? { afterTimeStep: afterStep } : {}),
+  });
   return result.valid ? Math.floor(epoch / 30) + result.delta : null;
 }

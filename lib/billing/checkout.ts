@@ -13,7 +13,6 @@ import type { StripeObject } from "./stripe-events/types";
 import { stripeClient } from "./stripe-client";
 import { syncStripeCustomer } from "./sync";
 
-
 export interface BillingActor extends AuditActor {
   type: "user";
   id: string;
@@ -42,7 +41,10 @@ async function liveSubscription(orgId: string) {
 function priceFor(plan: PlanId): string {
   const info = planById(plan);
   const blocker = planPurchaseBlocker(plan);
-  if (blocker || !info.stripePriceEnv) throw new AppError("validation_failed", blocker ?? `${info.name} cannot be bought here.`, { errors: [{ path: "plan", message: blocker ?? "" }] });
+  if (blocker || !info.stripePriceEnv)
+    throw new AppError("validation_failed", blocker ?? `${info.name} cannot be bought here.`, {
+      errors: [{ path: "plan", message: blocker ?? "" }],
+    });
   return env()[info.stripePriceEnv] as string;
 }
 
@@ -52,7 +54,12 @@ function priceFor(plan: PlanId): string {
  * subscription metadata) so the webhook can always link it. The trial is offered only to an
  * org that never had one. An org that already pays changes plan in the Customer Portal.
  */
-export async function startSubscriptionCheckout(orgId: string, plan: PlanId, actor: BillingActor, returnPath = "/settings/billing") {
+export async function startSubscriptionCheckout(
+  orgId: string,
+  plan: PlanId,
+  actor: BillingActor,
+  returnPath = "/settings/billing",
+) {
   const price = priceFor(plan);
   if (await liveSubscription(orgId)) {
     throw new AppError("conflict", "This organisation already has a subscription: change plans in the billing portal.");
@@ -83,7 +90,10 @@ export async function startSubscriptionCheckout(orgId: string, plan: PlanId, act
 /** A one-off credit pack (+1,000 API call credits, kept until spent) through Checkout in payment mode. */
 export async function startCreditPackCheckout(orgId: string, actor: BillingActor) {
   const price = env().STRIPE_PRICE_CREDITS;
-  if (!price) throw new AppError("validation_failed", "Credit packs cannot be bought here.", { errors: [{ path: "price", message: "STRIPE_PRICE_CREDITS is not configured." }] });
+  if (!price)
+    throw new AppError("validation_failed", "Credit packs cannot be bought here.", {
+      errors: [{ path: "price", message: "STRIPE_PRICE_CREDITS is not configured." }],
+    });
   const customer = await ensureStripeCustomer(orgId, actor.email);
   const session = await stripeClient().checkout.sessions.create({
     mode: "payment",
@@ -95,7 +105,13 @@ export async function startCreditPackCheckout(orgId: string, actor: BillingActor
     success_url: `${appUrl()}/settings/billing/return?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${appUrl()}/settings/billing?checkout=canceled`,
   });
-  await recordAudit(db(), { actor, orgId, action: "billing.checkout.started", target: { type: "checkout_session", id: session.id }, after: { mode: "payment" } });
+  await recordAudit(db(), {
+    actor,
+    orgId,
+    action: "billing.checkout.started",
+    target: { type: "checkout_session", id: session.id },
+    after: { mode: "payment" },
+  });
   if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
   return { url: session.url, sessionId: session.id };
 }
@@ -111,7 +127,8 @@ export async function finishCheckout(orgId: string, sessionId: string, now = new
   try {
     session = await stripeClient().checkout.sessions.retrieve(sessionId);
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) throw new AppError("not_found", "Checkout session not found.");
+    if ((error as { statusCode?: number }).statusCode === 404)
+      throw new AppError("not_found", "Checkout session not found.");
     throw error;
   }
   const customer = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
@@ -122,7 +139,16 @@ export async function finishCheckout(orgId: string, sessionId: string, now = new
   if (session.status !== "complete") return { mode: session.mode, complete: false as const };
   if (session.mode === "payment") {
     await db().transaction((tx) =>
-      checkoutSessionCompleted(tx, { id: `return:${session.id}`, type: "checkout.session.completed", created: now, object: session as unknown as StripeObject }, now),
+      checkoutSessionCompleted(
+        tx,
+        {
+          id: `return:${session.id}`,
+          type: "checkout.session.completed",
+          created: now,
+          object: session as unknown as StripeObject,
+        },
+        now,
+      ),
     );
     return { mode: session.mode, complete: true as const };
   }
@@ -134,6 +160,9 @@ export async function finishCheckout(orgId: string, sessionId: string, now = new
 export async function openCustomerPortal(orgId: string, returnPath = "/settings/billing") {
   const customer = await stripeCustomerIdFor(orgId);
   if (!customer) throw new AppError("conflict", "There is no billing account yet: choose a plan first.");
-  const portal = await stripeClient().billingPortal.sessions.create({ customer, return_url: `${appUrl()}${returnPath}` });
+  const portal = await stripeClient().billingPortal.sessions.create({
+    customer,
+    return_url: `${appUrl()}${returnPath}`,
+  });
   return { url: portal.url };
 }

@@ -5,7 +5,10 @@ import { AppError } from "@/lib/http";
 import { stripeClient } from "./stripe-client";
 
 export async function stripeCustomerIdFor(orgId: string): Promise<string | null> {
-  const [row] = await db().select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
+  const [row] = await db()
+    .select({ id: billingCustomers.stripeCustomerId })
+    .from(billingCustomers)
+    .where(eq(billingCustomers.orgId, orgId));
   return row?.id ?? null;
 }
 

@@ -19,16 +19,18 @@ async function failingProOrg(failedAt: Date, invoiceId: string) {
   const org = await makeOrg("pro", "Dunning Co");
   const billing = await addMember(org.orgId, "billing");
   await addMember(org.orgId, "member");
-  await db().insert(subscriptions).values({
-    orgId: org.orgId,
-    stripeSubscriptionId: `sub_${invoiceId}`,
-    stripeCustomerId: `cus_${invoiceId}`,
-    status: "past_due",
-    plan: "pro",
-    paymentFailedAt: failedAt,
-    failedInvoiceId: invoiceId,
-    stripeEventCreated: failedAt,
-  });
+  await db()
+    .insert(subscriptions)
+    .values({
+      orgId: org.orgId,
+      stripeSubscriptionId: `sub_${invoiceId}`,
+      stripeCustomerId: `cus_${invoiceId}`,
+      status: "past_due",
+      plan: "pro",
+      paymentFailedAt: failedAt,
+      failedInvoiceId: invoiceId,
+      stripeEventCreated: failedAt,
+    });
   return { ...org, billingEmail: billing.email };
 }
 
@@ -56,20 +58,37 @@ describeEachDatabase("dunning", () => {
     expect(mail.every((m) => m.status === "delivered")).toBe(true);
     expect((mail[0]!.payload as { text: string }).text).toContain("/settings/billing");
 
-    expect(await endDunningGrace(org.orgId, "in_dun1", new Date(failedAt.getTime() + 5 * DAY))).toMatchObject({ status: "waiting" });
+    expect(await endDunningGrace(org.orgId, "in_dun1", new Date(failedAt.getTime() + 5 * DAY))).toMatchObject({
+      status: "waiting",
+    });
     expect(await planOf(org.orgId)).toBe("pro");
-    expect(await endDunningGrace(org.orgId, "in_dun1", new Date(failedAt.getTime() + DUNNING_GRACE_DAYS * DAY))).toEqual({ status: "downgraded", plan: "free" });
+    expect(
+      await endDunningGrace(org.orgId, "in_dun1", new Date(failedAt.getTime() + DUNNING_GRACE_DAYS * DAY)),
+    ).toEqual({ status: "downgraded", plan: "free" });
     expect(await planOf(org.orgId)).toBe("free");
-    const [audit] = await db().select().from(auditLog).where(and(eq(auditLog.orgId, org.orgId), eq(auditLog.action, "billing.dunning.downgraded")));
-    expect(audit).toMatchObject({ actorType: "system", targetId: "in_dun1", before: { plan: "pro" }, after: { plan: "free" } });
+    const [audit] = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, org.orgId), eq(auditLog.action, "billing.dunning.downgraded")));
+    expect(audit).toMatchObject({
+      actorType: "system",
+      targetId: "in_dun1",
+      before: { plan: "pro" },
+      after: { plan: "free" },
+    });
   });
 
   it("a paid invoice stops everything: no more e-mails, no downgrade", async () => {
     const failedAt = new Date("2026-03-02T10:00:00Z");
     const org = await failingProOrg(failedAt, "in_dun2");
-    await db().update(subscriptions).set({ paymentFailedAt: null, failedInvoiceId: null }).where(eq(subscriptions.orgId, org.orgId));
+    await db()
+      .update(subscriptions)
+      .set({ paymentFailedAt: null, failedInvoiceId: null })
+      .where(eq(subscriptions.orgId, org.orgId));
     expect(await sendDunningNotice(org.orgId, "in_dun2", 3)).toEqual({ status: "resolved" });
-    expect(await endDunningGrace(org.orgId, "in_dun2", new Date(failedAt.getTime() + 30 * DAY))).toEqual({ status: "resolved" });
+    expect(await endDunningGrace(org.orgId, "in_dun2", new Date(failedAt.getTime() + 30 * DAY))).toEqual({
+      status: "resolved",
+    });
     expect(await dunningMail(org.orgId, "in_dun2")).toHaveLength(0);
     expect(await planOf(org.orgId)).toBe("pro");
   });
@@ -88,13 +107,28 @@ describeEachDatabase("dunning", () => {
     const failedAt = new Date(Date.now() - (DUNNING_GRACE_DAYS + 2) * DAY);
     const org = await failingProOrg(failedAt, "in_dun4");
     const result = await runFunctionLocally(dunning, {
-      event: { name: "billing/invoice.payment_failed", data: { org_id: org.orgId, invoice_id: "in_dun4", occurred_at: failedAt.toISOString() } },
+      event: {
+        name: "billing/invoice.payment_failed",
+        data: { org_id: org.orgId, invoice_id: "in_dun4", occurred_at: failedAt.toISOString() },
+      },
       trigger: "cli",
     });
     expect(result.status).toBe("succeeded");
     const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, result.jobRunId));
-    expect(run).toMatchObject({ functionId: "dunning", orgId: org.orgId, status: "succeeded", output: { status: "downgraded", plan: "free" } });
-    expect((await dunningMail(org.orgId, "in_dun4")).map((m) => m.key.split(":")[2]).sort()).toEqual(["day0", "day0", "day3", "day3", "day7", "day7"]);
+    expect(run).toMatchObject({
+      functionId: "dunning",
+      orgId: org.orgId,
+      status: "succeeded",
+      output: { status: "downgraded", plan: "free" },
+    });
+    expect((await dunningMail(org.orgId, "in_dun4")).map((m) => m.key.split(":")[2]).sort()).toEqual([
+      "day0",
+      "day0",
+      "day3",
+      "day3",
+      "day7",
+      "day7",
+    ]);
     expect(await planOf(org.orgId)).toBe("free");
   });
 });
@@ -114,28 +148,40 @@ describeEachDatabase("dunning ends when it should", () => {
     expect(await dunningMail(org.orgId, "in_end1")).toHaveLength(0);
   });
 
-  it.each(["canceled", "incomplete_expired"])("a %s subscription gets no dunning e-mail, from the run or the sweep", async (status) => {
-    const failedAt = new Date(Date.now() - 4 * DAY);
-    const org = await failingProOrg(failedAt, `in_end_${status}`);
-    await db().update(subscriptions).set({ status }).where(eq(subscriptions.orgId, org.orgId));
-    expect(await sendDunningNotice(org.orgId, `in_end_${status}`, 3)).toEqual({ status: "resolved" });
-    await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
-    expect(await dunningMail(org.orgId, `in_end_${status}`)).toHaveLength(0);
-  });
+  it.each(["canceled", "incomplete_expired"])(
+    "a %s subscription gets no dunning e-mail, from the run or the sweep",
+    async (status) => {
+      const failedAt = new Date(Date.now() - 4 * DAY);
+      const org = await failingProOrg(failedAt, `in_end_${status}`);
+      await db().update(subscriptions).set({ status }).where(eq(subscriptions.orgId, org.orgId));
+      expect(await sendDunningNotice(org.orgId, `in_end_${status}`, 3)).toEqual({ status: "resolved" });
+      await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
+      expect(await dunningMail(org.orgId, `in_end_${status}`)).toHaveLength(0);
+    },
+  );
 
-  it.each(["invoice.voided", "invoice.marked_uncollectible"])("%s for the failing invoice ends dunning; for another invoice it changes nothing", async (type) => {
-    const failedAt = new Date(Date.now() - 4 * DAY);
-    const invoiceId = `in_${type.replace(/\W/g, "_")}`;
-    const org = await failingProOrg(failedAt, invoiceId);
-    const closeEvent = (id: string) =>
-      ({ id: `evt_${id}_${type}`, type, created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id, object: "invoice", customer: `cus_${invoiceId}`, subscription: `sub_${invoiceId}` } } }) as unknown as Stripe.Event;
+  it.each(["invoice.voided", "invoice.marked_uncollectible"])(
+    "%s for the failing invoice ends dunning; for another invoice it changes nothing",
+    async (type) => {
+      const failedAt = new Date(Date.now() - 4 * DAY);
+      const invoiceId = `in_${type.replace(/\W/g, "_")}`;
+      const org = await failingProOrg(failedAt, invoiceId);
+      const closeEvent = (id: string) =>
+        ({
+          id: `evt_${id}_${type}`,
+          type,
+          created: Math.floor(Date.now() / 1000),
+          livemode: false,
+          data: { object: { id, object: "invoice", customer: `cus_${invoiceId}`, subscription: `sub_${invoiceId}` } },
+        }) as unknown as Stripe.Event;
 
-    await ingestStripeEvent(closeEvent("in_someone_else"));
-    expect(await sendDunningNotice(org.orgId, invoiceId, 0)).toEqual({ status: "sent", emails: 2 });
+      await ingestStripeEvent(closeEvent("in_someone_else"));
+      expect(await sendDunningNotice(org.orgId, invoiceId, 0)).toEqual({ status: "sent", emails: 2 });
 
-    await ingestStripeEvent(closeEvent(invoiceId));
-    expect(await sendDunningNotice(org.orgId, invoiceId, 3)).toEqual({ status: "resolved" });
-    await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
-    expect((await dunningMail(org.orgId, invoiceId)).map((m) => m.key.split(":")[2])).toEqual(["day0", "day0"]);
-  });
+      await ingestStripeEvent(closeEvent(invoiceId));
+      expect(await sendDunningNotice(org.orgId, invoiceId, 3)).toEqual({ status: "resolved" });
+      await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
+      expect((await dunningMail(org.orgId, invoiceId)).map((m) => m.key.split(":")[2])).toEqual(["day0", "day0"]);
+    },
+  );
 });

@@ -37,7 +37,11 @@ const dunningOpen = and(
  */
 async function stillFailing(tx: Tx, orgId: string, invoiceId: string) {
   const [row] = await tx
-    .select({ id: subscriptions.stripeSubscriptionId, failedAt: subscriptions.paymentFailedAt, plan: subscriptions.plan })
+    .select({
+      id: subscriptions.stripeSubscriptionId,
+      failedAt: subscriptions.paymentFailedAt,
+      plan: subscriptions.plan,
+    })
     .from(subscriptions)
     .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.failedInvoiceId, invoiceId), dunningOpen));
   return row?.failedAt ? { ...row, failedAt: row.failedAt } : null;
@@ -53,7 +57,12 @@ async function billingContacts(tx: Tx, orgId: string) {
 }
 
 function noticeText(day: DunningDay, orgName: string, planName: string, graceEnd: Date) {
-  const until = graceEnd.toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  const until = graceEnd.toLocaleDateString("en-US", {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    timeZone: "UTC",
+  });
   const link = `${appUrl()}/settings/billing`;
   const lead =
     day === 0
@@ -62,7 +71,8 @@ function noticeText(day: DunningDay, orgName: string, planName: string, graceEnd
         ? `Reminder: the payment for ${orgName}'s ${planName} plan is still outstanding.`
         : `Last reminder: the payment for ${orgName}'s ${planName} plan is still outstanding.`;
   return {
-    subject: day === 7 ? `Last reminder: ${orgName} moves to Free on ${until}` : `Payment failed for ${orgName} on Beacon`,
+    subject:
+      day === 7 ? `Last reminder: ${orgName} moves to Free on ${until}` : `Payment failed for ${orgName} on Beacon`,
     text: `${lead}\n\nUpdate the card in the billing portal: ${link}\n\nYour plan stays active until ${until}. After that ${orgName} moves to the Free plan (your data and alerts are kept).`,
   };
 }
@@ -85,7 +95,12 @@ export async function sendDunningNotice(orgId: string, invoiceId: string, day: D
       .returning({ day: dunningNotices.day });
     if (claimed.length === 0) return [];
     const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
-    const notice = noticeText(day, org?.name ?? "Your organisation", planById(failing.plan ?? "free").name, graceEndsAt(failing.failedAt));
+    const notice = noticeText(
+      day,
+      org?.name ?? "Your organisation",
+      planById(failing.plan ?? "free").name,
+      graceEndsAt(failing.failedAt),
+    );
     const ids: string[] = [];
     for (const contact of contacts) {
       const row = await enqueueOutbox(tx, {
@@ -113,7 +128,10 @@ export async function endDunningGrace(orgId: string, invoiceId: string, now = ne
     if (!failing) return { status: "resolved" } as const;
     const graceEnd = graceEndsAt(failing.failedAt);
     if (graceEnd > now) return { status: "waiting", until: graceEnd.toISOString() } as const;
-    const [before] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+    const [before] = await tx
+      .select({ plan: organizations.plan })
+      .from(organizations)
+      .where(eq(organizations.id, orgId));
     const plan = await syncOrgPlan(tx, orgId, now);
     if (before?.plan === plan) return { status: "already_free", plan } as const;
     await recordAudit(tx, {
@@ -145,7 +163,11 @@ export function dunningSchedule(failedAt: Date) {
  */
 export async function runDunningSweep(now = new Date()) {
   const failing = await db()
-    .select({ orgId: subscriptions.orgId, invoiceId: subscriptions.failedInvoiceId, failedAt: subscriptions.paymentFailedAt })
+    .select({
+      orgId: subscriptions.orgId,
+      invoiceId: subscriptions.failedInvoiceId,
+      failedAt: subscriptions.paymentFailedAt,
+    })
     .from(subscriptions)
     .where(and(dunningOpen, isNotNull(subscriptions.orgId)));
   const summary = { invoices: failing.length, emails: 0, downgraded: 0 };

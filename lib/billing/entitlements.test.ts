@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DUNNING_GRACE_DAYS, entitlementsFor, SUBSCRIPTION_STATUSES, type EntitlementInput, type SubscriptionStatus } from "./entitlements";
+import {
+  DUNNING_GRACE_DAYS,
+  entitlementsFor,
+  SUBSCRIPTION_STATUSES,
+  type EntitlementInput,
+  type SubscriptionStatus,
+} from "./entitlements";
 import { PLANS, planById, type PlanId } from "./plans";
 
 const NOW = new Date("2035-06-15T12:00:00Z");
@@ -26,14 +32,25 @@ describe("entitlementsFor", () => {
     ["no subscription", { subscriptionStatus: "none" }],
     ["trialing", { subscriptionStatus: "trialing" }],
     ["active", { subscriptionStatus: "active" }],
-    ["past_due inside the grace period", { subscriptionStatus: "past_due", paymentFailedAt: daysAgo(DUNNING_GRACE_DAYS - 1), now: NOW }],
+    [
+      "past_due inside the grace period",
+      { subscriptionStatus: "past_due", paymentFailedAt: daysAgo(DUNNING_GRACE_DAYS - 1), now: NOW },
+    ],
   ];
   const SUSPENDED_STATES: [string, Omit<EntitlementInput, "plan">][] = [
-    ["past_due after the grace period", { subscriptionStatus: "past_due", paymentFailedAt: daysAgo(DUNNING_GRACE_DAYS), now: NOW }],
-    ["active with a failed payment past the grace period", { subscriptionStatus: "active", paymentFailedAt: daysAgo(DUNNING_GRACE_DAYS + 3), now: NOW }],
+    [
+      "past_due after the grace period",
+      { subscriptionStatus: "past_due", paymentFailedAt: daysAgo(DUNNING_GRACE_DAYS), now: NOW },
+    ],
+    [
+      "active with a failed payment past the grace period",
+      { subscriptionStatus: "active", paymentFailedAt: daysAgo(DUNNING_GRACE_DAYS + 3), now: NOW },
+    ],
     ["active with collection paused", { subscriptionStatus: "active", pauseCollection: "void" }],
     ["trialing with collection paused", { subscriptionStatus: "trialing", pauseCollection: "keep_as_draft" }],
-    ...(["unpaid", "canceled", "paused", "incomplete", "incomplete_expired"] as const).map((s): [string, Omit<EntitlementInput, "plan">] => [s, { subscriptionStatus: s }]),
+    ...(["unpaid", "canceled", "paused", "incomplete", "incomplete_expired"] as const).map(
+      (s): [string, Omit<EntitlementInput, "plan">] => [s, { subscriptionStatus: s }],
+    ),
   ];
 
   it("covers every status Stripe has", () => {
@@ -41,20 +58,40 @@ describe("entitlementsFor", () => {
     expect([...SUBSCRIPTION_STATUSES].filter((s: SubscriptionStatus) => !covered.has(s))).toEqual([]);
   });
 
-  const FEATURES = ["effectivePlan", "monthlyApiQuota", "maxAlerts", "instantAlerts", "maxSeats", "rateLimitTier", "requestsPerMinute", "paidFeatures"] as const;
+  const FEATURES = [
+    "effectivePlan",
+    "monthlyApiQuota",
+    "maxAlerts",
+    "instantAlerts",
+    "maxSeats",
+    "rateLimitTier",
+    "requestsPerMinute",
+    "paidFeatures",
+  ] as const;
   const paid = PLANS.filter((p) => p.id !== "free").map((p) => p.id);
   const expectedFor = (id: PlanId) => {
     const plan = planById(id);
-    return { effectivePlan: id, monthlyApiQuota: plan.monthlyApiQuota, maxAlerts: plan.maxAlerts, instantAlerts: plan.instantAlerts, maxSeats: plan.maxSeats, rateLimitTier: plan.rateLimitTier, requestsPerMinute: plan.requestsPerMinute, paidFeatures: id !== "free" };
+    return {
+      effectivePlan: id,
+      monthlyApiQuota: plan.monthlyApiQuota,
+      maxAlerts: plan.maxAlerts,
+      instantAlerts: plan.instantAlerts,
+      maxSeats: plan.maxSeats,
+      rateLimitTier: plan.rateLimitTier,
+      requestsPerMinute: plan.requestsPerMinute,
+      paidFeatures: id !== "free",
+    };
   };
 
   for (const feature of FEATURES) {
     describe(feature, () => {
       it.each(PAYING_STATES)("%s keeps the plan's", (_label, state) => {
-        for (const plan of paid) expect(entitlementsFor({ plan, ...state })[feature]).toEqual(expectedFor(plan)[feature]);
+        for (const plan of paid)
+          expect(entitlementsFor({ plan, ...state })[feature]).toEqual(expectedFor(plan)[feature]);
       });
       it.each(SUSPENDED_STATES)("%s falls back to free's", (_label, state) => {
-        for (const plan of paid) expect(entitlementsFor({ plan, ...state })[feature]).toEqual(expectedFor("free")[feature]);
+        for (const plan of paid)
+          expect(entitlementsFor({ plan, ...state })[feature]).toEqual(expectedFor("free")[feature]);
       });
     });
   }

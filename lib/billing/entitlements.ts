@@ -1,9 +1,20 @@
 import { planById, type PlanId, type RateLimitTier } from "./plans";
 
 /** Stripe subscription statuses (plus `none`: never subscribed, i.e. the plan applies as it is). */
-export type SubscriptionStatus = "none" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused" | "incomplete" | "incomplete_expired";
+export type SubscriptionStatus =
+  "none" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused" | "incomplete" | "incomplete_expired";
 
-export const SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = ["none", "trialing", "active", "past_due", "unpaid", "canceled", "paused", "incomplete", "incomplete_expired"];
+export const SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = [
+  "none",
+  "trialing",
+  "active",
+  "past_due",
+  "unpaid",
+  "canceled",
+  "paused",
+  "incomplete",
+  "incomplete_expired",
+];
 
 export interface EntitlementInput {
   plan: PlanId;
@@ -54,7 +65,8 @@ export function effectiveStatus(status: string | null, pauseCollection: string |
  * alerts, seats, API quota, rate tier — reads its limits from here for that plan.
  */
 export function entitlementsFor(org: EntitlementInput): Entitlements {
-  const status = (effectiveStatus(org.subscriptionStatus ?? "none", org.pauseCollection ?? null) ?? "none") as SubscriptionStatus;
+  const status = (effectiveStatus(org.subscriptionStatus ?? "none", org.pauseCollection ?? null) ??
+    "none") as SubscriptionStatus;
   const graceOver = org.paymentFailedAt != null && org.now != null && graceEndsAt(org.paymentFailedAt) <= org.now;
   const effective = PAYING.has(status) && !graceOver ? planById(org.plan) : planById("free");
   return {

@@ -11,7 +11,10 @@ const MID_JAN = new Date("2035-01-15T12:00:00Z");
 const FEB = new Date("2035-02-02T00:00:00Z");
 
 async function makeOrg(plan: PlanId = "free") {
-  const [org] = await db().insert(organizations).values({ name: `Plan ${plan}`, plan }).returning({ id: organizations.id });
+  const [org] = await db()
+    .insert(organizations)
+    .values({ name: `Plan ${plan}`, plan })
+    .returning({ id: organizations.id });
   return org!.id;
 }
 
@@ -27,7 +30,12 @@ async function subscribe(orgId: string, plan: PlanId, status: string, now = MID_
 
 async function quota(orgId: string) {
   const [row] = await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
-  return { monthly: row!.quotaMonthly, remaining: row!.quotaRemaining, credits: row!.creditsRemaining, periodStart: row!.periodStart.toISOString() };
+  return {
+    monthly: row!.quotaMonthly,
+    remaining: row!.quotaRemaining,
+    credits: row!.creditsRemaining,
+    periodStart: row!.periodStart.toISOString(),
+  };
 }
 
 describeEachDatabase("plan changes move the quota", () => {
@@ -36,7 +44,12 @@ describeEachDatabase("plan changes move the quota", () => {
     for (let i = 0; i < 30; i++) await chargeApiCall(orgId, null, "e", `r${i}`, MID_JAN);
     await db().transaction((tx) => addCredits(tx, orgId, 1_000, MID_JAN, "cs_1"));
     expect(await subscribe(orgId, "pro", "active")).toBe("pro");
-    expect(await quota(orgId)).toEqual({ monthly: 50_000, remaining: 50_000 - 30, credits: 1_000, periodStart: "2035-01-01T00:00:00.000Z" });
+    expect(await quota(orgId)).toEqual({
+      monthly: 50_000,
+      remaining: 50_000 - 30,
+      credits: 1_000,
+      periodStart: "2035-01-01T00:00:00.000Z",
+    });
     expect(await monthlyUsageReport(orgId, "2035-01")).toMatchObject({ drift: 0, credits: { drift: 0 } });
   });
 
@@ -63,16 +76,28 @@ describeEachDatabase("plan changes move the quota", () => {
     await subscribe(orgId, "starter", "active", FEB);
     expect(await quota(orgId)).toMatchObject({ monthly: 100, remaining: 99, periodStart: "2035-01-01T00:00:00.000Z" });
     await chargeApiCall(orgId, null, "e", "r2", FEB);
-    expect(await quota(orgId)).toEqual({ monthly: 5_000, remaining: 4_999, credits: 0, periodStart: "2035-02-01T00:00:00.000Z" });
+    expect(await quota(orgId)).toEqual({
+      monthly: 5_000,
+      remaining: 4_999,
+      credits: 0,
+      periodStart: "2035-02-01T00:00:00.000Z",
+    });
   });
 
   it("a pack refunded a month later takes back what is left of the credits, never the allowance", async () => {
     const orgId = await makeOrg("free");
     await db().transaction((tx) => addCredits(tx, orgId, 1_000, MID_JAN, "cs_old"));
     await chargeApiCall(orgId, null, "e", "r", FEB);
-    expect(await quota(orgId)).toMatchObject({ remaining: 99, credits: 1_000, periodStart: "2035-02-01T00:00:00.000Z" });
+    expect(await quota(orgId)).toMatchObject({
+      remaining: 99,
+      credits: 1_000,
+      periodStart: "2035-02-01T00:00:00.000Z",
+    });
     expect(await db().transaction((tx) => revokeCredits(tx, orgId, 1_000, FEB, "ch_old"))).toBe(1_000);
     expect(await quota(orgId)).toMatchObject({ remaining: 99, credits: 0 });
-    expect(await monthlyUsageReport(orgId, "2035-02")).toMatchObject({ drift: 0, credits: { adjustments_total: 0, drift: 0 } });
+    expect(await monthlyUsageReport(orgId, "2035-02")).toMatchObject({
+      drift: 0,
+      credits: { adjustments_total: 0, drift: 0 },
+    });
   });
 });

@@ -5,7 +5,14 @@ import { organizations, subscriptions } from "@/db/schema";
 import { addCredits as addCreditBalance, revokeCredits as revokeCreditBalance } from "@/lib/metering/credits";
 import { adjustCurrentPeriod } from "@/lib/metering/ledger";
 import { applyPlanToAlerts } from "@/lib/alerts";
-import { DUNNING_GRACE_DAYS, effectiveStatus, entitlementsFor, graceEndsAt, SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "./entitlements";
+import {
+  DUNNING_GRACE_DAYS,
+  effectiveStatus,
+  entitlementsFor,
+  graceEndsAt,
+  SUBSCRIPTION_STATUSES,
+  type SubscriptionStatus,
+} from "./entitlements";
 import { PLAN_IDS, type PlanId } from "./plans";
 
 const KNOWN_STATUSES = new Set<string>(SUBSCRIPTION_STATUSES.filter((s) => s !== "none"));
@@ -28,7 +35,13 @@ export function entitledPlan(
   dunning: { paymentFailedAt: Date | null; now: Date } | null = null,
 ): PlanId {
   if (!plan || !status || !KNOWN_STATUSES.has(status)) return "free";
-  return entitlementsFor({ plan, subscriptionStatus: status as SubscriptionStatus, pauseCollection, paymentFailedAt: dunning?.paymentFailedAt, now: dunning?.now }).effectivePlan;
+  return entitlementsFor({
+    plan,
+    subscriptionStatus: status as SubscriptionStatus,
+    pauseCollection,
+    paymentFailedAt: dunning?.paymentFailedAt,
+    now: dunning?.now,
+  }).effectivePlan;
 }
 
 /**
@@ -40,9 +53,18 @@ export function entitledPlan(
 export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<PlanId> {
   // Lock the org first: a concurrent event of another subscription of this org then waits and
   // reads our committed subscription row before deciding.
-  const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+  const [org] = await tx
+    .select({ plan: organizations.plan })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .for("update");
   const rows = await tx
-    .select({ plan: subscriptions.plan, status: subscriptions.status, pauseCollection: subscriptions.pauseCollection, paymentFailedAt: subscriptions.paymentFailedAt })
+    .select({
+      plan: subscriptions.plan,
+      status: subscriptions.status,
+      pauseCollection: subscriptions.pauseCollection,
+      paymentFailedAt: subscriptions.paymentFailedAt,
+    })
     .from(subscriptions)
     .where(and(eq(subscriptions.orgId, orgId), isNotNull(subscriptions.status)));
   let best: PlanId = "free";

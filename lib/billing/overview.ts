@@ -28,7 +28,10 @@ export interface BillingOverview {
 
 /** What Settings → Billing shows: plan, subscription state and this period's usage. */
 export async function billingOverview(orgId: string, now = new Date()): Promise<BillingOverview> {
-  const [customer] = await db().select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
+  const [customer] = await db()
+    .select({ id: billingCustomers.stripeCustomerId })
+    .from(billingCustomers)
+    .where(eq(billingCustomers.orgId, orgId));
   // The subscription Stripe touched last is the one the customer is thinking about.
   const [sub] = await db()
     .select()

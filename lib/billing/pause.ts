@@ -26,9 +26,19 @@ async function findSubscription(orgId: string, paused: boolean) {
   return row ?? null;
 }
 
-async function applyAndAudit(orgId: string, sub: Stripe.Subscription, action: string, actor: BillingActor, requestId: string | null, now: Date) {
+async function applyAndAudit(
+  orgId: string,
+  sub: Stripe.Subscription,
+  action: string,
+  actor: BillingActor,
+  requestId: string | null,
+  now: Date,
+) {
   return db().transaction(async (tx) => {
-    const [before] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+    const [before] = await tx
+      .select({ plan: organizations.plan })
+      .from(organizations)
+      .where(eq(organizations.id, orgId));
     await applySubscription(tx, sub as unknown as StripeObject, now, now);
     const plan = await syncOrgPlan(tx, orgId, now);
     await recordAudit(tx, {
@@ -50,14 +60,24 @@ async function applyAndAudit(orgId: string, sub: Stripe.Subscription, action: st
  * org keeps read access but loses paid features until it resumes. Owner, admin or billing only
  * (the caller checks `billing:manage`); audited.
  */
-export async function pauseSubscription(orgId: string, actor: BillingActor, requestId: string | null = null, now = new Date()) {
+export async function pauseSubscription(
+  orgId: string,
+  actor: BillingActor,
+  requestId: string | null = null,
+  now = new Date(),
+) {
   const current = await findSubscription(orgId, false);
   if (!current) throw new AppError("conflict", "There is no active subscription to pause.");
   const sub = await stripeClient().subscriptions.update(current.id, { pause_collection: { behavior: "void" } });
   return applyAndAudit(orgId, sub, "billing.subscription.paused", actor, requestId, now);
 }
 
-export async function resumeSubscription(orgId: string, actor: BillingActor, requestId: string | null = null, now = new Date()) {
+export async function resumeSubscription(
+  orgId: string,
+  actor: BillingActor,
+  requestId: string | null = null,
+  now = new Date(),
+) {
   const current = await findSubscription(orgId, true);
   if (!current) throw new AppError("conflict", "There is no paused subscription to resume.");
   const sub = await stripeClient().subscriptions.update(current.id, { pause_collection: "" });

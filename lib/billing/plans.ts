@@ -35,7 +35,11 @@ export const PLANS: readonly Plan[] = [
     maxSeats: 1,
     rateLimitTier: "basic",
     requestsPerMinute: 10,
-    features: ["1 saved alert: instant, daily or weekly", "Full-text search of open opportunities", "100 API calls a month"],
+    features: [
+      "1 saved alert: instant, daily or weekly",
+      "Full-text search of open opportunities",
+      "100 API calls a month",
+    ],
     stripePriceEnv: null,
   },
   {
@@ -63,7 +67,13 @@ export const PLANS: readonly Plan[] = [
     maxSeats: 10,
     rateLimitTier: "high",
     requestsPerMinute: 300,
-    features: ["100 alerts", "10 team seats", "50,000 API calls a month", "Credit packs for busy months", "Priority support"],
+    features: [
+      "100 alerts",
+      "10 team seats",
+      "50,000 API calls a month",
+      "Credit packs for busy months",
+      "Priority support",
+    ],
     stripePriceEnv: "STRIPE_PRICE_PRO",
   },
   {
@@ -77,7 +87,13 @@ export const PLANS: readonly Plan[] = [
     maxSeats: 100,
     rateLimitTier: "dedicated",
     requestsPerMinute: 1_200,
-    features: ["1,000 alerts", "100 team seats", "500,000 API calls a month", "Dedicated rate limits", "Named account manager"],
+    features: [
+      "1,000 alerts",
+      "100 team seats",
+      "500,000 API calls a month",
+      "Dedicated rate limits",
+      "Named account manager",
+    ],
     stripePriceEnv: "STRIPE_PRICE_ENTERPRISE",
   },
 ] as const;

@@ -18,7 +18,9 @@ export function planForPrice(priceId: string | null, e: Env = env()): PlanId | n
 export function planPurchaseBlocker(plan: PlanId, e: Env = env()): string | null {
   const info = PLANS.find((p) => p.id === plan)!;
   if (!info.stripePriceEnv) return `${info.name} is free: there is nothing to buy.`;
-  if (!e.STRIPE_SECRET_KEY) return `Payments are not set up on this Beacon yet (STRIPE_SECRET_KEY is unset), so ${info.name} cannot be bought here. Everything on the free plan works.`;
-  if (!e[info.stripePriceEnv]) return `${info.name} has no Stripe price on this Beacon (${info.stripePriceEnv} is unset), so it cannot be bought here.`;
+  if (!e.STRIPE_SECRET_KEY)
+    return `Payments are not set up on this Beacon yet (STRIPE_SECRET_KEY is unset), so ${info.name} cannot be bought here. Everything on the free plan works.`;
+  if (!e[info.stripePriceEnv])
+    return `${info.name} has no Stripe price on this Beacon (${info.stripePriceEnv} is unset), so it cannot be bought here.`;
   return null;
 }

@@ -28,7 +28,9 @@ export interface ReconcileResult {
  */
 export async function reconcileStripeEvents(now = new Date()): Promise<ReconcileResult> {
   const since = Math.floor((now.getTime() - RECONCILE_WINDOW_DAYS * DAY_MS) / 1000);
-  const events = await stripeClient().events.list({ delivery_success: false, created: { gte: since }, limit: 100 }).autoPagingToArray({ limit: 10_000 });
+  const events = await stripeClient()
+    .events.list({ delivery_success: false, created: { gte: since }, limit: 100 })
+    .autoPagingToArray({ limit: 10_000 });
   const result: ReconcileResult = { listed: events.length, processed: 0, alreadyStored: 0, failed: [], events: [] };
   // Oldest first, so state converges the same way live delivery would.
   for (const event of [...events].sort((a, b) => a.created - b.created)) {
@@ -41,7 +43,15 @@ export async function reconcileStripeEvents(now = new Date()): Promise<Reconcile
       result.failed.push({ id: event.id, error: error instanceof Error ? error.message : String(error) });
     }
   }
-  logger.info({ listed: result.listed, processed: result.processed, alreadyStored: result.alreadyStored, failed: result.failed.length }, "stripe events reconciled");
+  logger.info(
+    {
+      listed: result.listed,
+      processed: result.processed,
+      alreadyStored: result.alreadyStored,
+      failed: result.failed.length,
+    },
+    "stripe events reconciled",
+  );
   return result;
 }
 
@@ -50,7 +60,12 @@ export async function syncPayingCustomers(now = new Date()) {
   const rows = await db()
     .selectDistinct({ customerId: subscriptions.stripeCustomerId })
     .from(subscriptions)
-    .where(and(isNotNull(subscriptions.stripeCustomerId), inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"])));
+    .where(
+      and(
+        isNotNull(subscriptions.stripeCustomerId),
+        inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"]),
+      ),
+    );
   const failed: { customerId: string; error: string }[] = [];
   let synced = 0;
   for (const { customerId } of rows) {
@@ -69,8 +84,16 @@ export async function syncPayingCustomers(now = new Date()) {
  * Operator re-processing of a stored event that failed (or never finished): the payload is
  * fetched from Stripe again (only metadata is stored here) and ingested like a delivery.
  */
-export async function reprocessStripeEvent(eventId: string, actor: AuditActor, requestId: string | null = null, now = new Date()) {
-  const [stored] = await db().select({ status: stripeEvents.status, orgId: stripeEvents.orgId }).from(stripeEvents).where(eq(stripeEvents.id, eventId));
+export async function reprocessStripeEvent(
+  eventId: string,
+  actor: AuditActor,
+  requestId: string | null = null,
+  now = new Date(),
+) {
+  const [stored] = await db()
+    .select({ status: stripeEvents.status, orgId: stripeEvents.orgId })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, eventId));
   if (!stored) throw new AppError("not_found", "Stripe event not found.");
   if (stored.status === "processed") throw new AppError("conflict", "This event was already processed.");
   const event = await stripeClient().events.retrieve(eventId);
@@ -81,7 +104,10 @@ export async function reprocessStripeEvent(eventId: string, actor: AuditActor, r
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  const [after] = await db().select({ status: stripeEvents.status, orgId: stripeEvents.orgId }).from(stripeEvents).where(eq(stripeEvents.id, eventId));
+  const [after] = await db()
+    .select({ status: stripeEvents.status, orgId: stripeEvents.orgId })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, eventId));
   await recordAudit(db(), {
     actor,
     orgId: after?.orgId ?? stored.orgId,

@@ -11,7 +11,8 @@ let cached: { key: string; base: string; client: Stripe } | null = null;
  */
 export function stripeClient(e: Env = env()): Stripe {
   const key = e.STRIPE_SECRET_KEY;
-  if (!key) throw new AppError("conflict", "Payments are not set up on this installation (STRIPE_SECRET_KEY is missing).");
+  if (!key)
+    throw new AppError("conflict", "Payments are not set up on this installation (STRIPE_SECRET_KEY is missing).");
   const base = e.STRIPE_API_BASE_URL ?? "";
   if (cached && cached.key === key && cached.base === base) return cached.client;
   const target = base ? new URL(base) : null;

@@ -25,11 +25,14 @@ export interface SyncResult {
  */
 export async function syncStripeCustomer(customerId: string, now = new Date()): Promise<SyncResult> {
   const stripe = stripeClient();
-  const listed: Stripe.Subscription[] = await stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100 }).autoPagingToArray({ limit: 1000 });
+  const listed: Stripe.Subscription[] = await stripe.subscriptions
+    .list({ customer: customerId, status: "all", limit: 100 })
+    .autoPagingToArray({ limit: 1000 });
   let orgId = await orgForCustomer(db(), customerId);
   if (!orgId) {
     const customer = await stripe.customers.retrieve(customerId);
-    if (!("deleted" in customer && customer.deleted)) orgId = await existingOrg(db(), metadataOrgId(customer as unknown as StripeObject));
+    if (!("deleted" in customer && customer.deleted))
+      orgId = await existingOrg(db(), metadataOrgId(customer as unknown as StripeObject));
   }
 
   const result = await db().transaction(async (tx) => {
@@ -46,6 +49,9 @@ export async function syncStripeCustomer(customerId: string, now = new Date()): 
       .where(and(eq(subscriptions.stripeCustomerId, customerId), isNull(subscriptions.orgId)));
     return { orgId: linkedOrg, plan: await syncOrgPlan(tx, linkedOrg, now) };
   });
-  logger.info({ customerId, orgId: result.orgId, plan: result.plan, subscriptions: listed.length }, "stripe customer synced");
+  logger.info(
+    { customerId, orgId: result.orgId, plan: result.plan, subscriptions: listed.length },
+    "stripe customer synced",
+  );
   return { customerId, ...result, subscriptions: listed.length };
 }

@@ -17,9 +17,16 @@ export const MAX_TRIAL_EXTENSION_DAYS = 60;
  * trial end in the same transaction. Stripe stays the source of truth: the later webhook for
  * this change is a no-op.
  */
-export async function extendTrial(orgId: string, days: number, actor: AuditActor, options: { reason?: string | null; requestId?: string | null; now?: Date } = {}) {
+export async function extendTrial(
+  orgId: string,
+  days: number,
+  actor: AuditActor,
+  options: { reason?: string | null; requestId?: string | null; now?: Date } = {},
+) {
   if (!Number.isInteger(days) || days < 1 || days > MAX_TRIAL_EXTENSION_DAYS) {
-    throw new AppError("validation_failed", `Extend by 1 to ${MAX_TRIAL_EXTENSION_DAYS} days.`, { errors: [{ path: "days", message: `Between 1 and ${MAX_TRIAL_EXTENSION_DAYS}.` }] });
+    throw new AppError("validation_failed", `Extend by 1 to ${MAX_TRIAL_EXTENSION_DAYS} days.`, {
+      errors: [{ path: "days", message: `Between 1 and ${MAX_TRIAL_EXTENSION_DAYS}.` }],
+    });
   }
   const now = options.now ?? new Date();
   const [current] = await db()
@@ -31,7 +38,11 @@ export async function extendTrial(orgId: string, days: number, actor: AuditActor
   if (!current) throw new AppError("conflict", "This customer has no trialing subscription to extend.");
   const from = current.trialEnd && current.trialEnd > now ? current.trialEnd : now;
   const trialEnd = Math.floor(from.getTime() / 1000) + days * 86_400;
-  const sub = await stripeClient().subscriptions.update(current.id, { trial_end: trialEnd, proration_behavior: "none" }, { idempotencyKey: `extend-trial:${current.id}:${trialEnd}` });
+  const sub = await stripeClient().subscriptions.update(
+    current.id,
+    { trial_end: trialEnd, proration_behavior: "none" },
+    { idempotencyKey: `extend-trial:${current.id}:${trialEnd}` },
+  );
   return db().transaction(async (tx) => {
     await applySubscription(tx, sub as unknown as StripeObject, now, now);
     const plan = await syncOrgPlan(tx, orgId, now);

@@ -7,7 +7,14 @@ import { resetDueQuotas, setQuotaRemaining, usageReport } from "@/lib/metering";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
-import { fixture, FIXTURE_PRICE, signed, TEST_PRICES, TEST_WEBHOOK_SECRET, type Json } from "@/tests/fixtures/stripe/events";
+import {
+  fixture,
+  FIXTURE_PRICE,
+  signed,
+  TEST_PRICES,
+  TEST_WEBHOOK_SECRET,
+  type Json,
+} from "@/tests/fixtures/stripe/events";
 import { DUNNING_GRACE_DAYS, entitledPlan, syncOrgPlan } from "./org-plan";
 import { STRIPE_EVENT_HANDLERS, type StripeEventHandler } from "./stripe-events";
 import { CLAIM_LEASE_MS, receiveStripeWebhook } from "./webhook";
@@ -30,8 +37,20 @@ async function newOrg(name = "Billing Co") {
 }
 
 /** customer.subscription.* from stripe-ruby-mock. Changed: event id, created, subscription id, customer, status, price, cancel_at_period_end, metadata.org_id. */
-function subscriptionEvent(o: { type?: string; subId: string; customer: string; created: number; status?: string; price?: string; cancelAtPeriodEnd?: boolean; orgId?: string }) {
-  const file = o.type === "customer.subscription.deleted" ? "stripe-ruby-mock__customer.subscription.deleted.json" : "stripe-ruby-mock__customer.subscription.updated.json";
+function subscriptionEvent(o: {
+  type?: string;
+  subId: string;
+  customer: string;
+  created: number;
+  status?: string;
+  price?: string;
+  cancelAtPeriodEnd?: boolean;
+  orgId?: string;
+}) {
+  const file =
+    o.type === "customer.subscription.deleted"
+      ? "stripe-ruby-mock__customer.subscription.deleted.json"
+      : "stripe-ruby-mock__customer.subscription.updated.json";
   const event = fixture(file);
   event.id = uniq("evt");
   event.type = o.type ?? "customer.subscription.updated";
@@ -75,11 +94,15 @@ describeEachDatabase("Stripe webhook", () => {
     const event = fixture("stripe-ruby-mock__customer.updated.json");
     event.id = uniq("evt");
     const wrongSecret = signed(event, "whsec_someone_else");
-    expect((await appErrorOf(receiveStripeWebhook(wrongSecret.payload, wrongSecret.header))).code).toBe("invalid_payload");
+    expect((await appErrorOf(receiveStripeWebhook(wrongSecret.payload, wrongSecret.header))).code).toBe(
+      "invalid_payload",
+    );
     const stale = signed(event, TEST_WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 301);
     expect((await appErrorOf(receiveStripeWebhook(stale.payload, stale.header))).code).toBe("invalid_payload");
     const good = signed(event);
-    expect((await appErrorOf(receiveStripeWebhook(good.payload.replace("cus_", "cus_X"), good.header))).code).toBe("invalid_payload");
+    expect((await appErrorOf(receiveStripeWebhook(good.payload.replace("cus_", "cus_X"), good.header))).code).toBe(
+      "invalid_payload",
+    );
     expect((await appErrorOf(receiveStripeWebhook(good.payload, null))).code).toBe("invalid_payload");
     expect(await eventRow(event.id)).toBeUndefined();
   });
@@ -88,7 +111,10 @@ describeEachDatabase("Stripe webhook", () => {
     const orgId = await newOrg();
     const customer = uniq("cus");
     const subId = uniq("sub");
-    expect(await deliver(subscriptionCheckout(orgId, customer, subId))).toMatchObject({ received: true, duplicate: false });
+    expect(await deliver(subscriptionCheckout(orgId, customer, subId))).toMatchObject({
+      received: true,
+      duplicate: false,
+    });
     const [link] = await db().select().from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
     expect(link!.stripeCustomerId).toBe(customer);
 
@@ -99,18 +125,42 @@ describeEachDatabase("Stripe webhook", () => {
     Object.assign(created.data.object, { id: subId, customer });
     expect(await deliver(created)).toMatchObject({ received: true, duplicate: false });
     const row = await subscriptionRow(subId);
-    expect(row).toMatchObject({ orgId, status: "active", priceId: FIXTURE_PRICE, plan: "pro", cancelAtPeriodEnd: false });
+    expect(row).toMatchObject({
+      orgId,
+      status: "active",
+      priceId: FIXTURE_PRICE,
+      plan: "pro",
+      cancelAtPeriodEnd: false,
+    });
     expect(row!.currentPeriodEnd?.getTime()).toBe(created.data.object.current_period_end * 1000);
     expect(row!.stripeEventCreated?.getTime()).toBe((T0 + 10) * 1000);
     expect(await orgPlan(orgId)).toBe("pro");
 
     const before = { row: await subscriptionRow(subId), event: await eventRow(created.id), plan: await orgPlan(orgId) };
     const again = signed(created);
-    expect(await receiveStripeWebhook(again.payload, again.header, new Date(Date.now() + 3_600_000))).toMatchObject({ received: true, duplicate: true });
-    expect({ row: await subscriptionRow(subId), event: await eventRow(created.id), plan: await orgPlan(orgId) }).toEqual(before);
-    expect(before.event).toMatchObject({ status: "processed", attempts: 1, type: "customer.subscription.created", objectId: subId, orgId });
+    expect(await receiveStripeWebhook(again.payload, again.header, new Date(Date.now() + 3_600_000))).toMatchObject({
+      received: true,
+      duplicate: true,
+    });
+    expect({
+      row: await subscriptionRow(subId),
+      event: await eventRow(created.id),
+      plan: await orgPlan(orgId),
+    }).toEqual(before);
+    expect(before.event).toMatchObject({
+      status: "processed",
+      attempts: 1,
+      type: "customer.subscription.created",
+      objectId: subId,
+      orgId,
+    });
     // Only ids and status fields are kept about the object.
-    expect(before.event!.metadata).toEqual({ object: "subscription", status: "active", customer, cancel_at_period_end: false });
+    expect(before.event!.metadata).toEqual({
+      object: "subscription",
+      status: "active",
+      customer,
+      cancel_at_period_end: false,
+    });
   });
 
   it("ignores an event older than the subscription state already stored (out of order)", async () => {
@@ -119,8 +169,13 @@ describeEachDatabase("Stripe webhook", () => {
     const subId = uniq("sub");
     await deliver(subscriptionCheckout(orgId, customer, subId));
     // Changed: status past_due / canceled, cancel_at_period_end, created (newer first).
-    await deliver(subscriptionEvent({ subId, customer, created: T0 + 20, status: "past_due", cancelAtPeriodEnd: true }));
-    expect(await deliver(subscriptionEvent({ subId, customer, created: T0 + 15, status: "canceled" }))).toMatchObject({ received: true, duplicate: false });
+    await deliver(
+      subscriptionEvent({ subId, customer, created: T0 + 20, status: "past_due", cancelAtPeriodEnd: true }),
+    );
+    expect(await deliver(subscriptionEvent({ subId, customer, created: T0 + 15, status: "canceled" }))).toMatchObject({
+      received: true,
+      duplicate: false,
+    });
     expect(await subscriptionRow(subId)).toMatchObject({ status: "past_due", cancelAtPeriodEnd: true });
     expect((await subscriptionRow(subId))!.stripeEventCreated?.getTime()).toBe((T0 + 20) * 1000);
     expect(await orgPlan(orgId)).toBe("pro"); // past_due keeps the plan during the grace period
@@ -133,14 +188,39 @@ describeEachDatabase("Stripe webhook", () => {
 
   // Stripe's `created` has one-second resolution: two events of one subscription in the same
   // second must end in the same state whatever order they arrive in.
-  const sameSecondPairs: { name: string; earlier: { status: string; type?: string; price?: string }; later: { status: string; type?: string; price?: string }; plan: string }[] = [
-    { name: "created incomplete → first payment active", earlier: { status: "incomplete", type: "customer.subscription.created" }, later: { status: "active" }, plan: "pro" },
+  const sameSecondPairs: {
+    name: string;
+    earlier: { status: string; type?: string; price?: string };
+    later: { status: string; type?: string; price?: string };
+    plan: string;
+  }[] = [
+    {
+      name: "created incomplete → first payment active",
+      earlier: { status: "incomplete", type: "customer.subscription.created" },
+      later: { status: "active" },
+      plan: "pro",
+    },
     { name: "trial ends → active", earlier: { status: "trialing" }, later: { status: "active" }, plan: "pro" },
-    { name: "trial ends without a payment method → paused", earlier: { status: "trialing" }, later: { status: "paused" }, plan: "free" },
+    {
+      name: "trial ends without a payment method → paused",
+      earlier: { status: "trialing" },
+      later: { status: "paused" },
+      plan: "free",
+    },
     { name: "renewal fails → past_due", earlier: { status: "active" }, later: { status: "past_due" }, plan: "pro" },
     { name: "retries exhausted → unpaid", earlier: { status: "past_due" }, later: { status: "unpaid" }, plan: "free" },
-    { name: "canceled immediately", earlier: { status: "active" }, later: { status: "canceled", type: "customer.subscription.deleted" }, plan: "free" },
-    { name: "incomplete expires", earlier: { status: "incomplete", type: "customer.subscription.created" }, later: { status: "incomplete_expired" }, plan: "free" },
+    {
+      name: "canceled immediately",
+      earlier: { status: "active" },
+      later: { status: "canceled", type: "customer.subscription.deleted" },
+      plan: "free",
+    },
+    {
+      name: "incomplete expires",
+      earlier: { status: "incomplete", type: "customer.subscription.created" },
+      later: { status: "incomplete_expired" },
+      plan: "free",
+    },
   ];
   for (const pair of sameSecondPairs) {
     it(`same-second events settle the same in both arrival orders: ${pair.name}`, async () => {
@@ -150,8 +230,11 @@ describeEachDatabase("Stripe webhook", () => {
         const customer = uniq("cus");
         const subId = uniq("sub");
         await deliver(subscriptionCheckout(orgId, customer, subId, T0));
-        const events = [pair.earlier, pair.later].map((e) => subscriptionEvent({ ...e, subId, customer, created: T0 + 60 }));
-        for (const event of order === "in order" ? events : events.reverse()) expect(await deliver(event)).toMatchObject({ duplicate: false });
+        const events = [pair.earlier, pair.later].map((e) =>
+          subscriptionEvent({ ...e, subId, customer, created: T0 + 60 }),
+        );
+        for (const event of order === "in order" ? events : events.reverse())
+          expect(await deliver(event)).toMatchObject({ duplicate: false });
         const row = await subscriptionRow(subId);
         outcomes.push({ status: row!.status, plan: await orgPlan(orgId) });
       }
@@ -229,7 +312,9 @@ describeEachDatabase("Stripe webhook", () => {
     const customer = uniq("cus");
     const subId = uniq("sub");
     await deliver(subscriptionCheckout(orgId, customer, subId));
-    await deliver(subscriptionEvent({ subId, customer, created: T0 + 1, status: "active", price: FIXTURE_PRICE, orgId }));
+    await deliver(
+      subscriptionEvent({ subId, customer, created: T0 + 1, status: "active", price: FIXTURE_PRICE, orgId }),
+    );
     expect(await orgPlan(orgId)).toBe("pro");
 
     const failedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -239,7 +324,11 @@ describeEachDatabase("Stripe webhook", () => {
     Object.assign(failed.data.object, { subscription: subId, customer });
     const first = await deliver(failed, failedAt);
     expect(first.events).toEqual([
-      { name: "billing/invoice.payment_failed", id: `stripe-${failed.id}`, data: expect.objectContaining({ org_id: orgId, invoice_id: failed.data.object.id, subscription_id: subId }) },
+      {
+        name: "billing/invoice.payment_failed",
+        id: `stripe-${failed.id}`,
+        data: expect.objectContaining({ org_id: orgId, invoice_id: failed.data.object.id, subscription_id: subId }),
+      },
     ]);
     expect(await orgPlan(orgId)).toBe("pro");
     expect((await deliver(failed, failedAt)).events).toEqual([]);
@@ -267,7 +356,12 @@ describeEachDatabase("Stripe webhook", () => {
     const sessionId = uniq("cs");
     const pi = uniq("pi");
     Object.assign(session, { id: uniq("evt") });
-    Object.assign(session.data.object, { id: sessionId, client_reference_id: orgId, customer: uniq("cus"), payment_intent: pi });
+    Object.assign(session.data.object, {
+      id: sessionId,
+      client_reference_id: orgId,
+      customer: uniq("cus"),
+      payment_intent: pi,
+    });
     await deliver(session);
     // The same session in another event (Stripe resend with a new event id) grants nothing more.
     await deliver({ ...session, id: uniq("evt") });
@@ -304,11 +398,19 @@ describeEachDatabase("Stripe webhook", () => {
     // stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent.
     const session = fixture("stripe-ruby-mock__checkout.session.completed.json");
     Object.assign(session, { id: uniq("evt") });
-    Object.assign(session.data.object, { id: uniq("cs"), client_reference_id: orgId, customer: uniq("cus"), payment_intent: uniq("pi") });
+    Object.assign(session.data.object, {
+      id: uniq("cs"),
+      client_reference_id: orgId,
+      customer: uniq("cus"),
+      payment_intent: uniq("pi"),
+    });
     await deliver(session, lastDay);
     expect(await usageReport(orgId, lastDay)).toMatchObject({ quota_remaining: 40, credits_remaining: 1_000 });
     await resetDueQuotas(new Date("2033-02-01T00:00:00Z"));
-    expect(await usageReport(orgId, new Date("2033-02-01T00:00:01Z"))).toMatchObject({ quota_remaining: 100, credits_remaining: 1_000 });
+    expect(await usageReport(orgId, new Date("2033-02-01T00:00:01Z"))).toMatchObject({
+      quota_remaining: 100,
+      credits_remaining: 1_000,
+    });
   });
 
   it("stores and acknowledges unknown event types", async () => {
@@ -342,7 +444,16 @@ describeEachDatabase("Stripe webhook", () => {
     const event = subscriptionEvent({ subId, customer, created: T0 + 50, status: "trialing" });
     const now = new Date();
     // A worker claimed it and died: status processing, lease still running for 30 s.
-    await db().insert(stripeEvents).values({ id: event.id, type: event.type, created: new Date(event.created * 1000), status: "processing", attempts: 1, leaseUntil: new Date(now.getTime() + 30_000) });
+    await db()
+      .insert(stripeEvents)
+      .values({
+        id: event.id,
+        type: event.type,
+        created: new Date(event.created * 1000),
+        status: "processing",
+        attempts: 1,
+        leaseUntil: new Date(now.getTime() + 30_000),
+      });
     expect(await deliver(event, now)).toMatchObject({ received: true, duplicate: true });
     expect(await eventRow(event.id)).toMatchObject({ status: "processing", attempts: 1 });
     expect(await subscriptionRow(subId)).toMatchObject({ status: null });
@@ -368,7 +479,12 @@ describeEachDatabase("Stripe webhook", () => {
     // Changed: subscription id, customer, created, status active, price → Starter test price.
     const event = subscriptionEvent({ subId, customer, created: T0 + 60, price: TEST_PRICES.STRIPE_PRICE_STARTER });
     await expect(deliver(event)).rejects.toThrow("database hiccup");
-    expect(await eventRow(event.id)).toMatchObject({ status: "failed", attempts: 1, lastError: "database hiccup", processedAt: null });
+    expect(await eventRow(event.id)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: "database hiccup",
+      processedAt: null,
+    });
     expect(await subscriptionRow(subId)).toMatchObject({ status: null, plan: null });
     expect(await orgPlan(orgId)).toBe("free");
 
@@ -400,9 +516,14 @@ describeEachDatabase("Stripe webhook", () => {
       // (2 per org) × 20 events each. Changed per event: event id, type (created/updated/deleted), created
       // (strictly increasing per subscription), subscription id, customer, status, price, cancel_at_period_end, metadata.org_id.
       const STATUSES = ["trialing", "active", "past_due", "unpaid", "canceled", "paused", "incomplete"];
-      const PRICES = [TEST_PRICES.STRIPE_PRICE_STARTER, TEST_PRICES.STRIPE_PRICE_PRO, TEST_PRICES.STRIPE_PRICE_ENTERPRISE, "price_unknown"];
+      const PRICES = [
+        TEST_PRICES.STRIPE_PRICE_STARTER,
+        TEST_PRICES.STRIPE_PRICE_PRO,
+        TEST_PRICES.STRIPE_PRICE_ENTERPRISE,
+        "price_unknown",
+      ];
       let rnd = 42;
-      const random = () => ((rnd = (rnd * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+      const random = () => (rnd = (rnd * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
       const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
 
       const orgs: string[] = [];
@@ -414,9 +535,23 @@ describeEachDatabase("Stripe webhook", () => {
         const subId = uniq(`sub_bulk${s}`);
         const customer = uniq(`cus_bulk${s}`);
         for (let k = 0; k < 20; k++) {
-          const type = k === 0 ? "customer.subscription.created" : k === 19 && random() < 0.3 ? "customer.subscription.deleted" : "customer.subscription.updated";
+          const type =
+            k === 0
+              ? "customer.subscription.created"
+              : k === 19 && random() < 0.3
+                ? "customer.subscription.deleted"
+                : "customer.subscription.updated";
           const status = type === "customer.subscription.deleted" ? "canceled" : pick(STATUSES);
-          const event = subscriptionEvent({ type, subId, customer, orgId, created: T0 + s * 1000 + k, status, price: pick(PRICES), cancelAtPeriodEnd: random() < 0.25 });
+          const event = subscriptionEvent({
+            type,
+            subId,
+            customer,
+            orgId,
+            created: T0 + s * 1000 + k,
+            status,
+            price: pick(PRICES),
+            cancelAtPeriodEnd: random() < 0.25,
+          });
           events.push(event);
           last.set(subId, event);
         }
@@ -447,13 +582,27 @@ describeEachDatabase("Stripe webhook", () => {
       for (const [subId, event] of last) {
         const sub = event.data.object;
         const row = await subscriptionRow(subId);
-        const plan = ({ [TEST_PRICES.STRIPE_PRICE_STARTER]: "starter", [TEST_PRICES.STRIPE_PRICE_PRO]: "pro", [TEST_PRICES.STRIPE_PRICE_ENTERPRISE]: "enterprise" } as Record<string, "starter" | "pro" | "enterprise">)[sub.items.data[0].price.id] ?? null;
-        expect(row).toMatchObject({ status: sub.status, priceId: sub.items.data[0].price.id, plan, cancelAtPeriodEnd: sub.cancel_at_period_end, orgId: sub.metadata.org_id });
+        const plan =
+          (
+            {
+              [TEST_PRICES.STRIPE_PRICE_STARTER]: "starter",
+              [TEST_PRICES.STRIPE_PRICE_PRO]: "pro",
+              [TEST_PRICES.STRIPE_PRICE_ENTERPRISE]: "enterprise",
+            } as Record<string, "starter" | "pro" | "enterprise">
+          )[sub.items.data[0].price.id] ?? null;
+        expect(row).toMatchObject({
+          status: sub.status,
+          priceId: sub.items.data[0].price.id,
+          plan,
+          cancelAtPeriodEnd: sub.cancel_at_period_end,
+          orgId: sub.metadata.org_id,
+        });
         expect(row!.stripeEventCreated?.getTime()).toBe(event.created * 1000);
         const orgId = sub.metadata.org_id as string;
         const entitled = entitledPlan(plan, sub.status);
         const rank = ["free", "starter", "pro", "enterprise"];
-        if (rank.indexOf(entitled) > rank.indexOf(expectedPlans.get(orgId) ?? "free")) expectedPlans.set(orgId, entitled);
+        if (rank.indexOf(entitled) > rank.indexOf(expectedPlans.get(orgId) ?? "free"))
+          expectedPlans.set(orgId, entitled);
       }
       for (const orgId of orgs) expect(await orgPlan(orgId)).toBe(expectedPlans.get(orgId) ?? "free");
     }, 120_000);

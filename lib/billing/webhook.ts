@@ -22,7 +22,17 @@ export interface WebhookOutcome {
 }
 
 /** Only these top-level fields of the object are kept (type, ids, status): never card data. */
-const METADATA_FIELDS = ["object", "status", "mode", "payment_status", "customer", "subscription", "payment_intent", "billing_reason", "cancel_at_period_end"] as const;
+const METADATA_FIELDS = [
+  "object",
+  "status",
+  "mode",
+  "payment_status",
+  "customer",
+  "subscription",
+  "payment_intent",
+  "billing_reason",
+  "cancel_at_period_end",
+] as const;
 
 function eventMetadata(object: StripeObject): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -40,7 +50,8 @@ function verify(rawBody: Uint8Array | string, signatureHeader: string | null): S
   const secret = env().STRIPE_WEBHOOK_SECRET;
   if (!secret) throw new Error("STRIPE_WEBHOOK_SECRET is not configured");
   if (!signatureHeader) throw new AppError("invalid_payload", "Missing Stripe-Signature header.");
-  const payload = typeof rawBody === "string" ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+  const payload =
+    typeof rawBody === "string" ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
   try {
     return Stripe.webhooks.constructEvent(payload, signatureHeader, secret, SIGNATURE_TOLERANCE_SECONDS);
   } catch {
@@ -64,11 +75,18 @@ function toInput(event: Stripe.Event): StripeEventInput {
 async function claim(eventId: string, now: Date) {
   const rows = await db()
     .update(stripeEvents)
-    .set({ status: "processing", leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS), attempts: sql`${stripeEvents.attempts} + 1` })
+    .set({
+      status: "processing",
+      leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS),
+      attempts: sql`${stripeEvents.attempts} + 1`,
+    })
     .where(
       and(
         eq(stripeEvents.id, eventId),
-        or(inArray(stripeEvents.status, ["received", "failed"]), and(eq(stripeEvents.status, "processing"), lt(stripeEvents.leaseUntil, now))),
+        or(
+          inArray(stripeEvents.status, ["received", "failed"]),
+          and(eq(stripeEvents.status, "processing"), lt(stripeEvents.leaseUntil, now)),
+        ),
       ),
     )
     .returning({ attempts: stripeEvents.attempts });
@@ -79,10 +97,18 @@ async function claim(eventId: string, now: Date) {
 async function process(event: StripeEventInput, now: Date): Promise<OutgoingEvent[]> {
   const handler = STRIPE_EVENT_HANDLERS[event.type];
   return db().transaction(async (tx) => {
-    const result = handler ? await handler(tx, event, now) : { orgId: null, log: `${event.type}: not handled, acknowledged` };
+    const result = handler
+      ? await handler(tx, event, now)
+      : { orgId: null, log: `${event.type}: not handled, acknowledged` };
     await tx
       .update(stripeEvents)
-      .set({ status: "processed", processedAt: now, leaseUntil: null, lastError: null, ...(result.orgId ? { orgId: result.orgId } : {}) })
+      .set({
+        status: "processed",
+        processedAt: now,
+        leaseUntil: null,
+        lastError: null,
+        ...(result.orgId ? { orgId: result.orgId } : {}),
+      })
       .where(eq(stripeEvents.id, event.id));
     logger.info({ stripeEventId: event.id, type: event.type, orgId: result.orgId }, result.log);
     return result.events ?? [];
@@ -137,6 +163,10 @@ export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()
  * A processing error rethrows: the route answers 500, Stripe retries, the next delivery
  * re-claims it. `now` drives leases and timestamps.
  */
-export async function receiveStripeWebhook(rawBody: Uint8Array | string, signatureHeader: string | null, now = new Date()): Promise<WebhookOutcome> {
+export async function receiveStripeWebhook(
+  rawBody: Uint8Array | string,
+  signatureHeader: string | null,
+  now = new Date(),
+): Promise<WebhookOutcome> {
   return ingestStripeEvent(verify(rawBody, signatureHeader), now);
 }

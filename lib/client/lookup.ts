@@ -29,5 +29,10 @@ export function useLookup<T>(url: string | null) {
   }, [url]);
   const data = url === null ? undefined : (lookups.get(url) as T | undefined);
   const isError = data === undefined && url !== null && failed?.url === url;
-  return { data, isError, isPending: data === undefined && !isError, isFetching: url !== null && data === undefined && !isError };
+  return {
+    data,
+    isError,
+    isPending: data === undefined && !isError,
+    isFetching: url !== null && data === undefined && !isError,
+  };
 }

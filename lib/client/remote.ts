@@ -66,7 +66,10 @@ export function useRemoteAction<V, R>(
   run: (variables: V) => Promise<R>,
   on: { onSuccess?: (result: R, variables: V) => void; onError?: (error: Error) => void; onSettled?: () => void } = {},
 ) {
-  const [state, setState] = useState<{ isPending: boolean; error: Error | null; variables?: V }>({ isPending: false, error: null });
+  const [state, setState] = useState<{ isPending: boolean; error: Error | null; variables?: V }>({
+    isPending: false,
+    error: null,
+  });
 
   function mutate(variables: V) {
     setState({ isPending: true, error: null, variables });

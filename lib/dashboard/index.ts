@@ -1,1 +1,7 @@
-export { dashboardSummary, DEADLINE_HORIZON_DAYS, type DashboardSummary, type DashboardAlert, type DashboardDeadline } from "./summary";
+export {
+  dashboardSummary,
+  DEADLINE_HORIZON_DAYS,
+  type DashboardSummary,
+  type DashboardAlert,
+  type DashboardDeadline,
+} from "./summary";

@@ -22,11 +22,19 @@ describeEachDatabase("dashboard summary", () => {
   it("an org with a profile sees this week's new notices, its next deadlines, its alerts' last digests and its quota", async () => {
     const NOW = later();
     const { orgId, owner } = await makeOrg("starter", "Glance IT");
-    await saveBusinessProfile(orgId, owner, { companyName: "Glance IT", naicsCodes: ["5415"], keywords: ["software"], setAsides: [], states: [] }, NOW);
+    await saveBusinessProfile(
+      orgId,
+      owner,
+      { companyName: "Glance IT", naicsCodes: ["5415"], keywords: ["software"], setAsides: [], states: [] },
+      NOW,
+    );
     const daily = await createAlert(orgId, owner, { name: "IT daily", frequency: "daily", naics: ["5415"] });
     await createAlert(orgId, owner, { name: "Weekly watch", frequency: "weekly", naics: ["2362"] });
     // The daily alert's window covers the whole bundled day: its digest is written.
-    await db().update(alerts).set({ lastWindowEnd: new Date("2026-04-01T00:00:00Z") }).where(eq(alerts.id, daily.id));
+    await db()
+      .update(alerts)
+      .set({ lastWindowEnd: new Date("2026-04-01T00:00:00Z") })
+      .where(eq(alerts.id, daily.id));
     const digest = await runAlertDigest(daily.id, NOW);
 
     const summary = await dashboardSummary(orgId, owner, NOW);
@@ -43,7 +51,11 @@ describeEachDatabase("dashboard summary", () => {
     const sent = summary.alerts.find((a) => a.name === "IT daily")!;
     expect(sent.lastDigestAt).toBeInstanceOf(Date);
     expect(sent.lastDigestMatches).toBe(digest.matchCount);
-    expect(summary.alerts.find((a) => a.name === "Weekly watch")).toMatchObject({ lastDigestAt: null, lastDigestMatches: null, active: true });
+    expect(summary.alerts.find((a) => a.name === "Weekly watch")).toMatchObject({
+      lastDigestAt: null,
+      lastDigestMatches: null,
+      active: true,
+    });
     expect(digest.matchCount).toBeGreaterThan(0);
     expect(summary.quota).toMatchObject({ plan: "starter", quota_monthly: 5_000, quota_remaining: 5_000 });
   });
@@ -51,6 +63,11 @@ describeEachDatabase("dashboard summary", () => {
   it("without a profile: no counts or deadlines to show, the quota still is", async () => {
     const { orgId, owner } = await makeOrg("free", "Bare Co");
     const summary = await dashboardSummary(orgId, owner, later());
-    expect(summary).toMatchObject({ newThisWeek: null, deadlines: [], alerts: [], quota: { plan: "free", quota_monthly: 100 } });
+    expect(summary).toMatchObject({
+      newThisWeek: null,
+      deadlines: [],
+      alerts: [],
+      quota: { plan: "free", quota_monthly: 100 },
+    });
   });
 });

@@ -46,31 +46,72 @@ export async function dashboardSummary(orgId: string, actor: OrgActor, now = new
   assertCan(actor, "alerts:read");
   const feed = opportunityFeed(now);
   const reference = feed.referenceDate;
-  const [quota, alertRows, profile] = await Promise.all([usageReport(orgId, now), lastDigests(orgId), getBusinessProfile(orgId)]);
-  if (!profile || profile.naicsCodes.length === 0) return { feed, quota, alerts: alertRows, newThisWeek: null, deadlines: [] };
+  const [quota, alertRows, profile] = await Promise.all([
+    usageReport(orgId, now),
+    lastDigests(orgId),
+    getBusinessProfile(orgId),
+  ]);
+  if (!profile || profile.naicsCodes.length === 0)
+    return { feed, quota, alerts: alertRows, newThisWeek: null, deadlines: [] };
 
   const { filters } = profileMatchCriteria(profile);
   const [newThisWeek, due] = await Promise.all([
-    countOpportunities({ ...filters, referenceDate: reference, postedFrom: new Date(reference.getTime() - 7 * DAY_MS) }),
-    searchOpportunities({ ...filters, referenceDate: reference, deadlineFrom: reference, deadlineBefore: new Date(reference.getTime() + DEADLINE_HORIZON_DAYS * DAY_MS) }, { limit: 100 }),
+    countOpportunities({
+      ...filters,
+      referenceDate: reference,
+      postedFrom: new Date(reference.getTime() - 7 * DAY_MS),
+    }),
+    searchOpportunities(
+      {
+        ...filters,
+        referenceDate: reference,
+        deadlineFrom: reference,
+        deadlineBefore: new Date(reference.getTime() + DEADLINE_HORIZON_DAYS * DAY_MS),
+      },
+      { limit: 100 },
+    ),
   ]);
   const deadlines = due.data
     .filter((o) => o.response_deadline !== null)
-    .map((o) => ({ noticeId: o.notice_id, title: o.title, agency: o.agency, responseDeadline: new Date(o.response_deadline!) }))
+    .map((o) => ({
+      noticeId: o.notice_id,
+      title: o.title,
+      agency: o.agency,
+      responseDeadline: new Date(o.response_deadline!),
+    }))
     .sort((a, b) => a.responseDeadline.getTime() - b.responseDeadline.getTime())
     .slice(0, DEADLINES_SHOWN)
-    .map((o) => ({ ...o, daysLeft: Math.max(0, Math.ceil((o.responseDeadline.getTime() - reference.getTime()) / DAY_MS)) }));
+    .map((o) => ({
+      ...o,
+      daysLeft: Math.max(0, Math.ceil((o.responseDeadline.getTime() - reference.getTime()) / DAY_MS)),
+    }));
   return { feed, quota, alerts: alertRows, newThisWeek, deadlines };
 }
 
 async function lastDigests(orgId: string): Promise<DashboardAlert[]> {
   return withTenant(orgId, async (tx) => {
-    const rows = await tx.select().from(alerts).where(eq(alerts.orgId, orgId)).orderBy(desc(alerts.createdAt), desc(alerts.id));
+    const rows = await tx
+      .select()
+      .from(alerts)
+      .where(eq(alerts.orgId, orgId))
+      .orderBy(desc(alerts.createdAt), desc(alerts.id));
     if (rows.length === 0) return [];
     const digests = await tx
-      .selectDistinctOn([alertDigests.alertId], { alertId: alertDigests.alertId, createdAt: alertDigests.createdAt, matchCount: alertDigests.matchCount })
+      .selectDistinctOn([alertDigests.alertId], {
+        alertId: alertDigests.alertId,
+        createdAt: alertDigests.createdAt,
+        matchCount: alertDigests.matchCount,
+      })
       .from(alertDigests)
-      .where(and(eq(alertDigests.orgId, orgId), inArray(alertDigests.alertId, rows.map((r) => r.id))))
+      .where(
+        and(
+          eq(alertDigests.orgId, orgId),
+          inArray(
+            alertDigests.alertId,
+            rows.map((r) => r.id),
+          ),
+        ),
+      )
       .orderBy(alertDigests.alertId, desc(alertDigests.createdAt));
     const last = new Map(digests.map((d) => [d.alertId, d]));
     return rows.map((r) => ({

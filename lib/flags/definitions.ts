@@ -4,11 +4,13 @@
  */
 export const FLAG_DEFINITIONS = {
   signups: {
-    description: "New accounts can be created at /sign-up. Off: the page says sign-ups are paused and a submitted form is refused (invitations still work).",
+    description:
+      "New accounts can be created at /sign-up. Off: the page says sign-ups are paused and a submitted form is refused (invitations still work).",
     default: true,
   },
   instant_alerts: {
-    description: "Instant alerts are sent after each ingestion run. Off: runs skip them (daily and weekly digests still include the notices).",
+    description:
+      "Instant alerts are sent after each ingestion run. Off: runs skip them (daily and weekly digests still include the notices).",
     default: true,
   },
   opportunity_ingestion: {
@@ -16,7 +18,8 @@ export const FLAG_DEFINITIONS = {
     default: true,
   },
   incident_mode: {
-    description: "Incident mode: every cockpit write answers 409 read_only unless made under break-glass. ADMIN_READ_ONLY=true forces it on whatever this says. Turning it on or off is the one write allowed while it is on.",
+    description:
+      "Incident mode: every cockpit write answers 409 read_only unless made under break-glass. ADMIN_READ_ONLY=true forces it on whatever this says. Turning it on or off is the one write allowed while it is on.",
     default: false,
   },
 } as const satisfies Record<string, { description: string; default: boolean }>;

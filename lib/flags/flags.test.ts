@@ -3,7 +3,16 @@ import { beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, featureFlags } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
-import { FLAG_CACHE_MS, FLAG_DEFINITIONS, FLAG_KEYS, flagEnabled, isFlagKey, listFlags, resetFlagCache, setFlag } from "./index";
+import {
+  FLAG_CACHE_MS,
+  FLAG_DEFINITIONS,
+  FLAG_KEYS,
+  flagEnabled,
+  isFlagKey,
+  listFlags,
+  resetFlagCache,
+  setFlag,
+} from "./index";
 
 const operator = { type: "operator" as const, id: "3f1c6a34-6b5e-4c57-9d0f-0f7f1f1f1f1f", email: "flags@beacon.test" };
 
@@ -22,12 +31,30 @@ describeEachDatabase("feature flags", () => {
     expect(flags.find((f) => f.key === "signups")).toMatchObject({ enabled: true, overridden: false, updatedBy: null });
 
     const now = new Date("2026-04-01T09:30:00Z");
-    const flag = await setFlag("signups", { enabled: false, reason: "spam wave" }, operator, { requestId: "req-flag", now });
-    expect(flag).toMatchObject({ key: "signups", enabled: false, overridden: true, reason: "spam wave", updatedBy: "flags@beacon.test", updatedAt: now });
+    const flag = await setFlag("signups", { enabled: false, reason: "spam wave" }, operator, {
+      requestId: "req-flag",
+      now,
+    });
+    expect(flag).toMatchObject({
+      key: "signups",
+      enabled: false,
+      overridden: true,
+      reason: "spam wave",
+      updatedBy: "flags@beacon.test",
+      updatedAt: now,
+    });
     expect(await flagEnabled("signups")).toBe(false);
 
     const [audit] = await db().select().from(auditLog).where(eq(auditLog.requestId, "req-flag"));
-    expect(audit).toMatchObject({ action: "ops.flag.updated", targetType: "feature_flag", targetId: "signups", actorEmail: "flags@beacon.test", reason: "spam wave", before: { enabled: true, overridden: false }, after: { enabled: false } });
+    expect(audit).toMatchObject({
+      action: "ops.flag.updated",
+      targetType: "feature_flag",
+      targetId: "signups",
+      actorEmail: "flags@beacon.test",
+      reason: "spam wave",
+      before: { enabled: true, overridden: false },
+      after: { enabled: false },
+    });
 
     await setFlag("signups", { enabled: true }, operator);
     expect(await flagEnabled("signups", { maxAgeMs: 0 })).toBe(true);

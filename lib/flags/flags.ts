@@ -58,7 +58,8 @@ export async function listFlags(options: { maxAgeMs?: number; now?: number } = {
   const maxAgeMs = options.maxAgeMs ?? FLAG_CACHE_MS;
   const now = options.now ?? Date.now();
   // A clock that went backwards (or a caller's own `now`) counts as stale, never as fresh.
-  if (!cache || maxAgeMs <= 0 || now < cache.loadedAt || now - cache.loadedAt >= maxAgeMs) cache = { states: await readFlags(), loadedAt: now };
+  if (!cache || maxAgeMs <= 0 || now < cache.loadedAt || now - cache.loadedAt >= maxAgeMs)
+    cache = { states: await readFlags(), loadedAt: now };
   return [...cache.states.values()];
 }
 
@@ -74,7 +75,12 @@ export async function flagEnabled(key: FlagKey, options: { maxAgeMs?: number; no
 export const setFlagSchema = z.object({ enabled: z.boolean(), reason: z.string().trim().max(500).optional() }).strict();
 
 /** Sets a flag and records who, when, why and the value before, in one transaction. */
-export async function setFlag(key: FlagKey, input: z.infer<typeof setFlagSchema>, actor: AuditActor, options: { requestId?: string | null; now?: Date } = {}): Promise<FlagState> {
+export async function setFlag(
+  key: FlagKey,
+  input: z.infer<typeof setFlagSchema>,
+  actor: AuditActor,
+  options: { requestId?: string | null; now?: Date } = {},
+): Promise<FlagState> {
   const now = options.now ?? new Date();
   const reason = input.reason || null;
   await db().transaction(async (tx) => {
@@ -82,7 +88,10 @@ export async function setFlag(key: FlagKey, input: z.infer<typeof setFlagSchema>
     await tx
       .insert(featureFlags)
       .values({ key, enabled: input.enabled, reason, updatedAt: now, updatedBy: actor.email ?? actor.id ?? null })
-      .onConflictDoUpdate({ target: featureFlags.key, set: { enabled: input.enabled, reason, updatedAt: now, updatedBy: actor.email ?? actor.id ?? null } });
+      .onConflictDoUpdate({
+        target: featureFlags.key,
+        set: { enabled: input.enabled, reason, updatedAt: now, updatedBy: actor.email ?? actor.id ?? null },
+      });
     await recordAudit(tx, {
       actor,
       action: "ops.flag.updated",

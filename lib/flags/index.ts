@@ -1,2 +1,11 @@
 export { FLAG_DEFINITIONS, FLAG_KEYS, isFlagKey, type FlagKey } from "./definitions";
-export { listFlags, flagState, flagEnabled, setFlag, setFlagSchema, resetFlagCache, FLAG_CACHE_MS, type FlagState } from "./flags";
+export {
+  listFlags,
+  flagState,
+  flagEnabled,
+  setFlag,
+  setFlagSchema,
+  resetFlagCache,
+  FLAG_CACHE_MS,
+  type FlagState,
+} from "./flags";

@@ -4,7 +4,8 @@ import { adminNetworkAllowed, assertAdminNetwork } from "./admin-network";
 import { parseCidr, parseCidrList } from "./cidr";
 import { clientAddressFrom } from "./client-ip";
 
-const config = (cidrs: string | undefined, hops = 0) => readEnv({ ...(cidrs === undefined ? {} : { ADMIN_IP_ALLOWLIST_CIDRS: cidrs }), TRUSTED_PROXY_HOPS: String(hops) });
+const config = (cidrs: string | undefined, hops = 0) =>
+  readEnv({ ...(cidrs === undefined ? {} : { ADMIN_IP_ALLOWLIST_CIDRS: cidrs }), TRUSTED_PROXY_HOPS: String(hops) });
 const from = (xff?: string) => new Headers(xff === undefined ? {} : { "x-forwarded-for": xff });
 
 describe("CIDR parsing", () => {
@@ -16,9 +17,22 @@ describe("CIDR parsing", () => {
   });
 
   it("refuses anything else, and the configuration fails at boot with the bad entry named", () => {
-    for (const bad of ["10.0.0.0/33", "2001:db8::/129", "10.0.0/8", "example.com/24", "10.0.0.0/8/1", "10.0.0.0/-1", "10.0.0.0/ 8"]) expect(() => parseCidr(bad)).toThrow();
-    expect(() => readEnv({ ADMIN_IP_ALLOWLIST_CIDRS: "10.0.0.0/8, 300.1.1.1/32" })).toThrow(/ADMIN_IP_ALLOWLIST_CIDRS: "300\.1\.1\.1\/32" is not/);
-    expect(readEnv({ ADMIN_IP_ALLOWLIST_CIDRS: "10.0.0.0/8,2001:db8::/32" }).ADMIN_IP_ALLOWLIST_CIDRS).toBe("10.0.0.0/8,2001:db8::/32");
+    for (const bad of [
+      "10.0.0.0/33",
+      "2001:db8::/129",
+      "10.0.0/8",
+      "example.com/24",
+      "10.0.0.0/8/1",
+      "10.0.0.0/-1",
+      "10.0.0.0/ 8",
+    ])
+      expect(() => parseCidr(bad)).toThrow();
+    expect(() => readEnv({ ADMIN_IP_ALLOWLIST_CIDRS: "10.0.0.0/8, 300.1.1.1/32" })).toThrow(
+      /ADMIN_IP_ALLOWLIST_CIDRS: "300\.1\.1\.1\/32" is not/,
+    );
+    expect(readEnv({ ADMIN_IP_ALLOWLIST_CIDRS: "10.0.0.0/8,2001:db8::/32" }).ADMIN_IP_ALLOWLIST_CIDRS).toBe(
+      "10.0.0.0/8,2001:db8::/32",
+    );
   });
 });
 
@@ -65,6 +79,8 @@ describe("admin network guard", () => {
   });
 
   it("refusal is a 403 forbidden AppError", () => {
-    expect(() => assertAdminNetwork(from("203.0.113.9"), config("10.0.0.0/8"))).toThrow(expect.objectContaining({ code: "forbidden", status: 403 }));
+    expect(() => assertAdminNetwork(from("203.0.113.9"), config("10.0.0.0/8"))).toThrow(
+      expect.objectContaining({ code: "forbidden", status: 403 }),
+    );
   });
 });

@@ -37,7 +37,11 @@ export function isJsonContentType(value: string | null) {
 }
 
 /** Parses a JSON body: 415 for non-JSON, 413 over the limit, 400 malformed, 422 invalid values. */
-export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, limit = DEFAULT_BODY_LIMIT): Promise<z.infer<S>> {
+export async function parseJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  limit = DEFAULT_BODY_LIMIT,
+): Promise<z.infer<S>> {
   if (!isJsonContentType(request.headers.get("content-type"))) {
     throw new AppError("unsupported_media_type", "Send the body as application/json.");
   }
@@ -70,7 +74,10 @@ export function pathOfNulCharacter(value: unknown): string | null {
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const nul = pathOfNulCharacter(value);
-  if (nul !== null) throw new AppError("validation_failed", "Some fields are invalid.", { errors: [{ path: nul, message: "Must not contain NUL characters." }] });
+  if (nul !== null)
+    throw new AppError("validation_failed", "Some fields are invalid.", {
+      errors: [{ path: nul, message: "Must not contain NUL characters." }],
+    });
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new AppError("validation_failed", "Some fields are invalid.", { errors: fieldErrors(result.error) });

@@ -14,7 +14,8 @@ export function parseCidr(entry: string): Cidr {
   const max = family === "ipv4" ? 32 : 128;
   if (prefixText === undefined) return { address, prefix: max, family };
   const prefix = Number(prefixText);
-  if (!/^\d{1,3}$/.test(prefixText) || prefix > max) throw new Error(`"${entry.trim()}" has a prefix length outside 0–${max}`);
+  if (!/^\d{1,3}$/.test(prefixText) || prefix > max)
+    throw new Error(`"${entry.trim()}" has a prefix length outside 0–${max}`);
   return { address, prefix, family };
 }
 

@@ -20,7 +20,8 @@ export const IDLE: FormState = { status: "idle" };
 export function formValues(formData: FormData, omit: string[] = []): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !key.startsWith("$ACTION") && !omit.includes(key)) values[key] = value.slice(0, 2000);
+    if (typeof value === "string" && !key.startsWith("$ACTION") && !omit.includes(key))
+      values[key] = value.slice(0, 2000);
   }
   return values;
 }
@@ -44,7 +45,8 @@ export async function runFormAction<S extends z.ZodType, R>(
       const state = await validateAndRun(formData, schema, fn, options);
       status = state.httpStatus;
       const { httpStatus: _status, ...result } = state;
-      if (status >= 500) result.message = `${result.message} If it happens again, quote ${incoming.requestId} to support.`;
+      if (status >= 500)
+        result.message = `${result.message} If it happens again, quote ${incoming.requestId} to support.`;
       return { ...result, requestId: incoming.requestId };
     } finally {
       observeHttpRequest(`action ${incoming.pattern}`, "POST", status, (performance.now() - started) / 1000);
@@ -65,7 +67,8 @@ async function validateAndRun<S extends z.ZodType, R>(
   const secret = options.secretFields ?? ["password", "confirm", "currentPassword", "newPassword"];
   const values = formValues(formData, secret);
   const raw: Record<string, unknown> = {};
-  for (const [key, value] of formData.entries()) if (!key.startsWith("$ACTION") && typeof value === "string") raw[key] = value;
+  for (const [key, value] of formData.entries())
+    if (!key.startsWith("$ACTION") && typeof value === "string") raw[key] = value;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
@@ -91,5 +94,7 @@ async function validateAndRun<S extends z.ZodType, R>(
 /** `redirect()` and `notFound()` throw to unwind: they are Next.js control flow, not failures. */
 function isNextControlFlow(error: unknown) {
   const digest = (error as { digest?: unknown } | null)?.digest;
-  return typeof digest === "string" && (digest.startsWith("NEXT_REDIRECT") || digest.startsWith("NEXT_HTTP_ERROR_FALLBACK"));
+  return (
+    typeof digest === "string" && (digest.startsWith("NEXT_REDIRECT") || digest.startsWith("NEXT_HTTP_ERROR_FALLBACK"))
+  );
 }

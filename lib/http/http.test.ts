@@ -45,7 +45,9 @@ describe("AppError → Problem+JSON", () => {
     const handler = route(async () => {
       throw new AppError(code, `detail for ${code}`, { hint: "h" });
     });
-    const response = await handler(new Request("http://beacon.test/api/x", { headers: { "x-request-id": "req-abcdef123" } }));
+    const response = await handler(
+      new Request("http://beacon.test/api/x", { headers: { "x-request-id": "req-abcdef123" } }),
+    );
     expect(response.status).toBe(PROBLEMS[code].status);
     expect(response.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE);
     expect(response.headers.get("x-request-id")).toBe("req-abcdef123");
@@ -76,7 +78,9 @@ describe("AppError → Problem+JSON", () => {
 describe("route()", () => {
   it("echoes a well-formed incoming X-Request-Id on success", async () => {
     const handler = route(async ({ requestId }) => ({ status: 201, body: { requestId } }));
-    const response = await handler(new Request("http://beacon.test/api/x", { headers: { "x-request-id": "abc.DEF_123:456-789" } }));
+    const response = await handler(
+      new Request("http://beacon.test/api/x", { headers: { "x-request-id": "abc.DEF_123:456-789" } }),
+    );
     expect(response.status).toBe(201);
     expect(response.headers.get("x-request-id")).toBe("abc.DEF_123:456-789");
     expect(await response.json()).toEqual({ requestId: "abc.DEF_123:456-789" });
@@ -88,9 +92,12 @@ describe("route()", () => {
     ["too short", "abc"],
     ["with markup characters", "abcdefgh<script>"],
   ])("replaces a malformed X-Request-Id (%s)", async (_label, incoming) => {
-    const { response, body } = await respond(async () => {
-      throw new AppError("not_found");
-    }, { "x-request-id": incoming });
+    const { response, body } = await respond(
+      async () => {
+        throw new AppError("not_found");
+      },
+      { "x-request-id": incoming },
+    );
     const id = response.headers.get("x-request-id");
     expect(id).not.toBe(incoming);
     expect(id).toMatch(/^req_[A-Za-z0-9_-]+$/);
@@ -108,7 +115,9 @@ describe("route()", () => {
     const handler = route(async () => {
       throw new Error(secret);
     });
-    const response = await handler(new Request("http://beacon.test/api/x", { headers: { "x-request-id": "req-internal-1" } }));
+    const response = await handler(
+      new Request("http://beacon.test/api/x", { headers: { "x-request-id": "req-internal-1" } }),
+    );
     expect(response.status).toBe(500);
     expect(response.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE);
     const text = await response.text();
@@ -133,17 +142,26 @@ describe("parseJsonBody", () => {
   const schema = z.object({ name: z.string(), count: z.number().int() }).strict();
 
   it("parses a valid JSON body", async () => {
-    const value = await parseJsonBody(post(JSON.stringify({ name: "a", count: 2 }), { "content-type": "application/json; charset=utf-8" }), schema);
+    const value = await parseJsonBody(
+      post(JSON.stringify({ name: "a", count: 2 }), { "content-type": "application/json; charset=utf-8" }),
+      schema,
+    );
     expect(value).toEqual({ name: "a", count: 2 });
   });
 
   it("accepts +json media types", async () => {
-    const value = await parseJsonBody(post(JSON.stringify({ name: "a", count: 1 }), { "content-type": "application/merge-patch+json" }), schema);
+    const value = await parseJsonBody(
+      post(JSON.stringify({ name: "a", count: 1 }), { "content-type": "application/merge-patch+json" }),
+      schema,
+    );
     expect(value.name).toBe("a");
   });
 
   it("answers 415 for text/plain", async () => {
-    await expectProblem(parseJsonBody(post(JSON.stringify({ name: "a", count: 1 }), { "content-type": "text/plain" }), schema), "unsupported_media_type");
+    await expectProblem(
+      parseJsonBody(post(JSON.stringify({ name: "a", count: 1 }), { "content-type": "text/plain" }), schema),
+      "unsupported_media_type",
+    );
   });
 
   it("answers 415 without a content type", async () => {
@@ -153,7 +171,10 @@ describe("parseJsonBody", () => {
   });
 
   it("answers 400 for malformed JSON", async () => {
-    await expectProblem(parseJsonBody(post('{"name": "a",', { "content-type": "application/json" }), schema), "invalid_payload");
+    await expectProblem(
+      parseJsonBody(post('{"name": "a",', { "content-type": "application/json" }), schema),
+      "invalid_payload",
+    );
   });
 
   it("answers 413 for a big declared Content-Length before reading", async () => {
@@ -186,13 +207,20 @@ describe("parseJsonBody", () => {
 
   it("accepts a body exactly at the limit", async () => {
     const text = JSON.stringify({ name: "abc", count: 1 });
-    const value = await parseJsonBody(post(text, { "content-type": "application/json" }), schema, Buffer.byteLength(text));
+    const value = await parseJsonBody(
+      post(text, { "content-type": "application/json" }),
+      schema,
+      Buffer.byteLength(text),
+    );
     expect(value.count).toBe(1);
   });
 
   it("answers 422 with field errors for unknown fields", async () => {
     const error = await expectProblem(
-      parseJsonBody(post(JSON.stringify({ name: "a", count: 1, admin: true }), { "content-type": "application/json" }), schema),
+      parseJsonBody(
+        post(JSON.stringify({ name: "a", count: 1, admin: true }), { "content-type": "application/json" }),
+        schema,
+      ),
       "validation_failed",
     );
     expect(error.extra.errors?.length).toBeGreaterThan(0);

@@ -30,7 +30,11 @@ export async function incomingRequest(): Promise<IncomingRequest> {
   try {
     const { headers } = await import("next/headers");
     const incoming = await headers();
-    return { requestId: requestIdFrom(incoming), headers: incoming, pattern: pathPattern(incoming.get(REQUEST_PATH_HEADER) ?? "unknown") };
+    return {
+      requestId: requestIdFrom(incoming),
+      headers: incoming,
+      pattern: pathPattern(incoming.get(REQUEST_PATH_HEADER) ?? "unknown"),
+    };
   } catch {
     // Not inside a Next.js request.
     return { requestId: newRequestId(), headers: null, pattern: "unknown" };

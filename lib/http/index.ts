@@ -1,9 +1,25 @@
 export { AppError, isAppError, PROBLEMS, type ProblemCode, type FieldError } from "./errors";
 export { problemBody, problemResponse, appErrorResponse, PROBLEM_CONTENT_TYPE } from "./problem";
 export { requestIdFrom, newRequestId } from "./request-id";
-export { readBodyWithLimit, parseJsonBody, parseQuery, validate, fieldErrors, isJsonContentType, DEFAULT_BODY_LIMIT } from "./body";
+export {
+  readBodyWithLimit,
+  parseJsonBody,
+  parseQuery,
+  validate,
+  fieldErrors,
+  isJsonContentType,
+  DEFAULT_BODY_LIMIT,
+} from "./body";
 export { runFormAction, formValues, IDLE, type FormState } from "./form-state";
-export { route, toResponse, errorResponse, notFound, type RouteContext, type Authenticator, type RouteResult } from "./route";
+export {
+  route,
+  toResponse,
+  errorResponse,
+  notFound,
+  type RouteContext,
+  type Authenticator,
+  type RouteResult,
+} from "./route";
 export { clientIpFrom, normalizeAddress } from "./client-ip";
 export { encodeTimeCursor, decodeTimeCursor, nextTimeCursor, pageQuerySchema, type TimeCursor } from "./time-cursor";
 export { clientAddressFrom } from "./client-ip";

@@ -13,16 +13,31 @@ export interface ProblemBody {
   [key: string]: unknown;
 }
 
-export function problemBody(code: ProblemCode, detail: string, requestId: string, extra: Record<string, unknown> = {}): ProblemBody {
+export function problemBody(
+  code: ProblemCode,
+  detail: string,
+  requestId: string,
+  extra: Record<string, unknown> = {},
+): ProblemBody {
   const { status, title } = PROBLEMS[code];
   return { type: `${PROBLEM_TYPE_BASE}${code}`, title, status, code, detail, request_id: requestId, ...extra };
 }
 
-export function problemResponse(code: ProblemCode, detail: string, requestId: string, options: { extra?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
+export function problemResponse(
+  code: ProblemCode,
+  detail: string,
+  requestId: string,
+  options: { extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
+) {
   const body = problemBody(code, detail, requestId, options.extra);
   return new Response(JSON.stringify(body), {
     status: body.status,
-    headers: { "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": requestId, "cache-control": "no-store", ...options.headers },
+    headers: {
+      "content-type": PROBLEM_CONTENT_TYPE,
+      "x-request-id": requestId,
+      "cache-control": "no-store",
+      ...options.headers,
+    },
   });
 }
 

@@ -32,22 +32,33 @@ describe("proxy: a request id for every page and server action", () => {
   });
 
   it("echoes a well-formed incoming id and replaces a malformed one", () => {
-    const kept = proxy(new NextRequest("http://localhost:3000/dashboard", { headers: { "x-request-id": "trace-1234567890" } }));
+    const kept = proxy(
+      new NextRequest("http://localhost:3000/dashboard", { headers: { "x-request-id": "trace-1234567890" } }),
+    );
     expect(kept.headers.get("x-request-id")).toBe("trace-1234567890");
-    const replaced = proxy(new NextRequest("http://localhost:3000/dashboard", { headers: { "x-request-id": "bad id <script>" } }));
+    const replaced = proxy(
+      new NextRequest("http://localhost:3000/dashboard", { headers: { "x-request-id": "bad id <script>" } }),
+    );
     expect(replaced.headers.get("x-request-id")).toMatch(/^req_/);
   });
 
   it("refuses the cockpit and the operator API outside ADMIN_IP_ALLOWLIST_CIDRS, naming the request", async () => {
     setEnv({ ADMIN_IP_ALLOWLIST_CIDRS: "10.9.0.0/16" });
-    const refused = proxy(new NextRequest("http://localhost:3000/api/admin/stats", { headers: { "x-forwarded-for": "203.0.113.9" } }));
+    const refused = proxy(
+      new NextRequest("http://localhost:3000/api/admin/stats", { headers: { "x-forwarded-for": "203.0.113.9" } }),
+    );
     expect(refused.status).toBe(403);
     const body = (await refused.json()) as { request_id: string };
     expect(body.request_id).toBe(refused.headers.get("x-request-id"));
-    const page = proxy(new NextRequest("http://localhost:3000/admin/ops", { headers: { "x-forwarded-for": "203.0.113.9" } }));
+    const page = proxy(
+      new NextRequest("http://localhost:3000/admin/ops", { headers: { "x-forwarded-for": "203.0.113.9" } }),
+    );
     expect(page.status).toBe(403);
     // The customer app is not the cockpit: served from anywhere.
-    expect(proxy(new NextRequest("http://localhost:3000/dashboard", { headers: { "x-forwarded-for": "203.0.113.9" } })).status).toBe(200);
+    expect(
+      proxy(new NextRequest("http://localhost:3000/dashboard", { headers: { "x-forwarded-for": "203.0.113.9" } }))
+        .status,
+    ).toBe(200);
   });
 
   it("folds ids out of page paths for metrics", () => {
@@ -60,10 +71,14 @@ describe("proxy: a request id for every page and server action", () => {
 describeEachDatabase("server actions carry their request", () => {
   it("the id reaches the code inside, its audit rows and the form's answer; the action is timed", async () => {
     let seen: string | undefined;
-    const state = await runFormAction(form({ reason: "traced" }), z.object({ reason: z.string() }), async ({ reason }) => {
-      seen = currentRequestId();
-      await recordAudit(db(), { actor: SYSTEM_ACTOR, action: "test.traced", reason });
-    });
+    const state = await runFormAction(
+      form({ reason: "traced" }),
+      z.object({ reason: z.string() }),
+      async ({ reason }) => {
+        seen = currentRequestId();
+        await recordAudit(db(), { actor: SYSTEM_ACTOR, action: "test.traced", reason });
+      },
+    );
     expect(state.status).toBe("success");
     expect(state.requestId).toMatch(/^req_/);
     expect(seen).toBe(state.requestId);
@@ -77,7 +92,11 @@ describeEachDatabase("server actions carry their request", () => {
     expect(refused.requestId).toMatch(/^req_/);
     expect(refused.requestId).not.toBe(state.requestId);
     const { body: text } = await metricsExposition();
-    expect(text).toMatch(/beacon_http_request_duration_seconds_count\{route="action unknown",method="POST",status_class="2xx"\} [1-9]/);
-    expect(text).toMatch(/beacon_http_request_duration_seconds_count\{route="action unknown",method="POST",status_class="4xx"\} [1-9]/);
+    expect(text).toMatch(
+      /beacon_http_request_duration_seconds_count\{route="action unknown",method="POST",status_class="2xx"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /beacon_http_request_duration_seconds_count\{route="action unknown",method="POST",status_class="4xx"\} [1-9]/,
+    );
   });
 });

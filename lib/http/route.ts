@@ -71,7 +71,11 @@ export function errorResponse(error: unknown, requestId: string, request?: Reque
     { err: error, requestId, method: request?.method, path: request ? new URL(request.url).pathname : undefined },
     "unhandled error in route",
   );
-  return problemResponse("internal", "Something went wrong on our side. Quote the request id if you contact support.", requestId);
+  return problemResponse(
+    "internal",
+    "Something went wrong on our side. Quote the request id if you contact support.",
+    requestId,
+  );
 }
 
 export function notFound(what = "resource"): never {

@@ -31,7 +31,14 @@ export const bulkRerunBody = z
   .strict();
 
 export function toJobRunFilter(f: z.infer<typeof bulkRerunBody>["filter"]): JobRunFilter {
-  return { functionId: f.function, status: f.status, orgId: f.org, from: f.from ? new Date(f.from) : undefined, to: f.to ? new Date(f.to) : undefined, search: f.q };
+  return {
+    functionId: f.function,
+    status: f.status,
+    orgId: f.org,
+    from: f.from ? new Date(f.from) : undefined,
+    to: f.to ? new Date(f.to) : undefined,
+    search: f.q,
+  };
 }
 
 export interface BulkRerunResult {
@@ -50,11 +57,23 @@ export interface BulkRerunResult {
  * another, so the request lasts as long as they do. A send failure stops the operation; what
  * was re-run so far stays re-run and is in the audit entry.
  */
-export async function bulkRerunJobs(input: { filter: JobRunFilter; label: string; confirm: number }, actor: AuditActor, deps: RerunDeps): Promise<BulkRerunResult> {
+export async function bulkRerunJobs(
+  input: { filter: JobRunFilter; label: string; confirm: number },
+  actor: AuditActor,
+  deps: RerunDeps,
+): Promise<BulkRerunResult> {
   const matched = await countJobRuns(input.filter);
   if (matched === 0) throw new AppError("conflict", "No runs match this filter.");
-  if (matched > BULK_RERUN_CAP) throw new AppError("conflict", `${matched} runs match; a bulk re-run takes at most ${BULK_RERUN_CAP}. Narrow the filter.`);
-  if (input.confirm !== matched) throw new AppError("conflict", `${matched} runs match this filter now, not ${input.confirm}: check the list and confirm again.`);
+  if (matched > BULK_RERUN_CAP)
+    throw new AppError(
+      "conflict",
+      `${matched} runs match; a bulk re-run takes at most ${BULK_RERUN_CAP}. Narrow the filter.`,
+    );
+  if (input.confirm !== matched)
+    throw new AppError(
+      "conflict",
+      `${matched} runs match this filter now, not ${input.confirm}: check the list and confirm again.`,
+    );
   const filters = jobRunFilters(input.filter);
   const originals = await db()
     .select()
@@ -79,7 +98,11 @@ export async function bulkRerunJobs(input: { filter: JobRunFilter; label: string
     action: "job_run.bulk_rerun",
     target: { type: "job_run_filter", id: null },
     before: { filter: filterForAudit(input.filter), matched, confirmed: input.confirm },
-    after: { rerun_count: reruns.length, reruns: reruns.map((r) => ({ rerun_of: r.rerunOf, job_run_id: r.jobRunId, status: r.status })), failed },
+    after: {
+      rerun_count: reruns.length,
+      reruns: reruns.map((r) => ({ rerun_of: r.rerunOf, job_run_id: r.jobRunId, status: r.status })),
+      failed,
+    },
     reason: input.label,
     requestId: deps.requestId ?? null,
   });

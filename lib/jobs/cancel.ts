@@ -21,7 +21,10 @@ const CANCELLABLE_STATUSES = ["running", "retrying"];
 
 /** Whether the function listens for the operator cancel event (so a cancel can actually stop it). */
 export function functionIsCancellable(fn: InngestFunction.Any): boolean {
-  const rules = ((fn.opts as { cancelOn?: readonly { event: unknown; if?: string }[] }).cancelOn ?? []) as readonly { event: unknown; if?: string }[];
+  const rules = ((fn.opts as { cancelOn?: readonly { event: unknown; if?: string }[] }).cancelOn ?? []) as readonly {
+    event: unknown;
+    if?: string;
+  }[];
   return rules.some((r) => {
     const name = typeof r.event === "string" ? r.event : (r.event as { name?: string } | null)?.name;
     return name === CANCEL_EVENT_NAME && r.if === OPERATOR_CANCEL_ON.if;
@@ -35,8 +38,10 @@ type RunLike = Pick<typeof jobRuns.$inferSelect, "status" | "runId" | "eventId" 
  * of scheduled runs: run ids `local-…`) are not Inngest's to cancel, and queued rows are not runs yet.
  */
 export function cancelRefusal(run: RunLike, fn: InngestFunction.Any | undefined): string | null {
-  if (!CANCELLABLE_STATUSES.includes(run.status)) return `The run is ${run.status}; only running or retrying runs can be cancelled.`;
-  if (run.runId.startsWith("local-")) return "The run executes in a local process (CLI or re-run of a scheduled run); Inngest cannot cancel it.";
+  if (!CANCELLABLE_STATUSES.includes(run.status))
+    return `The run is ${run.status}; only running or retrying runs can be cancelled.`;
+  if (run.runId.startsWith("local-"))
+    return "The run executes in a local process (CLI or re-run of a scheduled run); Inngest cannot cancel it.";
   if (!run.eventId) return "The run has no trigger event id to match a cancellation.";
   if (!fn) return `Function "${run.functionId}" is no longer registered.`;
   if (!functionIsCancellable(fn)) return `Function "${run.functionId}" does not listen for ${CANCEL_EVENT_NAME}.`;
@@ -57,13 +62,23 @@ export interface CancelDeps {
 export async function cancelJobRun(jobRunId: string, actor: AuditActor, reason: string | null, deps: CancelDeps) {
   const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, jobRunId));
   if (!run) throw new AppError("not_found", "No such job run.");
-  const refusal = cancelRefusal(run, deps.functions.find((f) => f.opts.id === run.functionId));
+  const refusal = cancelRefusal(
+    run,
+    deps.functions.find((f) => f.opts.id === run.functionId),
+  );
   if (refusal) throw new AppError("conflict", refusal);
   const eventId = `cancel-${run.id}`;
   try {
-    await deps.send({ name: CANCEL_EVENT_NAME, id: eventId, data: { event_id: run.eventId, run_id: run.runId, function_id: run.functionId, job_run_id: run.id } });
+    await deps.send({
+      name: CANCEL_EVENT_NAME,
+      id: eventId,
+      data: { event_id: run.eventId, run_id: run.runId, function_id: run.functionId, job_run_id: run.id },
+    });
   } catch (error) {
-    throw new AppError("not_ready", `Could not send the cancellation to Inngest: ${error instanceof Error ? error.message : String(error)}`);
+    throw new AppError(
+      "not_ready",
+      `Could not send the cancellation to Inngest: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const message = `Cancelled by ${actor.email ?? "an operator"}${reason ? `: ${reason}` : ""}`;
   return db().transaction(async (tx) => {

@@ -23,7 +23,11 @@ import { pauseFunction, pausedFunctions, resumeFunction } from "./pause";
 import { executeRequest } from "./test-engine";
 
 const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
-const cronEvent = (expr: string) => ({ name: "inngest/scheduled.timer", data: { cron: expr }, id: `cron-${randomUUID()}` });
+const cronEvent = (expr: string) => ({
+  name: "inngest/scheduled.timer",
+  data: { cron: expr },
+  id: `cron-${randomUUID()}`,
+});
 
 let inngestApi: FakeInngestServer;
 beforeAll(async () => {
@@ -34,24 +38,31 @@ afterAll(() => inngestApi.close());
 
 // A scheduled function with two steps, counting the work it really does.
 let sweepWork = 0;
-const sweep = inngest.createFunction({ ...FUNCTION_DEFAULTS, id: "test-sweep", triggers: [cron("*/5 * * * *")] }, async ({ step }) => {
-  const a = await step.run("first", () => (sweepWork += 1));
-  const b = await step.run("second", () => (sweepWork += 1));
-  return { a, b };
-});
+const sweep = inngest.createFunction(
+  { ...FUNCTION_DEFAULTS, id: "test-sweep", triggers: [cron("*/5 * * * *")] },
+  async ({ step }) => {
+    const a = await step.run("first", () => (sweepWork += 1));
+    const b = await step.run("second", () => (sweepWork += 1));
+    return { a, b };
+  },
+);
 // An event function that fails its first attempt (so Inngest holds it as retrying).
 let slowCalls = 0;
-const slow = inngest.createFunction({ ...FUNCTION_DEFAULTS, id: "test-slow", triggers: [{ event: "test/slow" }] }, async ({ step }) =>
-  step.run("call", () => {
-    slowCalls += 1;
-    if (slowCalls === 1) throw new Error("upstream timeout");
-    return "ok";
-  }),
+const slow = inngest.createFunction(
+  { ...FUNCTION_DEFAULTS, id: "test-slow", triggers: [{ event: "test/slow" }] },
+  async ({ step }) =>
+    step.run("call", () => {
+      slowCalls += 1;
+      if (slowCalls === 1) throw new Error("upstream timeout");
+      return "ok";
+    }),
 );
-const stubborn = inngest.createFunction({ retries: 3, id: "test-stubborn", triggers: [{ event: "test/stubborn" }] }, async ({ step }) =>
-  step.run("call", () => {
-    throw new Error("nope");
-  }),
+const stubborn = inngest.createFunction(
+  { retries: 3, id: "test-stubborn", triggers: [{ event: "test/stubborn" }] },
+  async ({ step }) =>
+    step.run("call", () => {
+      throw new Error("nope");
+    }),
 );
 const functions = [...FUNCTIONS, sweep, slow, stubborn];
 
@@ -60,7 +71,11 @@ async function runByRunId(runId: string) {
   return run!;
 }
 async function kinds(jobRunId: string) {
-  const rows = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, jobRunId)).orderBy(asc(jobEvents.at), asc(jobEvents.id));
+  const rows = await db()
+    .select()
+    .from(jobEvents)
+    .where(eq(jobEvents.jobRunId, jobRunId))
+    .orderBy(asc(jobEvents.at), asc(jobEvents.id));
   return rows.map((e) => `${e.kind}${e.stepId ? `:${e.stepId}` : ""}`);
 }
 
@@ -85,7 +100,13 @@ describeEachDatabase("pause and resume a scheduled function", () => {
     expect(tick.error).toBeUndefined();
     expect(sweepWork).toBe(0);
     const skipped = await runByRunId(tickId);
-    expect(skipped).toMatchObject({ status: "cancelled", trigger: "cron", error: expect.stringMatching(/^Skipped: test-sweep is paused/), output: { skipped: "paused" }, finishedAt: expect.any(Date) });
+    expect(skipped).toMatchObject({
+      status: "cancelled",
+      trigger: "cron",
+      error: expect.stringMatching(/^Skipped: test-sweep is paused/),
+      output: { skipped: "paused" },
+      finishedAt: expect.any(Date),
+    });
     expect(await kinds(skipped.id)).toEqual(["run.started", "run.finished"]);
     const [beat] = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "test-sweep"));
     expect(beat!.lastRunId).toBeNull(); // the skipped tick is no success
@@ -93,11 +114,17 @@ describeEachDatabase("pause and resume a scheduled function", () => {
     // Not stale however long it stays paused: no readiness failure, no ops alert.
     const monthLater = new Date(Date.now() + 30 * 86_400_000);
     expect(await staleHeartbeats(monthLater)).not.toContain("test-sweep");
-    expect((await checkReadiness({ now: monthLater, heartbeatRequired: true })).staleHeartbeats).not.toContain("test-sweep");
+    expect((await checkReadiness({ now: monthLater, heartbeatRequired: true })).staleHeartbeats).not.toContain(
+      "test-sweep",
+    );
     expect((await detectOpsConditions(monthLater)).filter((f) => f.subject === "test-sweep")).toEqual([]);
 
     // An explicit run (CLI) of a paused function is what the operator asked for: it runs.
-    const cli = await runFunctionLocally(sweep, { event: { name: "inngest/scheduled.timer", data: {} }, trigger: "cli", retryDelayMs: () => 0 });
+    const cli = await runFunctionLocally(sweep, {
+      event: { name: "inngest/scheduled.timer", data: {} },
+      trigger: "cli",
+      retryDelayMs: () => 0,
+    });
     expect(cli.status).toBe("succeeded");
     expect(sweepWork).toBe(2);
 
@@ -115,9 +142,18 @@ describeEachDatabase("pause and resume a scheduled function", () => {
     expect(await runByRunId(next)).toMatchObject({ status: "succeeded", output: { a: 3, b: 4 } });
     expect((await appErrorOf(resumeFunction("test-sweep", actor, null, { functions }))).code).toBe("conflict");
 
-    const audits = await db().select().from(auditLog).where(eq(auditLog.targetId, "test-sweep")).orderBy(asc(auditLog.at));
+    const audits = await db()
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetId, "test-sweep"))
+      .orderBy(asc(auditLog.at));
     expect(audits.map((a) => a.action)).toEqual(["job_function.pause", "job_function.resume"]);
-    expect(audits[0]).toMatchObject({ targetType: "job_function", reason: "maintenance window", requestId: "req_pause", actorEmail: "ops@beacon.test" });
+    expect(audits[0]).toMatchObject({
+      targetType: "job_function",
+      reason: "maintenance window",
+      requestId: "req_pause",
+      actorEmail: "ops@beacon.test",
+    });
   });
 
   it("a run already past its first step when the pause lands finishes what it started", async () => {
@@ -142,43 +178,82 @@ describeEachDatabase("cancel a run", () => {
   it("a retrying run is cancelled through Inngest's cancel event, marked cancelled and audited", async () => {
     slowCalls = 0;
     const runId = `run-${randomUUID()}`;
-    const event = { name: "test/slow", data: { org_id: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b" }, id: `evt-${randomUUID()}` };
+    const event = {
+      name: "test/slow",
+      data: { org_id: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b" },
+      id: `evt-${randomUUID()}`,
+    };
     await executeRequest(slow, event, { runId });
     const run = await runByRunId(runId);
     expect(run.status).toBe("retrying");
 
     const sentBefore = inngestApi.events.length;
-    const result = await cancelJobRun(run.id, actor, "customer asked", { functions, send: (e) => inngest.send(e), requestId: "req_cancel" });
+    const result = await cancelJobRun(run.id, actor, "customer asked", {
+      functions,
+      send: (e) => inngest.send(e),
+      requestId: "req_cancel",
+    });
     expect(result).toMatchObject({ jobRunId: run.id, status: "cancelled" });
     expect(inngestApi.events.slice(sentBefore)).toEqual([
-      expect.objectContaining({ name: CANCEL_EVENT_NAME, id: `cancel-${run.id}`, data: { event_id: event.id, run_id: runId, function_id: "test-slow", job_run_id: run.id } }),
+      expect.objectContaining({
+        name: CANCEL_EVENT_NAME,
+        id: `cancel-${run.id}`,
+        data: { event_id: event.id, run_id: runId, function_id: "test-slow", job_run_id: run.id },
+      }),
     ]);
     const [after] = await db().select().from(jobRuns).where(eq(jobRuns.id, run.id));
-    expect(after).toMatchObject({ status: "cancelled", error: "Cancelled by ops@beacon.test: customer asked", finishedAt: expect.any(Date) });
+    expect(after).toMatchObject({
+      status: "cancelled",
+      error: "Cancelled by ops@beacon.test: customer asked",
+      finishedAt: expect.any(Date),
+    });
     expect((await kinds(run.id)).at(-1)).toBe("run.failed");
     const audits = await db().select().from(auditLog).where(eq(auditLog.targetId, run.id));
-    expect(audits).toEqual([expect.objectContaining({ action: "job_run.cancel", orgId: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b", reason: "customer asked", requestId: "req_cancel", before: expect.objectContaining({ status: "retrying" }) })]);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        action: "job_run.cancel",
+        orgId: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b",
+        reason: "customer asked",
+        requestId: "req_cancel",
+        before: expect.objectContaining({ status: "retrying" }),
+      }),
+    ]);
 
     // Already cancelled: nothing more to do.
-    expect((await appErrorOf(cancelJobRun(run.id, actor, null, { functions, send: () => Promise.resolve() }))).code).toBe("conflict");
+    expect(
+      (await appErrorOf(cancelJobRun(run.id, actor, null, { functions, send: () => Promise.resolve() }))).code,
+    ).toBe("conflict");
   });
 
   it("refuses what Inngest cannot cancel, and changes nothing when the cancel event cannot be sent", async () => {
     const send = () => Promise.reject(new Error("must not send"));
-    const done = await runFunctionLocally(heartbeat, { event: { name: "inngest/scheduled.timer", data: {} }, trigger: "cli" });
-    expect((await appErrorOf(cancelJobRun(done.jobRunId, actor, null, { functions, send }))).message).toMatch(/succeeded/);
+    const done = await runFunctionLocally(heartbeat, {
+      event: { name: "inngest/scheduled.timer", data: {} },
+      trigger: "cli",
+    });
+    expect((await appErrorOf(cancelJobRun(done.jobRunId, actor, null, { functions, send }))).message).toMatch(
+      /succeeded/,
+    );
 
     const stubbornRun = `run-${randomUUID()}`;
-    await executeRequest(stubborn, { name: "test/stubborn", data: {}, id: `evt-${randomUUID()}` }, { runId: stubbornRun });
+    await executeRequest(
+      stubborn,
+      { name: "test/stubborn", data: {}, id: `evt-${randomUUID()}` },
+      { runId: stubbornRun },
+    );
     const held = await runByRunId(stubbornRun);
     expect(held.status).toBe("retrying");
-    expect((await appErrorOf(cancelJobRun(held.id, actor, null, { functions, send }))).message).toMatch(/does not listen/);
+    expect((await appErrorOf(cancelJobRun(held.id, actor, null, { functions, send }))).message).toMatch(
+      /does not listen/,
+    );
 
     slowCalls = 0;
     const slowRun = `run-${randomUUID()}`;
     await executeRequest(slow, { name: "test/slow", data: {}, id: `evt-${randomUUID()}` }, { runId: slowRun });
     const retrying = await runByRunId(slowRun);
-    const down = await appErrorOf(cancelJobRun(retrying.id, actor, null, { functions, send: () => Promise.reject(new Error("Inngest is down")) }));
+    const down = await appErrorOf(
+      cancelJobRun(retrying.id, actor, null, { functions, send: () => Promise.reject(new Error("Inngest is down")) }),
+    );
     expect(down.code).toBe("not_ready");
     expect((await runByRunId(slowRun)).status).toBe("retrying");
     expect(await db().select().from(auditLog).where(eq(auditLog.targetId, retrying.id))).toEqual([]);
@@ -198,17 +273,33 @@ describeEachDatabase("bulk re-run by filter", () => {
     }
     // Same function, other payload: not matched.
     slowCalls = 1;
-    await executeRequest(slow, { name: "test/slow", data: { marker: "other" }, id: `evt-${randomUUID()}` }, { runId: `run-${randomUUID()}` });
+    await executeRequest(
+      slow,
+      { name: "test/slow", data: { marker: "other" }, id: `evt-${randomUUID()}` },
+      { runId: `run-${randomUUID()}` },
+    );
 
     const filter = { functionId: "test-slow", search: marker };
     const send = (e: { name: string; data: Record<string, unknown>; id: string }) => inngest.send(e);
-    const wrong = await appErrorOf(bulkRerunJobs({ filter, label: "replay after outage", confirm: 4 }, actor, { functions, send }));
+    const wrong = await appErrorOf(
+      bulkRerunJobs({ filter, label: "replay after outage", confirm: 4 }, actor, { functions, send }),
+    );
     expect(wrong.code).toBe("conflict");
     expect(wrong.message).toMatch(/3 runs match this filter now, not 4/);
-    expect((await appErrorOf(bulkRerunJobs({ filter: { search: `${marker}-none` }, label: "x", confirm: 1 }, actor, { functions, send }))).message).toMatch(/No runs match/);
+    expect(
+      (
+        await appErrorOf(
+          bulkRerunJobs({ filter: { search: `${marker}-none` }, label: "x", confirm: 1 }, actor, { functions, send }),
+        )
+      ).message,
+    ).toMatch(/No runs match/);
 
     const sentBefore = inngestApi.events.length;
-    const result = await bulkRerunJobs({ filter, label: "replay after outage", confirm: 3 }, actor, { functions, send, requestId: "req_bulk" });
+    const result = await bulkRerunJobs({ filter, label: "replay after outage", confirm: 3 }, actor, {
+      functions,
+      send,
+      requestId: "req_bulk",
+    });
     expect(result).toMatchObject({ matched: 3, failed: null });
     expect(result.reruns.map((r) => r.rerunOf).sort()).toEqual([...originals].sort());
     expect(result.reruns.every((r) => r.status === "queued" && r.mode === "event")).toBe(true);
@@ -226,10 +317,16 @@ describeEachDatabase("bulk re-run by filter", () => {
       id: result.auditId,
       reason: "replay after outage",
       targetType: "job_run_filter",
-      before: { filter: { function: "test-slow", q: marker, status: null, org: null, from: null, to: null }, matched: 3, confirmed: 3 },
+      before: {
+        filter: { function: "test-slow", q: marker, status: null, org: null, from: null, to: null },
+        matched: 3,
+        confirmed: 3,
+      },
       after: { rerun_count: 3, failed: null },
     });
-    expect((mine[0]!.after as { reruns: { rerun_of: string }[] }).reruns.map((r) => r.rerun_of).sort()).toEqual([...originals].sort());
+    expect((mine[0]!.after as { reruns: { rerun_of: string }[] }).reruns.map((r) => r.rerun_of).sort()).toEqual(
+      [...originals].sort(),
+    );
     // No per-run audit entries: the bulk operation is one entry.
     for (const id of originals) expect(await db().select().from(auditLog).where(eq(auditLog.targetId, id))).toEqual([]);
   });
@@ -238,17 +335,44 @@ describeEachDatabase("bulk re-run by filter", () => {
     const fn = `test-cap-${randomUUID().slice(0, 8)}`;
     await db()
       .insert(jobRuns)
-      .values(Array.from({ length: BULK_RERUN_CAP + 1 }, (_, i) => ({ functionId: fn, runId: `${fn}-${i}`, status: "failed", eventName: "test/slow", eventId: `e-${fn}-${i}` })));
-    const tooMany = await appErrorOf(bulkRerunJobs({ filter: { functionId: fn }, label: "too many", confirm: BULK_RERUN_CAP + 1 }, actor, { functions, send: () => Promise.resolve() }));
-    expect(tooMany.message).toMatch(new RegExp(`${BULK_RERUN_CAP + 1} runs match; a bulk re-run takes at most ${BULK_RERUN_CAP}`));
+      .values(
+        Array.from({ length: BULK_RERUN_CAP + 1 }, (_, i) => ({
+          functionId: fn,
+          runId: `${fn}-${i}`,
+          status: "failed",
+          eventName: "test/slow",
+          eventId: `e-${fn}-${i}`,
+        })),
+      );
+    const tooMany = await appErrorOf(
+      bulkRerunJobs({ filter: { functionId: fn }, label: "too many", confirm: BULK_RERUN_CAP + 1 }, actor, {
+        functions,
+        send: () => Promise.resolve(),
+      }),
+    );
+    expect(tooMany.message).toMatch(
+      new RegExp(`${BULK_RERUN_CAP + 1} runs match; a bulk re-run takes at most ${BULK_RERUN_CAP}`),
+    );
 
     const few = `test-few-${randomUUID().slice(0, 8)}`;
     await db()
       .insert(jobRuns)
-      .values([0, 1, 2].map((i) => ({ functionId: "test-slow", runId: `${few}-${i}`, status: "failed", eventName: "test/slow", eventId: `e-${few}-${i}`, eventPayload: { few } })));
+      .values(
+        [0, 1, 2].map((i) => ({
+          functionId: "test-slow",
+          runId: `${few}-${i}`,
+          status: "failed",
+          eventName: "test/slow",
+          eventId: `e-${few}-${i}`,
+          eventPayload: { few },
+        })),
+      );
     let sends = 0;
     const flakySend = () => (++sends === 2 ? Promise.reject(new Error("Inngest is down")) : Promise.resolve());
-    const result = await bulkRerunJobs({ filter: { search: few }, label: "partial", confirm: 3 }, actor, { functions, send: flakySend });
+    const result = await bulkRerunJobs({ filter: { search: few }, label: "partial", confirm: 3 }, actor, {
+      functions,
+      send: flakySend,
+    });
     expect(result.reruns).toHaveLength(1);
     expect(result.failed?.error).toMatch(/Inngest is down/);
     const [audit] = await db().select().from(auditLog).where(eq(auditLog.id, result.auditId));

@@ -55,12 +55,23 @@ interface ParsedCron {
 }
 
 function parseCron(expression: string): ParsedCron {
-  const fields = expression.replace(/^(CRON_)?TZ=\S+\s+/, "").trim().split(/\s+/);
+  const fields = expression
+    .replace(/^(CRON_)?TZ=\S+\s+/, "")
+    .trim()
+    .split(/\s+/);
   if (fields.length !== 5) throw new Error(`Unsupported cron expression "${expression}" (five fields expected)`);
   const [minutes, hours, days, months, weekdays] = fields.map((f, i) => parseField(f, FIELDS[i]!));
   if (weekdays!.has(7)) weekdays!.add(0);
   // Standard cron: when both day fields are restricted, either may match.
-  return { minutes: minutes!, hours: hours!, days: days!, months: months!, weekdays: weekdays!, dayRestricted: fields[2] !== "*", weekdayRestricted: fields[4] !== "*" };
+  return {
+    minutes: minutes!,
+    hours: hours!,
+    days: days!,
+    months: months!,
+    weekdays: weekdays!,
+    dayRestricted: fields[2] !== "*",
+    weekdayRestricted: fields[4] !== "*",
+  };
 }
 
 function dayMatches(cron: ParsedCron, d: Date) {
@@ -72,7 +83,12 @@ function dayMatches(cron: ParsedCron, d: Date) {
 /** Whether `expression` fires in the UTC minute that contains `at`. */
 export function cronFiresAt(expression: string, at: Date): boolean {
   const cron = parseCron(expression);
-  return cron.months.has(at.getUTCMonth() + 1) && dayMatches(cron, at) && cron.hours.has(at.getUTCHours()) && cron.minutes.has(at.getUTCMinutes());
+  return (
+    cron.months.has(at.getUTCMonth() + 1) &&
+    dayMatches(cron, at) &&
+    cron.hours.has(at.getUTCHours()) &&
+    cron.minutes.has(at.getUTCMinutes())
+  );
 }
 
 function scanIntervalMs(expression: string): number {
@@ -81,7 +97,7 @@ function scanIntervalMs(expression: string): number {
   const end = start + 400 * 86_400_000;
   let previous: number | null = null;
   let longest = 0;
-  for (let t = start; t < end; ) {
+  for (let t = start; t < end;) {
     const d = new Date(t);
     if (!cron.months.has(d.getUTCMonth() + 1)) {
       t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);

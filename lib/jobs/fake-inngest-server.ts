@@ -28,13 +28,17 @@ export async function startFakeInngestServer(): Promise<FakeInngestServer> {
   const events: SentEvent[] = [];
   const server = createServer(async (request, response) => {
     if (request.method !== "POST" || !request.url?.startsWith("/e/")) {
-      response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found", status: 404 }));
+      response
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: "not found", status: 404 }));
       return;
     }
     const parsed = JSON.parse(await readBody(request)) as SentEvent | SentEvent[];
     const batch = Array.isArray(parsed) ? parsed : [parsed];
     events.push(...batch);
-    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ids: batch.map((e, i) => e.id ?? `evt-${events.length}-${i}`), status: 200 }));
+    response
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ ids: batch.map((e, i) => e.id ?? `evt-${events.length}-${i}`), status: 200 }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

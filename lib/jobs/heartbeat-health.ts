@@ -34,7 +34,10 @@ export const STALE_AFTER_INTERVALS = 2;
  * registration, so a fresh start is not instantly red but turns red within two intervals if
  * nothing runs.
  */
-export function heartbeatStatus(beat: { since: Date; neverSucceeded: boolean; expectedEveryMs: number; pausedAt: Date | null }, now: Date): HeartbeatStatus {
+export function heartbeatStatus(
+  beat: { since: Date; neverSucceeded: boolean; expectedEveryMs: number; pausedAt: Date | null },
+  now: Date,
+): HeartbeatStatus {
   if (beat.pausedAt) return "paused";
   if (now.getTime() - beat.since.getTime() > STALE_AFTER_INTERVALS * beat.expectedEveryMs) return "stale";
   return beat.neverSucceeded ? "waiting" : "ok";
@@ -44,12 +47,25 @@ export function heartbeatStatus(beat: { since: Date; neverSucceeded: boolean; ex
  * Remember the scheduled functions this process serves (at boot). The first registration of a
  * function is kept, so restarting does not postpone "never ran"; the interval follows the code.
  */
-export async function registerSchedules(schedules: readonly { functionId: string; expectedEveryMs: number }[], now = new Date()) {
+export async function registerSchedules(
+  schedules: readonly { functionId: string; expectedEveryMs: number }[],
+  now = new Date(),
+) {
   if (schedules.length === 0) return;
   await db()
     .insert(jobSchedules)
-    .values(schedules.map((s) => ({ functionId: s.functionId, expectedEveryMs: s.expectedEveryMs, registeredAt: now, updatedAt: now })))
-    .onConflictDoUpdate({ target: jobSchedules.functionId, set: { expectedEveryMs: sql`excluded.expected_every_ms`, updatedAt: sql`excluded.updated_at` } });
+    .values(
+      schedules.map((s) => ({
+        functionId: s.functionId,
+        expectedEveryMs: s.expectedEveryMs,
+        registeredAt: now,
+        updatedAt: now,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: jobSchedules.functionId,
+      set: { expectedEveryMs: sql`excluded.expected_every_ms`, updatedAt: sql`excluded.updated_at` },
+    });
 }
 
 /**
@@ -61,7 +77,15 @@ export async function heartbeatHealth(now = new Date()): Promise<HeartbeatHealth
   const [schedules, beats] = await Promise.all([db().select().from(jobSchedules), db().select().from(jobHeartbeats)]);
   const byId = new Map<string, Omit<HeartbeatHealth, "status">>();
   for (const s of schedules) {
-    byId.set(s.functionId, { functionId: s.functionId, neverSucceeded: true, lastSuccessAt: null, lastRunId: null, expectedEveryMs: s.expectedEveryMs, since: s.registeredAt, pausedAt: null });
+    byId.set(s.functionId, {
+      functionId: s.functionId,
+      neverSucceeded: true,
+      lastSuccessAt: null,
+      lastRunId: null,
+      expectedEveryMs: s.expectedEveryMs,
+      since: s.registeredAt,
+      pausedAt: null,
+    });
   }
   for (const b of beats) {
     // Pausing a function that never succeeded writes a heartbeat row without a run id: its

@@ -5,11 +5,22 @@ import { jobHeartbeats } from "@/db/schema";
 // Whether a heartbeat is healthy is decided in one place: ./heartbeat-health.
 
 /** A scheduled function succeeded: remember when, and how often it is expected to. */
-export async function recordHeartbeat(input: { functionId: string; runId: string; expectedEveryMs: number; at?: Date }) {
+export async function recordHeartbeat(input: {
+  functionId: string;
+  runId: string;
+  expectedEveryMs: number;
+  at?: Date;
+}) {
   const at = input.at ?? new Date();
   await db()
     .insert(jobHeartbeats)
-    .values({ functionId: input.functionId, lastSuccessAt: at, lastRunId: input.runId, expectedEveryMs: input.expectedEveryMs, updatedAt: at })
+    .values({
+      functionId: input.functionId,
+      lastSuccessAt: at,
+      lastRunId: input.runId,
+      expectedEveryMs: input.expectedEveryMs,
+      updatedAt: at,
+    })
     .onConflictDoUpdate({
       target: jobHeartbeats.functionId,
       // A late, out-of-order success never moves the heartbeat backwards. Pauses are kept.

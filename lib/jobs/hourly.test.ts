@@ -10,7 +10,14 @@ describeEachDatabase("job outcomes per hour", () => {
     const run = (id: string, status: string, finished: string | null, durationMs: number | null) =>
       db()
         .insert(jobRuns)
-        .values({ functionId: "chart", runId: `chart-${id}`, status, finishedAt: finished ? new Date(finished) : null, durationMs, createdAt: new Date("2026-04-30T00:00:00Z") });
+        .values({
+          functionId: "chart",
+          runId: `chart-${id}`,
+          status,
+          finishedAt: finished ? new Date(finished) : null,
+          durationMs,
+          createdAt: new Date("2026-04-30T00:00:00Z"),
+        });
     await run("a", "succeeded", "2026-05-01T12:10:00Z", 100);
     await run("b", "failed", "2026-05-01T12:20:00Z", 300);
     await run("c", "succeeded", "2026-05-01T11:59:59Z", 200);

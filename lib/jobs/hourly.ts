@@ -19,7 +19,13 @@ export interface HourlyJobBucket {
 export async function hourlyJobOutcomes(now = new Date()): Promise<HourlyJobBucket[]> {
   const currentHour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
   const first = new Date(currentHour.getTime() - 23 * 3_600_000);
-  const result = await db().execute<{ hour: string | Date; succeeded: number | string; failed: number | string; p50: number | string | null; p95: number | string | null }>(sql`
+  const result = await db().execute<{
+    hour: string | Date;
+    succeeded: number | string;
+    failed: number | string;
+    p50: number | string | null;
+    p95: number | string | null;
+  }>(sql`
     select h.hour,
       count(r.id) filter (where r.status = 'succeeded') as succeeded,
       count(r.id) filter (where r.status = 'failed') as failed,
@@ -34,5 +40,11 @@ export async function hourlyJobOutcomes(now = new Date()): Promise<HourlyJobBuck
     order by h.hour
   `);
   const ms = (v: number | string | null) => (v === null ? null : Math.round(Number(v)));
-  return result.rows.map((r) => ({ hour: new Date(r.hour), succeeded: Number(r.succeeded), failed: Number(r.failed), p50Ms: ms(r.p50), p95Ms: ms(r.p95) }));
+  return result.rows.map((r) => ({
+    hour: new Date(r.hour),
+    succeeded: Number(r.succeeded),
+    failed: Number(r.failed),
+    p50Ms: ms(r.p50),
+    p95Ms: ms(r.p95),
+  }));
 }

@@ -1,7 +1,15 @@
 export { JobRunTracking, functionIdOf, cronOf } from "./middleware";
 export { cronIntervalMs } from "./cron";
 export { recordHeartbeat } from "./heartbeats";
-export { heartbeatHealth, heartbeatStatus, registerSchedules, staleHeartbeats, STALE_AFTER_INTERVALS, type HeartbeatHealth, type HeartbeatStatus } from "./heartbeat-health";
+export {
+  heartbeatHealth,
+  heartbeatStatus,
+  registerSchedules,
+  staleHeartbeats,
+  STALE_AFTER_INTERVALS,
+  type HeartbeatHealth,
+  type HeartbeatStatus,
+} from "./heartbeat-health";
 export { runFunctionLocally, type LocalRunOptions, type LocalRunResult } from "./local-runner";
 export { listJobRuns, getJobRun, type JobRun, type JobEvent, type JobRunQuery } from "./queries";
 export { rerunJob, type RerunDeps, type RerunResult } from "./rerun";
@@ -10,9 +18,26 @@ export { SCHEDULED_EVENT_NAME, orgIdOf, type JobStatus, type JobTrigger } from "
 export { jobRunListQuery, toJobRunQuery, encodeJobRunCursor, presentJobRun, presentJobEvent } from "./present";
 export { jobRunStatusCounts, jobRunStats, JOB_STATUSES, type FunctionRunStats } from "./stats";
 export { countJobRuns } from "./queries";
-export { bulkRerunJobs, bulkRerunBody, toJobRunFilter, BULK_RERUN_CAP, type BulkRerunResult, type JobRunFilter } from "./bulk-rerun";
+export {
+  bulkRerunJobs,
+  bulkRerunBody,
+  toJobRunFilter,
+  BULK_RERUN_CAP,
+  type BulkRerunResult,
+  type JobRunFilter,
+} from "./bulk-rerun";
 export { cancelJobRun, cancelRefusal, functionIsCancellable, CANCEL_EVENT_NAME, type CancelDeps } from "./cancel";
 export { pauseFunction, resumeFunction, pausedFunctions, type PauseDeps } from "./pause";
 export { hourlyJobOutcomes, type HourlyJobBucket } from "./hourly";
-export { backgroundExecutor, recordBackgroundExecutor, type BackgroundExecutorStatus, type BackgroundExecutorKind } from "./background-executor";
-export { LocalExecutor, LocalExecutorRefusedError, activeLocalExecutor, type LocalExecutorOptions } from "./local-executor";
+export {
+  backgroundExecutor,
+  recordBackgroundExecutor,
+  type BackgroundExecutorStatus,
+  type BackgroundExecutorKind,
+} from "./background-executor";
+export {
+  LocalExecutor,
+  LocalExecutorRefusedError,
+  activeLocalExecutor,
+  type LocalExecutorOptions,
+} from "./local-executor";

@@ -44,28 +44,39 @@ describe("cronIntervalMs", () => {
 // Functions that exist only here, to drive the middleware through failures: real definitions on
 // the real client, so every hook runs as it does for the registered functions.
 let flakyCalls = 0;
-const flaky = inngest.createFunction({ id: "test-flaky", retries: 3, triggers: [{ event: "test/flaky" }] }, async ({ step }) => {
-  const first = await step.run("prepare", () => "ready");
-  const second = await step.run("flaky-call", () => {
-    flakyCalls += 1;
-    if (flakyCalls === 1) throw new Error("upstream hiccup");
-    return "ok";
-  });
-  return { first, second };
-});
-const broken = inngest.createFunction({ id: "test-broken", retries: 2, triggers: [{ event: "test/broken" }] }, async ({ step }) =>
-  step.run("always-fails", () => {
-    throw new Error("still broken");
-  }),
+const flaky = inngest.createFunction(
+  { id: "test-flaky", retries: 3, triggers: [{ event: "test/flaky" }] },
+  async ({ step }) => {
+    const first = await step.run("prepare", () => "ready");
+    const second = await step.run("flaky-call", () => {
+      flakyCalls += 1;
+      if (flakyCalls === 1) throw new Error("upstream hiccup");
+      return "ok";
+    });
+    return { first, second };
+  },
 );
-const permanent = inngest.createFunction({ id: "test-permanent", retries: 3, triggers: [{ event: "test/permanent" }] }, async ({ step }) =>
-  step.run("refused", () => {
-    throw new NonRetriableError("the input can never work");
-  }),
+const broken = inngest.createFunction(
+  { id: "test-broken", retries: 2, triggers: [{ event: "test/broken" }] },
+  async ({ step }) =>
+    step.run("always-fails", () => {
+      throw new Error("still broken");
+    }),
+);
+const permanent = inngest.createFunction(
+  { id: "test-permanent", retries: 3, triggers: [{ event: "test/permanent" }] },
+  async ({ step }) =>
+    step.run("refused", () => {
+      throw new NonRetriableError("the input can never work");
+    }),
 );
 
 async function stepLog(jobRunId: string) {
-  const rows = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, jobRunId)).orderBy(asc(jobEvents.at), asc(jobEvents.id));
+  const rows = await db()
+    .select()
+    .from(jobEvents)
+    .where(eq(jobEvents.jobRunId, jobRunId))
+    .orderBy(asc(jobEvents.at), asc(jobEvents.id));
   return rows.map((e) => `${e.kind}${e.stepId ? `:${e.stepId}` : ""}@${e.attempt}`);
 }
 
@@ -80,18 +91,33 @@ describeEachDatabase("run tracking", ({ handle }) => {
   it("a failing step marks the run retrying; the next attempt (same run) succeeds it", async () => {
     flakyCalls = 0;
     const runId = `run-${randomUUID()}`;
-    const event = { name: "test/flaky", data: { org_id: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b" }, id: `evt-${randomUUID()}` };
+    const event = {
+      name: "test/flaky",
+      data: { org_id: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b" },
+      id: `evt-${randomUUID()}`,
+    };
     const firstAttempt = await executeRequest(flaky, event, { runId, attempt: 0 });
     expect(firstAttempt.error).toBeDefined();
     const [retrying] = await db().select().from(jobRuns).where(eq(jobRuns.runId, runId));
-    expect(retrying).toMatchObject({ status: "retrying", attempt: 0, error: "Error: upstream hiccup", orgId: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b", finishedAt: null });
+    expect(retrying).toMatchObject({
+      status: "retrying",
+      attempt: 0,
+      error: "Error: upstream hiccup",
+      orgId: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b",
+      finishedAt: null,
+    });
 
     const secondAttempt = await executeRequest(flaky, event, { runId, attempt: 1, memoized: { prepare: "ready" } });
     expect(secondAttempt.error).toBeUndefined();
     expect(secondAttempt.result).toEqual({ first: "ready", second: "ok" });
     const rows = await db().select().from(jobRuns).where(eq(jobRuns.runId, runId));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: "succeeded", attempt: 1, error: null, output: { first: "ready", second: "ok" } });
+    expect(rows[0]).toMatchObject({
+      status: "succeeded",
+      attempt: 1,
+      error: null,
+      output: { first: "ready", second: "ok" },
+    });
     expect(await stepLog(rows[0]!.id)).toEqual([
       "run.started@0",
       "step.started:prepare@0",
@@ -106,28 +132,49 @@ describeEachDatabase("run tracking", ({ handle }) => {
 
   it("the local runner retries a failing step like Inngest, then succeeds", async () => {
     flakyCalls = 0;
-    const run = await runFunctionLocally(flaky, { event: { name: "test/flaky", data: {} }, trigger: "cli", retryDelayMs: () => 0 });
+    const run = await runFunctionLocally(flaky, {
+      event: { name: "test/flaky", data: {} },
+      trigger: "cli",
+      retryDelayMs: () => 0,
+    });
     expect(run).toMatchObject({ status: "succeeded", output: { first: "ready", second: "ok" }, error: null });
     const log = await stepLog(run.jobRunId);
     expect(log.filter((e) => e.startsWith("step.failed"))).toEqual(["step.failed:flaky-call@0"]);
     expect(log).toContain("step.finished:flaky-call@1");
     const [row] = await db().select().from(jobRuns).where(eq(jobRuns.id, run.jobRunId));
-    expect(row).toMatchObject({ trigger: "cli", status: "succeeded", attempt: 1, runId: expect.stringMatching(/^local-/) });
+    expect(row).toMatchObject({
+      trigger: "cli",
+      status: "succeeded",
+      attempt: 1,
+      runId: expect.stringMatching(/^local-/),
+    });
   });
 
   it("a run whose retries run out ends failed with its error; every attempt is logged", async () => {
-    const run = await runFunctionLocally(broken, { event: { name: "test/broken", data: {} }, trigger: "cli", retryDelayMs: () => 0 });
+    const run = await runFunctionLocally(broken, {
+      event: { name: "test/broken", data: {} },
+      trigger: "cli",
+      retryDelayMs: () => 0,
+    });
     expect(run.status).toBe("failed");
     expect(run.error).toMatch(/still broken/);
     const [row] = await db().select().from(jobRuns).where(eq(jobRuns.id, run.jobRunId));
     expect(row).toMatchObject({ status: "failed", attempt: 2, finishedAt: expect.any(Date) });
     const log = await stepLog(run.jobRunId);
-    expect(log.filter((e) => e.startsWith("step.failed"))).toEqual(["step.failed:always-fails@0", "step.failed:always-fails@1", "step.failed:always-fails@2"]);
+    expect(log.filter((e) => e.startsWith("step.failed"))).toEqual([
+      "step.failed:always-fails@0",
+      "step.failed:always-fails@1",
+      "step.failed:always-fails@2",
+    ]);
     expect(log.at(-1)).toMatch(/^run\.failed@/);
   });
 
   it("NonRetriableError fails the run at once", async () => {
-    const run = await runFunctionLocally(permanent, { event: { name: "test/permanent", data: {} }, trigger: "cli", retryDelayMs: () => 0 });
+    const run = await runFunctionLocally(permanent, {
+      event: { name: "test/permanent", data: {} },
+      trigger: "cli",
+      retryDelayMs: () => 0,
+    });
     expect(run.status).toBe("failed");
     expect(run.error).toMatch(/the input can never work/);
     const log = await stepLog(run.jobRunId);
@@ -154,7 +201,9 @@ describeEachDatabase("run tracking", ({ handle }) => {
     expect([...page1.runs, ...page2.runs].map((r) => r.id)).toEqual(all.runs.slice(0, 4).map((r) => r.id));
     expect((await listJobRuns({ status: "failed" })).runs.every((r) => r.status === "failed")).toBe(true);
     expect((await listJobRuns({ functionId: "test-broken" })).runs.map((r) => r.functionId)).toEqual(["test-broken"]);
-    expect((await listJobRuns({ orgId: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b" })).runs.map((r) => r.functionId)).toEqual(["test-flaky"]);
+    expect(
+      (await listJobRuns({ orgId: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b" })).runs.map((r) => r.functionId),
+    ).toEqual(["test-flaky"]);
     expect((await listJobRuns({ search: "5b6d-4e8f" })).runs.map((r) => r.functionId)).toEqual(["test-flaky"]);
     expect((await listJobRuns({ from: new Date(Date.now() + 60_000) })).runs).toEqual([]);
   });
@@ -163,23 +212,51 @@ describeEachDatabase("run tracking", ({ handle }) => {
 describeEachDatabase("heartbeats and readiness", () => {
   it("a heartbeat older than twice its interval is stale; readiness reports it, and fails on it only when required", async () => {
     const now = new Date("2026-03-01T12:00:00Z");
-    await recordHeartbeat({ functionId: "fresh", runId: "r1", expectedEveryMs: 60_000, at: new Date(now.getTime() - 119_000) });
-    await recordHeartbeat({ functionId: "late", runId: "r2", expectedEveryMs: 60_000, at: new Date(now.getTime() - 121_000) });
-    await recordHeartbeat({ functionId: "paused", runId: "r3", expectedEveryMs: 60_000, at: new Date(now.getTime() - 3_600_000) });
+    await recordHeartbeat({
+      functionId: "fresh",
+      runId: "r1",
+      expectedEveryMs: 60_000,
+      at: new Date(now.getTime() - 119_000),
+    });
+    await recordHeartbeat({
+      functionId: "late",
+      runId: "r2",
+      expectedEveryMs: 60_000,
+      at: new Date(now.getTime() - 121_000),
+    });
+    await recordHeartbeat({
+      functionId: "paused",
+      runId: "r3",
+      expectedEveryMs: 60_000,
+      at: new Date(now.getTime() - 3_600_000),
+    });
     await db().update(jobHeartbeats).set({ pausedAt: now }).where(eq(jobHeartbeats.functionId, "paused"));
     expect(await staleHeartbeats(now)).toEqual(["late"]);
 
     const relaxed = await checkReadiness({ now, heartbeatRequired: false });
-    expect(relaxed).toMatchObject({ ready: true, checks: { database: "ok", migrations: "ok", heartbeats: "failing" }, staleHeartbeats: ["late"] });
+    expect(relaxed).toMatchObject({
+      ready: true,
+      checks: { database: "ok", migrations: "ok", heartbeats: "failing" },
+      staleHeartbeats: ["late"],
+    });
     const strict = await checkReadiness({ now, heartbeatRequired: true });
     expect(strict).toMatchObject({ ready: false, checks: { heartbeats: "failing" }, staleHeartbeats: ["late"] });
 
     // An older success arriving late does not move the heartbeat back; a newer one refreshes it.
-    await recordHeartbeat({ functionId: "late", runId: "r0", expectedEveryMs: 60_000, at: new Date(now.getTime() - 500_000) });
+    await recordHeartbeat({
+      functionId: "late",
+      runId: "r0",
+      expectedEveryMs: 60_000,
+      at: new Date(now.getTime() - 500_000),
+    });
     expect(await staleHeartbeats(now)).toEqual(["late"]);
     await recordHeartbeat({ functionId: "late", runId: "r4", expectedEveryMs: 60_000, at: now });
     expect(await staleHeartbeats(now)).toEqual([]);
-    expect(await checkReadiness({ now, heartbeatRequired: true })).toMatchObject({ ready: true, checks: { heartbeats: "ok" }, staleHeartbeats: [] });
+    expect(await checkReadiness({ now, heartbeatRequired: true })).toMatchObject({
+      ready: true,
+      checks: { heartbeats: "ok" },
+      staleHeartbeats: [],
+    });
   });
 });
 
@@ -187,16 +264,36 @@ describeEachDatabase("re-runs", () => {
   const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
 
   it("re-running a scheduled run executes it here, linked to the original, and audited", async () => {
-    const original = await runFunctionLocally(heartbeat, { event: { name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }, trigger: "cli" });
-    const rerun = await rerunJob(original.jobRunId, actor, { functions: FUNCTIONS, send: () => Promise.reject(new Error("must not send")), requestId: "req_test" });
+    const original = await runFunctionLocally(heartbeat, {
+      event: { name: "inngest/scheduled.timer", data: { cron: "* * * * *" } },
+      trigger: "cli",
+    });
+    const rerun = await rerunJob(original.jobRunId, actor, {
+      functions: FUNCTIONS,
+      send: () => Promise.reject(new Error("must not send")),
+      requestId: "req_test",
+    });
     expect(rerun).toMatchObject({ status: "succeeded", mode: "local" });
     const [row] = await db().select().from(jobRuns).where(eq(jobRuns.id, rerun.jobRunId));
-    expect(row).toMatchObject({ functionId: "heartbeat", trigger: "rerun", rerunOf: original.jobRunId, status: "succeeded", eventName: "inngest/scheduled.timer" });
+    expect(row).toMatchObject({
+      functionId: "heartbeat",
+      trigger: "rerun",
+      rerunOf: original.jobRunId,
+      status: "succeeded",
+      eventName: "inngest/scheduled.timer",
+    });
     expect(row!.eventId).not.toBe((await getJobRun(original.jobRunId))!.run.eventId);
     expect((await getJobRun(original.jobRunId))!.reruns.map((r) => r.id)).toEqual([rerun.jobRunId]);
     const audits = await db().select().from(auditLog).where(eq(auditLog.targetId, original.jobRunId));
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ action: "job_run.rerun", actorType: "operator", actorEmail: "ops@beacon.test", targetType: "job_run", requestId: "req_test", after: { job_run_id: rerun.jobRunId, mode: "local" } });
+    expect(audits[0]).toMatchObject({
+      action: "job_run.rerun",
+      actorType: "operator",
+      actorEmail: "ops@beacon.test",
+      targetType: "job_run",
+      requestId: "req_test",
+      after: { job_run_id: rerun.jobRunId, mode: "local" },
+    });
   });
 
   it("re-running an event run re-sends its event with a new id; the run Inngest starts claims the linked queued row", async () => {
@@ -212,10 +309,22 @@ describeEachDatabase("re-runs", () => {
     expect(rerun).toMatchObject({ status: "queued", mode: "event" });
     const sent = inngestApi.events.slice(sentBefore);
     // The data is the original's plus the re-run marker (a function's idempotency key can tell them apart).
-    expect(sent).toEqual([expect.objectContaining({ name: "test/flaky", data: { org_id: orgId, n: 1, rerun_id: sent[0]!.id }, id: expect.stringMatching(/^rerun-/) })]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        name: "test/flaky",
+        data: { org_id: orgId, n: 1, rerun_id: sent[0]!.id },
+        id: expect.stringMatching(/^rerun-/),
+      }),
+    ]);
     expect(sent[0]!.id).not.toBe(event.id);
     const [queued] = await db().select().from(jobRuns).where(eq(jobRuns.id, rerun.jobRunId));
-    expect(queued).toMatchObject({ status: "queued", trigger: "rerun", rerunOf: original!.id, orgId, eventId: sent[0]!.id });
+    expect(queued).toMatchObject({
+      status: "queued",
+      trigger: "rerun",
+      rerunOf: original!.id,
+      orgId,
+      eventId: sent[0]!.id,
+    });
 
     // Inngest delivers the re-sent event: the new run takes over the queued row.
     const newRunId = `run-${randomUUID()}`;
@@ -230,10 +339,14 @@ describeEachDatabase("re-runs", () => {
     flakyCalls = 1;
     await executeRequest(flaky, { name: "test/flaky", data: {}, id: `evt-${randomUUID()}` }, { runId });
     const [original] = await db().select().from(jobRuns).where(eq(jobRuns.runId, runId));
-    const error = await appErrorOf(rerunJob(original!.id, actor, { functions: [flaky], send: () => Promise.reject(new Error("Inngest is down")) }));
+    const error = await appErrorOf(
+      rerunJob(original!.id, actor, { functions: [flaky], send: () => Promise.reject(new Error("Inngest is down")) }),
+    );
     expect(error.code).toBe("not_ready");
     expect(await db().select().from(jobRuns).where(eq(jobRuns.rerunOf, original!.id))).toEqual([]);
     expect(await db().select().from(auditLog).where(eq(auditLog.targetId, original!.id))).toEqual([]);
-    expect((await appErrorOf(rerunJob(randomUUID(), actor, { functions: [flaky], send: () => Promise.resolve() }))).code).toBe("not_found");
+    expect(
+      (await appErrorOf(rerunJob(randomUUID(), actor, { functions: [flaky], send: () => Promise.resolve() }))).code,
+    ).toBe("not_found");
   });
 });

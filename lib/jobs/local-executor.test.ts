@@ -15,23 +15,29 @@ import { SCHEDULED_EVENT_NAME } from "./runs";
 // Functions that exist only here: real definitions on the real client, so the run-tracking and
 // event-dispatch middleware run as they do for the registered functions.
 const echoed: string[] = [];
-const echo = inngest.createFunction({ id: "test-local-echo", retries: 0, triggers: [{ event: "test/local.echo" }] }, async ({ event, step }) => {
-  const said = await step.run("say", () => {
-    const says = String((event.data as { says?: string }).says);
-    echoed.push(says);
-    return says;
-  });
-  // An event sent from inside a run reaches its function too (step.sendEvent → the executor).
-  if (said === "chain") await step.sendEvent("pass-on", { name: "test/local.echo", id: "local-echo-chained", data: { says: "chained" } });
-  return { said };
-});
+const echo = inngest.createFunction(
+  { id: "test-local-echo", retries: 0, triggers: [{ event: "test/local.echo" }] },
+  async ({ event, step }) => {
+    const said = await step.run("say", () => {
+      const says = String((event.data as { says?: string }).says);
+      echoed.push(says);
+      return says;
+    });
+    // An event sent from inside a run reaches its function too (step.sendEvent → the executor).
+    if (said === "chain")
+      await step.sendEvent("pass-on", { name: "test/local.echo", id: "local-echo-chained", data: { says: "chained" } });
+    return { said };
+  },
+);
 
 let brokenCalls = 0;
-const broken = inngest.createFunction({ id: "test-local-broken", retries: 2, triggers: [{ event: "test/local.broken" }] }, async ({ step }) =>
-  step.run("always-fails", () => {
-    brokenCalls += 1;
-    throw new Error("still broken locally");
-  }),
+const broken = inngest.createFunction(
+  { id: "test-local-broken", retries: 2, triggers: [{ event: "test/local.broken" }] },
+  async ({ step }) =>
+    step.run("always-fails", () => {
+      brokenCalls += 1;
+      throw new Error("still broken locally");
+    }),
 );
 
 /** A gate the test opens: runs that reach it wait there. */
@@ -44,7 +50,12 @@ let slowGate = gate();
 const slowEntries: string[] = [];
 let entered: (() => void) | null = null;
 const slowCron = inngest.createFunction(
-  { id: "test-local-slow", retries: 0, triggers: [{ cron: "* * * * *" }, { event: "test/local.slow" }], concurrency: { key: "event.data.org_id", limit: 1 } },
+  {
+    id: "test-local-slow",
+    retries: 0,
+    triggers: [{ cron: "* * * * *" }, { event: "test/local.slow" }],
+    concurrency: { key: "event.data.org_id", limit: 1 },
+  },
   async ({ event, step }) =>
     step.run("wait-for-gate", async () => {
       slowEntries.push(String((event.data as { org_id?: string }).org_id ?? "tick"));
@@ -56,11 +67,18 @@ const slowCron = inngest.createFunction(
 
 const onceInvoices: string[] = [];
 const oncePerInvoice = inngest.createFunction(
-  { id: "test-local-once", retries: 0, triggers: [{ event: "test/local.once" }], idempotency: rerunnableIdempotency("event.data.invoice_id") },
-  async ({ event, step }) => step.run("note", () => void onceInvoices.push(String((event.data as { invoice_id?: string }).invoice_id))),
+  {
+    id: "test-local-once",
+    retries: 0,
+    triggers: [{ event: "test/local.once" }],
+    idempotency: rerunnableIdempotency("event.data.invoice_id"),
+  },
+  async ({ event, step }) =>
+    step.run("note", () => void onceInvoices.push(String((event.data as { invoice_id?: string }).invoice_id))),
 );
 
-const send = (events: { name: string; id: string; data: Record<string, unknown> }[]) => sendEventsAfterCommit(events as unknown as OutgoingEvent[]);
+const send = (events: { name: string; id: string; data: Record<string, unknown> }[]) =>
+  sendEventsAfterCommit(events as unknown as OutgoingEvent[]);
 
 async function runsOf(functionId: string) {
   return db().select().from(jobRuns).where(eq(jobRuns.functionId, functionId)).orderBy(asc(jobRuns.createdAt));
@@ -84,7 +102,12 @@ describeEachDatabase("in-process executor", () => {
     await executor.idle();
     const runs = await runsOf("heartbeat");
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ trigger: "local", status: "succeeded", eventName: SCHEDULED_EVENT_NAME, runId: expect.stringMatching(/^local-/) });
+    expect(runs[0]).toMatchObject({
+      trigger: "local",
+      status: "succeeded",
+      eventName: SCHEDULED_EVENT_NAME,
+      runId: expect.stringMatching(/^local-/),
+    });
     const [beat] = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "heartbeat"));
     expect(beat?.lastRunId).toBe(runs[0]!.runId);
 
@@ -95,12 +118,19 @@ describeEachDatabase("in-process executor", () => {
   });
 
   it("a tick of a paused function is recorded as skipped and does nothing", async () => {
-    await db().update(jobHeartbeats).set({ pausedAt: new Date("2026-04-24T09:00:00Z") }).where(eq(jobHeartbeats.functionId, "heartbeat"));
+    await db()
+      .update(jobHeartbeats)
+      .set({ pausedAt: new Date("2026-04-24T09:00:00Z") })
+      .where(eq(jobHeartbeats.functionId, "heartbeat"));
     executor = new LocalExecutor({ functions: [heartbeat], now: () => new Date("2026-04-24T11:00:30Z") });
     executor.tick(new Date("2026-04-24T11:01:00Z"));
     await executor.idle();
     const last = (await runsOf("heartbeat")).at(-1);
-    expect(last).toMatchObject({ trigger: "local", status: "cancelled", error: expect.stringMatching(/^Skipped: heartbeat is paused/) });
+    expect(last).toMatchObject({
+      trigger: "local",
+      status: "cancelled",
+      error: expect.stringMatching(/^Skipped: heartbeat is paused/),
+    });
     await db().update(jobHeartbeats).set({ pausedAt: null }).where(eq(jobHeartbeats.functionId, "heartbeat"));
   });
 
@@ -143,7 +173,12 @@ describeEachDatabase("in-process executor", () => {
     await executor.idle();
     expect(brokenCalls).toBe(3);
     const [run] = await runsOf("test-local-broken");
-    expect(run).toMatchObject({ trigger: "local", status: "failed", attempt: 2, error: expect.stringMatching(/still broken locally/) });
+    expect(run).toMatchObject({
+      trigger: "local",
+      status: "failed",
+      attempt: 2,
+      error: expect.stringMatching(/still broken locally/),
+    });
     const failures = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, run!.id));
     expect(failures.filter((e) => e.kind === "step.failed").map((e) => e.attempt)).toEqual([0, 1, 2]);
     expect(failures.some((e) => e.kind === "run.failed")).toBe(true);

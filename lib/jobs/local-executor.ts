@@ -37,7 +37,9 @@ const MINUTE = 60_000;
 
 export class LocalExecutorRefusedError extends Error {
   constructor() {
-    super("The in-process executor is for development only: in production, background functions need Inngest (Cloud or self-hosted) reaching /api/inngest.");
+    super(
+      "The in-process executor is for development only: in production, background functions need Inngest (Cloud or self-hosted) reaching /api/inngest.",
+    );
     this.name = "LocalExecutorRefusedError";
   }
 }
@@ -51,7 +53,9 @@ function cronsOf(fn: InngestFunction.Any): string[] {
 }
 
 function listensTo(fn: InngestFunction.Any, name: string): boolean {
-  return triggersOf(fn).some((t) => t?.event !== undefined && (typeof t.event === "string" ? t.event : t.event.name) === name);
+  return triggersOf(fn).some(
+    (t) => t?.event !== undefined && (typeof t.event === "string" ? t.event : t.event.name) === name,
+  );
 }
 
 function concurrencyOf(fn: InngestFunction.Any): Concurrency {
@@ -65,7 +69,8 @@ function concurrencyOf(fn: InngestFunction.Any): Concurrency {
 
 function valueAt(event: RunEvent, path: string): unknown {
   let value: unknown = event.data;
-  for (const part of path.split(".")) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+  for (const part of path.split("."))
+    value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
   return value;
 }
 
@@ -86,7 +91,10 @@ export function evaluateKey(expression: string | undefined, event: RunEvent): st
     return value === undefined || value === null ? "" : JSON.stringify(value);
   }
   const branch = HAS_OR_ELSE.exec(text);
-  if (branch) return valueAt(event, branch[1]!) !== undefined ? evaluateKey(`event.data.${branch[2]}`, event) : evaluateKey(branch[3], event);
+  if (branch)
+    return valueAt(event, branch[1]!) !== undefined
+      ? evaluateKey(`event.data.${branch[2]}`, event)
+      : evaluateKey(branch[3], event);
   return null;
 }
 
@@ -124,7 +132,8 @@ export class LocalExecutor {
     const to = Math.floor(at.getTime() / MINUTE) * MINUTE;
     this.lastTickAt = at;
     const minutes: Date[] = [];
-    for (let t = Math.max(from, to - (MAX_MINUTES_SCANNED - 1) * MINUTE); t <= to; t += MINUTE) minutes.push(new Date(t));
+    for (let t = Math.max(from, to - (MAX_MINUTES_SCANNED - 1) * MINUTE); t <= to; t += MINUTE)
+      minutes.push(new Date(t));
     for (const fn of this.functions) {
       const crons = cronsOf(fn);
       if (crons.length === 0 || !minutes.some((m) => crons.some((c) => cronFiresAt(c, m)))) continue;
@@ -134,7 +143,9 @@ export class LocalExecutor {
         continue;
       }
       this.tickInFlight.add(id);
-      this.schedule(fn, { name: SCHEDULED_EVENT_NAME, id: `local-cron-${id}-${to}`, data: { cron: crons[0] } }, () => this.tickInFlight.delete(id));
+      this.schedule(fn, { name: SCHEDULED_EVENT_NAME, id: `local-cron-${id}-${to}`, data: { cron: crons[0] } }, () =>
+        this.tickInFlight.delete(id),
+      );
     }
   }
 
@@ -193,7 +204,10 @@ export class LocalExecutor {
       try {
         await runFunctionLocally(fn, { event, trigger: "local", retryDelayMs: this.retryDelayMs });
       } catch (err) {
-        logger.error({ err, functionId: fn.opts.id, event: event.name }, "in-process executor: the run could not be driven");
+        logger.error(
+          { err, functionId: fn.opts.id, event: event.name },
+          "in-process executor: the run could not be driven",
+        );
       } finally {
         this.release(slotKey, slot);
         done?.();

@@ -36,16 +36,32 @@ const DEFAULT_RETRIES = 3;
 const MAX_REQUESTS = 1_000;
 
 type StepStateEntry = { id: string; data?: unknown; error?: unknown };
-type ExecutionResult = { type: string; data?: unknown; error?: unknown; retriable?: boolean | string; step?: OutgoingOp; steps?: OutgoingOp[] };
-type Executable = { createExecution(opts: { partialOptions: Record<string, unknown> }): { start(): Promise<ExecutionResult> } };
+type ExecutionResult = {
+  type: string;
+  data?: unknown;
+  error?: unknown;
+  retriable?: boolean | string;
+  step?: OutgoingOp;
+  steps?: OutgoingOp[];
+};
+type Executable = {
+  createExecution(opts: { partialOptions: Record<string, unknown> }): { start(): Promise<ExecutionResult> };
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runFunctionLocally(fn: InngestFunction.Any, options: LocalRunOptions): Promise<LocalRunResult> {
-  const event = { name: options.event.name, data: options.event.data ?? {}, id: options.event.id ?? `local-${randomUUID()}`, ts: Date.now() };
+  const event = {
+    name: options.event.name,
+    data: options.event.data ?? {},
+    id: options.event.id ?? `local-${randomUUID()}`,
+    ts: Date.now(),
+  };
   const functionId = fn.opts.id;
   // An operator re-run sent as an event has queued its row already: the run claims that one.
-  const jobRunId = (await queuedRunFor(functionId, event.id)) ?? (await queueRun({ functionId, trigger: options.trigger, event, rerunOf: options.rerunOf }));
+  const jobRunId =
+    (await queuedRunFor(functionId, event.id)) ??
+    (await queueRun({ functionId, trigger: options.trigger, event, rerunOf: options.rerunOf }));
   const runId = `local-${randomUUID()}`;
   const maxAttempts = ((fn.opts as { retries?: number }).retries ?? DEFAULT_RETRIES) + 1;
   const retryDelayMs = options.retryDelayMs ?? ((n: number) => Math.min(1_000 * 2 ** (n - 1), 30_000));
@@ -90,7 +106,10 @@ export async function runFunctionLocally(fn: InngestFunction.Any, options: Local
         await retry();
         continue;
       }
-      stepState[step.id] = step.op === StepOpCode.StepFailed ? { id: step.id, error: step.error } : { id: step.id, data: step.data ?? null };
+      stepState[step.id] =
+        step.op === StepOpCode.StepFailed
+          ? { id: step.id, error: step.error }
+          : { id: step.id, data: step.data ?? null };
       completionOrder.push(step.id);
       attempt = 0; // Inngest counts attempts per step.
       continue;
@@ -106,8 +125,14 @@ export async function runFunctionLocally(fn: InngestFunction.Any, options: Local
         } else if (step.op === StepOpCode.StepPlanned && !requestedRunStep) {
           requestedRunStep = step.id;
           progressed = true;
-        } else if (step.op !== StepOpCode.StepPlanned && step.op !== StepOpCode.DeferAdd && step.op !== StepOpCode.DeferAbort) {
-          throw new Error(`${functionId}: step "${step.displayName ?? step.id}" (${step.op}) needs an Inngest server; it cannot run locally.`);
+        } else if (
+          step.op !== StepOpCode.StepPlanned &&
+          step.op !== StepOpCode.DeferAdd &&
+          step.op !== StepOpCode.DeferAbort
+        ) {
+          throw new Error(
+            `${functionId}: step "${step.displayName ?? step.id}" (${step.op}) needs an Inngest server; it cannot run locally.`,
+          );
         }
       }
       if (!progressed) throw new Error(`${functionId}: the run made no progress locally.`);

@@ -2,7 +2,16 @@ import { Middleware } from "inngest";
 import { logger } from "@/lib/observability";
 import { cronIntervalMs } from "./cron";
 import { recordHeartbeat } from "./heartbeats";
-import { beginAttempt, describeError, finishAttempt, markRetrying, pausedTickSince, recordJobEvent, skipPausedTick, type RunEvent } from "./runs";
+import {
+  beginAttempt,
+  describeError,
+  finishAttempt,
+  markRetrying,
+  pausedTickSince,
+  recordJobEvent,
+  skipPausedTick,
+  type RunEvent,
+} from "./runs";
 
 type Fn = Middleware.OnRunStartArgs["fn"];
 type Ctx = Middleware.OnRunStartArgs["ctx"];
@@ -16,7 +25,8 @@ export function functionIdOf(fn: Fn): string {
 export function cronOf(fn: Fn): string | null {
   const triggers = (fn.opts.triggers ?? []) as readonly unknown[];
   for (const trigger of triggers) {
-    if (trigger && typeof trigger === "object" && "cron" in trigger && typeof trigger.cron === "string") return trigger.cron;
+    if (trigger && typeof trigger === "object" && "cron" in trigger && typeof trigger.cron === "string")
+      return trigger.cron;
   }
   return null;
 }
@@ -50,7 +60,12 @@ export class JobRunTracking extends Middleware.BaseMiddleware {
   }
 
   private runRow(ctx: Ctx, fn: Fn): Promise<string | null> {
-    this.jobRunId ??= beginAttempt({ functionId: functionIdOf(fn), runId: ctx.runId, attempt: ctx.attempt, event: eventOf(ctx) }).catch((err: unknown) => {
+    this.jobRunId ??= beginAttempt({
+      functionId: functionIdOf(fn),
+      runId: ctx.runId,
+      attempt: ctx.attempt,
+      event: eventOf(ctx),
+    }).catch((err: unknown) => {
       logger.error({ err, functionId: functionIdOf(fn), runId: ctx.runId }, "job run tracking failed to start the run");
       return null;
     });
@@ -74,7 +89,10 @@ export class JobRunTracking extends Middleware.BaseMiddleware {
         try {
           this.pausedAt = await pausedTickSince(jobRunId);
         } catch (err) {
-          logger.error({ err, functionId: functionIdOf(fn as Fn), runId: ctx.runId }, "job run tracking could not read the pause state");
+          logger.error(
+            { err, functionId: functionIdOf(fn as Fn), runId: ctx.runId },
+            "job run tracking could not read the pause state",
+          );
         }
       }
       if (this.pausedAt) return { skipped: "paused", paused_at: this.pausedAt.toISOString() };
@@ -86,7 +104,9 @@ export class JobRunTracking extends Middleware.BaseMiddleware {
     this.stepStartedAt.set(stepInfo.hashedId, performance.now());
     const jobRunId = await this.runRow(ctx, fn);
     if (!jobRunId) return;
-    await this.record("step.started", ctx, fn, () => recordJobEvent({ jobRunId, kind: "step.started", stepId: stepInfo.options.id, attempt: ctx.attempt }));
+    await this.record("step.started", ctx, fn, () =>
+      recordJobEvent({ jobRunId, kind: "step.started", stepId: stepInfo.options.id, attempt: ctx.attempt }),
+    );
   }
 
   private stepDuration(hashedId: string) {
@@ -98,7 +118,15 @@ export class JobRunTracking extends Middleware.BaseMiddleware {
     const jobRunId = await this.runRow(ctx, fn);
     if (!jobRunId) return;
     const durationMs = this.stepDuration(stepInfo.hashedId);
-    await this.record("step.finished", ctx, fn, () => recordJobEvent({ jobRunId, kind: "step.finished", stepId: stepInfo.options.id, attempt: ctx.attempt, durationMs }));
+    await this.record("step.finished", ctx, fn, () =>
+      recordJobEvent({
+        jobRunId,
+        kind: "step.finished",
+        stepId: stepInfo.options.id,
+        attempt: ctx.attempt,
+        durationMs,
+      }),
+    );
   }
 
   override async onStepError({ ctx, fn, stepInfo, error, isFinalAttempt }: Middleware.OnStepErrorArgs) {
@@ -106,7 +134,14 @@ export class JobRunTracking extends Middleware.BaseMiddleware {
     if (!jobRunId) return;
     const durationMs = this.stepDuration(stepInfo.hashedId);
     await this.record("step.failed", ctx, fn, async () => {
-      await recordJobEvent({ jobRunId, kind: "step.failed", stepId: stepInfo.options.id, attempt: ctx.attempt, durationMs, error: describeError(error) });
+      await recordJobEvent({
+        jobRunId,
+        kind: "step.failed",
+        stepId: stepInfo.options.id,
+        attempt: ctx.attempt,
+        durationMs,
+        error: describeError(error),
+      });
       // A final step failure is settled by the run itself: the function may still catch it.
       if (!isFinalAttempt) await markRetrying({ jobRunId, attempt: ctx.attempt, error });
     });
@@ -117,19 +152,28 @@ export class JobRunTracking extends Middleware.BaseMiddleware {
     if (!jobRunId) return;
     const pausedAt = this.pausedAt;
     if (pausedAt) {
-      await this.record("run.skipped", ctx, fn, () => skipPausedTick({ jobRunId, attempt: ctx.attempt, functionId: functionIdOf(fn), pausedAt }));
+      await this.record("run.skipped", ctx, fn, () =>
+        skipPausedTick({ jobRunId, attempt: ctx.attempt, functionId: functionIdOf(fn), pausedAt }),
+      );
       return;
     }
     await this.record("run.finished", ctx, fn, async () => {
       await finishAttempt({ jobRunId, attempt: ctx.attempt, outcome: "succeeded", output });
       const cron = cronOf(fn);
-      if (cron) await recordHeartbeat({ functionId: functionIdOf(fn), runId: ctx.runId, expectedEveryMs: cronIntervalMs(cron) });
+      if (cron)
+        await recordHeartbeat({
+          functionId: functionIdOf(fn),
+          runId: ctx.runId,
+          expectedEveryMs: cronIntervalMs(cron),
+        });
     });
   }
 
   override async onRunError({ ctx, fn, error, isFinalAttempt }: Middleware.OnRunErrorArgs) {
     const jobRunId = await this.runRow(ctx, fn);
     if (!jobRunId) return;
-    await this.record("run.failed", ctx, fn, () => finishAttempt({ jobRunId, attempt: ctx.attempt, outcome: isFinalAttempt ? "failed" : "retrying", error }));
+    await this.record("run.failed", ctx, fn, () =>
+      finishAttempt({ jobRunId, attempt: ctx.attempt, outcome: isFinalAttempt ? "failed" : "retrying", error }),
+    );
   }
 }

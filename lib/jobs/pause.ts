@@ -21,7 +21,11 @@ function scheduledFunction(functionId: string, functions: readonly InngestFuncti
   const fn = functions.find((f) => f.opts.id === functionId);
   if (!fn) throw new AppError("not_found", `No function "${functionId}".`);
   const cron = cronOf(fn as never);
-  if (!cron) throw new AppError("conflict", `"${functionId}" is not a scheduled function; only scheduled functions can be paused.`);
+  if (!cron)
+    throw new AppError(
+      "conflict",
+      `"${functionId}" is not a scheduled function; only scheduled functions can be paused.`,
+    );
   return { fn, cron };
 }
 
@@ -33,13 +37,25 @@ export interface PauseDeps {
 export async function pauseFunction(functionId: string, actor: AuditActor, reason: string | null, deps: PauseDeps) {
   const { cron } = scheduledFunction(functionId, deps.functions);
   return db().transaction(async (tx) => {
-    const [before] = await tx.select({ pausedAt: jobHeartbeats.pausedAt }).from(jobHeartbeats).where(eq(jobHeartbeats.functionId, functionId)).for("update");
-    if (before?.pausedAt) throw new AppError("conflict", `"${functionId}" is already paused (since ${before.pausedAt.toISOString()}).`);
+    const [before] = await tx
+      .select({ pausedAt: jobHeartbeats.pausedAt })
+      .from(jobHeartbeats)
+      .where(eq(jobHeartbeats.functionId, functionId))
+      .for("update");
+    if (before?.pausedAt)
+      throw new AppError("conflict", `"${functionId}" is already paused (since ${before.pausedAt.toISOString()}).`);
     const now = new Date();
     // A function that never succeeded has no row yet: one is created, its clock starting now.
     await tx
       .insert(jobHeartbeats)
-      .values({ functionId, lastSuccessAt: now, lastRunId: null, expectedEveryMs: cronIntervalMs(cron), pausedAt: now, updatedAt: now })
+      .values({
+        functionId,
+        lastSuccessAt: now,
+        lastRunId: null,
+        expectedEveryMs: cronIntervalMs(cron),
+        pausedAt: now,
+        updatedAt: now,
+      })
       .onConflictDoUpdate({ target: jobHeartbeats.functionId, set: { pausedAt: now, updatedAt: now } });
     await recordAudit(tx, {
       actor,
@@ -57,11 +73,19 @@ export async function pauseFunction(functionId: string, actor: AuditActor, reaso
 export async function resumeFunction(functionId: string, actor: AuditActor, reason: string | null, deps: PauseDeps) {
   scheduledFunction(functionId, deps.functions);
   return db().transaction(async (tx) => {
-    const [before] = await tx.select({ pausedAt: jobHeartbeats.pausedAt }).from(jobHeartbeats).where(eq(jobHeartbeats.functionId, functionId)).for("update");
+    const [before] = await tx
+      .select({ pausedAt: jobHeartbeats.pausedAt })
+      .from(jobHeartbeats)
+      .where(eq(jobHeartbeats.functionId, functionId))
+      .for("update");
     if (!before?.pausedAt) throw new AppError("conflict", `"${functionId}" is not paused.`);
     await tx
       .update(jobHeartbeats)
-      .set({ pausedAt: null, lastSuccessAt: sql`greatest(${jobHeartbeats.lastSuccessAt}, now())`, updatedAt: sql`now()` })
+      .set({
+        pausedAt: null,
+        lastSuccessAt: sql`greatest(${jobHeartbeats.lastSuccessAt}, now())`,
+        updatedAt: sql`now()`,
+      })
       .where(eq(jobHeartbeats.functionId, functionId));
     await recordAudit(tx, {
       actor,
@@ -78,6 +102,9 @@ export async function resumeFunction(functionId: string, actor: AuditActor, reas
 
 /** Paused scheduled functions and since when. */
 export async function pausedFunctions(): Promise<Map<string, Date>> {
-  const rows = await db().select({ functionId: jobHeartbeats.functionId, pausedAt: jobHeartbeats.pausedAt }).from(jobHeartbeats).where(sql`${jobHeartbeats.pausedAt} is not null`);
+  const rows = await db()
+    .select({ functionId: jobHeartbeats.functionId, pausedAt: jobHeartbeats.pausedAt })
+    .from(jobHeartbeats)
+    .where(sql`${jobHeartbeats.pausedAt} is not null`);
   return new Map(rows.map((r) => [r.functionId, r.pausedAt!]));
 }

@@ -48,7 +48,8 @@ const EMAIL = /[^\s@"]+@[^\s@"]+\.[^\s@"]+/g;
 function maskPayload(value: unknown): unknown {
   if (typeof value === "string") return value.replace(EMAIL, (m) => maskEmail(m));
   if (Array.isArray(value)) return value.map(maskPayload);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPayload(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPayload(v)]));
   return value;
 }
 

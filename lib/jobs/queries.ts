@@ -28,7 +28,13 @@ export function jobRunFilters(query: Omit<JobRunQuery, "after" | "limit">): SQL[
   if (query.to) filters.push(lte(jobRuns.createdAt, query.to));
   if (query.search) {
     const like = `%${query.search.replace(/[\\%_]/g, "\\$&")}%`;
-    filters.push(or(sql`${jobRuns.eventPayload}::text ilike ${like}`, sql`${jobRuns.eventName} ilike ${like}`, sql`${jobRuns.error} ilike ${like}`)!);
+    filters.push(
+      or(
+        sql`${jobRuns.eventPayload}::text ilike ${like}`,
+        sql`${jobRuns.eventName} ilike ${like}`,
+        sql`${jobRuns.error} ilike ${like}`,
+      )!,
+    );
   }
   return filters;
 }
@@ -48,7 +54,9 @@ export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobR
   const filters = jobRunFilters(query);
   if (query.after) {
     // Compared in the database: created_at has microseconds a JS Date would lose.
-    filters.push(sql`(${jobRuns.createdAt}, ${jobRuns.id}) < (select c.created_at, c.id from job_runs c where c.id = ${query.after})`);
+    filters.push(
+      sql`(${jobRuns.createdAt}, ${jobRuns.id}) < (select c.created_at, c.id from job_runs c where c.id = ${query.after})`,
+    );
   }
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
   const rows = await db()
@@ -63,10 +71,16 @@ export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobR
 }
 
 /** One run with its step log (oldest first), and the runs that re-ran it. */
-export async function getJobRun(id: string): Promise<{ run: JobRun; events: JobEvent[]; reruns: { id: string; status: string; createdAt: Date }[] } | null> {
+export async function getJobRun(
+  id: string,
+): Promise<{ run: JobRun; events: JobEvent[]; reruns: { id: string; status: string; createdAt: Date }[] } | null> {
   const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, id));
   if (!run) return null;
-  const events = await db().select().from(jobEvents).where(eq(jobEvents.jobRunId, id)).orderBy(asc(jobEvents.at), asc(jobEvents.seq));
+  const events = await db()
+    .select()
+    .from(jobEvents)
+    .where(eq(jobEvents.jobRunId, id))
+    .orderBy(asc(jobEvents.at), asc(jobEvents.seq));
   const reruns = await db()
     .select({ id: jobRuns.id, status: jobRuns.status, createdAt: jobRuns.createdAt })
     .from(jobRuns)

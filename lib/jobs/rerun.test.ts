@@ -18,8 +18,9 @@ import { executeRequest } from "./test-engine";
 const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
 
 // An event function keyed the plain way: Inngest would drop any re-sent event for 24 h.
-const keyedPlainly = inngest.createFunction({ id: "test-keyed-plainly", retries: 0, idempotency: "event.data.thing_id", triggers: [{ event: "test/keyed" }] }, async ({ step }) =>
-  step.run("work", () => "done"),
+const keyedPlainly = inngest.createFunction(
+  { id: "test-keyed-plainly", retries: 0, idempotency: "event.data.thing_id", triggers: [{ event: "test/keyed" }] },
+  async ({ step }) => step.run("work", () => "done"),
 );
 
 let inngestApi: FakeInngestServer;
@@ -36,7 +37,11 @@ async function runRow(runId: string) {
 
 describeEachDatabase("re-running runs of idempotent functions", () => {
   it("a dunning re-run gets past Inngest's idempotency (a real duplicate still does not) and the run it starts claims the queued row", async () => {
-    const event = { name: "billing/invoice.payment_failed", data: { org_id: randomUUID(), invoice_id: `in_${randomUUID()}` }, id: `stripe-evt_${randomUUID()}` };
+    const event = {
+      name: "billing/invoice.payment_failed",
+      data: { org_id: randomUUID(), invoice_id: `in_${randomUUID()}` },
+      id: `stripe-evt_${randomUUID()}`,
+    };
     const runId = `run-${randomUUID()}`;
     await executeRequest(dunning, event, { runId });
     const original = await runRow(runId);
@@ -61,9 +66,20 @@ describeEachDatabase("re-running runs of idempotent functions", () => {
       const runId = `run-${randomUUID()}`;
       const [row] = await db()
         .insert(jobRuns)
-        .values({ functionId: fn.opts.id, runId, trigger: "event", eventName: "any/event", eventId: `evt-${randomUUID()}`, eventPayload: {}, status: "failed" })
+        .values({
+          functionId: fn.opts.id,
+          runId,
+          trigger: "event",
+          eventName: "any/event",
+          eventId: `evt-${randomUUID()}`,
+          eventPayload: {},
+          status: "failed",
+        })
         .returning({ id: jobRuns.id });
-      await expect(rerunJob(row!.id, actor, { functions: FUNCTIONS, send: () => Promise.resolve() }), fn.opts.id).resolves.toMatchObject({ status: "queued" });
+      await expect(
+        rerunJob(row!.id, actor, { functions: FUNCTIONS, send: () => Promise.resolve() }),
+        fn.opts.id,
+      ).resolves.toMatchObject({ status: "queued" });
     }
   });
 
@@ -75,7 +91,9 @@ describeEachDatabase("re-running runs of idempotent functions", () => {
     expect(startsAnotherRun(keyedPlainly, event, { ...event, id: `rerun-${randomUUID()}` })).toBe(false);
 
     const sentBefore = inngestApi.events.length;
-    const error = await appErrorOf(rerunJob(original.id, actor, { functions: [...FUNCTIONS, keyedPlainly], send: (e) => inngest.send(e) }));
+    const error = await appErrorOf(
+      rerunJob(original.id, actor, { functions: [...FUNCTIONS, keyedPlainly], send: (e) => inngest.send(e) }),
+    );
     expect(error.code).toBe("conflict");
     expect(error.message).toMatch(/idempotency.*event\.data\.thing_id/);
     expect(inngestApi.events.length).toBe(sentBefore);

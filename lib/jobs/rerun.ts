@@ -50,7 +50,10 @@ export async function rerunJob(jobRunId: string, actor: AuditActor, deps: RerunD
 }
 
 /** Starts one re-run of `original` (no audit: single and bulk re-runs audit differently). */
-export async function startRerun(original: typeof jobRuns.$inferSelect, deps: RerunDeps): Promise<{ result: RerunResult; eventId: string }> {
+export async function startRerun(
+  original: typeof jobRuns.$inferSelect,
+  deps: RerunDeps,
+): Promise<{ result: RerunResult; eventId: string }> {
   const fn = deps.functions.find((f) => f.opts.id === original.functionId);
   if (!fn) throw new AppError("conflict", `Function "${original.functionId}" is no longer registered.`);
   const scheduled = original.eventName === SCHEDULED_EVENT_NAME || !original.eventName;
@@ -59,17 +62,30 @@ export async function startRerun(original: typeof jobRuns.$inferSelect, deps: Re
   const data = scheduled ? (original.eventPayload ?? {}) : { ...original.eventPayload, [RERUN_MARKER]: eventId };
 
   if (scheduled) {
-    const run = await runFunctionLocally(fn, { event: { name: eventName, data, id: eventId }, trigger: "rerun", rerunOf: original.id, retryDelayMs: deps.retryDelayMs });
+    const run = await runFunctionLocally(fn, {
+      event: { name: eventName, data, id: eventId },
+      trigger: "rerun",
+      rerunOf: original.id,
+      retryDelayMs: deps.retryDelayMs,
+    });
     return { result: { jobRunId: run.jobRunId, status: run.status, mode: "local" }, eventId };
   }
   const refusal = rerunRefusal(fn);
   if (refusal) throw new AppError("conflict", refusal);
-  const queuedId = await queueRun({ functionId: original.functionId, trigger: "rerun", event: { name: eventName, data, id: eventId }, rerunOf: original.id });
+  const queuedId = await queueRun({
+    functionId: original.functionId,
+    trigger: "rerun",
+    event: { name: eventName, data, id: eventId },
+    rerunOf: original.id,
+  });
   try {
     await deps.send({ name: eventName, data, id: eventId });
   } catch (error) {
     await db().delete(jobRuns).where(eq(jobRuns.id, queuedId));
-    throw new AppError("not_ready", `Could not send the event to Inngest: ${error instanceof Error ? error.message : String(error)}`);
+    throw new AppError(
+      "not_ready",
+      `Could not send the event to Inngest: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return { result: { jobRunId: queuedId, status: "queued", mode: "event" }, eventId };
 }

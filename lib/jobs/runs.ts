@@ -10,7 +10,8 @@ import { jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
 /** `local`: started by the in-process development executor (lib/jobs/local-executor), cron tick or event. */
 export type JobTrigger = "event" | "cron" | "cli" | "rerun" | "local";
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "retrying" | "cancelled";
-export type JobEventKind = "run.started" | "run.finished" | "run.failed" | "step.started" | "step.finished" | "step.failed";
+export type JobEventKind =
+  "run.started" | "run.finished" | "run.failed" | "step.started" | "step.finished" | "step.failed";
 
 export const SCHEDULED_EVENT_NAME = "inngest/scheduled.timer";
 /** Placeholder run ids of queued runs, replaced by the real run id when the run starts. */
@@ -33,7 +34,12 @@ export function orgIdOf(data: Record<string, unknown> | null | undefined): strin
 }
 
 export function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : typeof error === "string" ? error : JSON.stringify(error);
+  const text =
+    error instanceof Error
+      ? `${error.name}: ${error.message}`
+      : typeof error === "string"
+        ? error
+        : JSON.stringify(error);
   return (text ?? "unknown error").slice(0, ERROR_MAX_CHARS);
 }
 
@@ -54,7 +60,12 @@ export function summariseOutput(output: unknown): unknown {
  * A run to be started by someone other than Inngest's scheduler: an operator re-run or the CLI.
  * The row waits as `queued` until the middleware sees the run with this event id and claims it.
  */
-export async function queueRun(input: { functionId: string; trigger: JobTrigger; event: RunEvent & { id: string }; rerunOf?: string | null }) {
+export async function queueRun(input: {
+  functionId: string;
+  trigger: JobTrigger;
+  event: RunEvent & { id: string };
+  rerunOf?: string | null;
+}) {
   const [row] = await db()
     .insert(jobRuns)
     .values({
@@ -131,23 +142,37 @@ export async function beginAttempt(start: AttemptStart): Promise<string> {
   return row!.id;
 }
 
-export async function recordJobEvent(input: { jobRunId: string; kind: JobEventKind; stepId?: string | null; attempt: number; durationMs?: number | null; error?: string | null }, dbx: DbOrTx = db()) {
-  await dbx
-    .insert(jobEvents)
-    .values({
-      jobRunId: input.jobRunId,
-      kind: input.kind,
-      stepId: input.stepId ?? null,
-      attempt: input.attempt,
-      durationMs: input.durationMs == null ? null : Math.max(0, Math.round(input.durationMs)),
-      error: input.error ?? null,
-    });
+export async function recordJobEvent(
+  input: {
+    jobRunId: string;
+    kind: JobEventKind;
+    stepId?: string | null;
+    attempt: number;
+    durationMs?: number | null;
+    error?: string | null;
+  },
+  dbx: DbOrTx = db(),
+) {
+  await dbx.insert(jobEvents).values({
+    jobRunId: input.jobRunId,
+    kind: input.kind,
+    stepId: input.stepId ?? null,
+    attempt: input.attempt,
+    durationMs: input.durationMs == null ? null : Math.max(0, Math.round(input.durationMs)),
+    error: input.error ?? null,
+  });
 }
 
 const durationSql = sql<number>`greatest(0, round(extract(epoch from (now() - coalesce(${jobRuns.startedAt}, ${jobRuns.createdAt}))) * 1000))::int`;
 
 /** The run (or its last attempt) ended: succeeded / failed for good, or retrying. */
-export async function finishAttempt(input: { jobRunId: string; attempt: number; outcome: "succeeded" | "failed" | "retrying"; output?: unknown; error?: unknown }) {
+export async function finishAttempt(input: {
+  jobRunId: string;
+  attempt: number;
+  outcome: "succeeded" | "failed" | "retrying";
+  output?: unknown;
+  error?: unknown;
+}) {
   const error = input.error === undefined ? null : describeError(input.error);
   const terminal = input.outcome !== "retrying";
   await db()
@@ -161,7 +186,13 @@ export async function finishAttempt(input: { jobRunId: string; attempt: number; 
       updatedAt: sql`now()`,
     })
     .where(eq(jobRuns.id, input.jobRunId));
-  if (terminal) await recordJobEvent({ jobRunId: input.jobRunId, kind: input.outcome === "succeeded" ? "run.finished" : "run.failed", attempt: input.attempt, error });
+  if (terminal)
+    await recordJobEvent({
+      jobRunId: input.jobRunId,
+      kind: input.outcome === "succeeded" ? "run.finished" : "run.failed",
+      attempt: input.attempt,
+      error,
+    });
 }
 
 /** A step failed but will be retried: the run is `retrying` until its next attempt starts. */
@@ -182,7 +213,14 @@ export async function queuedRunFor(functionId: string, eventId: string): Promise
   const [row] = await db()
     .select({ id: jobRuns.id })
     .from(jobRuns)
-    .where(and(eq(jobRuns.functionId, functionId), eq(jobRuns.eventId, eventId), eq(jobRuns.status, "queued"), like(jobRuns.runId, `${QUEUED_RUN_PREFIX}%`)))
+    .where(
+      and(
+        eq(jobRuns.functionId, functionId),
+        eq(jobRuns.eventId, eventId),
+        eq(jobRuns.status, "queued"),
+        like(jobRuns.runId, `${QUEUED_RUN_PREFIX}%`),
+      ),
+    )
     .limit(1);
   return row?.id ?? null;
 }
@@ -212,7 +250,14 @@ export async function skipPausedTick(input: { jobRunId: string; attempt: number;
   const reason = `Skipped: ${input.functionId} is paused (since ${input.pausedAt.toISOString()})`;
   await db()
     .update(jobRuns)
-    .set({ status: "cancelled", error: reason, output: { skipped: "paused", paused_at: input.pausedAt.toISOString() }, finishedAt: sql`now()`, durationMs: durationSql, updatedAt: sql`now()` })
+    .set({
+      status: "cancelled",
+      error: reason,
+      output: { skipped: "paused", paused_at: input.pausedAt.toISOString() },
+      finishedAt: sql`now()`,
+      durationMs: durationSql,
+      updatedAt: sql`now()`,
+    })
     .where(eq(jobRuns.id, input.jobRunId));
   await recordJobEvent({ jobRunId: input.jobRunId, kind: "run.finished", attempt: input.attempt, error: reason });
 }

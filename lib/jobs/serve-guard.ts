@@ -23,7 +23,11 @@ export function guardInngestHandler<Rest extends unknown[]>(handler: ServeHandle
         }
       }
       // The same bytes again: the SDK verifies its signature over exactly these.
-      const copy = new NextRequest(request.url, { method: request.method, headers: request.headers, body: bytes.byteLength > 0 ? bytes : undefined });
+      const copy = new NextRequest(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: bytes.byteLength > 0 ? bytes : undefined,
+      });
       return await handler(copy, ...rest);
     } catch (error) {
       return errorResponse(error, requestId, request);

@@ -9,10 +9,23 @@ describeEachDatabase("job run statistics", () => {
     const now = new Date("2026-05-01T12:00:00Z");
     const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000);
     for (let i = 1; i <= 100; i++) {
-      await db().insert(jobRuns).values({ functionId: "digests", runId: `d${i}`, status: i <= 5 ? "failed" : "succeeded", durationMs: i * 10, createdAt: at(i), startedAt: at(i) });
+      await db()
+        .insert(jobRuns)
+        .values({
+          functionId: "digests",
+          runId: `d${i}`,
+          status: i <= 5 ? "failed" : "succeeded",
+          durationMs: i * 10,
+          createdAt: at(i),
+          startedAt: at(i),
+        });
     }
-    await db().insert(jobRuns).values({ functionId: "old", runId: "old1", status: "succeeded", durationMs: 5, createdAt: at(60 * 48) });
-    await db().insert(jobRuns).values({ functionId: "digests", runId: "live", status: "running", createdAt: at(0) });
+    await db()
+      .insert(jobRuns)
+      .values({ functionId: "old", runId: "old1", status: "succeeded", durationMs: 5, createdAt: at(60 * 48) });
+    await db()
+      .insert(jobRuns)
+      .values({ functionId: "digests", runId: "live", status: "running", createdAt: at(0) });
 
     const counts = await jobRunStatusCounts();
     expect(counts).toMatchObject({ succeeded: 96, failed: 5, running: 1, queued: 0 });

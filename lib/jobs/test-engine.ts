@@ -16,7 +16,12 @@ export function executeRequest(
     events: [{ data: {}, ...event } as never],
     // Results of steps that finished in earlier requests, as Inngest would send them back.
     steps: Object.entries(options.memoized ?? {}).map(([id, data]) => ({ id, handler: () => data })),
-    transformCtx: (ctx) => ({ ...ctx, runId: options.runId, attempt: options.attempt ?? 0, maxAttempts: options.maxAttempts ?? 4 }),
+    transformCtx: (ctx) => ({
+      ...ctx,
+      runId: options.runId,
+      attempt: options.attempt ?? 0,
+      maxAttempts: options.maxAttempts ?? 4,
+    }),
   });
   return engine.execute();
 }

@@ -1,2 +1,10 @@
-export { recordEmails, transmitEmail, markEmailAttempts, currentEmailTransport, type EmailMessage, type EmailTransport, type EmailAttemptOutcome } from "./transport";
+export {
+  recordEmails,
+  transmitEmail,
+  markEmailAttempts,
+  currentEmailTransport,
+  type EmailMessage,
+  type EmailTransport,
+  type EmailAttemptOutcome,
+} from "./transport";
 export { latestEmailTo, listRecentEmails } from "./queries";

@@ -25,7 +25,12 @@ let transporterUrl: string | undefined;
 function smtpTransport(url: string) {
   if (!transporter || transporterUrl !== url) {
     // Bounded waits: a hung mail server must not hold a delivery (and its lease) for minutes.
-    transporter = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as Parameters<typeof nodemailer.createTransport>[0]);
+    transporter = nodemailer.createTransport({
+      url,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    } as Parameters<typeof nodemailer.createTransport>[0]);
     transporterUrl = url;
   }
   return transporter;
@@ -64,14 +69,21 @@ export async function recordEmails(tx: DbOrTx, emails: readonly { id: string; me
  * inbox), with its sign-in links hidden (`recordedText`) anywhere else, and not at all in
  * production. Throws when the SMTP server refuses or cannot be reached: the outbox retries.
  */
-export async function transmitEmail(id: string, message: EmailMessage, recordedText: string = message.text): Promise<EmailTransport> {
+export async function transmitEmail(
+  id: string,
+  message: EmailMessage,
+  recordedText: string = message.text,
+): Promise<EmailTransport> {
   const config = env();
   if (!config.SMTP_URL) {
     if (isProduction(config)) {
       logger.warn({ emailId: id, kind: message.kind }, "SMTP_URL is not set: e-mail stored but not sent");
     } else {
       const text = config.NODE_ENV === "development" ? message.text : recordedText;
-      logger.info({ emailId: id, kind: message.kind, to: message.to, subject: message.subject }, `e-mail (not sent, no SMTP_URL):\n${text}`);
+      logger.info(
+        { emailId: id, kind: message.kind, to: message.to, subject: message.subject },
+        `e-mail (not sent, no SMTP_URL):\n${text}`,
+      );
     }
     return "log";
   }

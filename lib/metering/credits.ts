@@ -11,7 +11,13 @@ import { ensureCurrentPeriod, recordQuotaAdjustment } from "./ledger";
 export type CreditSource = { reason: "credit_pack" | "credit_grant"; ref?: string | null };
 
 /** Adds credits (creating or rolling the quota row over first). Returns the new credit balance. */
-export async function addCredits(tx: Tx, orgId: string, credits: number, now: Date, source: CreditSource): Promise<number> {
+export async function addCredits(
+  tx: Tx,
+  orgId: string,
+  credits: number,
+  now: Date,
+  source: CreditSource,
+): Promise<number> {
   if (!Number.isSafeInteger(credits) || credits <= 0) throw new Error("credits must be a positive integer");
   await ensureCurrentPeriod(tx, orgId, now);
   const [row] = await tx
@@ -19,7 +25,14 @@ export async function addCredits(tx: Tx, orgId: string, credits: number, now: Da
     .set({ creditsRemaining: sql`${usageQuotas.creditsRemaining} + ${credits}`, updatedAt: now })
     .where(and(eq(usageQuotas.orgId, orgId), gt(usageQuotas.periodEnd, now)))
     .returning({ periodStart: usageQuotas.periodStart, credits: usageQuotas.creditsRemaining });
-  await recordQuotaAdjustment(tx, { orgId, periodStart: row!.periodStart, delta: credits, reason: source.reason, ref: source.ref, now });
+  await recordQuotaAdjustment(tx, {
+    orgId,
+    periodStart: row!.periodStart,
+    delta: credits,
+    reason: source.reason,
+    ref: source.ref,
+    now,
+  });
   return row!.credits;
 }
 
@@ -27,7 +40,13 @@ export async function addCredits(tx: Tx, orgId: string, credits: number, now: Da
  * Takes back up to `credits` (a refunded pack), never below 0: what was already spent stays
  * spent. Records what was actually taken. Returns the number of credits taken back.
  */
-export async function revokeCredits(tx: Tx, orgId: string, credits: number, now: Date, ref?: string | null): Promise<number> {
+export async function revokeCredits(
+  tx: Tx,
+  orgId: string,
+  credits: number,
+  now: Date,
+  ref?: string | null,
+): Promise<number> {
   await ensureCurrentPeriod(tx, orgId, now);
   const [row] = await tx
     .select({ periodStart: usageQuotas.periodStart, credits: usageQuotas.creditsRemaining })
@@ -40,6 +59,13 @@ export async function revokeCredits(tx: Tx, orgId: string, credits: number, now:
     .update(usageQuotas)
     .set({ creditsRemaining: row!.credits - taken, updatedAt: now })
     .where(eq(usageQuotas.orgId, orgId));
-  await recordQuotaAdjustment(tx, { orgId, periodStart: row!.periodStart, delta: -taken, reason: "credit_refund", ref, now });
+  await recordQuotaAdjustment(tx, {
+    orgId,
+    periodStart: row!.periodStart,
+    delta: -taken,
+    reason: "credit_refund",
+    ref,
+    now,
+  });
   return taken;
 }

@@ -39,7 +39,13 @@ export function requestFingerprint(request: Request): string {
  * claim still open and gets 409 `conflict` (retry shortly) rather than holding a connection while
  * it waits. A key older than 24 h is taken over as new.
  */
-export async function beginIdempotentRequest(orgId: string, apiKeyId: string, key: string, fingerprint: string, now = new Date()): Promise<IdempotencyStart> {
+export async function beginIdempotentRequest(
+  orgId: string,
+  apiKeyId: string,
+  key: string,
+  fingerprint: string,
+  now = new Date(),
+): Promise<IdempotencyStart> {
   return withTenant(orgId, async (tx) => {
     const [claimed] = await tx
       .insert(idempotencyKeys)
@@ -52,36 +58,60 @@ export async function beginIdempotentRequest(orgId: string, apiKeyId: string, ke
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key)));
     if (!existing) throw inFlight();
-    if (existing.createdAt.getTime() <= now.getTime() - IDEMPOTENCY_TTL_MS) return takeOverExpired(tx, existing.id, fingerprint, now);
+    if (existing.createdAt.getTime() <= now.getTime() - IDEMPOTENCY_TTL_MS)
+      return takeOverExpired(tx, existing.id, fingerprint, now);
     if (existing.fingerprint !== fingerprint) {
       throw new AppError("validation_failed", "This Idempotency-Key was already used for a different request.", {
         errors: [{ path: "Idempotency-Key", message: `already used for ${existing.fingerprint}` }],
       });
     }
     if (existing.responseStatus === null || existing.responseBody === null) throw inFlight();
-    return { kind: "replay", status: existing.responseStatus, body: existing.responseBody, headers: existing.responseHeaders ?? {} };
+    return {
+      kind: "replay",
+      status: existing.responseStatus,
+      body: existing.responseBody,
+      headers: existing.responseHeaders ?? {},
+    };
   });
 }
 
 async function takeOverExpired(tx: Tx, id: string, fingerprint: string, now: Date): Promise<IdempotencyStart> {
   const [row] = await tx
     .update(idempotencyKeys)
-    .set({ fingerprint, createdAt: now, responseStatus: null, responseBody: null, responseHeaders: null, completedAt: null })
-    .where(and(eq(idempotencyKeys.id, id), lte(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS))))
+    .set({
+      fingerprint,
+      createdAt: now,
+      responseStatus: null,
+      responseBody: null,
+      responseHeaders: null,
+      completedAt: null,
+    })
+    .where(
+      and(eq(idempotencyKeys.id, id), lte(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS))),
+    )
     .returning({ id: idempotencyKeys.id });
   if (!row) throw inFlight();
   return { kind: "claimed", id: row.id };
 }
 
 function inFlight() {
-  return new AppError("conflict", "A request with this Idempotency-Key is still in progress. Retry shortly to get its answer.", { headers: { "retry-after": "1" } });
+  return new AppError(
+    "conflict",
+    "A request with this Idempotency-Key is still in progress. Retry shortly to get its answer.",
+    { headers: { "retry-after": "1" } },
+  );
 }
 
 /** Stores the first answer so repeats get it back. */
 export async function completeIdempotentRequest(tx: Tx, id: string, answer: StoredAnswer, now = new Date()) {
   await tx
     .update(idempotencyKeys)
-    .set({ responseStatus: answer.status, responseBody: answer.body, responseHeaders: answer.headers, completedAt: now })
+    .set({
+      responseStatus: answer.status,
+      responseBody: answer.body,
+      responseHeaders: answer.headers,
+      completedAt: now,
+    })
     .where(eq(idempotencyKeys.id, id));
 }
 

@@ -1,5 +1,19 @@
-export { chargeApiCall, refundApiCall, finishMeteredCall, setQuotaRemaining, usageReport, type Charge, type UsageReport } from "./quota";
-export { monthlyUsageReport, findUsageDrift, parseMonth, type MonthlyUsageReport, type UsageDrift } from "./usage-report";
+export {
+  chargeApiCall,
+  refundApiCall,
+  finishMeteredCall,
+  setQuotaRemaining,
+  usageReport,
+  type Charge,
+  type UsageReport,
+} from "./quota";
+export {
+  monthlyUsageReport,
+  findUsageDrift,
+  parseMonth,
+  type MonthlyUsageReport,
+  type UsageDrift,
+} from "./usage-report";
 export { addCredits, revokeCredits, type CreditSource } from "./credits";
 export { resetDueQuotas, type QuotaResetResult } from "./reset";
 export {

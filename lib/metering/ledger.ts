@@ -23,7 +23,10 @@ const BALANCE_OF = {
 export type AdjustmentReason = keyof typeof BALANCE_OF;
 
 /** The balance follows from the reason, so an entry can never be booked to the wrong counter. */
-export async function recordQuotaAdjustment(tx: Tx, entry: { orgId: string; periodStart: Date; delta: number; reason: AdjustmentReason; ref?: string | null; now: Date }) {
+export async function recordQuotaAdjustment(
+  tx: Tx,
+  entry: { orgId: string; periodStart: Date; delta: number; reason: AdjustmentReason; ref?: string | null; now: Date },
+) {
   await tx.insert(quotaAdjustments).values({
     orgId: entry.orgId,
     periodStart: entry.periodStart,
@@ -61,7 +64,8 @@ export async function rollOverPeriod(tx: Tx, orgId: string, now: Date, quota?: n
   if (rolled.length === 0) return false;
   await recordQuotaAdjustment(tx, { orgId, periodStart: start, delta: monthly, reason: "period_opened", now });
   const credits = rolled[0]!.credits;
-  if (credits > 0) await recordQuotaAdjustment(tx, { orgId, periodStart: start, delta: credits, reason: "credits_carried", now });
+  if (credits > 0)
+    await recordQuotaAdjustment(tx, { orgId, periodStart: start, delta: credits, reason: "credits_carried", now });
   return true;
 }
 
@@ -103,7 +107,11 @@ export async function adjustCurrentPeriod(
   tx: Tx,
   orgId: string,
   now: Date,
-  change: { reason: "plan_change" | "operator_set"; ref?: string | null; apply: (row: QuotaRow) => { quotaRemaining: number; quotaMonthly?: number } | null },
+  change: {
+    reason: "plan_change" | "operator_set";
+    ref?: string | null;
+    apply: (row: QuotaRow) => { quotaRemaining: number; quotaMonthly?: number } | null;
+  },
 ): Promise<QuotaRow | null> {
   const [row] = await tx
     .select({
@@ -121,8 +129,19 @@ export async function adjustCurrentPeriod(
   if (!next) return row;
   const quotaRemaining = Math.max(0, next.quotaRemaining);
   const quotaMonthly = next.quotaMonthly ?? row.quotaMonthly;
-  await tx.update(usageQuotas).set({ quotaRemaining, quotaMonthly, updatedAt: now }).where(eq(usageQuotas.orgId, orgId));
+  await tx
+    .update(usageQuotas)
+    .set({ quotaRemaining, quotaMonthly, updatedAt: now })
+    .where(eq(usageQuotas.orgId, orgId));
   const delta = quotaRemaining - row.quotaRemaining;
-  if (delta !== 0) await recordQuotaAdjustment(tx, { orgId, periodStart: row.periodStart, delta, reason: change.reason, ref: change.ref, now });
+  if (delta !== 0)
+    await recordQuotaAdjustment(tx, {
+      orgId,
+      periodStart: row.periodStart,
+      delta,
+      reason: change.reason,
+      ref: change.ref,
+      now,
+    });
   return { ...row, quotaRemaining, quotaMonthly };
 }

@@ -3,7 +3,13 @@ import { entitlementsFor } from "@/lib/billing";
 import { AppError, isAppError, PROBLEM_CONTENT_TYPE, problemBody, route, type RouteContext } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { apiKeyRule, enforceRateLimit, type RateLimiter } from "@/lib/ratelimit";
-import { beginIdempotentRequest, parseIdempotencyKey, releaseIdempotentRequest, requestFingerprint, type StoredAnswer } from "./idempotency";
+import {
+  beginIdempotentRequest,
+  parseIdempotencyKey,
+  releaseIdempotentRequest,
+  requestFingerprint,
+  type StoredAnswer,
+} from "./idempotency";
 import { chargeApiCall, finishMeteredCall, refundApiCall, type Charge } from "./quota";
 
 export type MeteredContext = RouteContext<ApiKeyPrincipal>;
@@ -33,7 +39,8 @@ async function cleanUp(what: string, requestId: string, fn: () => Promise<unknow
       await fn();
       return;
     } catch (error) {
-      if (attempt === CLEANUP_ATTEMPTS) logger.error({ err: error, requestId }, `metered call failed and its ${what} failed too`);
+      if (attempt === CLEANUP_ATTEMPTS)
+        logger.error({ err: error, requestId }, `metered call failed and its ${what} failed too`);
       else await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
     }
   }
@@ -50,11 +57,18 @@ function withHeaders(error: unknown, headers: Record<string, string>): unknown {
  */
 function answerOf(status: number, body: unknown, quotaRemaining: number): StoredAnswer {
   const contentType = status >= 400 ? PROBLEM_CONTENT_TYPE : "application/json";
-  return { status, body: JSON.stringify(body), headers: { "content-type": contentType, "x-quota-remaining": String(quotaRemaining) } };
+  return {
+    status,
+    body: JSON.stringify(body),
+    headers: { "content-type": contentType, "x-quota-remaining": String(quotaRemaining) },
+  };
 }
 
 function respond(answer: StoredAnswer, headers: Record<string, string>) {
-  return new Response(answer.body, { status: answer.status, headers: { "cache-control": "no-store", ...headers, ...answer.headers } });
+  return new Response(answer.body, {
+    status: answer.status,
+    headers: { "cache-control": "no-store", ...headers, ...answer.headers },
+  });
 }
 
 /**
@@ -103,13 +117,18 @@ export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
         }
         const durationMs = Math.round(performance.now() - started);
         const answer = answerOf(status, body, charge.available);
-        await finishMeteredCall(auth.orgId, charge.usageEventId, { status, durationMs, idempotency: claimId ? { id: claimId, answer } : undefined });
+        await finishMeteredCall(auth.orgId, charge.usageEventId, {
+          status,
+          durationMs,
+          idempotency: claimId ? { id: claimId, answer } : undefined,
+        });
         return respond(answer, rateHeaders);
       } catch (error) {
         // Not served: give back the unit (5xx) and free the Idempotency-Key for a retry.
         const durationMs = Math.round(performance.now() - started);
         if (charge) await cleanUp("refund", requestId, () => refundApiCall(auth.orgId, charge!, 500, durationMs));
-        if (claimId) await cleanUp("Idempotency-Key release", requestId, () => releaseIdempotentRequest(auth.orgId, claimId!));
+        if (claimId)
+          await cleanUp("Idempotency-Key release", requestId, () => releaseIdempotentRequest(auth.orgId, claimId!));
         throw withHeaders(error, rateHeaders);
       }
     },

@@ -22,12 +22,18 @@ import {
 } from "./index";
 
 async function makeOrg(plan: PlanId = "free") {
-  const [org] = await db().insert(organizations).values({ name: `Metered ${plan}`, plan }).returning({ id: organizations.id });
+  const [org] = await db()
+    .insert(organizations)
+    .values({ name: `Metered ${plan}`, plan })
+    .returning({ id: organizations.id });
   return org!.id;
 }
 
 async function eventCount(orgId: string) {
-  const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(usageEvents).where(eq(usageEvents.orgId, orgId));
+  const [row] = await db()
+    .select({ n: sql<number>`count(*)::int` })
+    .from(usageEvents)
+    .where(eq(usageEvents.orgId, orgId));
   return row!.n;
 }
 
@@ -37,12 +43,25 @@ const FEB = new Date("2026-02-01T00:00:00Z");
 describeEachDatabase("metering", () => {
   it("creates the quota lazily from the plan on the first metered call and records a usage event", async () => {
     const orgId = await makeOrg("free");
-    expect(await usageReport(orgId, JAN)).toEqual({ plan: "free", quota_monthly: 100, quota_remaining: 100, credits_remaining: 0, period_start: "2026-01-01T00:00:00.000Z", period_end: "2026-02-01T00:00:00.000Z" });
+    expect(await usageReport(orgId, JAN)).toEqual({
+      plan: "free",
+      quota_monthly: 100,
+      quota_remaining: 100,
+      credits_remaining: 0,
+      period_start: "2026-01-01T00:00:00.000Z",
+      period_end: "2026-02-01T00:00:00.000Z",
+    });
     expect(await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId))).toEqual([]);
     const charge = await chargeApiCall(orgId, null, "GET /api/v1/opportunities", "req_first", JAN);
     expect(charge).toMatchObject({ quotaBefore: 100, quotaAfter: 99 });
     const [event] = await db().select().from(usageEvents).where(eq(usageEvents.orgId, orgId));
-    expect(event).toMatchObject({ endpoint: "GET /api/v1/opportunities", requestId: "req_first", quotaBefore: 100, quotaAfter: 99, status: null });
+    expect(event).toMatchObject({
+      endpoint: "GET /api/v1/opportunities",
+      requestId: "req_first",
+      quotaBefore: 100,
+      quotaAfter: 99,
+      status: null,
+    });
     await finishMeteredCall(orgId, charge.usageEventId, { status: 200, durationMs: 7 });
     const [done] = await db().select().from(usageEvents).where(eq(usageEvents.id, charge.usageEventId));
     expect(done).toMatchObject({ status: 200, durationMs: 7 });
@@ -57,16 +76,21 @@ describeEachDatabase("metering", () => {
   it("64 concurrent charges against a quota of 50: exactly 50 succeed, 14 get 402, 50 usage events", async () => {
     const orgId = await makeOrg("pro");
     expect(await setQuotaRemaining(orgId, 50, JAN)).toEqual({ org_id: orgId, quota_remaining: 50 });
-    const results = await Promise.allSettled(Array.from({ length: 64 }, (_, i) => chargeApiCall(orgId, null, "GET /api/v1/opportunities", `req_${i}`, JAN)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 64 }, (_, i) => chargeApiCall(orgId, null, "GET /api/v1/opportunities", `req_${i}`, JAN)),
+    );
     const ok = results.filter((r) => r.status === "fulfilled");
     const refused = results.filter((r) => r.status === "rejected");
     expect(ok).toHaveLength(50);
     expect(refused).toHaveLength(14);
-    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "quota_exhausted", status: 402 });
+    for (const r of refused)
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "quota_exhausted", status: 402 });
     expect(await eventCount(orgId)).toBe(50);
     expect((await usageReport(orgId, JAN)).quota_remaining).toBe(0);
     // Every unit was spent exactly once: the after-values are 49…0 without repeats.
-    const afters = ok.map((r) => (r as PromiseFulfilledResult<{ quotaAfter: number }>).value.quotaAfter).sort((a, b) => a - b);
+    const afters = ok
+      .map((r) => (r as PromiseFulfilledResult<{ quotaAfter: number }>).value.quotaAfter)
+      .sort((a, b) => a - b);
     expect(afters).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
@@ -74,9 +98,18 @@ describeEachDatabase("metering", () => {
     const orgId = await makeOrg("free");
     await setQuotaRemaining(orgId, 0, JAN);
     expect((await appErrorOf(chargeApiCall(orgId, null, "e", "r", JAN))).code).toBe("quota_exhausted");
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => chargeApiCall(orgId, null, "e", `feb_${i}`, FEB)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => chargeApiCall(orgId, null, "e", `feb_${i}`, FEB)),
+    );
     expect(results.every((r) => r.status === "fulfilled")).toBe(true);
-    expect(await usageReport(orgId, FEB)).toEqual({ plan: "free", quota_monthly: 100, quota_remaining: 90, credits_remaining: 0, period_start: "2026-02-01T00:00:00.000Z", period_end: "2026-03-01T00:00:00.000Z" });
+    expect(await usageReport(orgId, FEB)).toEqual({
+      plan: "free",
+      quota_monthly: 100,
+      quota_remaining: 90,
+      credits_remaining: 0,
+      period_start: "2026-02-01T00:00:00.000Z",
+      period_end: "2026-03-01T00:00:00.000Z",
+    });
   });
 
   it("bought credits are spent after the month's allowance, survive the rollover, and a refund goes back where it came from", async () => {
@@ -85,28 +118,55 @@ describeEachDatabase("metering", () => {
     await setQuotaRemaining(orgId, 1, lastDay);
     await db().transaction((tx) => addCredits(tx, orgId, 5, lastDay, { reason: "credit_pack", ref: "cs_last_day" }));
     expect(await usageReport(orgId, lastDay)).toMatchObject({ quota_remaining: 1, credits_remaining: 5 });
-    expect(await chargeApiCall(orgId, null, "e", "r1", lastDay)).toMatchObject({ balance: "allowance", quotaBefore: 1, quotaAfter: 0, available: 5 });
+    expect(await chargeApiCall(orgId, null, "e", "r1", lastDay)).toMatchObject({
+      balance: "allowance",
+      quotaBefore: 1,
+      quotaAfter: 0,
+      available: 5,
+    });
     const fromCredits = await chargeApiCall(orgId, null, "e", "r2", lastDay);
     expect(fromCredits).toMatchObject({ balance: "credits", quotaBefore: 5, quotaAfter: 4, available: 4 });
     await refundApiCall(orgId, fromCredits, 500, 1, lastDay);
     expect(await usageReport(orgId, lastDay)).toMatchObject({ quota_remaining: 0, credits_remaining: 5 });
-    expect(await monthlyUsageReport(orgId, "2026-01")).toMatchObject({ drift: 0, credits: { expected_remaining: 5, stored_remaining: 5, drift: 0 } });
+    expect(await monthlyUsageReport(orgId, "2026-01")).toMatchObject({
+      drift: 0,
+      credits: { expected_remaining: 5, stored_remaining: 5, drift: 0 },
+    });
 
     // The monthly rollover renews the allowance and keeps the credits.
     expect((await resetDueQuotas(FEB)).rolled).toBeGreaterThanOrEqual(1);
-    expect(await usageReport(orgId, FEB)).toMatchObject({ quota_monthly: 100, quota_remaining: 100, credits_remaining: 5 });
-    expect(await monthlyUsageReport(orgId, "2026-02")).toMatchObject({ drift: 0, credits: { stored_remaining: 5, drift: 0 } });
+    expect(await usageReport(orgId, FEB)).toMatchObject({
+      quota_monthly: 100,
+      quota_remaining: 100,
+      credits_remaining: 5,
+    });
+    expect(await monthlyUsageReport(orgId, "2026-02")).toMatchObject({
+      drift: 0,
+      credits: { stored_remaining: 5, drift: 0 },
+    });
   });
 
   it("concurrent charges over allowance and credits: each unit spent once, the allowance first", async () => {
     const orgId = await makeOrg("pro");
     await setQuotaRemaining(orgId, 3, JAN);
     await db().transaction((tx) => addCredits(tx, orgId, 4, JAN, { reason: "credit_grant", ref: "goodwill" }));
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => chargeApiCall(orgId, null, "e", `mix_${i}`, JAN)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => chargeApiCall(orgId, null, "e", `mix_${i}`, JAN)),
+    );
     const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     expect(ok).toHaveLength(7);
-    expect(ok.filter((c) => c.balance === "allowance").map((c) => c.quotaAfter).sort()).toEqual([0, 1, 2]);
-    expect(ok.filter((c) => c.balance === "credits").map((c) => c.quotaAfter).sort()).toEqual([0, 1, 2, 3]);
+    expect(
+      ok
+        .filter((c) => c.balance === "allowance")
+        .map((c) => c.quotaAfter)
+        .sort(),
+    ).toEqual([0, 1, 2]);
+    expect(
+      ok
+        .filter((c) => c.balance === "credits")
+        .map((c) => c.quotaAfter)
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
     expect(await usageReport(orgId, JAN)).toMatchObject({ quota_remaining: 0, credits_remaining: 0 });
     expect(await eventCount(orgId)).toBe(7);
   });
@@ -114,7 +174,10 @@ describeEachDatabase("metering", () => {
   it("usage report of a period that has ended shows the next one fresh, without writing", async () => {
     const orgId = await makeOrg("free");
     await setQuotaRemaining(orgId, 3, JAN);
-    expect(await usageReport(orgId, FEB)).toMatchObject({ quota_remaining: 100, period_start: "2026-02-01T00:00:00.000Z" });
+    expect(await usageReport(orgId, FEB)).toMatchObject({
+      quota_remaining: 100,
+      period_start: "2026-02-01T00:00:00.000Z",
+    });
     const [row] = await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
     expect(row!.quotaRemaining).toBe(3);
   });
@@ -136,11 +199,26 @@ describeEachDatabase("metering", () => {
     expect((await appErrorOf(beginIdempotentRequest(orgId, key.id, "k-1", fp, JAN))).code).toBe("conflict");
     const charge = await chargeApiCall(orgId, key.id, "e", "r", JAN);
     // Stored as text: key order and spacing come back exactly as they were sent.
-    const answer = { status: 200, body: '{"z":1, "a":[1]}', headers: { "content-type": "application/json", "x-quota-remaining": "99" } };
-    await finishMeteredCall(orgId, charge.usageEventId, { status: 200, durationMs: 1, idempotency: { id: (first as { id: string }).id, answer } });
-    expect(await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + 1000))).toEqual({ kind: "replay", ...answer });
-    expect((await appErrorOf(beginIdempotentRequest(orgId, key.id, "k-1", "GET /api/v1/opportunities?q=y", JAN))).code).toBe("validation_failed");
-    expect((await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + IDEMPOTENCY_TTL_MS))).kind).toBe("claimed");
+    const answer = {
+      status: 200,
+      body: '{"z":1, "a":[1]}',
+      headers: { "content-type": "application/json", "x-quota-remaining": "99" },
+    };
+    await finishMeteredCall(orgId, charge.usageEventId, {
+      status: 200,
+      durationMs: 1,
+      idempotency: { id: (first as { id: string }).id, answer },
+    });
+    expect(await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + 1000))).toEqual({
+      kind: "replay",
+      ...answer,
+    });
+    expect(
+      (await appErrorOf(beginIdempotentRequest(orgId, key.id, "k-1", "GET /api/v1/opportunities?q=y", JAN))).code,
+    ).toBe("validation_failed");
+    expect(
+      (await beginIdempotentRequest(orgId, key.id, "k-1", fp, new Date(JAN.getTime() + IDEMPOTENCY_TTL_MS))).kind,
+    ).toBe("claimed");
     // A released claim (402, 5xx) can be taken again.
     const second = await beginIdempotentRequest(orgId, key.id, "k-2", fp, JAN);
     await releaseIdempotentRequest(orgId, (second as { id: string }).id);
@@ -150,9 +228,12 @@ describeEachDatabase("metering", () => {
   it("concurrent requests with one Idempotency-Key: exactly one claims it", async () => {
     const orgId = await makeOrg();
     const key = await createApiKey(orgId, { name: "idem" });
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => beginIdempotentRequest(orgId, key.id, "same", "GET /x", JAN)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => beginIdempotentRequest(orgId, key.id, "same", "GET /x", JAN)),
+    );
     expect(results.filter((r) => r.status === "fulfilled" && r.value.kind === "claimed")).toHaveLength(1);
-    for (const r of results.filter((r) => r.status === "rejected")) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "conflict" });
+    for (const r of results.filter((r) => r.status === "rejected"))
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "conflict" });
   });
 
   it("row-level security: a tenant transaction sees only its own org's quota, usage events and idempotency keys", async () => {

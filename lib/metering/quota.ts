@@ -72,14 +72,27 @@ function chargeStatement(call: Call, now: Date) {
 function toCharge(row: ChargedRow | undefined): Charge | undefined {
   if (!row) return undefined;
   const quotaAfter = Number(row.quota_after);
-  return { usageEventId: row.usage_event_id, balance: row.balance, quotaBefore: quotaAfter + 1, quotaAfter, available: Number(row.available), periodEnd: new Date(row.period_end) };
+  return {
+    usageEventId: row.usage_event_id,
+    balance: row.balance,
+    quotaBefore: quotaAfter + 1,
+    quotaAfter,
+    available: Number(row.available),
+    periodEnd: new Date(row.period_end),
+  };
 }
 
 /**
  * Charges one metered call: decrements the org's quota and records the usage event in one
  * transaction. Throws 402 `quota_exhausted` when nothing is left in the current period.
  */
-export async function chargeApiCall(orgId: string, keyId: string | null, endpoint: string, requestId: string, now = new Date()): Promise<Charge> {
+export async function chargeApiCall(
+  orgId: string,
+  keyId: string | null,
+  endpoint: string,
+  requestId: string,
+  now = new Date(),
+): Promise<Charge> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   const statement = chargeStatement({ orgId, keyId, endpoint, requestId }, now);
   // The usual case: the period's row exists and has quota left. One round trip.
@@ -94,9 +107,13 @@ export async function chargeApiCall(orgId: string, keyId: string | null, endpoin
     await ensureCurrentPeriod(tx, orgId, now);
     const charge = toCharge((await tx.execute<ChargedRow>(sql.raw(statement))).rows[0]);
     if (!charge) {
-      throw new AppError("quota_exhausted", "This organisation has used its API quota and credits for the current period. It resets at the start of next month; buy credits or upgrade your plan.", {
-        headers: { "x-quota-remaining": "0" },
-      });
+      throw new AppError(
+        "quota_exhausted",
+        "This organisation has used its API quota and credits for the current period. It resets at the start of next month; buy credits or upgrade your plan.",
+        {
+          headers: { "x-quota-remaining": "0" },
+        },
+      );
     }
     return charge;
   });
@@ -114,7 +131,13 @@ export async function chargeApiCall(orgId: string, keyId: string | null, endpoin
  * the event refunded (the usage report counts it free), set only when the unit really went
  * back: a period that rolled over meanwhile keeps the charge (each period's ledger balances).
  */
-export async function refundApiCall(orgId: string, charge: Charge, status: number, durationMs: number, now = new Date()) {
+export async function refundApiCall(
+  orgId: string,
+  charge: Charge,
+  status: number,
+  durationMs: number,
+  now = new Date(),
+) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   const event = sqlLiteral(charge.usageEventId);
   const stillCharged = `select 1 from usage_events where id = ${event} and quota_after < quota_before and balance = ${sqlLiteral(charge.balance)}`;
@@ -149,7 +172,10 @@ export async function finishMeteredCall(
   }
   const idempotency = outcome.idempotency;
   await withTenant(orgId, async (tx) => {
-    await tx.update(usageEvents).set({ status: outcome.status, durationMs: outcome.durationMs }).where(eq(usageEvents.id, usageEventId));
+    await tx
+      .update(usageEvents)
+      .set({ status: outcome.status, durationMs: outcome.durationMs })
+      .where(eq(usageEvents.id, usageEventId));
     await completeIdempotentRequest(tx, idempotency.id, idempotency.answer, now);
   });
 }
@@ -157,10 +183,16 @@ export async function finishMeteredCall(
 /** Operators and tests: sets what is left in the current period (creating the row if needed). */
 export async function setQuotaRemaining(orgId: string, remaining: number, now = new Date()) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  if (!Number.isSafeInteger(remaining) || remaining < 0) throw new AppError("validation_failed", "The remaining quota must be a whole number ≥ 0.", { errors: [{ path: "remaining", message: "must be an integer ≥ 0" }] });
+  if (!Number.isSafeInteger(remaining) || remaining < 0)
+    throw new AppError("validation_failed", "The remaining quota must be a whole number ≥ 0.", {
+      errors: [{ path: "remaining", message: "must be an integer ≥ 0" }],
+    });
   return withTenant(orgId, async (tx) => {
     await ensureCurrentPeriod(tx, orgId, now);
-    const row = await adjustCurrentPeriod(tx, orgId, now, { reason: "operator_set", apply: () => ({ quotaRemaining: remaining }) });
+    const row = await adjustCurrentPeriod(tx, orgId, now, {
+      reason: "operator_set",
+      apply: () => ({ quotaRemaining: remaining }),
+    });
     return { org_id: orgId, quota_remaining: row!.quotaRemaining };
   });
 }
@@ -195,6 +227,13 @@ export async function usageReport(orgId: string, now = new Date()): Promise<Usag
     }
     const quota = entitlementsFor({ plan }).monthlyApiQuota;
     const { start, end } = monthContaining(now);
-    return { plan, quota_monthly: quota, quota_remaining: quota, credits_remaining: credits, period_start: start.toISOString(), period_end: end.toISOString() };
+    return {
+      plan,
+      quota_monthly: quota,
+      quota_remaining: quota,
+      credits_remaining: credits,
+      period_start: start.toISOString(),
+      period_end: end.toISOString(),
+    };
   });
 }

@@ -21,7 +21,10 @@ export interface QuotaResetResult {
  * a metered call waits for one row lock at most, and running twice, or concurrently with
  * itself, rolls each org exactly once.
  */
-export async function resetDueQuotas(now = new Date(), { batchSize = 200 }: { batchSize?: number } = {}): Promise<QuotaResetResult> {
+export async function resetDueQuotas(
+  now = new Date(),
+  { batchSize = 200 }: { batchSize?: number } = {},
+): Promise<QuotaResetResult> {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error("batchSize must be a positive integer");
   const result: QuotaResetResult = { rolled: 0, skipped: 0, batches: 0 };
   let after: string | null = null;

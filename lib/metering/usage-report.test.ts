@@ -9,10 +9,20 @@ import { AppError } from "@/lib/http";
 import type { RateLimiter } from "@/lib/ratelimit";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
-import { chargeApiCall, findUsageDrift, meteredRoute, monthlyUsageReport, resetDueQuotas, setQuotaRemaining } from "./index";
+import {
+  chargeApiCall,
+  findUsageDrift,
+  meteredRoute,
+  monthlyUsageReport,
+  resetDueQuotas,
+  setQuotaRemaining,
+} from "./index";
 
 async function makeOrg(plan: PlanId = "free") {
-  const [org] = await db().insert(organizations).values({ name: `Report ${plan}`, plan }).returning({ id: organizations.id });
+  const [org] = await db()
+    .insert(organizations)
+    .values({ name: `Report ${plan}`, plan })
+    .returning({ id: organizations.id });
   return org!.id;
 }
 
@@ -22,7 +32,12 @@ function monthOf(date: Date) {
 
 /** A real metered route whose handler fails with a 5xx when asked to (so the call is refunded). */
 // Rate limits are not under test here: the free tier's 10 a minute would refuse this journey.
-const allow = async (_id: string, rule: { limit: number; windowMs: number }, now = Date.now()) => ({ success: true, limit: rule.limit, remaining: rule.limit, reset: now + rule.windowMs });
+const allow = async (_id: string, rule: { limit: number; windowMs: number }, now = Date.now()) => ({
+  success: true,
+  limit: rule.limit,
+  remaining: rule.limit,
+  reset: now + rule.windowMs,
+});
 const limiter: RateLimiter = { backend: "memory", limit: allow, peek: allow };
 const probe = meteredRoute<{ fail: boolean }>({
   endpoint: "GET /api/v1/probe",
@@ -34,7 +49,10 @@ const probe = meteredRoute<{ fail: boolean }>({
   limiter: () => limiter,
 });
 function callProbe(key: string, query = "", headers: Record<string, string> = {}) {
-  return probe(new Request(`http://localhost/api/v1/probe${query}`, { headers: { authorization: `Bearer ${key}`, ...headers } }), { params: Promise.resolve({}) });
+  return probe(
+    new Request(`http://localhost/api/v1/probe${query}`, { headers: { authorization: `Bearer ${key}`, ...headers } }),
+    { params: Promise.resolve({}) },
+  );
 }
 
 async function changePlan(orgId: string, plan: PlanId, status: string, subId: string) {
@@ -70,19 +88,34 @@ describeEachDatabase("usage report and drift", () => {
     await changePlan(orgId, "pro", "canceled", `sub_${orgId}`); // back to free: 19 + 100 − 50,000 → 0, never negative
 
     const report = await monthlyUsageReport(orgId, monthOf(now));
-    expect(report).toMatchObject({ quota_monthly: 100, used_recorded: 7, refunded: 2, stored_remaining: 0, expected_remaining: 0, drift: 0 });
+    expect(report).toMatchObject({
+      quota_monthly: 100,
+      used_recorded: 7,
+      refunded: 2,
+      stored_remaining: 0,
+      expected_remaining: 0,
+      drift: 0,
+    });
     // The credits are a balance of their own: untouched by the plan changes and quota:set.
-    expect(report.credits).toEqual({ used_recorded: 0, adjustments_total: 700, expected_remaining: 700, stored_remaining: 700, drift: 0 });
+    expect(report.credits).toEqual({
+      used_recorded: 0,
+      adjustments_total: 700,
+      expected_remaining: 700,
+      stored_remaining: 700,
+      drift: 0,
+    });
     // Entries are in time order; two in the same millisecond may swap, so compare as a set.
     expect(report.adjustments.entries.map((e) => [e.reason, e.delta])).toHaveLength(6);
-    expect(report.adjustments.entries.map((e) => [e.balance, e.reason, e.delta])).toEqual(expect.arrayContaining([
-      ["allowance", "period_opened", 100],
-      ["credits", "credit_pack", 1_000],
-      ["credits", "credit_refund", -300],
-      ["allowance", "plan_change", 49_900],
-      ["allowance", "operator_set", 20 - (100 - 4 + 49_900 - 2)],
-      ["allowance", "plan_change", -19],
-    ]));
+    expect(report.adjustments.entries.map((e) => [e.balance, e.reason, e.delta])).toEqual(
+      expect.arrayContaining([
+        ["allowance", "period_opened", 100],
+        ["credits", "credit_pack", 1_000],
+        ["credits", "credit_refund", -300],
+        ["allowance", "plan_change", 49_900],
+        ["allowance", "operator_set", 20 - (100 - 4 + 49_900 - 2)],
+        ["allowance", "plan_change", -19],
+      ]),
+    );
     expect(report.adjustments.total - report.used_recorded).toBe(0);
     expect((await findUsageDrift(monthOf(now))).filter((d) => d.org_id === orgId)).toEqual([]);
   });
@@ -91,17 +124,45 @@ describeEachDatabase("usage report and drift", () => {
     const JAN = new Date("2031-01-10T00:00:00Z");
     const healthy = await makeOrg("starter");
     const broken = await makeOrg("starter");
-    for (const orgId of [healthy, broken]) for (let i = 0; i < 5; i++) await chargeApiCall(orgId, null, "e", `r${i}`, JAN);
-    await db().update(usageQuotas).set({ quotaRemaining: sql`${usageQuotas.quotaRemaining} + 37` }).where(eq(usageQuotas.orgId, broken));
-    expect(await monthlyUsageReport(broken, "2031-01")).toMatchObject({ quota_monthly: 5_000, used_recorded: 5, expected_remaining: 4_995, stored_remaining: 5_032, drift: 37 });
+    for (const orgId of [healthy, broken])
+      for (let i = 0; i < 5; i++) await chargeApiCall(orgId, null, "e", `r${i}`, JAN);
+    await db()
+      .update(usageQuotas)
+      .set({ quotaRemaining: sql`${usageQuotas.quotaRemaining} + 37` })
+      .where(eq(usageQuotas.orgId, broken));
+    expect(await monthlyUsageReport(broken, "2031-01")).toMatchObject({
+      quota_monthly: 5_000,
+      used_recorded: 5,
+      expected_remaining: 4_995,
+      stored_remaining: 5_032,
+      drift: 37,
+    });
     expect((await monthlyUsageReport(healthy, "2031-01")).drift).toBe(0);
     // A lost usage event (the counter was spent, the history is missing) is drift the other way.
-    const [event] = await db().select({ id: usageEvents.id }).from(usageEvents).where(eq(usageEvents.orgId, healthy)).limit(1);
+    const [event] = await db()
+      .select({ id: usageEvents.id })
+      .from(usageEvents)
+      .where(eq(usageEvents.orgId, healthy))
+      .limit(1);
     await db().delete(usageEvents).where(eq(usageEvents.id, event!.id));
     expect(await findUsageDrift("2031-01")).toEqual([
       ...[
-        { org_id: broken, org_name: "Report starter", expected_remaining: 4_995, stored_remaining: 5_032, drift: 37, credits: noCreditDrift },
-        { org_id: healthy, org_name: "Report starter", expected_remaining: 4_996, stored_remaining: 4_995, drift: -1, credits: noCreditDrift },
+        {
+          org_id: broken,
+          org_name: "Report starter",
+          expected_remaining: 4_995,
+          stored_remaining: 5_032,
+          drift: 37,
+          credits: noCreditDrift,
+        },
+        {
+          org_id: healthy,
+          org_name: "Report starter",
+          expected_remaining: 4_996,
+          stored_remaining: 4_995,
+          drift: -1,
+          credits: noCreditDrift,
+        },
       ].sort((a, b) => a.org_id.localeCompare(b.org_id)),
     ]);
   });
@@ -111,9 +172,20 @@ describeEachDatabase("usage report and drift", () => {
     const orgId = await makeOrg("starter");
     await db().transaction((tx) => addCredits(tx, orgId, 50, MAR, "cs_drift"));
     await db().update(usageQuotas).set({ creditsRemaining: 45 }).where(eq(usageQuotas.orgId, orgId));
-    expect((await monthlyUsageReport(orgId, "2031-03")).credits).toMatchObject({ expected_remaining: 50, stored_remaining: 45, drift: -5 });
+    expect((await monthlyUsageReport(orgId, "2031-03")).credits).toMatchObject({
+      expected_remaining: 50,
+      stored_remaining: 45,
+      drift: -5,
+    });
     expect((await findUsageDrift("2031-03")).filter((d) => d.org_id === orgId)).toEqual([
-      { org_id: orgId, org_name: "Report starter", expected_remaining: 5_000, stored_remaining: 5_000, drift: 0, credits: { expected_remaining: 50, stored_remaining: 45, drift: -5 } },
+      {
+        org_id: orgId,
+        org_name: "Report starter",
+        expected_remaining: 5_000,
+        stored_remaining: 5_000,
+        drift: 0,
+        credits: { expected_remaining: 50, stored_remaining: 45, drift: -5 },
+      },
     ]);
   });
 
@@ -121,11 +193,24 @@ describeEachDatabase("usage report and drift", () => {
     const orgId = await makeOrg("free");
     await chargeApiCall(orgId, null, "e", "r", new Date("2032-03-05T00:00:00Z"));
     await chargeApiCall(orgId, null, "e", "r", new Date("2032-04-05T00:00:00Z"));
-    expect(await monthlyUsageReport(orgId, "2032-03")).toMatchObject({ used_recorded: 1, expected_remaining: 99, stored_remaining: null, drift: null, quota_monthly: null });
-    expect(await monthlyUsageReport(orgId, "2032-04")).toMatchObject({ used_recorded: 1, expected_remaining: 99, stored_remaining: 99, drift: 0 });
+    expect(await monthlyUsageReport(orgId, "2032-03")).toMatchObject({
+      used_recorded: 1,
+      expected_remaining: 99,
+      stored_remaining: null,
+      drift: null,
+      quota_monthly: null,
+    });
+    expect(await monthlyUsageReport(orgId, "2032-04")).toMatchObject({
+      used_recorded: 1,
+      expected_remaining: 99,
+      stored_remaining: 99,
+      drift: 0,
+    });
     expect((await appErrorOf(monthlyUsageReport(orgId, "2032-13"))).code).toBe("validation_failed");
     expect((await appErrorOf(findUsageDrift("march"))).code).toBe("validation_failed");
-    expect((await appErrorOf(monthlyUsageReport("00000000-0000-4000-8000-000000000000", "2032-04"))).code).toBe("not_found");
+    expect((await appErrorOf(monthlyUsageReport("00000000-0000-4000-8000-000000000000", "2032-04"))).code).toBe(
+      "not_found",
+    );
   });
 
   it("the ledger is append-only", async () => {
@@ -135,7 +220,10 @@ describeEachDatabase("usage report and drift", () => {
       .update(quotaAdjustments)
       .set({ delta: 1 })
       .where(eq(quotaAdjustments.orgId, orgId))
-      .then(() => null, (e: unknown) => e as Error & { cause?: Error });
+      .then(
+        () => null,
+        (e: unknown) => e as Error & { cause?: Error },
+      );
     expect(String(error?.cause?.message ?? error?.message)).toMatch(/append-only/);
   });
 });
@@ -144,19 +232,27 @@ describeEachDatabase("monthly quota reset", () => {
   it("rolls every due org into the new month in bounded batches, with its entitled quota, once", async () => {
     const MAR = new Date("2033-03-20T00:00:00Z");
     const APR = new Date("2033-04-01T00:05:00Z");
-    const orgs = await Promise.all((["free", "starter", "pro", "free", "starter"] as const).map((plan) => makeOrg(plan)));
+    const orgs = await Promise.all(
+      (["free", "starter", "pro", "free", "starter"] as const).map((plan) => makeOrg(plan)),
+    );
     for (const orgId of orgs) await chargeApiCall(orgId, null, "e", "r", MAR);
     await db().transaction((tx) => addCredits(tx, orgs[0]!, 1_000, MAR));
     const first = await resetDueQuotas(APR, { batchSize: 2 });
     expect(first.rolled).toBeGreaterThanOrEqual(5);
     expect(first.batches).toBeGreaterThanOrEqual(3);
-    const rows = await Promise.all(orgs.map(async (orgId) => (await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId)))[0]!));
+    const rows = await Promise.all(
+      orgs.map(async (orgId) => (await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId)))[0]!),
+    );
     expect(rows.map((r) => [r.quotaMonthly, r.quotaRemaining, r.periodStart.toISOString()])).toEqual(
       [100, 5_000, 50_000, 100, 5_000].map((q) => [q, q, "2033-04-01T00:00:00.000Z"]),
     );
     // Run again (a retried job): nothing left to do; reports have no drift.
     expect(await resetDueQuotas(APR, { batchSize: 2 })).toEqual({ rolled: 0, skipped: 0, batches: 0 });
-    for (const orgId of orgs) expect(await monthlyUsageReport(orgId, "2033-04")).toMatchObject({ drift: 0, adjustments: { total: rows[orgs.indexOf(orgId)]!.quotaMonthly } });
+    for (const orgId of orgs)
+      expect(await monthlyUsageReport(orgId, "2033-04")).toMatchObject({
+        drift: 0,
+        adjustments: { total: rows[orgs.indexOf(orgId)]!.quotaMonthly },
+      });
   });
 
   it("concurrent resets and metered calls at the month change roll each org over exactly once and never overspend", async () => {
@@ -164,7 +260,9 @@ describeEachDatabase("monthly quota reset", () => {
     const JUN = new Date("2034-06-01T00:00:01Z");
     const orgs = await Promise.all(Array.from({ length: 6 }, () => makeOrg("free")));
     for (const orgId of orgs) await setQuotaRemaining(orgId, 0, MAY);
-    const calls = orgs.flatMap((orgId) => Array.from({ length: 5 }, (_, i) => chargeApiCall(orgId, null, "e", `jun_${i}`, JUN)));
+    const calls = orgs.flatMap((orgId) =>
+      Array.from({ length: 5 }, (_, i) => chargeApiCall(orgId, null, "e", `jun_${i}`, JUN)),
+    );
     const resets = [resetDueQuotas(JUN, { batchSize: 4 }), resetDueQuotas(JUN, { batchSize: 3 })];
     const [results, resetResults] = await Promise.all([Promise.allSettled(calls), Promise.all(resets)]);
     expect(results.every((r) => r.status === "fulfilled")).toBe(true);
@@ -172,10 +270,21 @@ describeEachDatabase("monthly quota reset", () => {
     const opened = await db()
       .select({ n: sql<number>`count(*)::int` })
       .from(quotaAdjustments)
-      .where(and(eq(quotaAdjustments.reason, "period_opened"), eq(quotaAdjustments.periodStart, new Date("2034-06-01T00:00:00Z")), inArray(quotaAdjustments.orgId, orgs)));
+      .where(
+        and(
+          eq(quotaAdjustments.reason, "period_opened"),
+          eq(quotaAdjustments.periodStart, new Date("2034-06-01T00:00:00Z")),
+          inArray(quotaAdjustments.orgId, orgs),
+        ),
+      );
     expect(opened[0]!.n).toBe(6);
     expect(resetResults.reduce((n, r) => n + r.rolled, 0)).toBeLessThanOrEqual(6);
-    for (const orgId of orgs) expect(await monthlyUsageReport(orgId, "2034-06")).toMatchObject({ used_recorded: 5, stored_remaining: 95, drift: 0 });
+    for (const orgId of orgs)
+      expect(await monthlyUsageReport(orgId, "2034-06")).toMatchObject({
+        used_recorded: 5,
+        stored_remaining: 95,
+        drift: 0,
+      });
   });
 
   it("refuses a batch size that could not make progress", async () => {

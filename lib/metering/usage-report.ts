@@ -30,7 +30,10 @@ export interface MonthlyUsageReport {
   quota_monthly: number | null;
   used_recorded: number;
   refunded: number;
-  adjustments: { total: number; entries: { balance: QuotaBalance; reason: string; delta: number; ref: string | null; at: string }[] };
+  adjustments: {
+    total: number;
+    entries: { balance: QuotaBalance; reason: string; delta: number; ref: string | null; at: string }[];
+  };
   expected_remaining: number;
   stored_remaining: number | null;
   drift: number | null;
@@ -51,7 +54,10 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 /** "2026-01" → that calendar month in UTC; anything else is a 422. */
 export function parseMonth(month: string): { start: Date; end: Date } {
   const match = MONTH.exec(month);
-  if (!match) throw new AppError("validation_failed", "The month must look like 2026-01.", { errors: [{ path: "month", message: "expected YYYY-MM" }] });
+  if (!match)
+    throw new AppError("validation_failed", "The month must look like 2026-01.", {
+      errors: [{ path: "month", message: "expected YYYY-MM" }],
+    });
   return monthContaining(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)));
 }
 
@@ -72,12 +78,22 @@ export async function monthlyUsageReport(orgId: string, month: string): Promise<
       .from(usageEvents)
       .where(and(eq(usageEvents.orgId, orgId), gte(usageEvents.createdAt, start), lt(usageEvents.createdAt, end)));
     const entries = await tx
-      .select({ balance: quotaAdjustments.balance, reason: quotaAdjustments.reason, delta: quotaAdjustments.delta, ref: quotaAdjustments.ref, at: quotaAdjustments.createdAt })
+      .select({
+        balance: quotaAdjustments.balance,
+        reason: quotaAdjustments.reason,
+        delta: quotaAdjustments.delta,
+        ref: quotaAdjustments.ref,
+        at: quotaAdjustments.createdAt,
+      })
       .from(quotaAdjustments)
       .where(and(eq(quotaAdjustments.orgId, orgId), eq(quotaAdjustments.periodStart, start)))
       .orderBy(asc(quotaAdjustments.createdAt), asc(quotaAdjustments.id));
     const [stored] = await tx
-      .select({ quotaMonthly: usageQuotas.quotaMonthly, quotaRemaining: usageQuotas.quotaRemaining, creditsRemaining: usageQuotas.creditsRemaining })
+      .select({
+        quotaMonthly: usageQuotas.quotaMonthly,
+        quotaRemaining: usageQuotas.quotaRemaining,
+        creditsRemaining: usageQuotas.creditsRemaining,
+      })
       .from(usageQuotas)
       .where(and(eq(usageQuotas.orgId, orgId), eq(usageQuotas.periodStart, start)));
     const total = entries.filter((e) => e.balance === "allowance").reduce((sum, e) => sum + e.delta, 0);
@@ -91,7 +107,16 @@ export async function monthlyUsageReport(orgId: string, month: string): Promise<
       quota_monthly: stored?.quotaMonthly ?? null,
       used_recorded: used,
       refunded: counts?.refunded ?? 0,
-      adjustments: { total, entries: entries.map((e) => ({ balance: e.balance, reason: e.reason, delta: e.delta, ref: e.ref, at: e.at.toISOString() })) },
+      adjustments: {
+        total,
+        entries: entries.map((e) => ({
+          balance: e.balance,
+          reason: e.reason,
+          delta: e.delta,
+          ref: e.ref,
+          at: e.at.toISOString(),
+        })),
+      },
       expected_remaining: expected,
       stored_remaining: stored?.quotaRemaining ?? null,
       drift: stored ? stored.quotaRemaining - expected : null,
@@ -131,7 +156,12 @@ export async function findUsageDrift(month: string, limit = 500): Promise<UsageD
     })
     .from(usageQuotas)
     .innerJoin(organizations, eq(organizations.id, usageQuotas.orgId))
-    .where(and(eq(usageQuotas.periodStart, start), sql`(${usageQuotas.quotaRemaining} <> ${expected} or ${usageQuotas.creditsRemaining} <> ${expectedCredits})`))
+    .where(
+      and(
+        eq(usageQuotas.periodStart, start),
+        sql`(${usageQuotas.quotaRemaining} <> ${expected} or ${usageQuotas.creditsRemaining} <> ${expectedCredits})`,
+      ),
+    )
     .orderBy(asc(usageQuotas.orgId))
     .limit(limit);
   return rows.map((r) => ({
@@ -140,6 +170,10 @@ export async function findUsageDrift(month: string, limit = 500): Promise<UsageD
     expected_remaining: r.expected,
     stored_remaining: r.stored,
     drift: r.stored - r.expected,
-    credits: { expected_remaining: r.expectedCredits, stored_remaining: r.storedCredits, drift: r.storedCredits - r.expectedCredits },
+    credits: {
+      expected_remaining: r.expectedCredits,
+      stored_remaining: r.storedCredits,
+      drift: r.storedCredits - r.expectedCredits,
+    },
   }));
 }

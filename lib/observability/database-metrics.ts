@@ -76,7 +76,10 @@ export function registerDatabaseCollectors() {
     registers,
     collect: () =>
       guarded("beacon_outbox_backlog", outboxBacklog, async () => {
-        const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(outboxEvents).where(inArray(outboxEvents.status, ["pending", "sending"]));
+        const [row] = await db()
+          .select({ n: sql<number>`count(*)::int` })
+          .from(outboxEvents)
+          .where(inArray(outboxEvents.status, ["pending", "sending"]));
         outboxBacklog.set(Number(row?.n ?? 0));
       })(),
   });
@@ -87,7 +90,10 @@ export function registerDatabaseCollectors() {
     registers,
     collect: () =>
       guarded("beacon_outbox_dead", outboxDead, async () => {
-        const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(outboxEvents).where(inArray(outboxEvents.status, ["dead"]));
+        const [row] = await db()
+          .select({ n: sql<number>`count(*)::int` })
+          .from(outboxEvents)
+          .where(inArray(outboxEvents.status, ["dead"]));
         outboxDead.set(Number(row?.n ?? 0));
       })(),
   });
@@ -100,7 +106,9 @@ export function registerDatabaseCollectors() {
     collect: () =>
       guarded("beacon_outbox_circuit_open", circuitOpen, async () => {
         // One row per destination that ever failed: a small table, read whole.
-        const rows = await db().select({ destination: outboxCircuits.destination, state: outboxCircuits.state }).from(outboxCircuits);
+        const rows = await db()
+          .select({ destination: outboxCircuits.destination, state: outboxCircuits.state })
+          .from(outboxCircuits);
         for (const row of rows) circuitOpen.set({ destination: row.destination }, row.state === "closed" ? 0 : 1);
       })(),
   });
@@ -112,7 +120,8 @@ export function registerDatabaseCollectors() {
     registers,
     collect: () =>
       guarded("beacon_job_heartbeat_stale", heartbeatStale, async () => {
-        for (const beat of await heartbeatHealth()) heartbeatStale.set({ function: beat.functionId }, beat.status === "stale" ? 1 : 0);
+        for (const beat of await heartbeatHealth())
+          heartbeatStale.set({ function: beat.functionId }, beat.status === "stale" ? 1 : 0);
       })(),
   });
 

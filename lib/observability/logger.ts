@@ -18,34 +18,37 @@ const logDestination = { write: (line: string) => (logsToStderr ? process.stderr
  * every line carries its `requestId`, whoever logs it, through the request context; a line
  * that names a request id itself keeps its own.
  */
-export const logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
-  base: { service: "beacon" },
-  mixin() {
-    const requestId = currentRequestId();
-    return requestId ? { requestId } : {};
+export const logger = pino(
+  {
+    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
+    base: { service: "beacon" },
+    mixin() {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
+    redact: {
+      paths: [
+        "password",
+        "*.password",
+        "token",
+        "*.token",
+        "secret",
+        "*.secret",
+        "totpSecret",
+        "*.totpSecret",
+        "authorization",
+        "*.authorization",
+        "headers.authorization",
+        "headers.cookie",
+        "apiKey",
+        "*.apiKey",
+        "key",
+        "*.key",
+      ],
+      censor: "<redacted>",
+    },
   },
-  redact: {
-    paths: [
-      "password",
-      "*.password",
-      "token",
-      "*.token",
-      "secret",
-      "*.secret",
-      "totpSecret",
-      "*.totpSecret",
-      "authorization",
-      "*.authorization",
-      "headers.authorization",
-      "headers.cookie",
-      "apiKey",
-      "*.apiKey",
-      "key",
-      "*.key",
-    ],
-    censor: "<redacted>",
-  },
-}, logDestination);
+  logDestination,
+);
 
 export type Logger = typeof logger;

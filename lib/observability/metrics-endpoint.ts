@@ -15,9 +15,15 @@ export function assertMetricsToken(authorization: string | null, configuredToken
   const expected = configuredToken?.trim() ?? "";
   const ok = expected !== "" && presented !== "" && timingSafeEqual(digest(presented), digest(expected));
   if (!ok) {
-    throw new AppError("unauthorized", expected === "" ? "Metrics are disabled: set METRICS_TOKEN to expose them." : "A valid metrics bearer token is required.", {
-      headers: { "www-authenticate": 'Bearer realm="metrics"' },
-    });
+    throw new AppError(
+      "unauthorized",
+      expected === ""
+        ? "Metrics are disabled: set METRICS_TOKEN to expose them."
+        : "A valid metrics bearer token is required.",
+      {
+        headers: { "www-authenticate": 'Bearer realm="metrics"' },
+      },
+    );
   }
 }
 

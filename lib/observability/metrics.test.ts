@@ -6,9 +6,17 @@ import { routePattern } from "./metrics";
 describe("routePattern (the latency label)", () => {
   it("puts each route parameter back as its name, so ids never become label values", () => {
     expect(routePattern("/api/healthz", {})).toBe("/api/healthz");
-    expect(routePattern("/api/admin/job-runs/3f1c0b7e-1d2a-4c1e-9a57-3b0b7a3d2e10/rerun", { id: "3f1c0b7e-1d2a-4c1e-9a57-3b0b7a3d2e10" })).toBe("/api/admin/job-runs/[id]/rerun");
-    expect(routePattern("/api/admin/customers/o-1/actions/grant-credits", { id: "o-1", action: "grant-credits" })).toBe("/api/admin/customers/[id]/actions/[action]");
-    expect(routePattern("/api/v1/opportunities/W912%20QR-26", { notice_id: "W912 QR-26" })).toBe("/api/v1/opportunities/[notice_id]");
+    expect(
+      routePattern("/api/admin/job-runs/3f1c0b7e-1d2a-4c1e-9a57-3b0b7a3d2e10/rerun", {
+        id: "3f1c0b7e-1d2a-4c1e-9a57-3b0b7a3d2e10",
+      }),
+    ).toBe("/api/admin/job-runs/[id]/rerun");
+    expect(routePattern("/api/admin/customers/o-1/actions/grant-credits", { id: "o-1", action: "grant-credits" })).toBe(
+      "/api/admin/customers/[id]/actions/[action]",
+    );
+    expect(routePattern("/api/v1/opportunities/W912%20QR-26", { notice_id: "W912 QR-26" })).toBe(
+      "/api/v1/opportunities/[notice_id]",
+    );
   });
 
   it("folds a catch-all's segments into one label", () => {
@@ -30,7 +38,15 @@ describe("assertMetricsToken", () => {
   });
 
   it("refuses a missing, wrong, truncated or differently-schemed token with 401", async () => {
-    for (const header of [null, "", "Bearer", `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Basic ${token}`, token]) {
+    for (const header of [
+      null,
+      "",
+      "Bearer",
+      `Bearer ${token}x`,
+      `Bearer ${token.slice(0, -1)}`,
+      `Basic ${token}`,
+      token,
+    ]) {
       const error = await appErrorOf(Promise.resolve().then(() => assertMetricsToken(header, token)));
       expect(error.code).toBe("unauthorized");
       expect(error.extra.headers).toEqual({ "www-authenticate": 'Bearer realm="metrics"' });
@@ -41,7 +57,9 @@ describe("assertMetricsToken", () => {
     for (const configured of [undefined, "", "  "]) {
       const error = await appErrorOf(Promise.resolve().then(() => assertMetricsToken("Bearer ", configured)));
       expect(error.message).toMatch(/METRICS_TOKEN/);
-      expect((await appErrorOf(Promise.resolve().then(() => assertMetricsToken("Bearer anything", configured)))).code).toBe("unauthorized");
+      expect(
+        (await appErrorOf(Promise.resolve().then(() => assertMetricsToken("Bearer anything", configured)))).code,
+      ).toBe("unauthorized");
     }
   });
 });

@@ -51,7 +51,10 @@ export function observeHttpRequest(routePattern: string, method: string, status:
   const m = metrics();
   // Methods come from the client: anything unusual is folded into one label value.
   const methodLabel = HTTP_METHODS.has(method) ? method : "OTHER";
-  m.httpDuration.observe({ route: routePattern, method: methodLabel, status_class: `${Math.floor(status / 100)}xx` }, seconds);
+  m.httpDuration.observe(
+    { route: routePattern, method: methodLabel, status_class: `${Math.floor(status / 100)}xx` },
+    seconds,
+  );
   if (status >= 500) m.httpServerErrors.inc({ route: routePattern, method: methodLabel });
 }
 

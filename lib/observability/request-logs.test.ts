@@ -18,11 +18,15 @@ describe("request id on every log line", () => {
       throw new Error("boom");
     });
     capture = captureLogs();
-    const response = await handler(new Request("http://beacon.test/api/x", { headers: { "x-request-id": "req_logged_12345" } }));
+    const response = await handler(
+      new Request("http://beacon.test/api/x", { headers: { "x-request-id": "req_logged_12345" } }),
+    );
     expect(response.status).toBe(500);
     expect(response.headers.get("x-request-id")).toBe("req_logged_12345");
     const messages = capture.lines.map((l) => l.msg);
-    expect(messages).toEqual(expect.arrayContaining(["doing work", "after an await", "unhandled error in route", "request"]));
+    expect(messages).toEqual(
+      expect.arrayContaining(["doing work", "after an await", "unhandled error in route", "request"]),
+    );
     for (const line of capture.lines) expect(line.requestId).toBe("req_logged_12345");
   });
 
@@ -38,7 +42,9 @@ describe("request id on every log line", () => {
       handler(new Request("http://beacon.test/api/x?who=b&wait=1", { headers: { "x-request-id": "req_bbbbbbbbbb" } })),
     ]);
     logger.info("outside");
-    const byWho = Object.fromEntries(capture.lines.filter((l) => l.msg === "answered").map((l) => [l.who, l.requestId]));
+    const byWho = Object.fromEntries(
+      capture.lines.filter((l) => l.msg === "answered").map((l) => [l.who, l.requestId]),
+    );
     expect(byWho).toEqual({ a: "req_aaaaaaaaaa", b: "req_bbbbbbbbbb" });
     expect(capture.lines.find((l) => l.msg === "outside")).not.toHaveProperty("requestId");
   });
@@ -50,7 +56,11 @@ for (const driver of availableDrivers()) {
     let previous: DatabaseHandle | undefined;
     beforeAll(async () => {
       // A threshold the sleeps below always exceed and a warm `select 1` never reaches.
-      handle = openDatabase({ ...(driver === "postgres" ? { url: process.env.DATABASE_URL } : {}), slowQueryMs: 250, poolMax: 1 });
+      handle = openDatabase({
+        ...(driver === "postgres" ? { url: process.env.DATABASE_URL } : {}),
+        slowQueryMs: 250,
+        poolMax: 1,
+      });
       previous = setDatabase(handle);
       // Opening the connection (or PGlite's first type lookup) is not what this test is about.
       await handle.db.execute(sql`select 1 as warm_up`);
@@ -71,7 +81,9 @@ for (const driver of availableDrivers()) {
         return { body: {} };
       });
       capture = captureLogs("info");
-      const response = await handler(new Request("http://beacon.test/api/x", { headers: { "x-request-id": "req_slowquery_1" } }));
+      const response = await handler(
+        new Request("http://beacon.test/api/x", { headers: { "x-request-id": "req_slowquery_1" } }),
+      );
       expect(response.status).toBe(200);
       const slow = capture.lines.filter((l) => l.msg === "slow query");
       expect(slow.map((l) => l.sql)).toEqual(["select pg_sleep(0.3) as slow", "select pg_sleep(0.3) as slow_in_tx"]);

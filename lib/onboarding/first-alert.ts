@@ -16,7 +16,13 @@ export type FirstAlert = NonNullable<Awaited<ReturnType<typeof readAlert>>>;
  * Records `alertId` as the first alert unless another one was recorded since we looked
  * (`seenAlertId`). Returns the id that is recorded afterwards.
  */
-async function recordFirstAlert(tx: Tx, orgId: string, alertId: string, seenAlertId: string | null, now: Date): Promise<string> {
+async function recordFirstAlert(
+  tx: Tx,
+  orgId: string,
+  alertId: string,
+  seenAlertId: string | null,
+  now: Date,
+): Promise<string> {
   const current = (await readProgress(tx, orgId, { forUpdate: true }))?.firstAlertId ?? null;
   if (current && current !== alertId && current !== seenAlertId) return current;
   await tx
@@ -48,7 +54,8 @@ export async function createFirstAlert(
   const before = await withTenant(orgId, async (tx) => {
     const profile = await readProfile(tx, orgId);
     const progress = await readProgress(tx, orgId);
-    if (!profile || !progress?.profileCompletedAt) throw new AppError("conflict", "Describe your business first: the profile step is not done yet.");
+    if (!profile || !progress?.profileCompletedAt)
+      throw new AppError("conflict", "Describe your business first: the profile step is not done yet.");
     return { profile, seenAlertId: progress.firstAlertId, existing: await readAlert(tx, orgId, progress.firstAlertId) };
   });
   if (before.existing) return { alert: before.existing, created: false };
@@ -64,7 +71,8 @@ export async function createFirstAlert(
     const created = await createAlert(orgId, actor, body, now);
     createdId = created.id;
   } catch (error) {
-    const settled = isAppError(error) && error.code === "forbidden" ? await settleAtAlertLimit(orgId, before.seenAlertId, now) : null;
+    const settled =
+      isAppError(error) && error.code === "forbidden" ? await settleAtAlertLimit(orgId, before.seenAlertId, now) : null;
     if (settled) return { alert: settled, created: false };
     throw error;
   }
@@ -126,5 +134,11 @@ export async function syncFirstAlertFilters(
   const alert = await withTenant(orgId, (tx) => readAlert(tx, orgId, alertId));
   const target = alertFiltersFromProfile(next);
   if (!alert || !sameFilters(alert, alertFiltersFromProfile(previous)) || sameFilters(alert, target)) return null;
-  return updateAlert(orgId, actor, alertId, { q: target.q ?? null, naics: target.naics, states: target.states, set_asides: target.set_asides }, now);
+  return updateAlert(
+    orgId,
+    actor,
+    alertId,
+    { q: target.q ?? null, naics: target.naics, states: target.states, set_asides: target.set_asides },
+    now,
+  );
 }

@@ -12,7 +12,12 @@ export {
   type WidenSuggestion,
 } from "./matches";
 export { choosePlan, completeOnboarding, type PlanChoice } from "./plan";
-export { keywordsToQuery, profileMatchCriteria, alertFiltersFromProfile, type ProfileFilterFields } from "./profile-filters";
+export {
+  keywordsToQuery,
+  profileMatchCriteria,
+  alertFiltersFromProfile,
+  type ProfileFilterFields,
+} from "./profile-filters";
 export type { BusinessProfileRow, OnboardingProgressRow } from "./progress";
 export {
   businessProfileSchema,
@@ -34,4 +39,12 @@ export {
   type WidenKind,
 } from "./schemas";
 export { SET_ASIDE_OPTIONS, US_STATES, stateName, setAsideLabel } from "./options";
-export { ONBOARDING_STEPS, STEP_LABELS, stepFromProgress, visibleStep, stepIndex, type OnboardingStep, type OnboardingStepId } from "./steps";
+export {
+  ONBOARDING_STEPS,
+  STEP_LABELS,
+  stepFromProgress,
+  visibleStep,
+  stepIndex,
+  type OnboardingStep,
+  type OnboardingStepId,
+} from "./steps";

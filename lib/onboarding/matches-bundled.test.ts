@@ -21,7 +21,10 @@ describeEachDatabase("onboarding matches on the bundled SAM.gov day", () => {
   beforeAll(async () => {
     // What a fresh install holds before the demo feed releases anything.
     await releaseSnapshotBatch({ size: SNAPSHOT_SEEDED });
-    const [owner] = await db().insert(users).values({ email: `it-${randomUUID().slice(0, 8)}@matches.test`, name: "Pat" }).returning();
+    const [owner] = await db()
+      .insert(users)
+      .values({ email: `it-${randomUUID().slice(0, 8)}@matches.test`, name: "Pat" })
+      .returning();
     const org = await createOrganizationWithOwner(db(), { name: "Potomac IT Partners", ownerUserId: owner!.id });
     orgId = org.id;
     await saveBusinessProfile(orgId, { userId: owner!.id, role: "owner" }, itProfile, new Date("2026-12-03T09:00:00Z"));
@@ -31,14 +34,22 @@ describeEachDatabase("onboarding matches on the bundled SAM.gov day", () => {
     const matches = await onboardingMatches(orgId, 10, SNAPSHOT_REFERENCE_DATE);
     expect(matches.total).toBeGreaterThanOrEqual(5);
     expect(matches.results.length).toBe(Math.min(matches.total, 10));
-    expect(matches.results.every((r) => r.status === "open" && ["541511", "541512"].includes(r.naics_code!))).toBe(true);
+    expect(matches.results.every((r) => r.status === "open" && ["541511", "541512"].includes(r.naics_code!))).toBe(
+      true,
+    );
     expect(matches.widen).toEqual([]);
     // The one notice that meets every preference comes first, and says so.
     const [best] = matches.results;
-    expect(best).toMatchObject({ notice_id: "2ecbf6e29d294762b92d691d96e399c3", matched: { naics: "541511", state: "VA", set_aside: "SBA" } });
+    expect(best).toMatchObject({
+      notice_id: "2ecbf6e29d294762b92d691d96e399c3",
+      matched: { naics: "541511", state: "VA", set_aside: "SBA" },
+    });
     expect(best!.matched.keywords.length).toBeGreaterThan(0);
     // Fewer preferences met never ranks above more.
-    const met = matches.results.map((r) => Number(r.matched.keywords.length > 0) + Number(r.matched.state !== null) + Number(r.matched.set_aside !== null));
+    const met = matches.results.map(
+      (r) =>
+        Number(r.matched.keywords.length > 0) + Number(r.matched.state !== null) + Number(r.matched.set_aside !== null),
+    );
     expect(met).toEqual([...met].sort((a, b) => b - a));
     // A solicitation posted twice (the DoWEA PreK-12 RFI) appears once.
     const solicitations = matches.results.map((r) => r.solicitation_number);

@@ -14,7 +14,14 @@ import {
 import { assertCan, type OrgActor } from "@/lib/orgs";
 import { saveBusinessProfile } from "./profile";
 import { profileMatchCriteria, type ProfileFilterFields } from "./profile-filters";
-import { assertOrgId, readProfile, readProgress, requireAlertStep, type BusinessProfileRow, type OnboardingProgressRow } from "./progress";
+import {
+  assertOrgId,
+  readProfile,
+  readProgress,
+  requireAlertStep,
+  type BusinessProfileRow,
+  type OnboardingProgressRow,
+} from "./progress";
 import type { WidenKind } from "./schemas";
 
 /** Below this many matches the step suggests how to widen the profile. */
@@ -52,21 +59,35 @@ function listed(values: readonly string[], max = 3) {
  * Each way to widen that applies to this profile (before counting). Only NAICS codes narrow
  * matches (keywords, states and set-asides rank them), so only broader codes can find more.
  */
-export function widenCandidates(p: ProfileFilterFields): { kind: WidenKind; label: string; fields: ProfileFilterFields }[] {
+export function widenCandidates(
+  p: ProfileFilterFields,
+): { kind: WidenKind; label: string; fields: ProfileFilterFields }[] {
   const out: { kind: WidenKind; label: string; fields: ProfileFilterFields }[] = [];
   const fourDigits = unique(p.naicsCodes.map((c) => (/^\d{5,6}$/.test(c) ? c.slice(0, 4) : c)));
   if (fourDigits.join() !== p.naicsCodes.join()) {
-    out.push({ kind: "naics_4_digits", label: `Broaden NAICS to industry groups (${listed(fourDigits)})`, fields: { ...p, naicsCodes: fourDigits } });
+    out.push({
+      kind: "naics_4_digits",
+      label: `Broaden NAICS to industry groups (${listed(fourDigits)})`,
+      fields: { ...p, naicsCodes: fourDigits },
+    });
   }
   const sectors = unique(p.naicsCodes.map(naicsSector));
   if (sectors.join() !== p.naicsCodes.join() && sectors.join() !== fourDigits.join()) {
-    out.push({ kind: "naics_sectors", label: `Broaden NAICS to whole sectors (${listed(sectors)})`, fields: { ...p, naicsCodes: sectors } });
+    out.push({
+      kind: "naics_sectors",
+      label: `Broaden NAICS to whole sectors (${listed(sectors)})`,
+      fields: { ...p, naicsCodes: sectors },
+    });
   }
   return out;
 }
 
 /** The widening changes that would find more than `currentTotal`, each with its count. */
-export async function widenSuggestions(profile: ProfileFilterFields, currentTotal: number, referenceDate: Date): Promise<WidenSuggestion[]> {
+export async function widenSuggestions(
+  profile: ProfileFilterFields,
+  currentTotal: number,
+  referenceDate: Date,
+): Promise<WidenSuggestion[]> {
   const suggestions: WidenSuggestion[] = [];
   for (const candidate of widenCandidates(profile)) {
     const count = await countOpportunities({ ...profileMatchCriteria(candidate.fields).filters, referenceDate });
@@ -76,7 +97,12 @@ export async function widenSuggestions(profile: ProfileFilterFields, currentTota
 }
 
 function fieldsOf(profile: BusinessProfileRow): ProfileFilterFields {
-  return { naicsCodes: profile.naicsCodes, keywords: profile.keywords, setAsides: profile.setAsides, states: profile.states };
+  return {
+    naicsCodes: profile.naicsCodes,
+    keywords: profile.keywords,
+    setAsides: profile.setAsides,
+    states: profile.states,
+  };
 }
 
 async function requireProfile(orgId: string): Promise<BusinessProfileRow> {
@@ -91,7 +117,11 @@ async function requireProfile(orgId: string): Promise<BusinessProfileRow> {
  * snapshot's day for sample data), best fit first — by keywords, places and set-asides met,
  * each result saying which — with ways to widen it when few match.
  */
-export async function onboardingMatches(orgId: string, limit = 10, referenceDate = opportunityFeed().referenceDate): Promise<OnboardingMatches> {
+export async function onboardingMatches(
+  orgId: string,
+  limit = 10,
+  referenceDate = opportunityFeed().referenceDate,
+): Promise<OnboardingMatches> {
   const profile = await requireProfile(orgId);
   const criteria = profileMatchCriteria(fieldsOf(profile));
   const filters = { ...criteria.filters, referenceDate };
@@ -101,7 +131,12 @@ export async function onboardingMatches(orgId: string, limit = 10, referenceDate
 }
 
 /** Applies one widening suggestion to the saved profile. */
-export async function applyWidenSuggestion(orgId: string, actor: OrgActor, kind: WidenKind, now = new Date()): Promise<BusinessProfileRow> {
+export async function applyWidenSuggestion(
+  orgId: string,
+  actor: OrgActor,
+  kind: WidenKind,
+  now = new Date(),
+): Promise<BusinessProfileRow> {
   assertCan(actor, "onboarding:manage");
   const profile = await requireProfile(orgId);
   const candidate = widenCandidates(fieldsOf(profile)).find((c) => c.kind === kind);
@@ -110,14 +145,21 @@ export async function applyWidenSuggestion(orgId: string, actor: OrgActor, kind:
 }
 
 /** Records that the matches were shown; only once the first alert exists. */
-export async function markMatchesViewed(orgId: string, actor: OrgActor, now = new Date()): Promise<OnboardingProgressRow> {
+export async function markMatchesViewed(
+  orgId: string,
+  actor: OrgActor,
+  now = new Date(),
+): Promise<OnboardingProgressRow> {
   assertCan(actor, "onboarding:manage");
   assertOrgId(orgId);
   return withTenant(orgId, async (tx) => {
     requireAlertStep(await readProgress(tx, orgId, { forUpdate: true }));
     const [row] = await tx
       .update(onboardingProgress)
-      .set({ matchesViewedAt: sql`coalesce(${onboardingProgress.matchesViewedAt}, ${now.toISOString()}::timestamptz)`, lastActivityAt: now })
+      .set({
+        matchesViewedAt: sql`coalesce(${onboardingProgress.matchesViewedAt}, ${now.toISOString()}::timestamptz)`,
+        lastActivityAt: now,
+      })
       .where(sql`${onboardingProgress.orgId} = ${orgId}`)
       .returning();
     return row!;

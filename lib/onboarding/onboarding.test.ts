@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { alerts, businessProfiles, memberships, onboardingProgress, opportunities, organizations, users } from "@/db/schema";
+import {
+  alerts,
+  businessProfiles,
+  memberships,
+  onboardingProgress,
+  opportunities,
+  organizations,
+  users,
+} from "@/db/schema";
 import { createAlert, updateAlert } from "@/lib/alerts";
 import type { ProblemCode } from "@/lib/http";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
@@ -33,7 +41,11 @@ const cyberProfile = {
   setAsides: [] as string[],
   states: [] as string[],
 };
-const alertInput = { name: "Acme Cyber LLC opportunities", frequency: "daily" as const, deliveryEmail: "dana@acme.test" };
+const alertInput = {
+  name: "Acme Cyber LLC opportunities",
+  frequency: "daily" as const,
+  deliveryEmail: "dana@acme.test",
+};
 
 describeEachDatabase("onboarding wizard", () => {
   async function newOrg(label: string, role: OrgRole = "owner") {
@@ -97,7 +109,12 @@ describeEachDatabase("onboarding wizard", () => {
 
   it("a new org starts at the profile step with nothing stored", async () => {
     const { orgId } = await newOrg("fresh");
-    expect(await getOnboardingState(orgId)).toEqual({ step: "profile", profile: null, progress: null, firstAlert: null });
+    expect(await getOnboardingState(orgId)).toEqual({
+      step: "profile",
+      profile: null,
+      progress: null,
+      firstAlert: null,
+    });
   });
 
   it("enforces the step order on the server", async () => {
@@ -121,16 +138,37 @@ describeEachDatabase("onboarding wizard", () => {
 
   it("records each step's time and walks profile → alert → matches → plan → done", async () => {
     const { orgId, actor } = await newOrg("walk");
-    const profile = await saveBusinessProfile(orgId, actor, { ...cyberProfile, states: ["va"], setAsides: ["sba"] }, minutes(1));
-    expect(profile).toMatchObject({ orgId, companyName: "Acme Cyber LLC", naicsCodes: ["5415"], states: ["VA"], setAsides: ["SBA"], updatedAt: minutes(1) });
+    const profile = await saveBusinessProfile(
+      orgId,
+      actor,
+      { ...cyberProfile, states: ["va"], setAsides: ["sba"] },
+      minutes(1),
+    );
+    expect(profile).toMatchObject({
+      orgId,
+      companyName: "Acme Cyber LLC",
+      naicsCodes: ["5415"],
+      states: ["VA"],
+      setAsides: ["SBA"],
+      updatedAt: minutes(1),
+    });
     let state = await getOnboardingState(orgId);
     expect(state.step).toBe("alert");
-    expect(state.progress).toMatchObject({ profileCompletedAt: minutes(1), lastActivityAt: minutes(1), alertCompletedAt: null });
+    expect(state.progress).toMatchObject({
+      profileCompletedAt: minutes(1),
+      lastActivityAt: minutes(1),
+      alertCompletedAt: null,
+    });
 
     // Saving again edits the profile; the first completion time stays for the funnel.
     await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["cybersecurity", "zero trust"] }, minutes(2));
     state = await getOnboardingState(orgId);
-    expect(state.profile).toMatchObject({ keywords: ["cybersecurity", "zero trust"], states: [], setAsides: [], updatedAt: minutes(2) });
+    expect(state.profile).toMatchObject({
+      keywords: ["cybersecurity", "zero trust"],
+      states: [],
+      setAsides: [],
+      updatedAt: minutes(2),
+    });
     expect(state.progress).toMatchObject({ profileCompletedAt: minutes(1), lastActivityAt: minutes(2) });
     // The company name describes the business; the account's name is not renamed.
     const [org] = await db().select().from(organizations).where(eq(organizations.id, orgId));
@@ -151,7 +189,11 @@ describeEachDatabase("onboarding wizard", () => {
     state = await getOnboardingState(orgId);
     expect(state.step).toBe("matches");
     expect(state.firstAlert?.id).toBe(alert.id);
-    expect(state.progress).toMatchObject({ alertCompletedAt: minutes(3), firstAlertId: alert.id, lastActivityAt: minutes(3) });
+    expect(state.progress).toMatchObject({
+      alertCompletedAt: minutes(3),
+      firstAlertId: alert.id,
+      lastActivityAt: minutes(3),
+    });
 
     await markMatchesViewed(orgId, actor, minutes(4));
     await markMatchesViewed(orgId, actor, minutes(5));
@@ -175,7 +217,10 @@ describeEachDatabase("onboarding wizard", () => {
     expect(state.progress).toMatchObject({ planChosenAt: minutes(7), onboardingCompletedAt: minutes(7) });
 
     await completeOnboarding(orgId, actor, minutes(8));
-    expect((await getOnboardingState(orgId)).progress).toMatchObject({ onboardingCompletedAt: minutes(7), lastActivityAt: minutes(8) });
+    expect((await getOnboardingState(orgId)).progress).toMatchObject({
+      onboardingCompletedAt: minutes(7),
+      lastActivityAt: minutes(8),
+    });
   });
 
   it("completeOnboarding works once an alert exists, and refuses an unknown plan", async () => {
@@ -192,16 +237,27 @@ describeEachDatabase("onboarding wizard", () => {
     const { orgId, actor } = await newOrg("twice");
     await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
     const first = await createFirstAlert(orgId, actor, alertInput, minutes(2));
-    const again = await createFirstAlert(orgId, actor, { ...alertInput, name: "Another name", frequency: "weekly" }, minutes(3));
+    const again = await createFirstAlert(
+      orgId,
+      actor,
+      { ...alertInput, name: "Another name", frequency: "weekly" },
+      minutes(3),
+    );
     expect(again).toEqual({ alert: first.alert, created: false });
     expect(await alertCount(orgId)).toBe(1);
-    expect((await getOnboardingState(orgId)).progress).toMatchObject({ alertCompletedAt: minutes(2), firstAlertId: first.alert.id });
+    expect((await getOnboardingState(orgId)).progress).toMatchObject({
+      alertCompletedAt: minutes(2),
+      firstAlertId: first.alert.id,
+    });
   });
 
   it("two simultaneous first-alert submits leave one alert", async () => {
     const { orgId, actor } = await newOrg("race");
     await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
-    const [a, b] = await Promise.all([createFirstAlert(orgId, actor, alertInput, minutes(2)), createFirstAlert(orgId, actor, alertInput, minutes(2))]);
+    const [a, b] = await Promise.all([
+      createFirstAlert(orgId, actor, alertInput, minutes(2)),
+      createFirstAlert(orgId, actor, alertInput, minutes(2)),
+    ]);
     expect(a.alert.id).toBe(b.alert.id);
     expect([a.created, b.created].filter(Boolean).length).toBeLessThanOrEqual(1);
     expect(await alertCount(orgId)).toBe(1);
@@ -213,7 +269,13 @@ describeEachDatabase("onboarding wizard", () => {
     await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
     const { alert } = await createFirstAlert(orgId, actor, alertInput, minutes(2));
     await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["network"], states: ["TX"] }, minutes(3));
-    expect((await getOnboardingState(orgId)).firstAlert).toMatchObject({ id: alert.id, q: "network", states: ["TX"], naics: ["5415"], name: alert.name });
+    expect((await getOnboardingState(orgId)).firstAlert).toMatchObject({
+      id: alert.id,
+      q: "network",
+      states: ["TX"],
+      naics: ["5415"],
+      name: alert.name,
+    });
 
     await updateAlert(orgId, actor, alert.id, { naics: ["54"] }, minutes(4));
     await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["cloud"] }, minutes(5));
@@ -223,7 +285,12 @@ describeEachDatabase("onboarding wizard", () => {
 
   it("an alert made outside the wizard completes the step when the plan has room for no other", async () => {
     const { orgId, actor } = await newOrg("outside");
-    const mine = await createAlert(orgId, actor, { name: "Mine", frequency: "weekly", q: null, naics: ["23"], states: [], set_asides: [] }, minutes(1));
+    const mine = await createAlert(
+      orgId,
+      actor,
+      { name: "Mine", frequency: "weekly", q: null, naics: ["23"], states: [], set_asides: [] },
+      minutes(1),
+    );
     await saveBusinessProfile(orgId, actor, cyberProfile, minutes(2));
     const result = await createFirstAlert(orgId, actor, alertInput, minutes(3));
     expect(result).toMatchObject({ created: false, alert: { id: mine.id, name: "Mine" } });
@@ -236,7 +303,9 @@ describeEachDatabase("onboarding wizard", () => {
   it("validates the alert input with the form's rules", async () => {
     const { orgId, actor } = await newOrg("alert-invalid");
     await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
-    const error = await appErrorOf(createFirstAlert(orgId, actor, { name: "", frequency: "hourly" as "daily", deliveryEmail: "nope" }, minutes(2)));
+    const error = await appErrorOf(
+      createFirstAlert(orgId, actor, { name: "", frequency: "hourly" as "daily", deliveryEmail: "nope" }, minutes(2)),
+    );
     expect(error.code).toBe("validation_failed");
     expect(error.extra.errors?.map((e) => e.path).sort()).toEqual(["deliveryEmail", "frequency", "name"]);
     expect(await alertCount(orgId)).toBe(0);
@@ -260,7 +329,10 @@ describeEachDatabase("onboarding wizard", () => {
     // One preference met each (a keyword, a place): keyword relevance breaks the tie; two met rank first.
     await saveBusinessProfile(orgId, actor, { ...cyberProfile, states: ["TX"], setAsides: [] }, minutes(2));
     const inTexas = await onboardingMatches(orgId, 10);
-    expect(inTexas.results.map((r) => [r.notice_id, r.matched.state])).toEqual([["CYBER-VA-1", null], ["NET-TX-1", "TX"]]);
+    expect(inTexas.results.map((r) => [r.notice_id, r.matched.state])).toEqual([
+      ["CYBER-VA-1", null],
+      ["NET-TX-1", "TX"],
+    ]);
     await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["network"], states: ["TX"] }, minutes(3));
     expect((await onboardingMatches(orgId, 10)).results.map((r) => r.notice_id)).toEqual(["NET-TX-1", "CYBER-VA-1"]);
   });
@@ -279,7 +351,13 @@ describeEachDatabase("onboarding wizard", () => {
 
     expect(await code(applyWidenSuggestion(orgId, actor, "drop_states", minutes(2)))).toBe("conflict");
     const widened = await applyWidenSuggestion(orgId, actor, "naics_4_digits", minutes(2));
-    expect(widened).toMatchObject({ states: ["AK"], naicsCodes: ["5415"], keywords: ["cybersecurity"], companyName: "Acme Cyber LLC", updatedAt: minutes(2) });
+    expect(widened).toMatchObject({
+      states: ["AK"],
+      naicsCodes: ["5415"],
+      keywords: ["cybersecurity"],
+      companyName: "Acme Cyber LLC",
+      updatedAt: minutes(2),
+    });
     expect((await onboardingMatches(orgId, 10)).results.map((r) => r.notice_id)).toEqual(["CYBER-VA-1", "NET-TX-1"]);
   });
 
@@ -290,7 +368,12 @@ describeEachDatabase("onboarding wizard", () => {
     await createFirstAlert(a.orgId, a.actor, alertInput, minutes(2));
     await choosePlan(a.orgId, a.actor, "free", minutes(3));
 
-    expect(await getOnboardingState(b.orgId)).toEqual({ step: "profile", profile: null, progress: null, firstAlert: null });
+    expect(await getOnboardingState(b.orgId)).toEqual({
+      step: "profile",
+      profile: null,
+      progress: null,
+      firstAlert: null,
+    });
     expect(await alertCount(b.orgId)).toBe(0);
     expect(await code(onboardingMatches(b.orgId))).toBe("conflict");
 
@@ -309,7 +392,9 @@ describeEachDatabase("onboarding wizard", () => {
     expect(await code(markMatchesViewed(orgId, actor, minutes(1)))).toBe("forbidden");
     expect(await code(choosePlan(orgId, actor, "free", minutes(1)))).toBe("forbidden");
     expect(await code(completeOnboarding(orgId, actor, minutes(1)))).toBe("forbidden");
-    expect(await code(saveBusinessProfile(orgId, { ...actor, role: "billing" }, cyberProfile, minutes(1)))).toBe("forbidden");
+    expect(await code(saveBusinessProfile(orgId, { ...actor, role: "billing" }, cyberProfile, minutes(1)))).toBe(
+      "forbidden",
+    );
     expect((await db().select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId))).length).toBe(0);
     expect((await getOnboardingState(orgId)).step).toBe("profile");
   });

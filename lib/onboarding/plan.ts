@@ -36,7 +36,11 @@ export async function choosePlan(orgId: string, actor: OrgActor, plan: PlanId, n
     const free = chosen === "free";
     const [progress] = await tx
       .update(onboardingProgress)
-      .set({ planChosenAt: now, lastActivityAt: now, ...(free ? { onboardingCompletedAt: completedAtOrNow(now) } : {}) })
+      .set({
+        planChosenAt: now,
+        lastActivityAt: now,
+        ...(free ? { onboardingCompletedAt: completedAtOrNow(now) } : {}),
+      })
       .where(sql`${onboardingProgress.orgId} = ${orgId}`)
       .returning();
     if (free) return { plan: "free", completed: true, progress: progress! };
@@ -45,7 +49,11 @@ export async function choosePlan(orgId: string, actor: OrgActor, plan: PlanId, n
 }
 
 /** Marks onboarding complete (kept from the first time); refused (conflict) before the first alert. */
-export async function completeOnboarding(orgId: string, actor: OrgActor, now = new Date()): Promise<OnboardingProgressRow> {
+export async function completeOnboarding(
+  orgId: string,
+  actor: OrgActor,
+  now = new Date(),
+): Promise<OnboardingProgressRow> {
   assertCan(actor, "onboarding:manage");
   assertOrgId(orgId);
   return withTenant(orgId, async (tx) => {

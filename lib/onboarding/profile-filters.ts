@@ -32,7 +32,10 @@ export function keywordsToQuery(keywords: readonly string[]): string | undefined
  * because a small business still wants the open notice in its industry that names another
  * state or no set-aside rather than an empty list.
  */
-export function profileMatchCriteria(profile: ProfileFilterFields): { filters: OpportunityFilters; prefer: OpportunityPreferences } {
+export function profileMatchCriteria(profile: ProfileFilterFields): {
+  filters: OpportunityFilters;
+  prefer: OpportunityPreferences;
+} {
   return {
     filters: { naics: profile.naicsCodes, status: ["open"] },
     prefer: {

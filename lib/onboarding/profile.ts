@@ -13,7 +13,12 @@ import { businessProfileSchema, type BusinessProfileInput } from "./schemas";
  * left alone: the company name here describes the business, not the account. A first alert
  * that still has the old profile's filters moves with the profile.
  */
-export async function saveBusinessProfile(orgId: string, actor: OrgActor, input: BusinessProfileInput, now = new Date()): Promise<BusinessProfileRow> {
+export async function saveBusinessProfile(
+  orgId: string,
+  actor: OrgActor,
+  input: BusinessProfileInput,
+  now = new Date(),
+): Promise<BusinessProfileRow> {
   assertCan(actor, "onboarding:manage");
   assertOrgId(orgId);
   const values = validate(businessProfileSchema, input);
@@ -31,11 +36,15 @@ export async function saveBusinessProfile(orgId: string, actor: OrgActor, input:
       .values({ orgId, profileCompletedAt: now, lastActivityAt: now, createdAt: now })
       .onConflictDoUpdate({
         target: onboardingProgress.orgId,
-        set: { profileCompletedAt: sql`coalesce(${onboardingProgress.profileCompletedAt}, excluded.profile_completed_at)`, lastActivityAt: now },
+        set: {
+          profileCompletedAt: sql`coalesce(${onboardingProgress.profileCompletedAt}, excluded.profile_completed_at)`,
+          lastActivityAt: now,
+        },
       });
     return { profile: profile!, previous, firstAlertId };
   });
-  if (saved.previous && saved.firstAlertId) await syncFirstAlertFilters(orgId, actor, saved.firstAlertId, saved.previous, saved.profile, now);
+  if (saved.previous && saved.firstAlertId)
+    await syncFirstAlertFilters(orgId, actor, saved.firstAlertId, saved.previous, saved.profile, now);
   return saved.profile;
 }
 

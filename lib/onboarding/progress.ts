@@ -23,7 +23,11 @@ export async function readProfile(tx: Tx, orgId: string): Promise<BusinessProfil
 }
 
 /** The progress row, locked for the rest of the transaction when `forUpdate`. */
-export async function readProgress(tx: Tx, orgId: string, options: { forUpdate?: boolean } = {}): Promise<OnboardingProgressRow | null> {
+export async function readProgress(
+  tx: Tx,
+  orgId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<OnboardingProgressRow | null> {
   const query = tx.select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId));
   const [row] = options.forUpdate ? await query.for("update") : await query;
   return row ?? null;
@@ -32,12 +36,19 @@ export async function readProgress(tx: Tx, orgId: string, options: { forUpdate?:
 /** The org's alert with that id, or null (deleted since, or never existed). */
 export async function readAlert(tx: Tx, orgId: string, alertId: string | null) {
   if (!alertId) return null;
-  const [row] = await tx.select().from(alerts).where(sql`${alerts.orgId} = ${orgId} and ${alerts.id} = ${alertId}`);
+  const [row] = await tx
+    .select()
+    .from(alerts)
+    .where(sql`${alerts.orgId} = ${orgId} and ${alerts.id} = ${alertId}`);
   return row ?? null;
 }
 
 /** Refuses a step whose predecessor is not done: the server, not the UI, keeps the order. */
-export function requireAlertStep(progress: OnboardingProgressRow | null): asserts progress is OnboardingProgressRow & { firstAlertId: string } {
-  if (!progress?.profileCompletedAt) throw new AppError("conflict", "Describe your business first: the profile step is not done yet.");
-  if (!progress.alertCompletedAt || !progress.firstAlertId) throw new AppError("conflict", "Create your first alert first: the alert step is not done yet.");
+export function requireAlertStep(
+  progress: OnboardingProgressRow | null,
+): asserts progress is OnboardingProgressRow & { firstAlertId: string } {
+  if (!progress?.profileCompletedAt)
+    throw new AppError("conflict", "Describe your business first: the profile step is not done yet.");
+  if (!progress.alertCompletedAt || !progress.firstAlertId)
+    throw new AppError("conflict", "Create your first alert first: the alert step is not done yet.");
 }

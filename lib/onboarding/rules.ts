@@ -12,7 +12,11 @@ export const MAX_KEYWORDS = 20;
 export const MAX_KEYWORD_QUERY_LENGTH = 500;
 export const KEYWORDS_TOO_LONG = "Those keywords are too long together: remove a few.";
 
-export const COMPANY_NAME_RULES = { trim: true, min: [1, "Tell us your company name."], max: [120, "Use at most 120 characters."] } satisfies TextRules;
+export const COMPANY_NAME_RULES = {
+  trim: true,
+  min: [1, "Tell us your company name."],
+  max: [120, "Use at most 120 characters."],
+} satisfies TextRules;
 
 export const KEYWORD_RULES = {
   collapseSpaces: true,

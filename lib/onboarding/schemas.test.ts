@@ -38,15 +38,23 @@ describe("onboarding schemas", () => {
     });
     expect(result.success).toBe(false);
     const paths = result.error!.issues.map((i) => i.path.join("."));
-    expect(paths).toEqual(expect.arrayContaining(["companyName", "naicsCodes", "keywords.0", "setAsides.0", "states.0"]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["companyName", "naicsCodes", "keywords.0", "setAsides.0", "states.0"]),
+    );
     expect(businessProfileSchema.safeParse({ companyName: "A", naicsCodes: "not json" }).success).toBe(false);
     const tooMany = Array.from({ length: 21 }, (_, i) => `kw${i}`);
-    expect(businessProfileSchema.safeParse({ companyName: "A", naicsCodes: ["54"], keywords: tooMany }).success).toBe(false);
-    expect(businessProfileSchema.safeParse({ companyName: "A", naicsCodes: ["54"], keywords: ["a".repeat(41)] }).success).toBe(false);
+    expect(businessProfileSchema.safeParse({ companyName: "A", naicsCodes: ["54"], keywords: tooMany }).success).toBe(
+      false,
+    );
+    expect(
+      businessProfileSchema.safeParse({ companyName: "A", naicsCodes: ["54"], keywords: ["a".repeat(41)] }).success,
+    ).toBe(false);
   });
 
   it("first alert: alert rules for name, frequency and e-mail; a default name that fits", () => {
-    expect(firstAlertSchema.parse({ name: " Acme opportunities ", frequency: "daily", deliveryEmail: "Dana@Example.com" })).toEqual({
+    expect(
+      firstAlertSchema.parse({ name: " Acme opportunities ", frequency: "daily", deliveryEmail: "Dana@Example.com" }),
+    ).toEqual({
       name: "Acme opportunities",
       frequency: "daily",
       deliveryEmail: "dana@example.com",
@@ -58,7 +66,9 @@ describe("onboarding schemas", () => {
 
   it("keywords become one any-of query without search syntax", () => {
     expect(keywordsToQuery([])).toBeUndefined();
-    expect(keywordsToQuery(["cybersecurity", "zero trust", '"quoted"', "-negated"])).toBe("cybersecurity or zero trust or quoted or negated");
+    expect(keywordsToQuery(["cybersecurity", "zero trust", '"quoted"', "-negated"])).toBe(
+      "cybersecurity or zero trust or quoted or negated",
+    );
     // NAICS codes and openness decide a match; keywords, places and set-asides only rank it.
     expect(profileMatchCriteria({ naicsCodes: ["5415"], keywords: ["cyber"], setAsides: [], states: ["VA"] })).toEqual({
       filters: { naics: ["5415"], status: ["open"] },
@@ -69,14 +79,38 @@ describe("onboarding schemas", () => {
 
 describe("onboarding steps", () => {
   const at = new Date("2026-04-24T07:00:00Z");
-  const none = { profileCompletedAt: null, alertCompletedAt: null, firstAlertId: null, matchesViewedAt: null, onboardingCompletedAt: null };
+  const none = {
+    profileCompletedAt: null,
+    alertCompletedAt: null,
+    firstAlertId: null,
+    matchesViewedAt: null,
+    onboardingCompletedAt: null,
+  };
 
   it("the current step is the first one not done", () => {
     expect(stepFromProgress(null)).toBe("profile");
     expect(stepFromProgress({ ...none, profileCompletedAt: at })).toBe("alert");
-    expect(stepFromProgress({ ...none, profileCompletedAt: at, alertCompletedAt: at, firstAlertId: "a" })).toBe("matches");
-    expect(stepFromProgress({ ...none, profileCompletedAt: at, alertCompletedAt: at, firstAlertId: "a", matchesViewedAt: at })).toBe("plan");
-    expect(stepFromProgress({ ...none, profileCompletedAt: at, alertCompletedAt: at, firstAlertId: "a", onboardingCompletedAt: at })).toBe("done");
+    expect(stepFromProgress({ ...none, profileCompletedAt: at, alertCompletedAt: at, firstAlertId: "a" })).toBe(
+      "matches",
+    );
+    expect(
+      stepFromProgress({
+        ...none,
+        profileCompletedAt: at,
+        alertCompletedAt: at,
+        firstAlertId: "a",
+        matchesViewedAt: at,
+      }),
+    ).toBe("plan");
+    expect(
+      stepFromProgress({
+        ...none,
+        profileCompletedAt: at,
+        alertCompletedAt: at,
+        firstAlertId: "a",
+        onboardingCompletedAt: at,
+      }),
+    ).toBe("done");
   });
 
   it("?step= goes back to a reached step, never ahead", () => {

@@ -66,7 +66,10 @@ export const firstAlertSchema = z.object({
 /** "<Company> opportunities", cut to fit an alert name. */
 export function defaultAlertName(companyName: string): string {
   const suffix = " opportunities";
-  return `${companyName.trim().slice(0, 80 - suffix.length).trim()}${suffix}`;
+  return `${companyName
+    .trim()
+    .slice(0, 80 - suffix.length)
+    .trim()}${suffix}`;
 }
 
 export type FirstAlertInput = z.input<typeof firstAlertSchema>;
@@ -74,6 +77,12 @@ export type FirstAlertInput = z.input<typeof firstAlertSchema>;
 export const choosePlanSchema = z.object({ plan: z.enum(PLAN_IDS, "Choose a plan.") });
 
 /** Ways to widen a profile that matches nothing (or little); each is offered with its count. */
-export const WIDEN_KINDS = ["drop_states", "drop_set_asides", "naics_4_digits", "naics_sectors", "drop_keywords"] as const;
+export const WIDEN_KINDS = [
+  "drop_states",
+  "drop_set_asides",
+  "naics_4_digits",
+  "naics_sectors",
+  "drop_keywords",
+] as const;
 export type WidenKind = (typeof WIDEN_KINDS)[number];
 export const widenSchema = z.object({ suggestion: z.enum(WIDEN_KINDS, "Unknown suggestion.") });

@@ -1,5 +1,12 @@
 import { withTenant } from "@/db/tenant";
-import { assertOrgId, readAlert, readProfile, readProgress, type BusinessProfileRow, type OnboardingProgressRow } from "./progress";
+import {
+  assertOrgId,
+  readAlert,
+  readProfile,
+  readProgress,
+  type BusinessProfileRow,
+  type OnboardingProgressRow,
+} from "./progress";
 import { stepFromProgress, type OnboardingStep } from "./steps";
 
 export interface OnboardingState {

@@ -23,7 +23,10 @@ export function encodeCursor(cursor: SearchCursor) {
 }
 
 export function decodeCursor(value: string, filters: OpportunityFilters): SearchCursor {
-  const invalid = () => new AppError("validation_failed", "The cursor is not valid for this search.", { errors: [{ path: "cursor", message: "Use the next_cursor returned with the same filters." }] });
+  const invalid = () =>
+    new AppError("validation_failed", "The cursor is not valid for this search.", {
+      errors: [{ path: "cursor", message: "Use the next_cursor returned with the same filters." }],
+    });
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
@@ -32,7 +35,8 @@ export function decodeCursor(value: string, filters: OpportunityFilters): Search
   }
   if (!Array.isArray(parsed) || parsed[0] !== 1 || parsed.length !== 4) throw invalid();
   const [, maxId, after, fingerprint] = parsed as [number, unknown, unknown, unknown];
-  if (!Number.isSafeInteger(maxId) || !Array.isArray(after) || after.length !== 2 || typeof fingerprint !== "string") throw invalid();
+  if (!Number.isSafeInteger(maxId) || !Array.isArray(after) || after.length !== 2 || typeof fingerprint !== "string")
+    throw invalid();
   const [key, id] = after as [unknown, unknown];
   if (!(typeof key === "number" || typeof key === "string") || !Number.isSafeInteger(id)) throw invalid();
   if (typeof key === "string" && Number.isNaN(Date.parse(key))) throw invalid();

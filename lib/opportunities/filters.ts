@@ -32,11 +32,16 @@ export type StatusFilterValue = (typeof STATUS_FILTER_VALUES)[number];
 
 // Query strings repeat a key for several values (`naics=5415&naics=236`); one value is a list of one.
 function list<T extends z.ZodType>(item: T, max: number) {
-  return z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).max(max, `At most ${max} values.`));
+  return z.preprocess(
+    (v) => (v === undefined || Array.isArray(v) ? v : [v]),
+    z.array(item).max(max, `At most ${max} values.`),
+  );
 }
 
 // A date ("2026-04-24") means the whole UTC day; a date-time means that instant.
-const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { message: "Use an ISO date (2026-04-24) or date-time." });
+const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  message: "Use an ISO date (2026-04-24) or date-time.",
+});
 
 function startOf(value: string) {
   return new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
@@ -105,10 +110,14 @@ export function opportunityWhere(filters: OpportunityFilters): SQL | undefined {
   if (filters.postedFrom) conditions.push(sql`${o.postedAt} >= ${filters.postedFrom.toISOString()}::timestamptz`);
   if (filters.postedBefore) conditions.push(sql`${o.postedAt} < ${filters.postedBefore.toISOString()}::timestamptz`);
   if (filters.asOf) conditions.push(sql`${o.postedAt} < ${filters.asOf.toISOString()}::timestamptz`);
-  if (filters.deadlineFrom) conditions.push(sql`${o.responseDeadline} >= ${filters.deadlineFrom.toISOString()}::timestamptz`);
-  if (filters.deadlineBefore) conditions.push(sql`${o.responseDeadline} < ${filters.deadlineBefore.toISOString()}::timestamptz`);
+  if (filters.deadlineFrom)
+    conditions.push(sql`${o.responseDeadline} >= ${filters.deadlineFrom.toISOString()}::timestamptz`);
+  if (filters.deadlineBefore)
+    conditions.push(sql`${o.responseDeadline} < ${filters.deadlineBefore.toISOString()}::timestamptz`);
   if (filters.status?.length) {
-    conditions.push(sql`${noticeStatusSql(filters.referenceDate ?? new Date())} = any(${sql.param(filters.status)}::text[])`);
+    conditions.push(
+      sql`${noticeStatusSql(filters.referenceDate ?? new Date())} = any(${sql.param(filters.status)}::text[])`,
+    );
   }
   return and(...conditions);
 }

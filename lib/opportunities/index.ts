@@ -8,7 +8,13 @@ export {
   type OpportunityVersion,
   type OpportunityPreferences,
 } from "./search";
-export { opportunityFeed, SNAPSHOT_DATE, SNAPSHOT_LABEL, SNAPSHOT_REFERENCE_DATE, type OpportunityFeed } from "./snapshot";
+export {
+  opportunityFeed,
+  SNAPSHOT_DATE,
+  SNAPSHOT_LABEL,
+  SNAPSHOT_REFERENCE_DATE,
+  type OpportunityFeed,
+} from "./snapshot";
 export { NOTICE_STATUSES, type NoticeStatus } from "./status";
 export {
   opportunityQuerySchema,
@@ -24,7 +30,15 @@ export {
   type OpportunityFilters,
   type OpportunityQuery,
 } from "./filters";
-export { searchNaicsCodes, naicsTitles, naicsPrefixes, naicsSector, matchingNaicsFilter, RANGE_SECTORS, NAICS_FILTER_PATTERN } from "./naics";
+export {
+  searchNaicsCodes,
+  naicsTitles,
+  naicsPrefixes,
+  naicsSector,
+  matchingNaicsFilter,
+  RANGE_SECTORS,
+  NAICS_FILTER_PATTERN,
+} from "./naics";
 export { escapeHtml, toHighlightHtml } from "./highlight";
 export * from "./ingest";
 export { loadNaicsCodes, readNaicsCodes, naicsLevel, NAICS_CODES_FILE } from "./naics-data";

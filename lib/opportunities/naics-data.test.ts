@@ -39,9 +39,15 @@ describeEachDatabase("loadNaicsCodes", () => {
     expect(await loadNaicsCodes()).toEqual({ codes: 2125 });
     await db().update(naicsCodes).set({ title: "Stale title" }).where(eq(naicsCodes.code, "541511"));
     expect(await loadNaicsCodes()).toEqual({ codes: 2125 });
-    const [count] = await db().select({ n: sql<number>`count(*)::int` }).from(naicsCodes);
+    const [count] = await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(naicsCodes);
     expect(count!.n).toBe(2125);
-    const rows = await db().select().from(naicsCodes).where(sql`${naicsCodes.code} in ('541511', '44-45')`).orderBy(naicsCodes.code);
+    const rows = await db()
+      .select()
+      .from(naicsCodes)
+      .where(sql`${naicsCodes.code} in ('541511', '44-45')`)
+      .orderBy(naicsCodes.code);
     expect(rows).toEqual([
       { code: "44-45", title: "Retail Trade", level: 2 },
       { code: "541511", title: "Custom Computer Programming Services", level: 6 },

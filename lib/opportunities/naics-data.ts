@@ -18,11 +18,17 @@ export function naicsLevel(code: string): number {
 
 /** Reads a code,title CSV; throws on a row that is not a NAICS code with a title. */
 export function readNaicsCodes(filePath = path.resolve(process.cwd(), NAICS_CODES_FILE)) {
-  const records: Record<string, string>[] = parse(fs.readFileSync(filePath), { columns: true, bom: true, skip_empty_lines: true, trim: true });
+  const records: Record<string, string>[] = parse(fs.readFileSync(filePath), {
+    columns: true,
+    bom: true,
+    skip_empty_lines: true,
+    trim: true,
+  });
   return records.map((record, index) => {
     const code = record.code ?? "";
     const title = (record.title ?? "").replace(/\s+/g, " ");
-    if (!CODE.test(code) || title === "") throw new Error(`${filePath} row ${index + 2}: not a NAICS code and title (${JSON.stringify(record)})`);
+    if (!CODE.test(code) || title === "")
+      throw new Error(`${filePath} row ${index + 2}: not a NAICS code and title (${JSON.stringify(record)})`);
     return { code, title, level: naicsLevel(code) };
   });
 }

@@ -82,7 +82,12 @@ async function searchNaicsTitles(q: string, capped: number) {
   return db()
     .select()
     .from(naicsCodes)
-    .where(sql.join(escaped.map((pattern) => sql`(${ilike(naicsCodes.title, pattern)})`), sql` and `))
+    .where(
+      sql.join(
+        escaped.map((pattern) => sql`(${ilike(naicsCodes.title, pattern)})`),
+        sql` and `,
+      ),
+    )
     .orderBy(asc(naicsCodes.level), asc(naicsCodes.code))
     .limit(capped);
 }

@@ -25,4 +25,8 @@ export const SET_ASIDE_RULES = {
   pattern: [/^[A-Z0-9]{2,10}$/, "Use a SAM.gov set-aside code, like SBA or SDVOSBC."],
 } satisfies TextRules;
 
-export const KEYWORD_QUERY_RULES = { notText: "Keywords must be text.", trim: true, max: [500, "Keep the search under 500 characters."] } satisfies TextRules;
+export const KEYWORD_QUERY_RULES = {
+  notText: "Keywords must be text.",
+  trim: true,
+  max: [500, "Keep the search under 500 characters."],
+} satisfies TextRules;

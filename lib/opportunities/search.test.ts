@@ -22,7 +22,11 @@ function opp(fields: Partial<typeof opportunities.$inferInsert> & { title: strin
   } satisfies typeof opportunities.$inferInsert;
 }
 
-async function allPages(filters: Parameters<typeof searchOpportunities>[0], limit: number, between?: () => Promise<void>) {
+async function allPages(
+  filters: Parameters<typeof searchOpportunities>[0],
+  limit: number,
+  between?: () => Promise<void>,
+) {
   const seen: OpportunityResult[] = [];
   let cursor: string | undefined;
   do {
@@ -39,15 +43,59 @@ describeEachDatabase("opportunity search", () => {
     await db()
       .insert(opportunities)
       .values([
-        opp({ noticeId: "cyber-title", title: "Cybersecurity operations support", naicsCode: "541512", popState: "VA", setAsideCode: "SBA", description: "Support for the network." }),
-        opp({ noticeId: "cyber-body", title: "IT services", naicsCode: "541519", popState: "MD", description: "Includes cybersecurity monitoring among many other tasks and duties." }),
-        opp({ noticeId: "paving", title: "Parking lot paving", naicsCode: "238990", popState: "VA", setAsideCode: "SDVOSBC", description: "Asphalt." }),
-        opp({ noticeId: "aircraft", title: "Aircraft parts", naicsCode: "336413", popState: "TX", description: "Manufacturing of parts." }),
+        opp({
+          noticeId: "cyber-title",
+          title: "Cybersecurity operations support",
+          naicsCode: "541512",
+          popState: "VA",
+          setAsideCode: "SBA",
+          description: "Support for the network.",
+        }),
+        opp({
+          noticeId: "cyber-body",
+          title: "IT services",
+          naicsCode: "541519",
+          popState: "MD",
+          description: "Includes cybersecurity monitoring among many other tasks and duties.",
+        }),
+        opp({
+          noticeId: "paving",
+          title: "Parking lot paving",
+          naicsCode: "238990",
+          popState: "VA",
+          setAsideCode: "SDVOSBC",
+          description: "Asphalt.",
+        }),
+        opp({
+          noticeId: "aircraft",
+          title: "Aircraft parts",
+          naicsCode: "336413",
+          popState: "TX",
+          description: "Manufacturing of parts.",
+        }),
         opp({ noticeId: "retail", title: "Store fixtures", naicsCode: "445110", description: "Retail." }),
         opp({ noticeId: "no-naics", title: "Unclassified notice", naicsCode: null, description: "cybersecurity" }),
-        opp({ noticeId: "xss", title: "<script>alert(1)</script> cybersecurity review", naicsCode: "541512", description: "" }),
-        opp({ noticeId: "late", title: "Late cybersecurity award", naicsCode: "541512", postedAt: new Date("2026-06-01T12:00:00Z"), responseDeadline: new Date("2026-07-01T00:00:00Z") }),
-        ...Array.from({ length: 30 }, (_, i) => opp({ title: `Janitorial services lot ${i}`, naicsCode: "561720", popState: i % 2 ? "VA" : "DC", description: "Cleaning services." })),
+        opp({
+          noticeId: "xss",
+          title: "<script>alert(1)</script> cybersecurity review",
+          naicsCode: "541512",
+          description: "",
+        }),
+        opp({
+          noticeId: "late",
+          title: "Late cybersecurity award",
+          naicsCode: "541512",
+          postedAt: new Date("2026-06-01T12:00:00Z"),
+          responseDeadline: new Date("2026-07-01T00:00:00Z"),
+        }),
+        ...Array.from({ length: 30 }, (_, i) =>
+          opp({
+            title: `Janitorial services lot ${i}`,
+            naicsCode: "561720",
+            popState: i % 2 ? "VA" : "DC",
+            description: "Cleaning services.",
+          }),
+        ),
       ]);
   });
 
@@ -61,7 +109,10 @@ describeEachDatabase("opportunity search", () => {
   });
 
   it("ranks a title match above a description-only match and explains the keywords", async () => {
-    const { data } = await searchOpportunities({ q: "cybersecurity", naics: ["5415"], asOf: new Date("2026-05-01T00:00:00Z") }, { limit: 10 });
+    const { data } = await searchOpportunities(
+      { q: "cybersecurity", naics: ["5415"], asOf: new Date("2026-05-01T00:00:00Z") },
+      { limit: 10 },
+    );
     const ids = data.map((o) => o.notice_id);
     expect(ids.indexOf("cyber-title")).toBeLessThan(ids.indexOf("cyber-body"));
     expect(data.find((o) => o.notice_id === "cyber-title")!.matched.keywords).toContain("cybersecurity");
@@ -81,9 +132,15 @@ describeEachDatabase("opportunity search", () => {
     expect((await allPages({ setAsides: ["SDVOSBC"] }, 50)).map((o) => o.notice_id)).toEqual(["paving"]);
     const asOf = filtersFromQuery(opportunityQuerySchema.parse({ as_of: "2026-05-01", naics: "5415" }), APRIL);
     expect((await allPages(asOf, 50)).map((o) => o.notice_id)).not.toContain("late");
-    const window = filtersFromQuery(opportunityQuerySchema.parse({ posted_from: "2026-06-01", posted_to: "2026-06-01" }), APRIL);
+    const window = filtersFromQuery(
+      opportunityQuerySchema.parse({ posted_from: "2026-06-01", posted_to: "2026-06-01" }),
+      APRIL,
+    );
     expect((await allPages(window, 50)).map((o) => o.notice_id)).toEqual(["late"]);
-    const deadline = filtersFromQuery(opportunityQuerySchema.parse({ deadline_from: "2026-06-15", deadline_to: "2026-07-01" }), APRIL);
+    const deadline = filtersFromQuery(
+      opportunityQuerySchema.parse({ deadline_from: "2026-06-15", deadline_to: "2026-07-01" }),
+      APRIL,
+    );
     expect((await allPages(deadline, 50)).map((o) => o.notice_id)).toEqual(["late"]);
     expect(await countOpportunities({ naics: ["5617"] })).toBe(30);
   });
@@ -94,12 +151,18 @@ describeEachDatabase("opportunity search", () => {
     const paged = await allPages({ naics: ["5617"] }, 7, async () => {
       extra++;
       // Newer than everything: would land on page one and shift every later page.
-      await db().insert(opportunities).values(opp({ title: `New janitorial ${extra}`, naicsCode: "561720", postedAt: new Date("2027-01-01T00:00:00Z") }));
+      await db()
+        .insert(opportunities)
+        .values(
+          opp({ title: `New janitorial ${extra}`, naicsCode: "561720", postedAt: new Date("2027-01-01T00:00:00Z") }),
+        );
     });
     expect(paged.map((o) => o.notice_id)).toEqual(before);
     const rankedBefore = (await allPages({ q: "janitorial services" }, 100)).map((o) => o.notice_id);
     const rankedPaged = await allPages({ q: "janitorial services" }, 4, async () => {
-      await db().insert(opportunities).values(opp({ title: "Janitorial services janitorial services", naicsCode: "561720" }));
+      await db()
+        .insert(opportunities)
+        .values(opp({ title: "Janitorial services janitorial services", naicsCode: "561720" }));
     });
     expect(rankedPaged.map((o) => o.notice_id)).toEqual(rankedBefore);
     expect(new Set(rankedPaged.map((o) => o.notice_id)).size).toBe(rankedPaged.length);
@@ -107,7 +170,9 @@ describeEachDatabase("opportunity search", () => {
 
   it("refuses a cursor from another search", async () => {
     const { nextCursor } = await searchOpportunities({ naics: ["5617"] }, { limit: 2 });
-    expect((await appErrorOf(searchOpportunities({ naics: ["5415"] }, { cursor: nextCursor! }))).code).toBe("validation_failed");
+    expect((await appErrorOf(searchOpportunities({ naics: ["5415"] }, { cursor: nextCursor! }))).code).toBe(
+      "validation_failed",
+    );
     expect((await appErrorOf(searchOpportunities({}, { cursor: "garbage" }))).code).toBe("validation_failed");
   });
 
@@ -120,8 +185,20 @@ describeEachDatabase("opportunity search", () => {
 
 describe("query validation", () => {
   it("accepts repeated keys and refuses bad values and unknown parameters", () => {
-    expect(opportunityQuerySchema.parse({ naics: ["5415", "31-33"], state: "va" })).toMatchObject({ naics: ["5415", "31-33"], state: ["VA"], limit: 20 });
-    for (const bad of [{ naics: "54x" }, { state: "Virginia" }, { limit: "0" }, { limit: "101" }, { as_of: "yesterday" }, { sort: "new" }, { q: "x".repeat(501) }]) {
+    expect(opportunityQuerySchema.parse({ naics: ["5415", "31-33"], state: "va" })).toMatchObject({
+      naics: ["5415", "31-33"],
+      state: ["VA"],
+      limit: 20,
+    });
+    for (const bad of [
+      { naics: "54x" },
+      { state: "Virginia" },
+      { limit: "0" },
+      { limit: "101" },
+      { as_of: "yesterday" },
+      { sort: "new" },
+      { q: "x".repeat(501) },
+    ]) {
       expect(opportunityQuerySchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });

@@ -58,7 +58,9 @@ function selection(tsquery: SQL | null, referenceDate: Date) {
     uiLink: o.uiLink,
     descriptionExcerpt: o.descriptionExcerpt,
     rank: tsquery ? sql<string>`ts_rank_cd(${o.searchVector}, ${tsquery})::text` : sql<string>`'0'`,
-    titleHeadline: tsquery ? sql<string>`ts_headline('english', ${o.title}, ${tsquery}, ${HEADLINE_TITLE})` : sql<string>`${o.title}`,
+    titleHeadline: tsquery
+      ? sql<string>`ts_headline('english', ${o.title}, ${tsquery}, ${HEADLINE_TITLE})`
+      : sql<string>`${o.title}`,
     excerptHeadline: tsquery
       ? sql<string>`ts_headline('english', left(${o.description}, 4000), ${tsquery}, ${HEADLINE_EXCERPT})`
       : sql<string>`${o.descriptionExcerpt}`,
@@ -93,7 +95,10 @@ function toResult(row: Row, filters: OpportunityFilters): OpportunityResult {
     url: row.uiLink,
     description_excerpt: row.descriptionExcerpt,
     status: row.status,
-    highlights: { title: toHighlightHtml(row.titleHeadline, START, STOP), excerpt: toHighlightHtml(row.excerptHeadline, START, STOP) },
+    highlights: {
+      title: toHighlightHtml(row.titleHeadline, START, STOP),
+      excerpt: toHighlightHtml(row.excerptHeadline, START, STOP),
+    },
     matched: {
       keywords,
       naics: matchingNaicsFilter(row.naicsCode, filters.naics ?? []),
@@ -134,13 +139,19 @@ export async function searchOpportunities(query: OpportunityFilters, page: { lim
   const last = pageRows.at(-1);
   const nextCursor =
     hasMore && last
-      ? encodeCursor({ maxId, after: [ranked ? Number(last.rank) : last.postedAt.toISOString(), Number(last.id)], filters: filtersFingerprint(filters) })
+      ? encodeCursor({
+          maxId,
+          after: [ranked ? Number(last.rank) : last.postedAt.toISOString(), Number(last.id)],
+          filters: filtersFingerprint(filters),
+        })
       : null;
   return { data: pageRows.map((row) => toResult(row, filters)), nextCursor };
 }
 
 async function currentMaxId(): Promise<number> {
-  const [row] = await db().select({ max: sql<string | null>`max(${o.id})::text` }).from(o);
+  const [row] = await db()
+    .select({ max: sql<string | null>`max(${o.id})::text` })
+    .from(o);
   return Number(row?.max ?? 0);
 }
 
@@ -153,10 +164,17 @@ export interface OpportunityVersion {
   latest: boolean;
 }
 
-export type OpportunityDetail = OpportunityResult & { description: string; raw: unknown; versions: OpportunityVersion[] };
+export type OpportunityDetail = OpportunityResult & {
+  description: string;
+  raw: unknown;
+  versions: OpportunityVersion[];
+};
 
 /** One opportunity by its SAM.gov notice id (any version), with every posting of its solicitation, or 404. */
-export async function getOpportunity(noticeId: string, referenceDate = opportunityFeed().referenceDate): Promise<OpportunityDetail> {
+export async function getOpportunity(
+  noticeId: string,
+  referenceDate = opportunityFeed().referenceDate,
+): Promise<OpportunityDetail> {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(noticeId)) throw new AppError("not_found", "No opportunity with that notice id.");
   const rows = await db()
     .select({ ...selection(null, referenceDate), description: o.description, raw: o.raw })
@@ -165,7 +183,12 @@ export async function getOpportunity(noticeId: string, referenceDate = opportuni
     .limit(1);
   const row = rows[0];
   if (!row) throw new AppError("not_found", "No opportunity with that notice id.");
-  return { ...toResult(row, {}), description: row.description, raw: row.raw, versions: await versionsOf(row.solicitationNumber) };
+  return {
+    ...toResult(row, {}),
+    description: row.description,
+    raw: row.raw,
+    versions: await versionsOf(row.solicitationNumber),
+  };
 }
 
 async function versionsOf(solicitationNumber: string | null): Promise<OpportunityVersion[]> {
@@ -177,13 +200,22 @@ async function versionsOf(solicitationNumber: string | null): Promise<Opportunit
     .orderBy(desc(o.postedAt), desc(o.id))
     .limit(50);
   if (rows.length < 2) return [];
-  return rows.map((r, i) => ({ notice_id: r.noticeId, title: r.title, type: r.type, posted_date: r.postedAt.toISOString(), latest: i === 0 }));
+  return rows.map((r, i) => ({
+    notice_id: r.noticeId,
+    title: r.title,
+    type: r.type,
+    posted_date: r.postedAt.toISOString(),
+    latest: i === 0,
+  }));
 }
 
 /** Count of matches, one per solicitation (onboarding shows "N opportunities match"). */
 export async function countOpportunities(query: OpportunityFilters): Promise<number> {
   const filters = withReferenceDate(query);
-  const [row] = await db().select({ n: sql<string>`count(*)::text` }).from(o).where(and(opportunityWhere(filters), latestVersionSql()));
+  const [row] = await db()
+    .select({ n: sql<string>`count(*)::text` })
+    .from(o)
+    .where(and(opportunityWhere(filters), latestVersionSql()));
   return Number(row?.n ?? 0);
 }
 
@@ -202,8 +234,12 @@ export async function rankOpportunities(query: OpportunityFilters, prefer: Oppor
   const filters = withReferenceDate(query);
   const tsquery = keywordQuery(prefer.q);
   const keywordHit = tsquery ? sql`(${o.searchVector} @@ ${tsquery})::int` : sql`0`;
-  const stateHit = prefer.states?.length ? sql`coalesce(${o.popState} = any(${sql.param(prefer.states)}::text[]), false)::int` : sql`0`;
-  const setAsideHit = prefer.setAsides?.length ? sql`coalesce(${o.setAsideCode} = any(${sql.param(prefer.setAsides)}::text[]), false)::int` : sql`0`;
+  const stateHit = prefer.states?.length
+    ? sql`coalesce(${o.popState} = any(${sql.param(prefer.states)}::text[]), false)::int`
+    : sql`0`;
+  const setAsideHit = prefer.setAsides?.length
+    ? sql`coalesce(${o.setAsideCode} = any(${sql.param(prefer.setAsides)}::text[]), false)::int`
+    : sql`0`;
   const where = and(opportunityWhere(filters), latestVersionSql());
   const rows = await selectOpportunities(tsquery, filters.referenceDate)
     .where(where)

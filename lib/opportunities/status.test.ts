@@ -27,7 +27,10 @@ describe("opportunityFeed", () => {
 
 describe("the status query parameter", () => {
   it("defaults to open, accepts each status and all, and refuses anything else", () => {
-    expect(filtersFromQuery(opportunityQuerySchema.parse({}), SNAPSHOT)).toMatchObject({ status: ["open"], referenceDate: SNAPSHOT });
+    expect(filtersFromQuery(opportunityQuerySchema.parse({}), SNAPSHOT)).toMatchObject({
+      status: ["open"],
+      referenceDate: SNAPSHOT,
+    });
     expect(filtersFromQuery(opportunityQuerySchema.parse({ status: "awarded" }), SNAPSHOT).status).toEqual(["awarded"]);
     expect(filtersFromQuery(opportunityQuerySchema.parse({ status: "all" }), SNAPSHOT).status).toBeUndefined();
     expect(opportunityQuerySchema.safeParse({ status: "live" }).success).toBe(false);
@@ -40,7 +43,8 @@ describeEachDatabase("notice status and versions in the bundled SAM.gov day", ()
   });
 
   it("counts each solicitation once, by its status on the snapshot's day", async () => {
-    const count = (status: "open" | "closed" | "awarded" | "cancelled", naics?: string[]) => countOpportunities({ status: [status], naics, referenceDate: SNAPSHOT });
+    const count = (status: "open" | "closed" | "awarded" | "cancelled", naics?: string[]) =>
+      countOpportunities({ status: [status], naics, referenceDate: SNAPSHOT });
     expect(await countOpportunities({ referenceDate: SNAPSHOT })).toBe(823); // 901 notices, 78 of them older postings of a solicitation
     expect(await count("open")).toBe(630);
     expect(await count("closed")).toBe(18);
@@ -63,7 +67,11 @@ describeEachDatabase("notice status and versions in the bundled SAM.gov day", ()
 
     const { data } = await searchOpportunities({ q: "Thomson Causeway custodial", referenceDate: SNAPSHOT });
     expect(data.map((o) => [o.notice_id, o.status])).toEqual([["c4fe4f1476124d33908d003dab9d1c28", "cancelled"]]);
-    const open = await searchOpportunities({ q: "Thomson Causeway custodial", status: ["open"], referenceDate: SNAPSHOT });
+    const open = await searchOpportunities({
+      q: "Thomson Causeway custodial",
+      status: ["open"],
+      referenceDate: SNAPSHOT,
+    });
     expect(open.data).toEqual([]);
   });
 

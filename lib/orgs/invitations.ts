@@ -20,9 +20,22 @@ export async function listOpenInvitations(orgId: string, actor: OrgActor, now = 
   assertCan(actor, "members:read");
   return withTenant(orgId, (tx) =>
     tx
-      .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, createdAt: invitations.createdAt })
+      .select({
+        id: invitations.id,
+        email: invitations.email,
+        role: invitations.role,
+        expiresAt: invitations.expiresAt,
+        createdAt: invitations.createdAt,
+      })
       .from(invitations)
-      .where(and(eq(invitations.orgId, orgId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)))
+      .where(
+        and(
+          eq(invitations.orgId, orgId),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+          gt(invitations.expiresAt, now),
+        ),
+      )
       .orderBy(desc(invitations.createdAt)),
   );
 }
@@ -31,7 +44,12 @@ export async function listOpenInvitations(orgId: string, actor: OrgActor, now = 
  * Invites `email` with `role`. The token is returned once (for the e-mail and the inviter's
  * "copy link"); only its hash is stored. Re-inviting an address replaces its open invitation.
  */
-export async function inviteMember(orgId: string, actor: OrgActor, input: { email: string; role: OrgRole }, now = new Date()) {
+export async function inviteMember(
+  orgId: string,
+  actor: OrgActor,
+  input: { email: string; role: OrgRole },
+  now = new Date(),
+) {
   assertCan(actor, "members:invite");
   if (!assignableRoles(actor.role).includes(input.role)) {
     throw new AppError("forbidden", `Your role (${actor.role}) cannot invite a ${input.role}.`);
@@ -51,13 +69,30 @@ export async function inviteMember(orgId: string, actor: OrgActor, input: { emai
     await tx
       .update(invitations)
       .set({ revokedAt: now })
-      .where(and(eq(invitations.orgId, orgId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+      .where(
+        and(
+          eq(invitations.orgId, orgId),
+          eq(invitations.email, email),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      );
     await assertSeatForInvitation(tx, orgId, now);
     const [row] = await tx
       .insert(invitations)
-      .values({ orgId, email, role: input.role, tokenHash: sha256(token), invitedBy: actor.userId, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) })
+      .values({
+        orgId,
+        email,
+        role: input.role,
+        tokenHash: sha256(token),
+        invitedBy: actor.userId,
+        expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+      })
       .returning();
-    const [inviter] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, actor.userId));
+    const [inviter] = await tx
+      .select({ name: users.name, email: users.email })
+      .from(users)
+      .where(eq(users.id, actor.userId));
     const inviterName = inviter?.name || inviter?.email || "A teammate";
     const queued = await enqueueOutbox(tx, {
       kind: "email",
@@ -84,7 +119,14 @@ export async function revokeInvitation(orgId: string, actor: OrgActor, invitatio
     tx
       .update(invitations)
       .set({ revokedAt: now })
-      .where(and(eq(invitations.orgId, orgId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .where(
+        and(
+          eq(invitations.orgId, orgId),
+          eq(invitations.id, invitationId),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      )
       .returning({ id: invitations.id }),
   );
   if (rows.length === 0) throw new AppError("not_found", "No such open invitation.");
@@ -93,10 +135,24 @@ export async function revokeInvitation(orgId: string, actor: OrgActor, invitatio
 /** What the invitation page shows before accepting. Unknown, used, revoked or expired → 404. */
 export async function describeInvitation(token: string, now = new Date()) {
   const rows = await db()
-    .select({ id: invitations.id, email: invitations.email, role: invitations.role, orgId: invitations.orgId, orgName: organizations.name, expiresAt: invitations.expiresAt })
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      orgId: invitations.orgId,
+      orgName: organizations.name,
+      expiresAt: invitations.expiresAt,
+    })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.orgId))
-    .where(and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)))
+    .where(
+      and(
+        eq(invitations.tokenHash, sha256(token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now),
+      ),
+    )
     .limit(1);
   const row = rows[0];
   if (!row) throw new AppError("not_found", "This invitation link is invalid, already used or expired.");
@@ -111,7 +167,10 @@ export async function describeInvitation(token: string, now = new Date()) {
  */
 export async function acceptInvitation(token: string, user: { id: string; email: string }, now = new Date()) {
   return db().transaction(async (tx) => {
-    const [target] = await tx.select({ orgId: invitations.orgId }).from(invitations).where(eq(invitations.tokenHash, sha256(token)));
+    const [target] = await tx
+      .select({ orgId: invitations.orgId })
+      .from(invitations)
+      .where(eq(invitations.tokenHash, sha256(token)));
     const org = target ? await lockOrgForSeats(tx, target.orgId) : null;
     const [claimed] = await tx
       .update(invitations)
@@ -127,8 +186,22 @@ export async function acceptInvitation(token: string, user: { id: string; email:
       )
       .returning();
     if (!claimed) {
-      const [any] = await tx.select({ email: invitations.email }).from(invitations).where(and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)));
-      if (any) throw new AppError("forbidden", "This invitation was sent to a different e-mail address. Sign in with that address to accept it.");
+      const [any] = await tx
+        .select({ email: invitations.email })
+        .from(invitations)
+        .where(
+          and(
+            eq(invitations.tokenHash, sha256(token)),
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+            gt(invitations.expiresAt, now),
+          ),
+        );
+      if (any)
+        throw new AppError(
+          "forbidden",
+          "This invitation was sent to a different e-mail address. Sign in with that address to accept it.",
+        );
       throw new AppError("not_found", "This invitation link is invalid, already used or expired.");
     }
     const inserted = await tx
@@ -139,7 +212,10 @@ export async function acceptInvitation(token: string, user: { id: string; email:
     if (inserted.length === 0) throw new AppError("conflict", "You are already a member of this organisation.");
     await assertSeatsAfterJoin(tx, claimed.orgId, org?.name ?? "This organisation", now);
     // The invitee proved they read mail at this address.
-    await tx.update(users).set({ emailVerified: now }).where(and(eq(users.id, user.id), isNull(users.emailVerified)));
+    await tx
+      .update(users)
+      .set({ emailVerified: now })
+      .where(and(eq(users.id, user.id), isNull(users.emailVerified)));
     return { orgId: claimed.orgId, role: claimed.role };
   });
 }

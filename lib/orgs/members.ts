@@ -19,7 +19,14 @@ export async function listMembers(orgId: string, actor: OrgActor): Promise<Membe
   assertCan(actor, "members:read");
   return withTenant(orgId, (tx) =>
     tx
-      .select({ id: memberships.id, userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt })
+      .select({
+        id: memberships.id,
+        userId: users.id,
+        name: users.name,
+        email: users.email,
+        role: memberships.role,
+        joinedAt: memberships.createdAt,
+      })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(eq(memberships.orgId, orgId))

@@ -14,7 +14,10 @@ export interface OrgSummary {
 }
 
 /** Creates an org with `ownerUserId` as its owner; part of the caller's transaction. */
-export async function createOrganizationWithOwner(tx: DbOrTx, input: { name: string; ownerUserId: string; plan?: PlanId }) {
+export async function createOrganizationWithOwner(
+  tx: DbOrTx,
+  input: { name: string; ownerUserId: string; plan?: PlanId },
+) {
   const [org] = await tx
     .insert(organizations)
     .values({ name: input.name, plan: input.plan ?? "free" })
@@ -60,6 +63,10 @@ export async function renameOrganization(orgId: string, name: string) {
 
 export async function findUserByEmail(email: string) {
   // Matches the unique index on lower(email): finds mixed-case stored addresses, and uses the index.
-  const rows = await db().select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`).limit(1);
+  const rows = await db()
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`)
+    .limit(1);
   return rows[0] ?? null;
 }

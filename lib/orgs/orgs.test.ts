@@ -63,9 +63,13 @@ describeEachDatabase("organisations, members and invitations", () => {
 
   it("createOrganizationWithOwner makes the org and its owner membership", async () => {
     const user = await makeUser("founder");
-    const org = await db().transaction((tx) => createOrganizationWithOwner(tx, { name: "Founders", ownerUserId: user.id }));
+    const org = await db().transaction((tx) =>
+      createOrganizationWithOwner(tx, { name: "Founders", ownerUserId: user.id }),
+    );
     expect(org).toMatchObject({ name: "Founders", plan: "free" });
-    expect(await listOrganizationsForUser(user.id)).toEqual([{ id: org.id, name: "Founders", plan: "free", role: "owner" }]);
+    expect(await listOrganizationsForUser(user.id)).toEqual([
+      { id: org.id, name: "Founders", plan: "free", role: "owner" },
+    ]);
     const rows = await db().select().from(memberships).where(eq(memberships.orgId, org.id));
     expect(rows.map((r) => [r.userId, r.role])).toEqual([[user.id, "owner"]]);
   });
@@ -75,7 +79,11 @@ describeEachDatabase("organisations, members and invitations", () => {
     const list = await listMembers(orgA, viewer.actor);
     expect(list.map((m) => m.userId)).toEqual(expect.arrayContaining([ownerA.userId, viewer.user.id]));
     expect(list.map((m) => m.userId)).not.toContain(ownerB.userId);
-    expect(list.find((m) => m.userId === viewer.user.id)).toMatchObject({ id: viewer.membershipId, email: viewer.user.email, role: "viewer" });
+    expect(list.find((m) => m.userId === viewer.user.id)).toMatchObject({
+      id: viewer.membershipId,
+      email: viewer.user.email,
+      role: "viewer",
+    });
     expect((await listMembers(orgB, ownerB)).map((m) => m.userId)).toEqual([ownerB.userId]);
   });
 
@@ -172,14 +180,23 @@ describeEachDatabase("organisations, members and invitations", () => {
     expect((await inviteMember(orgA, admin.actor, { email, role: "admin" })).invitation.role).toBe("admin");
     expect(await code(inviteMember(orgA, ownerA, { email: plain.user.email, role: "admin" }))).toBe("conflict");
     // Also when the member's stored address has capitals.
-    await db().update(users).set({ email: plain.user.email.replace("member-", "Member-") }).where(eq(users.id, plain.user.id));
+    await db()
+      .update(users)
+      .set({ email: plain.user.email.replace("member-", "Member-") })
+      .where(eq(users.id, plain.user.id));
     expect(await code(inviteMember(orgA, ownerA, { email: plain.user.email, role: "admin" }))).toBe("conflict");
   });
 
   it("acceptInvitation: the invited address joins with the invited role, once", async () => {
     const invitee = await makeUser("invitee");
     const { invitation, token } = await inviteMember(orgA, ownerA, { email: invitee.email, role: "billing" });
-    expect(await describeInvitation(token)).toMatchObject({ id: invitation.id, email: invitee.email, role: "billing", orgId: orgA, orgName: "Acme" });
+    expect(await describeInvitation(token)).toMatchObject({
+      id: invitation.id,
+      email: invitee.email,
+      role: "billing",
+      orgId: orgA,
+      orgName: "Acme",
+    });
     const result = await acceptInvitation(token, { id: invitee.id, email: invitee.email.toUpperCase() });
     expect(result).toEqual({ orgId: orgA, role: "billing" });
     expect((await listOrganizationsForUser(invitee.id)).map((o) => [o.id, o.role])).toEqual([[orgA, "billing"]]);
@@ -233,7 +250,10 @@ describeEachDatabase("organisations, members and invitations", () => {
 
   it("tenancy: every function given org A and an id from org B answers not_found and changes nothing", async () => {
     const bMember = await member(orgB, "member");
-    const bInvite = await inviteMember(orgB, ownerB, { email: `t-${randomUUID().slice(0, 6)}@orgs.test`, role: "viewer" });
+    const bInvite = await inviteMember(orgB, ownerB, {
+      email: `t-${randomUUID().slice(0, 6)}@orgs.test`,
+      role: "viewer",
+    });
     expect(await code(updateMemberRole(orgA, ownerA, bMember.membershipId, "admin"))).toBe("not_found");
     expect(await code(removeMember(orgA, ownerA, bMember.membershipId))).toBe("not_found");
     expect(await code(revokeInvitation(orgA, ownerA, bInvite.invitation.id))).toBe("not_found");

@@ -1,25 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { ORG_ACTIONS, ORG_ROLES, PERMISSIONS, assignableRoles, can, type OrgAction, type OrgRole } from "@/lib/orgs/permissions";
+import {
+  ORG_ACTIONS,
+  ORG_ROLES,
+  PERMISSIONS,
+  assignableRoles,
+  can,
+  type OrgAction,
+  type OrgRole,
+} from "@/lib/orgs/permissions";
 
 // The expected table, written out by hand: a change to PERMISSIONS must be a change here too.
 //                                       owner  admin  billing member viewer
 const EXPECTED: Record<OrgAction, [boolean, boolean, boolean, boolean, boolean]> = {
-  "org:read":             [true,  true,  true,  true,  true ],
-  "org:update":           [true,  true,  false, false, false],
-  "org:delete":           [true,  false, false, false, false],
-  "members:read":         [true,  true,  true,  true,  true ],
-  "members:invite":       [true,  true,  false, false, false],
-  "members:update_role":  [true,  true,  false, false, false],
-  "members:remove":       [true,  true,  false, false, false],
-  "billing:read":         [true,  true,  true,  true,  true ],
-  "billing:manage":       [true,  true,  true,  false, false],
-  "api_keys:read":        [true,  true,  true,  true,  true ],
-  "api_keys:manage":      [true,  true,  false, false, false],
-  "alerts:read":          [true,  true,  true,  true,  true ],
-  "alerts:manage":        [true,  true,  false, true,  false],
-  "opportunities:search": [true,  true,  true,  true,  true ],
-  "onboarding:manage":    [true,  true,  false, true,  false],
-  "data:manage":          [true,  false, false, false, false],
+  "org:read": [true, true, true, true, true],
+  "org:update": [true, true, false, false, false],
+  "org:delete": [true, false, false, false, false],
+  "members:read": [true, true, true, true, true],
+  "members:invite": [true, true, false, false, false],
+  "members:update_role": [true, true, false, false, false],
+  "members:remove": [true, true, false, false, false],
+  "billing:read": [true, true, true, true, true],
+  "billing:manage": [true, true, true, false, false],
+  "api_keys:read": [true, true, true, true, true],
+  "api_keys:manage": [true, true, false, false, false],
+  "alerts:read": [true, true, true, true, true],
+  "alerts:manage": [true, true, false, true, false],
+  "opportunities:search": [true, true, true, true, true],
+  "onboarding:manage": [true, true, false, true, false],
+  "data:manage": [true, false, false, false, false],
 };
 
 const ROLE_COLUMN: Record<OrgRole, number> = { owner: 0, admin: 1, billing: 2, member: 3, viewer: 4 };
@@ -41,7 +49,14 @@ describe("org permissions", () => {
   }
 
   it("every role can read; only owner can delete the org", () => {
-    const reads: OrgAction[] = ["org:read", "members:read", "billing:read", "api_keys:read", "alerts:read", "opportunities:search"];
+    const reads: OrgAction[] = [
+      "org:read",
+      "members:read",
+      "billing:read",
+      "api_keys:read",
+      "alerts:read",
+      "opportunities:search",
+    ];
     for (const role of ORG_ROLES) for (const action of reads) expect(can(role, action), `${role} ${action}`).toBe(true);
     expect(ORG_ROLES.filter((r) => can(r, "org:delete"))).toEqual(["owner"]);
     expect(ORG_ROLES.filter((r) => can(r, "data:manage"))).toEqual(["owner"]);

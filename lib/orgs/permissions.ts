@@ -21,7 +21,14 @@ export const ORG_ACTIONS = [
 ] as const;
 export type OrgAction = (typeof ORG_ACTIONS)[number];
 
-const READ: OrgAction[] = ["org:read", "members:read", "billing:read", "api_keys:read", "alerts:read", "opportunities:search"];
+const READ: OrgAction[] = [
+  "org:read",
+  "members:read",
+  "billing:read",
+  "api_keys:read",
+  "alerts:read",
+  "opportunities:search",
+];
 
 /**
  * The one role × action table. Every permission check in Beacon reads it.

@@ -18,9 +18,12 @@ describe("team and API-key form rules", () => {
       expect(Object.keys(rules).sort()).toEqual(Object.keys(schema.shape).sort());
       for (const [field, fieldRules] of Object.entries(rules)) {
         const fieldSchema = schema.shape[field as keyof typeof schema.shape];
-        fc.assert(fc.property(text, (value) => {
-          expect(checkText(fieldRules, value)).toBe(firstMessage(fieldSchema, value));
-        }), { numRuns: 500 });
+        fc.assert(
+          fc.property(text, (value) => {
+            expect(checkText(fieldRules, value)).toBe(firstMessage(fieldSchema, value));
+          }),
+          { numRuns: 500 },
+        );
       }
     });
   }

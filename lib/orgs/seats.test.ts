@@ -7,7 +7,14 @@ import type { PlanId } from "@/lib/billing";
 import { syncOrgPlan } from "@/lib/billing/org-plan";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
-import { acceptInvitation, createOrganizationWithOwner, inviteMember, revokeInvitation, seatUsage, type OrgActor } from "./index";
+import {
+  acceptInvitation,
+  createOrganizationWithOwner,
+  inviteMember,
+  revokeInvitation,
+  seatUsage,
+  type OrgActor,
+} from "./index";
 
 async function makeUser(label: string, email = `${label}-${randomUUID().slice(0, 8)}@seats.test`) {
   const [row] = await db().insert(users).values({ email, name: label }).returning();
@@ -25,7 +32,10 @@ async function setPlan(orgId: string, plan: PlanId) {
 }
 
 async function memberCount(orgId: string) {
-  const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(memberships).where(eq(memberships.orgId, orgId));
+  const [row] = await db()
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(eq(memberships.orgId, orgId));
   return row!.n;
 }
 
@@ -36,10 +46,23 @@ describeEachDatabase("seat limits", () => {
     const { orgId, owner } = await makeOrg("free");
     const error = await appErrorOf(inviteMember(orgId, owner, { email: email(), role: "member" }));
     expect(error).toMatchObject({ code: "forbidden", status: 403 });
-    expect(error.message).toBe("All 1 seat of the Free plan are in use (1 member and 0 open invitations). Upgrade the plan, or remove a member or revoke an invitation, to invite someone.");
-    expect(error.extra).toMatchObject({ seats: { plan: "free", limit: 1, members: 1, open_invitations: 0, used: 1 }, upgrade_url: "/settings/billing" });
+    expect(error.message).toBe(
+      "All 1 seat of the Free plan are in use (1 member and 0 open invitations). Upgrade the plan, or remove a member or revoke an invitation, to invite someone.",
+    );
+    expect(error.extra).toMatchObject({
+      seats: { plan: "free", limit: 1, members: 1, open_invitations: 0, used: 1 },
+      upgrade_url: "/settings/billing",
+    });
     expect(await db().select().from(invitations).where(eq(invitations.orgId, orgId))).toEqual([]);
-    expect(await seatUsage(orgId, owner)).toEqual({ plan: "free", planName: "Free", limit: 1, members: 1, openInvitations: 0, used: 1, overLimit: false });
+    expect(await seatUsage(orgId, owner)).toEqual({
+      plan: "free",
+      planName: "Free",
+      limit: 1,
+      members: 1,
+      openInvitations: 0,
+      used: 1,
+      overLimit: false,
+    });
   });
 
   it("open invitations hold seats; re-inviting the same address, revoking and expiry free them", async () => {
@@ -67,9 +90,14 @@ describeEachDatabase("seat limits", () => {
     await setPlan(orgId, "free");
     const error = await appErrorOf(acceptInvitation(token, invitee));
     expect(error).toMatchObject({ code: "forbidden" });
-    expect(error.message).toBe("Full House has no free seat: its Free plan allows 1 member. Ask an owner or admin of Full House to upgrade the plan or free a seat, then open this link again.");
+    expect(error.message).toBe(
+      "Full House has no free seat: its Free plan allows 1 member. Ask an owner or admin of Full House to upgrade the plan or free a seat, then open this link again.",
+    );
     expect(await memberCount(orgId)).toBe(1);
-    const open = await db().select().from(invitations).where(and(eq(invitations.orgId, orgId), isNull(invitations.acceptedAt)));
+    const open = await db()
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.orgId, orgId), isNull(invitations.acceptedAt)));
     expect(open).toHaveLength(1);
     await setPlan(orgId, "starter");
     expect(await acceptInvitation(token, invitee)).toEqual({ orgId, role: "member" });
@@ -79,13 +107,19 @@ describeEachDatabase("seat limits", () => {
   it("two invitees racing for the last seat: exactly one joins", async () => {
     const { orgId, owner } = await makeOrg("pro");
     const [x, y] = [email(), email()];
-    const tokens = [(await inviteMember(orgId, owner, { email: x, role: "member" })).token, (await inviteMember(orgId, owner, { email: y, role: "member" })).token];
+    const tokens = [
+      (await inviteMember(orgId, owner, { email: x, role: "member" })).token,
+      (await inviteMember(orgId, owner, { email: y, role: "member" })).token,
+    ];
     const people = [await makeUser("x", x), await makeUser("y", y)];
     // Starter allows 3: the owner, one more member, and one seat the two invitees race for.
     const extra = await makeUser("extra");
     await db().insert(memberships).values({ orgId, userId: extra.id, role: "member" });
     await setPlan(orgId, "starter");
-    const results = await Promise.allSettled([acceptInvitation(tokens[0]!, people[0]!), acceptInvitation(tokens[1]!, people[1]!)]);
+    const results = await Promise.allSettled([
+      acceptInvitation(tokens[0]!, people[0]!),
+      acceptInvitation(tokens[1]!, people[1]!),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(refused.reason).toMatchObject({ code: "forbidden" });
@@ -98,10 +132,20 @@ describeEachDatabase("seat limits", () => {
     const other = await makeUser("member");
     await db().insert(memberships).values({ orgId, userId: other.id, role: "member" });
     await db().transaction(async (tx) => {
-      await tx.insert(subscriptions).values({ orgId, stripeSubscriptionId: `sub_${randomUUID()}`, status: "canceled", plan: "pro" });
+      await tx
+        .insert(subscriptions)
+        .values({ orgId, stripeSubscriptionId: `sub_${randomUUID()}`, status: "canceled", plan: "pro" });
       await syncOrgPlan(tx, orgId, new Date());
     });
-    expect(await seatUsage(orgId, owner)).toEqual({ plan: "free", planName: "Free", limit: 1, members: 2, openInvitations: 1, used: 3, overLimit: true });
+    expect(await seatUsage(orgId, owner)).toEqual({
+      plan: "free",
+      planName: "Free",
+      limit: 1,
+      members: 2,
+      openInvitations: 1,
+      used: 3,
+      overLimit: true,
+    });
     expect(await memberCount(orgId)).toBe(2);
     expect((await appErrorOf(inviteMember(orgId, owner, { email: email(), role: "member" }))).code).toBe("forbidden");
   });

@@ -29,19 +29,41 @@ export const UPGRADE_PATH = "/settings/billing";
 async function countSeats(tx: Tx, orgId: string, now: Date): Promise<SeatUsage> {
   const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw new AppError("not_found", "No such organisation.");
-  const [members] = await tx.select({ n: sql<number>`count(*)::int` }).from(memberships).where(eq(memberships.orgId, orgId));
+  const [members] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(eq(memberships.orgId, orgId));
   const [open] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(invitations)
-    .where(and(eq(invitations.orgId, orgId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)));
+    .where(
+      and(
+        eq(invitations.orgId, orgId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now),
+      ),
+    );
   const { effectivePlan, maxSeats } = entitlementsFor({ plan: org.plan });
   const used = (members?.n ?? 0) + (open?.n ?? 0);
-  return { plan: effectivePlan, planName: planById(effectivePlan).name, limit: maxSeats, members: members?.n ?? 0, openInvitations: open?.n ?? 0, used, overLimit: used > maxSeats };
+  return {
+    plan: effectivePlan,
+    planName: planById(effectivePlan).name,
+    limit: maxSeats,
+    members: members?.n ?? 0,
+    openInvitations: open?.n ?? 0,
+    used,
+    overLimit: used > maxSeats,
+  };
 }
 
 /** Takes the org row lock every seat decision serialises on (inviting, accepting, plan changes). */
 export async function lockOrgForSeats(tx: Tx, orgId: string) {
-  const [org] = await tx.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+  const [org] = await tx
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .for("update");
   if (!org) throw new AppError("not_found", "No such organisation.");
   return org;
 }
@@ -53,7 +75,13 @@ export async function seatUsage(orgId: string, actor: OrgActor, now = new Date()
 
 function seatsProblem(seats: SeatUsage, detail: string) {
   return new AppError("forbidden", detail, {
-    seats: { plan: seats.plan, limit: seats.limit, members: seats.members, open_invitations: seats.openInvitations, used: seats.used },
+    seats: {
+      plan: seats.plan,
+      limit: seats.limit,
+      members: seats.members,
+      open_invitations: seats.openInvitations,
+      used: seats.used,
+    },
     upgrade_url: UPGRADE_PATH,
   });
 }

@@ -11,7 +11,16 @@ import { healthSummary } from "@/lib/ops/health-summary";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { circuitOpenMs, circuitPolicy } from "./circuits";
-import { deliverDueOutbox, deliverOutboxNow, enqueueOutboxMany, listOutboxCircuits, OUTBOX_DELIVERY_CONCURRENCY, retryOutboxCircuit, type EnqueueOutboxInput, type OutboxDeliverySummary } from "./index";
+import {
+  deliverDueOutbox,
+  deliverOutboxNow,
+  enqueueOutboxMany,
+  listOutboxCircuits,
+  OUTBOX_DELIVERY_CONCURRENCY,
+  retryOutboxCircuit,
+  type EnqueueOutboxInput,
+  type OutboxDeliverySummary,
+} from "./index";
 import { perTestEnv } from "@/tests/env";
 import { closedPort, startSmtpSink, startWebhookReceiver } from "./test-servers";
 
@@ -38,18 +47,37 @@ afterEach(() => {
   hooks.failNext(0);
 });
 
-const email = (to: string): EnqueueOutboxInput => ({ kind: "email", dedupeKey: `circuit:${randomUUID()}`, payload: { kind: "test", to, subject: "Circuit", text: "body" } });
-const webhook = (url: string): EnqueueOutboxInput => ({ kind: "webhook", dedupeKey: `circuit:${randomUUID()}`, payload: { url, body: { n: 1 } } });
-const enqueue = async (inputs: EnqueueOutboxInput[]) => (await db().transaction((tx) => enqueueOutboxMany(tx, inputs))).map((q) => q.id);
+const email = (to: string): EnqueueOutboxInput => ({
+  kind: "email",
+  dedupeKey: `circuit:${randomUUID()}`,
+  payload: { kind: "test", to, subject: "Circuit", text: "body" },
+});
+const webhook = (url: string): EnqueueOutboxInput => ({
+  kind: "webhook",
+  dedupeKey: `circuit:${randomUUID()}`,
+  payload: { url, body: { n: 1 } },
+});
+const enqueue = async (inputs: EnqueueOutboxInput[]) =>
+  (await db().transaction((tx) => enqueueOutboxMany(tx, inputs))).map((q) => q.id);
 const rowsOf = (ids: string[]) => db().select().from(outboxEvents).where(inArray(outboxEvents.id, ids));
-const circuitOf = async (destination: string) => (await db().select().from(outboxCircuits).where(eq(outboxCircuits.destination, destination)))[0];
+const circuitOf = async (destination: string) =>
+  (await db().select().from(outboxCircuits).where(eq(outboxCircuits.destination, destination)))[0];
 const attemptsOf = async (ids: string[]) => new Map((await rowsOf(ids)).map((r) => [r.id, r.attempts]));
 
 /** Two deliverers at once, as two workers of the scheduled function. */
 async function sweepTwice(now: Date) {
-  const [a, b] = await Promise.all([deliverDueOutbox({ now, limit: 1_000, workerId: "a" }), deliverDueOutbox({ now, limit: 1_000, workerId: "b" })]);
+  const [a, b] = await Promise.all([
+    deliverDueOutbox({ now, limit: 1_000, workerId: "a" }),
+    deliverDueOutbox({ now, limit: 1_000, workerId: "b" }),
+  ]);
   const sum = (k: keyof Omit<OutboxDeliverySummary, "results">) => a[k] + b[k];
-  return { claimed: sum("claimed"), delivered: sum("delivered"), retrying: sum("retrying"), dead: sum("dead"), deferred: sum("deferred") };
+  return {
+    claimed: sum("claimed"),
+    delivered: sum("delivered"),
+    retrying: sum("retrying"),
+    dead: sum("dead"),
+    deferred: sum("deferred"),
+  };
 }
 
 /** An HTTP server on a port that was closed until now: the webhook destination comes back. */
@@ -69,13 +97,18 @@ async function listenOn(port: number) {
 
 it("opens for twice as long after each failed probe, up to the cap", () => {
   const policy = { failures: 5, openMs: MINUTE, openMaxMs: 15 * MINUTE };
-  expect([1, 2, 3, 4, 5, 6, 40].map((trips) => circuitOpenMs(trips, policy))).toEqual([1, 2, 4, 8, 15, 15, 15].map((m) => m * MINUTE));
+  expect([1, 2, 3, 4, 5, 6, 40].map((trips) => circuitOpenMs(trips, policy))).toEqual(
+    [1, 2, 4, 8, 15, 15, 15].map((m) => m * MINUTE),
+  );
   expect(circuitPolicy()).toEqual({ failures: 5, openMs: MINUTE, openMaxMs: 15 * MINUTE });
 });
 
 describeEachDatabase("outbox circuit breaker", () => {
   beforeEach(async () => {
-    await db().update(outboxEvents).set({ status: "discarded" }).where(inArray(outboxEvents.status, ["pending", "sending"]));
+    await db()
+      .update(outboxEvents)
+      .set({ status: "discarded" })
+      .where(inArray(outboxEvents.status, ["pending", "sending"]));
     await db().delete(outboxCircuits);
   });
   const clock = () => new Date(Date.now() + SECOND);
@@ -90,17 +123,32 @@ describeEachDatabase("outbox circuit breaker", () => {
     const ids: string[] = [];
     for (const url of urls) {
       // Straight into the table: the key comes from the database, whatever wrote the row.
-      const [row] = await db().insert(outboxEvents).values({ kind: "webhook", dedupeKey: randomUUID(), payload: { url, body: {} }, status: "discarded" }).returning();
+      const [row] = await db()
+        .insert(outboxEvents)
+        .values({ kind: "webhook", dedupeKey: randomUUID(), payload: { url, body: {} }, status: "discarded" })
+        .returning();
       ids.push(row!.id);
     }
-    const [mail] = await db().insert(outboxEvents).values({ kind: "email", dedupeKey: randomUUID(), payload: {}, status: "discarded" }).returning();
+    const [mail] = await db()
+      .insert(outboxEvents)
+      .values({ kind: "email", dedupeKey: randomUUID(), payload: {}, status: "discarded" })
+      .returning();
     const byId = new Map((await rowsOf([...ids, mail!.id])).map((r) => [r.id, r.destination]));
-    expect(ids.map((id) => byId.get(id))).toEqual(["webhook:https://hooks.slack.com", "webhook:http://127.0.0.1:8080", "webhook:http://example.com", "webhook:http://example.com"]);
+    expect(ids.map((id) => byId.get(id))).toEqual([
+      "webhook:https://hooks.slack.com",
+      "webhook:http://127.0.0.1:8080",
+      "webhook:http://example.com",
+      "webhook:http://example.com",
+    ]);
     expect(byId.get(mail!.id)).toBe("smtp");
   });
 
   it("SMTP down: opens after N failures, then nothing is attempted (attempts kept) until one probe; SMTP back: everything delivered once", async () => {
-    useEnv({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`, OUTBOX_MAX_ATTEMPTS: "3", OUTBOX_CIRCUIT_FAILURES: "3" });
+    useEnv({
+      SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`,
+      OUTBOX_MAX_ATTEMPTS: "3",
+      OUTBOX_CIRCUIT_FAILURES: "3",
+    });
     const ids = await enqueue(Array.from({ length: 12 }, (_, i) => email(`wait-${i}@circuit.test`)));
     const start = clock();
 
@@ -110,7 +158,13 @@ describeEachDatabase("outbox circuit breaker", () => {
     expect(first.retrying).toBeLessThanOrEqual(3 + 2 * OUTBOX_DELIVERY_CONCURRENCY);
     expect(first).toMatchObject({ claimed: 12, dead: 0, deferred: 12 - first.retrying });
     const opened = await circuitOf("smtp");
-    expect(opened).toMatchObject({ state: "open", consecutiveFailures: first.retrying, trips: 1, openedAt: start, openUntil: new Date(start.getTime() + MINUTE) });
+    expect(opened).toMatchObject({
+      state: "open",
+      consecutiveFailures: first.retrying,
+      trips: 1,
+      openedAt: start,
+      openUntil: new Date(start.getTime() + MINUTE),
+    });
     expect(opened!.lastError).toMatch(/ECONNREFUSED|connect/i);
     const afterOpen = await attemptsOf(ids);
     expect([...afterOpen.values()].filter((n) => n === 1)).toHaveLength(first.retrying);
@@ -127,7 +181,13 @@ describeEachDatabase("outbox circuit breaker", () => {
     // The wait is over: of two deliverers, one sends one probe; it fails, and the circuit waits twice as long.
     const probeAt = new Date(start.getTime() + MINUTE);
     expect(await sweepTwice(probeAt)).toMatchObject({ claimed: 1, retrying: 1 });
-    expect(await circuitOf("smtp")).toMatchObject({ state: "open", trips: 2, openedAt: start, openUntil: new Date(probeAt.getTime() + 2 * MINUTE), probeToken: null });
+    expect(await circuitOf("smtp")).toMatchObject({
+      state: "open",
+      trips: 2,
+      openedAt: start,
+      openUntil: new Date(probeAt.getTime() + 2 * MINUTE),
+      probeToken: null,
+    });
     expect(await sweepTwice(new Date(probeAt.getTime() + 2 * MINUTE - 1))).toMatchObject({ claimed: 0 });
     // Still no row used up its attempts (3): an outage does not make dead letters.
     expect((await rowsOf(ids)).every((r) => r.status === "pending" && r.attempts <= 2)).toBe(true);
@@ -135,7 +195,13 @@ describeEachDatabase("outbox circuit breaker", () => {
     useEnv({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: "3", OUTBOX_CIRCUIT_FAILURES: "3" });
     const backAt = new Date(probeAt.getTime() + 2 * MINUTE);
     expect(await sweepTwice(backAt)).toMatchObject({ claimed: 1, delivered: 1 });
-    expect(await circuitOf("smtp")).toMatchObject({ state: "closed", consecutiveFailures: 0, trips: 0, openedAt: null, openUntil: null });
+    expect(await circuitOf("smtp")).toMatchObject({
+      state: "closed",
+      consecutiveFailures: 0,
+      trips: 0,
+      openedAt: null,
+      openUntil: null,
+    });
     expect(await sweepTwice(backAt)).toMatchObject({ claimed: 11, delivered: 11 });
     expect(await sweepTwice(new Date(backAt.getTime() + 24 * 60 * MINUTE))).toMatchObject({ claimed: 0 });
     const counts = smtp.countsById();
@@ -189,7 +255,10 @@ describeEachDatabase("outbox circuit breaker", () => {
 
     // While it is open, new e-mail still goes out at once.
     const later = await enqueue([email("later@circuit.test")]);
-    expect(await deliverOutboxNow([...later, ...deadIds], { now: new Date(now.getTime() + SECOND) })).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(await deliverOutboxNow([...later, ...deadIds], { now: new Date(now.getTime() + SECOND) })).toMatchObject({
+      claimed: 1,
+      delivered: 1,
+    });
     const counts = smtp.countsById();
     expect([...mailIds, ...later].map((id) => counts.get(id))).toEqual([1, 1, 1, 1, 1]);
     expect((await rowsOf(liveIds))[0]!.status).toBe("delivered");
@@ -226,7 +295,11 @@ describeEachDatabase("outbox circuit breaker", () => {
     await enqueue([webhook(hooks.url("/gone-1")), webhook(hooks.url("/gone-2"))]);
     expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ retrying: 1 });
     expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ retrying: 1 });
-    expect(await circuitOf(destination)).toMatchObject({ state: "open", consecutiveFailures: 2, lastError: "webhook answered HTTP 404" });
+    expect(await circuitOf(destination)).toMatchObject({
+      state: "open",
+      consecutiveFailures: 2,
+      lastError: "webhook answered HTTP 404",
+    });
   });
 
   it("retry now: an operator makes an open circuit probe at the next delivery, audited; refused when closed or unknown", async () => {
@@ -236,20 +309,43 @@ describeEachDatabase("outbox circuit breaker", () => {
     const ids = await enqueue([webhook(hooks.url("/a")), webhook(hooks.url("/b"))]);
     const now = clock();
     expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ retrying: 1 });
-    expect(await circuitOf(destination)).toMatchObject({ state: "open", openUntil: new Date(now.getTime() + 10 * MINUTE) });
-    expect(await listOutboxCircuits()).toEqual([expect.objectContaining({ destination, state: "open", consecutiveFailures: 1, lastError: "webhook answered HTTP 500" })]);
+    expect(await circuitOf(destination)).toMatchObject({
+      state: "open",
+      openUntil: new Date(now.getTime() + 10 * MINUTE),
+    });
+    expect(await listOutboxCircuits()).toEqual([
+      expect.objectContaining({
+        destination,
+        state: "open",
+        consecutiveFailures: 1,
+        lastError: "webhook answered HTTP 500",
+      }),
+    ]);
 
     const at = new Date(now.getTime() + MINUTE);
     expect(await deliverDueOutbox({ now: at })).toMatchObject({ claimed: 0 });
     const retried = await retryOutboxCircuit(destination, operator, { now: at, reason: "receiver fixed" });
     expect(retried).toMatchObject({ state: "half_open", probeToken: null });
-    const [entry] = await db().select().from(auditLog).where(and(eq(auditLog.targetType, "outbox_circuit"), eq(auditLog.targetId, destination)));
-    expect(entry).toMatchObject({ action: "outbox.circuit_retry", actorType: "operator", actorId: operator.id, reason: "receiver fixed", before: { state: "open", consecutive_failures: 1 }, after: { state: "half_open" } });
+    const [entry] = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, "outbox_circuit"), eq(auditLog.targetId, destination)));
+    expect(entry).toMatchObject({
+      action: "outbox.circuit_retry",
+      actorType: "operator",
+      actorId: operator.id,
+      reason: "receiver fixed",
+      before: { state: "open", consecutive_failures: 1 },
+      after: { state: "half_open" },
+    });
 
     // The other row was due all along: it is the probe; then the circuit is closed and the failed one goes after its backoff.
     expect(await deliverDueOutbox({ now: at })).toMatchObject({ claimed: 1, delivered: 1 });
     expect(await circuitOf(destination)).toMatchObject({ state: "closed" });
-    expect(await deliverDueOutbox({ now: new Date(at.getTime() + 60 * MINUTE) })).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(await deliverDueOutbox({ now: new Date(at.getTime() + 60 * MINUTE) })).toMatchObject({
+      claimed: 1,
+      delivered: 1,
+    });
     expect((await rowsOf(ids)).every((r) => r.status === "delivered")).toBe(true);
 
     expect((await appErrorOf(retryOutboxCircuit(destination, operator, { now: at }))).code).toBe("conflict");
@@ -268,14 +364,20 @@ describeEachDatabase("outbox circuit breaker", () => {
     expect(await circuitOf(destination)).toMatchObject({ state: "open" });
 
     await runOpsAlertDetector(now, config);
-    const [alert] = await db().select().from(opsAlerts).where(and(eq(opsAlerts.kind, "outbox_circuit_open"), eq(opsAlerts.status, "open")));
+    const [alert] = await db()
+      .select()
+      .from(opsAlerts)
+      .where(and(eq(opsAlerts.kind, "outbox_circuit_open"), eq(opsAlerts.status, "open")));
     expect(alert).toMatchObject({ subject: destination, orgId: null });
     expect(alert!.summary).toContain(destination);
     expect(alert!.summary).not.toContain("alert-secret");
     // The e-mail went out; the webhook notification waits behind its own open circuit.
     const mails = smtp.received.filter((m) => m.to.includes("oncall@circuit.test"));
     expect(mails.some((m) => m.raw.includes("outbox_circuit_open"))).toBe(true);
-    const [waiting] = await db().select().from(outboxEvents).where(eq(outboxEvents.dedupeKey, `ops-alert:${alert!.id}:webhook`));
+    const [waiting] = await db()
+      .select()
+      .from(outboxEvents)
+      .where(eq(outboxEvents.dedupeKey, `ops-alert:${alert!.id}:webhook`));
     expect(waiting).toMatchObject({ status: "pending", attempts: 0 });
     // The cockpit's health numbers show it: a paused destination and a critical alert.
     expect(await healthSummary(now)).toMatchObject({ openCircuits: [destination], criticalAlerts: expect.any(Number) });
@@ -295,6 +397,8 @@ describeEachDatabase("outbox circuit breaker", () => {
     }
     await runOpsAlertDetector(new Date(now.getTime() + 2 * MINUTE), config);
     expect((await healthSummary(now)).openCircuits).toEqual([]);
-    expect(await db().select().from(opsAlerts).where(eq(opsAlerts.id, alert!.id))).toEqual([expect.objectContaining({ status: "resolved" })]);
+    expect(await db().select().from(opsAlerts).where(eq(opsAlerts.id, alert!.id))).toEqual([
+      expect.objectContaining({ status: "resolved" }),
+    ]);
   });
 });

@@ -24,7 +24,11 @@ export interface CircuitPolicy {
 
 export function circuitPolicy(): CircuitPolicy {
   const config = env();
-  return { failures: config.OUTBOX_CIRCUIT_FAILURES, openMs: config.OUTBOX_CIRCUIT_OPEN_MS, openMaxMs: Math.max(config.OUTBOX_CIRCUIT_OPEN_MAX_MS, config.OUTBOX_CIRCUIT_OPEN_MS) };
+  return {
+    failures: config.OUTBOX_CIRCUIT_FAILURES,
+    openMs: config.OUTBOX_CIRCUIT_OPEN_MS,
+    openMaxMs: Math.max(config.OUTBOX_CIRCUIT_OPEN_MAX_MS, config.OUTBOX_CIRCUIT_OPEN_MS),
+  };
 }
 
 /** How long the `trips`-th opening in a row waits before its probe. */
@@ -33,7 +37,11 @@ export function circuitOpenMs(trips: number, policy: CircuitPolicy = circuitPoli
 }
 
 /** The circuits that are not closed, as a SQL list for the claim to skip. */
-export const blockedDestinations = () => db().select({ destination: outboxCircuits.destination }).from(outboxCircuits).where(ne(outboxCircuits.state, "closed"));
+export const blockedDestinations = () =>
+  db()
+    .select({ destination: outboxCircuits.destination })
+    .from(outboxCircuits)
+    .where(ne(outboxCircuits.state, "closed"));
 
 export interface ProbeGrant {
   destination: string;
@@ -46,7 +54,11 @@ export interface ProbeGrant {
  * One conditional UPDATE: of two deliverers racing for a circuit, the second finds it already
  * half-open with a live probe and gets nothing.
  */
-export async function grantProbes(now: Date, leaseMs: number, dueCondition: ReturnType<typeof sql>): Promise<ProbeGrant[]> {
+export async function grantProbes(
+  now: Date,
+  leaseMs: number,
+  dueCondition: ReturnType<typeof sql>,
+): Promise<ProbeGrant[]> {
   const c = outboxCircuits;
   const token = randomUUID();
   const granted = await db()
@@ -54,7 +66,10 @@ export async function grantProbes(now: Date, leaseMs: number, dueCondition: Retu
     .set({ state: "half_open", probeToken: token, probeUntil: new Date(now.getTime() + leaseMs), updatedAt: now })
     .where(
       and(
-        or(and(eq(c.state, "open"), lte(c.openUntil, now)), and(eq(c.state, "half_open"), or(isNull(c.probeUntil), lte(c.probeUntil, now)))),
+        or(
+          and(eq(c.state, "open"), lte(c.openUntil, now)),
+          and(eq(c.state, "half_open"), or(isNull(c.probeUntil), lte(c.probeUntil, now))),
+        ),
         sql`exists (select 1 from ${outboxEvents} o where o.destination = ${c.destination} and ${dueCondition})`,
       ),
     )
@@ -79,7 +94,9 @@ export async function circuitsNeedingReset(destinations: readonly string[]): Pro
   const rows = await db()
     .select({ destination: c.destination })
     .from(c)
-    .where(and(inArray(c.destination, [...destinations]), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)));
+    .where(
+      and(inArray(c.destination, [...destinations]), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)),
+    );
   return new Set(rows.map((r) => r.destination));
 }
 
@@ -88,7 +105,16 @@ export async function recordCircuitSuccess(destination: string, now: Date) {
   const c = outboxCircuits;
   const [closed] = await db()
     .update(c)
-    .set({ state: "closed", consecutiveFailures: 0, trips: 0, openedAt: null, openUntil: null, probeToken: null, probeUntil: null, updatedAt: now })
+    .set({
+      state: "closed",
+      consecutiveFailures: 0,
+      trips: 0,
+      openedAt: null,
+      openUntil: null,
+      probeToken: null,
+      probeUntil: null,
+      updatedAt: now,
+    })
     .where(and(eq(c.destination, destination), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)))
     .returning({ destination: c.destination });
   if (closed) logger.info({ destination }, "outbox circuit closed: delivery succeeded");
@@ -100,7 +126,12 @@ export async function recordCircuitSuccess(destination: string, now: Date) {
  * re-opens for twice as long as last time; an open one (a straggler claimed before it opened)
  * only counts it. Answers the state after, so the deliverer stops sending there when it is open.
  */
-export async function recordCircuitFailure(destination: string, error: string, now: Date, policy: CircuitPolicy = circuitPolicy()): Promise<CircuitState> {
+export async function recordCircuitFailure(
+  destination: string,
+  error: string,
+  now: Date,
+  policy: CircuitPolicy = circuitPolicy(),
+): Promise<CircuitState> {
   const c = outboxCircuits;
   const lastError = error.slice(0, ERROR_MAX_CHARS);
   return db().transaction(async (tx) => {
@@ -114,9 +145,20 @@ export async function recordCircuitFailure(destination: string, error: string, n
       const openUntil = new Date(now.getTime() + circuitOpenMs(trips, policy));
       await tx
         .update(c)
-        .set({ ...common, state: "open", trips, openedAt: current!.openedAt ?? now, openUntil, probeToken: null, probeUntil: null })
+        .set({
+          ...common,
+          state: "open",
+          trips,
+          openedAt: current!.openedAt ?? now,
+          openUntil,
+          probeToken: null,
+          probeUntil: null,
+        })
         .where(eq(c.destination, destination));
-      logger.error({ destination, failures, trips, openUntil: openUntil.toISOString(), err: lastError }, "outbox circuit open: deliveries to this destination wait");
+      logger.error(
+        { destination, failures, trips, openUntil: openUntil.toISOString(), err: lastError },
+        "outbox circuit open: deliveries to this destination wait",
+      );
       return "open";
     }
     await tx.update(c).set(common).where(eq(c.destination, destination));
@@ -140,19 +182,31 @@ export async function listOutboxCircuits(options: { includeHealthy?: boolean } =
  * delivery run sends one message there as its probe (its outcome closes or re-opens the circuit).
  * Audited in the same transaction.
  */
-export async function retryOutboxCircuit(destination: string, actor: AuditActor, options: OperatorWriteOptions = {}): Promise<OutboxCircuit> {
+export async function retryOutboxCircuit(
+  destination: string,
+  actor: AuditActor,
+  options: OperatorWriteOptions = {},
+): Promise<OutboxCircuit> {
   const c = outboxCircuits;
   const now = options.now ?? new Date();
   return db().transaction(async (tx) => {
     const [before] = await tx.select().from(c).where(eq(c.destination, destination)).for("update");
     if (!before) throw new AppError("not_found", "No circuit for this destination.");
     if (before.state === "closed") throw new AppError("conflict", "This circuit is already closed.");
-    const [after] = await tx.update(c).set({ state: "half_open", probeToken: null, probeUntil: null, updatedAt: now }).where(eq(c.destination, destination)).returning();
+    const [after] = await tx
+      .update(c)
+      .set({ state: "half_open", probeToken: null, probeUntil: null, updatedAt: now })
+      .where(eq(c.destination, destination))
+      .returning();
     await recordAudit(tx, {
       actor,
       action: "outbox.circuit_retry",
       target: { type: "outbox_circuit", id: destination },
-      before: { state: before.state, consecutive_failures: before.consecutiveFailures, open_until: before.openUntil?.toISOString() ?? null },
+      before: {
+        state: before.state,
+        consecutive_failures: before.consecutiveFailures,
+        open_until: before.openUntil?.toISOString() ?? null,
+      },
       after: { state: "half_open" },
       reason: options.reason ?? null,
       requestId: options.requestId ?? null,

@@ -7,7 +7,15 @@ import type { AuditActor } from "@/lib/audit";
 import { resetEnvCache } from "@/lib/env";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
-import { deliverDueOutbox, discardOutbox, enqueueOutbox, getOutboxEvent, listOutbox, outboxCounts, replayOutbox } from "./index";
+import {
+  deliverDueOutbox,
+  discardOutbox,
+  enqueueOutbox,
+  getOutboxEvent,
+  listOutbox,
+  outboxCounts,
+  replayOutbox,
+} from "./index";
 import { closedPort, startSmtpSink } from "./test-servers";
 
 const MINUTE = 60_000;
@@ -55,21 +63,40 @@ describeEachDatabase("outbox dead letters", () => {
       return out;
     });
     // Whatever else is pending was left by earlier tests; only these rows should meet the sweep.
-    await db().update(outboxEvents).set({ status: "discarded" }).where(and(eq(outboxEvents.status, "pending"), notInArray(outboxEvents.id, ids)));
+    await db()
+      .update(outboxEvents)
+      .set({ status: "discarded" })
+      .where(and(eq(outboxEvents.status, "pending"), notInArray(outboxEvents.id, ids)));
     const summary = await deliverDueOutbox({ now: new Date(Date.now() + 1_000), limit: 1_000 });
     expect(summary.dead).toBe(count);
     return ids;
   }
-  const auditFor = (id: string) => db().select().from(auditLog).where(and(eq(auditLog.targetType, "outbox_event"), eq(auditLog.targetId, id)));
+  const auditFor = (id: string) =>
+    db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, "outbox_event"), eq(auditLog.targetId, id)));
 
   it("replay puts dead rows back in line, audited; the next delivery sends each once", async () => {
     const [one, two] = await deadEmails(2);
     const now = new Date(Date.now() + 2_000);
     expect(await replayOutbox({ ids: [one!, one!, "not-a-uuid"] }, operator, { now, reason: "SMTP fixed" })).toBe(1);
-    expect(await getOutboxEvent(one!)).toMatchObject({ status: "pending", attempts: 0, nextAttemptAt: now, deadAt: null });
+    expect(await getOutboxEvent(one!)).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      nextAttemptAt: now,
+      deadAt: null,
+    });
     expect(await getOutboxEvent(two!)).toMatchObject({ status: "dead" });
     const [entry] = await auditFor(one!);
-    expect(entry).toMatchObject({ action: "outbox.replay", actorType: "operator", actorId: operator.id, reason: "SMTP fixed", before: { status: "dead", lastError: expect.stringMatching(/ECONNREFUSED|connect/i) }, after: { status: "pending", attempts: 0 } });
+    expect(entry).toMatchObject({
+      action: "outbox.replay",
+      actorType: "operator",
+      actorId: operator.id,
+      reason: "SMTP fixed",
+      before: { status: "dead", lastError: expect.stringMatching(/ECONNREFUSED|connect/i) },
+      after: { status: "pending", attempts: 0 },
+    });
     // Replaying what is no longer dead changes nothing and audits nothing.
     expect(await replayOutbox({ ids: [one!] }, operator, { now })).toBe(0);
     expect(await auditFor(one!)).toHaveLength(1);
@@ -100,12 +127,20 @@ describeEachDatabase("outbox dead letters", () => {
     const [id] = await deadEmails(1);
     const discarded = await discardOutbox(id!, operator, { reason: "customer left" });
     expect(discarded.status).toBe("discarded");
-    expect(await auditFor(id!)).toMatchObject([{ action: "outbox.discard", before: { status: "dead" }, after: { status: "discarded" }, reason: "customer left" }]);
+    expect(await auditFor(id!)).toMatchObject([
+      { action: "outbox.discard", before: { status: "dead" }, after: { status: "discarded" }, reason: "customer left" },
+    ]);
     expect(await replayOutbox({ ids: [id!] }, operator)).toBe(0);
     expect(await deliverDueOutbox({ now: new Date(Date.now() + 60 * MINUTE) })).toMatchObject({ claimed: 0 });
 
     smtpAt(smtp.url);
-    const delivered = await db().transaction((tx) => enqueueOutbox(tx, { kind: "email", dedupeKey: `ok:${randomUUID()}`, payload: { kind: "test", to: "ok@outbox.test", subject: "s", text: "t" } }));
+    const delivered = await db().transaction((tx) =>
+      enqueueOutbox(tx, {
+        kind: "email",
+        dedupeKey: `ok:${randomUUID()}`,
+        payload: { kind: "test", to: "ok@outbox.test", subject: "s", text: "t" },
+      }),
+    );
     await deliverDueOutbox({ now: new Date(Date.now() + 1_000) });
     expect((await appErrorOf(discardOutbox(delivered.id, operator))).code).toBe("conflict");
     expect((await appErrorOf(discardOutbox(randomUUID(), operator))).code).toBe("not_found");
@@ -128,8 +163,12 @@ describeEachDatabase("outbox dead letters", () => {
     expect(new Set(seen).size).toBe(5);
     expect((await listOutbox({ search: marker, status: "pending" })).items).toHaveLength(0);
     expect((await listOutbox({ search: marker, kind: "webhook" })).items).toHaveLength(0);
-    expect((await listOutbox({ search: "ECONNREFUSED", status: "dead", limit: 200 })).items.length).toBeGreaterThanOrEqual(5);
-    expect((await listOutbox({ search: marker, createdFrom: new Date(Date.now() + 60 * MINUTE) })).items).toHaveLength(0);
+    expect(
+      (await listOutbox({ search: "ECONNREFUSED", status: "dead", limit: 200 })).items.length,
+    ).toBeGreaterThanOrEqual(5);
+    expect((await listOutbox({ search: marker, createdFrom: new Date(Date.now() + 60 * MINUTE) })).items).toHaveLength(
+      0,
+    );
     expect((await listOutbox({ search: marker, createdTo: new Date(Date.now() + 60 * MINUTE) })).items).toHaveLength(5);
     // A search string with LIKE wildcards matches literally.
     expect((await listOutbox({ search: "%" })).items).toHaveLength(0);

@@ -34,7 +34,10 @@ function filterConditions(filter: OutboxFilter): SQL[] {
   if (filter.status) conditions.push(eq(o.status, filter.status));
   if (filter.kind) conditions.push(eq(o.kind, filter.kind));
   if (filter.orgId) {
-    if (!isUuid(filter.orgId)) throw new AppError("validation_failed", "orgId is not a uuid.", { errors: [{ path: "orgId", message: "Not a uuid." }] });
+    if (!isUuid(filter.orgId))
+      throw new AppError("validation_failed", "orgId is not a uuid.", {
+        errors: [{ path: "orgId", message: "Not a uuid." }],
+      });
     conditions.push(eq(o.orgId, filter.orgId));
   }
   if (filter.createdFrom) conditions.push(gte(o.createdAt, filter.createdFrom));
@@ -42,13 +45,17 @@ function filterConditions(filter: OutboxFilter): SQL[] {
   const search = filter.search?.trim();
   if (search) {
     const like = `%${search.replace(/[\\%_]/g, "\\$&")}%`;
-    conditions.push(or(sql`${o.payload}::text ilike ${like}`, sql`${o.lastError} ilike ${like}`, sql`${o.dedupeKey} ilike ${like}`)!);
+    conditions.push(
+      or(sql`${o.payload}::text ilike ${like}`, sql`${o.lastError} ilike ${like}`, sql`${o.dedupeKey} ilike ${like}`)!,
+    );
   }
   return conditions;
 }
 
 /** Newest first, keyset-paginated on (created_at, id). */
-export async function listOutbox(query: OutboxListQuery = {}): Promise<{ items: OutboxRow[]; nextCursor: string | null }> {
+export async function listOutbox(
+  query: OutboxListQuery = {},
+): Promise<{ items: OutboxRow[]; nextCursor: string | null }> {
   const o = outboxEvents;
   const conditions = filterConditions(query);
   if (query.cursor) conditions.push(olderThan(o.createdAt, o.id, decodeTimeCursor(query.cursor)));
@@ -81,14 +88,19 @@ export interface OperatorWriteOptions {
  * OUTBOX_BULK_LIMIT rows per call). Only dead rows move; each one replayed is audited in the same
  * transaction. Answers how many were replayed.
  */
-export async function replayOutbox(target: { ids: string[] } | { filter: OutboxFilter }, actor: AuditActor, options: OperatorWriteOptions = {}): Promise<number> {
+export async function replayOutbox(
+  target: { ids: string[] } | { filter: OutboxFilter },
+  actor: AuditActor,
+  options: OperatorWriteOptions = {},
+): Promise<number> {
   const o = outboxEvents;
   const now = options.now ?? new Date();
   let which: SQL;
   if ("ids" in target) {
     const ids = [...new Set(target.ids)].filter(isUuid);
     if (ids.length === 0) return 0;
-    if (ids.length > OUTBOX_BULK_LIMIT) throw new AppError("validation_failed", `Replay at most ${OUTBOX_BULK_LIMIT} events at once.`);
+    if (ids.length > OUTBOX_BULK_LIMIT)
+      throw new AppError("validation_failed", `Replay at most ${OUTBOX_BULK_LIMIT} events at once.`);
     which = inArray(o.id, ids);
   } else {
     const chosen = db()
@@ -123,7 +135,11 @@ export async function replayOutbox(target: { ids: string[] } | { filter: OutboxF
 }
 
 /** Gives up on a dead (or still pending) row for good; audited in the same transaction. */
-export async function discardOutbox(id: string, actor: AuditActor, options: OperatorWriteOptions = {}): Promise<OutboxRow> {
+export async function discardOutbox(
+  id: string,
+  actor: AuditActor,
+  options: OperatorWriteOptions = {},
+): Promise<OutboxRow> {
   if (!isUuid(id)) throw new AppError("not_found", "No such outbox event.");
   const o = outboxEvents;
   const now = options.now ?? new Date();
@@ -133,7 +149,11 @@ export async function discardOutbox(id: string, actor: AuditActor, options: Oper
     if (before.status !== "dead" && before.status !== "pending") {
       throw new AppError("conflict", `Only dead or pending events can be discarded; this one is ${before.status}.`);
     }
-    const [row] = await tx.update(o).set({ status: "discarded", leaseUntil: null, updatedAt: now }).where(eq(o.id, id)).returning();
+    const [row] = await tx
+      .update(o)
+      .set({ status: "discarded", leaseUntil: null, updatedAt: now })
+      .where(eq(o.id, id))
+      .returning();
     await recordAudit(tx, {
       actor,
       action: "outbox.discard",
@@ -159,4 +179,3 @@ export async function outboxCounts(): Promise<Record<OutboxStatus, number>> {
   for (const row of rows) counts[row.status as OutboxStatus] = Number(row.n);
   return counts;
 }
-

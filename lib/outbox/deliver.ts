@@ -5,7 +5,15 @@ import { env } from "@/lib/env";
 import { markEmailAttempts, transmitEmail, type EmailTransport } from "@/lib/mail";
 import { logger } from "@/lib/observability";
 import { outboxBackoffMs } from "./backoff";
-import { blockedDestinations, circuitsNeedingReset, grantProbes, recordCircuitFailure, recordCircuitSuccess, returnProbe, type ProbeGrant } from "./circuits";
+import {
+  blockedDestinations,
+  circuitsNeedingReset,
+  grantProbes,
+  recordCircuitFailure,
+  recordCircuitSuccess,
+  returnProbe,
+  type ProbeGrant,
+} from "./circuits";
 import { storedEmailPayloadSchema, webhookPayloadSchema, type OutboxStatus } from "./payloads";
 import { fillPlaceholders, openSealedSecrets } from "./sealed-links";
 import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER } from "./signature";
@@ -51,7 +59,14 @@ export interface OutboxDeliverySummary {
   results: OutboxDeliveryResult[];
 }
 
-const EMPTY_SUMMARY: OutboxDeliverySummary = { claimed: 0, delivered: 0, retrying: 0, dead: 0, deferred: 0, results: [] };
+const EMPTY_SUMMARY: OutboxDeliverySummary = {
+  claimed: 0,
+  delivered: 0,
+  retrying: 0,
+  dead: 0,
+  deferred: 0,
+  results: [],
+};
 
 type ClaimedRow = typeof outboxEvents.$inferSelect;
 
@@ -64,7 +79,12 @@ interface Claimed {
 /** Due: pending, or sending with an expired lease, and its time has come. For raw SQL on alias `o`. */
 const dueSql = (now: Date, ids?: string[]) =>
   sql`(o.status = 'pending' or (o.status = 'sending' and o.lease_until <= ${now.toISOString()}::timestamptz)) and o.next_attempt_at <= ${now.toISOString()}::timestamptz${
-    ids ? sql` and o.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``
+    ids
+      ? sql` and o.id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`
+      : sql``
   }`;
 
 /**
@@ -78,13 +98,24 @@ async function claimRows(now: Date, limit: number, where: SQL | undefined): Prom
   const due = db()
     .select({ id: o.id })
     .from(o)
-    .where(and(or(eq(o.status, "pending"), and(eq(o.status, "sending"), lte(o.leaseUntil, now))), lte(o.nextAttemptAt, now), where))
+    .where(
+      and(
+        or(eq(o.status, "pending"), and(eq(o.status, "sending"), lte(o.leaseUntil, now))),
+        lte(o.nextAttemptAt, now),
+        where,
+      ),
+    )
     .orderBy(asc(o.nextAttemptAt), asc(o.id))
     .limit(limit)
     .for("update", { skipLocked: true });
   return db()
     .update(o)
-    .set({ status: "sending", attempts: sql`${o.attempts} + 1`, leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS), updatedAt: now })
+    .set({
+      status: "sending",
+      attempts: sql`${o.attempts} + 1`,
+      leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS),
+      updatedAt: now,
+    })
     .where(inArray(o.id, due))
     .returning();
 }
@@ -98,7 +129,10 @@ async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<C
   const probes = new Map<string, ProbeGrant>();
   const rows: ClaimedRow[] = [];
   for (const grant of await grantProbes(now, OUTBOX_LEASE_MS, dueSql(now, ids))) {
-    const [probe] = rows.length < limit ? await claimRows(now, 1, and(eq(o.destination, grant.destination), ids ? inArray(o.id, ids) : undefined)) : [];
+    const [probe] =
+      rows.length < limit
+        ? await claimRows(now, 1, and(eq(o.destination, grant.destination), ids ? inArray(o.id, ids) : undefined))
+        : [];
     if (!probe) {
       await returnProbe(grant, now);
       continue;
@@ -106,7 +140,14 @@ async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<C
     rows.push(probe);
     probes.set(probe.id, grant);
   }
-  if (rows.length < limit) rows.push(...(await claimRows(now, limit - rows.length, and(notInArray(o.destination, blockedDestinations()), ids ? inArray(o.id, ids) : undefined))));
+  if (rows.length < limit)
+    rows.push(
+      ...(await claimRows(
+        now,
+        limit - rows.length,
+        and(notInArray(o.destination, blockedDestinations()), ids ? inArray(o.id, ids) : undefined),
+      )),
+    );
   return { rows, probes };
 }
 
@@ -139,7 +180,8 @@ function secretsOf(row: ClaimedRow): string[] {
   if (row.kind === "webhook") {
     const payload = row.payload as { url?: unknown; headers?: Record<string, unknown> };
     if (typeof payload.url === "string") secrets.push(payload.url);
-    for (const value of Object.values(payload.headers ?? {})) if (typeof value === "string" && value.length >= 8) secrets.push(value);
+    for (const value of Object.values(payload.headers ?? {}))
+      if (typeof value === "string" && value.length >= 8) secrets.push(value);
   }
   return secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
 }
@@ -148,7 +190,8 @@ function describeFailure(error: unknown, secrets: string[]): string {
   let message = error instanceof Error ? error.message : String(error);
   // fetch hides the reason ("fetch failed") in `cause`.
   const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error && cause.message && !message.includes(cause.message)) message = `${message}: ${cause.message}`;
+  if (cause instanceof Error && cause.message && !message.includes(cause.message))
+    message = `${message}: ${cause.message}`;
   for (const secret of secrets) message = message.split(secret).join("<redacted>");
   return message.slice(0, ERROR_MAX_CHARS);
 }
@@ -160,10 +203,20 @@ async function postWebhook(row: ClaimedRow, now: Date) {
   const headers: Record<string, string> = {};
   // The payload's own headers (an Authorization for the receiver, say) never override ours.
   for (const [name, value] of Object.entries(parsed.data.headers ?? {})) headers[name.toLowerCase()] = value;
-  Object.assign(headers, { "content-type": "application/json", "user-agent": "Beacon-Outbox/1", "beacon-event-id": row.id });
+  Object.assign(headers, {
+    "content-type": "application/json",
+    "user-agent": "Beacon-Outbox/1",
+    "beacon-event-id": row.id,
+  });
   const secret = env().OUTBOX_WEBHOOK_SECRET;
   if (secret) headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] = signWebhookBody(secret, body, now);
-  const response = await fetch(parsed.data.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+  const response = await fetch(parsed.data.url, {
+    method: "POST",
+    headers,
+    body,
+    redirect: "manual",
+    signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+  });
   await response.body?.cancel();
   if (response.status < 200 || response.status >= 300) throw new WebhookStatusError(response.status);
 }
@@ -173,7 +226,9 @@ function openSeal(sealed: string | undefined) {
   try {
     return openSealedSecrets(sealed);
   } catch {
-    throw new PermanentDeliveryError("the e-mail's sealed link cannot be opened (AUTH_SECRET changed since it was queued?)");
+    throw new PermanentDeliveryError(
+      "the e-mail's sealed link cannot be opened (AUTH_SECRET changed since it was queued?)",
+    );
   }
 }
 
@@ -184,7 +239,11 @@ async function sendEmailRow(row: ClaimedRow): Promise<EmailTransport> {
   const { sealed, ...email } = parsed.data;
   const secrets = openSeal(sealed) ?? {};
   const html = email.html === undefined ? undefined : fillPlaceholders(email.html, secrets, true);
-  return transmitEmail(row.id, { ...email, text: fillPlaceholders(email.text, secrets, true), html, orgId: row.orgId }, fillPlaceholders(email.text, secrets, false));
+  return transmitEmail(
+    row.id,
+    { ...email, text: fillPlaceholders(email.text, secrets, true), html, orgId: row.orgId },
+    fillPlaceholders(email.text, secrets, false),
+  );
 }
 
 interface AttemptOutcome {
@@ -216,7 +275,14 @@ async function attempt(row: ClaimedRow, now: Date): Promise<AttemptOutcome> {
     return { row, transport, failure: null, permanent: false, destinationFault: false, released: false };
   } catch (error) {
     const permanent = error instanceof PermanentDeliveryError;
-    return { row, transport: null, failure: describeFailure(error, secretsOf(row)), permanent, destinationFault: !permanent && !isMessageRejection(error), released: false };
+    return {
+      row,
+      transport: null,
+      failure: describeFailure(error, secretsOf(row)),
+      permanent,
+      destinationFault: !permanent && !isMessageRejection(error),
+      released: false,
+    };
   }
 }
 
@@ -251,7 +317,8 @@ class CircuitGate {
         }
       } else if (outcome.destinationFault) {
         this.failedHere.add(row.destination);
-        if ((await recordCircuitFailure(row.destination, outcome.failure, this.now)) === "open") this.blocked.add(row.destination);
+        if ((await recordCircuitFailure(row.destination, outcome.failure, this.now)) === "open")
+          this.blocked.add(row.destination);
       } else if (this.probes.has(row.id)) {
         // The probe told nothing about the destination (this message was refused): probe again next run.
         await returnProbe(this.probes.get(row.id)!, this.now);
@@ -272,8 +339,17 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
   const maxAttempts = env().OUTBOX_MAX_ATTEMPTS;
   const decided = outcomes.map((outcome) => {
     const { row, failure, permanent, released } = outcome;
-    const status: OutboxStatus = released ? "pending" : failure === null ? "delivered" : permanent || row.attempts >= maxAttempts ? "dead" : "pending";
-    const nextAttemptAt = status === "pending" && !released ? new Date(now.getTime() + outboxBackoffMs(row.attempts, options.random)) : null;
+    const status: OutboxStatus = released
+      ? "pending"
+      : failure === null
+        ? "delivered"
+        : permanent || row.attempts >= maxAttempts
+          ? "dead"
+          : "pending";
+    const nextAttemptAt =
+      status === "pending" && !released
+        ? new Date(now.getTime() + outboxBackoffMs(row.attempts, options.random))
+        : null;
     return { ...outcome, status, nextAttemptAt };
   });
   const at = now.toISOString();
@@ -306,22 +382,38 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
       tx,
       decided
         .filter((d) => d.row.kind === "email" && !d.released && ids.has(d.row.id))
-        .map((d) => ({ id: d.row.id, outcome: d.transport ? { transport: d.transport, sentAt: now } : { error: d.failure ?? "unknown" } })),
+        .map((d) => ({
+          id: d.row.id,
+          outcome: d.transport ? { transport: d.transport, sentAt: now } : { error: d.failure ?? "unknown" },
+        })),
     );
     return ids;
   });
 
   return decided.map(({ row, status, failure, released }) => {
     const context = { outboxId: row.id, kind: row.kind, attempts: row.attempts, workerId: options.workerId };
-    if (released) return { id: row.id, status: written.has(row.id) ? status : "sending", attempts: row.attempts - 1, error: null, deferred: true as const };
-    if (!written.has(row.id)) logger.warn(context, "outbox lease expired during delivery; another deliverer owns the row");
-    else if (status === "dead") logger.error({ ...context, err: failure }, "outbox event is dead after its last attempt");
+    if (released)
+      return {
+        id: row.id,
+        status: written.has(row.id) ? status : "sending",
+        attempts: row.attempts - 1,
+        error: null,
+        deferred: true as const,
+      };
+    if (!written.has(row.id))
+      logger.warn(context, "outbox lease expired during delivery; another deliverer owns the row");
+    else if (status === "dead")
+      logger.error({ ...context, err: failure }, "outbox event is dead after its last attempt");
     else if (status === "pending") logger.warn({ ...context, err: failure }, "outbox delivery failed; will retry");
     return { id: row.id, status: written.has(row.id) ? status : "sending", attempts: row.attempts, error: failure };
   });
 }
 
-async function deliverClaimed({ rows, probes }: Claimed, now: Date, options: DeliverOptions): Promise<OutboxDeliverySummary> {
+async function deliverClaimed(
+  { rows, probes }: Claimed,
+  now: Date,
+  options: DeliverOptions,
+): Promise<OutboxDeliverySummary> {
   const results: OutboxDeliveryResult[] = [];
   const gate = new CircuitGate(probes, await circuitsNeedingReset([...new Set(rows.map((r) => r.destination))]), now);
   // Outcomes are written a chunk at a time: few statements, yet a crash re-sends at most a chunk.
@@ -333,7 +425,14 @@ async function deliverClaimed({ rows, probes }: Claimed, now: Date, options: Del
       while (next < chunk.length) {
         const row = chunk[next++]!;
         if (!gate.allows(row)) {
-          outcomes.push({ row, transport: null, failure: null, permanent: false, destinationFault: false, released: true });
+          outcomes.push({
+            row,
+            transport: null,
+            failure: null,
+            permanent: false,
+            destinationFault: false,
+            released: true,
+          });
           continue;
         }
         const outcome = await attempt(row, now);
@@ -370,14 +469,20 @@ export async function deliverDueOutbox(options: DeliverOptions = {}): Promise<Ou
  * running. Never throws: the user's action already succeeded, and whatever is left (the database
  * blipped, the row was claimed elsewhere) is picked up by the sweep.
  */
-export async function deliverOutboxNow(ids: readonly string[], options: Omit<DeliverOptions, "limit"> = {}): Promise<OutboxDeliverySummary> {
+export async function deliverOutboxNow(
+  ids: readonly string[],
+  options: Omit<DeliverOptions, "limit"> = {},
+): Promise<OutboxDeliverySummary> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return { ...EMPTY_SUMMARY, results: [] };
   const now = options.now ?? new Date();
   try {
     return await deliverClaimed(await claimDueRows(now, unique.length, unique), now, options);
   } catch (error) {
-    logger.error({ outboxIds: unique.slice(0, 20), err: error }, "immediate outbox delivery failed; the sweep will retry");
+    logger.error(
+      { outboxIds: unique.slice(0, 20), err: error },
+      "immediate outbox delivery failed; the sweep will retry",
+    );
     return { ...EMPTY_SUMMARY, results: [] };
   }
 }

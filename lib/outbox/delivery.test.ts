@@ -66,7 +66,10 @@ describeEachDatabase("outbox delivery", () => {
   // Each test starts with nothing left due from earlier tests, so sweeps only see its own rows,
   // and with every circuit closed and clean (the circuit breaker has its own tests).
   beforeEach(async () => {
-    await db().update(outboxEvents).set({ status: "discarded" }).where(inArray(outboxEvents.status, ["pending", "sending"]));
+    await db()
+      .update(outboxEvents)
+      .set({ status: "discarded" })
+      .where(inArray(outboxEvents.status, ["pending", "sending"]));
     await db().delete(outboxCircuits);
   });
   // Rows are due from the database clock at enqueue; the tests' clock starts just after it.
@@ -85,14 +88,35 @@ describeEachDatabase("outbox delivery", () => {
     expect(smtp.received[0]!.to).toEqual(["buyer@outbox.test"]);
     expect(smtp.received[0]!.raw).toContain("Subject: Hello from the outbox");
     expect(smtp.received[0]!.messageId).toBe(`${queued.id}@beacon.outbox`);
-    expect(await rowOf(queued.id)).toMatchObject({ status: "delivered", attempts: 1, deliveredAt: now, leaseUntil: null, lastError: null });
+    expect(await rowOf(queued.id)).toMatchObject({
+      status: "delivered",
+      attempts: 1,
+      deliveredAt: now,
+      leaseUntil: null,
+      lastError: null,
+    });
     const [record] = await db().select().from(emailMessages).where(eq(emailMessages.id, queued.id));
-    expect(record).toMatchObject({ transport: "smtp", sentAt: now, error: null, toAddress: "buyer@outbox.test", kind: "test" });
+    expect(record).toMatchObject({
+      transport: "smtp",
+      sentAt: now,
+      error: null,
+      toAddress: "buyer@outbox.test",
+      kind: "test",
+    });
   });
 
   it("without SMTP_URL the record keeps the e-mail with its sign-in link hidden; only a development server logs the link", async () => {
     const send = (to: string) =>
-      sendEmailNow({ dedupeKey: `log:${randomUUID()}`, email: { kind: "verify_email", to, subject: "Local", text: "Open {{link}}", secrets: { link: "http://localhost:3000/verify-email?token=abcdefghij0123456789" } } });
+      sendEmailNow({
+        dedupeKey: `log:${randomUUID()}`,
+        email: {
+          kind: "verify_email",
+          to,
+          subject: "Local",
+          text: "Open {{link}}",
+          secrets: { link: "http://localhost:3000/verify-email?token=abcdefghij0123456789" },
+        },
+      });
     const logs = captureLogs();
     try {
       const queued = await send("test-env@outbox.test");
@@ -128,7 +152,9 @@ describeEachDatabase("outbox delivery", () => {
     expect(inAagain).toMatchObject({ id: inA.id, created: false });
     const rows = await db().select().from(outboxEvents).where(eq(outboxEvents.dedupeKey, input.dedupeKey));
     expect(rows).toHaveLength(3);
-    expect(await db().select().from(emailMessages).where(eq(emailMessages.toAddress, "dedupe@outbox.test"))).toHaveLength(3);
+    expect(
+      await db().select().from(emailMessages).where(eq(emailMessages.toAddress, "dedupe@outbox.test")),
+    ).toHaveLength(3);
   });
 
   it("a rolled-back transaction leaves neither the row nor its e-mail", async () => {
@@ -143,9 +169,17 @@ describeEachDatabase("outbox delivery", () => {
   });
 
   it("refuses a malformed payload", async () => {
-    const error = await appErrorOf(enqueue({ kind: "email", dedupeKey: "bad", payload: { kind: "test", to: "not an address", subject: "x", text: "y" } }));
+    const error = await appErrorOf(
+      enqueue({
+        kind: "email",
+        dedupeKey: "bad",
+        payload: { kind: "test", to: "not an address", subject: "x", text: "y" },
+      }),
+    );
     expect(error.code).toBe("validation_failed");
-    const webhook = await appErrorOf(enqueue({ kind: "webhook", dedupeKey: "bad", payload: { url: "ftp://example.com/x", body: {} } }));
+    const webhook = await appErrorOf(
+      enqueue({ kind: "webhook", dedupeKey: "bad", payload: { url: "ftp://example.com/x", body: {} } }),
+    );
     expect(webhook.code).toBe("validation_failed");
   });
 
@@ -191,7 +225,9 @@ describeEachDatabase("outbox delivery", () => {
     expect(row).toMatchObject({ status: "dead", attempts: 3, leaseUntil: null });
     expect(row.deadAt).toBeInstanceOf(Date);
     expect(row.lastError).toMatch(/ECONNREFUSED|connect/i);
-    expect(await deliverDueOutbox({ now: new Date(now.getTime() + 7 * 24 * 60 * MINUTE) })).toMatchObject({ claimed: 0 });
+    expect(await deliverDueOutbox({ now: new Date(now.getTime() + 7 * 24 * 60 * MINUTE) })).toMatchObject({
+      claimed: 0,
+    });
   });
 
   it("webhooks: a signed POST, retried through failures, delivered exactly once", async () => {
@@ -199,7 +235,11 @@ describeEachDatabase("outbox delivery", () => {
     useEnv({ OUTBOX_WEBHOOK_SECRET: secret });
     hooks.failNext(2);
     const body = { text: "Outbox backlog above 100", severity: "warning" };
-    const queued = await enqueue({ kind: "webhook", dedupeKey: `hook:${randomUUID()}`, payload: { url: hooks.url("/ops"), body, headers: { "x-team": "ops" } } });
+    const queued = await enqueue({
+      kind: "webhook",
+      dedupeKey: `hook:${randomUUID()}`,
+      payload: { url: hooks.url("/ops"), body, headers: { "x-team": "ops" } },
+    });
     let now = clock();
     for (let i = 0; i < 2; i++) {
       expect(await deliverDueOutbox({ now, random: takeCeiling })).toMatchObject({ retrying: 1 });
@@ -226,13 +266,21 @@ describeEachDatabase("outbox delivery", () => {
   });
 
   it("webhooks go unsigned without OUTBOX_WEBHOOK_SECRET; a failing URL's secret token never reaches last_error", async () => {
-    const hook = await enqueue({ kind: "webhook", dedupeKey: `hook:${randomUUID()}`, payload: { url: hooks.url(), body: { ok: true } } });
+    const hook = await enqueue({
+      kind: "webhook",
+      dedupeKey: `hook:${randomUUID()}`,
+      payload: { url: hooks.url(), body: { ok: true } },
+    });
     await deliverOutboxNow([hook.id], { now: clock() });
     expect(hooks.requests).toHaveLength(1);
     expect(hooks.requests[0]!.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()]).toBeUndefined();
 
     const token = "T0KEN-b3acon-s3cret-path";
-    const dead = await enqueue({ kind: "webhook", dedupeKey: `hook:${randomUUID()}`, payload: { url: `http://127.0.0.1:${await closedPort()}/services/${token}`, body: {} } });
+    const dead = await enqueue({
+      kind: "webhook",
+      dedupeKey: `hook:${randomUUID()}`,
+      payload: { url: `http://127.0.0.1:${await closedPort()}/services/${token}`, body: {} },
+    });
     await deliverOutboxNow([dead.id], { now: clock() });
     const row = await rowOf(dead.id);
     expect(row.status).toBe("pending");
@@ -249,7 +297,9 @@ describeEachDatabase("outbox delivery", () => {
       .update(outboxEvents)
       .set({ status: "sending", attempts: 1, leaseUntil: new Date(crashedAt.getTime() + OUTBOX_LEASE_MS) })
       .where(eq(outboxEvents.id, queued.id));
-    expect(await deliverDueOutbox({ now: new Date(crashedAt.getTime() + OUTBOX_LEASE_MS - 1) })).toMatchObject({ claimed: 0 });
+    expect(await deliverDueOutbox({ now: new Date(crashedAt.getTime() + OUTBOX_LEASE_MS - 1) })).toMatchObject({
+      claimed: 0,
+    });
     expect(await deliverOutboxNow([queued.id], { now: crashedAt })).toMatchObject({ claimed: 0 });
     const later = new Date(crashedAt.getTime() + OUTBOX_LEASE_MS);
     expect(await deliverDueOutbox({ now: later, workerId: "survivor" })).toMatchObject({ claimed: 1, delivered: 1 });
@@ -258,7 +308,11 @@ describeEachDatabase("outbox delivery", () => {
   });
 
   it("a deliverer whose lease ran out mid-send cannot overwrite the row its successor took over", async () => {
-    const queued = await enqueue({ kind: "webhook", dedupeKey: `hook:${randomUUID()}`, payload: { url: hooks.url("/slow"), body: { n: 1 } } });
+    const queued = await enqueue({
+      kind: "webhook",
+      dedupeKey: `hook:${randomUUID()}`,
+      payload: { url: hooks.url("/slow"), body: { n: 1 } },
+    });
     const start = clock();
     hooks.hold();
     const slow = deliverOutboxNow([queued.id], { now: start, workerId: "slow" });
@@ -298,7 +352,10 @@ describeEachDatabase("outbox delivery", () => {
     const counts = smtp.countsById();
     expect(ids.map((id) => counts.get(id) ?? 0)).toEqual(ids.map(() => 1));
     expect(smtp.received).toHaveLength(200);
-    const rows = await db().select({ status: outboxEvents.status, attempts: outboxEvents.attempts }).from(outboxEvents).where(inArray(outboxEvents.id, ids));
+    const rows = await db()
+      .select({ status: outboxEvents.status, attempts: outboxEvents.attempts })
+      .from(outboxEvents)
+      .where(inArray(outboxEvents.id, ids));
     expect(rows).toHaveLength(200);
     expect(rows.every((r) => r.status === "delivered" && r.attempts === 1)).toBe(true);
   });

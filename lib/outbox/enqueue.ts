@@ -39,8 +39,10 @@ function storedEmail(input: EmailPayload): StoredEmailPayload {
   const { secrets = {}, ...email } = input;
   const named = placeholdersIn(email.text, email.html);
   const given = Object.keys(secrets);
-  if (given.some((name) => !named.has(name))) throw new Error(`e-mail "${email.kind}": every secret needs its {{placeholder}} in the text`);
-  if (SIGN_IN_EMAIL_KINDS.includes(email.kind) && given.length === 0) throw new Error(`e-mail "${email.kind}" signs someone in: pass its link in secrets`);
+  if (given.some((name) => !named.has(name)))
+    throw new Error(`e-mail "${email.kind}": every secret needs its {{placeholder}} in the text`);
+  if (SIGN_IN_EMAIL_KINDS.includes(email.kind) && given.length === 0)
+    throw new Error(`e-mail "${email.kind}" signs someone in: pass its link in secrets`);
   const stored: StoredEmailPayload = {
     ...email,
     subject: hideClearTokenLinks(email.subject),
@@ -53,8 +55,12 @@ function storedEmail(input: EmailPayload): StoredEmailPayload {
 
 function normalise(input: EnqueueOutboxInput) {
   const dedupeKey = input.dedupeKey.trim();
-  if (dedupeKey.length === 0 || dedupeKey.length > 500) throw new Error("enqueueOutbox needs a dedupe key of 1–500 characters");
-  const payload = input.kind === "email" ? storedEmail(validate(emailPayloadSchema, input.payload)) : validate(webhookPayloadSchema, input.payload);
+  if (dedupeKey.length === 0 || dedupeKey.length > 500)
+    throw new Error("enqueueOutbox needs a dedupe key of 1–500 characters");
+  const payload =
+    input.kind === "email"
+      ? storedEmail(validate(emailPayloadSchema, input.payload))
+      : validate(webhookPayloadSchema, input.payload);
   return { orgId: input.orgId ?? null, kind: input.kind, dedupeKey, payload: payload as Record<string, unknown> };
 }
 
@@ -85,27 +91,47 @@ export async function enqueueOutboxMany(tx: DbOrTx, inputs: readonly EnqueueOutb
     .values(rows)
     // The unique (org_id, dedupe_key) constraint, nulls not distinct, decides: not a check in code.
     .onConflictDoNothing()
-    .returning({ id: outboxEvents.id, orgId: outboxEvents.orgId, dedupeKey: outboxEvents.dedupeKey, status: outboxEvents.status });
+    .returning({
+      id: outboxEvents.id,
+      orgId: outboxEvents.orgId,
+      dedupeKey: outboxEvents.dedupeKey,
+      status: outboxEvents.status,
+    });
   const found = new Map<string, EnqueuedOutbox>();
-  for (const row of inserted) found.set(keyOf(row.orgId, row.dedupeKey), { id: row.id, created: true, status: row.status as OutboxStatus });
+  for (const row of inserted)
+    found.set(keyOf(row.orgId, row.dedupeKey), { id: row.id, created: true, status: row.status as OutboxStatus });
 
   const emails = rows
     .map((row, i) => ({ row, input: inputs[i]!, queued: found.get(keyOf(row.orgId, row.dedupeKey)) }))
     .filter(({ row, queued }) => row.kind === "email" && queued?.created)
-    .map(({ row, input, queued }) => ({ id: queued!.id, message: recordOf(input.payload as EmailPayload, row.payload as StoredEmailPayload, row.orgId) }));
+    .map(({ row, input, queued }) => ({
+      id: queued!.id,
+      message: recordOf(input.payload as EmailPayload, row.payload as StoredEmailPayload, row.orgId),
+    }));
   await recordEmails(tx, emails);
 
   const missing = rows.filter((row) => !found.has(keyOf(row.orgId, row.dedupeKey)));
   if (missing.length > 0) {
     const existing = await tx
-      .select({ id: outboxEvents.id, orgId: outboxEvents.orgId, dedupeKey: outboxEvents.dedupeKey, status: outboxEvents.status })
+      .select({
+        id: outboxEvents.id,
+        orgId: outboxEvents.orgId,
+        dedupeKey: outboxEvents.dedupeKey,
+        status: outboxEvents.status,
+      })
       .from(outboxEvents)
       .where(
         or(
-          ...missing.map((row) => and(row.orgId ? eq(outboxEvents.orgId, row.orgId) : isNull(outboxEvents.orgId), eq(outboxEvents.dedupeKey, row.dedupeKey))),
+          ...missing.map((row) =>
+            and(
+              row.orgId ? eq(outboxEvents.orgId, row.orgId) : isNull(outboxEvents.orgId),
+              eq(outboxEvents.dedupeKey, row.dedupeKey),
+            ),
+          ),
         ),
       );
-    for (const row of existing) found.set(keyOf(row.orgId, row.dedupeKey), { id: row.id, created: false, status: row.status as OutboxStatus });
+    for (const row of existing)
+      found.set(keyOf(row.orgId, row.dedupeKey), { id: row.id, created: false, status: row.status as OutboxStatus });
   }
   return rows.map((row) => {
     const queued = found.get(keyOf(row.orgId, row.dedupeKey));
@@ -119,4 +145,3 @@ export async function enqueueOutbox(tx: DbOrTx, input: EnqueueOutboxInput): Prom
   const [queued] = await enqueueOutboxMany(tx, [input]);
   return queued!;
 }
-

@@ -14,16 +14,23 @@ const emailFields = {
  * stored (lib/outbox/sealed-links.ts).
  */
 export const emailPayloadSchema = z
-  .object({ ...emailFields, secrets: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.string().min(1).max(4_000)).optional() })
+  .object({
+    ...emailFields,
+    secrets: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.string().min(1).max(4_000)).optional(),
+  })
   .strict();
 
 /** An e-mail as the outbox row keeps it: its secrets sealed (until delivered), never in the clear. */
-export const storedEmailPayloadSchema = z.object({ ...emailFields, sealed: z.string().max(20_000).optional() }).strict();
+export const storedEmailPayloadSchema = z
+  .object({ ...emailFields, sealed: z.string().max(20_000).optional() })
+  .strict();
 
 /** The e-mails whose links sign someone in: each must carry its link sealed. */
 export const SIGN_IN_EMAIL_KINDS: readonly string[] = ["magic_link", "verify_email", "password_reset", "invitation"];
 
-const jsonValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]));
+const jsonValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
 
 /** A signed JSON POST (ops alerts to Slack/Discord/Teams-style URLs). */
 export const webhookPayloadSchema = z

@@ -18,7 +18,8 @@ export const HIDDEN_LINK = "[link sent to the recipient only]";
  * enqueue time (the migration that introduced sealing did the same to rows already stored), so
  * a new kind of e-mail cannot leak a token by accident.
  */
-const CLEAR_TOKEN_LINK = /https?:\/\/[^\s"'<>]*(?:[?&](?:token|code)=|\/invitations\/|\/api\/auth\/callback\/)[^\s"'<>]*/gi;
+const CLEAR_TOKEN_LINK =
+  /https?:\/\/[^\s"'<>]*(?:[?&](?:token|code)=|\/invitations\/|\/api\/auth\/callback\/)[^\s"'<>]*/gi;
 
 function key() {
   return Buffer.from(hkdfSync("sha256", authSecret(), "beacon-outbox", "sealed-links:v1", 32));
@@ -28,7 +29,12 @@ export function sealSecrets(secrets: Record<string, string>): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key(), iv);
   const body = Buffer.concat([cipher.update(JSON.stringify(secrets), "utf8"), cipher.final()]);
-  return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+  return [
+    VERSION,
+    iv.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+    body.toString("base64url"),
+  ].join(".");
 }
 
 /** Throws when the seal was made with another AUTH_SECRET or was tampered with. */
@@ -53,7 +59,9 @@ export function placeholdersIn(...texts: (string | undefined)[]): Set<string> {
  * as typed.
  */
 export function fillPlaceholders(text: string, secrets: Record<string, string>, reveal: boolean): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(secrets, name) ? (reveal ? secrets[name]! : HIDDEN_LINK) : whole));
+  return text.replace(PLACEHOLDER, (whole, name: string) =>
+    Object.hasOwn(secrets, name) ? (reveal ? secrets[name]! : HIDDEN_LINK) : whole,
+  );
 }
 
 export function hideClearTokenLinks(text: string): string {

@@ -9,7 +9,12 @@ import type { EmailPayload } from "./payloads";
  * transaction and call `deliverOutboxNow` after commit.
  */
 export async function sendEmailNow(input: { orgId?: string | null; dedupeKey: string; email: EmailPayload }) {
-  const queued = await enqueueOutbox(db(), { kind: "email", orgId: input.orgId ?? null, dedupeKey: input.dedupeKey, payload: input.email });
+  const queued = await enqueueOutbox(db(), {
+    kind: "email",
+    orgId: input.orgId ?? null,
+    dedupeKey: input.dedupeKey,
+    payload: input.email,
+  });
   if (queued.created) await deliverOutboxNow([queued.id]);
   return queued;
 }

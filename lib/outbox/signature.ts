@@ -13,7 +13,13 @@ export function signWebhookBody(secret: string, body: string, at: Date): string 
  * What a receiver does: recompute and compare in constant time, and refuse signatures older
  * than `toleranceS` (a replayed capture). Exported for receivers written in TypeScript and tests.
  */
-export function verifyWebhookSignature(secret: string, body: string, header: string, now: Date, toleranceS = 300): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  body: string,
+  header: string,
+  now: Date,
+  toleranceS = 300,
+): boolean {
   const parts = Object.fromEntries(header.split(",").map((kv) => kv.trim().split("=", 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1 || Math.abs(now.getTime() / 1000 - t) > toleranceS) return false;

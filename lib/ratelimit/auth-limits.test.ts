@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { readEnv } from "@/lib/env";
 import { appErrorOf } from "@/tests/app-error";
-import { RATE_LIMITS, clientIpOf, enforceAuthRateLimit, MemoryRateLimiter, signUpPerIpRule, tooManyAttemptsMessage } from "./index";
+import {
+  RATE_LIMITS,
+  clientIpOf,
+  enforceAuthRateLimit,
+  MemoryRateLimiter,
+  signUpPerIpRule,
+  tooManyAttemptsMessage,
+} from "./index";
 
 const config = readEnv({ NODE_ENV: "test" });
 
@@ -29,7 +36,8 @@ describe("enforceAuthRateLimit (in-process limiter)", () => {
   it("a refused attempt is a 429 rate_limited with the inline message and the RateLimit-* headers", async () => {
     const limiter = new MemoryRateLimiter();
     const who = { ip: "203.0.113.5", email: "pat@example.com" };
-    for (let i = 0; i < RATE_LIMITS.signInPerIpAndEmail.limit; i++) await enforceAuthRateLimit("sign-in", who, { limiter, config });
+    for (let i = 0; i < RATE_LIMITS.signInPerIpAndEmail.limit; i++)
+      await enforceAuthRateLimit("sign-in", who, { limiter, config });
     const error = await appErrorOf(enforceAuthRateLimit("sign-in", who, { limiter, config }));
     expect(error.code).toBe("rate_limited");
     expect(error.status).toBe(429);
@@ -42,9 +50,17 @@ describe("enforceAuthRateLimit (in-process limiter)", () => {
     const limiter = new MemoryRateLimiter();
     const ip = "203.0.113.6";
     for (let i = 0; i < RATE_LIMITS.passwordResetPerEmail.limit; i++) {
-      await enforceAuthRateLimit("password-reset", { ip: `198.51.100.${i}`, email: i % 2 ? "Kim@Example.com " : "kim@example.com" }, { limiter, config });
+      await enforceAuthRateLimit(
+        "password-reset",
+        { ip: `198.51.100.${i}`, email: i % 2 ? "Kim@Example.com " : "kim@example.com" },
+        { limiter, config },
+      );
     }
-    await expect(enforceAuthRateLimit("password-reset", { ip, email: "KIM@example.com" }, { limiter, config })).rejects.toThrow(/Too many attempts/);
-    await expect(enforceAuthRateLimit("magic-link", { ip, email: "kim@example.com" }, { limiter, config })).resolves.toBeUndefined();
+    await expect(
+      enforceAuthRateLimit("password-reset", { ip, email: "KIM@example.com" }, { limiter, config }),
+    ).rejects.toThrow(/Too many attempts/);
+    await expect(
+      enforceAuthRateLimit("magic-link", { ip, email: "kim@example.com" }, { limiter, config }),
+    ).resolves.toBeUndefined();
   });
 });

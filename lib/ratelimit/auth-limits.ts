@@ -15,12 +15,19 @@ function emailKey(email: string) {
   return createHash("sha256").update(email.trim().toLowerCase()).digest("hex").slice(0, 32);
 }
 
-function checksFor(attempt: AuthAttempt, ip: string, email: string | undefined, config: Env): [string, RateLimitRule][] {
+function checksFor(
+  attempt: AuthAttempt,
+  ip: string,
+  email: string | undefined,
+  config: Env,
+): [string, RateLimitRule][] {
   const byEmail = email === undefined ? undefined : emailKey(email);
   switch (attempt) {
     case "sign-in":
       return [
-        ...(byEmail ? [[`sign-in:ip-email:${ip}:${byEmail}`, RATE_LIMITS.signInPerIpAndEmail] as [string, RateLimitRule]] : []),
+        ...(byEmail
+          ? [[`sign-in:ip-email:${ip}:${byEmail}`, RATE_LIMITS.signInPerIpAndEmail] as [string, RateLimitRule]]
+          : []),
         [`sign-in:ip:${ip}`, RATE_LIMITS.signInPerIp],
       ];
     case "sign-up":
@@ -36,7 +43,9 @@ function checksFor(attempt: AuthAttempt, ip: string, email: string | undefined, 
     case "password-reset":
       return [
         [`password-reset:ip:${ip}`, RATE_LIMITS.passwordResetPerIp],
-        ...(byEmail ? [[`password-reset:email:${byEmail}`, RATE_LIMITS.passwordResetPerEmail] as [string, RateLimitRule]] : []),
+        ...(byEmail
+          ? [[`password-reset:email:${byEmail}`, RATE_LIMITS.passwordResetPerEmail] as [string, RateLimitRule]]
+          : []),
       ];
   }
 }

@@ -28,7 +28,13 @@ export class DatabaseRateLimiter implements RateLimiter {
     const t = rateLimitCounters;
     const [row] = await this.database()
       .insert(t)
-      .values({ key: this.keyOf(identifier, rule), windowIndex: window, count: 1, previousCount: 0, expiresAt: new Date((window + 2) * rule.windowMs) })
+      .values({
+        key: this.keyOf(identifier, rule),
+        windowIndex: window,
+        count: 1,
+        previousCount: 0,
+        expiresAt: new Date((window + 2) * rule.windowMs),
+      })
       .onConflictDoUpdate({
         target: t.key,
         set: {
@@ -42,19 +48,38 @@ export class DatabaseRateLimiter implements RateLimiter {
       })
       .returning({ windowIndex: t.windowIndex, count: t.count, previousCount: t.previousCount });
     const used = weighted(row!, rule, now);
-    return { success: used <= rule.limit, limit: rule.limit, remaining: Math.max(0, rule.limit - used), reset: (row!.windowIndex + 1) * rule.windowMs, degraded: true };
+    return {
+      success: used <= rule.limit,
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - used),
+      reset: (row!.windowIndex + 1) * rule.windowMs,
+      degraded: true,
+    };
   }
 
   async peek(identifier: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
     const window = Math.floor(now / rule.windowMs);
     const [row] = await this.database()
-      .select({ windowIndex: rateLimitCounters.windowIndex, count: rateLimitCounters.count, previousCount: rateLimitCounters.previousCount })
+      .select({
+        windowIndex: rateLimitCounters.windowIndex,
+        count: rateLimitCounters.count,
+        previousCount: rateLimitCounters.previousCount,
+      })
       .from(rateLimitCounters)
       .where(sql`${rateLimitCounters.key} = ${this.keyOf(identifier, rule)}`);
     // A row from an earlier window is what the next request's upsert would roll forward.
-    const current = !row || row.windowIndex >= window ? row : { windowIndex: window, count: 0, previousCount: row.windowIndex === window - 1 ? row.count : 0 };
+    const current =
+      !row || row.windowIndex >= window
+        ? row
+        : { windowIndex: window, count: 0, previousCount: row.windowIndex === window - 1 ? row.count : 0 };
     const used = current ? weighted(current, rule, now) : 0;
-    return { success: used < rule.limit, limit: rule.limit, remaining: Math.max(0, rule.limit - used), reset: (window + 1) * rule.windowMs, degraded: true };
+    return {
+      success: used < rule.limit,
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - used),
+      reset: (window + 1) * rule.windowMs,
+      degraded: true,
+    };
   }
 
   private keyOf(identifier: string, rule: RateLimitRule) {
@@ -66,11 +91,17 @@ export class DatabaseRateLimiter implements RateLimiter {
   private async purgeExpired(now: number) {
     if (now - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = now;
-    await this.database().delete(rateLimitCounters).where(lt(rateLimitCounters.expiresAt, new Date(now)));
+    await this.database()
+      .delete(rateLimitCounters)
+      .where(lt(rateLimitCounters.expiresAt, new Date(now)));
   }
 }
 
-function weighted(row: { windowIndex: number; count: number; previousCount: number }, rule: RateLimitRule, now: number) {
+function weighted(
+  row: { windowIndex: number; count: number; previousCount: number },
+  rule: RateLimitRule,
+  now: number,
+) {
   const elapsed = (now - row.windowIndex * rule.windowMs) / rule.windowMs;
   const overlap = Math.min(1, Math.max(0, 1 - elapsed));
   return row.count + Math.floor(row.previousCount * overlap);

@@ -23,18 +23,35 @@ export { RATE_LIMITS, apiKeyRule, signUpPerIpRule } from "./limits";
  * Shared stores are wrapped in each rule's outage policy (see OutagePolicyLimiter): throughput
  * limits fail open, security limits count in PostgreSQL instead.
  */
-export function createRateLimiter(config: Env = env(), options: { prefix?: string; timeoutMs?: number } = {}): RateLimiter {
+export function createRateLimiter(
+  config: Env = env(),
+  options: { prefix?: string; timeoutMs?: number } = {},
+): RateLimiter {
   const prefix = options.prefix ?? config.RATE_LIMIT_KEY_PREFIX;
   if (config.REDIS_URL) {
     const adapter = NodeRedisAdapter.fromUrl(config.REDIS_URL, { onError: () => {} });
-    return new OutagePolicyLimiter(new UpstashRateLimiter("redis", adapter, prefix, () => adapter.close()), new DatabaseRateLimiter(undefined, prefix), options.timeoutMs);
+    return new OutagePolicyLimiter(
+      new UpstashRateLimiter("redis", adapter, prefix, () => adapter.close()),
+      new DatabaseRateLimiter(undefined, prefix),
+      options.timeoutMs,
+    );
   }
   if (config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN) {
-    const redis = new UpstashRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, enableTelemetry: false });
-    return new OutagePolicyLimiter(new UpstashRateLimiter("upstash", redis, prefix), new DatabaseRateLimiter(undefined, prefix), options.timeoutMs);
+    const redis = new UpstashRedis({
+      url: config.UPSTASH_REDIS_REST_URL,
+      token: config.UPSTASH_REDIS_REST_TOKEN,
+      enableTelemetry: false,
+    });
+    return new OutagePolicyLimiter(
+      new UpstashRateLimiter("upstash", redis, prefix),
+      new DatabaseRateLimiter(undefined, prefix),
+      options.timeoutMs,
+    );
   }
   if (isProduction(config)) {
-    logger.warn("rate limiting is in-process: each server instance counts on its own; set REDIS_URL or UPSTASH_REDIS_REST_URL when running more than one");
+    logger.warn(
+      "rate limiting is in-process: each server instance counts on its own; set REDIS_URL or UPSTASH_REDIS_REST_URL when running more than one",
+    );
   }
   return new MemoryRateLimiter();
 }
@@ -64,17 +81,31 @@ export function rateLimitHeaders(decision: RateLimitDecision, now = Date.now()):
 }
 
 /** Counts one request of `identifier`; throws 429 `rate_limited` with Retry-After when over. */
-export async function enforceRateLimit(identifier: string, rule: RateLimitRule, limiter: RateLimiter = rateLimiter(), now = Date.now()) {
+export async function enforceRateLimit(
+  identifier: string,
+  rule: RateLimitRule,
+  limiter: RateLimiter = rateLimiter(),
+  now = Date.now(),
+) {
   const decision = await limiter.limit(identifier, rule, now);
   const headers = rateLimitHeaders(decision, now);
   if (!decision.success) {
     const retryAfter = Math.max(1, Math.ceil((decision.reset - now) / 1000));
-    throw new AppError("rate_limited", `Rate limit of ${rule.limit} requests per ${Math.round(rule.windowMs / 1000)} s exceeded. Retry in ${retryAfter} s.`, {
-      headers: { ...headers, "retry-after": String(retryAfter) },
-    });
+    throw new AppError(
+      "rate_limited",
+      `Rate limit of ${rule.limit} requests per ${Math.round(rule.windowMs / 1000)} s exceeded. Retry in ${retryAfter} s.`,
+      {
+        headers: { ...headers, "retry-after": String(retryAfter) },
+      },
+    );
   }
   return { decision, headers };
 }
 
-export { STRIPE_WEBHOOK_RATE_LIMIT, enforceAuthRateLimit, tooManyAttemptsMessage, type AuthAttempt } from "./auth-limits";
+export {
+  STRIPE_WEBHOOK_RATE_LIMIT,
+  enforceAuthRateLimit,
+  tooManyAttemptsMessage,
+  type AuthAttempt,
+} from "./auth-limits";
 export { clientIpOf } from "./client";

@@ -17,12 +17,22 @@ export class MemoryRateLimiter implements RateLimiter {
     if (success) log.push(now);
     this.hits.set(identifier, log);
     const oldest = log[0] ?? now;
-    return { success, limit: rule.limit, remaining: Math.max(0, rule.limit - log.length), reset: oldest + rule.windowMs };
+    return {
+      success,
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - log.length),
+      reset: oldest + rule.windowMs,
+    };
   }
 
   async peek(identifier: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
     const log = (this.hits.get(identifier) ?? []).filter((t) => t > now - rule.windowMs);
-    return { success: log.length < rule.limit, limit: rule.limit, remaining: Math.max(0, rule.limit - log.length), reset: (log[0] ?? now) + rule.windowMs };
+    return {
+      success: log.length < rule.limit,
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - log.length),
+      reset: (log[0] ?? now) + rule.windowMs,
+    };
   }
 
   // Forget identifiers idle for a whole window, at most once per window, so memory stays bounded.

@@ -33,7 +33,10 @@ describeEachDatabase("rate limits while Redis is cut: security limits fail close
   describe("Redis refusing connections (closed port 127.0.0.1:1)", () => {
     let limiter: RateLimiter;
     beforeAll(() => {
-      limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: "redis://127.0.0.1:1" }), { prefix: uniquePrefix(), timeoutMs: 100 });
+      limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: "redis://127.0.0.1:1" }), {
+        prefix: uniquePrefix(),
+        timeoutMs: 100,
+      });
     });
     afterAll(() => limiter.close?.());
 
@@ -43,7 +46,9 @@ describeEachDatabase("rate limits while Redis is cut: security limits fail close
       expect(guarded.map((d) => d.success)).toEqual([true, true, true, false, false, false]);
       expect(guarded.every((d) => d.degraded)).toBe(true);
       expect(guarded[2]).toMatchObject({ limit: 3, remaining: 0 });
-      expect(await db().select().from(rateLimitCounters).where(like(rateLimitCounters.key, "%:guess:1"))).toHaveLength(1);
+      expect(await db().select().from(rateLimitCounters).where(like(rateLimitCounters.key, "%:guess:1"))).toHaveLength(
+        1,
+      );
       // Another identifier has its own count.
       expect((await limiter.limit("guess:2", secret)).success).toBe(true);
 
@@ -54,15 +59,39 @@ describeEachDatabase("rate limits while Redis is cut: security limits fail close
 
     it("sign-in, magic-link and password-reset requests are limited through the database; sign-ups per IP are not", async () => {
       const ip = "203.0.113.77";
-      for (let i = 0; i < RATE_LIMITS.signInPerIpAndEmail.limit; i++) await enforceAuthRateLimit("sign-in", { ip, email: "victim@example.com" }, { limiter, config });
-      expect((await appErrorOf(enforceAuthRateLimit("sign-in", { ip, email: "victim@example.com" }, { limiter, config }))).code).toBe("rate_limited");
-      for (let i = 0; i < RATE_LIMITS.magicLinkPerEmail.limit; i++) await enforceAuthRateLimit("magic-link", { ip: `198.51.100.${i}`, email: "box@example.com" }, { limiter, config });
-      expect((await appErrorOf(enforceAuthRateLimit("magic-link", { ip, email: "box@example.com" }, { limiter, config }))).code).toBe("rate_limited");
-      for (let i = 0; i < RATE_LIMITS.passwordResetPerEmail.limit; i++) await enforceAuthRateLimit("password-reset", { ip: `198.51.100.${i}`, email: "box@example.com" }, { limiter, config });
-      expect((await appErrorOf(enforceAuthRateLimit("password-reset", { ip, email: "box@example.com" }, { limiter, config }))).code).toBe("rate_limited");
+      for (let i = 0; i < RATE_LIMITS.signInPerIpAndEmail.limit; i++)
+        await enforceAuthRateLimit("sign-in", { ip, email: "victim@example.com" }, { limiter, config });
+      expect(
+        (await appErrorOf(enforceAuthRateLimit("sign-in", { ip, email: "victim@example.com" }, { limiter, config })))
+          .code,
+      ).toBe("rate_limited");
+      for (let i = 0; i < RATE_LIMITS.magicLinkPerEmail.limit; i++)
+        await enforceAuthRateLimit(
+          "magic-link",
+          { ip: `198.51.100.${i}`, email: "box@example.com" },
+          { limiter, config },
+        );
+      expect(
+        (await appErrorOf(enforceAuthRateLimit("magic-link", { ip, email: "box@example.com" }, { limiter, config })))
+          .code,
+      ).toBe("rate_limited");
+      for (let i = 0; i < RATE_LIMITS.passwordResetPerEmail.limit; i++)
+        await enforceAuthRateLimit(
+          "password-reset",
+          { ip: `198.51.100.${i}`, email: "box@example.com" },
+          { limiter, config },
+        );
+      expect(
+        (
+          await appErrorOf(
+            enforceAuthRateLimit("password-reset", { ip, email: "box@example.com" }, { limiter, config }),
+          )
+        ).code,
+      ).toBe("rate_limited");
 
       const tightSignUps = readEnv({ NODE_ENV: "test", RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR: "2" });
-      for (let i = 0; i < 4; i++) await enforceAuthRateLimit("sign-up", { ip: "203.0.113.78" }, { limiter, config: tightSignUps });
+      for (let i = 0; i < 4; i++)
+        await enforceAuthRateLimit("sign-up", { ip: "203.0.113.78" }, { limiter, config: tightSignUps });
       for (let i = 0; i < 4; i++) expect((await limiter.limit("key:x", apiKeyRule(2))).success).toBe(true);
     });
   });
@@ -73,7 +102,10 @@ describeEachDatabase("rate limits while Redis is cut: security limits fail close
     beforeAll(async () => {
       proxy = await startTcpProxy("redis://127.0.0.1:1");
       await proxy.set("hanging");
-      limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: proxy.url }), { prefix: uniquePrefix(), timeoutMs: 150 });
+      limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: proxy.url }), {
+        prefix: uniquePrefix(),
+        timeoutMs: 150,
+      });
     });
     afterAll(async () => {
       await limiter?.close?.();
@@ -81,7 +113,12 @@ describeEachDatabase("rate limits while Redis is cut: security limits fail close
     });
 
     it("a fail-closed limit waits out the time-out, then counts in PostgreSQL; a throughput limit fails open", async () => {
-      expect((await attempts(limiter, "hang:guess", secret, 4)).map((d) => d.success)).toEqual([true, true, true, false]);
+      expect((await attempts(limiter, "hang:guess", secret, 4)).map((d) => d.success)).toEqual([
+        true,
+        true,
+        true,
+        false,
+      ]);
       const open = await attempts(limiter, "webhook:ip", RATE_LIMITS.stripeWebhookPerIp, 3);
       expect(open.every((d) => d.success && d.degraded)).toBe(true);
     });
@@ -104,7 +141,11 @@ describeEachDatabase("rate limits while Redis is cut: security limits fail close
     it("peek tells what the next request would get without counting", async () => {
       for (let i = 0; i < 5; i++) expect((await limiter.peek("quiet", secret, t0)).success).toBe(true);
       await attempts2(limiter, "quiet", t0, 3);
-      expect(await limiter.peek("quiet", secret, t0 + 10)).toMatchObject({ success: false, remaining: 0, reset: t0 + 60_000 });
+      expect(await limiter.peek("quiet", secret, t0 + 10)).toMatchObject({
+        success: false,
+        remaining: 0,
+        reset: t0 + 60_000,
+      });
     });
 
     it("concurrent requests never all find room: exactly the limit gets through", async () => {
@@ -124,7 +165,8 @@ async function attempts2(limiter: RateLimiter, identifier: string, now: number, 
 describe("when PostgreSQL cannot count either", () => {
   const unreachable = openDatabase({ url: "postgres://postgres@127.0.0.1:1/none" });
   afterAll(() => unreachable.close());
-  const redisDown = () => createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: "redis://127.0.0.1:1" }), { prefix: uniquePrefix() });
+  const redisDown = () =>
+    createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: "redis://127.0.0.1:1" }), { prefix: uniquePrefix() });
 
   it("a fail-closed limit refuses (never unlimited); a fail-open one still lets requests through", async () => {
     const store = redisDown();

@@ -35,20 +35,37 @@ export class OutagePolicyLimiter implements RateLimiter {
     return this.guarded((limiter) => limiter.peek(identifier, rule, now), rule, now);
   }
 
-  private async guarded(ask: (limiter: RateLimiter) => Promise<RateLimitDecision>, rule: RateLimitRule, now: number): Promise<RateLimitDecision> {
+  private async guarded(
+    ask: (limiter: RateLimiter) => Promise<RateLimitDecision>,
+    rule: RateLimitRule,
+    now: number,
+  ): Promise<RateLimitDecision> {
     try {
       return await withTimeout(ask(this.inner), this.timeoutMs, "rate-limit store");
     } catch (error) {
       if (rule.onOutage === "fail-open") {
-        this.warn(now, error, "rate limiter unavailable: failing open for throughput limits (requests are not rate limited)");
+        this.warn(
+          now,
+          error,
+          "rate limiter unavailable: failing open for throughput limits (requests are not rate limited)",
+        );
         return { success: true, limit: rule.limit, remaining: rule.limit, reset: now + rule.windowMs, degraded: true };
       }
       this.warn(now, error, "rate limiter unavailable: security limits count in PostgreSQL");
       try {
         return await withTimeout(ask(this.fallback), this.timeoutMs * 4, "rate-limit fallback");
       } catch (fallbackError) {
-        logger.error({ err: fallbackError, backend: this.fallback.backend }, "rate limiter and its fallback unavailable: refusing a security-limited request");
-        return { success: false, limit: rule.limit, remaining: 0, reset: now + Math.min(rule.windowMs, REFUSED_RETRY_MS), degraded: true };
+        logger.error(
+          { err: fallbackError, backend: this.fallback.backend },
+          "rate limiter and its fallback unavailable: refusing a security-limited request",
+        );
+        return {
+          success: false,
+          limit: rule.limit,
+          remaining: 0,
+          reset: now + Math.min(rule.windowMs, REFUSED_RETRY_MS),
+          degraded: true,
+        };
       }
     }
   }

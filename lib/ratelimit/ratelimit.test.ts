@@ -2,7 +2,15 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { readEnv } from "@/lib/env";
 import { appErrorOf } from "@/tests/app-error";
-import { createRateLimiter, enforceRateLimit, MemoryRateLimiter, OutagePolicyLimiter, NodeRedisAdapter, UpstashRateLimiter, type RateLimiter } from "./index";
+import {
+  createRateLimiter,
+  enforceRateLimit,
+  MemoryRateLimiter,
+  OutagePolicyLimiter,
+  NodeRedisAdapter,
+  UpstashRateLimiter,
+  type RateLimiter,
+} from "./index";
 
 const rule = { limit: 5, windowMs: 60_000, onOutage: "fail-open" } as const;
 const uniquePrefix = () => `beacon-test:${Date.now()}:${randomBytes(4).toString("hex")}`;
@@ -26,7 +34,12 @@ describe("in-process sliding window", () => {
     for (let i = 0; i < 5; i++) await enforceRateLimit("k", rule, limiter, now);
     const error = await appErrorOf(enforceRateLimit("k", rule, limiter, now + 1_500));
     expect(error.code).toBe("rate_limited");
-    expect(error.extra.headers).toEqual({ "ratelimit-limit": "5", "ratelimit-remaining": "0", "ratelimit-reset": "59", "retry-after": "59" });
+    expect(error.extra.headers).toEqual({
+      "ratelimit-limit": "5",
+      "ratelimit-remaining": "0",
+      "ratelimit-reset": "59",
+      "retry-after": "59",
+    });
   });
 
   it("peek tells what the next request would get without counting it", async () => {
@@ -34,7 +47,11 @@ describe("in-process sliding window", () => {
     const t0 = 2_000_000;
     for (let i = 0; i < 10; i++) expect((await limiter.peek("quiet", rule, t0 + i)).success).toBe(true);
     for (let i = 0; i < 5; i++) await limiter.limit("quiet", rule, t0 + 20 + i);
-    expect(await limiter.peek("quiet", rule, t0 + 30)).toMatchObject({ success: false, remaining: 0, reset: t0 + 20 + 60_000 });
+    expect(await limiter.peek("quiet", rule, t0 + 30)).toMatchObject({
+      success: false,
+      remaining: 0,
+      reset: t0 + 20 + 60_000,
+    });
     expect((await limiter.peek("quiet", rule, t0 + 20 + 60_001)).success).toBe(true);
   });
 
@@ -44,7 +61,9 @@ describe("in-process sliding window", () => {
 });
 
 describe("a fail-open limit when the Redis store is unreachable (closed port 127.0.0.1:1)", () => {
-  const limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: "redis://127.0.0.1:1" }), { prefix: uniquePrefix() });
+  const limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: "redis://127.0.0.1:1" }), {
+    prefix: uniquePrefix(),
+  });
   afterAll(() => limiter.close?.());
 
   it("lets every request through, marked degraded, within the time-out", async () => {
@@ -58,7 +77,11 @@ describe("a fail-open limit when the Redis store is unreachable (closed port 127
   });
 
   it("also fails open when the store hangs past the time-out", async () => {
-    const hanging: RateLimiter = { backend: "redis", limit: () => new Promise(() => {}), peek: () => new Promise(() => {}) };
+    const hanging: RateLimiter = {
+      backend: "redis",
+      limit: () => new Promise(() => {}),
+      peek: () => new Promise(() => {}),
+    };
     const decision = await new OutagePolicyLimiter(hanging, new MemoryRateLimiter(), 50).limit("key", rule);
     expect(decision).toMatchObject({ success: true, degraded: true });
   });
@@ -66,54 +89,60 @@ describe("a fail-open limit when the Redis store is unreachable (closed port 127
 
 // Runs only when REDIS_URL is set (CI sets it), like the PostgreSQL suites with DATABASE_URL;
 // without it the suite is reported as skipped, never as passed.
-describe.runIf(Boolean(process.env.REDIS_URL))("@upstash/ratelimit on the real Redis at REDIS_URL (runs only when REDIS_URL is set)", () => {
-  const limiters: RateLimiter[] = [];
-  const make = () => {
-    const limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: process.env.REDIS_URL }), { prefix: uniquePrefix(), timeoutMs: 2_000 });
-    limiters.push(limiter);
-    return limiter;
-  };
-  afterAll(async () => {
-    for (const l of limiters) await l.close?.();
-  });
+describe.runIf(Boolean(process.env.REDIS_URL))(
+  "@upstash/ratelimit on the real Redis at REDIS_URL (runs only when REDIS_URL is set)",
+  () => {
+    const limiters: RateLimiter[] = [];
+    const make = () => {
+      const limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: process.env.REDIS_URL }), {
+        prefix: uniquePrefix(),
+        timeoutMs: 2_000,
+      });
+      limiters.push(limiter);
+      return limiter;
+    };
+    afterAll(async () => {
+      for (const l of limiters) await l.close?.();
+    });
 
-  it("sliding window: 5 allowed, the 6th refused, per identifier", async () => {
-    const limiter = make();
-    const results = [];
-    for (let i = 0; i < 6; i++) results.push(await limiter.limit("api-key-1", rule));
-    expect(results.map((r) => r.success)).toEqual([true, true, true, true, true, false]);
-    expect(results.some((r) => r.degraded)).toBe(false);
-    expect(results[5]).toMatchObject({ limit: 5, remaining: 0 });
-    expect(results[5]!.reset).toBeGreaterThan(Date.now());
-    expect((await limiter.limit("api-key-2", rule)).success).toBe(true);
-  });
+    it("sliding window: 5 allowed, the 6th refused, per identifier", async () => {
+      const limiter = make();
+      const results = [];
+      for (let i = 0; i < 6; i++) results.push(await limiter.limit("api-key-1", rule));
+      expect(results.map((r) => r.success)).toEqual([true, true, true, true, true, false]);
+      expect(results.some((r) => r.degraded)).toBe(false);
+      expect(results[5]).toMatchObject({ limit: 5, remaining: 0 });
+      expect(results[5]!.reset).toBeGreaterThan(Date.now());
+      expect((await limiter.limit("api-key-2", rule)).success).toBe(true);
+    });
 
-  it("peek on Redis does not count, and sees the count other requests made", async () => {
-    const limiter = make();
-    for (let i = 0; i < 8; i++) expect((await limiter.peek("peeked", rule)).success).toBe(true);
-    for (let i = 0; i < 5; i++) expect((await limiter.limit("peeked", rule)).success).toBe(true);
-    expect(await limiter.peek("peeked", rule)).toMatchObject({ success: false, remaining: 0 });
-  });
+    it("peek on Redis does not count, and sees the count other requests made", async () => {
+      const limiter = make();
+      for (let i = 0; i < 8; i++) expect((await limiter.peek("peeked", rule)).success).toBe(true);
+      for (let i = 0; i < 5; i++) expect((await limiter.limit("peeked", rule)).success).toBe(true);
+      expect(await limiter.peek("peeked", rule)).toMatchObject({ success: false, remaining: 0 });
+    });
 
-  it("two limiters (two app instances) share one count", async () => {
-    const prefix = uniquePrefix();
-    const a = NodeRedisAdapter.fromUrl(process.env.REDIS_URL!);
-    const b = NodeRedisAdapter.fromUrl(process.env.REDIS_URL!);
-    const first = new UpstashRateLimiter("redis", a, prefix, () => a.close());
-    const second = new UpstashRateLimiter("redis", b, prefix, () => b.close());
-    limiters.push(first, second);
-    const results = [];
-    for (let i = 0; i < 6; i++) results.push(await (i % 2 ? first : second).limit("shared", rule));
-    expect(results.map((r) => r.success)).toEqual([true, true, true, true, true, false]);
-  });
+    it("two limiters (two app instances) share one count", async () => {
+      const prefix = uniquePrefix();
+      const a = NodeRedisAdapter.fromUrl(process.env.REDIS_URL!);
+      const b = NodeRedisAdapter.fromUrl(process.env.REDIS_URL!);
+      const first = new UpstashRateLimiter("redis", a, prefix, () => a.close());
+      const second = new UpstashRateLimiter("redis", b, prefix, () => b.close());
+      limiters.push(first, second);
+      const results = [];
+      for (let i = 0; i < 6; i++) results.push(await (i % 2 ? first : second).limit("shared", rule));
+      expect(results.map((r) => r.success)).toEqual([true, true, true, true, true, false]);
+    });
 
-  it("re-sends a script Redis forgot (SCRIPT FLUSH) instead of failing", async () => {
-    const adapter = NodeRedisAdapter.fromUrl(process.env.REDIS_URL!);
-    const limiter = new UpstashRateLimiter("redis", adapter, uniquePrefix(), () => adapter.close());
-    limiters.push(limiter);
-    expect((await limiter.limit("k", rule)).success).toBe(true);
-    await adapter.client.scriptFlush();
-    // EVALSHA answers NOSCRIPT; the library re-sends the script through eval() in the same call.
-    expect(await limiter.limit("k", rule)).toMatchObject({ success: true, remaining: 3 });
-  });
-});
+    it("re-sends a script Redis forgot (SCRIPT FLUSH) instead of failing", async () => {
+      const adapter = NodeRedisAdapter.fromUrl(process.env.REDIS_URL!);
+      const limiter = new UpstashRateLimiter("redis", adapter, uniquePrefix(), () => adapter.close());
+      limiters.push(limiter);
+      expect((await limiter.limit("k", rule)).success).toBe(true);
+      await adapter.client.scriptFlush();
+      // EVALSHA answers NOSCRIPT; the library re-sends the script through eval() in the same call.
+      expect(await limiter.limit("k", rule)).toMatchObject({ success: true, remaining: 3 });
+    });
+  },
+);

@@ -8,7 +8,10 @@ function connectClient(url: string, connectTimeoutMs: number) {
     url,
     // Commands fail at once while disconnected instead of queueing: the limiter fails open fast.
     disableOfflineQueue: true,
-    socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000) },
+    socket: {
+      connectTimeout: connectTimeoutMs,
+      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000),
+    },
   });
 }
 type Client = ReturnType<typeof connectClient>;

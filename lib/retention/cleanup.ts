@@ -1,7 +1,15 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { db } from "@/db/client";
-import { emailMessages, idempotencyKeys, jobEvents, jobRuns, outboxEvents, stripeEvents, usageEvents } from "@/db/schema";
+import {
+  emailMessages,
+  idempotencyKeys,
+  jobEvents,
+  jobRuns,
+  outboxEvents,
+  stripeEvents,
+  usageEvents,
+} from "@/db/schema";
 import { env, type Env } from "@/lib/env";
 import { IDEMPOTENCY_TTL_MS } from "@/lib/metering";
 
@@ -45,27 +53,31 @@ export const RETENTION_RULES: RetentionRule[] = [
     name: "job_runs",
     table: jobRuns,
     idColumn: sql`${jobRuns.id}`,
-    expired: (now, c) => sql`${jobRuns.createdAt} < ${before(now, c.RETENTION_JOB_EVENTS_DAYS)} and ${jobRuns.status} in ('succeeded', 'failed', 'cancelled')`,
+    expired: (now, c) =>
+      sql`${jobRuns.createdAt} < ${before(now, c.RETENTION_JOB_EVENTS_DAYS)} and ${jobRuns.status} in ('succeeded', 'failed', 'cancelled')`,
   },
   {
     name: "usage_events",
     table: usageEvents,
     idColumn: sql`${usageEvents.id}`,
-    expired: (now, c) => sql`${usageEvents.createdAt} < ${before(now, Math.max(c.RETENTION_USAGE_EVENTS_DAYS, MIN_USAGE_EVENT_DAYS))}`,
+    expired: (now, c) =>
+      sql`${usageEvents.createdAt} < ${before(now, Math.max(c.RETENTION_USAGE_EVENTS_DAYS, MIN_USAGE_EVENT_DAYS))}`,
   },
   {
     name: "stripe_events",
     table: stripeEvents,
     idColumn: sql`${stripeEvents.id}`,
     // Only settled events: a failed one stays visible for an operator to re-process.
-    expired: (now, c) => sql`${stripeEvents.status} = 'processed' and ${stripeEvents.receivedAt} < ${before(now, Math.max(c.RETENTION_WEBHOOK_EVENTS_DAYS, MIN_STRIPE_EVENT_DAYS))}`,
+    expired: (now, c) =>
+      sql`${stripeEvents.status} = 'processed' and ${stripeEvents.receivedAt} < ${before(now, Math.max(c.RETENTION_WEBHOOK_EVENTS_DAYS, MIN_STRIPE_EVENT_DAYS))}`,
   },
   {
     name: "outbox_events",
     table: outboxEvents,
     idColumn: sql`${outboxEvents.id}`,
     // Dead letters stay until an operator replays or discards them.
-    expired: (now, c) => sql`${outboxEvents.status} in ('delivered', 'discarded') and ${outboxEvents.updatedAt} < ${before(now, c.RETENTION_OUTBOX_DAYS)}`,
+    expired: (now, c) =>
+      sql`${outboxEvents.status} in ('delivered', 'discarded') and ${outboxEvents.updatedAt} < ${before(now, c.RETENTION_OUTBOX_DAYS)}`,
   },
   {
     name: "email_messages",
@@ -86,7 +98,11 @@ async function deleteBatch(rule: RetentionRule, now: Date, config: Env, batchSiz
   const result = await db().execute(
     sql`delete from ${rule.table} where ${rule.idColumn} in (select ${rule.idColumn} from ${rule.table} where ${rule.expired(now, config)} limit ${batchSize})`,
   );
-  return Number((result as { rowCount?: number | null; affectedRows?: number }).rowCount ?? (result as { affectedRows?: number }).affectedRows ?? 0);
+  return Number(
+    (result as { rowCount?: number | null; affectedRows?: number }).rowCount ??
+      (result as { affectedRows?: number }).affectedRows ??
+      0,
+  );
 }
 
 /** Deletes what is older than its `RETENTION_*_DAYS`, table by table, in bounded batches. */

@@ -27,7 +27,15 @@ import {
 import { dataRequestsFunction } from "@/inngest/functions/data-requests";
 import { runFunctionLocally } from "@/lib/jobs";
 import { describeEachDatabase } from "@/tests/db";
-import { DATA_REQUEST_LEASE_MS, pendingDataRequest, processDataRequest, processPendingDataRequests, requestDataDeletion, requestDataExport, retryDataRequest } from "./data-requests";
+import {
+  DATA_REQUEST_LEASE_MS,
+  pendingDataRequest,
+  processDataRequest,
+  processPendingDataRequests,
+  requestDataDeletion,
+  requestDataExport,
+  retryDataRequest,
+} from "./data-requests";
 import { deletedOrgName } from "./deletion";
 import { makePerson, seedFullOrg } from "./test-fixtures";
 
@@ -38,23 +46,38 @@ async function rowCounts(orgId: string) {
     invitations: await n(db().select({ id: invitations.id }).from(invitations).where(eq(invitations.orgId, orgId))),
     alerts: await n(db().select({ id: alerts.id }).from(alerts).where(eq(alerts.orgId, orgId))),
     alertDigests: await n(db().select({ id: alertDigests.id }).from(alertDigests).where(eq(alertDigests.orgId, orgId))),
-    businessProfiles: await n(db().select({ id: businessProfiles.orgId }).from(businessProfiles).where(eq(businessProfiles.orgId, orgId))),
+    businessProfiles: await n(
+      db().select({ id: businessProfiles.orgId }).from(businessProfiles).where(eq(businessProfiles.orgId, orgId)),
+    ),
     memberships: await n(db().select({ id: memberships.id }).from(memberships).where(eq(memberships.orgId, orgId))),
     outboxEmails: await n(db().select({ id: outboxEvents.id }).from(outboxEvents).where(eq(outboxEvents.orgId, orgId))),
-    emailMessages: await n(db().select({ id: emailMessages.id }).from(emailMessages).where(eq(emailMessages.orgId, orgId))),
-    subscriptions: await n(db().select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.orgId, orgId))),
+    emailMessages: await n(
+      db().select({ id: emailMessages.id }).from(emailMessages).where(eq(emailMessages.orgId, orgId)),
+    ),
+    subscriptions: await n(
+      db().select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.orgId, orgId)),
+    ),
     creditPacks: await n(db().select({ id: creditPacks.id }).from(creditPacks).where(eq(creditPacks.orgId, orgId))),
-    billingCustomers: await n(db().select({ id: billingCustomers.orgId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId))),
+    billingCustomers: await n(
+      db().select({ id: billingCustomers.orgId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId)),
+    ),
     quotas: await n(db().select({ id: usageQuotas.orgId }).from(usageQuotas).where(eq(usageQuotas.orgId, orgId))),
-    quotaAdjustments: await n(db().select({ id: quotaAdjustments.id }).from(quotaAdjustments).where(eq(quotaAdjustments.orgId, orgId))),
+    quotaAdjustments: await n(
+      db().select({ id: quotaAdjustments.id }).from(quotaAdjustments).where(eq(quotaAdjustments.orgId, orgId)),
+    ),
     usageEvents: await n(db().select({ id: usageEvents.id }).from(usageEvents).where(eq(usageEvents.orgId, orgId))),
     auditEntries: await n(db().select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.orgId, orgId))),
   };
 }
 
 const userRow = async (id: string) => (await db().select().from(users).where(eq(users.id, id)))[0]!;
-const sessionCount = async (userId: string) => (await db().select().from(sessions).where(eq(sessions.userId, userId))).length;
-const deletionAudits = async (orgId: string) => db().select().from(auditLog).where(and(eq(auditLog.orgId, orgId), eq(auditLog.action, "data.deletion.completed")));
+const sessionCount = async (userId: string) =>
+  (await db().select().from(sessions).where(eq(sessions.userId, userId))).length;
+const deletionAudits = async (orgId: string) =>
+  db()
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.orgId, orgId), eq(auditLog.action, "data.deletion.completed")));
 const requestRow = async (id: string) => (await db().select().from(dataRequests).where(eq(dataRequests.id, id)))[0]!;
 
 describeEachDatabase("data requests", () => {
@@ -62,15 +85,23 @@ describeEachDatabase("data requests", () => {
     const a = await seedFullOrg("Requests A");
     const b = await seedFullOrg("Requests B");
     const first = await requestDataDeletion(a.orgId, { type: "user", id: a.owner.id }, { confirmName: a.name });
-    expect(first).toMatchObject({ created: true, request: { status: "pending", kind: "deletion", requestedBy: `user:${a.owner.id}` } });
+    expect(first).toMatchObject({
+      created: true,
+      request: { status: "pending", kind: "deletion", requestedBy: `user:${a.owner.id}` },
+    });
     const again = await requestDataDeletion(a.orgId, { type: "operator", id: "op-1" }, { confirmName: a.name });
     expect(again).toMatchObject({ created: false, request: { id: first.request.id } });
-    const concurrent = await Promise.all([requestDataExport(a.orgId, { type: "system" }), requestDataExport(a.orgId, { type: "system" })]);
+    const concurrent = await Promise.all([
+      requestDataExport(a.orgId, { type: "system" }),
+      requestDataExport(a.orgId, { type: "system" }),
+    ]);
     expect(concurrent[0].request.id).toBe(concurrent[1].request.id);
     expect(concurrent.filter((r) => r.created)).toHaveLength(1);
     expect((await requestDataDeletion(b.orgId, { type: "system" }, { confirmName: b.name })).created).toBe(true);
     expect(await db().select().from(dataRequests).where(eq(dataRequests.orgId, a.orgId))).toHaveLength(2);
-    await expect(requestDataDeletion("00000000-0000-4000-8000-000000000000", { type: "system" }, { confirmName: "x" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      requestDataDeletion("00000000-0000-4000-8000-000000000000", { type: "system" }, { confirmName: "x" }),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("deletion anonymises exactly that org's personal data, keeps billing and usage, audits once and is idempotent", async () => {
@@ -81,13 +112,28 @@ describeEachDatabase("data requests", () => {
     const bystanderBefore = await rowCounts(bystander.orgId);
     const targetBefore = await rowCounts(target.orgId);
 
-    const { request } = await requestDataDeletion(target.orgId, { type: "user", id: target.owner.id }, { confirmName: target.name });
+    const { request } = await requestDataDeletion(
+      target.orgId,
+      { type: "user", id: target.owner.id },
+      { confirmName: target.name },
+    );
     const now = new Date();
     const outcome = await processDataRequest(request.id, now);
     expect(outcome).toMatchObject({ status: "completed", kind: "deletion" });
     const stored = await requestRow(request.id);
     expect(stored).toMatchObject({ status: "completed", completedAt: now, error: null });
-    expect(stored.result).toMatchObject({ counts: { api_keys: 1, invitations: 1, alerts: 1, alert_digests: 1, business_profiles: 1, memberships: 2, users_anonymised: 1, sessions: 1 } });
+    expect(stored.result).toMatchObject({
+      counts: {
+        api_keys: 1,
+        invitations: 1,
+        alerts: 1,
+        alert_digests: 1,
+        business_profiles: 1,
+        memberships: 2,
+        users_anonymised: 1,
+        sessions: 1,
+      },
+    });
 
     const after = await rowCounts(target.orgId);
     expect(after).toEqual({
@@ -103,32 +149,59 @@ describeEachDatabase("data requests", () => {
       auditEntries: targetBefore.auditEntries + 1,
     });
     // Billing totals and usage counts are kept.
-    expect(after).toMatchObject({ subscriptions: 1, creditPacks: 1, billingCustomers: 1, quotas: 1, quotaAdjustments: 2, usageEvents: 2 });
+    expect(after).toMatchObject({
+      subscriptions: 1,
+      creditPacks: 1,
+      billingCustomers: 1,
+      quotas: 1,
+      quotaAdjustments: 2,
+      usageEvents: 2,
+    });
 
     const [org] = await db().select().from(organizations).where(eq(organizations.id, target.orgId));
     expect(org!.name).toBe(deletedOrgName(target.orgId));
     expect(org!.name).toBe(`Deleted organisation ${target.orgId.slice(0, 8)}`);
 
     const owner = await userRow(target.owner.id);
-    expect(owner).toMatchObject({ name: null, email: `deleted-${target.owner.id}@deleted.invalid`, passwordHash: null, emailVerified: null });
+    expect(owner).toMatchObject({
+      name: null,
+      email: `deleted-${target.owner.id}@deleted.invalid`,
+      passwordHash: null,
+      emailVerified: null,
+    });
     expect(await sessionCount(target.owner.id)).toBe(0);
     expect(await db().select().from(emailTokens).where(eq(emailTokens.userId, target.owner.id))).toHaveLength(0);
 
     // The shared member and everything of the other org are untouched.
     const member = await userRow(target.member.id);
-    expect(member).toMatchObject({ name: target.member.name, email: target.member.email, passwordHash: target.member.passwordHash });
+    expect(member).toMatchObject({
+      name: target.member.name,
+      email: target.member.email,
+      passwordHash: target.member.passwordHash,
+    });
     expect(await sessionCount(target.member.id)).toBe(1);
-    expect(await db().select().from(memberships).where(eq(memberships.userId, target.member.id))).toEqual([expect.objectContaining({ orgId: bystander.orgId })]);
+    expect(await db().select().from(memberships).where(eq(memberships.userId, target.member.id))).toEqual([
+      expect.objectContaining({ orgId: bystander.orgId }),
+    ]);
     expect(await rowCounts(bystander.orgId)).toEqual(bystanderBefore);
-    expect(await userRow(bystander.owner.id)).toMatchObject({ email: bystander.owner.email, passwordHash: bystander.owner.passwordHash });
+    expect(await userRow(bystander.owner.id)).toMatchObject({
+      email: bystander.owner.email,
+      passwordHash: bystander.owner.passwordHash,
+    });
     const [otherOrg] = await db().select().from(organizations).where(eq(organizations.id, bystander.orgId));
     expect(otherOrg!.name).toMatch(/^Bystander Co/);
 
     const audits = await deletionAudits(target.orgId);
-    expect(audits).toEqual([expect.objectContaining({ actorType: "user", actorId: target.owner.id, targetId: target.orgId })]);
+    expect(audits).toEqual([
+      expect.objectContaining({ actorType: "user", actorId: target.owner.id, targetId: target.orgId }),
+    ]);
 
     // Processing the completed request again does nothing.
-    expect(await processDataRequest(request.id, new Date())).toEqual({ status: "skipped", requestId: request.id, current: "completed" });
+    expect(await processDataRequest(request.id, new Date())).toEqual({
+      status: "skipped",
+      requestId: request.id,
+      current: "completed",
+    });
     expect(await deletionAudits(target.orgId)).toHaveLength(1);
     expect((await requestRow(request.id)).completedAt).toEqual(now);
   });
@@ -136,13 +209,25 @@ describeEachDatabase("data requests", () => {
   it("refuses while a Stripe subscription is live, changes nothing, and completes once retried after cancellation", async () => {
     const full = await seedFullOrg("Live Co");
     // Requested while billing was cancelled; the subscription came back before the run.
-    const { request } = await requestDataDeletion(full.orgId, { type: "operator", id: "op-7" }, { confirmName: full.name });
+    const { request } = await requestDataDeletion(
+      full.orgId,
+      { type: "operator", id: "op-7" },
+      { confirmName: full.name },
+    );
     await db().update(subscriptions).set({ status: "past_due" }).where(eq(subscriptions.orgId, full.orgId));
     const before = await rowCounts(full.orgId);
 
     const refused = await processDataRequest(request.id);
-    expect(refused).toMatchObject({ status: "failed", kind: "deletion", error: expect.stringContaining("live subscription") });
-    expect(await requestRow(request.id)).toMatchObject({ status: "failed", error: expect.stringContaining("cancel billing first"), completedAt: null });
+    expect(refused).toMatchObject({
+      status: "failed",
+      kind: "deletion",
+      error: expect.stringContaining("live subscription"),
+    });
+    expect(await requestRow(request.id)).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("cancel billing first"),
+      completedAt: null,
+    });
     expect(await rowCounts(full.orgId)).toEqual(before);
     expect(await userRow(full.owner.id)).toMatchObject({ email: full.owner.email });
     expect(await deletionAudits(full.orgId)).toHaveLength(0);
@@ -153,15 +238,33 @@ describeEachDatabase("data requests", () => {
     await expect(retryDataRequest(other.orgId, request.id, operator)).rejects.toMatchObject({ code: "not_found" });
     const retried = await retryDataRequest(full.orgId, request.id, operator, { reason: "billing cancelled" });
     expect(retried.request).toMatchObject({ status: "pending", error: null });
-    expect(retried.events).toEqual([{ name: "data/deletion.requested", id: `data-deletion-${request.id}`, data: { org_id: full.orgId, request_id: request.id, requested_by: "operator:op-7" } }]);
-    expect(await db().select().from(auditLog).where(and(eq(auditLog.orgId, full.orgId), eq(auditLog.action, "data.request.retried")))).toEqual([
-      expect.objectContaining({ actorType: "operator", actorId: "op-8", targetId: request.id, reason: "billing cancelled" }),
+    expect(retried.events).toEqual([
+      {
+        name: "data/deletion.requested",
+        id: `data-deletion-${request.id}`,
+        data: { org_id: full.orgId, request_id: request.id, requested_by: "operator:op-7" },
+      },
+    ]);
+    expect(
+      await db()
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.orgId, full.orgId), eq(auditLog.action, "data.request.retried"))),
+    ).toEqual([
+      expect.objectContaining({
+        actorType: "operator",
+        actorId: "op-8",
+        targetId: request.id,
+        reason: "billing cancelled",
+      }),
     ]);
     await expect(retryDataRequest(full.orgId, request.id, operator)).rejects.toMatchObject({ code: "conflict" });
 
     await db().update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, full.orgId));
     expect(await processDataRequest(request.id)).toMatchObject({ status: "completed" });
-    expect(await deletionAudits(full.orgId)).toEqual([expect.objectContaining({ actorType: "operator", actorId: "op-7" })]);
+    expect(await deletionAudits(full.orgId)).toEqual([
+      expect.objectContaining({ actorType: "operator", actorId: "op-7" }),
+    ]);
     expect(await userRow(full.owner.id)).toMatchObject({ name: null, passwordHash: null });
   });
 
@@ -177,7 +280,11 @@ describeEachDatabase("data requests", () => {
   it("the Inngest function processes the org's pending deletion as one recorded run", async () => {
     const full = await seedFullOrg("Inngest Co");
     const lone = await makePerson("lone");
-    const { request } = await requestDataDeletion(full.orgId, { type: "user", id: full.owner.id }, { confirmName: full.name });
+    const { request } = await requestDataDeletion(
+      full.orgId,
+      { type: "user", id: full.owner.id },
+      { confirmName: full.name },
+    );
 
     const result = await runFunctionLocally(dataRequestsFunction, {
       event: { name: "data/deletion.requested", data: { org_id: full.orgId, requested_by: full.owner.id } },
@@ -185,12 +292,25 @@ describeEachDatabase("data requests", () => {
     });
     expect(result.status).toBe("succeeded");
     const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, result.jobRunId));
-    expect(run).toMatchObject({ functionId: "data-requests", orgId: full.orgId, status: "succeeded", output: { status: "completed", requestId: request.id } });
+    expect(run).toMatchObject({
+      functionId: "data-requests",
+      orgId: full.orgId,
+      status: "succeeded",
+      output: { status: "completed", requestId: request.id },
+    });
     expect(await requestRow(request.id)).toMatchObject({ status: "completed" });
     const [org] = await db().select().from(organizations).where(eq(organizations.id, full.orgId));
     expect(org!.name).toBe(deletedOrgName(full.orgId));
-    const people = await db().select().from(users).where(inArray(users.id, [full.owner.id, full.member.id, lone.id]));
-    expect(people.filter((p) => p.email.endsWith("@deleted.invalid")).map((p) => p.id).sort()).toEqual([full.owner.id, full.member.id].sort());
+    const people = await db()
+      .select()
+      .from(users)
+      .where(inArray(users.id, [full.owner.id, full.member.id, lone.id]));
+    expect(
+      people
+        .filter((p) => p.email.endsWith("@deleted.invalid"))
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([full.owner.id, full.member.id].sort());
 
     // A duplicate event (or one naming the request) finds nothing left to do.
     const duplicate = await runFunctionLocally(dataRequestsFunction, {
@@ -210,8 +330,14 @@ describeEachDatabase("data requests", () => {
     let swept = await processPendingDataRequests(new Date(), 1);
     expect(swept.completed + swept.failed).toBe(1);
     while (swept.completed + swept.failed > 0) swept = await processPendingDataRequests(new Date(), 1);
-    expect(await requestRow(exportRequest.id)).toMatchObject({ status: "completed", result: expect.objectContaining({ org_id: a.orgId }) });
-    expect(await requestRow(deletionRequest.id)).toMatchObject({ status: "completed", result: { counts: expect.objectContaining({ users_anonymised: 2 }) } });
+    expect(await requestRow(exportRequest.id)).toMatchObject({
+      status: "completed",
+      result: expect.objectContaining({ org_id: a.orgId }),
+    });
+    expect(await requestRow(deletionRequest.id)).toMatchObject({
+      status: "completed",
+      result: { counts: expect.objectContaining({ users_anonymised: 2 }) },
+    });
   });
 
   it("a request whose worker died mid-way (still processing, lease expired) is claimed again and completes once; a live lease is left alone", async () => {
@@ -219,8 +345,15 @@ describeEachDatabase("data requests", () => {
     const request = (await requestDataExport(org.orgId, { type: "user", id: org.owner.id })).request;
     const t0 = new Date();
     // A worker claimed it and was killed before storing any outcome.
-    await db().update(dataRequests).set({ status: "processing", leaseUntil: new Date(t0.getTime() + DATA_REQUEST_LEASE_MS) }).where(eq(dataRequests.id, request.id));
-    expect(await processDataRequest(request.id, t0)).toEqual({ status: "skipped", requestId: request.id, current: "processing" });
+    await db()
+      .update(dataRequests)
+      .set({ status: "processing", leaseUntil: new Date(t0.getTime() + DATA_REQUEST_LEASE_MS) })
+      .where(eq(dataRequests.id, request.id));
+    expect(await processDataRequest(request.id, t0)).toEqual({
+      status: "skipped",
+      requestId: request.id,
+      current: "processing",
+    });
     expect(await pendingDataRequest(org.orgId, "export", t0)).toBeNull();
 
     const later = new Date(t0.getTime() + DATA_REQUEST_LEASE_MS + 1_000);
@@ -228,6 +361,8 @@ describeEachDatabase("data requests", () => {
     const outcome = await processDataRequest(request.id, later);
     expect(outcome.status).toBe("completed");
     expect(await requestRow(request.id)).toMatchObject({ status: "completed", leaseUntil: null });
-    expect((await processDataRequest(request.id, new Date(later.getTime() + DATA_REQUEST_LEASE_MS * 2))).status).toBe("skipped");
+    expect((await processDataRequest(request.id, new Date(later.getTime() + DATA_REQUEST_LEASE_MS * 2))).status).toBe(
+      "skipped",
+    );
   });
 });

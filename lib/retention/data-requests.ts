@@ -40,32 +40,51 @@ export interface DataRequestEvent {
 
 /** Wakes the `data-requests` function for a pending deletion (the daily retention run is the fallback). */
 export function deletionRequestedEvent(request: Pick<DataRequest, "id" | "orgId" | "requestedBy">): DataRequestEvent {
-  return { name: "data/deletion.requested", id: `data-deletion-${request.id}`, data: { org_id: request.orgId, request_id: request.id, requested_by: request.requestedBy } };
+  return {
+    name: "data/deletion.requested",
+    id: `data-deletion-${request.id}`,
+    data: { org_id: request.orgId, request_id: request.id, requested_by: request.requestedBy },
+  };
 }
 
 type RequestCheck = (tx: Tx, org: { id: string; name: string }) => Promise<void>;
 
-async function requestData(orgId: string, kind: DataRequestKind, requester: DataRequester, check?: RequestCheck): Promise<{ request: DataRequest; created: boolean }> {
+async function requestData(
+  orgId: string,
+  kind: DataRequestKind,
+  requester: DataRequester,
+  check?: RequestCheck,
+): Promise<{ request: DataRequest; created: boolean }> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   return db().transaction(async (tx) => {
     // The org row lock makes "is one already open?" and the insert one step for concurrent requests.
-    const [org] = await tx.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+    const [org] = await tx
+      .select({ id: organizations.id, name: organizations.name })
+      .from(organizations)
+      .where(eq(organizations.id, orgId))
+      .for("update");
     if (!org) throw new AppError("not_found", "No such organisation.");
     if (check) await check(tx, org);
     const [open] = await tx
       .select()
       .from(dataRequests)
-      .where(and(eq(dataRequests.orgId, orgId), eq(dataRequests.kind, kind), inArray(dataRequests.status, OPEN_STATUSES)))
+      .where(
+        and(eq(dataRequests.orgId, orgId), eq(dataRequests.kind, kind), inArray(dataRequests.status, OPEN_STATUSES)),
+      )
       .orderBy(asc(dataRequests.requestedAt))
       .limit(1);
     if (open) return { request: open, created: false };
-    const [row] = await tx.insert(dataRequests).values({ orgId, kind, requestedBy: formatRequester(requester) }).returning();
+    const [row] = await tx
+      .insert(dataRequests)
+      .values({ orgId, kind, requestedBy: formatRequester(requester) })
+      .returning();
     return { request: row!, created: true };
   });
 }
 
 /** Records a pending export request; one still open for the org is returned instead. */
-export const requestDataExport = (orgId: string, requestedBy: DataRequester) => requestData(orgId, "export", requestedBy);
+export const requestDataExport = (orgId: string, requestedBy: DataRequester) =>
+  requestData(orgId, "export", requestedBy);
 
 /**
  * Records a pending deletion request (one still open for the org is returned instead) and the
@@ -94,7 +113,8 @@ export type ProcessOutcome =
 export const DATA_REQUEST_LEASE_MS = 15 * 60_000;
 
 /** Pending, or claimed by a worker whose lease ran out (it crashed or was killed mid-way). */
-const claimable = (now: Date) => or(eq(dataRequests.status, "pending"), and(eq(dataRequests.status, "processing"), lt(dataRequests.leaseUntil, now)));
+const claimable = (now: Date) =>
+  or(eq(dataRequests.status, "pending"), and(eq(dataRequests.status, "processing"), lt(dataRequests.leaseUntil, now)));
 
 /**
  * Claims a pending request, or one whose worker's lease expired (one conditional UPDATE: two
@@ -111,7 +131,10 @@ export async function processDataRequest(requestId: string, now: Date = new Date
     .where(and(eq(dataRequests.id, requestId), claimable(now)))
     .returning();
   if (!claimed) {
-    const [current] = await db().select({ status: dataRequests.status }).from(dataRequests).where(eq(dataRequests.id, requestId));
+    const [current] = await db()
+      .select({ status: dataRequests.status })
+      .from(dataRequests)
+      .where(eq(dataRequests.id, requestId));
     if (!current) throw new AppError("not_found", "No such data request.");
     return { status: "skipped", requestId, current: current.status };
   }
@@ -123,23 +146,41 @@ export async function processDataRequest(requestId: string, now: Date = new Date
       const bundle = result;
       // The bundle and the "it is ready" e-mail commit together.
       const emailIds = await db().transaction(async (tx) => {
-        await tx.update(dataRequests).set({ status: "completed", completedAt: now, result: bundle, leaseUntil: null }).where(eq(dataRequests.id, requestId));
+        await tx
+          .update(dataRequests)
+          .set({ status: "completed", completedAt: now, result: bundle, leaseUntil: null })
+          .where(eq(dataRequests.id, requestId));
         const requester = requesterActor(claimed.requestedBy);
-        return enqueueExportReadyEmail(tx, { orgId: claimed.orgId, requestId, requesterUserId: requester.type === "user" ? (requester.id ?? null) : null });
+        return enqueueExportReadyEmail(tx, {
+          orgId: claimed.orgId,
+          requestId,
+          requesterUserId: requester.type === "user" ? (requester.id ?? null) : null,
+        });
       });
       await deliverOutboxNow(emailIds);
     } else {
       // The anonymisation, its audit entry and the request's completion commit together.
       result = await db().transaction(async (tx) => {
-        const counts = await anonymiseOrg(tx, claimed.orgId, requesterActor(claimed.requestedBy), `data request ${requestId}`);
-        await tx.update(dataRequests).set({ status: "completed", completedAt: now, result: { counts }, leaseUntil: null }).where(eq(dataRequests.id, requestId));
+        const counts = await anonymiseOrg(
+          tx,
+          claimed.orgId,
+          requesterActor(claimed.requestedBy),
+          `data request ${requestId}`,
+        );
+        await tx
+          .update(dataRequests)
+          .set({ status: "completed", completedAt: now, result: { counts }, leaseUntil: null })
+          .where(eq(dataRequests.id, requestId));
         return { counts };
       });
     }
     return { status: "completed", requestId, kind, result };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await db().update(dataRequests).set({ status: "failed", error: message.slice(0, 2_000), leaseUntil: null }).where(eq(dataRequests.id, requestId));
+    await db()
+      .update(dataRequests)
+      .set({ status: "failed", error: message.slice(0, 2_000), leaseUntil: null })
+      .where(eq(dataRequests.id, requestId));
     return { status: "failed", requestId, kind, error: message };
   }
 }
@@ -149,7 +190,12 @@ export async function processDataRequest(requestId: string, now: Date = new Date
  * caller sends the returned event (a deletion's run) after this returns; an export has no
  * background function of its own, so it is built here, once the retry committed.
  */
-export async function retryDataRequest(orgId: string, dataRequestId: string, actor: AuditActor, options: { reason?: string | null; requestId?: string | null } = {}) {
+export async function retryDataRequest(
+  orgId: string,
+  dataRequestId: string,
+  actor: AuditActor,
+  options: { reason?: string | null; requestId?: string | null } = {},
+) {
   if (!isUuid(orgId) || !isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
   const request = await db().transaction(async (tx) => {
     const [row] = await tx
@@ -158,7 +204,10 @@ export async function retryDataRequest(orgId: string, dataRequestId: string, act
       .where(and(eq(dataRequests.id, dataRequestId), eq(dataRequests.orgId, orgId), eq(dataRequests.status, "failed")))
       .returning();
     if (!row) {
-      const [current] = await tx.select({ id: dataRequests.id }).from(dataRequests).where(and(eq(dataRequests.id, dataRequestId), eq(dataRequests.orgId, orgId)));
+      const [current] = await tx
+        .select({ id: dataRequests.id })
+        .from(dataRequests)
+        .where(and(eq(dataRequests.id, dataRequestId), eq(dataRequests.orgId, orgId)));
       if (!current) throw new AppError("not_found", "No such data request.");
       throw new AppError("conflict", "Only a failed data request can be retried.");
     }
@@ -193,7 +242,11 @@ export async function requestAndBuildExport(orgId: string, requestedBy: DataRequ
 }
 
 /** The org's oldest request of that kind a worker may claim now (pending, or its lease expired). */
-export async function pendingDataRequest(orgId: string, kind: DataRequestKind, now: Date = new Date()): Promise<DataRequest | null> {
+export async function pendingDataRequest(
+  orgId: string,
+  kind: DataRequestKind,
+  now: Date = new Date(),
+): Promise<DataRequest | null> {
   if (!isUuid(orgId)) return null;
   const [row] = await db()
     .select()

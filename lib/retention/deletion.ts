@@ -35,7 +35,10 @@ export async function assertNoLiveSubscription(tx: Tx, orgId: string) {
     .from(subscriptions)
     .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])));
   if (live.length > 0) {
-    throw new AppError("conflict", `The organisation still has a live subscription (${live.map((s) => `${s.id}: ${s.status}`).join(", ")}); cancel billing first.`);
+    throw new AppError(
+      "conflict",
+      `The organisation still has a live subscription (${live.map((s) => `${s.id}: ${s.status}`).join(", ")}); cancel billing first.`,
+    );
   }
 }
 
@@ -53,9 +56,18 @@ export const deletedOrgName = (orgId: string) => `Deleted organisation ${orgId.s
  * and OAuth accounts and are anonymised. Kept: subscriptions, credit packs, the quota and its
  * ledger, usage events (endpoint, status and counts: no personal data) and the audit log (append-only).
  */
-export async function anonymiseOrg(tx: Tx, orgId: string, actor: AuditActor, reason: string | null = null): Promise<DeletionCounts> {
+export async function anonymiseOrg(
+  tx: Tx,
+  orgId: string,
+  actor: AuditActor,
+  reason: string | null = null,
+): Promise<DeletionCounts> {
   // The row lock serialises this with anything else writing the org (billing, renames).
-  const [org] = await tx.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+  const [org] = await tx
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .for("update");
   if (!org) throw new AppError("not_found", "No such organisation.");
 
   await assertNoLiveSubscription(tx, orgId);
@@ -69,32 +81,62 @@ export async function anonymiseOrg(tx: Tx, orgId: string, actor: AuditActor, rea
       and(
         eq(memberships.orgId, orgId),
         isNull(users.operatorRole),
-        notExists(tx.select({ one: sql`1` }).from(other).where(and(eq(other.userId, memberships.userId), sql`${other.orgId} <> ${orgId}`))),
+        notExists(
+          tx
+            .select({ one: sql`1` })
+            .from(other)
+            .where(and(eq(other.userId, memberships.userId), sql`${other.orgId} <> ${orgId}`)),
+        ),
       ),
     );
   const soleIds = soleUsers.map((u) => u.id);
 
   const count = (rows: unknown[]) => rows.length;
   const counts: DeletionCounts = {};
-  counts.idempotency_keys = count(await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.orgId, orgId)).returning({ id: idempotencyKeys.id }));
-  counts.api_keys = count(await tx.delete(apiKeys).where(eq(apiKeys.orgId, orgId)).returning({ id: apiKeys.id }));
-  counts.invitations = count(await tx.delete(invitations).where(eq(invitations.orgId, orgId)).returning({ id: invitations.id }));
-  counts.alert_digests = count(await tx.delete(alertDigests).where(eq(alertDigests.orgId, orgId)).returning({ id: alertDigests.id }));
-  counts.alerts = count(await tx.delete(alerts).where(eq(alerts.orgId, orgId)).returning({ id: alerts.id }));
-  counts.business_profiles = count(await tx.delete(businessProfiles).where(eq(businessProfiles.orgId, orgId)).returning({ orgId: businessProfiles.orgId }));
-  counts.outbox_emails = count(
-    await tx.delete(outboxEvents).where(and(eq(outboxEvents.orgId, orgId), eq(outboxEvents.kind, "email"))).returning({ id: outboxEvents.id }),
+  counts.idempotency_keys = count(
+    await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.orgId, orgId)).returning({ id: idempotencyKeys.id }),
   );
-  counts.email_messages = count(await tx.delete(emailMessages).where(eq(emailMessages.orgId, orgId)).returning({ id: emailMessages.id }));
-  counts.memberships = count(await tx.delete(memberships).where(eq(memberships.orgId, orgId)).returning({ id: memberships.id }));
+  counts.api_keys = count(await tx.delete(apiKeys).where(eq(apiKeys.orgId, orgId)).returning({ id: apiKeys.id }));
+  counts.invitations = count(
+    await tx.delete(invitations).where(eq(invitations.orgId, orgId)).returning({ id: invitations.id }),
+  );
+  counts.alert_digests = count(
+    await tx.delete(alertDigests).where(eq(alertDigests.orgId, orgId)).returning({ id: alertDigests.id }),
+  );
+  counts.alerts = count(await tx.delete(alerts).where(eq(alerts.orgId, orgId)).returning({ id: alerts.id }));
+  counts.business_profiles = count(
+    await tx
+      .delete(businessProfiles)
+      .where(eq(businessProfiles.orgId, orgId))
+      .returning({ orgId: businessProfiles.orgId }),
+  );
+  counts.outbox_emails = count(
+    await tx
+      .delete(outboxEvents)
+      .where(and(eq(outboxEvents.orgId, orgId), eq(outboxEvents.kind, "email")))
+      .returning({ id: outboxEvents.id }),
+  );
+  counts.email_messages = count(
+    await tx.delete(emailMessages).where(eq(emailMessages.orgId, orgId)).returning({ id: emailMessages.id }),
+  );
+  counts.memberships = count(
+    await tx.delete(memberships).where(eq(memberships.orgId, orgId)).returning({ id: memberships.id }),
+  );
 
   counts.sessions = 0;
   counts.users_anonymised = 0;
   if (soleIds.length > 0) {
-    counts.sessions = count(await tx.delete(sessions).where(inArray(sessions.userId, soleIds)).returning({ t: sessions.sessionToken }));
+    counts.sessions = count(
+      await tx.delete(sessions).where(inArray(sessions.userId, soleIds)).returning({ t: sessions.sessionToken }),
+    );
     await tx.delete(accounts).where(inArray(accounts.userId, soleIds));
     await tx.delete(emailTokens).where(inArray(emailTokens.userId, soleIds));
-    await tx.delete(verificationTokens).where(inArray(sql`lower(${verificationTokens.identifier})`, soleUsers.map((u) => u.email.toLowerCase())));
+    await tx.delete(verificationTokens).where(
+      inArray(
+        sql`lower(${verificationTokens.identifier})`,
+        soleUsers.map((u) => u.email.toLowerCase()),
+      ),
+    );
     for (const user of soleUsers) {
       await tx
         .update(users)
@@ -104,7 +146,10 @@ export async function anonymiseOrg(tx: Tx, orgId: string, actor: AuditActor, rea
     counts.users_anonymised = soleUsers.length;
   }
 
-  await tx.update(organizations).set({ name: deletedOrgName(orgId) }).where(eq(organizations.id, orgId));
+  await tx
+    .update(organizations)
+    .set({ name: deletedOrgName(orgId) })
+    .where(eq(organizations.id, orgId));
 
   await recordAudit(tx, {
     actor,

@@ -13,7 +13,10 @@ function tenantTablesInSchema(): string[] {
   return (Object.values(schema) as unknown[])
     .filter((value): value is PgTable => is(value, PgTable))
     .map((table) => getTableConfig(table))
-    .filter((config) => config.columns.some((c) => c.name === "org_id") || config.policies.some((p) => p.name === "tenant_isolation"))
+    .filter(
+      (config) =>
+        config.columns.some((c) => c.name === "org_id") || config.policies.some((p) => p.name === "tenant_isolation"),
+    )
     .map((config) => config.name)
     .sort();
 }
@@ -57,12 +60,16 @@ describeEachDatabase("export bundle", () => {
       ].sort(),
     );
     expect(bundle.members[0]).toMatchObject({ name: expect.any(String), joined_at: expect.any(String) });
-    expect(bundle.invitations).toEqual([expect.objectContaining({ role: "viewer", status: "open", expires_at: expect.any(String) })]);
+    expect(bundle.invitations).toEqual([
+      expect.objectContaining({ role: "viewer", status: "open", expires_at: expect.any(String) }),
+    ]);
     expect(bundle.business_profile).toMatchObject({ naics_codes: ["541511"], keywords: ["cloud"] });
     expect(bundle.onboarding).toMatchObject({ profile_completed_at: expect.any(String) });
     expect(bundle.alerts).toEqual([expect.objectContaining({ name: "Cloud work", frequency: "daily" })]);
     expect(bundle.alert_digests).toEqual([expect.objectContaining({ match_count: 3, emailed: true })]);
-    expect(bundle.api_keys).toEqual([expect.objectContaining({ id: full.apiKeyId, name: "CI", last_used_at: expect.any(String), revoked_at: null })]);
+    expect(bundle.api_keys).toEqual([
+      expect.objectContaining({ id: full.apiKeyId, name: "CI", last_used_at: expect.any(String), revoked_at: null }),
+    ]);
     expect(bundle.billing_customer).toMatchObject({ stripe_customer_id: expect.stringMatching(/^cus_/) });
     expect(bundle.subscriptions).toEqual([expect.objectContaining({ status: "canceled", plan: "pro" })]);
     expect(bundle.credit_packs).toEqual([expect.objectContaining({ credits: 1_000, credits_revoked: 0 })]);
@@ -72,9 +79,15 @@ describeEachDatabase("export bundle", () => {
     expect(bundle.usage_events.truncated).toBe(false);
     expect(bundle.usage_by_month).toEqual([expect.objectContaining({ endpoint: "/v1/opportunities", calls: 2 })]);
     expect(bundle.audit_log.entries.map((e) => e.action)).toEqual(["org.member.invited"]);
-    expect(bundle.outbox_emails.emails).toEqual([expect.objectContaining({ email_kind: "invitation", subject: "You are invited", status: "pending" })]);
-    expect(bundle.emails.emails).toEqual([expect.objectContaining({ email_kind: "alert_digest", subject: "3 new matches" })]);
-    expect(bundle.data_requests).toEqual([expect.objectContaining({ id: request.id, kind: "export", status: "pending" })]);
+    expect(bundle.outbox_emails.emails).toEqual([
+      expect.objectContaining({ email_kind: "invitation", subject: "You are invited", status: "pending" }),
+    ]);
+    expect(bundle.emails.emails).toEqual([
+      expect.objectContaining({ email_kind: "alert_digest", subject: "3 new matches" }),
+    ]);
+    expect(bundle.data_requests).toEqual([
+      expect.objectContaining({ id: request.id, kind: "export", status: "pending" }),
+    ]);
 
     // Every exported table lands in its section, and the seeded org has data in each one.
     for (const [table, entry] of Object.entries(EXPORT_COVERAGE)) {
@@ -85,7 +98,17 @@ describeEachDatabase("export bundle", () => {
     }
 
     const json = JSON.stringify(bundle);
-    for (const field of ["key_hash", "keyHash", "token_hash", "tokenHash", "password_hash", "passwordHash", "text_body", "html_body", "session_token"]) {
+    for (const field of [
+      "key_hash",
+      "keyHash",
+      "token_hash",
+      "tokenHash",
+      "password_hash",
+      "passwordHash",
+      "text_body",
+      "html_body",
+      "session_token",
+    ]) {
       expect(json).not.toContain(field);
     }
     for (const secret of Object.values(full.secrets)) expect(json).not.toContain(secret);
@@ -96,14 +119,27 @@ describeEachDatabase("export bundle", () => {
     // Processing the request stores the same bundle as the result, once.
     const done = await processDataRequest(request.id, now);
     expect(done).toMatchObject({ status: "completed", kind: "export" });
-    const stored = await db().select().from(schema.dataRequests).where(sql`${schema.dataRequests.id} = ${request.id}`);
-    expect(stored[0]).toMatchObject({ status: "completed", completedAt: now, result: expect.objectContaining({ org_id: full.orgId, format_version: 1 }) });
+    const stored = await db()
+      .select()
+      .from(schema.dataRequests)
+      .where(sql`${schema.dataRequests.id} = ${request.id}`);
+    expect(stored[0]).toMatchObject({
+      status: "completed",
+      completedAt: now,
+      result: expect.objectContaining({ org_id: full.orgId, format_version: 1 }),
+    });
     expect(JSON.stringify(stored[0]!.result)).not.toContain(full.secrets.keyHash);
-    expect(await processDataRequest(request.id, now)).toEqual({ status: "skipped", requestId: request.id, current: "completed" });
+    expect(await processDataRequest(request.id, now)).toEqual({
+      status: "skipped",
+      requestId: request.id,
+      current: "completed",
+    });
   });
 
   it("refuses an org that does not exist", async () => {
-    await expect(buildExportBundle("00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({ code: "not_found" });
+    await expect(buildExportBundle("00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
+      code: "not_found",
+    });
     await expect(buildExportBundle("not-a-uuid")).rejects.toMatchObject({ code: "not_found" });
   });
 });

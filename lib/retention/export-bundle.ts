@@ -57,11 +57,22 @@ export const EXPORT_COVERAGE: Record<string, { section: string } | { excluded: s
   outbox_events: { section: "outbox_emails" },
   email_messages: { section: "emails" },
   data_requests: { section: "data_requests" },
-  idempotency_keys: { excluded: "a 24-hour replay cache of API responses, not a record the customer keeps; the calls themselves are in usage_events" },
-  stripe_events: { excluded: "the operator's webhook processing log (type, ids, status); its outcome is exported as subscriptions and credit packs" },
+  idempotency_keys: {
+    excluded:
+      "a 24-hour replay cache of API responses, not a record the customer keeps; the calls themselves are in usage_events",
+  },
+  stripe_events: {
+    excluded:
+      "the operator's webhook processing log (type, ids, status); its outcome is exported as subscriptions and credit packs",
+  },
   job_runs: { excluded: "the operator's background-job log; the work it did is exported through the tables it wrote" },
-  dunning_notices: { excluded: "which payment-reminder step went out for which failed invoice (dedupe for the billing job); the reminders themselves are exported as e-mails" },
-  ops_alerts: { excluded: "the operator's monitoring state about the account, derived from exported data (onboarding, billing)" },
+  dunning_notices: {
+    excluded:
+      "which payment-reminder step went out for which failed invoice (dedupe for the billing job); the reminders themselves are exported as e-mails",
+  },
+  ops_alerts: {
+    excluded: "the operator's monitoring state about the account, derived from exported data (onboarding, billing)",
+  },
 };
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -98,22 +109,48 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
       if (!org) throw new AppError("not_found", "No such organisation.");
 
       const members = await tx
-        .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt })
+        .select({
+          userId: users.id,
+          name: users.name,
+          email: users.email,
+          role: memberships.role,
+          joinedAt: memberships.createdAt,
+        })
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
         .where(eq(memberships.orgId, orgId))
         .orderBy(asc(memberships.createdAt));
-      const invitationRows = await tx.select().from(invitations).where(eq(invitations.orgId, orgId)).orderBy(asc(invitations.createdAt));
+      const invitationRows = await tx
+        .select()
+        .from(invitations)
+        .where(eq(invitations.orgId, orgId))
+        .orderBy(asc(invitations.createdAt));
       const [profile] = await tx.select().from(businessProfiles).where(eq(businessProfiles.orgId, orgId));
       const [onboarding] = await tx.select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId));
       const alertRows = await tx.select().from(alerts).where(eq(alerts.orgId, orgId)).orderBy(asc(alerts.createdAt));
-      const digestRows = await tx.select().from(alertDigests).where(eq(alertDigests.orgId, orgId)).orderBy(asc(alertDigests.createdAt));
+      const digestRows = await tx
+        .select()
+        .from(alertDigests)
+        .where(eq(alertDigests.orgId, orgId))
+        .orderBy(asc(alertDigests.createdAt));
       const keyRows = await tx.select().from(apiKeys).where(eq(apiKeys.orgId, orgId)).orderBy(asc(apiKeys.createdAt));
       const [customer] = await tx.select().from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
-      const subscriptionRows = await tx.select().from(subscriptions).where(eq(subscriptions.orgId, orgId)).orderBy(asc(subscriptions.updatedAt));
-      const packRows = await tx.select().from(creditPacks).where(eq(creditPacks.orgId, orgId)).orderBy(asc(creditPacks.createdAt));
+      const subscriptionRows = await tx
+        .select()
+        .from(subscriptions)
+        .where(eq(subscriptions.orgId, orgId))
+        .orderBy(asc(subscriptions.updatedAt));
+      const packRows = await tx
+        .select()
+        .from(creditPacks)
+        .where(eq(creditPacks.orgId, orgId))
+        .orderBy(asc(creditPacks.createdAt));
       const [quota] = await tx.select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
-      const ledger = await tx.select().from(quotaAdjustments).where(eq(quotaAdjustments.orgId, orgId)).orderBy(asc(quotaAdjustments.createdAt));
+      const ledger = await tx
+        .select()
+        .from(quotaAdjustments)
+        .where(eq(quotaAdjustments.orgId, orgId))
+        .orderBy(asc(quotaAdjustments.createdAt));
       const usageRows = await tx
         .select()
         .from(usageEvents)
@@ -158,7 +195,13 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
         .orderBy(desc(emailMessages.createdAt))
         .limit(EXPORT_MAX_EMAILS + 1);
       const requestRows = await tx
-        .select({ id: dataRequests.id, kind: dataRequests.kind, status: dataRequests.status, requestedAt: dataRequests.requestedAt, completedAt: dataRequests.completedAt })
+        .select({
+          id: dataRequests.id,
+          kind: dataRequests.kind,
+          status: dataRequests.status,
+          requestedAt: dataRequests.requestedAt,
+          completedAt: dataRequests.completedAt,
+        })
         .from(dataRequests)
         .where(eq(dataRequests.orgId, orgId))
         .orderBy(asc(dataRequests.requestedAt));
@@ -168,7 +211,13 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
         generated_at: now.toISOString(),
         org_id: orgId,
         organization: { id: org.id, name: org.name, plan: org.plan, created_at: iso(org.createdAt) },
-        members: members.map((m) => ({ user_id: m.userId, name: m.name, email: m.email, role: m.role, joined_at: iso(m.joinedAt) })),
+        members: members.map((m) => ({
+          user_id: m.userId,
+          name: m.name,
+          email: m.email,
+          role: m.role,
+          joined_at: iso(m.joinedAt),
+        })),
         invitations: invitationRows.map((i) => ({
           id: i.id,
           email: i.email,
@@ -233,7 +282,9 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
           last_used_at: iso(k.lastUsedAt),
           revoked_at: iso(k.revokedAt),
         })),
-        billing_customer: customer ? { stripe_customer_id: customer.stripeCustomerId, created_at: iso(customer.createdAt) } : null,
+        billing_customer: customer
+          ? { stripe_customer_id: customer.stripeCustomerId, created_at: iso(customer.createdAt) }
+          : null,
         subscriptions: subscriptionRows.map((s) => ({
           id: s.id,
           stripe_subscription_id: s.stripeSubscriptionId,
@@ -261,7 +312,15 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
               credits_remaining: quota.creditsRemaining,
             }
           : null,
-        quota_adjustments: ledger.map((q) => ({ id: q.id, period_start: iso(q.periodStart), balance: q.balance, delta: q.delta, reason: q.reason, ref: q.ref, created_at: iso(q.createdAt) })),
+        quota_adjustments: ledger.map((q) => ({
+          id: q.id,
+          period_start: iso(q.periodStart),
+          balance: q.balance,
+          delta: q.delta,
+          reason: q.reason,
+          ref: q.ref,
+          created_at: iso(q.createdAt),
+        })),
         usage_events: {
           since: usageSince.toISOString(),
           truncated: usageRows.length > EXPORT_MAX_USAGE_EVENTS,
@@ -319,7 +378,13 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
             created_at: iso(e.createdAt),
           })),
         },
-        data_requests: requestRows.map((r) => ({ id: r.id, kind: r.kind, status: r.status, requested_at: iso(r.requestedAt), completed_at: iso(r.completedAt) })),
+        data_requests: requestRows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          status: r.status,
+          requested_at: iso(r.requestedAt),
+          completed_at: iso(r.completedAt),
+        })),
       };
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },

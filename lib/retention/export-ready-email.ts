@@ -13,8 +13,14 @@ export const DATA_SETTINGS_PATH = "/settings/data";
  * when an operator or the system asked (or that owner left), to every owner. The link opens the
  * Data settings page, which checks the session: the e-mail itself carries no credential.
  */
-export async function enqueueExportReadyEmail(tx: Tx, input: { orgId: string; requestId: string; requesterUserId: string | null }): Promise<string[]> {
-  const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, input.orgId));
+export async function enqueueExportReadyEmail(
+  tx: Tx,
+  input: { orgId: string; requestId: string; requesterUserId: string | null },
+): Promise<string[]> {
+  const [org] = await tx
+    .select({ name: organizations.name })
+    .from(organizations)
+    .where(eq(organizations.id, input.orgId));
   const owners = await tx
     .select({ id: users.id, email: users.email })
     .from(memberships)

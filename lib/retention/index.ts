@@ -1,6 +1,18 @@
 export { runRetention, RETENTION_RULES, type RetentionOptions, type RetentionRule } from "./cleanup";
-export { buildExportBundle, EXPORT_COVERAGE, EXPORT_FORMAT_VERSION, EXPORT_USAGE_MONTHS, type ExportBundle } from "./export-bundle";
-export { anonymiseOrg, assertNoLiveSubscription, deletedOrgName, LIVE_SUBSCRIPTION_STATUSES, type DeletionCounts } from "./deletion";
+export {
+  buildExportBundle,
+  EXPORT_COVERAGE,
+  EXPORT_FORMAT_VERSION,
+  EXPORT_USAGE_MONTHS,
+  type ExportBundle,
+} from "./export-bundle";
+export {
+  anonymiseOrg,
+  assertNoLiveSubscription,
+  deletedOrgName,
+  LIVE_SUBSCRIPTION_STATUSES,
+  type DeletionCounts,
+} from "./deletion";
 export { DATA_SETTINGS_PATH } from "./export-ready-email";
 export {
   listOwnDataRequests,

@@ -5,7 +5,13 @@ import { dataRequests } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";
 import type { DataRequestInput } from "./schemas";
-import { getDataRequest, listDataRequests, requestAndBuildExport, requestDataDeletion, type DataRequest } from "./data-requests";
+import {
+  getDataRequest,
+  listDataRequests,
+  requestAndBuildExport,
+  requestDataDeletion,
+  type DataRequest,
+} from "./data-requests";
 
 /** A data request as the owner sees it (page and API): no bundle, no internal lease. */
 export interface DataRequestView {
@@ -29,7 +35,8 @@ export function toDataRequestView(row: ListedRequest): DataRequestView {
     requested_at: row.requestedAt.toISOString(),
     completed_at: row.completedAt?.toISOString() ?? null,
     error: row.error,
-    download_url: row.kind === "export" && row.status === "completed" ? `/api/app/data-requests/${row.id}/download` : null,
+    download_url:
+      row.kind === "export" && row.status === "completed" ? `/api/app/data-requests/${row.id}/download` : null,
   };
 }
 
@@ -41,7 +48,11 @@ export async function listOwnDataRequests(orgId: string, actor: OrgActor): Promi
 }
 
 /** One request of the actor's org; another org's id answers 404 like an unknown one. */
-export async function getOwnDataRequest(orgId: string, actor: OrgActor, dataRequestId: string): Promise<DataRequestView> {
+export async function getOwnDataRequest(
+  orgId: string,
+  actor: OrgActor,
+  dataRequestId: string,
+): Promise<DataRequestView> {
   assertCan(actor, "data:manage");
   const row = await getDataRequest(dataRequestId);
   if (!row || row.orgId !== orgId) throw new AppError("not_found", "No such data request.");
@@ -72,15 +83,25 @@ export async function requestOwnData(orgId: string, actor: OrgActor, input: Data
  * The stored bundle of a completed export, as the JSON text the database keeps (never parsed and
  * re-serialised here), with a file name for the download.
  */
-export async function ownExportBundle(orgId: string, actor: OrgActor, dataRequestId: string): Promise<{ filename: string; json: string }> {
+export async function ownExportBundle(
+  orgId: string,
+  actor: OrgActor,
+  dataRequestId: string,
+): Promise<{ filename: string; json: string }> {
   assertCan(actor, "data:manage");
   if (!isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
   const [row] = await db()
-    .select({ kind: dataRequests.kind, status: dataRequests.status, completedAt: dataRequests.completedAt, json: sql<string | null>`${dataRequests.result}::text` })
+    .select({
+      kind: dataRequests.kind,
+      status: dataRequests.status,
+      completedAt: dataRequests.completedAt,
+      json: sql<string | null>`${dataRequests.result}::text`,
+    })
     .from(dataRequests)
     .where(and(eq(dataRequests.id, dataRequestId), eq(dataRequests.orgId, orgId)));
   if (!row || row.kind !== "export") throw new AppError("not_found", "No such export.");
-  if (row.status !== "completed" || !row.json) throw new AppError("conflict", `This export is ${row.status}, not ready to download.`);
+  if (row.status !== "completed" || !row.json)
+    throw new AppError("conflict", `This export is ${row.status}, not ready to download.`);
   const day = (row.completedAt ?? new Date()).toISOString().slice(0, 10);
   return { filename: `beacon-export-${orgId.slice(0, 8)}-${day}.json`, json: row.json };
 }

@@ -11,7 +11,10 @@ export function firstMessage(schema: z.ZodType, value: unknown): string | null {
 }
 
 /** The first issue zod reports for each top-level field of an object. */
-export function firstIssueByField(schema: z.ZodType, value: unknown): Record<string, { index: number | null; message: string }> {
+export function firstIssueByField(
+  schema: z.ZodType,
+  value: unknown,
+): Record<string, { index: number | null; message: string }> {
   const result = schema.safeParse(value);
   const out: Record<string, { index: number | null; message: string }> = {};
   if (result.success) return out;
@@ -22,13 +25,38 @@ export function firstIssueByField(schema: z.ZodType, value: unknown): Record<str
   return out;
 }
 
-const pieces = ["a", "Z", "5", "0", " ", "  ", "\t", "@", ".", "-", "_", "+", "'", "\"", "<", "é", "\u0007", "example.com", "x@y.io", "31-33", "sba", "VA"];
+const pieces = [
+  "a",
+  "Z",
+  "5",
+  "0",
+  " ",
+  "  ",
+  "\t",
+  "@",
+  ".",
+  "-",
+  "_",
+  "+",
+  "'",
+  '"',
+  "<",
+  "é",
+  "\u0007",
+  "example.com",
+  "x@y.io",
+  "31-33",
+  "sba",
+  "VA",
+];
 
 /** Text of the kinds forms see: empty, spaces, e-mail-ish, codes, control characters, long runs. */
 export const formText: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 30 }),
   fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((parts) => parts.join("")),
   fc.emailAddress(),
-  fc.tuple(fc.constantFrom("a", "b.", " "), fc.integer({ min: 0, max: 300 }), fc.constantFrom("", "@example.com", " ")).map(([c, n, end]) => c.repeat(n) + end),
+  fc
+    .tuple(fc.constantFrom("a", "b.", " "), fc.integer({ min: 0, max: 300 }), fc.constantFrom("", "@example.com", " "))
+    .map(([c, n, end]) => c.repeat(n) + end),
   fc.stringMatching(/^[0-9]{1,7}$/),
 );

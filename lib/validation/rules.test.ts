@@ -55,7 +55,12 @@ describe("field rules", () => {
     fc.assert(
       fc.property(listArb, fc.array(formText, { maxLength: 7 }), (rules, values) => {
         const result = listSchema(rules).safeParse(values);
-        const expected = result.success ? null : { index: typeof result.error.issues[0]?.path[0] === "number" ? result.error.issues[0].path[0] : null, message: result.error.issues[0]?.message };
+        const expected = result.success
+          ? null
+          : {
+              index: typeof result.error.issues[0]?.path[0] === "number" ? result.error.issues[0].path[0] : null,
+              message: result.error.issues[0]?.message,
+            };
         expect(checkList(rules, values)).toEqual(expected);
       }),
       { numRuns: 1000 },

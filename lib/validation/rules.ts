@@ -3,7 +3,8 @@
 // while zod itself (~30 kB gzip) stays out of the pages' JavaScript.
 
 /** The e-mail pattern zod 4 uses for `z.email()` (its `regexes.email`; a test keeps them equal). */
-export const EMAIL_PATTERN = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+export const EMAIL_PATTERN =
+  /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
 
 /** The rules of one text field, checked in this order; the first broken one gives the message. */
 export interface TextRules {
@@ -54,7 +55,10 @@ export interface ListRules {
  * The first problem of a list, as zod reports it: too many items (zod checks that before
  * parsing them), then the first bad item with its index, then too few. Null when acceptable.
  */
-export function checkList(rules: ListRules, values: readonly string[]): { index: number | null; message: string } | null {
+export function checkList(
+  rules: ListRules,
+  values: readonly string[],
+): { index: number | null; message: string } | null {
   if (values.length > rules.max[0]) return { index: null, message: rules.max[1] };
   for (const [index, value] of values.entries()) {
     const message = checkText(rules.item, value);

@@ -23,7 +23,9 @@ export function textSchema(rules: TextRules): z.ZodType<string, string> {
 
 /** A list of texts from its rules: the size first, then each item (zod's own order). */
 export function listSchema(rules: ListRules, notList?: string): z.ZodType<string[], string[]> {
-  let array = z.array(textSchema(rules.item), notList ? { message: notList } : undefined).max(rules.max[0], rules.max[1]);
+  let array = z
+    .array(textSchema(rules.item), notList ? { message: notList } : undefined)
+    .max(rules.max[0], rules.max[1]);
   if (rules.min) array = array.min(rules.min[0], rules.min[1]);
   return array;
 }

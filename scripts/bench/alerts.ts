@@ -15,7 +15,11 @@ const DAY_MS = 24 * 3600_000;
 export async function runAlertsBenchmark(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { sizes: { type: "string", default: process.env.BENCH_ALERTS_SIZES ?? "10000,100000,1000000" }, alerts: { type: "string", default: "10000" }, window: { type: "string", default: "1000" } },
+    options: {
+      sizes: { type: "string", default: process.env.BENCH_ALERTS_SIZES ?? "10000,100000,1000000" },
+      alerts: { type: "string", default: "10000" },
+      window: { type: "string", default: "1000" },
+    },
     strict: true,
   });
   const sizes = values.sizes.split(",").map(Number);
@@ -30,9 +34,13 @@ export async function runAlertsBenchmark(args: string[]) {
     const old = new Date(windowStart.getTime() - 30 * DAY_MS);
     await importBundledOpportunities();
     // The 901 real notices are the template every generated row is copied from.
-    await db().execute(sql`create table bench_template as select row_number() over (order by id) - 1 as rn, * from opportunities`);
+    await db().execute(
+      sql`create table bench_template as select row_number() over (order by id) - 1 as rn, * from opportunities`,
+    );
     await db().execute(sql`delete from opportunities`);
-    const templates = Number((await db().execute<{ n: string }>(sql`select count(*)::text as n from bench_template`)).rows[0]!.n);
+    const templates = Number(
+      (await db().execute<{ n: string }>(sql`select count(*)::text as n from bench_template`)).rows[0]!.n,
+    );
     await createAlerts(alertCount, windowStart);
 
     const results: { total: number; seconds: number; digests: number; emails: number }[] = [];
@@ -51,7 +59,8 @@ export async function runAlertsBenchmark(args: string[]) {
       const started = performance.now();
       const summary = await runDueDigests(now);
       const seconds = (performance.now() - started) / 1000;
-      if (summary.digests !== alertCount) throw new Error(`expected ${alertCount} digests, the pass recorded ${summary.digests}`);
+      if (summary.digests !== alertCount)
+        throw new Error(`expected ${alertCount} digests, the pass recorded ${summary.digests}`);
       results.push({ total, seconds, digests: summary.digests, emails: summary.emails });
       console.error(`  total ${total.toLocaleString("en-US")}: ${seconds.toFixed(1)} s`);
     }
@@ -59,11 +68,27 @@ export async function runAlertsBenchmark(args: string[]) {
     printTable(
       `Alert digests: ${alertCount.toLocaleString("en-US")} alerts, ${windowCount.toLocaleString("en-US")} new opportunities in the window`,
       ["opportunities", "seconds", "× smallest", "digests", "e-mails", "under 60 s"],
-      results.map((r) => [r.total.toLocaleString("en-US"), r.seconds.toFixed(2), (r.seconds / baseline).toFixed(2), r.digests, r.emails, r.seconds < 60 ? "yes" : "NO"]),
+      results.map((r) => [
+        r.total.toLocaleString("en-US"),
+        r.seconds.toFixed(2),
+        (r.seconds / baseline).toFixed(2),
+        r.digests,
+        r.emails,
+        r.seconds < 60 ? "yes" : "NO",
+      ]),
     );
-    console.log(JSON.stringify({ bench: "alerts", alerts: alertCount, window: windowCount, results: results.map((r) => ({ ...r, ratio: r.seconds / baseline })) }));
+    console.log(
+      JSON.stringify({
+        bench: "alerts",
+        alerts: alertCount,
+        window: windowCount,
+        results: results.map((r) => ({ ...r, ratio: r.seconds / baseline })),
+      }),
+    );
     const largest = results.at(-1)!;
-    return { headline: `${largest.total.toLocaleString("en-US")} opportunities: ${largest.seconds.toFixed(1)} s, ${(largest.seconds / baseline).toFixed(2)}× the smallest` };
+    return {
+      headline: `${largest.total.toLocaleString("en-US")} opportunities: ${largest.seconds.toFixed(1)} s, ${(largest.seconds / baseline).toFixed(2)}× the smallest`,
+    };
   } finally {
     await bench.drop();
   }
@@ -89,7 +114,9 @@ async function copyTemplates(first: number, count: number, templates: number, at
 /** 10,000 daily alerts shaped like real ones: a 4-digit NAICS prefix, often a keyword, sometimes a state. */
 async function createAlerts(count: number, lastWindowEnd: Date) {
   const orgs = Math.max(1, Math.ceil(count / 10));
-  await db().execute(sql`insert into organizations (name, plan) select 'Bench org ' || g, 'pro' from generate_series(1, ${orgs}::int) g`);
+  await db().execute(
+    sql`insert into organizations (name, plan) select 'Bench org ' || g, 'pro' from generate_series(1, ${orgs}::int) g`,
+  );
   await db().execute(sql`
     with orgs as (select id, row_number() over (order by id) - 1 as rn from organizations),
     words as (

@@ -57,26 +57,43 @@ export async function runApiBenchmark(args: string[]) {
     children.push(startBeacon(beaconPort, bench.url));
     const rawPort = await freePort();
     children.push(startRaw(rawPort, bench.url));
-    await Promise.all([waitForReady(`http://127.0.0.1:${beaconPort}/api/readyz`, children[0]!), waitForReady(`http://127.0.0.1:${rawPort}/`, children[1]!)]);
+    await Promise.all([
+      waitForReady(`http://127.0.0.1:${beaconPort}/api/readyz`, children[0]!),
+      waitForReady(`http://127.0.0.1:${rawPort}/`, children[1]!),
+    ]);
 
     const beaconUrl = `http://127.0.0.1:${beaconPort}${pathAndQuery}`;
     const rawUrl = `http://127.0.0.1:${rawPort}${pathAndQuery}`;
     const rows = await assertSameAnswer(beaconUrl, rawUrl, keys[0]!);
 
     const sides: Side[] = [];
-    for (const [name, url] of [["beacon", beaconUrl], ["raw", rawUrl]] as const) {
+    for (const [name, url] of [
+      ["beacon", beaconUrl],
+      ["raw", rawUrl],
+    ] as const) {
       await load(url, keys, connections, warmup);
       console.error(`  ${name}: warmed up ${warmup} s, measuring ${duration} s…`);
       sides.push({ name, result: await load(url, keys, connections, duration) });
     }
     const [beacon, raw] = sides as [Side, Side];
     const ratio = beacon.result.requests.average / raw.result.requests.average;
-    const charged = Number((await db().execute<{ n: string }>(sql`select count(*)::text as n from usage_events`)).rows[0]!.n);
+    const charged = Number(
+      (await db().execute<{ n: string }>(sql`select count(*)::text as n from usage_events`)).rows[0]!.n,
+    );
 
     printTable(
       `Metered GET ${pathAndQuery} (${rows} rows per answer), ${connections} connections, ${duration} s each after ${warmup} s warm-up`,
       ["server", "req/s", "p50 ms", "p99 ms", "2xx", "non-2xx", "errors", "beacon/raw"],
-      sides.map(({ name, result: r }) => [name, r.requests.average.toFixed(0), r.latency.p50, r.latency.p99, r["2xx"], r.non2xx, r.errors + r.timeouts, name === "beacon" ? ratio.toFixed(2) : "1.00"]),
+      sides.map(({ name, result: r }) => [
+        name,
+        r.requests.average.toFixed(0),
+        r.latency.p50,
+        r.latency.p99,
+        r["2xx"],
+        r.non2xx,
+        r.errors + r.timeouts,
+        name === "beacon" ? ratio.toFixed(2) : "1.00",
+      ]),
     );
     console.log(
       `\nBeacon: ${keyCount} API keys of one enterprise org (${ENTERPRISE_REQUESTS_PER_MINUTE.toLocaleString("en-US")}/min each), one per connection, so every request ` +
@@ -113,10 +130,14 @@ export async function runApiBenchmark(args: string[]) {
     for (const { name, result: r } of sides) {
       const failed = r.non2xx + r.errors + r.timeouts;
       if (r["2xx"] === 0 || failed > MAX_FAILED_SHARE * (r["2xx"] + failed)) {
-        throw new Error(`${name}: ${failed} of ${r["2xx"] + failed} requests failed (status codes ${JSON.stringify(r.statusCodeStats)}); the figures above are not a measurement of the API.`);
+        throw new Error(
+          `${name}: ${failed} of ${r["2xx"] + failed} requests failed (status codes ${JSON.stringify(r.statusCodeStats)}); the figures above are not a measurement of the API.`,
+        );
       }
     }
-    return { headline: `beacon ${beacon.result.requests.average.toFixed(0)} req/s, raw ${raw.result.requests.average.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}` };
+    return {
+      headline: `beacon ${beacon.result.requests.average.toFixed(0)} req/s, raw ${raw.result.requests.average.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}`,
+    };
   } finally {
     for (const child of children) stop(child);
     await bench.drop();
@@ -129,10 +150,16 @@ async function seed(bench: Awaited<ReturnType<typeof createBenchDatabase>>, keyC
   await runCommand("db:migrate", {}, deps);
   await runCommand("db:seed", {}, deps);
   const password = randomBytes(16).toString("hex");
-  const org = (await runCommand("org:create", { name: "Bench API customer", email: `bench-${Date.now()}@bench.test`, password, plan: "enterprise" }, deps)) as { org_id: string };
+  const org = (await runCommand(
+    "org:create",
+    { name: "Bench API customer", email: `bench-${Date.now()}@bench.test`, password, plan: "enterprise" },
+    deps,
+  )) as { org_id: string };
   const keys: string[] = [];
   for (let i = 0; i < keyCount; i++) {
-    const created = (await runCommand("apikey:create", { org: org.org_id, name: `bench ${i + 1}` }, deps)) as { key: string };
+    const created = (await runCommand("apikey:create", { org: org.org_id, name: `bench ${i + 1}` }, deps)) as {
+      key: string;
+    };
     keys.push(created.key);
   }
   // Far more than the bench can spend: the quota step runs on every request but never refuses.
@@ -150,9 +177,16 @@ function startRaw(port: number, databaseUrl: string) {
 async function assertSameAnswer(beaconUrl: string, rawUrl: string, key: string) {
   const headers = { authorization: `Bearer ${key}` };
   const [beacon, raw] = await Promise.all([fetch(beaconUrl, { headers }), fetch(rawUrl, { headers })]);
-  if (beacon.status !== 200 || raw.status !== 200) throw new Error(`a first request failed: beacon ${beacon.status} ${await beacon.text()}, raw ${raw.status} ${await raw.text()}`);
-  const [beaconBody, rawBody] = [(await beacon.json()) as { data: unknown[] }, (await raw.json()) as { data: unknown[] }];
-  if (JSON.stringify(beaconBody) !== JSON.stringify(rawBody)) throw new Error("the raw server's answer differs from Beacon's: they would not be doing the same work");
+  if (beacon.status !== 200 || raw.status !== 200)
+    throw new Error(
+      `a first request failed: beacon ${beacon.status} ${await beacon.text()}, raw ${raw.status} ${await raw.text()}`,
+    );
+  const [beaconBody, rawBody] = [
+    (await beacon.json()) as { data: unknown[] },
+    (await raw.json()) as { data: unknown[] },
+  ];
+  if (JSON.stringify(beaconBody) !== JSON.stringify(rawBody))
+    throw new Error("the raw server's answer differs from Beacon's: they would not be doing the same work");
   if (beaconBody.data.length === 0) throw new Error("the query matches nothing: choose one with results (--query)");
   return beaconBody.data.length;
 }

@@ -4,9 +4,14 @@ import { openDatabase, setDatabase, type DatabaseHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 
 /** A fresh, migrated PostgreSQL database for one benchmark; dropped by `drop()`. */
-export async function createBenchDatabase(prefix: string): Promise<DatabaseHandle & { url: string; drop(): Promise<void> }> {
+export async function createBenchDatabase(
+  prefix: string,
+): Promise<DatabaseHandle & { url: string; drop(): Promise<void> }> {
   const base = process.env.DATABASE_URL;
-  if (!base) throw new Error("Benchmarks run on PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres).");
+  if (!base)
+    throw new Error(
+      "Benchmarks run on PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres).",
+    );
   const name = `${prefix}_${Date.now()}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();

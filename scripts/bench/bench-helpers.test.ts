@@ -17,7 +17,9 @@ describe("webhook bench deliveries", () => {
     // Without repeats the order is the customers interleaved, each customer's events in order:
     // a re-delivery placed before its first delivery would show here.
     const firsts = ids.filter((id, i) => ids.indexOf(id) === i);
-    const interleaved = Array.from({ length: EVENTS_PER_CUSTOMER }, (_, k) => customers.map((events) => events[k].id as string)).flat();
+    const interleaved = Array.from({ length: EVENTS_PER_CUSTOMER }, (_, k) =>
+      customers.map((events) => events[k].id as string),
+    ).flat();
     expect(firsts).toEqual(interleaved);
   });
 
@@ -46,12 +48,28 @@ describe("first-load JS from a build", () => {
       fs.mkdirSync(path.dirname(path.join(dir!, file)), { recursive: true });
       fs.writeFileSync(path.join(dir!, file), content);
     };
-    const chunks = { "static/chunks/main.js": "a".repeat(5000), "static/chunks/layout.js": "function f(){return 1}".repeat(100), "static/chunks/page.js": "x" };
+    const chunks = {
+      "static/chunks/main.js": "a".repeat(5000),
+      "static/chunks/layout.js": "function f(){return 1}".repeat(100),
+      "static/chunks/page.js": "x",
+    };
     for (const [file, content] of Object.entries(chunks)) write(file, content);
     write("static/chunks/page.css", "body{}");
     write("build-manifest.json", JSON.stringify({ rootMainFiles: ["static/chunks/main.js"] }));
-    const manifest = { entryJSFiles: { "[project]/app/layout": ["static/chunks/layout.js"], "[project]/app/(app)/onboarding/page": ["static/chunks/layout.js", "static/chunks/page.js", "static/chunks/page.css"] } };
-    write("server/app/(app)/onboarding/page_client-reference-manifest.js", `globalThis.__RSC_MANIFEST = globalThis.__RSC_MANIFEST || {};\nglobalThis.__RSC_MANIFEST["/(app)/onboarding/page"] = ${JSON.stringify(manifest)};`);
+    const manifest = {
+      entryJSFiles: {
+        "[project]/app/layout": ["static/chunks/layout.js"],
+        "[project]/app/(app)/onboarding/page": [
+          "static/chunks/layout.js",
+          "static/chunks/page.js",
+          "static/chunks/page.css",
+        ],
+      },
+    };
+    write(
+      "server/app/(app)/onboarding/page_client-reference-manifest.js",
+      `globalThis.__RSC_MANIFEST = globalThis.__RSC_MANIFEST || {};\nglobalThis.__RSC_MANIFEST["/(app)/onboarding/page"] = ${JSON.stringify(manifest)};`,
+    );
 
     const [route, ...others] = firstLoadJs(dir);
     expect(others).toEqual([]);

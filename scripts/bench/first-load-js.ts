@@ -20,7 +20,9 @@ export interface RouteJs {
  * manifest). Gzip sizes are computed here with zlib at level 9, per file, as served.
  */
 export function firstLoadJs(distDir: string): RouteJs[] {
-  const buildManifest = JSON.parse(fs.readFileSync(path.join(distDir, "build-manifest.json"), "utf8")) as { rootMainFiles?: string[] };
+  const buildManifest = JSON.parse(fs.readFileSync(path.join(distDir, "build-manifest.json"), "utf8")) as {
+    rootMainFiles?: string[];
+  };
   const shared = buildManifest.rootMainFiles ?? [];
   const gzipCache = new Map<string, { bytes: number; gzipBytes: number }>();
   const measure = (file: string) => {
@@ -35,7 +37,12 @@ export function firstLoadJs(distDir: string): RouteJs[] {
   return clientReferenceManifests(path.join(distDir, "server", "app"))
     .map(({ page, entryJSFiles }) => {
       const files = [...new Set([...shared, ...Object.values(entryJSFiles).flat()])].filter((f) => f.endsWith(".js"));
-      const totals = files.map(measure).reduce((a, b) => ({ bytes: a.bytes + b.bytes, gzipBytes: a.gzipBytes + b.gzipBytes }), { bytes: 0, gzipBytes: 0 });
+      const totals = files
+        .map(measure)
+        .reduce((a, b) => ({ bytes: a.bytes + b.bytes, gzipBytes: a.gzipBytes + b.gzipBytes }), {
+          bytes: 0,
+          gzipBytes: 0,
+        });
       return { route: routeOf(page), files, ...totals };
     })
     .sort((a, b) => a.route.localeCompare(b.route));
@@ -56,9 +63,12 @@ function clientReferenceManifests(appDir: string) {
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "page_client-reference-manifest.js") {
         // The manifest is a script assigning globalThis.__RSC_MANIFEST[page]; run it in a bare context.
-        const context = { globalThis: {} as { __RSC_MANIFEST?: Record<string, { entryJSFiles?: Record<string, string[]> }> } };
+        const context = {
+          globalThis: {} as { __RSC_MANIFEST?: Record<string, { entryJSFiles?: Record<string, string[]> }> },
+        };
         vm.runInNewContext(fs.readFileSync(full, "utf8"), context);
-        for (const [page, manifest] of Object.entries(context.globalThis.__RSC_MANIFEST ?? {})) found.push({ page, entryJSFiles: manifest.entryJSFiles ?? {} });
+        for (const [page, manifest] of Object.entries(context.globalThis.__RSC_MANIFEST ?? {}))
+          found.push({ page, entryJSFiles: manifest.entryJSFiles ?? {} });
       }
     }
   };

@@ -37,7 +37,8 @@ async function main() {
     await run(args);
     return 0;
   }
-  if (name) throw new Error(`Flags belong to one benchmark: npm run bench -- <name> ${process.argv.slice(2).join(" ")}`);
+  if (name)
+    throw new Error(`Flags belong to one benchmark: npm run bench -- <name> ${process.argv.slice(2).join(" ")}`);
 
   const summary: { bench: string; seconds: number; ok: boolean; line: string }[] = [];
   for (const [bench, run] of Object.entries(BENCHMARKS)) {
@@ -45,15 +46,31 @@ async function main() {
     const started = performance.now();
     try {
       const result = await run([]);
-      summary.push({ bench, seconds: (performance.now() - started) / 1000, ok: true, line: result?.headline ?? "done" });
+      summary.push({
+        bench,
+        seconds: (performance.now() - started) / 1000,
+        ok: true,
+        line: result?.headline ?? "done",
+      });
     } catch (error) {
       console.error(firstLine(error));
-      summary.push({ bench, seconds: (performance.now() - started) / 1000, ok: false, line: firstLine(error).split("\n")[0]! });
+      summary.push({
+        bench,
+        seconds: (performance.now() - started) / 1000,
+        ok: false,
+        line: firstLine(error).split("\n")[0]!,
+      });
     }
   }
   console.log("\n=== summary ===");
-  for (const s of summary) console.log(`${s.ok ? "ok    " : "FAILED"} ${s.bench.padEnd(8)} ${s.seconds.toFixed(0).padStart(4)} s  ${s.line}`);
-  console.log(JSON.stringify({ bench: "summary", results: summary.map((s) => ({ bench: s.bench, ok: s.ok, seconds: s.seconds, summary: s.line })) }));
+  for (const s of summary)
+    console.log(`${s.ok ? "ok    " : "FAILED"} ${s.bench.padEnd(8)} ${s.seconds.toFixed(0).padStart(4)} s  ${s.line}`);
+  console.log(
+    JSON.stringify({
+      bench: "summary",
+      results: summary.map((s) => ({ bench: s.bench, ok: s.ok, seconds: s.seconds, summary: s.line })),
+    }),
+  );
   return summary.every((s) => s.ok) ? 0 : 1;
 }
 

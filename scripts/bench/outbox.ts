@@ -52,13 +52,22 @@ export async function runOutboxBenchmark(args: string[]) {
     const enqueueStarted = performance.now();
     for (let start = 0; start < count; start += ENQUEUE_BATCH) {
       const batch = messages.slice(start, start + ENQUEUE_BATCH);
-      await db().transaction((tx) => enqueueOutboxMany(tx, batch.map((payload, j) => ({ kind: "email", payload, dedupeKey: `bench-digest-${start + j}` }))));
+      await db().transaction((tx) =>
+        enqueueOutboxMany(
+          tx,
+          batch.map((payload, j) => ({ kind: "email", payload, dedupeKey: `bench-digest-${start + j}` })),
+        ),
+      );
     }
     const enqueueSeconds = (performance.now() - enqueueStarted) / 1000;
-    console.error(`  enqueued ${count} e-mails in ${enqueueSeconds.toFixed(1)} s; delivering with ${deliverers} deliverers × ${OUTBOX_DELIVERY_CONCURRENCY} sends in flight…`);
+    console.error(
+      `  enqueued ${count} e-mails in ${enqueueSeconds.toFixed(1)} s; delivering with ${deliverers} deliverers × ${OUTBOX_DELIVERY_CONCURRENCY} sends in flight…`,
+    );
 
     const sides: Side[] = [];
-    const beaconSeconds = await timed(() => Promise.all(Array.from({ length: deliverers }, (_, d) => drain(`bench-${d + 1}`))));
+    const beaconSeconds = await timed(() =>
+      Promise.all(Array.from({ length: deliverers }, (_, d) => drain(`bench-${d + 1}`))),
+    );
     sides.push(side("beacon", beaconSeconds, count, beaconSink));
     console.error(`  nodemailer: the same ${count} messages, ${inFlight} in flight…`);
     const rawSeconds = await timed(() => sendDirect(rawSink.url, messages, inFlight));
@@ -73,14 +82,30 @@ export async function runOutboxBenchmark(args: string[]) {
     const [beacon, raw] = sides as [Side, Side];
     const ratio = beacon.perSecond / raw.perSecond;
     const checks = [
-      { name: `beacon: the SMTP server received exactly ${count} (${beacon.received}), each outbox id once (${beacon.distinct} distinct)`, ok: beacon.received === count && beacon.distinct === count },
-      { name: `beacon: ${count} outbox rows delivered (${outbox.delivered}) on the first attempt (${outbox.once}), ${count} e-mail records sent (${outbox.sent})`, ok: Number(outbox.delivered) === count && Number(outbox.once) === count && Number(outbox.sent) === count },
-      { name: `nodemailer: the SMTP server received exactly ${count} (${raw.received}), each once (${raw.distinct} distinct)`, ok: raw.received === count && raw.distinct === count },
+      {
+        name: `beacon: the SMTP server received exactly ${count} (${beacon.received}), each outbox id once (${beacon.distinct} distinct)`,
+        ok: beacon.received === count && beacon.distinct === count,
+      },
+      {
+        name: `beacon: ${count} outbox rows delivered (${outbox.delivered}) on the first attempt (${outbox.once}), ${count} e-mail records sent (${outbox.sent})`,
+        ok: Number(outbox.delivered) === count && Number(outbox.once) === count && Number(outbox.sent) === count,
+      },
+      {
+        name: `nodemailer: the SMTP server received exactly ${count} (${raw.received}), each once (${raw.distinct} distinct)`,
+        ok: raw.received === count && raw.distinct === count,
+      },
     ];
     printTable(
       `Outbox e-mail delivery: ${count} alert digests (≈ ${Math.round(Buffer.byteLength(messages[0]!.html ?? "") / 1024)} kB HTML each) to a local SMTP server, ${inFlight} sends in flight`,
       ["sender", "messages", "seconds", "msgs/s", "received", "beacon/raw"],
-      sides.map((s) => [s.sender, count, s.seconds.toFixed(2), s.perSecond.toFixed(0), s.received, s.sender === "beacon" ? ratio.toFixed(2) : "1.00"]),
+      sides.map((s) => [
+        s.sender,
+        count,
+        s.seconds.toFixed(2),
+        s.perSecond.toFixed(0),
+        s.received,
+        s.sender === "beacon" ? ratio.toFixed(2) : "1.00",
+      ]),
     );
     console.log(
       `\nBeacon: ${deliverers} deliverers looping deliverDueOutbox (claim ≤ 100 with a lease, send ${OUTBOX_DELIVERY_CONCURRENCY} at a time, record outcomes 25 at a time); ` +
@@ -97,12 +122,20 @@ export async function runOutboxBenchmark(args: string[]) {
         ratio,
         correct: checks.every((c) => c.ok),
         checks,
-        results: sides.map((s) => ({ sender: s.sender, seconds: s.seconds, msgs_per_s: s.perSecond, received: s.received })),
+        results: sides.map((s) => ({
+          sender: s.sender,
+          seconds: s.seconds,
+          msgs_per_s: s.perSecond,
+          received: s.received,
+        })),
       }),
     );
     const failed = checks.filter((c) => !c.ok);
-    if (failed.length > 0) throw new Error(`outbox: ${failed.length} correctness check(s) failed: ${failed.map((c) => c.name).join("; ")}`);
-    return { headline: `beacon ${beacon.perSecond.toFixed(0)} msgs/s, nodemailer ${raw.perSecond.toFixed(0)} msgs/s, ratio ${ratio.toFixed(2)}` };
+    if (failed.length > 0)
+      throw new Error(`outbox: ${failed.length} correctness check(s) failed: ${failed.map((c) => c.name).join("; ")}`);
+    return {
+      headline: `beacon ${beacon.perSecond.toFixed(0)} msgs/s, nodemailer ${raw.perSecond.toFixed(0)} msgs/s, ratio ${ratio.toFixed(2)}`,
+    };
   } finally {
     if (previousSmtp === undefined) delete process.env.SMTP_URL;
     else process.env.SMTP_URL = previousSmtp;
@@ -118,29 +151,55 @@ async function timed(work: () => Promise<unknown>) {
   return (performance.now() - started) / 1000;
 }
 
-function side(sender: Side["sender"], seconds: number, count: number, sink: Awaited<ReturnType<typeof startSmtpSink>>): Side {
-  return { sender, seconds, perSecond: count / seconds, received: sink.received.length, distinct: sink.countsById().size };
+function side(
+  sender: Side["sender"],
+  seconds: number,
+  count: number,
+  sink: Awaited<ReturnType<typeof startSmtpSink>>,
+): Side {
+  return {
+    sender,
+    seconds,
+    perSecond: count / seconds,
+    received: sink.received.length,
+    distinct: sink.countsById().size,
+  };
 }
 
 /** One production deliverer: runs the sweep until it claims nothing. */
 async function drain(workerId: string) {
   for (;;) {
     const summary = await deliverDueOutbox({ workerId });
-    if (summary.retrying > 0 || summary.dead > 0) throw new Error(`${workerId}: ${summary.retrying + summary.dead} deliveries failed: ${summary.results.find((r) => r.error)?.error}`);
+    if (summary.retrying > 0 || summary.dead > 0)
+      throw new Error(
+        `${workerId}: ${summary.retrying + summary.dead} deliveries failed: ${summary.results.find((r) => r.error)?.error}`,
+      );
     if (summary.claimed === 0) return;
   }
 }
 
 /** The baseline: the same messages through nodemailer, configured like lib/mail/transport.ts. */
 async function sendDirect(url: string, messages: EmailPayload[], inFlight: number) {
-  const transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as Parameters<typeof nodemailer.createTransport>[0]);
+  const transport = nodemailer.createTransport({
+    url,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   const from = env().MAIL_FROM;
   let next = 0;
   const sender = async () => {
     while (next < messages.length) {
       const i = next++;
       const m = messages[i]!;
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: `<bench-direct-${i}@beacon.outbox>` });
+      await transport.sendMail({
+        from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        messageId: `<bench-direct-${i}@beacon.outbox>`,
+      });
     }
   };
   await Promise.all(Array.from({ length: inFlight }, sender));
@@ -170,5 +229,11 @@ function digestEmail(i: number): EmailPayload {
     windowEnd,
     baseUrl: "https://beacon.example",
   });
-  return { kind: "alert_digest", to: `subscriber+${i}@bench.test`, subject: rendered.subject, text: rendered.text, html: rendered.html };
+  return {
+    kind: "alert_digest",
+    to: `subscriber+${i}@bench.test`,
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html,
+  };
 }

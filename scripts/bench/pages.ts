@@ -15,7 +15,14 @@ import { ensureProductionBuild, freePort, ROOT, startBeacon, stop, waitForReady 
 
 const BUDGET_KB = FIRST_LOAD_JS_BUDGET_KB;
 const KEY_ROUTES = ["/onboarding", "/admin/ops"] as const;
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 interface LcpResult {
   route: string;
@@ -55,7 +62,13 @@ export async function runPagesBenchmark(args: string[]) {
   printTable(
     `First-load JS per page (gzip, zlib level 9), budget ${values.budget} kB`,
     ["route", "files", "raw kB", "gzip kB", "budget"],
-    routes.map((r) => [r.route, r.files.length, kb(r.bytes), kb(r.gzipBytes), r.gzipBytes <= budgetBytes ? "ok" : "OVER"]),
+    routes.map((r) => [
+      r.route,
+      r.files.length,
+      kb(r.bytes),
+      kb(r.gzipBytes),
+      r.gzipBytes <= budgetBytes ? "ok" : "OVER",
+    ]),
   );
   const over = routes.filter((r) => r.gzipBytes > budgetBytes);
 
@@ -64,7 +77,14 @@ export async function runPagesBenchmark(args: string[]) {
     printTable(
       `Largest Contentful Paint, median of ${samples} cold loads (empty cache) in Chromium; static = the same document, scripts inert, from node:http`,
       ["route", "beacon ms", "static ms", "beacon/static", "document kB", "static kB"],
-      lcp.map((l) => [l.route, l.beaconMs.toFixed(0), l.staticMs.toFixed(0), (l.beaconMs / l.staticMs).toFixed(2), kb(l.documentBytes), kb(l.staticBytes)]),
+      lcp.map((l) => [
+        l.route,
+        l.beaconMs.toFixed(0),
+        l.staticMs.toFixed(0),
+        (l.beaconMs / l.staticMs).toFixed(2),
+        kb(l.documentBytes),
+        kb(l.staticBytes),
+      ]),
     );
   }
   const key = (route: string) => routes.find((r) => r.route === route)!;
@@ -73,16 +93,34 @@ export async function runPagesBenchmark(args: string[]) {
       bench: "pages",
       budget_kb: Number(values.budget),
       within_budget: over.length === 0,
-      routes: routes.map((r) => ({ route: r.route, files: r.files.length, bytes: r.bytes, gzip_bytes: r.gzipBytes, over_budget: r.gzipBytes > budgetBytes })),
-      lcp: lcp.map((l) => ({ route: l.route, beacon_ms: l.beaconMs, static_ms: l.staticMs, ratio: l.beaconMs / l.staticMs, beacon_samples: l.beaconSamples, static_samples: l.staticSamples })),
+      routes: routes.map((r) => ({
+        route: r.route,
+        files: r.files.length,
+        bytes: r.bytes,
+        gzip_bytes: r.gzipBytes,
+        over_budget: r.gzipBytes > budgetBytes,
+      })),
+      lcp: lcp.map((l) => ({
+        route: l.route,
+        beacon_ms: l.beaconMs,
+        static_ms: l.staticMs,
+        ratio: l.beaconMs / l.staticMs,
+        beacon_samples: l.beaconSamples,
+        static_samples: l.staticSamples,
+      })),
     }),
   );
-  if (over.length > 0) throw new Error(`pages: over the ${values.budget} kB first-load JS budget: ${over.map((r) => `${r.route} ${kb(r.gzipBytes)} kB`).join(", ")}`);
+  if (over.length > 0)
+    throw new Error(
+      `pages: over the ${values.budget} kB first-load JS budget: ${over.map((r) => `${r.route} ${kb(r.gzipBytes)} kB`).join(", ")}`,
+    );
   return {
     headline:
       KEY_ROUTES.map((r) => `${r} ${kb(key(r).gzipBytes)} kB gzip`).join(", ") +
       ` (all ${routes.length} pages ≤ ${values.budget} kB)` +
-      lcp.map((l) => `; LCP ${l.route} ${l.beaconMs.toFixed(0)} ms (${(l.beaconMs / l.staticMs).toFixed(2)}× static)`).join(""),
+      lcp
+        .map((l) => `; LCP ${l.route} ${l.beaconMs.toFixed(0)} ms (${(l.beaconMs / l.staticMs).toFixed(2)}× static)`)
+        .join(""),
   };
 }
 
@@ -100,14 +138,21 @@ async function measureLcp(samples: number): Promise<LcpResult[]> {
     const customerEmail = `bench-pages-${Date.now()}@bench.test`;
     await runCommand("org:create", { name: "Bench Pages Co", email: customerEmail, password }, deps);
     const operatorEmail = `bench-ops-${Date.now()}@bench.test`;
-    const operator = (await runCommand("operator:create", { email: operatorEmail, password, role: "ops_admin" }, deps)) as { totp_secret: string };
+    const operator = (await runCommand(
+      "operator:create",
+      { email: operatorEmail, password, role: "ops_admin" },
+      deps,
+    )) as { totp_secret: string };
 
     const port = await freePort();
     children.push(startBeacon(port, bench.url));
     const origin = `http://127.0.0.1:${port}`;
     await waitForReady(`${origin}/api/readyz`, children[0]!);
 
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: CHROMIUM_ARGS,
+    });
     const customer = await signedIn(browser, origin, customerEmail, password);
     const ops = await signedIn(browser, origin, operatorEmail, password, operator.totp_secret);
 
@@ -115,7 +160,10 @@ async function measureLcp(samples: number): Promise<LcpResult[]> {
     const staticPort = await freePort();
     staticServer = await serveStatic(staticPort, documents);
     const results: LcpResult[] = [];
-    for (const [route, state] of [["/onboarding", customer], ["/admin/ops", ops]] as const) {
+    for (const [route, state] of [
+      ["/onboarding", customer],
+      ["/admin/ops", ops],
+    ] as const) {
       // Warm the server (first render compiles nothing in production, but fills its caches), not the browser.
       await (await coldLoad(browser, state, `${origin}${route}`)).close();
       const beaconSamples: number[] = [];
@@ -127,8 +175,17 @@ async function measureLcp(samples: number): Promise<LcpResult[]> {
         if (i === 0) documents.set(route, withoutScripts(html));
       }
       const staticSamples: number[] = [];
-      for (let i = 0; i < samples; i++) staticSamples.push((await lcpOf(browser, undefined, `http://127.0.0.1:${staticPort}${route}`, route)).lcp);
-      results.push({ route, beaconMs: median(beaconSamples), staticMs: median(staticSamples), beaconSamples, staticSamples, documentBytes, staticBytes: Buffer.byteLength(documents.get(route)!) });
+      for (let i = 0; i < samples; i++)
+        staticSamples.push((await lcpOf(browser, undefined, `http://127.0.0.1:${staticPort}${route}`, route)).lcp);
+      results.push({
+        route,
+        beaconMs: median(beaconSamples),
+        staticMs: median(staticSamples),
+        beaconSamples,
+        staticSamples,
+        documentBytes,
+        staticBytes: Buffer.byteLength(documents.get(route)!),
+      });
     }
     return results;
   } finally {
@@ -142,7 +199,13 @@ async function measureLcp(samples: number): Promise<LcpResult[]> {
 type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 
 /** Signs in through the real forms (and the TOTP step for an operator); answers the session's cookies. */
-async function signedIn(browser: Browser, origin: string, email: string, password: string, totpSecret?: string): Promise<StorageState> {
+async function signedIn(
+  browser: Browser,
+  origin: string,
+  email: string,
+  password: string,
+  totpSecret?: string,
+): Promise<StorageState> {
   const context = await browser.newContext({ baseURL: origin });
   const page = await context.newPage();
   await page.goto("/sign-in");
@@ -203,7 +266,11 @@ async function lcpOf(browser: Browser, state: StorageState | undefined, url: str
 function withoutScripts(html: string) {
   return html
     .replace(/<script\b[^>]*\bsrc=[^>]*>\s*<\/script>/gi, "")
-    .replace(/<script\b([^>]*)>/gi, (_tag, attributes: string) => `<script type="text/plain"${attributes.replace(/\s(type|async|nomodule)(="[^"]*")?/gi, "")}>`)
+    .replace(
+      /<script\b([^>]*)>/gi,
+      (_tag, attributes: string) =>
+        `<script type="text/plain"${attributes.replace(/\s(type|async|nomodule)(="[^"]*")?/gi, "")}>`,
+    )
     .replace(/<link\b[^>]*\bas="script"[^>]*>/gi, "")
     .replace(/<link\b[^>]*\brel="modulepreload"[^>]*>/gi, "");
 }
@@ -211,7 +278,14 @@ function withoutScripts(html: string) {
 /** node:http serving the documents by path and the build's static files (CSS, fonts) from .next/static. */
 function serveStatic(port: number, documents: Map<string, string>) {
   const staticDir = path.join(ROOT, ".next", "static");
-  const types: Record<string, string> = { ".css": "text/css", ".woff2": "font/woff2", ".woff": "font/woff", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon" };
+  const types: Record<string, string> = {
+    ".css": "text/css",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+  };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://static.local");
     const document = documents.get(url.pathname);
@@ -219,7 +293,12 @@ function serveStatic(port: number, documents: Map<string, string>) {
     if (url.pathname.startsWith("/_next/static/")) {
       const file = path.join(staticDir, decodeURIComponent(url.pathname.slice("/_next/static/".length)));
       if (file.startsWith(staticDir) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-        return void res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream", "cache-control": "public, max-age=31536000, immutable" }).end(fs.readFileSync(file));
+        return void res
+          .writeHead(200, {
+            "content-type": types[path.extname(file)] ?? "application/octet-stream",
+            "cache-control": "public, max-age=31536000, immutable",
+          })
+          .end(fs.readFileSync(file));
       }
     }
     res.writeHead(404, { "content-type": "text/plain" }).end("not found");

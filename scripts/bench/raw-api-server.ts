@@ -100,12 +100,20 @@ async function charge(orgId: string, keyId: string, requestId: string) {
 async function search(q: string, limit: number) {
   const max = await pool.query<{ max: string | null }>(`select max("id")::text as max from "opportunities"`);
   const maxId = Number(max.rows[0]?.max ?? 0);
-  const { rows } = await pool.query<OpportunityRow>(SEARCH_SQL, [q, HEADLINE_TITLE, HEADLINE_EXCERPT, maxId, limit + 1]);
+  const { rows } = await pool.query<OpportunityRow>(SEARCH_SQL, [
+    q,
+    HEADLINE_TITLE,
+    HEADLINE_EXCERPT,
+    maxId,
+    limit + 1,
+  ]);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const fingerprint = createHash("sha256").update(JSON.stringify({ q })).digest("base64url").slice(0, 16);
   const nextCursor =
-    rows.length > limit && last ? Buffer.from(JSON.stringify([1, maxId, [Number(last.rank), Number(last.id)], fingerprint])).toString("base64url") : null;
+    rows.length > limit && last
+      ? Buffer.from(JSON.stringify([1, maxId, [Number(last.rank), Number(last.id)], fingerprint])).toString("base64url")
+      : null;
   const data = page.map((row) => ({
     notice_id: row.notice_id,
     title: row.title,
@@ -120,8 +128,16 @@ async function search(q: string, limit: number) {
     state: row.pop_state,
     url: row.ui_link,
     description_excerpt: row.description_excerpt,
-    highlights: { title: toHighlightHtml(row.title_headline, START, STOP), excerpt: toHighlightHtml(row.excerpt_headline, START, STOP) },
-    matched: { keywords: markedTerms(`${row.title_headline} ${row.excerpt_headline}`, START, STOP), naics: null, state: null, set_aside: null },
+    highlights: {
+      title: toHighlightHtml(row.title_headline, START, STOP),
+      excerpt: toHighlightHtml(row.excerpt_headline, START, STOP),
+    },
+    matched: {
+      keywords: markedTerms(`${row.title_headline} ${row.excerpt_headline}`, START, STOP),
+      naics: null,
+      state: null,
+      set_aside: null,
+    },
   }));
   return { data, next_cursor: nextCursor };
 }
@@ -132,16 +148,22 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   const q = url.searchParams.get("q")?.trim() ?? "";
   const limit = Number(url.searchParams.get("limit") ?? 20);
   // Only what the bench sends: anything else would not be the same work as Beacon's.
-  if (!q || !Number.isInteger(limit) || limit < 1 || limit > 100 || [...url.searchParams.keys()].some((k) => k !== "q" && k !== "limit")) {
+  if (
+    !q ||
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > 100 ||
+    [...url.searchParams.keys()].some((k) => k !== "q" && k !== "limit")
+  ) {
     return problem(res, 422, "validation_failed");
   }
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
   const presented = match?.[1];
   if (!presented || !KEY_PATTERN.test(presented)) return problem(res, 401, "unauthorized");
-  const keys = await pool.query<{ id: string; org_id: string }>(`select "id", "org_id" from "api_keys" where ("api_keys"."key_hash" = $1 and "api_keys"."revoked_at" is null) limit $2`, [
-    createHash("sha256").update(presented).digest("hex"),
-    1,
-  ]);
+  const keys = await pool.query<{ id: string; org_id: string }>(
+    `select "id", "org_id" from "api_keys" where ("api_keys"."key_hash" = $1 and "api_keys"."revoked_at" is null) limit $2`,
+    [createHash("sha256").update(presented).digest("hex"), 1],
+  );
   const key = keys.rows[0];
   if (!key) return problem(res, 401, "unauthorized");
   const requestId = `req_${randomBytes(12).toString("hex")}`;

@@ -39,15 +39,19 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   if (!body) return send(res, 413, { error: "payload_too_large" });
   let event: Stripe.Event;
   try {
-    event = Stripe.webhooks.constructEvent(body, String(req.headers["stripe-signature"] ?? ""), secret, TOLERANCE_SECONDS);
+    event = Stripe.webhooks.constructEvent(
+      body,
+      String(req.headers["stripe-signature"] ?? ""),
+      secret,
+      TOLERANCE_SECONDS,
+    );
   } catch {
     return send(res, 400, { error: "invalid_payload" });
   }
-  const inserted = await pool.query(`insert into bench_raw_stripe_events (id, type, created) values ($1, $2, to_timestamp($3)) on conflict (id) do nothing`, [
-    event.id,
-    event.type,
-    event.created,
-  ]);
+  const inserted = await pool.query(
+    `insert into bench_raw_stripe_events (id, type, created) values ($1, $2, to_timestamp($3)) on conflict (id) do nothing`,
+    [event.id, event.type, event.created],
+  );
   send(res, 200, { received: true, duplicate: inserted.rowCount === 0 });
 }
 

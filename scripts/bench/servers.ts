@@ -11,7 +11,11 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 export function ensureProductionBuild(force: boolean) {
   if (!force && fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
   console.error("  no production build: running `next build` (≈ 1–3 min)…");
-  const build = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (build.status !== 0) throw new Error("`next build` failed; see its output above.");
 }
 
@@ -38,7 +42,10 @@ export function startBeacon(port: number, databaseUrl: string, extra: Record<str
 
 /** A TypeScript server script of scripts/bench run with tsx. */
 export function startScript(script: string, env: Record<string, string>) {
-  return launch(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/bench", script)], { ...process.env, ...env });
+  return launch(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/bench", script)], {
+    ...process.env,
+    ...env,
+  });
 }
 
 export function launch(command: string, args: string[], env: NodeJS.ProcessEnv) {
@@ -68,7 +75,8 @@ export function stop(child: ChildProcess) {
 export async function waitForReady(url: string, child: ChildProcess, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before it was ready:\n${stderrTail(child)}`);
+    if (child.exitCode !== null)
+      throw new Error(`server exited (${child.exitCode}) before it was ready:\n${stderrTail(child)}`);
     const ready = await fetch(url).then(
       (r) => r.status < 500,
       () => false,

@@ -18,11 +18,22 @@ export function customerEvents(orgId: string, n: number): Json[] {
   const checkout = fixture("stripe-ruby-mock__checkout.session.completed.json");
   checkout.data.object = fixture("pay__checkout.session.completed.json").object;
   Object.assign(checkout, { id: id(1), created: T0 + 1 });
-  Object.assign(checkout.data.object, { id: `cs_bench${n}_sub`, client_reference_id: orgId, customer, subscription: subId });
+  Object.assign(checkout.data.object, {
+    id: `cs_bench${n}_sub`,
+    client_reference_id: orgId,
+    customer,
+    subscription: subId,
+  });
 
   const subscription = fixture("stripe-ruby-mock__customer.subscription.updated.json");
   Object.assign(subscription, { id: id(2), created: T0 + 2 });
-  Object.assign(subscription.data.object, { id: subId, customer, status: "active", cancel_at_period_end: false, metadata: { org_id: orgId } });
+  Object.assign(subscription.data.object, {
+    id: subId,
+    customer,
+    status: "active",
+    cancel_at_period_end: false,
+    metadata: { org_id: orgId },
+  });
   subscription.data.object.items.data[0].price.id = FIXTURE_PRICE;
 
   const failed = fixture("stripe-ruby-mock__invoice.payment_failed.json");
@@ -39,11 +50,22 @@ export function customerEvents(orgId: string, n: number): Json[] {
 
   const pack = fixture("stripe-ruby-mock__checkout.session.completed.json");
   Object.assign(pack, { id: id(6), created: T0 + 6 });
-  Object.assign(pack.data.object, { id: `cs_bench${n}_pack`, client_reference_id: orgId, customer, payment_intent: pi });
+  Object.assign(pack.data.object, {
+    id: `cs_bench${n}_pack`,
+    client_reference_id: orgId,
+    customer,
+    payment_intent: pi,
+  });
 
   const refund = fixture("stripe-ruby-mock__charge.refunded.json");
   Object.assign(refund, { id: id(7), created: T0 + 7 });
-  Object.assign(refund.data.object, { id: `ch_bench${n}`, payment_intent: pi, amount: 1000, amount_refunded: 300, refunded: false });
+  Object.assign(refund.data.object, {
+    id: `ch_bench${n}`,
+    payment_intent: pi,
+    amount: 1000,
+    amount_refunded: 300,
+    refunded: false,
+  });
 
   return [checkout, subscription, failed, paid, updated, pack, refund];
 }

@@ -11,7 +11,13 @@ import { setQuotaRemaining } from "@/lib/metering";
 import { TEST_PRICES, type Json } from "@/tests/fixtures/stripe/events";
 import { createBenchDatabase, printTable } from "./bench-database";
 import { ensureProductionBuild, freePort, startBeacon, startScript, stderrTail, stop, waitForReady } from "./servers";
-import { customerEvents, deliveryOrder, EVENTS_PER_CUSTOMER, INNGEST_EVENTS_PER_CUSTOMER, seededRandom } from "./webhook-events";
+import {
+  customerEvents,
+  deliveryOrder,
+  EVENTS_PER_CUSTOMER,
+  INNGEST_EVENTS_PER_CUSTOMER,
+  seededRandom,
+} from "./webhook-events";
 
 const PATH = "/api/webhooks/stripe";
 const WEBHOOK_SECRET = `whsec_bench_${randomBytes(12).toString("hex")}`;
@@ -49,7 +55,8 @@ export async function runWebhookBenchmark(args: string[]) {
   const customers = Math.max(1, Math.round(Number(values.events) / EVENTS_PER_CUSTOMER));
   const concurrency = Number(values.concurrency);
   const duplicateShare = Number(values.duplicates);
-  if (!(duplicateShare >= 0 && duplicateShare < 1)) throw new Error("--duplicates is the share of re-deliveries among all deliveries, in [0, 1)");
+  if (!(duplicateShare >= 0 && duplicateShare < 1))
+    throw new Error("--duplicates is the share of re-deliveries among all deliveries, in [0, 1)");
 
   ensureProductionBuild(values.build);
   const bench = await createBenchDatabase("beacon_bench_webhook");
@@ -59,11 +66,16 @@ export async function runWebhookBenchmark(args: string[]) {
     // One org per customer, with a quota row for the credit pack to add to.
     const orgIds: string[] = [];
     for (let i = 0; i < customers; i++) {
-      const [org] = await db().insert(organizations).values({ name: `Bench webhook customer ${i + 1}` }).returning({ id: organizations.id });
+      const [org] = await db()
+        .insert(organizations)
+        .values({ name: `Bench webhook customer ${i + 1}` })
+        .returning({ id: organizations.id });
       await setQuotaRemaining(org!.id, 100);
       orgIds.push(org!.id);
     }
-    await db().execute(sql`create table bench_raw_stripe_events (id text primary key, type text not null, created timestamptz not null, received_at timestamptz not null default now())`);
+    await db().execute(
+      sql`create table bench_raw_stripe_events (id text primary key, type text not null, created timestamptz not null, received_at timestamptz not null default now())`,
+    );
 
     const distinct = customers * EVENTS_PER_CUSTOMER;
     const duplicates = Math.round((distinct * duplicateShare) / (1 - duplicateShare));
@@ -72,8 +84,17 @@ export async function runWebhookBenchmark(args: string[]) {
       duplicates,
       seededRandom(7),
     );
-    const warmup = Array.from({ length: WARMUP_EVENTS }, (_, i) => ({ id: `evt_warmup_${i}`, object: "event", type: "customer.updated", created: 1_700_000_000, livemode: false, data: { object: { id: `cus_warmup_${i}`, object: "customer" } } }));
-    console.error(`  ${customers} customers × ${EVENTS_PER_CUSTOMER} events = ${distinct} distinct + ${duplicates} re-deliveries = ${order.length} deliveries, ${concurrency} senders`);
+    const warmup = Array.from({ length: WARMUP_EVENTS }, (_, i) => ({
+      id: `evt_warmup_${i}`,
+      object: "event",
+      type: "customer.updated",
+      created: 1_700_000_000,
+      livemode: false,
+      data: { object: { id: `cus_warmup_${i}`, object: "customer" } },
+    }));
+    console.error(
+      `  ${customers} customers × ${EVENTS_PER_CUSTOMER} events = ${distinct} distinct + ${duplicates} re-deliveries = ${order.length} deliveries, ${concurrency} senders`,
+    );
 
     const beaconPort = await freePort();
     children.push(
@@ -90,24 +111,51 @@ export async function runWebhookBenchmark(args: string[]) {
       }),
     );
     const rawPort = await freePort();
-    children.push(startScript("raw-webhook-server.ts", { DATABASE_URL: bench.url, PORT: String(rawPort), POOL_MAX: "10", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }));
-    await Promise.all([waitForReady(`http://127.0.0.1:${beaconPort}/api/readyz`, children[0]!), waitForReady(`http://127.0.0.1:${rawPort}/`, children[1]!)]);
+    children.push(
+      startScript("raw-webhook-server.ts", {
+        DATABASE_URL: bench.url,
+        PORT: String(rawPort),
+        POOL_MAX: "10",
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      }),
+    );
+    await Promise.all([
+      waitForReady(`http://127.0.0.1:${beaconPort}/api/readyz`, children[0]!),
+      waitForReady(`http://127.0.0.1:${rawPort}/`, children[1]!),
+    ]);
 
     const sides: SideResult[] = [];
-    for (const [server, port] of [["beacon", beaconPort], ["raw", rawPort]] as const) {
+    for (const [server, port] of [
+      ["beacon", beaconPort],
+      ["raw", rawPort],
+    ] as const) {
       await deliver(port, warmup, concurrency, 0);
       console.error(`  ${server}: warmed up with ${WARMUP_EVENTS} events, measuring…`);
       sides.push({ server, ...(await deliver(port, order, concurrency, 1)) });
     }
     const beaconStderr = stderrTail(children[0]!);
 
-    const checks = await verify(distinct, duplicates, customers, sides, inngest.events.filter((e) => e.id?.startsWith("stripe-evt_bench")).length);
+    const checks = await verify(
+      distinct,
+      duplicates,
+      customers,
+      sides,
+      inngest.events.filter((e) => e.id?.startsWith("stripe-evt_bench")).length,
+    );
     const [beacon, raw] = sides as [SideResult, SideResult];
     const ratio = beacon.eventsPerSecond / raw.eventsPerSecond;
     printTable(
       `Stripe webhook ingestion: ${distinct} distinct signed events + ${duplicates} re-deliveries (${Math.round(duplicateShare * 100)}%), ${concurrency} concurrent senders`,
       ["server", "deliveries", "seconds", "events/s", "answered duplicate", "non-2xx", "beacon/raw"],
-      sides.map((s) => [s.server, s.requests, s.seconds.toFixed(2), s.eventsPerSecond.toFixed(0), s.duplicatesAnswered, s.failed, s.server === "beacon" ? ratio.toFixed(2) : "1.00"]),
+      sides.map((s) => [
+        s.server,
+        s.requests,
+        s.seconds.toFixed(2),
+        s.eventsPerSecond.toFixed(0),
+        s.duplicatesAnswered,
+        s.failed,
+        s.server === "beacon" ? ratio.toFixed(2) : "1.00",
+      ]),
     );
     console.log(
       `\nBeacon: rate limit, signature, store, claim, process (org, subscription, dunning, credits) in one transaction, events to Inngest; ` +
@@ -123,12 +171,25 @@ export async function runWebhookBenchmark(args: string[]) {
         ratio,
         correct: checks.every((c) => c.ok),
         checks,
-        results: sides.map((s) => ({ server: s.server, deliveries: s.requests, seconds: s.seconds, events_per_s: s.eventsPerSecond, duplicates_answered: s.duplicatesAnswered, non2xx: s.failed, status_codes: s.statusCodes })),
+        results: sides.map((s) => ({
+          server: s.server,
+          deliveries: s.requests,
+          seconds: s.seconds,
+          events_per_s: s.eventsPerSecond,
+          duplicates_answered: s.duplicatesAnswered,
+          non2xx: s.failed,
+          status_codes: s.statusCodes,
+        })),
       }),
     );
     const failedChecks = checks.filter((c) => !c.ok);
-    if (failedChecks.length > 0) throw new Error(`webhook: ${failedChecks.length} correctness check(s) failed: ${failedChecks.map((c) => c.name).join("; ")}${beaconStderr ? `\nBeacon's log:\n${beaconStderr}` : ""}`);
-    return { headline: `beacon ${beacon.eventsPerSecond.toFixed(0)} events/s, raw ${raw.eventsPerSecond.toFixed(0)} events/s, ratio ${ratio.toFixed(2)}` };
+    if (failedChecks.length > 0)
+      throw new Error(
+        `webhook: ${failedChecks.length} correctness check(s) failed: ${failedChecks.map((c) => c.name).join("; ")}${beaconStderr ? `\nBeacon's log:\n${beaconStderr}` : ""}`,
+      );
+    return {
+      headline: `beacon ${beacon.eventsPerSecond.toFixed(0)} events/s, raw ${raw.eventsPerSecond.toFixed(0)} events/s, ratio ${ratio.toFixed(2)}`,
+    };
   } finally {
     for (const child of children) stop(child);
     await inngest.close();
@@ -164,7 +225,14 @@ async function deliver(port: number, events: Json[], concurrency: number, addres
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   const failed = Object.entries(statusCodes).reduce((sum, [code, count]) => sum + (code === "200" ? 0 : count), 0);
-  return { seconds, requests: events.length, eventsPerSecond: events.length / seconds, duplicatesAnswered, failed, statusCodes };
+  return {
+    seconds,
+    requests: events.length,
+    eventsPerSecond: events.length / seconds,
+    duplicatesAnswered,
+    failed,
+    statusCodes,
+  };
 }
 
 function post(agent: http.Agent, port: number, request: { payload: string; signature: string; address: string }) {
@@ -197,25 +265,49 @@ function post(agent: http.Agent, port: number, request: { payload: string; signa
 }
 
 /** Each distinct event stored once and processed once (one claim); every re-delivery answered as one. */
-async function verify(distinct: number, duplicates: number, customers: number, sides: SideResult[], inngestEvents: number) {
-  const one = async <T>(query: ReturnType<typeof sql>) => (await db().execute<T & Record<string, unknown>>(query)).rows[0]!;
+async function verify(
+  distinct: number,
+  duplicates: number,
+  customers: number,
+  sides: SideResult[],
+  inngestEvents: number,
+) {
+  const one = async <T>(query: ReturnType<typeof sql>) =>
+    (await db().execute<T & Record<string, unknown>>(query)).rows[0]!;
   const beacon = await one<{ rows: string; processed: string; once: string }>(sql`
     select count(*)::text as rows,
            count(*) filter (where status = 'processed')::text as processed,
            count(*) filter (where attempts = 1)::text as once
     from stripe_events where id like 'evt_bench%'`);
-  const raw = await one<{ rows: string }>(sql`select count(*)::text as rows from bench_raw_stripe_events where id like 'evt_bench%'`);
+  const raw = await one<{ rows: string }>(
+    sql`select count(*)::text as rows from bench_raw_stripe_events where id like 'evt_bench%'`,
+  );
   const plans = await one<{ pro: string; credits_packs: string }>(sql`
     select (select count(*) from organizations where plan = 'pro')::text as pro,
            (select count(*) from credit_packs where credits_revoked = 300)::text as credits_packs`);
   const [beaconSide, rawSide] = sides as [SideResult, SideResult];
   return [
     { name: `beacon: ${distinct} distinct events stored (${beacon.rows})`, ok: Number(beacon.rows) === distinct },
-    { name: `beacon: all processed (${beacon.processed}) with exactly one claim each (${beacon.once})`, ok: Number(beacon.processed) === distinct && Number(beacon.once) === distinct },
-    { name: `beacon: ${duplicates} re-deliveries answered duplicate (${beaconSide.duplicatesAnswered}), no failures (${beaconSide.failed})`, ok: beaconSide.duplicatesAnswered === duplicates && beaconSide.failed === 0 },
-    { name: `beacon: every customer on Pro (${plans.pro}/${customers}), every credit pack refunded 30% once (${plans.credits_packs}/${customers})`, ok: Number(plans.pro) === customers && Number(plans.credits_packs) === customers },
-    { name: `beacon: ${customers * INNGEST_EVENTS_PER_CUSTOMER} dunning events sent to Inngest once each (${inngestEvents})`, ok: inngestEvents === customers * INNGEST_EVENTS_PER_CUSTOMER },
+    {
+      name: `beacon: all processed (${beacon.processed}) with exactly one claim each (${beacon.once})`,
+      ok: Number(beacon.processed) === distinct && Number(beacon.once) === distinct,
+    },
+    {
+      name: `beacon: ${duplicates} re-deliveries answered duplicate (${beaconSide.duplicatesAnswered}), no failures (${beaconSide.failed})`,
+      ok: beaconSide.duplicatesAnswered === duplicates && beaconSide.failed === 0,
+    },
+    {
+      name: `beacon: every customer on Pro (${plans.pro}/${customers}), every credit pack refunded 30% once (${plans.credits_packs}/${customers})`,
+      ok: Number(plans.pro) === customers && Number(plans.credits_packs) === customers,
+    },
+    {
+      name: `beacon: ${customers * INNGEST_EVENTS_PER_CUSTOMER} dunning events sent to Inngest once each (${inngestEvents})`,
+      ok: inngestEvents === customers * INNGEST_EVENTS_PER_CUSTOMER,
+    },
     { name: `raw: ${distinct} distinct events stored (${raw.rows})`, ok: Number(raw.rows) === distinct },
-    { name: `raw: ${duplicates} re-deliveries answered duplicate (${rawSide.duplicatesAnswered}), no failures (${rawSide.failed})`, ok: rawSide.duplicatesAnswered === duplicates && rawSide.failed === 0 },
+    {
+      name: `raw: ${duplicates} re-deliveries answered duplicate (${rawSide.duplicatesAnswered}), no failures (${rawSide.failed})`,
+      ok: rawSide.duplicatesAnswered === duplicates && rawSide.failed === 0,
+    },
   ];
 }

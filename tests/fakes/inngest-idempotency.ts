@@ -93,7 +93,8 @@ class Parser {
 function resolve(scope: Record<string, Value>, path: string[]): Value {
   let value: Value = scope;
   for (const key of path) {
-    if (typeof value !== "object" || value === null || !Object.hasOwn(value, key)) throw new Error(`no such key: ${path.join(".")}`);
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, key))
+      throw new Error(`no such key: ${path.join(".")}`);
     value = (value as Record<string, Value>)[key];
   }
   return value;

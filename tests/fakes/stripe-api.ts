@@ -142,7 +142,17 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   }
 
   function missing(kind: string, id: string) {
-    return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${kind}: '${id}'`, param: "id" } } };
+    return {
+      status: 404,
+      body: {
+        error: {
+          type: "invalid_request_error",
+          code: "resource_missing",
+          message: `No such ${kind}: '${id}'`,
+          param: "id",
+        },
+      },
+    };
   }
 
   /** A subscription without a trial is charged at once: a paid invoice, paid by a PaymentIntent. */
@@ -151,9 +161,18 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       billing_reason: "subscription_create",
       period_start: start,
       period_end: start,
-      parent: { type: "subscription_details", quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id } },
+      parent: {
+        type: "subscription_details",
+        quote_details: null,
+        subscription_details: { metadata: sub.metadata, subscription: sub.id },
+      },
     });
-    invoice.lines = { object: "list", data: [{ id: newId("il"), object: "line_item", amount: invoice.total, currency: "usd", period: { start, end } }], has_more: false, url: `/v1/invoices/${invoice.id}/lines` };
+    invoice.lines = {
+      object: "list",
+      data: [{ id: newId("il"), object: "line_item", amount: invoice.total, currency: "usd", period: { start, end } }],
+      has_more: false,
+      url: `/v1/invoices/${invoice.id}/lines`,
+    };
     invoicePayments.set(invoice.id, [
       {
         id: newId("inpay"),
@@ -203,7 +222,13 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     item.plan.id = session.__price;
     item.current_period_start = t;
     item.current_period_end = periodEnd;
-    sub.items = { object: "list", data: [item], has_more: false, total_count: 1, url: `/v1/subscription_items?subscription=${sub.id}` };
+    sub.items = {
+      object: "list",
+      data: [item],
+      has_more: false,
+      total_count: 1,
+      url: `/v1/subscription_items?subscription=${sub.id}`,
+    };
     if (trialDays === 0) sub.latest_invoice = chargeFirstInvoice(sub, t, periodEnd).id;
     subscriptions.set(sub.id, sub);
     return sub;
@@ -264,13 +289,24 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     if ((m = pathname.match(/^\/v1\/customers\/([^/]+)$/))) {
       const customer = customers.get(m[1]!);
       if (!customer) return missing("customer", m[1]!);
-      if (method === "POST") Object.assign(customer, { ...params, metadata: { ...customer.metadata, ...(params.metadata ?? {}) } });
+      if (method === "POST")
+        Object.assign(customer, { ...params, metadata: { ...customer.metadata, ...(params.metadata ?? {}) } });
       return { status: 200, body: customer };
     }
     if (method === "POST" && pathname === "/v1/checkout/sessions") {
       if (!params.customer || !customers.has(params.customer)) return missing("customer", String(params.customer));
       const price = params.line_items?.[0]?.price;
-      if (!price) return { status: 400, body: { error: { type: "invalid_request_error", message: "Missing required param: line_items[0][price].", param: "line_items" } } };
+      if (!price)
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: "invalid_request_error",
+              message: "Missing required param: line_items[0][price].",
+              param: "line_items",
+            },
+          },
+        };
       const session = resource("checkout.session");
       const id = `cs_test_${randomBytes(16).toString("hex")}`;
       Object.assign(session, {
@@ -309,7 +345,15 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       const session = sessions.get(m[1]!);
       if (!session) return missing("checkout.session", m[1]!);
       if (session.status !== "open") {
-        return { status: 400, body: { error: { type: "invalid_request_error", message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".` } } };
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: "invalid_request_error",
+              message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+            },
+          },
+        };
       }
       session.status = "expired";
       emit("checkout.session.expired", publicSession(session));
@@ -323,7 +367,14 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       if (!params.customer || !customers.has(params.customer)) return missing("customer", String(params.customer));
       const portal = resource("billing_portal.session");
       const id = newId("bps");
-      Object.assign(portal, { id, created: now(), customer: params.customer, return_url: params.return_url ?? null, url: `${base}/portal/${id}`, livemode: false });
+      Object.assign(portal, {
+        id,
+        created: now(),
+        customer: params.customer,
+        return_url: params.return_url ?? null,
+        url: `${base}/portal/${id}`,
+        livemode: false,
+      });
       portals.set(id, portal);
       return { status: 200, body: portal };
     }
@@ -331,7 +382,13 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       const customer = query.get("customer");
       const status = query.get("status") ?? "active";
       const data = [...subscriptions.values()].filter(
-        (s) => (!customer || s.customer === customer) && (status === "all" ? true : status === "active" ? !["canceled", "incomplete_expired"].includes(s.status) : s.status === status),
+        (s) =>
+          (!customer || s.customer === customer) &&
+          (status === "all"
+            ? true
+            : status === "active"
+              ? !["canceled", "incomplete_expired"].includes(s.status)
+              : s.status === status),
       );
       return { status: 200, body: list(data, "/v1/subscriptions") };
     }
@@ -341,22 +398,54 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       if (method === "GET") return { status: 200, body: sub };
       if (method === "DELETE") {
         if (["canceled", "incomplete_expired"].includes(sub.status)) {
-          return { status: 400, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `A canceled subscription can only update its cancellation_details and metadata.` } } };
+          return {
+            status: 400,
+            body: {
+              error: {
+                type: "invalid_request_error",
+                code: "resource_missing",
+                message: `A canceled subscription can only update its cancellation_details and metadata.`,
+              },
+            },
+          };
         }
         // Stripe: ends at once; with prorate=true the unused time becomes a credit on the customer's balance (not a refund).
         const t = now();
-        return { status: 200, body: updateSubscription(sub.id, { status: "canceled", canceled_at: t, ended_at: t, cancel_at_period_end: false }, "customer.subscription.deleted") };
+        return {
+          status: 200,
+          body: updateSubscription(
+            sub.id,
+            { status: "canceled", canceled_at: t, ended_at: t, cancel_at_period_end: false },
+            "customer.subscription.deleted",
+          ),
+        };
       }
       const patch: Json = {};
       if ("pause_collection" in params) {
-        patch.pause_collection = params.pause_collection === "" ? null : { behavior: params.pause_collection.behavior, resumes_at: params.pause_collection.resumes_at ? Number(params.pause_collection.resumes_at) : null };
+        patch.pause_collection =
+          params.pause_collection === ""
+            ? null
+            : {
+                behavior: params.pause_collection.behavior,
+                resumes_at: params.pause_collection.resumes_at ? Number(params.pause_collection.resumes_at) : null,
+              };
       }
       if ("cancel_at_period_end" in params) patch.cancel_at_period_end = params.cancel_at_period_end === "true";
       if ("trial_end" in params) {
         // Stripe: a Unix time in the future (or "now"); while trialing, the period ends with the trial.
         const trialEnd = params.trial_end === "now" ? now() : Number(params.trial_end);
         if (!Number.isInteger(trialEnd) || (params.trial_end !== "now" && trialEnd <= now())) {
-          return { status: 400, body: { error: { type: "invalid_request_error", code: "parameter_invalid_integer", message: "Invalid timestamp: must be an integer Unix timestamp in the future.", param: "trial_end" } } };
+          return {
+            status: 400,
+            body: {
+              error: {
+                type: "invalid_request_error",
+                code: "parameter_invalid_integer",
+                message: "Invalid timestamp: must be an integer Unix timestamp in the future.",
+                param: "trial_end",
+              },
+            },
+          };
         }
         patch.trial_end = trialEnd;
         if (sub.status === "trialing") {
@@ -374,26 +463,58 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       const subscription = query.get("subscription");
       const status = query.get("status");
       const bound = (op: string) => (query.has(`created[${op}]`) ? Number(query.get(`created[${op}]`)) : null);
-      const gte = bound("gte"), gt = bound("gt"), lte = bound("lte"), lt = bound("lt");
+      const gte = bound("gte"),
+        gt = bound("gt"),
+        lte = bound("lte"),
+        lt = bound("lt");
       const data = [...invoices.values()]
-        .filter((i) => (!customer || i.customer === customer) && (!subscription || i.parent?.subscription_details?.subscription === subscription) && (!status || i.status === status))
-        .filter((i) => (gte === null || i.created >= gte) && (gt === null || i.created > gt) && (lte === null || i.created <= lte) && (lt === null || i.created < lt))
+        .filter(
+          (i) =>
+            (!customer || i.customer === customer) &&
+            (!subscription || i.parent?.subscription_details?.subscription === subscription) &&
+            (!status || i.status === status),
+        )
+        .filter(
+          (i) =>
+            (gte === null || i.created >= gte) &&
+            (gt === null || i.created > gt) &&
+            (lte === null || i.created <= lte) &&
+            (lt === null || i.created < lt),
+        )
         .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
       return { status: 200, body: listPage(data, query, "/v1/invoices") };
     }
     if (method === "GET" && pathname === "/v1/invoice_payments") {
       const invoice = query.get("invoice");
-      if (!invoice) return { status: 400, body: { error: { type: "invalid_request_error", message: "Missing required param: invoice.", param: "invoice" } } };
+      if (!invoice)
+        return {
+          status: 400,
+          body: {
+            error: { type: "invalid_request_error", message: "Missing required param: invoice.", param: "invoice" },
+          },
+        };
       return { status: 200, body: listPage(invoicePayments.get(invoice) ?? [], query, "/v1/invoice_payments") };
     }
     if (method === "POST" && pathname === "/v1/refunds") {
       const paymentIntent = params.payment_intent;
       const paid = [...invoicePayments.values()].flat().find((p) => p.payment.payment_intent === paymentIntent);
       if (!paid) return missing("payment_intent", String(paymentIntent));
-      const refunded = [...refunds.values()].filter((r) => r.payment_intent === paymentIntent).reduce((sum, r) => sum + r.amount, 0);
+      const refunded = [...refunds.values()]
+        .filter((r) => r.payment_intent === paymentIntent)
+        .reduce((sum, r) => sum + r.amount, 0);
       const amount = params.amount === undefined ? paid.amount_paid - refunded : Number(params.amount);
       if (!Number.isInteger(amount) || amount < 1 || amount > paid.amount_paid - refunded) {
-        return { status: 400, body: { error: { type: "invalid_request_error", code: "amount_too_large", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${paid.amount_paid - refunded}).`, param: "amount" } } };
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: "invalid_request_error",
+              code: "amount_too_large",
+              message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${paid.amount_paid - refunded}).`,
+              param: "amount",
+            },
+          },
+        };
       }
       const refund = {
         id: newId("re"),
@@ -430,12 +551,17 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       const found = events.find((e) => e.event.id === m![1]);
       return found ? { status: 200, body: found.event } : missing("event", m[1]!);
     }
-    return { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${pathname}).` } } };
+    return {
+      status: 404,
+      body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${pathname}).` } },
+    };
   }
 
   function page(res: http.ServerResponse, title: string, body: string) {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`);
+    res.end(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`,
+    );
   }
 
   /** The hosted pages a browser sees: Checkout (pay) and the Customer Portal. */
@@ -470,7 +596,11 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     if ((m = pathname.match(/^\/portal\/([^/]+)$/))) {
       const portal = portals.get(m[1]!);
       if (!portal) return page(res, "Portal session not found", "");
-      return page(res, "Test customer portal", `<p>Customer ${portal.customer}</p><p><a href="${portal.return_url}">Return to Beacon</a></p>`);
+      return page(
+        res,
+        "Test customer portal",
+        `<p>Customer ${portal.customer}</p><p><a href="${portal.return_url}">Return to Beacon</a></p>`,
+      );
     }
     res.writeHead(404).end();
   }
@@ -487,7 +617,10 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       const auth = req.headers.authorization ?? "";
       let answer: { status: number; body: Json };
       if (!/^Bearer sk_(test|live)_/.test(auth)) {
-        answer = { status: 401, body: { error: { type: "invalid_request_error", message: "Invalid API Key provided." } } };
+        answer = {
+          status: 401,
+          body: { error: { type: "invalid_request_error", message: "Invalid API Key provided." } },
+        };
       } else if (failures > 0) {
         failures--;
         answer = { status: 500, body: { error: { type: "api_error", message: "An unknown error occurred" } } };
@@ -497,7 +630,11 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
         answer = api(req.method ?? "GET", url.pathname, url.searchParams, params);
         if (idempotencyKey && req.method === "POST") idempotent.set(idempotencyKey, answer);
       }
-      res.writeHead(answer.status, { "content-type": "application/json", "request-id": newId("req"), "stripe-version": "2026-10-28.endive" });
+      res.writeHead(answer.status, {
+        "content-type": "application/json",
+        "request-id": newId("req"),
+        "stripe-version": "2026-10-28.endive",
+      });
       res.end(JSON.stringify(answer.body));
     });
   });

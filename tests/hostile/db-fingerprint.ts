@@ -40,7 +40,12 @@ export async function databaseFingerprint(exclude: ReadonlySet<string> = new Set
     .filter((name) => !exclude.has(name))
     .map((name) => {
       const drop = BOOKKEEPING_COLUMNS[name] ?? [];
-      const rowText = drop.length ? sql`(to_jsonb(t) - array[${sql.join(drop.map((c) => sql`${c}`), sql`, `)}]::text[])::text` : sql`t::text`;
+      const rowText = drop.length
+        ? sql`(to_jsonb(t) - array[${sql.join(
+            drop.map((c) => sql`${c}`),
+            sql`, `,
+          )}]::text[])::text`
+        : sql`t::text`;
       return sql`select ${name}::text as name, count(*)::int || ':' || md5(coalesce(string_agg(${rowText}, '|' order by ${rowText}), '')) as sum from ${sql.identifier(name)} t`;
     });
   const result = await database.execute<{ name: string; sum: string }>(sql.join(parts, sql` union all `));

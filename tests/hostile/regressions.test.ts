@@ -64,7 +64,12 @@ describeEachDatabase("hostile-input regressions", () => {
     const listed = await callRoute(deadLetters.GET, { path: "/api/admin/dead-letters?q=a%00b", cookie: opsAdmin });
     expect(listed.status).toBe(422);
     expect((await problem(listed)).errors).toEqual([{ path: "q", message: expect.any(String) }]);
-    const created = await callRoute(v1Alerts.POST, { path: "/api/v1/alerts", method: "POST", headers: { authorization: `Bearer ${apiKey}` }, body: { name: "a\u0000b", frequency: "daily" } });
+    const created = await callRoute(v1Alerts.POST, {
+      path: "/api/v1/alerts",
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}` },
+      body: { name: "a\u0000b", frequency: "daily" },
+    });
     expect(created.status).toBe(422);
     expect((await problem(created)).errors).toEqual([{ path: "name", message: expect.any(String) }]);
     expect(changedTables(before, await databaseFingerprint())).toEqual([]);
@@ -85,20 +90,42 @@ describeEachDatabase("hostile-input regressions", () => {
   it("Auth.js: an unparseable callbackUrl parameter or callback-url cookie no longer answers 500", async () => {
     const csrf = await authRoute.GET(new NextRequest("http://localhost:3000/api/auth/csrf?callbackUrl=%25"));
     expect(csrf.status).toBe(200);
-    const session = await authRoute.GET(new NextRequest("http://localhost:3000/api/auth/session?callbackUrl=dashboard&callbackUrl=x", { headers: { cookie: "authjs.callback-url=%25zz; other=1" } }));
+    const session = await authRoute.GET(
+      new NextRequest("http://localhost:3000/api/auth/session?callbackUrl=dashboard&callbackUrl=x", {
+        headers: { cookie: "authjs.callback-url=%25zz; other=1" },
+      }),
+    );
     expect(session.status).toBe(200);
-    const cookie = await authRoute.GET(new NextRequest("http://localhost:3000/api/auth/providers", { headers: { cookie: "authjs.callback-url=javascript:alert(1)" } }));
+    const cookie = await authRoute.GET(
+      new NextRequest("http://localhost:3000/api/auth/providers", {
+        headers: { cookie: "authjs.callback-url=javascript:alert(1)" },
+      }),
+    );
     expect(cookie.status).toBe(200);
   });
 
   it("Inngest endpoint: a malformed JSON body → 400 Problem+JSON instead of a thrown SyntaxError", async () => {
     for (const method of ["POST", "PUT"] as const) {
-      const response = await inngestRoute[method](new NextRequest("http://localhost:3000/api/inngest", { method, body: '{"a": 1} trailing', headers: { "content-type": "application/json" } }), undefined as never);
+      const response = await inngestRoute[method](
+        new NextRequest("http://localhost:3000/api/inngest", {
+          method,
+          body: '{"a": 1} trailing',
+          headers: { "content-type": "application/json" },
+        }),
+        undefined as never,
+      );
       expect({ method, status: response.status }).toEqual({ method, status: 400 });
       expect((await problem(response)).code).toBe("invalid_payload");
     }
     // A well-formed but unsigned call still meets the SDK's own signature check.
-    const unsigned = await inngestRoute.POST(new NextRequest("http://localhost:3000/api/inngest?fnId=x&stepId=step", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), undefined as never);
+    const unsigned = await inngestRoute.POST(
+      new NextRequest("http://localhost:3000/api/inngest?fnId=x&stepId=step", {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/json" },
+      }),
+      undefined as never,
+    );
     expect(unsigned.status).toBe(401);
   });
 });

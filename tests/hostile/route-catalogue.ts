@@ -59,8 +59,20 @@ export async function buildFixtures(): Promise<Fixtures> {
       opsViewer: { cookie: ops.ops_viewer, ...same },
       opsUnverified: { cookie: ops.unverified, ...same },
     },
-    own: { alert: alertA.id, apiKey: keyA.id, invitation: invA.invitation.id, member: memberA.actor.userId, dataRequest: exportA.request.id },
-    foreign: { alert: alertB.id, apiKey: keyB.id, invitation: invB.invitation.id, member: memberB.actor.userId, dataRequest: exportB.request.id },
+    own: {
+      alert: alertA.id,
+      apiKey: keyA.id,
+      invitation: invA.invitation.id,
+      member: memberA.actor.userId,
+      dataRequest: exportA.request.id,
+    },
+    foreign: {
+      alert: alertB.id,
+      apiKey: keyB.id,
+      invitation: invB.invitation.id,
+      member: memberB.actor.userId,
+      dataRequest: exportB.request.id,
+    },
   };
 }
 
@@ -68,7 +80,14 @@ export async function buildFixtures(): Promise<Fixtures> {
 export const SHAPE_ONLY_FIXTURES: Fixtures = (() => {
   const ids = { alert: "a", apiKey: "k", invitation: "i", member: "m", dataRequest: "d" };
   const none = {} as Record<string, string>;
-  return { orgA: "a", orgB: "b", orgBName: "B", headers: { none, apiKeyA: none, ownerA: none, viewerA: none, opsAdmin: none, opsViewer: none, opsUnverified: none }, own: ids, foreign: ids };
+  return {
+    orgA: "a",
+    orgB: "b",
+    orgBName: "B",
+    headers: { none, apiKeyA: none, ownerA: none, viewerA: none, opsAdmin: none, opsViewer: none, opsUnverified: none },
+    own: ids,
+    foreign: ids,
+  };
 })();
 
 export interface RouteCase {
@@ -97,16 +116,28 @@ const ADMIN: Credential[] = ["none", "opsAdmin", "opsViewer", "opsUnverified", "
 
 /** A path segment as Next.js would hand it over (decoded, no slash). */
 // Well-formed only: a URL path is UTF-8, so a lone surrogate can never arrive as a param.
-const segment = hostileString.map((s) => s.slice(0, 300).replaceAll("/", "_").toWellFormed()).filter((s) => s.length > 0);
+const segment = hostileString
+  .map((s) => s.slice(0, 300).replaceAll("/", "_").toWellFormed())
+  .filter((s) => s.length > 0);
 const anyId = (...known: string[]) => fc.oneof(segment, fc.uuid(), fc.constantFrom(...known));
 const idParam = (pick: (f: Fixtures) => string[]) => (f: Fixtures) => ({ id: anyId(...pick(f)) });
 const alertIds = idParam((f) => [f.own.alert, f.foreign.alert]);
 const adminIds = idParam((f) => [f.orgA, f.orgB, f.own.member]);
 
-const alertSample = { name: "Cyber", frequency: "daily", q: "cyber", naics: ["5415"], states: ["VA"], set_asides: ["SBA"] };
+const alertSample = {
+  name: "Cyber",
+  frequency: "daily",
+  q: "cyber",
+  naics: ["5415"],
+  states: ["VA"],
+  set_asides: ["SBA"],
+};
 
 export const ROUTE_CASES: Record<string, RouteCase> = {
-  "app/api/[...path]/route.ts": { credentials: ["none"], params: () => ({ path: fc.array(segment, { minLength: 1, maxLength: 4 }) }) },
+  "app/api/[...path]/route.ts": {
+    credentials: ["none"],
+    params: () => ({ path: fc.array(segment, { minLength: 1, maxLength: 4 }) }),
+  },
   "app/api/healthz/route.ts": { credentials: ["none"] },
   "app/api/metrics/route.ts": { credentials: ["none", "apiKeyA", "opsAdmin"] },
   "app/api/readyz/route.ts": { credentials: ["none"] },
@@ -117,14 +148,31 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     queryKeys: ["callbackUrl", "error", "token", "email"],
     params: () => ({
       nextauth: fc.oneof(
-        fc.constantFrom<string[]>(["signin"], ["signin", "email"], ["callback", "email"], ["session"], ["csrf"], ["providers"], ["signout"], ["error"], ["verify-request"]),
+        fc.constantFrom<string[]>(
+          ["signin"],
+          ["signin", "email"],
+          ["callback", "email"],
+          ["session"],
+          ["csrf"],
+          ["providers"],
+          ["signout"],
+          ["error"],
+          ["verify-request"],
+        ),
         fc.array(segment, { minLength: 1, maxLength: 3 }),
       ),
     }),
     sample: () => ({ POST: { email: "someone@hostile.test", csrfToken: "x", callbackUrl: "/dashboard" } }),
   },
-  "app/api/inngest/route.ts": { credentials: ["none"], foreignProtocol: true, queryKeys: ["fnId", "stepId", "probe", "deployId"] },
-  "app/api/webhooks/stripe/route.ts": { credentials: ["none"], sample: () => ({ POST: { id: "evt_1", object: "event", type: "customer.updated", data: { object: {} } } }) },
+  "app/api/inngest/route.ts": {
+    credentials: ["none"],
+    foreignProtocol: true,
+    queryKeys: ["fnId", "stepId", "probe", "deployId"],
+  },
+  "app/api/webhooks/stripe/route.ts": {
+    credentials: ["none"],
+    sample: () => ({ POST: { id: "evt_1", object: "event", type: "customer.updated", data: { object: {} } } }),
+  },
 
   "app/api/v1/me/route.ts": { credentials: V1 },
   "app/api/v1/usage/route.ts": { credentials: V1 },
@@ -144,62 +192,143 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
 
   "app/api/app/alerts/route.ts": { credentials: APP, sample: () => ({ POST: alertSample }) },
-  "app/api/app/alerts/[id]/route.ts": { credentials: APP, params: alertIds, sample: () => ({ PATCH: { name: "Renamed", active: false, frequency: "weekly" } }) },
+  "app/api/app/alerts/[id]/route.ts": {
+    credentials: APP,
+    params: alertIds,
+    sample: () => ({ PATCH: { name: "Renamed", active: false, frequency: "weekly" } }),
+  },
   "app/api/app/api-keys/route.ts": { credentials: APP, sample: () => ({ POST: { name: "CRM sync" } }) },
   "app/api/app/api-keys/[id]/route.ts": { credentials: APP, params: idParam((f) => [f.foreign.apiKey]) },
-  "app/api/app/invitations/route.ts": { credentials: APP, sample: () => ({ POST: { email: "new@hostile.test", role: "member" } }) },
-  "app/api/app/invitations/[id]/route.ts": { credentials: APP, params: idParam((f) => [f.own.invitation, f.foreign.invitation]) },
+  "app/api/app/invitations/route.ts": {
+    credentials: APP,
+    sample: () => ({ POST: { email: "new@hostile.test", role: "member" } }),
+  },
+  "app/api/app/invitations/[id]/route.ts": {
+    credentials: APP,
+    params: idParam((f) => [f.own.invitation, f.foreign.invitation]),
+  },
   "app/api/app/members/route.ts": { credentials: APP },
-  "app/api/app/members/[id]/route.ts": { credentials: APP, params: idParam((f) => [f.foreign.member]), sample: () => ({ PATCH: { role: "viewer" } }) },
+  "app/api/app/members/[id]/route.ts": {
+    credentials: APP,
+    params: idParam((f) => [f.foreign.member]),
+    sample: () => ({ PATCH: { role: "viewer" } }),
+  },
   // A served deletion request would only be pending (nothing here processes it); the sample asks for an export.
   "app/api/app/data-requests/route.ts": { credentials: APP, sample: () => ({ POST: { kind: "export" } }) },
-  "app/api/app/data-requests/[id]/route.ts": { credentials: APP, params: idParam((f) => [f.own.dataRequest, f.foreign.dataRequest]) },
-  "app/api/app/data-requests/[id]/download/route.ts": { credentials: APP, params: idParam((f) => [f.own.dataRequest, f.foreign.dataRequest]) },
+  "app/api/app/data-requests/[id]/route.ts": {
+    credentials: APP,
+    params: idParam((f) => [f.own.dataRequest, f.foreign.dataRequest]),
+  },
+  "app/api/app/data-requests/[id]/download/route.ts": {
+    credentials: APP,
+    params: idParam((f) => [f.own.dataRequest, f.foreign.dataRequest]),
+  },
   "app/api/app/naics/route.ts": { credentials: APP, queryKeys: ["q", "limit"] },
 
-  "app/api/admin/audit-log/route.ts": { credentials: ADMIN, queryKeys: ["org", "actor", "action", "q", "limit", "cursor"] },
+  "app/api/admin/audit-log/route.ts": {
+    credentials: ADMIN,
+    queryKeys: ["org", "actor", "action", "q", "limit", "cursor"],
+  },
   "app/api/admin/config/route.ts": { credentials: ADMIN },
   "app/api/admin/stats/route.ts": { credentials: ADMIN },
   "app/api/admin/customers/route.ts": { credentials: ADMIN, queryKeys: ["q", "segment", "limit", "cursor"] },
-  "app/api/admin/customers/[id]/timeline/route.ts": { credentials: ADMIN, params: adminIds, queryKeys: ["kind", "limit", "cursor"] },
+  "app/api/admin/customers/[id]/timeline/route.ts": {
+    credentials: ADMIN,
+    params: adminIds,
+    queryKeys: ["kind", "limit", "cursor"],
+  },
   "app/api/admin/exports/accounting.csv/route.ts": { credentials: ADMIN, queryKeys: ["from", "to"] },
-  "app/api/admin/break-glass/route.ts": { credentials: ADMIN, sample: () => ({ POST: { reason: "replaying after the failover", ttl_minutes: 15 } }) },
+  "app/api/admin/break-glass/route.ts": {
+    credentials: ADMIN,
+    sample: () => ({ POST: { reason: "replaying after the failover", ttl_minutes: 15 } }),
+  },
   "app/api/admin/break-glass/[id]/route.ts": { credentials: ADMIN, params: adminIds },
   "app/api/admin/flags/route.ts": { credentials: ADMIN },
   // Not incident_mode: a sweep that turned the cockpit read-only would only test the read-only answer.
   "app/api/admin/flags/[key]/route.ts": {
     credentials: ADMIN,
-    params: () => ({ key: fc.oneof(segment, fc.constantFrom("instant_alerts", "opportunity_ingestion", "__proto__", "constructor")) }),
+    params: () => ({
+      key: fc.oneof(segment, fc.constantFrom("instant_alerts", "opportunity_ingestion", "__proto__", "constructor")),
+    }),
     sample: () => ({ PUT: { enabled: true, reason: "sweep" } }),
   },
   "app/api/admin/job-functions/route.ts": { credentials: ADMIN },
   "app/api/admin/outbox-circuits/route.ts": { credentials: ADMIN, queryKeys: ["all"] },
-  "app/api/admin/outbox-circuits/retry/route.ts": { credentials: ADMIN, sample: () => ({ POST: { destination: "smtp", reason: "SMTP is back" } }) },
-  "app/api/admin/job-functions/[id]/pause/route.ts": { credentials: ADMIN, params: () => ({ id: fc.oneof(segment, fc.constantFrom("retention", "heartbeat", "__proto__")) }), sample: () => ({ POST: { reason: "sweep" } }) },
-  "app/api/admin/job-functions/[id]/resume/route.ts": { credentials: ADMIN, params: () => ({ id: fc.oneof(segment, fc.constantFrom("retention", "heartbeat", "__proto__")) }), sample: () => ({ POST: { reason: "sweep" } }) },
-  "app/api/admin/job-runs/[id]/cancel/route.ts": { credentials: ADMIN, params: adminIds, sample: () => ({ POST: { reason: "sweep" } }) },
+  "app/api/admin/outbox-circuits/retry/route.ts": {
+    credentials: ADMIN,
+    sample: () => ({ POST: { destination: "smtp", reason: "SMTP is back" } }),
+  },
+  "app/api/admin/job-functions/[id]/pause/route.ts": {
+    credentials: ADMIN,
+    params: () => ({ id: fc.oneof(segment, fc.constantFrom("retention", "heartbeat", "__proto__")) }),
+    sample: () => ({ POST: { reason: "sweep" } }),
+  },
+  "app/api/admin/job-functions/[id]/resume/route.ts": {
+    credentials: ADMIN,
+    params: () => ({ id: fc.oneof(segment, fc.constantFrom("retention", "heartbeat", "__proto__")) }),
+    sample: () => ({ POST: { reason: "sweep" } }),
+  },
+  "app/api/admin/job-runs/[id]/cancel/route.ts": {
+    credentials: ADMIN,
+    params: adminIds,
+    sample: () => ({ POST: { reason: "sweep" } }),
+  },
   "app/api/admin/job-runs/rerun/route.ts": {
     credentials: ADMIN,
     queryKeys: ["function", "status", "org", "from", "to", "q"],
-    sample: () => ({ POST: { filter: { function: "instant-alerts", status: "failed" }, label: "after the outage", confirm: 1 } }),
+    sample: () => ({
+      POST: { filter: { function: "instant-alerts", status: "failed" }, label: "after the outage", confirm: 1 },
+    }),
   },
-  "app/api/admin/customers/[id]/route.ts": { credentials: ADMIN, params: adminIds, sample: () => ({ DELETE: { confirm_name: "Not the name" } }) },
+  "app/api/admin/customers/[id]/route.ts": {
+    credentials: ADMIN,
+    params: adminIds,
+    sample: () => ({ DELETE: { confirm_name: "Not the name" } }),
+  },
   "app/api/admin/customers/[id]/export/route.ts": { credentials: ADMIN, params: adminIds },
   "app/api/admin/customers/[id]/actions/[action]/route.ts": {
     credentials: ADMIN,
-    params: (f) => ({ id: anyId(f.orgA, f.orgB), action: fc.oneof(fc.constantFrom("grant-credits", "mute-alerts", "unmute-alerts", "reset-stuck", "activate", "retry-data-request"), segment) }),
+    params: (f) => ({
+      id: anyId(f.orgA, f.orgB),
+      action: fc.oneof(
+        fc.constantFrom(
+          "grant-credits",
+          "mute-alerts",
+          "unmute-alerts",
+          "reset-stuck",
+          "activate",
+          "retry-data-request",
+        ),
+        segment,
+      ),
+    }),
     sample: () => ({ POST: { credits: 5, reason: "goodwill" } }),
   },
-  "app/api/admin/dead-letters/route.ts": { credentials: ADMIN, queryKeys: ["status", "kind", "org", "q", "from", "to", "limit", "cursor"] },
+  "app/api/admin/dead-letters/route.ts": {
+    credentials: ADMIN,
+    queryKeys: ["status", "kind", "org", "q", "from", "to", "limit", "cursor"],
+  },
   "app/api/admin/dead-letters/[id]/route.ts": { credentials: ADMIN, params: adminIds },
   "app/api/admin/dead-letters/[id]/replay/route.ts": { credentials: ADMIN, params: adminIds },
-  "app/api/admin/dead-letters/replay/route.ts": { credentials: ADMIN, sample: () => ({ POST: { ids: ["00000000-0000-4000-8000-000000000000"] } }) },
-  "app/api/admin/job-runs/route.ts": { credentials: ADMIN, queryKeys: ["function", "status", "org", "from", "to", "q", "limit", "cursor"] },
+  "app/api/admin/dead-letters/replay/route.ts": {
+    credentials: ADMIN,
+    sample: () => ({ POST: { ids: ["00000000-0000-4000-8000-000000000000"] } }),
+  },
+  "app/api/admin/job-runs/route.ts": {
+    credentials: ADMIN,
+    queryKeys: ["function", "status", "org", "from", "to", "q", "limit", "cursor"],
+  },
   "app/api/admin/job-runs/[id]/route.ts": { credentials: ADMIN, params: adminIds },
   "app/api/admin/job-runs/[id]/rerun/route.ts": { credentials: ADMIN, params: adminIds },
   "app/api/admin/operators/[id]/reset-totp/route.ts": { credentials: ADMIN, params: adminIds },
-  "app/api/admin/stripe-events/route.ts": { credentials: ADMIN, queryKeys: ["status", "type", "org", "id", "limit", "cursor"] },
-  "app/api/admin/stripe-events/[id]/reprocess/route.ts": { credentials: ADMIN, params: () => ({ id: fc.oneof(segment, fc.constantFrom("evt_unknown_1", "evt_" + "A".repeat(200))) }) },
+  "app/api/admin/stripe-events/route.ts": {
+    credentials: ADMIN,
+    queryKeys: ["status", "type", "org", "id", "limit", "cursor"],
+  },
+  "app/api/admin/stripe-events/[id]/reprocess/route.ts": {
+    credentials: ADMIN,
+    params: () => ({ id: fc.oneof(segment, fc.constantFrom("evt_unknown_1", "evt_" + "A".repeat(200))) }),
+  },
 };
 
 /** Every route file under app/api, relative to the repo root, sorted. */
@@ -213,10 +342,18 @@ export function routeFiles(root: string): string[] {
 
 /** `app/api/v1/alerts/[id]/route.ts` + params → `/api/v1/alerts/<id>` (segments URL-encoded). */
 export function urlPathFor(file: string, params: Record<string, string | string[]>): string {
-  const segments = file.replace(/^app/, "").replace(/\/route\.ts$/, "").split("/").filter(Boolean);
+  const segments = file
+    .replace(/^app/, "")
+    .replace(/\/route\.ts$/, "")
+    .split("/")
+    .filter(Boolean);
   const out = segments.map((s) => {
     const catchAll = /^\[\.\.\.(\w+)\]$/.exec(s);
-    if (catchAll) return ([] as string[]).concat(params[catchAll[1]!] ?? []).map(encodeURIComponent).join("/");
+    if (catchAll)
+      return ([] as string[])
+        .concat(params[catchAll[1]!] ?? [])
+        .map(encodeURIComponent)
+        .join("/");
     const dynamic = /^\[(\w+)\]$/.exec(s);
     if (dynamic) return encodeURIComponent(String(params[dynamic[1]!] ?? ""));
     return s;

@@ -13,11 +13,27 @@ import { withTestEnv } from "@/tests/env";
 import { callRoute, type RouteHandler } from "@/tests/route-helpers";
 import { changedTables, databaseFingerprint } from "./db-fingerprint";
 import { hostileHeaders, hostileJsonBody, hostileQuery, RAW_BODIES } from "./hostile-values";
-import { buildFixtures, HTTP_METHODS, paramNames, ROUTE_CASES, routeFiles, SHAPE_ONLY_FIXTURES, urlPathFor, type Credential, type Fixtures, type HttpMethod, type RouteCase } from "./route-catalogue";
+import {
+  buildFixtures,
+  HTTP_METHODS,
+  paramNames,
+  ROUTE_CASES,
+  routeFiles,
+  SHAPE_ONLY_FIXTURES,
+  urlPathFor,
+  type Credential,
+  type Fixtures,
+  type HttpMethod,
+  type RouteCase,
+} from "./route-catalogue";
 
 // Configured as production requires (lib/env productionConfigProblems): without a webhook secret
 // or an Inngest signing key those routes answer 500 by design (misconfiguration, not input).
-withTestEnv({ STRIPE_WEBHOOK_SECRET: "whsec_hostile_sweep_secret", INNGEST_SIGNING_KEY: `signkey-test-${"ab".repeat(32)}`, INNGEST_DEV: "0" });
+withTestEnv({
+  STRIPE_WEBHOOK_SECRET: "whsec_hostile_sweep_secret",
+  INNGEST_SIGNING_KEY: `signkey-test-${"ab".repeat(32)}`,
+  INNGEST_DEV: "0",
+});
 
 // `PUT /api/inngest` makes the SDK register with Inngest's API; this stands in for that API
 // (`POST /fn/register`, answered as Inngest does) so the sweep does not depend on the internet.
@@ -26,7 +42,9 @@ beforeAll(async () => {
   inngestApi = createServer((request, response) => {
     request.resume();
     const ok = request.method === "POST" && request.url?.startsWith("/fn/register");
-    response.writeHead(ok ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(ok ? { status: 200, modified: false } : { error: "not found" }));
+    response
+      .writeHead(ok ? 200 : 404, { "content-type": "application/json" })
+      .end(JSON.stringify(ok ? { status: 200, modified: false } : { error: "not found" }));
   });
   await new Promise<void>((resolve) => inngestApi.listen(0, "127.0.0.1", resolve));
   const { inngest } = await import("@/inngest/client");
@@ -38,8 +56,17 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const FILES = routeFiles(ROOT);
 
 // Credentials that get past authentication are where the interesting code runs: more runs there.
-const RUNS: Record<Credential, number> = { none: 4, apiKeyA: 15, ownerA: 15, viewerA: 3, opsAdmin: 15, opsViewer: 3, opsUnverified: 2 };
-const runsFor = (file: string, credential: Credential) => (credential === "ownerA" && file.startsWith("app/api/admin/") ? 2 : RUNS[credential]);
+const RUNS: Record<Credential, number> = {
+  none: 4,
+  apiKeyA: 15,
+  ownerA: 15,
+  viewerA: 3,
+  opsAdmin: 15,
+  opsViewer: 3,
+  opsUnverified: 2,
+};
+const runsFor = (file: string, credential: Credential) =>
+  credential === "ownerA" && file.startsWith("app/api/admin/") ? 2 : RUNS[credential];
 
 interface HostileRequest {
   params: Record<string, string | string[]>;
@@ -66,7 +93,13 @@ function asNextHandler(handler: RouteHandler): RouteHandler {
   return (request, context) => handler(new NextRequest(request), context);
 }
 
-async function send(handler: RouteHandler, file: string, method: HttpMethod, credential: Record<string, string>, req: HostileRequest) {
+async function send(
+  handler: RouteHandler,
+  file: string,
+  method: HttpMethod,
+  credential: Record<string, string>,
+  req: HostileRequest,
+) {
   const headers = { ...req.headers, ...credential };
   let raw: string | Uint8Array | undefined;
   if (req.body.kind === "json") {
@@ -78,7 +111,13 @@ async function send(handler: RouteHandler, file: string, method: HttpMethod, cre
     if (chosen.contentType) headers["content-type"] = chosen.contentType;
     else delete headers["content-type"];
   }
-  return callRoute(handler, { path: urlPathFor(file, req.params) + req.query, method, headers, raw, params: req.params });
+  return callRoute(handler, {
+    path: urlPathFor(file, req.params) + req.query,
+    method,
+    headers,
+    raw,
+    params: req.params,
+  });
 }
 
 /** The Problem+JSON contract of API.md, checked on one 4xx/5xx response. */
@@ -90,7 +129,12 @@ async function expectProblem(response: Response, method: HttpMethod) {
   const body = (await response.json()) as Record<string, unknown>;
   const code = body.code as ProblemCode;
   expect(Object.keys(PROBLEMS)).toContain(code);
-  expect(body).toMatchObject({ type: `https://beacon.dev/problems/${code}`, title: PROBLEMS[code].title, status: response.status, request_id: requestId });
+  expect(body).toMatchObject({
+    type: `https://beacon.dev/problems/${code}`,
+    title: PROBLEMS[code].title,
+    status: response.status,
+    request_id: requestId,
+  });
   expect(typeof body.detail).toBe("string");
 }
 
@@ -104,7 +148,9 @@ describe("hostile input sweep: the catalogue covers every route", () => {
   it("gives every dynamic segment a value generator", () => {
     const missing = FILES.flatMap((file) => {
       const given = Object.keys(ROUTE_CASES[file]?.params?.(SHAPE_ONLY_FIXTURES) ?? {});
-      return paramNames(file).filter((name) => !given.includes(name)).map((name) => `${file}: [${name}]`);
+      return paramNames(file)
+        .filter((name) => !given.includes(name))
+        .map((name) => `${file}: [${name}]`);
     });
     expect(missing).toEqual([]);
   });
@@ -122,19 +168,55 @@ describeEachDatabase("hostile input sweep", () => {
     const cases: { file: string; method: HttpMethod; credential: Credential; id: string; body?: unknown }[] = [
       { file: "app/api/v1/alerts/[id]/route.ts", method: "GET", credential: "apiKeyA", id: f.foreign.alert },
       { file: "app/api/v1/alerts/[id]/route.ts", method: "DELETE", credential: "apiKeyA", id: f.foreign.alert },
-      { file: "app/api/app/alerts/[id]/route.ts", method: "PATCH", credential: "ownerA", id: f.foreign.alert, body: { active: false } },
+      {
+        file: "app/api/app/alerts/[id]/route.ts",
+        method: "PATCH",
+        credential: "ownerA",
+        id: f.foreign.alert,
+        body: { active: false },
+      },
       { file: "app/api/app/alerts/[id]/route.ts", method: "DELETE", credential: "ownerA", id: f.foreign.alert },
       { file: "app/api/app/api-keys/[id]/route.ts", method: "DELETE", credential: "ownerA", id: f.foreign.apiKey },
-      { file: "app/api/app/invitations/[id]/route.ts", method: "DELETE", credential: "ownerA", id: f.foreign.invitation },
-      { file: "app/api/app/members/[id]/route.ts", method: "PATCH", credential: "ownerA", id: f.foreign.member, body: { role: "viewer" } },
+      {
+        file: "app/api/app/invitations/[id]/route.ts",
+        method: "DELETE",
+        credential: "ownerA",
+        id: f.foreign.invitation,
+      },
+      {
+        file: "app/api/app/members/[id]/route.ts",
+        method: "PATCH",
+        credential: "ownerA",
+        id: f.foreign.member,
+        body: { role: "viewer" },
+      },
       { file: "app/api/app/members/[id]/route.ts", method: "DELETE", credential: "ownerA", id: f.foreign.member },
-      { file: "app/api/app/data-requests/[id]/route.ts", method: "GET", credential: "ownerA", id: f.foreign.dataRequest },
-      { file: "app/api/app/data-requests/[id]/download/route.ts", method: "GET", credential: "ownerA", id: f.foreign.dataRequest },
+      {
+        file: "app/api/app/data-requests/[id]/route.ts",
+        method: "GET",
+        credential: "ownerA",
+        id: f.foreign.dataRequest,
+      },
+      {
+        file: "app/api/app/data-requests/[id]/download/route.ts",
+        method: "GET",
+        credential: "ownerA",
+        id: f.foreign.dataRequest,
+      },
     ];
     for (const c of cases) {
       const mod = (await import(path.join(ROOT, c.file))) as Record<string, RouteHandler>;
-      const response = await callRoute(mod[c.method]!, { path: urlPathFor(c.file, { id: c.id }), method: c.method, headers: f.headers[c.credential], id: c.id, body: c.body });
-      expect({ case: `${c.method} ${c.file}`, status: response.status }).toEqual({ case: `${c.method} ${c.file}`, status: 404 });
+      const response = await callRoute(mod[c.method]!, {
+        path: urlPathFor(c.file, { id: c.id }),
+        method: c.method,
+        headers: f.headers[c.credential],
+        id: c.id,
+        body: c.body,
+      });
+      expect({ case: `${c.method} ${c.file}`, status: response.status }).toEqual({
+        case: `${c.method} ${c.file}`,
+        status: 404,
+      });
       await expectProblem(response, c.method);
     }
     expect(changedTables(before, await databaseFingerprint())).toEqual([]);
@@ -174,10 +256,13 @@ describeEachDatabase("hostile input sweep", () => {
             }),
             { numRuns: runsFor(file, credential), endOnFailure: true },
           );
-          if (safe && !served) expect(changedTables(start, await databaseFingerprint(exclude)), `refused ${method} ${file} as ${credential} changed the database`).toEqual([]);
+          if (safe && !served)
+            expect(
+              changedTables(start, await databaseFingerprint(exclude)),
+              `refused ${method} ${file} as ${credential} changed the database`,
+            ).toEqual([]);
         }
       }
     }, 120_000);
   }
-
 });

@@ -43,7 +43,10 @@ export async function startAppServer(port = 0) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
       }
       const body = await readBody(req);
-      const response = await handler(new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined }), { params: Promise.resolve({}) });
+      const response = await handler(
+        new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined }),
+        { params: Promise.resolve({}) },
+      );
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {

@@ -36,7 +36,8 @@ beforeAll(async () => {
   app = await startAppServer();
 });
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 afterAll(async () => {
   await app?.close();
@@ -74,7 +75,11 @@ it("an outbox worker killed mid-delivery: its lease holds the rows, then another
     await db().transaction((tx) =>
       enqueueOutboxMany(
         tx,
-        Array.from({ length: 6 }, (_, i) => ({ kind: "email" as const, dedupeKey: `crash:${randomUUID()}`, payload: { kind: "test", to: `crash-${i}@resilience.test`, subject: "Crash", text: "x" } })),
+        Array.from({ length: 6 }, (_, i) => ({
+          kind: "email" as const,
+          dedupeKey: `crash:${randomUUID()}`,
+          payload: { kind: "test", to: `crash-${i}@resilience.test`, subject: "Crash", text: "x" },
+        })),
       ),
     )
   ).map((q) => q.id);
@@ -83,7 +88,11 @@ it("an outbox worker killed mid-delivery: its lease holds the rows, then another
   // The SMTP server takes each message and never acknowledges it: the worker is mid-delivery.
   await smtp.set("stalling");
   const worker = spawnWorker("outbox");
-  await eventually("the worker has claimed every row and is sending", async () => smtp.stalledCount() > 0 && (await rows()).every((r) => r.status === "sending"), 30_000);
+  await eventually(
+    "the worker has claimed every row and is sending",
+    async () => smtp.stalledCount() > 0 && (await rows()).every((r) => r.status === "sending"),
+    30_000,
+  );
   await killHard(worker.child);
   await smtp.set("up");
 
@@ -97,11 +106,18 @@ it("an outbox worker killed mid-delivery: its lease holds the rows, then another
   const afterLease = new Date(Math.max(...claimed.map((r) => r.leaseUntil!.getTime())) + 1_000);
   expect(afterLease.getTime() - Date.now()).toBeLessThanOrEqual(OUTBOX_LEASE_MS + 1_000);
   expect(await deliverDueOutbox({ now: afterLease, limit: 100 })).toMatchObject({ claimed: 6, delivered: 6 });
-  expect(await deliverDueOutbox({ now: new Date(afterLease.getTime() + OUTBOX_LEASE_MS * 10), limit: 100 })).toMatchObject({ claimed: 0 });
-  expect([...smtp.countsById().entries()].filter(([id]) => ids.includes(id)).map(([, n]) => n)).toEqual(ids.map(() => 1));
+  expect(
+    await deliverDueOutbox({ now: new Date(afterLease.getTime() + OUTBOX_LEASE_MS * 10), limit: 100 }),
+  ).toMatchObject({ claimed: 0 });
+  expect([...smtp.countsById().entries()].filter(([id]) => ids.includes(id)).map(([, n]) => n)).toEqual(
+    ids.map(() => 1),
+  );
   expect((await rows()).every((r) => r.status === "delivered" && r.attempts === 2)).toBe(true);
 
-  survived(context, `worker SIGKILLed with 6 e-mails claimed and ${smtp.stalledCount()} mid-SMTP; lease held them; after it: 6 delivered by another worker, each received once`);
+  survived(
+    context,
+    `worker SIGKILLed with 6 e-mails claimed and ${smtp.stalledCount()} mid-SMTP; lease held them; after it: 6 delivered by another worker, each received once`,
+  );
 });
 
 it("an app process killed mid-webhook: the claimed event is applied once, by Stripe's retry on another process", async (context) => {
@@ -112,13 +128,21 @@ it("an app process killed mid-webhook: the claimed event is applied once, by Str
   // event id, session id, client_reference_id, customer, payment_intent): +1,000 credits, once.
   const event = fixture("stripe-ruby-mock__checkout.session.completed.json");
   Object.assign(event, { id: `evt_crash_${randomUUID().slice(0, 8)}` });
-  Object.assign(event.data.object, { id: `cs_crash_${randomUUID().slice(0, 8)}`, client_reference_id: orgId, customer: `cus_crash_${randomUUID().slice(0, 8)}`, payment_intent: `pi_crash_${randomUUID().slice(0, 8)}` });
+  Object.assign(event.data.object, {
+    id: `cs_crash_${randomUUID().slice(0, 8)}`,
+    client_reference_id: orgId,
+    customer: `cus_crash_${randomUUID().slice(0, 8)}`,
+    payment_intent: `pi_crash_${randomUUID().slice(0, 8)}`,
+  });
   const payload = JSON.stringify(event);
   const deliver = (url: string) =>
     fetch(`${url}/api/webhooks/stripe`, {
       method: "POST",
       body: payload,
-      headers: { "content-type": "application/json", "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET }) },
+      headers: {
+        "content-type": "application/json",
+        "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET }),
+      },
     });
 
   // Someone holds the org's row: the worker's processing transaction will wait on it after the claim.
@@ -134,11 +158,17 @@ it("an app process killed mid-webhook: the claimed event is applied once, by Str
       (res) => res.status,
       () => "connection lost",
     );
-    await eventually("the worker claimed the event and waits inside its processing", async () => {
-      const [row] = await db().select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
-      const waiting = await db().execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-      return row?.status === "processing" && waiting.rows.length > 0;
-    }, 30_000);
+    await eventually(
+      "the worker claimed the event and waits inside its processing",
+      async () => {
+        const [row] = await db().select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
+        const waiting = await db().execute(
+          sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        return row?.status === "processing" && waiting.rows.length > 0;
+      },
+      30_000,
+    );
     await killHard(worker.child);
   } finally {
     await locker.query("rollback");
@@ -149,12 +179,23 @@ it("an app process killed mid-webhook: the claimed event is applied once, by Str
   const [claimed] = await db().select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
   expect(claimed).toMatchObject({ status: "processing", attempts: 1 });
   // The dead process's transaction never committed: nothing was granted.
-  await eventually("the killed process's backend is gone", async () => (await db().execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows.length === 0);
+  await eventually(
+    "the killed process's backend is gone",
+    async () =>
+      (
+        await db().execute(
+          sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        )
+      ).rows.length === 0,
+  );
   expect(await db().select().from(creditPacks).where(eq(creditPacks.orgId, orgId))).toHaveLength(0);
 
   // Stripe's retry comes minutes later, after the claim's lease (CLAIM_LEASE_MS) ran out: the
   // clock jumps by moving the lease into the past. The retry lands on another app process.
-  await db().update(stripeEvents).set({ leaseUntil: sql`now() - interval '1 second'` }).where(eq(stripeEvents.id, event.id));
+  await db()
+    .update(stripeEvents)
+    .set({ leaseUntil: sql`now() - interval '1 second'` })
+    .where(eq(stripeEvents.id, event.id));
   const retry = await deliver(app.url);
   expect(retry.status).toBe(200);
   expect(await retry.json()).toEqual({ received: true, duplicate: false });
@@ -169,5 +210,8 @@ it("an app process killed mid-webhook: the claimed event is applied once, by Str
   const [quota] = await db().select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
   expect(quota).toMatchObject({ quotaRemaining: 100, creditsRemaining: 1_000 });
 
-  survived(context, `app process SIGKILLed holding the claim mid-transaction; nothing committed; Stripe's retry on another process applied it once (+1,000 credits, one grant), the next was a duplicate`);
+  survived(
+    context,
+    `app process SIGKILLed holding the claim mid-transaction; nothing committed; Stripe's retry on another process applied it once (+1,000 credits, one grant), the next was a duplicate`,
+  );
 });

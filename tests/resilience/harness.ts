@@ -36,7 +36,10 @@ export function withScratchDatabase(): () => ScratchDatabase {
 }
 
 /** Runs `sql` as the superuser on the server's maintenance database (never the scratch one). */
-export async function admin<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
+export async function admin<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  sql: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
@@ -46,7 +49,8 @@ export async function admin<T extends pg.QueryResultRow = pg.QueryResultRow>(sql
   }
 }
 
-const TERMINATE = "select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()";
+const TERMINATE =
+  "select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()";
 
 /** Terminates every connection to `database` now; answers how many there were. */
 export async function terminateConnections(database: string) {
@@ -59,7 +63,11 @@ export async function terminateConnections(database: string) {
  * operator's pg_terminate_backend would, while the app keeps working on it. With `stormMs` and
  * `calmMs` the database flaps: storms of kills with calm spells between them.
  */
-export async function startConnectionKiller(database: string, everyMs: number, flapping?: { stormMs: number; calmMs: number }) {
+export async function startConnectionKiller(
+  database: string,
+  everyMs: number,
+  flapping?: { stormMs: number; calmMs: number },
+) {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   let rounds = 0;

@@ -11,7 +11,15 @@ import { monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
 import { createRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { apiSearch, type ApiAnswer } from "./api-client";
 import { startAppServer } from "./app-server";
-import { eventually, pool, setDatabaseReachable, startConnectionKiller, survived, tally, withScratchDatabase } from "./harness";
+import {
+  eventually,
+  pool,
+  setDatabaseReachable,
+  startConnectionKiller,
+  survived,
+  tally,
+  withScratchDatabase,
+} from "./harness";
 
 const scratch = withScratchDatabase();
 
@@ -25,7 +33,9 @@ const FLAPPING = { stormMs: 300, calmMs: 300 };
 
 let app: Awaited<ReturnType<typeof startAppServer>>;
 beforeAll(async () => {
-  setRateLimiter(createRateLimiter({ ...env(), REDIS_URL: process.env.REDIS_URL }, { prefix: `resilience-metered-${Date.now()}` }));
+  setRateLimiter(
+    createRateLimiter({ ...env(), REDIS_URL: process.env.REDIS_URL }, { prefix: `resilience-metered-${Date.now()}` }),
+  );
   app = await startAppServer();
 });
 afterAll(async () => {
@@ -35,7 +45,10 @@ afterAll(async () => {
 
 /** An enterprise org (1,200 calls a minute per key: the quota, not the limiter, decides) with keys. */
 async function customer(name: string, keys: number) {
-  const [org] = await db().insert(organizations).values({ name, plan: "enterprise" }).returning({ id: organizations.id });
+  const [org] = await db()
+    .insert(organizations)
+    .values({ name, plan: "enterprise" })
+    .returning({ id: organizations.id });
   const orgId = org!.id;
   const created = await Promise.all(Array.from({ length: keys }, (_, i) => createApiKey(orgId, { name: `key ${i}` })));
   await setQuotaRemaining(orgId, QUOTA);
@@ -44,12 +57,20 @@ async function customer(name: string, keys: number) {
 
 async function usageOf(orgId: string) {
   const rows = await db()
-    .select({ status: usageEvents.status, charged: sql<boolean>`${usageEvents.quotaAfter} < ${usageEvents.quotaBefore}`, n: sql<number>`count(*)::int` })
+    .select({
+      status: usageEvents.status,
+      charged: sql<boolean>`${usageEvents.quotaAfter} < ${usageEvents.quotaBefore}`,
+      n: sql<number>`count(*)::int`,
+    })
     .from(usageEvents)
     .where(eq(usageEvents.orgId, orgId))
     .groupBy(usageEvents.status, sql`2`);
   const count = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).reduce((sum, r) => sum + r.n, 0);
-  return { charged: count((r) => r.charged), chargedOk: count((r) => r.charged && r.status === 200), chargedNotOk: count((r) => r.charged && r.status !== 200) };
+  return {
+    charged: count((r) => r.charged),
+    chargedOk: count((r) => r.charged && r.status === 200),
+    chargedNotOk: count((r) => r.charged && r.status !== 200),
+  };
 }
 
 const month = () => new Date().toISOString().slice(0, 7);
@@ -76,12 +97,17 @@ it(`${CALLS} metered calls against a quota of ${QUOTA} while connections are kil
   // The database is fine again. The clients retry their failed keyed calls with the same key:
   // none is stuck "in progress" (409) or fails again; then the rest of the quota is spendable.
   const failedKeyed = underFire.flatMap((a, i) => (is5xx(a) && i % 2 === 0 ? [i] : []));
-  const retried = await pool(failedKeyed.length, CONCURRENCY, (j) => apiSearch(app.url, keys[failedKeyed[j]! % keys.length]!, idempotency(failedKeyed[j]!)));
+  const retried = await pool(failedKeyed.length, CONCURRENCY, (j) =>
+    apiSearch(app.url, keys[failedKeyed[j]! % keys.length]!, idempotency(failedKeyed[j]!)),
+  );
   expect(retried.every((a) => a.status === 200 || a.status === 402)).toBe(true);
   const servedOnRetry = retried.filter((a) => a.status === 200).length;
   const rest = QUOTA - served - servedOnRetry;
   const after = await pool(QUOTA, CONCURRENCY, (i) => apiSearch(app.url, keys[i % keys.length]!));
-  expect(tally(after.map((a) => a.status))).toEqual({ ...(rest > 0 ? { 200: rest } : {}), ...(rest < QUOTA ? { 402: QUOTA - rest } : {}) });
+  expect(tally(after.map((a) => a.status))).toEqual({
+    ...(rest > 0 ? { 200: rest } : {}),
+    ...(rest < QUOTA ? { 402: QUOTA - rest } : {}),
+  });
   expect(await usageOf(orgId)).toEqual({ charged: QUOTA, chargedOk: QUOTA, chargedNotOk: 0 });
   expect((await monthlyUsageReport(orgId, month())).drift).toBe(0);
 

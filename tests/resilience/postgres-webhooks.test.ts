@@ -27,7 +27,9 @@ const ROUNDS_UNDER_FIRE = 2;
 let app: Awaited<ReturnType<typeof startAppServer>>;
 beforeAll(async () => {
   // The real limiter on Redis, as production runs it (its own key prefix).
-  setRateLimiter(createRateLimiter({ ...env(), REDIS_URL: process.env.REDIS_URL }, { prefix: `resilience-webhooks-${Date.now()}` }));
+  setRateLimiter(
+    createRateLimiter({ ...env(), REDIS_URL: process.env.REDIS_URL }, { prefix: `resilience-webhooks-${Date.now()}` }),
+  );
   app = await startAppServer();
 });
 afterAll(async () => {
@@ -40,7 +42,11 @@ async function deliver(event: Json): Promise<number> {
   const payload = JSON.stringify(event);
   const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET });
   try {
-    const res = await fetch(`${app.url}/api/webhooks/stripe`, { method: "POST", body: payload, headers: { "content-type": "application/json", "stripe-signature": header } });
+    const res = await fetch(`${app.url}/api/webhooks/stripe`, {
+      method: "POST",
+      body: payload,
+      headers: { "content-type": "application/json", "stripe-signature": header },
+    });
     await res.arrayBuffer();
     return res.status;
   } catch {
@@ -57,7 +63,9 @@ async function inOrderState(orgIds: string[], histories: Json[][]) {
   const calm = await createTestDatabase("postgres");
   const previous = setDatabase(calm);
   try {
-    await db().insert(organizations).values(orgIds.map((id, i) => ({ id, name: `Billing ${i}` })));
+    await db()
+      .insert(organizations)
+      .values(orgIds.map((id, i) => ({ id, name: `Billing ${i}` })));
     for (const history of histories) for (const event of history) await ingestStripeEvent(event);
     return await billingState();
   } finally {
@@ -67,15 +75,21 @@ async function inOrderState(orgIds: string[], histories: Json[][]) {
 }
 
 it("Stripe webhook replay while connections are killed: each event applied once, state equals in-order processing", async (context) => {
-  const orgs = await db().insert(organizations).values(Array.from({ length: ORGS }, (_, i) => ({ name: `Billing ${i}` }))).returning({ id: organizations.id });
+  const orgs = await db()
+    .insert(organizations)
+    .values(Array.from({ length: ORGS }, (_, i) => ({ name: `Billing ${i}` })))
+    .returning({ id: organizations.id });
   const orgIds = orgs.map((o) => o.id);
   const histories = orgIds.map((id, i) => billingHistory(id, i));
   const events = histories.flat();
 
   // Stripe sends each org's events roughly in order, orgs interleaved, and some twice.
   const deliveries: Json[] = [];
-  for (let step = 0; step < Math.max(...histories.map((h) => h.length)); step++) for (const h of histories) if (h[step]) deliveries.push(h[step]);
-  for (const event of events) if (Math.random() < DUPLICATE_SHARE) deliveries.splice(deliveries.indexOf(event) + 1 + Math.floor(Math.random() * 8), 0, event);
+  for (let step = 0; step < Math.max(...histories.map((h) => h.length)); step++)
+    for (const h of histories) if (h[step]) deliveries.push(h[step]);
+  for (const event of events)
+    if (Math.random() < DUPLICATE_SHARE)
+      deliveries.splice(deliveries.indexOf(event) + 1 + Math.floor(Math.random() * 8), 0, event);
 
   const killer = await startConnectionKiller(scratch().name, KILL_EVERY_MS);
   let kills: { rounds: number; killed: number } | undefined;
@@ -89,7 +103,9 @@ it("Stripe webhook replay while connections are killed: each event applied once,
       // Stripe retries a failed delivery minutes later, after any claim lease a broken delivery
       // left (CLAIM_LEASE_MS) has run out: the clock jumps by moving those leases into the past.
       const expired = await retrying(() =>
-        db().execute(sql`update stripe_events set lease_until = now() - interval '1 second' where status = 'processing' returning id`),
+        db().execute(
+          sql`update stripe_events set lease_until = now() - interval '1 second' where status = 'processing' returning id`,
+        ),
       );
       takenOver += expired.rows.length;
     }
@@ -102,11 +118,15 @@ it("Stripe webhook replay while connections are killed: each event applied once,
   expect(pending).toEqual([]);
   expect(kills.killed).toBeGreaterThan(0);
 
-  const stored = await db().execute<{ id: string; status: string; lease_until: Date | null; processed_at: Date | null }>(
-    sql`select id, status, lease_until, processed_at from stripe_events`,
-  );
+  const stored = await db().execute<{
+    id: string;
+    status: string;
+    lease_until: Date | null;
+    processed_at: Date | null;
+  }>(sql`select id, status, lease_until, processed_at from stripe_events`);
   expect(stored.rows.map((r) => r.id).sort()).toEqual(events.map((e) => e.id).sort());
-  for (const row of stored.rows) expect(row).toMatchObject({ status: "processed", lease_until: null, processed_at: expect.anything() });
+  for (const row of stored.rows)
+    expect(row).toMatchObject({ status: "processed", lease_until: null, processed_at: expect.anything() });
 
   const state = await billingState();
   expect(state.map((s) => s.credit_grants)).toEqual(orgIds.map(() => 1));

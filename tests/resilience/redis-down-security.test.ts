@@ -48,7 +48,13 @@ const form = (fields: Record<string, string>) => {
   for (const [k, v] of Object.entries(fields)) data.set(k, v);
   return data;
 };
-const countedInDatabase = async () => (await db().select({ n: count() }).from(rateLimitCounters).where(like(rateLimitCounters.key, `${PREFIX}:%`)))[0]!.n;
+const countedInDatabase = async () =>
+  (
+    await db()
+      .select({ n: count() })
+      .from(rateLimitCounters)
+      .where(like(rateLimitCounters.key, `${PREFIX}:%`))
+  )[0]!.n;
 
 /** Wrong passwords from one IP until refused; answers how many were let through. */
 async function passwordGuesses(email: string, ip: string, tries: number) {
@@ -62,7 +68,11 @@ async function passwordGuesses(email: string, ip: string, tries: number) {
 
 /** Wrong TOTP codes until refused; answers how many were checked, and whether the right code then got in. */
 async function codeGuesses(tries: number) {
-  const op = await createOperator({ email: `ops-${randomUUID().slice(0, 8)}@beacon.test`, password: PASSWORD, role: "ops_support" });
+  const op = await createOperator({
+    email: `ops-${randomUUID().slice(0, 8)}@beacon.test`,
+    password: PASSWORD,
+    role: "ops_support",
+  });
   const { sessionToken } = await createSession(op.userId);
   let checked = 0;
   for (let i = 0; i < tries; i++) {
@@ -77,7 +87,12 @@ async function codeGuesses(tries: number) {
 }
 
 async function webhookFlood(ip: string, calls: number) {
-  const post = () => fetch(`${app.url}/api/webhooks/stripe`, { method: "POST", headers: { "x-forwarded-for": ip, "stripe-signature": "t=1,v1=bad" }, body: "{}" });
+  const post = () =>
+    fetch(`${app.url}/api/webhooks/stripe`, {
+      method: "POST",
+      headers: { "x-forwarded-for": ip, "stripe-signature": "t=1,v1=bad" },
+      body: "{}",
+    });
   return tally((await pool(calls, 16, post)).map((response) => response.status));
 }
 
@@ -89,7 +104,10 @@ it("Redis refusing, then hanging: sign-in and TOTP guesses stay limited (counted
   for (const mode of ["up", "refusing", "hanging", "up"] as ProxyMode[]) {
     await proxy.set(mode);
     if (mode === "up") {
-      await eventually("the limiter counts in Redis", async () => !(await limiter.peek("probe", RATE_LIMITS.signInPerIp)).degraded);
+      await eventually(
+        "the limiter counts in Redis",
+        async () => !(await limiter.peek("probe", RATE_LIMITS.signInPerIp)).degraded,
+      );
     }
     const email = `victim-${randomUUID().slice(0, 8)}@example.com`;
     await signUp({ name: "Vic Tim", email, password: PASSWORD, organizationName: "" });
@@ -109,7 +127,9 @@ it("Redis refusing, then hanging: sign-in and TOTP guesses stay limited (counted
       expect(statuses).toEqual({ 400: RATE_LIMITS.stripeWebhookPerIp.limit + 20 });
       webhook = `, webhook ${JSON.stringify(statuses)}`;
     }
-    lines.push(`${mode}: ${passwords}/${signInLimit + 5} password guesses checked, ${codes.checked}/${codeLimit + 3} TOTP codes checked, right code ${codes.right}, counted in ${countedInPostgres ? "PostgreSQL" : "Redis"}${webhook}`);
+    lines.push(
+      `${mode}: ${passwords}/${signInLimit + 5} password guesses checked, ${codes.checked}/${codeLimit + 3} TOTP codes checked, right code ${codes.right}, counted in ${countedInPostgres ? "PostgreSQL" : "Redis"}${webhook}`,
+    );
   }
   survived(context, `Redis cut under the security limits — ${lines.join("; ")}`);
 }, 300_000);

@@ -35,10 +35,14 @@ afterAll(async () => {
 });
 
 it("Redis refusing, then hanging: the API keeps serving, unlimited but capped by the quota; Redis back: limits again", async (context) => {
-  const [org] = await db().insert(organizations).values({ name: "Starter Co", plan: "starter" }).returning({ id: organizations.id });
+  const [org] = await db()
+    .insert(organizations)
+    .values({ name: "Starter Co", plan: "starter" })
+    .returning({ id: organizations.id });
   const orgId = org!.id;
   const newKey = async () => (await createApiKey(orgId, { name: "k" })).key;
-  const burst = async (key: string, calls: number, concurrency = 8) => pool(calls, concurrency, () => apiSearch(app.url, key));
+  const burst = async (key: string, calls: number, concurrency = 8) =>
+    pool(calls, concurrency, () => apiSearch(app.url, key));
   const statuses = (answers: { status: number }[]) => tally(answers.map((a) => a.status));
   let served = 0;
 

@@ -35,7 +35,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await smtp?.close();
 });
-withTestEnv(() => ({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: String(MAX_ATTEMPTS), OUTBOX_CIRCUIT_FAILURES: String(CIRCUIT_FAILURES) }));
+withTestEnv(() => ({
+  SMTP_URL: smtp.url,
+  OUTBOX_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+  OUTBOX_CIRCUIT_FAILURES: String(CIRCUIT_FAILURES),
+}));
 withScratchDatabase();
 
 async function enqueueEmails(count: number, label: string, domain = "resilience.test") {
@@ -45,7 +49,12 @@ async function enqueueEmails(count: number, label: string, domain = "resilience.
       Array.from({ length: count }, (_, i) => ({
         kind: "email" as const,
         dedupeKey: `${label}:${randomUUID()}`,
-        payload: { kind: "test", to: `${label}-${i}@${domain}`, subject: `${label} ${i}`, text: "Open https://beacon.example/x" },
+        payload: {
+          kind: "test",
+          to: `${label}-${i}@${domain}`,
+          subject: `${label} ${i}`,
+          text: "Open https://beacon.example/x",
+        },
       })),
     ),
   );
@@ -55,13 +64,20 @@ async function enqueueEmails(count: number, label: string, domain = "resilience.
 async function rows(ids: string[]) {
   return db().select().from(outboxEvents).where(inArray(outboxEvents.id, ids));
 }
-const smtpCircuit = async () => (await db().select().from(outboxCircuits).where(eq(outboxCircuits.destination, "smtp")))[0];
+const smtpCircuit = async () =>
+  (await db().select().from(outboxCircuits).where(eq(outboxCircuits.destination, "smtp")))[0];
 
 /** Two deliverers sweeping at once, as two workers of the scheduled function would. */
 async function sweepTwice(now: Date) {
   const [a, b] = await Promise.all([deliverDueOutbox({ now, limit: 1_000 }), deliverDueOutbox({ now, limit: 1_000 })]);
   const sum = (k: keyof Omit<OutboxDeliverySummary, "results">) => a[k] + b[k];
-  return { claimed: sum("claimed"), delivered: sum("delivered"), retrying: sum("retrying"), dead: sum("dead"), deferred: sum("deferred") };
+  return {
+    claimed: sum("claimed"),
+    delivered: sum("delivered"),
+    retrying: sum("retrying"),
+    dead: sum("dead"),
+    deferred: sum("deferred"),
+  };
 }
 
 it("SMTP stopped for 3 hours: the circuit opens, e-mails wait without using their attempts (one probe per wait), then arrive exactly once", async (context) => {
@@ -75,7 +91,11 @@ it("SMTP stopped for 3 hours: the circuit opens, e-mails wait without using thei
   expect(first.retrying).toBeGreaterThanOrEqual(CIRCUIT_FAILURES);
   expect(first.retrying).toBeLessThanOrEqual(CIRCUIT_FAILURES + 2 * OUTBOX_DELIVERY_CONCURRENCY);
   expect(first).toMatchObject({ claimed: 40, dead: 0, deferred: 40 - first.retrying });
-  expect(await smtpCircuit()).toMatchObject({ state: "open", openedAt: start, openUntil: new Date(start.getTime() + circuitOpenMs(1)) });
+  expect(await smtpCircuit()).toMatchObject({
+    state: "open",
+    openedAt: start,
+    openUntil: new Date(start.getTime() + circuitOpenMs(1)),
+  });
 
   // Sweeps every minute for three hours, SMTP down throughout. Each wait ends in one probe
   // (by one of the two deliverers) that fails and doubles the wait, up to its cap.
@@ -119,9 +139,16 @@ it("SMTP stopped for 3 hours: the circuit opens, e-mails wait without using thei
   expect(await smtpCircuit()).toMatchObject({ state: "closed", consecutiveFailures: 0, trips: 0 });
   expect(await sweepTwice(now)).toMatchObject({ claimed: 39, delivered: 39 });
   expect(await sweepTwice(new Date(now.getTime() + 24 * HOUR))).toMatchObject({ claimed: 0 });
-  expect([...smtp.countsById().entries()].filter(([id]) => ids.includes(id)).map(([, n]) => n)).toEqual(ids.map(() => 1));
-  expect((await rows(ids)).every((r) => r.status === "delivered" && r.lastError === null && r.attempts <= 3)).toBe(true);
-  const sent = await db().select({ n: sql<number>`count(*)::int` }).from(emailMessages).where(inArray(emailMessages.id, ids));
+  expect([...smtp.countsById().entries()].filter(([id]) => ids.includes(id)).map(([, n]) => n)).toEqual(
+    ids.map(() => 1),
+  );
+  expect((await rows(ids)).every((r) => r.status === "delivered" && r.lastError === null && r.attempts <= 3)).toBe(
+    true,
+  );
+  const sent = await db()
+    .select({ n: sql<number>`count(*)::int` })
+    .from(emailMessages)
+    .where(inArray(emailMessages.id, ids));
   expect(sent[0]!.n).toBe(40);
 
   survived(
@@ -155,11 +182,20 @@ it(`a recipient the server refuses goes dead after OUTBOX_MAX_ATTEMPTS (${MAX_AT
   expect(await sweepTwice(new Date(now.getTime() + 24 * HOUR))).toMatchObject({ claimed: 0 });
 
   smtp.rejectRecipients(null);
-  const replayed = await replayOutbox({ ids: refused }, { type: "operator", id: randomUUID(), email: "ops@resilience.test" }, { now, reason: "mailboxes exist now" });
+  const replayed = await replayOutbox(
+    { ids: refused },
+    { type: "operator", id: randomUUID(), email: "ops@resilience.test" },
+    { now, reason: "mailboxes exist now" },
+  );
   expect(replayed).toBe(12);
   expect(await sweepTwice(now)).toMatchObject({ claimed: 12, delivered: 12 });
   expect(await sweepTwice(new Date(now.getTime() + 24 * HOUR))).toMatchObject({ claimed: 0 });
-  expect([...smtp.countsById().entries()].filter(([id]) => refused.includes(id) || fine.includes(id)).map(([, n]) => n)).toEqual([...fine, ...refused].map(() => 1));
+  expect(
+    [...smtp.countsById().entries()].filter(([id]) => refused.includes(id) || fine.includes(id)).map(([, n]) => n),
+  ).toEqual([...fine, ...refused].map(() => 1));
 
-  survived(context, `12 e-mails refused by the server (550) dead after ${MAX_ATTEMPTS} attempts, 12 others delivered, circuit closed throughout; replayed: 12 delivered, each once`);
+  survived(
+    context,
+    `12 e-mails refused by the server (550) dead after ${MAX_ATTEMPTS} attempts, 12 others delivered, circuit closed throughout; replayed: 12 delivered, each once`,
+  );
 });

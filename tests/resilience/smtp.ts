@@ -37,7 +37,10 @@ export async function startControllableSmtp() {
             stalled++;
             return; // never answer: the sender is stuck waiting for our 250
           }
-          received.push({ messageId: /^Message-ID:\s*<([^>]+)>/im.exec(raw)?.[1] ?? "", to: session.envelope.rcptTo.map((r) => r.address) });
+          received.push({
+            messageId: /^Message-ID:\s*<([^>]+)>/im.exec(raw)?.[1] ?? "",
+            to: session.envelope.rcptTo.map((r) => r.address),
+          });
           callback();
         });
       },
@@ -52,7 +55,8 @@ export async function startControllableSmtp() {
     server = undefined;
     if (!instance) return;
     // close() waits for open sessions; a stalled one never ends by itself.
-    for (const connection of (instance as unknown as { connections: Set<{ close(): void }> }).connections ?? []) connection.close();
+    for (const connection of (instance as unknown as { connections: Set<{ close(): void }> }).connections ?? [])
+      connection.close();
     await new Promise<void>((resolve) => instance.close(() => resolve()));
   };
   await start();

@@ -33,8 +33,15 @@ export function billingHistory(orgId: string, index: number): Json[] {
   Object.assign(pack.data.object, { id: uniq("cs"), client_reference_id: orgId, customer, payment_intent: uniq("pi") });
   events.push(pack);
 
-  const update = (created: number, change: { status?: string; price?: string; cancelAtPeriodEnd?: boolean }, type = "customer.subscription.updated") => {
-    const file = type === "customer.subscription.deleted" ? "stripe-ruby-mock__customer.subscription.deleted.json" : "stripe-ruby-mock__customer.subscription.updated.json";
+  const update = (
+    created: number,
+    change: { status?: string; price?: string; cancelAtPeriodEnd?: boolean },
+    type = "customer.subscription.updated",
+  ) => {
+    const file =
+      type === "customer.subscription.deleted"
+        ? "stripe-ruby-mock__customer.subscription.deleted.json"
+        : "stripe-ruby-mock__customer.subscription.updated.json";
     const event = fixture(file);
     Object.assign(event, { id: uniq("evt"), type, created });
     const sub = event.data.object;

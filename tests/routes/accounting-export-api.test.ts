@@ -44,12 +44,21 @@ describeEachDatabase("accounting CSV export", () => {
     await makeOrg("starter", "Plain Co");
     payingOrg = (await makeOrg("pro", "Paying Co")).orgId;
     await db().insert(billingCustomers).values({ orgId: payingOrg, stripeCustomerId: customer });
-    await db().insert(subscriptions).values({ orgId: payingOrg, stripeSubscriptionId: `sub_${randomUUID()}`, stripeCustomerId: customer, status: "active", plan: "pro" });
+    await db()
+      .insert(subscriptions)
+      .values({
+        orgId: payingOrg,
+        stripeSubscriptionId: `sub_${randomUUID()}`,
+        stripeCustomerId: customer,
+        status: "active",
+        plan: "pro",
+      });
     stripe.addInvoice(customer, { total: 2900, created: unix("2026-01-10T12:00:00Z") });
     stripe.addInvoice(customer, { total: 4900, status: "open", created: unix("2026-03-31T23:59:59Z") });
     stripe.addInvoice("cus_linked_to_nobody", { total: 100, created: unix("2026-02-01T00:00:00Z") });
     // More than one page of Stripe's list (100), so the export follows `has_more`.
-    for (let i = 0; i < 105; i++) stripe.addInvoice(`cus_bulk_${i}`, { total: 1, created: unix("2025-06-01T00:00:00Z") + i });
+    for (let i = 0; i < 105; i++)
+      stripe.addInvoice(`cus_bulk_${i}`, { total: 1, created: unix("2025-06-01T00:00:00Z") + i });
   });
 
   afterAll(async () => {
@@ -63,7 +72,9 @@ describeEachDatabase("accounting CSV export", () => {
     const response = await exportCsv(cookies.ops_admin);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="beacon-accounting-all-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="beacon-accounting-all-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const requestId = response.headers.get("x-request-id");
     const { text, header, rows } = await rowsOf(response);
     expect(header).toEqual([...ACCOUNTING_COLUMNS]);
@@ -76,10 +87,25 @@ describeEachDatabase("accounting CSV export", () => {
     }
     expect(rows.some((r) => /^[=+\-@\t\r]/.test(r.org_name!))).toBe(false);
     expect(text).toContain(`"'=HYPERLINK(""x"")"`);
-    expect(rows.filter((r) => r.org_name === "Plain Co")).toEqual([expect.objectContaining({ plan: "starter", subscription_status: "", stripe_customer_id: "", invoice_id: "" })]);
+    expect(rows.filter((r) => r.org_name === "Plain Co")).toEqual([
+      expect.objectContaining({ plan: "starter", subscription_status: "", stripe_customer_id: "", invoice_id: "" }),
+    ]);
 
     const paying = rows.filter((r) => r.org_id === payingOrg);
-    expect(paying.map((r) => [r.org_name, r.plan, r.subscription_status, r.stripe_customer_id, r.invoice_status, r.invoice_created_at, r.currency, r.amount_due_cents, r.amount_paid_cents, r.total_cents])).toEqual([
+    expect(
+      paying.map((r) => [
+        r.org_name,
+        r.plan,
+        r.subscription_status,
+        r.stripe_customer_id,
+        r.invoice_status,
+        r.invoice_created_at,
+        r.currency,
+        r.amount_due_cents,
+        r.amount_paid_cents,
+        r.total_cents,
+      ]),
+    ).toEqual([
       ["Paying Co", "pro", "active", customer, "paid", "2026-01-10T12:00:00.000Z", "usd", "2900", "2900", "2900"],
       ["Paying Co", "pro", "active", customer, "open", "2026-03-31T23:59:59.000Z", "usd", "4900", "0", "4900"],
     ]);
@@ -90,14 +116,20 @@ describeEachDatabase("accounting CSV export", () => {
     expect(unlinked.find((r) => r.stripe_customer_id === "cus_linked_to_nobody")).toMatchObject({ total_cents: "100" });
 
     const [audit] = await db().select().from(auditLog).where(eq(auditLog.requestId, requestId!));
-    expect(audit).toMatchObject({ action: "ops.accounting.exported", actorType: "operator", after: expect.objectContaining({ invoices: 108, unlinked_invoices: 106, rows: rows.length }) });
+    expect(audit).toMatchObject({
+      action: "ops.accounting.exported",
+      actorType: "operator",
+      after: expect.objectContaining({ invoices: 108, unlinked_invoices: 106, rows: rows.length }),
+    });
     expect(audit!.actorEmail).toMatch(/^ops_admin-/);
   });
 
   it("filters invoices by from/to (UTC days, `to` included) and still lists every org", async () => {
     const response = await exportCsv(cookies.ops_admin, "?from=2026-03-01&to=2026-03-31");
     expect(response.status).toBe(200);
-    expect(response.headers.get("content-disposition")).toMatch(/filename="beacon-accounting-2026-03-01_to_2026-03-31-/);
+    expect(response.headers.get("content-disposition")).toMatch(
+      /filename="beacon-accounting-2026-03-01_to_2026-03-31-/,
+    );
     const { rows } = await rowsOf(response);
     expect(rows.filter((r) => r.org_id === payingOrg).map((r) => r.total_cents)).toEqual(["4900"]);
     expect(rows.filter((r) => r.org_id === "")).toEqual([]);
@@ -116,7 +148,14 @@ describeEachDatabase("accounting CSV export", () => {
 
   it("refuses bad dates, reversed ranges and unknown parameters with Problem+JSON, and writes no audit entry", async () => {
     const auditsBefore = (await db().select().from(auditLog)).length;
-    for (const query of ["?from=2026-13-01", "?to=2026-02-30", "?from=yesterday", "?from=2026-03-02&to=2026-03-01", "?format=xlsx", "?from=2026-01-01&from=2026-02-01"]) {
+    for (const query of [
+      "?from=2026-13-01",
+      "?to=2026-02-30",
+      "?from=yesterday",
+      "?from=2026-03-02&to=2026-03-01",
+      "?format=xlsx",
+      "?from=2026-01-01&from=2026-02-01",
+    ]) {
       const response = await exportCsv(cookies.ops_admin, query);
       expect(response.status, query).toBe(422);
       expect(response.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE);

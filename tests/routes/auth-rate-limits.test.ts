@@ -13,7 +13,13 @@ import { emailMessages, sessions, users } from "@/db/schema";
 import { signUp } from "@/lib/auth";
 import { forgotPasswordForm, magicLinkForm, signInForm, signUpForm } from "@/lib/auth/limited-forms";
 import { readEnv } from "@/lib/env";
-import { createRateLimiter, MemoryRateLimiter, setRateLimiter, STRIPE_WEBHOOK_RATE_LIMIT, type RateLimiter } from "@/lib/ratelimit";
+import {
+  createRateLimiter,
+  MemoryRateLimiter,
+  setRateLimiter,
+  STRIPE_WEBHOOK_RATE_LIMIT,
+  type RateLimiter,
+} from "@/lib/ratelimit";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
@@ -59,7 +65,11 @@ const limiterKinds: { name: string; make: () => RateLimiter }[] = [
     ? [
         {
           name: "Redis limiter",
-          make: () => createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: process.env.REDIS_URL }), { prefix: `beacon-test:${Date.now()}:${suffix()}`, timeoutMs: 2_000 }),
+          make: () =>
+            createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: process.env.REDIS_URL }), {
+              prefix: `beacon-test:${Date.now()}:${suffix()}`,
+              timeoutMs: 2_000,
+            }),
         },
       ]
     : []),
@@ -84,7 +94,12 @@ describeEachDatabase("rate limits on sign-in, sign-up, magic links, password res
         const email = uniqueEmail("guessed");
         const other = uniqueEmail("neighbour");
         const { userId } = await signUp({ name: "Gus Guessed", email, password: PASSWORD, organizationName: "" });
-        const { userId: otherId } = await signUp({ name: "Nia Neighbour", email: other, password: PASSWORD, organizationName: "" });
+        const { userId: otherId } = await signUp({
+          name: "Nia Neighbour",
+          email: other,
+          password: PASSWORD,
+          organizationName: "",
+        });
         const attacker = freshIp();
         const ctx = { ip: attacker, limiter };
         for (let i = 0; i < 10; i++) {
@@ -98,7 +113,9 @@ describeEachDatabase("rate limits on sign-in, sign-up, magic links, password res
         expect(refused.result).toBeUndefined();
         expect(await sessionCount(userId)).toBe(sessionsBefore);
 
-        expect((await signInForm(form({ email, password: PASSWORD }), { ip: freshIp(), limiter })).status).toBe("success");
+        expect((await signInForm(form({ email, password: PASSWORD }), { ip: freshIp(), limiter })).status).toBe(
+          "success",
+        );
         expect((await signInForm(form({ email: other, password: PASSWORD }), ctx)).status).toBe("success");
         expect(await sessionCount(otherId)).toBe(2);
       });
@@ -119,7 +136,8 @@ describeEachDatabase("rate limits on sign-in, sign-up, magic links, password res
       it("sign-up: RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR per IP, then no account is created", async () => {
         const config = readEnv({ NODE_ENV: "test", RATE_LIMIT_SIGN_UPS_PER_IP_PER_HOUR: "3" });
         const ctx = { ip: freshIp(), limiter, config };
-        const signUpAs = (email: string, c = ctx) => signUpForm(form({ name: "Sam Signup", email, password: PASSWORD }), c);
+        const signUpAs = (email: string, c = ctx) =>
+          signUpForm(form({ name: "Sam Signup", email, password: PASSWORD }), c);
         for (let i = 0; i < 3; i++) {
           const email = uniqueEmail(`signup${i}`);
           expect((await signUpAs(email)).status).toBe("success");
@@ -135,7 +153,8 @@ describeEachDatabase("rate limits on sign-in, sign-up, magic links, password res
 
       it("sign-up: 5 attempts per target address from any IP, so a taken address cannot be mail-bombed", async () => {
         const email = uniqueEmail("taken");
-        const attempt = () => signUpForm(form({ name: "Mo Mailbomb", email, password: PASSWORD }), { ip: freshIp(), limiter });
+        const attempt = () =>
+          signUpForm(form({ name: "Mo Mailbomb", email, password: PASSWORD }), { ip: freshIp(), limiter });
         expect((await attempt()).status).toBe("success");
         for (let i = 0; i < 4; i++) expect((await attempt()).message).toMatch(/could not create an account/);
         expect(await mailCount(email, "signup_existing_account")).toBe(4);
@@ -146,7 +165,8 @@ describeEachDatabase("rate limits on sign-in, sign-up, magic links, password res
       it("password reset: 5 requests per target address from any IP, then no further e-mail", async () => {
         const email = uniqueEmail("reset");
         await signUp({ name: "Rae Reset", email, password: PASSWORD, organizationName: "" });
-        for (let i = 0; i < 5; i++) expect((await forgotPasswordForm(form({ email }), { ip: freshIp(), limiter })).status).toBe("success");
+        for (let i = 0; i < 5; i++)
+          expect((await forgotPasswordForm(form({ email }), { ip: freshIp(), limiter })).status).toBe("success");
         expect(await mailCount(email, "password_reset")).toBe(5);
         const refused = await forgotPasswordForm(form({ email }), { ip: freshIp(), limiter });
         expect(refused).toMatchObject({ status: "error" });
@@ -158,17 +178,20 @@ describeEachDatabase("rate limits on sign-in, sign-up, magic links, password res
         const email = uniqueEmail("reset-ip");
         await signUp({ name: "Ike Ip", email, password: PASSWORD, organizationName: "" });
         const ctx = { ip: freshIp(), limiter };
-        for (let i = 0; i < 20; i++) expect((await forgotPasswordForm(form({ email: uniqueEmail(`nobody${i}`) }), ctx)).status).toBe("success");
+        for (let i = 0; i < 20; i++)
+          expect((await forgotPasswordForm(form({ email: uniqueEmail(`nobody${i}`) }), ctx)).status).toBe("success");
         expect((await forgotPasswordForm(form({ email }), ctx)).message).toMatch(TOO_MANY);
         expect(await mailCount(email, "password_reset")).toBe(0);
       });
 
       it("magic-link form: 5 per target address, 20 per IP", async () => {
         const email = uniqueEmail("magic-form");
-        for (let i = 0; i < 5; i++) expect((await magicLinkForm(form({ email }), { ip: freshIp(), limiter })).status).toBe("success");
+        for (let i = 0; i < 5; i++)
+          expect((await magicLinkForm(form({ email }), { ip: freshIp(), limiter })).status).toBe("success");
         expect((await magicLinkForm(form({ email }), { ip: freshIp(), limiter })).message).toMatch(TOO_MANY);
         const ctx = { ip: freshIp(), limiter };
-        for (let i = 0; i < 20; i++) expect((await magicLinkForm(form({ email: uniqueEmail(`mf${i}`) }), ctx)).status).toBe("success");
+        for (let i = 0; i < 20; i++)
+          expect((await magicLinkForm(form({ email: uniqueEmail(`mf${i}`) }), ctx)).status).toBe("success");
         expect((await magicLinkForm(form({ email: uniqueEmail("mf-last") }), ctx)).message).toMatch(TOO_MANY);
       });
 
@@ -213,7 +236,8 @@ describeEachDatabase("rate limits on sign-in, sign-up, magic links, password res
             body: JSON.stringify({ id: "evt_not_signed" }),
             headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=bad", "x-forwarded-for": from },
           });
-        for (let i = 0; i < STRIPE_WEBHOOK_RATE_LIMIT.limit; i++) expect((await stripeWebhook.POST(post(ip))).status).toBe(400);
+        for (let i = 0; i < STRIPE_WEBHOOK_RATE_LIMIT.limit; i++)
+          expect((await stripeWebhook.POST(post(ip))).status).toBe(400);
         const request = post(ip);
         const refused = await stripeWebhook.POST(request);
         expect(refused.status).toBe(429);

@@ -31,7 +31,16 @@ const retry = (orgId: string, cookie: string, body: unknown) =>
   });
 
 async function failedRequest(orgId: string, kind: "deletion" | "export") {
-  const [row] = await db().insert(dataRequests).values({ orgId, kind, status: "failed", error: "The organisation still has a live subscription (sub_1: active); cancel billing first.", requestedBy: "system" }).returning();
+  const [row] = await db()
+    .insert(dataRequests)
+    .values({
+      orgId,
+      kind,
+      status: "failed",
+      error: "The organisation still has a live subscription (sub_1: active); cancel billing first.",
+      requestedBy: "system",
+    })
+    .returning();
   return row!;
 }
 
@@ -45,7 +54,14 @@ describeEachDatabase("retrying data requests from the cockpit API", () => {
     const org = await seedFullOrg("Listed Co");
     const failed = await failedRequest(org.orgId, "deletion");
     const detail = await customerDetail(org.orgId);
-    expect(detail.dataRequests).toEqual([expect.objectContaining({ id: failed.id, kind: "deletion", status: "failed", error: expect.stringContaining("cancel billing first") })]);
+    expect(detail.dataRequests).toEqual([
+      expect.objectContaining({
+        id: failed.id,
+        kind: "deletion",
+        status: "failed",
+        error: expect.stringContaining("cancel billing first"),
+      }),
+    ]);
   });
 
   it("a failed deletion goes back to pending, audited with the reason, and data/deletion.requested is sent", async () => {
@@ -56,12 +72,33 @@ describeEachDatabase("retrying data requests from the cockpit API", () => {
     expect(viewer.headers.get("content-type")).toContain("application/problem+json");
 
     const sentBefore = inngestApi.events.length;
-    const response = await retry(org.orgId, cookies.ops_support, { request_id: failed.id, reason: "billing cancelled by the customer" });
+    const response = await retry(org.orgId, cookies.ops_support, {
+      request_id: failed.id,
+      reason: "billing cancelled by the customer",
+    });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ action: "retry-data-request", result: { data_request: { id: failed.id, kind: "deletion", status: "pending", error: null } } });
-    expect(inngestApi.events.slice(sentBefore)).toEqual([expect.objectContaining({ name: "data/deletion.requested", id: `data-deletion-${failed.id}`, data: expect.objectContaining({ org_id: org.orgId, request_id: failed.id }) })]);
-    expect(await db().select().from(auditLog).where(and(eq(auditLog.orgId, org.orgId), eq(auditLog.action, "data.request.retried")))).toEqual([
-      expect.objectContaining({ actorType: "operator", targetId: failed.id, reason: "billing cancelled by the customer" }),
+    expect(await response.json()).toMatchObject({
+      action: "retry-data-request",
+      result: { data_request: { id: failed.id, kind: "deletion", status: "pending", error: null } },
+    });
+    expect(inngestApi.events.slice(sentBefore)).toEqual([
+      expect.objectContaining({
+        name: "data/deletion.requested",
+        id: `data-deletion-${failed.id}`,
+        data: expect.objectContaining({ org_id: org.orgId, request_id: failed.id }),
+      }),
+    ]);
+    expect(
+      await db()
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.orgId, org.orgId), eq(auditLog.action, "data.request.retried"))),
+    ).toEqual([
+      expect.objectContaining({
+        actorType: "operator",
+        targetId: failed.id,
+        reason: "billing cancelled by the customer",
+      }),
     ]);
 
     // Not failed any more: 409; another org's request: 404; a malformed id: 422. Nothing changes.
@@ -78,6 +115,14 @@ describeEachDatabase("retrying data requests from the cockpit API", () => {
     const failed = await failedRequest(org.orgId, "export");
     const response = await retry(org.orgId, cookies.ops_admin, { request_id: failed.id });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ result: { data_request: { id: failed.id, status: "completed", download_url: `/api/app/data-requests/${failed.id}/download` } } });
+    expect(await response.json()).toMatchObject({
+      result: {
+        data_request: {
+          id: failed.id,
+          status: "completed",
+          download_url: `/api/app/data-requests/${failed.id}/download`,
+        },
+      },
+    });
   });
 });

@@ -34,48 +34,111 @@ describeEachDatabase("operator dead letters, Stripe events and audit log APIs", 
   async function deadRow(to: string) {
     const [row] = await db()
       .insert(outboxEvents)
-      .values({ orgId, kind: "email", dedupeKey: `dl-${randomUUID()}`, payload: { kind: "test", to, subject: "Hello", text: "Body" }, status: "dead", attempts: 8, lastError: "SMTP 550 for " + to })
+      .values({
+        orgId,
+        kind: "email",
+        dedupeKey: `dl-${randomUUID()}`,
+        payload: { kind: "test", to, subject: "Hello", text: "Body" },
+        status: "dead",
+        attempts: 8,
+        lastError: "SMTP 550 for " + to,
+      })
       .returning({ id: outboxEvents.id });
     return row!.id;
   }
 
   it("lists dead letters (viewers see addresses masked); customers are refused", async () => {
     const id = await deadRow("jane.doe@example.com");
-    const support = await (await call(deadLetters.GET, { path: "/api/admin/dead-letters?q=jane", cookie: cookies.ops_support })).json();
+    const support = await (
+      await call(deadLetters.GET, { path: "/api/admin/dead-letters?q=jane", cookie: cookies.ops_support })
+    ).json();
     expect(support.data.map((r: { id: string }) => r.id)).toContain(id);
     expect(support.data.find((r: { id: string }) => r.id === id).payload.to).toBe("jane.doe@example.com");
-    const viewer = await (await call(deadLetters.GET, { path: "/api/admin/dead-letters?q=jane", cookie: cookies.ops_viewer })).json();
+    const viewer = await (
+      await call(deadLetters.GET, { path: "/api/admin/dead-letters?q=jane", cookie: cookies.ops_viewer })
+    ).json();
     const masked = viewer.data.find((r: { id: string }) => r.id === id);
     expect(JSON.stringify(masked)).not.toContain("jane.doe@example.com");
-    expect((await call(deadLetters.GET, { path: "/api/admin/dead-letters", cookie: cookies.customer })).status).toBe(403);
+    expect((await call(deadLetters.GET, { path: "/api/admin/dead-letters", cookie: cookies.customer })).status).toBe(
+      403,
+    );
     const unverified = await call(deadLetters.GET, { path: "/api/admin/dead-letters", cookie: cookies.unverified });
     expect(unverified.status).toBe(401);
     expect((await unverified.json()).code).toBe("mfa_required");
-    expect((await call(deadLetters.GET, { path: "/api/admin/dead-letters?status=exploded", cookie: cookies.ops_admin })).status).toBe(422);
+    expect(
+      (await call(deadLetters.GET, { path: "/api/admin/dead-letters?status=exploded", cookie: cookies.ops_admin }))
+        .status,
+    ).toBe(422);
   });
 
   it("replay one delivers it (audited); discard is ops_admin only; incident mode refuses writes with 409 read_only", async () => {
     const id = await deadRow("replay@example.com");
-    expect((await call(replayOne.POST, { path: `/api/admin/dead-letters/${id}/replay`, method: "POST", id, cookie: cookies.ops_viewer })).status).toBe(403);
+    expect(
+      (
+        await call(replayOne.POST, {
+          path: `/api/admin/dead-letters/${id}/replay`,
+          method: "POST",
+          id,
+          cookie: cookies.ops_viewer,
+        })
+      ).status,
+    ).toBe(403);
 
     process.env.ADMIN_READ_ONLY = "true";
     resetEnvCache();
-    const readOnly = await call(replayOne.POST, { path: `/api/admin/dead-letters/${id}/replay`, method: "POST", id, cookie: cookies.ops_support });
+    const readOnly = await call(replayOne.POST, {
+      path: `/api/admin/dead-letters/${id}/replay`,
+      method: "POST",
+      id,
+      cookie: cookies.ops_support,
+    });
     expect(readOnly.status).toBe(409);
     expect((await readOnly.json()).code).toBe("read_only");
     delete process.env.ADMIN_READ_ONLY;
     resetEnvCache();
 
-    const replayed = await call(replayOne.POST, { path: `/api/admin/dead-letters/${id}/replay`, method: "POST", id, cookie: cookies.ops_support });
+    const replayed = await call(replayOne.POST, {
+      path: `/api/admin/dead-letters/${id}/replay`,
+      method: "POST",
+      id,
+      cookie: cookies.ops_support,
+    });
     expect(replayed.status).toBe(200);
     const [row] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, id));
     expect(row?.status).toBe("delivered");
     expect(await db().select().from(auditLog).where(eq(auditLog.targetId, id))).toHaveLength(1);
-    expect((await call(replayOne.POST, { path: `/api/admin/dead-letters/${id}/replay`, method: "POST", id, cookie: cookies.ops_support })).status).toBe(404);
+    expect(
+      (
+        await call(replayOne.POST, {
+          path: `/api/admin/dead-letters/${id}/replay`,
+          method: "POST",
+          id,
+          cookie: cookies.ops_support,
+        })
+      ).status,
+    ).toBe(404);
 
     const doomed = await deadRow("discard@example.com");
-    expect((await call(deadLetter.DELETE, { path: `/api/admin/dead-letters/${doomed}`, method: "DELETE", id: doomed, cookie: cookies.ops_support })).status).toBe(403);
-    expect((await call(deadLetter.DELETE, { path: `/api/admin/dead-letters/${doomed}`, method: "DELETE", id: doomed, cookie: cookies.ops_admin })).status).toBe(204);
+    expect(
+      (
+        await call(deadLetter.DELETE, {
+          path: `/api/admin/dead-letters/${doomed}`,
+          method: "DELETE",
+          id: doomed,
+          cookie: cookies.ops_support,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(deadLetter.DELETE, {
+          path: `/api/admin/dead-letters/${doomed}`,
+          method: "DELETE",
+          id: doomed,
+          cookie: cookies.ops_admin,
+        })
+      ).status,
+    ).toBe(204);
     const [gone] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, doomed));
     expect(gone?.status).toBe("discarded");
   });
@@ -84,33 +147,92 @@ describeEachDatabase("operator dead letters, Stripe events and audit log APIs", 
     const a = await deadRow("bulk-a@example.com");
     const b = await deadRow("bulk-b@example.com");
     const other = await deadRow("other@example.com");
-    const res = await call(bulkReplay.POST, { path: "/api/admin/dead-letters/replay", method: "POST", cookie: cookies.ops_support, body: { filter: { q: "bulk-" } } });
+    const res = await call(bulkReplay.POST, {
+      path: "/api/admin/dead-letters/replay",
+      method: "POST",
+      cookie: cookies.ops_support,
+      body: { filter: { q: "bulk-" } },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ replayed: 2 });
-    const statuses = Object.fromEntries((await db().select({ id: outboxEvents.id, status: outboxEvents.status }).from(outboxEvents)).map((r) => [r.id, r.status]));
+    const statuses = Object.fromEntries(
+      (await db().select({ id: outboxEvents.id, status: outboxEvents.status }).from(outboxEvents)).map((r) => [
+        r.id,
+        r.status,
+      ]),
+    );
     expect(statuses[a]).not.toBe("dead");
     expect(statuses[b]).not.toBe("dead");
     expect(statuses[other]).toBe("dead");
-    expect((await call(bulkReplay.POST, { path: "/api/admin/dead-letters/replay", method: "POST", cookie: cookies.ops_support, body: {} })).status).toBe(422);
-    expect((await call(bulkReplay.POST, { path: "/api/admin/dead-letters/replay", method: "POST", cookie: cookies.ops_support, body: { ids: [a], filter: {} } })).status).toBe(422);
+    expect(
+      (
+        await call(bulkReplay.POST, {
+          path: "/api/admin/dead-letters/replay",
+          method: "POST",
+          cookie: cookies.ops_support,
+          body: {},
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (
+        await call(bulkReplay.POST, {
+          path: "/api/admin/dead-letters/replay",
+          method: "POST",
+          cookie: cookies.ops_support,
+          body: { ids: [a], filter: {} },
+        })
+      ).status,
+    ).toBe(422);
   });
 
   it("Stripe events and the audit log page through with cursors and filters", async () => {
     for (let i = 0; i < 3; i++) {
-      await db().insert(stripeEvents).values({ id: `evt_api_${i}_${randomUUID().slice(0, 6)}`, type: "invoice.paid", created: new Date(), status: i === 0 ? "failed" : "processed", receivedAt: new Date(Date.now() - i * 1000) });
+      await db()
+        .insert(stripeEvents)
+        .values({
+          id: `evt_api_${i}_${randomUUID().slice(0, 6)}`,
+          type: "invoice.paid",
+          created: new Date(),
+          status: i === 0 ? "failed" : "processed",
+          receivedAt: new Date(Date.now() - i * 1000),
+        });
     }
-    const page1 = await (await call(stripeEventsRoute.GET, { path: "/api/admin/stripe-events?type=invoice.paid&limit=2", cookie: cookies.ops_viewer })).json();
+    const page1 = await (
+      await call(stripeEventsRoute.GET, {
+        path: "/api/admin/stripe-events?type=invoice.paid&limit=2",
+        cookie: cookies.ops_viewer,
+      })
+    ).json();
     expect(page1.data).toHaveLength(2);
-    const page2 = await (await call(stripeEventsRoute.GET, { path: `/api/admin/stripe-events?type=invoice.paid&limit=2&cursor=${page1.next_cursor}`, cookie: cookies.ops_viewer })).json();
+    const page2 = await (
+      await call(stripeEventsRoute.GET, {
+        path: `/api/admin/stripe-events?type=invoice.paid&limit=2&cursor=${page1.next_cursor}`,
+        cookie: cookies.ops_viewer,
+      })
+    ).json();
     expect(page2.data).toHaveLength(1);
     expect(page2.next_cursor).toBeNull();
-    const failed = await (await call(stripeEventsRoute.GET, { path: "/api/admin/stripe-events?status=failed", cookie: cookies.ops_viewer })).json();
+    const failed = await (
+      await call(stripeEventsRoute.GET, { path: "/api/admin/stripe-events?status=failed", cookie: cookies.ops_viewer })
+    ).json();
     expect(failed.data.every((e: { status: string }) => e.status === "failed")).toBe(true);
-    expect((await call(stripeEventsRoute.GET, { path: "/api/admin/stripe-events?cursor=not-a-cursor", cookie: cookies.ops_viewer })).status).toBe(422);
+    expect(
+      (
+        await call(stripeEventsRoute.GET, {
+          path: "/api/admin/stripe-events?cursor=not-a-cursor",
+          cookie: cookies.ops_viewer,
+        })
+      ).status,
+    ).toBe(422);
 
-    const audit = await (await call(auditLogRoute.GET, { path: "/api/admin/audit-log?action=outbox", cookie: cookies.ops_viewer })).json();
+    const audit = await (
+      await call(auditLogRoute.GET, { path: "/api/admin/audit-log?action=outbox", cookie: cookies.ops_viewer })
+    ).json();
     expect(audit.data.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit.data)).not.toMatch(/ops_support-[0-9a-f]{8}@beacon\.test/);
-    expect((await call(auditLogRoute.GET, { path: "/api/admin/audit-log", cookie: cookies.customer })).status).toBe(403);
+    expect((await call(auditLogRoute.GET, { path: "/api/admin/audit-log", cookie: cookies.customer })).status).toBe(
+      403,
+    );
   });
 });

@@ -38,7 +38,16 @@ function readOnly() {
 async function failedRun(marker: string) {
   const [row] = await db()
     .insert(jobRuns)
-    .values({ functionId: "instant-alerts", runId: `run-${randomUUID()}`, trigger: "event", eventName: "opportunities/ingested", eventId: `evt-${randomUUID()}`, eventPayload: { marker }, status: "failed", error: "Error: boom" })
+    .values({
+      functionId: "instant-alerts",
+      runId: `run-${randomUUID()}`,
+      trigger: "event",
+      eventName: "opportunities/ingested",
+      eventId: `evt-${randomUUID()}`,
+      eventPayload: { marker },
+      status: "failed",
+      error: "Error: boom",
+    })
     .returning({ id: jobRuns.id });
   return row!.id;
 }
@@ -60,8 +69,13 @@ describeEachDatabase("operator job control API", () => {
     expect(count.status).toBe(200);
     expect(await count.json()).toEqual({ matched: 2, cap: 500, allowed: true });
 
-    const body = (extra: Record<string, unknown>) => ({ filter: { function: "instant-alerts", status: "failed", q: marker }, label: "replay after outage", ...extra });
-    const post = (cookie: string | undefined, payload: unknown) => call(bulkRerun.POST, { path: "/api/admin/job-runs/rerun", method: "POST", cookie, body: payload });
+    const body = (extra: Record<string, unknown>) => ({
+      filter: { function: "instant-alerts", status: "failed", q: marker },
+      label: "replay after outage",
+      ...extra,
+    });
+    const post = (cookie: string | undefined, payload: unknown) =>
+      call(bulkRerun.POST, { path: "/api/admin/job-runs/rerun", method: "POST", cookie, body: payload });
 
     expect((await post(cookies.ops_viewer, body({ confirm: 2 }))).status).toBe(403);
     expect((await post(cookies.customer, body({ confirm: 2 }))).status).toBe(403);
@@ -84,21 +98,47 @@ describeEachDatabase("operator job control API", () => {
     const result = await ok.json();
     expect(result).toMatchObject({ matched: 2, rerun_count: 2, failed: null });
     expect(result.reruns.map((r: { rerun_of: string }) => r.rerun_of).sort()).toEqual([...originals].sort());
-    expect(inngestApi.events.slice(sentBefore).map((e) => e.name)).toEqual(["opportunities/ingested", "opportunities/ingested"]);
-    const linked = await db().select().from(jobRuns).where(and(eq(jobRuns.trigger, "rerun"), eq(jobRuns.functionId, "instant-alerts")));
+    expect(inngestApi.events.slice(sentBefore).map((e) => e.name)).toEqual([
+      "opportunities/ingested",
+      "opportunities/ingested",
+    ]);
+    const linked = await db()
+      .select()
+      .from(jobRuns)
+      .where(and(eq(jobRuns.trigger, "rerun"), eq(jobRuns.functionId, "instant-alerts")));
     expect(linked.filter((r) => originals.includes(r.rerunOf!))).toHaveLength(2);
     const audits = await db().select().from(auditLog).where(eq(auditLog.action, "job_run.bulk_rerun"));
-    expect(audits).toEqual([expect.objectContaining({ id: result.audit_id, reason: "replay after outage", before: expect.objectContaining({ matched: 2 }) })]);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        id: result.audit_id,
+        reason: "replay after outage",
+        before: expect.objectContaining({ matched: 2 }),
+      }),
+    ]);
   });
 
   it("cancel: ops_support cancels a running run (cancel event sent, audited); viewers, incident mode and finished runs are refused", async () => {
     const eventId = `evt-${randomUUID()}`;
     const [running] = await db()
       .insert(jobRuns)
-      .values({ functionId: "instant-alerts", runId: `run-${randomUUID()}`, eventName: "opportunities/ingested", eventId, status: "running", startedAt: new Date() })
+      .values({
+        functionId: "instant-alerts",
+        runId: `run-${randomUUID()}`,
+        eventName: "opportunities/ingested",
+        eventId,
+        status: "running",
+        startedAt: new Date(),
+      })
       .returning({ id: jobRuns.id });
     const id = running!.id;
-    const post = (cookie: string | undefined, runId = id) => call(cancel.POST, { path: `/api/admin/job-runs/${runId}/cancel`, method: "POST", cookie, id: runId, body: { reason: "stuck on a bad payload" } });
+    const post = (cookie: string | undefined, runId = id) =>
+      call(cancel.POST, {
+        path: `/api/admin/job-runs/${runId}/cancel`,
+        method: "POST",
+        cookie,
+        id: runId,
+        body: { reason: "stuck on a bad payload" },
+      });
     expect((await post(cookies.ops_viewer)).status).toBe(403);
     readOnly();
     expect((await post(cookies.ops_support)).status).toBe(409);
@@ -108,8 +148,18 @@ describeEachDatabase("operator job control API", () => {
     const ok = await post(cookies.ops_support);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ job_run_id: id, status: "cancelled", cancel_event_id: `cancel-${id}` });
-    expect(inngestApi.events.slice(sentBefore)).toEqual([expect.objectContaining({ name: "ops/job.cancel.requested", data: expect.objectContaining({ event_id: eventId }) })]);
-    expect(await db().select({ action: auditLog.action, reason: auditLog.reason }).from(auditLog).where(eq(auditLog.targetId, id))).toEqual([{ action: "job_run.cancel", reason: "stuck on a bad payload" }]);
+    expect(inngestApi.events.slice(sentBefore)).toEqual([
+      expect.objectContaining({
+        name: "ops/job.cancel.requested",
+        data: expect.objectContaining({ event_id: eventId }),
+      }),
+    ]);
+    expect(
+      await db()
+        .select({ action: auditLog.action, reason: auditLog.reason })
+        .from(auditLog)
+        .where(eq(auditLog.targetId, id)),
+    ).toEqual([{ action: "job_run.cancel", reason: "stuck on a bad payload" }]);
 
     const again = await post(cookies.ops_support);
     expect(again.status).toBe(409);
@@ -119,25 +169,82 @@ describeEachDatabase("operator job control API", () => {
 
   it("pause/resume: ops_admin only, audited, visible in GET job-functions; incident mode refuses", async () => {
     const path = (action: string) => `/api/admin/job-functions/retention/${action}`;
-    expect((await call(pause.POST, { path: path("pause"), method: "POST", cookie: cookies.ops_support, id: "retention", body: {} })).status).toBe(403);
+    expect(
+      (
+        await call(pause.POST, {
+          path: path("pause"),
+          method: "POST",
+          cookie: cookies.ops_support,
+          id: "retention",
+          body: {},
+        })
+      ).status,
+    ).toBe(403);
     readOnly();
-    expect((await call(pause.POST, { path: path("pause"), method: "POST", cookie: cookies.ops_admin, id: "retention", body: {} })).status).toBe(409);
+    expect(
+      (
+        await call(pause.POST, {
+          path: path("pause"),
+          method: "POST",
+          cookie: cookies.ops_admin,
+          id: "retention",
+          body: {},
+        })
+      ).status,
+    ).toBe(409);
     afterReadOnly();
 
-    const paused = await call(pause.POST, { path: path("pause"), method: "POST", cookie: cookies.ops_admin, id: "retention", body: { reason: "disk migration" } });
+    const paused = await call(pause.POST, {
+      path: path("pause"),
+      method: "POST",
+      cookie: cookies.ops_admin,
+      id: "retention",
+      body: { reason: "disk migration" },
+    });
     expect(paused.status).toBe(200);
     expect(await paused.json()).toEqual({ function_id: "retention", paused_at: expect.any(String) });
-    const listed = await (await call(jobFunctions.GET, { path: "/api/admin/job-functions", cookie: cookies.ops_viewer })).json();
-    expect(listed.data.find((f: { id: string }) => f.id === "retention")).toMatchObject({ scheduled: true, paused_at: expect.any(String), cancellable: true });
+    const listed = await (
+      await call(jobFunctions.GET, { path: "/api/admin/job-functions", cookie: cookies.ops_viewer })
+    ).json();
+    expect(listed.data.find((f: { id: string }) => f.id === "retention")).toMatchObject({
+      scheduled: true,
+      paused_at: expect.any(String),
+      cancellable: true,
+    });
     expect(listed.data.find((f: { id: string }) => f.id === "heartbeat")).toMatchObject({ paused_at: null });
 
-    expect((await call(pause.POST, { path: path("pause"), method: "POST", cookie: cookies.ops_admin, id: "retention", body: {} })).status).toBe(409);
-    const eventOnly = await call(pause.POST, { path: "/api/admin/job-functions/instant-alerts/pause", method: "POST", cookie: cookies.ops_admin, id: "instant-alerts", body: {} });
+    expect(
+      (
+        await call(pause.POST, {
+          path: path("pause"),
+          method: "POST",
+          cookie: cookies.ops_admin,
+          id: "retention",
+          body: {},
+        })
+      ).status,
+    ).toBe(409);
+    const eventOnly = await call(pause.POST, {
+      path: "/api/admin/job-functions/instant-alerts/pause",
+      method: "POST",
+      cookie: cookies.ops_admin,
+      id: "instant-alerts",
+      body: {},
+    });
     expect(eventOnly.status).toBe(409);
-    const resumed = await call(resume.POST, { path: path("resume"), method: "POST", cookie: cookies.ops_admin, id: "retention", body: {} });
+    const resumed = await call(resume.POST, {
+      path: path("resume"),
+      method: "POST",
+      cookie: cookies.ops_admin,
+      id: "retention",
+      body: {},
+    });
     expect(resumed.status).toBe(200);
     expect(await resumed.json()).toEqual({ function_id: "retention", paused_at: null });
-    const audits = await db().select({ action: auditLog.action, reason: auditLog.reason }).from(auditLog).where(eq(auditLog.targetId, "retention"));
+    const audits = await db()
+      .select({ action: auditLog.action, reason: auditLog.reason })
+      .from(auditLog)
+      .where(eq(auditLog.targetId, "retention"));
     expect(audits.map((a) => a.action).sort()).toEqual(["job_function.pause", "job_function.resume"]);
   });
 
@@ -146,9 +253,17 @@ describeEachDatabase("operator job control API", () => {
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body.jobs_last_24h).toHaveLength(24);
-    expect(body.business).toMatchObject({ mrr_cents: expect.any(Number), subscriptions: { active: expect.any(Number), trialing: expect.any(Number), past_due: expect.any(Number) }, churn: { window_days: 30 }, funnel: { window_days: 30 } });
+    expect(body.business).toMatchObject({
+      mrr_cents: expect.any(Number),
+      subscriptions: { active: expect.any(Number), trialing: expect.any(Number), past_due: expect.any(Number) },
+      churn: { window_days: 30 },
+      funnel: { window_days: 30 },
+    });
     expect(body.business.funnel.signed_up).toBeGreaterThanOrEqual(1);
-    expect(body.health).toMatchObject({ stripe_events_by_status: { received: 0, processing: 0, processed: 0, failed: 0 }, stale_heartbeats: expect.any(Array) });
+    expect(body.health).toMatchObject({
+      stripe_events_by_status: { received: 0, processing: 0, processed: 0, failed: 0 },
+      stale_heartbeats: expect.any(Array),
+    });
     expect(body.counts.organizations).toBeGreaterThanOrEqual(1);
     expect((await call(stats.GET, { path: "/api/admin/stats", cookie: cookies.customer })).status).toBe(403);
     expect((await call(stats.GET, { path: "/api/admin/stats" })).status).toBe(401);

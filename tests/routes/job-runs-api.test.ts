@@ -17,8 +17,13 @@ import { heartbeat } from "@/inngest/functions/heartbeat";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { runFunctionLocally } from "@/lib/jobs";
 import { describeEachDatabase } from "@/tests/db";
-import { callRoute as call, operatorCookies, sessionCookieFor, TEST_BASE_URL as BASE, type RouteHandler as Handler } from "@/tests/route-helpers";
-
+import {
+  callRoute as call,
+  operatorCookies,
+  sessionCookieFor,
+  TEST_BASE_URL as BASE,
+  type RouteHandler as Handler,
+} from "@/tests/route-helpers";
 
 it("GET /api/inngest lists every registered function (dev mode)", async () => {
   const response = await (inngestRoute.GET as unknown as Handler)(new Request(`${BASE}/api/inngest`));
@@ -36,23 +41,44 @@ describeEachDatabase("operator job-run API", () => {
     Object.assign(cookies, await operatorCookies());
     const customer = await makeOrg("pro", "Customer Co");
     cookies.customer = await sessionCookieFor(customer.owner.userId);
-    runId = (await runFunctionLocally(heartbeat, { event: { name: "inngest/scheduled.timer", data: { cron: "* * * * *", note: "ask jane.doe@example.com" } }, trigger: "cli" })).jobRunId;
+    runId = (
+      await runFunctionLocally(heartbeat, {
+        event: { name: "inngest/scheduled.timer", data: { cron: "* * * * *", note: "ask jane.doe@example.com" } },
+        trigger: "cli",
+      })
+    ).jobRunId;
   });
 
   it("lists runs for operators (viewers see e-mails masked); customers and anonymous callers are refused", async () => {
-    const list = await call(jobRuns.GET, { path: "/api/admin/job-runs?function=heartbeat&status=succeeded&limit=10", cookie: cookies.ops_support });
+    const list = await call(jobRuns.GET, {
+      path: "/api/admin/job-runs?function=heartbeat&status=succeeded&limit=10",
+      cookie: cookies.ops_support,
+    });
     expect(list.status).toBe(200);
     const body = await list.json();
     expect(body.next_cursor).toBeNull();
-    expect(body.data).toEqual([expect.objectContaining({ id: runId, function_id: "heartbeat", trigger: "cli", status: "succeeded", event_payload: { cron: "* * * * *", note: "ask jane.doe@example.com" } })]);
+    expect(body.data).toEqual([
+      expect.objectContaining({
+        id: runId,
+        function_id: "heartbeat",
+        trigger: "cli",
+        status: "succeeded",
+        event_payload: { cron: "* * * * *", note: "ask jane.doe@example.com" },
+      }),
+    ]);
 
-    const masked = await (await call(jobRuns.GET, { path: "/api/admin/job-runs?q=jane", cookie: cookies.ops_viewer })).json();
+    const masked = await (
+      await call(jobRuns.GET, { path: "/api/admin/job-runs?q=jane", cookie: cookies.ops_viewer })
+    ).json();
     expect(masked.data.map((r: { id: string }) => r.id)).toEqual([runId]);
     expect(masked.data[0].event_payload.note).not.toContain("jane.doe@example.com");
 
     expect((await call(jobRuns.GET, { path: "/api/admin/job-runs", cookie: cookies.customer })).status).toBe(403);
     expect((await call(jobRuns.GET, { path: "/api/admin/job-runs" })).status).toBe(401);
-    const invalid = await call(jobRuns.GET, { path: "/api/admin/job-runs?status=exploded&cursor=zzz", cookie: cookies.ops_admin });
+    const invalid = await call(jobRuns.GET, {
+      path: "/api/admin/job-runs?status=exploded&cursor=zzz",
+      cookie: cookies.ops_admin,
+    });
     expect(invalid.status).toBe(422);
   });
 
@@ -61,14 +87,30 @@ describeEachDatabase("operator job-run API", () => {
     expect(one.status).toBe(200);
     const body = await one.json();
     expect(body).toMatchObject({ id: runId, status: "succeeded", reruns: [] });
-    expect(body.events.map((e: { kind: string; step_id: string | null }) => `${e.kind}:${e.step_id ?? ""}`)).toEqual(["run.started:", "step.started:beat", "step.finished:beat", "run.finished:"]);
+    expect(body.events.map((e: { kind: string; step_id: string | null }) => `${e.kind}:${e.step_id ?? ""}`)).toEqual([
+      "run.started:",
+      "step.started:beat",
+      "step.finished:beat",
+      "run.finished:",
+    ]);
     const missing = randomUUID();
-    expect((await call(jobRun.GET, { path: `/api/admin/job-runs/${missing}`, cookie: cookies.ops_viewer, id: missing })).status).toBe(404);
-    expect((await call(jobRun.GET, { path: `/api/admin/job-runs/${runId}`, cookie: cookies.customer, id: runId })).status).toBe(403);
+    expect(
+      (await call(jobRun.GET, { path: `/api/admin/job-runs/${missing}`, cookie: cookies.ops_viewer, id: missing }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await call(jobRun.GET, { path: `/api/admin/job-runs/${runId}`, cookie: cookies.customer, id: runId })).status,
+    ).toBe(403);
   });
 
   it("POST …/rerun: ops_support and ops_admin may re-run; ops_viewer and customers get 403", async () => {
-    const rerun = (role: string) => call(jobRunRerun.POST, { path: `/api/admin/job-runs/${runId}/rerun`, method: "POST", cookie: cookies[role], id: runId });
+    const rerun = (role: string) =>
+      call(jobRunRerun.POST, {
+        path: `/api/admin/job-runs/${runId}/rerun`,
+        method: "POST",
+        cookie: cookies[role],
+        id: runId,
+      });
     for (const role of ["ops_viewer", "customer"]) {
       const refused = await rerun(role);
       expect(refused.status, role).toBe(403);
@@ -79,7 +121,9 @@ describeEachDatabase("operator job-run API", () => {
       expect(ok.status, role).toBe(200);
       expect(await ok.json()).toMatchObject({ job_run_id: expect.any(String), status: "succeeded", rerun_of: runId });
     }
-    const detail = await (await call(jobRun.GET, { path: `/api/admin/job-runs/${runId}`, cookie: cookies.ops_admin, id: runId })).json();
+    const detail = await (
+      await call(jobRun.GET, { path: `/api/admin/job-runs/${runId}`, cookie: cookies.ops_admin, id: runId })
+    ).json();
     expect(detail.reruns).toHaveLength(2);
   });
 });

@@ -14,19 +14,33 @@ import { setQuotaRemaining } from "@/lib/metering";
 
 type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-function call(handler: Handler, path: string, key: string, headers: Record<string, string> = {}, params: Record<string, string> = {}) {
-  const request = new Request(`http://localhost:3000${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
+function call(
+  handler: Handler,
+  path: string,
+  key: string,
+  headers: Record<string, string> = {},
+  params: Record<string, string> = {},
+) {
+  const request = new Request(`http://localhost:3000${path}`, {
+    headers: { authorization: `Bearer ${key}`, ...headers },
+  });
   return handler(request, { params: Promise.resolve(params) });
 }
 
 async function makeKey(plan: PlanId = "starter") {
-  const [org] = await db().insert(organizations).values({ name: `API ${plan}`, plan }).returning({ id: organizations.id });
+  const [org] = await db()
+    .insert(organizations)
+    .values({ name: `API ${plan}`, plan })
+    .returning({ id: organizations.id });
   const key = await createApiKey(org!.id, { name: "test" });
   return { orgId: org!.id, key: key.key };
 }
 
 async function charged(orgId: string) {
-  const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(usageEvents).where(eq(usageEvents.orgId, orgId));
+  const [row] = await db()
+    .select({ n: sql<number>`count(*)::int` })
+    .from(usageEvents)
+    .where(eq(usageEvents.orgId, orgId));
   return row!.n;
 }
 
@@ -43,14 +57,24 @@ describeEachDatabase("metered API v1", () => {
     const res = await call(searchRoute.GET, "/api/v1/opportunities?q=cyber", key);
     expect(res.status).toBe(200);
     // Without SAM_API_KEY the answer says it is the bundled snapshot, judged at its day.
-    expect(await res.json()).toEqual({ data: [], feed: { live: false, reference_date: "2026-04-25T03:59:59.999Z" }, next_cursor: null });
+    expect(await res.json()).toEqual({
+      data: [],
+      feed: { live: false, reference_date: "2026-04-25T03:59:59.999Z" },
+      next_cursor: null,
+    });
     expect(res.headers.get("x-quota-remaining")).toBe("4999");
     expect(res.headers.get("ratelimit-limit")).toBe("60");
     expect(res.headers.get("ratelimit-remaining")).toBe("59");
     expect(Number(res.headers.get("ratelimit-reset"))).toBeGreaterThan(0);
     expect(res.headers.get("x-request-id")).toMatch(/^req_/);
     const [event] = await db().select().from(usageEvents).where(eq(usageEvents.orgId, orgId));
-    expect(event).toMatchObject({ endpoint: "GET /api/v1/opportunities", status: 200, quotaBefore: 5000, quotaAfter: 4999, requestId: res.headers.get("x-request-id") });
+    expect(event).toMatchObject({
+      endpoint: "GET /api/v1/opportunities",
+      status: 200,
+      quotaBefore: 5000,
+      quotaAfter: 4999,
+      requestId: res.headers.get("x-request-id"),
+    });
     expect(event!.durationMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -96,7 +120,16 @@ describeEachDatabase("metered API v1", () => {
     const { orgId, key } = await makeKey();
     const noticeId = `IDEM-${crypto.randomUUID()}`;
     // Keys whose JSON order differs from jsonb's (shorter keys first): notice_id before url.
-    await db().insert(opportunities).values({ noticeId, title: "Roof replacement", postedAt: new Date(), source: "test", raw: {}, updatedAt: new Date() });
+    await db()
+      .insert(opportunities)
+      .values({
+        noticeId,
+        title: "Roof replacement",
+        postedAt: new Date(),
+        source: "test",
+        raw: {},
+        updatedAt: new Date(),
+      });
     const first = await call(searchRoute.GET, "/api/v1/opportunities?q=roof", key, { "idempotency-key": "bytes-1" });
     expect(first.status).toBe(200);
     const firstBody = await first.text();
@@ -116,10 +149,22 @@ describeEachDatabase("metered API v1", () => {
 
   it("a replayed 404 keeps its status, Problem+JSON type and body", async () => {
     const { key } = await makeKey();
-    const first = await call(detailRoute.GET, "/api/v1/opportunities/nope", key, { "idempotency-key": "miss-1" }, { noticeId: "nope" });
+    const first = await call(
+      detailRoute.GET,
+      "/api/v1/opportunities/nope",
+      key,
+      { "idempotency-key": "miss-1" },
+      { noticeId: "nope" },
+    );
     expect(first.status).toBe(404);
     const firstBody = await first.text();
-    const again = await call(detailRoute.GET, "/api/v1/opportunities/nope", key, { "idempotency-key": "miss-1" }, { noticeId: "nope" });
+    const again = await call(
+      detailRoute.GET,
+      "/api/v1/opportunities/nope",
+      key,
+      { "idempotency-key": "miss-1" },
+      { noticeId: "nope" },
+    );
     expect(again.status).toBe(404);
     expect(again.headers.get("content-type")).toBe("application/problem+json");
     expect(await again.text()).toBe(firstBody);
@@ -131,7 +176,11 @@ describeEachDatabase("metered API v1", () => {
     const res = await call(searchRoute.GET, "/api/v1/opportunities", key, { "idempotency-key": "after-topup" });
     expect(res.status).toBe(402);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect(await res.json()).toMatchObject({ code: "quota_exhausted", status: 402, type: "https://beacon.dev/problems/quota_exhausted" });
+    expect(await res.json()).toMatchObject({
+      code: "quota_exhausted",
+      status: 402,
+      type: "https://beacon.dev/problems/quota_exhausted",
+    });
     expect(res.headers.get("x-quota-remaining")).toBe("0");
     expect(res.headers.get("ratelimit-limit")).toBe("60");
     await setQuotaRemaining(orgId, 2);

@@ -15,7 +15,9 @@ const QUOTA = 100;
 const PATH = "/api/v1/opportunities?q=roof&limit=5";
 
 function search(key: string, idempotencyKey: string) {
-  const request = new Request(`http://localhost:3000${PATH}`, { headers: { authorization: `Bearer ${key}`, "idempotency-key": idempotencyKey } });
+  const request = new Request(`http://localhost:3000${PATH}`, {
+    headers: { authorization: `Bearer ${key}`, "idempotency-key": idempotencyKey },
+  });
   return searchRoute.GET(request, { params: Promise.resolve({}) });
 }
 
@@ -38,7 +40,10 @@ describeEachDatabase("metered API v1 under concurrency", () => {
   it(`${CALLS} concurrent searches against a quota of ${QUOTA}: exactly ${QUOTA} served, the rest 402; replays cost nothing`, async () => {
     // Enterprise: 1,200 requests a minute per key, so all 400 calls below pass the rate limit
     // and the quota alone decides.
-    const [org] = await db().insert(organizations).values({ name: "Concurrent Co", plan: "enterprise" }).returning({ id: organizations.id });
+    const [org] = await db()
+      .insert(organizations)
+      .values({ name: "Concurrent Co", plan: "enterprise" })
+      .returning({ id: organizations.id });
     const orgId = org!.id;
     const { key } = await createApiKey(orgId, { name: "burst" });
     await setQuotaRemaining(orgId, QUOTA);

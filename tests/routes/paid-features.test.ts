@@ -5,7 +5,14 @@ import * as usageRoute from "@/app/api/v1/usage/route";
 import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
 import { db } from "@/db/client";
 import { alertDigests, alerts } from "@/db/schema";
-import { alertUsage, createAlert, listAlerts, runDueDigests, runInstantAlerts, type AlertFrequency } from "@/lib/alerts";
+import {
+  alertUsage,
+  createAlert,
+  listAlerts,
+  runDueDigests,
+  runInstantAlerts,
+  type AlertFrequency,
+} from "@/lib/alerts";
 import { insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
 import { createApiKey } from "@/lib/auth";
 import { planById, type PlanId } from "@/lib/billing";
@@ -13,7 +20,13 @@ import { seatUsage } from "@/lib/orgs";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
-import { invoiceFailedEventFor, signed, subscriptionEventFor, TEST_PRICES, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
+import {
+  invoiceFailedEventFor,
+  signed,
+  subscriptionEventFor,
+  TEST_PRICES,
+  TEST_WEBHOOK_SECRET,
+} from "@/tests/fixtures/stripe/events";
 
 // Paid features end when payment ends: Stripe events go through the real webhook route, alerts
 // through the real digest and instant runs, quota and rate tier through the real API routes.
@@ -29,7 +42,13 @@ let seq = 0;
 
 async function postStripe(event: unknown) {
   const { payload, header } = signed(event);
-  const res = await stripeWebhook(new Request("http://localhost/api/webhooks/stripe", { method: "POST", body: payload, headers: { "content-type": "application/json", "stripe-signature": header } }));
+  const res = await stripeWebhook(
+    new Request("http://localhost/api/webhooks/stripe", {
+      method: "POST",
+      body: payload,
+      headers: { "content-type": "application/json", "stripe-signature": header },
+    }),
+  );
   expect(res.status).toBe(200);
 }
 
@@ -44,14 +63,19 @@ async function proOrgWithAlerts(frequencies: AlertFrequency[], start: Date) {
   await postStripe(subscriptionEventFor({ ...sub, created: nowSeconds() - 1_000, status: "active" }));
   const ids: string[] = [];
   for (const [i, frequency] of frequencies.entries()) {
-    ids.push((await createAlert(org.orgId, org.owner, { name: `alert ${i}`, frequency }, new Date(start.getTime() + i))).id);
+    ids.push(
+      (await createAlert(org.orgId, org.owner, { name: `alert ${i}`, frequency }, new Date(start.getTime() + i))).id,
+    );
   }
   return { ...org, sub, alertIds: ids };
 }
 
 /** The alerts whose digests were e-mailed, one entry per e-mail. */
 async function mailedAlerts(alertIds: string[]) {
-  const rows = await db().select({ alertId: alertDigests.alertId, email: alertDigests.emailMessageId }).from(alertDigests).where(inArray(alertDigests.alertId, alertIds));
+  const rows = await db()
+    .select({ alertId: alertDigests.alertId, email: alertDigests.emailMessageId })
+    .from(alertDigests)
+    .where(inArray(alertDigests.alertId, alertIds));
   return { mailed: rows.filter((r) => r.email).map((r) => r.alertId) };
 }
 
@@ -61,7 +85,14 @@ describeEachDatabase("paid features end when payment ends", () => {
     const org = await proOrgWithAlerts(["daily", "daily", "daily"], start);
     await insertOpportunity({ createdAt: new Date(start.getTime() + MINUTE) });
 
-    await postStripe(subscriptionEventFor({ ...org.sub, type: "customer.subscription.deleted", created: nowSeconds() - 500, status: "canceled" }));
+    await postStripe(
+      subscriptionEventFor({
+        ...org.sub,
+        type: "customer.subscription.deleted",
+        created: nowSeconds() - 500,
+        status: "canceled",
+      }),
+    );
     const key = await createApiKey(org.orgId, { name: "usage" });
     expect(await (await callApi(usageRoute.GET, "/api/v1/usage", key.key)).json()).toMatchObject({ plan: "free" });
 
@@ -78,10 +109,18 @@ describeEachDatabase("paid features end when payment ends", () => {
 
     // Reactivation (a new subscription): the held alerts resume by themselves, with a fresh window.
     const resumedAt = new Date();
-    await postStripe(subscriptionEventFor({ ...org.sub, subId: `${org.sub.subId}_again`, created: nowSeconds() - 100, status: "active" }));
+    await postStripe(
+      subscriptionEventFor({
+        ...org.sub,
+        subId: `${org.sub.subId}_again`,
+        created: nowSeconds() - 100,
+        status: "active",
+      }),
+    );
     const after = await listAlerts(org.orgId, org.owner);
     expect(after.map((a) => a.pausedReason)).toEqual([null, null, null]);
-    for (const alert of after.filter((a) => a.name !== "alert 0")) expect(alert.lastWindowEnd!.getTime()).toBeGreaterThanOrEqual(resumedAt.getTime());
+    for (const alert of after.filter((a) => a.name !== "alert 0"))
+      expect(alert.lastWindowEnd!.getTime()).toBeGreaterThanOrEqual(resumedAt.getTime());
     await insertOpportunity({ createdAt: new Date(dayLater.getTime() + MINUTE) });
     await runDueDigests(new Date(start.getTime() + 2 * DAY + 4 * MINUTE));
     const mailed = (await mailedAlerts(org.alertIds)).mailed;
@@ -100,7 +139,10 @@ describeEachDatabase("paid features end when payment ends", () => {
     expect(summary.emails).toBeGreaterThanOrEqual(1);
     expect((await mailedAlerts(org.alertIds)).mailed).toEqual([org.alertIds[0]]);
     // …and the run records why, so the alerts page says so.
-    const held = await db().select({ id: alerts.id }).from(alerts).where(and(eq(alerts.orgId, org.orgId), eq(alerts.pausedReason, "plan_limit")));
+    const held = await db()
+      .select({ id: alerts.id })
+      .from(alerts)
+      .where(and(eq(alerts.orgId, org.orgId), eq(alerts.pausedReason, "plan_limit")));
     expect(held.map((a) => a.id).sort()).toEqual([org.alertIds[1], org.alertIds[2]].sort());
   });
 
@@ -118,31 +160,42 @@ describeEachDatabase("paid features end when payment ends", () => {
     { status: "incomplete_expired", label: "incomplete_expired", plan: "free" },
   ];
 
-  it.each(CASES)("$label → $plan: alerts, instant alerts, seats, API quota and rate tier", async ({ status, pauseCollection, failedDaysAgo, plan }) => {
-    const start = new Date();
-    const org = await proOrgWithAlerts(["daily", "daily", "instant"], start);
-    if (failedDaysAgo) await postStripe(invoiceFailedEventFor({ ...org.sub, created: nowSeconds() - failedDaysAgo * 86_400 }));
-    await postStripe(subscriptionEventFor({ ...org.sub, created: nowSeconds() - 500, status, pauseCollection }));
-    const expected = planById(plan);
+  it.each(CASES)(
+    "$label → $plan: alerts, instant alerts, seats, API quota and rate tier",
+    async ({ status, pauseCollection, failedDaysAgo, plan }) => {
+      const start = new Date();
+      const org = await proOrgWithAlerts(["daily", "daily", "instant"], start);
+      if (failedDaysAgo)
+        await postStripe(invoiceFailedEventFor({ ...org.sub, created: nowSeconds() - failedDaysAgo * 86_400 }));
+      await postStripe(subscriptionEventFor({ ...org.sub, created: nowSeconds() - 500, status, pauseCollection }));
+      const expected = planById(plan);
 
-    // API quota and rate tier, as the API answers them.
-    const key = await createApiKey(org.orgId, { name: "table" });
-    expect(await (await callApi(usageRoute.GET, "/api/v1/usage", key.key)).json()).toMatchObject({ plan, quota_monthly: expected.monthlyApiQuota });
-    const search = await callApi(searchRoute.GET, "/api/v1/opportunities?limit=1", key.key);
-    expect(search.status).toBe(200);
-    expect(search.headers.get("ratelimit-limit")).toBe(String(expected.requestsPerMinute));
-    // Seats.
-    expect((await seatUsage(org.orgId, org.owner)).limit).toBe(expected.maxSeats);
+      // API quota and rate tier, as the API answers them.
+      const key = await createApiKey(org.orgId, { name: "table" });
+      expect(await (await callApi(usageRoute.GET, "/api/v1/usage", key.key)).json()).toMatchObject({
+        plan,
+        quota_monthly: expected.monthlyApiQuota,
+      });
+      const search = await callApi(searchRoute.GET, "/api/v1/opportunities?limit=1", key.key);
+      expect(search.status).toBe(200);
+      expect(search.headers.get("ratelimit-limit")).toBe(String(expected.requestsPerMinute));
+      // Seats.
+      expect((await seatUsage(org.orgId, org.owner)).limit).toBe(expected.maxSeats);
 
-    // Alerts: the oldest `maxAlerts` run, instant ones only where the plan includes them.
-    const running = org.alertIds.filter((_, i) => i < expected.maxAlerts);
-    const instantId = org.alertIds[2]!;
-    const runningDaily = running.filter((id) => id !== instantId);
-    const runningInstant = running.includes(instantId) && expected.instantAlerts ? [instantId] : [];
-    expect(await alertUsage(org.orgId, org.owner)).toMatchObject({ used: running.length, max: expected.maxAlerts, held: 3 - running.length });
-    const notice = await insertOpportunity({ createdAt: new Date(start.getTime() + MINUTE) });
-    await runInstantAlerts([notice], new Date(start.getTime() + 2 * MINUTE));
-    await runDueDigests(new Date(start.getTime() + DAY + 2 * MINUTE));
-    expect((await mailedAlerts(org.alertIds)).mailed.sort()).toEqual([...runningDaily, ...runningInstant].sort());
-  });
+      // Alerts: the oldest `maxAlerts` run, instant ones only where the plan includes them.
+      const running = org.alertIds.filter((_, i) => i < expected.maxAlerts);
+      const instantId = org.alertIds[2]!;
+      const runningDaily = running.filter((id) => id !== instantId);
+      const runningInstant = running.includes(instantId) && expected.instantAlerts ? [instantId] : [];
+      expect(await alertUsage(org.orgId, org.owner)).toMatchObject({
+        used: running.length,
+        max: expected.maxAlerts,
+        held: 3 - running.length,
+      });
+      const notice = await insertOpportunity({ createdAt: new Date(start.getTime() + MINUTE) });
+      await runInstantAlerts([notice], new Date(start.getTime() + 2 * MINUTE));
+      await runDueDigests(new Date(start.getTime() + DAY + 2 * MINUTE));
+      expect((await mailedAlerts(org.alertIds)).mailed.sort()).toEqual([...runningDaily, ...runningInstant].sort());
+    },
+  );
 });

@@ -22,7 +22,14 @@ function customerUpdated() {
 }
 
 function post(body: BodyInit, headers: Record<string, string> = {}) {
-  return POST(new Request(URL, { method: "POST", body, headers: { "content-type": "application/json", ...headers }, duplex: "half" } as RequestInit));
+  return POST(
+    new Request(URL, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...headers },
+      duplex: "half",
+    } as RequestInit),
+  );
 }
 
 describeEachDatabase("POST /api/webhooks/stripe", () => {

@@ -59,7 +59,12 @@ describe("cookies on an https deployment", () => {
 
   it("the session cookie is __Secure-, HttpOnly, SameSite=Lax, Secure; so is the current-org cookie", () => {
     expect(sessionCookieName()).toBe("__Secure-authjs.session-token");
-    expect(sessionCookieOptions(new Date())).toMatchObject({ httpOnly: true, sameSite: "lax", secure: true, path: "/" });
+    expect(sessionCookieOptions(new Date())).toMatchObject({
+      httpOnly: true,
+      sameSite: "lax",
+      secure: true,
+      path: "/",
+    });
     expect(currentOrgCookieOptions()).toMatchObject({ httpOnly: true, sameSite: "lax", secure: true, path: "/" });
   });
 });
@@ -95,19 +100,24 @@ describeEachDatabase("Auth.js over https: cookie flags and callback URLs", () =>
     }
   });
 
-  it.each(EVIL_DESTINATIONS.filter((d) => d !== ""))("a sign-in with callbackUrl=%j stays on the site", async (destination) => {
-    const response = await authRoute.GET(new NextRequest(`https://beacon.example/api/auth/signin?callbackUrl=${encodeURIComponent(destination)}`));
-    expect(response.status).toBeLessThan(500);
-    // Auth.js sends GET /signin on to Beacon's own sign-in page, carrying the callback along.
-    const location = response.headers.get("location");
-    expect(location).toMatch(/\/sign-in/);
-    if (location) expect(new URL(location, "https://beacon.example").origin).toBe("https://beacon.example");
-    // Where Auth.js will send the browser after sign-in: its callback-url cookie.
-    const remembered = setCookies(response).find((c) => c.includes("callback-url="));
-    if (remembered) {
-      const value = decodeURIComponent(/callback-url=([^;]*)/.exec(remembered)![1]!);
-      expect(new URL(value, "https://beacon.example").origin).toBe("https://beacon.example");
-    }
-    expect(`${location ?? ""} ${setCookies(response).join(" ")}`).not.toMatch(/evil\.example|javascript:|data:text/i);
-  });
+  it.each(EVIL_DESTINATIONS.filter((d) => d !== ""))(
+    "a sign-in with callbackUrl=%j stays on the site",
+    async (destination) => {
+      const response = await authRoute.GET(
+        new NextRequest(`https://beacon.example/api/auth/signin?callbackUrl=${encodeURIComponent(destination)}`),
+      );
+      expect(response.status).toBeLessThan(500);
+      // Auth.js sends GET /signin on to Beacon's own sign-in page, carrying the callback along.
+      const location = response.headers.get("location");
+      expect(location).toMatch(/\/sign-in/);
+      if (location) expect(new URL(location, "https://beacon.example").origin).toBe("https://beacon.example");
+      // Where Auth.js will send the browser after sign-in: its callback-url cookie.
+      const remembered = setCookies(response).find((c) => c.includes("callback-url="));
+      if (remembered) {
+        const value = decodeURIComponent(/callback-url=([^;]*)/.exec(remembered)![1]!);
+        expect(new URL(value, "https://beacon.example").origin).toBe("https://beacon.example");
+      }
+      expect(`${location ?? ""} ${setCookies(response).join(" ")}`).not.toMatch(/evil\.example|javascript:|data:text/i);
+    },
+  );
 });

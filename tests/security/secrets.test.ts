@@ -89,28 +89,59 @@ describeEachDatabase("secrets stay secret", () => {
       const forged = signed(event, "whsec_someone_else");
       for (const signature of [forged.header, undefined]) {
         const response = await webhookRoute.POST(
-          new Request("http://localhost:3000/api/webhooks/stripe", { method: "POST", body: forged.payload, headers: { "content-type": "application/json", ...(signature ? { "stripe-signature": signature } : {}) } }),
+          new Request("http://localhost:3000/api/webhooks/stripe", {
+            method: "POST",
+            body: forged.payload,
+            headers: { "content-type": "application/json", ...(signature ? { "stripe-signature": signature } : {}) },
+          }),
         );
         expect(response.status).toBe(400);
         bodies.push(await response.text());
       }
 
       // Stripe API failing (outage) while an operator reprocesses a stored event.
-      await db().insert(stripeEvents).values({ id: "evt_secret_test_1", type: "customer.updated", created: new Date(), status: "failed" }).onConflictDoNothing();
+      await db()
+        .insert(stripeEvents)
+        .values({ id: "evt_secret_test_1", type: "customer.updated", created: new Date(), status: "failed" })
+        .onConflictDoNothing();
       stripe.failNext(10);
-      const reprocess = await callRoute(reprocessRoute.POST, { path: "/api/admin/stripe-events/evt_secret_test_1/reprocess", method: "POST", cookie: ops.ops_admin, id: "evt_secret_test_1" });
+      const reprocess = await callRoute(reprocessRoute.POST, {
+        path: "/api/admin/stripe-events/evt_secret_test_1/reprocess",
+        method: "POST",
+        cookie: ops.ops_admin,
+        id: "evt_secret_test_1",
+      });
       expect(reprocess.status).toBeGreaterThanOrEqual(500);
       bodies.push(await reprocess.text());
 
       // SMTP refusing the login.
-      const queued = await sendEmailNow({ dedupeKey: `secret-test-${Date.now()}-${Math.random()}`, email: { kind: "test", to: "someone@secrets.test", subject: "Hello", text: "Hi" } });
-      const [mail] = await db().select({ lastError: outboxEvents.lastError }).from(outboxEvents).where(eq(outboxEvents.id, queued.id));
+      const queued = await sendEmailNow({
+        dedupeKey: `secret-test-${Date.now()}-${Math.random()}`,
+        email: { kind: "test", to: "someone@secrets.test", subject: "Hello", text: "Hi" },
+      });
+      const [mail] = await db()
+        .select({ lastError: outboxEvents.lastError })
+        .from(outboxEvents)
+        .where(eq(outboxEvents.id, queued.id));
       expect(mail?.lastError ?? "").toMatch(/\S/);
 
       // Auth.js refusing a sign-in without a CSRF token; Inngest refusing an unsigned call.
-      const signIn = await authRoute.POST(new NextRequest("http://localhost:3000/api/auth/signin/email", { method: "POST", body: new URLSearchParams({ email: "x@secrets.test" }), headers: { "content-type": "application/x-www-form-urlencoded" } }));
+      const signIn = await authRoute.POST(
+        new NextRequest("http://localhost:3000/api/auth/signin/email", {
+          method: "POST",
+          body: new URLSearchParams({ email: "x@secrets.test" }),
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        }),
+      );
       bodies.push(await signIn.text());
-      const inngest = await inngestRoute.POST(new NextRequest("http://localhost:3000/api/inngest?fnId=x&stepId=step", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), undefined as never);
+      const inngest = await inngestRoute.POST(
+        new NextRequest("http://localhost:3000/api/inngest?fnId=x&stepId=step", {
+          method: "POST",
+          body: "{}",
+          headers: { "content-type": "application/json" },
+        }),
+        undefined as never,
+      );
       expect(inngest.status).toBe(401);
       bodies.push(await inngest.text());
 
@@ -118,11 +149,27 @@ describeEachDatabase("secrets stay secret", () => {
       const config = await callRoute(configRoute.GET, { path: "/api/admin/config", cookie: ops.ops_admin });
       expect(config.status).toBe(200);
       const shown = (await config.json()) as { config: Record<string, unknown> };
-      for (const name of ["AUTH_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "METRICS_TOKEN", "SMTP_URL", "SAM_API_KEY", "INNGEST_SIGNING_KEY"]) expect(shown.config[name], name).toBe("<redacted>");
+      for (const name of [
+        "AUTH_SECRET",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "METRICS_TOKEN",
+        "SMTP_URL",
+        "SAM_API_KEY",
+        "INNGEST_SIGNING_KEY",
+      ])
+        expect(shown.config[name], name).toBe("<redacted>");
       bodies.push(JSON.stringify(shown));
 
       // A careless log call with secret-bearing fields is redacted at the source.
-      logger.error({ password: SECRETS.SMTP_PASSWORD, token: SECRETS.METRICS_TOKEN, headers: { authorization: `Bearer ${SECRETS.STRIPE_SECRET_KEY}`, cookie: SECRETS.AUTH_SECRET } }, "careless");
+      logger.error(
+        {
+          password: SECRETS.SMTP_PASSWORD,
+          token: SECRETS.METRICS_TOKEN,
+          headers: { authorization: `Bearer ${SECRETS.STRIPE_SECRET_KEY}`, cookie: SECRETS.AUTH_SECRET },
+        },
+        "careless",
+      );
     } finally {
       logs.restore();
     }
@@ -131,10 +178,15 @@ describeEachDatabase("secrets stay secret", () => {
     expect(logs.text()).toContain("careless");
     expect(logs.text()).toContain("unhandled error in route");
     expect(logs.lines.length).toBeGreaterThan(3);
-    expect({ logs: leakedSecrets(logs.text()), bodies: leakedSecrets(bodies.join("\n")) }).toEqual({ logs: [], bodies: [] });
+    expect({ logs: leakedSecrets(logs.text()), bodies: leakedSecrets(bodies.join("\n")) }).toEqual({
+      logs: [],
+      bodies: [],
+    });
 
     // Nor was anything a failure stored (last errors, audit entries, outbox payloads) a secret.
-    const tables = await db().execute<{ table_name: string }>(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`);
+    const tables = await db().execute<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+    );
     const dump: string[] = [];
     for (const { table_name: name } of tables.rows) {
       const rows = await db().execute<{ t: string }>(sql`select t::text as t from ${sql.identifier(name)} t`);

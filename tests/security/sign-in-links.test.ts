@@ -26,7 +26,9 @@ const setEnv = perTestEnv();
 
 /** The credential part of each link: what would let its holder in. */
 function credentialsIn(text: string): string[] {
-  const found = [...text.matchAll(/[?&]token=([A-Za-z0-9_%-]{16,})|\/invitations\/([A-Za-z0-9_-]{16,})/g)].map((m) => decodeURIComponent(m[1] ?? m[2]!));
+  const found = [...text.matchAll(/[?&]token=([A-Za-z0-9_%-]{16,})|\/invitations\/([A-Za-z0-9_-]{16,})/g)].map((m) =>
+    decodeURIComponent(m[1] ?? m[2]!),
+  );
   expect(found.length, `a credential in:\n${text}`).toBeGreaterThan(0);
   return found;
 }
@@ -51,7 +53,9 @@ async function requestMagicLink(email: string) {
 
 /** Every row of the tables that hold messages, as text. */
 async function messageTablesDump() {
-  const rows = await db().execute<{ t: string }>(sql`select t::text as t from outbox_events t union all select m::text from email_messages m`);
+  const rows = await db().execute<{ t: string }>(
+    sql`select t::text as t from outbox_events t union all select m::text from email_messages m`,
+  );
   return rows.rows.map((r) => r.t).join("\n");
 }
 
@@ -65,9 +69,19 @@ async function sweepAdminReads(input: { orgId: string; outboxIds: string[]; emai
     if (typeof mod.GET !== "function") continue;
     const ids = paramNames(file).includes("id") ? [input.orgId, ...input.outboxIds] : [""];
     for (const id of ids) {
-      for (const query of ["", `?q=${encodeURIComponent(input.email)}`, "?status=delivered", "?status=dead", `?to=${encodeURIComponent(input.email)}`]) {
+      for (const query of [
+        "",
+        `?q=${encodeURIComponent(input.email)}`,
+        "?status=delivered",
+        "?status=dead",
+        `?to=${encodeURIComponent(input.email)}`,
+      ]) {
         for (const role of ["ops_admin", "ops_support", "ops_viewer"] as const) {
-          const response = await callRoute(mod.GET as RouteHandler, { path: `${urlPathFor(file, { id })}${query}`, cookie: cookies[role], params: { id } });
+          const response = await callRoute(mod.GET as RouteHandler, {
+            path: `${urlPathFor(file, { id })}${query}`,
+            cookie: cookies[role],
+            params: { id },
+          });
           bodies.push(`${role} GET ${file}${query}: ${response.status} ${await response.text()}`);
         }
       }
@@ -79,7 +93,12 @@ async function sweepAdminReads(input: { orgId: string; outboxIds: string[]; emai
 describeEachDatabase("sign-in links reach only their recipient", () => {
   it("no table and no operator route holds a usable verification, reset, magic or invitation link", async () => {
     const email = `links-${Date.now()}@security.test`;
-    const { userId, orgId } = await signUp({ name: "Link Holder", email, password: "correct horse battery 99", organizationName: "Link Co" });
+    const { userId, orgId } = await signUp({
+      name: "Link Holder",
+      email,
+      password: "correct horse battery 99",
+      organizationName: "Link Co",
+    });
     await requestPasswordReset(email);
     await requestMagicLink(email);
     const team = await makeOrg("pro", "Inviting Co");
@@ -100,7 +119,12 @@ describeEachDatabase("sign-in links reach only their recipient", () => {
     const outbox = await db().select().from(outboxEvents).where(eq(outboxEvents.kind, "email"));
     for (const row of outbox) expect(row.payload).not.toHaveProperty("sealed");
     const records = await db().select().from(emailMessages).where(eq(emailMessages.toAddress, email));
-    expect(records.filter((r) => r.sensitive).map((r) => r.kind).sort()).toEqual(["magic_link", "password_reset", "verify_email"]);
+    expect(
+      records
+        .filter((r) => r.sensitive)
+        .map((r) => r.kind)
+        .sort(),
+    ).toEqual(["magic_link", "password_reset", "verify_email"]);
     for (const record of records.filter((r) => r.sensitive)) expect(record.textBody).toContain(HIDDEN_LINK);
 
     const outboxIds = outbox.filter((row) => row.orgId === orgId || row.orgId === null).map((row) => row.id);
@@ -112,7 +136,12 @@ describeEachDatabase("sign-in links reach only their recipient", () => {
 
   it("a sign-in e-mail that could not be sent yet holds its link sealed; operators see it hidden and a replay sends the real link", async () => {
     const email = `waiting-${Date.now()}@security.test`;
-    const { orgId } = await signUp({ name: "Waiting Holder", email, password: "correct horse battery 98", organizationName: "Waiting Co" });
+    const { orgId } = await signUp({
+      name: "Waiting Holder",
+      email,
+      password: "correct horse battery 98",
+      organizationName: "Waiting Co",
+    });
     setEnv({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`, OUTBOX_MAX_ATTEMPTS: "1" });
     await requestPasswordReset(email);
     const [dead] = await db()
@@ -141,7 +170,17 @@ describeEachDatabase("sign-in links reach only their recipient", () => {
     const { orgId } = await makeOrg("free", "Careless Co");
     await expect(
       db().transaction((tx) =>
-        enqueueOutbox(tx, { kind: "email", orgId, dedupeKey: "careless-magic", payload: { kind: "magic_link", to: "a@security.test", subject: "Sign in", text: "Sign in: http://localhost:3000/x" } }),
+        enqueueOutbox(tx, {
+          kind: "email",
+          orgId,
+          dedupeKey: "careless-magic",
+          payload: {
+            kind: "magic_link",
+            to: "a@security.test",
+            subject: "Sign in",
+            text: "Sign in: http://localhost:3000/x",
+          },
+        }),
       ),
     ).rejects.toThrow(/signs someone in/);
     const queued = await db().transaction((tx) =>
@@ -149,7 +188,12 @@ describeEachDatabase("sign-in links reach only their recipient", () => {
         kind: "email",
         orgId,
         dedupeKey: "careless-notice",
-        payload: { kind: "notice", to: "a@security.test", subject: "Hello", text: "Go: http://localhost:3000/reset-password?token=abcdefghijklmnopqrstuvwxyz0123" },
+        payload: {
+          kind: "notice",
+          to: "a@security.test",
+          subject: "Hello",
+          text: "Go: http://localhost:3000/reset-password?token=abcdefghijklmnopqrstuvwxyz0123",
+        },
       }),
     );
     const [row] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, queued.id));

@@ -13,7 +13,9 @@ import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
 
 /** Every row of every table as text. */
 async function databaseDump() {
-  const tables = await db().execute<{ table_name: string }>(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`);
+  const tables = await db().execute<{ table_name: string }>(
+    sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+  );
   const out: string[] = [];
   for (const { table_name: name } of tables.rows) {
     const rows = await db().execute<{ t: string }>(sql`select t::text as t from ${sql.identifier(name)} t`);
@@ -27,7 +29,13 @@ describeEachDatabase("credentials are stored hashed", () => {
     const password = `Pw-${Date.now()}-correct horse battery`;
     const email = `hashes-${Date.now()}@security.test`;
     const { userId } = await signUp({ name: "Hash Tester", email, password, organizationName: "Hash Co" });
-    const created = await callRoute(apiKeysRoute.POST, { path: "/api/app/api-keys", method: "POST", cookie: await sessionCookieFor(userId), headers: { origin: "http://localhost:3000" }, body: { name: "CI" } });
+    const created = await callRoute(apiKeysRoute.POST, {
+      path: "/api/app/api-keys",
+      method: "POST",
+      cookie: await sessionCookieFor(userId),
+      headers: { origin: "http://localhost:3000" },
+      body: { name: "CI" },
+    });
     expect(created.status).toBe(201);
     const { key, id } = (await created.json()) as { key: string; id: string };
     expect(key).toMatch(/^bk_/);
@@ -50,9 +58,17 @@ describeEachDatabase("credentials are stored hashed", () => {
 
   it("invitation and password-reset tokens: only their SHA-256 is in the token tables", async () => {
     const email = `tokens-${Date.now()}@security.test`;
-    const { userId } = await signUp({ name: "Token Tester", email, password: "another correct horse 77", organizationName: "Token Co" });
+    const { userId } = await signUp({
+      name: "Token Tester",
+      email,
+      password: "another correct horse 77",
+      organizationName: "Token Co",
+    });
     const team = await makeOrg("pro", "Team Co");
-    const { url, token, invitation } = await inviteMember(team.orgId, team.owner, { email: `invitee-${Date.now()}@security.test`, role: "member" });
+    const { url, token, invitation } = await inviteMember(team.orgId, team.owner, {
+      email: `invitee-${Date.now()}@security.test`,
+      role: "member",
+    });
     expect(url).toContain(token);
     expect(token.length).toBeGreaterThan(20);
     const [stored] = await db().select().from(invitations).where(eq(invitations.id, invitation.id));

@@ -15,11 +15,14 @@ const server = http.createServer((req, res) => {
     return;
   }
   const to = url.searchParams.get("to")?.toLowerCase();
-  const messages = sink.received.map((m) => parseMessage(m.raw, m.to)).filter((m) => !to || m.to.some((t) => t.toLowerCase() === to));
+  const messages = sink.received
+    .map((m) => parseMessage(m.raw, m.to))
+    .filter((m) => !to || m.to.some((t) => t.toLowerCase() === to));
   res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(messages));
 });
 await new Promise<void>((resolve) => server.listen(httpPort, "127.0.0.1", resolve));
 console.log(`SMTP sink on ${sink.url}, messages on http://127.0.0.1:${httpPort}/messages`);
-const stop = () => void Promise.all([sink.close(), new Promise((resolve) => server.close(resolve))]).then(() => process.exit(0));
+const stop = () =>
+  void Promise.all([sink.close(), new Promise((resolve) => server.close(resolve))]).then(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

@@ -13,8 +13,15 @@ export default async function AlertsPage() {
   const [rows, usage] = await Promise.all([listAlerts(viewer.org.id, actor), alertUsage(viewer.org.id, actor)]);
   return (
     <>
-      <PageHeader title="Alerts" description="Saved searches that e-mail you new contract opportunities as they are published." className="mb-6" />
-      <AlertsManager initial={{ data: rows.map(toApiAlert), usage }} canManage={can(viewer.org.role, "alerts:manage")} />
+      <PageHeader
+        title="Alerts"
+        description="Saved searches that e-mail you new contract opportunities as they are published."
+        className="mb-6"
+      />
+      <AlertsManager
+        initial={{ data: rows.map(toApiAlert), usage }}
+        canManage={can(viewer.org.role, "alerts:manage")}
+      />
     </>
   );
 }

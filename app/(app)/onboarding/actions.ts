@@ -29,7 +29,9 @@ async function onboardingContext(): Promise<{ orgId: string; actor: OrgActor; em
 
 export async function saveProfileAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const { orgId, actor } = await onboardingContext();
-  const state = await runFormAction(formData, businessProfileSchema, (input) => saveBusinessProfile(orgId, actor, input));
+  const state = await runFormAction(formData, businessProfileSchema, (input) =>
+    saveBusinessProfile(orgId, actor, input),
+  );
   if (state.status !== "success") return state;
   redirect("/onboarding");
 }
@@ -43,7 +45,9 @@ export async function createFirstAlertAction(_prev: FormState, formData: FormDat
 
 export async function widenProfileAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const { orgId, actor } = await onboardingContext();
-  const state = await runFormAction(formData, widenSchema, (input) => applyWidenSuggestion(orgId, actor, input.suggestion));
+  const state = await runFormAction(formData, widenSchema, (input) =>
+    applyWidenSuggestion(orgId, actor, input.suggestion),
+  );
   if (state.status !== "success") return state;
   redirect("/onboarding?step=matches&widened=1");
 }
@@ -61,7 +65,11 @@ export async function choosePlanAction(_prev: FormState, formData: FormData): Pr
     const choice = await choosePlan(orgId, actor, input.plan);
     if (choice.completed) return null;
     // A paid plan goes through Stripe Checkout; its success page brings the customer back here.
-    if (!can(actor.role, "billing:manage")) throw new AppError("forbidden", "Only owners, admins and billing members can start a paid plan. Ask one of them, or continue free.");
+    if (!can(actor.role, "billing:manage"))
+      throw new AppError(
+        "forbidden",
+        "Only owners, admins and billing members can start a paid plan. Ask one of them, or continue free.",
+      );
     return startSubscriptionCheckout(orgId, choice.plan, { type: "user", id: actor.userId, email }, "/onboarding");
   });
   if (state.status !== "success") return { ...state, result: undefined };

@@ -12,7 +12,14 @@ import { requireViewer } from "@/lib/auth/next";
 import { PLANS, TRIAL_DAYS, formatMonthlyPrice, planById } from "@/lib/billing";
 import { planPurchaseBlocker } from "@/lib/billing/prices";
 import { trialAvailable } from "@/lib/billing/checkout";
-import { STEP_LABELS, defaultAlertName, getOnboardingState, onboardingMatches, visibleStep, type OnboardingStepId } from "@/lib/onboarding";
+import {
+  STEP_LABELS,
+  defaultAlertName,
+  getOnboardingState,
+  onboardingMatches,
+  visibleStep,
+  type OnboardingStepId,
+} from "@/lib/onboarding";
 import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
 import { naicsTitles, opportunityFeed } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
@@ -26,8 +33,11 @@ const DESCRIPTIONS: Record<OnboardingStepId, string> = {
   plan: "Start free, or try a paid plan for more alerts, seats and API calls.",
 };
 
-
-export default async function OnboardingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function OnboardingPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const viewer = await requireViewer("/onboarding");
   const params = await searchParams;
   const orgId = viewer.org.id;
@@ -55,7 +65,10 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
   if (shown === "done") {
     return (
       <>
-        <PageHeader title="You are all set" description="Your profile and first alert are saved. New matches will arrive by e-mail." />
+        <PageHeader
+          title="You are all set"
+          description="Your profile and first alert are saved. New matches will arrive by e-mail."
+        />
         <OnboardingStepper shown="done" reached="done" />
         <Card>
           <CardBody className="space-y-4">
@@ -98,13 +111,26 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
     body = (
       <AlertStep
         defaults={{ name: defaultAlertName(profile.companyName), deliveryEmail: viewer.user.email }}
-        filters={<FiltersSummary naics={naics} keywords={profile.keywords} setAsides={profile.setAsides} states={profile.states} />}
+        filters={
+          <FiltersSummary
+            naics={naics}
+            keywords={profile.keywords}
+            setAsides={profile.setAsides}
+            states={profile.states}
+          />
+        }
         existing={alert ? { name: alert.name, frequency: alert.frequency, deliveryEmail: alert.deliveryEmail } : null}
       />
     );
   } else if (shown === "matches") {
     const feed = opportunityFeed();
-    body = <MatchesStep matches={await onboardingMatches(orgId, 10, feed.referenceDate)} widened={params.widened === "1"} feed={feed} />;
+    body = (
+      <MatchesStep
+        matches={await onboardingMatches(orgId, 10, feed.referenceDate)}
+        widened={params.widened === "1"}
+        feed={feed}
+      />
+    );
   } else {
     const plans: PlanCard[] = PLANS.map((p) => ({
       id: p.id,
@@ -117,7 +143,10 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
     }));
     body = (
       <PlanStep
-        plans={plans} currentPlan={viewer.org.plan} currentPlanName={planById(viewer.org.plan).name} trialDays={(await trialAvailable(orgId)) ? TRIAL_DAYS : null}
+        plans={plans}
+        currentPlan={viewer.org.plan}
+        currentPlanName={planById(viewer.org.plan).name}
+        trialDays={(await trialAvailable(orgId)) ? TRIAL_DAYS : null}
         checkoutCanceled={params.checkout === "canceled"}
       />
     );

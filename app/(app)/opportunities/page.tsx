@@ -7,7 +7,13 @@ import { StatusSwitch } from "@/components/opportunities/status-switch";
 import { Alert, EmptyState, PageHeader, buttonClasses } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
 import { fieldErrors } from "@/lib/http";
-import { countOpportunities, filtersFromQuery, opportunityFeed, opportunityQuerySchema, searchOpportunities } from "@/lib/opportunities";
+import {
+  countOpportunities,
+  filtersFromQuery,
+  opportunityFeed,
+  opportunityQuerySchema,
+  searchOpportunities,
+} from "@/lib/opportunities";
 
 export const metadata: Metadata = { title: "Opportunities" };
 
@@ -46,7 +52,10 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
       <>
         <PageHeader title="Opportunities" description="Federal contract opportunities from SAM.gov." />
         <SampleDataBanner feed={feed} />
-        <SearchFilters values={params} errors={Object.fromEntries(fieldErrors(parsed.error).map((e) => [e.path.split(".")[0]!, e.message]))} />
+        <SearchFilters
+          values={params}
+          errors={Object.fromEntries(fieldErrors(parsed.error).map((e) => [e.path.split(".")[0]!, e.message]))}
+        />
         <Alert tone="error">Some filters are not valid: fix them above and search again.</Alert>
       </>
     );
@@ -58,7 +67,10 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
   ]);
   return (
     <>
-      <PageHeader title="Opportunities" description="Federal contract opportunities from SAM.gov, ranked by how well they match." />
+      <PageHeader
+        title="Opportunities"
+        description="Federal contract opportunities from SAM.gov, ranked by how well they match."
+      />
       <SampleDataBanner feed={feed} />
       <SearchFilters values={params} errors={{}} />
       <StatusSwitch params={params} current={parsed.data.status} />
@@ -76,7 +88,11 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
                 ? "Try fewer keywords, a shorter NAICS code (5415 instead of 541512), fewer state and set-aside filters, or all notices rather than open ones."
                 : "Try fewer keywords, a shorter NAICS code (5415 instead of 541512), or remove the state and set-aside filters."
             }
-            action={<Link href="/opportunities" className={buttonClasses("secondary", "sm")}>Clear all filters</Link>}
+            action={
+              <Link href="/opportunities" className={buttonClasses("secondary", "sm")}>
+                Clear all filters
+              </Link>
+            }
           />
         ) : (
           <ol className="space-y-3">

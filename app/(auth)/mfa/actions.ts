@@ -19,7 +19,12 @@ export async function verifyMfaAction(_prev: FormState, formData: FormData): Pro
   const viewer = await getViewer();
   if (!viewer) redirect("/sign-in?callbackUrl=%2Fadmin%2Fops");
   if (!viewer.operatorRole) redirect("/dashboard");
-  const state = await runFormAction(formData, codeSchema, ({ code }) => verifyOperatorMfa(viewer.sessionToken, viewer.user.id, code), { secretFields: ["code"] });
+  const state = await runFormAction(
+    formData,
+    codeSchema,
+    ({ code }) => verifyOperatorMfa(viewer.sessionToken, viewer.user.id, code),
+    { secretFields: ["code"] },
+  );
   if (state.status !== "success") return state;
   const target = safeReturnPath(formData.get("callbackUrl"), "/admin/ops");
   redirect(target.startsWith("/admin") ? target : "/admin/ops");

@@ -9,9 +9,16 @@ export const metadata: Metadata = { title: "Two-factor verification" };
 export const dynamic = "force-dynamic";
 
 /** Operators enter a TOTP code once per session before the cockpit opens; first time, they enrol. */
-export default async function MfaPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function MfaPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
-  const callbackUrl = safeReturnPath(typeof params.callbackUrl === "string" ? params.callbackUrl : undefined, "/admin/ops");
+  const callbackUrl = safeReturnPath(
+    typeof params.callbackUrl === "string" ? params.callbackUrl : undefined,
+    "/admin/ops",
+  );
   const viewer = await getViewer();
   if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent("/admin/ops")}`);
   if (!viewer.operatorRole) redirect("/dashboard");
@@ -19,16 +26,31 @@ export default async function MfaPage({ searchParams }: { searchParams: Promise<
   const enrolment = await mfaEnrolment(viewer.user.id);
   return (
     <>
-      <h1 className="text-2xl font-semibold text-slate-900">{enrolment.enrolled ? "Enter your authentication code" : "Set up your authenticator"}</h1>
+      <h1 className="text-2xl font-semibold text-slate-900">
+        {enrolment.enrolled ? "Enter your authentication code" : "Set up your authenticator"}
+      </h1>
       {enrolment.enrolled ? (
-        <p className="mt-2 text-sm text-slate-600">Open your authenticator app and enter the 6-digit code for Beacon Ops.</p>
+        <p className="mt-2 text-sm text-slate-600">
+          Open your authenticator app and enter the 6-digit code for Beacon Ops.
+        </p>
       ) : (
         <div className="mt-2 space-y-3 text-sm text-slate-700">
-          <p>The cockpit needs a second factor. Scan this code with an authenticator app (1Password, Google Authenticator, Authy…), then enter the code it shows.</p>
-          {/* The SVG is generated on the server from our own otpauth URL. */}
-          <div className="w-[200px]" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: enrolment.qrSvg ?? "" }} />
           <p>
-            Or type this key: <code className="break-all rounded bg-slate-100 px-1 font-mono" data-testid="totp-secret">{enrolment.secret}</code>
+            The cockpit needs a second factor. Scan this code with an authenticator app (1Password, Google
+            Authenticator, Authy…), then enter the code it shows.
+          </p>
+          {/* The SVG is generated on the server from our own otpauth URL. */}
+          <div
+            className="w-[200px]"
+            role="img"
+            aria-label="QR code for your authenticator app"
+            dangerouslySetInnerHTML={{ __html: enrolment.qrSvg ?? "" }}
+          />
+          <p>
+            Or type this key:{" "}
+            <code className="break-all rounded bg-slate-100 px-1 font-mono" data-testid="totp-secret">
+              {enrolment.secret}
+            </code>
           </p>
         </div>
       )}

@@ -7,7 +7,11 @@ import { getViewer } from "@/lib/auth/next";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = typeof params.callbackUrl === "string" ? safeReturnPath(params.callbackUrl) : undefined;
   if (await getViewer()) redirect(callbackUrl ?? "/dashboard");
@@ -16,7 +20,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1 className="text-2xl font-semibold text-slate-900">Sign in to Beacon</h1>
       <p className="mt-2 text-sm text-slate-600">
         New here?{" "}
-        <Link className="font-medium text-indigo-700 underline" href={callbackUrl ? `/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/sign-up"}>
+        <Link
+          className="font-medium text-indigo-700 underline"
+          href={callbackUrl ? `/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/sign-up"}
+        >
           Create an account
         </Link>
       </p>

@@ -9,11 +9,18 @@ import { flagEnabled } from "@/lib/flags";
 
 export const metadata: Metadata = { title: "Create your account" };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = typeof params.callbackUrl === "string" ? safeReturnPath(params.callbackUrl) : undefined;
   if (await getViewer()) redirect(callbackUrl ?? "/dashboard");
-  const plan = typeof params.plan === "string" && (PLAN_IDS as string[]).includes(params.plan) ? (params.plan as PlanId) : undefined;
+  const plan =
+    typeof params.plan === "string" && (PLAN_IDS as string[]).includes(params.plan)
+      ? (params.plan as PlanId)
+      : undefined;
   const email = typeof params.email === "string" ? params.email.slice(0, 254) : undefined;
   if (!(await flagEnabled("signups"))) {
     return (

@@ -21,7 +21,9 @@ export default async function VerifyEmailPage({ searchParams }: { searchParams: 
   }
   return (
     <>
-      <h1 className="text-2xl font-semibold text-slate-900">{verified ? "E-mail confirmed" : "We could not confirm your e-mail"}</h1>
+      <h1 className="text-2xl font-semibold text-slate-900">
+        {verified ? "E-mail confirmed" : "We could not confirm your e-mail"}
+      </h1>
       <p className="mt-3 text-slate-700">{verified ? "Thanks — your address is confirmed." : problem}</p>
       <p className="mt-6 text-sm">
         {verified ? (

@@ -5,7 +5,8 @@ import { PLANS, formatMonthlyPrice, type Plan } from "@/lib/billing";
 
 export const metadata: Metadata = {
   title: "Pricing",
-  description: "Beacon plans: a free plan to try it, and paid plans with more alerts, seats and API calls. 7-day trial on paid plans.",
+  description:
+    "Beacon plans: a free plan to try it, and paid plans with more alerts, seats and API calls. 7-day trial on paid plans.",
 };
 
 const count = (n: number) => n.toLocaleString("en-US");
@@ -32,8 +33,8 @@ export default function PricingPage() {
       <div className="max-w-2xl">
         <h1 className="text-4xl font-bold tracking-tight text-slate-900 sm:text-5xl">Pricing</h1>
         <p className="mt-4 text-lg text-slate-600">
-          Start free and upgrade when Beacon is finding you work. Paid plans include a 7-day trial, once per organisation. Prices
-          in US dollars; cancel any time.
+          Start free and upgrade when Beacon is finding you work. Paid plans include a 7-day trial, once per
+          organisation. Prices in US dollars; cancel any time.
         </p>
       </div>
 
@@ -46,16 +47,20 @@ export default function PricingPage() {
       </ul>
 
       <aside aria-labelledby="credits-title" className="mt-10 rounded-xl bg-indigo-50 p-6 ring-1 ring-indigo-200">
-        <h2 id="credits-title" className="text-lg font-semibold text-indigo-950">Busy month? Add a credit pack.</h2>
+        <h2 id="credits-title" className="text-lg font-semibold text-indigo-950">
+          Busy month? Add a credit pack.
+        </h2>
         <p className="mt-2 text-indigo-900">
-          A credit pack adds {count(1_000)} API call credits to your organisation, bought once from the billing page — no plan
-          change needed. Credits are used only after your plan’s monthly calls run out, carry over from month to month and
-          never expire.
+          A credit pack adds {count(1_000)} API call credits to your organisation, bought once from the billing page —
+          no plan change needed. Credits are used only after your plan’s monthly calls run out, carry over from month to
+          month and never expire.
         </p>
       </aside>
 
       <section aria-labelledby="compare-title" className="mt-16">
-        <h2 id="compare-title" className="text-2xl font-semibold tracking-tight text-slate-900">Compare plans</h2>
+        <h2 id="compare-title" className="text-2xl font-semibold tracking-tight text-slate-900">
+          Compare plans
+        </h2>
         {/* The table keeps its columns on phones and scrolls sideways; tabIndex lets keyboards scroll it. */}
         <div
           role="region"
@@ -67,18 +72,26 @@ export default function PricingPage() {
             <caption className="sr-only">Limits of each Beacon plan</caption>
             <thead className="bg-slate-50 text-slate-900">
               <tr>
-                <th scope="col" className="px-4 py-3 font-semibold">Limit</th>
+                <th scope="col" className="px-4 py-3 font-semibold">
+                  Limit
+                </th>
                 {PLANS.map((plan) => (
-                  <th key={plan.id} scope="col" className="px-4 py-3 text-right font-semibold">{plan.name}</th>
+                  <th key={plan.id} scope="col" className="px-4 py-3 text-right font-semibold">
+                    {plan.name}
+                  </th>
                 ))}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-200">
               {LIMIT_ROWS.map((row) => (
                 <tr key={row.label}>
-                  <th scope="row" className="px-4 py-3 font-medium text-slate-700">{row.label}</th>
+                  <th scope="row" className="px-4 py-3 font-medium text-slate-700">
+                    {row.label}
+                  </th>
                   {PLANS.map((plan) => (
-                    <td key={plan.id} className="px-4 py-3 text-right text-slate-900 tabular-nums">{row.value(plan)}</td>
+                    <td key={plan.id} className="px-4 py-3 text-right text-slate-900 tabular-nums">
+                      {row.value(plan)}
+                    </td>
                   ))}
                 </tr>
               ))}
@@ -86,8 +99,8 @@ export default function PricingPage() {
           </table>
         </div>
         <p className="mt-4 text-sm text-slate-600">
-          API quotas reset each month; unused monthly calls do not carry over, credits do. When both run out, API calls answer
-          “quota exhausted” until the quota resets or you add a credit pack.
+          API quotas reset each month; unused monthly calls do not carry over, credits do. When both run out, API calls
+          answer “quota exhausted” until the quota resets or you add a credit pack.
         </p>
       </section>
     </main>
@@ -103,9 +116,13 @@ function PlanCard({ plan, highlighted }: { plan: Plan; highlighted: boolean }) {
       className={`flex h-full flex-col rounded-2xl bg-white p-6 shadow-sm ${highlighted ? "ring-2 ring-indigo-600" : "ring-1 ring-slate-200"}`}
     >
       <div className="flex items-center justify-between gap-2">
-        <h2 id={`plan-${plan.id}`} className="text-lg font-semibold text-slate-900">{plan.name}</h2>
+        <h2 id={`plan-${plan.id}`} className="text-lg font-semibold text-slate-900">
+          {plan.name}
+        </h2>
         {highlighted ? (
-          <span className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-700 ring-1 ring-indigo-200">Best for teams</span>
+          <span className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-700 ring-1 ring-indigo-200">
+            Best for teams
+          </span>
         ) : null}
       </div>
       <p className="mt-2 text-sm text-slate-600">{plan.tagline}</p>
@@ -145,7 +162,11 @@ function PlanCard({ plan, highlighted }: { plan: Plan; highlighted: boolean }) {
 function CheckIcon() {
   return (
     <svg viewBox="0 0 20 20" className="mt-0.5 size-4 shrink-0 text-indigo-600" fill="currentColor" aria-hidden="true">
-      <path fillRule="evenodd" d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.58l7.3-7.3a1 1 0 0 1 1.4 0Z" clipRule="evenodd" />
+      <path
+        fillRule="evenodd"
+        d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.58l7.3-7.3a1 1 0 0 1 1.4 0Z"
+        clipRule="evenodd"
+      />
     </svg>
   );
 }

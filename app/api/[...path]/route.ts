@@ -5,4 +5,12 @@ const unknownRoute = route(async ({ url }) => {
   throw new AppError("not_found", `No API route at ${url.pathname}.`);
 });
 
-export { unknownRoute as GET, unknownRoute as POST, unknownRoute as PUT, unknownRoute as PATCH, unknownRoute as DELETE, unknownRoute as HEAD, unknownRoute as OPTIONS };
+export {
+  unknownRoute as GET,
+  unknownRoute as POST,
+  unknownRoute as PUT,
+  unknownRoute as PATCH,
+  unknownRoute as DELETE,
+  unknownRoute as HEAD,
+  unknownRoute as OPTIONS,
+};

@@ -12,15 +12,26 @@ import type { StripeEventHandler } from "./types";
 export const chargeRefunded: StripeEventHandler = async (tx, event, now) => {
   const charge = event.object;
   const paymentIntentId = idOf(charge.payment_intent);
-  if (!paymentIntentId) return { orgId: null, log: `charge ${String(charge.id)}: no payment intent, not a credit pack` };
-  const [pack] = await tx.select().from(creditPacks).where(eq(creditPacks.stripePaymentIntentId, paymentIntentId)).for("update");
+  if (!paymentIntentId)
+    return { orgId: null, log: `charge ${String(charge.id)}: no payment intent, not a credit pack` };
+  const [pack] = await tx
+    .select()
+    .from(creditPacks)
+    .where(eq(creditPacks.stripePaymentIntentId, paymentIntentId))
+    .for("update");
   if (!pack) return { orgId: null, log: `charge ${String(charge.id)}: not a credit pack` };
   const amount = typeof charge.amount === "number" ? charge.amount : 0;
   const refunded = typeof charge.amount_refunded === "number" ? charge.amount_refunded : 0;
-  const target = charge.refunded === true || amount <= 0 ? pack.credits : Math.min(pack.credits, Math.floor((pack.credits * refunded) / amount));
+  const target =
+    charge.refunded === true || amount <= 0
+      ? pack.credits
+      : Math.min(pack.credits, Math.floor((pack.credits * refunded) / amount));
   const delta = target - pack.creditsRevoked;
   if (delta <= 0) return { orgId: pack.orgId, log: `charge ${String(charge.id)}: nothing more to take back` };
   await tx.update(creditPacks).set({ creditsRevoked: target }).where(eq(creditPacks.id, pack.id));
   const taken = await revokeCredits(tx, pack.orgId, delta, now, String(charge.id));
-  return { orgId: pack.orgId, log: `charge ${String(charge.id)}: -${taken} of ${delta} refunded credits (the rest already spent)` };
+  return {
+    orgId: pack.orgId,
+    log: `charge ${String(charge.id)}: -${taken} of ${delta} refunded credits (the rest already spent)`,
+  };
 };

@@ -15,8 +15,14 @@ export const checkoutSessionCompleted: StripeEventHandler = async (tx, event, no
   const session = event.object;
   const customerId = idOf(session.customer);
   const orgId =
-    (await existingOrg(tx, str(session.client_reference_id))) ?? (await existingOrg(tx, metadataOrgId(session))) ?? (await orgForCustomer(tx, customerId));
-  if (!orgId) return { orgId: null, log: `checkout ${String(session.id)}: no org to link (client_reference_id, metadata.org_id, customer all unknown)` };
+    (await existingOrg(tx, str(session.client_reference_id))) ??
+    (await existingOrg(tx, metadataOrgId(session))) ??
+    (await orgForCustomer(tx, customerId));
+  if (!orgId)
+    return {
+      orgId: null,
+      log: `checkout ${String(session.id)}: no org to link (client_reference_id, metadata.org_id, customer all unknown)`,
+    };
   await linkCustomer(tx, orgId, customerId, now);
 
   const mode = str(session.mode);
@@ -43,16 +49,29 @@ export const checkoutSessionCompleted: StripeEventHandler = async (tx, event, no
         .where(and(eq(subscriptions.stripeCustomerId, customerId), isNull(subscriptions.orgId)));
     }
     // One subscription per org: the org's other open sessions must not complete too, and one that already did is undone.
-    const expired = await expireOpenSubscriptionCheckouts(tx, orgId, customerId ? [customerId] : [], String(session.id), now);
+    const expired = await expireOpenSubscriptionCheckouts(
+      tx,
+      orgId,
+      customerId ? [customerId] : [],
+      String(session.id),
+      now,
+    );
     const plan = await syncOrgPlan(tx, orgId, now);
     const duplicates = await keepOneSubscription(tx, orgId, event, now);
     const expiredNote = expired.length > 0 ? `; expired open checkouts ${expired.join(", ")}` : "";
-    return { orgId, log: `checkout ${String(session.id)}: linked ${customerId ?? "-"} / ${subscriptionId ?? "-"}, plan ${plan}${expiredNote}${duplicates}` };
+    return {
+      orgId,
+      log: `checkout ${String(session.id)}: linked ${customerId ?? "-"} / ${subscriptionId ?? "-"}, plan ${plan}${expiredNote}${duplicates}`,
+    };
   }
 
   if (mode === "payment") {
     const paid = session.payment_status === "paid" || session.payment_status === "no_payment_required";
-    if (!paid) return { orgId, log: `checkout ${String(session.id)}: payment not completed (${String(session.payment_status)})` };
+    if (!paid)
+      return {
+        orgId,
+        log: `checkout ${String(session.id)}: payment not completed (${String(session.payment_status)})`,
+      };
     const inserted = await tx
       .insert(creditPacks)
       .values({

@@ -7,7 +7,8 @@ import type { StripeObject } from "./types";
 /** A string field, or the id of an expanded object (`customer: "cus_…"` or `customer: { id }`). */
 export function idOf(value: unknown): string | null {
   if (typeof value === "string" && value !== "") return value;
-  if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string") return (value as { id: string }).id;
+  if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string")
+    return (value as { id: string }).id;
   return null;
 }
 
@@ -38,12 +39,18 @@ export async function existingOrg(tx: DbOrTx, orgId: string | null): Promise<str
 
 export async function orgForCustomer(tx: DbOrTx, customerId: string | null): Promise<string | null> {
   if (!customerId) return null;
-  const [row] = await tx.select({ orgId: billingCustomers.orgId }).from(billingCustomers).where(eq(billingCustomers.stripeCustomerId, customerId));
+  const [row] = await tx
+    .select({ orgId: billingCustomers.orgId })
+    .from(billingCustomers)
+    .where(eq(billingCustomers.stripeCustomerId, customerId));
   return row?.orgId ?? null;
 }
 
 /** Links org ↔ customer once; an org or customer already linked elsewhere keeps its link. */
 export async function linkCustomer(tx: Tx, orgId: string, customerId: string | null, now: Date) {
   if (!customerId) return;
-  await tx.insert(billingCustomers).values({ orgId, stripeCustomerId: customerId, createdAt: now, updatedAt: now }).onConflictDoNothing();
+  await tx
+    .insert(billingCustomers)
+    .values({ orgId, stripeCustomerId: customerId, createdAt: now, updatedAt: now })
+    .onConflictDoNothing();
 }

@@ -14,7 +14,8 @@ import type { StripeEventHandler } from "./types";
 export const invoiceClosed: StripeEventHandler = async (tx, event, now) => {
   const invoiceId = idOf(event.object.id);
   const subscriptionId = invoiceSubscriptionId(event.object);
-  if (!invoiceId || !subscriptionId) return { orgId: null, log: `invoice ${String(invoiceId)}: not a subscription invoice` };
+  if (!invoiceId || !subscriptionId)
+    return { orgId: null, log: `invoice ${String(invoiceId)}: not a subscription invoice` };
   const [cleared] = await tx
     .update(subscriptions)
     .set({ paymentFailedAt: null, failedInvoiceId: null, invoiceEventCreated: event.created, updatedAt: now })
@@ -26,7 +27,8 @@ export const invoiceClosed: StripeEventHandler = async (tx, event, now) => {
       ),
     )
     .returning({ orgId: subscriptions.orgId });
-  if (!cleared) return { orgId: null, log: `invoice ${invoiceId} ${event.type}: not the failing invoice, nothing to end` };
+  if (!cleared)
+    return { orgId: null, log: `invoice ${invoiceId} ${event.type}: not the failing invoice, nothing to end` };
   if (cleared.orgId) await syncOrgPlan(tx, cleared.orgId, now);
   return { orgId: cleared.orgId, log: `invoice ${invoiceId} on ${subscriptionId}: ${event.type}, dunning ended` };
 };

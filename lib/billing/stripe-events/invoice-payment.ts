@@ -21,11 +21,20 @@ export const invoicePayment: StripeEventHandler = async (tx, event, now) => {
   const customerId = idOf(invoice.customer);
   const orgId = await orgForCustomer(tx, customerId);
   const failed = event.type === "invoice.payment_failed";
-  const dunning = failed ? { paymentFailedAt: event.created, failedInvoiceId: idOf(invoice.id) } : { paymentFailedAt: null, failedInvoiceId: null };
+  const dunning = failed
+    ? { paymentFailedAt: event.created, failedInvoiceId: idOf(invoice.id) }
+    : { paymentFailedAt: null, failedInvoiceId: null };
 
   const applied = await tx
     .insert(subscriptions)
-    .values({ orgId, stripeSubscriptionId: subscriptionId, stripeCustomerId: customerId, ...dunning, invoiceEventCreated: event.created, updatedAt: now })
+    .values({
+      orgId,
+      stripeSubscriptionId: subscriptionId,
+      stripeCustomerId: customerId,
+      ...dunning,
+      invoiceEventCreated: event.created,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({
       target: subscriptions.stripeSubscriptionId,
       set: {
@@ -42,7 +51,8 @@ export const invoicePayment: StripeEventHandler = async (tx, event, now) => {
     .returning({ orgId: subscriptions.orgId });
   const row = applied[0];
   if (!row) return { orgId, log: `invoice ${String(invoice.id)}: ignored, a newer invoice event was already applied` };
-  if (!row.orgId) return { orgId: null, log: `invoice ${String(invoice.id)} on ${subscriptionId}: recorded, no org linked yet` };
+  if (!row.orgId)
+    return { orgId: null, log: `invoice ${String(invoice.id)} on ${subscriptionId}: recorded, no org linked yet` };
   // A paid invoice after the grace period gives the plan back; a failure keeps it during grace.
   const plan = await syncOrgPlan(tx, row.orgId, now);
   const invoiceId = idOf(invoice.id) ?? "";
@@ -53,7 +63,13 @@ export const invoicePayment: StripeEventHandler = async (tx, event, now) => {
       {
         name: failed ? "billing/invoice.payment_failed" : "billing/invoice.paid",
         id: `stripe-${event.id}`,
-        data: { org_id: row.orgId, invoice_id: invoiceId, subscription_id: subscriptionId, stripe_event_id: event.id, occurred_at: event.created.toISOString() },
+        data: {
+          org_id: row.orgId,
+          invoice_id: invoiceId,
+          subscription_id: subscriptionId,
+          stripe_event_id: event.id,
+          occurred_at: event.created.toISOString(),
+        },
       },
     ],
   };

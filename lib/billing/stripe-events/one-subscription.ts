@@ -33,12 +33,22 @@ export interface DuplicateResolution {
  * a failure finishes the job instead of repeating or skipping it. Answers null when our records
  * show no second live subscription (Stripe is not asked).
  */
-export async function resolveDuplicateSubscriptions(tx: Tx, orgId: string, event: StripeEventInput, now: Date): Promise<DuplicateResolution | null> {
+export async function resolveDuplicateSubscriptions(
+  tx: Tx,
+  orgId: string,
+  event: StripeEventInput,
+  now: Date,
+): Promise<DuplicateResolution | null> {
   await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for("update");
   const live = await tx
     .select({ id: subscriptions.stripeSubscriptionId, customer: subscriptions.stripeCustomerId })
     .from(subscriptions)
-    .where(and(eq(subscriptions.orgId, orgId), or(isNull(subscriptions.status), inArray(subscriptions.status, LIVE_SUBSCRIPTION_STATUSES))));
+    .where(
+      and(
+        eq(subscriptions.orgId, orgId),
+        or(isNull(subscriptions.status), inArray(subscriptions.status, LIVE_SUBSCRIPTION_STATUSES)),
+      ),
+    );
   // Checkout always bills the org's one customer (ensureStripeCustomer), so the race leaves two
   // live subscriptions on one customer. Subscriptions on different customers (made by hand in
   // Stripe) are left to operators.
@@ -60,21 +70,30 @@ export async function resolveDuplicateSubscriptions(tx: Tx, orgId: string, event
   }
   // Oldest first; one still awaiting its first payment ("incomplete") never wins over one that holds the plan.
   const awaitingPayment = (sub: Stripe.Subscription) => (sub.status === "incomplete" ? 1 : 0);
-  liveInStripe.sort((a, b) => awaitingPayment(a) - awaitingPayment(b) || a.created - b.created || (a.id < b.id ? -1 : 1));
+  liveInStripe.sort(
+    (a, b) => awaitingPayment(a) - awaitingPayment(b) || a.created - b.created || (a.id < b.id ? -1 : 1),
+  );
   const [kept, ...duplicates] = liveInStripe;
   if (!kept) return { kept: null, canceled: [], expiredSessions: [] };
 
   const canceled: DuplicateResolution["canceled"] = [];
   for (const duplicate of duplicates) {
     const refundedCents = await refundUnusedShare(stripe, duplicate, now);
-    const ended = await stripe.subscriptions.cancel(duplicate.id, { prorate: false, invoice_now: false, cancellation_details: { comment: `Duplicate of ${kept.id}` } });
+    const ended = await stripe.subscriptions.cancel(duplicate.id, {
+      prorate: false,
+      invoice_now: false,
+      cancellation_details: { comment: `Duplicate of ${kept.id}` },
+    });
     await applySubscription(tx, ended as unknown as StripeObject, now, now);
     await recordAudit(tx, {
       actor: SYSTEM_ACTOR,
       orgId,
       action: "billing.subscription.duplicate_canceled",
       target: { type: "subscription", id: duplicate.id },
-      before: { status: duplicate.status, trial_end: duplicate.trial_end ? new Date(duplicate.trial_end * 1000).toISOString() : null },
+      before: {
+        status: duplicate.status,
+        trial_end: duplicate.trial_end ? new Date(duplicate.trial_end * 1000).toISOString() : null,
+      },
       after: { status: ended.status, kept_subscription: kept.id, refunded_cents: refundedCents },
       reason: `A second subscription completed while ${kept.id} was live (two Checkout sessions were open): cancelled${refundedCents > 0 ? ` and ${refundedCents} cents refunded` : ", nothing had been charged"}.`,
       at: now,
@@ -83,7 +102,10 @@ export async function resolveDuplicateSubscriptions(tx: Tx, orgId: string, event
   }
   if (canceled.length === 0) return { kept: kept.id, canceled, expiredSessions: [] };
   const expiredSessions = await expireOpenSubscriptionCheckouts(tx, orgId, customers, null, now);
-  await noteOnEvent(tx, event.id, { duplicate_subscriptions_canceled: canceled.map((c) => c.id), kept_subscription: kept.id });
+  await noteOnEvent(tx, event.id, {
+    duplicate_subscriptions_canceled: canceled.map((c) => c.id),
+    kept_subscription: kept.id,
+  });
   return { kept: kept.id, canceled, expiredSessions };
 }
 
@@ -112,7 +134,10 @@ async function refundUnusedShare(stripe: Stripe, sub: Stripe.Subscription, now: 
   for await (const invoice of stripe.invoices.list({ subscription: sub.id, status: "paid", limit: 100 })) {
     if (invoice.amount_paid <= 0 || invoice.created < start || !invoice.id) continue;
     for await (const payment of stripe.invoicePayments.list({ invoice: invoice.id, limit: 100 })) {
-      const paymentIntent = typeof payment.payment.payment_intent === "string" ? payment.payment.payment_intent : payment.payment.payment_intent?.id;
+      const paymentIntent =
+        typeof payment.payment.payment_intent === "string"
+          ? payment.payment.payment_intent
+          : payment.payment.payment_intent?.id;
       const share = Math.round((payment.amount_paid ?? 0) * unused);
       if (!paymentIntent || payment.status !== "paid" || share <= 0) continue;
       await stripe.refunds.create(
@@ -131,7 +156,13 @@ async function refundUnusedShare(stripe: Stripe, sub: Stripe.Subscription, now: 
  * in the last 24 h (the audit trail of `startSubscriptionCheckout`), so most completions cost
  * no Stripe call. `except` is the session that just completed.
  */
-export async function expireOpenSubscriptionCheckouts(tx: Tx, orgId: string, customers: string[], except: string | null, now: Date): Promise<string[]> {
+export async function expireOpenSubscriptionCheckouts(
+  tx: Tx,
+  orgId: string,
+  customers: string[],
+  except: string | null,
+  now: Date,
+): Promise<string[]> {
   const [started] = await tx
     .select({ id: auditLog.id })
     .from(auditLog)

@@ -61,7 +61,13 @@ export interface AppliedSubscription {
  * `created`, or the time it was fetched from the API): the upsert only overwrites state that is
  * not newer, in the same statement, so concurrent deliveries and syncs cannot race.
  */
-export async function applySubscription(tx: Tx, sub: StripeObject, asOf: Date, now: Date, deleted = false): Promise<AppliedSubscription> {
+export async function applySubscription(
+  tx: Tx,
+  sub: StripeObject,
+  asOf: Date,
+  now: Date,
+  deleted = false,
+): Promise<AppliedSubscription> {
   const subscriptionId = idOf(sub.id);
   if (!subscriptionId) throw new Error("subscription without an id");
   const customerId = idOf(sub.customer);
@@ -74,7 +80,14 @@ export async function applySubscription(tx: Tx, sub: StripeObject, asOf: Date, n
 
   const applied = await tx
     .insert(subscriptions)
-    .values({ orgId, stripeSubscriptionId: subscriptionId, stripeCustomerId: customerId, ...fields, stripeEventCreated: asOf, updatedAt: now })
+    .values({
+      orgId,
+      stripeSubscriptionId: subscriptionId,
+      stripeCustomerId: customerId,
+      ...fields,
+      stripeEventCreated: asOf,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({
       target: subscriptions.stripeSubscriptionId,
       set: {
@@ -110,10 +123,19 @@ export const subscriptionChanged: StripeEventHandler = async (tx, event, now) =>
   const sub = event.object;
   const subscriptionId = idOf(sub.id);
   if (!subscriptionId) throw new Error("subscription event without a subscription id");
-  const { applied, orgId, status } = await applySubscription(tx, sub, event.created, now, event.type === "customer.subscription.deleted");
+  const { applied, orgId, status } = await applySubscription(
+    tx,
+    sub,
+    event.created,
+    now,
+    event.type === "customer.subscription.deleted",
+  );
   if (!applied) return { orgId, log: `${subscriptionId}: ignored, a newer event was already applied` };
   if (!applied.orgId) return { orgId: null, log: `${subscriptionId}: stored ${status ?? "-"}, no org linked yet` };
   const plan = await syncOrgPlan(tx, applied.orgId, now);
   const paused = obj(sub.pause_collection) ? " (collection paused)" : "";
-  return { orgId: applied.orgId, log: `${subscriptionId}: ${status ?? "-"}${sub.cancel_at_period_end === true ? " (cancels at period end)" : ""}${paused}, org plan ${plan}` };
+  return {
+    orgId: applied.orgId,
+    log: `${subscriptionId}: ${status ?? "-"}${sub.cancel_at_period_end === true ? " (cancels at period end)" : ""}${paused}, org plan ${plan}`,
+  };
 };

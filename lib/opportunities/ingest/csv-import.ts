@@ -27,7 +27,8 @@ const REQUIRED_COLUMNS = ["NoticeId", "Title", "PostedDate"] as const;
 
 // Windows-1252's printable characters at 0x80–0x9F (latin1 has control codes there). Spelled out
 // because some Node versions decode "windows-1252" as latin1 (nodejs/node#56542).
-const WINDOWS_1252_C1 = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+const WINDOWS_1252_C1 =
+  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
 
 export function decodeWindows1252(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -109,28 +110,41 @@ export async function importOpportunitiesCsv(filePath: string, options: ImportOp
     batch = [];
   };
 
-  const parser = parse({ columns: (header: string[]) => header.map((h) => h.trim()), bom: true, skip_empty_lines: true, skip_records_with_error: true });
+  const parser = parse({
+    columns: (header: string[]) => header.map((h) => h.trim()),
+    bom: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  });
   parser.on("skip", () => (counts.skipped += 1));
   let headerChecked = false;
-  await pipeline(fs.createReadStream(filePath), tolerantLineDecoder(), parser, async (records: AsyncIterable<Record<string, string>>) => {
-    for await (const record of records) {
-      if (!headerChecked) {
-        const missing = REQUIRED_COLUMNS.filter((c) => !(c in record));
-        if (missing.length > 0) {
-          throw new AppError("validation_failed", `${filePath} is not a ContractOpportunitiesFullCSV extract: no ${missing.join(", ")} column`);
+  await pipeline(
+    fs.createReadStream(filePath),
+    tolerantLineDecoder(),
+    parser,
+    async (records: AsyncIterable<Record<string, string>>) => {
+      for await (const record of records) {
+        if (!headerChecked) {
+          const missing = REQUIRED_COLUMNS.filter((c) => !(c in record));
+          if (missing.length > 0) {
+            throw new AppError(
+              "validation_failed",
+              `${filePath} is not a ContractOpportunitiesFullCSV extract: no ${missing.join(", ")} column`,
+            );
+          }
+          headerChecked = true;
         }
-        headerChecked = true;
+        const result = normalizeCsvRecord(record);
+        if (!result.ok) {
+          counts.skipped += 1;
+          options.onReject?.(result.rejection);
+          continue;
+        }
+        batch.push(result.opportunity);
+        if (batch.length >= batchSize) await flush();
       }
-      const result = normalizeCsvRecord(record);
-      if (!result.ok) {
-        counts.skipped += 1;
-        options.onReject?.(result.rejection);
-        continue;
-      }
-      batch.push(result.opportunity);
-      if (batch.length >= batchSize) await flush();
-    }
-  });
+    },
+  );
   await flush();
   return counts;
 }

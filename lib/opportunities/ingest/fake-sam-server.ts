@@ -8,10 +8,14 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 
-export const RECORDED_API_PAGE = path.resolve(import.meta.dirname, "../../../tests/fixtures/sam/api-v2/alpha_test-environment_901.json");
+export const RECORDED_API_PAGE = path.resolve(
+  import.meta.dirname,
+  "../../../tests/fixtures/sam/api-v2/alpha_test-environment_901.json",
+);
 
 export function recordedApiRecords(): Record<string, unknown>[] {
-  return (JSON.parse(fs.readFileSync(RECORDED_API_PAGE, "utf8")) as { opportunitiesData: Record<string, unknown>[] }).opportunitiesData;
+  return (JSON.parse(fs.readFileSync(RECORDED_API_PAGE, "utf8")) as { opportunitiesData: Record<string, unknown>[] })
+    .opportunitiesData;
 }
 
 /** A scripted answer: a status with headers and body, or a connection dropped without a response. */
@@ -37,9 +41,14 @@ export interface FakeSamServer {
   close(): Promise<void>;
 }
 
-export const INVALID_KEY_BODY = JSON.stringify({ error: { code: "API_KEY_INVALID", message: "An invalid api_key was supplied. Get one at https://api.sam.gov:443" } });
+export const INVALID_KEY_BODY = JSON.stringify({
+  error: { code: "API_KEY_INVALID", message: "An invalid api_key was supplied. Get one at https://api.sam.gov:443" },
+});
 
-export async function startFakeSamServer(options: { apiKey: string; records: Record<string, unknown>[] }): Promise<FakeSamServer> {
+export async function startFakeSamServer(options: {
+  apiKey: string;
+  records: Record<string, unknown>[];
+}): Promise<FakeSamServer> {
   const state: Omit<FakeSamServer, "url" | "close"> = {
     apiKey: options.apiKey,
     records: options.records,
@@ -63,14 +72,26 @@ export async function startFakeSamServer(options: { apiKey: string; records: Rec
   };
   const server = http.createServer((req, res) => {
     const params = new URL(req.url ?? "/", "http://127.0.0.1").searchParams;
-    const request: FakeRequest = { offset: Number(params.get("offset") ?? 0), limit: Number(params.get("limit") ?? 1), params };
+    const request: FakeRequest = {
+      offset: Number(params.get("offset") ?? 0),
+      limit: Number(params.get("limit") ?? 1),
+      params,
+    };
     state.requests.push(request);
     const scripted = state.script.shift() ?? state.failWhen?.(request);
     if (scripted) return answer(res, req, scripted);
     if (params.get("api_key") !== state.apiKey) return answer(res, req, { status: 401, body: INVALID_KEY_BODY });
     const page = state.records.slice(request.offset, request.offset + request.limit);
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ totalRecords: state.records.length, limit: request.limit, offset: request.offset, opportunitiesData: page, links: [{ rel: "self", href: "https://api.sam.gov/opportunities/v2/search" }] }));
+    res.end(
+      JSON.stringify({
+        totalRecords: state.records.length,
+        limit: request.limit,
+        offset: request.offset,
+        opportunitiesData: page,
+        links: [{ rel: "self", href: "https://api.sam.gov/opportunities/v2/search" }],
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

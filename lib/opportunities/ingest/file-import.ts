@@ -13,7 +13,10 @@ export { BUNDLED_OPPORTUNITIES_FILE };
  * Reads a JSON file: an array of ContractOpportunitiesFullCSV records (the bundled shape) or
  * a Get Opportunities v2 response (`{ opportunitiesData: [...] }`), normalized.
  */
-export async function readOpportunitiesJson(filePath: string, onReject?: ImportOptions["onReject"]): Promise<{ rows: NewOpportunity[]; skipped: number }> {
+export async function readOpportunitiesJson(
+  filePath: string,
+  onReject?: ImportOptions["onReject"],
+): Promise<{ rows: NewOpportunity[]; skipped: number }> {
   assertReadableFile(filePath);
   let data: unknown;
   try {
@@ -26,11 +29,18 @@ export async function readOpportunitiesJson(filePath: string, onReject?: ImportO
   if (Array.isArray(data)) {
     records = data;
     normalize = normalizeCsvRecord;
-  } else if (data !== null && typeof data === "object" && Array.isArray((data as { opportunitiesData?: unknown }).opportunitiesData)) {
+  } else if (
+    data !== null &&
+    typeof data === "object" &&
+    Array.isArray((data as { opportunitiesData?: unknown }).opportunitiesData)
+  ) {
     records = (data as { opportunitiesData: unknown[] }).opportunitiesData;
     normalize = normalizeApiRecord;
   } else {
-    throw new AppError("validation_failed", `${filePath} holds neither an array of extract rows nor a Get Opportunities response`);
+    throw new AppError(
+      "validation_failed",
+      `${filePath} holds neither an array of extract rows nor a Get Opportunities response`,
+    );
   }
   const rows: NewOpportunity[] = [];
   let skipped = 0;
@@ -65,5 +75,7 @@ export function importBundledOpportunities(options: ImportOptions = {}): Promise
 
 /** A `.json` file as `importOpportunitiesJson`, anything else as a ContractOpportunitiesFullCSV extract. */
 export function importOpportunitiesFile(filePath: string, options: ImportOptions = {}): Promise<ImportCounts> {
-  return path.extname(filePath).toLowerCase() === ".json" ? importOpportunitiesJson(filePath, options) : importOpportunitiesCsv(filePath, options);
+  return path.extname(filePath).toLowerCase() === ".json"
+    ? importOpportunitiesJson(filePath, options)
+    : importOpportunitiesCsv(filePath, options);
 }

@@ -12,7 +12,26 @@ export {
 export { parseSamTimestamp, samCalendarDate } from "./sam-dates";
 export { upsertOpportunities, UPSERT_BATCH_SIZE, type UpsertCounts } from "./upsert";
 export { importOpportunitiesCsv, type ImportCounts, type ImportOptions } from "./csv-import";
-export { importOpportunitiesJson, importBundledOpportunities, importOpportunitiesFile, readOpportunitiesJson, BUNDLED_OPPORTUNITIES_FILE } from "./file-import";
-export { releaseSnapshotBatch, snapshotNotices, SNAPSHOT_SOURCE, SNAPSHOT_SEEDED, SNAPSHOT_BATCH, type SnapshotRelease } from "./snapshot-replay";
-export { ingestFromSam, SamApiError, SAM_API_SOURCE, type IngestFromSamOptions, type SamIngestResult } from "./sam-client";
+export {
+  importOpportunitiesJson,
+  importBundledOpportunities,
+  importOpportunitiesFile,
+  readOpportunitiesJson,
+  BUNDLED_OPPORTUNITIES_FILE,
+} from "./file-import";
+export {
+  releaseSnapshotBatch,
+  snapshotNotices,
+  SNAPSHOT_SOURCE,
+  SNAPSHOT_SEEDED,
+  SNAPSHOT_BATCH,
+  type SnapshotRelease,
+} from "./snapshot-replay";
+export {
+  ingestFromSam,
+  SamApiError,
+  SAM_API_SOURCE,
+  type IngestFromSamOptions,
+  type SamIngestResult,
+} from "./sam-client";
 export { noticeIdsCreatedBetween } from "./ingested-notices";

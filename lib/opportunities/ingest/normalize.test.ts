@@ -2,15 +2,28 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { agencyPathOf, descriptionExcerptOf, normalizeApiRecord, normalizeCsvRecord, normalizeSetAsideCode, type NewOpportunity, type NormalizeResult } from "./normalize";
+import {
+  agencyPathOf,
+  descriptionExcerptOf,
+  normalizeApiRecord,
+  normalizeCsvRecord,
+  normalizeSetAsideCode,
+  type NewOpportunity,
+  type NormalizeResult,
+} from "./normalize";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8")) as T;
 
 const bundled = readJson<Record<string, unknown>[]>("db/seed-data/sam/contract-opportunities_2026-04-24.json");
-const csvRows: Record<string, string>[] = parse(fs.readFileSync(path.join(ROOT, "tests/fixtures/sam/ContractOpportunitiesFullCSV_sample_901rows.csv")), { columns: true, bom: true });
+const csvRows: Record<string, string>[] = parse(
+  fs.readFileSync(path.join(ROOT, "tests/fixtures/sam/ContractOpportunitiesFullCSV_sample_901rows.csv")),
+  { columns: true, bom: true },
+);
 const apiDir = "tests/fixtures/sam/api-v2";
-const alpha = readJson<{ opportunitiesData: Record<string, unknown>[] }>(`${apiDir}/alpha_test-environment_901.json`).opportunitiesData;
+const alpha = readJson<{ opportunitiesData: Record<string, unknown>[] }>(
+  `${apiDir}/alpha_test-environment_901.json`,
+).opportunitiesData;
 
 function ok(result: NormalizeResult): NewOpportunity {
   if (!result.ok) throw new Error(`rejected: ${result.rejection.message}`);
@@ -23,7 +36,13 @@ const byNotice = (rows: NewOpportunity[], id: string) => rows.find((r) => r.noti
 /** A valid extract row with every column empty but the essentials. */
 function csvRow(overrides: Record<string, string>): Record<string, string> {
   const blank = Object.fromEntries(Object.keys(csvRows[0]!).map((k) => [k, ""]));
-  return { ...blank, NoticeId: "abc123", Title: "Janitorial services", PostedDate: "2026-04-24 10:00:00.000-04", ...overrides };
+  return {
+    ...blank,
+    NoticeId: "abc123",
+    Title: "Janitorial services",
+    PostedDate: "2026-04-24 10:00:00.000-04",
+    ...overrides,
+  };
 }
 
 describe("normalizeCsvRecord on the bundled extract (901 real rows)", () => {
@@ -72,9 +91,15 @@ describe("normalizeCsvRecord on the bundled extract (901 real rows)", () => {
   });
 
   it("reads the '[\"SBA\"]' set-aside quirk as SBA and '' / NONE as none", () => {
-    const quirky = bundled.filter((r) => r.SetASideCode === '["SBA"]').map((r) => byNotice(fromBundle, r.NoticeId as string));
+    const quirky = bundled
+      .filter((r) => r.SetASideCode === '["SBA"]')
+      .map((r) => byNotice(fromBundle, r.NoticeId as string));
     expect(quirky).toHaveLength(5);
-    for (const row of quirky) expect(row).toMatchObject({ setAsideCode: "SBA", setAsideDescription: "Total Small Business Set-Aside (FAR 19.5)" });
+    for (const row of quirky)
+      expect(row).toMatchObject({
+        setAsideCode: "SBA",
+        setAsideDescription: "Total Small Business Set-Aside (FAR 19.5)",
+      });
     expect(fromBundle.filter((r) => r.setAsideCode === "SBA")).toHaveLength(266 + 5);
     const none = fromBundle.filter((r) => r.setAsideCode === null);
     expect(none).toHaveLength(379 + 171);
@@ -110,20 +135,56 @@ describe("normalizeCsvRecord rules", () => {
   it("trims every field and turns empty strings into null", () => {
     const row = ok(
       normalizeCsvRecord(
-        csvRow({ NoticeId: "  abc123 ", Title: "  Janitorial \n services  ", "Sol#": "   ", PopState: " va ", PopCountry: "usa", PopCity: " Richmond ", Link: " ", NaicsCode: "  561720 " }),
+        csvRow({
+          NoticeId: "  abc123 ",
+          Title: "  Janitorial \n services  ",
+          "Sol#": "   ",
+          PopState: " va ",
+          PopCountry: "usa",
+          PopCity: " Richmond ",
+          Link: " ",
+          NaicsCode: "  561720 ",
+        }),
       ),
     );
-    expect(row).toMatchObject({ noticeId: "abc123", title: "Janitorial services", solicitationNumber: null, popState: "VA", popCountry: "USA", popCity: "Richmond", uiLink: null, naicsCode: "561720", type: null, setAsideCode: null });
+    expect(row).toMatchObject({
+      noticeId: "abc123",
+      title: "Janitorial services",
+      solicitationNumber: null,
+      popState: "VA",
+      popCountry: "USA",
+      popCity: "Richmond",
+      uiLink: null,
+      naicsCode: "561720",
+      type: null,
+      setAsideCode: null,
+    });
     expect(row.agencyPath).toBe("");
     expect(row.description).toBe("");
     expect(row.descriptionExcerpt).toBe("");
   });
 
   it("rejects a record without a usable notice id, title or posted date, with a typed reason", () => {
-    expect(normalizeCsvRecord(csvRow({ PostedDate: "" }))).toEqual({ ok: false, rejection: { reason: "invalid_posted_date", noticeId: "abc123", message: expect.stringMatching(/no posted date/) } });
-    expect(normalizeCsvRecord(csvRow({ PostedDate: "24/04/2026" }))).toMatchObject({ ok: false, rejection: { reason: "invalid_posted_date", message: expect.stringContaining("24/04/2026") } });
-    expect(normalizeCsvRecord(csvRow({ NoticeId: " " }))).toMatchObject({ ok: false, rejection: { reason: "missing_notice_id", noticeId: null } });
-    expect(normalizeCsvRecord(csvRow({ Title: "" }))).toMatchObject({ ok: false, rejection: { reason: "missing_title" } });
+    expect(normalizeCsvRecord(csvRow({ PostedDate: "" }))).toEqual({
+      ok: false,
+      rejection: {
+        reason: "invalid_posted_date",
+        noticeId: "abc123",
+        message: expect.stringMatching(/no posted date/),
+      },
+    });
+    expect(normalizeCsvRecord(csvRow({ PostedDate: "24/04/2026" }))).toMatchObject({
+      ok: false,
+      rejection: { reason: "invalid_posted_date", message: expect.stringContaining("24/04/2026") },
+    });
+    expect(normalizeCsvRecord(csvRow({ NoticeId: " " }))).toMatchObject({
+      ok: false,
+      rejection: { reason: "missing_notice_id", noticeId: null },
+    });
+    expect(normalizeCsvRecord(csvRow({ Title: "" }))).toMatchObject({
+      ok: false,
+      rejection: { reason: "missing_title" },
+    });
   });
 
   it("sets an unparseable deadline or archive date to null rather than rejecting", () => {
@@ -154,7 +215,9 @@ describe("normalisation helpers", () => {
   });
 
   it("joins agency names without empties or a repeated parent", () => {
-    expect(agencyPathOf(["VETERANS AFFAIRS, DEPARTMENT OF", "Veterans Affairs, Department of", "NAC"])).toBe("VETERANS AFFAIRS, DEPARTMENT OF / NAC");
+    expect(agencyPathOf(["VETERANS AFFAIRS, DEPARTMENT OF", "Veterans Affairs, Department of", "NAC"])).toBe(
+      "VETERANS AFFAIRS, DEPARTMENT OF / NAC",
+    );
     expect(agencyPathOf([null, "  ", "OFFICE"])).toBe("OFFICE");
     expect(agencyPathOf(["A", "B", "A"])).toBe("A / B / A");
   });
@@ -186,7 +249,8 @@ describe("normalizeApiRecord on recorded Get Opportunities v2 responses", () => 
       department: "DEPT OF DEFENSE",
       subTier: "DEPT OF THE AIR FORCE",
       office: "FA3047 802 CONS CC JBSA",
-      agencyPath: "DEPT OF DEFENSE / DEPT OF THE AIR FORCE / AETC / JBSA - LACKLAND (JOINT BASE SAN ANTONIO) / FA3047 802 CONS CC JBSA",
+      agencyPath:
+        "DEPT OF DEFENSE / DEPT OF THE AIR FORCE / AETC / JBSA - LACKLAND (JOINT BASE SAN ANTONIO) / FA3047 802 CONS CC JBSA",
       naicsCode: "237310",
       setAsideCode: "SBA",
       setAsideDescription: "Total Small Business Set-Aside (FAR 19.5)",
@@ -211,7 +275,9 @@ describe("normalizeApiRecord on recorded Get Opportunities v2 responses", () => 
   });
 
   it("reads the documentation's deprecated department/subTier/office and trims padded values", () => {
-    const [record] = readJson<{ opportunitiesData: Record<string, unknown>[] }>(`${apiDir}/gsa_doc_example_1.json`).opportunitiesData;
+    const [record] = readJson<{ opportunitiesData: Record<string, unknown>[] }>(
+      `${apiDir}/gsa_doc_example_1.json`,
+    ).opportunitiesData;
     expect(ok(normalizeApiRecord(record!))).toMatchObject({
       title: "Historic Office Renovation",
       solicitationNumber: "47PF0018R0023",
@@ -225,11 +291,19 @@ describe("normalizeApiRecord on recorded Get Opportunities v2 responses", () => 
 
   it("treats the string 'null' as a missing link or description", () => {
     const record = readJson<Record<string, unknown>>(`${apiDir}/gsa_doc_example_2.json`);
-    expect(ok(normalizeApiRecord(record))).toMatchObject({ uiLink: null, description: "", naicsCode: null, classificationCode: null, popState: null });
+    expect(ok(normalizeApiRecord(record))).toMatchObject({
+      uiLink: null,
+      description: "",
+      naicsCode: null,
+      classificationCode: null,
+      popState: null,
+    });
   });
 
   it("reads production records (typeOfSetAside '' and NONE, deadlines with offsets)", () => {
-    const rows = readJson<{ opportunitiesData: Record<string, unknown>[] }>(`${apiDir}/prod_search_2026-02-02_limit10.json`).opportunitiesData.map((r) => ok(normalizeApiRecord(r)));
+    const rows = readJson<{ opportunitiesData: Record<string, unknown>[] }>(
+      `${apiDir}/prod_search_2026-02-02_limit10.json`,
+    ).opportunitiesData.map((r) => ok(normalizeApiRecord(r)));
     expect(rows).toHaveLength(10);
     expect(rows.filter((r) => r.setAsideCode !== null).map((r) => r.setAsideCode)).toEqual(["SBA"]);
     expect(rows[0]!.responseDeadline!.toISOString()).toBe("2026-03-02T21:00:00.000Z");
@@ -251,12 +325,22 @@ describe("normalizeApiRecord on recorded Get Opportunities v2 responses", () => 
         placeOfPerformance: { state: { code: "md" }, country: { code: "USA" }, city: { name: " Baltimore " } },
       }),
     );
-    expect(row).toMatchObject({ setAsideCode: "WOSB", naicsCode: "518210", active: false, popState: "MD", popCity: "Baltimore", agencyPath: "" });
+    expect(row).toMatchObject({
+      setAsideCode: "WOSB",
+      naicsCode: "518210",
+      active: false,
+      popState: "MD",
+      popCity: "Baltimore",
+      agencyPath: "",
+    });
     expect(row.postedAt.toISOString()).toBe("2026-04-24T13:15:00.000Z");
     expect(row.responseDeadline!.toISOString()).toBe("2026-05-01T16:00:00.000Z");
   });
 
   it("rejects a record without a posted date", () => {
-    expect(normalizeApiRecord({ noticeId: "n2", title: "T", postedDate: null })).toMatchObject({ ok: false, rejection: { reason: "invalid_posted_date", noticeId: "n2" } });
+    expect(normalizeApiRecord({ noticeId: "n2", title: "T", postedDate: null })).toMatchObject({
+      ok: false,
+      rejection: { reason: "invalid_posted_date", noticeId: "n2" },
+    });
   });
 });

@@ -170,12 +170,18 @@ interface Fields {
 
 function build(fields: Fields, source: OpportunitySource, raw: SourceRecord): NormalizeResult {
   const { noticeId, title } = fields;
-  const reject = (reason: RejectionReason, message: string): NormalizeResult => ({ ok: false, rejection: { reason, noticeId, message } });
+  const reject = (reason: RejectionReason, message: string): NormalizeResult => ({
+    ok: false,
+    rejection: { reason, noticeId, message },
+  });
   if (!noticeId) return reject("missing_notice_id", "record has no notice id");
   if (!title) return reject("missing_title", `notice ${noticeId} has no title`);
   const postedAt = parseSamTimestamp(fields.postedDate);
   if (!postedAt) {
-    return reject("invalid_posted_date", `notice ${noticeId} has ${fields.postedDate ? `an invalid posted date "${fields.postedDate}"` : "no posted date"}`);
+    return reject(
+      "invalid_posted_date",
+      `notice ${noticeId} has ${fields.postedDate ? `an invalid posted date "${fields.postedDate}"` : "no posted date"}`,
+    );
   }
   const setAsideCode = normalizeSetAsideCode(fields.setAsideCode);
   const description = fields.description;
@@ -196,7 +202,9 @@ function build(fields: Fields, source: OpportunitySource, raw: SourceRecord): No
       setAsideCode,
       // "No Set aside used" next to a null code would read as a set-aside; a known code whose
       // label is missing (the '["SBA"]' rows) gets the documented one.
-      setAsideDescription: setAsideCode ? (oneLine(fields.setAsideDescription) ?? SET_ASIDE_LABELS[setAsideCode] ?? null) : null,
+      setAsideDescription: setAsideCode
+        ? (oneLine(fields.setAsideDescription) ?? SET_ASIDE_LABELS[setAsideCode] ?? null)
+        : null,
       postedAt,
       responseDeadline: parseSamTimestamp(clean(fields.responseDeadline)),
       archiveDate: parseSamDate(clean(fields.archiveDate)),

@@ -6,7 +6,14 @@ import { AppError } from "@/lib/http";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "./fake-sam-server";
-import { backoffDelay, ingestFromSam, parseRetryAfter, SAM_API_SOURCE, SamApiError, type IngestFromSamOptions } from "./sam-client";
+import {
+  backoffDelay,
+  ingestFromSam,
+  parseRetryAfter,
+  SAM_API_SOURCE,
+  SamApiError,
+  type IngestFromSamOptions,
+} from "./sam-client";
 
 const API_KEY = "sam-test-key-5f3c9a";
 // Noon in Washington on 24 April 2026.
@@ -35,7 +42,9 @@ async function rejectionOf(promise: Promise<unknown>): Promise<SamApiError> {
 }
 
 async function storedCount() {
-  const [row] = await db().select({ n: sql<number>`count(*)::int`, notices: sql<number>`count(distinct notice_id)::int` }).from(opportunities);
+  const [row] = await db()
+    .select({ n: sql<number>`count(*)::int`, notices: sql<number>`count(distinct notice_id)::int` })
+    .from(opportunities);
   return row!;
 }
 
@@ -73,12 +82,33 @@ describeEachDatabase("ingestFromSam", () => {
   it("pages through the window by offset, upserting every page, and stores a finished cursor", async () => {
     server.reset(ALL);
     const result = await run({ pageSize: 200 });
-    expect(result).toEqual({ inserted: 901, updated: 0, skipped: 0, pages: 5, totalRecords: 901, postedFrom: "2025-01-01", postedTo: "2025-01-31", startOffset: 0 });
+    expect(result).toEqual({
+      inserted: 901,
+      updated: 0,
+      skipped: 0,
+      pages: 5,
+      totalRecords: 901,
+      postedFrom: "2025-01-01",
+      postedTo: "2025-01-31",
+      startOffset: 0,
+    });
     expect(offsets()).toEqual([0, 200, 400, 600, 800]);
     const params = server.requests[0]!.params;
-    expect(Object.fromEntries(params)).toEqual({ api_key: API_KEY, postedFrom: "01/01/2025", postedTo: "01/31/2025", limit: "200", offset: "0" });
+    expect(Object.fromEntries(params)).toEqual({
+      api_key: API_KEY,
+      postedFrom: "01/01/2025",
+      postedTo: "01/31/2025",
+      limit: "200",
+      offset: "0",
+    });
     expect(await storedCount()).toEqual({ n: 901, notices: 901 });
-    expect(await cursor()).toMatchObject({ postedFrom: "2025-01-01", postedTo: "2025-01-31", nextOffset: 0, lastError: null, lastSuccessAt: NOW });
+    expect(await cursor()).toMatchObject({
+      postedFrom: "2025-01-01",
+      postedTo: "2025-01-31",
+      nextOffset: 0,
+      lastError: null,
+      lastSuccessAt: NOW,
+    });
     expect(sleeps).toEqual([]);
   });
 
@@ -123,12 +153,20 @@ describeEachDatabase("ingestFromSam", () => {
     expect(error.message).toMatch(/401.*API_KEY_INVALID/);
     expect(server.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
-    expect(await cursor()).toMatchObject({ postedFrom: "2025-01-01", postedTo: "2025-01-31", nextOffset: 0, lastError: expect.stringMatching(/401/), lastSuccessAt: null });
+    expect(await cursor()).toMatchObject({
+      postedFrom: "2025-01-01",
+      postedTo: "2025-01-31",
+      nextOffset: 0,
+      lastError: expect.stringMatching(/401/),
+      lastSuccessAt: null,
+    });
     expect(await storedCount()).toEqual({ n: 0, notices: 0 });
   });
 
   it("never repeats the API key in an error, even when SAM.gov echoes it", async () => {
-    server.script = [{ status: 400, body: `{"error":"bad request /opportunities/v2/search?api_key=${API_KEY}&limit=20"}` }];
+    server.script = [
+      { status: 400, body: `{"error":"bad request /opportunities/v2/search?api_key=${API_KEY}&limit=20"}` },
+    ];
     const error = await rejectionOf(run());
     expect(error.message).toContain("[redacted]");
     expect(error.message).not.toContain(API_KEY);
@@ -151,13 +189,27 @@ describeEachDatabase("ingestFromSam", () => {
     expect(offsets()).toEqual([0, 200, 400, 400, 400, 400, 400]);
     expect(sleeps).toEqual([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, half)));
     // The default window: yesterday to today in Washington.
-    expect(await cursor()).toMatchObject({ postedFrom: "2026-04-23", postedTo: "2026-04-24", nextOffset: 400, lastError: expect.stringMatching(/500.*gave up after 5 attempts/), lastSuccessAt: NOW });
+    expect(await cursor()).toMatchObject({
+      postedFrom: "2026-04-23",
+      postedTo: "2026-04-24",
+      nextOffset: 400,
+      lastError: expect.stringMatching(/500.*gave up after 5 attempts/),
+      lastSuccessAt: NOW,
+    });
     expect(await storedCount()).toEqual({ n: 400, notices: 400 });
 
     server.reset(ALL);
     const later = new Date(NOW.getTime() + 3_600_000);
     const resumed = await run({ postedFrom: undefined, postedTo: undefined, pageSize: 200, now: later });
-    expect(resumed).toMatchObject({ inserted: 501, updated: 0, startOffset: 400, pages: 3, totalRecords: 901, postedFrom: "2026-04-23", postedTo: "2026-04-24" });
+    expect(resumed).toMatchObject({
+      inserted: 501,
+      updated: 0,
+      startOffset: 400,
+      pages: 3,
+      totalRecords: 901,
+      postedFrom: "2026-04-23",
+      postedTo: "2026-04-24",
+    });
     expect(offsets()).toEqual([400, 600, 800]);
     expect(await storedCount()).toEqual({ n: 901, notices: 901 });
     expect(await cursor()).toMatchObject({ nextOffset: 0, lastError: null, lastSuccessAt: later });
@@ -169,13 +221,27 @@ describeEachDatabase("ingestFromSam", () => {
     expect(server.requests[0]!.params.get("postedFrom")).toBe("04/23/2026");
     server.reset(SMALL);
     const twoDaysLater = new Date("2026-04-26T15:00:00.000Z");
-    expect(await run({ ...defaults, now: twoDaysLater })).toMatchObject({ postedFrom: "2026-04-24", postedTo: "2026-04-26", inserted: 0, updated: 50, startOffset: 0 });
-    expect(Object.fromEntries(server.requests[0]!.params)).toMatchObject({ postedFrom: "04/24/2026", postedTo: "04/26/2026", offset: "0" });
+    expect(await run({ ...defaults, now: twoDaysLater })).toMatchObject({
+      postedFrom: "2026-04-24",
+      postedTo: "2026-04-26",
+      inserted: 0,
+      updated: 50,
+      startOffset: 0,
+    });
+    expect(Object.fromEntries(server.requests[0]!.params)).toMatchObject({
+      postedFrom: "04/24/2026",
+      postedTo: "04/26/2026",
+      offset: "0",
+    });
   });
 
   it("refuses an impossible window as an expected failure", async () => {
-    expect((await appErrorOf(run({ postedFrom: "2025-02-01", postedTo: "2025-01-01" }))).code).toBe("validation_failed");
-    expect((await appErrorOf(run({ postedFrom: "2023-01-01", postedTo: "2025-01-01" }))).code).toBe("validation_failed");
+    expect((await appErrorOf(run({ postedFrom: "2025-02-01", postedTo: "2025-01-01" }))).code).toBe(
+      "validation_failed",
+    );
+    expect((await appErrorOf(run({ postedFrom: "2023-01-01", postedTo: "2025-01-01" }))).code).toBe(
+      "validation_failed",
+    );
     expect((await appErrorOf(run({ postedFrom: "01/01/2025" }))).code).toBe("validation_failed");
     expect(server.requests).toHaveLength(0);
   });

@@ -68,7 +68,9 @@ interface SamPage {
   opportunitiesData: Record<string, unknown>[];
 }
 
-type Attempt = { ok: true; page: SamPage } | { ok: false; retryable: boolean; status: number | null; message: string; retryAfterMs?: number };
+type Attempt =
+  | { ok: true; page: SamPage }
+  | { ok: false; retryable: boolean; status: number | null; message: string; retryAfterMs?: number };
 
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 60_000;
@@ -93,9 +95,15 @@ function parsePage(body: unknown): SamPage | null {
   const { totalRecords, opportunitiesData } = body as Record<string, unknown>;
   if (typeof totalRecords !== "number") return null;
   // An empty result may come without the array.
-  if (opportunitiesData === undefined || opportunitiesData === null) return totalRecords === 0 ? { totalRecords, opportunitiesData: [] } : null;
+  if (opportunitiesData === undefined || opportunitiesData === null)
+    return totalRecords === 0 ? { totalRecords, opportunitiesData: [] } : null;
   if (!Array.isArray(opportunitiesData)) return null;
-  return { totalRecords, opportunitiesData: opportunitiesData.filter((r): r is Record<string, unknown> => r !== null && typeof r === "object") };
+  return {
+    totalRecords,
+    opportunitiesData: opportunitiesData.filter(
+      (r): r is Record<string, unknown> => r !== null && typeof r === "object",
+    ),
+  };
 }
 
 function oneLineSnippet(text: string, max = 300) {
@@ -114,7 +122,10 @@ async function attemptOnce(url: URL, fetchImpl: typeof fetch, timeoutMs: number,
   let response: Response;
   let body: string;
   try {
-    response = await fetchImpl(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetchImpl(url, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     body = await response.text();
   } catch (error) {
     return { ok: false, retryable: true, status: null, message: `network error: ${describeNetworkError(error)}` };
@@ -124,11 +135,21 @@ async function attemptOnce(url: URL, fetchImpl: typeof fetch, timeoutMs: number,
     try {
       json = JSON.parse(body);
     } catch {
-      return { ok: false, retryable: true, status: response.status, message: `unreadable response body: ${oneLineSnippet(body, 120)}` };
+      return {
+        ok: false,
+        retryable: true,
+        status: response.status,
+        message: `unreadable response body: ${oneLineSnippet(body, 120)}`,
+      };
     }
     const page = parsePage(json);
     if (page) return { ok: true, page };
-    return { ok: false, retryable: false, status: response.status, message: `unexpected response shape: ${oneLineSnippet(body)}` };
+    return {
+      ok: false,
+      retryable: false,
+      status: response.status,
+      message: `unexpected response shape: ${oneLineSnippet(body)}`,
+    };
   }
   const retryable = response.status === 429 || response.status >= 500;
   return {
@@ -152,7 +173,11 @@ async function readCursor(): Promise<Cursor | undefined> {
   return row;
 }
 
-async function saveCursor(dbx: DbOrTx, values: { postedFrom: string; postedTo: string; nextOffset: number; lastError: string | null; lastSuccessAt?: Date }, now: Date) {
+async function saveCursor(
+  dbx: DbOrTx,
+  values: { postedFrom: string; postedTo: string; nextOffset: number; lastError: string | null; lastSuccessAt?: Date },
+  now: Date,
+) {
   const set = { ...values, updatedAt: now };
   await dbx
     .insert(ingestionCursors)
@@ -166,19 +191,30 @@ async function saveCursor(dbx: DbOrTx, values: { postedFrom: string; postedTo: s
  * run killed before its first page leaves the previous (finished) cursor in place.
  */
 function chooseWindow(options: IngestFromSamOptions, cursor: Cursor | undefined, today: string) {
-  const unfinished = cursor?.postedFrom && cursor.postedTo && (cursor.nextOffset > 0 || cursor.lastError !== null) ? cursor : undefined;
+  const unfinished =
+    cursor?.postedFrom && cursor.postedTo && (cursor.nextOffset > 0 || cursor.lastError !== null) ? cursor : undefined;
   if (options.postedFrom !== undefined || options.postedTo !== undefined) {
     const postedTo = options.postedTo ?? today;
     const postedFrom = options.postedFrom ?? addDays(postedTo, -1);
-    for (const [name, value] of [["postedFrom", postedFrom], ["postedTo", postedTo]] as const) {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new AppError("validation_failed", `${name} must be a date (YYYY-MM-DD), got "${value}"`);
+    for (const [name, value] of [
+      ["postedFrom", postedFrom],
+      ["postedTo", postedTo],
+    ] as const) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+        throw new AppError("validation_failed", `${name} must be a date (YYYY-MM-DD), got "${value}"`);
     }
-    if (postedFrom > postedTo) throw new AppError("validation_failed", `postedFrom ${postedFrom} is after postedTo ${postedTo}`);
-    if (daysBetween(postedFrom, postedTo) > MAX_WINDOW_DAYS) throw new AppError("validation_failed", "SAM.gov accepts a posted-date range of at most one year");
-    const resume = unfinished && unfinished.postedFrom === postedFrom && unfinished.postedTo === postedTo ? unfinished.nextOffset : 0;
+    if (postedFrom > postedTo)
+      throw new AppError("validation_failed", `postedFrom ${postedFrom} is after postedTo ${postedTo}`);
+    if (daysBetween(postedFrom, postedTo) > MAX_WINDOW_DAYS)
+      throw new AppError("validation_failed", "SAM.gov accepts a posted-date range of at most one year");
+    const resume =
+      unfinished && unfinished.postedFrom === postedFrom && unfinished.postedTo === postedTo
+        ? unfinished.nextOffset
+        : 0;
     return { postedFrom, postedTo, offset: resume };
   }
-  if (unfinished) return { postedFrom: unfinished.postedFrom!, postedTo: unfinished.postedTo!, offset: unfinished.nextOffset };
+  if (unfinished)
+    return { postedFrom: unfinished.postedFrom!, postedTo: unfinished.postedTo!, offset: unfinished.nextOffset };
   let postedFrom = cursor?.postedTo ?? addDays(today, -1);
   if (postedFrom > today) postedFrom = today;
   if (daysBetween(postedFrom, today) > MAX_WINDOW_DAYS) postedFrom = addDays(today, -MAX_WINDOW_DAYS);
@@ -199,8 +235,21 @@ export async function ingestFromSam(options: IngestFromSamOptions): Promise<SamI
   // The key travels in the query string: keep it out of every message we store or throw.
   const redact = (text: string) => text.split(options.apiKey).join("[redacted]");
 
-  const { postedFrom, postedTo, offset: startOffset } = chooseWindow(options, await readCursor(), samCalendarDate(clock()));
-  const result: SamIngestResult = { inserted: 0, updated: 0, skipped: 0, pages: 0, totalRecords: 0, postedFrom, postedTo, startOffset };
+  const {
+    postedFrom,
+    postedTo,
+    offset: startOffset,
+  } = chooseWindow(options, await readCursor(), samCalendarDate(clock()));
+  const result: SamIngestResult = {
+    inserted: 0,
+    updated: 0,
+    skipped: 0,
+    pages: 0,
+    totalRecords: 0,
+    postedFrom,
+    postedTo,
+    startOffset,
+  };
 
   const fetchPage = async (offset: number): Promise<SamPage> => {
     const url = new URL(options.baseUrl);
@@ -213,10 +262,22 @@ export async function ingestFromSam(options: IngestFromSamOptions): Promise<SamI
       const outcome = await attemptOnce(url, fetchImpl, timeoutMs, clock());
       if (outcome.ok) return outcome.page;
       const where = `page at offset ${offset} of ${postedFrom}..${postedTo}`;
-      if (!outcome.retryable) throw new SamApiError(redact(`${outcome.message} (${where}; not retried)`), outcome.status, attempt);
-      if (attempt >= maxAttempts) throw new SamApiError(redact(`${outcome.message} (${where}; gave up after ${attempt} attempts)`), outcome.status, attempt);
+      if (!outcome.retryable)
+        throw new SamApiError(redact(`${outcome.message} (${where}; not retried)`), outcome.status, attempt);
+      if (attempt >= maxAttempts)
+        throw new SamApiError(
+          redact(`${outcome.message} (${where}; gave up after ${attempt} attempts)`),
+          outcome.status,
+          attempt,
+        );
       if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > maxRetryAfterMs) {
-        throw new SamApiError(redact(`${outcome.message} (${where}; Retry-After ${Math.ceil(outcome.retryAfterMs / 1000)} s is longer than we wait)`), outcome.status, attempt);
+        throw new SamApiError(
+          redact(
+            `${outcome.message} (${where}; Retry-After ${Math.ceil(outcome.retryAfterMs / 1000)} s is longer than we wait)`,
+          ),
+          outcome.status,
+          attempt,
+        );
       }
       await sleep(outcome.retryAfterMs ?? backoffDelay(attempt, random));
     }
@@ -229,7 +290,11 @@ export async function ingestFromSam(options: IngestFromSamOptions): Promise<SamI
       page = await fetchPage(offset);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await saveCursor(db(), { postedFrom, postedTo, nextOffset: offset, lastError: redact(message).slice(0, 2000) }, clock());
+      await saveCursor(
+        db(),
+        { postedFrom, postedTo, nextOffset: offset, lastError: redact(message).slice(0, 2000) },
+        clock(),
+      );
       throw error instanceof SamApiError ? error : new SamApiError(redact(message), null, 0);
     }
     const rows: NewOpportunity[] = [];
@@ -246,7 +311,11 @@ export async function ingestFromSam(options: IngestFromSamOptions): Promise<SamI
       const written = await upsertOpportunities(rows, now, tx);
       result.inserted += written.inserted;
       result.updated += written.updated;
-      await saveCursor(tx, { postedFrom, postedTo, nextOffset: finished ? 0 : nextOffset, lastError: null, lastSuccessAt: now }, now);
+      await saveCursor(
+        tx,
+        { postedFrom, postedTo, nextOffset: finished ? 0 : nextOffset, lastError: null, lastSuccessAt: now },
+        now,
+      );
     });
     result.pages += 1;
     result.totalRecords = page.totalRecords;

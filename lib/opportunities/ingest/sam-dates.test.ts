@@ -30,7 +30,19 @@ describe("parseSamTimestamp", () => {
   });
 
   it("answers null for anything that is not a real time stamp", () => {
-    for (const bad of ["", "   ", "null", "04/24/2026", "2026-02-30", "2026-13-01", "2026-04-24T25:00:00", "2026-04-24T12:61:00", "2026-04-24 12:00:00+15", "2026-04-24T12", "yesterday"]) {
+    for (const bad of [
+      "",
+      "   ",
+      "null",
+      "04/24/2026",
+      "2026-02-30",
+      "2026-13-01",
+      "2026-04-24T25:00:00",
+      "2026-04-24T12:61:00",
+      "2026-04-24 12:00:00+15",
+      "2026-04-24T12",
+      "yesterday",
+    ]) {
       expect(parseSamTimestamp(bad), bad).toBeNull();
     }
     expect(parseSamTimestamp(null)).toBeNull();

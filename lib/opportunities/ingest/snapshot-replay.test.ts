@@ -4,13 +4,21 @@ import { db } from "@/db/client";
 import { ingestionCursors, opportunities } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 import { noticeIdsCreatedBetween } from "./ingested-notices";
-import { releaseSnapshotBatch, snapshotNotices, SNAPSHOT_BATCH, SNAPSHOT_SEEDED, SNAPSHOT_SOURCE } from "./snapshot-replay";
+import {
+  releaseSnapshotBatch,
+  snapshotNotices,
+  SNAPSHOT_BATCH,
+  SNAPSHOT_SEEDED,
+  SNAPSHOT_SOURCE,
+} from "./snapshot-replay";
 
 const T0 = new Date("2026-12-03T09:00:00Z");
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 
 async function storedCount() {
-  const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(opportunities);
+  const [row] = await db()
+    .select({ n: sql<number>`count(*)::int` })
+    .from(opportunities);
   return row!.n;
 }
 
@@ -23,21 +31,52 @@ describeEachDatabase("releaseSnapshotBatch (the demo feed)", () => {
     expect(seeded).toEqual({ inserted: 600, updated: 0, released: 600, remaining: 301, at: T0.toISOString() });
 
     const next = await releaseSnapshotBatch({ now: minutes(1) });
-    expect(next).toEqual({ inserted: SNAPSHOT_BATCH, updated: 0, released: 630, remaining: 271, at: minutes(1).toISOString() });
+    expect(next).toEqual({
+      inserted: SNAPSHOT_BATCH,
+      updated: 0,
+      released: 630,
+      remaining: 271,
+      at: minutes(1).toISOString(),
+    });
     // Exactly the next 30 notices SAM.gov posted, stamped as new at the release: what instant alerts look at.
     const window = await noticeIdsCreatedBetween(minutes(1), minutes(1));
-    expect(window.sort()).toEqual(notices.slice(600, 630).map((n) => n.noticeId).sort());
-    const [latestSeeded] = await db().select({ postedAt: opportunities.postedAt }).from(opportunities).where(eq(opportunities.createdAt, T0)).orderBy(sql`${opportunities.postedAt} desc`).limit(1);
-    const [earliestReleased] = await db().select({ postedAt: opportunities.postedAt }).from(opportunities).where(eq(opportunities.createdAt, minutes(1))).orderBy(asc(opportunities.postedAt)).limit(1);
+    expect(window.sort()).toEqual(
+      notices
+        .slice(600, 630)
+        .map((n) => n.noticeId)
+        .sort(),
+    );
+    const [latestSeeded] = await db()
+      .select({ postedAt: opportunities.postedAt })
+      .from(opportunities)
+      .where(eq(opportunities.createdAt, T0))
+      .orderBy(sql`${opportunities.postedAt} desc`)
+      .limit(1);
+    const [earliestReleased] = await db()
+      .select({ postedAt: opportunities.postedAt })
+      .from(opportunities)
+      .where(eq(opportunities.createdAt, minutes(1)))
+      .orderBy(asc(opportunities.postedAt))
+      .limit(1);
     expect(earliestReleased!.postedAt.getTime()).toBeGreaterThanOrEqual(latestSeeded!.postedAt.getTime());
 
     // The cursor lives in the database: a process that starts over resumes where this one stopped.
     const [cursor] = await db().select().from(ingestionCursors).where(eq(ingestionCursors.source, SNAPSHOT_SOURCE));
-    expect(cursor).toMatchObject({ nextOffset: 630, postedFrom: "2026-04-24", postedTo: "2026-04-24", lastSuccessAt: minutes(1) });
+    expect(cursor).toMatchObject({
+      nextOffset: 630,
+      postedFrom: "2026-04-24",
+      postedTo: "2026-04-24",
+      lastSuccessAt: minutes(1),
+    });
     await db().update(ingestionCursors).set({ nextOffset: 890 }).where(eq(ingestionCursors.source, SNAPSHOT_SOURCE));
     const resumed = await releaseSnapshotBatch({ now: minutes(2) });
     expect(resumed).toMatchObject({ inserted: 11, released: 901, remaining: 0 });
-    expect((await noticeIdsCreatedBetween(minutes(2), minutes(2))).sort()).toEqual(notices.slice(890).map((n) => n.noticeId).sort());
+    expect((await noticeIdsCreatedBetween(minutes(2), minutes(2))).sort()).toEqual(
+      notices
+        .slice(890)
+        .map((n) => n.noticeId)
+        .sort(),
+    );
 
     // Exhausted: nothing more is released, nothing changes.
     expect(await releaseSnapshotBatch({ now: minutes(3) })).toBeNull();
@@ -46,7 +85,10 @@ describeEachDatabase("releaseSnapshotBatch (the demo feed)", () => {
 
   it("never releases a notice twice when runs overlap", async () => {
     await db().update(ingestionCursors).set({ nextOffset: 630 }).where(eq(ingestionCursors.source, SNAPSHOT_SOURCE));
-    const [a, b] = await Promise.all([releaseSnapshotBatch({ now: minutes(4) }), releaseSnapshotBatch({ now: minutes(4) })]);
+    const [a, b] = await Promise.all([
+      releaseSnapshotBatch({ now: minutes(4) }),
+      releaseSnapshotBatch({ now: minutes(4) }),
+    ]);
     expect([a!.released, b!.released].sort()).toEqual([660, 690]);
     expect(a!.inserted + b!.inserted).toBe(60);
     expect(await storedCount()).toBe(641 + 60);

@@ -41,15 +41,27 @@ export function snapshotNotices(): Promise<NewOpportunity[]> {
  * release a notice twice, and a restart resumes where the last call stopped. Null once the
  * snapshot is exhausted.
  */
-export async function releaseSnapshotBatch(options: { size?: number; now?: Date; db?: DbOrTx } = {}): Promise<SnapshotRelease | null> {
+export async function releaseSnapshotBatch(
+  options: { size?: number; now?: Date; db?: DbOrTx } = {},
+): Promise<SnapshotRelease | null> {
   const notices = await snapshotNotices();
   const at = options.now ?? new Date();
   return (options.db ?? db()).transaction(async (tx) => {
     await tx
       .insert(ingestionCursors)
-      .values({ source: SNAPSHOT_SOURCE, postedFrom: SNAPSHOT_DATE, postedTo: SNAPSHOT_DATE, nextOffset: 0, updatedAt: at })
+      .values({
+        source: SNAPSHOT_SOURCE,
+        postedFrom: SNAPSHOT_DATE,
+        postedTo: SNAPSHOT_DATE,
+        nextOffset: 0,
+        updatedAt: at,
+      })
       .onConflictDoNothing();
-    const [cursor] = await tx.select().from(ingestionCursors).where(eq(ingestionCursors.source, SNAPSHOT_SOURCE)).for("update");
+    const [cursor] = await tx
+      .select()
+      .from(ingestionCursors)
+      .where(eq(ingestionCursors.source, SNAPSHOT_SOURCE))
+      .for("update");
     const offset = cursor?.nextOffset ?? 0;
     const batch = notices.slice(offset, offset + (options.size ?? SNAPSHOT_BATCH));
     if (batch.length === 0) return null;

@@ -8,7 +8,12 @@ import { describeEachDatabase } from "@/tests/db";
 import { normalizeCsvRecord, type NewOpportunity } from "./normalize";
 import { upsertOpportunities } from "./upsert";
 
-const bundled = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../../db/seed-data/sam/contract-opportunities_2026-04-24.json"), "utf8")) as Record<string, unknown>[];
+const bundled = JSON.parse(
+  fs.readFileSync(
+    path.resolve(import.meta.dirname, "../../../db/seed-data/sam/contract-opportunities_2026-04-24.json"),
+    "utf8",
+  ),
+) as Record<string, unknown>[];
 const rows: NewOpportunity[] = bundled.flatMap((r) => {
   const result = normalizeCsvRecord(r);
   return result.ok ? [result.opportunity] : [];
@@ -57,12 +62,29 @@ describeEachDatabase("upsertOpportunities", () => {
     const original = rows[0]!;
     await upsertOpportunities([original], T1);
     const [before] = await db().select({ id: opportunities.id }).from(opportunities);
-    const changed = { ...original, title: "Renamed notice about zeppelins", naicsCode: "541511", responseDeadline: null };
+    const changed = {
+      ...original,
+      title: "Renamed notice about zeppelins",
+      naicsCode: "541511",
+      responseDeadline: null,
+    };
     expect(await upsertOpportunities([changed], T2)).toEqual({ inserted: 0, updated: 1 });
     const [after] = await db()
-      .select({ id: opportunities.id, title: opportunities.title, naics: opportunities.naicsCode, deadline: opportunities.responseDeadline, matches: sql<boolean>`${opportunities.searchVector} @@ to_tsquery('english', 'zeppelin')` })
+      .select({
+        id: opportunities.id,
+        title: opportunities.title,
+        naics: opportunities.naicsCode,
+        deadline: opportunities.responseDeadline,
+        matches: sql<boolean>`${opportunities.searchVector} @@ to_tsquery('english', 'zeppelin')`,
+      })
       .from(opportunities);
-    expect(after).toEqual({ id: before!.id, title: "Renamed notice about zeppelins", naics: "541511", deadline: null, matches: true });
+    expect(after).toEqual({
+      id: before!.id,
+      title: "Renamed notice about zeppelins",
+      naics: "541511",
+      deadline: null,
+      matches: true,
+    });
   });
 
   it("counts new and known rows in one batch, and a notice repeated in the input as inserted then updated", async () => {
@@ -72,7 +94,10 @@ describeEachDatabase("upsertOpportunities", () => {
     // rows 3–4 are known, 5–7 new, and rows[7] comes twice.
     expect(await upsertOpportunities(input, T2)).toEqual({ inserted: 3, updated: 3 });
     expect(await stats()).toMatchObject({ total: 8, notices: 8 });
-    const [row] = await db().select({ title: opportunities.title }).from(opportunities).where(sql`${opportunities.noticeId} = ${repeated.noticeId}`);
+    const [row] = await db()
+      .select({ title: opportunities.title })
+      .from(opportunities)
+      .where(sql`${opportunities.noticeId} = ${repeated.noticeId}`);
     expect(row!.title).toBe("Last copy wins");
   });
 

@@ -41,15 +41,40 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
       <Card>
         <CardBody>
           <dl className="grid gap-3 text-sm sm:grid-cols-2">
-            <div><dt className="text-slate-600">Notice id</dt><dd className="font-mono text-slate-900 break-all">{o.notice_id}</dd></div>
-            <div><dt className="text-slate-600">Solicitation number</dt><dd className="text-slate-900">{o.solicitation_number ?? "—"}</dd></div>
-            <div><dt className="text-slate-600">NAICS</dt><dd className="text-slate-900">{o.naics_code ? `${o.naics_code} ${titles.get(o.naics_code) ?? ""}` : "—"}</dd></div>
-            <div><dt className="text-slate-600">Place of performance</dt><dd className="text-slate-900">{o.state ?? "—"}</dd></div>
-            <div><dt className="text-slate-600">Posted</dt><dd className="text-slate-900">{formatDate(o.posted_date)}</dd></div>
-            <div><dt className="text-slate-600">Responses due</dt><dd className="text-slate-900">{formatDate(o.response_deadline)}</dd></div>
+            <div>
+              <dt className="text-slate-600">Notice id</dt>
+              <dd className="font-mono text-slate-900 break-all">{o.notice_id}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-600">Solicitation number</dt>
+              <dd className="text-slate-900">{o.solicitation_number ?? "—"}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-600">NAICS</dt>
+              <dd className="text-slate-900">
+                {o.naics_code ? `${o.naics_code} ${titles.get(o.naics_code) ?? ""}` : "—"}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-slate-600">Place of performance</dt>
+              <dd className="text-slate-900">{o.state ?? "—"}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-600">Posted</dt>
+              <dd className="text-slate-900">{formatDate(o.posted_date)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-600">Responses due</dt>
+              <dd className="text-slate-900">{formatDate(o.response_deadline)}</dd>
+            </div>
           </dl>
           {o.url ? (
-            <a href={o.url} className="mt-4 inline-block text-sm font-medium text-indigo-700 underline" rel="noopener noreferrer" target="_blank">
+            <a
+              href={o.url}
+              className="mt-4 inline-block text-sm font-medium text-indigo-700 underline"
+              rel="noopener noreferrer"
+              target="_blank"
+            >
               View on SAM.gov
             </a>
           ) : null}
@@ -57,15 +82,24 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
       </Card>
       {o.versions.length ? (
         <section aria-labelledby="versions-heading">
-          <h2 id="versions-heading" className="mb-2 text-lg font-semibold text-slate-900">Postings of this solicitation</h2>
-          <p className="mb-2 text-sm text-slate-600">SAM.gov posted this solicitation {o.versions.length} times; searches show the latest.</p>
+          <h2 id="versions-heading" className="mb-2 text-lg font-semibold text-slate-900">
+            Postings of this solicitation
+          </h2>
+          <p className="mb-2 text-sm text-slate-600">
+            SAM.gov posted this solicitation {o.versions.length} times; searches show the latest.
+          </p>
           <ol className="space-y-1 text-sm">
             {o.versions.map((v) => (
               <li key={v.notice_id}>
                 {v.notice_id === o.notice_id ? (
-                  <span className="font-medium text-slate-900">{formatDate(v.posted_date)} · {v.type ?? "Notice"} (this page)</span>
+                  <span className="font-medium text-slate-900">
+                    {formatDate(v.posted_date)} · {v.type ?? "Notice"} (this page)
+                  </span>
                 ) : (
-                  <Link href={`/opportunities/${encodeURIComponent(v.notice_id)}`} className="text-indigo-700 underline">
+                  <Link
+                    href={`/opportunities/${encodeURIComponent(v.notice_id)}`}
+                    className="text-indigo-700 underline"
+                  >
                     {formatDate(v.posted_date)} · {v.type ?? "Notice"}
                   </Link>
                 )}
@@ -76,8 +110,12 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
         </section>
       ) : null}
       <section aria-labelledby="description-heading">
-        <h2 id="description-heading" className="mb-2 text-lg font-semibold text-slate-900">Description</h2>
-        <div className="whitespace-pre-line break-words text-sm leading-relaxed text-slate-800">{o.description || "No description was published with this notice."}</div>
+        <h2 id="description-heading" className="mb-2 text-lg font-semibold text-slate-900">
+          Description
+        </h2>
+        <div className="whitespace-pre-line break-words text-sm leading-relaxed text-slate-800">
+          {o.description || "No description was published with this notice."}
+        </div>
       </section>
     </article>
   );

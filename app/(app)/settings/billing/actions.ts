@@ -4,7 +4,12 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getViewer } from "@/lib/auth/next";
 import { PLAN_IDS } from "@/lib/billing";
-import { openCustomerPortal, startCreditPackCheckout, startSubscriptionCheckout, type BillingActor } from "@/lib/billing/checkout";
+import {
+  openCustomerPortal,
+  startCreditPackCheckout,
+  startSubscriptionCheckout,
+  type BillingActor,
+} from "@/lib/billing/checkout";
 import { pauseSubscription, resumeSubscription } from "@/lib/billing/pause";
 import { runFormAction, type FormState } from "@/lib/http";
 import { can } from "@/lib/orgs";
@@ -15,12 +20,20 @@ type BillingContext = { orgId: string; actor: BillingActor };
  * Runs a billing action for owners, admins and billing members; everyone else gets an inline
  * refusal. Signed-out callers are redirected before anything runs.
  */
-async function runBillingAction<S extends z.ZodType, R>(formData: FormData, schema: S, fn: (ctx: BillingContext, input: z.infer<S>) => Promise<R>): Promise<FormState<R>> {
+async function runBillingAction<S extends z.ZodType, R>(
+  formData: FormData,
+  schema: S,
+  fn: (ctx: BillingContext, input: z.infer<S>) => Promise<R>,
+): Promise<FormState<R>> {
   const viewer = await getViewer();
   if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent("/settings/billing")}`);
   if (!viewer.org) redirect("/no-organization");
-  if (!can(viewer.org.role, "billing:manage")) return { status: "error", message: "Only owners, admins and billing members manage the subscription." };
-  const ctx: BillingContext = { orgId: viewer.org.id, actor: { type: "user", id: viewer.user.id, email: viewer.user.email } };
+  if (!can(viewer.org.role, "billing:manage"))
+    return { status: "error", message: "Only owners, admins and billing members manage the subscription." };
+  const ctx: BillingContext = {
+    orgId: viewer.org.id,
+    actor: { type: "user", id: viewer.user.id, email: viewer.user.email },
+  };
   return runFormAction(formData, schema, (input) => fn(ctx, input));
 }
 
@@ -28,7 +41,9 @@ const planSchema = z.object({ plan: z.enum(PLAN_IDS).refine((p) => p !== "free",
 const noInput = z.object({});
 
 export async function subscribeAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runBillingAction(formData, planSchema, ({ orgId, actor }, { plan }) => startSubscriptionCheckout(orgId, plan, actor));
+  const state = await runBillingAction(formData, planSchema, ({ orgId, actor }, { plan }) =>
+    startSubscriptionCheckout(orgId, plan, actor),
+  );
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   redirect(state.result.url);
 }

@@ -26,19 +26,41 @@ const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
 const LIVE = new Set(["trialing", "active", "past_due", "unpaid", "paused", "incomplete"]);
 
 function day(date: Date | null) {
-  return date ? date.toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" }) : "—";
+  return date
+    ? date.toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" })
+    : "—";
 }
 
 const FLASH: Record<string, { tone: "success" | "info" | "warning"; title: string; body: string }> = {
-  "checkout=success": { tone: "success", title: "Thank you: your purchase is active.", body: "The plan and limits below are already updated." },
-  "checkout=pending": { tone: "info", title: "Payment received by Stripe, confirming…", body: "This usually takes a few seconds. Refresh this page in a moment." },
+  "checkout=success": {
+    tone: "success",
+    title: "Thank you: your purchase is active.",
+    body: "The plan and limits below are already updated.",
+  },
+  "checkout=pending": {
+    tone: "info",
+    title: "Payment received by Stripe, confirming…",
+    body: "This usually takes a few seconds. Refresh this page in a moment.",
+  },
   "checkout=canceled": { tone: "info", title: "Checkout was canceled.", body: "Nothing was charged." },
-  "checkout=unknown": { tone: "warning", title: "We could not find that checkout.", body: "If you were charged, your plan will update shortly; otherwise, start again below." },
-  "paused=1": { tone: "info", title: "Subscription paused.", body: "You keep read access; paid features return when you resume." },
+  "checkout=unknown": {
+    tone: "warning",
+    title: "We could not find that checkout.",
+    body: "If you were charged, your plan will update shortly; otherwise, start again below.",
+  },
+  "paused=1": {
+    tone: "info",
+    title: "Subscription paused.",
+    body: "You keep read access; paid features return when you resume.",
+  },
   "resumed=1": { tone: "success", title: "Subscription resumed.", body: "Paid features are back." },
 };
 
-export default async function BillingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function BillingPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const viewer = await requireViewer("/settings/billing");
   const params = await searchParams;
   const overview = await billingOverview(viewer.org.id);
@@ -46,10 +68,15 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   const sub = overview.subscription;
   const manage = can(viewer.org.role, "billing:manage");
   const live = sub && LIVE.has(sub.status) ? sub : null;
-  const flashKey = ["checkout", "paused", "resumed"].map((k) => (typeof params[k] === "string" ? `${k}=${params[k]}` : "")).find((k) => k in FLASH);
+  const flashKey = ["checkout", "paused", "resumed"]
+    .map((k) => (typeof params[k] === "string" ? `${k}=${params[k]}` : ""))
+    .find((k) => k in FLASH);
   const flash = flashKey ? FLASH[flashKey] : undefined;
   const status = live ? (STATUS[live.status] ?? { label: live.status, tone: "neutral" as const }) : null;
-  const usedPct = overview.usage.quotaMonthly > 0 ? Math.min(100, Math.round((overview.usage.used / overview.usage.quotaMonthly) * 100)) : 0;
+  const usedPct =
+    overview.usage.quotaMonthly > 0
+      ? Math.min(100, Math.round((overview.usage.used / overview.usage.quotaMonthly) * 100))
+      : 0;
   const creditsOn = Boolean(env().STRIPE_PRICE_CREDITS);
 
   return (
@@ -69,7 +96,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
         ) : null}
         {live?.status === "past_due" || live?.status === "unpaid" ? (
           <Alert tone="error" title="Your last payment failed">
-            {manage ? "Update your card in the billing portal to keep your plan." : "Ask an owner, admin or billing member to update the card."}
+            {manage
+              ? "Update your card in the billing portal to keep your plan."
+              : "Ask an owner, admin or billing member to update the card."}
           </Alert>
         ) : null}
 
@@ -109,7 +138,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             ) : null}
             {live?.cancelAtPeriodEnd ? (
               <Alert tone="warning" title={`Your subscription ends on ${day(live.currentPeriodEnd)}.`}>
-                You keep {planById(live.plan ?? "free").name} until then, then move to Free. Renew it in the billing portal.
+                You keep {planById(live.plan ?? "free").name} until then, then move to Free. Renew it in the billing
+                portal.
               </Alert>
             ) : null}
             <ul className="list-inside list-disc text-sm text-slate-700">
@@ -126,7 +156,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             <p className="text-sm text-slate-700">
               <span className="font-semibold text-slate-900">{overview.usage.used.toLocaleString("en-US")}</span> of{" "}
               {overview.usage.quotaMonthly.toLocaleString("en-US")} API calls used ·{" "}
-              <span data-testid="quota-remaining">{overview.usage.quotaRemaining.toLocaleString("en-US")}</span> left · resets on {day(overview.usage.periodEnd)}
+              <span data-testid="quota-remaining">{overview.usage.quotaRemaining.toLocaleString("en-US")}</span> left ·
+              resets on {day(overview.usage.periodEnd)}
             </p>
             <div
               className="h-2 w-full overflow-hidden rounded-full bg-slate-100"
@@ -136,11 +167,17 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
               aria-valuemax={100}
               aria-valuenow={usedPct}
             >
-              <div className={`h-full ${usedPct >= 90 ? "bg-red-500" : "bg-indigo-600"}`} style={{ width: `${usedPct}%` }} />
+              <div
+                className={`h-full ${usedPct >= 90 ? "bg-red-500" : "bg-indigo-600"}`}
+                style={{ width: `${usedPct}%` }}
+              />
             </div>
             <p className="text-sm text-slate-700">
-              Credits: <span data-testid="credits-remaining" className="font-semibold text-slate-900">{overview.usage.creditsRemaining.toLocaleString("en-US")}</span> left ·
-              used once this month’s calls run out · never expire
+              Credits:{" "}
+              <span data-testid="credits-remaining" className="font-semibold text-slate-900">
+                {overview.usage.creditsRemaining.toLocaleString("en-US")}
+              </span>{" "}
+              left · used once this month’s calls run out · never expire
             </p>
           </CardBody>
         </Card>
@@ -153,7 +190,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           <Card>
             <CardHeader title="Manage subscription" />
             <CardBody className="space-y-4">
-              <p className="text-sm text-slate-700">Change plan or card, download invoices, or cancel in Stripe&apos;s secure billing portal.</p>
+              <p className="text-sm text-slate-700">
+                Change plan or card, download invoices, or cancel in Stripe&apos;s secure billing portal.
+              </p>
               <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap">
                 <ActionButton action={openPortalAction}>Open billing portal</ActionButton>
                 {live.status === "paused" ? (
@@ -178,7 +217,10 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             <CardHeader title="Upgrade" />
             <CardBody>
               {overview.trialAvailable ? (
-                <p className="mb-4 text-sm text-emerald-800">Your first paid plan starts with a {TRIAL_DAYS}-day free trial. Cancel any time before it ends and pay nothing.</p>
+                <p className="mb-4 text-sm text-emerald-800">
+                  Your first paid plan starts with a {TRIAL_DAYS}-day free trial. Cancel any time before it ends and pay
+                  nothing.
+                </p>
               ) : null}
               <ul className="grid gap-4 sm:grid-cols-3">
                 {PLANS.filter((p) => p.id !== "free").map((p) => (
@@ -186,7 +228,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
                     <h3 className="font-semibold text-slate-900">{p.name}</h3>
                     <p className="text-sm text-slate-600">{formatMonthlyPrice(p)} / month</p>
                     <p className="mt-1 flex-1 text-sm text-slate-700">
-                      {p.monthlyApiQuota.toLocaleString("en-US")} API calls · {p.maxAlerts.toLocaleString("en-US")} alerts · {p.maxSeats.toLocaleString("en-US")} seats
+                      {p.monthlyApiQuota.toLocaleString("en-US")} API calls · {p.maxAlerts.toLocaleString("en-US")}{" "}
+                      alerts · {p.maxSeats.toLocaleString("en-US")} seats
                     </p>
                     <ActionButton action={subscribeAction} fields={{ plan: p.id }} className="mt-3">
                       {overview.trialAvailable ? `Start ${p.name} trial` : `Subscribe to ${p.name}`}

@@ -18,11 +18,18 @@ export async function requestDataAction(_prev: FormState, formData: FormData): P
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   revalidatePath(DATA_SETTINGS_PATH);
   const { request, created } = state.result;
-  if (!created) return { status: "success", message: `A ${request.kind} is already ${request.status}; it is listed below.` };
+  if (!created)
+    return { status: "success", message: `A ${request.kind} is already ${request.status}; it is listed below.` };
   if (request.kind === "export") {
     return request.status === "completed"
       ? { status: "success", message: "Your export is ready: download it below. We also e-mailed you." }
-      : { status: "error", message: `The export could not be built (${request.error ?? request.status}). Support can retry it.` };
+      : {
+          status: "error",
+          message: `The export could not be built (${request.error ?? request.status}). Support can retry it.`,
+        };
   }
-  return { status: "success", message: "Deletion requested: it runs in the background within minutes, and you will be signed out." };
+  return {
+    status: "success",
+    message: "Deletion requested: it runs in the background within minutes, and you will be signed out.",
+  };
 }

@@ -9,14 +9,24 @@ import { requestDataAction } from "./actions";
 
 export const metadata: Metadata = { title: "Data" };
 
-const STATUS_TONE: Record<string, BadgeTone> = { pending: "neutral", processing: "indigo", completed: "success", failed: "danger" };
+const STATUS_TONE: Record<string, BadgeTone> = {
+  pending: "neutral",
+  processing: "indigo",
+  completed: "success",
+  failed: "danger",
+};
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "—");
+const when = (iso: string | null) =>
+  iso
+    ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC"
+    : "—";
 
 export default async function DataSettingsPage() {
   const viewer = await requireViewer(DATA_SETTINGS_PATH);
   const owner = can(viewer.org.role, "data:manage");
-  const requests = owner ? await listOwnDataRequests(viewer.org.id, { userId: viewer.user.id, role: viewer.org.role }) : [];
+  const requests = owner
+    ? await listOwnDataRequests(viewer.org.id, { userId: viewer.user.id, role: viewer.org.role })
+    : [];
 
   return (
     <>
@@ -24,15 +34,23 @@ export default async function DataSettingsPage() {
       <SettingsNav current={DATA_SETTINGS_PATH} />
       {!owner ? (
         <p className="text-sm text-slate-600" data-testid="data-not-owner">
-          Only owners can export or delete the organisation&apos;s data, because an export contains every member&apos;s details and a deletion cannot be undone. Your role is{" "}
-          {viewer.org.role}: ask an owner.
+          Only owners can export or delete the organisation&apos;s data, because an export contains every member&apos;s
+          details and a deletion cannot be undone. Your role is {viewer.org.role}: ask an owner.
         </p>
       ) : (
         <div className="space-y-6">
           <Card>
-            <CardHeader title="Export your data" description="One JSON file with the organisation, members, alerts, API keys (never the keys themselves), billing, usage and audit log." />
+            <CardHeader
+              title="Export your data"
+              description="One JSON file with the organisation, members, alerts, API keys (never the keys themselves), billing, usage and audit log."
+            />
             <CardBody>
-              <ActionForm action={requestDataAction} submit="Request export" variant="primary" hidden={{ kind: "export" }} />
+              <ActionForm
+                action={requestDataAction}
+                submit="Request export"
+                variant="primary"
+                hidden={{ kind: "export" }}
+              />
             </CardBody>
           </Card>
 
@@ -46,7 +64,9 @@ export default async function DataSettingsPage() {
                   {requests.map((request) => (
                     <li key={request.id} className="flex flex-wrap items-center gap-2 py-2">
                       <Badge tone={STATUS_TONE[request.status] ?? "neutral"}>{request.status}</Badge>
-                      <span className="font-medium text-slate-900">{request.kind === "export" ? "Export" : "Deletion"}</span>
+                      <span className="font-medium text-slate-900">
+                        {request.kind === "export" ? "Export" : "Deletion"}
+                      </span>
                       <span className="text-slate-600">
                         requested {when(request.requested_at)}
                         {request.completed_at ? ` · completed ${when(request.completed_at)}` : ""}
@@ -69,8 +89,9 @@ export default async function DataSettingsPage() {
               Delete your data
             </h2>
             <p className="mb-2 text-sm text-red-900">
-              Removes members, invitations, alerts, API keys, the business profile and e-mails, and anonymises everyone who belongs to no other organisation, you included: you will be signed
-              out. Invoices, usage counts and the audit log are kept. Cancel any subscription in Billing first; a deletion is refused while one is live.
+              Removes members, invitations, alerts, API keys, the business profile and e-mails, and anonymises everyone
+              who belongs to no other organisation, you included: you will be signed out. Invoices, usage counts and the
+              audit log are kept. Cancel any subscription in Billing first; a deletion is refused while one is live.
             </p>
             <ActionForm
               action={requestDataAction}

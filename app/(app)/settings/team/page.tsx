@@ -15,7 +15,9 @@ export default async function TeamPage() {
       <PageHeader title="Settings" description={viewer.org.name} />
       <SettingsNav current="/settings/team" />
       {!canManage ? (
-        <p className="mb-4 text-sm text-slate-600">You are {viewer.org.role} here: owners and admins manage the team.</p>
+        <p className="mb-4 text-sm text-slate-600">
+          You are {viewer.org.role} here: owners and admins manage the team.
+        </p>
       ) : null}
       <TeamManager canManage={canManage} canManageBilling={can(viewer.org.role, "billing:manage")} />
     </>

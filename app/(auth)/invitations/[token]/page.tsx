@@ -35,7 +35,10 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
       <div className="mt-6">
         {!viewer ? (
           <div className="flex flex-col gap-3 sm:flex-row">
-            <Link className={buttonClasses("primary")} href={`/sign-up?callbackUrl=${encodeURIComponent(here)}&email=${encodeURIComponent(invitation.email)}`}>
+            <Link
+              className={buttonClasses("primary")}
+              href={`/sign-up?callbackUrl=${encodeURIComponent(here)}&email=${encodeURIComponent(invitation.email)}`}
+            >
               Create an account
             </Link>
             <Link className={buttonClasses("secondary")} href={`/sign-in?callbackUrl=${encodeURIComponent(here)}`}>
@@ -46,7 +49,8 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
           <AcceptInvitationForm token={token} orgName={invitation.orgName} />
         ) : (
           <p className="text-slate-700">
-            You are signed in as {viewer.user.email}. This invitation is for {invitation.email}: sign out and sign in with that address to accept it.
+            You are signed in as {viewer.user.email}. This invitation is for {invitation.email}: sign out and sign in
+            with that address to accept it.
           </p>
         )}
       </div>

@@ -13,7 +13,9 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
   return (
     <>
       <h1 className="text-2xl font-semibold text-slate-900">We could not sign you in</h1>
-      <p className="mt-3 text-slate-700">{(error && MESSAGES[error]) ?? "Something went wrong while signing you in. Please try again."}</p>
+      <p className="mt-3 text-slate-700">
+        {(error && MESSAGES[error]) ?? "Something went wrong while signing you in. Please try again."}
+      </p>
       <p className="mt-6 flex gap-4 text-sm">
         <Link href="/sign-in" className="font-medium text-indigo-700 underline">
           Sign in

@@ -17,7 +17,9 @@ export default async function ResendVerificationPage({ searchParams }: { searchP
     <>
       <h1 className="text-2xl font-semibold text-slate-900">Confirm your e-mail</h1>
       <p className="mt-3 text-slate-700">
-        {sent ? `We sent a new link to ${viewer.user.email}.` : `We will send a confirmation link to ${viewer.user.email}.`}
+        {sent
+          ? `We sent a new link to ${viewer.user.email}.`
+          : `We will send a confirmation link to ${viewer.user.email}.`}
       </p>
       <form action={resendVerificationAction} className="mt-6">
         <Button type="submit">{sent ? "Send again" : "Send link"}</Button>

@@ -6,12 +6,14 @@ import { maskEmail } from "@/lib/ops";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({
-  org: z.string().uuid().optional(),
-  actor: z.string().trim().min(1).max(200).optional(),
-  action: z.string().trim().min(1).max(100).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
-}).extend(pageQuerySchema.shape);
+const querySchema = z
+  .object({
+    org: z.string().uuid().optional(),
+    actor: z.string().trim().min(1).max(200).optional(),
+    action: z.string().trim().min(1).max(100).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+  })
+  .extend(pageQuerySchema.shape);
 
 /** The append-only audit trail, newest first (ops_viewer sees e-mail addresses masked). */
 export const GET = route(
@@ -32,7 +34,11 @@ export const GET = route(
         data: data.map((r) => ({
           id: r.id,
           at: r.at.toISOString(),
-          actor: { type: r.actorType, id: r.actorId, email: r.actorEmail && !pii ? maskEmail(r.actorEmail) : r.actorEmail },
+          actor: {
+            type: r.actorType,
+            id: r.actorId,
+            email: r.actorEmail && !pii ? maskEmail(r.actorEmail) : r.actorEmail,
+          },
           org_id: r.orgId,
           action: r.action,
           target: r.targetType ? { type: r.targetType, id: r.targetId } : null,

@@ -5,7 +5,10 @@ import { CUSTOMER_SEGMENTS, searchCustomers } from "@/lib/ops/customer-search";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = pageQuerySchema.extend({ q: z.string().max(200).default(""), segment: z.enum(CUSTOMER_SEGMENTS).default("all") });
+const querySchema = pageQuerySchema.extend({
+  q: z.string().max(200).default(""),
+  segment: z.enum(CUSTOMER_SEGMENTS).default("all"),
+});
 
 /** Customers by org name, member e-mail or Stripe customer id, newest first, one tab at a time. */
 export const GET = route(

@@ -19,7 +19,13 @@ const deadLetterFilterSchema = z.object({
 export const GET = route(
   async ({ auth, url }) => {
     assertOperatorCan(auth, "ops:read");
-    const q = parseQuery(url, deadLetterFilterSchema.extend({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(500).optional() }));
+    const q = parseQuery(
+      url,
+      deadLetterFilterSchema.extend({
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        cursor: z.string().max(500).optional(),
+      }),
+    );
     const { items, nextCursor } = await listOutbox({
       status: q.status,
       kind: q.kind,

@@ -11,7 +11,16 @@ export const GET = route(
     const flags = await listFlags({ maxAgeMs: 0 });
     return {
       body: {
-        items: flags.map((f) => ({ key: f.key, description: f.description, enabled: f.enabled, default: f.default, overridden: f.overridden, reason: f.reason, updated_at: f.updatedAt?.toISOString() ?? null, updated_by: f.updatedBy })),
+        items: flags.map((f) => ({
+          key: f.key,
+          description: f.description,
+          enabled: f.enabled,
+          default: f.default,
+          overridden: f.overridden,
+          reason: f.reason,
+          updated_at: f.updatedAt?.toISOString() ?? null,
+          updated_by: f.updatedBy,
+        })),
       },
     };
   },

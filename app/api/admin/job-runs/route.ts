@@ -11,7 +11,9 @@ export const GET = route(
     const query = parseQuery(url, jobRunListQuery);
     const page = await listJobRuns(toJobRunQuery(query));
     const pii = operatorCan(auth.role, "ops:read_pii");
-    return { body: { data: page.runs.map((r) => presentJobRun(r, { pii })), next_cursor: encodeJobRunCursor(page.next) } };
+    return {
+      body: { data: page.runs.map((r) => presentJobRun(r, { pii })), next_cursor: encodeJobRunCursor(page.next) },
+    };
   },
   { authenticate: operatorAuth },
 );

@@ -5,12 +5,14 @@ import { listStripeEvents, STRIPE_EVENT_STATUSES } from "@/lib/ops";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({
-  status: z.enum(STRIPE_EVENT_STATUSES).optional(),
-  type: z.string().trim().min(1).max(100).optional(),
-  org: z.string().uuid().optional(),
-  id: z.string().trim().min(1).max(255).optional(),
-}).extend(pageQuerySchema.shape);
+const querySchema = z
+  .object({
+    status: z.enum(STRIPE_EVENT_STATUSES).optional(),
+    type: z.string().trim().min(1).max(100).optional(),
+    org: z.string().uuid().optional(),
+    id: z.string().trim().min(1).max(255).optional(),
+  })
+  .extend(pageQuerySchema.shape);
 
 /** Stripe events as stored (metadata only), newest first; filters status, type, org, id. */
 export const GET = route(

@@ -5,7 +5,9 @@ import { dataRequestInputSchema, listOwnDataRequests, requestOwnData } from "@/l
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async ({ auth }) => ({ body: { data: await listOwnDataRequests(auth.orgId, auth.actor) } }), { authenticate: memberAuth });
+export const GET = route(async ({ auth }) => ({ body: { data: await listOwnDataRequests(auth.orgId, auth.actor) } }), {
+  authenticate: memberAuth,
+});
 
 /** 202: a deletion runs in the background; an export is usually already completed in the answer. */
 export const POST = route(
@@ -13,7 +15,11 @@ export const POST = route(
     const input = await parseJsonBody(request, dataRequestInputSchema);
     const { request: dataRequest, created, events } = await requestOwnData(auth.orgId, auth.actor, input);
     await sendEventsAfterCommit(events);
-    return { status: created ? 202 : 200, body: dataRequest, headers: { location: `/api/app/data-requests/${dataRequest.id}` } };
+    return {
+      status: created ? 202 : 200,
+      body: dataRequest,
+      headers: { location: `/api/app/data-requests/${dataRequest.id}` },
+    };
   },
   { authenticate: memberAuth },
 );

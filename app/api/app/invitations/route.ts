@@ -7,7 +7,16 @@ export const POST = route(
   async ({ auth, request }) => {
     const input = await parseJsonBody(request, inviteMemberSchema);
     const { invitation, url } = await inviteMember(auth.orgId, auth.actor, input);
-    return { status: 201, body: { id: invitation.id, email: invitation.email, role: invitation.role, expires_at: invitation.expiresAt, url } };
+    return {
+      status: 201,
+      body: {
+        id: invitation.id,
+        email: invitation.email,
+        role: invitation.role,
+        expires_at: invitation.expiresAt,
+        url,
+      },
+    };
   },
   { authenticate: memberAuth },
 );

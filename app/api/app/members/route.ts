@@ -4,8 +4,19 @@ import { assignableRoles, listMembers, listOpenInvitations, seatUsage } from "@/
 
 export const GET = route(
   async ({ auth }) => {
-    const [members, invitations, seats] = await Promise.all([listMembers(auth.orgId, auth.actor), listOpenInvitations(auth.orgId, auth.actor), seatUsage(auth.orgId, auth.actor)]);
-    return { body: { data: members, invitations, seats, me: { userId: auth.actor.userId, role: auth.actor.role, assignableRoles: assignableRoles(auth.actor.role) } } };
+    const [members, invitations, seats] = await Promise.all([
+      listMembers(auth.orgId, auth.actor),
+      listOpenInvitations(auth.orgId, auth.actor),
+      seatUsage(auth.orgId, auth.actor),
+    ]);
+    return {
+      body: {
+        data: members,
+        invitations,
+        seats,
+        me: { userId: auth.actor.userId, role: auth.actor.role, assignableRoles: assignableRoles(auth.actor.role) },
+      },
+    };
   },
   { authenticate: memberAuth },
 );

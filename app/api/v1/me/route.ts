@@ -6,7 +6,9 @@ import { getOrganization } from "@/lib/orgs";
 export const GET = route(
   async ({ auth }) => {
     const org = await getOrganization(auth.orgId);
-    return { body: { org: { id: org.id, name: org.name, plan: org.plan }, api_key: { prefix: auth.prefix, name: auth.name } } };
+    return {
+      body: { org: { id: org.id, name: org.name, plan: org.plan }, api_key: { prefix: auth.prefix, name: auth.name } },
+    };
   },
   { authenticate: apiKeyAuth },
 );

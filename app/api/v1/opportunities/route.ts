@@ -8,8 +8,17 @@ export const GET = meteredRoute({
   parse: ({ url }) => parseQuery(url, opportunityQuerySchema),
   handle: async (query) => {
     const feed = opportunityFeed();
-    const page = await searchOpportunities(filtersFromQuery(query, feed.referenceDate), { limit: query.limit, cursor: query.cursor });
+    const page = await searchOpportunities(filtersFromQuery(query, feed.referenceDate), {
+      limit: query.limit,
+      cursor: query.cursor,
+    });
     // Key order matches jsonb's (shorter keys first), so an Idempotency-Key replay is byte-identical.
-    return { body: { data: page.data, feed: { live: feed.live, reference_date: feed.referenceDate.toISOString() }, next_cursor: page.nextCursor } };
+    return {
+      body: {
+        data: page.data,
+        feed: { live: feed.live, reference_date: feed.referenceDate.toISOString() },
+        next_cursor: page.nextCursor,
+      },
+    };
   },
 });

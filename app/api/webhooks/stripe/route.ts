@@ -13,7 +13,10 @@ const STRIPE_BODY_LIMIT = 1024 * 1024;
  * limited per IP (before the body is read), 500 failed processing.
  */
 export const POST = route(async ({ request }) => {
-  const { headers } = await enforceRateLimit(`stripe-webhook:ip:${clientIpOf(request.headers)}`, STRIPE_WEBHOOK_RATE_LIMIT);
+  const { headers } = await enforceRateLimit(
+    `stripe-webhook:ip:${clientIpOf(request.headers)}`,
+    STRIPE_WEBHOOK_RATE_LIMIT,
+  );
   const raw = await readBodyWithLimit(request, STRIPE_BODY_LIMIT);
   const { events, ...outcome } = await receiveStripeWebhook(raw, request.headers.get("stripe-signature"));
   await sendEventsAfterCommit(events);

@@ -22,7 +22,11 @@ export async function GET(request: NextRequest) {
   const next = safeNext(request.nextUrl.searchParams.get("next"));
   const sessionId = request.nextUrl.searchParams.get("session_id") ?? "";
   const viewer = await getViewer();
-  if (!viewer) return NextResponse.redirect(`${appUrl()}/sign-in?callbackUrl=${encodeURIComponent(request.nextUrl.pathname + request.nextUrl.search)}`, 303);
+  if (!viewer)
+    return NextResponse.redirect(
+      `${appUrl()}/sign-in?callbackUrl=${encodeURIComponent(request.nextUrl.pathname + request.nextUrl.search)}`,
+      303,
+    );
   if (!viewer.org) return NextResponse.redirect(`${appUrl()}/no-organization`, 303);
   let outcome = "checkout=success";
   try {
@@ -30,7 +34,8 @@ export async function GET(request: NextRequest) {
     if (!result.complete) outcome = "checkout=pending";
   } catch (error) {
     // Not found, or Stripe unreachable: the webhook will still apply the purchase.
-    if (!isAppError(error) || error.status >= 500) logger.error({ err: error, orgId: viewer.org.id }, "checkout return failed");
+    if (!isAppError(error) || error.status >= 500)
+      logger.error({ err: error, orgId: viewer.org.id }, "checkout return failed");
     outcome = isAppError(error) && error.code === "not_found" ? "checkout=unknown" : "checkout=pending";
   }
   return NextResponse.redirect(`${appUrl()}${withParam(next, outcome)}`, 303);

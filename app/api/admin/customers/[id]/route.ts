@@ -16,7 +16,10 @@ export const GET = route(
       body: {
         ...detail,
         members: detail.members.map((m) => ({ ...m, email: pii ? m.email : maskEmail(m.email) })),
-        audit: detail.audit.map((a) => ({ ...a, actorEmail: a.actorEmail && !pii ? maskEmail(a.actorEmail) : a.actorEmail })),
+        audit: detail.audit.map((a) => ({
+          ...a,
+          actorEmail: a.actorEmail && !pii ? maskEmail(a.actorEmail) : a.actorEmail,
+        })),
       },
     };
   },

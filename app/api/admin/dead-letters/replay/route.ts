@@ -9,7 +9,14 @@ export const dynamic = "force-dynamic";
 const bodySchema = z
   .object({
     ids: z.array(z.string().uuid()).min(1).max(1000).optional(),
-    filter: z.object({ kind: z.enum(["email", "webhook"]).optional(), org: z.string().uuid().optional(), q: z.string().trim().min(1).max(200).optional() }).strict().optional(),
+    filter: z
+      .object({
+        kind: z.enum(["email", "webhook"]).optional(),
+        org: z.string().uuid().optional(),
+        q: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((b) => Boolean(b.ids) !== Boolean(b.filter), "Send either ids or filter.");
@@ -22,7 +29,11 @@ export const POST = route(
     const body = await parseJsonBody(request, bodySchema);
     const replayed = body.ids
       ? await replayOutbox({ ids: body.ids }, actor, { requestId })
-      : await replayOutbox({ filter: { kind: body.filter!.kind, orgId: body.filter!.org, search: body.filter!.q } }, actor, { requestId });
+      : await replayOutbox(
+          { filter: { kind: body.filter!.kind, orgId: body.filter!.org, search: body.filter!.q } },
+          actor,
+          { requestId },
+        );
     if (replayed > 0) await deliverDueOutbox({ limit: Math.min(replayed, 100) });
     return { body: { replayed } };
   },

@@ -12,7 +12,11 @@ export const GET = route(
   async ({ auth, url, requestId }) => {
     assertOperatorCan(auth, "exports:accounting");
     const { label, ...range } = parseQuery(url, accountingQuerySchema);
-    const { csv } = await exportAccountingCsv(range, { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email }, requestId);
+    const { csv } = await exportAccountingCsv(
+      range,
+      { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email },
+      requestId,
+    );
     return new Response(csv, {
       status: 200,
       headers: {

@@ -14,7 +14,15 @@ export const PUT = route(
     const actor = await assertFlagWritable(key, auth.viewer.user, breakGlassTokenFrom(request));
     const body = await parseJsonBody(request, setFlagSchema);
     const flag = await setFlag(key, body, actor, { requestId });
-    return { body: { key: flag.key, enabled: flag.enabled, reason: flag.reason, updated_at: flag.updatedAt?.toISOString() ?? null, updated_by: flag.updatedBy } };
+    return {
+      body: {
+        key: flag.key,
+        enabled: flag.enabled,
+        reason: flag.reason,
+        updated_at: flag.updatedAt?.toISOString() ?? null,
+        updated_by: flag.updatedBy,
+      },
+    };
   },
   { authenticate: operatorAuth },
 );

@@ -34,7 +34,12 @@ export const POST = route(
       body: {
         matched: result.matched,
         rerun_count: result.reruns.length,
-        reruns: result.reruns.map((r) => ({ rerun_of: r.rerunOf, job_run_id: r.jobRunId, status: r.status, mode: r.mode })),
+        reruns: result.reruns.map((r) => ({
+          rerun_of: r.rerunOf,
+          job_run_id: r.jobRunId,
+          status: r.status,
+          mode: r.mode,
+        })),
         failed: result.failed ? { rerun_of: result.failed.rerunOf, error: result.failed.error } : null,
         audit_id: result.auditId,
       },

@@ -8,7 +8,9 @@ import { retryOutboxCircuit } from "@/lib/outbox";
 export const dynamic = "force-dynamic";
 
 // In the body, not the path: a destination (`webhook:https://host`) is full of reserved characters.
-const bodySchema = z.object({ destination: z.string().min(1).max(2_100), reason: z.string().trim().max(500).optional() }).strict();
+const bodySchema = z
+  .object({ destination: z.string().min(1).max(2_100), reason: z.string().trim().max(500).optional() })
+  .strict();
 
 /** "Retry now": an open circuit becomes half-open, so the next delivery run sends one probe there; audited. */
 export const POST = route(

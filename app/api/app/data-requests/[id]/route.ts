@@ -4,4 +4,7 @@ import { getOwnDataRequest } from "@/lib/retention";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async ({ auth, params }) => ({ body: await getOwnDataRequest(auth.orgId, auth.actor, String(params.id ?? "")) }), { authenticate: memberAuth });
+export const GET = route(
+  async ({ auth, params }) => ({ body: await getOwnDataRequest(auth.orgId, auth.actor, String(params.id ?? "")) }),
+  { authenticate: memberAuth },
+);

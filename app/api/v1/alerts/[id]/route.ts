@@ -4,7 +4,9 @@ import { route } from "@/lib/http";
 
 /** One alert; another org's id answers 404 like an unknown one. */
 export const GET = route(
-  async ({ auth, params }) => ({ body: toApiAlert(await getAlert(auth.orgId, { apiKeyId: auth.keyId }, String(params.id))) }),
+  async ({ auth, params }) => ({
+    body: toApiAlert(await getAlert(auth.orgId, { apiKeyId: auth.keyId }, String(params.id))),
+  }),
   { authenticate: apiKeyAuth },
 );
 

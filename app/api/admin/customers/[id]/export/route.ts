@@ -9,10 +9,17 @@ export const GET = route(
   async ({ auth, params, requestId }) => {
     assertOperatorCan(auth, "ops:read_pii");
     const orgId = String(params.id ?? "");
-    const bundle = await exportCustomer(orgId, { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email }, requestId);
+    const bundle = await exportCustomer(
+      orgId,
+      { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email },
+      requestId,
+    );
     return new Response(JSON.stringify(bundle), {
       status: 200,
-      headers: { "content-type": "application/json", "content-disposition": `attachment; filename="beacon-export-${orgId}.json"` },
+      headers: {
+        "content-type": "application/json",
+        "content-disposition": `attachment; filename="beacon-export-${orgId}.json"`,
+      },
     });
   },
   { authenticate: operatorAuth },

@@ -20,10 +20,23 @@ export const GET = route(
     assertOperatorCan(auth, "ops:read");
     const { limit, cursor, kind } = parseQuery(url, querySchema);
     const showPii = operatorCan(auth.role, "ops:read_pii");
-    const { entries, nextCursor } = await customerTimeline(String(params.id ?? ""), { limit, cursor, kinds: kind, showPii });
+    const { entries, nextCursor } = await customerTimeline(String(params.id ?? ""), {
+      limit,
+      cursor,
+      kinds: kind,
+      showPii,
+    });
     return {
       body: {
-        data: entries.map((e) => ({ key: e.key, kind: e.kind, at: e.at.toISOString(), title: e.title, detail: e.detail, status: e.status, href: e.href })),
+        data: entries.map((e) => ({
+          key: e.key,
+          kind: e.kind,
+          at: e.at.toISOString(),
+          title: e.title,
+          detail: e.detail,
+          status: e.status,
+          href: e.href,
+        })),
         next_cursor: nextCursor,
       },
     };

@@ -14,7 +14,8 @@ export const POST = route(
   async ({ auth, params, request, requestId }) => {
     assertOperatorCan(auth, "jobs:pause");
     const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
-    const body = request.headers.get("content-length") === "0" || !request.body ? {} : await parseJsonBody(request, bodySchema);
+    const body =
+      request.headers.get("content-length") === "0" || !request.body ? {} : await parseJsonBody(request, bodySchema);
     const result = await resumeFunction(String(params.id ?? ""), actor, body.reason ?? null, {
       functions: FUNCTIONS,
       requestId,

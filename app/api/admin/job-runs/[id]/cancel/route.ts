@@ -22,7 +22,8 @@ export const POST = route(
     const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const id = String(params.id ?? "");
     if (!UUID.test(id)) notFound("job run");
-    const body = request.headers.get("content-length") === "0" || !request.body ? {} : await parseJsonBody(request, bodySchema);
+    const body =
+      request.headers.get("content-length") === "0" || !request.body ? {} : await parseJsonBody(request, bodySchema);
     const result = await cancelJobRun(id, actor, body.reason ?? null, {
       functions: FUNCTIONS,
       send: (event) => inngest.send(event),

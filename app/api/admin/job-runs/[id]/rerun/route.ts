@@ -16,12 +16,11 @@ export const POST = route(
     const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const id = String(params.id ?? "");
     if (!UUID.test(id)) notFound("job run");
-    const result = await rerunJob(
-      id,
-      actor,
-      { functions: FUNCTIONS, send: (event) => inngest.send(event), requestId },
-    );
-    return { status: result.mode === "event" ? 202 : 200, body: { job_run_id: result.jobRunId, status: result.status, rerun_of: id } };
+    const result = await rerunJob(id, actor, { functions: FUNCTIONS, send: (event) => inngest.send(event), requestId });
+    return {
+      status: result.mode === "event" ? 202 : 200,
+      body: { job_run_id: result.jobRunId, status: result.status, rerun_of: id },
+    };
   },
   { authenticate: operatorAuth },
 );

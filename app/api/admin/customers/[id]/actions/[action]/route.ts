@@ -15,8 +15,15 @@ export const POST = route(
     assertOperatorCan(auth, customerActionPermission(action));
     const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const hasBody = (request.headers.get("content-length") ?? "0") !== "0" || request.headers.has("content-type");
-    const body = hasBody ? await parseJsonBody(request, CUSTOMER_ACTION_INPUTS[action]) : validate(CUSTOMER_ACTION_INPUTS[action], {});
-    const { result, events } = await runCustomerAction(String(params.id ?? ""), { action, ...body } as CustomerAction, actor, requestId);
+    const body = hasBody
+      ? await parseJsonBody(request, CUSTOMER_ACTION_INPUTS[action])
+      : validate(CUSTOMER_ACTION_INPUTS[action], {});
+    const { result, events } = await runCustomerAction(
+      String(params.id ?? ""),
+      { action, ...body } as CustomerAction,
+      actor,
+      requestId,
+    );
     await sendEventsAfterCommit(events);
     return { body: { action, result } };
   },
