@@ -35,7 +35,7 @@ for (const viewport of [
 
     // Step 3: open matches from the bundled SAM.gov day (said so), the keyword's hit first, with why they matched.
     await expect(
-      page.getByRole("status").filter({ hasText: "Sample data: SAM.gov notices of 24 Apr 2026" }),
+      page.getByRole("status").filter({ hasText: "Sample data: SAM.gov notices of Apr 24, 2026" }),
     ).toBeVisible();
     await expect(page.getByRole("article").first()).toContainText("Software");
     await expect(page.getByRole("article").first().locator("mark").first()).toBeVisible();

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 import { planById } from "@/lib/billing";
+import { SNAPSHOT_LABEL } from "@/lib/opportunities";
 
 const STEPS = [
   {
@@ -212,7 +213,7 @@ function MatchPreview() {
       <dl className="mt-4 grid grid-cols-2 gap-3 text-sm">
         <div>
           <dt className="text-slate-500">Posted</dt>
-          <dd className="font-medium text-slate-900">24 Apr 2026</dd>
+          <dd className="font-medium text-slate-900">{SNAPSHOT_LABEL}</dd>
         </div>
         <div>
           <dt className="text-slate-500">Responses due</dt>

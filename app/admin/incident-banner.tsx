@@ -3,8 +3,7 @@ import { ActionButton } from "@/components/forms/action-button";
 import { Alert } from "@/components/ui";
 import type { BreakGlassSession, IncidentState } from "@/lib/ops";
 import { endBreakGlassAction } from "./ops/incident-actions";
-
-const hhmm = (at: Date) => `${at.toISOString().slice(11, 16)} UTC`;
+import { formatDateTime } from "@/lib/format";
 
 /** Shown on every cockpit page while it is read-only, or while this operator is under break-glass. */
 export function IncidentBanner({
@@ -19,7 +18,7 @@ export function IncidentBanner({
       <Alert
         tone="error"
         className="mb-6"
-        title={`Break-glass active until ${hhmm(breakGlass.expiresAt)}`}
+        title={`Break-glass active until ${formatDateTime(breakGlass.expiresAt)}`}
         action={
           <ActionButton action={endBreakGlassAction} fields={{ id: breakGlass.id }} variant="danger">
             End break-glass
@@ -37,7 +36,7 @@ export function IncidentBanner({
   const detail =
     incident.source === "env"
       ? "ADMIN_READ_ONLY=true is set in the environment; it can only be lifted by a redeploy."
-      : `Incident mode on${incident.since ? ` since ${hhmm(incident.since)}` : ""}${incident.by ? ` by ${incident.by}` : ""}${incident.reason ? `: ${incident.reason}` : "."}`;
+      : `Incident mode on${incident.since ? ` since ${formatDateTime(incident.since)}` : ""}${incident.by ? ` by ${incident.by}` : ""}${incident.reason ? `: ${incident.reason}` : "."}`;
   return (
     <Alert tone="warning" className="mb-6" title="Read-only: cockpit writes are disabled">
       <p>{detail}</p>

@@ -8,6 +8,7 @@ import { PAUSE_REASON_TEXT } from "@/lib/alerts/rules";
 import { apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
 import { AlertForm } from "./alert-form";
+import { formatDateTime } from "@/lib/format";
 
 export interface AlertsPageData {
   data: ApiAlert[];
@@ -15,7 +16,6 @@ export interface AlertsPageData {
 }
 
 const FREQUENCY: Record<ApiAlert["frequency"], string> = { instant: "Instant", daily: "Daily", weekly: "Weekly" };
-const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
 
 function Filters({ alert }: { alert: ApiAlert }) {
   const parts = [
@@ -135,7 +135,7 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
                   <p className="text-sm break-words text-slate-600">
                     To {alert.delivery_email}
                     {alert.last_window_end
-                      ? ` · next digest: what is new since ${when.format(new Date(alert.last_window_end))}`
+                      ? ` · next digest: what is new since ${formatDateTime(alert.last_window_end)}`
                       : null}
                   </p>
                 </div>

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Alert, Badge, Card, CardBody, CardHeader } from "@/components/ui";
-import { formatDate } from "@/components/opportunities/opportunity-card";
+import { formatDate } from "@/lib/format";
 import { PAUSE_REASON_TEXT, type AlertPauseReason } from "@/lib/alerts";
 import type { DashboardSummary } from "@/lib/dashboard";
 
@@ -84,7 +84,7 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
                     {d.title}
                   </Link>
                   <span className="text-sm text-slate-600">
-                    due {formatDate(d.responseDeadline.toISOString())} ·{" "}
+                    due {formatDate(d.responseDeadline)} ·{" "}
                     <span className={d.daysLeft <= 3 ? "font-semibold text-red-700" : ""}>
                       {d.daysLeft === 0 ? "today" : `${d.daysLeft} day${d.daysLeft === 1 ? "" : "s"} left`}
                     </span>
@@ -122,8 +122,8 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
                     {!a.lastDigestAt
                       ? "Nothing sent yet"
                       : a.lastDigestMatches
-                        ? `Last sent ${formatDate(a.lastDigestAt.toISOString())} with ${count(a.lastDigestMatches)} match${a.lastDigestMatches === 1 ? "" : "es"}`
-                        : `Checked ${formatDate(a.lastDigestAt.toISOString())}: nothing new`}
+                        ? `Last sent ${formatDate(a.lastDigestAt)} with ${count(a.lastDigestMatches)} match${a.lastDigestMatches === 1 ? "" : "es"}`
+                        : `Checked ${formatDate(a.lastDigestAt)}: nothing new`}
                   </span>
                 </li>
               ))}

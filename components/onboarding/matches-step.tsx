@@ -6,13 +6,7 @@ import { SampleDataBanner } from "@/components/opportunities/sample-data-banner"
 import { FEW_MATCHES, type OnboardingMatches } from "@/lib/onboarding";
 import type { OpportunityFeed } from "@/lib/opportunities";
 import { ActionButton } from "@/components/forms/action-button";
-
-const dateFormat = new Intl.DateTimeFormat("en-US", {
-  month: "short",
-  day: "numeric",
-  year: "numeric",
-  timeZone: "UTC",
-});
+import { formatDate } from "@/lib/format";
 
 function plural(n: number, one: string, many = `${one}s`) {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
@@ -96,9 +90,7 @@ export function MatchesStep({
                   ) : null}
                   <div>
                     <dt className="inline text-slate-500">Respond by </dt>
-                    <dd className="inline">
-                      {r.response_deadline ? dateFormat.format(new Date(r.response_deadline)) : "not stated"}
-                    </dd>
+                    <dd className="inline">{formatDate(r.response_deadline, "not stated")}</dd>
                   </div>
                 </dl>
                 {r.highlights.excerpt ? (

@@ -2,12 +2,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui";
 import type { OpportunityResult } from "@/lib/opportunities";
 import { NoticeStatusBadge } from "./notice-status-badge";
-
-const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
-
-export function formatDate(iso: string | null) {
-  return iso ? dateFormat.format(new Date(iso)) : "—";
-}
+import { formatDate } from "@/lib/format";
 
 /** One search result. Highlights are escaped server-side; only <mark> tags are HTML. */
 export function OpportunityCard({ opportunity }: { opportunity: OpportunityResult }) {

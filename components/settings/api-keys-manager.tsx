@@ -17,6 +17,7 @@ import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
 import { CREATE_API_KEY_RULES } from "@/lib/orgs/rules";
 import { checkText } from "@/lib/validation/rules";
+import { formatDateTime } from "@/lib/format";
 
 interface KeyRow {
   id: string;
@@ -27,7 +28,7 @@ interface KeyRow {
   revokedAt: string | null;
 }
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
+const when = (iso: string | null) => formatDateTime(iso, { empty: "never" });
 
 export function ApiKeysManager({ canManage }: { canManage: boolean }) {
   const keys = useRemoteData<{ data: KeyRow[] }>("/api/app/api-keys");

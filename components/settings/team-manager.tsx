@@ -8,6 +8,7 @@ import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
 import { INVITE_MEMBER_RULES } from "@/lib/orgs/rules";
 import { checkText } from "@/lib/validation/rules";
 import type { OrgRole } from "@/lib/orgs/permissions";
+import { formatDate } from "@/lib/format";
 
 interface MemberRow {
   id: string;
@@ -150,7 +151,7 @@ export function TeamManager({ canManage, canManageBilling }: { canManage: boolea
                 <div className="min-w-0 flex-1">
                   <p className="truncate font-medium text-slate-900">{i.email}</p>
                   <p className="text-sm text-slate-600">
-                    {i.role} · expires {new Date(i.expiresAt).toLocaleDateString()}
+                    {i.role} · expires {formatDate(i.expiresAt)}
                   </p>
                 </div>
                 {canManage ? (

@@ -1,5 +1,6 @@
 import { appUrl } from "@/lib/env";
 import { escapeHtml } from "@/lib/opportunities";
+import { formatDate, formatDateTime } from "@/lib/format";
 
 /** One opportunity as a digest shows it. */
 export interface DigestOpportunity {
@@ -33,10 +34,8 @@ export interface RenderedEmail {
   html: string;
 }
 
-const day = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
-const moment = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const formatDay = (d: Date) => day.format(d);
-const formatMoment = (d: Date) => `${moment.format(d)} UTC`;
+const formatDay = (d: Date) => formatDate(d);
+const formatMoment = (d: Date) => formatDateTime(d);
 
 // SAM.gov text is public data and may carry anything, including markup and control characters.
 function clean(text: string) {

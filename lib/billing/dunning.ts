@@ -6,6 +6,7 @@ import { appUrl } from "@/lib/env";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
 import { graceEndsAt, syncOrgPlan } from "./org-plan";
 import { planById } from "./plans";
+import { formatDate } from "@/lib/format";
 
 /** Days after the failed payment on which the customer is e-mailed. */
 export const DUNNING_NOTICE_DAYS = [0, 3, 7] as const;
@@ -57,12 +58,7 @@ async function billingContacts(tx: Tx, orgId: string) {
 }
 
 function noticeText(day: DunningDay, orgName: string, planName: string, graceEnd: Date) {
-  const until = graceEnd.toLocaleDateString("en-US", {
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-    timeZone: "UTC",
-  });
+  const until = formatDate(graceEnd);
   const link = `${appUrl()}/settings/billing`;
   const lead =
     day === 0

@@ -1,11 +1,12 @@
 import { env } from "@/lib/env";
+import { formatDate } from "@/lib/format";
 
 /**
  * The bundled SAM.gov snapshot: every notice posted on one day (US Eastern), as published in
  * that day's extract. Without SAM_API_KEY it is all Beacon has, so it is shown as what it is.
  */
 export const SNAPSHOT_DATE = "2026-04-24";
-export const SNAPSHOT_LABEL = "24 Apr 2026";
+export const SNAPSHOT_LABEL = formatDate(`${SNAPSHOT_DATE}T12:00:00Z`);
 export const BUNDLED_OPPORTUNITIES_FILE = `db/seed-data/sam/contract-opportunities_${SNAPSHOT_DATE}.json`;
 
 /** The end of the snapshot's day in Washington (EDT, UTC-4): the moment the snapshot describes. */

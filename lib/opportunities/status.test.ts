@@ -16,7 +16,7 @@ describe("opportunityFeed", () => {
     expect(opportunityFeed(LATER)).toEqual({
       live: false,
       referenceDate: new Date("2026-04-25T03:59:59.999Z"),
-      notice: "Sample data: SAM.gov notices of 24 Apr 2026 — set SAM_API_KEY for live data",
+      notice: "Sample data: SAM.gov notices of Apr 24, 2026 — set SAM_API_KEY for live data",
     });
   });
   it("is live, and today is today, with SAM_API_KEY", () => {

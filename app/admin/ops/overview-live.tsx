@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { OpsOverview } from "@/lib/ops/overview";
 import type { OverviewSnapshot } from "./overview-poller";
+import { formatTime } from "@/lib/format";
 
 const n = (v: number) => v.toLocaleString("en-US");
 const money = (cents: number) => `$${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: 2 })}`;
@@ -47,7 +48,7 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
   return (
     <>
       <p className="mb-4 text-xs text-slate-500" aria-live="polite">
-        Live, as of {new Date(dataUpdatedAt).toISOString().slice(11, 19)} UTC{isError ? " (refresh failed)" : ""}
+        Live, as of {formatTime(dataUpdatedAt)}{isError ? " (refresh failed)" : ""}
       </p>
       <h2 className="mb-2 text-base font-semibold text-slate-900">Needs attention</h2>
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="health-tiles">

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { NoticeStatusBadge } from "@/components/opportunities/notice-status-badge";
-import { formatDate } from "@/components/opportunities/opportunity-card";
+import { formatDate } from "@/lib/format";
 import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
 import { Badge, Card, CardBody } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";

@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import { can } from "@/lib/orgs";
 import { SettingsNav } from "../settings-nav";
 import { buyCreditsAction, openPortalAction, pauseAction, resumeAction, subscribeAction } from "./actions";
+import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Billing" };
 
@@ -25,11 +26,7 @@ const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
 
 const LIVE = new Set(["trialing", "active", "past_due", "unpaid", "paused", "incomplete"]);
 
-function day(date: Date | null) {
-  return date
-    ? date.toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" })
-    : "—";
-}
+const day = (date: Date | null) => formatDate(date);
 
 const FLASH: Record<string, { tone: "success" | "info" | "warning"; title: string; body: string }> = {
   "checkout=success": {

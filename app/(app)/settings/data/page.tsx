@@ -6,6 +6,7 @@ import { can } from "@/lib/orgs";
 import { DATA_SETTINGS_PATH, listOwnDataRequests } from "@/lib/retention";
 import { SettingsNav } from "../settings-nav";
 import { requestDataAction } from "./actions";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Data" };
 
@@ -16,10 +17,7 @@ const STATUS_TONE: Record<string, BadgeTone> = {
   failed: "danger",
 };
 
-const when = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC"
-    : "—";
+const when = (iso: string | null) => formatDateTime(iso);
 
 export default async function DataSettingsPage() {
   const viewer = await requireViewer(DATA_SETTINGS_PATH);

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Badge, EmptyState, PageHeader } from "@/components/ui";
 import { requireOperator } from "@/lib/auth/next";
 import { listOpsAlerts, OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "@/lib/ops";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Ops alerts" };
 
@@ -67,7 +68,7 @@ export default async function OpsAlertsPage({ searchParams }: { searchParams: Pr
                 <Badge>{a.kind}</Badge>
                 <Badge tone={a.status === "open" ? "indigo" : "neutral"}>{a.status}</Badge>
                 <span className="text-slate-500">
-                  since {a.firstSeenAt.toISOString().replace("T", " ").slice(0, 16)} · last seen {a.lastSeenAt.toISOString().replace("T", " ").slice(0, 16)}
+                  since {formatDateTime(a.firstSeenAt)} · last seen {formatDateTime(a.lastSeenAt)}
                 </span>
                 {a.orgId ? (
                   <Link className="font-mono text-xs text-indigo-700 underline" href={`/admin/ops/audit?org=${a.orgId}`}>

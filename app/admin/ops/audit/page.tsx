@@ -6,6 +6,7 @@ import { requireOperator } from "@/lib/auth/next";
 import { listAudit } from "@/lib/audit";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { maskEmail } from "@/lib/ops";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -47,7 +48,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {data.map((r) => (
             <li key={r.id} className="rounded-lg bg-white p-3 text-sm ring-1 ring-slate-200" data-testid="audit-row">
               <div className="flex flex-wrap items-center gap-2">
-                <span className="text-slate-500">{r.at.toISOString().replace("T", " ").slice(0, 19)}</span>
+                <span className="text-slate-500">{formatDateTime(r.at, { seconds: true })}</span>
                 <Badge tone="indigo">{r.action}</Badge>
                 <span className="text-slate-800">
                   {r.actorType}

@@ -6,6 +6,7 @@ import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { CUSTOMER_SEGMENTS, customerSegmentCounts, searchCustomers, type CustomerSegment } from "@/lib/ops/customer-search";
 import { subscriptionTone } from "./status-tone";
+import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Customers" };
 
@@ -82,7 +83,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
                     {c.openAlerts > 0 ? <Badge tone="danger">{c.openAlerts} open</Badge> : "—"}
                     {c.opsAlertsMutedUntil && c.opsAlertsMutedUntil > new Date() ? <span className="ml-2 text-xs text-slate-600">muted</span> : null}
                   </td>
-                  <td className="px-3 py-2 tabular-nums text-slate-600">{c.createdAt.toISOString().slice(0, 10)}</td>
+                  <td className="px-3 py-2 tabular-nums text-slate-600">{formatDate(c.createdAt)}</td>
                 </tr>
               ))}
             </tbody>

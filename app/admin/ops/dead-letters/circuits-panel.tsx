@@ -3,8 +3,9 @@ import { Badge } from "@/components/ui";
 import { maskEmailsIn } from "@/lib/ops/mask";
 import type { OutboxCircuit } from "@/lib/outbox";
 import { retryCircuitAction } from "./circuit-actions";
+import { formatDateTime } from "@/lib/format";
 
-const at = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 19) : "—");
+const at = (d: Date | null) => formatDateTime(d, { seconds: true });
 
 /**
  * Destinations whose circuit breaker is open (deliveries there wait, attempts untouched) or

@@ -4,6 +4,7 @@ import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { listRecentEmails } from "@/lib/mail";
 import { maskEmail } from "@/lib/ops";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "E-mails" };
 
@@ -38,7 +39,7 @@ export default async function EmailsPage({ searchParams }: { searchParams: Promi
                   <div className="flex flex-wrap items-center gap-2 text-sm">
                     <Badge>{email.kind}</Badge>
                     <span className="font-medium text-slate-900">{showPii ? email.toAddress : maskEmail(email.toAddress)}</span>
-                    <span className="text-slate-500">{email.createdAt.toISOString()}</span>
+                    <span className="text-slate-500">{formatDateTime(email.createdAt, { seconds: true })}</span>
                     {email.error ? <Badge tone="danger">failed: {email.error}</Badge> : email.transport === "smtp" ? <Badge tone="success">sent</Badge> : <Badge tone="warning">not sent (no SMTP)</Badge>}
                   </div>
                   <p className="text-sm text-slate-800">{email.subject}</p>

@@ -7,10 +7,11 @@ import { activeBreakGlassSessions } from "@/lib/ops";
 import { cockpitWriteStateFor } from "../operator-context";
 import { BreakGlassForm } from "./break-glass-form";
 import { FlagToggleForm } from "./flag-toggle-form";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Flags & incident" };
 
-const at = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+const at = (d: Date) => formatDateTime(d);
 
 export default async function FlagsPage() {
   const operator = await requireOperator("/admin/ops/flags");

@@ -11,6 +11,7 @@ import { pauseFunctionAction, resumeFunctionAction } from "../actions";
 import { cockpitWriteStateFor } from "../operator-context";
 import { BulkRerunForm } from "./bulk-rerun-form";
 import { JOB_STATUS_TONE } from "./status-tone";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Job runs" };
 
@@ -104,13 +105,13 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
                   <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p50Ms ?? null)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p95Ms ?? null)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p99Ms ?? null)}</td>
-                  <td className="px-3 py-2 text-xs text-slate-600">{s?.lastStartedAt?.toISOString().replace("T", " ").slice(0, 19) ?? "never"}</td>
+                  <td className="px-3 py-2 text-xs text-slate-600">{formatDateTime(s?.lastStartedAt, { seconds: true, empty: "never" })}</td>
                   <td className="px-3 py-2" data-testid={`schedule-${f.id}`}>
                     {!f.cron ? (
                       <span className="text-xs text-slate-500">event only</span>
                     ) : (
                       <div className="flex flex-wrap items-center gap-2">
-                        {pausedAt ? <Badge tone="warning">paused since {pausedAt.toISOString().replace("T", " ").slice(0, 16)}</Badge> : <Badge tone="success">active</Badge>}
+                        {pausedAt ? <Badge tone="warning">paused since {formatDateTime(pausedAt)}</Badge> : <Badge tone="success">active</Badge>}
                         {canPause ? (
                           <ActionButton action={pausedAt ? resumeFunctionAction : pauseFunctionAction} fields={{ function: f.id }} variant="secondary">
                             <span>
@@ -186,7 +187,7 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
                 {run.functionId}
               </Link>
               <span className="text-slate-600">{run.trigger}</span>
-              <span className="text-slate-500">{run.createdAt.toISOString().replace("T", " ").slice(0, 19)}</span>
+              <span className="text-slate-500">{formatDateTime(run.createdAt, { seconds: true })}</span>
               <span className="tabular-nums text-slate-600">{ms(run.durationMs)}</span>
               {run.error ? <span className="min-w-0 max-w-full truncate text-red-700">{run.error.slice(0, 120)}</span> : null}
             </li>

@@ -9,6 +9,7 @@ import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { cockpitWriteStateFor } from "../operator-context";
 import { listStripeEvents, stripeEventCounts, STRIPE_EVENT_STATUSES, type StripeEventStatus } from "@/lib/ops";
 import { reprocessStripeEventAction } from "../actions";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Stripe events" };
 
@@ -73,7 +74,7 @@ export default async function StripeEventsPage({ searchParams }: { searchParams:
             <tbody className="divide-y divide-slate-100">
               {data.map((e) => (
                 <tr key={e.id} data-testid="stripe-event-row">
-                  <td className="whitespace-nowrap px-3 py-2 text-slate-600">{e.receivedAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td className="whitespace-nowrap px-3 py-2 text-slate-600">{formatDateTime(e.receivedAt, { seconds: true })}</td>
                   <td className="px-3 py-2">
                     <span className="font-medium text-slate-900">{e.type}</span>
                     <div className="font-mono text-xs text-slate-500">{e.id}</div>

@@ -17,12 +17,13 @@ import { JOB_STATUS_TONE } from "../../jobs/status-tone";
 import { cockpitWriteStateFor } from "../../operator-context";
 import { subscriptionTone } from "../status-tone";
 import { CustomerTimeline } from "./timeline";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Customer" };
 
 const DATA_REQUEST_TONE: Record<string, BadgeTone> = { pending: "neutral", processing: "indigo", completed: "success", failed: "danger" };
 
-const when = (date: Date | null | undefined) => (date ? date.toISOString().replace("T", " ").slice(0, 16) : "—");
+const when = (date: Date | null | undefined) => formatDateTime(date);
 
 export default async function CustomerPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { id } = await params;

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Badge, type BadgeTone } from "@/components/ui";
 import type { TimelineEntry, TimelineKind } from "@/lib/ops/timeline";
+import { formatDateTime } from "@/lib/format";
 
 const KIND_LABEL: Record<TimelineKind, string> = {
   audit: "audit",
@@ -42,7 +43,7 @@ export function CustomerTimeline({ orgId, entries, nextCursor }: { orgId: string
           {entries.map((entry) => (
             <li key={entry.key} className="flex flex-wrap items-baseline gap-2 rounded-md bg-white p-2 text-sm ring-1 ring-slate-200" data-testid="timeline-entry">
               <time dateTime={entry.at.toISOString()} className="w-36 shrink-0 tabular-nums text-slate-600">
-                {entry.at.toISOString().replace("T", " ").slice(0, 16)}
+                {formatDateTime(entry.at)}
               </time>
               <Badge tone={KIND_TONE[entry.kind]}>{KIND_LABEL[entry.kind]}</Badge>
               {entry.href ? (

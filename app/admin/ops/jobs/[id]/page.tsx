@@ -10,6 +10,7 @@ import { cancelRefusal, getJobRun, presentJobRun } from "@/lib/jobs";
 import { cockpitWriteStateFor } from "../../operator-context";
 import { cancelJobRunAction, rerunJobAction } from "../../actions";
 import { JOB_STATUS_TONE } from "../status-tone";
+import { formatDateTime, formatTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Job run" };
 
@@ -76,7 +77,7 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
                 Re-runs:{" "}
                 {found.reruns.map((r) => (
                   <Link key={r.id} className="mr-2 text-indigo-700 underline" href={`/admin/ops/jobs/${r.id}`}>
-                    {r.status} {r.createdAt.toISOString().slice(11, 19)}
+                    {r.status} {formatDateTime(r.createdAt, { seconds: true })}
                   </Link>
                 ))}
               </p>
@@ -87,7 +88,7 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
         <ol className="divide-y divide-slate-100 rounded-lg bg-white text-sm ring-1 ring-slate-200">
           {found.events.map((e) => (
             <li key={e.id} className="flex flex-wrap gap-3 px-3 py-2" data-testid="job-event-row">
-              <span className="text-slate-500">{e.at.toISOString().slice(11, 23)}</span>
+              <span className="text-slate-500">{formatTime(e.at, { milliseconds: true })}</span>
               <Badge tone={e.kind.endsWith("failed") ? "danger" : e.kind.endsWith("finished") ? "success" : "neutral"}>{e.kind}</Badge>
               <span className="font-mono text-xs">{e.stepId ?? ""}</span>
               <span className="text-slate-600">attempt {e.attempt + 1}</span>
