@@ -24,6 +24,13 @@ function Filters({ alert }: { alert: ApiAlert }) {
     alert.states.length ? ["States", alert.states.join(", ")] : null,
     alert.set_asides.length ? ["Set-asides", alert.set_asides.join(", ")] : null,
   ].filter((p): p is string[] => p !== null);
+  const { prefer } = alert;
+  const first = [
+    prefer.q ? `“${prefer.q}”` : null,
+    prefer.states.length ? prefer.states.join(", ") : null,
+    prefer.set_asides.length ? `set aside for ${prefer.set_asides.join(", ")}` : null,
+  ].filter((p): p is string => p !== null);
+  if (first.length) parts.push(["Best fit first", first.join(" · ")]);
   if (parts.length === 0) return <p className="text-sm text-slate-600">Every new opportunity</p>;
   return (
     <dl className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-700">

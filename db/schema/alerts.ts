@@ -34,6 +34,16 @@ export const alerts = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    // Preferences rank an alert's matches (best fit first in its e-mails) without narrowing them.
+    preferQ: text("prefer_q"),
+    preferStates: text("prefer_states")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    preferSetAsides: text("prefer_set_asides")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     deliveryEmail: text("delivery_email").notNull(),
     // The member's own on/off switch.
     active: boolean("active").notNull().default(true),

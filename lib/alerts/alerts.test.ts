@@ -40,6 +40,7 @@ describeEachDatabase("alerts", () => {
       naics: ["5415"],
       states: ["VA"],
       set_asides: ["SBA"],
+      prefer: { q: null, states: [], set_asides: [] },
       delivery_email: ownerEmail,
       active: true,
       paused_reason: null,

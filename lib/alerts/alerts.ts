@@ -29,6 +29,8 @@ export interface ApiAlert {
   naics: string[];
   states: string[];
   set_asides: string[];
+  /** Ranks the matches (best fit first) without narrowing them. */
+  prefer: { q: string | null; states: string[]; set_asides: string[] };
   delivery_email: string;
   /** The member's own switch: false = paused by a member. */
   active: boolean;
@@ -56,6 +58,7 @@ export function toApiAlert(row: AlertRow): ApiAlert {
     naics: row.naics,
     states: row.states,
     set_asides: row.setAsides,
+    prefer: { q: row.preferQ, states: row.preferStates, set_asides: row.preferSetAsides },
     delivery_email: row.deliveryEmail,
     active: row.active,
     paused_reason: row.pausedReason,
@@ -178,6 +181,9 @@ export async function createAlert(
         naics: input.naics,
         states: input.states,
         setAsides: input.set_asides,
+        preferQ: input.prefer.q,
+        preferStates: input.prefer.states,
+        preferSetAsides: input.prefer.set_asides,
         deliveryEmail,
         active: true,
         lastWindowEnd: now,
@@ -284,6 +290,9 @@ export async function updateAlert(
         naics: patch.naics,
         states: patch.states,
         setAsides: patch.set_asides,
+        preferQ: patch.prefer ? patch.prefer.q : undefined,
+        preferStates: patch.prefer?.states,
+        preferSetAsides: patch.prefer?.set_asides,
         deliveryEmail: patch.delivery_email,
         active: patch.active,
         lastWindowEnd: resuming ? now : undefined,

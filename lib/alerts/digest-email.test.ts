@@ -36,7 +36,7 @@ describe("renderDigestEmail", () => {
       expect(body).toContain("NAICS 541512");
       expect(body).toContain("SBA (Total Small Business Set-Aside (FAR 19.5))");
       expect(body).toContain("Apr 24, 2026");
-      expect(body).toContain("May 1, 2026, 4:30 PM UTC");
+      expect(body).toContain("May 1, 2026, 16:30 UTC");
       expect(body).toContain("https://beacon.example/opportunities/abc123");
       expect(body).toContain("https://sam.gov/opp/abc123/view");
       expect(body).toContain("https://beacon.example/alerts");

@@ -10,6 +10,7 @@ describe("alert schemas", () => {
       naics: ["5415", " 541512", "5415"],
       states: ["va", "MD"],
       set_asides: ["sba"],
+      prefer: { q: "", states: ["dc"] },
     });
     expect(parsed).toEqual({
       name: "Cyber in Virginia",
@@ -18,6 +19,7 @@ describe("alert schemas", () => {
       naics: ["5415", "541512"],
       states: ["VA", "MD"],
       set_asides: ["SBA"],
+      prefer: { q: null, states: ["DC"], set_asides: [] },
     });
   });
 
@@ -29,6 +31,7 @@ describe("alert schemas", () => {
       naics: [],
       states: [],
       set_asides: [],
+      prefer: { q: null, states: [], set_asides: [] },
     });
   });
 

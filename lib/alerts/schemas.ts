@@ -41,6 +41,17 @@ const alertFields = {
   delivery_email: deliveryEmailSchema,
 };
 
+/** What ranks an alert's matches first without narrowing them (the profile's keywords, places, set-asides). */
+const preferSchema = z
+  .object({
+    q: alertFields.q.optional().transform((q) => q ?? null),
+    states: alertFields.states.optional().default([]),
+    set_asides: alertFields.set_asides.optional().default([]),
+  })
+  .strict();
+
+const NO_PREFERENCES = { q: null, states: [], set_asides: [] };
+
 /** POST /api/v1/alerts and /api/app/alerts (API.md). `delivery_email` defaults server-side. */
 export const createAlertSchema = z
   .object({
@@ -50,6 +61,7 @@ export const createAlertSchema = z
     naics: alertFields.naics.optional().default([]),
     states: alertFields.states.optional().default([]),
     set_asides: alertFields.set_asides.optional().default([]),
+    prefer: preferSchema.optional().default(NO_PREFERENCES),
     delivery_email: alertFields.delivery_email.optional(),
   })
   .strict();
@@ -67,6 +79,7 @@ export const updateAlertSchema = z
     naics: alertFields.naics.optional(),
     states: alertFields.states.optional(),
     set_asides: alertFields.set_asides.optional(),
+    prefer: preferSchema.optional(),
     delivery_email: alertFields.delivery_email.optional(),
     active: z.boolean({ message: "active is true or false." }).optional(),
   })

@@ -1,4 +1,4 @@
-import { and, getTableName, sql } from "drizzle-orm";
+import { and, getTableName, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { opportunities } from "@/db/schema";
 import { keywordQuery, opportunityWhere, type OpportunityFilters } from "@/lib/opportunities";
@@ -16,6 +16,29 @@ export interface WindowMatch {
   total: number;
   /** Ranked, at most DIGEST_CAP. */
   noticeIds: string[];
+}
+
+/**
+ * Best fit first, as the matches page ranks them: by how many of the alert's preferences a notice
+ * meets (a keyword, a place, a set-aside), then keyword relevance.
+ */
+function fitOrder(alert: AlertRow, filterQuery: SQL | null): SQL[] {
+  const o = opportunities;
+  const preferQuery = keywordQuery(alert.preferQ ?? undefined);
+  const hits = [
+    preferQuery ? sql`(${o.searchVector} @@ ${preferQuery})::int` : null,
+    alert.preferStates.length
+      ? sql`coalesce(${o.popState} = any(${sql.param(alert.preferStates)}::text[]), false)::int`
+      : null,
+    alert.preferSetAsides.length
+      ? sql`coalesce(${o.setAsideCode} = any(${sql.param(alert.preferSetAsides)}::text[]), false)::int`
+      : null,
+  ].filter((hit): hit is SQL => hit !== null);
+  const relevance = filterQuery ?? preferQuery;
+  return [
+    ...(hits.length ? [sql`${sql.join(hits, sql` + `)} desc`] : []),
+    ...(relevance ? [sql`ts_rank_cd(${o.searchVector}, ${relevance}) desc`] : []),
+  ];
 }
 
 function filtersOf(alert: AlertRow): OpportunityFilters {
@@ -49,10 +72,10 @@ export async function matchWindows(
   const alias = sql.identifier(getTableName(o));
   const branches = batch.map((alert) => {
     const filters = filtersOf(alert);
-    const tsquery = keywordQuery(filters.q);
-    const order = tsquery
-      ? sql`ts_rank_cd(${o.searchVector}, ${tsquery}) desc, ${o.postedAt} desc, ${o.id} desc`
-      : sql`${o.postedAt} desc, ${o.id} desc`;
+    const order = sql.join(
+      [...fitOrder(alert, keywordQuery(filters.q)), sql`${o.postedAt} desc, ${o.id} desc`],
+      sql`, `,
+    );
     const where = and(
       sql`${o.createdAt} > ${windowStartOf(alert).toISOString()}::timestamptz`,
       opportunityWhere(filters),

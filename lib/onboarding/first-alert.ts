@@ -112,10 +112,13 @@ function sameList(a: readonly string[], b: readonly string[]) {
 
 function sameFilters(alert: FirstAlert, filters: ReturnType<typeof alertFiltersFromProfile>) {
   return (
-    (alert.q ?? null) === (filters.q ?? null) &&
+    (alert.q ?? null) === filters.q &&
     sameList(alert.naics, filters.naics) &&
     sameList(alert.states, filters.states) &&
-    sameList(alert.setAsides, filters.set_asides)
+    sameList(alert.setAsides, filters.set_asides) &&
+    (alert.preferQ ?? null) === filters.prefer.q &&
+    sameList(alert.preferStates, filters.prefer.states) &&
+    sameList(alert.preferSetAsides, filters.prefer.set_asides)
   );
 }
 
@@ -134,11 +137,5 @@ export async function syncFirstAlertFilters(
   const alert = await withTenant(orgId, (tx) => readAlert(tx, orgId, alertId));
   const target = alertFiltersFromProfile(next);
   if (!alert || !sameFilters(alert, alertFiltersFromProfile(previous)) || sameFilters(alert, target)) return null;
-  return updateAlert(
-    orgId,
-    actor,
-    alertId,
-    { q: target.q ?? null, naics: target.naics, states: target.states, set_asides: target.set_asides },
-    now,
-  );
+  return updateAlert(orgId, actor, alertId, target, now);
 }

@@ -181,10 +181,14 @@ describeEachDatabase("onboarding wizard", () => {
       name: "Acme Cyber LLC opportunities",
       frequency: "daily",
       deliveryEmail: "dana@acme.test",
-      q: "cybersecurity or zero trust",
+      // The matches' criteria: the NAICS codes narrow, the keywords rank.
+      q: null,
       naics: ["5415"],
       states: [],
       setAsides: [],
+      preferQ: "cybersecurity or zero trust",
+      preferStates: [],
+      preferSetAsides: [],
     });
     state = await getOnboardingState(orgId);
     expect(state.step).toBe("matches");
@@ -271,15 +275,19 @@ describeEachDatabase("onboarding wizard", () => {
     await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["network"], states: ["TX"] }, minutes(3));
     expect((await getOnboardingState(orgId)).firstAlert).toMatchObject({
       id: alert.id,
-      q: "network",
-      states: ["TX"],
+      preferQ: "network",
+      preferStates: ["TX"],
       naics: ["5415"],
       name: alert.name,
     });
 
     await updateAlert(orgId, actor, alert.id, { naics: ["54"] }, minutes(4));
     await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["cloud"] }, minutes(5));
-    expect((await getOnboardingState(orgId)).firstAlert).toMatchObject({ q: "network", states: ["TX"], naics: ["54"] });
+    expect((await getOnboardingState(orgId)).firstAlert).toMatchObject({
+      preferQ: "network",
+      preferStates: ["TX"],
+      naics: ["54"],
+    });
     expect(await alertCount(orgId)).toBe(1);
   });
 

@@ -46,12 +46,18 @@ export function profileMatchCriteria(profile: ProfileFilterFields): {
   };
 }
 
-/** The alert body (API.md) the first alert gets from a profile. */
+/**
+ * The alert body (API.md) the first alert gets from a profile: the same criteria as the matches
+ * (profileMatchCriteria), so the e-mails bring what the matches page shows: every new open notice
+ * in the profile's NAICS codes, those meeting its keywords, places and set-asides first.
+ */
 export function alertFiltersFromProfile(profile: ProfileFilterFields) {
+  const { prefer } = profileMatchCriteria(profile);
   return {
-    q: keywordsToQuery(profile.keywords),
+    q: null,
     naics: profile.naicsCodes,
-    states: profile.states,
-    set_asides: profile.setAsides,
+    states: [] as string[],
+    set_asides: [] as string[],
+    prefer: { q: prefer.q ?? null, states: prefer.states ?? [], set_asides: prefer.setAsides ?? [] },
   };
 }

@@ -76,6 +76,7 @@ describeEachDatabase("alerts HTTP API", () => {
       "naics",
       "name",
       "paused_reason",
+      "prefer",
       "q",
       "set_asides",
       "states",
