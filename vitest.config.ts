@@ -14,6 +14,7 @@ export default defineConfig({
     // Fault scenarios run on their own: npm run test:resilience (vitest.resilience.config.ts).
     exclude: [...configDefaults.exclude, "tests/resilience/**"],
     environment: "node",
+    globalSetup: ["./tests/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // PGlite adds ~750 MB per instance; two workers fit two cores without thrashing.

@@ -32,6 +32,8 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Queries taking at least this long are logged with the request id (SLOW_QUERY_MS). */
   slowQueryMs?: number;
+  /** In-memory PGlite only: start from this data directory image (`dumpDataDir`) instead of an empty cluster. */
+  image?: Blob;
 }
 
 /**
@@ -93,7 +95,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     release = acquireDataDirLock(options.dataDir);
     client = new PGlite(options.dataDir);
   } else {
-    client = new PGlite();
+    client = options.image ? new PGlite({ loadDataDir: options.image }) : new PGlite();
   }
   timePglite(client, slowQueryMs);
   return {

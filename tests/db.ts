@@ -1,8 +1,14 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle } from "drizzle-orm/pglite";
+import { migrate } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { afterAll, beforeAll, describe } from "vitest";
 import { openDatabase, setDatabase, type DatabaseHandle } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import { MIGRATIONS_FOLDER, migrateDatabase } from "@/db/migrate";
 
 export type Driver = "pglite" | "postgres";
 
@@ -17,18 +23,108 @@ function withDatabase(url: string, name: string) {
   return u.toString();
 }
 
+/** Names the current migrations (and PGlite build): a migrated image is reused only while they do not change. */
+function migrationsDigest(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else hash.update(entry.name).update(fs.readFileSync(file));
+    }
+  };
+  walk(MIGRATIONS_FOLDER);
+  // An image is only valid for the PGlite build that wrote it.
+  hash.update(fs.readFileSync(path.join(process.cwd(), "node_modules", "@electric-sql", "pglite", "package.json")));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * A migrated PGlite data directory, built once per set of migrations and shared by every test
+ * process through a file: starting PGlite from it skips initdb, which costs several times more
+ * than the migrations themselves (each test file runs in a fresh process).
+ */
+export async function migratedPgliteImage(): Promise<Blob> {
+  const file = path.join(os.tmpdir(), `beacon-pglite-${migrationsDigest()}.tar`);
+  if (!fs.existsSync(file)) {
+    const client = new PGlite();
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    const image = await client.dumpDataDir("none");
+    await client.close();
+    // Written aside and renamed: a concurrent test process never reads half a file.
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    fs.writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
+    fs.renameSync(partial, file);
+  }
+  return new Blob([fs.readFileSync(file)]);
+}
+
+/**
+ * Drops the images of earlier migrations (a long-lived CI database would otherwise collect one
+ * per migration ever written). A template another run is copying at that moment is left alone.
+ */
+export async function dropOutdatedTemplates(adminUrl: string): Promise<void> {
+  const current = migrationsDigest();
+  for (const file of fs.readdirSync(os.tmpdir())) {
+    if (/^beacon-pglite-[0-9a-f]{16}\.tar$/.test(file) && !file.includes(current))
+      fs.rmSync(path.join(os.tmpdir(), file), { force: true });
+  }
+  if (!adminUrl) return;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'beacon\\_template\\_%' and datname <> $1",
+      [`beacon_template_${current}`],
+    );
+    for (const { datname } of rows) await admin.query(`drop database if exists "${datname}"`).catch(() => undefined);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A migrated PostgreSQL database to copy (CREATE DATABASE … TEMPLATE), built once per set of
+ * migrations. It is built under a scratch name and renamed when complete, so a concurrent run
+ * never copies a half-migrated template; nothing connects to it afterwards.
+ */
+export async function migratedPostgresTemplate(adminUrl: string): Promise<string> {
+  const template = `beacon_template_${migrationsDigest()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const found = await admin.query("select 1 from pg_database where datname = $1", [template]);
+    if (found.rowCount) return template;
+    const scratch = `beacon_template_build_${Date.now()}_${randomBytes(4).toString("hex")}`;
+    await admin.query(`create database "${scratch}"`);
+    const handle = openDatabase({ url: withDatabase(adminUrl, scratch), poolMax: 1 });
+    await migrateDatabase(handle);
+    await handle.close();
+    try {
+      await admin.query(`alter database "${scratch}" rename to "${template}"`);
+    } catch {
+      // Another process finished the same template first.
+      await admin.query(`drop database if exists "${scratch}" with (force)`);
+    }
+    return template;
+  } finally {
+    await admin.end();
+  }
+}
+
 /** A fresh, migrated database of the given driver; PostgreSQL ones are created and dropped. */
 export async function createTestDatabase(driver: Driver): Promise<DatabaseHandle & { url?: string }> {
   if (driver === "pglite") {
-    const handle = openDatabase({});
+    const handle = openDatabase({ image: await migratedPgliteImage() });
     await migrateDatabase(handle);
     return handle;
   }
   const adminUrl = process.env.DATABASE_URL!;
+  const template = await migratedPostgresTemplate(adminUrl);
   const name = `beacon_test_${Date.now()}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database "${name}"`);
+  await admin.query(`create database "${name}" template "${template}"`);
   await admin.end();
   const url = withDatabase(adminUrl, name);
   const handle = openDatabase({ url, poolMax: 5 });
