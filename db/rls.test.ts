@@ -136,15 +136,13 @@ describeEachDatabase("row-level security", ({ handle }) => {
     [
       "invitations",
       (tx: Tx) =>
-        tx
-          .insert(invitations)
-          .values({
-            orgId: orgB,
-            email: "sneaky@rls.test",
-            role: "owner",
-            tokenHash: `inv-${randomUUID()}`,
-            expiresAt: new Date(Date.now() + 60_000),
-          }),
+        tx.insert(invitations).values({
+          orgId: orgB,
+          email: "sneaky@rls.test",
+          role: "owner",
+          tokenHash: `inv-${randomUUID()}`,
+          expiresAt: new Date(Date.now() + 60_000),
+        }),
     ],
     ["organizations", (tx: Tx) => tx.insert(organizations).values({ id: randomUUID(), name: "Rogue" })],
   ])("inserting into %s for another org while scoped to A is refused (WITH CHECK)", async (_table, insert) => {

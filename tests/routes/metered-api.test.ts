@@ -120,16 +120,14 @@ describeEachDatabase("metered API v1", () => {
     const { orgId, key } = await makeKey();
     const noticeId = `IDEM-${crypto.randomUUID()}`;
     // Keys whose JSON order differs from jsonb's (shorter keys first): notice_id before url.
-    await db()
-      .insert(opportunities)
-      .values({
-        noticeId,
-        title: "Roof replacement",
-        postedAt: new Date(),
-        source: "test",
-        raw: {},
-        updatedAt: new Date(),
-      });
+    await db().insert(opportunities).values({
+      noticeId,
+      title: "Roof replacement",
+      postedAt: new Date(),
+      source: "test",
+      raw: {},
+      updatedAt: new Date(),
+    });
     const first = await call(searchRoute.GET, "/api/v1/opportunities?q=roof", key, { "idempotency-key": "bytes-1" });
     expect(first.status).toBe(200);
     const firstBody = await first.text();
