@@ -3,7 +3,7 @@ import { withTenant } from "@/db/tenant";
 import { alertDigests, alerts } from "@/db/schema";
 import { usageReport, type UsageReport } from "@/lib/metering";
 import { getBusinessProfile, profileMatchCriteria } from "@/lib/onboarding";
-import { countOpportunities, opportunityFeed, searchOpportunities, type OpportunityFeed } from "@/lib/opportunities";
+import { countOpportunities, opportunityFeed, soonestDeadlines, type OpportunityFeed } from "@/lib/opportunities";
 import { assertCan, type OrgActor } from "@/lib/orgs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -61,30 +61,26 @@ export async function dashboardSummary(orgId: string, actor: OrgActor, now = new
       referenceDate: reference,
       postedFrom: new Date(reference.getTime() - 7 * DAY_MS),
     }),
-    searchOpportunities(
+    soonestDeadlines(
       {
         ...filters,
         referenceDate: reference,
         deadlineFrom: reference,
         deadlineBefore: new Date(reference.getTime() + DEADLINE_HORIZON_DAYS * DAY_MS),
       },
-      { limit: 100 },
+      DEADLINES_SHOWN,
     ),
   ]);
-  const deadlines = due.data
-    .filter((o) => o.response_deadline !== null)
-    .map((o) => ({
+  const deadlines = due.map((o) => {
+    const responseDeadline = new Date(o.response_deadline!);
+    return {
       noticeId: o.notice_id,
       title: o.title,
       agency: o.agency,
-      responseDeadline: new Date(o.response_deadline!),
-    }))
-    .sort((a, b) => a.responseDeadline.getTime() - b.responseDeadline.getTime())
-    .slice(0, DEADLINES_SHOWN)
-    .map((o) => ({
-      ...o,
-      daysLeft: Math.max(0, Math.ceil((o.responseDeadline.getTime() - reference.getTime()) / DAY_MS)),
-    }));
+      responseDeadline,
+      daysLeft: Math.max(0, Math.ceil((responseDeadline.getTime() - reference.getTime()) / DAY_MS)),
+    };
+  });
   return { feed, quota, alerts: alertRows, newThisWeek, deadlines };
 }
 

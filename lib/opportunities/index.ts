@@ -1,5 +1,6 @@
 export {
   searchOpportunities,
+  soonestDeadlines,
   getOpportunity,
   countOpportunities,
   rankOpportunities,

@@ -148,6 +148,16 @@ export async function searchOpportunities(query: OpportunityFilters, page: { lim
   return { data: pageRows.map((row) => toResult(row, filters)), nextCursor };
 }
 
+/** The notices passing `filters` whose responses are due soonest (no deadline = not listed), soonest first. */
+export async function soonestDeadlines(query: OpportunityFilters, limit: number) {
+  const filters = withReferenceDate(query);
+  const rows = await selectOpportunities(null, filters.referenceDate)
+    .where(and(opportunityWhere(filters), latestVersionSql(), sql`${o.responseDeadline} is not null`))
+    .orderBy(asc(o.responseDeadline), asc(o.id))
+    .limit(Math.min(Math.max(limit, 1), 100));
+  return rows.map((row) => toResult(row, filters));
+}
+
 async function currentMaxId(): Promise<number> {
   const [row] = await db()
     .select({ max: sql<string | null>`max(${o.id})::text` })

@@ -3,7 +3,7 @@ import { describeEachDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
 import { filtersFromQuery, opportunityQuerySchema } from "./filters";
 import { importBundledOpportunities } from "./ingest";
-import { countOpportunities, getOpportunity, searchOpportunities } from "./search";
+import { countOpportunities, getOpportunity, searchOpportunities, soonestDeadlines } from "./search";
 import { opportunityFeed, SNAPSHOT_REFERENCE_DATE } from "./snapshot";
 
 const SNAPSHOT = SNAPSHOT_REFERENCE_DATE;
@@ -55,6 +55,22 @@ describeEachDatabase("notice status and versions in the bundled SAM.gov day", ()
     expect(await count("open", ["54"])).toBe(70);
     // Months later every one of them has closed.
     expect(await countOpportunities({ status: ["open"], naics: ["5415"], referenceDate: LATER })).toBe(0);
+  });
+
+  it("lists the soonest response deadlines of every matching notice, not of the newest page", async () => {
+    const filters = { status: ["open" as const], referenceDate: SNAPSHOT };
+    const every: { id: string; due: number }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await searchOpportunities(filters, { limit: 100, cursor });
+      for (const o of page.data)
+        if (o.response_deadline) every.push({ id: o.notice_id, due: Date.parse(o.response_deadline) });
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(every.length).toBeGreaterThan(100); // more than the one page the dashboard used to sort
+    const soonest = await soonestDeadlines(filters, 5);
+    const expected = every.sort((a, b) => a.due - b.due).slice(0, 5);
+    expect(soonest.map((o) => Date.parse(o.response_deadline!))).toEqual(expected.map((e) => e.due));
   });
 
   it("marks open, closed (deadline passed), awarded and cancelled notices on results and the detail page", async () => {
