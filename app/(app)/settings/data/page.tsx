@@ -1,23 +1,14 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/ops/action-form";
-import { Badge, Card, CardBody, CardHeader, PageHeader, type BadgeTone } from "@/components/ui";
+import { DataRequestList } from "@/components/data-requests/data-request-list";
+import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
 import { can } from "@/lib/orgs";
 import { DATA_SETTINGS_PATH, listOwnDataRequests } from "@/lib/retention";
 import { SettingsNav } from "../settings-nav";
 import { requestDataAction } from "./actions";
-import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Data" };
-
-const STATUS_TONE: Record<string, BadgeTone> = {
-  pending: "neutral",
-  processing: "indigo",
-  completed: "success",
-  failed: "danger",
-};
-
-const when = (iso: string | null) => formatDateTime(iso);
 
 export default async function DataSettingsPage() {
   const viewer = await requireViewer(DATA_SETTINGS_PATH);
@@ -55,30 +46,25 @@ export default async function DataSettingsPage() {
           <Card>
             <CardHeader title="Requests" />
             <CardBody>
-              {requests.length === 0 ? (
-                <p className="text-sm text-slate-600">No export or deletion requested yet.</p>
-              ) : (
-                <ul className="divide-y divide-slate-200 text-sm" data-testid="data-requests">
-                  {requests.map((request) => (
-                    <li key={request.id} className="flex flex-wrap items-center gap-2 py-2">
-                      <Badge tone={STATUS_TONE[request.status] ?? "neutral"}>{request.status}</Badge>
-                      <span className="font-medium text-slate-900">
-                        {request.kind === "export" ? "Export" : "Deletion"}
-                      </span>
-                      <span className="text-slate-600">
-                        requested {when(request.requested_at)}
-                        {request.completed_at ? ` · completed ${when(request.completed_at)}` : ""}
-                      </span>
-                      {request.download_url ? (
-                        <a href={request.download_url} download className="font-medium text-indigo-700 underline">
-                          Download JSON
-                        </a>
-                      ) : null}
-                      {request.error ? <span className="w-full text-red-800">{request.error}</span> : null}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <DataRequestList
+                empty="No export or deletion requested yet."
+                requests={requests.map((r) => ({
+                  id: r.id,
+                  kind: r.kind,
+                  status: r.status,
+                  requestedAt: r.requested_at,
+                  completedAt: r.completed_at,
+                  error: r.error,
+                }))}
+                action={(r) => {
+                  const url = requests.find((request) => request.id === r.id)?.download_url;
+                  return url ? (
+                    <a href={url} download className="font-medium text-indigo-700 underline">
+                      Download JSON
+                    </a>
+                  ) : null;
+                }}
+              />
             </CardBody>
           </Card>
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionButton } from "@/components/forms/action-button";
 import { ActionForm } from "@/components/ops/action-form";
-import { Badge, Card, CardBody, CardHeader, type BadgeTone } from "@/components/ui";
+import { Badge, Card, CardBody, CardHeader } from "@/components/ui";
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing/trial";
@@ -17,11 +17,10 @@ import { JOB_STATUS_TONE } from "../../jobs/status-tone";
 import { cockpitWriteStateFor } from "../../operator-context";
 import { subscriptionTone } from "../status-tone";
 import { CustomerTimeline } from "./timeline";
+import { DataRequestList } from "@/components/data-requests/data-request-list";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Customer" };
-
-const DATA_REQUEST_TONE: Record<string, BadgeTone> = { pending: "neutral", processing: "indigo", completed: "success", failed: "danger" };
 
 const when = (date: Date | null | undefined) => formatDateTime(date);
 
@@ -246,28 +245,17 @@ export default async function CustomerPage({ params, searchParams }: { params: P
       <Card className="mt-6">
         <CardHeader title="Data requests" as="h2" />
         <CardBody>
-          {detail.dataRequests.length === 0 ? (
-            <p className="text-sm text-slate-600">No export or deletion requested.</p>
-          ) : (
-            <ul className="space-y-2 text-sm" data-testid="data-requests">
-              {detail.dataRequests.map((request) => (
-                <li key={request.id} className="flex flex-wrap items-center gap-2">
-                  <Badge tone={DATA_REQUEST_TONE[request.status] ?? "neutral"}>{request.status}</Badge>
-                  <span className="font-medium text-slate-900">{request.kind}</span>
-                  <span className="text-slate-600">
-                    requested {when(request.requestedAt)} by {request.requestedBy ?? "unknown"}
-                    {request.completedAt ? ` · completed ${when(request.completedAt)}` : ""}
-                  </span>
-                  {request.error ? <span className="w-full text-red-800">{request.error}</span> : null}
-                  {request.status === "failed" && can.act ? (
-                    <ActionButton action={customerActionFormAction} fields={{ ...hidden, action: "retry-data-request", request_id: request.id }} variant="secondary">
-                      Retry {request.kind}
-                    </ActionButton>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          )}
+          <DataRequestList
+            empty="No export or deletion requested."
+            requests={detail.dataRequests}
+            action={(request) =>
+              request.status === "failed" && can.act ? (
+                <ActionButton action={customerActionFormAction} fields={{ ...hidden, action: "retry-data-request", request_id: request.id }} variant="secondary">
+                  Retry {request.kind}
+                </ActionButton>
+              ) : null
+            }
+          />
         </CardBody>
       </Card>
 
