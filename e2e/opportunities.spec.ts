@@ -65,7 +65,10 @@ test("signed-in search: filters live in the URL and results explain the match", 
   await signUp(page, { name: "Sam Searcher", email: uniqueEmail("search") });
   await page.goto("/opportunities");
   await page.getByLabel("Keywords").fill("software");
-  await page.getByLabel("NAICS codes").fill("5415");
+  const naics = page.getByRole("combobox", { name: "NAICS codes" });
+  await naics.fill("5415");
+  await naics.press("Enter");
+  await expect(page.getByRole("list", { name: "Chosen NAICS codes" })).toContainText("5415");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/q=software/);
   await expect(page).toHaveURL(/naics=5415/);

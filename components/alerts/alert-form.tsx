@@ -6,34 +6,47 @@ import { useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
 import type { ApiAlert } from "@/lib/alerts";
 import { alertProblems, type AlertBody } from "@/lib/alerts/body-rules";
-import { splitCodes, type AlertFrequency } from "@/lib/alerts/rules";
+import type { AlertFrequency } from "@/lib/alerts/rules";
+import { NaicsPicker, type NaicsChoice } from "@/components/pickers/naics-picker";
+import { SetAsidePicker } from "@/components/pickers/set-aside-picker";
+import { StatePicker } from "@/components/pickers/state-picker";
+import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction } from "@/lib/client/remote";
+import { PickerError } from "@/components/pickers/picker-error";
 
 type FieldName = "name" | "frequency" | "q" | "naics" | "states" | "set_asides" | "delivery_email";
-type Values = Record<Exclude<FieldName, "frequency">, string> & { frequency: AlertFrequency };
+type TextField = "name" | "q" | "delivery_email";
+// The same pickers as onboarding's profile: codes are chosen, never typed free-form.
+type Values = Record<TextField, string> & {
+  frequency: AlertFrequency;
+  naics: NaicsChoice[];
+  states: string[];
+  set_asides: string[];
+};
 
 const EMPTY: Values = {
   name: "",
   frequency: "daily",
   q: "",
-  naics: "",
-  states: "",
-  set_asides: "",
+  naics: [],
+  states: [],
+  set_asides: [],
   delivery_email: "",
 };
 const ORDER: FieldName[] = ["name", "frequency", "q", "naics", "states", "set_asides", "delivery_email"];
 const LIST_FIELDS = new Set<FieldName>(["naics", "states", "set_asides"]);
+const FIELD_IDS = { naics: "alert-naics", states: "alert-states", set_asides: "alert-set-aside-SBA" };
 
-/** The form's text → the request body (lists split on commas and spaces); the server normalises it. */
+/** The form's values → the request body; the server normalises it. */
 function toBody(values: Values): AlertBody {
   return {
     name: values.name,
     frequency: values.frequency,
     q: values.q,
-    naics: splitCodes(values.naics),
-    states: splitCodes(values.states),
-    set_asides: splitCodes(values.set_asides),
+    naics: values.naics.map((choice) => choice.code),
+    states: values.states,
+    set_asides: values.set_asides,
     delivery_email: values.delivery_email.trim() || undefined,
   };
 }
@@ -93,11 +106,16 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
   function focusFirst(next: Partial<Record<FieldName, string>>) {
     const first = ORDER.find((f) => next[f]);
     if (!first) return;
-    const target = first === "frequency" ? `[name="frequency"]:checked` : `[name="${first}"]`;
+    const target =
+      first === "frequency"
+        ? `[name="frequency"]:checked`
+        : LIST_FIELDS.has(first)
+          ? `#${FIELD_IDS[first as "naics"]}`
+          : `[name="${first}"]`;
     formRef.current?.querySelector<HTMLElement>(target)?.focus();
   }
 
-  function update(field: FieldName, value: string) {
+  function update<F extends FieldName>(field: F, value: Values[F]) {
     setValues((prev) => ({ ...prev, [field]: value }));
     setCreated(null);
   }
@@ -124,7 +142,7 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
     create.mutate(body);
   }
 
-  const text = (field: Exclude<FieldName, "frequency">) => ({
+  const text = (field: TextField) => ({
     name: field,
     value: values[field],
     onChange: (e: { target: { value: string } }) => update(field, e.target.value),
@@ -174,27 +192,47 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
           <Field
             id="alert-naics"
             label="NAICS codes"
-            hint="2–6 digits, separated by commas or spaces. 5415 also matches 541511."
+            hint="Search by words or code; 5415 also matches 541511. Leave empty for any industry."
             error={errors.naics}
+            className="sm:col-span-2"
           >
-            <Input {...text("naics")} inputMode="numeric" autoComplete="off" placeholder="5415, 236220" />
+            {(control) => (
+              <NaicsPicker
+                id={control.id}
+                describedBy={control["aria-describedby"]}
+                error={errors.naics}
+                selected={values.naics}
+                onChange={(naics) => update("naics", naics)}
+              />
+            )}
           </Field>
-          <Field
-            id="alert-states"
-            label="Places of performance"
-            hint="Two-letter state codes, e.g. VA MD DC."
-            error={errors.states}
-          >
-            <Input {...text("states")} autoComplete="off" autoCapitalize="characters" placeholder="VA, MD" />
-          </Field>
-          <Field
-            id="alert-set-asides"
-            label="Set-asides"
-            hint="SAM.gov codes, e.g. SBA, 8A, SDVOSBC, WOSB."
-            error={errors.set_asides}
-          >
-            <Input {...text("set_asides")} autoComplete="off" autoCapitalize="characters" placeholder="SBA" />
-          </Field>
+          <fieldset className="space-y-2 sm:col-span-2" aria-describedby="alert-states-hint">
+            <legend className="text-sm font-medium text-slate-900">Places of performance</legend>
+            <p id="alert-states-hint" className="text-sm text-slate-600">
+              Leave empty for anywhere.
+            </p>
+            <StatePicker
+              filterId="alert-states"
+              states={US_STATES}
+              selected={values.states}
+              onChange={(states) => update("states", states)}
+              describedBy="alert-states-hint"
+            />
+            <PickerError message={errors.states} />
+          </fieldset>
+          <fieldset className="space-y-2 sm:col-span-2" aria-describedby="alert-set-asides-hint">
+            <legend className="text-sm font-medium text-slate-900">Set-asides</legend>
+            <p id="alert-set-asides-hint" className="text-sm text-slate-600">
+              Only notices set aside for one of these. Leave empty for every notice, set aside or not.
+            </p>
+            <SetAsidePicker
+              idPrefix="alert-set-aside"
+              options={SET_ASIDE_OPTIONS}
+              selected={values.set_asides}
+              onChange={(setAsides) => update("set_asides", setAsides)}
+            />
+            <PickerError message={errors.set_asides} />
+          </fieldset>
           <Field
             id="alert-email"
             label="Send to"

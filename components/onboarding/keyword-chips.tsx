@@ -4,7 +4,7 @@ import { useRef, type KeyboardEvent } from "react";
 import { Input } from "@/components/ui";
 import { KEYWORD_RULES, MAX_KEYWORDS } from "@/lib/onboarding/rules";
 import { checkText, normaliseText } from "@/lib/validation/rules";
-import { Chip } from "./chip";
+import { Chip } from "@/components/pickers/chip";
 
 /** Adds `text` to `keywords` if it is a valid new keyword; returns the list and any problem. */
 export function addKeyword(keywords: string[], text: string): { keywords: string[]; problem: string | null } {

@@ -8,9 +8,10 @@ import type { FormState } from "@/lib/http/form-state";
 import { COMPANY_NAME_RULES, profileProblems } from "@/lib/onboarding/rules";
 import { checkText } from "@/lib/validation/rules";
 import { addKeyword, KeywordChips } from "./keyword-chips";
-import { NaicsPicker, type NaicsChoice } from "./naics-picker";
+import { NaicsPicker, type NaicsChoice } from "@/components/pickers/naics-picker";
+import { SetAsidePicker } from "@/components/pickers/set-aside-picker";
 import { draftKey, useProfileDraft, writeDraft, type ProfileDraft } from "./profile-draft";
-import { StatePicker, type StateOption } from "./state-picker";
+import { StatePicker, type StateOption } from "@/components/pickers/state-picker";
 
 const IDLE: FormState = { status: "idle" };
 
@@ -201,30 +202,12 @@ function ProfileForm({
         <p id="set-asides-hint" className="text-sm text-slate-600">
           Leave empty to see every opportunity, set aside or not.
         </p>
-        <ul className="grid grid-cols-1 gap-x-4 sm:grid-cols-2">
-          {setAsideOptions.map((o) => (
-            <li key={o.code}>
-              <label className="flex min-h-10 cursor-pointer items-start gap-2 rounded px-1 py-1.5 text-sm text-slate-900 hover:bg-slate-50">
-                <input
-                  id={`set-aside-${o.code}`}
-                  type="checkbox"
-                  className="mt-0.5 size-4 shrink-0 rounded border-slate-300 text-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-                  checked={values.setAsides.includes(o.code)}
-                  onChange={(e) =>
-                    update("setAsides", {
-                      setAsides: e.target.checked
-                        ? [...values.setAsides, o.code]
-                        : values.setAsides.filter((c) => c !== o.code),
-                    })
-                  }
-                />
-                <span>
-                  <span className="font-mono font-medium">{o.code}</span> · {o.label}
-                </span>
-              </label>
-            </li>
-          ))}
-        </ul>
+        <SetAsidePicker
+          idPrefix="set-aside"
+          options={setAsideOptions}
+          selected={values.setAsides}
+          onChange={(setAsides) => update("setAsides", { setAsides })}
+        />
         {errorFor("setAsides") ? (
           <p id="set-asides-error" role="alert" className="text-sm font-medium text-red-700">
             {errorFor("setAsides")}

@@ -1,11 +1,23 @@
 import Link from "next/link";
 import { Button, Field, Input } from "@/components/ui";
+import type { NaicsChoice } from "@/components/pickers/naics-picker";
+import { NaicsFilter, SetAsideFilter, StateFilter } from "./search-pickers";
 
 type Values = Record<string, string | string[]>;
 const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(", ") : (v ?? ""));
+const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** A plain GET form: every filter lives in the URL, so results can be shared and bookmarked. */
-export function SearchFilters({ values, errors }: { values: Values; errors: Record<string, string> }) {
+export function SearchFilters({
+  values,
+  errors,
+  naics,
+}: {
+  values: Values;
+  errors: Record<string, string>;
+  /** The chosen NAICS codes with their titles (the page looks them up). */
+  naics: NaicsChoice[];
+}) {
   return (
     <form
       method="get"
@@ -19,9 +31,7 @@ export function SearchFilters({ values, errors }: { values: Values; errors: Reco
         <Field id="q" label="Keywords" hint='Words, "exact phrases", or -excluded words.' error={errors.q}>
           <Input name="q" type="search" defaultValue={text(values.q)} maxLength={500} />
         </Field>
-        <Field id="naics" label="NAICS codes" hint="Prefixes work: 5415 covers 541511–541519." error={errors.naics}>
-          <Input name="naics" defaultValue={text(values.naics)} inputMode="numeric" />
-        </Field>
+        <NaicsFilter initial={naics} error={errors.naics} />
       </div>
       <details
         className="mt-4"
@@ -36,18 +46,11 @@ export function SearchFilters({ values, errors }: { values: Values; errors: Reco
         )}
       >
         <summary className="cursor-pointer text-sm font-medium text-indigo-700">More filters</summary>
+        <div className="mt-4 grid gap-6 lg:grid-cols-2">
+          <StateFilter initial={list(values.state)} error={errors.state} />
+          <SetAsideFilter initial={list(values.set_aside)} error={errors.set_aside} />
+        </div>
         <div className="mt-4 grid gap-4 sm:grid-cols-3">
-          <Field
-            id="state"
-            label="Place of performance (states)"
-            hint="Two-letter codes, e.g. VA, MD."
-            error={errors.state}
-          >
-            <Input name="state" defaultValue={text(values.state)} />
-          </Field>
-          <Field id="set_aside" label="Set-aside codes" hint="e.g. SBA, SDVOSBC, 8A, WOSB." error={errors.set_aside}>
-            <Input name="set_aside" defaultValue={text(values.set_aside)} />
-          </Field>
           <Field id="as_of" label="As of" hint="Only what was posted by this date." error={errors.as_of}>
             <Input name="as_of" type="date" defaultValue={text(values.as_of)} />
           </Field>

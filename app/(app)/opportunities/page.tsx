@@ -10,6 +10,7 @@ import { fieldErrors } from "@/lib/http";
 import {
   countOpportunities,
   filtersFromQuery,
+  naicsTitles,
   opportunityFeed,
   opportunityQuerySchema,
   searchOpportunities,
@@ -47,6 +48,9 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
   const params = normalise(await searchParams);
   const parsed = opportunityQuerySchema.safeParse(params);
   const feed = opportunityFeed();
+  const naicsCodes = (typeof params.naics === "string" ? [params.naics] : (params.naics ?? [])).slice(0, 50);
+  const titles = new Map(await naicsTitles(naicsCodes.filter((code) => /^\d{2,6}$/.test(code))));
+  const naics = naicsCodes.map((code) => ({ code, title: titles.get(code) ?? "" }));
   if (!parsed.success) {
     return (
       <>
@@ -54,6 +58,7 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
         <SampleDataBanner feed={feed} />
         <SearchFilters
           values={params}
+          naics={naics}
           errors={Object.fromEntries(fieldErrors(parsed.error).map((e) => [e.path.split(".")[0]!, e.message]))}
         />
         <Alert tone="error">Some filters are not valid: fix them above and search again.</Alert>
@@ -72,7 +77,7 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
         description="Federal contract opportunities from SAM.gov, ranked by how well they match."
       />
       <SampleDataBanner feed={feed} />
-      <SearchFilters values={params} errors={{}} />
+      <SearchFilters values={params} naics={naics} errors={{}} />
       <StatusSwitch params={params} current={parsed.data.status} />
       <section aria-labelledby="results-heading" className="mt-6">
         <h2 id="results-heading" className="mb-3 text-sm font-medium text-slate-700" aria-live="polite">
