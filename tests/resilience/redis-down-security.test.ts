@@ -5,43 +5,27 @@
 import { randomUUID } from "node:crypto";
 import { count, like } from "drizzle-orm";
 import { generate } from "otplib";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { rateLimitCounters } from "@/db/schema";
 import { createOperator, createSession } from "@/lib/auth";
 import { signUp } from "@/lib/auth/accounts";
 import { signInForm } from "@/lib/auth/limited-forms";
 import { verifyOperatorMfa } from "@/lib/auth/mfa";
-import { env } from "@/lib/env";
-import { createRateLimiter, RATE_LIMITS, setRateLimiter, type RateLimiter } from "@/lib/ratelimit";
+import { RATE_LIMITS } from "@/lib/ratelimit";
 import { appErrorOf } from "@/tests/app-error";
 import { withTestEnv } from "@/tests/env";
 import { TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
-import { startAppServer } from "./app-server";
 import { eventually, pool, survived, tally, withScratchDatabase } from "./harness";
-import { startTcpProxy, type ProxyMode } from "./tcp-proxy";
+import { withRedisBehindProxy } from "./redis-behind-proxy";
+import type { ProxyMode } from "./tcp-proxy";
 
 withScratchDatabase();
 withTestEnv({ STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
 
 const PASSWORD = "correct horse battery staple 42";
 const PREFIX = `resilience-redis-security-${Date.now()}`;
-let app: Awaited<ReturnType<typeof startAppServer>>;
-let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
-let limiter: RateLimiter;
-beforeAll(async () => {
-  proxy = await startTcpProxy(process.env.REDIS_URL!);
-  // The production limiter (Redis, with its outage policies) talking to the real Redis through the proxy.
-  limiter = createRateLimiter({ ...env(), REDIS_URL: proxy.url }, { prefix: PREFIX });
-  setRateLimiter(limiter);
-  app = await startAppServer();
-});
-afterAll(async () => {
-  await app?.close();
-  setRateLimiter(undefined);
-  await limiter?.close?.();
-  await proxy?.close();
-});
+const redis = withRedisBehindProxy(PREFIX);
 
 const form = (fields: Record<string, string>) => {
   const data = new FormData();
@@ -88,7 +72,7 @@ async function codeGuesses(tries: number) {
 
 async function webhookFlood(ip: string, calls: number) {
   const post = () =>
-    fetch(`${app.url}/api/webhooks/stripe`, {
+    fetch(`${redis.app.url}/api/webhooks/stripe`, {
       method: "POST",
       headers: { "x-forwarded-for": ip, "stripe-signature": "t=1,v1=bad" },
       body: "{}",
@@ -102,11 +86,11 @@ it("Redis refusing, then hanging: sign-in and TOTP guesses stay limited (counted
   const lines: string[] = [];
   let n = 0;
   for (const mode of ["up", "refusing", "hanging", "up"] as ProxyMode[]) {
-    await proxy.set(mode);
+    await redis.proxy.set(mode);
     if (mode === "up") {
       await eventually(
         "the limiter counts in Redis",
-        async () => !(await limiter.peek("probe", RATE_LIMITS.signInPerIp)).degraded,
+        async () => !(await redis.limiter.peek("probe", RATE_LIMITS.signInPerIp)).degraded,
       );
     }
     const email = `victim-${randomUUID().slice(0, 8)}@example.com`;

@@ -1,38 +1,20 @@
 // Redis (the shared rate-limit store) going down and hanging under the metered API: the limiter
 // fails open for the per-key limit as documented (lib/ratelimit/outage-policy.ts), the API keeps serving, and the quota,
 // in PostgreSQL, still caps what a key can spend. When Redis is back, limits apply again.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { organizations } from "@/db/schema";
 import { createApiKey } from "@/lib/auth";
-import { env } from "@/lib/env";
 import { monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
-import { createRateLimiter, setRateLimiter, type RateLimiter } from "@/lib/ratelimit";
 import { apiSearch } from "./api-client";
-import { startAppServer } from "./app-server";
 import { eventually, pool, survived, tally, withScratchDatabase } from "./harness";
-import { startTcpProxy } from "./tcp-proxy";
+import { withRedisBehindProxy } from "./redis-behind-proxy";
 
 withScratchDatabase();
 
 const PER_MINUTE = 60; // the Starter plan's limit per key
 
-let app: Awaited<ReturnType<typeof startAppServer>>;
-let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
-let limiter: RateLimiter;
-beforeAll(async () => {
-  proxy = await startTcpProxy(process.env.REDIS_URL!);
-  // The production limiter (Redis, with its outage policies) talking to the real Redis through the proxy.
-  limiter = createRateLimiter({ ...env(), REDIS_URL: proxy.url }, { prefix: `resilience-redis-${Date.now()}` });
-  setRateLimiter(limiter);
-  app = await startAppServer();
-});
-afterAll(async () => {
-  await app?.close();
-  setRateLimiter(undefined);
-  await limiter?.close?.();
-  await proxy?.close();
-});
+const redis = withRedisBehindProxy(`resilience-redis-${Date.now()}`);
 
 it("Redis refusing, then hanging: the API keeps serving, unlimited but capped by the quota; Redis back: limits again", async (context) => {
   const [org] = await db()
@@ -42,7 +24,7 @@ it("Redis refusing, then hanging: the API keeps serving, unlimited but capped by
   const orgId = org!.id;
   const newKey = async () => (await createApiKey(orgId, { name: "k" })).key;
   const burst = async (key: string, calls: number, concurrency = 8) =>
-    pool(calls, concurrency, () => apiSearch(app.url, key));
+    pool(calls, concurrency, () => apiSearch(redis.app.url, key));
   const statuses = (answers: { status: number }[]) => tally(answers.map((a) => a.status));
   let served = 0;
 
@@ -53,7 +35,7 @@ it("Redis refusing, then hanging: the API keeps serving, unlimited but capped by
   served += PER_MINUTE;
 
   // Redis down (connection refused): more calls than the limit all pass, until the quota is spent.
-  await proxy.set("refusing");
+  await redis.proxy.set("refusing");
   await setQuotaRemaining(orgId, 40);
   const refusing = await burst(await newKey(), 100);
   expect(statuses(refusing)).toEqual({ 200: 40, 402: 60 });
@@ -61,18 +43,18 @@ it("Redis refusing, then hanging: the API keeps serving, unlimited but capped by
   served += 40;
 
   // Redis accepting connections but never answering: each call waits out the limiter's timeout, then passes.
-  await proxy.set("hanging");
+  await redis.proxy.set("hanging");
   await setQuotaRemaining(orgId, 10);
   const hanging = await burst(await newKey(), 30, 15);
   expect(statuses(hanging)).toEqual({ 200: 10, 402: 20 });
   served += 10;
 
   // Redis back: once the client has reconnected, the limit applies again.
-  await proxy.set("up");
+  await redis.proxy.set("up");
   await setQuotaRemaining(orgId, 1_000);
   const key = await newKey();
   await eventually("the limiter counts in Redis again", async () => {
-    const answer = await apiSearch(app.url, key);
+    const answer = await apiSearch(redis.app.url, key);
     if (answer.status === 200) served++;
     return answer.status === 200 && answer.rateLimitRemaining !== String(PER_MINUTE);
   });
