@@ -18,7 +18,11 @@ export async function setFlagAction(_prev: FormState, formData: FormData): Promi
   const state = await runFormAction(formData, flagForm, async ({ key, enabled, reason }) => {
     const user = await operatorAllowed("flags:manage");
     const actor = await assertFlagWritable(key, user, await readBreakGlassCookie());
-    return setFlag(key as (typeof FLAG_KEYS)[number], { enabled: enabled === "true", reason: reason || undefined }, actor);
+    return setFlag(
+      key as (typeof FLAG_KEYS)[number],
+      { enabled: enabled === "true", reason: reason || undefined },
+      actor,
+    );
   });
   if (state.status !== "success") return { ...state, result: undefined };
   // The banner in the cockpit layout changes with incident_mode.

@@ -24,10 +24,18 @@ export function JobsChart({ buckets }: { buckets: Bucket[] }) {
   const maxP95 = Math.max(1, ...buckets.map((b) => b.p95_ms ?? 0));
   const succeeded = buckets.reduce((a, b) => a + b.succeeded, 0);
   const failed = buckets.reduce((a, b) => a + b.failed, 0);
-  const worst = buckets.reduce<Bucket | null>((w, b) => (b.p95_ms !== null && (w === null || (w.p95_ms ?? 0) < b.p95_ms) ? b : w), null);
+  const worst = buckets.reduce<Bucket | null>(
+    (w, b) => (b.p95_ms !== null && (w === null || (w.p95_ms ?? 0) < b.p95_ms) ? b : w),
+    null,
+  );
   return (
     <figure className="mb-6 rounded-lg bg-white p-4 ring-1 ring-slate-200" data-testid="jobs-chart">
-      <svg viewBox={`0 0 ${W} ${OUTCOME_H + AXIS}`} className="h-auto w-full" role="img" aria-labelledby="jobs-outcomes-title jobs-outcomes-desc">
+      <svg
+        viewBox={`0 0 ${W} ${OUTCOME_H + AXIS}`}
+        className="h-auto w-full"
+        role="img"
+        aria-labelledby="jobs-outcomes-title jobs-outcomes-desc"
+      >
         <title id="jobs-outcomes-title">Job runs finished per hour, last 24 hours</title>
         <desc id="jobs-outcomes-desc">{`${succeeded} succeeded and ${failed} failed in 24 hourly bars; green is succeeded, red is failed.`}</desc>
         {buckets.map((b, i) => {
@@ -48,21 +56,37 @@ export function JobsChart({ buckets }: { buckets: Bucket[] }) {
           );
         })}
       </svg>
-      <svg viewBox={`0 0 ${W} ${DURATION_H}`} className="mt-3 h-auto w-full" role="img" aria-labelledby="jobs-duration-title jobs-duration-desc">
+      <svg
+        viewBox={`0 0 ${W} ${DURATION_H}`}
+        className="mt-3 h-auto w-full"
+        role="img"
+        aria-labelledby="jobs-duration-title jobs-duration-desc"
+      >
         <title id="jobs-duration-title">p95 run duration per hour, last 24 hours</title>
-        <desc id="jobs-duration-desc">{worst ? `Slowest hour ${hourLabel(worst.hour)}:00 UTC with p95 ${ms(worst.p95_ms)}.` : "No finished runs."}</desc>
+        <desc id="jobs-duration-desc">
+          {worst ? `Slowest hour ${hourLabel(worst.hour)}:00 UTC with p95 ${ms(worst.p95_ms)}.` : "No finished runs."}
+        </desc>
         {buckets.map((b, i) => {
           const h = ((b.p95_ms ?? 0) / maxP95) * DURATION_H;
           return (
-            <rect key={b.hour} x={i * slot + BAR_GAP / 2} y={DURATION_H - h} width={barW} height={h} className="fill-indigo-400">
+            <rect
+              key={b.hour}
+              x={i * slot + BAR_GAP / 2}
+              y={DURATION_H - h}
+              width={barW}
+              height={h}
+              className="fill-indigo-400"
+            >
               <title>{`${hourLabel(b.hour)}:00 UTC — p50 ${ms(b.p50_ms)}, p95 ${ms(b.p95_ms)}`}</title>
             </rect>
           );
         })}
       </svg>
       <figcaption className="mt-2 text-xs text-slate-600">
-        <span className="mr-3 inline-block h-2 w-2 rounded-sm bg-emerald-500" aria-hidden /> succeeded <span className="ml-3 mr-1 inline-block h-2 w-2 rounded-sm bg-red-500" aria-hidden /> failed
-        <span className="ml-3 mr-1 inline-block h-2 w-2 rounded-sm bg-indigo-400" aria-hidden /> p95 duration (hours in UTC)
+        <span className="mr-3 inline-block h-2 w-2 rounded-sm bg-emerald-500" aria-hidden /> succeeded{" "}
+        <span className="ml-3 mr-1 inline-block h-2 w-2 rounded-sm bg-red-500" aria-hidden /> failed
+        <span className="ml-3 mr-1 inline-block h-2 w-2 rounded-sm bg-indigo-400" aria-hidden /> p95 duration (hours in
+        UTC)
       </figcaption>
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-indigo-700">Numbers per hour</summary>

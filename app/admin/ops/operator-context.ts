@@ -26,7 +26,13 @@ export async function setBreakGlassCookie(token: string, expires: Date) {
 }
 
 export async function clearBreakGlassCookie() {
-  (await cookies()).set(BREAK_GLASS_COOKIE, "", { httpOnly: true, sameSite: "strict", secure: isProduction() || appUrl().startsWith("https://"), path: "/admin", maxAge: 0 });
+  (await cookies()).set(BREAK_GLASS_COOKIE, "", {
+    httpOnly: true,
+    sameSite: "strict",
+    secure: isProduction() || appUrl().startsWith("https://"),
+    path: "/admin",
+    maxAge: 0,
+  });
 }
 
 /** Whether this operator may write from the cockpit right now (incident mode, break-glass). */
@@ -41,7 +47,8 @@ export async function operatorAllowed(action: OperatorAction) {
   const viewer = await getViewer();
   if (!viewer?.operatorRole) throw new AppError("forbidden", "Operators only.");
   if (!viewer.mfaVerifiedAt) throw new AppError("mfa_required", "Enter your authenticator code at /mfa first.");
-  if (!operatorCan(viewer.operatorRole, action)) throw new AppError("forbidden", `Your operator role (${viewer.operatorRole}) does not allow this.`);
+  if (!operatorCan(viewer.operatorRole, action))
+    throw new AppError("forbidden", `Your operator role (${viewer.operatorRole}) does not allow this.`);
   return viewer.user;
 }
 

@@ -29,7 +29,9 @@ export function pollOverview(initial: OpsOverview, onChange: (snapshot: Overview
     initialDataUpdatedAt: Date.parse(initial.generated_at),
     refetchInterval: REFRESH_MS,
   });
-  const unsubscribe = observer.subscribe((result) => onChange({ data: result.data ?? initial, updatedAt: result.dataUpdatedAt, failed: result.isError }));
+  const unsubscribe = observer.subscribe((result) =>
+    onChange({ data: result.data ?? initial, updatedAt: result.dataUpdatedAt, failed: result.isError }),
+  );
   client.mount();
   return () => {
     unsubscribe();

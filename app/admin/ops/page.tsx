@@ -40,7 +40,9 @@ export default async function OpsOverviewPage() {
           <Card key={tile.key}>
             <CardBody>
               <p className="text-sm text-slate-600">{tile.label}</p>
-              <p className={`mt-1 text-2xl font-semibold ${tile.key === "emailFailuresLast24h" && counts[tile.key] > 0 ? "text-red-700" : "text-slate-900"}`}>
+              <p
+                className={`mt-1 text-2xl font-semibold ${tile.key === "emailFailuresLast24h" && counts[tile.key] > 0 ? "text-red-700" : "text-slate-900"}`}
+              >
                 {counts[tile.key].toLocaleString("en-US")}
               </p>
             </CardBody>

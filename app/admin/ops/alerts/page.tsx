@@ -7,7 +7,11 @@ import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Ops alerts" };
 
-export default async function OpsAlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function OpsAlertsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   await requireOperator("/admin/ops/alerts");
   const params = await searchParams;
   const kind = OPS_ALERT_KINDS.find((k) => k === params.kind);
@@ -25,7 +29,12 @@ export default async function OpsAlertsPage({ searchParams }: { searchParams: Pr
         <label className="text-sm font-medium text-slate-900" htmlFor="status">
           Status
         </label>
-        <select id="status" name="status" defaultValue={params.status ?? "open"} className="h-10 rounded-md border border-slate-300 px-3 text-sm">
+        <select
+          id="status"
+          name="status"
+          defaultValue={params.status ?? "open"}
+          className="h-10 rounded-md border border-slate-300 px-3 text-sm"
+        >
           <option value="open">Open</option>
           <option value="resolved">Resolved</option>
           <option value="all">All</option>
@@ -33,7 +42,12 @@ export default async function OpsAlertsPage({ searchParams }: { searchParams: Pr
         <label className="text-sm font-medium text-slate-900" htmlFor="kind">
           Type
         </label>
-        <select id="kind" name="kind" defaultValue={kind ?? ""} className="h-10 rounded-md border border-slate-300 px-3 text-sm">
+        <select
+          id="kind"
+          name="kind"
+          defaultValue={kind ?? ""}
+          className="h-10 rounded-md border border-slate-300 px-3 text-sm"
+        >
           <option value="">All</option>
           {OPS_ALERT_KINDS.map((k) => (
             <option key={k} value={k}>
@@ -44,7 +58,12 @@ export default async function OpsAlertsPage({ searchParams }: { searchParams: Pr
         <label className="text-sm font-medium text-slate-900" htmlFor="severity">
           Severity
         </label>
-        <select id="severity" name="severity" defaultValue={severity ?? ""} className="h-10 rounded-md border border-slate-300 px-3 text-sm">
+        <select
+          id="severity"
+          name="severity"
+          defaultValue={severity ?? ""}
+          className="h-10 rounded-md border border-slate-300 px-3 text-sm"
+        >
           <option value="">All</option>
           <option value="critical">Critical</option>
           <option value="warning">Warning</option>
@@ -52,26 +71,43 @@ export default async function OpsAlertsPage({ searchParams }: { searchParams: Pr
         <label className="text-sm font-medium text-slate-900" htmlFor="subject">
           Subject
         </label>
-        <input id="subject" name="subject" defaultValue={subject} className="h-10 w-64 rounded-md border border-slate-300 px-3 text-sm" />
+        <input
+          id="subject"
+          name="subject"
+          defaultValue={subject}
+          className="h-10 w-64 rounded-md border border-slate-300 px-3 text-sm"
+        />
         <button type="submit" className="h-10 rounded-md bg-indigo-600 px-4 text-sm font-medium text-white">
           Filter
         </button>
       </form>
       {shown.length === 0 ? (
-        <EmptyState title="No alerts" description={status === "open" ? "Nothing needs attention." : "Nothing matches these filters."} />
+        <EmptyState
+          title="No alerts"
+          description={status === "open" ? "Nothing needs attention." : "Nothing matches these filters."}
+        />
       ) : (
         <ul className="space-y-2">
           {shown.map((a) => (
-            <li key={a.id} className="rounded-lg bg-white p-3 text-sm ring-1 ring-slate-200" data-testid="ops-alert-row">
+            <li
+              key={a.id}
+              className="rounded-lg bg-white p-3 text-sm ring-1 ring-slate-200"
+              data-testid="ops-alert-row"
+            >
               <div className="flex flex-wrap items-center gap-2">
-                <Badge tone={a.severity === "critical" ? "danger" : "warning"}>{OPS_ALERT_SEVERITY[a.kind as keyof typeof OPS_ALERT_SEVERITY] ?? a.severity}</Badge>
+                <Badge tone={a.severity === "critical" ? "danger" : "warning"}>
+                  {OPS_ALERT_SEVERITY[a.kind as keyof typeof OPS_ALERT_SEVERITY] ?? a.severity}
+                </Badge>
                 <Badge>{a.kind}</Badge>
                 <Badge tone={a.status === "open" ? "indigo" : "neutral"}>{a.status}</Badge>
                 <span className="text-slate-500">
                   since {formatDateTime(a.firstSeenAt)} · last seen {formatDateTime(a.lastSeenAt)}
                 </span>
                 {a.orgId ? (
-                  <Link className="font-mono text-xs text-indigo-700 underline" href={`/admin/ops/audit?org=${a.orgId}`}>
+                  <Link
+                    className="font-mono text-xs text-indigo-700 underline"
+                    href={`/admin/ops/audit?org=${a.orgId}`}
+                  >
                     org {a.orgId.slice(0, 8)}
                   </Link>
                 ) : (

@@ -12,7 +12,11 @@ export const metadata: Metadata = { title: "Audit log" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const operator = await requireOperator("/admin/ops/audit");
   const params = await searchParams;
   let cursor;
@@ -27,16 +31,30 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const pii = operatorCan(operator.operatorRole, "ops:read_pii");
   return (
     <>
-      <PageHeader title="Audit log" description="Every operator and billing write: who, what, on what, before and after. Append-only: nobody can edit or delete an entry." />
+      <PageHeader
+        title="Audit log"
+        description="Every operator and billing write: who, what, on what, before and after. Append-only: nobody can edit or delete an entry."
+      />
       <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
         <label className="text-sm font-medium text-slate-900" htmlFor="q">
           Search
         </label>
-        <input id="q" name="q" defaultValue={q} placeholder="action, e-mail, target id, reason" className="h-10 w-72 rounded-md border border-slate-300 px-3 text-sm" />
+        <input
+          id="q"
+          name="q"
+          defaultValue={q}
+          placeholder="action, e-mail, target id, reason"
+          className="h-10 w-72 rounded-md border border-slate-300 px-3 text-sm"
+        />
         <label className="text-sm font-medium text-slate-900" htmlFor="org">
           Org id
         </label>
-        <input id="org" name="org" defaultValue={org} className="h-10 w-80 rounded-md border border-slate-300 px-3 font-mono text-sm" />
+        <input
+          id="org"
+          name="org"
+          defaultValue={org}
+          className="h-10 w-80 rounded-md border border-slate-300 px-3 font-mono text-sm"
+        />
         <button type="submit" className="h-10 rounded-md bg-indigo-600 px-4 text-sm font-medium text-white">
           Search
         </button>
@@ -60,7 +78,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   </span>
                 ) : null}
                 {r.orgId ? (
-                  <Link href={`/admin/ops/audit?org=${r.orgId}`} className="font-mono text-xs text-indigo-700 underline">
+                  <Link
+                    href={`/admin/ops/audit?org=${r.orgId}`}
+                    className="font-mono text-xs text-indigo-700 underline"
+                  >
                     org {r.orgId.slice(0, 8)}
                   </Link>
                 ) : null}

@@ -8,8 +8,15 @@ import { backgroundExecutor } from "@/lib/jobs";
 
 export const metadata: Metadata = { title: "Configuration" };
 
-const STATE_LABEL: Record<IntegrationState, string> = { configured: "configured", partial: "partly configured", not_configured: "not configured" };
-const STATE_TONE = { configured: "success", partial: "warning", not_configured: "danger" } as const satisfies Record<IntegrationState, string>;
+const STATE_LABEL: Record<IntegrationState, string> = {
+  configured: "configured",
+  partial: "partly configured",
+  not_configured: "not configured",
+};
+const STATE_TONE = { configured: "success", partial: "warning", not_configured: "danger" } as const satisfies Record<
+  IntegrationState,
+  string
+>;
 
 export default async function ConfigPage() {
   const operator = await requireOperator("/admin/ops/config");
@@ -19,14 +26,21 @@ export default async function ConfigPage() {
   const missing = integrations.filter((i) => i.state !== "configured");
   return (
     <>
-      <PageHeader title="Configuration" description="What this process runs with. Secrets show as <redacted> when set." />
+      <PageHeader
+        title="Configuration"
+        description="What this process runs with. Secrets show as <redacted> when set."
+      />
       <Card className="mb-6">
         <CardHeader title={`Background functions: ${executor.label}`} description={executor.detail} />
       </Card>
       <Card className="mb-6" data-testid="integrations">
         <CardHeader
           title="Integrations"
-          description={missing.length ? `${missing.length} of ${integrations.length} not fully configured: what stops working without each.` : "Every integration is configured."}
+          description={
+            missing.length
+              ? `${missing.length} of ${integrations.length} not fully configured: what stops working without each.`
+              : "Every integration is configured."
+          }
         />
         <ul className="divide-y divide-slate-200">
           {integrations.map((i) => (
@@ -38,7 +52,9 @@ export default async function ConfigPage() {
               </div>
               {i.withoutIt ? (
                 <p className="mt-1 text-slate-700">
-                  {i.missing.length ? <span className="font-mono text-xs text-slate-500">Unset: {i.missing.join(", ")}. </span> : null}
+                  {i.missing.length ? (
+                    <span className="font-mono text-xs text-slate-500">Unset: {i.missing.join(", ")}. </span>
+                  ) : null}
                   {i.withoutIt}
                 </p>
               ) : null}
@@ -48,7 +64,10 @@ export default async function ConfigPage() {
       </Card>
       {operatorCan(operator.operatorRole, "exports:accounting") ? (
         <Card className="mb-6">
-          <CardHeader title="Accounting export" description="Every organisation with its plan, subscription status, Stripe customer and invoices (amounts in cents), as CSV. Dates are UTC days; leave both empty for everything. Each download is recorded in the audit log." />
+          <CardHeader
+            title="Accounting export"
+            description="Every organisation with its plan, subscription status, Stripe customer and invoices (amounts in cents), as CSV. Dates are UTC days; leave both empty for everything. Each download is recorded in the audit log."
+          />
           <CardBody>
             {/* A plain GET form: the browser downloads the attachment the API answers with. */}
             <form method="get" action="/api/admin/exports/accounting.csv" className="flex flex-wrap items-end gap-3">
@@ -68,15 +87,21 @@ export default async function ConfigPage() {
           <table className="w-full text-left text-sm">
             <thead className="bg-slate-50 text-slate-600">
               <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Variable</th>
-                <th scope="col" className="px-4 py-2 font-medium">Value</th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Variable
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Value
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-200">
               {Object.entries(config).map(([name, value]) => (
                 <tr key={name}>
                   <td className="px-4 py-2 font-mono text-slate-900">{name}</td>
-                  <td className="px-4 py-2 font-mono text-slate-700">{value === null ? <span className="text-slate-400">unset</span> : String(value)}</td>
+                  <td className="px-4 py-2 font-mono text-slate-700">
+                    {value === null ? <span className="text-slate-400">unset</span> : String(value)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -39,7 +39,12 @@ export function BreakGlassForm() {
         <label className="block text-sm font-medium text-slate-900" htmlFor="break-glass-ttl">
           Duration
         </label>
-        <select id="break-glass-ttl" name="ttl_minutes" defaultValue="30" className="mt-1 h-10 rounded-md border border-slate-300 px-3 text-sm">
+        <select
+          id="break-glass-ttl"
+          name="ttl_minutes"
+          defaultValue="30"
+          className="mt-1 h-10 rounded-md border border-slate-300 px-3 text-sm"
+        >
           {TTLS.map((minutes) => (
             <option key={minutes} value={minutes}>
               {minutes} minutes
@@ -50,7 +55,9 @@ export function BreakGlassForm() {
       <Button type="submit" variant="danger" pending={pending}>
         Start break-glass
       </Button>
-      {state.status === "error" && state.message && !state.fieldErrors?.reason ? <Alert tone="error">{state.message}</Alert> : null}
+      {state.status === "error" && state.message && !state.fieldErrors?.reason ? (
+        <Alert tone="error">{state.message}</Alert>
+      ) : null}
     </form>
   );
 }

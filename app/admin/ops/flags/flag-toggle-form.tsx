@@ -8,7 +8,15 @@ import { setFlagAction } from "../incident-actions";
 const IDLE: FormState = { status: "idle" };
 
 /** Turns one flag on or off, with an optional reason (kept on the flag and in the audit entry). */
-export function FlagToggleForm({ flagKey, enabled, disabled }: { flagKey: string; enabled: boolean; disabled: boolean }) {
+export function FlagToggleForm({
+  flagKey,
+  enabled,
+  disabled,
+}: {
+  flagKey: string;
+  enabled: boolean;
+  disabled: boolean;
+}) {
   const [state, action, pending] = useActionState(setFlagAction, IDLE);
   const verb = enabled ? "Turn off" : "Turn on";
   return (
@@ -18,8 +26,20 @@ export function FlagToggleForm({ flagKey, enabled, disabled }: { flagKey: string
       <label className="text-sm font-medium text-slate-900" htmlFor={`reason-${flagKey}`}>
         Reason (optional)
       </label>
-      <input id={`reason-${flagKey}`} name="reason" maxLength={500} disabled={disabled} className="h-10 w-56 rounded-md border border-slate-300 px-3 text-sm disabled:bg-slate-100" />
-      <Button type="submit" variant={enabled ? "secondary" : "primary"} pending={pending} disabled={disabled} aria-label={`${verb} ${flagKey}`}>
+      <input
+        id={`reason-${flagKey}`}
+        name="reason"
+        maxLength={500}
+        disabled={disabled}
+        className="h-10 w-56 rounded-md border border-slate-300 px-3 text-sm disabled:bg-slate-100"
+      />
+      <Button
+        type="submit"
+        variant={enabled ? "secondary" : "primary"}
+        pending={pending}
+        disabled={disabled}
+        aria-label={`${verb} ${flagKey}`}
+      >
         {verb}
       </Button>
       {state.status === "error" && state.message ? (

@@ -15,12 +15,19 @@ const at = (d: Date) => formatDateTime(d);
 
 export default async function FlagsPage() {
   const operator = await requireOperator("/admin/ops/flags");
-  const [flags, sessions, writes] = await Promise.all([listFlags({ maxAgeMs: 0 }), activeBreakGlassSessions(), cockpitWriteStateFor(operator.user.id)]);
+  const [flags, sessions, writes] = await Promise.all([
+    listFlags({ maxAgeMs: 0 }),
+    activeBreakGlassSessions(),
+    cockpitWriteStateFor(operator.user.id),
+  ]);
   const canManage = operatorCan(operator.operatorRole, "flags:manage");
   const canBreakGlass = operatorCan(operator.operatorRole, "break_glass:start");
   return (
     <>
-      <PageHeader title="Flags & incident" description="Runtime switches, incident mode and break-glass. Every change is audited." />
+      <PageHeader
+        title="Flags & incident"
+        description="Runtime switches, incident mode and break-glass. Every change is audited."
+      />
       <section aria-labelledby="flags-heading" className="space-y-3">
         <h2 id="flags-heading" className="text-lg font-semibold text-slate-900">
           Feature flags
@@ -30,7 +37,11 @@ export default async function FlagsPage() {
             // incident_mode is the one switch that stays usable while the cockpit is read-only.
             const locked = flag.key !== "incident_mode" && !writes.writable;
             return (
-              <li key={flag.key} className="rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200" data-testid={`flag-${flag.key}`}>
+              <li
+                key={flag.key}
+                className="rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200"
+                data-testid={`flag-${flag.key}`}
+              >
                 <div className="flex flex-wrap items-center gap-2">
                   <span className="font-mono font-medium text-slate-900">{flag.key}</span>
                   <Badge tone={flag.enabled ? "success" : "neutral"}>{flag.enabled ? "on" : "off"}</Badge>
@@ -47,7 +58,9 @@ export default async function FlagsPage() {
                 {canManage ? (
                   <div className="mt-3">
                     <FlagToggleForm flagKey={flag.key} enabled={flag.enabled} disabled={locked} />
-                    {locked ? <p className="mt-1 text-slate-500">Read-only: start break-glass to change this flag.</p> : null}
+                    {locked ? (
+                      <p className="mt-1 text-slate-500">Read-only: start break-glass to change this flag.</p>
+                    ) : null}
                   </div>
                 ) : null}
               </li>
@@ -60,8 +73,9 @@ export default async function FlagsPage() {
           Break-glass
         </h2>
         <p className="text-sm text-slate-700">
-          While the cockpit is read-only, an ops_admin can allow their own writes for a limited time. The reason is audited, and so is every write made
-          under the session. API clients use the token from <code>POST /api/admin/break-glass</code> in an <code>X-Break-Glass-Token</code> header.
+          While the cockpit is read-only, an ops_admin can allow their own writes for a limited time. The reason is
+          audited, and so is every write made under the session. API clients use the token from{" "}
+          <code>POST /api/admin/break-glass</code> in an <code>X-Break-Glass-Token</code> header.
         </p>
         {canBreakGlass && !writes.breakGlass ? (
           <Card>
@@ -77,7 +91,8 @@ export default async function FlagsPage() {
           <ul className="space-y-2 text-sm">
             {sessions.map((s) => (
               <li key={s.id} className="rounded-lg bg-white p-3 ring-1 ring-slate-200">
-                <span className="font-medium text-slate-900">{s.operatorEmail}</span> · until {at(s.expiresAt)} · {s.reason}
+                <span className="font-medium text-slate-900">{s.operatorEmail}</span> · until {at(s.expiresAt)} ·{" "}
+                {s.reason}
               </li>
             ))}
           </ul>

@@ -6,7 +6,17 @@ import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui";
 import { describeFunctions } from "@/inngest/functions";
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
-import { BULK_RERUN_CAP, countJobRuns, cronIntervalMs, JOB_STATUSES, jobRunStats, jobRunStatusCounts, listJobRuns, pausedFunctions, staleHeartbeats } from "@/lib/jobs";
+import {
+  BULK_RERUN_CAP,
+  countJobRuns,
+  cronIntervalMs,
+  JOB_STATUSES,
+  jobRunStats,
+  jobRunStatusCounts,
+  listJobRuns,
+  pausedFunctions,
+  staleHeartbeats,
+} from "@/lib/jobs";
 import { pauseFunctionAction, resumeFunctionAction } from "../actions";
 import { cockpitWriteStateFor } from "../operator-context";
 import { BulkRerunForm } from "./bulk-rerun-form";
@@ -25,7 +35,11 @@ function isoOrUndefined(value: string | undefined) {
 
 const ms = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${v} ms`);
 
-export default async function JobRunsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function JobRunsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const operator = await requireOperator("/admin/ops/jobs");
   const params = await searchParams;
   const functions = describeFunctions();
@@ -37,7 +51,14 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
   const from = isoOrUndefined(params.from);
   const to = isoOrUndefined(params.to);
   const now = new Date();
-  const filter = { status, functionId, orgId: org, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined, search: q };
+  const filter = {
+    status,
+    functionId,
+    orgId: org,
+    from: from ? new Date(from) : undefined,
+    to: to ? new Date(to) : undefined,
+    search: q,
+  };
   const filtered = Boolean(status || functionId || org || from || to || q);
   const [counts, stats, stale, paused, { runs, next }, matching] = await Promise.all([
     jobRunStatusCounts(),
@@ -64,12 +85,16 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
   });
   return (
     <>
-      <PageHeader title="Job runs" description="Every background run with its attempts and steps, recorded by the run-tracking middleware." />
+      <PageHeader
+        title="Job runs"
+        description="Every background run with its attempts and steps, recorded by the run-tracking middleware."
+      />
       {stale.length > 0 || quiet.length > 0 ? (
         <Alert tone="warning" className="mb-4" title="Scheduled functions are not running on time">
           {stale.length > 0 ? `Stale heartbeats: ${stale.join(", ")}. ` : ""}
           {quiet.length > 0 ? `Nothing started recently: ${quiet.map((f) => f.id).join(", ")}. ` : ""}
-          Check that Inngest reaches /api/inngest, or run a body once with <code>npm run cli -- jobs:run &lt;id&gt;</code>.
+          Check that Inngest reaches /api/inngest, or run a body once with{" "}
+          <code>npm run cli -- jobs:run &lt;id&gt;</code>.
         </Alert>
       ) : null}
       <h2 className="mb-2 text-base font-semibold text-slate-900">Functions (last 24 h)</h2>
@@ -95,25 +120,40 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
               return (
                 <tr key={f.id}>
                   <td className="px-3 py-2">
-                    <Link href={link({ function: f.id, after: undefined })} className="font-medium text-indigo-700 underline">
+                    <Link
+                      href={link({ function: f.id, after: undefined })}
+                      className="font-medium text-indigo-700 underline"
+                    >
                       {f.id}
                     </Link>
                   </td>
                   <td className="px-3 py-2 text-xs text-slate-600">{f.trigger}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{s?.runs ?? 0}</td>
-                  <td className={`px-3 py-2 text-right tabular-nums ${s?.failed ? "text-red-700" : ""}`}>{s?.failed ?? 0}</td>
+                  <td className={`px-3 py-2 text-right tabular-nums ${s?.failed ? "text-red-700" : ""}`}>
+                    {s?.failed ?? 0}
+                  </td>
                   <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p50Ms ?? null)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p95Ms ?? null)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{ms(s?.p99Ms ?? null)}</td>
-                  <td className="px-3 py-2 text-xs text-slate-600">{formatDateTime(s?.lastStartedAt, { seconds: true, empty: "never" })}</td>
+                  <td className="px-3 py-2 text-xs text-slate-600">
+                    {formatDateTime(s?.lastStartedAt, { seconds: true, empty: "never" })}
+                  </td>
                   <td className="px-3 py-2" data-testid={`schedule-${f.id}`}>
                     {!f.cron ? (
                       <span className="text-xs text-slate-500">event only</span>
                     ) : (
                       <div className="flex flex-wrap items-center gap-2">
-                        {pausedAt ? <Badge tone="warning">paused since {formatDateTime(pausedAt)}</Badge> : <Badge tone="success">active</Badge>}
+                        {pausedAt ? (
+                          <Badge tone="warning">paused since {formatDateTime(pausedAt)}</Badge>
+                        ) : (
+                          <Badge tone="success">active</Badge>
+                        )}
                         {canPause ? (
-                          <ActionButton action={pausedAt ? resumeFunctionAction : pauseFunctionAction} fields={{ function: f.id }} variant="secondary">
+                          <ActionButton
+                            action={pausedAt ? resumeFunctionAction : pauseFunctionAction}
+                            fields={{ function: f.id }}
+                            variant="secondary"
+                          >
                             <span>
                               {pausedAt ? "Resume" : "Pause"}
                               <span className="sr-only"> {f.id}</span>
@@ -132,26 +172,53 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
       <StatusTabs
         label="Status"
         current={status ?? "all"}
-        tabs={[{ key: "all", label: "All", href: link({ status: undefined, after: undefined }) }, ...JOB_STATUSES.map((s) => ({ key: s, label: s, count: counts[s], href: link({ status: s, after: undefined }) }))]}
+        tabs={[
+          { key: "all", label: "All", href: link({ status: undefined, after: undefined }) },
+          ...JOB_STATUSES.map((s) => ({
+            key: s,
+            label: s,
+            count: counts[s],
+            href: link({ status: s, after: undefined }),
+          })),
+        ]}
       />
       <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
         {status ? <input type="hidden" name="status" value={status} /> : null}
         {functionId ? <input type="hidden" name="function" value={functionId} /> : null}
         <label className="w-full text-sm font-medium text-slate-900 sm:w-auto">
           Search payload, event and error
-          <input id="q" name="q" defaultValue={q} className="mt-1 block h-10 w-full sm:w-64 rounded-md border border-slate-300 px-3 text-sm" />
+          <input
+            id="q"
+            name="q"
+            defaultValue={q}
+            className="mt-1 block h-10 w-full sm:w-64 rounded-md border border-slate-300 px-3 text-sm"
+          />
         </label>
         <label className="w-full text-sm font-medium text-slate-900 sm:w-auto">
           Org id
-          <input name="org" defaultValue={org} className="mt-1 block h-10 w-full sm:w-72 rounded-md border border-slate-300 px-3 font-mono text-xs" />
+          <input
+            name="org"
+            defaultValue={org}
+            className="mt-1 block h-10 w-full sm:w-72 rounded-md border border-slate-300 px-3 font-mono text-xs"
+          />
         </label>
         <label className="w-full text-sm font-medium text-slate-900 sm:w-auto">
           From (UTC, ISO)
-          <input name="from" defaultValue={from} placeholder="2026-01-31T00:00:00Z" className="mt-1 block h-10 w-full sm:w-52 rounded-md border border-slate-300 px-3 text-sm" />
+          <input
+            name="from"
+            defaultValue={from}
+            placeholder="2026-01-31T00:00:00Z"
+            className="mt-1 block h-10 w-full sm:w-52 rounded-md border border-slate-300 px-3 text-sm"
+          />
         </label>
         <label className="w-full text-sm font-medium text-slate-900 sm:w-auto">
           To (UTC, ISO)
-          <input name="to" defaultValue={to} placeholder="2026-02-01T00:00:00Z" className="mt-1 block h-10 w-full sm:w-52 rounded-md border border-slate-300 px-3 text-sm" />
+          <input
+            name="to"
+            defaultValue={to}
+            placeholder="2026-02-01T00:00:00Z"
+            className="mt-1 block h-10 w-full sm:w-52 rounded-md border border-slate-300 px-3 text-sm"
+          />
         </label>
         <button type="submit" className="h-10 rounded-md bg-indigo-600 px-4 text-sm font-medium text-white">
           Search
@@ -172,7 +239,8 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
           />
         ) : (
           <Alert tone="info" className="mb-4">
-            {matching.toLocaleString("en-US")} runs match: narrow the filter to at most {BULK_RERUN_CAP} to re-run them in bulk.
+            {matching.toLocaleString("en-US")} runs match: narrow the filter to at most {BULK_RERUN_CAP} to re-run them
+            in bulk.
           </Alert>
         )
       ) : null}
@@ -189,7 +257,9 @@ export default async function JobRunsPage({ searchParams }: { searchParams: Prom
               <span className="text-slate-600">{run.trigger}</span>
               <span className="text-slate-500">{formatDateTime(run.createdAt, { seconds: true })}</span>
               <span className="tabular-nums text-slate-600">{ms(run.durationMs)}</span>
-              {run.error ? <span className="min-w-0 max-w-full truncate text-red-700">{run.error.slice(0, 120)}</span> : null}
+              {run.error ? (
+                <span className="min-w-0 max-w-full truncate text-red-700">{run.error.slice(0, 120)}</span>
+              ) : null}
             </li>
           ))}
         </ul>

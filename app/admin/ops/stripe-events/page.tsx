@@ -13,9 +13,18 @@ import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Stripe events" };
 
-const TONE: Record<StripeEventStatus, BadgeTone> = { received: "neutral", processing: "indigo", processed: "success", failed: "danger" };
+const TONE: Record<StripeEventStatus, BadgeTone> = {
+  received: "neutral",
+  processing: "indigo",
+  processed: "success",
+  failed: "danger",
+};
 
-export default async function StripeEventsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function StripeEventsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const operator = await requireOperator("/admin/ops/stripe-events");
   const params = await searchParams;
   const status = STRIPE_EVENT_STATUSES.find((s) => s === params.status);
@@ -27,30 +36,68 @@ export default async function StripeEventsPage({ searchParams }: { searchParams:
   }
   const [counts, { data, nextCursor }] = await Promise.all([
     stripeEventCounts(),
-    listStripeEvents({ status, type: params.type?.slice(0, 100) || undefined, id: params.id?.slice(0, 255) || undefined, cursor }),
+    listStripeEvents({
+      status,
+      type: params.type?.slice(0, 100) || undefined,
+      id: params.id?.slice(0, 255) || undefined,
+      cursor,
+    }),
   ]);
-  const canReprocess = operatorCan(operator.operatorRole, "stripe_events:reprocess") && (await cockpitWriteStateFor(operator.user.id)).writable;
+  const canReprocess =
+    operatorCan(operator.operatorRole, "stripe_events:reprocess") &&
+    (await cockpitWriteStateFor(operator.user.id)).writable;
   const tab = (s?: StripeEventStatus) => `/admin/ops/stripe-events${s ? `?status=${s}` : ""}`;
   return (
     <>
-      <PageHeader title="Stripe events" description="Every verified webhook event, stored before processing (metadata only, never card data). Failed ones can be re-processed: Beacon fetches the event from Stripe again." />
-      <StatusTabs label="Status" current={status ?? "all"} tabs={[{ key: "all", label: "All", href: tab() }, ...STRIPE_EVENT_STATUSES.map((s) => ({ key: s, label: s, count: counts[s], href: tab(s) }))]} />
+      <PageHeader
+        title="Stripe events"
+        description="Every verified webhook event, stored before processing (metadata only, never card data). Failed ones can be re-processed: Beacon fetches the event from Stripe again."
+      />
+      <StatusTabs
+        label="Status"
+        current={status ?? "all"}
+        tabs={[
+          { key: "all", label: "All", href: tab() },
+          ...STRIPE_EVENT_STATUSES.map((s) => ({ key: s, label: s, count: counts[s], href: tab(s) })),
+        ]}
+      />
       <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
         {status ? <input type="hidden" name="status" value={status} /> : null}
         <label className="text-sm font-medium text-slate-900" htmlFor="type">
           Type
         </label>
-        <input id="type" name="type" defaultValue={params.type} placeholder="invoice.payment_failed" className="h-10 rounded-md border border-slate-300 px-3 text-sm" />
+        <input
+          id="type"
+          name="type"
+          defaultValue={params.type}
+          placeholder="invoice.payment_failed"
+          className="h-10 rounded-md border border-slate-300 px-3 text-sm"
+        />
         <label className="text-sm font-medium text-slate-900" htmlFor="id">
           Event or object id
         </label>
-        <input id="id" name="id" defaultValue={params.id} placeholder="evt_… / sub_… / cus_…" className="h-10 rounded-md border border-slate-300 px-3 text-sm" />
+        <input
+          id="id"
+          name="id"
+          defaultValue={params.id}
+          placeholder="evt_… / sub_… / cus_…"
+          className="h-10 rounded-md border border-slate-300 px-3 text-sm"
+        />
         <button type="submit" className="h-10 rounded-md bg-indigo-600 px-4 text-sm font-medium text-white">
           Filter
         </button>
       </form>
       {counts.failed > 0 && status !== "failed" ? (
-        <Alert tone="warning" className="mb-4" title={`${counts.failed} failed event(s)`} action={<Link href={tab("failed")} className="text-sm font-medium underline">Show them</Link>}>
+        <Alert
+          tone="warning"
+          className="mb-4"
+          title={`${counts.failed} failed event(s)`}
+          action={
+            <Link href={tab("failed")} className="text-sm font-medium underline">
+              Show them
+            </Link>
+          }
+        >
           Stripe retries failed deliveries for three days; re-process here to apply them now.
         </Alert>
       ) : null}
@@ -74,7 +121,9 @@ export default async function StripeEventsPage({ searchParams }: { searchParams:
             <tbody className="divide-y divide-slate-100">
               {data.map((e) => (
                 <tr key={e.id} data-testid="stripe-event-row">
-                  <td className="whitespace-nowrap px-3 py-2 text-slate-600">{formatDateTime(e.receivedAt, { seconds: true })}</td>
+                  <td className="whitespace-nowrap px-3 py-2 text-slate-600">
+                    {formatDateTime(e.receivedAt, { seconds: true })}
+                  </td>
                   <td className="px-3 py-2">
                     <span className="font-medium text-slate-900">{e.type}</span>
                     <div className="font-mono text-xs text-slate-500">{e.id}</div>

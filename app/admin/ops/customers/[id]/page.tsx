@@ -24,7 +24,13 @@ export const metadata: Metadata = { title: "Customer" };
 
 const when = (date: Date | null | undefined) => formatDateTime(date);
 
-export default async function CustomerPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function CustomerPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { id } = await params;
   const operator = await requireOperator(`/admin/ops/customers/${id}`);
   const query = await searchParams;
@@ -45,7 +51,12 @@ export default async function CustomerPage({ params, searchParams }: { params: P
   const pii = operatorCan(role, "ops:read_pii");
   const timeline = await customerTimeline(id, { cursor, limit: 30, showPii: pii });
   const { writable } = await cockpitWriteStateFor(operator.user.id);
-  const can = { act: writable && operatorCan(role, "customers:act"), money: writable && operatorCan(role, "money:act"), remove: writable && operatorCan(role, "customers:delete"), export: operatorCan(role, "customers:act") };
+  const can = {
+    act: writable && operatorCan(role, "customers:act"),
+    money: writable && operatorCan(role, "money:act"),
+    remove: writable && operatorCan(role, "customers:delete"),
+    export: operatorCan(role, "customers:act"),
+  };
   const { org, usage, onboarding } = detail;
   const latest = detail.subscriptions.find((s) => s.status) ?? null;
   const trialing = detail.subscriptions.find((s) => s.status === "trialing");
@@ -64,7 +75,11 @@ export default async function CustomerPage({ params, searchParams }: { params: P
       <div className="mb-6 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold text-slate-900">{org.name}</h1>
         <Badge tone="indigo">{org.plan}</Badge>
-        {latest?.status ? <Badge tone={subscriptionTone(latest.status)}>{latest.status.replace("_", " ")}</Badge> : <Badge>no subscription</Badge>}
+        {latest?.status ? (
+          <Badge tone={subscriptionTone(latest.status)}>{latest.status.replace("_", " ")}</Badge>
+        ) : (
+          <Badge>no subscription</Badge>
+        )}
         {openAlerts.length > 0 ? <Badge tone="danger">{openAlerts.length} open ops alert(s)</Badge> : null}
         {mutedUntil ? <Badge tone="warning">alerts muted until {when(mutedUntil)}</Badge> : null}
       </div>
@@ -94,7 +109,9 @@ export default async function CustomerPage({ params, searchParams }: { params: P
                     <p className="text-slate-600">
                       {s.trialEnd ? `Trial ends ${when(s.trialEnd)} · ` : ""}Period ends {when(s.currentPeriodEnd)}
                     </p>
-                    {s.paymentFailedAt ? <p className="text-red-800">Payment failing since {when(s.paymentFailedAt)}</p> : null}
+                    {s.paymentFailedAt ? (
+                      <p className="text-red-800">Payment failing since {when(s.paymentFailedAt)}</p>
+                    ) : null}
                   </li>
                 ))}
               </ul>
@@ -104,13 +121,17 @@ export default async function CustomerPage({ params, searchParams }: { params: P
         <Card>
           <CardHeader title="Quota and usage" />
           <CardBody>
-            <p className="text-3xl font-semibold tabular-nums text-slate-900">{usage.quota_remaining.toLocaleString("en-US")}</p>
+            <p className="text-3xl font-semibold tabular-nums text-slate-900">
+              {usage.quota_remaining.toLocaleString("en-US")}
+            </p>
             <p className="text-sm text-slate-600">
               of {usage.quota_monthly.toLocaleString("en-US")} API calls left this period ({usage.plan})
             </p>
             <p className="mt-2 text-sm text-slate-700">
-              <span data-testid="credits-remaining" className="font-semibold tabular-nums text-slate-900">{usage.credits_remaining.toLocaleString("en-US")}</span> credits
-              (spent after the monthly allowance, never expire)
+              <span data-testid="credits-remaining" className="font-semibold tabular-nums text-slate-900">
+                {usage.credits_remaining.toLocaleString("en-US")}
+              </span>{" "}
+              credits (spent after the monthly allowance, never expire)
             </p>
             <p className="mt-2 text-xs text-slate-600">
               Period {usage.period_start.slice(0, 10)} → {usage.period_end.slice(0, 10)}
@@ -142,7 +163,9 @@ export default async function CustomerPage({ params, searchParams }: { params: P
           Actions
         </h2>
         {!writable ? (
-          <p className="text-sm text-amber-800">The cockpit is read-only (incident mode): actions need a break-glass session.</p>
+          <p className="text-sm text-amber-800">
+            The cockpit is read-only (incident mode): actions need a break-glass session.
+          </p>
         ) : !can.act ? (
           <p className="text-sm text-slate-600">Your role ({role}) can look but not act.</p>
         ) : (
@@ -166,13 +189,26 @@ export default async function CustomerPage({ params, searchParams }: { params: P
                 submit="Extend trial"
                 hidden={{ ...hidden, action: "extend-trial" }}
                 fields={[
-                  { name: "days", label: `Days (1–${MAX_TRIAL_EXTENSION_DAYS})`, type: "number", min: 1, max: MAX_TRIAL_EXTENSION_DAYS, required: true, defaultValue: "7" },
+                  {
+                    name: "days",
+                    label: `Days (1–${MAX_TRIAL_EXTENSION_DAYS})`,
+                    type: "number",
+                    min: 1,
+                    max: MAX_TRIAL_EXTENSION_DAYS,
+                    required: true,
+                    defaultValue: "7",
+                  },
                   { name: "reason", label: "Reason", required: true },
                 ]}
               />
             ) : null}
             {mutedUntil ? (
-              <ActionForm action={customerActionFormAction} title="Ops alerts are muted" submit="Unmute ops alerts" hidden={{ ...hidden, action: "unmute-alerts" }} />
+              <ActionForm
+                action={customerActionFormAction}
+                title="Ops alerts are muted"
+                submit="Unmute ops alerts"
+                hidden={{ ...hidden, action: "unmute-alerts" }}
+              />
             ) : (
               <ActionForm
                 action={customerActionFormAction}
@@ -187,11 +223,19 @@ export default async function CustomerPage({ params, searchParams }: { params: P
             )}
             <div className="space-y-2 rounded-lg bg-white p-3 ring-1 ring-slate-200">
               <h3 className="text-sm font-semibold text-slate-900">Quick fixes</h3>
-              <ActionButton action={customerActionFormAction} fields={{ ...hidden, action: "reset-stuck" }} variant="secondary">
+              <ActionButton
+                action={customerActionFormAction}
+                fields={{ ...hidden, action: "reset-stuck" }}
+                variant="secondary"
+              >
                 Reset stuck flag
               </ActionButton>
               {detail.stripeCustomerId ? (
-                <ActionButton action={customerActionFormAction} fields={{ ...hidden, action: "activate" }} variant="secondary">
+                <ActionButton
+                  action={customerActionFormAction}
+                  fields={{ ...hidden, action: "activate" }}
+                  variant="secondary"
+                >
                   Sync from Stripe (activate)
                 </ActionButton>
               ) : null}
@@ -200,7 +244,11 @@ export default async function CustomerPage({ params, searchParams }: { params: P
         )}
         {can.export ? (
           <p className="mt-3 text-sm">
-            <a href={`/api/admin/customers/${org.id}/export`} className="font-medium text-indigo-700 underline" download>
+            <a
+              href={`/api/admin/customers/${org.id}/export`}
+              className="font-medium text-indigo-700 underline"
+              download
+            >
               Export data (JSON)
             </a>
           </p>
@@ -250,7 +298,11 @@ export default async function CustomerPage({ params, searchParams }: { params: P
             requests={detail.dataRequests}
             action={(request) =>
               request.status === "failed" && can.act ? (
-                <ActionButton action={customerActionFormAction} fields={{ ...hidden, action: "retry-data-request", request_id: request.id }} variant="secondary">
+                <ActionButton
+                  action={customerActionFormAction}
+                  fields={{ ...hidden, action: "retry-data-request", request_id: request.id }}
+                  variant="secondary"
+                >
                   Retry {request.kind}
                 </ActionButton>
               ) : null
@@ -267,9 +319,16 @@ export default async function CustomerPage({ params, searchParams }: { params: P
             Delete this customer
           </h2>
           <p className="mb-2 text-sm text-red-900">
-            Deletes the organisation and everything it owns in one transaction. Refused while Stripe may still bill it. Members keep their accounts; the audit log keeps the record.
+            Deletes the organisation and everything it owns in one transaction. Refused while Stripe may still bill it.
+            Members keep their accounts; the audit log keeps the record.
           </p>
-          <ActionForm action={deleteCustomerAction} submit="Delete customer permanently" variant="danger" hidden={hidden} fields={[{ name: "confirm_name", label: `Type “${org.name}” to confirm`, required: true }]} />
+          <ActionForm
+            action={deleteCustomerAction}
+            submit="Delete customer permanently"
+            variant="danger"
+            hidden={hidden}
+            fields={[{ name: "confirm_name", label: `Type “${org.name}” to confirm`, required: true }]}
+          />
         </section>
       ) : null}
     </>

@@ -30,7 +30,15 @@ const KIND_TONE: Record<TimelineKind, BadgeTone> = {
 const BAD = new Set(["failed", "dead", "open"]);
 
 /** One customer's story, newest first, with a link to the older page. */
-export function CustomerTimeline({ orgId, entries, nextCursor }: { orgId: string; entries: TimelineEntry[]; nextCursor: string | null }) {
+export function CustomerTimeline({
+  orgId,
+  entries,
+  nextCursor,
+}: {
+  orgId: string;
+  entries: TimelineEntry[];
+  nextCursor: string | null;
+}) {
   return (
     <section aria-labelledby="timeline-heading" className="mt-6">
       <h2 id="timeline-heading" className="mb-2 text-lg font-semibold text-slate-900">
@@ -41,7 +49,11 @@ export function CustomerTimeline({ orgId, entries, nextCursor }: { orgId: string
       ) : (
         <ol className="space-y-2">
           {entries.map((entry) => (
-            <li key={entry.key} className="flex flex-wrap items-baseline gap-2 rounded-md bg-white p-2 text-sm ring-1 ring-slate-200" data-testid="timeline-entry">
+            <li
+              key={entry.key}
+              className="flex flex-wrap items-baseline gap-2 rounded-md bg-white p-2 text-sm ring-1 ring-slate-200"
+              data-testid="timeline-entry"
+            >
               <time dateTime={entry.at.toISOString()} className="w-36 shrink-0 tabular-nums text-slate-600">
                 {formatDateTime(entry.at)}
               </time>
@@ -60,7 +72,10 @@ export function CustomerTimeline({ orgId, entries, nextCursor }: { orgId: string
         </ol>
       )}
       {nextCursor ? (
-        <Link href={`/admin/ops/customers/${orgId}?${new URLSearchParams({ tcursor: nextCursor })}#timeline-heading`} className="mt-3 inline-block text-sm font-medium text-indigo-700 underline">
+        <Link
+          href={`/admin/ops/customers/${orgId}?${new URLSearchParams({ tcursor: nextCursor })}#timeline-heading`}
+          className="mt-3 inline-block text-sm font-medium text-indigo-700 underline"
+        >
           Older events
         </Link>
       ) : null}

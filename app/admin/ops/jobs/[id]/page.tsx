@@ -30,7 +30,10 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
   const canCancel = operatorCan(operator.operatorRole, "jobs:cancel") && writable && cancelBlocked === null;
   return (
     <>
-      <PageHeader title={`${run.function_id} run`} description={`Run ${run.run_id} · ${run.trigger}${run.event_name ? ` · ${run.event_name}` : ""}`} />
+      <PageHeader
+        title={`${run.function_id} run`}
+        description={`Run ${run.run_id} · ${run.trigger}${run.event_name ? ` · ${run.event_name}` : ""}`}
+      />
       <div className="space-y-4">
         <Card>
           <CardBody className="space-y-2 text-sm">
@@ -54,10 +57,16 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
                 </Link>
               </p>
             ) : null}
-            {run.error ? <pre className="whitespace-pre-wrap break-words rounded bg-red-50 p-2 text-xs text-red-900">{run.error}</pre> : null}
+            {run.error ? (
+              <pre className="whitespace-pre-wrap break-words rounded bg-red-50 p-2 text-xs text-red-900">
+                {run.error}
+              </pre>
+            ) : null}
             <details>
               <summary className="cursor-pointer">Event payload and output</summary>
-              <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">{JSON.stringify({ event: run.event_payload, output: run.output }, null, 2)}</pre>
+              <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">
+                {JSON.stringify({ event: run.event_payload, output: run.output }, null, 2)}
+              </pre>
             </details>
             <div className="flex flex-wrap gap-2">
               {canRerun ? (
@@ -71,7 +80,9 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
                 </ActionButton>
               ) : null}
             </div>
-            {cancelBlocked && (run.status === "running" || run.status === "retrying") ? <p className="text-xs text-slate-600">Cannot be cancelled: {cancelBlocked}</p> : null}
+            {cancelBlocked && (run.status === "running" || run.status === "retrying") ? (
+              <p className="text-xs text-slate-600">Cannot be cancelled: {cancelBlocked}</p>
+            ) : null}
             {found.reruns.length > 0 ? (
               <p>
                 Re-runs:{" "}
@@ -89,7 +100,9 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
           {found.events.map((e) => (
             <li key={e.id} className="flex flex-wrap gap-3 px-3 py-2" data-testid="job-event-row">
               <span className="text-slate-500">{formatTime(e.at, { milliseconds: true })}</span>
-              <Badge tone={e.kind.endsWith("failed") ? "danger" : e.kind.endsWith("finished") ? "success" : "neutral"}>{e.kind}</Badge>
+              <Badge tone={e.kind.endsWith("failed") ? "danger" : e.kind.endsWith("finished") ? "success" : "neutral"}>
+                {e.kind}
+              </Badge>
               <span className="font-mono text-xs">{e.stepId ?? ""}</span>
               <span className="text-slate-600">attempt {e.attempt + 1}</span>
               {e.durationMs !== null ? <span className="tabular-nums">{e.durationMs} ms</span> : null}
