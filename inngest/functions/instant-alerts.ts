@@ -19,7 +19,7 @@ export const instantAlerts = inngest.createFunction(
     ...FUNCTION_DEFAULTS,
     id: "instant-alerts",
     name: "Instant alerts",
-    triggers: [opportunitiesIngested, cron(INSTANT_ALERTS_SWEEP_CRON)],
+    triggers: [cron(INSTANT_ALERTS_SWEEP_CRON), opportunitiesIngested],
     concurrency: { limit: 1 },
   },
   async ({ step }) => {

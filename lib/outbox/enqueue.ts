@@ -162,15 +162,15 @@ export const eventDedupeKey = (event: { name: string; id: string }) => `event:${
  */
 export async function enqueueEvents(
   tx: DbOrTx,
-  events: readonly (EventPayload & { id: string })[],
-  options: { orgId?: string | null } = {},
+  events: readonly (EventPayload & { id: string; dedupeKey?: string })[],
 ): Promise<EnqueuedOutbox[]> {
+  // System rows (no org): event ids are unique on their own, and a row outlives a deleted org.
   return enqueueOutboxMany(
     tx,
     events.map((event) => ({
       kind: "event" as const,
-      orgId: options.orgId ?? null,
-      dedupeKey: eventDedupeKey(event),
+      orgId: null,
+      dedupeKey: event.dedupeKey ?? eventDedupeKey(event),
       payload: { name: event.name, id: event.id, data: event.data },
     })),
   );
