@@ -10,7 +10,7 @@ import { reprocessStripeEvent } from "@/lib/billing/reconcile";
 import { AppError, runFormAction, validate, type FormState } from "@/lib/http";
 import { CUSTOMER_ACTION_INPUTS, CUSTOMER_ACTION_NAMES, customerActionFromForm, customerActionPermission, type CustomerActionName } from "@/lib/ops/customer-actions";
 import { hardDeleteCustomer, runCustomerAction, type CustomerAction } from "@/lib/ops/customers";
-import { deliverDueOutbox, deliverOutboxNow, discardOutbox, replayOutbox } from "@/lib/outbox";
+import { deliverDueOutbox, deliverOutboxNow, discardOutbox, OUTBOX_KINDS, replayOutbox } from "@/lib/outbox";
 import { operatorWriter } from "./operator-context";
 
 export async function reprocessStripeEventAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -51,7 +51,7 @@ export async function discardDeadLetterAction(_prev: FormState, formData: FormDa
 }
 
 const bulkSchema = z.object({
-  kind: z.enum(["email", "webhook", ""]).optional(),
+  kind: z.enum([...OUTBOX_KINDS, ""]).optional(),
   q: z.string().trim().max(200).optional(),
   expected: z.coerce.number().int().min(1),
   confirm: z.literal("replay", { message: 'Type "replay" to confirm.' }),
