@@ -1,5 +1,6 @@
 // Inngest unreachable while notices are ingested through every path at once (CLI files and the
-// demo feed, racing): each batch's `opportunities/ingested` is written with it and waits in the
+// demo feed, racing) and Stripe reports a failed payment to the app server: each batch's
+// `opportunities/ingested`, and the dunning event, is written with its change and waits in the
 // outbox; the instant-alerts sweep, which needs no event, mails every matching instant alert once
 // through a real SMTP server; when Inngest is back each event is delivered once, and the runs
 // they start send nothing twice. Real PostgreSQL, real SMTP, Inngest's Event API behind a proxy
@@ -9,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
+import Stripe from "stripe";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
@@ -24,6 +26,15 @@ import { BUNDLED_OPPORTUNITIES_FILE, OPPORTUNITIES_INGESTED, releaseSnapshotBatc
 import { deliverDueOutbox } from "@/lib/outbox";
 import { runCommand } from "@/scripts/cli-commands";
 import { withTestEnv } from "@/tests/env";
+import {
+  FIXTURE_PRICE,
+  invoiceFailedEventFor,
+  subscriptionEventFor,
+  TEST_PRICES,
+  TEST_WEBHOOK_SECRET,
+  type Json,
+} from "@/tests/fixtures/stripe/events";
+import { startAppServer } from "./app-server";
 import { survived, withScratchDatabase } from "./harness";
 import { startControllableSmtp } from "./smtp";
 import { startTcpProxy } from "./tcp-proxy";
@@ -37,20 +48,23 @@ let smtp: Awaited<ReturnType<typeof startControllableSmtp>>;
 let inngestApi: FakeInngestServer;
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 let dir: string;
+let app: Awaited<ReturnType<typeof startAppServer>>;
 beforeAll(async () => {
   smtp = await startControllableSmtp();
   inngestApi = await startFakeInngestServer();
   proxy = await startTcpProxy(inngestApi.url);
   inngest.setEnvVars({ INNGEST_BASE_URL: `http://127.0.0.1:${new URL(proxy.url).port}/`, INNGEST_DEV: "1" });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "inngest-down-"));
+  app = await startAppServer();
 });
 afterAll(async () => {
+  await app?.close();
   await proxy?.close();
   await inngestApi?.close();
   await smtp?.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-withTestEnv(() => ({ SMTP_URL: smtp.url }));
+withTestEnv(() => ({ SMTP_URL: smtp.url, STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...TEST_PRICES }));
 const scratch = withScratchDatabase();
 
 /** A JSON extract of notices titled with `word`, in the bundled file's shape. */
@@ -66,6 +80,24 @@ function noticesFile(word: string, index: number) {
   return file;
 }
 
+/** Stripe's delivery to the app server: a freshly signed POST; answers the HTTP status. */
+async function deliverToApp(event: Json): Promise<number> {
+  const payload = JSON.stringify(event);
+  const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET });
+  const res = await fetch(`${app.url}/api/webhooks/stripe`, {
+    method: "POST",
+    body: payload,
+    headers: { "content-type": "application/json", "stripe-signature": header },
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+const eventRows = (name: string) =>
+  db()
+    .select()
+    .from(outboxEvents)
+    .where(and(eq(outboxEvents.kind, "event"), sql`${outboxEvents.payload}->>'name' = ${name}`));
 const ingestedEvents = () =>
   db()
     .select()
@@ -98,14 +130,31 @@ it("Inngest unreachable during ingestion → every instant alert still delivered
     });
   })();
 
+  const billed = await makeOrg("pro");
+  const [subId, customer] = [`sub_${randomUUID().slice(0, 12)}`, `cus_${randomUUID().slice(0, 12)}`];
+  const created = Math.floor(Date.now() / 1000) - 60;
+
   await proxy.set("refusing");
   const cli = (file: string) =>
     runCommand("opportunities:ingest", { file }, { database: scratch, migrateDatabase, seedDatabase });
+  const failedPayment = async () => [
+    await deliverToApp(
+      subscriptionEventFor({ orgId: billed.orgId, subId, customer, created, status: "active", price: FIXTURE_PRICE }),
+    ),
+    await deliverToApp(invoiceFailedEventFor({ subId, customer, created: created + 1 })),
+  ];
   // Every path at once: the ingestion lock orders them, whoever wins.
   const files = words.flatMap((word) => Array.from({ length: FILES_PER_WORD }, (_, i) => noticesFile(word, i)));
-  const [snapshot, ...imports] = await Promise.all([releaseSnapshotBatch(), ...files.map(cli)]);
+  const [webhooks, snapshot, ...imports] = await Promise.all([
+    failedPayment(),
+    releaseSnapshotBatch(),
+    ...files.map(cli),
+  ]);
+  expect(webhooks).toEqual([200, 200]);
   expect(imports.every((r) => r.inserted === NOTICES_PER_FILE)).toBe(true);
   expect(snapshot?.inserted).toBeGreaterThan(0);
+  const [dunning] = await eventRows("billing/invoice.payment_failed");
+  expect(dunning).toMatchObject({ status: "pending", attempts: 1 });
 
   const waiting = await ingestedEvents();
   expect(waiting).toHaveLength(files.length + 1);
@@ -113,7 +162,7 @@ it("Inngest unreachable during ingestion → every instant alert still delivered
   expect(inngestApi.events).toHaveLength(0);
   survived(
     context,
-    `${waiting.length} ingestion events written with their notices, none lost while Inngest refused them`,
+    `${waiting.length} ingestion events and a webhook's dunning event written with their changes, none lost while Inngest refused them`,
   );
 
   // No event arrives; the sweep alone delivers every alert's notices, over real SMTP.
@@ -137,7 +186,8 @@ it("Inngest unreachable during ingestion → every instant alert still delivered
   const probe = await deliverDueOutbox({ now: later, limit: 1_000 });
   expect(probe.delivered).toBe(1);
   const rest = await deliverDueOutbox({ now: new Date(later.getTime() + 60_000), limit: 1_000 });
-  expect(rest.delivered).toBe(waiting.length - 1);
+  expect(rest.delivered).toBe(waiting.length);
+  expect(inngestApi.events.filter((e) => e.id === (dunning!.payload as { id: string }).id)).toHaveLength(1);
   expect((await ingestedEvents()).map((e) => e.status)).toEqual(waiting.map(() => "delivered"));
   const delivered = inngestApi.events.filter((e) => e.name === OPPORTUNITIES_INGESTED);
   expect(new Set(delivered.map((e) => e.id)).size).toBe(waiting.length);
