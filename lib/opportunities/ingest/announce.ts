@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { type DbOrTx, type Tx } from "@/db/client";
+import { db, type DbOrTx, type Tx } from "@/db/client";
 import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
 import type { NewOpportunity } from "./normalize";
 import { ingestedThrough } from "./ingested-notices";
@@ -52,8 +52,8 @@ export async function announceIngested(
 
 /**
  * One batch of notices from a file: stored and announced in one transaction (under the
- * ingestion lock), the event then delivered at once; the outbox sweep retries it if Inngest
- * is away.
+ * ingestion lock), the event then delivered at once (when `dbx` is the database, not a
+ * caller's transaction); the outbox sweep retries it if Inngest is away.
  */
 export async function storeIngestedBatch(
   dbx: DbOrTx,
@@ -66,6 +66,7 @@ export async function storeIngestedBatch(
     const eventId = await announceIngested(tx, { ...counts, source: options.source, at, key: randomUUID() });
     return { counts, eventId };
   });
-  if (eventId) await deliverOutboxNow([eventId]);
+  // Inside a caller's transaction the event is not committed yet: the outbox sweep sends it.
+  if (eventId && dbx === db()) await deliverOutboxNow([eventId]);
   return counts;
 }
