@@ -1,6 +1,7 @@
 import { Inngest } from "inngest";
 import { LocalEventDispatch, activeLocalExecutor } from "@/lib/jobs/local-executor";
 import { JobRunTracking } from "@/lib/jobs/middleware";
+import { registerEventSender } from "@/lib/outbox";
 
 export * from "./events";
 
@@ -22,3 +23,7 @@ export const inngest = new Inngest({
     return activeLocalExecutor() ? true : undefined;
   },
 });
+
+// Events leave through the outbox (written in the transaction of their change); this is how its
+// deliverer reaches Inngest, or the in-process executor that LocalEventDispatch hands them to.
+registerEventSender((events) => inngest.send(events));

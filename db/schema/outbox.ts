@@ -6,7 +6,7 @@ import { tenantIsolation } from "./tenant-policy";
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /**
- * Every e-mail and outgoing webhook, written in the same transaction as the change that causes
+ * Every e-mail, outgoing webhook and event for the background functions, written in the same transaction as the change that causes
  * it, then delivered by a worker that claims due rows with a lease. `dedupe_key` is unique per
  * org (NULL org = system messages such as ops alerts share one namespace), so enqueuing the
  * same message twice is a no-op. Rows past OUTBOX_MAX_ATTEMPTS stay, `dead`, until replayed
@@ -17,7 +17,7 @@ export const outboxEvents = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: uuid("org_id").references(() => organizations.id, { onDelete: "cascade" }),
-    /** email | webhook */
+    /** email | webhook | event (for the background functions: Inngest) */
     kind: text("kind").notNull(),
     dedupeKey: text("dedupe_key").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
@@ -32,7 +32,8 @@ export const outboxEvents = pgTable(
     deliveredAt: ts("delivered_at"),
     deadAt: ts("dead_at"),
     /**
-     * Where delivery goes, for the circuit breaker: `smtp` for every e-mail (one relay), or
+     * Where delivery goes, for the circuit breaker: `smtp` for every e-mail (one relay), `inngest`
+     * for every event, or
      * `webhook:<scheme>://<host[:port]>` — the origin only, lower-cased, without userinfo, path,
      * query or fragment (a Slack URL's path is its credential). Computed by the database, so
      * every insert (and every row already there) has it.
@@ -40,11 +41,11 @@ export const outboxEvents = pgTable(
     destination: text("destination")
       .notNull()
       .generatedAlwaysAs(
-        sql`case when kind = 'email' then 'smtp' else 'webhook:' || lower(coalesce(substring(payload->>'url' from '^([A-Za-z][A-Za-z0-9+.-]*://)'), '')) || lower(regexp_replace(coalesce(substring(payload->>'url' from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#\\\\]*)'), ''), '^.*@', '')) end`,
+        sql`case when kind = 'email' then 'smtp' when kind = 'event' then 'inngest' else 'webhook:' || lower(coalesce(substring(payload->>'url' from '^([A-Za-z][A-Za-z0-9+.-]*://)'), '')) || lower(regexp_replace(coalesce(substring(payload->>'url' from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#\\\\]*)'), ''), '^.*@', '')) end`,
       ),
   },
   (t) => [
-    check("outbox_events_kind_valid", sql`${t.kind} in ('email', 'webhook')`),
+    check("outbox_events_kind_valid", sql`${t.kind} in ('email', 'webhook', 'event')`),
     check("outbox_events_status_valid", sql`${t.status} in ('pending', 'sending', 'delivered', 'dead', 'discarded')`),
     unique("outbox_events_dedupe_key").on(t.orgId, t.dedupeKey).nullsNotDistinct(),
     index("outbox_events_due_idx").on(t.status, t.nextAttemptAt),

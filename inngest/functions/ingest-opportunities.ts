@@ -21,9 +21,8 @@ export function ingestionCron(e: Env = readEnv()) {
  * SAM.gov ingestion on schedule and on request. Without SAM_API_KEY each run releases the next
  * batch of the bundled snapshot instead (until it is exhausted), so alerts fire on notices
  * nobody has seen yet; with the `opportunity_ingestion` flag off it is a recorded no-op. One run
- * at a time: SAM.gov ingestion resumes from a shared cursor. On success it announces the window
- * of new notices with `opportunities/ingested`, whose id is derived from the run so a retried
- * step cannot announce twice.
+ * at a time: SAM.gov ingestion resumes from a shared cursor. New notices are announced with
+ * `opportunities/ingested` by lib, through the outbox, in the transaction that stores them.
  */
 export const ingestOpportunities = inngest.createFunction(
   {
@@ -33,7 +32,7 @@ export const ingestOpportunities = inngest.createFunction(
     triggers: [cron(ingestionCron()), opportunitiesIngestRequested],
     concurrency: { limit: 1 },
   },
-  async ({ event, step, runId }) => {
+  async ({ event, step }) => {
     const requested =
       event.name === opportunitiesIngestRequested.name
         ? (event.data as { posted_from?: string; posted_to?: string })
@@ -43,7 +42,6 @@ export const ingestOpportunities = inngest.createFunction(
           const config = env();
           if (!(await flagEnabled("opportunity_ingestion")))
             return { noop: "opportunity_ingestion flag is off" as string };
-          const since = new Date().toISOString();
           try {
             const result = await ingestFromSam({
               baseUrl: config.SAM_API_BASE_URL,
@@ -58,7 +56,7 @@ export const ingestOpportunities = inngest.createFunction(
               posted_from: result.postedFrom,
               posted_to: result.postedTo,
             };
-            return { source: "sam_api", since, until: new Date().toISOString(), summary };
+            return { summary };
           } catch (error) {
             if (error instanceof SamApiError && error.status !== null && PERMANENT_SAM_STATUSES.has(error.status)) {
               throw new NonRetriableError(error.message, { cause: error });
@@ -78,22 +76,10 @@ export const ingestOpportunities = inngest.createFunction(
             released: batch.released,
             remaining: batch.remaining,
           };
-          return { source: SNAPSHOT_SOURCE, since: batch.at, until: batch.at, summary };
+          return { summary };
         });
+    // Each stored batch announced itself with `opportunities/ingested`, written in its transaction.
     if ("noop" in run) return run;
-    if (run.summary.inserted > 0) {
-      await step.sendEvent("announce-ingested", {
-        name: "opportunities/ingested",
-        id: `opportunities-ingested-${runId}`,
-        data: {
-          source: run.source,
-          inserted: run.summary.inserted,
-          updated: run.summary.updated,
-          since: run.since,
-          until: run.until,
-        },
-      });
-    }
     return run.summary;
   },
 );

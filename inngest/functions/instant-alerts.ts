@@ -1,30 +1,30 @@
+import { cron } from "inngest";
 import { inngest, opportunitiesIngested } from "@/inngest/client";
 import { runInstantAlerts } from "@/lib/alerts";
 import { flagEnabled } from "@/lib/flags";
-import { noticeIdsCreatedBetween } from "@/lib/opportunities";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
+/** The sweep's schedule: a lost `opportunities/ingested` is made up for within this. */
+export const INSTANT_ALERTS_SWEEP_CRON = "*/5 * * * *";
+
 /**
- * Instant alerts for the notices an ingestion run stored (unless the `instant_alerts` flag is off). Inngest drops a re-delivered event
- * with the same id; runInstantAlerts' claims make a retry send nothing twice.
+ * Instant alerts, on each `opportunities/ingested` and on a five-minute sweep. Each run covers
+ * every notice stored since each alert's own cursor, not only the event's (lib/alerts
+ * runInstantAlerts), so a lost event or a failed run is caught up by the next one. With the
+ * `instant_alerts` flag off nothing is matched and no cursor moves: once it is back on, the next
+ * run sends what was held back.
  */
 export const instantAlerts = inngest.createFunction(
   {
     ...FUNCTION_DEFAULTS,
     id: "instant-alerts",
     name: "Instant alerts",
-    triggers: [opportunitiesIngested],
+    triggers: [cron(INSTANT_ALERTS_SWEEP_CRON), opportunitiesIngested],
     concurrency: { limit: 1 },
   },
-  async ({ event, step }) => {
-    // Kill switch: the digests still carry these notices, so skipping loses nothing for good.
+  async ({ step }) => {
     if (!(await step.run("check-kill-switch", () => flagEnabled("instant_alerts"))))
-      return { skipped: "instant_alerts flag is off" };
-    const noticeIds = await step.run(
-      "find-ingested-notices",
-      async (): Promise<string[]> =>
-        event.data.notice_ids ?? noticeIdsCreatedBetween(new Date(event.data.since), new Date(event.data.until)),
-    );
-    return step.run("run-instant-alerts", () => runInstantAlerts(noticeIds, new Date()));
+      return { skipped: "instant_alerts flag is off: no alert cursor moved, the next run after it is on catches up" };
+    return step.run("run-instant-alerts", () => runInstantAlerts(new Date()));
   },
 );

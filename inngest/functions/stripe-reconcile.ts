@@ -25,16 +25,11 @@ export const stripeReconcile = inngest.createFunction(
         processed: result.processed,
         alreadyStored: result.alreadyStored,
         failed: result.failed,
-        events: result.events,
+        // Written to the outbox with each Stripe event, and sent from there.
+        sent: result.events.map((e) => `${e.name}:${e.id}`),
       };
     });
-    if (events.events.length > 0)
-      await step.sendEvent(
-        "send-billing-events",
-        events.events.map((e) => ({ name: e.name, id: e.id, data: e.data })),
-      );
     const customers = await step.run("sync-paying-customers", () => syncPayingCustomers(new Date()));
-    const { events: _sent, ...summary } = events;
-    return { events: summary, customers };
+    return { events, customers };
   },
 );

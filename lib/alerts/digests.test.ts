@@ -256,7 +256,7 @@ describeEachDatabase("alert digests", () => {
     expect((await digestsOf(weekly.id)).map((d) => d.matchCount)).toEqual([2]);
   });
 
-  it("instant alerts: a digest for each alert matching the ingested notices, once, never the back catalogue", async () => {
+  it("instant alerts: a digest for each alert matching what was stored since its cursor, once, never the back catalogue", async () => {
     await opp(at(-HOUR), { title: "lidar from before the alert" });
     const lidar = await newAlert({ frequency: "instant", q: "lidar" });
     const sonar = await newAlert({ frequency: "instant", q: "sonar" });
@@ -264,36 +264,50 @@ describeEachDatabase("alert digests", () => {
     const ingestedAt = at(HOUR);
     const n1 = await opp(ingestedAt, { title: "lidar survey" });
     const n2 = await opp(ingestedAt, { title: "lidar mapping" });
-    const n3 = await opp(ingestedAt, { title: "unrelated" });
+    await opp(ingestedAt, { title: "unrelated" });
 
+    // The window closes at the newest notice stored, not at the clock.
     const now = at(HOUR + 20_000);
-    const summary = await runInstantAlerts([n1, n2, n3, n1], now);
-    expect(summary).toEqual({ alerts: 1, digests: 1, emails: 1 });
+    const summary = await runInstantAlerts(now);
+    expect(summary).toMatchObject({ alerts: 1, digests: 1, emails: 1, coveredThrough: ingestedAt.toISOString() });
+    expect(summary.evaluated).toBeGreaterThanOrEqual(2);
     const [digest] = await digestsOf(lidar.id);
-    expect(digest).toMatchObject({ windowStart: T0, windowEnd: now, matchCount: 2 });
+    expect(digest).toMatchObject({ windowStart: T0, windowEnd: ingestedAt, matchCount: 2 });
     expect(digest!.noticeIds.sort()).toEqual([n1, n2].sort());
+    // Sonar matched nothing: no digest, but its cursor moved all the same.
     expect(await digestsOf(sonar.id)).toEqual([]);
+    expect((await db().select().from(alerts).where(eq(alerts.id, sonar.id)))[0]!.lastWindowEnd).toEqual(ingestedAt);
     expect(await digestsOf(daily.id)).toEqual([]);
 
-    // The same event again (a retry, a re-run), now or a little later, sends nothing.
-    expect(await runInstantAlerts([n1, n2], now)).toEqual({ alerts: 0, digests: 0, emails: 0 });
-    expect(await runInstantAlerts([n1, n2], at(HOUR + 90_000))).toEqual({ alerts: 0, digests: 0, emails: 0 });
-    const [again1, again2] = await Promise.all([
-      runInstantAlerts([n1], at(2 * HOUR)),
-      runInstantAlerts([n1], at(2 * HOUR)),
-    ]);
+    // Running again (a retry, the sweep), now or later, or twice at once, sends nothing.
+    expect(await runInstantAlerts(now)).toMatchObject({ alerts: 0, digests: 0, emails: 0, evaluated: 0 });
+    expect(await runInstantAlerts(at(HOUR + 90_000))).toMatchObject({ alerts: 0, digests: 0, emails: 0 });
+    const [again1, again2] = await Promise.all([runInstantAlerts(at(2 * HOUR)), runInstantAlerts(at(2 * HOUR))]);
     expect(again1.digests + again2.digests).toBe(0);
     expect(await emailsTo(lidar.deliveryEmail)).toHaveLength(1);
 
-    // The next ingestion opens the next window; unknown notice ids are ignored.
+    // The next notices open the next window.
     const n4 = await opp(at(3 * HOUR), { title: "lidar again" });
-    expect(await runInstantAlerts([n4, "no-such-notice"], at(3 * HOUR + MINUTE))).toEqual({
-      alerts: 1,
-      digests: 1,
-      emails: 1,
-    });
+    expect(await runInstantAlerts(at(3 * HOUR + MINUTE))).toMatchObject({ alerts: 1, digests: 1, emails: 1 });
     expect((await digestsOf(lidar.id)).map((d) => d.noticeIds)).toEqual([expect.any(Array), [n4]]);
-    expect(await runInstantAlerts([], at(4 * HOUR))).toEqual({ alerts: 0, digests: 0, emails: 0 });
+  });
+
+  it("instant alerts: notices stored while no run happened (lost events, flag off, failed runs) arrive with the next run, all of them", async () => {
+    const alert = await newAlert({ frequency: "instant", q: "hydrography" });
+    const first = await opp(at(HOUR), { title: "hydrography survey" });
+    expect(await runInstantAlerts(at(HOUR + MINUTE))).toMatchObject({ digests: 1 });
+    // Three ingestions whose runs never happened.
+    const missed = [
+      await opp(at(2 * HOUR), { title: "hydrography north" }),
+      await opp(at(3 * HOUR), { title: "hydrography south" }),
+      await opp(at(4 * HOUR), { title: "hydrography east" }),
+    ];
+    const caughtUp = await runInstantAlerts(at(5 * HOUR));
+    expect(caughtUp).toMatchObject({ alerts: 1, digests: 1, emails: 1 });
+    const digests = await digestsOf(alert.id);
+    expect(digests.map((d) => d.noticeIds.sort())).toEqual([[first], [...missed].sort()]);
+    expect(digests[1]).toMatchObject({ windowStart: at(HOUR), windowEnd: at(4 * HOUR), matchCount: 3 });
+    expect(await emailsTo(alert.deliveryEmail)).toHaveLength(2);
   });
 
   it("concurrent instant runs for the same notices send one digest per alert", async () => {
@@ -301,11 +315,11 @@ describeEachDatabase("alert digests", () => {
       newAlert({ frequency: "instant", q: "parallel" }),
       newAlert({ frequency: "instant", q: "parallel" }),
     ]);
-    const n = await opp(at(HOUR), { title: "parallel processing" });
+    await opp(at(HOUR), { title: "parallel processing" });
     const runs = await Promise.all([
-      runInstantAlerts([n], at(HOUR + MINUTE)),
-      runInstantAlerts([n], at(HOUR + MINUTE)),
-      runInstantAlerts([n], at(HOUR + 2 * MINUTE)),
+      runInstantAlerts(at(HOUR + MINUTE)),
+      runInstantAlerts(at(HOUR + MINUTE)),
+      runInstantAlerts(at(HOUR + 2 * MINUTE)),
     ]);
     expect(runs.reduce((sum, r) => sum + r.digests, 0)).toBe(2);
     expect(runs.reduce((sum, r) => sum + r.emails, 0)).toBe(2);

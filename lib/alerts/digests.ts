@@ -4,6 +4,7 @@ import { alertDigests, alerts, opportunities } from "@/db/schema";
 import type { Tx } from "@/db/client";
 import { isUuid } from "@/db/tenant";
 import { AppError } from "@/lib/http";
+import { ingestedThrough } from "@/lib/opportunities";
 import { deliverOutboxNow, enqueueOutboxMany } from "@/lib/outbox";
 import type { AlertRow } from "./alerts";
 import { renderDigestEmail, type DigestOpportunity } from "./digest-email";
@@ -106,8 +107,9 @@ async function recordDigests(
   items: { alert: AlertRow; match: WindowMatch }[],
   windowEnd: Date,
   details: Map<string, DigestOpportunity>,
-): Promise<{ recorded: RecordedDigest[]; held: Set<string> }> {
-  if (items.length === 0) return { recorded: [], held: new Set() };
+  options: { recordEmpty: boolean },
+): Promise<{ recorded: RecordedDigest[]; held: Set<string>; advanced: Set<string> }> {
+  if (items.length === 0) return { recorded: [], held: new Set(), advanced: new Set() };
   return db().transaction(async (tx) => {
     const locked = await tx
       .select({ id: alerts.id, active: alerts.active, lastWindowEnd: alerts.lastWindowEnd })
@@ -132,7 +134,10 @@ async function recordDigests(
       unclaimed.map((i) => i.alert),
     );
     const claimable = unclaimed.filter(({ alert }) => !held.has(alert.id));
-    if (claimable.length === 0) return { recorded: [], held };
+    if (claimable.length === 0) return { recorded: [], held, advanced: new Set<string>() };
+    const advanced = new Set(claimable.map((c) => c.alert.id));
+    // An instant alert's empty window only moves its cursor: a digest row per alert per sweep would be noise.
+    const toRecord = options.recordEmpty ? claimable : claimable.filter((c) => c.match.total > 0);
     await tx
       .update(alerts)
       .set({ lastWindowEnd: windowEnd })
@@ -142,10 +147,11 @@ async function recordDigests(
           claimable.map((c) => c.alert.id),
         ),
       );
+    if (toRecord.length === 0) return { recorded: [], held, advanced };
     const inserted = await tx
       .insert(alertDigests)
       .values(
-        claimable.map(({ alert, match }) => ({
+        toRecord.map(({ alert, match }) => ({
           orgId: alert.orgId,
           alertId: alert.id,
           windowStart: windowStartOf(alert),
@@ -156,7 +162,7 @@ async function recordDigests(
       )
       .onConflictDoNothing({ target: [alertDigests.alertId, alertDigests.windowEnd] })
       .returning({ id: alertDigests.id, alertId: alertDigests.alertId });
-    const byAlert = new Map(claimable.map((c) => [c.alert.id, c]));
+    const byAlert = new Map(toRecord.map((c) => [c.alert.id, c]));
     const recorded: RecordedDigest[] = inserted.map((row) => ({
       digestId: row.id,
       ...byAlert.get(row.alertId)!,
@@ -202,7 +208,7 @@ async function recordDigests(
         sql`update ${alertDigests} set email_message_id = queued.message_id from (values ${pairs}) as queued(digest_id, message_id) where ${alertDigests.id} = queued.digest_id`,
       );
     }
-    return { recorded, held };
+    return { recorded, held, advanced };
   });
 }
 
@@ -251,22 +257,24 @@ async function digestOpportunities(noticeIds: string[]): Promise<Map<string, Dig
   return new Map(rows.map((row) => [row.noticeId, row]));
 }
 
-/** Matches, records and mails one batch of alerts for windows ending at `windowEnd`. */
+/**
+ * Matches, records and mails one batch of alerts for windows ending at `windowEnd`. `instant`:
+ * a window without matches records no digest, it only moves the alert's cursor.
+ */
 async function digestBatch(
   batch: AlertRow[],
   windowEnd: Date,
-  options: { noticeIds?: string[]; onlyMatching?: boolean } = {},
+  options: { instant?: boolean } = {},
 ): Promise<DigestResult[]> {
   const open = batch.filter((alert) => windowEnd > windowStartOf(alert));
-  const matches =
-    open.length > 0 ? await matchWindows(open, windowEnd, options.noticeIds) : new Map<string, WindowMatch>();
-  const items = open
-    .map((alert) => ({ alert, match: matches.get(alert.id) ?? { total: 0, noticeIds: [] } }))
-    .filter((item) => !options.onlyMatching || item.match.total > 0);
+  const matches = open.length > 0 ? await matchWindows(open, windowEnd) : new Map<string, WindowMatch>();
+  const items = open.map((alert) => ({ alert, match: matches.get(alert.id) ?? { total: 0, noticeIds: [] } }));
   const details = await digestOpportunities([
     ...new Set(items.filter((i) => i.match.total > 0).flatMap((i) => i.match.noticeIds)),
   ]);
-  const { recorded, held } = await recordDigests(items, windowEnd, details);
+  const { recorded, held, advanced } = await recordDigests(items, windowEnd, details, {
+    recordEmpty: !options.instant,
+  });
   // After commit: mail now, so digests go out even without a worker; the sweep retries failures.
   await deliverOutboxNow(recorded.flatMap((r) => (r.emailId ? [r.emailId] : [])));
   const byAlert = new Map(recorded.map((r) => [r.alert.id, r]));
@@ -279,6 +287,16 @@ async function digestBatch(
         duplicate: false,
         digestId: null,
         matchCount: match.total,
+        noticeIds: [],
+        emailMessageId: null,
+      };
+    if (!done && advanced.has(alert.id))
+      return {
+        alertId: alert.id,
+        status: "empty",
+        duplicate: false,
+        digestId: null,
+        matchCount: 0,
         noticeIds: [],
         emailMessageId: null,
       };
@@ -370,21 +388,34 @@ export async function runDueDigests(now: Date): Promise<DigestRunSummary> {
   return summary;
 }
 
+export interface InstantRunSummary extends DigestRunSummary {
+  /** Instant alerts whose window this run closed, with or without a match. */
+  evaluated: number;
+  /**
+   * Every active instant alert has now been matched against every notice stored up to this
+   * instant (ISO); null when there is nothing stored yet.
+   */
+  coveredThrough: string | null;
+}
+
 /**
- * Instant alerts for freshly ingested notices: every active instant alert that matches at least
- * one of them gets a digest for its window ending at `now`, listing the matching notices new since
- * its last digest. The same claim and unique window make a retried event send nothing twice.
+ * Instant alerts: every active instant alert is matched against the notices stored since its
+ * own cursor (`last_window_end`, where its previous run stopped) up to the newest notice stored
+ * (never past `now`): a match is recorded and e-mailed as a digest, and every evaluated alert's
+ * cursor moves to that point in the same transaction. Nothing depends on which event (if any)
+ * started the run: a lost event, a failed or paused run, or the `instant_alerts` flag being off
+ * leaves the cursors where they were, and the next run — the next ingestion's, or the
+ * scheduled sweep — covers the gap. A long gap arrives as one e-mail per alert (the
+ * DIGEST_CAP best matches and their true count): nothing is skipped. The claim and the unique
+ * window make retries and concurrent runs send nothing twice.
  */
-export async function runInstantAlerts(noticeIds: readonly string[], now: Date): Promise<DigestRunSummary> {
-  const summary: DigestRunSummary = { alerts: 0, digests: 0, emails: 0 };
-  const ids = [...new Set(noticeIds.filter((id) => typeof id === "string" && id.length > 0 && id.length <= 100))];
-  if (ids.length === 0) return summary;
-  const o = opportunities;
-  const [present] = await db()
-    .select({ n: sql<number>`count(*)::int` })
-    .from(o)
-    .where(and(sql`${o.noticeId} = any(${sql.param(ids)}::text[])`, lte(o.createdAt, now), lte(o.postedAt, now)));
-  if (!present || Number(present.n) === 0) return summary;
+export async function runInstantAlerts(now: Date): Promise<InstantRunSummary> {
+  const summary: InstantRunSummary = { alerts: 0, digests: 0, emails: 0, evaluated: 0, coveredThrough: null };
+  // Ingestion stamps under a lock and never behind the newest stamp: up to here, all is committed.
+  const through = await ingestedThrough();
+  if (!through) return summary;
+  const windowEnd = through < now ? through : now;
+  summary.coveredThrough = windowEnd.toISOString();
 
   let after: string | null = null;
   for (;;) {
@@ -396,7 +427,7 @@ export async function runInstantAlerts(noticeIds: readonly string[], now: Date):
           eq(alerts.frequency, "instant"),
           eq(alerts.active, true),
           isNull(alerts.pausedReason),
-          or(lt(alerts.lastWindowEnd, now), and(isNull(alerts.lastWindowEnd), lt(alerts.createdAt, now))),
+          or(lt(alerts.lastWindowEnd, windowEnd), and(isNull(alerts.lastWindowEnd), lt(alerts.createdAt, windowEnd))),
           after ? gt(alerts.id, after) : undefined,
         ),
       )
@@ -404,8 +435,9 @@ export async function runInstantAlerts(noticeIds: readonly string[], now: Date):
       .limit(DIGEST_BATCH_SIZE);
     if (batch.length === 0) break;
     after = batch.at(-1)!.id;
-    const results = await digestBatch(batch, now, { noticeIds: ids, onlyMatching: true });
-    summary.alerts += results.length;
+    const results = await digestBatch(batch, windowEnd, { instant: true });
+    summary.evaluated += results.filter((r) => r.status === "sent" || r.status === "empty").length;
+    summary.alerts += results.filter((r) => r.matchCount > 0).length;
     summary.digests += results.filter((r) => r.digestId).length;
     summary.emails += results.filter((r) => r.emailMessageId).length;
   }

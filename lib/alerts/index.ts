@@ -21,6 +21,7 @@ export {
   type DigestResult,
   type DigestStatus,
   type DigestRunSummary,
+  type InstantRunSummary,
 } from "./digests";
 export { DIGEST_CAP } from "./window-matches";
 export { applyPlanToAlerts } from "./plan-allowance";

@@ -18,7 +18,7 @@ export interface ReconcileResult {
   processed: number;
   alreadyStored: number;
   failed: { id: string; error: string }[];
-  /** For the background functions; the caller sends them. */
+  /** For the background functions: already in the outbox (see ingestStripeEvent). */
   events: OutgoingEvent[];
 }
 

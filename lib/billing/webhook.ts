@@ -5,6 +5,7 @@ import { stripeEvents } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
+import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
 import { idOf, obj, str } from "./stripe-events/fields";
 import { STRIPE_EVENT_HANDLERS } from "./stripe-events";
 import type { OutgoingEvent, StripeEventInput, StripeObject } from "./stripe-events/types";
@@ -17,7 +18,10 @@ export const CLAIM_LEASE_MS = 60_000;
 export interface WebhookOutcome {
   received: true;
   duplicate: boolean;
-  /** Events for the background functions (dunning…): the caller sends them; never part of the HTTP answer. */
+  /**
+   * Events for the background functions (dunning…), already written to the outbox in the
+   * event's transaction and handed to Inngest; never part of the HTTP answer.
+   */
   events: OutgoingEvent[];
 }
 
@@ -93,8 +97,11 @@ async function claim(eventId: string, now: Date) {
   return rows[0] ?? null;
 }
 
-/** Processes a stored, claimed event in one transaction, which also marks it processed. */
-async function process(event: StripeEventInput, now: Date): Promise<OutgoingEvent[]> {
+/**
+ * Processes a stored, claimed event in one transaction, which also marks it processed and writes
+ * the events it causes to the outbox.
+ */
+async function process(event: StripeEventInput, now: Date): Promise<{ events: OutgoingEvent[]; outboxIds: string[] }> {
   const handler = STRIPE_EVENT_HANDLERS[event.type];
   return db().transaction(async (tx) => {
     const result = handler
@@ -111,7 +118,9 @@ async function process(event: StripeEventInput, now: Date): Promise<OutgoingEven
       })
       .where(eq(stripeEvents.id, event.id));
     logger.info({ stripeEventId: event.id, type: event.type, orgId: result.orgId }, result.log);
-    return result.events ?? [];
+    const events = result.events ?? [];
+    const queued = await enqueueEvents(tx, events);
+    return { events, outboxIds: queued.filter((q) => q.created).map((q) => q.id) };
   });
 }
 
@@ -143,9 +152,9 @@ export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()
   const claimed = await claim(event.id, now);
   if (!claimed) return { received: true, duplicate: true, events: [] };
 
-  let events: OutgoingEvent[];
+  let processed: Awaited<ReturnType<typeof process>>;
   try {
-    events = await process(event, now);
+    processed = await process(event, now);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await db()
@@ -155,7 +164,9 @@ export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()
     logger.error({ err: error, stripeEventId: event.id, type: event.type }, "stripe event processing failed");
     throw error;
   }
-  return { received: true, duplicate: false, events };
+  // Committed: hand the events over now; the outbox sweep retries whatever does not go.
+  await deliverOutboxNow(processed.outboxIds);
+  return { received: true, duplicate: false, events: processed.events };
 }
 
 /**

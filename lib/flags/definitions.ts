@@ -10,7 +10,7 @@ export const FLAG_DEFINITIONS = {
   },
   instant_alerts: {
     description:
-      "Instant alerts are sent after each ingestion run. Off: runs skip them (daily and weekly digests still include the notices).",
+      "Instant alerts are sent after each ingestion run and by a five-minute sweep. Off: runs skip them and no alert's cursor moves, so once it is back on the next run sends what was held back.",
     default: true,
   },
   opportunity_ingestion: {

@@ -169,7 +169,7 @@ describeEachDatabase("pause and resume a scheduled function", () => {
   });
 
   it("only registered scheduled functions can be paused", async () => {
-    expect((await appErrorOf(pauseFunction("instant-alerts", actor, null, { functions }))).code).toBe("conflict");
+    expect((await appErrorOf(pauseFunction("dunning", actor, null, { functions }))).code).toBe("conflict");
     expect((await appErrorOf(pauseFunction("no-such-function", actor, null, { functions }))).code).toBe("not_found");
   });
 });

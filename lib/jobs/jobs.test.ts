@@ -188,7 +188,7 @@ describeEachDatabase("run tracking", ({ handle }) => {
     const found = await getJobRun(printed.job_run_id as string);
     expect(found!.run).toMatchObject({ functionId: "heartbeat", trigger: "cli", status: "succeeded" });
     expect(found!.events.map((e) => e.kind)).toEqual(["run.started", "step.started", "step.finished", "run.finished"]);
-    for (const positionals of [["instant-alerts"], ["nope"], []]) {
+    for (const positionals of [["dunning"], ["nope"], []]) {
       expect((await appErrorOf(runCommand("jobs:run", {}, deps, positionals))).code).toBe("validation_failed");
     }
   });

@@ -4,8 +4,7 @@ import { db } from "@/db/client";
 import { jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { heartbeat } from "@/inngest/functions/heartbeat";
-import { sendEventsAfterCommit } from "@/inngest/send";
-import type { OutgoingEvent } from "@/lib/billing/stripe-events/types";
+import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
 import { describeEachDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
 import { RERUN_MARKER, rerunnableIdempotency } from "./idempotency";
@@ -77,8 +76,12 @@ const oncePerInvoice = inngest.createFunction(
     step.run("note", () => void onceInvoices.push(String((event.data as { invoice_id?: string }).invoice_id))),
 );
 
-const send = (events: { name: string; id: string; data: Record<string, unknown> }[]) =>
-  sendEventsAfterCommit(events as unknown as OutgoingEvent[]);
+/** The app's send path: events written to the outbox in a transaction, delivered after it commits. */
+async function send(events: { name: string; id: string; data: Record<string, unknown> }[]) {
+  const queued = await db().transaction((tx) => enqueueEvents(tx, events));
+  const delivered = await deliverOutboxNow(queued.filter((q) => q.created).map((q) => q.id));
+  return { sent: delivered.delivered };
+}
 
 async function runsOf(functionId: string) {
   return db().select().from(jobRuns).where(eq(jobRuns.functionId, functionId)).orderBy(asc(jobRuns.createdAt));

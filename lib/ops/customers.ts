@@ -57,8 +57,8 @@ export type CustomerAction =
 
 /**
  * The cockpit's one-click fixes, each in one transaction with its audit entry (before/after).
- * Permission checks (customers:act, money:act) are the caller's, and so is sending `events`
- * once this returns (after the change committed).
+ * Permission checks (customers:act, money:act) are the caller's. `events` lists what was written
+ * to the outbox with the change (and handed to Inngest after it committed).
  */
 export async function runCustomerAction(orgId: string, input: CustomerAction, actor: AuditActor, requestId: string | null = null, now = new Date()): Promise<{ result: unknown; events: DataRequestEvent[] }> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");

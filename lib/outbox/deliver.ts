@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -14,7 +14,8 @@ import {
   returnProbe,
   type ProbeGrant,
 } from "./circuits";
-import { storedEmailPayloadSchema, webhookPayloadSchema, type OutboxStatus } from "./payloads";
+import { eventSender } from "./event-sender";
+import { eventPayloadSchema, storedEmailPayloadSchema, webhookPayloadSchema, type OutboxStatus } from "./payloads";
 import { fillPlaceholders, openSealedSecrets } from "./sealed-links";
 import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER } from "./signature";
 
@@ -79,6 +80,8 @@ interface Claimed {
 /** Due: pending, or sending with an expired lease, and its time has come. For raw SQL on alias `o`. */
 const dueSql = (now: Date, ids?: string[]) =>
   sql`(o.status = 'pending' or (o.status = 'sending' and o.lease_until <= ${now.toISOString()}::timestamptz)) and o.next_attempt_at <= ${now.toISOString()}::timestamptz${
+    eventSender() ? sql`` : sql` and o.kind <> 'event'`
+  }${
     ids
       ? sql` and o.id in (${sql.join(
           ids.map((id) => sql`${id}::uuid`),
@@ -95,6 +98,8 @@ const dueSql = (now: Date, ids?: string[]) =>
  */
 async function claimRows(now: Date, limit: number, where: SQL | undefined): Promise<ClaimedRow[]> {
   const o = outboxEvents;
+  // A process that cannot send events leaves them, unattempted, to one that can.
+  const sendable = eventSender() ? undefined : ne(o.kind, "event");
   const due = db()
     .select({ id: o.id })
     .from(o)
@@ -102,6 +107,7 @@ async function claimRows(now: Date, limit: number, where: SQL | undefined): Prom
       and(
         or(eq(o.status, "pending"), and(eq(o.status, "sending"), lte(o.leaseUntil, now))),
         lte(o.nextAttemptAt, now),
+        sendable,
         where,
       ),
     )
@@ -221,6 +227,15 @@ async function postWebhook(row: ClaimedRow, now: Date) {
   if (response.status < 200 || response.status >= 300) throw new WebhookStatusError(response.status);
 }
 
+/** An event goes to the registered sender (Inngest); its id lets Inngest drop a repeat. */
+async function sendEventRow(row: ClaimedRow) {
+  const parsed = eventPayloadSchema.safeParse(row.payload);
+  if (!parsed.success) throw new PermanentDeliveryError("event payload is invalid");
+  const send = eventSender();
+  if (!send) throw new Error("this process has no event sender");
+  await send([{ name: parsed.data.name, id: parsed.data.id ?? row.id, data: parsed.data.data }]);
+}
+
 function openSeal(sealed: string | undefined) {
   if (sealed === undefined) return null;
   try {
@@ -271,7 +286,12 @@ function isMessageRejection(error: unknown) {
 
 async function attempt(row: ClaimedRow, now: Date): Promise<AttemptOutcome> {
   try {
-    const transport = row.kind === "email" ? await sendEmailRow(row) : (await postWebhook(row, now), null);
+    const transport =
+      row.kind === "email"
+        ? await sendEmailRow(row)
+        : row.kind === "event"
+          ? (await sendEventRow(row), null)
+          : (await postWebhook(row, now), null);
     return { row, transport, failure: null, permanent: false, destinationFault: false, released: false };
   } catch (error) {
     const permanent = error instanceof PermanentDeliveryError;

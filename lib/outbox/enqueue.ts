@@ -5,9 +5,11 @@ import { validate } from "@/lib/http";
 import { recordEmails } from "@/lib/mail";
 import {
   emailPayloadSchema,
+  eventPayloadSchema,
   SIGN_IN_EMAIL_KINDS,
   webhookPayloadSchema,
   type EmailPayload,
+  type EventPayload,
   type OutboxMessage,
   type OutboxStatus,
   type StoredEmailPayload,
@@ -60,7 +62,9 @@ function normalise(input: EnqueueOutboxInput) {
   const payload =
     input.kind === "email"
       ? storedEmail(validate(emailPayloadSchema, input.payload))
-      : validate(webhookPayloadSchema, input.payload);
+      : input.kind === "event"
+        ? validate(eventPayloadSchema, input.payload)
+        : validate(webhookPayloadSchema, input.payload);
   return { orgId: input.orgId ?? null, kind: input.kind, dedupeKey, payload: payload as Record<string, unknown> };
 }
 
@@ -144,4 +148,30 @@ export async function enqueueOutboxMany(tx: DbOrTx, inputs: readonly EnqueueOutb
 export async function enqueueOutbox(tx: DbOrTx, input: EnqueueOutboxInput): Promise<EnqueuedOutbox> {
   const [queued] = await enqueueOutboxMany(tx, [input]);
   return queued!;
+}
+
+/** The outbox dedupe key of an event: its name and id, so the same event is written once. */
+export const eventDedupeKey = (event: { name: string; id: string }) => `event:${event.name}:${event.id}`;
+
+/**
+ * Writes events for the background functions with `tx`, the transaction of the change that causes
+ * them: they are sent (to Inngest) only if it commits, and then for sure — retried with backoff,
+ * dead-lettered in the cockpit past OUTBOX_MAX_ATTEMPTS. Each needs a deterministic `id`: the
+ * dedupe key here, and Inngest's own dedupe when a row is sent twice. After commit, pass the
+ * answered ids to `deliverOutboxNow`.
+ */
+export async function enqueueEvents(
+  tx: DbOrTx,
+  events: readonly (EventPayload & { id: string; dedupeKey?: string })[],
+): Promise<EnqueuedOutbox[]> {
+  // System rows (no org): event ids are unique on their own, and a row outlives a deleted org.
+  return enqueueOutboxMany(
+    tx,
+    events.map((event) => ({
+      kind: "event" as const,
+      orgId: null,
+      dedupeKey: event.dedupeKey ?? eventDedupeKey(event),
+      payload: { name: event.name, id: event.id, data: event.data },
+    })),
+  );
 }

@@ -1,4 +1,12 @@
-export { enqueueOutbox, enqueueOutboxMany, type EnqueueOutboxInput, type EnqueuedOutbox } from "./enqueue";
+export {
+  enqueueOutbox,
+  enqueueOutboxMany,
+  enqueueEvents,
+  eventDedupeKey,
+  type EnqueueOutboxInput,
+  type EnqueuedOutbox,
+} from "./enqueue";
+export { registerEventSender, eventSender, type EventSender } from "./event-sender";
 export {
   deliverDueOutbox,
   deliverOutboxNow,
@@ -29,10 +37,13 @@ export {
   storedEmailPayloadSchema,
   SIGN_IN_EMAIL_KINDS,
   webhookPayloadSchema,
+  eventPayloadSchema,
+  OUTBOX_KINDS,
   OUTBOX_STATUSES,
   type EmailPayload,
   type StoredEmailPayload,
   type WebhookPayload,
+  type EventPayload,
   type OutboxKind,
   type OutboxStatus,
   type OutboxMessage,

@@ -45,12 +45,34 @@ export const webhookPayloadSchema = z
   })
   .strict();
 
+/**
+ * An event for the background functions (Inngest), written in the transaction of the change that
+ * causes it. `id` makes Inngest drop a repeat, so a re-sent row never starts a second run; without
+ * one the outbox row's own id is used.
+ */
+export const eventPayloadSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[a-z][a-z0-9_.-]*\/[a-z0-9_.-]+$/, "an event name such as opportunities/ingested"),
+    id: z.string().min(1).max(300).optional(),
+    data: z.record(z.string(), jsonValue),
+  })
+  .strict();
+
 export type EmailPayload = z.infer<typeof emailPayloadSchema>;
 export type StoredEmailPayload = z.infer<typeof storedEmailPayloadSchema>;
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
+export type EventPayload = z.infer<typeof eventPayloadSchema>;
 
-export type OutboxKind = "email" | "webhook";
+export const OUTBOX_KINDS = ["email", "webhook", "event"] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export const OUTBOX_STATUSES = ["pending", "sending", "delivered", "dead", "discarded"] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
-export type OutboxMessage = { kind: "email"; payload: EmailPayload } | { kind: "webhook"; payload: WebhookPayload };
+export type OutboxMessage =
+  | { kind: "email"; payload: EmailPayload }
+  | { kind: "webhook"; payload: WebhookPayload }
+  | { kind: "event"; payload: EventPayload };

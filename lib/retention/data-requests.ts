@@ -1,10 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
 import { isUuid } from "@/db/tenant";
 import { dataRequests, organizations } from "@/db/schema";
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
-import { deliverOutboxNow } from "@/lib/outbox";
+import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
 import { anonymiseOrg, assertNoLiveSubscription } from "./deletion";
 import { enqueueExportReadyEmail } from "./export-ready-email";
 import { buildExportBundle } from "./export-bundle";
@@ -30,7 +31,7 @@ export function requesterActor(requestedBy: string | null): AuditActor {
 
 const OPEN_STATUSES = ["pending", "processing"];
 
-/** An event for the background functions; the edge sends it once the change committed. */
+/** An event for the background functions, written to the outbox in the change's transaction. */
 export interface DataRequestEvent {
   name: "data/deletion.requested";
   /** Deterministic per request: a repeat never starts a second run. */
@@ -54,7 +55,7 @@ async function requestData(
   kind: DataRequestKind,
   requester: DataRequester,
   check?: RequestCheck,
-): Promise<{ request: DataRequest; created: boolean }> {
+): Promise<{ request: DataRequest; created: boolean; outboxIds: string[] }> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   return db().transaction(async (tx) => {
     // The org row lock makes "is one already open?" and the insert one step for concurrent requests.
@@ -73,18 +74,23 @@ async function requestData(
       )
       .orderBy(asc(dataRequests.requestedAt))
       .limit(1);
-    if (open) return { request: open, created: false };
-    const [row] = await tx
-      .insert(dataRequests)
-      .values({ orgId, kind, requestedBy: formatRequester(requester) })
-      .returning();
-    return { request: row!, created: true };
+    const [row] = open
+      ? [open]
+      : await tx
+          .insert(dataRequests)
+          .values({ orgId, kind, requestedBy: formatRequester(requester) })
+          .returning();
+    // A deletion's event commits with it (an open one's is already there: the dedupe key says so).
+    const queued = kind === "deletion" ? await enqueueEvents(tx, [deletionRequestedEvent(row!)]) : [];
+    return { request: row!, created: !open, outboxIds: queued.filter((q) => q.created).map((q) => q.id) };
   });
 }
 
 /** Records a pending export request; one still open for the org is returned instead. */
-export const requestDataExport = (orgId: string, requestedBy: DataRequester) =>
-  requestData(orgId, "export", requestedBy);
+export const requestDataExport = async (orgId: string, requestedBy: DataRequester) => {
+  const { request, created } = await requestData(orgId, "export", requestedBy);
+  return { request, created };
+};
 
 /**
  * Records a pending deletion request (one still open for the org is returned instead) and the
@@ -100,7 +106,8 @@ export async function requestDataDeletion(orgId: string, requestedBy: DataReques
     }
     await assertNoLiveSubscription(tx, org.id);
   });
-  return { ...recorded, events: [deletionRequestedEvent(recorded.request)] };
+  await deliverOutboxNow(recorded.outboxIds);
+  return { request: recorded.request, created: recorded.created, events: [deletionRequestedEvent(recorded.request)] };
 }
 
 export type ProcessOutcome =
@@ -197,7 +204,7 @@ export async function retryDataRequest(
   options: { reason?: string | null; requestId?: string | null } = {},
 ) {
   if (!isUuid(orgId) || !isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
-  const request = await db().transaction(async (tx) => {
+  const { request, outboxIds } = await db().transaction(async (tx) => {
     const [row] = await tx
       .update(dataRequests)
       .set({ status: "pending", error: null })
@@ -221,8 +228,14 @@ export async function retryDataRequest(
       reason: options.reason ?? null,
       requestId: options.requestId ?? null,
     });
-    return row;
+    if (row.kind !== "deletion") return { request: row, outboxIds: [] };
+    // Its own outbox row (the first request's may be long delivered), with the request's event id.
+    const queued = await enqueueEvents(tx, [
+      { ...deletionRequestedEvent(row), dedupeKey: `event:data/deletion.requested:retry:${randomUUID()}` },
+    ]);
+    return { request: row, outboxIds: queued.map((q) => q.id) };
   });
+  await deliverOutboxNow(outboxIds);
   if (request.kind === "export") {
     await processDataRequest(request.id);
     return { request: (await getDataRequest(request.id)) ?? request, events: [] };

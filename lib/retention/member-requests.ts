@@ -73,7 +73,7 @@ export async function requestOwnDeletion(orgId: string, actor: OrgActor, confirm
   return { request: toDataRequestView(request), created, events };
 }
 
-/** Either request, as the API and the Data page take it; `events` must be sent once this returns. */
+/** Either request, as the API and the Data page take it; `events` are already in the outbox, committed with it. */
 export async function requestOwnData(orgId: string, actor: OrgActor, input: DataRequestInput) {
   if (input.kind === "export") return { ...(await requestOwnExport(orgId, actor)), events: [] };
   return requestOwnDeletion(orgId, actor, input.confirm_name);

@@ -1,7 +1,7 @@
 // The operator dead-letter and Stripe-event APIs through the real handlers, authenticators and database.
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import * as deadLetter from "@/app/api/admin/dead-letters/[id]/route";
 import * as replayOne from "@/app/api/admin/dead-letters/[id]/replay/route";
 import * as bulkReplay from "@/app/api/admin/dead-letters/replay/route";
@@ -10,13 +10,24 @@ import * as auditLogRoute from "@/app/api/admin/audit-log/route";
 import * as stripeEventsRoute from "@/app/api/admin/stripe-events/route";
 import { db } from "@/db/client";
 import { auditLog, outboxEvents, stripeEvents } from "@/db/schema";
+import { inngest } from "@/inngest/client";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { resetEnvCache } from "@/lib/env";
+import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { deliverDueOutbox, enqueueEvents } from "@/lib/outbox";
 import { describeEachDatabase } from "@/tests/db";
 import { callRoute as call, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 
+let inngestApi: FakeInngestServer;
+beforeAll(async () => {
+  inngestApi = await startFakeInngestServer();
+});
+afterAll(async () => {
+  await inngestApi.close();
+});
 afterEach(() => {
   delete process.env.ADMIN_READ_ONLY;
+  delete process.env.OUTBOX_MAX_ATTEMPTS;
   resetEnvCache();
 });
 
@@ -141,6 +152,46 @@ describeEachDatabase("operator dead letters, Stripe events and audit log APIs", 
     ).toBe(204);
     const [gone] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, doomed));
     expect(gone?.status).toBe("discarded");
+  });
+
+  it("an event Inngest never took dead-letters after its last attempt, is listed as kind event, and a replay sends it once", async () => {
+    process.env.OUTBOX_MAX_ATTEMPTS = "2";
+    resetEnvCache();
+    // Nothing listens on port 9: Inngest is unreachable.
+    inngest.setEnvVars({ INNGEST_BASE_URL: "http://127.0.0.1:9/", INNGEST_DEV: "1" });
+    const eventId = `dead-letter-event-${randomUUID()}`;
+    const [queued] = await db().transaction((tx) =>
+      enqueueEvents(tx, [{ name: "billing/invoice.paid", id: eventId, data: { org_id: orgId, invoice_id: "in_1" } }]),
+    );
+    const id = queued!.id;
+    for (const minutes of [1, 120]) {
+      const at = new Date(Date.now() + minutes * 60_000);
+      await deliverDueOutbox({ now: at, limit: 1_000 });
+    }
+    const [dead] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, id));
+    expect(dead).toMatchObject({ status: "dead", attempts: 2, destination: "inngest", lastError: expect.any(String) });
+
+    const listed = await (
+      await call(deadLetters.GET, { path: "/api/admin/dead-letters?kind=event", cookie: cookies.ops_support })
+    ).json();
+    expect(listed.data.find((r: { id: string }) => r.id === id)).toMatchObject({
+      kind: "event",
+      payload: { name: "billing/invoice.paid", id: eventId },
+    });
+    expect(listed.data.every((r: { kind: string }) => r.kind === "event")).toBe(true);
+
+    inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
+    const replayed = await call(replayOne.POST, {
+      path: `/api/admin/dead-letters/${id}/replay`,
+      method: "POST",
+      id,
+      cookie: cookies.ops_support,
+    });
+    expect(replayed.status).toBe(200);
+    expect((await db().select().from(outboxEvents).where(eq(outboxEvents.id, id)))[0]!.status).toBe("delivered");
+    expect(inngestApi.events.filter((e) => e.id === eventId)).toEqual([
+      expect.objectContaining({ name: "billing/invoice.paid", data: { org_id: orgId, invoice_id: "in_1" } }),
+    ]);
   });
 
   it("bulk replay by filter replays only matching dead letters; a body with both or neither is refused", async () => {

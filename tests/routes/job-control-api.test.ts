@@ -225,10 +225,10 @@ describeEachDatabase("operator job control API", () => {
       ).status,
     ).toBe(409);
     const eventOnly = await call(pause.POST, {
-      path: "/api/admin/job-functions/instant-alerts/pause",
+      path: "/api/admin/job-functions/data-requests/pause",
       method: "POST",
       cookie: cookies.ops_admin,
-      id: "instant-alerts",
+      id: "data-requests",
       body: {},
     });
     expect(eventOnly.status).toBe(409);

@@ -192,8 +192,8 @@ describeEachDatabase("paid features end when payment ends", () => {
         max: expected.maxAlerts,
         held: 3 - running.length,
       });
-      const notice = await insertOpportunity({ createdAt: new Date(start.getTime() + MINUTE) });
-      await runInstantAlerts([notice], new Date(start.getTime() + 2 * MINUTE));
+      await insertOpportunity({ createdAt: new Date(start.getTime() + MINUTE) });
+      await runInstantAlerts(new Date(start.getTime() + 2 * MINUTE));
       await runDueDigests(new Date(start.getTime() + DAY + 2 * MINUTE));
       expect((await mailedAlerts(org.alertIds)).mailed.sort()).toEqual([...runningDaily, ...runningInstant].sort());
     },

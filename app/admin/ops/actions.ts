@@ -5,21 +5,19 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { inngest } from "@/inngest/client";
 import { FUNCTIONS } from "@/inngest/functions";
-import { sendEventsAfterCommit } from "@/inngest/send";
 import { bulkRerunJobs, cancelJobRun, pauseFunction, rerunJob, resumeFunction } from "@/lib/jobs";
 import { reprocessStripeEvent } from "@/lib/billing/reconcile";
 import { AppError, runFormAction, validate, type FormState } from "@/lib/http";
 import { CUSTOMER_ACTION_INPUTS, CUSTOMER_ACTION_NAMES, customerActionFromForm, customerActionPermission, type CustomerActionName } from "@/lib/ops/customer-actions";
 import { hardDeleteCustomer, runCustomerAction, type CustomerAction } from "@/lib/ops/customers";
-import { deliverDueOutbox, deliverOutboxNow, discardOutbox, replayOutbox } from "@/lib/outbox";
+import { deliverDueOutbox, deliverOutboxNow, discardOutbox, OUTBOX_KINDS, replayOutbox } from "@/lib/outbox";
 import { operatorWriter } from "./operator-context";
 
 export async function reprocessStripeEventAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(formData, z.object({ id: z.string().regex(/^evt_[A-Za-z0-9_]{1,200}$/) }), async ({ id }) => {
     const actor = await operatorWriter("stripe_events:reprocess");
-    const { events, ...result } = await reprocessStripeEvent(id, actor);
-    await sendEventsAfterCommit(events);
-    return result;
+    const { status, error } = await reprocessStripeEvent(id, actor);
+    return { status, error };
   });
   if (state.status !== "success") return { ...state, result: undefined };
   revalidatePath("/admin/ops/stripe-events");
@@ -53,7 +51,7 @@ export async function discardDeadLetterAction(_prev: FormState, formData: FormDa
 }
 
 const bulkSchema = z.object({
-  kind: z.enum(["email", "webhook", ""]).optional(),
+  kind: z.enum([...OUTBOX_KINDS, ""]).optional(),
   q: z.string().trim().max(200).optional(),
   expected: z.coerce.number().int().min(1),
   confirm: z.literal("replay", { message: 'Type "replay" to confirm.' }),
@@ -100,8 +98,7 @@ export async function customerActionFormAction(_prev: FormState, formData: FormD
   const state = await runFormAction(formData, customerActionForm, async (input) => {
     const actor = await operatorWriter(customerActionPermission(input.action));
     const body = validate(CUSTOMER_ACTION_INPUTS[input.action], customerActionFromForm(input.action, input as Record<string, string>));
-    const { result, events } = await runCustomerAction(input.org_id, { action: input.action, ...body } as CustomerAction, actor);
-    await sendEventsAfterCommit(events);
+    const { result } = await runCustomerAction(input.org_id, { action: input.action, ...body } as CustomerAction, actor);
     return result;
   });
   if (state.status !== "success") return { ...state, result: undefined };

@@ -5,7 +5,8 @@ import { parse } from "csv-parse";
 import { db, type DbOrTx } from "@/db/client";
 import { AppError } from "@/lib/http";
 import { normalizeCsvRecord, type NewOpportunity, type Rejection } from "./normalize";
-import { UPSERT_BATCH_SIZE, upsertOpportunities } from "./upsert";
+import { storeIngestedBatch } from "./announce";
+import { UPSERT_BATCH_SIZE } from "./upsert";
 
 export interface ImportCounts {
   inserted: number;
@@ -13,6 +14,9 @@ export interface ImportCounts {
   /** Records not written: malformed CSV rows and records the normaliser rejected. */
   skipped: number;
 }
+
+/** The `source` of `opportunities/ingested` for notices imported from a file (CLI `--file`). */
+export const FILE_SOURCE = "file";
 
 export interface ImportOptions {
   now?: Date;
@@ -93,8 +97,8 @@ export function assertReadableFile(filePath: string) {
 
 /**
  * Streams a ContractOpportunitiesFullCSV file (header row; the 47 columns in any order) into
- * `opportunities`, `batchSize` rows per upsert. Malformed rows and rejected records are
- * skipped and counted.
+ * `opportunities`, `batchSize` rows per transaction, each announcing its new notices with
+ * `opportunities/ingested`. Malformed rows and rejected records are skipped and counted.
  */
 export async function importOpportunitiesCsv(filePath: string, options: ImportOptions = {}): Promise<ImportCounts> {
   assertReadableFile(filePath);
@@ -104,7 +108,7 @@ export async function importOpportunitiesCsv(filePath: string, options: ImportOp
   let batch: NewOpportunity[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const written = await upsertOpportunities(batch, options.now, dbx, batchSize);
+    const written = await storeIngestedBatch(dbx, batch, { source: FILE_SOURCE, now: options.now, batchSize });
     counts.inserted += written.inserted;
     counts.updated += written.updated;
     batch = [];

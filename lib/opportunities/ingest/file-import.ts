@@ -3,9 +3,15 @@ import path from "node:path";
 import { db } from "@/db/client";
 import { AppError } from "@/lib/http";
 import { BUNDLED_OPPORTUNITIES_FILE } from "../snapshot";
-import { assertReadableFile, importOpportunitiesCsv, type ImportCounts, type ImportOptions } from "./csv-import";
+import {
+  assertReadableFile,
+  FILE_SOURCE,
+  importOpportunitiesCsv,
+  type ImportCounts,
+  type ImportOptions,
+} from "./csv-import";
 import { normalizeApiRecord, normalizeCsvRecord, type NewOpportunity, type NormalizeResult } from "./normalize";
-import { upsertOpportunities } from "./upsert";
+import { storeIngestedBatch } from "./announce";
 
 export { BUNDLED_OPPORTUNITIES_FILE };
 
@@ -56,10 +62,14 @@ export async function readOpportunitiesJson(
   return { rows, skipped };
 }
 
-/** Imports a JSON file (see `readOpportunitiesJson`). */
+/** Imports a JSON file (see `readOpportunitiesJson`), announcing its new notices like every ingestion. */
 export async function importOpportunitiesJson(filePath: string, options: ImportOptions = {}): Promise<ImportCounts> {
   const { rows, skipped } = await readOpportunitiesJson(filePath, options.onReject);
-  const written = await upsertOpportunities(rows, options.now, options.db ?? db(), options.batchSize);
+  const written = await storeIngestedBatch(options.db ?? db(), rows, {
+    source: FILE_SOURCE,
+    now: options.now,
+    batchSize: options.batchSize,
+  });
   return { ...written, skipped };
 }
 

@@ -11,7 +11,7 @@ export {
 } from "./normalize";
 export { parseSamTimestamp, samCalendarDate } from "./sam-dates";
 export { upsertOpportunities, UPSERT_BATCH_SIZE, type UpsertCounts } from "./upsert";
-export { importOpportunitiesCsv, type ImportCounts, type ImportOptions } from "./csv-import";
+export { importOpportunitiesCsv, FILE_SOURCE, type ImportCounts, type ImportOptions } from "./csv-import";
 export {
   importOpportunitiesJson,
   importBundledOpportunities,
@@ -34,4 +34,5 @@ export {
   type IngestFromSamOptions,
   type SamIngestResult,
 } from "./sam-client";
-export { noticeIdsCreatedBetween } from "./ingested-notices";
+export { noticeIdsCreatedBetween, ingestedThrough } from "./ingested-notices";
+export { OPPORTUNITIES_INGESTED, announceIngested, lockIngestion, storeIngestedBatch } from "./announce";

@@ -2,6 +2,8 @@ import { eq } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { ingestionCursors } from "@/db/schema";
 import { AppError } from "@/lib/http";
+import { deliverOutboxNow } from "@/lib/outbox";
+import { announceIngested, lockIngestion } from "./announce";
 import { normalizeApiRecord, type NewOpportunity } from "./normalize";
 import { addDays, daysBetween, samCalendarDate, toSamQueryDate } from "./sam-dates";
 import { upsertOpportunities } from "./upsert";
@@ -306,8 +308,9 @@ export async function ingestFromSam(options: IngestFromSamOptions): Promise<SamI
     const received = page.opportunitiesData.length;
     const nextOffset = offset + received;
     const finished = received === 0 || nextOffset >= page.totalRecords;
-    const now = clock();
-    await db().transaction(async (tx) => {
+    const eventId = await db().transaction(async (tx) => {
+      // The test clock when one is injected; otherwise a stamp never behind one already stored.
+      const now = await lockIngestion(tx, typeof options.now === "undefined" ? undefined : clock());
       const written = await upsertOpportunities(rows, now, tx);
       result.inserted += written.inserted;
       result.updated += written.updated;
@@ -316,7 +319,15 @@ export async function ingestFromSam(options: IngestFromSamOptions): Promise<SamI
         { postedFrom, postedTo, nextOffset: finished ? 0 : nextOffset, lastError: null, lastSuccessAt: now },
         now,
       );
+      // Each stored page announces itself in its own transaction: a run that dies later loses no event.
+      return announceIngested(tx, {
+        ...written,
+        source: SAM_API_SOURCE,
+        at: now,
+        key: `${postedFrom}-${postedTo}-${offset}-${now.getTime()}`,
+      });
     });
+    if (eventId) await deliverOutboxNow([eventId]);
     result.pages += 1;
     result.totalRecords = page.totalRecords;
     if (finished) return result;

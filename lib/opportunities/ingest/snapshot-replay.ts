@@ -1,7 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { ingestionCursors } from "@/db/schema";
+import { deliverOutboxNow } from "@/lib/outbox";
 import { SNAPSHOT_DATE } from "../snapshot";
+import { announceIngested, lockIngestion } from "./announce";
 import { bundledOpportunitiesPath, readOpportunitiesJson } from "./file-import";
 import type { NewOpportunity } from "./normalize";
 import { upsertOpportunities } from "./upsert";
@@ -38,15 +40,16 @@ export function snapshotNotices(): Promise<NewOpportunity[]> {
  * Releases the next `size` notices of the bundled snapshot through the ordinary upsert, as if
  * SAM.gov had just published them, so alerts see notices nobody has seen yet. The cursor row is
  * locked and advanced in the same transaction as the rows, so concurrent or repeated calls never
- * release a notice twice, and a restart resumes where the last call stopped. Null once the
- * snapshot is exhausted.
+ * release a notice twice, and a restart resumes where the last call stopped. The batch announces
+ * itself with `opportunities/ingested`, written in the same transaction. Null once the snapshot
+ * is exhausted.
  */
 export async function releaseSnapshotBatch(
   options: { size?: number; now?: Date; db?: DbOrTx } = {},
 ): Promise<SnapshotRelease | null> {
   const notices = await snapshotNotices();
-  const at = options.now ?? new Date();
-  return (options.db ?? db()).transaction(async (tx) => {
+  const released = await (options.db ?? db()).transaction(async (tx) => {
+    const at = await lockIngestion(tx, options.now);
     await tx
       .insert(ingestionCursors)
       .values({
@@ -71,6 +74,16 @@ export async function releaseSnapshotBatch(
       .update(ingestionCursors)
       .set({ nextOffset: released, lastSuccessAt: at, lastError: null, updatedAt: sql`now()` })
       .where(eq(ingestionCursors.source, SNAPSHOT_SOURCE));
-    return { ...written, released, remaining: notices.length - released, at: at.toISOString() };
+    const eventId = await announceIngested(tx, {
+      ...written,
+      source: SNAPSHOT_SOURCE,
+      at,
+      key: `${released}-${at.getTime()}`,
+    });
+    return { ...written, released, remaining: notices.length - released, at: at.toISOString(), eventId };
   });
+  if (!released) return null;
+  const { eventId, ...release } = released;
+  if (eventId && !options.db) await deliverOutboxNow([eventId]);
+  return release;
 }

@@ -1,7 +1,6 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { sendEventsAfterCommit } from "@/inngest/send";
 import { requireViewer } from "@/lib/auth/next";
 import { runFormAction, type FormState } from "@/lib/http";
 import { DATA_SETTINGS_PATH, dataRequestInputSchema, requestOwnData } from "@/lib/retention";
@@ -11,8 +10,7 @@ export async function requestDataAction(_prev: FormState, formData: FormData): P
   const viewer = await requireViewer(DATA_SETTINGS_PATH);
   const actor = { userId: viewer.user.id, role: viewer.org.role };
   const state = await runFormAction(formData, dataRequestInputSchema, async (input) => {
-    const { request, created, events } = await requestOwnData(viewer.org.id, actor, input);
-    await sendEventsAfterCommit(events);
+    const { request, created } = await requestOwnData(viewer.org.id, actor, input);
     return { request, created };
   });
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };

@@ -7,7 +7,7 @@ import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { cockpitWriteStateFor } from "../operator-context";
 import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
-import { listOutbox, listOutboxCircuits, outboxCounts } from "@/lib/outbox";
+import { listOutbox, listOutboxCircuits, OUTBOX_KINDS, outboxCounts } from "@/lib/outbox";
 import { discardDeadLetterAction, replayDeadLetterAction } from "../actions";
 import { BulkReplayForm } from "./bulk-replay-form";
 import { CircuitsPanel } from "./circuits-panel";
@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: "Dead letters" };
 export default async function DeadLettersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const operator = await requireOperator("/admin/ops/dead-letters");
   const params = await searchParams;
-  const kind = params.kind === "email" || params.kind === "webhook" ? params.kind : undefined;
+  const kind = OUTBOX_KINDS.find((k) => k === params.kind);
   const q = params.q?.trim().slice(0, 200) || undefined;
   let cursor = params.cursor;
   try {
@@ -35,7 +35,7 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
     <>
       <PageHeader
         title="Dead letters"
-        description={`E-mails and webhooks that failed every attempt. ${counts.dead.toLocaleString("en-US")} dead · ${(counts.pending + counts.sending).toLocaleString("en-US")} waiting to be sent.`}
+        description={`E-mails, webhooks and background events (to Inngest) that failed every attempt. ${counts.dead.toLocaleString("en-US")} dead · ${(counts.pending + counts.sending).toLocaleString("en-US")} waiting to be sent.`}
       />
       <CircuitsPanel circuits={circuits} canRetry={canReplay} showPii={pii} />
       <form role="search" className="mb-4 flex flex-wrap items-end gap-2">
@@ -46,6 +46,7 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
           <option value="">All</option>
           <option value="email">E-mail</option>
           <option value="webhook">Webhook</option>
+          <option value="event">Event</option>
         </select>
         <label className="text-sm font-medium text-slate-900" htmlFor="q">
           Search payload and error

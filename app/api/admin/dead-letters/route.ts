@@ -2,13 +2,13 @@ import { z } from "zod";
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { parseQuery, route } from "@/lib/http";
 import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
-import { listOutbox } from "@/lib/outbox";
+import { listOutbox, OUTBOX_KINDS } from "@/lib/outbox";
 
 export const dynamic = "force-dynamic";
 
 const deadLetterFilterSchema = z.object({
   status: z.enum(["pending", "sending", "delivered", "dead", "discarded"]).default("dead"),
-  kind: z.enum(["email", "webhook"]).optional(),
+  kind: z.enum(OUTBOX_KINDS).optional(),
   org: z.string().uuid().optional(),
   q: z.string().trim().min(1).max(200).optional(),
   from: z.coerce.date().optional(),

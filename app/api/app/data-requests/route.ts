@@ -1,4 +1,3 @@
-import { sendEventsAfterCommit } from "@/inngest/send";
 import { memberAuth } from "@/lib/auth";
 import { parseJsonBody, route } from "@/lib/http";
 import { dataRequestInputSchema, listOwnDataRequests, requestOwnData } from "@/lib/retention";
@@ -13,8 +12,7 @@ export const GET = route(async ({ auth }) => ({ body: { data: await listOwnDataR
 export const POST = route(
   async ({ auth, request }) => {
     const input = await parseJsonBody(request, dataRequestInputSchema);
-    const { request: dataRequest, created, events } = await requestOwnData(auth.orgId, auth.actor, input);
-    await sendEventsAfterCommit(events);
+    const { request: dataRequest, created } = await requestOwnData(auth.orgId, auth.actor, input);
     return {
       status: created ? 202 : 200,
       body: dataRequest,

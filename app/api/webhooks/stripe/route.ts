@@ -1,4 +1,3 @@
-import { sendEventsAfterCommit } from "@/inngest/send";
 import { receiveStripeWebhook } from "@/lib/billing/webhook";
 import { readBodyWithLimit, route } from "@/lib/http";
 import { clientIpOf, enforceRateLimit, STRIPE_WEBHOOK_RATE_LIMIT } from "@/lib/ratelimit";
@@ -18,7 +17,7 @@ export const POST = route(async ({ request }) => {
     STRIPE_WEBHOOK_RATE_LIMIT,
   );
   const raw = await readBodyWithLimit(request, STRIPE_BODY_LIMIT);
-  const { events, ...outcome } = await receiveStripeWebhook(raw, request.headers.get("stripe-signature"));
-  await sendEventsAfterCommit(events);
-  return { body: outcome, headers };
+  // The events it caused are in the outbox, committed with it, and already handed to Inngest.
+  const { received, duplicate } = await receiveStripeWebhook(raw, request.headers.get("stripe-signature"));
+  return { body: { received, duplicate }, headers };
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { parseJsonBody, route } from "@/lib/http";
 import { assertAdminWritable, breakGlassTokenFrom } from "@/lib/ops";
-import { deliverDueOutbox, replayOutbox } from "@/lib/outbox";
+import { deliverDueOutbox, OUTBOX_KINDS, replayOutbox } from "@/lib/outbox";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +11,7 @@ const bodySchema = z
     ids: z.array(z.string().uuid()).min(1).max(1000).optional(),
     filter: z
       .object({
-        kind: z.enum(["email", "webhook"]).optional(),
+        kind: z.enum(OUTBOX_KINDS).optional(),
         org: z.string().uuid().optional(),
         q: z.string().trim().min(1).max(200).optional(),
       })

@@ -1,4 +1,3 @@
-import { sendEventsAfterCommit } from "@/inngest/send";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { reprocessStripeEvent } from "@/lib/billing/reconcile";
 import { notFound, route } from "@/lib/http";
@@ -13,9 +12,8 @@ export const POST = route(
     const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
     const id = String(params.id ?? "");
     if (!/^evt_[A-Za-z0-9_]{1,200}$/.test(id)) notFound("Stripe event");
-    const { events, ...result } = await reprocessStripeEvent(id, actor, requestId);
-    await sendEventsAfterCommit(events);
-    return { body: { id, ...result } };
+    const { status, error } = await reprocessStripeEvent(id, actor, requestId);
+    return { body: { id, status, error } };
   },
   { authenticate: operatorAuth },
 );

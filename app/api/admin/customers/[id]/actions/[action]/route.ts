@@ -1,4 +1,3 @@
-import { sendEventsAfterCommit } from "@/inngest/send";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { notFound, parseJsonBody, route, validate } from "@/lib/http";
 import { assertAdminWritable, breakGlassTokenFrom } from "@/lib/ops";
@@ -18,13 +17,12 @@ export const POST = route(
     const body = hasBody
       ? await parseJsonBody(request, CUSTOMER_ACTION_INPUTS[action])
       : validate(CUSTOMER_ACTION_INPUTS[action], {});
-    const { result, events } = await runCustomerAction(
+    const { result } = await runCustomerAction(
       String(params.id ?? ""),
       { action, ...body } as CustomerAction,
       actor,
       requestId,
     );
-    await sendEventsAfterCommit(events);
     return { body: { action, result } };
   },
   { authenticate: operatorAuth },

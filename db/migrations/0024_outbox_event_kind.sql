@@ -1,0 +1,4 @@
+ALTER TABLE "outbox_events" DROP CONSTRAINT "outbox_events_kind_valid";--> statement-breakpoint
+ALTER TABLE "outbox_events" drop column "destination";--> statement-breakpoint
+ALTER TABLE "outbox_events" ADD COLUMN "destination" text GENERATED ALWAYS AS (case when kind = 'email' then 'smtp' when kind = 'event' then 'inngest' else 'webhook:' || lower(coalesce(substring(payload->>'url' from '^([A-Za-z][A-Za-z0-9+.-]*://)'), '')) || lower(regexp_replace(coalesce(substring(payload->>'url' from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#\\]*)'), ''), '^.*@', '')) end) STORED NOT NULL;--> statement-breakpoint
+ALTER TABLE "outbox_events" ADD CONSTRAINT "outbox_events_kind_valid" CHECK ("outbox_events"."kind" in ('email', 'webhook', 'event'));
