@@ -8,21 +8,34 @@ import { FUNCTIONS } from "@/inngest/functions";
 import { bulkRerunJobs, cancelJobRun, pauseFunction, rerunJob, resumeFunction } from "@/lib/jobs";
 import { reprocessStripeEvent } from "@/lib/billing/reconcile";
 import { AppError, runFormAction, validate, type FormState } from "@/lib/http";
-import { CUSTOMER_ACTION_INPUTS, CUSTOMER_ACTION_NAMES, customerActionFromForm, customerActionPermission, type CustomerActionName } from "@/lib/ops/customer-actions";
+import {
+  CUSTOMER_ACTION_INPUTS,
+  CUSTOMER_ACTION_NAMES,
+  customerActionFromForm,
+  customerActionPermission,
+  type CustomerActionName,
+} from "@/lib/ops/customer-actions";
 import { hardDeleteCustomer, runCustomerAction, type CustomerAction } from "@/lib/ops/customers";
 import { deliverDueOutbox, deliverOutboxNow, discardOutbox, OUTBOX_KINDS, replayOutbox } from "@/lib/outbox";
 import { operatorWriter } from "./operator-context";
 
 export async function reprocessStripeEventAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runFormAction(formData, z.object({ id: z.string().regex(/^evt_[A-Za-z0-9_]{1,200}$/) }), async ({ id }) => {
-    const actor = await operatorWriter("stripe_events:reprocess");
-    const { status, error } = await reprocessStripeEvent(id, actor);
-    return { status, error };
-  });
+  const state = await runFormAction(
+    formData,
+    z.object({ id: z.string().regex(/^evt_[A-Za-z0-9_]{1,200}$/) }),
+    async ({ id }) => {
+      const actor = await operatorWriter("stripe_events:reprocess");
+      const { status, error } = await reprocessStripeEvent(id, actor);
+      return { status, error };
+    },
+  );
   if (state.status !== "success") return { ...state, result: undefined };
   revalidatePath("/admin/ops/stripe-events");
   const result = state.result as { status: string; error: string | null };
-  return { status: result.error ? "error" : "success", message: result.error ? `Still failing: ${result.error}` : `Re-processed: ${result.status}.` };
+  return {
+    status: result.error ? "error" : "success",
+    message: result.error ? `Still failing: ${result.error}` : `Re-processed: ${result.status}.`,
+  };
 }
 
 const byId = z.object({ id: z.string().uuid() });
@@ -78,7 +91,11 @@ export async function rerunJobAction(_prev: FormState, formData: FormData): Prom
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   revalidatePath("/admin/ops/jobs", "layout");
   const result = state.result as { jobRunId: string; status: string; mode: string };
-  return { status: "success", message: result.mode === "event" ? "Event re-sent to Inngest: the new run is queued." : `Re-ran here: ${result.status}.` };
+  return {
+    status: "success",
+    message:
+      result.mode === "event" ? "Event re-sent to Inngest: the new run is queued." : `Re-ran here: ${result.status}.`,
+  };
 }
 
 const customerActionForm = z.object({ org_id: z.string().uuid(), action: z.enum(CUSTOMER_ACTION_NAMES) }).passthrough();
@@ -97,8 +114,15 @@ const CUSTOMER_ACTION_DONE: Record<CustomerActionName, string> = {
 export async function customerActionFormAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const state = await runFormAction(formData, customerActionForm, async (input) => {
     const actor = await operatorWriter(customerActionPermission(input.action));
-    const body = validate(CUSTOMER_ACTION_INPUTS[input.action], customerActionFromForm(input.action, input as Record<string, string>));
-    const { result } = await runCustomerAction(input.org_id, { action: input.action, ...body } as CustomerAction, actor);
+    const body = validate(
+      CUSTOMER_ACTION_INPUTS[input.action],
+      customerActionFromForm(input.action, input as Record<string, string>),
+    );
+    const { result } = await runCustomerAction(
+      input.org_id,
+      { action: input.action, ...body } as CustomerAction,
+      actor,
+    );
     return result;
   });
   if (state.status !== "success") return { ...state, result: undefined };
@@ -109,10 +133,14 @@ export async function customerActionFormAction(_prev: FormState, formData: FormD
 
 /** Hard delete from the cockpit: the typed name is checked against the org inside the transaction. */
 export async function deleteCustomerAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runFormAction(formData, z.object({ org_id: z.string().uuid(), confirm_name: z.string().min(1, "Type the organisation's name.").max(200) }), async ({ org_id, confirm_name }) => {
-    const actor = await operatorWriter("customers:delete");
-    await hardDeleteCustomer(org_id, confirm_name, actor);
-  });
+  const state = await runFormAction(
+    formData,
+    z.object({ org_id: z.string().uuid(), confirm_name: z.string().min(1, "Type the organisation's name.").max(200) }),
+    async ({ org_id, confirm_name }) => {
+      const actor = await operatorWriter("customers:delete");
+      await hardDeleteCustomer(org_id, confirm_name, actor);
+    },
+  );
   if (state.status !== "success") return { ...state, result: undefined };
   redirect("/admin/ops/customers?deleted=1");
 }
@@ -125,7 +153,10 @@ const bulkRerunForm = z.object({
   to: z.union([z.string().datetime({ offset: true }), z.literal("")]).optional(),
   q: z.string().trim().max(200).optional(),
   label: z.string().trim().min(3, "Name the operation (at least 3 characters).").max(200),
-  confirm: z.coerce.number({ message: "Type the number of runs to confirm." }).int().min(1, "Type the number of runs to confirm."),
+  confirm: z.coerce
+    .number({ message: "Type the number of runs to confirm." })
+    .int()
+    .min(1, "Type the number of runs to confirm."),
 });
 
 /** Bulk re-run of the filtered runs: the operator names it and types the count the page showed. */
@@ -140,12 +171,16 @@ export async function bulkRerunJobsAction(_prev: FormState, formData: FormData):
       to: input.to ? new Date(input.to) : undefined,
       search: input.q || undefined,
     };
-    return bulkRerunJobs({ filter, label: input.label, confirm: input.confirm }, actor, { functions: FUNCTIONS, send: (event) => inngest.send(event) });
+    return bulkRerunJobs({ filter, label: input.label, confirm: input.confirm }, actor, {
+      functions: FUNCTIONS,
+      send: (event) => inngest.send(event),
+    });
   });
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   revalidatePath("/admin/ops/jobs", "layout");
   const result = state.result as { reruns: unknown[]; failed: { error: string } | null };
-  if (result.failed) return { status: "error", message: `Re-ran ${result.reruns.length}, then stopped: ${result.failed.error}` };
+  if (result.failed)
+    return { status: "error", message: `Re-ran ${result.reruns.length}, then stopped: ${result.failed.error}` };
   return { status: "success", message: `Re-ran ${result.reruns.length} run(s). One audit entry records them.` };
 }
 

@@ -14,7 +14,11 @@ import { CircuitsPanel } from "./circuits-panel";
 
 export const metadata: Metadata = { title: "Dead letters" };
 
-export default async function DeadLettersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function DeadLettersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const operator = await requireOperator("/admin/ops/dead-letters");
   const params = await searchParams;
   const kind = OUTBOX_KINDS.find((k) => k === params.kind);
@@ -26,7 +30,11 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
     if (!isAppError(error)) throw error;
     cursor = undefined;
   }
-  const [counts, { items, nextCursor }, circuits] = await Promise.all([outboxCounts(), listOutbox({ status: "dead", kind, search: q, cursor, limit: 50 }), listOutboxCircuits()]);
+  const [counts, { items, nextCursor }, circuits] = await Promise.all([
+    outboxCounts(),
+    listOutbox({ status: "dead", kind, search: q, cursor, limit: 50 }),
+    listOutboxCircuits(),
+  ]);
   const pii = operatorCan(operator.operatorRole, "ops:read_pii");
   const { writable } = await cockpitWriteStateFor(operator.user.id);
   const canReplay = writable && operatorCan(operator.operatorRole, "dead_letters:replay");
@@ -42,7 +50,12 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
         <label className="text-sm font-medium text-slate-900" htmlFor="kind">
           Kind
         </label>
-        <select id="kind" name="kind" defaultValue={kind ?? ""} className="h-10 rounded-md border border-slate-300 px-3 text-sm">
+        <select
+          id="kind"
+          name="kind"
+          defaultValue={kind ?? ""}
+          className="h-10 rounded-md border border-slate-300 px-3 text-sm"
+        >
           <option value="">All</option>
           <option value="email">E-mail</option>
           <option value="webhook">Webhook</option>
@@ -56,15 +69,24 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
           Filter
         </button>
       </form>
-      {canReplay && items.length > 0 ? <BulkReplayForm kind={kind ?? ""} q={q ?? ""} count={nextCursor ? `${items.length}+` : String(items.length)} /> : null}
+      {canReplay && items.length > 0 ? (
+        <BulkReplayForm kind={kind ?? ""} q={q ?? ""} count={nextCursor ? `${items.length}+` : String(items.length)} />
+      ) : null}
       {items.length === 0 ? (
-        <EmptyState title="No dead letters" description={q || kind ? "Nothing matches these filters." : "Every message was delivered."} />
+        <EmptyState
+          title="No dead letters"
+          description={q || kind ? "Nothing matches these filters." : "Every message was delivered."}
+        />
       ) : (
         <ul className="space-y-3">
           {items.map((row) => {
             const view = presentOutboxRow(row, pii);
             return (
-              <li key={row.id} className="rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200" data-testid="dead-letter-row">
+              <li
+                key={row.id}
+                className="rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200"
+                data-testid="dead-letter-row"
+              >
                 <div className="flex flex-wrap items-center gap-2">
                   <Badge tone="danger">dead</Badge>
                   <Badge>{view.kind}</Badge>
@@ -76,7 +98,9 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
                 {view.last_error ? <p className="mt-2 break-words text-red-800">{view.last_error}</p> : null}
                 <details className="mt-2">
                   <summary className="cursor-pointer text-slate-700">Payload</summary>
-                  <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs text-slate-800">{JSON.stringify(view.payload, null, 2)}</pre>
+                  <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs text-slate-800">
+                    {JSON.stringify(view.payload, null, 2)}
+                  </pre>
                 </details>
                 {canReplay || canDiscard ? (
                   <div className="mt-3 flex flex-wrap gap-2">
