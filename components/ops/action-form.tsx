@@ -40,7 +40,11 @@ export function ActionForm({
 }) {
   const [state, formAction, pending] = useActionState(action, IDLE);
   return (
-    <form action={formAction} className="space-y-2 rounded-lg bg-white p-3 ring-1 ring-slate-200" aria-label={title ?? submit}>
+    <form
+      action={formAction}
+      className="space-y-2 rounded-lg bg-white p-3 ring-1 ring-slate-200"
+      aria-label={title ?? submit}
+    >
       {title ? <h3 className="text-sm font-semibold text-slate-900">{title}</h3> : null}
       {children}
       {Object.entries(hidden).map(([name, value]) => (
@@ -78,11 +82,7 @@ export function ActionForm({
       <Button type="submit" variant={variant} pending={pending}>
         {submit}
       </Button>
-      {state.message ? (
-        <Alert tone={state.status === "error" ? "error" : "success"}>
-          {state.message}
-        </Alert>
-      ) : null}
+      {state.message ? <Alert tone={state.status === "error" ? "error" : "success"}>{state.message}</Alert> : null}
     </form>
   );
 }

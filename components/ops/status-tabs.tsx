@@ -21,7 +21,9 @@ export function StatusTabs({ tabs, current, label }: { tabs: StatusTab[]; curren
             className={`rounded-md px-3 py-1.5 ${active ? "bg-indigo-600 text-white" : "bg-white text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50"}`}
           >
             {tab.label}
-            {tab.count !== undefined ? <span className="tabular-nums"> ({tab.count.toLocaleString("en-US")})</span> : null}
+            {tab.count !== undefined ? (
+              <span className="tabular-nums"> ({tab.count.toLocaleString("en-US")})</span>
+            ) : null}
           </Link>
         );
       })}

@@ -18,7 +18,14 @@ export interface IncidentState {
  * or the runtime `incident_mode` flag is on.
  */
 export async function incidentState(): Promise<IncidentState> {
-  if (env().ADMIN_READ_ONLY) return { readOnly: true, source: "env", since: null, by: null, reason: "ADMIN_READ_ONLY=true is set in the environment." };
+  if (env().ADMIN_READ_ONLY)
+    return {
+      readOnly: true,
+      source: "env",
+      since: null,
+      by: null,
+      reason: "ADMIN_READ_ONLY=true is set in the environment.",
+    };
   const flag = await flagState("incident_mode", { maxAgeMs: 0 });
   if (!flag.enabled) return { readOnly: false, source: null, since: null, by: null, reason: null };
   return { readOnly: true, source: "flag", since: flag.updatedAt, by: flag.updatedBy, reason: flag.reason };
@@ -43,7 +50,11 @@ export type OperatorActor = AuditActor & { type: "operator"; id: string; email: 
  * each audit entry says it was written under break-glass. A token of another operator is
  * refused (403) rather than ignored: it was leaked or shared.
  */
-export async function assertAdminWritable(operator: AdminWriter, breakGlassToken: string | null | undefined, now = new Date()): Promise<OperatorActor> {
+export async function assertAdminWritable(
+  operator: AdminWriter,
+  breakGlassToken: string | null | undefined,
+  now = new Date(),
+): Promise<OperatorActor> {
   const actor: OperatorActor = { type: "operator", id: operator.id, email: operator.email };
   const state = await incidentState();
   if (!state.readOnly) return actor;
@@ -56,17 +67,27 @@ export async function assertAdminWritable(operator: AdminWriter, breakGlassToken
 }
 
 /** The operator's live session for this token, null without a token, or an error for a bad one. */
-async function checkBreakGlass(operator: AdminWriter, token: string | null | undefined, now: Date): Promise<BreakGlassSession | null> {
+async function checkBreakGlass(
+  operator: AdminWriter,
+  token: string | null | undefined,
+  now: Date,
+): Promise<BreakGlassSession | null> {
   if (!token) return null;
   const session = await findBreakGlassByToken(token);
   if (!session) throw new AppError("read_only", "The cockpit is read-only and this break-glass token is not valid.");
-  if (session.operatorId !== operator.id) throw new AppError("forbidden", "This break-glass token was issued to another operator.");
-  if (!breakGlassActive(session, now)) throw new AppError("read_only", "The cockpit is read-only and this break-glass session has expired or ended.");
+  if (session.operatorId !== operator.id)
+    throw new AppError("forbidden", "This break-glass token was issued to another operator.");
+  if (!breakGlassActive(session, now))
+    throw new AppError("read_only", "The cockpit is read-only and this break-glass session has expired or ended.");
   return session;
 }
 
 /** For pages: whether this operator may write now, and the break-glass session that allows it. */
-export async function cockpitWriteState(operatorId: string, breakGlassToken: string | null | undefined, now = new Date()) {
+export async function cockpitWriteState(
+  operatorId: string,
+  breakGlassToken: string | null | undefined,
+  now = new Date(),
+) {
   const incident = await incidentState();
   const session = breakGlassToken ? await findBreakGlassByToken(breakGlassToken) : null;
   const breakGlass = session && session.operatorId === operatorId && breakGlassActive(session, now) ? session : null;
@@ -78,7 +99,12 @@ export async function cockpitWriteState(operatorId: string, breakGlassToken: str
  * it is on, and turning it on is what an operator does when something is wrong. Every other flag
  * is an ordinary admin write.
  */
-export async function assertFlagWritable(key: string, operator: AdminWriter, breakGlassToken: string | null | undefined, now = new Date()): Promise<OperatorActor> {
+export async function assertFlagWritable(
+  key: string,
+  operator: AdminWriter,
+  breakGlassToken: string | null | undefined,
+  now = new Date(),
+): Promise<OperatorActor> {
   if (key === "incident_mode") return { type: "operator", id: operator.id, email: operator.email };
   return assertAdminWritable(operator, breakGlassToken, now);
 }

@@ -39,23 +39,63 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
 
     const idle = await makeOrg("free", "Idle Co");
     const muted = await makeOrg("free", "Muted Co");
-    await db().update(organizations).set({ opsAlertsMutedUntil: new Date(now.getTime() + 24 * HOUR) }).where(eq(organizations.id, muted.orgId));
+    await db()
+      .update(organizations)
+      .set({ opsAlertsMutedUntil: new Date(now.getTime() + 24 * HOUR) })
+      .where(eq(organizations.id, muted.orgId));
 
     const unactivated = await makeOrg("free", "Paid Co");
-    await db().insert(subscriptions).values({ orgId: unactivated.orgId, stripeSubscriptionId: "sub_unactivated", status: "active", plan: "pro", updatedAt: new Date(now.getTime() - 20 * 60_000) });
+    await db()
+      .insert(subscriptions)
+      .values({
+        orgId: unactivated.orgId,
+        stripeSubscriptionId: "sub_unactivated",
+        status: "active",
+        plan: "pro",
+        updatedAt: new Date(now.getTime() - 20 * 60_000),
+      });
     const fresh = await makeOrg("free", "Just Paid Co");
-    await db().insert(subscriptions).values({ orgId: fresh.orgId, stripeSubscriptionId: "sub_fresh", status: "active", plan: "pro", updatedAt: new Date(now.getTime() - 60_000) });
+    await db()
+      .insert(subscriptions)
+      .values({
+        orgId: fresh.orgId,
+        stripeSubscriptionId: "sub_fresh",
+        status: "active",
+        plan: "pro",
+        updatedAt: new Date(now.getTime() - 60_000),
+      });
     const failing = await makeOrg("pro", "Failing Co");
-    await db().insert(subscriptions).values({ orgId: failing.orgId, stripeSubscriptionId: "sub_failing", status: "past_due", plan: "pro", paymentFailedAt: new Date(now.getTime() - 3 * HOUR), failedInvoiceId: "in_f" });
+    await db()
+      .insert(subscriptions)
+      .values({
+        orgId: failing.orgId,
+        stripeSubscriptionId: "sub_failing",
+        status: "past_due",
+        plan: "pro",
+        paymentFailedAt: new Date(now.getTime() - 3 * HOUR),
+        failedInvoiceId: "in_f",
+      });
 
     await db().insert(outboxEvents).values({ kind: "email", dedupeKey: "dead-one", payload: {}, status: "dead" });
     for (const status of ["failed", "succeeded", "succeeded"]) {
-      await db().insert(jobRuns).values({ functionId: "alert-digests", runId: `r-${status}-${Math.random()}`, status, finishedAt: new Date(now.getTime() - 10 * 60_000), createdAt: new Date(now.getTime() - 10 * 60_000) });
+      await db()
+        .insert(jobRuns)
+        .values({
+          functionId: "alert-digests",
+          runId: `r-${status}-${Math.random()}`,
+          status,
+          finishedAt: new Date(now.getTime() - 10 * 60_000),
+          createdAt: new Date(now.getTime() - 10 * 60_000),
+        });
     }
 
     const first = await runOpsAlertDetector(now, config);
     const open = await db().select().from(opsAlerts).where(eq(opsAlerts.status, "open"));
-    const bySubject = (kind: string) => open.filter((a) => a.kind === kind).map((a) => a.subject).sort();
+    const bySubject = (kind: string) =>
+      open
+        .filter((a) => a.kind === kind)
+        .map((a) => a.subject)
+        .sort();
     expect(bySubject("onboarding_idle")).toEqual([idle.orgId, muted.orgId].sort());
     expect(bySubject("paid_not_activated")).toEqual([unactivated.orgId]);
     expect(bySubject("payment_failed")).toEqual([failing.orgId]);
@@ -72,14 +112,26 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
     expect(received).toHaveLength(open.length - 1);
 
     // The profile is saved: that alert resolves; the others stay.
-    await saveBusinessProfile(idle.orgId, idle.owner, { companyName: "Idle Co", naicsCodes: ["5415"], keywords: ["cybersecurity"], setAsides: [], states: [] });
+    await saveBusinessProfile(idle.orgId, idle.owner, {
+      companyName: "Idle Co",
+      naicsCodes: ["5415"],
+      keywords: ["cybersecurity"],
+      setAsides: [],
+      states: [],
+    });
     const third = await runOpsAlertDetector(new Date(now.getTime() + 120_000), config);
     expect(third).toMatchObject({ opened: 0, resolved: 1, open: open.length - 1 });
 
     // A condition that clears and comes back: a new alert, notified again.
     await db().update(subscriptions).set({ paymentFailedAt: null }).where(eq(subscriptions.orgId, failing.orgId));
-    expect(await runOpsAlertDetector(new Date(now.getTime() + 150_000), config)).toMatchObject({ opened: 0, resolved: 1 });
-    await db().update(subscriptions).set({ paymentFailedAt: new Date(now.getTime() - 3 * HOUR) }).where(eq(subscriptions.orgId, failing.orgId));
+    expect(await runOpsAlertDetector(new Date(now.getTime() + 150_000), config)).toMatchObject({
+      opened: 0,
+      resolved: 1,
+    });
+    await db()
+      .update(subscriptions)
+      .set({ paymentFailedAt: new Date(now.getTime() - 3 * HOUR) })
+      .where(eq(subscriptions.orgId, failing.orgId));
     const fourth = await runOpsAlertDetector(new Date(now.getTime() + 180_000), config);
     expect(fourth).toMatchObject({ opened: 1, notified: 1 });
     const failingAlerts = await db().select().from(opsAlerts).where(eq(opsAlerts.subject, failing.orgId));
@@ -92,13 +144,17 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
   });
 
   it("lists alerts filtered by severity and subject in the database", async () => {
-    await db().insert(opsAlerts).values([
-      { kind: "dead_letters", subject: "filter-test-system", summary: "dead" },
-      { kind: "stale_heartbeat", subject: "filter-test-digests", summary: "late" },
-      { kind: "stale_heartbeat", subject: "filter-test-heartbeat", summary: "late", status: "resolved" },
-    ]);
+    await db()
+      .insert(opsAlerts)
+      .values([
+        { kind: "dead_letters", subject: "filter-test-system", summary: "dead" },
+        { kind: "stale_heartbeat", subject: "filter-test-digests", summary: "late" },
+        { kind: "stale_heartbeat", subject: "filter-test-heartbeat", summary: "late", status: "resolved" },
+      ]);
     const critical = await listOpsAlerts({ status: "open", severity: "critical", subject: "filter-test" });
-    expect(critical.map((a) => [a.kind, a.subject, a.severity])).toEqual([["stale_heartbeat", "filter-test-digests", "critical"]]);
+    expect(critical.map((a) => [a.kind, a.subject, a.severity])).toEqual([
+      ["stale_heartbeat", "filter-test-digests", "critical"],
+    ]);
     const warnings = await listOpsAlerts({ status: "open", severity: "warning", subject: "filter-test" });
     expect(warnings.map((a) => [a.kind, a.subject])).toEqual([["dead_letters", "filter-test-system"]]);
     expect(await listOpsAlerts({ subject: "100%_" })).toEqual([]);

@@ -7,15 +7,30 @@ import { resetEnvCache } from "@/lib/env";
 import { setFlag } from "@/lib/flags";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
-import { assertAdminWritable, assertFlagWritable, cockpitWriteState, endBreakGlass, hashBreakGlassToken, incidentState, startBreakGlass, startBreakGlassSchema } from "./index";
+import {
+  assertAdminWritable,
+  assertFlagWritable,
+  cockpitWriteState,
+  endBreakGlass,
+  hashBreakGlassToken,
+  incidentState,
+  startBreakGlass,
+  startBreakGlassSchema,
+} from "./index";
 
 describe("break-glass input", () => {
   it("needs a reason of at least 10 characters and a duration of 5–240 minutes (30 by default)", () => {
     expect(startBreakGlassSchema.safeParse({ reason: "too short" }).success).toBe(false);
     expect(startBreakGlassSchema.parse({ reason: "database failover in progress" }).ttl_minutes).toBe(30);
-    expect(startBreakGlassSchema.safeParse({ reason: "database failover in progress", ttl_minutes: 4 }).success).toBe(false);
-    expect(startBreakGlassSchema.safeParse({ reason: "database failover in progress", ttl_minutes: 241 }).success).toBe(false);
-    expect(startBreakGlassSchema.safeParse({ reason: "database failover in progress", ttl_minutes: 240 }).success).toBe(true);
+    expect(startBreakGlassSchema.safeParse({ reason: "database failover in progress", ttl_minutes: 4 }).success).toBe(
+      false,
+    );
+    expect(startBreakGlassSchema.safeParse({ reason: "database failover in progress", ttl_minutes: 241 }).success).toBe(
+      false,
+    );
+    expect(startBreakGlassSchema.safeParse({ reason: "database failover in progress", ttl_minutes: 240 }).success).toBe(
+      true,
+    );
   });
 });
 
@@ -49,14 +64,23 @@ describeEachDatabase("incident mode and break-glass", () => {
     delete process.env.ADMIN_READ_ONLY;
     resetEnvCache();
     await setFlag("incident_mode", { enabled: true, reason: "payments provider outage" }, system);
-    expect(await incidentState()).toMatchObject({ readOnly: true, source: "flag", reason: "payments provider outage", by: "setup@beacon.test" });
+    expect(await incidentState()).toMatchObject({
+      readOnly: true,
+      source: "flag",
+      reason: "payments provider outage",
+      by: "setup@beacon.test",
+    });
     expect((await appErrorOf(assertAdminWritable(admin, null))).code).toBe("read_only");
   });
 
   it("keeps only the SHA-256 of the token, audits the start with its reason, and lets its operator write", async () => {
     await setFlag("incident_mode", { enabled: true }, system);
     const now = new Date("2026-03-01T10:00:00Z");
-    const session = await startBreakGlass(admin, { reason: "replaying webhooks after outage", ttl_minutes: 15 }, { requestId: "req-bg", now });
+    const session = await startBreakGlass(
+      admin,
+      { reason: "replaying webhooks after outage", ttl_minutes: 15 },
+      { requestId: "req-bg", now },
+    );
     expect(session.token).toMatch(/^bg_[A-Za-z0-9_-]{43}$/);
     expect(session.expiresAt).toEqual(new Date("2026-03-01T10:15:00Z"));
 
@@ -64,7 +88,12 @@ describeEachDatabase("incident mode and break-glass", () => {
     expect(row!.tokenHash).toBe(hashBreakGlassToken(session.token));
     expect(JSON.stringify(row)).not.toContain(session.token);
     const [audit] = await db().select().from(auditLog).where(eq(auditLog.targetId, session.id));
-    expect(audit).toMatchObject({ action: "ops.break_glass.started", actorId: admin.id, reason: "replaying webhooks after outage", requestId: "req-bg" });
+    expect(audit).toMatchObject({
+      action: "ops.break_glass.started",
+      actorId: admin.id,
+      reason: "replaying webhooks after outage",
+      requestId: "req-bg",
+    });
     expect(JSON.stringify(audit)).not.toContain(session.token);
 
     const actor = await assertAdminWritable(admin, session.token, new Date("2026-03-01T10:14:59Z"));
@@ -75,9 +104,15 @@ describeEachDatabase("incident mode and break-glass", () => {
   it("refuses an expired, ended, unknown or another operator's token", async () => {
     await setFlag("incident_mode", { enabled: true }, system);
     const now = new Date("2026-03-02T10:00:00Z");
-    const session = await startBreakGlass(admin, { reason: "manual credit grant during outage", ttl_minutes: 5 }, { now });
+    const session = await startBreakGlass(
+      admin,
+      { reason: "manual credit grant during outage", ttl_minutes: 5 },
+      { now },
+    );
 
-    expect((await appErrorOf(assertAdminWritable(admin, session.token, new Date("2026-03-02T10:05:00Z")))).code).toBe("read_only");
+    expect((await appErrorOf(assertAdminWritable(admin, session.token, new Date("2026-03-02T10:05:00Z")))).code).toBe(
+      "read_only",
+    );
     expect((await appErrorOf(assertAdminWritable(other, session.token, now))).code).toBe("forbidden");
     expect((await cockpitWriteState(other.id, session.token, now)).writable).toBe(false);
     expect((await appErrorOf(assertAdminWritable(admin, "bg_not-a-real-token", now))).code).toBe("read_only");
@@ -95,10 +130,18 @@ describeEachDatabase("incident mode and break-glass", () => {
 
   it("outside incident mode a token changes nothing; the incident_mode flag itself stays switchable while read-only", async () => {
     await setFlag("incident_mode", { enabled: true }, system);
-    expect(await assertFlagWritable("incident_mode", admin, null)).toEqual({ type: "operator", id: admin.id, email: admin.email });
+    expect(await assertFlagWritable("incident_mode", admin, null)).toEqual({
+      type: "operator",
+      id: admin.id,
+      email: admin.email,
+    });
     expect((await appErrorOf(assertFlagWritable("signups", admin, null))).code).toBe("read_only");
     await setFlag("incident_mode", { enabled: false }, system);
     const session = await startBreakGlass(admin, { reason: "checking the guard is a no-op" });
-    expect(await assertAdminWritable(admin, session.token)).toEqual({ type: "operator", id: admin.id, email: admin.email });
+    expect(await assertAdminWritable(admin, session.token)).toEqual({
+      type: "operator",
+      id: admin.id,
+      email: admin.email,
+    });
   });
 });

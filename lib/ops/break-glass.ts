@@ -38,7 +38,14 @@ export async function startBreakGlass(
   const session = await db().transaction(async (tx) => {
     const [row] = await tx
       .insert(breakGlassSessions)
-      .values({ operatorId: operator.id, operatorEmail: operator.email, reason, tokenHash: hashBreakGlassToken(token), createdAt: now, expiresAt })
+      .values({
+        operatorId: operator.id,
+        operatorEmail: operator.email,
+        reason,
+        tokenHash: hashBreakGlassToken(token),
+        createdAt: now,
+        expiresAt,
+      })
       .returning();
     await recordAudit(tx, {
       actor: { type: "operator", id: operator.id, email: operator.email },
@@ -55,14 +62,22 @@ export async function startBreakGlass(
 }
 
 /** Ends a session early (its owner or another ops_admin); ending one that already ended is a conflict. */
-export async function endBreakGlass(id: string, operator: { id: string; email: string }, options: { requestId?: string | null; now?: Date } = {}) {
+export async function endBreakGlass(
+  id: string,
+  operator: { id: string; email: string },
+  options: { requestId?: string | null; now?: Date } = {},
+) {
   const now = options.now ?? new Date();
   if (!z.string().uuid().safeParse(id).success) throw new AppError("not_found", "No such break-glass session.");
   return db().transaction(async (tx) => {
     const [existing] = await tx.select().from(breakGlassSessions).where(eq(breakGlassSessions.id, id)).for("update");
     if (!existing) throw new AppError("not_found", "No such break-glass session.");
     if (existing.endedAt) throw new AppError("conflict", "This break-glass session has already ended.");
-    const [ended] = await tx.update(breakGlassSessions).set({ endedAt: now, endedBy: operator.email }).where(eq(breakGlassSessions.id, id)).returning();
+    const [ended] = await tx
+      .update(breakGlassSessions)
+      .set({ endedAt: now, endedBy: operator.email })
+      .where(eq(breakGlassSessions.id, id))
+      .returning();
     await recordAudit(tx, {
       actor: { type: "operator", id: operator.id, email: operator.email },
       action: "ops.break_glass.ended",
@@ -79,7 +94,10 @@ export async function endBreakGlass(id: string, operator: { id: string; email: s
 /** The session a token belongs to, whatever its state (the caller decides what expired or ended means). */
 export async function findBreakGlassByToken(token: string): Promise<BreakGlassSession | null> {
   if (!token) return null;
-  const [row] = await db().select().from(breakGlassSessions).where(eq(breakGlassSessions.tokenHash, hashBreakGlassToken(token)));
+  const [row] = await db()
+    .select()
+    .from(breakGlassSessions)
+    .where(eq(breakGlassSessions.tokenHash, hashBreakGlassToken(token)));
   return row ?? null;
 }
 
@@ -90,7 +108,13 @@ export function breakGlassActive(session: BreakGlassSession, now = new Date()) {
 /** Sessions still running, newest first (the cockpit lists them). */
 export async function activeBreakGlassSessions(now = new Date()) {
   return db()
-    .select({ id: breakGlassSessions.id, operatorEmail: breakGlassSessions.operatorEmail, reason: breakGlassSessions.reason, createdAt: breakGlassSessions.createdAt, expiresAt: breakGlassSessions.expiresAt })
+    .select({
+      id: breakGlassSessions.id,
+      operatorEmail: breakGlassSessions.operatorEmail,
+      reason: breakGlassSessions.reason,
+      createdAt: breakGlassSessions.createdAt,
+      expiresAt: breakGlassSessions.expiresAt,
+    })
     .from(breakGlassSessions)
     .where(and(isNull(breakGlassSessions.endedAt), gt(breakGlassSessions.expiresAt, now)))
     .orderBy(desc(breakGlassSessions.createdAt))

@@ -9,14 +9,24 @@ const NOW = new Date("2026-05-01T12:00:00Z");
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 
 async function sub(id: string, values: Partial<typeof subscriptions.$inferInsert>) {
-  await db().insert(subscriptions).values({ stripeSubscriptionId: id, ...values });
+  await db()
+    .insert(subscriptions)
+    .values({ stripeSubscriptionId: id, ...values });
 }
 async function stripeEvent(type: string, objectId: string, created: Date) {
-  await db().insert(stripeEvents).values({ id: `evt_${randomUUID().replaceAll("-", "")}`, type, created, status: "processed", objectId });
+  await db()
+    .insert(stripeEvents)
+    .values({ id: `evt_${randomUUID().replaceAll("-", "")}`, type, created, status: "processed", objectId });
 }
 async function org(createdAt: Date, progress?: Partial<typeof onboardingProgress.$inferInsert>) {
-  const [row] = await db().insert(organizations).values({ name: `Org ${randomUUID().slice(0, 6)}`, createdAt }).returning({ id: organizations.id });
-  if (progress) await db().insert(onboardingProgress).values({ orgId: row!.id, ...progress });
+  const [row] = await db()
+    .insert(organizations)
+    .values({ name: `Org ${randomUUID().slice(0, 6)}`, createdAt })
+    .returning({ id: organizations.id });
+  if (progress)
+    await db()
+      .insert(onboardingProgress)
+      .values({ orgId: row!.id, ...progress });
   return row!.id;
 }
 
@@ -45,7 +55,15 @@ describeEachDatabase("business metrics", () => {
     await stripeEvent("customer.subscription.created", "sub_k", daysAgo(20));
     await stripeEvent("customer.subscription.deleted", "sub_k", daysAgo(3)); // started and ended in the window
     await sub("sub_x", { status: "canceled", plan: "pro" });
-    await db().insert(stripeEvents).values({ id: "evt_failed_delete", type: "customer.subscription.deleted", created: daysAgo(2), status: "failed", objectId: "sub_x" }); // not processed
+    await db()
+      .insert(stripeEvents)
+      .values({
+        id: "evt_failed_delete",
+        type: "customer.subscription.deleted",
+        created: daysAgo(2),
+        status: "failed",
+        objectId: "sub_x",
+      }); // not processed
 
     const m = await businessMetrics(NOW);
     expect(m.mrrCents).toBe(9900 + 2900 + 49900 + 2900);

@@ -1,7 +1,24 @@
 export { platformCounts, type PlatformCounts } from "./platform-counts";
 export { maskEmail } from "./mask";
-export { listStripeEvents, stripeEventCounts, stripeEventTypes, STRIPE_EVENT_STATUSES, type StripeEventStatus, type StripeEventQuery } from "./stripe-events";
-export { assertAdminWritable, assertFlagWritable, adminReadOnly, incidentState, cockpitWriteState, breakGlassTokenFrom, type IncidentState, type AdminWriter, type OperatorActor } from "./admin-writes";
+export {
+  listStripeEvents,
+  stripeEventCounts,
+  stripeEventTypes,
+  STRIPE_EVENT_STATUSES,
+  type StripeEventStatus,
+  type StripeEventQuery,
+} from "./stripe-events";
+export {
+  assertAdminWritable,
+  assertFlagWritable,
+  adminReadOnly,
+  incidentState,
+  cockpitWriteState,
+  breakGlassTokenFrom,
+  type IncidentState,
+  type AdminWriter,
+  type OperatorActor,
+} from "./admin-writes";
 export {
   startBreakGlass,
   endBreakGlass,
@@ -14,9 +31,25 @@ export {
   BREAK_GLASS_COOKIE,
   type BreakGlassSession,
 } from "./break-glass";
-export { runOpsAlertDetector, detectOpsConditions, listOpsAlerts, OPS_ALERT_KINDS, OPS_ALERT_SEVERITY, OPS_THRESHOLDS, OPS_ALERTS_FUNCTION_ID, type OpsAlertKind, type OpsFinding } from "./alerts";
+export {
+  runOpsAlertDetector,
+  detectOpsConditions,
+  listOpsAlerts,
+  OPS_ALERT_KINDS,
+  OPS_ALERT_SEVERITY,
+  OPS_THRESHOLDS,
+  OPS_ALERTS_FUNCTION_ID,
+  type OpsAlertKind,
+  type OpsFinding,
+} from "./alerts";
 export { healthSummary } from "./health-summary";
-export { exportAccountingCsv, accountingQuerySchema, accountingFilename, ACCOUNTING_COLUMNS, type AccountingRange } from "./accounting-export";
+export {
+  exportAccountingCsv,
+  accountingQuerySchema,
+  accountingFilename,
+  ACCOUNTING_COLUMNS,
+  type AccountingRange,
+} from "./accounting-export";
 export { neutraliseCell, toSafeCsv } from "./csv-safe";
 export { businessMetrics, CHURN_WINDOW_DAYS, FUNNEL_WINDOW_DAYS, type BusinessMetrics } from "./business-metrics";
 export { opsOverview, type OpsOverview } from "./overview";

@@ -51,8 +51,13 @@ describe("integrationStatus", () => {
   });
 
   it("partly configured Stripe says exactly what is missing and what that breaks", () => {
-    const stripe = byId(integrationStatus(readEnv({ STRIPE_SECRET_KEY: "sk_live_V4LUE", STRIPE_PRICE_STARTER: "price_1" }))).stripe!;
-    expect(stripe).toMatchObject({ state: "partial", missing: ["STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_PRO", "STRIPE_PRICE_ENTERPRISE", "STRIPE_PRICE_CREDITS"] });
+    const stripe = byId(
+      integrationStatus(readEnv({ STRIPE_SECRET_KEY: "sk_live_V4LUE", STRIPE_PRICE_STARTER: "price_1" })),
+    ).stripe!;
+    expect(stripe).toMatchObject({
+      state: "partial",
+      missing: ["STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_PRO", "STRIPE_PRICE_ENTERPRISE", "STRIPE_PRICE_CREDITS"],
+    });
     expect(stripe.withoutIt).toMatch(/webhooks are refused/);
     expect(stripe.withoutIt).toMatch(/cannot be bought: pro, enterprise, credits/);
     expect(stripe.withoutIt).not.toMatch(/billing portal/);
@@ -60,10 +65,14 @@ describe("integrationStatus", () => {
 
   it("Inngest's dev mode needs no keys, nor does development (functions run in-process); one ops alert channel is enough", () => {
     expect(byId(integrationStatus(readEnv({ NODE_ENV: "development" }))).inngest!.state).toBe("configured");
-    const status = byId(integrationStatus(readEnv({ NODE_ENV: "production", INNGEST_DEV: "1", OPS_ALERT_EMAIL: "ops@example.com" })));
+    const status = byId(
+      integrationStatus(readEnv({ NODE_ENV: "production", INNGEST_DEV: "1", OPS_ALERT_EMAIL: "ops@example.com" })),
+    );
     expect(status.inngest!.state).toBe("configured");
     expect(status.ops_alerts!.state).toBe("configured");
-    expect(byId(integrationStatus(readEnv({ NODE_ENV: "production", INNGEST_SIGNING_KEY: "signkey-prod-1" }))).inngest).toMatchObject({ state: "partial", withoutIt: expect.stringMatching(/INNGEST_EVENT_KEY/) });
+    expect(
+      byId(integrationStatus(readEnv({ NODE_ENV: "production", INNGEST_SIGNING_KEY: "signkey-prod-1" }))).inngest,
+    ).toMatchObject({ state: "partial", withoutIt: expect.stringMatching(/INNGEST_EVENT_KEY/) });
   });
 });
 
@@ -75,13 +84,23 @@ describeEachDatabase("GET /api/admin/config", () => {
   });
 
   it("lists the integrations that are not configured beside the redacted configuration, never a secret", async () => {
-    setEnv({ ...Object.fromEntries(Object.keys(EVERYTHING).map((k) => [k, undefined])), INNGEST_DEV: undefined, OPS_ALERT_EMAIL: undefined, SMTP_URL: EVERYTHING.SMTP_URL, SAM_API_KEY: EVERYTHING.SAM_API_KEY });
+    setEnv({
+      ...Object.fromEntries(Object.keys(EVERYTHING).map((k) => [k, undefined])),
+      INNGEST_DEV: undefined,
+      OPS_ALERT_EMAIL: undefined,
+      SMTP_URL: EVERYTHING.SMTP_URL,
+      SAM_API_KEY: EVERYTHING.SAM_API_KEY,
+    });
     const response = await callRoute(configRoute.GET, { path: "/api/admin/config", cookie: cookies.ops_viewer });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).not.toMatch(/V4LUE/);
     const body = JSON.parse(text) as { config: Record<string, unknown>; integrations: IntegrationStatus[] };
     expect(body.config.SMTP_URL).toBe("<redacted>");
-    expect(body.integrations.filter((i) => i.state !== "configured").map((i) => i.id)).toEqual(["stripe", "app_url", "ops_alerts"]);
+    expect(body.integrations.filter((i) => i.state !== "configured").map((i) => i.id)).toEqual([
+      "stripe",
+      "app_url",
+      "ops_alerts",
+    ]);
   });
 });

@@ -29,20 +29,41 @@ const CHECKS: Check[] = [
     name: "E-mail delivery (SMTP)",
     variables: ["SMTP_URL", "MAIL_FROM"],
     required: ["SMTP_URL"],
-    withoutIt: "No e-mail leaves Beacon: sign-in links, invitations, alert e-mails, digests and dunning notices are stored and logged (see the E-mails page) but never delivered.",
+    withoutIt:
+      "No e-mail leaves Beacon: sign-in links, invitations, alert e-mails, digests and dunning notices are stored and logged (see the E-mails page) but never delivered.",
   },
   {
     id: "stripe",
     name: "Payments (Stripe)",
-    variables: ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_STARTER", "STRIPE_PRICE_PRO", "STRIPE_PRICE_ENTERPRISE", "STRIPE_PRICE_CREDITS"],
-    required: ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_STARTER", "STRIPE_PRICE_PRO", "STRIPE_PRICE_ENTERPRISE", "STRIPE_PRICE_CREDITS"],
-    withoutIt: "Nobody can buy a plan or credits, the billing portal is closed, Stripe webhooks are refused and the accounting export cannot read invoices; every organisation stays on Free.",
+    variables: [
+      "STRIPE_SECRET_KEY",
+      "STRIPE_WEBHOOK_SECRET",
+      "STRIPE_PRICE_STARTER",
+      "STRIPE_PRICE_PRO",
+      "STRIPE_PRICE_ENTERPRISE",
+      "STRIPE_PRICE_CREDITS",
+    ],
+    required: [
+      "STRIPE_SECRET_KEY",
+      "STRIPE_WEBHOOK_SECRET",
+      "STRIPE_PRICE_STARTER",
+      "STRIPE_PRICE_PRO",
+      "STRIPE_PRICE_ENTERPRISE",
+      "STRIPE_PRICE_CREDITS",
+    ],
+    withoutIt:
+      "Nobody can buy a plan or credits, the billing portal is closed, Stripe webhooks are refused and the accounting export cannot read invoices; every organisation stays on Free.",
     partially: (missing) => {
       const prices = missing.filter((m) => m.startsWith("STRIPE_PRICE_"));
       const parts = [];
-      if (missing.includes("STRIPE_SECRET_KEY")) parts.push("checkout, the billing portal and invoice reads fail (STRIPE_SECRET_KEY)");
-      if (missing.includes("STRIPE_WEBHOOK_SECRET")) parts.push("Stripe webhooks are refused, so payments never change a plan (STRIPE_WEBHOOK_SECRET)");
-      if (prices.length) parts.push(`these cannot be bought: ${prices.map((p) => p.replace("STRIPE_PRICE_", "").toLowerCase()).join(", ")}`);
+      if (missing.includes("STRIPE_SECRET_KEY"))
+        parts.push("checkout, the billing portal and invoice reads fail (STRIPE_SECRET_KEY)");
+      if (missing.includes("STRIPE_WEBHOOK_SECRET"))
+        parts.push("Stripe webhooks are refused, so payments never change a plan (STRIPE_WEBHOOK_SECRET)");
+      if (prices.length)
+        parts.push(
+          `these cannot be bought: ${prices.map((p) => p.replace("STRIPE_PRICE_", "").toLowerCase()).join(", ")}`,
+        );
       return `${parts.join("; ")}.`;
     },
   },
@@ -65,7 +86,8 @@ const CHECKS: Check[] = [
     name: "Public URL (APP_URL)",
     variables: ["APP_URL"],
     required: ["APP_URL"],
-    withoutIt: "Links in e-mails (sign-in, invitations, alerts, unsubscribe) and payment redirects point at http://localhost:3000.",
+    withoutIt:
+      "Links in e-mails (sign-in, invitations, alerts, unsubscribe) and payment redirects point at http://localhost:3000.",
   },
   {
     id: "ops_alerts",
@@ -74,14 +96,16 @@ const CHECKS: Check[] = [
     required: ["OPS_ALERT_WEBHOOK_URL", "OPS_ALERT_EMAIL"],
     // Either channel is enough: the other is optional.
     alternative: (e) => Boolean(e.OPS_ALERT_WEBHOOK_URL || e.OPS_ALERT_EMAIL),
-    withoutIt: "Ops alerts (stuck customers, stale heartbeats, failure rates, dead letters) open on the cockpit's Alerts page only: nobody is notified.",
+    withoutIt:
+      "Ops alerts (stuck customers, stale heartbeats, failure rates, dead letters) open on the cockpit's Alerts page only: nobody is notified.",
   },
   {
     id: "sam_gov",
     name: "SAM.gov opportunities",
     variables: ["SAM_API_KEY", "SAM_API_BASE_URL"],
     required: ["SAM_API_KEY"],
-    withoutIt: "No live notices: ingestion cannot call SAM.gov, so search, matches and alerts work on the bundled sample notices only.",
+    withoutIt:
+      "No live notices: ingestion cannot call SAM.gov, so search, matches and alerts work on the bundled sample notices only.",
   },
 ];
 
@@ -98,14 +122,24 @@ export function integrationStatus(e: Env = env()): IntegrationStatus[] {
   return CHECKS.map((check) => {
     const missing = check.required.filter((name) => !isSet(e, name));
     const viaAlternative = check.alternative?.(e) ?? false;
-    const state: IntegrationState = missing.length === 0 || viaAlternative ? "configured" : missing.length === check.required.length ? "not_configured" : "partial";
+    const state: IntegrationState =
+      missing.length === 0 || viaAlternative
+        ? "configured"
+        : missing.length === check.required.length
+          ? "not_configured"
+          : "partial";
     return {
       id: check.id,
       name: check.name,
       state,
       variables: check.variables,
       missing: state === "configured" ? [] : missing,
-      withoutIt: state === "configured" ? null : state === "partial" && check.partially ? check.partially(missing) : check.withoutIt,
+      withoutIt:
+        state === "configured"
+          ? null
+          : state === "partial" && check.partially
+            ? check.partially(missing)
+            : check.withoutIt,
     };
   });
 }

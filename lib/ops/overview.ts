@@ -9,7 +9,13 @@ import { stripeEventCounts } from "./stripe-events";
  * overview page renders its first paint from the same object, then polls the API.
  */
 export async function opsOverview(now = new Date()) {
-  const [counts, health, business, hourly, stripe] = await Promise.all([platformCounts(now), healthSummary(now), businessMetrics(now), hourlyJobOutcomes(now), stripeEventCounts()]);
+  const [counts, health, business, hourly, stripe] = await Promise.all([
+    platformCounts(now),
+    healthSummary(now),
+    businessMetrics(now),
+    hourlyJobOutcomes(now),
+    stripeEventCounts(),
+  ]);
   return {
     generated_at: now.toISOString(),
     counts,
@@ -29,7 +35,9 @@ export async function opsOverview(now = new Date()) {
         on_time: health.heartbeats.filter((h) => h.status === "ok").length,
         waiting_first_run: health.heartbeats.filter((h) => h.status === "waiting").length,
         paused: health.heartbeats.filter((h) => h.status === "paused").length,
-        stale: health.heartbeats.filter((h) => h.status === "stale").map((h) => ({ function_id: h.functionId, never_succeeded: h.neverSucceeded, since: h.since.toISOString() })),
+        stale: health.heartbeats
+          .filter((h) => h.status === "stale")
+          .map((h) => ({ function_id: h.functionId, never_succeeded: h.neverSucceeded, since: h.since.toISOString() })),
       },
       paused_destinations: health.openCircuits,
     },
@@ -37,8 +45,17 @@ export async function opsOverview(now = new Date()) {
       mrr_cents: business.mrrCents,
       trialing_mrr_cents: business.trialingMrrCents,
       unpriced_subscriptions: business.unpricedSubscriptions,
-      subscriptions: { active: business.subscriptions.active, trialing: business.subscriptions.trialing, past_due: business.subscriptions.pastDue },
-      churn: { window_days: business.churn.windowDays, canceled: business.churn.canceled, paying_at_start: business.churn.payingAtStart, rate: business.churn.rate },
+      subscriptions: {
+        active: business.subscriptions.active,
+        trialing: business.subscriptions.trialing,
+        past_due: business.subscriptions.pastDue,
+      },
+      churn: {
+        window_days: business.churn.windowDays,
+        canceled: business.churn.canceled,
+        paying_at_start: business.churn.payingAtStart,
+        rate: business.churn.rate,
+      },
       funnel: {
         window_days: business.funnel.windowDays,
         signed_up: business.funnel.signedUp,
@@ -47,7 +64,13 @@ export async function opsOverview(now = new Date()) {
         paid: business.funnel.paid,
       },
     },
-    jobs_last_24h: hourly.map((b) => ({ hour: b.hour.toISOString(), succeeded: b.succeeded, failed: b.failed, p50_ms: b.p50Ms, p95_ms: b.p95Ms })),
+    jobs_last_24h: hourly.map((b) => ({
+      hour: b.hour.toISOString(),
+      succeeded: b.succeeded,
+      failed: b.failed,
+      p50_ms: b.p50Ms,
+      p95_ms: b.p95Ms,
+    })),
   };
 }
 

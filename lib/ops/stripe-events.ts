@@ -48,6 +48,10 @@ export async function stripeEventCounts(): Promise<Record<StripeEventStatus, num
 }
 
 export async function stripeEventTypes(): Promise<string[]> {
-  const rows = await db().selectDistinct({ type: stripeEvents.type }).from(stripeEvents).orderBy(stripeEvents.type).limit(200);
+  const rows = await db()
+    .selectDistinct({ type: stripeEvents.type })
+    .from(stripeEvents)
+    .orderBy(stripeEvents.type)
+    .limit(200);
   return rows.map((r) => r.type);
 }

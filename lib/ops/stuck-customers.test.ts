@@ -19,17 +19,32 @@ import { healthSummary } from "./health-summary";
 withTestEnv({ STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...TEST_PRICES });
 
 const HOUR = 3_600_000;
-const profile = { companyName: "Acme Cyber LLC", naicsCodes: ["5415"], keywords: ["cybersecurity"], setAsides: [] as string[], states: [] as string[] };
+const profile = {
+  companyName: "Acme Cyber LLC",
+  naicsCodes: ["5415"],
+  keywords: ["cybersecurity"],
+  setAsides: [] as string[],
+  states: [] as string[],
+};
 
 async function signedUp(label: string) {
-  const user = await signUp({ name: label, email: `${label.toLowerCase()}-${randomUUID().slice(0, 8)}@stuck.test`, password: "correct horse battery", organizationName: `${label} Co` });
+  const user = await signUp({
+    name: label,
+    email: `${label.toLowerCase()}-${randomUUID().slice(0, 8)}@stuck.test`,
+    password: "correct horse battery",
+    organizationName: `${label} Co`,
+  });
   return { orgId: user.orgId, actor: { userId: user.userId, role: "owner" as const } };
 }
 
 async function withProfileAndAlert(label: string) {
   const customer = await signedUp(label);
   await saveBusinessProfile(customer.orgId, customer.actor, profile);
-  await createFirstAlert(customer.orgId, customer.actor, { name: `${label} opportunities`, frequency: "daily", deliveryEmail: `${label.toLowerCase()}@stuck.test` });
+  await createFirstAlert(customer.orgId, customer.actor, {
+    name: `${label} opportunities`,
+    frequency: "daily",
+    deliveryEmail: `${label.toLowerCase()}@stuck.test`,
+  });
   return customer;
 }
 
@@ -42,7 +57,12 @@ async function paysThroughCheckout(orgId: string, price?: string) {
   checkout.id = `evt_${randomUUID().slice(0, 12)}`;
   checkout.created = now;
   checkout.data.object = fixture("pay__checkout.session.completed.json").object;
-  Object.assign(checkout.data.object, { id: `cs_${randomUUID().slice(0, 12)}`, client_reference_id: orgId, customer, subscription: subId });
+  Object.assign(checkout.data.object, {
+    id: `cs_${randomUUID().slice(0, 12)}`,
+    client_reference_id: orgId,
+    customer,
+    subscription: subId,
+  });
   const created = fixture("stripe-ruby-mock__customer.subscription.created.json");
   created.id = `evt_${randomUUID().slice(0, 12)}`;
   created.created = now + 1;
@@ -55,8 +75,14 @@ async function paysThroughCheckout(orgId: string, price?: string) {
 }
 
 async function openStuckKinds(orgId: string) {
-  const rows = await db().select({ kind: opsAlerts.kind, status: opsAlerts.status }).from(opsAlerts).where(eq(opsAlerts.orgId, orgId));
-  return rows.filter((r) => r.status === "open").map((r) => r.kind).sort();
+  const rows = await db()
+    .select({ kind: opsAlerts.kind, status: opsAlerts.status })
+    .from(opsAlerts)
+    .where(eq(opsAlerts.orgId, orgId));
+  return rows
+    .filter((r) => r.status === "open")
+    .map((r) => r.kind)
+    .sort();
 }
 
 describeEachDatabase("stuck customers", () => {
@@ -86,7 +112,12 @@ describeEachDatabase("stuck customers", () => {
     // The customers list's "stuck" tab holds exactly the customers the detector flags.
     const stuck = await searchCustomers({ segment: "stuck", limit: 200, now: dayLater });
     const mine = [noProfile, profiled, paidNoFinish, paidUnknownPrice].map((c) => c.orgId);
-    expect(stuck.items.map((c) => c.id).filter((id) => mine.includes(id)).sort()).toEqual([noProfile.orgId, paidUnknownPrice.orgId].sort());
+    expect(
+      stuck.items
+        .map((c) => c.id)
+        .filter((id) => mine.includes(id))
+        .sort(),
+    ).toEqual([noProfile.orgId, paidUnknownPrice.orgId].sort());
     expect((await customerSegmentCounts(dayLater)).stuck).toBe(stuck.items.length);
     expect((await healthSummary(dayLater)).stuckCustomers).toBe(stuck.items.length);
 

@@ -43,7 +43,8 @@ export function failingSubscription(now: Date): SQL {
   )!;
 }
 
-const hasSubscription = (where: SQL) => sql`exists (select 1 from ${subscriptions} where ${subscriptions.orgId} = ${organizations.id} and ${where})`;
+const hasSubscription = (where: SQL) =>
+  sql`exists (select 1 from ${subscriptions} where ${subscriptions.orgId} = ${organizations.id} and ${where})`;
 
 /** Each stuck condition as a filter on `organizations`. */
 export function stuckCustomerConditions(now: Date): Record<StuckCustomerKind, SQL> {
