@@ -193,9 +193,9 @@ export async function processDataRequest(requestId: string, now: Date = new Date
 }
 
 /**
- * A failed request of this org becomes pending again, audited with the operator's reason. The
- * caller sends the returned event (a deletion's run) after this returns; an export has no
- * background function of its own, so it is built here, once the retry committed.
+ * A failed request of this org becomes pending again, audited with the operator's reason. A
+ * deletion's event (answered as `events`) is written to the outbox with the change; an export has
+ * no background function of its own, so it is built here, once the retry committed.
  */
 export async function retryDataRequest(
   orgId: string,
@@ -204,7 +204,7 @@ export async function retryDataRequest(
   options: { reason?: string | null; requestId?: string | null } = {},
 ) {
   if (!isUuid(orgId) || !isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
-  const { request, outboxIds } = await db().transaction(async (tx) => {
+  const { request, outboxIds, events } = await db().transaction(async (tx) => {
     const [row] = await tx
       .update(dataRequests)
       .set({ status: "pending", error: null })
@@ -228,19 +228,21 @@ export async function retryDataRequest(
       reason: options.reason ?? null,
       requestId: options.requestId ?? null,
     });
-    if (row.kind !== "deletion") return { request: row, outboxIds: [] };
-    // Its own outbox row (the first request's may be long delivered), with the request's event id.
-    const queued = await enqueueEvents(tx, [
-      { ...deletionRequestedEvent(row), dedupeKey: `event:data/deletion.requested:retry:${randomUUID()}` },
-    ]);
-    return { request: row, outboxIds: queued.map((q) => q.id) };
+    if (row.kind !== "deletion") return { request: row, outboxIds: [], events: [] };
+    // Its own outbox row (the first request's may be long delivered) and its own event id:
+    // Inngest drops an id it saw in the last 24 h, so a retry under the first id would never run.
+    const retry = randomUUID();
+    const first = deletionRequestedEvent(row);
+    const event = { ...first, id: `${first.id}-retry-${retry}` };
+    const queued = await enqueueEvents(tx, [{ ...event, dedupeKey: `event:data/deletion.requested:retry:${retry}` }]);
+    return { request: row, outboxIds: queued.map((q) => q.id), events: [event] };
   });
   await deliverOutboxNow(outboxIds);
   if (request.kind === "export") {
     await processDataRequest(request.id);
     return { request: (await getDataRequest(request.id)) ?? request, events: [] };
   }
-  return { request, events: [deletionRequestedEvent(request)] };
+  return { request, events };
 }
 
 /**
