@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import Stripe from "stripe";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { stripeEvents } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
@@ -96,7 +97,7 @@ async function claim(eventId: string, now: Date) {
 /** Processes a stored, claimed event in one transaction, which also marks it processed. */
 async function process(event: StripeEventInput, now: Date): Promise<OutgoingEvent[]> {
   const handler = STRIPE_EVENT_HANDLERS[event.type];
-  return db().transaction(async (tx) => {
+  return withSystem("billing", async (tx) => {
     const result = handler
       ? await handler(tx, event, now)
       : { orgId: null, log: `${event.type}: not handled, acknowledged` };

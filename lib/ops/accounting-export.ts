@@ -2,6 +2,7 @@ import { asc, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { billingCustomers, organizations, subscriptions } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { stripeClient, stripeConfigured } from "@/lib/billing/stripe-client";
@@ -47,7 +48,7 @@ async function orgsWithBilling(): Promise<OrgRow[]> {
     .where(isNotNull(subscriptions.orgId))
     .orderBy(subscriptions.orgId, desc(subscriptions.updatedAt))
     .as("latest");
-  return db()
+  return withSystem("ops-cockpit", (tx) => tx
     .select({
       orgId: organizations.id,
       name: organizations.name,
@@ -58,7 +59,7 @@ async function orgsWithBilling(): Promise<OrgRow[]> {
     .from(organizations)
     .leftJoin(billingCustomers, eq(billingCustomers.orgId, organizations.id))
     .leftJoin(latest, eq(latest.orgId, organizations.id))
-    .orderBy(asc(organizations.name), asc(organizations.id));
+    .orderBy(asc(organizations.name), asc(organizations.id)));
 }
 
 /** Every invoice Stripe holds in the range, all pages (Stripe is the ledger; Beacon keeps no invoice copy). */

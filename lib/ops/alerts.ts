@@ -1,5 +1,6 @@
-import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobRuns, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
 import { appUrl, env, type Env } from "@/lib/env";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
@@ -65,17 +66,17 @@ const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 async function customerFindings(now: Date): Promise<OpsFinding[]> {
   const findings: OpsFinding[] = [];
   const conditions = stuckCustomerConditions(now);
-  const idle = await db().select({ orgId: organizations.id, name: organizations.name, signedUpAt: organizations.createdAt }).from(organizations).where(conditions.onboarding_idle);
+  const idle = await withSystem("ops-cockpit", (tx) => tx.select({ orgId: organizations.id, name: organizations.name, signedUpAt: organizations.createdAt }).from(organizations).where(conditions.onboarding_idle));
   for (const row of idle) {
     findings.push({ kind: "onboarding_idle", subject: row.orgId, orgId: row.orgId, summary: `${row.name}: no business profile since sign-up on ${row.signedUpAt.toISOString()}`, details: { signed_up_at: row.signedUpAt.toISOString() } });
   }
 
   // Stripe says they pay, Beacon did not give them the plan (or cannot tell whose subscription it is).
-  const unactivated = await db()
+  const unactivated = await withSystem("ops-cockpit", (tx) => tx
     .select({ subscriptionId: subscriptions.stripeSubscriptionId, orgId: subscriptions.orgId, status: subscriptions.status, plan: subscriptions.plan, name: organizations.name })
     .from(subscriptions)
     .leftJoin(organizations, eq(organizations.id, subscriptions.orgId))
-    .where(and(unactivatedSubscription(now), or(isNull(subscriptions.orgId), eq(organizations.plan, "free"))));
+    .where(and(unactivatedSubscription(now), or(isNull(subscriptions.orgId), eq(organizations.plan, "free")))));
   for (const row of unactivated) {
     findings.push({
       kind: "paid_not_activated",
@@ -86,11 +87,11 @@ async function customerFindings(now: Date): Promise<OpsFinding[]> {
     });
   }
 
-  const failing = await db()
+  const failing = await withSystem("ops-cockpit", (tx) => tx
     .select({ orgId: subscriptions.orgId, name: organizations.name, failedAt: subscriptions.paymentFailedAt, invoiceId: subscriptions.failedInvoiceId })
     .from(subscriptions)
     .innerJoin(organizations, eq(organizations.id, subscriptions.orgId))
-    .where(failingSubscription(now));
+    .where(failingSubscription(now)));
   for (const row of failing) {
     if (!row.orgId || !row.failedAt) continue;
     findings.push({ kind: "payment_failed", subject: row.orgId, orgId: row.orgId, summary: `${row.name}: payment failing since ${row.failedAt.toISOString()}`, details: { invoice_id: row.invoiceId, failed_at: row.failedAt.toISOString() } });
@@ -124,13 +125,13 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
     findings.push({ kind: "webhook_failure_rate", subject: "system", orgId: null, summary: `${hookFailed} of ${hookTotal} Stripe events failed processing in the last hour (${pct(hookFailed / hookTotal)})`, details: { failed: hookFailed, total: hookTotal } });
   }
 
-  const [outbox] = await db()
+  const [outbox] = await withSystem("ops-cockpit", (tx) => tx
     .select({
       backlog: sql<number>`count(*) filter (where ${outboxEvents.status} in ('pending', 'sending') and ${outboxEvents.nextAttemptAt} <= ${now})::int`,
       dead: sql<number>`count(*) filter (where ${outboxEvents.status} = 'dead')::int`,
     })
     .from(outboxEvents)
-    .where(inArray(outboxEvents.status, ["pending", "sending", "dead"]));
+    .where(inArray(outboxEvents.status, ["pending", "sending", "dead"])));
   const backlog = Number(outbox?.backlog ?? 0);
   const dead = Number(outbox?.dead ?? 0);
   if (backlog > OPS_THRESHOLDS.outboxBacklog) findings.push({ kind: "outbox_backlog", subject: "system", orgId: null, summary: `${backlog} outbox messages are due and undelivered`, details: { backlog } });
@@ -270,17 +271,17 @@ export async function runOpsAlertDetector(now = new Date(), config: Env = env())
 export async function listOpsAlerts(
   filter: { status?: "open" | "resolved"; kind?: OpsAlertKind; severity?: OpsAlertSeverity; subject?: string; orgId?: string; limit?: number } = {},
 ) {
-  const conditions = [];
+  const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(opsAlerts.status, filter.status));
   if (filter.kind) conditions.push(eq(opsAlerts.kind, filter.kind));
   if (filter.severity) conditions.push(inArray(opsAlerts.kind, OPS_ALERT_KINDS.filter((k) => OPS_ALERT_SEVERITY[k] === filter.severity)));
   if (filter.subject) conditions.push(sql`${opsAlerts.subject} ilike ${`%${filter.subject.replace(/[\\%_]/g, "\\$&")}%`}`);
   if (filter.orgId) conditions.push(eq(opsAlerts.orgId, filter.orgId));
-  const rows = await db()
+  const rows = await withSystem("ops-cockpit", (tx) => tx
     .select()
     .from(opsAlerts)
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(sql`${opsAlerts.status} = 'open' desc`, sql`${opsAlerts.lastSeenAt} desc`)
-    .limit(Math.min(Math.max(filter.limit ?? 100, 1), 500));
+    .limit(Math.min(Math.max(filter.limit ?? 100, 1), 500)));
   return rows.map((r) => ({ ...r, severity: OPS_ALERT_SEVERITY[r.kind as OpsAlertKind] ?? "warning" }));
 }

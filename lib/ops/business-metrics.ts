@@ -1,5 +1,6 @@
 import { and, gte, inArray, lte, sql } from "drizzle-orm";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { onboardingProgress, organizations, stripeEvents, subscriptions } from "@/db/schema";
 import { PLANS, type PlanId } from "@/lib/billing/plans";
 import { planForPrice } from "@/lib/billing/prices";
@@ -44,24 +45,24 @@ export async function businessMetrics(now = new Date()): Promise<BusinessMetrics
   const funnelStart = new Date(now.getTime() - FUNNEL_WINDOW_DAYS * 86_400_000);
 
   const [subs, canceledRows, startedRows, funnelRows] = await Promise.all([
-    db()
+    withSystem("ops-cockpit", (tx) => tx
       .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status, plan: subscriptions.plan, priceId: subscriptions.priceId, pauseCollection: subscriptions.pauseCollection })
       .from(subscriptions)
-      .where(inArray(subscriptions.status, [...PAYING, "trialing"])),
+      .where(inArray(subscriptions.status, [...PAYING, "trialing"]))),
     // Canceled in the window, unless the cancellation came during a trial (no revenue was lost).
-    db().execute<{ id: string }>(sql`
+    withSystem("ops-cockpit", (tx) => tx.execute<{ id: string }>(sql`
       select distinct e.object_id as id
       from ${stripeEvents} e
       left join ${subscriptions} s on s.stripe_subscription_id = e.object_id
       where e.type = 'customer.subscription.deleted' and e.status = 'processed' and e.object_id is not null
         and e.created >= ${windowStart.toISOString()}::timestamptz and e.created <= ${now.toISOString()}::timestamptz
         and (s.trial_end is null or s.trial_end < e.created)
-    `),
+    `)),
     db()
       .selectDistinct({ id: stripeEvents.objectId })
       .from(stripeEvents)
       .where(and(sql`${stripeEvents.type} = 'customer.subscription.created'`, gte(stripeEvents.created, windowStart), lte(stripeEvents.created, now))),
-    db()
+    withSystem("ops-cockpit", (tx) => tx
       .select({
         signedUp: sql<number>`count(*)::int`,
         profile: sql<number>`count(${onboardingProgress.profileCompletedAt})::int`,
@@ -70,7 +71,7 @@ export async function businessMetrics(now = new Date()): Promise<BusinessMetrics
       })
       .from(organizations)
       .leftJoin(onboardingProgress, sql`${onboardingProgress.orgId} = ${organizations.id}`)
-      .where(and(gte(organizations.createdAt, funnelStart), lte(organizations.createdAt, now))),
+      .where(and(gte(organizations.createdAt, funnelStart), lte(organizations.createdAt, now)))),
   ]);
 
   let mrrCents = 0;

@@ -1,5 +1,5 @@
 import { and, eq, ilike, or, sql, type SQL } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { billingCustomers, memberships, onboardingProgress, organizations, users } from "@/db/schema";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
@@ -50,7 +50,7 @@ export interface CustomerSearch {
 /** Customers by org name, member e-mail (substring) or exact Stripe customer id, newest first, paged. */
 export async function searchCustomers({ q = "", segment = "all", cursor, limit = 50, now = new Date() }: CustomerSearch = {}) {
   const size = Math.min(Math.max(limit, 1), 200);
-  const rows = await db()
+  const rows = await withSystem("ops-cockpit", (tx) => tx
     .select({
       id: organizations.id,
       name: organizations.name,
@@ -65,7 +65,7 @@ export async function searchCustomers({ q = "", segment = "all", cursor, limit =
     .leftJoin(onboardingProgress, eq(onboardingProgress.orgId, organizations.id))
     .where(and(searchFilter(q), segmentFilter(segment, now), cursor ? olderThan(organizations.createdAt, organizations.id, cursor) : undefined))
     .orderBy(...newestFirst(organizations.createdAt, organizations.id))
-    .limit(size + 1);
+    .limit(size + 1));
   const { page, nextCursor } = nextTimeCursor(rows, size, (r) => ({ at: r.createdAt, id: r.id }));
   return { items: page.map((r) => ({ ...r, openAlerts: Number(r.openAlerts) })), nextCursor };
 }
@@ -74,7 +74,7 @@ export async function searchCustomers({ q = "", segment = "all", cursor, limit =
 export async function customerSegmentCounts(now = new Date()): Promise<Record<CustomerSegment, number>> {
   const entries = await Promise.all(
     CUSTOMER_SEGMENTS.map(async (segment) => {
-      const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(organizations).where(segmentFilter(segment, now));
+      const [row] = await withSystem("ops-cockpit", (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(organizations).where(segmentFilter(segment, now)));
       return [segment, Number(row?.n ?? 0)] as const;
     }),
   );

@@ -6,7 +6,7 @@ import { syncStripeCustomer } from "@/lib/billing/sync";
 import { extendTrial } from "@/lib/billing/trial";
 import { AppError } from "@/lib/http";
 import { addCredits, usageReport } from "@/lib/metering";
-import { isUuid } from "@/db/tenant";
+import { isUuid, withTenant } from "@/db/tenant";
 import { buildExportBundle, listDataRequests, retryDataRequest, toDataRequestView, type DataRequestEvent } from "@/lib/retention";
 
 /** Subscription states Stripe may still bill: an org with one of these cannot be hard-deleted. */
@@ -15,21 +15,21 @@ const LIVE = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"
 /** Everything an operator needs about one customer on one screen. */
 export async function customerDetail(orgId: string) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  const [org] = await db().select().from(organizations).where(eq(organizations.id, orgId));
+  const [org] = await withTenant(orgId, (tx) => tx.select().from(organizations).where(eq(organizations.id, orgId)));
   if (!org) throw new AppError("not_found", "No such customer.");
   const [members, subs, [progress], runs, alerts, audit, usage, [customer], requests] = await Promise.all([
-    db()
+    withTenant(orgId, (tx) => tx
       .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.orgId, orgId)),
-    db().select().from(subscriptions).where(eq(subscriptions.orgId, orgId)).orderBy(desc(subscriptions.updatedAt)),
-    db().select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId)),
-    db().select().from(jobRuns).where(eq(jobRuns.orgId, orgId)).orderBy(desc(jobRuns.createdAt)).limit(20),
-    db().select().from(opsAlerts).where(eq(opsAlerts.orgId, orgId)).orderBy(desc(opsAlerts.lastSeenAt)).limit(20),
-    listAudit({ orgId, limit: 20 }),
+      .where(eq(memberships.orgId, orgId))),
+    withTenant(orgId, (tx) => tx.select().from(subscriptions).where(eq(subscriptions.orgId, orgId)).orderBy(desc(subscriptions.updatedAt))),
+    withTenant(orgId, (tx) => tx.select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId))),
+    withTenant(orgId, (tx) => tx.select().from(jobRuns).where(eq(jobRuns.orgId, orgId)).orderBy(desc(jobRuns.createdAt)).limit(20)),
+    withTenant(orgId, (tx) => tx.select().from(opsAlerts).where(eq(opsAlerts.orgId, orgId)).orderBy(desc(opsAlerts.lastSeenAt)).limit(20)),
+    withTenant(orgId, (tx) => listAudit({ orgId, limit: 20 }, tx)),
     usageReport(orgId),
-    db().select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId)),
+    withTenant(orgId, (tx) => tx.select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId))),
     listDataRequests(orgId, 20),
   ]);
   return {
@@ -62,7 +62,7 @@ export type CustomerAction =
  */
 export async function runCustomerAction(orgId: string, input: CustomerAction, actor: AuditActor, requestId: string | null = null, now = new Date()): Promise<{ result: unknown; events: DataRequestEvent[] }> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  const [org] = await db().select({ id: organizations.id, mutedUntil: organizations.opsAlertsMutedUntil }).from(organizations).where(eq(organizations.id, orgId));
+  const [org] = await withTenant(orgId, (tx) => tx.select({ id: organizations.id, mutedUntil: organizations.opsAlertsMutedUntil }).from(organizations).where(eq(organizations.id, orgId)));
   if (!org) throw new AppError("not_found", "No such customer.");
   if (input.action === "retry-data-request") {
     const { request, events } = await retryDataRequest(orgId, input.request_id, actor, { reason: input.reason, requestId });
@@ -88,14 +88,14 @@ async function applyCustomerAction(
 
   if (input.action === "activate") {
     // "Paid but not active": converge with Stripe, the source of truth for what they pay for.
-    const [customer] = await db().select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
+    const [customer] = await withTenant(orgId, (tx) => tx.select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId)));
     if (!customer) throw new AppError("conflict", "This customer has no Stripe customer to sync from.");
     const synced = await syncStripeCustomer(customer.id, now);
     await recordAudit(db(), { ...audit, action: "ops.customer.activated", after: { plan: synced.plan, subscriptions: synced.subscriptions } });
     return { plan: synced.plan };
   }
 
-  return db().transaction(async (tx) => {
+  return withTenant(orgId, async (tx) => {
     switch (input.action) {
       case "grant-credits": {
         // Operator grants are credits: spent after the allowance, kept across rollovers.
@@ -135,7 +135,7 @@ async function applyCustomerAction(
  */
 export async function hardDeleteCustomer(orgId: string, confirmName: string, actor: AuditActor, requestId: string | null = null, now = new Date()) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  return db().transaction(async (tx) => {
+  return withTenant(orgId, async (tx) => {
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).for("update");
     if (!org) throw new AppError("not_found", "No such customer.");
     if (confirmName !== org.name) throw new AppError("validation_failed", "Type the organisation's exact name to confirm.", { errors: [{ path: "confirm_name", message: "Does not match the organisation's name." }] });
@@ -160,7 +160,7 @@ export async function hardDeleteCustomer(orgId: string, confirmName: string, act
 /** The customer's data bundle for an operator (404 for an unknown org), audited. */
 export async function exportCustomer(orgId: string, actor: AuditActor, requestId: string | null = null) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  const [org] = await db().select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
+  const [org] = await withTenant(orgId, (tx) => tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)));
   if (!org) throw new AppError("not_found", "No such customer.");
   const bundle = await buildExportBundle(orgId);
   await recordAudit(db(), { actor, orgId, action: "ops.customer.exported", target: { type: "organization", id: orgId }, requestId });

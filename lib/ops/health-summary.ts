@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobRuns, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
 import { OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "./alerts";
@@ -18,10 +19,10 @@ export async function healthSummary(now = new Date()) {
       })
       .from(opsAlerts)
       .where(eq(opsAlerts.status, "open")),
-    db().select({ n: sql<number>`count(*)::int` }).from(organizations).where(isStuckCustomer(now)),
-    db()
+    withSystem("ops-cockpit", (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(organizations).where(isStuckCustomer(now))),
+    withSystem("ops-cockpit", (tx) => tx
       .select({ dead: sql<number>`count(*) filter (where ${outboxEvents.status} = 'dead')::int`, backlog: sql<number>`count(*) filter (where ${outboxEvents.status} in ('pending', 'sending'))::int` })
-      .from(outboxEvents),
+      .from(outboxEvents)),
     db().select({ failed: sql<number>`count(*)::int` }).from(stripeEvents).where(eq(stripeEvents.status, "failed")),
     db()
       .select({ finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`, failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int` })

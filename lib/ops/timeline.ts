@@ -1,6 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { db } from "@/db/client";
-import { isUuid } from "@/db/tenant";
+import { isUuid, withSystem } from "@/db/tenant";
 import { AppError, encodeTimeCursor, type TimeCursor } from "@/lib/http";
 import { maskEmailsIn } from "./mask";
 
@@ -177,7 +176,8 @@ export async function customerTimeline(orgId: string, options: { cursor?: TimeCu
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const wanted = new Set(options.kinds?.length ? options.kinds : TIMELINE_KINDS);
   const sources = sourcesFor(orgId, options.cursor, limit + 1).filter(([kind]) => wanted.has(kind));
-  const results = await Promise.all(sources.map(([, query]) => db().execute(query)));
+  // Stripe events have no tenant policy, so a customer's timeline reads as the system role.
+  const results = await Promise.all(sources.map(([, query]) => withSystem("ops-cockpit", (tx) => tx.execute(query))));
   const entries: TimelineEntry[] = results.flatMap((result, i) => {
     const kind = sources[i]![0];
     return (result.rows as unknown as SourceRow[]).map((row) => ({

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
-import { isUuid } from "@/db/tenant";
+import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { dataRequests, organizations } from "@/db/schema";
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -56,7 +56,7 @@ async function requestData(
   check?: RequestCheck,
 ): Promise<{ request: DataRequest; created: boolean }> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return db().transaction(async (tx) => {
+  return withTenant(orgId, async (tx) => {
     // The org row lock makes "is one already open?" and the insert one step for concurrent requests.
     const [org] = await tx
       .select({ id: organizations.id, name: organizations.name })
@@ -145,7 +145,7 @@ export async function processDataRequest(requestId: string, now: Date = new Date
       result = await buildExportBundle(claimed.orgId, { now });
       const bundle = result;
       // The bundle and the "it is ready" e-mail commit together.
-      const emailIds = await db().transaction(async (tx) => {
+      const emailIds = await withTenant(claimed.orgId, async (tx) => {
         await tx
           .update(dataRequests)
           .set({ status: "completed", completedAt: now, result: bundle, leaseUntil: null })
@@ -160,7 +160,7 @@ export async function processDataRequest(requestId: string, now: Date = new Date
       await deliverOutboxNow(emailIds);
     } else {
       // The anonymisation, its audit entry and the request's completion commit together.
-      result = await db().transaction(async (tx) => {
+      result = await withSystem("retention", async (tx) => {
         const counts = await anonymiseOrg(
           tx,
           claimed.orgId,
