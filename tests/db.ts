@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe } from "vitest";
 import { openDatabase, setDatabase, type DatabaseHandle } from "@/db/client";
@@ -72,6 +73,40 @@ export function describeEachDatabase(
         },
         driver,
       });
+    });
+  }
+}
+
+/**
+ * Like `describeEachDatabase`, but the process database acts as `beacon_app`, the role without
+ * any policy: it cannot bypass row-level security (the test user is a superuser, which would),
+ * so only `withTenant` and `withSystem` see tenant rows. Migrations run first, as the test user.
+ */
+export function describeEachDatabaseAsApp(name: string, body: (ctx: { driver: Driver }) => void) {
+  for (const driver of availableDrivers()) {
+    describe(`${name} [${driver}, as beacon_app]`, () => {
+      let owner: (DatabaseHandle & { url?: string }) | undefined;
+      let app: DatabaseHandle | undefined;
+      beforeAll(async () => {
+        owner = await createTestDatabase(driver);
+        if (driver === "pglite") {
+          // One embedded session: the role is the session's from here on.
+          await owner.db.execute(sql`set role beacon_app`);
+          app = owner;
+        } else {
+          app = openDatabase({ url: owner.url!, poolMax: 5 });
+          const pool = (app.db as unknown as { $client: pg.Pool }).$client;
+          // Queued on each new connection before anything else it runs.
+          pool.on("connect", (client) => void client.query("set role beacon_app").catch(() => {}));
+        }
+        setDatabase(app);
+      });
+      afterAll(async () => {
+        setDatabase(undefined);
+        if (app && app !== owner) await app.close();
+        await owner?.close();
+      });
+      body({ driver });
     });
   }
 }

@@ -19,15 +19,15 @@ BEGIN
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END $$;
 --> statement-breakpoint
--- SET ROLE is checked against the connecting (session) user: it must be a member of each role.
+-- SET ROLE is checked against the connecting (session) user, so it is the one granted each role;
+-- beacon_app needs no membership of the others. A member inherits a role's policies, so the
+-- system policy also checks that the current role IS beacon_system (see systemAccess()).
 DO $$
 BEGIN
   EXECUTE format('GRANT beacon_system TO %I', current_user);
   EXECUTE format('GRANT beacon_app TO %I', current_user);
 EXCEPTION WHEN others THEN NULL;
 END $$;
---> statement-breakpoint
-GRANT beacon_tenant, beacon_system TO beacon_app;
 --> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO beacon_system, beacon_app;
 --> statement-breakpoint

@@ -32,14 +32,16 @@ export function tenantIsolation(orgIdColumn: AnyPgColumn) {
 /**
  * Every tenant table carries this next to `tenantIsolation`: `beacon_system` sees and writes
  * every org's rows. A policy rather than BYPASSRLS, which only a superuser can grant (managed
- * PostgreSQL often refuses it). db/rls.test.ts fails for a tenant table without both.
+ * PostgreSQL often refuses it). Only while acting as the role (SET ROLE): a policy also applies
+ * to the role's members, and the connecting user is one (PostgreSQL 15 has no grant without
+ * inheritance). db/rls.test.ts fails for a tenant table without both.
  */
 export function systemAccess() {
   return pgPolicy("system_access", {
     as: "permissive",
     for: "all",
     to: systemRole,
-    using: sql`true`,
-    withCheck: sql`true`,
+    using: sql`current_user = 'beacon_system'`,
+    withCheck: sql`current_user = 'beacon_system'`,
   });
 }
