@@ -72,11 +72,13 @@ export async function searchCustomers({ q = "", segment = "all", cursor, limit =
 
 /** How many customers each tab holds (search not applied: the tabs describe the whole base). */
 export async function customerSegmentCounts(now = new Date()): Promise<Record<CustomerSegment, number>> {
-  const entries = await Promise.all(
-    CUSTOMER_SEGMENTS.map(async (segment) => {
-      const [row] = await withSystem("ops-cockpit", (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(organizations).where(segmentFilter(segment, now)));
-      return [segment, Number(row?.n ?? 0)] as const;
-    }),
-  );
+  const entries = await withSystem("ops-cockpit", async (tx) => {
+    const out: (readonly [CustomerSegment, number])[] = [];
+    for (const segment of CUSTOMER_SEGMENTS) {
+      const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(organizations).where(segmentFilter(segment, now));
+      out.push([segment, Number(row?.n ?? 0)] as const);
+    }
+    return out;
+  });
   return Object.fromEntries(entries) as Record<CustomerSegment, number>;
 }

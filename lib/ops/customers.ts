@@ -15,23 +15,28 @@ const LIVE = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"
 /** Everything an operator needs about one customer on one screen. */
 export async function customerDetail(orgId: string) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  const [org] = await withTenant(orgId, (tx) => tx.select().from(organizations).where(eq(organizations.id, orgId)));
-  if (!org) throw new AppError("not_found", "No such customer.");
-  const [members, subs, [progress], runs, alerts, audit, usage, [customer], requests] = await Promise.all([
-    withTenant(orgId, (tx) => tx
-      .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.orgId, orgId))),
-    withTenant(orgId, (tx) => tx.select().from(subscriptions).where(eq(subscriptions.orgId, orgId)).orderBy(desc(subscriptions.updatedAt))),
-    withTenant(orgId, (tx) => tx.select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId))),
-    withTenant(orgId, (tx) => tx.select().from(jobRuns).where(eq(jobRuns.orgId, orgId)).orderBy(desc(jobRuns.createdAt)).limit(20)),
-    withTenant(orgId, (tx) => tx.select().from(opsAlerts).where(eq(opsAlerts.orgId, orgId)).orderBy(desc(opsAlerts.lastSeenAt)).limit(20)),
-    withTenant(orgId, (tx) => listAudit({ orgId, limit: 20 }, tx)),
-    usageReport(orgId),
-    withTenant(orgId, (tx) => tx.select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId))),
-    listDataRequests(orgId, 20),
-  ]);
+  // One tenant transaction for the page's own reads (each transaction costs round trips).
+  const own = await withTenant(orgId, async (tx) => {
+    const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
+    if (!org) return null;
+    return {
+      org,
+      members: await tx
+        .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(eq(memberships.orgId, orgId)),
+      subs: await tx.select().from(subscriptions).where(eq(subscriptions.orgId, orgId)).orderBy(desc(subscriptions.updatedAt)),
+      progress: (await tx.select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId)))[0],
+      runs: await tx.select().from(jobRuns).where(eq(jobRuns.orgId, orgId)).orderBy(desc(jobRuns.createdAt)).limit(20),
+      alerts: await tx.select().from(opsAlerts).where(eq(opsAlerts.orgId, orgId)).orderBy(desc(opsAlerts.lastSeenAt)).limit(20),
+      audit: await listAudit({ orgId, limit: 20 }, tx),
+      customer: (await tx.select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId)))[0],
+    };
+  });
+  if (!own) throw new AppError("not_found", "No such customer.");
+  const { org, members, subs, progress, runs, alerts, audit, customer } = own;
+  const [usage, requests] = await Promise.all([usageReport(orgId), listDataRequests(orgId, 20)]);
   return {
     org,
     members,

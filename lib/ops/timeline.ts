@@ -176,8 +176,13 @@ export async function customerTimeline(orgId: string, options: { cursor?: TimeCu
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const wanted = new Set(options.kinds?.length ? options.kinds : TIMELINE_KINDS);
   const sources = sourcesFor(orgId, options.cursor, limit + 1).filter(([kind]) => wanted.has(kind));
-  // Stripe events have no tenant policy, so a customer's timeline reads as the system role.
-  const results = await Promise.all(sources.map(([, query]) => withSystem("ops-cockpit", (tx) => tx.execute(query))));
+  // Stripe events have no tenant policy, so a customer's timeline reads as the system role, in
+  // one transaction (each one costs round trips).
+  const results = await withSystem("ops-cockpit", async (tx) => {
+    const out = [];
+    for (const [, query] of sources) out.push(await tx.execute(query));
+    return out;
+  });
   const entries: TimelineEntry[] = results.flatMap((result, i) => {
     const kind = sources[i]![0];
     return (result.rows as unknown as SourceRow[]).map((row) => ({
