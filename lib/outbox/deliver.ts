@@ -1,6 +1,5 @@
 import { and, asc, eq, inArray, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
-import { withSystem } from "@/db/tenant";
 import { outboxEvents } from "@/db/schema";
 import { env } from "@/lib/env";
 import { markEmailAttempts, transmitEmail, type EmailTransport } from "@/lib/mail";
@@ -109,18 +108,16 @@ async function claimRows(now: Date, limit: number, where: SQL | undefined): Prom
     .orderBy(asc(o.nextAttemptAt), asc(o.id))
     .limit(limit)
     .for("update", { skipLocked: true });
-  return withSystem("outbox", (tx) =>
-    tx
-      .update(o)
-      .set({
-        status: "sending",
-        attempts: sql`${o.attempts} + 1`,
-        leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS),
-        updatedAt: now,
-      })
-      .where(inArray(o.id, due))
-      .returning(),
-  );
+  return db()
+    .update(o)
+    .set({
+      status: "sending",
+      attempts: sql`${o.attempts} + 1`,
+      leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS),
+      updatedAt: now,
+    })
+    .where(inArray(o.id, due))
+    .returning();
 }
 
 /**
@@ -356,7 +353,7 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
     return { ...outcome, status, nextAttemptAt };
   });
   const at = now.toISOString();
-  const written = await withSystem("outbox", async (tx) => {
+  const written = await db().transaction(async (tx) => {
     const values = sql.join(
       decided.map(
         (d) =>
