@@ -1,12 +1,32 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
-import { apiKeys, invitations, memberships, organizations, users } from "@/db/schema";
-import { sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
-import { describeEachDatabase } from "@/tests/db";
+import { db, type Tx } from "@/db/client";
+import { alertDigests, alerts, apiKeys, invitations, memberships, organizations, users } from "@/db/schema";
+import { SYSTEM_REASONS, sqlLiteral, systemStatement, tenantStatement, withSystem, withTenant } from "@/db/tenant";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
+import { rowLevelSecurityGaps, tableSecurity } from "@/tests/rls-catalog";
+import { createAlert, deleteAlert, getAlert, listAlerts, runAlertDigest, updateAlert } from "@/lib/alerts";
+import { createApiKey, createUserWithOrganization, resolveApiKey } from "@/lib/auth";
+import { billingOverview } from "@/lib/billing/overview";
+import { chargeApiCall, usageReport } from "@/lib/metering";
+import { saveBusinessProfile } from "@/lib/onboarding";
+import { customerDetail } from "@/lib/ops/customers";
+import { searchCustomers } from "@/lib/ops/customer-search";
+import { getOrganization, listOrganizationsForUser } from "@/lib/orgs";
+import { requestAndBuildExport, runRetention } from "@/lib/retention";
 
 const TENANT_TABLES = ["memberships", "api_keys", "invitations", "organizations"] as const;
+
+/** The database's own message (drizzle wraps it as the error's cause). */
+async function failure(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e as Error & { cause?: Error },
+  );
+  if (!error) throw new Error("expected the statement to be refused");
+  return `${error.message}\n${error.cause?.message ?? ""}`;
+}
 
 describeEachDatabase("row-level security", ({ handle }) => {
   const orgA = randomUUID();
@@ -43,16 +63,6 @@ describeEachDatabase("row-level security", ({ handle }) => {
       { orgId: orgB, email: "z@rls.test", role: "viewer", tokenHash: "inv-b2", expiresAt },
     ]);
   });
-
-  /** The database's own message (drizzle wraps it as the error's cause). */
-  async function failure(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(
-      () => null,
-      (e: unknown) => e as Error & { cause?: Error },
-    );
-    if (!error) throw new Error("expected the statement to be refused");
-    return `${error.message}\n${error.cause?.message ?? ""}`;
-  }
 
   async function count(tx: Tx, table: string) {
     const result = await tx.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)}`);
@@ -212,6 +222,65 @@ describeEachDatabase("row-level security", ({ handle }) => {
     expect((await handle().db.select().from(apiKeys).where(eq(apiKeys.name, "moved"))).length).toBe(0);
   });
 
+  it("every table with an org_id has RLS, the tenant policy and the system policy; every RLS table has the system policy", async () => {
+    expect(rowLevelSecurityGaps(await tableSecurity(handle().db))).toEqual([]);
+  });
+
+  it("the catalog check names a table that lacks either policy", async () => {
+    const rollback = new Error("rollback");
+    const gaps: string[][] = [];
+    await handle()
+      .db.transaction(async (tx) => {
+        await tx.execute(sql`create table rls_probe (id int primary key, org_id uuid)`);
+        gaps.push(rowLevelSecurityGaps(await tableSecurity(tx)));
+        await tx.execute(sql`alter table rls_probe enable row level security`);
+        await tx.execute(
+          sql`create policy tenant_isolation on rls_probe to beacon_tenant using (org_id = nullif(current_setting('app.org_id', true), '')::uuid) with check (org_id = nullif(current_setting('app.org_id', true), '')::uuid)`,
+        );
+        gaps.push(rowLevelSecurityGaps(await tableSecurity(tx)));
+        await tx.execute(
+          sql`create policy system_access on rls_probe to beacon_system using (current_user = 'beacon_system')`,
+        );
+        gaps.push(rowLevelSecurityGaps(await tableSecurity(tx)));
+        throw rollback;
+      })
+      .catch((error: unknown) => {
+        if (error !== rollback) throw error;
+      });
+    expect(gaps[0]).toEqual([
+      "rls_probe: row-level security is off",
+      "rls_probe: no tenant_isolation policy for beacon_tenant on org_id",
+      "rls_probe: no system_access policy for beacon_system",
+    ]);
+    expect(gaps[1]).toEqual(["rls_probe: no system_access policy for beacon_system"]);
+    expect(gaps[2]).toEqual([]);
+  });
+
+  it("withSystem sees every org's rows, writes any org's, and its role ends with its transaction", async () => {
+    const seen = await withSystem("ops-cockpit", async (tx) => ({
+      role: (await tx.execute<{ role: string }>(sql`select current_user as role`)).rows[0]!.role,
+      orgs: new Set((await tx.select().from(memberships)).map((m) => m.orgId)),
+    }));
+    expect(seen).toEqual({ role: "beacon_system", orgs: new Set([orgA, orgB]) });
+    const after = await handle().db.execute<{ role: string }>(sql`select current_user as role`);
+    expect(after.rows[0]!.role).not.toBe("beacon_system");
+    const [row] = await withSystem("ops-cockpit", (tx) =>
+      tx
+        .insert(apiKeys)
+        .values({ orgId: orgB, name: "system", prefix: "bk_test_sys1", keyHash: `hash-${randomUUID()}` })
+        .returning({ id: apiKeys.id }),
+    );
+    await withSystem("ops-cockpit", (tx) => tx.delete(apiKeys).where(eq(apiKeys.id, row!.id)));
+  });
+
+  it("withSystem and systemStatement take only a listed reason", async () => {
+    expect(SYSTEM_REASONS).toContain("digest-fanout");
+    await expect(withSystem("anything" as never, async () => 1)).rejects.toThrow(/unknown system reason/);
+    await expect(systemStatement("anything" as never, "select 1")).rejects.toThrow(/unknown system reason/);
+    const rows = await systemStatement<{ n: number }>("accounts", "select count(*)::int as n from api_keys");
+    expect(Number(rows[0]!.n)).toBe(3);
+  });
+
   it("sqlLiteral writes only values that cannot end a SQL string", () => {
     expect(sqlLiteral("2026-01-15T12:00:00.000Z")).toBe("'2026-01-15T12:00:00.000Z'");
     expect(sqlLiteral("GET /api/v1/opportunities/{notice_id}")).toBe("'GET /api/v1/opportunities/{notice_id}'");
@@ -220,5 +289,121 @@ describeEachDatabase("row-level security", ({ handle }) => {
     for (const unsafe of ["it's", "a\\b", "x'; drop table api_keys; --", "line\nbreak"])
       expect(() => sqlLiteral(unsafe)).toThrow();
     expect(() => sqlLiteral(1.5)).toThrow();
+  });
+});
+
+/**
+ * The product's main paths with the process database acting as beacon_app: no policy names it,
+ * so a path that reads or writes a tenant table outside withTenant / withSystem sees nothing or
+ * is refused here (the superuser the other suites connect as would bypass it).
+ */
+describeEachDatabaseAsApp("main paths under row-level security", () => {
+  const NOW = new Date();
+  let a: { userId: string; orgId: string; email: string };
+  let b: { userId: string; orgId: string; email: string };
+  const ownerOf = (who: { userId: string }) => ({ userId: who.userId, role: "owner" as const });
+
+  beforeAll(async () => {
+    const tag = randomUUID().slice(0, 8);
+    a = await createUserWithOrganization({
+      name: "Ann",
+      email: `ann-${tag}@rls.test`,
+      passwordHash: "x",
+      organizationName: "Ann Co",
+    });
+    b = await createUserWithOrganization({
+      name: "Bob",
+      email: `bob-${tag}@rls.test`,
+      passwordHash: "x",
+      organizationName: "Bob Co",
+    });
+  });
+
+  it("the app role alone sees no tenant row and cannot write one", async () => {
+    expect(await db().select().from(organizations)).toEqual([]);
+    expect(await db().select().from(memberships)).toEqual([]);
+    expect(
+      await failure(db().insert(apiKeys).values({ orgId: a.orgId, name: "x", prefix: "bk_test_xxxx", keyHash: "h" })),
+    ).toMatch(/violates row-level security policy/);
+    const role = await db().execute<{ role: string; bypass: boolean }>(
+      sql`select current_user as role, rolbypassrls as bypass from pg_roles where rolname = current_user`,
+    );
+    expect(role.rows[0]).toEqual({ role: "beacon_app", bypass: false });
+  });
+
+  it("sign-up made each user the owner of their own org, and a user lists only their orgs", async () => {
+    expect((await listOrganizationsForUser(a.userId)).map((o) => [o.id, o.role])).toEqual([[a.orgId, "owner"]]);
+    expect((await getOrganization(b.orgId)).name).toBe("Bob Co");
+  });
+
+  it("onboarding and alerts CRUD work for the org, and another org's alert is not found", async () => {
+    await saveBusinessProfile(
+      a.orgId,
+      ownerOf(a),
+      { companyName: "Ann Co", naicsCodes: ["541511"], keywords: ["cloud"] },
+      NOW,
+    );
+    const alert = await createAlert(a.orgId, ownerOf(a), { name: "Cloud work", frequency: "daily" }, NOW);
+    await updateAlert(a.orgId, ownerOf(a), alert.id, { name: "Cloud contracts" }, NOW);
+    expect((await listAlerts(a.orgId, ownerOf(a))).map((x) => x.name)).toEqual(["Cloud contracts"]);
+    expect(await listAlerts(b.orgId, ownerOf(b))).toEqual([]);
+    await expect(getAlert(b.orgId, ownerOf(b), alert.id)).rejects.toMatchObject({ code: "not_found" });
+    const doomed = await createAlert(b.orgId, ownerOf(b), { name: "Gone soon", frequency: "weekly" }, NOW);
+    await expect(deleteAlert(a.orgId, ownerOf(a), doomed.id, NOW)).rejects.toMatchObject({ code: "not_found" });
+    await deleteAlert(b.orgId, ownerOf(b), doomed.id, NOW);
+    expect(await listAlerts(b.orgId, ownerOf(b))).toEqual([]);
+  });
+
+  it("a metered API call resolves its key, charges its own org's quota and nobody else's", async () => {
+    const { key } = await createApiKey(a.orgId, { name: "ci" }, ownerOf(a));
+    const principal = await resolveApiKey(key, NOW);
+    expect(principal).toMatchObject({ orgId: a.orgId });
+    const before = await usageReport(b.orgId, NOW);
+    const charge = await chargeApiCall(principal!.orgId, principal!.keyId, "GET /api/v1/opportunities", "req_rls", NOW);
+    expect(charge.quotaAfter).toBe(charge.quotaBefore - 1);
+    expect((await usageReport(b.orgId, NOW)).quota_remaining).toBe(before.quota_remaining);
+  });
+
+  it("the billing page shows the org's own plan and usage", async () => {
+    const overview = await billingOverview(a.orgId, NOW);
+    expect(overview).toMatchObject({ plan: "free", hasBillingAccount: false, subscription: null });
+    expect(overview.usage.used).toBe(1);
+    expect((await billingOverview(b.orgId, NOW)).usage.used).toBe(0);
+  });
+
+  it("the digest run fans out over every org's due alerts as the system role", async () => {
+    const alert = await withSystem("digest-fanout", async (tx) => (await tx.select().from(alerts))[0]!);
+    const result = await runAlertDigest(alert.id, new Date(NOW.getTime() + 86_400_000));
+    expect(result).toMatchObject({ alertId: alert.id, duplicate: false });
+    expect(result.digestId).not.toBeNull();
+    const digests = await withSystem("digest-fanout", (tx) => tx.select().from(alertDigests));
+    expect(digests.map((d) => d.orgId)).toEqual([a.orgId]);
+  });
+
+  it("retention runs across orgs, and an owner's export holds only their org", async () => {
+    await runRetention({ now: NOW });
+    const { request } = await requestAndBuildExport(a.orgId, { type: "user", id: a.userId });
+    expect(request.status).toBe("completed");
+    const bundle = JSON.stringify(request.result);
+    expect(bundle).toContain(a.orgId);
+    expect(bundle).not.toContain(b.orgId);
+  });
+
+  it("the cockpit lists every customer and shows one customer's own members", async () => {
+    const found = await searchCustomers({ q: "Co", now: NOW });
+    expect(found.items.map((c) => c.id)).toEqual(expect.arrayContaining([a.orgId, b.orgId]));
+    const detail = await customerDetail(b.orgId);
+    expect(detail.members.map((m) => m.userId)).toEqual([b.userId]);
+    expect(detail.usage.quota_remaining).toBe((await usageReport(b.orgId, NOW)).quota_remaining);
+  });
+
+  it("withTenant(A) cannot read or write B even when the query asks for B", async () => {
+    const seen = await withTenant(a.orgId, (tx) => tx.select().from(memberships).where(eq(memberships.orgId, b.orgId)));
+    expect(seen).toEqual([]);
+    expect(
+      await failure(
+        withTenant(a.orgId, (tx) => tx.insert(memberships).values({ orgId: b.orgId, userId: a.userId, role: "owner" })),
+      ),
+    ).toMatch(/violates row-level security policy/);
   });
 });

@@ -2,6 +2,9 @@ import { sql } from "drizzle-orm";
 import type pg from "pg";
 import { database, db, type Tx } from "./client";
 
+/** Isolation level and access mode for `withTenant` / `withSystem` (drizzle's transaction config). */
+export type TransactionConfig = Parameters<ReturnType<typeof db>["transaction"]>[1];
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(value: unknown): value is string {
@@ -13,14 +16,61 @@ export function isUuid(value: unknown): value is string {
  * and the role switches to `beacon_tenant`, so row-level security hides every other org's rows
  * even if a query forgets its `org_id` filter.
  */
-export async function withTenant<T>(orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(orgId: string, fn: (tx: Tx) => Promise<T>, config?: TransactionConfig): Promise<T> {
   if (!isUuid(orgId)) throw new Error("withTenant needs an org uuid");
   return db().transaction(async (tx) => {
     // One statement for both (set_config('role', …, true) is SET LOCAL ROLE): it runs twice
     // per metered API call, and each round trip to the database costs more than the statement.
     await tx.execute(sql`select set_config('app.org_id', ${orgId}, true), set_config('role', 'beacon_tenant', true)`);
     return fn(tx);
-  });
+  }, config);
+}
+
+/**
+ * Every reason the app crosses orgs. Each one names a kind of work that cannot be scoped to one
+ * org up front; `grep -rn 'withSystem(' lib` lists every place that uses one. Add a reason here
+ * (and to the README's list) rather than reusing one that does not fit.
+ */
+export const SYSTEM_REASONS = [
+  /**
+   * Accounts before an org is known: sign-up (a user with a new org and its verification e-mail),
+   * a user's orgs, an invitation found by its token, an API key found by its hash.
+   */
+  "accounts",
+  /** Stripe webhooks, reconciliation and the dunning sweep: the org comes from a Stripe object, or every paying org is visited. */
+  "billing",
+  /** The digest run fans out over every org's due alerts. */
+  "digest-fanout",
+  /** Retention cleanup and data requests (export, deletion) picked up by the daily run. */
+  "retention",
+  /** The operators' cockpit and metrics: lists, search, counts, ops alerts, a customer's timeline. */
+  "ops-cockpit",
+  /** Outbox delivery, sweeps and dead letters over every org's events. */
+  "outbox",
+  /** Period resets and usage reports over every org's quota. */
+  "metering",
+  /** Seeding the demo org and benchmarks' fixtures. */
+  "seed",
+] as const;
+export type SystemReason = (typeof SYSTEM_REASONS)[number];
+
+/**
+ * Runs `fn` in a transaction as `beacon_system`, the one role whose policies show every org's
+ * rows. Only for work that must cross orgs; `reason` names which kind (see `SYSTEM_REASONS`).
+ * Work about one org uses `withTenant` instead, even when an operator or a job asks for it.
+ */
+export async function withSystem<T>(
+  reason: SystemReason,
+  fn: (tx: Tx) => Promise<T>,
+  config?: TransactionConfig,
+): Promise<T> {
+  if (!SYSTEM_REASONS.includes(reason)) throw new Error(`unknown system reason ${String(reason)}`);
+  return db().transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('role', 'beacon_system', true), set_config('app.system_reason', ${reason}, true)`,
+    );
+    return fn(tx);
+  }, config);
 }
 
 // Nothing that can end a quoted SQL string (no quote, no backslash) can match this.
@@ -63,4 +113,23 @@ export async function tenantStatement<Row extends Record<string, unknown>>(
     return results.at(-1)!.rows;
   }
   return withTenant(orgId, async (tx) => (await tx.execute(sql.raw(statement))).rows as Row[]);
+}
+
+/**
+ * `withSystem` for one statement in ONE round trip on PostgreSQL, like `tenantStatement` (same
+ * rules: build `statement` with `sqlLiteral` only). For the API key lookup on every call.
+ */
+export async function systemStatement<Row extends Record<string, unknown>>(
+  reason: SystemReason,
+  statement: string,
+): Promise<Row[]> {
+  if (!SYSTEM_REASONS.includes(reason)) throw new Error(`unknown system reason ${String(reason)}`);
+  const settings = `select set_config('role', 'beacon_system', true), set_config('app.system_reason', ${sqlLiteral(reason)}, true)`;
+  const handle = database();
+  if (handle.driver === "postgres") {
+    const pool = (handle.db as unknown as { $client: pg.Pool }).$client;
+    const results = (await pool.query(`${settings};\n${statement}`)) as unknown as pg.QueryResult<Row>[];
+    return results.at(-1)!.rows;
+  }
+  return withSystem(reason, async (tx) => (await tx.execute(sql.raw(statement))).rows as Row[]);
 }

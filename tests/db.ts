@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -168,6 +169,40 @@ export function describeEachDatabase(
         },
         driver,
       });
+    });
+  }
+}
+
+/**
+ * Like `describeEachDatabase`, but the process database acts as `beacon_app`, the role without
+ * any policy: it cannot bypass row-level security (the test user is a superuser, which would),
+ * so only `withTenant` and `withSystem` see tenant rows. Migrations run first, as the test user.
+ */
+export function describeEachDatabaseAsApp(name: string, body: (ctx: { driver: Driver }) => void) {
+  for (const driver of availableDrivers()) {
+    describe(`${name} [${driver}, as beacon_app]`, () => {
+      let owner: (DatabaseHandle & { url?: string }) | undefined;
+      let app: DatabaseHandle | undefined;
+      beforeAll(async () => {
+        owner = await createTestDatabase(driver);
+        if (driver === "pglite") {
+          // One embedded session: the role is the session's from here on.
+          await owner.db.execute(sql`set role beacon_app`);
+          app = owner;
+        } else {
+          app = openDatabase({ url: owner.url!, poolMax: 5 });
+          const pool = (app.db as unknown as { $client: pg.Pool }).$client;
+          // Queued on each new connection before anything else it runs.
+          pool.on("connect", (client) => void client.query("set role beacon_app").catch(() => {}));
+        }
+        setDatabase(app);
+      });
+      afterAll(async () => {
+        setDatabase(undefined);
+        if (app && app !== owner) await app.close();
+        await owner?.close();
+      });
+      body({ driver });
     });
   }
 }

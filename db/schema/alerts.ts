@@ -3,7 +3,7 @@ import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, bo
 import { users } from "./auth";
 import { emailMessages } from "./mail";
 import { organizations } from "./orgs";
-import { tenantIsolation } from "./tenant-policy";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 export const alertFrequency = pgEnum("alert_frequency", ["instant", "daily", "weekly"]);
 
@@ -58,6 +58,7 @@ export const alerts = pgTable(
     index("alerts_org_idx").on(t.orgId),
     index("alerts_due_idx").on(t.frequency, t.lastWindowEnd),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -83,5 +84,6 @@ export const alertDigests = pgTable(
     uniqueIndex("alert_digests_window_idx").on(t.alertId, t.windowEnd),
     index("alert_digests_org_idx").on(t.orgId, t.createdAt),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();

@@ -1,7 +1,7 @@
 import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { organizations } from "./orgs";
-import { tenantIsolation } from "./tenant-policy";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 /** Per-org API keys. The key itself is shown once; only its SHA-256 is kept. */
 export const apiKeys = pgTable(
@@ -19,5 +19,5 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
   },
-  (t) => [index("api_keys_org_idx").on(t.orgId), tenantIsolation(t.orgId)],
+  (t) => [index("api_keys_org_idx").on(t.orgId), tenantIsolation(t.orgId), systemAccess()],
 ).enableRLS();

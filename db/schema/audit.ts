@@ -1,4 +1,5 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 /**
  * Append-only record of every operator and billing write: who (actor), what (action), on what
@@ -33,5 +34,7 @@ export const auditLog = pgTable(
     index("audit_log_org_idx").on(t.orgId, t.at),
     index("audit_log_action_idx").on(t.action, t.at),
     index("audit_log_actor_idx").on(t.actorId, t.at),
+    tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();

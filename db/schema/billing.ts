@@ -13,7 +13,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { organizations, planId } from "./orgs";
-import { tenantIsolation } from "./tenant-policy";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -28,7 +28,11 @@ export const billingCustomers = pgTable(
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("billing_customers_stripe_customer_idx").on(t.stripeCustomerId), tenantIsolation(t.orgId)],
+  (t) => [
+    uniqueIndex("billing_customers_stripe_customer_idx").on(t.stripeCustomerId),
+    tenantIsolation(t.orgId),
+    systemAccess(),
+  ],
 ).enableRLS();
 
 /**
@@ -67,6 +71,7 @@ export const subscriptions = pgTable(
     index("subscriptions_org_idx").on(t.orgId),
     index("subscriptions_customer_idx").on(t.stripeCustomerId),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -91,6 +96,7 @@ export const dunningNotices = pgTable(
     primaryKey({ columns: [t.invoiceId, t.day] }),
     index("dunning_notices_org_idx").on(t.orgId),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -114,6 +120,7 @@ export const creditPacks = pgTable(
     index("credit_packs_payment_intent_idx").on(t.stripePaymentIntentId),
     check("credit_packs_revoked_range", sql`${t.creditsRevoked} >= 0 and ${t.creditsRevoked} <= ${t.credits}`),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -149,5 +156,7 @@ export const stripeEvents = pgTable(
     index("stripe_events_status_idx").on(t.status, t.receivedAt),
     index("stripe_events_type_idx").on(t.type),
     index("stripe_events_org_idx").on(t.orgId),
+    // No tenant policy: Stripe's events stay invisible to tenants (webhooks and the cockpit only).
+    systemAccess(),
   ],
 ).enableRLS();

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 import {
   bigint,
   bigserial,
@@ -56,6 +57,8 @@ export const jobRuns = pgTable(
     index("job_runs_status_idx").on(t.status, t.createdAt),
     index("job_runs_org_idx").on(t.orgId, t.createdAt),
     index("job_runs_created_idx").on(t.createdAt),
+    tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -77,30 +80,38 @@ export const jobEvents = pgTable(
     durationMs: integer("duration_ms"),
     error: text("error"),
   },
-  (t) => [index("job_events_run_idx").on(t.jobRunId, t.at), index("job_events_at_idx").on(t.at)],
+  (t) => [index("job_events_run_idx").on(t.jobRunId, t.at), index("job_events_at_idx").on(t.at), systemAccess()],
 ).enableRLS();
 
 /** Last success of each scheduled function, for stale-heartbeat checks in readiness and the cockpit. */
-export const jobHeartbeats = pgTable("job_heartbeats", {
-  functionId: text("function_id").primaryKey(),
-  lastSuccessAt: ts("last_success_at").notNull(),
-  lastRunId: text("last_run_id"),
-  /** Expected interval: a heartbeat older than 2× this is stale. A month is past int4 in ms. */
-  expectedEveryMs: bigint("expected_every_ms", { mode: "number" }).notNull(),
-  /** Operator pause of a scheduled function (cockpit). */
-  pausedAt: ts("paused_at"),
-  updatedAt: ts("updated_at").notNull().defaultNow(),
-}).enableRLS();
+export const jobHeartbeats = pgTable(
+  "job_heartbeats",
+  {
+    functionId: text("function_id").primaryKey(),
+    lastSuccessAt: ts("last_success_at").notNull(),
+    lastRunId: text("last_run_id"),
+    /** Expected interval: a heartbeat older than 2× this is stale. A month is past int4 in ms. */
+    expectedEveryMs: bigint("expected_every_ms", { mode: "number" }).notNull(),
+    /** Operator pause of a scheduled function (cockpit). */
+    pausedAt: ts("paused_at"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  () => [systemAccess()],
+).enableRLS();
 
 /**
  * The scheduled functions a deployment serves, and since when: a function that has never
  * succeeded has no heartbeat, and this is what lets it be reported ("never ran") once two of its
  * intervals have passed since it was first registered, instead of looking healthy forever.
  */
-export const jobSchedules = pgTable("job_schedules", {
-  functionId: text("function_id").primaryKey(),
-  expectedEveryMs: bigint("expected_every_ms", { mode: "number" }).notNull(),
-  /** First time any process registered this function: kept across restarts and deploys. */
-  registeredAt: ts("registered_at").notNull().defaultNow(),
-  updatedAt: ts("updated_at").notNull().defaultNow(),
-}).enableRLS();
+export const jobSchedules = pgTable(
+  "job_schedules",
+  {
+    functionId: text("function_id").primaryKey(),
+    expectedEveryMs: bigint("expected_every_ms", { mode: "number" }).notNull(),
+    /** First time any process registered this function: kept across restarts and deploys. */
+    registeredAt: ts("registered_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  () => [systemAccess()],
+).enableRLS();

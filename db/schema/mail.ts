@@ -1,5 +1,6 @@
 import { boolean, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 /**
  * Every e-mail Beacon sends, kept so that operators can see what a customer was sent. Links
@@ -22,5 +23,5 @@ export const emailMessages = pgTable(
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [index("email_messages_to_idx").on(t.toAddress, t.createdAt)],
-);
+  (t) => [index("email_messages_to_idx").on(t.toAddress, t.createdAt), tenantIsolation(t.orgId), systemAccess()],
+).enableRLS();

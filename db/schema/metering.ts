@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { apiKeys } from "./api-keys";
 import { organizations } from "./orgs";
-import { tenantIsolation } from "./tenant-policy";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 /**
  * One row per org: the counters every metered call decrements in one conditional UPDATE.
@@ -29,6 +29,7 @@ export const usageQuotas = pgTable(
     check("usage_quotas_remaining_nonnegative", sql`${t.quotaRemaining} >= 0`),
     check("usage_quotas_credits_nonnegative", sql`${t.creditsRemaining} >= 0`),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -64,6 +65,7 @@ export const usageEvents = pgTable(
     index("usage_events_created_idx").on(t.createdAt),
     check("usage_events_balance_valid", sql`${t.balance} in ('allowance', 'credits')`),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -97,6 +99,7 @@ export const idempotencyKeys = pgTable(
     index("idempotency_keys_created_idx").on(t.createdAt),
     index("idempotency_keys_org_idx").on(t.orgId),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -132,5 +135,6 @@ export const quotaAdjustments = pgTable(
     check("quota_adjustments_balance_valid", sql`${t.balance} in ('allowance', 'credits')`),
     index("quota_adjustments_org_period_idx").on(t.orgId, t.periodStart),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
-import { tenantIsolation } from "./tenant-policy";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 /** What the business does: drives the first alert and the instant matches. One per org. */
 export const businessProfiles = pgTable(
@@ -29,7 +29,7 @@ export const businessProfiles = pgTable(
       .default(sql`'{}'::text[]`),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [tenantIsolation(t.orgId)],
+  (t) => [tenantIsolation(t.orgId), systemAccess()],
 ).enableRLS();
 
 /** When each onboarding step was completed (the ops funnel reads it). */
@@ -48,5 +48,5 @@ export const onboardingProgress = pgTable(
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [tenantIsolation(t.orgId)],
+  (t) => [tenantIsolation(t.orgId), systemAccess()],
 ).enableRLS();

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -34,6 +35,8 @@ export const opsAlerts = pgTable(
       .where(sql`${t.status} = 'open'`),
     index("ops_alerts_status_idx").on(t.status, t.lastSeenAt),
     index("ops_alerts_org_idx").on(t.orgId),
+    tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -65,5 +68,7 @@ export const dataRequests = pgTable(
     check("data_requests_status_valid", sql`${t.status} in ('pending', 'processing', 'completed', 'failed')`),
     index("data_requests_org_idx").on(t.orgId, t.requestedAt),
     index("data_requests_status_idx").on(t.status, t.requestedAt),
+    tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();

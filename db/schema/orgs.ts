@@ -1,7 +1,7 @@
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { users } from "./auth";
-import { tenantIsolation } from "./tenant-policy";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 export const orgRole = pgEnum("org_role", ["owner", "admin", "billing", "member", "viewer"]);
 export const planId = pgEnum("plan_id", ["free", "starter", "pro", "enterprise"]);
@@ -16,7 +16,7 @@ export const organizations = pgTable(
     opsAlertsMutedUntil: timestamp("ops_alerts_muted_until", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [tenantIsolation(t.id)],
+  (t) => [tenantIsolation(t.id), systemAccess()],
 ).enableRLS();
 
 export const memberships = pgTable(
@@ -36,6 +36,7 @@ export const memberships = pgTable(
     uniqueIndex("memberships_org_user_idx").on(t.orgId, t.userId),
     index("memberships_user_idx").on(t.userId),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -63,5 +64,6 @@ export const invitations = pgTable(
       .on(t.orgId, sql`lower(${t.email})`)
       .where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
-import { tenantIsolation } from "./tenant-policy";
+import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -51,6 +51,7 @@ export const outboxEvents = pgTable(
     index("outbox_events_due_idx").on(t.status, t.nextAttemptAt),
     index("outbox_events_org_idx").on(t.orgId, t.createdAt),
     tenantIsolation(t.orgId),
+    systemAccess(),
   ],
 ).enableRLS();
 
@@ -79,5 +80,5 @@ export const outboxCircuits = pgTable(
     lastFailureAt: ts("last_failure_at"),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
-  (t) => [check("outbox_circuits_state_valid", sql`${t.state} in ('closed', 'open', 'half_open')`)],
+  (t) => [check("outbox_circuits_state_valid", sql`${t.state} in ('closed', 'open', 'half_open')`), systemAccess()],
 ).enableRLS();

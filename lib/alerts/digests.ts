@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm
 import { db } from "@/db/client";
 import { alertDigests, alerts, opportunities } from "@/db/schema";
 import type { Tx } from "@/db/client";
-import { isUuid } from "@/db/tenant";
+import { isUuid, withSystem } from "@/db/tenant";
 import { AppError } from "@/lib/http";
 import { ingestedThrough } from "@/lib/opportunities";
 import { deliverOutboxNow, enqueueOutboxMany } from "@/lib/outbox";
@@ -73,12 +73,14 @@ export async function findDueAlerts(now: Date, options: { limit?: number } = {})
       or(lte(alerts.lastWindowEnd, cutoff), and(isNull(alerts.lastWindowEnd), lte(alerts.createdAt, cutoff))),
     );
   };
-  return db()
-    .select()
-    .from(alerts)
-    .where(and(eq(alerts.active, true), isNull(alerts.pausedReason), or(dueFor("daily"), dueFor("weekly"))))
-    .orderBy(sql`${alerts.lastWindowEnd} asc nulls first`, asc(alerts.id))
-    .limit(limit);
+  return withSystem("digest-fanout", (tx) =>
+    tx
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.active, true), isNull(alerts.pausedReason), or(dueFor("daily"), dueFor("weekly"))))
+      .orderBy(sql`${alerts.lastWindowEnd} asc nulls first`, asc(alerts.id))
+      .limit(limit),
+  );
 }
 
 interface RecordedDigest {
@@ -110,7 +112,7 @@ async function recordDigests(
   options: { recordEmpty: boolean },
 ): Promise<{ recorded: RecordedDigest[]; held: Set<string>; advanced: Set<string> }> {
   if (items.length === 0) return { recorded: [], held: new Set(), advanced: new Set() };
-  return db().transaction(async (tx) => {
+  return withSystem("digest-fanout", async (tx) => {
     const locked = await tx
       .select({ id: alerts.id, active: alerts.active, lastWindowEnd: alerts.lastWindowEnd })
       .from(alerts)
@@ -332,7 +334,7 @@ async function digestBatch(
  */
 export async function runAlertDigest(alertId: string, windowEnd: Date): Promise<DigestResult> {
   if (!isUuid(alertId)) throw new AppError("not_found", "No such alert.");
-  const [alert] = await db().select().from(alerts).where(eq(alerts.id, alertId));
+  const [alert] = await withSystem("digest-fanout", (tx) => tx.select().from(alerts).where(eq(alerts.id, alertId)));
   if (!alert) throw new AppError("not_found", "No such alert.");
   if (!alert.active)
     return {
@@ -419,20 +421,22 @@ export async function runInstantAlerts(now: Date): Promise<InstantRunSummary> {
 
   let after: string | null = null;
   for (;;) {
-    const batch: AlertRow[] = await db()
-      .select()
-      .from(alerts)
-      .where(
-        and(
-          eq(alerts.frequency, "instant"),
-          eq(alerts.active, true),
-          isNull(alerts.pausedReason),
-          or(lt(alerts.lastWindowEnd, windowEnd), and(isNull(alerts.lastWindowEnd), lt(alerts.createdAt, windowEnd))),
-          after ? gt(alerts.id, after) : undefined,
-        ),
-      )
-      .orderBy(asc(alerts.id))
-      .limit(DIGEST_BATCH_SIZE);
+    const batch: AlertRow[] = await withSystem("digest-fanout", (tx) =>
+      tx
+        .select()
+        .from(alerts)
+        .where(
+          and(
+            eq(alerts.frequency, "instant"),
+            eq(alerts.active, true),
+            isNull(alerts.pausedReason),
+            or(lt(alerts.lastWindowEnd, windowEnd), and(isNull(alerts.lastWindowEnd), lt(alerts.createdAt, windowEnd))),
+            after ? gt(alerts.id, after) : undefined,
+          ),
+        )
+        .orderBy(asc(alerts.id))
+        .limit(DIGEST_BATCH_SIZE),
+    );
     if (batch.length === 0) break;
     after = batch.at(-1)!.id;
     const results = await digestBatch(batch, windowEnd, { instant: true });

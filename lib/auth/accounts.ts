@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { db, type DbOrTx } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { emailTokens, users } from "@/db/schema";
 import { appUrl } from "@/lib/env";
 import { flagEnabled } from "@/lib/flags";
@@ -78,7 +79,7 @@ export async function createUserWithOrganization(input: {
 }) {
   const orgName = input.organizationName || `${input.name}'s organisation`;
   try {
-    return await db().transaction(async (tx) => {
+    return await withSystem("accounts", async (tx) => {
       const [user] = await tx
         .insert(users)
         .values({
@@ -160,7 +161,7 @@ async function enqueueVerificationEmail(tx: DbOrTx, userId: string, email: strin
 }
 
 export async function sendVerificationEmail(userId: string, email: string) {
-  const outboxId = await db().transaction((tx) => enqueueVerificationEmail(tx, userId, email));
+  const outboxId = await withSystem("accounts", (tx) => enqueueVerificationEmail(tx, userId, email));
   await deliverOutboxNow([outboxId]);
 }
 
@@ -178,7 +179,7 @@ export async function requestPasswordReset(emailInput: string) {
   const email = validate(emailSchema, emailInput);
   const user = await findUserByEmail(email);
   if (!user) return;
-  const outboxId = await db().transaction(async (tx) => {
+  const outboxId = await withSystem("accounts", async (tx) => {
     const { token, tokenId } = await issueEmailToken(tx, user.id, "password_reset", RESET_TTL_MS);
     const queued = await enqueueOutbox(tx, {
       kind: "email",

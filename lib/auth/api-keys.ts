@@ -1,7 +1,6 @@
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
-import { db } from "@/db/client";
-import { withTenant, isUuid } from "@/db/tenant";
+import { isUuid, sqlLiteral, systemStatement, withSystem, withTenant } from "@/db/tenant";
 import { apiKeys, organizations } from "@/db/schema";
 import { isProduction } from "@/lib/env";
 import { AppError } from "@/lib/http";
@@ -91,31 +90,44 @@ export interface ApiKeyPrincipal {
  */
 export async function resolveApiKey(key: string, now = new Date()): Promise<ApiKeyPrincipal | null> {
   if (!API_KEY_PATTERN.test(key)) return null;
-  const rows = await db()
-    .select({
-      keyId: apiKeys.id,
-      orgId: apiKeys.orgId,
-      prefix: apiKeys.prefix,
-      name: apiKeys.name,
-      lastUsedAt: apiKeys.lastUsedAt,
-      plan: organizations.plan,
-    })
-    .from(apiKeys)
-    .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
-    .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)))
-    .limit(1);
-  const row = rows[0];
-  if (!row) return null;
+  // Found by its hash before the org is known: the one cross-org read on every API call, sent
+  // with its role setting in one round trip.
+  const rows = await systemStatement<{
+    key_id: string;
+    org_id: string;
+    prefix: string;
+    name: string;
+    last_used_at: string | Date | null;
+    plan: ApiKeyPrincipal["plan"];
+  }>(
+    "accounts",
+    `select k.id as key_id, k.org_id, k.prefix, k.name, k.last_used_at, o.plan
+       from api_keys k join organizations o on o.id = k.org_id
+      where k.key_hash = ${sqlLiteral(sha256(key))} and k.revoked_at is null
+      limit 1`,
+  );
+  const found = rows[0];
+  if (!found) return null;
+  const row = {
+    keyId: found.key_id,
+    orgId: found.org_id,
+    prefix: found.prefix,
+    name: found.name,
+    lastUsedAt: found.last_used_at === null ? null : new Date(found.last_used_at),
+    plan: found.plan,
+  };
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db()
-      .update(apiKeys)
-      .set({ lastUsedAt: now })
-      .where(
-        and(
-          eq(apiKeys.id, row.keyId),
-          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS))),
+    await withSystem("accounts", (tx) =>
+      tx
+        .update(apiKeys)
+        .set({ lastUsedAt: now })
+        .where(
+          and(
+            eq(apiKeys.id, row.keyId),
+            or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS))),
+          ),
         ),
-      );
+    );
   }
   return { keyId: row.keyId, orgId: row.orgId, prefix: row.prefix, name: row.name, plan: row.plan };
 }

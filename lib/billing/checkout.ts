@@ -1,6 +1,7 @@
 import { planPurchaseBlocker } from "./prices";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { db } from "@/db/client";
+import { withTenant } from "@/db/tenant";
 import { subscriptions } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { appUrl, env } from "@/lib/env";
@@ -21,20 +22,24 @@ export interface BillingActor extends AuditActor {
 
 /** An org gets one trial, ever: any subscription that had a trial end uses it up. */
 export async function trialAvailable(orgId: string): Promise<boolean> {
-  const [used] = await db()
-    .select({ id: subscriptions.id })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.orgId, orgId), isNotNull(subscriptions.trialEnd)))
-    .limit(1);
+  const [used] = await withTenant(orgId, (tx) =>
+    tx
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.orgId, orgId), isNotNull(subscriptions.trialEnd)))
+      .limit(1),
+  );
   return !used;
 }
 
 async function liveSubscription(orgId: string) {
-  const [row] = await db()
-    .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, LIVE_SUBSCRIPTION_STATUSES)))
-    .limit(1);
+  const [row] = await withTenant(orgId, (tx) =>
+    tx
+      .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, LIVE_SUBSCRIPTION_STATUSES)))
+      .limit(1),
+  );
   return row ?? null;
 }
 
@@ -138,7 +143,7 @@ export async function finishCheckout(orgId: string, sessionId: string, now = new
   }
   if (session.status !== "complete") return { mode: session.mode, complete: false as const };
   if (session.mode === "payment") {
-    await db().transaction((tx) =>
+    await withTenant(orgId, (tx) =>
       checkoutSessionCompleted(
         tx,
         {

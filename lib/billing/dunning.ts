@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, notInArray, or } from "drizzle-orm";
-import { db, type Tx } from "@/db/client";
+import { type Tx } from "@/db/client";
+import { withSystem, withTenant } from "@/db/tenant";
 import { dunningNotices, memberships, organizations, subscriptions, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { appUrl } from "@/lib/env";
@@ -80,7 +81,7 @@ function noticeText(day: DunningDay, orgName: string, planName: string, graceEnd
  * sent again after retention deleted the delivered outbox rows. Nothing is sent once dunning ended.
  */
 export async function sendDunningNotice(orgId: string, invoiceId: string, day: DunningDay): Promise<DunningOutcome> {
-  const queued = await db().transaction(async (tx) => {
+  const queued = await withTenant(orgId, async (tx) => {
     const failing = await stillFailing(tx, orgId, invoiceId);
     if (!failing) return null;
     const contacts = await billingContacts(tx, orgId);
@@ -119,7 +120,7 @@ export async function sendDunningNotice(orgId: string, invoiceId: string, day: D
  * (entitlements give free once the grace period is over) and the downgrade audited.
  */
 export async function endDunningGrace(orgId: string, invoiceId: string, now = new Date()): Promise<DunningOutcome> {
-  return db().transaction(async (tx) => {
+  return withTenant(orgId, async (tx) => {
     const failing = await stillFailing(tx, orgId, invoiceId);
     if (!failing) return { status: "resolved" } as const;
     const graceEnd = graceEndsAt(failing.failedAt);
@@ -158,14 +159,16 @@ export function dunningSchedule(failedAt: Date) {
  * expired grace period downgrades.
  */
 export async function runDunningSweep(now = new Date()) {
-  const failing = await db()
-    .select({
-      orgId: subscriptions.orgId,
-      invoiceId: subscriptions.failedInvoiceId,
-      failedAt: subscriptions.paymentFailedAt,
-    })
-    .from(subscriptions)
-    .where(and(dunningOpen, isNotNull(subscriptions.orgId)));
+  const failing = await withSystem("billing", (tx) =>
+    tx
+      .select({
+        orgId: subscriptions.orgId,
+        invoiceId: subscriptions.failedInvoiceId,
+        failedAt: subscriptions.paymentFailedAt,
+      })
+      .from(subscriptions)
+      .where(and(dunningOpen, isNotNull(subscriptions.orgId))),
+  );
   const summary = { invoices: failing.length, emails: 0, downgraded: 0 };
   for (const row of failing) {
     if (!row.orgId || !row.invoiceId || !row.failedAt) continue;

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNotNull } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withTenant } from "@/db/tenant";
 import { billingCustomers, subscriptions } from "@/db/schema";
 import { usageReport } from "@/lib/metering";
 import { trialAvailable } from "./checkout";
@@ -28,17 +28,21 @@ export interface BillingOverview {
 
 /** What Settings → Billing shows: plan, subscription state and this period's usage. */
 export async function billingOverview(orgId: string, now = new Date()): Promise<BillingOverview> {
-  const [customer] = await db()
-    .select({ id: billingCustomers.stripeCustomerId })
-    .from(billingCustomers)
-    .where(eq(billingCustomers.orgId, orgId));
+  const [customer] = await withTenant(orgId, (tx) =>
+    tx
+      .select({ id: billingCustomers.stripeCustomerId })
+      .from(billingCustomers)
+      .where(eq(billingCustomers.orgId, orgId)),
+  );
   // The subscription Stripe touched last is the one the customer is thinking about.
-  const [sub] = await db()
-    .select()
-    .from(subscriptions)
-    .where(and(eq(subscriptions.orgId, orgId), isNotNull(subscriptions.status)))
-    .orderBy(desc(subscriptions.stripeEventCreated))
-    .limit(1);
+  const [sub] = await withTenant(orgId, (tx) =>
+    tx
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.orgId, orgId), isNotNull(subscriptions.status)))
+      .orderBy(desc(subscriptions.stripeEventCreated))
+      .limit(1),
+  );
   const usage = await usageReport(orgId, now);
   const plan = planById(usage.plan).id;
   return {

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
-import { db } from "@/db/client";
+import { withTenant } from "@/db/tenant";
 import { organizations, subscriptions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -11,18 +11,20 @@ import { applySubscription } from "./stripe-events/subscription-changed";
 import type { StripeObject } from "./stripe-events/types";
 
 async function findSubscription(orgId: string, paused: boolean) {
-  const [row] = await db()
-    .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status, plan: subscriptions.plan })
-    .from(subscriptions)
-    .where(
-      and(
-        eq(subscriptions.orgId, orgId),
-        inArray(subscriptions.status, ["trialing", "active", "past_due"]),
-        paused ? isNotNull(subscriptions.pauseCollection) : isNull(subscriptions.pauseCollection),
-      ),
-    )
-    .orderBy(desc(subscriptions.updatedAt))
-    .limit(1);
+  const [row] = await withTenant(orgId, (tx) =>
+    tx
+      .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status, plan: subscriptions.plan })
+      .from(subscriptions)
+      .where(
+        and(
+          eq(subscriptions.orgId, orgId),
+          inArray(subscriptions.status, ["trialing", "active", "past_due"]),
+          paused ? isNotNull(subscriptions.pauseCollection) : isNull(subscriptions.pauseCollection),
+        ),
+      )
+      .orderBy(desc(subscriptions.updatedAt))
+      .limit(1),
+  );
   return row ?? null;
 }
 
@@ -34,7 +36,7 @@ async function applyAndAudit(
   requestId: string | null,
   now: Date,
 ) {
-  return db().transaction(async (tx) => {
+  return withTenant(orgId, async (tx) => {
     const [before] = await tx
       .select({ plan: organizations.plan })
       .from(organizations)

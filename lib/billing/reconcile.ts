@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { stripeEvents, subscriptions } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -57,15 +58,17 @@ export async function reconcileStripeEvents(now = new Date()): Promise<Reconcile
 
 /** Nightly convergence of every org that Stripe may still be billing. */
 export async function syncPayingCustomers(now = new Date()) {
-  const rows = await db()
-    .selectDistinct({ customerId: subscriptions.stripeCustomerId })
-    .from(subscriptions)
-    .where(
-      and(
-        isNotNull(subscriptions.stripeCustomerId),
-        inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"]),
+  const rows = await withSystem("billing", (tx) =>
+    tx
+      .selectDistinct({ customerId: subscriptions.stripeCustomerId })
+      .from(subscriptions)
+      .where(
+        and(
+          isNotNull(subscriptions.stripeCustomerId),
+          inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"]),
+        ),
       ),
-    );
+  );
   const failed: { customerId: string; error: string }[] = [];
   let synced = 0;
   for (const { customerId } of rows) {

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { subscriptions } from "@/db/schema";
 import { logger } from "@/lib/observability";
 import { syncOrgPlan } from "./org-plan";
@@ -28,14 +28,14 @@ export async function syncStripeCustomer(customerId: string, now = new Date()): 
   const listed: Stripe.Subscription[] = await stripe.subscriptions
     .list({ customer: customerId, status: "all", limit: 100 })
     .autoPagingToArray({ limit: 1000 });
-  let orgId = await orgForCustomer(db(), customerId);
+  let orgId = await withSystem("billing", (tx) => orgForCustomer(tx, customerId));
   if (!orgId) {
     const customer = await stripe.customers.retrieve(customerId);
     if (!("deleted" in customer && customer.deleted))
-      orgId = await existingOrg(db(), metadataOrgId(customer as unknown as StripeObject));
+      orgId = await withSystem("billing", (tx) => existingOrg(tx, metadataOrgId(customer as unknown as StripeObject)));
   }
 
-  const result = await db().transaction(async (tx) => {
+  const result = await withSystem("billing", async (tx) => {
     if (orgId) await linkCustomer(tx, orgId, customerId, now);
     let linkedOrg = orgId;
     for (const sub of listed) {

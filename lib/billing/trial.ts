@@ -1,5 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withTenant } from "@/db/tenant";
 import { subscriptions } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -29,12 +29,14 @@ export async function extendTrial(
     });
   }
   const now = options.now ?? new Date();
-  const [current] = await db()
-    .select({ id: subscriptions.stripeSubscriptionId, trialEnd: subscriptions.trialEnd })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.status, "trialing")))
-    .orderBy(desc(subscriptions.updatedAt))
-    .limit(1);
+  const [current] = await withTenant(orgId, (tx) =>
+    tx
+      .select({ id: subscriptions.stripeSubscriptionId, trialEnd: subscriptions.trialEnd })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.status, "trialing")))
+      .orderBy(desc(subscriptions.updatedAt))
+      .limit(1),
+  );
   if (!current) throw new AppError("conflict", "This customer has no trialing subscription to extend.");
   const from = current.trialEnd && current.trialEnd > now ? current.trialEnd : now;
   const trialEnd = Math.floor(from.getTime() / 1000) + days * 86_400;
@@ -43,7 +45,7 @@ export async function extendTrial(
     { trial_end: trialEnd, proration_behavior: "none" },
     { idempotencyKey: `extend-trial:${current.id}:${trialEnd}` },
   );
-  return db().transaction(async (tx) => {
+  return withTenant(orgId, async (tx) => {
     await applySubscription(tx, sub as unknown as StripeObject, now, now);
     const plan = await syncOrgPlan(tx, orgId, now);
     const newTrialEnd = sub.trial_end ? new Date(sub.trial_end * 1000) : null;

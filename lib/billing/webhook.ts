@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import Stripe from "stripe";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { stripeEvents } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
@@ -103,7 +104,7 @@ async function claim(eventId: string, now: Date) {
  */
 async function process(event: StripeEventInput, now: Date): Promise<{ events: OutgoingEvent[]; outboxIds: string[] }> {
   const handler = STRIPE_EVENT_HANDLERS[event.type];
-  return db().transaction(async (tx) => {
+  return withSystem("billing", async (tx) => {
     const result = handler
       ? await handler(tx, event, now)
       : { orgId: null, log: `${event.type}: not handled, acknowledged` };

@@ -1,6 +1,5 @@
 import { and, asc, gt, lte } from "drizzle-orm";
-import { db } from "@/db/client";
-import { withTenant } from "@/db/tenant";
+import { withSystem, withTenant } from "@/db/tenant";
 import { usageQuotas } from "@/db/schema";
 import { isAppError } from "@/lib/http";
 import { rollOverPeriod } from "./ledger";
@@ -29,12 +28,14 @@ export async function resetDueQuotas(
   const result: QuotaResetResult = { rolled: 0, skipped: 0, batches: 0 };
   let after: string | null = null;
   for (;;) {
-    const due: { orgId: string }[] = await db()
-      .select({ orgId: usageQuotas.orgId })
-      .from(usageQuotas)
-      .where(and(lte(usageQuotas.periodEnd, now), after ? gt(usageQuotas.orgId, after) : undefined))
-      .orderBy(asc(usageQuotas.orgId))
-      .limit(batchSize);
+    const due: { orgId: string }[] = await withSystem("metering", (tx) =>
+      tx
+        .select({ orgId: usageQuotas.orgId })
+        .from(usageQuotas)
+        .where(and(lte(usageQuotas.periodEnd, now), after ? gt(usageQuotas.orgId, after) : undefined))
+        .orderBy(asc(usageQuotas.orgId))
+        .limit(batchSize),
+    );
     if (due.length === 0) break;
     result.batches += 1;
     for (const { orgId } of due) {

@@ -1,6 +1,5 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
-import { db } from "@/db/client";
-import { isUuid, withTenant } from "@/db/tenant";
+import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { organizations, quotaAdjustments, usageEvents, usageQuotas, type QuotaBalance } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import { monthContaining } from "./periods";
@@ -134,7 +133,7 @@ export async function monthlyUsageReport(orgId: string, month: string): Promise<
 /**
  * Operators: every org whose counter for `month` disagrees with its ledger and usage events.
  * One set-based query over the orgs whose counter is in that month (an operator read across
- * tenants, so not inside withTenant).
+ * tenants, so as the system role).
  */
 export async function findUsageDrift(month: string, limit = 500): Promise<UsageDrift[]> {
   const { start, end } = parseMonth(month);
@@ -145,25 +144,27 @@ export async function findUsageDrift(month: string, limit = 500): Promise<UsageD
   };
   const expected = expectedOf("allowance");
   const expectedCredits = expectedOf("credits");
-  const rows = await db()
-    .select({
-      orgId: usageQuotas.orgId,
-      orgName: organizations.name,
-      stored: usageQuotas.quotaRemaining,
-      expected,
-      storedCredits: usageQuotas.creditsRemaining,
-      expectedCredits,
-    })
-    .from(usageQuotas)
-    .innerJoin(organizations, eq(organizations.id, usageQuotas.orgId))
-    .where(
-      and(
-        eq(usageQuotas.periodStart, start),
-        sql`(${usageQuotas.quotaRemaining} <> ${expected} or ${usageQuotas.creditsRemaining} <> ${expectedCredits})`,
-      ),
-    )
-    .orderBy(asc(usageQuotas.orgId))
-    .limit(limit);
+  const rows = await withSystem("metering", (tx) =>
+    tx
+      .select({
+        orgId: usageQuotas.orgId,
+        orgName: organizations.name,
+        stored: usageQuotas.quotaRemaining,
+        expected,
+        storedCredits: usageQuotas.creditsRemaining,
+        expectedCredits,
+      })
+      .from(usageQuotas)
+      .innerJoin(organizations, eq(organizations.id, usageQuotas.orgId))
+      .where(
+        and(
+          eq(usageQuotas.periodStart, start),
+          sql`(${usageQuotas.quotaRemaining} <> ${expected} or ${usageQuotas.creditsRemaining} <> ${expectedCredits})`,
+        ),
+      )
+      .orderBy(asc(usageQuotas.orgId))
+      .limit(limit),
+  );
   return rows.map((r) => ({
     org_id: r.orgId,
     org_name: r.orgName,

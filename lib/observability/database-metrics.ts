@@ -1,6 +1,7 @@
 import { and, gt, inArray, sql } from "drizzle-orm";
 import { Gauge } from "prom-client";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
 import { logger } from "./logger";
@@ -76,10 +77,12 @@ export function registerDatabaseCollectors() {
     registers,
     collect: () =>
       guarded("beacon_outbox_backlog", outboxBacklog, async () => {
-        const [row] = await db()
-          .select({ n: sql<number>`count(*)::int` })
-          .from(outboxEvents)
-          .where(inArray(outboxEvents.status, ["pending", "sending"]));
+        const [row] = await withSystem("ops-cockpit", (tx) =>
+          tx
+            .select({ n: sql<number>`count(*)::int` })
+            .from(outboxEvents)
+            .where(inArray(outboxEvents.status, ["pending", "sending"])),
+        );
         outboxBacklog.set(Number(row?.n ?? 0));
       })(),
   });
@@ -90,10 +93,12 @@ export function registerDatabaseCollectors() {
     registers,
     collect: () =>
       guarded("beacon_outbox_dead", outboxDead, async () => {
-        const [row] = await db()
-          .select({ n: sql<number>`count(*)::int` })
-          .from(outboxEvents)
-          .where(inArray(outboxEvents.status, ["dead"]));
+        const [row] = await withSystem("ops-cockpit", (tx) =>
+          tx
+            .select({ n: sql<number>`count(*)::int` })
+            .from(outboxEvents)
+            .where(inArray(outboxEvents.status, ["dead"])),
+        );
         outboxDead.set(Number(row?.n ?? 0));
       })(),
   });

@@ -2,6 +2,7 @@ import { asc, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { billingCustomers, organizations, subscriptions } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { stripeClient, stripeConfigured } from "@/lib/billing/stripe-client";
@@ -42,23 +43,29 @@ interface OrgRow {
 async function orgsWithBilling(): Promise<OrgRow[]> {
   // The latest subscription row of each org says its status (older ones are history).
   const latest = db()
-    .selectDistinctOn([subscriptions.orgId], { orgId: subscriptions.orgId, status: subscriptions.status, customerId: subscriptions.stripeCustomerId })
+    .selectDistinctOn([subscriptions.orgId], {
+      orgId: subscriptions.orgId,
+      status: subscriptions.status,
+      customerId: subscriptions.stripeCustomerId,
+    })
     .from(subscriptions)
     .where(isNotNull(subscriptions.orgId))
     .orderBy(subscriptions.orgId, desc(subscriptions.updatedAt))
     .as("latest");
-  return db()
-    .select({
-      orgId: organizations.id,
-      name: organizations.name,
-      plan: organizations.plan,
-      subscriptionStatus: latest.status,
-      stripeCustomerId: sql<string | null>`coalesce(${billingCustomers.stripeCustomerId}, ${latest.customerId})`,
-    })
-    .from(organizations)
-    .leftJoin(billingCustomers, eq(billingCustomers.orgId, organizations.id))
-    .leftJoin(latest, eq(latest.orgId, organizations.id))
-    .orderBy(asc(organizations.name), asc(organizations.id));
+  return withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({
+        orgId: organizations.id,
+        name: organizations.name,
+        plan: organizations.plan,
+        subscriptionStatus: latest.status,
+        stripeCustomerId: sql<string | null>`coalesce(${billingCustomers.stripeCustomerId}, ${latest.customerId})`,
+      })
+      .from(organizations)
+      .leftJoin(billingCustomers, eq(billingCustomers.orgId, organizations.id))
+      .leftJoin(latest, eq(latest.orgId, organizations.id))
+      .orderBy(asc(organizations.name), asc(organizations.id)),
+  );
 }
 
 /** Every invoice Stripe holds in the range, all pages (Stripe is the ledger; Beacon keeps no invoice copy). */
@@ -67,11 +74,16 @@ async function stripeInvoices(range: AccountingRange): Promise<Stripe.Invoice[]>
   if (range.from) created.gte = Math.floor(range.from.getTime() / 1000);
   if (range.to) created.lt = Math.floor(range.to.getTime() / 1000);
   const invoices: Stripe.Invoice[] = [];
-  for await (const invoice of stripeClient().invoices.list({ limit: 100, ...(range.from || range.to ? { created } : {}) })) invoices.push(invoice);
+  for await (const invoice of stripeClient().invoices.list({
+    limit: 100,
+    ...(range.from || range.to ? { created } : {}),
+  }))
+    invoices.push(invoice);
   return invoices;
 }
 
-const customerOf = (invoice: Stripe.Invoice) => (typeof invoice.customer === "string" ? invoice.customer : (invoice.customer?.id ?? null));
+const customerOf = (invoice: Stripe.Invoice) =>
+  typeof invoice.customer === "string" ? invoice.customer : (invoice.customer?.id ?? null);
 
 /**
  * The accounting export: one row per invoice (with its org's plan, subscription status and
@@ -86,7 +98,10 @@ export async function exportAccountingCsv(range: AccountingRange, actor: AuditAc
     invoices = await stripeInvoices(range);
   } else if (orgs.some((o) => o.stripeCustomerId)) {
     // Customers exist but their invoices cannot be read: an org-only file would under-report revenue.
-    throw new AppError("conflict", "Stripe is not configured (STRIPE_SECRET_KEY), so the invoices of existing customers cannot be exported.");
+    throw new AppError(
+      "conflict",
+      "Stripe is not configured (STRIPE_SECRET_KEY), so the invoices of existing customers cannot be exported.",
+    );
   }
   const byCustomer = new Map<string, Stripe.Invoice[]>();
   for (const invoice of invoices) {
@@ -124,15 +139,31 @@ export async function exportAccountingCsv(range: AccountingRange, actor: AuditAc
   }
 
   const csv = toSafeCsv([...ACCOUNTING_COLUMNS], rows);
-  const summary = { from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null, orgs: orgs.length, invoices: invoices.length, unlinked_invoices: unlinked, rows: rows.length };
-  await recordAudit(db(), { actor, action: "ops.accounting.exported", target: { type: "export", id: "accounting.csv" }, after: summary, requestId });
+  const summary = {
+    from: range.from?.toISOString() ?? null,
+    to: range.to?.toISOString() ?? null,
+    orgs: orgs.length,
+    invoices: invoices.length,
+    unlinked_invoices: unlinked,
+    rows: rows.length,
+  };
+  await recordAudit(db(), {
+    actor,
+    action: "ops.accounting.exported",
+    target: { type: "export", id: "accounting.csv" },
+    after: summary,
+    requestId,
+  });
   return { csv, summary };
 }
 
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date as YYYY-MM-DD.")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "Not a calendar date.");
+  .refine(
+    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    "Not a calendar date.",
+  );
 
 /**
  * `?from=YYYY-MM-DD&to=YYYY-MM-DD` (both optional, UTC days, `to` included) → the invoice range.
@@ -140,7 +171,10 @@ const day = z
  */
 export const accountingQuerySchema = z
   // The cockpit's GET form sends an empty field as `from=`: that means "no bound".
-  .object({ from: z.preprocess((v) => (v === "" ? undefined : v), day.optional()), to: z.preprocess((v) => (v === "" ? undefined : v), day.optional()) })
+  .object({
+    from: z.preprocess((v) => (v === "" ? undefined : v), day.optional()),
+    to: z.preprocess((v) => (v === "" ? undefined : v), day.optional()),
+  })
   .strict()
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "`from` must not be after `to`.", path: ["from"] })
   .transform((q): AccountingRange & { label: string } => ({

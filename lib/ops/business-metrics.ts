@@ -1,5 +1,6 @@
 import { and, gte, inArray, lte, sql } from "drizzle-orm";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { onboardingProgress, organizations, stripeEvents, subscriptions } from "@/db/schema";
 import { PLANS, type PlanId } from "@/lib/billing/plans";
 import { planForPrice } from "@/lib/billing/prices";
@@ -44,12 +45,21 @@ export async function businessMetrics(now = new Date()): Promise<BusinessMetrics
   const funnelStart = new Date(now.getTime() - FUNNEL_WINDOW_DAYS * 86_400_000);
 
   const [subs, canceledRows, startedRows, funnelRows] = await Promise.all([
-    db()
-      .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status, plan: subscriptions.plan, priceId: subscriptions.priceId, pauseCollection: subscriptions.pauseCollection })
-      .from(subscriptions)
-      .where(inArray(subscriptions.status, [...PAYING, "trialing"])),
+    withSystem("ops-cockpit", (tx) =>
+      tx
+        .select({
+          id: subscriptions.stripeSubscriptionId,
+          status: subscriptions.status,
+          plan: subscriptions.plan,
+          priceId: subscriptions.priceId,
+          pauseCollection: subscriptions.pauseCollection,
+        })
+        .from(subscriptions)
+        .where(inArray(subscriptions.status, [...PAYING, "trialing"])),
+    ),
     // Canceled in the window, unless the cancellation came during a trial (no revenue was lost).
-    db().execute<{ id: string }>(sql`
+    withSystem("ops-cockpit", (tx) =>
+      tx.execute<{ id: string }>(sql`
       select distinct e.object_id as id
       from ${stripeEvents} e
       left join ${subscriptions} s on s.stripe_subscription_id = e.object_id
@@ -57,20 +67,29 @@ export async function businessMetrics(now = new Date()): Promise<BusinessMetrics
         and e.created >= ${windowStart.toISOString()}::timestamptz and e.created <= ${now.toISOString()}::timestamptz
         and (s.trial_end is null or s.trial_end < e.created)
     `),
+    ),
     db()
       .selectDistinct({ id: stripeEvents.objectId })
       .from(stripeEvents)
-      .where(and(sql`${stripeEvents.type} = 'customer.subscription.created'`, gte(stripeEvents.created, windowStart), lte(stripeEvents.created, now))),
-    db()
-      .select({
-        signedUp: sql<number>`count(*)::int`,
-        profile: sql<number>`count(${onboardingProgress.profileCompletedAt})::int`,
-        firstAlert: sql<number>`count(${onboardingProgress.alertCompletedAt})::int`,
-        paid: sql<number>`count(*) filter (where exists (select 1 from ${subscriptions} s where s.org_id = ${organizations.id} and s.status in ('active', 'past_due')))::int`,
-      })
-      .from(organizations)
-      .leftJoin(onboardingProgress, sql`${onboardingProgress.orgId} = ${organizations.id}`)
-      .where(and(gte(organizations.createdAt, funnelStart), lte(organizations.createdAt, now))),
+      .where(
+        and(
+          sql`${stripeEvents.type} = 'customer.subscription.created'`,
+          gte(stripeEvents.created, windowStart),
+          lte(stripeEvents.created, now),
+        ),
+      ),
+    withSystem("ops-cockpit", (tx) =>
+      tx
+        .select({
+          signedUp: sql<number>`count(*)::int`,
+          profile: sql<number>`count(${onboardingProgress.profileCompletedAt})::int`,
+          firstAlert: sql<number>`count(${onboardingProgress.alertCompletedAt})::int`,
+          paid: sql<number>`count(*) filter (where exists (select 1 from ${subscriptions} s where s.org_id = ${organizations.id} and s.status in ('active', 'past_due')))::int`,
+        })
+        .from(organizations)
+        .leftJoin(onboardingProgress, sql`${onboardingProgress.orgId} = ${organizations.id}`)
+        .where(and(gte(organizations.createdAt, funnelStart), lte(organizations.createdAt, now))),
+    ),
   ]);
 
   let mrrCents = 0;
@@ -104,7 +123,18 @@ export async function businessMetrics(now = new Date()): Promise<BusinessMetrics
     trialingMrrCents,
     unpricedSubscriptions: unpriced,
     subscriptions: counts,
-    churn: { windowDays: CHURN_WINDOW_DAYS, canceled: churned, payingAtStart, rate: payingAtStart > 0 ? churned / payingAtStart : null },
-    funnel: { windowDays: FUNNEL_WINDOW_DAYS, signedUp: Number(funnel.signedUp), profile: Number(funnel.profile), firstAlert: Number(funnel.firstAlert), paid: Number(funnel.paid) },
+    churn: {
+      windowDays: CHURN_WINDOW_DAYS,
+      canceled: churned,
+      payingAtStart,
+      rate: payingAtStart > 0 ? churned / payingAtStart : null,
+    },
+    funnel: {
+      windowDays: FUNNEL_WINDOW_DAYS,
+      signedUp: Number(funnel.signedUp),
+      profile: Number(funnel.profile),
+      firstAlert: Number(funnel.firstAlert),
+      paid: Number(funnel.paid),
+    },
   };
 }

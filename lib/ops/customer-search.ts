@@ -1,5 +1,5 @@
 import { and, eq, ilike, or, sql, type SQL } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { billingCustomers, memberships, onboardingProgress, organizations, users } from "@/db/schema";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
@@ -12,7 +12,9 @@ export type CustomerSegment = (typeof CUSTOMER_SEGMENTS)[number];
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
 
 /** The org's most recently updated subscription status (null without any). */
-const latestStatus = sql<string | null>`(select s.status from subscriptions s where s.org_id = ${organizations.id} and s.status is not null order by s.updated_at desc limit 1)`;
+const latestStatus = sql<
+  string | null
+>`(select s.status from subscriptions s where s.org_id = ${organizations.id} and s.status is not null order by s.updated_at desc limit 1)`;
 const openAlerts = sql<number>`(select count(*)::int from ops_alerts a where a.org_id = ${organizations.id} and a.status = 'open')`;
 
 function segmentFilter(segment: CustomerSegment, now: Date): SQL | undefined {
@@ -48,35 +50,54 @@ export interface CustomerSearch {
 }
 
 /** Customers by org name, member e-mail (substring) or exact Stripe customer id, newest first, paged. */
-export async function searchCustomers({ q = "", segment = "all", cursor, limit = 50, now = new Date() }: CustomerSearch = {}) {
+export async function searchCustomers({
+  q = "",
+  segment = "all",
+  cursor,
+  limit = 50,
+  now = new Date(),
+}: CustomerSearch = {}) {
   const size = Math.min(Math.max(limit, 1), 200);
-  const rows = await db()
-    .select({
-      id: organizations.id,
-      name: organizations.name,
-      plan: organizations.plan,
-      createdAt: organizations.createdAt,
-      opsAlertsMutedUntil: organizations.opsAlertsMutedUntil,
-      subscriptionStatus: latestStatus,
-      openAlerts: openAlerts,
-      onboardingCompletedAt: onboardingProgress.onboardingCompletedAt,
-    })
-    .from(organizations)
-    .leftJoin(onboardingProgress, eq(onboardingProgress.orgId, organizations.id))
-    .where(and(searchFilter(q), segmentFilter(segment, now), cursor ? olderThan(organizations.createdAt, organizations.id, cursor) : undefined))
-    .orderBy(...newestFirst(organizations.createdAt, organizations.id))
-    .limit(size + 1);
+  const rows = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({
+        id: organizations.id,
+        name: organizations.name,
+        plan: organizations.plan,
+        createdAt: organizations.createdAt,
+        opsAlertsMutedUntil: organizations.opsAlertsMutedUntil,
+        subscriptionStatus: latestStatus,
+        openAlerts: openAlerts,
+        onboardingCompletedAt: onboardingProgress.onboardingCompletedAt,
+      })
+      .from(organizations)
+      .leftJoin(onboardingProgress, eq(onboardingProgress.orgId, organizations.id))
+      .where(
+        and(
+          searchFilter(q),
+          segmentFilter(segment, now),
+          cursor ? olderThan(organizations.createdAt, organizations.id, cursor) : undefined,
+        ),
+      )
+      .orderBy(...newestFirst(organizations.createdAt, organizations.id))
+      .limit(size + 1),
+  );
   const { page, nextCursor } = nextTimeCursor(rows, size, (r) => ({ at: r.createdAt, id: r.id }));
   return { items: page.map((r) => ({ ...r, openAlerts: Number(r.openAlerts) })), nextCursor };
 }
 
 /** How many customers each tab holds (search not applied: the tabs describe the whole base). */
 export async function customerSegmentCounts(now = new Date()): Promise<Record<CustomerSegment, number>> {
-  const entries = await Promise.all(
-    CUSTOMER_SEGMENTS.map(async (segment) => {
-      const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(organizations).where(segmentFilter(segment, now));
-      return [segment, Number(row?.n ?? 0)] as const;
-    }),
-  );
+  const entries = await withSystem("ops-cockpit", async (tx) => {
+    const out: (readonly [CustomerSegment, number])[] = [];
+    for (const segment of CUSTOMER_SEGMENTS) {
+      const [row] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(organizations)
+        .where(segmentFilter(segment, now));
+      out.push([segment, Number(row?.n ?? 0)] as const);
+    }
+    return out;
+  });
   return Object.fromEntries(entries) as Record<CustomerSegment, number>;
 }

@@ -1,13 +1,28 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { billingCustomers, jobRuns, memberships, onboardingProgress, opsAlerts, organizations, subscriptions, users } from "@/db/schema";
+import {
+  billingCustomers,
+  jobRuns,
+  memberships,
+  onboardingProgress,
+  opsAlerts,
+  organizations,
+  subscriptions,
+  users,
+} from "@/db/schema";
 import { listAudit, recordAudit, type AuditActor } from "@/lib/audit";
 import { syncStripeCustomer } from "@/lib/billing/sync";
 import { extendTrial } from "@/lib/billing/trial";
 import { AppError } from "@/lib/http";
 import { addCredits, usageReport } from "@/lib/metering";
-import { isUuid } from "@/db/tenant";
-import { buildExportBundle, listDataRequests, retryDataRequest, toDataRequestView, type DataRequestEvent } from "@/lib/retention";
+import { isUuid, withTenant } from "@/db/tenant";
+import {
+  buildExportBundle,
+  listDataRequests,
+  retryDataRequest,
+  toDataRequestView,
+  type DataRequestEvent,
+} from "@/lib/retention";
 
 /** Subscription states Stripe may still bill: an org with one of these cannot be hard-deleted. */
 const LIVE = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];
@@ -15,23 +30,42 @@ const LIVE = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"
 /** Everything an operator needs about one customer on one screen. */
 export async function customerDetail(orgId: string) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  const [org] = await db().select().from(organizations).where(eq(organizations.id, orgId));
-  if (!org) throw new AppError("not_found", "No such customer.");
-  const [members, subs, [progress], runs, alerts, audit, usage, [customer], requests] = await Promise.all([
-    db()
-      .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.orgId, orgId)),
-    db().select().from(subscriptions).where(eq(subscriptions.orgId, orgId)).orderBy(desc(subscriptions.updatedAt)),
-    db().select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId)),
-    db().select().from(jobRuns).where(eq(jobRuns.orgId, orgId)).orderBy(desc(jobRuns.createdAt)).limit(20),
-    db().select().from(opsAlerts).where(eq(opsAlerts.orgId, orgId)).orderBy(desc(opsAlerts.lastSeenAt)).limit(20),
-    listAudit({ orgId, limit: 20 }),
-    usageReport(orgId),
-    db().select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId)),
-    listDataRequests(orgId, 20),
-  ]);
+  // One tenant transaction for the page's own reads (each transaction costs round trips).
+  const own = await withTenant(orgId, async (tx) => {
+    const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
+    if (!org) return null;
+    return {
+      org,
+      members: await tx
+        .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(eq(memberships.orgId, orgId)),
+      subs: await tx
+        .select()
+        .from(subscriptions)
+        .where(eq(subscriptions.orgId, orgId))
+        .orderBy(desc(subscriptions.updatedAt)),
+      progress: (await tx.select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId)))[0],
+      runs: await tx.select().from(jobRuns).where(eq(jobRuns.orgId, orgId)).orderBy(desc(jobRuns.createdAt)).limit(20),
+      alerts: await tx
+        .select()
+        .from(opsAlerts)
+        .where(eq(opsAlerts.orgId, orgId))
+        .orderBy(desc(opsAlerts.lastSeenAt))
+        .limit(20),
+      audit: await listAudit({ orgId, limit: 20 }, tx),
+      customer: (
+        await tx
+          .select({ id: billingCustomers.stripeCustomerId })
+          .from(billingCustomers)
+          .where(eq(billingCustomers.orgId, orgId))
+      )[0],
+    };
+  });
+  if (!own) throw new AppError("not_found", "No such customer.");
+  const { org, members, subs, progress, runs, alerts, audit, customer } = own;
+  const [usage, requests] = await Promise.all([usageReport(orgId), listDataRequests(orgId, 20)]);
   return {
     org,
     members,
@@ -60,12 +94,26 @@ export type CustomerAction =
  * Permission checks (customers:act, money:act) are the caller's. `events` lists what was written
  * to the outbox with the change (and handed to Inngest after it committed).
  */
-export async function runCustomerAction(orgId: string, input: CustomerAction, actor: AuditActor, requestId: string | null = null, now = new Date()): Promise<{ result: unknown; events: DataRequestEvent[] }> {
+export async function runCustomerAction(
+  orgId: string,
+  input: CustomerAction,
+  actor: AuditActor,
+  requestId: string | null = null,
+  now = new Date(),
+): Promise<{ result: unknown; events: DataRequestEvent[] }> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  const [org] = await db().select({ id: organizations.id, mutedUntil: organizations.opsAlertsMutedUntil }).from(organizations).where(eq(organizations.id, orgId));
+  const [org] = await withTenant(orgId, (tx) =>
+    tx
+      .select({ id: organizations.id, mutedUntil: organizations.opsAlertsMutedUntil })
+      .from(organizations)
+      .where(eq(organizations.id, orgId)),
+  );
   if (!org) throw new AppError("not_found", "No such customer.");
   if (input.action === "retry-data-request") {
-    const { request, events } = await retryDataRequest(orgId, input.request_id, actor, { reason: input.reason, requestId });
+    const { request, events } = await retryDataRequest(orgId, input.request_id, actor, {
+      reason: input.reason,
+      requestId,
+    });
     return { result: { data_request: toDataRequestView(request) }, events };
   }
   return { result: await applyCustomerAction(orgId, org, input, actor, requestId, now), events: [] };
@@ -79,7 +127,14 @@ async function applyCustomerAction(
   requestId: string | null,
   now: Date,
 ) {
-  const audit = { actor, orgId, target: { type: "organization", id: orgId }, reason: input.reason ?? null, requestId, at: now };
+  const audit = {
+    actor,
+    orgId,
+    target: { type: "organization", id: orgId },
+    reason: input.reason ?? null,
+    requestId,
+    at: now,
+  };
 
   if (input.action === "extend-trial") {
     const extended = await extendTrial(orgId, input.days, actor, { reason: input.reason, requestId, now });
@@ -88,30 +143,54 @@ async function applyCustomerAction(
 
   if (input.action === "activate") {
     // "Paid but not active": converge with Stripe, the source of truth for what they pay for.
-    const [customer] = await db().select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
+    const [customer] = await withTenant(orgId, (tx) =>
+      tx
+        .select({ id: billingCustomers.stripeCustomerId })
+        .from(billingCustomers)
+        .where(eq(billingCustomers.orgId, orgId)),
+    );
     if (!customer) throw new AppError("conflict", "This customer has no Stripe customer to sync from.");
     const synced = await syncStripeCustomer(customer.id, now);
-    await recordAudit(db(), { ...audit, action: "ops.customer.activated", after: { plan: synced.plan, subscriptions: synced.subscriptions } });
+    await recordAudit(db(), {
+      ...audit,
+      action: "ops.customer.activated",
+      after: { plan: synced.plan, subscriptions: synced.subscriptions },
+    });
     return { plan: synced.plan };
   }
 
-  return db().transaction(async (tx) => {
+  return withTenant(orgId, async (tx) => {
     switch (input.action) {
       case "grant-credits": {
         // Operator grants are credits: spent after the allowance, kept across rollovers.
         const credits = await addCredits(tx, orgId, input.credits, now, { reason: "credit_grant", ref: input.reason });
-        await recordAudit(tx, { ...audit, action: "ops.customer.credits_granted", before: { credits_remaining: credits - input.credits }, after: { credits_remaining: credits, credits: input.credits } });
+        await recordAudit(tx, {
+          ...audit,
+          action: "ops.customer.credits_granted",
+          before: { credits_remaining: credits - input.credits },
+          after: { credits_remaining: credits, credits: input.credits },
+        });
         return { creditsRemaining: credits };
       }
       case "mute-alerts": {
         const until = new Date(now.getTime() + input.hours * 3_600_000);
         await tx.update(organizations).set({ opsAlertsMutedUntil: until }).where(eq(organizations.id, orgId));
-        await recordAudit(tx, { ...audit, action: "ops.customer.alerts_muted", before: { muted_until: org.mutedUntil?.toISOString() ?? null }, after: { muted_until: until.toISOString() } });
+        await recordAudit(tx, {
+          ...audit,
+          action: "ops.customer.alerts_muted",
+          before: { muted_until: org.mutedUntil?.toISOString() ?? null },
+          after: { muted_until: until.toISOString() },
+        });
         return { mutedUntil: until };
       }
       case "unmute-alerts": {
         await tx.update(organizations).set({ opsAlertsMutedUntil: null }).where(eq(organizations.id, orgId));
-        await recordAudit(tx, { ...audit, action: "ops.customer.alerts_unmuted", before: { muted_until: org.mutedUntil?.toISOString() ?? null }, after: { muted_until: null } });
+        await recordAudit(tx, {
+          ...audit,
+          action: "ops.customer.alerts_unmuted",
+          before: { muted_until: org.mutedUntil?.toISOString() ?? null },
+          after: { muted_until: null },
+        });
         return { mutedUntil: null };
       }
       case "reset-stuck": {
@@ -121,7 +200,11 @@ async function applyCustomerAction(
           .set({ status: "resolved", resolvedAt: now })
           .where(and(eq(opsAlerts.orgId, orgId), eq(opsAlerts.status, "open")))
           .returning({ id: opsAlerts.id, kind: opsAlerts.kind });
-        await recordAudit(tx, { ...audit, action: "ops.customer.stuck_reset", after: { resolved: resolved.map((r) => r.kind) } });
+        await recordAudit(tx, {
+          ...audit,
+          action: "ops.customer.stuck_reset",
+          after: { resolved: resolved.map((r) => r.kind) },
+        });
         return { resolved: resolved.length };
       }
     }
@@ -133,15 +216,31 @@ async function applyCustomerAction(
  * typed, in one transaction (every tenant row goes with the org by cascade), audited. Users keep
  * their accounts; the audit trail keeps the org's id.
  */
-export async function hardDeleteCustomer(orgId: string, confirmName: string, actor: AuditActor, requestId: string | null = null, now = new Date()) {
+export async function hardDeleteCustomer(
+  orgId: string,
+  confirmName: string,
+  actor: AuditActor,
+  requestId: string | null = null,
+  now = new Date(),
+) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  return db().transaction(async (tx) => {
+  return withTenant(orgId, async (tx) => {
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).for("update");
     if (!org) throw new AppError("not_found", "No such customer.");
-    if (confirmName !== org.name) throw new AppError("validation_failed", "Type the organisation's exact name to confirm.", { errors: [{ path: "confirm_name", message: "Does not match the organisation's name." }] });
-    const live = await tx.select({ id: subscriptions.stripeSubscriptionId }).from(subscriptions).where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, LIVE)));
-    if (live.length > 0) throw new AppError("conflict", `Cancel the subscription first (${live.map((s) => s.id).join(", ")}).`);
-    const [{ members } = { members: 0 }] = await tx.select({ members: sql<number>`count(*)::int` }).from(memberships).where(eq(memberships.orgId, orgId));
+    if (confirmName !== org.name)
+      throw new AppError("validation_failed", "Type the organisation's exact name to confirm.", {
+        errors: [{ path: "confirm_name", message: "Does not match the organisation's name." }],
+      });
+    const live = await tx
+      .select({ id: subscriptions.stripeSubscriptionId })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, LIVE)));
+    if (live.length > 0)
+      throw new AppError("conflict", `Cancel the subscription first (${live.map((s) => s.id).join(", ")}).`);
+    const [{ members } = { members: 0 }] = await tx
+      .select({ members: sql<number>`count(*)::int` })
+      .from(memberships)
+      .where(eq(memberships.orgId, orgId));
     await recordAudit(tx, {
       actor,
       orgId,
@@ -160,9 +259,17 @@ export async function hardDeleteCustomer(orgId: string, confirmName: string, act
 /** The customer's data bundle for an operator (404 for an unknown org), audited. */
 export async function exportCustomer(orgId: string, actor: AuditActor, requestId: string | null = null) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  const [org] = await db().select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
+  const [org] = await withTenant(orgId, (tx) =>
+    tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)),
+  );
   if (!org) throw new AppError("not_found", "No such customer.");
   const bundle = await buildExportBundle(orgId);
-  await recordAudit(db(), { actor, orgId, action: "ops.customer.exported", target: { type: "organization", id: orgId }, requestId });
+  await recordAudit(db(), {
+    actor,
+    orgId,
+    action: "ops.customer.exported",
+    target: { type: "organization", id: orgId },
+    requestId,
+  });
   return bundle;
 }

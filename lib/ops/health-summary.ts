@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobRuns, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
 import { OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "./alerts";
@@ -18,17 +19,37 @@ export async function healthSummary(now = new Date()) {
       })
       .from(opsAlerts)
       .where(eq(opsAlerts.status, "open")),
-    db().select({ n: sql<number>`count(*)::int` }).from(organizations).where(isStuckCustomer(now)),
+    withSystem("ops-cockpit", (tx) =>
+      tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(organizations)
+        .where(isStuckCustomer(now)),
+    ),
+    withSystem("ops-cockpit", (tx) =>
+      tx
+        .select({
+          dead: sql<number>`count(*) filter (where ${outboxEvents.status} = 'dead')::int`,
+          backlog: sql<number>`count(*) filter (where ${outboxEvents.status} in ('pending', 'sending'))::int`,
+        })
+        .from(outboxEvents),
+    ),
     db()
-      .select({ dead: sql<number>`count(*) filter (where ${outboxEvents.status} = 'dead')::int`, backlog: sql<number>`count(*) filter (where ${outboxEvents.status} in ('pending', 'sending'))::int` })
-      .from(outboxEvents),
-    db().select({ failed: sql<number>`count(*)::int` }).from(stripeEvents).where(eq(stripeEvents.status, "failed")),
+      .select({ failed: sql<number>`count(*)::int` })
+      .from(stripeEvents)
+      .where(eq(stripeEvents.status, "failed")),
     db()
-      .select({ finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`, failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int` })
+      .select({
+        finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`,
+        failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int`,
+      })
       .from(jobRuns)
       .where(and(gt(jobRuns.createdAt, dayAgo))),
     heartbeatHealth(now),
-    db().select({ destination: outboxCircuits.destination }).from(outboxCircuits).where(ne(outboxCircuits.state, "closed")).orderBy(outboxCircuits.destination),
+    db()
+      .select({ destination: outboxCircuits.destination })
+      .from(outboxCircuits)
+      .where(ne(outboxCircuits.state, "closed"))
+      .orderBy(outboxCircuits.destination),
   ]);
   return {
     openAlerts: Number(alerts?.open ?? 0),

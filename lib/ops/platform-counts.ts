@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 
 export interface PlatformCounts {
   organizations: number;
@@ -15,7 +15,8 @@ export interface PlatformCounts {
 export async function platformCounts(now = new Date()): Promise<PlatformCounts> {
   const dayAgo = new Date(now.getTime() - 24 * 3600_000);
   const weekAgo = new Date(now.getTime() - 7 * 24 * 3600_000);
-  const result = await db().execute<Record<keyof PlatformCounts, number | string>>(sql`
+  const result = await withSystem("ops-cockpit", (tx) =>
+    tx.execute<Record<keyof PlatformCounts, number | string>>(sql`
     select
       (select count(*) from organizations) as "organizations",
       (select count(*) from users) as "users",
@@ -24,7 +25,8 @@ export async function platformCounts(now = new Date()): Promise<PlatformCounts> 
       (select count(*) from email_messages where created_at > ${dayAgo.toISOString()}::timestamptz) as "emailsLast24h",
       (select count(*) from email_messages where created_at > ${dayAgo.toISOString()}::timestamptz and error is not null) as "emailFailuresLast24h",
       (select count(*) from users where created_at > ${weekAgo.toISOString()}::timestamptz and operator_role is null) as "signupsLast7d"
-  `);
+  `),
+  );
   const row = result.rows[0]!;
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as unknown as PlatformCounts;
 }

@@ -1,12 +1,27 @@
 import { sql, type SQL } from "drizzle-orm";
-import { db } from "@/db/client";
-import { isUuid } from "@/db/tenant";
+import { isUuid, withSystem } from "@/db/tenant";
 import { AppError, encodeTimeCursor, type TimeCursor } from "@/lib/http";
 import { maskEmailsIn } from "./mask";
 
-export const TIMELINE_KINDS = ["audit", "email", "payment", "stripe_event", "job_run", "ops_alert", "onboarding", "alert", "api_key", "api_usage"] as const;
+export const TIMELINE_KINDS = [
+  "audit",
+  "email",
+  "payment",
+  "stripe_event",
+  "job_run",
+  "ops_alert",
+  "onboarding",
+  "alert",
+  "api_key",
+  "api_usage",
+] as const;
 /** The customer's own activity, read from the data it leaves (audit_log holds operator and billing writes). */
-export const CUSTOMER_ACTIVITY_KINDS = ["onboarding", "alert", "api_key", "api_usage"] as const satisfies readonly TimelineKind[];
+export const CUSTOMER_ACTIVITY_KINDS = [
+  "onboarding",
+  "alert",
+  "api_key",
+  "api_usage",
+] as const satisfies readonly TimelineKind[];
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export interface TimelineEntry {
@@ -38,9 +53,19 @@ const PAYMENT_EVENT = sql`(type like 'invoice.%' or type like 'charge.%' or type
  * One source of the timeline as (key, at, title, detail, status, ref), newest first, after the
  * cursor. Keys sort with the "C" collation so the database and the merge below agree on order.
  */
-function source(table: SQL, at: SQL, key: SQL, columns: SQL, where: SQL, cursor: TimeCursor | undefined, limit: number) {
+function source(
+  table: SQL,
+  at: SQL,
+  key: SQL,
+  columns: SQL,
+  where: SQL,
+  cursor: TimeCursor | undefined,
+  limit: number,
+) {
   const atMs = sql`date_trunc('milliseconds', ${at})`;
-  const after = cursor ? sql` and (${atMs}, (${key}) collate "C") < (${cursor.at.toISOString()}::timestamptz, ${cursor.id} collate "C")` : sql``;
+  const after = cursor
+    ? sql` and (${atMs}, (${key}) collate "C") < (${cursor.at.toISOString()}::timestamptz, ${cursor.id} collate "C")`
+    : sql``;
   return sql`select ${key} as key, ${atMs} as at, ${columns} from ${table} where ${where}${after} order by ${atMs} desc, (${key}) collate "C" desc limit ${limit}`;
 }
 
@@ -49,7 +74,15 @@ function sourcesFor(orgId: string, cursor: TimeCursor | undefined, limit: number
   return [
     [
       "audit",
-      source(sql`audit_log`, sql`at`, sql`'audit:' || id::text`, sql`action as title, concat_ws(' · ', coalesce(actor_email, actor_type), reason) as detail, null::text as status, id::text as ref`, org, cursor, limit),
+      source(
+        sql`audit_log`,
+        sql`at`,
+        sql`'audit:' || id::text`,
+        sql`action as title, concat_ws(' · ', coalesce(actor_email, actor_type), reason) as detail, null::text as status, id::text as ref`,
+        org,
+        cursor,
+        limit,
+      ),
     ],
     [
       "email",
@@ -65,19 +98,51 @@ function sourcesFor(orgId: string, cursor: TimeCursor | undefined, limit: number
     ],
     [
       "payment",
-      source(sql`stripe_events`, sql`created`, sql`'payment:' || id`, sql`type as title, last_error as detail, status, id as ref`, sql`${org} and ${PAYMENT_EVENT}`, cursor, limit),
+      source(
+        sql`stripe_events`,
+        sql`created`,
+        sql`'payment:' || id`,
+        sql`type as title, last_error as detail, status, id as ref`,
+        sql`${org} and ${PAYMENT_EVENT}`,
+        cursor,
+        limit,
+      ),
     ],
     [
       "stripe_event",
-      source(sql`stripe_events`, sql`created`, sql`'stripe_event:' || id`, sql`type as title, last_error as detail, status, id as ref`, sql`${org} and not ${PAYMENT_EVENT}`, cursor, limit),
+      source(
+        sql`stripe_events`,
+        sql`created`,
+        sql`'stripe_event:' || id`,
+        sql`type as title, last_error as detail, status, id as ref`,
+        sql`${org} and not ${PAYMENT_EVENT}`,
+        cursor,
+        limit,
+      ),
     ],
     [
       "job_run",
-      source(sql`job_runs`, sql`created_at`, sql`'job_run:' || id::text`, sql`function_id as title, error as detail, status, id::text as ref`, org, cursor, limit),
+      source(
+        sql`job_runs`,
+        sql`created_at`,
+        sql`'job_run:' || id::text`,
+        sql`function_id as title, error as detail, status, id::text as ref`,
+        org,
+        cursor,
+        limit,
+      ),
     ],
     [
       "ops_alert",
-      source(sql`ops_alerts`, sql`first_seen_at`, sql`'ops_alert:' || id::text`, sql`summary as title, kind as detail, status, id::text as ref`, org, cursor, limit),
+      source(
+        sql`ops_alerts`,
+        sql`first_seen_at`,
+        sql`'ops_alert:' || id::text`,
+        sql`summary as title, kind as detail, status, id::text as ref`,
+        org,
+        cursor,
+        limit,
+      ),
     ],
     ...customerActivitySources(orgId, cursor, limit),
   ];
@@ -112,7 +177,18 @@ function customerActivitySources(orgId: string, cursor: TimeCursor | undefined, 
     count(*) filter (where status >= 400)::int as errors, max(created_at) as at
     from usage_events where org_id = ${orgId}::uuid group by org_id, (created_at at time zone 'UTC')::date) as usage_days`;
   return [
-    ["onboarding", source(steps, sql`at`, sql`'onboarding:' || step`, sql`${ONBOARDING_STEP_TITLE} as title, null::text as detail, null::text as status, step as ref`, org, cursor, limit)],
+    [
+      "onboarding",
+      source(
+        steps,
+        sql`at`,
+        sql`'onboarding:' || step`,
+        sql`${ONBOARDING_STEP_TITLE} as title, null::text as detail, null::text as status, step as ref`,
+        org,
+        cursor,
+        limit,
+      ),
+    ],
     [
       "alert",
       source(
@@ -127,7 +203,15 @@ function customerActivitySources(orgId: string, cursor: TimeCursor | undefined, 
     ],
     [
       "api_key",
-      source(keyEvents, sql`at`, sql`'api_key:' || id::text || ':' || what`, sql`concat('API key ', what, ': ', name) as title, prefix || '…' as detail, null::text as status, id::text as ref`, org, cursor, limit),
+      source(
+        keyEvents,
+        sql`at`,
+        sql`'api_key:' || id::text || ':' || what`,
+        sql`concat('API key ', what, ': ', name) as title, prefix || '…' as detail, null::text as status, id::text as ref`,
+        org,
+        cursor,
+        limit,
+      ),
     ],
     [
       "api_usage",
@@ -165,19 +249,29 @@ function hrefFor(kind: TimelineKind, ref: string, orgId: string): string | null 
 }
 
 /** Plain code-unit order: the same as the "C" collation for these ASCII keys. */
-const newestFirst = (a: TimelineEntry, b: TimelineEntry) => b.at.getTime() - a.at.getTime() || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0);
+const newestFirst = (a: TimelineEntry, b: TimelineEntry) =>
+  b.at.getTime() - a.at.getTime() || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0);
 
 /**
  * One chronological view of a customer: audit entries, e-mails, payments and invoices, other
  * Stripe events, job runs, ops alerts and the customer's own activity, newest first. Each source is read with the same keyset
  * bound and merged, so a page never repeats or skips an entry. ops_viewer gets addresses masked.
  */
-export async function customerTimeline(orgId: string, options: { cursor?: TimeCursor; limit?: number; kinds?: TimelineKind[]; showPii?: boolean } = {}) {
+export async function customerTimeline(
+  orgId: string,
+  options: { cursor?: TimeCursor; limit?: number; kinds?: TimelineKind[]; showPii?: boolean } = {},
+) {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const wanted = new Set(options.kinds?.length ? options.kinds : TIMELINE_KINDS);
   const sources = sourcesFor(orgId, options.cursor, limit + 1).filter(([kind]) => wanted.has(kind));
-  const results = await Promise.all(sources.map(([, query]) => db().execute(query)));
+  // Stripe events have no tenant policy, so a customer's timeline reads as the system role, in
+  // one transaction (each one costs round trips).
+  const results = await withSystem("ops-cockpit", async (tx) => {
+    const out = [];
+    for (const [, query] of sources) out.push(await tx.execute(query));
+    return out;
+  });
   const entries: TimelineEntry[] = results.flatMap((result, i) => {
     const kind = sources[i]![0];
     return (result.rows as unknown as SourceRow[]).map((row) => ({
@@ -193,5 +287,8 @@ export async function customerTimeline(orgId: string, options: { cursor?: TimeCu
   entries.sort(newestFirst);
   const page = entries.slice(0, limit);
   const last = page[page.length - 1];
-  return { entries: page, nextCursor: entries.length > limit && last ? encodeTimeCursor({ at: last.at, id: last.key }) : null };
+  return {
+    entries: page,
+    nextCursor: entries.length > limit && last ? encodeTimeCursor({ at: last.at, id: last.key }) : null,
+  };
 }

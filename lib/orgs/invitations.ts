@@ -1,6 +1,5 @@
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
-import { db } from "@/db/client";
-import { withTenant, isUuid } from "@/db/tenant";
+import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { invitations, memberships, organizations, users } from "@/db/schema";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/http";
@@ -134,26 +133,28 @@ export async function revokeInvitation(orgId: string, actor: OrgActor, invitatio
 
 /** What the invitation page shows before accepting. Unknown, used, revoked or expired → 404. */
 export async function describeInvitation(token: string, now = new Date()) {
-  const rows = await db()
-    .select({
-      id: invitations.id,
-      email: invitations.email,
-      role: invitations.role,
-      orgId: invitations.orgId,
-      orgName: organizations.name,
-      expiresAt: invitations.expiresAt,
-    })
-    .from(invitations)
-    .innerJoin(organizations, eq(organizations.id, invitations.orgId))
-    .where(
-      and(
-        eq(invitations.tokenHash, sha256(token)),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, now),
-      ),
-    )
-    .limit(1);
+  const rows = await withSystem("accounts", (tx) =>
+    tx
+      .select({
+        id: invitations.id,
+        email: invitations.email,
+        role: invitations.role,
+        orgId: invitations.orgId,
+        orgName: organizations.name,
+        expiresAt: invitations.expiresAt,
+      })
+      .from(invitations)
+      .innerJoin(organizations, eq(organizations.id, invitations.orgId))
+      .where(
+        and(
+          eq(invitations.tokenHash, sha256(token)),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+          gt(invitations.expiresAt, now),
+        ),
+      )
+      .limit(1),
+  );
   const row = rows[0];
   if (!row) throw new AppError("not_found", "This invitation link is invalid, already used or expired.");
   return row;
@@ -166,7 +167,7 @@ export async function describeInvitation(token: string, now = new Date()) {
  * rolls back and leaves the invitation open (it works once a seat is free).
  */
 export async function acceptInvitation(token: string, user: { id: string; email: string }, now = new Date()) {
-  return db().transaction(async (tx) => {
+  return withSystem("accounts", async (tx) => {
     const [target] = await tx
       .select({ orgId: invitations.orgId })
       .from(invitations)

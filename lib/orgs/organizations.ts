@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
-import { withTenant, isUuid } from "@/db/tenant";
+import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { memberships, organizations, users } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import type { PlanId } from "@/lib/billing";
@@ -35,21 +35,25 @@ export async function getOrganization(orgId: string) {
 
 /** Every org the user belongs to, oldest membership first (the default org). */
 export async function listOrganizationsForUser(userId: string): Promise<OrgSummary[]> {
-  return db()
-    .select({ id: organizations.id, name: organizations.name, plan: organizations.plan, role: memberships.role })
-    .from(memberships)
-    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(asc(memberships.createdAt));
+  return withSystem("accounts", (tx) =>
+    tx
+      .select({ id: organizations.id, name: organizations.name, plan: organizations.plan, role: memberships.role })
+      .from(memberships)
+      .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+      .where(eq(memberships.userId, userId))
+      .orderBy(asc(memberships.createdAt)),
+  );
 }
 
 export async function membershipOf(orgId: string, userId: string) {
   if (!isUuid(orgId) || !isUuid(userId)) return null;
-  const rows = await db()
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
-    .limit(1);
+  const rows = await withTenant(orgId, (tx) =>
+    tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
+      .limit(1),
+  );
   return rows[0] ?? null;
 }
 

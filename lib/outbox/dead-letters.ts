@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { newestFirst, olderThan } from "@/db/keyset";
-import { isUuid } from "@/db/tenant";
+import { isUuid, withSystem } from "@/db/tenant";
 import { outboxEvents } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError, decodeTimeCursor, nextTimeCursor } from "@/lib/http";
@@ -60,19 +60,21 @@ export async function listOutbox(
   const conditions = filterConditions(query);
   if (query.cursor) conditions.push(olderThan(o.createdAt, o.id, decodeTimeCursor(query.cursor)));
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-  const rows = await db()
-    .select()
-    .from(o)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(...newestFirst(o.createdAt, o.id))
-    .limit(limit + 1);
+  const rows = await withSystem("outbox", (tx) =>
+    tx
+      .select()
+      .from(o)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(...newestFirst(o.createdAt, o.id))
+      .limit(limit + 1),
+  );
   const { page, nextCursor } = nextTimeCursor(rows, limit, (r) => ({ at: r.createdAt, id: r.id }));
   return { items: page, nextCursor };
 }
 
 export async function getOutboxEvent(id: string): Promise<OutboxRow> {
   if (!isUuid(id)) throw new AppError("not_found", "No such outbox event.");
-  const [row] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, id));
+  const [row] = await withSystem("outbox", (tx) => tx.select().from(outboxEvents).where(eq(outboxEvents.id, id)));
   if (!row) throw new AppError("not_found", "No such outbox event.");
   return row;
 }
@@ -111,7 +113,7 @@ export async function replayOutbox(
       .limit(OUTBOX_BULK_LIMIT);
     which = inArray(o.id, chosen);
   }
-  return db().transaction(async (tx) => {
+  return withSystem("outbox", async (tx) => {
     const replayed = await tx
       .update(o)
       .set({ status: "pending", attempts: 0, nextAttemptAt: now, leaseUntil: null, deadAt: null, updatedAt: now })
@@ -143,7 +145,7 @@ export async function discardOutbox(
   if (!isUuid(id)) throw new AppError("not_found", "No such outbox event.");
   const o = outboxEvents;
   const now = options.now ?? new Date();
-  return db().transaction(async (tx) => {
+  return withSystem("outbox", async (tx) => {
     const [before] = await tx.select({ status: o.status }).from(o).where(eq(o.id, id)).for("update");
     if (!before) throw new AppError("not_found", "No such outbox event.");
     if (before.status !== "dead" && before.status !== "pending") {
@@ -171,10 +173,12 @@ export async function discardOutbox(
 
 /** Counts by status, for the cockpit's backlog and dead-letter figures. */
 export async function outboxCounts(): Promise<Record<OutboxStatus, number>> {
-  const rows = await db()
-    .select({ status: outboxEvents.status, n: sql<number>`count(*)::int` })
-    .from(outboxEvents)
-    .groupBy(outboxEvents.status);
+  const rows = await withSystem("outbox", (tx) =>
+    tx
+      .select({ status: outboxEvents.status, n: sql<number>`count(*)::int` })
+      .from(outboxEvents)
+      .groupBy(outboxEvents.status),
+  );
   const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, delivered: 0, dead: 0, discarded: 0 };
   for (const row of rows) counts[row.status as OutboxStatus] = Number(row.n);
   return counts;

@@ -1,4 +1,4 @@
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { deliverOutboxNow } from "./deliver";
 import { enqueueOutbox } from "./enqueue";
 import type { EmailPayload } from "./payloads";
@@ -9,12 +9,14 @@ import type { EmailPayload } from "./payloads";
  * transaction and call `deliverOutboxNow` after commit.
  */
 export async function sendEmailNow(input: { orgId?: string | null; dedupeKey: string; email: EmailPayload }) {
-  const queued = await enqueueOutbox(db(), {
-    kind: "email",
-    orgId: input.orgId ?? null,
-    dedupeKey: input.dedupeKey,
-    payload: input.email,
-  });
+  const queued = await withSystem("outbox", (tx) =>
+    enqueueOutbox(tx, {
+      kind: "email",
+      orgId: input.orgId ?? null,
+      dedupeKey: input.dedupeKey,
+      payload: input.email,
+    }),
+  );
   if (queued.created) await deliverOutboxNow([queued.id]);
   return queued;
 }

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import {
   emailMessages,
   idempotencyKeys,
@@ -95,8 +95,10 @@ export const RETENTION_RULES: RetentionRule[] = [
 
 async function deleteBatch(rule: RetentionRule, now: Date, config: Env, batchSize: number): Promise<number> {
   // DELETE … WHERE id IN (SELECT … LIMIT n): bounded work and locks per statement.
-  const result = await db().execute(
-    sql`delete from ${rule.table} where ${rule.idColumn} in (select ${rule.idColumn} from ${rule.table} where ${rule.expired(now, config)} limit ${batchSize})`,
+  const result = await withSystem("retention", (tx) =>
+    tx.execute(
+      sql`delete from ${rule.table} where ${rule.idColumn} in (select ${rule.idColumn} from ${rule.table} where ${rule.expired(now, config)} limit ${batchSize})`,
+    ),
   );
   return Number(
     (result as { rowCount?: number | null; affectedRows?: number }).rowCount ??

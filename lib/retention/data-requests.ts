@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
-import { db, type Tx } from "@/db/client";
-import { isUuid } from "@/db/tenant";
+import type { Tx } from "@/db/client";
+import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { dataRequests, organizations } from "@/db/schema";
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -57,7 +57,7 @@ async function requestData(
   check?: RequestCheck,
 ): Promise<{ request: DataRequest; created: boolean; outboxIds: string[] }> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return db().transaction(async (tx) => {
+  return withTenant(orgId, async (tx) => {
     // The org row lock makes "is one already open?" and the insert one step for concurrent requests.
     const [org] = await tx
       .select({ id: organizations.id, name: organizations.name })
@@ -132,16 +132,17 @@ const claimable = (now: Date) =>
  */
 export async function processDataRequest(requestId: string, now: Date = new Date()): Promise<ProcessOutcome> {
   if (!isUuid(requestId)) throw new AppError("not_found", "No such data request.");
-  const [claimed] = await db()
-    .update(dataRequests)
-    .set({ status: "processing", error: null, leaseUntil: new Date(now.getTime() + DATA_REQUEST_LEASE_MS) })
-    .where(and(eq(dataRequests.id, requestId), claimable(now)))
-    .returning();
+  const [claimed] = await withSystem("retention", (tx) =>
+    tx
+      .update(dataRequests)
+      .set({ status: "processing", error: null, leaseUntil: new Date(now.getTime() + DATA_REQUEST_LEASE_MS) })
+      .where(and(eq(dataRequests.id, requestId), claimable(now)))
+      .returning(),
+  );
   if (!claimed) {
-    const [current] = await db()
-      .select({ status: dataRequests.status })
-      .from(dataRequests)
-      .where(eq(dataRequests.id, requestId));
+    const [current] = await withSystem("retention", (tx) =>
+      tx.select({ status: dataRequests.status }).from(dataRequests).where(eq(dataRequests.id, requestId)),
+    );
     if (!current) throw new AppError("not_found", "No such data request.");
     return { status: "skipped", requestId, current: current.status };
   }
@@ -152,7 +153,7 @@ export async function processDataRequest(requestId: string, now: Date = new Date
       result = await buildExportBundle(claimed.orgId, { now });
       const bundle = result;
       // The bundle and the "it is ready" e-mail commit together.
-      const emailIds = await db().transaction(async (tx) => {
+      const emailIds = await withTenant(claimed.orgId, async (tx) => {
         await tx
           .update(dataRequests)
           .set({ status: "completed", completedAt: now, result: bundle, leaseUntil: null })
@@ -167,7 +168,7 @@ export async function processDataRequest(requestId: string, now: Date = new Date
       await deliverOutboxNow(emailIds);
     } else {
       // The anonymisation, its audit entry and the request's completion commit together.
-      result = await db().transaction(async (tx) => {
+      result = await withSystem("retention", async (tx) => {
         const counts = await anonymiseOrg(
           tx,
           claimed.orgId,
@@ -184,10 +185,12 @@ export async function processDataRequest(requestId: string, now: Date = new Date
     return { status: "completed", requestId, kind, result };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await db()
-      .update(dataRequests)
-      .set({ status: "failed", error: message.slice(0, 2_000), leaseUntil: null })
-      .where(eq(dataRequests.id, requestId));
+    await withSystem("retention", (tx) =>
+      tx
+        .update(dataRequests)
+        .set({ status: "failed", error: message.slice(0, 2_000), leaseUntil: null })
+        .where(eq(dataRequests.id, requestId)),
+    );
     return { status: "failed", requestId, kind, error: message };
   }
 }
@@ -204,7 +207,7 @@ export async function retryDataRequest(
   options: { reason?: string | null; requestId?: string | null } = {},
 ) {
   if (!isUuid(orgId) || !isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
-  const { request, outboxIds, events } = await db().transaction(async (tx) => {
+  const { request, outboxIds, events } = await withTenant(orgId, async (tx) => {
     const [row] = await tx
       .update(dataRequests)
       .set({ status: "pending", error: null })
@@ -240,7 +243,7 @@ export async function retryDataRequest(
   await deliverOutboxNow(outboxIds);
   if (request.kind === "export") {
     await processDataRequest(request.id);
-    return { request: (await getDataRequest(request.id)) ?? request, events: [] };
+    return { request: (await getDataRequest(request.id, orgId)) ?? request, events: [] };
   }
   return { request, events };
 }
@@ -253,7 +256,7 @@ export async function retryDataRequest(
 export async function requestAndBuildExport(orgId: string, requestedBy: DataRequester, now: Date = new Date()) {
   const { request, created } = await requestDataExport(orgId, requestedBy);
   await processDataRequest(request.id, now);
-  return { request: (await getDataRequest(request.id)) ?? request, created };
+  return { request: (await getDataRequest(request.id, orgId)) ?? request, created };
 }
 
 /** The org's oldest request of that kind a worker may claim now (pending, or its lease expired). */
@@ -263,48 +266,66 @@ export async function pendingDataRequest(
   now: Date = new Date(),
 ): Promise<DataRequest | null> {
   if (!isUuid(orgId)) return null;
-  const [row] = await db()
-    .select()
-    .from(dataRequests)
-    .where(and(eq(dataRequests.orgId, orgId), eq(dataRequests.kind, kind), claimable(now)))
-    .orderBy(asc(dataRequests.requestedAt))
-    .limit(1);
+  const [row] = await withTenant(orgId, (tx) =>
+    tx
+      .select()
+      .from(dataRequests)
+      .where(and(eq(dataRequests.orgId, orgId), eq(dataRequests.kind, kind), claimable(now)))
+      .orderBy(asc(dataRequests.requestedAt))
+      .limit(1),
+  );
   return row ?? null;
 }
 
-export async function getDataRequest(requestId: string): Promise<DataRequest | null> {
-  if (!isUuid(requestId)) return null;
-  const [row] = await db().select().from(dataRequests).where(eq(dataRequests.id, requestId));
+/**
+ * One request by id. With `orgId`, read as that org (another org's id is not found); without it
+ * (a worker or the CLI holding only the request id), as the system role.
+ */
+export async function getDataRequest(requestId: string, orgId?: string): Promise<DataRequest | null> {
+  if (!isUuid(requestId) || (orgId !== undefined && !isUuid(orgId))) return null;
+  const byId = eq(dataRequests.id, requestId);
+  const [row] = orgId
+    ? await withTenant(orgId, (tx) =>
+        tx
+          .select()
+          .from(dataRequests)
+          .where(and(byId, eq(dataRequests.orgId, orgId))),
+      )
+    : await withSystem("retention", (tx) => tx.select().from(dataRequests).where(byId));
   return row ?? null;
 }
 
 /** The org's requests, newest first, without the (possibly large) export bundle. */
 export async function listDataRequests(orgId: string, limit = 50) {
   if (!isUuid(orgId)) return [];
-  return db()
-    .select({
-      id: dataRequests.id,
-      kind: dataRequests.kind,
-      status: dataRequests.status,
-      requestedBy: dataRequests.requestedBy,
-      requestedAt: dataRequests.requestedAt,
-      completedAt: dataRequests.completedAt,
-      error: dataRequests.error,
-    })
-    .from(dataRequests)
-    .where(eq(dataRequests.orgId, orgId))
-    .orderBy(desc(dataRequests.requestedAt))
-    .limit(limit);
+  return withTenant(orgId, (tx) =>
+    tx
+      .select({
+        id: dataRequests.id,
+        kind: dataRequests.kind,
+        status: dataRequests.status,
+        requestedBy: dataRequests.requestedBy,
+        requestedAt: dataRequests.requestedAt,
+        completedAt: dataRequests.completedAt,
+        error: dataRequests.error,
+      })
+      .from(dataRequests)
+      .where(eq(dataRequests.orgId, orgId))
+      .orderBy(desc(dataRequests.requestedAt))
+      .limit(limit),
+  );
 }
 
 /** Safety net for the daily retention run: processes the oldest pending requests (bounded). */
 export async function processPendingDataRequests(now: Date = new Date(), limit = 20) {
-  const pending = await db()
-    .select({ id: dataRequests.id })
-    .from(dataRequests)
-    .where(claimable(now))
-    .orderBy(asc(dataRequests.requestedAt))
-    .limit(limit);
+  const pending = await withSystem("retention", (tx) =>
+    tx
+      .select({ id: dataRequests.id })
+      .from(dataRequests)
+      .where(claimable(now))
+      .orderBy(asc(dataRequests.requestedAt))
+      .limit(limit),
+  );
   const outcomes: ProcessOutcome[] = [];
   for (const row of pending) outcomes.push(await processDataRequest(row.id, now));
   return {

@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
-import { db } from "@/db/client";
-import { isUuid } from "@/db/tenant";
+import { isUuid, withTenant } from "@/db/tenant";
 import {
   alertDigests,
   alerts,
@@ -103,7 +102,8 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
   const usageSince = new Date(now);
   usageSince.setUTCMonth(usageSince.getUTCMonth() - EXPORT_USAGE_MONTHS);
 
-  return db().transaction(
+  return withTenant(
+    orgId,
     async (tx) => {
       const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
       if (!org) throw new AppError("not_found", "No such organisation.");

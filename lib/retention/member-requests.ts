@@ -1,6 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { db } from "@/db/client";
-import { isUuid } from "@/db/tenant";
+import { isUuid, withTenant } from "@/db/tenant";
 import { dataRequests } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";
@@ -54,7 +53,7 @@ export async function getOwnDataRequest(
   dataRequestId: string,
 ): Promise<DataRequestView> {
   assertCan(actor, "data:manage");
-  const row = await getDataRequest(dataRequestId);
+  const row = await getDataRequest(dataRequestId, orgId);
   if (!row || row.orgId !== orgId) throw new AppError("not_found", "No such data request.");
   return toDataRequestView(row);
 }
@@ -90,15 +89,17 @@ export async function ownExportBundle(
 ): Promise<{ filename: string; json: string }> {
   assertCan(actor, "data:manage");
   if (!isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
-  const [row] = await db()
-    .select({
-      kind: dataRequests.kind,
-      status: dataRequests.status,
-      completedAt: dataRequests.completedAt,
-      json: sql<string | null>`${dataRequests.result}::text`,
-    })
-    .from(dataRequests)
-    .where(and(eq(dataRequests.id, dataRequestId), eq(dataRequests.orgId, orgId)));
+  const [row] = await withTenant(orgId, (tx) =>
+    tx
+      .select({
+        kind: dataRequests.kind,
+        status: dataRequests.status,
+        completedAt: dataRequests.completedAt,
+        json: sql<string | null>`${dataRequests.result}::text`,
+      })
+      .from(dataRequests)
+      .where(and(eq(dataRequests.id, dataRequestId), eq(dataRequests.orgId, orgId))),
+  );
   if (!row || row.kind !== "export") throw new AppError("not_found", "No such export.");
   if (row.status !== "completed" || !row.json)
     throw new AppError("conflict", `This export is ${row.status}, not ready to download.`);
