@@ -1,11 +1,14 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { currentOrgId, tenantRole } from "./tenant-policy";
+import { sql } from "drizzle-orm";
 
 /**
  * Append-only record of every operator and billing write: who (actor), what (action), on what
  * (target), the state before and after, and the request that did it. No foreign keys: the trail
  * must outlive the org, user or operator it mentions. A trigger (migration 0006) refuses UPDATE
  * and DELETE, so not even the owner role can rewrite history.
- * Operator table: RLS on with no tenant policy; customers read their org's trail through lib/audit.
+ * RLS on: operators and billing write as the owner role; a tenant transaction (withTenant) may
+ * append and read back entries of its own org only, so a member's write and its entry commit together.
  */
 export const auditLog = pgTable(
   "audit_log",
@@ -33,5 +36,8 @@ export const auditLog = pgTable(
     index("audit_log_org_idx").on(t.orgId, t.at),
     index("audit_log_action_idx").on(t.action, t.at),
     index("audit_log_actor_idx").on(t.actorId, t.at),
+    pgPolicy("tenant_append", { for: "insert", to: tenantRole, withCheck: sql`${t.orgId} = ${currentOrgId}` }),
+    // INSERT … RETURNING needs the new row to be visible to the inserting role.
+    pgPolicy("tenant_read", { for: "select", to: tenantRole, using: sql`${t.orgId} = ${currentOrgId}` }),
   ],
 ).enableRLS();
