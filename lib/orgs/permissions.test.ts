@@ -57,6 +57,7 @@ describe("org permissions", () => {
       "billing:read",
       "api_keys:read",
       "alerts:read",
+      "pipeline:read",
       "opportunities:search",
     ];
     for (const role of ORG_ROLES) for (const action of reads) expect(can(role, action), `${role} ${action}`).toBe(true);
