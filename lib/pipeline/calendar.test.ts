@@ -124,13 +124,13 @@ describeEachDatabase("calendar feeds", () => {
     });
     const n2 = await insertOpportunity({ createdAt: NOW, title: "Submitted already", responseDeadline: plus(6) });
     const n3 = await insertOpportunity({ createdAt: NOW, title: "No deadline", responseDeadline: null });
-    const n4 = await insertOpportunity({ createdAt: NOW, title: "Long past", responseDeadline: plus(-40) });
+    const n4 = await insertOpportunity({ createdAt: NOW, title: "Lost long ago", responseDeadline: plus(-40) });
     const { tracked } = await trackNotice(mine.orgId, mine.owner, { notice_id: n1 }, NOW);
     await updateTracked(mine.orgId, mine.owner, tracked.id, { stage: "bidding", assignee_id: mine.owner.userId }, NOW);
     const { tracked: t2 } = await trackNotice(mine.orgId, mine.owner, { notice_id: n2 }, NOW);
     await updateTracked(mine.orgId, mine.owner, t2.id, { stage: "submitted" }, NOW);
     await trackNotice(mine.orgId, mine.owner, { notice_id: n3 }, NOW);
-    await trackNotice(mine.orgId, mine.owner, { notice_id: n4 }, NOW);
+    await trackNotice(mine.orgId, mine.owner, { notice_id: n4, stage: "lost" }, NOW);
 
     // An org of the same user whose plan lapsed keeps its data but not the feature: not in the feed.
     const lapsed = await makeOrg("starter", "Lapsed Co");

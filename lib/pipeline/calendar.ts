@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { db } from "@/db/client";
 import { calendarFeeds, memberships, opportunities, organizations, trackedOpportunities, users } from "@/db/schema";
 import { isUuid, withTenant } from "@/db/tenant";
@@ -12,8 +12,6 @@ import { OPEN_STAGES, STAGE_LABELS } from "./schemas";
 
 export const CALENDAR_TOKEN_PREFIX = "bcal_";
 const TOKEN_SHAPE = /^bcal_[A-Za-z0-9_-]{43}$/;
-/** Deadlines stay in the feed this long after they pass, so this week's calendar still shows them. */
-const PAST_DAYS_SHOWN = 14;
 
 export function calendarFeedPath(token: string) {
   return `/api/calendar/${token}.ics`;
@@ -107,7 +105,6 @@ export async function calendarFeedIcs(token: string, now = new Date()): Promise<
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
     .where(and(eq(memberships.userId, feed.userId), inArray(organizations.plan, pipelinePlans())))
     .orderBy(asc(organizations.name));
-  const since = new Date(now.getTime() - PAST_DAYS_SHOWN * 86_400_000);
   const events: CalendarEvent[] = [];
   for (const org of orgs) {
     const rows = await withTenant(org.id, (tx) =>
@@ -129,8 +126,9 @@ export async function calendarFeedIcs(token: string, now = new Date()): Promise<
           and(
             eq(trackedOpportunities.orgId, org.id),
             inArray(trackedOpportunities.stage, [...OPEN_STAGES]),
+            // Past deadlines stay: an open stage past its deadline is the team's to tidy, and the
+            // calendar shows where it was.
             isNotNull(opportunities.responseDeadline),
-            gte(opportunities.responseDeadline, since),
           ),
         )
         .orderBy(asc(opportunities.responseDeadline)),

@@ -95,25 +95,29 @@ export async function pipelineSettingsAction(_prev: FormState, formData: FormDat
   };
 }
 
-const noFields = z.object({});
+const feedForm = z.object({ intent: z.enum(["create", "revoke"]).default("create") });
 
-/** A new secret feed URL, returned once in the form's result (never stored in the clear). */
-export async function createCalendarFeedAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await member(PIPELINE_PATH);
-  const state = await runFormAction(formData, noFields, () => createCalendarFeed(orgId, actor));
+/**
+ * The calendar feed card's one form: "create" answers a new secret URL once in the result (never
+ * stored in the clear; any earlier URL stops working), "revoke" turns the feed off.
+ */
+export async function calendarFeedAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const { orgId, actor, userId } = await member(PIPELINE_PATH);
+  const state = await runFormAction(formData, feedForm, async ({ intent }) =>
+    intent === "revoke" ? { revoked: (await revokeCalendarFeed(userId)).revoked } : createCalendarFeed(orgId, actor),
+  );
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   refresh();
+  if ("url" in state.result)
+    return {
+      status: "success",
+      message: "Calendar feed ready. Any earlier feed URL of yours no longer works.",
+      result: { url: state.result.url },
+    };
   return {
     status: "success",
-    message: "Calendar feed ready. Any earlier feed URL of yours no longer works.",
-    result: { url: state.result.url },
+    message: state.result.revoked
+      ? "Calendar feed turned off: its URL answers nothing now."
+      : "There was no feed to turn off.",
   };
-}
-
-export async function revokeCalendarFeedAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { userId } = await member(PIPELINE_PATH);
-  const state = await runFormAction(formData, noFields, () => revokeCalendarFeed(userId));
-  if (state.status !== "success") return { ...state, result: undefined };
-  refresh();
-  return { status: "success", message: "Calendar feed turned off: its URL answers nothing now." };
 }

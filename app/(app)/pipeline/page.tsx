@@ -26,7 +26,7 @@ import {
   STAGE_LABELS,
   type PipelineStage,
 } from "@/lib/pipeline";
-import { createCalendarFeedAction, pipelineSettingsAction, revokeCalendarFeedAction } from "./actions";
+import { calendarFeedAction, pipelineSettingsAction } from "./actions";
 import { TrackedEditor } from "./tracked-editor";
 
 export const metadata: Metadata = { title: "Pipeline" };
@@ -314,13 +314,17 @@ export default async function PipelinePage({ searchParams }: { searchParams: Pro
                 : "No calendar feed yet."}
             </p>
             <PipelineForm
-              action={createCalendarFeedAction}
+              action={calendarFeedAction}
               submit={feed.active ? "Replace feed link" : "Create feed link"}
               variant={feed.active ? "secondary" : "primary"}
-            />
-            {feed.active ? (
-              <PipelineForm action={revokeCalendarFeedAction} submit="Turn feed off" variant="ghost" />
-            ) : null}
+              label="Calendar feed"
+            >
+              {feed.active ? (
+                <button type="submit" name="intent" value="revoke" className={buttonClasses("ghost")}>
+                  Turn feed off
+                </button>
+              ) : null}
+            </PipelineForm>
           </CardBody>
         </Card>
       </div>
