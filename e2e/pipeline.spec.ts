@@ -15,6 +15,8 @@ test("pipeline: a contractor tracks a notice, assigns and stages it, notes it, d
   await page.goto("/opportunities");
   const first = page.getByTestId("opportunity-result").first();
   await first.getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/opportunities\/[^/?]+$/);
+  await expect(page.getByRole("form", { name: "Track this notice" })).toBeVisible();
   const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
   await page.getByRole("form", { name: "Track this notice" }).getByRole("button", { name: "Track" }).click();
   await expect(page.getByRole("heading", { name: "In your pipeline" })).toBeVisible();
@@ -62,7 +64,15 @@ test("pipeline: a contractor tracks a notice, assigns and stages it, notes it, d
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/pipeline");
   await expect(page.getByTestId("pipeline-list")).toBeVisible();
-  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+  const { overflow, widest } = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const culprit = [...document.querySelectorAll("main *")].find((el) => el.getBoundingClientRect().right > width + 1);
+    return {
+      overflow: document.documentElement.scrollWidth - width,
+      widest: culprit ? `${culprit.tagName.toLowerCase()}.${culprit.className}` : "",
+    };
+  });
+  expect(overflow, `/pipeline is wider than the screen (${widest})`).toBeLessThanOrEqual(0);
   await expectNoSeriousA11yViolations(page, "pipeline at 390px");
 
   // Turning the feed off: the same URL answers 404 Problem+JSON.

@@ -41,7 +41,8 @@ const STAGE_TONE: Record<PipelineStage, BadgeTone> = {
 };
 
 const FILTER_KEYS = ["stage", "assignee", "deadline_from", "deadline_to", "q"] as const;
-const INPUT = "h-10 rounded-md border border-slate-300 bg-white px-2 text-sm";
+// w-full + min-w-0: a select sized by a long member name must not widen the page on a phone.
+const INPUT = "h-10 w-full min-w-0 rounded-md border border-slate-300 bg-white px-2 text-sm";
 
 type Search = Record<string, string | string[] | undefined>;
 
@@ -118,7 +119,7 @@ export default async function PipelinePage({ searchParams }: { searchParams: Pro
         className="mb-6 grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-3 lg:grid-cols-6"
         aria-label="Filter the pipeline"
       >
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-900">
+        <label className="flex min-w-0 flex-col gap-1 text-sm font-medium text-slate-900">
           Stage
           <select name="stage" defaultValue={firstOf(search, "stage") ?? ""} className={INPUT}>
             <option value="">All stages</option>
@@ -129,7 +130,7 @@ export default async function PipelinePage({ searchParams }: { searchParams: Pro
             ))}
           </select>
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-900">
+        <label className="flex min-w-0 flex-col gap-1 text-sm font-medium text-slate-900">
           Assignee
           <select name="assignee" defaultValue={firstOf(search, "assignee") ?? ""} className={INPUT}>
             <option value="">Anyone</option>
@@ -141,7 +142,7 @@ export default async function PipelinePage({ searchParams }: { searchParams: Pro
             ))}
           </select>
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-900">
+        <label className="flex min-w-0 flex-col gap-1 text-sm font-medium text-slate-900">
           Due from
           <input
             type="date"
@@ -150,11 +151,11 @@ export default async function PipelinePage({ searchParams }: { searchParams: Pro
             className={INPUT}
           />
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-900">
+        <label className="flex min-w-0 flex-col gap-1 text-sm font-medium text-slate-900">
           Due by
           <input type="date" name="deadline_to" defaultValue={firstOf(search, "deadline_to") ?? ""} className={INPUT} />
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-900">
+        <label className="flex min-w-0 flex-col gap-1 text-sm font-medium text-slate-900">
           Text
           <input type="search" name="q" defaultValue={firstOf(search, "q") ?? ""} maxLength={200} className={INPUT} />
         </label>

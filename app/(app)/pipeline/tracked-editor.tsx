@@ -7,7 +7,7 @@ export interface MemberOption {
   label: string;
 }
 
-const SELECT = "h-10 rounded-md border border-slate-300 bg-white px-2 text-sm";
+const SELECT = "h-10 w-full min-w-0 rounded-md border border-slate-300 bg-white px-2 text-sm";
 
 /** Stage, assignee, a new note and "stop tracking" for one tracked notice (members who may manage). */
 export function TrackedEditor({
@@ -29,7 +29,10 @@ export function TrackedEditor({
         hidden={hidden}
         label={`Stage and assignee of ${tracked.title ?? tracked.notice_id}`}
       >
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-900" htmlFor={`stage-${key}`}>
+        <label
+          className="flex max-w-full min-w-0 flex-col gap-1 text-sm font-medium text-slate-900"
+          htmlFor={`stage-${key}`}
+        >
           Stage
           <select id={`stage-${key}`} name="stage" defaultValue={tracked.stage} className={SELECT}>
             {PIPELINE_STAGES.map((stage) => (
@@ -39,7 +42,10 @@ export function TrackedEditor({
             ))}
           </select>
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-900" htmlFor={`assignee-${key}`}>
+        <label
+          className="flex max-w-full min-w-0 flex-col gap-1 text-sm font-medium text-slate-900"
+          htmlFor={`assignee-${key}`}
+        >
           Assignee
           <select
             id={`assignee-${key}`}
