@@ -13,6 +13,7 @@ export const PAID_ORGS = {
   inviting: { name: "Inviting Co", plan: "pro" },
   viewed: { name: "Viewed Co", plan: "starter" },
   hostile: { name: "Org A", plan: "starter" },
+  pipeline: { name: "Pipeline Co", plan: "starter" },
 } as const;
 
 export type PaidOrg = keyof typeof PAID_ORGS;

@@ -10,6 +10,7 @@ const APP_LINKS = [
   { href: "/dashboard", label: "Dashboard" },
   { href: "/opportunities", label: "Opportunities" },
   { href: "/alerts", label: "Alerts" },
+  { href: "/pipeline", label: "Pipeline" },
   { href: "/settings/team", label: "Settings" },
 ] as const;
 
@@ -19,7 +20,7 @@ const ACCOUNT_LINKS = [
   { href: "/settings/billing", label: "Billing" },
 ] as const;
 
-// Tight padding between sm and lg keeps five links, the logo and the user menu on one line at 640px.
+// Tight padding between sm and lg keeps six links, the logo and the user menu on one line at 640px.
 const NAV_LINK =
   "rounded-md px-2 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900 lg:px-3";
 const MENU_ITEM =

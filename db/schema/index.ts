@@ -5,6 +5,7 @@ export * from "./mail";
 export { systemRole, tenantRole } from "./tenant-policy";
 export * from "./opportunities";
 export * from "./alerts";
+export * from "./pipeline";
 export * from "./onboarding";
 export * from "./metering";
 export * from "./billing";

@@ -2,6 +2,7 @@ import { cronIntervalMs } from "@/lib/jobs";
 import type { InngestFunction } from "inngest";
 import { alertDigests } from "./alert-digests";
 import { dataRequestsFunction } from "./data-requests";
+import { deadlineReminders } from "./deadline-reminders";
 import { dunning } from "./dunning";
 import { dunningSweep } from "./dunning-sweep";
 import { heartbeat } from "./heartbeat";
@@ -32,6 +33,7 @@ export const FUNCTIONS: readonly InngestFunction.Any[] = [
   retention,
   opsAlerts,
   dataRequestsFunction,
+  deadlineReminders,
 ];
 
 export interface FunctionDescription {

@@ -36,6 +36,8 @@ export interface Entitlements {
   maxAlerts: number;
   /** Whether alerts may run with the `instant` frequency. */
   instantAlerts: boolean;
+  /** The bid pipeline (tracking, reminders, calendar feed); a lapsed plan keeps the data but not the feature. */
+  pipeline: boolean;
   maxSeats: number;
   rateLimitTier: RateLimitTier;
   requestsPerMinute: number;
@@ -62,7 +64,7 @@ export function effectiveStatus(status: string | null, pauseCollection: string |
 /**
  * THE one place that turns plan + subscription state into what an org may use. Billing stores
  * its `effectivePlan` as `organizations.plan` (syncOrgPlan), and every paid path — alerts, instant
- * alerts, seats, API quota, rate tier — reads its limits from here for that plan.
+ * alerts, the pipeline, seats, API quota, rate tier — reads its limits from here for that plan.
  */
 export function entitlementsFor(org: EntitlementInput): Entitlements {
   const status = (effectiveStatus(org.subscriptionStatus ?? "none", org.pauseCollection ?? null) ??
@@ -74,6 +76,7 @@ export function entitlementsFor(org: EntitlementInput): Entitlements {
     monthlyApiQuota: effective.monthlyApiQuota,
     maxAlerts: effective.maxAlerts,
     instantAlerts: effective.instantAlerts,
+    pipeline: effective.pipeline,
     maxSeats: effective.maxSeats,
     rateLimitTier: effective.rateLimitTier,
     requestsPerMinute: effective.requestsPerMinute,

@@ -13,6 +13,8 @@ export interface Plan {
   maxAlerts: number;
   /** Whether alerts may use the `instant` frequency (every plan does today: see the pricing copy). */
   instantAlerts: boolean;
+  /** The bid pipeline: tracked notices, deadline reminders and the calendar feed. */
+  pipeline: boolean;
   maxSeats: number;
   rateLimitTier: RateLimitTier;
   /** Requests per minute per API key for the tier. */
@@ -32,6 +34,7 @@ export const PLANS: readonly Plan[] = [
     monthlyApiQuota: 100,
     maxAlerts: 1,
     instantAlerts: true,
+    pipeline: false,
     maxSeats: 1,
     rateLimitTier: "basic",
     requestsPerMinute: 10,
@@ -50,10 +53,17 @@ export const PLANS: readonly Plan[] = [
     monthlyApiQuota: 5_000,
     maxAlerts: 10,
     instantAlerts: true,
+    pipeline: true,
     maxSeats: 3,
     rateLimitTier: "standard",
     requestsPerMinute: 60,
-    features: ["10 alerts, including instant alerts", "3 team seats", "5,000 API calls a month", "E-mail support"],
+    features: [
+      "10 alerts, including instant alerts",
+      "Bid pipeline with deadline reminders and a calendar feed",
+      "3 team seats",
+      "5,000 API calls a month",
+      "E-mail support",
+    ],
     stripePriceEnv: "STRIPE_PRICE_STARTER",
   },
   {
@@ -64,11 +74,13 @@ export const PLANS: readonly Plan[] = [
     monthlyApiQuota: 50_000,
     maxAlerts: 100,
     instantAlerts: true,
+    pipeline: true,
     maxSeats: 10,
     rateLimitTier: "high",
     requestsPerMinute: 300,
     features: [
       "100 alerts",
+      "Bid pipeline with deadline reminders and a calendar feed",
       "10 team seats",
       "50,000 API calls a month",
       "Credit packs for busy months",
@@ -84,11 +96,13 @@ export const PLANS: readonly Plan[] = [
     monthlyApiQuota: 500_000,
     maxAlerts: 1_000,
     instantAlerts: true,
+    pipeline: true,
     maxSeats: 100,
     rateLimitTier: "dedicated",
     requestsPerMinute: 1_200,
     features: [
       "1,000 alerts",
+      "Bid pipeline with deadline reminders and a calendar feed",
       "100 team seats",
       "500,000 API calls a month",
       "Dedicated rate limits",

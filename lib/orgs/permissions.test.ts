@@ -25,6 +25,8 @@ const EXPECTED: Record<OrgAction, [boolean, boolean, boolean, boolean, boolean]>
   "api_keys:manage": [true, true, false, false, false],
   "alerts:read": [true, true, true, true, true],
   "alerts:manage": [true, true, false, true, false],
+  "pipeline:read": [true, true, true, true, true],
+  "pipeline:manage": [true, true, false, true, false],
   "opportunities:search": [true, true, true, true, true],
   "onboarding:manage": [true, true, false, true, false],
   "data:manage": [true, false, false, false, false],
@@ -55,6 +57,7 @@ describe("org permissions", () => {
       "billing:read",
       "api_keys:read",
       "alerts:read",
+      "pipeline:read",
       "opportunities:search",
     ];
     for (const role of ORG_ROLES) for (const action of reads) expect(can(role, action), `${role} ${action}`).toBe(true);

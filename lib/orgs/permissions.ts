@@ -15,6 +15,8 @@ export const ORG_ACTIONS = [
   "api_keys:manage",
   "alerts:read",
   "alerts:manage",
+  "pipeline:read",
+  "pipeline:manage",
   "opportunities:search",
   "onboarding:manage",
   "data:manage",
@@ -27,6 +29,7 @@ const READ: OrgAction[] = [
   "billing:read",
   "api_keys:read",
   "alerts:read",
+  "pipeline:read",
   "opportunities:search",
 ];
 
@@ -39,7 +42,7 @@ export const PERMISSIONS: Record<OrgRole, ReadonlySet<OrgAction>> = {
   owner: new Set(ORG_ACTIONS),
   admin: new Set(ORG_ACTIONS.filter((a) => a !== "org:delete" && a !== "data:manage")),
   billing: new Set<OrgAction>([...READ, "billing:manage"]),
-  member: new Set<OrgAction>([...READ, "alerts:manage", "onboarding:manage"]),
+  member: new Set<OrgAction>([...READ, "alerts:manage", "pipeline:manage", "onboarding:manage"]),
   viewer: new Set<OrgAction>(READ),
 };
 

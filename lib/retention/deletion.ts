@@ -5,6 +5,9 @@ import {
   accounts,
   alertDigests,
   alerts,
+  pipelineNotes,
+  pipelineSettings,
+  trackedOpportunities,
   apiKeys,
   businessProfiles,
   emailMessages,
@@ -50,7 +53,8 @@ export const deletedOrgName = (orgId: string) => `Deleted organisation ${orgId.s
 /**
  * Anonymises an org's personal data and keeps its billing totals, inside the caller's
  * transaction (with the audit entry, so both commit or neither). Deleted: API keys (and their
- * idempotency cache), invitations, alerts and digests, the business profile, the org's e-mails
+ * idempotency cache), invitations, alerts and digests, the pipeline (tracked notices, notes,
+ * settings), the business profile, the org's e-mails
  * (outbox rows and the sent-mail log hold addresses and sign-in links) and the memberships.
  * Users who belong to no other org (and are not operators) lose their sessions, sign-in links
  * and OAuth accounts and are anonymised. Kept: subscriptions, credit packs, the quota and its
@@ -104,6 +108,22 @@ export async function anonymiseOrg(
     await tx.delete(alertDigests).where(eq(alertDigests.orgId, orgId)).returning({ id: alertDigests.id }),
   );
   counts.alerts = count(await tx.delete(alerts).where(eq(alerts.orgId, orgId)).returning({ id: alerts.id }));
+  // Notes are people's words: they go with the pipeline.
+  counts.pipeline_notes = count(
+    await tx.delete(pipelineNotes).where(eq(pipelineNotes.orgId, orgId)).returning({ id: pipelineNotes.id }),
+  );
+  counts.tracked_opportunities = count(
+    await tx
+      .delete(trackedOpportunities)
+      .where(eq(trackedOpportunities.orgId, orgId))
+      .returning({ id: trackedOpportunities.id }),
+  );
+  counts.pipeline_settings = count(
+    await tx
+      .delete(pipelineSettings)
+      .where(eq(pipelineSettings.orgId, orgId))
+      .returning({ orgId: pipelineSettings.orgId }),
+  );
   counts.business_profiles = count(
     await tx
       .delete(businessProfiles)

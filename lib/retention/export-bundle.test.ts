@@ -85,6 +85,11 @@ describeEachDatabase("export bundle", () => {
     expect(bundle.emails.emails).toEqual([
       expect.objectContaining({ email_kind: "alert_digest", subject: "3 new matches" }),
     ]);
+    expect(bundle.pipeline).toEqual([
+      expect.objectContaining({ stage: "bidding", assignee_id: full.member.id, created_by: full.owner.id }),
+    ]);
+    expect(bundle.pipeline_notes).toEqual([expect.objectContaining({ body: "Site visit on Tuesday" })]);
+    expect(bundle.pipeline_settings).toMatchObject({ reminder_days: 5 });
     expect(bundle.data_requests).toEqual([
       expect.objectContaining({ id: request.id, kind: "export", status: "pending" }),
     ]);

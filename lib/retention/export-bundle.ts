@@ -15,8 +15,11 @@ import {
   onboardingProgress,
   organizations,
   outboxEvents,
+  pipelineNotes,
+  pipelineSettings,
   quotaAdjustments,
   subscriptions,
+  trackedOpportunities,
   usageEvents,
   usageQuotas,
   users,
@@ -56,6 +59,9 @@ export const EXPORT_COVERAGE: Record<string, { section: string } | { excluded: s
   outbox_events: { section: "outbox_emails" },
   email_messages: { section: "emails" },
   data_requests: { section: "data_requests" },
+  tracked_opportunities: { section: "pipeline" },
+  pipeline_notes: { section: "pipeline_notes" },
+  pipeline_settings: { section: "pipeline_settings" },
   idempotency_keys: {
     excluded:
       "a 24-hour replay cache of API responses, not a record the customer keeps; the calls themselves are in usage_events",
@@ -205,6 +211,17 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
         .from(dataRequests)
         .where(eq(dataRequests.orgId, orgId))
         .orderBy(asc(dataRequests.requestedAt));
+      const trackedRows = await tx
+        .select()
+        .from(trackedOpportunities)
+        .where(eq(trackedOpportunities.orgId, orgId))
+        .orderBy(asc(trackedOpportunities.createdAt), asc(trackedOpportunities.id));
+      const noteRows = await tx
+        .select()
+        .from(pipelineNotes)
+        .where(eq(pipelineNotes.orgId, orgId))
+        .orderBy(asc(pipelineNotes.createdAt), asc(pipelineNotes.id));
+      const [pipelineSettingsRow] = await tx.select().from(pipelineSettings).where(eq(pipelineSettings.orgId, orgId));
 
       return {
         format_version: EXPORT_FORMAT_VERSION,
@@ -385,6 +402,26 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
           requested_at: iso(r.requestedAt),
           completed_at: iso(r.completedAt),
         })),
+        pipeline: trackedRows.map((t) => ({
+          id: t.id,
+          notice_id: t.noticeId,
+          stage: t.stage,
+          assignee_id: t.assigneeId,
+          created_by: t.createdBy,
+          reminded_deadline: iso(t.remindedDeadline),
+          created_at: iso(t.createdAt),
+          updated_at: iso(t.updatedAt),
+        })),
+        pipeline_notes: noteRows.map((n) => ({
+          id: n.id,
+          tracked_id: n.trackedId,
+          author_id: n.authorId,
+          body: n.body,
+          created_at: iso(n.createdAt),
+        })),
+        pipeline_settings: pipelineSettingsRow
+          ? { reminder_days: pipelineSettingsRow.reminderDays, updated_at: iso(pipelineSettingsRow.updatedAt) }
+          : null,
       };
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },

@@ -14,9 +14,12 @@ import {
   onboardingProgress,
   organizations,
   outboxEvents,
+  pipelineNotes,
+  pipelineSettings,
   quotaAdjustments,
   sessions,
   subscriptions,
+  trackedOpportunities,
   usageEvents,
   usageQuotas,
   users,
@@ -200,6 +203,14 @@ export async function seedFullOrg(label = "Full Co") {
         text: `Accept: https://beacon.test/invite/${secrets.rawToken}`,
       },
     });
+  const [tracked] = await db()
+    .insert(trackedOpportunities)
+    .values({ orgId, noticeId: `notice-${suffix}`, stage: "bidding", assigneeId: member.id, createdBy: owner.id })
+    .returning();
+  await db()
+    .insert(pipelineNotes)
+    .values({ orgId, trackedId: tracked!.id, authorId: member.id, body: "Site visit on Tuesday" });
+  await db().insert(pipelineSettings).values({ orgId, reminderDays: 5 });
   await recordAudit(db(), {
     actor: { type: "user", id: owner.id, email: owner.email },
     action: "org.member.invited",

@@ -223,6 +223,36 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     credentials: APP,
     params: idParam((f) => [f.own.dataRequest, f.foreign.dataRequest]),
   },
+  "app/api/app/pipeline/route.ts": {
+    credentials: APP,
+    queryKeys: ["stage", "assignee", "deadline_from", "deadline_to", "q", "limit", "cursor"],
+    sample: () => ({ POST: { notice_id: "hostile-notice", stage: "watching" } }),
+  },
+  "app/api/app/pipeline/[id]/route.ts": {
+    credentials: APP,
+    params: () => ({ id: fc.oneof(segment, fc.uuid()) }),
+    sample: () => ({ PATCH: { stage: "bidding", assignee_id: null } }),
+  },
+  "app/api/app/pipeline/[id]/notes/route.ts": {
+    credentials: APP,
+    params: () => ({ id: fc.oneof(segment, fc.uuid()) }),
+    sample: () => ({ POST: { body: "A note" } }),
+  },
+  "app/api/app/pipeline/export/route.ts": {
+    credentials: APP,
+    queryKeys: ["stage", "assignee", "deadline_from", "deadline_to", "q"],
+  },
+  "app/api/app/pipeline/settings/route.ts": { credentials: APP, sample: () => ({ PUT: { reminder_days: 4 } }) },
+  "app/api/app/calendar-feed/route.ts": { credentials: APP },
+  "app/api/calendar/[feed]/route.ts": {
+    credentials: ["none", "ownerA"],
+    params: () => ({
+      feed: fc.oneof(
+        segment,
+        segment.map((s) => `bcal_${s}.ics`),
+      ),
+    }),
+  },
   "app/api/app/naics/route.ts": { credentials: APP, queryKeys: ["q", "limit"] },
 
   "app/api/admin/audit-log/route.ts": {

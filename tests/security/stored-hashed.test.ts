@@ -8,6 +8,7 @@ import { apiKeys, emailTokens, invitations, users } from "@/db/schema";
 import { requestPasswordReset, signUp } from "@/lib/auth";
 import { inviteMember, sha256 } from "@/lib/orgs";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { createCalendarFeed } from "@/lib/pipeline";
 import { describeEachDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
 
@@ -54,6 +55,15 @@ describeEachDatabase("credentials are stored hashed", () => {
     expect(dump).not.toContain(key);
     expect(dump).not.toContain(secretPart);
     expect(dump).not.toContain(password);
+  });
+
+  it("calendar feed tokens: only their SHA-256 is stored; the feed URL's secret is nowhere in the database", async () => {
+    const org = await makeOrg("starter", "Calendar Co");
+    const { token, url } = await createCalendarFeed(org.orgId, org.owner);
+    expect(url.endsWith(`/api/calendar/${token}.ics`)).toBe(true);
+    const dump = (await databaseDump()).join("\n");
+    expect(dump).toContain(sha256(token));
+    expect(dump).not.toContain(token.slice("bcal_".length));
   });
 
   it("invitation and password-reset tokens: only their SHA-256 is in the token tables", async () => {

@@ -19,6 +19,7 @@ const LIMIT_ROWS: { label: string; value: (plan: Plan) => string }[] = [
   { label: "API calls per month", value: (plan) => count(plan.monthlyApiQuota) },
   { label: "Saved alerts", value: (plan) => count(plan.maxAlerts) },
   { label: "Team seats", value: (plan) => count(plan.maxSeats) },
+  { label: "Bid pipeline, deadline reminders, calendar feed", value: (plan) => (plan.pipeline ? "Yes" : "—") },
   { label: "API requests per minute", value: (plan) => count(plan.requestsPerMinute) },
   { label: "7-day free trial", value: (plan) => (isFree(plan) ? "—" : "Yes") },
 ];

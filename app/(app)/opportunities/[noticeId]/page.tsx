@@ -8,12 +8,13 @@ import { Badge, Card, CardBody } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
 import { isAppError } from "@/lib/http";
 import { getOpportunity, naicsTitles, opportunityFeed } from "@/lib/opportunities";
+import { PipelineNoticePanel } from "../../pipeline/notice-panel";
 
 export const metadata: Metadata = { title: "Opportunity" };
 
 export default async function OpportunityPage({ params }: { params: Promise<{ noticeId: string }> }) {
   const { noticeId } = await params;
-  await requireViewer(`/opportunities/${encodeURIComponent(noticeId)}`);
+  const viewer = await requireViewer(`/opportunities/${encodeURIComponent(noticeId)}`);
   const feed = opportunityFeed();
   const opportunity = await getOpportunity(noticeId, feed.referenceDate).catch((error: unknown) => {
     if (isAppError(error) && error.code === "not_found") notFound();
@@ -80,6 +81,12 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
           ) : null}
         </CardBody>
       </Card>
+      <PipelineNoticePanel
+        orgId={viewer.org.id}
+        userId={viewer.user.id}
+        role={viewer.org.role}
+        noticeId={o.notice_id}
+      />
       {o.versions.length ? (
         <section aria-labelledby="versions-heading">
           <h2 id="versions-heading" className="mb-2 text-lg font-semibold text-slate-900">

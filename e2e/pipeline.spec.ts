@@ -1,0 +1,91 @@
+import fs from "node:fs/promises";
+import { expect, test } from "@playwright/test";
+import { expectNoSeriousA11yViolations, signIn, signUp, uniqueEmail } from "./helpers";
+import { paidOwner } from "./paid-orgs";
+
+// The bid pipeline (Starter and up): track a notice from its page, assign and stage it, note it,
+// then the pipeline page's filter, CSV download and calendar feed, on a phone-sized screen too.
+test("pipeline: a contractor tracks a notice, assigns and stages it, notes it, downloads the CSV and reads the ICS feed", async ({
+  page,
+}) => {
+  const owner = paidOwner("pipeline");
+  await signIn(page, owner.email, owner.password);
+  await expect(page).not.toHaveURL(/\/sign-in/);
+
+  await page.goto("/opportunities");
+  const first = page.getByTestId("opportunity-result").first();
+  await first.getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/opportunities\/[^/?]+$/);
+  await expect(page.getByRole("form", { name: "Track this notice" })).toBeVisible();
+  const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  await page.getByRole("form", { name: "Track this notice" }).getByRole("button", { name: "Track" }).click();
+  await expect(page.getByRole("heading", { name: "In your pipeline" })).toBeVisible();
+
+  const edit = page.getByRole("form", { name: /^Stage and assignee of/ });
+  await edit.getByLabel("Stage").selectOption("bidding");
+  await edit.getByLabel("Assignee").selectOption({ index: 1 });
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit.getByText("Saved.")).toBeVisible();
+  const note = page.getByRole("form", { name: /^Add a note to/ });
+  await note.getByLabel("Note for the team").fill("Pre-bid call Thursday, 10:00; bring the past-performance list");
+  await note.getByRole("button", { name: "Add note" }).click();
+  await expect(page.getByTestId("pipeline-notes")).toContainText("Pre-bid call Thursday, 10:00");
+
+  await page.goto("/pipeline");
+  const filters = page.getByRole("form", { name: "Filter the pipeline" });
+  await filters.getByLabel("Stage").selectOption("bidding");
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/stage=bidding/);
+  const list = page.getByTestId("pipeline-list");
+  await expect(list).toContainText(title);
+  await expect(list).toContainText("Bidding");
+  await expect(list).toContainText(owner.email);
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("pipeline-csv").click()]);
+  expect(download.suggestedFilename()).toMatch(/^pipeline-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await fs.readFile((await download.path())!, "utf8");
+  expect(csv).toContain("notice_id,title,agency");
+  expect(csv).toContain("Bidding");
+  expect(csv).toContain(owner.email);
+  expect(csv).toContain("Pre-bid call Thursday, 10:00");
+
+  await page.getByRole("button", { name: "Create feed link" }).click();
+  const feedUrl = await page.getByTestId("calendar-feed-url").inputValue();
+  expect(feedUrl).toMatch(/\/api\/calendar\/bcal_[\w-]+\.ics$/);
+  // A calendar app fetches it without any cookie.
+  const ics = await fetch(feedUrl);
+  expect(ics.status).toBe(200);
+  expect(ics.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
+  const body = await ics.text();
+  expect(body.startsWith("BEGIN:VCALENDAR\r\n")).toBe(true);
+  expect(body).toContain("BEGIN:VEVENT\r\n");
+  expect(body.replace(/\r\n /g, "")).toContain("SUMMARY:Response due: ");
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/pipeline");
+  await expect(page.getByTestId("pipeline-list")).toBeVisible();
+  const { overflow, widest } = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const culprit = [...document.querySelectorAll("main *")].find((el) => el.getBoundingClientRect().right > width + 1);
+    return {
+      overflow: document.documentElement.scrollWidth - width,
+      widest: culprit ? `${culprit.tagName.toLowerCase()}.${culprit.className}` : "",
+    };
+  });
+  expect(overflow, `/pipeline is wider than the screen (${widest})`).toBeLessThanOrEqual(0);
+  await expectNoSeriousA11yViolations(page, "pipeline at 390px");
+
+  // Turning the feed off: the same URL answers 404 Problem+JSON.
+  await page.getByRole("button", { name: "Turn feed off" }).click();
+  await expect(page.getByText("Calendar feed turned off")).toBeVisible();
+  const gone = await fetch(feedUrl);
+  expect(gone.status).toBe(404);
+  expect(gone.headers.get("content-type")).toContain("application/problem+json");
+});
+
+test("pipeline on the free plan: an upgrade prompt, not an error page", async ({ page }) => {
+  await signUp(page, { name: "Fay Free", email: uniqueEmail("pipeline-free") });
+  await page.goto("/pipeline");
+  await expect(page.getByRole("heading", { name: "Track your bids with the pipeline" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Upgrade your plan" })).toHaveAttribute("href", "/settings/billing");
+});

@@ -1,0 +1,58 @@
+// The reminder sweep wired into Inngest: the real SDK execution engine, a real database, and the
+// run-tracking middleware's record. The sweep's own rules are tested in lib/pipeline.
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { jobRuns, outboxEvents } from "@/db/schema";
+import { inngest } from "@/inngest/client";
+import { insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { executeRequest } from "@/lib/jobs/test-engine";
+import { trackNotice } from "@/lib/pipeline";
+import { describeEachDatabase } from "@/tests/db";
+import { deadlineReminders } from "./deadline-reminders";
+import { describeFunction } from "./index";
+
+let inngestApi: FakeInngestServer;
+beforeAll(async () => {
+  inngestApi = await startFakeInngestServer();
+  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
+});
+afterAll(() => inngestApi.close());
+
+it("is registered as an hourly cron", () => {
+  expect(describeFunction(deadlineReminders)).toMatchObject({
+    id: "deadline-reminders",
+    cron: "40 * * * *",
+    scheduled: true,
+  });
+});
+
+describeEachDatabase("deadline-reminders function", () => {
+  it("one cron run queues the due reminder through its step; the next run queues nothing more", async () => {
+    const org = await makeOrg("starter", "Cron Co");
+    const noticeId = await insertOpportunity({
+      createdAt: new Date(),
+      title: "Due tomorrow",
+      responseDeadline: new Date(Date.now() + 86_400_000),
+    });
+    await trackNotice(org.orgId, org.owner, { notice_id: noticeId });
+    const event = () => ({ name: "inngest/scheduled.timer", data: { cron: "40 * * * *" }, id: `cron-${randomUUID()}` });
+
+    const runId = `run-${randomUUID()}`;
+    const first = await executeRequest(deadlineReminders, event(), { runId });
+    expect(first.error).toBeUndefined();
+    expect(first.result).toMatchObject({ emailed: 1 });
+    const [run] = await db().select().from(jobRuns).where(eq(jobRuns.runId, runId));
+    expect(run).toMatchObject({ functionId: "deadline-reminders", status: "succeeded" });
+
+    const second = await executeRequest(deadlineReminders, event(), { runId: `run-${randomUUID()}` });
+    expect(second.result).toMatchObject({ emailed: 0 });
+    const queued = await db()
+      .select({ to: outboxEvents.payload })
+      .from(outboxEvents)
+      .where(and(eq(outboxEvents.orgId, org.orgId), eq(outboxEvents.kind, "email")));
+    expect(queued.map((r) => r.to.to)).toEqual([org.ownerEmail]);
+  });
+});

@@ -1,0 +1,19 @@
+import { cron } from "inngest";
+import { inngest } from "@/inngest/client";
+import { runDeadlineReminders } from "@/lib/pipeline";
+import { FUNCTION_DEFAULTS } from "./defaults";
+
+/**
+ * Hourly: e-mails the assignee of each tracked notice whose response deadline is within the
+ * org's reminder lead time, once per deadline value (lib/pipeline/reminders.ts).
+ */
+export const deadlineReminders = inngest.createFunction(
+  {
+    ...FUNCTION_DEFAULTS,
+    id: "deadline-reminders",
+    name: "Pipeline deadline reminders",
+    triggers: [cron("40 * * * *")],
+    concurrency: { limit: 1 },
+  },
+  async ({ step }) => step.run("remind-due-deadlines", () => runDeadlineReminders(new Date())),
+);

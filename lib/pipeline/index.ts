@@ -1,0 +1,49 @@
+export {
+  trackNotice,
+  untrackNotice,
+  updateTracked,
+  addNote,
+  getTracked,
+  trackedForNotice,
+  listTracked,
+  getPipelineSettings,
+  updatePipelineSettings,
+  type ApiTrackedOpportunity,
+  type ApiPipelineNote,
+  type PipelinePage,
+  type PipelineSettings,
+} from "./pipeline";
+export { pipelineAccess, pipelineAccessIn, assertPipelineIncluded, pipelinePlans, type PipelineAccess } from "./access";
+export { exportPipelineCsv, PIPELINE_CSV_HEADER, PIPELINE_CSV_MAX_ROWS } from "./csv";
+export {
+  calendarFeedIcs,
+  calendarFeedPath,
+  calendarFeedStatus,
+  createCalendarFeed,
+  revokeCalendarFeed,
+  CALENDAR_TOKEN_PREFIX,
+  type CalendarFeedStatus,
+} from "./calendar";
+export { renderCalendar, foldLine, escapeText, type CalendarEvent } from "./ics";
+export { runDeadlineReminders, findDueReminders, REMINDER_BATCH, type ReminderRunSummary } from "./reminders";
+export {
+  PIPELINE_STAGES,
+  OPEN_STAGES,
+  STAGE_LABELS,
+  DEFAULT_REMINDER_DAYS,
+  MAX_REMINDER_DAYS,
+  MAX_NOTE_LENGTH,
+  trackSchema,
+  updateTrackedSchema,
+  addNoteSchema,
+  pipelineSettingsSchema,
+  pipelineFilterSchema,
+  pipelineListQuerySchema,
+  type PipelineStage,
+  type PipelineFilter,
+  type PipelineListQuery,
+  type TrackInput,
+  type UpdateTrackedInput,
+  type AddNoteInput,
+  type PipelineSettingsInput,
+} from "./schemas";
