@@ -163,13 +163,15 @@ export const eventDedupeKey = (event: { name: string; id: string }) => `event:${
 export async function enqueueEvents(
   tx: DbOrTx,
   events: readonly (EventPayload & { id: string; dedupeKey?: string })[],
+  options: { orgId?: string } = {},
 ): Promise<EnqueuedOutbox[]> {
-  // System rows (no org): event ids are unique on their own, and a row outlives a deleted org.
+  // System rows (no org) unless the event is about one org: event ids are unique on their own. A
+  // tenant transaction (withTenant) can only write its own org's rows, so it passes `orgId`.
   return enqueueOutboxMany(
     tx,
     events.map((event) => ({
       kind: "event" as const,
-      orgId: null,
+      orgId: options.orgId ?? null,
       dedupeKey: event.dedupeKey ?? eventDedupeKey(event),
       payload: { name: event.name, id: event.id, data: event.data },
     })),

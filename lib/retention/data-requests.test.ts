@@ -50,7 +50,13 @@ async function rowCounts(orgId: string) {
       db().select({ id: businessProfiles.orgId }).from(businessProfiles).where(eq(businessProfiles.orgId, orgId)),
     ),
     memberships: await n(db().select({ id: memberships.id }).from(memberships).where(eq(memberships.orgId, orgId))),
-    outboxEmails: await n(db().select({ id: outboxEvents.id }).from(outboxEvents).where(eq(outboxEvents.orgId, orgId))),
+    // E-mails only: the deletion's own event row (no personal data) belongs to the org too.
+    outboxEmails: await n(
+      db()
+        .select({ id: outboxEvents.id })
+        .from(outboxEvents)
+        .where(and(eq(outboxEvents.orgId, orgId), eq(outboxEvents.kind, "email"))),
+    ),
     emailMessages: await n(
       db().select({ id: emailMessages.id }).from(emailMessages).where(eq(emailMessages.orgId, orgId)),
     ),

@@ -81,7 +81,7 @@ async function requestData(
           .values({ orgId, kind, requestedBy: formatRequester(requester) })
           .returning();
     // A deletion's event commits with it (an open one's is already there: the dedupe key says so).
-    const queued = kind === "deletion" ? await enqueueEvents(tx, [deletionRequestedEvent(row!)]) : [];
+    const queued = kind === "deletion" ? await enqueueEvents(tx, [deletionRequestedEvent(row!)], { orgId }) : [];
     return { request: row!, created: !open, outboxIds: queued.filter((q) => q.created).map((q) => q.id) };
   });
 }
@@ -237,7 +237,9 @@ export async function retryDataRequest(
     const retry = randomUUID();
     const first = deletionRequestedEvent(row);
     const event = { ...first, id: `${first.id}-retry-${retry}` };
-    const queued = await enqueueEvents(tx, [{ ...event, dedupeKey: `event:data/deletion.requested:retry:${retry}` }]);
+    const queued = await enqueueEvents(tx, [{ ...event, dedupeKey: `event:data/deletion.requested:retry:${retry}` }], {
+      orgId,
+    });
     return { request: row, outboxIds: queued.map((q) => q.id), events: [event] };
   });
   await deliverOutboxNow(outboxIds);
