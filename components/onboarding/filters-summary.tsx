@@ -26,7 +26,7 @@ export function FiltersSummary({ naics, keywords, setAsides, states }: FiltersSu
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-700">
-        Every new open notice in your NAICS codes; those that fit the rest of your profile come first.
+        Every new notice in your NAICS codes; those that fit the rest of your profile come first.
       </p>
       <dl className="grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-[8rem_1fr]">
         {rows.map(([term, value]) => (

@@ -48,7 +48,7 @@ export function profileMatchCriteria(profile: ProfileFilterFields): {
 
 /**
  * The alert body (API.md) the first alert gets from a profile: the same criteria as the matches
- * (profileMatchCriteria), so the e-mails bring what the matches page shows: every new open notice
+ * (profileMatchCriteria), so the e-mails bring what the matches page shows: every new notice
  * in the profile's NAICS codes, those meeting its keywords, places and set-asides first.
  */
 export function alertFiltersFromProfile(profile: ProfileFilterFields) {
