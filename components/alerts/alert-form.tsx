@@ -10,7 +10,8 @@ import type { AlertFrequency } from "@/lib/alerts/rules";
 import { NaicsPicker, type NaicsChoice } from "@/components/pickers/naics-picker";
 import { SetAsidePicker } from "@/components/pickers/set-aside-picker";
 import { StatePicker } from "@/components/pickers/state-picker";
-import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
+import type { SetAsideOption } from "@/components/pickers/set-aside-picker";
+import type { StateOption } from "@/components/pickers/state-picker";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction } from "@/lib/client/remote";
 import { PickerError } from "@/components/pickers/picker-error";
@@ -78,7 +79,21 @@ function issuesOf(body: AlertBody) {
   }));
 }
 
-export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated: (alert: ApiAlert) => void }) {
+/** The choices the pickers offer come from the server page, so the lists stay out of the page's JavaScript. */
+export interface PickerChoices {
+  states: readonly StateOption[];
+  setAsides: readonly SetAsideOption[];
+}
+
+export function AlertForm({
+  atLimit,
+  onCreated,
+  choices,
+}: {
+  atLimit: boolean;
+  onCreated: (alert: ApiAlert) => void;
+  choices: PickerChoices;
+}) {
   const [values, setValues] = useState<Values>(EMPTY);
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [created, setCreated] = useState<string | null>(null);
@@ -213,7 +228,7 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
             </p>
             <StatePicker
               filterId="alert-states"
-              states={US_STATES}
+              states={choices.states}
               selected={values.states}
               onChange={(states) => update("states", states)}
               describedBy="alert-states-hint"
@@ -227,7 +242,7 @@ export function AlertForm({ atLimit, onCreated }: { atLimit: boolean; onCreated:
             </p>
             <SetAsidePicker
               idPrefix="alert-set-aside"
-              options={SET_ASIDE_OPTIONS}
+              options={choices.setAsides}
               selected={values.set_asides}
               onChange={(setAsides) => update("set_asides", setAsides)}
             />

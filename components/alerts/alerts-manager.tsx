@@ -7,8 +7,16 @@ import type { AlertUsage, ApiAlert } from "@/lib/alerts";
 import { PAUSE_REASON_TEXT } from "@/lib/alerts/rules";
 import { apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
-import { AlertForm } from "./alert-form";
+import dynamic from "next/dynamic";
+import type { PickerChoices } from "./alert-form";
 import { formatDateTime } from "@/lib/format";
+
+// The form (and its pickers) loads after the page: viewers never need it, and members read their
+// alerts first. It keeps the page within its first-load JavaScript budget.
+const AlertForm = dynamic(() => import("./alert-form").then((m) => m.AlertForm), {
+  ssr: false,
+  loading: () => <p className="text-sm text-slate-600">Loading the new-alert form…</p>,
+});
 
 export interface AlertsPageData {
   data: ApiAlert[];
@@ -44,7 +52,15 @@ function Filters({ alert }: { alert: ApiAlert }) {
   );
 }
 
-export function AlertsManager({ initial, canManage }: { initial: AlertsPageData; canManage: boolean }) {
+export function AlertsManager({
+  initial,
+  canManage,
+  choices,
+}: {
+  initial: AlertsPageData;
+  canManage: boolean;
+  choices: PickerChoices;
+}) {
   const alerts = useRemoteData<AlertsPageData>("/api/app/alerts", initial);
   const refresh = alerts.refresh;
   const [announcement, setAnnouncement] = useState("");
@@ -95,6 +111,7 @@ export function AlertsManager({ initial, canManage }: { initial: AlertsPageData;
       ) : null}
       {canManage ? (
         <AlertForm
+          choices={choices}
           atLimit={atLimit}
           onCreated={(alert) => {
             setAnnouncement(`Saved “${alert.name}”.`);

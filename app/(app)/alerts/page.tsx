@@ -3,6 +3,7 @@ import { AlertsManager } from "@/components/alerts/alerts-manager";
 import { PageHeader } from "@/components/ui";
 import { alertUsage, listAlerts, toApiAlert } from "@/lib/alerts";
 import { requireViewer } from "@/lib/auth/next";
+import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
 import { can } from "@/lib/orgs";
 
 export const metadata: Metadata = { title: "Alerts" };
@@ -21,6 +22,7 @@ export default async function AlertsPage() {
       <AlertsManager
         initial={{ data: rows.map(toApiAlert), usage }}
         canManage={can(viewer.org.role, "alerts:manage")}
+        choices={{ states: US_STATES, setAsides: SET_ASIDE_OPTIONS }}
       />
     </>
   );
