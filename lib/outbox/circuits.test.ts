@@ -64,12 +64,27 @@ const circuitOf = async (destination: string) =>
   (await db().select().from(outboxCircuits).where(eq(outboxCircuits.destination, destination)))[0];
 const attemptsOf = async (ids: string[]) => new Map((await rowsOf(ids)).map((r) => [r.id, r.attempts]));
 
-/** Two deliverers at once, as two workers of the scheduled function. */
-async function sweepTwice(now: Date) {
-  const [a, b] = await Promise.all([
+interface SlowDestination {
+  hold(): void;
+  release(): void;
+}
+
+/**
+ * Two deliverers at once, as two workers of the scheduled function. With `slow`, the destination
+ * holds its answers until one deliverer has finished: a probe that succeeded at once would close
+ * the circuit before the other deliverer's claim, which is correct but not the race under test.
+ */
+async function sweepTwice(now: Date, slow?: SlowDestination) {
+  slow?.hold();
+  const runs = [
     deliverDueOutbox({ now, limit: 1_000, workerId: "a" }),
     deliverDueOutbox({ now, limit: 1_000, workerId: "b" }),
-  ]);
+  ];
+  if (slow) {
+    await Promise.race(runs);
+    slow.release();
+  }
+  const [a, b] = await Promise.all(runs);
   const sum = (k: keyof Omit<OutboxDeliverySummary, "results">) => a[k] + b[k];
   return {
     claimed: sum("claimed"),
@@ -83,16 +98,30 @@ async function sweepTwice(now: Date) {
 /** An HTTP server on a port that was closed until now: the webhook destination comes back. */
 async function listenOn(port: number) {
   const received: string[] = [];
+  let holding = false;
+  const held: (() => void)[] = [];
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString("utf8")));
     req.on("end", () => {
-      received.push(body);
-      res.writeHead(200).end("ok");
+      const answer = () => {
+        received.push(body);
+        res.writeHead(200).end("ok");
+      };
+      if (holding) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    received,
+    hold: () => void (holding = true),
+    release() {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 it("opens for twice as long after each failed probe, up to the cap", () => {
@@ -194,7 +223,7 @@ describeEachDatabase("outbox circuit breaker", () => {
 
     useEnv({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: "3", OUTBOX_CIRCUIT_FAILURES: "3" });
     const backAt = new Date(probeAt.getTime() + 2 * MINUTE);
-    expect(await sweepTwice(backAt)).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(await sweepTwice(backAt, smtp)).toMatchObject({ claimed: 1, delivered: 1 });
     expect(await circuitOf("smtp")).toMatchObject({
       state: "closed",
       consecutiveFailures: 0,
@@ -226,7 +255,7 @@ describeEachDatabase("outbox circuit breaker", () => {
     const back = await listenOn(port);
     try {
       const probeAt = new Date(start.getTime() + MINUTE);
-      const both = await sweepTwice(probeAt);
+      const both = await sweepTwice(probeAt, back);
       expect(both).toMatchObject({ claimed: 1, delivered: 1 });
       expect(back.received).toHaveLength(1);
       expect(await circuitOf(destination)).toMatchObject({ state: "closed", consecutiveFailures: 0 });

@@ -10,6 +10,8 @@ import { SMTPServer } from "smtp-server";
 export async function startSmtpSink(port = 0) {
   const received: { to: string[]; messageId: string; raw: string }[] = [];
   let rejected: RegExp | null = null;
+  let holding = false;
+  const held: (() => void)[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -27,8 +29,12 @@ export async function startSmtpSink(port = 0) {
       stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
       stream.on("end", () => {
         const messageId = /^Message-ID:\s*<([^>]+)>/im.exec(raw)?.[1] ?? "";
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId, raw });
-        callback();
+        const accept = () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId, raw });
+          callback();
+        };
+        if (holding) held.push(accept);
+        else accept();
       });
     },
   });
@@ -39,6 +45,14 @@ export async function startSmtpSink(port = 0) {
     received,
     rejectRecipients(pattern: RegExp | null) {
       rejected = pattern;
+    },
+    /** From now on, messages wait for `release()` before they are accepted (a slow server). */
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const accept of held.splice(0)) accept();
     },
     /** How many times each outbox id arrived. */
     countsById() {
