@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { chromiumPath } from "./tests/support/chromium";
 import { createPaidOrgsCommands } from "./e2e/paid-orgs";
+import type { SetupCommand } from "./e2e/setup-commands";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 
@@ -19,11 +21,22 @@ process.env.E2E_VIEWER_FILE ??= path.join(os.tmpdir(), `beacon-e2e-viewer-${rand
 // (5 per 5 min, lib/auth/mfa.ts) and the other journeys' operator already signs in that often.
 process.env.E2E_ONCALL_EMAIL ??= `oncall-${Date.now()}@beacon.test`;
 process.env.E2E_ONCALL_FILE ??= path.join(os.tmpdir(), `beacon-e2e-oncall-${randomBytes(6).toString("hex")}.json`);
-const cli = "node_modules/.bin/tsx scripts/cli.ts";
 /** A one-line Node program that exits once something listens on 127.0.0.1:port (for a shell command). */
 const waitForPort = (p: number) =>
   `const n=require('net');(function t(){const s=n.connect(${p},'127.0.0.1',()=>{s.end();process.exit(0)});s.on('error',()=>setTimeout(t,200))})()`;
 const baseURL = `http://localhost:${port}`;
+const operatorCommand = (email: string, role: string, output: string): SetupCommand => ({
+  args: ["operator:create", "--email", email, "--password", process.env.E2E_OPERATOR_PASSWORD!, "--role", role],
+  output,
+});
+/** Run in one process before the server opens the database (e2e/setup-main.ts). */
+const setupCommands: SetupCommand[] = [
+  { args: ["db:seed"] },
+  operatorCommand(process.env.E2E_OPERATOR_EMAIL, "ops_admin", process.env.E2E_OPERATOR_FILE),
+  operatorCommand(process.env.E2E_VIEWER_EMAIL, "ops_viewer", process.env.E2E_VIEWER_FILE),
+  operatorCommand(process.env.E2E_ONCALL_EMAIL, "ops_admin", process.env.E2E_ONCALL_FILE),
+  ...createPaidOrgsCommands(),
+];
 // A local server speaking Stripe's API (tests/fakes/stripe-api.ts): these machines cannot reach Stripe.
 const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 80);
 process.env.E2E_STRIPE_URL = `http://127.0.0.1:${stripePort}`;
@@ -51,9 +64,11 @@ export default defineConfig({
   reporter: [["list"], ["./e2e/totals-reporter.ts"]],
   use: {
     baseURL,
-    trace: "retain-on-failure",
+    // A failed journey keeps its trace (DOM snapshots, network, console); screenshots of every
+    // step would cost the run about a tenth of its CPU.
+    trace: { mode: "retain-on-failure", screenshots: false },
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: chromiumPath(),
       args: [
         "--no-sandbox",
         "--disable-gpu",
@@ -83,21 +98,16 @@ export default defineConfig({
       command:
         // The seed sends the demo org's first digest: wait for the mailbox (started beside this server).
         `node -e "${waitForPort(smtpSinkPort)}" && ` +
-        `${cli} db:seed > /dev/null && ` +
-        `${cli} operator:create --email ${process.env.E2E_OPERATOR_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_OPERATOR_FILE} && ` +
-        `${cli} operator:create --email ${process.env.E2E_VIEWER_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_viewer > ${process.env.E2E_VIEWER_FILE} && ` +
-        `${cli} operator:create --email ${process.env.E2E_ONCALL_EMAIL} --password ${process.env.E2E_OPERATOR_PASSWORD} --role ops_admin > ${process.env.E2E_ONCALL_FILE} && ` +
-        createPaidOrgsCommands(cli)
-          .map((command) => `${command} && `)
-          .join("") +
+        `node_modules/.bin/tsx e2e/setup-main.ts && ` +
         `exec node_modules/.bin/next start -p ${port}`,
       url: `${baseURL}/api/readyz`,
-      // db:seed, the operator and the paid orgs each start the CLI (≈ 10 s apiece on a busy 2-core machine).
+      // The setup (seed, operators, paid orgs) takes a minute or more on a busy 2-core machine.
       timeout: 300_000,
       reuseExistingServer: false,
       stdout: "pipe",
       stderr: "pipe",
       env: {
+        E2E_SETUP_COMMANDS: JSON.stringify(setupCommands),
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
         APP_URL: baseURL,

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { SetupCommand } from "./setup-commands";
 
 /**
  * Paid organisations for the journeys that invite people: a free org has one seat, its owner.
@@ -26,10 +27,12 @@ export function paidOwner(org: PaidOrg) {
   };
 }
 
-/** The CLI commands that create every paid org (run by the webServer command). */
-export function createPaidOrgsCommands(cli: string): string[] {
+/** The CLI commands that create every paid org (run before the server starts, e2e/setup-main.ts). */
+export function createPaidOrgsCommands(): SetupCommand[] {
   return (Object.keys(PAID_ORGS) as PaidOrg[]).map((org) => {
     const o = paidOwner(org);
-    return `${cli} org:create --name '${o.name}' --email ${o.email} --password ${o.password} --plan ${o.plan} > /dev/null`;
+    return {
+      args: ["org:create", "--name", o.name, "--email", o.email, "--password", o.password, "--plan", o.plan],
+    };
   });
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 NO_COLOR=1
 
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$chromium" ]; then
+if [ ! -x "$chromium" ] && [ ! -x /usr/lib/chromium/chromium ]; then
   echo "Chromium not found at $chromium. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH." >&2
   exit 1
 fi
@@ -20,12 +20,12 @@ fi
 export TOTALS_FILE="$(mktemp)"
 status=0
 
-echo "== unit and integration tests (vitest) =="
+echo "== unit and integration tests (vitest) == (at ${SECONDS} s)"
 node_modules/.bin/vitest run || status=1
 
 if [ -n "${DATABASE_URL:-}" ]; then
   if [ -n "${REDIS_URL:-}" ]; then
-    echo "== resilience: faults under load (vitest.resilience.config.ts) =="
+    echo "== resilience: faults under load (vitest.resilience.config.ts) == (at ${SECONDS} s)"
     node_modules/.bin/vitest run -c vitest.resilience.config.ts || status=1
   else
     echo "The resilience suite needs REDIS_URL as well as DATABASE_URL (e.g. REDIS_URL=redis://127.0.0.1:6379)." >&2
@@ -34,21 +34,22 @@ if [ -n "${DATABASE_URL:-}" ]; then
   fi
 fi
 
-echo "== production build =="
+echo "== production build == (at ${SECONDS} s)"
 if ! node_modules/.bin/next build > .next-build.log 2>&1; then
-  tail -50 .next-build.log
+  # The whole log: Turbopack prints its warnings after the error, so a tail can miss the cause.
+  cat .next-build.log
   echo "build 0 1 0" >> "$TOTALS_FILE"
   status=1
 else
   tail -3 .next-build.log
-  echo "== first-load JS budget =="
+  echo "== first-load JS budget == (at ${SECONDS} s)"
   if node_modules/.bin/tsx scripts/page-budget.ts; then
     echo "budget 1 0 0" >> "$TOTALS_FILE"
   else
     echo "budget 0 1 0" >> "$TOTALS_FILE"
     status=1
   fi
-  echo "== browser journeys (playwright) =="
+  echo "== browser journeys (playwright) == (at ${SECONDS} s)"
   e2e_db=""
   export E2E_AUTH_SECRET="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
   export E2E_METRICS_TOKEN="$(node -e 'console.log(require("crypto").randomBytes(16).toString("hex"))')"

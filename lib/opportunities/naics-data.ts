@@ -17,7 +17,8 @@ export function naicsLevel(code: string): number {
 }
 
 /** Reads a code,title CSV; throws on a row that is not a NAICS code with a title. */
-export function readNaicsCodes(filePath = path.resolve(process.cwd(), NAICS_CODES_FILE)) {
+// turbopackIgnore: the file is read at run time from the project root; the build need not trace it.
+export function readNaicsCodes(filePath = path.resolve(/* turbopackIgnore: true */ process.cwd(), NAICS_CODES_FILE)) {
   const records: Record<string, string>[] = parse(fs.readFileSync(filePath), {
     columns: true,
     bom: true,

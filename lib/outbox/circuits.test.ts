@@ -79,7 +79,7 @@ async function sweepTwice(now: Date, slow?: SlowDestination) {
   const runs = [
     deliverDueOutbox({ now, limit: 1_000, workerId: "a" }),
     deliverDueOutbox({ now, limit: 1_000, workerId: "b" }),
-  ];
+  ] as const;
   if (slow) {
     await Promise.race(runs);
     slow.release();

@@ -12,6 +12,7 @@ import { runCommand } from "../cli-commands";
 import { createBenchDatabase, printTable } from "./bench-database";
 import { FIRST_LOAD_JS_BUDGET_KB, firstLoadJs } from "./first-load-js";
 import { ensureProductionBuild, freePort, ROOT, startBeacon, stop, waitForReady } from "./servers";
+import { chromiumPath } from "@/tests/support/chromium";
 
 const BUDGET_KB = FIRST_LOAD_JS_BUDGET_KB;
 const KEY_ROUTES = ["/onboarding", "/admin/ops"] as const;
@@ -150,7 +151,7 @@ async function measureLcp(samples: number): Promise<LcpResult[]> {
     await waitForReady(`${origin}/api/readyz`, children[0]!);
 
     browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: chromiumPath(),
       args: CHROMIUM_ARGS,
     });
     const customer = await signedIn(browser, origin, customerEmail, password);

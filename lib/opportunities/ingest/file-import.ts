@@ -75,7 +75,8 @@ export async function importOpportunitiesJson(filePath: string, options: ImportO
 
 /** The bundled dataset's path (relative to the working directory, the project root). */
 export function bundledOpportunitiesPath() {
-  return path.resolve(process.cwd(), BUNDLED_OPPORTUNITIES_FILE);
+  // turbopackIgnore: read at run time from the project root; the build need not trace the project.
+  return path.resolve(/* turbopackIgnore: true */ process.cwd(), BUNDLED_OPPORTUNITIES_FILE);
 }
 
 /** Imports the whole bundled dataset at once. */
