@@ -3,11 +3,14 @@ import { openServerDatabase } from "./db/client";
 import { startBackgroundFunctions } from "./inngest/background";
 import { assertProductionConfig } from "./lib/env";
 import { recordSocketPeers } from "./lib/http/socket-peer";
+import { observePageRequests } from "./lib/observability";
 
 // `next build` loads instrumentation too; the build must never open the database.
 if (process.env.NEXT_PHASE !== "phase-production-build") {
   // Per-IP rate limits need the real TCP peer in X-Forwarded-For (lib/http/client-ip).
   recordSocketPeers();
+  // Page renders get a log line and latency like route handlers (which their route() wrapper times).
+  observePageRequests();
   try {
     assertProductionConfig();
     // On the embedded database this serves it to the CLI and scripts (one database for all).

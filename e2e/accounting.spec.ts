@@ -35,6 +35,8 @@ test("an operator downloads the accounting CSV; an org named like a formula stay
 });
 
 test("metrics answer Prometheus text only with the bearer token", async ({ request }) => {
+  // Pages are timed under their pattern, never their URL (an invitation's path is its token).
+  expect((await request.get("/invitations/e2e-not-a-real-token")).status()).toBeLessThan(500);
   const refused = await request.get("/api/metrics");
   expect(refused.status()).toBe(401);
   expect(refused.headers()["content-type"]).toContain("application/problem+json");
@@ -57,4 +59,8 @@ test("metrics answer Prometheus text only with the bearer token", async ({ reque
   expect(text).toMatch(
     /beacon_http_request_duration_seconds_count\{route="\/api\/metrics",method="GET",status_class="4xx"\} [1-9]/,
   );
+  expect(text).toMatch(
+    /beacon_http_request_duration_seconds_count\{route="page \/invitations\/\[token\]",method="GET",status_class="[24]xx"\} [1-9]/,
+  );
+  expect(text).not.toContain("e2e-not-a-real-token");
 });

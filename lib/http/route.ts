@@ -50,8 +50,10 @@ export function route<Auth = null>(
         return response;
       } finally {
         const seconds = (performance.now() - started) / 1000;
-        observeHttpRequest(routePattern(url.pathname, params), request.method, status, seconds);
-        logger.debug({ method: request.method, path: url.pathname, status, ms: Math.round(seconds * 1000) }, "request");
+        // The pattern, never the path: a path can carry a secret (a calendar feed's token).
+        const pattern = routePattern(url.pathname, params);
+        observeHttpRequest(pattern, request.method, status, seconds);
+        logger.debug({ method: request.method, route: pattern, status, ms: Math.round(seconds * 1000) }, "request");
       }
     });
   };

@@ -1,4 +1,5 @@
-import http, { type IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
+import { onServerRequest } from "@/lib/observability";
 
 /** Appends the TCP peer's address to X-Forwarded-For, as a reverse proxy does. */
 export function appendSocketPeer(request: IncomingMessage) {
@@ -9,9 +10,6 @@ export function appendSocketPeer(request: IncomingMessage) {
   request.headers["x-forwarded-for"] = prior ? `${prior}, ${peer}` : peer;
 }
 
-const INSTALLED = Symbol.for("beacon.socketPeerRecorded");
-type PatchableServer = { emit: (event: string | symbol, ...args: unknown[]) => boolean; [INSTALLED]?: boolean };
-
 /**
  * Next.js's server sets X-Forwarded-For only when the client did not send one, so a client
  * talking to `next start` directly could pick its own address. Route handlers and server
@@ -20,12 +18,5 @@ type PatchableServer = { emit: (event: string | symbol, ...args: unknown[]) => b
  * (see clientIpFrom). Called once from instrumentation-node.ts.
  */
 export function recordSocketPeers() {
-  const prototype = http.Server.prototype as unknown as PatchableServer;
-  if (prototype[INSTALLED]) return;
-  const emit = prototype.emit;
-  prototype.emit = function (this: unknown, event: string | symbol, ...args: unknown[]) {
-    if (event === "request") appendSocketPeer(args[0] as IncomingMessage);
-    return emit.call(this, event, ...args);
-  };
-  prototype[INSTALLED] = true;
+  onServerRequest(appendSocketPeer);
 }
