@@ -1,0 +1,84 @@
+/**
+ * The physical-limit baseline for `npm run bench -- api`: the minimum any server must do to
+ * answer a correct metered `GET /api/v1/opportunities?[q=…&]limit=…`, in the fewest round trips,
+ * with no framework, no logging and no metrics. Unlike raw-api-server.ts it does not repeat
+ * Beacon's SQL, so Beacon's ratio against it cannot improve by making the baseline slower.
+ * Per request:
+ *   1. one statement: the API key by its SHA-256 hash, the conditional quota decrement and the
+ *      usage row (atomic, as one statement is one transaction);
+ *   2. one statement: the search (full-text match ranked by relevance, else newest first), the
+ *      latest version of each solicitation only, `limit` rows.
+ * The body carries the same notices in the same order as Beacon's, nothing more.
+ *
+ * Run as its own process (the bench starts it): DATABASE_URL, PORT, POOL_MAX.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import http from "node:http";
+import pg from "pg";
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });
+pool.on("error", () => {});
+
+const ENDPOINT = "GET /api/v1/opportunities";
+
+const CHARGE_SQL = `with key as (
+  select id, org_id from api_keys where key_hash = $1 and revoked_at is null limit 1
+), charged as (
+  update usage_quotas q set quota_remaining = q.quota_remaining - 1, updated_at = now()
+  from key where q.org_id = key.org_id and q.quota_remaining > 0 and q.period_end > now()
+  returning q.org_id, q.quota_remaining, key.id as key_id
+), used as (
+  insert into usage_events (org_id, api_key_id, endpoint, request_id, quota_before, quota_after, created_at)
+  select org_id, key_id, $2, $3, quota_remaining + 1, quota_remaining, now() from charged
+)
+select exists (select 1 from key) as key_found, (select quota_remaining from charged) as remaining`;
+
+const LATEST_VERSION = `(o.solicitation_number is null or not exists (select 1 from opportunities n
+  where n.solicitation_number = o.solicitation_number and (n.posted_at, n.id) > (o.posted_at, o.id)))`;
+const COLUMNS = `o.notice_id, o.title, o.agency_path, o.type, o.naics_code, o.set_aside_code, o.posted_at,
+  o.response_deadline, o.pop_state, o.ui_link, o.description_excerpt`;
+const RANKED_SQL = `select ${COLUMNS} from opportunities o
+  where o.search_vector @@ websearch_to_tsquery('english', $1) and ${LATEST_VERSION}
+  order by ts_rank_cd(o.search_vector, websearch_to_tsquery('english', $1)) desc, o.id desc limit $2`;
+const NEWEST_SQL = `select ${COLUMNS} from opportunities o where ${LATEST_VERSION}
+  order by o.posted_at desc, o.id desc limit $1`;
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+  const url = new URL(req.url ?? "/", "http://bare.local");
+  if (req.method !== "GET" || url.pathname !== "/api/v1/opportunities") return send(res, 404, { code: "not_found" });
+  const q = url.searchParams.get("q")?.trim() ?? "";
+  const limit = Number(url.searchParams.get("limit") ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return send(res, 422, { code: "validation_failed" });
+  const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+  if (!presented) return send(res, 401, { code: "unauthorized" });
+  const requestId = `req_${randomBytes(12).toString("hex")}`;
+  const hash = createHash("sha256").update(presented).digest("hex");
+  const charged = (
+    await pool.query<{ key_found: boolean; remaining: number | null }>(CHARGE_SQL, [hash, ENDPOINT, requestId])
+  ).rows[0]!;
+  if (!charged.key_found) return send(res, 401, { code: "unauthorized" });
+  if (charged.remaining === null) return send(res, 402, { code: "quota_exhausted" });
+  const { rows } = q ? await pool.query(RANKED_SQL, [q, limit]) : await pool.query(NEWEST_SQL, [limit]);
+  send(res, 200, { data: rows }, { "x-quota-remaining": String(charged.remaining), "x-request-id": requestId });
+}
+
+const server = http.createServer((req, res) => {
+  handle(req, res).catch(() => {
+    if (!res.headersSent) send(res, 500, { code: "internal" });
+    else res.destroy();
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
+  const address = server.address();
+  process.stdout.write(`listening ${typeof address === "object" && address ? address.port : ""}\n`);
+});
+process.on("SIGTERM", () => {
+  server.close();
+  void pool.end().finally(() => process.exit(0));
+});
