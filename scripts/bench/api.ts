@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { seedDatabase } from "@/db/seed";
+import { opportunityFeed } from "@/lib/opportunities";
 import { runCommand } from "../cli-commands";
 import { createBenchDatabase, printTable } from "./bench-database";
 import { ensureProductionBuild, freePort, startBeacon, startScript, stop, waitForReady } from "./servers";
@@ -187,8 +188,16 @@ async function seed(bench: Awaited<ReturnType<typeof createBenchDatabase>>, keyC
 }
 
 function startBaseline(script: string, port: number, databaseUrl: string) {
-  // The same pool size as Beacon's (db/client.ts default).
-  return startScript(script, { DATABASE_URL: databaseUrl, PORT: String(port), POOL_MAX: "10" });
+  const feed = opportunityFeed();
+  return startScript(script, {
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    // The same pool size as Beacon's (db/client.ts default).
+    POOL_MAX: "10",
+    // Notice status is judged at the feed's date, as Beacon judges it.
+    REFERENCE_DATE: feed.referenceDate.toISOString(),
+    FEED_LIVE: String(feed.live),
+  });
 }
 
 /** The bare server answers the least a client needs: the same notices, in the same order. */

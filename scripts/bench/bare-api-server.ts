@@ -6,15 +6,16 @@
  * Per request:
  *   1. one statement: the API key by its SHA-256 hash, the conditional quota decrement and the
  *      usage row (atomic, as one statement is one transaction);
- *   2. one statement: the search (full-text match ranked by relevance, else newest first), the
- *      latest version of each solicitation only, `limit` rows.
+ *   2. one statement: the search (full-text match ranked by relevance, else newest first), open
+ *      notices only (the API's default) and the latest version of each solicitation, `limit` rows.
  * The body carries the same notices in the same order as Beacon's, nothing more.
  *
- * Run as its own process (the bench starts it): DATABASE_URL, PORT, POOL_MAX.
+ * Run as its own process (the bench starts it): DATABASE_URL, PORT, POOL_MAX, REFERENCE_DATE.
  */
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import pg from "pg";
+import { samCalendarDate } from "../../lib/opportunities/ingest/sam-dates";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });
 pool.on("error", () => {});
@@ -33,15 +34,19 @@ const CHARGE_SQL = `with key as (
 )
 select exists (select 1 from key) as key_found, (select quota_remaining from charged) as remaining`;
 
+const REFERENCE_DATE = new Date(process.env.REFERENCE_DATE ?? Date.now());
+// Open at the reference date: not an award, not cancelled, active, its deadline (or archive date) not passed.
+const OPEN = `o.type not in ('Award Notice', 'Justification') and o.title !~* '^\\W*cancell?ed\\M' and o.active
+  and (o.response_deadline >= $1::timestamptz or (o.response_deadline is null and not (o.archive_date < $2::date)))`;
 const LATEST_VERSION = `(o.solicitation_number is null or not exists (select 1 from opportunities n
   where n.solicitation_number = o.solicitation_number and (n.posted_at, n.id) > (o.posted_at, o.id)))`;
 const COLUMNS = `o.notice_id, o.title, o.agency_path, o.type, o.naics_code, o.set_aside_code, o.posted_at,
   o.response_deadline, o.pop_state, o.ui_link, o.description_excerpt`;
 const RANKED_SQL = `select ${COLUMNS} from opportunities o
-  where o.search_vector @@ websearch_to_tsquery('english', $1) and ${LATEST_VERSION}
-  order by ts_rank_cd(o.search_vector, websearch_to_tsquery('english', $1)) desc, o.id desc limit $2`;
-const NEWEST_SQL = `select ${COLUMNS} from opportunities o where ${LATEST_VERSION}
-  order by o.posted_at desc, o.id desc limit $1`;
+  where o.search_vector @@ websearch_to_tsquery('english', $3) and ${OPEN} and ${LATEST_VERSION}
+  order by ts_rank_cd(o.search_vector, websearch_to_tsquery('english', $3)) desc, o.id desc limit $4`;
+const NEWEST_SQL = `select ${COLUMNS} from opportunities o where ${OPEN} and ${LATEST_VERSION}
+  order by o.posted_at desc, o.id desc limit $3`;
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -63,7 +68,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   ).rows[0]!;
   if (!charged.key_found) return send(res, 401, { code: "unauthorized" });
   if (charged.remaining === null) return send(res, 402, { code: "quota_exhausted" });
-  const { rows } = q ? await pool.query(RANKED_SQL, [q, limit]) : await pool.query(NEWEST_SQL, [limit]);
+  const at = [REFERENCE_DATE.toISOString(), samCalendarDate(REFERENCE_DATE)];
+  const { rows } = q ? await pool.query(RANKED_SQL, [...at, q, limit]) : await pool.query(NEWEST_SQL, [...at, limit]);
   send(res, 200, { data: rows }, { "x-quota-remaining": String(charged.remaining), "x-request-id": requestId });
 }
 

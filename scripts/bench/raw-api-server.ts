@@ -6,15 +6,19 @@
  *   1. the API key by its SHA-256 hash;
  *   2. one transaction: the conditional quota UPDATE (402 when it matches nothing) and the
  *      usage_events INSERT;
- *   3. the cursor snapshot (max id) and the ranked search with the same filters and headlines.
+ *   3. the cursor snapshot (max id) and the ranked search with the same filters, headlines,
+ *      notice status (at REFERENCE_DATE, as Beacon's feed judges it; open ones, the API's
+ *      default) and latest-version rule.
  * The body is built with Beacon's own highlight helpers so both servers answer byte-equal data.
  *
- * Run as its own process (the bench starts it): DATABASE_URL, PORT, POOL_MAX.
+ * Run as its own process (the bench starts it): DATABASE_URL, PORT, POOL_MAX, REFERENCE_DATE,
+ * FEED_LIVE.
  */
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import pg from "pg";
 import { markedTerms, toHighlightHtml } from "../../lib/opportunities/highlight";
+import { samCalendarDate } from "../../lib/opportunities/ingest/sam-dates";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });
 pool.on("error", () => {});
@@ -26,13 +30,28 @@ const STOP = "\u0003";
 const HEADLINE_TITLE = `StartSel=${START},StopSel=${STOP},HighlightAll=true`;
 const HEADLINE_EXCERPT = `StartSel=${START},StopSel=${STOP},MaxFragments=2,MaxWords=28,MinWords=12,FragmentDelimiter= … `;
 
+const REFERENCE_DATE = new Date(process.env.REFERENCE_DATE ?? Date.now());
+const FEED = { live: process.env.FEED_LIVE === "true", reference_date: REFERENCE_DATE.toISOString() };
+
+// Beacon's notice status (lib/opportunities/status.ts) at $6 (instant) and $7 (SAM.gov calendar date).
+const STATUS_SQL = `(case
+    when "type" in ('Award Notice', 'Justification') then 'awarded'
+    when "title" ~* '^\\W*cancell?ed\\M' then 'cancelled'
+    when not "active" then 'closed'
+    when "response_deadline" < $6::timestamptz then 'closed'
+    when "response_deadline" is null and "archive_date" < $7::date then 'closed'
+    else 'open' end)`;
+
 const SEARCH_SQL = `select "id", "notice_id", "title", "solicitation_number", "agency_path", "type", "naics_code", "set_aside_code",
   "set_aside_description", "posted_at", "response_deadline", "pop_state", "ui_link", "description_excerpt",
   ts_rank_cd("search_vector", websearch_to_tsquery('english', $1))::text as rank,
   ts_headline('english', "title", websearch_to_tsquery('english', $1), $2) as title_headline,
-  ts_headline('english', left("description", 4000), websearch_to_tsquery('english', $1), $3) as excerpt_headline
-from "opportunities"
-where ("search_vector" @@ websearch_to_tsquery('english', $1) and "id" <= $4)
+  ts_headline('english', left("description", 4000), websearch_to_tsquery('english', $1), $3) as excerpt_headline,
+  ${STATUS_SQL} as status
+from "opportunities" o
+where ("search_vector" @@ websearch_to_tsquery('english', $1) and "id" <= $4 and ${STATUS_SQL} = 'open'
+  and (o."solicitation_number" is null or not exists (select 1 from "opportunities" n
+    where n."solicitation_number" = o."solicitation_number" and (n."posted_at", n."id") > (o."posted_at", o."id") and n."id" <= $4)))
 order by ts_rank_cd("search_vector", websearch_to_tsquery('english', $1)) desc, "id" desc
 limit $5`;
 
@@ -54,6 +73,7 @@ interface OpportunityRow {
   rank: string;
   title_headline: string;
   excerpt_headline: string;
+  status: string;
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -106,10 +126,15 @@ async function search(q: string, limit: number) {
     HEADLINE_EXCERPT,
     maxId,
     limit + 1,
+    REFERENCE_DATE.toISOString(),
+    samCalendarDate(REFERENCE_DATE),
   ]);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const fingerprint = createHash("sha256").update(JSON.stringify({ q })).digest("base64url").slice(0, 16);
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify({ q, status: ["open"] }))
+    .digest("base64url")
+    .slice(0, 16);
   const nextCursor =
     rows.length > limit && last
       ? Buffer.from(JSON.stringify([1, maxId, [Number(last.rank), Number(last.id)], fingerprint])).toString("base64url")
@@ -128,6 +153,7 @@ async function search(q: string, limit: number) {
     state: row.pop_state,
     url: row.ui_link,
     description_excerpt: row.description_excerpt,
+    status: row.status,
     highlights: {
       title: toHighlightHtml(row.title_headline, START, STOP),
       excerpt: toHighlightHtml(row.excerpt_headline, START, STOP),
@@ -139,7 +165,7 @@ async function search(q: string, limit: number) {
       set_aside: null,
     },
   }));
-  return { data, next_cursor: nextCursor };
+  return { data, feed: FEED, next_cursor: nextCursor };
 }
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
