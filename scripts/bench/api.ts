@@ -24,8 +24,8 @@ interface Side {
 /**
  * The metered `GET /api/v1/opportunities` on `next start` against two `node:http` + `pg`
  * servers, one after the other on the same database, under the same load: "raw" sends Beacon's
- * own SQL (raw-api-server.ts; only with `q`, which it requires), "bare" does the least a correct
- * metered search must do in two statements (bare-api-server.ts: the physical limit). Prints req/s,
+ * own SQL (raw-api.ts; only with `q`, which it requires), "bare" does the least a correct
+ * metered search must do in two statements (bare-api.ts: the physical limit). Prints req/s,
  * p50, p99, failed answers and Beacon's ratio to each; exits non-zero when a side answers errors
  * en masse.
  */
@@ -61,8 +61,8 @@ export async function runApiBenchmark(args: string[]) {
     const withRaw = new URLSearchParams(values.query).has("q");
     const rawPort = await freePort();
     const barePort = await freePort();
-    children.push(startBaseline("bare-api-server.ts", barePort, bench.url));
-    if (withRaw) children.push(startBaseline("raw-api-server.ts", rawPort, bench.url));
+    children.push(startBaseline("bare", barePort, bench.url));
+    if (withRaw) children.push(startBaseline("raw", rawPort, bench.url));
     await Promise.all([
       waitForReady(`http://127.0.0.1:${beaconPort}/api/readyz`, children[0]!),
       waitForReady(`http://127.0.0.1:${barePort}/`, children[1]!),
@@ -187,9 +187,10 @@ async function seed(bench: Awaited<ReturnType<typeof createBenchDatabase>>, keyC
   return keys;
 }
 
-function startBaseline(script: string, port: number, databaseUrl: string) {
+function startBaseline(baseline: "raw" | "bare", port: number, databaseUrl: string) {
   const feed = opportunityFeed();
-  return startScript(script, {
+  return startScript("baseline-server.ts", {
+    BASELINE: baseline,
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     // The same pool size as Beacon's (db/client.ts default).

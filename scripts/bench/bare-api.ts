@@ -1,7 +1,7 @@
 /**
  * The physical-limit baseline for `npm run bench -- api`: the minimum any server must do to
  * answer a correct metered `GET /api/v1/opportunities?[q=…&]limit=…`, in the fewest round trips,
- * with no framework, no logging and no metrics. Unlike raw-api-server.ts it does not repeat
+ * with no framework, no logging and no metrics. Unlike raw-api.ts it does not repeat
  * Beacon's SQL, so Beacon's ratio against it cannot improve by making the baseline slower.
  * Per request:
  *   1. one statement: the API key by its SHA-256 hash, the conditional quota decrement and the
@@ -10,15 +10,12 @@
  *      notices only (the API's default) and the latest version of each solicitation, `limit` rows.
  * The body carries the same notices in the same order as Beacon's, nothing more.
  *
- * Run as its own process (the bench starts it): DATABASE_URL, PORT, POOL_MAX, REFERENCE_DATE.
+ * Served by baseline-server.ts (BASELINE=bare); tested against Beacon's route in baselines.test.ts.
  */
 import { createHash, randomBytes } from "node:crypto";
-import http from "node:http";
-import pg from "pg";
+import type http from "node:http";
 import { samCalendarDate } from "../../lib/opportunities/ingest/sam-dates";
-
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });
-pool.on("error", () => {});
+import type { BaselineOptions } from "./baseline-server";
 
 const ENDPOINT = "GET /api/v1/opportunities";
 
@@ -34,7 +31,6 @@ const CHARGE_SQL = `with key as (
 )
 select exists (select 1 from key) as key_found, (select quota_remaining from charged) as remaining`;
 
-const REFERENCE_DATE = new Date(process.env.REFERENCE_DATE ?? Date.now());
 // Open at the reference date: not an award, not cancelled, active, its deadline (or archive date) not passed.
 const OPEN = `o.type not in ('Award Notice', 'Justification') and o.title !~* '^\\W*cancell?ed\\M' and o.active
   and (o.response_deadline >= $1::timestamptz or (o.response_deadline is null and not (o.archive_date < $2::date)))`;
@@ -53,38 +49,25 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(JSON.stringify(body));
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-  const url = new URL(req.url ?? "/", "http://bare.local");
-  if (req.method !== "GET" || url.pathname !== "/api/v1/opportunities") return send(res, 404, { code: "not_found" });
-  const q = url.searchParams.get("q")?.trim() ?? "";
-  const limit = Number(url.searchParams.get("limit") ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return send(res, 422, { code: "validation_failed" });
-  const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-  if (!presented) return send(res, 401, { code: "unauthorized" });
-  const requestId = `req_${randomBytes(12).toString("hex")}`;
-  const hash = createHash("sha256").update(presented).digest("hex");
-  const charged = (
-    await pool.query<{ key_found: boolean; remaining: number | null }>(CHARGE_SQL, [hash, ENDPOINT, requestId])
-  ).rows[0]!;
-  if (!charged.key_found) return send(res, 401, { code: "unauthorized" });
-  if (charged.remaining === null) return send(res, 402, { code: "quota_exhausted" });
-  const at = [REFERENCE_DATE.toISOString(), samCalendarDate(REFERENCE_DATE)];
-  const { rows } = q ? await pool.query(RANKED_SQL, [...at, q, limit]) : await pool.query(NEWEST_SQL, [...at, limit]);
-  send(res, 200, { data: rows }, { "x-quota-remaining": String(charged.remaining), "x-request-id": requestId });
+/** The bare server's request handler over `pool`, judging "open" at `referenceDate`. */
+export function bareApi({ pool, referenceDate: REFERENCE_DATE }: BaselineOptions) {
+  return async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://bare.local");
+    if (req.method !== "GET" || url.pathname !== "/api/v1/opportunities") return send(res, 404, { code: "not_found" });
+    const q = url.searchParams.get("q")?.trim() ?? "";
+    const limit = Number(url.searchParams.get("limit") ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return send(res, 422, { code: "validation_failed" });
+    const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    if (!presented) return send(res, 401, { code: "unauthorized" });
+    const requestId = `req_${randomBytes(12).toString("hex")}`;
+    const hash = createHash("sha256").update(presented).digest("hex");
+    const charged = (
+      await pool.query<{ key_found: boolean; remaining: number | null }>(CHARGE_SQL, [hash, ENDPOINT, requestId])
+    ).rows[0]!;
+    if (!charged.key_found) return send(res, 401, { code: "unauthorized" });
+    if (charged.remaining === null) return send(res, 402, { code: "quota_exhausted" });
+    const at = [REFERENCE_DATE.toISOString(), samCalendarDate(REFERENCE_DATE)];
+    const { rows } = q ? await pool.query(RANKED_SQL, [...at, q, limit]) : await pool.query(NEWEST_SQL, [...at, limit]);
+    send(res, 200, { data: rows }, { "x-quota-remaining": String(charged.remaining), "x-request-id": requestId });
+  };
 }
-
-const server = http.createServer((req, res) => {
-  handle(req, res).catch(() => {
-    if (!res.headersSent) send(res, 500, { code: "internal" });
-    else res.destroy();
-  });
-});
-server.keepAliveTimeout = 65_000;
-server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
-  const address = server.address();
-  process.stdout.write(`listening ${typeof address === "object" && address ? address.port : ""}\n`);
-});
-process.on("SIGTERM", () => {
-  server.close();
-  void pool.end().finally(() => process.exit(0));
-});
