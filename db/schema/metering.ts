@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { apiKeys } from "./api-keys";
 import { organizations } from "./orgs";
 import { systemAccess, tenantIsolation } from "./tenant-policy";
@@ -134,6 +145,30 @@ export const quotaAdjustments = pgTable(
     ),
     check("quota_adjustments_balance_valid", sql`${t.balance} in ('allowance', 'credits')`),
     index("quota_adjustments_org_period_idx").on(t.orgId, t.periodStart),
+    tenantIsolation(t.orgId),
+    systemAccess(),
+  ],
+).enableRLS();
+
+/**
+ * The quota warnings sent to an org's owners and billing members: at most one per (period,
+ * threshold), claimed in the same transaction as its e-mails (lib/metering/quota-warnings.ts).
+ * `threshold` is the share of the month's allowance used: 80 or 100 (percent).
+ */
+export const quotaWarnings = pgTable(
+  "quota_warnings",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    periodStart: timestamp("period_start", { withTimezone: true, mode: "date" }).notNull(),
+    threshold: integer("threshold").notNull(),
+    recipients: integer("recipients").notNull(),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.periodStart, t.threshold] }),
+    check("quota_warnings_threshold", sql`${t.threshold} in (80, 100)`),
     tenantIsolation(t.orgId),
     systemAccess(),
   ],

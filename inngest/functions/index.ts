@@ -11,6 +11,7 @@ import { instantAlerts } from "./instant-alerts";
 import { opsAlerts } from "./ops-alerts";
 import { outboxDelivery } from "./outbox-delivery";
 import { quotaReset } from "./quota-reset";
+import { quotaWarnings } from "./quota-warnings";
 import { retention } from "./retention";
 import { stripeReconcile } from "./stripe-reconcile";
 
@@ -29,6 +30,7 @@ export const FUNCTIONS: readonly InngestFunction.Any[] = [
   dunning,
   dunningSweep,
   quotaReset,
+  quotaWarnings,
   stripeReconcile,
   retention,
   opsAlerts,

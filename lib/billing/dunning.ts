@@ -1,10 +1,11 @@
-import { and, eq, inArray, isNotNull, isNull, notInArray, or } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, notInArray, or } from "drizzle-orm";
 import { type Tx } from "@/db/client";
 import { withSystem, withTenant } from "@/db/tenant";
-import { dunningNotices, memberships, organizations, subscriptions, users } from "@/db/schema";
+import { dunningNotices, organizations, subscriptions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { appUrl } from "@/lib/env";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
+import { billingContacts } from "./contacts";
 import { graceEndsAt, syncOrgPlan } from "./org-plan";
 import { planById } from "./plans";
 import { formatDate } from "@/lib/format";
@@ -47,15 +48,6 @@ async function stillFailing(tx: Tx, orgId: string, invoiceId: string) {
     .from(subscriptions)
     .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.failedInvoiceId, invoiceId), dunningOpen));
   return row?.failedAt ? { ...row, failedAt: row.failedAt } : null;
-}
-
-/** Owners and billing members: the people who can fix a card. */
-async function billingContacts(tx: Tx, orgId: string) {
-  return tx
-    .select({ userId: users.id, email: users.email, name: users.name })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, orgId), inArray(memberships.role, ["owner", "billing"])));
 }
 
 function noticeText(day: DunningDay, orgName: string, planName: string, graceEnd: Date) {

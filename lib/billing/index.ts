@@ -17,3 +17,4 @@ export {
   type EntitlementInput,
   type SubscriptionStatus,
 } from "./entitlements";
+export { billingContacts } from "./contacts";

@@ -28,3 +28,10 @@ export {
 } from "./idempotency";
 export { meteredRoute, type MeteredSpec, type MeteredContext } from "./metered-route";
 export { monthContaining } from "./periods";
+export {
+  runQuotaWarnings,
+  sendQuotaWarning,
+  reachedThreshold,
+  QUOTA_WARNING_THRESHOLDS,
+  type QuotaWarningThreshold,
+} from "./quota-warnings";
