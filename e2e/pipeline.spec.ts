@@ -3,8 +3,8 @@ import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations, signIn, signUp, uniqueEmail } from "./helpers";
 import { paidOwner } from "./paid-orgs";
 
-// The bid pipeline (Starter and up): track a notice from its page, assign and stage it, note it,
-// then the pipeline page's filter, CSV download and calendar feed, on a phone-sized screen too.
+// The bid pipeline (Starter and up): track a notice from the search results, then on its page assign and
+// stage it, note it; then the pipeline page's filter, CSV download and calendar feed, on a phone-sized screen too.
 test("pipeline: a contractor tracks a notice, assigns and stages it, notes it, downloads the CSV and reads the ICS feed", async ({
   page,
 }) => {
@@ -14,12 +14,13 @@ test("pipeline: a contractor tracks a notice, assigns and stages it, notes it, d
 
   await page.goto("/opportunities");
   const first = page.getByTestId("opportunity-result").first();
-  await first.getByRole("link").first().click();
+  await first.getByRole("button", { name: "Track" }).click();
+  await expect(first.getByTestId("tracked")).toBeVisible();
+  await first.getByRole("heading", { level: 3 }).getByRole("link").click();
   await expect(page).toHaveURL(/\/opportunities\/[^/?]+$/);
-  await expect(page.getByRole("form", { name: "Track this notice" })).toBeVisible();
   const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
-  await page.getByRole("form", { name: "Track this notice" }).getByRole("button", { name: "Track" }).click();
   await expect(page.getByRole("heading", { name: "In your pipeline" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Points of contact" })).toBeVisible();
 
   const edit = page.getByRole("form", { name: /^Stage and assignee of/ });
   await edit.getByLabel("Stage").selectOption("bidding");

@@ -1,15 +1,36 @@
 import Link from "next/link";
+import { TrackButton, TrackedLink } from "@/components/pipeline/track-button";
 import { Badge } from "@/components/ui";
+import type { FormState } from "@/lib/http/form-state";
 import type { OpportunityResult } from "@/lib/opportunities";
 import { NoticeStatusBadge } from "./notice-status-badge";
 import { formatDate } from "@/lib/format";
 
+/** The team's pipeline as a result card sees it: whether it holds the notice, and the track action if the member may track. */
+export interface CardPipeline {
+  tracked: boolean;
+  track?: (prev: FormState, formData: FormData) => Promise<FormState>;
+}
+
 /** One search result. Highlights are escaped server-side; only <mark> tags are HTML. */
-export function OpportunityCard({ opportunity }: { opportunity: OpportunityResult }) {
+export function OpportunityCard({
+  opportunity,
+  pipeline,
+}: {
+  opportunity: OpportunityResult;
+  pipeline?: CardPipeline;
+}) {
   const o = opportunity;
   return (
     <article className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="opportunity-result">
-      <NoticeStatusBadge status={o.status} />
+      <div className="flex items-start justify-between gap-3">
+        <NoticeStatusBadge status={o.status} />
+        {pipeline?.tracked ? (
+          <TrackedLink />
+        ) : pipeline?.track ? (
+          <TrackButton action={pipeline.track} noticeId={o.notice_id} tracked={false} label={`Track ${o.title}`} />
+        ) : null}
+      </div>
       <h3 className="mt-1 text-base font-semibold text-slate-900">
         <Link
           href={`/opportunities/${o.notice_id}`}

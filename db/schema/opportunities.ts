@@ -16,6 +16,24 @@ import {
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
+/** A point of contact as SAM.gov publishes it (the notice's primary and secondary). */
+export interface NoticeContact {
+  type: "primary" | "secondary";
+  name: string | null;
+  title: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+/** What an award notice says about the award. */
+export interface NoticeAward {
+  number: string | null;
+  /** YYYY-MM-DD as SAM.gov gives it. */
+  date: string | null;
+  amountCents: number | null;
+  awardee: string | null;
+}
+
 /** Public contract opportunities (SAM.gov). Not tenant data: every org searches the same set. */
 export const opportunities = pgTable(
   "opportunities",
@@ -30,6 +48,11 @@ export const opportunities = pgTable(
     subTier: text("sub_tier"),
     office: text("office"),
     agencyPath: text("agency_path").notNull().default(""),
+    // The same levels one by one (a name may itself contain " / "), for the readable path.
+    agencyLevels: text("agency_levels")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     type: text("type"),
     baseType: text("base_type"),
     naicsCode: text("naics_code"),
@@ -45,6 +68,10 @@ export const opportunities = pgTable(
     popCountry: text("pop_country"),
     uiLink: text("ui_link"),
     additionalInfoLink: text("additional_info_link"),
+    contacts: jsonb("contacts").$type<NoticeContact[]>().notNull().default([]),
+    // Attachments: download links SAM.gov lists with the notice (API v2 only; the extract has none).
+    resourceLinks: jsonb("resource_links").$type<string[]>().notNull().default([]),
+    award: jsonb("award").$type<NoticeAward>(),
     description: text("description").notNull().default(""),
     descriptionExcerpt: text("description_excerpt").notNull().default(""),
     source: text("source").notNull(),

@@ -1,1 +1,2 @@
 export { formatDate, formatDateTime, formatTime } from "./dates";
+export { formatUsdCents } from "./money";

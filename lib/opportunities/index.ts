@@ -7,6 +7,7 @@ export {
   type OpportunityResult,
   type OpportunityDetail,
   type OpportunityVersion,
+  type ExplainAgainst,
   type OpportunityPreferences,
 } from "./search";
 export {
@@ -16,7 +17,15 @@ export {
   SNAPSHOT_REFERENCE_DATE,
   type OpportunityFeed,
 } from "./snapshot";
-export { NOTICE_STATUSES, type NoticeStatus } from "./status";
+export { NOTICE_STATUSES, daysLeft, type NoticeStatus } from "./status";
+export {
+  readableAgencyPath,
+  readableAgencyName,
+  descriptionParagraphs,
+  readablePhone,
+  AGENCY_SEPARATOR,
+} from "./readable";
+export type { NoticeContact } from "@/db/schema";
 export {
   opportunityQuerySchema,
   filtersFromQuery,

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
-import { opportunities } from "@/db/schema";
+import { opportunities, type NoticeContact } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import { decodeCursor, encodeCursor, filtersFingerprint } from "./cursor";
 import { keywordQuery, opportunityWhere, type OpportunityFilters } from "./filters";
@@ -176,26 +176,69 @@ export interface OpportunityVersion {
 
 export type OpportunityDetail = OpportunityResult & {
   description: string;
+  /** Department, sub-tier, … office, as SAM.gov names them. */
+  agency_levels: string[];
+  place: { city: string | null; state: string | null; country: string | null };
+  archive_date: string | null;
+  additional_info_link: string | null;
+  contacts: NoticeContact[];
+  /** Attachment download links. */
+  resource_links: string[];
+  award: { number: string | null; date: string | null; amount_cents: number | null; awardee: string | null } | null;
   raw: unknown;
   versions: OpportunityVersion[];
 };
 
-/** One opportunity by its SAM.gov notice id (any version), with every posting of its solicitation, or 404. */
+/** What to explain a notice against (a business profile): `matched` then says which parts it meets. */
+export interface ExplainAgainst {
+  naics?: string[];
+  q?: string;
+  states?: string[];
+  setAsides?: string[];
+}
+
+/**
+ * One opportunity by its SAM.gov notice id (any version), with every posting of its solicitation, or 404.
+ * With `explain`, `matched` says which of those NAICS codes, keywords, states and set-asides it meets.
+ */
 export async function getOpportunity(
   noticeId: string,
   referenceDate = opportunityFeed().referenceDate,
+  explain: ExplainAgainst = {},
 ): Promise<OpportunityDetail> {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(noticeId)) throw new AppError("not_found", "No opportunity with that notice id.");
   const rows = await db()
-    .select({ ...selection(null, referenceDate), description: o.description, raw: o.raw })
+    .select({
+      ...selection(keywordQuery(explain.q), referenceDate),
+      description: o.description,
+      agencyLevels: o.agencyLevels,
+      popCity: o.popCity,
+      popCountry: o.popCountry,
+      archiveDate: o.archiveDate,
+      additionalInfoLink: o.additionalInfoLink,
+      contacts: o.contacts,
+      resourceLinks: o.resourceLinks,
+      award: o.award,
+      raw: o.raw,
+    })
     .from(o)
     .where(eq(o.noticeId, noticeId))
     .limit(1);
   const row = rows[0];
   if (!row) throw new AppError("not_found", "No opportunity with that notice id.");
+  const { award } = row;
   return {
-    ...toResult(row, {}),
+    ...toResult(row, { naics: explain.naics, states: explain.states, setAsides: explain.setAsides }),
     description: row.description,
+    agency_levels: row.agencyLevels,
+    place: { city: row.popCity, state: row.popState, country: row.popCountry },
+    archive_date: row.archiveDate,
+    additional_info_link: row.additionalInfoLink,
+    contacts: row.contacts,
+    resource_links: row.resourceLinks,
+    award: award
+      ? { number: award.number, date: award.date, amount_cents: award.amountCents, awardee: award.awardee }
+      : null,
     raw: row.raw,
     versions: await versionsOf(row.solicitationNumber),
   };

@@ -5,6 +5,7 @@ import { filtersFromQuery, opportunityQuerySchema } from "./filters";
 import { importBundledOpportunities } from "./ingest";
 import { countOpportunities, getOpportunity, searchOpportunities, soonestDeadlines } from "./search";
 import { opportunityFeed, SNAPSHOT_REFERENCE_DATE } from "./snapshot";
+import { daysLeft } from "./status";
 
 const SNAPSHOT = SNAPSHOT_REFERENCE_DATE;
 const LATER = new Date("2026-12-01T12:00:00Z");
@@ -22,6 +23,17 @@ describe("opportunityFeed", () => {
   it("is live, and today is today, with SAM_API_KEY", () => {
     setEnv({ SAM_API_KEY: "key" });
     expect(opportunityFeed(LATER)).toEqual({ live: true, referenceDate: LATER, notice: null });
+  });
+});
+
+describe("daysLeft", () => {
+  it("counts calendar days on SAM.gov's clock: 0 on the day due, negative once past, null without a deadline", () => {
+    // The snapshot's reference date is the last moment of Apr 24 in Washington.
+    expect(daysLeft("2026-04-27T15:00:00.000Z", SNAPSHOT)).toBe(3);
+    expect(daysLeft(new Date("2026-04-25T03:00:00Z"), SNAPSHOT)).toBe(0); // 23:00 on Apr 24, Eastern
+    expect(daysLeft("2026-04-25T05:00:00Z", SNAPSHOT)).toBe(1); // 01:00 on Apr 25, Eastern
+    expect(daysLeft("2026-04-20T12:00:00Z", SNAPSHOT)).toBe(-4);
+    expect(daysLeft(null, SNAPSHOT)).toBeNull();
   });
 });
 
@@ -102,5 +114,25 @@ describeEachDatabase("notice status and versions in the bundled SAM.gov day", ()
       ["878353b3a75f433da28bb8f3a33782ef", false],
     ]);
     expect((await getOpportunity("eee052a923d5425c98e40ead3d9759dd", SNAPSHOT)).versions).toEqual([]);
+  });
+
+  it("gives the detail page the contacts, agency levels, award and place stored at ingestion, and explains a profile's match", async () => {
+    const profile = { naics: ["2373"], q: "parking lot or zeppelin", states: ["NV", "CA"], setAsides: ["8A"] };
+    const o = await getOpportunity("eee052a923d5425c98e40ead3d9759dd", SNAPSHOT, profile);
+    expect(o).toMatchObject({
+      agency_levels: ["DEPT OF DEFENSE", "DEPT OF THE NAVY", "NAVFACSYSCOM SOUTHWEST"],
+      place: { city: "Lemoore", state: "CA", country: "USA" },
+      contacts: [
+        { type: "primary", name: "Nathalie Zielinski", email: "nathalie.zielinski@navy.mil", phone: "5599983892" },
+        { type: "secondary", name: "Antonio Harley", email: "antonio.b.harley2.civ@us.navy.mil", phone: "5599982086" },
+      ],
+      resource_links: [],
+      award: { number: "N62473-21-D-1221", date: "2026-04-21", amount_cents: 115_438_700 },
+      matched: { naics: "2373", state: "CA", set_aside: null },
+    });
+    expect(o.matched.keywords).toEqual(["parking", "lot"]);
+    // Without a profile nothing is claimed to match.
+    const plain = await getOpportunity("eee052a923d5425c98e40ead3d9759dd", SNAPSHOT);
+    expect(plain.matched).toEqual({ keywords: [], naics: null, state: null, set_aside: null });
   });
 });

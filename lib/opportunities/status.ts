@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { opportunities } from "@/db/schema";
-import { samCalendarDate } from "./ingest/sam-dates";
+import { daysBetween, samCalendarDate } from "./ingest/sam-dates";
 
 export const NOTICE_STATUSES = ["open", "closed", "awarded", "cancelled"] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
@@ -24,6 +24,15 @@ export function noticeStatusSql(referenceDate: Date): SQL<NoticeStatus> {
     when ${o.responseDeadline} < ${at}::timestamptz then 'closed'
     when ${o.responseDeadline} is null and ${o.archiveDate} < ${samCalendarDate(referenceDate)}::date then 'closed'
     else 'open' end)`;
+}
+
+/**
+ * Calendar days from `referenceDate` to a response deadline, both on SAM.gov's clock (US Eastern):
+ * 0 on the day it is due, negative once past, null without a deadline.
+ */
+export function daysLeft(deadline: Date | string | null, referenceDate: Date): number | null {
+  if (deadline === null) return null;
+  return daysBetween(samCalendarDate(referenceDate), samCalendarDate(new Date(deadline)));
 }
 
 const newer = alias(opportunities, "newer_version");

@@ -5,6 +5,7 @@ export {
   addNote,
   getTracked,
   trackedForNotice,
+  trackedNoticeIds,
   listTracked,
   getPipelineSettings,
   updatePipelineSettings,

@@ -16,6 +16,7 @@ import {
   listTracked,
   pipelineListQuerySchema,
   trackedForNotice,
+  trackedNoticeIds,
   trackNotice,
   untrackNotice,
   updatePipelineSettings,
@@ -119,6 +120,13 @@ describeEachDatabase("pipeline", () => {
     const noticeId = await notice("Shared notice", 5);
     const { tracked } = await trackNotice(a.orgId, a.owner, { notice_id: noticeId }, NOW);
     const { tracked: bTracked } = await trackNotice(b.orgId, b.owner, { notice_id: noticeId }, NOW);
+
+    // A page of results learns which of its notices this org tracks (a viewer too), never another org's.
+    const onlyB = await notice("Tracked by B only", 5);
+    await trackNotice(b.orgId, b.owner, { notice_id: onlyB }, NOW);
+    expect(await trackedNoticeIds(a.orgId, viewer.actor, [noticeId, onlyB, "no-such-notice"])).toEqual(
+      new Set([noticeId]),
+    );
 
     const outsider = await appErrorOf(updateTracked(a.orgId, a.owner, tracked.id, { assignee_id: b.owner.userId }));
     expect(outsider.status).toBe(422);

@@ -340,6 +340,22 @@ export async function trackedForNotice(
   });
 }
 
+/** Which of these notices the org tracks: for the Track buttons of a page of search results. */
+export async function trackedNoticeIds(
+  orgId: string,
+  actor: OrgActor,
+  noticeIds: readonly string[],
+): Promise<Set<string>> {
+  if (noticeIds.length === 0) return new Set();
+  return inPipeline(orgId, actor, "pipeline:read", async (tx) => {
+    const rows = await tx
+      .select({ noticeId: trackedOpportunities.noticeId })
+      .from(trackedOpportunities)
+      .where(and(eq(trackedOpportunities.orgId, orgId), inArray(trackedOpportunities.noticeId, [...noticeIds])));
+    return new Set(rows.map((r) => r.noticeId));
+  });
+}
+
 function filterSql(orgId: string, filter: PipelineFilter): SQL {
   const where: SQL[] = [eq(trackedOpportunities.orgId, orgId)];
   if (filter.stage) {

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { OpportunityCard } from "@/components/opportunities/opportunity-card";
+import { OpportunityCard, type CardPipeline } from "@/components/opportunities/opportunity-card";
 import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
 import { SearchFilters } from "@/components/opportunities/search-filters";
 import { StatusSwitch } from "@/components/opportunities/status-switch";
@@ -15,6 +15,9 @@ import {
   opportunityQuerySchema,
   searchOpportunities,
 } from "@/lib/opportunities";
+import { can } from "@/lib/orgs";
+import { pipelineAccess, trackedNoticeIds } from "@/lib/pipeline";
+import { trackAction } from "../pipeline/actions";
 
 export const metadata: Metadata = { title: "Opportunities" };
 
@@ -43,8 +46,22 @@ function withCursor(params: Record<string, string | string[]>, cursor: string) {
   return `/opportunities?${search.toString()}`;
 }
 
+type Member = Awaited<ReturnType<typeof requireViewer>>;
+
+/** Each card's Track button: none on plans without the pipeline; "Tracked" for notices already in it. */
+async function cardPipeline(
+  viewer: Member,
+  noticeIds: string[],
+): Promise<(noticeId: string) => CardPipeline | undefined> {
+  const { id: orgId, role } = viewer.org;
+  if (noticeIds.length === 0 || !(await pipelineAccess(orgId)).included) return () => undefined;
+  const tracked = await trackedNoticeIds(orgId, { userId: viewer.user.id, role }, noticeIds);
+  const track = can(role, "pipeline:manage") ? trackAction : undefined;
+  return (noticeId) => ({ tracked: tracked.has(noticeId), track });
+}
+
 export default async function OpportunitiesPage({ searchParams }: { searchParams: Promise<Params> }) {
-  await requireViewer("/opportunities");
+  const viewer = await requireViewer("/opportunities");
   const params = normalise(await searchParams);
   const parsed = opportunityQuerySchema.safeParse(params);
   const feed = opportunityFeed();
@@ -70,6 +87,10 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
     searchOpportunities(filters, { limit: parsed.data.limit, cursor: parsed.data.cursor }),
     parsed.data.cursor ? Promise.resolve(null) : countOpportunities(filters),
   ]);
+  const pipelineOf = await cardPipeline(
+    viewer,
+    page.data.map((o) => o.notice_id),
+  );
   return (
     <>
       <PageHeader
@@ -103,7 +124,7 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
           <ol className="space-y-3">
             {page.data.map((o) => (
               <li key={o.notice_id}>
-                <OpportunityCard opportunity={o} />
+                <OpportunityCard opportunity={o} pipeline={pipelineOf(o.notice_id)} />
               </li>
             ))}
           </ol>

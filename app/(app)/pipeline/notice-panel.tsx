@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { PipelineForm } from "@/components/pipeline/pipeline-form";
+import { TrackButton } from "@/components/pipeline/track-button";
 import { Badge, Card, CardBody, CardHeader } from "@/components/ui";
 import { can, listMembers, type OrgRole } from "@/lib/orgs";
 import { getTracked, pipelineAccess, STAGE_LABELS, trackedForNotice } from "@/lib/pipeline";
@@ -40,12 +40,13 @@ export async function PipelineNoticePanel({
     return (
       <section id="pipeline" aria-label="Pipeline">
         {manage ? (
-          <PipelineForm
+          <TrackButton
             action={trackAction}
-            submit="Track"
-            variant="primary"
-            hidden={{ notice_id: noticeId }}
+            noticeId={noticeId}
+            tracked={false}
             label="Track this notice"
+            size="md"
+            variant="primary"
           />
         ) : (
           <p className="text-sm text-slate-600">Not in your team&apos;s pipeline.</p>

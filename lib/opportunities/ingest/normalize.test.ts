@@ -11,6 +11,7 @@ import {
   type NewOpportunity,
   type NormalizeResult,
 } from "./normalize";
+import { amountCents } from "./notice-details";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8")) as T;
@@ -129,6 +130,40 @@ describe("normalizeCsvRecord on the bundled extract (901 real rows)", () => {
     const withoutRaw = ({ raw: _raw, ...rest }: NewOpportunity) => rest;
     expect(fromCsv.map(withoutRaw)).toEqual(fromBundle.map(withoutRaw));
   });
+
+  it("reads the points of contact, the award and the agency levels; the extract lists no attachments", () => {
+    expect(byNotice(fromBundle, "93ff6984aa124180ac68e67f7d1ab55d")).toMatchObject({
+      agencyLevels: ["ENVIRONMENTAL PROTECTION AGENCY", "REGION 9 CONTRACTING OFFICE"],
+      contacts: [
+        { type: "primary", name: "Hill, Wanda", title: null, email: "hill.wanda@epa.gov", phone: "(415) 972-3673" },
+      ],
+      resourceLinks: [],
+      award: null,
+    });
+    expect(byNotice(fromBundle, "eee052a923d5425c98e40ead3d9759dd")).toMatchObject({
+      contacts: [
+        { type: "primary", name: "Nathalie Zielinski", email: "nathalie.zielinski@navy.mil", phone: "5599983892" },
+        { type: "secondary", name: "Antonio Harley", email: "antonio.b.harley2.civ@us.navy.mil", phone: "5599982086" },
+      ],
+      award: {
+        number: "N62473-21-D-1221",
+        date: "2026-04-21",
+        amountCents: 115_438_700,
+        awardee: "COMMAND PERFORMANCE CONSTRUCTORS INC Long Beach CA 90802 USA",
+      },
+    });
+    // A level whose own name holds " / " stays one level.
+    expect(byNotice(fromBundle, "95b8152b50e24340b688d4fdd4670c7e").agencyLevels).toEqual([
+      "JUSTICE, DEPARTMENT OF",
+      "FEDERAL PRISON SYSTEM / BUREAU OF PRISONS",
+      "FAO",
+    ]);
+    expect(fromBundle.filter((r) => r.contacts!.length > 0)).toHaveLength(899);
+    expect(fromBundle.filter((r) => r.contacts!.some((c) => c.type === "secondary"))).toHaveLength(347);
+    // The "null " awardee of rows without an award is no award.
+    expect(fromBundle.filter((r) => r.award !== null)).toHaveLength(186);
+    expect(fromBundle.every((r) => r.resourceLinks!.length === 0)).toBe(true);
+  });
 });
 
 describe("normalizeCsvRecord rules", () => {
@@ -222,6 +257,16 @@ describe("normalisation helpers", () => {
     expect(agencyPathOf(["A", "B", "A"])).toBe("A / B / A");
   });
 
+  it("reads award amounts as integer cents", () => {
+    expect(amountCents("1154387.00")).toBe(115_438_700);
+    expect(amountCents("$1,234.5")).toBe(123_450);
+    expect(amountCents("129000")).toBe(12_900_000);
+    expect(amountCents("100883.239")).toBe(10_088_323);
+    expect(amountCents("")).toBeNull();
+    expect(amountCents("TBD")).toBeNull();
+    expect(amountCents("-5")).toBeNull();
+  });
+
   it("cuts excerpts at a word boundary", () => {
     const words = Array.from({ length: 100 }, (_, i) => `word${i}`).join(" \n ");
     const excerpt = descriptionExcerptOf(words);
@@ -266,6 +311,71 @@ describe("normalizeApiRecord on recorded Get Opportunities v2 responses", () => 
     expect(row.postedAt.toISOString()).toBe("2025-01-31T05:00:00.000Z");
     expect(row.responseDeadline!.toISOString()).toBe("2025-02-03T19:30:00.000Z");
     expect(fromAlpha.every((r) => r.description === "")).toBe(true);
+  });
+
+  it("reads pointOfContact[], resourceLinks[] and award{}", () => {
+    const row = byNotice(fromAlpha, "ff451472599545b88d5d260365c9c55a");
+    expect(row.contacts).toEqual([
+      {
+        type: "primary",
+        name: "Millye Santiago-Cruz",
+        title: null,
+        email: "millye.santiago-cruz@us.af.mil",
+        phone: "2108675309",
+      },
+      {
+        type: "secondary",
+        name: "TSgt JanMichael Bunda",
+        title: null,
+        email: "janmichael.bunda@us.af.mil",
+        phone: "2108675309",
+      },
+    ]);
+    expect(row.resourceLinks).toHaveLength(4);
+    expect(row.resourceLinks![0]).toBe(
+      "https://alpha.sam.gov/api/prodlike/opps/v3/opportunities/resources/files/4a7e951ddae24f2a8868822e7b688ad3/download",
+    );
+    expect(row.agencyLevels).toEqual([
+      "DEPT OF DEFENSE",
+      "DEPT OF THE AIR FORCE",
+      "AETC",
+      "JBSA - LACKLAND (JOINT BASE SAN ANTONIO)",
+      "FA3047 802 CONS CC JBSA",
+    ]);
+    expect(byNotice(fromAlpha, "febdce747fed4c8caa16582c210b1db3").award).toEqual({
+      number: "S0001",
+      date: "2026-10-01",
+      amountCents: 1_000_000_000,
+      awardee: "Perspec1",
+    });
+    expect(fromAlpha.filter((r) => r.resourceLinks!.length > 0)).toHaveLength(310);
+    expect(fromAlpha.reduce((n, r) => n + r.resourceLinks!.length, 0)).toBe(694);
+
+    const [production] = readJson<{ opportunitiesData: Record<string, unknown>[] }>(
+      `${apiDir}/prod_search_by_solnum.json`,
+    ).opportunitiesData.map((r) => ok(normalizeApiRecord(r)));
+    expect(production!.resourceLinks).toHaveLength(12);
+    // Production omits title and fax, and leaves phone empty.
+    expect(production!.contacts).toEqual([
+      { type: "primary", name: "Brian Wodzisz", title: null, email: "Brian.Wodzisz@fda.hhs.gov", phone: null },
+      { type: "secondary", name: "Peter Lee", title: null, email: "Peter.Lee@fda.hhs.gov", phone: null },
+    ]);
+  });
+
+  it("keeps only web links, once each, and a contact only when it reaches someone", () => {
+    const row = ok(
+      normalizeApiRecord({
+        noticeId: "n3",
+        title: "Links",
+        postedDate: "2026-04-24",
+        resourceLinks: ["https://sam.gov/a", "null", "ftp://x", "https://sam.gov/a", 7, "HTTPS://sam.gov/b"],
+        pointOfContact: [{ title: "Contracting Officer ", fax: "" }, { fullName: " Ann  Lee ", phone: "" }, "nobody"],
+        award: { number: "", amount: null, awardee: null },
+      }),
+    );
+    expect(row.resourceLinks).toEqual(["https://sam.gov/a", "HTTPS://sam.gov/b"]);
+    expect(row.contacts).toEqual([{ type: "secondary", name: "Ann Lee", title: null, email: null, phone: null }]);
+    expect(row.award).toBeNull();
   });
 
   it("drops foreign subdivision codes such as BR-SP from popState", () => {

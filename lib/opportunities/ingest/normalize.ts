@@ -1,4 +1,5 @@
 import type { opportunities } from "@/db/schema";
+import { apiNoticeDetails, csvNoticeDetails, type NoticeDetails } from "./notice-details";
 import { parseSamDate, parseSamTimestamp } from "./sam-dates";
 
 /**
@@ -106,13 +107,18 @@ export function normalizePopState(state: unknown, country: unknown): string | nu
 }
 
 /** department / sub-tier / office (or more levels), without empties or a name repeating its parent. */
-export function agencyPathOf(names: readonly (string | null | undefined)[]): string {
+export function agencyLevelsOf(names: readonly (string | null | undefined)[]): string[] {
   const kept: string[] = [];
   for (const name of names) {
     const text = oneLine(name);
     if (text && text.toLowerCase() !== kept.at(-1)?.toLowerCase()) kept.push(text);
   }
-  return kept.join(" / ");
+  return kept;
+}
+
+/** The agency levels as one searchable line. */
+export function agencyPathOf(names: readonly (string | null | undefined)[]): string {
+  return agencyLevelsOf(names).join(" / ");
 }
 
 /** The first ~280 characters on one line, cut at a word boundary and marked with "…". */
@@ -166,6 +172,7 @@ interface Fields {
   uiLink: unknown;
   additionalInfoLink: unknown;
   description: string;
+  details: NoticeDetails;
 }
 
 function build(fields: Fields, source: OpportunitySource, raw: SourceRecord): NormalizeResult {
@@ -195,6 +202,7 @@ function build(fields: Fields, source: OpportunitySource, raw: SourceRecord): No
       subTier: fields.subTier,
       office: fields.office,
       agencyPath: agencyPathOf(fields.agencyNames),
+      agencyLevels: agencyLevelsOf(fields.agencyNames),
       type: oneLine(fields.type),
       baseType: oneLine(fields.baseType),
       naicsCode: normalizeNaicsCode(fields.naicsCode),
@@ -214,6 +222,9 @@ function build(fields: Fields, source: OpportunitySource, raw: SourceRecord): No
       popCountry: clean(fields.popCountry)?.toUpperCase() ?? null,
       uiLink: link(fields.uiLink),
       additionalInfoLink: link(fields.additionalInfoLink),
+      contacts: fields.details.contacts,
+      resourceLinks: fields.details.resourceLinks,
+      award: fields.details.award,
       description,
       descriptionExcerpt: descriptionExcerptOf(description),
       source,
@@ -252,6 +263,7 @@ export function normalizeCsvRecord(row: SourceRecord): NormalizeResult {
       uiLink: row["Link"],
       additionalInfoLink: row["AdditionalInfoLink"],
       description: clean(row["Description"]) ?? "",
+      details: csvNoticeDetails(row),
     },
     "sam_csv",
     row,
@@ -309,6 +321,7 @@ export function normalizeApiRecord(record: SourceRecord): NormalizeResult {
       uiLink: record.uiLink,
       additionalInfoLink: record.additionalInfoLink,
       description,
+      details: apiNoticeDetails(record),
     },
     "sam_api",
     record,

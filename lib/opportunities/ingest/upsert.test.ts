@@ -5,7 +5,7 @@ import { beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { opportunities } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
-import { normalizeCsvRecord, type NewOpportunity } from "./normalize";
+import { normalizeApiRecord, normalizeCsvRecord, type NewOpportunity } from "./normalize";
 import { upsertOpportunities } from "./upsert";
 
 const bundled = JSON.parse(
@@ -18,6 +18,23 @@ const rows: NewOpportunity[] = bundled.flatMap((r) => {
   const result = normalizeCsvRecord(r);
   return result.ok ? [result.opportunity] : [];
 });
+
+const alpha = (
+  JSON.parse(
+    fs.readFileSync(
+      path.resolve(import.meta.dirname, "../../../tests/fixtures/sam/api-v2/alpha_test-environment_901.json"),
+      "utf8",
+    ),
+  ) as { opportunitiesData: Record<string, unknown>[] }
+).opportunitiesData.flatMap((r) => {
+  const result = normalizeApiRecord(r);
+  return result.ok ? [result.opportunity] : [];
+});
+
+const BACKFILL = fs.readFileSync(
+  path.resolve(import.meta.dirname, "../../../db/migrations/0030_notice_details_backfill.sql"),
+  "utf8",
+);
 
 const T1 = new Date("2026-04-25T06:00:00.000Z");
 const T2 = new Date("2026-04-26T06:00:00.000Z");
@@ -109,5 +126,39 @@ describeEachDatabase("upsertOpportunities", () => {
 
   it("writes nothing for no rows", async () => {
     expect(await upsertOpportunities([], T1)).toEqual({ inserted: 0, updated: 0 });
+  });
+
+  it("stores the contacts, attachments, award and agency levels, and the backfill of older rows reads them the same", async () => {
+    await upsertOpportunities([...rows, ...alpha], T1);
+    const details = () =>
+      db()
+        .select({
+          noticeId: opportunities.noticeId,
+          agencyLevels: opportunities.agencyLevels,
+          contacts: opportunities.contacts,
+          resourceLinks: opportunities.resourceLinks,
+          award: opportunities.award,
+        })
+        .from(opportunities)
+        .orderBy(opportunities.noticeId);
+    const expected = [...rows, ...alpha]
+      .map(({ noticeId, agencyLevels, contacts, resourceLinks, award }) => ({
+        noticeId,
+        agencyLevels,
+        contacts,
+        resourceLinks,
+        award,
+      }))
+      .sort((a, b) => (a.noticeId < b.noticeId ? -1 : 1));
+    const stored = await details();
+    expect(stored).toEqual(expected);
+    expect(stored.find((r) => r.noticeId === "ff451472599545b88d5d260365c9c55a")!.resourceLinks).toHaveLength(4);
+
+    // Rows written before the columns existed hold their defaults until the migration fills them.
+    await db().execute(
+      sql`update ${opportunities} set agency_levels = '{}', contacts = '[]', resource_links = '[]', award = null`,
+    );
+    await db().execute(sql.raw(BACKFILL));
+    expect(await details()).toEqual(expected);
   });
 });
