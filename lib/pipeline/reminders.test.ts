@@ -1,10 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
+import { withTenant } from "@/db/tenant";
 import { emailMessages, memberships, opportunities, outboxEvents } from "@/db/schema";
 import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { createUserWithOrganization } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
-import { describeEachDatabase } from "@/tests/db";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { runDeadlineReminders, trackNotice, updatePipelineSettings, updateTracked, type PipelineStage } from "./index";
 
 const DAY = 86_400_000;
@@ -130,5 +133,31 @@ describeEachDatabase("pipeline deadline reminders", () => {
     await updateTracked(reopened.orgId, reopened.owner, reopened.trackedId, { stage: "bidding" }, now);
     await runDeadlineReminders(now);
     expect(await reminders(reopened.orgId)).toHaveLength(1);
+  });
+});
+
+/** The sweep finds due reminders across orgs as the system role and writes each in its org's transaction. */
+describeEachDatabaseAsApp("pipeline deadline reminders under row-level security", () => {
+  it("finds a due reminder across orgs and queues and sends it once", async () => {
+    const now = clock();
+    const tag = randomUUID().slice(0, 8);
+    const owner = await createUserWithOrganization({
+      name: "Rita",
+      email: `rita-${tag}@rls.test`,
+      passwordHash: "x",
+      organizationName: "Reminder Co",
+      plan: "starter",
+      sendVerification: false,
+    });
+    const noticeId = await insertOpportunity({ createdAt: plus(now, -5), responseDeadline: plus(now, 2) });
+    await trackNotice(owner.orgId, { userId: owner.userId, role: "owner" }, { notice_id: noticeId }, now);
+    expect(await runDeadlineReminders(now)).toEqual({ due: 1, emailed: 1 });
+    expect(await runDeadlineReminders(plus(now, 0.5))).toEqual({ due: 0, emailed: 0 });
+    const queued = await withTenant(owner.orgId, (tx) =>
+      tx.select({ to: outboxEvents.payload, status: outboxEvents.status }).from(outboxEvents),
+    );
+    expect(queued.filter((q) => q.to.kind === "pipeline_deadline_reminder")).toMatchObject([
+      { to: { to: `rita-${tag}@rls.test` }, status: "delivered" },
+    ]);
   });
 });
