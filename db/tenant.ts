@@ -28,8 +28,8 @@ export async function withTenant<T>(orgId: string, fn: (tx: Tx) => Promise<T>, c
 
 /**
  * Every reason the app crosses orgs. Each one names a kind of work that cannot be scoped to one
- * org up front; `grep -rn 'withSystem(' lib` lists every place that uses one. Add a reason here
- * (and to the README's list) rather than reusing one that does not fit.
+ * org up front; `grep -rn 'withSystem(\|actAsSystem(' lib db` lists every place that uses one.
+ * Add a reason here (and to the README's list) rather than reusing one that does not fit.
  */
 export const SYSTEM_REASONS = [
   /**
