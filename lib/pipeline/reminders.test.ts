@@ -2,13 +2,22 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
-import { withTenant } from "@/db/tenant";
-import { emailMessages, memberships, opportunities, outboxEvents } from "@/db/schema";
+import { withSystem, withTenant } from "@/db/tenant";
+import { auditLog, emailMessages, memberships, opportunities, outboxEvents } from "@/db/schema";
 import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
 import { createUserWithOrganization } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
-import { runDeadlineReminders, trackNotice, updatePipelineSettings, updateTracked, type PipelineStage } from "./index";
+import {
+  calendarFeedIcs,
+  createCalendarFeed,
+  revokeCalendarFeed,
+  runDeadlineReminders,
+  trackNotice,
+  updatePipelineSettings,
+  updateTracked,
+  type PipelineStage,
+} from "./index";
 
 const DAY = 86_400_000;
 // Each test has its own clock, a year apart, so one test's deadlines are never due in another's run.
@@ -136,9 +145,12 @@ describeEachDatabase("pipeline deadline reminders", () => {
   });
 });
 
-/** The sweep finds due reminders across orgs as the system role and writes each in its org's transaction. */
-describeEachDatabaseAsApp("pipeline deadline reminders under row-level security", () => {
-  it("finds a due reminder across orgs and queues and sends it once", async () => {
+/**
+ * As the app's own role: the sweep finds due reminders across orgs as the system role and writes
+ * each in its org's transaction; a user's calendar feed is written and read as the accounts work.
+ */
+describeEachDatabaseAsApp("pipeline reminders and calendar feed under row-level security", () => {
+  it("finds a due reminder across orgs, queues and sends it once, and the owner's feed lists the deadline", async () => {
     const now = clock();
     const tag = randomUUID().slice(0, 8);
     const owner = await createUserWithOrganization({
@@ -158,6 +170,18 @@ describeEachDatabaseAsApp("pipeline deadline reminders under row-level security"
     );
     expect(queued.filter((q) => q.to.kind === "pipeline_deadline_reminder")).toMatchObject([
       { to: { to: `rita-${tag}@rls.test` }, status: "delivered" },
+    ]);
+
+    const actor = { userId: owner.userId, role: "owner" as const };
+    const feed = await createCalendarFeed(owner.orgId, actor, now);
+    expect(await calendarFeedIcs(feed.token, now)).toContain(noticeId);
+    expect(await revokeCalendarFeed(owner.userId, now)).toEqual({ revoked: true });
+    const trail = await withSystem("accounts", (tx) =>
+      tx.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, owner.userId)),
+    );
+    expect(trail.map((a) => a.action).sort()).toEqual([
+      "pipeline.calendar_feed.created",
+      "pipeline.calendar_feed.revoked",
     ]);
   });
 });
