@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { db } from "./client";
+import { withTenant } from "./tenant";
 import { alerts } from "./schema";
 import { createAlert, runAlertDigest } from "@/lib/alerts";
 import { createApiKey } from "@/lib/auth/api-keys";
@@ -57,9 +57,11 @@ export async function seedDemoActivity(orgId: string, owner: OrgActor, email: st
   for (let i = 0; i < 3; i++) await chargeApiCall(orgId, key.id, "GET /api/v1/opportunities", `seed-demo-${i}`, now);
 
   // The daily alert's first digest covers everything the seed loaded (ingested just now).
-  await db()
-    .update(alerts)
-    .set({ lastWindowEnd: new Date(now.getTime() - 24 * 60 * 60_000) })
-    .where(eq(alerts.id, first.id));
+  await withTenant(orgId, (tx) =>
+    tx
+      .update(alerts)
+      .set({ lastWindowEnd: new Date(now.getTime() - 24 * 60 * 60_000) })
+      .where(eq(alerts.id, first.id)),
+  );
   await runAlertDigest(first.id, new Date(Date.now() + 1_000));
 }

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
-import { describeEachDatabase } from "@/tests/db";
-import type { DatabaseHandle } from "./client";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
+import { database, type DbOrTx } from "./client";
 import {
   alertDigests,
   alerts,
@@ -15,9 +15,10 @@ import {
   usageEvents,
 } from "./schema";
 import { DEMO_ORG_NAME, seedDatabase } from "./seed";
+import { withSystem } from "./tenant";
 
 /** The demo org is onboarded and in use: profile, alerts of each frequency, a used API key, a digest sent. */
-async function expectLivingDemoOrg(db: DatabaseHandle["db"]) {
+async function expectLivingDemoOrg(db: DbOrTx) {
   const [org] = await db.select().from(organizations).where(eq(organizations.name, DEMO_ORG_NAME));
   const [progress] = await db.select().from(onboardingProgress).where(eq(onboardingProgress.orgId, org!.id));
   expect(progress!.onboardingCompletedAt).toBeInstanceOf(Date);
@@ -59,5 +60,13 @@ describeEachDatabase("seedDatabase", ({ handle }) => {
       .from(opportunities)
       .where(eq(opportunities.noticeId, "db5f20736f6a435e9bb33d031517dff4"));
     expect(kept!.title).toBe("Newer copy from SAM.gov");
+  });
+});
+
+/** Seeding as the app's own role: the demo org and its activity are written through withSystem and withTenant. */
+describeEachDatabaseAsApp("seedDatabase under row-level security", () => {
+  it("creates the living demo org", async () => {
+    expect(await seedDatabase(database())).toEqual({ orgs: 1, users: 1, opportunities: 600 });
+    await withSystem("seed", (tx) => expectLivingDemoOrg(tx));
   });
 });

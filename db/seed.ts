@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client";
+import { actAsSystem } from "./tenant";
 import { memberships, opportunities, organizations, users } from "./schema";
 import { hashPassword } from "@/lib/auth/passwords";
 import { loadNaicsCodes, releaseSnapshotBatch, SNAPSHOT_SEEDED } from "@/lib/opportunities";
@@ -26,6 +27,7 @@ export async function seedDatabase(handle: DatabaseHandle) {
     if (Number(existing?.n ?? 0) === 0) await releaseSnapshotBatch({ size: SNAPSHOT_SEEDED, db: tx });
   });
   const created = await db.transaction(async (tx) => {
+    await actAsSystem(tx, "seed");
     let [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USER_EMAIL));
     if (!user) {
       [user] = await tx
@@ -55,7 +57,10 @@ export async function seedDatabase(handle: DatabaseHandle) {
   });
   if (created) await seedDemoActivity(created.orgId, { userId: created.userId, role: "owner" }, DEMO_USER_EMAIL);
   const count = async (table: typeof users | typeof organizations | typeof opportunities) => {
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(table);
+    const [row] = await db.transaction(async (tx) => {
+      await actAsSystem(tx, "seed");
+      return tx.select({ n: sql<number>`count(*)::int` }).from(table);
+    });
     return Number(row?.n ?? 0);
   };
   return { orgs: await count(organizations), users: await count(users), opportunities: await count(opportunities) };

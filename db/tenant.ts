@@ -28,8 +28,8 @@ export async function withTenant<T>(orgId: string, fn: (tx: Tx) => Promise<T>, c
 
 /**
  * Every reason the app crosses orgs. Each one names a kind of work that cannot be scoped to one
- * org up front; `grep -rn 'withSystem(' lib` lists every place that uses one. Add a reason here
- * (and to the README's list) rather than reusing one that does not fit.
+ * org up front; `grep -rn 'withSystem(\|actAsSystem(' lib db` lists every place that uses one.
+ * Add a reason here (and to the README's list) rather than reusing one that does not fit.
  */
 export const SYSTEM_REASONS = [
   /**
@@ -41,14 +41,28 @@ export const SYSTEM_REASONS = [
   "billing",
   /** The digest run fans out over every org's due alerts. */
   "digest-fanout",
+  /** The deadline-reminder sweep finds every org's tracked notices whose deadline is near. */
+  "reminders",
+  /** Notice ingestion announces each stored batch with an outbox event that belongs to no org. */
+  "ingestion",
   /** Retention cleanup and data requests (export, deletion) picked up by the daily run. */
   "retention",
-  /** The operators' cockpit and metrics: lists, search, counts, ops alerts, a customer's timeline. */
+  /**
+   * The operators' cockpit and metrics: lists, search, counts, ops alerts, a customer's timeline,
+   * break-glass sessions and operators' second factor.
+   */
   "ops-cockpit",
   /** Outbox delivery, sweeps and dead letters over every org's events. */
   "outbox",
   /** Period resets and usage reports over every org's quota. */
   "metering",
+  /**
+   * Background jobs: each run's record, events and heartbeats (whatever org the run works for),
+   * and the cockpit's controls over them (pause, cancel, re-run).
+   */
+  "jobs",
+  /** Feature flags: global settings operators set in the cockpit and every process reads. */
+  "flags",
   /** Seeding the demo org and benchmarks' fixtures. */
   "seed",
 ] as const;
@@ -66,11 +80,20 @@ export async function withSystem<T>(
 ): Promise<T> {
   if (!SYSTEM_REASONS.includes(reason)) throw new Error(`unknown system reason ${String(reason)}`);
   return db().transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('role', 'beacon_system', true), set_config('app.system_reason', ${reason}, true)`,
-    );
+    await actAsSystem(tx, reason);
     return fn(tx);
   }, config);
+}
+
+/**
+ * `withSystem`'s switch, for a transaction already open on a database other than the process's
+ * (seeding a database handed over by the CLI): the rest of `tx` acts as `beacon_system`.
+ */
+export async function actAsSystem(tx: Tx, reason: SystemReason): Promise<void> {
+  if (!SYSTEM_REASONS.includes(reason)) throw new Error(`unknown system reason ${String(reason)}`);
+  await tx.execute(
+    sql`select set_config('role', 'beacon_system', true), set_config('app.system_reason', ${reason}, true)`,
+  );
 }
 
 // Nothing that can end a quoted SQL string (no quote, no backslash) can match this.

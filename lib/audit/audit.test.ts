@@ -2,9 +2,10 @@ import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog } from "@/db/schema";
+import { withTenant } from "@/db/tenant";
 import { decodeTimeCursor } from "@/lib/http";
-import { describeEachDatabase } from "@/tests/db";
-import { listAudit, recordAudit } from "./index";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
+import { listAudit, recordAudit, recordAuditAlone } from "./index";
 
 describeEachDatabase("audit log", () => {
   it("records entries and lists them newest first with filters and a keyset cursor", async () => {
@@ -55,5 +56,21 @@ describeEachDatabase("audit log", () => {
       .from(auditLog)
       .where(sql`${auditLog.id} = ${id}`);
     expect(row?.action).toBe("test.append_only");
+  });
+});
+
+describeEachDatabaseAsApp("audit log under row-level security", () => {
+  it("an entry on its own goes into its org's tenant transaction, or as the system role without an org; the cockpit lists both", async () => {
+    const orgId = "00000000-0000-4000-8000-0000000000b2";
+    const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
+    await recordAuditAlone({ actor, action: "ops.customer.exported", orgId }, "ops-cockpit");
+    await recordAuditAlone({ actor, action: "ops.accounting.exported" }, "ops-cockpit");
+    expect(await db().select().from(auditLog)).toEqual([]);
+    const own = await withTenant(orgId, (tx) => tx.select().from(auditLog));
+    expect(own.map((r) => r.action)).toEqual(["ops.customer.exported"]);
+    expect((await listAudit()).data.map((r) => r.action).sort()).toEqual([
+      "ops.accounting.exported",
+      "ops.customer.exported",
+    ]);
   });
 });

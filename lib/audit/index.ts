@@ -1,5 +1,6 @@
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
-import { db, type DbOrTx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
+import { withSystem, withTenant, type SystemReason } from "@/db/tenant";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { auditLog } from "@/db/schema";
@@ -56,6 +57,17 @@ export async function recordAudit(tx: DbOrTx, entry: AuditEntry) {
   return row!.id;
 }
 
+/**
+ * Appends one entry that has no change of its own to commit with (a request sent elsewhere, a
+ * file handed out): in its org's tenant transaction when it names an org, else as the system
+ * role for `reason`.
+ */
+export async function recordAuditAlone(entry: AuditEntry, reason: SystemReason) {
+  return entry.orgId
+    ? withTenant(entry.orgId, (tx) => recordAudit(tx, entry))
+    : withSystem(reason, (tx) => recordAudit(tx, entry));
+}
+
 export interface AuditQuery {
   orgId?: string;
   actorId?: string;
@@ -68,7 +80,11 @@ export interface AuditQuery {
 }
 
 /** Newest first, keyset-paginated. */
-export async function listAudit(query: AuditQuery = {}, dbOrTx: DbOrTx = db()) {
+export async function listAudit(
+  query: AuditQuery = {},
+  dbOrTx?: DbOrTx,
+): Promise<{ data: (typeof auditLog.$inferSelect)[]; nextCursor: string | null }> {
+  if (!dbOrTx) return withSystem("ops-cockpit", (tx) => listAudit(query, tx));
   const filters: SQL[] = [];
   if (query.orgId) filters.push(eq(auditLog.orgId, query.orgId));
   if (query.actorId) filters.push(eq(auditLog.actorId, query.actorId));

@@ -4,10 +4,11 @@ import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, sessions, users } from "@/db/schema";
+import { withSystem } from "@/db/tenant";
 import { readEnv } from "@/lib/env";
 import { createRateLimiter, setRateLimiter, type RateLimiter } from "@/lib/ratelimit";
 import { appErrorOf } from "@/tests/app-error";
-import { describeEachDatabase } from "@/tests/db";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { startTcpProxy } from "@/tests/resilience/tcp-proxy";
 import { mfaEnrolment, MFA_ATTEMPTS, resetOperatorTotp, verifyOperatorMfa } from "./mfa";
 import { createOperator } from "./operators";
@@ -157,4 +158,20 @@ describeEachDatabase("operator two-factor (TOTP)", () => {
       });
     });
   }
+});
+
+/** The audit entries of enrolment and recovery are written as the system role when the app acts as itself. */
+describeEachDatabaseAsApp("operator two-factor under row-level security", () => {
+  it("enrols and verifies a session, and another ops_admin's recovery signs the operator out, both audited", async () => {
+    const admin = await operator("ops_admin");
+    const op = await operator();
+    await verifyOperatorMfa(op.sessionToken, op.userId, await generate({ secret: op.totpSecret }));
+    expect(await sessionVerified(op.sessionToken)).toBeInstanceOf(Date);
+    const result = await resetOperatorTotp(op.userId, { type: "operator", id: admin.userId, email: "a@beacon.test" });
+    expect(result.revokedSessions).toBe(1);
+    const trail = await withSystem("ops-cockpit", (tx) =>
+      tx.select().from(auditLog).where(eq(auditLog.targetId, op.userId)),
+    );
+    expect(trail.map((a) => a.action).sort()).toEqual(["ops.mfa.enrolled", "ops.mfa.reset"]);
+  });
 });

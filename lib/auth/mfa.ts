@@ -1,6 +1,7 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import QRCode from "qrcode";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { sessions, users } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -81,7 +82,7 @@ export async function verifyOperatorMfa(sessionToken: string, userId: string, co
         : "That code is not valid. Check your authenticator app's clock and try the current code.",
     );
   }
-  await db().transaction(async (tx) => {
+  await withSystem("ops-cockpit", async (tx) => {
     // Conditional on the step: of two concurrent sign-ins with one code, only one gets through.
     const [accepted] = await tx
       .update(users)
@@ -119,7 +120,7 @@ export async function resetOperatorTotp(
     .where(eq(users.id, targetUserId));
   if (!target?.role) throw new AppError("not_found", "No such operator.");
   const { secret } = newTotpSecret(target.email);
-  await db().transaction(async (tx) => {
+  await withSystem("ops-cockpit", async (tx) => {
     await tx
       .update(users)
       .set({ totpSecret: secret, totpEnrolledAt: null, totpLastStep: null })

@@ -1,9 +1,8 @@
 import { planPurchaseBlocker } from "./prices";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
-import { db } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { subscriptions } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { type AuditActor, recordAuditAlone } from "@/lib/audit";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { ensureStripeCustomer, stripeCustomerIdFor } from "./customers";
@@ -81,13 +80,16 @@ export async function startSubscriptionCheckout(
     success_url: `${appUrl()}/settings/billing/return?session_id={CHECKOUT_SESSION_ID}&next=${encodeURIComponent(returnPath)}`,
     cancel_url: `${appUrl()}${returnPath}${returnPath.includes("?") ? "&" : "?"}checkout=canceled`,
   });
-  await recordAudit(db(), {
-    actor,
-    orgId,
-    action: "billing.checkout.started",
-    target: { type: "checkout_session", id: session.id },
-    after: { mode: "subscription", plan, trial_days: withTrial ? TRIAL_DAYS : 0 },
-  });
+  await recordAuditAlone(
+    {
+      actor,
+      orgId,
+      action: "billing.checkout.started",
+      target: { type: "checkout_session", id: session.id },
+      after: { mode: "subscription", plan, trial_days: withTrial ? TRIAL_DAYS : 0 },
+    },
+    "billing",
+  );
   if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
   return { url: session.url, sessionId: session.id, trial: withTrial };
 }
@@ -110,13 +112,16 @@ export async function startCreditPackCheckout(orgId: string, actor: BillingActor
     success_url: `${appUrl()}/settings/billing/return?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${appUrl()}/settings/billing?checkout=canceled`,
   });
-  await recordAudit(db(), {
-    actor,
-    orgId,
-    action: "billing.checkout.started",
-    target: { type: "checkout_session", id: session.id },
-    after: { mode: "payment" },
-  });
+  await recordAuditAlone(
+    {
+      actor,
+      orgId,
+      action: "billing.checkout.started",
+      target: { type: "checkout_session", id: session.id },
+      after: { mode: "payment" },
+    },
+    "billing",
+  );
   if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
   return { url: session.url, sessionId: session.id };
 }

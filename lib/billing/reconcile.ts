@@ -1,8 +1,7 @@
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
-import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { stripeEvents, subscriptions } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { type AuditActor, recordAuditAlone } from "@/lib/audit";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { stripeClient } from "./stripe-client";
@@ -93,10 +92,12 @@ export async function reprocessStripeEvent(
   requestId: string | null = null,
   now = new Date(),
 ) {
-  const [stored] = await db()
-    .select({ status: stripeEvents.status, orgId: stripeEvents.orgId })
-    .from(stripeEvents)
-    .where(eq(stripeEvents.id, eventId));
+  const [stored] = await withSystem("billing", (tx) =>
+    tx
+      .select({ status: stripeEvents.status, orgId: stripeEvents.orgId })
+      .from(stripeEvents)
+      .where(eq(stripeEvents.id, eventId)),
+  );
   if (!stored) throw new AppError("not_found", "Stripe event not found.");
   if (stored.status === "processed") throw new AppError("conflict", "This event was already processed.");
   const event = await stripeClient().events.retrieve(eventId);
@@ -107,19 +108,24 @@ export async function reprocessStripeEvent(
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  const [after] = await db()
-    .select({ status: stripeEvents.status, orgId: stripeEvents.orgId })
-    .from(stripeEvents)
-    .where(eq(stripeEvents.id, eventId));
-  await recordAudit(db(), {
-    actor,
-    orgId: after?.orgId ?? stored.orgId,
-    action: "ops.stripe_event.reprocessed",
-    target: { type: "stripe_event", id: eventId },
-    before: { status: stored.status },
-    after: { status: after?.status ?? null, error },
-    requestId,
-    at: now,
-  });
+  const [after] = await withSystem("billing", (tx) =>
+    tx
+      .select({ status: stripeEvents.status, orgId: stripeEvents.orgId })
+      .from(stripeEvents)
+      .where(eq(stripeEvents.id, eventId)),
+  );
+  await recordAuditAlone(
+    {
+      actor,
+      orgId: after?.orgId ?? stored.orgId,
+      action: "ops.stripe_event.reprocessed",
+      target: { type: "stripe_event", id: eventId },
+      before: { status: stored.status },
+      after: { status: after?.status ?? null, error },
+      requestId,
+      at: now,
+    },
+    "billing",
+  );
   return { status: after?.status ?? "failed", error, events };
 }

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { db } from "@/db/client";
-import { withTenant } from "@/db/tenant";
+import { db, type Tx } from "@/db/client";
+import { withSystem, withTenant } from "@/db/tenant";
 import { billingCustomers, creditPacks, organizations, stripeEvents, subscriptions, usageQuotas } from "@/db/schema";
 import { resetDueQuotas, setQuotaRemaining, usageReport } from "@/lib/metering";
 import { appErrorOf } from "@/tests/app-error";
-import { describeEachDatabase } from "@/tests/db";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import {
   fixture,
@@ -606,5 +606,36 @@ describeEachDatabase("Stripe webhook", () => {
       }
       for (const orgId of orgs) expect(await orgPlan(orgId)).toBe(expectedPlans.get(orgId) ?? "free");
     }, 120_000);
+  });
+});
+
+/** Storing, claiming and marking Stripe events as the app's own role: stripe_events shows rows only to the system role. */
+describeEachDatabaseAsApp("Stripe webhook under row-level security", () => {
+  const asBilling = <T>(fn: (tx: Tx) => Promise<T>) => withSystem("billing", fn);
+  const storedEvent = async (id: string) =>
+    (await asBilling((tx) => tx.select().from(stripeEvents).where(eq(stripeEvents.id, id))))[0];
+
+  it("stores and claims an event once, marks a failed one and re-claims it on redelivery", async () => {
+    const [org] = await asBilling((tx) =>
+      tx.insert(organizations).values({ name: "Billing Co" }).returning({ id: organizations.id }),
+    );
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    const checkout = subscriptionCheckout(org!.id, customer, subId);
+    expect(await deliver(checkout)).toMatchObject({ duplicate: false });
+    expect(await deliver(checkout)).toMatchObject({ duplicate: true });
+    expect(await storedEvent(checkout.id)).toMatchObject({ status: "processed", attempts: 1, orgId: org!.id });
+    expect(await db().select().from(stripeEvents)).toEqual([]);
+
+    const handlers = STRIPE_EVENT_HANDLERS as Record<string, StripeEventHandler>;
+    vi.spyOn(handlers, "customer.subscription.updated").mockRejectedValueOnce(new Error("database hiccup"));
+    const event = subscriptionEvent({ subId, customer, created: T0 + 60, price: TEST_PRICES.STRIPE_PRICE_STARTER });
+    await expect(deliver(event)).rejects.toThrow("database hiccup");
+    expect(await storedEvent(event.id)).toMatchObject({ status: "failed", attempts: 1, lastError: "database hiccup" });
+    expect(await deliver(event)).toMatchObject({ duplicate: false });
+    expect(await storedEvent(event.id)).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect(await withTenant(org!.id, (tx) => tx.select({ plan: organizations.plan }).from(organizations))).toEqual([
+      { plan: "starter" },
+    ]);
   });
 });

@@ -1,6 +1,5 @@
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import Stripe from "stripe";
-import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { stripeEvents } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -78,23 +77,25 @@ function toInput(event: Stripe.Event): StripeEventInput {
  * ran out (a crashed worker). One conditional UPDATE, so two deliveries never both win.
  */
 async function claim(eventId: string, now: Date) {
-  const rows = await db()
-    .update(stripeEvents)
-    .set({
-      status: "processing",
-      leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS),
-      attempts: sql`${stripeEvents.attempts} + 1`,
-    })
-    .where(
-      and(
-        eq(stripeEvents.id, eventId),
-        or(
-          inArray(stripeEvents.status, ["received", "failed"]),
-          and(eq(stripeEvents.status, "processing"), lt(stripeEvents.leaseUntil, now)),
+  const rows = await withSystem("billing", (tx) =>
+    tx
+      .update(stripeEvents)
+      .set({
+        status: "processing",
+        leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS),
+        attempts: sql`${stripeEvents.attempts} + 1`,
+      })
+      .where(
+        and(
+          eq(stripeEvents.id, eventId),
+          or(
+            inArray(stripeEvents.status, ["received", "failed"]),
+            and(eq(stripeEvents.status, "processing"), lt(stripeEvents.leaseUntil, now)),
+          ),
         ),
-      ),
-    )
-    .returning({ attempts: stripeEvents.attempts });
+      )
+      .returning({ attempts: stripeEvents.attempts }),
+  );
   return rows[0] ?? null;
 }
 
@@ -135,20 +136,22 @@ async function process(event: StripeEventInput, now: Date): Promise<{ events: Ou
 export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()): Promise<WebhookOutcome> {
   const event = toInput(verified);
 
-  await db()
-    .insert(stripeEvents)
-    .values({
-      id: event.id,
-      type: event.type,
-      created: event.created,
-      livemode: verified.livemode === true,
-      apiVersion: str(verified.api_version),
-      status: "received",
-      objectId: idOf(event.object.id),
-      metadata: eventMetadata(event.object),
-      receivedAt: now,
-    })
-    .onConflictDoNothing({ target: stripeEvents.id });
+  await withSystem("billing", (tx) =>
+    tx
+      .insert(stripeEvents)
+      .values({
+        id: event.id,
+        type: event.type,
+        created: event.created,
+        livemode: verified.livemode === true,
+        apiVersion: str(verified.api_version),
+        status: "received",
+        objectId: idOf(event.object.id),
+        metadata: eventMetadata(event.object),
+        receivedAt: now,
+      })
+      .onConflictDoNothing({ target: stripeEvents.id }),
+  );
 
   const claimed = await claim(event.id, now);
   if (!claimed) return { received: true, duplicate: true, events: [] };
@@ -158,10 +161,12 @@ export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()
     processed = await process(event, now);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await db()
-      .update(stripeEvents)
-      .set({ status: "failed", leaseUntil: null, lastError: message.slice(0, 2000) })
-      .where(eq(stripeEvents.id, event.id));
+    await withSystem("billing", (tx) =>
+      tx
+        .update(stripeEvents)
+        .set({ status: "failed", leaseUntil: null, lastError: message.slice(0, 2000) })
+        .where(eq(stripeEvents.id, event.id)),
+    );
     logger.error({ err: error, stripeEventId: event.id, type: event.type }, "stripe event processing failed");
     throw error;
   }

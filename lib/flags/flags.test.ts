@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, featureFlags } from "@/db/schema";
-import { describeEachDatabase } from "@/tests/db";
+import { withSystem } from "@/db/tenant";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import {
   FLAG_CACHE_MS,
   FLAG_DEFINITIONS,
@@ -70,5 +71,19 @@ describeEachDatabase("feature flags", () => {
     expect(await flagEnabled("instant_alerts", { now: t0 + FLAG_CACHE_MS })).toBe(false);
     await db().update(featureFlags).set({ enabled: true }).where(eq(featureFlags.key, "instant_alerts"));
     expect(await flagEnabled("instant_alerts", { maxAgeMs: 0 })).toBe(true);
+  });
+});
+
+/** Flags live in a table no tenant sees: as the app's own role they are read and set as the system role. */
+describeEachDatabaseAsApp("feature flags under row-level security", () => {
+  it("reads defaults, stores an override with its audit entry, and reads it back", async () => {
+    expect(await flagEnabled("signups", { maxAgeMs: 0 })).toBe(true);
+    await setFlag("signups", { enabled: false, reason: "spam wave" }, operator, { requestId: "req-flag" });
+    expect(await db().select().from(featureFlags)).toEqual([]);
+    expect(await flagEnabled("signups", { maxAgeMs: 0 })).toBe(false);
+    const audited = await withSystem("flags", (tx) =>
+      tx.select().from(auditLog).where(eq(auditLog.action, "ops.flag.updated")),
+    );
+    expect(audited).toMatchObject([{ targetId: "signups", before: { enabled: true }, after: { enabled: false } }]);
   });
 });

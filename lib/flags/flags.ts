@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { db, type DbOrTx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { featureFlags } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { FLAG_DEFINITIONS, FLAG_KEYS, type FlagKey } from "./definitions";
@@ -26,8 +27,11 @@ export function resetFlagCache() {
   cache = undefined;
 }
 
-async function readFlags(dbOrTx: DbOrTx = db()): Promise<Map<FlagKey, FlagState>> {
-  const rows = await dbOrTx.select().from(featureFlags);
+async function readFlags(dbOrTx?: DbOrTx): Promise<Map<FlagKey, FlagState>> {
+  // Global settings, in a table no tenant sees: read as the system role.
+  const rows = dbOrTx
+    ? await dbOrTx.select().from(featureFlags)
+    : await withSystem("flags", (tx) => tx.select().from(featureFlags));
   const byKey = new Map(rows.map((row) => [row.key, row]));
   return new Map(
     FLAG_KEYS.map((key) => {
@@ -83,7 +87,7 @@ export async function setFlag(
 ): Promise<FlagState> {
   const now = options.now ?? new Date();
   const reason = input.reason || null;
-  await db().transaction(async (tx) => {
+  await withSystem("flags", async (tx) => {
     const before = (await readFlags(tx)).get(key)!;
     await tx
       .insert(featureFlags)

@@ -1,8 +1,8 @@
 import { and, asc } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { recordAuditAlone, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
 import { countJobRuns, jobRunFilters, type JobRunQuery } from "./queries";
 import { startRerun, type RerunDeps } from "./rerun";
@@ -75,12 +75,14 @@ export async function bulkRerunJobs(
       `${matched} runs match this filter now, not ${input.confirm}: check the list and confirm again.`,
     );
   const filters = jobRunFilters(input.filter);
-  const originals = await db()
-    .select()
-    .from(jobRuns)
-    .where(filters.length ? and(...filters) : undefined)
-    .orderBy(asc(jobRuns.createdAt), asc(jobRuns.id))
-    .limit(BULK_RERUN_CAP);
+  const originals = await withSystem("jobs", (tx) =>
+    tx
+      .select()
+      .from(jobRuns)
+      .where(filters.length ? and(...filters) : undefined)
+      .orderBy(asc(jobRuns.createdAt), asc(jobRuns.id))
+      .limit(BULK_RERUN_CAP),
+  );
 
   const reruns: BulkRerunResult["reruns"] = [];
   let failed: BulkRerunResult["failed"] = null;
@@ -93,19 +95,22 @@ export async function bulkRerunJobs(
       break;
     }
   }
-  const auditId = await recordAudit(db(), {
-    actor,
-    action: "job_run.bulk_rerun",
-    target: { type: "job_run_filter", id: null },
-    before: { filter: filterForAudit(input.filter), matched, confirmed: input.confirm },
-    after: {
-      rerun_count: reruns.length,
-      reruns: reruns.map((r) => ({ rerun_of: r.rerunOf, job_run_id: r.jobRunId, status: r.status })),
-      failed,
+  const auditId = await recordAuditAlone(
+    {
+      actor,
+      action: "job_run.bulk_rerun",
+      target: { type: "job_run_filter", id: null },
+      before: { filter: filterForAudit(input.filter), matched, confirmed: input.confirm },
+      after: {
+        rerun_count: reruns.length,
+        reruns: reruns.map((r) => ({ rerun_of: r.rerunOf, job_run_id: r.jobRunId, status: r.status })),
+        failed,
+      },
+      reason: input.label,
+      requestId: deps.requestId ?? null,
     },
-    reason: input.label,
-    requestId: deps.requestId ?? null,
-  });
+    "jobs",
+  );
   return { matched, reruns, failed, auditId };
 }
 

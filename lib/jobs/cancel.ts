@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { InngestFunction } from "inngest";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -60,7 +60,7 @@ export interface CancelDeps {
  * Inngest sends no further requests for a cancelled run, so the middleware would never settle it.
  */
 export async function cancelJobRun(jobRunId: string, actor: AuditActor, reason: string | null, deps: CancelDeps) {
-  const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, jobRunId));
+  const [run] = await withSystem("jobs", (tx) => tx.select().from(jobRuns).where(eq(jobRuns.id, jobRunId)));
   if (!run) throw new AppError("not_found", "No such job run.");
   const refusal = cancelRefusal(
     run,
@@ -81,7 +81,7 @@ export async function cancelJobRun(jobRunId: string, actor: AuditActor, reason: 
     );
   }
   const message = `Cancelled by ${actor.email ?? "an operator"}${reason ? `: ${reason}` : ""}`;
-  return db().transaction(async (tx) => {
+  return withSystem("jobs", async (tx) => {
     const [updated] = await tx
       .update(jobRuns)
       .set({

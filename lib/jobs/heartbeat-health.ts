@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobHeartbeats, jobSchedules } from "@/db/schema";
 
 // No imports from lib/observability: readiness (there) reads heartbeat health from here.
@@ -52,20 +52,22 @@ export async function registerSchedules(
   now = new Date(),
 ) {
   if (schedules.length === 0) return;
-  await db()
-    .insert(jobSchedules)
-    .values(
-      schedules.map((s) => ({
-        functionId: s.functionId,
-        expectedEveryMs: s.expectedEveryMs,
-        registeredAt: now,
-        updatedAt: now,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: jobSchedules.functionId,
-      set: { expectedEveryMs: sql`excluded.expected_every_ms`, updatedAt: sql`excluded.updated_at` },
-    });
+  await withSystem("jobs", (tx) =>
+    tx
+      .insert(jobSchedules)
+      .values(
+        schedules.map((s) => ({
+          functionId: s.functionId,
+          expectedEveryMs: s.expectedEveryMs,
+          registeredAt: now,
+          updatedAt: now,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: jobSchedules.functionId,
+        set: { expectedEveryMs: sql`excluded.expected_every_ms`, updatedAt: sql`excluded.updated_at` },
+      }),
+  );
 }
 
 /**
@@ -74,7 +76,10 @@ export async function registerSchedules(
  * small row per scheduled function, so they are read whole and joined here.
  */
 export async function heartbeatHealth(now = new Date()): Promise<HeartbeatHealth[]> {
-  const [schedules, beats] = await Promise.all([db().select().from(jobSchedules), db().select().from(jobHeartbeats)]);
+  const [schedules, beats] = await Promise.all([
+    withSystem("jobs", (tx) => tx.select().from(jobSchedules)),
+    withSystem("jobs", (tx) => tx.select().from(jobHeartbeats)),
+  ]);
   const byId = new Map<string, Omit<HeartbeatHealth, "status">>();
   for (const s of schedules) {
     byId.set(s.functionId, {

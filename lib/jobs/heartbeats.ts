@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobHeartbeats } from "@/db/schema";
 
 // Whether a heartbeat is healthy is decided in one place: ./heartbeat-health.
@@ -12,23 +12,25 @@ export async function recordHeartbeat(input: {
   at?: Date;
 }) {
   const at = input.at ?? new Date();
-  await db()
-    .insert(jobHeartbeats)
-    .values({
-      functionId: input.functionId,
-      lastSuccessAt: at,
-      lastRunId: input.runId,
-      expectedEveryMs: input.expectedEveryMs,
-      updatedAt: at,
-    })
-    .onConflictDoUpdate({
-      target: jobHeartbeats.functionId,
-      // A late, out-of-order success never moves the heartbeat backwards. Pauses are kept.
-      set: {
-        lastSuccessAt: sql`greatest(${jobHeartbeats.lastSuccessAt}, excluded.last_success_at)`,
-        lastRunId: sql`case when excluded.last_success_at >= ${jobHeartbeats.lastSuccessAt} then excluded.last_run_id else ${jobHeartbeats.lastRunId} end`,
-        expectedEveryMs: sql`excluded.expected_every_ms`,
-        updatedAt: sql`now()`,
-      },
-    });
+  await withSystem("jobs", (tx) =>
+    tx
+      .insert(jobHeartbeats)
+      .values({
+        functionId: input.functionId,
+        lastSuccessAt: at,
+        lastRunId: input.runId,
+        expectedEveryMs: input.expectedEveryMs,
+        updatedAt: at,
+      })
+      .onConflictDoUpdate({
+        target: jobHeartbeats.functionId,
+        // A late, out-of-order success never moves the heartbeat backwards. Pauses are kept.
+        set: {
+          lastSuccessAt: sql`greatest(${jobHeartbeats.lastSuccessAt}, excluded.last_success_at)`,
+          lastRunId: sql`case when excluded.last_success_at >= ${jobHeartbeats.lastSuccessAt} then excluded.last_run_id else ${jobHeartbeats.lastRunId} end`,
+          expectedEveryMs: sql`excluded.expected_every_ms`,
+          updatedAt: sql`now()`,
+        },
+      }),
+  );
 }

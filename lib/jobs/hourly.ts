@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 
 export interface HourlyJobBucket {
   /** Start of the UTC hour. */
@@ -19,13 +19,14 @@ export interface HourlyJobBucket {
 export async function hourlyJobOutcomes(now = new Date()): Promise<HourlyJobBucket[]> {
   const currentHour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
   const first = new Date(currentHour.getTime() - 23 * 3_600_000);
-  const result = await db().execute<{
-    hour: string | Date;
-    succeeded: number | string;
-    failed: number | string;
-    p50: number | string | null;
-    p95: number | string | null;
-  }>(sql`
+  const result = await withSystem("ops-cockpit", (tx) =>
+    tx.execute<{
+      hour: string | Date;
+      succeeded: number | string;
+      failed: number | string;
+      p50: number | string | null;
+      p95: number | string | null;
+    }>(sql`
     select h.hour,
       count(r.id) filter (where r.status = 'succeeded') as succeeded,
       count(r.id) filter (where r.status = 'failed') as failed,
@@ -38,7 +39,8 @@ export async function hourlyJobOutcomes(now = new Date()): Promise<HourlyJobBuck
       and r.finished_at <= ${now.toISOString()}::timestamptz
     group by h.hour
     order by h.hour
-  `);
+  `),
+  );
   const ms = (v: number | string | null) => (v === null ? null : Math.round(Number(v)));
   return result.rows.map((r) => ({
     hour: new Date(r.hour),

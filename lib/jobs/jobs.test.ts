@@ -4,6 +4,7 @@ import { NonRetriableError } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
+import { withSystem } from "@/db/tenant";
 import { seedDatabase } from "@/db/seed";
 import { auditLog, jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
 import { inngest } from "@/inngest/client";
@@ -12,14 +13,17 @@ import { heartbeat } from "@/inngest/functions/heartbeat";
 import { checkReadiness } from "@/lib/observability";
 import { runCommand } from "@/scripts/cli-commands";
 import { appErrorOf } from "@/tests/app-error";
-import { describeEachDatabase } from "@/tests/db";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
+import { bulkRerunJobs } from "./bulk-rerun";
 import { cronIntervalMs } from "./cron";
 import { startFakeInngestServer, type FakeInngestServer } from "./fake-inngest-server";
-import { staleHeartbeats } from "./heartbeat-health";
+import { heartbeatHealth, staleHeartbeats } from "./heartbeat-health";
 import { recordHeartbeat } from "./heartbeats";
 import { runFunctionLocally } from "./local-runner";
+import { pausedFunctions, pauseFunction, resumeFunction } from "./pause";
 import { listJobRuns, getJobRun } from "./queries";
 import { rerunJob } from "./rerun";
+import { jobRunStatusCounts } from "./stats";
 import { executeRequest } from "./test-engine";
 
 describe("cronIntervalMs", () => {
@@ -348,5 +352,77 @@ describeEachDatabase("re-runs", () => {
     expect(
       (await appErrorOf(rerunJob(randomUUID(), actor, { functions: [flaky], send: () => Promise.resolve() }))).code,
     ).toBe("not_found");
+  });
+});
+
+/** Run tracking and the cockpit's job controls as the app's own role: only withSystem sees job rows. */
+describeEachDatabaseAsApp("run tracking under row-level security", () => {
+  const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
+  const orgId = "7d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a";
+
+  it("records attempts, steps, heartbeats, pauses and re-runs, and the cockpit lists them", async () => {
+    expect(await db().select().from(jobRuns)).toEqual([]);
+    flakyCalls = 0;
+    const runId = `run-${randomUUID()}`;
+    const event = { name: "test/flaky", data: { org_id: orgId }, id: `evt-${randomUUID()}` };
+    expect((await executeRequest(flaky, event, { runId, attempt: 0 })).error).toBeDefined();
+    expect((await executeRequest(flaky, event, { runId, attempt: 1, memoized: { prepare: "ready" } })).error).toBe(
+      undefined,
+    );
+    const [tracked] = (await listJobRuns({ orgId })).runs;
+    expect(tracked).toMatchObject({ runId, status: "succeeded", attempt: 1 });
+    expect((await getJobRun(tracked!.id))!.events.map((e) => `${e.kind}@${e.attempt}`)).toEqual([
+      "run.started@0",
+      "step.started@0",
+      "step.finished@0",
+      "step.started@0",
+      "step.failed@0",
+      "step.started@1",
+      "step.finished@1",
+      "run.finished@1",
+    ]);
+
+    const beat = await runFunctionLocally(heartbeat, {
+      event: { name: "inngest/scheduled.timer", data: { cron: "* * * * *" } },
+      trigger: "cli",
+    });
+    expect(beat.status).toBe("succeeded");
+    expect(await staleHeartbeats(new Date())).toEqual([]);
+    expect((await heartbeatHealth()).find((h) => h.functionId === "heartbeat")).toMatchObject({ status: "ok" });
+
+    await pauseFunction("heartbeat", actor, "maintenance window", { functions: FUNCTIONS });
+    expect([...(await pausedFunctions()).keys()]).toEqual(["heartbeat"]);
+    const tickId = `run-${randomUUID()}`;
+    await executeRequest(
+      heartbeat,
+      { name: "inngest/scheduled.timer", data: {}, id: `cron-${randomUUID()}` },
+      {
+        runId: tickId,
+      },
+    );
+    expect((await listJobRuns({ functionId: "heartbeat", status: "cancelled" })).runs.map((r) => r.runId)).toEqual([
+      tickId,
+    ]);
+    await resumeFunction("heartbeat", actor, null, { functions: FUNCTIONS });
+    expect(await pausedFunctions()).toEqual(new Map());
+
+    const send = () => Promise.reject(new Error("must not send"));
+    const rerun = await rerunJob(beat.jobRunId, actor, { functions: FUNCTIONS, send });
+    expect(rerun).toMatchObject({ status: "succeeded", mode: "local" });
+    expect((await getJobRun(beat.jobRunId))!.reruns.map((r) => r.id)).toEqual([rerun.jobRunId]);
+    const bulk = await bulkRerunJobs(
+      { filter: { functionId: "heartbeat", status: "succeeded" }, label: "after the pause", confirm: 2 },
+      actor,
+      { functions: FUNCTIONS, send },
+    );
+    expect(bulk.reruns).toHaveLength(2);
+    expect((await jobRunStatusCounts()).succeeded).toBe(5);
+    const audited = await withSystem("ops-cockpit", (tx) => tx.select().from(auditLog));
+    expect(audited.map((a) => a.action).sort()).toEqual([
+      "job_function.pause",
+      "job_function.resume",
+      "job_run.bulk_rerun",
+      "job_run.rerun",
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { InngestFunction } from "inngest";
 import { StepMode, StepOpCode, type OutgoingOp } from "inngest/types";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
 import { queueRun, queuedRunFor, type JobTrigger, type RunEvent } from "./runs";
 
@@ -144,6 +144,6 @@ export async function runFunctionLocally(fn: InngestFunction.Any, options: Local
 }
 
 async function settle(jobRunId: string, runId: string): Promise<LocalRunResult> {
-  const [row] = await db().select().from(jobRuns).where(eq(jobRuns.id, jobRunId));
+  const [row] = await withSystem("jobs", (tx) => tx.select().from(jobRuns).where(eq(jobRuns.id, jobRunId)));
   return { jobRunId, runId, status: row?.status ?? "queued", output: row?.output ?? null, error: row?.error ?? null };
 }

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { InngestFunction } from "inngest";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobHeartbeats } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -36,7 +36,7 @@ export interface PauseDeps {
 
 export async function pauseFunction(functionId: string, actor: AuditActor, reason: string | null, deps: PauseDeps) {
   const { cron } = scheduledFunction(functionId, deps.functions);
-  return db().transaction(async (tx) => {
+  return withSystem("jobs", async (tx) => {
     const [before] = await tx
       .select({ pausedAt: jobHeartbeats.pausedAt })
       .from(jobHeartbeats)
@@ -72,7 +72,7 @@ export async function pauseFunction(functionId: string, actor: AuditActor, reaso
 
 export async function resumeFunction(functionId: string, actor: AuditActor, reason: string | null, deps: PauseDeps) {
   scheduledFunction(functionId, deps.functions);
-  return db().transaction(async (tx) => {
+  return withSystem("jobs", async (tx) => {
     const [before] = await tx
       .select({ pausedAt: jobHeartbeats.pausedAt })
       .from(jobHeartbeats)
@@ -102,9 +102,11 @@ export async function resumeFunction(functionId: string, actor: AuditActor, reas
 
 /** Paused scheduled functions and since when. */
 export async function pausedFunctions(): Promise<Map<string, Date>> {
-  const rows = await db()
-    .select({ functionId: jobHeartbeats.functionId, pausedAt: jobHeartbeats.pausedAt })
-    .from(jobHeartbeats)
-    .where(sql`${jobHeartbeats.pausedAt} is not null`);
+  const rows = await withSystem("jobs", (tx) =>
+    tx
+      .select({ functionId: jobHeartbeats.functionId, pausedAt: jobHeartbeats.pausedAt })
+      .from(jobHeartbeats)
+      .where(sql`${jobHeartbeats.pausedAt} is not null`),
+  );
   return new Map(rows.map((r) => [r.functionId, r.pausedAt!]));
 }

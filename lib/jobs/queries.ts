@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobEvents, jobRuns } from "@/db/schema";
 
 export type JobRun = typeof jobRuns.$inferSelect;
@@ -42,10 +42,12 @@ export function jobRunFilters(query: Omit<JobRunQuery, "after" | "limit">): SQL[
 /** How many runs match a filter (the "N runs match" of bulk re-run). */
 export async function countJobRuns(query: Omit<JobRunQuery, "after" | "limit"> = {}): Promise<number> {
   const filters = jobRunFilters(query);
-  const [row] = await db()
-    .select({ n: sql<number>`count(*)::int` })
-    .from(jobRuns)
-    .where(filters.length ? and(...filters) : undefined);
+  const [row] = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(jobRuns)
+      .where(filters.length ? and(...filters) : undefined),
+  );
   return Number(row?.n ?? 0);
 }
 
@@ -59,12 +61,14 @@ export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobR
     );
   }
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-  const rows = await db()
-    .select()
-    .from(jobRuns)
-    .where(filters.length ? and(...filters) : undefined)
-    .orderBy(desc(jobRuns.createdAt), desc(jobRuns.id))
-    .limit(limit + 1);
+  const rows = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select()
+      .from(jobRuns)
+      .where(filters.length ? and(...filters) : undefined)
+      .orderBy(desc(jobRuns.createdAt), desc(jobRuns.id))
+      .limit(limit + 1),
+  );
   const runs = rows.slice(0, limit);
   const last = runs.at(-1);
   return { runs, next: rows.length > limit && last ? last.id : null };
@@ -74,17 +78,17 @@ export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobR
 export async function getJobRun(
   id: string,
 ): Promise<{ run: JobRun; events: JobEvent[]; reruns: { id: string; status: string; createdAt: Date }[] } | null> {
-  const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, id));
+  const [run] = await withSystem("ops-cockpit", (tx) => tx.select().from(jobRuns).where(eq(jobRuns.id, id)));
   if (!run) return null;
-  const events = await db()
-    .select()
-    .from(jobEvents)
-    .where(eq(jobEvents.jobRunId, id))
-    .orderBy(asc(jobEvents.at), asc(jobEvents.seq));
-  const reruns = await db()
-    .select({ id: jobRuns.id, status: jobRuns.status, createdAt: jobRuns.createdAt })
-    .from(jobRuns)
-    .where(eq(jobRuns.rerunOf, id))
-    .orderBy(asc(jobRuns.createdAt));
+  const events = await withSystem("ops-cockpit", (tx) =>
+    tx.select().from(jobEvents).where(eq(jobEvents.jobRunId, id)).orderBy(asc(jobEvents.at), asc(jobEvents.seq)),
+  );
+  const reruns = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({ id: jobRuns.id, status: jobRuns.status, createdAt: jobRuns.createdAt })
+      .from(jobRuns)
+      .where(eq(jobRuns.rerunOf, id))
+      .orderBy(asc(jobRuns.createdAt)),
+  );
   return { run, events, reruns };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { InngestFunction } from "inngest";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { recordAuditAlone, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
 import { RERUN_MARKER, rerunRefusal } from "./idempotency";
 import { runFunctionLocally } from "./local-runner";
@@ -34,18 +34,21 @@ export interface RerunResult {
  * runner as `jobs:run`. Either way the new run is recorded by the middleware and audited.
  */
 export async function rerunJob(jobRunId: string, actor: AuditActor, deps: RerunDeps): Promise<RerunResult> {
-  const [original] = await db().select().from(jobRuns).where(eq(jobRuns.id, jobRunId));
+  const [original] = await withSystem("jobs", (tx) => tx.select().from(jobRuns).where(eq(jobRuns.id, jobRunId)));
   if (!original) throw new AppError("not_found", "No such job run.");
   const { result, eventId } = await startRerun(original, deps);
-  await recordAudit(db(), {
-    actor,
-    action: "job_run.rerun",
-    orgId: original.orgId,
-    target: { type: "job_run", id: original.id },
-    before: { status: original.status, function_id: original.functionId },
-    after: { job_run_id: result.jobRunId, status: result.status, mode: result.mode, event_id: eventId },
-    requestId: deps.requestId ?? null,
-  });
+  await recordAuditAlone(
+    {
+      actor,
+      action: "job_run.rerun",
+      orgId: original.orgId,
+      target: { type: "job_run", id: original.id },
+      before: { status: original.status, function_id: original.functionId },
+      after: { job_run_id: result.jobRunId, status: result.status, mode: result.mode, event_id: eventId },
+      requestId: deps.requestId ?? null,
+    },
+    "jobs",
+  );
   return result;
 }
 
@@ -81,7 +84,7 @@ export async function startRerun(
   try {
     await deps.send({ name: eventName, data, id: eventId });
   } catch (error) {
-    await db().delete(jobRuns).where(eq(jobRuns.id, queuedId));
+    await withSystem("jobs", (tx) => tx.delete(jobRuns).where(eq(jobRuns.id, queuedId)));
     throw new AppError(
       "not_ready",
       `Could not send the event to Inngest: ${error instanceof Error ? error.message : String(error)}`,

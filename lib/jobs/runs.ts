@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, isNotNull, like, or, sql } from "drizzle-orm";
-import { db, type DbOrTx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
 
 /**
@@ -66,20 +67,22 @@ export async function queueRun(input: {
   event: RunEvent & { id: string };
   rerunOf?: string | null;
 }) {
-  const [row] = await db()
-    .insert(jobRuns)
-    .values({
-      functionId: input.functionId,
-      runId: `${QUEUED_RUN_PREFIX}${randomUUID()}`,
-      trigger: input.trigger,
-      eventName: input.event.name,
-      eventId: input.event.id,
-      eventPayload: input.event.data ?? {},
-      orgId: orgIdOf(input.event.data),
-      status: "queued",
-      rerunOf: input.rerunOf ?? null,
-    })
-    .returning({ id: jobRuns.id });
+  const [row] = await withSystem("jobs", (tx) =>
+    tx
+      .insert(jobRuns)
+      .values({
+        functionId: input.functionId,
+        runId: `${QUEUED_RUN_PREFIX}${randomUUID()}`,
+        trigger: input.trigger,
+        eventName: input.event.name,
+        eventId: input.event.id,
+        eventPayload: input.event.data ?? {},
+        orgId: orgIdOf(input.event.data),
+        status: "queued",
+        rerunOf: input.rerunOf ?? null,
+      })
+      .returning({ id: jobRuns.id }),
+  );
   return row!.id;
 }
 
@@ -96,48 +99,53 @@ export interface AttemptStart {
  */
 export async function beginAttempt(start: AttemptStart): Promise<string> {
   const now = new Date();
-  if (start.event.id) {
-    const [claimed] = await db()
-      .update(jobRuns)
-      .set({ runId: start.runId, status: "running", attempt: start.attempt, startedAt: now, updatedAt: now })
-      .where(
-        and(
-          eq(jobRuns.functionId, start.functionId),
-          eq(jobRuns.eventId, start.event.id),
-          eq(jobRuns.status, "queued"),
-          like(jobRuns.runId, `${QUEUED_RUN_PREFIX}%`),
-        ),
-      )
-      .returning({ id: jobRuns.id });
+  const eventId = start.event.id;
+  if (eventId) {
+    const [claimed] = await withSystem("jobs", (tx) =>
+      tx
+        .update(jobRuns)
+        .set({ runId: start.runId, status: "running", attempt: start.attempt, startedAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(jobRuns.functionId, start.functionId),
+            eq(jobRuns.eventId, eventId),
+            eq(jobRuns.status, "queued"),
+            like(jobRuns.runId, `${QUEUED_RUN_PREFIX}%`),
+          ),
+        )
+        .returning({ id: jobRuns.id }),
+    );
     if (claimed) {
       await recordJobEvent({ jobRunId: claimed.id, kind: "run.started", attempt: start.attempt });
       return claimed.id;
     }
   }
   const trigger: JobTrigger = start.event.name === SCHEDULED_EVENT_NAME ? "cron" : "event";
-  const [row] = await db()
-    .insert(jobRuns)
-    .values({
-      functionId: start.functionId,
-      runId: start.runId,
-      trigger,
-      eventName: start.event.name,
-      eventId: start.event.id ?? null,
-      eventPayload: start.event.data ?? {},
-      orgId: orgIdOf(start.event.data),
-      status: "running",
-      attempt: start.attempt,
-      startedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: jobRuns.runId,
-      set: {
-        attempt: sql`greatest(${jobRuns.attempt}, excluded.attempt)`,
-        status: sql`case when ${jobRuns.status} in ('succeeded', 'failed', 'cancelled') then ${jobRuns.status} else 'running' end`,
-        updatedAt: now,
-      },
-    })
-    .returning({ id: jobRuns.id, inserted: sql<boolean>`(xmax = 0)` });
+  const [row] = await withSystem("jobs", (tx) =>
+    tx
+      .insert(jobRuns)
+      .values({
+        functionId: start.functionId,
+        runId: start.runId,
+        trigger,
+        eventName: start.event.name,
+        eventId: start.event.id ?? null,
+        eventPayload: start.event.data ?? {},
+        orgId: orgIdOf(start.event.data),
+        status: "running",
+        attempt: start.attempt,
+        startedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: jobRuns.runId,
+        set: {
+          attempt: sql`greatest(${jobRuns.attempt}, excluded.attempt)`,
+          status: sql`case when ${jobRuns.status} in ('succeeded', 'failed', 'cancelled') then ${jobRuns.status} else 'running' end`,
+          updatedAt: now,
+        },
+      })
+      .returning({ id: jobRuns.id, inserted: sql<boolean>`(xmax = 0)` }),
+  );
   if (row!.inserted) await recordJobEvent({ jobRunId: row!.id, kind: "run.started", attempt: start.attempt });
   return row!.id;
 }
@@ -151,8 +159,9 @@ export async function recordJobEvent(
     durationMs?: number | null;
     error?: string | null;
   },
-  dbx: DbOrTx = db(),
-) {
+  dbx?: DbOrTx,
+): Promise<void> {
+  if (!dbx) return withSystem("jobs", (tx) => recordJobEvent(input, tx));
   await dbx.insert(jobEvents).values({
     jobRunId: input.jobRunId,
     kind: input.kind,
@@ -175,17 +184,19 @@ export async function finishAttempt(input: {
 }) {
   const error = input.error === undefined ? null : describeError(input.error);
   const terminal = input.outcome !== "retrying";
-  await db()
-    .update(jobRuns)
-    .set({
-      status: input.outcome,
-      attempt: sql`greatest(${jobRuns.attempt}, ${input.attempt})`,
-      error: input.outcome === "succeeded" ? null : error,
-      ...(input.outcome === "succeeded" ? { output: summariseOutput(input.output) } : {}),
-      ...(terminal ? { finishedAt: sql`now()`, durationMs: durationSql } : {}),
-      updatedAt: sql`now()`,
-    })
-    .where(eq(jobRuns.id, input.jobRunId));
+  await withSystem("jobs", (tx) =>
+    tx
+      .update(jobRuns)
+      .set({
+        status: input.outcome,
+        attempt: sql`greatest(${jobRuns.attempt}, ${input.attempt})`,
+        error: input.outcome === "succeeded" ? null : error,
+        ...(input.outcome === "succeeded" ? { output: summariseOutput(input.output) } : {}),
+        ...(terminal ? { finishedAt: sql`now()`, durationMs: durationSql } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(jobRuns.id, input.jobRunId)),
+  );
   if (terminal)
     await recordJobEvent({
       jobRunId: input.jobRunId,
@@ -197,31 +208,35 @@ export async function finishAttempt(input: {
 
 /** A step failed but will be retried: the run is `retrying` until its next attempt starts. */
 export async function markRetrying(input: { jobRunId: string; attempt: number; error: unknown }) {
-  await db()
-    .update(jobRuns)
-    .set({
-      status: sql`case when ${jobRuns.status} in ('succeeded', 'failed', 'cancelled') then ${jobRuns.status} else 'retrying' end`,
-      attempt: sql`greatest(${jobRuns.attempt}, ${input.attempt})`,
-      error: describeError(input.error),
-      updatedAt: sql`now()`,
-    })
-    .where(eq(jobRuns.id, input.jobRunId));
+  await withSystem("jobs", (tx) =>
+    tx
+      .update(jobRuns)
+      .set({
+        status: sql`case when ${jobRuns.status} in ('succeeded', 'failed', 'cancelled') then ${jobRuns.status} else 'retrying' end`,
+        attempt: sql`greatest(${jobRuns.attempt}, ${input.attempt})`,
+        error: describeError(input.error),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(jobRuns.id, input.jobRunId)),
+  );
 }
 
 /** The queued row waiting for this function's run of this event (an operator re-run's), if any. */
 export async function queuedRunFor(functionId: string, eventId: string): Promise<string | null> {
-  const [row] = await db()
-    .select({ id: jobRuns.id })
-    .from(jobRuns)
-    .where(
-      and(
-        eq(jobRuns.functionId, functionId),
-        eq(jobRuns.eventId, eventId),
-        eq(jobRuns.status, "queued"),
-        like(jobRuns.runId, `${QUEUED_RUN_PREFIX}%`),
-      ),
-    )
-    .limit(1);
+  const [row] = await withSystem("jobs", (tx) =>
+    tx
+      .select({ id: jobRuns.id })
+      .from(jobRuns)
+      .where(
+        and(
+          eq(jobRuns.functionId, functionId),
+          eq(jobRuns.eventId, eventId),
+          eq(jobRuns.status, "queued"),
+          like(jobRuns.runId, `${QUEUED_RUN_PREFIX}%`),
+        ),
+      )
+      .limit(1),
+  );
   return row?.id ?? null;
 }
 
@@ -231,33 +246,40 @@ export async function queuedRunFor(functionId: string, eventId: string): Promise
  * operator re-runs are explicit requests and run anyway.
  */
 export async function pausedTickSince(jobRunId: string): Promise<Date | null> {
-  const [row] = await db()
-    .select({ pausedAt: jobHeartbeats.pausedAt })
-    .from(jobRuns)
-    .innerJoin(jobHeartbeats, eq(jobHeartbeats.functionId, jobRuns.functionId))
-    .where(
-      and(
-        eq(jobRuns.id, jobRunId),
-        or(eq(jobRuns.trigger, "cron"), and(eq(jobRuns.trigger, "local"), eq(jobRuns.eventName, SCHEDULED_EVENT_NAME))),
-        isNotNull(jobHeartbeats.pausedAt),
+  const [row] = await withSystem("jobs", (tx) =>
+    tx
+      .select({ pausedAt: jobHeartbeats.pausedAt })
+      .from(jobRuns)
+      .innerJoin(jobHeartbeats, eq(jobHeartbeats.functionId, jobRuns.functionId))
+      .where(
+        and(
+          eq(jobRuns.id, jobRunId),
+          or(
+            eq(jobRuns.trigger, "cron"),
+            and(eq(jobRuns.trigger, "local"), eq(jobRuns.eventName, SCHEDULED_EVENT_NAME)),
+          ),
+          isNotNull(jobHeartbeats.pausedAt),
+        ),
       ),
-    );
+  );
   return row?.pausedAt ?? null;
 }
 
 /** A tick of a paused function ends at once, as cancelled, with the reason; nothing ran. */
 export async function skipPausedTick(input: { jobRunId: string; attempt: number; functionId: string; pausedAt: Date }) {
   const reason = `Skipped: ${input.functionId} is paused (since ${input.pausedAt.toISOString()})`;
-  await db()
-    .update(jobRuns)
-    .set({
-      status: "cancelled",
-      error: reason,
-      output: { skipped: "paused", paused_at: input.pausedAt.toISOString() },
-      finishedAt: sql`now()`,
-      durationMs: durationSql,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(jobRuns.id, input.jobRunId));
+  await withSystem("jobs", (tx) =>
+    tx
+      .update(jobRuns)
+      .set({
+        status: "cancelled",
+        error: reason,
+        output: { skipped: "paused", paused_at: input.pausedAt.toISOString() },
+        finishedAt: sql`now()`,
+        durationMs: durationSql,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(jobRuns.id, input.jobRunId)),
+  );
   await recordJobEvent({ jobRunId: input.jobRunId, kind: "run.finished", attempt: input.attempt, error: reason });
 }

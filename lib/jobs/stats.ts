@@ -1,5 +1,5 @@
 import { gt, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
 import type { JobStatus } from "./runs";
 
@@ -7,11 +7,13 @@ export const JOB_STATUSES: JobStatus[] = ["queued", "running", "succeeded", "fai
 
 /** Runs per status (for the tabs), optionally since a time. */
 export async function jobRunStatusCounts(since?: Date): Promise<Record<JobStatus, number>> {
-  const rows = await db()
-    .select({ status: jobRuns.status, n: sql<number>`count(*)::int` })
-    .from(jobRuns)
-    .where(since ? gt(jobRuns.createdAt, since) : undefined)
-    .groupBy(jobRuns.status);
+  const rows = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({ status: jobRuns.status, n: sql<number>`count(*)::int` })
+      .from(jobRuns)
+      .where(since ? gt(jobRuns.createdAt, since) : undefined)
+      .groupBy(jobRuns.status),
+  );
   const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
   for (const row of rows) counts[row.status as JobStatus] = Number(row.n);
   return counts;
@@ -29,20 +31,22 @@ export interface FunctionRunStats {
 
 /** Per function since `since`: run and failure counts, p50/p95/p99 duration, last start. */
 export async function jobRunStats(since: Date): Promise<FunctionRunStats[]> {
-  const rows = await db()
-    .select({
-      functionId: jobRuns.functionId,
-      runs: sql<number>`count(*)::int`,
-      failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int`,
-      p50: sql<number | null>`percentile_cont(0.5) within group (order by ${jobRuns.durationMs})`,
-      p95: sql<number | null>`percentile_cont(0.95) within group (order by ${jobRuns.durationMs})`,
-      p99: sql<number | null>`percentile_cont(0.99) within group (order by ${jobRuns.durationMs})`,
-      lastStartedAt: sql<string | null>`max(coalesce(${jobRuns.startedAt}, ${jobRuns.createdAt}))`,
-    })
-    .from(jobRuns)
-    .where(gt(jobRuns.createdAt, since))
-    .groupBy(jobRuns.functionId)
-    .orderBy(jobRuns.functionId);
+  const rows = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({
+        functionId: jobRuns.functionId,
+        runs: sql<number>`count(*)::int`,
+        failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int`,
+        p50: sql<number | null>`percentile_cont(0.5) within group (order by ${jobRuns.durationMs})`,
+        p95: sql<number | null>`percentile_cont(0.95) within group (order by ${jobRuns.durationMs})`,
+        p99: sql<number | null>`percentile_cont(0.99) within group (order by ${jobRuns.durationMs})`,
+        lastStartedAt: sql<string | null>`max(coalesce(${jobRuns.startedAt}, ${jobRuns.createdAt}))`,
+      })
+      .from(jobRuns)
+      .where(gt(jobRuns.createdAt, since))
+      .groupBy(jobRuns.functionId)
+      .orderBy(jobRuns.functionId),
+  );
   const ms = (v: number | string | null) => (v === null ? null : Math.round(Number(v)));
   return rows.map((r) => ({
     functionId: r.functionId,

@@ -1,6 +1,5 @@
 import { and, gt, inArray, sql } from "drizzle-orm";
 import { Gauge } from "prom-client";
-import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
@@ -44,11 +43,13 @@ export function registerDatabaseCollectors() {
     collect: () =>
       guarded("beacon_job_runs_recent", jobRunsRecent, async () => {
         const since = new Date(Date.now() - RECENT_WINDOW_MS);
-        const rows = await db()
-          .select({ functionId: jobRuns.functionId, status: jobRuns.status, n: sql<number>`count(*)::int` })
-          .from(jobRuns)
-          .where(gt(jobRuns.createdAt, since))
-          .groupBy(jobRuns.functionId, jobRuns.status);
+        const rows = await withSystem("ops-cockpit", (tx) =>
+          tx
+            .select({ functionId: jobRuns.functionId, status: jobRuns.status, n: sql<number>`count(*)::int` })
+            .from(jobRuns)
+            .where(gt(jobRuns.createdAt, since))
+            .groupBy(jobRuns.functionId, jobRuns.status),
+        );
         for (const row of rows) jobRunsRecent.set({ function: row.functionId, status: row.status }, Number(row.n));
       })(),
   });
@@ -61,12 +62,14 @@ export function registerDatabaseCollectors() {
     collect: () =>
       guarded("beacon_stripe_events_recent", stripeRecent, async () => {
         const since = new Date(Date.now() - RECENT_WINDOW_MS);
-        const rows = await db()
-          .select({ type: stripeEvents.type, status: stripeEvents.status, n: sql<number>`count(*)::int` })
-          .from(stripeEvents)
-          // Naming every status lets the (status, received_at) index serve the time bound.
-          .where(and(inArray(stripeEvents.status, [...STRIPE_STATUSES]), gt(stripeEvents.receivedAt, since)))
-          .groupBy(stripeEvents.type, stripeEvents.status);
+        const rows = await withSystem("ops-cockpit", (tx) =>
+          tx
+            .select({ type: stripeEvents.type, status: stripeEvents.status, n: sql<number>`count(*)::int` })
+            .from(stripeEvents)
+            // Naming every status lets the (status, received_at) index serve the time bound.
+            .where(and(inArray(stripeEvents.status, [...STRIPE_STATUSES]), gt(stripeEvents.receivedAt, since)))
+            .groupBy(stripeEvents.type, stripeEvents.status),
+        );
         for (const row of rows) stripeRecent.set({ type: row.type, status: row.status }, Number(row.n));
       })(),
   });
@@ -111,9 +114,9 @@ export function registerDatabaseCollectors() {
     collect: () =>
       guarded("beacon_outbox_circuit_open", circuitOpen, async () => {
         // One row per destination that ever failed: a small table, read whole.
-        const rows = await db()
-          .select({ destination: outboxCircuits.destination, state: outboxCircuits.state })
-          .from(outboxCircuits);
+        const rows = await withSystem("ops-cockpit", (tx) =>
+          tx.select({ destination: outboxCircuits.destination, state: outboxCircuits.state }).from(outboxCircuits),
+        );
         for (const row of rows) circuitOpen.set({ destination: row.destination }, row.state === "closed" ? 0 : 1);
       })(),
   });

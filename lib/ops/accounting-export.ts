@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { billingCustomers, organizations, subscriptions } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { type AuditActor, recordAuditAlone } from "@/lib/audit";
 import { stripeClient, stripeConfigured } from "@/lib/billing/stripe-client";
 import { AppError } from "@/lib/http";
 import { toSafeCsv } from "./csv-safe";
@@ -147,13 +147,16 @@ export async function exportAccountingCsv(range: AccountingRange, actor: AuditAc
     unlinked_invoices: unlinked,
     rows: rows.length,
   };
-  await recordAudit(db(), {
-    actor,
-    action: "ops.accounting.exported",
-    target: { type: "export", id: "accounting.csv" },
-    after: summary,
-    requestId,
-  });
+  await recordAuditAlone(
+    {
+      actor,
+      action: "ops.accounting.exported",
+      target: { type: "export", id: "accounting.csv" },
+      after: summary,
+      requestId,
+    },
+    "ops-cockpit",
+  );
   return { csv, summary };
 }
 

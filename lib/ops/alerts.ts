@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
-import { db, type Tx } from "@/db/client";
+import type { Tx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import {
   jobRuns,
@@ -149,13 +149,15 @@ async function customerFindings(now: Date): Promise<OpsFinding[]> {
 async function systemFindings(now: Date): Promise<OpsFinding[]> {
   const findings: OpsFinding[] = [];
   const hourAgo = ago(now, 3_600_000);
-  const [jobs] = await db()
-    .select({
-      finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`,
-      failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int`,
-    })
-    .from(jobRuns)
-    .where(gt(jobRuns.finishedAt, hourAgo));
+  const [jobs] = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({
+        finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`,
+        failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int`,
+      })
+      .from(jobRuns)
+      .where(gt(jobRuns.finishedAt, hourAgo)),
+  );
   const finished = Number(jobs?.finished ?? 0);
   const failed = Number(jobs?.failed ?? 0);
   if (failed > 0 && failed / finished > OPS_THRESHOLDS.jobFailureRate) {
@@ -168,13 +170,15 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
     });
   }
 
-  const [hooks] = await db()
-    .select({
-      total: sql<number>`count(*)::int`,
-      failed: sql<number>`count(*) filter (where ${stripeEvents.status} = 'failed')::int`,
-    })
-    .from(stripeEvents)
-    .where(gt(stripeEvents.receivedAt, hourAgo));
+  const [hooks] = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({
+        total: sql<number>`count(*)::int`,
+        failed: sql<number>`count(*) filter (where ${stripeEvents.status} = 'failed')::int`,
+      })
+      .from(stripeEvents)
+      .where(gt(stripeEvents.receivedAt, hourAgo)),
+  );
   const hookTotal = Number(hooks?.total ?? 0);
   const hookFailed = Number(hooks?.failed ?? 0);
   if (hookFailed > 0 && hookFailed / hookTotal > OPS_THRESHOLDS.webhookFailureRate) {
@@ -216,10 +220,12 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
     });
 
   // One per destination whose circuit breaker is not closed: its messages wait (SMTP down, a dead webhook URL).
-  const circuits = await db()
-    .select()
-    .from(outboxCircuits)
-    .where(inArray(outboxCircuits.state, ["open", "half_open"]));
+  const circuits = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select()
+      .from(outboxCircuits)
+      .where(inArray(outboxCircuits.state, ["open", "half_open"])),
+  );
   for (const c of circuits) {
     const waiting = c.openUntil && c.openUntil > now ? `; next probe after ${c.openUntil.toISOString()}` : "; probing";
     findings.push({
@@ -239,13 +245,15 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
   }
 
   // Only meaningful once the scheduler has ever run anything here.
-  const [runs] = await db()
-    .select({
-      ever: sql<number>`count(*)::int`,
-      recent: sql<number>`count(*) filter (where ${jobRuns.createdAt} > ${ago(now, OPS_THRESHOLDS.noRunsMs)})::int`,
-    })
-    .from(jobRuns)
-    .where(sql`${jobRuns.functionId} <> ${OPS_ALERTS_FUNCTION_ID}`);
+  const [runs] = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({
+        ever: sql<number>`count(*)::int`,
+        recent: sql<number>`count(*) filter (where ${jobRuns.createdAt} > ${ago(now, OPS_THRESHOLDS.noRunsMs)})::int`,
+      })
+      .from(jobRuns)
+      .where(sql`${jobRuns.functionId} <> ${OPS_ALERTS_FUNCTION_ID}`),
+  );
   if (Number(runs?.ever ?? 0) > 0 && Number(runs?.recent ?? 0) === 0) {
     findings.push({
       kind: "no_recent_runs",
@@ -328,7 +336,7 @@ export interface DetectorResult {
  */
 export async function runOpsAlertDetector(now = new Date(), config: Env = env()): Promise<DetectorResult> {
   const findings = await detectOpsConditions(now);
-  const outcome = await db().transaction(async (tx) => {
+  const outcome = await withSystem("ops-cockpit", async (tx) => {
     const open = await tx.select().from(opsAlerts).where(eq(opsAlerts.status, "open")).for("update");
     const key = (kind: string, subject: string) => `${kind}\u0000${subject}`;
     const openByKey = new Map(open.map((a) => [key(a.kind, a.subject), a]));

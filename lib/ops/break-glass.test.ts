@@ -1,13 +1,17 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { auditLog, breakGlassSessions } from "@/db/schema";
+import { auditLog, breakGlassSessions, outboxCircuits } from "@/db/schema";
+import { withSystem } from "@/db/tenant";
 import { createOperator } from "@/lib/auth";
 import { resetEnvCache } from "@/lib/env";
 import { setFlag } from "@/lib/flags";
-import { describeEachDatabase } from "@/tests/db";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
+import { runOpsAlertDetector } from "./alerts";
+import { healthSummary } from "./health-summary";
 import {
+  activeBreakGlassSessions,
   assertAdminWritable,
   assertFlagWritable,
   cockpitWriteState,
@@ -143,5 +147,33 @@ describeEachDatabase("incident mode and break-glass", () => {
       id: admin.id,
       email: admin.email,
     });
+  });
+});
+
+/** Incident mode, break-glass and the cockpit's health numbers as the app's own role. */
+describeEachDatabaseAsApp("incident mode and break-glass under row-level security", () => {
+  const system = { type: "operator" as const, id: null, email: "setup@beacon.test" };
+
+  it("starts, uses, lists and ends a session while read-only; the health numbers and ops alerts see a paused destination", async () => {
+    const email = `bg-app-${Date.now()}@beacon.test`;
+    const op = await createOperator({ email, password: "correct horse battery staple 42", role: "ops_admin" });
+    const admin = { id: op.userId, email };
+    await setFlag("incident_mode", { enabled: true, reason: "outage" }, system);
+    expect((await appErrorOf(assertAdminWritable(admin, null))).code).toBe("read_only");
+    const session = await startBreakGlass(admin, { reason: "replaying webhooks after outage" });
+    expect((await assertAdminWritable(admin, session.token)).breakGlassSessionId).toBe(session.id);
+    expect((await activeBreakGlassSessions()).map((s) => s.id)).toEqual([session.id]);
+    await endBreakGlass(session.id, admin);
+    expect((await appErrorOf(assertAdminWritable(admin, session.token))).code).toBe("read_only");
+    expect(await activeBreakGlassSessions()).toEqual([]);
+    await setFlag("incident_mode", { enabled: false }, system);
+
+    const now = new Date();
+    await withSystem("outbox", (tx) =>
+      tx.insert(outboxCircuits).values({ destination: "smtp", state: "open", consecutiveFailures: 5, openedAt: now }),
+    );
+    expect(await healthSummary(now)).toMatchObject({ openCircuits: ["smtp"] });
+    expect(await runOpsAlertDetector(now)).toMatchObject({ opened: 1 });
+    expect((await healthSummary(now)).criticalAlerts).toBe(1);
   });
 });

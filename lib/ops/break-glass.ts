@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { breakGlassSessions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -35,7 +35,7 @@ export async function startBreakGlass(
   const now = options.now ?? new Date();
   const token = `bg_${randomBytes(32).toString("base64url")}`;
   const expiresAt = new Date(now.getTime() + ttl_minutes * 60_000);
-  const session = await db().transaction(async (tx) => {
+  const session = await withSystem("ops-cockpit", async (tx) => {
     const [row] = await tx
       .insert(breakGlassSessions)
       .values({
@@ -69,7 +69,7 @@ export async function endBreakGlass(
 ) {
   const now = options.now ?? new Date();
   if (!z.string().uuid().safeParse(id).success) throw new AppError("not_found", "No such break-glass session.");
-  return db().transaction(async (tx) => {
+  return withSystem("ops-cockpit", async (tx) => {
     const [existing] = await tx.select().from(breakGlassSessions).where(eq(breakGlassSessions.id, id)).for("update");
     if (!existing) throw new AppError("not_found", "No such break-glass session.");
     if (existing.endedAt) throw new AppError("conflict", "This break-glass session has already ended.");
@@ -94,10 +94,12 @@ export async function endBreakGlass(
 /** The session a token belongs to, whatever its state (the caller decides what expired or ended means). */
 export async function findBreakGlassByToken(token: string): Promise<BreakGlassSession | null> {
   if (!token) return null;
-  const [row] = await db()
-    .select()
-    .from(breakGlassSessions)
-    .where(eq(breakGlassSessions.tokenHash, hashBreakGlassToken(token)));
+  const [row] = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select()
+      .from(breakGlassSessions)
+      .where(eq(breakGlassSessions.tokenHash, hashBreakGlassToken(token))),
+  );
   return row ?? null;
 }
 
@@ -107,16 +109,18 @@ export function breakGlassActive(session: BreakGlassSession, now = new Date()) {
 
 /** Sessions still running, newest first (the cockpit lists them). */
 export async function activeBreakGlassSessions(now = new Date()) {
-  return db()
-    .select({
-      id: breakGlassSessions.id,
-      operatorEmail: breakGlassSessions.operatorEmail,
-      reason: breakGlassSessions.reason,
-      createdAt: breakGlassSessions.createdAt,
-      expiresAt: breakGlassSessions.expiresAt,
-    })
-    .from(breakGlassSessions)
-    .where(and(isNull(breakGlassSessions.endedAt), gt(breakGlassSessions.expiresAt, now)))
-    .orderBy(desc(breakGlassSessions.createdAt))
-    .limit(50);
+  return withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({
+        id: breakGlassSessions.id,
+        operatorEmail: breakGlassSessions.operatorEmail,
+        reason: breakGlassSessions.reason,
+        createdAt: breakGlassSessions.createdAt,
+        expiresAt: breakGlassSessions.expiresAt,
+      })
+      .from(breakGlassSessions)
+      .where(and(isNull(breakGlassSessions.endedAt), gt(breakGlassSessions.expiresAt, now)))
+      .orderBy(desc(breakGlassSessions.createdAt))
+      .limit(50),
+  );
 }

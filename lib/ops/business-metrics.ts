@@ -1,5 +1,4 @@
 import { and, gte, inArray, lte, sql } from "drizzle-orm";
-import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { onboardingProgress, organizations, stripeEvents, subscriptions } from "@/db/schema";
 import { PLANS, type PlanId } from "@/lib/billing/plans";
@@ -68,16 +67,18 @@ export async function businessMetrics(now = new Date()): Promise<BusinessMetrics
         and (s.trial_end is null or s.trial_end < e.created)
     `),
     ),
-    db()
-      .selectDistinct({ id: stripeEvents.objectId })
-      .from(stripeEvents)
-      .where(
-        and(
-          sql`${stripeEvents.type} = 'customer.subscription.created'`,
-          gte(stripeEvents.created, windowStart),
-          lte(stripeEvents.created, now),
+    withSystem("ops-cockpit", (tx) =>
+      tx
+        .selectDistinct({ id: stripeEvents.objectId })
+        .from(stripeEvents)
+        .where(
+          and(
+            sql`${stripeEvents.type} = 'customer.subscription.created'`,
+            gte(stripeEvents.created, windowStart),
+            lte(stripeEvents.created, now),
+          ),
         ),
-      ),
+    ),
     withSystem("ops-cockpit", (tx) =>
       tx
         .select({

@@ -1,5 +1,4 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { db } from "@/db/client";
 import {
   billingCustomers,
   jobRuns,
@@ -10,7 +9,7 @@ import {
   subscriptions,
   users,
 } from "@/db/schema";
-import { listAudit, recordAudit, type AuditActor } from "@/lib/audit";
+import { listAudit, recordAudit, type AuditActor, recordAuditAlone } from "@/lib/audit";
 import { syncStripeCustomer } from "@/lib/billing/sync";
 import { extendTrial } from "@/lib/billing/trial";
 import { AppError } from "@/lib/http";
@@ -151,11 +150,10 @@ async function applyCustomerAction(
     );
     if (!customer) throw new AppError("conflict", "This customer has no Stripe customer to sync from.");
     const synced = await syncStripeCustomer(customer.id, now);
-    await recordAudit(db(), {
-      ...audit,
-      action: "ops.customer.activated",
-      after: { plan: synced.plan, subscriptions: synced.subscriptions },
-    });
+    await recordAuditAlone(
+      { ...audit, action: "ops.customer.activated", after: { plan: synced.plan, subscriptions: synced.subscriptions } },
+      "ops-cockpit",
+    );
     return { plan: synced.plan };
   }
 
@@ -264,12 +262,9 @@ export async function exportCustomer(orgId: string, actor: AuditActor, requestId
   );
   if (!org) throw new AppError("not_found", "No such customer.");
   const bundle = await buildExportBundle(orgId);
-  await recordAudit(db(), {
-    actor,
-    orgId,
-    action: "ops.customer.exported",
-    target: { type: "organization", id: orgId },
-    requestId,
-  });
+  await recordAuditAlone(
+    { actor, orgId, action: "ops.customer.exported", target: { type: "organization", id: orgId }, requestId },
+    "ops-cockpit",
+  );
   return bundle;
 }

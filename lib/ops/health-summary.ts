@@ -1,5 +1,4 @@
 import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
-import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { jobRuns, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
@@ -12,13 +11,15 @@ const CRITICAL_KINDS = OPS_ALERT_KINDS.filter((k) => OPS_ALERT_SEVERITY[k] === "
 export async function healthSummary(now = new Date()) {
   const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
   const [[alerts], [stuck], [outbox], [stripe], [jobs], heartbeats, circuits] = await Promise.all([
-    db()
-      .select({
-        open: sql<number>`count(*)::int`,
-        critical: sql<number>`count(*) filter (where ${inArray(opsAlerts.kind, CRITICAL_KINDS)})::int`,
-      })
-      .from(opsAlerts)
-      .where(eq(opsAlerts.status, "open")),
+    withSystem("ops-cockpit", (tx) =>
+      tx
+        .select({
+          open: sql<number>`count(*)::int`,
+          critical: sql<number>`count(*) filter (where ${inArray(opsAlerts.kind, CRITICAL_KINDS)})::int`,
+        })
+        .from(opsAlerts)
+        .where(eq(opsAlerts.status, "open")),
+    ),
     withSystem("ops-cockpit", (tx) =>
       tx
         .select({ n: sql<number>`count(*)::int` })
@@ -33,23 +34,29 @@ export async function healthSummary(now = new Date()) {
         })
         .from(outboxEvents),
     ),
-    db()
-      .select({ failed: sql<number>`count(*)::int` })
-      .from(stripeEvents)
-      .where(eq(stripeEvents.status, "failed")),
-    db()
-      .select({
-        finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`,
-        failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int`,
-      })
-      .from(jobRuns)
-      .where(and(gt(jobRuns.createdAt, dayAgo))),
+    withSystem("ops-cockpit", (tx) =>
+      tx
+        .select({ failed: sql<number>`count(*)::int` })
+        .from(stripeEvents)
+        .where(eq(stripeEvents.status, "failed")),
+    ),
+    withSystem("ops-cockpit", (tx) =>
+      tx
+        .select({
+          finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`,
+          failed: sql<number>`count(*) filter (where ${jobRuns.status} = 'failed')::int`,
+        })
+        .from(jobRuns)
+        .where(and(gt(jobRuns.createdAt, dayAgo))),
+    ),
     heartbeatHealth(now),
-    db()
-      .select({ destination: outboxCircuits.destination })
-      .from(outboxCircuits)
-      .where(ne(outboxCircuits.state, "closed"))
-      .orderBy(outboxCircuits.destination),
+    withSystem("ops-cockpit", (tx) =>
+      tx
+        .select({ destination: outboxCircuits.destination })
+        .from(outboxCircuits)
+        .where(ne(outboxCircuits.state, "closed"))
+        .orderBy(outboxCircuits.destination),
+    ),
   ]);
   return {
     openAlerts: Number(alerts?.open ?? 0),

@@ -1,5 +1,5 @@
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { stripeEvents } from "@/db/schema";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
@@ -26,32 +26,34 @@ export async function listStripeEvents(query: StripeEventQuery = {}) {
   if (query.orgId) filters.push(eq(stripeEvents.orgId, query.orgId));
   if (query.id) filters.push(or(eq(stripeEvents.id, query.id), eq(stripeEvents.objectId, query.id))!);
   if (query.cursor) filters.push(olderThan(stripeEvents.receivedAt, stripeEvents.id, query.cursor, "text"));
-  const rows = await db()
-    .select()
-    .from(stripeEvents)
-    .where(filters.length ? and(...filters) : undefined)
-    .orderBy(...newestFirst(stripeEvents.receivedAt, stripeEvents.id))
-    .limit(limit + 1);
+  const rows = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select()
+      .from(stripeEvents)
+      .where(filters.length ? and(...filters) : undefined)
+      .orderBy(...newestFirst(stripeEvents.receivedAt, stripeEvents.id))
+      .limit(limit + 1),
+  );
   const { page, nextCursor } = nextTimeCursor(rows, limit, (r) => ({ at: r.receivedAt, id: r.id }));
   return { data: page, nextCursor };
 }
 
 /** Counts per status, for the tabs. */
 export async function stripeEventCounts(): Promise<Record<StripeEventStatus, number>> {
-  const rows = await db()
-    .select({ status: stripeEvents.status, n: sql<number>`count(*)::int` })
-    .from(stripeEvents)
-    .groupBy(stripeEvents.status);
+  const rows = await withSystem("ops-cockpit", (tx) =>
+    tx
+      .select({ status: stripeEvents.status, n: sql<number>`count(*)::int` })
+      .from(stripeEvents)
+      .groupBy(stripeEvents.status),
+  );
   const counts = Object.fromEntries(STRIPE_EVENT_STATUSES.map((s) => [s, 0])) as Record<StripeEventStatus, number>;
   for (const row of rows) if (row.status in counts) counts[row.status as StripeEventStatus] = Number(row.n);
   return counts;
 }
 
 export async function stripeEventTypes(): Promise<string[]> {
-  const rows = await db()
-    .selectDistinct({ type: stripeEvents.type })
-    .from(stripeEvents)
-    .orderBy(stripeEvents.type)
-    .limit(200);
+  const rows = await withSystem("ops-cockpit", (tx) =>
+    tx.selectDistinct({ type: stripeEvents.type }).from(stripeEvents).orderBy(stripeEvents.type).limit(200),
+  );
   return rows.map((r) => r.type);
 }

@@ -2,14 +2,15 @@ import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db, type Tx } from "@/db/client";
 import { auditLog, opsAlerts, outboxCircuits, outboxEvents } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { runOpsAlertDetector } from "@/lib/ops/alerts";
 import { healthSummary } from "@/lib/ops/health-summary";
 import { appErrorOf } from "@/tests/app-error";
-import { describeEachDatabase } from "@/tests/db";
+import { withSystem } from "@/db/tenant";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { circuitOpenMs, circuitPolicy } from "./circuits";
 import {
   deliverDueOutbox,
@@ -429,5 +430,48 @@ describeEachDatabase("outbox circuit breaker", () => {
     expect(await db().select().from(opsAlerts).where(eq(opsAlerts.id, alert!.id))).toEqual([
       expect.objectContaining({ status: "resolved" }),
     ]);
+  });
+});
+
+/** Delivery and circuits as the app's own role: every statement must go through withSystem. */
+describeEachDatabaseAsApp("outbox delivery and circuits under row-level security", () => {
+  const clock = () => new Date(Date.now() + SECOND);
+  const asSystem = <T>(fn: (tx: Tx) => Promise<T>) => withSystem("outbox", fn);
+  const enqueueAsSystem = async (inputs: EnqueueOutboxInput[]) =>
+    (await asSystem((tx) => enqueueOutboxMany(tx, inputs))).map((q) => q.id);
+  const systemRows = (ids: string[]) =>
+    asSystem((tx) => tx.select().from(outboxEvents).where(inArray(outboxEvents.id, ids)));
+  const systemCircuit = async (destination: string) =>
+    (await asSystem((tx) => tx.select().from(outboxCircuits).where(eq(outboxCircuits.destination, destination))))[0];
+
+  it("delivers e-mail, opens a circuit, lets an operator retry it and closes it on the probe", async () => {
+    useEnv({ SMTP_URL: smtp.url, OUTBOX_CIRCUIT_FAILURES: "1", OUTBOX_CIRCUIT_OPEN_MS: String(10 * MINUTE) });
+    expect(await db().select().from(outboxEvents)).toEqual([]);
+    const [mail] = await enqueueAsSystem([email("app-role@circuit.test")]);
+    const now = clock();
+    expect(await deliverOutboxNow([mail!], { now })).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(smtp.countsById().get(mail!)).toBe(1);
+
+    const destination = `webhook:${new URL(hooks.url()).origin}`;
+    hooks.failNext(1);
+    const ids = await enqueueAsSystem([webhook(hooks.url("/a")), webhook(hooks.url("/b"))]);
+    expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ claimed: 1, retrying: 1 });
+    expect(await systemCircuit(destination)).toMatchObject({ state: "open", consecutiveFailures: 1 });
+    expect((await listOutboxCircuits()).map((c) => c.destination)).toEqual([destination]);
+    const at = new Date(now.getTime() + MINUTE);
+    expect(await deliverDueOutbox({ now: at })).toMatchObject({ claimed: 0 });
+
+    await retryOutboxCircuit(destination, operator, { now: at, reason: "receiver fixed" });
+    const audited = await asSystem((tx) =>
+      tx
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.targetType, "outbox_circuit"), eq(auditLog.targetId, destination))),
+    );
+    expect(audited.map((a) => a.action)).toEqual(["outbox.circuit_retry"]);
+    expect(await sweepTwice(at, hooks)).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(await systemCircuit(destination)).toMatchObject({ state: "closed", consecutiveFailures: 0 });
+    await deliverDueOutbox({ now: new Date(at.getTime() + 60 * MINUTE) });
+    expect((await systemRows(ids)).map((r) => r.status)).toEqual(["delivered", "delivered"]);
   });
 });

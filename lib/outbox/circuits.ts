@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Tx } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { outboxCircuits, outboxEvents } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { env } from "@/lib/env";
@@ -36,6 +37,14 @@ export function circuitOpenMs(trips: number, policy: CircuitPolicy = circuitPoli
   return Math.min(policy.openMaxMs, policy.openMs * 2 ** Math.min(Math.max(trips - 1, 0), 30));
 }
 
+/**
+ * Circuits are global and outbox rows belong to every org: each statement runs on its own as the
+ * system role, as it ran on its own before. Not one transaction around a claim: that would hold
+ * the granted circuit and the claimed rows locked, and the rows' new state unseen, until the
+ * whole claim ends, so a second deliverer would wait or skip where it now does not.
+ */
+export const asOutbox = <T>(fn: (tx: Tx) => Promise<T>) => withSystem("outbox", fn);
+
 /** The circuits that are not closed, as a SQL list for the claim to skip. */
 export const blockedDestinations = () =>
   db()
@@ -61,19 +70,21 @@ export async function grantProbes(
 ): Promise<ProbeGrant[]> {
   const c = outboxCircuits;
   const token = randomUUID();
-  const granted = await db()
-    .update(c)
-    .set({ state: "half_open", probeToken: token, probeUntil: new Date(now.getTime() + leaseMs), updatedAt: now })
-    .where(
-      and(
-        or(
-          and(eq(c.state, "open"), lte(c.openUntil, now)),
-          and(eq(c.state, "half_open"), or(isNull(c.probeUntil), lte(c.probeUntil, now))),
+  const granted = await asOutbox((tx) =>
+    tx
+      .update(c)
+      .set({ state: "half_open", probeToken: token, probeUntil: new Date(now.getTime() + leaseMs), updatedAt: now })
+      .where(
+        and(
+          or(
+            and(eq(c.state, "open"), lte(c.openUntil, now)),
+            and(eq(c.state, "half_open"), or(isNull(c.probeUntil), lte(c.probeUntil, now))),
+          ),
+          sql`exists (select 1 from ${outboxEvents} o where o.destination = ${c.destination} and ${dueCondition})`,
         ),
-        sql`exists (select 1 from ${outboxEvents} o where o.destination = ${c.destination} and ${dueCondition})`,
-      ),
-    )
-    .returning({ destination: c.destination });
+      )
+      .returning({ destination: c.destination }),
+  );
   for (const { destination } of granted) logger.info({ destination }, "outbox circuit half-open: one probe delivery");
   return granted.map(({ destination }) => ({ destination, token }));
 }
@@ -81,42 +92,48 @@ export async function grantProbes(
 /** A probe that found nothing to send gives the circuit back, open and due for the next probe. */
 export async function returnProbe(grant: ProbeGrant, now: Date) {
   const c = outboxCircuits;
-  await db()
-    .update(c)
-    .set({ state: "open", openUntil: now, probeToken: null, probeUntil: null, updatedAt: now })
-    .where(and(eq(c.destination, grant.destination), eq(c.state, "half_open"), eq(c.probeToken, grant.token)));
+  await asOutbox((tx) =>
+    tx
+      .update(c)
+      .set({ state: "open", openUntil: now, probeToken: null, probeUntil: null, updatedAt: now })
+      .where(and(eq(c.destination, grant.destination), eq(c.state, "half_open"), eq(c.probeToken, grant.token))),
+  );
 }
 
 /** Whether the circuits of these destinations need a write on success (anything but closed with no failures). */
 export async function circuitsNeedingReset(destinations: readonly string[]): Promise<Set<string>> {
   if (destinations.length === 0) return new Set();
   const c = outboxCircuits;
-  const rows = await db()
-    .select({ destination: c.destination })
-    .from(c)
-    .where(
-      and(inArray(c.destination, [...destinations]), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)),
-    );
+  const rows = await asOutbox((tx) =>
+    tx
+      .select({ destination: c.destination })
+      .from(c)
+      .where(
+        and(inArray(c.destination, [...destinations]), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)),
+      ),
+  );
   return new Set(rows.map((r) => r.destination));
 }
 
 /** A delivery to `destination` succeeded: its circuit closes and its failure count starts again. */
 export async function recordCircuitSuccess(destination: string, now: Date) {
   const c = outboxCircuits;
-  const [closed] = await db()
-    .update(c)
-    .set({
-      state: "closed",
-      consecutiveFailures: 0,
-      trips: 0,
-      openedAt: null,
-      openUntil: null,
-      probeToken: null,
-      probeUntil: null,
-      updatedAt: now,
-    })
-    .where(and(eq(c.destination, destination), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)))
-    .returning({ destination: c.destination });
+  const [closed] = await asOutbox((tx) =>
+    tx
+      .update(c)
+      .set({
+        state: "closed",
+        consecutiveFailures: 0,
+        trips: 0,
+        openedAt: null,
+        openUntil: null,
+        probeToken: null,
+        probeUntil: null,
+        updatedAt: now,
+      })
+      .where(and(eq(c.destination, destination), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)))
+      .returning({ destination: c.destination }),
+  );
   if (closed) logger.info({ destination }, "outbox circuit closed: delivery succeeded");
 }
 
@@ -134,7 +151,7 @@ export async function recordCircuitFailure(
 ): Promise<CircuitState> {
   const c = outboxCircuits;
   const lastError = error.slice(0, ERROR_MAX_CHARS);
-  return db().transaction(async (tx) => {
+  return asOutbox(async (tx) => {
     await tx.insert(c).values({ destination, updatedAt: now }).onConflictDoNothing();
     const [current] = await tx.select().from(c).where(eq(c.destination, destination)).for("update");
     const failures = current!.consecutiveFailures + 1;
@@ -169,12 +186,14 @@ export async function recordCircuitFailure(
 /** Circuits for the cockpit: not closed first (longest open first), then closed ones still counting failures. */
 export async function listOutboxCircuits(options: { includeHealthy?: boolean } = {}): Promise<OutboxCircuit[]> {
   const c = outboxCircuits;
-  return db()
-    .select()
-    .from(c)
-    .where(options.includeHealthy ? undefined : or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`))
-    .orderBy(sql`${c.state} = 'closed'`, asc(c.openedAt), desc(c.consecutiveFailures), asc(c.destination))
-    .limit(200);
+  return asOutbox((tx) =>
+    tx
+      .select()
+      .from(c)
+      .where(options.includeHealthy ? undefined : or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`))
+      .orderBy(sql`${c.state} = 'closed'`, asc(c.openedAt), desc(c.consecutiveFailures), asc(c.destination))
+      .limit(200),
+  );
 }
 
 /**
@@ -189,7 +208,7 @@ export async function retryOutboxCircuit(
 ): Promise<OutboxCircuit> {
   const c = outboxCircuits;
   const now = options.now ?? new Date();
-  return db().transaction(async (tx) => {
+  return asOutbox(async (tx) => {
     const [before] = await tx.select().from(c).where(eq(c.destination, destination)).for("update");
     if (!before) throw new AppError("not_found", "No circuit for this destination.");
     if (before.state === "closed") throw new AppError("conflict", "This circuit is already closed.");

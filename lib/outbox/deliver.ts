@@ -6,6 +6,7 @@ import { markEmailAttempts, transmitEmail, type EmailTransport } from "@/lib/mai
 import { logger } from "@/lib/observability";
 import { outboxBackoffMs } from "./backoff";
 import {
+  asOutbox,
   blockedDestinations,
   circuitsNeedingReset,
   grantProbes,
@@ -114,16 +115,21 @@ async function claimRows(now: Date, limit: number, where: SQL | undefined): Prom
     .orderBy(asc(o.nextAttemptAt), asc(o.id))
     .limit(limit)
     .for("update", { skipLocked: true });
-  return db()
-    .update(o)
-    .set({
-      status: "sending",
-      attempts: sql`${o.attempts} + 1`,
-      leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS),
-      updatedAt: now,
-    })
-    .where(inArray(o.id, due))
-    .returning();
+  return asOutbox((tx) =>
+    tx
+      .update(o)
+      .set({
+        status: "sending",
+        attempts: sql`${o.attempts} + 1`,
+        leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS),
+        updatedAt: now,
+      })
+      // `= any(array(…))`, not `in (…)`: the array is computed once. As a role under row-level
+      // security the planner may run an `in` sub-select again for every row the UPDATE scans,
+      // and each run skips the rows this statement already took, so LIMIT would no longer hold.
+      .where(sql`${o.id} = any(array(${due}))`)
+      .returning(),
+  );
 }
 
 /**
@@ -373,7 +379,7 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
     return { ...outcome, status, nextAttemptAt };
   });
   const at = now.toISOString();
-  const written = await db().transaction(async (tx) => {
+  const written = await asOutbox(async (tx) => {
     const values = sql.join(
       decided.map(
         (d) =>

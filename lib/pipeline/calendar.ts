@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { db } from "@/db/client";
 import { calendarFeeds, memberships, opportunities, organizations, trackedOpportunities, users } from "@/db/schema";
-import { isUuid, withTenant } from "@/db/tenant";
+import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/http";
@@ -46,7 +46,8 @@ export async function createCalendarFeed(
   await withTenant(orgId, (tx) => assertPipelineIncluded(tx, orgId));
   const userId = actor.userId;
   const token = `${CALENDAR_TOKEN_PREFIX}${randomToken(32)}`;
-  await db().transaction(async (tx) => {
+  // A user's credential, audited without an org (like sign-up's): written as the accounts work.
+  await withSystem("accounts", async (tx) => {
     const [replaced] = await tx.select().from(calendarFeeds).where(eq(calendarFeeds.userId, userId)).for("update");
     await tx
       .insert(calendarFeeds)
@@ -67,7 +68,7 @@ export async function createCalendarFeed(
 
 /** Turns the user's feed off: its URL answers 404 from now on. */
 export async function revokeCalendarFeed(userId: string, now = new Date()): Promise<{ revoked: boolean }> {
-  return db().transaction(async (tx) => {
+  return withSystem("accounts", async (tx) => {
     const deleted = await tx
       .delete(calendarFeeds)
       .where(eq(calendarFeeds.userId, userId))
@@ -99,12 +100,15 @@ export async function calendarFeedIcs(token: string, now = new Date()): Promise<
   if (!feed) throw unknownFeed();
   await db().update(calendarFeeds).set({ lastUsedAt: now }).where(eq(calendarFeeds.userId, feed.userId));
 
-  const orgs = await db()
-    .select({ id: organizations.id, name: organizations.name })
-    .from(memberships)
-    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(and(eq(memberships.userId, feed.userId), inArray(organizations.plan, pipelinePlans())))
-    .orderBy(asc(organizations.name));
+  // The feed names a user, not an org: their orgs are found as sign-in finds them.
+  const orgs = await withSystem("accounts", (tx) =>
+    tx
+      .select({ id: organizations.id, name: organizations.name })
+      .from(memberships)
+      .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+      .where(and(eq(memberships.userId, feed.userId), inArray(organizations.plan, pipelinePlans())))
+      .orderBy(asc(organizations.name)),
+  );
   const events: CalendarEvent[] = [];
   for (const org of orgs) {
     const rows = await withTenant(org.id, (tx) =>

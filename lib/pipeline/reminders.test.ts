@@ -1,11 +1,23 @@
+import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
-import { emailMessages, memberships, opportunities, outboxEvents } from "@/db/schema";
+import { withSystem, withTenant } from "@/db/tenant";
+import { auditLog, emailMessages, memberships, opportunities, outboxEvents } from "@/db/schema";
 import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { createUserWithOrganization } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
-import { describeEachDatabase } from "@/tests/db";
-import { runDeadlineReminders, trackNotice, updatePipelineSettings, updateTracked, type PipelineStage } from "./index";
+import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
+import {
+  calendarFeedIcs,
+  createCalendarFeed,
+  revokeCalendarFeed,
+  runDeadlineReminders,
+  trackNotice,
+  updatePipelineSettings,
+  updateTracked,
+  type PipelineStage,
+} from "./index";
 
 const DAY = 86_400_000;
 // Each test has its own clock, a year apart, so one test's deadlines are never due in another's run.
@@ -130,5 +142,46 @@ describeEachDatabase("pipeline deadline reminders", () => {
     await updateTracked(reopened.orgId, reopened.owner, reopened.trackedId, { stage: "bidding" }, now);
     await runDeadlineReminders(now);
     expect(await reminders(reopened.orgId)).toHaveLength(1);
+  });
+});
+
+/**
+ * As the app's own role: the sweep finds due reminders across orgs as the system role and writes
+ * each in its org's transaction; a user's calendar feed is written and read as the accounts work.
+ */
+describeEachDatabaseAsApp("pipeline reminders and calendar feed under row-level security", () => {
+  it("finds a due reminder across orgs, queues and sends it once, and the owner's feed lists the deadline", async () => {
+    const now = clock();
+    const tag = randomUUID().slice(0, 8);
+    const owner = await createUserWithOrganization({
+      name: "Rita",
+      email: `rita-${tag}@rls.test`,
+      passwordHash: "x",
+      organizationName: "Reminder Co",
+      plan: "starter",
+      sendVerification: false,
+    });
+    const noticeId = await insertOpportunity({ createdAt: plus(now, -5), responseDeadline: plus(now, 2) });
+    await trackNotice(owner.orgId, { userId: owner.userId, role: "owner" }, { notice_id: noticeId }, now);
+    expect(await runDeadlineReminders(now)).toEqual({ due: 1, emailed: 1 });
+    expect(await runDeadlineReminders(plus(now, 0.5))).toEqual({ due: 0, emailed: 0 });
+    const queued = await withTenant(owner.orgId, (tx) =>
+      tx.select({ to: outboxEvents.payload, status: outboxEvents.status }).from(outboxEvents),
+    );
+    expect(queued.filter((q) => q.to.kind === "pipeline_deadline_reminder")).toMatchObject([
+      { to: { to: `rita-${tag}@rls.test` }, status: "delivered" },
+    ]);
+
+    const actor = { userId: owner.userId, role: "owner" as const };
+    const feed = await createCalendarFeed(owner.orgId, actor, now);
+    expect(await calendarFeedIcs(feed.token, now)).toContain(noticeId);
+    expect(await revokeCalendarFeed(owner.userId, now)).toEqual({ revoked: true });
+    const trail = await withSystem("accounts", (tx) =>
+      tx.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, owner.userId)),
+    );
+    expect(trail.map((a) => a.action).sort()).toEqual([
+      "pipeline.calendar_feed.created",
+      "pipeline.calendar_feed.revoked",
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
-import { db, type Tx } from "@/db/client";
+import type { Tx } from "@/db/client";
 import { memberships, opportunities, organizations, pipelineSettings, trackedOpportunities, users } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import { withSystem, withTenant } from "@/db/tenant";
 import { appUrl } from "@/lib/env";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
 import { formatDateTime } from "@/lib/format";
@@ -26,7 +26,7 @@ export interface ReminderCandidate {
 /**
  * Tracked notices in an open stage whose response deadline is within the org's reminder lead
  * time and not yet reminded for THIS deadline value, in orgs whose plan includes the pipeline.
- * Cross-org by nature (a system sweep), so it reads as the owner role; each reminder is then
+ * Cross-org by nature (a system sweep), so it reads as the system role; each reminder is then
  * written inside its org's tenant transaction.
  */
 export async function findDueReminders(now: Date, limit = REMINDER_BATCH): Promise<ReminderCandidate[]> {
@@ -36,35 +36,37 @@ export async function findDueReminders(now: Date, limit = REMINDER_BATCH): Promi
 
 function dueRows(now: Date, limit: number) {
   const days = sql`coalesce(${pipelineSettings.reminderDays}, ${DEFAULT_REMINDER_DAYS})`;
-  return db()
-    .select({
-      id: trackedOpportunities.id,
-      orgId: trackedOpportunities.orgId,
-      orgName: organizations.name,
-      noticeId: trackedOpportunities.noticeId,
-      stage: trackedOpportunities.stage,
-      assigneeId: trackedOpportunities.assigneeId,
-      createdBy: trackedOpportunities.createdBy,
-      title: opportunities.title,
-      deadline: opportunities.responseDeadline,
-    })
-    .from(trackedOpportunities)
-    .innerJoin(opportunities, eq(opportunities.noticeId, trackedOpportunities.noticeId))
-    .innerJoin(organizations, eq(organizations.id, trackedOpportunities.orgId))
-    .leftJoin(pipelineSettings, eq(pipelineSettings.orgId, trackedOpportunities.orgId))
-    .where(
-      and(
-        inArray(organizations.plan, pipelinePlans()),
-        inArray(trackedOpportunities.stage, [...OPEN_STAGES]),
-        gt(opportunities.responseDeadline, now),
-        sql`${days} > 0`,
-        lte(opportunities.responseDeadline, sql`${now.toISOString()}::timestamptz + ${days} * interval '1 day'`),
-        // Milliseconds on both sides: the stored mark comes from a JS Date.
-        sql`date_trunc('milliseconds', ${trackedOpportunities.remindedDeadline}) is distinct from date_trunc('milliseconds', ${opportunities.responseDeadline})`,
-      ),
-    )
-    .orderBy(asc(opportunities.responseDeadline), asc(trackedOpportunities.id))
-    .limit(limit);
+  return withSystem("reminders", (tx) =>
+    tx
+      .select({
+        id: trackedOpportunities.id,
+        orgId: trackedOpportunities.orgId,
+        orgName: organizations.name,
+        noticeId: trackedOpportunities.noticeId,
+        stage: trackedOpportunities.stage,
+        assigneeId: trackedOpportunities.assigneeId,
+        createdBy: trackedOpportunities.createdBy,
+        title: opportunities.title,
+        deadline: opportunities.responseDeadline,
+      })
+      .from(trackedOpportunities)
+      .innerJoin(opportunities, eq(opportunities.noticeId, trackedOpportunities.noticeId))
+      .innerJoin(organizations, eq(organizations.id, trackedOpportunities.orgId))
+      .leftJoin(pipelineSettings, eq(pipelineSettings.orgId, trackedOpportunities.orgId))
+      .where(
+        and(
+          inArray(organizations.plan, pipelinePlans()),
+          inArray(trackedOpportunities.stage, [...OPEN_STAGES]),
+          gt(opportunities.responseDeadline, now),
+          sql`${days} > 0`,
+          lte(opportunities.responseDeadline, sql`${now.toISOString()}::timestamptz + ${days} * interval '1 day'`),
+          // Milliseconds on both sides: the stored mark comes from a JS Date.
+          sql`date_trunc('milliseconds', ${trackedOpportunities.remindedDeadline}) is distinct from date_trunc('milliseconds', ${opportunities.responseDeadline})`,
+        ),
+      )
+      .orderBy(asc(opportunities.responseDeadline), asc(trackedOpportunities.id))
+      .limit(limit),
+  );
 }
 
 /** The assignee; unassigned (or no longer a member), whoever tracked it; failing both, the owners. */

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { digestWindowEnd, runDueDigests } from "@/lib/alerts";
 import { importBundledOpportunities } from "@/lib/opportunities/ingest";
 import { createBenchDatabase, printTable } from "./bench-database";
@@ -51,10 +52,12 @@ export async function runAlertsBenchmark(args: string[]) {
       oldRows = target;
       await db().execute(sql`delete from opportunities where source = 'bench-new'`);
       await copyTemplates(1, windowCount, templates, new Date(now.getTime() - DAY_MS / 2), "new");
-      await db().execute(sql`delete from alert_digests`);
-      await db().execute(sql`delete from outbox_events`);
-      await db().execute(sql`delete from email_messages`);
-      await db().execute(sql`update alerts set last_window_end = ${windowStart.toISOString()}::timestamptz`);
+      await withSystem("seed", async (tx) => {
+        await tx.execute(sql`delete from alert_digests`);
+        await tx.execute(sql`delete from outbox_events`);
+        await tx.execute(sql`delete from email_messages`);
+        await tx.execute(sql`update alerts set last_window_end = ${windowStart.toISOString()}::timestamptz`);
+      });
       await db().execute(sql`analyze`);
       const started = performance.now();
       const summary = await runDueDigests(now);
@@ -114,10 +117,13 @@ async function copyTemplates(first: number, count: number, templates: number, at
 /** 10,000 daily alerts shaped like real ones: a 4-digit NAICS prefix, often a keyword, sometimes a state. */
 async function createAlerts(count: number, lastWindowEnd: Date) {
   const orgs = Math.max(1, Math.ceil(count / 10));
-  await db().execute(
-    sql`insert into organizations (name, plan) select 'Bench org ' || g, 'pro' from generate_series(1, ${orgs}::int) g`,
+  await withSystem("seed", (tx) =>
+    tx.execute(
+      sql`insert into organizations (name, plan) select 'Bench org ' || g, 'pro' from generate_series(1, ${orgs}::int) g`,
+    ),
   );
-  await db().execute(sql`
+  await withSystem("seed", (tx) =>
+    tx.execute(sql`
     with orgs as (select id, row_number() over (order by id) - 1 as rn from organizations),
     words as (
       select array_agg(word) as list from (
@@ -132,5 +138,6 @@ async function createAlerts(count: number, lastWindowEnd: Date) {
       'alerts+' || g || '@bench.test', ${lastWindowEnd.toISOString()}::timestamptz
     from generate_series(1, ${count}::int) g
     join orgs o on o.rn = g % ${orgs}
-    join bench_template t on t.rn = (g * 31) % (select count(*) from bench_template)`);
+    join bench_template t on t.rn = (g * 31) % (select count(*) from bench_template)`),
+  );
 }

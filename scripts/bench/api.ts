@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { migrateDatabase } from "@/db/migrate";
 import { seedDatabase } from "@/db/seed";
 import { opportunityFeed } from "@/lib/opportunities";
@@ -91,7 +92,8 @@ export async function runApiBenchmark(args: string[]) {
     const ratio = ratioTo("raw");
     const bareRatio = ratioTo("bare")!;
     const charged = Number(
-      (await db().execute<{ n: string }>(sql`select count(*)::text as n from usage_events`)).rows[0]!.n,
+      (await withSystem("seed", (tx) => tx.execute<{ n: string }>(sql`select count(*)::text as n from usage_events`)))
+        .rows[0]!.n,
     );
 
     printTable(

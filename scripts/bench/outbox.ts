@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import nodemailer from "nodemailer";
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { renderDigestEmail, type DigestOpportunity } from "@/lib/alerts";
 import { env, resetEnvCache } from "@/lib/env";
 import { deliverDueOutbox, enqueueOutboxMany, OUTBOX_DELIVERY_CONCURRENCY, type EmailPayload } from "@/lib/outbox";
@@ -52,7 +52,7 @@ export async function runOutboxBenchmark(args: string[]) {
     const enqueueStarted = performance.now();
     for (let start = 0; start < count; start += ENQUEUE_BATCH) {
       const batch = messages.slice(start, start + ENQUEUE_BATCH);
-      await db().transaction((tx) =>
+      await withSystem("seed", (tx) =>
         enqueueOutboxMany(
           tx,
           batch.map((payload, j) => ({ kind: "email", payload, dedupeKey: `bench-digest-${start + j}` })),
@@ -74,10 +74,12 @@ export async function runOutboxBenchmark(args: string[]) {
     sides.push(side("nodemailer", rawSeconds, count, rawSink));
 
     const outbox = (
-      await db().execute<{ delivered: string; once: string; sent: string }>(sql`
+      await withSystem("seed", (tx) =>
+        tx.execute<{ delivered: string; once: string; sent: string }>(sql`
         select (select count(*) from outbox_events where status = 'delivered')::text as delivered,
                (select count(*) from outbox_events where attempts = 1)::text as once,
-               (select count(*) from email_messages where sent_at is not null and transport = 'smtp')::text as sent`)
+               (select count(*) from email_messages where sent_at is not null and transport = 'smtp')::text as sent`),
+      )
     ).rows[0]!;
     const [beacon, raw] = sides as [Side, Side];
     const ratio = beacon.perSecond / raw.perSecond;

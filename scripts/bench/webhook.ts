@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import Stripe from "stripe";
 import { db } from "@/db/client";
+import { withSystem } from "@/db/tenant";
 import { organizations } from "@/db/schema";
 import { startFakeInngestServer } from "@/lib/jobs/fake-inngest-server";
 import { setQuotaRemaining } from "@/lib/metering";
@@ -66,10 +67,12 @@ export async function runWebhookBenchmark(args: string[]) {
     // One org per customer, with a quota row for the credit pack to add to.
     const orgIds: string[] = [];
     for (let i = 0; i < customers; i++) {
-      const [org] = await db()
-        .insert(organizations)
-        .values({ name: `Bench webhook customer ${i + 1}` })
-        .returning({ id: organizations.id });
+      const [org] = await withSystem("seed", (tx) =>
+        tx
+          .insert(organizations)
+          .values({ name: `Bench webhook customer ${i + 1}` })
+          .returning({ id: organizations.id }),
+      );
       await setQuotaRemaining(org!.id, 100);
       orgIds.push(org!.id);
     }
@@ -273,7 +276,7 @@ async function verify(
   inngestEvents: number,
 ) {
   const one = async <T>(query: ReturnType<typeof sql>) =>
-    (await db().execute<T & Record<string, unknown>>(query)).rows[0]!;
+    (await withSystem("seed", (tx) => tx.execute<T & Record<string, unknown>>(query))).rows[0]!;
   const beacon = await one<{ rows: string; processed: string; once: string }>(sql`
     select count(*)::text as rows,
            count(*) filter (where status = 'processed')::text as processed,

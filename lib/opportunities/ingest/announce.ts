@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { db, type DbOrTx, type Tx } from "@/db/client";
+import { actAsSystem } from "@/db/tenant";
 import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
 import type { NewOpportunity } from "./normalize";
 import { ingestedThrough } from "./ingested-notices";
@@ -33,12 +34,15 @@ export async function lockIngestion(tx: DbOrTx, now?: Date): Promise<Date> {
  * notices, so the event exists exactly when they do, and is delivered however long Inngest is
  * away. `key` names the batch (a run and page, a snapshot offset) so a retried write dedupes.
  * Answers the outbox id, to deliver after commit; null when nothing new was stored.
+ * The event belongs to no org, so `tx` switches to the system role here, for its remaining
+ * statements: every caller announces last, just before its transaction commits.
  */
 export async function announceIngested(
   tx: Tx,
   batch: UpsertCounts & { source: string; at: Date; key: string },
 ): Promise<string | null> {
   if (batch.inserted === 0) return null;
+  await actAsSystem(tx, "ingestion");
   const at = batch.at.toISOString();
   const [queued] = await enqueueEvents(tx, [
     {
