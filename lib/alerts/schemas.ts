@@ -50,6 +50,16 @@ const preferSchema = z
   })
   .strict();
 
+/** The most matches one digest e-mail may list; the rest are a link away. */
+export const MAX_DIGEST_LIMIT = 50;
+export const DEFAULT_DIGEST_LIMIT = 25;
+
+const digestLimitSchema = z.coerce
+  .number({ message: "Enter how many matches a digest lists." })
+  .int("Enter a whole number.")
+  .min(1, "A digest lists at least 1 match.")
+  .max(MAX_DIGEST_LIMIT, `A digest lists at most ${MAX_DIGEST_LIMIT} matches.`);
+
 const NO_PREFERENCES = { q: null, states: [], set_asides: [] };
 
 /** POST /api/v1/alerts and /api/app/alerts (API.md). `delivery_email` defaults server-side. */
@@ -62,6 +72,7 @@ export const createAlertSchema = z
     states: alertFields.states.optional().default([]),
     set_asides: alertFields.set_asides.optional().default([]),
     prefer: preferSchema.optional().default(NO_PREFERENCES),
+    digest_limit: digestLimitSchema.optional().default(DEFAULT_DIGEST_LIMIT),
     delivery_email: alertFields.delivery_email.optional(),
   })
   .strict();
@@ -80,6 +91,7 @@ export const updateAlertSchema = z
     states: alertFields.states.optional(),
     set_asides: alertFields.set_asides.optional(),
     prefer: preferSchema.optional(),
+    digest_limit: digestLimitSchema.optional(),
     delivery_email: alertFields.delivery_email.optional(),
     active: z.boolean({ message: "active is true or false." }).optional(),
   })
