@@ -1,11 +1,21 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui";
 import type { OpportunityResult } from "@/lib/opportunities";
+import { FitSummary } from "./fit-summary";
 import { NoticeStatusBadge } from "./notice-status-badge";
 import { formatDate } from "@/lib/format";
 
-/** One search result. Highlights are escaped server-side; only <mark> tags are HTML. */
-export function OpportunityCard({ opportunity }: { opportunity: OpportunityResult }) {
+/**
+ * One search result, with its fit for the org (when it has a profile) and the "Not relevant"
+ * button for those who may mark it. Highlights are escaped server-side; only <mark> tags are HTML.
+ */
+export function OpportunityCard({
+  opportunity,
+  canDismiss = false,
+}: {
+  opportunity: OpportunityResult;
+  canDismiss?: boolean;
+}) {
   const o = opportunity;
   return (
     <article className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="opportunity-result">
@@ -60,6 +70,7 @@ export function OpportunityCard({ opportunity }: { opportunity: OpportunityResul
           </li>
         ))}
       </ul>
+      <FitSummary noticeId={o.notice_id} fit={o.fit} canDismiss={canDismiss} />
     </article>
   );
 }

@@ -21,6 +21,8 @@ export interface ApiNotRelevant {
 export const MAX_NOT_RELEVANT = 500;
 
 const notFound = () => new AppError("not_found", "No such notice.");
+// SAM.gov notice ids, as getOpportunity accepts them.
+const NOTICE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 /**
  * What each org's fit is judged by: its business profile (null before onboarding) and its
@@ -85,6 +87,7 @@ export async function markNotRelevant(
 ): Promise<{ mark: ApiNotRelevant; created: boolean }> {
   assertCan(actor, "opportunities:dismiss");
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  if (!NOTICE_ID.test(noticeId)) throw notFound();
   return withTenant(orgId, async (tx) => {
     const [notice] = await tx
       .select({

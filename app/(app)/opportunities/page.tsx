@@ -15,6 +15,8 @@ import {
   opportunityQuerySchema,
   searchOpportunities,
 } from "@/lib/opportunities";
+import { can } from "@/lib/orgs";
+import { orgFitContext } from "@/lib/relevance";
 
 export const metadata: Metadata = { title: "Opportunities" };
 
@@ -44,7 +46,7 @@ function withCursor(params: Record<string, string | string[]>, cursor: string) {
 }
 
 export default async function OpportunitiesPage({ searchParams }: { searchParams: Promise<Params> }) {
-  await requireViewer("/opportunities");
+  const viewer = await requireViewer("/opportunities");
   const params = normalise(await searchParams);
   const parsed = opportunityQuerySchema.safeParse(params);
   const feed = opportunityFeed();
@@ -65,11 +67,16 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
       </>
     );
   }
+  // The org's profile scores each result; its not-relevant marks leave the list (and the count).
+  const fit = await orgFitContext(viewer.org.id);
   const filters = filtersFromQuery(parsed.data, feed.referenceDate);
   const [page, total] = await Promise.all([
-    searchOpportunities(filters, { limit: parsed.data.limit, cursor: parsed.data.cursor }),
-    parsed.data.cursor ? Promise.resolve(null) : countOpportunities(filters),
+    searchOpportunities(filters, { limit: parsed.data.limit, cursor: parsed.data.cursor }, fit),
+    parsed.data.cursor
+      ? Promise.resolve(null)
+      : countOpportunities({ ...filters, excludeNoticeIds: fit.notRelevant.map((m) => m.noticeId) }),
   ]);
+  const canDismiss = can(viewer.org.role, "opportunities:dismiss");
   return (
     <>
       <PageHeader
@@ -103,7 +110,7 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
           <ol className="space-y-3">
             {page.data.map((o) => (
               <li key={o.notice_id}>
-                <OpportunityCard opportunity={o} />
+                <OpportunityCard opportunity={o} canDismiss={canDismiss} />
               </li>
             ))}
           </ol>
