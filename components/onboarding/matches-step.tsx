@@ -127,7 +127,7 @@ export function MatchesStep({
                     ) : null}
                   </ul>
                 </div>
-                <FitSummary noticeId={r.notice_id} fit={r.fit} canDismiss={canDismiss} />
+                <FitSummary noticeId={r.notice_id} title={r.title} fit={r.fit} canDismiss={canDismiss} />
               </article>
             </li>
           ))}

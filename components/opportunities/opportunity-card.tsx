@@ -70,7 +70,7 @@ export function OpportunityCard({
           </li>
         ))}
       </ul>
-      <FitSummary noticeId={o.notice_id} fit={o.fit} canDismiss={canDismiss} />
+      <FitSummary noticeId={o.notice_id} title={o.title} fit={o.fit} canDismiss={canDismiss} />
     </article>
   );
 }

@@ -2,7 +2,15 @@ import { z } from "zod";
 import { listSchema, textSchema } from "@/lib/validation/zod";
 import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "@/lib/opportunities/schemas";
 import { ALERT_LIST_RULES } from "./body-rules";
-import { ALERT_FREQUENCIES, ALERT_FREQUENCY_RULES, ALERT_NAME_RULES, DELIVERY_EMAIL_RULES } from "./rules";
+import {
+  ALERT_FREQUENCIES,
+  ALERT_FREQUENCY_RULES,
+  ALERT_NAME_RULES,
+  DEFAULT_DIGEST_LIMIT,
+  DELIVERY_EMAIL_RULES,
+  DIGEST_LIMIT_MESSAGE,
+  MAX_DIGEST_LIMIT,
+} from "./rules";
 
 // The route handlers' zod schemas, built from the browser-safe rules in ./rules.ts that the alert
 // forms check without zod. The filter value rules are opportunity search's own.
@@ -12,6 +20,8 @@ export {
   MAX_ALERT_NAICS,
   MAX_ALERT_SET_ASIDES,
   MAX_ALERT_STATES,
+  MAX_DIGEST_LIMIT,
+  DEFAULT_DIGEST_LIMIT,
   splitCodes,
   type AlertFrequency,
 } from "./rules";
@@ -50,15 +60,11 @@ const preferSchema = z
   })
   .strict();
 
-/** The most matches one digest e-mail may list; the rest are a link away. */
-export const MAX_DIGEST_LIMIT = 50;
-export const DEFAULT_DIGEST_LIMIT = 25;
-
 const digestLimitSchema = z.coerce
-  .number({ message: "Enter how many matches a digest lists." })
-  .int("Enter a whole number.")
-  .min(1, "A digest lists at least 1 match.")
-  .max(MAX_DIGEST_LIMIT, `A digest lists at most ${MAX_DIGEST_LIMIT} matches.`);
+  .number({ message: DIGEST_LIMIT_MESSAGE })
+  .int(DIGEST_LIMIT_MESSAGE)
+  .min(1, DIGEST_LIMIT_MESSAGE)
+  .max(MAX_DIGEST_LIMIT, DIGEST_LIMIT_MESSAGE);
 
 const NO_PREFERENCES = { q: null, states: [], set_asides: [] };
 

@@ -9,9 +9,10 @@ import {
   type FitContext,
   type FitProfile,
   type OpportunityFilters,
+  wordsSql,
 } from "@/lib/opportunities";
 import type { AlertRow } from "./alerts";
-import { MAX_DIGEST_LIMIT } from "./schemas";
+import { MAX_DIGEST_LIMIT } from "./rules";
 
 /** The most opportunities one digest can list (each alert lists its `digest_limit`); the digest still records the true count. */
 export const DIGEST_CAP = MAX_DIGEST_LIMIT;
@@ -52,11 +53,14 @@ function fitOrder(alert: AlertRow, fit: FitContext, filterQuery: SQL | null): SQ
   const preferQuery = keywordQuery(alert.preferQ ?? undefined);
   const relevance = filterQuery ?? preferQuery;
   return [
-    sql`${fitScoreSql(alertFitProfile(alert, fit.profile), fit.notRelevant)} desc`,
+    sql`${fitScoreSql(alertFitProfile(alert, fit.profile), fit.notRelevant, WINDOW_WORDS)} desc`,
     ...(preferQuery ? [sql`(${o.searchVector} @@ ${preferQuery}) desc`] : []),
     ...(relevance ? [sql`ts_rank_cd(${o.searchVector}, ${relevance}) desc`] : []),
   ];
 }
+
+// The window's notices as keyword text, computed once per notice in digest_window for every alert.
+const WINDOW_WORDS = { title: sql`fit_title`, description: sql`fit_description` };
 
 function filtersOf(alert: AlertRow, fit: FitContext): OpportunityFilters {
   return {
@@ -110,7 +114,9 @@ export async function matchWindows(
   });
   const query = sql`with digest_window as materialized (
       select ${o.id}, ${o.noticeId}, ${o.createdAt}, ${o.postedAt}, ${o.responseDeadline}, ${o.naicsCode}, ${o.popState}, ${o.setAsideCode}, ${o.searchVector},
-        ${o.title}, ${o.type}, ${o.solicitationNumber}, ${o.agencyPath}, left(${o.description}, ${sql.raw(String(DESCRIPTION_SCAN))}) as description
+        ${o.type}, ${o.solicitationNumber}, ${o.agencyPath},
+        ${wordsSql(sql`${o.title}`)} as fit_title,
+        ${wordsSql(sql`left(${o.description}, ${sql.raw(String(DESCRIPTION_SCAN))})`)} as fit_description
       from ${o} where ${scope}
     )
     ${sql.join(branches, sql` union all `)}`;

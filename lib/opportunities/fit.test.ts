@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitOf, keywordPattern, type FitInput, type FitProfile, type NotRelevantMark } from "./fit";
+import { fitOf, keywordText, keywordWords, type FitInput, type FitProfile, type NotRelevantMark } from "./fit";
 
 const profile: FitProfile = {
   naicsCodes: ["541512", "5611"],
@@ -101,8 +101,10 @@ describe("fitOf", () => {
     expect(fitOf({ ...base, ...notice }, profile, marks)).toEqual({ score, reasons });
   });
 
-  it("keywords without letters or digits are ignored, and punctuation never becomes regex syntax", () => {
-    expect(keywordPattern("  ")).toBeNull();
-    expect(keywordPattern("C++ (.*)")).toBe("(^|[^a-z0-9])cs?([^a-z0-9]|$)");
+  it("keywords without letters or digits are ignored; text is compared as lower-case words", () => {
+    expect(keywordWords("  ")).toBeNull();
+    expect(keywordWords("C++ (.*) Zero-Trust")).toBe("c zero trust");
+    expect(keywordText("Zero-Trust, Inc.: CLOUD/é")).toBe(" zero trust inc cloud  ");
+    expect(fitOf({ ...base, title: "%_ cloud" }, { ...profile, keywords: ["%", "_"] }).score).toBe(0);
   });
 });

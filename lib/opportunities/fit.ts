@@ -96,25 +96,33 @@ const SET_ASIDE_WORDS: Record<string, string> = {
 };
 
 /**
- * One keyword as a regular expression source that JavaScript and PostgreSQL (`~*`) read the
- * same way: whole words, any case, any punctuation between words, an optional plural "s".
- * Only letters and digits survive, so nothing in a keyword is regex syntax. Null when empty.
+ * Text as keywords are looked for in it: runs of anything but ASCII letters and digits become
+ * one space, letters lower case, a space at each end. JavaScript and PostgreSQL (`wordsSql`)
+ * produce the same string, so a keyword is a plain substring test (` cloud `) in both: whole
+ * words, any case, any punctuation between words — and no regular expression per keyword,
+ * which PostgreSQL would compile again for every alert of a digest run.
  */
-export function keywordPattern(keyword: string): string | null {
+export function keywordText(text: string): string {
+  return ` ${text.replace(/[^A-Za-z0-9]+/g, " ").toLowerCase()} `;
+}
+
+/** `keywordText` in SQL. */
+export function wordsSql(text: SQL): SQL<string> {
+  return sql<string>`(' ' || lower(regexp_replace(${text}, '[^A-Za-z0-9]+', ' ', 'g')) || ' ')`;
+}
+
+/** One keyword's words (`"Zero-Trust"` → `zero trust`), or null when it has no letters or digits. */
+export function keywordWords(keyword: string): string | null {
   const words = keyword.toLowerCase().match(/[a-z0-9]+/g);
-  if (!words) return null;
-  return `(^|[^a-z0-9])${words.join("[^a-z0-9]+")}s?([^a-z0-9]|$)`;
+  return words ? words.join(" ") : null;
 }
 
-function keywordPatterns(keywords: readonly string[]) {
+/** What `keywordText` must contain for a keyword to be there: the words, or with a plural "s". */
+function keywordNeedles(keywords: readonly string[]) {
   return keywords.flatMap((k) => {
-    const pattern = keywordPattern(k);
-    return pattern ? [{ keyword: k.trim(), pattern }] : [];
+    const words = keywordWords(k);
+    return words ? [{ keyword: k.trim(), needles: [` ${words} `, ` ${words}s `] }] : [];
   });
-}
-
-function anyOf(patterns: { pattern: string }[]): string {
-  return patterns.map((p) => `(${p.pattern})`).join("|");
 }
 
 /** The profile's NAICS filters whose prefixes cover `code` without being it (`5415` covers `541512`). */
@@ -170,14 +178,17 @@ export function fitOf(o: FitInput, profile: FitProfile, notRelevant: readonly No
     score += FIT_POINTS.state;
     reasons.push(`In ${o.popState}`);
   }
-  const patterns = keywordPatterns(profile.keywords);
-  const inTitle = patterns.filter((p) => new RegExp(p.pattern, "i").test(o.title)).map((p) => p.keyword);
+  const keywords = keywordNeedles(profile.keywords);
+  const found = (text: string) => {
+    const words = keywordText(text);
+    return keywords.filter((k) => k.needles.some((n) => words.includes(n))).map((k) => k.keyword);
+  };
+  const inTitle = found(o.title);
   if (inTitle.length) {
     score += FIT_POINTS.keywordInTitle;
     reasons.push(`${quoted(inTitle)} in title`);
   } else {
-    const text = o.description.slice(0, DESCRIPTION_SCAN);
-    const inText = patterns.filter((p) => new RegExp(p.pattern, "i").test(text)).map((p) => p.keyword);
+    const inText = found(o.description.slice(0, DESCRIPTION_SCAN));
     if (inText.length) {
       score += FIT_POINTS.keywordInDescription;
       reasons.push(`${quoted(inText)} in description`);
@@ -197,9 +208,17 @@ export function fitOf(o: FitInput, profile: FitProfile, notRelevant: readonly No
 
 /**
  * `fitOf`'s score as a SQL expression over `opportunities` (or a CTE aliased so), for ORDER BY.
- * Every term is a comparison with constants: no joins, no lookups per row.
+ * Every term is a comparison with constants: no joins, no lookups per row. `words` are the
+ * title's and description's `wordsSql`: a digest run computes them once per notice for all alerts.
  */
-export function fitScoreSql(profile: FitProfile, notRelevant: readonly NotRelevantMark[] = []): SQL<number> {
+export function fitScoreSql(
+  profile: FitProfile,
+  notRelevant: readonly NotRelevantMark[] = [],
+  words: { title: SQL; description: SQL } = {
+    title: wordsSql(sql`${opportunities.title}`),
+    description: wordsSql(sql`left(${opportunities.description}, ${sql.raw(String(DESCRIPTION_SCAN))})`),
+  },
+): SQL<number> {
   const o = opportunities;
   const terms: SQL[] = [];
   if (profile.naicsCodes.length) {
@@ -215,11 +234,11 @@ export function fitScoreSql(profile: FitProfile, notRelevant: readonly NotReleva
     terms.push(
       sql`(case when ${o.popState} = any(${sql.param([...profile.states])}::text[]) then ${sql.raw(String(FIT_POINTS.state))} else 0 end)`,
     );
-  const patterns = keywordPatterns(profile.keywords);
-  if (patterns.length) {
-    const pattern = anyOf(patterns);
-    terms.push(sql`(case when ${o.title} ~* ${pattern} then ${sql.raw(String(FIT_POINTS.keywordInTitle))}
-      when left(${o.description}, ${sql.raw(String(DESCRIPTION_SCAN))}) ~* ${pattern} then ${sql.raw(String(FIT_POINTS.keywordInDescription))} else 0 end)`);
+  const needles = keywordNeedles(profile.keywords).flatMap((k) => k.needles.map((n) => `%${n}%`));
+  if (needles.length) {
+    const any = sql`like any(${sql.param(needles)}::text[])`;
+    terms.push(sql`(case when ${words.title} ${any} then ${sql.raw(String(FIT_POINTS.keywordInTitle))}
+      when ${words.description} ${any} then ${sql.raw(String(FIT_POINTS.keywordInDescription))} else 0 end)`);
   }
   const typeCases = Object.entries(NOTICE_TYPE_POINTS).map(
     ([type, points]) => sql`when ${type} then ${sql.raw(String(points))}`,

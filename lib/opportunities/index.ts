@@ -46,7 +46,9 @@ export { loadNaicsCodes, readNaicsCodes, naicsLevel, NAICS_CODES_FILE } from "./
 export {
   fitOf,
   fitScoreSql,
-  keywordPattern,
+  keywordText,
+  keywordWords,
+  wordsSql,
   FIT_POINTS,
   NOTICE_TYPE_POINTS,
   DESCRIPTION_SCAN,
