@@ -126,6 +126,7 @@ export async function markNotRelevant(
 export async function unmarkNotRelevant(orgId: string, actor: OrgActor, noticeId: string, now = new Date()) {
   assertCan(actor, "opportunities:dismiss");
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  if (!NOTICE_ID.test(noticeId)) throw new AppError("not_found", "This notice is not marked not relevant.");
   await withTenant(orgId, async (tx) => {
     const [deleted] = await tx
       .delete(notRelevantNotices)
