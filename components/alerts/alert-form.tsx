@@ -6,7 +6,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
 import type { ApiAlert } from "@/lib/alerts";
 import { alertProblems, type AlertBody } from "@/lib/alerts/body-rules";
-import type { AlertFrequency } from "@/lib/alerts/rules";
+import { DEFAULT_DIGEST_LIMIT, MAX_DIGEST_LIMIT, type AlertFrequency } from "@/lib/alerts/rules";
 import { NaicsPicker, type NaicsChoice } from "@/components/pickers/naics-picker";
 import { SetAsidePicker } from "@/components/pickers/set-aside-picker";
 import { StatePicker } from "@/components/pickers/state-picker";
@@ -16,8 +16,8 @@ import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction } from "@/lib/client/remote";
 import { PickerError } from "@/components/pickers/picker-error";
 
-type FieldName = "name" | "frequency" | "q" | "naics" | "states" | "set_asides" | "delivery_email";
-type TextField = "name" | "q" | "delivery_email";
+type FieldName = "name" | "frequency" | "q" | "naics" | "states" | "set_asides" | "delivery_email" | "digest_limit";
+type TextField = "name" | "q" | "delivery_email" | "digest_limit";
 // The same pickers as onboarding's profile: codes are chosen, never typed free-form.
 type Values = Record<TextField, string> & {
   frequency: AlertFrequency;
@@ -34,8 +34,18 @@ const EMPTY: Values = {
   states: [],
   set_asides: [],
   delivery_email: "",
+  digest_limit: String(DEFAULT_DIGEST_LIMIT),
 };
-const ORDER: FieldName[] = ["name", "frequency", "q", "naics", "states", "set_asides", "delivery_email"];
+const ORDER: FieldName[] = [
+  "name",
+  "frequency",
+  "q",
+  "naics",
+  "states",
+  "set_asides",
+  "delivery_email",
+  "digest_limit",
+];
 const LIST_FIELDS = new Set<FieldName>(["naics", "states", "set_asides"]);
 const FIELD_IDS = { naics: "alert-naics", states: "alert-states", set_asides: "alert-set-aside-SBA" };
 
@@ -49,6 +59,7 @@ function toBody(values: Values): AlertBody {
     states: values.states,
     set_asides: values.set_asides,
     delivery_email: values.delivery_email.trim() || undefined,
+    digest_limit: values.digest_limit,
   };
 }
 
@@ -255,6 +266,14 @@ export function AlertForm({
             error={errors.delivery_email}
           >
             <Input {...text("delivery_email")} type="email" inputMode="email" autoComplete="email" />
+          </Field>
+          <Field
+            id="alert-digest-limit"
+            label="Matches per e-mail"
+            hint={`Best fit first, up to ${MAX_DIGEST_LIMIT}; the e-mail links to the rest.`}
+            error={errors.digest_limit}
+          >
+            <Input {...text("digest_limit")} inputMode="numeric" autoComplete="off" />
           </Field>
 
           <div className="flex flex-wrap items-center gap-3 sm:col-span-2">

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { markMatchesViewedAction, widenProfileAction } from "@/app/(app)/onboarding/actions";
 import { Alert, Badge, buttonClasses } from "@/components/ui";
 import { NoticeStatusBadge } from "@/components/opportunities/notice-status-badge";
+import { FitSummary } from "@/components/opportunities/fit-summary";
 import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
 import { FEW_MATCHES, type OnboardingMatches } from "@/lib/onboarding";
 import type { OpportunityFeed } from "@/lib/opportunities";
@@ -17,10 +18,12 @@ export function MatchesStep({
   matches,
   widened,
   feed,
+  canDismiss = false,
 }: {
   matches: OnboardingMatches;
   widened: boolean;
   feed: OpportunityFeed;
+  canDismiss?: boolean;
 }) {
   const { total, results, widen } = matches;
   const allNotices = new URLSearchParams([
@@ -42,7 +45,7 @@ export function MatchesStep({
       </h2>
       <p className="text-sm text-slate-600">
         {total > results.length
-          ? `The ${results.length} best matches are below, ranked by your keywords, places and set-asides; your alert watches for new ones. `
+          ? `The ${results.length} best matches are below, ranked by how well they fit your profile; your alert watches for new ones. `
           : ""}
         Showing open notices in your NAICS codes.{" "}
         <Link href={`/opportunities?${allNotices.toString()}`} className="font-medium text-indigo-700 underline">
@@ -124,6 +127,7 @@ export function MatchesStep({
                     ) : null}
                   </ul>
                 </div>
+                <FitSummary noticeId={r.notice_id} title={r.title} fit={r.fit} canDismiss={canDismiss} />
               </article>
             </li>
           ))}

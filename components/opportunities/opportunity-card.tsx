@@ -3,6 +3,7 @@ import { TrackButton, TrackedLink } from "@/components/pipeline/track-button";
 import { Badge } from "@/components/ui";
 import type { FormState } from "@/lib/http/form-state";
 import type { OpportunityResult } from "@/lib/opportunities";
+import { FitSummary } from "./fit-summary";
 import { NoticeStatusBadge } from "./notice-status-badge";
 import { formatDate } from "@/lib/format";
 
@@ -12,13 +13,19 @@ export interface CardPipeline {
   track?: (prev: FormState, formData: FormData) => Promise<FormState>;
 }
 
-/** One search result. Highlights are escaped server-side; only <mark> tags are HTML. */
+/**
+ * One search result, with its fit for the org (when it has a profile), the pipeline's Track
+ * button and the "Not relevant" button for those who may use them. Highlights are escaped
+ * server-side; only <mark> tags are HTML.
+ */
 export function OpportunityCard({
   opportunity,
   pipeline,
+  canDismiss = false,
 }: {
   opportunity: OpportunityResult;
   pipeline?: CardPipeline;
+  canDismiss?: boolean;
 }) {
   const o = opportunity;
   return (
@@ -81,6 +88,7 @@ export function OpportunityCard({
           </li>
         ))}
       </ul>
+      <FitSummary noticeId={o.notice_id} title={o.title} fit={o.fit} canDismiss={canDismiss} />
     </article>
   );
 }

@@ -44,6 +44,8 @@ export const alerts = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    // How many matches one digest e-mail lists, best fit first; the e-mail links to the rest.
+    digestLimit: integer("digest_limit").notNull().default(25),
     deliveryEmail: text("delivery_email").notNull(),
     // The member's own on/off switch.
     active: boolean("active").notNull().default(true),

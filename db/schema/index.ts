@@ -6,6 +6,7 @@ export { systemRole, tenantRole } from "./tenant-policy";
 export * from "./opportunities";
 export * from "./alerts";
 export * from "./pipeline";
+export * from "./relevance";
 export * from "./onboarding";
 export * from "./metering";
 export * from "./billing";

@@ -41,6 +41,7 @@ describeEachDatabase("alerts", () => {
       states: ["VA"],
       set_asides: ["SBA"],
       prefer: { q: null, states: [], set_asides: [] },
+      digest_limit: 25,
       delivery_email: ownerEmail,
       active: true,
       paused_reason: null,

@@ -31,6 +31,8 @@ export interface ApiAlert {
   set_asides: string[];
   /** Ranks the matches (best fit first) without narrowing them. */
   prefer: { q: string | null; states: string[]; set_asides: string[] };
+  /** How many matches a digest e-mail lists, best fit first; it links to the rest. */
+  digest_limit: number;
   delivery_email: string;
   /** The member's own switch: false = paused by a member. */
   active: boolean;
@@ -59,6 +61,7 @@ export function toApiAlert(row: AlertRow): ApiAlert {
     states: row.states,
     set_asides: row.setAsides,
     prefer: { q: row.preferQ, states: row.preferStates, set_asides: row.preferSetAsides },
+    digest_limit: row.digestLimit,
     delivery_email: row.deliveryEmail,
     active: row.active,
     paused_reason: row.pausedReason,
@@ -184,6 +187,7 @@ export async function createAlert(
         preferQ: input.prefer.q,
         preferStates: input.prefer.states,
         preferSetAsides: input.prefer.set_asides,
+        digestLimit: input.digest_limit,
         deliveryEmail,
         active: true,
         lastWindowEnd: now,
@@ -293,6 +297,7 @@ export async function updateAlert(
         preferQ: patch.prefer ? patch.prefer.q : undefined,
         preferStates: patch.prefer?.states,
         preferSetAsides: patch.prefer?.set_asides,
+        digestLimit: patch.digest_limit,
         deliveryEmail: patch.delivery_email,
         active: patch.active,
         lastWindowEnd: resuming ? now : undefined,

@@ -7,6 +7,7 @@ import {
   MAX_ALERT_NAICS,
   MAX_ALERT_SET_ASIDES,
   MAX_ALERT_STATES,
+  digestLimitProblem,
 } from "./rules";
 
 // The whole create-alert body's rules, apart from ./rules.ts (the single fields) so pages that
@@ -36,6 +37,8 @@ export interface AlertBody {
   states: string[];
   set_asides: string[];
   delivery_email?: string;
+  /** As typed; the server coerces it to a number. */
+  digest_limit?: string;
 }
 
 export type AlertField = keyof AlertBody;
@@ -58,5 +61,7 @@ export function alertProblems(body: AlertBody): Partial<Record<AlertField, { ind
     if (problem) out[field] = problem;
   }
   text("delivery_email", DELIVERY_EMAIL_RULES, body.delivery_email);
+  const limitProblem = body.digest_limit === undefined ? null : digestLimitProblem(body.digest_limit);
+  if (limitProblem) out.digest_limit = { index: null, message: limitProblem };
   return out;
 }

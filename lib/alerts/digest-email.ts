@@ -14,6 +14,8 @@ export interface DigestOpportunity {
   postedAt: Date;
   responseDeadline: Date | null;
   uiLink: string | null;
+  /** Why it fits the org, strongest first (lib/opportunities fit.ts). */
+  reasons?: string[];
 }
 
 export interface DigestEmailInput {
@@ -93,6 +95,7 @@ export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
       .join(" · ");
     return [
       `${i + 1}. ${clean(o.title)}`,
+      o.reasons?.length ? `   Why: ${o.reasons.map(clean).join(" · ")}` : null,
       `   ${clean(o.agency) || "Agency not given"}`,
       facts ? `   ${facts}` : null,
       `   Posted ${formatDay(o.postedAt)} · Responses due ${o.responseDeadline ? formatMoment(o.responseDeadline) : "not given"}`,
@@ -126,6 +129,7 @@ export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
         .join(" · ");
       return `<li style="margin:0 0 20px">
 <a href="${e(beaconLink(base, o))}" style="font-weight:600;color:#3730a3">${e(clean(o.title))}</a>
+${o.reasons?.length ? `<div style="color:#166534">${e(o.reasons.map(clean).join(" · "))}</div>` : ""}
 <div style="color:#475569">${e(clean(o.agency) || "Agency not given")}</div>
 ${facts ? `<div style="color:#475569">${facts}</div>` : ""}
 <div style="color:#475569">Posted ${e(formatDay(o.postedAt))} · Responses due ${e(o.responseDeadline ? formatMoment(o.responseDeadline) : "not given")}</div>

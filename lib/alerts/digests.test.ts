@@ -1,7 +1,8 @@
 import { beforeEach, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { db } from "@/db/client";
-import { alertDigests, alerts, emailMessages, outboxEvents } from "@/db/schema";
+import { alertDigests, alerts, businessProfiles, emailMessages, outboxEvents } from "@/db/schema";
+import { markNotRelevant } from "@/lib/relevance";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
 import {
@@ -104,23 +105,80 @@ describeEachDatabase("alert digests", () => {
     expect(result.noticeIds.sort()).toEqual([hit, hitRange].sort());
   });
 
-  it("ranks by relevance with keywords and newest first without; caps the list at 50 and keeps the true count", async () => {
+  it("ranks by relevance with keywords and newest first without; lists the alert's digest limit (25 unless set) and links to the rest", async () => {
     const ranked = await newAlert({ q: "telescope" });
     const weak = await opp(at(HOUR), { title: "Optics", description: "includes a telescope" });
     const strong = await opp(at(2 * HOUR), { title: "Telescope telescope mirror", description: "telescope" });
     expect((await runAlertDigest(ranked.id, at(DAY))).noticeIds).toEqual([strong, weak]);
 
-    const capped = await newAlert({ naics: ["111"] }, at(DAY));
+    const capped = await newAlert({ naics: ["111"], states: [] }, at(DAY));
+    const widest = await newAlert({ naics: ["111"], digest_limit: DIGEST_CAP }, at(DAY));
+    await expect(appErrorOf(newAlert({ digest_limit: DIGEST_CAP + 1 }))).resolves.toMatchObject({
+      code: "validation_failed",
+    });
     const ids: string[] = [];
     for (let i = 0; i < DIGEST_CAP + 5; i++)
       ids.push(await opp(at(DAY + HOUR), { naicsCode: "111110", postedAt: at(i * MINUTE) }));
     const result = await runAlertDigest(capped.id, at(2 * DAY));
     expect(result.matchCount).toBe(DIGEST_CAP + 5);
-    expect(result.noticeIds).toEqual(ids.slice(5).reverse());
+    expect(result.noticeIds).toEqual(ids.slice(-25).reverse());
     const [digest] = await digestsOf(capped.id);
     expect(digest).toMatchObject({ matchCount: DIGEST_CAP + 5, noticeIds: result.noticeIds });
     const [email] = await emailsTo(capped.deliveryEmail);
-    expect(email!.textBody).toContain("…and 5 more");
+    expect(email!.textBody).toContain(`…and ${DIGEST_CAP + 5 - 25} more: http`);
+    expect(email!.textBody).toContain("/opportunities?naics=111\n");
+    expect((await runAlertDigest(widest.id, at(2 * DAY))).noticeIds).toEqual(ids.slice(5).reverse());
+  });
+
+  it("ranks by the org's fit score, says why, and leaves out and lowers what the org marked not relevant", async () => {
+    const alert = await newAlert({ naics: ["5415"] });
+    await db()
+      .insert(businessProfiles)
+      .values({
+        orgId: alert.orgId,
+        companyName: "Fit Co",
+        naicsCodes: ["541512", "5415"],
+        keywords: ["radar"],
+        setAsides: ["SBA"],
+        states: ["VA"],
+      });
+    const t = at(HOUR);
+    const notice = { naicsCode: "541512", agencyPath: "NAVY.NAVSEA", description: "" };
+    const best = await opp(t, {
+      ...notice,
+      title: "Radar upgrade",
+      setAsideCode: "SBA",
+      popState: "VA",
+      type: "Solicitation",
+    });
+    const marked = await opp(t, { ...notice, title: "Sonar", type: "Solicitation", solicitationNumber: "N-1" });
+    const amended = await opp(t, { ...notice, title: "Sonar", type: "Presolicitation", solicitationNumber: "N-1" });
+    const parent = await opp(t, {
+      ...notice,
+      naicsCode: "541519",
+      agencyPath: "ARMY",
+      title: "Help desk",
+      type: "Sources Sought",
+    });
+    // Another org with the same profile and no marks: 100, 55, 47, 28 (exact NAICS 35 or parent 20,
+    // set-aside 20, VA 10, keyword in title 15, solicitation 20 / presolicitation 12 / sources sought 8).
+    const unmarked = await newAlert({ naics: ["5415"] });
+    await db()
+      .insert(businessProfiles)
+      .values({
+        ...(await db().select().from(businessProfiles).where(eq(businessProfiles.orgId, alert.orgId)))[0]!,
+        orgId: unmarked.orgId,
+      });
+    expect((await runAlertDigest(unmarked.id, at(DAY))).noticeIds).toEqual([best, marked, amended, parent]);
+    await markNotRelevant(alert.orgId, { userId: alert.createdBy!, role: "owner" }, marked);
+    const result = await runAlertDigest(alert.id, at(DAY));
+    // The marked notice is left out; its amendment (same solicitation) drops by 30, below the parent-code one.
+    expect(result).toMatchObject({ matchCount: 3, noticeIds: [best, parent, amended] });
+    const [email] = await emailsTo(alert.deliveryEmail);
+    expect(email!.textBody).toContain(
+      "Why: Exact NAICS 541512 · Small-business set-aside you qualify for · In VA · ‘radar’ in title · Solicitation",
+    );
+    expect(email!.textBody).toContain("Like a notice your team marked not relevant");
   });
 
   it("records a digest once per window and e-mails once, escaped, linked to the digest", async () => {

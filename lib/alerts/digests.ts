@@ -4,13 +4,14 @@ import { alertDigests, alerts, opportunities } from "@/db/schema";
 import type { Tx } from "@/db/client";
 import { isUuid, withSystem } from "@/db/tenant";
 import { AppError } from "@/lib/http";
-import { ingestedThrough } from "@/lib/opportunities";
+import { DESCRIPTION_SCAN, fitOf, ingestedThrough, type FitContext } from "@/lib/opportunities";
+import { fitContexts } from "@/lib/relevance";
 import { deliverOutboxNow, enqueueOutboxMany } from "@/lib/outbox";
 import type { AlertRow } from "./alerts";
 import { renderDigestEmail, type DigestOpportunity } from "./digest-email";
 import { decidePlanPauses } from "./plan-allowance";
 import type { AlertPauseReason } from "./rules";
-import { matchWindows, windowStartOf, type WindowMatch } from "./window-matches";
+import { alertFitProfile, matchWindows, windowStartOf, type WindowMatch } from "./window-matches";
 
 /** Alerts matched per statement and claimed per transaction. */
 export const DIGEST_BATCH_SIZE = 500;
@@ -108,7 +109,8 @@ export function digestDedupeKey(alertId: string, windowEnd: Date) {
 async function recordDigests(
   items: { alert: AlertRow; match: WindowMatch }[],
   windowEnd: Date,
-  details: Map<string, DigestOpportunity>,
+  details: Map<string, DigestDetail>,
+  fits: Map<string, FitContext>,
   options: { recordEmpty: boolean },
 ): Promise<{ recorded: RecordedDigest[]; held: Set<string>; advanced: Set<string> }> {
   if (items.length === 0) return { recorded: [], held: new Set(), advanced: new Set() };
@@ -189,9 +191,7 @@ async function recordDigests(
               states: alert.states,
               setAsides: alert.setAsides,
             },
-            opportunities: match.noticeIds
-              .map((id) => details.get(id))
-              .filter((o): o is DigestOpportunity => o !== undefined),
+            opportunities: explained(alert, match.noticeIds, details, fits),
             total: match.total,
             windowStart: windowStartOf(alert),
             windowEnd,
@@ -238,7 +238,27 @@ async function holdUncovered(tx: Tx, candidates: AlertRow[]): Promise<Set<string
   return held;
 }
 
-async function digestOpportunities(noticeIds: string[]): Promise<Map<string, DigestOpportunity>> {
+/** A listed notice with what its fit is judged on. */
+type DigestDetail = DigestOpportunity & { description: string; type: string | null; solicitationNumber: string | null };
+
+/** The listed notices, each with why it fits the alert's org (the order and score matchWindows used). */
+function explained(
+  alert: AlertRow,
+  noticeIds: string[],
+  details: Map<string, DigestDetail>,
+  fits: Map<string, FitContext>,
+): DigestOpportunity[] {
+  const fit = fits.get(alert.orgId) ?? { profile: null, notRelevant: [] };
+  const profile = alertFitProfile(alert, fit.profile);
+  return noticeIds.flatMap((id) => {
+    const d = details.get(id);
+    if (!d) return [];
+    const { description: _d, type: _t, solicitationNumber: _s, ...shown } = d;
+    return [{ ...shown, reasons: fitOf(d, profile, fit.notRelevant).reasons }];
+  });
+}
+
+async function digestOpportunities(noticeIds: string[]): Promise<Map<string, DigestDetail>> {
   if (noticeIds.length === 0) return new Map();
   const o = opportunities;
   const rows = await db()
@@ -253,6 +273,9 @@ async function digestOpportunities(noticeIds: string[]): Promise<Map<string, Dig
       postedAt: o.postedAt,
       responseDeadline: o.responseDeadline,
       uiLink: o.uiLink,
+      description: sql<string>`left(${o.description}, ${sql.raw(String(DESCRIPTION_SCAN))})`,
+      type: o.type,
+      solicitationNumber: o.solicitationNumber,
     })
     .from(o)
     .where(sql`${o.noticeId} = any(${sql.param(noticeIds)}::text[])`);
@@ -269,12 +292,22 @@ async function digestBatch(
   options: { instant?: boolean } = {},
 ): Promise<DigestResult[]> {
   const open = batch.filter((alert) => windowEnd > windowStartOf(alert));
-  const matches = open.length > 0 ? await matchWindows(open, windowEnd) : new Map<string, WindowMatch>();
+  // Each org's profile and not-relevant marks, read once for the batch.
+  const fits: Map<string, FitContext> =
+    open.length > 0
+      ? await withSystem("digest-fanout", (tx) =>
+          fitContexts(
+            tx,
+            open.map((a) => a.orgId),
+          ),
+        )
+      : new Map();
+  const matches = open.length > 0 ? await matchWindows(open, windowEnd, fits) : new Map<string, WindowMatch>();
   const items = open.map((alert) => ({ alert, match: matches.get(alert.id) ?? { total: 0, noticeIds: [] } }));
   const details = await digestOpportunities([
     ...new Set(items.filter((i) => i.match.total > 0).flatMap((i) => i.match.noticeIds)),
   ]);
-  const { recorded, held, advanced } = await recordDigests(items, windowEnd, details, {
+  const { recorded, held, advanced } = await recordDigests(items, windowEnd, details, fits, {
     recordEmpty: !options.instant,
   });
   // After commit: mail now, so digests go out even without a worker; the sweep retries failures.
@@ -328,7 +361,7 @@ async function digestBatch(
 /**
  * One alert's digest for the window (its last window end, `windowEnd`]: the opportunities that
  * are new to Beacon in it (by `created_at`, when we ingested them, and posted by its end) and
- * match the alert, at most DIGEST_CAP listed with the true count kept. Recorded once; e-mailed
+ * match the alert, best fit first, at most its digest limit listed with the true count kept. Recorded once; e-mailed
  * once when there is anything to say. Running it again for a window already done — a retry or
  * a concurrent run — records and sends nothing and answers `duplicate: true`.
  */
@@ -408,7 +441,7 @@ export interface InstantRunSummary extends DigestRunSummary {
  * started the run: a lost event, a failed or paused run, or the `instant_alerts` flag being off
  * leaves the cursors where they were, and the next run — the next ingestion's, or the
  * scheduled sweep — covers the gap. A long gap arrives as one e-mail per alert (the
- * DIGEST_CAP best matches and their true count): nothing is skipped. The claim and the unique
+ * best matches (up to its digest limit) and their true count): nothing is skipped. The claim and the unique
  * window make retries and concurrent runs send nothing twice.
  */
 export async function runInstantAlerts(now: Date): Promise<InstantRunSummary> {

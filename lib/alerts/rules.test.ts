@@ -17,6 +17,7 @@ const bodyArb: fc.Arbitrary<AlertBody> = fc.record(
     states: codes,
     set_asides: fc.oneof(codes, fc.array(fc.constant("SBA"), { minLength: 19, maxLength: 22 })),
     delivery_email: formText,
+    digest_limit: fc.oneof(formText, fc.constantFrom("1", "25", "50", "51", "0", "2.5", " 7 ", "-3", "1e1", "")),
   },
   { requiredKeys: ["name", "frequency", "q", "naics", "states", "set_asides"] },
 );

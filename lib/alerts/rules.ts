@@ -11,6 +11,17 @@ export const MAX_ALERT_NAICS = 50;
 export const MAX_ALERT_STATES = 60;
 export const MAX_ALERT_SET_ASIDES = 20;
 
+/** How many matches one digest e-mail lists, best fit first; the e-mail links to the rest. */
+export const MAX_DIGEST_LIMIT = 50;
+export const DEFAULT_DIGEST_LIMIT = 25;
+export const DIGEST_LIMIT_MESSAGE = `Enter a whole number from 1 to ${MAX_DIGEST_LIMIT}.`;
+
+/** The digest limit as typed in a form, read as the server's schema reads it (`Number`): null when accepted. */
+export function digestLimitProblem(value: string): string | null {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= MAX_DIGEST_LIMIT ? null : DIGEST_LIMIT_MESSAGE;
+}
+
 export const ALERT_NAME_RULES = {
   notText: "Name the alert.",
   trim: true,

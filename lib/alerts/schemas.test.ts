@@ -20,6 +20,7 @@ describe("alert schemas", () => {
       states: ["VA", "MD"],
       set_asides: ["SBA"],
       prefer: { q: null, states: ["DC"], set_asides: [] },
+      digest_limit: 25,
     });
   });
 
@@ -32,6 +33,7 @@ describe("alert schemas", () => {
       states: [],
       set_asides: [],
       prefer: { q: null, states: [], set_asides: [] },
+      digest_limit: 25,
     });
   });
 

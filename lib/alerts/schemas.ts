@@ -2,7 +2,15 @@ import { z } from "zod";
 import { listSchema, textSchema } from "@/lib/validation/zod";
 import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "@/lib/opportunities/schemas";
 import { ALERT_LIST_RULES } from "./body-rules";
-import { ALERT_FREQUENCIES, ALERT_FREQUENCY_RULES, ALERT_NAME_RULES, DELIVERY_EMAIL_RULES } from "./rules";
+import {
+  ALERT_FREQUENCIES,
+  ALERT_FREQUENCY_RULES,
+  ALERT_NAME_RULES,
+  DEFAULT_DIGEST_LIMIT,
+  DELIVERY_EMAIL_RULES,
+  DIGEST_LIMIT_MESSAGE,
+  MAX_DIGEST_LIMIT,
+} from "./rules";
 
 // The route handlers' zod schemas, built from the browser-safe rules in ./rules.ts that the alert
 // forms check without zod. The filter value rules are opportunity search's own.
@@ -12,6 +20,8 @@ export {
   MAX_ALERT_NAICS,
   MAX_ALERT_SET_ASIDES,
   MAX_ALERT_STATES,
+  MAX_DIGEST_LIMIT,
+  DEFAULT_DIGEST_LIMIT,
   splitCodes,
   type AlertFrequency,
 } from "./rules";
@@ -50,6 +60,12 @@ const preferSchema = z
   })
   .strict();
 
+const digestLimitSchema = z.coerce
+  .number({ message: DIGEST_LIMIT_MESSAGE })
+  .int(DIGEST_LIMIT_MESSAGE)
+  .min(1, DIGEST_LIMIT_MESSAGE)
+  .max(MAX_DIGEST_LIMIT, DIGEST_LIMIT_MESSAGE);
+
 const NO_PREFERENCES = { q: null, states: [], set_asides: [] };
 
 /** POST /api/v1/alerts and /api/app/alerts (API.md). `delivery_email` defaults server-side. */
@@ -62,6 +78,7 @@ export const createAlertSchema = z
     states: alertFields.states.optional().default([]),
     set_asides: alertFields.set_asides.optional().default([]),
     prefer: preferSchema.optional().default(NO_PREFERENCES),
+    digest_limit: digestLimitSchema.optional().default(DEFAULT_DIGEST_LIMIT),
     delivery_email: alertFields.delivery_email.optional(),
   })
   .strict();
@@ -80,6 +97,7 @@ export const updateAlertSchema = z
     states: alertFields.states.optional(),
     set_asides: alertFields.set_asides.optional(),
     prefer: preferSchema.optional(),
+    digest_limit: digestLimitSchema.optional(),
     delivery_email: alertFields.delivery_email.optional(),
     active: z.boolean({ message: "active is true or false." }).optional(),
   })

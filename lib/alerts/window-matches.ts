@@ -1,11 +1,21 @@
 import { and, getTableName, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { opportunities } from "@/db/schema";
-import { keywordQuery, opportunityWhere, type OpportunityFilters } from "@/lib/opportunities";
+import {
+  DESCRIPTION_SCAN,
+  fitScoreSql,
+  keywordQuery,
+  opportunityWhere,
+  type FitContext,
+  type FitProfile,
+  type OpportunityFilters,
+  wordsSql,
+} from "@/lib/opportunities";
 import type { AlertRow } from "./alerts";
+import { MAX_DIGEST_LIMIT } from "./rules";
 
-/** Opportunities listed in one digest; the digest still records the true count. */
-export const DIGEST_CAP = 50;
+/** The most opportunities one digest can list (each alert lists its `digest_limit`); the digest still records the true count. */
+export const DIGEST_CAP = MAX_DIGEST_LIMIT;
 
 /** Where an alert's next window starts. */
 export function windowStartOf(alert: AlertRow): Date {
@@ -14,35 +24,52 @@ export function windowStartOf(alert: AlertRow): Date {
 
 export interface WindowMatch {
   total: number;
-  /** Ranked, at most DIGEST_CAP. */
+  /** Ranked, at most the alert's digest limit. */
   noticeIds: string[];
 }
 
 /**
- * Best fit first, as the matches page ranks them: by how many of the alert's preferences a notice
- * meets (a keyword, a place, a set-aside), then keyword relevance.
+ * What an alert's matches are scored against: the org's business profile, with the alert's own
+ * preferred places and set-asides added; an org without a profile is scored on the alert's NAICS
+ * codes and preferences alone.
  */
-function fitOrder(alert: AlertRow, filterQuery: SQL | null): SQL[] {
+export function alertFitProfile(alert: AlertRow, profile: FitProfile | null): FitProfile {
+  const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+  return {
+    naicsCodes: profile?.naicsCodes ?? alert.naics,
+    keywords: profile?.keywords ?? [],
+    setAsides: union(profile?.setAsides ?? [], alert.preferSetAsides),
+    states: union(profile?.states ?? [], alert.preferStates),
+  };
+}
+
+/**
+ * Best fit first, as the matches page ranks them: by fit score (lib/opportunities fit.ts, with
+ * the org's not-relevant marks), then whether it meets the alert's preferred keywords, then
+ * keyword relevance.
+ */
+function fitOrder(alert: AlertRow, fit: FitContext, filterQuery: SQL | null): SQL[] {
   const o = opportunities;
   const preferQuery = keywordQuery(alert.preferQ ?? undefined);
-  const hits = [
-    preferQuery ? sql`(${o.searchVector} @@ ${preferQuery})::int` : null,
-    alert.preferStates.length
-      ? sql`coalesce(${o.popState} = any(${sql.param(alert.preferStates)}::text[]), false)::int`
-      : null,
-    alert.preferSetAsides.length
-      ? sql`coalesce(${o.setAsideCode} = any(${sql.param(alert.preferSetAsides)}::text[]), false)::int`
-      : null,
-  ].filter((hit): hit is SQL => hit !== null);
   const relevance = filterQuery ?? preferQuery;
   return [
-    ...(hits.length ? [sql`${sql.join(hits, sql` + `)} desc`] : []),
+    sql`${fitScoreSql(alertFitProfile(alert, fit.profile), fit.notRelevant, WINDOW_WORDS)} desc`,
+    ...(preferQuery ? [sql`(${o.searchVector} @@ ${preferQuery}) desc`] : []),
     ...(relevance ? [sql`ts_rank_cd(${o.searchVector}, ${relevance}) desc`] : []),
   ];
 }
 
-function filtersOf(alert: AlertRow): OpportunityFilters {
-  return { q: alert.q ?? undefined, naics: alert.naics, states: alert.states, setAsides: alert.setAsides };
+// The window's notices as keyword text, computed once per notice in digest_window for every alert.
+const WINDOW_WORDS = { title: sql`fit_title`, description: sql`fit_description` };
+
+function filtersOf(alert: AlertRow, fit: FitContext): OpportunityFilters {
+  return {
+    q: alert.q ?? undefined,
+    naics: alert.naics,
+    states: alert.states,
+    setAsides: alert.setAsides,
+    excludeNoticeIds: fit.notRelevant.map((m) => m.noticeId),
+  };
 }
 
 /**
@@ -58,6 +85,7 @@ function filtersOf(alert: AlertRow): OpportunityFilters {
 export async function matchWindows(
   batch: AlertRow[],
   windowEnd: Date,
+  fits: Map<string, FitContext>,
   noticeIds?: string[],
 ): Promise<Map<string, WindowMatch>> {
   const o = opportunities;
@@ -71,19 +99,24 @@ export async function matchWindows(
   );
   const alias = sql.identifier(getTableName(o));
   const branches = batch.map((alert) => {
-    const filters = filtersOf(alert);
+    const fit = fits.get(alert.orgId) ?? { profile: null, notRelevant: [] };
+    const filters = filtersOf(alert, fit);
+    const limit = Math.min(Math.max(alert.digestLimit, 1), DIGEST_CAP);
     const order = sql.join(
-      [...fitOrder(alert, keywordQuery(filters.q)), sql`${o.postedAt} desc, ${o.id} desc`],
+      [...fitOrder(alert, fit, keywordQuery(filters.q)), sql`${o.postedAt} desc, ${o.id} desc`],
       sql`, `,
     );
     const where = and(
       sql`${o.createdAt} > ${windowStartOf(alert).toISOString()}::timestamptz`,
       opportunityWhere(filters),
     );
-    return sql`(select ${alert.id}::uuid as alert_id, count(*)::int as total, (array_agg(${o.noticeId} order by ${order}))[1:${sql.raw(String(DIGEST_CAP))}] as notice_ids from digest_window as ${alias} where ${where})`;
+    return sql`(select ${alert.id}::uuid as alert_id, count(*)::int as total, (array_agg(${o.noticeId} order by ${order}))[1:${sql.raw(String(limit))}] as notice_ids from digest_window as ${alias} where ${where})`;
   });
   const query = sql`with digest_window as materialized (
-      select ${o.id}, ${o.noticeId}, ${o.createdAt}, ${o.postedAt}, ${o.responseDeadline}, ${o.naicsCode}, ${o.popState}, ${o.setAsideCode}, ${o.searchVector}
+      select ${o.id}, ${o.noticeId}, ${o.createdAt}, ${o.postedAt}, ${o.responseDeadline}, ${o.naicsCode}, ${o.popState}, ${o.setAsideCode}, ${o.searchVector},
+        ${o.type}, ${o.solicitationNumber}, ${o.agencyPath},
+        ${wordsSql(sql`${o.title}`)} as fit_title,
+        ${wordsSql(sql`left(${o.description}, ${sql.raw(String(DESCRIPTION_SCAN))})`)} as fit_description
       from ${o} where ${scope}
     )
     ${sql.join(branches, sql` union all `)}`;

@@ -1,8 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { users } from "@/db/schema";
-import { releaseSnapshotBatch, SNAPSHOT_REFERENCE_DATE, SNAPSHOT_SEEDED } from "@/lib/opportunities";
+import { isNotNull, sql } from "drizzle-orm";
+import { opportunities, users } from "@/db/schema";
+import {
+  fitOf,
+  fitScoreSql,
+  releaseSnapshotBatch,
+  SNAPSHOT_REFERENCE_DATE,
+  SNAPSHOT_SEEDED,
+} from "@/lib/opportunities";
 import { createOrganizationWithOwner } from "@/lib/orgs";
 import { describeEachDatabase } from "@/tests/db";
 import { onboardingMatches, saveBusinessProfile } from "./index";
@@ -45,15 +52,58 @@ describeEachDatabase("onboarding matches on the bundled SAM.gov day", () => {
       matched: { naics: "541511", state: "VA", set_aside: "SBA" },
     });
     expect(best!.matched.keywords.length).toBeGreaterThan(0);
-    // Fewer preferences met never ranks above more.
-    const met = matches.results.map(
-      (r) =>
-        Number(r.matched.keywords.length > 0) + Number(r.matched.state !== null) + Number(r.matched.set_aside !== null),
-    );
-    expect(met).toEqual([...met].sort((a, b) => b - a));
+    expect(best!.fit).toMatchObject({
+      reasons: expect.arrayContaining(["Exact NAICS 541511", "Small-business set-aside you qualify for", "In VA"]),
+    });
+    // The SQL order is the pure score's order.
+    const scores = matches.results.map((r) => r.fit!.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
     // A solicitation posted twice (the DoWEA PreK-12 RFI) appears once.
     const solicitations = matches.results.map((r) => r.solicitation_number);
     expect(new Set(solicitations).size).toBe(solicitations.length);
+  });
+
+  it("the SQL score is the pure score on every bundled notice, for a profile that uses every term", async () => {
+    const profile = {
+      naicsCodes: ["541512", "5413", "23", "31-33"],
+      keywords: ["maintenance", "software", "repair services"],
+      setAsides: ["SBA", "SDVOSBC"],
+      states: ["VA", "CA", "TX"],
+    };
+    const o = opportunities;
+    const [marked] = await db().select().from(o).where(isNotNull(o.solicitationNumber)).limit(1);
+    const notRelevant = [
+      {
+        noticeId: "x",
+        solicitationNumber: marked!.solicitationNumber,
+        agency: marked!.agencyPath,
+        naicsCode: marked!.naicsCode,
+      },
+    ];
+    const rows = await db()
+      .select({ o, sqlScore: sql<number>`${fitScoreSql(profile, notRelevant)}` })
+      .from(o);
+    expect(rows.length).toBeGreaterThan(100);
+    const mismatches = rows.filter(
+      ({ o: n, sqlScore }) => Number(sqlScore) !== fitOf({ ...n, agency: n.agencyPath }, profile, notRelevant).score,
+    );
+    expect(mismatches.map((m) => m.o.noticeId)).toEqual([]);
+    // Every term counts somewhere, so the comparison covers each.
+    const reasons = rows.flatMap(({ o: n }) => fitOf({ ...n, agency: n.agencyPath }, profile, notRelevant).reasons);
+    for (const kind of [
+      /^Exact NAICS/,
+      /within your/,
+      /set-aside you qualify/,
+      /^In /,
+      / in title$/,
+      / in description$/,
+      /^Presolicitation$/,
+      /marked not relevant/,
+    ])
+      expect(
+        reasons.some((r) => kind.test(r)),
+        String(kind),
+      ).toBe(true);
   });
 
   it("months later, with live dates, none of them is open any more, and only broader codes find any", async () => {

@@ -12,6 +12,7 @@ import {
   type OpportunityResult,
 } from "@/lib/opportunities";
 import { assertCan, type OrgActor } from "@/lib/orgs";
+import { orgFitContext } from "@/lib/relevance";
 import { saveBusinessProfile } from "./profile";
 import { profileMatchCriteria, type ProfileFilterFields } from "./profile-filters";
 import {
@@ -114,8 +115,8 @@ async function requireProfile(orgId: string): Promise<BusinessProfileRow> {
 
 /**
  * The open opportunities in the profile's industries (open at the feed's reference date: the
- * snapshot's day for sample data), best fit first — by keywords, places and set-asides met,
- * each result saying which — with ways to widen it when few match.
+ * snapshot's day for sample data), best fit first — by fit score, each result saying why;
+ * notices the org marked not relevant left out — with ways to widen it when few match.
  */
 export async function onboardingMatches(
   orgId: string,
@@ -125,7 +126,7 @@ export async function onboardingMatches(
   const profile = await requireProfile(orgId);
   const criteria = profileMatchCriteria(fieldsOf(profile));
   const filters = { ...criteria.filters, referenceDate };
-  const { data, total } = await rankOpportunities(filters, criteria.prefer, limit);
+  const { data, total } = await rankOpportunities(filters, criteria.prefer, limit, await orgFitContext(orgId));
   const widen = total < FEW_MATCHES ? await widenSuggestions(fieldsOf(profile), total, referenceDate) : [];
   return { filters, prefer: criteria.prefer, total, results: data, widen };
 }

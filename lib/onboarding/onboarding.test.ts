@@ -12,6 +12,7 @@ import {
   users,
 } from "@/db/schema";
 import { createAlert, updateAlert } from "@/lib/alerts";
+import { markNotRelevant, unmarkNotRelevant } from "@/lib/relevance";
 import type { ProblemCode } from "@/lib/http";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
 import { appErrorOf } from "@/tests/app-error";
@@ -343,6 +344,56 @@ describeEachDatabase("onboarding wizard", () => {
     ]);
     await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["network"], states: ["TX"] }, minutes(3));
     expect((await onboardingMatches(orgId, 10)).results.map((r) => r.notice_id)).toEqual(["NET-TX-1", "CYBER-VA-1"]);
+  });
+
+  it("not relevant: a member's mark hides the notice from the org's matches and lowers similar ones; viewers cannot mark", async () => {
+    const { orgId, actor } = await newOrg("not-relevant");
+    const other = await newOrg("not-relevant-other");
+    const notice = { postedAt: T0, source: "test", raw: {}, naicsCode: "561720", description: "" };
+    await db()
+      .insert(opportunities)
+      .values([
+        { ...notice, noticeId: "CLEAN-A", title: "Janitorial services", agencyPath: "GSA.PBS", type: "Solicitation" },
+        { ...notice, noticeId: "CLEAN-B", title: "Custodial services", agencyPath: "GSA.PBS", type: "Solicitation" },
+        { ...notice, noticeId: "CLEAN-C", title: "Floor care", agencyPath: "VA.VHA", type: "Presolicitation" },
+      ]);
+    const profile = { ...cyberProfile, naicsCodes: ["561720"], keywords: ["custodial"] };
+    await saveBusinessProfile(orgId, actor, profile, minutes(1));
+    await saveBusinessProfile(other.orgId, other.actor, profile, minutes(1));
+    const ranked = async (id: string) =>
+      (await onboardingMatches(id, 10)).results.map((r) => [r.notice_id, r.fit!.score]);
+    // Exact NAICS 35 + solicitation 20 (+ 15 for the keyword in B's title); C is a presolicitation (12).
+    expect(await ranked(orgId)).toEqual([
+      ["CLEAN-B", 70],
+      ["CLEAN-A", 55],
+      ["CLEAN-C", 47],
+    ]);
+
+    const viewer = await db()
+      .insert(users)
+      .values({ email: `nr-viewer-${randomUUID().slice(0, 8)}@onboarding.test` })
+      .returning();
+    await db().insert(memberships).values({ orgId, userId: viewer[0]!.id, role: "viewer" });
+    expect(await code(markNotRelevant(orgId, { userId: viewer[0]!.id, role: "viewer" }, "CLEAN-A"))).toBe("forbidden");
+    expect(await code(markNotRelevant(orgId, actor, "NO-SUCH-NOTICE"))).toBe("not_found");
+
+    const marked = await markNotRelevant(orgId, actor, "CLEAN-A", minutes(2));
+    expect(marked).toMatchObject({ created: true, mark: { notice_id: "CLEAN-A", marked_by: actor.userId } });
+    expect((await markNotRelevant(orgId, actor, "CLEAN-A", minutes(3))).created).toBe(false);
+    // A is gone; B (same office, same NAICS) loses 30 and falls below C.
+    const after = await onboardingMatches(orgId, 10);
+    expect(after.total).toBe(2);
+    expect(after.results.map((r) => [r.notice_id, r.fit!.score])).toEqual([
+      ["CLEAN-C", 47],
+      ["CLEAN-B", 40],
+    ]);
+    expect(after.results[1]!.fit!.reasons).toContain("Like a notice your team marked not relevant");
+    // Another org's matches are untouched.
+    expect((await ranked(other.orgId)).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);
+
+    await unmarkNotRelevant(orgId, actor, "CLEAN-A", minutes(4));
+    expect((await ranked(orgId)).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);
+    expect(await code(unmarkNotRelevant(orgId, actor, "CLEAN-A"))).toBe("not_found");
   });
 
   it("few matches: suggests broader NAICS codes, with counts, and applies a suggestion to the profile", async () => {

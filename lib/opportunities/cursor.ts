@@ -13,8 +13,13 @@ export interface SearchCursor {
   filters: string;
 }
 
-// The reference date moves with the clock in live mode; a page read a minute later is still the same search.
-export function filtersFingerprint({ referenceDate: _moving, ...filters }: OpportunityFilters) {
+// The reference date moves with the clock in live mode; a page read a minute later is still the same
+// search. So is one read after a teammate marked a notice not relevant.
+export function filtersFingerprint({
+  referenceDate: _moving,
+  excludeNoticeIds: _marked,
+  ...filters
+}: OpportunityFilters) {
   return createHash("sha256").update(JSON.stringify(filters)).digest("base64url").slice(0, 16);
 }
 

@@ -22,6 +22,8 @@ export interface OpportunityFilters {
   asOf?: Date;
   /** Only notices with one of these statuses at `referenceDate`; undefined = any status. */
   status?: NoticeStatus[];
+  /** Notices left out whatever else matches (the org's not-relevant marks); not part of a search's identity. */
+  excludeNoticeIds?: string[];
   /** When status is judged (`opportunityFeed().referenceDate`); not part of a search's identity. */
   referenceDate?: Date;
 }
@@ -114,6 +116,8 @@ export function opportunityWhere(filters: OpportunityFilters): SQL | undefined {
     conditions.push(sql`${o.responseDeadline} >= ${filters.deadlineFrom.toISOString()}::timestamptz`);
   if (filters.deadlineBefore)
     conditions.push(sql`${o.responseDeadline} < ${filters.deadlineBefore.toISOString()}::timestamptz`);
+  if (filters.excludeNoticeIds?.length)
+    conditions.push(sql`${o.noticeId} <> all(${sql.param(filters.excludeNoticeIds)}::text[])`);
   if (filters.status?.length) {
     conditions.push(
       sql`${noticeStatusSql(filters.referenceDate ?? new Date())} = any(${sql.param(filters.status)}::text[])`,

@@ -52,3 +52,18 @@ export {
 export { escapeHtml, toHighlightHtml } from "./highlight";
 export * from "./ingest";
 export { loadNaicsCodes, readNaicsCodes, naicsLevel, NAICS_CODES_FILE } from "./naics-data";
+export {
+  fitOf,
+  fitScoreSql,
+  keywordText,
+  keywordWords,
+  wordsSql,
+  FIT_POINTS,
+  NOTICE_TYPE_POINTS,
+  DESCRIPTION_SCAN,
+  type Fit,
+  type FitContext,
+  type FitInput,
+  type FitProfile,
+  type NotRelevantMark,
+} from "./fit";

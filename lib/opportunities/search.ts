@@ -4,6 +4,7 @@ import { opportunities, type NoticeContact } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import { decodeCursor, encodeCursor, filtersFingerprint } from "./cursor";
 import { keywordQuery, opportunityWhere, type OpportunityFilters } from "./filters";
+import { DESCRIPTION_SCAN, fitOf, fitScoreSql, type Fit, type FitContext } from "./fit";
 import { toHighlightHtml, markedTerms } from "./highlight";
 import { matchingNaicsFilter } from "./naics";
 import { opportunityFeed } from "./snapshot";
@@ -29,6 +30,16 @@ export interface OpportunityResult {
   /** HTML-escaped text with matched words in <mark>…</mark>. */
   highlights: { title: string; excerpt: string };
   matched: { keywords: string[]; naics: string | null; state: string | null; set_aside: string | null };
+  /** How well it fits the org's business profile, and why; only where an org with a profile asked. */
+  fit?: Fit;
+}
+
+const NO_PROFILE = { naicsCodes: [], keywords: [], setAsides: [], states: [] };
+
+/** The org's marks as a filter: a notice marked not relevant is not a match. */
+function withoutMarked(filters: OpportunityFilters, fit: FitContext | undefined): OpportunityFilters {
+  if (!fit?.notRelevant.length) return filters;
+  return { ...filters, excludeNoticeIds: fit.notRelevant.map((m) => m.noticeId) };
 }
 
 // Control characters cannot appear in the stored text, so they mark matches safely; they are
@@ -40,8 +51,9 @@ const HEADLINE_EXCERPT = `StartSel=${START},StopSel=${STOP},MaxFragments=2,MaxWo
 
 const o = opportunities;
 
-function selection(tsquery: SQL | null, referenceDate: Date) {
+function selection(tsquery: SQL | null, referenceDate: Date, withFit = false) {
   return {
+    fitText: withFit ? sql<string>`left(${o.description}, ${sql.raw(String(DESCRIPTION_SCAN))})` : sql<string>`''`,
     status: noticeStatusSql(referenceDate),
     id: o.id,
     noticeId: o.noticeId,
@@ -67,8 +79,11 @@ function selection(tsquery: SQL | null, referenceDate: Date) {
   };
 }
 
-function selectOpportunities(tsquery: SQL | null, referenceDate: Date) {
-  return db().select(selection(tsquery, referenceDate)).from(o).$dynamic();
+function selectOpportunities(tsquery: SQL | null, referenceDate: Date, withFit = false) {
+  return db()
+    .select(selection(tsquery, referenceDate, withFit))
+    .from(o)
+    .$dynamic();
 }
 
 /** The filters with the reference date status is judged at filled in. */
@@ -78,8 +93,26 @@ function withReferenceDate(filters: OpportunityFilters): OpportunityFilters & { 
 
 type Row = Awaited<ReturnType<typeof selectOpportunities>>[number];
 
-function toResult(row: Row, filters: OpportunityFilters): OpportunityResult {
+function toResult(row: Row, filters: OpportunityFilters, fit?: FitContext): OpportunityResult {
   const keywords = markedTerms(`${row.titleHeadline} ${row.excerptHeadline}`, START, STOP);
+  const fitted = fit?.profile
+    ? {
+        fit: fitOf(
+          {
+            title: row.title,
+            description: row.fitText,
+            type: row.type,
+            naicsCode: row.naicsCode,
+            setAsideCode: row.setAsideCode,
+            popState: row.popState,
+            solicitationNumber: row.solicitationNumber,
+            agency: row.agencyPath,
+          },
+          fit.profile,
+          fit.notRelevant,
+        ),
+      }
+    : {};
   return {
     notice_id: row.noticeId,
     title: row.title,
@@ -105,16 +138,22 @@ function toResult(row: Row, filters: OpportunityFilters): OpportunityResult {
       state: row.popState && filters.states?.includes(row.popState) ? row.popState : null,
       set_aside: row.setAsideCode && filters.setAsides?.includes(row.setAsideCode) ? row.setAsideCode : null,
     },
+    ...fitted,
   };
 }
 
 /**
  * Ranked full-text search (by relevance with keywords, newest first without) with keyset
  * pagination. Pages never repeat or skip rows, even while new opportunities are inserted.
- * A solicitation posted several times appears once, as its latest version.
+ * A solicitation posted several times appears once, as its latest version. With an org's `fit`,
+ * its not-relevant notices are left out and each result says how well it fits.
  */
-export async function searchOpportunities(query: OpportunityFilters, page: { limit?: number; cursor?: string } = {}) {
-  const filters = withReferenceDate(query);
+export async function searchOpportunities(
+  query: OpportunityFilters,
+  page: { limit?: number; cursor?: string } = {},
+  fit?: FitContext,
+) {
+  const filters = withReferenceDate(withoutMarked(query, fit));
   const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
   const tsquery = keywordQuery(filters.q);
   const cursor = page.cursor ? decodeCursor(page.cursor, filters) : null;
@@ -129,7 +168,7 @@ export async function searchOpportunities(query: OpportunityFilters, page: { lim
       ? sql`(${rankExpr}, ${o.id}) < (${Number(key)}::real, ${id}::bigint)`
       : sql`(${o.postedAt}, ${o.id}) < (${String(key)}::timestamptz, ${id}::bigint)`;
   }
-  const rows = await selectOpportunities(tsquery, filters.referenceDate)
+  const rows = await selectOpportunities(tsquery, filters.referenceDate, fit !== undefined)
     .where(and(opportunityWhere(filters), sql`${o.id} <= ${maxId}`, latestVersionSql(maxId), keyset))
     .orderBy(...(ranked ? [sql`${rankExpr} desc`, sql`${o.id} desc`] : [sql`${o.postedAt} desc`, sql`${o.id} desc`]))
     .limit(limit + 1);
@@ -145,7 +184,7 @@ export async function searchOpportunities(query: OpportunityFilters, page: { lim
           filters: filtersFingerprint(filters),
         })
       : null;
-  return { data: pageRows.map((row) => toResult(row, filters)), nextCursor };
+  return { data: pageRows.map((row) => toResult(row, filters, fit)), nextCursor };
 }
 
 /** The notices passing `filters` whose responses are due soonest (no deadline = not listed), soonest first. */
@@ -280,11 +319,18 @@ export interface OpportunityPreferences {
 }
 
 /**
- * The notices passing `filters`, best fit first: by how many preferences each meets (keyword,
- * place, set-aside), then keyword relevance, then newest. Each result's `matched` says which.
+ * The notices passing `filters`, best fit first. With an org's `fit`: by fit score (fit.ts; the
+ * org's not-relevant notices left out), then keyword relevance, then newest, each result with
+ * its score and reasons. Without: by how many preferences each meets (keyword, place,
+ * set-aside). Each result's `matched` says which preferences it meets.
  */
-export async function rankOpportunities(query: OpportunityFilters, prefer: OpportunityPreferences, limit = 10) {
-  const filters = withReferenceDate(query);
+export async function rankOpportunities(
+  query: OpportunityFilters,
+  prefer: OpportunityPreferences,
+  limit = 10,
+  fit?: FitContext,
+) {
+  const filters = withReferenceDate(withoutMarked(query, fit));
   const tsquery = keywordQuery(prefer.q);
   const keywordHit = tsquery ? sql`(${o.searchVector} @@ ${tsquery})::int` : sql`0`;
   const stateHit = prefer.states?.length
@@ -294,15 +340,17 @@ export async function rankOpportunities(query: OpportunityFilters, prefer: Oppor
     ? sql`coalesce(${o.setAsideCode} = any(${sql.param(prefer.setAsides)}::text[]), false)::int`
     : sql`0`;
   const where = and(opportunityWhere(filters), latestVersionSql());
-  const rows = await selectOpportunities(tsquery, filters.referenceDate)
+  const rows = await selectOpportunities(tsquery, filters.referenceDate, fit !== undefined)
     .where(where)
     .orderBy(
-      sql`${keywordHit} + ${stateHit} + ${setAsideHit} desc`,
+      fit
+        ? sql`${fitScoreSql(fit.profile ?? NO_PROFILE, fit.notRelevant)} desc`
+        : sql`${keywordHit} + ${stateHit} + ${setAsideHit} desc`,
       ...(tsquery ? [sql`ts_rank_cd(${o.searchVector}, ${tsquery}) desc`] : []),
       desc(o.postedAt),
       asc(o.id),
     )
     .limit(Math.min(Math.max(limit, 1), 100));
   const explained = { ...filters, states: prefer.states, setAsides: prefer.setAsides };
-  return { data: rows.map((row) => toResult(row, explained)), total: await countOpportunities(filters) };
+  return { data: rows.map((row) => toResult(row, explained, fit)), total: await countOpportunities(filters) };
 }

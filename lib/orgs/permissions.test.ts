@@ -28,6 +28,7 @@ const EXPECTED: Record<OrgAction, [boolean, boolean, boolean, boolean, boolean]>
   "pipeline:read": [true, true, true, true, true],
   "pipeline:manage": [true, true, false, true, false],
   "opportunities:search": [true, true, true, true, true],
+  "opportunities:dismiss": [true, true, false, true, false],
   "onboarding:manage": [true, true, false, true, false],
   "data:manage": [true, false, false, false, false],
 };

@@ -18,6 +18,7 @@ export const ORG_ACTIONS = [
   "pipeline:read",
   "pipeline:manage",
   "opportunities:search",
+  "opportunities:dismiss",
   "onboarding:manage",
   "data:manage",
 ] as const;
@@ -42,7 +43,14 @@ export const PERMISSIONS: Record<OrgRole, ReadonlySet<OrgAction>> = {
   owner: new Set(ORG_ACTIONS),
   admin: new Set(ORG_ACTIONS.filter((a) => a !== "org:delete" && a !== "data:manage")),
   billing: new Set<OrgAction>([...READ, "billing:manage"]),
-  member: new Set<OrgAction>([...READ, "alerts:manage", "pipeline:manage", "onboarding:manage"]),
+  member: new Set<OrgAction>([
+    ...READ,
+    "alerts:manage",
+    "pipeline:manage",
+    "onboarding:manage",
+    // Marking a notice not relevant changes the org's matches for everyone: not for viewers.
+    "opportunities:dismiss",
+  ]),
   viewer: new Set<OrgAction>(READ),
 };
 

@@ -137,6 +137,7 @@ describeEachDatabase("data requests", () => {
         tracked_opportunities: 1,
         pipeline_notes: 1,
         pipeline_settings: 1,
+        not_relevant_notices: 1,
         business_profiles: 1,
         memberships: 2,
         users_anonymised: 1,

@@ -6,6 +6,7 @@ import {
   alertDigests,
   alerts,
   pipelineNotes,
+  notRelevantNotices,
   pipelineSettings,
   trackedOpportunities,
   apiKeys,
@@ -123,6 +124,12 @@ export async function anonymiseOrg(
       .delete(pipelineSettings)
       .where(eq(pipelineSettings.orgId, orgId))
       .returning({ orgId: pipelineSettings.orgId }),
+  );
+  counts.not_relevant_notices = count(
+    await tx
+      .delete(notRelevantNotices)
+      .where(eq(notRelevantNotices.orgId, orgId))
+      .returning({ id: notRelevantNotices.id }),
   );
   counts.business_profiles = count(
     await tx

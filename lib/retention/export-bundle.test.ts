@@ -90,6 +90,7 @@ describeEachDatabase("export bundle", () => {
     ]);
     expect(bundle.pipeline_notes).toEqual([expect.objectContaining({ body: "Site visit on Tuesday" })]);
     expect(bundle.pipeline_settings).toMatchObject({ reminder_days: 5 });
+    expect(bundle.not_relevant).toEqual([expect.objectContaining({ marked_by: full.member.id })]);
     expect(bundle.data_requests).toEqual([
       expect.objectContaining({ id: request.id, kind: "export", status: "pending" }),
     ]);

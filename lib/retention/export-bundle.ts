@@ -15,6 +15,7 @@ import {
   onboardingProgress,
   organizations,
   outboxEvents,
+  notRelevantNotices,
   pipelineNotes,
   pipelineSettings,
   quotaAdjustments,
@@ -62,6 +63,7 @@ export const EXPORT_COVERAGE: Record<string, { section: string } | { excluded: s
   tracked_opportunities: { section: "pipeline" },
   pipeline_notes: { section: "pipeline_notes" },
   pipeline_settings: { section: "pipeline_settings" },
+  not_relevant_notices: { section: "not_relevant" },
   idempotency_keys: {
     excluded:
       "a 24-hour replay cache of API responses, not a record the customer keeps; the calls themselves are in usage_events",
@@ -222,6 +224,11 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
         .where(eq(pipelineNotes.orgId, orgId))
         .orderBy(asc(pipelineNotes.createdAt), asc(pipelineNotes.id));
       const [pipelineSettingsRow] = await tx.select().from(pipelineSettings).where(eq(pipelineSettings.orgId, orgId));
+      const notRelevantRows = await tx
+        .select()
+        .from(notRelevantNotices)
+        .where(eq(notRelevantNotices.orgId, orgId))
+        .orderBy(asc(notRelevantNotices.createdAt), asc(notRelevantNotices.id));
 
       return {
         format_version: EXPORT_FORMAT_VERSION,
@@ -422,6 +429,11 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
         pipeline_settings: pipelineSettingsRow
           ? { reminder_days: pipelineSettingsRow.reminderDays, updated_at: iso(pipelineSettingsRow.updatedAt) }
           : null,
+        not_relevant: notRelevantRows.map((n) => ({
+          notice_id: n.noticeId,
+          marked_by: n.markedBy,
+          created_at: iso(n.createdAt),
+        })),
       };
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },

@@ -16,6 +16,7 @@ import {
   outboxEvents,
   pipelineNotes,
   pipelineSettings,
+  notRelevantNotices,
   quotaAdjustments,
   sessions,
   subscriptions,
@@ -211,6 +212,9 @@ export async function seedFullOrg(label = "Full Co") {
     .insert(pipelineNotes)
     .values({ orgId, trackedId: tracked!.id, authorId: member.id, body: "Site visit on Tuesday" });
   await db().insert(pipelineSettings).values({ orgId, reminderDays: 5 });
+  await db()
+    .insert(notRelevantNotices)
+    .values({ orgId, noticeId: `dismissed-${suffix}`, agency: "GSA.PBS", naicsCode: "561720", markedBy: member.id });
   await recordAudit(db(), {
     actor: { type: "user", id: owner.id, email: owner.email },
     action: "org.member.invited",

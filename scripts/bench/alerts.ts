@@ -114,7 +114,10 @@ async function copyTemplates(first: number, count: number, templates: number, at
   }
 }
 
-/** 10,000 daily alerts shaped like real ones: a 4-digit NAICS prefix, often a keyword, sometimes a state. */
+/**
+ * 10,000 daily alerts shaped like real ones: a 4-digit NAICS prefix, often a keyword, sometimes a
+ * state; their orgs with business profiles (three keywords, two set-asides, three states).
+ */
 async function createAlerts(count: number, lastWindowEnd: Date) {
   const orgs = Math.max(1, Math.ceil(count / 10));
   await withSystem("seed", (tx) =>
@@ -139,5 +142,24 @@ async function createAlerts(count: number, lastWindowEnd: Date) {
     from generate_series(1, ${count}::int) g
     join orgs o on o.rn = g % ${orgs}
     join bench_template t on t.rn = (g * 31) % (select count(*) from bench_template)`),
+  );
+  // Every org has a business profile, so each digest pays for the whole fit score (keywords
+  // scanned in titles and descriptions, set-asides, places), as real orgs do after onboarding.
+  await withSystem("seed", (tx) =>
+    tx.execute(sql`
+    with words as (
+      select array_agg(word) as list from (
+        select distinct lower(w) as word from bench_template, regexp_split_to_table(title, '[^A-Za-z]+') w where length(w) >= 6
+      ) x
+    )
+    insert into business_profiles (org_id, company_name, naics_codes, keywords, set_asides, states)
+    select o.id, o.name, array[left(t.naics_code, 4), t.naics_code],
+      array[w.list[1 + (o.rn * 7919) % array_length(w.list, 1)], w.list[1 + (o.rn * 104729) % array_length(w.list, 1)], 'maintenance'],
+      array['SBA', 'SDVOSBC'], array['VA', 'CA', 'TX']
+    from (select id, name, row_number() over (order by id) - 1 as rn from organizations) o
+    cross join words w
+    join bench_template t on t.rn = (o.rn * 17) % (select count(*) from bench_template)
+    where t.naics_code is not null
+    on conflict do nothing`),
   );
 }

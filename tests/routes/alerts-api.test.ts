@@ -70,6 +70,7 @@ describeEachDatabase("alerts HTTP API", () => {
       "active",
       "created_at",
       "delivery_email",
+      "digest_limit",
       "frequency",
       "id",
       "last_window_end",

@@ -9,6 +9,7 @@ import * as csvExport from "@/app/api/app/pipeline/export/route";
 import * as settings from "@/app/api/app/pipeline/settings/route";
 import * as feedAdmin from "@/app/api/app/calendar-feed/route";
 import * as feed from "@/app/api/calendar/[feed]/route";
+import * as notRelevant from "@/app/api/app/opportunities/[noticeId]/not-relevant/route";
 import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
 import { describeEachDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
@@ -45,6 +46,24 @@ describeEachDatabase("pipeline HTTP API", () => {
       title: "Dredging, Port of Wilmington",
       responseDeadline: new Date(Date.now() + 10 * 86_400_000),
     });
+  });
+
+  // Marking a notice not relevant is the other per-org action on a notice; it shares this file's
+  // members and notice rather than building a database of its own.
+  it("not relevant: a member marks and unmarks a notice; viewers get 403; unknown notices 404", async () => {
+    const path = `/api/app/opportunities/${noticeId}/not-relevant`;
+    const call = (handler: typeof notRelevant.POST, method: string, cookie: string, id = noticeId) =>
+      callRoute(handler, { path, method, cookie, headers: same, params: { noticeId: id } });
+    const created = await call(notRelevant.POST, "POST", member);
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ notice_id: noticeId, marked_by: memberId });
+    expect((await call(notRelevant.POST, "POST", owner)).status).toBe(200);
+    await expectProblem(await call(notRelevant.POST, "POST", viewer), 403);
+    await expectProblem(await call(notRelevant.POST, "POST", member, "no-such-notice"), 404);
+    // Another org has not marked it.
+    await expectProblem(await call(notRelevant.DELETE, "DELETE", otherOwner), 404);
+    expect((await call(notRelevant.DELETE, "DELETE", member)).status).toBe(204);
+    await expectProblem(await call(notRelevant.DELETE, "DELETE", member), 404);
   });
 
   it("a member tracks, assigns, stages and notes a notice; the list, the detail, the CSV and the ICS feed show it", async () => {

@@ -129,6 +129,7 @@ export default async function OnboardingPage({
         matches={await onboardingMatches(orgId, 10, feed.referenceDate)}
         widened={params.widened === "1"}
         feed={feed}
+        canDismiss={can(viewer.org.role, "opportunities:dismiss")}
       />
     );
   } else {

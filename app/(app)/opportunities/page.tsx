@@ -17,6 +17,7 @@ import {
 } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
 import { pipelineAccess, trackedNoticeIds } from "@/lib/pipeline";
+import { orgFitContext } from "@/lib/relevance";
 import { trackAction } from "../pipeline/actions";
 
 export const metadata: Metadata = { title: "Opportunities" };
@@ -82,15 +83,20 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
       </>
     );
   }
+  // The org's profile scores each result; its not-relevant marks leave the list (and the count).
+  const fit = await orgFitContext(viewer.org.id);
   const filters = filtersFromQuery(parsed.data, feed.referenceDate);
   const [page, total] = await Promise.all([
-    searchOpportunities(filters, { limit: parsed.data.limit, cursor: parsed.data.cursor }),
-    parsed.data.cursor ? Promise.resolve(null) : countOpportunities(filters),
+    searchOpportunities(filters, { limit: parsed.data.limit, cursor: parsed.data.cursor }, fit),
+    parsed.data.cursor
+      ? Promise.resolve(null)
+      : countOpportunities({ ...filters, excludeNoticeIds: fit.notRelevant.map((m) => m.noticeId) }),
   ]);
   const pipelineOf = await cardPipeline(
     viewer,
     page.data.map((o) => o.notice_id),
   );
+  const canDismiss = can(viewer.org.role, "opportunities:dismiss");
   return (
     <>
       <PageHeader
@@ -124,7 +130,7 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
           <ol className="space-y-3">
             {page.data.map((o) => (
               <li key={o.notice_id}>
-                <OpportunityCard opportunity={o} pipeline={pipelineOf(o.notice_id)} />
+                <OpportunityCard opportunity={o} pipeline={pipelineOf(o.notice_id)} canDismiss={canDismiss} />
               </li>
             ))}
           </ol>

@@ -1,0 +1,144 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { businessProfiles, notRelevantNotices, opportunities } from "@/db/schema";
+import { isUuid, withTenant } from "@/db/tenant";
+import { recordAudit } from "@/lib/audit";
+import { AppError } from "@/lib/http";
+import type { FitContext, FitProfile, NotRelevantMark } from "@/lib/opportunities";
+import { assertCan, type OrgActor } from "@/lib/orgs";
+
+/** A notice the org marked not relevant (README "Not relevant"). */
+export interface ApiNotRelevant {
+  notice_id: string;
+  marked_by: string | null;
+  created_at: string;
+}
+
+/**
+ * Enough for any one org: marks past this many are the oldest, and keeping every digest's SQL
+ * small matters more than remembering the 501st notice someone dismissed.
+ */
+export const MAX_NOT_RELEVANT = 500;
+
+const notFound = () => new AppError("not_found", "No such notice.");
+// SAM.gov notice ids, as getOpportunity accepts them.
+const NOTICE_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+/**
+ * What each org's fit is judged by: its business profile (null before onboarding) and its
+ * not-relevant marks, newest first. Reads with `tx`: a tenant transaction for one org, or the
+ * digest run's system transaction for a batch.
+ */
+export async function fitContexts(
+  tx: DbOrTx,
+  orgIds: readonly string[],
+): Promise<Map<string, FitContext & { notRelevant: NotRelevantMark[] }>> {
+  const ids = [...new Set(orgIds)];
+  const out = new Map(
+    ids.map((id) => [id, { profile: null as FitProfile | null, notRelevant: [] as NotRelevantMark[] }]),
+  );
+  if (ids.length === 0) return out;
+  const profiles = await tx.select().from(businessProfiles).where(inArray(businessProfiles.orgId, ids));
+  for (const p of profiles)
+    out.get(p.orgId)!.profile = {
+      naicsCodes: p.naicsCodes,
+      keywords: p.keywords,
+      setAsides: p.setAsides,
+      states: p.states,
+    };
+  const marks = await tx
+    .select()
+    .from(notRelevantNotices)
+    .where(inArray(notRelevantNotices.orgId, ids))
+    .orderBy(asc(notRelevantNotices.orgId), asc(notRelevantNotices.createdAt));
+  for (const m of marks) {
+    const list = out.get(m.orgId)!.notRelevant;
+    list.unshift({
+      noticeId: m.noticeId,
+      solicitationNumber: m.solicitationNumber,
+      agency: m.agency,
+      naicsCode: m.naicsCode,
+    });
+    if (list.length > MAX_NOT_RELEVANT) list.pop();
+  }
+  return out;
+}
+
+/** One org's fit context: its profile (null before onboarding) and its not-relevant marks. */
+export async function orgFitContext(orgId: string): Promise<FitContext> {
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  return (await withTenant(orgId, (tx) => fitContexts(tx, [orgId]))).get(orgId)!;
+}
+
+function toApi(row: typeof notRelevantNotices.$inferSelect): ApiNotRelevant {
+  return { notice_id: row.noticeId, marked_by: row.markedBy, created_at: row.createdAt.toISOString() };
+}
+
+/**
+ * Marks a notice not relevant for the whole org: it leaves the org's matches and digests, and
+ * notices like it (same solicitation, or same office and NAICS code) rank lower. Marking one
+ * already marked answers the existing mark with `created: false`.
+ */
+export async function markNotRelevant(
+  orgId: string,
+  actor: OrgActor,
+  noticeId: string,
+  now = new Date(),
+): Promise<{ mark: ApiNotRelevant; created: boolean }> {
+  assertCan(actor, "opportunities:dismiss");
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  if (!NOTICE_ID.test(noticeId)) throw notFound();
+  return withTenant(orgId, async (tx) => {
+    const [notice] = await tx
+      .select({
+        noticeId: opportunities.noticeId,
+        solicitationNumber: opportunities.solicitationNumber,
+        agency: opportunities.agencyPath,
+        naicsCode: opportunities.naicsCode,
+      })
+      .from(opportunities)
+      .where(eq(opportunities.noticeId, noticeId));
+    if (!notice) throw notFound();
+    const [inserted] = await tx
+      .insert(notRelevantNotices)
+      .values({ orgId, ...notice, markedBy: actor.userId, createdAt: now })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted) {
+      await recordAudit(tx, {
+        actor: { type: "user", id: actor.userId },
+        action: "opportunity.marked_not_relevant",
+        orgId,
+        target: { type: "notice", id: notice.noticeId },
+        at: now,
+      });
+      return { mark: toApi(inserted), created: true };
+    }
+    const [existing] = await tx
+      .select()
+      .from(notRelevantNotices)
+      .where(and(eq(notRelevantNotices.orgId, orgId), eq(notRelevantNotices.noticeId, notice.noticeId)));
+    return { mark: toApi(existing!), created: false };
+  });
+}
+
+/** Takes a mark back: the notice is a match again. 404 when the org had not marked it. */
+export async function unmarkNotRelevant(orgId: string, actor: OrgActor, noticeId: string, now = new Date()) {
+  assertCan(actor, "opportunities:dismiss");
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  if (!NOTICE_ID.test(noticeId)) throw new AppError("not_found", "This notice is not marked not relevant.");
+  await withTenant(orgId, async (tx) => {
+    const [deleted] = await tx
+      .delete(notRelevantNotices)
+      .where(and(eq(notRelevantNotices.orgId, orgId), eq(notRelevantNotices.noticeId, noticeId)))
+      .returning({ noticeId: notRelevantNotices.noticeId });
+    if (!deleted) throw new AppError("not_found", "This notice is not marked not relevant.");
+    await recordAudit(tx, {
+      actor: { type: "user", id: actor.userId },
+      action: "opportunity.unmarked_not_relevant",
+      orgId,
+      target: { type: "notice", id: deleted.noticeId },
+      at: now,
+    });
+  });
+}
