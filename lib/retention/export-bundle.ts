@@ -77,6 +77,10 @@ export const EXPORT_COVERAGE: Record<string, { section: string } | { excluded: s
     excluded:
       "which payment-reminder step went out for which failed invoice (dedupe for the billing job); the reminders themselves are exported as e-mails",
   },
+  quota_warnings: {
+    excluded:
+      "which API-quota warning went out in which period (dedupe for the warnings job); the warnings themselves are exported as e-mails",
+  },
   ops_alerts: {
     excluded: "the operator's monitoring state about the account, derived from exported data (onboarding, billing)",
   },
