@@ -101,4 +101,16 @@ describeEachDatabase("quota warnings", () => {
         .sort(),
     );
   });
+
+  it("orgs warned earlier never fill a sweep's batch: the one still waiting is told", async () => {
+    for (let i = 0; i < 5; i++) {
+      const warned = await makeOrg("starter", `Warned ${i}`);
+      await setQuotaRemaining(warned.orgId, 1);
+      await runQuotaWarnings(new Date(), { batch: 1 });
+    }
+    const waiting = await makeOrg("starter", "Waiting Co");
+    await setQuotaRemaining(waiting.orgId, 1);
+    expect(await runQuotaWarnings(new Date(), { batch: 1 })).toMatchObject({ orgs: 1, emailed: 1 });
+    expect(await warningMail(waiting.orgId)).toEqual([expect.objectContaining({ kind: "quota_warning_80" })]);
+  });
 });

@@ -32,37 +32,36 @@ export function reachedThreshold(monthly: number, remaining: number): QuotaWarni
  * jumps straight to 100 % gets only that one). It reads the quota rows, so it needs no event
  * from the metered call's hot path and catches up after any gap.
  */
-export async function runQuotaWarnings(now = new Date()) {
+export async function runQuotaWarnings(now = new Date(), options: { batch?: number } = {}) {
+  const batch = options.batch ?? BATCH;
   const due = await withSystem("metering", async (tx) => {
     const q = usageQuotas;
     const rows = await tx
-      .select({
-        orgId: q.orgId,
-        periodStart: q.periodStart,
-        monthly: q.quotaMonthly,
-        remaining: q.quotaRemaining,
-        // Spelled out: inside the sub-select drizzle's bare column names would mean w's own columns.
-        warned: sql<number>`coalesce((select max(w.threshold) from ${quotaWarnings} w where w.org_id = usage_quotas.org_id and w.period_start = usage_quotas.period_start), 0)`,
-      })
+      .select({ orgId: q.orgId, periodStart: q.periodStart, monthly: q.quotaMonthly, remaining: q.quotaRemaining })
       .from(q)
       .where(
         and(
           gt(q.periodEnd, now),
           gt(q.quotaMonthly, 0),
           sql`(${q.quotaMonthly} - ${q.quotaRemaining}) * 100 >= 80 * ${q.quotaMonthly}`,
+          // Only orgs not yet told of the threshold they reached (reachedThreshold's rule), so
+          // orgs warned earlier never fill the batch and hide one still waiting.
+          // Spelled out: inside the sub-select drizzle's bare column names would mean w's own.
+          sql`not exists (select 1 from ${quotaWarnings} w where w.org_id = usage_quotas.org_id
+            and w.period_start = usage_quotas.period_start
+            and w.threshold = case when usage_quotas.quota_remaining <= 0 then 100 else 80 end)`,
         ),
       )
-      .limit(BATCH * 4);
-    return rows.flatMap((row): DueWarning[] => {
-      const threshold = reachedThreshold(row.monthly, row.remaining);
-      return threshold && threshold > Number(row.warned)
-        ? [{ orgId: row.orgId, periodStart: row.periodStart, threshold }]
-        : [];
-    });
+      .limit(batch);
+    return rows.map((row) => ({
+      orgId: row.orgId,
+      periodStart: row.periodStart,
+      threshold: reachedThreshold(row.monthly, row.remaining)!,
+    }));
   });
   let emailed = 0;
-  for (const warning of due.slice(0, BATCH)) emailed += await sendQuotaWarning(warning);
-  return { orgs: Math.min(due.length, BATCH), emailed };
+  for (const warning of due) emailed += await sendQuotaWarning(warning);
+  return { orgs: due.length, emailed };
 }
 
 /**
