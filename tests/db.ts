@@ -60,25 +60,39 @@ export async function migratedPgliteImage(): Promise<Blob> {
   return new Blob([fs.readFileSync(file)]);
 }
 
+/** An image unused for this long belongs to no running test run: another checkout may run its own. */
+const TEMPLATE_IDLE_MS = 60 * 60_000;
+
 /**
  * Drops the images of earlier migrations (a long-lived CI database would otherwise collect one
- * per migration ever written). A template another run is copying at that moment is left alone.
+ * per migration ever written), once unused for an hour: a run from another checkout, with other
+ * migrations, may be copying its own at this moment. Each run marks the images it uses.
  */
 export async function dropOutdatedTemplates(adminUrl: string): Promise<void> {
   const current = migrationsDigest();
+  const idleSince = Date.now() - TEMPLATE_IDLE_MS;
   for (const file of fs.readdirSync(os.tmpdir())) {
-    if (/^beacon-pglite-[0-9a-f]{16}\.tar$/.test(file) && !file.includes(current))
-      fs.rmSync(path.join(os.tmpdir(), file), { force: true });
+    if (!/^beacon-pglite-[0-9a-f]{16}\.tar$/.test(file)) continue;
+    const full = path.join(os.tmpdir(), file);
+    if (file.includes(current)) fs.utimesSync(full, new Date(), new Date());
+    else if (fs.statSync(full).mtimeMs < idleSince) fs.rmSync(full, { force: true });
   }
   if (!adminUrl) return;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ datname: string }>(
-      "select datname from pg_database where datname like 'beacon\\_template\\_%' and datname <> $1",
-      [`beacon_template_${current}`],
+    const { rows } = await admin.query<{ datname: string; used_at: string | null }>(
+      `select datname, shobj_description(oid, 'pg_database') as used_at from pg_database
+       where datname like 'beacon\\_template\\_%'`,
     );
-    for (const { datname } of rows) await admin.query(`drop database if exists "${datname}"`).catch(() => undefined);
+    for (const { datname, used_at } of rows) {
+      if (datname === `beacon_template_${current}`) {
+        await admin.query(`comment on database "${datname}" is '${Date.now()}'`);
+      } else if (!(Number(used_at ?? /^beacon_template_build_(\d+)_/.exec(datname)?.[1]) > idleSince)) {
+        // Never marked: a half-built image (named with the time it was started) or an old run's.
+        await admin.query(`drop database if exists "${datname}"`).catch(() => undefined);
+      }
+    }
   } finally {
     await admin.end();
   }
@@ -103,6 +117,7 @@ export async function migratedPostgresTemplate(adminUrl: string): Promise<string
     await handle.close();
     try {
       await admin.query(`alter database "${scratch}" rename to "${template}"`);
+      await admin.query(`comment on database "${template}" is '${Date.now()}'`);
     } catch {
       // Another process finished the same template first.
       await admin.query(`drop database if exists "${scratch}" with (force)`);
