@@ -56,6 +56,8 @@ process.env.E2E_OPS_WEBHOOK_PORT ??= String(port + 81);
  */
 export default defineConfig({
   testDir: "./e2e",
+  // The core loop on `npm run dev` has its own configuration (playwright.dev.config.ts).
+  testIgnore: "dev-loop/**",
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -55,9 +55,14 @@ export async function signInOperator(page: Page, who: "admin" | "viewer" | "onca
     viewer: process.env.E2E_VIEWER_FILE!,
     oncall: process.env.E2E_ONCALL_FILE!,
   }[who];
-  await signIn(page, email, process.env.E2E_OPERATOR_PASSWORD!);
+  await signInOperatorWith(page, { email, password: process.env.E2E_OPERATOR_PASSWORD!, file });
+}
+
+/** Any operator: `file` holds `operator:create`'s answer (its TOTP secret). */
+export async function signInOperatorWith(page: Page, operator: { email: string; password: string; file: string }) {
+  await signIn(page, operator.email, operator.password);
   await expect(page).toHaveURL(/\/mfa/);
-  await page.getByLabel("Authentication code").fill(await nextTotpCode(file));
+  await page.getByLabel("Authentication code").fill(await nextTotpCode(operator.file));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/admin\/ops/);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test suite: unit + integration (vitest, on PGlite and, with DATABASE_URL, on PostgreSQL),
 # with DATABASE_URL the resilience suite (faults under load; needs REDIS_URL too), the production
-# build (beside those suites) and then the browser journeys (Playwright on Chromium).
+# build and the core-loop journey on `npm run dev` (both beside those suites) and then the browser
+# journeys (Playwright on Chromium).
 # Installs nothing: when something is missing it says how to get it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,12 @@ echo "== production build, in the background == (at ${SECONDS} s)"
 nice -n 15 node_modules/.bin/next build > .next-build.log 2>&1 &
 build_pid=$!
 
+# The core loop on the README's run command (`npm run dev`, embedded database, no services, no
+# keys): mostly waiting for the demo feed, so it runs beside the suites too.
+echo "== the core loop on npm run dev (playwright.dev.config.ts), in the background == (at ${SECONDS} s)"
+node_modules/.bin/playwright test -c playwright.dev.config.ts > .dev-loop.log 2>&1 &
+dev_loop_pid=$!
+
 echo "== unit and integration tests (vitest) == (at ${SECONDS} s)"
 node_modules/.bin/vitest run || status=1
 
@@ -39,6 +46,16 @@ if [ -n "${DATABASE_URL:-}" ]; then
     status=1
   fi
 fi
+
+echo "== the core loop on npm run dev: waiting for it == (at ${SECONDS} s)"
+if wait "$dev_loop_pid"; then
+  grep -v '^\[WebServer\]' .dev-loop.log | tail -4
+else
+  # Its server's log too: the journey's failure alone rarely says why the server did not answer.
+  cat .dev-loop.log
+  status=1
+fi
+rm -f .dev-loop.log
 
 echo "== production build: waiting for it == (at ${SECONDS} s)"
 if ! wait "$build_pid"; then
