@@ -28,6 +28,8 @@ export interface DigestEmailInput {
   windowEnd: Date;
   /** Public base URL; defaults to APP_URL. */
   baseUrl?: string;
+  /** The alert's one-click unsubscribe link as the body shows it (the sender passes a sealed `{{placeholder}}`). */
+  unsubscribeLink?: string;
 }
 
 export interface RenderedEmail {
@@ -113,6 +115,7 @@ export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
     more > 0 ? `\n…and ${plural(more, "more", "more")}: ${all}` : null,
     "",
     `Manage your alerts: ${manage}`,
+    input.unsubscribeLink ? `Unsubscribe from this alert: ${input.unsubscribeLink}` : null,
   ]
     .filter((line) => line !== null)
     .join("\n");
@@ -145,7 +148,7 @@ ${facts ? `<div style="color:#475569">${facts}</div>` : ""}
 ${htmlItems}
 </ol>
 ${more > 0 ? `<p><a href="${e(all)}">…and ${e(plural(more, "more", "more"))} on Beacon</a></p>` : ""}
-<p style="color:#475569;font-size:13px;margin-top:24px">You receive this because of the alert “${e(name)}”. <a href="${e(manage)}">Manage your alerts</a>.</p>
+<p style="color:#475569;font-size:13px;margin-top:24px">You receive this because of the alert “${e(name)}”. <a href="${e(manage)}">Manage your alerts</a>.${input.unsubscribeLink ? ` <a href="${e(input.unsubscribeLink)}">Unsubscribe from this alert</a>.` : ""}</p>
 </body></html>`;
 
   return { subject, text, html };

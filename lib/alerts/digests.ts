@@ -10,8 +10,11 @@ import { deliverOutboxNow, enqueueOutboxMany } from "@/lib/outbox";
 import type { AlertRow } from "./alerts";
 import { renderDigestEmail, type DigestOpportunity } from "./digest-email";
 import { decidePlanPauses } from "./plan-allowance";
+import { unsubscribeUrl } from "./unsubscribe";
 import type { AlertPauseReason } from "./rules";
 import { alertFitProfile, matchWindows, windowStartOf, type WindowMatch } from "./window-matches";
+
+const UNSUBSCRIBE_PLACEHOLDER = "{{unsubscribe}}";
 
 /** Alerts matched per statement and claimed per transaction. */
 export const DIGEST_BATCH_SIZE = 500;
@@ -183,7 +186,11 @@ async function recordDigests(
         payload: {
           kind: "alert_digest",
           to: alert.deliveryEmail,
+          // The link pauses the alert without sign-in: sealed in the outbox, hidden in the record.
+          unsubscribe: UNSUBSCRIBE_PLACEHOLDER,
+          secrets: { unsubscribe: unsubscribeUrl(alert.orgId, alert.id) },
           ...renderDigestEmail({
+            unsubscribeLink: UNSUBSCRIBE_PLACEHOLDER,
             alert: {
               name: alert.name,
               q: alert.q,

@@ -38,3 +38,5 @@ export {
   type CreateAlertRequest,
   type UpdateAlertRequest,
 } from "./schemas";
+export { unsubscribeAlert, describeUnsubscribe, unsubscribeUrl, type UnsubscribeTarget } from "./unsubscribe";
+export { unsubscribeConfirmPage, unsubscribedPage } from "./unsubscribe-page";

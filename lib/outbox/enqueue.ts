@@ -39,7 +39,7 @@ const keyOf = (orgId: string | null, dedupeKey: string) => `${orgId ?? ""}|${ded
  */
 function storedEmail(input: EmailPayload): StoredEmailPayload {
   const { secrets = {}, ...email } = input;
-  const named = placeholdersIn(email.text, email.html);
+  const named = placeholdersIn(email.text, email.html, email.unsubscribe);
   const given = Object.keys(secrets);
   if (given.some((name) => !named.has(name)))
     throw new Error(`e-mail "${email.kind}": every secret needs its {{placeholder}} in the text`);
