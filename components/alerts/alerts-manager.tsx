@@ -160,6 +160,7 @@ export function AlertsManager({
                   <Filters alert={alert} />
                   <p className="text-sm break-words text-slate-600">
                     To {alert.delivery_email}
+                    {alert.nothing_new_email && alert.frequency !== "instant" ? " · also when nothing is new" : null}
                     {alert.last_window_end
                       ? ` · next digest: what is new since ${formatDateTime(alert.last_window_end)}`
                       : null}

@@ -153,3 +153,41 @@ ${more > 0 ? `<p><a href="${e(all)}">…and ${e(plural(more, "more", "more"))} o
 
   return { subject, text, html };
 }
+
+export interface NothingNewEmailInput {
+  alert: { name: string; frequency: "daily" | "weekly" };
+  /** Notices Beacon ingested in the window, matched or not. */
+  read: number;
+  windowStart: Date;
+  windowEnd: Date;
+  baseUrl?: string;
+  unsubscribeLink?: string;
+}
+
+/** The short "Beacon checked, nothing matched" note an alert can opt in to for its empty windows. */
+export function renderNothingNewEmail(input: NothingNewEmailInput): RenderedEmail {
+  const base = (input.baseUrl ?? appUrl()).replace(/\/+$/, "");
+  const name = clean(input.alert.name);
+  const when = input.alert.frequency === "weekly" ? "this week" : "today";
+  const manage = `${base}/alerts`;
+  const subject = `Nothing new for “${name}” ${when}`;
+  const line = `We read ${plural(input.read, "new notice", "new notices")} ${when}; none matched “${name}”.`;
+  const period = `New on Beacon between ${formatMoment(input.windowStart)} and ${formatMoment(input.windowEnd)}.`;
+  const text = [
+    line,
+    period,
+    "",
+    `Manage your alerts: ${manage}`,
+    input.unsubscribeLink ? `Unsubscribe from this alert: ${input.unsubscribeLink}` : null,
+  ]
+    .filter((l) => l !== null)
+    .join("\n");
+  const e = escapeHtml;
+  const html = `<!doctype html>
+<html lang="en"><body style="font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:15px;line-height:1.5;color:#0f172a;max-width:640px;margin:0 auto;padding:16px">
+<p style="margin:0 0 4px">${e(line)}</p>
+<p style="color:#475569;margin:0 0 16px">${e(period)}</p>
+<p style="color:#475569;font-size:13px;margin-top:24px">You receive this because the alert “${e(name)}” asks for a note when nothing is new. <a href="${e(manage)}">Manage your alerts</a>.${input.unsubscribeLink ? ` <a href="${e(input.unsubscribeLink)}">Unsubscribe from this alert</a>.` : ""}</p>
+</body></html>`;
+  return { subject, text, html };
+}

@@ -392,4 +392,30 @@ describeEachDatabase("alert digests", () => {
       );
     expect(digests).toHaveLength(2);
   });
+
+  it("an empty daily window mails a 'nothing new' note only to alerts that opted in, with how many notices were read, once", async () => {
+    const quiet = { q: "zqxjv unmatched words" };
+    const optedIn = await newAlert({ ...quiet, nothing_new_email: true });
+    const silent = await newAlert(quiet);
+    const instant = await newAlert({ ...quiet, frequency: "instant", nothing_new_email: true });
+    for (const h of [1, 2, 3]) await opp(at(h * HOUR), { title: `Unrelated notice ${h}` });
+    await opp(at(DAY + 30 * MINUTE), { title: "Unrelated, next window" });
+    const mailTo = (address: string) => db().select().from(emailMessages).where(eq(emailMessages.toAddress, address));
+
+    const now = at(DAY + 2 * MINUTE);
+    const run = await runDueDigests(now);
+    expect(run).toMatchObject({ digests: 2, emails: 1 });
+    const [note] = await mailTo(optedIn.deliveryEmail);
+    expect(note).toMatchObject({ kind: "alert_nothing_new", subject: "Nothing new for “Watch” today" });
+    expect(note!.textBody).toContain("We read 3 new notices today; none matched “Watch”.");
+    expect(note!.htmlBody).toContain("Unsubscribe from this alert");
+    expect((await digestsOf(optedIn.id))[0]).toMatchObject({ matchCount: 0, emailMessageId: note!.id });
+    expect(await mailTo(silent.deliveryEmail)).toEqual([]);
+
+    // The same window again sends nothing; an instant alert never gets the note.
+    expect(await runDueDigests(now)).toMatchObject({ digests: 0, emails: 0 });
+    expect(await mailTo(optedIn.deliveryEmail)).toHaveLength(1);
+    expect(await runAlertDigest(instant.id, at(DAY))).toMatchObject({ status: "empty", emailMessageId: null });
+    expect(await mailTo(instant.deliveryEmail)).toEqual([]);
+  });
 });

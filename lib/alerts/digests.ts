@@ -8,7 +8,7 @@ import { DESCRIPTION_SCAN, fitOf, ingestedThrough, type FitContext } from "@/lib
 import { fitContexts } from "@/lib/relevance";
 import { deliverOutboxNow, enqueueOutboxMany } from "@/lib/outbox";
 import type { AlertRow } from "./alerts";
-import { renderDigestEmail, type DigestOpportunity } from "./digest-email";
+import { renderDigestEmail, renderNothingNewEmail, type DigestOpportunity } from "./digest-email";
 import { decidePlanPauses } from "./plan-allowance";
 import { unsubscribeUrl } from "./unsubscribe";
 import type { AlertPauseReason } from "./rules";
@@ -114,7 +114,7 @@ async function recordDigests(
   windowEnd: Date,
   details: Map<string, DigestDetail>,
   fits: Map<string, FitContext>,
-  options: { recordEmpty: boolean },
+  options: { recordEmpty: boolean; nothingNew: Map<string, number> },
 ): Promise<{ recorded: RecordedDigest[]; held: Set<string>; advanced: Set<string> }> {
   if (items.length === 0) return { recorded: [], held: new Set(), advanced: new Set() };
   return withSystem("digest-fanout", async (tx) => {
@@ -176,7 +176,7 @@ async function recordDigests(
       emailId: null,
     }));
 
-    const toMail = recorded.filter((r) => r.match.total > 0);
+    const toMail = recorded.filter((r) => r.match.total > 0 || options.nothingNew.has(r.alert.id));
     const queued = await enqueueOutboxMany(
       tx,
       toMail.map(({ alert, match }) => ({
@@ -184,25 +184,38 @@ async function recordDigests(
         orgId: alert.orgId,
         dedupeKey: digestDedupeKey(alert.id, windowEnd),
         payload: {
-          kind: "alert_digest",
           to: alert.deliveryEmail,
           // The link pauses the alert without sign-in: sealed in the outbox, hidden in the record.
           unsubscribe: UNSUBSCRIBE_PLACEHOLDER,
           secrets: { unsubscribe: unsubscribeUrl(alert.orgId, alert.id) },
-          ...renderDigestEmail({
-            unsubscribeLink: UNSUBSCRIBE_PLACEHOLDER,
-            alert: {
-              name: alert.name,
-              q: alert.q,
-              naics: alert.naics,
-              states: alert.states,
-              setAsides: alert.setAsides,
-            },
-            opportunities: explained(alert, match.noticeIds, details, fits),
-            total: match.total,
-            windowStart: windowStartOf(alert),
-            windowEnd,
-          }),
+          ...(match.total > 0
+            ? {
+                kind: "alert_digest",
+                ...renderDigestEmail({
+                  unsubscribeLink: UNSUBSCRIBE_PLACEHOLDER,
+                  alert: {
+                    name: alert.name,
+                    q: alert.q,
+                    naics: alert.naics,
+                    states: alert.states,
+                    setAsides: alert.setAsides,
+                  },
+                  opportunities: explained(alert, match.noticeIds, details, fits),
+                  total: match.total,
+                  windowStart: windowStartOf(alert),
+                  windowEnd,
+                }),
+              }
+            : {
+                kind: "alert_nothing_new",
+                ...renderNothingNewEmail({
+                  unsubscribeLink: UNSUBSCRIBE_PLACEHOLDER,
+                  alert: { name: alert.name, frequency: alert.frequency === "weekly" ? "weekly" : "daily" },
+                  read: options.nothingNew.get(alert.id)!,
+                  windowStart: windowStartOf(alert),
+                  windowEnd,
+                }),
+              }),
         },
       })),
     );
@@ -290,6 +303,24 @@ async function digestOpportunities(noticeIds: string[]): Promise<Map<string, Dig
 }
 
 /**
+ * How many notices each window read (ingested in it, posted by its end, as matchWindows scopes
+ * them), for the empty windows of alerts that want a "nothing new" note: one statement over the
+ * distinct window starts, and none at all when no alert asks.
+ */
+async function noticesReadIn(alertsWanting: AlertRow[], windowEnd: Date): Promise<Map<string, number>> {
+  if (alertsWanting.length === 0) return new Map();
+  const starts = [...new Set(alertsWanting.map((a) => windowStartOf(a).toISOString()))];
+  const end = windowEnd.toISOString();
+  const o = opportunities;
+  const result = await db().execute<{ start: string | Date; n: number | string }>(sql`
+    select s.start, (select count(*) from ${o} where ${o.createdAt} > s.start and ${o.createdAt} <= ${end}::timestamptz
+      and ${o.postedAt} <= ${end}::timestamptz) as n
+    from unnest(${sql.param(starts)}::timestamptz[]) as s(start)`);
+  const byStart = new Map(result.rows.map((r) => [new Date(r.start).toISOString(), Number(r.n)]));
+  return new Map(alertsWanting.map((a) => [a.id, byStart.get(windowStartOf(a).toISOString()) ?? 0]));
+}
+
+/**
  * Matches, records and mails one batch of alerts for windows ending at `windowEnd`. `instant`:
  * a window without matches records no digest, it only moves the alert's cursor.
  */
@@ -314,8 +345,18 @@ async function digestBatch(
   const details = await digestOpportunities([
     ...new Set(items.filter((i) => i.match.total > 0).flatMap((i) => i.match.noticeIds)),
   ]);
+  // Daily and weekly only: an instant alert's empty sweep is not news.
+  const nothingNew = options.instant
+    ? new Map<string, number>()
+    : await noticesReadIn(
+        items
+          .filter((i) => i.match.total === 0 && i.alert.nothingNewEmail && i.alert.frequency !== "instant")
+          .map((i) => i.alert),
+        windowEnd,
+      );
   const { recorded, held, advanced } = await recordDigests(items, windowEnd, details, fits, {
     recordEmpty: !options.instant,
+    nothingNew,
   });
   // After commit: mail now, so digests go out even without a worker; the sweep retries failures.
   await deliverOutboxNow(recorded.flatMap((r) => (r.emailId ? [r.emailId] : [])));

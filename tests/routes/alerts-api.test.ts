@@ -76,6 +76,7 @@ describeEachDatabase("alerts HTTP API", () => {
       "last_window_end",
       "naics",
       "name",
+      "nothing_new_email",
       "paused_reason",
       "prefer",
       "q",
