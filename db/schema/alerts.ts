@@ -65,6 +65,8 @@ export const alerts = pgTable(
   (t) => [
     index("alerts_org_idx").on(t.orgId),
     index("alerts_due_idx").on(t.frequency, t.lastWindowEnd),
+    // A daily summary gathers its member's alerts (lib/alerts/digests.ts withSummarySiblings).
+    index("alerts_created_by_idx").on(t.createdBy),
     tenantIsolation(t.orgId),
     systemAccess(),
   ],

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { alertDigests, alerts, opportunities } from "@/db/schema";
+import { alertDigests, alerts, opportunities, users } from "@/db/schema";
 import type { Tx } from "@/db/client";
 import { isUuid, withSystem } from "@/db/tenant";
 import { AppError } from "@/lib/http";
@@ -8,13 +8,11 @@ import { DESCRIPTION_SCAN, fitOf, ingestedThrough, type FitContext } from "@/lib
 import { fitContexts } from "@/lib/relevance";
 import { deliverOutboxNow, enqueueOutboxMany } from "@/lib/outbox";
 import type { AlertRow } from "./alerts";
-import { renderDigestEmail, renderNothingNewEmail, type DigestOpportunity } from "./digest-email";
+import type { DigestOpportunity } from "./digest-email";
+import { digestMails } from "./digest-mail";
 import { decidePlanPauses } from "./plan-allowance";
-import { unsubscribeUrl } from "./unsubscribe";
 import type { AlertPauseReason } from "./rules";
 import { alertFitProfile, matchWindows, windowStartOf, type WindowMatch } from "./window-matches";
-
-const UNSUBSCRIBE_PLACEHOLDER = "{{unsubscribe}}";
 
 /** Alerts matched per statement and claimed per transaction. */
 export const DIGEST_BATCH_SIZE = 500;
@@ -95,10 +93,7 @@ interface RecordedDigest {
   emailId: string | null;
 }
 
-/** Digests of the same alert and window share one e-mail, whatever retries the run. */
-export function digestDedupeKey(alertId: string, windowEnd: Date) {
-  return `alert_digest:${alertId}:${windowEnd.toISOString()}`;
-}
+export { digestDedupeKey } from "./digest-mail";
 
 /**
  * Claims the windows in one transaction: each alert is locked (in id order, so concurrent runs
@@ -114,7 +109,7 @@ async function recordDigests(
   windowEnd: Date,
   details: Map<string, DigestDetail>,
   fits: Map<string, FitContext>,
-  options: { recordEmpty: boolean; nothingNew: Map<string, number> },
+  options: { recordEmpty: boolean; nothingNew: Map<string, number>; summaryUsers: ReadonlySet<string> },
 ): Promise<{ recorded: RecordedDigest[]; held: Set<string>; advanced: Set<string> }> {
   if (items.length === 0) return { recorded: [], held: new Set(), advanced: new Set() };
   return withSystem("digest-fanout", async (tx) => {
@@ -177,49 +172,22 @@ async function recordDigests(
     }));
 
     const toMail = recorded.filter((r) => r.match.total > 0 || options.nothingNew.has(r.alert.id));
+    const mails = digestMails(
+      toMail.map(({ alert, match }) => ({
+        alert,
+        match,
+        opportunities: match.total > 0 ? explained(alert, match.noticeIds, details, fits) : [],
+        read: options.nothingNew.get(alert.id),
+      })),
+      windowEnd,
+      options.summaryUsers,
+    );
     const queued = await enqueueOutboxMany(
       tx,
-      toMail.map(({ alert, match }) => ({
-        kind: "email" as const,
-        orgId: alert.orgId,
-        dedupeKey: digestDedupeKey(alert.id, windowEnd),
-        payload: {
-          to: alert.deliveryEmail,
-          // The link pauses the alert without sign-in: sealed in the outbox, hidden in the record.
-          unsubscribe: UNSUBSCRIBE_PLACEHOLDER,
-          secrets: { unsubscribe: unsubscribeUrl(alert.orgId, alert.id) },
-          ...(match.total > 0
-            ? {
-                kind: "alert_digest",
-                ...renderDigestEmail({
-                  unsubscribeLink: UNSUBSCRIBE_PLACEHOLDER,
-                  alert: {
-                    name: alert.name,
-                    q: alert.q,
-                    naics: alert.naics,
-                    states: alert.states,
-                    setAsides: alert.setAsides,
-                  },
-                  opportunities: explained(alert, match.noticeIds, details, fits),
-                  total: match.total,
-                  windowStart: windowStartOf(alert),
-                  windowEnd,
-                }),
-              }
-            : {
-                kind: "alert_nothing_new",
-                ...renderNothingNewEmail({
-                  unsubscribeLink: UNSUBSCRIBE_PLACEHOLDER,
-                  alert: { name: alert.name, frequency: alert.frequency === "weekly" ? "weekly" : "daily" },
-                  read: options.nothingNew.get(alert.id)!,
-                  windowStart: windowStartOf(alert),
-                  windowEnd,
-                }),
-              }),
-        },
-      })),
+      mails.map((m) => m.message),
     );
-    toMail.forEach((r, i) => (r.emailId = queued[i]!.id));
+    const emailOf = new Map(mails.flatMap((m, i) => m.alertIds.map((id) => [id, queued[i]!.id] as const)));
+    for (const r of toMail) r.emailId = emailOf.get(r.alert.id)!;
     if (toMail.length > 0) {
       // One statement links the batch's digests to their e-mail records.
       const pairs = sql.join(
@@ -327,7 +295,7 @@ async function noticesReadIn(alertsWanting: AlertRow[], windowEnd: Date): Promis
 async function digestBatch(
   batch: AlertRow[],
   windowEnd: Date,
-  options: { instant?: boolean } = {},
+  options: { instant?: boolean; summaryUsers?: ReadonlySet<string> } = {},
 ): Promise<DigestResult[]> {
   const open = batch.filter((alert) => windowEnd > windowStartOf(alert));
   // Each org's profile and not-relevant marks, read once for the batch.
@@ -357,6 +325,7 @@ async function digestBatch(
   const { recorded, held, advanced } = await recordDigests(items, windowEnd, details, fits, {
     recordEmpty: !options.instant,
     nothingNew,
+    summaryUsers: options.summaryUsers ?? new Set(),
   });
   // After commit: mail now, so digests go out even without a worker; the sweep retries failures.
   await deliverOutboxNow(recorded.flatMap((r) => (r.emailId ? [r.emailId] : [])));
@@ -452,6 +421,45 @@ export async function runAlertDigest(alertId: string, windowEnd: Date): Promise<
 }
 
 /**
+ * Members who chose the daily summary get their daily alerts to one address in one e-mail, so
+ * those alerts must close their windows together: when any of them is due, the rest of its
+ * group (same org, member and address; active, not held) joins the batch, its window ending
+ * early this once. From then on the group's windows end together. Two indexed reads per batch
+ * (the batch's members, then only their summary groups), nothing per alert.
+ */
+async function withSummarySiblings(
+  due: AlertRow[],
+  seen: ReadonlySet<string>,
+): Promise<{ batch: AlertRow[]; summaryUsers: Set<string> }> {
+  const creators = [...new Set(due.flatMap((a) => (a.frequency === "daily" && a.createdBy ? [a.createdBy] : [])))];
+  if (creators.length === 0) return { batch: due, summaryUsers: new Set() };
+  return withSystem("digest-fanout", async (tx) => {
+    const chosen = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(inArray(users.id, creators), eq(users.dailyAlertSummary, true)));
+    const summaryUsers = new Set(chosen.map((u) => u.id));
+    if (summaryUsers.size === 0) return { batch: due, summaryUsers };
+    const groupOf = (a: AlertRow) => `${a.orgId}|${a.createdBy}|${a.deliveryEmail}`;
+    const groups = new Set(due.filter((a) => a.frequency === "daily" && summaryUsers.has(a.createdBy!)).map(groupOf));
+    const inBatch = new Set(due.map((a) => a.id));
+    const siblings = await tx
+      .select()
+      .from(alerts)
+      .where(
+        and(
+          inArray(alerts.createdBy, [...summaryUsers]),
+          eq(alerts.frequency, "daily"),
+          eq(alerts.active, true),
+          isNull(alerts.pausedReason),
+        ),
+      );
+    const joining = siblings.filter((a) => !inBatch.has(a.id) && !seen.has(a.id) && groups.has(groupOf(a)));
+    return { batch: [...due, ...joining], summaryUsers };
+  });
+}
+
+/**
  * The scheduled run: every due daily and weekly alert gets the digest of its window ending at
  * `now` (to the minute), batch by batch. Safe to retry and to run twice at once.
  */
@@ -460,10 +468,11 @@ export async function runDueDigests(now: Date): Promise<DigestRunSummary> {
   const summary: DigestRunSummary = { alerts: 0, digests: 0, emails: 0 };
   const seen = new Set<string>();
   for (;;) {
-    const due = (await findDueAlerts(windowEnd)).filter((alert) => !seen.has(alert.id));
-    if (due.length === 0) break;
+    const found = (await findDueAlerts(windowEnd)).filter((alert) => !seen.has(alert.id));
+    if (found.length === 0) break;
+    const { batch: due, summaryUsers } = await withSummarySiblings(found, seen);
     for (const alert of due) seen.add(alert.id);
-    const results = await digestBatch(due, windowEnd);
+    const results = await digestBatch(due, windowEnd, { summaryUsers });
     summary.alerts += due.length;
     summary.digests += results.filter((r) => r.digestId).length;
     summary.emails += results.filter((r) => r.emailMessageId).length;

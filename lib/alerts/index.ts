@@ -47,3 +47,5 @@ export {
 } from "./schemas";
 export { unsubscribeAlert, describeUnsubscribe, unsubscribeUrl, type UnsubscribeTarget } from "./unsubscribe";
 export { unsubscribeConfirmPage, unsubscribedPage } from "./unsubscribe-page";
+export { dailySummaryEnabled, setDailySummary } from "./summary-setting";
+export { renderSummaryEmail, type SummaryEmailInput, type SummarySection } from "./summary-email";

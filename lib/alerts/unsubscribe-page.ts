@@ -15,16 +15,20 @@ ${body}
 }
 
 /** GET: asks before acting, because mail scanners open links on their own. */
+function named(target: UnsubscribeTarget) {
+  const names = target.alerts.map((a) => `“${escapeHtml(a.name)}”`);
+  return names.length === 1 ? `the alert ${names[0]}` : `the alerts ${names.join(", ")}`;
+}
+
 export function unsubscribeConfirmPage(target: UnsubscribeTarget): string {
-  const name = escapeHtml(target.name);
   if (target.paused)
     return page(
       "Already unsubscribed",
-      `<p>The alert “${name}” sends no e-mails. A member of your team can resume it on the Alerts page.</p>`,
+      `<p>No e-mails are sent for ${named(target)}. A member of your team can resume them on the Alerts page.</p>`,
     );
   return page(
-    "Unsubscribe from this alert?",
-    `<p>You will stop receiving e-mails for the alert “${name}”. Other alerts are not affected, and a member of your team can resume it on the Alerts page.</p>
+    "Unsubscribe?",
+    `<p>You will stop receiving e-mails for ${named(target)}. Other alerts are not affected, and a member of your team can resume them on the Alerts page.</p>
 <form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit" style="font:inherit;padding:8px 16px;border-radius:6px;border:0;background:#3730a3;color:#fff;cursor:pointer">Unsubscribe</button>
 </form>`,
@@ -35,6 +39,6 @@ export function unsubscribeConfirmPage(target: UnsubscribeTarget): string {
 export function unsubscribedPage(target: UnsubscribeTarget): string {
   return page(
     "Unsubscribed",
-    `<p>You will no longer receive e-mails for the alert “${escapeHtml(target.name)}”. A member of your team can resume it on the Alerts page.</p>`,
+    `<p>You will no longer receive e-mails for ${named(target)}. A member of your team can resume them on the Alerts page.</p>`,
   );
 }

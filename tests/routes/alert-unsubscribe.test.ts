@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import * as unsubscribeRoute from "@/app/api/unsubscribe/[token]/route";
 import { db } from "@/db/client";
 import { alerts, auditLog, emailMessages, outboxEvents } from "@/db/schema";
-import { createAlert, runDueDigests, toApiAlert, updateAlert } from "@/lib/alerts";
+import { createAlert, runDueDigests, toApiAlert, unsubscribeUrl, updateAlert } from "@/lib/alerts";
 import { insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
 import { HIDDEN_LINK } from "@/lib/outbox";
 import { startSmtpSink } from "@/lib/outbox/test-servers";
@@ -120,7 +120,7 @@ describeEachDatabase("one-click unsubscribe from an alert", () => {
     for (let i = 0; i < 2; i++) {
       const res = await call(token, "POST");
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ alert_id: first.id, status: "unsubscribed" });
+      expect(await res.json()).toEqual({ alert_ids: [first.id], status: "unsubscribed" });
     }
     const [row] = await db().select().from(alerts).where(eq(alerts.id, first.id));
     expect(row).toMatchObject({ active: false, pausedReason: "unsubscribed" });
@@ -149,6 +149,25 @@ describeEachDatabase("one-click unsubscribe from an alert", () => {
     // A member resumes it: the reason goes with the pause.
     const resumed = await updateAlert(orgId, owner, first.id, { active: true });
     expect(resumed).toMatchObject({ active: true, pausedReason: null });
+  });
+
+  it("a daily summary's header token pauses every alert it carries, and only those", async () => {
+    const { orgId, first, second } = await mailedDigests();
+    const { owner } = await makeOrg("enterprise");
+    const url = unsubscribeUrl(orgId, [first.id, second.id], "https://beacon.example");
+    const token = url.split("/").at(-1)!;
+    const page = await call(token, "GET");
+    expect(await page.text()).toContain("the alerts “Harbour dredging”, “Other dredging”");
+    const res = await call(token, "POST");
+    expect(await res.json()).toEqual({ alert_ids: [first.id, second.id], status: "unsubscribed" });
+    const rows = await db().select().from(alerts).where(eq(alerts.orgId, orgId));
+    expect(rows.map((r) => [r.active, r.pausedReason])).toEqual([
+      [false, "unsubscribed"],
+      [false, "unsubscribed"],
+    ]);
+    // The same ids under another org's id are not the token that was minted.
+    const [, , ids, mac] = token.split(".");
+    expect((await call(`u1.${owner.userId}.${ids}.${mac}`, "POST")).status).toBe(404);
   });
 
   it("forged, tampered or borrowed tokens answer Problem+JSON 404 and change nothing", async () => {

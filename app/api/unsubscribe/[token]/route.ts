@@ -27,5 +27,5 @@ export const POST = route(async ({ params, request }) => {
   const target = await unsubscribeAlert(String(params.token ?? ""));
   if ((request.headers.get("accept") ?? "").includes("text/html"))
     return new Response(unsubscribedPage(target), { headers: HTML_HEADERS });
-  return { body: { alert_id: target.alertId, status: "unsubscribed" } };
+  return { body: { alert_ids: target.alerts.map((a) => a.id), status: "unsubscribed" } };
 });
