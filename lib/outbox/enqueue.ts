@@ -14,7 +14,13 @@ import {
   type OutboxStatus,
   type StoredEmailPayload,
 } from "./payloads";
-import { fillPlaceholders, hideClearTokenLinks, placeholdersIn, sealSecrets } from "./sealed-links";
+import {
+  fillPlaceholders,
+  hideClearTokenLinks,
+  isUnsubscribeSecret,
+  placeholdersIn,
+  sealSecrets,
+} from "./sealed-links";
 
 export type EnqueueOutboxInput = OutboxMessage & {
   /** The org the message belongs to; null/omitted = system messages (ops alerts), one shared namespace. */
@@ -76,7 +82,7 @@ function recordOf(input: EmailPayload, payload: StoredEmailPayload, orgId: strin
     ...email,
     text: fillPlaceholders(email.text, secrets, false),
     html: email.html === undefined ? undefined : fillPlaceholders(email.html, secrets, false),
-    sensitive: sealed !== undefined,
+    sensitive: sealed !== undefined && Object.keys(secrets).some((name) => !isUnsubscribeSecret(name)),
     orgId,
   };
 }

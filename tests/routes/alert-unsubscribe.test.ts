@@ -100,6 +100,8 @@ describeEachDatabase("one-click unsubscribe from an alert", () => {
       .from(emailMessages)
       .where(and(eq(emailMessages.toAddress, first.deliveryEmail), eq(emailMessages.kind, "alert_digest")));
     expect(record!.textBody).toContain(`Unsubscribe from this alert: ${HIDDEN_LINK}`);
+    // It signs nobody in: operators still see the body (with the link hidden).
+    expect(record!.sensitive).toBe(false);
     const stored = JSON.stringify([
       record,
       await db().select().from(outboxEvents).where(eq(outboxEvents.id, record!.id)),
