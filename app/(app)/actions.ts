@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { changePassword, changePasswordSchema, revokeAllSessions, sendVerificationEmail } from "@/lib/auth";
 import { getViewer, setCurrentOrgCookie } from "@/lib/auth/next";
+import { setDailySummary } from "@/lib/alerts";
 import { runFormAction, type FormState } from "@/lib/http";
 import { acceptInvitation, acceptInvitationSchema } from "@/lib/orgs";
 
@@ -30,6 +31,20 @@ export async function acceptInvitationAction(_prev: FormState, formData: FormDat
   if (state.status !== "success" || !state.result) return state;
   await setCurrentOrgCookie(state.result.orgId);
   redirect("/dashboard?joined=1");
+}
+
+/** Settings → Account: one daily summary e-mail across the member's daily alerts, or one e-mail per alert. */
+export async function dailySummaryAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await getViewer();
+  if (!viewer) redirect("/sign-in");
+  const on = formData.get("daily_alert_summary") === "on";
+  await setDailySummary(viewer.user.id, on);
+  return {
+    status: "success",
+    message: on
+      ? "Saved: your daily alerts to the same address now arrive as one summary."
+      : "Saved: each daily alert sends its own e-mail.",
+  };
 }
 
 export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {

@@ -21,6 +21,7 @@ type TextField = "name" | "q" | "delivery_email" | "digest_limit";
 // The same pickers as onboarding's profile: codes are chosen, never typed free-form.
 type Values = Record<TextField, string> & {
   frequency: AlertFrequency;
+  nothing_new_email: boolean;
   naics: NaicsChoice[];
   states: string[];
   set_asides: string[];
@@ -35,6 +36,7 @@ const EMPTY: Values = {
   set_asides: [],
   delivery_email: "",
   digest_limit: String(DEFAULT_DIGEST_LIMIT),
+  nothing_new_email: false,
 };
 const ORDER: FieldName[] = [
   "name",
@@ -60,6 +62,8 @@ function toBody(values: Values): AlertBody {
     set_asides: values.set_asides,
     delivery_email: values.delivery_email.trim() || undefined,
     digest_limit: values.digest_limit,
+    // Instant alerts never send it: the box is hidden for them, and an unseen tick is not sent.
+    nothing_new_email: values.frequency !== "instant" && values.nothing_new_email,
   };
 }
 
@@ -141,7 +145,7 @@ export function AlertForm({
     formRef.current?.querySelector<HTMLElement>(target)?.focus();
   }
 
-  function update<F extends FieldName>(field: F, value: Values[F]) {
+  function update<F extends keyof Values>(field: F, value: Values[F]) {
     setValues((prev) => ({ ...prev, [field]: value }));
     setCreated(null);
   }
@@ -275,6 +279,27 @@ export function AlertForm({
           >
             <Input {...text("digest_limit")} inputMode="numeric" autoComplete="off" />
           </Field>
+          {values.frequency !== "instant" ? (
+            <div className="flex items-start gap-2 sm:col-span-2">
+              <input
+                id="alert-nothing-new"
+                name="nothing_new_email"
+                type="checkbox"
+                className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-500"
+                checked={values.nothing_new_email}
+                onChange={(e) => update("nothing_new_email", e.target.checked)}
+                aria-describedby="alert-nothing-new-hint"
+              />
+              <div>
+                <label htmlFor="alert-nothing-new" className="text-sm font-medium text-slate-900">
+                  E-mail me when nothing is new
+                </label>
+                <p id="alert-nothing-new-hint" className="text-sm text-slate-600">
+                  A short note that Beacon checked: how many new notices it read, and that none matched.
+                </p>
+              </div>
+            </div>
+          ) : null}
 
           <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
             <Button type="submit" pending={create.isPending}>

@@ -146,7 +146,9 @@ export function AlertsManager({
                     <h3 className="font-medium break-words text-slate-900">{alert.name}</h3>
                     <Badge tone="indigo">{FREQUENCY[alert.frequency]}</Badge>
                     {!alert.active ? (
-                      <Badge tone="neutral">Paused</Badge>
+                      <Badge tone="neutral" data-testid={alert.paused_reason ? "alert-pause-reason" : undefined}>
+                        {alert.paused_reason === "unsubscribed" ? PAUSE_REASON_TEXT.unsubscribed : "Paused"}
+                      </Badge>
                     ) : alert.paused_reason ? (
                       <Badge tone="warning" data-testid="alert-pause-reason">
                         {PAUSE_REASON_TEXT[alert.paused_reason]}
@@ -158,6 +160,7 @@ export function AlertsManager({
                   <Filters alert={alert} />
                   <p className="text-sm break-words text-slate-600">
                     To {alert.delivery_email}
+                    {alert.nothing_new_email && alert.frequency !== "instant" ? " · also when nothing is new" : null}
                     {alert.last_window_end
                       ? ` · next digest: what is new since ${formatDateTime(alert.last_window_end)}`
                       : null}

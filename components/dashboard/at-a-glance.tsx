@@ -113,7 +113,9 @@ export function AtAGlance({ summary, naics }: { summary: DashboardSummary; naics
                     <span className="font-medium text-slate-900">{a.name}</span>
                     <Badge>{a.frequency}</Badge>
                     {!a.active ? (
-                      <Badge tone="neutral">paused</Badge>
+                      <Badge tone="neutral">
+                        {a.pausedReason === "unsubscribed" ? PAUSE_REASON_TEXT.unsubscribed : "paused"}
+                      </Badge>
                     ) : a.pausedReason ? (
                       <Badge tone="warning">{PAUSE_REASON_TEXT[a.pausedReason as AlertPauseReason]}</Badge>
                     ) : null}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { changePasswordAction, signOutOtherSessionsAction } from "@/app/(app)/actions";
+import { changePasswordAction, dailySummaryAction, signOutOtherSessionsAction } from "@/app/(app)/actions";
 import type { FormState } from "@/lib/http/form-state";
 import { Alert, Button, Field, Input } from "@/components/ui";
 
@@ -25,6 +25,37 @@ export function ChangePasswordForm() {
       </Field>
       <Button type="submit" pending={pending}>
         Change password
+      </Button>
+    </form>
+  );
+}
+
+export function DailySummaryForm({ enabled }: { enabled: boolean }) {
+  const [state, action, pending] = useActionState(dailySummaryAction, IDLE);
+  return (
+    <form action={action} className="space-y-3">
+      {state.message ? <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert> : null}
+      <div className="flex items-start gap-2">
+        <input
+          id="daily_alert_summary"
+          name="daily_alert_summary"
+          type="checkbox"
+          defaultChecked={enabled}
+          className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-500"
+          aria-describedby="daily_alert_summary_hint"
+        />
+        <div>
+          <label htmlFor="daily_alert_summary" className="text-sm font-medium text-slate-900">
+            One daily summary across my alerts
+          </label>
+          <p id="daily_alert_summary_hint" className="text-sm text-slate-600">
+            Your daily alerts that go to the same address arrive as one e-mail, with a section per alert. Instant and
+            weekly alerts are not affected.
+          </p>
+        </div>
+      </div>
+      <Button type="submit" variant="secondary" pending={pending}>
+        Save
       </Button>
     </form>
   );

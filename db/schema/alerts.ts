@@ -7,8 +7,12 @@ import { systemAccess, tenantIsolation } from "./tenant-policy";
 
 export const alertFrequency = pgEnum("alert_frequency", ["instant", "daily", "weekly"]);
 
-/** Why billing holds an alert the member left active: over the plan's alert limit, or instant on a plan without it. */
-export const alertPauseReason = pgEnum("alert_pause_reason", ["plan_limit", "plan_excludes_instant"]);
+/**
+ * Why an alert sends nothing: billing holds one the member left active (over the plan's alert
+ * limit, or instant on a plan without it), or its recipient unsubscribed through the e-mail's
+ * link (the alert is then switched off too, until a member resumes it).
+ */
+export const alertPauseReason = pgEnum("alert_pause_reason", ["plan_limit", "plan_excludes_instant", "unsubscribed"]);
 
 /** Saved searches that e-mail their new matches. */
 export const alerts = pgTable(
@@ -46,6 +50,8 @@ export const alerts = pgTable(
       .default(sql`'{}'::text[]`),
     // How many matches one digest e-mail lists, best fit first; the e-mail links to the rest.
     digestLimit: integer("digest_limit").notNull().default(25),
+    // Daily and weekly only: a window without matches still mails "we read N notices, none matched".
+    nothingNewEmail: boolean("nothing_new_email").notNull().default(false),
     deliveryEmail: text("delivery_email").notNull(),
     // The member's own on/off switch.
     active: boolean("active").notNull().default(true),
@@ -59,6 +65,8 @@ export const alerts = pgTable(
   (t) => [
     index("alerts_org_idx").on(t.orgId),
     index("alerts_due_idx").on(t.frequency, t.lastWindowEnd),
+    // A daily summary gathers its member's alerts (lib/alerts/digests.ts withSummarySiblings).
+    index("alerts_created_by_idx").on(t.createdBy),
     tenantIsolation(t.orgId),
     systemAccess(),
   ],

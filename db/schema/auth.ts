@@ -1,4 +1,15 @@
-import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 
 export const operatorRole = pgEnum("operator_role", ["ops_admin", "ops_support", "ops_viewer"]);
@@ -19,6 +30,8 @@ export const users = pgTable(
     totpEnrolledAt: timestamp("totp_enrolled_at", { withTimezone: true, mode: "date" }),
     /** RFC 6238 time step of the last accepted code: a code is never accepted twice (replay). */
     totpLastStep: integer("totp_last_step"),
+    // Daily alerts to the same address arrive as one e-mail with a section per alert (lib/alerts).
+    dailyAlertSummary: boolean("daily_alert_summary").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`)],

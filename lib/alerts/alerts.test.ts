@@ -42,6 +42,7 @@ describeEachDatabase("alerts", () => {
       set_asides: ["SBA"],
       prefer: { q: null, states: [], set_asides: [] },
       digest_limit: 25,
+      nothing_new_email: false,
       delivery_email: ownerEmail,
       active: true,
       paused_reason: null,

@@ -33,10 +33,15 @@ export interface ApiAlert {
   prefer: { q: string | null; states: string[]; set_asides: string[] };
   /** How many matches a digest e-mail lists, best fit first; it links to the rest. */
   digest_limit: number;
+  /** Daily and weekly: a window without matches still e-mails "we read N new notices, none matched". */
+  nothing_new_email: boolean;
   delivery_email: string;
   /** The member's own switch: false = paused by a member. */
   active: boolean;
-  /** Set while the plan holds an active alert (no digests); cleared by itself on upgrade or reactivation. */
+  /**
+   * Set while the plan holds an active alert (no digests; cleared by itself on upgrade or
+   * reactivation), or `unsubscribed` (with `active: false`) after the e-mail's unsubscribe link.
+   */
   paused_reason: AlertPauseReason | null;
   created_at: string;
   last_window_end: string | null;
@@ -62,6 +67,7 @@ export function toApiAlert(row: AlertRow): ApiAlert {
     set_asides: row.setAsides,
     prefer: { q: row.preferQ, states: row.preferStates, set_asides: row.preferSetAsides },
     digest_limit: row.digestLimit,
+    nothing_new_email: row.nothingNewEmail,
     delivery_email: row.deliveryEmail,
     active: row.active,
     paused_reason: row.pausedReason,
@@ -188,6 +194,7 @@ export async function createAlert(
         preferStates: input.prefer.states,
         preferSetAsides: input.prefer.set_asides,
         digestLimit: input.digest_limit,
+        nothingNewEmail: input.nothing_new_email,
         deliveryEmail,
         active: true,
         lastWindowEnd: now,
@@ -298,6 +305,7 @@ export async function updateAlert(
         preferStates: patch.prefer?.states,
         preferSetAsides: patch.prefer?.set_asides,
         digestLimit: patch.digest_limit,
+        nothingNewEmail: patch.nothing_new_email,
         deliveryEmail: patch.delivery_email,
         active: patch.active,
         lastWindowEnd: resuming ? now : undefined,

@@ -39,6 +39,8 @@ export interface AlertBody {
   delivery_email?: string;
   /** As typed; the server coerces it to a number. */
   digest_limit?: string;
+  /** Daily and weekly: also mail "nothing new" when a window has no match. */
+  nothing_new_email?: boolean;
 }
 
 export type AlertField = keyof AlertBody;

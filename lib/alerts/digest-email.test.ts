@@ -44,6 +44,15 @@ describe("renderDigestEmail", () => {
     expect(email.text).not.toContain("more:");
   });
 
+  it("carries the unsubscribe link it is given, in text and HTML, and none without one", () => {
+    const input = { alert, opportunities: [opportunity()], total: 1, ...window, baseUrl: "https://beacon.example" };
+    const email = renderDigestEmail({ ...input, unsubscribeLink: "{{unsubscribe}}" });
+    expect(email.text).toContain("Unsubscribe from this alert: {{unsubscribe}}");
+    expect(email.html).toContain('<a href="{{unsubscribe}}">Unsubscribe from this alert</a>');
+    const without = renderDigestEmail(input);
+    expect(`${without.text}${without.html}`).not.toContain("Unsubscribe");
+  });
+
   it("escapes every piece of opportunity and alert text in the HTML", () => {
     const hostile = opportunity({
       noticeId: 'x"><script>',

@@ -28,6 +28,8 @@ export interface DigestEmailInput {
   windowEnd: Date;
   /** Public base URL; defaults to APP_URL. */
   baseUrl?: string;
+  /** The alert's one-click unsubscribe link as the body shows it (the sender passes a sealed `{{placeholder}}`). */
+  unsubscribeLink?: string;
 }
 
 export interface RenderedEmail {
@@ -40,7 +42,7 @@ const formatDay = (d: Date) => formatDate(d);
 const formatMoment = (d: Date) => formatDateTime(d);
 
 // SAM.gov text is public data and may carry anything, including markup and control characters.
-function clean(text: string) {
+export function clean(text: string) {
   return text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 }
 
@@ -70,20 +72,16 @@ function setAside(o: DigestOpportunity) {
   return o.setAsideDescription ? `${clean(o.setAsideCode)} (${clean(o.setAsideDescription)})` : clean(o.setAsideCode);
 }
 
-function plural(n: number, one: string, many: string) {
+export function plural(n: number, one: string, many: string) {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
-/** The digest e-mail for one alert window, as plain text and as HTML with every datum escaped. */
-export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
+/** The ranked list of one alert's window, with "…and N more": the body of a digest, or a section of a summary. */
+export function renderDigestListing(input: DigestEmailInput): { text: string; html: string } {
   const base = (input.baseUrl ?? appUrl()).replace(/\/+$/, "");
-  const name = clean(input.alert.name);
   const shown = input.opportunities;
   const more = Math.max(input.total - shown.length, 0);
-  const manage = `${base}/alerts`;
   const all = searchLink(base, input.alert);
-  const period = `New on Beacon between ${formatMoment(input.windowStart)} and ${formatMoment(input.windowEnd)}.`;
-  const subject = `${plural(input.total, "new opportunity", "new opportunities")} for “${name}”`;
 
   const textItems = shown.map((o, i) => {
     const facts = [
@@ -105,15 +103,7 @@ export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
       .filter((line) => line !== null)
       .join("\n");
   });
-  const text = [
-    `Your Beacon alert “${name}” found ${plural(input.total, "new opportunity", "new opportunities")}.`,
-    period,
-    "",
-    textItems.join("\n\n"),
-    more > 0 ? `\n…and ${plural(more, "more", "more")}: ${all}` : null,
-    "",
-    `Manage your alerts: ${manage}`,
-  ]
+  const text = [textItems.join("\n\n"), more > 0 ? `\n…and ${plural(more, "more", "more")}: ${all}` : null]
     .filter((line) => line !== null)
     .join("\n");
 
@@ -137,16 +127,79 @@ ${facts ? `<div style="color:#475569">${facts}</div>` : ""}
 </li>`;
     })
     .join("\n");
+  const html = `<ol style="padding-left:20px;margin:0">
+${htmlItems}
+</ol>
+${more > 0 ? `<p><a href="${e(all)}">…and ${e(plural(more, "more", "more"))} on Beacon</a></p>` : ""}`;
+  return { text, html };
+}
+
+/** The digest e-mail for one alert window, as plain text and as HTML with every datum escaped. */
+export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
+  const base = (input.baseUrl ?? appUrl()).replace(/\/+$/, "");
+  const name = clean(input.alert.name);
+  const manage = `${base}/alerts`;
+  const period = `New on Beacon between ${formatMoment(input.windowStart)} and ${formatMoment(input.windowEnd)}.`;
+  const subject = `${plural(input.total, "new opportunity", "new opportunities")} for “${name}”`;
+  const listing = renderDigestListing(input);
+  const text = [
+    `Your Beacon alert “${name}” found ${plural(input.total, "new opportunity", "new opportunities")}.`,
+    period,
+    "",
+    listing.text,
+    "",
+    `Manage your alerts: ${manage}`,
+    input.unsubscribeLink ? `Unsubscribe from this alert: ${input.unsubscribeLink}` : null,
+  ]
+    .filter((line) => line !== null)
+    .join("\n");
+
+  const e = escapeHtml;
   const html = `<!doctype html>
 <html lang="en"><body style="font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:15px;line-height:1.5;color:#0f172a;max-width:640px;margin:0 auto;padding:16px">
 <h1 style="font-size:20px;margin:0 0 4px">${e(subject)}</h1>
 <p style="color:#475569;margin:0 0 16px">${e(period)}</p>
-<ol style="padding-left:20px;margin:0">
-${htmlItems}
-</ol>
-${more > 0 ? `<p><a href="${e(all)}">…and ${e(plural(more, "more", "more"))} on Beacon</a></p>` : ""}
-<p style="color:#475569;font-size:13px;margin-top:24px">You receive this because of the alert “${e(name)}”. <a href="${e(manage)}">Manage your alerts</a>.</p>
+${listing.html}
+<p style="color:#475569;font-size:13px;margin-top:24px">You receive this because of the alert “${e(name)}”. <a href="${e(manage)}">Manage your alerts</a>.${input.unsubscribeLink ? ` <a href="${e(input.unsubscribeLink)}">Unsubscribe from this alert</a>.` : ""}</p>
 </body></html>`;
 
+  return { subject, text, html };
+}
+
+export interface NothingNewEmailInput {
+  alert: { name: string; frequency: "daily" | "weekly" };
+  /** Notices Beacon ingested in the window, matched or not. */
+  read: number;
+  windowStart: Date;
+  windowEnd: Date;
+  baseUrl?: string;
+  unsubscribeLink?: string;
+}
+
+/** The short "Beacon checked, nothing matched" note an alert can opt in to for its empty windows. */
+export function renderNothingNewEmail(input: NothingNewEmailInput): RenderedEmail {
+  const base = (input.baseUrl ?? appUrl()).replace(/\/+$/, "");
+  const name = clean(input.alert.name);
+  const when = input.alert.frequency === "weekly" ? "this week" : "today";
+  const manage = `${base}/alerts`;
+  const subject = `Nothing new for “${name}” ${when}`;
+  const line = `We read ${plural(input.read, "new notice", "new notices")} ${when}; none matched “${name}”.`;
+  const period = `New on Beacon between ${formatMoment(input.windowStart)} and ${formatMoment(input.windowEnd)}.`;
+  const text = [
+    line,
+    period,
+    "",
+    `Manage your alerts: ${manage}`,
+    input.unsubscribeLink ? `Unsubscribe from this alert: ${input.unsubscribeLink}` : null,
+  ]
+    .filter((l) => l !== null)
+    .join("\n");
+  const e = escapeHtml;
+  const html = `<!doctype html>
+<html lang="en"><body style="font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:15px;line-height:1.5;color:#0f172a;max-width:640px;margin:0 auto;padding:16px">
+<p style="margin:0 0 4px">${e(line)}</p>
+<p style="color:#475569;margin:0 0 16px">${e(period)}</p>
+<p style="color:#475569;font-size:13px;margin-top:24px">You receive this because the alert “${e(name)}” asks for a note when nothing is new. <a href="${e(manage)}">Manage your alerts</a>.${input.unsubscribeLink ? ` <a href="${e(input.unsubscribeLink)}">Unsubscribe from this alert</a>.` : ""}</p>
+</body></html>`;
   return { subject, text, html };
 }

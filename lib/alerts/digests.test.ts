@@ -13,6 +13,7 @@ import {
   runInstantAlerts,
   updateAlert,
   DIGEST_CAP,
+  setDailySummary,
   type CreateAlertRequest,
 } from "./index";
 import { insertOpportunity, makeOrg, type OpportunityFixture } from "./test-fixtures";
@@ -391,5 +392,90 @@ describeEachDatabase("alert digests", () => {
         ),
       );
     expect(digests).toHaveLength(2);
+  });
+
+  it("an empty daily window mails a 'nothing new' note only to alerts that opted in, with how many notices were read, once", async () => {
+    const quiet = { q: "zqxjv unmatched words" };
+    const optedIn = await newAlert({ ...quiet, nothing_new_email: true });
+    const silent = await newAlert(quiet);
+    const instant = await newAlert({ ...quiet, frequency: "instant", nothing_new_email: true });
+    for (const h of [1, 2, 3]) await opp(at(h * HOUR), { title: `Unrelated notice ${h}` });
+    await opp(at(DAY + 30 * MINUTE), { title: "Unrelated, next window" });
+    const mailTo = (address: string) => db().select().from(emailMessages).where(eq(emailMessages.toAddress, address));
+
+    const now = at(DAY + 2 * MINUTE);
+    const run = await runDueDigests(now);
+    expect(run).toMatchObject({ digests: 2, emails: 1 });
+    const [note] = await mailTo(optedIn.deliveryEmail);
+    expect(note).toMatchObject({ kind: "alert_nothing_new", subject: "Nothing new for “Watch” today" });
+    expect(note!.textBody).toContain("We read 3 new notices today; none matched “Watch”.");
+    expect(note!.htmlBody).toContain("Unsubscribe from this alert");
+    expect((await digestsOf(optedIn.id))[0]).toMatchObject({ matchCount: 0, emailMessageId: note!.id });
+    expect(await mailTo(silent.deliveryEmail)).toEqual([]);
+
+    // The same window again sends nothing; an instant alert never gets the note.
+    expect(await runDueDigests(now)).toMatchObject({ digests: 0, emails: 0 });
+    expect(await mailTo(optedIn.deliveryEmail)).toHaveLength(1);
+    expect(await runAlertDigest(instant.id, at(DAY))).toMatchObject({ status: "empty", emailMessageId: null });
+    expect(await mailTo(instant.deliveryEmail)).toEqual([]);
+  });
+
+  it("a member's daily summary: one e-mail per address with a section per alert, each capped; windows aligned; once", async () => {
+    const { orgId, owner } = await makeOrg("enterprise");
+    await setDailySummary(owner.userId, true);
+    const inbox = `${crypto.randomUUID()}@summary.test`;
+    const other = `${crypto.randomUUID()}@summary.test`;
+    const make = (name: string, request: Partial<CreateAlertRequest>, createdAt = T0) =>
+      createAlert(orgId, owner, { name, frequency: "daily", delivery_email: inbox, ...request }, createdAt);
+    const alpha = await make("Alpha", { q: "lighthouse", digest_limit: 1 });
+    // Created later: not due yet, so it joins its group's run and closes its window with them.
+    const beta = await make("Beta", { q: "lighthouse" }, at(3 * HOUR));
+    const gamma = await make("Gamma", { q: "zqxjv unmatched words", nothing_new_email: true });
+    const elsewhere = await make("Elsewhere", { q: "lighthouse", delivery_email: other });
+    await opp(at(HOUR), { title: "Lighthouse lens repair" });
+    await opp(at(4 * HOUR), { title: "Lighthouse painting" });
+    const mailTo = (address: string) => db().select().from(emailMessages).where(eq(emailMessages.toAddress, address));
+
+    const now = at(DAY + 2 * MINUTE);
+    expect(await runDueDigests(now)).toMatchObject({ digests: 4, emails: 4 });
+    const [summary, ...extra] = await mailTo(inbox);
+    expect(extra).toEqual([]);
+    expect(summary).toMatchObject({ kind: "alert_summary", subject: "3 new opportunities across your 3 alerts" });
+    const text = summary!.textBody;
+    expect(text.indexOf("== “Alpha”: 2 new opportunities ==")).toBeGreaterThan(-1);
+    expect(text.indexOf("== “Beta”: 1 new opportunity ==")).toBeGreaterThan(text.indexOf("“Alpha”"));
+    expect(text).toContain("== “Gamma”: nothing new ==\nWe read 2 new notices today; none matched.");
+    // Alpha keeps its own cap: one listed, the other behind "…and 1 more".
+    expect(text.split("Alpha”: 2")[1]!.split("==")[1]).toContain("…and 1 more");
+    expect(text.match(/Unsubscribe from this alert: /g)).toHaveLength(3);
+    const [queued] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, summary!.id));
+    expect(queued!.payload).toMatchObject({ unsubscribe: "{{unsubscribe}}" });
+
+    const digests = await db()
+      .select()
+      .from(alertDigests)
+      .where(inArray(alertDigests.alertId, [alpha.id, beta.id, gamma.id]));
+    expect(digests.map((d) => d.emailMessageId)).toEqual([summary!.id, summary!.id, summary!.id]);
+    const windows = await db()
+      .select({ end: alerts.lastWindowEnd })
+      .from(alerts)
+      .where(inArray(alerts.id, [alpha.id, beta.id, gamma.id]));
+    expect(new Set(windows.map((w) => w.end!.getTime()))).toEqual(new Set([at(DAY + MINUTE).getTime()]));
+    expect((await mailTo(other)).map((m) => m.kind)).toEqual(["alert_digest"]);
+    expect((await digestsOf(elsewhere.id))[0]!.matchCount).toBe(2);
+
+    expect(await runDueDigests(now)).toMatchObject({ digests: 0, emails: 0 });
+    expect(await mailTo(inbox)).toHaveLength(1);
+
+    // Summary off: the next day's windows go out one e-mail per alert.
+    await setDailySummary(owner.userId, false);
+    await opp(at(DAY + HOUR), { title: "Lighthouse keeper cottage" });
+    await runDueDigests(at(2 * DAY + 2 * MINUTE));
+    expect((await mailTo(inbox)).map((m) => m.kind).sort()).toEqual([
+      "alert_digest",
+      "alert_digest",
+      "alert_nothing_new",
+      "alert_summary",
+    ]);
   });
 });

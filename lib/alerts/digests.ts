@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { alertDigests, alerts, opportunities } from "@/db/schema";
+import { alertDigests, alerts, opportunities, users } from "@/db/schema";
 import type { Tx } from "@/db/client";
 import { isUuid, withSystem } from "@/db/tenant";
 import { AppError } from "@/lib/http";
@@ -8,7 +8,8 @@ import { DESCRIPTION_SCAN, fitOf, ingestedThrough, type FitContext } from "@/lib
 import { fitContexts } from "@/lib/relevance";
 import { deliverOutboxNow, enqueueOutboxMany } from "@/lib/outbox";
 import type { AlertRow } from "./alerts";
-import { renderDigestEmail, type DigestOpportunity } from "./digest-email";
+import type { DigestOpportunity } from "./digest-email";
+import { digestMails } from "./digest-mail";
 import { decidePlanPauses } from "./plan-allowance";
 import type { AlertPauseReason } from "./rules";
 import { alertFitProfile, matchWindows, windowStartOf, type WindowMatch } from "./window-matches";
@@ -92,10 +93,7 @@ interface RecordedDigest {
   emailId: string | null;
 }
 
-/** Digests of the same alert and window share one e-mail, whatever retries the run. */
-export function digestDedupeKey(alertId: string, windowEnd: Date) {
-  return `alert_digest:${alertId}:${windowEnd.toISOString()}`;
-}
+export { digestDedupeKey } from "./digest-mail";
 
 /**
  * Claims the windows in one transaction: each alert is locked (in id order, so concurrent runs
@@ -111,7 +109,7 @@ async function recordDigests(
   windowEnd: Date,
   details: Map<string, DigestDetail>,
   fits: Map<string, FitContext>,
-  options: { recordEmpty: boolean },
+  options: { recordEmpty: boolean; nothingNew: Map<string, number>; summaryUsers: ReadonlySet<string> },
 ): Promise<{ recorded: RecordedDigest[]; held: Set<string>; advanced: Set<string> }> {
   if (items.length === 0) return { recorded: [], held: new Set(), advanced: new Set() };
   return withSystem("digest-fanout", async (tx) => {
@@ -173,33 +171,23 @@ async function recordDigests(
       emailId: null,
     }));
 
-    const toMail = recorded.filter((r) => r.match.total > 0);
+    const toMail = recorded.filter((r) => r.match.total > 0 || options.nothingNew.has(r.alert.id));
+    const mails = digestMails(
+      toMail.map(({ alert, match }) => ({
+        alert,
+        match,
+        opportunities: match.total > 0 ? explained(alert, match.noticeIds, details, fits) : [],
+        read: options.nothingNew.get(alert.id),
+      })),
+      windowEnd,
+      options.summaryUsers,
+    );
     const queued = await enqueueOutboxMany(
       tx,
-      toMail.map(({ alert, match }) => ({
-        kind: "email" as const,
-        orgId: alert.orgId,
-        dedupeKey: digestDedupeKey(alert.id, windowEnd),
-        payload: {
-          kind: "alert_digest",
-          to: alert.deliveryEmail,
-          ...renderDigestEmail({
-            alert: {
-              name: alert.name,
-              q: alert.q,
-              naics: alert.naics,
-              states: alert.states,
-              setAsides: alert.setAsides,
-            },
-            opportunities: explained(alert, match.noticeIds, details, fits),
-            total: match.total,
-            windowStart: windowStartOf(alert),
-            windowEnd,
-          }),
-        },
-      })),
+      mails.map((m) => m.message),
     );
-    toMail.forEach((r, i) => (r.emailId = queued[i]!.id));
+    const emailOf = new Map(mails.flatMap((m, i) => m.alertIds.map((id) => [id, queued[i]!.id] as const)));
+    for (const r of toMail) r.emailId = emailOf.get(r.alert.id)!;
     if (toMail.length > 0) {
       // One statement links the batch's digests to their e-mail records.
       const pairs = sql.join(
@@ -283,13 +271,31 @@ async function digestOpportunities(noticeIds: string[]): Promise<Map<string, Dig
 }
 
 /**
+ * How many notices each window read (ingested in it, posted by its end, as matchWindows scopes
+ * them), for the empty windows of alerts that want a "nothing new" note: one statement over the
+ * distinct window starts, and none at all when no alert asks.
+ */
+async function noticesReadIn(alertsWanting: AlertRow[], windowEnd: Date): Promise<Map<string, number>> {
+  if (alertsWanting.length === 0) return new Map();
+  const starts = [...new Set(alertsWanting.map((a) => windowStartOf(a).toISOString()))];
+  const end = windowEnd.toISOString();
+  const o = opportunities;
+  const result = await db().execute<{ start: string | Date; n: number | string }>(sql`
+    select s.start, (select count(*) from ${o} where ${o.createdAt} > s.start and ${o.createdAt} <= ${end}::timestamptz
+      and ${o.postedAt} <= ${end}::timestamptz) as n
+    from unnest(${sql.param(starts)}::timestamptz[]) as s(start)`);
+  const byStart = new Map(result.rows.map((r) => [new Date(r.start).toISOString(), Number(r.n)]));
+  return new Map(alertsWanting.map((a) => [a.id, byStart.get(windowStartOf(a).toISOString()) ?? 0]));
+}
+
+/**
  * Matches, records and mails one batch of alerts for windows ending at `windowEnd`. `instant`:
  * a window without matches records no digest, it only moves the alert's cursor.
  */
 async function digestBatch(
   batch: AlertRow[],
   windowEnd: Date,
-  options: { instant?: boolean } = {},
+  options: { instant?: boolean; summaryUsers?: ReadonlySet<string> } = {},
 ): Promise<DigestResult[]> {
   const open = batch.filter((alert) => windowEnd > windowStartOf(alert));
   // Each org's profile and not-relevant marks, read once for the batch.
@@ -307,8 +313,19 @@ async function digestBatch(
   const details = await digestOpportunities([
     ...new Set(items.filter((i) => i.match.total > 0).flatMap((i) => i.match.noticeIds)),
   ]);
+  // Daily and weekly only: an instant alert's empty sweep is not news.
+  const nothingNew = options.instant
+    ? new Map<string, number>()
+    : await noticesReadIn(
+        items
+          .filter((i) => i.match.total === 0 && i.alert.nothingNewEmail && i.alert.frequency !== "instant")
+          .map((i) => i.alert),
+        windowEnd,
+      );
   const { recorded, held, advanced } = await recordDigests(items, windowEnd, details, fits, {
     recordEmpty: !options.instant,
+    nothingNew,
+    summaryUsers: options.summaryUsers ?? new Set(),
   });
   // After commit: mail now, so digests go out even without a worker; the sweep retries failures.
   await deliverOutboxNow(recorded.flatMap((r) => (r.emailId ? [r.emailId] : [])));
@@ -404,6 +421,45 @@ export async function runAlertDigest(alertId: string, windowEnd: Date): Promise<
 }
 
 /**
+ * Members who chose the daily summary get their daily alerts to one address in one e-mail, so
+ * those alerts must close their windows together: when any of them is due, the rest of its
+ * group (same org, member and address; active, not held) joins the batch, its window ending
+ * early this once. From then on the group's windows end together. Two indexed reads per batch
+ * (the batch's members, then only their summary groups), nothing per alert.
+ */
+async function withSummarySiblings(
+  due: AlertRow[],
+  seen: ReadonlySet<string>,
+): Promise<{ batch: AlertRow[]; summaryUsers: Set<string> }> {
+  const creators = [...new Set(due.flatMap((a) => (a.frequency === "daily" && a.createdBy ? [a.createdBy] : [])))];
+  if (creators.length === 0) return { batch: due, summaryUsers: new Set() };
+  return withSystem("digest-fanout", async (tx) => {
+    const chosen = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(inArray(users.id, creators), eq(users.dailyAlertSummary, true)));
+    const summaryUsers = new Set(chosen.map((u) => u.id));
+    if (summaryUsers.size === 0) return { batch: due, summaryUsers };
+    const groupOf = (a: AlertRow) => `${a.orgId}|${a.createdBy}|${a.deliveryEmail}`;
+    const groups = new Set(due.filter((a) => a.frequency === "daily" && summaryUsers.has(a.createdBy!)).map(groupOf));
+    const inBatch = new Set(due.map((a) => a.id));
+    const siblings = await tx
+      .select()
+      .from(alerts)
+      .where(
+        and(
+          inArray(alerts.createdBy, [...summaryUsers]),
+          eq(alerts.frequency, "daily"),
+          eq(alerts.active, true),
+          isNull(alerts.pausedReason),
+        ),
+      );
+    const joining = siblings.filter((a) => !inBatch.has(a.id) && !seen.has(a.id) && groups.has(groupOf(a)));
+    return { batch: [...due, ...joining], summaryUsers };
+  });
+}
+
+/**
  * The scheduled run: every due daily and weekly alert gets the digest of its window ending at
  * `now` (to the minute), batch by batch. Safe to retry and to run twice at once.
  */
@@ -412,10 +468,11 @@ export async function runDueDigests(now: Date): Promise<DigestRunSummary> {
   const summary: DigestRunSummary = { alerts: 0, digests: 0, emails: 0 };
   const seen = new Set<string>();
   for (;;) {
-    const due = (await findDueAlerts(windowEnd)).filter((alert) => !seen.has(alert.id));
-    if (due.length === 0) break;
+    const found = (await findDueAlerts(windowEnd)).filter((alert) => !seen.has(alert.id));
+    if (found.length === 0) break;
+    const { batch: due, summaryUsers } = await withSummarySiblings(found, seen);
     for (const alert of due) seen.add(alert.id);
-    const results = await digestBatch(due, windowEnd);
+    const results = await digestBatch(due, windowEnd, { summaryUsers });
     summary.alerts += due.length;
     summary.digests += results.filter((r) => r.digestId).length;
     summary.emails += results.filter((r) => r.emailMessageId).length;

@@ -26,7 +26,14 @@ export {
 export { DIGEST_CAP } from "./window-matches";
 export { applyPlanToAlerts } from "./plan-allowance";
 export { PAUSE_REASON_TEXT, type AlertPauseReason } from "./rules";
-export { renderDigestEmail, type DigestEmailInput, type DigestOpportunity, type RenderedEmail } from "./digest-email";
+export {
+  renderDigestEmail,
+  renderNothingNewEmail,
+  type DigestEmailInput,
+  type DigestOpportunity,
+  type NothingNewEmailInput,
+  type RenderedEmail,
+} from "./digest-email";
 export {
   createAlertSchema,
   updateAlertSchema,
@@ -38,3 +45,7 @@ export {
   type CreateAlertRequest,
   type UpdateAlertRequest,
 } from "./schemas";
+export { unsubscribeAlert, describeUnsubscribe, unsubscribeUrl, type UnsubscribeTarget } from "./unsubscribe";
+export { unsubscribeConfirmPage, unsubscribedPage } from "./unsubscribe-page";
+export { dailySummaryEnabled, setDailySummary } from "./summary-setting";
+export { renderSummaryEmail, type SummaryEmailInput, type SummarySection } from "./summary-email";

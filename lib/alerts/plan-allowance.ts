@@ -76,7 +76,7 @@ export async function decidePlanPauses(
  * Brings one org's stored pause reasons in line with its plan: alerts beyond the plan are held
  * with the reason, held alerts the plan covers again resume with a fresh window (like a member's
  * resume, nothing that arrived while held is e-mailed), and an alert the member paused carries no
- * plan reason. Run in the transaction that changes the plan or the org's alerts.
+ * plan reason (one its recipient unsubscribed keeps `unsubscribed`). Run in the transaction that changes the plan or the org's alerts.
  */
 export async function applyPlanToAlerts(tx: Tx, orgId: string, now: Date): Promise<{ held: number; resumed: number }> {
   // Locked in id order, like the digest's claim, so the two never deadlock.
@@ -89,7 +89,12 @@ export async function applyPlanToAlerts(tx: Tx, orgId: string, now: Date): Promi
   const decided = await decidePlanPauses(tx, [orgId]);
   const changes = new Map<AlertPauseReason | null, string[]>();
   for (const row of stored) {
-    const wanted = row.active ? (decided.get(row.id) ?? null) : null;
+    // An unsubscribed alert keeps saying why it is off until a member resumes it.
+    const wanted = row.active
+      ? (decided.get(row.id) ?? null)
+      : row.pausedReason === "unsubscribed"
+        ? "unsubscribed"
+        : null;
     if (wanted === row.pausedReason) continue;
     changes.set(wanted, [...(changes.get(wanted) ?? []), row.id]);
   }

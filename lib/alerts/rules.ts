@@ -49,10 +49,14 @@ export function splitCodes(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Why billing holds an alert a member left active (`alerts.paused_reason`); the alerts page shows the text. */
-export const ALERT_PAUSE_REASONS = ["plan_limit", "plan_excludes_instant"] as const;
+/**
+ * Why an alert sends nothing (`alerts.paused_reason`): billing holds one a member left active, or
+ * its recipient unsubscribed by the e-mail's link. The alerts page shows the text.
+ */
+export const ALERT_PAUSE_REASONS = ["plan_limit", "plan_excludes_instant", "unsubscribed"] as const;
 export type AlertPauseReason = (typeof ALERT_PAUSE_REASONS)[number];
 export const PAUSE_REASON_TEXT: Record<AlertPauseReason, string> = {
   plan_limit: "Paused: over your plan's limit",
   plan_excludes_instant: "Paused: your plan does not include instant alerts",
+  unsubscribed: "Paused: unsubscribed by e-mail link",
 };

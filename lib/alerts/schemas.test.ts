@@ -21,6 +21,7 @@ describe("alert schemas", () => {
       set_asides: ["SBA"],
       prefer: { q: null, states: ["DC"], set_asides: [] },
       digest_limit: 25,
+      nothing_new_email: false,
     });
   });
 
@@ -34,6 +35,7 @@ describe("alert schemas", () => {
       set_asides: [],
       prefer: { q: null, states: [], set_asides: [] },
       digest_limit: 25,
+      nothing_new_email: false,
     });
   });
 

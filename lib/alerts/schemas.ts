@@ -66,6 +66,8 @@ const digestLimitSchema = z.coerce
   .min(1, DIGEST_LIMIT_MESSAGE)
   .max(MAX_DIGEST_LIMIT, DIGEST_LIMIT_MESSAGE);
 
+const nothingNewSchema = z.boolean({ message: "nothing_new_email is true or false." });
+
 const NO_PREFERENCES = { q: null, states: [], set_asides: [] };
 
 /** POST /api/v1/alerts and /api/app/alerts (API.md). `delivery_email` defaults server-side. */
@@ -79,6 +81,8 @@ export const createAlertSchema = z
     set_asides: alertFields.set_asides.optional().default([]),
     prefer: preferSchema.optional().default(NO_PREFERENCES),
     digest_limit: digestLimitSchema.optional().default(DEFAULT_DIGEST_LIMIT),
+    // Daily and weekly alerts only; an instant alert keeps the setting but never sends it.
+    nothing_new_email: nothingNewSchema.optional().default(false),
     delivery_email: alertFields.delivery_email.optional(),
   })
   .strict();
@@ -98,6 +102,7 @@ export const updateAlertSchema = z
     set_asides: alertFields.set_asides.optional(),
     prefer: preferSchema.optional(),
     digest_limit: digestLimitSchema.optional(),
+    nothing_new_email: nothingNewSchema.optional(),
     delivery_email: alertFields.delivery_email.optional(),
     active: z.boolean({ message: "active is true or false." }).optional(),
   })

@@ -12,6 +12,8 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** A one-click unsubscribe URL: sent as `List-Unsubscribe` + `List-Unsubscribe-Post` (RFC 8058). */
+  unsubscribe?: string;
   orgId?: string | null;
   /** It carried a sign-in link: the record's body shows the link hidden, and views never list the body. */
   sensitive?: boolean;
@@ -95,7 +97,12 @@ export async function transmitEmail(
     html: message.html,
     // Receivers can drop a duplicate if a delivery is ever repeated after a lost acknowledgement.
     messageId: `<${id}@beacon.outbox>`,
-    headers: { "X-Beacon-Kind": message.kind },
+    headers: {
+      "X-Beacon-Kind": message.kind,
+      ...(message.unsubscribe
+        ? { "List-Unsubscribe": `<${message.unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" }
+        : {}),
+    },
   });
   return "smtp";
 }

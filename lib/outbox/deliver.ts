@@ -262,7 +262,13 @@ async function sendEmailRow(row: ClaimedRow): Promise<EmailTransport> {
   const html = email.html === undefined ? undefined : fillPlaceholders(email.html, secrets, true);
   return transmitEmail(
     row.id,
-    { ...email, text: fillPlaceholders(email.text, secrets, true), html, orgId: row.orgId },
+    {
+      ...email,
+      text: fillPlaceholders(email.text, secrets, true),
+      html,
+      unsubscribe: email.unsubscribe === undefined ? undefined : fillPlaceholders(email.unsubscribe, secrets, true),
+      orgId: row.orgId,
+    },
     fillPlaceholders(email.text, secrets, false),
   );
 }

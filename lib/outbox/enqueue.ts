@@ -14,7 +14,13 @@ import {
   type OutboxStatus,
   type StoredEmailPayload,
 } from "./payloads";
-import { fillPlaceholders, hideClearTokenLinks, placeholdersIn, sealSecrets } from "./sealed-links";
+import {
+  fillPlaceholders,
+  hideClearTokenLinks,
+  isUnsubscribeSecret,
+  placeholdersIn,
+  sealSecrets,
+} from "./sealed-links";
 
 export type EnqueueOutboxInput = OutboxMessage & {
   /** The org the message belongs to; null/omitted = system messages (ops alerts), one shared namespace. */
@@ -39,7 +45,7 @@ const keyOf = (orgId: string | null, dedupeKey: string) => `${orgId ?? ""}|${ded
  */
 function storedEmail(input: EmailPayload): StoredEmailPayload {
   const { secrets = {}, ...email } = input;
-  const named = placeholdersIn(email.text, email.html);
+  const named = placeholdersIn(email.text, email.html, email.unsubscribe);
   const given = Object.keys(secrets);
   if (given.some((name) => !named.has(name)))
     throw new Error(`e-mail "${email.kind}": every secret needs its {{placeholder}} in the text`);
@@ -76,7 +82,7 @@ function recordOf(input: EmailPayload, payload: StoredEmailPayload, orgId: strin
     ...email,
     text: fillPlaceholders(email.text, secrets, false),
     html: email.html === undefined ? undefined : fillPlaceholders(email.html, secrets, false),
-    sensitive: sealed !== undefined,
+    sensitive: sealed !== undefined && Object.keys(secrets).some((name) => !isUnsubscribeSecret(name)),
     orgId,
   };
 }

@@ -6,6 +6,11 @@ const emailFields = {
   subject: z.string().min(1).max(500),
   text: z.string().max(200_000),
   html: z.string().max(500_000).optional(),
+  /**
+   * The one-click unsubscribe URL (RFC 8058), sent as `List-Unsubscribe` with
+   * `List-Unsubscribe-Post`; usually a `{{placeholder}}` of a sealed secret, since it acts without sign-in.
+   */
+  unsubscribe: z.string().min(1).max(2_000).optional(),
 };
 
 /**

@@ -47,6 +47,15 @@ export function openSealedSecrets(sealed: string): Record<string, string> {
   return JSON.parse(plain) as Record<string, string>;
 }
 
+/**
+ * Secrets named `unsubscribe` or `unsubscribe_N` are one-click unsubscribe links (lib/alerts):
+ * sealed like the rest, but they sign nobody in, so the e-mail's record (link hidden) stays
+ * viewable in the cockpit.
+ */
+export function isUnsubscribeSecret(name: string): boolean {
+  return /^unsubscribe(?:_\d+)?$/.test(name);
+}
+
 export function placeholdersIn(...texts: (string | undefined)[]): Set<string> {
   const names = new Set<string>();
   for (const text of texts) for (const match of (text ?? "").matchAll(PLACEHOLDER)) names.add(match[1]!);

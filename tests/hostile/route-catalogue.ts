@@ -258,6 +258,18 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     }),
   },
   "app/api/app/naics/route.ts": { credentials: APP, queryKeys: ["q", "limit"] },
+  // The link's token is the credential: forged ones (random, other alerts' ids, a bad MAC) must 404.
+  "app/api/unsubscribe/[token]/route.ts": {
+    credentials: ["none", "ownerA"],
+    params: (f) => ({
+      token: fc.oneof(
+        segment,
+        fc.constantFrom(`u1.${f.orgA}.${f.own.alert}.AAAA`, `u1.${f.orgB}.${f.foreign.alert}.${"A".repeat(43)}`),
+        segment.map((s) => `u1.${f.orgA}.${f.own.alert}.${s}`),
+      ),
+    }),
+    sample: () => ({ POST: { "List-Unsubscribe": "One-Click" } }),
+  },
 
   "app/api/admin/audit-log/route.ts": {
     credentials: ADMIN,

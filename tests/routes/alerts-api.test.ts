@@ -76,6 +76,7 @@ describeEachDatabase("alerts HTTP API", () => {
       "last_window_end",
       "naics",
       "name",
+      "nothing_new_email",
       "paused_reason",
       "prefer",
       "q",
@@ -197,20 +198,21 @@ describeEachDatabase("alerts HTTP API", () => {
       path: "/api/app/alerts",
       method: "POST",
       headers,
-      body: { name: "From the page", frequency: "weekly", naics: ["236"] },
+      body: { name: "From the page", frequency: "weekly", naics: ["236"], nothing_new_email: true },
     });
     expect(created.status).toBe(201);
     const alert = await created.json();
+    expect(alert.nothing_new_email).toBe(true);
 
     const patched = await call(appAlert.PATCH, {
       path: `/api/app/alerts/${alert.id}`,
       method: "PATCH",
       headers,
-      body: { active: false },
+      body: { active: false, nothing_new_email: false },
       id: alert.id,
     });
     expect(patched.status).toBe(200);
-    expect((await patched.json()).active).toBe(false);
+    expect(await patched.json()).toMatchObject({ active: false, nothing_new_email: false });
 
     const page = await (
       await call(appAlerts.GET, { path: "/api/app/alerts", headers: { cookie: viewerCookie } })

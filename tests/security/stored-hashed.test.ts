@@ -7,7 +7,8 @@ import { db } from "@/db/client";
 import { apiKeys, emailTokens, invitations, users } from "@/db/schema";
 import { requestPasswordReset, signUp } from "@/lib/auth";
 import { inviteMember, sha256 } from "@/lib/orgs";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { createAlert, runAlertDigest, unsubscribeUrl } from "@/lib/alerts";
 import { createCalendarFeed } from "@/lib/pipeline";
 import { describeEachDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
@@ -89,5 +90,16 @@ describeEachDatabase("credentials are stored hashed", () => {
     const resets = await db().select().from(emailTokens).where(eq(emailTokens.userId, userId));
     expect(resets.length).toBeGreaterThan(0);
     for (const r of resets) expect(r.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("alert unsubscribe links: the MAC in the link is nowhere in the database (the record hides the link)", async () => {
+    const org = await makeOrg("pro", "Unsubscribe Co");
+    const createdAt = new Date("2034-03-01T00:00:00Z");
+    const alert = await createAlert(org.orgId, org.owner, { name: "Piers", frequency: "daily", q: "pier" }, createdAt);
+    await insertOpportunity({ createdAt: new Date(createdAt.getTime() + 60_000), title: "Pier repair" });
+    const digest = await runAlertDigest(alert.id, new Date(createdAt.getTime() + 24 * 3_600_000));
+    expect(digest.emailMessageId).not.toBeNull();
+    const mac = unsubscribeUrl(org.orgId, alert.id).split(".").at(-1)!;
+    expect((await databaseDump()).join("\n")).not.toContain(mac);
   });
 });

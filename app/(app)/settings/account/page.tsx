@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
-import { ChangePasswordForm, SignOutOtherSessionsForm } from "@/components/settings/account-forms";
+import { ChangePasswordForm, DailySummaryForm, SignOutOtherSessionsForm } from "@/components/settings/account-forms";
+import { dailySummaryEnabled } from "@/lib/alerts";
 import { requireViewer } from "@/lib/auth/next";
 import { SettingsNav } from "../settings-nav";
 
@@ -24,6 +25,12 @@ export default async function AccountPage() {
                 {viewer.user.email} {viewer.user.emailVerified ? "(confirmed)" : "(not confirmed yet)"}
               </dd>
             </dl>
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Alert e-mails" />
+          <CardBody>
+            <DailySummaryForm enabled={await dailySummaryEnabled(viewer.user.id)} />
           </CardBody>
         </Card>
         <Card>
