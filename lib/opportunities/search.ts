@@ -3,6 +3,7 @@ import { db } from "@/db/client";
 import { opportunities, type NoticeContact } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import { decodeCursor, encodeCursor, filtersFingerprint } from "./cursor";
+import { changesOfNotice, type NoticeChange } from "./changes";
 import { keywordQuery, opportunityWhere, type OpportunityFilters } from "./filters";
 import { DESCRIPTION_SCAN, fitOf, fitScoreSql, type Fit, type FitContext } from "./fit";
 import { toHighlightHtml, markedTerms } from "./highlight";
@@ -226,6 +227,8 @@ export type OpportunityDetail = OpportunityResult & {
   award: { number: string | null; date: string | null; amount_cents: number | null; awardee: string | null } | null;
   raw: unknown;
   versions: OpportunityVersion[];
+  /** Material changes of this notice and its solicitation, newest first. */
+  changes: NoticeChange[];
 };
 
 /** What to explain a notice against (a business profile): `matched` then says which parts it meets. */
@@ -280,6 +283,7 @@ export async function getOpportunity(
       : null,
     raw: row.raw,
     versions: await versionsOf(row.solicitationNumber),
+    changes: await changesOfNotice(row.noticeId, row.solicitationNumber),
   };
 }
 

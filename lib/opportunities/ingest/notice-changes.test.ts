@@ -1,49 +1,19 @@
-import fs from "node:fs";
-import path from "node:path";
 import { asc, eq } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { noticeChanges, noticeVersions, opportunities } from "@/db/schema";
+import {
+  addedAttachment,
+  described,
+  fromApi,
+  fromCsv,
+  runway,
+  runwayAmended,
+  runwayAward,
+} from "@/tests/fixtures/amended-notices";
 import { describeEachDatabase } from "@/tests/db";
 import { storeIngestedBatch } from "./announce";
-import { normalizeApiRecord, normalizeCsvRecord, type NewOpportunity } from "./normalize";
 import { upsertOpportunities } from "./upsert";
-
-type SamRecord = Record<string, unknown>;
-const fixture = (file: string) => path.resolve(import.meta.dirname, "../../../", file);
-
-// A real v2 record with four attachments, and real extract rows with descriptions.
-const apiRecords = (
-  JSON.parse(fs.readFileSync(fixture("tests/fixtures/sam/api-v2/alpha_test-environment_901.json"), "utf8")) as {
-    opportunitiesData: SamRecord[];
-  }
-).opportunitiesData;
-const runway = apiRecords.find((r) => r.noticeId === "ff451472599545b88d5d260365c9c55a")!;
-const csvRecords = JSON.parse(
-  fs.readFileSync(fixture("db/seed-data/sam/contract-opportunities_2026-04-24.json"), "utf8"),
-) as SamRecord[];
-const described = csvRecords.find((r) => typeof r.Description === "string" && r.Description.length > 200)!;
-
-function fromApi(record: SamRecord): NewOpportunity {
-  const result = normalizeApiRecord(record);
-  if (!result.ok) throw new Error(result.rejection.message);
-  return result.opportunity;
-}
-function fromCsv(record: SamRecord): NewOpportunity {
-  const result = normalizeCsvRecord(record);
-  if (!result.ok) throw new Error(result.rejection.message);
-  return result.opportunity;
-}
-
-// The award SAM.gov posts for the same solicitation: a new notice id, "Award Notice", the awardee and amount.
-const runwayAward: SamRecord = {
-  ...runway,
-  noticeId: "ff451472599545b88d5d260365c9aaaa",
-  type: "Award Notice",
-  postedDate: "2025-03-10",
-  responseDeadLine: null,
-  award: { date: "2025-03-07", number: "FA304725C0011", amount: "1234567.00", awardee: { name: "ACME Inc." } },
-};
 
 const T1 = new Date("2025-02-01T06:00:00.000Z");
 const T2 = new Date("2025-02-02T06:00:00.000Z");
@@ -76,12 +46,8 @@ describeEachDatabase("change tracking at ingestion", () => {
 
   it("keeps the overwritten copy and records a moved deadline and an added attachment; the same record again records nothing", async () => {
     await storeIngestedBatch(db(), [fromApi(runway)], { source, now: T1 });
-    const link = "https://alpha.sam.gov/api/prodlike/opps/v3/opportunities/resources/files/0123456789abcdef/download";
-    const amended = {
-      ...runway,
-      responseDeadLine: "2025-02-17T13:30:00-06:00",
-      resourceLinks: [...(runway.resourceLinks as string[]), link],
-    };
+    const link = addedAttachment;
+    const amended = runwayAmended;
     expect(await storeIngestedBatch(db(), [fromApi(amended)], { source, now: T2 })).toEqual({
       inserted: 0,
       updated: 1,
