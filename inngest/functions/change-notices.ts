@@ -5,7 +5,7 @@ import { FUNCTION_DEFAULTS } from "./defaults";
 
 /**
  * Hourly: one "what changed" e-mail per recipient for the last closed hour's material changes of
- * the notices their team tracks, once per window (lib/pipeline/change-notices.ts).
+ * the notices their team tracks or their alerts sent, once per window (lib/pipeline/change-notices.ts).
  */
 export const changeNotices = inngest.createFunction(
   {
