@@ -24,8 +24,11 @@ const COMPARED = [
   "source",
 ] as const;
 
-/** What the upsert must return for the pairing below: its row identity and the compared columns. */
-export const UPSERT_RETURNING = sql.raw(
+/**
+ * What the upsert returns for the pairing below: its row identity and the compared columns.
+ * xmax is 0 only on a row version the statement inserted; an updated row carries its xid.
+ */
+const UPSERT_RETURNING = sql.raw(
   `returning id, notice_id, solicitation_number, posted_at, raw, (xmax = 0) as inserted, ${COMPARED.join(", ")}`,
 );
 
@@ -66,7 +69,6 @@ const MATERIAL_DIFF = sql.raw(`jsonb_strip_nulls(jsonb_build_object(
   'active', case when a_active <> b_active then jsonb_build_object('from', a_active, 'to', b_active) end
 ))`);
 
-// xmax is 0 only on a row version the upsert inserted; an updated row carries its xid.
 /**
  * Runs `upsert` (an INSERT … ON CONFLICT DO UPDATE into opportunities, without RETURNING) and,
  * in the same statement:
