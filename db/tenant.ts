@@ -43,6 +43,8 @@ export const SYSTEM_REASONS = [
   "digest-fanout",
   /** The deadline-reminder sweep finds every org's tracked notices whose deadline is near. */
   "reminders",
+  /** The "what changed" sweep finds every org's tracked notices and alert matches that changed in a window. */
+  "change-notices",
   /** Notice ingestion announces each stored batch with an outbox event that belongs to no org. */
   "ingestion",
   /** Retention cleanup and data requests (export, deletion) picked up by the daily run. */

@@ -119,3 +119,57 @@ export const ingestionCursors = pgTable("ingestion_cursors", {
   lastError: text("last_error"),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
+
+/**
+ * What a material change says, field by field (lib/opportunities/changes). Keys are present only for
+ * fields that changed; a missing `from`/`to` is null.
+ */
+export interface NoticeChangeDiff {
+  responseDeadline?: { from?: string; to?: string };
+  type?: { from?: string; to?: string };
+  setAside?: { from?: { code?: string; description?: string }; to?: { code?: string; description?: string } };
+  award?: { from?: NoticeAward; to?: NoticeAward };
+  description?: { changed: true };
+  resourceLinks?: { added: string[]; removed: string[] };
+  cancelled?: true;
+  active?: { from: boolean; to: boolean };
+}
+
+/**
+ * A notice as it was stored before a changed copy overwrote it (SAM.gov's API answers only the
+ * latest version, so Beacon keeps the others). A new notice id under a known solicitation number
+ * needs no copy here: the earlier posting stays its own row.
+ */
+export const noticeVersions = pgTable(
+  "notice_versions",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    noticeId: text("notice_id").notNull(),
+    // The stored row (its columns by SQL name, without the generated search vector).
+    version: jsonb("version").$type<Record<string, unknown>>().notNull(),
+    supersededAt: timestamp("superseded_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("notice_versions_notice_idx").on(t.noticeId, t.supersededAt)],
+);
+
+/**
+ * A material change to a notice, found at ingestion: in place (same notice id, `previousNoticeId`
+ * equal to it) or as a new posting of a known solicitation (`previousNoticeId` the posting before).
+ */
+export const noticeChanges = pgTable(
+  "notice_changes",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    noticeId: text("notice_id").notNull(),
+    previousNoticeId: text("previous_notice_id").notNull(),
+    solicitationNumber: text("solicitation_number"),
+    diff: jsonb("diff").$type<NoticeChangeDiff>().notNull(),
+    detectedAt: timestamp("detected_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [
+    index("notice_changes_notice_idx").on(t.noticeId, t.detectedAt),
+    index("notice_changes_solicitation_idx").on(t.solicitationNumber, t.detectedAt),
+    // Notifications read the changes of a window.
+    index("notice_changes_detected_idx").on(t.detectedAt),
+  ],
+);

@@ -1,6 +1,7 @@
 import { cronIntervalMs } from "@/lib/jobs";
 import type { InngestFunction } from "inngest";
 import { alertDigests } from "./alert-digests";
+import { changeNotices } from "./change-notices";
 import { dataRequestsFunction } from "./data-requests";
 import { deadlineReminders } from "./deadline-reminders";
 import { dunning } from "./dunning";
@@ -36,6 +37,7 @@ export const FUNCTIONS: readonly InngestFunction.Any[] = [
   opsAlerts,
   dataRequestsFunction,
   deadlineReminders,
+  changeNotices,
 ];
 
 export interface FunctionDescription {

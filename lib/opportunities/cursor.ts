@@ -4,11 +4,14 @@ import type { OpportunityFilters } from "./filters";
 
 /**
  * Keyset cursor. `maxId` pins the result set to the rows that existed when the first page was
- * read, so concurrent inserts never shift later pages (no repeats, no skips); `after` is the
- * last row's sort key. `filters` binds the cursor to the query it came from.
+ * read, so concurrent inserts never shift later pages (no repeats, no skips); `maxVersionId` does
+ * the same for notices amended in place since (amended-pins.ts; null in a cursor issued before
+ * versions were kept); `after` is the last row's sort key. `filters` binds the cursor to the
+ * query it came from.
  */
 export interface SearchCursor {
   maxId: number;
+  maxVersionId: number | null;
   after: [number | string, number];
   filters: string;
 }
@@ -24,7 +27,9 @@ export function filtersFingerprint({
 }
 
 export function encodeCursor(cursor: SearchCursor) {
-  return Buffer.from(JSON.stringify([1, cursor.maxId, cursor.after, cursor.filters])).toString("base64url");
+  return Buffer.from(
+    JSON.stringify([2, cursor.maxId, cursor.maxVersionId ?? 0, cursor.after, cursor.filters]),
+  ).toString("base64url");
 }
 
 export function decodeCursor(value: string, filters: OpportunityFilters): SearchCursor {
@@ -38,13 +43,29 @@ export function decodeCursor(value: string, filters: OpportunityFilters): Search
   } catch {
     throw invalid();
   }
-  if (!Array.isArray(parsed) || parsed[0] !== 1 || parsed.length !== 4) throw invalid();
-  const [, maxId, after, fingerprint] = parsed as [number, unknown, unknown, unknown];
-  if (!Number.isSafeInteger(maxId) || !Array.isArray(after) || after.length !== 2 || typeof fingerprint !== "string")
+  if (!Array.isArray(parsed)) throw invalid();
+  // Version 1 (before amended notices were pinned) is still read, so pages in flight at a deploy go on.
+  let fields: unknown[];
+  if (parsed[0] === 1 && parsed.length === 4) fields = [parsed[1], null, parsed[2], parsed[3]];
+  else if (parsed[0] === 2 && parsed.length === 5) fields = parsed.slice(1);
+  else throw invalid();
+  const [maxId, maxVersionId, after, fingerprint] = fields;
+  if (
+    !Number.isSafeInteger(maxId) ||
+    !(maxVersionId === null || Number.isSafeInteger(maxVersionId)) ||
+    !Array.isArray(after) ||
+    after.length !== 2 ||
+    typeof fingerprint !== "string"
+  )
     throw invalid();
   const [key, id] = after as [unknown, unknown];
   if (!(typeof key === "number" || typeof key === "string") || !Number.isSafeInteger(id)) throw invalid();
   if (typeof key === "string" && Number.isNaN(Date.parse(key))) throw invalid();
   if (fingerprint !== filtersFingerprint(filters)) throw invalid();
-  return { maxId: maxId as number, after: [key, id as number], filters: fingerprint };
+  return {
+    maxId: maxId as number,
+    maxVersionId: maxVersionId as number | null,
+    after: [key, id as number],
+    filters: fingerprint,
+  };
 }

@@ -17,6 +17,7 @@ export {
   SNAPSHOT_REFERENCE_DATE,
   type OpportunityFeed,
 } from "./snapshot";
+export { changesOfNotice, describeChange, attachmentName, type NoticeChange } from "./changes";
 export { NOTICE_STATUSES, daysLeft, type NoticeStatus } from "./status";
 export {
   readableAgencyPath,

@@ -2,7 +2,9 @@ import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { opportunities, type NoticeContact } from "@/db/schema";
 import { AppError } from "@/lib/http";
+import { amendedSince, currentPins, pinnedRelation } from "./amended-pins";
 import { decodeCursor, encodeCursor, filtersFingerprint } from "./cursor";
+import { changesOfNotice, type NoticeChange } from "./changes";
 import { keywordQuery, opportunityWhere, type OpportunityFilters } from "./filters";
 import { DESCRIPTION_SCAN, fitOf, fitScoreSql, type Fit, type FitContext } from "./fit";
 import { toHighlightHtml, markedTerms } from "./highlight";
@@ -157,30 +159,45 @@ export async function searchOpportunities(
   const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
   const tsquery = keywordQuery(filters.q);
   const cursor = page.cursor ? decodeCursor(page.cursor, filters) : null;
-  const maxId = cursor?.maxId ?? (await currentMaxId());
+  const { maxId, maxVersionId } = cursor ?? (await currentPins());
+  // Later pages sort each notice amended since the first by the keys it had then.
+  const pins = cursor && maxVersionId !== null ? await amendedSince(maxVersionId, tsquery) : null;
   const ranked = tsquery !== null;
-  const rankExpr = tsquery ? sql`ts_rank_cd(${o.searchVector}, ${tsquery})` : null;
+  const liveRank = tsquery ? sql`ts_rank_cd(${o.searchVector}, ${tsquery})` : null;
+  const rankExpr = pins ? sql`coalesce(pinned.rank, ${liveRank})` : liveRank;
+  const postedExpr = pins ? sql`coalesce(pinned.posted_at, ${o.postedAt})` : sql`${o.postedAt}`;
 
   let keyset: SQL | undefined;
   if (cursor) {
     const [key, id] = cursor.after;
     keyset = ranked
       ? sql`(${rankExpr}, ${o.id}) < (${Number(key)}::real, ${id}::bigint)`
-      : sql`(${o.postedAt}, ${o.id}) < (${String(key)}::timestamptz, ${id}::bigint)`;
+      : sql`(${postedExpr}, ${o.id}) < (${String(key)}::timestamptz, ${id}::bigint)`;
   }
-  const rows = await selectOpportunities(tsquery, filters.referenceDate, fit !== undefined)
+  let select = selectOpportunities(tsquery, filters.referenceDate, fit !== undefined);
+  if (pins) select = select.leftJoin(pinnedRelation(pins), sql`pinned.notice_id = ${o.noticeId}`);
+  const rows = await select
     .where(and(opportunityWhere(filters), sql`${o.id} <= ${maxId}`, latestVersionSql(maxId), keyset))
-    .orderBy(...(ranked ? [sql`${rankExpr} desc`, sql`${o.id} desc`] : [sql`${o.postedAt} desc`, sql`${o.id} desc`]))
+    .orderBy(...(ranked ? [sql`${rankExpr} desc`, sql`${o.id} desc`] : [sql`${postedExpr} desc`, sql`${o.id} desc`]))
     .limit(limit + 1);
 
   const hasMore = rows.length > limit;
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
+  const pinnedAt = last && pins ? pins.noticeIds.indexOf(last.noticeId) : -1;
+  const lastKey = !last
+    ? null
+    : ranked
+      ? Number(pinnedAt >= 0 ? pins!.rank[pinnedAt] : last.rank)
+      : pinnedAt >= 0
+        ? new Date(pins!.postedAt[pinnedAt]!).toISOString()
+        : last.postedAt.toISOString();
   const nextCursor =
     hasMore && last
       ? encodeCursor({
           maxId,
-          after: [ranked ? Number(last.rank) : last.postedAt.toISOString(), Number(last.id)],
+          maxVersionId,
+          after: [lastKey!, Number(last.id)],
           filters: filtersFingerprint(filters),
         })
       : null;
@@ -195,13 +212,6 @@ export async function soonestDeadlines(query: OpportunityFilters, limit: number)
     .orderBy(asc(o.responseDeadline), asc(o.id))
     .limit(Math.min(Math.max(limit, 1), 100));
   return rows.map((row) => toResult(row, filters));
-}
-
-async function currentMaxId(): Promise<number> {
-  const [row] = await db()
-    .select({ max: sql<string | null>`max(${o.id})::text` })
-    .from(o);
-  return Number(row?.max ?? 0);
 }
 
 /** One posting of a solicitation, for the detail page's history. */
@@ -226,6 +236,8 @@ export type OpportunityDetail = OpportunityResult & {
   award: { number: string | null; date: string | null; amount_cents: number | null; awardee: string | null } | null;
   raw: unknown;
   versions: OpportunityVersion[];
+  /** Material changes of this notice and its solicitation, newest first. */
+  changes: NoticeChange[];
 };
 
 /** What to explain a notice against (a business profile): `matched` then says which parts it meets. */
@@ -280,6 +292,7 @@ export async function getOpportunity(
       : null,
     raw: row.raw,
     versions: await versionsOf(row.solicitationNumber),
+    changes: await changesOfNotice(row.noticeId, row.solicitationNumber),
   };
 }
 

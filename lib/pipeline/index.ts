@@ -26,6 +26,12 @@ export {
   type CalendarFeedStatus,
 } from "./calendar";
 export { renderCalendar, foldLine, escapeText, type CalendarEvent } from "./ics";
+export {
+  runChangeNotices,
+  CHANGE_WINDOW_MS,
+  CHANGE_LOOKBACK_WINDOWS,
+  type ChangeNoticeRunSummary,
+} from "./change-notices";
 export { runDeadlineReminders, findDueReminders, REMINDER_BATCH, type ReminderRunSummary } from "./reminders";
 export {
   PIPELINE_STAGES,

@@ -6,7 +6,7 @@
  *   1. the API key by its SHA-256 hash;
  *   2. one transaction: the conditional quota UPDATE (402 when it matches nothing) and the
  *      usage_events INSERT;
- *   3. the cursor snapshot (max id) and the ranked search with the same filters, headlines,
+ *   3. the cursor snapshot (max id, newest kept notice version) and the ranked search with the same filters, headlines,
  *      notice status (at REFERENCE_DATE, as Beacon's feed judges it; open ones, the API's
  *      default) and latest-version rule.
  * The body is built with Beacon's own highlight helpers so both servers answer byte-equal data.
@@ -114,8 +114,11 @@ export function rawApi({ pool, referenceDate: REFERENCE_DATE, live }: BaselineOp
   }
 
   async function search(q: string, limit: number) {
-    const max = await pool.query<{ max: string | null }>(`select max("id")::text as max from "opportunities"`);
+    const max = await pool.query<{ max: string | null; max_version: string | null }>(
+      `select (select max("id") from "opportunities")::text as max, (select max("id") from "notice_versions")::text as max_version`,
+    );
     const maxId = Number(max.rows[0]?.max ?? 0);
+    const maxVersionId = Number(max.rows[0]?.max_version ?? 0);
     const { rows } = await pool.query<OpportunityRow>(SEARCH_SQL, [
       q,
       HEADLINE_TITLE,
@@ -133,9 +136,9 @@ export function rawApi({ pool, referenceDate: REFERENCE_DATE, live }: BaselineOp
       .slice(0, 16);
     const nextCursor =
       rows.length > limit && last
-        ? Buffer.from(JSON.stringify([1, maxId, [Number(last.rank), Number(last.id)], fingerprint])).toString(
-            "base64url",
-          )
+        ? Buffer.from(
+            JSON.stringify([2, maxId, maxVersionId, [Number(last.rank), Number(last.id)], fingerprint]),
+          ).toString("base64url")
         : null;
     const data = page.map((row) => ({
       notice_id: row.notice_id,

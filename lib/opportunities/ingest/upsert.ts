@@ -2,6 +2,7 @@ import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { opportunities } from "@/db/schema";
 import type { NewOpportunity } from "./normalize";
+import { upsertRecordingChanges } from "./notice-changes";
 
 export const UPSERT_BATCH_SIZE = 200;
 
@@ -36,6 +37,7 @@ function lastCopyPerNotice(rows: readonly NewOpportunity[]): NewOpportunity[] {
  * every written row is updated at the same instant. Re-running the same
  * rows inserts nothing and updates each one. A notice repeated within the input counts as
  * inserted once and updated for each later copy, as if the rows had been written one by one.
+ * The same statement keeps each overwritten version and records material changes (notice-changes.ts).
  */
 export async function upsertOpportunities(
   rows: readonly NewOpportunity[],
@@ -49,12 +51,16 @@ export async function upsertOpportunities(
     const unique = lastCopyPerNotice(batch);
     const stamp = now ?? new Date();
     counts.updated += batch.length - unique.length;
-    const written = await dbx
+    const upsert = dbx
       .insert(opportunities)
       .values(unique.map((row) => ({ ...row, createdAt: stamp, updatedAt: stamp })))
-      .onConflictDoUpdate({ target: opportunities.noticeId, set: { ...UPDATE_FROM_EXCLUDED, updatedAt: stamp } })
-      // xmax is 0 only on a row version this statement inserted; an updated row carries our xid.
-      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+      .onConflictDoUpdate({ target: opportunities.noticeId, set: { ...UPDATE_FROM_EXCLUDED, updatedAt: stamp } });
+    const written = await upsertRecordingChanges(
+      dbx,
+      upsert.getSQL(),
+      unique.map((row) => row.noticeId),
+      stamp,
+    );
     for (const row of written) {
       if (row.inserted) counts.inserted += 1;
       else counts.updated += 1;

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { NoticeAttachments } from "@/components/opportunities/notice-attachments";
 import { NoticeContacts } from "@/components/opportunities/notice-contacts";
 import { NoticeDeadline } from "@/components/opportunities/notice-deadline";
+import { NoticeHistory } from "@/components/opportunities/notice-history";
 import { NoticeMatch } from "@/components/opportunities/notice-match";
 import { NoticeStatusBadge } from "@/components/opportunities/notice-status-badge";
 import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
@@ -148,6 +149,7 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
       ) : null}
       <NoticeContacts contacts={o.contacts} />
       <NoticeAttachments links={o.resource_links} additionalInfoLink={o.additional_info_link} samUrl={o.url} />
+      <NoticeHistory changes={o.changes} noticeId={o.notice_id} />
       {o.versions.length ? (
         <section aria-labelledby="versions-heading">
           <h2 id="versions-heading" className="mb-2 text-lg font-semibold text-slate-900">

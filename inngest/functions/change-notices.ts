@@ -1,0 +1,19 @@
+import { cron } from "inngest";
+import { inngest } from "@/inngest/client";
+import { runChangeNotices } from "@/lib/pipeline";
+import { FUNCTION_DEFAULTS } from "./defaults";
+
+/**
+ * Hourly: one "what changed" e-mail per recipient for the last closed hour's material changes of
+ * the notices their team tracks or their alerts sent, once per window (lib/pipeline/change-notices.ts).
+ */
+export const changeNotices = inngest.createFunction(
+  {
+    ...FUNCTION_DEFAULTS,
+    id: "change-notices",
+    name: "What changed on tracked notices",
+    triggers: [cron("10 * * * *")],
+    concurrency: { limit: 1 },
+  },
+  async ({ step }) => step.run("mail-changed-notices", () => runChangeNotices(new Date())),
+);

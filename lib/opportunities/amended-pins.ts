@@ -1,0 +1,56 @@
+import { sql, type SQL } from "drizzle-orm";
+import { db } from "@/db/client";
+import { noticeVersions, opportunities } from "@/db/schema";
+
+/**
+ * Search pages sort by each notice's posted date or relevance. A notice amended in place after a
+ * search began can move (a newer posted date, a description that now matches better) and would then
+ * be skipped or shown twice. The version that was current when the first page was read is in
+ * notice_versions (ingest/notice-changes.ts), so the pages already begun keep sorting each amended
+ * notice by that version's key. `maxVersionId` is the newest kept version at the first page:
+ * everything superseded later was still current then.
+ */
+export interface AmendedPins {
+  noticeIds: string[];
+  postedAt: string[];
+  /** Relevance of the pinned version to the search's keywords, as float4 text ("0" without). */
+  rank: string[];
+}
+
+const v = noticeVersions;
+
+/** The search vector of a kept version, exactly as the generated column computes it for a row. */
+const versionVector = sql`(setweight(to_tsvector('english', coalesce(${v.version}->>'title', '')), 'A') || setweight(to_tsvector('english', coalesce(${v.version}->>'agency_path', '')), 'B') || setweight(to_tsvector('english', left(coalesce(${v.version}->>'description', ''), 100000)), 'C'))`;
+
+/** The newest kept version id and row id: what a first page pins. */
+export async function currentPins(): Promise<{ maxId: number; maxVersionId: number }> {
+  const result = await db().execute<{ max_id: string | null; max_version_id: string | null }>(
+    sql`select (select max(${opportunities.id}) from ${opportunities})::text as max_id, (select max(${v.id}) from ${v})::text as max_version_id`,
+  );
+  const row = result.rows[0];
+  return { maxId: Number(row?.max_id ?? 0), maxVersionId: Number(row?.max_version_id ?? 0) };
+}
+
+/** Each notice amended since `maxVersionId`, with its sort keys as they were then; null when none was. */
+export async function amendedSince(maxVersionId: number, tsquery: SQL | null): Promise<AmendedPins | null> {
+  const rows = await db()
+    .selectDistinctOn([v.noticeId], {
+      noticeId: v.noticeId,
+      postedAt: sql<string>`${v.version}->>'posted_at'`,
+      rank: tsquery ? sql<string>`ts_rank_cd(${versionVector}, ${tsquery})::text` : sql<string>`'0'`,
+    })
+    .from(v)
+    .where(sql`${v.id} > ${maxVersionId}`)
+    .orderBy(v.noticeId, v.id);
+  if (!rows.length) return null;
+  return {
+    noticeIds: rows.map((r) => r.noticeId),
+    postedAt: rows.map((r) => r.postedAt),
+    rank: rows.map((r) => r.rank),
+  };
+}
+
+/** The pinned keys as a relation `pinned(notice_id, posted_at, rank)` to left-join on notice id. */
+export function pinnedRelation(pins: AmendedPins): SQL {
+  return sql`unnest(${sql.param(pins.noticeIds)}::text[], ${sql.param(pins.postedAt)}::timestamptz[], ${sql.param(pins.rank)}::real[]) as pinned(notice_id, posted_at, rank)`;
+}
