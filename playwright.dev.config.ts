@@ -3,6 +3,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { defineConfig } from "@playwright/test";
 import { chromiumPath } from "./tests/support/chromium";
+import { NOT_ON_A_FRESH_CLONE } from "./e2e/dev-loop/fresh-clone-env";
 
 const port = Number(process.env.E2E_DEV_PORT ?? 3310);
 const baseURL = `http://localhost:${port}`;
@@ -35,9 +36,8 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath(), args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] },
   },
   webServer: {
-    command:
-      "exec env -u DATABASE_URL -u REDIS_URL -u SMTP_URL -u APP_URL -u AUTH_SECRET -u STRIPE_SECRET_KEY " +
-      "-u SAM_API_KEY -u INNGEST_SIGNING_KEY -u INNGEST_EVENT_KEY -u INNGEST_BASE_URL -u INNGEST_DEV npm run dev",
+    // Playwright adds `env` to its own environment: what must be absent is removed by the command.
+    command: `exec env ${NOT_ON_A_FRESH_CLONE.map((name) => `-u ${name}`).join(" ")} npm run dev`,
     url: `${baseURL}/api/healthz`,
     timeout: 240_000,
     reuseExistingServer: false,

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { signInOperatorWith, signUp, uniqueEmail } from "../helpers";
+import { freshCloneEnv } from "./fresh-clone-env";
 
 const run = promisify(execFile);
 const FIVE_MINUTES = 5 * 60_000;
@@ -83,7 +84,7 @@ test("fresh clone: onboarding shows open matches, the instant alert arrives with
       "--role",
       "ops_admin",
     ],
-    { env: { ...process.env, PGLITE_DATA_DIR: process.env.E2E_DEV_PGLITE_DIR }, timeout: 120_000 },
+    { env: { ...freshCloneEnv(process.env), PGLITE_DATA_DIR: process.env.E2E_DEV_PGLITE_DIR }, timeout: 120_000 },
   );
   const file = path.join(os.tmpdir(), `beacon-dev-loop-operator-${randomBytes(6).toString("hex")}.json`);
   fs.writeFileSync(file, stdout);
@@ -100,7 +101,7 @@ test("fresh clone: onboarding shows open matches, the instant alert arrives with
         await ops.goto(`/admin/ops/emails?to=${encodeURIComponent(email)}`);
         return alertEmail.count();
       },
-      { timeout: FIVE_MINUTES - (Date.now() - onboardedAt), intervals: [5_000] },
+      { timeout: FIVE_MINUTES - (Date.now() - onboardedAt), intervals: [15_000] },
     )
     .toBeGreaterThan(0);
   await expect(alertEmail.first()).toContainText(/new opportunit/);
