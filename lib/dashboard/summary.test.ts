@@ -8,6 +8,7 @@ import { createAlert, runAlertDigest } from "@/lib/alerts";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { releaseSnapshotBatch, SNAPSHOT_REFERENCE_DATE, SNAPSHOT_SEEDED } from "@/lib/opportunities";
+import { markNotRelevant } from "@/lib/relevance";
 import { describeEachDatabase } from "@/tests/db";
 import { DEADLINE_HORIZON_DAYS, dashboardSummary } from "./index";
 
@@ -58,6 +59,26 @@ describeEachDatabase("dashboard summary", () => {
     });
     expect(digest.matchCount).toBeGreaterThan(0);
     expect(summary.quota).toMatchObject({ plan: "starter", quota_monthly: 5_000, quota_remaining: 5_000 });
+  });
+
+  it("notices the org marked not relevant leave its counts and deadlines", async () => {
+    const NOW = later();
+    const { orgId, owner } = await makeOrg("starter", "Marking IT");
+    await saveBusinessProfile(
+      orgId,
+      owner,
+      { companyName: "Marking IT", naicsCodes: ["5415"], keywords: [], setAsides: [], states: [] },
+      NOW,
+    );
+    const before = await dashboardSummary(orgId, owner, NOW);
+    const soonest = before.deadlines[0]!;
+    await markNotRelevant(orgId, owner, soonest.noticeId, NOW);
+
+    const after = await dashboardSummary(orgId, owner, NOW);
+    expect(after.deadlines.map((d) => d.noticeId)).not.toContain(soonest.noticeId);
+    expect(after.deadlines[0]?.noticeId).toBe(before.deadlines[1]?.noticeId);
+    // The bundled notices were all posted in the week before the snapshot's day.
+    expect(after.newThisWeek).toBe(before.newThisWeek! - 1);
   });
 
   it("without a profile: no counts or deadlines to show, the quota still is", async () => {

@@ -5,6 +5,7 @@ import { usageReport, type UsageReport } from "@/lib/metering";
 import { getBusinessProfile, profileMatchCriteria } from "@/lib/onboarding";
 import { countOpportunities, opportunityFeed, soonestDeadlines, type OpportunityFeed } from "@/lib/opportunities";
 import { assertCan, type OrgActor } from "@/lib/orgs";
+import { orgFitContext } from "@/lib/relevance";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** "Upcoming" deadlines: due within this many days of the reference date. */
@@ -46,15 +47,18 @@ export async function dashboardSummary(orgId: string, actor: OrgActor, now = new
   assertCan(actor, "alerts:read");
   const feed = opportunityFeed(now);
   const reference = feed.referenceDate;
-  const [quota, alertRows, profile] = await Promise.all([
+  const [quota, alertRows, profile, fit] = await Promise.all([
     usageReport(orgId, now),
     lastDigests(orgId),
     getBusinessProfile(orgId),
+    orgFitContext(orgId),
   ]);
   if (!profile || profile.naicsCodes.length === 0)
     return { feed, quota, alerts: alertRows, newThisWeek: null, deadlines: [] };
 
-  const { filters } = profileMatchCriteria(profile);
+  // A notice the org marked not relevant is not a match here either.
+  const marked = fit.notRelevant.map((mark) => mark.noticeId);
+  const filters = { ...profileMatchCriteria(profile).filters, ...(marked.length ? { excludeNoticeIds: marked } : {}) };
   const [newThisWeek, due] = await Promise.all([
     countOpportunities({
       ...filters,
