@@ -18,6 +18,14 @@ export function availableDrivers(): Driver[] {
   return process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 }
 
+/**
+ * One driver, PostgreSQL when there is one: for a suite whose property does not depend on the
+ * driver and which is too slow to run twice (what it finds on one is kept as a plain test on both).
+ */
+export function oneDriver(): Driver[] {
+  return availableDrivers().slice(-1);
+}
+
 function withDatabase(url: string, name: string) {
   const u = new URL(url);
   u.pathname = `/${name}`;
@@ -165,8 +173,9 @@ export async function createTestDatabase(driver: Driver): Promise<DatabaseHandle
 export function describeEachDatabase(
   name: string,
   body: (ctx: { handle: () => DatabaseHandle; driver: Driver }) => void,
+  drivers: Driver[] = availableDrivers(),
 ) {
-  for (const driver of availableDrivers()) {
+  for (const driver of drivers) {
     describe(`${name} [${driver}]`, () => {
       let handle: DatabaseHandle | undefined;
       beforeAll(async () => {
