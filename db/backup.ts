@@ -87,6 +87,24 @@ function run(tool: string, args: string[], env: NodeJS.ProcessEnv, url: string):
   });
 }
 
+/**
+ * Every tenant table forces row-level security, which holds even its owner: a dump would stop
+ * at the first one, and a restore's COPY would be refused. Say so up front, with the fix.
+ */
+async function assertRowSecurityDoesNotHold(url: string, tool: string) {
+  const seesEveryRow = await withClient(url, async (client) => {
+    const { rows } = await client.query<{ ok: boolean }>(
+      "select rolsuper or rolbypassrls as ok from pg_roles where rolname = current_user",
+    );
+    return rows[0]?.ok === true;
+  });
+  if (!seesEveryRow)
+    throw new BackupError(
+      `${tool} needs a user that row-level security does not hold (tenant tables force it, even for their owner): connect as a superuser or a role with BYPASSRLS (CREATE ROLE beacon_backup LOGIN BYPASSRLS, granted read on the tables).`,
+      "invalid",
+    );
+}
+
 /** `pg_dump --format=custom` of the database at `url` into `out`. */
 export async function backupDatabase(url: string, out: string) {
   const { dbname, env } = toolConnection(url);
@@ -95,6 +113,7 @@ export async function backupDatabase(url: string, out: string) {
       `${out} already exists; choose another --out (a backup never overwrites a file).`,
       "conflict",
     );
+  await assertRowSecurityDoesNotHold(url, "A backup");
   await run("pg_dump", ["--format=custom", "--no-password", `--file=${out}`, `--dbname=${dbname}`], env, url);
   return { file: out, bytes: fs.statSync(out).size, database: redactDatabaseUrl(url) };
 }
@@ -143,15 +162,18 @@ export async function restoreDatabase(file: string, url: string, options: { forc
       "conflict",
     );
   }
-  // Roles are cluster-wide and not in a dump: the tenant role the row-level security policies
-  // and grants name must exist first (as migration 0000 creates it).
+  await assertRowSecurityDoesNotHold(url, "A restore");
+  // Roles are cluster-wide and not in a dump: the roles the row-level security policies and
+  // grants name must exist first (as migrations 0000 and 0025 create them).
   await withClient(url, async (client) => {
-    await client.query(`DO $$ BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'beacon_tenant') THEN CREATE ROLE beacon_tenant NOLOGIN NOBYPASSRLS; END IF;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
-    await client.query(
-      `DO $$ BEGIN EXECUTE format('GRANT beacon_tenant TO %I', current_user); EXCEPTION WHEN others THEN NULL; END $$`,
-    );
+    for (const role of ["beacon_tenant", "beacon_system", "beacon_app"]) {
+      await client.query(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} NOLOGIN NOBYPASSRLS; END IF;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+      await client.query(
+        `DO $$ BEGIN EXECUTE format('GRANT ${role} TO %I', current_user); EXCEPTION WHEN others THEN NULL; END $$`,
+      );
+    }
   });
   const args = ["--no-password", "--no-owner", "--single-transaction", "--exit-on-error", `--dbname=${dbname}`];
   if (options.force) args.push("--clean", "--if-exists");

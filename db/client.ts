@@ -21,8 +21,21 @@ export interface DatabaseHandle {
   driver: "pglite" | "postgres";
   /** A label safe to show (never the URL with its password). */
   label: string;
+  /**
+   * Runs `fn` as the connecting user (the tables' owner), for what only the owner may do:
+   * migrations, a benchmark's scratch tables. The app's own queries never do (see `actAs`).
+   */
+  asOwner<T>(fn: (owner: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * The role the app's connections act as. No policy names it, so on its own it sees no tenant
+ * row: only `withTenant` (beacon_tenant) and `withSystem` (beacon_system) do, whatever user
+ * DATABASE_URL names (a superuser or BYPASSRLS user would otherwise skip row-level security,
+ * and the owner would be held only by FORCE). Created by migration 0025.
+ */
+export const APP_ROLE = "beacon_app";
 
 export interface DatabaseOptions {
   /** PostgreSQL URL. Without it, embedded PGlite is used. */
@@ -34,6 +47,41 @@ export interface DatabaseOptions {
   slowQueryMs?: number;
   /** In-memory PGlite only: start from this data directory image (`dumpDataDir`) instead of an empty cluster. */
   image?: Blob;
+  /**
+   * Who the handle's queries act as: `app` (the default) is APP_ROLE on every connection;
+   * `owner` is the connecting user itself, for tests' fixtures and tools that own the schema.
+   */
+  actAs?: "app" | "owner";
+  /** A PGlite served over the wire: every connection shares its one session (and its role). */
+  sharedSession?: boolean;
+}
+
+/** Switches a session to APP_ROLE once the role exists (an unmigrated database has no tenant table yet). */
+const ACT_AS_APP = `do $$ begin
+  if exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then set role ${APP_ROLE}; end if;
+end $$`;
+
+/** PostgreSQL's startup `options` with the role added: a connection that cannot take it fails. */
+function withAppRole(url: string): string {
+  const u = new URL(url);
+  const options = u.searchParams.get("options");
+  u.searchParams.set("options", `${options ? `${options} ` : ""}-c role=${APP_ROLE}`);
+  return u.toString();
+}
+
+/** A connection of its own as the connecting user (never the pool's, which act as APP_ROLE). */
+async function asOwnerOnWire<T>(url: string, sharedSession: boolean, fn: (owner: Db) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    // A served PGlite has one session for every connection: take the owner for it, give it back.
+    if (sharedSession) await client.query("set role none");
+    return await fn(drizzlePg(client, { schema }) as unknown as Db);
+  } finally {
+    if (sharedSession) await client.query(ACT_AS_APP).catch(() => {});
+    await client.end().catch(() => {});
+  }
 }
 
 /**
@@ -65,8 +113,12 @@ function releaseClientsThatDie(pool: pg.Pool) {
 
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   const slowQueryMs = options.slowQueryMs ?? DEFAULT_SLOW_QUERY_MS;
+  const asApp = (options.actAs ?? "app") === "app";
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
+    const ownUrl = options.url;
+    // A served PGlite ignores startup options: its owner sets the role on the shared session.
+    const connectionString = asApp && !options.sharedSession ? withAppRole(ownUrl) : ownUrl;
+    const pool = new pg.Pool({ connectionString, max: options.poolMax ?? 10 });
     timePgPool(pool, slowQueryMs);
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on("error", () => {});
@@ -81,6 +133,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       db: drizzlePg(pool, { schema }),
       driver: "postgres",
       label: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`,
+      asOwner: (fn) => asOwnerOnWire(ownUrl, options.sharedSession ?? false, fn),
       close: () => pool.end(),
     };
   }
@@ -98,10 +151,21 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     client = options.image ? new PGlite({ loadDataDir: options.image }) : new PGlite();
   }
   timePglite(client, slowQueryMs);
+  // Queued before any other query of this one session; a session that cannot take it is closed.
+  if (asApp) client.exec(ACT_AS_APP).catch(() => client.close());
+  const pgliteDb = drizzlePglite(client, { schema }) as unknown as Db;
   return {
-    db: drizzlePglite(client, { schema }) as unknown as Db,
+    db: pgliteDb,
     driver: "pglite",
     label: options.dataDir ? `pglite:${options.dataDir}` : "pglite:memory",
+    asOwner: async (fn) => {
+      await client.exec("set role none");
+      try {
+        return await fn(pgliteDb);
+      } finally {
+        if (asApp) await client.exec(ACT_AS_APP);
+      }
+    },
     close: async () => {
       await client.close();
       release?.();
@@ -114,7 +178,12 @@ function servedUrl(address: { host: string; port: number }) {
 }
 
 function connectToServedDatabase(dataDir: string, served: ServedDataDir, options: DatabaseOptions): DatabaseHandle {
-  const handle = openDatabase({ url: servedUrl(served), poolMax: SERVED_POOL_MAX, slowQueryMs: options.slowQueryMs });
+  const handle = openDatabase({
+    url: servedUrl(served),
+    poolMax: SERVED_POOL_MAX,
+    slowQueryMs: options.slowQueryMs,
+    sharedSession: true,
+  });
   return { ...handle, label: `pglite:${dataDir} (served by pid ${served.pid} on ${served.host}:${served.port})` };
 }
 
@@ -162,6 +231,8 @@ export async function openServedDatabase(options: {
   const client = new PGlite(options.dataDir);
   try {
     await client.waitReady;
+    // Every connection shares this session: it acts as the app from here on (see APP_ROLE).
+    await client.exec(ACT_AS_APP);
     const port = await freePort(SERVE_HOST);
     const server = new PGLiteSocketServer({
       db: client,
@@ -175,6 +246,7 @@ export async function openServedDatabase(options: {
       url: servedUrl({ host: SERVE_HOST, port }),
       poolMax: SERVED_POOL_MAX,
       slowQueryMs: options.slowQueryMs,
+      sharedSession: true,
     });
     return {
       ...pooled,

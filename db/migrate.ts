@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
-import type { DatabaseHandle } from "./client";
+import type { DatabaseHandle, DbOrTx } from "./client";
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
@@ -20,8 +20,12 @@ export function migrationJournal(): Journal {
 export async function appliedMigrations(
   handle: DatabaseHandle,
 ): Promise<{ count: number; lastCreatedAt: number | null }> {
+  return migrationsRecordedIn(handle.db);
+}
+
+async function migrationsRecordedIn(db: DbOrTx): Promise<{ count: number; lastCreatedAt: number | null }> {
   try {
-    const result = await handle.db.execute<{ count: string | number; last: string | number | null }>(
+    const result = await db.execute<{ count: string | number; last: string | number | null }>(
       sql`select count(*) as count, max(created_at) as last from drizzle.__drizzle_migrations`,
     );
     const row = result.rows[0];
@@ -31,18 +35,25 @@ export async function appliedMigrations(
   }
 }
 
-/** Applies pending migrations; returns how many were applied. Same folder for both drivers. */
+/**
+ * Applies pending migrations as the tables' owner; returns how many were applied. Same folder
+ * for both drivers. A migration that changes rows of a tenant table must act as beacon_system
+ * for that statement (`set local role beacon_system`): FORCE ROW LEVEL SECURITY holds the owner
+ * to the policies too, so as itself it would see no row (unless it is a superuser).
+ */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<{ applied: number }> {
-  const before = await appliedMigrations(handle);
-  if (handle.driver === "postgres") {
-    await migratePg(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });
-  } else {
-    await migratePglite(handle.db as unknown as PgliteDatabase<Record<string, never>>, {
-      migrationsFolder: MIGRATIONS_FOLDER,
-    });
-  }
-  const after = await appliedMigrations(handle);
-  return { applied: after.count - before.count };
+  return handle.asOwner(async (owner) => {
+    const before = await migrationsRecordedIn(owner);
+    if (handle.driver === "postgres") {
+      await migratePg(owner, { migrationsFolder: MIGRATIONS_FOLDER });
+    } else {
+      await migratePglite(owner as unknown as PgliteDatabase<Record<string, never>>, {
+        migrationsFolder: MIGRATIONS_FOLDER,
+      });
+    }
+    const after = await migrationsRecordedIn(owner);
+    return { applied: after.count - before.count };
+  });
 }
 
 /** True when every migration in the journal has been applied. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { db, type Tx } from "@/db/client";
+import { database, db, type Tx } from "@/db/client";
 import { alertDigests, alerts, apiKeys, invitations, memberships, organizations, users } from "@/db/schema";
 import { SYSTEM_REASONS, sqlLiteral, systemStatement, tenantStatement, withSystem, withTenant } from "@/db/tenant";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
@@ -226,7 +226,7 @@ describeEachDatabase("row-level security", ({ handle }) => {
     expect(rowLevelSecurityGaps(await tableSecurity(handle().db))).toEqual([]);
   });
 
-  it("the catalog check names a table that lacks either policy", async () => {
+  it("the catalog check names a table that lacks either policy or FORCE", async () => {
     const rollback = new Error("rollback");
     const gaps: string[][] = [];
     await handle()
@@ -242,18 +242,24 @@ describeEachDatabase("row-level security", ({ handle }) => {
           sql`create policy system_access on rls_probe to beacon_system using (current_user = 'beacon_system')`,
         );
         gaps.push(rowLevelSecurityGaps(await tableSecurity(tx)));
+        await tx.execute(sql`alter table rls_probe force row level security`);
+        gaps.push(rowLevelSecurityGaps(await tableSecurity(tx)));
         throw rollback;
       })
       .catch((error: unknown) => {
         if (error !== rollback) throw error;
       });
+    const notForced =
+      "rls_probe: row-level security is not forced (alter table … force row level security in its migration)";
     expect(gaps[0]).toEqual([
       "rls_probe: row-level security is off",
+      notForced,
       "rls_probe: no tenant_isolation policy for beacon_tenant on org_id",
       "rls_probe: no system_access policy for beacon_system",
     ]);
-    expect(gaps[1]).toEqual(["rls_probe: no system_access policy for beacon_system"]);
-    expect(gaps[2]).toEqual([]);
+    expect(gaps[1]).toEqual([notForced, "rls_probe: no system_access policy for beacon_system"]);
+    expect(gaps[2]).toEqual([notForced]);
+    expect(gaps[3]).toEqual([]);
   });
 
   it("withSystem sees every org's rows, writes any org's, and its role ends with its transaction", async () => {
@@ -297,113 +303,152 @@ describeEachDatabase("row-level security", ({ handle }) => {
  * so a path that reads or writes a tenant table outside withTenant / withSystem sees nothing or
  * is refused here (the superuser the other suites connect as would bypass it).
  */
-describeEachDatabaseAsApp("main paths under row-level security", () => {
-  const NOW = new Date();
-  let a: { userId: string; orgId: string; email: string };
-  let b: { userId: string; orgId: string; email: string };
-  const ownerOf = (who: { userId: string }) => ({ userId: who.userId, role: "owner" as const });
+describeEachDatabaseAsApp(
+  "main paths under row-level security",
+  ({ owned }) => {
+    const NOW = new Date();
+    let a: { userId: string; orgId: string; email: string };
+    let b: { userId: string; orgId: string; email: string };
+    const ownerOf = (who: { userId: string }) => ({ userId: who.userId, role: "owner" as const });
 
-  beforeAll(async () => {
-    const tag = randomUUID().slice(0, 8);
-    a = await createUserWithOrganization({
-      name: "Ann",
-      email: `ann-${tag}@rls.test`,
-      passwordHash: "x",
-      organizationName: "Ann Co",
+    beforeAll(async () => {
+      const tag = randomUUID().slice(0, 8);
+      a = await createUserWithOrganization({
+        name: "Ann",
+        email: `ann-${tag}@rls.test`,
+        passwordHash: "x",
+        organizationName: "Ann Co",
+      });
+      b = await createUserWithOrganization({
+        name: "Bob",
+        email: `bob-${tag}@rls.test`,
+        passwordHash: "x",
+        organizationName: "Bob Co",
+      });
     });
-    b = await createUserWithOrganization({
-      name: "Bob",
-      email: `bob-${tag}@rls.test`,
-      passwordHash: "x",
-      organizationName: "Bob Co",
+
+    it("the app role alone sees no tenant row and cannot write one", async () => {
+      expect(await db().select().from(organizations)).toEqual([]);
+      expect(await db().select().from(memberships)).toEqual([]);
+      expect(
+        await failure(db().insert(apiKeys).values({ orgId: a.orgId, name: "x", prefix: "bk_test_xxxx", keyHash: "h" })),
+      ).toMatch(/violates row-level security policy/);
+      const role = await db().execute<{ role: string; bypass: boolean }>(
+        sql`select current_user as role, rolbypassrls as bypass from pg_roles where rolname = current_user`,
+      );
+      expect(role.rows[0]).toEqual({ role: "beacon_app", bypass: false });
     });
-  });
 
-  it("the app role alone sees no tenant row and cannot write one", async () => {
-    expect(await db().select().from(organizations)).toEqual([]);
-    expect(await db().select().from(memberships)).toEqual([]);
-    expect(
-      await failure(db().insert(apiKeys).values({ orgId: a.orgId, name: "x", prefix: "bk_test_xxxx", keyHash: "h" })),
-    ).toMatch(/violates row-level security policy/);
-    const role = await db().execute<{ role: string; bypass: boolean }>(
-      sql`select current_user as role, rolbypassrls as bypass from pg_roles where rolname = current_user`,
-    );
-    expect(role.rows[0]).toEqual({ role: "beacon_app", bypass: false });
-  });
+    it("the tables' owner is held by the policies too (FORCE), as itself or when it skips the app role", async () => {
+      const owner = await database().asOwner(async (ownerDb) => {
+        const [role] = (
+          await ownerDb.execute<{ superuser: boolean }>(
+            sql`select rolsuper as superuser from pg_roles where rolname = current_user`,
+          )
+        ).rows;
+        // The suites' own PostgreSQL user is a superuser, which no policy holds: only the owned run shows FORCE.
+        if (role!.superuser) return null;
+        return {
+          orgs: await ownerDb.select().from(organizations),
+          members: await ownerDb.select().from(memberships),
+          refused: await failure(
+            ownerDb.insert(apiKeys).values({ orgId: a.orgId, name: "x", prefix: "bk_test_xxxy", keyHash: "h2" }),
+          ),
+        };
+      });
+      if (!owned) return expect(owner).toBeNull();
+      expect(owner).toEqual({
+        orgs: [],
+        members: [],
+        refused: expect.stringMatching(/violates row-level security policy/),
+      });
+    });
 
-  it("sign-up made each user the owner of their own org, and a user lists only their orgs", async () => {
-    expect((await listOrganizationsForUser(a.userId)).map((o) => [o.id, o.role])).toEqual([[a.orgId, "owner"]]);
-    expect((await getOrganization(b.orgId)).name).toBe("Bob Co");
-  });
+    it("sign-up made each user the owner of their own org, and a user lists only their orgs", async () => {
+      expect((await listOrganizationsForUser(a.userId)).map((o) => [o.id, o.role])).toEqual([[a.orgId, "owner"]]);
+      expect((await getOrganization(b.orgId)).name).toBe("Bob Co");
+    });
 
-  it("onboarding and alerts CRUD work for the org, and another org's alert is not found", async () => {
-    await saveBusinessProfile(
-      a.orgId,
-      ownerOf(a),
-      { companyName: "Ann Co", naicsCodes: ["541511"], keywords: ["cloud"] },
-      NOW,
-    );
-    const alert = await createAlert(a.orgId, ownerOf(a), { name: "Cloud work", frequency: "daily" }, NOW);
-    await updateAlert(a.orgId, ownerOf(a), alert.id, { name: "Cloud contracts" }, NOW);
-    expect((await listAlerts(a.orgId, ownerOf(a))).map((x) => x.name)).toEqual(["Cloud contracts"]);
-    expect(await listAlerts(b.orgId, ownerOf(b))).toEqual([]);
-    await expect(getAlert(b.orgId, ownerOf(b), alert.id)).rejects.toMatchObject({ code: "not_found" });
-    const doomed = await createAlert(b.orgId, ownerOf(b), { name: "Gone soon", frequency: "weekly" }, NOW);
-    await expect(deleteAlert(a.orgId, ownerOf(a), doomed.id, NOW)).rejects.toMatchObject({ code: "not_found" });
-    await deleteAlert(b.orgId, ownerOf(b), doomed.id, NOW);
-    expect(await listAlerts(b.orgId, ownerOf(b))).toEqual([]);
-  });
+    it("onboarding and alerts CRUD work for the org, and another org's alert is not found", async () => {
+      await saveBusinessProfile(
+        a.orgId,
+        ownerOf(a),
+        { companyName: "Ann Co", naicsCodes: ["541511"], keywords: ["cloud"] },
+        NOW,
+      );
+      const alert = await createAlert(a.orgId, ownerOf(a), { name: "Cloud work", frequency: "daily" }, NOW);
+      await updateAlert(a.orgId, ownerOf(a), alert.id, { name: "Cloud contracts" }, NOW);
+      expect((await listAlerts(a.orgId, ownerOf(a))).map((x) => x.name)).toEqual(["Cloud contracts"]);
+      expect(await listAlerts(b.orgId, ownerOf(b))).toEqual([]);
+      await expect(getAlert(b.orgId, ownerOf(b), alert.id)).rejects.toMatchObject({ code: "not_found" });
+      const doomed = await createAlert(b.orgId, ownerOf(b), { name: "Gone soon", frequency: "weekly" }, NOW);
+      await expect(deleteAlert(a.orgId, ownerOf(a), doomed.id, NOW)).rejects.toMatchObject({ code: "not_found" });
+      await deleteAlert(b.orgId, ownerOf(b), doomed.id, NOW);
+      expect(await listAlerts(b.orgId, ownerOf(b))).toEqual([]);
+    });
 
-  it("a metered API call resolves its key, charges its own org's quota and nobody else's", async () => {
-    const { key } = await createApiKey(a.orgId, { name: "ci" }, ownerOf(a));
-    const principal = await resolveApiKey(key, NOW);
-    expect(principal).toMatchObject({ orgId: a.orgId });
-    const before = await usageReport(b.orgId, NOW);
-    const charge = await chargeApiCall(principal!.orgId, principal!.keyId, "GET /api/v1/opportunities", "req_rls", NOW);
-    expect(charge.quotaAfter).toBe(charge.quotaBefore - 1);
-    expect((await usageReport(b.orgId, NOW)).quota_remaining).toBe(before.quota_remaining);
-  });
+    it("a metered API call resolves its key, charges its own org's quota and nobody else's", async () => {
+      const { key } = await createApiKey(a.orgId, { name: "ci" }, ownerOf(a));
+      const principal = await resolveApiKey(key, NOW);
+      expect(principal).toMatchObject({ orgId: a.orgId });
+      const before = await usageReport(b.orgId, NOW);
+      const charge = await chargeApiCall(
+        principal!.orgId,
+        principal!.keyId,
+        "GET /api/v1/opportunities",
+        "req_rls",
+        NOW,
+      );
+      expect(charge.quotaAfter).toBe(charge.quotaBefore - 1);
+      expect((await usageReport(b.orgId, NOW)).quota_remaining).toBe(before.quota_remaining);
+    });
 
-  it("the billing page shows the org's own plan and usage", async () => {
-    const overview = await billingOverview(a.orgId, NOW);
-    expect(overview).toMatchObject({ plan: "free", hasBillingAccount: false, subscription: null });
-    expect(overview.usage.used).toBe(1);
-    expect((await billingOverview(b.orgId, NOW)).usage.used).toBe(0);
-  });
+    it("the billing page shows the org's own plan and usage", async () => {
+      const overview = await billingOverview(a.orgId, NOW);
+      expect(overview).toMatchObject({ plan: "free", hasBillingAccount: false, subscription: null });
+      expect(overview.usage.used).toBe(1);
+      expect((await billingOverview(b.orgId, NOW)).usage.used).toBe(0);
+    });
 
-  it("the digest run fans out over every org's due alerts as the system role", async () => {
-    const alert = await withSystem("digest-fanout", async (tx) => (await tx.select().from(alerts))[0]!);
-    const result = await runAlertDigest(alert.id, new Date(NOW.getTime() + 86_400_000));
-    expect(result).toMatchObject({ alertId: alert.id, duplicate: false });
-    expect(result.digestId).not.toBeNull();
-    const digests = await withSystem("digest-fanout", (tx) => tx.select().from(alertDigests));
-    expect(digests.map((d) => d.orgId)).toEqual([a.orgId]);
-  });
+    it("the digest run fans out over every org's due alerts as the system role", async () => {
+      const alert = await withSystem("digest-fanout", async (tx) => (await tx.select().from(alerts))[0]!);
+      const result = await runAlertDigest(alert.id, new Date(NOW.getTime() + 86_400_000));
+      expect(result).toMatchObject({ alertId: alert.id, duplicate: false });
+      expect(result.digestId).not.toBeNull();
+      const digests = await withSystem("digest-fanout", (tx) => tx.select().from(alertDigests));
+      expect(digests.map((d) => d.orgId)).toEqual([a.orgId]);
+    });
 
-  it("retention runs across orgs, and an owner's export holds only their org", async () => {
-    await runRetention({ now: NOW });
-    const { request } = await requestAndBuildExport(a.orgId, { type: "user", id: a.userId });
-    expect(request.status).toBe("completed");
-    const bundle = JSON.stringify(request.result);
-    expect(bundle).toContain(a.orgId);
-    expect(bundle).not.toContain(b.orgId);
-  });
+    it("retention runs across orgs, and an owner's export holds only their org", async () => {
+      await runRetention({ now: NOW });
+      const { request } = await requestAndBuildExport(a.orgId, { type: "user", id: a.userId });
+      expect(request.status).toBe("completed");
+      const bundle = JSON.stringify(request.result);
+      expect(bundle).toContain(a.orgId);
+      expect(bundle).not.toContain(b.orgId);
+    });
 
-  it("the cockpit lists every customer and shows one customer's own members", async () => {
-    const found = await searchCustomers({ q: "Co", now: NOW });
-    expect(found.items.map((c) => c.id)).toEqual(expect.arrayContaining([a.orgId, b.orgId]));
-    const detail = await customerDetail(b.orgId);
-    expect(detail.members.map((m) => m.userId)).toEqual([b.userId]);
-    expect(detail.usage.quota_remaining).toBe((await usageReport(b.orgId, NOW)).quota_remaining);
-  });
+    it("the cockpit lists every customer and shows one customer's own members", async () => {
+      const found = await searchCustomers({ q: "Co", now: NOW });
+      expect(found.items.map((c) => c.id)).toEqual(expect.arrayContaining([a.orgId, b.orgId]));
+      const detail = await customerDetail(b.orgId);
+      expect(detail.members.map((m) => m.userId)).toEqual([b.userId]);
+      expect(detail.usage.quota_remaining).toBe((await usageReport(b.orgId, NOW)).quota_remaining);
+    });
 
-  it("withTenant(A) cannot read or write B even when the query asks for B", async () => {
-    const seen = await withTenant(a.orgId, (tx) => tx.select().from(memberships).where(eq(memberships.orgId, b.orgId)));
-    expect(seen).toEqual([]);
-    expect(
-      await failure(
-        withTenant(a.orgId, (tx) => tx.insert(memberships).values({ orgId: b.orgId, userId: a.userId, role: "owner" })),
-      ),
-    ).toMatch(/violates row-level security policy/);
-  });
-});
+    it("withTenant(A) cannot read or write B even when the query asks for B", async () => {
+      const seen = await withTenant(a.orgId, (tx) =>
+        tx.select().from(memberships).where(eq(memberships.orgId, b.orgId)),
+      );
+      expect(seen).toEqual([]);
+      expect(
+        await failure(
+          withTenant(a.orgId, (tx) =>
+            tx.insert(memberships).values({ orgId: b.orgId, userId: a.userId, role: "owner" }),
+          ),
+        ),
+      ).toMatch(/violates row-level security policy/);
+    });
+  },
+  { ownedVariant: true },
+);

@@ -153,7 +153,7 @@ if (availableDrivers().includes("postgres")) {
       expect(before["drizzle.__drizzle_migrations"]).toBeGreaterThan(0);
 
       // The restored database is at the head migration and serves tenant queries (role, grants, RLS).
-      const restoredHandle = openDatabase({ url: targetUrl, poolMax: 1 });
+      const restoredHandle = openDatabase({ url: targetUrl, poolMax: 1, actAs: "owner" });
       try {
         expect(await migrationsAtHead(restoredHandle)).toBe(true);
         const previous = setDatabase(restoredHandle);
@@ -199,8 +199,24 @@ if (availableDrivers().includes("postgres")) {
       const dumpFailed = await appErrorOf(
         runCommand("db:backup", { out: path.join(dir, "other.dump"), "database-url": missing }, noDeps),
       );
-      expect(dumpFailed.message).toMatch(/pg_dump failed/);
+      expect(dumpFailed.message).toMatch(/does not exist/);
       expect(dumpFailed.message).not.toContain(PASSWORD);
+    });
+
+    it("refuses, before pg_dump runs, a user that row-level security holds (it would dump no tenant row)", async () => {
+      const role = `beacon_backup_held_${randomBytes(4).toString("hex")}`;
+      await adminQuery(`create role "${role}" login nosuperuser nobypassrls`);
+      try {
+        const held = new URL(withPassword(source.url!));
+        held.username = role;
+        const out = path.join(dir, "held.dump");
+        const refused = await appErrorOf(runCommand("db:backup", { out, "database-url": held.toString() }, noDeps));
+        expect(refused.message).toMatch(/BYPASSRLS/);
+        expect(refused.message).not.toContain(PASSWORD);
+        expect(fs.existsSync(out)).toBe(false);
+      } finally {
+        await adminQuery(`drop role if exists "${role}"`);
+      }
     });
   });
 }

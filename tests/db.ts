@@ -3,7 +3,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -136,10 +135,17 @@ export async function migratedPostgresTemplate(adminUrl: string): Promise<string
   }
 }
 
-/** A fresh, migrated database of the given driver; PostgreSQL ones are created and dropped. */
-export async function createTestDatabase(driver: Driver): Promise<DatabaseHandle & { url?: string }> {
+/**
+ * A fresh, migrated database of the given driver; PostgreSQL ones are created and dropped.
+ * Its queries act as the owner by default, so fixtures write any org's rows directly; `app`
+ * acts as the app does (describeEachDatabaseAsApp).
+ */
+export async function createTestDatabase(
+  driver: Driver,
+  actAs: "app" | "owner" = "owner",
+): Promise<DatabaseHandle & { url?: string }> {
   if (driver === "pglite") {
-    const handle = openDatabase({ image: await migratedPgliteImage() });
+    const handle = openDatabase({ image: await migratedPgliteImage(), actAs });
     await migrateDatabase(handle);
     return handle;
   }
@@ -151,7 +157,7 @@ export async function createTestDatabase(driver: Driver): Promise<DatabaseHandle
   await admin.query(`create database "${name}" template "${template}"`);
   await admin.end();
   const url = withDatabase(adminUrl, name);
-  const handle = openDatabase({ url, poolMax: 5 });
+  const handle = openDatabase({ url, poolMax: 5, actAs });
   await migrateDatabase(handle);
   return {
     ...handle,
@@ -198,35 +204,68 @@ export function describeEachDatabase(
 }
 
 /**
+ * A fresh PostgreSQL database as a managed service would have it: created, owned and migrated by
+ * a login role that is neither superuser nor BYPASSRLS, so FORCE ROW LEVEL SECURITY holds it.
+ * Its handle connects as that role and acts as the app; `asOwner` is the role itself.
+ */
+async function createOwnedTestDatabase(): Promise<DatabaseHandle> {
+  const adminUrl = process.env.DATABASE_URL!;
+  const suffix = `${Date.now()}_${randomBytes(4).toString("hex")}`;
+  const role = `beacon_owner_${suffix}`;
+  const name = `beacon_test_owned_${suffix}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create role "${role}" login nosuperuser nobypassrls`);
+  // A managed database's owner creates these roles itself (migrations 0000, 0025), so it can
+  // switch to them; here they already exist in the cluster, made by the superuser.
+  await admin.query(`grant beacon_tenant, beacon_system, beacon_app to "${role}"`);
+  await admin.query(`create database "${name}" owner "${role}"`);
+  await admin.end();
+  const url = new URL(withDatabase(adminUrl, name));
+  url.username = role;
+  url.password = "";
+  const handle = openDatabase({ url: url.toString(), poolMax: 5 });
+  await migrateDatabase(handle);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists "${name}" with (force)`);
+      await dropper.query(`drop role if exists "${role}"`);
+      await dropper.end();
+    },
+  };
+}
+
+/**
  * Like `describeEachDatabase`, but the process database acts as `beacon_app`, the role without
  * any policy: it cannot bypass row-level security (the test user is a superuser, which would),
  * so only `withTenant` and `withSystem` see tenant rows. Migrations run first, as the test user.
+ * `ownedVariant` adds a run on PostgreSQL owned and migrated by a non-superuser role
+ * (createOwnedTestDatabase): what a managed database gives, where FORCE is the owner's wall.
  */
-export function describeEachDatabaseAsApp(name: string, body: (ctx: { driver: Driver }) => void) {
-  for (const driver of availableDrivers()) {
-    describe(`${name} [${driver}, as beacon_app]`, () => {
-      let owner: (DatabaseHandle & { url?: string }) | undefined;
+export function describeEachDatabaseAsApp(
+  name: string,
+  body: (ctx: { driver: Driver; owned: boolean }) => void,
+  options: { ownedVariant?: boolean } = {},
+) {
+  const variants = availableDrivers().map((driver) => ({ driver, owned: false }));
+  if (options.ownedVariant && process.env.DATABASE_URL) variants.push({ driver: "postgres", owned: true });
+  for (const { driver, owned } of variants) {
+    const label = owned ? "postgres, owned by a non-superuser, as beacon_app" : `${driver}, as beacon_app`;
+    describe(`${name} [${label}]`, () => {
       let app: DatabaseHandle | undefined;
       beforeAll(async () => {
-        owner = await createTestDatabase(driver);
-        if (driver === "pglite") {
-          // One embedded session: the role is the session's from here on.
-          await owner.db.execute(sql`set role beacon_app`);
-          app = owner;
-        } else {
-          app = openDatabase({ url: owner.url!, poolMax: 5 });
-          const pool = (app.db as unknown as { $client: pg.Pool }).$client;
-          // Queued on each new connection before anything else it runs.
-          pool.on("connect", (client) => void client.query("set role beacon_app").catch(() => {}));
-        }
+        app = owned ? await createOwnedTestDatabase() : await createTestDatabase(driver, "app");
         setDatabase(app);
       });
       afterAll(async () => {
         setDatabase(undefined);
-        if (app && app !== owner) await app.close();
-        await owner?.close();
+        await app?.close();
       });
-      body({ driver });
+      body({ driver, owned });
     });
   }
 }

@@ -66,6 +66,11 @@ export function rowLevelSecurityGaps(tables: TableSecurity[]): string[] {
   for (const t of tables) {
     const tenant = t.orgScoped && !(t.table in SYSTEM_ONLY_TABLES);
     if ((tenant || t.table in SYSTEM_ONLY_TABLES) && !t.rls) gaps.push(`${t.table}: row-level security is off`);
+    // Without FORCE the tables' owner skips every policy: a DATABASE_URL that names the owner would.
+    if ((tenant || t.table in SYSTEM_ONLY_TABLES) && !t.forced)
+      gaps.push(
+        `${t.table}: row-level security is not forced (alter table … force row level security in its migration)`,
+      );
     const tenantPolicy = t.policies.find((p) => p.startsWith("tenant_isolation:beacon_tenant:"));
     const column = t.table === "organizations" ? "id" : "org_id";
     if (tenant && !(tenantPolicy?.includes(column) && tenantPolicy.includes("app.org_id")))

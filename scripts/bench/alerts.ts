@@ -1,10 +1,9 @@
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { digestWindowEnd, runDueDigests } from "@/lib/alerts";
 import { importBundledOpportunities } from "@/lib/opportunities/ingest";
-import { createBenchDatabase, printTable } from "./bench-database";
+import { createBenchDatabase, ownerExecute, printTable } from "./bench-database";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -35,12 +34,12 @@ export async function runAlertsBenchmark(args: string[]) {
     const old = new Date(windowStart.getTime() - 30 * DAY_MS);
     await importBundledOpportunities();
     // The 901 real notices are the template every generated row is copied from.
-    await db().execute(
+    await ownerExecute(
       sql`create table bench_template as select row_number() over (order by id) - 1 as rn, * from opportunities`,
     );
-    await db().execute(sql`delete from opportunities`);
+    await ownerExecute(sql`delete from opportunities`);
     const templates = Number(
-      (await db().execute<{ n: string }>(sql`select count(*)::text as n from bench_template`)).rows[0]!.n,
+      (await ownerExecute<{ n: string }>(sql`select count(*)::text as n from bench_template`)).rows[0]!.n,
     );
     await createAlerts(alertCount, windowStart);
 
@@ -50,7 +49,7 @@ export async function runAlertsBenchmark(args: string[]) {
       const target = Math.max(total - windowCount, 0);
       if (target > oldRows) await copyTemplates(oldRows + 1, target - oldRows, templates, old, "old");
       oldRows = target;
-      await db().execute(sql`delete from opportunities where source = 'bench-new'`);
+      await ownerExecute(sql`delete from opportunities where source = 'bench-new'`);
       await copyTemplates(1, windowCount, templates, new Date(now.getTime() - DAY_MS / 2), "new");
       await withSystem("seed", async (tx) => {
         await tx.execute(sql`delete from alert_digests`);
@@ -58,7 +57,7 @@ export async function runAlertsBenchmark(args: string[]) {
         await tx.execute(sql`delete from email_messages`);
         await tx.execute(sql`update alerts set last_window_end = ${windowStart.toISOString()}::timestamptz`);
       });
-      await db().execute(sql`analyze`);
+      await ownerExecute(sql`analyze`);
       const started = performance.now();
       const summary = await runDueDigests(now);
       const seconds = (performance.now() - started) / 1000;
@@ -103,7 +102,7 @@ async function copyTemplates(first: number, count: number, templates: number, at
   for (let done = 0; done < count; done += batch) {
     const size = Math.min(batch, count - done);
     const from = first + done;
-    await db().execute(sql`
+    await ownerExecute(sql`
       insert into opportunities (notice_id, title, solicitation_number, agency_path, type, naics_code, set_aside_code, set_aside_description,
         posted_at, response_deadline, pop_state, description, description_excerpt, source, raw, created_at, updated_at)
       select t.notice_id || '-' || ${kind} || g, t.title, t.solicitation_number, t.agency_path, t.type, t.naics_code, t.set_aside_code, t.set_aside_description,

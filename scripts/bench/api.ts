@@ -3,13 +3,12 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { migrateDatabase } from "@/db/migrate";
 import { seedDatabase } from "@/db/seed";
 import { opportunityFeed } from "@/lib/opportunities";
 import { runCommand } from "../cli-commands";
-import { createBenchDatabase, printTable } from "./bench-database";
+import { createBenchDatabase, ownerExecute, printTable } from "./bench-database";
 import { ensureProductionBuild, freePort, startBeacon, startScript, stop, waitForReady } from "./servers";
 
 const TARGET_RATIO = 0.5;
@@ -185,7 +184,7 @@ async function seed(bench: Awaited<ReturnType<typeof createBenchDatabase>>, keyC
   }
   // Far more than the bench can spend: the quota step runs on every request but never refuses.
   await runCommand("quota:set", { org: org.org_id, remaining: "1000000000" }, deps);
-  await db().execute(sql`analyze`);
+  await ownerExecute(sql`analyze`);
   return keys;
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { SQL } from "drizzle-orm";
 import pg from "pg";
-import { openDatabase, setDatabase, type DatabaseHandle } from "@/db/client";
+import { database, openDatabase, setDatabase, type DatabaseHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 
 /** A fresh, migrated PostgreSQL database for one benchmark; dropped by `drop()`. */
@@ -34,6 +35,14 @@ export async function createBenchDatabase(
       await dropper.end();
     },
   };
+}
+
+/**
+ * A benchmark's own setup statement (scratch tables, bulk rows, ANALYZE) as the tables' owner:
+ * the app's role may neither create tables nor analyze them.
+ */
+export async function ownerExecute<Row extends Record<string, unknown> = Record<string, unknown>>(query: SQL) {
+  return database().asOwner((owner) => owner.execute<Row>(query));
 }
 
 export function printTable(title: string, header: string[], rows: (string | number)[][]) {

@@ -4,13 +4,12 @@ import http from "node:http";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import Stripe from "stripe";
-import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { organizations } from "@/db/schema";
 import { startFakeInngestServer } from "@/lib/jobs/fake-inngest-server";
 import { setQuotaRemaining } from "@/lib/metering";
 import { TEST_PRICES, type Json } from "@/tests/fixtures/stripe/events";
-import { createBenchDatabase, printTable } from "./bench-database";
+import { createBenchDatabase, ownerExecute, printTable } from "./bench-database";
 import { ensureProductionBuild, freePort, startBeacon, startScript, stderrTail, stop, waitForReady } from "./servers";
 import {
   customerEvents,
@@ -76,7 +75,7 @@ export async function runWebhookBenchmark(args: string[]) {
       await setQuotaRemaining(org!.id, 100);
       orgIds.push(org!.id);
     }
-    await db().execute(
+    await ownerExecute(
       sql`create table bench_raw_stripe_events (id text primary key, type text not null, created timestamptz not null, received_at timestamptz not null default now())`,
     );
 
