@@ -79,8 +79,12 @@ async function asOwnerOnWire<T>(url: string, sharedSession: boolean, fn: (owner:
     if (sharedSession) await client.query("set role none");
     return await fn(drizzlePg(client, { schema }) as unknown as Db);
   } finally {
-    if (sharedSession) await client.query(ACT_AS_APP).catch(() => {});
-    await client.end().catch(() => {});
+    try {
+      // Not swallowed: a shared session left as the owner would skip row-level security for everyone.
+      if (sharedSession) await client.query(ACT_AS_APP);
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
 }
 
