@@ -25,6 +25,17 @@ process.env.E2E_ONCALL_FILE ??= path.join(os.tmpdir(), `beacon-e2e-oncall-${rand
 const waitForPort = (p: number) =>
   `const n=require('net');(function t(){const s=n.connect(${p},'127.0.0.1',()=>{s.end();process.exit(0)});s.on('error',()=>setTimeout(t,200))})()`;
 const baseURL = `http://localhost:${port}`;
+/** Journeys that sign in as an e2e operator (see `projects` below). */
+const OPERATOR_JOURNEYS = [
+  "**/accounting.spec.ts",
+  "**/cockpit-a11y.spec.ts",
+  "**/cockpit-fixes.spec.ts",
+  "**/customers.spec.ts",
+  "**/jobs.spec.ts",
+  "**/operators.spec.ts",
+];
+/** Journeys that change what every other journey sees while they run. */
+const APP_WIDE_JOURNEYS = ["**/incident.spec.ts"];
 const operatorCommand = (email: string, role: string, output: string): SetupCommand => ({
   args: ["operator:create", "--email", email, "--password", process.env.E2E_OPERATOR_PASSWORD!, "--role", role],
   output,
@@ -59,7 +70,16 @@ export default defineConfig({
   // The core loop on `npm run dev` has its own configuration (playwright.dev.config.ts).
   testIgnore: "dev-loop/**",
   fullyParallel: false,
-  workers: 1,
+  // The server leaves most of a core idle while one browser waits on it: two workers fill it.
+  workers: 2,
+  // Journeys of operators share each operator's TOTP steps (e2e/helpers.ts) and the ops webhook
+  // listener, so they run one after another; customers' journeys each make their own accounts and
+  // run beside them. Incident mode changes every page, so its journey runs alone, last.
+  projects: [
+    { name: "customers", testIgnore: [...OPERATOR_JOURNEYS, ...APP_WIDE_JOURNEYS] },
+    { name: "cockpit", testMatch: OPERATOR_JOURNEYS, workers: 1 },
+    { name: "app-wide", testMatch: APP_WIDE_JOURNEYS, dependencies: ["customers", "cockpit"] },
+  ],
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },

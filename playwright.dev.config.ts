@@ -22,6 +22,8 @@ process.env.E2E_DEV_PGLITE_DIR ??= path.join(
 export default defineConfig({
   testDir: "./e2e/dev-loop",
   globalTeardown: "./e2e/dev-loop/teardown.ts",
+  // Its own results folder: it runs beside other suites, and each run empties its folder first.
+  outputDir: "test-results/dev-loop",
   workers: 1,
   retries: 0,
   // Onboarding, then up to five minutes for the demo feed to release a matching notice.

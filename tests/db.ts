@@ -173,6 +173,17 @@ export async function createTestDatabase(
 }
 
 /**
+ * `describeEachDatabase` on `oneDriver()`: for the HTTP edge (tests/routes, tests/security), whose
+ * answers do not depend on the driver. The lib functions beneath it run on both in their own tests.
+ */
+export function describeOnOneDatabase(
+  name: string,
+  body: (ctx: { handle: () => DatabaseHandle; driver: Driver }) => void,
+) {
+  describeEachDatabase(name, body, oneDriver());
+}
+
+/**
  * Runs `body` once per available driver against a fresh migrated database that is also the
  * process default (`db()`), so lib functions under test use it.
  */

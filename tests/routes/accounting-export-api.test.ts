@@ -10,7 +10,7 @@ import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { resetEnvCache } from "@/lib/env";
 import { PROBLEM_CONTENT_TYPE } from "@/lib/http";
 import { ACCOUNTING_COLUMNS } from "@/lib/ops";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
 import { callRoute, operatorCookies, sessionCookieFor, type RouteHandler } from "@/tests/route-helpers";
 
@@ -28,7 +28,7 @@ async function rowsOf(response: Response) {
   return { text, header: header!, rows: rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!]))) };
 }
 
-describeEachDatabase("accounting CSV export", () => {
+describeOnOneDatabase("accounting CSV export", () => {
   let cookies: Awaited<ReturnType<typeof operatorCookies>>;
   let stripe: FakeStripe;
   const customer = `cus_acct_${randomUUID().slice(0, 8)}`;

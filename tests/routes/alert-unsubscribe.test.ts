@@ -10,7 +10,7 @@ import { createAlert, runDueDigests, toApiAlert, unsubscribeUrl, updateAlert } f
 import { insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
 import { HIDDEN_LINK } from "@/lib/outbox";
 import { startSmtpSink } from "@/lib/outbox/test-servers";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { callRoute } from "@/tests/route-helpers";
 
@@ -46,7 +46,7 @@ const call = (token: string, method: "GET" | "POST", headers: Record<string, str
       : { headers }),
   });
 
-describeEachDatabase("one-click unsubscribe from an alert", () => {
+describeOnOneDatabase("one-click unsubscribe from an alert", () => {
   let epoch = Date.parse("2033-01-01T00:00:00Z");
   beforeEach(async () => {
     epoch += 30 * DAY;

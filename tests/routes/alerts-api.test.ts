@@ -6,7 +6,7 @@ import * as v1Alerts from "@/app/api/v1/alerts/route";
 import * as appAlert from "@/app/api/app/alerts/[id]/route";
 import * as appAlerts from "@/app/api/app/alerts/route";
 import { createApiKey, createSession, sessionCookieName } from "@/lib/auth";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
 
 const BASE = "http://localhost:3000";
@@ -28,7 +28,7 @@ function call(
   return handler(request, { params: Promise.resolve(params) });
 }
 
-describeEachDatabase("alerts HTTP API", () => {
+describeOnOneDatabase("alerts HTTP API", () => {
   let freeKey = "";
   let otherKey = "";
   let ownerCookie = "";

@@ -20,7 +20,7 @@ import {
   STRIPE_WEBHOOK_RATE_LIMIT,
   type RateLimiter,
 } from "@/lib/ratelimit";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 
@@ -75,7 +75,7 @@ const limiterKinds: { name: string; make: () => RateLimiter }[] = [
     : []),
 ];
 
-describeEachDatabase("rate limits on sign-in, sign-up, magic links, password resets and the Stripe webhook", () => {
+describeOnOneDatabase("rate limits on sign-in, sign-up, magic links, password resets and the Stripe webhook", () => {
   for (const kind of limiterKinds) {
     describe(kind.name, () => {
       let limiter: RateLimiter;

@@ -18,7 +18,7 @@ import {
   markMatchesViewed,
   saveBusinessProfile,
 } from "@/lib/onboarding";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
 
 type Entry = { key: string; kind: string; at: string; title: string; detail: string | null; href: string | null };
@@ -38,7 +38,7 @@ async function timelinePages(orgId: string, cookie: string, query = "limit=3") {
   return seen;
 }
 
-describeEachDatabase("operator customers list and timeline", () => {
+describeOnOneDatabase("operator customers list and timeline", () => {
   let cookies: Awaited<ReturnType<typeof operatorCookies>>;
   beforeAll(async () => {
     cookies = await operatorCookies();

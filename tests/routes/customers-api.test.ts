@@ -10,7 +10,7 @@ import { auditLog, opsAlerts, organizations, subscriptions } from "@/db/schema";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { resetEnvCache } from "@/lib/env";
 import { monthlyUsageReport } from "@/lib/metering";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
 
 type ParamsHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -32,7 +32,7 @@ afterEach(() => {
   resetEnvCache();
 });
 
-describeEachDatabase("operator customers API", () => {
+describeOnOneDatabase("operator customers API", () => {
   let cookies: Awaited<ReturnType<typeof operatorCookies>>;
   beforeAll(async () => {
     cookies = await operatorCookies();

@@ -10,7 +10,7 @@ import { inngest } from "@/inngest/client";
 import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
 import { customerDetail } from "@/lib/ops/customers";
 import { seedFullOrg } from "@/lib/retention/test-fixtures";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, operatorCookies } from "@/tests/route-helpers";
 
 let inngestApi: FakeInngestServer;
@@ -44,7 +44,7 @@ async function failedRequest(orgId: string, kind: "deletion" | "export") {
   return row!;
 }
 
-describeEachDatabase("retrying data requests from the cockpit API", () => {
+describeOnOneDatabase("retrying data requests from the cockpit API", () => {
   let cookies: Awaited<ReturnType<typeof operatorCookies>>;
   beforeAll(async () => {
     cookies = await operatorCookies();

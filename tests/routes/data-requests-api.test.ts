@@ -10,7 +10,7 @@ import { dataRequests, subscriptions } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
 import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
 
 let inngestApi: FakeInngestServer;
@@ -31,7 +31,7 @@ async function expectProblem(response: Response, status: number, code?: RegExp) 
   return body;
 }
 
-describeEachDatabase("data requests HTTP API", () => {
+describeOnOneDatabase("data requests HTTP API", () => {
   let orgId = "";
   let owner = "";
   let admin = "";

@@ -15,7 +15,7 @@ import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { resetEnvCache } from "@/lib/env";
 import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
 import { deliverDueOutbox, enqueueEvents } from "@/lib/outbox";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute as call, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 
 let inngestApi: FakeInngestServer;
@@ -31,7 +31,7 @@ afterEach(() => {
   resetEnvCache();
 });
 
-describeEachDatabase("operator dead letters, Stripe events and audit log APIs", () => {
+describeOnOneDatabase("operator dead letters, Stripe events and audit log APIs", () => {
   const cookies: Record<string, string> = {};
   let orgId = "";
 

@@ -31,7 +31,7 @@ import { createOperator } from "@/lib/auth";
 import { resetEnvCache } from "@/lib/env";
 import { runFunctionLocally } from "@/lib/jobs";
 import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
 
 const ADMIN_API = path.join(process.cwd(), "app/api/admin");
@@ -66,7 +66,7 @@ interface WriteCase {
   ok: number;
 }
 
-describeEachDatabase("incident mode over the operator API", () => {
+describeOnOneDatabase("incident mode over the operator API", () => {
   let cookies: Awaited<ReturnType<typeof operatorCookies>>;
   let orgId = "";
 

@@ -16,7 +16,7 @@ import { inngest } from "@/inngest/client";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { resetEnvCache } from "@/lib/env";
 import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute as call, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 
 let inngestApi: FakeInngestServer;
@@ -52,7 +52,7 @@ async function failedRun(marker: string) {
   return row!.id;
 }
 
-describeEachDatabase("operator job control API", () => {
+describeOnOneDatabase("operator job control API", () => {
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {

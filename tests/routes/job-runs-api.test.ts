@@ -16,7 +16,7 @@ import { FUNCTIONS } from "@/inngest/functions";
 import { heartbeat } from "@/inngest/functions/heartbeat";
 import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { runFunctionLocally } from "@/lib/jobs";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import {
   callRoute as call,
   operatorCookies,
@@ -33,7 +33,7 @@ it("GET /api/inngest lists every registered function (dev mode)", async () => {
   expect(body.mode).toBe("dev");
 });
 
-describeEachDatabase("operator job-run API", () => {
+describeOnOneDatabase("operator job-run API", () => {
   const cookies: Record<string, string> = {};
   let runId = "";
 

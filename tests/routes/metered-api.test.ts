@@ -9,7 +9,7 @@ import { opportunities, organizations, usageEvents } from "@/db/schema";
 import { createApiKey } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { setQuotaRemaining } from "@/lib/metering";
 
 type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -51,7 +51,7 @@ afterAll(() => {
   setRateLimiter(undefined);
 });
 
-describeEachDatabase("metered API v1", () => {
+describeOnOneDatabase("metered API v1", () => {
   it("GET /api/v1/opportunities charges one unit and answers X-Quota-Remaining and RateLimit-* headers", async () => {
     const { orgId, key } = await makeKey("starter");
     const res = await call(searchRoute.GET, "/api/v1/opportunities?q=cyber", key);

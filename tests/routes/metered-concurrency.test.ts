@@ -8,7 +8,7 @@ import { organizations, usageEvents } from "@/db/schema";
 import { createApiKey } from "@/lib/auth";
 import { setQuotaRemaining, usageReport } from "@/lib/metering";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 
 const CALLS = 200;
 const QUOTA = 100;
@@ -36,7 +36,7 @@ afterAll(() => {
   setRateLimiter(undefined);
 });
 
-describeEachDatabase("metered API v1 under concurrency", () => {
+describeOnOneDatabase("metered API v1 under concurrency", () => {
   it(`${CALLS} concurrent searches against a quota of ${QUOTA}: exactly ${QUOTA} served, the rest 402; replays cost nothing`, async () => {
     // Enterprise: 1,200 requests a minute per key, so all 400 calls below pass the rate limit
     // and the quota alone decides.

@@ -13,7 +13,7 @@ import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { resetEnvCache } from "@/lib/env";
 import { PROBLEM_CONTENT_TYPE, route } from "@/lib/http";
 import { chargeApiCall } from "@/lib/metering";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { parsePrometheusText, sampleValue } from "@/tests/prometheus-text";
 
@@ -67,7 +67,7 @@ function metricNamesIn(expr: string): string[] {
   return [...names];
 }
 
-describeEachDatabase("GET /api/metrics", () => {
+describeOnOneDatabase("GET /api/metrics", () => {
   it("answers 401 Problem+JSON without the token, with a wrong one, and while METRICS_TOKEN is unset", async () => {
     for (const header of [undefined, "Bearer wrong-token", `Basic ${TOKEN}`, `Bearer ${TOKEN}-and-more`]) {
       const response = await scrape(header);

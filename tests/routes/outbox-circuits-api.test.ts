@@ -5,10 +5,10 @@ import * as circuitsRoute from "@/app/api/admin/outbox-circuits/route";
 import * as retryRoute from "@/app/api/admin/outbox-circuits/retry/route";
 import { db } from "@/db/client";
 import { auditLog, outboxCircuits } from "@/db/schema";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute as call, operatorCookies } from "@/tests/route-helpers";
 
-describeEachDatabase("operator outbox circuits API", () => {
+describeOnOneDatabase("operator outbox circuits API", () => {
   let cookies: Awaited<ReturnType<typeof operatorCookies>>;
   const opened = new Date("2026-11-22T08:00:00.000Z");
 

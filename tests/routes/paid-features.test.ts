@@ -18,7 +18,7 @@ import { createApiKey } from "@/lib/auth";
 import { planById, type PlanId } from "@/lib/billing";
 import { seatUsage } from "@/lib/orgs";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import {
   invoiceFailedEventFor,
@@ -79,7 +79,7 @@ async function mailedAlerts(alertIds: string[]) {
   return { mailed: rows.filter((r) => r.email).map((r) => r.alertId) };
 }
 
-describeEachDatabase("paid features end when payment ends", () => {
+describeOnOneDatabase("paid features end when payment ends", () => {
   it("customer.subscription.deleted: the next digest run mails only what the free plan allows (the oldest alert), and a new subscription resumes the rest", async () => {
     const start = new Date();
     const org = await proOrgWithAlerts(["daily", "daily", "daily"], start);

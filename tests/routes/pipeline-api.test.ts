@@ -11,7 +11,7 @@ import * as feedAdmin from "@/app/api/app/calendar-feed/route";
 import * as feed from "@/app/api/calendar/[feed]/route";
 import * as notRelevant from "@/app/api/app/opportunities/[noticeId]/not-relevant/route";
 import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
 
 const same = { origin: "http://localhost:3000" };
@@ -23,7 +23,7 @@ async function expectProblem(response: Response, status: number) {
   return (await response.json()) as Record<string, unknown>;
 }
 
-describeEachDatabase("pipeline HTTP API", () => {
+describeOnOneDatabase("pipeline HTTP API", () => {
   let owner = "";
   let member = "";
   let memberId = "";

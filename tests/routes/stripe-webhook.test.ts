@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { POST } from "@/app/api/webhooks/stripe/route";
 import { db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { fixture, signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 import { STRIPE_EVENT_HANDLERS, type StripeEventHandler } from "@/lib/billing/stripe-events";
@@ -32,7 +32,7 @@ function post(body: BodyInit, headers: Record<string, string> = {}) {
   );
 }
 
-describeEachDatabase("POST /api/webhooks/stripe", () => {
+describeOnOneDatabase("POST /api/webhooks/stripe", () => {
   it("answers 200 { received, duplicate } and stores the event once", async () => {
     const event = customerUpdated();
     const { payload, header } = signed(event);

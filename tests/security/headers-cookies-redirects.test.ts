@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import nextConfig from "@/next.config";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
 import { currentOrgCookieOptions, safeReturnPath, sessionCookieName, sessionCookieOptions } from "@/lib/auth";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 
 const EVIL_DESTINATIONS = [
@@ -79,7 +79,7 @@ describe("cookies on plain http (local development)", () => {
   });
 });
 
-describeEachDatabase("Auth.js over https: cookie flags and callback URLs", () => {
+describeOnOneDatabase("Auth.js over https: cookie flags and callback URLs", () => {
   withTestEnv({ APP_URL: "https://beacon.example" });
 
   function setCookies(response: Response) {

@@ -15,7 +15,7 @@ import { db } from "@/db/client";
 import { outboxEvents, stripeEvents } from "@/db/schema";
 import { logger } from "@/lib/observability";
 import { sendEmailNow } from "@/lib/outbox";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
 import { fixture, signed } from "@/tests/fixtures/stripe/events";
@@ -78,7 +78,7 @@ function leakedSecrets(text: string) {
     .map(([name]) => name);
 }
 
-describeEachDatabase("secrets stay secret", () => {
+describeOnOneDatabase("secrets stay secret", () => {
   it("failing paths log and answer without any secret; the config viewer redacts every one", async () => {
     const ops = await operatorCookies();
     const logs = captureLogs();

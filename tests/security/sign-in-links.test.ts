@@ -14,7 +14,7 @@ import { makeOrg } from "@/lib/alerts/test-fixtures";
 import { deliverOutboxNow, enqueueOutbox, HIDDEN_LINK, replayOutbox } from "@/lib/outbox";
 import { closedPort } from "@/lib/outbox/test-servers";
 import { inviteMember } from "@/lib/orgs";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
 import { paramNames, routeFiles, urlPathFor } from "@/tests/hostile/route-catalogue";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
@@ -90,7 +90,7 @@ async function sweepAdminReads(input: { orgId: string; outboxIds: string[]; emai
   return bodies;
 }
 
-describeEachDatabase("sign-in links reach only their recipient", () => {
+describeOnOneDatabase("sign-in links reach only their recipient", () => {
   it("no table and no operator route holds a usable verification, reset, magic or invitation link", async () => {
     const email = `links-${Date.now()}@security.test`;
     const { userId, orgId } = await signUp({

@@ -10,7 +10,7 @@ import { inviteMember, sha256 } from "@/lib/orgs";
 import { insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
 import { createAlert, runAlertDigest, unsubscribeUrl } from "@/lib/alerts";
 import { createCalendarFeed } from "@/lib/pipeline";
-import { describeEachDatabase } from "@/tests/db";
+import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
 
 /** Every row of every table as text. */
@@ -26,7 +26,7 @@ async function databaseDump() {
   return out;
 }
 
-describeEachDatabase("credentials are stored hashed", () => {
+describeOnOneDatabase("credentials are stored hashed", () => {
   it("API keys: only the prefix and a SHA-256 of the key are stored; the key is nowhere in the database", async () => {
     const password = `Pw-${Date.now()}-correct horse battery`;
     const email = `hashes-${Date.now()}@security.test`;
