@@ -76,7 +76,8 @@ export default defineConfig({
   // listener, so they run one after another; customers' journeys each make their own accounts and
   // run beside them. Incident mode changes every page, so its journey runs alone, last.
   projects: [
-    { name: "customers", testIgnore: [...OPERATOR_JOURNEYS, ...APP_WIDE_JOURNEYS] },
+    // A project's testIgnore replaces the top-level one: the dev-loop journey stays out here too.
+    { name: "customers", testIgnore: ["**/dev-loop/**", ...OPERATOR_JOURNEYS, ...APP_WIDE_JOURNEYS] },
     { name: "cockpit", testMatch: OPERATOR_JOURNEYS, workers: 1 },
     { name: "app-wide", testMatch: APP_WIDE_JOURNEYS, dependencies: ["customers", "cockpit"] },
   ],
