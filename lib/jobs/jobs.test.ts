@@ -35,6 +35,14 @@ describe("cronIntervalMs", () => {
     ["0 0 * * 1", 7 * 86_400_000],
     ["0 0 1 * *", 31 * 86_400_000],
     ["TZ=Europe/Paris 0 9 * * 1-5", 3 * 86_400_000],
+    ["15,45 * * * *", 30 * 60_000],
+    ["0 */6 * * *", 6 * 3_600_000],
+    ["0 9,17 * * *", 16 * 3_600_000],
+    // 15 January → 1 February.
+    ["0 6 1,15 * *", 17 * 86_400_000],
+    // Either day field may match when both are restricted: the 1st or any Monday.
+    ["0 0 1 * 1", 7 * 86_400_000],
+    ["0 12 1 1,7 *", 184 * 86_400_000],
   ])("%s → %i ms", (expression, ms) => {
     expect(cronIntervalMs(expression)).toBe(ms);
   });
@@ -42,6 +50,8 @@ describe("cronIntervalMs", () => {
   it("refuses what it cannot read", () => {
     expect(() => cronIntervalMs("@hourly")).toThrow(/five fields/);
     expect(() => cronIntervalMs("61 * * * *")).toThrow(/Unsupported cron field/);
+    // 29 February does not come in 2025 or 2026.
+    expect(() => cronIntervalMs("0 0 29 2 *")).toThrow(/at least twice a year/);
   });
 });
 

@@ -9,7 +9,8 @@ import { seedDatabase } from "@/db/seed";
 import { opportunityFeed } from "@/lib/opportunities";
 import { runCommand } from "../cli-commands";
 import { createBenchDatabase, ownerExecute, printTable } from "./bench-database";
-import { ensureProductionBuild, freePort, startBeacon, startScript, stop, waitForReady } from "./servers";
+import { BenchProfile, transactionCount } from "./cpu-profile";
+import { ensureProductionBuild, freePort, startBeacon, startScript, stop, stopAndWait, waitForReady } from "./servers";
 
 const TARGET_RATIO = 0.5;
 // More failed answers than this and the run measured errors, not the API.
@@ -39,9 +40,12 @@ export async function runApiBenchmark(args: string[]) {
       keys: { type: "string" },
       query: { type: "string", default: "q=maintenance&limit=20" },
       build: { type: "boolean", default: false },
+      // CPU by area (through the build's source maps) and transactions per call, for Beacon's side.
+      profile: { type: "boolean", default: false },
     },
     strict: true,
   });
+  const profile = values.profile ? new BenchProfile() : null;
   const connections = Number(values.connections);
   const duration = Number(values.duration);
   const warmup = Number(values.warmup);
@@ -57,7 +61,7 @@ export async function runApiBenchmark(args: string[]) {
     console.error(`  seeded: enterprise org, ${keyCount} API keys, quota 1,000,000,000; rate limiter: ${limiter}`);
 
     const beaconPort = await freePort();
-    children.push(startBeacon(beaconPort, bench.url));
+    children.push(startBeacon(beaconPort, bench.url, {}, profile?.nodeArgs()));
     const withRaw = new URLSearchParams(values.query).has("q");
     const rawPort = await freePort();
     const barePort = await freePort();
@@ -76,6 +80,7 @@ export async function runApiBenchmark(args: string[]) {
     if (withRaw) await assertSameAnswer(beaconUrl, rawUrl, keys[0]!);
 
     const sides: Side[] = [];
+    let transactions: number | null = null;
     for (const [name, url] of [
       ["beacon", beaconUrl],
       ...(withRaw ? [["raw", rawUrl] as const] : []),
@@ -83,7 +88,13 @@ export async function runApiBenchmark(args: string[]) {
     ] as const) {
       await load(url, keys, connections, warmup);
       console.error(`  ${name}: warmed up ${warmup} s, measuring ${duration} s…`);
+      const committedBefore = profile && name === "beacon" ? await transactionCount() : 0;
       sides.push({ name, result: await load(url, keys, connections, duration) });
+      if (profile && name === "beacon") {
+        transactions = (await transactionCount()) - committedBefore;
+        // Node writes the profile as Beacon exits; the baselines then run without it.
+        await stopAndWait(children[0]!);
+      }
     }
     const rps = (name: Side["name"]) => sides.find((side) => side.name === name)?.result.requests.average;
     const beaconRps = rps("beacon")!;
@@ -109,6 +120,10 @@ export async function runApiBenchmark(args: string[]) {
         (beaconRps / r.requests.average).toFixed(2),
       ]),
     );
+    if (profile) {
+      const beacon = sides[0]!.result;
+      profile.print(`Metered GET ${pathAndQuery}`, beacon["2xx"] + beacon.non2xx, transactions);
+    }
     console.log(
       `\nBeacon: ${keyCount} API keys of one enterprise org (${ENTERPRISE_REQUESTS_PER_MINUTE.toLocaleString("en-US")}/min each), one per connection, so every request ` +
         `goes through the ${limiter} rate limiter as a real client's would and none is limited. The baselines have no rate-limit step. ` +

@@ -4,6 +4,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { STRIPE_EVENT_HANDLERS } from "@/lib/billing/stripe-events";
+import { areaOf, summariseProfiles } from "./cpu-profile";
 import { firstLoadJs, routeOf } from "./first-load-js";
 import { customerEvents, deliveryOrder, EVENTS_PER_CUSTOMER, seededRandom } from "./webhook-events";
 
@@ -78,5 +79,39 @@ describe("first-load JS from a build", () => {
     const values = Object.values(chunks);
     expect(route!.bytes).toBe(values.reduce((sum, c) => sum + c.length, 0));
     expect(route!.gzipBytes).toBe(values.reduce((sum, c) => sum + zlib.gzipSync(c, { level: 9 }).length, 0));
+  });
+});
+
+describe("bench CPU profile summary", () => {
+  const frame = (functionName: string, url = "") => ({ functionName, url, lineNumber: 0, columnNumber: 0 });
+
+  it("names each source's area: packages, Beacon's capabilities, Node and V8", () => {
+    expect(areaOf("/srv/node_modules/next/dist/server/base-server.js")).toBe("Next.js route machinery");
+    expect(areaOf("turbopack:///[turbopack]/nodejs/runtime/build-base.ts")).toBe("Next.js route machinery");
+    expect(areaOf("/srv/node_modules/pg-protocol/dist/parser.js")).toBe("PostgreSQL driver (pg)");
+    expect(areaOf("../../../lib/metering/charge.ts")).toBe("Beacon: key lookup and charge (lib/metering)");
+    expect(areaOf("../../../lib/jobs/cron.ts")).toBe("Beacon: lib/jobs");
+    expect(areaOf("node:internal/streams/writable")).toBe("Node.js core (http, net, streams)");
+    expect(areaOf("(writev)")).toBe("V8 and native code");
+    expect(areaOf("(garbage collector)")).toBe("garbage collection");
+  });
+
+  it("charges each sample's time to the function on top of the stack, and leaves idle out of the shares", () => {
+    const shares = summariseProfiles([
+      {
+        nodes: [
+          { id: 1, callFrame: frame("(idle)") },
+          { id: 2, callFrame: frame("parse", "file:///srv/node_modules/pg-protocol/dist/parser.js") },
+          { id: 3, callFrame: frame("(garbage collector)") },
+        ],
+        samples: [1, 2, 2, 3, 1],
+        timeDeltas: [5_000, 3_000, 3_000, 2_000, 5_000],
+      },
+    ]);
+    expect(shares).toEqual([
+      { area: "idle (waiting on I/O)", ms: 10, share: 0 },
+      { area: "PostgreSQL driver (pg)", ms: 6, share: 0.75 },
+      { area: "garbage collection", ms: 2, share: 0.25 },
+    ]);
   });
 });

@@ -20,7 +20,12 @@ export function ensureProductionBuild(force: boolean) {
 }
 
 /** Beacon as production runs it (lib/env.ts productionConfigProblems), with bench-only secrets; `extra` adds or overrides. */
-export function startBeacon(port: number, databaseUrl: string, extra: Record<string, string> = {}) {
+export function startBeacon(
+  port: number,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+  nodeArgs: string[] = [],
+) {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -37,7 +42,8 @@ export function startBeacon(port: number, databaseUrl: string, extra: Record<str
     LOG_LEVEL: "error",
     ...extra,
   };
-  return launch(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], env);
+  const next = path.join(ROOT, "node_modules/next/dist/bin/next");
+  return launch(process.execPath, [...nodeArgs, next, "start", "-p", String(port), "-H", "127.0.0.1"], env);
 }
 
 /** A TypeScript server script of scripts/bench run with tsx. */
@@ -70,6 +76,14 @@ export function stop(child: ChildProcess) {
   } catch {
     // Already gone.
   }
+}
+
+/** Stops a server and waits until it has exited (and so written what it writes on exit). */
+export async function stopAndWait(child: ChildProcess, timeoutMs = 30_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  stop(child);
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
 }
 
 export async function waitForReady(url: string, child: ChildProcess, timeoutMs = 90_000) {
