@@ -12,6 +12,26 @@ const config = [
     },
   },
   {
+    // Production code (lib, app, components, db, inngest) never imports a development-only
+    // package: test support, fakes and tooling live under tests/, scripts/ and e2e/.
+    rules: {
+      "import/no-extraneous-dependencies": [
+        "error",
+        {
+          devDependencies: [
+            "**/*.test.ts",
+            "**/*.test.tsx",
+            "tests/**",
+            "scripts/**",
+            "e2e/**",
+            "*.config.ts",
+            "*.config.mjs",
+          ],
+        },
+      ],
+    },
+  },
+  {
     ignores: [
       ".next/**",
       ".data/**",

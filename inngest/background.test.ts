@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { activeLocalExecutor, backgroundExecutor } from "@/lib/jobs";
-import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { perTestEnv } from "@/tests/env";
 import { startBackgroundFunctions, stopBackgroundFunctions } from "./background";
 import { inngest } from "./client";

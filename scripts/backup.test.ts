@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, setDatabase, type DatabaseHandle } from "@/db/client";
 import { migrateDatabase, migrationsAtHead } from "@/db/migrate";
 import { seedDatabase } from "@/db/seed";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { recordAudit } from "@/lib/audit";
 import { chargeApiCall } from "@/lib/metering";
 import { appErrorOf } from "@/tests/app-error";

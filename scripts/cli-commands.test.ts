@@ -10,7 +10,7 @@ import { ingestionCursors, opportunities, organizations, usageQuotas } from "@/d
 import { seedDatabase } from "@/db/seed";
 import { resetEnvCache } from "@/lib/env";
 import { chargeApiCall, usageReport } from "@/lib/metering";
-import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/lib/opportunities/ingest/fake-sam-server";
+import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/tests/fakes/sam-server";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { runCommand } from "./cli-commands";

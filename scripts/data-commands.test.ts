@@ -6,7 +6,7 @@ import { migrateDatabase } from "@/db/migrate";
 import { auditLog, dataRequests, organizations, subscriptions } from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { deletedOrgName } from "@/lib/retention";
-import { seedFullOrg } from "@/lib/retention/test-fixtures";
+import { seedFullOrg } from "@/tests/support/retention-fixtures";
 import { describeEachDatabase } from "@/tests/db";
 import { runCommand } from "./cli-commands";
 

@@ -8,10 +8,10 @@ import { jobEvents, jobHeartbeats, jobRuns, organizations, outboxEvents, usageQu
 import { inngest } from "@/inngest/client";
 import { resetEnvCache } from "@/lib/env";
 import { setFlag } from "@/lib/flags";
-import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { heartbeatHealth, recordHeartbeat, registerSchedules, runFunctionLocally } from "@/lib/jobs";
-import { executeRequest } from "@/lib/jobs/test-engine";
-import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/lib/opportunities/ingest/fake-sam-server";
+import { executeRequest } from "@/tests/support/inngest-engine";
+import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/tests/fakes/sam-server";
 import { describeEachDatabase } from "@/tests/db";
 import { alertDigests } from "./alert-digests";
 import { heartbeat } from "./heartbeat";

@@ -7,7 +7,7 @@ import { withTenant } from "@/db/tenant";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
 import { alertUsage, createAlert, deleteAlert, getAlert, listAlerts, toApiAlert, updateAlert } from "./index";
-import { addMember, makeOrg } from "./test-fixtures";
+import { addMember, makeOrg } from "@/tests/support/factories";
 
 const NOW = new Date("2030-03-01T09:30:00Z");
 const input = (name = "Cyber in Virginia") => ({

@@ -16,7 +16,7 @@ import {
   setDailySummary,
   type CreateAlertRequest,
 } from "./index";
-import { insertOpportunity, makeOrg, type OpportunityFixture } from "./test-fixtures";
+import { insertOpportunity, makeOrg, type OpportunityFixture } from "@/tests/support/factories";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firstIssueByField, formText } from "@/lib/validation/agreement";
+import { firstIssueByField, formText } from "@/tests/support/rule-agreement";
 import { alertProblems, type AlertBody } from "./body-rules";
 import { createAlertSchema } from "./schemas";
 

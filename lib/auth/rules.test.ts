@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firstMessage, formText } from "@/lib/validation/agreement";
+import { firstMessage, formText } from "@/tests/support/rule-agreement";
 import { checkText } from "@/lib/validation/rules";
 import { MAGIC_LINK_RULES, SIGN_IN_RULES, SIGN_UP_RULES } from "./rules";
 import { magicLinkSchema, signInSchema, signUpSchema } from "./schemas";

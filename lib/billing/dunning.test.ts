@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, jobRuns, organizations, outboxEvents, subscriptions } from "@/db/schema";
 import { dunning } from "@/inngest/functions/dunning";
-import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
+import { addMember, makeOrg } from "@/tests/support/factories";
 import { runFunctionLocally } from "@/lib/jobs";
 import { env } from "@/lib/env";
 import { runRetention } from "@/lib/retention";

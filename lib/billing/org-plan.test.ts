@@ -1,22 +1,15 @@
 import { eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
-import { organizations, subscriptions, usageQuotas } from "@/db/schema";
+import { subscriptions, usageQuotas } from "@/db/schema";
 import { chargeApiCall, monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
 import { describeEachDatabase } from "@/tests/db";
 import { addCredits, revokeCredits, syncOrgPlan } from "./org-plan";
 import type { PlanId } from "./plans";
+import { makeEmptyOrg } from "@/tests/support/factories";
 
 const MID_JAN = new Date("2035-01-15T12:00:00Z");
 const FEB = new Date("2035-02-02T00:00:00Z");
-
-async function makeOrg(plan: PlanId = "free") {
-  const [org] = await db()
-    .insert(organizations)
-    .values({ name: `Plan ${plan}`, plan })
-    .returning({ id: organizations.id });
-  return org!.id;
-}
 
 async function subscribe(orgId: string, plan: PlanId, status: string, now = MID_JAN) {
   return db().transaction(async (tx) => {
@@ -40,7 +33,7 @@ async function quota(orgId: string) {
 
 describeEachDatabase("plan changes move the quota", () => {
   it("an upgrade mid-month keeps what was used; credits stay a balance of their own", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     for (let i = 0; i < 30; i++) await chargeApiCall(orgId, null, "e", `r${i}`, MID_JAN);
     await db().transaction((tx) => addCredits(tx, orgId, 1_000, MID_JAN, "cs_1"));
     expect(await subscribe(orgId, "pro", "active")).toBe("pro");
@@ -54,7 +47,7 @@ describeEachDatabase("plan changes move the quota", () => {
   });
 
   it("a downgrade takes the difference away but never goes below 0; unpaid counts as free", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     await subscribe(orgId, "pro", "active");
     await setQuotaRemaining(orgId, 48_000, MID_JAN); // 2,000 used
     const later = (minutes: number) => new Date(MID_JAN.getTime() + minutes * 60_000);
@@ -71,7 +64,7 @@ describeEachDatabase("plan changes move the quota", () => {
   });
 
   it("an ended period is left alone: the next rollover starts from the new plan", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     await chargeApiCall(orgId, null, "e", "r", MID_JAN);
     await subscribe(orgId, "starter", "active", FEB);
     expect(await quota(orgId)).toMatchObject({ monthly: 100, remaining: 99, periodStart: "2035-01-01T00:00:00.000Z" });
@@ -85,7 +78,7 @@ describeEachDatabase("plan changes move the quota", () => {
   });
 
   it("a pack refunded a month later takes back what is left of the credits, never the allowance", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     await db().transaction((tx) => addCredits(tx, orgId, 1_000, MID_JAN, "cs_old"));
     await chargeApiCall(orgId, null, "e", "r", FEB);
     expect(await quota(orgId)).toMatchObject({

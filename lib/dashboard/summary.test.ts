@@ -5,7 +5,7 @@ import { beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { alerts } from "@/db/schema";
 import { createAlert, runAlertDigest } from "@/lib/alerts";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { releaseSnapshotBatch, SNAPSHOT_REFERENCE_DATE, SNAPSHOT_SEEDED } from "@/lib/opportunities";
 import { markNotRelevant } from "@/lib/relevance";

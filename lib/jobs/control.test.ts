@@ -16,11 +16,11 @@ import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { BULK_RERUN_CAP, bulkRerunJobs } from "./bulk-rerun";
 import { CANCEL_EVENT_NAME, cancelJobRun, functionIsCancellable } from "./cancel";
-import { startFakeInngestServer, type FakeInngestServer } from "./fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { staleHeartbeats } from "./heartbeat-health";
 import { runFunctionLocally } from "./local-runner";
 import { pauseFunction, pausedFunctions, resumeFunction } from "./pause";
-import { executeRequest } from "./test-engine";
+import { executeRequest } from "@/tests/support/inngest-engine";
 
 const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
 const cronEvent = (expr: string) => ({

@@ -13,11 +13,11 @@ import { metrics } from "@/lib/observability/metrics";
 import { detectOpsConditions, opsOverview } from "@/lib/ops";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
-import { startFakeInngestServer, type FakeInngestServer } from "./fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { heartbeatHealth, heartbeatStatus, registerSchedules, type HeartbeatStatus } from "./heartbeat-health";
 import { recordHeartbeat } from "./heartbeats";
 import { pauseFunction } from "./pause";
-import { executeRequest } from "./test-engine";
+import { executeRequest } from "@/tests/support/inngest-engine";
 
 withTestEnv({ JOB_HEARTBEAT_REQUIRED: "true" });
 

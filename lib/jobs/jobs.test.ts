@@ -16,7 +16,7 @@ import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { bulkRerunJobs } from "./bulk-rerun";
 import { cronIntervalMs } from "./cron";
-import { startFakeInngestServer, type FakeInngestServer } from "./fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { heartbeatHealth, staleHeartbeats } from "./heartbeat-health";
 import { recordHeartbeat } from "./heartbeats";
 import { runFunctionLocally } from "./local-runner";
@@ -24,7 +24,7 @@ import { pausedFunctions, pauseFunction, resumeFunction } from "./pause";
 import { listJobRuns, getJobRun } from "./queries";
 import { rerunJob } from "./rerun";
 import { jobRunStatusCounts } from "./stats";
-import { executeRequest } from "./test-engine";
+import { executeRequest } from "@/tests/support/inngest-engine";
 
 describe("cronIntervalMs", () => {
   it.each([

@@ -11,9 +11,9 @@ import { dunning } from "@/inngest/functions/dunning";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { startsAnotherRun } from "@/tests/fakes/inngest-idempotency";
-import { startFakeInngestServer, type FakeInngestServer } from "./fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { rerunJob } from "./rerun";
-import { executeRequest } from "./test-engine";
+import { executeRequest } from "@/tests/support/inngest-engine";
 
 const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
 

@@ -1,10 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
-import { idempotencyKeys, organizations, usageEvents, usageQuotas } from "@/db/schema";
+import { idempotencyKeys, usageEvents, usageQuotas } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { createApiKey } from "@/lib/auth";
-import type { PlanId } from "@/lib/billing";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import {
@@ -20,14 +19,7 @@ import {
   setQuotaRemaining,
   usageReport,
 } from "./index";
-
-async function makeOrg(plan: PlanId = "free") {
-  const [org] = await db()
-    .insert(organizations)
-    .values({ name: `Metered ${plan}`, plan })
-    .returning({ id: organizations.id });
-  return org!.id;
-}
+import { makeEmptyOrg } from "@/tests/support/factories";
 
 async function eventCount(orgId: string) {
   const [row] = await db()
@@ -42,7 +34,7 @@ const FEB = new Date("2026-02-01T00:00:00Z");
 
 describeEachDatabase("metering", () => {
   it("creates the quota lazily from the plan on the first metered call and records a usage event", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     expect(await usageReport(orgId, JAN)).toEqual({
       plan: "free",
       quota_monthly: 100,
@@ -69,12 +61,12 @@ describeEachDatabase("metering", () => {
   });
 
   it("a starter org starts from the starter quota", async () => {
-    const orgId = await makeOrg("starter");
+    const orgId = await makeEmptyOrg("starter");
     expect((await chargeApiCall(orgId, null, "e", "r", JAN)).quotaBefore).toBe(5_000);
   });
 
   it("64 concurrent charges against a quota of 50: exactly 50 succeed, 14 get 402, 50 usage events", async () => {
-    const orgId = await makeOrg("pro");
+    const orgId = await makeEmptyOrg("pro");
     expect(await setQuotaRemaining(orgId, 50, JAN)).toEqual({ org_id: orgId, quota_remaining: 50 });
     const results = await Promise.allSettled(
       Array.from({ length: 64 }, (_, i) => chargeApiCall(orgId, null, "GET /api/v1/opportunities", `req_${i}`, JAN)),
@@ -95,7 +87,7 @@ describeEachDatabase("metering", () => {
   });
 
   it("rolls the period over once period_end has passed, from the plan's quota, safely under concurrency", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     await setQuotaRemaining(orgId, 0, JAN);
     expect((await appErrorOf(chargeApiCall(orgId, null, "e", "r", JAN))).code).toBe("quota_exhausted");
     const results = await Promise.allSettled(
@@ -113,7 +105,7 @@ describeEachDatabase("metering", () => {
   });
 
   it("bought credits are spent after the month's allowance, survive the rollover, and a refund goes back where it came from", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     const lastDay = new Date("2026-01-31T23:00:00Z");
     await setQuotaRemaining(orgId, 1, lastDay);
     await db().transaction((tx) => addCredits(tx, orgId, 5, lastDay, { reason: "credit_pack", ref: "cs_last_day" }));
@@ -147,7 +139,7 @@ describeEachDatabase("metering", () => {
   });
 
   it("concurrent charges over allowance and credits: each unit spent once, the allowance first", async () => {
-    const orgId = await makeOrg("pro");
+    const orgId = await makeEmptyOrg("pro");
     await setQuotaRemaining(orgId, 3, JAN);
     await db().transaction((tx) => addCredits(tx, orgId, 4, JAN, { reason: "credit_grant", ref: "goodwill" }));
     const results = await Promise.allSettled(
@@ -172,7 +164,7 @@ describeEachDatabase("metering", () => {
   });
 
   it("usage report of a period that has ended shows the next one fresh, without writing", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     await setQuotaRemaining(orgId, 3, JAN);
     expect(await usageReport(orgId, FEB)).toMatchObject({
       quota_remaining: 100,
@@ -183,7 +175,7 @@ describeEachDatabase("metering", () => {
   });
 
   it("setQuotaRemaining refuses negative or fractional values and unknown orgs", async () => {
-    const orgId = await makeOrg();
+    const orgId = await makeEmptyOrg();
     expect((await appErrorOf(setQuotaRemaining(orgId, -1))).code).toBe("validation_failed");
     expect((await appErrorOf(setQuotaRemaining(orgId, 1.5))).code).toBe("validation_failed");
     expect((await appErrorOf(setQuotaRemaining("not-a-uuid", 1))).code).toBe("not_found");
@@ -191,7 +183,7 @@ describeEachDatabase("metering", () => {
   });
 
   it("idempotency keys: first claims, repeat replays, in flight → 409, other request → 422, after 24 h → new", async () => {
-    const orgId = await makeOrg();
+    const orgId = await makeEmptyOrg();
     const key = await createApiKey(orgId, { name: "idem" });
     const fp = "GET /api/v1/opportunities?q=x";
     const first = await beginIdempotentRequest(orgId, key.id, "k-1", fp, JAN);
@@ -226,7 +218,7 @@ describeEachDatabase("metering", () => {
   });
 
   it("concurrent requests with one Idempotency-Key: exactly one claims it", async () => {
-    const orgId = await makeOrg();
+    const orgId = await makeEmptyOrg();
     const key = await createApiKey(orgId, { name: "idem" });
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, () => beginIdempotentRequest(orgId, key.id, "same", "GET /x", JAN)),
@@ -237,8 +229,8 @@ describeEachDatabase("metering", () => {
   });
 
   it("row-level security: a tenant transaction sees only its own org's quota, usage events and idempotency keys", async () => {
-    const a = await makeOrg();
-    const b = await makeOrg();
+    const a = await makeEmptyOrg();
+    const b = await makeEmptyOrg();
     const keyB = await createApiKey(b, { name: "b" });
     await chargeApiCall(a, null, "e", "ra", JAN);
     await chargeApiCall(b, keyB.id, "e", "rb", JAN);

@@ -4,7 +4,7 @@ import { db } from "@/db/client";
 import { outboxEvents, quotaWarnings, usageQuotas } from "@/db/schema";
 import { describeFunction } from "@/inngest/functions";
 import { quotaWarnings as quotaWarningsFunction } from "@/inngest/functions/quota-warnings";
-import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
+import { addMember, makeOrg } from "@/tests/support/factories";
 import { describeEachDatabase } from "@/tests/db";
 import { setQuotaRemaining } from "./quota";
 import { reachedThreshold, runQuotaWarnings } from "./quota-warnings";

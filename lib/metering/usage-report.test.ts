@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
-import { organizations, quotaAdjustments, subscriptions, usageEvents, usageQuotas } from "@/db/schema";
+import { quotaAdjustments, subscriptions, usageEvents, usageQuotas } from "@/db/schema";
 import { createApiKey } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
 import { addCredits, revokeCredits, syncOrgPlan } from "@/lib/billing/org-plan";
@@ -17,14 +17,7 @@ import {
   resetDueQuotas,
   setQuotaRemaining,
 } from "./index";
-
-async function makeOrg(plan: PlanId = "free") {
-  const [org] = await db()
-    .insert(organizations)
-    .values({ name: `Report ${plan}`, plan })
-    .returning({ id: organizations.id });
-  return org!.id;
-}
+import { makeEmptyOrg } from "@/tests/support/factories";
 
 function monthOf(date: Date) {
   return date.toISOString().slice(0, 7);
@@ -69,7 +62,7 @@ const noCreditDrift = { expected_remaining: 0, stored_remaining: 0, drift: 0 };
 
 describeEachDatabase("usage report and drift", () => {
   it("no drift after charges, idempotent replays, refunded 5xx, credit packs and their refund, plan changes and quota:set", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     const { key } = await createApiKey(orgId, { name: "report" });
     const now = new Date();
     for (let i = 0; i < 3; i++) expect((await callProbe(key)).status).toBe(200);
@@ -122,8 +115,8 @@ describeEachDatabase("usage report and drift", () => {
 
   it("a counter corrupted by a raw UPDATE is reported with the exact drift, by the report and the drift list", async () => {
     const JAN = new Date("2031-01-10T00:00:00Z");
-    const healthy = await makeOrg("starter");
-    const broken = await makeOrg("starter");
+    const healthy = await makeEmptyOrg("starter");
+    const broken = await makeEmptyOrg("starter");
     for (const orgId of [healthy, broken])
       for (let i = 0; i < 5; i++) await chargeApiCall(orgId, null, "e", `r${i}`, JAN);
     await db()
@@ -149,7 +142,7 @@ describeEachDatabase("usage report and drift", () => {
       ...[
         {
           org_id: broken,
-          org_name: "Report starter",
+          org_name: "Acme starter",
           expected_remaining: 4_995,
           stored_remaining: 5_032,
           drift: 37,
@@ -157,7 +150,7 @@ describeEachDatabase("usage report and drift", () => {
         },
         {
           org_id: healthy,
-          org_name: "Report starter",
+          org_name: "Acme starter",
           expected_remaining: 4_996,
           stored_remaining: 4_995,
           drift: -1,
@@ -169,7 +162,7 @@ describeEachDatabase("usage report and drift", () => {
 
   it("a credit balance corrupted by a raw UPDATE is drift too", async () => {
     const MAR = new Date("2031-03-10T00:00:00Z");
-    const orgId = await makeOrg("starter");
+    const orgId = await makeEmptyOrg("starter");
     await db().transaction((tx) => addCredits(tx, orgId, 50, MAR, "cs_drift"));
     await db().update(usageQuotas).set({ creditsRemaining: 45 }).where(eq(usageQuotas.orgId, orgId));
     expect((await monthlyUsageReport(orgId, "2031-03")).credits).toMatchObject({
@@ -180,7 +173,7 @@ describeEachDatabase("usage report and drift", () => {
     expect((await findUsageDrift("2031-03")).filter((d) => d.org_id === orgId)).toEqual([
       {
         org_id: orgId,
-        org_name: "Report starter",
+        org_name: "Acme starter",
         expected_remaining: 5_000,
         stored_remaining: 5_000,
         drift: 0,
@@ -190,7 +183,7 @@ describeEachDatabase("usage report and drift", () => {
   });
 
   it("another month than the counter's has no stored value to compare; bad input is refused", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     await chargeApiCall(orgId, null, "e", "r", new Date("2032-03-05T00:00:00Z"));
     await chargeApiCall(orgId, null, "e", "r", new Date("2032-04-05T00:00:00Z"));
     expect(await monthlyUsageReport(orgId, "2032-03")).toMatchObject({
@@ -214,7 +207,7 @@ describeEachDatabase("usage report and drift", () => {
   });
 
   it("the ledger is append-only", async () => {
-    const orgId = await makeOrg("free");
+    const orgId = await makeEmptyOrg("free");
     await setQuotaRemaining(orgId, 5);
     const error = await db()
       .update(quotaAdjustments)
@@ -233,7 +226,7 @@ describeEachDatabase("monthly quota reset", () => {
     const MAR = new Date("2033-03-20T00:00:00Z");
     const APR = new Date("2033-04-01T00:05:00Z");
     const orgs = await Promise.all(
-      (["free", "starter", "pro", "free", "starter"] as const).map((plan) => makeOrg(plan)),
+      (["free", "starter", "pro", "free", "starter"] as const).map((plan) => makeEmptyOrg(plan)),
     );
     for (const orgId of orgs) await chargeApiCall(orgId, null, "e", "r", MAR);
     await db().transaction((tx) => addCredits(tx, orgs[0]!, 1_000, MAR));
@@ -258,7 +251,7 @@ describeEachDatabase("monthly quota reset", () => {
   it("concurrent resets and metered calls at the month change roll each org over exactly once and never overspend", async () => {
     const MAY = new Date("2034-05-31T23:00:00Z");
     const JUN = new Date("2034-06-01T00:00:01Z");
-    const orgs = await Promise.all(Array.from({ length: 6 }, () => makeOrg("free")));
+    const orgs = await Promise.all(Array.from({ length: 6 }, () => makeEmptyOrg("free")));
     for (const orgId of orgs) await setQuotaRemaining(orgId, 0, MAY);
     const calls = orgs.flatMap((orgId) =>
       Array.from({ length: 5 }, (_, i) => chargeApiCall(orgId, null, "e", `jun_${i}`, JUN)),

@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { alertDigests, emailMessages } from "@/db/schema";
 import { runInstantAlerts } from "@/lib/alerts";
-import { insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { describeEachDatabase } from "@/tests/db";
 import { createFirstAlert, saveBusinessProfile } from "./index";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firstIssueByField, firstMessage, formText } from "@/lib/validation/agreement";
+import { firstIssueByField, firstMessage, formText } from "@/tests/support/rule-agreement";
 import { checkText } from "@/lib/validation/rules";
 import { SET_ASIDE_CODES, STATE_CODES } from "./codes";
 import { SET_ASIDE_OPTIONS, US_STATES } from "./options";

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobRuns, opsAlerts, organizations, outboxEvents, subscriptions } from "@/db/schema";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { env } from "@/lib/env";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { describeEachDatabase } from "@/tests/db";

@@ -25,17 +25,12 @@ import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
 import { HIDDEN_LINK } from "@/lib/outbox";
 import { smtpMailboxForTests } from "@/tests/support/mailbox";
+import { makeUser } from "@/tests/support/factories";
 
 const mailbox = smtpMailboxForTests();
 
 async function code(promise: Promise<unknown>): Promise<ProblemCode> {
   return (await appErrorOf(promise)).code;
-}
-
-async function makeUser(label: string) {
-  const email = `${label}-${randomUUID().slice(0, 8)}@orgs.test`;
-  const [row] = await db().insert(users).values({ email, name: label }).returning();
-  return row!;
 }
 
 describeEachDatabase("organisations, members and invitations", () => {

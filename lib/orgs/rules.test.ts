@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firstMessage, formText } from "@/lib/validation/agreement";
+import { firstMessage, formText } from "@/tests/support/rule-agreement";
 import { checkText } from "@/lib/validation/rules";
 import { ORG_ROLES } from "./permissions";
 import { CREATE_API_KEY_RULES, INVITE_MEMBER_RULES } from "./rules";

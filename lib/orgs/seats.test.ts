@@ -2,30 +2,13 @@ import { randomUUID } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
-import { invitations, memberships, organizations, subscriptions, users } from "@/db/schema";
+import { invitations, memberships, organizations, subscriptions } from "@/db/schema";
 import type { PlanId } from "@/lib/billing";
 import { syncOrgPlan } from "@/lib/billing/org-plan";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
-import {
-  acceptInvitation,
-  createOrganizationWithOwner,
-  inviteMember,
-  revokeInvitation,
-  seatUsage,
-  type OrgActor,
-} from "./index";
-
-async function makeUser(label: string, email = `${label}-${randomUUID().slice(0, 8)}@seats.test`) {
-  const [row] = await db().insert(users).values({ email, name: label }).returning();
-  return row!;
-}
-
-async function makeOrg(plan: PlanId, name = `Seats ${plan}`) {
-  const owner = await makeUser("owner");
-  const org = await createOrganizationWithOwner(db(), { name, ownerUserId: owner.id, plan });
-  return { orgId: org.id, owner: { userId: owner.id, role: "owner" } as OrgActor };
-}
+import { acceptInvitation, inviteMember, revokeInvitation, seatUsage } from "./index";
+import { makeOrg, makeUser } from "@/tests/support/factories";
 
 async function setPlan(orgId: string, plan: PlanId) {
   await db().update(organizations).set({ plan }).where(eq(organizations.id, orgId));

@@ -23,7 +23,7 @@ import {
   type OutboxDeliverySummary,
 } from "./index";
 import { perTestEnv } from "@/tests/env";
-import { closedPort, startSmtpSink, startWebhookReceiver } from "./test-servers";
+import { closedPort, startSmtpSink, startWebhookReceiver } from "@/tests/support/servers";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;

@@ -16,7 +16,7 @@ import {
   outboxCounts,
   replayOutbox,
 } from "./index";
-import { closedPort, startSmtpSink } from "./test-servers";
+import { closedPort, startSmtpSink } from "@/tests/support/servers";
 
 const MINUTE = 60_000;
 const operator: AuditActor = { type: "operator", id: randomUUID(), email: "ops@beacon.test" };

@@ -20,7 +20,7 @@ import {
 } from "./index";
 import { perTestEnv } from "@/tests/env";
 import { captureLogs } from "@/tests/log-capture";
-import { closedPort, startSmtpSink, startWebhookReceiver } from "./test-servers";
+import { closedPort, startSmtpSink, startWebhookReceiver } from "@/tests/support/servers";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { eq } from "drizzle-orm";
 import { calendarFeeds, memberships, organizations } from "@/db/schema";
-import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { sha256 } from "@/lib/orgs";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";

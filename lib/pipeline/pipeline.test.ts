@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { pipelineNotes, trackedOpportunities } from "@/db/schema";
 import { listAudit } from "@/lib/audit";
-import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { validate } from "@/lib/http";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";

@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { withSystem, withTenant } from "@/db/tenant";
 import { auditLog, emailMessages, memberships, opportunities, outboxEvents } from "@/db/schema";
-import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { createUserWithOrganization } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";

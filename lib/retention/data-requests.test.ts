@@ -37,7 +37,7 @@ import {
   retryDataRequest,
 } from "./data-requests";
 import { deletedOrgName } from "./deletion";
-import { makePerson, seedFullOrg } from "./test-fixtures";
+import { makePerson, seedFullOrg } from "@/tests/support/retention-fixtures";
 
 async function rowCounts(orgId: string) {
   const n = async (rows: Promise<unknown[]>) => (await rows).length;

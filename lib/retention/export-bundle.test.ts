@@ -6,7 +6,7 @@ import * as schema from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 import { requestDataExport, processDataRequest } from "./data-requests";
 import { buildExportBundle, EXPORT_COVERAGE } from "./export-bundle";
-import { seedFullOrg } from "./test-fixtures";
+import { seedFullOrg } from "@/tests/support/retention-fixtures";
 
 /** Every table in db/schema that holds org data: an `org_id` column or a tenant_isolation policy. */
 function tenantTablesInSchema(): string[] {

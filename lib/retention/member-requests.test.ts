@@ -11,7 +11,7 @@ import {
   requestOwnExport,
 } from "./member-requests";
 import { requestDataExport } from "./data-requests";
-import { makePerson, seedFullOrg } from "./test-fixtures";
+import { makePerson, seedFullOrg } from "@/tests/support/retention-fixtures";
 
 const requestsOf = async (orgId: string) => db().select().from(dataRequests).where(eq(dataRequests.orgId, orgId));
 

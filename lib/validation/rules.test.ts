@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { firstMessage, formText } from "./agreement";
+import { firstMessage, formText } from "@/tests/support/rule-agreement";
 import { checkList, checkText, EMAIL_PATTERN, normaliseText, type ListRules, type TextRules } from "./rules";
 import { listSchema, textSchema } from "./zod";
 

@@ -5,7 +5,7 @@ import { withSystem } from "@/db/tenant";
 import { renderDigestEmail, type DigestOpportunity } from "@/lib/alerts";
 import { env, resetEnvCache } from "@/lib/env";
 import { deliverDueOutbox, enqueueOutboxMany, OUTBOX_DELIVERY_CONCURRENCY, type EmailPayload } from "@/lib/outbox";
-import { startSmtpSink } from "@/lib/outbox/test-servers";
+import { startSmtpSink } from "@/tests/support/servers";
 import { createBenchDatabase, printTable } from "./bench-database";
 
 // inngest/functions/outbox-delivery.ts runs at most this many deliveries at once.

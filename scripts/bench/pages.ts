@@ -5,7 +5,7 @@ import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { generate } from "otplib";
-import { chromium, type Browser, type BrowserContext } from "playwright";
+import { chromium, type Browser, type BrowserContext } from "@playwright/test";
 import { migrateDatabase } from "@/db/migrate";
 import { seedDatabase } from "@/db/seed";
 import { runCommand } from "../cli-commands";

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import Stripe from "stripe";
 import { withSystem } from "@/db/tenant";
 import { organizations } from "@/db/schema";
-import { startFakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { startFakeInngestServer } from "@/tests/fakes/inngest-server";
 import { setQuotaRemaining } from "@/lib/metering";
 import { TEST_PRICES, type Json } from "@/tests/fixtures/stripe/events";
 import { createBenchDatabase, ownerExecute, printTable } from "./bench-database";

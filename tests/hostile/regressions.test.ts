@@ -9,7 +9,7 @@ import * as appAlerts from "@/app/api/app/alerts/route";
 import * as inngestRoute from "@/app/api/inngest/route";
 import * as v1Alerts from "@/app/api/v1/alerts/route";
 import { createApiKey } from "@/lib/auth";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { pathOfNulCharacter } from "@/lib/http/body";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";

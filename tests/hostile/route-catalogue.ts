@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
-import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
+import { addMember, makeOrg } from "@/tests/support/factories";
 import { createAlert } from "@/lib/alerts";
 import { createApiKey } from "@/lib/auth";
 import { inviteMember } from "@/lib/orgs";

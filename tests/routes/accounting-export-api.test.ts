@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import * as accounting from "@/app/api/admin/exports/accounting.csv/route";
 import { db } from "@/db/client";
 import { auditLog, billingCustomers, subscriptions } from "@/db/schema";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { resetEnvCache } from "@/lib/env";
 import { PROBLEM_CONTENT_TYPE } from "@/lib/http";
 import { ACCOUNTING_COLUMNS } from "@/lib/ops";

@@ -7,7 +7,7 @@ import * as appAlert from "@/app/api/app/alerts/[id]/route";
 import * as appAlerts from "@/app/api/app/alerts/route";
 import { createApiKey, createSession, sessionCookieName } from "@/lib/auth";
 import { describeOnOneDatabase } from "@/tests/db";
-import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
+import { addMember, makeOrg } from "@/tests/support/factories";
 
 const BASE = "http://localhost:3000";
 

@@ -8,7 +8,7 @@ import { db } from "@/db/client";
 import { jobRuns, opsAlerts, organizations, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
 import { createAlert, updateAlert } from "@/lib/alerts";
 import { recordAudit } from "@/lib/audit";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { createApiKey, revokeApiKey } from "@/lib/auth";
 import { chargeApiCall } from "@/lib/metering";
 import {

@@ -7,7 +7,7 @@ import * as customer from "@/app/api/admin/customers/[id]/route";
 import * as customers from "@/app/api/admin/customers/route";
 import { db } from "@/db/client";
 import { auditLog, opsAlerts, organizations, subscriptions } from "@/db/schema";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { resetEnvCache } from "@/lib/env";
 import { monthlyUsageReport } from "@/lib/metering";
 import { describeOnOneDatabase } from "@/tests/db";

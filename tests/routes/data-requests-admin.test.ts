@@ -7,9 +7,9 @@ import * as customerAction from "@/app/api/admin/customers/[id]/actions/[action]
 import { db } from "@/db/client";
 import { auditLog, dataRequests } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { customerDetail } from "@/lib/ops/customers";
-import { seedFullOrg } from "@/lib/retention/test-fixtures";
+import { seedFullOrg } from "@/tests/support/retention-fixtures";
 import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, operatorCookies } from "@/tests/route-helpers";
 

@@ -8,8 +8,8 @@ import * as download from "@/app/api/app/data-requests/[id]/download/route";
 import { db } from "@/db/client";
 import { dataRequests, subscriptions } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { addMember, makeOrg } from "@/lib/alerts/test-fixtures";
-import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { addMember, makeOrg } from "@/tests/support/factories";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
 

@@ -26,11 +26,11 @@ import { db } from "@/db/client";
 import { auditLog, breakGlassSessions, jobRuns, outboxCircuits, outboxEvents } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { heartbeat } from "@/inngest/functions/heartbeat";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { createOperator } from "@/lib/auth";
 import { resetEnvCache } from "@/lib/env";
 import { runFunctionLocally } from "@/lib/jobs";
-import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
 

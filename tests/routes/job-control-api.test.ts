@@ -13,9 +13,9 @@ import * as stats from "@/app/api/admin/stats/route";
 import { db } from "@/db/client";
 import { auditLog, jobRuns } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { resetEnvCache } from "@/lib/env";
-import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute as call, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 

@@ -14,7 +14,7 @@ import * as jobRunRerun from "@/app/api/admin/job-runs/[id]/rerun/route";
 import * as jobRuns from "@/app/api/admin/job-runs/route";
 import { FUNCTIONS } from "@/inngest/functions";
 import { heartbeat } from "@/inngest/functions/heartbeat";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { runFunctionLocally } from "@/lib/jobs";
 import { describeOnOneDatabase } from "@/tests/db";
 import {

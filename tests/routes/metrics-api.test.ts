@@ -9,7 +9,7 @@ import * as metricsRoute from "@/app/api/metrics/route";
 import * as unknownApi from "@/app/api/[...path]/route";
 import { db } from "@/db/client";
 import { jobHeartbeats, jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { resetEnvCache } from "@/lib/env";
 import { PROBLEM_CONTENT_TYPE, route } from "@/lib/http";
 import { chargeApiCall } from "@/lib/metering";

@@ -13,7 +13,7 @@ import {
   runInstantAlerts,
   type AlertFrequency,
 } from "@/lib/alerts";
-import { insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { createApiKey } from "@/lib/auth";
 import { planById, type PlanId } from "@/lib/billing";
 import { seatUsage } from "@/lib/orgs";

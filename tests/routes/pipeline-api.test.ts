@@ -10,7 +10,7 @@ import * as settings from "@/app/api/app/pipeline/settings/route";
 import * as feedAdmin from "@/app/api/app/calendar-feed/route";
 import * as feed from "@/app/api/calendar/[feed]/route";
 import * as notRelevant from "@/app/api/app/opportunities/[noticeId]/not-relevant/route";
-import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
 

@@ -7,7 +7,7 @@ import { db } from "@/db/client";
 import { apiKeys, emailTokens, invitations, users } from "@/db/schema";
 import { requestPasswordReset, signUp } from "@/lib/auth";
 import { inviteMember, sha256 } from "@/lib/orgs";
-import { insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { createAlert, runAlertDigest, unsubscribeUrl } from "@/lib/alerts";
 import { createCalendarFeed } from "@/lib/pipeline";
 import { describeOnOneDatabase } from "@/tests/db";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect } from "vitest";
-import { startSmtpSink } from "@/lib/outbox/test-servers";
+import { startSmtpSink } from "@/tests/support/servers";
 import { withTestEnv } from "@/tests/env";
 import { parseMessage, type ReceivedEmail } from "./parse-message";
 

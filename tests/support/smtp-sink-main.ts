@@ -1,5 +1,5 @@
 import http from "node:http";
-import { startSmtpSink } from "@/lib/outbox/test-servers";
+import { startSmtpSink } from "@/tests/support/servers";
 import { parseMessage } from "./parse-message";
 
 // The journeys' mail server as its own process (see playwright.config.ts): a real SMTP server the

@@ -5,7 +5,7 @@ import { ingestionCursors, opportunities } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
-import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "./fake-sam-server";
+import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/tests/fakes/sam-server";
 import {
   backoffDelay,
   ingestFromSam,

@@ -1,15 +1,22 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/db/client";
-import { memberships, opportunities, users } from "@/db/schema";
+import { memberships, opportunities, organizations, users } from "@/db/schema";
 import type { PlanId } from "@/lib/billing";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
 
-// Test fixtures for lib/alerts: real rows in the test database, no mocks.
+// The one set of test factories: real rows in the test database (the process default, `db()`,
+// acting as its owner in tests/db.ts), no mocks.
 
-export async function makeUser(label: string) {
-  const email = `${label}-${randomUUID().slice(0, 8)}@alerts.test`;
+/** A new user named `label`, with a unique e-mail unless one is given. */
+export async function makeUser(label: string, email = `${label}-${randomUUID().slice(0, 8)}@beacon.test`) {
   const [row] = await db().insert(users).values({ email, name: label }).returning();
   return row!;
+}
+
+/** A bare org row on `plan`, without members: for what only needs an org id (quotas, billing). */
+export async function makeEmptyOrg(plan: PlanId = "free", name = `Acme ${plan}`): Promise<string> {
+  const [org] = await db().insert(organizations).values({ name, plan }).returning({ id: organizations.id });
+  return org!.id;
 }
 
 /** A new org on `plan` with its owner. */

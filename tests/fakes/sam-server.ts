@@ -10,7 +10,7 @@ import path from "node:path";
 
 export const RECORDED_API_PAGE = path.resolve(
   import.meta.dirname,
-  "../../../tests/fixtures/sam/api-v2/alpha_test-environment_901.json",
+  "../fixtures/sam/api-v2/alpha_test-environment_901.json",
 );
 
 export function recordedApiRecords(): Record<string, unknown>[] {
