@@ -6,7 +6,7 @@ import { appUrl } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { describeChange } from "@/lib/opportunities";
 import { deliverOutboxNow, enqueueOutboxMany, type EnqueueOutboxInput } from "@/lib/outbox";
-import { pipelinePlans } from "./access";
+import { changeTrackingPlans } from "./access";
 
 /**
  * "What changed" e-mails: each recipient gets one e-mail per org and hourly window listing the
@@ -38,13 +38,13 @@ const ALERT_MATCH_DAYS = 30;
 
 /**
  * The changes detected between `from` and `to` (closed windows), one row per change and
- * recipient address, in orgs whose plan includes the pipeline. A tracked notice reaches the
+ * recipient address, in orgs whose plan includes change tracking. A tracked notice reaches the
  * assignee, else whoever tracked it, else the org's owners (the deadline reminders' people);
  * no-bid notices are left out. A notice an active alert sent in a digest (the last 30 days)
  * reaches the alert's address. Changes from before the notice was tracked or sent are left out.
  */
 async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
-  const plans = pipelinePlans();
+  const plans = changeTrackingPlans();
   const rows = await withSystem("change-notices", async (tx) => {
     const result = await tx.execute<{
       org_id: string;
