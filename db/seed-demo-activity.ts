@@ -5,13 +5,15 @@ import { createAlert, runAlertDigest } from "@/lib/alerts";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { chargeApiCall } from "@/lib/metering";
 import { completeOnboarding, createFirstAlert, markMatchesViewed, saveBusinessProfile } from "@/lib/onboarding";
+import { DEMO_AMENDMENTS } from "@/lib/opportunities";
 import type { OrgActor } from "@/lib/orgs";
+import { trackNotice } from "@/lib/pipeline";
 
 /**
  * The demo organisation as a customer would leave it after a first session, made through the
  * same functions the product uses: a business profile, onboarding completed, alerts of each
- * frequency, an API key that has been used, and the first daily digest sent (to the demo user's
- * own address). Real records of what happened at seed time, never invented history.
+ * frequency, the notices the demo feed will amend tracked in the pipeline, an API key that has
+ * been used, and the first daily digest sent (to the demo user's own address). Real records of what happened at seed time, never invented history.
  */
 export async function seedDemoActivity(orgId: string, owner: OrgActor, email: string, now = new Date()) {
   await saveBusinessProfile(
@@ -52,6 +54,10 @@ export async function seedDemoActivity(orgId: string, owner: OrgActor, email: st
     { name: "Computer systems design, weekly", frequency: "weekly", naics: ["5415"], delivery_email: email },
     now,
   );
+
+  // The demo feed amends these notices as it replays the day (lib/opportunities): tracked, so the
+  // demo user gets their "what changed" e-mails within the hour after.
+  for (const { noticeId } of DEMO_AMENDMENTS) await trackNotice(orgId, owner, { notice_id: noticeId }, now);
 
   const key = await createApiKey(orgId, { name: "Demo CRM", createdBy: owner.userId }, owner);
   for (let i = 0; i < 3; i++) await chargeApiCall(orgId, key.id, "GET /api/v1/opportunities", `seed-demo-${i}`, now);

@@ -75,6 +75,14 @@ export interface MailboxMessage {
   kind: string;
   subject: string;
   text: string;
+  listUnsubscribe: string;
+  listUnsubscribePost: string;
+}
+
+/** Every e-mail of `kind` that `address` received so far, oldest first. */
+export async function emailsTo(address: string, kind: string): Promise<MailboxMessage[]> {
+  const response = await fetch(`${process.env.E2E_MAILBOX_URL}/messages?to=${encodeURIComponent(address)}`);
+  return ((await response.json()) as MailboxMessage[]).filter((m) => m.kind === kind);
 }
 
 /** The newest e-mail of `kind` that `address` received in the journeys' mailbox (tests/support/smtp-sink-main.ts), waiting for it to arrive. */

@@ -52,9 +52,11 @@ export async function runInngestFunction(
   request: APIRequestContext,
   functionId: string,
   trigger: InngestTrigger,
+  /** When the trigger happened (`event.ts`, what scheduled functions take as "now"); default: now. */
+  options: { at?: Date } = {},
 ): Promise<{ runId: string; output: unknown }> {
   const signingKey = process.env.E2E_INNGEST_SIGNING_KEY!;
-  const event = { ...trigger, id: randomUUID(), ts: Date.now() };
+  const event = { ...trigger, id: randomUUID(), ts: (options.at ?? new Date()).getTime() };
   const runId = `01E2E${randomUUID().replace(/-/g, "").slice(0, 21).toUpperCase()}`;
   const steps: Record<string, { type: "data"; data: unknown }> = {};
   const order: string[] = [];

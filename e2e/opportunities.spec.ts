@@ -69,7 +69,7 @@ test("signed-in search: filters live in the URL and results explain the match", 
   await naics.fill("5415");
   await naics.press("Enter");
   await expect(page.getByRole("list", { name: "Chosen NAICS codes" })).toContainText("5415");
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page).toHaveURL(/q=software/);
   await expect(page).toHaveURL(/naics=5415/);
   const first = page.getByTestId("opportunity-result").first();

@@ -43,6 +43,7 @@ describe("readEnv", () => {
       RETENTION_USAGE_EVENTS_DAYS: 400,
       RETENTION_WEBHOOK_EVENTS_DAYS: 90,
       RETENTION_OUTBOX_DAYS: 30,
+      RETENTION_NOTICE_HISTORY_DAYS: 730,
       LOG_LEVEL: "info",
     });
     expect(e.AUTH_SECRET).toBeUndefined();

@@ -63,6 +63,7 @@ const schema = z.object({
   RETENTION_USAGE_EVENTS_DAYS: positiveInt(400),
   RETENTION_WEBHOOK_EVENTS_DAYS: positiveInt(90),
   RETENTION_OUTBOX_DAYS: positiveInt(30),
+  RETENTION_NOTICE_HISTORY_DAYS: positiveInt(730),
   /** Database queries taking at least this long are logged (warn) with the request id. */
   SLOW_QUERY_MS: positiveInt(1000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { changePassword, changePasswordSchema, revokeAllSessions, sendVerificationEmail } from "@/lib/auth";
 import { getViewer, setCurrentOrgCookie } from "@/lib/auth/next";
 import { setDailySummary } from "@/lib/alerts";
+import { setChangeEmails } from "@/lib/pipeline";
 import { runFormAction, type FormState } from "@/lib/http";
 import { acceptInvitation, acceptInvitationSchema } from "@/lib/orgs";
 
@@ -44,6 +45,18 @@ export async function dailySummaryAction(_prev: FormState, formData: FormData): 
     message: on
       ? "Saved: your daily alerts to the same address now arrive as one summary."
       : "Saved: each daily alert sends its own e-mail.",
+  };
+}
+
+/** Settings → Account: "what changed" e-mails on or off (the e-mail's one-click link turns them off). */
+export async function changeEmailsAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await getViewer();
+  if (!viewer) redirect("/sign-in");
+  const on = formData.get("change_emails") === "on";
+  await setChangeEmails(viewer.user.id, on);
+  return {
+    status: "success",
+    message: on ? "Saved: “what changed” e-mails are on." : "Saved: you will get no “what changed” e-mails.",
   };
 }
 

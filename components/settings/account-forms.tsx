@@ -1,7 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import { changePasswordAction, dailySummaryAction, signOutOtherSessionsAction } from "@/app/(app)/actions";
+import {
+  changeEmailsAction,
+  changePasswordAction,
+  dailySummaryAction,
+  signOutOtherSessionsAction,
+} from "@/app/(app)/actions";
 import type { FormState } from "@/lib/http/form-state";
 import { Alert, Button, Field, Input } from "@/components/ui";
 
@@ -51,6 +56,37 @@ export function DailySummaryForm({ enabled }: { enabled: boolean }) {
           <p id="daily_alert_summary_hint" className="text-sm text-slate-600">
             Your daily alerts that go to the same address arrive as one e-mail, with a section per alert. Instant and
             weekly alerts are not affected.
+          </p>
+        </div>
+      </div>
+      <Button type="submit" variant="secondary" pending={pending}>
+        Save
+      </Button>
+    </form>
+  );
+}
+
+export function ChangeEmailsForm({ enabled }: { enabled: boolean }) {
+  const [state, action, pending] = useActionState(changeEmailsAction, IDLE);
+  return (
+    <form action={action} className="space-y-3">
+      {state.message ? <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert> : null}
+      <div className="flex items-start gap-2">
+        <input
+          id="change_emails"
+          name="change_emails"
+          type="checkbox"
+          defaultChecked={enabled}
+          className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-500"
+          aria-describedby="change_emails_hint"
+        />
+        <div>
+          <label htmlFor="change_emails" className="text-sm font-medium text-slate-900">
+            “What changed” e-mails
+          </label>
+          <p id="change_emails_hint" className="text-sm text-slate-600">
+            An hourly e-mail when a notice your team tracks or your alerts sent is amended or awarded (plans with change
+            tracking). The e-mail’s unsubscribe link turns this off; turn it back on here.
           </p>
         </div>
       </div>

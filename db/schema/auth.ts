@@ -32,6 +32,8 @@ export const users = pgTable(
     totpLastStep: integer("totp_last_step"),
     // Daily alerts to the same address arrive as one e-mail with a section per alert (lib/alerts).
     dailyAlertSummary: boolean("daily_alert_summary").notNull().default(false),
+    // "What changed" e-mails on the notices the member follows (lib/pipeline); off by the e-mail's one-click link.
+    changeEmails: boolean("change_emails").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`)],

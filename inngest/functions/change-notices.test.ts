@@ -10,7 +10,7 @@ import { makeOrg } from "@/tests/support/factories";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { upsertOpportunities } from "@/lib/opportunities";
-import { CHANGE_WINDOW_MS, trackNotice } from "@/lib/pipeline";
+import { trackNotice } from "@/lib/pipeline";
 import { fromApi, runway, runwayAmended } from "@/tests/fixtures/amended-notices";
 import { describeEachDatabase } from "@/tests/db";
 import { changeNotices } from "./change-notices";
@@ -28,10 +28,10 @@ it("is registered as an hourly cron", () => {
 });
 
 describeEachDatabase("change-notices function", () => {
-  it("one cron run mails the last closed hour's change of a tracked notice; the next run mails nothing more", async () => {
-    // The middle of the window that closed (and settled) before now: the run reads the real clock.
-    const settledEnd = Math.floor((Date.now() - 10 * 60_000) / CHANGE_WINDOW_MS) * CHANGE_WINDOW_MS;
-    const changedAt = new Date(settledEnd - CHANGE_WINDOW_MS / 2);
+  it("one cron run mails the hour before its tick's change of a tracked notice; a replay of the tick mails nothing more", async () => {
+    // The run reads the tick's timestamp, not the clock: this tick is years away from now.
+    const tick = new Date("2032-05-06T11:10:00Z");
+    const changedAt = new Date("2032-05-06T10:30:00Z");
     await upsertOpportunities([fromApi(runway)], new Date(changedAt.getTime() - 20 * 60_000));
     const org = await makeOrg("starter", "Cron Co");
     await trackNotice(
@@ -41,7 +41,12 @@ describeEachDatabase("change-notices function", () => {
       new Date(changedAt.getTime() - 10 * 60_000),
     );
     await upsertOpportunities([fromApi(runwayAmended)], changedAt);
-    const event = () => ({ name: "inngest/scheduled.timer", data: { cron: "10 * * * *" }, id: `cron-${randomUUID()}` });
+    const event = () => ({
+      name: "inngest/scheduled.timer",
+      data: { cron: "10 * * * *" },
+      id: `cron-${randomUUID()}`,
+      ts: tick.getTime(),
+    });
 
     const runId = `run-${randomUUID()}`;
     const first = await executeRequest(changeNotices, event(), { runId });
@@ -51,11 +56,13 @@ describeEachDatabase("change-notices function", () => {
     expect(run).toMatchObject({ functionId: "change-notices", status: "succeeded" });
 
     const second = await executeRequest(changeNotices, event(), { runId: `run-${randomUUID()}` });
-    expect(second.result).toMatchObject({ emailed: 0 });
+    expect(second.result).toMatchObject({ changes: 1, emailed: 0 });
     const queued = await db()
-      .select({ to: outboxEvents.payload })
+      .select({ payload: outboxEvents.payload, dedupeKey: outboxEvents.dedupeKey })
       .from(outboxEvents)
       .where(and(eq(outboxEvents.orgId, org.orgId), eq(outboxEvents.kind, "email")));
-    expect(queued.map((r) => r.to.to)).toEqual([org.ownerEmail]);
+    expect(queued.map((r) => r.payload.to)).toEqual([org.ownerEmail]);
+    // The window is the tick's hour before, named in the e-mail's dedupe key.
+    expect(queued[0]!.dedupeKey).toMatch(/:2032-05-06T11:00:00\.000Z$/);
   });
 });

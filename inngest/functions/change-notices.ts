@@ -2,6 +2,7 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runChangeNotices } from "@/lib/pipeline";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { triggeredAt } from "./trigger-time";
 
 /**
  * Hourly: one "what changed" e-mail per recipient for the last closed hour's material changes of
@@ -15,5 +16,8 @@ export const changeNotices = inngest.createFunction(
     triggers: [cron("10 * * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ step }) => step.run("mail-changed-notices", () => runChangeNotices(new Date())),
+  async ({ event, step }) => {
+    const now = await triggeredAt(event, step);
+    return step.run("mail-changed-notices", () => runChangeNotices(now));
+  },
 );

@@ -30,15 +30,22 @@ it("is registered as an hourly cron", () => {
 });
 
 describeEachDatabase("deadline-reminders function", () => {
-  it("one cron run queues the due reminder through its step; the next run queues nothing more", async () => {
+  it("one cron run queues the reminder due at its tick through its step; a replay of the tick queues nothing more", async () => {
+    // The run reads the tick's timestamp, not the clock: the deadline is due a day after this tick, years from now.
+    const tick = new Date("2033-02-01T09:40:00Z");
     const org = await makeOrg("starter", "Cron Co");
     const noticeId = await insertOpportunity({
-      createdAt: new Date(),
-      title: "Due tomorrow",
-      responseDeadline: new Date(Date.now() + 86_400_000),
+      createdAt: new Date(tick.getTime() - 86_400_000),
+      title: "Due the day after the tick",
+      responseDeadline: new Date(tick.getTime() + 86_400_000),
     });
-    await trackNotice(org.orgId, org.owner, { notice_id: noticeId });
-    const event = () => ({ name: "inngest/scheduled.timer", data: { cron: "40 * * * *" }, id: `cron-${randomUUID()}` });
+    await trackNotice(org.orgId, org.owner, { notice_id: noticeId }, new Date(tick.getTime() - 3_600_000));
+    const event = () => ({
+      name: "inngest/scheduled.timer",
+      data: { cron: "40 * * * *" },
+      id: `cron-${randomUUID()}`,
+      ts: tick.getTime(),
+    });
 
     const runId = `run-${randomUUID()}`;
     const first = await executeRequest(deadlineReminders, event(), { runId });

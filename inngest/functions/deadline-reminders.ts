@@ -2,6 +2,7 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runDeadlineReminders } from "@/lib/pipeline";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { triggeredAt } from "./trigger-time";
 
 /**
  * Hourly: e-mails the assignee of each tracked notice whose response deadline is within the
@@ -15,5 +16,8 @@ export const deadlineReminders = inngest.createFunction(
     triggers: [cron("40 * * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ step }) => step.run("remind-due-deadlines", () => runDeadlineReminders(new Date())),
+  async ({ event, step }) => {
+    const now = await triggeredAt(event, step);
+    return step.run("remind-due-deadlines", () => runDeadlineReminders(now));
+  },
 );

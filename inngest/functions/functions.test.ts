@@ -177,7 +177,14 @@ describeEachDatabase("background functions", () => {
     const runId = `run-${randomUUID()}`;
     const { result, error } = await executeRequest(ingestOpportunities, cronEvent("0 * * * *"), { runId });
     expect(error).toBeUndefined();
-    expect(result).toEqual({ source: "sam_snapshot", inserted: 30, updated: 0, released: 30, remaining: 871 });
+    expect(result).toEqual({
+      source: "sam_snapshot",
+      inserted: 30,
+      updated: 0,
+      amended: 0,
+      released: 30,
+      remaining: 871,
+    });
     const { run, events } = await recorded(runId);
     expect(run).toMatchObject({ functionId: "ingest-opportunities", status: "succeeded" });
     expect(events.filter((e) => e.kind === "step.finished").map((e) => e.step)).toEqual(["release-snapshot-batch"]);

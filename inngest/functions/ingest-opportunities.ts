@@ -73,6 +73,7 @@ export const ingestOpportunities = inngest.createFunction(
             source: SNAPSHOT_SOURCE,
             inserted: batch.inserted,
             updated: batch.updated,
+            amended: batch.amended,
             released: batch.released,
             remaining: batch.remaining,
           };

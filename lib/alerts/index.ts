@@ -46,6 +46,6 @@ export {
   type UpdateAlertRequest,
 } from "./schemas";
 export { unsubscribeAlert, describeUnsubscribe, unsubscribeUrl, type UnsubscribeTarget } from "./unsubscribe";
-export { unsubscribeConfirmPage, unsubscribedPage } from "./unsubscribe-page";
+export { unsubscribeConfirmPage, unsubscribedPage, page as unsubscribePageShell } from "./unsubscribe-page";
 export { dailySummaryEnabled, setDailySummary } from "./summary-setting";
 export { renderSummaryEmail, type SummaryEmailInput, type SummarySection } from "./summary-email";

@@ -4,7 +4,8 @@ import type { UnsubscribeTarget } from "./unsubscribe";
 // The small pages behind an alert e-mail's unsubscribe link. Plain HTML from the route handler:
 // the link must work for someone who is not signed in, on any device, without scripts.
 
-function page(title: string, body: string) {
+/** The shell of these pages (and of the "what changed" unsubscribe pages, lib/pipeline). */
+export function page(title: string, body: string) {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)} · Beacon</title></head>

@@ -20,12 +20,21 @@ describe("entitlementsFor", () => {
         maxAlerts: plan.maxAlerts,
         instantAlerts: plan.instantAlerts,
         pipeline: plan.pipeline,
+        changeTracking: plan.changeTracking,
         maxSeats: plan.maxSeats,
         rateLimitTier: plan.rateLimitTier,
         requestsPerMinute: plan.requestsPerMinute,
         paidFeatures: plan.id !== "free",
       });
     }
+  });
+
+  it("names change tracking in the pricing copy exactly on the plans that include it", () => {
+    for (const plan of PLANS)
+      expect([plan.id, plan.features.some((line) => line.includes("What changed"))]).toEqual([
+        plan.id,
+        plan.changeTracking,
+      ]);
   });
 
   // Every paid feature × every subscription status (and the grace period and a paused collection).
@@ -65,6 +74,7 @@ describe("entitlementsFor", () => {
     "maxAlerts",
     "instantAlerts",
     "pipeline",
+    "changeTracking",
     "maxSeats",
     "rateLimitTier",
     "requestsPerMinute",
@@ -79,6 +89,7 @@ describe("entitlementsFor", () => {
       maxAlerts: plan.maxAlerts,
       instantAlerts: plan.instantAlerts,
       pipeline: plan.pipeline,
+      changeTracking: plan.changeTracking,
       maxSeats: plan.maxSeats,
       rateLimitTier: plan.rateLimitTier,
       requestsPerMinute: plan.requestsPerMinute,

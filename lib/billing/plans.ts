@@ -15,6 +15,8 @@ export interface Plan {
   instantAlerts: boolean;
   /** The bid pipeline: tracked notices, deadline reminders and the calendar feed. */
   pipeline: boolean;
+  /** "What changed" e-mails on the notices an org follows (tracked, or sent by its alerts). */
+  changeTracking: boolean;
   maxSeats: number;
   rateLimitTier: RateLimitTier;
   /** Requests per minute per API key for the tier. */
@@ -35,6 +37,7 @@ export const PLANS: readonly Plan[] = [
     maxAlerts: 1,
     instantAlerts: true,
     pipeline: false,
+    changeTracking: false,
     maxSeats: 1,
     rateLimitTier: "basic",
     requestsPerMinute: 10,
@@ -54,12 +57,14 @@ export const PLANS: readonly Plan[] = [
     maxAlerts: 10,
     instantAlerts: true,
     pipeline: true,
+    changeTracking: true,
     maxSeats: 3,
     rateLimitTier: "standard",
     requestsPerMinute: 60,
     features: [
       "10 alerts, including instant alerts",
       "Bid pipeline with deadline reminders and a calendar feed",
+      "“What changed” e-mails when a followed notice is amended or awarded",
       "3 team seats",
       "5,000 API calls a month",
       "E-mail support",
@@ -75,12 +80,14 @@ export const PLANS: readonly Plan[] = [
     maxAlerts: 100,
     instantAlerts: true,
     pipeline: true,
+    changeTracking: true,
     maxSeats: 10,
     rateLimitTier: "high",
     requestsPerMinute: 300,
     features: [
       "100 alerts",
       "Bid pipeline with deadline reminders and a calendar feed",
+      "“What changed” e-mails when a followed notice is amended or awarded",
       "10 team seats",
       "50,000 API calls a month",
       "Credit packs for busy months",
@@ -97,12 +104,14 @@ export const PLANS: readonly Plan[] = [
     maxAlerts: 1_000,
     instantAlerts: true,
     pipeline: true,
+    changeTracking: true,
     maxSeats: 100,
     rateLimitTier: "dedicated",
     requestsPerMinute: 1_200,
     features: [
       "1,000 alerts",
       "Bid pipeline with deadline reminders and a calendar feed",
+      "“What changed” e-mails when a followed notice is amended or awarded",
       "100 team seats",
       "500,000 API calls a month",
       "Dedicated rate limits",

@@ -17,6 +17,11 @@ export function pipelinePlans(): PlanId[] {
   return PLANS.filter((plan) => entitlementsFor({ plan: plan.id }).pipeline).map((plan) => plan.id);
 }
 
+/** The plans whose entitlements include "what changed" e-mails, for the sweep that spans orgs. */
+export function changeTrackingPlans(): PlanId[] {
+  return PLANS.filter((plan) => entitlementsFor({ plan: plan.id }).changeTracking).map((plan) => plan.id);
+}
+
 /** Whether the org's plan includes the pipeline, as the one entitlements decision says. */
 export async function pipelineAccessIn(tx: DbOrTx, orgId: string): Promise<PipelineAccess> {
   const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));

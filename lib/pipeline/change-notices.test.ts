@@ -53,29 +53,36 @@ describeEachDatabaseAsApp("what changed e-mails for tracked notices and alert ma
     await updateTracked(org.orgId, org.actor, tracked.id, { assignee_id: member.userId }, at("10:11"));
     // An org that tracks nothing hears nothing.
     const bystander = await signUp("Bystander", "starter");
-    // An org whose alert sent the notice hears at the alert's address; its paused alert does not.
+    // An org whose alert sent the notice hears at the alert's address when it is a member's (any case);
+    // its paused alert and an alert to a shared inbox (nobody's address) do not.
     const alerted = await signUp("Alerted", "starter");
-    const alertAddress = `bids-${randomUUID().slice(0, 8)}@alerted.test`;
-    await withTenant(alerted.orgId, async (tx) => {
-      const [active, paused] = await tx
-        .insert(alerts)
-        .values([
-          { orgId: alerted.orgId, name: "Runways", frequency: "daily", deliveryEmail: alertAddress },
-          { orgId: alerted.orgId, name: "Old", frequency: "daily", deliveryEmail: alerted.email, active: false },
-        ])
-        .returning({ id: alerts.id });
-      await tx.insert(alertDigests).values(
-        [active!, paused!].map((alert) => ({
-          orgId: alerted.orgId,
-          alertId: alert.id,
-          windowStart: at("09:00"),
-          windowEnd: at("10:00"),
-          matchCount: 1,
-          noticeIds: [runway.noticeId as string],
-          createdAt: at("10:12"),
-        })),
-      );
-    });
+    const sharedInbox = `bids-${randomUUID().slice(0, 8)}@alerted.test`;
+    // A free org's alert sent it too: its plan has no change tracking.
+    const free = await signUp("Free", "free");
+    const sentBy = async (org: typeof alerted, values: { name: string; deliveryEmail: string; active?: boolean }[]) =>
+      withTenant(org.orgId, async (tx) => {
+        const made = await tx
+          .insert(alerts)
+          .values(values.map((v) => ({ orgId: org.orgId, frequency: "daily" as const, ...v })))
+          .returning({ id: alerts.id });
+        await tx.insert(alertDigests).values(
+          made.map((alert) => ({
+            orgId: org.orgId,
+            alertId: alert.id,
+            windowStart: at("09:00"),
+            windowEnd: at("10:00"),
+            matchCount: 1,
+            noticeIds: [runway.noticeId as string],
+            createdAt: at("10:12"),
+          })),
+        );
+      });
+    await sentBy(alerted, [
+      { name: "Runways", deliveryEmail: alerted.email.toUpperCase() },
+      { name: "Shared", deliveryEmail: sharedInbox },
+      { name: "Old", deliveryEmail: alerted.email, active: false },
+    ]);
+    await sentBy(free, [{ name: "Free runways", deliveryEmail: free.email }]);
 
     await upsertOpportunities([fromApi(runwayAmended)], at("10:20"));
     await upsertOpportunities([fromApi(runwayAward)], at("10:40"));
@@ -102,7 +109,8 @@ describeEachDatabaseAsApp("what changed e-mails for tracked notices and alert ma
     expect(await changeEmails(bystander.orgId)).toEqual([]);
     const [alertEmail, ...moreAlertEmails] = await changeEmails(alerted.orgId);
     expect(moreAlertEmails).toEqual([]);
-    expect(alertEmail).toMatchObject({ to: alertAddress, subject: "2 notices you follow changed" });
+    expect(alertEmail).toMatchObject({ to: alerted.email, subject: "2 notices you follow changed" });
+    expect(await changeEmails(free.orgId)).toEqual([]);
     expect(alertEmail!.text).toContain("  - Award: ACME Inc., $1,234,567.00, contract FA304725C0011");
 
     // A change in a later window is a later e-mail; once the notice is no-bid, none.

@@ -6,7 +6,8 @@ import { appUrl } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { describeChange } from "@/lib/opportunities";
 import { deliverOutboxNow, enqueueOutboxMany, type EnqueueOutboxInput } from "@/lib/outbox";
-import { pipelinePlans } from "./access";
+import { changeTrackingPlans } from "./access";
+import { changeUnsubscribeUrl } from "./change-unsubscribe";
 
 /**
  * "What changed" e-mails: each recipient gets one e-mail per org and hourly window listing the
@@ -24,6 +25,7 @@ const SETTLE_MS = 5 * 60_000;
 interface ChangedNotice {
   orgId: string;
   orgName: string;
+  userId: string;
   email: string;
   changeId: string;
   noticeId: string;
@@ -38,17 +40,20 @@ const ALERT_MATCH_DAYS = 30;
 
 /**
  * The changes detected between `from` and `to` (closed windows), one row per change and
- * recipient address, in orgs whose plan includes the pipeline. A tracked notice reaches the
+ * recipient address, in orgs whose plan includes change tracking. A tracked notice reaches the
  * assignee, else whoever tracked it, else the org's owners (the deadline reminders' people);
  * no-bid notices are left out. A notice an active alert sent in a digest (the last 30 days)
- * reaches the alert's address. Changes from before the notice was tracked or sent are left out.
+ * reaches the alert's address when it is a member's. Changes from before the notice was tracked or
+ * sent are left out, and so are people who turned "what changed" e-mails off (`users.change_emails`):
+ * every e-mail is a person's, who can stop it with one click and turn it back on at Settings → Account.
  */
 async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
-  const plans = pipelinePlans();
+  const plans = changeTrackingPlans();
   const rows = await withSystem("change-notices", async (tx) => {
     const result = await tx.execute<{
       org_id: string;
       org_name: string;
+      user_id: string;
       email: string;
       change_id: string;
       notice_id: string;
@@ -69,7 +74,7 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
         union select c.id, o.notice_id from changed c join opportunities o on o.solicitation_number = c.solicitation_number
       ),
       tracked as (
-        select t.org_id, u.email, k.id as change_id
+        select t.org_id, u.id as user_id, u.email, k.id as change_id
         from concerned k
         join changed c on c.id = k.id
         join tracked_opportunities t on t.notice_id = k.concerned_notice_id
@@ -82,20 +87,23 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
           select m.user_id from memberships m where m.org_id = t.org_id and m.role = 'owner'
             and not exists (select 1 from memberships a where a.org_id = t.org_id and a.user_id in (t.assignee_id, t.created_by))
         ) r on true
-        join users u on u.id = r.user_id
+        join users u on u.id = r.user_id and u.change_emails
         where t.stage <> 'no_bid' and t.created_at < c.detected_at
       ),
       alerted as (
-        select a.org_id, a.delivery_email as email, k.id as change_id
+        select a.org_id, u.id as user_id, u.email, k.id as change_id
         from concerned k
         join changed c on c.id = k.id
         join alert_digests d on k.concerned_notice_id = any(d.notice_ids)
           and d.created_at < c.detected_at
           and d.created_at >= ${from.toISOString()}::timestamptz - ${ALERT_MATCH_DAYS} * interval '1 day'
         join alerts a on a.id = d.alert_id and a.active and a.paused_reason is null
+        -- The address must be a member's: a shared inbox has nobody to turn these e-mails back on.
+        join users u on lower(u.email) = lower(a.delivery_email) and u.change_emails
+        join memberships m on m.org_id = a.org_id and m.user_id = u.id
       ),
       reached as (select * from tracked union select * from alerted)
-      select r.org_id, org.name as org_name, r.email, c.id::text as change_id, c.notice_id,
+      select r.org_id, org.name as org_name, r.user_id, r.email, c.id::text as change_id, c.notice_id,
         coalesce(o.title, c.notice_id) as title, c.diff, c.detected_at,
         to_char(date_trunc('hour', c.detected_at at time zone 'UTC') + interval '1 hour', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as window_end
       from reached r
@@ -108,6 +116,7 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
   return rows.map((r) => ({
     orgId: r.org_id,
     orgName: r.org_name,
+    userId: r.user_id,
     email: r.email,
     changeId: r.change_id,
     noticeId: r.notice_id,
@@ -117,6 +126,8 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
     windowEnd: new Date(r.window_end),
   }));
 }
+
+const UNSUBSCRIBE = "{{unsubscribe}}";
 
 // The address in the dedupe key, hashed: the key is an index entry, not a place for contact data.
 const addressKey = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 24);
@@ -136,13 +147,22 @@ function emailOf(changes: ChangedNotice[]): EnqueueOutboxInput {
   lines.push(
     `Seen by Beacon in the hour to ${formatDateTime(first!.windowEnd)}, for the notices your team tracks or your alerts sent.`,
     `Pipeline: ${appUrl()}/pipeline · Alerts: ${appUrl()}/alerts`,
+    `Stop "what changed" e-mails: ${UNSUBSCRIBE} (turn them back on at ${appUrl()}/settings/account)`,
   );
   const subject = notices.length === 1 ? `Changed: ${first!.title}` : `${notices.length} notices you follow changed`;
   return {
     kind: "email",
     orgId: first!.orgId,
     dedupeKey: `notice-changes:${addressKey(first!.email)}:${first!.windowEnd.toISOString()}`,
-    payload: { kind: "notice_changes", to: first!.email, subject: subject.slice(0, 500), text: lines.join("\n") },
+    payload: {
+      kind: "notice_changes",
+      to: first!.email,
+      subject: subject.slice(0, 500),
+      text: lines.join("\n"),
+      // One click (RFC 8058) stops these e-mails for the person, sealed in the outbox like every unsubscribe link.
+      unsubscribe: UNSUBSCRIBE,
+      secrets: { unsubscribe: changeUnsubscribeUrl(first!.userId) },
+    },
   };
 }
 
@@ -162,7 +182,7 @@ export async function runChangeNotices(now = new Date()): Promise<ChangeNoticeRu
   const changes = await changedNotices(from, to);
   const byEmail = new Map<string, ChangedNotice[]>();
   for (const change of changes) {
-    const key = `${change.orgId}|${change.email.toLowerCase()}|${change.windowEnd.toISOString()}`;
+    const key = `${change.orgId}|${change.userId}|${change.windowEnd.toISOString()}`;
     byEmail.set(key, [...(byEmail.get(key) ?? []), change]);
   }
   const byOrg = new Map<string, EnqueueOutboxInput[]>();

@@ -14,7 +14,14 @@ export {
   type PipelinePage,
   type PipelineSettings,
 } from "./pipeline";
-export { pipelineAccess, pipelineAccessIn, assertPipelineIncluded, pipelinePlans, type PipelineAccess } from "./access";
+export {
+  pipelineAccess,
+  pipelineAccessIn,
+  assertPipelineIncluded,
+  pipelinePlans,
+  changeTrackingPlans,
+  type PipelineAccess,
+} from "./access";
 export { exportPipelineCsv, PIPELINE_CSV_HEADER, PIPELINE_CSV_MAX_ROWS } from "./csv";
 export {
   calendarFeedIcs,
@@ -32,6 +39,16 @@ export {
   CHANGE_LOOKBACK_WINDOWS,
   type ChangeNoticeRunSummary,
 } from "./change-notices";
+export {
+  changeUnsubscribeToken,
+  changeUnsubscribeUrl,
+  describeChangeUnsubscribe,
+  unsubscribeChangeEmails,
+  changeEmailsEnabled,
+  setChangeEmails,
+  type ChangeEmailsTarget,
+} from "./change-unsubscribe";
+export { changeUnsubscribePage, changeUnsubscribedPage } from "./change-unsubscribe-page";
 export { runDeadlineReminders, findDueReminders, REMINDER_BATCH, type ReminderRunSummary } from "./reminders";
 export {
   PIPELINE_STAGES,

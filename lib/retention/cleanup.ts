@@ -6,6 +6,8 @@ import {
   idempotencyKeys,
   jobEvents,
   jobRuns,
+  noticeChanges,
+  noticeVersions,
   outboxEvents,
   stripeEvents,
   usageEvents,
@@ -18,6 +20,8 @@ const DAY_MS = 86_400_000;
 const MIN_STRIPE_EVENT_DAYS = 31;
 /** Usage drift is computed from usage events of the current and the previous period. */
 const MIN_USAGE_EVENT_DAYS = 62;
+/** "What changed" e-mails look back a day for changes not yet mailed: history must outlive that. */
+const MIN_NOTICE_HISTORY_DAYS = 2;
 
 export interface RetentionOptions {
   now?: Date;
@@ -84,6 +88,22 @@ export const RETENTION_RULES: RetentionRule[] = [
     table: emailMessages,
     idColumn: sql`${emailMessages.id}`,
     expired: (now, c) => sql`${emailMessages.createdAt} < ${before(now, c.RETENTION_OUTBOX_DAYS)}`,
+  },
+  {
+    // A notice's earlier copies and its recorded changes (public data, no org's): the notice page's
+    // History and the API's `changes` then start RETENTION_NOTICE_HISTORY_DAYS back.
+    name: "notice_changes",
+    table: noticeChanges,
+    idColumn: sql`${noticeChanges.id}`,
+    expired: (now, c) =>
+      sql`${noticeChanges.detectedAt} < ${before(now, Math.max(c.RETENTION_NOTICE_HISTORY_DAYS, MIN_NOTICE_HISTORY_DAYS))}`,
+  },
+  {
+    name: "notice_versions",
+    table: noticeVersions,
+    idColumn: sql`${noticeVersions.id}`,
+    expired: (now, c) =>
+      sql`${noticeVersions.supersededAt} < ${before(now, Math.max(c.RETENTION_NOTICE_HISTORY_DAYS, MIN_NOTICE_HISTORY_DAYS))}`,
   },
   {
     name: "idempotency_keys",

@@ -8,6 +8,7 @@ import {
   apiKeys,
   jobEvents,
   jobRuns,
+  noticeVersions,
   organizations,
   outboxEvents,
   stripeEvents,
@@ -15,6 +16,8 @@ import {
 } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
+import { changesOfNotice, upsertOpportunities } from "@/lib/opportunities";
+import { fromApi, runway, runwayAmended, runwayAward, runwaySolicitation } from "@/tests/fixtures/amended-notices";
 import { describeEachDatabase } from "@/tests/db";
 import { runRetention } from "./cleanup";
 
@@ -152,5 +155,32 @@ describeEachDatabase("retention", () => {
 
     const again = await runRetention({ now: NOW });
     expect(Object.values(again.deleted).every((n) => n === 0)).toBe(true);
+  });
+  it("forgets notices' earlier versions and recorded changes after RETENTION_NOTICE_HISTORY_DAYS, keeping the newer history", async () => {
+    const config = env();
+    const days = config.RETENTION_NOTICE_HISTORY_DAYS;
+    expect(days).toBe(730);
+    // Through the real ingestion path: stored, amended in place (a version and a change), then awarded (a change).
+    await upsertOpportunities([fromApi(runway)], daysAgo(days + 5));
+    await upsertOpportunities([fromApi(runwayAmended)], daysAgo(days + 1));
+    await upsertOpportunities([fromApi(runwayAward)], daysAgo(days - 1));
+    const noticeId = runway.noticeId as string;
+    const history = async () => (await changesOfNotice(noticeId, runwaySolicitation)).map((c) => c.summary[0]);
+    expect(await history()).toEqual([
+      "Notice type changed from Solicitation to Award Notice",
+      "Response deadline moved from Feb 3, 2025 to Feb 17, 2025",
+    ]);
+    expect(await db().select({ id: noticeVersions.id }).from(noticeVersions)).toHaveLength(1);
+
+    const result = await runRetention({ now: NOW });
+    expect(result.deleted).toMatchObject({ notice_changes: 1, notice_versions: 1 });
+    expect(await history()).toEqual(["Notice type changed from Solicitation to Award Notice"]);
+    expect(await db().select({ id: noticeVersions.id }).from(noticeVersions)).toHaveLength(0);
+
+    // A shorter setting reaches the newer change too; the notices themselves always stay.
+    const shorter = await runRetention({ now: NOW, config: { ...config, RETENTION_NOTICE_HISTORY_DAYS: days - 2 } });
+    expect(shorter.deleted).toMatchObject({ notice_changes: 1, notice_versions: 0 });
+    expect(await history()).toEqual([]);
+    expect(await changesOfNotice(noticeId, null)).toEqual([]);
   });
 });

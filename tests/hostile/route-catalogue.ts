@@ -270,6 +270,18 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     }),
     sample: () => ({ POST: { "List-Unsubscribe": "One-Click" } }),
   },
+  // "What changed" e-mails: the same kind of link, bound to a user; forged ones must 404.
+  "app/api/unsubscribe/changes/[token]/route.ts": {
+    credentials: ["none", "ownerA"],
+    params: (f) => ({
+      token: fc.oneof(
+        segment,
+        fc.constantFrom(`c1.${f.own.member}.AAAA`, `c1.${f.foreign.member}.${"A".repeat(43)}`),
+        segment.map((s) => `c1.${f.own.member}.${s}`),
+      ),
+    }),
+    sample: () => ({ POST: { "List-Unsubscribe": "One-Click" } }),
+  },
 
   "app/api/admin/audit-log/route.ts": {
     credentials: ADMIN,

@@ -8,7 +8,7 @@ import type { InngestFunction } from "inngest";
  */
 export function executeRequest(
   fn: InngestFunction.Any,
-  event: { name: string; data?: Record<string, unknown>; id?: string },
+  event: { name: string; data?: Record<string, unknown>; id?: string; ts?: number },
   options: { runId: string; attempt?: number; maxAttempts?: number; memoized?: Record<string, unknown> },
 ) {
   const engine = new InngestTestEngine({

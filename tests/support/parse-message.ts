@@ -3,6 +3,9 @@ export interface ReceivedEmail {
   kind: string;
   subject: string;
   text: string;
+  /** RFC 8058 one-click unsubscribe headers ("" when absent). */
+  listUnsubscribe: string;
+  listUnsubscribePost: string;
 }
 
 function decodeQuotedPrintable(body: string) {
@@ -28,6 +31,8 @@ export function parseMessage(raw: string, to: string[]): ReceivedEmail {
     to,
     kind: header("X-Beacon-Kind"),
     subject: header("Subject"),
+    listUnsubscribe: header("List-Unsubscribe"),
+    listUnsubscribePost: header("List-Unsubscribe-Post"),
     text: Buffer.from(bytes, "latin1").toString("utf8").replace(/\r\n/g, "\n").trimEnd(),
   };
 }

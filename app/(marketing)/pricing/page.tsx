@@ -20,6 +20,10 @@ const LIMIT_ROWS: { label: string; value: (plan: Plan) => string }[] = [
   { label: "Saved alerts", value: (plan) => count(plan.maxAlerts) },
   { label: "Team seats", value: (plan) => count(plan.maxSeats) },
   { label: "Bid pipeline, deadline reminders, calendar feed", value: (plan) => (plan.pipeline ? "Yes" : "—") },
+  {
+    label: "“What changed” e-mails on followed notices",
+    value: (plan) => (plan.changeTracking ? "Yes" : "—"),
+  },
   { label: "API requests per minute", value: (plan) => count(plan.requestsPerMinute) },
   { label: "7-day free trial", value: (plan) => (isFree(plan) ? "—" : "Yes") },
 ];

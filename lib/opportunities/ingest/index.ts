@@ -27,6 +27,7 @@ export {
   SNAPSHOT_BATCH,
   type SnapshotRelease,
 } from "./snapshot-replay";
+export { DEMO_AMENDMENTS, type DemoAmendment } from "./demo-amendments";
 export {
   ingestFromSam,
   SamApiError,

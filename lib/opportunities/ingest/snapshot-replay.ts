@@ -4,6 +4,7 @@ import { ingestionCursors } from "@/db/schema";
 import { deliverOutboxNow } from "@/lib/outbox";
 import { SNAPSHOT_DATE } from "../snapshot";
 import { announceIngested, lockIngestion } from "./announce";
+import { demoAmendmentsBetween } from "./demo-amendments";
 import { bundledOpportunitiesPath, readOpportunitiesJson } from "./file-import";
 import type { NewOpportunity } from "./normalize";
 import { upsertOpportunities } from "./upsert";
@@ -18,6 +19,8 @@ export const SNAPSHOT_BATCH = 30;
 export interface SnapshotRelease {
   inserted: number;
   updated: number;
+  /** Later versions of notices released earlier (demo-amendments.ts) stored with this batch. */
+  amended: number;
   /** Snapshot notices released so far, this batch included. */
   released: number;
   remaining: number;
@@ -41,8 +44,9 @@ export function snapshotNotices(): Promise<NewOpportunity[]> {
  * SAM.gov had just published them, so alerts see notices nobody has seen yet. The cursor row is
  * locked and advanced in the same transaction as the rows, so concurrent or repeated calls never
  * release a notice twice, and a restart resumes where the last call stopped. The batch announces
- * itself with `opportunities/ingested`, written in the same transaction. Null once the snapshot
- * is exhausted.
+ * itself with `opportunities/ingested`, written in the same transaction. A batch also stores the
+ * demo amendments due by its end (demo-amendments.ts), after its own notices and through the same
+ * upsert, so change tracking records them as it would SAM.gov's. Null once the snapshot is exhausted.
  */
 export async function releaseSnapshotBatch(
   options: { size?: number; now?: Date; db?: DbOrTx } = {},
@@ -70,17 +74,27 @@ export async function releaseSnapshotBatch(
     if (batch.length === 0) return null;
     const written = await upsertOpportunities(batch, at, tx);
     const released = offset + batch.length;
+    const amendments = demoAmendmentsBetween(notices.slice(0, released), offset, released);
+    const amended = await upsertOpportunities(amendments, at, tx);
     await tx
       .update(ingestionCursors)
       .set({ nextOffset: released, lastSuccessAt: at, lastError: null, updatedAt: sql`now()` })
       .where(eq(ingestionCursors.source, SNAPSHOT_SOURCE));
     const eventId = await announceIngested(tx, {
-      ...written,
+      inserted: written.inserted + amended.inserted,
+      updated: written.updated + amended.updated,
       source: SNAPSHOT_SOURCE,
       at,
       key: `${released}-${at.getTime()}`,
     });
-    return { ...written, released, remaining: notices.length - released, at: at.toISOString(), eventId };
+    return {
+      ...written,
+      amended: amendments.length,
+      released,
+      remaining: notices.length - released,
+      at: at.toISOString(),
+      eventId,
+    };
   });
   if (!released) return null;
   const { eventId, ...release } = released;

@@ -1,8 +1,14 @@
 import type { Metadata } from "next";
 import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
-import { ChangePasswordForm, DailySummaryForm, SignOutOtherSessionsForm } from "@/components/settings/account-forms";
+import {
+  ChangeEmailsForm,
+  ChangePasswordForm,
+  DailySummaryForm,
+  SignOutOtherSessionsForm,
+} from "@/components/settings/account-forms";
 import { dailySummaryEnabled } from "@/lib/alerts";
 import { requireViewer } from "@/lib/auth/next";
+import { changeEmailsEnabled } from "@/lib/pipeline";
 import { SettingsNav } from "../settings-nav";
 
 export const metadata: Metadata = { title: "Account" };
@@ -31,6 +37,12 @@ export default async function AccountPage() {
           <CardHeader title="Alert e-mails" />
           <CardBody>
             <DailySummaryForm enabled={await dailySummaryEnabled(viewer.user.id)} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Notice changes" />
+          <CardBody>
+            <ChangeEmailsForm enabled={await changeEmailsEnabled(viewer.user.id)} />
           </CardBody>
         </Card>
         <Card>

@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "change_emails" boolean DEFAULT true NOT NULL;
