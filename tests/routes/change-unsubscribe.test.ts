@@ -7,10 +7,10 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import * as unsubscribeRoute from "@/app/api/unsubscribe/changes/[token]/route";
 import { db } from "@/db/client";
 import { emailMessages, outboxEvents, users } from "@/db/schema";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { upsertOpportunities } from "@/lib/opportunities";
 import { HIDDEN_LINK } from "@/lib/outbox";
-import { startSmtpSink } from "@/lib/outbox/test-servers";
+import { startSmtpSink } from "@/tests/support/servers";
 import {
   changeEmailsEnabled,
   changeUnsubscribeToken,
