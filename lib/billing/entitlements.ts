@@ -38,6 +38,8 @@ export interface Entitlements {
   instantAlerts: boolean;
   /** The bid pipeline (tracking, reminders, calendar feed); a lapsed plan keeps the data but not the feature. */
   pipeline: boolean;
+  /** Team channels (Slack, Teams, signed webhook); a lapsed plan keeps the channels but posts nothing. */
+  channels: boolean;
   maxSeats: number;
   rateLimitTier: RateLimitTier;
   requestsPerMinute: number;
@@ -64,7 +66,7 @@ export function effectiveStatus(status: string | null, pauseCollection: string |
 /**
  * THE one place that turns plan + subscription state into what an org may use. Billing stores
  * its `effectivePlan` as `organizations.plan` (syncOrgPlan), and every paid path — alerts, instant
- * alerts, the pipeline, seats, API quota, rate tier — reads its limits from here for that plan.
+ * alerts, the pipeline, channels, seats, API quota, rate tier — reads its limits from here for that plan.
  */
 export function entitlementsFor(org: EntitlementInput): Entitlements {
   const status = (effectiveStatus(org.subscriptionStatus ?? "none", org.pauseCollection ?? null) ??
@@ -77,6 +79,7 @@ export function entitlementsFor(org: EntitlementInput): Entitlements {
     maxAlerts: effective.maxAlerts,
     instantAlerts: effective.instantAlerts,
     pipeline: effective.pipeline,
+    channels: effective.channels,
     maxSeats: effective.maxSeats,
     rateLimitTier: effective.rateLimitTier,
     requestsPerMinute: effective.requestsPerMinute,

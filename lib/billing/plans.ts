@@ -15,6 +15,8 @@ export interface Plan {
   instantAlerts: boolean;
   /** The bid pipeline: tracked notices, deadline reminders and the calendar feed. */
   pipeline: boolean;
+  /** Team channels: alerts and "what changed" notices posted to Slack, Microsoft Teams or a signed webhook. */
+  channels: boolean;
   maxSeats: number;
   rateLimitTier: RateLimitTier;
   /** Requests per minute per API key for the tier. */
@@ -35,6 +37,7 @@ export const PLANS: readonly Plan[] = [
     maxAlerts: 1,
     instantAlerts: true,
     pipeline: false,
+    channels: false,
     maxSeats: 1,
     rateLimitTier: "basic",
     requestsPerMinute: 10,
@@ -54,6 +57,7 @@ export const PLANS: readonly Plan[] = [
     maxAlerts: 10,
     instantAlerts: true,
     pipeline: true,
+    channels: false,
     maxSeats: 3,
     rateLimitTier: "standard",
     requestsPerMinute: 60,
@@ -75,12 +79,14 @@ export const PLANS: readonly Plan[] = [
     maxAlerts: 100,
     instantAlerts: true,
     pipeline: true,
+    channels: true,
     maxSeats: 10,
     rateLimitTier: "high",
     requestsPerMinute: 300,
     features: [
       "100 alerts",
       "Bid pipeline with deadline reminders and a calendar feed",
+      "Alerts in Slack, Microsoft Teams or your own signed webhook",
       "10 team seats",
       "50,000 API calls a month",
       "Credit packs for busy months",
@@ -97,12 +103,14 @@ export const PLANS: readonly Plan[] = [
     maxAlerts: 1_000,
     instantAlerts: true,
     pipeline: true,
+    channels: true,
     maxSeats: 100,
     rateLimitTier: "dedicated",
     requestsPerMinute: 1_200,
     features: [
       "1,000 alerts",
       "Bid pipeline with deadline reminders and a calendar feed",
+      "Alerts in Slack, Microsoft Teams or your own signed webhook",
       "100 team seats",
       "500,000 API calls a month",
       "Dedicated rate limits",
