@@ -5,6 +5,7 @@ import { withSystem, withTenant } from "@/db/tenant";
 import { appUrl } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { describeChange } from "@/lib/opportunities";
+import { changeChannelPosts, type ChangedNoticeForChannels } from "@/lib/channels";
 import { deliverOutboxNow, enqueueOutboxMany, type EnqueueOutboxInput } from "@/lib/outbox";
 import { pipelinePlans } from "./access";
 
@@ -31,6 +32,8 @@ interface ChangedNotice {
   diff: NoticeChangeDiff;
   detectedAt: Date;
   windowEnd: Date;
+  /** The alert that sent the notice (null when it reaches the recipient as a tracked notice). */
+  alertId: string | null;
 }
 
 // An alert's earlier matches that a change still concerns: digests this recent.
@@ -56,6 +59,7 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
       diff: NoticeChangeDiff;
       detected_at: string;
       window_end: string;
+      alert_id: string | null;
     }>(sql`
       with changed as (
         select c.id, c.notice_id, c.previous_notice_id, c.solicitation_number, c.diff, c.detected_at
@@ -69,7 +73,7 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
         union select c.id, o.notice_id from changed c join opportunities o on o.solicitation_number = c.solicitation_number
       ),
       tracked as (
-        select t.org_id, u.email, k.id as change_id
+        select t.org_id, u.email, k.id as change_id, null::uuid as alert_id
         from concerned k
         join changed c on c.id = k.id
         join tracked_opportunities t on t.notice_id = k.concerned_notice_id
@@ -86,7 +90,7 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
         where t.stage <> 'no_bid' and t.created_at < c.detected_at
       ),
       alerted as (
-        select a.org_id, a.delivery_email as email, k.id as change_id
+        select a.org_id, a.delivery_email as email, k.id as change_id, a.id as alert_id
         from concerned k
         join changed c on c.id = k.id
         join alert_digests d on k.concerned_notice_id = any(d.notice_ids)
@@ -95,7 +99,7 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
         join alerts a on a.id = d.alert_id and a.active and a.paused_reason is null
       ),
       reached as (select * from tracked union select * from alerted)
-      select r.org_id, org.name as org_name, r.email, c.id::text as change_id, c.notice_id,
+      select r.org_id, org.name as org_name, r.email, c.id::text as change_id, c.notice_id, r.alert_id::text as alert_id,
         coalesce(o.title, c.notice_id) as title, c.diff, c.detected_at,
         to_char(date_trunc('hour', c.detected_at at time zone 'UTC') + interval '1 hour', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as window_end
       from reached r
@@ -115,13 +119,16 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
     diff: r.diff,
     detectedAt: new Date(r.detected_at),
     windowEnd: new Date(r.window_end),
+    alertId: r.alert_id,
   }));
 }
 
 // The address in the dedupe key, hashed: the key is an index entry, not a place for contact data.
 const addressKey = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 24);
 
-function emailOf(changes: ChangedNotice[]): EnqueueOutboxInput {
+function emailOf(reaching: ChangedNotice[]): EnqueueOutboxInput {
+  // A change can reach one address several ways (tracked, and sent by one or more alerts): once.
+  const changes = reaching.filter((c, i) => reaching.findIndex((d) => d.changeId === c.changeId) === i);
   const [first] = changes;
   const notices = [...new Set(changes.map((c) => c.noticeId))];
   const lines: string[] = [`What changed on the notices ${first!.orgName} tracks:`, ``];
@@ -149,6 +156,8 @@ function emailOf(changes: ChangedNotice[]): EnqueueOutboxInput {
 export interface ChangeNoticeRunSummary {
   changes: number;
   emailed: number;
+  /** Posts to the alerts' channels (Slack, Teams, signed webhooks). */
+  posted: number;
 }
 
 /**
@@ -170,11 +179,34 @@ export async function runChangeNotices(now = new Date()): Promise<ChangeNoticeRu
     const email = emailOf(group);
     byOrg.set(group[0]!.orgId, [...(byOrg.get(group[0]!.orgId) ?? []), email]);
   }
+  // The alerts' channels get the window's changes of the notices they sent, one post per channel and window.
+  const forChannels = new Map<string, Map<string, ChangedNoticeForChannels[]>>();
+  for (const change of changes) {
+    if (!change.alertId) continue;
+    const windows = forChannels.get(change.orgId) ?? new Map<string, ChangedNoticeForChannels[]>();
+    const key = change.windowEnd.toISOString();
+    windows.set(key, [
+      ...(windows.get(key) ?? []),
+      { alertId: change.alertId, noticeId: change.noticeId, title: change.title, changes: describeChange(change.diff) },
+    ]);
+    forChannels.set(change.orgId, windows);
+    if (!byOrg.has(change.orgId)) byOrg.set(change.orgId, []);
+  }
   const queued: string[] = [];
+  let posted = 0;
   for (const [orgId, emails] of byOrg) {
-    const written = await withTenant(orgId, (tx) => enqueueOutboxMany(tx, emails));
+    const written = await withTenant(orgId, async (tx) => {
+      const posts: EnqueueOutboxInput[] = [];
+      for (const [windowEnd, changed] of forChannels.get(orgId) ?? [])
+        posts.push(...(await changeChannelPosts(tx, orgId, new Date(windowEnd), changed, now)));
+      const rows = await enqueueOutboxMany(tx, [...emails, ...posts]);
+      posted += rows.slice(emails.length).filter((w) => w.created).length;
+      return rows;
+    });
     queued.push(...written.filter((w) => w.created).map((w) => w.id));
   }
   await deliverOutboxNow(queued);
-  return { changes: changes.length, emailed: queued.length };
+  // Changes per recipient, however many ways (tracked, alerts) each reached them.
+  const reached = new Set(changes.map((c) => `${c.orgId}|${c.email}|${c.changeId}`)).size;
+  return { changes: reached, emailed: queued.length - posted, posted };
 }
