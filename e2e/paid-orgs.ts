@@ -15,6 +15,7 @@ export const PAID_ORGS = {
   viewed: { name: "Viewed Co", plan: "starter" },
   hostile: { name: "Org A", plan: "starter" },
   pipeline: { name: "Pipeline Co", plan: "starter" },
+  channels: { name: "Channels Co", plan: "pro" },
 } as const;
 
 export type PaidOrg = keyof typeof PAID_ORGS;
