@@ -149,6 +149,8 @@ export default defineConfig({
         // One delivery attempt: a message that fails is dead at once, so the dead-letter journey
         // need not wait out the retry backoff. E-mails go to the local mailbox and never fail.
         OUTBOX_MAX_ATTEMPTS: "1",
+        // e2e/channels.spec.ts's receiver listens on 127.0.0.1; production refuses this unless APP_URL is local too.
+        CHANNEL_LOOPBACK_URLS: "true",
         SMTP_URL: `smtp://127.0.0.1:${smtpSinkPort}`,
         AUTO_MIGRATE: "true",
         SEED_DEMO_DATA: "false",

@@ -16,6 +16,7 @@ export const PAID_ORGS = {
   hostile: { name: "Org A", plan: "starter" },
   pipeline: { name: "Pipeline Co", plan: "starter" },
   changes: { name: "Changes Co", plan: "starter" },
+  channels: { name: "Channels Co", plan: "pro" },
 } as const;
 
 export type PaidOrg = keyof typeof PAID_ORGS;

@@ -146,6 +146,14 @@ describe("productionConfigProblems", () => {
     expect(problems[0]).toMatch(pattern);
   });
 
+  it("CHANNEL_LOOPBACK_URLS is refused in production unless APP_URL is this machine (the browser journeys)", () => {
+    expect(problemsFor({ CHANNEL_LOOPBACK_URLS: "true" })).toEqual([
+      expect.stringMatching(/CHANNEL_LOOPBACK_URLS is true/),
+    ]);
+    expect(problemsFor({ CHANNEL_LOOPBACK_URLS: "true", APP_URL: "http://localhost:3310" })).toEqual([]);
+    expect(problemsFor({ CHANNEL_LOOPBACK_URLS: "false" })).toEqual([]);
+  });
+
   it("accepts explicit CORS origins", () => {
     expect(problemsFor({ CORS_ALLOWED_ORIGINS: "https://a.example.com,https://b.example.com" })).toEqual([]);
   });

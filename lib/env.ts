@@ -55,6 +55,11 @@ const schema = z.object({
   OUTBOX_CIRCUIT_OPEN_MAX_MS: positiveInt(15 * 60_000),
   /** Signs outgoing webhooks (`Beacon-Signature`); unset = sent unsigned. */
   OUTBOX_WEBHOOK_SECRET: z.string().optional(),
+  /**
+   * Lets notification channels post to http://127.0.0.1 / localhost (the journeys' receiver).
+   * Refused in production unless APP_URL itself is on this machine (see productionConfigProblems).
+   */
+  CHANNEL_LOOPBACK_URLS: booleanString,
   /** Slack-compatible incoming-webhook URL for ops alerts (its path is a credential: redacted). */
   OPS_ALERT_WEBHOOK_URL: z.string().url().optional(),
   /** Where ops alerts are e-mailed (optional, beside or instead of the webhook). */
@@ -163,6 +168,13 @@ export function looksLikePlaceholder(value: string | undefined) {
   return PLACEHOLDER.test(v) || v === DEVELOPMENT_AUTH_SECRET || /_placeholder$|^sk_(test|live)_x+$/i.test(v);
 }
 
+/** A production build reached only from this machine (the browser journeys): APP_URL is a loopback address. */
+function servesOnlyThisMachine(e: Env) {
+  if (!e.APP_URL) return false;
+  const host = new URL(e.APP_URL).hostname;
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+}
+
 /** Every problem that makes this configuration unsafe to run in production. */
 export function productionConfigProblems(e: Env): string[] {
   const problems: string[] = [];
@@ -186,6 +198,8 @@ export function productionConfigProblems(e: Env): string[] {
     );
   if (!e.APP_URL) problems.push("APP_URL is missing (links in e-mails and redirects need the public URL)");
   const origins = (e.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim());
+  if (e.CHANNEL_LOOPBACK_URLS && !servesOnlyThisMachine(e))
+    problems.push("CHANNEL_LOOPBACK_URLS is true: channels could post to this machine's own services");
   if (origins.includes("*")) problems.push("CORS_ALLOWED_ORIGINS is '*', which is unsafe with credentialed requests");
   return problems;
 }

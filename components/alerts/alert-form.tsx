@@ -25,7 +25,16 @@ type Values = Record<TextField, string> & {
   naics: NaicsChoice[];
   states: string[];
   set_asides: string[];
+  channel_ids: string[];
 };
+
+/** One of the org's channels an alert can post to (Settings → Channels). */
+export interface ChannelChoice {
+  id: string;
+  name: string;
+  kindLabel: string;
+  enabled: boolean;
+}
 
 const EMPTY: Values = {
   name: "",
@@ -37,6 +46,7 @@ const EMPTY: Values = {
   delivery_email: "",
   digest_limit: String(DEFAULT_DIGEST_LIMIT),
   nothing_new_email: false,
+  channel_ids: [],
 };
 const ORDER: FieldName[] = [
   "name",
@@ -64,6 +74,8 @@ function toBody(values: Values): AlertBody {
     digest_limit: values.digest_limit,
     // Instant alerts never send it: the box is hidden for them, and an unseen tick is not sent.
     nothing_new_email: values.frequency !== "instant" && values.nothing_new_email,
+    // Only sent when chosen: an org without channels on its plan never sends the field.
+    ...(values.channel_ids.length > 0 ? { channel_ids: values.channel_ids } : {}),
   };
 }
 
@@ -104,10 +116,13 @@ export function AlertForm({
   atLimit,
   onCreated,
   choices,
+  channels = [],
 }: {
   atLimit: boolean;
   onCreated: (alert: ApiAlert) => void;
   choices: PickerChoices;
+  /** The org's channels; empty (or a plan without channels) shows no channel choice. */
+  channels?: ChannelChoice[];
 }) {
   const [values, setValues] = useState<Values>(EMPTY);
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
@@ -299,6 +314,38 @@ export function AlertForm({
                 </p>
               </div>
             </div>
+          ) : null}
+
+          {channels.length > 0 ? (
+            <fieldset className="space-y-2 sm:col-span-2" aria-describedby="alert-channels-hint">
+              <legend className="text-sm font-medium text-slate-900">Also post to</legend>
+              <p id="alert-channels-hint" className="text-sm text-slate-600">
+                New matches, and changes to notices this alert sent, go to these channels as well as the e-mail.
+              </p>
+              <div className="flex flex-wrap gap-x-5 gap-y-2">
+                {channels.map((channel) => (
+                  <label key={channel.id} className="flex items-center gap-2 text-sm text-slate-800">
+                    <input
+                      type="checkbox"
+                      name="channel_ids"
+                      value={channel.id}
+                      className="h-4 w-4 rounded border-slate-300 accent-indigo-600"
+                      checked={values.channel_ids.includes(channel.id)}
+                      onChange={(e) =>
+                        update(
+                          "channel_ids",
+                          e.target.checked
+                            ? [...values.channel_ids, channel.id]
+                            : values.channel_ids.filter((id) => id !== channel.id),
+                        )
+                      }
+                    />
+                    {channel.name} ({channel.kindLabel}
+                    {channel.enabled ? "" : ", switched off"})
+                  </label>
+                ))}
+              </div>
+            </fieldset>
           ) : null}
 
           <div className="flex flex-wrap items-center gap-3 sm:col-span-2">

@@ -8,7 +8,7 @@ import { PAUSE_REASON_TEXT } from "@/lib/alerts/rules";
 import { apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
 import dynamic from "next/dynamic";
-import type { PickerChoices } from "./alert-form";
+import type { ChannelChoice, PickerChoices } from "./alert-form";
 import { formatDateTime } from "@/lib/format";
 
 // The form (and its pickers) loads after the page: viewers never need it, and members read their
@@ -56,11 +56,15 @@ export function AlertsManager({
   initial,
   canManage,
   choices,
+  channels = [],
 }: {
   initial: AlertsPageData;
   canManage: boolean;
   choices: PickerChoices;
+  /** The org's channels, when its plan has them. */
+  channels?: ChannelChoice[];
 }) {
+  const channelName = new Map(channels.map((c) => [c.id, c.name]));
   const alerts = useRemoteData<AlertsPageData>("/api/app/alerts", initial);
   const refresh = alerts.refresh;
   const [announcement, setAnnouncement] = useState("");
@@ -112,6 +116,7 @@ export function AlertsManager({
       {canManage ? (
         <AlertForm
           choices={choices}
+          channels={channels}
           atLimit={atLimit}
           onCreated={(alert) => {
             setAnnouncement(`Saved “${alert.name}”.`);
@@ -165,6 +170,11 @@ export function AlertsManager({
                       ? ` · next digest: what is new since ${formatDateTime(alert.last_window_end)}`
                       : null}
                   </p>
+                  {alert.channel_ids.length > 0 ? (
+                    <p className="text-sm break-words text-slate-600" data-testid="alert-channels">
+                      Also posts to {alert.channel_ids.map((id) => channelName.get(id) ?? "a channel").join(", ")}
+                    </p>
+                  ) : null}
                 </div>
                 {canManage ? (
                   <div className="flex shrink-0 gap-2">

@@ -5,6 +5,7 @@ export * from "./mail";
 export { systemRole, tenantRole } from "./tenant-policy";
 export * from "./opportunities";
 export * from "./alerts";
+export * from "./channels";
 export * from "./pipeline";
 export * from "./relevance";
 export * from "./onboarding";

@@ -17,7 +17,7 @@ export const outboxEvents = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: uuid("org_id").references(() => organizations.id, { onDelete: "cascade" }),
-    /** email | webhook | event (for the background functions: Inngest) */
+    /** email | webhook | event (for the background functions: Inngest) | channel (an org's notification channel) */
     kind: text("kind").notNull(),
     dedupeKey: text("dedupe_key").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
@@ -33,7 +33,8 @@ export const outboxEvents = pgTable(
     deadAt: ts("dead_at"),
     /**
      * Where delivery goes, for the circuit breaker: `smtp` for every e-mail (one relay), `inngest`
-     * for every event, or
+     * for every event, `channel:<channel id>` for a post to an org's notification channel (its URL
+     * is a credential and stays sealed on the channel row), or
      * `webhook:<scheme>://<host[:port]>` — the origin only, lower-cased, without userinfo, path,
      * query or fragment (a Slack URL's path is its credential). Computed by the database, so
      * every insert (and every row already there) has it.
@@ -41,11 +42,11 @@ export const outboxEvents = pgTable(
     destination: text("destination")
       .notNull()
       .generatedAlwaysAs(
-        sql`case when kind = 'email' then 'smtp' when kind = 'event' then 'inngest' else 'webhook:' || lower(coalesce(substring(payload->>'url' from '^([A-Za-z][A-Za-z0-9+.-]*://)'), '')) || lower(regexp_replace(coalesce(substring(payload->>'url' from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#\\\\]*)'), ''), '^.*@', '')) end`,
+        sql`case when kind = 'email' then 'smtp' when kind = 'event' then 'inngest' when kind = 'channel' then 'channel:' || coalesce(payload->>'channel_id', '') else 'webhook:' || lower(coalesce(substring(payload->>'url' from '^([A-Za-z][A-Za-z0-9+.-]*://)'), '')) || lower(regexp_replace(coalesce(substring(payload->>'url' from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#\\\\]*)'), ''), '^.*@', '')) end`,
       ),
   },
   (t) => [
-    check("outbox_events_kind_valid", sql`${t.kind} in ('email', 'webhook', 'event')`),
+    check("outbox_events_kind_valid", sql`${t.kind} in ('email', 'webhook', 'event', 'channel')`),
     check("outbox_events_status_valid", sql`${t.status} in ('pending', 'sending', 'delivered', 'dead', 'discarded')`),
     unique("outbox_events_dedupe_key").on(t.orgId, t.dedupeKey).nullsNotDistinct(),
     index("outbox_events_due_idx").on(t.status, t.nextAttemptAt),

@@ -46,6 +46,7 @@ describeEachDatabase("alerts", () => {
       delivery_email: ownerEmail,
       active: true,
       paused_reason: null,
+      channel_ids: [],
       created_at: NOW.toISOString(),
       last_window_end: NOW.toISOString(),
     });

@@ -3,6 +3,7 @@ import type { Tx } from "@/db/client";
 import { alerts, memberships, organizations, users } from "@/db/schema";
 import { isUuid, withTenant } from "@/db/tenant";
 import { entitlementsFor, planById, type Entitlements } from "@/lib/billing";
+import { channelIdsOfAlerts, setAlertChannels } from "@/lib/channels";
 import { AppError, validate } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";
 import { applyPlanToAlerts } from "./plan-allowance";
@@ -16,6 +17,8 @@ import {
 } from "./schemas";
 
 export type AlertRow = typeof alerts.$inferSelect;
+/** An alert as its API and pages show it: with the ids of the channels it posts to. */
+export type AlertWithChannels = AlertRow & { channelIds: string[] };
 
 /** Who acts on an org's alerts: a signed-in member (role-checked) or one of the org's API keys. */
 export type AlertAuthor = OrgActor | { apiKeyId: string };
@@ -43,6 +46,8 @@ export interface ApiAlert {
    * reactivation), or `unsubscribed` (with `active: false`) after the e-mail's unsubscribe link.
    */
   paused_reason: AlertPauseReason | null;
+  /** The org's channels (Slack, Teams, signed webhook) its matches are also posted to. */
+  channel_ids: string[];
   created_at: string;
   last_window_end: string | null;
 }
@@ -56,7 +61,7 @@ export interface AlertUsage {
   held: number;
 }
 
-export function toApiAlert(row: AlertRow): ApiAlert {
+export function toApiAlert(row: AlertRow & { channelIds?: string[] }): ApiAlert {
   return {
     id: row.id,
     name: row.name,
@@ -71,6 +76,7 @@ export function toApiAlert(row: AlertRow): ApiAlert {
     delivery_email: row.deliveryEmail,
     active: row.active,
     paused_reason: row.pausedReason,
+    channel_ids: row.channelIds ?? [],
     created_at: row.createdAt.toISOString(),
     last_window_end: row.lastWindowEnd?.toISOString() ?? null,
   };
@@ -170,7 +176,7 @@ export async function createAlert(
   by: AlertAuthor,
   request: CreateAlertRequest,
   now = new Date(),
-): Promise<AlertRow> {
+): Promise<AlertWithChannels> {
   authorize(by, "alerts:manage");
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   // Validated here too: not every caller comes through a route (onboarding does not).
@@ -202,27 +208,45 @@ export async function createAlert(
         updatedAt: now,
       })
       .returning();
+    const channelIds = await setAlertChannels(tx, orgId, row!.id, input.channel_ids ?? []);
     await applyPlanToAlerts(tx, orgId, now);
-    return row!;
+    return { ...row!, channelIds };
   });
 }
 
-export async function listAlerts(orgId: string, by: AlertAuthor): Promise<AlertRow[]> {
+async function withChannelIds(tx: Tx, orgId: string, rows: AlertRow[]): Promise<AlertWithChannels[]> {
+  const byAlert = await channelIdsOfAlerts(
+    tx,
+    orgId,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => ({ ...row, channelIds: byAlert.get(row.id) ?? [] }));
+}
+
+export async function listAlerts(orgId: string, by: AlertAuthor): Promise<AlertWithChannels[]> {
   authorize(by, "alerts:read");
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return withTenant(orgId, (tx) =>
-    tx.select().from(alerts).where(eq(alerts.orgId, orgId)).orderBy(desc(alerts.createdAt), desc(alerts.id)),
+  return withTenant(orgId, async (tx) =>
+    withChannelIds(
+      tx,
+      orgId,
+      await tx.select().from(alerts).where(eq(alerts.orgId, orgId)).orderBy(desc(alerts.createdAt), desc(alerts.id)),
+    ),
   );
 }
 
-export async function getAlert(orgId: string, by: AlertAuthor, alertId: string): Promise<AlertRow> {
+export async function getAlert(orgId: string, by: AlertAuthor, alertId: string): Promise<AlertWithChannels> {
   authorize(by, "alerts:read");
   if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
-  const [row] = await withTenant(orgId, (tx) =>
-    tx
-      .select()
-      .from(alerts)
-      .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId))),
+  const [row] = await withTenant(orgId, async (tx) =>
+    withChannelIds(
+      tx,
+      orgId,
+      await tx
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId))),
+    ),
   );
   if (!row) throw notFound();
   return row;
@@ -273,7 +297,7 @@ export async function updateAlert(
   alertId: string,
   request: UpdateAlertRequest,
   now = new Date(),
-): Promise<AlertRow> {
+): Promise<AlertWithChannels> {
   authorize(by, "alerts:manage");
   if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
   const patch = validate(updateAlertSchema, request);
@@ -312,8 +336,9 @@ export async function updateAlert(
         updatedAt: now,
       })
       .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId)));
+    if (patch.channel_ids !== undefined) await setAlertChannels(tx, orgId, alertId, patch.channel_ids);
     await applyPlanToAlerts(tx, orgId, now);
-    const [row] = await tx.select().from(alerts).where(eq(alerts.id, alertId));
+    const [row] = await withChannelIds(tx, orgId, await tx.select().from(alerts).where(eq(alerts.id, alertId)));
     return row!;
   });
 }

@@ -41,6 +41,8 @@ export interface AlertBody {
   digest_limit?: string;
   /** Daily and weekly: also mail "nothing new" when a window has no match. */
   nothing_new_email?: boolean;
+  /** The org's channels to post to as well; chosen from a list, so the server alone checks them. */
+  channel_ids?: string[];
 }
 
 export type AlertField = keyof AlertBody;

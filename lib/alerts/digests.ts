@@ -3,6 +3,7 @@ import { db } from "@/db/client";
 import { alertDigests, alerts, opportunities, users } from "@/db/schema";
 import type { Tx } from "@/db/client";
 import { isUuid, withSystem } from "@/db/tenant";
+import { alertChannelPosts } from "@/lib/channels";
 import { AppError } from "@/lib/http";
 import { DESCRIPTION_SCAN, fitOf, ingestedThrough, type FitContext } from "@/lib/opportunities";
 import { fitContexts } from "@/lib/relevance";
@@ -110,8 +111,8 @@ async function recordDigests(
   details: Map<string, DigestDetail>,
   fits: Map<string, FitContext>,
   options: { recordEmpty: boolean; nothingNew: Map<string, number>; summaryUsers: ReadonlySet<string> },
-): Promise<{ recorded: RecordedDigest[]; held: Set<string>; advanced: Set<string> }> {
-  if (items.length === 0) return { recorded: [], held: new Set(), advanced: new Set() };
+): Promise<{ recorded: RecordedDigest[]; held: Set<string>; advanced: Set<string>; posts: string[] }> {
+  if (items.length === 0) return { recorded: [], held: new Set(), advanced: new Set(), posts: [] };
   return withSystem("digest-fanout", async (tx) => {
     const locked = await tx
       .select({ id: alerts.id, active: alerts.active, lastWindowEnd: alerts.lastWindowEnd })
@@ -136,7 +137,7 @@ async function recordDigests(
       unclaimed.map((i) => i.alert),
     );
     const claimable = unclaimed.filter(({ alert }) => !held.has(alert.id));
-    if (claimable.length === 0) return { recorded: [], held, advanced: new Set<string>() };
+    if (claimable.length === 0) return { recorded: [], held, advanced: new Set<string>(), posts: [] };
     const advanced = new Set(claimable.map((c) => c.alert.id));
     // An instant alert's empty window only moves its cursor: a digest row per alert per sweep would be noise.
     const toRecord = options.recordEmpty ? claimable : claimable.filter((c) => c.match.total > 0);
@@ -149,7 +150,7 @@ async function recordDigests(
           claimable.map((c) => c.alert.id),
         ),
       );
-    if (toRecord.length === 0) return { recorded: [], held, advanced };
+    if (toRecord.length === 0) return { recorded: [], held, advanced, posts: [] };
     const inserted = await tx
       .insert(alertDigests)
       .values(
@@ -198,7 +199,22 @@ async function recordDigests(
         sql`update ${alertDigests} set email_message_id = queued.message_id from (values ${pairs}) as queued(digest_id, message_id) where ${alertDigests.id} = queued.digest_id`,
       );
     }
-    return { recorded, held, advanced };
+    // The alerts' chosen channels get the matches too, committed with the digest and its e-mail.
+    const posts = await enqueueOutboxMany(
+      tx,
+      await alertChannelPosts(
+        tx,
+        recorded.map(({ digestId, alert, match }) => ({
+          orgId: alert.orgId,
+          digestId,
+          alert: { id: alert.id, name: alert.name },
+          total: match.total,
+          windowEnd,
+          matches: explained(alert, match.noticeIds, details, fits),
+        })),
+      ),
+    );
+    return { recorded, held, advanced, posts: posts.filter((p) => p.created).map((p) => p.id) };
   });
 }
 
@@ -322,13 +338,13 @@ async function digestBatch(
           .map((i) => i.alert),
         windowEnd,
       );
-  const { recorded, held, advanced } = await recordDigests(items, windowEnd, details, fits, {
+  const { recorded, held, advanced, posts } = await recordDigests(items, windowEnd, details, fits, {
     recordEmpty: !options.instant,
     nothingNew,
     summaryUsers: options.summaryUsers ?? new Set(),
   });
   // After commit: mail now, so digests go out even without a worker; the sweep retries failures.
-  await deliverOutboxNow(recorded.flatMap((r) => (r.emailId ? [r.emailId] : [])));
+  await deliverOutboxNow([...recorded.flatMap((r) => (r.emailId ? [r.emailId] : [])), ...posts]);
   const byAlert = new Map(recorded.map((r) => [r.alert.id, r]));
   return items.map(({ alert, match }) => {
     const done = byAlert.get(alert.id);

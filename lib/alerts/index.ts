@@ -7,6 +7,7 @@ export {
   alertUsage,
   toApiAlert,
   type AlertRow,
+  type AlertWithChannels,
   type AlertAuthor,
   type ApiAlert,
   type AlertUsage,

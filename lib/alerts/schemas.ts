@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { channelIdsSchema } from "@/lib/channels";
 import { listSchema, textSchema } from "@/lib/validation/zod";
 import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "@/lib/opportunities/schemas";
 import { ALERT_LIST_RULES } from "./body-rules";
@@ -84,6 +85,8 @@ export const createAlertSchema = z
     // Daily and weekly alerts only; an instant alert keeps the setting but never sends it.
     nothing_new_email: nothingNewSchema.optional().default(false),
     delivery_email: alertFields.delivery_email.optional(),
+    /** The org's channels to post matches to as well (plans with channels). */
+    channel_ids: channelIdsSchema.optional(),
   })
   .strict();
 
@@ -105,6 +108,8 @@ export const updateAlertSchema = z
     nothing_new_email: nothingNewSchema.optional(),
     delivery_email: alertFields.delivery_email.optional(),
     active: z.boolean({ message: "active is true or false." }).optional(),
+    /** Replaces the alert's channels; `[]` posts to none. */
+    channel_ids: channelIdsSchema.optional(),
   })
   .strict()
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), {

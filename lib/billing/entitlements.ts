@@ -40,6 +40,8 @@ export interface Entitlements {
   pipeline: boolean;
   /** "What changed" e-mails on followed notices; the notice history itself is public data, shown to every plan. */
   changeTracking: boolean;
+  /** Team channels (Slack, Teams, signed webhook); a lapsed plan keeps the channels but posts nothing. */
+  channels: boolean;
   maxSeats: number;
   rateLimitTier: RateLimitTier;
   requestsPerMinute: number;
@@ -66,7 +68,8 @@ export function effectiveStatus(status: string | null, pauseCollection: string |
 /**
  * THE one place that turns plan + subscription state into what an org may use. Billing stores
  * its `effectivePlan` as `organizations.plan` (syncOrgPlan), and every paid path — alerts, instant
- * alerts, the pipeline, change tracking, seats, API quota, rate tier — reads its limits from here for that plan.
+ * alerts, the pipeline, change tracking, channels, seats, API quota, rate tier — reads its limits from here
+ * for that plan.
  */
 export function entitlementsFor(org: EntitlementInput): Entitlements {
   const status = (effectiveStatus(org.subscriptionStatus ?? "none", org.pauseCollection ?? null) ??
@@ -80,6 +83,7 @@ export function entitlementsFor(org: EntitlementInput): Entitlements {
     instantAlerts: effective.instantAlerts,
     pipeline: effective.pipeline,
     changeTracking: effective.changeTracking,
+    channels: effective.channels,
     maxSeats: effective.maxSeats,
     rateLimitTier: effective.rateLimitTier,
     requestsPerMinute: effective.requestsPerMinute,

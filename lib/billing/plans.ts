@@ -17,6 +17,8 @@ export interface Plan {
   pipeline: boolean;
   /** "What changed" e-mails on the notices an org follows (tracked, or sent by its alerts). */
   changeTracking: boolean;
+  /** Team channels: alerts and "what changed" notices posted to Slack, Microsoft Teams or a signed webhook. */
+  channels: boolean;
   maxSeats: number;
   rateLimitTier: RateLimitTier;
   /** Requests per minute per API key for the tier. */
@@ -38,6 +40,7 @@ export const PLANS: readonly Plan[] = [
     instantAlerts: true,
     pipeline: false,
     changeTracking: false,
+    channels: false,
     maxSeats: 1,
     rateLimitTier: "basic",
     requestsPerMinute: 10,
@@ -58,6 +61,7 @@ export const PLANS: readonly Plan[] = [
     instantAlerts: true,
     pipeline: true,
     changeTracking: true,
+    channels: false,
     maxSeats: 3,
     rateLimitTier: "standard",
     requestsPerMinute: 60,
@@ -81,6 +85,7 @@ export const PLANS: readonly Plan[] = [
     instantAlerts: true,
     pipeline: true,
     changeTracking: true,
+    channels: true,
     maxSeats: 10,
     rateLimitTier: "high",
     requestsPerMinute: 300,
@@ -88,6 +93,7 @@ export const PLANS: readonly Plan[] = [
       "100 alerts",
       "Bid pipeline with deadline reminders and a calendar feed",
       "“What changed” e-mails when a followed notice is amended or awarded",
+      "Alerts in Slack, Microsoft Teams or your own signed webhook",
       "10 team seats",
       "50,000 API calls a month",
       "Credit packs for busy months",
@@ -105,6 +111,7 @@ export const PLANS: readonly Plan[] = [
     instantAlerts: true,
     pipeline: true,
     changeTracking: true,
+    channels: true,
     maxSeats: 100,
     rateLimitTier: "dedicated",
     requestsPerMinute: 1_200,
@@ -112,6 +119,7 @@ export const PLANS: readonly Plan[] = [
       "1,000 alerts",
       "Bid pipeline with deadline reminders and a calendar feed",
       "“What changed” e-mails when a followed notice is amended or awarded",
+      "Alerts in Slack, Microsoft Teams or your own signed webhook",
       "100 team seats",
       "500,000 API calls a month",
       "Dedicated rate limits",

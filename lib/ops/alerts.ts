@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, notLike, or, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import {
@@ -220,11 +220,14 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
     });
 
   // One per destination whose circuit breaker is not closed: its messages wait (SMTP down, a dead webhook URL).
+  // Not an org's own channel (`channel:<id>`): its owners and admins hear of it, and it switches itself off.
   const circuits = await withSystem("ops-cockpit", (tx) =>
     tx
       .select()
       .from(outboxCircuits)
-      .where(inArray(outboxCircuits.state, ["open", "half_open"])),
+      .where(
+        and(inArray(outboxCircuits.state, ["open", "half_open"]), notLike(outboxCircuits.destination, "channel:%")),
+      ),
   );
   for (const c of circuits) {
     const waiting = c.openUntil && c.openUntil > now ? `; next probe after ${c.openUntil.toISOString()}` : "; probing";

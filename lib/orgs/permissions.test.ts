@@ -27,6 +27,8 @@ const EXPECTED: Record<OrgAction, [boolean, boolean, boolean, boolean, boolean]>
   "alerts:manage": [true, true, false, true, false],
   "pipeline:read": [true, true, true, true, true],
   "pipeline:manage": [true, true, false, true, false],
+  "channels:read": [true, true, true, true, true],
+  "channels:manage": [true, true, false, false, false],
   "opportunities:search": [true, true, true, true, true],
   "opportunities:dismiss": [true, true, false, true, false],
   "onboarding:manage": [true, true, false, true, false],
@@ -59,6 +61,7 @@ describe("org permissions", () => {
       "api_keys:read",
       "alerts:read",
       "pipeline:read",
+      "channels:read",
       "opportunities:search",
     ];
     for (const role of ORG_ROLES) for (const action of reads) expect(can(role, action), `${role} ${action}`).toBe(true);

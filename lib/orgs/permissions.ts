@@ -17,6 +17,8 @@ export const ORG_ACTIONS = [
   "alerts:manage",
   "pipeline:read",
   "pipeline:manage",
+  "channels:read",
+  "channels:manage",
   "opportunities:search",
   "opportunities:dismiss",
   "onboarding:manage",
@@ -31,12 +33,14 @@ const READ: OrgAction[] = [
   "api_keys:read",
   "alerts:read",
   "pipeline:read",
+  // Members choose an alert's channels, so every role sees which exist (never their URLs).
+  "channels:read",
   "opportunities:search",
 ];
 
 /**
  * The one role × action table. Every permission check in Beacon reads it.
- * Billing actions: owner/admin/billing. Member management: owner/admin. Viewers only read.
+ * Billing actions: owner/admin/billing. Member management and team channels: owner/admin. Viewers only read.
  * Taking or erasing the org's data (data:manage) is the owner's alone, like deleting the org.
  */
 export const PERMISSIONS: Record<OrgRole, ReadonlySet<OrgAction>> = {

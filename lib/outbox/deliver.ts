@@ -15,8 +15,21 @@ import {
   returnProbe,
   type ProbeGrant,
 } from "./circuits";
+import {
+  channelTransport,
+  isPermanentDeliveryError,
+  PermanentDeliveryError,
+  type ChannelRow,
+  type ChannelTarget,
+} from "./channel-transport";
 import { eventSender } from "./event-sender";
-import { eventPayloadSchema, storedEmailPayloadSchema, webhookPayloadSchema, type OutboxStatus } from "./payloads";
+import {
+  channelPayloadSchema,
+  eventPayloadSchema,
+  storedEmailPayloadSchema,
+  webhookPayloadSchema,
+  type OutboxStatus,
+} from "./payloads";
 import { fillPlaceholders, openSealedSecrets } from "./sealed-links";
 import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER } from "./signature";
 
@@ -82,7 +95,7 @@ interface Claimed {
 const dueSql = (now: Date, ids?: string[]) =>
   sql`(o.status = 'pending' or (o.status = 'sending' and o.lease_until <= ${now.toISOString()}::timestamptz)) and o.next_attempt_at <= ${now.toISOString()}::timestamptz${
     eventSender() ? sql`` : sql` and o.kind <> 'event'`
-  }${
+  }${channelTransport() ? sql`` : sql` and o.kind <> 'channel'`}${
     ids
       ? sql` and o.id in (${sql.join(
           ids.map((id) => sql`${id}::uuid`),
@@ -99,8 +112,11 @@ const dueSql = (now: Date, ids?: string[]) =>
  */
 async function claimRows(now: Date, limit: number, where: SQL | undefined): Promise<ClaimedRow[]> {
   const o = outboxEvents;
-  // A process that cannot send events leaves them, unattempted, to one that can.
-  const sendable = eventSender() ? undefined : ne(o.kind, "event");
+  // A process that cannot send events (or channel posts) leaves them, unattempted, to one that can.
+  const sendable = and(
+    eventSender() ? undefined : ne(o.kind, "event"),
+    channelTransport() ? undefined : ne(o.kind, "channel"),
+  );
   const due = db()
     .select({ id: o.id })
     .from(o)
@@ -163,8 +179,6 @@ async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<C
   return { rows, probes };
 }
 
-class PermanentDeliveryError extends Error {}
-
 /** A webhook receiver answered, with a status other than 2xx. */
 class WebhookStatusError extends Error {
   constructor(readonly status: number) {
@@ -208,6 +222,19 @@ function describeFailure(error: unknown, secrets: string[]): string {
   return message.slice(0, ERROR_MAX_CHARS);
 }
 
+/** One JSON POST; redirects are not followed (a 3xx is a failure) and it gives up after 10 s. */
+async function postJson(url: string, headers: Record<string, string>, body: string) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers,
+    body,
+    redirect: "manual",
+    signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+  });
+  await response.body?.cancel();
+  if (response.status < 200 || response.status >= 300) throw new WebhookStatusError(response.status);
+}
+
 async function postWebhook(row: ClaimedRow, now: Date) {
   const parsed = webhookPayloadSchema.safeParse(row.payload);
   if (!parsed.success) throw new PermanentDeliveryError("webhook payload is invalid");
@@ -222,15 +249,34 @@ async function postWebhook(row: ClaimedRow, now: Date) {
   });
   const secret = env().OUTBOX_WEBHOOK_SECRET;
   if (secret) headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] = signWebhookBody(secret, body, now);
-  const response = await fetch(parsed.data.url, {
-    method: "POST",
-    headers,
-    body,
-    redirect: "manual",
-    signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-  });
-  await response.body?.cancel();
-  if (response.status < 200 || response.status >= 300) throw new WebhookStatusError(response.status);
+  await postJson(parsed.data.url, headers, body);
+}
+
+function channelRowOf(row: ClaimedRow): ChannelRow {
+  const parsed = channelPayloadSchema.safeParse(row.payload);
+  if (!parsed.success) throw new PermanentDeliveryError("channel payload is invalid");
+  return { id: row.id, orgId: row.orgId, payload: parsed.data };
+}
+
+/**
+ * A post to an org's channel: its URL (and signing secret) are opened from the channel row by
+ * lib/channels just before sending, and `target.secrets` lists them so no error keeps them.
+ */
+async function postToChannel(row: ClaimedRow, now: Date, opened: { target?: ChannelTarget }) {
+  const transport = channelTransport();
+  if (!transport) throw new Error("this process cannot send channel posts");
+  const target = await transport.resolve(channelRowOf(row), now);
+  opened.target = target;
+  await postJson(
+    target.url,
+    {
+      ...target.headers,
+      "content-type": "application/json",
+      "user-agent": "Beacon-Outbox/1",
+      "beacon-event-id": row.id,
+    },
+    target.body,
+  );
 }
 
 /** An event goes to the registered sender (Inngest); its id lets Inngest drop a repeat. */
@@ -297,24 +343,49 @@ function isMessageRejection(error: unknown) {
 }
 
 async function attempt(row: ClaimedRow, now: Date): Promise<AttemptOutcome> {
+  const opened: { target?: ChannelTarget } = {};
+  let outcome: AttemptOutcome;
   try {
     const transport =
       row.kind === "email"
         ? await sendEmailRow(row)
         : row.kind === "event"
           ? (await sendEventRow(row), null)
-          : (await postWebhook(row, now), null);
-    return { row, transport, failure: null, permanent: false, destinationFault: false, released: false };
+          : row.kind === "channel"
+            ? (await postToChannel(row, now, opened), null)
+            : (await postWebhook(row, now), null);
+    outcome = { row, transport, failure: null, permanent: false, destinationFault: false, released: false };
   } catch (error) {
-    const permanent = error instanceof PermanentDeliveryError;
-    return {
+    const permanent = isPermanentDeliveryError(error);
+    const secrets = [...secretsOf(row), ...(opened.target?.secrets ?? [])].sort((a, b) => b.length - a.length);
+    outcome = {
       row,
       transport: null,
-      failure: describeFailure(error, secretsOf(row)),
+      failure: describeFailure(error, secrets),
       permanent,
       destinationFault: !permanent && !isMessageRejection(error),
       released: false,
     };
+  }
+  if (row.kind === "channel") await recordChannelOutcome(outcome, now);
+  return outcome;
+}
+
+/** The channel counts its own successes and failures (lib/channels); a failure to record never fails the delivery. */
+async function recordChannelOutcome(outcome: AttemptOutcome, now: Date) {
+  const transport = channelTransport();
+  const parsed = channelPayloadSchema.safeParse(outcome.row.payload);
+  if (!transport || !parsed.success) return;
+  try {
+    await transport.recordOutcome({
+      row: { id: outcome.row.id, orgId: outcome.row.orgId, payload: parsed.data },
+      delivered: outcome.failure === null,
+      permanent: outcome.permanent,
+      error: outcome.failure,
+      at: now,
+    });
+  } catch (error) {
+    logger.warn({ err: error, outboxId: outcome.row.id }, "channel delivery outcome could not be recorded");
   }
 }
 

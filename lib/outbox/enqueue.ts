@@ -4,6 +4,7 @@ import { outboxEvents } from "@/db/schema";
 import { validate } from "@/lib/http";
 import { recordEmails } from "@/lib/mail";
 import {
+  channelPayloadSchema,
   emailPayloadSchema,
   eventPayloadSchema,
   SIGN_IN_EMAIL_KINDS,
@@ -70,7 +71,9 @@ function normalise(input: EnqueueOutboxInput) {
       ? storedEmail(validate(emailPayloadSchema, input.payload))
       : input.kind === "event"
         ? validate(eventPayloadSchema, input.payload)
-        : validate(webhookPayloadSchema, input.payload);
+        : input.kind === "channel"
+          ? validate(channelPayloadSchema, input.payload)
+          : validate(webhookPayloadSchema, input.payload);
   return { orgId: input.orgId ?? null, kind: input.kind, dedupeKey, payload: payload as Record<string, unknown> };
 }
 

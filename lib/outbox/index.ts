@@ -8,6 +8,15 @@ export {
 } from "./enqueue";
 export { registerEventSender, eventSender, type EventSender } from "./event-sender";
 export {
+  registerChannelTransport,
+  channelTransport,
+  PermanentDeliveryError,
+  type ChannelTransport,
+  type ChannelTarget,
+  type ChannelOutcome,
+  type ChannelRow,
+} from "./channel-transport";
+export {
   deliverDueOutbox,
   deliverOutboxNow,
   OUTBOX_LEASE_MS,
@@ -38,12 +47,14 @@ export {
   SIGN_IN_EMAIL_KINDS,
   webhookPayloadSchema,
   eventPayloadSchema,
+  channelPayloadSchema,
   OUTBOX_KINDS,
   OUTBOX_STATUSES,
   type EmailPayload,
   type StoredEmailPayload,
   type WebhookPayload,
   type EventPayload,
+  type ChannelPayload,
   type OutboxKind,
   type OutboxStatus,
   type OutboxMessage,
@@ -59,4 +70,4 @@ export {
   type CircuitPolicy,
   type OutboxCircuit,
 } from "./circuits";
-export { HIDDEN_LINK } from "./sealed-links";
+export { HIDDEN_LINK, sealValue, openSealedValue } from "./sealed-links";

@@ -67,12 +67,27 @@ export const eventPayloadSchema = z
   })
   .strict();
 
+/**
+ * A post to one of an org's notification channels (lib/channels). The channel's URL is a
+ * credential, so the row names the channel and carries the ready body; the URL (and a webhook
+ * channel's signing secret) is opened from the channel row only at send time.
+ */
+export const channelPayloadSchema = z
+  .object({
+    channel_id: z.uuid(),
+    /** What the post is about (`alert.matches`, `notice.changed`, `channel.test`, `channel.disabled`…). */
+    type: z.string().min(1).max(100),
+    body: jsonValue,
+  })
+  .strict();
+
 export type EmailPayload = z.infer<typeof emailPayloadSchema>;
 export type StoredEmailPayload = z.infer<typeof storedEmailPayloadSchema>;
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 export type EventPayload = z.infer<typeof eventPayloadSchema>;
+export type ChannelPayload = z.infer<typeof channelPayloadSchema>;
 
-export const OUTBOX_KINDS = ["email", "webhook", "event"] as const;
+export const OUTBOX_KINDS = ["email", "webhook", "event", "channel"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export const OUTBOX_STATUSES = ["pending", "sending", "delivered", "dead", "discarded"] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -80,4 +95,5 @@ export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 export type OutboxMessage =
   | { kind: "email"; payload: EmailPayload }
   | { kind: "webhook"; payload: WebhookPayload }
-  | { kind: "event"; payload: EventPayload };
+  | { kind: "event"; payload: EventPayload }
+  | { kind: "channel"; payload: ChannelPayload };

@@ -21,14 +21,21 @@ export const HIDDEN_LINK = "[link sent to the recipient only]";
 const CLEAR_TOKEN_LINK =
   /https?:\/\/[^\s"'<>]*(?:[?&](?:token|code)=|\/invitations\/|\/api\/auth\/callback\/)[^\s"'<>]*/gi;
 
-function key() {
-  return Buffer.from(hkdfSync("sha256", authSecret(), "beacon-outbox", "sealed-links:v1", 32));
+/** The sealed links' purpose; every other use names its own, so each gets a key of its own. */
+const SEALED_LINKS_PURPOSE = "sealed-links:v1";
+
+function key(purpose: string) {
+  return Buffer.from(hkdfSync("sha256", authSecret(), "beacon-outbox", purpose, 32));
 }
 
-export function sealSecrets(secrets: Record<string, string>): string {
+/**
+ * AES-256-GCM under a key derived from AUTH_SECRET for `purpose` (HKDF info), so a value sealed
+ * for one use can never be opened as another's. `purpose` is a fixed name such as "channel-url:v1".
+ */
+export function sealValue(purpose: string, plain: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key(), iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(secrets), "utf8"), cipher.final()]);
+  const cipher = createCipheriv("aes-256-gcm", key(purpose), iv);
+  const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
   return [
     VERSION,
     iv.toString("base64url"),
@@ -37,14 +44,22 @@ export function sealSecrets(secrets: Record<string, string>): string {
   ].join(".");
 }
 
+/** Throws when the seal was made with another AUTH_SECRET or purpose, or was tampered with. */
+export function openSealedValue(purpose: string, sealed: string): string {
+  const [version, iv, tag, body] = sealed.split(".");
+  if (version !== VERSION || !iv || !tag || !body) throw new Error("not a sealed value");
+  const decipher = createDecipheriv("aes-256-gcm", key(purpose), Buffer.from(iv, "base64url"));
+  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+}
+
+export function sealSecrets(secrets: Record<string, string>): string {
+  return sealValue(SEALED_LINKS_PURPOSE, JSON.stringify(secrets));
+}
+
 /** Throws when the seal was made with another AUTH_SECRET or was tampered with. */
 export function openSealedSecrets(sealed: string): Record<string, string> {
-  const [version, iv, tag, body] = sealed.split(".");
-  if (version !== VERSION || !iv || !tag || !body) throw new Error("not a sealed link");
-  const decipher = createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64url"));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  const plain = Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
-  return JSON.parse(plain) as Record<string, string>;
+  return JSON.parse(openSealedValue(SEALED_LINKS_PURPOSE, sealed)) as Record<string, string>;
 }
 
 /**

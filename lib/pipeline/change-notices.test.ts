@@ -90,9 +90,9 @@ describeEachDatabaseAsApp("what changed e-mails for tracked notices and alert ma
     await upsertOpportunities([fromApi(runwayAward)], at("10:50"));
 
     // The window 10:00–11:00 is still open (and settling) at 11:02.
-    expect(await runChangeNotices(at("11:02"))).toEqual({ changes: 0, emailed: 0 });
-    expect(await runChangeNotices(at("11:06"))).toEqual({ changes: 4, emailed: 2 });
-    expect(await runChangeNotices(at("12:06"))).toEqual({ changes: 4, emailed: 0 });
+    expect(await runChangeNotices(at("11:02"))).toEqual({ changes: 0, emailed: 0, posted: 0 });
+    expect(await runChangeNotices(at("11:06"))).toEqual({ changes: 4, emailed: 2, posted: 0 });
+    expect(await runChangeNotices(at("12:06"))).toEqual({ changes: 4, emailed: 0, posted: 0 });
 
     const [email, ...others] = await changeEmails(org.orgId);
     expect(others).toEqual([]);

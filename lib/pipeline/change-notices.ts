@@ -5,6 +5,7 @@ import { withSystem, withTenant } from "@/db/tenant";
 import { appUrl } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { describeChange } from "@/lib/opportunities";
+import { changeChannelPosts, type ChangedNoticeForChannels } from "@/lib/channels";
 import { deliverOutboxNow, enqueueOutboxMany, type EnqueueOutboxInput } from "@/lib/outbox";
 import { changeTrackingPlans } from "./access";
 import { changeUnsubscribeUrl } from "./change-unsubscribe";
@@ -25,15 +26,23 @@ const SETTLE_MS = 5 * 60_000;
 interface ChangedNotice {
   orgId: string;
   orgName: string;
-  userId: string;
-  email: string;
+  /** The person e-mailed; null when the change reaches only the alert's channels. */
+  userId: string | null;
+  email: string | null;
   changeId: string;
   noticeId: string;
   title: string;
   diff: NoticeChangeDiff;
   detectedAt: Date;
   windowEnd: Date;
+  /** The alert that sent the notice (null when it reaches the recipient as a tracked notice). */
+  alertId: string | null;
 }
+
+/** A change that reaches a person by e-mail (not only an alert's channels). */
+type MailedChange = ChangedNotice & { userId: string; email: string };
+
+const isMailed = (change: ChangedNotice): change is MailedChange => change.userId !== null && change.email !== null;
 
 // An alert's earlier matches that a change still concerns: digests this recent.
 const ALERT_MATCH_DAYS = 30;
@@ -53,14 +62,15 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
     const result = await tx.execute<{
       org_id: string;
       org_name: string;
-      user_id: string;
-      email: string;
+      user_id: string | null;
+      email: string | null;
       change_id: string;
       notice_id: string;
       title: string;
       diff: NoticeChangeDiff;
       detected_at: string;
       window_end: string;
+      alert_id: string | null;
     }>(sql`
       with changed as (
         select c.id, c.notice_id, c.previous_notice_id, c.solicitation_number, c.diff, c.detected_at
@@ -74,7 +84,7 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
         union select c.id, o.notice_id from changed c join opportunities o on o.solicitation_number = c.solicitation_number
       ),
       tracked as (
-        select t.org_id, u.id as user_id, u.email, k.id as change_id
+        select t.org_id, u.id as user_id, u.email, k.id as change_id, null::uuid as alert_id
         from concerned k
         join changed c on c.id = k.id
         join tracked_opportunities t on t.notice_id = k.concerned_notice_id
@@ -91,19 +101,21 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
         where t.stage <> 'no_bid' and t.created_at < c.detected_at
       ),
       alerted as (
-        select a.org_id, u.id as user_id, u.email, k.id as change_id
+        select a.org_id, u.id as user_id, u.email, k.id as change_id, a.id as alert_id
         from concerned k
         join changed c on c.id = k.id
         join alert_digests d on k.concerned_notice_id = any(d.notice_ids)
           and d.created_at < c.detected_at
           and d.created_at >= ${from.toISOString()}::timestamptz - ${ALERT_MATCH_DAYS} * interval '1 day'
         join alerts a on a.id = d.alert_id and a.active and a.paused_reason is null
-        -- The address must be a member's: a shared inbox has nobody to turn these e-mails back on.
-        join users u on lower(u.email) = lower(a.delivery_email) and u.change_emails
-        join memberships m on m.org_id = a.org_id and m.user_id = u.id
+        -- The e-mail goes to the alert's address only when it is a member's who has them on (a shared
+        -- inbox has nobody to turn them back on); the alert's channels get the change either way.
+        left join (users u join memberships m on m.user_id = u.id)
+          on lower(u.email) = lower(a.delivery_email) and u.change_emails and m.org_id = a.org_id
       ),
       reached as (select * from tracked union select * from alerted)
       select r.org_id, org.name as org_name, r.user_id, r.email, c.id::text as change_id, c.notice_id,
+        r.alert_id::text as alert_id,
         coalesce(o.title, c.notice_id) as title, c.diff, c.detected_at,
         to_char(date_trunc('hour', c.detected_at at time zone 'UTC') + interval '1 hour', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as window_end
       from reached r
@@ -124,6 +136,7 @@ async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
     diff: r.diff,
     detectedAt: new Date(r.detected_at),
     windowEnd: new Date(r.window_end),
+    alertId: r.alert_id,
   }));
 }
 
@@ -132,7 +145,9 @@ const UNSUBSCRIBE = "{{unsubscribe}}";
 // The address in the dedupe key, hashed: the key is an index entry, not a place for contact data.
 const addressKey = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 24);
 
-function emailOf(changes: ChangedNotice[]): EnqueueOutboxInput {
+function emailOf(reaching: MailedChange[]): EnqueueOutboxInput {
+  // A change can reach one address several ways (tracked, and sent by one or more alerts): once.
+  const changes = reaching.filter((c, i) => reaching.findIndex((d) => d.changeId === c.changeId) === i);
   const [first] = changes;
   const notices = [...new Set(changes.map((c) => c.noticeId))];
   const lines: string[] = [`What changed on the notices ${first!.orgName} tracks:`, ``];
@@ -169,6 +184,8 @@ function emailOf(changes: ChangedNotice[]): EnqueueOutboxInput {
 export interface ChangeNoticeRunSummary {
   changes: number;
   emailed: number;
+  /** Posts to the alerts' channels (Slack, Teams, signed webhooks). */
+  posted: number;
 }
 
 /**
@@ -180,8 +197,9 @@ export async function runChangeNotices(now = new Date()): Promise<ChangeNoticeRu
   const to = new Date(Math.floor((now.getTime() - SETTLE_MS) / CHANGE_WINDOW_MS) * CHANGE_WINDOW_MS);
   const from = new Date(to.getTime() - CHANGE_LOOKBACK_WINDOWS * CHANGE_WINDOW_MS);
   const changes = await changedNotices(from, to);
-  const byEmail = new Map<string, ChangedNotice[]>();
+  const byEmail = new Map<string, MailedChange[]>();
   for (const change of changes) {
+    if (!isMailed(change)) continue;
     const key = `${change.orgId}|${change.userId}|${change.windowEnd.toISOString()}`;
     byEmail.set(key, [...(byEmail.get(key) ?? []), change]);
   }
@@ -190,11 +208,34 @@ export async function runChangeNotices(now = new Date()): Promise<ChangeNoticeRu
     const email = emailOf(group);
     byOrg.set(group[0]!.orgId, [...(byOrg.get(group[0]!.orgId) ?? []), email]);
   }
+  // The alerts' channels get the window's changes of the notices they sent, one post per channel and window.
+  const forChannels = new Map<string, Map<string, ChangedNoticeForChannels[]>>();
+  for (const change of changes) {
+    if (!change.alertId) continue;
+    const windows = forChannels.get(change.orgId) ?? new Map<string, ChangedNoticeForChannels[]>();
+    const key = change.windowEnd.toISOString();
+    windows.set(key, [
+      ...(windows.get(key) ?? []),
+      { alertId: change.alertId, noticeId: change.noticeId, title: change.title, changes: describeChange(change.diff) },
+    ]);
+    forChannels.set(change.orgId, windows);
+    if (!byOrg.has(change.orgId)) byOrg.set(change.orgId, []);
+  }
   const queued: string[] = [];
+  let posted = 0;
   for (const [orgId, emails] of byOrg) {
-    const written = await withTenant(orgId, (tx) => enqueueOutboxMany(tx, emails));
+    const written = await withTenant(orgId, async (tx) => {
+      const posts: EnqueueOutboxInput[] = [];
+      for (const [windowEnd, changed] of forChannels.get(orgId) ?? [])
+        posts.push(...(await changeChannelPosts(tx, orgId, new Date(windowEnd), changed, now)));
+      const rows = await enqueueOutboxMany(tx, [...emails, ...posts]);
+      posted += rows.slice(emails.length).filter((w) => w.created).length;
+      return rows;
+    });
     queued.push(...written.filter((w) => w.created).map((w) => w.id));
   }
   await deliverOutboxNow(queued);
-  return { changes: changes.length, emailed: queued.length };
+  // Changes per recipient, however many ways (tracked, alerts) each reached them.
+  const reached = new Set(changes.filter(isMailed).map((c) => `${c.orgId}|${c.email}|${c.changeId}`)).size;
+  return { changes: reached, emailed: queued.length - posted, posted };
 }

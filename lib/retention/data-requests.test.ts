@@ -138,6 +138,8 @@ describeEachDatabase("data requests", () => {
         pipeline_notes: 1,
         pipeline_settings: 1,
         not_relevant_notices: 1,
+        notification_channels: 1,
+        alert_channels: 1,
         business_profiles: 1,
         memberships: 2,
         users_anonymised: 1,

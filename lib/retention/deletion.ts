@@ -6,6 +6,8 @@ import {
   alertDigests,
   alerts,
   pipelineNotes,
+  notificationChannels,
+  alertChannels,
   notRelevantNotices,
   pipelineSettings,
   trackedOpportunities,
@@ -108,6 +110,16 @@ export async function anonymiseOrg(
   counts.alert_digests = count(
     await tx.delete(alertDigests).where(eq(alertDigests.orgId, orgId)).returning({ id: alertDigests.id }),
   );
+  counts.alert_channels = count(
+    await tx.delete(alertChannels).where(eq(alertChannels.orgId, orgId)).returning({ id: alertChannels.alertId }),
+  );
+  // A channel's URL is a credential of the org's Slack or Teams: it goes with the org.
+  counts.notification_channels = count(
+    await tx
+      .delete(notificationChannels)
+      .where(eq(notificationChannels.orgId, orgId))
+      .returning({ id: notificationChannels.id }),
+  );
   counts.alerts = count(await tx.delete(alerts).where(eq(alerts.orgId, orgId)).returning({ id: alerts.id }));
   // Notes are people's words: they go with the pipeline.
   counts.pipeline_notes = count(
@@ -141,6 +153,13 @@ export async function anonymiseOrg(
     await tx
       .delete(outboxEvents)
       .where(and(eq(outboxEvents.orgId, orgId), eq(outboxEvents.kind, "email")))
+      .returning({ id: outboxEvents.id }),
+  );
+  // Posts to the org's channels (alert matches, notice titles) go with the channels.
+  counts.outbox_channel_posts = count(
+    await tx
+      .delete(outboxEvents)
+      .where(and(eq(outboxEvents.orgId, orgId), eq(outboxEvents.kind, "channel")))
       .returning({ id: outboxEvents.id }),
   );
   counts.email_messages = count(

@@ -91,6 +91,11 @@ describeEachDatabase("export bundle", () => {
     expect(bundle.pipeline_notes).toEqual([expect.objectContaining({ body: "Site visit on Tuesday" })]);
     expect(bundle.pipeline_settings).toMatchObject({ reminder_days: 5 });
     expect(bundle.not_relevant).toEqual([expect.objectContaining({ marked_by: full.member.id })]);
+    // A channel's name, kind and host only: its sealed URL and secret never leave.
+    expect(bundle.channels).toEqual([
+      expect.objectContaining({ kind: "webhook", name: "Capture team hook", url_hint: "hooks.retention.test …abcd" }),
+    ]);
+    expect(bundle.alert_channels).toEqual([{ alert_id: expect.any(String), channel_id: bundle.channels[0]!.id }]);
     expect(bundle.data_requests).toEqual([
       expect.objectContaining({ id: request.id, kind: "export", status: "pending" }),
     ]);

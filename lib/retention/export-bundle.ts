@@ -17,6 +17,8 @@ import {
   outboxEvents,
   notRelevantNotices,
   pipelineNotes,
+  notificationChannels,
+  alertChannels,
   pipelineSettings,
   quotaAdjustments,
   subscriptions,
@@ -64,6 +66,9 @@ export const EXPORT_COVERAGE: Record<string, { section: string } | { excluded: s
   pipeline_notes: { section: "pipeline_notes" },
   pipeline_settings: { section: "pipeline_settings" },
   not_relevant_notices: { section: "not_relevant" },
+  // Name, kind and host only: the sealed URL and signing secret are credentials, never exported.
+  notification_channels: { section: "channels" },
+  alert_channels: { section: "alert_channels" },
   idempotency_keys: {
     excluded:
       "a 24-hour replay cache of API responses, not a record the customer keeps; the calls themselves are in usage_events",
@@ -233,6 +238,26 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
         .from(notRelevantNotices)
         .where(eq(notRelevantNotices.orgId, orgId))
         .orderBy(asc(notRelevantNotices.createdAt), asc(notRelevantNotices.id));
+      const channelRows = await tx
+        .select({
+          id: notificationChannels.id,
+          kind: notificationChannels.kind,
+          name: notificationChannels.name,
+          urlHint: notificationChannels.urlHint,
+          enabled: notificationChannels.enabled,
+          disabledAt: notificationChannels.disabledAt,
+          disabledReason: notificationChannels.disabledReason,
+          createdBy: notificationChannels.createdBy,
+          createdAt: notificationChannels.createdAt,
+        })
+        .from(notificationChannels)
+        .where(eq(notificationChannels.orgId, orgId))
+        .orderBy(asc(notificationChannels.createdAt), asc(notificationChannels.id));
+      const alertChannelRows = await tx
+        .select({ alertId: alertChannels.alertId, channelId: alertChannels.channelId })
+        .from(alertChannels)
+        .where(eq(alertChannels.orgId, orgId))
+        .orderBy(asc(alertChannels.alertId), asc(alertChannels.channelId));
 
       return {
         format_version: EXPORT_FORMAT_VERSION,
@@ -438,6 +463,18 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
           marked_by: n.markedBy,
           created_at: iso(n.createdAt),
         })),
+        channels: channelRows.map((c) => ({
+          id: c.id,
+          kind: c.kind,
+          name: c.name,
+          url_hint: c.urlHint,
+          enabled: c.enabled,
+          disabled_at: iso(c.disabledAt),
+          disabled_reason: c.disabledReason,
+          created_by: c.createdBy,
+          created_at: iso(c.createdAt),
+        })),
+        alert_channels: alertChannelRows.map((a) => ({ alert_id: a.alertId, channel_id: a.channelId })),
       };
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },

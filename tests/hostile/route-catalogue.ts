@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { addMember, makeOrg } from "@/tests/support/factories";
 import { createAlert } from "@/lib/alerts";
 import { createApiKey } from "@/lib/auth";
+import { createChannel } from "@/lib/channels";
 import { inviteMember } from "@/lib/orgs";
 import { requestAndBuildExport } from "@/lib/retention";
 import { operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
@@ -25,9 +26,9 @@ export interface Fixtures {
   orgBName: string;
   headers: Record<Credential, Record<string, string>>;
   /** Ids that belong to org A (valid targets for A's credentials). */
-  own: { alert: string; apiKey: string; invitation: string; member: string; dataRequest: string };
+  own: { alert: string; apiKey: string; invitation: string; member: string; dataRequest: string; channel: string };
   /** Ids that belong to org B: A's credentials must get 404 for every one. */
-  foreign: { alert: string; apiKey: string; invitation: string; member: string; dataRequest: string };
+  foreign: { alert: string; apiKey: string; invitation: string; member: string; dataRequest: string; channel: string };
 }
 
 export async function buildFixtures(): Promise<Fixtures> {
@@ -44,6 +45,16 @@ export async function buildFixtures(): Promise<Fixtures> {
   const invB = await inviteMember(b.orgId, b.owner, { email: "invitee-b@hostile.test", role: "member" });
   const exportA = await requestAndBuildExport(a.orgId, { type: "user", id: a.owner.userId });
   const exportB = await requestAndBuildExport(b.orgId, { type: "user", id: b.owner.userId });
+  const channelA = await createChannel(a.orgId, a.owner, {
+    kind: "webhook",
+    name: "A hook",
+    url: "https://hooks.hostile.test/a",
+  });
+  const channelB = await createChannel(b.orgId, b.owner, {
+    kind: "slack",
+    name: "B slack",
+    url: "https://hooks.slack.com/services/T000/B000/hostile",
+  });
   const ops = await operatorCookies();
   const same = { origin: "http://localhost:3000" };
   return {
@@ -65,6 +76,7 @@ export async function buildFixtures(): Promise<Fixtures> {
       invitation: invA.invitation.id,
       member: memberA.actor.userId,
       dataRequest: exportA.request.id,
+      channel: channelA.channel.id,
     },
     foreign: {
       alert: alertB.id,
@@ -72,13 +84,14 @@ export async function buildFixtures(): Promise<Fixtures> {
       invitation: invB.invitation.id,
       member: memberB.actor.userId,
       dataRequest: exportB.request.id,
+      channel: channelB.channel.id,
     },
   };
 }
 
 /** Placeholder fixtures for checks that only need the shape of the catalogue. */
 export const SHAPE_ONLY_FIXTURES: Fixtures = (() => {
-  const ids = { alert: "a", apiKey: "k", invitation: "i", member: "m", dataRequest: "d" };
+  const ids = { alert: "a", apiKey: "k", invitation: "i", member: "m", dataRequest: "d", channel: "c" };
   const none = {} as Record<string, string>;
   return {
     orgA: "a",
@@ -191,7 +204,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     writesOnReject: ["usage_events", "usage_quotas", "quota_adjustments", "idempotency_keys"],
   },
 
-  "app/api/app/alerts/route.ts": { credentials: APP, sample: () => ({ POST: alertSample }) },
+  "app/api/app/alerts/route.ts": {
+    credentials: APP,
+    sample: (f) => ({ POST: { ...alertSample, channel_ids: [f.own.channel] } }),
+  },
   "app/api/app/alerts/[id]/route.ts": {
     credentials: APP,
     params: alertIds,
@@ -244,6 +260,17 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
   "app/api/app/pipeline/settings/route.ts": { credentials: APP, sample: () => ({ PUT: { reminder_days: 4 } }) },
   "app/api/app/calendar-feed/route.ts": { credentials: APP },
+  "app/api/app/channels/route.ts": {
+    credentials: APP,
+    sample: () => ({ POST: { kind: "webhook", name: "Capture team", url: "https://hooks.hostile.test/new" } }),
+  },
+  // Another org's channel and random ids only: a served test post to A's own channel would leave the machine.
+  "app/api/app/channels/[id]/route.ts": {
+    credentials: APP,
+    params: idParam((f) => [f.foreign.channel]),
+    sample: () => ({ PATCH: { name: "Renamed", enabled: false } }),
+  },
+  "app/api/app/channels/[id]/test/route.ts": { credentials: APP, params: idParam((f) => [f.foreign.channel]) },
   "app/api/app/opportunities/[noticeId]/not-relevant/route.ts": {
     credentials: APP,
     params: () => ({ noticeId: segment }),

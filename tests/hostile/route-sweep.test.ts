@@ -167,7 +167,7 @@ describeEachDatabase(
       f = await buildFixtures();
     });
 
-    it("cross-tenant ids: org A's credentials get 404 for org B's alert, key, invitation, member and data request, and B is untouched", async () => {
+    it("cross-tenant ids: org A's credentials get 404 for org B's alert, key, invitation, member, data request and channel, and B is untouched", async () => {
       const before = await databaseFingerprint();
       const cases: { file: string; method: HttpMethod; credential: Credential; id: string; body?: unknown }[] = [
         { file: "app/api/v1/alerts/[id]/route.ts", method: "GET", credential: "apiKeyA", id: f.foreign.alert },
@@ -206,6 +206,20 @@ describeEachDatabase(
           method: "GET",
           credential: "ownerA",
           id: f.foreign.dataRequest,
+        },
+        {
+          file: "app/api/app/channels/[id]/route.ts",
+          method: "PATCH",
+          credential: "ownerA",
+          id: f.foreign.channel,
+          body: { enabled: false },
+        },
+        { file: "app/api/app/channels/[id]/route.ts", method: "DELETE", credential: "ownerA", id: f.foreign.channel },
+        {
+          file: "app/api/app/channels/[id]/test/route.ts",
+          method: "POST",
+          credential: "ownerA",
+          id: f.foreign.channel,
         },
       ];
       for (const c of cases) {

@@ -68,6 +68,7 @@ describeOnOneDatabase("alerts HTTP API", () => {
     });
     expect(Object.keys(alert).sort()).toEqual([
       "active",
+      "channel_ids",
       "created_at",
       "delivery_email",
       "digest_limit",

@@ -17,6 +17,8 @@ import {
   pipelineNotes,
   pipelineSettings,
   notRelevantNotices,
+  notificationChannels,
+  alertChannels,
   quotaAdjustments,
   sessions,
   subscriptions,
@@ -70,6 +72,8 @@ export async function seedFullOrg(label = "Full Co") {
     emailTokenHash: `ethash-${randomUUID()}`,
     rawToken: `rawtoken${randomUUID().replaceAll("-", "")}`,
     passwordHash: owner.passwordHash!,
+    channelUrlSealed: `v1.sealed-url-${randomUUID()}`,
+    channelSecretSealed: `v1.sealed-secret-${randomUUID()}`,
   };
   await db()
     .insert(emailTokens)
@@ -212,6 +216,19 @@ export async function seedFullOrg(label = "Full Co") {
     .insert(pipelineNotes)
     .values({ orgId, trackedId: tracked!.id, authorId: member.id, body: "Site visit on Tuesday" });
   await db().insert(pipelineSettings).values({ orgId, reminderDays: 5 });
+  const [channel] = await db()
+    .insert(notificationChannels)
+    .values({
+      orgId,
+      kind: "webhook",
+      name: "Capture team hook",
+      urlSealed: secrets.channelUrlSealed,
+      urlHint: "hooks.retention.test …abcd",
+      secretSealed: secrets.channelSecretSealed,
+      createdBy: owner.id,
+    })
+    .returning();
+  await db().insert(alertChannels).values({ orgId, alertId: alert!.id, channelId: channel!.id });
   await db()
     .insert(notRelevantNotices)
     .values({ orgId, noticeId: `dismissed-${suffix}`, agency: "GSA.PBS", naicsCode: "561720", markedBy: member.id });

@@ -3,6 +3,7 @@ import { AlertsManager } from "@/components/alerts/alerts-manager";
 import { PageHeader } from "@/components/ui";
 import { alertUsage, listAlerts, toApiAlert } from "@/lib/alerts";
 import { requireViewer } from "@/lib/auth/next";
+import { CHANNEL_KIND_LABELS, channelsAccess, listChannels } from "@/lib/channels";
 import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
 import { can } from "@/lib/orgs";
 
@@ -11,7 +12,19 @@ export const metadata: Metadata = { title: "Alerts" };
 export default async function AlertsPage() {
   const viewer = await requireViewer("/alerts");
   const actor = { userId: viewer.user.id, role: viewer.org.role };
-  const [rows, usage] = await Promise.all([listAlerts(viewer.org.id, actor), alertUsage(viewer.org.id, actor)]);
+  const [rows, usage, access] = await Promise.all([
+    listAlerts(viewer.org.id, actor),
+    alertUsage(viewer.org.id, actor),
+    channelsAccess(viewer.org.id),
+  ]);
+  const channels = access.included
+    ? (await listChannels(viewer.org.id, actor)).map((c) => ({
+        id: c.id,
+        name: c.name,
+        kindLabel: CHANNEL_KIND_LABELS[c.kind],
+        enabled: c.enabled,
+      }))
+    : [];
   return (
     <>
       <PageHeader
@@ -23,6 +36,7 @@ export default async function AlertsPage() {
         initial={{ data: rows.map(toApiAlert), usage }}
         canManage={can(viewer.org.role, "alerts:manage")}
         choices={{ states: US_STATES, setAsides: SET_ASIDE_OPTIONS }}
+        channels={channels}
       />
     </>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 const LINKS = [
   { href: "/settings/team", label: "Team" },
   { href: "/settings/api-keys", label: "API keys" },
+  { href: "/settings/channels", label: "Channels" },
   { href: "/settings/billing", label: "Billing" },
   { href: "/settings/data", label: "Data" },
   { href: "/settings/account", label: "Account" },

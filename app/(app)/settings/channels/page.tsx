@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ChannelsManager } from "@/components/settings/channels-manager";
+import { buttonClasses, EmptyState, PageHeader } from "@/components/ui";
+import { requireViewer } from "@/lib/auth/next";
+import { channelsAccess, listChannels } from "@/lib/channels";
+import { can } from "@/lib/orgs";
+import { SettingsNav } from "../settings-nav";
+
+export const metadata: Metadata = { title: "Channels" };
+
+export default async function ChannelsPage() {
+  const viewer = await requireViewer("/settings/channels");
+  const access = await channelsAccess(viewer.org.id);
+  const header = (
+    <>
+      <PageHeader title="Settings" description={viewer.org.name} />
+      <SettingsNav current="/settings/channels" />
+    </>
+  );
+  if (!access.included)
+    return (
+      <>
+        {header}
+        <EmptyState
+          title="Get alerts where your team works"
+          description={`Post new matches and changes to Slack, Microsoft Teams or your own signed webhook, per alert. Channels come with Pro and Enterprise; ${viewer.org.name} is on ${access.planName}.`}
+          action={
+            <>
+              <Link href={access.upgradeUrl} className={buttonClasses("primary")}>
+                Upgrade your plan
+              </Link>
+              <Link href="/pricing" className={buttonClasses("secondary")}>
+                Compare plans
+              </Link>
+            </>
+          }
+        />
+      </>
+    );
+  const actor = { userId: viewer.user.id, role: viewer.org.role };
+  const canManage = can(viewer.org.role, "channels:manage");
+  return (
+    <>
+      {header}
+      {!canManage ? (
+        <p className="mb-4 text-sm text-slate-600">Owners and admins add, test and remove channels.</p>
+      ) : null}
+      <ChannelsManager initial={await listChannels(viewer.org.id, actor)} canManage={canManage} />
+    </>
+  );
+}
