@@ -4,16 +4,22 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import {
   alertChannels,
+  alertDigests,
+  alerts,
   auditLog,
   emailMessages,
   notificationChannels,
   outboxCircuits,
   outboxEvents,
 } from "@/db/schema";
+import { withTenant } from "@/db/tenant";
 import { createAlert, runAlertDigest, updateAlert } from "@/lib/alerts";
-import { addMember, insertOpportunity, makeOrg } from "@/lib/alerts/test-fixtures";
+import { upsertOpportunities } from "@/lib/opportunities";
+import { runChangeNotices } from "@/lib/pipeline";
+import { fromApi, runway, runwayAmended } from "@/tests/fixtures/amended-notices";
+import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { deliverDueOutbox, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from "@/lib/outbox";
-import { startWebhookReceiver } from "@/lib/outbox/test-servers";
+import { startWebhookReceiver } from "@/tests/support/servers";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
@@ -215,6 +221,38 @@ describeEachDatabase("team channels", () => {
 
     await deleteChannel(orgId, owner, created.channel.id);
     expect(await db().select().from(alertChannels).where(eq(alertChannels.alertId, alert.id))).toEqual([]);
+  });
+
+  it("a change to a notice an alert sent is posted to its channels even when nobody is e-mailed it", async () => {
+    const { orgId, created, path } = await proOrgWithHook();
+    const at = (time: string) => new Date(`2044-05-06T${time}:00Z`);
+    await upsertOpportunities([fromApi(runway)], at("10:05"));
+    // The alert mails a shared inbox: nobody's address, so no "what changed" e-mail, but the team's channel hears.
+    await withTenant(orgId, async (tx) => {
+      const [alert] = await tx
+        .insert(alerts)
+        .values({ orgId, name: "Runways", frequency: "daily", deliveryEmail: `bids-${randomUUID()}@channels.test` })
+        .returning({ id: alerts.id });
+      await tx.insert(alertChannels).values({ orgId, alertId: alert!.id, channelId: created.channel.id });
+      await tx.insert(alertDigests).values({
+        orgId,
+        alertId: alert!.id,
+        windowStart: at("09:00"),
+        windowEnd: at("10:00"),
+        matchCount: 1,
+        noticeIds: [runway.noticeId as string],
+        createdAt: at("10:10"),
+      });
+    });
+    await upsertOpportunities([fromApi(runwayAmended)], at("10:20"));
+
+    expect(await runChangeNotices(at("11:06"))).toEqual({ changes: 0, emailed: 0, posted: 1 });
+    const [post, ...more] = received(path);
+    expect(more).toEqual([]);
+    expect(JSON.parse(post!.body)).toMatchObject({
+      type: "notice.changed",
+      data: { notices: [{ notice_id: runwayAmended.noticeId }] },
+    });
   });
 
   it("channel_ids must be the org's own channels, and need a plan with channels", async () => {
