@@ -50,7 +50,7 @@ export async function fitContexts(
     .select()
     .from(notRelevantNotices)
     .where(inArray(notRelevantNotices.orgId, ids))
-    .orderBy(asc(notRelevantNotices.orgId), asc(notRelevantNotices.createdAt));
+    .orderBy(asc(notRelevantNotices.orgId), asc(notRelevantNotices.createdAt), asc(notRelevantNotices.noticeId));
   for (const m of marks) {
     const list = out.get(m.orgId)!.notRelevant;
     list.unshift({
@@ -58,6 +58,7 @@ export async function fitContexts(
       solicitationNumber: m.solicitationNumber,
       agency: m.agency,
       naicsCode: m.naicsCode,
+      markedAt: m.createdAt,
     });
     if (list.length > MAX_NOT_RELEVANT) list.pop();
   }
