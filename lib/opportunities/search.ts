@@ -262,17 +262,19 @@ export interface ExplainAgainst {
 
 /**
  * One opportunity by its SAM.gov notice id (any version), with every posting of its solicitation, or 404.
- * With `explain`, `matched` says which of those NAICS codes, keywords, states and set-asides it meets.
+ * With `explain`, `matched` says which of those NAICS codes, keywords, states and set-asides it meets;
+ * with an org's `fit` (and a profile), `fit` says how well it fits, in the words its search card uses.
  */
 export async function getOpportunity(
   noticeId: string,
   referenceDate = opportunityFeed().referenceDate,
   explain: ExplainAgainst = {},
+  fit?: FitContext,
 ): Promise<OpportunityDetail> {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(noticeId)) throw new AppError("not_found", "No opportunity with that notice id.");
   const rows = await db()
     .select({
-      ...selection(keywordQuery(explain.q), referenceDate),
+      ...selection(keywordQuery(explain.q), referenceDate, fit !== undefined),
       description: o.description,
       agencyLevels: o.agencyLevels,
       popCity: o.popCity,
@@ -291,7 +293,7 @@ export async function getOpportunity(
   if (!row) throw new AppError("not_found", "No opportunity with that notice id.");
   const { award } = row;
   return {
-    ...toResult(row, { naics: explain.naics, states: explain.states, setAsides: explain.setAsides }),
+    ...toResult(row, { naics: explain.naics, states: explain.states, setAsides: explain.setAsides }, fit),
     description: row.description,
     agency_levels: row.agencyLevels,
     place: { city: row.popCity, state: row.popState, country: row.popCountry },

@@ -3,6 +3,9 @@ export {
   orgFitContext,
   markNotRelevant,
   unmarkNotRelevant,
+  listNotRelevant,
+  findNotRelevant,
   MAX_NOT_RELEVANT,
   type ApiNotRelevant,
+  type ListedNotRelevant,
 } from "./relevance";

@@ -244,6 +244,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
   "app/api/app/pipeline/settings/route.ts": { credentials: APP, sample: () => ({ PUT: { reminder_days: 4 } }) },
   "app/api/app/calendar-feed/route.ts": { credentials: APP },
+  "app/api/app/opportunities/not-relevant/route.ts": { credentials: APP },
   "app/api/app/opportunities/[noticeId]/not-relevant/route.ts": {
     credentials: APP,
     params: () => ({ noticeId: segment }),

@@ -4,6 +4,7 @@ const LINKS = [
   { href: "/settings/team", label: "Team" },
   { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/billing", label: "Billing" },
+  { href: "/settings/not-relevant", label: "Not relevant" },
   { href: "/settings/data", label: "Data" },
   { href: "/settings/account", label: "Account" },
 ];
