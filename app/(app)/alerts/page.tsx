@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/ui";
 import { alertUsage, listAlerts, toApiAlert } from "@/lib/alerts";
 import { requireViewer } from "@/lib/auth/next";
 import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
+import { naicsTitles } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
 
 export const metadata: Metadata = { title: "Alerts" };
@@ -12,6 +13,7 @@ export default async function AlertsPage() {
   const viewer = await requireViewer("/alerts");
   const actor = { userId: viewer.user.id, role: viewer.org.role };
   const [rows, usage] = await Promise.all([listAlerts(viewer.org.id, actor), alertUsage(viewer.org.id, actor)]);
+  const codes = [...new Set(rows.flatMap((row) => row.naics))].filter((code) => /^\d{2,6}$/.test(code));
   return (
     <>
       <PageHeader
@@ -23,6 +25,7 @@ export default async function AlertsPage() {
         initial={{ data: rows.map(toApiAlert), usage }}
         canManage={can(viewer.org.role, "alerts:manage")}
         choices={{ states: US_STATES, setAsides: SET_ASIDE_OPTIONS }}
+        naicsTitles={Object.fromEntries(await naicsTitles(codes))}
       />
     </>
   );
