@@ -8,6 +8,8 @@ import type { SetupCommand } from "./setup-commands";
  * deadline reminder: the bundled day's deadlines are long past, and the reminder sweep runs on the
  * real clock. Loaded by the CLI (`opportunities:ingest --file`) with the rest of the setup, in
  * the bundled extract's shape. Its NAICS code (forest nurseries) is one no other journey searches.
+ * Like every ingestion it announces `opportunities/ingested`; with no Inngest in e2e (and one
+ * attempt allowed) that event is a dead letter from the start, which no journey counts.
  * Id and deadline live in process.env so Playwright's workers see the same values.
  */
 process.env.E2E_REMINDER_NOTICE_ID ??= `e2ereminder${process.env.E2E_RUN_ID ?? Date.now().toString(36)}`;
