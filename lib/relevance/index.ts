@@ -9,3 +9,4 @@ export {
   type ApiNotRelevant,
   type ListedNotRelevant,
 } from "./relevance";
+export { relevanceReturnPath } from "./return-path";

@@ -5,22 +5,14 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireViewer } from "@/lib/auth/next";
 import { runFormAction } from "@/lib/http";
-import { markNotRelevant, unmarkNotRelevant } from "@/lib/relevance";
+import { markNotRelevant, relevanceReturnPath, unmarkNotRelevant } from "@/lib/relevance";
 
-// Where a mark or an undo returns the member: a page of ours that lists matches or a notice's page, never another site.
-const RETURN_PATHS = ["/opportunities", "/onboarding", "/settings/not-relevant"];
-const NOTICE_PAGE = /^\/opportunities\/[A-Za-z0-9_-]{1,100}$/;
+// Where the member returns: a page that lists matches, or the notice's page (never another site).
 const returnTo = z
   .string()
   .max(2000)
   .optional()
-  .transform((value) => {
-    const url = new URL(value || "/opportunities", "http://beacon.invalid");
-    return url.origin === "http://beacon.invalid" &&
-      (RETURN_PATHS.includes(url.pathname) || NOTICE_PAGE.test(url.pathname))
-      ? `${url.pathname}${url.search}`
-      : "/opportunities";
-  });
+  .transform((value) => relevanceReturnPath(value));
 
 const noticeForm = z.object({ notice_id: z.string().min(1).max(200), return_to: returnTo });
 
@@ -47,9 +39,7 @@ export async function notRelevantAction(formData: FormData): Promise<void> {
   });
   if (state.status !== "success" || !state.result) return;
   revalidateMatches();
-  const back = new URL(state.result.return_to, "http://beacon.invalid");
-  back.searchParams.set("undo", state.result.notice_id);
-  redirect(`${back.pathname}${back.search}`);
+  redirect(relevanceReturnPath(state.result.return_to, state.result.notice_id));
 }
 
 /** Undo, and Restore on the list of marks: the notice is a match again. */
