@@ -4,6 +4,7 @@ import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { chromiumPath } from "./tests/support/chromium";
 import { createPaidOrgsCommands } from "./e2e/paid-orgs";
+import { loadReminderNoticeCommand } from "./e2e/reminder-notice";
 import type { SetupCommand } from "./e2e/setup-commands";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
@@ -47,6 +48,7 @@ const setupCommands: SetupCommand[] = [
   operatorCommand(process.env.E2E_VIEWER_EMAIL, "ops_viewer", process.env.E2E_VIEWER_FILE),
   operatorCommand(process.env.E2E_ONCALL_EMAIL, "ops_admin", process.env.E2E_ONCALL_FILE),
   ...createPaidOrgsCommands(),
+  loadReminderNoticeCommand(),
 ];
 // A local server speaking Stripe's API (tests/fakes/stripe-api.ts): these machines cannot reach Stripe.
 const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 80);

@@ -2,8 +2,10 @@ import { expect, test } from "@playwright/test";
 import { signUp, uniqueEmail } from "./helpers";
 
 // The alerts page's form checks fields in the browser with the rules the server's zod schema is
-// built from (lib/alerts), then creates, pauses and deletes through /api/app/alerts.
-test("alerts: inline errors name the bad value and are announced; create, pause and delete work", async ({ page }) => {
+// built from (lib/alerts), then creates, edits, pauses and deletes through /api/app/alerts.
+test("alerts: inline errors name the bad value and are announced; create, edit, pause and delete work", async ({
+  page,
+}) => {
   await signUp(page, { name: "Al Ertson", email: uniqueEmail("alerts") });
   await page.goto("/alerts");
   const form = page.getByRole("form", { name: "New alert" });
@@ -46,9 +48,37 @@ test("alerts: inline errors name the bad value and are announced; create, pause 
   await expect(row).toContainText("States: VA, MD");
   await expect(row).toContainText("Active");
 
-  await row.getByRole("button", { name: "Pause “Cyber in Virginia”" }).click();
-  await expect(row).toContainText("Paused");
+  // Editing: the same form and rules, filled in with the alert, saved with PATCH; the digest cap
+  // and the "nothing new" e-mail, once API-only, are fields of it.
+  await row.getByRole("button", { name: "Edit “Cyber in Virginia”" }).click();
+  const edit = page.getByRole("form", { name: "Edit alert" });
+  await expect(edit.getByLabel("Name")).toHaveValue("Cyber in Virginia");
+  await expect(edit.getByRole("list", { name: "Chosen NAICS codes" }).getByRole("listitem")).toHaveCount(2);
+  await expect(edit.getByRole("checkbox", { name: "Maryland (MD)" })).toBeChecked();
+  await edit.getByLabel("Name").fill("Cyber in the capital region");
+  await edit.getByRole("button", { name: /^Remove NAICS 541512/ }).click();
+  // Checked inline when the field is left, by the rules the PATCH route's schema is built from.
+  const cap = edit.getByLabel("Matches per e-mail");
+  await cap.fill("99");
+  await cap.press("Tab");
+  await expect(edit.getByText("Enter a whole number from 1 to 50.")).toBeVisible();
+  await cap.fill("10");
+  await cap.press("Tab");
+  await expect(edit.getByText("Enter a whole number from 1 to 50.")).toHaveCount(0);
+  await edit.getByLabel("E-mail me when nothing is new").check();
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit).toHaveCount(0);
+  const edited = page.getByTestId("alert-row").filter({ hasText: "Cyber in the capital region" });
+  await expect(edited).toContainText("NAICS: 5415");
+  await expect(edited).not.toContainText("541512");
+  await expect(edited).toContainText("States: VA, MD");
+  await expect(edited).toContainText("also when nothing is new");
+  const [stored] = (await (await page.request.get("/api/app/alerts")).json()).data;
+  expect(stored).toMatchObject({ name: "Cyber in the capital region", digest_limit: 10, nothing_new_email: true });
+
+  await edited.getByRole("button", { name: "Pause “Cyber in the capital region”" }).click();
+  await expect(edited).toContainText("Paused");
   page.once("dialog", (dialog) => dialog.accept());
-  await row.getByRole("button", { name: "Delete “Cyber in Virginia”" }).click();
+  await edited.getByRole("button", { name: "Delete “Cyber in the capital region”" }).click();
   await expect(page.getByText("No alerts yet")).toBeVisible();
 });

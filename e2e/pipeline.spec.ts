@@ -1,19 +1,24 @@
 import fs from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import { expectNoSeriousA11yViolations, signIn, signUp, uniqueEmail } from "./helpers";
+import { expectNoSeriousA11yViolations, latestEmail, signIn, signUp, uniqueEmail } from "./helpers";
+import { cronTrigger, runInngestFunction } from "./inngest";
 import { paidOwner } from "./paid-orgs";
+import { reminderNotice } from "./reminder-notice";
 
 // The bid pipeline (Starter and up): track a notice from the search results, then on its page assign and
-// stage it, note it; then the pipeline page's filter, CSV download and calendar feed, on a phone-sized screen too.
-test("pipeline: a contractor tracks a notice, assigns and stages it, notes it, downloads the CSV and reads the ICS feed", async ({
+// stage it, note it; the hourly sweep e-mails the assignee its deadline reminder; then the pipeline page's
+// filter, CSV download and calendar feed, on a phone-sized screen too.
+test("pipeline: a contractor tracks a notice, assigns and stages it, notes it, gets its deadline reminder, downloads the CSV and reads the ICS feed", async ({
   page,
 }) => {
   const owner = paidOwner("pipeline");
   await signIn(page, owner.email, owner.password);
   await expect(page).not.toHaveURL(/\/sign-in/);
 
-  await page.goto("/opportunities");
+  // A notice due in two days (e2e/reminder-notice.ts): within the default three-day reminder lead.
+  await page.goto(`/opportunities?q=${encodeURIComponent("seedling nursery reforestation")}`);
   const first = page.getByTestId("opportunity-result").first();
+  await expect(first.getByRole("heading", { level: 3 })).toHaveText(reminderNotice.title);
   await first.getByRole("button", { name: "Track" }).click();
   await expect(first.getByTestId("tracked")).toBeVisible();
   await first.getByRole("heading", { level: 3 }).getByRole("link").click();
@@ -31,6 +36,13 @@ test("pipeline: a contractor tracks a notice, assigns and stages it, notes it, d
   await note.getByLabel("Note for the team").fill("Pre-bid call Thursday, 10:00; bring the past-performance list");
   await note.getByRole("button", { name: "Add note" }).click();
   await expect(page.getByTestId("pipeline-notes")).toContainText("Pre-bid call Thursday, 10:00");
+
+  // The hourly sweep, run as Inngest runs it: the assignee (the owner, the org's one member) gets the reminder.
+  const run = await runInngestFunction(page.request, "deadline-reminders", cronTrigger("40 * * * *"));
+  expect((run.output as { emailed: number }).emailed).toBeGreaterThan(0);
+  const reminder = await latestEmail(owner.email, "pipeline_deadline_reminder");
+  expect(reminder.subject).toMatch(/^Due in [12] days?: Seedling nursery stock/);
+  expect(reminder.text).toContain(`/opportunities/${reminderNotice.id}`);
 
   await page.goto("/pipeline");
   const filters = page.getByRole("form", { name: "Filter the pipeline" });
@@ -60,7 +72,13 @@ test("pipeline: a contractor tracks a notice, assigns and stages it, notes it, d
   const body = await ics.text();
   expect(body.startsWith("BEGIN:VCALENDAR\r\n")).toBe(true);
   expect(body).toContain("BEGIN:VEVENT\r\n");
-  expect(body.replace(/\r\n /g, "")).toContain("SUMMARY:Response due: ");
+  // The tracked notice's event: its deadline in UTC, its title, its page.
+  const unfolded = body.replace(/\r\n /g, "");
+  const event = unfolded.split("BEGIN:VEVENT\r\n").find((e) => e.includes(reminderNotice.title));
+  expect(event, "a VEVENT for the tracked notice").toBeDefined();
+  expect(event).toContain(`SUMMARY:Response due: ${reminderNotice.title}`);
+  expect(event).toContain(`DTSTART:${reminderNotice.deadline.replace(/[-:]/g, "").replace(/\.\d{3}/, "")}`);
+  expect(event).toContain(`/opportunities/${reminderNotice.id}`);
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/pipeline");

@@ -59,10 +59,33 @@ const ORDER: FieldName[] = [
   "digest_limit",
 ];
 const LIST_FIELDS = new Set<FieldName>(["naics", "states", "set_asides"]);
-const FIELD_IDS = { naics: "alert-naics", states: "alert-states", set_asides: "alert-set-aside-SBA" };
+const fieldIds = (prefix: string) => ({
+  naics: `${prefix}-naics`,
+  states: `${prefix}-states`,
+  set_asides: `${prefix}-set-aside-SBA`,
+});
 
-/** The form's values → the request body; the server normalises it. */
-function toBody(values: Values): AlertBody {
+/** An existing alert as the form's values: what the edit form starts from. */
+function valuesOf(alert: ApiAlert, naicsTitles: Readonly<Record<string, string>>): Values {
+  return {
+    name: alert.name,
+    frequency: alert.frequency,
+    q: alert.q ?? "",
+    naics: alert.naics.map((code) => ({ code, title: naicsTitles[code] ?? "" })),
+    states: alert.states,
+    set_asides: alert.set_asides,
+    delivery_email: alert.delivery_email,
+    digest_limit: String(alert.digest_limit),
+    nothing_new_email: alert.nothing_new_email,
+    channel_ids: alert.channel_ids,
+  };
+}
+
+/**
+ * The form's values → the request body; the server normalises it. `hadChannels`: the alert being
+ * edited posts to channels, so an emptied choice is sent (as `[]`) to clear them.
+ */
+function toBody(values: Values, hadChannels = false): AlertBody {
   return {
     name: values.name,
     frequency: values.frequency,
@@ -74,8 +97,8 @@ function toBody(values: Values): AlertBody {
     digest_limit: values.digest_limit,
     // Instant alerts never send it: the box is hidden for them, and an unseen tick is not sent.
     nothing_new_email: values.frequency !== "instant" && values.nothing_new_email,
-    // Only sent when chosen: an org without channels on its plan never sends the field.
-    ...(values.channel_ids.length > 0 ? { channel_ids: values.channel_ids } : {}),
+    // Only sent when chosen or cleared: an org without channels on its plan never sends the field.
+    ...(values.channel_ids.length > 0 || hadChannels ? { channel_ids: values.channel_ids } : {}),
   };
 }
 
@@ -112,41 +135,64 @@ export interface PickerChoices {
   setAsides: readonly SetAsideOption[];
 }
 
+/** What the form edits: an alert, and how to leave the form without saving. */
+export interface AlertEditing {
+  alert: ApiAlert;
+  /** Titles of the alert's NAICS codes, for its chips. */
+  naicsTitles: Readonly<Record<string, string>>;
+  onCancel: () => void;
+}
+
+/**
+ * The alert form: a new alert (POST), or with `editing` an existing one (PATCH with the same
+ * fields, checked by the same rules; `prefer` and the pause switch are left as they are).
+ */
 export function AlertForm({
-  atLimit,
-  onCreated,
+  atLimit = false,
+  onSaved,
   choices,
   channels = [],
+  editing,
 }: {
-  atLimit: boolean;
-  onCreated: (alert: ApiAlert) => void;
+  atLimit?: boolean;
+  onSaved: (alert: ApiAlert) => void;
   choices: PickerChoices;
   /** The org's channels; empty (or a plan without channels) shows no channel choice. */
   channels?: ChannelChoice[];
+  editing?: AlertEditing;
 }) {
-  const [values, setValues] = useState<Values>(EMPTY);
+  const prefix = editing ? `edit-alert-${editing.alert.id}` : "alert";
+  const hadChannels = (editing?.alert.channel_ids.length ?? 0) > 0;
+  const FIELD_IDS = fieldIds(prefix);
+  const [values, setValues] = useState<Values>(() => (editing ? valuesOf(editing.alert, editing.naicsTitles) : EMPTY));
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [created, setCreated] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
-  const create = useRemoteAction((body: AlertBody) => apiFetch<ApiAlert>("/api/app/alerts", { method: "POST", body }), {
-    onSuccess: (alert) => {
-      setValues(EMPTY);
-      setErrors({});
-      setCreated(alert.name);
-      onCreated(alert);
+  const save = useRemoteAction(
+    (body: AlertBody) =>
+      editing
+        ? apiFetch<ApiAlert>(`/api/app/alerts/${editing.alert.id}`, { method: "PATCH", body })
+        : apiFetch<ApiAlert>("/api/app/alerts", { method: "POST", body }),
+    {
+      onSuccess: (alert) => {
+        if (!editing) setValues(EMPTY);
+        setErrors({});
+        setCreated(alert.name);
+        onSaved(alert);
+      },
+      onError: (error) => {
+        if (!(error instanceof ApiError)) return;
+        const issues = Object.entries(error.fieldErrors).map(([path, message]) => ({
+          path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+          message,
+        }));
+        const next = errorsOf(issues, toBody(values, hadChannels));
+        setErrors(next);
+        focusFirst(next);
+      },
     },
-    onError: (error) => {
-      if (!(error instanceof ApiError)) return;
-      const issues = Object.entries(error.fieldErrors).map(([path, message]) => ({
-        path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
-        message,
-      }));
-      const next = errorsOf(issues, toBody(values));
-      setErrors(next);
-      focusFirst(next);
-    },
-  });
+  );
 
   function focusFirst(next: Partial<Record<FieldName, string>>) {
     const first = ORDER.find((f) => next[f]);
@@ -167,7 +213,7 @@ export function AlertForm({
 
   // Inline: a field is checked when it loses focus, with the rules the server's schema is built from.
   function validateField(field: FieldName) {
-    const body = toBody(values);
+    const body = toBody(values, hadChannels);
     const value = body[field];
     if (value === "" || value === undefined || (Array.isArray(value) && value.length === 0))
       return setErrors((prev) => ({ ...prev, [field]: undefined }));
@@ -176,7 +222,7 @@ export function AlertForm({
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const body = toBody(values);
+    const body = toBody(values, hadChannels);
     const next = errorsOf(issuesOf(body), body);
     if (Object.keys(next).length > 0) {
       setErrors(next);
@@ -184,7 +230,7 @@ export function AlertForm({
       return;
     }
     setErrors({});
-    create.mutate(body);
+    save.mutate(body);
   }
 
   const text = (field: TextField) => ({
@@ -198,11 +244,15 @@ export function AlertForm({
   return (
     <Card>
       <CardHeader
-        title="New alert"
-        description="Save a search; Beacon e-mails you the opportunities that are new since the last digest. It never sends the back catalogue."
+        title={editing ? `Edit “${editing.alert.name}”` : "New alert"}
+        description={
+          editing
+            ? "Changes apply from the next digest: it sends what is new since the last one, by the new filters."
+            : "Save a search; Beacon e-mails you the opportunities that are new since the last digest. It never sends the back catalogue."
+        }
       />
       <CardBody>
-        {atLimit ? (
+        {atLimit && !editing ? (
           <Alert tone="warning" className="mb-4" title="Your plan’s alerts are all in use">
             Pause or delete an alert, or{" "}
             <Link className="font-medium underline" href="/pricing">
@@ -211,13 +261,19 @@ export function AlertForm({
             , to add another.
           </Alert>
         ) : null}
-        <form ref={formRef} onSubmit={submit} noValidate className="grid gap-5 sm:grid-cols-2" aria-label="New alert">
-          <Field id="alert-name" label="Name" required error={errors.name} className="sm:col-span-2">
+        <form
+          ref={formRef}
+          onSubmit={submit}
+          noValidate
+          className="grid gap-5 sm:grid-cols-2"
+          aria-label={editing ? "Edit alert" : "New alert"}
+        >
+          <Field id={`${prefix}-name`} label="Name" required error={errors.name} className="sm:col-span-2">
             <Input {...text("name")} maxLength={80} required autoComplete="off" placeholder="Cyber work in Virginia" />
           </Field>
 
           <FrequencyFieldset
-            idPrefix="alert-frequency"
+            idPrefix={`${prefix}-frequency`}
             legend="How often"
             className="sm:col-span-2"
             error={errors.frequency}
@@ -226,7 +282,7 @@ export function AlertForm({
           />
 
           <Field
-            id="alert-q"
+            id={`${prefix}-q`}
             label="Keywords"
             hint="Words to look for in the title, description and agency. Leave empty for any."
             error={errors.q}
@@ -235,7 +291,7 @@ export function AlertForm({
             <Input {...text("q")} maxLength={500} autoComplete="off" placeholder="cybersecurity assessment" />
           </Field>
           <Field
-            id="alert-naics"
+            id={FIELD_IDS.naics}
             label="NAICS codes"
             hint="Search by words or code; 5415 also matches 541511. Leave empty for any industry."
             error={errors.naics}
@@ -251,27 +307,27 @@ export function AlertForm({
               />
             )}
           </Field>
-          <fieldset className="space-y-2 sm:col-span-2" aria-describedby="alert-states-hint">
+          <fieldset className="space-y-2 sm:col-span-2" aria-describedby={`${prefix}-states-hint`}>
             <legend className="text-sm font-medium text-slate-900">Places of performance</legend>
-            <p id="alert-states-hint" className="text-sm text-slate-600">
+            <p id={`${prefix}-states-hint`} className="text-sm text-slate-600">
               Leave empty for anywhere.
             </p>
             <StatePicker
-              filterId="alert-states"
+              filterId={FIELD_IDS.states}
               states={choices.states}
               selected={values.states}
               onChange={(states) => update("states", states)}
-              describedBy="alert-states-hint"
+              describedBy={`${prefix}-states-hint`}
             />
             <PickerError message={errors.states} />
           </fieldset>
-          <fieldset className="space-y-2 sm:col-span-2" aria-describedby="alert-set-asides-hint">
+          <fieldset className="space-y-2 sm:col-span-2" aria-describedby={`${prefix}-set-asides-hint`}>
             <legend className="text-sm font-medium text-slate-900">Set-asides</legend>
-            <p id="alert-set-asides-hint" className="text-sm text-slate-600">
+            <p id={`${prefix}-set-asides-hint`} className="text-sm text-slate-600">
               Only notices set aside for one of these. Leave empty for every notice, set aside or not.
             </p>
             <SetAsidePicker
-              idPrefix="alert-set-aside"
+              idPrefix={`${prefix}-set-aside`}
               options={choices.setAsides}
               selected={values.set_asides}
               onChange={(setAsides) => update("set_asides", setAsides)}
@@ -279,7 +335,7 @@ export function AlertForm({
             <PickerError message={errors.set_asides} />
           </fieldset>
           <Field
-            id="alert-email"
+            id={`${prefix}-email`}
             label="Send to"
             hint="Leave empty to use your own e-mail address."
             error={errors.delivery_email}
@@ -287,7 +343,7 @@ export function AlertForm({
             <Input {...text("delivery_email")} type="email" inputMode="email" autoComplete="email" />
           </Field>
           <Field
-            id="alert-digest-limit"
+            id={`${prefix}-digest-limit`}
             label="Matches per e-mail"
             hint={`Best fit first, up to ${MAX_DIGEST_LIMIT}; the e-mail links to the rest.`}
             error={errors.digest_limit}
@@ -297,19 +353,19 @@ export function AlertForm({
           {values.frequency !== "instant" ? (
             <div className="flex items-start gap-2 sm:col-span-2">
               <input
-                id="alert-nothing-new"
+                id={`${prefix}-nothing-new`}
                 name="nothing_new_email"
                 type="checkbox"
                 className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-500"
                 checked={values.nothing_new_email}
                 onChange={(e) => update("nothing_new_email", e.target.checked)}
-                aria-describedby="alert-nothing-new-hint"
+                aria-describedby={`${prefix}-nothing-new-hint`}
               />
               <div>
-                <label htmlFor="alert-nothing-new" className="text-sm font-medium text-slate-900">
+                <label htmlFor={`${prefix}-nothing-new`} className="text-sm font-medium text-slate-900">
                   E-mail me when nothing is new
                 </label>
-                <p id="alert-nothing-new-hint" className="text-sm text-slate-600">
+                <p id={`${prefix}-nothing-new-hint`} className="text-sm text-slate-600">
                   A short note that Beacon checked: how many new notices it read, and that none matched.
                 </p>
               </div>
@@ -317,9 +373,9 @@ export function AlertForm({
           ) : null}
 
           {channels.length > 0 ? (
-            <fieldset className="space-y-2 sm:col-span-2" aria-describedby="alert-channels-hint">
+            <fieldset className="space-y-2 sm:col-span-2" aria-describedby={`${prefix}-channels-hint`}>
               <legend className="text-sm font-medium text-slate-900">Also post to</legend>
-              <p id="alert-channels-hint" className="text-sm text-slate-600">
+              <p id={`${prefix}-channels-hint`} className="text-sm text-slate-600">
                 New matches, and changes to notices this alert sent, go to these channels as well as the e-mail.
               </p>
               <div className="flex flex-wrap gap-x-5 gap-y-2">
@@ -349,9 +405,14 @@ export function AlertForm({
           ) : null}
 
           <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
-            <Button type="submit" pending={create.isPending}>
-              Save alert
+            <Button type="submit" pending={save.isPending}>
+              {editing ? "Save changes" : "Save alert"}
             </Button>
+            {editing ? (
+              <Button type="button" variant="ghost" onClick={editing.onCancel}>
+                Cancel
+              </Button>
+            ) : null}
             {created ? (
               <p role="status" className="text-sm text-emerald-800">
                 Saved “{created}”.
@@ -359,9 +420,9 @@ export function AlertForm({
             ) : null}
           </div>
         </form>
-        {showGeneralError && create.error ? (
+        {showGeneralError && save.error ? (
           <Alert tone="error" className="mt-4">
-            {create.error.message}
+            {save.error.message}
           </Alert>
         ) : null}
       </CardBody>

@@ -57,17 +57,21 @@ export function AlertsManager({
   canManage,
   choices,
   channels = [],
+  naicsTitles,
 }: {
   initial: AlertsPageData;
   canManage: boolean;
   choices: PickerChoices;
   /** The org's channels, when its plan has them. */
   channels?: ChannelChoice[];
+  /** Titles of the NAICS codes the alerts name, for the edit form's chips. */
+  naicsTitles: Readonly<Record<string, string>>;
 }) {
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
   const alerts = useRemoteData<AlertsPageData>("/api/app/alerts", initial);
   const refresh = alerts.refresh;
   const [announcement, setAnnouncement] = useState("");
+  const [editingId, setEditingId] = useState<string | null>(null);
 
   const toggle = useRemoteAction(
     (alert: ApiAlert) =>
@@ -118,7 +122,7 @@ export function AlertsManager({
           choices={choices}
           channels={channels}
           atLimit={atLimit}
-          onCreated={(alert) => {
+          onSaved={(alert) => {
             setAnnouncement(`Saved “${alert.name}”.`);
             refresh();
           }}
@@ -146,60 +150,88 @@ export function AlertsManager({
           <ul className="divide-y divide-slate-200">
             {rows.map((alert) => (
               <li key={alert.id} className="flex flex-wrap items-start gap-3 px-4 py-4 sm:px-6" data-testid="alert-row">
-                <div className="min-w-0 flex-1 space-y-1.5">
-                  <div className="flex flex-wrap items-center gap-2">
-                    <h3 className="font-medium break-words text-slate-900">{alert.name}</h3>
-                    <Badge tone="indigo">{FREQUENCY[alert.frequency]}</Badge>
-                    {!alert.active ? (
-                      <Badge tone="neutral" data-testid={alert.paused_reason ? "alert-pause-reason" : undefined}>
-                        {alert.paused_reason === "unsubscribed" ? PAUSE_REASON_TEXT.unsubscribed : "Paused"}
-                      </Badge>
-                    ) : alert.paused_reason ? (
-                      <Badge tone="warning" data-testid="alert-pause-reason">
-                        {PAUSE_REASON_TEXT[alert.paused_reason]}
-                      </Badge>
-                    ) : (
-                      <Badge tone="success">Active</Badge>
-                    )}
+                {editingId === alert.id ? (
+                  <div className="w-full">
+                    <AlertForm
+                      choices={choices}
+                      channels={channels}
+                      editing={{ alert, naicsTitles, onCancel: () => setEditingId(null) }}
+                      onSaved={(saved) => {
+                        setEditingId(null);
+                        setAnnouncement(`Saved changes to “${saved.name}”.`);
+                        refresh();
+                      }}
+                    />
                   </div>
-                  <Filters alert={alert} />
-                  <p className="text-sm break-words text-slate-600">
-                    To {alert.delivery_email}
-                    {alert.nothing_new_email && alert.frequency !== "instant" ? " · also when nothing is new" : null}
-                    {alert.last_window_end
-                      ? ` · next digest: what is new since ${formatDateTime(alert.last_window_end)}`
-                      : null}
-                  </p>
-                  {alert.channel_ids.length > 0 ? (
-                    <p className="text-sm break-words text-slate-600" data-testid="alert-channels">
-                      Also posts to {alert.channel_ids.map((id) => channelName.get(id) ?? "a channel").join(", ")}
-                    </p>
-                  ) : null}
-                </div>
-                {canManage ? (
-                  <div className="flex shrink-0 gap-2">
-                    <Button
-                      variant="secondary"
-                      size="sm"
-                      pending={toggle.isPending && toggle.variables?.id === alert.id}
-                      onClick={() => toggle.mutate(alert)}
-                      aria-label={`${alert.active ? "Pause" : "Resume"} “${alert.name}”`}
-                    >
-                      {alert.active ? "Pause" : "Resume"}
-                    </Button>
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      pending={remove.isPending && remove.variables?.id === alert.id}
-                      onClick={() =>
-                        confirm(`Delete the alert “${alert.name}”? Its digests stop at once.`) && remove.mutate(alert)
-                      }
-                      aria-label={`Delete “${alert.name}”`}
-                    >
-                      Delete
-                    </Button>
-                  </div>
-                ) : null}
+                ) : (
+                  <>
+                    <div className="min-w-0 flex-1 space-y-1.5">
+                      <div className="flex flex-wrap items-center gap-2">
+                        <h3 className="font-medium break-words text-slate-900">{alert.name}</h3>
+                        <Badge tone="indigo">{FREQUENCY[alert.frequency]}</Badge>
+                        {!alert.active ? (
+                          <Badge tone="neutral" data-testid={alert.paused_reason ? "alert-pause-reason" : undefined}>
+                            {alert.paused_reason === "unsubscribed" ? PAUSE_REASON_TEXT.unsubscribed : "Paused"}
+                          </Badge>
+                        ) : alert.paused_reason ? (
+                          <Badge tone="warning" data-testid="alert-pause-reason">
+                            {PAUSE_REASON_TEXT[alert.paused_reason]}
+                          </Badge>
+                        ) : (
+                          <Badge tone="success">Active</Badge>
+                        )}
+                      </div>
+                      <Filters alert={alert} />
+                      <p className="text-sm break-words text-slate-600">
+                        To {alert.delivery_email}
+                        {alert.nothing_new_email && alert.frequency !== "instant"
+                          ? " · also when nothing is new"
+                          : null}
+                        {alert.last_window_end
+                          ? ` · next digest: what is new since ${formatDateTime(alert.last_window_end)}`
+                          : null}
+                      </p>
+                      {alert.channel_ids.length > 0 ? (
+                        <p className="text-sm break-words text-slate-600" data-testid="alert-channels">
+                          Also posts to {alert.channel_ids.map((id) => channelName.get(id) ?? "a channel").join(", ")}
+                        </p>
+                      ) : null}
+                    </div>
+                    {canManage ? (
+                      <div className="flex shrink-0 gap-2">
+                        <Button
+                          variant="secondary"
+                          size="sm"
+                          onClick={() => setEditingId(alert.id)}
+                          aria-label={`Edit “${alert.name}”`}
+                        >
+                          Edit
+                        </Button>
+                        <Button
+                          variant="secondary"
+                          size="sm"
+                          pending={toggle.isPending && toggle.variables?.id === alert.id}
+                          onClick={() => toggle.mutate(alert)}
+                          aria-label={`${alert.active ? "Pause" : "Resume"} “${alert.name}”`}
+                        >
+                          {alert.active ? "Pause" : "Resume"}
+                        </Button>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          pending={remove.isPending && remove.variables?.id === alert.id}
+                          onClick={() =>
+                            confirm(`Delete the alert “${alert.name}”? Its digests stop at once.`) &&
+                            remove.mutate(alert)
+                          }
+                          aria-label={`Delete “${alert.name}”`}
+                        >
+                          Delete
+                        </Button>
+                      </div>
+                    ) : null}
+                  </>
+                )}
               </li>
             ))}
           </ul>

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { markMatchesViewedAction, widenProfileAction } from "@/app/(app)/onboarding/actions";
 import { Alert, Badge, buttonClasses } from "@/components/ui";
 import { NoticeStatusBadge } from "@/components/opportunities/notice-status-badge";
-import { FitSummary } from "@/components/opportunities/fit-summary";
+import { FitSummary, type DismissAction } from "@/components/opportunities/fit-summary";
+import { NotRelevantUndo } from "@/components/opportunities/not-relevant-undo";
 import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
 import { FEW_MATCHES, type OnboardingMatches } from "@/lib/onboarding";
 import type { OpportunityFeed } from "@/lib/opportunities";
@@ -18,12 +19,16 @@ export function MatchesStep({
   matches,
   widened,
   feed,
-  canDismiss = false,
+  dismiss,
+  undo,
 }: {
   matches: OnboardingMatches;
   widened: boolean;
   feed: OpportunityFeed;
-  canDismiss?: boolean;
+  /** The "Not relevant" action, for members who may mark notices. */
+  dismiss?: DismissAction;
+  /** The notice just marked not relevant, with the action that takes the mark back. */
+  undo?: { noticeId: string; title: string; action: (formData: FormData) => Promise<void> };
 }) {
   const { total, results, widen } = matches;
   const allNotices = new URLSearchParams([
@@ -33,6 +38,14 @@ export function MatchesStep({
   return (
     <div className="space-y-6">
       <SampleDataBanner feed={feed} />
+      {undo ? (
+        <NotRelevantUndo
+          noticeId={undo.noticeId}
+          title={undo.title}
+          returnTo={dismiss?.returnTo ?? "/onboarding?step=matches"}
+          undo={undo.action}
+        />
+      ) : null}
       {widened ? (
         <Alert tone="success">
           Profile widened. Your first alert follows it, unless you had changed the alert’s filters yourself.
@@ -127,7 +140,7 @@ export function MatchesStep({
                     ) : null}
                   </ul>
                 </div>
-                <FitSummary noticeId={r.notice_id} title={r.title} fit={r.fit} canDismiss={canDismiss} />
+                <FitSummary noticeId={r.notice_id} title={r.title} fit={r.fit} dismiss={dismiss} />
               </article>
             </li>
           ))}

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { OpportunityDetail } from "@/lib/opportunities";
 import { setAsideLabel, stateName, type ProfileFilterFields } from "@/lib/onboarding";
+import { FitLine } from "./fit-summary";
 
 type Verdict = "meets" | "misses" | "neutral";
 interface Row {
@@ -102,6 +103,11 @@ export function NoticeMatch({
       <h2 id="match-heading" className="text-lg font-semibold text-slate-900">
         {notice.matched.naics ? "Why it matches your profile" : "How it compares with your profile"}
       </h2>
+      {notice.fit ? (
+        <div className="mt-2">
+          <FitLine fit={notice.fit} />
+        </div>
+      ) : null}
       <ul className="mt-2 space-y-1.5 text-sm" data-testid="notice-match">
         {rowsFor(notice, profile, naicsTitle).map((row) => (
           <li key={row.label} className="flex gap-2">

@@ -3,7 +3,7 @@ import { TrackButton, TrackedLink } from "@/components/pipeline/track-button";
 import { Badge } from "@/components/ui";
 import type { FormState } from "@/lib/http/form-state";
 import type { OpportunityResult } from "@/lib/opportunities";
-import { FitSummary } from "./fit-summary";
+import { FitSummary, type DismissAction } from "./fit-summary";
 import { NoticeStatusBadge } from "./notice-status-badge";
 import { formatDate } from "@/lib/format";
 
@@ -21,11 +21,12 @@ export interface CardPipeline {
 export function OpportunityCard({
   opportunity,
   pipeline,
-  canDismiss = false,
+  dismiss,
 }: {
   opportunity: OpportunityResult;
   pipeline?: CardPipeline;
-  canDismiss?: boolean;
+  /** The "Not relevant" action, for members who may mark notices. */
+  dismiss?: DismissAction;
 }) {
   const o = opportunity;
   return (
@@ -88,7 +89,7 @@ export function OpportunityCard({
           </li>
         ))}
       </ul>
-      <FitSummary noticeId={o.notice_id} title={o.title} fit={o.fit} canDismiss={canDismiss} />
+      <FitSummary noticeId={o.notice_id} title={o.title} fit={o.fit} dismiss={dismiss} />
     </article>
   );
 }

@@ -25,8 +25,9 @@ export function SearchFilters({
       role="search"
       className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
     >
-      {/* The status switch below the form sets it; a new search keeps it. */}
+      {/* The status and sort switches below the form set these; a new search keeps them. */}
       {values.status ? <input type="hidden" name="status" value={text(values.status)} /> : null}
+      {values.sort ? <input type="hidden" name="sort" value={text(values.sort)} /> : null}
       <div className="grid gap-4 sm:grid-cols-[2fr_1fr]">
         <Field id="q" label="Keywords" hint='Words, "exact phrases", or -excluded words.' error={errors.q}>
           <Input name="q" type="search" defaultValue={text(values.q)} maxLength={500} />

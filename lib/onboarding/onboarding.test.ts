@@ -12,7 +12,7 @@ import {
   users,
 } from "@/db/schema";
 import { createAlert, updateAlert } from "@/lib/alerts";
-import { markNotRelevant, unmarkNotRelevant } from "@/lib/relevance";
+import { listNotRelevant, markNotRelevant, unmarkNotRelevant } from "@/lib/relevance";
 import type { ProblemCode } from "@/lib/http";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
 import { appErrorOf } from "@/tests/app-error";
@@ -390,6 +390,18 @@ describeEachDatabase("onboarding wizard", () => {
     expect(after.results[1]!.fit!.reasons).toContain("Like a notice your team marked not relevant");
     // Another org's matches are untouched.
     expect((await ranked(other.orgId)).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);
+    // Every role sees the org's list, with the title and who marked it; another org's is its own.
+    expect(await listNotRelevant(orgId, { userId: viewer[0]!.id, role: "viewer" })).toEqual([
+      {
+        notice_id: "CLEAN-A",
+        title: "Janitorial services",
+        agency: "GSA.PBS",
+        marked_by: actor.userId,
+        marked_by_name: "not-relevant",
+        created_at: minutes(2).toISOString(),
+      },
+    ]);
+    expect(await listNotRelevant(other.orgId, other.actor)).toEqual([]);
 
     await unmarkNotRelevant(orgId, actor, "CLEAN-A", minutes(4));
     expect((await ranked(orgId)).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { noticeVersions, opportunities } from "@/db/schema";
+import { DESCRIPTION_SCAN, type FitInput } from "./fit";
 
 /**
  * Search pages sort by each notice's posted date or relevance. A notice amended in place after a
@@ -15,6 +16,8 @@ export interface AmendedPins {
   postedAt: string[];
   /** Relevance of the pinned version to the search's keywords, as float4 text ("0" without). */
   rank: string[];
+  /** Fit score of the pinned version ("best fit" searches; 0 otherwise). */
+  fit: number[];
 }
 
 const v = noticeVersions;
@@ -31,13 +34,30 @@ export async function currentPins(): Promise<{ maxId: number; maxVersionId: numb
   return { maxId: Number(row?.max_id ?? 0), maxVersionId: Number(row?.max_version_id ?? 0) };
 }
 
-/** Each notice amended since `maxVersionId`, with its sort keys as they were then; null when none was. */
-export async function amendedSince(maxVersionId: number, tsquery: SQL | null): Promise<AmendedPins | null> {
+const field = (name: string) => sql<string | null>`${v.version}->>${name}`;
+
+/**
+ * Each notice amended since `maxVersionId`, with its sort keys as they were then; null when none was.
+ * `fitScore` scores the pinned version for a "best fit" search (fitOf, as the first page scored it).
+ */
+export async function amendedSince(
+  maxVersionId: number,
+  tsquery: SQL | null,
+  fitScore?: (notice: FitInput) => number,
+): Promise<AmendedPins | null> {
   const rows = await db()
     .selectDistinctOn([v.noticeId], {
       noticeId: v.noticeId,
       postedAt: sql<string>`${v.version}->>'posted_at'`,
       rank: tsquery ? sql<string>`ts_rank_cd(${versionVector}, ${tsquery})::text` : sql<string>`'0'`,
+      title: field("title"),
+      description: sql<string | null>`left(${v.version}->>'description', ${sql.raw(String(DESCRIPTION_SCAN))})`,
+      type: field("type"),
+      naicsCode: field("naics_code"),
+      setAsideCode: field("set_aside_code"),
+      popState: field("pop_state"),
+      solicitationNumber: field("solicitation_number"),
+      agency: field("agency_path"),
     })
     .from(v)
     .where(sql`${v.id} > ${maxVersionId}`)
@@ -47,10 +67,13 @@ export async function amendedSince(maxVersionId: number, tsquery: SQL | null): P
     noticeIds: rows.map((r) => r.noticeId),
     postedAt: rows.map((r) => r.postedAt),
     rank: rows.map((r) => r.rank),
+    fit: rows.map((r) =>
+      fitScore ? fitScore({ ...r, title: r.title ?? "", description: r.description ?? "", agency: r.agency ?? "" }) : 0,
+    ),
   };
 }
 
-/** The pinned keys as a relation `pinned(notice_id, posted_at, rank)` to left-join on notice id. */
+/** The pinned keys as a relation `pinned(notice_id, posted_at, rank, fit)` to left-join on notice id. */
 export function pinnedRelation(pins: AmendedPins): SQL {
-  return sql`unnest(${sql.param(pins.noticeIds)}::text[], ${sql.param(pins.postedAt)}::timestamptz[], ${sql.param(pins.rank)}::real[]) as pinned(notice_id, posted_at, rank)`;
+  return sql`unnest(${sql.param(pins.noticeIds)}::text[], ${sql.param(pins.postedAt)}::timestamptz[], ${sql.param(pins.rank)}::real[], ${sql.param(pins.fit)}::int[]) as pinned(notice_id, posted_at, rank, fit)`;
 }

@@ -28,6 +28,13 @@ export interface OpportunityFilters {
   referenceDate?: Date;
 }
 
+/**
+ * How results are ordered: `relevance` (the default: keyword relevance with `q`, newest first
+ * without), `newest` (newest first, even with `q`) or `fit` (the org's fit score, fit.ts).
+ */
+export const SEARCH_SORTS = ["relevance", "newest", "fit"] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
 /** `status` query values: one status, or `all`. */
 export const STATUS_FILTER_VALUES = [...NOTICE_STATUSES, "all"] as const;
 export type StatusFilterValue = (typeof STATUS_FILTER_VALUES)[number];
@@ -67,6 +74,7 @@ export const opportunityQuerySchema = z
     as_of: dateOrDateTime.optional(),
     // Open notices unless asked otherwise: a closed or awarded notice is history, not an opportunity.
     status: z.enum(STATUS_FILTER_VALUES, { message: `Use one of ${STATUS_FILTER_VALUES.join(", ")}.` }).default("open"),
+    sort: z.enum(SEARCH_SORTS, { message: `Use one of ${SEARCH_SORTS.join(", ")}.` }).default("relevance"),
     limit: z.coerce.number().int("limit must be a whole number.").min(1).max(100).default(20),
     cursor: z.string().max(1000).optional(),
   })

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { opportunities } from "@/db/schema";
 import { naicsPrefixes } from "./naics";
@@ -18,6 +19,8 @@ export interface NotRelevantMark {
   solicitationNumber: string | null;
   agency: string;
   naicsCode: string | null;
+  /** When it was marked: a "best fit" search's later pages score with the marks of its first. */
+  markedAt?: Date;
 }
 
 /** The fields of a notice its fit is judged on. */
@@ -252,4 +255,23 @@ export function fitScoreSql(
     );
   }
   return sql<number>`greatest(${sql.join(terms, sql` + `)}, 0)`;
+}
+
+/**
+ * Names what a score depends on (the profile, and what makes a notice like a marked one): two
+ * contexts with the same name score every notice alike. A "best fit" cursor carries it.
+ */
+export function fitScoringName(profile: FitProfile, notRelevant: readonly NotRelevantMark[]): string {
+  const like = notRelevant.map((m) => [
+    m.solicitationNumber,
+    m.naicsCode ? agencyNaicsKey(m.agency, m.naicsCode) : null,
+  ]);
+  const sorted = like.map((pair) => JSON.stringify(pair)).sort();
+  const parts = [profile.naicsCodes, profile.keywords, profile.setAsides, profile.states].map((list) =>
+    [...list].sort(),
+  );
+  return createHash("sha256")
+    .update(JSON.stringify([parts, [...new Set(sorted)]]))
+    .digest("base64url")
+    .slice(0, 16);
 }

@@ -37,6 +37,8 @@ export {
   setAsideSchema,
   keywordQuerySchema,
   STATUS_FILTER_VALUES,
+  SEARCH_SORTS,
+  type SearchSort,
   type StatusFilterValue,
   type OpportunityFilters,
   type OpportunityQuery,
@@ -56,6 +58,7 @@ export { loadNaicsCodes, readNaicsCodes, naicsLevel, NAICS_CODES_FILE } from "./
 export {
   fitOf,
   fitScoreSql,
+  fitScoringName,
   keywordText,
   keywordWords,
   wordsSql,
@@ -68,3 +71,4 @@ export {
   type FitProfile,
   type NotRelevantMark,
 } from "./fit";
+export { requireFitProfile } from "./fit-scoring";

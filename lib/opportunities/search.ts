@@ -5,8 +5,9 @@ import { AppError } from "@/lib/http";
 import { amendedSince, currentPins, pinnedRelation } from "./amended-pins";
 import { decodeCursor, encodeCursor, filtersFingerprint } from "./cursor";
 import { changesOfNotice, type NoticeChange } from "./changes";
-import { keywordQuery, opportunityWhere, type OpportunityFilters } from "./filters";
-import { DESCRIPTION_SCAN, fitOf, fitScoreSql, type Fit, type FitContext } from "./fit";
+import { keywordQuery, opportunityWhere, type OpportunityFilters, type SearchSort } from "./filters";
+import { DESCRIPTION_SCAN, fitOf, fitScoreSql, type Fit, type FitContext, type FitInput } from "./fit";
+import { fitScoring } from "./fit-scoring";
 import { toHighlightHtml, markedTerms } from "./highlight";
 import { matchingNaicsFilter } from "./naics";
 import { opportunityFeed } from "./snapshot";
@@ -53,8 +54,10 @@ const HEADLINE_EXCERPT = `StartSel=${START},StopSel=${STOP},MaxFragments=2,MaxWo
 
 const o = opportunities;
 
-function selection(tsquery: SQL | null, referenceDate: Date, withFit = false) {
+function selection(tsquery: SQL | null, referenceDate: Date, withFit = false, sortKey: SQL | null = null) {
   return {
+    // The key a page is ordered by, as text ("" when there is none): the next cursor starts after it.
+    sortKey: sortKey ? sql<string>`(${sortKey})::text` : sql<string>`''`,
     fitText: withFit ? sql<string>`left(${o.description}, ${sql.raw(String(DESCRIPTION_SCAN))})` : sql<string>`''`,
     status: noticeStatusSql(referenceDate),
     id: o.id,
@@ -81,9 +84,9 @@ function selection(tsquery: SQL | null, referenceDate: Date, withFit = false) {
   };
 }
 
-function selectOpportunities(tsquery: SQL | null, referenceDate: Date, withFit = false) {
+function selectOpportunities(tsquery: SQL | null, referenceDate: Date, withFit = false, sortKey: SQL | null = null) {
   return db()
-    .select(selection(tsquery, referenceDate, withFit))
+    .select(selection(tsquery, referenceDate, withFit, sortKey))
     .from(o)
     .$dynamic();
 }
@@ -145,60 +148,69 @@ function toResult(row: Row, filters: OpportunityFilters, fit?: FitContext): Oppo
 }
 
 /**
- * Ranked full-text search (by relevance with keywords, newest first without) with keyset
- * pagination. Pages never repeat or skip rows, even while new opportunities are inserted.
- * A solicitation posted several times appears once, as its latest version. With an org's `fit`,
- * its not-relevant notices are left out and each result says how well it fits.
+ * Ranked full-text search with keyset pagination: `relevance` (by keyword relevance with keywords,
+ * newest first without), `newest`, or `fit` (the org's fit score, highest first; needs `fit` with
+ * a profile). Pages never repeat or skip rows, even while new opportunities are inserted, notices
+ * are amended or (by fit) teammates mark notices not relevant. A solicitation posted several
+ * times appears once, as its latest version. With an org's `fit`, its not-relevant notices are
+ * left out and each result says how well it fits.
  */
 export async function searchOpportunities(
   query: OpportunityFilters,
-  page: { limit?: number; cursor?: string } = {},
+  page: { limit?: number; cursor?: string; sort?: SearchSort } = {},
   fit?: FitContext,
 ) {
+  const sort = page.sort ?? "relevance";
   const filters = withReferenceDate(withoutMarked(query, fit));
   const limit = Math.min(Math.max(page.limit ?? 20, 1), 100);
   const tsquery = keywordQuery(filters.q);
-  const cursor = page.cursor ? decodeCursor(page.cursor, filters) : null;
+  const cursor = page.cursor ? decodeCursor(page.cursor, filters, sort) : null;
+  const scoring = sort === "fit" ? fitScoring(fit, cursor?.fit ?? null) : null;
   const { maxId, maxVersionId } = cursor ?? (await currentPins());
   // Later pages sort each notice amended since the first by the keys it had then.
-  const pins = cursor && maxVersionId !== null ? await amendedSince(maxVersionId, tsquery) : null;
-  const ranked = tsquery !== null;
+  const fitScore = scoring ? (n: FitInput) => fitOf(n, scoring.profile, scoring.marks).score : undefined;
+  const pins = cursor && maxVersionId !== null ? await amendedSince(maxVersionId, tsquery, fitScore) : null;
+  const ranked = tsquery !== null && sort === "relevance";
   const liveRank = tsquery ? sql`ts_rank_cd(${o.searchVector}, ${tsquery})` : null;
-  const rankExpr = pins ? sql`coalesce(pinned.rank, ${liveRank})` : liveRank;
+  const rankExpr = liveRank && pins ? sql`coalesce(pinned.rank, ${liveRank})` : liveRank;
   const postedExpr = pins ? sql`coalesce(pinned.posted_at, ${o.postedAt})` : sql`${o.postedAt}`;
+  const liveFit = scoring ? fitScoreSql(scoring.profile, scoring.marks) : null;
+  const fitExpr = liveFit && pins ? sql`coalesce(pinned.fit, ${liveFit})` : liveFit;
+  // One sort key then the row id, both descending: by fit, by relevance, or by posted date.
+  const keyExpr = fitExpr ?? (ranked ? rankExpr! : postedExpr);
+  // Dates leave as UTC text to the microsecond, so the next page starts exactly after the last row.
+  const keyText =
+    fitExpr || ranked ? keyExpr : sql`to_char(${postedExpr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
   let keyset: SQL | undefined;
   if (cursor) {
     const [key, id] = cursor.after;
-    keyset = ranked
-      ? sql`(${rankExpr}, ${o.id}) < (${Number(key)}::real, ${id}::bigint)`
-      : sql`(${postedExpr}, ${o.id}) < (${String(key)}::timestamptz, ${id}::bigint)`;
+    const typedKey = fitExpr
+      ? sql`${Number(key)}::int`
+      : ranked
+        ? sql`${Number(key)}::real`
+        : sql`${String(key)}::timestamptz`;
+    keyset = sql`(${keyExpr}, ${o.id}) < (${typedKey}, ${id}::bigint)`;
   }
-  let select = selectOpportunities(tsquery, filters.referenceDate, fit !== undefined);
+  let select = selectOpportunities(tsquery, filters.referenceDate, fit !== undefined, keyText);
   if (pins) select = select.leftJoin(pinnedRelation(pins), sql`pinned.notice_id = ${o.noticeId}`);
   const rows = await select
     .where(and(opportunityWhere(filters), sql`${o.id} <= ${maxId}`, latestVersionSql(maxId), keyset))
-    .orderBy(...(ranked ? [sql`${rankExpr} desc`, sql`${o.id} desc`] : [sql`${postedExpr} desc`, sql`${o.id} desc`]))
+    .orderBy(sql`${keyExpr} desc`, sql`${o.id} desc`)
     .limit(limit + 1);
 
   const hasMore = rows.length > limit;
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
-  const pinnedAt = last && pins ? pins.noticeIds.indexOf(last.noticeId) : -1;
-  const lastKey = !last
-    ? null
-    : ranked
-      ? Number(pinnedAt >= 0 ? pins!.rank[pinnedAt] : last.rank)
-      : pinnedAt >= 0
-        ? new Date(pins!.postedAt[pinnedAt]!).toISOString()
-        : last.postedAt.toISOString();
+  const lastKey = !last ? null : fitExpr || ranked ? Number(last.sortKey) : last.sortKey;
   const nextCursor =
     hasMore && last
       ? encodeCursor({
           maxId,
           maxVersionId,
           after: [lastKey!, Number(last.id)],
-          filters: filtersFingerprint(filters),
+          filters: filtersFingerprint(filters, sort),
+          fit: scoring?.pin ?? null,
         })
       : null;
   return { data: pageRows.map((row) => toResult(row, filters, fit)), nextCursor };
@@ -250,17 +262,19 @@ export interface ExplainAgainst {
 
 /**
  * One opportunity by its SAM.gov notice id (any version), with every posting of its solicitation, or 404.
- * With `explain`, `matched` says which of those NAICS codes, keywords, states and set-asides it meets.
+ * With `explain`, `matched` says which of those NAICS codes, keywords, states and set-asides it meets;
+ * with an org's `fit` (and a profile), `fit` says how well it fits, in the words its search card uses.
  */
 export async function getOpportunity(
   noticeId: string,
   referenceDate = opportunityFeed().referenceDate,
   explain: ExplainAgainst = {},
+  fit?: FitContext,
 ): Promise<OpportunityDetail> {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(noticeId)) throw new AppError("not_found", "No opportunity with that notice id.");
   const rows = await db()
     .select({
-      ...selection(keywordQuery(explain.q), referenceDate),
+      ...selection(keywordQuery(explain.q), referenceDate, fit !== undefined),
       description: o.description,
       agencyLevels: o.agencyLevels,
       popCity: o.popCity,
@@ -279,7 +293,7 @@ export async function getOpportunity(
   if (!row) throw new AppError("not_found", "No opportunity with that notice id.");
   const { award } = row;
   return {
-    ...toResult(row, { naics: explain.naics, states: explain.states, setAsides: explain.setAsides }),
+    ...toResult(row, { naics: explain.naics, states: explain.states, setAsides: explain.setAsides }, fit),
     description: row.description,
     agency_levels: row.agencyLevels,
     place: { city: row.popCity, state: row.popState, country: row.popCountry },

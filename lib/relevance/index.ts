@@ -3,6 +3,10 @@ export {
   orgFitContext,
   markNotRelevant,
   unmarkNotRelevant,
+  listNotRelevant,
+  findNotRelevant,
   MAX_NOT_RELEVANT,
   type ApiNotRelevant,
+  type ListedNotRelevant,
 } from "./relevance";
+export { relevanceReturnPath } from "./return-path";

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { businessProfiles, notRelevantNotices, opportunities } from "@/db/schema";
+import { businessProfiles, notRelevantNotices, opportunities, users } from "@/db/schema";
 import { isUuid, withTenant } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/http";
@@ -50,7 +50,7 @@ export async function fitContexts(
     .select()
     .from(notRelevantNotices)
     .where(inArray(notRelevantNotices.orgId, ids))
-    .orderBy(asc(notRelevantNotices.orgId), asc(notRelevantNotices.createdAt));
+    .orderBy(asc(notRelevantNotices.orgId), asc(notRelevantNotices.createdAt), asc(notRelevantNotices.noticeId));
   for (const m of marks) {
     const list = out.get(m.orgId)!.notRelevant;
     list.unshift({
@@ -58,6 +58,7 @@ export async function fitContexts(
       solicitationNumber: m.solicitationNumber,
       agency: m.agency,
       naicsCode: m.naicsCode,
+      markedAt: m.createdAt,
     });
     if (list.length > MAX_NOT_RELEVANT) list.pop();
   }
@@ -68,6 +69,54 @@ export async function fitContexts(
 export async function orgFitContext(orgId: string): Promise<FitContext> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   return (await withTenant(orgId, (tx) => fitContexts(tx, [orgId]))).get(orgId)!;
+}
+
+/** A mark as the org's list shows it: the notice's title and agency, and who marked it. */
+export interface ListedNotRelevant extends ApiNotRelevant {
+  title: string;
+  agency: string;
+  marked_by_name: string | null;
+}
+
+/**
+ * The org's not-relevant notices, newest mark first (at most MAX_NOT_RELEVANT: the ones that
+ * count), so a team can see what it dismissed and take a mark back. Any role may read it.
+ */
+export async function listNotRelevant(orgId: string, actor: OrgActor): Promise<ListedNotRelevant[]> {
+  assertCan(actor, "opportunities:search");
+  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+  const rows = await withTenant(orgId, (tx) =>
+    tx
+      .select({ mark: notRelevantNotices, title: opportunities.title, name: users.name, email: users.email })
+      .from(notRelevantNotices)
+      .leftJoin(opportunities, eq(opportunities.noticeId, notRelevantNotices.noticeId))
+      .leftJoin(users, eq(users.id, notRelevantNotices.markedBy))
+      .where(eq(notRelevantNotices.orgId, orgId))
+      .orderBy(desc(notRelevantNotices.createdAt), asc(notRelevantNotices.noticeId))
+      .limit(MAX_NOT_RELEVANT),
+  );
+  return rows.map(({ mark, title, name, email }) => ({
+    ...toApi(mark),
+    title: title ?? mark.noticeId,
+    agency: mark.agency,
+    marked_by_name: name ?? email,
+  }));
+}
+
+/** One of the org's marks with its notice's title (for the Undo after marking), or null when it is not marked. */
+export async function findNotRelevant(
+  orgId: string,
+  noticeId: string,
+): Promise<{ noticeId: string; title: string } | null> {
+  if (!isUuid(orgId) || !NOTICE_ID.test(noticeId)) return null;
+  const [row] = await withTenant(orgId, (tx) =>
+    tx
+      .select({ noticeId: notRelevantNotices.noticeId, title: opportunities.title })
+      .from(notRelevantNotices)
+      .leftJoin(opportunities, eq(opportunities.noticeId, notRelevantNotices.noticeId))
+      .where(and(eq(notRelevantNotices.orgId, orgId), eq(notRelevantNotices.noticeId, noticeId))),
+  );
+  return row ? { noticeId: row.noticeId, title: row.title ?? row.noticeId } : null;
 }
 
 function toApi(row: typeof notRelevantNotices.$inferSelect): ApiNotRelevant {

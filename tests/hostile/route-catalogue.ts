@@ -271,6 +271,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     sample: () => ({ PATCH: { name: "Renamed", enabled: false } }),
   },
   "app/api/app/channels/[id]/test/route.ts": { credentials: APP, params: idParam((f) => [f.foreign.channel]) },
+  "app/api/app/opportunities/not-relevant/route.ts": { credentials: APP },
   "app/api/app/opportunities/[noticeId]/not-relevant/route.ts": {
     credentials: APP,
     params: () => ({ noticeId: segment }),

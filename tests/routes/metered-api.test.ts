@@ -5,7 +5,7 @@ import * as detailRoute from "@/app/api/v1/opportunities/[noticeId]/route";
 import * as searchRoute from "@/app/api/v1/opportunities/route";
 import * as usageRoute from "@/app/api/v1/usage/route";
 import { db } from "@/db/client";
-import { opportunities, organizations, usageEvents } from "@/db/schema";
+import { businessProfiles, notRelevantNotices, opportunities, organizations, usageEvents } from "@/db/schema";
 import { createApiKey } from "@/lib/auth";
 import type { PlanId } from "@/lib/billing";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
@@ -211,6 +211,53 @@ describeOnOneDatabase("metered API v1", () => {
     expect(body).toMatchObject({ plan: "pro", quota_monthly: 50_000, quota_remaining: 49_999 });
     expect(new Date(body.period_end).getTime()).toBeGreaterThan(Date.now());
     expect(await charged(orgId)).toBe(1);
+  });
+
+  it("sort=fit ranks by the key's org's fit and leaves out its not-relevant notices; without a profile it is refused, free", async () => {
+    const { orgId, key } = await makeKey();
+    const probe = (noticeId: string, fields: Partial<typeof opportunities.$inferInsert>) => ({
+      noticeId: `${noticeId}-${orgId}`,
+      title: "Fitprobe radar work",
+      agencyPath: "NAVY.NAVSEA",
+      postedAt: new Date("2026-04-20T12:00:00Z"),
+      source: "test",
+      raw: {},
+      ...fields,
+    });
+    await db()
+      .insert(opportunities)
+      .values([
+        probe("weak", { type: "Sources Sought", naicsCode: "236220", postedAt: new Date("2026-04-22T12:00:00Z") }),
+        probe("strong", { type: "Solicitation", naicsCode: "541512" }),
+        probe("marked", { type: "Solicitation", naicsCode: "541330", agencyPath: "ARMY" }),
+      ]);
+    const search = (query: string) => call(searchRoute.GET, `/api/v1/opportunities?q=fitprobe&status=all${query}`, key);
+    // Without a profile "best fit" means nothing: 422 on `sort`, not charged.
+    const refused = await search("&sort=fit");
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).errors).toEqual([{ path: "sort", message: expect.stringContaining("business") }]);
+    expect((await search("&sort=best")).status).toBe(422);
+    expect(await charged(orgId)).toBe(0);
+
+    await db()
+      .insert(businessProfiles)
+      .values({ orgId, companyName: "Fit Co", naicsCodes: ["541512"], keywords: ["radar"], setAsides: [], states: [] });
+    await db()
+      .insert(notRelevantNotices)
+      .values({ orgId, noticeId: `marked-${orgId}`, agency: "ARMY", naicsCode: "541330" });
+    const byFit = await search("&sort=fit");
+    expect(byFit.status).toBe(200);
+    const body = await byFit.json();
+    expect(body.data.map((o: { notice_id: string }) => o.notice_id)).toEqual([`strong-${orgId}`, `weak-${orgId}`]);
+    expect(body.data[0].fit).toEqual({
+      score: 70,
+      reasons: ["Exact NAICS 541512", "‘radar’ in title", "Solicitation"],
+    });
+    // The default order is unchanged: newest first without fit, marks not applied.
+    const plain = await (await search("")).json();
+    expect(plain.data.map((o: { notice_id: string }) => o.notice_id)).toHaveLength(3);
+    expect(plain.data[0]).not.toHaveProperty("fit");
+    expect(await charged(orgId)).toBe(2);
   });
 
   it("without a valid API key: 401 and nothing charged", async () => {

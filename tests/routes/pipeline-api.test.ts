@@ -10,6 +10,7 @@ import * as settings from "@/app/api/app/pipeline/settings/route";
 import * as feedAdmin from "@/app/api/app/calendar-feed/route";
 import * as feed from "@/app/api/calendar/[feed]/route";
 import * as notRelevant from "@/app/api/app/opportunities/[noticeId]/not-relevant/route";
+import * as notRelevantList from "@/app/api/app/opportunities/not-relevant/route";
 import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
@@ -59,6 +60,15 @@ describeOnOneDatabase("pipeline HTTP API", () => {
     expect(await created.json()).toMatchObject({ notice_id: noticeId, marked_by: memberId });
     expect((await call(notRelevant.POST, "POST", owner)).status).toBe(200);
     await expectProblem(await call(notRelevant.POST, "POST", viewer), 403);
+    // Every role lists what the org marked; another org's list does not show it.
+    const listed = (cookie: string) =>
+      callRoute(notRelevantList.GET, { path: "/api/app/opportunities/not-relevant", cookie, headers: same });
+    const marks = await listed(viewer);
+    expect(marks.status).toBe(200);
+    expect((await marks.json()).data).toEqual([
+      expect.objectContaining({ notice_id: noticeId, title: "Dredging, Port of Wilmington", marked_by: memberId }),
+    ]);
+    expect((await (await listed(otherOwner)).json()).data).toEqual([]);
     await expectProblem(await call(notRelevant.POST, "POST", member, "no-such-notice"), 404);
     // Another org has not marked it.
     await expectProblem(await call(notRelevant.DELETE, "DELETE", otherOwner), 404);

@@ -5,6 +5,7 @@ import { alertUsage, listAlerts, toApiAlert } from "@/lib/alerts";
 import { requireViewer } from "@/lib/auth/next";
 import { CHANNEL_KIND_LABELS, channelsAccess, listChannels } from "@/lib/channels";
 import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
+import { naicsTitles } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
 
 export const metadata: Metadata = { title: "Alerts" };
@@ -25,6 +26,7 @@ export default async function AlertsPage() {
         enabled: c.enabled,
       }))
     : [];
+  const codes = [...new Set(rows.flatMap((row) => row.naics))].filter((code) => /^\d{2,6}$/.test(code));
   return (
     <>
       <PageHeader
@@ -37,6 +39,7 @@ export default async function AlertsPage() {
         canManage={can(viewer.org.role, "alerts:manage")}
         choices={{ states: US_STATES, setAsides: SET_ASIDE_OPTIONS }}
         channels={channels}
+        naicsTitles={Object.fromEntries(await naicsTitles(codes))}
       />
     </>
   );

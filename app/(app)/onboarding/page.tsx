@@ -23,8 +23,16 @@ import {
 import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
 import { naicsTitles, opportunityFeed } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
+import { findNotRelevant } from "@/lib/relevance";
+import { notRelevantAction, undoNotRelevantAction } from "../opportunities/actions";
 
 export const metadata: Metadata = { title: "Set up Beacon" };
+
+/** The notice just marked not relevant (`undo=` after the mark), if it still is: the matches show an Undo for it. */
+async function undoFor(orgId: string, noticeId: string | string[] | undefined) {
+  const marked = typeof noticeId === "string" ? await findNotRelevant(orgId, noticeId) : null;
+  return marked ? { ...marked, action: undoNotRelevantAction } : undefined;
+}
 
 const DESCRIPTIONS: Record<OnboardingStepId, string> = {
   profile: "Tell us what your business does. It takes a minute, and we use it to find federal opportunities for you.",
@@ -129,7 +137,12 @@ export default async function OnboardingPage({
         matches={await onboardingMatches(orgId, 10, feed.referenceDate)}
         widened={params.widened === "1"}
         feed={feed}
-        canDismiss={can(viewer.org.role, "opportunities:dismiss")}
+        dismiss={
+          can(viewer.org.role, "opportunities:dismiss")
+            ? { action: notRelevantAction, returnTo: "/onboarding?step=matches" }
+            : undefined
+        }
+        undo={await undoFor(orgId, params.undo)}
       />
     );
   } else {

@@ -1,21 +1,55 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireViewer } from "@/lib/auth/next";
 import { runFormAction } from "@/lib/http";
-import { markNotRelevant } from "@/lib/relevance";
+import { markNotRelevant, relevanceReturnPath, unmarkNotRelevant } from "@/lib/relevance";
 
-const notRelevantForm = z.object({ notice_id: z.string().min(1).max(200) });
+// Where the member returns: a page that lists matches, or the notice's page (never another site).
+const returnTo = z
+  .string()
+  .max(2000)
+  .optional()
+  .transform((value) => relevanceReturnPath(value));
 
-/** The "Not relevant" button on a match: one click, no client code; the lists re-render without it. */
-export async function notRelevantAction(formData: FormData): Promise<void> {
-  const viewer = await requireViewer("/opportunities");
-  const actor = { userId: viewer.user.id, role: viewer.org.role };
-  const state = await runFormAction(formData, notRelevantForm, (input) =>
-    markNotRelevant(viewer.org.id, actor, input.notice_id),
-  );
-  if (state.status !== "success") return;
+const noticeForm = z.object({ notice_id: z.string().min(1).max(200), return_to: returnTo });
+
+async function member(path: string) {
+  const viewer = await requireViewer(path);
+  return { orgId: viewer.org.id, actor: { userId: viewer.user.id, role: viewer.org.role } };
+}
+
+function revalidateMatches() {
   revalidatePath("/opportunities");
   revalidatePath("/onboarding");
+  revalidatePath("/settings/not-relevant");
+}
+
+/**
+ * The "Not relevant" button on a match: one click, no client code. The member returns to the
+ * list, without the notice, and with an Undo for it (`undo=` in the URL).
+ */
+export async function notRelevantAction(formData: FormData): Promise<void> {
+  const { orgId, actor } = await member("/opportunities");
+  const state = await runFormAction(formData, noticeForm, async (input) => {
+    await markNotRelevant(orgId, actor, input.notice_id);
+    return input;
+  });
+  if (state.status !== "success" || !state.result) return;
+  revalidateMatches();
+  redirect(relevanceReturnPath(state.result.return_to, state.result.notice_id));
+}
+
+/** Undo, and Restore on the list of marks: the notice is a match again. */
+export async function undoNotRelevantAction(formData: FormData): Promise<void> {
+  const { orgId, actor } = await member("/opportunities");
+  const state = await runFormAction(formData, noticeForm, async (input) => {
+    await unmarkNotRelevant(orgId, actor, input.notice_id);
+    return input;
+  });
+  if (state.status !== "success" || !state.result) return;
+  revalidateMatches();
+  redirect(state.result.return_to);
 }

@@ -5,6 +5,7 @@ const LINKS = [
   { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/channels", label: "Channels" },
   { href: "/settings/billing", label: "Billing" },
+  { href: "/settings/not-relevant", label: "Not relevant" },
   { href: "/settings/data", label: "Data" },
   { href: "/settings/account", label: "Account" },
 ];

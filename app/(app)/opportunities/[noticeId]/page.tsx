@@ -4,7 +4,9 @@ import { notFound } from "next/navigation";
 import { NoticeAttachments } from "@/components/opportunities/notice-attachments";
 import { NoticeContacts } from "@/components/opportunities/notice-contacts";
 import { NoticeDeadline } from "@/components/opportunities/notice-deadline";
+import { NoticeActionForm } from "@/components/opportunities/fit-summary";
 import { NoticeHistory } from "@/components/opportunities/notice-history";
+import { NotRelevantUndo } from "@/components/opportunities/not-relevant-undo";
 import { NoticeMatch } from "@/components/opportunities/notice-match";
 import { NoticeStatusBadge } from "@/components/opportunities/notice-status-badge";
 import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
@@ -20,7 +22,10 @@ import {
   opportunityFeed,
   readableAgencyPath,
 } from "@/lib/opportunities";
+import { can } from "@/lib/orgs";
+import { orgFitContext } from "@/lib/relevance";
 import { PipelineNoticePanel } from "../../pipeline/notice-panel";
+import { notRelevantAction, undoNotRelevantAction } from "../actions";
 
 export const metadata: Metadata = { title: "Opportunity" };
 
@@ -31,9 +36,10 @@ function placeOf(place: { city: string | null; state: string | null; country: st
 
 export default async function OpportunityPage({ params }: { params: Promise<{ noticeId: string }> }) {
   const { noticeId } = await params;
-  const viewer = await requireViewer(`/opportunities/${encodeURIComponent(noticeId)}`);
+  const here = `/opportunities/${encodeURIComponent(noticeId)}`;
+  const viewer = await requireViewer(here);
   const feed = opportunityFeed();
-  const stored = await getBusinessProfile(viewer.org.id);
+  const [stored, fit] = await Promise.all([getBusinessProfile(viewer.org.id), orgFitContext(viewer.org.id)]);
   const profile = stored
     ? {
         naicsCodes: stored.naicsCodes,
@@ -48,6 +54,7 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
     noticeId,
     feed.referenceDate,
     criteria ? { naics: criteria.filters.naics, ...criteria.prefer } : {},
+    fit,
   ).catch((error: unknown) => {
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
@@ -55,6 +62,8 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
   const titles = o.naics_code ? await naicsTitles([o.naics_code]) : new Map<string, string>();
   const naicsTitle = o.naics_code ? (titles.get(o.naics_code) ?? null) : null;
   const paragraphs = descriptionParagraphs(o.description);
+  const canDismiss = can(viewer.org.role, "opportunities:dismiss");
+  const marked = fit.notRelevant.some((m) => m.noticeId === o.notice_id);
   return (
     <article className="space-y-6">
       <p>
@@ -76,6 +85,20 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
         <NoticeDeadline status={o.status} deadline={o.response_deadline} referenceDate={feed.referenceDate} />
       </header>
       <NoticeMatch notice={o} profile={profile} naicsTitle={naicsTitle} />
+      {canDismiss && marked ? (
+        <NotRelevantUndo noticeId={o.notice_id} title={o.title} returnTo={here} undo={undoNotRelevantAction} />
+      ) : canDismiss ? (
+        <div className="flex justify-end">
+          <NoticeActionForm
+            action={notRelevantAction}
+            noticeId={o.notice_id}
+            returnTo={here}
+            label={`Not relevant: ${o.title}`}
+          >
+            Not relevant
+          </NoticeActionForm>
+        </div>
+      ) : null}
       <PipelineNoticePanel
         orgId={viewer.org.id}
         userId={viewer.user.id}
