@@ -21,6 +21,7 @@ export {
   listOutbox,
   getOutboxEvent,
   replayOutbox,
+  replayDeadLetter,
   discardOutbox,
   outboxCounts,
   OUTBOX_BULK_LIMIT,
