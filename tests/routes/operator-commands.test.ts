@@ -138,7 +138,7 @@ describeOnOneDatabase("operator commands: one declaration, two edges", () => {
     orgId = (await makeOrg("pro", "Commands Co")).orgId;
   });
 
-  async function deadRow(marker = randomUUID()) {
+  async function deadRow(marker: string = randomUUID()) {
     const [row] = await db()
       .insert(outboxEvents)
       .values({
@@ -154,7 +154,7 @@ describeOnOneDatabase("operator commands: one declaration, two edges", () => {
     return row!.id;
   }
 
-  async function failedRun(status = "failed", marker = randomUUID()) {
+  async function failedRun(status = "failed", marker: string = randomUUID()) {
     const [row] = await db()
       .insert(jobRuns)
       .values({
@@ -197,7 +197,7 @@ describeOnOneDatabase("operator commands: one declaration, two edges", () => {
         });
         await db()
           .insert(stripeEvents)
-          .values({ id, type: "customer.created", created: new Date(), status: "failed", error: "boom" });
+          .values({ id, type: "customer.created", created: new Date(), status: "failed", lastError: "boom" });
         return { params: { id }, form: {} };
       },
     },
