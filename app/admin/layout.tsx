@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requireOperator } from "@/lib/auth/next";
 import { COCKPIT_PAGES } from "./cockpit-pages";
 import { IncidentBanner } from "./incident-banner";
-import { cockpitWriteStateFor } from "./ops/operator-context";
+import { cockpitWriteStateFor } from "./ops/break-glass-cookie";
 
 export const dynamic = "force-dynamic";
 

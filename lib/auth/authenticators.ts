@@ -2,7 +2,7 @@ import { AppError, assertAdminNetwork, type Authenticator } from "@/lib/http";
 import { type OrgActor } from "@/lib/orgs";
 import { resolveApiKey, type ApiKeyPrincipal } from "./api-keys";
 import { operatorCan, type OperatorAction, type OperatorRole } from "./operator-permissions";
-import { viewerFromRequest, type Viewer } from "./principal";
+import { viewerFromHeaders, viewerFromRequest, type Viewer } from "./principal";
 
 /** `Authorization: Bearer bk_…` → the key's org. */
 export const apiKeyAuth: Authenticator<ApiKeyPrincipal> = async (request) => {
@@ -61,17 +61,25 @@ export interface OperatorAuth {
   role: OperatorRole;
 }
 
-/** A platform operator (session cookie + operator role). */
+/** A platform operator (session cookie + operator role) calling the operator API. */
 export const operatorAuth: Authenticator<OperatorAuth> = async (request) => {
-  // proxy.ts refuses these first; checked again here so no operator route depends on its matcher.
-  assertAdminNetwork(request.headers);
   assertSameOrigin(request);
-  const viewer = await viewerFromRequest(request);
+  return operatorFromHeaders(request.headers);
+};
+
+/**
+ * The operator behind a request's headers: the operator API's Request, or a cockpit server
+ * action's incoming headers (Next.js checks a server action's origin itself). The network is
+ * checked again here so no operator edge depends on proxy.ts's matcher.
+ */
+export async function operatorFromHeaders(headers: Headers): Promise<OperatorAuth> {
+  assertAdminNetwork(headers);
+  const viewer = await viewerFromHeaders(headers);
   if (!viewer) throw new AppError("unauthorized", "Sign in first.");
   if (!viewer.operatorRole) throw new AppError("forbidden", "Operators only.");
   if (!viewer.mfaVerifiedAt) throw new AppError("mfa_required", "Enter your authenticator code at /mfa first.");
   return { viewer, role: viewer.operatorRole };
-};
+}
 
 export function assertOperatorCan(auth: OperatorAuth, action: OperatorAction) {
   if (!operatorCan(auth.role, action))

@@ -48,6 +48,7 @@ export { newTotpSecret, totpUrl, verifyTotpCode } from "./totp";
 export {
   viewerFromCookieValues,
   viewerFromRequest,
+  viewerFromHeaders,
   parseCookieHeader,
   CURRENT_ORG_COOKIE,
   type Viewer,
@@ -56,6 +57,7 @@ export {
   apiKeyAuth,
   memberAuth,
   operatorAuth,
+  operatorFromHeaders,
   assertOperatorCan,
   type MemberAuth,
   type OperatorAuth,

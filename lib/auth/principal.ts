@@ -47,7 +47,11 @@ export function parseCookieHeader(header: string | null): Map<string, string> {
   return out;
 }
 
-export function viewerFromRequest(request: Request) {
-  const cookies = parseCookieHeader(request.headers.get("cookie"));
+export function viewerFromHeaders(headers: Headers) {
+  const cookies = parseCookieHeader(headers.get("cookie"));
   return viewerFromCookieValues((name) => cookies.get(name));
+}
+
+export function viewerFromRequest(request: Request) {
+  return viewerFromHeaders(request.headers);
 }

@@ -45,14 +45,33 @@ export async function parseJsonBody<S extends z.ZodType>(
   if (!isJsonContentType(request.headers.get("content-type"))) {
     throw new AppError("unsupported_media_type", "Send the body as application/json.");
   }
+  return validate(schema, decodeJson(await readBodyWithLimit(request, limit)));
+}
+
+/**
+ * The one way an optional body is read: a schema that accepts `{}` lets the body be left out
+ * (no bytes, whatever the headers say, is `{}`); anything sent is parsed as parseJsonBody does.
+ */
+export async function parseOptionalJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  limit = DEFAULT_BODY_LIMIT,
+): Promise<z.infer<S>> {
+  if (!schema.safeParse({}).success) return parseJsonBody(request, schema, limit);
   const bytes = await readBodyWithLimit(request, limit);
-  let value: unknown;
+  if (bytes.byteLength === 0) return validate(schema, {});
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    throw new AppError("unsupported_media_type", "Send the body as application/json.");
+  }
+  return validate(schema, decodeJson(bytes));
+}
+
+function decodeJson(bytes: Uint8Array): unknown {
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
     throw new AppError("invalid_payload", "The body is not valid JSON.");
   }
-  return validate(schema, value);
 }
 
 /**

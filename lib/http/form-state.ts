@@ -1,12 +1,14 @@
 import type { z } from "zod";
 import { logger, observeHttpRequest, runWithRequestContext } from "@/lib/observability";
-import { isAppError, PROBLEMS } from "./errors";
+import { isAppError, PROBLEMS, type ProblemCode } from "./errors";
 import { incomingRequest } from "./incoming-request";
 
 /** What a server action returns to its form (React useActionState). */
 export interface FormState<Result = unknown> {
   status: "idle" | "error" | "success";
   message?: string;
+  /** For an error: its Problem+JSON code, as the operator API would answer it. */
+  code?: ProblemCode;
   fieldErrors?: Record<string, string>;
   /** Submitted values echoed back so a failed submit never loses input (passwords excluded). */
   values?: Record<string, string>;
@@ -76,14 +78,28 @@ async function validateAndRun<S extends z.ZodType, R>(
       const path = issue.path.map(String).join(".") || "form";
       fieldErrors[path] ??= issue.message;
     }
-    return { status: "error", message: "Please fix the highlighted fields.", fieldErrors, values, httpStatus: 422 };
+    return {
+      status: "error",
+      message: "Please fix the highlighted fields.",
+      code: "validation_failed",
+      fieldErrors,
+      values,
+      httpStatus: 422,
+    };
   }
   try {
     return { status: "success", result: await fn(parsed.data), values, httpStatus: 200 };
   } catch (error) {
     if (isAppError(error)) {
       const fieldErrors = Object.fromEntries((error.extra.errors ?? []).map((e) => [e.path, e.message]));
-      return { status: "error", message: error.message, fieldErrors, values, httpStatus: PROBLEMS[error.code].status };
+      return {
+        status: "error",
+        message: error.message,
+        code: error.code,
+        fieldErrors,
+        values,
+        httpStatus: PROBLEMS[error.code].status,
+      };
     }
     if (isNextControlFlow(error)) throw error;
     logger.error({ err: error }, "form action failed");

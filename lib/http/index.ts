@@ -4,6 +4,7 @@ export { requestIdFrom, newRequestId } from "./request-id";
 export {
   readBodyWithLimit,
   parseJsonBody,
+  parseOptionalJsonBody,
   parseQuery,
   validate,
   fieldErrors,

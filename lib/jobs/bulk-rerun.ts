@@ -4,42 +4,24 @@ import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
 import { recordAuditAlone, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
-import { countJobRuns, jobRunFilters, type JobRunQuery } from "./queries";
+import { countJobRuns, jobRunFilters } from "./queries";
+import { jobRunFilterSchema, type JobRunFilter } from "./run-filter";
 import { startRerun, type RerunDeps } from "./rerun";
 
 /** At most this many runs are re-run by one bulk operation; a wider filter is refused, not cut. */
 export const BULK_RERUN_CAP = 500;
 
-export type JobRunFilter = Omit<JobRunQuery, "after" | "limit">;
-
 /** Body of POST /api/admin/job-runs/rerun: the filter, a name for the operation, and the count the operator confirmed. */
 export const bulkRerunBody = z
   .object({
-    filter: z
-      .object({
-        function: z.string().trim().min(1).max(100).optional(),
-        status: z.enum(["queued", "running", "succeeded", "failed", "retrying", "cancelled"]).optional(),
-        org: z.string().uuid().optional(),
-        from: z.string().datetime({ offset: true }).optional(),
-        to: z.string().datetime({ offset: true }).optional(),
-        q: z.string().trim().min(1).max(200).optional(),
-      })
-      .strict(),
+    filter: jobRunFilterSchema,
     label: z.string().trim().min(3, "Name the operation (at least 3 characters).").max(200),
-    confirm: z.coerce.number().int().min(1, "Confirm with the number of matching runs."),
+    confirm: z.coerce
+      .number({ message: "Type the number of runs to confirm." })
+      .int()
+      .min(1, "Type the number of runs to confirm."),
   })
   .strict();
-
-export function toJobRunFilter(f: z.infer<typeof bulkRerunBody>["filter"]): JobRunFilter {
-  return {
-    functionId: f.function,
-    status: f.status,
-    orgId: f.org,
-    from: f.from ? new Date(f.from) : undefined,
-    to: f.to ? new Date(f.to) : undefined,
-    search: f.q,
-  };
-}
 
 export interface BulkRerunResult {
   matched: number;

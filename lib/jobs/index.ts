@@ -18,14 +18,15 @@ export { SCHEDULED_EVENT_NAME, orgIdOf, type JobStatus, type JobTrigger } from "
 export { jobRunListQuery, toJobRunQuery, encodeJobRunCursor, presentJobRun, presentJobEvent } from "./present";
 export { jobRunStatusCounts, jobRunStats, JOB_STATUSES, type FunctionRunStats } from "./stats";
 export { countJobRuns } from "./queries";
+export { bulkRerunJobs, bulkRerunBody, BULK_RERUN_CAP, type BulkRerunResult } from "./bulk-rerun";
 export {
-  bulkRerunJobs,
-  bulkRerunBody,
+  jobRunFilterSchema,
+  jobRunFilterFrom,
   toJobRunFilter,
-  BULK_RERUN_CAP,
-  type BulkRerunResult,
+  JOB_RUN_FILTER_KEYS,
   type JobRunFilter,
-} from "./bulk-rerun";
+  type JobRunFilterInput,
+} from "./run-filter";
 export { cancelJobRun, cancelRefusal, functionIsCancellable, CANCEL_EVENT_NAME, type CancelDeps } from "./cancel";
 export { pauseFunction, resumeFunction, pausedFunctions, type PauseDeps } from "./pause";
 export { hourlyJobOutcomes, type HourlyJobBucket } from "./hourly";

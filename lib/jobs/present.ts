@@ -1,16 +1,11 @@
 import { z } from "zod";
 import { maskEmail } from "@/lib/ops";
 import type { JobEvent, JobRun, JobRunQuery } from "./queries";
+import { jobRunFilterSchema, toJobRunFilter } from "./run-filter";
 
-/** Query parameters of GET /api/admin/job-runs. */
-export const jobRunListQuery = z
-  .object({
-    function: z.string().trim().min(1).max(100).optional(),
-    status: z.enum(["queued", "running", "succeeded", "failed", "retrying", "cancelled"]).optional(),
-    org: z.string().uuid().optional(),
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
-    q: z.string().trim().min(1).max(200).optional(),
+/** Query parameters of GET /api/admin/job-runs: the run filter, then the page. */
+export const jobRunListQuery = jobRunFilterSchema
+  .extend({
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z
       .string()
@@ -28,16 +23,7 @@ export const jobRunListQuery = z
   .strict();
 
 export function toJobRunQuery(q: z.infer<typeof jobRunListQuery>): JobRunQuery {
-  return {
-    functionId: q.function,
-    status: q.status,
-    orgId: q.org,
-    from: q.from ? new Date(q.from) : undefined,
-    to: q.to ? new Date(q.to) : undefined,
-    search: q.q,
-    after: q.cursor,
-    limit: q.limit,
-  };
+  return { ...toJobRunFilter(q), after: q.cursor, limit: q.limit };
 }
 
 export const encodeJobRunCursor = (id: string | null) => (id ? Buffer.from(id, "utf8").toString("base64url") : null);

@@ -94,21 +94,6 @@ export async function cockpitWriteState(
   return { incident, breakGlass, writable: !incident.readOnly || breakGlass !== null };
 }
 
-/**
- * Turning incident mode on or off is exempt from read-only: it must be possible to end it while
- * it is on, and turning it on is what an operator does when something is wrong. Every other flag
- * is an ordinary admin write.
- */
-export async function assertFlagWritable(
-  key: string,
-  operator: AdminWriter,
-  breakGlassToken: string | null | undefined,
-  now = new Date(),
-): Promise<OperatorActor> {
-  if (key === "incident_mode") return { type: "operator", id: operator.id, email: operator.email };
-  return assertAdminWritable(operator, breakGlassToken, now);
-}
-
 /** The break-glass token an API request carries (`X-Break-Glass-Token`). */
 export function breakGlassTokenFrom(request: Request) {
   return request.headers.get(BREAK_GLASS_HEADER);

@@ -33,23 +33,7 @@ export const CUSTOMER_ACTION_INPUTS = {
 export type CustomerActionName = keyof typeof CUSTOMER_ACTION_INPUTS;
 export const CUSTOMER_ACTION_NAMES = Object.keys(CUSTOMER_ACTION_INPUTS) as CustomerActionName[];
 
-export function isCustomerActionName(name: string): name is CustomerActionName {
-  return Object.hasOwn(CUSTOMER_ACTION_INPUTS, name);
-}
-
 /** Giving credits or free days is giving money away: ops_admin only. The rest: support too. */
 export function customerActionPermission(action: CustomerActionName): OperatorAction {
   return action === "grant-credits" || action === "extend-trial" ? "money:act" : "customers:act";
-}
-
-/** A cockpit form's strings as the API's JSON: numbers as numbers, empty fields absent. */
-export function customerActionFromForm(action: CustomerActionName, form: Record<string, string>) {
-  const numeric = new Set(["credits", "days", "hours"]);
-  const body: Record<string, unknown> = {};
-  for (const key of Object.keys(CUSTOMER_ACTION_INPUTS[action].shape)) {
-    const value = form[key]?.trim();
-    if (!value) continue;
-    body[key] = numeric.has(key) ? Number(value) : value;
-  }
-  return body;
 }

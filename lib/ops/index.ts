@@ -10,7 +10,6 @@ export {
 } from "./stripe-events";
 export {
   assertAdminWritable,
-  assertFlagWritable,
   adminReadOnly,
   incidentState,
   cockpitWriteState,

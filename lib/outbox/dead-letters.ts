@@ -136,6 +136,16 @@ export async function replayOutbox(
   });
 }
 
+/**
+ * Replays one dead letter. Not found is 404; found but no longer dead (replayed, delivered or
+ * discarded since the page was drawn) is 409, whichever edge asked.
+ */
+export async function replayDeadLetter(id: string, actor: AuditActor, options: OperatorWriteOptions = {}) {
+  if ((await replayOutbox({ ids: [id] }, actor, options)) > 0) return;
+  const row = await getOutboxEvent(id);
+  throw new AppError("conflict", `This message is no longer dead (it is ${row.status}).`);
+}
+
 /** Gives up on a dead (or still pending) row for good; audited in the same transaction. */
 export async function discardOutbox(
   id: string,

@@ -30,6 +30,7 @@ export {
   listOutbox,
   getOutboxEvent,
   replayOutbox,
+  replayDeadLetter,
   discardOutbox,
   outboxCounts,
   OUTBOX_BULK_LIMIT,

@@ -118,12 +118,22 @@ describeOnOneDatabase("operator dead letters, Stripe events and audit log APIs",
     const [row] = await db().select().from(outboxEvents).where(eq(outboxEvents.id, id));
     expect(row?.status).toBe("delivered");
     expect(await db().select().from(auditLog).where(eq(auditLog.targetId, id))).toHaveLength(1);
+    // Replayed already: it exists but is no longer dead (409); an id that was never a message is 404.
+    const again = await call(replayOne.POST, {
+      path: `/api/admin/dead-letters/${id}/replay`,
+      method: "POST",
+      id,
+      cookie: cookies.ops_support,
+    });
+    expect(again.status).toBe(409);
+    expect((await again.json()).code).toBe("conflict");
+    const unknown = randomUUID();
     expect(
       (
         await call(replayOne.POST, {
-          path: `/api/admin/dead-letters/${id}/replay`,
+          path: `/api/admin/dead-letters/${unknown}/replay`,
           method: "POST",
-          id,
+          id: unknown,
           cookie: cookies.ops_support,
         })
       ).status,

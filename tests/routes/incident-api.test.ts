@@ -494,7 +494,7 @@ describeOnOneDatabase("incident mode over the operator API", () => {
   it("flags: everyone reads them, only ops_admin sets them, each change audited; unknown keys are 404", async () => {
     const list = await callRoute(handler(flags.GET), { path: "/api/admin/flags", cookie: cookies.ops_viewer });
     expect(list.status).toBe(200);
-    expect((await list.json()).items.map((f: { key: string }) => f.key).sort()).toEqual([
+    expect((await list.json()).data.map((f: { key: string }) => f.key).sort()).toEqual([
       "incident_mode",
       "instant_alerts",
       "opportunity_ingestion",

@@ -5,7 +5,7 @@ import { Badge, EmptyState, PageHeader } from "@/components/ui";
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
-import { cockpitWriteStateFor } from "../operator-context";
+import { cockpitWriteStateFor } from "../break-glass-cookie";
 import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
 import { listOutbox, listOutboxCircuits, OUTBOX_KINDS, outboxCounts } from "@/lib/outbox";
 import { discardDeadLetterAction, replayDeadLetterAction } from "../actions";

@@ -4,7 +4,7 @@ import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { listFlags } from "@/lib/flags";
 import { activeBreakGlassSessions } from "@/lib/ops";
-import { cockpitWriteStateFor } from "../operator-context";
+import { cockpitWriteStateFor } from "../break-glass-cookie";
 import { BreakGlassForm } from "./break-glass-form";
 import { FlagToggleForm } from "./flag-toggle-form";
 import { formatDateTime } from "@/lib/format";

@@ -11,14 +11,16 @@ import {
   countJobRuns,
   cronIntervalMs,
   JOB_STATUSES,
+  jobRunFilterFrom,
   jobRunStats,
   jobRunStatusCounts,
   listJobRuns,
   pausedFunctions,
   staleHeartbeats,
+  toJobRunFilter,
 } from "@/lib/jobs";
 import { pauseFunctionAction, resumeFunctionAction } from "../actions";
-import { cockpitWriteStateFor } from "../operator-context";
+import { cockpitWriteStateFor } from "../break-glass-cookie";
 import { BulkRerunForm } from "./bulk-rerun-form";
 import { JOB_STATUS_TONE } from "./status-tone";
 import { formatDateTime } from "@/lib/format";
@@ -26,12 +28,6 @@ import { formatDateTime } from "@/lib/format";
 export const metadata: Metadata = { title: "Job runs" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** An ISO timestamp from the query string, or undefined (bad input is ignored, like other filters). */
-function isoOrUndefined(value: string | undefined) {
-  if (!value) return undefined;
-  const t = Date.parse(value);
-  return /^\d{4}-\d{2}-\d{2}T/.test(value) && Number.isFinite(t) ? new Date(t).toISOString() : undefined;
-}
 
 const ms = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${v} ms`);
 
@@ -43,22 +39,13 @@ export default async function JobRunsPage({
   const operator = await requireOperator("/admin/ops/jobs");
   const params = await searchParams;
   const functions = describeFunctions();
-  const status = JOB_STATUSES.find((s) => s === params.status);
-  const functionId = functions.find((f) => f.id === params.function)?.id;
-  const q = params.q?.trim().slice(0, 200) || undefined;
+  // The API's run filter; a bad value is left out here rather than refusing the page.
+  const asked = jobRunFilterFrom(params);
+  const current = { ...asked, function: functions.find((f) => f.id === asked.function)?.id };
+  const { status, function: functionId, org, from, to, q } = current;
   const after = params.after && UUID.test(params.after) ? params.after : undefined;
-  const org = params.org && UUID.test(params.org) ? params.org : undefined;
-  const from = isoOrUndefined(params.from);
-  const to = isoOrUndefined(params.to);
   const now = new Date();
-  const filter = {
-    status,
-    functionId,
-    orgId: org,
-    from: from ? new Date(from) : undefined,
-    to: to ? new Date(to) : undefined,
-    search: q,
-  };
+  const filter = toJobRunFilter(current);
   const filtered = Boolean(status || functionId || org || from || to || q);
   const [counts, stats, stale, paused, { runs, next }, matching] = await Promise.all([
     jobRunStatusCounts(),
@@ -72,7 +59,6 @@ export default async function JobRunsPage({
   const canRerun = writable && operatorCan(operator.operatorRole, "jobs:rerun");
   const canPause = writable && operatorCan(operator.operatorRole, "jobs:pause");
   const statsById = new Map(stats.map((s) => [s.functionId, s]));
-  const current = { status, function: functionId, org, from, to, q };
   const link = (extra: Record<string, string | undefined>) => {
     const merged = { ...current, ...extra };
     return `/admin/ops/jobs?${new URLSearchParams(Object.entries(merged).filter((e): e is [string, string] => Boolean(e[1])))}`;
@@ -151,7 +137,7 @@ export default async function JobRunsPage({
                         {canPause ? (
                           <ActionButton
                             action={pausedAt ? resumeFunctionAction : pauseFunctionAction}
-                            fields={{ function: f.id }}
+                            fields={{ id: f.id }}
                             variant="secondary"
                           >
                             <span>

@@ -6,7 +6,7 @@ import { Alert, Badge, EmptyState, PageHeader, type BadgeTone } from "@/componen
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
-import { cockpitWriteStateFor } from "../operator-context";
+import { cockpitWriteStateFor } from "../break-glass-cookie";
 import { listStripeEvents, stripeEventCounts, STRIPE_EVENT_STATUSES, type StripeEventStatus } from "@/lib/ops";
 import { reprocessStripeEventAction } from "../actions";
 import { formatDateTime } from "@/lib/format";

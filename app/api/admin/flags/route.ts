@@ -11,7 +11,7 @@ export const GET = route(
     const flags = await listFlags({ maxAgeMs: 0 });
     return {
       body: {
-        items: flags.map((f) => ({
+        data: flags.map((f) => ({
           key: f.key,
           description: f.description,
           enabled: f.enabled,

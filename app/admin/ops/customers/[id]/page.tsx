@@ -14,7 +14,7 @@ import { customerDetail } from "@/lib/ops/customers";
 import { customerTimeline } from "@/lib/ops/timeline";
 import { customerActionFormAction, deleteCustomerAction } from "../../actions";
 import { JOB_STATUS_TONE } from "../../jobs/status-tone";
-import { cockpitWriteStateFor } from "../../operator-context";
+import { cockpitWriteStateFor } from "../../break-glass-cookie";
 import { subscriptionTone } from "../status-tone";
 import { CustomerTimeline } from "./timeline";
 import { DataRequestList } from "@/components/data-requests/data-request-list";
@@ -63,7 +63,7 @@ export default async function CustomerPage({
   const step = stepFromProgress(onboarding);
   const mutedUntil = org.opsAlertsMutedUntil && org.opsAlertsMutedUntil > new Date() ? org.opsAlertsMutedUntil : null;
   const openAlerts = detail.opsAlerts.filter((a) => a.status === "open");
-  const hidden = { org_id: org.id };
+  const hidden = { id: org.id };
 
   return (
     <>

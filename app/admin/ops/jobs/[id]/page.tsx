@@ -7,7 +7,7 @@ import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { findFunction } from "@/inngest/functions";
 import { cancelRefusal, getJobRun, presentJobRun } from "@/lib/jobs";
-import { cockpitWriteStateFor } from "../../operator-context";
+import { cockpitWriteStateFor } from "../../break-glass-cookie";
 import { cancelJobRunAction, rerunJobAction } from "../../actions";
 import { JOB_STATUS_TONE } from "../status-tone";
 import { formatDateTime, formatTime } from "@/lib/format";

@@ -1,8 +1,9 @@
-import { z } from "zod";
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
-import { parseJsonBody, route } from "@/lib/http";
-import { assertAdminWritable, breakGlassTokenFrom, maskEmail } from "@/lib/ops";
-import { customerDetail, hardDeleteCustomer } from "@/lib/ops/customers";
+import { commandRoute } from "@/app/api/admin/command-route";
+import { route } from "@/lib/http";
+import { maskEmail } from "@/lib/ops";
+import { deleteCustomer } from "@/lib/ops/commands";
+import { customerDetail } from "@/lib/ops/customers";
 
 export const dynamic = "force-dynamic";
 
@@ -26,16 +27,4 @@ export const GET = route(
   { authenticate: operatorAuth },
 );
 
-const deleteSchema = z.object({ confirm_name: z.string().min(1).max(200) }).strict();
-
-/** Hard delete (ops_admin): typed name, no live subscription, one transaction, audited. */
-export const DELETE = route(
-  async ({ auth, params, request, requestId }) => {
-    assertOperatorCan(auth, "customers:delete");
-    const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
-    const { confirm_name } = await parseJsonBody(request, deleteSchema);
-    await hardDeleteCustomer(String(params.id ?? ""), confirm_name, actor, requestId);
-    return new Response(null, { status: 204 });
-  },
-  { authenticate: operatorAuth },
-);
+export const DELETE = commandRoute(deleteCustomer);

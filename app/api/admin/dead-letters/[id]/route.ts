@@ -1,8 +1,9 @@
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
+import { commandRoute } from "@/app/api/admin/command-route";
 import { route } from "@/lib/http";
-import { assertAdminWritable, breakGlassTokenFrom } from "@/lib/ops";
+import { discardDeadLetter } from "@/lib/ops/commands";
 import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
-import { discardOutbox, getOutboxEvent } from "@/lib/outbox";
+import { getOutboxEvent } from "@/lib/outbox";
 
 export const dynamic = "force-dynamic";
 
@@ -15,13 +16,4 @@ export const GET = route(
   { authenticate: operatorAuth },
 );
 
-/** Discard: the message is never sent (ops_admin; audited). */
-export const DELETE = route(
-  async ({ auth, params, request, requestId }) => {
-    assertOperatorCan(auth, "dead_letters:discard");
-    const actor = await assertAdminWritable(auth.viewer.user, breakGlassTokenFrom(request));
-    await discardOutbox(String(params.id ?? ""), actor, { requestId });
-    return new Response(null, { status: 204 });
-  },
-  { authenticate: operatorAuth },
-);
+export const DELETE = commandRoute(discardDeadLetter);
