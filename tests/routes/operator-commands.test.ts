@@ -21,12 +21,12 @@ import { inngest } from "@/inngest/client";
 import { COMMAND_DEPS } from "@/inngest/command-deps";
 import { FUNCTIONS } from "@/inngest/functions";
 import { heartbeat } from "@/inngest/functions/heartbeat";
-import { makeOrg } from "@/lib/alerts/test-fixtures";
+import { makeOrg } from "@/tests/support/factories";
 import { createOperator, parseCookieHeader, resolveSession, sessionCookieName } from "@/lib/auth";
 import { stripeClient } from "@/lib/billing/stripe-client";
 import { resetEnvCache } from "@/lib/env";
 import { cronOf, runFunctionLocally } from "@/lib/jobs";
-import { startFakeInngestServer, type FakeInngestServer } from "@/lib/jobs/fake-inngest-server";
+import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { BREAK_GLASS_COOKIE, startBreakGlass } from "@/lib/ops";
 import {
   commandOfRoute,

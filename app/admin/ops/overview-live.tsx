@@ -33,7 +33,8 @@ function Tile({
       className={`block rounded-lg p-4 ring-1 hover:ring-indigo-400 ${bad ? "bg-red-50 ring-red-300" : "bg-white ring-slate-200"}`}
     >
       <p className="text-sm text-slate-600">{label}</p>
-      <p className={`mt-1 text-2xl font-semibold ${bad ? "text-red-700" : "text-slate-900"}`}>{value}</p>
+      {/* Values can be one long token (a destination such as channel:<uuid>): they wrap anywhere on a phone. */}
+      <p className={`mt-1 text-2xl font-semibold wrap-anywhere ${bad ? "text-red-700" : "text-slate-900"}`}>{value}</p>
       {detail ? <p className="mt-1 text-xs text-slate-600">{detail}</p> : null}
     </Link>
   );
