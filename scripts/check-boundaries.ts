@@ -3,7 +3,7 @@
  * predate them ignored (.dependency-cruiser-known-violations.json), and no new import that closes a
  * cycle between capabilities (`lib/a` importing `lib/b` while `lib/b` reaches `lib/a`); those that
  * predate the check are in .boundaries-known-cyclic-imports.json. Both lists only ever shrink.
- * Exits non-zero on anything new and names it.
+ * Exits non-zero on anything new and names it; `--shrink` then rewrites both lists without what is gone.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -63,6 +63,24 @@ function main() {
       `${summary.violations.length - fresh.length} known violation(s) and ${cyclic.length - newCycles.length} known cyclic import(s) left to fix.`,
   );
   if (fresh.length > 0 || newCycles.length > 0) process.exit(1);
+  // `npm run lint:boundaries -- --shrink`: after fixing some, the lists lose what is gone (never gain).
+  if (process.argv.includes("--shrink")) {
+    fs.writeFileSync(path.join(ROOT, ".boundaries-known-cyclic-imports.json"), `${JSON.stringify(cyclic, null, 2)}\n`);
+    execFileSync(
+      path.join(ROOT, "node_modules/.bin/depcruise"),
+      [
+        ...SCANNED,
+        "--config",
+        ".dependency-cruiser.cjs",
+        "--output-type",
+        "baseline",
+        "--output-to",
+        ".dependency-cruiser-known-violations.json",
+      ],
+      { cwd: ROOT },
+    );
+    console.log("Known lists rewritten without what is gone.");
+  }
 }
 
 main();

@@ -10,7 +10,7 @@ import { inngest } from "@/inngest/client";
 import { describeFunctions, FUNCTIONS } from "@/inngest/functions";
 import { FUNCTION_DEFAULTS } from "@/inngest/functions/defaults";
 import { heartbeat } from "@/inngest/functions/heartbeat";
-import { checkReadiness } from "@/lib/observability";
+import { checkReadiness } from "@/lib/health";
 import { detectOpsConditions } from "@/lib/ops";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";

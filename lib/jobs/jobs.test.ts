@@ -10,7 +10,7 @@ import { auditLog, jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { FUNCTIONS } from "@/inngest/functions";
 import { heartbeat } from "@/inngest/functions/heartbeat";
-import { checkReadiness } from "@/lib/observability";
+import { checkReadiness } from "@/lib/health";
 import { runCommand } from "@/scripts/cli-commands";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";

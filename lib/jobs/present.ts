@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { maskEmail } from "@/lib/ops";
+import { maskEmail } from "@/lib/format";
 import type { JobEvent, JobRun, JobRunQuery } from "./queries";
 import { jobRunFilterSchema, toJobRunFilter } from "./run-filter";
 

@@ -1,7 +1,5 @@
 export { logger, sendLogsToStderr, type Logger } from "./logger";
-export { checkReadiness, type Readiness, type CheckStatus } from "./readiness";
 export { runWithRequestContext, currentRequestId, type RequestContext } from "./request-context";
-export { observeHttpRequest, countQuotaDecrement, routePattern } from "./metrics";
-export { assertMetricsToken, metricsExposition } from "./metrics-endpoint";
+export { observeHttpRequest, countQuotaDecrement, routePattern, metrics } from "./metrics";
 export { onServerRequest } from "./server-requests";
 export { observePageRequests } from "./page-requests";

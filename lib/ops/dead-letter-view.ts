@@ -1,5 +1,5 @@
 import { SIGN_IN_EMAIL_KINDS, type OutboxCircuit, type OutboxRow } from "@/lib/outbox";
-import { maskEmailsIn } from "./mask";
+import { maskEmailsIn } from "@/lib/format";
 
 /** A dead letter as operators see it; ops_viewer gets e-mail addresses masked everywhere. */
 export function presentOutboxRow(row: OutboxRow, showPii: boolean) {

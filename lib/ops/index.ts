@@ -1,5 +1,4 @@
 export { platformCounts, type PlatformCounts } from "./platform-counts";
-export { maskEmail } from "./mask";
 export {
   listStripeEvents,
   stripeEventCounts,

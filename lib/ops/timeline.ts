@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isUuid, withSystem } from "@/db/tenant";
 import { AppError, encodeTimeCursor, type TimeCursor } from "@/lib/http";
-import { maskEmailsIn } from "./mask";
+import { maskEmailsIn } from "@/lib/format";
 
 export const TIMELINE_KINDS = [
   "audit",

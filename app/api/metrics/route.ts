@@ -1,6 +1,6 @@
 import { env } from "@/lib/env";
 import { route } from "@/lib/http";
-import { assertMetricsToken, metricsExposition } from "@/lib/observability";
+import { assertMetricsToken, metricsExposition } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { problemResponse, route } from "@/lib/http";
-import { checkReadiness } from "@/lib/observability";
+import { checkReadiness } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
 

@@ -5,7 +5,7 @@ import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { listAudit } from "@/lib/audit";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
-import { maskEmail } from "@/lib/ops";
+import { maskEmail } from "@/lib/format";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log" };

@@ -1,6 +1,6 @@
 import { ActionButton } from "@/components/forms/action-button";
 import { Badge } from "@/components/ui";
-import { maskEmailsIn } from "@/lib/ops/mask";
+import { maskEmailsIn } from "@/lib/format";
 import type { OutboxCircuit } from "@/lib/outbox";
 import { retryCircuitAction } from "./circuit-actions";
 import { formatDateTime } from "@/lib/format";

@@ -3,7 +3,7 @@ import { Badge, Card, EmptyState, PageHeader } from "@/components/ui";
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { listRecentEmails } from "@/lib/mail";
-import { maskEmail } from "@/lib/ops";
+import { maskEmail } from "@/lib/format";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "E-mails" };

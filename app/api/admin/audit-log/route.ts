@@ -2,7 +2,7 @@ import { z } from "zod";
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { listAudit } from "@/lib/audit";
 import { pageQuerySchema, parseQuery, route } from "@/lib/http";
-import { maskEmail } from "@/lib/ops";
+import { maskEmail } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 

@@ -9,7 +9,7 @@ import { requireOperator } from "@/lib/auth/next";
 import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing/trial";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { stepFromProgress } from "@/lib/onboarding/steps";
-import { maskEmail } from "@/lib/ops";
+import { maskEmail } from "@/lib/format";
 import { customerDetail } from "@/lib/ops/customers";
 import { customerTimeline } from "@/lib/ops/timeline";
 import { customerActionFormAction, deleteCustomerAction } from "../../actions";

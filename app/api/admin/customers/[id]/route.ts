@@ -1,7 +1,7 @@
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { commandRoute } from "@/app/api/admin/command-route";
 import { route } from "@/lib/http";
-import { maskEmail } from "@/lib/ops";
+import { maskEmail } from "@/lib/format";
 import { deleteCustomer } from "@/lib/ops/commands";
 import { customerDetail } from "@/lib/ops/customers";
 

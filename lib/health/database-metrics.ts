@@ -2,9 +2,8 @@ import { and, gt, inArray, sql } from "drizzle-orm";
 import { Gauge } from "prom-client";
 import { withSystem } from "@/db/tenant";
 import { jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
-import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
-import { logger } from "./logger";
-import { metrics } from "./metrics";
+import { heartbeatHealth } from "@/lib/jobs";
+import { logger, metrics } from "@/lib/observability";
 import { checkReadiness } from "./readiness";
 
 /** The window of the "recent" job-run and Stripe-event gauges (the ops alerts use the same hour). */

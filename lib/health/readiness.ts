@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { database } from "@/db/client";
 import { migrationsAtHead } from "@/db/migrate";
 import { env } from "@/lib/env";
-import { staleHeartbeats } from "@/lib/jobs/heartbeat-health";
+import { staleHeartbeats } from "@/lib/jobs";
 
 export type CheckStatus = "ok" | "failing" | "skipped";
 

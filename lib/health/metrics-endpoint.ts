@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/http";
+import { metrics } from "@/lib/observability";
 import { registerDatabaseCollectors } from "./database-metrics";
-import { metrics } from "./metrics";
 
 const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
 
