@@ -10,7 +10,16 @@ import { opportunityFeed } from "@/lib/opportunities";
 import { runCommand } from "../cli-commands";
 import { createBenchDatabase, ownerExecute, printTable } from "./bench-database";
 import { BenchProfile, transactionCount } from "./cpu-profile";
-import { ensureProductionBuild, freePort, startBeacon, startScript, stop, stopAndWait, waitForReady } from "./servers";
+import {
+  ensureProductionBuild,
+  freePort,
+  startBeacon,
+  startBeaconWorkers,
+  startScript,
+  stop,
+  stopAndWait,
+  waitForReady,
+} from "./servers";
 
 const TARGET_RATIO = 0.5;
 // More failed answers than this and the run measured errors, not the API.
@@ -18,7 +27,8 @@ const MAX_FAILED_SHARE = 0.01;
 const ENTERPRISE_REQUESTS_PER_MINUTE = 1_200;
 
 interface Side {
-  name: "beacon" | "raw" | "bare";
+  /** beacon, raw, bare, or `beacon ×N` (N workers behind one port, scripts/start.mjs). */
+  name: string;
   result: AutocannonResult;
 }
 
@@ -42,6 +52,8 @@ export async function runApiBenchmark(args: string[]) {
       build: { type: "boolean", default: false },
       // CPU by area (through the build's source maps) and transactions per call, for Beacon's side.
       profile: { type: "boolean", default: false },
+      // Also measure `npm start` with this many workers behind one port (needs REDIS_URL).
+      workers: { type: "string", default: "1" },
     },
     strict: true,
   });
@@ -50,6 +62,8 @@ export async function runApiBenchmark(args: string[]) {
   const duration = Number(values.duration);
   const warmup = Number(values.warmup);
   const keyCount = Number(values.keys ?? connections);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new Error("--workers is a whole number of workers, 1 or more");
   const pathAndQuery = `/api/v1/opportunities?${values.query}`;
 
   ensureProductionBuild(values.build);
@@ -96,6 +110,19 @@ export async function runApiBenchmark(args: string[]) {
         await stopAndWait(children[0]!);
       }
     }
+    if (workers > 1) {
+      // The same load on N workers behind one port; the single-worker server is gone by now.
+      await stopAndWait(children[0]!);
+      const port = await freePort();
+      const cluster = startBeaconWorkers(port, bench.url, workers);
+      children.push(cluster);
+      await waitForReady(`http://127.0.0.1:${port}/api/readyz`, cluster);
+      const url = `http://127.0.0.1:${port}${pathAndQuery}`;
+      await load(url, keys, connections, warmup);
+      console.error(`  beacon ×${workers}: warmed up ${warmup} s, measuring ${duration} s…`);
+      sides.push({ name: `beacon ×${workers}`, result: await load(url, keys, connections, duration) });
+      await stopAndWait(cluster);
+    }
     const rps = (name: Side["name"]) => sides.find((side) => side.name === name)?.result.requests.average;
     const beaconRps = rps("beacon")!;
     const ratioTo = (name: Side["name"]) => (rps(name) ? beaconRps / rps(name)! : null);
@@ -120,6 +147,12 @@ export async function runApiBenchmark(args: string[]) {
         (beaconRps / r.requests.average).toFixed(2),
       ]),
     );
+    const clusterRps = workers > 1 ? rps(`beacon ×${workers}`)! : null;
+    if (clusterRps !== null)
+      console.log(
+        `\n${workers} workers behind one port: ${clusterRps.toFixed(0)} req/s, ${(clusterRps / beaconRps).toFixed(2)}× one worker, ` +
+          `${(clusterRps / rps("bare")!).toFixed(2)}× bare (the load generator, PostgreSQL and Redis share this machine's cores).`,
+      );
     if (profile) {
       const beacon = sides[0]!.result;
       profile.print(`Metered GET ${pathAndQuery}`, beacon["2xx"] + beacon.non2xx, transactions);
@@ -171,7 +204,8 @@ export async function runApiBenchmark(args: string[]) {
     return {
       headline:
         `beacon ${beaconRps.toFixed(0)} req/s, ${bareRatio.toFixed(2)}× bare` +
-        (ratio === null ? "" : `, ${ratio.toFixed(2)}× raw`),
+        (ratio === null ? "" : `, ${ratio.toFixed(2)}× raw`) +
+        (clusterRps === null ? "" : `; ${workers} workers ${clusterRps.toFixed(0)} req/s`),
     };
   } finally {
     for (const child of children) stop(child);

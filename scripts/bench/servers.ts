@@ -20,13 +20,8 @@ export function ensureProductionBuild(force: boolean) {
 }
 
 /** Beacon as production runs it (lib/env.ts productionConfigProblems), with bench-only secrets; `extra` adds or overrides. */
-export function startBeacon(
-  port: number,
-  databaseUrl: string,
-  extra: Record<string, string> = {},
-  nodeArgs: string[] = [],
-) {
-  const env: NodeJS.ProcessEnv = {
+function beaconEnv(port: number, databaseUrl: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -42,8 +37,29 @@ export function startBeacon(
     LOG_LEVEL: "error",
     ...extra,
   };
+}
+
+export function startBeacon(
+  port: number,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+  nodeArgs: string[] = [],
+) {
   const next = path.join(ROOT, "node_modules/next/dist/bin/next");
-  return launch(process.execPath, [...nodeArgs, next, "start", "-p", String(port), "-H", "127.0.0.1"], env);
+  return launch(
+    process.execPath,
+    [...nodeArgs, next, "start", "-p", String(port), "-H", "127.0.0.1"],
+    beaconEnv(port, databaseUrl, extra),
+  );
+}
+
+/** `npm start` with `workers` workers behind one port (scripts/start.mjs). */
+export function startBeaconWorkers(port: number, databaseUrl: string, workers: number) {
+  return launch(
+    process.execPath,
+    [path.join(ROOT, "scripts/start.mjs")],
+    beaconEnv(port, databaseUrl, { PORT: String(port), WEB_CONCURRENCY: String(workers) }),
+  );
 }
 
 /** A TypeScript server script of scripts/bench run with tsx. */
