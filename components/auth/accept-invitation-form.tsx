@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { acceptInvitationAction } from "@/app/(app)/actions";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 import { Alert, Button } from "@/components/ui";
 
 const IDLE: FormState = { status: "idle" };

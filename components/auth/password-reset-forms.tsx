@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { forgotPasswordAction, resetPasswordAction } from "@/app/(auth)/actions";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 import { Alert, Button, Field, Input } from "@/components/ui";
 
 const IDLE: FormState = { status: "idle" };

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useActionState } from "react";
 import { magicLinkAction, signInAction } from "@/app/(auth)/actions";
 import { MAGIC_LINK_RULES, SIGN_IN_RULES } from "@/lib/auth/rules";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 import { Alert, Button, Field, Input } from "@/components/ui";
 import { useInlineValidation } from "@/components/forms/use-inline-validation";
 

@@ -7,7 +7,7 @@ import { FrequencyFieldset } from "@/components/alerts/frequency-fieldset";
 import { useInlineValidation } from "@/components/forms/use-inline-validation";
 import { Alert, Button, Field, Input, buttonClasses } from "@/components/ui";
 import { ALERT_FREQUENCIES, type AlertFrequency } from "@/lib/alerts/rules";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 import { FIRST_ALERT_RULES } from "@/lib/onboarding/rules";
 
 const IDLE: FormState = { status: "idle" };

@@ -4,7 +4,7 @@ import { useActionState, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 import { choosePlanAction } from "@/app/(app)/onboarding/actions";
 import { Alert, Button } from "@/components/ui";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 
 const IDLE: FormState = { status: "idle" };
 

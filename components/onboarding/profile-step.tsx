@@ -4,7 +4,7 @@ import { useActionState, useEffect, useState, type FormEvent } from "react";
 import { flushSync } from "react-dom";
 import { saveProfileAction } from "@/app/(app)/onboarding/actions";
 import { Alert, Button, Field, Input } from "@/components/ui";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 import { COMPANY_NAME_RULES, profileProblems } from "@/lib/onboarding/rules";
 import { checkText } from "@/lib/validation/rules";
 import { addKeyword, KeywordChips } from "./keyword-chips";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { TrackButton, TrackedLink } from "@/components/pipeline/track-button";
 import { Badge } from "@/components/ui";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 import type { OpportunityResult } from "@/lib/opportunities";
 import { FitSummary, type DismissAction } from "./fit-summary";
 import { NoticeStatusBadge } from "./notice-status-badge";

@@ -2,7 +2,7 @@
 
 import { useActionState, useId, type ReactNode } from "react";
 import { Alert, Button, type ButtonVariant } from "@/components/ui";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 
 const IDLE: FormState = { status: "idle" };
 

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { Button, type ButtonSize, type ButtonVariant } from "@/components/ui";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 
 const IDLE: FormState = { status: "idle" };
 

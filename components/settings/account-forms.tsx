@@ -7,7 +7,7 @@ import {
   dailySummaryAction,
   signOutOtherSessionsAction,
 } from "@/app/(app)/actions";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 import { Alert, Button, Field, Input } from "@/components/ui";
 
 const IDLE: FormState = { status: "idle" };

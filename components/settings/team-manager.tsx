@@ -7,7 +7,7 @@ import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
 import { INVITE_MEMBER_RULES } from "@/lib/orgs/rules";
 import { checkText } from "@/lib/validation/rules";
-import type { OrgRole } from "@/lib/orgs/permissions";
+import type { OrgRole } from "@/lib/orgs";
 import { formatDate } from "@/lib/format";
 
 interface MemberRow {

@@ -1,7 +1,7 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
-import { runRetention } from "@/lib/retention/cleanup";
-import { processPendingDataRequests } from "@/lib/retention/data-requests";
+import { runRetention } from "@/lib/retention";
+import { processPendingDataRequests } from "@/lib/retention";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
 /**

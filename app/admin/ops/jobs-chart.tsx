@@ -1,4 +1,4 @@
-import type { OpsOverview } from "@/lib/ops/overview";
+import type { OpsOverview } from "@/lib/ops";
 
 type Bucket = OpsOverview["jobs_last_24h"][number];
 

@@ -1,4 +1,4 @@
-import type { OpsOverview } from "@/lib/ops/overview";
+import type { OpsOverview } from "@/lib/ops";
 
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 1000) / 10}%` : "—");
 

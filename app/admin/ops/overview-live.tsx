@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { OpsOverview } from "@/lib/ops/overview";
+import type { OpsOverview } from "@/lib/ops";
 import type { OverviewSnapshot } from "./overview-poller";
 import { formatTime } from "@/lib/format";
 

@@ -1,5 +1,5 @@
 import { QueryClient, QueryObserver } from "@tanstack/react-query";
-import type { OpsOverview } from "@/lib/ops/overview";
+import type { OpsOverview } from "@/lib/ops";
 
 export const REFRESH_MS = 15_000;
 

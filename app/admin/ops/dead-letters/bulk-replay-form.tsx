@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { Alert, Button } from "@/components/ui";
-import type { FormState } from "@/lib/http/form-state";
+import type { FormState } from "@/lib/http";
 import { bulkReplayDeadLettersAction } from "../actions";
 
 const IDLE: FormState = { status: "idle" };

@@ -8,7 +8,7 @@ import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing/trial";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
-import { stepFromProgress } from "@/lib/onboarding/steps";
+import { stepFromProgress } from "@/lib/onboarding";
 import { maskEmail } from "@/lib/format";
 import { customerDetail } from "@/lib/ops/customers";
 import { customerTimeline } from "@/lib/ops/timeline";
