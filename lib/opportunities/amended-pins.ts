@@ -25,13 +25,22 @@ const v = noticeVersions;
 /** The search vector of a kept version, exactly as the generated column computes it for a row. */
 const versionVector = sql`(setweight(to_tsvector('english', coalesce(${v.version}->>'title', '')), 'A') || setweight(to_tsvector('english', coalesce(${v.version}->>'agency_path', '')), 'B') || setweight(to_tsvector('english', left(coalesce(${v.version}->>'description', ''), 100000)), 'C'))`;
 
-/** The newest kept version id and row id: what a first page pins. */
-export async function currentPins(): Promise<{ maxId: number; maxVersionId: number }> {
-  const result = await db().execute<{ max_id: string | null; max_version_id: string | null }>(
-    sql`select (select max(${opportunities.id}) from ${opportunities})::text as max_id, (select max(${v.id}) from ${v})::text as max_version_id`,
-  );
-  const row = result.rows[0];
-  return { maxId: Number(row?.max_id ?? 0), maxVersionId: Number(row?.max_version_id ?? 0) };
+/** The newest row id and kept version id, as columns of a first page's own statement (one snapshot). */
+export function currentPinsSelection() {
+  return {
+    pinMaxId: sql<string | null>`(select max(${opportunities.id}) from ${opportunities})::text`,
+    pinMaxVersionId: sql<string | null>`(select max(${v.id}) from ${v})::text`,
+  };
+}
+
+export interface PinsRow {
+  pinMaxId: string | null;
+  pinMaxVersionId: string | null;
+}
+
+/** What a first page pins, read from any of its rows (an empty page pins nothing: it has no next page). */
+export function pinsOf(row: Partial<PinsRow> | undefined): { maxId: number; maxVersionId: number } {
+  return { maxId: Number(row?.pinMaxId ?? 0), maxVersionId: Number(row?.pinMaxVersionId ?? 0) };
 }
 
 const field = (name: string) => sql<string | null>`${v.version}->>${name}`;

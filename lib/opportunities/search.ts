@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { opportunities, type NoticeContact } from "@/db/schema";
 import { AppError } from "@/lib/http";
-import { amendedSince, currentPins, pinnedRelation } from "./amended-pins";
+import { amendedSince, currentPinsSelection, pinnedRelation, pinsOf, type PinsRow } from "./amended-pins";
 import { decodeCursor, encodeCursor, filtersFingerprint } from "./cursor";
 import { changesOfNotice, type NoticeChange } from "./changes";
 import { keywordQuery, opportunityWhere, type OpportunityFilters, type SearchSort } from "./filters";
@@ -91,6 +91,17 @@ function selectOpportunities(tsquery: SQL | null, referenceDate: Date, withFit =
     .$dynamic();
 }
 
+/**
+ * A first page with what it pins read by the same statement (one snapshot, one round trip):
+ * the newest row and kept version, which its cursor carries to the later pages.
+ */
+function selectFirstPage(tsquery: SQL | null, referenceDate: Date, withFit: boolean, sortKey: SQL) {
+  return db()
+    .select({ ...selection(tsquery, referenceDate, withFit, sortKey), ...currentPinsSelection() })
+    .from(o)
+    .$dynamic();
+}
+
 /** The filters with the reference date status is judged at filled in. */
 function withReferenceDate(filters: OpportunityFilters): OpportunityFilters & { referenceDate: Date } {
   return { ...filters, referenceDate: filters.referenceDate ?? opportunityFeed().referenceDate };
@@ -166,10 +177,12 @@ export async function searchOpportunities(
   const tsquery = keywordQuery(filters.q);
   const cursor = page.cursor ? decodeCursor(page.cursor, filters, sort) : null;
   const scoring = sort === "fit" ? fitScoring(fit, cursor?.fit ?? null) : null;
-  const { maxId, maxVersionId } = cursor ?? (await currentPins());
+  // A later page is pinned by its cursor; a first page reads its pins with its rows.
+  const pinned = cursor ? { maxId: cursor.maxId, maxVersionId: cursor.maxVersionId } : null;
   // Later pages sort each notice amended since the first by the keys it had then.
   const fitScore = scoring ? (n: FitInput) => fitOf(n, scoring.profile, scoring.marks).score : undefined;
-  const pins = cursor && maxVersionId !== null ? await amendedSince(maxVersionId, tsquery, fitScore) : null;
+  const pins =
+    pinned && pinned.maxVersionId !== null ? await amendedSince(pinned.maxVersionId, tsquery, fitScore) : null;
   const ranked = tsquery !== null && sort === "relevance";
   const liveRank = tsquery ? sql`ts_rank_cd(${o.searchVector}, ${tsquery})` : null;
   const rankExpr = liveRank && pins ? sql`coalesce(pinned.rank, ${liveRank})` : liveRank;
@@ -192,12 +205,23 @@ export async function searchOpportunities(
         : sql`${String(key)}::timestamptz`;
     keyset = sql`(${keyExpr}, ${o.id}) < (${typedKey}, ${id}::bigint)`;
   }
-  let select = selectOpportunities(tsquery, filters.referenceDate, fit !== undefined, keyText);
+  let select = pinned
+    ? selectOpportunities(tsquery, filters.referenceDate, fit !== undefined, keyText)
+    : selectFirstPage(tsquery, filters.referenceDate, fit !== undefined, keyText);
   if (pins) select = select.leftJoin(pinnedRelation(pins), sql`pinned.notice_id = ${o.noticeId}`);
-  const rows = await select
-    .where(and(opportunityWhere(filters), sql`${o.id} <= ${maxId}`, latestVersionSql(maxId), keyset))
+  // Within one statement every row is at most the newest: only a later page needs the pin.
+  const rows = (await select
+    .where(
+      and(
+        opportunityWhere(filters),
+        pinned ? sql`${o.id} <= ${pinned.maxId}` : undefined,
+        latestVersionSql(pinned?.maxId),
+        keyset,
+      ),
+    )
     .orderBy(sql`${keyExpr} desc`, sql`${o.id} desc`)
-    .limit(limit + 1);
+    .limit(limit + 1)) as (Row & Partial<PinsRow>)[];
+  const { maxId, maxVersionId } = pinned ?? pinsOf(rows[0]);
 
   const hasMore = rows.length > limit;
   const pageRows = rows.slice(0, limit);
