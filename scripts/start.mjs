@@ -7,6 +7,8 @@
 import cluster from "node:cluster";
 import { createRequire } from "node:module";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const port = process.env.PORT || "3000";
@@ -69,7 +71,8 @@ function runPrimary(workers) {
   console.log(`Beacon: ${workers} workers on port ${port}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a program (`npm start`), not when a test imports the two functions above.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const workers = workerCount();
   if (workers === 1) runNextHere();
   else runPrimary(workers);
