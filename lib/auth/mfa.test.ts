@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { generate } from "otplib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, sessions, users } from "@/db/schema";
 import { withSystem } from "@/db/tenant";
@@ -34,6 +34,12 @@ async function sessionVerified(token: string) {
 
 describeEachDatabase("operator two-factor (TOTP)", () => {
   it("enrols with a QR code, then verifies the session with the current code; a wrong code changes nothing", async () => {
+    // The clock stands still one second into a 30-s step: "the code just used" and "the next
+    // step's code" must not depend on when a step boundary happens to pass during the test.
+    vi.useFakeTimers({ now: Math.floor(Date.now() / 30_000) * 30_000 + 1_000, toFake: ["Date"] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const op = await operator();
     const enrolment = await mfaEnrolment(op.userId);
     expect(enrolment).toMatchObject({ enrolled: false, secret: op.totpSecret });
