@@ -13,7 +13,9 @@ const config = [
   },
   {
     // Production code (lib, app, components, db, inngest) never imports a development-only
-    // package: test support, fakes and tooling live under tests/, scripts/ and e2e/.
+    // package: test support, fakes and tooling live under tests/, scripts/ and e2e/. The files
+    // are those eslint-config-next registers the import plugin for.
+    files: ["**/*.{js,jsx,mjs,ts,tsx,mts,cts}"],
     rules: {
       "import/no-extraneous-dependencies": [
         "error",
