@@ -35,27 +35,39 @@ export function ChangePasswordForm() {
   );
 }
 
-export function DailySummaryForm({ enabled }: { enabled: boolean }) {
-  const [state, action, pending] = useActionState(dailySummaryAction, IDLE);
+/** One checkbox setting of the person's own, saved by `action` (a server action reading `name`). */
+function SettingToggleForm({
+  action: save,
+  name,
+  enabled,
+  label,
+  hint,
+}: {
+  action: (state: FormState, data: FormData) => Promise<FormState>;
+  name: string;
+  enabled: boolean;
+  label: string;
+  hint: string;
+}) {
+  const [state, action, pending] = useActionState(save, IDLE);
   return (
     <form action={action} className="space-y-3">
       {state.message ? <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert> : null}
       <div className="flex items-start gap-2">
         <input
-          id="daily_alert_summary"
-          name="daily_alert_summary"
+          id={name}
+          name={name}
           type="checkbox"
           defaultChecked={enabled}
           className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-500"
-          aria-describedby="daily_alert_summary_hint"
+          aria-describedby={`${name}_hint`}
         />
         <div>
-          <label htmlFor="daily_alert_summary" className="text-sm font-medium text-slate-900">
-            One daily summary across my alerts
+          <label htmlFor={name} className="text-sm font-medium text-slate-900">
+            {label}
           </label>
-          <p id="daily_alert_summary_hint" className="text-sm text-slate-600">
-            Your daily alerts that go to the same address arrive as one e-mail, with a section per alert. Instant and
-            weekly alerts are not affected.
+          <p id={`${name}_hint`} className="text-sm text-slate-600">
+            {hint}
           </p>
         </div>
       </div>
@@ -66,34 +78,27 @@ export function DailySummaryForm({ enabled }: { enabled: boolean }) {
   );
 }
 
-export function ChangeEmailsForm({ enabled }: { enabled: boolean }) {
-  const [state, action, pending] = useActionState(changeEmailsAction, IDLE);
+export function DailySummaryForm({ enabled }: { enabled: boolean }) {
   return (
-    <form action={action} className="space-y-3">
-      {state.message ? <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert> : null}
-      <div className="flex items-start gap-2">
-        <input
-          id="change_emails"
-          name="change_emails"
-          type="checkbox"
-          defaultChecked={enabled}
-          className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-500"
-          aria-describedby="change_emails_hint"
-        />
-        <div>
-          <label htmlFor="change_emails" className="text-sm font-medium text-slate-900">
-            “What changed” e-mails
-          </label>
-          <p id="change_emails_hint" className="text-sm text-slate-600">
-            An hourly e-mail when a notice your team tracks or your alerts sent is amended or awarded (plans with change
-            tracking). The e-mail’s unsubscribe link turns this off; turn it back on here.
-          </p>
-        </div>
-      </div>
-      <Button type="submit" variant="secondary" pending={pending}>
-        Save
-      </Button>
-    </form>
+    <SettingToggleForm
+      action={dailySummaryAction}
+      name="daily_alert_summary"
+      enabled={enabled}
+      label="One daily summary across my alerts"
+      hint="Your daily alerts that go to the same address arrive as one e-mail, with a section per alert. Instant and weekly alerts are not affected."
+    />
+  );
+}
+
+export function ChangeEmailsForm({ enabled }: { enabled: boolean }) {
+  return (
+    <SettingToggleForm
+      action={changeEmailsAction}
+      name="change_emails"
+      enabled={enabled}
+      label="“What changed” e-mails"
+      hint="An hourly e-mail when a notice your team tracks or your alerts sent is amended or awarded (plans with change tracking). The e-mail’s unsubscribe link turns this off; turn it back on here."
+    />
   );
 }
 

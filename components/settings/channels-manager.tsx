@@ -15,24 +15,13 @@ import {
 } from "@/components/ui";
 import { ApiError, apiFetch } from "@/lib/client/api-fetch";
 import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
+import type { ApiChannel } from "@/lib/channels";
 import { CHANNEL_KINDS, CHANNEL_KIND_LABELS, CHANNEL_RULES, type ChannelKind } from "@/lib/channels/rules";
 import { formatDateTime } from "@/lib/format";
 import { checkText } from "@/lib/validation/rules";
 
-interface Channel {
-  id: string;
-  kind: ChannelKind;
-  name: string;
-  url_hint: string;
-  signed: boolean;
-  enabled: boolean;
-  consecutive_failures: number;
-  disabled_at: string | null;
-  disabled_reason: string | null;
-  last_success_at: string | null;
-  last_failure_at: string | null;
-  last_error: string | null;
-}
+/** A channel as the API answers it (README "Team channels"). */
+type Channel = ApiChannel;
 
 interface TestResult {
   status: string;

@@ -12,6 +12,7 @@ export {
   DEFAULT_BODY_LIMIT,
 } from "./body";
 export { runFormAction, formValues, IDLE, type FormState } from "./form-state";
+export { oneClickUnsubscribeRoutes, type OneClickUnsubscribe } from "./one-click-unsubscribe";
 export {
   route,
   toResponse,
