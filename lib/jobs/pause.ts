@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { InngestFunction } from "inngest";
+import type { Tx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { jobHeartbeats } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
@@ -34,14 +35,20 @@ export interface PauseDeps {
   requestId?: string | null;
 }
 
+/** The function's heartbeat row under lock (undefined when it never succeeded), so pause and resume serialise. */
+async function lockHeartbeat(tx: Tx, functionId: string) {
+  const [row] = await tx
+    .select({ pausedAt: jobHeartbeats.pausedAt })
+    .from(jobHeartbeats)
+    .where(eq(jobHeartbeats.functionId, functionId))
+    .for("update");
+  return row;
+}
+
 export async function pauseFunction(functionId: string, actor: AuditActor, reason: string | null, deps: PauseDeps) {
   const { cron } = scheduledFunction(functionId, deps.functions);
   return withSystem("jobs", async (tx) => {
-    const [before] = await tx
-      .select({ pausedAt: jobHeartbeats.pausedAt })
-      .from(jobHeartbeats)
-      .where(eq(jobHeartbeats.functionId, functionId))
-      .for("update");
+    const before = await lockHeartbeat(tx, functionId);
     if (before?.pausedAt)
       throw new AppError("conflict", `"${functionId}" is already paused (since ${before.pausedAt.toISOString()}).`);
     const now = new Date();
@@ -73,11 +80,7 @@ export async function pauseFunction(functionId: string, actor: AuditActor, reaso
 export async function resumeFunction(functionId: string, actor: AuditActor, reason: string | null, deps: PauseDeps) {
   scheduledFunction(functionId, deps.functions);
   return withSystem("jobs", async (tx) => {
-    const [before] = await tx
-      .select({ pausedAt: jobHeartbeats.pausedAt })
-      .from(jobHeartbeats)
-      .where(eq(jobHeartbeats.functionId, functionId))
-      .for("update");
+    const before = await lockHeartbeat(tx, functionId);
     if (!before?.pausedAt) throw new AppError("conflict", `"${functionId}" is not paused.`);
     await tx
       .update(jobHeartbeats)

@@ -23,6 +23,15 @@ type Check = Omit<IntegrationStatus, "state" | "missing" | "withoutIt"> & {
   partially?: (missing: string[]) => string;
 };
 
+const STRIPE_VARIABLES = [
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+  "STRIPE_PRICE_STARTER",
+  "STRIPE_PRICE_PRO",
+  "STRIPE_PRICE_ENTERPRISE",
+  "STRIPE_PRICE_CREDITS",
+] satisfies (keyof Env)[];
+
 const CHECKS: Check[] = [
   {
     id: "smtp",
@@ -35,22 +44,8 @@ const CHECKS: Check[] = [
   {
     id: "stripe",
     name: "Payments (Stripe)",
-    variables: [
-      "STRIPE_SECRET_KEY",
-      "STRIPE_WEBHOOK_SECRET",
-      "STRIPE_PRICE_STARTER",
-      "STRIPE_PRICE_PRO",
-      "STRIPE_PRICE_ENTERPRISE",
-      "STRIPE_PRICE_CREDITS",
-    ],
-    required: [
-      "STRIPE_SECRET_KEY",
-      "STRIPE_WEBHOOK_SECRET",
-      "STRIPE_PRICE_STARTER",
-      "STRIPE_PRICE_PRO",
-      "STRIPE_PRICE_ENTERPRISE",
-      "STRIPE_PRICE_CREDITS",
-    ],
+    variables: STRIPE_VARIABLES,
+    required: STRIPE_VARIABLES,
     withoutIt:
       "Nobody can buy a plan or credits, the billing portal is closed, Stripe webhooks are refused and the accounting export cannot read invoices; every organisation stays on Free.",
     partially: (missing) => {

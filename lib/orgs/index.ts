@@ -9,7 +9,7 @@ export {
   findUserByEmail,
   type OrgSummary,
 } from "./organizations";
-export { listMembers, updateMemberRole, removeMember, type Member } from "./members";
+export { listMembers, orgMembers, updateMemberRole, removeMember, type Member } from "./members";
 export {
   inviteMember,
   revokeInvitation,
@@ -22,3 +22,4 @@ export {
 export { randomToken, sha256 } from "./tokens";
 export { inviteMemberSchema, updateMemberRoleSchema, acceptInvitationSchema, createApiKeySchema } from "./schemas";
 export { seatUsage, UPGRADE_PATH, type SeatUsage } from "./seats";
+export { lockOrganization } from "./lock";

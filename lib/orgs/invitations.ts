@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { invitations, memberships, organizations, users } from "@/db/schema";
 import { appUrl } from "@/lib/env";
@@ -6,7 +6,9 @@ import { AppError } from "@/lib/http";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
 import { assertCan, type OrgActor } from "./actor";
 import { assignableRoles, type OrgRole } from "./permissions";
-import { assertSeatForInvitation, assertSeatsAfterJoin, lockOrgForSeats } from "./seats";
+import { openInvitationAt, unusedInvitation } from "./invitation-state";
+import { lockOrganization } from "./lock";
+import { assertSeatForInvitation, assertSeatsAfterJoin } from "./seats";
 import { randomToken, sha256 } from "./tokens";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -27,14 +29,7 @@ export async function listOpenInvitations(orgId: string, actor: OrgActor, now = 
         createdAt: invitations.createdAt,
       })
       .from(invitations)
-      .where(
-        and(
-          eq(invitations.orgId, orgId),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-          gt(invitations.expiresAt, now),
-        ),
-      )
+      .where(and(eq(invitations.orgId, orgId), openInvitationAt(now)))
       .orderBy(desc(invitations.createdAt)),
   );
 }
@@ -58,7 +53,7 @@ export async function inviteMember(
   const url = invitationUrl(token);
   const { invitation, outboxId } = await withTenant(orgId, async (tx) => {
     // Under the org row lock, so two invitations racing for the last seat cannot both be sent.
-    const org = await lockOrgForSeats(tx, orgId);
+    const org = await lockOrganization(tx, orgId);
     const alreadyMember = await tx
       .select({ id: memberships.id })
       .from(memberships)
@@ -68,14 +63,7 @@ export async function inviteMember(
     await tx
       .update(invitations)
       .set({ revokedAt: now })
-      .where(
-        and(
-          eq(invitations.orgId, orgId),
-          eq(invitations.email, email),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-        ),
-      );
+      .where(and(eq(invitations.orgId, orgId), eq(invitations.email, email), unusedInvitation()));
     await assertSeatForInvitation(tx, orgId, now);
     const [row] = await tx
       .insert(invitations)
@@ -118,14 +106,7 @@ export async function revokeInvitation(orgId: string, actor: OrgActor, invitatio
     tx
       .update(invitations)
       .set({ revokedAt: now })
-      .where(
-        and(
-          eq(invitations.orgId, orgId),
-          eq(invitations.id, invitationId),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-        ),
-      )
+      .where(and(eq(invitations.orgId, orgId), eq(invitations.id, invitationId), unusedInvitation()))
       .returning({ id: invitations.id }),
   );
   if (rows.length === 0) throw new AppError("not_found", "No such open invitation.");
@@ -145,14 +126,7 @@ export async function describeInvitation(token: string, now = new Date()) {
       })
       .from(invitations)
       .innerJoin(organizations, eq(organizations.id, invitations.orgId))
-      .where(
-        and(
-          eq(invitations.tokenHash, sha256(token)),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-          gt(invitations.expiresAt, now),
-        ),
-      )
+      .where(and(eq(invitations.tokenHash, sha256(token)), openInvitationAt(now)))
       .limit(1),
   );
   const row = rows[0];
@@ -172,16 +146,14 @@ export async function acceptInvitation(token: string, user: { id: string; email:
       .select({ orgId: invitations.orgId })
       .from(invitations)
       .where(eq(invitations.tokenHash, sha256(token)));
-    const org = target ? await lockOrgForSeats(tx, target.orgId) : null;
+    const org = target ? await lockOrganization(tx, target.orgId) : null;
     const [claimed] = await tx
       .update(invitations)
       .set({ acceptedAt: now, acceptedBy: user.id })
       .where(
         and(
           eq(invitations.tokenHash, sha256(token)),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-          gt(invitations.expiresAt, now),
+          openInvitationAt(now),
           sql`lower(${invitations.email}) = ${user.email.trim().toLowerCase()}`,
         ),
       )
@@ -190,14 +162,7 @@ export async function acceptInvitation(token: string, user: { id: string; email:
       const [any] = await tx
         .select({ email: invitations.email })
         .from(invitations)
-        .where(
-          and(
-            eq(invitations.tokenHash, sha256(token)),
-            isNull(invitations.acceptedAt),
-            isNull(invitations.revokedAt),
-            gt(invitations.expiresAt, now),
-          ),
-        );
+        .where(and(eq(invitations.tokenHash, sha256(token)), openInvitationAt(now)));
       if (any)
         throw new AppError(
           "forbidden",

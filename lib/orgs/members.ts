@@ -17,21 +17,24 @@ export interface Member {
 
 export async function listMembers(orgId: string, actor: OrgActor): Promise<Member[]> {
   assertCan(actor, "members:read");
-  return withTenant(orgId, (tx) =>
-    tx
-      .select({
-        id: memberships.id,
-        userId: users.id,
-        name: users.name,
-        email: users.email,
-        role: memberships.role,
-        joinedAt: memberships.createdAt,
-      })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.orgId, orgId))
-      .orderBy(asc(memberships.createdAt)),
-  );
+  return withTenant(orgId, (tx) => orgMembers(tx, orgId));
+}
+
+/** The org's members, longest-standing first, in a transaction the caller already scoped to the org. */
+export function orgMembers(tx: Tx, orgId: string): Promise<Member[]> {
+  return tx
+    .select({
+      id: memberships.id,
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.orgId, orgId))
+    .orderBy(asc(memberships.createdAt));
 }
 
 async function lockMembership(tx: Tx, orgId: string, membershipId: string) {

@@ -1,10 +1,11 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { invitations, memberships, organizations } from "@/db/schema";
 import { entitlementsFor, planById, type PlanId } from "@/lib/billing";
 import { AppError } from "@/lib/http";
 import { assertCan, type OrgActor } from "./actor";
+import { openInvitationAt } from "./invitation-state";
 
 /**
  * Seats (SPEC §4): members plus open invitations (not accepted, revoked or expired) may not
@@ -36,14 +37,7 @@ async function countSeats(tx: Tx, orgId: string, now: Date): Promise<SeatUsage> 
   const [open] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(invitations)
-    .where(
-      and(
-        eq(invitations.orgId, orgId),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, now),
-      ),
-    );
+    .where(and(eq(invitations.orgId, orgId), openInvitationAt(now)));
   const { effectivePlan, maxSeats } = entitlementsFor({ plan: org.plan });
   const used = (members?.n ?? 0) + (open?.n ?? 0);
   return {
@@ -55,17 +49,6 @@ async function countSeats(tx: Tx, orgId: string, now: Date): Promise<SeatUsage> 
     used,
     overLimit: used > maxSeats,
   };
-}
-
-/** Takes the org row lock every seat decision serialises on (inviting, accepting, plan changes). */
-export async function lockOrgForSeats(tx: Tx, orgId: string) {
-  const [org] = await tx
-    .select({ id: organizations.id, name: organizations.name })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .for("update");
-  if (!org) throw new AppError("not_found", "No such organisation.");
-  return org;
 }
 
 export async function seatUsage(orgId: string, actor: OrgActor, now = new Date()): Promise<SeatUsage> {
@@ -86,7 +69,7 @@ function seatsProblem(seats: SeatUsage, detail: string) {
   });
 }
 
-/** Inviting needs a free seat (call under lockOrgForSeats, after replacing this address's old invitation). */
+/** Inviting needs a free seat (call under lockOrganization, after replacing this address's old invitation). */
 export async function assertSeatForInvitation(tx: Tx, orgId: string, now: Date) {
   const seats = await countSeats(tx, orgId, now);
   if (seats.used + 1 <= seats.limit) return;
@@ -99,7 +82,7 @@ export async function assertSeatForInvitation(tx: Tx, orgId: string, now: Date) 
 
 /**
  * Accepting needs room for one more member: checked just after the membership row is inserted,
- * under lockOrgForSeats, and the caller's transaction rolls back when it does not fit. Open
+ * under lockOrganization, and the caller's transaction rolls back when it does not fit. Open
  * invitations do not block it: they were counted when sent, and after a downgrade the first to
  * accept while there is room gets the seat.
  */

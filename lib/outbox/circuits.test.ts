@@ -1,7 +1,7 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { db, type Tx } from "@/db/client";
 import { auditLog, opsAlerts, outboxCircuits, outboxEvents } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit";
@@ -23,31 +23,16 @@ import {
   type OutboxDeliverySummary,
 } from "./index";
 import { perTestEnv } from "@/tests/env";
-import { closedPort, startSmtpSink, startWebhookReceiver } from "@/tests/support/servers";
+import { deliveryServersForFile } from "@/tests/support/delivery-servers";
+import { closedPort } from "@/tests/support/servers";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const operator: AuditActor = { type: "operator", id: randomUUID(), email: "ops@beacon.test" };
 
-let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
-let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
-beforeAll(async () => {
-  smtp = await startSmtpSink();
-  hooks = await startWebhookReceiver();
-});
-afterAll(async () => {
-  await smtp.close();
-  await hooks.close();
-});
+const servers = deliveryServersForFile();
 
 const useEnv = perTestEnv();
-afterEach(() => {
-  smtp.received.length = 0;
-  smtp.rejectRecipients(null);
-  hooks.requests.length = 0;
-  hooks.failNext(0);
-});
-
 const email = (to: string): EnqueueOutboxInput => ({
   kind: "email",
   dedupeKey: `circuit:${randomUUID()}`,
@@ -222,9 +207,9 @@ describeEachDatabase("outbox circuit breaker", () => {
     // Still no row used up its attempts (3): an outage does not make dead letters.
     expect((await rowsOf(ids)).every((r) => r.status === "pending" && r.attempts <= 2)).toBe(true);
 
-    useEnv({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: "3", OUTBOX_CIRCUIT_FAILURES: "3" });
+    useEnv({ SMTP_URL: servers.smtp.url, OUTBOX_MAX_ATTEMPTS: "3", OUTBOX_CIRCUIT_FAILURES: "3" });
     const backAt = new Date(probeAt.getTime() + 2 * MINUTE);
-    expect(await sweepTwice(backAt, smtp)).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(await sweepTwice(backAt, servers.smtp)).toMatchObject({ claimed: 1, delivered: 1 });
     expect(await circuitOf("smtp")).toMatchObject({
       state: "closed",
       consecutiveFailures: 0,
@@ -234,7 +219,7 @@ describeEachDatabase("outbox circuit breaker", () => {
     });
     expect(await sweepTwice(backAt)).toMatchObject({ claimed: 11, delivered: 11 });
     expect(await sweepTwice(new Date(backAt.getTime() + 24 * 60 * MINUTE))).toMatchObject({ claimed: 0 });
-    const counts = smtp.countsById();
+    const counts = servers.smtp.countsById();
     expect(ids.map((id) => counts.get(id))).toEqual(ids.map(() => 1));
     const rows = await rowsOf(ids);
     expect(rows.every((r) => r.status === "delivered")).toBe(true);
@@ -269,11 +254,11 @@ describeEachDatabase("outbox circuit breaker", () => {
   });
 
   it("per destination: a dead webhook origin pauses only its own messages; e-mail and other origins flow", async () => {
-    useEnv({ SMTP_URL: smtp.url, OUTBOX_CIRCUIT_FAILURES: "2" });
+    useEnv({ SMTP_URL: servers.smtp.url, OUTBOX_CIRCUIT_FAILURES: "2" });
     const dead = `http://127.0.0.1:${await closedPort()}`;
     const deadIds = await enqueue(Array.from({ length: 6 }, (_, i) => webhook(`${dead}/services/secret-${i}`)));
     const mailIds = await enqueue(Array.from({ length: 4 }, (_, i) => email(`flow-${i}@circuit.test`)));
-    const liveIds = await enqueue([webhook(hooks.url("/live"))]);
+    const liveIds = await enqueue([webhook(servers.hooks.url("/live"))]);
     const now = clock();
     const summary = await deliverDueOutbox({ now, limit: 100 });
     expect(summary).toMatchObject({ claimed: 11, delivered: 5 });
@@ -289,15 +274,15 @@ describeEachDatabase("outbox circuit breaker", () => {
       claimed: 1,
       delivered: 1,
     });
-    const counts = smtp.countsById();
+    const counts = servers.smtp.countsById();
     expect([...mailIds, ...later].map((id) => counts.get(id))).toEqual([1, 1, 1, 1, 1]);
     expect((await rowsOf(liveIds))[0]!.status).toBe("delivered");
     expect((await rowsOf(deadIds)).every((r) => r.status === "pending")).toBe(true);
   });
 
   it("a recipient the SMTP server refuses goes dead on its own, without opening the circuit for everyone", async () => {
-    useEnv({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: "2", OUTBOX_CIRCUIT_FAILURES: "2" });
-    smtp.rejectRecipients(/@nowhere\.test$/);
+    useEnv({ SMTP_URL: servers.smtp.url, OUTBOX_MAX_ATTEMPTS: "2", OUTBOX_CIRCUIT_FAILURES: "2" });
+    servers.smtp.rejectRecipients(/@nowhere\.test$/);
     const refused = await enqueue(Array.from({ length: 6 }, (_, i) => email(`gone-${i}@nowhere.test`)));
     const fine = await enqueue([email("fine@circuit.test")]);
     let now = clock();
@@ -314,15 +299,15 @@ describeEachDatabase("outbox circuit breaker", () => {
 
   it("a webhook receiver refusing a body (400, 422) does not pause its origin; a gone URL (404) does", async () => {
     useEnv({ OUTBOX_CIRCUIT_FAILURES: "2" });
-    const destination = `webhook:${new URL(hooks.url()).origin}`;
-    hooks.failNext(4, 400);
+    const destination = `webhook:${new URL(servers.hooks.url()).origin}`;
+    servers.hooks.failNext(4, 400);
     const now = clock();
-    await enqueue(Array.from({ length: 4 }, (_, i) => webhook(hooks.url(`/malformed-${i}`))));
+    await enqueue(Array.from({ length: 4 }, (_, i) => webhook(servers.hooks.url(`/malformed-${i}`))));
     expect(await deliverDueOutbox({ now })).toMatchObject({ claimed: 4, retrying: 4, deferred: 0 });
     expect(await circuitOf(destination)).toBeUndefined();
 
-    hooks.failNext(2, 404);
-    await enqueue([webhook(hooks.url("/gone-1")), webhook(hooks.url("/gone-2"))]);
+    servers.hooks.failNext(2, 404);
+    await enqueue([webhook(servers.hooks.url("/gone-1")), webhook(servers.hooks.url("/gone-2"))]);
     expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ retrying: 1 });
     expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ retrying: 1 });
     expect(await circuitOf(destination)).toMatchObject({
@@ -334,9 +319,9 @@ describeEachDatabase("outbox circuit breaker", () => {
 
   it("retry now: an operator makes an open circuit probe at the next delivery, audited; refused when closed or unknown", async () => {
     useEnv({ OUTBOX_CIRCUIT_FAILURES: "1", OUTBOX_CIRCUIT_OPEN_MS: String(10 * MINUTE) });
-    const destination = `webhook:${new URL(hooks.url()).origin}`;
-    hooks.failNext(1);
-    const ids = await enqueue([webhook(hooks.url("/a")), webhook(hooks.url("/b"))]);
+    const destination = `webhook:${new URL(servers.hooks.url()).origin}`;
+    servers.hooks.failNext(1);
+    const ids = await enqueue([webhook(servers.hooks.url("/a")), webhook(servers.hooks.url("/b"))]);
     const now = clock();
     expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ retrying: 1 });
     expect(await circuitOf(destination)).toMatchObject({
@@ -383,7 +368,7 @@ describeEachDatabase("outbox circuit breaker", () => {
   });
 
   it("an open circuit raises a critical ops alert per destination, sent by e-mail while the alert webhook itself is down; it resolves once closed", async () => {
-    useEnv({ SMTP_URL: smtp.url, OUTBOX_CIRCUIT_FAILURES: "2" });
+    useEnv({ SMTP_URL: servers.smtp.url, OUTBOX_CIRCUIT_FAILURES: "2" });
     const port = await closedPort();
     const alertUrl = `http://127.0.0.1:${port}/services/T0/B0/alert-secret`;
     const destination = `webhook:http://127.0.0.1:${port}`;
@@ -402,7 +387,7 @@ describeEachDatabase("outbox circuit breaker", () => {
     expect(alert!.summary).toContain(destination);
     expect(alert!.summary).not.toContain("alert-secret");
     // The e-mail went out; the webhook notification waits behind its own open circuit.
-    const mails = smtp.received.filter((m) => m.to.includes("oncall@circuit.test"));
+    const mails = servers.smtp.received.filter((m) => m.to.includes("oncall@circuit.test"));
     expect(mails.some((m) => m.raw.includes("outbox_circuit_open"))).toBe(true);
     const [waiting] = await db()
       .select()
@@ -445,16 +430,16 @@ describeEachDatabaseAsApp("outbox delivery and circuits under row-level security
     (await asSystem((tx) => tx.select().from(outboxCircuits).where(eq(outboxCircuits.destination, destination))))[0];
 
   it("delivers e-mail, opens a circuit, lets an operator retry it and closes it on the probe", async () => {
-    useEnv({ SMTP_URL: smtp.url, OUTBOX_CIRCUIT_FAILURES: "1", OUTBOX_CIRCUIT_OPEN_MS: String(10 * MINUTE) });
+    useEnv({ SMTP_URL: servers.smtp.url, OUTBOX_CIRCUIT_FAILURES: "1", OUTBOX_CIRCUIT_OPEN_MS: String(10 * MINUTE) });
     expect(await db().select().from(outboxEvents)).toEqual([]);
     const [mail] = await enqueueAsSystem([email("app-role@circuit.test")]);
     const now = clock();
     expect(await deliverOutboxNow([mail!], { now })).toMatchObject({ claimed: 1, delivered: 1 });
-    expect(smtp.countsById().get(mail!)).toBe(1);
+    expect(servers.smtp.countsById().get(mail!)).toBe(1);
 
-    const destination = `webhook:${new URL(hooks.url()).origin}`;
-    hooks.failNext(1);
-    const ids = await enqueueAsSystem([webhook(hooks.url("/a")), webhook(hooks.url("/b"))]);
+    const destination = `webhook:${new URL(servers.hooks.url()).origin}`;
+    servers.hooks.failNext(1);
+    const ids = await enqueueAsSystem([webhook(servers.hooks.url("/a")), webhook(servers.hooks.url("/b"))]);
     expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ claimed: 1, retrying: 1 });
     expect(await systemCircuit(destination)).toMatchObject({ state: "open", consecutiveFailures: 1 });
     expect((await listOutboxCircuits()).map((c) => c.destination)).toEqual([destination]);
@@ -469,7 +454,7 @@ describeEachDatabaseAsApp("outbox delivery and circuits under row-level security
         .where(and(eq(auditLog.targetType, "outbox_circuit"), eq(auditLog.targetId, destination))),
     );
     expect(audited.map((a) => a.action)).toEqual(["outbox.circuit_retry"]);
-    expect(await sweepTwice(at, hooks)).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(await sweepTwice(at, servers.hooks)).toMatchObject({ claimed: 1, delivered: 1 });
     expect(await systemCircuit(destination)).toMatchObject({ state: "closed", consecutiveFailures: 0 });
     await deliverDueOutbox({ now: new Date(at.getTime() + 60 * MINUTE) });
     expect((await systemRows(ids)).map((r) => r.status)).toEqual(["delivered", "delivered"]);

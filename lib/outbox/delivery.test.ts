@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { emailMessages, organizations, outboxCircuits, outboxEvents } from "@/db/schema";
@@ -20,33 +20,17 @@ import {
 } from "./index";
 import { perTestEnv } from "@/tests/env";
 import { captureLogs } from "@/tests/log-capture";
-import { closedPort, startSmtpSink, startWebhookReceiver } from "@/tests/support/servers";
+import { deliveryServersForFile } from "@/tests/support/delivery-servers";
+import { closedPort } from "@/tests/support/servers";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 // The largest draw below 1: each wait is its ceiling minus a millisecond.
 const takeCeiling = () => 1 - 1e-9;
 
-let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
-let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
-
-beforeAll(async () => {
-  smtp = await startSmtpSink();
-  hooks = await startWebhookReceiver();
-});
-afterAll(async () => {
-  await smtp.close();
-  await hooks.close();
-});
+const servers = deliveryServersForFile();
 
 const useEnv = perTestEnv();
-
-afterEach(() => {
-  smtp.received.length = 0;
-  hooks.requests.length = 0;
-  hooks.failNext(0);
-  hooks.release();
-});
 
 const email = (to = `${randomUUID()}@outbox.test`): EnqueueOutboxInput => ({
   kind: "email",
@@ -76,7 +60,7 @@ describeEachDatabase("outbox delivery", () => {
   const clock = () => new Date(Date.now() + SECOND);
 
   it("e-mails over SMTP exactly once, and records the delivery on the e-mail", async () => {
-    useEnv({ SMTP_URL: smtp.url });
+    useEnv({ SMTP_URL: servers.smtp.url });
     const queued = await enqueue(email("buyer@outbox.test"));
     const now = clock();
     const first = await deliverOutboxNow([queued.id], { now });
@@ -84,10 +68,10 @@ describeEachDatabase("outbox delivery", () => {
     // Neither a second immediate attempt nor a sweep sends it again.
     expect(await deliverOutboxNow([queued.id], { now })).toMatchObject({ claimed: 0 });
     expect(await deliverDueOutbox({ now: new Date(now.getTime() + 10 * MINUTE) })).toMatchObject({ claimed: 0 });
-    expect(smtp.received).toHaveLength(1);
-    expect(smtp.received[0]!.to).toEqual(["buyer@outbox.test"]);
-    expect(smtp.received[0]!.raw).toContain("Subject: Hello from the outbox");
-    expect(smtp.received[0]!.messageId).toBe(`${queued.id}@beacon.outbox`);
+    expect(servers.smtp.received).toHaveLength(1);
+    expect(servers.smtp.received[0]!.to).toEqual(["buyer@outbox.test"]);
+    expect(servers.smtp.received[0]!.raw).toContain("Subject: Hello from the outbox");
+    expect(servers.smtp.received[0]!.messageId).toBe(`${queued.id}@beacon.outbox`);
     expect(await rowOf(queued.id)).toMatchObject({
       status: "delivered",
       attempts: 1,
@@ -122,7 +106,7 @@ describeEachDatabase("outbox delivery", () => {
       const queued = await send("test-env@outbox.test");
       useEnv({ NODE_ENV: "development" });
       await send("dev-env@outbox.test");
-      expect(smtp.received).toHaveLength(0);
+      expect(servers.smtp.received).toHaveLength(0);
       expect(await rowOf(queued.id)).toMatchObject({ status: "delivered" });
       const [record] = await db().select().from(emailMessages).where(eq(emailMessages.id, queued.id));
       expect(record).toMatchObject({ transport: "log", sensitive: true, textBody: `Open ${HIDDEN_LINK}` });
@@ -203,11 +187,11 @@ describeEachDatabase("outbox delivery", () => {
     const [record] = await db().select().from(emailMessages).where(eq(emailMessages.id, queued.id));
     expect(record!.error).toMatch(/ECONNREFUSED|connect/i);
 
-    useEnv({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: "10" });
+    useEnv({ SMTP_URL: servers.smtp.url, OUTBOX_MAX_ATTEMPTS: "10" });
     expect(await deliverDueOutbox({ now })).toMatchObject({ claimed: 1, delivered: 1 });
     expect(await deliverDueOutbox({ now: new Date(now.getTime() + 24 * 60 * MINUTE) })).toMatchObject({ claimed: 0 });
-    expect(smtp.countsById().get(queued.id)).toBe(1);
-    expect(smtp.received).toHaveLength(1);
+    expect(servers.smtp.countsById().get(queued.id)).toBe(1);
+    expect(servers.smtp.received).toHaveLength(1);
     expect(await rowOf(queued.id)).toMatchObject({ status: "delivered", attempts: 5, lastError: null });
     const [sent] = await db().select().from(emailMessages).where(eq(emailMessages.id, queued.id));
     expect(sent).toMatchObject({ error: null, sentAt: now });
@@ -233,12 +217,12 @@ describeEachDatabase("outbox delivery", () => {
   it("webhooks: a signed POST, retried through failures, delivered exactly once", async () => {
     const secret = "whsec_outbox_test_0123456789abcdef";
     useEnv({ OUTBOX_WEBHOOK_SECRET: secret });
-    hooks.failNext(2);
+    servers.hooks.failNext(2);
     const body = { text: "Outbox backlog above 100", severity: "warning" };
     const queued = await enqueue({
       kind: "webhook",
       dedupeKey: `hook:${randomUUID()}`,
-      payload: { url: hooks.url("/ops"), body, headers: { "x-team": "ops" } },
+      payload: { url: servers.hooks.url("/ops"), body, headers: { "x-team": "ops" } },
     });
     let now = clock();
     for (let i = 0; i < 2; i++) {
@@ -249,8 +233,8 @@ describeEachDatabase("outbox delivery", () => {
     }
     expect(await deliverDueOutbox({ now })).toMatchObject({ delivered: 1 });
     expect(await deliverDueOutbox({ now: new Date(now.getTime() + 24 * 60 * MINUTE) })).toMatchObject({ claimed: 0 });
-    expect(hooks.requests.map((r) => r.status)).toEqual([500, 500, 200]);
-    const last = hooks.requests.at(-1)!;
+    expect(servers.hooks.requests.map((r) => r.status)).toEqual([500, 500, 200]);
+    const last = servers.hooks.requests.at(-1)!;
     expect(last.path).toBe("/ops");
     expect(JSON.parse(last.body)).toEqual(body);
     expect(last.headers["content-type"]).toBe("application/json");
@@ -269,11 +253,11 @@ describeEachDatabase("outbox delivery", () => {
     const hook = await enqueue({
       kind: "webhook",
       dedupeKey: `hook:${randomUUID()}`,
-      payload: { url: hooks.url(), body: { ok: true } },
+      payload: { url: servers.hooks.url(), body: { ok: true } },
     });
     await deliverOutboxNow([hook.id], { now: clock() });
-    expect(hooks.requests).toHaveLength(1);
-    expect(hooks.requests[0]!.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()]).toBeUndefined();
+    expect(servers.hooks.requests).toHaveLength(1);
+    expect(servers.hooks.requests[0]!.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()]).toBeUndefined();
 
     const token = "T0KEN-b3acon-s3cret-path";
     const dead = await enqueue({
@@ -289,7 +273,7 @@ describeEachDatabase("outbox delivery", () => {
   });
 
   it("a delivery that crashed holding its lease is taken over once the lease expires", async () => {
-    useEnv({ SMTP_URL: smtp.url });
+    useEnv({ SMTP_URL: servers.smtp.url });
     const queued = await enqueue(email("orphan@outbox.test"));
     const crashedAt = clock();
     // A deliverer claimed the row, then its process vanished before sending.
@@ -303,7 +287,7 @@ describeEachDatabase("outbox delivery", () => {
     expect(await deliverOutboxNow([queued.id], { now: crashedAt })).toMatchObject({ claimed: 0 });
     const later = new Date(crashedAt.getTime() + OUTBOX_LEASE_MS);
     expect(await deliverDueOutbox({ now: later, workerId: "survivor" })).toMatchObject({ claimed: 1, delivered: 1 });
-    expect(smtp.countsById().get(queued.id)).toBe(1);
+    expect(servers.smtp.countsById().get(queued.id)).toBe(1);
     expect(await rowOf(queued.id)).toMatchObject({ status: "delivered", attempts: 2, deliveredAt: later });
   });
 
@@ -311,19 +295,19 @@ describeEachDatabase("outbox delivery", () => {
     const queued = await enqueue({
       kind: "webhook",
       dedupeKey: `hook:${randomUUID()}`,
-      payload: { url: hooks.url("/slow"), body: { n: 1 } },
+      payload: { url: servers.hooks.url("/slow"), body: { n: 1 } },
     });
     const start = clock();
-    hooks.hold();
+    servers.hooks.hold();
     const slow = deliverOutboxNow([queued.id], { now: start, workerId: "slow" });
-    while (hooks.heldCount() < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (servers.hooks.heldCount() < 1) await new Promise((resolve) => setTimeout(resolve, 10));
     const takeoverAt = new Date(start.getTime() + OUTBOX_LEASE_MS);
     const takeover = deliverDueOutbox({ now: takeoverAt, workerId: "successor" });
-    while (hooks.heldCount() < 2) await new Promise((resolve) => setTimeout(resolve, 10));
-    hooks.release();
+    while (servers.hooks.heldCount() < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    servers.hooks.release();
     const [late, fresh] = await Promise.all([slow, takeover]);
     // At-least-once: the receiver saw both (it can drop the repeat by Beacon-Event-Id)…
-    expect(hooks.requests.map((r) => r.headers["beacon-event-id"])).toEqual([queued.id, queued.id]);
+    expect(servers.hooks.requests.map((r) => r.headers["beacon-event-id"])).toEqual([queued.id, queued.id]);
     // …but only the lease holder's outcome is written.
     expect(late.results).toEqual([{ id: queued.id, status: "sending", attempts: 1, error: null }]);
     expect(fresh).toMatchObject({ claimed: 1, delivered: 1 });
@@ -331,7 +315,7 @@ describeEachDatabase("outbox delivery", () => {
   });
 
   it("two deliverers at once over 200 rows never send any row twice", async () => {
-    useEnv({ SMTP_URL: smtp.url });
+    useEnv({ SMTP_URL: servers.smtp.url });
     const inputs = Array.from({ length: 200 }, (_, i) => email(`many-${i}@outbox.test`));
     const ids = await db().transaction(async (tx) => {
       const out: string[] = [];
@@ -349,9 +333,9 @@ describeEachDatabase("outbox delivery", () => {
     };
     const [a, b] = await Promise.all([drain("a"), drain("b")]);
     expect(a + b).toBe(200);
-    const counts = smtp.countsById();
+    const counts = servers.smtp.countsById();
     expect(ids.map((id) => counts.get(id) ?? 0)).toEqual(ids.map(() => 1));
-    expect(smtp.received).toHaveLength(200);
+    expect(servers.smtp.received).toHaveLength(200);
     const rows = await db()
       .select({ status: outboxEvents.status, attempts: outboxEvents.attempts })
       .from(outboxEvents)

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { isUuid, withSystem, withTenant } from "@/db/tenant";
-import { dataRequests, organizations } from "@/db/schema";
+import { dataRequests } from "@/db/schema";
+import { lockOrganization } from "@/lib/orgs";
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
 import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
@@ -59,12 +60,7 @@ async function requestData(
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   return withTenant(orgId, async (tx) => {
     // The org row lock makes "is one already open?" and the insert one step for concurrent requests.
-    const [org] = await tx
-      .select({ id: organizations.id, name: organizations.name })
-      .from(organizations)
-      .where(eq(organizations.id, orgId))
-      .for("update");
-    if (!org) throw new AppError("not_found", "No such organisation.");
+    const org = await lockOrganization(tx, orgId);
     if (check) await check(tx, org);
     const [open] = await tx
       .select()

@@ -27,6 +27,7 @@ import {
 } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
+import { lockOrganization } from "@/lib/orgs";
 
 /** Stripe still bills (or may bill again) a subscription in one of these: cancel it first. */
 export const LIVE_SUBSCRIPTION_STATUSES = ["trialing", "active", "past_due", "unpaid", "paused"] as const;
@@ -70,12 +71,7 @@ export async function anonymiseOrg(
   reason: string | null = null,
 ): Promise<DeletionCounts> {
   // The row lock serialises this with anything else writing the org (billing, renames).
-  const [org] = await tx
-    .select({ id: organizations.id, name: organizations.name })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .for("update");
-  if (!org) throw new AppError("not_found", "No such organisation.");
+  await lockOrganization(tx, orgId);
 
   await assertNoLiveSubscription(tx, orgId);
 

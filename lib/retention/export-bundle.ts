@@ -11,7 +11,6 @@ import {
   dataRequests,
   emailMessages,
   invitations,
-  memberships,
   onboardingProgress,
   organizations,
   outboxEvents,
@@ -25,9 +24,9 @@ import {
   trackedOpportunities,
   usageEvents,
   usageQuotas,
-  users,
 } from "@/db/schema";
 import { AppError } from "@/lib/http";
+import { orgMembers } from "@/lib/orgs";
 
 export const EXPORT_FORMAT_VERSION = 1;
 /** Usage events older than this are summarised per month, not listed. */
@@ -125,18 +124,7 @@ export async function buildExportBundle(orgId: string, options: { now?: Date } =
       const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
       if (!org) throw new AppError("not_found", "No such organisation.");
 
-      const members = await tx
-        .select({
-          userId: users.id,
-          name: users.name,
-          email: users.email,
-          role: memberships.role,
-          joinedAt: memberships.createdAt,
-        })
-        .from(memberships)
-        .innerJoin(users, eq(users.id, memberships.userId))
-        .where(eq(memberships.orgId, orgId))
-        .orderBy(asc(memberships.createdAt));
+      const members = await orgMembers(tx, orgId);
       const invitationRows = await tx
         .select()
         .from(invitations)

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { UpgradePrompt } from "@/components/upgrade-prompt";
 import { PipelineForm } from "@/components/pipeline/pipeline-form";
 import {
   Alert,
@@ -72,19 +73,10 @@ export default async function PipelinePage({ searchParams }: { searchParams: Pro
     return (
       <>
         <PageHeader title="Pipeline" description={viewer.org.name} />
-        <EmptyState
+        <UpgradePrompt
           title="Track your bids with the pipeline"
           description={`Track notices through watching, bidding and submitted to won or lost, assign them to your team, keep notes, get e-mailed before response deadlines and see them in your calendar. The pipeline comes with Starter and up; ${viewer.org.name} is on ${access.planName}.`}
-          action={
-            <>
-              <Link href={access.upgradeUrl} className={buttonClasses("primary")}>
-                Upgrade your plan
-              </Link>
-              <Link href="/pricing" className={buttonClasses("secondary")}>
-                Compare plans
-              </Link>
-            </>
-          }
+          upgradeUrl={access.upgradeUrl}
         />
       </>
     );

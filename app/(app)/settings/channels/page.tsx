@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { UpgradePrompt } from "@/components/upgrade-prompt";
 import { ChannelsManager } from "@/components/settings/channels-manager";
-import { buttonClasses, EmptyState, PageHeader } from "@/components/ui";
+import { PageHeader } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
 import { channelsAccess, listChannels } from "@/lib/channels";
 import { can } from "@/lib/orgs";
@@ -22,19 +22,10 @@ export default async function ChannelsPage() {
     return (
       <>
         {header}
-        <EmptyState
+        <UpgradePrompt
           title="Get alerts where your team works"
           description={`Post new matches and changes to Slack, Microsoft Teams or your own signed webhook, per alert. Channels come with Pro and Enterprise; ${viewer.org.name} is on ${access.planName}.`}
-          action={
-            <>
-              <Link href={access.upgradeUrl} className={buttonClasses("primary")}>
-                Upgrade your plan
-              </Link>
-              <Link href="/pricing" className={buttonClasses("secondary")}>
-                Compare plans
-              </Link>
-            </>
-          }
+          upgradeUrl={access.upgradeUrl}
         />
       </>
     );
