@@ -17,7 +17,7 @@ import {
 } from "@/lib/outbox";
 import { CHANNEL_FAILURE_LIMIT, CHANNEL_KIND_LABELS, type ChannelKind } from "./rules";
 import { openChannelSecret, openChannelUrl } from "./seal";
-import { assertPublicTarget } from "./urls";
+import { assertPublicTarget, publicOnlyLookup } from "./urls";
 
 /**
  * Opens a channel row's URL (and a signed webhook's secret) at send time. A channel deleted or
@@ -47,7 +47,7 @@ async function resolve(row: ChannelRow, now: Date): Promise<ChannelTarget> {
   const body = JSON.stringify(row.payload.body);
   const headers: Record<string, string> = {};
   if (secret) headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] = signWebhookBody(secret, body, now);
-  return { url, body, headers, secrets: secret ? [url, secret] : [url] };
+  return { url, body, headers, secrets: secret ? [url, secret] : [url], lookup: publicOnlyLookup };
 }
 
 /** Owners and admins: the people who can fix or re-enable a channel. */

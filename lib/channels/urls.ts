@@ -1,5 +1,6 @@
+import dns from "node:dns";
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import { BlockList, isIP, type LookupFunction } from "node:net";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { PermanentDeliveryError } from "@/lib/outbox";
@@ -86,10 +87,9 @@ export function urlHint(url: URL): string {
 }
 
 /**
- * At send time: the host must resolve only to public addresses (a DNS name can point anywhere
- * later). Refusals are permanent: retrying would not change the answer soon. Node's fetch
- * resolves again when it connects, so a resolver that answers differently within that instant
- * could still win; the https requirement limits what such a request could do.
+ * At send time, before anything is built: the host must resolve only to public addresses (a DNS
+ * name can point anywhere later). Refusals are permanent: retrying would not change the answer
+ * soon. The connection then resolves again through `publicOnlyLookup`, which applies the same rule.
  */
 export async function assertPublicTarget(url: URL): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
@@ -99,3 +99,23 @@ export async function assertPublicTarget(url: URL): Promise<void> {
   if (addresses.length === 0 || addresses.some(isPrivateAddress))
     throw new PermanentDeliveryError("channel URL resolves to a private or loopback address: refused");
 }
+
+/**
+ * The DNS lookup a channel post connects through: every address the host resolves to must be
+ * public, and the socket connects to one of exactly those. Checking an earlier resolution only
+ * would leave a window in which DNS could answer with a private address (rebinding).
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, "", 0);
+    const loopbackOk = loopbackAllowed() && LOOPBACK_HOSTS.has(hostname.toLowerCase());
+    if (addresses.length === 0 || (!loopbackOk && addresses.some((a) => isPrivateAddress(a.address))))
+      return callback(
+        new PermanentDeliveryError("channel URL resolves to a private or loopback address: refused"),
+        "",
+        0,
+      );
+    if (options.all) return callback(null, addresses);
+    callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+};

@@ -1,3 +1,4 @@
+import type { LookupFunction } from "node:net";
 import type { ChannelPayload } from "./payloads";
 
 /** The row a channel post came from, as the transport needs it. */
@@ -14,6 +15,8 @@ export interface ChannelTarget {
   headers: Record<string, string>;
   /** Values a transport error must never echo (the URL, a signing secret): redacted from every error kept. */
   secrets: string[];
+  /** Resolves the host for the connection itself (where the post may go is the channel's policy). */
+  lookup?: LookupFunction;
 }
 
 /** How one attempt at a channel row ended. `permanent`: the row cannot be sent at all (channel gone or off). */

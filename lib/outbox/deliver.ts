@@ -31,6 +31,7 @@ import {
   type OutboxStatus,
 } from "./payloads";
 import { fillPlaceholders, openSealedSecrets } from "./sealed-links";
+import { postJson, WebhookStatusError } from "./post-json";
 import { signWebhookBody, WEBHOOK_SIGNATURE_HEADER } from "./signature";
 
 /**
@@ -42,7 +43,6 @@ export const OUTBOX_DEFAULT_BATCH = 100;
 /** Sends in flight per deliverer (each `deliverDueOutbox` call). */
 export const OUTBOX_DELIVERY_CONCURRENCY = 4;
 const SETTLE_CHUNK = 25;
-const WEBHOOK_TIMEOUT_MS = 10_000;
 const ERROR_MAX_CHARS = 500;
 
 export interface DeliverOptions {
@@ -180,12 +180,6 @@ async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<C
 }
 
 /** A webhook receiver answered, with a status other than 2xx. */
-class WebhookStatusError extends Error {
-  constructor(readonly status: number) {
-    super(`webhook answered HTTP ${status}`);
-  }
-}
-
 /** Statuses about this one request (its body), not the receiver: they do not count toward its circuit. */
 const WEBHOOK_MESSAGE_STATUSES = new Set([400, 413, 415, 422]);
 
@@ -220,19 +214,6 @@ function describeFailure(error: unknown, secrets: string[]): string {
     message = `${message}: ${cause.message}`;
   for (const secret of secrets) message = message.split(secret).join("<redacted>");
   return message.slice(0, ERROR_MAX_CHARS);
-}
-
-/** One JSON POST; redirects are not followed (a 3xx is a failure) and it gives up after 10 s. */
-async function postJson(url: string, headers: Record<string, string>, body: string) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers,
-    body,
-    redirect: "manual",
-    signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-  });
-  await response.body?.cancel();
-  if (response.status < 200 || response.status >= 300) throw new WebhookStatusError(response.status);
 }
 
 async function postWebhook(row: ClaimedRow, now: Date) {
@@ -276,6 +257,7 @@ async function postToChannel(row: ClaimedRow, now: Date, opened: { target?: Chan
       "beacon-event-id": row.id,
     },
     target.body,
+    { lookup: target.lookup },
   );
 }
 
