@@ -1,8 +1,9 @@
-import { and, gt, inArray, sql } from "drizzle-orm";
+import { and, gt, inArray, ne, not, sql } from "drizzle-orm";
 import { Gauge } from "prom-client";
 import { withSystem } from "@/db/tenant";
 import { jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { heartbeatHealth } from "@/lib/jobs";
+import { isPlatformCircuit } from "@/lib/outbox";
 import { logger, metrics } from "@/lib/observability";
 import { checkReadiness } from "./readiness";
 
@@ -112,11 +113,31 @@ export function registerDatabaseCollectors() {
     registers,
     collect: () =>
       guarded("beacon_outbox_circuit_open", circuitOpen, async () => {
-        // One row per destination that ever failed: a small table, read whole.
+        // One row per platform destination that ever failed: a small table. Orgs' own channels
+        // are counted apart (one label each would page operators for a customer's Slack URL).
         const rows = await withSystem("ops-cockpit", (tx) =>
-          tx.select({ destination: outboxCircuits.destination, state: outboxCircuits.state }).from(outboxCircuits),
+          tx
+            .select({ destination: outboxCircuits.destination, state: outboxCircuits.state })
+            .from(outboxCircuits)
+            .where(isPlatformCircuit()),
         );
         for (const row of rows) circuitOpen.set({ destination: row.destination }, row.state === "closed" ? 0 : 1);
+      })(),
+  });
+
+  const channelsPaused: Gauge = new Gauge({
+    name: "beacon_customer_channels_paused",
+    help: "Orgs' own team channels whose outbox circuit breaker is open or probing (their owners are e-mailed; not a platform fault).",
+    registers,
+    collect: () =>
+      guarded("beacon_customer_channels_paused", channelsPaused, async () => {
+        const [row] = await withSystem("ops-cockpit", (tx) =>
+          tx
+            .select({ n: sql<number>`count(*)::int` })
+            .from(outboxCircuits)
+            .where(and(ne(outboxCircuits.state, "closed"), not(isPlatformCircuit()))),
+        );
+        channelsPaused.set(Number(row?.n ?? 0));
       })(),
   });
 

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, notLike, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import {
@@ -12,7 +12,7 @@ import {
 } from "@/db/schema";
 import { appUrl, env, type Env } from "@/lib/env";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
-import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
+import { deliverOutboxNow, enqueueOutbox, isPlatformCircuit } from "@/lib/outbox";
 import {
   failingSubscription,
   stuckCustomerConditions,
@@ -220,14 +220,12 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
     });
 
   // One per destination whose circuit breaker is not closed: its messages wait (SMTP down, a dead webhook URL).
-  // Not an org's own channel (`channel:<id>`): its owners and admins hear of it, and it switches itself off.
+  // Not an org's own channel: its owners and admins hear of it, and it switches itself off.
   const circuits = await withSystem("ops-cockpit", (tx) =>
     tx
       .select()
       .from(outboxCircuits)
-      .where(
-        and(inArray(outboxCircuits.state, ["open", "half_open"]), notLike(outboxCircuits.destination, "channel:%")),
-      ),
+      .where(and(inArray(outboxCircuits.state, ["open", "half_open"]), isPlatformCircuit())),
   );
   for (const c of circuits) {
     const waiting = c.openUntil && c.openUntil > now ? `; next probe after ${c.openUntil.toISOString()}` : "; probing";

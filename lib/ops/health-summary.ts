@@ -2,6 +2,7 @@ import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { withSystem } from "@/db/tenant";
 import { jobRuns, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
+import { isCustomerChannelDestination } from "@/lib/outbox";
 import { OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "./alerts";
 import { isStuckCustomer } from "./stuck-customers";
 
@@ -71,7 +72,9 @@ export async function healthSummary(now = new Date()) {
     staleHeartbeats: heartbeats.filter((h) => h.status === "stale").map((h) => h.functionId),
     /** Every scheduled function's heartbeat (lib/jobs heartbeat health: the same rule as readiness and ops alerts). */
     heartbeats,
-    /** Destinations whose outbox circuit breaker is open or probing: their messages wait. */
-    openCircuits: circuits.map((c) => c.destination),
+    /** The platform's destinations whose outbox circuit breaker is open or probing: their messages wait. */
+    openCircuits: circuits.map((c) => c.destination).filter((d) => !isCustomerChannelDestination(d)),
+    /** Orgs' own channels that are paused: shown, but theirs to fix (their owners are e-mailed). */
+    pausedCustomerChannels: circuits.filter((c) => isCustomerChannelDestination(c.destination)).length,
   };
 }

@@ -40,6 +40,7 @@ export async function opsOverview(now = new Date()) {
           .map((h) => ({ function_id: h.functionId, never_succeeded: h.neverSucceeded, since: h.since.toISOString() })),
       },
       paused_destinations: health.openCircuits,
+      paused_customer_channels: health.pausedCustomerChannels,
     },
     business: {
       mrr_cents: business.mrrCents,

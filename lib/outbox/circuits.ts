@@ -43,6 +43,17 @@ export function circuitOpenMs(trips: number, policy: CircuitPolicy = circuitPoli
  * the granted circuit and the claimed rows locked, and the rows' new state unseen, until the
  * whole claim ends, so a second deliverer would wait or skip where it now does not.
  */
+/**
+ * An org's own channel (`channel:<id>`) is the org's to fix, not the platform's: its owners and
+ * admins are e-mailed and it switches itself off. Operators' views count only the other
+ * destinations (SMTP, Inngest, operators' webhooks) as faults.
+ */
+export const CUSTOMER_CHANNEL_DESTINATION = "channel:";
+export const isCustomerChannelDestination = (destination: string) =>
+  destination.startsWith(CUSTOMER_CHANNEL_DESTINATION);
+export const isPlatformCircuit = () =>
+  sql`${outboxCircuits.destination} not like ${`${CUSTOMER_CHANNEL_DESTINATION}%`}`;
+
 export const asOutbox = <T>(fn: (tx: Tx) => Promise<T>) => withSystem("outbox", fn);
 
 /** The circuits that are not closed, as a SQL list for the claim to skip. */

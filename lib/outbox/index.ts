@@ -67,6 +67,8 @@ export {
   recordCircuitSuccess,
   circuitPolicy,
   circuitOpenMs,
+  isCustomerChannelDestination,
+  isPlatformCircuit,
   type CircuitState,
   type CircuitPolicy,
   type OutboxCircuit,

@@ -18,6 +18,7 @@ import { withTestEnv } from "@/tests/env";
 import { parsePrometheusText, sampleValue } from "@/tests/prometheus-text";
 
 const TOKEN = `metrics-${randomUUID()}`;
+const CHANNEL_ID = randomUUID();
 withTestEnv({ METRICS_TOKEN: TOKEN });
 
 function scrape(authorization?: string) {
@@ -152,6 +153,7 @@ describeOnOneDatabase("GET /api/metrics", () => {
             openUntil: new Date(now + 60_000),
           },
           { destination: "webhook:https://hooks.example.com", state: "closed", consecutiveFailures: 2 },
+          { destination: `channel:${CHANNEL_ID}`, state: "open", consecutiveFailures: 5, trips: 1 },
         ]);
       await db()
         .insert(jobHeartbeats)
@@ -215,6 +217,11 @@ describeOnOneDatabase("GET /api/metrics", () => {
       expect(
         sampleValue(samples, "beacon_outbox_circuit_open", { destination: "webhook:https://hooks.example.com" }),
       ).toBe(0);
+      // A customer's own channel is counted apart, never labelled one by one (it is not an ops fault).
+      expect(sampleValue(samples, "beacon_outbox_circuit_open", { destination: `channel:${CHANNEL_ID}` })).toBe(
+        undefined,
+      );
+      expect(sampleValue(samples, "beacon_customer_channels_paused")).toBe(1);
       expect(sampleValue(samples, "beacon_job_heartbeat_stale", { function: "alert-digests" })).toBe(1);
       expect(sampleValue(samples, "beacon_job_heartbeat_stale", { function: "heartbeat" })).toBe(0);
       // Ready overall (heartbeats are not required by default), with the heartbeat check failing.

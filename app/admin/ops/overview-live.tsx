@@ -143,7 +143,11 @@ export function OverviewLive({ initial }: { initial: OpsOverview }) {
           href="/admin/ops/dead-letters#circuits"
           label="Paused destinations"
           value={health.paused_destinations.length ? health.paused_destinations.join(", ") : "none"}
-          detail="outbox circuit breaker"
+          detail={
+            health.paused_customer_channels
+              ? `outbox circuit breaker · ${health.paused_customer_channels} customer channel(s) paused too (their owners are told)`
+              : "outbox circuit breaker"
+          }
           bad={health.paused_destinations.length > 0}
         />
       </div>
