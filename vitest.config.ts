@@ -20,6 +20,10 @@ export default defineConfig({
     // PGlite adds ~750 MB per instance; two workers fit two cores without thrashing.
     pool: "forks",
     maxWorkers: 2,
+    // Each worker keeps its loaded modules from one test file to the next: re-importing the app
+    // for every file cost about a third of the suite's CPU. Tests therefore leave no module state
+    // behind (env through tests/env, mocks restored, timers real again), as they already must.
+    isolate: false,
     reporters: ["default", "./tests/totals-reporter.ts"],
     env: { NODE_ENV: "test" },
     // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses;

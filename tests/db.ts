@@ -100,9 +100,34 @@ export async function dropOutdatedTemplates(adminUrl: string): Promise<void> {
         await admin.query(`drop database if exists "${datname}"`).catch(() => undefined);
       }
     }
+    await dropAbandonedTestDatabases(admin);
   } finally {
     await admin.end();
   }
+}
+
+/** No test file runs this long: a test database or owner role older than this was left by a killed run. */
+const ABANDONED_AFTER_MS = 6 * 60 * 60_000;
+
+/**
+ * Test databases and their owner roles are named with the time they were made and dropped when
+ * their file ends; a run killed half-way leaves them behind. Those older than any run could be
+ * are dropped here, so a long-lived CI database does not collect them.
+ */
+async function dropAbandonedTestDatabases(admin: pg.Client) {
+  const before = Date.now() - ABANDONED_AFTER_MS;
+  const made = (name: string) => Number(/^beacon_(?:test_owned|test|owner)_(\d+)_[0-9a-f]+$/.exec(name)?.[1] ?? NaN);
+  const { rows: databases } = await admin.query<{ datname: string }>(
+    `select datname from pg_database where datname like 'beacon\\_test\\_%'`,
+  );
+  for (const { datname } of databases)
+    if (made(datname) < before)
+      await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => undefined);
+  const { rows: roles } = await admin.query<{ rolname: string }>(
+    `select rolname from pg_roles where rolname like 'beacon\\_owner\\_%'`,
+  );
+  for (const { rolname } of roles)
+    if (made(rolname) < before) await admin.query(`drop role if exists "${rolname}"`).catch(() => undefined);
 }
 
 /**
