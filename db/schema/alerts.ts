@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, boolean } from "drizzle-orm/pg-core";
+import { textList } from "./columns";
 import { users } from "./auth";
 import { emailMessages } from "./mail";
 import { organizations } from "./orgs";
@@ -26,28 +26,13 @@ export const alerts = pgTable(
     name: text("name").notNull(),
     frequency: alertFrequency("frequency").notNull(),
     q: text("q"),
-    naics: text("naics")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
-    states: text("states")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
-    setAsides: text("set_asides")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    naics: textList("naics"),
+    states: textList("states"),
+    setAsides: textList("set_asides"),
     // Preferences rank an alert's matches (best fit first in its e-mails) without narrowing them.
     preferQ: text("prefer_q"),
-    preferStates: text("prefer_states")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
-    preferSetAsides: text("prefer_set_asides")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    preferStates: textList("prefer_states"),
+    preferSetAsides: textList("prefer_set_asides"),
     // How many matches one digest e-mail lists, best fit first; the e-mail links to the rest.
     digestLimit: integer("digest_limit").notNull().default(25),
     // Daily and weekly only: a window without matches still mails "we read N notices, none matched".

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import { pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { textList } from "./columns";
 import { organizations } from "./orgs";
 import { systemAccess, tenantIsolation } from "./tenant-policy";
 
@@ -11,22 +11,10 @@ export const businessProfiles = pgTable(
       .primaryKey()
       .references(() => organizations.id, { onDelete: "cascade" }),
     companyName: text("company_name").notNull(),
-    naicsCodes: text("naics_codes")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
-    keywords: text("keywords")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
-    setAsides: text("set_asides")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
-    states: text("states")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    naicsCodes: textList("naics_codes"),
+    keywords: textList("keywords"),
+    setAsides: textList("set_asides"),
+    states: textList("states"),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [tenantIsolation(t.orgId), systemAccess()],

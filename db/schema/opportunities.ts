@@ -13,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { textList } from "./columns";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
@@ -49,10 +50,7 @@ export const opportunities = pgTable(
     office: text("office"),
     agencyPath: text("agency_path").notNull().default(""),
     // The same levels one by one (a name may itself contain " / "), for the readable path.
-    agencyLevels: text("agency_levels")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    agencyLevels: textList("agency_levels"),
     type: text("type"),
     baseType: text("base_type"),
     naicsCode: text("naics_code"),
