@@ -6,7 +6,7 @@ import { ActionForm } from "@/components/ops/action-form";
 import { Badge, Card, CardBody, CardHeader } from "@/components/ui";
 import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
-import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing/trial";
+import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { stepFromProgress } from "@/lib/onboarding";
 import { maskEmail } from "@/lib/format";
