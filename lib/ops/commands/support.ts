@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { resetOperatorTotp } from "@/lib/auth/mfa";
+import { resetOperatorTotp } from "@/lib/auth";
 import { reprocessStripeEvent } from "@/lib/billing";
 import { defineOperatorCommand } from "./define";
 
