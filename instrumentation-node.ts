@@ -2,7 +2,7 @@ import { prepareDatabaseAtBoot } from "./db/boot";
 import { openServerDatabase } from "./db/client";
 import { startBackgroundFunctions } from "./inngest/background";
 import { assertProductionConfig } from "./lib/env";
-import { recordSocketPeers } from "./lib/http/socket-peer";
+import { recordSocketPeers } from "./lib/http";
 import { observePageRequests } from "./lib/observability";
 
 // `next build` loads instrumentation too; the build must never open the database.

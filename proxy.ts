@@ -1,9 +1,11 @@
 import { NextResponse, type NextRequest } from "next/server";
-// Inner files rather than lib/http's index: the proxy bundle stays free of the logger and the database.
-import { ADMIN_NETWORK_REFUSED, adminNetworkAllowed } from "@/lib/http/admin-network";
-import { problemResponse } from "@/lib/http/problem";
-import { REQUEST_PATH_HEADER } from "@/lib/http/incoming-request";
-import { requestIdFrom } from "@/lib/http/request-id";
+import {
+  ADMIN_NETWORK_REFUSED,
+  REQUEST_PATH_HEADER,
+  adminNetworkAllowed,
+  problemResponse,
+  requestIdFrom,
+} from "@/lib/http/proxy";
 
 const isAdminPath = (pathname: string) => /^\/(?:api\/)?admin(?:\/|$)/.test(pathname);
 

@@ -8,7 +8,7 @@ import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { rowLevelSecurityGaps, tableSecurity } from "@/tests/rls-catalog";
 import { createAlert, deleteAlert, getAlert, listAlerts, runAlertDigest, updateAlert } from "@/lib/alerts";
 import { createApiKey, createUserWithOrganization, resolveApiKey } from "@/lib/auth";
-import { billingOverview } from "@/lib/billing/overview";
+import { billingOverview } from "@/lib/billing";
 import { chargeApiCall, usageReport } from "@/lib/metering";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { customerDetail } from "@/lib/ops/customers";

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { withTenant } from "./tenant";
 import { alerts } from "./schema";
 import { createAlert, runAlertDigest } from "@/lib/alerts";
-import { createApiKey } from "@/lib/auth/api-keys";
+import { createApiKey } from "@/lib/auth";
 import { chargeApiCall } from "@/lib/metering";
 import { completeOnboarding, createFirstAlert, markMatchesViewed, saveBusinessProfile } from "@/lib/onboarding";
 import { DEMO_AMENDMENTS } from "@/lib/opportunities";

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client";
 import { actAsSystem } from "./tenant";
 import { memberships, opportunities, organizations, users } from "./schema";
-import { hashPassword } from "@/lib/auth/passwords";
+import { hashPassword } from "@/lib/auth";
 import { loadNaicsCodes, releaseSnapshotBatch, SNAPSHOT_SEEDED } from "@/lib/opportunities";
 import { seedDemoActivity } from "./seed-demo-activity";
 

@@ -1,7 +1,6 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import type pg from "pg";
-import { logger } from "@/lib/observability/logger";
-import { currentRequestId } from "@/lib/observability/request-context";
+import { currentRequestId, logger } from "@/lib/observability";
 
 export const DEFAULT_SLOW_QUERY_MS = 1000;
 const MAX_LOGGED_SQL = 500;

@@ -1,6 +1,5 @@
 import { Inngest } from "inngest";
-import { LocalEventDispatch, activeLocalExecutor } from "@/lib/jobs/local-executor";
-import { JobRunTracking } from "@/lib/jobs/middleware";
+import { JobRunTracking, LocalEventDispatch, activeLocalExecutor } from "@/lib/jobs";
 import { registerEventSender } from "@/lib/outbox";
 
 export * from "./events";

@@ -11,7 +11,7 @@ import {
   emailSchema,
   passwordSchema,
 } from "@/lib/auth";
-import { PLAN_IDS, type PlanId } from "@/lib/billing";
+import { PLAN_IDS, type PlanId } from "@/lib/plans";
 import { env } from "@/lib/env";
 import { AppError, validate } from "@/lib/http";
 import { findUsageDrift, monthlyUsageReport, resetDueQuotas, setQuotaRemaining } from "@/lib/metering";

@@ -2,9 +2,17 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { deleteSession, resetPassword, resetPasswordSchema, safeReturnPath } from "@/lib/auth";
+import {
+  deleteSession,
+  resetPassword,
+  resetPasswordSchema,
+  safeReturnPath,
+  forgotPasswordForm,
+  magicLinkForm,
+  signInForm,
+  signUpForm,
+} from "@/lib/auth";
 import { signIn } from "@/lib/auth/authjs";
-import { forgotPasswordForm, magicLinkForm, signInForm, signUpForm } from "@/lib/auth/limited-forms";
 import { clearSessionCookie, getViewer, setSessionCookie } from "@/lib/auth/next";
 import { runFormAction, type FormState } from "@/lib/http";
 import { clientIpOf } from "@/lib/ratelimit";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
-import { planById } from "@/lib/billing";
+import { planById } from "@/lib/plans";
 import { SNAPSHOT_LABEL } from "@/lib/opportunities";
 
 const STEPS = [

@@ -1,4 +1,4 @@
-import { OPERATOR_CANCEL_ON } from "@/lib/jobs/cancel";
+import { OPERATOR_CANCEL_ON } from "@/lib/jobs";
 
 /**
  * Options every Beacon function starts from (SPEC §6): 3 retries with Inngest's exponential

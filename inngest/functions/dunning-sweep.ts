@@ -1,6 +1,6 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
-import { runDunningSweep } from "@/lib/billing/dunning";
+import { runDunningSweep } from "@/lib/billing";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
 /** Hourly safety net for dunning runs whose event never arrived (same dedupe keys: nothing twice). */

@@ -1,5 +1,5 @@
 import { inngest, invoicePaid, invoicePaymentFailed } from "@/inngest/client";
-import { dunningSchedule, endDunningGrace, sendDunningNotice } from "@/lib/billing/dunning";
+import { dunningSchedule, endDunningGrace, sendDunningNotice } from "@/lib/billing";
 import { rerunnableIdempotency } from "@/lib/jobs";
 import { FUNCTION_DEFAULTS } from "./defaults";
 

@@ -1,7 +1,6 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
-import { reconcileStripeEvents, syncPayingCustomers } from "@/lib/billing/reconcile";
-import { stripeConfigured } from "@/lib/billing/stripe-client";
+import { reconcileStripeEvents, syncPayingCustomers, stripeConfigured } from "@/lib/billing";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
 /**

@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { alerts, subscriptions } from "@/db/schema";
-import { syncOrgPlan } from "@/lib/billing/org-plan";
+import { syncOrgPlan } from "@/lib/billing";
 import { withTenant } from "@/db/tenant";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, isNotNull, ne } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { alerts, memberships, organizations, users } from "@/db/schema";
 import { isUuid, withTenant } from "@/db/tenant";
-import { entitlementsFor, planById, type Entitlements } from "@/lib/billing";
+import { entitlementsFor, planById, type Entitlements } from "@/lib/plans";
 import { channelIdsOfAlerts, setAlertChannels } from "@/lib/channels";
 import { AppError, validate } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, or } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { alerts, organizations } from "@/db/schema";
-import { entitlementsFor, type Entitlements } from "@/lib/billing";
+import { entitlementsFor, type Entitlements } from "@/lib/plans";
 import type { AlertFrequency, AlertPauseReason } from "./rules";
 
 export interface AllowanceCandidate {

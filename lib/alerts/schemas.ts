@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { channelIdsSchema } from "@/lib/channels";
-import { listSchema, textSchema } from "@/lib/validation/zod";
-import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "@/lib/opportunities/schemas";
+import { listSchema, textSchema } from "@/lib/validation";
+import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "@/lib/opportunities";
 import { ALERT_LIST_RULES } from "./body-rules";
 import {
   ALERT_FREQUENCIES,

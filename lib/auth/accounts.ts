@@ -9,7 +9,7 @@ import { AppError, validate } from "@/lib/http";
 import { deliverOutboxNow, enqueueOutbox, sendEmailNow } from "@/lib/outbox";
 import { createOrganizationWithOwner, findUserByEmail, randomToken, sha256 } from "@/lib/orgs";
 import { logger } from "@/lib/observability";
-import type { PlanId } from "@/lib/billing";
+import type { PlanId } from "@/lib/plans";
 import { hashPassword, verifyPassword } from "./passwords";
 import { emailSchema, passwordSchema, signInSchema, signUpSchema } from "./schemas";
 import { createSession, revokeAllSessions } from "./sessions";

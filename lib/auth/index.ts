@@ -63,3 +63,12 @@ export {
   type OperatorAuth,
 } from "./authenticators";
 export { safeReturnPath } from "./return-path";
+export { mfaEnrolment, verifyOperatorMfa, resetOperatorTotp, MFA_ATTEMPTS, type MfaEnrolment } from "./mfa";
+export {
+  signUpForm,
+  signInForm,
+  magicLinkForm,
+  forgotPasswordForm,
+  signUpFormSchema,
+  type LimitedFormContext,
+} from "./limited-forms";

@@ -1,4 +1,4 @@
-import type { TextRules } from "@/lib/validation/rules";
+import { EMAIL_RULES, type TextRules } from "@/lib/validation/rules";
 
 // Browser-safe field rules of the auth forms: ./schemas.ts builds the server's zod schemas from
 // them and the forms check them inline, without shipping zod.
@@ -6,13 +6,6 @@ import type { TextRules } from "@/lib/validation/rules";
 export const PASSWORD_RULES = {
   min: [10, "Use at least 10 characters."],
   max: [200, "Use at most 200 characters."],
-} satisfies TextRules;
-
-export const EMAIL_RULES = {
-  trim: true,
-  case: "lower",
-  max: [254, "That e-mail address is too long."],
-  email: "Enter a valid e-mail address.",
 } satisfies TextRules;
 
 export const SIGN_UP_RULES = {

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { textSchema } from "@/lib/validation/zod";
-import { EMAIL_RULES, MAGIC_LINK_RULES, PASSWORD_RULES, SIGN_IN_RULES, SIGN_UP_RULES } from "./rules";
+import { textSchema } from "@/lib/validation";
+import { EMAIL_RULES } from "@/lib/validation/rules";
+import { MAGIC_LINK_RULES, PASSWORD_RULES, SIGN_IN_RULES, SIGN_UP_RULES } from "./rules";
 
 // Built from the browser-safe rules in ./rules.ts, which the forms check inline without zod.
 

@@ -6,7 +6,7 @@ import { type AuditActor, recordAuditAlone } from "@/lib/audit";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { ensureStripeCustomer, stripeCustomerIdFor } from "./customers";
-import { planById, TRIAL_DAYS, type PlanId } from "./plans";
+import { planById, TRIAL_DAYS, type PlanId } from "@/lib/plans";
 import { checkoutSessionCompleted } from "./stripe-events/checkout-session-completed";
 import { LIVE_SUBSCRIPTION_STATUSES } from "./stripe-events/one-subscription";
 import type { StripeObject } from "./stripe-events/types";

@@ -10,7 +10,7 @@ import { env } from "@/lib/env";
 import { runRetention } from "@/lib/retention";
 import { describeEachDatabase } from "@/tests/db";
 import { endDunningGrace, runDunningSweep, sendDunningNotice } from "./dunning";
-import { DUNNING_GRACE_DAYS } from "./org-plan";
+import { DUNNING_GRACE_DAYS } from "@/lib/plans";
 import { ingestStripeEvent } from "./webhook";
 
 const DAY = 86_400_000;

@@ -3,11 +3,11 @@ import { type Tx } from "@/db/client";
 import { withSystem, withTenant } from "@/db/tenant";
 import { dunningNotices, organizations, subscriptions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { billingContacts } from "@/lib/orgs";
 import { appUrl } from "@/lib/env";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
-import { billingContacts } from "./contacts";
-import { graceEndsAt, syncOrgPlan } from "./org-plan";
-import { planById } from "./plans";
+import { graceEndsAt, planById } from "@/lib/plans";
+import { syncOrgPlan } from "./org-plan";
 import { formatDate } from "@/lib/format";
 
 /** Days after the failed payment on which the customer is e-mailed. */

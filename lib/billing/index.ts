@@ -1,20 +1,29 @@
-// Browser- and cycle-safe: plans and entitlements only. Stripe and database operations are imported from
-// their own modules (checkout, sync, pause, reconcile, overview, webhook), which depend on lib/metering.
+// Billing: Stripe checkout, the subscription's state and the org plan it sets. It sits above the
+// capabilities a plan change touches (alerts, metering); what a plan allows is lib/plans.
 export {
-  PLANS,
-  PLAN_IDS,
-  TRIAL_DAYS,
-  planById,
-  formatMonthlyPrice,
-  type Plan,
-  type PlanId,
-  type RateLimitTier,
-} from "./plans";
+  trialAvailable,
+  startSubscriptionCheckout,
+  startCreditPackCheckout,
+  finishCheckout,
+  openCustomerPortal,
+  type BillingActor,
+} from "./checkout";
+export { pauseSubscription, resumeSubscription } from "./pause";
+export { billingOverview, type BillingOverview } from "./overview";
+export { planForPrice, planPurchaseBlocker } from "./prices";
+export { stripeClient, stripeConfigured } from "./stripe-client";
+export { syncStripeCustomer, type SyncResult } from "./sync";
+export { extendTrial, MAX_TRIAL_EXTENSION_DAYS } from "./trial";
+export { entitledPlan, syncOrgPlan, addCredits, revokeCredits } from "./org-plan";
+export { receiveStripeWebhook, ingestStripeEvent, type WebhookOutcome } from "./webhook";
+export { reconcileStripeEvents, syncPayingCustomers, reprocessStripeEvent, type ReconcileResult } from "./reconcile";
 export {
-  entitlementsFor,
-  SUBSCRIPTION_STATUSES,
-  type Entitlements,
-  type EntitlementInput,
-  type SubscriptionStatus,
-} from "./entitlements";
-export { billingContacts } from "./contacts";
+  runDunningSweep,
+  sendDunningNotice,
+  endDunningGrace,
+  dunningSchedule,
+  DUNNING_NOTICE_DAYS,
+  ENDED_SUBSCRIPTION_STATUSES,
+  type DunningDay,
+  type DunningOutcome,
+} from "./dunning";

@@ -5,7 +5,7 @@ import { subscriptions, usageQuotas } from "@/db/schema";
 import { chargeApiCall, monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
 import { describeEachDatabase } from "@/tests/db";
 import { addCredits, revokeCredits, syncOrgPlan } from "./org-plan";
-import type { PlanId } from "./plans";
+import type { PlanId } from "@/lib/plans";
 import { makeEmptyOrg } from "@/tests/support/factories";
 
 const MID_JAN = new Date("2035-01-15T12:00:00Z");

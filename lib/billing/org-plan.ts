@@ -1,28 +1,19 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { organizations, subscriptions } from "@/db/schema";
-// The inner file, not lib/metering's index: that one imports lib/billing back.
-import { addCredits as addCreditBalance, revokeCredits as revokeCreditBalance } from "@/lib/metering/credits";
-import { adjustCurrentPeriod } from "@/lib/metering/ledger";
 import { applyPlanToAlerts } from "@/lib/alerts";
 import {
-  DUNNING_GRACE_DAYS,
-  effectiveStatus,
-  entitlementsFor,
-  graceEndsAt,
-  SUBSCRIPTION_STATUSES,
-  type SubscriptionStatus,
-} from "./entitlements";
-import { PLAN_IDS, type PlanId } from "./plans";
+  addCredits as addCreditBalance,
+  adjustCurrentPeriod,
+  revokeCredits as revokeCreditBalance,
+} from "@/lib/metering";
+import { entitlementsFor, PLAN_IDS, SUBSCRIPTION_STATUSES, type PlanId, type SubscriptionStatus } from "@/lib/plans";
 
 const KNOWN_STATUSES = new Set<string>(SUBSCRIPTION_STATUSES.filter((s) => s !== "none"));
 
 function rank(plan: PlanId) {
   return PLAN_IDS.indexOf(plan);
 }
-
-// Re-exported: dunning and its tests read the grace period from here.
-export { DUNNING_GRACE_DAYS, effectiveStatus, graceEndsAt };
 
 /**
  * The plan a subscription row entitles to: a row without a known status or price is free, the

@@ -3,8 +3,7 @@ import { withTenant } from "@/db/tenant";
 import { billingCustomers, subscriptions } from "@/db/schema";
 import { usageReport } from "@/lib/metering";
 import { trialAvailable } from "./checkout";
-import { effectiveStatus } from "./org-plan";
-import { planById, type PlanId } from "./plans";
+import { effectiveStatus, planById, type PlanId } from "@/lib/plans";
 import { stripeConfigured } from "./stripe-client";
 
 export interface BillingOverview {

@@ -1,5 +1,5 @@
 import { env, type Env } from "@/lib/env";
-import { PLANS, type PlanId } from "./plans";
+import { PLANS, type PlanId } from "@/lib/plans";
 
 /** Stripe price id → plan, through the STRIPE_PRICE_* variables. Unknown prices map to null. */
 export function planForPrice(priceId: string | null, e: Env = env()): PlanId | null {

@@ -4,7 +4,7 @@ import { withSystem } from "@/db/tenant";
 import { subscriptions } from "@/db/schema";
 import { logger } from "@/lib/observability";
 import { syncOrgPlan } from "./org-plan";
-import type { PlanId } from "./plans";
+import type { PlanId } from "@/lib/plans";
 import { stripeClient } from "./stripe-client";
 import { applySubscription } from "./stripe-events/subscription-changed";
 import { existingOrg, linkCustomer, metadataOrgId, orgForCustomer } from "./stripe-events/fields";

@@ -15,7 +15,8 @@ import {
   TEST_WEBHOOK_SECRET,
   type Json,
 } from "@/tests/fixtures/stripe/events";
-import { DUNNING_GRACE_DAYS, entitledPlan, syncOrgPlan } from "./org-plan";
+import { DUNNING_GRACE_DAYS } from "@/lib/plans";
+import { entitledPlan, syncOrgPlan } from "./org-plan";
 import { STRIPE_EVENT_HANDLERS, type StripeEventHandler } from "./stripe-events";
 import { CLAIM_LEASE_MS, receiveStripeWebhook } from "./webhook";
 

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organizations } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
-import { entitlementsFor, planById, PLANS, type PlanId } from "@/lib/billing";
+import { entitlementsFor, planById, PLANS, type PlanId } from "@/lib/plans";
 import { AppError } from "@/lib/http";
 import { UPGRADE_PATH } from "@/lib/orgs";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { textSchema } from "@/lib/validation/zod";
+import { textSchema } from "@/lib/validation";
 import { CHANNEL_RULES } from "./rules";
 
 export const createChannelSchema = z

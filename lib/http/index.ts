@@ -28,3 +28,4 @@ export { clientAddressFrom } from "./client-ip";
 export { adminNetworkAllowed, assertAdminNetwork, ADMIN_NETWORK_REFUSED } from "./admin-network";
 export { parseCidr, parseCidrList, type Cidr } from "./cidr";
 export { incomingRequest, pathPattern, REQUEST_PATH_HEADER, type IncomingRequest } from "./incoming-request";
+export { recordSocketPeers, appendSocketPeer } from "./socket-peer";

@@ -8,7 +8,7 @@ import * as readyz from "@/app/api/readyz/route";
 import { inngest } from "@/inngest/client";
 import { FUNCTION_DEFAULTS } from "@/inngest/functions/defaults";
 import { checkReadiness, registerDatabaseCollectors } from "@/lib/health";
-import { metrics } from "@/lib/observability/metrics";
+import { metrics } from "@/lib/observability";
 import { detectOpsConditions, opsOverview } from "@/lib/ops";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";

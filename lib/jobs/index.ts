@@ -27,7 +27,15 @@ export {
   type JobRunFilter,
   type JobRunFilterInput,
 } from "./run-filter";
-export { cancelJobRun, cancelRefusal, functionIsCancellable, CANCEL_EVENT_NAME, type CancelDeps } from "./cancel";
+export {
+  cancelJobRun,
+  cancelRefusal,
+  functionIsCancellable,
+  CANCEL_EVENT_NAME,
+  OPERATOR_CANCEL_ON,
+  type CancelDeps,
+} from "./cancel";
+export { guardInngestHandler } from "./serve-guard";
 export { pauseFunction, resumeFunction, pausedFunctions, type PauseDeps } from "./pause";
 export { hourlyJobOutcomes, type HourlyJobBucket } from "./hourly";
 export {
@@ -40,5 +48,6 @@ export {
   LocalExecutor,
   LocalExecutorRefusedError,
   activeLocalExecutor,
+  LocalEventDispatch,
   type LocalExecutorOptions,
 } from "./local-executor";

@@ -1,7 +1,7 @@
 import { and, eq, gt, lte } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { organizations, quotaAdjustments, usageQuotas, type QuotaBalance } from "@/db/schema";
-import { entitlementsFor } from "@/lib/billing";
+import { entitlementsFor } from "@/lib/plans";
 import { AppError } from "@/lib/http";
 import { monthContaining } from "./periods";
 

@@ -1,5 +1,5 @@
 import { apiKeyAuth, type ApiKeyPrincipal } from "@/lib/auth";
-import { entitlementsFor } from "@/lib/billing";
+import { entitlementsFor } from "@/lib/plans";
 import { AppError, isAppError, PROBLEM_CONTENT_TYPE, problemBody, route, type RouteContext } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { apiKeyRule, enforceRateLimit, type RateLimiter } from "@/lib/ratelimit";

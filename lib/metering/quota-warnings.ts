@@ -1,7 +1,7 @@
 import { and, eq, gt, sql } from "drizzle-orm";
 import { withSystem, withTenant } from "@/db/tenant";
 import { organizations, quotaWarnings, usageQuotas } from "@/db/schema";
-import { billingContacts } from "@/lib/billing";
+import { billingContacts } from "@/lib/orgs";
 import { appUrl } from "@/lib/env";
 import { formatDate } from "@/lib/format";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { isUuid, sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
 import { organizations, usageEvents, usageQuotas, type QuotaBalance } from "@/db/schema";
-import { entitlementsFor, type PlanId } from "@/lib/billing";
+import { entitlementsFor, type PlanId } from "@/lib/plans";
 import { AppError } from "@/lib/http";
 import { countQuotaDecrement } from "@/lib/observability";
 import { completeIdempotentRequest, type StoredAnswer } from "./idempotency";

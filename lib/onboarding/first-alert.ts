@@ -3,7 +3,7 @@ import type { Tx } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { alerts, onboardingProgress, organizations } from "@/db/schema";
 import { createAlert, createAlertSchema, updateAlert } from "@/lib/alerts";
-import { planById } from "@/lib/billing";
+import { planById } from "@/lib/plans";
 import { AppError, isAppError, validate } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";
 import { alertFiltersFromProfile, type ProfileFilterFields } from "./profile-filters";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { withTenant } from "@/db/tenant";
 import { onboardingProgress } from "@/db/schema";
-import { TRIAL_DAYS, type PlanId } from "@/lib/billing";
+import { TRIAL_DAYS, type PlanId } from "@/lib/plans";
 import { validate } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";
 import { assertOrgId, readProgress, requireAlertStep, type OnboardingProgressRow } from "./progress";

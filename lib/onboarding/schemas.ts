@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { listSchema, textSchema } from "@/lib/validation/zod";
-import { ALERT_FREQUENCIES, alertFrequencySchema, alertNameSchema, deliveryEmailSchema } from "@/lib/alerts/schemas";
-import { PLAN_IDS } from "@/lib/billing/plans";
+import { listSchema, textSchema } from "@/lib/validation";
+import { ALERT_FREQUENCIES, alertFrequencySchema, alertNameSchema, deliveryEmailSchema } from "@/lib/alerts";
+import { PLAN_IDS } from "@/lib/plans";
 import {
   COMPANY_NAME_RULES,
   KEYWORD_RULES,

@@ -1,4 +1,4 @@
-import { textSchema } from "@/lib/validation/zod";
+import { textSchema } from "@/lib/validation";
 import { KEYWORD_QUERY_RULES, NAICS_FILTER_PATTERN, NAICS_FILTER_RULES, SET_ASIDE_RULES, STATE_RULES } from "./rules";
 
 // The zod schemas of opportunity filters, shared by search, alerts and onboarding on the server;

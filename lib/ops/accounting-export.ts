@@ -5,7 +5,7 @@ import { db } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { billingCustomers, organizations, subscriptions } from "@/db/schema";
 import { type AuditActor, recordAuditAlone } from "@/lib/audit";
-import { stripeClient, stripeConfigured } from "@/lib/billing/stripe-client";
+import { stripeClient, stripeConfigured } from "@/lib/billing";
 import { AppError } from "@/lib/http";
 import { toSafeCsv } from "./csv-safe";
 

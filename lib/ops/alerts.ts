@@ -11,7 +11,7 @@ import {
   subscriptions,
 } from "@/db/schema";
 import { appUrl, env, type Env } from "@/lib/env";
-import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
+import { heartbeatHealth } from "@/lib/jobs";
 import { deliverOutboxNow, enqueueOutbox, isPlatformCircuit } from "@/lib/outbox";
 import {
   failingSubscription,

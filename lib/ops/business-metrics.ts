@@ -1,13 +1,13 @@
 import { and, gte, inArray, lte, sql } from "drizzle-orm";
 import { withSystem } from "@/db/tenant";
 import { onboardingProgress, organizations, stripeEvents, subscriptions } from "@/db/schema";
-import { PLANS, type PlanId } from "@/lib/billing/plans";
-import { planForPrice } from "@/lib/billing/prices";
+import { PLANS, type PlanId } from "@/lib/plans";
+import { planForPrice } from "@/lib/billing";
 
 /**
  * Business numbers for the cockpit overview (SPEC §8), with their definitions:
  *
- * - MRR: the monthly list price (lib/billing/plans) of every subscription that is `active` or
+ * - MRR: the monthly list price (lib/plans) of every subscription that is `active` or
  *   `past_due` (still subscribed, being dunned), except those whose collection is paused.
  *   Trialing subscriptions are not revenue yet: their would-be MRR is shown separately.
  * - Churn (30 d): of the subscriptions paying when the window started, the share canceled in it.

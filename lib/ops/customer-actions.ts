@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { OperatorAction } from "@/lib/auth";
-import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing/trial";
+import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing";
 
 const reason = z.string().trim().max(500).optional();
 const requiredReason = z.string().trim().min(3, "Say why (at least 3 characters).").max(500);

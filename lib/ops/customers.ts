@@ -10,8 +10,7 @@ import {
   users,
 } from "@/db/schema";
 import { listAudit, recordAudit, type AuditActor, recordAuditAlone } from "@/lib/audit";
-import { syncStripeCustomer } from "@/lib/billing/sync";
-import { extendTrial } from "@/lib/billing/trial";
+import { syncStripeCustomer, extendTrial } from "@/lib/billing";
 import { AppError } from "@/lib/http";
 import { addCredits, usageReport } from "@/lib/metering";
 import { isUuid, withTenant } from "@/db/tenant";

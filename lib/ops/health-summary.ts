@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { withSystem } from "@/db/tenant";
 import { jobRuns, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
-import { heartbeatHealth } from "@/lib/jobs/heartbeat-health";
+import { heartbeatHealth } from "@/lib/jobs";
 import { isCustomerChannelDestination } from "@/lib/outbox";
 import { OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "./alerts";
 import { isStuckCustomer } from "./stuck-customers";

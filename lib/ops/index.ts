@@ -42,6 +42,28 @@ export {
 } from "./alerts";
 export { healthSummary } from "./health-summary";
 export {
+  customerDetail,
+  exportCustomer,
+  runCustomerAction,
+  hardDeleteCustomer,
+  type CustomerAction,
+} from "./customers";
+export {
+  customerTimeline,
+  TIMELINE_KINDS,
+  CUSTOMER_ACTIVITY_KINDS,
+  type TimelineEntry,
+  type TimelineKind,
+} from "./timeline";
+export {
+  searchCustomers,
+  customerSegmentCounts,
+  CUSTOMER_SEGMENTS,
+  type CustomerSegment,
+  type CustomerSearch,
+} from "./customer-search";
+export { presentOutboxRow, presentOutboxCircuit } from "./dead-letter-view";
+export {
   exportAccountingCsv,
   accountingQuerySchema,
   accountingFilename,

@@ -1,4 +1,4 @@
-import { hourlyJobOutcomes } from "@/lib/jobs/hourly";
+import { hourlyJobOutcomes } from "@/lib/jobs";
 import { businessMetrics } from "./business-metrics";
 import { healthSummary } from "./health-summary";
 import { platformCounts } from "./platform-counts";

@@ -6,7 +6,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { opsAlerts } from "@/db/schema";
 import { signUp } from "@/lib/auth";
-import { receiveStripeWebhook } from "@/lib/billing/webhook";
+import { receiveStripeWebhook } from "@/lib/billing";
 import { env } from "@/lib/env";
 import { choosePlan, createFirstAlert, saveBusinessProfile } from "@/lib/onboarding";
 import { describeEachDatabase } from "@/tests/db";

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { businessProfiles, organizations, subscriptions } from "@/db/schema";
-import { ENDED_SUBSCRIPTION_STATUSES } from "@/lib/billing/dunning";
+import { ENDED_SUBSCRIPTION_STATUSES } from "@/lib/billing";
 
 /**
  * THE definition of a stuck customer, by what the customer has and has not done (not by which

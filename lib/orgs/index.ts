@@ -23,3 +23,4 @@ export { randomToken, sha256 } from "./tokens";
 export { inviteMemberSchema, updateMemberRoleSchema, acceptInvitationSchema, createApiKeySchema } from "./schemas";
 export { seatUsage, UPGRADE_PATH, type SeatUsage } from "./seats";
 export { lockOrganization } from "./lock";
+export { billingContacts } from "./billing-contacts";

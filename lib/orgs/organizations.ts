@@ -3,7 +3,7 @@ import { db, type DbOrTx } from "@/db/client";
 import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { memberships, organizations, users } from "@/db/schema";
 import { AppError } from "@/lib/http";
-import type { PlanId } from "@/lib/billing";
+import type { PlanId } from "@/lib/plans";
 import type { OrgRole } from "./permissions";
 
 export interface OrgSummary {

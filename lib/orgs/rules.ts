@@ -1,5 +1,4 @@
-import type { TextRules } from "@/lib/validation/rules";
-import { EMAIL_RULES } from "@/lib/auth/rules";
+import { EMAIL_RULES, type TextRules } from "@/lib/validation/rules";
 import { ORG_ROLES } from "./permissions";
 
 // Browser-safe field rules of the team and API-key forms; ./schemas.ts builds the zod schemas

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { textSchema } from "@/lib/validation/zod";
+import { textSchema } from "@/lib/validation";
 import { ORG_ROLES } from "./permissions";
 import { CREATE_API_KEY_RULES, INVITE_MEMBER_RULES } from "./rules";
 

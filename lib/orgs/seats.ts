@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { invitations, memberships, organizations } from "@/db/schema";
-import { entitlementsFor, planById, type PlanId } from "@/lib/billing";
+import { entitlementsFor, planById, type PlanId } from "@/lib/plans";
 import { AppError } from "@/lib/http";
 import { assertCan, type OrgActor } from "./actor";
 import { openInvitationAt } from "./invitation-state";

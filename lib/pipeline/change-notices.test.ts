@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { alertDigests, alerts, memberships, outboxEvents } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { createUserWithOrganization } from "@/lib/auth";
-import type { PlanId } from "@/lib/billing";
+import type { PlanId } from "@/lib/plans";
 import { upsertOpportunities } from "@/lib/opportunities";
 import { fromApi, runway, runwayAmended, runwayAward } from "@/tests/fixtures/amended-notices";
 import { describeEachDatabaseAsApp } from "@/tests/db";

@@ -6,7 +6,7 @@ import { withSystem, withTenant } from "@/db/tenant";
 import { auditLog, emailMessages, memberships, opportunities, outboxEvents } from "@/db/schema";
 import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { createUserWithOrganization } from "@/lib/auth";
-import type { PlanId } from "@/lib/billing";
+import type { PlanId } from "@/lib/plans";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import {
   calendarFeedIcs,

@@ -3,7 +3,7 @@ import { env, type Env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/http";
 import type { RateLimitRule, RateLimiter } from "./limiter";
 import { RATE_LIMITS, signUpPerIpRule } from "./limits";
-import { enforceRateLimit, rateLimiter } from "./index";
+import { enforceRateLimit, rateLimiter } from "./enforce";
 
 /** The Stripe webhook's per-IP limit (see RATE_LIMITS). */
 export const STRIPE_WEBHOOK_RATE_LIMIT: RateLimitRule = RATE_LIMITS.stripeWebhookPerIp;

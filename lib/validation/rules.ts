@@ -6,6 +6,14 @@
 export const EMAIL_PATTERN =
   /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
 
+/** A person's e-mail address (sign-up, sign-in, invitations): every form that asks for one checks it the same way. */
+export const EMAIL_RULES = {
+  trim: true,
+  case: "lower",
+  max: [254, "That e-mail address is too long."],
+  email: "Enter a valid e-mail address.",
+} satisfies TextRules;
+
 /** The rules of one text field, checked in this order; the first broken one gives the message. */
 export interface TextRules {
   /** Message when the value is not text at all (only the server can receive such a value). */

@@ -3,7 +3,7 @@ import type net from "node:net";
 import * as readyz from "@/app/api/readyz/route";
 import * as searchRoute from "@/app/api/v1/opportunities/route";
 import * as stripeWebhook from "@/app/api/webhooks/stripe/route";
-import { appendSocketPeer } from "@/lib/http/socket-peer";
+import { appendSocketPeer } from "@/lib/http";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 

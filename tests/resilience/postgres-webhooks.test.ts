@@ -5,7 +5,7 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db, setDatabase } from "@/db/client";
 import { organizations } from "@/db/schema";
-import { ingestStripeEvent } from "@/lib/billing/webhook";
+import { ingestStripeEvent } from "@/lib/billing";
 import { env } from "@/lib/env";
 import { createRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { createTestDatabase } from "@/tests/db";

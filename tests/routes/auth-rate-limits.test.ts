@@ -10,8 +10,7 @@ import * as authRoute from "@/app/api/auth/[...nextauth]/route";
 import * as stripeWebhook from "@/app/api/webhooks/stripe/route";
 import { db } from "@/db/client";
 import { emailMessages, sessions, users } from "@/db/schema";
-import { signUp } from "@/lib/auth";
-import { forgotPasswordForm, magicLinkForm, signInForm, signUpForm } from "@/lib/auth/limited-forms";
+import { signUp, forgotPasswordForm, magicLinkForm, signInForm, signUpForm } from "@/lib/auth";
 import { readEnv } from "@/lib/env";
 import {
   createRateLimiter,

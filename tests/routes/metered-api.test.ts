@@ -7,7 +7,7 @@ import * as usageRoute from "@/app/api/v1/usage/route";
 import { db } from "@/db/client";
 import { businessProfiles, notRelevantNotices, opportunities, organizations, usageEvents } from "@/db/schema";
 import { createApiKey } from "@/lib/auth";
-import type { PlanId } from "@/lib/billing";
+import type { PlanId } from "@/lib/plans";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { describeOnOneDatabase } from "@/tests/db";
 import { setQuotaRemaining } from "@/lib/metering";

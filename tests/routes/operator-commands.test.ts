@@ -23,7 +23,7 @@ import { FUNCTIONS } from "@/inngest/functions";
 import { heartbeat } from "@/inngest/functions/heartbeat";
 import { makeOrg } from "@/tests/support/factories";
 import { createOperator, parseCookieHeader, resolveSession, sessionCookieName } from "@/lib/auth";
-import { stripeClient } from "@/lib/billing/stripe-client";
+import { stripeClient } from "@/lib/billing";
 import { resetEnvCache } from "@/lib/env";
 import { cronOf, runFunctionLocally } from "@/lib/jobs";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";

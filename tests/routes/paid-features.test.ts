@@ -15,7 +15,7 @@ import {
 } from "@/lib/alerts";
 import { insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { createApiKey } from "@/lib/auth";
-import { planById, type PlanId } from "@/lib/billing";
+import { planById, type PlanId } from "@/lib/plans";
 import { seatUsage } from "@/lib/orgs";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { describeOnOneDatabase } from "@/tests/db";

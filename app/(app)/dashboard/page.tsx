@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Alert, Card, CardBody, PageHeader, buttonClasses } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
 import { can } from "@/lib/orgs";
-import { planById } from "@/lib/billing";
+import { planById } from "@/lib/plans";
 import { STEP_LABELS, getBusinessProfile, getOnboardingStep } from "@/lib/onboarding";
 import { dashboardSummary } from "@/lib/dashboard";
 import { AtAGlance } from "@/components/dashboard/at-a-glance";

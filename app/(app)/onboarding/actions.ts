@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getViewer } from "@/lib/auth/next";
-import { startSubscriptionCheckout } from "@/lib/billing/checkout";
+import { startSubscriptionCheckout } from "@/lib/billing";
 import { AppError, runFormAction, type FormState } from "@/lib/http";
 import {
   applyWidenSuggestion,

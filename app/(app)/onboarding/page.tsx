@@ -9,9 +9,8 @@ import { ProfileStep } from "@/components/onboarding/profile-step";
 import { OnboardingStepper } from "@/components/onboarding/stepper";
 import { Alert, Card, CardBody, PageHeader, buttonClasses } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
-import { PLANS, TRIAL_DAYS, formatMonthlyPrice, planById } from "@/lib/billing";
-import { planPurchaseBlocker } from "@/lib/billing/prices";
-import { trialAvailable } from "@/lib/billing/checkout";
+import { PLANS, TRIAL_DAYS, formatMonthlyPrice, planById } from "@/lib/plans";
+import { planPurchaseBlocker, trialAvailable } from "@/lib/billing";
 import {
   STEP_LABELS,
   defaultAlertName,

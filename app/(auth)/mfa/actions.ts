@@ -2,8 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { safeReturnPath } from "@/lib/auth";
-import { verifyOperatorMfa } from "@/lib/auth/mfa";
+import { safeReturnPath, verifyOperatorMfa } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
 import { runFormAction, type FormState } from "@/lib/http";
 

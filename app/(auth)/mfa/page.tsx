@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { safeReturnPath } from "@/lib/auth";
-import { mfaEnrolment } from "@/lib/auth/mfa";
+import { safeReturnPath, mfaEnrolment } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
 import { MfaForm } from "./mfa-form";
 

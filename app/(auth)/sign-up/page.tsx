@@ -4,7 +4,7 @@ import { SignUpForm } from "@/components/auth/sign-up-form";
 import { Alert } from "@/components/ui";
 import { safeReturnPath, SIGNUPS_PAUSED } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
-import { PLAN_IDS, planById, type PlanId } from "@/lib/billing";
+import { PLAN_IDS, planById, type PlanId } from "@/lib/plans";
 import { flagEnabled } from "@/lib/flags";
 
 export const metadata: Metadata = { title: "Create your account" };

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
-import { PLANS, formatMonthlyPrice, type Plan } from "@/lib/billing";
+import { PLANS, formatMonthlyPrice, type Plan } from "@/lib/plans";
 
 export const metadata: Metadata = {
   title: "Pricing",

@@ -1,7 +1,7 @@
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
 import { FUNCTIONS } from "@/inngest/functions";
-import { guardInngestHandler } from "@/lib/jobs/serve-guard";
+import { guardInngestHandler } from "@/lib/jobs";
 
 // Inngest calls this endpoint to list (GET), sync (PUT) and run (POST) functions; requests are
 // signed with INNGEST_SIGNING_KEY outside dev mode.

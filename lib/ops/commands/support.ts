@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { resetOperatorTotp } from "@/lib/auth/mfa";
-import { reprocessStripeEvent } from "@/lib/billing/reconcile";
+import { resetOperatorTotp } from "@/lib/auth";
+import { reprocessStripeEvent } from "@/lib/billing";
 import { defineOperatorCommand } from "./define";
 
 /** Re-processes a failed (or stranded) Stripe event: fetched from Stripe again and applied. */

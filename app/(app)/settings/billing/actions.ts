@@ -3,14 +3,15 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getViewer } from "@/lib/auth/next";
-import { PLAN_IDS } from "@/lib/billing";
+import { PLAN_IDS } from "@/lib/plans";
 import {
   openCustomerPortal,
   startCreditPackCheckout,
   startSubscriptionCheckout,
   type BillingActor,
-} from "@/lib/billing/checkout";
-import { pauseSubscription, resumeSubscription } from "@/lib/billing/pause";
+  pauseSubscription,
+  resumeSubscription,
+} from "@/lib/billing";
 import { runFormAction, type FormState } from "@/lib/http";
 import { can } from "@/lib/orgs";
 

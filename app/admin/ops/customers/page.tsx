@@ -4,12 +4,7 @@ import { StatusTabs } from "@/components/ops/status-tabs";
 import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui";
 import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
-import {
-  CUSTOMER_SEGMENTS,
-  customerSegmentCounts,
-  searchCustomers,
-  type CustomerSegment,
-} from "@/lib/ops/customer-search";
+import { CUSTOMER_SEGMENTS, customerSegmentCounts, searchCustomers, type CustomerSegment } from "@/lib/ops";
 import { subscriptionTone } from "./status-tone";
 import { formatDate } from "@/lib/format";
 

@@ -6,7 +6,7 @@ import { operatorCan } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { cockpitWriteStateFor } from "../break-glass-cookie";
-import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
+import { presentOutboxRow } from "@/lib/ops";
 import { listOutbox, listOutboxCircuits, OUTBOX_KINDS, outboxCounts } from "@/lib/outbox";
 import { discardDeadLetterAction, replayDeadLetterAction } from "../actions";
 import { BulkReplayForm } from "./bulk-replay-form";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { pageQuerySchema, parseQuery, route } from "@/lib/http";
-import { CUSTOMER_SEGMENTS, searchCustomers } from "@/lib/ops/customer-search";
+import { CUSTOMER_SEGMENTS, searchCustomers } from "@/lib/ops";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { parseQuery, route } from "@/lib/http";
-import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
+import { presentOutboxRow } from "@/lib/ops";
 import { listOutbox, OUTBOX_KINDS } from "@/lib/outbox";
 
 export const dynamic = "force-dynamic";

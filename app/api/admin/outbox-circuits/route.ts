@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { parseQuery, route } from "@/lib/http";
-import { presentOutboxCircuit } from "@/lib/ops/dead-letter-view";
+import { presentOutboxCircuit } from "@/lib/ops";
 import { listOutboxCircuits } from "@/lib/outbox";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,5 @@
 import type { NextRequest } from "next/server";
-import { handlers } from "@/lib/auth/authjs";
-import { sanitizeAuthRequest } from "@/lib/auth/authjs-request";
-import { magicLinkRateLimitResponse } from "@/lib/auth/magic-link-limit";
+import { handlers, magicLinkRateLimitResponse, sanitizeAuthRequest } from "@/lib/auth/authjs";
 
 export async function GET(request: NextRequest) {
   return handlers.GET(sanitizeAuthRequest(request));

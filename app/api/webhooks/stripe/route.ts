@@ -1,4 +1,4 @@
-import { receiveStripeWebhook } from "@/lib/billing/webhook";
+import { receiveStripeWebhook } from "@/lib/billing";
 import { readBodyWithLimit, route } from "@/lib/http";
 import { clientIpOf, enforceRateLimit, STRIPE_WEBHOOK_RATE_LIMIT } from "@/lib/ratelimit";
 

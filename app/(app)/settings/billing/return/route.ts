@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getViewer } from "@/lib/auth/next";
-import { finishCheckout } from "@/lib/billing/checkout";
+import { finishCheckout } from "@/lib/billing";
 import { appUrl } from "@/lib/env";
 import { isAppError } from "@/lib/http";
 import { logger } from "@/lib/observability";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Badge, type BadgeTone } from "@/components/ui";
-import type { TimelineEntry, TimelineKind } from "@/lib/ops/timeline";
+import type { TimelineEntry, TimelineKind } from "@/lib/ops";
 import { formatDateTime } from "@/lib/format";
 
 const KIND_LABEL: Record<TimelineKind, string> = {

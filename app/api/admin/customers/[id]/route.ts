@@ -3,7 +3,7 @@ import { commandRoute } from "@/app/api/admin/command-route";
 import { route } from "@/lib/http";
 import { maskEmail } from "@/lib/format";
 import { deleteCustomer } from "@/lib/ops/commands";
-import { customerDetail } from "@/lib/ops/customers";
+import { customerDetail } from "@/lib/ops";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@ import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { commandRoute } from "@/app/api/admin/command-route";
 import { route } from "@/lib/http";
 import { discardDeadLetter } from "@/lib/ops/commands";
-import { presentOutboxRow } from "@/lib/ops/dead-letter-view";
+import { presentOutboxRow } from "@/lib/ops";
 import { getOutboxEvent } from "@/lib/outbox";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { assertOperatorCan, operatorAuth } from "@/lib/auth";
 import { route } from "@/lib/http";
-import { exportCustomer } from "@/lib/ops/customers";
+import { exportCustomer } from "@/lib/ops";
 
 export const dynamic = "force-dynamic";
 

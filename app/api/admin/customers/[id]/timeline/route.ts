@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
 import { pageQuerySchema, parseQuery, route } from "@/lib/http";
-import { customerTimeline, TIMELINE_KINDS } from "@/lib/ops/timeline";
+import { customerTimeline, TIMELINE_KINDS } from "@/lib/ops";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { NextRequest } from "next/server";
-import { safeReturnPath } from "./return-path";
+import { safeReturnPath } from "../return-path";
 
 const CALLBACK_COOKIES = ["authjs.callback-url", "__Secure-authjs.callback-url"];
 

@@ -1,6 +1,6 @@
 import { errorResponse, requestIdFrom } from "@/lib/http";
 import { clientIpOf, enforceAuthRateLimit } from "@/lib/ratelimit";
-import { emailSchema } from "./schemas";
+import { emailSchema } from "../schemas";
 
 /** The address a POST to Auth.js's e-mail sign-in asks a link for (form or JSON body). */
 async function requestedEmail(request: Request): Promise<string | undefined> {

@@ -6,7 +6,7 @@ import { appUrl, authSecret } from "@/lib/env";
 import { findUserByEmail, sha256 } from "@/lib/orgs";
 import { sendEmailNow } from "@/lib/outbox";
 import { logger } from "@/lib/observability";
-import { SESSION_MAX_AGE_S } from "./sessions";
+import { SESSION_MAX_AGE_S } from "../sessions";
 
 const MAGIC_LINK_MAX_AGE_S = 15 * 60;
 
