@@ -16,7 +16,8 @@ for (const viewport of [
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     await signUp(page, { name: "Cy Contractor", email: uniqueEmail(`onb-${viewport.name}`) });
 
-    // Step 1: the business profile.
+    // Step 1: the business profile. Each step is a page of its own.
+    await expect(page).toHaveURL(/\/onboarding\/profile$/);
     await expectNoSeriousA11yViolations(page, "profile");
     await page.getByLabel("Company name").fill("Cyber Shield LLC");
     await pickNaics(page, "5415", "5415");
@@ -29,6 +30,7 @@ for (const viewport of [
     await page.getByRole("button", { name: "Save and continue" }).click();
 
     // Step 2: the first alert, prefilled from the profile.
+    await expect(page).toHaveURL(/\/onboarding\/alert$/);
     await expect(page.getByLabel("Alert name")).toHaveValue(/Cyber Shield LLC/);
     await expectNoSeriousA11yViolations(page, "alert");
     await page.getByRole("button", { name: "Create alert and see matches" }).click();
@@ -40,9 +42,20 @@ for (const viewport of [
     await expect(page.getByRole("article").first()).toContainText("Software");
     await expect(page.getByRole("article").first().locator("mark").first()).toBeVisible();
     await expectNoSeriousA11yViolations(page, "matches");
+    await expect(page).toHaveURL(/\/onboarding\/matches$/);
+
+    // Back and forward move between steps; a reload stays on the step, with what was saved.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/onboarding\/alert$/);
+    await expect(page.getByText(/Your alert “Cyber Shield LLC.*” is saved\./)).toBeVisible();
+    await page.goForward();
+    await expect(page).toHaveURL(/\/onboarding\/matches$/);
+    await page.reload();
+    await expect(page.getByRole("button", { name: "Continue to plans" })).toBeVisible();
     await page.getByRole("button", { name: "Continue to plans" }).click();
 
     // Step 4: plan choice; free finishes onboarding.
+    await expect(page).toHaveURL(/\/onboarding\/plan$/);
     await expect(page.getByRole("button", { name: "Continue free" })).toBeVisible();
     await expectNoSeriousA11yViolations(page, "plan");
     await page.getByRole("button", { name: "Continue free" }).click();
@@ -52,7 +65,11 @@ for (const viewport of [
     await page.goto("/alerts");
     await expect(page.getByText("Cyber Shield LLC", { exact: false }).first()).toBeVisible();
     await page.goto("/onboarding");
+    await expect(page).toHaveURL(/\/onboarding\/done$/);
     await expect(page.getByRole("heading", { name: "You are all set" })).toBeVisible();
+    // Any step can be opened again by its link.
+    await page.goto("/onboarding/alert");
+    await expect(page.getByText(/Your alert “Cyber Shield LLC.*” is saved\./)).toBeVisible();
   });
 }
 
@@ -80,7 +97,7 @@ test("step 1 works by keyboard alone, and nothing is lost on refresh", async ({ 
   await page.keyboard.press("Enter");
   await expect(page.getByRole("list", { name: "Keywords" })).toContainText("incident response");
   // Enter in the keyword field adds a chip; it must not have submitted the form.
-  await expect(page).toHaveURL(/\/onboarding$/);
+  await expect(page).toHaveURL(/\/onboarding\/profile$/);
 
   await page.reload();
   await expect(page.getByLabel("Company name")).toHaveValue("Keyboard Builders Inc");
@@ -93,8 +110,9 @@ test("step 1 works by keyboard alone, and nothing is lost on refresh", async ({ 
 
 test("the server enforces the order of the steps", async ({ page }) => {
   await signUp(page, { name: "Ozzy Order", email: uniqueEmail("order") });
-  await page.goto("/onboarding?step=plan");
-  // Cannot skip ahead: still on the profile step.
+  await page.goto("/onboarding/plan");
+  // Cannot skip ahead: back on the profile step.
+  await expect(page).toHaveURL(/\/onboarding\/profile$/);
   await expect(page.getByLabel("Company name")).toBeVisible();
   await expect(page.getByRole("button", { name: "Continue free" })).toHaveCount(0);
 });
