@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getViewer } from "@/lib/auth/next";
@@ -29,8 +30,14 @@ async function onboardingContext(): Promise<{ orgId: string; actor: OrgActor; em
   return { orgId: viewer.org.id, actor: { userId: viewer.user.id, role: viewer.org.role }, email: viewer.user.email };
 }
 
+/** Every step's page shows the progress: none may come back from the browser's history as it was. */
+function progressChanged() {
+  revalidatePath("/onboarding", "layout");
+}
+
 /** After a step is saved: on to the first step not done yet (an earlier step edited again leads back there). */
 async function continueOnboarding(orgId: string): Promise<never> {
+  progressChanged();
   redirect(onboardingPath(await getOnboardingStep(orgId)));
 }
 
@@ -56,6 +63,7 @@ export async function widenProfileAction(_prev: FormState, formData: FormData): 
     applyWidenSuggestion(orgId, actor, input.suggestion),
   );
   if (state.status !== "success") return state;
+  progressChanged();
   redirect(`${onboardingPath("matches")}?widened=1`);
 }
 
@@ -85,6 +93,7 @@ export async function choosePlanAction(_prev: FormState, formData: FormData): Pr
     );
   });
   if (state.status !== "success") return { ...state, result: undefined };
+  progressChanged();
   redirect(state.result ? state.result.url : "/dashboard?welcome=1");
 }
 
@@ -92,5 +101,6 @@ export async function completeOnboardingAction(_prev: FormState, formData: FormD
   const { orgId, actor } = await onboardingContext();
   const state = await runFormAction(formData, z.object({}), () => completeOnboarding(orgId, actor));
   if (state.status !== "success") return state;
+  progressChanged();
   redirect("/dashboard?welcome=1");
 }
