@@ -20,7 +20,7 @@ function makeQueryClient() {
 let browserClient: QueryClient | undefined;
 
 /** One client per browser session, shared by every data island so its cache outlives a page; one per server render. */
-function productQueryClient(): QueryClient {
+export function productQueryClient(): QueryClient {
   if (isServer) return makeQueryClient();
   browserClient ??= makeQueryClient();
   return browserClient;

@@ -50,6 +50,20 @@ export interface ApiKeyRow {
   revokedAt: string | null;
 }
 
+export interface NaicsRow {
+  code: string;
+  title: string;
+  level: number;
+}
+
+/** NAICS codes matching what someone types; titles do not change while a page is open. */
+export const naicsSearchQuery = (term: string) =>
+  queryOptions({
+    queryKey: ["naics", term],
+    queryFn: () => apiFetch<{ data: NaicsRow[] }>(`/api/app/naics?q=${encodeURIComponent(term)}&limit=20`),
+    staleTime: Infinity,
+  });
+
 export const alertsQuery = queryOptions({
   queryKey: ["alerts"],
   queryFn: () => apiFetch<AlertsList>("/api/app/alerts"),
