@@ -16,7 +16,8 @@ for (const viewport of [
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     await signUp(page, { name: "Cy Contractor", email: uniqueEmail(`onb-${viewport.name}`) });
 
-    // Step 1: the business profile.
+    // Step 1: the business profile. Each step is a page of its own.
+    await expect(page).toHaveURL(/\/onboarding\/profile$/);
     await expectNoSeriousA11yViolations(page, "profile");
     await page.getByLabel("Company name").fill("Cyber Shield LLC");
     await pickNaics(page, "5415", "5415");
@@ -29,6 +30,7 @@ for (const viewport of [
     await page.getByRole("button", { name: "Save and continue" }).click();
 
     // Step 2: the first alert, prefilled from the profile.
+    await expect(page).toHaveURL(/\/onboarding\/alert$/);
     await expect(page.getByLabel("Alert name")).toHaveValue(/Cyber Shield LLC/);
     await expectNoSeriousA11yViolations(page, "alert");
     await page.getByRole("button", { name: "Create alert and see matches" }).click();
@@ -40,9 +42,11 @@ for (const viewport of [
     await expect(page.getByRole("article").first()).toContainText("Software");
     await expect(page.getByRole("article").first().locator("mark").first()).toBeVisible();
     await expectNoSeriousA11yViolations(page, "matches");
+    await expect(page).toHaveURL(/\/onboarding\/matches$/);
     await page.getByRole("button", { name: "Continue to plans" }).click();
 
     // Step 4: plan choice; free finishes onboarding.
+    await expect(page).toHaveURL(/\/onboarding\/plan$/);
     await expect(page.getByRole("button", { name: "Continue free" })).toBeVisible();
     await expectNoSeriousA11yViolations(page, "plan");
     await page.getByRole("button", { name: "Continue free" }).click();
@@ -52,6 +56,7 @@ for (const viewport of [
     await page.goto("/alerts");
     await expect(page.getByText("Cyber Shield LLC", { exact: false }).first()).toBeVisible();
     await page.goto("/onboarding");
+    await expect(page).toHaveURL(/\/onboarding\/done$/);
     await expect(page.getByRole("heading", { name: "You are all set" })).toBeVisible();
   });
 }
@@ -80,7 +85,7 @@ test("step 1 works by keyboard alone, and nothing is lost on refresh", async ({ 
   await page.keyboard.press("Enter");
   await expect(page.getByRole("list", { name: "Keywords" })).toContainText("incident response");
   // Enter in the keyword field adds a chip; it must not have submitted the form.
-  await expect(page).toHaveURL(/\/onboarding$/);
+  await expect(page).toHaveURL(/\/onboarding\/profile$/);
 
   await page.reload();
   await expect(page.getByLabel("Company name")).toHaveValue("Keyboard Builders Inc");
@@ -91,10 +96,35 @@ test("step 1 works by keyboard alone, and nothing is lost on refresh", async ({ 
   await expect(page.getByLabel("Alert name")).toBeVisible();
 });
 
+test("each step is a page: back and forward move between steps, a reload keeps what was saved", async ({ page }) => {
+  await signUp(page, { name: "Hal History", email: uniqueEmail("history") });
+  await page.getByLabel("Company name").fill("History Works LLC");
+  await pickNaics(page, "5415", "5415");
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await expect(page).toHaveURL(/\/onboarding\/alert$/);
+  await page.getByRole("button", { name: "Create alert and see matches" }).click();
+  await expect(page).toHaveURL(/\/onboarding\/matches$/);
+
+  // Back shows the step as it is now (the alert saved), not as the history left it.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/onboarding\/alert$/);
+  await expect(page.getByText("Your alert “History Works LLC opportunities” is saved.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Create alert and see matches" })).toHaveCount(0);
+  await page.goForward();
+  await expect(page).toHaveURL(/\/onboarding\/matches$/);
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Continue to plans" })).toBeVisible();
+
+  // A step already reached opens by its link.
+  await page.goto("/onboarding/profile");
+  await expect(page.getByLabel("Company name")).toHaveValue("History Works LLC");
+});
+
 test("the server enforces the order of the steps", async ({ page }) => {
   await signUp(page, { name: "Ozzy Order", email: uniqueEmail("order") });
-  await page.goto("/onboarding?step=plan");
-  // Cannot skip ahead: still on the profile step.
+  await page.goto("/onboarding/plan");
+  // Cannot skip ahead: back on the profile step.
+  await expect(page).toHaveURL(/\/onboarding\/profile$/);
   await expect(page.getByLabel("Company name")).toBeVisible();
   await expect(page.getByRole("button", { name: "Continue free" })).toHaveCount(0);
 });

@@ -2,6 +2,7 @@
 
 import { FrequencyFieldset } from "./frequency-fieldset";
 import Link from "next/link";
+import { useMutation } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
 import type { ApiAlert } from "@/lib/alerts";
@@ -12,8 +13,7 @@ import { SetAsidePicker } from "@/components/pickers/set-aside-picker";
 import { StatePicker } from "@/components/pickers/state-picker";
 import type { SetAsideOption } from "@/components/pickers/set-aside-picker";
 import type { StateOption } from "@/components/pickers/state-picker";
-import { ApiError, apiFetch } from "@/lib/client/api-fetch";
-import { useRemoteAction } from "@/lib/client/remote";
+import { ApiError, apiFetch } from "@/lib/client";
 import { PickerError } from "@/components/pickers/picker-error";
 
 type FieldName = "name" | "frequency" | "q" | "naics" | "states" | "set_asides" | "delivery_email" | "digest_limit";
@@ -169,30 +169,28 @@ export function AlertForm({
   const [created, setCreated] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
-  const save = useRemoteAction(
-    (body: AlertBody) =>
+  const save = useMutation({
+    mutationFn: (body: AlertBody) =>
       editing
         ? apiFetch<ApiAlert>(`/api/app/alerts/${editing.alert.id}`, { method: "PATCH", body })
         : apiFetch<ApiAlert>("/api/app/alerts", { method: "POST", body }),
-    {
-      onSuccess: (alert) => {
-        if (!editing) setValues(EMPTY);
-        setErrors({});
-        setCreated(alert.name);
-        onSaved(alert);
-      },
-      onError: (error) => {
-        if (!(error instanceof ApiError)) return;
-        const issues = Object.entries(error.fieldErrors).map(([path, message]) => ({
-          path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
-          message,
-        }));
-        const next = errorsOf(issues, toBody(values, hadChannels));
-        setErrors(next);
-        focusFirst(next);
-      },
+    onSuccess: (alert) => {
+      if (!editing) setValues(EMPTY);
+      setErrors({});
+      setCreated(alert.name);
+      onSaved(alert);
     },
-  );
+    onError: (error) => {
+      if (!(error instanceof ApiError)) return;
+      const issues = Object.entries(error.fieldErrors).map(([path, message]) => ({
+        path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+        message,
+      }));
+      const next = errorsOf(issues, toBody(values, hadChannels));
+      setErrors(next);
+      focusFirst(next);
+    },
+  });
 
   function focusFirst(next: Partial<Record<FieldName, string>>) {
     const first = ORDER.find((f) => next[f]);

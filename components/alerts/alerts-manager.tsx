@@ -1,12 +1,14 @@
 "use client";
 
 import Link from "next/link";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Alert, Badge, Button, Card, CardHeader, EmptyState } from "@/components/ui";
-import type { AlertUsage, ApiAlert } from "@/lib/alerts";
+import type { ApiAlert } from "@/lib/alerts";
 import { PAUSE_REASON_TEXT } from "@/lib/alerts/rules";
-import { apiFetch } from "@/lib/client/api-fetch";
-import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
+import { apiFetch } from "@/lib/client";
+import { withProductQueries } from "@/components/data/product-queries";
+import { alertsQuery } from "@/components/data/queries";
 import dynamic from "next/dynamic";
 import type { ChannelChoice, PickerChoices } from "./alert-form";
 import { formatDateTime } from "@/lib/format";
@@ -17,11 +19,6 @@ const AlertForm = dynamic(() => import("./alert-form").then((m) => m.AlertForm),
   ssr: false,
   loading: () => <p className="text-sm text-slate-600">Loading the new-alert form…</p>,
 });
-
-export interface AlertsPageData {
-  data: ApiAlert[];
-  usage: AlertUsage;
-}
 
 const FREQUENCY: Record<ApiAlert["frequency"], string> = { instant: "Instant", daily: "Daily", weekly: "Weekly" };
 
@@ -52,14 +49,13 @@ function Filters({ alert }: { alert: ApiAlert }) {
   );
 }
 
+/** The org's alerts come with the page (`seed` of alertsQuery, components/data/islands.tsx). */
 export function AlertsManager({
-  initial,
   canManage,
   choices,
   channels = [],
   naicsTitles,
 }: {
-  initial: AlertsPageData;
   canManage: boolean;
   choices: PickerChoices;
   /** The org's channels, when its plan has them. */
@@ -68,29 +64,33 @@ export function AlertsManager({
   naicsTitles: Readonly<Record<string, string>>;
 }) {
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
-  const alerts = useRemoteData<AlertsPageData>("/api/app/alerts", initial);
-  const refresh = alerts.refresh;
+  const alerts = useQuery(alertsQuery);
+  const client = useQueryClient();
+  const refresh = () => client.invalidateQueries({ queryKey: alertsQuery.queryKey });
   const [announcement, setAnnouncement] = useState("");
   const [editingId, setEditingId] = useState<string | null>(null);
 
-  const toggle = useRemoteAction(
-    (alert: ApiAlert) =>
+  const toggle = useMutation({
+    mutationFn: (alert: ApiAlert) =>
       apiFetch<ApiAlert>(`/api/app/alerts/${alert.id}`, { method: "PATCH", body: { active: !alert.active } }),
-    {
-      onSuccess: (alert) => setAnnouncement(`“${alert.name}” is ${alert.active ? "active again" : "paused"}.`),
-      onSettled: refresh,
-    },
-  );
-  const remove = useRemoteAction(
-    (alert: ApiAlert) => apiFetch(`/api/app/alerts/${alert.id}`, { method: "DELETE" }).then(() => alert),
-    {
-      onSuccess: (alert) => setAnnouncement(`Deleted “${alert.name}”.`),
-      onSettled: refresh,
-    },
-  );
+    onSuccess: (alert) => setAnnouncement(`“${alert.name}” is ${alert.active ? "active again" : "paused"}.`),
+    onSettled: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (alert: ApiAlert) => apiFetch(`/api/app/alerts/${alert.id}`, { method: "DELETE" }).then(() => alert),
+    onSuccess: (alert) => setAnnouncement(`Deleted “${alert.name}”.`),
+    onSettled: refresh,
+  });
   const failure = toggle.error ?? remove.error;
 
-  const { data: rows, usage } = alerts.data ?? initial;
+  if (alerts.isPending)
+    return (
+      <p className="text-slate-600" role="status">
+        Loading your alerts…
+      </p>
+    );
+  if (!alerts.data) return <Alert tone="error">{alerts.error.message}</Alert>;
+  const { data: rows, usage } = alerts.data;
   const atLimit = usage.used >= usage.max;
 
   return (
@@ -240,3 +240,6 @@ export function AlertsManager({
     </div>
   );
 }
+
+/** This list as its page's data island (components/data/islands.tsx). */
+export const AlertsIsland = withProductQueries(AlertsManager);

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Alert, buttonClasses } from "@/components/ui";
 import type { AlertFrequency } from "@/lib/alerts/rules";
+import { onboardingPath } from "@/lib/onboarding";
 import { FREQUENCY_TEXT } from "@/components/alerts/frequency-fieldset";
 import { FirstAlertForm } from "./first-alert-form";
 
@@ -31,7 +32,7 @@ export function AlertStep({
           What it looks for (from your profile)
         </h2>
         <Link
-          href="/onboarding?step=profile"
+          href={onboardingPath("profile")}
           className="text-sm font-medium text-indigo-700 underline focus-visible:outline-2 focus-visible:outline-indigo-600"
         >
           Change profile
@@ -48,12 +49,12 @@ export function AlertStep({
           {FREQUENCY_TEXT[existing.frequency].label} e-mails go to {existing.deliveryEmail}.
         </Alert>
         {summary}
-        <Link href="/onboarding?step=matches" className={buttonClasses("primary", "md", "w-full sm:w-auto")}>
+        <Link href={onboardingPath("matches")} className={buttonClasses("primary", "md", "w-full sm:w-auto")}>
           See your matches
         </Link>
       </div>
     );
   }
 
-  return <FirstAlertForm defaults={defaults} summary={summary} />;
+  return <FirstAlertForm defaults={defaults} summary={summary} back={onboardingPath("profile")} />;
 }

@@ -16,9 +16,12 @@ const IDLE: FormState = { status: "idle" };
 export function FirstAlertForm({
   defaults,
   summary,
+  back,
 }: {
   defaults: { name: string; deliveryEmail: string };
   summary: ReactNode;
+  /** The profile step's page. */
+  back: string;
 }) {
   const [state, action, pending] = useActionState(createFirstAlertAction, IDLE);
   const { onBlur, errorFor, reset } = useInlineValidation(FIRST_ALERT_RULES, state.fieldErrors);
@@ -58,7 +61,7 @@ export function FirstAlertForm({
         />
       </Field>
       <div className="flex flex-col-reverse gap-3 sm:flex-row sm:justify-between">
-        <Link href="/onboarding?step=profile" className={buttonClasses("secondary", "md", "w-full sm:w-auto")}>
+        <Link href={back} className={buttonClasses("secondary", "md", "w-full sm:w-auto")}>
           Back
         </Link>
         <Button type="submit" pending={pending} className="w-full sm:w-auto">

@@ -5,7 +5,7 @@ import { NoticeStatusBadge } from "@/components/opportunities/notice-status-badg
 import { FitSummary, type DismissAction } from "@/components/opportunities/fit-summary";
 import { NotRelevantUndo } from "@/components/opportunities/not-relevant-undo";
 import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
-import { FEW_MATCHES, type OnboardingMatches } from "@/lib/onboarding";
+import { FEW_MATCHES, onboardingPath, type OnboardingMatches } from "@/lib/onboarding";
 import type { OpportunityFeed } from "@/lib/opportunities";
 import { ActionButton } from "@/components/forms/action-button";
 import { formatDate } from "@/lib/format";
@@ -42,7 +42,7 @@ export function MatchesStep({
         <NotRelevantUndo
           noticeId={undo.noticeId}
           title={undo.title}
-          returnTo={dismiss?.returnTo ?? "/onboarding?step=matches"}
+          returnTo={dismiss?.returnTo ?? onboardingPath("matches")}
           undo={undo.action}
         />
       ) : null}
@@ -173,7 +173,7 @@ export function MatchesStep({
           ) : (
             <p className="mt-1 text-sm text-amber-950">
               New opportunities arrive every hour, and your alert will e-mail them. You can also{" "}
-              <Link href="/onboarding?step=profile" className="font-medium underline">
+              <Link href={onboardingPath("profile")} className="font-medium underline">
                 change your NAICS codes or keywords
               </Link>
               .
@@ -183,7 +183,7 @@ export function MatchesStep({
       ) : null}
 
       <div className="flex flex-col-reverse gap-3 sm:flex-row sm:justify-between">
-        <Link href="/onboarding?step=alert" className={buttonClasses("secondary", "md", "w-full sm:w-auto")}>
+        <Link href={onboardingPath("alert")} className={buttonClasses("secondary", "md", "w-full sm:w-auto")}>
           Back
         </Link>
         <ActionButton action={markMatchesViewedAction}>Continue to plans</ActionButton>

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { ONBOARDING_STEPS, STEP_LABELS, stepIndex, type OnboardingStep } from "@/lib/onboarding/steps";
+import { ONBOARDING_STEPS, STEP_LABELS, onboardingPath, stepIndex, type OnboardingStep } from "@/lib/onboarding";
 
 /**
  * Progress through the wizard. Steps already reached are links (to go back and edit);
@@ -43,7 +43,7 @@ export function OnboardingStepper({ shown, reached }: { shown: OnboardingStep; r
             >
               {isReached && !isShown ? (
                 <Link
-                  href={`/onboarding?step=${step}`}
+                  href={onboardingPath(step)}
                   className="flex min-h-10 items-center gap-2 rounded-md px-1 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
                 >
                   {badge}

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { OpportunityDetail } from "@/lib/opportunities";
-import { setAsideLabel, stateName, type ProfileFilterFields } from "@/lib/onboarding";
+import { onboardingPath, setAsideLabel, stateName, type ProfileFilterFields } from "@/lib/onboarding";
 import { FitLine } from "./fit-summary";
 
 type Verdict = "meets" | "misses" | "neutral";
@@ -122,7 +122,7 @@ export function NoticeMatch({
         ))}
       </ul>
       <p className="mt-3 text-xs text-slate-600">
-        <Link href="/onboarding?step=profile" className="text-indigo-700 underline">
+        <Link href={onboardingPath("profile")} className="text-indigo-700 underline">
           Edit your business profile
         </Link>
       </p>

@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { Input } from "@/components/ui";
-import { useLookup } from "@/lib/client/lookup";
+import type { NaicsSearchState } from "@/components/data/naics-search";
 import { MAX_NAICS_CODES } from "@/lib/onboarding/rules";
 import { NAICS_FILTER_PATTERN } from "@/lib/opportunities/rules";
 import { Chip } from "./chip";
@@ -12,8 +12,37 @@ export interface NaicsChoice {
   title: string;
 }
 
-interface NaicsRow extends NaicsChoice {
-  level: number;
+// The search goes through TanStack Query (components/data/naics-search.ts), loaded when the
+// picker is first focused: the pages with a picker keep the library out of their first-load JS.
+const loadSearch = () => import("@/components/data/naics-search");
+
+/** NAICS codes matching `term` (null: nothing to look up). */
+function useNaicsSearch(term: string | null) {
+  const [found, setFound] = useState<{ term: string; state: NaicsSearchState } | null>(null);
+  useEffect(() => {
+    if (term === null) return;
+    let live = true;
+    let stop: (() => void) | undefined;
+    loadSearch().then(
+      ({ watchNaicsSearch }) => {
+        if (live) stop = watchNaicsSearch(term, (state) => setFound({ term, state }));
+      },
+      () => live && setFound({ term, state: { data: undefined, isError: true } }),
+    );
+    return () => {
+      live = false;
+      stop?.();
+    };
+  }, [term]);
+  const state = found?.term === term ? found.state : undefined;
+  const data = state?.data;
+  const isError = term !== null && data === undefined && Boolean(state?.isError);
+  return {
+    data,
+    isError,
+    isPending: data === undefined && !isError,
+    isFetching: term !== null && data === undefined && !isError,
+  };
 }
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -52,9 +81,7 @@ export function NaicsPicker({
   const term = useDebounced(text.trim(), 250);
   const enabled = term.length >= 2;
 
-  const search = useLookup<{ data: NaicsRow[] }>(
-    enabled ? `/api/app/naics?q=${encodeURIComponent(term)}&limit=20` : null,
-  );
+  const search = useNaicsSearch(enabled ? term : null);
 
   const chosen = new Set(selected.map((s) => s.code));
   const options = enabled ? (search.data?.data ?? []).filter((row) => !chosen.has(row.code)) : [];
@@ -158,7 +185,10 @@ export function NaicsPicker({
             setActiveIndex(0);
             setHint(null);
           }}
-          onFocus={() => setOpen(true)}
+          onFocus={() => {
+            setOpen(true);
+            void loadSearch();
+          }}
           onBlur={() => setOpen(false)}
           onKeyDown={onKeyDown}
         />

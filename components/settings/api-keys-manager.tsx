@@ -1,5 +1,6 @@
 "use client";
 
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import {
   Alert,
@@ -13,37 +14,31 @@ import {
   Field,
   Input,
 } from "@/components/ui";
-import { ApiError, apiFetch } from "@/lib/client/api-fetch";
-import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
+import { ApiError, apiFetch } from "@/lib/client";
+import { withProductQueries } from "@/components/data/product-queries";
+import { apiKeysQuery } from "@/components/data/queries";
 import { CREATE_API_KEY_RULES } from "@/lib/orgs/rules";
 import { checkText } from "@/lib/validation/rules";
 import { formatDateTime } from "@/lib/format";
 
-interface KeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
 const when = (iso: string | null) => formatDateTime(iso, { empty: "never" });
 
 export function ApiKeysManager({ canManage }: { canManage: boolean }) {
-  const keys = useRemoteData<{ data: KeyRow[] }>("/api/app/api-keys");
+  const keys = useQuery(apiKeysQuery);
+  const client = useQueryClient();
+  const reload = () => client.invalidateQueries({ queryKey: apiKeysQuery.queryKey });
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const create = useRemoteAction(
-    (body: { name: string }) => apiFetch<{ name: string; key: string }>("/api/app/api-keys", { method: "POST", body }),
-    {
-      onSuccess: (result) => setCreated(result),
-      onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
-      onSettled: keys.refresh,
-    },
-  );
-  const revoke = useRemoteAction((id: string) => apiFetch(`/api/app/api-keys/${id}`, { method: "DELETE" }), {
-    onSettled: keys.refresh,
+  const create = useMutation({
+    mutationFn: (body: { name: string }) =>
+      apiFetch<{ name: string; key: string }>("/api/app/api-keys", { method: "POST", body }),
+    onSuccess: (result) => setCreated(result),
+    onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
+    onSettled: reload,
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => apiFetch(`/api/app/api-keys/${id}`, { method: "DELETE" }),
+    onSettled: reload,
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -142,3 +137,6 @@ export function ApiKeysManager({ canManage }: { canManage: boolean }) {
     </div>
   );
 }
+
+/** This list as its page's data island (components/data/islands.tsx). */
+export const ApiKeysIsland = withProductQueries(ApiKeysManager);

@@ -1,5 +1,6 @@
 "use client";
 
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import {
   Alert,
@@ -13,8 +14,9 @@ import {
   Field,
   Input,
 } from "@/components/ui";
-import { ApiError, apiFetch } from "@/lib/client/api-fetch";
-import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
+import { ApiError, apiFetch } from "@/lib/client";
+import { withProductQueries } from "@/components/data/product-queries";
+import { channelsQuery } from "@/components/data/queries";
 import type { ApiChannel } from "@/lib/channels";
 import { CHANNEL_KINDS, CHANNEL_KIND_LABELS, CHANNEL_RULES, type ChannelKind } from "@/lib/channels/rules";
 import { formatDateTime } from "@/lib/format";
@@ -36,39 +38,39 @@ const URL_HINTS: Record<ChannelKind, string> = {
 
 const when = (iso: string | null) => formatDateTime(iso, { empty: "never" });
 
-export function ChannelsManager({ initial, canManage }: { initial: Channel[]; canManage: boolean }) {
-  const channels = useRemoteData<{ data: Channel[] }>("/api/app/channels", { data: initial });
+/** The org's channels come with the page (`seed` of channelsQuery, components/data/islands.tsx). */
+export function ChannelsManager({ canManage }: { canManage: boolean }) {
+  const channels = useQuery(channelsQuery);
+  const client = useQueryClient();
+  const reload = () => client.invalidateQueries({ queryKey: channelsQuery.queryKey });
   const [kind, setKind] = useState<ChannelKind>("slack");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [tests, setTests] = useState<Record<string, TestResult>>({});
 
-  const create = useRemoteAction(
-    (body: { kind: ChannelKind; name: string; url: string }) =>
+  const create = useMutation({
+    mutationFn: (body: { kind: ChannelKind; name: string; url: string }) =>
       apiFetch<{ channel: Channel; signing_secret: string | null }>("/api/app/channels", { method: "POST", body }),
-    {
-      onSuccess: (result) => {
-        setCreated(result.signing_secret ? { name: result.channel.name, secret: result.signing_secret } : null);
-      },
-      onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
-      onSettled: channels.refresh,
+    onSuccess: (result) => {
+      setCreated(result.signing_secret ? { name: result.channel.name, secret: result.signing_secret } : null);
     },
-  );
-  const test = useRemoteAction(
-    (id: string) =>
+    onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
+    onSettled: reload,
+  });
+  const test = useMutation({
+    mutationFn: (id: string) =>
       apiFetch<TestResult>(`/api/app/channels/${id}/test`, { method: "POST" }).then((result) => ({ id, result })),
-    {
-      onSuccess: ({ id, result }) => setTests((prev) => ({ ...prev, [id]: result })),
-      onSettled: channels.refresh,
-    },
-  );
-  const update = useRemoteAction(
-    ({ id, enabled }: { id: string; enabled: boolean }) =>
+    onSuccess: ({ id, result }) => setTests((prev) => ({ ...prev, [id]: result })),
+    onSettled: reload,
+  });
+  const update = useMutation({
+    mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) =>
       apiFetch(`/api/app/channels/${id}`, { method: "PATCH", body: { enabled } }),
-    { onSettled: channels.refresh },
-  );
-  const remove = useRemoteAction((id: string) => apiFetch(`/api/app/channels/${id}`, { method: "DELETE" }), {
-    onSettled: channels.refresh,
+    onSettled: reload,
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => apiFetch(`/api/app/channels/${id}`, { method: "DELETE" }),
+    onSettled: reload,
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -234,3 +236,6 @@ export function ChannelsManager({ initial, canManage }: { initial: Channel[]; ca
     </div>
   );
 }
+
+/** This list as its page's data island (components/data/islands.tsx). */
+export const ChannelsIsland = withProductQueries(ChannelsManager);

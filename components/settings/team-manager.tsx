@@ -1,43 +1,16 @@
 "use client";
 
 import Link from "next/link";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, Field, Input } from "@/components/ui";
-import { ApiError, apiFetch } from "@/lib/client/api-fetch";
-import { useRemoteAction, useRemoteData } from "@/lib/client/remote";
+import { ApiError, apiFetch } from "@/lib/client";
+import { withProductQueries } from "@/components/data/product-queries";
+import { teamQuery, type SeatUsage } from "@/components/data/queries";
 import { INVITE_MEMBER_RULES } from "@/lib/orgs/rules";
 import { checkText } from "@/lib/validation/rules";
 import type { OrgRole } from "@/lib/orgs";
 import { formatDate } from "@/lib/format";
-
-interface MemberRow {
-  id: string;
-  userId: string;
-  name: string | null;
-  email: string;
-  role: OrgRole;
-  joinedAt: string;
-}
-interface InvitationRow {
-  id: string;
-  email: string;
-  role: OrgRole;
-  expiresAt: string;
-}
-interface SeatUsage {
-  planName: string;
-  limit: number;
-  members: number;
-  openInvitations: number;
-  used: number;
-  overLimit: boolean;
-}
-interface TeamData {
-  data: MemberRow[];
-  invitations: InvitationRow[];
-  seats: SeatUsage;
-  me: { userId: string; role: OrgRole; assignableRoles: OrgRole[] };
-}
 
 const UPGRADE_PATH = "/settings/billing";
 
@@ -52,19 +25,20 @@ function seatsSummary(seats: SeatUsage) {
 
 /** `canManageBilling`: only roles that may change the plan get the upgrade link. */
 export function TeamManager({ canManage, canManageBilling }: { canManage: boolean; canManageBilling: boolean }) {
-  const team = useRemoteData<TeamData>("/api/app/members");
-  const refresh = team.refresh;
-  const changeRole = useRemoteAction(
-    (v: { id: string; role: OrgRole }) =>
+  const team = useQuery(teamQuery);
+  const client = useQueryClient();
+  const refresh = () => client.invalidateQueries({ queryKey: teamQuery.queryKey });
+  const changeRole = useMutation({
+    mutationFn: (v: { id: string; role: OrgRole }) =>
       apiFetch(`/api/app/members/${v.id}`, { method: "PATCH", body: { role: v.role } }),
-    {
-      onSettled: refresh,
-    },
-  );
-  const remove = useRemoteAction((id: string) => apiFetch(`/api/app/members/${id}`, { method: "DELETE" }), {
     onSettled: refresh,
   });
-  const revoke = useRemoteAction((id: string) => apiFetch(`/api/app/invitations/${id}`, { method: "DELETE" }), {
+  const remove = useMutation({
+    mutationFn: (id: string) => apiFetch(`/api/app/members/${id}`, { method: "DELETE" }),
+    onSettled: refresh,
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => apiFetch(`/api/app/invitations/${id}`, { method: "DELETE" }),
     onSettled: refresh,
   });
   const failure = [changeRole.error, remove.error, revoke.error].find(Boolean) as Error | undefined;
@@ -171,17 +145,15 @@ export function TeamManager({ canManage, canManageBilling }: { canManage: boolea
 function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited: () => void; upgrade: ReactNode }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
-  const invite = useRemoteAction(
-    (body: { email: string; role: OrgRole }) =>
+  const invite = useMutation({
+    mutationFn: (body: { email: string; role: OrgRole }) =>
       apiFetch<{ email: string; url: string }>("/api/app/invitations", { method: "POST", body }),
-    {
-      onSuccess: (result) => {
-        setLink(result);
-        onInvited();
-      },
-      onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
+    onSuccess: (result) => {
+      setLink(result);
+      onInvited();
     },
-  );
+    onError: (error) => setErrors(error instanceof ApiError ? error.fieldErrors : {}),
+  });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -259,3 +231,6 @@ function InviteForm({ roles, onInvited, upgrade }: { roles: OrgRole[]; onInvited
 function seatLimitReached(error: Error): boolean {
   return error instanceof ApiError && error.code === "forbidden" && typeof error.problem.seats === "object";
 }
+
+/** This list as its page's data island (components/data/islands.tsx). */
+export const TeamIsland = withProductQueries(TeamManager);

@@ -33,12 +33,3 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
   }
   return data as T;
 }
-
-/** A GET with one retry, as TanStack Query's client did for Beacon: a blip should not show an error. */
-export async function loadWithRetry<T>(path: string): Promise<T> {
-  try {
-    return await apiFetch<T>(path);
-  } catch {
-    return apiFetch<T>(path);
-  }
-}

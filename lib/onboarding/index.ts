@@ -45,6 +45,7 @@ export {
   stepFromProgress,
   visibleStep,
   stepIndex,
+  onboardingPath,
   type OnboardingStep,
   type OnboardingStepId,
 } from "./steps";

@@ -29,6 +29,11 @@ export function stepFromProgress(progress: StepProgress | null | undefined): Onb
   return "plan";
 }
 
+/** Each step has its own page, so a step is a link, a history entry and a reload away. */
+export function onboardingPath(step: OnboardingStep): string {
+  return `/onboarding/${step}`;
+}
+
 export function stepIndex(step: OnboardingStep): number {
   return step === "done" ? ONBOARDING_STEPS.length : ONBOARDING_STEPS.indexOf(step);
 }

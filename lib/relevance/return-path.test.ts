@@ -7,6 +7,7 @@ describe("relevanceReturnPath", () => {
     expect(relevanceReturnPath("/opportunities?sort=fit&undo=old", "abc123")).toBe(
       "/opportunities?sort=fit&undo=abc123",
     );
+    expect(relevanceReturnPath("/onboarding/matches", "abc")).toBe("/onboarding/matches?undo=abc");
     expect(relevanceReturnPath("/onboarding?step=matches", "abc")).toBe("/onboarding?step=matches&undo=abc");
     expect(relevanceReturnPath("/settings/not-relevant")).toBe("/settings/not-relevant");
     expect(relevanceReturnPath("/opportunities/6c9ea4e600d24c14a70757fa7ed6811c")).toBe(

@@ -1,6 +1,6 @@
 const BASE = "http://beacon.invalid";
 // The pages that list matches, and a notice's own page: where a mark or an undo sends the member back.
-const LIST_PAGES = ["/opportunities", "/onboarding", "/settings/not-relevant"];
+const LIST_PAGES = ["/opportunities", "/onboarding/matches", "/onboarding", "/settings/not-relevant"];
 const NOTICE_PAGE = /^\/opportunities\/[A-Za-z0-9_-]{1,100}$/;
 
 /**

@@ -15,7 +15,7 @@ import { ensureProductionBuild, freePort, ROOT, startBeacon, stop, waitForReady 
 import { chromiumPath } from "@/tests/support/chromium";
 
 const BUDGET_KB = FIRST_LOAD_JS_BUDGET_KB;
-const KEY_ROUTES = ["/onboarding", "/admin/ops"] as const;
+const KEY_ROUTES = ["/onboarding/profile", "/admin/ops"] as const;
 const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
@@ -37,8 +37,8 @@ interface LcpResult {
 
 /**
  * Page weight and speed from the production build: first-load JS (gzip) of every App Router page
- * against the 150 kB budget — the run fails when /onboarding or /admin/ops (or any page) is over —
- * and the Largest Contentful Paint of /onboarding (a customer mid-onboarding) and /admin/ops (an
+ * against the 150 kB budget — the run fails when /onboarding/profile or /admin/ops (or any page) is over —
+ * and the Largest Contentful Paint of /onboarding/profile (a customer mid-onboarding) and /admin/ops (an
  * operator past TOTP) on `next start`, in Chromium with an empty cache per load, against the same
  * document (external scripts removed, inline ones inert; same CSS and fonts) served as a static file by node:http.
  */
@@ -162,7 +162,7 @@ async function measureLcp(samples: number): Promise<LcpResult[]> {
     staticServer = await serveStatic(staticPort, documents);
     const results: LcpResult[] = [];
     for (const [route, state] of [
-      ["/onboarding", customer],
+      ["/onboarding/profile", customer],
       ["/admin/ops", ops],
     ] as const) {
       // Warm the server (first render compiles nothing in production, but fills its caches), not the browser.

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { AlertsManager } from "@/components/alerts/alerts-manager";
+import { AlertsManager } from "@/components/data/islands";
+import { alertsQuery } from "@/components/data/queries";
+import { seedQuery } from "@/components/data/seed";
 import { PageHeader } from "@/components/ui";
 import { alertUsage, listAlerts, toApiAlert } from "@/lib/alerts";
 import { requireViewer } from "@/lib/auth/next";
@@ -35,7 +37,7 @@ export default async function AlertsPage() {
         className="mb-6"
       />
       <AlertsManager
-        initial={{ data: rows.map(toApiAlert), usage }}
+        seed={seedQuery(alertsQuery, { data: rows.map(toApiAlert), usage })}
         canManage={can(viewer.org.role, "alerts:manage")}
         choices={{ states: US_STATES, setAsides: SET_ASIDE_OPTIONS }}
         channels={channels}

@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getViewer } from "@/lib/auth/next";
@@ -13,7 +14,9 @@ import {
   completeOnboarding,
   createFirstAlert,
   firstAlertSchema,
+  getOnboardingStep,
   markMatchesViewed,
+  onboardingPath,
   saveBusinessProfile,
   widenSchema,
 } from "@/lib/onboarding";
@@ -27,20 +30,31 @@ async function onboardingContext(): Promise<{ orgId: string; actor: OrgActor; em
   return { orgId: viewer.org.id, actor: { userId: viewer.user.id, role: viewer.org.role }, email: viewer.user.email };
 }
 
+/** Every step's page shows the progress: none may come back from the browser's history as it was. */
+function progressChanged() {
+  revalidatePath("/onboarding", "layout");
+}
+
+/** After a step is saved: on to the first step not done yet (an earlier step edited again leads back there). */
+async function continueOnboarding(orgId: string): Promise<never> {
+  progressChanged();
+  redirect(onboardingPath(await getOnboardingStep(orgId)));
+}
+
 export async function saveProfileAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const { orgId, actor } = await onboardingContext();
   const state = await runFormAction(formData, businessProfileSchema, (input) =>
     saveBusinessProfile(orgId, actor, input),
   );
   if (state.status !== "success") return state;
-  redirect("/onboarding");
+  return continueOnboarding(orgId);
 }
 
 export async function createFirstAlertAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const { orgId, actor } = await onboardingContext();
   const state = await runFormAction(formData, firstAlertSchema, (input) => createFirstAlert(orgId, actor, input));
   if (state.status !== "success") return state;
-  redirect("/onboarding");
+  return continueOnboarding(orgId);
 }
 
 export async function widenProfileAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -49,14 +63,15 @@ export async function widenProfileAction(_prev: FormState, formData: FormData): 
     applyWidenSuggestion(orgId, actor, input.suggestion),
   );
   if (state.status !== "success") return state;
-  redirect("/onboarding?step=matches&widened=1");
+  progressChanged();
+  redirect(`${onboardingPath("matches")}?widened=1`);
 }
 
 export async function markMatchesViewedAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const { orgId, actor } = await onboardingContext();
   const state = await runFormAction(formData, z.object({}), () => markMatchesViewed(orgId, actor));
   if (state.status !== "success") return state;
-  redirect("/onboarding");
+  return continueOnboarding(orgId);
 }
 
 export async function choosePlanAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -64,15 +79,21 @@ export async function choosePlanAction(_prev: FormState, formData: FormData): Pr
   const state = await runFormAction(formData, choosePlanSchema, async (input) => {
     const choice = await choosePlan(orgId, actor, input.plan);
     if (choice.completed) return null;
-    // A paid plan goes through Stripe Checkout; its success page brings the customer back here.
+    // A paid plan goes through Stripe Checkout; its success page brings the customer back to this step.
     if (!can(actor.role, "billing:manage"))
       throw new AppError(
         "forbidden",
         "Only owners, admins and billing members can start a paid plan. Ask one of them, or continue free.",
       );
-    return startSubscriptionCheckout(orgId, choice.plan, { type: "user", id: actor.userId, email }, "/onboarding");
+    return startSubscriptionCheckout(
+      orgId,
+      choice.plan,
+      { type: "user", id: actor.userId, email },
+      onboardingPath("plan"),
+    );
   });
   if (state.status !== "success") return { ...state, result: undefined };
+  progressChanged();
   redirect(state.result ? state.result.url : "/dashboard?welcome=1");
 }
 
@@ -80,5 +101,6 @@ export async function completeOnboardingAction(_prev: FormState, formData: FormD
   const { orgId, actor } = await onboardingContext();
   const state = await runFormAction(formData, z.object({}), () => completeOnboarding(orgId, actor));
   if (state.status !== "success") return state;
+  progressChanged();
   redirect("/dashboard?welcome=1");
 }

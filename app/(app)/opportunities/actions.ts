@@ -23,7 +23,7 @@ async function member(path: string) {
 
 function revalidateMatches() {
   revalidatePath("/opportunities");
-  revalidatePath("/onboarding");
+  revalidatePath("/onboarding/matches");
   revalidatePath("/settings/not-relevant");
 }
 

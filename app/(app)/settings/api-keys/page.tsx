@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui";
-import { ApiKeysManager } from "@/components/settings/api-keys-manager";
+import { ApiKeysManager } from "@/components/data/islands";
 import { requireViewer } from "@/lib/auth/next";
 import { can } from "@/lib/orgs";
 import { SettingsNav } from "../settings-nav";

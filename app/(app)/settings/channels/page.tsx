@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { UpgradePrompt } from "@/components/upgrade-prompt";
-import { ChannelsManager } from "@/components/settings/channels-manager";
+import { ChannelsManager } from "@/components/data/islands";
+import { channelsQuery } from "@/components/data/queries";
+import { seedQuery } from "@/components/data/seed";
 import { PageHeader } from "@/components/ui";
 import { requireViewer } from "@/lib/auth/next";
 import { channelsAccess, listChannels } from "@/lib/channels";
@@ -37,7 +39,10 @@ export default async function ChannelsPage() {
       {!canManage ? (
         <p className="mb-4 text-sm text-slate-600">Owners and admins add, test and remove channels.</p>
       ) : null}
-      <ChannelsManager initial={await listChannels(viewer.org.id, actor)} canManage={canManage} />
+      <ChannelsManager
+        seed={seedQuery(channelsQuery, { data: await listChannels(viewer.org.id, actor) })}
+        canManage={canManage}
+      />
     </>
   );
 }

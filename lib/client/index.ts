@@ -1,0 +1,2 @@
+// Browser-side: calls from client components to Beacon's own routes.
+export { ApiError, apiFetch } from "./api-fetch";
