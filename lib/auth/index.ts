@@ -63,3 +63,5 @@ export {
   type OperatorAuth,
 } from "./authenticators";
 export { safeReturnPath } from "./return-path";
+export { endpointAuthenticators } from "./endpoint-auth";
+export { meEndpoint, listApiKeysEndpoint, createApiKeyEndpoint, revokeApiKeyEndpoint } from "./endpoints";

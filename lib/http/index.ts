@@ -1,5 +1,5 @@
 export { AppError, isAppError, PROBLEMS, type ProblemCode, type FieldError } from "./errors";
-export { problemBody, problemResponse, appErrorResponse, PROBLEM_CONTENT_TYPE } from "./problem";
+export { problemBody, problemBodySchema, problemResponse, appErrorResponse, PROBLEM_CONTENT_TYPE } from "./problem";
 export { requestIdFrom, newRequestId } from "./request-id";
 export {
   readBodyWithLimit,
@@ -28,3 +28,16 @@ export { clientAddressFrom } from "./client-ip";
 export { adminNetworkAllowed, assertAdminNetwork, ADMIN_NETWORK_REFUSED } from "./admin-network";
 export { parseCidr, parseCidrList, type Cidr } from "./cidr";
 export { incomingRequest, pathPattern, REQUEST_PATH_HEADER, type IncomingRequest } from "./incoming-request";
+export {
+  defineEndpoint,
+  attachment,
+  pathParamNames,
+  type Endpoint,
+  type AnyEndpoint,
+  type EndpointCall,
+  type EndpointAnswer,
+  type EndpointAuthKind,
+  type EndpointMethod,
+  type EndpointPrincipals,
+  type EndpointSuccess,
+} from "./endpoint";

@@ -35,3 +35,4 @@ export {
   QUOTA_WARNING_THRESHOLDS,
   type QuotaWarningThreshold,
 } from "./quota-warnings";
+export { usageEndpoint } from "./endpoints";

@@ -22,3 +22,10 @@ export {
 export { randomToken, sha256 } from "./tokens";
 export { inviteMemberSchema, updateMemberRoleSchema, acceptInvitationSchema, createApiKeySchema } from "./schemas";
 export { seatUsage, UPGRADE_PATH, type SeatUsage } from "./seats";
+export {
+  listMembersEndpoint,
+  updateMemberRoleEndpoint,
+  removeMemberEndpoint,
+  inviteMemberEndpoint,
+  revokeInvitationEndpoint,
+} from "./endpoints";

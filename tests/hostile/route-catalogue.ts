@@ -188,6 +188,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
 
   "app/api/v1/me/route.ts": { credentials: V1 },
+  "app/api/v1/openapi.json/route.ts": { credentials: V1 },
   "app/api/v1/usage/route.ts": { credentials: V1 },
   "app/api/v1/alerts/route.ts": { credentials: V1, sample: () => ({ POST: alertSample }) },
   "app/api/v1/alerts/[id]/route.ts": { credentials: V1, params: alertIds },
