@@ -427,6 +427,14 @@ export function routeFiles(root: string): string[] {
     .sort();
 }
 
+/** `app/api/v1/alerts/[id]/route.ts` → `/api/v1/alerts/{id}`: the path template an endpoint declares. */
+export function routeTemplate(file: string): string {
+  return file
+    .replace(/^app/, "")
+    .replace(/\/route\.ts$/, "")
+    .replace(/\[(\w+)\]/g, "{$1}");
+}
+
 /** `app/api/v1/alerts/[id]/route.ts` + params → `/api/v1/alerts/<id>` (segments URL-encoded). */
 export function urlPathFor(file: string, params: Record<string, string | string[]>): string {
   const segments = file
