@@ -201,7 +201,7 @@ function successResponses(endpoint: AnyEndpoint, idOf: Map<z.ZodType, string>) {
     ...headerRefs(["X-Request-Id", ...(endpoint.metered ? METERED_HEADERS : [])]),
     ...Object.fromEntries(
       Object.entries(success.headers ?? {}).map(([name, description]) => [
-        name.replace(/^./, (c) => c.toUpperCase()),
+        name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase()),
         { description, schema: { type: "string" } },
       ]),
     ),

@@ -1,5 +1,6 @@
 export { AppError, isAppError, PROBLEMS, type ProblemCode, type FieldError } from "./errors";
-export { problemBody, problemBodySchema, problemResponse, appErrorResponse, PROBLEM_CONTENT_TYPE } from "./problem";
+export { problemBody, problemResponse, appErrorResponse, PROBLEM_CONTENT_TYPE } from "./problem";
+export { problemBodySchema } from "./problem-schema";
 export { requestIdFrom, newRequestId } from "./request-id";
 export {
   readBodyWithLimit,
