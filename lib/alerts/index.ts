@@ -53,3 +53,14 @@ export { unsubscribeAlert, describeUnsubscribe, unsubscribeUrl, type Unsubscribe
 export { unsubscribeConfirmPage, unsubscribedPage, page as unsubscribePageShell } from "./unsubscribe-page";
 export { dailySummaryEnabled, setDailySummary } from "./summary-setting";
 export { renderSummaryEmail, type SummaryEmailInput, type SummarySection } from "./summary-email";
+export {
+  alertBodySchema,
+  listAlertsEndpoint,
+  createAlertEndpoint,
+  getAlertEndpoint,
+  deleteAlertEndpoint,
+  listOwnAlertsEndpoint,
+  createOwnAlertEndpoint,
+  updateOwnAlertEndpoint,
+  deleteOwnAlertEndpoint,
+} from "./endpoints";

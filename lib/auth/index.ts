@@ -72,3 +72,5 @@ export {
   signUpFormSchema,
   type LimitedFormContext,
 } from "./limited-forms";
+export { endpointAuthenticators } from "./endpoint-auth";
+export { meEndpoint, listApiKeysEndpoint, createApiKeyEndpoint, revokeApiKeyEndpoint } from "./endpoints";

@@ -33,3 +33,10 @@ export { createChannelSchema, updateChannelSchema, channelIdsSchema } from "./sc
 export { CHANNEL_KINDS, CHANNEL_KIND_LABELS, CHANNEL_RULES, CHANNEL_FAILURE_LIMIT, type ChannelKind } from "./rules";
 export { checkChannelUrl, urlHint, isPrivateAddress } from "./urls";
 export { channelDelivery } from "./delivery";
+export {
+  listChannelsEndpoint,
+  createChannelEndpoint,
+  updateChannelEndpoint,
+  deleteChannelEndpoint,
+  testChannelEndpoint,
+} from "./endpoints";

@@ -1,5 +1,6 @@
 export { AppError, isAppError, PROBLEMS, type ProblemCode, type FieldError } from "./errors";
 export { problemBody, problemResponse, appErrorResponse, PROBLEM_CONTENT_TYPE } from "./problem";
+export { problemBodySchema } from "./problem-schema";
 export { requestIdFrom, newRequestId } from "./request-id";
 export {
   readBodyWithLimit,
@@ -29,3 +30,16 @@ export { adminNetworkAllowed, assertAdminNetwork, ADMIN_NETWORK_REFUSED } from "
 export { parseCidr, parseCidrList, type Cidr } from "./cidr";
 export { incomingRequest, pathPattern, REQUEST_PATH_HEADER, type IncomingRequest } from "./incoming-request";
 export { recordSocketPeers, appendSocketPeer } from "./socket-peer";
+export {
+  defineEndpoint,
+  attachment,
+  pathParamNames,
+  type Endpoint,
+  type AnyEndpoint,
+  type EndpointCall,
+  type EndpointAnswer,
+  type EndpointAuthKind,
+  type EndpointMethod,
+  type EndpointPrincipals,
+  type EndpointSuccess,
+} from "./endpoint";

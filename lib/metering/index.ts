@@ -36,3 +36,4 @@ export {
   QUOTA_WARNING_THRESHOLDS,
   type QuotaWarningThreshold,
 } from "./quota-warnings";
+export { usageEndpoint } from "./endpoints";

@@ -72,3 +72,4 @@ export {
   type NotRelevantMark,
 } from "./fit";
 export { requireFitProfile } from "./fit-scoring";
+export { opportunitySchema, opportunityDetailSchema, getOpportunityEndpoint, naicsLookupEndpoint } from "./endpoints";

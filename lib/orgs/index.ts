@@ -24,3 +24,10 @@ export { inviteMemberSchema, updateMemberRoleSchema, acceptInvitationSchema, cre
 export { seatUsage, UPGRADE_PATH, type SeatUsage } from "./seats";
 export { lockOrganization } from "./lock";
 export { billingContacts } from "./billing-contacts";
+export {
+  listMembersEndpoint,
+  updateMemberRoleEndpoint,
+  removeMemberEndpoint,
+  inviteMemberEndpoint,
+  revokeInvitationEndpoint,
+} from "./endpoints";

@@ -71,3 +71,17 @@ export {
   type AddNoteInput,
   type PipelineSettingsInput,
 } from "./schemas";
+export {
+  listTrackedEndpoint,
+  trackNoticeEndpoint,
+  getTrackedEndpoint,
+  updateTrackedEndpoint,
+  untrackNoticeEndpoint,
+  addNoteEndpoint,
+  exportPipelineEndpoint,
+  getPipelineSettingsEndpoint,
+  updatePipelineSettingsEndpoint,
+  calendarFeedStatusEndpoint,
+  createCalendarFeedEndpoint,
+  revokeCalendarFeedEndpoint,
+} from "./endpoints";

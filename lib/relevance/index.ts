@@ -10,3 +10,9 @@ export {
   type ListedNotRelevant,
 } from "./relevance";
 export { relevanceReturnPath } from "./return-path";
+export {
+  searchOpportunitiesEndpoint,
+  listNotRelevantEndpoint,
+  markNotRelevantEndpoint,
+  unmarkNotRelevantEndpoint,
+} from "./endpoints";

@@ -44,3 +44,9 @@ export {
   type ProcessOutcome,
 } from "./data-requests";
 export { dataRequestInputSchema, type DataRequestInput } from "./schemas";
+export {
+  listDataRequestsEndpoint,
+  requestDataEndpoint,
+  getDataRequestEndpoint,
+  downloadExportEndpoint,
+} from "./endpoints";

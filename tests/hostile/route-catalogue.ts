@@ -188,6 +188,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
 
   "app/api/v1/me/route.ts": { credentials: V1 },
+  "app/api/v1/openapi.json/route.ts": { credentials: V1 },
   "app/api/v1/usage/route.ts": { credentials: V1 },
   "app/api/v1/alerts/route.ts": { credentials: V1, sample: () => ({ POST: alertSample }) },
   "app/api/v1/alerts/[id]/route.ts": { credentials: V1, params: alertIds },
@@ -424,6 +425,14 @@ export function routeFiles(root: string): string[] {
     .filter((file) => path.basename(file) === "route.ts")
     .map((file) => path.posix.join("app/api", file.split(path.sep).join("/")))
     .sort();
+}
+
+/** `app/api/v1/alerts/[id]/route.ts` → `/api/v1/alerts/{id}`: the path template an endpoint declares. */
+export function routeTemplate(file: string): string {
+  return file
+    .replace(/^app/, "")
+    .replace(/\/route\.ts$/, "")
+    .replace(/\[(\w+)\]/g, "{$1}");
 }
 
 /** `app/api/v1/alerts/[id]/route.ts` + params → `/api/v1/alerts/<id>` (segments URL-encoded). */

@@ -1,17 +1,5 @@
-import { createApiKey, listApiKeys, memberAuth } from "@/lib/auth";
-import { parseJsonBody, route } from "@/lib/http";
-import { createApiKeySchema } from "@/lib/orgs";
+import { endpointRoute } from "@/lib/endpoints";
+import { listApiKeysEndpoint, createApiKeyEndpoint } from "@/lib/auth";
 
-export const GET = route(async ({ auth }) => ({ body: { data: await listApiKeys(auth.orgId, auth.actor) } }), {
-  authenticate: memberAuth,
-});
-
-/** The full key is in this response only; afterwards only its prefix is ever shown. */
-export const POST = route(
-  async ({ auth, request }) => {
-    const input = await parseJsonBody(request, createApiKeySchema);
-    const key = await createApiKey(auth.orgId, { name: input.name }, auth.actor);
-    return { status: 201, body: key };
-  },
-  { authenticate: memberAuth },
-);
+export const GET = endpointRoute(listApiKeysEndpoint);
+export const POST = endpointRoute(createApiKeyEndpoint);

@@ -1,10 +1,4 @@
-import { memberAuth, revokeApiKey } from "@/lib/auth";
-import { route } from "@/lib/http";
+import { endpointRoute } from "@/lib/endpoints";
+import { revokeApiKeyEndpoint } from "@/lib/auth";
 
-export const DELETE = route(
-  async ({ auth, params }) => {
-    await revokeApiKey(auth.orgId, auth.actor, String(params.id));
-    return { status: 204, body: null };
-  },
-  { authenticate: memberAuth },
-);
+export const DELETE = endpointRoute(revokeApiKeyEndpoint);

@@ -1,19 +1,5 @@
-import { deleteAlert, getAlert, toApiAlert } from "@/lib/alerts";
-import { apiKeyAuth } from "@/lib/auth";
-import { route } from "@/lib/http";
+import { endpointRoute } from "@/lib/endpoints";
+import { getAlertEndpoint, deleteAlertEndpoint } from "@/lib/alerts";
 
-/** One alert; another org's id answers 404 like an unknown one. */
-export const GET = route(
-  async ({ auth, params }) => ({
-    body: toApiAlert(await getAlert(auth.orgId, { apiKeyId: auth.keyId }, String(params.id))),
-  }),
-  { authenticate: apiKeyAuth },
-);
-
-export const DELETE = route(
-  async ({ auth, params }) => {
-    await deleteAlert(auth.orgId, { apiKeyId: auth.keyId }, String(params.id));
-    return { status: 204, body: null };
-  },
-  { authenticate: apiKeyAuth },
-);
+export const GET = endpointRoute(getAlertEndpoint);
+export const DELETE = endpointRoute(deleteAlertEndpoint);

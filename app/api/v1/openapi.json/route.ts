@@ -1,0 +1,3 @@
+import { endpointRoute, openApiEndpoint } from "@/lib/endpoints";
+
+export const GET = endpointRoute(openApiEndpoint);

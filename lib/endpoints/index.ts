@@ -1,0 +1,3 @@
+export { endpointRoute, endpointOfRoute } from "./route";
+export { openApiDocument, problemsOf, type ApiInfo } from "./openapi";
+export { PUBLIC_API, APP_API, openApiEndpoint, publicApiDocument } from "./catalogue";
