@@ -11,6 +11,7 @@ import { setQuotaRemaining } from "@/lib/metering";
 import { TEST_PRICES, type Json } from "@/tests/fixtures/stripe/events";
 import { createBenchDatabase, ownerExecute, printTable } from "./bench-database";
 import { BenchProfile, transactionCount } from "./cpu-profile";
+import { startCpuCount, type CpuSpent } from "./cpu-time";
 import {
   ensureProductionBuild,
   freePort,
@@ -48,6 +49,8 @@ interface SideResult {
   duplicatesAnswered: number;
   failed: number;
   statusCodes: Record<string, number>;
+  /** CPU seconds the server and its PostgreSQL backends spent on the measured deliveries. */
+  cpu: CpuSpent | null;
 }
 
 /**
@@ -150,14 +153,16 @@ export async function runWebhookBenchmark(args: string[]) {
 
     const sides: SideResult[] = [];
     let transactions: number | null = null;
-    for (const [server, port] of [
-      ["beacon", beaconPort],
-      ["raw", rawPort],
+    for (const [server, port, child] of [
+      ["beacon", beaconPort, children[0]!],
+      ["raw", rawPort, children[1]!],
     ] as const) {
       await deliver(port, warmup, concurrency, 0, WARMUP_EVENTS);
       console.error(`  ${server}: warmed up with ${WARMUP_EVENTS} events, measuring…`);
       const committedBefore = profile && server === "beacon" ? await transactionCount() : 0;
-      sides.push({ server, ...(await deliver(port, order, concurrency, 1, distinct)) });
+      const cpuSpent = await startCpuCount(child.pid);
+      const delivered = await deliver(port, order, concurrency, 1, distinct);
+      sides.push({ server, ...delivered, cpu: await cpuSpent() });
       if (profile && server === "beacon") transactions = (await transactionCount()) - committedBefore;
     }
     const beaconStderr = stderrTail(children[0]!);
@@ -173,6 +178,14 @@ export async function runWebhookBenchmark(args: string[]) {
     );
     const [beacon, raw] = sides as [SideResult, SideResult];
     const ratio = beacon.eventsPerSecond / raw.eventsPerSecond;
+    // CPU per distinct event, server and database together: what the machine pays, whatever else runs on it.
+    const cpuMsPerEvent = (side: SideResult) =>
+      side.cpu ? ((side.cpu.server + side.cpu.database) * 1000) / distinct : null;
+    const cpuRatio = cpuMsPerEvent(raw) && cpuMsPerEvent(beacon) ? cpuMsPerEvent(raw)! / cpuMsPerEvent(beacon)! : null;
+    const cpuCell = (side: SideResult) =>
+      side.cpu
+        ? `${cpuMsPerEvent(side)!.toFixed(2)} (${((side.cpu.server * 1000) / distinct).toFixed(2)} + ${((side.cpu.database * 1000) / distinct).toFixed(2)})`
+        : "n/a";
     printTable(
       `Stripe webhook ingestion: ${distinct} distinct signed events + ${duplicates} re-deliveries (${Math.round(duplicateShare * 100)}%), ${concurrency} concurrent senders`,
       [
@@ -194,6 +207,8 @@ export async function runWebhookBenchmark(args: string[]) {
         s.duplicatesAnswered,
         s.failed,
         s.server === "beacon" ? ratio.toFixed(2) : "1.00",
+        cpuCell(s),
+        s.server === "beacon" ? (cpuRatio?.toFixed(2) ?? "n/a") : "1.00",
       ]),
     );
     if (profile) profile.print("Stripe webhook", beacon.requests, transactions);
@@ -201,6 +216,8 @@ export async function runWebhookBenchmark(args: string[]) {
     console.log(
       `\nBeacon: rate limit, signature, store and claim (committed), then process (org, subscription, dunning, credits) in one transaction, events to Inngest; ` +
         `raw: signature + one INSERT … ON CONFLICT DO NOTHING. Events/s counts distinct events per second of wall time (the re-deliveries take time too but do not count). ` +
+        `CPU ms/event is the CPU the server's processes and their PostgreSQL backends spent during the measured deliveries, per distinct event: ` +
+        `unlike events/s it hardly depends on what else the machine runs; raw/beacon CPU is the share of raw's cost in Beacon's. ` +
         `Target beacon ≥ ${TARGET_EVENTS_PER_SECOND} distinct events/s — ${met ? "met" : "NOT met"}.`,
     );
     for (const check of checks) console.log(`  ${check.ok ? "ok  " : "FAIL"} ${check.name}`);
@@ -211,6 +228,7 @@ export async function runWebhookBenchmark(args: string[]) {
         duplicates,
         concurrency,
         ratio,
+        cpu_ratio: cpuRatio,
         target_events_per_s: TARGET_EVENTS_PER_SECOND,
         target_met: met,
         correct: checks.every((c) => c.ok),
@@ -222,6 +240,9 @@ export async function runWebhookBenchmark(args: string[]) {
           events_per_s: s.eventsPerSecond,
           deliveries_per_s: s.deliveriesPerSecond,
           duplicates_answered: s.duplicatesAnswered,
+          cpu_ms_per_event: cpuMsPerEvent(s),
+          cpu_server_s: s.cpu?.server ?? null,
+          cpu_database_s: s.cpu?.database ?? null,
           non2xx: s.failed,
           status_codes: s.statusCodes,
         })),
