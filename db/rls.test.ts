@@ -3,7 +3,15 @@ import { beforeAll, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { database, db, type Tx } from "@/db/client";
 import { alertDigests, alerts, apiKeys, invitations, memberships, organizations, users } from "@/db/schema";
-import { SYSTEM_REASONS, sqlLiteral, systemStatement, tenantStatement, withSystem, withTenant } from "@/db/tenant";
+import {
+  SYSTEM_REASONS,
+  sqlLiteral,
+  sqlTextLiteral,
+  systemStatement,
+  tenantStatement,
+  withSystem,
+  withTenant,
+} from "@/db/tenant";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { rowLevelSecurityGaps, tableSecurity } from "@/tests/rls-catalog";
 import { createAlert, deleteAlert, getAlert, listAlerts, runAlertDigest, updateAlert } from "@/lib/alerts";
@@ -277,6 +285,26 @@ describeEachDatabase("row-level security", ({ handle }) => {
         .returning({ id: apiKeys.id }),
     );
     await withSystem("ops-cockpit", (tx) => tx.delete(apiKeys).where(eq(apiKeys.id, row!.id)));
+  });
+
+  it("sqlTextLiteral carries any text into a one-round-trip statement unchanged, and none of it runs", async () => {
+    const hostile = [
+      "it's",
+      "'); drop table api_keys; --",
+      "back\\slash \\' and $$dollars$$ and E'\\x27'",
+      '{"json": "with \\"quotes\\"", "n": 1}',
+      "émoji 🚀 and ü",
+      "",
+    ];
+    for (const text of hostile) {
+      expect(sqlTextLiteral(text)).toMatch(/^convert_from\(decode\('[0-9a-f]*', 'hex'\), 'UTF8'\)$/);
+      const rows = await systemStatement<{ text: string }>("accounts", `select ${sqlTextLiteral(text)} as text`);
+      expect(rows).toEqual([{ text }]);
+    }
+    expect(sqlTextLiteral(null)).toBe("null");
+    // The table the injection attempt names is still there, whole.
+    const rows = await systemStatement<{ n: number }>("accounts", "select count(*)::int as n from api_keys");
+    expect(Number(rows[0]!.n)).toBe(3);
   });
 
   it("withSystem and systemStatement take only a listed reason", async () => {

@@ -117,12 +117,22 @@ export function sqlLiteral(value: string | number | null): string {
 }
 
 /**
+ * Any text written into SQL text, for values `sqlLiteral` refuses (JSON, text from outside): the
+ * statement carries only its UTF-8 bytes as hex digits, which PostgreSQL decodes back to text,
+ * so nothing in `value` can end the literal. Null stays null.
+ */
+export function sqlTextLiteral(value: string | null): string {
+  if (value === null) return "null";
+  return `convert_from(decode('${Buffer.from(value, "utf8").toString("hex")}', 'hex'), 'UTF8')`;
+}
+
+/**
  * One tenant-scoped statement in ONE round trip on PostgreSQL: withTenant's settings and the
  * statement go in one simple-protocol message, which PostgreSQL runs as one implicit
  * transaction (set_config(…, true) lasts until its end, as in withTenant). For writes on the
  * path of every API call: each round trip wakes two processes, and a row the statement locks
  * (an org's quota) stays locked until the commit, which here never waits on the client.
- * The simple protocol has no parameters: build `statement` with `sqlLiteral` only.
+ * The simple protocol has no parameters: build `statement` with `sqlLiteral` (and `sqlTextLiteral`) only.
  * PGlite runs in-process (round trips are free): there it is a plain withTenant.
  */
 export async function tenantStatement<Row extends Record<string, unknown>>(
@@ -142,7 +152,8 @@ export async function tenantStatement<Row extends Record<string, unknown>>(
 
 /**
  * `withSystem` for one statement in ONE round trip on PostgreSQL, like `tenantStatement` (same
- * rules: build `statement` with `sqlLiteral` only). For the API key lookup on every call.
+ * rules: build `statement` with `sqlLiteral` and `sqlTextLiteral` only). For the API key lookup on every call
+ * and storing each Stripe event.
  */
 export async function systemStatement<Row extends Record<string, unknown>>(
   reason: SystemReason,

@@ -86,6 +86,8 @@ export async function applyPlanToAlerts(tx: Tx, orgId: string, now: Date): Promi
     .where(and(eq(alerts.orgId, orgId), or(eq(alerts.active, true), isNotNull(alerts.pausedReason))))
     .orderBy(asc(alerts.id))
     .for("update");
+  // Most orgs a billing event touches have no alert to hold or resume: no need to ask the plan.
+  if (stored.length === 0) return { held: 0, resumed: 0 };
   const decided = await decidePlanPauses(tx, [orgId]);
   const changes = new Map<AlertPauseReason | null, string[]>();
   for (const row of stored) {

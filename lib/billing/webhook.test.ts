@@ -495,6 +495,39 @@ describeEachDatabase("Stripe webhook", () => {
     expect(await orgPlan(orgId)).toBe("starter");
   });
 
+  it("simultaneous deliveries of one event: one stores, claims and applies it, every other answers duplicate", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    await deliver(subscriptionCheckout(orgId, customer, subId));
+    const handlers = STRIPE_EVENT_HANDLERS as Record<string, StripeEventHandler>;
+    const applied = vi.spyOn(handlers, "customer.subscription.updated");
+    // Changed: subscription id, customer, created, status active, price → Pro test price.
+    const event = subscriptionEvent({ subId, customer, created: T0 + 70, price: TEST_PRICES.STRIPE_PRICE_PRO });
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => deliver(event)));
+    expect(outcomes.filter((o) => !o.duplicate)).toHaveLength(1);
+    expect(applied).toHaveBeenCalledTimes(1);
+    expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null });
+    expect(await orgPlan(orgId)).toBe("pro");
+  });
+
+  it("a failed event delivered again twice at once is re-claimed and applied by one of them", async () => {
+    const orgId = await newOrg();
+    const customer = uniq("cus");
+    const subId = uniq("sub");
+    await deliver(subscriptionCheckout(orgId, customer, subId));
+    const handlers = STRIPE_EVENT_HANDLERS as Record<string, StripeEventHandler>;
+    const applied = vi.spyOn(handlers, "customer.subscription.updated").mockRejectedValueOnce(new Error("timeout"));
+    // Changed: subscription id, customer, created, status active, price → Starter test price.
+    const event = subscriptionEvent({ subId, customer, created: T0 + 80, price: TEST_PRICES.STRIPE_PRICE_STARTER });
+    await expect(deliver(event)).rejects.toThrow("timeout");
+    const outcomes = await Promise.all([deliver(event), deliver(event)]);
+    expect(outcomes.map((o) => o.duplicate).sort()).toEqual([false, true]);
+    expect(applied).toHaveBeenCalledTimes(2);
+    expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect(await orgPlan(orgId)).toBe("starter");
+  });
+
   it("billing rows are tenant-isolated and stripe_events is invisible to tenants", async () => {
     const orgA = await newOrg("Tenant A");
     const orgB = await newOrg("Tenant B");

@@ -1,6 +1,6 @@
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import Stripe from "stripe";
-import { withSystem } from "@/db/tenant";
+import { sqlLiteral, sqlTextLiteral, systemStatement, withSystem } from "@/db/tenant";
 import { stripeEvents } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
@@ -73,28 +73,24 @@ function toInput(event: Stripe.Event): StripeEventInput {
 }
 
 /**
- * Claims the event for processing: fresh or failed events, or one whose previous claim's lease
- * ran out (a crashed worker). One conditional UPDATE, so two deliveries never both win.
+ * Stores the event and claims it for processing in ONE statement, committed on its own before
+ * any processing starts: a new event is stored already claimed; a stored one is claimed only
+ * when failed (or received, by an older version), or when its previous claim's lease ran out
+ * (a crashed worker). A concurrent delivery of the same event waits for this row's commit, then
+ * finds it claimed, so two deliveries never both win. Null when the event is not ours to
+ * process (processed, or another delivery holds a live lease).
  */
-async function claim(eventId: string, now: Date) {
-  const rows = await withSystem("billing", (tx) =>
-    tx
-      .update(stripeEvents)
-      .set({
-        status: "processing",
-        leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS),
-        attempts: sql`${stripeEvents.attempts} + 1`,
-      })
-      .where(
-        and(
-          eq(stripeEvents.id, eventId),
-          or(
-            inArray(stripeEvents.status, ["received", "failed"]),
-            and(eq(stripeEvents.status, "processing"), lt(stripeEvents.leaseUntil, now)),
-          ),
-        ),
-      )
-      .returning({ attempts: stripeEvents.attempts }),
+async function storeAndClaim(event: StripeEventInput, verified: Stripe.Event, now: Date) {
+  const at = (date: Date) => `${sqlLiteral(date.toISOString())}::timestamptz`;
+  const rows = await systemStatement<{ attempts: number }>(
+    "billing",
+    `insert into stripe_events as e (id, type, created, livemode, api_version, status, attempts, lease_until, object_id, metadata, received_at)
+    values (${sqlTextLiteral(event.id)}, ${sqlTextLiteral(event.type)}, ${at(event.created)}, ${verified.livemode === true},
+      ${sqlTextLiteral(str(verified.api_version))}, 'processing', 1, ${at(new Date(now.getTime() + CLAIM_LEASE_MS))},
+      ${sqlTextLiteral(idOf(event.object.id))}, ${sqlTextLiteral(JSON.stringify(eventMetadata(event.object)))}::jsonb, ${at(now)})
+    on conflict (id) do update set status = 'processing', attempts = e.attempts + 1, lease_until = excluded.lease_until
+      where e.status in ('received', 'failed') or (e.status = 'processing' and e.lease_until < ${at(now)})
+    returning e.attempts`,
   );
   return rows[0] ?? null;
 }
@@ -127,8 +123,8 @@ async function process(event: StripeEventInput, now: Date): Promise<{ events: Ou
 }
 
 /**
- * Stores a Stripe event (id = idempotency key) BEFORE processing, claims it with a lease and
- * processes it from the payload alone in one transaction. A duplicate (already processed, or
+ * Stores a Stripe event (id = idempotency key) and claims it with a lease, committed BEFORE
+ * processing, then processes it from the payload alone in one transaction. A duplicate (already processed, or
  * another delivery holding a live lease) answers `duplicate: true` and changes nothing; a
  * processing error marks the event failed and rethrows. Used by the webhook, the reconciliation
  * sweep and the cockpit's re-process, so every path applies an event the same way.
@@ -136,24 +132,7 @@ async function process(event: StripeEventInput, now: Date): Promise<{ events: Ou
 export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()): Promise<WebhookOutcome> {
   const event = toInput(verified);
 
-  await withSystem("billing", (tx) =>
-    tx
-      .insert(stripeEvents)
-      .values({
-        id: event.id,
-        type: event.type,
-        created: event.created,
-        livemode: verified.livemode === true,
-        apiVersion: str(verified.api_version),
-        status: "received",
-        objectId: idOf(event.object.id),
-        metadata: eventMetadata(event.object),
-        receivedAt: now,
-      })
-      .onConflictDoNothing({ target: stripeEvents.id }),
-  );
-
-  const claimed = await claim(event.id, now);
+  const claimed = await storeAndClaim(event, verified, now);
   if (!claimed) return { received: true, duplicate: true, events: [] };
 
   let processed: Awaited<ReturnType<typeof process>>;

@@ -70,6 +70,17 @@ export function customerEvents(orgId: string, n: number): Json[] {
   return [checkout, subscription, failed, paid, updated, pack, refund];
 }
 
+/**
+ * Where each customer ends when its events are applied in order, once: the subscription as of
+ * its newest subscription event (active, Pro), dunning cleared by the paid invoice (the newest
+ * invoice event), 1,000 credits bought and 300 taken back by the refund.
+ */
+export const IN_ORDER_END_STATE = {
+  subscriptionEventCreated: new Date((T0 + 2) * 1000),
+  invoiceEventCreated: new Date((T0 + 4) * 1000),
+  creditsRemaining: 700,
+} as const;
+
 /** Events per customer, and of those, how many make Beacon send an event to Inngest (the two invoices). */
 export const EVENTS_PER_CUSTOMER = 7;
 export const INNGEST_EVENTS_PER_CUSTOMER = 2;
