@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PLAN_IDS } from "@/lib/billing";
+import { PLAN_IDS } from "@/lib/plans";
 import { defineEndpoint } from "@/lib/http";
 import { usageReport, type UsageReport } from "./quota";
 

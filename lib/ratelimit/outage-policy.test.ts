@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { like } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db, openDatabase } from "@/db/client";
 import { rateLimitCounters } from "@/db/schema";
 import { readEnv } from "@/lib/env";
@@ -23,6 +23,20 @@ const throughput: RateLimitRule = { limit: 3, windowMs: 60_000, onOutage: "fail-
 const uniquePrefix = () => `beacon-test:${Date.now()}:${randomBytes(4).toString("hex")}`;
 const config = readEnv({ NODE_ENV: "test" });
 
+/**
+ * The counts below run over fixed windows (a minute, an hour): a test that crossed a window's
+ * end would see part of its count slide out. The clock stands still half-way through both.
+ */
+function holdClockMidWindow() {
+  beforeEach(() => {
+    const hour = 60 * 60_000;
+    vi.useFakeTimers({ now: Math.floor(Date.now() / hour) * hour + 30 * 60_000 + 30_000, toFake: ["Date"] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
+
 async function attempts(limiter: RateLimiter, identifier: string, rule: RateLimitRule, n: number) {
   const out = [];
   for (let i = 0; i < n; i++) out.push(await limiter.limit(identifier, rule));
@@ -31,6 +45,7 @@ async function attempts(limiter: RateLimiter, identifier: string, rule: RateLimi
 
 describeEachDatabase("rate limits while Redis is cut: security limits fail closed, throughput limits fail open", () => {
   describe("Redis refusing connections (closed port 127.0.0.1:1)", () => {
+    holdClockMidWindow();
     let limiter: RateLimiter;
     beforeAll(() => {
       limiter = createRateLimiter(readEnv({ NODE_ENV: "test", REDIS_URL: "redis://127.0.0.1:1" }), {
@@ -97,6 +112,7 @@ describeEachDatabase("rate limits while Redis is cut: security limits fail close
   });
 
   describe("Redis accepting connections and never answering (a hanging TCP proxy)", () => {
+    holdClockMidWindow();
     let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
     let limiter: RateLimiter;
     beforeAll(async () => {
