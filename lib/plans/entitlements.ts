@@ -1,4 +1,4 @@
-import { planById, type PlanId, type RateLimitTier } from "./plans";
+import { planById, type Plan, type PlanId } from "./plans";
 
 /** Stripe subscription statuses (plus `none`: never subscribed, i.e. the plan applies as it is). */
 export type SubscriptionStatus =
@@ -28,26 +28,24 @@ export interface EntitlementInput {
   now?: Date;
 }
 
-export interface Entitlements {
+/** The limits and features of the plan that applies (see `Plan` for each), and whether it is paid for. */
+export type Entitlements = Pick<
+  Plan,
+  | "monthlyApiQuota"
+  | "maxAlerts"
+  | "instantAlerts"
+  | "pipeline"
+  | "changeTracking"
+  | "channels"
+  | "maxSeats"
+  | "rateLimitTier"
+  | "requestsPerMinute"
+> & {
   /** The plan whose limits apply (free when the subscription no longer pays for `plan`). */
   effectivePlan: PlanId;
-  monthlyApiQuota: number;
-  /** Alerts that may run at once; the oldest ones run, the rest are paused for the plan. */
-  maxAlerts: number;
-  /** Whether alerts may run with the `instant` frequency. */
-  instantAlerts: boolean;
-  /** The bid pipeline (tracking, reminders, calendar feed); a lapsed plan keeps the data but not the feature. */
-  pipeline: boolean;
-  /** "What changed" e-mails on followed notices; the notice history itself is public data, shown to every plan. */
-  changeTracking: boolean;
-  /** Team channels (Slack, Teams, signed webhook); a lapsed plan keeps the channels but posts nothing. */
-  channels: boolean;
-  maxSeats: number;
-  rateLimitTier: RateLimitTier;
-  requestsPerMinute: number;
   /** False when a paid plan is suspended (unpaid, canceled, paused, payment not completed): free limits. */
   paidFeatures: boolean;
-}
+};
 
 /** Days after a failed payment during which the org keeps its plan (dunning e-mails on day 0, 3 and 7). */
 export const DUNNING_GRACE_DAYS = 14;

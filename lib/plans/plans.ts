@@ -10,6 +10,7 @@ export interface Plan {
   /** Integer cents per month; null = priced on request. */
   monthlyPriceCents: number | null;
   monthlyApiQuota: number;
+  /** Alerts that may run at once; past it the oldest ones run and the rest are paused for the plan. */
   maxAlerts: number;
   /** Whether alerts may use the `instant` frequency (every plan does today: see the pricing copy). */
   instantAlerts: boolean;
