@@ -2,7 +2,7 @@ import { queryOptions } from "@tanstack/react-query";
 import type { AlertUsage, ApiAlert } from "@/lib/alerts";
 import type { ApiChannel } from "@/lib/channels";
 import { apiFetch } from "@/lib/client";
-import type { OrgRole } from "@/lib/orgs";
+import type { OrgRole, SeatUsage as ServerSeatUsage } from "@/lib/orgs";
 
 // Each resource a product page reads, declared once: its query key (what mutations invalidate)
 // and how it is fetched. Errors are ApiError (lib/client/api-fetch.ts), Problem+JSON as received.
@@ -26,14 +26,8 @@ export interface InvitationRow {
   role: OrgRole;
   expiresAt: string;
 }
-export interface SeatUsage {
-  planName: string;
-  limit: number;
-  members: number;
-  openInvitations: number;
-  used: number;
-  overLimit: boolean;
-}
+/** The team page's seat counts, as the server computes them (lib/orgs seatUsage). */
+export type SeatUsage = Omit<ServerSeatUsage, "plan">;
 export interface Team {
   data: MemberRow[];
   invitations: InvitationRow[];

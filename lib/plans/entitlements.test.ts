@@ -11,22 +11,28 @@ import { PLANS, planById, type PlanId } from "./plans";
 const NOW = new Date("2035-06-15T12:00:00Z");
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
 
+/** What the plan table says a plan `id` gives when it is paid for (free is never "paid"). */
+const expectedFor = (id: PlanId) => {
+  const plan = planById(id);
+  return {
+    effectivePlan: id,
+    monthlyApiQuota: plan.monthlyApiQuota,
+    maxAlerts: plan.maxAlerts,
+    instantAlerts: plan.instantAlerts,
+    pipeline: plan.pipeline,
+    changeTracking: plan.changeTracking,
+    channels: plan.channels,
+    maxSeats: plan.maxSeats,
+    rateLimitTier: plan.rateLimitTier,
+    requestsPerMinute: plan.requestsPerMinute,
+    paidFeatures: id !== "free",
+  };
+};
+
 describe("entitlementsFor", () => {
   it("gives each plan its limits from the plan table", () => {
     for (const plan of PLANS) {
-      expect(entitlementsFor({ plan: plan.id })).toEqual({
-        effectivePlan: plan.id,
-        monthlyApiQuota: plan.monthlyApiQuota,
-        maxAlerts: plan.maxAlerts,
-        instantAlerts: plan.instantAlerts,
-        pipeline: plan.pipeline,
-        changeTracking: plan.changeTracking,
-        channels: plan.channels,
-        maxSeats: plan.maxSeats,
-        rateLimitTier: plan.rateLimitTier,
-        requestsPerMinute: plan.requestsPerMinute,
-        paidFeatures: plan.id !== "free",
-      });
+      expect(entitlementsFor({ plan: plan.id })).toEqual(expectedFor(plan.id));
     }
   });
 
@@ -83,22 +89,6 @@ describe("entitlementsFor", () => {
     "paidFeatures",
   ] as const;
   const paid = PLANS.filter((p) => p.id !== "free").map((p) => p.id);
-  const expectedFor = (id: PlanId) => {
-    const plan = planById(id);
-    return {
-      effectivePlan: id,
-      monthlyApiQuota: plan.monthlyApiQuota,
-      maxAlerts: plan.maxAlerts,
-      instantAlerts: plan.instantAlerts,
-      pipeline: plan.pipeline,
-      changeTracking: plan.changeTracking,
-      channels: plan.channels,
-      maxSeats: plan.maxSeats,
-      rateLimitTier: plan.rateLimitTier,
-      requestsPerMinute: plan.requestsPerMinute,
-      paidFeatures: id !== "free",
-    };
-  };
 
   for (const feature of FEATURES) {
     describe(feature, () => {
