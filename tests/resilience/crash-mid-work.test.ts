@@ -16,15 +16,15 @@ import { deliverDueOutbox, enqueueOutboxMany, OUTBOX_LEASE_MS } from "@/lib/outb
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { withTestEnv } from "@/tests/env";
 import { fixture, TEST_PRICES, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
+import { startSmtpSink } from "@/tests/support/servers";
 import { startAppServer } from "./app-server";
 import { eventually, survived, withScratchDatabase } from "./harness";
-import { startControllableSmtp } from "./smtp";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-let smtp: Awaited<ReturnType<typeof startControllableSmtp>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 beforeAll(async () => {
-  smtp = await startControllableSmtp();
+  smtp = await startSmtpSink();
 });
 withTestEnv(() => ({ SMTP_URL: smtp.url, STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...TEST_PRICES }));
 const scratch = withScratchDatabase();

@@ -34,9 +34,9 @@ import {
   TEST_WEBHOOK_SECRET,
   type Json,
 } from "@/tests/fixtures/stripe/events";
+import { startSmtpSink } from "@/tests/support/servers";
 import { startAppServer } from "./app-server";
 import { survived, withScratchDatabase } from "./harness";
-import { startControllableSmtp } from "./smtp";
 import { startTcpProxy } from "./tcp-proxy";
 
 const WORDS = 3;
@@ -44,13 +44,13 @@ const ALERTS_PER_WORD = 4;
 const FILES_PER_WORD = 2;
 const NOTICES_PER_FILE = 5;
 
-let smtp: Awaited<ReturnType<typeof startControllableSmtp>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let inngestApi: FakeInngestServer;
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 let dir: string;
 let app: Awaited<ReturnType<typeof startAppServer>>;
 beforeAll(async () => {
-  smtp = await startControllableSmtp();
+  smtp = await startSmtpSink();
   inngestApi = await startFakeInngestServer();
   proxy = await startTcpProxy(inngestApi.url);
   inngest.setEnvVars({ INNGEST_BASE_URL: `http://127.0.0.1:${new URL(proxy.url).port}/`, INNGEST_DEV: "1" });

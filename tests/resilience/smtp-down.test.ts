@@ -20,17 +20,17 @@ import {
   type OutboxDeliverySummary,
 } from "@/lib/outbox";
 import { withTestEnv } from "@/tests/env";
+import { startSmtpSink } from "@/tests/support/servers";
 import { survived, withScratchDatabase } from "./harness";
-import { startControllableSmtp } from "./smtp";
 
 const MAX_ATTEMPTS = 4;
 const CIRCUIT_FAILURES = 5;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-let smtp: Awaited<ReturnType<typeof startControllableSmtp>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 beforeAll(async () => {
-  smtp = await startControllableSmtp();
+  smtp = await startSmtpSink();
 });
 afterAll(async () => {
   await smtp?.close();

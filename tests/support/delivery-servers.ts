@@ -23,6 +23,7 @@ export function deliveryServersForFile(): DeliveryServers {
   afterEach(() => {
     servers.smtp.received.length = 0;
     servers.smtp.rejectRecipients(null);
+    servers.smtp.release();
     servers.hooks.requests.length = 0;
     servers.hooks.failNext(0);
     servers.hooks.release();

@@ -2,49 +2,80 @@ import http from "node:http";
 import net from "node:net";
 import { SMTPServer } from "smtp-server";
 
+/** "up" takes mail; "down" closes the port; "stalling" takes a message's data and never answers. */
+export type SmtpSinkMode = "up" | "down" | "stalling";
+
 /**
- * A real SMTP server that keeps what it receives; each message is known by its Message-ID.
- * `rejectRecipients(pattern)` makes it refuse matching recipients with 550 (the server is up,
- * that one message is undeliverable).
+ * A real SMTP server that keeps what it accepted (250); each message is known by its Message-ID
+ * (`<outbox id>@beacon.outbox`). It can be stopped and started again on the same port, or made to
+ * stall (the sender waits mid-delivery), with `set(mode)`; `hold()` keeps its answers until
+ * `release()` (a slow server); `rejectRecipients(pattern)` makes it refuse matching recipients
+ * with 550 while taking everyone else's mail.
  */
 export async function startSmtpSink(port = 0) {
   const received: { to: string[]; messageId: string; raw: string }[] = [];
   let rejected: RegExp | null = null;
+  let mode: SmtpSinkMode = "up";
+  let stalled = 0;
   let holding = false;
   const held: (() => void)[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (rejected?.test(address.address)) {
+  let server: SMTPServer | undefined;
+
+  const start = async () => {
+    const instance = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        if (!rejected?.test(address.address)) return callback();
         const error = new Error(`<${address.address}>: no such mailbox here`) as Error & { responseCode: number };
         error.responseCode = 550;
-        return callback(error);
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
-      stream.on("end", () => {
-        const messageId = /^Message-ID:\s*<([^>]+)>/im.exec(raw)?.[1] ?? "";
-        const accept = () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId, raw });
-          callback();
-        };
-        if (holding) held.push(accept);
-        else accept();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const bound = (server.server.address() as net.AddressInfo).port;
+        callback(error);
+      },
+      onData(stream, session, callback) {
+        let raw = "";
+        stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
+        stream.on("end", () => {
+          if (mode === "stalling") {
+            stalled++;
+            return; // never answer: the sender is stuck waiting for our 250
+          }
+          const messageId = /^Message-ID:\s*<([^>]+)>/im.exec(raw)?.[1] ?? "";
+          const accept = () => {
+            received.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId, raw });
+            callback();
+          };
+          if (holding) held.push(accept);
+          else accept();
+        });
+      },
+    });
+    // A client dropping mid-session (a killed sender) is not the sink's failure.
+    instance.on("error", () => {});
+    await new Promise<void>((resolve) => instance.listen(port, "127.0.0.1", resolve));
+    port = (instance.server.address() as net.AddressInfo).port;
+    server = instance;
+  };
+  const stop = async () => {
+    const instance = server;
+    server = undefined;
+    if (!instance) return;
+    // close() waits for open sessions; a stalled one never ends by itself.
+    for (const connection of instance.connections as Set<{ close(): void }>) connection.close();
+    await new Promise<void>((resolve) => instance.close(() => resolve()));
+  };
+  await start();
+
   return {
-    url: `smtp://127.0.0.1:${bound}`,
+    url: `smtp://127.0.0.1:${port}`,
     received,
     rejectRecipients(pattern: RegExp | null) {
       rejected = pattern;
+    },
+    async set(next: SmtpSinkMode) {
+      if (next === "down") await stop();
+      else if (!server) await start();
+      mode = next;
     },
     /** From now on, messages wait for `release()` before they are accepted (a slow server). */
     hold() {
@@ -54,7 +85,9 @@ export async function startSmtpSink(port = 0) {
       holding = false;
       for (const accept of held.splice(0)) accept();
     },
-    /** How many times each outbox id arrived. */
+    /** How many messages arrived while stalling (never accepted, so not in `received`). */
+    stalledCount: () => stalled,
+    /** How many times each outbox id was accepted. */
     countsById() {
       const counts = new Map<string, number>();
       for (const m of received) {
@@ -63,7 +96,7 @@ export async function startSmtpSink(port = 0) {
       }
       return counts;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: stop,
   };
 }
 
