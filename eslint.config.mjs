@@ -34,6 +34,27 @@ const config = [
     },
   },
   {
+    // Test files share modules and process.env within a worker (vitest runs with isolate: false),
+    // so a variable a test sets must be put back: through tests/env.ts, never by hand.
+    files: ["**/*.test.ts", "**/*.test.tsx", "tests/**/*.ts"],
+    ignores: ["tests/env.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        ...[
+          "AssignmentExpression > MemberExpression.left[object.object.name='process'][object.property.name='env']",
+          "AssignmentExpression[left.object.name='process'][left.property.name='env']",
+          "UnaryExpression[operator='delete'] > MemberExpression[object.object.name='process'][object.property.name='env']",
+          "CallExpression[callee.object.name='Object'][callee.property.name='assign'][arguments.0.object.name='process'][arguments.0.property.name='env']",
+        ].map((selector) => ({
+          selector,
+          message:
+            "Set environment variables in tests with withTestEnv or perTestEnv (tests/env.ts), which put them back afterwards.",
+        })),
+      ],
+    },
+  },
+  {
     ignores: [
       ".next/**",
       ".data/**",

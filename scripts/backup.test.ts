@@ -18,6 +18,7 @@ import { recordAudit } from "@/lib/audit";
 import { chargeApiCall } from "@/lib/metering";
 import { appErrorOf } from "@/tests/app-error";
 import { availableDrivers, createTestDatabase } from "@/tests/db";
+import { perTestEnv } from "@/tests/env";
 import { redactDatabaseUrl, redactSecrets } from "@/db/backup";
 import { runCommand } from "./cli-commands";
 
@@ -78,25 +79,18 @@ describe("redacting database URLs", () => {
 });
 
 describe("db:backup without PostgreSQL", () => {
+  const setEnv = perTestEnv();
   it("explains how to back up the embedded database instead", async () => {
-    const saved = process.env.DATABASE_URL;
-    delete process.env.DATABASE_URL;
-    const { resetEnvCache } = await import("@/lib/env");
-    resetEnvCache();
-    try {
-      const error = await appErrorOf(
-        runCommand("db:backup", { out: path.join(os.tmpdir(), "never-written.dump") }, noDeps),
-      );
-      expect(error.code).toBe("validation_failed");
-      expect(error.message).toMatch(/PGLITE_DATA_DIR/);
-      expect((await appErrorOf(runCommand("db:backup", {}, noDeps))).message).toMatch(/--out is required/);
-      expect((await appErrorOf(runCommand("db:restore", { file: "x.dump" }, noDeps))).message).toMatch(
-        /--database-url are required/,
-      );
-    } finally {
-      if (saved !== undefined) process.env.DATABASE_URL = saved;
-      resetEnvCache();
-    }
+    setEnv({ DATABASE_URL: undefined });
+    const error = await appErrorOf(
+      runCommand("db:backup", { out: path.join(os.tmpdir(), "never-written.dump") }, noDeps),
+    );
+    expect(error.code).toBe("validation_failed");
+    expect(error.message).toMatch(/PGLITE_DATA_DIR/);
+    expect((await appErrorOf(runCommand("db:backup", {}, noDeps))).message).toMatch(/--out is required/);
+    expect((await appErrorOf(runCommand("db:restore", { file: "x.dump" }, noDeps))).message).toMatch(
+      /--database-url are required/,
+    );
   });
 });
 

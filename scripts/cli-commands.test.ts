@@ -3,16 +3,16 @@
  * not cover (each CLI run there costs seconds): the bundled dataset and SAM.gov.
  */
 import { eq, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { ingestionCursors, opportunities, organizations, usageQuotas } from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
-import { resetEnvCache } from "@/lib/env";
 import { chargeApiCall, usageReport } from "@/lib/metering";
 import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/tests/fakes/sam-server";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
+import { perTestEnv } from "@/tests/env";
 import { runCommand } from "./cli-commands";
 
 const API_KEY = "cli-test-key-8d1e";
@@ -24,11 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-afterEach(() => {
-  delete process.env.SAM_API_KEY;
-  delete process.env.SAM_API_BASE_URL;
-  resetEnvCache();
-});
+const setEnv = perTestEnv();
 
 describeEachDatabase("cli opportunities:ingest", ({ handle }) => {
   const ingest = (flags: Record<string, string | undefined> = {}) =>
@@ -41,16 +37,13 @@ describeEachDatabase("cli opportunities:ingest", ({ handle }) => {
   };
 
   it("imports the bundled dataset when no file is given and no SAM_API_KEY is set", async () => {
-    delete process.env.SAM_API_KEY;
-    resetEnvCache();
+    setEnv({ SAM_API_KEY: undefined });
     expect(await ingest()).toEqual({ inserted: 901, updated: 0, skipped: 0 });
     expect(await count(opportunities)).toBe(901);
   });
 
   it("fetches from SAM.gov (SAM_API_BASE_URL) when SAM_API_KEY is set", async () => {
-    process.env.SAM_API_KEY = API_KEY;
-    process.env.SAM_API_BASE_URL = server.url;
-    resetEnvCache();
+    setEnv({ SAM_API_KEY: API_KEY, SAM_API_BASE_URL: server.url });
     server.reset();
     expect(await ingest()).toEqual({
       inserted: 30,

@@ -2,17 +2,17 @@
 // real database; what is checked is what the run-tracking middleware recorded.
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobEvents, jobHeartbeats, jobRuns, organizations, outboxEvents, usageQuotas } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { resetEnvCache } from "@/lib/env";
 import { setFlag } from "@/lib/flags";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { heartbeatHealth, recordHeartbeat, registerSchedules, runFunctionLocally } from "@/lib/jobs";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/tests/fakes/sam-server";
 import { describeEachDatabase } from "@/tests/db";
+import { perTestEnv } from "@/tests/env";
 import { alertDigests } from "./alert-digests";
 import { heartbeat } from "./heartbeat";
 import { describeFunctions, FUNCTIONS, scheduledFunctions } from "./index";
@@ -39,11 +39,7 @@ afterAll(async () => {
   await sam.close();
   await inngestApi.close();
 });
-afterEach(() => {
-  delete process.env.SAM_API_KEY;
-  delete process.env.SAM_API_BASE_URL;
-  resetEnvCache();
-});
+const setEnv = perTestEnv();
 
 const cronEvent = (cron: string) => ({ name: "inngest/scheduled.timer", data: { cron }, id: `cron-${randomUUID()}` });
 
@@ -200,9 +196,7 @@ describeEachDatabase("background functions", () => {
   });
 
   it("opportunity ingestion on request: ingests from SAM.gov, announces opportunities/ingested, and instant alerts pick it up", async () => {
-    process.env.SAM_API_KEY = SAM_KEY;
-    process.env.SAM_API_BASE_URL = sam.url;
-    resetEnvCache();
+    setEnv({ SAM_API_KEY: SAM_KEY, SAM_API_BASE_URL: sam.url });
     sam.reset();
     const orgId = randomUUID();
     const runId = `run-${randomUUID()}`;
@@ -255,9 +249,7 @@ describeEachDatabase("background functions", () => {
   });
 
   it("kill switches: with opportunity_ingestion off nothing is fetched; with instant_alerts off nothing is matched", async () => {
-    process.env.SAM_API_KEY = SAM_KEY;
-    process.env.SAM_API_BASE_URL = sam.url;
-    resetEnvCache();
+    setEnv({ SAM_API_KEY: SAM_KEY, SAM_API_BASE_URL: sam.url });
     sam.reset();
     const operator = { type: "operator" as const, id: null, email: "ops@jobs.test" };
     await setFlag("opportunity_ingestion", { enabled: false }, operator);
@@ -297,9 +289,7 @@ describeEachDatabase("background functions", () => {
   });
 
   it("opportunity ingestion with a key SAM.gov refuses fails at once (NonRetriableError), error kept", async () => {
-    process.env.SAM_API_KEY = "not-the-key";
-    process.env.SAM_API_BASE_URL = sam.url;
-    resetEnvCache();
+    setEnv({ SAM_API_KEY: "not-the-key", SAM_API_BASE_URL: sam.url });
     sam.reset();
     const runId = `run-${randomUUID()}`;
     const first = await executeRequest(ingestOpportunities, cronEvent("0 * * * *"), { runId });
@@ -365,18 +355,11 @@ describeEachDatabase("background functions", () => {
     });
     expect((await recorded(retentionRun)).run.status).toBe("succeeded");
 
-    const saved = process.env.STRIPE_SECRET_KEY;
-    delete process.env.STRIPE_SECRET_KEY;
-    resetEnvCache();
-    try {
-      const reconcileRun = `run-${randomUUID()}`;
-      const skipped = await executeRequest(stripeReconcile, cronEvent("30 3 * * *"), { runId: reconcileRun });
-      expect(skipped.result).toEqual({ skipped: "STRIPE_SECRET_KEY is not configured" });
-      expect((await recorded(reconcileRun)).run.status).toBe("succeeded");
-    } finally {
-      if (saved !== undefined) process.env.STRIPE_SECRET_KEY = saved;
-      resetEnvCache();
-    }
+    setEnv({ STRIPE_SECRET_KEY: undefined });
+    const reconcileRun = `run-${randomUUID()}`;
+    const skipped = await executeRequest(stripeReconcile, cronEvent("30 3 * * *"), { runId: reconcileRun });
+    expect(skipped.result).toEqual({ skipped: "STRIPE_SECRET_KEY is not configured" });
+    expect((await recorded(reconcileRun)).run.status).toBe("succeeded");
   });
 
   it("outbox delivery, the dunning sweep and the ops-alert detector run as recorded functions with their steps", async () => {

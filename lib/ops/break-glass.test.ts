@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, breakGlassSessions, outboxCircuits } from "@/db/schema";
 import { withSystem } from "@/db/tenant";
 import { createOperator } from "@/lib/auth";
-import { resetEnvCache } from "@/lib/env";
 import { setFlag } from "@/lib/flags";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
+import { perTestEnv } from "@/tests/env";
 import { runOpsAlertDetector } from "./alerts";
 import { healthSummary } from "./health-summary";
 import {
@@ -37,10 +37,7 @@ describe("break-glass input", () => {
   });
 });
 
-afterEach(() => {
-  delete process.env.ADMIN_READ_ONLY;
-  resetEnvCache();
-});
+const setEnv = perTestEnv();
 
 describeEachDatabase("incident mode and break-glass", () => {
   const admin = { id: "", email: "" };
@@ -60,12 +57,10 @@ describeEachDatabase("incident mode and break-glass", () => {
   it("is writable by default; the incident_mode flag or ADMIN_READ_ONLY=true make it read-only", async () => {
     await setFlag("incident_mode", { enabled: false }, system);
     expect(await assertAdminWritable(admin, null)).toEqual({ type: "operator", id: admin.id, email: admin.email });
-    process.env.ADMIN_READ_ONLY = "true";
-    resetEnvCache();
+    setEnv({ ADMIN_READ_ONLY: "true" });
     expect(await incidentState()).toMatchObject({ readOnly: true, source: "env" });
     expect((await appErrorOf(assertAdminWritable(admin, null))).code).toBe("read_only");
-    delete process.env.ADMIN_READ_ONLY;
-    resetEnvCache();
+    setEnv({ ADMIN_READ_ONLY: undefined });
     await setFlag("incident_mode", { enabled: true, reason: "payments provider outage" }, system);
     expect(await incidentState()).toMatchObject({
       readOnly: true,

@@ -4,9 +4,9 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, organizations, outboxEvents } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit";
-import { resetEnvCache } from "@/lib/env";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
+import { perTestEnv } from "@/tests/env";
 import {
   deliverDueOutbox,
   discardOutbox,
@@ -29,20 +29,14 @@ afterAll(async () => {
   await smtp.close();
 });
 afterEach(() => {
-  delete process.env.SMTP_URL;
-  delete process.env.OUTBOX_MAX_ATTEMPTS;
-  delete process.env.OUTBOX_CIRCUIT_FAILURES;
-  resetEnvCache();
   smtp.received.length = 0;
 });
+const setEnv = perTestEnv();
 
 function smtpAt(url: string) {
-  process.env.SMTP_URL = url;
-  process.env.OUTBOX_MAX_ATTEMPTS = "1";
   // Dead letters made by an outage: the circuit breaker (which would hold them back; its own
   // tests cover that) stays out of the way.
-  process.env.OUTBOX_CIRCUIT_FAILURES = "100000";
-  resetEnvCache();
+  setEnv({ SMTP_URL: url, OUTBOX_MAX_ATTEMPTS: "1", OUTBOX_CIRCUIT_FAILURES: "100000" });
 }
 
 describeEachDatabase("outbox dead letters", () => {

@@ -7,10 +7,10 @@ import * as accounting from "@/app/api/admin/exports/accounting.csv/route";
 import { db } from "@/db/client";
 import { auditLog, billingCustomers, subscriptions } from "@/db/schema";
 import { makeOrg } from "@/tests/support/factories";
-import { resetEnvCache } from "@/lib/env";
 import { PROBLEM_CONTENT_TYPE } from "@/lib/http";
 import { ACCOUNTING_COLUMNS } from "@/lib/ops";
 import { describeOnOneDatabase } from "@/tests/db";
+import { perTestEnv, withTestEnv } from "@/tests/env";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
 import { callRoute, operatorCookies, sessionCookieFor, type RouteHandler } from "@/tests/route-helpers";
 
@@ -36,9 +36,11 @@ describeOnOneDatabase("accounting CSV export", () => {
 
   beforeAll(async () => {
     stripe = await startFakeStripe();
-    process.env.STRIPE_SECRET_KEY = "sk_test_accounting_export";
-    process.env.STRIPE_API_BASE_URL = stripe.url;
-    resetEnvCache();
+  });
+  withTestEnv(() => ({ STRIPE_SECRET_KEY: "sk_test_accounting_export", STRIPE_API_BASE_URL: stripe.url }));
+  const setEnv = perTestEnv();
+
+  beforeAll(async () => {
     cookies = await operatorCookies();
     for (const name of HOSTILE_NAMES) await makeOrg("free", name);
     await makeOrg("starter", "Plain Co");
@@ -62,9 +64,6 @@ describeOnOneDatabase("accounting CSV export", () => {
   });
 
   afterAll(async () => {
-    delete process.env.STRIPE_SECRET_KEY;
-    delete process.env.STRIPE_API_BASE_URL;
-    resetEnvCache();
     await stripe.close();
   });
 
@@ -178,15 +177,9 @@ describeOnOneDatabase("accounting CSV export", () => {
   });
 
   it("refuses (409) rather than under-report when Stripe is not configured but customers exist", async () => {
-    delete process.env.STRIPE_SECRET_KEY;
-    resetEnvCache();
-    try {
-      const response = await exportCsv(cookies.ops_admin);
-      expect(response.status).toBe(409);
-      expect((await response.json()).detail).toMatch(/STRIPE_SECRET_KEY/);
-    } finally {
-      process.env.STRIPE_SECRET_KEY = "sk_test_accounting_export";
-      resetEnvCache();
-    }
+    setEnv({ STRIPE_SECRET_KEY: undefined });
+    const response = await exportCsv(cookies.ops_admin);
+    expect(response.status).toBe(409);
+    expect((await response.json()).detail).toMatch(/STRIPE_SECRET_KEY/);
   });
 });

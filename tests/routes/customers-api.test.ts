@@ -1,6 +1,6 @@
 // The operator customers API through the real handlers, authenticators and database.
 import { eq } from "drizzle-orm";
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import * as customerAction from "@/app/api/admin/customers/[id]/actions/[action]/route";
 import * as customerExport from "@/app/api/admin/customers/[id]/export/route";
 import * as customer from "@/app/api/admin/customers/[id]/route";
@@ -8,9 +8,9 @@ import * as customers from "@/app/api/admin/customers/route";
 import { db } from "@/db/client";
 import { auditLog, opsAlerts, organizations, subscriptions } from "@/db/schema";
 import { makeOrg } from "@/tests/support/factories";
-import { resetEnvCache } from "@/lib/env";
 import { monthlyUsageReport } from "@/lib/metering";
 import { describeOnOneDatabase } from "@/tests/db";
+import { perTestEnv } from "@/tests/env";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
 
 type ParamsHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -27,10 +27,7 @@ function callAction(orgId: string, action: string, cookie: string, body?: unknow
   return (customerAction.POST as unknown as ParamsHandler)(request, { params: Promise.resolve({ id: orgId, action }) });
 }
 
-afterEach(() => {
-  delete process.env.ADMIN_READ_ONLY;
-  resetEnvCache();
-});
+const setEnv = perTestEnv();
 
 describeOnOneDatabase("operator customers API", () => {
   let cookies: Awaited<ReturnType<typeof operatorCookies>>;
@@ -125,8 +122,7 @@ describeOnOneDatabase("operator customers API", () => {
     expect((await callAction(org.orgId, "activate", cookies.ops_support)).status).toBe(409);
     expect((await callAction(org.orgId, "explode", cookies.ops_admin)).status).toBe(404);
 
-    process.env.ADMIN_READ_ONLY = "true";
-    resetEnvCache();
+    setEnv({ ADMIN_READ_ONLY: "true" });
     const readOnly = await callAction(org.orgId, "mute-alerts", cookies.ops_admin, { hours: 1 });
     expect(readOnly.status).toBe(409);
     expect((await readOnly.json()).code).toBe("read_only");

@@ -1,7 +1,7 @@
 // The operator dead-letter and Stripe-event APIs through the real handlers, authenticators and database.
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import * as deadLetter from "@/app/api/admin/dead-letters/[id]/route";
 import * as replayOne from "@/app/api/admin/dead-letters/[id]/replay/route";
 import * as bulkReplay from "@/app/api/admin/dead-letters/replay/route";
@@ -12,10 +12,10 @@ import { db } from "@/db/client";
 import { auditLog, outboxEvents, stripeEvents } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { makeOrg } from "@/tests/support/factories";
-import { resetEnvCache } from "@/lib/env";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { deliverDueOutbox, enqueueEvents } from "@/lib/outbox";
 import { describeOnOneDatabase } from "@/tests/db";
+import { perTestEnv } from "@/tests/env";
 import { callRoute as call, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 
 let inngestApi: FakeInngestServer;
@@ -25,11 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await inngestApi.close();
 });
-afterEach(() => {
-  delete process.env.ADMIN_READ_ONLY;
-  delete process.env.OUTBOX_MAX_ATTEMPTS;
-  resetEnvCache();
-});
+const setEnv = perTestEnv();
 
 describeOnOneDatabase("operator dead letters, Stripe events and audit log APIs", () => {
   const cookies: Record<string, string> = {};
@@ -95,8 +91,7 @@ describeOnOneDatabase("operator dead letters, Stripe events and audit log APIs",
       ).status,
     ).toBe(403);
 
-    process.env.ADMIN_READ_ONLY = "true";
-    resetEnvCache();
+    setEnv({ ADMIN_READ_ONLY: "true" });
     const readOnly = await call(replayOne.POST, {
       path: `/api/admin/dead-letters/${id}/replay`,
       method: "POST",
@@ -105,8 +100,7 @@ describeOnOneDatabase("operator dead letters, Stripe events and audit log APIs",
     });
     expect(readOnly.status).toBe(409);
     expect((await readOnly.json()).code).toBe("read_only");
-    delete process.env.ADMIN_READ_ONLY;
-    resetEnvCache();
+    setEnv({ ADMIN_READ_ONLY: undefined });
 
     const replayed = await call(replayOne.POST, {
       path: `/api/admin/dead-letters/${id}/replay`,
@@ -165,8 +159,7 @@ describeOnOneDatabase("operator dead letters, Stripe events and audit log APIs",
   });
 
   it("an event Inngest never took dead-letters after its last attempt, is listed as kind event, and a replay sends it once", async () => {
-    process.env.OUTBOX_MAX_ATTEMPTS = "2";
-    resetEnvCache();
+    setEnv({ OUTBOX_MAX_ATTEMPTS: "2" });
     // Nothing listens on port 9: Inngest is unreachable.
     inngest.setEnvVars({ INNGEST_BASE_URL: "http://127.0.0.1:9/", INNGEST_DEV: "1" });
     const eventId = `dead-letter-event-${randomUUID()}`;

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import * as breakGlass from "@/app/api/admin/break-glass/route";
 import * as breakGlassOne from "@/app/api/admin/break-glass/[id]/route";
 import * as customerAction from "@/app/api/admin/customers/[id]/actions/[action]/route";
@@ -28,10 +28,10 @@ import { inngest } from "@/inngest/client";
 import { heartbeat } from "@/inngest/functions/heartbeat";
 import { makeOrg } from "@/tests/support/factories";
 import { createOperator } from "@/lib/auth";
-import { resetEnvCache } from "@/lib/env";
 import { runFunctionLocally } from "@/lib/jobs";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { describeOnOneDatabase } from "@/tests/db";
+import { perTestEnv } from "@/tests/env";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
 
 const ADMIN_API = path.join(process.cwd(), "app/api/admin");
@@ -45,11 +45,7 @@ beforeAll(async () => {
 });
 afterAll(() => inngestApi.close());
 
-afterEach(() => {
-  delete process.env.ADMIN_READ_ONLY;
-  delete process.env.ADMIN_IP_ALLOWLIST_CIDRS;
-  resetEnvCache();
-});
+const setEnv = perTestEnv();
 
 interface WriteCase {
   /** Method and route template, as found under app/api/admin. */
@@ -387,8 +383,7 @@ describeOnOneDatabase("incident mode over the operator API", () => {
   }
 
   it("ADMIN_READ_ONLY=true is read-only too, and cannot be lifted by turning the flag off", async () => {
-    process.env.ADMIN_READ_ONLY = "true";
-    resetEnvCache();
+    setEnv({ ADMIN_READ_ONLY: "true" });
     expect((await setIncidentMode(false)).status).toBe(200);
     const id = await deadRow();
     const refused = await callRoute(handler(deadLetterReplay.POST), {
@@ -543,8 +538,7 @@ describeOnOneDatabase("incident mode over the operator API", () => {
   });
 
   it("ADMIN_IP_ALLOWLIST_CIDRS: the operator API answers 403 Problem+JSON to other networks", async () => {
-    process.env.ADMIN_IP_ALLOWLIST_CIDRS = "10.0.0.0/8,2001:db8::/32";
-    resetEnvCache();
+    setEnv({ ADMIN_IP_ALLOWLIST_CIDRS: "10.0.0.0/8,2001:db8::/32" });
     const outside = await callRoute(handler(flags.GET), {
       path: "/api/admin/flags",
       cookie: cookies.ops_admin,

@@ -3,7 +3,7 @@
 // Event API is the fake server (real wire format).
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import * as jobFunctions from "@/app/api/admin/job-functions/route";
 import * as pause from "@/app/api/admin/job-functions/[id]/pause/route";
 import * as resume from "@/app/api/admin/job-functions/[id]/resume/route";
@@ -14,9 +14,9 @@ import { db } from "@/db/client";
 import { auditLog, jobRuns } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { makeOrg } from "@/tests/support/factories";
-import { resetEnvCache } from "@/lib/env";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { describeOnOneDatabase } from "@/tests/db";
+import { perTestEnv } from "@/tests/env";
 import { callRoute as call, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 
 let inngestApi: FakeInngestServer;
@@ -25,14 +25,10 @@ beforeAll(async () => {
   inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
 });
 afterAll(() => inngestApi.close());
-afterEach(() => {
-  delete process.env.ADMIN_READ_ONLY;
-  resetEnvCache();
-});
+const setEnv = perTestEnv();
 
 function readOnly() {
-  process.env.ADMIN_READ_ONLY = "true";
-  resetEnvCache();
+  setEnv({ ADMIN_READ_ONLY: "true" });
 }
 
 async function failedRun(marker: string) {
@@ -271,6 +267,5 @@ describeOnOneDatabase("operator job control API", () => {
 });
 
 function afterReadOnly() {
-  delete process.env.ADMIN_READ_ONLY;
-  resetEnvCache();
+  setEnv({ ADMIN_READ_ONLY: undefined });
 }

@@ -1,13 +1,7 @@
 // The operator job-run API and the Inngest serve endpoint, through the real handlers,
 // authenticators and database.
 import { randomUUID } from "node:crypto";
-import { beforeAll, expect, it, vi } from "vitest";
-
-// The serve endpoint answers GET only in dev mode (or signed, in production): set before the client exists.
-vi.hoisted(() => {
-  process.env.INNGEST_DEV = "1";
-});
-
+import { beforeAll, expect, it } from "vitest";
 import * as inngestRoute from "@/app/api/inngest/route";
 import * as jobRun from "@/app/api/admin/job-runs/[id]/route";
 import * as jobRunRerun from "@/app/api/admin/job-runs/[id]/rerun/route";
@@ -17,6 +11,7 @@ import { heartbeat } from "@/inngest/functions/heartbeat";
 import { makeOrg } from "@/tests/support/factories";
 import { runFunctionLocally } from "@/lib/jobs";
 import { describeOnOneDatabase } from "@/tests/db";
+import { withTestEnv } from "@/tests/env";
 import {
   callRoute as call,
   operatorCookies,
@@ -24,6 +19,10 @@ import {
   TEST_BASE_URL as BASE,
   type RouteHandler as Handler,
 } from "@/tests/route-helpers";
+
+// The serve endpoint answers GET only in dev mode (or signed, in production); it reads
+// INNGEST_DEV on each request.
+withTestEnv({ INNGEST_DEV: "1" });
 
 it("GET /api/inngest lists every registered function (dev mode)", async () => {
   const response = await (inngestRoute.GET as unknown as Handler)(new Request(`${BASE}/api/inngest`));

@@ -10,16 +10,16 @@ import * as unknownApi from "@/app/api/[...path]/route";
 import { db } from "@/db/client";
 import { jobHeartbeats, jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
 import { makeOrg } from "@/tests/support/factories";
-import { resetEnvCache } from "@/lib/env";
 import { PROBLEM_CONTENT_TYPE, route } from "@/lib/http";
 import { chargeApiCall } from "@/lib/metering";
 import { describeOnOneDatabase } from "@/tests/db";
-import { withTestEnv } from "@/tests/env";
+import { perTestEnv, withTestEnv } from "@/tests/env";
 import { parsePrometheusText, sampleValue } from "@/tests/prometheus-text";
 
 const TOKEN = `metrics-${randomUUID()}`;
 const CHANNEL_ID = randomUUID();
 withTestEnv({ METRICS_TOKEN: TOKEN });
+const setEnv = perTestEnv();
 
 function scrape(authorization?: string) {
   const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
@@ -78,15 +78,9 @@ describeOnOneDatabase("GET /api/metrics", () => {
       expect(body).toMatchObject({ code: "unauthorized", request_id: response.headers.get("x-request-id") });
       expect(JSON.stringify(body)).not.toContain(TOKEN);
     }
-    process.env.METRICS_TOKEN = "";
-    resetEnvCache();
-    try {
-      expect((await scrape("Bearer ")).status).toBe(401);
-      expect((await scrape(`Bearer ${TOKEN}`)).status).toBe(401);
-    } finally {
-      process.env.METRICS_TOKEN = TOKEN;
-      resetEnvCache();
-    }
+    setEnv({ METRICS_TOKEN: "" });
+    expect((await scrape("Bearer ")).status).toBe(401);
+    expect((await scrape(`Bearer ${TOKEN}`)).status).toBe(401);
   });
 
   describe("after some activity", () => {

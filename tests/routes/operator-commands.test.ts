@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import {
   auditLog,
@@ -24,7 +24,6 @@ import { heartbeat } from "@/inngest/functions/heartbeat";
 import { makeOrg } from "@/tests/support/factories";
 import { createOperator, parseCookieHeader, resolveSession, sessionCookieName } from "@/lib/auth";
 import { stripeClient } from "@/lib/billing";
-import { resetEnvCache } from "@/lib/env";
 import { cronOf, runFunctionLocally } from "@/lib/jobs";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { BREAK_GLASS_COOKIE, startBreakGlass } from "@/lib/ops";
@@ -37,6 +36,7 @@ import {
   type CommandTarget,
 } from "@/lib/ops/commands";
 import { describeOnOneDatabase } from "@/tests/db";
+import { perTestEnv, withTestEnv } from "@/tests/env";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
 
@@ -49,26 +49,16 @@ beforeAll(async () => {
   inngestApi = await startFakeInngestServer();
   inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
   stripe = await startFakeStripe();
-  process.env.STRIPE_SECRET_KEY = "sk_test_operator_commands";
-  process.env.STRIPE_API_BASE_URL = stripe.url;
-  resetEnvCache();
 });
+withTestEnv(() => ({ STRIPE_SECRET_KEY: "sk_test_operator_commands", STRIPE_API_BASE_URL: stripe.url }));
 afterAll(async () => {
-  delete process.env.STRIPE_SECRET_KEY;
-  delete process.env.STRIPE_API_BASE_URL;
-  resetEnvCache();
   await inngestApi.close();
   await stripe.close();
 });
-afterEach(() => {
-  delete process.env.ADMIN_READ_ONLY;
-  resetEnvCache();
-});
+const setEnv = perTestEnv();
 
 function readOnly(on: boolean) {
-  if (on) process.env.ADMIN_READ_ONLY = "true";
-  else delete process.env.ADMIN_READ_ONLY;
-  resetEnvCache();
+  setEnv({ ADMIN_READ_ONLY: on ? "true" : undefined });
 }
 
 /** `POST job-runs/{id}/rerun` for every write method exported by a route file under app/api/admin. */
