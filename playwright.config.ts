@@ -6,22 +6,28 @@ import { chromiumPath } from "./tests/support/chromium";
 import { createPaidOrgsCommands } from "./e2e/paid-orgs";
 import { loadReminderNoticeCommand } from "./e2e/reminder-notice";
 import type { SetupCommand } from "./e2e/setup-commands";
+import { e2eOperators, type E2eOperator } from "./e2e/operators";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 
-// The bundled data, one operator and the paid orgs of e2e/paid-orgs.ts per run, loaded by the CLI before the server opens the database (PGlite allows
+// The bundled data, the journeys' operators and the paid orgs of e2e/paid-orgs.ts per run, loaded by the CLI before the server opens the database (PGlite allows
 // one process per data dir). Set here so the worker processes inherit the same values.
-process.env.E2E_OPERATOR_EMAIL ??= `ops-${Date.now()}@beacon.test`;
 process.env.E2E_OPERATOR_PASSWORD ??= `ops-${randomBytes(12).toString("hex")}`;
-// operator:create prints the operator's TOTP secret once; the journeys read it to pass the cockpit's second factor.
-process.env.E2E_OPERATOR_FILE ??= path.join(os.tmpdir(), `beacon-e2e-operator-${randomBytes(6).toString("hex")}.json`);
-// A second operator with the read-only role, for the journeys that check what viewers cannot see or do.
-process.env.E2E_VIEWER_EMAIL ??= `viewer-${Date.now()}@beacon.test`;
-process.env.E2E_VIEWER_FILE ??= path.join(os.tmpdir(), `beacon-e2e-viewer-${randomBytes(6).toString("hex")}.json`);
-// An ops_admin of its own for the cockpit-fixes journeys: TOTP attempts are limited per operator
-// (5 per 5 min, lib/auth/mfa.ts) and the other journeys' operator already signs in that often.
-process.env.E2E_ONCALL_EMAIL ??= `oncall-${Date.now()}@beacon.test`;
-process.env.E2E_ONCALL_FILE ??= path.join(os.tmpdir(), `beacon-e2e-oncall-${randomBytes(6).toString("hex")}.json`);
+// A few operators of each role. Beacon refuses a TOTP step an operator already used, and limits
+// sign-ins and TOTP attempts per operator (production values), so one operator can sign in about
+// twice per 30 seconds: e2e/helpers.ts signs in whichever of the role's operators can go soonest.
+// operator:create prints each one's TOTP secret once, into its file; the journeys read it there.
+const OPERATOR_POOL = [
+  ...Array.from({ length: 4 }, () => "admin" as const),
+  ...Array.from({ length: 2 }, () => "viewer" as const),
+];
+process.env.E2E_OPERATORS ??= JSON.stringify(
+  OPERATOR_POOL.map((role, i) => ({
+    role,
+    email: `${role}${i}-${Date.now()}@beacon.test`,
+    file: path.join(os.tmpdir(), `beacon-e2e-${role}${i}-${randomBytes(6).toString("hex")}.json`),
+  })),
+);
 /** A one-line Node program that exits once something listens on 127.0.0.1:port (for a shell command). */
 const waitForPort = (p: number) =>
   `const n=require('net');(function t(){const s=n.connect(${p},'127.0.0.1',()=>{s.end();process.exit(0)});s.on('error',()=>setTimeout(t,200))})()`;
@@ -37,16 +43,18 @@ const OPERATOR_JOURNEYS = [
 ];
 /** Journeys that change what every other journey sees while they run. */
 const APP_WIDE_JOURNEYS = ["**/incident.spec.ts"];
-const operatorCommand = (email: string, role: string, output: string): SetupCommand => ({
-  args: ["operator:create", "--email", email, "--password", process.env.E2E_OPERATOR_PASSWORD!, "--role", role],
-  output,
+const operatorCommand = (operator: E2eOperator): SetupCommand => ({
+  args: [
+    "operator:create",
+    ...["--email", operator.email, "--password", process.env.E2E_OPERATOR_PASSWORD!],
+    ...["--role", operator.role === "admin" ? "ops_admin" : "ops_viewer"],
+  ],
+  output: operator.file,
 });
 /** Run in one process before the server opens the database (e2e/setup-main.ts). */
 const setupCommands: SetupCommand[] = [
   { args: ["db:seed"] },
-  operatorCommand(process.env.E2E_OPERATOR_EMAIL, "ops_admin", process.env.E2E_OPERATOR_FILE),
-  operatorCommand(process.env.E2E_VIEWER_EMAIL, "ops_viewer", process.env.E2E_VIEWER_FILE),
-  operatorCommand(process.env.E2E_ONCALL_EMAIL, "ops_admin", process.env.E2E_ONCALL_FILE),
+  ...e2eOperators().map(operatorCommand),
   ...createPaidOrgsCommands(),
   loadReminderNoticeCommand(),
 ];
@@ -77,10 +85,12 @@ export default defineConfig({
   // Journeys of operators share each operator's TOTP steps (e2e/helpers.ts) and the ops webhook
   // listener, so they run one after another; customers' journeys each make their own accounts and
   // run beside them. Incident mode changes every page, so its journey runs alone, last.
+  // The cockpit's one-at-a-time journeys are listed first so they start at once and the customers'
+  // journeys fill the other worker: listed last, they waited for every customer journey first.
   projects: [
+    { name: "cockpit", testMatch: OPERATOR_JOURNEYS, workers: 1 },
     // A project's testIgnore replaces the top-level one: the dev-loop journey stays out here too.
     { name: "customers", testIgnore: ["**/dev-loop/**", ...OPERATOR_JOURNEYS, ...APP_WIDE_JOURNEYS] },
-    { name: "cockpit", testMatch: OPERATOR_JOURNEYS, workers: 1 },
     { name: "app-wide", testMatch: APP_WIDE_JOURNEYS, dependencies: ["customers", "cockpit"] },
   ],
   retries: 0,

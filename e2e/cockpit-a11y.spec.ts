@@ -3,7 +3,7 @@ import { COCKPIT_PAGES, expectNoSeriousA11yViolations, signInOperator } from "./
 
 // Every cockpit page as an ops_admin sees it (the most controls): no serious or critical axe violations.
 test("cockpit pages have no serious or critical accessibility violations and fit a phone", async ({ page }) => {
-  await signInOperator(page, "oncall");
+  await signInOperator(page);
   for (const [path, heading] of COCKPIT_PAGES) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: heading, exact: true }), path).toBeVisible();

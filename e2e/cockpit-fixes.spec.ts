@@ -78,7 +78,7 @@ test("an operator re-processes a failed Stripe event: Beacon fetches Stripe's co
 }) => {
   const eventId = await failOneStripeEvent(request);
 
-  await signInOperator(page, "oncall");
+  await signInOperator(page);
   await page.goto("/admin/ops/stripe-events?status=failed");
   await expect(page.getByRole("heading", { name: "Stripe events", exact: true })).toBeVisible();
   const row = page.getByTestId("stripe-event-row").filter({ hasText: eventId });
@@ -146,7 +146,7 @@ test.describe("dead letters", () => {
     expect((run.output as { notified: number }).notified).toBeGreaterThan(0);
     expect(receiver.state.rejected.filter((t) => t.includes("webhook_failure_rate"))).toHaveLength(1);
 
-    await signInOperator(page, "oncall");
+    await signInOperator(page);
     // Recorded like any scheduled run.
     const runs = await page.request.get("/api/admin/job-runs?function=ops-alerts&limit=200");
     expect((await runs.json()).data).toContainEqual(

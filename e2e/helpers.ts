@@ -1,9 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import { generate } from "otplib";
 import { COCKPIT_PAGES as COCKPIT_NAV } from "../app/admin/cockpit-pages";
+import { nextTotpCode, soonestOperator, type E2eOperator } from "./operators";
 
 export const PASSWORD = "e2e-correct-horse-battery";
 
@@ -39,30 +38,22 @@ export async function signOut(page: Page) {
 }
 
 /**
- * An e2e operator (made by playwright.config.ts): password, then the TOTP code of the moment.
- * `admin` is ops_admin; `viewer` is ops_viewer (reads, PII masked, no writes); `oncall` is another
- * ops_admin. Sign-ins are limited per address and e-mail (10 per 15 minutes, production values),
- * so the cockpit journeys share them out between `admin` and `oncall`.
+ * Signs in one of the journeys' operators of `role` (ops_admin or ops_viewer, e2e/operators.ts):
+ * password, then the TOTP code of the moment. The role's operator that can go soonest signs in.
  */
-export async function signInOperator(page: Page, who: "admin" | "viewer" | "oncall" = "admin") {
-  const email = {
-    admin: process.env.E2E_OPERATOR_EMAIL!,
-    viewer: process.env.E2E_VIEWER_EMAIL!,
-    oncall: process.env.E2E_ONCALL_EMAIL!,
-  }[who];
-  const file = {
-    admin: process.env.E2E_OPERATOR_FILE!,
-    viewer: process.env.E2E_VIEWER_FILE!,
-    oncall: process.env.E2E_ONCALL_FILE!,
-  }[who];
-  await signInOperatorWith(page, { email, password: process.env.E2E_OPERATOR_PASSWORD!, file });
+export async function signInOperator(page: Page, role: E2eOperator["role"] = "admin") {
+  await signInOperatorWith(page, soonestOperator(role));
 }
 
-/** Any operator: `file` holds `operator:create`'s answer (its TOTP secret). */
-export async function signInOperatorWith(page: Page, operator: { email: string; password: string; file: string }) {
-  await signIn(page, operator.email, operator.password);
+/** This operator: password, then a TOTP code the server has not seen yet. */
+export async function signInOperatorWith(
+  page: Page,
+  operator: Pick<E2eOperator, "email" | "file">,
+  password = process.env.E2E_OPERATOR_PASSWORD!,
+) {
+  await signIn(page, operator.email, password);
   await expect(page).toHaveURL(/\/mfa/);
-  await page.getByLabel("Authentication code").fill(await nextTotpCode(operator.file));
+  await page.getByLabel("Authentication code").fill(await nextTotpCode(operator));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/admin\/ops/);
 }
@@ -108,20 +99,4 @@ export async function expectNoSeriousA11yViolations(page: Page, step: string) {
   expect(
     serious.map((v) => `${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
   ).toEqual([]);
-}
-
-/**
- * A TOTP code the server has not seen yet for the operator in `file`: Beacon refuses a code
- * whose 30-second step was already used (replay protection), so sign-ins in quick succession
- * take the next step's code (accepted for clock drift), or wait for one. The step used is kept
- * in the file.
- */
-export async function nextTotpCode(file: string): Promise<string> {
-  const record = JSON.parse(fs.readFileSync(file, "utf8")) as { totp_secret: string; last_step?: number };
-  const nowStep = Math.floor(Date.now() / 30_000);
-  const step = Math.max(nowStep, (record.last_step ?? -1) + 1);
-  // The server accepts the current step and the next one; anything later must wait its turn.
-  if (step > nowStep + 1) await new Promise((resolve) => setTimeout(resolve, (step - 1) * 30_000 - Date.now() + 500));
-  fs.writeFileSync(file, JSON.stringify({ ...record, last_step: step }));
-  return generate({ secret: record.totp_secret, epoch: step * 30 });
 }

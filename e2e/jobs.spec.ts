@@ -57,7 +57,7 @@ test("an operator finds a failed run, re-runs it, then re-runs every failed hear
 }) => {
   await failHeartbeatRunThroughServeEndpoint(page.request);
   await failHeartbeatRunThroughServeEndpoint(page.request);
-  await signInOperator(page, "oncall");
+  await signInOperator(page);
 
   await page.goto("/admin/ops/jobs?function=heartbeat&status=failed");
   await expect(page.getByRole("heading", { name: "Job runs", exact: true })).toBeVisible();
@@ -96,7 +96,7 @@ test("an operator finds a failed run, re-runs it, then re-runs every failed hear
 });
 
 test("an operator pauses a scheduled function and resumes it", async ({ page }) => {
-  await signInOperator(page, "oncall");
+  await signInOperator(page);
   await page.goto("/admin/ops/jobs");
   const schedule = page.getByTestId("schedule-retention");
   await expect(schedule.getByText("active")).toBeVisible();
@@ -108,7 +108,7 @@ test("an operator pauses a scheduled function and resumes it", async ({ page }) 
 });
 
 test("the overview shows the 24-hour job chart and the business tiles, and refreshes them", async ({ page }) => {
-  await signInOperator(page, "oncall");
+  await signInOperator(page);
   // The page's own timers on a clock the journey moves: the 15-s refresh is checked without waiting for it.
   await page.clock.install();
   await page.goto("/admin/ops");

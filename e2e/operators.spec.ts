@@ -1,21 +1,10 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import {
-  COCKPIT_PAGES,
-  latestEmail,
-  nextTotpCode,
-  signIn,
-  signInOperator,
-  signOut,
-  signUp,
-  uniqueEmail,
-} from "./helpers";
-
-const operatorEmail = process.env.E2E_OPERATOR_EMAIL!;
-const operatorPassword = process.env.E2E_OPERATOR_PASSWORD!;
+import { COCKPIT_PAGES, latestEmail, signIn, signInOperator, signOut, signUp, uniqueEmail } from "./helpers";
+import { e2eOperator, nextTotpCode, readOperatorFile } from "./operators";
 
 test("an operator needs the TOTP code before the cockpit opens", async ({ page }) => {
-  await signIn(page, operatorEmail, operatorPassword);
+  await signIn(page, e2eOperator("admin").email, process.env.E2E_OPERATOR_PASSWORD!);
   await expect(page).toHaveURL(/\/mfa/);
   await page.goto("/admin/ops");
   await expect(page).toHaveURL(/\/mfa/);
@@ -140,20 +129,20 @@ test("an operator whose authenticator was reset by an ops_admin enrols again fro
 }) => {
   const admin = await (await browser.newContext()).newPage();
   await signInOperator(admin);
-  const viewerFile = process.env.E2E_VIEWER_FILE!;
-  const viewerRecord = JSON.parse(fs.readFileSync(viewerFile, "utf8")) as { user_id: string; totp_secret: string };
+  const viewerOperator = e2eOperator("viewer");
+  const viewerRecord = readOperatorFile(viewerOperator);
   const reset = await admin.request.post(`/api/admin/operators/${viewerRecord.user_id}/reset-totp`);
   expect(reset.status()).toBe(200);
 
   const viewer = await (await browser.newContext()).newPage();
-  await signIn(viewer, process.env.E2E_VIEWER_EMAIL!, process.env.E2E_OPERATOR_PASSWORD!);
+  await signIn(viewer, viewerOperator.email, process.env.E2E_OPERATOR_PASSWORD!);
   await expect(viewer.getByRole("heading", { name: "Set up your authenticator" })).toBeVisible();
   await expect(viewer.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
   const secret = (await viewer.getByTestId("totp-secret").textContent())!.trim();
   expect(secret).not.toBe(viewerRecord.totp_secret);
   // Later journeys sign the viewer in with the file's secret: keep it current.
-  fs.writeFileSync(viewerFile, JSON.stringify({ user_id: viewerRecord.user_id, totp_secret: secret }));
-  await viewer.getByLabel("Authentication code").fill(await nextTotpCode(viewerFile));
+  fs.writeFileSync(viewerOperator.file, JSON.stringify({ user_id: viewerRecord.user_id, totp_secret: secret }));
+  await viewer.getByLabel("Authentication code").fill(await nextTotpCode(viewerOperator));
   await viewer.getByRole("button", { name: "Verify" }).click();
   await expect(viewer).toHaveURL(/\/admin\/ops/);
 

@@ -90,7 +90,7 @@ test("fresh clone: onboarding shows open matches, the instant alert arrives with
   fs.writeFileSync(file, stdout);
 
   const ops = await (await browser.newContext()).newPage();
-  await signInOperatorWith(ops, { ...operator, file });
+  await signInOperatorWith(ops, { email: operator.email, file }, operator.password);
   await expect(ops.getByText("Background functions: in-process (development)")).toBeVisible();
 
   // The instant alert, mailed to the dev mailbox by a recorded run, within five minutes.
