@@ -1,11 +1,12 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { alerts, organizations } from "@/db/schema";
+import { alerts } from "@/db/schema";
 import { isUuid, withTenant } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
 import { appUrl, authSecret } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { applyPlanToAlerts } from "./plan-allowance";
+import { lockOrganizationRow } from "@/lib/orgs";
 
 /**
  * One-click unsubscribe (RFC 8058) from alerts. The link's token is `u1.<org>.<alert>[~<alert>…].<mac>`:
@@ -83,7 +84,7 @@ export async function unsubscribeAlert(token: string, now = new Date()): Promise
   const { orgId, alertIds } = verify(token);
   return withTenant(orgId, async (tx) => {
     // Org first, then the alert: the lock order of every change to an org's alerts and of billing.
-    await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+    await lockOrganizationRow(tx, orgId);
     const current = await tx
       .select({ id: alerts.id, name: alerts.name, active: alerts.active, deliveryEmail: alerts.deliveryEmail })
       .from(alerts)

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
-import { subscriptions, usageQuotas } from "@/db/schema";
+import { organizations, subscriptions, usageQuotas } from "@/db/schema";
 import { chargeApiCall, monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
-import { describeEachDatabase } from "@/tests/db";
+import { availableDrivers, describeEachDatabase } from "@/tests/db";
 import { addCredits, revokeCredits, syncOrgPlan } from "./org-plan";
 import type { PlanId } from "@/lib/plans";
 import { makeEmptyOrg } from "@/tests/support/factories";
@@ -94,3 +94,36 @@ describeEachDatabase("plan changes move the quota", () => {
     });
   });
 });
+
+describeEachDatabase(
+  "the org lock beside rows that reference the org",
+  () => {
+    it("two subscriptions written at once, each then syncing the plan: both commit, the better plan wins", async () => {
+      const orgId = await makeEmptyOrg("free");
+      // Each transaction writes its subscription (a foreign-key check: KEY SHARE on the org row),
+      // waits until the other has too, then takes the org lock. FOR UPDATE deadlocked here.
+      let wrote = 0;
+      let bothWrote!: () => void;
+      const together = new Promise<void>((resolve) => (bothWrote = resolve));
+      const writeThenSync = (n: number, plan: PlanId) =>
+        db().transaction(async (tx) => {
+          await tx
+            .insert(subscriptions)
+            .values({ orgId, stripeSubscriptionId: `sub_${n}_${orgId}`, status: "active", plan });
+          if (++wrote === 2) bothWrote();
+          await together;
+          return syncOrgPlan(tx, orgId, MID_JAN);
+        });
+      const plans = await Promise.all([writeThenSync(1, "starter"), writeThenSync(2, "pro")]);
+      // The second to lock reads the first one's committed row: it decides for both.
+      expect(plans).toContain("pro");
+      const [org] = await db()
+        .select({ plan: organizations.plan })
+        .from(organizations)
+        .where(eq(organizations.id, orgId));
+      expect(org!.plan).toBe("pro");
+    });
+  },
+  // Two transactions at once need two connections: PGlite has one.
+  availableDrivers().filter((driver) => driver === "postgres"),
+);

@@ -8,6 +8,7 @@ import {
   revokeCredits as revokeCreditBalance,
 } from "@/lib/metering";
 import { entitlementsFor, PLAN_IDS, SUBSCRIPTION_STATUSES, type PlanId, type SubscriptionStatus } from "@/lib/plans";
+import { lockOrganizationRow } from "@/lib/orgs";
 
 const KNOWN_STATUSES = new Set<string>(SUBSCRIPTION_STATUSES.filter((s) => s !== "none"));
 
@@ -44,11 +45,7 @@ export function entitledPlan(
 export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<PlanId> {
   // Lock the org first: a concurrent event of another subscription of this org then waits and
   // reads our committed subscription row before deciding.
-  const [org] = await tx
-    .select({ plan: organizations.plan })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .for("update");
+  const org = await lockOrganizationRow(tx, orgId);
   const rows = await tx
     .select({
       plan: subscriptions.plan,

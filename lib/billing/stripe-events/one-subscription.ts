@@ -1,12 +1,13 @@
 import { and, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "@/db/client";
-import { auditLog, organizations, stripeEvents, subscriptions } from "@/db/schema";
+import { auditLog, stripeEvents, subscriptions } from "@/db/schema";
 import { recordAudit, SYSTEM_ACTOR } from "@/lib/audit";
 import { stripeClient } from "../stripe-client";
 import { syncOrgPlan } from "../org-plan";
 import { applySubscription } from "./subscription-changed";
 import type { StripeEventInput, StripeObject } from "./types";
+import { lockOrganizationRow } from "@/lib/orgs";
 
 /** Subscription states that still hold (or are about to hold) a plan: a second one would double-bill. */
 export const LIVE_SUBSCRIPTION_STATUSES = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];
@@ -39,7 +40,7 @@ export async function resolveDuplicateSubscriptions(
   event: StripeEventInput,
   now: Date,
 ): Promise<DuplicateResolution | null> {
-  await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for("update");
+  await lockOrganizationRow(tx, orgId);
   const live = await tx
     .select({ id: subscriptions.stripeSubscriptionId, customer: subscriptions.stripeCustomerId })
     .from(subscriptions)
