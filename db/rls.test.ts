@@ -23,6 +23,7 @@ import { customerDetail } from "@/lib/ops/customers";
 import { searchCustomers } from "@/lib/ops/customer-search";
 import { getOrganization, listOrganizationsForUser } from "@/lib/orgs";
 import { requestAndBuildExport, runRetention } from "@/lib/retention";
+import { contextOf } from "@/tests/support/factories";
 
 const TENANT_TABLES = ["memberships", "api_keys", "invitations", "organizations"] as const;
 
@@ -404,15 +405,17 @@ describeEachDatabaseAsApp(
         { companyName: "Ann Co", naicsCodes: ["541511"], keywords: ["cloud"] },
         NOW,
       );
-      const alert = await createAlert(a.orgId, ownerOf(a), { name: "Cloud work", frequency: "daily" }, NOW);
-      await updateAlert(a.orgId, ownerOf(a), alert.id, { name: "Cloud contracts" }, NOW);
-      expect((await listAlerts(a.orgId, ownerOf(a))).map((x) => x.name)).toEqual(["Cloud contracts"]);
-      expect(await listAlerts(b.orgId, ownerOf(b))).toEqual([]);
-      await expect(getAlert(b.orgId, ownerOf(b), alert.id)).rejects.toMatchObject({ code: "not_found" });
-      const doomed = await createAlert(b.orgId, ownerOf(b), { name: "Gone soon", frequency: "weekly" }, NOW);
-      await expect(deleteAlert(a.orgId, ownerOf(a), doomed.id, NOW)).rejects.toMatchObject({ code: "not_found" });
-      await deleteAlert(b.orgId, ownerOf(b), doomed.id, NOW);
-      expect(await listAlerts(b.orgId, ownerOf(b))).toEqual([]);
+      const alert = await createAlert(contextOf(a.orgId, ownerOf(a), NOW), { name: "Cloud work", frequency: "daily" });
+      await updateAlert(contextOf(a.orgId, ownerOf(a), NOW), alert.id, { name: "Cloud contracts" });
+      expect((await listAlerts(contextOf(a.orgId, ownerOf(a)))).map((x) => x.name)).toEqual(["Cloud contracts"]);
+      expect(await listAlerts(contextOf(b.orgId, ownerOf(b)))).toEqual([]);
+      await expect(getAlert(contextOf(b.orgId, ownerOf(b)), alert.id)).rejects.toMatchObject({ code: "not_found" });
+      const doomed = await createAlert(contextOf(b.orgId, ownerOf(b), NOW), { name: "Gone soon", frequency: "weekly" });
+      await expect(deleteAlert(contextOf(a.orgId, ownerOf(a), NOW), doomed.id)).rejects.toMatchObject({
+        code: "not_found",
+      });
+      await deleteAlert(contextOf(b.orgId, ownerOf(b), NOW), doomed.id);
+      expect(await listAlerts(contextOf(b.orgId, ownerOf(b)))).toEqual([]);
     });
 
     it("a metered API call resolves its key, charges its own org's quota and nobody else's", async () => {

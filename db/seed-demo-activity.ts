@@ -3,6 +3,7 @@ import { withTenant } from "./tenant";
 import { alerts } from "./schema";
 import { createAlert, runAlertDigest } from "@/lib/alerts";
 import { createApiKey } from "@/lib/auth";
+import { memberActor, orgContext } from "@/lib/context";
 import { chargeApiCall } from "@/lib/metering";
 import { completeOnboarding, createFirstAlert, markMatchesViewed, saveBusinessProfile } from "@/lib/onboarding";
 import { DEMO_AMENDMENTS } from "@/lib/opportunities";
@@ -36,24 +37,20 @@ export async function seedDemoActivity(orgId: string, owner: OrgActor, email: st
   );
   await markMatchesViewed(orgId, owner, now);
   await completeOnboarding(orgId, owner, now);
-  await createAlert(
-    orgId,
-    owner,
-    {
-      name: "Any software notice, at once",
-      frequency: "instant",
-      naics: ["5415"],
-      q: "software",
-      delivery_email: email,
-    },
-    now,
-  );
-  await createAlert(
-    orgId,
-    owner,
-    { name: "Computer systems design, weekly", frequency: "weekly", naics: ["5415"], delivery_email: email },
-    now,
-  );
+  const ownerCtx = orgContext(orgId, memberActor(owner.userId, owner.role), { now: () => now });
+  await createAlert(ownerCtx, {
+    name: "Any software notice, at once",
+    frequency: "instant",
+    naics: ["5415"],
+    q: "software",
+    delivery_email: email,
+  });
+  await createAlert(ownerCtx, {
+    name: "Computer systems design, weekly",
+    frequency: "weekly",
+    naics: ["5415"],
+    delivery_email: email,
+  });
 
   // The demo feed amends these notices as it replays the day (lib/opportunities): tracked, so the
   // demo user gets their "what changed" e-mails within the hour after.

@@ -14,7 +14,7 @@ import { alertDigests, emailMessages, outboxEvents } from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { inngest } from "@/inngest/client";
 import { createAlert } from "@/lib/alerts";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, contextOf } from "@/tests/support/factories";
 import { setFlag } from "@/lib/flags";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { executeRequest } from "@/tests/support/inngest-engine";
@@ -79,7 +79,7 @@ describeEachDatabase("instant alerts catch up", ({ handle }) => {
 
   async function instantAlert(word: string) {
     const { orgId, owner } = await makeOrg("enterprise");
-    return createAlert(orgId, owner, {
+    return createAlert(contextOf(orgId, owner), {
       name: `${word} watch`,
       frequency: "instant",
       q: word,

@@ -1,11 +1,12 @@
 import { and, asc, count, desc, eq, isNotNull, ne } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { alerts, memberships, organizations, users } from "@/db/schema";
-import { isUuid, withTenant } from "@/db/tenant";
+import { isUuid } from "@/db/tenant";
+import type { CustomerActor, OrgContext } from "@/lib/context";
 import { entitlementsFor, planById, type Entitlements } from "@/lib/plans";
 import { channelIdsOfAlerts, setAlertChannels } from "@/lib/channels";
 import { AppError, validate } from "@/lib/http";
-import { assertCan, type OrgActor } from "@/lib/orgs";
+import { assertCan, lockOrganization } from "@/lib/orgs";
 import { applyPlanToAlerts } from "./plan-allowance";
 import type { AlertPauseReason } from "./rules";
 import {
@@ -21,7 +22,10 @@ export type AlertRow = typeof alerts.$inferSelect;
 export type AlertWithChannels = AlertRow & { channelIds: string[] };
 
 /** Who acts on an org's alerts: a signed-in member (role-checked) or one of the org's API keys. */
-export type AlertAuthor = OrgActor | { apiKeyId: string };
+export type AlertAuthor = CustomerActor;
+
+/** The context alerts are changed and read in: an org, and a member or API key acting in it. */
+export type AlertContext = OrgContext<AlertAuthor>;
 
 /** The public shape (API.md `Alert`). */
 export interface ApiAlert {
@@ -84,7 +88,7 @@ export function toApiAlert(row: AlertRow & { channelIds?: string[] }): ApiAlert 
 
 function authorize(by: AlertAuthor, action: "alerts:read" | "alerts:manage") {
   // An API key acts for its whole org (API.md); members are held to their role.
-  if ("role" in by) assertCan(by, action);
+  if (by.kind === "member") assertCan(by, action);
 }
 
 const notFound = () => new AppError("not_found", "No such alert.");
@@ -95,12 +99,7 @@ const notFound = () => new AppError("not_found", "No such alert.");
  * an org's alerts takes it first (then the alerts), the same order as billing's plan changes.
  */
 async function lockPlan(tx: Tx, orgId: string): Promise<{ name: string; allowance: Entitlements }> {
-  const [org] = await tx
-    .select({ plan: organizations.plan })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .for("update");
-  if (!org) throw new AppError("not_found", "No such organisation.");
+  const org = await lockOrganization(tx, orgId);
   const allowance = entitlementsFor({ plan: org.plan });
   return { name: planById(allowance.effectivePlan).name, allowance };
 }
@@ -149,7 +148,7 @@ async function assertPlanCovers(
 /** Where digests go when the request names no address: the member's own, or (API keys) the org owner's. */
 async function defaultDeliveryEmail(tx: Tx, orgId: string, by: AlertAuthor): Promise<string> {
   const rows =
-    "role" in by
+    by.kind === "member"
       ? await tx.select({ email: users.email }).from(users).where(eq(users.id, by.userId)).limit(1)
       : await tx
           .select({ email: users.email })
@@ -171,17 +170,13 @@ async function defaultDeliveryEmail(tx: Tx, orgId: string, by: AlertAuthor): Pro
  * Saves an alert within the plan's limit. It starts its first window now: an alert never
  * e-mails the back catalogue (onboarding and the search page show current matches instead).
  */
-export async function createAlert(
-  orgId: string,
-  by: AlertAuthor,
-  request: CreateAlertRequest,
-  now = new Date(),
-): Promise<AlertWithChannels> {
+export async function createAlert(ctx: AlertContext, request: CreateAlertRequest): Promise<AlertWithChannels> {
+  const { orgId, actor: by } = ctx;
   authorize(by, "alerts:manage");
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   // Validated here too: not every caller comes through a route (onboarding does not).
   const input = validate(createAlertSchema, request);
-  return withTenant(orgId, async (tx) => {
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
     const plan = await lockPlan(tx, orgId);
     await assertPlanCovers(tx, orgId, plan, input.frequency);
     const deliveryEmail = input.delivery_email ?? (await defaultDeliveryEmail(tx, orgId, by));
@@ -189,7 +184,7 @@ export async function createAlert(
       .insert(alerts)
       .values({
         orgId,
-        createdBy: "role" in by ? by.userId : null,
+        createdBy: by.kind === "member" ? by.userId : null,
         name: input.name,
         frequency: input.frequency,
         q: input.q,
@@ -223,10 +218,10 @@ async function withChannelIds(tx: Tx, orgId: string, rows: AlertRow[]): Promise<
   return rows.map((row) => ({ ...row, channelIds: byAlert.get(row.id) ?? [] }));
 }
 
-export async function listAlerts(orgId: string, by: AlertAuthor): Promise<AlertWithChannels[]> {
-  authorize(by, "alerts:read");
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return withTenant(orgId, async (tx) =>
+export async function listAlerts(ctx: AlertContext): Promise<AlertWithChannels[]> {
+  const { orgId } = ctx;
+  authorize(ctx.actor, "alerts:read");
+  return ctx.transaction(async (tx) =>
     withChannelIds(
       tx,
       orgId,
@@ -235,10 +230,11 @@ export async function listAlerts(orgId: string, by: AlertAuthor): Promise<AlertW
   );
 }
 
-export async function getAlert(orgId: string, by: AlertAuthor, alertId: string): Promise<AlertWithChannels> {
-  authorize(by, "alerts:read");
-  if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
-  const [row] = await withTenant(orgId, async (tx) =>
+export async function getAlert(ctx: AlertContext, alertId: string): Promise<AlertWithChannels> {
+  const { orgId } = ctx;
+  authorize(ctx.actor, "alerts:read");
+  if (!isUuid(alertId)) throw notFound();
+  const [row] = await ctx.transaction(async (tx) =>
     withChannelIds(
       tx,
       orgId,
@@ -253,10 +249,10 @@ export async function getAlert(orgId: string, by: AlertAuthor, alertId: string):
 }
 
 /** "2 of 10 alerts", and how many the plan holds. */
-export async function alertUsage(orgId: string, by: AlertAuthor): Promise<AlertUsage> {
-  authorize(by, "alerts:read");
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return withTenant(orgId, async (tx) => {
+export async function alertUsage(ctx: AlertContext): Promise<AlertUsage> {
+  const { orgId } = ctx;
+  authorize(ctx.actor, "alerts:read");
+  return ctx.transaction(async (tx) => {
     const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
     if (!org) throw new AppError("not_found", "No such organisation.");
     const { effectivePlan, maxAlerts } = entitlementsFor({ plan: org.plan });
@@ -271,10 +267,12 @@ export async function alertUsage(orgId: string, by: AlertAuthor): Promise<AlertU
 }
 
 /** Deleting an alert the plan covered makes room: the oldest held one resumes in the same transaction. */
-export async function deleteAlert(orgId: string, by: AlertAuthor, alertId: string, now = new Date()): Promise<void> {
-  authorize(by, "alerts:manage");
-  if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
-  await withTenant(orgId, async (tx) => {
+export async function deleteAlert(ctx: AlertContext, alertId: string): Promise<void> {
+  const { orgId } = ctx;
+  authorize(ctx.actor, "alerts:manage");
+  if (!isUuid(alertId)) throw notFound();
+  const now = ctx.now();
+  await ctx.transaction(async (tx) => {
     await lockPlan(tx, orgId);
     const rows = await tx
       .delete(alerts)
@@ -292,16 +290,16 @@ export async function deleteAlert(orgId: string, by: AlertAuthor, alertId: strin
  * oldest held alert run instead.
  */
 export async function updateAlert(
-  orgId: string,
-  by: AlertAuthor,
+  ctx: AlertContext,
   alertId: string,
   request: UpdateAlertRequest,
-  now = new Date(),
 ): Promise<AlertWithChannels> {
-  authorize(by, "alerts:manage");
-  if (!isUuid(orgId) || !isUuid(alertId)) throw notFound();
+  const { orgId } = ctx;
+  authorize(ctx.actor, "alerts:manage");
+  if (!isUuid(alertId)) throw notFound();
   const patch = validate(updateAlertSchema, request);
-  return withTenant(orgId, async (tx) => {
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
     // Org first, then the alert: the same lock order as createAlert and billing, so they never deadlock.
     const plan = await lockPlan(tx, orgId);
     const [current] = await tx

@@ -16,7 +16,7 @@ import {
   setDailySummary,
   type CreateAlertRequest,
 } from "./index";
-import { insertOpportunity, makeOrg, type OpportunityFixture } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, type OpportunityFixture, contextOf } from "@/tests/support/factories";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -36,12 +36,12 @@ describeEachDatabase("alert digests", () => {
 
   async function newAlert(request: Partial<CreateAlertRequest> = {}, createdAt = T0) {
     const { orgId, owner } = await makeOrg("enterprise");
-    const row = await createAlert(
-      orgId,
-      owner,
-      { name: "Watch", frequency: "daily", delivery_email: `${crypto.randomUUID()}@digest.test`, ...request },
-      createdAt,
-    );
+    const row = await createAlert(contextOf(orgId, owner, createdAt), {
+      name: "Watch",
+      frequency: "daily",
+      delivery_email: `${crypto.randomUUID()}@digest.test`,
+      ...request,
+    });
     return row;
   }
   const opp = (createdAt: Date, fixture: Omit<OpportunityFixture, "createdAt"> = {}) =>
@@ -257,7 +257,7 @@ describeEachDatabase("alert digests", () => {
 
   it("paused alerts are left alone; unknown ids are 404", async () => {
     const alert = await newAlert({ q: "paused" });
-    await updateAlert(alert.orgId, { apiKeyId: "k" }, alert.id, { active: false }, T0);
+    await updateAlert(contextOf(alert.orgId, { apiKeyId: "k" }, T0), alert.id, { active: false });
     await opp(at(HOUR), { title: "paused works" });
     expect(await runAlertDigest(alert.id, at(DAY))).toMatchObject({ status: "inactive", digestId: null });
     expect(await digestsOf(alert.id)).toEqual([]);
@@ -270,7 +270,7 @@ describeEachDatabase("alert digests", () => {
     const weekly = await newAlert({ frequency: "weekly" });
     const instant = await newAlert({ frequency: "instant" });
     const paused = await newAlert({ frequency: "daily" });
-    await updateAlert(paused.orgId, { apiKeyId: "k" }, paused.id, { active: false }, T0);
+    await updateAlert(contextOf(paused.orgId, { apiKeyId: "k" }, T0), paused.id, { active: false });
     const ids = async (now: Date) => (await findDueAlerts(now)).map((a) => a.id);
     expect(await ids(at(DAY - 1))).toEqual([]);
     expect(await ids(at(DAY))).toEqual([daily.id]);
@@ -426,7 +426,7 @@ describeEachDatabase("alert digests", () => {
     const inbox = `${crypto.randomUUID()}@summary.test`;
     const other = `${crypto.randomUUID()}@summary.test`;
     const make = (name: string, request: Partial<CreateAlertRequest>, createdAt = T0) =>
-      createAlert(orgId, owner, { name, frequency: "daily", delivery_email: inbox, ...request }, createdAt);
+      createAlert(contextOf(orgId, owner, createdAt), { name, frequency: "daily", delivery_email: inbox, ...request });
     const alpha = await make("Alpha", { q: "lighthouse", digest_limit: 1 });
     // Created later: not due yet, so it joins its group's run and closes its window with them.
     const beta = await make("Beta", { q: "lighthouse" }, at(3 * HOUR));

@@ -54,8 +54,8 @@ export const listAlertsEndpoint = defineEndpoint({
   summary: "The organisation's alerts.",
   success: { status: 200, body: alertList },
   problems: [],
-  handle: async ({ auth }) => ({
-    body: { data: (await listAlerts(auth.orgId, { apiKeyId: auth.keyId })).map(toApiAlert) },
+  handle: async ({ ctx }) => ({
+    body: { data: (await listAlerts(ctx)).map(toApiAlert) },
   }),
 });
 
@@ -69,8 +69,8 @@ export const createAlertEndpoint = defineEndpoint({
   body: createAlertSchema,
   success: { status: 201, body: alertBodySchema, headers: location },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, body }) => {
-    const row = await createAlert(auth.orgId, { apiKeyId: auth.keyId }, body);
+  handle: async ({ ctx, body }) => {
+    const row = await createAlert(ctx, body);
     return { status: 201, body: toApiAlert(row), headers: { location: `/api/v1/alerts/${row.id}` } };
   },
 });
@@ -85,8 +85,8 @@ export const getAlertEndpoint = defineEndpoint({
   params: alertId,
   success: { status: 200, body: alertBodySchema },
   problems: ["not_found"],
-  handle: async ({ auth, params }) => ({
-    body: toApiAlert(await getAlert(auth.orgId, { apiKeyId: auth.keyId }, params.id)),
+  handle: async ({ ctx, params }) => ({
+    body: toApiAlert(await getAlert(ctx, params.id)),
   }),
 });
 
@@ -99,8 +99,8 @@ export const deleteAlertEndpoint = defineEndpoint({
   params: alertId,
   success: { status: 204 },
   problems: ["not_found"],
-  handle: async ({ auth, params }) => {
-    await deleteAlert(auth.orgId, { apiKeyId: auth.keyId }, params.id);
+  handle: async ({ ctx, params }) => {
+    await deleteAlert(ctx, params.id);
     return { status: 204, body: null };
   },
 });
@@ -121,8 +121,8 @@ export const listOwnAlertsEndpoint = defineEndpoint({
   summary: "The organisation's alerts and the plan's allowance in use.",
   success: { status: 200, body: z.object({ data: z.array(alertBodySchema), usage: alertUsageSchema }) },
   problems: [],
-  handle: async ({ auth }) => {
-    const [rows, usage] = await Promise.all([listAlerts(auth.orgId, auth.actor), alertUsage(auth.orgId, auth.actor)]);
+  handle: async ({ ctx }) => {
+    const [rows, usage] = await Promise.all([listAlerts(ctx), alertUsage(ctx)]);
     return { body: { data: rows.map(toApiAlert), usage } };
   },
 });
@@ -136,9 +136,9 @@ export const createOwnAlertEndpoint = defineEndpoint({
   body: createAlertSchema,
   success: { status: 201, body: alertBodySchema },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, body }) => ({
+  handle: async ({ ctx, body }) => ({
     status: 201,
-    body: toApiAlert(await createAlert(auth.orgId, auth.actor, body)),
+    body: toApiAlert(await createAlert(ctx, body)),
   }),
 });
 
@@ -152,8 +152,8 @@ export const updateOwnAlertEndpoint = defineEndpoint({
   body: updateAlertSchema,
   success: { status: 200, body: alertBodySchema },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params, body }) => ({
-    body: toApiAlert(await updateAlert(auth.orgId, auth.actor, params.id, body)),
+  handle: async ({ ctx, params, body }) => ({
+    body: toApiAlert(await updateAlert(ctx, params.id, body)),
   }),
 });
 
@@ -166,8 +166,8 @@ export const deleteOwnAlertEndpoint = defineEndpoint({
   params: alertId,
   success: { status: 204 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => {
-    await deleteAlert(auth.orgId, auth.actor, params.id);
+  handle: async ({ ctx, params }) => {
+    await deleteAlert(ctx, params.id);
     return { status: 204, body: null };
   },
 });

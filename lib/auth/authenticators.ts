@@ -2,6 +2,7 @@ import { AppError, assertAdminNetwork, type Authenticator } from "@/lib/http";
 import { type OrgActor } from "@/lib/orgs";
 import { resolveApiKey, type ApiKeyPrincipal } from "./api-keys";
 import { operatorCan, type OperatorAction, type OperatorRole } from "./operator-permissions";
+import type { MemberViewer } from "./member-context";
 import { viewerFromHeaders, viewerFromRequest, type Viewer } from "./principal";
 
 /** `Authorization: Bearer bk_…` → the key's org. */
@@ -21,7 +22,7 @@ export const apiKeyAuth: Authenticator<ApiKeyPrincipal> = async (request) => {
 };
 
 export interface MemberAuth {
-  viewer: Viewer;
+  viewer: MemberViewer;
   orgId: string;
   actor: OrgActor;
 }
@@ -53,7 +54,11 @@ export const memberAuth: Authenticator<MemberAuth> = async (request) => {
   const viewer = await viewerFromRequest(request);
   if (!viewer) throw new AppError("unauthorized", "Sign in first.");
   if (!viewer.org) throw new AppError("forbidden", "You are not a member of any organisation.");
-  return { viewer, orgId: viewer.org.id, actor: { userId: viewer.user.id, role: viewer.org.role } };
+  return {
+    viewer: viewer as MemberViewer,
+    orgId: viewer.org.id,
+    actor: { userId: viewer.user.id, role: viewer.org.role },
+  };
 };
 
 export interface OperatorAuth {

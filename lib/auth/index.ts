@@ -72,5 +72,6 @@ export {
   signUpFormSchema,
   type LimitedFormContext,
 } from "./limited-forms";
-export { endpointAuthenticators } from "./endpoint-auth";
+export { endpointAuthenticators, endpointContexts } from "./endpoint-auth";
+export { memberContext, type MemberViewer } from "./member-context";
 export { meEndpoint, listApiKeysEndpoint, createApiKeyEndpoint, revokeApiKeyEndpoint } from "./endpoints";

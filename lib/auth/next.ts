@@ -1,6 +1,8 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import type { MemberActor, OrgContext } from "@/lib/context";
+import { memberContext, type MemberViewer } from "./member-context";
 import { CURRENT_ORG_COOKIE, viewerFromCookieValues, type Viewer } from "./principal";
 import { currentOrgCookieOptions, sessionCookieName, sessionCookieOptions } from "./sessions";
 
@@ -11,11 +13,17 @@ export async function getViewer(): Promise<Viewer | null> {
 }
 
 /** Pages that need a signed-in member: redirect to sign-in and come back after. */
-export async function requireViewer(returnTo: string): Promise<Viewer & { org: NonNullable<Viewer["org"]> }> {
+export async function requireViewer(returnTo: string): Promise<MemberViewer> {
   const viewer = await getViewer();
   if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
   if (!viewer.org) redirect(viewer.operatorRole ? "/admin/ops" : "/no-organization");
-  return viewer as Viewer & { org: NonNullable<Viewer["org"]> };
+  return viewer as MemberViewer;
+}
+
+/** The same for a page that calls lib: the member and their service context in the org they view. */
+export async function requireMember(returnTo: string): Promise<{ viewer: MemberViewer; ctx: OrgContext<MemberActor> }> {
+  const viewer = await requireViewer(returnTo);
+  return { viewer, ctx: memberContext(viewer) };
 }
 
 /**

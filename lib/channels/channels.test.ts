@@ -17,7 +17,7 @@ import { createAlert, runAlertDigest, updateAlert } from "@/lib/alerts";
 import { upsertOpportunities } from "@/lib/opportunities";
 import { runChangeNotices } from "@/lib/pipeline";
 import { fromApi, runway, runwayAmended } from "@/tests/fixtures/amended-notices";
-import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { addMember, insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { deliverDueOutbox, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from "@/lib/outbox";
 import { startWebhookReceiver } from "@/tests/support/servers";
 import { appErrorOf } from "@/tests/app-error";
@@ -183,12 +183,12 @@ describeEachDatabase("team channels", () => {
     const { orgId, owner, created, path } = await proOrgWithHook();
     const start = new Date(Date.parse("2043-02-01T00:00:00Z") + Math.floor(Math.random() * 1_000) * 86_400_000);
     const keyword = `bathymetry${randomUUID().slice(0, 6)}`;
-    const alert = await createAlert(
-      orgId,
-      owner,
-      { name: "Surveys", frequency: "daily", q: keyword, channel_ids: [created.channel.id] },
-      start,
-    );
+    const alert = await createAlert(contextOf(orgId, owner, start), {
+      name: "Surveys",
+      frequency: "daily",
+      q: keyword,
+      channel_ids: [created.channel.id],
+    });
     expect(alert.channelIds).toEqual([created.channel.id]);
     await insertOpportunity({ createdAt: new Date(start.getTime() + HOUR), title: `${keyword} survey of the bay` });
     const windowEnd = new Date(start.getTime() + 24 * HOUR);
@@ -258,18 +258,18 @@ describeEachDatabase("team channels", () => {
   it("channel_ids must be the org's own channels, and need a plan with channels", async () => {
     const a = await proOrgWithHook();
     const b = await proOrgWithHook();
-    const alert = await createAlert(a.orgId, a.owner, { name: "Mine", frequency: "weekly" });
+    const alert = await createAlert(contextOf(a.orgId, a.owner), { name: "Mine", frequency: "weekly" });
     expect(
-      await appErrorOf(updateAlert(a.orgId, a.owner, alert.id, { channel_ids: [b.created.channel.id] })),
+      await appErrorOf(updateAlert(contextOf(a.orgId, a.owner), alert.id, { channel_ids: [b.created.channel.id] })),
     ).toMatchObject({ code: "validation_failed", extra: { errors: [{ path: "channel_ids" }] } });
-    const set = await updateAlert(a.orgId, a.owner, alert.id, { channel_ids: [a.created.channel.id] });
+    const set = await updateAlert(contextOf(a.orgId, a.owner), alert.id, { channel_ids: [a.created.channel.id] });
     expect(set.channelIds).toEqual([a.created.channel.id]);
-    expect((await updateAlert(a.orgId, a.owner, alert.id, { channel_ids: [] })).channelIds).toEqual([]);
+    expect((await updateAlert(contextOf(a.orgId, a.owner), alert.id, { channel_ids: [] })).channelIds).toEqual([]);
 
     const starter = await makeOrg("starter", "No Channels Co");
     expect(
       await appErrorOf(
-        createAlert(starter.orgId, starter.owner, {
+        createAlert(contextOf(starter.orgId, starter.owner), {
           name: "X",
           frequency: "daily",
           channel_ids: [a.created.channel.id],

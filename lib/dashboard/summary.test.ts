@@ -5,7 +5,7 @@ import { beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { alerts } from "@/db/schema";
 import { createAlert, runAlertDigest } from "@/lib/alerts";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, contextOf } from "@/tests/support/factories";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { releaseSnapshotBatch, SNAPSHOT_REFERENCE_DATE, SNAPSHOT_SEEDED } from "@/lib/opportunities";
 import { markNotRelevant } from "@/lib/relevance";
@@ -29,8 +29,8 @@ describeEachDatabase("dashboard summary", () => {
       { companyName: "Glance IT", naicsCodes: ["5415"], keywords: ["software"], setAsides: [], states: [] },
       NOW,
     );
-    const daily = await createAlert(orgId, owner, { name: "IT daily", frequency: "daily", naics: ["5415"] });
-    await createAlert(orgId, owner, { name: "Weekly watch", frequency: "weekly", naics: ["2362"] });
+    const daily = await createAlert(contextOf(orgId, owner), { name: "IT daily", frequency: "daily", naics: ["5415"] });
+    await createAlert(contextOf(orgId, owner), { name: "Weekly watch", frequency: "weekly", naics: ["2362"] });
     // The daily alert's window covers the whole bundled day: its digest is written.
     await db()
       .update(alerts)

@@ -1,4 +1,4 @@
-import { endpointAuthenticators, type ApiKeyPrincipal } from "@/lib/auth";
+import { endpointAuthenticators, endpointContexts, type ApiKeyPrincipal } from "@/lib/auth";
 import { notFound, parseJsonBody, parseQuery, route, type AnyEndpoint, type RouteContext } from "@/lib/http";
 import { meteredRoute } from "@/lib/metering";
 
@@ -16,7 +16,11 @@ async function callOf(endpoint: AnyEndpoint, ctx: RouteContext<unknown>) {
   }
   const query = endpoint.query ? parseQuery(ctx.url, endpoint.query) : undefined;
   const body = endpoint.body ? await parseJsonBody(ctx.request, endpoint.body) : undefined;
-  const call = { ...ctx, params, query, body, prepared: undefined };
+  const contextOf = endpointContexts[endpoint.auth as keyof typeof endpointContexts] as (
+    principal: unknown,
+    requestId: string,
+  ) => unknown;
+  const call = { ...ctx, ctx: contextOf(ctx.auth, ctx.requestId), params, query, body, prepared: undefined };
   return endpoint.prepare ? { ...call, prepared: await endpoint.prepare(call) } : call;
 }
 

@@ -15,11 +15,25 @@ export interface EndpointPrincipals {
 
 export type EndpointAuthKind = keyof EndpointPrincipals;
 
+/**
+ * The service context a handler calls lib with, by kind of caller (lib/context): built once by
+ * the endpoint edge from the principal. lib/auth adds `apiKey` and `session` beside their principals.
+ */
+export interface EndpointContexts {
+  public: null;
+}
+
+export type EndpointContext<K extends EndpointAuthKind> = K extends keyof EndpointContexts
+  ? EndpointContexts[K]
+  : never;
+
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** What a handler gets: the principal and its inputs, already validated by the declared schemas. */
 export interface EndpointCall<K extends EndpointAuthKind, P, Q, B, C> {
   auth: EndpointPrincipals[K];
+  /** Who acts, in which org, with the request id and the clock: what lib entry points take first. */
+  ctx: EndpointContext<K>;
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;

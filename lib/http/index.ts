@@ -41,5 +41,7 @@ export {
   type EndpointAuthKind,
   type EndpointMethod,
   type EndpointPrincipals,
+  type EndpointContext,
+  type EndpointContexts,
   type EndpointSuccess,
 } from "./endpoint";

@@ -3,6 +3,7 @@ import type { Tx } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { alerts, onboardingProgress, organizations } from "@/db/schema";
 import { createAlert, createAlertSchema, updateAlert } from "@/lib/alerts";
+import { memberActor, orgContext } from "@/lib/context";
 import { planById } from "@/lib/plans";
 import { AppError, isAppError, validate } from "@/lib/http";
 import { assertCan, type OrgActor } from "@/lib/orgs";
@@ -68,7 +69,10 @@ export async function createFirstAlert(
       ...alertFiltersFromProfile(before.profile),
       delivery_email: values.deliveryEmail,
     });
-    const created = await createAlert(orgId, actor, body, now);
+    const created = await createAlert(
+      orgContext(orgId, memberActor(actor.userId, actor.role), { now: () => now }),
+      body,
+    );
     createdId = created.id;
   } catch (error) {
     const settled =
@@ -137,5 +141,5 @@ export async function syncFirstAlertFilters(
   const alert = await withTenant(orgId, (tx) => readAlert(tx, orgId, alertId));
   const target = alertFiltersFromProfile(next);
   if (!alert || !sameFilters(alert, alertFiltersFromProfile(previous)) || sameFilters(alert, target)) return null;
-  return updateAlert(orgId, actor, alertId, target, now);
+  return updateAlert(orgContext(orgId, memberActor(actor.userId, actor.role), { now: () => now }), alertId, target);
 }

@@ -27,6 +27,7 @@ import {
   onboardingMatches,
   saveBusinessProfile,
 } from "./index";
+import { contextOf } from "@/tests/support/factories";
 
 async function code(promise: Promise<unknown>): Promise<ProblemCode> {
   return (await appErrorOf(promise)).code;
@@ -282,7 +283,7 @@ describeEachDatabase("onboarding wizard", () => {
       name: alert.name,
     });
 
-    await updateAlert(orgId, actor, alert.id, { naics: ["54"] }, minutes(4));
+    await updateAlert(contextOf(orgId, actor, minutes(4)), alert.id, { naics: ["54"] });
     await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["cloud"] }, minutes(5));
     expect((await getOnboardingState(orgId)).firstAlert).toMatchObject({
       preferQ: "network",
@@ -294,12 +295,14 @@ describeEachDatabase("onboarding wizard", () => {
 
   it("an alert made outside the wizard completes the step when the plan has room for no other", async () => {
     const { orgId, actor } = await newOrg("outside");
-    const mine = await createAlert(
-      orgId,
-      actor,
-      { name: "Mine", frequency: "weekly", q: null, naics: ["23"], states: [], set_asides: [] },
-      minutes(1),
-    );
+    const mine = await createAlert(contextOf(orgId, actor, minutes(1)), {
+      name: "Mine",
+      frequency: "weekly",
+      q: null,
+      naics: ["23"],
+      states: [],
+      set_asides: [],
+    });
     await saveBusinessProfile(orgId, actor, cyberProfile, minutes(2));
     const result = await createFirstAlert(orgId, actor, alertInput, minutes(3));
     expect(result).toMatchObject({ created: false, alert: { id: mine.id, name: "Mine" } });

@@ -1,5 +1,7 @@
-export const ORG_ROLES = ["owner", "admin", "billing", "member", "viewer"] as const;
-export type OrgRole = (typeof ORG_ROLES)[number];
+import { ORG_ROLES, type OrgRole } from "@/lib/context";
+
+// The roles are part of who acts (lib/context); what each may do is decided here.
+export { ORG_ROLES, type OrgRole };
 
 export const ORG_ACTIONS = [
   "org:read",

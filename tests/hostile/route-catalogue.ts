@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
-import { addMember, makeOrg } from "@/tests/support/factories";
+import { addMember, makeOrg, contextOf } from "@/tests/support/factories";
 import { createAlert } from "@/lib/alerts";
 import { createApiKey } from "@/lib/auth";
 import { createChannel } from "@/lib/channels";
@@ -39,8 +39,8 @@ export async function buildFixtures(): Promise<Fixtures> {
   const memberB = await addMember(b.orgId, "member");
   const keyA = await createApiKey(a.orgId, { name: "sweep" });
   const keyB = await createApiKey(b.orgId, { name: "victim" });
-  const alertA = await createAlert(a.orgId, a.owner, { name: "A alert", frequency: "daily" });
-  const alertB = await createAlert(b.orgId, b.owner, { name: "B alert", frequency: "daily" });
+  const alertA = await createAlert(contextOf(a.orgId, a.owner), { name: "A alert", frequency: "daily" });
+  const alertB = await createAlert(contextOf(b.orgId, b.owner), { name: "B alert", frequency: "daily" });
   const invA = await inviteMember(a.orgId, a.owner, { email: "invitee-a@hostile.test", role: "member" });
   const invB = await inviteMember(b.orgId, b.owner, { email: "invitee-b@hostile.test", role: "member" });
   const exportA = await requestAndBuildExport(a.orgId, { type: "user", id: a.owner.userId });

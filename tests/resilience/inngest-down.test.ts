@@ -19,7 +19,7 @@ import { seedDatabase } from "@/db/seed";
 import { inngest } from "@/inngest/client";
 import { INSTANT_ALERTS_SWEEP_CRON, instantAlerts } from "@/inngest/functions/instant-alerts";
 import { createAlert } from "@/lib/alerts";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, contextOf } from "@/tests/support/factories";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { BUNDLED_OPPORTUNITIES_FILE, OPPORTUNITIES_INGESTED, releaseSnapshotBatch } from "@/lib/opportunities";
@@ -112,7 +112,7 @@ it("Inngest unreachable during ingestion → every instant alert still delivered
       const { orgId, owner } = await makeOrg("enterprise");
       alerts.push({
         word,
-        alert: await createAlert(orgId, owner, {
+        alert: await createAlert(contextOf(orgId, owner), {
           name: `${word} ${i}`,
           frequency: "instant",
           q: word,
@@ -122,7 +122,7 @@ it("Inngest unreachable during ingestion → every instant alert still delivered
     }
   const bystander = await (async () => {
     const { orgId, owner } = await makeOrg("enterprise");
-    return createAlert(orgId, owner, {
+    return createAlert(contextOf(orgId, owner), {
       name: "nothing matches",
       frequency: "instant",
       q: `nomatch${randomUUID().slice(0, 8)}`,

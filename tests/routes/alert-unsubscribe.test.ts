@@ -7,7 +7,7 @@ import * as unsubscribeRoute from "@/app/api/unsubscribe/[token]/route";
 import { db } from "@/db/client";
 import { alerts, auditLog, emailMessages, outboxEvents } from "@/db/schema";
 import { createAlert, runDueDigests, toApiAlert, unsubscribeUrl, updateAlert } from "@/lib/alerts";
-import { insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { HIDDEN_LINK } from "@/lib/outbox";
 import { startSmtpSink } from "@/tests/support/servers";
 import { describeOnOneDatabase } from "@/tests/db";
@@ -59,12 +59,12 @@ describeOnOneDatabase("one-click unsubscribe from an alert", () => {
     const T0 = new Date(epoch);
     const { orgId, owner } = await makeOrg("enterprise");
     const make = (name: string) =>
-      createAlert(
-        orgId,
-        owner,
-        { name, frequency: "daily", q: "dredging", delivery_email: `${crypto.randomUUID()}@unsub.test` },
-        T0,
-      );
+      createAlert(contextOf(orgId, owner, T0), {
+        name,
+        frequency: "daily",
+        q: "dredging",
+        delivery_email: `${crypto.randomUUID()}@unsub.test`,
+      });
     const first = await make("Harbour dredging");
     const second = await make("Other dredging");
     await insertOpportunity({ createdAt: new Date(T0.getTime() + 60_000), title: "Harbour dredging services" });
@@ -149,7 +149,7 @@ describeOnOneDatabase("one-click unsubscribe from an alert", () => {
     expect(smtp.received.flatMap((m) => m.to)).toEqual([second.deliveryEmail]);
 
     // A member resumes it: the reason goes with the pause.
-    const resumed = await updateAlert(orgId, owner, first.id, { active: true });
+    const resumed = await updateAlert(contextOf(orgId, owner), first.id, { active: true });
     expect(resumed).toMatchObject({ active: true, pausedReason: null });
   });
 

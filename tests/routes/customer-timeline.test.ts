@@ -8,7 +8,7 @@ import { db } from "@/db/client";
 import { jobRuns, opsAlerts, organizations, outboxEvents, stripeEvents, subscriptions } from "@/db/schema";
 import { createAlert, updateAlert } from "@/lib/alerts";
 import { recordAudit } from "@/lib/audit";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, contextOf } from "@/tests/support/factories";
 import { createApiKey, revokeApiKey } from "@/lib/auth";
 import { chargeApiCall } from "@/lib/metering";
 import {
@@ -197,13 +197,12 @@ describeOnOneDatabase("operator customers list and timeline", () => {
     await markMatchesViewed(orgId, owner, day(2, 11));
     await choosePlan(orgId, owner, "starter", day(2, 12));
     await completeOnboarding(orgId, owner, day(2, 13));
-    const weekly = await createAlert(
-      orgId,
-      owner,
-      { name: "Weekly roundup", frequency: "weekly", naics: ["5415"] },
-      day(3, 9),
-    );
-    await updateAlert(orgId, owner, weekly.id, { active: false }, day(4, 9));
+    const weekly = await createAlert(contextOf(orgId, owner, day(3, 9)), {
+      name: "Weekly roundup",
+      frequency: "weekly",
+      naics: ["5415"],
+    });
+    await updateAlert(contextOf(orgId, owner, day(4, 9)), weekly.id, { active: false });
     const kept = await createApiKey(orgId, { name: "CRM sync" }, owner);
     const dropped = await createApiKey(orgId, { name: "Old script" }, owner);
     await revokeApiKey(orgId, owner, dropped.id);

@@ -13,7 +13,7 @@ import {
   runInstantAlerts,
   type AlertFrequency,
 } from "@/lib/alerts";
-import { insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { createApiKey } from "@/lib/auth";
 import { planById, type PlanId } from "@/lib/plans";
 import { seatUsage } from "@/lib/orgs";
@@ -64,7 +64,12 @@ async function proOrgWithAlerts(frequencies: AlertFrequency[], start: Date) {
   const ids: string[] = [];
   for (const [i, frequency] of frequencies.entries()) {
     ids.push(
-      (await createAlert(org.orgId, org.owner, { name: `alert ${i}`, frequency }, new Date(start.getTime() + i))).id,
+      (
+        await createAlert(contextOf(org.orgId, org.owner, new Date(start.getTime() + i)), {
+          name: `alert ${i}`,
+          frequency,
+        })
+      ).id,
     );
   }
   return { ...org, sub, alertIds: ids };
@@ -99,13 +104,13 @@ describeOnOneDatabase("paid features end when payment ends", () => {
     const dayLater = new Date(start.getTime() + DAY + 2 * MINUTE);
     await runDueDigests(dayLater);
     expect((await mailedAlerts(org.alertIds)).mailed).toEqual([org.alertIds[0]]);
-    const listed = await listAlerts(org.orgId, org.owner);
+    const listed = await listAlerts(contextOf(org.orgId, org.owner));
     expect(listed.map((a) => [a.name, a.active, a.pausedReason])).toEqual([
       ["alert 2", true, "plan_limit"],
       ["alert 1", true, "plan_limit"],
       ["alert 0", true, null],
     ]);
-    expect(await alertUsage(org.orgId, org.owner)).toEqual({ used: 1, max: 1, plan: "Free", held: 2 });
+    expect(await alertUsage(contextOf(org.orgId, org.owner))).toEqual({ used: 1, max: 1, plan: "Free", held: 2 });
 
     // Reactivation (a new subscription): the held alerts resume by themselves, with a fresh window.
     const resumedAt = new Date();
@@ -117,7 +122,7 @@ describeOnOneDatabase("paid features end when payment ends", () => {
         status: "active",
       }),
     );
-    const after = await listAlerts(org.orgId, org.owner);
+    const after = await listAlerts(contextOf(org.orgId, org.owner));
     expect(after.map((a) => a.pausedReason)).toEqual([null, null, null]);
     for (const alert of after.filter((a) => a.name !== "alert 0"))
       expect(alert.lastWindowEnd!.getTime()).toBeGreaterThanOrEqual(resumedAt.getTime());
@@ -187,7 +192,7 @@ describeOnOneDatabase("paid features end when payment ends", () => {
       const instantId = org.alertIds[2]!;
       const runningDaily = running.filter((id) => id !== instantId);
       const runningInstant = running.includes(instantId) && expected.instantAlerts ? [instantId] : [];
-      expect(await alertUsage(org.orgId, org.owner)).toMatchObject({
+      expect(await alertUsage(contextOf(org.orgId, org.owner))).toMatchObject({
         used: running.length,
         max: expected.maxAlerts,
         held: 3 - running.length,

@@ -12,7 +12,7 @@ import { PROBLEM_CONTENT_TYPE, problemBodySchema, type AnyEndpoint } from "@/lib
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { describeOnOneDatabase } from "@/tests/db";
 import { routeFiles, routeTemplate } from "@/tests/hostile/route-catalogue";
-import { insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { startRouteServer, type RouteModule } from "@/tests/support/route-server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -92,7 +92,7 @@ describeOnOneDatabase("the public API answers as declared", () => {
       responseDeadline: new Date(now.getTime() + 20 * 86_400_000),
       contacts: [{ type: "primary", name: "Pat", title: null, email: "pat@example.gov", phone: null }],
     });
-    const alert = await createAlert(orgId, org.owner, { name: "Existing", frequency: "daily" });
+    const alert = await createAlert(contextOf(orgId, org.owner), { name: "Existing", frequency: "daily" });
     fixture = { alertId: alert.id, noticeId };
   });
 

@@ -7,7 +7,7 @@ import { db } from "@/db/client";
 import { apiKeys, emailTokens, invitations, users } from "@/db/schema";
 import { requestPasswordReset, signUp } from "@/lib/auth";
 import { inviteMember, sha256 } from "@/lib/orgs";
-import { insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { createAlert, runAlertDigest, unsubscribeUrl } from "@/lib/alerts";
 import { createCalendarFeed } from "@/lib/pipeline";
 import { describeOnOneDatabase } from "@/tests/db";
@@ -95,7 +95,11 @@ describeOnOneDatabase("credentials are stored hashed", () => {
   it("alert unsubscribe links: the MAC in the link is nowhere in the database (the record hides the link)", async () => {
     const org = await makeOrg("pro", "Unsubscribe Co");
     const createdAt = new Date("2034-03-01T00:00:00Z");
-    const alert = await createAlert(org.orgId, org.owner, { name: "Piers", frequency: "daily", q: "pier" }, createdAt);
+    const alert = await createAlert(contextOf(org.orgId, org.owner, createdAt), {
+      name: "Piers",
+      frequency: "daily",
+      q: "pier",
+    });
     await insertOpportunity({ createdAt: new Date(createdAt.getTime() + 60_000), title: "Pier repair" });
     const digest = await runAlertDigest(alert.id, new Date(createdAt.getTime() + 24 * 3_600_000));
     expect(digest.emailMessageId).not.toBeNull();

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/db/client";
 import { memberships, opportunities, organizations, users } from "@/db/schema";
+import { apiKeyActor, memberActor, orgContext, type CustomerActor, type OrgContext } from "@/lib/context";
 import type { PlanId } from "@/lib/plans";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
 
@@ -30,6 +31,12 @@ export async function addMember(orgId: string, role: OrgRole) {
   const user = await makeUser(role);
   await db().insert(memberships).values({ orgId, userId: user.id, role });
   return { actor: { userId: user.id, role } as OrgActor, email: user.email };
+}
+
+/** The service context of a member, or of one of the org's API keys, in `orgId`; its clock stands at `now` when given. */
+export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string }, now?: Date): OrgContext<CustomerActor> {
+  const actor = "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : memberActor(who.userId, who.role);
+  return orgContext(orgId, actor, now ? { now: () => now } : {});
 }
 
 export type OpportunityFixture = Partial<typeof opportunities.$inferInsert> & { createdAt: Date };

@@ -4,7 +4,7 @@ import { alertsQuery } from "@/components/data/queries";
 import { seedQuery } from "@/components/data/seed";
 import { PageHeader } from "@/components/ui";
 import { alertUsage, listAlerts, toApiAlert } from "@/lib/alerts";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { CHANNEL_KIND_LABELS, channelsAccess, listChannels } from "@/lib/channels";
 import { SET_ASIDE_OPTIONS, US_STATES } from "@/lib/onboarding/options";
 import { naicsTitles } from "@/lib/opportunities";
@@ -13,13 +13,9 @@ import { can } from "@/lib/orgs";
 export const metadata: Metadata = { title: "Alerts" };
 
 export default async function AlertsPage() {
-  const viewer = await requireViewer("/alerts");
+  const { viewer, ctx } = await requireMember("/alerts");
   const actor = { userId: viewer.user.id, role: viewer.org.role };
-  const [rows, usage, access] = await Promise.all([
-    listAlerts(viewer.org.id, actor),
-    alertUsage(viewer.org.id, actor),
-    channelsAccess(viewer.org.id),
-  ]);
+  const [rows, usage, access] = await Promise.all([listAlerts(ctx), alertUsage(ctx), channelsAccess(viewer.org.id)]);
   const channels = access.included
     ? (await listChannels(viewer.org.id, actor)).map((c) => ({
         id: c.id,

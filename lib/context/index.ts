@@ -1,0 +1,15 @@
+export {
+  ORG_ROLES,
+  apiKeyActor,
+  memberActor,
+  systemActor,
+  type Actor,
+  type ApiKeyActor,
+  type CustomerActor,
+  type MemberActor,
+  type OperatorActor,
+  type OrgRole,
+  type SystemActor,
+} from "./actor";
+export { orgContext, serviceContext, type ContextOptions, type OrgContext, type ServiceContext } from "./context";
+export type { BeaconEvent, SendEvents } from "./events";
