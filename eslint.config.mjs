@@ -37,10 +37,16 @@ const config = [
     // Test files share modules and process.env within a worker (vitest runs with isolate: false),
     // so a variable a test sets must be put back: through tests/env.ts, never by hand.
     files: ["**/*.test.ts", "**/*.test.tsx", "tests/**/*.ts"],
-    ignores: ["tests/env.ts"],
+    ignores: ["tests/env.ts", "tests/support/inngest.ts"],
     rules: {
       "no-restricted-syntax": [
         "error",
+        {
+          // The Inngest client is shared the same way and keeps what it was told.
+          selector: "CallExpression[callee.property.name='setEnvVars']",
+          message:
+            "Point the Inngest client with fakeInngestForFile or pointInngestClient (tests/support/inngest.ts), which put it back afterwards.",
+        },
         ...[
           "AssignmentExpression > MemberExpression.left[object.object.name='process'][object.property.name='env']",
           "AssignmentExpression[left.object.name='process'][left.property.name='env']",

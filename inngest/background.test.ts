@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { activeLocalExecutor, backgroundExecutor } from "@/lib/jobs";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { perTestEnv } from "@/tests/env";
+import { restoreInngestClient } from "@/tests/support/inngest";
 import { startBackgroundFunctions, stopBackgroundFunctions } from "./background";
-import { inngest } from "./client";
 import { heartbeat } from "./functions/heartbeat";
 
 const setEnv = perTestEnv();
@@ -72,7 +72,7 @@ describe("startBackgroundFunctions", () => {
         await new Promise((resolve) => setImmediate(resolve));
       expect(fs.readFileSync(argsFile, "utf8").trim()).toBe("dev --no-discovery -u http://localhost:3123/api/inngest");
     } finally {
-      inngest.setEnvVars({ INNGEST_DEV: "" });
+      await restoreInngestClient();
     }
   });
 });

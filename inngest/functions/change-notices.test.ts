@@ -2,12 +2,11 @@
 // the run-tracking middleware's record. The sweep's own rules are tested in lib/pipeline.
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobRuns, outboxEvents } from "@/db/schema";
-import { inngest } from "@/inngest/client";
 import { makeOrg } from "@/tests/support/factories";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { upsertOpportunities } from "@/lib/opportunities";
 import { trackNotice } from "@/lib/pipeline";
@@ -16,12 +15,7 @@ import { describeEachDatabase } from "@/tests/db";
 import { changeNotices } from "./change-notices";
 import { describeFunction } from "./index";
 
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-});
-afterAll(() => inngestApi.close());
+fakeInngestForFile();
 
 it("is registered as an hourly cron", () => {
   expect(describeFunction(changeNotices)).toMatchObject({ id: "change-notices", cron: "10 * * * *", scheduled: true });

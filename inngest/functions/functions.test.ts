@@ -5,9 +5,8 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobEvents, jobHeartbeats, jobRuns, organizations, outboxEvents, usageQuotas } from "@/db/schema";
-import { inngest } from "@/inngest/client";
 import { setFlag } from "@/lib/flags";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { heartbeatHealth, recordHeartbeat, registerSchedules, runFunctionLocally } from "@/lib/jobs";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/tests/fakes/sam-server";
@@ -28,16 +27,13 @@ import { stripeReconcile } from "./stripe-reconcile";
 
 const SAM_KEY = "jobs-test-sam-key-51c2";
 let sam: FakeSamServer;
-let inngestApi: FakeInngestServer;
+const inngestApi = fakeInngestForFile();
 
 beforeAll(async () => {
   sam = await startFakeSamServer({ apiKey: SAM_KEY, records: recordedApiRecords().slice(0, 5) });
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
 });
 afterAll(async () => {
   await sam.close();
-  await inngestApi.close();
 });
 const setEnv = perTestEnv();
 

@@ -12,11 +12,10 @@ import { db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { alertDigests, emailMessages, outboxEvents } from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
-import { inngest } from "@/inngest/client";
 import { createAlert } from "@/lib/alerts";
 import { makeOrg, contextOf } from "@/tests/support/factories";
 import { setFlag } from "@/lib/flags";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { BUNDLED_OPPORTUNITIES_FILE, OPPORTUNITIES_INGESTED } from "@/lib/opportunities";
 import { deliverDueOutbox } from "@/lib/outbox";
@@ -25,26 +24,19 @@ import { describeEachDatabase } from "@/tests/db";
 import { INSTANT_ALERTS_SWEEP_CRON, instantAlerts } from "./instant-alerts";
 
 const HOUR = 3_600_000;
-let inngestApi: FakeInngestServer;
+const inngestApi = fakeInngestForFile();
 let dir: string;
 
 beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "instant-alerts-"));
 });
 afterAll(async () => {
-  reachInngest();
-  await inngestApi.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function reachInngest() {
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-}
+const reachInngest = () => inngestApi.pointClientAt();
 /** Nothing listens on port 9 (discard): every send is refused, as when Inngest is down. */
-function loseInngest() {
-  inngest.setEnvVars({ INNGEST_BASE_URL: "http://127.0.0.1:9/", INNGEST_DEV: "1" });
-}
+const loseInngest = () => inngestApi.pointClientAt("http://127.0.0.1:9/");
 
 /** A JSON file of `count` notices in the bundled extract's shape, each titled with `word`. */
 function noticesFile(word: string, count: number) {

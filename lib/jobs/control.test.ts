@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { cron } from "inngest";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, jobEvents, jobHeartbeats, jobRuns } from "@/db/schema";
 import { inngest } from "@/inngest/client";
@@ -16,7 +16,7 @@ import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { BULK_RERUN_CAP, bulkRerunJobs } from "./bulk-rerun";
 import { CANCEL_EVENT_NAME, cancelJobRun, functionIsCancellable } from "./cancel";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { staleHeartbeats } from "./heartbeat-health";
 import { runFunctionLocally } from "./local-runner";
 import { pauseFunction, pausedFunctions, resumeFunction } from "./pause";
@@ -29,12 +29,7 @@ const cronEvent = (expr: string) => ({
   id: `cron-${randomUUID()}`,
 });
 
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-});
-afterAll(() => inngestApi.close());
+const inngestApi = fakeInngestForFile();
 
 // A scheduled function with two steps, counting the work it really does.
 let sweepWork = 0;

@@ -3,7 +3,7 @@
 // detector and the Prometheus gauge. They must all agree, because they all use one rule.
 import { randomUUID } from "node:crypto";
 import { cron } from "inngest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as readyz from "@/app/api/readyz/route";
 import { inngest } from "@/inngest/client";
 import { FUNCTION_DEFAULTS } from "@/inngest/functions/defaults";
@@ -12,7 +12,7 @@ import { metrics } from "@/lib/observability";
 import { detectOpsConditions, opsOverview } from "@/lib/ops";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { heartbeatHealth, heartbeatStatus, registerSchedules, type HeartbeatStatus } from "./heartbeat-health";
 import { recordHeartbeat } from "./heartbeats";
 import { pauseFunction } from "./pause";
@@ -68,12 +68,7 @@ describe("heartbeatStatus", () => {
   });
 });
 
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-});
-afterAll(() => inngestApi.close());
+fakeInngestForFile();
 
 // Hourly functions: the situations are hours apart, so the real clock of the metrics scrape and
 // the readiness route (a few seconds after `now`) falls in the same situation.

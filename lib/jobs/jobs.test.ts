@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { withSystem } from "@/db/tenant";
@@ -16,7 +16,7 @@ import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { bulkRerunJobs } from "./bulk-rerun";
 import { cronIntervalMs } from "./cron";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { heartbeatHealth, staleHeartbeats } from "./heartbeat-health";
 import { recordHeartbeat } from "./heartbeats";
 import { runFunctionLocally } from "./local-runner";
@@ -94,12 +94,7 @@ async function stepLog(jobRunId: string) {
   return rows.map((e) => `${e.kind}${e.stepId ? `:${e.stepId}` : ""}@${e.attempt}`);
 }
 
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-});
-afterAll(() => inngestApi.close());
+const inngestApi = fakeInngestForFile();
 
 describeEachDatabase("run tracking", ({ handle }) => {
   it("a failing step marks the run retrying; the next attempt (same run) succeeds it", async () => {

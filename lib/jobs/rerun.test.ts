@@ -2,7 +2,7 @@
 // key expression as the server does): a re-run either starts a run or is refused with the reason.
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, jobRuns } from "@/db/schema";
 import { inngest } from "@/inngest/client";
@@ -11,7 +11,7 @@ import { dunning } from "@/inngest/functions/dunning";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { startsAnotherRun } from "@/tests/fakes/inngest-idempotency";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { rerunJob } from "./rerun";
 import { executeRequest } from "@/tests/support/inngest-engine";
 
@@ -23,12 +23,7 @@ const keyedPlainly = inngest.createFunction(
   async ({ step }) => step.run("work", () => "done"),
 );
 
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-});
-afterAll(() => inngestApi.close());
+const inngestApi = fakeInngestForFile();
 
 async function runRow(runId: string) {
   const [row] = await db().select().from(jobRuns).where(eq(jobRuns.runId, runId));

@@ -26,6 +26,7 @@ import {
   type HttpMethod,
   type RouteCase,
 } from "./route-catalogue";
+import { pointInngestClient, restoreInngestClient } from "@/tests/support/inngest";
 
 // Configured as production requires (lib/env productionConfigProblems): without a webhook secret
 // or an Inngest signing key those routes answer 500 by design (misconfiguration, not input).
@@ -47,10 +48,14 @@ beforeAll(async () => {
       .end(JSON.stringify(ok ? { status: 200, modified: false } : { error: "not found" }));
   });
   await new Promise<void>((resolve) => inngestApi.listen(0, "127.0.0.1", resolve));
-  const { inngest } = await import("@/inngest/client");
-  inngest.setEnvVars({ INNGEST_API_BASE_URL: `http://127.0.0.1:${(inngestApi.address() as AddressInfo).port}/` });
+  await pointInngestClient({
+    INNGEST_API_BASE_URL: `http://127.0.0.1:${(inngestApi.address() as AddressInfo).port}/`,
+  });
 });
-afterAll(() => new Promise<void>((resolve) => inngestApi.close(() => resolve())));
+afterAll(async () => {
+  await restoreInngestClient();
+  await new Promise<void>((resolve) => inngestApi.close(() => resolve()));
+});
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const FILES = routeFiles(ROOT);

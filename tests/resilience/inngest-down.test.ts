@@ -16,11 +16,11 @@ import { db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { alertDigests, outboxEvents } from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
-import { inngest } from "@/inngest/client";
 import { INSTANT_ALERTS_SWEEP_CRON, instantAlerts } from "@/inngest/functions/instant-alerts";
 import { createAlert } from "@/lib/alerts";
 import { makeOrg, contextOf } from "@/tests/support/factories";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { pointInngestClient, restoreInngestClient } from "@/tests/support/inngest";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { BUNDLED_OPPORTUNITIES_FILE, OPPORTUNITIES_INGESTED, releaseSnapshotBatch } from "@/lib/opportunities";
 import { deliverDueOutbox } from "@/lib/outbox";
@@ -53,12 +53,13 @@ beforeAll(async () => {
   smtp = await startSmtpSink();
   inngestApi = await startFakeInngestServer();
   proxy = await startTcpProxy(inngestApi.url);
-  inngest.setEnvVars({ INNGEST_BASE_URL: `http://127.0.0.1:${new URL(proxy.url).port}/`, INNGEST_DEV: "1" });
+  await pointInngestClient({ INNGEST_BASE_URL: `http://127.0.0.1:${new URL(proxy.url).port}/`, INNGEST_DEV: "1" });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "inngest-down-"));
   app = await startAppServer();
 });
 afterAll(async () => {
   await app?.close();
+  await restoreInngestClient();
   await proxy?.close();
   await inngestApi?.close();
   await smtp?.close();

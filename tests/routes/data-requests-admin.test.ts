@@ -2,23 +2,17 @@
 // (`retry-data-request`): permission-gated, org-scoped, audited, the deletion's event sent to the
 // fake Inngest Event API after the retry committed.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import * as customerAction from "@/app/api/admin/customers/[id]/actions/[action]/route";
 import { db } from "@/db/client";
 import { auditLog, dataRequests } from "@/db/schema";
-import { inngest } from "@/inngest/client";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { customerDetail } from "@/lib/ops/customers";
 import { seedFullOrg } from "@/tests/support/retention-fixtures";
 import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, operatorCookies } from "@/tests/route-helpers";
 
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-});
-afterAll(() => inngestApi.close());
+const inngestApi = fakeInngestForFile();
 
 const retry = (orgId: string, cookie: string, body: unknown) =>
   callRoute(customerAction.POST, {

@@ -1,24 +1,18 @@
 // Owners take and erase their data over HTTP (API.md "Data requests"): through the real handlers,
 // session authenticator, database and outbox; Inngest's Event API is the fake server.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import * as list from "@/app/api/app/data-requests/route";
 import * as one from "@/app/api/app/data-requests/[id]/route";
 import * as download from "@/app/api/app/data-requests/[id]/download/route";
 import { db } from "@/db/client";
 import { dataRequests, subscriptions } from "@/db/schema";
-import { inngest } from "@/inngest/client";
 import { addMember, makeOrg } from "@/tests/support/factories";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { describeOnOneDatabase } from "@/tests/db";
 import { callRoute, sessionCookieFor } from "@/tests/route-helpers";
 
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-});
-afterAll(() => inngestApi.close());
+const inngestApi = fakeInngestForFile();
 
 const same = { origin: "http://localhost:3000" };
 const PATH = "/api/app/data-requests";

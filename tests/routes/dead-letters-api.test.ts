@@ -1,7 +1,7 @@
 // The operator dead-letter and Stripe-event APIs through the real handlers, authenticators and database.
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import * as deadLetter from "@/app/api/admin/dead-letters/[id]/route";
 import * as replayOne from "@/app/api/admin/dead-letters/[id]/replay/route";
 import * as bulkReplay from "@/app/api/admin/dead-letters/replay/route";
@@ -10,21 +10,14 @@ import * as auditLogRoute from "@/app/api/admin/audit-log/route";
 import * as stripeEventsRoute from "@/app/api/admin/stripe-events/route";
 import { db } from "@/db/client";
 import { auditLog, outboxEvents, stripeEvents } from "@/db/schema";
-import { inngest } from "@/inngest/client";
 import { makeOrg } from "@/tests/support/factories";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { deliverDueOutbox, enqueueEvents } from "@/lib/outbox";
 import { describeOnOneDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
 import { callRoute as call, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-});
-afterAll(async () => {
-  await inngestApi.close();
-});
+const inngestApi = fakeInngestForFile();
 const setEnv = perTestEnv();
 
 describeOnOneDatabase("operator dead letters, Stripe events and audit log APIs", () => {
@@ -161,7 +154,7 @@ describeOnOneDatabase("operator dead letters, Stripe events and audit log APIs",
   it("an event Inngest never took dead-letters after its last attempt, is listed as kind event, and a replay sends it once", async () => {
     setEnv({ OUTBOX_MAX_ATTEMPTS: "2" });
     // Nothing listens on port 9: Inngest is unreachable.
-    inngest.setEnvVars({ INNGEST_BASE_URL: "http://127.0.0.1:9/", INNGEST_DEV: "1" });
+    await inngestApi.pointClientAt("http://127.0.0.1:9/");
     const eventId = `dead-letter-event-${randomUUID()}`;
     const [queued] = await db().transaction((tx) =>
       enqueueEvents(tx, [{ name: "billing/invoice.paid", id: eventId, data: { org_id: orgId, invoice_id: "in_1" } }]),
@@ -183,7 +176,7 @@ describeOnOneDatabase("operator dead letters, Stripe events and audit log APIs",
     });
     expect(listed.data.every((r: { kind: string }) => r.kind === "event")).toBe(true);
 
-    inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
+    await inngestApi.pointClientAt();
     const replayed = await call(replayOne.POST, {
       path: `/api/admin/dead-letters/${id}/replay`,
       method: "POST",

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import * as breakGlass from "@/app/api/admin/break-glass/route";
 import * as breakGlassOne from "@/app/api/admin/break-glass/[id]/route";
 import * as customerAction from "@/app/api/admin/customers/[id]/actions/[action]/route";
@@ -24,12 +24,11 @@ import * as resetTotp from "@/app/api/admin/operators/[id]/reset-totp/route";
 import * as stripeReprocess from "@/app/api/admin/stripe-events/[id]/reprocess/route";
 import { db } from "@/db/client";
 import { auditLog, breakGlassSessions, jobRuns, outboxCircuits, outboxEvents } from "@/db/schema";
-import { inngest } from "@/inngest/client";
 import { heartbeat } from "@/inngest/functions/heartbeat";
 import { makeOrg } from "@/tests/support/factories";
 import { createOperator } from "@/lib/auth";
 import { runFunctionLocally } from "@/lib/jobs";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { describeOnOneDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
 import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-helpers";
@@ -38,12 +37,7 @@ const ADMIN_API = path.join(process.cwd(), "app/api/admin");
 const handler = (h: unknown) => h as RouteHandler;
 
 // Bulk re-run and cancel send events: to a local server speaking Inngest's Event API.
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-});
-afterAll(() => inngestApi.close());
+fakeInngestForFile();
 
 const setEnv = perTestEnv();
 

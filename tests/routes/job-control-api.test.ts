@@ -3,7 +3,7 @@
 // Event API is the fake server (real wire format).
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import * as jobFunctions from "@/app/api/admin/job-functions/route";
 import * as pause from "@/app/api/admin/job-functions/[id]/pause/route";
 import * as resume from "@/app/api/admin/job-functions/[id]/resume/route";
@@ -12,19 +12,13 @@ import * as bulkRerun from "@/app/api/admin/job-runs/rerun/route";
 import * as stats from "@/app/api/admin/stats/route";
 import { db } from "@/db/client";
 import { auditLog, jobRuns } from "@/db/schema";
-import { inngest } from "@/inngest/client";
 import { makeOrg } from "@/tests/support/factories";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { describeOnOneDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
 import { callRoute as call, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 
-let inngestApi: FakeInngestServer;
-beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
-});
-afterAll(() => inngestApi.close());
+const inngestApi = fakeInngestForFile();
 const setEnv = perTestEnv();
 
 function readOnly() {

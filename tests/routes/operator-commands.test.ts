@@ -17,7 +17,6 @@ import {
   outboxEvents,
   stripeEvents,
 } from "@/db/schema";
-import { inngest } from "@/inngest/client";
 import { COMMAND_DEPS } from "@/inngest/command-deps";
 import { FUNCTIONS } from "@/inngest/functions";
 import { heartbeat } from "@/inngest/functions/heartbeat";
@@ -25,7 +24,7 @@ import { makeOrg } from "@/tests/support/factories";
 import { createOperator, parseCookieHeader, resolveSession, sessionCookieName } from "@/lib/auth";
 import { stripeClient } from "@/lib/billing";
 import { cronOf, runFunctionLocally } from "@/lib/jobs";
-import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
+import { fakeInngestForFile } from "@/tests/support/inngest";
 import { BREAK_GLASS_COOKIE, startBreakGlass } from "@/lib/ops";
 import {
   commandOfRoute,
@@ -43,16 +42,13 @@ import { callRoute, operatorCookies, type RouteHandler } from "@/tests/route-hel
 const ROOT = process.cwd();
 const ADMIN_API = path.join(ROOT, "app/api/admin");
 
-let inngestApi: FakeInngestServer;
+fakeInngestForFile();
 let stripe: FakeStripe;
 beforeAll(async () => {
-  inngestApi = await startFakeInngestServer();
-  inngest.setEnvVars({ INNGEST_BASE_URL: inngestApi.url, INNGEST_DEV: "1" });
   stripe = await startFakeStripe();
 });
 withTestEnv(() => ({ STRIPE_SECRET_KEY: "sk_test_operator_commands", STRIPE_API_BASE_URL: stripe.url }));
 afterAll(async () => {
-  await inngestApi.close();
   await stripe.close();
 });
 const setEnv = perTestEnv();
