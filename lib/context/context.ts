@@ -8,7 +8,8 @@ import type { BeaconEvent, SendEvents } from "./events";
 
 /**
  * What every lib entry point is called with: who acts, the request it serves and the clock.
- * Each edge builds it once (lib/context/README in docs/architecture.md): tests pass their own clock.
+ * Each edge builds it with its one adapter ("One service context" in docs/architecture.md);
+ * tests pass their own clock.
  */
 export interface ServiceContext<A extends Actor = Actor> {
   readonly actor: A;
