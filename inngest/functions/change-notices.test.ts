@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobRuns, outboxEvents } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, contextOf } from "@/tests/support/factories";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { upsertOpportunities } from "@/lib/opportunities";
@@ -34,12 +34,9 @@ describeEachDatabase("change-notices function", () => {
     const changedAt = new Date("2032-05-06T10:30:00Z");
     await upsertOpportunities([fromApi(runway)], new Date(changedAt.getTime() - 20 * 60_000));
     const org = await makeOrg("starter", "Cron Co");
-    await trackNotice(
-      org.orgId,
-      org.owner,
-      { notice_id: runway.noticeId as string },
-      new Date(changedAt.getTime() - 10 * 60_000),
-    );
+    await trackNotice(contextOf(org.orgId, org.owner, new Date(changedAt.getTime() - 10 * 60_000)), {
+      notice_id: runway.noticeId as string,
+    });
     await upsertOpportunities([fromApi(runwayAmended)], changedAt);
     const event = () => ({
       name: "inngest/scheduled.timer",

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobRuns, outboxEvents } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { startFakeInngestServer, type FakeInngestServer } from "@/tests/fakes/inngest-server";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { trackNotice } from "@/lib/pipeline";
@@ -39,7 +39,7 @@ describeEachDatabase("deadline-reminders function", () => {
       title: "Due the day after the tick",
       responseDeadline: new Date(tick.getTime() + 86_400_000),
     });
-    await trackNotice(org.orgId, org.owner, { notice_id: noticeId }, new Date(tick.getTime() - 3_600_000));
+    await trackNotice(contextOf(org.orgId, org.owner, new Date(tick.getTime() - 3_600_000)), { notice_id: noticeId });
     const event = () => ({
       name: "inngest/scheduled.timer",
       data: { cron: "40 * * * *" },
