@@ -54,7 +54,7 @@ export async function seedDemoActivity(orgId: string, owner: OrgActor, email: st
 
   // The demo feed amends these notices as it replays the day (lib/opportunities): tracked, so the
   // demo user gets their "what changed" e-mails within the hour after.
-  for (const { noticeId } of DEMO_AMENDMENTS) await trackNotice(orgId, owner, { notice_id: noticeId }, now);
+  for (const { noticeId } of DEMO_AMENDMENTS) await trackNotice(ownerCtx, { notice_id: noticeId });
 
   const key = await createApiKey(orgId, { name: "Demo CRM", createdBy: owner.userId }, owner);
   for (let i = 0; i < 3; i++) await chargeApiCall(orgId, key.id, "GET /api/v1/opportunities", `seed-demo-${i}`, now);

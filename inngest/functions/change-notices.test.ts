@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobRuns, outboxEvents } from "@/db/schema";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, contextOf } from "@/tests/support/factories";
 import { fakeInngestForFile } from "@/tests/support/inngest";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { upsertOpportunities } from "@/lib/opportunities";
@@ -28,12 +28,9 @@ describeEachDatabase("change-notices function", () => {
     const changedAt = new Date("2032-05-06T10:30:00Z");
     await upsertOpportunities([fromApi(runway)], new Date(changedAt.getTime() - 20 * 60_000));
     const org = await makeOrg("starter", "Cron Co");
-    await trackNotice(
-      org.orgId,
-      org.owner,
-      { notice_id: runway.noticeId as string },
-      new Date(changedAt.getTime() - 10 * 60_000),
-    );
+    await trackNotice(contextOf(org.orgId, org.owner, new Date(changedAt.getTime() - 10 * 60_000)), {
+      notice_id: runway.noticeId as string,
+    });
     await upsertOpportunities([fromApi(runwayAmended)], changedAt);
     const event = () => ({
       name: "inngest/scheduled.timer",

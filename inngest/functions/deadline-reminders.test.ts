@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobRuns, outboxEvents } from "@/db/schema";
-import { insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { fakeInngestForFile } from "@/tests/support/inngest";
 import { executeRequest } from "@/tests/support/inngest-engine";
 import { trackNotice } from "@/lib/pipeline";
@@ -33,7 +33,7 @@ describeEachDatabase("deadline-reminders function", () => {
       title: "Due the day after the tick",
       responseDeadline: new Date(tick.getTime() + 86_400_000),
     });
-    await trackNotice(org.orgId, org.owner, { notice_id: noticeId }, new Date(tick.getTime() - 3_600_000));
+    await trackNotice(contextOf(org.orgId, org.owner, new Date(tick.getTime() - 3_600_000)), { notice_id: noticeId });
     const event = () => ({
       name: "inngest/scheduled.timer",
       data: { cron: "40 * * * *" },

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organizations } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import type { OrgContext } from "@/lib/context";
 import { entitlementsFor, planById, PLANS, type PlanId } from "@/lib/plans";
 import { AppError } from "@/lib/http";
 import { UPGRADE_PATH } from "@/lib/orgs";
@@ -29,8 +29,8 @@ export async function channelsAccessIn(tx: DbOrTx, orgId: string): Promise<Chann
 }
 
 /** For pages: the channels or the upgrade prompt (no error either way). */
-export async function channelsAccess(orgId: string): Promise<ChannelsAccess> {
-  return withTenant(orgId, (tx) => channelsAccessIn(tx, orgId));
+export async function channelsAccess(ctx: OrgContext): Promise<ChannelsAccess> {
+  return ctx.transaction((tx) => channelsAccessIn(tx, ctx.orgId));
 }
 
 /** Refuses (403 with the upgrade link) an org whose plan does not include channels. */

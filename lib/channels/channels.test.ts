@@ -51,7 +51,7 @@ const HOUR = 3_600_000;
 describeEachDatabase("team channels", () => {
   async function proOrgWithHook(path = `/hook-${randomUUID()}`) {
     const org = await makeOrg("pro", "Channel Co");
-    const created = await createChannel(org.orgId, org.owner, {
+    const created = await createChannel(contextOf(org.orgId, org.owner), {
       kind: "webhook",
       name: "Capture team",
       url: hooks.url(path),
@@ -67,7 +67,7 @@ describeEachDatabase("team channels", () => {
     expect(created.channel).toMatchObject({ kind: "webhook", signed: true, enabled: true, consecutive_failures: 0 });
     expect(created.channel.url_hint).toMatch(/^127\.0\.0\.1:\d+ …/);
 
-    const listed = await listChannels(orgId, owner);
+    const listed = await listChannels(contextOf(orgId, owner));
     expect(JSON.stringify(listed)).not.toContain(secret);
     expect(JSON.stringify(listed)).not.toContain(path);
     // Nothing at rest holds the URL or the secret in the clear: the channel row, its audit row, the outbox.
@@ -79,7 +79,7 @@ describeEachDatabase("team channels", () => {
       expect(stored).not.toContain(secret);
     }
 
-    const result = await sendTestPost(orgId, owner, created.channel.id);
+    const result = await sendTestPost(contextOf(orgId, owner), created.channel.id);
     expect(result).toMatchObject({ status: "delivered", error: null });
     expect(result.channel.last_success_at).not.toBeNull();
     const [post] = received(path);
@@ -97,7 +97,7 @@ describeEachDatabase("team channels", () => {
   it("checks URLs for their kind, refuses private addresses, and needs a plan with channels", async () => {
     const { orgId, owner } = await makeOrg("pro", "Checked Co");
     const refused = async (kind: string, url: string) =>
-      appErrorOf(createChannel(orgId, owner, { kind, name: "X", url } as never));
+      appErrorOf(createChannel(contextOf(orgId, owner), { kind, name: "X", url } as never));
     expect(await refused("slack", "https://example.com/services/x")).toMatchObject({
       code: "validation_failed",
       extra: { errors: [{ path: "url" }] },
@@ -106,7 +106,7 @@ describeEachDatabase("team channels", () => {
     expect(await refused("webhook", "http://example.com/hook")).toMatchObject({ code: "validation_failed" });
     expect(await refused("webhook", "https://10.1.2.3/hook")).toMatchObject({ code: "validation_failed" });
     expect(await refused("webhook", "https://user:pw@example.com/hook")).toMatchObject({ code: "validation_failed" });
-    const slack = await createChannel(orgId, owner, {
+    const slack = await createChannel(contextOf(orgId, owner), {
       kind: "slack",
       name: "#capture",
       url: "https://hooks.slack.com/services/T0/B0/abcdefgh",
@@ -118,14 +118,20 @@ describeEachDatabase("team channels", () => {
 
     // Members read (to choose an alert's channels) but cannot manage.
     const member = await addMember(orgId, "member");
-    expect(await listChannels(orgId, member.actor)).toHaveLength(1);
-    expect(await appErrorOf(deleteChannel(orgId, member.actor, slack.channel.id))).toMatchObject({ code: "forbidden" });
+    expect(await listChannels(contextOf(orgId, member.actor))).toHaveLength(1);
+    expect(await appErrorOf(deleteChannel(contextOf(orgId, member.actor), slack.channel.id))).toMatchObject({
+      code: "forbidden",
+    });
 
     const starter = await makeOrg("starter", "Starter Co");
     expect(
-      await appErrorOf(createChannel(starter.orgId, starter.owner, { kind: "webhook", name: "X", url: hooks.url() })),
+      await appErrorOf(
+        createChannel(contextOf(starter.orgId, starter.owner), { kind: "webhook", name: "X", url: hooks.url() }),
+      ),
     ).toMatchObject({ code: "forbidden", extra: { feature: "channels", upgrade_url: "/settings/billing" } });
-    expect(await appErrorOf(listChannels(starter.orgId, starter.owner))).toMatchObject({ code: "forbidden" });
+    expect(await appErrorOf(listChannels(contextOf(starter.orgId, starter.owner)))).toMatchObject({
+      code: "forbidden",
+    });
   });
 
   it("after five failures in a row the channel is switched off with one e-mail per owner and admin and one audit row; re-enabling clears it", async () => {
@@ -136,11 +142,12 @@ describeEachDatabase("team channels", () => {
 
     // A 2xx clears the count: four failures, a success, then five more failures.
     hooks.failNext(4);
-    for (let i = 0; i < 4; i++) expect(await sendTestPost(orgId, owner, id)).toMatchObject({ status: "dead" });
-    expect(await sendTestPost(orgId, owner, id)).toMatchObject({ status: "delivered" });
+    for (let i = 0; i < 4; i++)
+      expect(await sendTestPost(contextOf(orgId, owner), id)).toMatchObject({ status: "dead" });
+    expect(await sendTestPost(contextOf(orgId, owner), id)).toMatchObject({ status: "delivered" });
     hooks.failNext(CHANNEL_FAILURE_LIMIT);
     let last: Awaited<ReturnType<typeof sendTestPost>> | undefined;
-    for (let i = 0; i < CHANNEL_FAILURE_LIMIT; i++) last = await sendTestPost(orgId, owner, id);
+    for (let i = 0; i < CHANNEL_FAILURE_LIMIT; i++) last = await sendTestPost(contextOf(orgId, owner), id);
     expect(last!.error).toBe("webhook answered HTTP 500");
     expect(last!.channel).toMatchObject({ enabled: false, consecutive_failures: 5 });
     expect(last!.channel.disabled_reason).toMatch(/after 5 failed deliveries in a row/);
@@ -162,16 +169,16 @@ describeEachDatabase("team channels", () => {
     expect(JSON.stringify(audits)).not.toContain(path);
 
     // Switched off: no test, and a post queued before it is dead at once (it does not count).
-    expect(await appErrorOf(sendTestPost(orgId, owner, id))).toMatchObject({ code: "conflict" });
+    expect(await appErrorOf(sendTestPost(contextOf(orgId, owner), id))).toMatchObject({ code: "conflict" });
 
-    const enabled = await updateChannel(orgId, owner, id, { enabled: true });
+    const enabled = await updateChannel(contextOf(orgId, owner), id, { enabled: true });
     expect(enabled).toMatchObject({ enabled: true, consecutive_failures: 0, disabled_at: null, disabled_reason: null });
     const [circuit] = await db()
       .select()
       .from(outboxCircuits)
       .where(eq(outboxCircuits.destination, `channel:${id}`));
     expect(circuit?.state ?? "closed").toBe("closed");
-    expect(await sendTestPost(orgId, owner, id)).toMatchObject({ status: "delivered" });
+    expect(await sendTestPost(contextOf(orgId, owner), id)).toMatchObject({ status: "delivered" });
     expect((await db().select().from(auditLog).where(eq(auditLog.orgId, orgId))).map((a) => a.action).sort()).toEqual([
       "channel.auto_disabled",
       "channel.created",
@@ -219,7 +226,7 @@ describeEachDatabase("team channels", () => {
     await deliverDueOutbox();
     expect(received(path)).toHaveLength(1);
 
-    await deleteChannel(orgId, owner, created.channel.id);
+    await deleteChannel(contextOf(orgId, owner), created.channel.id);
     expect(await db().select().from(alertChannels).where(eq(alertChannels.alertId, alert.id))).toEqual([]);
   });
 

@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { notificationChannels } from "@/db/schema";
-import { isUuid, withTenant } from "@/db/tenant";
+import { isUuid } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { AppError, validate } from "@/lib/http";
-import { assertCan, type OrgActor } from "@/lib/orgs";
+import { assertCan } from "@/lib/orgs";
 import { deliverOutboxNow, enqueueOutbox, recordCircuitSuccess } from "@/lib/outbox";
 import { assertChannelsIncluded } from "./access";
 import { renderPost, testPost } from "./messages";
@@ -15,6 +16,12 @@ import { sealChannelSecret, sealChannelUrl } from "./seal";
 import { checkChannelUrl, urlHint } from "./urls";
 
 type ChannelRow = typeof notificationChannels.$inferSelect;
+
+/**
+ * The context channels are managed in: an org and a signed-in member, held to their role. Only
+ * members reach channels (the session endpoints and pages); each channel and its audit rows name one.
+ */
+export type ChannelsContext = OrgContext<MemberActor>;
 
 /** The public shape (README "Team channels"). Never the URL or the secret: `url_hint` only. */
 export interface ApiChannel {
@@ -70,7 +77,7 @@ export function toApiChannel(row: ChannelRow): ApiChannel {
   };
 }
 
-const auditActor = (actor: OrgActor) => ({ type: "user" as const, id: actor.userId });
+const auditActor = (actor: MemberActor) => ({ type: "user" as const, id: actor.userId });
 /** What the audit trail keeps of a channel: never its URL or secret. */
 const audited = (row: Pick<ChannelRow, "kind" | "name" | "urlHint" | "enabled">) => ({
   kind: row.kind,
@@ -79,17 +86,15 @@ const audited = (row: Pick<ChannelRow, "kind" | "name" | "urlHint" | "enabled">)
   enabled: row.enabled,
 });
 
-/** Every tenant entry point: a real org id, the role allows it, the plan includes channels. */
+/** Every tenant entry point: the role allows it, the plan includes channels (the context checked the org id). */
 function inChannels<T>(
-  orgId: string,
-  actor: OrgActor,
+  ctx: ChannelsContext,
   action: "channels:read" | "channels:manage",
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  assertCan(actor, action);
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return withTenant(orgId, async (tx) => {
-    await assertChannelsIncluded(tx, orgId);
+  assertCan(ctx.actor, action);
+  return ctx.transaction(async (tx) => {
+    await assertChannelsIncluded(tx, ctx.orgId);
     return fn(tx);
   });
 }
@@ -105,8 +110,9 @@ async function lockChannel(tx: Tx, orgId: string, id: string): Promise<ChannelRo
   return row;
 }
 
-export async function listChannels(orgId: string, actor: OrgActor): Promise<ApiChannel[]> {
-  return inChannels(orgId, actor, "channels:read", async (tx) => {
+export async function listChannels(ctx: ChannelsContext): Promise<ApiChannel[]> {
+  const { orgId } = ctx;
+  return inChannels(ctx, "channels:read", async (tx) => {
     const rows = await tx
       .select()
       .from(notificationChannels)
@@ -120,17 +126,14 @@ export async function listChannels(orgId: string, actor: OrgActor): Promise<ApiC
  * Adds a channel. The URL is checked for its kind, then stored only sealed; a signed webhook gets
  * a new signing secret, answered here once and stored sealed.
  */
-export async function createChannel(
-  orgId: string,
-  actor: OrgActor,
-  request: CreateChannelInput,
-  now = new Date(),
-): Promise<CreatedChannel> {
+export async function createChannel(ctx: ChannelsContext, request: CreateChannelInput): Promise<CreatedChannel> {
+  const { orgId, actor } = ctx;
   const input = validate(createChannelSchema, request);
   const kind = input.kind as ChannelKind;
   const url = checkChannelUrl(kind, input.url);
   const secret = kind === "webhook" ? `whsec_${randomBytes(32).toString("base64url")}` : null;
-  return inChannels(orgId, actor, "channels:manage", async (tx) => {
+  const now = ctx.now();
+  return inChannels(ctx, "channels:manage", async (tx) => {
     const [row] = await tx
       .insert(notificationChannels)
       .values({
@@ -159,14 +162,14 @@ export async function createChannel(
 
 /** Renames, switches off, or switches back on: re-enabling clears the failure count and the reason. */
 export async function updateChannel(
-  orgId: string,
-  actor: OrgActor,
+  ctx: ChannelsContext,
   id: string,
   request: UpdateChannelInput,
-  now = new Date(),
 ): Promise<ApiChannel> {
+  const { orgId, actor } = ctx;
   const patch = validate(updateChannelSchema, request);
-  const updated = await inChannels(orgId, actor, "channels:manage", async (tx) => {
+  const now = ctx.now();
+  const updated = await inChannels(ctx, "channels:manage", async (tx) => {
     const current = await lockChannel(tx, orgId, id);
     const enabling = patch.enabled === true && !current.enabled;
     const disabling = patch.enabled === false && current.enabled;
@@ -198,8 +201,10 @@ export async function updateChannel(
 }
 
 /** Deletes the channel; alerts that posted to it stop (alert_channels rows go with it). */
-export async function deleteChannel(orgId: string, actor: OrgActor, id: string, now = new Date()): Promise<void> {
-  await inChannels(orgId, actor, "channels:manage", async (tx) => {
+export async function deleteChannel(ctx: ChannelsContext, id: string): Promise<void> {
+  const { orgId, actor } = ctx;
+  const now = ctx.now();
+  await inChannels(ctx, "channels:manage", async (tx) => {
     const current = await lockChannel(tx, orgId, id);
     await tx.delete(notificationChannels).where(eq(notificationChannels.id, current.id));
     await recordAudit(tx, {
@@ -220,13 +225,10 @@ export const channelDestination = (channelId: string) => `channel:${channelId}`;
  * "Send test": a test post through the same outbox path as alerts (so it counts toward the
  * channel's failures like any post), delivered at once; answers how it went.
  */
-export async function sendTestPost(
-  orgId: string,
-  actor: OrgActor,
-  id: string,
-  now = new Date(),
-): Promise<TestSendResult> {
-  const queued = await inChannels(orgId, actor, "channels:manage", async (tx) => {
+export async function sendTestPost(ctx: ChannelsContext, id: string): Promise<TestSendResult> {
+  const { orgId } = ctx;
+  const now = ctx.now();
+  const queued = await inChannels(ctx, "channels:manage", async (tx) => {
     const channel = await lockChannel(tx, orgId, id);
     if (!channel.enabled)
       throw new AppError("conflict", "The channel is switched off. Switch it on before sending a test.");
@@ -243,7 +245,7 @@ export async function sendTestPost(
   });
   const summary = await deliverOutboxNow([queued.id]);
   const result = summary.results.find((r) => r.id === queued.id);
-  const [row] = await withTenant(orgId, (tx) =>
+  const [row] = await ctx.transaction((tx) =>
     tx.select().from(notificationChannels).where(eq(notificationChannels.id, id)),
   );
   if (!row) throw notFound();

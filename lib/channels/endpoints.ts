@@ -13,7 +13,7 @@ export const listChannelsEndpoint = defineEndpoint({
   summary: "The organisation's channels (never their URLs: `url_hint` only).",
   success: { status: 200 },
   problems: ["forbidden"],
-  handle: async ({ auth }) => ({ body: { data: await listChannels(auth.orgId, auth.actor) } }),
+  handle: async ({ ctx }) => ({ body: { data: await listChannels(ctx) } }),
 });
 
 export const createChannelEndpoint = defineEndpoint({
@@ -26,8 +26,8 @@ export const createChannelEndpoint = defineEndpoint({
   body: createChannelSchema,
   success: { status: 201, headers: { location: "The new channel's URL." } },
   problems: ["forbidden", "conflict"],
-  handle: async ({ auth, body }) => {
-    const created = await createChannel(auth.orgId, auth.actor, body);
+  handle: async ({ ctx, body }) => {
+    const created = await createChannel(ctx, body);
     return { status: 201, body: created, headers: { location: `/api/app/channels/${created.channel.id}` } };
   },
 });
@@ -42,7 +42,7 @@ export const updateChannelEndpoint = defineEndpoint({
   body: updateChannelSchema,
   success: { status: 200 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params, body }) => ({ body: await updateChannel(auth.orgId, auth.actor, params.id, body) }),
+  handle: async ({ ctx, params, body }) => ({ body: await updateChannel(ctx, params.id, body) }),
 });
 
 export const deleteChannelEndpoint = defineEndpoint({
@@ -54,8 +54,8 @@ export const deleteChannelEndpoint = defineEndpoint({
   params: channelId,
   success: { status: 204 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => {
-    await deleteChannel(auth.orgId, auth.actor, params.id);
+  handle: async ({ ctx, params }) => {
+    await deleteChannel(ctx, params.id);
     return { status: 204, body: null };
   },
 });
@@ -69,5 +69,5 @@ export const testChannelEndpoint = defineEndpoint({
   params: channelId,
   success: { status: 200 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => ({ body: await sendTestPost(auth.orgId, auth.actor, params.id) }),
+  handle: async ({ ctx, params }) => ({ body: await sendTestPost(ctx, params.id) }),
 });

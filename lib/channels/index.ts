@@ -14,6 +14,7 @@ export {
   toApiChannel,
   channelDestination,
   type ApiChannel,
+  type ChannelsContext,
   type CreatedChannel,
   type TestSendResult,
 } from "./channels";

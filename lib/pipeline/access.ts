@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { withTenant } from "@/db/tenant";
 import { organizations } from "@/db/schema";
+import type { OrgContext } from "@/lib/context";
 import { entitlementsFor, planById, PLANS, type PlanId } from "@/lib/plans";
 import { AppError } from "@/lib/http";
 import { UPGRADE_PATH } from "@/lib/orgs";
@@ -35,8 +35,8 @@ export async function pipelineAccessIn(tx: DbOrTx, orgId: string): Promise<Pipel
 }
 
 /** For pages: whether to show the pipeline or the upgrade prompt (no error either way). */
-export async function pipelineAccess(orgId: string): Promise<PipelineAccess> {
-  return withTenant(orgId, (tx) => pipelineAccessIn(tx, orgId));
+export async function pipelineAccess(ctx: OrgContext): Promise<PipelineAccess> {
+  return ctx.transaction((tx) => pipelineAccessIn(tx, ctx.orgId));
 }
 
 /** Refuses (403 with the upgrade link) an org whose plan does not include the pipeline. */

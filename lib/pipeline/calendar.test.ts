@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { eq } from "drizzle-orm";
 import { calendarFeeds, memberships, organizations } from "@/db/schema";
-import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { addMember, insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { sha256 } from "@/lib/orgs";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
@@ -125,23 +125,26 @@ describeEachDatabase("calendar feeds", () => {
     const n2 = await insertOpportunity({ createdAt: NOW, title: "Submitted already", responseDeadline: plus(6) });
     const n3 = await insertOpportunity({ createdAt: NOW, title: "No deadline", responseDeadline: null });
     const n4 = await insertOpportunity({ createdAt: NOW, title: "Lost long ago", responseDeadline: plus(-40) });
-    const { tracked } = await trackNotice(mine.orgId, mine.owner, { notice_id: n1 }, NOW);
-    await updateTracked(mine.orgId, mine.owner, tracked.id, { stage: "bidding", assignee_id: mine.owner.userId }, NOW);
-    const { tracked: t2 } = await trackNotice(mine.orgId, mine.owner, { notice_id: n2 }, NOW);
-    await updateTracked(mine.orgId, mine.owner, t2.id, { stage: "submitted" }, NOW);
-    await trackNotice(mine.orgId, mine.owner, { notice_id: n3 }, NOW);
-    await trackNotice(mine.orgId, mine.owner, { notice_id: n4, stage: "lost" }, NOW);
+    const { tracked } = await trackNotice(contextOf(mine.orgId, mine.owner, NOW), { notice_id: n1 });
+    await updateTracked(contextOf(mine.orgId, mine.owner, NOW), tracked.id, {
+      stage: "bidding",
+      assignee_id: mine.owner.userId,
+    });
+    const { tracked: t2 } = await trackNotice(contextOf(mine.orgId, mine.owner, NOW), { notice_id: n2 });
+    await updateTracked(contextOf(mine.orgId, mine.owner, NOW), t2.id, { stage: "submitted" });
+    await trackNotice(contextOf(mine.orgId, mine.owner, NOW), { notice_id: n3 });
+    await trackNotice(contextOf(mine.orgId, mine.owner, NOW), { notice_id: n4, stage: "lost" });
 
     // An org of the same user whose plan lapsed keeps its data but not the feature: not in the feed.
     const lapsed = await makeOrg("starter", "Lapsed Co");
     await db().insert(memberships).values({ orgId: lapsed.orgId, userId: mine.owner.userId, role: "member" });
-    await trackNotice(lapsed.orgId, lapsed.owner, { notice_id: n1 }, NOW);
+    await trackNotice(contextOf(lapsed.orgId, lapsed.owner, NOW), { notice_id: n1 });
     await db().update(organizations).set({ plan: "free" }).where(eq(organizations.id, lapsed.orgId));
 
     // A free org cannot create a feed at all.
-    expect((await appErrorOf(createCalendarFeed(free.orgId, member.actor, NOW))).status).toBe(403);
+    expect((await appErrorOf(createCalendarFeed(contextOf(free.orgId, member.actor, NOW)))).status).toBe(403);
 
-    const { token, url } = await createCalendarFeed(mine.orgId, mine.owner, NOW);
+    const { token, url } = await createCalendarFeed(contextOf(mine.orgId, mine.owner, NOW));
     expect(url).toMatch(new RegExp(`/api/calendar/${token}\\.ics$`));
     // Only the hash is stored.
     const stored = await db().select().from(calendarFeeds);
@@ -163,7 +166,7 @@ describeEachDatabase("calendar feeds", () => {
     });
 
     // Regenerating replaces the URL: the old one is dead at once.
-    const second = await createCalendarFeed(mine.orgId, mine.owner, plus(1));
+    const second = await createCalendarFeed(contextOf(mine.orgId, mine.owner, plus(1)));
     expect((await appErrorOf(calendarFeedIcs(token, NOW))).status).toBe(404);
     expect(parseIcs(await calendarFeedIcs(second.token, NOW)).children).toHaveLength(1);
 

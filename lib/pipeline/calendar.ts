@@ -1,13 +1,14 @@
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { db } from "@/db/client";
 import { calendarFeeds, memberships, opportunities, organizations, trackedOpportunities, users } from "@/db/schema";
-import { isUuid, withSystem, withTenant } from "@/db/tenant";
+import { withSystem, withTenant } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/http";
-import { assertCan, randomToken, sha256, type OrgActor } from "@/lib/orgs";
+import { assertCan, randomToken, sha256 } from "@/lib/orgs";
 import { assertPipelineIncluded, pipelinePlans } from "./access";
 import { renderCalendar, type CalendarEvent } from "./ics";
+import type { PipelineContext } from "./pipeline";
 import { OPEN_STAGES, STAGE_LABELS } from "./schemas";
 
 export const CALENDAR_TOKEN_PREFIX = "bcal_";
@@ -36,14 +37,11 @@ export async function calendarFeedStatus(userId: string): Promise<CalendarFeedSt
  * A new secret feed URL for the user, shown once: only its SHA-256 is stored. A user has one
  * feed; creating another replaces the hash, so the previous URL stops working at once.
  */
-export async function createCalendarFeed(
-  orgId: string,
-  actor: OrgActor,
-  now = new Date(),
-): Promise<{ token: string; url: string }> {
+export async function createCalendarFeed(ctx: PipelineContext): Promise<{ token: string; url: string }> {
+  const { orgId, actor } = ctx;
   assertCan(actor, "pipeline:read");
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  await withTenant(orgId, (tx) => assertPipelineIncluded(tx, orgId));
+  const now = ctx.now();
+  await ctx.transaction((tx) => assertPipelineIncluded(tx, orgId));
   const userId = actor.userId;
   const token = `${CALENDAR_TOKEN_PREFIX}${randomToken(32)}`;
   // A user's credential, audited without an org (like sign-up's): written as the accounts work.

@@ -10,6 +10,7 @@ import { fromApi, runway, runwayAmended, runwayAward } from "@/tests/fixtures/am
 import { describeEachDatabaseAsApp } from "@/tests/db";
 import { runChangeNotices } from "./change-notices";
 import { trackNotice, updateTracked } from "./index";
+import { contextOf } from "@/tests/support/factories";
 
 const at = (time: string) => new Date(`2031-03-04T${time}:00Z`);
 const addressKey = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 24);
@@ -49,8 +50,10 @@ describeEachDatabaseAsApp("what changed e-mails for tracked notices and alert ma
     await withTenant(org.orgId, (tx) =>
       tx.insert(memberships).values({ orgId: org.orgId, userId: member.userId, role: "member" }),
     );
-    const { tracked } = await trackNotice(org.orgId, org.actor, { notice_id: runway.noticeId as string }, at("10:10"));
-    await updateTracked(org.orgId, org.actor, tracked.id, { assignee_id: member.userId }, at("10:11"));
+    const { tracked } = await trackNotice(contextOf(org.orgId, org.actor, at("10:10")), {
+      notice_id: runway.noticeId as string,
+    });
+    await updateTracked(contextOf(org.orgId, org.actor, at("10:11")), tracked.id, { assignee_id: member.userId });
     // An org that tracks nothing hears nothing.
     const bystander = await signUp("Bystander", "starter");
     // An org whose alert sent the notice hears at the alert's address when it is a member's (any case);
@@ -120,7 +123,7 @@ describeEachDatabaseAsApp("what changed e-mails for tracked notices and alert ma
       subject: "Changed: Runway Rubber Removal",
       key: `notice-changes:${addressKey(member.email)}:2031-03-04T14:00:00.000Z`,
     });
-    await updateTracked(org.orgId, org.actor, tracked.id, { stage: "no_bid" }, at("14:10"));
+    await updateTracked(contextOf(org.orgId, org.actor, at("14:10")), tracked.id, { stage: "no_bid" });
     await upsertOpportunities([fromApi(runwayAward)], at("14:15"));
     // The alert still follows it.
     expect(await runChangeNotices(at("15:06"))).toMatchObject({ emailed: 1 });

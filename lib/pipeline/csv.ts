@@ -1,6 +1,5 @@
 import { toSafeCsv } from "@/lib/ops";
-import type { OrgActor } from "@/lib/orgs";
-import { allTracked } from "./pipeline";
+import { allTracked, type PipelineContext } from "./pipeline";
 import { STAGE_LABELS, type PipelineFilter } from "./schemas";
 
 /** A pipeline export is a working list, not an archive: past this many rows, filter first. */
@@ -27,12 +26,11 @@ export const PIPELINE_CSV_HEADER = [
  * spreadsheet-formula neutraliser: titles, notes and names are typed by people we do not control.
  */
 export async function exportPipelineCsv(
-  orgId: string,
-  actor: OrgActor,
+  ctx: PipelineContext,
   filter: PipelineFilter,
-  now = new Date(),
 ): Promise<{ filename: string; csv: string; rows: number }> {
-  const rows = await allTracked(orgId, actor, filter, PIPELINE_CSV_MAX_ROWS);
+  const now = ctx.now();
+  const rows = await allTracked(ctx, filter, PIPELINE_CSV_MAX_ROWS);
   const csv = toSafeCsv(
     PIPELINE_CSV_HEADER,
     rows.map((r) => [

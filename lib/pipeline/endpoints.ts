@@ -32,7 +32,7 @@ export const listTrackedEndpoint = defineEndpoint({
   query: pipelineListQuerySchema,
   success: { status: 200 },
   problems: ["forbidden"],
-  handle: async ({ auth, query }) => ({ body: await listTracked(auth.orgId, auth.actor, query) }),
+  handle: async ({ ctx, query }) => ({ body: await listTracked(ctx, query) }),
 });
 
 export const trackNoticeEndpoint = defineEndpoint({
@@ -45,8 +45,8 @@ export const trackNoticeEndpoint = defineEndpoint({
   body: trackSchema,
   success: { status: 201, alternate: 200, headers: { location: "The tracked notice's URL." } },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, body }) => {
-    const { tracked, created } = await trackNotice(auth.orgId, auth.actor, body);
+  handle: async ({ ctx, body }) => {
+    const { tracked, created } = await trackNotice(ctx, body);
     return { status: created ? 201 : 200, body: tracked, headers: { location: `/api/app/pipeline/${tracked.id}` } };
   },
 });
@@ -60,7 +60,7 @@ export const getTrackedEndpoint = defineEndpoint({
   params: trackedId,
   success: { status: 200 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => ({ body: await getTracked(auth.orgId, auth.actor, params.id) }),
+  handle: async ({ ctx, params }) => ({ body: await getTracked(ctx, params.id) }),
 });
 
 export const updateTrackedEndpoint = defineEndpoint({
@@ -73,7 +73,7 @@ export const updateTrackedEndpoint = defineEndpoint({
   body: updateTrackedSchema,
   success: { status: 200 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params, body }) => ({ body: await updateTracked(auth.orgId, auth.actor, params.id, body) }),
+  handle: async ({ ctx, params, body }) => ({ body: await updateTracked(ctx, params.id, body) }),
 });
 
 export const untrackNoticeEndpoint = defineEndpoint({
@@ -85,8 +85,8 @@ export const untrackNoticeEndpoint = defineEndpoint({
   params: trackedId,
   success: { status: 204 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => {
-    await untrackNotice(auth.orgId, auth.actor, params.id);
+  handle: async ({ ctx, params }) => {
+    await untrackNotice(ctx, params.id);
     return { status: 204, body: null };
   },
 });
@@ -101,9 +101,9 @@ export const addNoteEndpoint = defineEndpoint({
   body: addNoteSchema,
   success: { status: 201 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params, body }) => ({
+  handle: async ({ ctx, params, body }) => ({
     status: 201,
-    body: await addNote(auth.orgId, auth.actor, params.id, body),
+    body: await addNote(ctx, params.id, body),
   }),
 });
 
@@ -116,8 +116,8 @@ export const exportPipelineEndpoint = defineEndpoint({
   query: pipelineFilterSchema,
   success: { status: 200, file: "text/csv" },
   problems: ["forbidden"],
-  handle: async ({ auth, query }) => {
-    const { filename, csv } = await exportPipelineCsv(auth.orgId, auth.actor, query);
+  handle: async ({ ctx, query }) => {
+    const { filename, csv } = await exportPipelineCsv(ctx, query);
     return attachment(csv, "text/csv; charset=utf-8", filename);
   },
 });
@@ -130,7 +130,7 @@ export const getPipelineSettingsEndpoint = defineEndpoint({
   summary: "The pipeline's settings.",
   success: { status: 200 },
   problems: ["forbidden"],
-  handle: async ({ auth }) => ({ body: await getPipelineSettings(auth.orgId, auth.actor) }),
+  handle: async ({ ctx }) => ({ body: await getPipelineSettings(ctx) }),
 });
 
 export const updatePipelineSettingsEndpoint = defineEndpoint({
@@ -142,7 +142,7 @@ export const updatePipelineSettingsEndpoint = defineEndpoint({
   body: pipelineSettingsSchema,
   success: { status: 200 },
   problems: ["forbidden"],
-  handle: async ({ auth, body }) => ({ body: await updatePipelineSettings(auth.orgId, auth.actor, body) }),
+  handle: async ({ ctx, body }) => ({ body: await updatePipelineSettings(ctx, body) }),
 });
 
 export const calendarFeedStatusEndpoint = defineEndpoint({
@@ -165,7 +165,7 @@ export const createCalendarFeedEndpoint = defineEndpoint({
   description: "Needs a plan with the pipeline.",
   success: { status: 201 },
   problems: ["forbidden"],
-  handle: async ({ auth }) => ({ status: 201, body: await createCalendarFeed(auth.orgId, auth.actor) }),
+  handle: async ({ ctx }) => ({ status: 201, body: await createCalendarFeed(ctx) }),
 });
 
 export const revokeCalendarFeedEndpoint = defineEndpoint({

@@ -11,6 +11,7 @@ export {
   updatePipelineSettings,
   type ApiTrackedOpportunity,
   type ApiPipelineNote,
+  type PipelineContext,
   type PipelinePage,
   type PipelineSettings,
 } from "./pipeline";

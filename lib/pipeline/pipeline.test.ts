@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { pipelineNotes, trackedOpportunities } from "@/db/schema";
 import { listAudit } from "@/lib/audit";
-import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { addMember, insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { validate } from "@/lib/http";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
@@ -40,12 +40,12 @@ describeEachDatabase("pipeline", () => {
   it("a free org is refused with a 403 that names the plan and links to the upgrade; reads too", async () => {
     const { orgId, owner } = await makeOrg("free");
     const noticeId = await notice("Free org notice", 5);
-    const error = await appErrorOf(trackNotice(orgId, owner, { notice_id: noticeId }, NOW));
+    const error = await appErrorOf(trackNotice(contextOf(orgId, owner, NOW), { notice_id: noticeId }));
     expect(error.status).toBe(403);
     expect(error.message).toMatch(/not part of the Free plan.*Starter/);
     expect(error.extra).toMatchObject({ feature: "pipeline", upgrade_url: "/settings/billing" });
-    expect((await appErrorOf(listTracked(orgId, owner, {}))).status).toBe(403);
-    expect((await appErrorOf(getPipelineSettings(orgId, owner))).status).toBe(403);
+    expect((await appErrorOf(listTracked(contextOf(orgId, owner), {}))).status).toBe(403);
+    expect((await appErrorOf(getPipelineSettings(contextOf(orgId, owner)))).status).toBe(403);
   });
 
   it("any member tracks, stages, assigns and notes a notice; the team sees it all, and every write is audited", async () => {
@@ -53,7 +53,7 @@ describeEachDatabase("pipeline", () => {
     const member = await addMember(orgId, "member");
     const noticeId = await notice("Janitorial services, Fort Bragg", 9, { solicitationNumber: "W91-26-Q-0001" });
 
-    const first = await trackNotice(orgId, member.actor, { notice_id: noticeId }, NOW);
+    const first = await trackNotice(contextOf(orgId, member.actor, NOW), { notice_id: noticeId });
     expect(first.created).toBe(true);
     expect(first.tracked).toMatchObject({
       notice_id: noticeId,
@@ -66,30 +66,29 @@ describeEachDatabase("pipeline", () => {
       notes_count: 0,
     });
     // Tracking it again (another member, same org) answers the same entry.
-    const again = await trackNotice(orgId, owner, { notice_id: noticeId }, NOW);
+    const again = await trackNotice(contextOf(orgId, owner, NOW), { notice_id: noticeId });
     expect(again).toEqual({ tracked: first.tracked, created: false });
 
     const id = first.tracked.id;
-    const updated = await updateTracked(
-      orgId,
-      member.actor,
-      id,
-      { stage: "bidding", assignee_id: owner.userId },
-      at(1 / 24),
-    );
+    const updated = await updateTracked(contextOf(orgId, member.actor, at(1 / 24)), id, {
+      stage: "bidding",
+      assignee_id: owner.userId,
+    });
     expect(updated).toMatchObject({
       stage: "bidding",
       assignee: { user_id: owner.userId },
       updated_at: at(1 / 24).toISOString(),
     });
-    const note = await addNote(orgId, owner, id, { body: "  Site visit Tuesday; bring badges.  " }, at(2 / 24));
+    const note = await addNote(contextOf(orgId, owner, at(2 / 24)), id, {
+      body: "  Site visit Tuesday; bring badges.  ",
+    });
     expect(note).toMatchObject({ body: "Site visit Tuesday; bring badges.", author: { user_id: owner.userId } });
 
     // The owner reads what the member wrote, and the other way round.
-    const seen = await getTracked(orgId, member.actor, id);
+    const seen = await getTracked(contextOf(orgId, member.actor), id);
     expect(seen).toMatchObject({ stage: "bidding", notes_count: 1, last_note: "Site visit Tuesday; bring badges." });
     expect(seen.notes.map((n) => n.body)).toEqual(["Site visit Tuesday; bring badges."]);
-    expect(await trackedForNotice(orgId, owner, noticeId)).toMatchObject({ id, stage: "bidding" });
+    expect(await trackedForNotice(contextOf(orgId, owner), noticeId)).toMatchObject({ id, stage: "bidding" });
 
     const { data: trail } = await listAudit({ orgId });
     expect(trail.map((e) => e.action)).toEqual(["pipeline.note_added", "pipeline.updated", "pipeline.tracked"]);
@@ -101,11 +100,11 @@ describeEachDatabase("pipeline", () => {
     });
 
     // An update that changes nothing writes nothing.
-    await updateTracked(orgId, owner, id, { stage: "bidding" }, at(3 / 24));
+    await updateTracked(contextOf(orgId, owner, at(3 / 24)), id, { stage: "bidding" });
     expect((await listAudit({ orgId })).data).toHaveLength(3);
 
-    await untrackNotice(orgId, owner, id, at(4 / 24));
-    expect(await trackedForNotice(orgId, owner, noticeId)).toBeNull();
+    await untrackNotice(contextOf(orgId, owner, at(4 / 24)), id);
+    expect(await trackedForNotice(contextOf(orgId, owner), noticeId)).toBeNull();
     expect(await db().select().from(pipelineNotes).where(eq(pipelineNotes.trackedId, id))).toEqual([]);
     expect((await listAudit({ orgId })).data[0]).toMatchObject({
       action: "pipeline.untracked",
@@ -118,31 +117,35 @@ describeEachDatabase("pipeline", () => {
     const b = await makeOrg("pro", "B Co");
     const viewer = await addMember(a.orgId, "viewer");
     const noticeId = await notice("Shared notice", 5);
-    const { tracked } = await trackNotice(a.orgId, a.owner, { notice_id: noticeId }, NOW);
-    const { tracked: bTracked } = await trackNotice(b.orgId, b.owner, { notice_id: noticeId }, NOW);
+    const { tracked } = await trackNotice(contextOf(a.orgId, a.owner, NOW), { notice_id: noticeId });
+    const { tracked: bTracked } = await trackNotice(contextOf(b.orgId, b.owner, NOW), { notice_id: noticeId });
 
     // A page of results learns which of its notices this org tracks (a viewer too), never another org's.
     const onlyB = await notice("Tracked by B only", 5);
-    await trackNotice(b.orgId, b.owner, { notice_id: onlyB }, NOW);
-    expect(await trackedNoticeIds(a.orgId, viewer.actor, [noticeId, onlyB, "no-such-notice"])).toEqual(
+    await trackNotice(contextOf(b.orgId, b.owner, NOW), { notice_id: onlyB });
+    expect(await trackedNoticeIds(contextOf(a.orgId, viewer.actor), [noticeId, onlyB, "no-such-notice"])).toEqual(
       new Set([noticeId]),
     );
 
-    const outsider = await appErrorOf(updateTracked(a.orgId, a.owner, tracked.id, { assignee_id: b.owner.userId }));
+    const outsider = await appErrorOf(
+      updateTracked(contextOf(a.orgId, a.owner), tracked.id, { assignee_id: b.owner.userId }),
+    );
     expect(outsider.status).toBe(422);
     expect(outsider.extra.errors).toEqual([{ path: "assignee_id", message: "Choose a member of this organisation." }]);
 
-    expect((await appErrorOf(trackNotice(a.orgId, viewer.actor, { notice_id: noticeId }))).status).toBe(403);
-    expect((await appErrorOf(addNote(a.orgId, viewer.actor, tracked.id, { body: "hi" }))).status).toBe(403);
-    expect(await getTracked(a.orgId, viewer.actor, tracked.id)).toMatchObject({ id: tracked.id });
+    expect((await appErrorOf(trackNotice(contextOf(a.orgId, viewer.actor), { notice_id: noticeId }))).status).toBe(403);
+    expect((await appErrorOf(addNote(contextOf(a.orgId, viewer.actor), tracked.id, { body: "hi" }))).status).toBe(403);
+    expect(await getTracked(contextOf(a.orgId, viewer.actor), tracked.id)).toMatchObject({ id: tracked.id });
 
-    expect((await appErrorOf(trackNotice(a.orgId, a.owner, { notice_id: "no-such-notice" }))).status).toBe(404);
+    expect((await appErrorOf(trackNotice(contextOf(a.orgId, a.owner), { notice_id: "no-such-notice" }))).status).toBe(
+      404,
+    );
     for (const attempt of [
-      () => getTracked(a.orgId, a.owner, bTracked.id),
-      () => updateTracked(a.orgId, a.owner, bTracked.id, { stage: "won" }),
-      () => addNote(a.orgId, a.owner, bTracked.id, { body: "mine now" }),
-      () => untrackNotice(a.orgId, a.owner, bTracked.id),
-      () => getTracked(a.orgId, a.owner, "not-a-uuid"),
+      () => getTracked(contextOf(a.orgId, a.owner), bTracked.id),
+      () => updateTracked(contextOf(a.orgId, a.owner), bTracked.id, { stage: "won" }),
+      () => addNote(contextOf(a.orgId, a.owner), bTracked.id, { body: "mine now" }),
+      () => untrackNotice(contextOf(a.orgId, a.owner), bTracked.id),
+      () => getTracked(contextOf(a.orgId, a.owner), "not-a-uuid"),
     ])
       expect((await appErrorOf(attempt())).status).toBe(404);
     const [untouched] = await db()
@@ -151,8 +154,8 @@ describeEachDatabase("pipeline", () => {
       .where(and(eq(trackedOpportunities.orgId, b.orgId), eq(trackedOpportunities.id, bTracked.id)));
     expect(untouched).toMatchObject({ stage: "watching" });
 
-    expect((await appErrorOf(addNote(a.orgId, a.owner, tracked.id, { body: "   " }))).status).toBe(422);
-    expect((await appErrorOf(updateTracked(a.orgId, a.owner, tracked.id, {}))).status).toBe(422);
+    expect((await appErrorOf(addNote(contextOf(a.orgId, a.owner), tracked.id, { body: "   " }))).status).toBe(422);
+    expect((await appErrorOf(updateTracked(contextOf(a.orgId, a.owner), tracked.id, {}))).status).toBe(422);
   });
 
   it("lists with stage, assignee, deadline-window and text filters, in keyset pages that never repeat or skip", async () => {
@@ -163,12 +166,12 @@ describeEachDatabase("pipeline", () => {
       const noticeId = await notice(i === 3 ? "Cyber security assessment" : `Facility upkeep ${i}`, i * 10);
       // Two share a millisecond: the id decides their order.
       const when = i === 5 ? at(0.4) : at(i / 10);
-      ids.push((await trackNotice(orgId, owner, { notice_id: noticeId }, when)).tracked.id);
+      ids.push((await trackNotice(contextOf(orgId, owner, when), { notice_id: noticeId })).tracked.id);
     }
-    await updateTracked(orgId, owner, ids[1]!, { stage: "bidding", assignee_id: member.actor.userId });
-    await updateTracked(orgId, owner, ids[2]!, { stage: "submitted", assignee_id: member.actor.userId });
+    await updateTracked(contextOf(orgId, owner), ids[1]!, { stage: "bidding", assignee_id: member.actor.userId });
+    await updateTracked(contextOf(orgId, owner), ids[2]!, { stage: "submitted", assignee_id: member.actor.userId });
     const query = (raw: Record<string, string | string[]>) =>
-      listTracked(orgId, owner, validate(pipelineListQuerySchema, raw));
+      listTracked(contextOf(orgId, owner), validate(pipelineListQuerySchema, raw));
     const noticeIds = (page: { data: { id: string }[] }) => page.data.map((r) => ids.indexOf(r.id));
 
     expect(noticeIds(await query({ stage: "bidding" }))).toEqual([1]);
@@ -199,11 +202,11 @@ describeEachDatabase("pipeline", () => {
     const { orgId, owner } = await makeOrg("pro");
     const evil = await notice('=HYPERLINK("http://evil.test","click")', 4);
     const plain = await notice("Roof repair, building 7", 8);
-    const { tracked } = await trackNotice(orgId, owner, { notice_id: evil }, NOW);
-    await addNote(orgId, owner, tracked.id, { body: "@SUM(A1:A9) and a, comma" }, NOW);
-    await trackNotice(orgId, owner, { notice_id: plain, stage: "no_bid" }, at(0.1));
+    const { tracked } = await trackNotice(contextOf(orgId, owner, NOW), { notice_id: evil });
+    await addNote(contextOf(orgId, owner, NOW), tracked.id, { body: "@SUM(A1:A9) and a, comma" });
+    await trackNotice(contextOf(orgId, owner, at(0.1)), { notice_id: plain, stage: "no_bid" });
 
-    const all = await exportPipelineCsv(orgId, owner, {}, NOW);
+    const all = await exportPipelineCsv(contextOf(orgId, owner, NOW), {});
     expect(all.filename).toBe("pipeline-2031-05-01.csv");
     expect(all.csv.startsWith("\ufeffnotice_id,title,")).toBe(true);
     const rows = parse(all.csv, { bom: true, columns: true }) as Record<string, string>[];
@@ -218,20 +221,28 @@ describeEachDatabase("pipeline", () => {
       response_deadline: at(4).toISOString(),
     });
 
-    const filtered = await exportPipelineCsv(orgId, owner, { stage: "no_bid" }, NOW);
+    const filtered = await exportPipelineCsv(contextOf(orgId, owner, NOW), { stage: "no_bid" });
     expect((parse(filtered.csv, { bom: true, columns: true }) as unknown[]).length).toBe(1);
   });
 
   it("reminder lead time: 3 days by default, owners and admins change it (0 = off), members cannot", async () => {
     const { orgId, owner } = await makeOrg("starter");
     const member = await addMember(orgId, "member");
-    expect(await getPipelineSettings(orgId, member.actor)).toEqual({ reminder_days: 3 });
-    expect((await appErrorOf(updatePipelineSettings(orgId, member.actor, { reminder_days: 5 }))).status).toBe(403);
-    expect(await updatePipelineSettings(orgId, owner, { reminder_days: 0 }, NOW)).toEqual({ reminder_days: 0 });
-    expect(await updatePipelineSettings(orgId, owner, { reminder_days: 7 }, at(1))).toEqual({ reminder_days: 7 });
-    expect(await getPipelineSettings(orgId, member.actor)).toEqual({ reminder_days: 7 });
+    expect(await getPipelineSettings(contextOf(orgId, member.actor))).toEqual({ reminder_days: 3 });
+    expect(
+      (await appErrorOf(updatePipelineSettings(contextOf(orgId, member.actor), { reminder_days: 5 }))).status,
+    ).toBe(403);
+    expect(await updatePipelineSettings(contextOf(orgId, owner, NOW), { reminder_days: 0 })).toEqual({
+      reminder_days: 0,
+    });
+    expect(await updatePipelineSettings(contextOf(orgId, owner, at(1)), { reminder_days: 7 })).toEqual({
+      reminder_days: 7,
+    });
+    expect(await getPipelineSettings(contextOf(orgId, member.actor))).toEqual({ reminder_days: 7 });
     for (const bad of [-1, 61, 2.5])
-      expect((await appErrorOf(updatePipelineSettings(orgId, owner, { reminder_days: bad }))).status).toBe(422);
+      expect((await appErrorOf(updatePipelineSettings(contextOf(orgId, owner), { reminder_days: bad }))).status).toBe(
+        422,
+      );
     const { data } = await listAudit({ orgId, action: "pipeline.settings" });
     expect(data.map((e) => [e.before, e.after])).toEqual([
       [{ reminder_days: 0 }, { reminder_days: 7 }],

@@ -3,10 +3,11 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { memberships, opportunities, pipelineNotes, pipelineSettings, trackedOpportunities, users } from "@/db/schema";
-import { isUuid, withTenant } from "@/db/tenant";
+import { isUuid } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { AppError, nextTimeCursor, validate, type TimeCursor } from "@/lib/http";
-import { assertCan, type OrgActor } from "@/lib/orgs";
+import { assertCan } from "@/lib/orgs";
 import { assertPipelineIncluded } from "./access";
 import {
   addNoteSchema,
@@ -57,11 +58,17 @@ export interface PipelineSettings {
   reminder_days: number;
 }
 
+/**
+ * The context the pipeline is worked in: an org and a signed-in member, held to their role. Only
+ * members reach it (the session endpoints and pages); entries, notes and audit rows name one.
+ */
+export type PipelineContext = OrgContext<MemberActor>;
+
 const notFound = () => new AppError("not_found", "No such tracked notice.");
 const assigneeUser = alias(users, "assignee");
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function auditActor(actor: OrgActor) {
+function auditActor(actor: MemberActor) {
   return { type: "user" as const, id: actor.userId };
 }
 
@@ -124,17 +131,15 @@ async function loadTracked(tx: Tx, orgId: string, id: string): Promise<ApiTracke
   return toApi(row);
 }
 
-/** Every tenant entry point starts here: a real org id, the role allows it, the plan includes it. */
+/** Every tenant entry point starts here: the role allows it, the plan includes it (the context checked the org id). */
 function inPipeline<T>(
-  orgId: string,
-  actor: OrgActor,
+  ctx: PipelineContext,
   action: "pipeline:read" | "pipeline:manage",
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  assertCan(actor, action);
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return withTenant(orgId, async (tx) => {
-    await assertPipelineIncluded(tx, orgId);
+  assertCan(ctx.actor, action);
+  return ctx.transaction(async (tx) => {
+    await assertPipelineIncluded(tx, ctx.orgId);
     return fn(tx);
   });
 }
@@ -144,13 +149,13 @@ function inPipeline<T>(
  * answers the existing entry with `created: false`: the unique (org, notice) index decides.
  */
 export async function trackNotice(
-  orgId: string,
-  actor: OrgActor,
+  ctx: PipelineContext,
   request: TrackInput,
-  now = new Date(),
 ): Promise<{ tracked: ApiTrackedOpportunity; created: boolean }> {
+  const { orgId, actor } = ctx;
   const input = validate(trackSchema, request);
-  return inPipeline(orgId, actor, "pipeline:manage", async (tx) => {
+  const now = ctx.now();
+  return inPipeline(ctx, "pipeline:manage", async (tx) => {
     const [notice] = await tx
       .select({ noticeId: opportunities.noticeId })
       .from(opportunities)
@@ -199,8 +204,10 @@ async function lockTracked(tx: Tx, orgId: string, id: string) {
 }
 
 /** Stops tracking (its notes go with it; the audit trail keeps what happened). */
-export async function untrackNotice(orgId: string, actor: OrgActor, id: string, now = new Date()): Promise<void> {
-  await inPipeline(orgId, actor, "pipeline:manage", async (tx) => {
+export async function untrackNotice(ctx: PipelineContext, id: string): Promise<void> {
+  const { orgId, actor } = ctx;
+  const now = ctx.now();
+  await inPipeline(ctx, "pipeline:manage", async (tx) => {
     const row = await lockTracked(tx, orgId, id);
     await tx.delete(trackedOpportunities).where(eq(trackedOpportunities.id, row.id));
     await recordAudit(tx, {
@@ -216,14 +223,14 @@ export async function untrackNotice(orgId: string, actor: OrgActor, id: string, 
 
 /** Changes the stage and/or the assignee, who must be a member of the org. */
 export async function updateTracked(
-  orgId: string,
-  actor: OrgActor,
+  ctx: PipelineContext,
   id: string,
   request: UpdateTrackedInput,
-  now = new Date(),
 ): Promise<ApiTrackedOpportunity> {
+  const { orgId, actor } = ctx;
   const input = validate(updateTrackedSchema, request);
-  return inPipeline(orgId, actor, "pipeline:manage", async (tx) => {
+  const now = ctx.now();
+  return inPipeline(ctx, "pipeline:manage", async (tx) => {
     const row = await lockTracked(tx, orgId, id);
     if (input.assignee_id) {
       const [member] = await tx
@@ -266,15 +273,11 @@ export async function updateTracked(
 }
 
 /** Appends a note; notes are never edited (the team's record of what was decided). */
-export async function addNote(
-  orgId: string,
-  actor: OrgActor,
-  id: string,
-  request: AddNoteInput,
-  now = new Date(),
-): Promise<ApiPipelineNote> {
+export async function addNote(ctx: PipelineContext, id: string, request: AddNoteInput): Promise<ApiPipelineNote> {
+  const { orgId, actor } = ctx;
   const input = validate(addNoteSchema, request);
-  return inPipeline(orgId, actor, "pipeline:manage", async (tx) => {
+  const now = ctx.now();
+  return inPipeline(ctx, "pipeline:manage", async (tx) => {
     const row = await lockTracked(tx, orgId, id);
     const [note] = await tx
       .insert(pipelineNotes)
@@ -301,12 +304,12 @@ export async function addNote(
 
 /** One tracked notice with its notes, oldest first. */
 export async function getTracked(
-  orgId: string,
-  actor: OrgActor,
+  ctx: PipelineContext,
   id: string,
 ): Promise<ApiTrackedOpportunity & { notes: ApiPipelineNote[] }> {
+  const { orgId } = ctx;
   if (!isUuid(id)) throw notFound();
-  return inPipeline(orgId, actor, "pipeline:read", async (tx) => {
+  return inPipeline(ctx, "pipeline:read", async (tx) => {
     const tracked = await loadTracked(tx, orgId, id);
     const notes = await tx
       .select({ note: pipelineNotes, author: users })
@@ -327,12 +330,9 @@ export async function getTracked(
 }
 
 /** The tracked entry of one notice, or null: for the Track button on a notice's page. */
-export async function trackedForNotice(
-  orgId: string,
-  actor: OrgActor,
-  noticeId: string,
-): Promise<ApiTrackedOpportunity | null> {
-  return inPipeline(orgId, actor, "pipeline:read", async (tx) => {
+export async function trackedForNotice(ctx: PipelineContext, noticeId: string): Promise<ApiTrackedOpportunity | null> {
+  const { orgId } = ctx;
+  return inPipeline(ctx, "pipeline:read", async (tx) => {
     const [row] = await selectTracked(tx).where(
       and(eq(trackedOpportunities.orgId, orgId), eq(trackedOpportunities.noticeId, noticeId)),
     );
@@ -341,13 +341,10 @@ export async function trackedForNotice(
 }
 
 /** Which of these notices the org tracks: for the Track buttons of a page of search results. */
-export async function trackedNoticeIds(
-  orgId: string,
-  actor: OrgActor,
-  noticeIds: readonly string[],
-): Promise<Set<string>> {
+export async function trackedNoticeIds(ctx: PipelineContext, noticeIds: readonly string[]): Promise<Set<string>> {
+  const { orgId } = ctx;
   if (noticeIds.length === 0) return new Set();
-  return inPipeline(orgId, actor, "pipeline:read", async (tx) => {
+  return inPipeline(ctx, "pipeline:read", async (tx) => {
     const rows = await tx
       .select({ noticeId: trackedOpportunities.noticeId })
       .from(trackedOpportunities)
@@ -382,12 +379,12 @@ function filterSql(orgId: string, filter: PipelineFilter): SQL {
 
 /** Newest tracked first, keyset-paged on (tracked at, id). */
 export async function listTracked(
-  orgId: string,
-  actor: OrgActor,
+  ctx: PipelineContext,
   query: PipelineFilter & { limit?: number; cursor?: TimeCursor },
 ): Promise<PipelinePage> {
+  const { orgId } = ctx;
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-  return inPipeline(orgId, actor, "pipeline:read", async (tx) => {
+  return inPipeline(ctx, "pipeline:read", async (tx) => {
     const where = [filterSql(orgId, query)];
     if (query.cursor) where.push(olderThan(trackedOpportunities.createdAt, trackedOpportunities.id, query.cursor));
     const rows = await selectTracked(tx)
@@ -401,12 +398,12 @@ export async function listTracked(
 
 /** Every tracked notice matching the filter (newest first, at most `cap`), for the CSV export. */
 export async function allTracked(
-  orgId: string,
-  actor: OrgActor,
+  ctx: PipelineContext,
   filter: PipelineFilter,
   cap: number,
 ): Promise<ApiTrackedOpportunity[]> {
-  return inPipeline(orgId, actor, "pipeline:read", async (tx) => {
+  const { orgId } = ctx;
+  return inPipeline(ctx, "pipeline:read", async (tx) => {
     const rows = await selectTracked(tx)
       .where(filterSql(orgId, filter))
       .orderBy(...newestFirst(trackedOpportunities.createdAt, trackedOpportunities.id))
@@ -415,8 +412,9 @@ export async function allTracked(
   });
 }
 
-export async function getPipelineSettings(orgId: string, actor: OrgActor): Promise<PipelineSettings> {
-  return inPipeline(orgId, actor, "pipeline:read", async (tx) => {
+export async function getPipelineSettings(ctx: PipelineContext): Promise<PipelineSettings> {
+  const { orgId } = ctx;
+  return inPipeline(ctx, "pipeline:read", async (tx) => {
     const [row] = await tx.select().from(pipelineSettings).where(eq(pipelineSettings.orgId, orgId));
     return { reminder_days: row?.reminderDays ?? DEFAULT_REMINDER_DAYS };
   });
@@ -424,14 +422,14 @@ export async function getPipelineSettings(orgId: string, actor: OrgActor): Promi
 
 /** How many days before a response deadline reminders go out (0 = none): owners and admins. */
 export async function updatePipelineSettings(
-  orgId: string,
-  actor: OrgActor,
+  ctx: PipelineContext,
   request: PipelineSettingsInput,
-  now = new Date(),
 ): Promise<PipelineSettings> {
+  const { orgId, actor } = ctx;
   assertCan(actor, "org:update");
   const input = validate(pipelineSettingsSchema, request);
-  return inPipeline(orgId, actor, "pipeline:manage", async (tx) => {
+  const now = ctx.now();
+  return inPipeline(ctx, "pipeline:manage", async (tx) => {
     const [before] = await tx.select().from(pipelineSettings).where(eq(pipelineSettings.orgId, orgId));
     await tx
       .insert(pipelineSettings)

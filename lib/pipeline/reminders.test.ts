@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { withSystem, withTenant } from "@/db/tenant";
 import { auditLog, emailMessages, memberships, opportunities, outboxEvents } from "@/db/schema";
-import { addMember, insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { addMember, insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { createUserWithOrganization } from "@/lib/auth";
 import type { PlanId } from "@/lib/plans";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
@@ -49,7 +49,7 @@ async function trackedWithDeadline(plan: PlanId, now: Date, deadlineInDays: numb
     title: "Grounds maintenance, Camp Lejeune",
     responseDeadline: plus(now, deadlineInDays),
   });
-  const { tracked } = await trackNotice(org.orgId, org.owner, { notice_id: noticeId, stage }, now);
+  const { tracked } = await trackNotice(contextOf(org.orgId, org.owner, now), { notice_id: noticeId, stage });
   return { ...org, noticeId, trackedId: tracked.id };
 }
 
@@ -58,7 +58,7 @@ describeEachDatabase("pipeline deadline reminders", () => {
     const now = clock();
     const org = await trackedWithDeadline("starter", now, 2);
     const member = await addMember(org.orgId, "member");
-    await updateTracked(org.orgId, org.owner, org.trackedId, { assignee_id: member.actor.userId }, now);
+    await updateTracked(contextOf(org.orgId, org.owner, now), org.trackedId, { assignee_id: member.actor.userId });
 
     // Four days out with the default three-day lead time: not yet.
     await db()
@@ -103,7 +103,7 @@ describeEachDatabase("pipeline deadline reminders", () => {
       title: "Unassigned notice",
       responseDeadline: plus(now, 1),
     });
-    await trackNotice(org.orgId, member.actor, { notice_id: noticeId }, now);
+    await trackNotice(contextOf(org.orgId, member.actor, now), { notice_id: noticeId });
     await runDeadlineReminders(now);
     expect((await reminders(org.orgId)).map((r) => r.to)).toEqual([member.email]);
 
@@ -125,9 +125,9 @@ describeEachDatabase("pipeline deadline reminders", () => {
     const bidding = await trackedWithDeadline("starter", now, 1, "bidding");
     const past = await trackedWithDeadline("starter", now, -1);
     const off = await trackedWithDeadline("starter", now, 1);
-    await updatePipelineSettings(off.orgId, off.owner, { reminder_days: 0 }, now);
+    await updatePipelineSettings(contextOf(off.orgId, off.owner, now), { reminder_days: 0 });
     const longLead = await trackedWithDeadline("starter", now, 9);
-    await updatePipelineSettings(longLead.orgId, longLead.owner, { reminder_days: 10 }, now);
+    await updatePipelineSettings(contextOf(longLead.orgId, longLead.owner, now), { reminder_days: 10 });
     const lapsed = await trackedWithDeadline("starter", now, 1);
     // Billing downgraded the org (organizations.plan is what billing last decided).
     await db().execute(sql`update organizations set plan = 'free' where id = ${lapsed.orgId}`);
@@ -139,7 +139,7 @@ describeEachDatabase("pipeline deadline reminders", () => {
 
     // Moving a closed one back to an open stage makes it due again.
     const reopened = closed[0]!;
-    await updateTracked(reopened.orgId, reopened.owner, reopened.trackedId, { stage: "bidding" }, now);
+    await updateTracked(contextOf(reopened.orgId, reopened.owner, now), reopened.trackedId, { stage: "bidding" });
     await runDeadlineReminders(now);
     expect(await reminders(reopened.orgId)).toHaveLength(1);
   });
@@ -162,7 +162,7 @@ describeEachDatabaseAsApp("pipeline reminders and calendar feed under row-level 
       sendVerification: false,
     });
     const noticeId = await insertOpportunity({ createdAt: plus(now, -5), responseDeadline: plus(now, 2) });
-    await trackNotice(owner.orgId, { userId: owner.userId, role: "owner" }, { notice_id: noticeId }, now);
+    await trackNotice(contextOf(owner.orgId, { userId: owner.userId, role: "owner" }, now), { notice_id: noticeId });
     expect(await runDeadlineReminders(now)).toEqual({ due: 1, emailed: 1 });
     expect(await runDeadlineReminders(plus(now, 0.5))).toEqual({ due: 0, emailed: 0 });
     const queued = await withTenant(owner.orgId, (tx) =>
@@ -173,7 +173,7 @@ describeEachDatabaseAsApp("pipeline reminders and calendar feed under row-level 
     ]);
 
     const actor = { userId: owner.userId, role: "owner" as const };
-    const feed = await createCalendarFeed(owner.orgId, actor, now);
+    const feed = await createCalendarFeed(contextOf(owner.orgId, actor, now));
     expect(await calendarFeedIcs(feed.token, now)).toContain(noticeId);
     expect(await revokeCalendarFeed(owner.userId, now)).toEqual({ revoked: true });
     const trail = await withSystem("accounts", (tx) =>

@@ -45,12 +45,12 @@ export async function buildFixtures(): Promise<Fixtures> {
   const invB = await inviteMember(b.orgId, b.owner, { email: "invitee-b@hostile.test", role: "member" });
   const exportA = await requestAndBuildExport(a.orgId, { type: "user", id: a.owner.userId });
   const exportB = await requestAndBuildExport(b.orgId, { type: "user", id: b.owner.userId });
-  const channelA = await createChannel(a.orgId, a.owner, {
+  const channelA = await createChannel(contextOf(a.orgId, a.owner), {
     kind: "webhook",
     name: "A hook",
     url: "https://hooks.hostile.test/a",
   });
-  const channelB = await createChannel(b.orgId, b.owner, {
+  const channelB = await createChannel(contextOf(b.orgId, b.owner), {
     kind: "slack",
     name: "B slack",
     url: "https://hooks.slack.com/services/T000/B000/hostile",

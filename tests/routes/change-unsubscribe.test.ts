@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import * as unsubscribeRoute from "@/app/api/unsubscribe/changes/[token]/route";
 import { db } from "@/db/client";
 import { emailMessages, outboxEvents, users } from "@/db/schema";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, contextOf } from "@/tests/support/factories";
 import { upsertOpportunities } from "@/lib/opportunities";
 import { HIDDEN_LINK } from "@/lib/outbox";
 import { startSmtpSink } from "@/tests/support/servers";
@@ -68,7 +68,7 @@ describeEachDatabase("one-click unsubscribe from what changed e-mails", () => {
     const hour = (n: number, minutes = 0) => new Date(epoch + n * HOUR + minutes * 60_000);
     await upsertOpportunities([fromApi(runway)], hour(0, 5));
     const org = await makeOrg("starter", "Runway Co");
-    await trackNotice(org.orgId, org.owner, { notice_id: runway.noticeId as string }, hour(0, 10));
+    await trackNotice(contextOf(org.orgId, org.owner, hour(0, 10)), { notice_id: runway.noticeId as string });
     const versions = [runwayAmended, runwayAward, { ...runwayAward, active: "No" }];
     const change = async (n: 1 | 2 | 3) => {
       await upsertOpportunities([fromApi(versions[n - 1]!)], hour(n, 20));

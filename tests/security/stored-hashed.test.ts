@@ -60,7 +60,7 @@ describeOnOneDatabase("credentials are stored hashed", () => {
 
   it("calendar feed tokens: only their SHA-256 is stored; the feed URL's secret is nowhere in the database", async () => {
     const org = await makeOrg("starter", "Calendar Co");
-    const { token, url } = await createCalendarFeed(org.orgId, org.owner);
+    const { token, url } = await createCalendarFeed(contextOf(org.orgId, org.owner));
     expect(url.endsWith(`/api/calendar/${token}.ics`)).toBe(true);
     const dump = (await databaseDump()).join("\n");
     expect(dump).toContain(sha256(token));

@@ -14,10 +14,9 @@ export const metadata: Metadata = { title: "Alerts" };
 
 export default async function AlertsPage() {
   const { viewer, ctx } = await requireMember("/alerts");
-  const actor = { userId: viewer.user.id, role: viewer.org.role };
-  const [rows, usage, access] = await Promise.all([listAlerts(ctx), alertUsage(ctx), channelsAccess(viewer.org.id)]);
+  const [rows, usage, access] = await Promise.all([listAlerts(ctx), alertUsage(ctx), channelsAccess(ctx)]);
   const channels = access.included
-    ? (await listChannels(viewer.org.id, actor)).map((c) => ({
+    ? (await listChannels(ctx)).map((c) => ({
         id: c.id,
         name: c.name,
         kindLabel: CHANNEL_KIND_LABELS[c.kind],

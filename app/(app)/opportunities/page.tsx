@@ -7,6 +7,7 @@ import { SearchFilters } from "@/components/opportunities/search-filters";
 import { SortSwitch } from "@/components/opportunities/sort-switch";
 import { StatusSwitch } from "@/components/opportunities/status-switch";
 import { Alert, EmptyState, PageHeader, buttonClasses } from "@/components/ui";
+import { memberContext } from "@/lib/auth";
 import { requireViewer } from "@/lib/auth/next";
 import { fieldErrors, isAppError, type FieldError } from "@/lib/http";
 import {
@@ -59,10 +60,10 @@ async function cardPipeline(
   viewer: Member,
   noticeIds: string[],
 ): Promise<(noticeId: string) => CardPipeline | undefined> {
-  const { id: orgId, role } = viewer.org;
-  if (noticeIds.length === 0 || !(await pipelineAccess(orgId)).included) return () => undefined;
-  const tracked = await trackedNoticeIds(orgId, { userId: viewer.user.id, role }, noticeIds);
-  const track = can(role, "pipeline:manage") ? trackAction : undefined;
+  const ctx = memberContext(viewer);
+  if (noticeIds.length === 0 || !(await pipelineAccess(ctx)).included) return () => undefined;
+  const tracked = await trackedNoticeIds(ctx, noticeIds);
+  const track = can(viewer.org.role, "pipeline:manage") ? trackAction : undefined;
   return (noticeId) => ({ tracked: tracked.has(noticeId), track });
 }
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { runFormAction, type FormState } from "@/lib/http";
 import {
   addNote,
@@ -18,11 +18,6 @@ import {
 
 const PIPELINE_PATH = "/pipeline";
 
-async function member(returnTo: string) {
-  const viewer = await requireViewer(returnTo);
-  return { orgId: viewer.org.id, actor: { userId: viewer.user.id, role: viewer.org.role }, userId: viewer.user.id };
-}
-
 function refresh(noticeId?: string) {
   revalidatePath(PIPELINE_PATH);
   if (noticeId) revalidatePath(`/opportunities/${encodeURIComponent(noticeId)}`);
@@ -32,8 +27,8 @@ const trackForm = z.object({ notice_id: z.string().min(1).max(200) });
 
 /** The Track button of a notice's page. */
 export async function trackAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await member(PIPELINE_PATH);
-  const state = await runFormAction(formData, trackForm, (input) => trackNotice(orgId, actor, input));
+  const { ctx } = await requireMember(PIPELINE_PATH);
+  const state = await runFormAction(formData, trackForm, (input) => trackNotice(ctx, input));
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   refresh(state.result.tracked.notice_id);
   return { status: "success", message: state.result.created ? "Tracked in your pipeline." : "Already tracked." };
@@ -51,9 +46,9 @@ const updateForm = z.object({
 });
 
 export async function updateTrackedAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await member(PIPELINE_PATH);
+  const { ctx } = await requireMember(PIPELINE_PATH);
   const state = await runFormAction(formData, updateForm, ({ id, stage, assignee_id }) =>
-    updateTracked(orgId, actor, id, { stage, assignee_id }),
+    updateTracked(ctx, id, { stage, assignee_id }),
   );
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   refresh(state.result.notice_id);
@@ -63,8 +58,8 @@ export async function updateTrackedAction(_prev: FormState, formData: FormData):
 const noteForm = z.object({ id: z.string().max(100), notice_id: z.string().max(200), body: z.string().max(10_000) });
 
 export async function addNoteAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await member(PIPELINE_PATH);
-  const state = await runFormAction(formData, noteForm, ({ id, body }) => addNote(orgId, actor, id, { body }));
+  const { ctx } = await requireMember(PIPELINE_PATH);
+  const state = await runFormAction(formData, noteForm, ({ id, body }) => addNote(ctx, id, { body }));
   if (state.status !== "success") return { ...state, result: undefined };
   refresh(String(formData.get("notice_id") ?? ""));
   return { status: "success", message: "Note added." };
@@ -73,18 +68,16 @@ export async function addNoteAction(_prev: FormState, formData: FormData): Promi
 const untrackForm = z.object({ id: z.string().max(100), notice_id: z.string().max(200) });
 
 export async function untrackAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await member(PIPELINE_PATH);
-  const state = await runFormAction(formData, untrackForm, ({ id }) => untrackNotice(orgId, actor, id));
+  const { ctx } = await requireMember(PIPELINE_PATH);
+  const state = await runFormAction(formData, untrackForm, ({ id }) => untrackNotice(ctx, id));
   if (state.status !== "success") return { ...state, result: undefined };
   refresh(String(formData.get("notice_id") ?? ""));
   return { status: "success", message: "No longer tracked." };
 }
 
 export async function pipelineSettingsAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await member(PIPELINE_PATH);
-  const state = await runFormAction(formData, pipelineSettingsSchema, (input) =>
-    updatePipelineSettings(orgId, actor, input),
-  );
+  const { ctx } = await requireMember(PIPELINE_PATH);
+  const state = await runFormAction(formData, pipelineSettingsSchema, (input) => updatePipelineSettings(ctx, input));
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   refresh();
   const days = state.result.reminder_days;
@@ -102,9 +95,9 @@ const feedForm = z.object({ intent: z.enum(["create", "revoke"]).default("create
  * stored in the clear; any earlier URL stops working), "revoke" turns the feed off.
  */
 export async function calendarFeedAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor, userId } = await member(PIPELINE_PATH);
+  const { viewer, ctx } = await requireMember(PIPELINE_PATH);
   const state = await runFormAction(formData, feedForm, async ({ intent }) =>
-    intent === "revoke" ? { revoked: (await revokeCalendarFeed(userId)).revoked } : createCalendarFeed(orgId, actor),
+    intent === "revoke" ? { revoked: (await revokeCalendarFeed(viewer.user.id)).revoked } : createCalendarFeed(ctx),
   );
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   refresh();

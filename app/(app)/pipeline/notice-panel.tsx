@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { TrackButton } from "@/components/pipeline/track-button";
 import { Badge, Card, CardBody, CardHeader } from "@/components/ui";
-import { can, listMembers, type OrgRole } from "@/lib/orgs";
+import { memberContext, type MemberViewer } from "@/lib/auth";
+import { can, listMembers } from "@/lib/orgs";
 import { getTracked, pipelineAccess, STAGE_LABELS, trackedForNotice } from "@/lib/pipeline";
 import { formatDateTime } from "@/lib/format";
 import { trackAction } from "./actions";
@@ -10,18 +11,10 @@ import { TrackedEditor } from "./tracked-editor";
 const when = (iso: string) => formatDateTime(iso);
 
 /** The notice page's pipeline box: Track, or its stage, assignee and notes; an upgrade hint on plans without it. */
-export async function PipelineNoticePanel({
-  orgId,
-  userId,
-  role,
-  noticeId,
-}: {
-  orgId: string;
-  userId: string;
-  role: OrgRole;
-  noticeId: string;
-}) {
-  const access = await pipelineAccess(orgId);
+export async function PipelineNoticePanel({ viewer, noticeId }: { viewer: MemberViewer; noticeId: string }) {
+  const ctx = memberContext(viewer);
+  const { id: orgId, role } = viewer.org;
+  const access = await pipelineAccess(ctx);
   if (!access.included) {
     return (
       <p className="text-sm text-slate-600" id="pipeline">
@@ -33,9 +26,9 @@ export async function PipelineNoticePanel({
       </p>
     );
   }
-  const actor = { userId, role };
+  const actor = { userId: viewer.user.id, role };
   const manage = can(role, "pipeline:manage");
-  const summary = await trackedForNotice(orgId, actor, noticeId);
+  const summary = await trackedForNotice(ctx, noticeId);
   if (!summary) {
     return (
       <section id="pipeline" aria-label="Pipeline">
@@ -54,7 +47,7 @@ export async function PipelineNoticePanel({
       </section>
     );
   }
-  const [tracked, members] = await Promise.all([getTracked(orgId, actor, summary.id), listMembers(orgId, actor)]);
+  const [tracked, members] = await Promise.all([getTracked(ctx, summary.id), listMembers(orgId, actor)]);
   return (
     <section id="pipeline" aria-labelledby="pipeline-heading">
       <Card>

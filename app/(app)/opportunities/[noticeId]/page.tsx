@@ -99,12 +99,7 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
           </NoticeActionForm>
         </div>
       ) : null}
-      <PipelineNoticePanel
-        orgId={viewer.org.id}
-        userId={viewer.user.id}
-        role={viewer.org.role}
-        noticeId={o.notice_id}
-      />
+      <PipelineNoticePanel viewer={viewer} noticeId={o.notice_id} />
       <Card>
         <CardBody>
           <dl className="grid gap-3 text-sm sm:grid-cols-2">

@@ -4,7 +4,7 @@ import { ChannelsManager } from "@/components/data/islands";
 import { channelsQuery } from "@/components/data/queries";
 import { seedQuery } from "@/components/data/seed";
 import { PageHeader } from "@/components/ui";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { channelsAccess, listChannels } from "@/lib/channels";
 import { can } from "@/lib/orgs";
 import { SettingsNav } from "../settings-nav";
@@ -12,8 +12,8 @@ import { SettingsNav } from "../settings-nav";
 export const metadata: Metadata = { title: "Channels" };
 
 export default async function ChannelsPage() {
-  const viewer = await requireViewer("/settings/channels");
-  const access = await channelsAccess(viewer.org.id);
+  const { viewer, ctx } = await requireMember("/settings/channels");
+  const access = await channelsAccess(ctx);
   const header = (
     <>
       <PageHeader title="Settings" description={viewer.org.name} />
@@ -31,7 +31,6 @@ export default async function ChannelsPage() {
         />
       </>
     );
-  const actor = { userId: viewer.user.id, role: viewer.org.role };
   const canManage = can(viewer.org.role, "channels:manage");
   return (
     <>
@@ -39,10 +38,7 @@ export default async function ChannelsPage() {
       {!canManage ? (
         <p className="mb-4 text-sm text-slate-600">Owners and admins add, test and remove channels.</p>
       ) : null}
-      <ChannelsManager
-        seed={seedQuery(channelsQuery, { data: await listChannels(viewer.org.id, actor) })}
-        canManage={canManage}
-      />
+      <ChannelsManager seed={seedQuery(channelsQuery, { data: await listChannels(ctx) })} canManage={canManage} />
     </>
   );
 }
