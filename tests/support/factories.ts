@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/db/client";
 import { memberships, opportunities, organizations, users } from "@/db/schema";
-import { apiKeyActor, memberActor, orgContext, type CustomerActor, type OrgContext } from "@/lib/context";
+import {
+  apiKeyActor,
+  memberActor,
+  orgContext,
+  type ApiKeyActor,
+  type MemberActor,
+  type OrgContext,
+  type SystemActor,
+} from "@/lib/context";
 import type { PlanId } from "@/lib/plans";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
 
@@ -33,9 +41,16 @@ export async function addMember(orgId: string, role: OrgRole) {
   return { actor: { userId: user.id, role } as OrgActor, email: user.email };
 }
 
-/** The service context of a member, or of one of the org's API keys, in `orgId`; its clock stands at `now` when given. */
-export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string }, now?: Date): OrgContext<CustomerActor> {
-  const actor = "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : memberActor(who.userId, who.role);
+/**
+ * The service context of a member, of one of the org's API keys, or of Beacon itself (a
+ * `systemActor`, as the CLI and seeding act) in `orgId`; its clock stands at `now` when given.
+ */
+export function contextOf(orgId: string, who: OrgActor, now?: Date): OrgContext<MemberActor>;
+export function contextOf(orgId: string, who: { apiKeyId: string }, now?: Date): OrgContext<ApiKeyActor>;
+export function contextOf(orgId: string, who: SystemActor, now?: Date): OrgContext<SystemActor>;
+export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string } | SystemActor, now?: Date): OrgContext {
+  const actor =
+    "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : "reason" in who ? who : memberActor(who.userId, who.role);
   return orgContext(orgId, actor, now ? { now: () => now } : {});
 }
 
