@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { TrackButton } from "@/components/pipeline/track-button";
 import { Badge, Card, CardBody, CardHeader } from "@/components/ui";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { can, listMembers, type OrgRole } from "@/lib/orgs";
 import { getTracked, pipelineAccess, STAGE_LABELS, trackedForNotice } from "@/lib/pipeline";
 import { formatDateTime } from "@/lib/format";
@@ -11,11 +12,14 @@ const when = (iso: string) => formatDateTime(iso);
 
 /** The notice page's pipeline box: Track, or its stage, assignee and notes; an upgrade hint on plans without it. */
 export async function PipelineNoticePanel({
+  ctx,
   orgId,
   userId,
   role,
   noticeId,
 }: {
+  /** The member's service context, from the page (requireMember). */
+  ctx: OrgContext<MemberActor>;
   orgId: string;
   userId: string;
   role: OrgRole;
@@ -54,7 +58,7 @@ export async function PipelineNoticePanel({
       </section>
     );
   }
-  const [tracked, members] = await Promise.all([getTracked(orgId, actor, summary.id), listMembers(orgId, actor)]);
+  const [tracked, members] = await Promise.all([getTracked(orgId, actor, summary.id), listMembers(ctx)]);
   return (
     <section id="pipeline" aria-labelledby="pipeline-heading">
       <Card>

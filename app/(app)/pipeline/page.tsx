@@ -14,7 +14,7 @@ import {
   type BadgeTone,
 } from "@/components/ui";
 import { formatDate } from "@/lib/format";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { can, listMembers } from "@/lib/orgs";
 import {
   calendarFeedStatus,
@@ -64,7 +64,7 @@ function queryString(search: Search, extra: Record<string, string> = {}) {
 }
 
 export default async function PipelinePage({ searchParams }: { searchParams: Promise<Search> }) {
-  const viewer = await requireViewer("/pipeline");
+  const { viewer, ctx } = await requireMember("/pipeline");
   const orgId = viewer.org.id;
   const actor = { userId: viewer.user.id, role: viewer.org.role };
   const access = await pipelineAccess(orgId);
@@ -92,7 +92,7 @@ export default async function PipelinePage({ searchParams }: { searchParams: Pro
   const manage = can(viewer.org.role, "pipeline:manage");
   const [page, members, settings, feed] = await Promise.all([
     listTracked(orgId, actor, parsed.success ? parsed.data : { limit: 50 }),
-    listMembers(orgId, actor),
+    listMembers(ctx),
     getPipelineSettings(orgId, actor),
     calendarFeedStatus(viewer.user.id),
   ]);
