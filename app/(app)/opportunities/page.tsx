@@ -7,7 +7,7 @@ import { SearchFilters } from "@/components/opportunities/search-filters";
 import { SortSwitch } from "@/components/opportunities/sort-switch";
 import { StatusSwitch } from "@/components/opportunities/status-switch";
 import { Alert, EmptyState, PageHeader, buttonClasses } from "@/components/ui";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { fieldErrors, isAppError, type FieldError } from "@/lib/http";
 import {
   countOpportunities,
@@ -52,7 +52,7 @@ function searchUrl(params: Record<string, string | string[]>, cursor?: string) {
   return query ? `/opportunities?${query}` : "/opportunities";
 }
 
-type Member = Awaited<ReturnType<typeof requireViewer>>;
+type Member = Awaited<ReturnType<typeof requireMember>>["viewer"];
 
 /** Each card's Track button: none on plans without the pipeline; "Tracked" for notices already in it. */
 async function cardPipeline(
@@ -106,7 +106,7 @@ function InvalidSearch({
 }
 
 export default async function OpportunitiesPage({ searchParams }: { searchParams: Promise<Params> }) {
-  const viewer = await requireViewer("/opportunities");
+  const { viewer, ctx } = await requireMember("/opportunities");
   // `undo` names the notice just marked not relevant: shown with an Undo, not part of the search.
   const { undo, ...params } = normalise(await searchParams);
   const parsed = opportunityQuerySchema.safeParse(params);
@@ -117,7 +117,7 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
   if (!parsed.success)
     return <InvalidSearch params={params} naics={naics} errors={fieldErrors(parsed.error)} feed={feed} />;
   // The org's profile scores each result; its not-relevant marks leave the list (and the count).
-  const fit = await orgFitContext(viewer.org.id);
+  const fit = await orgFitContext(ctx);
   const filters = filtersFromQuery(parsed.data, feed.referenceDate);
   const { sort, cursor, limit } = parsed.data;
   let searched;
@@ -143,7 +143,7 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
   const dismiss = can(viewer.org.role, "opportunities:dismiss")
     ? { action: notRelevantAction, returnTo: here }
     : undefined;
-  const justMarked = typeof undo === "string" ? await findNotRelevant(viewer.org.id, undo) : null;
+  const justMarked = typeof undo === "string" ? await findNotRelevant(ctx, undo) : null;
   return (
     <>
       <PageHeader
