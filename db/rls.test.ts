@@ -395,7 +395,7 @@ describeEachDatabaseAsApp(
 
     it("sign-up made each user the owner of their own org, and a user lists only their orgs", async () => {
       expect((await listOrganizationsForUser(a.userId)).map((o) => [o.id, o.role])).toEqual([[a.orgId, "owner"]]);
-      expect((await getOrganization(b.orgId)).name).toBe("Bob Co");
+      expect((await getOrganization(contextOf(b.orgId, ownerOf(b)))).name).toBe("Bob Co");
     });
 
     it("onboarding and alerts CRUD work for the org, and another org's alert is not found", async () => {
@@ -419,7 +419,7 @@ describeEachDatabaseAsApp(
     });
 
     it("a metered API call resolves its key, charges its own org's quota and nobody else's", async () => {
-      const { key } = await createApiKey(a.orgId, { name: "ci" }, ownerOf(a));
+      const { key } = await createApiKey(contextOf(a.orgId, ownerOf(a)), { name: "ci" });
       const principal = await resolveApiKey(key, NOW);
       expect(principal).toMatchObject({ orgId: a.orgId });
       const before = await usageReport(b.orgId, NOW);

@@ -56,7 +56,7 @@ export async function seedDemoActivity(orgId: string, owner: OrgActor, email: st
   // demo user gets their "what changed" e-mails within the hour after.
   for (const { noticeId } of DEMO_AMENDMENTS) await trackNotice(ownerCtx, { notice_id: noticeId });
 
-  const key = await createApiKey(orgId, { name: "Demo CRM", createdBy: owner.userId }, owner);
+  const key = await createApiKey(ownerCtx, { name: "Demo CRM" });
   for (let i = 0; i < 3; i++) await chargeApiCall(orgId, key.id, "GET /api/v1/opportunities", `seed-demo-${i}`, now);
 
   // The daily alert's first digest covers everything the seed loaded (ingested just now).

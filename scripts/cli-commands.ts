@@ -11,6 +11,7 @@ import {
   emailSchema,
   passwordSchema,
 } from "@/lib/auth";
+import { orgContext, systemActor } from "@/lib/context";
 import { PLAN_IDS, type PlanId } from "@/lib/plans";
 import { env } from "@/lib/env";
 import { AppError, validate } from "@/lib/http";
@@ -110,7 +111,10 @@ export async function runCommand(
     }
     case "apikey:create": {
       if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${spec.usage}`);
-      const key = await createApiKey(flags.org, { name: flags.name?.trim() || "CLI key" });
+      // Beacon itself creates it, for an operator at a terminal: no member is its creator.
+      const key = await createApiKey(orgContext(flags.org, systemActor("accounts")), {
+        name: flags.name?.trim() || "CLI key",
+      });
       return { key: key.key, prefix: key.prefix, id: key.id };
     }
     case "operator:create": {

@@ -171,7 +171,7 @@ describeEachDatabase("alert digests", () => {
         orgId: unmarked.orgId,
       });
     expect((await runAlertDigest(unmarked.id, at(DAY))).noticeIds).toEqual([best, marked, amended, parent]);
-    await markNotRelevant(alert.orgId, { userId: alert.createdBy!, role: "owner" }, marked);
+    await markNotRelevant(contextOf(alert.orgId, { userId: alert.createdBy!, role: "owner" }), marked);
     const result = await runAlertDigest(alert.id, at(DAY));
     // The marked notice is left out; its amendment (same solicitation) drops by 30, below the parent-code one.
     expect(result).toMatchObject({ matchCount: 3, noticeIds: [best, parent, amended] });

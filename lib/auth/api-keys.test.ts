@@ -19,6 +19,8 @@ import type { ProblemCode } from "@/lib/http";
 import { createOrganizationWithOwner, sha256, type OrgActor } from "@/lib/orgs";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
+import { contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 async function code(promise: Promise<unknown>): Promise<ProblemCode> {
   return (await appErrorOf(promise)).code;
@@ -43,7 +45,7 @@ describeEachDatabase("API keys", () => {
   });
 
   it("createApiKey returns a bk_test_ key once; the database keeps only its hash and prefix", async () => {
-    const created = await createApiKey(a.orgId, { name: "CI" }, a.owner);
+    const created = await createApiKey(contextOf(a.orgId, a.owner), { name: "CI" });
     expect(created.key).toMatch(/^bk_test_/);
     expect(created.key).toMatch(API_KEY_PATTERN);
     expect(created.prefix).toBe(created.key.slice(0, 12));
@@ -63,18 +65,18 @@ describeEachDatabase("API keys", () => {
   });
 
   it("listApiKeys shows prefixes, never keys or hashes", async () => {
-    const created = await createApiKey(a.orgId, { name: "listed" }, a.owner);
-    const list = await listApiKeys(a.orgId, { userId: a.owner.userId, role: "viewer" });
+    const created = await createApiKey(contextOf(a.orgId, a.owner), { name: "listed" });
+    const list = await listApiKeys(contextOf(a.orgId, { userId: a.owner.userId, role: "viewer" }));
     const item = list.find((k) => k.id === created.id)!;
     expect(item).toMatchObject({ name: "listed", prefix: created.prefix, revokedAt: null });
     expect(Object.keys(item).sort()).toEqual(["createdAt", "id", "lastUsedAt", "name", "prefix", "revokedAt"]);
     expect(JSON.stringify(list)).not.toContain(created.key);
     expect(JSON.stringify(list)).not.toContain(sha256(created.key));
-    expect(await listApiKeys(b.orgId, b.owner)).toEqual([]);
+    expect(await listApiKeys(contextOf(b.orgId, b.owner))).toEqual([]);
   });
 
   it("resolveApiKey maps a key to its org and records last use", async () => {
-    const created = await createApiKey(a.orgId, { name: "resolver" }, a.owner);
+    const created = await createApiKey(contextOf(a.orgId, a.owner), { name: "resolver" });
     const now = new Date("2030-01-01T12:00:00.000Z");
     expect(await resolveApiKey(created.key, now)).toEqual({
       keyId: created.id,
@@ -96,10 +98,12 @@ describeEachDatabase("API keys", () => {
   });
 
   it("resolveApiKey answers null for revoked, unknown and malformed keys", async () => {
-    const created = await createApiKey(a.orgId, { name: "doomed" }, a.owner);
-    await revokeApiKey(a.orgId, a.owner, created.id);
+    const created = await createApiKey(contextOf(a.orgId, a.owner), { name: "doomed" });
+    await revokeApiKey(contextOf(a.orgId, a.owner), created.id);
     expect(await resolveApiKey(created.key)).toBeNull();
-    expect((await listApiKeys(a.orgId, a.owner)).find((k) => k.id === created.id)!.revokedAt).toBeInstanceOf(Date);
+    expect((await listApiKeys(contextOf(a.orgId, a.owner))).find((k) => k.id === created.id)!.revokedAt).toBeInstanceOf(
+      Date,
+    );
     expect(await resolveApiKey(`bk_test_${"A".repeat(32)}`)).toBeNull();
     for (const bad of [
       "",
@@ -111,31 +115,34 @@ describeEachDatabase("API keys", () => {
     ]) {
       expect(await resolveApiKey(bad), JSON.stringify(bad)).toBeNull();
     }
-    expect(await code(revokeApiKey(a.orgId, a.owner, created.id))).toBe("not_found");
+    expect(await code(revokeApiKey(contextOf(a.orgId, a.owner), created.id))).toBe("not_found");
   });
 
   it("only roles with api_keys:manage create or revoke keys", async () => {
     const viewer: OrgActor = { userId: a.owner.userId, role: "viewer" };
     const member: OrgActor = { userId: a.owner.userId, role: "member" };
-    const before = (await listApiKeys(a.orgId, a.owner)).length;
-    expect(await code(createApiKey(a.orgId, { name: "nope" }, viewer))).toBe("forbidden");
-    expect(await code(createApiKey(a.orgId, { name: "nope" }, member))).toBe("forbidden");
-    expect((await listApiKeys(a.orgId, a.owner)).length).toBe(before);
-    const created = await createApiKey(a.orgId, { name: "admin's" }, { userId: a.owner.userId, role: "admin" });
-    expect(await code(revokeApiKey(a.orgId, viewer, created.id))).toBe("forbidden");
+    const before = (await listApiKeys(contextOf(a.orgId, a.owner))).length;
+    expect(await code(createApiKey(contextOf(a.orgId, viewer), { name: "nope" }))).toBe("forbidden");
+    expect(await code(createApiKey(contextOf(a.orgId, member), { name: "nope" }))).toBe("forbidden");
+    expect((await listApiKeys(contextOf(a.orgId, a.owner))).length).toBe(before);
+    const created = await createApiKey(contextOf(a.orgId, { userId: a.owner.userId, role: "admin" }), {
+      name: "admin's",
+    });
+    expect(await code(revokeApiKey(contextOf(a.orgId, viewer), created.id))).toBe("forbidden");
     expect(await resolveApiKey(created.key)).not.toBeNull();
   });
 
   it("revoking another org's key id is not_found and leaves the key working", async () => {
-    const foreign = await createApiKey(b.orgId, { name: "beta key" }, b.owner);
-    expect(await code(revokeApiKey(a.orgId, a.owner, foreign.id))).toBe("not_found");
-    expect(await code(revokeApiKey(a.orgId, a.owner, "not-a-uuid"))).toBe("not_found");
+    const foreign = await createApiKey(contextOf(b.orgId, b.owner), { name: "beta key" });
+    expect(await code(revokeApiKey(contextOf(a.orgId, a.owner), foreign.id))).toBe("not_found");
+    expect(await code(revokeApiKey(contextOf(a.orgId, a.owner), "not-a-uuid"))).toBe("not_found");
     expect((await resolveApiKey(foreign.key))!.orgId).toBe(b.orgId);
   });
 
   it("createApiKey for an unknown org is not_found", async () => {
-    expect(await code(createApiKey(randomUUID(), { name: "ghost" }))).toBe("not_found");
-    expect(await code(createApiKey("nope", { name: "ghost" }))).toBe("not_found");
+    expect(await code(createApiKey(contextOf(randomUUID(), systemActor("seed")), { name: "ghost" }))).toBe("not_found");
+    // An org id that is not one is refused as its context is built, before any query.
+    expect(() => contextOf("nope", systemActor("seed"))).toThrow(expect.objectContaining({ code: "not_found" }));
   });
 
   describe("operators", () => {

@@ -1,10 +1,11 @@
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
-import { isUuid, sqlLiteral, systemStatement, withSystem, withTenant } from "@/db/tenant";
+import { isUuid, sqlLiteral, systemStatement, withSystem } from "@/db/tenant";
 import { apiKeys, organizations } from "@/db/schema";
+import type { MemberActor, OrgContext, SystemActor } from "@/lib/context";
 import { isProduction } from "@/lib/env";
 import { AppError } from "@/lib/http";
-import { assertCan, sha256, type OrgActor } from "@/lib/orgs";
+import { assertCan, sha256 } from "@/lib/orgs";
 
 const PREFIX_LENGTH = 12;
 // last_used_at is a hint for humans: write it at most once a minute per key.
@@ -16,17 +17,16 @@ export function generateApiKey(environment: "live" | "test" = isProduction() ? "
 
 export const API_KEY_PATTERN = /^bk_(live|test)_[A-Za-z0-9_-]{32}$/;
 
-/** Creates a key for the org. The full key is in the result once and never again. */
-export async function createApiKey(
-  orgId: string,
-  input: { name: string; createdBy?: string | null },
-  actor?: OrgActor,
-) {
-  if (actor) assertCan(actor, "api_keys:manage");
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+/**
+ * Creates a key for the org: by a member (role-checked, and recorded as its creator), or by Beacon
+ * itself (the CLI). The full key is in the result once and never again.
+ */
+export async function createApiKey(ctx: OrgContext<MemberActor | SystemActor>, input: { name: string }) {
+  const { orgId, actor } = ctx;
+  if (actor.kind === "member") assertCan(actor, "api_keys:manage");
   const key = generateApiKey();
   const prefix = key.slice(0, PREFIX_LENGTH);
-  const row = await withTenant(orgId, async (tx) => {
+  const row = await ctx.transaction(async (tx) => {
     const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
     if (!org) throw new AppError("not_found", "No such organisation.");
     const [inserted] = await tx
@@ -36,7 +36,7 @@ export async function createApiKey(
         name: input.name,
         prefix,
         keyHash: sha256(key),
-        createdBy: input.createdBy ?? actor?.userId ?? null,
+        createdBy: actor.kind === "member" ? actor.userId : null,
       })
       .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt });
     return inserted!;
@@ -44,9 +44,10 @@ export async function createApiKey(
   return { ...row, key };
 }
 
-export async function listApiKeys(orgId: string, actor: OrgActor) {
-  assertCan(actor, "api_keys:read");
-  return withTenant(orgId, (tx) =>
+export async function listApiKeys(ctx: OrgContext<MemberActor>) {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "api_keys:read");
+  return ctx.transaction((tx) =>
     tx
       .select({
         id: apiKeys.id,
@@ -62,10 +63,12 @@ export async function listApiKeys(orgId: string, actor: OrgActor) {
   );
 }
 
-export async function revokeApiKey(orgId: string, actor: OrgActor, keyId: string, now = new Date()) {
-  assertCan(actor, "api_keys:manage");
+export async function revokeApiKey(ctx: OrgContext<MemberActor>, keyId: string) {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "api_keys:manage");
   if (!isUuid(keyId)) throw new AppError("not_found", "No such API key.");
-  const rows = await withTenant(orgId, (tx) =>
+  const now = ctx.now();
+  const rows = await ctx.transaction((tx) =>
     tx
       .update(apiKeys)
       .set({ revokedAt: now })

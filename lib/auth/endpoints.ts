@@ -24,8 +24,8 @@ export const meEndpoint = defineEndpoint({
       .meta({ title: "Me" }),
   },
   problems: [],
-  handle: async ({ auth }) => {
-    const org = await getOrganization(auth.orgId);
+  handle: async ({ auth, ctx }) => {
+    const org = await getOrganization(ctx);
     return {
       body: { org: { id: org.id, name: org.name, plan: org.plan }, api_key: { prefix: auth.prefix, name: auth.name } },
     };
@@ -42,7 +42,7 @@ export const listApiKeysEndpoint = defineEndpoint({
   summary: "The organisation's API keys (prefixes only).",
   success: { status: 200 },
   problems: ["forbidden"],
-  handle: async ({ auth }) => ({ body: { data: await listApiKeys(auth.orgId, auth.actor) } }),
+  handle: async ({ ctx }) => ({ body: { data: await listApiKeys(ctx) } }),
 });
 
 export const createApiKeyEndpoint = defineEndpoint({
@@ -55,9 +55,9 @@ export const createApiKeyEndpoint = defineEndpoint({
   body: createApiKeySchema,
   success: { status: 201 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, body }) => ({
+  handle: async ({ ctx, body }) => ({
     status: 201,
-    body: await createApiKey(auth.orgId, { name: body.name }, auth.actor),
+    body: await createApiKey(ctx, { name: body.name }),
   }),
 });
 
@@ -70,8 +70,8 @@ export const revokeApiKeyEndpoint = defineEndpoint({
   params: keyId,
   success: { status: 204 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => {
-    await revokeApiKey(auth.orgId, auth.actor, params.id);
+  handle: async ({ ctx, params }) => {
+    await revokeApiKey(ctx, params.id);
     return { status: 204, body: null };
   },
 });

@@ -72,7 +72,7 @@ describeEachDatabase("dashboard summary", () => {
     );
     const before = await dashboardSummary(orgId, owner, NOW);
     const soonest = before.deadlines[0]!;
-    await markNotRelevant(orgId, owner, soonest.noticeId, NOW);
+    await markNotRelevant(contextOf(orgId, owner, NOW), soonest.noticeId);
 
     const after = await dashboardSummary(orgId, owner, NOW);
     expect(after.deadlines.map((d) => d.noticeId)).not.toContain(soonest.noticeId);

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { withTenant } from "@/db/tenant";
 import { alertDigests, alerts } from "@/db/schema";
+import { memberActor, orgContext } from "@/lib/context";
 import { usageReport, type UsageReport } from "@/lib/metering";
 import { getBusinessProfile, profileMatchCriteria } from "@/lib/onboarding";
 import { countOpportunities, opportunityFeed, soonestDeadlines, type OpportunityFeed } from "@/lib/opportunities";
@@ -51,7 +52,7 @@ export async function dashboardSummary(orgId: string, actor: OrgActor, now = new
     usageReport(orgId, now),
     lastDigests(orgId),
     getBusinessProfile(orgId),
-    orgFitContext(orgId),
+    orgFitContext(orgContext(orgId, memberActor(actor.userId, actor.role), { now: () => now })),
   ]);
   if (!profile || profile.naicsCodes.length === 0)
     return { feed, quota, alerts: alertRows, newThisWeek: null, deadlines: [] };

@@ -19,7 +19,8 @@ import {
   setQuotaRemaining,
   usageReport,
 } from "./index";
-import { makeEmptyOrg } from "@/tests/support/factories";
+import { makeEmptyOrg, contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 async function eventCount(orgId: string) {
   const [row] = await db()
@@ -184,7 +185,7 @@ describeEachDatabase("metering", () => {
 
   it("idempotency keys: first claims, repeat replays, in flight → 409, other request → 422, after 24 h → new", async () => {
     const orgId = await makeEmptyOrg();
-    const key = await createApiKey(orgId, { name: "idem" });
+    const key = await createApiKey(contextOf(orgId, systemActor("seed")), { name: "idem" });
     const fp = "GET /api/v1/opportunities?q=x";
     const first = await beginIdempotentRequest(orgId, key.id, "k-1", fp, JAN);
     expect(first.kind).toBe("claimed");
@@ -219,7 +220,7 @@ describeEachDatabase("metering", () => {
 
   it("concurrent requests with one Idempotency-Key: exactly one claims it", async () => {
     const orgId = await makeEmptyOrg();
-    const key = await createApiKey(orgId, { name: "idem" });
+    const key = await createApiKey(contextOf(orgId, systemActor("seed")), { name: "idem" });
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, () => beginIdempotentRequest(orgId, key.id, "same", "GET /x", JAN)),
     );
@@ -231,7 +232,7 @@ describeEachDatabase("metering", () => {
   it("row-level security: a tenant transaction sees only its own org's quota, usage events and idempotency keys", async () => {
     const a = await makeEmptyOrg();
     const b = await makeEmptyOrg();
-    const keyB = await createApiKey(b, { name: "b" });
+    const keyB = await createApiKey(contextOf(b, systemActor("seed")), { name: "b" });
     await chargeApiCall(a, null, "e", "ra", JAN);
     await chargeApiCall(b, keyB.id, "e", "rb", JAN);
     await beginIdempotentRequest(b, keyB.id, "rls", "GET /x", JAN);

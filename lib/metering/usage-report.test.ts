@@ -17,7 +17,8 @@ import {
   resetDueQuotas,
   setQuotaRemaining,
 } from "./index";
-import { makeEmptyOrg } from "@/tests/support/factories";
+import { makeEmptyOrg, contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 function monthOf(date: Date) {
   return date.toISOString().slice(0, 7);
@@ -63,7 +64,7 @@ const noCreditDrift = { expected_remaining: 0, stored_remaining: 0, drift: 0 };
 describeEachDatabase("usage report and drift", () => {
   it("no drift after charges, idempotent replays, refunded 5xx, credit packs and their refund, plan changes and quota:set", async () => {
     const orgId = await makeEmptyOrg("free");
-    const { key } = await createApiKey(orgId, { name: "report" });
+    const { key } = await createApiKey(contextOf(orgId, systemActor("seed")), { name: "report" });
     const now = new Date();
     for (let i = 0; i < 3; i++) expect((await callProbe(key)).status).toBe(200);
     expect((await callProbe(key, "", { "idempotency-key": "same" })).status).toBe(200);

@@ -12,7 +12,7 @@ import {
   type OpportunityResult,
 } from "@/lib/opportunities";
 import { assertCan, type OrgActor } from "@/lib/orgs";
-import { orgFitContext } from "@/lib/relevance";
+import { fitContexts } from "@/lib/relevance";
 import { saveBusinessProfile } from "./profile";
 import { profileMatchCriteria, type ProfileFilterFields } from "./profile-filters";
 import {
@@ -126,7 +126,9 @@ export async function onboardingMatches(
   const profile = await requireProfile(orgId);
   const criteria = profileMatchCriteria(fieldsOf(profile));
   const filters = { ...criteria.filters, referenceDate };
-  const { data, total } = await rankOpportunities(filters, criteria.prefer, limit, await orgFitContext(orgId));
+  // This step takes no actor to build a service context from: the org's fit is read in its own tenant transaction.
+  const fit = (await withTenant(orgId, (tx) => fitContexts(tx, [orgId]))).get(orgId)!;
+  const { data, total } = await rankOpportunities(filters, criteria.prefer, limit, fit);
   const widen = total < FEW_MATCHES ? await widenSuggestions(fieldsOf(profile), total, referenceDate) : [];
   return { filters, prefer: criteria.prefer, total, results: data, widen };
 }

@@ -377,12 +377,14 @@ describeEachDatabase("onboarding wizard", () => {
       .values({ email: `nr-viewer-${randomUUID().slice(0, 8)}@onboarding.test` })
       .returning();
     await db().insert(memberships).values({ orgId, userId: viewer[0]!.id, role: "viewer" });
-    expect(await code(markNotRelevant(orgId, { userId: viewer[0]!.id, role: "viewer" }, "CLEAN-A"))).toBe("forbidden");
-    expect(await code(markNotRelevant(orgId, actor, "NO-SUCH-NOTICE"))).toBe("not_found");
+    expect(await code(markNotRelevant(contextOf(orgId, { userId: viewer[0]!.id, role: "viewer" }), "CLEAN-A"))).toBe(
+      "forbidden",
+    );
+    expect(await code(markNotRelevant(contextOf(orgId, actor), "NO-SUCH-NOTICE"))).toBe("not_found");
 
-    const marked = await markNotRelevant(orgId, actor, "CLEAN-A", minutes(2));
+    const marked = await markNotRelevant(contextOf(orgId, actor, minutes(2)), "CLEAN-A");
     expect(marked).toMatchObject({ created: true, mark: { notice_id: "CLEAN-A", marked_by: actor.userId } });
-    expect((await markNotRelevant(orgId, actor, "CLEAN-A", minutes(3))).created).toBe(false);
+    expect((await markNotRelevant(contextOf(orgId, actor, minutes(3)), "CLEAN-A")).created).toBe(false);
     // A is gone; B (same office, same NAICS) loses 30 and falls below C.
     const after = await onboardingMatches(orgId, 10);
     expect(after.total).toBe(2);
@@ -394,7 +396,7 @@ describeEachDatabase("onboarding wizard", () => {
     // Another org's matches are untouched.
     expect((await ranked(other.orgId)).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);
     // Every role sees the org's list, with the title and who marked it; another org's is its own.
-    expect(await listNotRelevant(orgId, { userId: viewer[0]!.id, role: "viewer" })).toEqual([
+    expect(await listNotRelevant(contextOf(orgId, { userId: viewer[0]!.id, role: "viewer" }))).toEqual([
       {
         notice_id: "CLEAN-A",
         title: "Janitorial services",
@@ -404,11 +406,11 @@ describeEachDatabase("onboarding wizard", () => {
         created_at: minutes(2).toISOString(),
       },
     ]);
-    expect(await listNotRelevant(other.orgId, other.actor)).toEqual([]);
+    expect(await listNotRelevant(contextOf(other.orgId, other.actor))).toEqual([]);
 
-    await unmarkNotRelevant(orgId, actor, "CLEAN-A", minutes(4));
+    await unmarkNotRelevant(contextOf(orgId, actor, minutes(4)), "CLEAN-A");
     expect((await ranked(orgId)).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);
-    expect(await code(unmarkNotRelevant(orgId, actor, "CLEAN-A"))).toBe("not_found");
+    expect(await code(unmarkNotRelevant(contextOf(orgId, actor), "CLEAN-A"))).toBe("not_found");
   });
 
   it("few matches: suggests broader NAICS codes, with counts, and applies a suggestion to the profile", async () => {

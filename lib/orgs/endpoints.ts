@@ -16,10 +16,10 @@ export const listMembersEndpoint = defineEndpoint({
   summary: "Members, open invitations, seats, and the roles the caller may assign.",
   success: { status: 200 },
   problems: ["forbidden"],
-  handle: async ({ auth }) => {
+  handle: async ({ auth, ctx }) => {
     const [members, invitations, seats] = await Promise.all([
-      listMembers(auth.orgId, auth.actor),
-      listOpenInvitations(auth.orgId, auth.actor),
+      listMembers(ctx),
+      listOpenInvitations(ctx),
       seatUsage(auth.orgId, auth.actor),
     ]);
     return {
@@ -43,8 +43,8 @@ export const updateMemberRoleEndpoint = defineEndpoint({
   body: updateMemberRoleSchema,
   success: { status: 200 },
   problems: ["forbidden", "not_found", "conflict"],
-  handle: async ({ auth, params, body }) => ({
-    body: await updateMemberRole(auth.orgId, auth.actor, params.id, body.role),
+  handle: async ({ ctx, params, body }) => ({
+    body: await updateMemberRole(ctx, params.id, body.role),
   }),
 });
 
@@ -57,8 +57,8 @@ export const removeMemberEndpoint = defineEndpoint({
   params: byId,
   success: { status: 204 },
   problems: ["forbidden", "not_found", "conflict"],
-  handle: async ({ auth, params }) => {
-    await removeMember(auth.orgId, auth.actor, params.id);
+  handle: async ({ ctx, params }) => {
+    await removeMember(ctx, params.id);
     return { status: 204, body: null };
   },
 });
@@ -73,8 +73,8 @@ export const inviteMemberEndpoint = defineEndpoint({
   body: inviteMemberSchema,
   success: { status: 201 },
   problems: ["forbidden", "conflict"],
-  handle: async ({ auth, body }) => {
-    const { invitation, url } = await inviteMember(auth.orgId, auth.actor, body);
+  handle: async ({ ctx, body }) => {
+    const { invitation, url } = await inviteMember(ctx, body);
     return {
       status: 201,
       body: {
@@ -97,8 +97,8 @@ export const revokeInvitationEndpoint = defineEndpoint({
   params: byId,
   success: { status: 204 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => {
-    await revokeInvitation(auth.orgId, auth.actor, params.id);
+  handle: async ({ ctx, params }) => {
+    await revokeInvitation(ctx, params.id);
     return { status: 204, body: null };
   },
 });

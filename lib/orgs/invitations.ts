@@ -1,10 +1,11 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import { isUuid, withSystem, withTenant } from "@/db/tenant";
+import { isUuid, withSystem } from "@/db/tenant";
 import { invitations, memberships, organizations, users } from "@/db/schema";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
-import { assertCan, type OrgActor } from "./actor";
+import { assertCan } from "./actor";
 import { assignableRoles, type OrgRole } from "./permissions";
 import { openInvitationAt, unusedInvitation } from "./invitation-state";
 import { lockOrganization } from "./lock";
@@ -17,9 +18,11 @@ export function invitationUrl(token: string) {
   return `${appUrl()}/invitations/${token}`;
 }
 
-export async function listOpenInvitations(orgId: string, actor: OrgActor, now = new Date()) {
-  assertCan(actor, "members:read");
-  return withTenant(orgId, (tx) =>
+export async function listOpenInvitations(ctx: OrgContext<MemberActor>) {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "members:read");
+  const now = ctx.now();
+  return ctx.transaction((tx) =>
     tx
       .select({
         id: invitations.id,
@@ -38,12 +41,8 @@ export async function listOpenInvitations(orgId: string, actor: OrgActor, now = 
  * Invites `email` with `role`. The token is returned once (for the e-mail and the inviter's
  * "copy link"); only its hash is stored. Re-inviting an address replaces its open invitation.
  */
-export async function inviteMember(
-  orgId: string,
-  actor: OrgActor,
-  input: { email: string; role: OrgRole },
-  now = new Date(),
-) {
+export async function inviteMember(ctx: OrgContext<MemberActor>, input: { email: string; role: OrgRole }) {
+  const { orgId, actor } = ctx;
   assertCan(actor, "members:invite");
   if (!assignableRoles(actor.role).includes(input.role)) {
     throw new AppError("forbidden", `Your role (${actor.role}) cannot invite a ${input.role}.`);
@@ -51,7 +50,8 @@ export async function inviteMember(
   const email = input.email.trim().toLowerCase();
   const token = randomToken();
   const url = invitationUrl(token);
-  const { invitation, outboxId } = await withTenant(orgId, async (tx) => {
+  const now = ctx.now();
+  const { invitation, outboxId } = await ctx.transaction(async (tx) => {
     // Under the org row lock, so two invitations racing for the last seat cannot both be sent.
     const org = await lockOrganization(tx, orgId);
     const alreadyMember = await tx
@@ -99,10 +99,12 @@ export async function inviteMember(
   return { invitation, token, url };
 }
 
-export async function revokeInvitation(orgId: string, actor: OrgActor, invitationId: string, now = new Date()) {
-  assertCan(actor, "members:invite");
+export async function revokeInvitation(ctx: OrgContext<MemberActor>, invitationId: string) {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "members:invite");
   if (!isUuid(invitationId)) throw new AppError("not_found", "No such invitation.");
-  const rows = await withTenant(orgId, (tx) =>
+  const now = ctx.now();
+  const rows = await ctx.transaction((tx) =>
     tx
       .update(invitations)
       .set({ revokedAt: now })

@@ -1,9 +1,10 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { withTenant, isUuid } from "@/db/tenant";
+import { isUuid } from "@/db/tenant";
 import type { Tx } from "@/db/client";
 import { memberships, users } from "@/db/schema";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
-import { assertCan, type OrgActor } from "./actor";
+import { assertCan } from "./actor";
 import { assignableRoles, type OrgRole } from "./permissions";
 
 export interface Member {
@@ -15,9 +16,9 @@ export interface Member {
   joinedAt: Date;
 }
 
-export async function listMembers(orgId: string, actor: OrgActor): Promise<Member[]> {
-  assertCan(actor, "members:read");
-  return withTenant(orgId, (tx) => orgMembers(tx, orgId));
+export async function listMembers(ctx: OrgContext<MemberActor>): Promise<Member[]> {
+  assertCan(ctx.actor, "members:read");
+  return ctx.transaction((tx) => orgMembers(tx, ctx.orgId));
 }
 
 /** The org's members, longest-standing first, in a transaction the caller already scoped to the org. */
@@ -57,9 +58,10 @@ async function assertAnotherOwnerRemains(tx: Tx, orgId: string) {
   if ((row?.owners ?? 0) <= 1) throw new AppError("conflict", "An organisation must keep at least one owner.");
 }
 
-export async function updateMemberRole(orgId: string, actor: OrgActor, membershipId: string, role: OrgRole) {
+export async function updateMemberRole(ctx: OrgContext<MemberActor>, membershipId: string, role: OrgRole) {
+  const { orgId, actor } = ctx;
   assertCan(actor, "members:update_role");
-  return withTenant(orgId, async (tx) => {
+  return ctx.transaction(async (tx) => {
     const target = await lockMembership(tx, orgId, membershipId);
     const grantable = assignableRoles(actor.role);
     if (!grantable.includes(role) || !grantable.includes(target.role)) {
@@ -71,8 +73,9 @@ export async function updateMemberRole(orgId: string, actor: OrgActor, membershi
   });
 }
 
-export async function removeMember(orgId: string, actor: OrgActor, membershipId: string) {
-  return withTenant(orgId, async (tx) => {
+export async function removeMember(ctx: OrgContext<MemberActor>, membershipId: string) {
+  const { orgId, actor } = ctx;
+  return ctx.transaction(async (tx) => {
     const target = await lockMembership(tx, orgId, membershipId);
     const leaving = target.userId === actor.userId;
     if (!leaving) {

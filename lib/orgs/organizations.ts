@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { memberships, organizations, users } from "@/db/schema";
+import type { CustomerActor, MemberActor, OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import type { PlanId } from "@/lib/plans";
 import type { OrgRole } from "./permissions";
@@ -26,9 +27,10 @@ export async function createOrganizationWithOwner(
   return org!;
 }
 
-export async function getOrganization(orgId: string) {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  const org = await withTenant(orgId, (tx) => tx.query.organizations.findFirst({ where: eq(organizations.id, orgId) }));
+/** The org the context acts in (a member's, or an API key's). */
+export async function getOrganization(ctx: OrgContext<CustomerActor>) {
+  const { orgId } = ctx;
+  const org = await ctx.transaction((tx) => tx.query.organizations.findFirst({ where: eq(organizations.id, orgId) }));
   if (!org) throw new AppError("not_found", "No such organisation.");
   return org;
 }
@@ -57,8 +59,9 @@ export async function membershipOf(orgId: string, userId: string) {
   return rows[0] ?? null;
 }
 
-export async function renameOrganization(orgId: string, name: string) {
-  return withTenant(orgId, async (tx) => {
+export async function renameOrganization(ctx: OrgContext<MemberActor>, name: string) {
+  const { orgId } = ctx;
+  return ctx.transaction(async (tx) => {
     const [org] = await tx.update(organizations).set({ name }).where(eq(organizations.id, orgId)).returning();
     if (!org) throw new AppError("not_found", "No such organisation.");
     return org;

@@ -25,7 +25,7 @@ import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
 import { HIDDEN_LINK } from "@/lib/outbox";
 import { smtpMailboxForTests } from "@/tests/support/mailbox";
-import { makeUser } from "@/tests/support/factories";
+import { makeUser, contextOf } from "@/tests/support/factories";
 
 const mailbox = smtpMailboxForTests();
 
@@ -71,7 +71,7 @@ describeEachDatabase("organisations, members and invitations", () => {
 
   it("listMembers shows the org's members only, to any role", async () => {
     const viewer = await member(orgA, "viewer");
-    const list = await listMembers(orgA, viewer.actor);
+    const list = await listMembers(contextOf(orgA, viewer.actor));
     expect(list.map((m) => m.userId)).toEqual(expect.arrayContaining([ownerA.userId, viewer.user.id]));
     expect(list.map((m) => m.userId)).not.toContain(ownerB.userId);
     expect(list.find((m) => m.userId === viewer.user.id)).toMatchObject({
@@ -79,35 +79,35 @@ describeEachDatabase("organisations, members and invitations", () => {
       email: viewer.user.email,
       role: "viewer",
     });
-    expect((await listMembers(orgB, ownerB)).map((m) => m.userId)).toEqual([ownerB.userId]);
+    expect((await listMembers(contextOf(orgB, ownerB))).map((m) => m.userId)).toEqual([ownerB.userId]);
   });
 
   it("updateMemberRole: owners change roles; admins cannot make or unmake owners; others cannot at all", async () => {
     const admin = await member(orgA, "admin");
     const target = await member(orgA, "member");
-    expect((await updateMemberRole(orgA, ownerA, target.membershipId, "billing")).role).toBe("billing");
-    expect((await updateMemberRole(orgA, admin.actor, target.membershipId, "viewer")).role).toBe("viewer");
-    expect(await code(updateMemberRole(orgA, admin.actor, target.membershipId, "owner"))).toBe("forbidden");
-    const ownerMembership = (await listMembers(orgA, ownerA)).find((m) => m.userId === ownerA.userId)!.id;
-    expect(await code(updateMemberRole(orgA, admin.actor, ownerMembership, "admin"))).toBe("forbidden");
-    expect(await code(updateMemberRole(orgA, target.actor, admin.membershipId, "viewer"))).toBe("forbidden");
+    expect((await updateMemberRole(contextOf(orgA, ownerA), target.membershipId, "billing")).role).toBe("billing");
+    expect((await updateMemberRole(contextOf(orgA, admin.actor), target.membershipId, "viewer")).role).toBe("viewer");
+    expect(await code(updateMemberRole(contextOf(orgA, admin.actor), target.membershipId, "owner"))).toBe("forbidden");
+    const ownerMembership = (await listMembers(contextOf(orgA, ownerA))).find((m) => m.userId === ownerA.userId)!.id;
+    expect(await code(updateMemberRole(contextOf(orgA, admin.actor), ownerMembership, "admin"))).toBe("forbidden");
+    expect(await code(updateMemberRole(contextOf(orgA, target.actor), admin.membershipId, "viewer"))).toBe("forbidden");
     const [row] = await db().select().from(memberships).where(eq(memberships.id, target.membershipId));
     expect(row!.role).toBe("viewer");
   });
 
   it("updateMemberRole: the last owner cannot be demoted; with two owners one can", async () => {
-    const ownerMembership = (await listMembers(orgA, ownerA)).find((m) => m.userId === ownerA.userId)!.id;
-    expect(await code(updateMemberRole(orgA, ownerA, ownerMembership, "admin"))).toBe("conflict");
+    const ownerMembership = (await listMembers(contextOf(orgA, ownerA))).find((m) => m.userId === ownerA.userId)!.id;
+    expect(await code(updateMemberRole(contextOf(orgA, ownerA), ownerMembership, "admin"))).toBe("conflict");
     const second = await member(orgA, "owner");
-    expect((await updateMemberRole(orgA, ownerA, second.membershipId, "admin")).role).toBe("admin");
-    expect(await code(updateMemberRole(orgA, ownerA, ownerMembership, "member"))).toBe("conflict");
+    expect((await updateMemberRole(contextOf(orgA, ownerA), second.membershipId, "admin")).role).toBe("admin");
+    expect(await code(updateMemberRole(contextOf(orgA, ownerA), ownerMembership, "member"))).toBe("conflict");
   });
 
   it("updateMemberRole: a foreign or malformed membership id is not_found", async () => {
     const foreign = await member(orgB, "member");
-    expect(await code(updateMemberRole(orgA, ownerA, foreign.membershipId, "viewer"))).toBe("not_found");
-    expect(await code(updateMemberRole(orgA, ownerA, "not-a-uuid", "viewer"))).toBe("not_found");
-    expect(await code(updateMemberRole(orgA, ownerA, randomUUID(), "viewer"))).toBe("not_found");
+    expect(await code(updateMemberRole(contextOf(orgA, ownerA), foreign.membershipId, "viewer"))).toBe("not_found");
+    expect(await code(updateMemberRole(contextOf(orgA, ownerA), "not-a-uuid", "viewer"))).toBe("not_found");
+    expect(await code(updateMemberRole(contextOf(orgA, ownerA), randomUUID(), "viewer"))).toBe("not_found");
     const [row] = await db().select().from(memberships).where(eq(memberships.id, foreign.membershipId));
     expect(row!.role).toBe("member");
   });
@@ -115,26 +115,26 @@ describeEachDatabase("organisations, members and invitations", () => {
   it("removeMember: members cannot remove others, anyone can leave, the last owner cannot", async () => {
     const a = await member(orgA, "member");
     const b = await member(orgA, "viewer");
-    expect(await code(removeMember(orgA, a.actor, b.membershipId))).toBe("forbidden");
-    expect(await removeMember(orgA, b.actor, b.membershipId)).toEqual({ userId: b.user.id });
-    expect(await removeMember(orgA, ownerA, a.membershipId)).toEqual({ userId: a.user.id });
-    const remaining = (await listMembers(orgA, ownerA)).map((m) => m.userId);
+    expect(await code(removeMember(contextOf(orgA, a.actor), b.membershipId))).toBe("forbidden");
+    expect(await removeMember(contextOf(orgA, b.actor), b.membershipId)).toEqual({ userId: b.user.id });
+    expect(await removeMember(contextOf(orgA, ownerA), a.membershipId)).toEqual({ userId: a.user.id });
+    const remaining = (await listMembers(contextOf(orgA, ownerA))).map((m) => m.userId);
     expect(remaining).not.toContain(a.user.id);
     expect(remaining).not.toContain(b.user.id);
 
     const admin = await member(orgA, "admin");
-    const ownerMembership = (await listMembers(orgA, ownerA)).find((m) => m.userId === ownerA.userId)!.id;
-    expect(await code(removeMember(orgA, admin.actor, ownerMembership))).toBe("forbidden");
-    expect(await code(removeMember(orgA, ownerA, ownerMembership))).toBe("conflict");
-    const ownerBMembership = (await listMembers(orgB, ownerB))[0]!.id;
-    expect(await code(removeMember(orgA, ownerA, ownerBMembership))).toBe("not_found");
-    expect(await code(removeMember(orgA, ownerA, "1; drop table memberships"))).toBe("not_found");
-    expect((await listMembers(orgB, ownerB)).map((m) => m.userId)).toContain(ownerB.userId);
+    const ownerMembership = (await listMembers(contextOf(orgA, ownerA))).find((m) => m.userId === ownerA.userId)!.id;
+    expect(await code(removeMember(contextOf(orgA, admin.actor), ownerMembership))).toBe("forbidden");
+    expect(await code(removeMember(contextOf(orgA, ownerA), ownerMembership))).toBe("conflict");
+    const ownerBMembership = (await listMembers(contextOf(orgB, ownerB)))[0]!.id;
+    expect(await code(removeMember(contextOf(orgA, ownerA), ownerBMembership))).toBe("not_found");
+    expect(await code(removeMember(contextOf(orgA, ownerA), "1; drop table memberships"))).toBe("not_found");
+    expect((await listMembers(contextOf(orgB, ownerB))).map((m) => m.userId)).toContain(ownerB.userId);
   });
 
   it("inviteMember stores only the token's hash and e-mails the link", async () => {
     const email = `New.Person-${randomUUID().slice(0, 6)}@Orgs.Test`;
-    const { invitation, token, url } = await inviteMember(orgA, ownerA, { email, role: "member" });
+    const { invitation, token, url } = await inviteMember(contextOf(orgA, ownerA), { email, role: "member" });
     expect(url).toContain(`/invitations/${token}`);
     expect(invitation.email).toBe(email.toLowerCase());
     const [row] = await db().select().from(invitations).where(eq(invitations.id, invitation.id));
@@ -154,13 +154,13 @@ describeEachDatabase("organisations, members and invitations", () => {
 
   it("re-inviting an address revokes its open invitation", async () => {
     const email = `again-${randomUUID().slice(0, 6)}@orgs.test`;
-    const first = await inviteMember(orgA, ownerA, { email, role: "viewer" });
-    const second = await inviteMember(orgA, ownerA, { email: email.toUpperCase(), role: "member" });
+    const first = await inviteMember(contextOf(orgA, ownerA), { email, role: "viewer" });
+    const second = await inviteMember(contextOf(orgA, ownerA), { email: email.toUpperCase(), role: "member" });
     const [old] = await db().select().from(invitations).where(eq(invitations.id, first.invitation.id));
     expect(old!.revokedAt).not.toBeNull();
     expect(await code(describeInvitation(first.token))).toBe("not_found");
     expect((await describeInvitation(second.token)).role).toBe("member");
-    expect((await listOpenInvitations(orgA, ownerA)).filter((i) => i.email === email)).toHaveLength(1);
+    expect((await listOpenInvitations(contextOf(orgA, ownerA))).filter((i) => i.email === email)).toHaveLength(1);
   });
 
   it("only owners and admins invite, and admins cannot invite owners", async () => {
@@ -168,23 +168,30 @@ describeEachDatabase("organisations, members and invitations", () => {
     const plain = await member(orgA, "member");
     const admin = await member(orgA, "admin");
     const email = `x-${randomUUID().slice(0, 6)}@orgs.test`;
-    expect(await code(inviteMember(orgA, viewer.actor, { email, role: "viewer" }))).toBe("forbidden");
-    expect(await code(inviteMember(orgA, plain.actor, { email, role: "viewer" }))).toBe("forbidden");
-    expect(await code(inviteMember(orgA, admin.actor, { email, role: "owner" }))).toBe("forbidden");
+    expect(await code(inviteMember(contextOf(orgA, viewer.actor), { email, role: "viewer" }))).toBe("forbidden");
+    expect(await code(inviteMember(contextOf(orgA, plain.actor), { email, role: "viewer" }))).toBe("forbidden");
+    expect(await code(inviteMember(contextOf(orgA, admin.actor), { email, role: "owner" }))).toBe("forbidden");
     expect(await latestEmailTo(email)).toBeNull();
-    expect((await inviteMember(orgA, admin.actor, { email, role: "admin" })).invitation.role).toBe("admin");
-    expect(await code(inviteMember(orgA, ownerA, { email: plain.user.email, role: "admin" }))).toBe("conflict");
+    expect((await inviteMember(contextOf(orgA, admin.actor), { email, role: "admin" })).invitation.role).toBe("admin");
+    expect(await code(inviteMember(contextOf(orgA, ownerA), { email: plain.user.email, role: "admin" }))).toBe(
+      "conflict",
+    );
     // Also when the member's stored address has capitals.
     await db()
       .update(users)
       .set({ email: plain.user.email.replace("member-", "Member-") })
       .where(eq(users.id, plain.user.id));
-    expect(await code(inviteMember(orgA, ownerA, { email: plain.user.email, role: "admin" }))).toBe("conflict");
+    expect(await code(inviteMember(contextOf(orgA, ownerA), { email: plain.user.email, role: "admin" }))).toBe(
+      "conflict",
+    );
   });
 
   it("acceptInvitation: the invited address joins with the invited role, once", async () => {
     const invitee = await makeUser("invitee");
-    const { invitation, token } = await inviteMember(orgA, ownerA, { email: invitee.email, role: "billing" });
+    const { invitation, token } = await inviteMember(contextOf(orgA, ownerA), {
+      email: invitee.email,
+      role: "billing",
+    });
     expect(await describeInvitation(token)).toMatchObject({
       id: invitation.id,
       email: invitee.email,
@@ -207,7 +214,7 @@ describeEachDatabase("organisations, members and invitations", () => {
   it("acceptInvitation: expired → not_found, another address → forbidden, unknown → not_found", async () => {
     const invitee = await makeUser("late");
     const stranger = await makeUser("stranger");
-    const { token } = await inviteMember(orgA, ownerA, { email: invitee.email, role: "member" });
+    const { token } = await inviteMember(contextOf(orgA, ownerA), { email: invitee.email, role: "member" });
     const later = new Date(Date.now() + INVITATION_TTL_MS + 60_000);
     expect(await code(describeInvitation(token, later))).toBe("not_found");
     expect(await code(acceptInvitation(token, invitee, later))).toBe("not_found");
@@ -220,7 +227,7 @@ describeEachDatabase("organisations, members and invitations", () => {
 
   it("two concurrent accepts of one link: exactly one succeeds", async () => {
     const invitee = await makeUser("racer");
-    const { token } = await inviteMember(orgA, ownerA, { email: invitee.email, role: "viewer" });
+    const { token } = await inviteMember(contextOf(orgA, ownerA), { email: invitee.email, role: "viewer" });
     const results = await Promise.allSettled([acceptInvitation(token, invitee), acceptInvitation(token, invitee)]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -232,28 +239,31 @@ describeEachDatabase("organisations, members and invitations", () => {
   });
 
   it("revokeInvitation: own open invitation only; another org's id is not_found", async () => {
-    const inB = await inviteMember(orgB, ownerB, { email: `b-${randomUUID().slice(0, 6)}@orgs.test`, role: "member" });
-    expect(await code(revokeInvitation(orgA, ownerA, inB.invitation.id))).toBe("not_found");
-    expect(await code(revokeInvitation(orgA, ownerA, "nope"))).toBe("not_found");
+    const inB = await inviteMember(contextOf(orgB, ownerB), {
+      email: `b-${randomUUID().slice(0, 6)}@orgs.test`,
+      role: "member",
+    });
+    expect(await code(revokeInvitation(contextOf(orgA, ownerA), inB.invitation.id))).toBe("not_found");
+    expect(await code(revokeInvitation(contextOf(orgA, ownerA), "nope"))).toBe("not_found");
     expect((await describeInvitation(inB.token)).orgId).toBe(orgB);
     const viewer = await member(orgB, "viewer");
-    expect(await code(revokeInvitation(orgB, viewer.actor, inB.invitation.id))).toBe("forbidden");
-    await revokeInvitation(orgB, ownerB, inB.invitation.id);
+    expect(await code(revokeInvitation(contextOf(orgB, viewer.actor), inB.invitation.id))).toBe("forbidden");
+    await revokeInvitation(contextOf(orgB, ownerB), inB.invitation.id);
     expect(await code(describeInvitation(inB.token))).toBe("not_found");
-    expect(await code(revokeInvitation(orgB, ownerB, inB.invitation.id))).toBe("not_found");
+    expect(await code(revokeInvitation(contextOf(orgB, ownerB), inB.invitation.id))).toBe("not_found");
   });
 
   it("tenancy: every function given org A and an id from org B answers not_found and changes nothing", async () => {
     const bMember = await member(orgB, "member");
-    const bInvite = await inviteMember(orgB, ownerB, {
+    const bInvite = await inviteMember(contextOf(orgB, ownerB), {
       email: `t-${randomUUID().slice(0, 6)}@orgs.test`,
       role: "viewer",
     });
-    expect(await code(updateMemberRole(orgA, ownerA, bMember.membershipId, "admin"))).toBe("not_found");
-    expect(await code(removeMember(orgA, ownerA, bMember.membershipId))).toBe("not_found");
-    expect(await code(revokeInvitation(orgA, ownerA, bInvite.invitation.id))).toBe("not_found");
-    expect((await listOpenInvitations(orgA, ownerA)).map((i) => i.id)).not.toContain(bInvite.invitation.id);
-    expect((await listMembers(orgA, ownerA)).map((m) => m.id)).not.toContain(bMember.membershipId);
+    expect(await code(updateMemberRole(contextOf(orgA, ownerA), bMember.membershipId, "admin"))).toBe("not_found");
+    expect(await code(removeMember(contextOf(orgA, ownerA), bMember.membershipId))).toBe("not_found");
+    expect(await code(revokeInvitation(contextOf(orgA, ownerA), bInvite.invitation.id))).toBe("not_found");
+    expect((await listOpenInvitations(contextOf(orgA, ownerA))).map((i) => i.id)).not.toContain(bInvite.invitation.id);
+    expect((await listMembers(contextOf(orgA, ownerA))).map((m) => m.id)).not.toContain(bMember.membershipId);
     const [row] = await db().select().from(memberships).where(eq(memberships.id, bMember.membershipId));
     expect(row!.role).toBe("member");
     expect((await describeInvitation(bInvite.token)).orgId).toBe(orgB);

@@ -8,7 +8,7 @@ import { syncOrgPlan } from "@/lib/billing";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { acceptInvitation, inviteMember, revokeInvitation, seatUsage } from "./index";
-import { makeOrg, makeUser } from "@/tests/support/factories";
+import { makeOrg, makeUser, contextOf } from "@/tests/support/factories";
 
 async function setPlan(orgId: string, plan: PlanId) {
   await db().update(organizations).set({ plan }).where(eq(organizations.id, orgId));
@@ -27,7 +27,7 @@ const email = () => `invitee-${randomUUID().slice(0, 8)}@seats.test`;
 describeEachDatabase("seat limits", () => {
   it("a free org's owner uses its only seat: inviting answers 403 forbidden with the seats and the upgrade path, and stores nothing", async () => {
     const { orgId, owner } = await makeOrg("free");
-    const error = await appErrorOf(inviteMember(orgId, owner, { email: email(), role: "member" }));
+    const error = await appErrorOf(inviteMember(contextOf(orgId, owner), { email: email(), role: "member" }));
     expect(error).toMatchObject({ code: "forbidden", status: 403 });
     expect(error.message).toBe(
       "All 1 seat of the Free plan are in use (1 member and 0 open invitations). Upgrade the plan, or remove a member or revoke an invitation, to invite someone.",
@@ -51,24 +51,26 @@ describeEachDatabase("seat limits", () => {
   it("open invitations hold seats; re-inviting the same address, revoking and expiry free them", async () => {
     const { orgId, owner } = await makeOrg("starter");
     const first = email();
-    const a = await inviteMember(orgId, owner, { email: first, role: "member" });
-    await inviteMember(orgId, owner, { email: email(), role: "viewer" });
-    expect((await appErrorOf(inviteMember(orgId, owner, { email: email(), role: "member" }))).code).toBe("forbidden");
+    const a = await inviteMember(contextOf(orgId, owner), { email: first, role: "member" });
+    await inviteMember(contextOf(orgId, owner), { email: email(), role: "viewer" });
+    expect((await appErrorOf(inviteMember(contextOf(orgId, owner), { email: email(), role: "member" }))).code).toBe(
+      "forbidden",
+    );
     // The same address again replaces its invitation: no extra seat.
-    const again = await inviteMember(orgId, owner, { email: first, role: "admin" });
-    await revokeInvitation(orgId, owner, again.invitation.id);
-    const third = await inviteMember(orgId, owner, { email: email(), role: "member" });
+    const again = await inviteMember(contextOf(orgId, owner), { email: first, role: "admin" });
+    await revokeInvitation(contextOf(orgId, owner), again.invitation.id);
+    const third = await inviteMember(contextOf(orgId, owner), { email: email(), role: "member" });
     expect(third.invitation.id).not.toBe(a.invitation.id);
     // Eight days later the open invitations have expired and hold nothing.
     const later = new Date(Date.now() + 8 * 24 * 60 * 60 * 1000);
     expect(await seatUsage(orgId, owner, later)).toMatchObject({ members: 1, openInvitations: 0, used: 1 });
-    await inviteMember(orgId, owner, { email: email(), role: "member" }, later);
+    await inviteMember(contextOf(orgId, owner, later), { email: email(), role: "member" });
   });
 
   it("accepting re-checks: after a downgrade the invitee is told the org is full and the invitation stays open; an upgrade lets them in", async () => {
     const { orgId, owner } = await makeOrg("starter", "Full House");
     const address = email();
-    const { token } = await inviteMember(orgId, owner, { email: address, role: "member" });
+    const { token } = await inviteMember(contextOf(orgId, owner), { email: address, role: "member" });
     const invitee = await makeUser("invitee", address);
     await setPlan(orgId, "free");
     const error = await appErrorOf(acceptInvitation(token, invitee));
@@ -91,8 +93,8 @@ describeEachDatabase("seat limits", () => {
     const { orgId, owner } = await makeOrg("pro");
     const [x, y] = [email(), email()];
     const tokens = [
-      (await inviteMember(orgId, owner, { email: x, role: "member" })).token,
-      (await inviteMember(orgId, owner, { email: y, role: "member" })).token,
+      (await inviteMember(contextOf(orgId, owner), { email: x, role: "member" })).token,
+      (await inviteMember(contextOf(orgId, owner), { email: y, role: "member" })).token,
     ];
     const people = [await makeUser("x", x), await makeUser("y", y)];
     // Starter allows 3: the owner, one more member, and one seat the two invitees race for.
@@ -111,7 +113,7 @@ describeEachDatabase("seat limits", () => {
 
   it("a canceled subscription gets free limits; existing members are kept and the org shows over its limit", async () => {
     const { orgId, owner } = await makeOrg("pro");
-    await inviteMember(orgId, owner, { email: email(), role: "member" });
+    await inviteMember(contextOf(orgId, owner), { email: email(), role: "member" });
     const other = await makeUser("member");
     await db().insert(memberships).values({ orgId, userId: other.id, role: "member" });
     await db().transaction(async (tx) => {
@@ -130,6 +132,8 @@ describeEachDatabase("seat limits", () => {
       overLimit: true,
     });
     expect(await memberCount(orgId)).toBe(2);
-    expect((await appErrorOf(inviteMember(orgId, owner, { email: email(), role: "member" }))).code).toBe("forbidden");
+    expect((await appErrorOf(inviteMember(contextOf(orgId, owner), { email: email(), role: "member" }))).code).toBe(
+      "forbidden",
+    );
   });
 });

@@ -36,9 +36,9 @@ export const searchOpportunitiesEndpoint = defineEndpoint({
   metered: { usage: "GET /api/v1/opportunities" },
   success: { status: 200, body: opportunityPageSchema },
   problems: [],
-  prepare: async ({ auth, query }) => {
+  prepare: async ({ ctx, query }) => {
     // Best fit is the key's org's view; without a profile it is refused before the charge.
-    const fit = query.sort === "fit" ? await orgFitContext(auth.orgId) : undefined;
+    const fit = query.sort === "fit" ? await orgFitContext(ctx) : undefined;
     if (fit) requireFitProfile(fit);
     return fit;
   },
@@ -70,7 +70,7 @@ export const listNotRelevantEndpoint = defineEndpoint({
   summary: "The notices the organisation marked not relevant, newest mark first.",
   success: { status: 200 },
   problems: [],
-  handle: async ({ auth }) => ({ body: { data: await listNotRelevant(auth.orgId, auth.actor) } }),
+  handle: async ({ ctx }) => ({ body: { data: await listNotRelevant(ctx) } }),
 });
 
 export const markNotRelevantEndpoint = defineEndpoint({
@@ -83,8 +83,8 @@ export const markNotRelevantEndpoint = defineEndpoint({
   params: noticeId,
   success: { status: 201, alternate: 200 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => {
-    const { mark, created } = await markNotRelevant(auth.orgId, auth.actor, params.noticeId);
+  handle: async ({ ctx, params }) => {
+    const { mark, created } = await markNotRelevant(ctx, params.noticeId);
     return { status: created ? 201 : 200, body: mark };
   },
 });
@@ -98,8 +98,8 @@ export const unmarkNotRelevantEndpoint = defineEndpoint({
   params: noticeId,
   success: { status: 204 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => {
-    await unmarkNotRelevant(auth.orgId, auth.actor, params.noticeId);
+  handle: async ({ ctx, params }) => {
+    await unmarkNotRelevant(ctx, params.noticeId);
     return { status: 204, body: null };
   },
 });

@@ -1,11 +1,11 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { businessProfiles, notRelevantNotices, opportunities, users } from "@/db/schema";
-import { isUuid, withTenant } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import type { FitContext, FitProfile, NotRelevantMark } from "@/lib/opportunities";
-import { assertCan, type OrgActor } from "@/lib/orgs";
+import { assertCan } from "@/lib/orgs";
 
 /** A notice the org marked not relevant (README "Not relevant"). */
 export interface ApiNotRelevant {
@@ -65,10 +65,13 @@ export async function fitContexts(
   return out;
 }
 
-/** One org's fit context: its profile (null before onboarding) and its not-relevant marks. */
-export async function orgFitContext(orgId: string): Promise<FitContext> {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return (await withTenant(orgId, (tx) => fitContexts(tx, [orgId]))).get(orgId)!;
+/**
+ * The context's org's fit context: its profile (null before onboarding) and its not-relevant
+ * marks. Whoever acts in the org may read it (a member, or an API key for `sort=fit`).
+ */
+export async function orgFitContext(ctx: OrgContext): Promise<FitContext> {
+  const { orgId } = ctx;
+  return (await ctx.transaction((tx) => fitContexts(tx, [orgId]))).get(orgId)!;
 }
 
 /** A mark as the org's list shows it: the notice's title and agency, and who marked it. */
@@ -82,10 +85,10 @@ export interface ListedNotRelevant extends ApiNotRelevant {
  * The org's not-relevant notices, newest mark first (at most MAX_NOT_RELEVANT: the ones that
  * count), so a team can see what it dismissed and take a mark back. Any role may read it.
  */
-export async function listNotRelevant(orgId: string, actor: OrgActor): Promise<ListedNotRelevant[]> {
-  assertCan(actor, "opportunities:search");
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  const rows = await withTenant(orgId, (tx) =>
+export async function listNotRelevant(ctx: OrgContext<MemberActor>): Promise<ListedNotRelevant[]> {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "opportunities:search");
+  const rows = await ctx.transaction((tx) =>
     tx
       .select({ mark: notRelevantNotices, title: opportunities.title, name: users.name, email: users.email })
       .from(notRelevantNotices)
@@ -105,11 +108,12 @@ export async function listNotRelevant(orgId: string, actor: OrgActor): Promise<L
 
 /** One of the org's marks with its notice's title (for the Undo after marking), or null when it is not marked. */
 export async function findNotRelevant(
-  orgId: string,
+  ctx: OrgContext<MemberActor>,
   noticeId: string,
 ): Promise<{ noticeId: string; title: string } | null> {
-  if (!isUuid(orgId) || !NOTICE_ID.test(noticeId)) return null;
-  const [row] = await withTenant(orgId, (tx) =>
+  const { orgId } = ctx;
+  if (!NOTICE_ID.test(noticeId)) return null;
+  const [row] = await ctx.transaction((tx) =>
     tx
       .select({ noticeId: notRelevantNotices.noticeId, title: opportunities.title })
       .from(notRelevantNotices)
@@ -129,15 +133,14 @@ function toApi(row: typeof notRelevantNotices.$inferSelect): ApiNotRelevant {
  * already marked answers the existing mark with `created: false`.
  */
 export async function markNotRelevant(
-  orgId: string,
-  actor: OrgActor,
+  ctx: OrgContext<MemberActor>,
   noticeId: string,
-  now = new Date(),
 ): Promise<{ mark: ApiNotRelevant; created: boolean }> {
+  const { orgId, actor } = ctx;
   assertCan(actor, "opportunities:dismiss");
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   if (!NOTICE_ID.test(noticeId)) throw notFound();
-  return withTenant(orgId, async (tx) => {
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
     const [notice] = await tx
       .select({
         noticeId: opportunities.noticeId,
@@ -159,6 +162,7 @@ export async function markNotRelevant(
         action: "opportunity.marked_not_relevant",
         orgId,
         target: { type: "notice", id: notice.noticeId },
+        requestId: ctx.requestId,
         at: now,
       });
       return { mark: toApi(inserted), created: true };
@@ -172,11 +176,12 @@ export async function markNotRelevant(
 }
 
 /** Takes a mark back: the notice is a match again. 404 when the org had not marked it. */
-export async function unmarkNotRelevant(orgId: string, actor: OrgActor, noticeId: string, now = new Date()) {
+export async function unmarkNotRelevant(ctx: OrgContext<MemberActor>, noticeId: string) {
+  const { orgId, actor } = ctx;
   assertCan(actor, "opportunities:dismiss");
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   if (!NOTICE_ID.test(noticeId)) throw new AppError("not_found", "This notice is not marked not relevant.");
-  await withTenant(orgId, async (tx) => {
+  const now = ctx.now();
+  await ctx.transaction(async (tx) => {
     const [deleted] = await tx
       .delete(notRelevantNotices)
       .where(and(eq(notRelevantNotices.orgId, orgId), eq(notRelevantNotices.noticeId, noticeId)))
@@ -187,6 +192,7 @@ export async function unmarkNotRelevant(orgId: string, actor: OrgActor, noticeId
       action: "opportunity.unmarked_not_relevant",
       orgId,
       target: { type: "notice", id: deleted.noticeId },
+      requestId: ctx.requestId,
       at: now,
     });
   });

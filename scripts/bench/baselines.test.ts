@@ -15,6 +15,8 @@ import { importBundledOpportunities } from "@/lib/opportunities/ingest";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { createTestDatabase } from "@/tests/db";
 import { BASELINES, baselineServer } from "./baseline-server";
+import { contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 // The baselines speak to PostgreSQL through `pg`, as they do in the benchmark.
 describe.runIf(process.env.DATABASE_URL)("API benchmark baselines [postgres]", () => {
@@ -30,7 +32,7 @@ describe.runIf(process.env.DATABASE_URL)("API benchmark baselines [postgres]", (
     setRateLimiter(new MemoryRateLimiter());
     await importBundledOpportunities();
     const [org] = await db().insert(organizations).values({ name: "Bench", plan: "enterprise" }).returning();
-    key = (await createApiKey(org!.id, { name: "bench" })).key;
+    key = (await createApiKey(contextOf(org!.id, systemActor("seed")), { name: "bench" })).key;
     await setQuotaRemaining(org!.id, 1_000);
     pool = new pg.Pool({ connectionString: handle.url, max: 2 });
     const feed = opportunityFeed();

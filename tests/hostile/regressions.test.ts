@@ -9,12 +9,13 @@ import * as appAlerts from "@/app/api/app/alerts/route";
 import * as inngestRoute from "@/app/api/inngest/route";
 import * as v1Alerts from "@/app/api/v1/alerts/route";
 import { createApiKey } from "@/lib/auth";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, contextOf } from "@/tests/support/factories";
 import { pathOfNulCharacter } from "@/lib/http/body";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { callRoute, operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 import { changedTables, databaseFingerprint } from "./db-fingerprint";
+import { systemActor } from "@/lib/context";
 
 withTestEnv({ INNGEST_SIGNING_KEY: `signkey-test-${"cd".repeat(32)}`, INNGEST_DEV: "0" });
 
@@ -42,7 +43,7 @@ describeEachDatabase("hostile-input regressions", () => {
     const org = await makeOrg("pro", "Regression Co");
     orgId = org.orgId;
     ownerCookie = await sessionCookieFor(org.owner.userId);
-    apiKey = (await createApiKey(org.orgId, { name: "r" })).key;
+    apiKey = (await createApiKey(contextOf(org.orgId, systemActor("seed")), { name: "r" })).key;
   });
 
   it("customer action named after an Object.prototype key (__proto__, constructor) → 404, not 500", async () => {

@@ -13,6 +13,7 @@ import { inviteMember } from "@/lib/orgs";
 import { requestAndBuildExport } from "@/lib/retention";
 import { operatorCookies, sessionCookieFor } from "@/tests/route-helpers";
 import { hostileString } from "./hostile-values";
+import { systemActor } from "@/lib/context";
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -37,12 +38,12 @@ export async function buildFixtures(): Promise<Fixtures> {
   const viewerA = await addMember(a.orgId, "viewer");
   const memberA = await addMember(a.orgId, "member");
   const memberB = await addMember(b.orgId, "member");
-  const keyA = await createApiKey(a.orgId, { name: "sweep" });
-  const keyB = await createApiKey(b.orgId, { name: "victim" });
+  const keyA = await createApiKey(contextOf(a.orgId, systemActor("seed")), { name: "sweep" });
+  const keyB = await createApiKey(contextOf(b.orgId, systemActor("seed")), { name: "victim" });
   const alertA = await createAlert(contextOf(a.orgId, a.owner), { name: "A alert", frequency: "daily" });
   const alertB = await createAlert(contextOf(b.orgId, b.owner), { name: "B alert", frequency: "daily" });
-  const invA = await inviteMember(a.orgId, a.owner, { email: "invitee-a@hostile.test", role: "member" });
-  const invB = await inviteMember(b.orgId, b.owner, { email: "invitee-b@hostile.test", role: "member" });
+  const invA = await inviteMember(contextOf(a.orgId, a.owner), { email: "invitee-a@hostile.test", role: "member" });
+  const invB = await inviteMember(contextOf(b.orgId, b.owner), { email: "invitee-b@hostile.test", role: "member" });
   const exportA = await requestAndBuildExport(a.orgId, { type: "user", id: a.owner.userId });
   const exportB = await requestAndBuildExport(b.orgId, { type: "user", id: b.owner.userId });
   const channelA = await createChannel(contextOf(a.orgId, a.owner), {

@@ -20,6 +20,8 @@ import {
   tally,
   withScratchDatabase,
 } from "./harness";
+import { contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 const scratch = withScratchDatabase();
 
@@ -50,7 +52,9 @@ async function customer(name: string, keys: number) {
     .values({ name, plan: "enterprise" })
     .returning({ id: organizations.id });
   const orgId = org!.id;
-  const created = await Promise.all(Array.from({ length: keys }, (_, i) => createApiKey(orgId, { name: `key ${i}` })));
+  const created = await Promise.all(
+    Array.from({ length: keys }, (_, i) => createApiKey(contextOf(orgId, systemActor("seed")), { name: `key ${i}` })),
+  );
   await setQuotaRemaining(orgId, QUOTA);
   return { orgId, keys: created.map((k) => k.key) };
 }

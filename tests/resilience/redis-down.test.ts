@@ -9,6 +9,8 @@ import { monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
 import { apiSearch } from "./api-client";
 import { eventually, pool, survived, tally, withScratchDatabase } from "./harness";
 import { withRedisBehindProxy } from "./redis-behind-proxy";
+import { contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 withScratchDatabase();
 
@@ -22,7 +24,7 @@ it("Redis refusing, then hanging: the API keeps serving, unlimited but capped by
     .values({ name: "Starter Co", plan: "starter" })
     .returning({ id: organizations.id });
   const orgId = org!.id;
-  const newKey = async () => (await createApiKey(orgId, { name: "k" })).key;
+  const newKey = async () => (await createApiKey(contextOf(orgId, systemActor("seed")), { name: "k" })).key;
   const burst = async (key: string, calls: number, concurrency = 8) =>
     pool(calls, concurrency, () => apiSearch(redis.app.url, key));
   const statuses = (answers: { status: number }[]) => tally(answers.map((a) => a.status));

@@ -7,7 +7,8 @@ import * as appAlert from "@/app/api/app/alerts/[id]/route";
 import * as appAlerts from "@/app/api/app/alerts/route";
 import { createApiKey, createSession, sessionCookieName } from "@/lib/auth";
 import { describeOnOneDatabase } from "@/tests/db";
-import { addMember, makeOrg } from "@/tests/support/factories";
+import { addMember, makeOrg, contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 const BASE = "http://localhost:3000";
 
@@ -38,9 +39,9 @@ describeOnOneDatabase("alerts HTTP API", () => {
   beforeAll(async () => {
     const free = await makeOrg("free", "Free Co");
     freeOrg = free.orgId;
-    freeKey = (await createApiKey(free.orgId, { name: "ci" })).key;
+    freeKey = (await createApiKey(contextOf(free.orgId, systemActor("seed")), { name: "ci" })).key;
     const other = await makeOrg("starter", "Other Co");
-    otherKey = (await createApiKey(other.orgId, { name: "ci" })).key;
+    otherKey = (await createApiKey(contextOf(other.orgId, systemActor("seed")), { name: "ci" })).key;
     ownerCookie = `${sessionCookieName()}=${(await createSession(other.owner.userId)).sessionToken}`;
     const viewer = await addMember(other.orgId, "viewer");
     viewerCookie = `${sessionCookieName()}=${(await createSession(viewer.actor.userId)).sessionToken}`;

@@ -203,9 +203,9 @@ describeOnOneDatabase("operator customers list and timeline", () => {
       naics: ["5415"],
     });
     await updateAlert(contextOf(orgId, owner, day(4, 9)), weekly.id, { active: false });
-    const kept = await createApiKey(orgId, { name: "CRM sync" }, owner);
-    const dropped = await createApiKey(orgId, { name: "Old script" }, owner);
-    await revokeApiKey(orgId, owner, dropped.id);
+    const kept = await createApiKey(contextOf(orgId, owner), { name: "CRM sync" });
+    const dropped = await createApiKey(contextOf(orgId, owner), { name: "Old script" });
+    await revokeApiKey(contextOf(orgId, owner), dropped.id);
     for (const [i, at] of [day(3, 10), day(3, 11), day(3, 12), day(4, 8)].entries())
       await chargeApiCall(orgId, kept.id, "GET /api/v1/opportunities", `req_busy_${i}`, at);
     await chargeApiCall(other.orgId, null, "GET /api/v1/opportunities", "req_quiet_0", day(3, 10));

@@ -11,6 +11,8 @@ import type { PlanId } from "@/lib/plans";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { describeOnOneDatabase } from "@/tests/db";
 import { setQuotaRemaining } from "@/lib/metering";
+import { contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -32,7 +34,7 @@ async function makeKey(plan: PlanId = "starter") {
     .insert(organizations)
     .values({ name: `API ${plan}`, plan })
     .returning({ id: organizations.id });
-  const key = await createApiKey(org!.id, { name: "test" });
+  const key = await createApiKey(contextOf(org!.id, systemActor("seed")), { name: "test" });
   return { orgId: org!.id, key: key.key };
 }
 
@@ -198,7 +200,7 @@ describeOnOneDatabase("metered API v1", () => {
     expect(res.headers.get("ratelimit-remaining")).toBe("0");
     expect(await charged(orgId)).toBe(10);
     // Limits are per API key: another key of the same org is not affected.
-    const second = await createApiKey(orgId, { name: "second" });
+    const second = await createApiKey(contextOf(orgId, systemActor("seed")), { name: "second" });
     expect((await call(searchRoute.GET, "/api/v1/opportunities", second.key)).status).toBe(200);
   });
 

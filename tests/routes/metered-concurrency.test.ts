@@ -9,6 +9,8 @@ import { createApiKey } from "@/lib/auth";
 import { setQuotaRemaining, usageReport } from "@/lib/metering";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { describeOnOneDatabase } from "@/tests/db";
+import { contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 const CALLS = 200;
 const QUOTA = 100;
@@ -45,7 +47,7 @@ describeOnOneDatabase("metered API v1 under concurrency", () => {
       .values({ name: "Concurrent Co", plan: "enterprise" })
       .returning({ id: organizations.id });
     const orgId = org!.id;
-    const { key } = await createApiKey(orgId, { name: "burst" });
+    const { key } = await createApiKey(contextOf(orgId, systemActor("seed")), { name: "burst" });
     await setQuotaRemaining(orgId, QUOTA);
 
     const first = await Promise.all(Array.from({ length: CALLS }, (_, i) => search(key, `burst-${i}`)));

@@ -27,6 +27,7 @@ import {
   TEST_PRICES,
   TEST_WEBHOOK_SECRET,
 } from "@/tests/fixtures/stripe/events";
+import { systemActor } from "@/lib/context";
 
 // Paid features end when payment ends: Stripe events go through the real webhook route, alerts
 // through the real digest and instant runs, quota and rate tier through the real API routes.
@@ -98,7 +99,7 @@ describeOnOneDatabase("paid features end when payment ends", () => {
         status: "canceled",
       }),
     );
-    const key = await createApiKey(org.orgId, { name: "usage" });
+    const key = await createApiKey(contextOf(org.orgId, systemActor("seed")), { name: "usage" });
     expect(await (await callApi(usageRoute.GET, "/api/v1/usage", key.key)).json()).toMatchObject({ plan: "free" });
 
     const dayLater = new Date(start.getTime() + DAY + 2 * MINUTE);
@@ -176,7 +177,7 @@ describeOnOneDatabase("paid features end when payment ends", () => {
       const expected = planById(plan);
 
       // API quota and rate tier, as the API answers them.
-      const key = await createApiKey(org.orgId, { name: "table" });
+      const key = await createApiKey(contextOf(org.orgId, systemActor("seed")), { name: "table" });
       expect(await (await callApi(usageRoute.GET, "/api/v1/usage", key.key)).json()).toMatchObject({
         plan,
         quota_monthly: expected.monthlyApiQuota,

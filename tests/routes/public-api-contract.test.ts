@@ -14,6 +14,7 @@ import { describeOnOneDatabase } from "@/tests/db";
 import { routeFiles, routeTemplate } from "@/tests/hostile/route-catalogue";
 import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
 import { startRouteServer, type RouteModule } from "@/tests/support/route-server";
+import { systemActor } from "@/lib/context";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const doc = publicApiDocument();
@@ -81,7 +82,7 @@ describeOnOneDatabase("the public API answers as declared", () => {
   beforeAll(async () => {
     const org = await makeOrg("pro", "Contract Co");
     orgId = org.orgId;
-    key = (await createApiKey(orgId, { name: "contract" })).key;
+    key = (await createApiKey(contextOf(orgId, systemActor("seed")), { name: "contract" })).key;
     const now = new Date();
     const noticeId = await insertOpportunity({
       createdAt: now,

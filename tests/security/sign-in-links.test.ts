@@ -10,7 +10,7 @@ import { db } from "@/db/client";
 import { SYSTEM_ACTOR } from "@/lib/audit";
 import { emailMessages, outboxEvents } from "@/db/schema";
 import { requestPasswordReset, signUp } from "@/lib/auth";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, contextOf } from "@/tests/support/factories";
 import { deliverOutboxNow, enqueueOutbox, HIDDEN_LINK, replayOutbox } from "@/lib/outbox";
 import { closedPort } from "@/tests/support/servers";
 import { inviteMember } from "@/lib/orgs";
@@ -103,7 +103,10 @@ describeOnOneDatabase("sign-in links reach only their recipient", () => {
     await requestMagicLink(email);
     const team = await makeOrg("pro", "Inviting Co");
     const invitee = `invitee-${Date.now()}@security.test`;
-    const { token: invitationToken } = await inviteMember(team.orgId, team.owner, { email: invitee, role: "member" });
+    const { token: invitationToken } = await inviteMember(contextOf(team.orgId, team.owner), {
+      email: invitee,
+      role: "member",
+    });
 
     const tokens = [
       ...credentialsIn(mailbox.latest(email, "verify_email").text),

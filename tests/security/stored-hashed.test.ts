@@ -76,7 +76,7 @@ describeOnOneDatabase("credentials are stored hashed", () => {
       organizationName: "Token Co",
     });
     const team = await makeOrg("pro", "Team Co");
-    const { url, token, invitation } = await inviteMember(team.orgId, team.owner, {
+    const { url, token, invitation } = await inviteMember(contextOf(team.orgId, team.owner), {
       email: `invitee-${Date.now()}@security.test`,
       role: "member",
     });

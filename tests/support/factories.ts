@@ -5,9 +5,11 @@ import {
   apiKeyActor,
   memberActor,
   orgContext,
+  type ApiKeyActor,
   type CustomerActor,
   type MemberActor,
   type OrgContext,
+  type SystemActor,
 } from "@/lib/context";
 import type { PlanId } from "@/lib/plans";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
@@ -41,13 +43,16 @@ export async function addMember(orgId: string, role: OrgRole) {
 }
 
 /**
- * The service context of a member, or of one of the org's API keys, in `orgId`; its clock stands at
- * `now` when given. A member's is a member context, so it also fits what only members may call.
+ * The service context of a member, of one of the org's API keys, or of Beacon itself (a
+ * `systemActor`, as the CLI and seeding act) in `orgId`; its clock stands at `now` when given.
  */
 export function contextOf(orgId: string, who: OrgActor, now?: Date): OrgContext<MemberActor>;
+export function contextOf(orgId: string, who: { apiKeyId: string }, now?: Date): OrgContext<ApiKeyActor>;
+export function contextOf(orgId: string, who: SystemActor, now?: Date): OrgContext<SystemActor>;
 export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string }, now?: Date): OrgContext<CustomerActor>;
-export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string }, now?: Date): OrgContext<CustomerActor> {
-  const actor = "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : memberActor(who.userId, who.role);
+export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string } | SystemActor, now?: Date): OrgContext {
+  const actor =
+    "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : "reason" in who ? who : memberActor(who.userId, who.role);
   return orgContext(orgId, actor, now ? { now: () => now } : {});
 }
 

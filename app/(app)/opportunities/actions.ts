@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { runFormAction } from "@/lib/http";
 import { markNotRelevant, relevanceReturnPath, unmarkNotRelevant } from "@/lib/relevance";
 
@@ -16,11 +16,6 @@ const returnTo = z
 
 const noticeForm = z.object({ notice_id: z.string().min(1).max(200), return_to: returnTo });
 
-async function member(path: string) {
-  const viewer = await requireViewer(path);
-  return { orgId: viewer.org.id, actor: { userId: viewer.user.id, role: viewer.org.role } };
-}
-
 function revalidateMatches() {
   revalidatePath("/opportunities");
   revalidatePath("/onboarding/matches");
@@ -32,9 +27,9 @@ function revalidateMatches() {
  * list, without the notice, and with an Undo for it (`undo=` in the URL).
  */
 export async function notRelevantAction(formData: FormData): Promise<void> {
-  const { orgId, actor } = await member("/opportunities");
+  const { ctx } = await requireMember("/opportunities");
   const state = await runFormAction(formData, noticeForm, async (input) => {
-    await markNotRelevant(orgId, actor, input.notice_id);
+    await markNotRelevant(ctx, input.notice_id);
     return input;
   });
   if (state.status !== "success" || !state.result) return;
@@ -44,9 +39,9 @@ export async function notRelevantAction(formData: FormData): Promise<void> {
 
 /** Undo, and Restore on the list of marks: the notice is a match again. */
 export async function undoNotRelevantAction(formData: FormData): Promise<void> {
-  const { orgId, actor } = await member("/opportunities");
+  const { ctx } = await requireMember("/opportunities");
   const state = await runFormAction(formData, noticeForm, async (input) => {
-    await unmarkNotRelevant(orgId, actor, input.notice_id);
+    await unmarkNotRelevant(ctx, input.notice_id);
     return input;
   });
   if (state.status !== "success" || !state.result) return;

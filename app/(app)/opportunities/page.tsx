@@ -7,8 +7,7 @@ import { SearchFilters } from "@/components/opportunities/search-filters";
 import { SortSwitch } from "@/components/opportunities/sort-switch";
 import { StatusSwitch } from "@/components/opportunities/status-switch";
 import { Alert, EmptyState, PageHeader, buttonClasses } from "@/components/ui";
-import { memberContext } from "@/lib/auth";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { fieldErrors, isAppError, type FieldError } from "@/lib/http";
 import {
   countOpportunities,
@@ -53,14 +52,13 @@ function searchUrl(params: Record<string, string | string[]>, cursor?: string) {
   return query ? `/opportunities?${query}` : "/opportunities";
 }
 
-type Member = Awaited<ReturnType<typeof requireViewer>>;
+type Member = Awaited<ReturnType<typeof requireMember>>;
 
 /** Each card's Track button: none on plans without the pipeline; "Tracked" for notices already in it. */
 async function cardPipeline(
-  viewer: Member,
+  { viewer, ctx }: Member,
   noticeIds: string[],
 ): Promise<(noticeId: string) => CardPipeline | undefined> {
-  const ctx = memberContext(viewer);
   if (noticeIds.length === 0 || !(await pipelineAccess(ctx)).included) return () => undefined;
   const tracked = await trackedNoticeIds(ctx, noticeIds);
   const track = can(viewer.org.role, "pipeline:manage") ? trackAction : undefined;
@@ -107,7 +105,7 @@ function InvalidSearch({
 }
 
 export default async function OpportunitiesPage({ searchParams }: { searchParams: Promise<Params> }) {
-  const viewer = await requireViewer("/opportunities");
+  const { viewer, ctx } = await requireMember("/opportunities");
   // `undo` names the notice just marked not relevant: shown with an Undo, not part of the search.
   const { undo, ...params } = normalise(await searchParams);
   const parsed = opportunityQuerySchema.safeParse(params);
@@ -118,7 +116,7 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
   if (!parsed.success)
     return <InvalidSearch params={params} naics={naics} errors={fieldErrors(parsed.error)} feed={feed} />;
   // The org's profile scores each result; its not-relevant marks leave the list (and the count).
-  const fit = await orgFitContext(viewer.org.id);
+  const fit = await orgFitContext(ctx);
   const filters = filtersFromQuery(parsed.data, feed.referenceDate);
   const { sort, cursor, limit } = parsed.data;
   let searched;
@@ -137,14 +135,14 @@ export default async function OpportunitiesPage({ searchParams }: { searchParams
   }
   const [page, total] = searched;
   const pipelineOf = await cardPipeline(
-    viewer,
+    { viewer, ctx },
     page.data.map((o) => o.notice_id),
   );
   const here = searchUrl(params, cursor);
   const dismiss = can(viewer.org.role, "opportunities:dismiss")
     ? { action: notRelevantAction, returnTo: here }
     : undefined;
-  const justMarked = typeof undo === "string" ? await findNotRelevant(viewer.org.id, undo) : null;
+  const justMarked = typeof undo === "string" ? await findNotRelevant(ctx, undo) : null;
   return (
     <>
       <PageHeader

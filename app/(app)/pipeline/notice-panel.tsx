@@ -47,7 +47,7 @@ export async function PipelineNoticePanel({ viewer, noticeId }: { viewer: Member
       </section>
     );
   }
-  const [tracked, members] = await Promise.all([getTracked(ctx, summary.id), listMembers(orgId, actor)]);
+  const [tracked, members] = await Promise.all([getTracked(ctx, summary.id), listMembers(ctx)]);
   return (
     <section id="pipeline" aria-labelledby="pipeline-heading">
       <Card>

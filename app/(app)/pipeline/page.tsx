@@ -92,7 +92,7 @@ export default async function PipelinePage({ searchParams }: { searchParams: Pro
   const manage = can(viewer.org.role, "pipeline:manage");
   const [page, members, settings, feed] = await Promise.all([
     listTracked(ctx, parsed.success ? parsed.data : { limit: 50 }),
-    listMembers(orgId, actor),
+    listMembers(ctx),
     getPipelineSettings(ctx),
     calendarFeedStatus(viewer.user.id),
   ]);

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { MatchesStep } from "@/components/onboarding/matches-step";
 import { SetupByOthers, StepFrame } from "@/components/onboarding/step-frame";
+import { memberContext } from "@/lib/auth";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { onboardingMatches, onboardingPath } from "@/lib/onboarding";
 import { opportunityFeed } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
@@ -11,8 +13,8 @@ import { openStep } from "../open-step";
 export const metadata: Metadata = { title: "Set up Beacon: matches" };
 
 /** The notice just marked not relevant (`undo=` after the mark), if it still is: the matches show an Undo for it. */
-async function undoFor(orgId: string, noticeId: string | string[] | undefined) {
-  const marked = typeof noticeId === "string" ? await findNotRelevant(orgId, noticeId) : null;
+async function undoFor(ctx: OrgContext<MemberActor>, noticeId: string | string[] | undefined) {
+  const marked = typeof noticeId === "string" ? await findNotRelevant(ctx, noticeId) : null;
   return marked ? { ...marked, action: undoNotRelevantAction } : undefined;
 }
 
@@ -38,7 +40,7 @@ export default async function MatchesStepPage({
             ? { action: notRelevantAction, returnTo: onboardingPath("matches") }
             : undefined
         }
-        undo={await undoFor(orgId, params.undo)}
+        undo={await undoFor(memberContext(viewer), params.undo)}
       />
     </StepFrame>
   );

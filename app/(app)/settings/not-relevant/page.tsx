@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { NoticeActionForm } from "@/components/opportunities/fit-summary";
 import { Card, CardHeader, EmptyState, PageHeader } from "@/components/ui";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { formatDate } from "@/lib/format";
 import { can } from "@/lib/orgs";
 import { listNotRelevant } from "@/lib/relevance";
@@ -15,8 +15,8 @@ const PATH = "/settings/not-relevant";
 
 /** What the team marked not relevant, newest first; members who may mark restore a notice in one click. */
 export default async function NotRelevantPage() {
-  const viewer = await requireViewer(PATH);
-  const marks = await listNotRelevant(viewer.org.id, { userId: viewer.user.id, role: viewer.org.role });
+  const { viewer, ctx } = await requireMember(PATH);
+  const marks = await listNotRelevant(ctx);
   const canRestore = can(viewer.org.role, "opportunities:dismiss");
   return (
     <>
