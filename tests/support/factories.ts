@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/db/client";
 import { memberships, opportunities, organizations, users } from "@/db/schema";
-import { apiKeyActor, memberActor, orgContext, type CustomerActor, type OrgContext } from "@/lib/context";
+import {
+  apiKeyActor,
+  memberActor,
+  orgContext,
+  type ApiKeyActor,
+  type CustomerActor,
+  type MemberActor,
+  type OrgContext,
+} from "@/lib/context";
 import type { PlanId } from "@/lib/plans";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
 
@@ -34,6 +42,9 @@ export async function addMember(orgId: string, role: OrgRole) {
 }
 
 /** The service context of a member, or of one of the org's API keys, in `orgId`; its clock stands at `now` when given. */
+export function contextOf(orgId: string, who: OrgActor, now?: Date): OrgContext<MemberActor>;
+export function contextOf(orgId: string, who: { apiKeyId: string }, now?: Date): OrgContext<ApiKeyActor>;
+export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string }, now?: Date): OrgContext<CustomerActor>;
 export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string }, now?: Date): OrgContext<CustomerActor> {
   const actor = "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : memberActor(who.userId, who.role);
   return orgContext(orgId, actor, now ? { now: () => now } : {});

@@ -30,7 +30,7 @@ export default async function MatchesStepPage({
   return (
     <StepFrame step="matches" reached={opened.state.step}>
       <MatchesStep
-        matches={await onboardingMatches(orgId, 10, feed.referenceDate)}
+        matches={await onboardingMatches(opened.ctx, 10, feed.referenceDate)}
         widened={params.widened === "1"}
         feed={feed}
         dismiss={

@@ -11,7 +11,7 @@ import { NoticeMatch } from "@/components/opportunities/notice-match";
 import { NoticeStatusBadge } from "@/components/opportunities/notice-status-badge";
 import { SampleDataBanner } from "@/components/opportunities/sample-data-banner";
 import { Badge, Card, CardBody } from "@/components/ui";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { formatDate, formatUsdCents } from "@/lib/format";
 import { isAppError } from "@/lib/http";
 import { getBusinessProfile, profileMatchCriteria, stateName } from "@/lib/onboarding";
@@ -37,9 +37,9 @@ function placeOf(place: { city: string | null; state: string | null; country: st
 export default async function OpportunityPage({ params }: { params: Promise<{ noticeId: string }> }) {
   const { noticeId } = await params;
   const here = `/opportunities/${encodeURIComponent(noticeId)}`;
-  const viewer = await requireViewer(here);
+  const { viewer, ctx } = await requireMember(here);
   const feed = opportunityFeed();
-  const [stored, fit] = await Promise.all([getBusinessProfile(viewer.org.id), orgFitContext(viewer.org.id)]);
+  const [stored, fit] = await Promise.all([getBusinessProfile(ctx), orgFitContext(viewer.org.id)]);
   const profile = stored
     ? {
         naicsCodes: stored.naicsCodes,
