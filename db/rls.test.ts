@@ -399,12 +399,11 @@ describeEachDatabaseAsApp(
     });
 
     it("onboarding and alerts CRUD work for the org, and another org's alert is not found", async () => {
-      await saveBusinessProfile(
-        a.orgId,
-        ownerOf(a),
-        { companyName: "Ann Co", naicsCodes: ["541511"], keywords: ["cloud"] },
-        NOW,
-      );
+      await saveBusinessProfile(contextOf(a.orgId, ownerOf(a), NOW), {
+        companyName: "Ann Co",
+        naicsCodes: ["541511"],
+        keywords: ["cloud"],
+      });
       const alert = await createAlert(contextOf(a.orgId, ownerOf(a), NOW), { name: "Cloud work", frequency: "daily" });
       await updateAlert(contextOf(a.orgId, ownerOf(a), NOW), alert.id, { name: "Cloud contracts" });
       expect((await listAlerts(contextOf(a.orgId, ownerOf(a)))).map((x) => x.name)).toEqual(["Cloud contracts"]);

@@ -17,27 +17,21 @@ import { trackNotice } from "@/lib/pipeline";
  * been used, and the first daily digest sent (to the demo user's own address). Real records of what happened at seed time, never invented history.
  */
 export async function seedDemoActivity(orgId: string, owner: OrgActor, email: string, now = new Date()) {
-  await saveBusinessProfile(
-    orgId,
-    owner,
-    {
-      companyName: "Demo Contracting LLC",
-      naicsCodes: ["541511", "541512", "541519"],
-      keywords: ["software", "cloud", "network"],
-      states: [],
-      setAsides: [],
-    },
-    now,
-  );
-  const { alert: first } = await createFirstAlert(
-    orgId,
-    owner,
-    { name: "Software, cloud and network work", frequency: "daily", deliveryEmail: email },
-    now,
-  );
-  await markMatchesViewed(orgId, owner, now);
-  await completeOnboarding(orgId, owner, now);
   const ownerCtx = orgContext(orgId, memberActor(owner.userId, owner.role), { now: () => now });
+  await saveBusinessProfile(ownerCtx, {
+    companyName: "Demo Contracting LLC",
+    naicsCodes: ["541511", "541512", "541519"],
+    keywords: ["software", "cloud", "network"],
+    states: [],
+    setAsides: [],
+  });
+  const { alert: first } = await createFirstAlert(ownerCtx, {
+    name: "Software, cloud and network work",
+    frequency: "daily",
+    deliveryEmail: email,
+  });
+  await markMatchesViewed(ownerCtx);
+  await completeOnboarding(ownerCtx);
   await createAlert(ownerCtx, {
     name: "Any software notice, at once",
     frequency: "instant",

@@ -23,12 +23,13 @@ describeEachDatabase("dashboard summary", () => {
   it("an org with a profile sees this week's new notices, its next deadlines, its alerts' last digests and its quota", async () => {
     const NOW = later();
     const { orgId, owner } = await makeOrg("starter", "Glance IT");
-    await saveBusinessProfile(
-      orgId,
-      owner,
-      { companyName: "Glance IT", naicsCodes: ["5415"], keywords: ["software"], setAsides: [], states: [] },
-      NOW,
-    );
+    await saveBusinessProfile(contextOf(orgId, owner, NOW), {
+      companyName: "Glance IT",
+      naicsCodes: ["5415"],
+      keywords: ["software"],
+      setAsides: [],
+      states: [],
+    });
     const daily = await createAlert(contextOf(orgId, owner), { name: "IT daily", frequency: "daily", naics: ["5415"] });
     await createAlert(contextOf(orgId, owner), { name: "Weekly watch", frequency: "weekly", naics: ["2362"] });
     // The daily alert's window covers the whole bundled day: its digest is written.
@@ -38,7 +39,7 @@ describeEachDatabase("dashboard summary", () => {
       .where(eq(alerts.id, daily.id));
     const digest = await runAlertDigest(daily.id, NOW);
 
-    const summary = await dashboardSummary(orgId, owner, NOW);
+    const summary = await dashboardSummary(contextOf(orgId, owner, NOW));
     expect(summary.feed).toMatchObject({ live: false, referenceDate: SNAPSHOT_REFERENCE_DATE });
     expect(summary.newThisWeek).toBeGreaterThanOrEqual(5);
     expect(summary.deadlines.length).toBeGreaterThan(0);
@@ -64,17 +65,18 @@ describeEachDatabase("dashboard summary", () => {
   it("notices the org marked not relevant leave its counts and deadlines", async () => {
     const NOW = later();
     const { orgId, owner } = await makeOrg("starter", "Marking IT");
-    await saveBusinessProfile(
-      orgId,
-      owner,
-      { companyName: "Marking IT", naicsCodes: ["5415"], keywords: [], setAsides: [], states: [] },
-      NOW,
-    );
-    const before = await dashboardSummary(orgId, owner, NOW);
+    await saveBusinessProfile(contextOf(orgId, owner, NOW), {
+      companyName: "Marking IT",
+      naicsCodes: ["5415"],
+      keywords: [],
+      setAsides: [],
+      states: [],
+    });
+    const before = await dashboardSummary(contextOf(orgId, owner, NOW));
     const soonest = before.deadlines[0]!;
     await markNotRelevant(contextOf(orgId, owner, NOW), soonest.noticeId);
 
-    const after = await dashboardSummary(orgId, owner, NOW);
+    const after = await dashboardSummary(contextOf(orgId, owner, NOW));
     expect(after.deadlines.map((d) => d.noticeId)).not.toContain(soonest.noticeId);
     expect(after.deadlines[0]?.noticeId).toBe(before.deadlines[1]?.noticeId);
     // The bundled notices were all posted in the week before the snapshot's day.
@@ -83,7 +85,7 @@ describeEachDatabase("dashboard summary", () => {
 
   it("without a profile: no counts or deadlines to show, the quota still is", async () => {
     const { orgId, owner } = await makeOrg("free", "Bare Co");
-    const summary = await dashboardSummary(orgId, owner, later());
+    const summary = await dashboardSummary(contextOf(orgId, owner, later()));
     expect(summary).toMatchObject({
       newThisWeek: null,
       deadlines: [],

@@ -1,11 +1,10 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { withTenant } from "@/db/tenant";
 import { alertDigests, alerts } from "@/db/schema";
-import { memberActor, orgContext } from "@/lib/context";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { usageReport, type UsageReport } from "@/lib/metering";
 import { getBusinessProfile, profileMatchCriteria } from "@/lib/onboarding";
 import { countOpportunities, opportunityFeed, soonestDeadlines, type OpportunityFeed } from "@/lib/opportunities";
-import { assertCan, type OrgActor } from "@/lib/orgs";
+import { assertCan } from "@/lib/orgs";
 import { orgFitContext } from "@/lib/relevance";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -44,15 +43,17 @@ export interface DashboardSummary {
 }
 
 /** What a member sees at a glance: new matches, deadlines coming up, what each alert last sent, the quota. */
-export async function dashboardSummary(orgId: string, actor: OrgActor, now = new Date()): Promise<DashboardSummary> {
-  assertCan(actor, "alerts:read");
+export async function dashboardSummary(ctx: OrgContext<MemberActor>): Promise<DashboardSummary> {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "alerts:read");
+  const now = ctx.now();
   const feed = opportunityFeed(now);
   const reference = feed.referenceDate;
   const [quota, alertRows, profile, fit] = await Promise.all([
     usageReport(orgId, now),
-    lastDigests(orgId),
-    getBusinessProfile(orgId),
-    orgFitContext(orgContext(orgId, memberActor(actor.userId, actor.role), { now: () => now })),
+    lastDigests(ctx),
+    getBusinessProfile(ctx),
+    orgFitContext(ctx),
   ]);
   if (!profile || profile.naicsCodes.length === 0)
     return { feed, quota, alerts: alertRows, newThisWeek: null, deadlines: [] };
@@ -89,8 +90,9 @@ export async function dashboardSummary(orgId: string, actor: OrgActor, now = new
   return { feed, quota, alerts: alertRows, newThisWeek, deadlines };
 }
 
-async function lastDigests(orgId: string): Promise<DashboardAlert[]> {
-  return withTenant(orgId, async (tx) => {
+async function lastDigests(ctx: OrgContext): Promise<DashboardAlert[]> {
+  const { orgId } = ctx;
+  return ctx.transaction(async (tx) => {
     const rows = await tx
       .select()
       .from(alerts)

@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { alertDigests, emailMessages } from "@/db/schema";
 import { runInstantAlerts } from "@/lib/alerts";
-import { insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { contextOf, insertOpportunity, makeOrg } from "@/tests/support/factories";
 import { describeEachDatabase } from "@/tests/db";
 import { createFirstAlert, saveBusinessProfile } from "./index";
 
@@ -22,13 +22,12 @@ const itProfile = {
 describeEachDatabase("the first alert brings what the matches show", () => {
   it("e-mails every new notice in the profile's NAICS codes, the best fit first, not only those meeting every preference", async () => {
     const { orgId, owner } = await makeOrg("starter", "Capital IT");
-    await saveBusinessProfile(orgId, owner, itProfile, T0);
-    const { alert } = await createFirstAlert(
-      orgId,
-      owner,
-      { name: "Capital IT opportunities", frequency: "instant", deliveryEmail: "bids@capital-it.test" },
-      minutes(1),
-    );
+    await saveBusinessProfile(contextOf(orgId, owner, T0), itProfile);
+    const { alert } = await createFirstAlert(contextOf(orgId, owner, minutes(1)), {
+      name: "Capital IT opportunities",
+      frequency: "instant",
+      deliveryEmail: "bids@capital-it.test",
+    });
     expect(alert).toMatchObject({
       q: null,
       naics: ["541511", "541512"],

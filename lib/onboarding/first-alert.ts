@@ -1,14 +1,12 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { withTenant } from "@/db/tenant";
 import { alerts, onboardingProgress, organizations } from "@/db/schema";
 import { createAlert, createAlertSchema, updateAlert } from "@/lib/alerts";
-import { memberActor, orgContext } from "@/lib/context";
 import { planById } from "@/lib/plans";
 import { AppError, isAppError, validate } from "@/lib/http";
-import { assertCan, type OrgActor } from "@/lib/orgs";
+import { assertCan } from "@/lib/orgs";
 import { alertFiltersFromProfile, type ProfileFilterFields } from "./profile-filters";
-import { assertOrgId, readAlert, readProfile, readProgress } from "./progress";
+import { readAlert, readProfile, readProgress, type OnboardingContext } from "./progress";
 import { firstAlertSchema, type FirstAlertInput } from "./schemas";
 
 export type FirstAlert = NonNullable<Awaited<ReturnType<typeof readAlert>>>;
@@ -43,16 +41,15 @@ async function recordFirstAlert(
  * submit returns it unchanged (`created: false`) instead of creating a second one.
  */
 export async function createFirstAlert(
-  orgId: string,
-  actor: OrgActor,
+  ctx: OnboardingContext,
   input: FirstAlertInput,
-  now = new Date(),
 ): Promise<{ alert: FirstAlert; created: boolean }> {
-  assertCan(actor, "onboarding:manage");
-  assertOrgId(orgId);
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "onboarding:manage");
   const values = validate(firstAlertSchema, input);
+  const now = ctx.now();
 
-  const before = await withTenant(orgId, async (tx) => {
+  const before = await ctx.transaction(async (tx) => {
     const profile = await readProfile(tx, orgId);
     const progress = await readProgress(tx, orgId);
     if (!profile || !progress?.profileCompletedAt)
@@ -69,19 +66,16 @@ export async function createFirstAlert(
       ...alertFiltersFromProfile(before.profile),
       delivery_email: values.deliveryEmail,
     });
-    const created = await createAlert(
-      orgContext(orgId, memberActor(actor.userId, actor.role), { now: () => now }),
-      body,
-    );
+    const created = await createAlert(ctx, body);
     createdId = created.id;
   } catch (error) {
     const settled =
-      isAppError(error) && error.code === "forbidden" ? await settleAtAlertLimit(orgId, before.seenAlertId, now) : null;
+      isAppError(error) && error.code === "forbidden" ? await settleAtAlertLimit(ctx, before.seenAlertId, now) : null;
     if (settled) return { alert: settled, created: false };
     throw error;
   }
 
-  return withTenant(orgId, async (tx) => {
+  return ctx.transaction(async (tx) => {
     const keptId = await recordFirstAlert(tx, orgId, createdId, before.seenAlertId, now);
     // A concurrent submit recorded its alert first: keep that one, so there is exactly one.
     if (keptId !== createdId) await tx.delete(alerts).where(and(eq(alerts.orgId, orgId), eq(alerts.id, createdId)));
@@ -96,8 +90,13 @@ export async function createFirstAlert(
  * submit's alert, or one made outside the wizard), the newest of them completes the step rather
  * than leaving the wizard stuck; otherwise null and the refusal stands.
  */
-async function settleAtAlertLimit(orgId: string, seenAlertId: string | null, now: Date): Promise<FirstAlert | null> {
-  return withTenant(orgId, async (tx) => {
+async function settleAtAlertLimit(
+  ctx: OnboardingContext,
+  seenAlertId: string | null,
+  now: Date,
+): Promise<FirstAlert | null> {
+  const { orgId } = ctx;
+  return ctx.transaction(async (tx) => {
     const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
     const existing = await tx
       .select()
@@ -131,15 +130,13 @@ function sameFilters(alert: FirstAlert, filters: ReturnType<typeof alertFiltersF
  * on their own since (then they are the customer's choice and stay). Returns the updated alert.
  */
 export async function syncFirstAlertFilters(
-  orgId: string,
-  actor: OrgActor,
+  ctx: OnboardingContext,
   alertId: string,
   previous: ProfileFilterFields,
   next: ProfileFilterFields,
-  now = new Date(),
 ): Promise<FirstAlert | null> {
-  const alert = await withTenant(orgId, (tx) => readAlert(tx, orgId, alertId));
+  const alert = await ctx.transaction((tx) => readAlert(tx, ctx.orgId, alertId));
   const target = alertFiltersFromProfile(next);
   if (!alert || !sameFilters(alert, alertFiltersFromProfile(previous)) || sameFilters(alert, target)) return null;
-  return updateAlert(orgContext(orgId, memberActor(actor.userId, actor.role), { now: () => now }), alertId, target);
+  return updateAlert(ctx, alertId, target);
 }

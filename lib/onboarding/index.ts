@@ -18,7 +18,7 @@ export {
   alertFiltersFromProfile,
   type ProfileFilterFields,
 } from "./profile-filters";
-export type { BusinessProfileRow, OnboardingProgressRow } from "./progress";
+export type { BusinessProfileRow, OnboardingContext, OnboardingProgressRow } from "./progress";
 export {
   businessProfileSchema,
   firstAlertSchema,

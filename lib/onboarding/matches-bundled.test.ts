@@ -10,8 +10,9 @@ import {
   SNAPSHOT_REFERENCE_DATE,
   SNAPSHOT_SEEDED,
 } from "@/lib/opportunities";
-import { createOrganizationWithOwner } from "@/lib/orgs";
+import { createOrganizationWithOwner, type OrgActor } from "@/lib/orgs";
 import { describeEachDatabase } from "@/tests/db";
+import { contextOf } from "@/tests/support/factories";
 import { onboardingMatches, saveBusinessProfile } from "./index";
 
 // The profile of the issue that found "No open opportunities match your profile yet".
@@ -25,20 +26,22 @@ const itProfile = {
 
 describeEachDatabase("onboarding matches on the bundled SAM.gov day", () => {
   let orgId: string;
+  let owner: OrgActor;
   beforeAll(async () => {
     // What a fresh install holds before the demo feed releases anything.
     await releaseSnapshotBatch({ size: SNAPSHOT_SEEDED });
-    const [owner] = await db()
+    const [user] = await db()
       .insert(users)
       .values({ email: `it-${randomUUID().slice(0, 8)}@matches.test`, name: "Pat" })
       .returning();
-    const org = await createOrganizationWithOwner(db(), { name: "Potomac IT Partners", ownerUserId: owner!.id });
+    const org = await createOrganizationWithOwner(db(), { name: "Potomac IT Partners", ownerUserId: user!.id });
     orgId = org.id;
-    await saveBusinessProfile(orgId, { userId: owner!.id, role: "owner" }, itProfile, new Date("2026-12-03T09:00:00Z"));
+    owner = { userId: user!.id, role: "owner" };
+    await saveBusinessProfile(contextOf(orgId, owner, new Date("2026-12-03T09:00:00Z")), itProfile);
   });
 
   it("an IT small business in VA/MD/DC sees at least five open matches as of the snapshot's day, best fit first and explained", async () => {
-    const matches = await onboardingMatches(orgId, 10, SNAPSHOT_REFERENCE_DATE);
+    const matches = await onboardingMatches(contextOf(orgId, owner), 10, SNAPSHOT_REFERENCE_DATE);
     expect(matches.total).toBeGreaterThanOrEqual(5);
     expect(matches.results.length).toBe(Math.min(matches.total, 10));
     expect(matches.results.every((r) => r.status === "open" && ["541511", "541512"].includes(r.naics_code!))).toBe(
@@ -107,7 +110,7 @@ describeEachDatabase("onboarding matches on the bundled SAM.gov day", () => {
   });
 
   it("months later, with live dates, none of them is open any more, and only broader codes find any", async () => {
-    const later = await onboardingMatches(orgId, 10, new Date("2026-12-03T09:00:00Z"));
+    const later = await onboardingMatches(contextOf(orgId, owner), 10, new Date("2026-12-03T09:00:00Z"));
     expect(later.total).toBe(0);
     // Only notices without a deadline stay open that long, and none is in 5415.
     expect(later.widen.map((w) => w.kind)).toEqual(["naics_sectors"]);

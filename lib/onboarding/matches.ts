@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { withTenant } from "@/db/tenant";
 import { onboardingProgress } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import {
@@ -11,16 +10,16 @@ import {
   type OpportunityPreferences,
   type OpportunityResult,
 } from "@/lib/opportunities";
-import { assertCan, type OrgActor } from "@/lib/orgs";
-import { fitContexts } from "@/lib/relevance";
+import { assertCan } from "@/lib/orgs";
+import { orgFitContext } from "@/lib/relevance";
 import { saveBusinessProfile } from "./profile";
 import { profileMatchCriteria, type ProfileFilterFields } from "./profile-filters";
 import {
-  assertOrgId,
   readProfile,
   readProgress,
   requireAlertStep,
   type BusinessProfileRow,
+  type OnboardingContext,
   type OnboardingProgressRow,
 } from "./progress";
 import type { WidenKind } from "./schemas";
@@ -106,9 +105,8 @@ function fieldsOf(profile: BusinessProfileRow): ProfileFilterFields {
   };
 }
 
-async function requireProfile(orgId: string): Promise<BusinessProfileRow> {
-  assertOrgId(orgId);
-  const profile = await withTenant(orgId, (tx) => readProfile(tx, orgId));
+async function requireProfile(ctx: OnboardingContext): Promise<BusinessProfileRow> {
+  const profile = await ctx.transaction((tx) => readProfile(tx, ctx.orgId));
   if (!profile) throw new AppError("conflict", "Describe your business first: the profile step is not done yet.");
   return profile;
 }
@@ -119,43 +117,33 @@ async function requireProfile(orgId: string): Promise<BusinessProfileRow> {
  * notices the org marked not relevant left out — with ways to widen it when few match.
  */
 export async function onboardingMatches(
-  orgId: string,
+  ctx: OnboardingContext,
   limit = 10,
-  referenceDate = opportunityFeed().referenceDate,
+  referenceDate = opportunityFeed(ctx.now()).referenceDate,
 ): Promise<OnboardingMatches> {
-  const profile = await requireProfile(orgId);
+  const profile = await requireProfile(ctx);
   const criteria = profileMatchCriteria(fieldsOf(profile));
   const filters = { ...criteria.filters, referenceDate };
-  // This step takes no actor to build a service context from: the org's fit is read in its own tenant transaction.
-  const fit = (await withTenant(orgId, (tx) => fitContexts(tx, [orgId]))).get(orgId)!;
-  const { data, total } = await rankOpportunities(filters, criteria.prefer, limit, fit);
+  const { data, total } = await rankOpportunities(filters, criteria.prefer, limit, await orgFitContext(ctx));
   const widen = total < FEW_MATCHES ? await widenSuggestions(fieldsOf(profile), total, referenceDate) : [];
   return { filters, prefer: criteria.prefer, total, results: data, widen };
 }
 
 /** Applies one widening suggestion to the saved profile. */
-export async function applyWidenSuggestion(
-  orgId: string,
-  actor: OrgActor,
-  kind: WidenKind,
-  now = new Date(),
-): Promise<BusinessProfileRow> {
-  assertCan(actor, "onboarding:manage");
-  const profile = await requireProfile(orgId);
+export async function applyWidenSuggestion(ctx: OnboardingContext, kind: WidenKind): Promise<BusinessProfileRow> {
+  assertCan(ctx.actor, "onboarding:manage");
+  const profile = await requireProfile(ctx);
   const candidate = widenCandidates(fieldsOf(profile)).find((c) => c.kind === kind);
   if (!candidate) throw new AppError("conflict", "That suggestion no longer applies to your profile.");
-  return saveBusinessProfile(orgId, actor, { companyName: profile.companyName, ...candidate.fields }, now);
+  return saveBusinessProfile(ctx, { companyName: profile.companyName, ...candidate.fields });
 }
 
 /** Records that the matches were shown; only once the first alert exists. */
-export async function markMatchesViewed(
-  orgId: string,
-  actor: OrgActor,
-  now = new Date(),
-): Promise<OnboardingProgressRow> {
-  assertCan(actor, "onboarding:manage");
-  assertOrgId(orgId);
-  return withTenant(orgId, async (tx) => {
+export async function markMatchesViewed(ctx: OnboardingContext): Promise<OnboardingProgressRow> {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "onboarding:manage");
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
     requireAlertStep(await readProgress(tx, orgId, { forUpdate: true }));
     const [row] = await tx
       .update(onboardingProgress)

@@ -110,8 +110,8 @@ describeEachDatabase("onboarding wizard", () => {
   });
 
   it("a new org starts at the profile step with nothing stored", async () => {
-    const { orgId } = await newOrg("fresh");
-    expect(await getOnboardingState(orgId)).toEqual({
+    const { orgId, actor } = await newOrg("fresh");
+    expect(await getOnboardingState(contextOf(orgId, actor))).toEqual({
       step: "profile",
       profile: null,
       progress: null,
@@ -121,31 +121,30 @@ describeEachDatabase("onboarding wizard", () => {
 
   it("enforces the step order on the server", async () => {
     const { orgId, actor } = await newOrg("order", "member");
-    expect(await code(createFirstAlert(orgId, actor, alertInput, T0))).toBe("conflict");
-    expect(await code(onboardingMatches(orgId))).toBe("conflict");
-    expect(await code(markMatchesViewed(orgId, actor, T0))).toBe("conflict");
-    expect(await code(choosePlan(orgId, actor, "free", T0))).toBe("conflict");
-    expect(await code(completeOnboarding(orgId, actor, T0))).toBe("conflict");
+    expect(await code(createFirstAlert(contextOf(orgId, actor, T0), alertInput))).toBe("conflict");
+    expect(await code(onboardingMatches(contextOf(orgId, actor)))).toBe("conflict");
+    expect(await code(markMatchesViewed(contextOf(orgId, actor, T0)))).toBe("conflict");
+    expect(await code(choosePlan(contextOf(orgId, actor, T0), "free"))).toBe("conflict");
+    expect(await code(completeOnboarding(contextOf(orgId, actor, T0)))).toBe("conflict");
     expect(await alertCount(orgId)).toBe(0);
 
-    await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
-    expect(await code(markMatchesViewed(orgId, actor, minutes(2)))).toBe("conflict");
-    expect(await code(choosePlan(orgId, actor, "free", minutes(2)))).toBe("conflict");
-    expect(await code(choosePlan(orgId, actor, "pro", minutes(2)))).toBe("conflict");
-    expect(await code(completeOnboarding(orgId, actor, minutes(2)))).toBe("conflict");
-    const state = await getOnboardingState(orgId);
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), cyberProfile);
+    expect(await code(markMatchesViewed(contextOf(orgId, actor, minutes(2))))).toBe("conflict");
+    expect(await code(choosePlan(contextOf(orgId, actor, minutes(2)), "free"))).toBe("conflict");
+    expect(await code(choosePlan(contextOf(orgId, actor, minutes(2)), "pro"))).toBe("conflict");
+    expect(await code(completeOnboarding(contextOf(orgId, actor, minutes(2))))).toBe("conflict");
+    const state = await getOnboardingState(contextOf(orgId, actor));
     expect(state.step).toBe("alert");
     expect(state.progress).toMatchObject({ planChosenAt: null, onboardingCompletedAt: null, matchesViewedAt: null });
   });
 
   it("records each step's time and walks profile → alert → matches → plan → done", async () => {
     const { orgId, actor } = await newOrg("walk");
-    const profile = await saveBusinessProfile(
-      orgId,
-      actor,
-      { ...cyberProfile, states: ["va"], setAsides: ["sba"] },
-      minutes(1),
-    );
+    const profile = await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), {
+      ...cyberProfile,
+      states: ["va"],
+      setAsides: ["sba"],
+    });
     expect(profile).toMatchObject({
       orgId,
       companyName: "Acme Cyber LLC",
@@ -154,7 +153,7 @@ describeEachDatabase("onboarding wizard", () => {
       setAsides: ["SBA"],
       updatedAt: minutes(1),
     });
-    let state = await getOnboardingState(orgId);
+    let state = await getOnboardingState(contextOf(orgId, actor));
     expect(state.step).toBe("alert");
     expect(state.progress).toMatchObject({
       profileCompletedAt: minutes(1),
@@ -163,8 +162,11 @@ describeEachDatabase("onboarding wizard", () => {
     });
 
     // Saving again edits the profile; the first completion time stays for the funnel.
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["cybersecurity", "zero trust"] }, minutes(2));
-    state = await getOnboardingState(orgId);
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(2)), {
+      ...cyberProfile,
+      keywords: ["cybersecurity", "zero trust"],
+    });
+    state = await getOnboardingState(contextOf(orgId, actor));
     expect(state.profile).toMatchObject({
       keywords: ["cybersecurity", "zero trust"],
       states: [],
@@ -176,7 +178,7 @@ describeEachDatabase("onboarding wizard", () => {
     const [org] = await db().select().from(organizations).where(eq(organizations.id, orgId));
     expect(org!.name).toBe("walk Inc");
 
-    const { alert, created } = await createFirstAlert(orgId, actor, alertInput, minutes(3));
+    const { alert, created } = await createFirstAlert(contextOf(orgId, actor, minutes(3)), alertInput);
     expect(created).toBe(true);
     expect(alert).toMatchObject({
       orgId,
@@ -192,7 +194,7 @@ describeEachDatabase("onboarding wizard", () => {
       preferStates: [],
       preferSetAsides: [],
     });
-    state = await getOnboardingState(orgId);
+    state = await getOnboardingState(contextOf(orgId, actor));
     expect(state.step).toBe("matches");
     expect(state.firstAlert?.id).toBe(alert.id);
     expect(state.progress).toMatchObject({
@@ -201,29 +203,29 @@ describeEachDatabase("onboarding wizard", () => {
       lastActivityAt: minutes(3),
     });
 
-    await markMatchesViewed(orgId, actor, minutes(4));
-    await markMatchesViewed(orgId, actor, minutes(5));
-    state = await getOnboardingState(orgId);
+    await markMatchesViewed(contextOf(orgId, actor, minutes(4)));
+    await markMatchesViewed(contextOf(orgId, actor, minutes(5)));
+    state = await getOnboardingState(contextOf(orgId, actor));
     expect(state.step).toBe("plan");
     expect(state.progress).toMatchObject({ matchesViewedAt: minutes(4), lastActivityAt: minutes(5) });
 
-    const paid = await choosePlan(orgId, actor, "pro", minutes(6));
+    const paid = await choosePlan(contextOf(orgId, actor, minutes(6)), "pro");
     expect(paid).toMatchObject({ plan: "pro", completed: false, checkout: "stripe", trialDays: 7 });
-    state = await getOnboardingState(orgId);
+    state = await getOnboardingState(contextOf(orgId, actor));
     expect(state.step).toBe("plan");
     expect(state.progress).toMatchObject({ planChosenAt: minutes(6), onboardingCompletedAt: null });
     // No payment is faked: the org stays on its plan until checkout exists.
     const [stillFree] = await db().select().from(organizations).where(eq(organizations.id, orgId));
     expect(stillFree!.plan).toBe("free");
 
-    const free = await choosePlan(orgId, actor, "free", minutes(7));
+    const free = await choosePlan(contextOf(orgId, actor, minutes(7)), "free");
     expect(free).toMatchObject({ plan: "free", completed: true });
-    state = await getOnboardingState(orgId);
+    state = await getOnboardingState(contextOf(orgId, actor));
     expect(state.step).toBe("done");
     expect(state.progress).toMatchObject({ planChosenAt: minutes(7), onboardingCompletedAt: minutes(7) });
 
-    await completeOnboarding(orgId, actor, minutes(8));
-    expect((await getOnboardingState(orgId)).progress).toMatchObject({
+    await completeOnboarding(contextOf(orgId, actor, minutes(8)));
+    expect((await getOnboardingState(contextOf(orgId, actor))).progress).toMatchObject({
       onboardingCompletedAt: minutes(7),
       lastActivityAt: minutes(8),
     });
@@ -231,27 +233,26 @@ describeEachDatabase("onboarding wizard", () => {
 
   it("completeOnboarding works once an alert exists, and refuses an unknown plan", async () => {
     const { orgId, actor } = await newOrg("complete", "admin");
-    await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
-    await createFirstAlert(orgId, actor, alertInput, minutes(2));
-    expect(await code(choosePlan(orgId, actor, "gold" as "pro", minutes(3)))).toBe("validation_failed");
-    const progress = await completeOnboarding(orgId, actor, minutes(3));
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), cyberProfile);
+    await createFirstAlert(contextOf(orgId, actor, minutes(2)), alertInput);
+    expect(await code(choosePlan(contextOf(orgId, actor, minutes(3)), "gold" as "pro"))).toBe("validation_failed");
+    const progress = await completeOnboarding(contextOf(orgId, actor, minutes(3)));
     expect(progress.onboardingCompletedAt).toEqual(minutes(3));
-    expect((await getOnboardingState(orgId)).step).toBe("done");
+    expect((await getOnboardingState(contextOf(orgId, actor))).step).toBe("done");
   });
 
   it("the first alert is created once: a second submit returns the same alert", async () => {
     const { orgId, actor } = await newOrg("twice");
-    await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
-    const first = await createFirstAlert(orgId, actor, alertInput, minutes(2));
-    const again = await createFirstAlert(
-      orgId,
-      actor,
-      { ...alertInput, name: "Another name", frequency: "weekly" },
-      minutes(3),
-    );
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), cyberProfile);
+    const first = await createFirstAlert(contextOf(orgId, actor, minutes(2)), alertInput);
+    const again = await createFirstAlert(contextOf(orgId, actor, minutes(3)), {
+      ...alertInput,
+      name: "Another name",
+      frequency: "weekly",
+    });
     expect(again).toEqual({ alert: first.alert, created: false });
     expect(await alertCount(orgId)).toBe(1);
-    expect((await getOnboardingState(orgId)).progress).toMatchObject({
+    expect((await getOnboardingState(contextOf(orgId, actor))).progress).toMatchObject({
       alertCompletedAt: minutes(2),
       firstAlertId: first.alert.id,
     });
@@ -259,23 +260,27 @@ describeEachDatabase("onboarding wizard", () => {
 
   it("two simultaneous first-alert submits leave one alert", async () => {
     const { orgId, actor } = await newOrg("race");
-    await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), cyberProfile);
     const [a, b] = await Promise.all([
-      createFirstAlert(orgId, actor, alertInput, minutes(2)),
-      createFirstAlert(orgId, actor, alertInput, minutes(2)),
+      createFirstAlert(contextOf(orgId, actor, minutes(2)), alertInput),
+      createFirstAlert(contextOf(orgId, actor, minutes(2)), alertInput),
     ]);
     expect(a.alert.id).toBe(b.alert.id);
     expect([a.created, b.created].filter(Boolean).length).toBeLessThanOrEqual(1);
     expect(await alertCount(orgId)).toBe(1);
-    expect((await getOnboardingState(orgId)).firstAlert?.id).toBe(a.alert.id);
+    expect((await getOnboardingState(contextOf(orgId, actor))).firstAlert?.id).toBe(a.alert.id);
   });
 
   it("an edited profile moves the first alert with it, unless the alert's filters were changed on their own", async () => {
     const { orgId, actor } = await newOrg("follow", "member");
-    await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
-    const { alert } = await createFirstAlert(orgId, actor, alertInput, minutes(2));
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["network"], states: ["TX"] }, minutes(3));
-    expect((await getOnboardingState(orgId)).firstAlert).toMatchObject({
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), cyberProfile);
+    const { alert } = await createFirstAlert(contextOf(orgId, actor, minutes(2)), alertInput);
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(3)), {
+      ...cyberProfile,
+      keywords: ["network"],
+      states: ["TX"],
+    });
+    expect((await getOnboardingState(contextOf(orgId, actor))).firstAlert).toMatchObject({
       id: alert.id,
       preferQ: "network",
       preferStates: ["TX"],
@@ -284,8 +289,8 @@ describeEachDatabase("onboarding wizard", () => {
     });
 
     await updateAlert(contextOf(orgId, actor, minutes(4)), alert.id, { naics: ["54"] });
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["cloud"] }, minutes(5));
-    expect((await getOnboardingState(orgId)).firstAlert).toMatchObject({
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(5)), { ...cyberProfile, keywords: ["cloud"] });
+    expect((await getOnboardingState(contextOf(orgId, actor))).firstAlert).toMatchObject({
       preferQ: "network",
       preferStates: ["TX"],
       naics: ["54"],
@@ -303,20 +308,24 @@ describeEachDatabase("onboarding wizard", () => {
       states: [],
       set_asides: [],
     });
-    await saveBusinessProfile(orgId, actor, cyberProfile, minutes(2));
-    const result = await createFirstAlert(orgId, actor, alertInput, minutes(3));
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(2)), cyberProfile);
+    const result = await createFirstAlert(contextOf(orgId, actor, minutes(3)), alertInput);
     expect(result).toMatchObject({ created: false, alert: { id: mine.id, name: "Mine" } });
     expect(await alertCount(orgId)).toBe(1);
-    const state = await getOnboardingState(orgId);
+    const state = await getOnboardingState(contextOf(orgId, actor));
     expect(state.step).toBe("matches");
     expect(state.progress).toMatchObject({ firstAlertId: mine.id, alertCompletedAt: minutes(3) });
   });
 
   it("validates the alert input with the form's rules", async () => {
     const { orgId, actor } = await newOrg("alert-invalid");
-    await saveBusinessProfile(orgId, actor, cyberProfile, minutes(1));
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), cyberProfile);
     const error = await appErrorOf(
-      createFirstAlert(orgId, actor, { name: "", frequency: "hourly" as "daily", deliveryEmail: "nope" }, minutes(2)),
+      createFirstAlert(contextOf(orgId, actor, minutes(2)), {
+        name: "",
+        frequency: "hourly" as "daily",
+        deliveryEmail: "nope",
+      }),
     );
     expect(error.code).toBe("validation_failed");
     expect(error.extra.errors?.map((e) => e.path).sort()).toEqual(["deliveryEmail", "frequency", "name"]);
@@ -325,8 +334,12 @@ describeEachDatabase("onboarding wizard", () => {
 
   it("matches: the profile's NAICS codes decide, keywords, places and set-asides rank and explain", async () => {
     const { orgId, actor } = await newOrg("matches");
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, states: ["AK"], setAsides: ["8A"] }, minutes(1));
-    const matches = await onboardingMatches(orgId, 10);
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), {
+      ...cyberProfile,
+      states: ["AK"],
+      setAsides: ["8A"],
+    });
+    const matches = await onboardingMatches(contextOf(orgId, actor), 10);
     expect(matches.filters).toMatchObject({ naics: ["5415"], status: ["open"] });
     expect(matches.prefer).toEqual({ q: "cybersecurity", states: ["AK"], setAsides: ["8A"] });
     // Neither notice is in Alaska or set aside for 8(a), and NET-TX-1 names no keyword: both still match.
@@ -339,14 +352,21 @@ describeEachDatabase("onboarding wizard", () => {
     expect(other!.matched).toEqual({ keywords: [], naics: "5415", state: null, set_aside: null });
 
     // One preference met each (a keyword, a place): keyword relevance breaks the tie; two met rank first.
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, states: ["TX"], setAsides: [] }, minutes(2));
-    const inTexas = await onboardingMatches(orgId, 10);
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(2)), { ...cyberProfile, states: ["TX"], setAsides: [] });
+    const inTexas = await onboardingMatches(contextOf(orgId, actor), 10);
     expect(inTexas.results.map((r) => [r.notice_id, r.matched.state])).toEqual([
       ["CYBER-VA-1", null],
       ["NET-TX-1", "TX"],
     ]);
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, keywords: ["network"], states: ["TX"] }, minutes(3));
-    expect((await onboardingMatches(orgId, 10)).results.map((r) => r.notice_id)).toEqual(["NET-TX-1", "CYBER-VA-1"]);
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(3)), {
+      ...cyberProfile,
+      keywords: ["network"],
+      states: ["TX"],
+    });
+    expect((await onboardingMatches(contextOf(orgId, actor), 10)).results.map((r) => r.notice_id)).toEqual([
+      "NET-TX-1",
+      "CYBER-VA-1",
+    ]);
   });
 
   it("not relevant: a member's mark hides the notice from the org's matches and lowers similar ones; viewers cannot mark", async () => {
@@ -361,12 +381,12 @@ describeEachDatabase("onboarding wizard", () => {
         { ...notice, noticeId: "CLEAN-C", title: "Floor care", agencyPath: "VA.VHA", type: "Presolicitation" },
       ]);
     const profile = { ...cyberProfile, naicsCodes: ["561720"], keywords: ["custodial"] };
-    await saveBusinessProfile(orgId, actor, profile, minutes(1));
-    await saveBusinessProfile(other.orgId, other.actor, profile, minutes(1));
-    const ranked = async (id: string) =>
-      (await onboardingMatches(id, 10)).results.map((r) => [r.notice_id, r.fit!.score]);
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), profile);
+    await saveBusinessProfile(contextOf(other.orgId, other.actor, minutes(1)), profile);
+    const ranked = async (org: { orgId: string; actor: OrgActor }) =>
+      (await onboardingMatches(contextOf(org.orgId, org.actor), 10)).results.map((r) => [r.notice_id, r.fit!.score]);
     // Exact NAICS 35 + solicitation 20 (+ 15 for the keyword in B's title); C is a presolicitation (12).
-    expect(await ranked(orgId)).toEqual([
+    expect(await ranked({ orgId, actor })).toEqual([
       ["CLEAN-B", 70],
       ["CLEAN-A", 55],
       ["CLEAN-C", 47],
@@ -386,7 +406,7 @@ describeEachDatabase("onboarding wizard", () => {
     expect(marked).toMatchObject({ created: true, mark: { notice_id: "CLEAN-A", marked_by: actor.userId } });
     expect((await markNotRelevant(contextOf(orgId, actor, minutes(3)), "CLEAN-A")).created).toBe(false);
     // A is gone; B (same office, same NAICS) loses 30 and falls below C.
-    const after = await onboardingMatches(orgId, 10);
+    const after = await onboardingMatches(contextOf(orgId, actor), 10);
     expect(after.total).toBe(2);
     expect(after.results.map((r) => [r.notice_id, r.fit!.score])).toEqual([
       ["CLEAN-C", 47],
@@ -394,7 +414,7 @@ describeEachDatabase("onboarding wizard", () => {
     ]);
     expect(after.results[1]!.fit!.reasons).toContain("Like a notice your team marked not relevant");
     // Another org's matches are untouched.
-    expect((await ranked(other.orgId)).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);
+    expect((await ranked(other)).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);
     // Every role sees the org's list, with the title and who marked it; another org's is its own.
     expect(await listNotRelevant(contextOf(orgId, { userId: viewer[0]!.id, role: "viewer" }))).toEqual([
       {
@@ -409,14 +429,18 @@ describeEachDatabase("onboarding wizard", () => {
     expect(await listNotRelevant(contextOf(other.orgId, other.actor))).toEqual([]);
 
     await unmarkNotRelevant(contextOf(orgId, actor, minutes(4)), "CLEAN-A");
-    expect((await ranked(orgId)).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);
+    expect((await ranked({ orgId, actor })).map(([id]) => id)).toEqual(["CLEAN-B", "CLEAN-A", "CLEAN-C"]);
     expect(await code(unmarkNotRelevant(contextOf(orgId, actor), "CLEAN-A"))).toBe("not_found");
   });
 
   it("few matches: suggests broader NAICS codes, with counts, and applies a suggestion to the profile", async () => {
     const { orgId, actor } = await newOrg("widen", "member");
-    await saveBusinessProfile(orgId, actor, { ...cyberProfile, naicsCodes: ["541519"], states: ["AK"] }, minutes(1));
-    const matches = await onboardingMatches(orgId, 10);
+    await saveBusinessProfile(contextOf(orgId, actor, minutes(1)), {
+      ...cyberProfile,
+      naicsCodes: ["541519"],
+      states: ["AK"],
+    });
+    const matches = await onboardingMatches(contextOf(orgId, actor), 10);
     expect(matches.total).toBe(1);
     expect(matches.widen.map((w) => [w.kind, w.count])).toEqual([
       ["naics_4_digits", 2],
@@ -425,8 +449,8 @@ describeEachDatabase("onboarding wizard", () => {
     expect(matches.widen[0]!.fields.naicsCodes).toEqual(["5415"]);
     expect(matches.widen[1]!.fields.naicsCodes).toEqual(["54"]);
 
-    expect(await code(applyWidenSuggestion(orgId, actor, "drop_states", minutes(2)))).toBe("conflict");
-    const widened = await applyWidenSuggestion(orgId, actor, "naics_4_digits", minutes(2));
+    expect(await code(applyWidenSuggestion(contextOf(orgId, actor, minutes(2)), "drop_states"))).toBe("conflict");
+    const widened = await applyWidenSuggestion(contextOf(orgId, actor, minutes(2)), "naics_4_digits");
     expect(widened).toMatchObject({
       states: ["AK"],
       naicsCodes: ["5415"],
@@ -434,44 +458,49 @@ describeEachDatabase("onboarding wizard", () => {
       companyName: "Acme Cyber LLC",
       updatedAt: minutes(2),
     });
-    expect((await onboardingMatches(orgId, 10)).results.map((r) => r.notice_id)).toEqual(["CYBER-VA-1", "NET-TX-1"]);
+    expect((await onboardingMatches(contextOf(orgId, actor), 10)).results.map((r) => r.notice_id)).toEqual([
+      "CYBER-VA-1",
+      "NET-TX-1",
+    ]);
   });
 
   it("tenancy: one org's onboarding never touches another's", async () => {
     const a = await newOrg("tenant-a");
     const b = await newOrg("tenant-b");
-    await saveBusinessProfile(a.orgId, a.actor, cyberProfile, minutes(1));
-    await createFirstAlert(a.orgId, a.actor, alertInput, minutes(2));
-    await choosePlan(a.orgId, a.actor, "free", minutes(3));
+    await saveBusinessProfile(contextOf(a.orgId, a.actor, minutes(1)), cyberProfile);
+    await createFirstAlert(contextOf(a.orgId, a.actor, minutes(2)), alertInput);
+    await choosePlan(contextOf(a.orgId, a.actor, minutes(3)), "free");
 
-    expect(await getOnboardingState(b.orgId)).toEqual({
+    expect(await getOnboardingState(contextOf(b.orgId, b.actor))).toEqual({
       step: "profile",
       profile: null,
       progress: null,
       firstAlert: null,
     });
     expect(await alertCount(b.orgId)).toBe(0);
-    expect(await code(onboardingMatches(b.orgId))).toBe("conflict");
+    expect(await code(onboardingMatches(contextOf(b.orgId, b.actor)))).toBe("conflict");
 
-    // Unknown or malformed org ids answer not found.
-    expect(await code(getOnboardingState("not-a-uuid"))).toBe("not_found");
-    expect(await code(saveBusinessProfile(randomUUID(), a.actor, cyberProfile, minutes(4)))).toBe("not_found");
+    // Unknown or malformed org ids answer not found (a malformed one where its context is built).
+    expect(() => contextOf("not-a-uuid", a.actor)).toThrow(expect.objectContaining({ code: "not_found" }));
+    expect(await code(saveBusinessProfile(contextOf(randomUUID(), a.actor, minutes(4)), cyberProfile))).toBe(
+      "not_found",
+    );
     const rows = await db().select().from(businessProfiles);
     expect(rows.filter((r) => r.orgId === b.orgId)).toEqual([]);
   });
 
   it("viewers may look but not change anything", async () => {
     const { orgId, actor } = await newOrg("viewer", "viewer");
-    expect(await code(saveBusinessProfile(orgId, actor, cyberProfile, minutes(1)))).toBe("forbidden");
-    expect(await code(createFirstAlert(orgId, actor, alertInput, minutes(1)))).toBe("forbidden");
-    expect(await code(applyWidenSuggestion(orgId, actor, "drop_states", minutes(1)))).toBe("forbidden");
-    expect(await code(markMatchesViewed(orgId, actor, minutes(1)))).toBe("forbidden");
-    expect(await code(choosePlan(orgId, actor, "free", minutes(1)))).toBe("forbidden");
-    expect(await code(completeOnboarding(orgId, actor, minutes(1)))).toBe("forbidden");
-    expect(await code(saveBusinessProfile(orgId, { ...actor, role: "billing" }, cyberProfile, minutes(1)))).toBe(
-      "forbidden",
-    );
+    expect(await code(saveBusinessProfile(contextOf(orgId, actor, minutes(1)), cyberProfile))).toBe("forbidden");
+    expect(await code(createFirstAlert(contextOf(orgId, actor, minutes(1)), alertInput))).toBe("forbidden");
+    expect(await code(applyWidenSuggestion(contextOf(orgId, actor, minutes(1)), "drop_states"))).toBe("forbidden");
+    expect(await code(markMatchesViewed(contextOf(orgId, actor, minutes(1))))).toBe("forbidden");
+    expect(await code(choosePlan(contextOf(orgId, actor, minutes(1)), "free"))).toBe("forbidden");
+    expect(await code(completeOnboarding(contextOf(orgId, actor, minutes(1))))).toBe("forbidden");
+    expect(
+      await code(saveBusinessProfile(contextOf(orgId, { ...actor, role: "billing" }, minutes(1)), cyberProfile)),
+    ).toBe("forbidden");
     expect((await db().select().from(onboardingProgress).where(eq(onboardingProgress.orgId, orgId))).length).toBe(0);
-    expect((await getOnboardingState(orgId)).step).toBe("profile");
+    expect((await getOnboardingState(contextOf(orgId, actor))).step).toBe("profile");
   });
 });

@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { withTenant } from "@/db/tenant";
 import { onboardingProgress } from "@/db/schema";
 import { TRIAL_DAYS, type PlanId } from "@/lib/plans";
 import { validate } from "@/lib/http";
-import { assertCan, type OrgActor } from "@/lib/orgs";
-import { assertOrgId, readProgress, requireAlertStep, type OnboardingProgressRow } from "./progress";
+import { assertCan } from "@/lib/orgs";
+import { readProgress, requireAlertStep, type OnboardingContext, type OnboardingProgressRow } from "./progress";
 import { choosePlanSchema } from "./schemas";
 
 export type PlanChoice =
@@ -27,11 +26,12 @@ function completedAtOrNow(now: Date) {
  * org stays on its current plan until Stripe Checkout completes (lib/billing/checkout.ts).
  * Refused (conflict) before the first alert exists.
  */
-export async function choosePlan(orgId: string, actor: OrgActor, plan: PlanId, now = new Date()): Promise<PlanChoice> {
-  assertCan(actor, "onboarding:manage");
-  assertOrgId(orgId);
+export async function choosePlan(ctx: OnboardingContext, plan: PlanId): Promise<PlanChoice> {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "onboarding:manage");
   const { plan: chosen } = validate(choosePlanSchema, { plan });
-  return withTenant(orgId, async (tx) => {
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
     requireAlertStep(await readProgress(tx, orgId, { forUpdate: true }));
     const free = chosen === "free";
     const [progress] = await tx
@@ -49,14 +49,11 @@ export async function choosePlan(orgId: string, actor: OrgActor, plan: PlanId, n
 }
 
 /** Marks onboarding complete (kept from the first time); refused (conflict) before the first alert. */
-export async function completeOnboarding(
-  orgId: string,
-  actor: OrgActor,
-  now = new Date(),
-): Promise<OnboardingProgressRow> {
-  assertCan(actor, "onboarding:manage");
-  assertOrgId(orgId);
-  return withTenant(orgId, async (tx) => {
+export async function completeOnboarding(ctx: OnboardingContext): Promise<OnboardingProgressRow> {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "onboarding:manage");
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
     requireAlertStep(await readProgress(tx, orgId, { forUpdate: true }));
     const [progress] = await tx
       .update(onboardingProgress)

@@ -1,10 +1,15 @@
 import { sql } from "drizzle-orm";
-import { withTenant } from "@/db/tenant";
 import { businessProfiles, onboardingProgress } from "@/db/schema";
 import { validate } from "@/lib/http";
-import { assertCan, type OrgActor } from "@/lib/orgs";
+import { assertCan } from "@/lib/orgs";
 import { syncFirstAlertFilters } from "./first-alert";
-import { assertOrgExists, assertOrgId, readProfile, readProgress, type BusinessProfileRow } from "./progress";
+import {
+  assertOrgExists,
+  readProfile,
+  readProgress,
+  type BusinessProfileRow,
+  type OnboardingContext,
+} from "./progress";
 import { businessProfileSchema, type BusinessProfileInput } from "./schemas";
 
 /**
@@ -14,15 +19,14 @@ import { businessProfileSchema, type BusinessProfileInput } from "./schemas";
  * that still has the old profile's filters moves with the profile.
  */
 export async function saveBusinessProfile(
-  orgId: string,
-  actor: OrgActor,
+  ctx: OnboardingContext,
   input: BusinessProfileInput,
-  now = new Date(),
 ): Promise<BusinessProfileRow> {
-  assertCan(actor, "onboarding:manage");
-  assertOrgId(orgId);
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "onboarding:manage");
   const values = validate(businessProfileSchema, input);
-  const saved = await withTenant(orgId, async (tx) => {
+  const now = ctx.now();
+  const saved = await ctx.transaction(async (tx) => {
     await assertOrgExists(tx, orgId);
     const previous = await readProfile(tx, orgId);
     const firstAlertId = (await readProgress(tx, orgId))?.firstAlertId ?? null;
@@ -44,12 +48,11 @@ export async function saveBusinessProfile(
     return { profile: profile!, previous, firstAlertId };
   });
   if (saved.previous && saved.firstAlertId)
-    await syncFirstAlertFilters(orgId, actor, saved.firstAlertId, saved.previous, saved.profile, now);
+    await syncFirstAlertFilters(ctx, saved.firstAlertId, saved.previous, saved.profile);
   return saved.profile;
 }
 
 /** The org's profile, or null before the first save. */
-export async function getBusinessProfile(orgId: string): Promise<BusinessProfileRow | null> {
-  assertOrgId(orgId);
-  return withTenant(orgId, (tx) => readProfile(tx, orgId));
+export async function getBusinessProfile(ctx: OnboardingContext): Promise<BusinessProfileRow | null> {
+  return ctx.transaction((tx) => readProfile(tx, ctx.orgId));
 }

@@ -1,15 +1,14 @@
 import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { isUuid } from "@/db/tenant";
 import { alerts, businessProfiles, onboardingProgress, organizations } from "@/db/schema";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 
 export type BusinessProfileRow = typeof businessProfiles.$inferSelect;
 export type OnboardingProgressRow = typeof onboardingProgress.$inferSelect;
 
-export function assertOrgId(orgId: string) {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-}
+/** The context onboarding runs in: an org, and the signed-in member setting it up. */
+export type OnboardingContext = OrgContext<MemberActor>;
 
 /** Inside a tenant transaction: the org must exist (RLS shows only the current one). */
 export async function assertOrgExists(tx: Tx, orgId: string) {

@@ -1,10 +1,9 @@
-import { withTenant } from "@/db/tenant";
 import {
-  assertOrgId,
   readAlert,
   readProfile,
   readProgress,
   type BusinessProfileRow,
+  type OnboardingContext,
   type OnboardingProgressRow,
 } from "./progress";
 import { stepFromProgress, type OnboardingStep } from "./steps";
@@ -19,9 +18,9 @@ export interface OnboardingState {
 }
 
 /** Everything the wizard needs to resume where the org left off. */
-export async function getOnboardingState(orgId: string): Promise<OnboardingState> {
-  assertOrgId(orgId);
-  return withTenant(orgId, async (tx) => {
+export async function getOnboardingState(ctx: OnboardingContext): Promise<OnboardingState> {
+  const { orgId } = ctx;
+  return ctx.transaction(async (tx) => {
     const profile = await readProfile(tx, orgId);
     const progress = await readProgress(tx, orgId);
     const firstAlert = await readAlert(tx, orgId, progress?.firstAlertId ?? null);
@@ -30,7 +29,6 @@ export async function getOnboardingState(orgId: string): Promise<OnboardingState
 }
 
 /** Just the current step (the dashboard's "finish setting up" card). */
-export async function getOnboardingStep(orgId: string): Promise<OnboardingStep> {
-  assertOrgId(orgId);
-  return stepFromProgress(await withTenant(orgId, (tx) => readProgress(tx, orgId)));
+export async function getOnboardingStep(ctx: OnboardingContext): Promise<OnboardingStep> {
+  return stepFromProgress(await ctx.transaction((tx) => readProgress(tx, ctx.orgId)));
 }

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobRuns, opsAlerts, organizations, outboxEvents, subscriptions } from "@/db/schema";
-import { makeOrg } from "@/tests/support/factories";
+import { contextOf, makeOrg } from "@/tests/support/factories";
 import { env } from "@/lib/env";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { describeEachDatabase } from "@/tests/db";
@@ -112,7 +112,7 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
     expect(received).toHaveLength(open.length - 1);
 
     // The profile is saved: that alert resolves; the others stay.
-    await saveBusinessProfile(idle.orgId, idle.owner, {
+    await saveBusinessProfile(contextOf(idle.orgId, idle.owner), {
       companyName: "Idle Co",
       naicsCodes: ["5415"],
       keywords: ["cybersecurity"],

@@ -12,6 +12,7 @@ import { choosePlan, createFirstAlert, saveBusinessProfile } from "@/lib/onboard
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { fixture, signed, TEST_PRICES, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
+import { contextOf } from "@/tests/support/factories";
 import { runOpsAlertDetector } from "./alerts";
 import { customerSegmentCounts, searchCustomers } from "./customer-search";
 import { healthSummary } from "./health-summary";
@@ -39,8 +40,8 @@ async function signedUp(label: string) {
 
 async function withProfileAndAlert(label: string) {
   const customer = await signedUp(label);
-  await saveBusinessProfile(customer.orgId, customer.actor, profile);
-  await createFirstAlert(customer.orgId, customer.actor, {
+  await saveBusinessProfile(contextOf(customer.orgId, customer.actor), profile);
+  await createFirstAlert(contextOf(customer.orgId, customer.actor), {
     name: `${label} opportunities`,
     frequency: "daily",
     deliveryEmail: `${label.toLowerCase()}@stuck.test`,
@@ -90,7 +91,7 @@ describeEachDatabase("stuck customers", () => {
     const noProfile = await signedUp("NoProfile");
     const profiled = await withProfileAndAlert("Profiled");
     const paidNoFinish = await withProfileAndAlert("PaidNoFinish");
-    await choosePlan(paidNoFinish.orgId, paidNoFinish.actor, "pro");
+    await choosePlan(contextOf(paidNoFinish.orgId, paidNoFinish.actor), "pro");
     await paysThroughCheckout(paidNoFinish.orgId);
     const paidUnknownPrice = await withProfileAndAlert("PaidUnknownPrice");
     await paysThroughCheckout(paidUnknownPrice.orgId, "price_not_in_beacon");

@@ -182,21 +182,21 @@ describeOnOneDatabase("operator customers list and timeline", () => {
     const { orgId, owner } = await makeOrg("starter", "Busy Customer");
     const other = await makeOrg("starter", "Quiet Customer");
     const day = (d: number, h: number) => new Date(Date.UTC(2026, 10, d, h));
-    await saveBusinessProfile(
-      orgId,
-      owner,
-      { companyName: "Busy Customer LLC", naicsCodes: ["541512"], keywords: ["cloud"], setAsides: [], states: ["VA"] },
-      day(2, 9),
-    );
-    await createFirstAlert(
-      orgId,
-      owner,
-      { name: "Cloud work", frequency: "instant", deliveryEmail: "owner@busy.test" },
-      day(2, 10),
-    );
-    await markMatchesViewed(orgId, owner, day(2, 11));
-    await choosePlan(orgId, owner, "starter", day(2, 12));
-    await completeOnboarding(orgId, owner, day(2, 13));
+    await saveBusinessProfile(contextOf(orgId, owner, day(2, 9)), {
+      companyName: "Busy Customer LLC",
+      naicsCodes: ["541512"],
+      keywords: ["cloud"],
+      setAsides: [],
+      states: ["VA"],
+    });
+    await createFirstAlert(contextOf(orgId, owner, day(2, 10)), {
+      name: "Cloud work",
+      frequency: "instant",
+      deliveryEmail: "owner@busy.test",
+    });
+    await markMatchesViewed(contextOf(orgId, owner, day(2, 11)));
+    await choosePlan(contextOf(orgId, owner, day(2, 12)), "starter");
+    await completeOnboarding(contextOf(orgId, owner, day(2, 13)));
     const weekly = await createAlert(contextOf(orgId, owner, day(3, 9)), {
       name: "Weekly roundup",
       frequency: "weekly",

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert, Card, CardBody, PageHeader, buttonClasses } from "@/components/ui";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { can } from "@/lib/orgs";
 import { planById } from "@/lib/plans";
 import { STEP_LABELS, getBusinessProfile, getOnboardingStep } from "@/lib/onboarding";
@@ -15,15 +15,11 @@ export default async function DashboardPage({
 }: {
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
-  const viewer = await requireViewer("/dashboard");
+  const { viewer, ctx } = await requireMember("/dashboard");
   const params = await searchParams;
   const plan = planById(viewer.org.plan);
-  const setupStep = can(viewer.org.role, "onboarding:manage") ? await getOnboardingStep(viewer.org.id) : "done";
-  const actor = { userId: viewer.user.id, role: viewer.org.role };
-  const [summary, profile] = await Promise.all([
-    dashboardSummary(viewer.org.id, actor),
-    getBusinessProfile(viewer.org.id),
-  ]);
+  const setupStep = can(viewer.org.role, "onboarding:manage") ? await getOnboardingStep(ctx) : "done";
+  const [summary, profile] = await Promise.all([dashboardSummary(ctx), getBusinessProfile(ctx)]);
   return (
     <>
       <PageHeader

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { memberContext, type MemberViewer } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
 import { startSubscriptionCheckout } from "@/lib/billing";
 import { AppError, runFormAction, type FormState } from "@/lib/http";
@@ -19,15 +20,16 @@ import {
   onboardingPath,
   saveBusinessProfile,
   widenSchema,
+  type OnboardingContext,
 } from "@/lib/onboarding";
-import { can, type OrgActor } from "@/lib/orgs";
+import { can } from "@/lib/orgs";
 
-/** The org and member acting; signed-out people go to sign-in and come back here. */
-async function onboardingContext(): Promise<{ orgId: string; actor: OrgActor; email: string }> {
+/** The member acting and their context; signed-out people go to sign-in and come back here. */
+async function onboardingContext(): Promise<{ ctx: OnboardingContext; email: string }> {
   const viewer = await getViewer();
   if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent("/onboarding")}`);
   if (!viewer.org) redirect("/no-organization");
-  return { orgId: viewer.org.id, actor: { userId: viewer.user.id, role: viewer.org.role }, email: viewer.user.email };
+  return { ctx: memberContext(viewer as MemberViewer), email: viewer.user.email };
 }
 
 /** Every step's page shows the progress: none may come back from the browser's history as it was. */
@@ -36,59 +38,55 @@ function progressChanged() {
 }
 
 /** After a step is saved: on to the first step not done yet (an earlier step edited again leads back there). */
-async function continueOnboarding(orgId: string): Promise<never> {
+async function continueOnboarding(ctx: OnboardingContext): Promise<never> {
   progressChanged();
-  redirect(onboardingPath(await getOnboardingStep(orgId)));
+  redirect(onboardingPath(await getOnboardingStep(ctx)));
 }
 
 export async function saveProfileAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await onboardingContext();
-  const state = await runFormAction(formData, businessProfileSchema, (input) =>
-    saveBusinessProfile(orgId, actor, input),
-  );
+  const { ctx } = await onboardingContext();
+  const state = await runFormAction(formData, businessProfileSchema, (input) => saveBusinessProfile(ctx, input));
   if (state.status !== "success") return state;
-  return continueOnboarding(orgId);
+  return continueOnboarding(ctx);
 }
 
 export async function createFirstAlertAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await onboardingContext();
-  const state = await runFormAction(formData, firstAlertSchema, (input) => createFirstAlert(orgId, actor, input));
+  const { ctx } = await onboardingContext();
+  const state = await runFormAction(formData, firstAlertSchema, (input) => createFirstAlert(ctx, input));
   if (state.status !== "success") return state;
-  return continueOnboarding(orgId);
+  return continueOnboarding(ctx);
 }
 
 export async function widenProfileAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await onboardingContext();
-  const state = await runFormAction(formData, widenSchema, (input) =>
-    applyWidenSuggestion(orgId, actor, input.suggestion),
-  );
+  const { ctx } = await onboardingContext();
+  const state = await runFormAction(formData, widenSchema, (input) => applyWidenSuggestion(ctx, input.suggestion));
   if (state.status !== "success") return state;
   progressChanged();
   redirect(`${onboardingPath("matches")}?widened=1`);
 }
 
 export async function markMatchesViewedAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await onboardingContext();
-  const state = await runFormAction(formData, z.object({}), () => markMatchesViewed(orgId, actor));
+  const { ctx } = await onboardingContext();
+  const state = await runFormAction(formData, z.object({}), () => markMatchesViewed(ctx));
   if (state.status !== "success") return state;
-  return continueOnboarding(orgId);
+  return continueOnboarding(ctx);
 }
 
 export async function choosePlanAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor, email } = await onboardingContext();
+  const { ctx, email } = await onboardingContext();
   const state = await runFormAction(formData, choosePlanSchema, async (input) => {
-    const choice = await choosePlan(orgId, actor, input.plan);
+    const choice = await choosePlan(ctx, input.plan);
     if (choice.completed) return null;
     // A paid plan goes through Stripe Checkout; its success page brings the customer back to this step.
-    if (!can(actor.role, "billing:manage"))
+    if (!can(ctx.actor.role, "billing:manage"))
       throw new AppError(
         "forbidden",
         "Only owners, admins and billing members can start a paid plan. Ask one of them, or continue free.",
       );
     return startSubscriptionCheckout(
-      orgId,
+      ctx.orgId,
       choice.plan,
-      { type: "user", id: actor.userId, email },
+      { type: "user", id: ctx.actor.userId, email },
       onboardingPath("plan"),
     );
   });
@@ -98,8 +96,8 @@ export async function choosePlanAction(_prev: FormState, formData: FormData): Pr
 }
 
 export async function completeOnboardingAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { orgId, actor } = await onboardingContext();
-  const state = await runFormAction(formData, z.object({}), () => completeOnboarding(orgId, actor));
+  const { ctx } = await onboardingContext();
+  const state = await runFormAction(formData, z.object({}), () => completeOnboarding(ctx));
   if (state.status !== "success") return state;
   progressChanged();
   redirect("/dashboard?welcome=1");

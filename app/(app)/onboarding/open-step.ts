@@ -1,20 +1,22 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { requireViewer } from "@/lib/auth/next";
+import type { MemberViewer } from "@/lib/auth";
+import { requireMember } from "@/lib/auth/next";
 import {
   getOnboardingState,
   onboardingPath,
   visibleStep,
   type BusinessProfileRow,
+  type OnboardingContext,
   type OnboardingState,
   type OnboardingStep,
 } from "@/lib/onboarding";
 import { naicsTitles } from "@/lib/opportunities";
 import { can } from "@/lib/orgs";
 
-type Viewer = Awaited<ReturnType<typeof requireViewer>>;
-
-export type OpenStep = { allowed: false; viewer: Viewer } | { allowed: true; viewer: Viewer; state: OnboardingState };
+export type OpenStep =
+  | { allowed: false; viewer: MemberViewer }
+  | { allowed: true; viewer: MemberViewer; ctx: OnboardingContext; state: OnboardingState };
 
 /**
  * The signed-in member's onboarding as the page of `step` needs it. The server keeps the order:
@@ -22,13 +24,13 @@ export type OpenStep = { allowed: false; viewer: Viewer } | { allowed: true; vie
  * profile need one. Roles that cannot set up get `allowed: false`.
  */
 export async function openStep(step: OnboardingStep): Promise<OpenStep> {
-  const viewer = await requireViewer(onboardingPath(step));
+  const { viewer, ctx } = await requireMember(onboardingPath(step));
   if (!can(viewer.org.role, "onboarding:manage")) return { allowed: false, viewer };
-  const state = await getOnboardingState(viewer.org.id);
+  const state = await getOnboardingState(ctx);
   const reached = step === "done" ? state.step === "done" : visibleStep(state.step, step) === step;
   if (!reached) redirect(onboardingPath(state.step));
   if (!state.profile && step !== "profile" && step !== "done") redirect(onboardingPath("profile"));
-  return { allowed: true, viewer, state };
+  return { allowed: true, viewer, ctx, state };
 }
 
 /** The profile's NAICS codes with their titles, as the profile form and the filter summary show them. */

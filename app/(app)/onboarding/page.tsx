@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SetupByOthers } from "@/components/onboarding/step-frame";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { getOnboardingStep, onboardingPath, visibleStep } from "@/lib/onboarding";
 import { can } from "@/lib/orgs";
 
@@ -16,11 +16,11 @@ export default async function OnboardingPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const viewer = await requireViewer("/onboarding");
+  const { viewer, ctx } = await requireMember("/onboarding");
   if (!can(viewer.org.role, "onboarding:manage"))
     return <SetupByOthers role={viewer.org.role} orgName={viewer.org.name} />;
   const params = await searchParams;
-  const step = visibleStep(await getOnboardingStep(viewer.org.id), params.step);
+  const step = visibleStep(await getOnboardingStep(ctx), params.step);
   const query = new URLSearchParams();
   for (const key of ["checkout", "widened", "undo"])
     if (typeof params[key] === "string") query.set(key, params[key] as string);

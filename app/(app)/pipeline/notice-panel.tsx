@@ -13,7 +13,7 @@ const when = (iso: string) => formatDateTime(iso);
 /** The notice page's pipeline box: Track, or its stage, assignee and notes; an upgrade hint on plans without it. */
 export async function PipelineNoticePanel({ viewer, noticeId }: { viewer: MemberViewer; noticeId: string }) {
   const ctx = memberContext(viewer);
-  const { id: orgId, role } = viewer.org;
+  const { role } = viewer.org;
   const access = await pipelineAccess(ctx);
   if (!access.included) {
     return (
@@ -26,7 +26,6 @@ export async function PipelineNoticePanel({ viewer, noticeId }: { viewer: Member
       </p>
     );
   }
-  const actor = { userId: viewer.user.id, role };
   const manage = can(role, "pipeline:manage");
   const summary = await trackedForNotice(ctx, noticeId);
   if (!summary) {

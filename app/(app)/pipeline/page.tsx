@@ -65,8 +65,6 @@ function queryString(search: Search, extra: Record<string, string> = {}) {
 
 export default async function PipelinePage({ searchParams }: { searchParams: Promise<Search> }) {
   const { viewer, ctx } = await requireMember("/pipeline");
-  const orgId = viewer.org.id;
-  const actor = { userId: viewer.user.id, role: viewer.org.role };
   const access = await pipelineAccess(ctx);
 
   if (!access.included) {

@@ -27,12 +27,11 @@ export default async function MatchesStepPage({
   const { viewer } = opened;
   if (!opened.allowed) return <SetupByOthers role={viewer.org.role} orgName={viewer.org.name} />;
   const params = await searchParams;
-  const orgId = viewer.org.id;
   const feed = opportunityFeed();
   return (
     <StepFrame step="matches" reached={opened.state.step}>
       <MatchesStep
-        matches={await onboardingMatches(orgId, 10, feed.referenceDate)}
+        matches={await onboardingMatches(opened.ctx, 10, feed.referenceDate)}
         widened={params.widened === "1"}
         feed={feed}
         dismiss={

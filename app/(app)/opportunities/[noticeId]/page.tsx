@@ -39,7 +39,7 @@ export default async function OpportunityPage({ params }: { params: Promise<{ no
   const here = `/opportunities/${encodeURIComponent(noticeId)}`;
   const { viewer, ctx } = await requireMember(here);
   const feed = opportunityFeed();
-  const [stored, fit] = await Promise.all([getBusinessProfile(viewer.org.id), orgFitContext(ctx)]);
+  const [stored, fit] = await Promise.all([getBusinessProfile(ctx), orgFitContext(ctx)]);
   const profile = stored
     ? {
         naicsCodes: stored.naicsCodes,
