@@ -3,7 +3,7 @@ import { isUuid, withTenant, type TransactionConfig } from "@/db/tenant";
 import { AppError } from "@/lib/http";
 import { currentRequestId } from "@/lib/observability";
 import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
-import type { Actor } from "./actor";
+import type { Actor } from "./rules";
 import type { BeaconEvent, SendEvents } from "./events";
 
 /**

@@ -10,6 +10,6 @@ export {
   type OperatorActor,
   type OrgRole,
   type SystemActor,
-} from "./actor";
+} from "./rules";
 export { orgContext, serviceContext, type ContextOptions, type OrgContext, type ServiceContext } from "./context";
 export type { BeaconEvent, SendEvents } from "./events";

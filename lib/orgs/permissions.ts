@@ -1,6 +1,6 @@
-import { ORG_ROLES, type OrgRole } from "@/lib/context";
+import { ORG_ROLES, type OrgRole } from "@/lib/context/rules";
 
-// The roles are part of who acts (lib/context); what each may do is decided here.
+// The roles are part of who acts (lib/context/rules, browser-safe); what each may do is decided here.
 export { ORG_ROLES, type OrgRole };
 
 export const ORG_ACTIONS = [

@@ -1,3 +1,5 @@
+// Who acts, as types and the org roles: browser-safe (forms pick roles), so client components can
+// import it without the context's database and outbox (lib/context/index.ts).
 import type { SystemReason } from "@/db/tenant";
 
 export const ORG_ROLES = ["owner", "admin", "billing", "member", "viewer"] as const;
