@@ -2,7 +2,8 @@
  * `npm run lint:boundaries`: the layout's rules (.dependency-cruiser.cjs) with the violations that
  * predate them ignored (.dependency-cruiser-known-violations.json), and no new import that closes a
  * cycle between capabilities (`lib/a` importing `lib/b` while `lib/b` reaches `lib/a`); those that
- * predate the check are in .boundaries-known-cyclic-imports.json. Both lists only ever shrink.
+ * predate the check are in .boundaries-known-cyclic-imports.json. Both lists only ever shrink. And no
+ * browser-safe entry (rules.ts, options.ts, lib/client) reaches server-only code.
  * Each known violation carries a `why`. Exits non-zero on anything new or unexplained and names it;
  * `--shrink` then rewrites both lists without what is gone.
  */
@@ -10,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { cyclicImports, type CruisedModule } from "./boundaries";
+import { browserSafeLeaks, cyclicImports, type CruisedModule } from "./boundaries";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SCANNED = [
@@ -76,15 +77,28 @@ function main() {
   const cyclic = cyclicImports(modules);
   const newCycles = cyclic.filter((edge) => !known.includes(edge));
   for (const edge of newCycles) console.error(`capability-cycle: ${edge} closes a cycle between capabilities`);
+  const withDirective = (directive: string) =>
+    modules
+      .map((m) => m.source)
+      .filter((source) => /^(app|components|lib)\/.*\.tsx?$/.test(source))
+      .filter((source) =>
+        new RegExp(`^\\s*["']${directive}["']`).test(fs.readFileSync(path.join(ROOT, source), "utf8")),
+      );
+  const leaks = browserSafeLeaks(modules, {
+    clientComponents: withDirective("use client"),
+    serverActions: withDirective("use server"),
+  });
+  for (const way of leaks) console.error(`browser-safe-reaches-server: ${way}`);
   const gone = known.filter((edge) => !cyclic.includes(edge));
   if (gone.length > 0)
     console.log(`No longer cyclic (remove from .boundaries-known-cyclic-imports.json): ${gone.join("; ")}`);
 
   console.log(
-    `boundaries: ${fresh.length} new violation(s) and ${newCycles.length} new cyclic import(s) between capabilities; ` +
+    `boundaries: ${fresh.length} new violation(s), ${newCycles.length} new cyclic import(s) between capabilities ` +
+      `and ${leaks.length} browser-safe entr${leaks.length === 1 ? "y" : "ies"} reaching server-only code; ` +
       `${summary.violations.length - fresh.length} known violation(s) and ${cyclic.length - newCycles.length} known cyclic import(s) left to fix.`,
   );
-  if (fresh.length > 0 || newCycles.length > 0 || unexplained.length > 0) process.exit(1);
+  if (fresh.length > 0 || newCycles.length > 0 || unexplained.length > 0 || leaks.length > 0) process.exit(1);
   // `npm run lint:boundaries -- --shrink`: after fixing some, the lists lose what is gone (never gain).
   if (process.argv.includes("--shrink")) {
     fs.writeFileSync(path.join(ROOT, ".boundaries-known-cyclic-imports.json"), `${JSON.stringify(cyclic, null, 2)}\n`);
