@@ -28,9 +28,19 @@ nice -n 15 node_modules/.bin/next build > .next-build.log 2>&1 &
 build_pid=$!
 
 # The core loop on the README's run command (`npm run dev`, embedded database, no services, no
-# keys): mostly waiting for the demo feed, so it runs beside the suites too.
+# keys): mostly waiting for the demo feed, so it runs beside the suites too, in a copy of the tree
+# made of hard links (a second or two): `next dev` and `next build` each rewrite next-env.d.ts
+# (Next.js 16 points it at .next/dev/types or .next/types), and a dev server that sees it change
+# mid-journey re-evaluates its server modules, which Turbopack has been seen to panic on. The
+# copy leaves out what either writes; tsconfig.json is a real copy, since `next dev` may edit it.
 echo "== the core loop on npm run dev (playwright.dev.config.ts), in the background == (at ${SECONDS} s)"
-node_modules/.bin/playwright test -c playwright.dev.config.ts > .dev-loop.log 2>&1 &
+dev_tree="$(mktemp -d)/beacon"
+mkdir -p "$dev_tree"
+for entry in $(ls -A | grep -vxE '\.next|\.git|\.data|test-results|playwright-report|next-env\.d\.ts|tsconfig\.json|\.next-build\.log|\.dev-loop\.log'); do
+  cp -al "$entry" "$dev_tree/"
+done
+cp tsconfig.json "$dev_tree/"
+(cd "$dev_tree" && exec node_modules/.bin/playwright test -c playwright.dev.config.ts) > .dev-loop.log 2>&1 &
 dev_loop_pid=$!
 
 echo "== unit and integration tests (vitest) == (at ${SECONDS} s)"
@@ -56,6 +66,7 @@ else
   status=1
 fi
 rm -f .dev-loop.log
+rm -rf "$(dirname "$dev_tree")"
 
 echo "== production build: waiting for it == (at ${SECONDS} s)"
 if ! wait "$build_pid"; then
