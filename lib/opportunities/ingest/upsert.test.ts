@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { opportunities } from "@/db/schema";
@@ -38,6 +38,7 @@ const BACKFILL = fs.readFileSync(
 
 const T1 = new Date("2026-04-25T06:00:00.000Z");
 const T2 = new Date("2026-04-26T06:00:00.000Z");
+const T3 = new Date("2026-04-27T06:00:00.000Z");
 
 async function stats() {
   const [row] = await db()
@@ -68,11 +69,23 @@ describeEachDatabase("upsertOpportunities", () => {
     expect(await upsertOpportunities(rows, T2)).toEqual({ inserted: 0, updated: 901 });
     const second = await stats();
     expect(second).toMatchObject({ total: 901, notices: 901 });
-    // First seen stays; the write time moves.
+    // First seen stays; identical copies are not rewritten, so the write time stays too.
     expect(new Date(second.minCreated).toISOString()).toBe(T1.toISOString());
     expect(new Date(second.maxCreated).toISOString()).toBe(T1.toISOString());
-    expect(new Date(second.minUpdated).toISOString()).toBe(T2.toISOString());
-    expect(new Date(second.maxUpdated).toISOString()).toBe(T2.toISOString());
+    expect(new Date(second.minUpdated).toISOString()).toBe(T1.toISOString());
+    expect(new Date(second.maxUpdated).toISOString()).toBe(T1.toISOString());
+
+    // One copy that differs is rewritten, and only that one.
+    const changed = { ...rows[0]!, title: `${rows[0]!.title} (amended)` };
+    expect(await upsertOpportunities([changed, ...rows.slice(1)], T3)).toEqual({ inserted: 0, updated: 901 });
+    const third = await stats();
+    expect(new Date(third.minUpdated).toISOString()).toBe(T1.toISOString());
+    expect(new Date(third.maxUpdated).toISOString()).toBe(T3.toISOString());
+    const [rewritten] = await db()
+      .select({ updatedAt: opportunities.updatedAt })
+      .from(opportunities)
+      .where(eq(opportunities.noticeId, changed.noticeId));
+    expect(rewritten!.updatedAt.toISOString()).toBe(T3.toISOString());
   });
 
   it("overwrites SAM.gov's fields in place, keeping the row id, and refreshes the search vector", async () => {
