@@ -421,16 +421,13 @@ describeEachDatabaseAsApp(
       const { key } = await createApiKey(contextOf(a.orgId, ownerOf(a)), { name: "ci" });
       const principal = await resolveApiKey(key, NOW);
       expect(principal).toMatchObject({ orgId: a.orgId });
-      const before = await usageReport(b.orgId, NOW);
+      const before = await usageReport(contextOf(b.orgId, ownerOf(b), NOW));
       const charge = await chargeApiCall(
-        principal!.orgId,
-        principal!.keyId,
+        contextOf(principal!.orgId, { apiKeyId: principal!.keyId }, NOW),
         "GET /api/v1/opportunities",
-        "req_rls",
-        NOW,
       );
       expect(charge.quotaAfter).toBe(charge.quotaBefore - 1);
-      expect((await usageReport(b.orgId, NOW)).quota_remaining).toBe(before.quota_remaining);
+      expect((await usageReport(contextOf(b.orgId, ownerOf(b), NOW))).quota_remaining).toBe(before.quota_remaining);
     });
 
     it("the billing page shows the org's own plan and usage", async () => {
@@ -463,7 +460,9 @@ describeEachDatabaseAsApp(
       expect(found.items.map((c) => c.id)).toEqual(expect.arrayContaining([a.orgId, b.orgId]));
       const detail = await customerDetail(b.orgId);
       expect(detail.members.map((m) => m.userId)).toEqual([b.userId]);
-      expect(detail.usage.quota_remaining).toBe((await usageReport(b.orgId, NOW)).quota_remaining);
+      expect(detail.usage.quota_remaining).toBe(
+        (await usageReport(contextOf(b.orgId, ownerOf(b), NOW))).quota_remaining,
+      );
     });
 
     it("withTenant(A) cannot read or write B even when the query asks for B", async () => {

@@ -3,7 +3,7 @@ import { withTenant } from "./tenant";
 import { alerts } from "./schema";
 import { createAlert, runAlertDigest } from "@/lib/alerts";
 import { createApiKey } from "@/lib/auth";
-import { memberActor, orgContext } from "@/lib/context";
+import { apiKeyActor, memberActor, orgContext } from "@/lib/context";
 import { chargeApiCall } from "@/lib/metering";
 import { completeOnboarding, createFirstAlert, markMatchesViewed, saveBusinessProfile } from "@/lib/onboarding";
 import { DEMO_AMENDMENTS } from "@/lib/opportunities";
@@ -51,7 +51,12 @@ export async function seedDemoActivity(orgId: string, owner: OrgActor, email: st
   for (const { noticeId } of DEMO_AMENDMENTS) await trackNotice(ownerCtx, { notice_id: noticeId });
 
   const key = await createApiKey(ownerCtx, { name: "Demo CRM" });
-  for (let i = 0; i < 3; i++) await chargeApiCall(orgId, key.id, "GET /api/v1/opportunities", `seed-demo-${i}`, now);
+  // Three calls as the key made them, each its own request.
+  for (let i = 0; i < 3; i++)
+    await chargeApiCall(
+      orgContext(orgId, apiKeyActor(key.id), { requestId: `seed-demo-${i}`, now: () => now }),
+      "GET /api/v1/opportunities",
+    );
 
   // The daily alert's first digest covers everything the seed loaded (ingested just now).
   await withTenant(orgId, (tx) =>

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, setDatabase, type DatabaseHandle } from "@/db/client";
 import { migrateDatabase, migrationsAtHead } from "@/db/migrate";
 import { seedDatabase } from "@/db/seed";
-import { makeOrg } from "@/tests/support/factories";
+import { contextOf, makeOrg } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 import { recordAudit } from "@/lib/audit";
 import { chargeApiCall } from "@/lib/metering";
 import { appErrorOf } from "@/tests/app-error";
@@ -108,7 +109,8 @@ if (availableDrivers().includes("postgres")) {
       await seedDatabase(source);
       // Activity beyond the seed: an org with metered calls and an audit entry.
       const { orgId } = await makeOrg("starter", "Restored Co");
-      for (let i = 0; i < 3; i++) await chargeApiCall(orgId, null, "GET /api/v1/opportunities", `req_drill_${i}`);
+      for (let i = 0; i < 3; i++)
+        await chargeApiCall(contextOf(orgId, systemActor("seed")), "GET /api/v1/opportunities");
       await recordAudit(source.db, {
         actor: { type: "system" },
         action: "drill.marker",
@@ -157,7 +159,7 @@ if (availableDrivers().includes("postgres")) {
               sql`select id from organizations where name = 'Restored Co'`,
             )
           ).rows;
-          const charge = await chargeApiCall(org!.id, null, "GET /api/v1/opportunities", "req_after_restore");
+          const charge = await chargeApiCall(contextOf(org!.id, systemActor("seed")), "GET /api/v1/opportunities");
           expect(charge.quotaAfter).toBe(charge.quotaBefore - 1);
         } finally {
           setDatabase(previous);

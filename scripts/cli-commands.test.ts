@@ -9,6 +9,8 @@ import { migrateDatabase } from "@/db/migrate";
 import { ingestionCursors, opportunities, organizations, usageQuotas } from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { chargeApiCall, usageReport } from "@/lib/metering";
+import { systemActor } from "@/lib/context";
+import { contextOf } from "@/tests/support/factories";
 import { recordedApiRecords, startFakeSamServer, type FakeSamServer } from "@/tests/fakes/sam-server";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
@@ -72,7 +74,11 @@ describeEachDatabase("cli quota:set", ({ handle }) => {
       .values({ name: "Quota Co", plan: "starter" })
       .returning({ id: organizations.id });
     expect(await run({ org: org!.id, remaining: "7" })).toEqual({ org_id: org!.id, quota_remaining: 7 });
-    expect(await usageReport(org!.id)).toMatchObject({ plan: "starter", quota_monthly: 5_000, quota_remaining: 7 });
+    expect(await usageReport(contextOf(org!.id, systemActor("seed")))).toMatchObject({
+      plan: "starter",
+      quota_monthly: 5_000,
+      quota_remaining: 7,
+    });
     expect(await run({ org: org!.id, remaining: "0" })).toEqual({ org_id: org!.id, quota_remaining: 0 });
   });
 
@@ -100,7 +106,7 @@ describeEachDatabase("cli usage:report, usage:drift and quota:reset", ({ handle 
       .insert(organizations)
       .values({ name: "Drift Co", plan: "free" })
       .returning({ id: organizations.id });
-    await chargeApiCall(org!.id, null, "e", "r");
+    await chargeApiCall(contextOf(org!.id, systemActor("seed")), "e");
     expect(await run("usage:report", { org: org!.id })).toMatchObject({
       org_id: org!.id,
       used_recorded: 1,

@@ -136,7 +136,7 @@ export async function runCommand(
       if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${spec.usage}`);
       if (!/^\d+$/.test(flags.remaining ?? ""))
         throw new AppError("validation_failed", `--remaining must be a whole number ≥ 0. Usage: ${spec.usage}`);
-      return setQuotaRemaining(flags.org, Number(flags.remaining));
+      return setQuotaRemaining(orgContext(flags.org, systemActor("metering")), Number(flags.remaining));
     }
     case "quota:reset": {
       const batch = flags["batch-size"] ?? "200";
@@ -146,7 +146,9 @@ export async function runCommand(
     }
     case "usage:report": {
       if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${spec.usage}`);
-      return { ...(await monthlyUsageReport(flags.org, flags.month ?? currentMonth())) };
+      return {
+        ...(await monthlyUsageReport(orgContext(flags.org, systemActor("metering")), flags.month ?? currentMonth())),
+      };
     }
     case "usage:drift": {
       const month = flags.month ?? currentMonth();

@@ -6,7 +6,8 @@ import { chargeApiCall, monthlyUsageReport, setQuotaRemaining } from "@/lib/mete
 import { availableDrivers, describeEachDatabase } from "@/tests/db";
 import { addCredits, revokeCredits, syncOrgPlan } from "./org-plan";
 import type { PlanId } from "@/lib/plans";
-import { makeEmptyOrg } from "@/tests/support/factories";
+import { contextOf, makeEmptyOrg } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 
 const MID_JAN = new Date("2035-01-15T12:00:00Z");
 const FEB = new Date("2035-02-02T00:00:00Z");
@@ -34,7 +35,7 @@ async function quota(orgId: string) {
 describeEachDatabase("plan changes move the quota", () => {
   it("an upgrade mid-month keeps what was used; credits stay a balance of their own", async () => {
     const orgId = await makeEmptyOrg("free");
-    for (let i = 0; i < 30; i++) await chargeApiCall(orgId, null, "e", `r${i}`, MID_JAN);
+    for (let i = 0; i < 30; i++) await chargeApiCall(contextOf(orgId, systemActor("seed"), MID_JAN), "e");
     await db().transaction((tx) => addCredits(tx, orgId, 1_000, MID_JAN, "cs_1"));
     expect(await subscribe(orgId, "pro", "active")).toBe("pro");
     expect(await quota(orgId)).toEqual({
@@ -43,19 +44,22 @@ describeEachDatabase("plan changes move the quota", () => {
       credits: 1_000,
       periodStart: "2035-01-01T00:00:00.000Z",
     });
-    expect(await monthlyUsageReport(orgId, "2035-01")).toMatchObject({ drift: 0, credits: { drift: 0 } });
+    expect(await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2035-01")).toMatchObject({
+      drift: 0,
+      credits: { drift: 0 },
+    });
   });
 
   it("a downgrade takes the difference away but never goes below 0; unpaid counts as free", async () => {
     const orgId = await makeEmptyOrg("free");
     await subscribe(orgId, "pro", "active");
-    await setQuotaRemaining(orgId, 48_000, MID_JAN); // 2,000 used
+    await setQuotaRemaining(contextOf(orgId, systemActor("seed"), MID_JAN), 48_000); // 2,000 used
     const later = (minutes: number) => new Date(MID_JAN.getTime() + minutes * 60_000);
     expect(await subscribe(orgId, "starter", "active", later(1))).toBe("starter");
     expect(await quota(orgId)).toMatchObject({ monthly: 5_000, remaining: 3_000 });
     expect(await subscribe(orgId, "starter", "unpaid", later(2))).toBe("free");
     expect(await quota(orgId)).toMatchObject({ monthly: 100, remaining: 0 });
-    const report = await monthlyUsageReport(orgId, "2035-01");
+    const report = await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2035-01");
     expect(report.adjustments.entries.filter((e) => e.reason === "plan_change").map((e) => [e.delta, e.ref])).toEqual([
       [5_000 - 50_000, "pro→starter"],
       [-3_000, "starter→free"],
@@ -65,10 +69,10 @@ describeEachDatabase("plan changes move the quota", () => {
 
   it("an ended period is left alone: the next rollover starts from the new plan", async () => {
     const orgId = await makeEmptyOrg("free");
-    await chargeApiCall(orgId, null, "e", "r", MID_JAN);
+    await chargeApiCall(contextOf(orgId, systemActor("seed"), MID_JAN), "e");
     await subscribe(orgId, "starter", "active", FEB);
     expect(await quota(orgId)).toMatchObject({ monthly: 100, remaining: 99, periodStart: "2035-01-01T00:00:00.000Z" });
-    await chargeApiCall(orgId, null, "e", "r2", FEB);
+    await chargeApiCall(contextOf(orgId, systemActor("seed"), FEB), "e");
     expect(await quota(orgId)).toEqual({
       monthly: 5_000,
       remaining: 4_999,
@@ -80,7 +84,7 @@ describeEachDatabase("plan changes move the quota", () => {
   it("a pack refunded a month later takes back what is left of the credits, never the allowance", async () => {
     const orgId = await makeEmptyOrg("free");
     await db().transaction((tx) => addCredits(tx, orgId, 1_000, MID_JAN, "cs_old"));
-    await chargeApiCall(orgId, null, "e", "r", FEB);
+    await chargeApiCall(contextOf(orgId, systemActor("seed"), FEB), "e");
     expect(await quota(orgId)).toMatchObject({
       remaining: 99,
       credits: 1_000,
@@ -88,7 +92,7 @@ describeEachDatabase("plan changes move the quota", () => {
     });
     expect(await db().transaction((tx) => revokeCredits(tx, orgId, 1_000, FEB, "ch_old"))).toBe(1_000);
     expect(await quota(orgId)).toMatchObject({ remaining: 99, credits: 0 });
-    expect(await monthlyUsageReport(orgId, "2035-02")).toMatchObject({
+    expect(await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2035-02")).toMatchObject({
       drift: 0,
       credits: { adjustments_total: 0, drift: 0 },
     });

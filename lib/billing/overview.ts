@@ -1,6 +1,7 @@
 import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { withTenant } from "@/db/tenant";
 import { billingCustomers, subscriptions } from "@/db/schema";
+import { orgContext, systemActor } from "@/lib/context";
 import { usageReport } from "@/lib/metering";
 import { trialAvailable } from "./checkout";
 import { effectiveStatus, planById, type PlanId } from "@/lib/plans";
@@ -42,7 +43,7 @@ export async function billingOverview(orgId: string, now = new Date()): Promise<
       .orderBy(desc(subscriptions.stripeEventCreated))
       .limit(1),
   );
-  const usage = await usageReport(orgId, now);
+  const usage = await usageReport(orgContext(orgId, systemActor("billing"), { now: () => now }));
   const plan = planById(usage.plan).id;
   return {
     plan,

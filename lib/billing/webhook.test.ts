@@ -4,6 +4,8 @@ import { db, type Tx } from "@/db/client";
 import { withSystem, withTenant } from "@/db/tenant";
 import { billingCustomers, creditPacks, organizations, stripeEvents, subscriptions, usageQuotas } from "@/db/schema";
 import { resetDueQuotas, setQuotaRemaining, usageReport } from "@/lib/metering";
+import { systemActor } from "@/lib/context";
+import { contextOf } from "@/tests/support/factories";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
@@ -351,7 +353,7 @@ describeEachDatabase("Stripe webhook", () => {
 
   it("grants a credit pack once per session and takes refunded credits back, never below 0", async () => {
     const orgId = await newOrg();
-    await setQuotaRemaining(orgId, 40);
+    await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 40);
     // stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent.
     const session = fixture("stripe-ruby-mock__checkout.session.completed.json");
     const sessionId = uniq("cs");
@@ -395,7 +397,7 @@ describeEachDatabase("Stripe webhook", () => {
   it("a credit pack bought on the last day of the month is kept across the monthly rollover", async () => {
     const orgId = await newOrg();
     const lastDay = new Date("2033-01-31T22:00:00Z");
-    await setQuotaRemaining(orgId, 40, lastDay);
+    await setQuotaRemaining(contextOf(orgId, systemActor("seed"), lastDay), 40);
     // stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent.
     const session = fixture("stripe-ruby-mock__checkout.session.completed.json");
     Object.assign(session, { id: uniq("evt") });
@@ -406,9 +408,12 @@ describeEachDatabase("Stripe webhook", () => {
       payment_intent: uniq("pi"),
     });
     await deliver(session, lastDay);
-    expect(await usageReport(orgId, lastDay)).toMatchObject({ quota_remaining: 40, credits_remaining: 1_000 });
+    expect(await usageReport(contextOf(orgId, systemActor("seed"), lastDay))).toMatchObject({
+      quota_remaining: 40,
+      credits_remaining: 1_000,
+    });
     await resetDueQuotas(new Date("2033-02-01T00:00:00Z"));
-    expect(await usageReport(orgId, new Date("2033-02-01T00:00:01Z"))).toMatchObject({
+    expect(await usageReport(contextOf(orgId, systemActor("seed"), new Date("2033-02-01T00:00:01Z")))).toMatchObject({
       quota_remaining: 100,
       credits_remaining: 1_000,
     });

@@ -68,6 +68,16 @@ describeEachDatabaseAsApp("an org context's database and events", () => {
     expect(other.map((row) => row.id)).toEqual([b.orgId]);
   });
 
+  it("runs one statement as the application role that sees only its own org's rows, without a filter in it", async () => {
+    const statement = "select id, current_user as role from organizations";
+    expect(await ctxOf(a).statement<{ id: string; role: string }>(statement)).toEqual([
+      { id: a.orgId, role: "beacon_tenant" },
+    ]);
+    expect(await ctxOf(b).statement<{ id: string; role: string }>(statement)).toEqual([
+      { id: b.orgId, role: "beacon_tenant" },
+    ]);
+  });
+
   it("hands events to the background functions after the transaction commits, and never when it rolls back", async () => {
     capture();
     const kept = rerun(a.orgId);

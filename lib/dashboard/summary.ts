@@ -44,13 +44,12 @@ export interface DashboardSummary {
 
 /** What a member sees at a glance: new matches, deadlines coming up, what each alert last sent, the quota. */
 export async function dashboardSummary(ctx: OrgContext<MemberActor>): Promise<DashboardSummary> {
-  const { orgId } = ctx;
   assertCan(ctx.actor, "alerts:read");
   const now = ctx.now();
   const feed = opportunityFeed(now);
   const reference = feed.referenceDate;
   const [quota, alertRows, profile, fit] = await Promise.all([
-    usageReport(orgId, now),
+    usageReport(ctx),
     lastDigests(ctx),
     getBusinessProfile(ctx),
     orgFitContext(ctx),

@@ -1,11 +1,16 @@
 import { endpointAuthenticators, endpointContexts, type ApiKeyPrincipal } from "@/lib/auth";
+import type { ApiKeyActor, OrgContext } from "@/lib/context";
 import { notFound, parseJsonBody, parseQuery, route, type AnyEndpoint, type RouteContext } from "@/lib/http";
 import { meteredRoute } from "@/lib/metering";
 
 const GENERATED_FROM = Symbol.for("beacon.endpoint");
 
-/** The handler's call: path params, query and body checked by the declaration's schemas, then `prepare`. */
-async function callOf(endpoint: AnyEndpoint, ctx: RouteContext<unknown>) {
+/**
+ * The handler's call: path params, query and body checked by the declaration's schemas, then
+ * `prepare`. Its service context is built by the edge's adapter, or given: a metered call's is
+ * the one its metering acts through.
+ */
+async function callOf(endpoint: AnyEndpoint, ctx: RouteContext<unknown>, service?: OrgContext<ApiKeyActor>) {
   let params: Record<string, unknown> | undefined;
   if (endpoint.params) {
     const picked: Record<string, unknown> = {};
@@ -20,7 +25,7 @@ async function callOf(endpoint: AnyEndpoint, ctx: RouteContext<unknown>) {
     principal: unknown,
     requestId: string,
   ) => unknown;
-  const call = { ...ctx, ctx: contextOf(ctx.auth, ctx.requestId), params, query, body, prepared: undefined };
+  const call = { ...ctx, ctx: service ?? contextOf(ctx.auth, ctx.requestId), params, query, body, prepared: undefined };
   return endpoint.prepare ? { ...call, prepared: await endpoint.prepare(call) } : call;
 }
 
@@ -45,7 +50,7 @@ function metered(endpoint: AnyEndpoint) {
     throw new Error(`${endpoint.method} ${endpoint.path}: only API-key calls are metered.`);
   return meteredRoute({
     endpoint: endpoint.metered!.usage,
-    parse: (ctx) => callOf(endpoint, ctx as RouteContext<ApiKeyPrincipal> as RouteContext<unknown>),
+    parse: (http, ctx) => callOf(endpoint, http as RouteContext<ApiKeyPrincipal> as RouteContext<unknown>, ctx),
     handle: async (call) => {
       const answer = await endpoint.handle(call);
       // A metered answer is stored for Idempotency-Key replays: JSON, never a streamed Response.

@@ -23,5 +23,5 @@ export const usageEndpoint = defineEndpoint({
   description: "Not metered.",
   success: { status: 200, body: usageBodySchema },
   problems: [],
-  handle: async ({ auth }) => ({ body: await usageReport(auth.orgId) }),
+  handle: async ({ ctx }) => ({ body: await usageReport(ctx) }),
 });

@@ -1,7 +1,8 @@
 import { and, eq, lte } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
+import { sqlLiteral } from "@/db/tenant";
 import { idempotencyKeys } from "@/db/schema";
+import type { ApiKeyActor, OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -34,19 +35,20 @@ export function requestFingerprint(request: Request): string {
 }
 
 /**
- * Claims `key` for this API key, or finds the first request's answer. The unique index
+ * Claims `key` for the API key that acts, or finds the first request's answer. The unique index
  * (api_key_id, key) decides who is first, not a check in code: a concurrent duplicate finds the
  * claim still open and gets 409 `conflict` (retry shortly) rather than holding a connection while
  * it waits. A key older than 24 h is taken over as new.
  */
 export async function beginIdempotentRequest(
-  orgId: string,
-  apiKeyId: string,
+  ctx: OrgContext<ApiKeyActor>,
   key: string,
   fingerprint: string,
-  now = new Date(),
 ): Promise<IdempotencyStart> {
-  return withTenant(orgId, async (tx) => {
+  const { orgId } = ctx;
+  const apiKeyId = ctx.actor.keyId;
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
     const [claimed] = await tx
       .insert(idempotencyKeys)
       .values({ orgId, apiKeyId, key, fingerprint, createdAt: now })
@@ -117,8 +119,8 @@ export async function completeIdempotentRequest(tx: Tx, id: string, answer: Stor
 
 /**
  * Frees a claim whose request was not served (402, 5xx), so a retry is a new attempt. One round
- * trip (tenantStatement): it often runs right after the database failed the request.
+ * trip (`ctx.statement`): it often runs right after the database failed the request.
  */
-export async function releaseIdempotentRequest(orgId: string, id: string) {
-  await tenantStatement(orgId, `delete from idempotency_keys where id = ${sqlLiteral(id)}`);
+export async function releaseIdempotentRequest(ctx: OrgContext, id: string) {
+  await ctx.statement(`delete from idempotency_keys where id = ${sqlLiteral(id)}`);
 }

@@ -1,4 +1,5 @@
-import { apiKeyAuth, type ApiKeyPrincipal } from "@/lib/auth";
+import { apiKeyAuth, endpointContexts, type ApiKeyPrincipal } from "@/lib/auth";
+import type { ApiKeyActor, OrgContext } from "@/lib/context";
 import { entitlementsFor } from "@/lib/plans";
 import { AppError, isAppError, PROBLEM_CONTENT_TYPE, problemBody, route, type RouteContext } from "@/lib/http";
 import { logger } from "@/lib/observability";
@@ -17,10 +18,17 @@ export type MeteredContext = RouteContext<ApiKeyPrincipal>;
 export interface MeteredSpec<Input> {
   /** Recorded on each usage event, e.g. "GET /api/v1/opportunities". */
   endpoint: string;
-  /** Validates the request. Runs BEFORE anything is charged: a 400/422 costs nothing. */
-  parse: (ctx: MeteredContext) => Input | Promise<Input>;
+  /**
+   * Validates the request. Runs BEFORE anything is charged: a 400/422 costs nothing. `ctx` is
+   * the call's service context, the one the metering uses: the handler passes it on to lib.
+   */
+  parse: (http: MeteredContext, ctx: OrgContext<ApiKeyActor>) => Input | Promise<Input>;
   /** The work the customer pays for. Its answer must be JSON (it may be stored for replays). */
-  handle: (input: Input, ctx: MeteredContext) => Promise<{ status?: number; body: unknown }>;
+  handle: (
+    input: Input,
+    http: MeteredContext,
+    ctx: OrgContext<ApiKeyActor>,
+  ) => Promise<{ status?: number; body: unknown }>;
   /** Tests inject a limiter; the process's one otherwise. */
   limiter?: () => RateLimiter;
 }
@@ -80,9 +88,12 @@ function respond(answer: StoredAnswer, headers: Record<string, string>) {
  */
 export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
   return route<ApiKeyPrincipal>(
-    async (ctx) => {
+    async (http) => {
       const started = performance.now();
-      const { auth, request, requestId } = ctx;
+      const { auth, request, requestId } = http;
+      // Built once for the call (no query): every charge, refund and claim below and the
+      // handler act through this one context.
+      const ctx = endpointContexts.apiKey(auth, requestId);
       // The plan came with the key (one query for both): no extra round trip per call.
       const entitlements = entitlementsFor({ plan: auth.plan });
       const { headers: rateHeaders } = await enforceRateLimit(
@@ -93,20 +104,20 @@ export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
       let claimId: string | undefined;
       let charge: Charge | undefined;
       try {
-        const input = await spec.parse(ctx);
+        const input = await spec.parse(http, ctx);
         const key = parseIdempotencyKey(request.headers);
         if (key) {
-          const start = await beginIdempotentRequest(auth.orgId, auth.keyId, key, requestFingerprint(request));
+          const start = await beginIdempotentRequest(ctx, key, requestFingerprint(request));
           // The first answer as sent (status, body, content-type, x-quota-remaining); the
           // RateLimit-* headers are this request's own: the replay counted against the limit.
           if (start.kind === "replay") return respond(start, { ...rateHeaders, "idempotent-replayed": "true" });
           claimId = start.id;
         }
-        charge = await chargeApiCall(auth.orgId, auth.keyId, spec.endpoint, requestId);
+        charge = await chargeApiCall(ctx, spec.endpoint);
         let status: number;
         let body: unknown;
         try {
-          const result = await spec.handle(input, ctx);
+          const result = await spec.handle(input, http, ctx);
           status = result.status ?? 200;
           body = result.body;
         } catch (error) {
@@ -117,7 +128,7 @@ export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
         }
         const durationMs = Math.round(performance.now() - started);
         const answer = answerOf(status, body, charge.available);
-        await finishMeteredCall(auth.orgId, charge.usageEventId, {
+        await finishMeteredCall(ctx, charge.usageEventId, {
           status,
           durationMs,
           idempotency: claimId ? { id: claimId, answer } : undefined,
@@ -126,9 +137,8 @@ export function meteredRoute<Input>(spec: MeteredSpec<Input>) {
       } catch (error) {
         // Not served: give back the unit (5xx) and free the Idempotency-Key for a retry.
         const durationMs = Math.round(performance.now() - started);
-        if (charge) await cleanUp("refund", requestId, () => refundApiCall(auth.orgId, charge!, 500, durationMs));
-        if (claimId)
-          await cleanUp("Idempotency-Key release", requestId, () => releaseIdempotentRequest(auth.orgId, claimId!));
+        if (charge) await cleanUp("refund", requestId, () => refundApiCall(ctx, charge!, 500, durationMs));
+        if (claimId) await cleanUp("Idempotency-Key release", requestId, () => releaseIdempotentRequest(ctx, claimId!));
         throw withHeaders(error, rateHeaders);
       }
     },

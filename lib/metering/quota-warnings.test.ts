@@ -4,7 +4,8 @@ import { db } from "@/db/client";
 import { outboxEvents, quotaWarnings, usageQuotas } from "@/db/schema";
 import { describeFunction } from "@/inngest/functions";
 import { quotaWarnings as quotaWarningsFunction } from "@/inngest/functions/quota-warnings";
-import { addMember, makeOrg } from "@/tests/support/factories";
+import { addMember, contextOf, makeOrg } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 import { describeEachDatabase } from "@/tests/db";
 import { setQuotaRemaining } from "./quota";
 import { reachedThreshold, runQuotaWarnings } from "./quota-warnings";
@@ -46,15 +47,15 @@ describeEachDatabase("quota warnings", () => {
     const org = await makeOrg("starter", "Meter Co");
     const billing = await addMember(org.orgId, "billing");
     await addMember(org.orgId, "member");
-    await setQuotaRemaining(org.orgId, 10);
+    await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), 10);
     const { quotaMonthly } = await allowance(org.orgId);
     const fifth = Math.floor(quotaMonthly / 5);
 
-    await setQuotaRemaining(org.orgId, fifth + 1);
+    await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), fifth + 1);
     expect(await runQuotaWarnings()).toMatchObject({ emailed: 0 });
     expect(await warningMail(org.orgId)).toEqual([]);
 
-    await setQuotaRemaining(org.orgId, fifth);
+    await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), fifth);
     expect(await runQuotaWarnings()).toMatchObject({ emailed: 2 });
     const at80 = await warningMail(org.orgId);
     expect(at80.map((m) => m.to).sort()).toEqual([org.ownerEmail, billing.email].sort());
@@ -65,10 +66,10 @@ describeEachDatabase("quota warnings", () => {
     expect(at80[0]!.text).toContain(`${fifth.toLocaleString("en-US")} API calls left`);
     expect(at80[0]!.text).toContain("/settings/billing");
     // The next sweeps, and further use below 100 %, send nothing more.
-    await setQuotaRemaining(org.orgId, 1);
+    await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), 1);
     expect(await runQuotaWarnings()).toMatchObject({ emailed: 0 });
 
-    await setQuotaRemaining(org.orgId, 0);
+    await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), 0);
     expect(await runQuotaWarnings()).toMatchObject({ emailed: 2 });
     expect(await runQuotaWarnings()).toMatchObject({ emailed: 0 });
     const all = await warningMail(org.orgId);
@@ -78,7 +79,7 @@ describeEachDatabase("quota warnings", () => {
 
   it("an org that goes straight to 100 % hears once, of 100 %, and a new period warns again", async () => {
     const org = await makeOrg("starter", "Jump Co");
-    await setQuotaRemaining(org.orgId, 0);
+    await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), 0);
     await db().update(usageQuotas).set({ creditsRemaining: 50 }).where(eq(usageQuotas.orgId, org.orgId));
     expect(await runQuotaWarnings()).toMatchObject({ emailed: 1 });
     const [mail] = await warningMail(org.orgId);
@@ -105,11 +106,11 @@ describeEachDatabase("quota warnings", () => {
   it("orgs warned earlier never fill a sweep's batch: the one still waiting is told", async () => {
     for (let i = 0; i < 5; i++) {
       const warned = await makeOrg("starter", `Warned ${i}`);
-      await setQuotaRemaining(warned.orgId, 1);
+      await setQuotaRemaining(contextOf(warned.orgId, systemActor("seed")), 1);
       await runQuotaWarnings(new Date(), { batch: 1 });
     }
     const waiting = await makeOrg("starter", "Waiting Co");
-    await setQuotaRemaining(waiting.orgId, 1);
+    await setQuotaRemaining(contextOf(waiting.orgId, systemActor("seed")), 1);
     expect(await runQuotaWarnings(new Date(), { batch: 1 })).toMatchObject({ orgs: 1, emailed: 1 });
     expect(await warningMail(waiting.orgId)).toEqual([expect.objectContaining({ kind: "quota_warning_80" })]);
   });

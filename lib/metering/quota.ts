@@ -1,9 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { isUuid, sqlLiteral, tenantStatement, withTenant } from "@/db/tenant";
+import { sqlLiteral } from "@/db/tenant";
 import { organizations, usageEvents, usageQuotas, type QuotaBalance } from "@/db/schema";
+import type { OrgContext } from "@/lib/context";
 import { entitlementsFor, type PlanId } from "@/lib/plans";
-import { AppError } from "@/lib/http";
+import { AppError, newRequestId } from "@/lib/http";
 import { countQuotaDecrement } from "@/lib/observability";
 import { completeIdempotentRequest, type StoredAnswer } from "./idempotency";
 import { adjustCurrentPeriod, ensureCurrentPeriod } from "./ledger";
@@ -44,7 +45,7 @@ type Call = { orgId: string; keyId: string | null; endpoint: string; requestId: 
  * waiting lock re-reads the row a concurrent charge just changed), so concurrent calls never
  * overspend either balance. Every call of an org updates the same quota row, and the row stays
  * locked until the commit: that lock is what an org's calls queue on under load, so the
- * statement is sent with its commit in one round trip (tenantStatement) and the lock is never
+ * statement is sent with its commit in one round trip (`ctx.statement`) and the lock is never
  * held while the database waits for the client.
  */
 function chargeStatement(call: Call, now: Date) {
@@ -84,24 +85,23 @@ function toCharge(row: ChargedRow | undefined): Charge | undefined {
 
 /**
  * Charges one metered call: decrements the org's quota and records the usage event in one
- * transaction. Throws 402 `quota_exhausted` when nothing is left in the current period.
+ * transaction. Throws 402 `quota_exhausted` when nothing is left in the current period. The
+ * event names the API key when one acts, and the request the context serves (a charge made
+ * outside a request, by seeding or a test, gets an id of its own: every event names one).
  */
-export async function chargeApiCall(
-  orgId: string,
-  keyId: string | null,
-  endpoint: string,
-  requestId: string,
-  now = new Date(),
-): Promise<Charge> {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+export async function chargeApiCall(ctx: OrgContext, endpoint: string): Promise<Charge> {
+  const { orgId } = ctx;
+  const now = ctx.now();
+  const keyId = ctx.actor.kind === "apiKey" ? ctx.actor.keyId : null;
+  const requestId = ctx.requestId ?? newRequestId();
   const statement = chargeStatement({ orgId, keyId, endpoint, requestId }, now);
   // The usual case: the period's row exists and has quota left. One round trip.
-  const charged = toCharge((await tenantStatement<ChargedRow>(orgId, statement))[0]);
+  const charged = toCharge((await ctx.statement<ChargedRow>(statement))[0]);
   if (charged) {
     countQuotaDecrement();
     return charged;
   }
-  const retried = await withTenant(orgId, async (tx) => {
+  const retried = await ctx.transaction(async (tx) => {
     // No row yet, or the period ended. Retry even when another transaction did the
     // create/rollover first (then ours changed nothing, but the fresh quota is there).
     await ensureCurrentPeriod(tx, orgId, now);
@@ -125,28 +125,21 @@ export async function chargeApiCall(
 /**
  * Gives back a charge our side could not serve (5xx) to the balance it came from (allowance or
  * credits), only into the same period, and records the outcome on the usage event: one
- * statement in one round trip (tenantStatement), because it runs when the database has just
+ * statement in one round trip (`ctx.statement`), because it runs when the database has just
  * failed us. Safe to repeat (the caller retries it when the connection dropped, possibly after
  * our commit): only a still-charged event gives a unit back. quota_after = quota_before marks
  * the event refunded (the usage report counts it free), set only when the unit really went
  * back: a period that rolled over meanwhile keeps the charge (each period's ledger balances).
  */
-export async function refundApiCall(
-  orgId: string,
-  charge: Charge,
-  status: number,
-  durationMs: number,
-  now = new Date(),
-) {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+export async function refundApiCall(ctx: OrgContext, charge: Charge, status: number, durationMs: number) {
+  const now = ctx.now();
   const event = sqlLiteral(charge.usageEventId);
   const stillCharged = `select 1 from usage_events where id = ${event} and quota_after < quota_before and balance = ${sqlLiteral(charge.balance)}`;
-  await tenantStatement(
-    orgId,
+  await ctx.statement(
     `with restored as (
       update usage_quotas set ${charge.balance === "credits" ? "credits_remaining = credits_remaining + 1" : "quota_remaining = quota_remaining + 1"},
         updated_at = ${sqlLiteral(now.toISOString())}::timestamptz
-      where org_id = ${sqlLiteral(orgId)} and period_end = ${sqlLiteral(charge.periodEnd.toISOString())}::timestamptz and exists (${stillCharged})
+      where org_id = ${sqlLiteral(ctx.orgId)} and period_end = ${sqlLiteral(charge.periodEnd.toISOString())}::timestamptz and exists (${stillCharged})
       returning 1
     )
     update usage_events set status = ${sqlLiteral(status)}, duration_ms = ${sqlLiteral(durationMs)},
@@ -157,21 +150,20 @@ export async function refundApiCall(
 
 /** Records how a charged call ended and, with an Idempotency-Key, stores its answer for repeats. */
 export async function finishMeteredCall(
-  orgId: string,
+  ctx: OrgContext,
   usageEventId: string,
   outcome: { status: number; durationMs: number; idempotency?: { id: string; answer: StoredAnswer } },
-  now = new Date(),
 ) {
   if (!outcome.idempotency) {
-    // Every call ends here: one round trip (tenantStatement) rather than four.
-    await tenantStatement(
-      orgId,
+    // Every call ends here: one round trip (ctx.statement) rather than four.
+    await ctx.statement(
       `update usage_events set status = ${sqlLiteral(outcome.status)}, duration_ms = ${sqlLiteral(outcome.durationMs)} where id = ${sqlLiteral(usageEventId)}`,
     );
     return;
   }
   const idempotency = outcome.idempotency;
-  await withTenant(orgId, async (tx) => {
+  const now = ctx.now();
+  await ctx.transaction(async (tx) => {
     await tx
       .update(usageEvents)
       .set({ status: outcome.status, durationMs: outcome.durationMs })
@@ -181,13 +173,14 @@ export async function finishMeteredCall(
 }
 
 /** Operators and tests: sets what is left in the current period (creating the row if needed). */
-export async function setQuotaRemaining(orgId: string, remaining: number, now = new Date()) {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+export async function setQuotaRemaining(ctx: OrgContext, remaining: number) {
+  const { orgId } = ctx;
+  const now = ctx.now();
   if (!Number.isSafeInteger(remaining) || remaining < 0)
     throw new AppError("validation_failed", "The remaining quota must be a whole number ≥ 0.", {
       errors: [{ path: "remaining", message: "must be an integer ≥ 0" }],
     });
-  return withTenant(orgId, async (tx) => {
+  return ctx.transaction(async (tx) => {
     await ensureCurrentPeriod(tx, orgId, now);
     const row = await adjustCurrentPeriod(tx, orgId, now, {
       reason: "operator_set",
@@ -209,9 +202,10 @@ export interface UsageReport {
 }
 
 /** The org's plan, allowance and credits for the current period. A pure read: a period not yet started shows as fresh (credits kept). */
-export async function usageReport(orgId: string, now = new Date()): Promise<UsageReport> {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return withTenant(orgId, async (tx) => {
+export async function usageReport(ctx: OrgContext): Promise<UsageReport> {
+  const { orgId } = ctx;
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
     const plan = await orgPlan(tx, orgId);
     const [row] = await tx.select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
     const credits = row?.creditsRemaining ?? 0;

@@ -77,11 +77,11 @@ describeEachDatabase("usage report and drift", () => {
     await db().transaction((tx) => revokeCredits(tx, orgId, 300, new Date(), "ch_test_1"));
     await changePlan(orgId, "pro", "active", `sub_${orgId}`);
     for (let i = 0; i < 2; i++) expect((await callProbe(key)).status).toBe(200);
-    await setQuotaRemaining(orgId, 20);
+    await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 20);
     expect((await callProbe(key)).status).toBe(200);
     await changePlan(orgId, "pro", "canceled", `sub_${orgId}`); // back to free: 19 + 100 − 50,000 → 0, never negative
 
-    const report = await monthlyUsageReport(orgId, monthOf(now));
+    const report = await monthlyUsageReport(contextOf(orgId, systemActor("seed")), monthOf(now));
     expect(report).toMatchObject({
       quota_monthly: 100,
       used_recorded: 7,
@@ -119,19 +119,19 @@ describeEachDatabase("usage report and drift", () => {
     const healthy = await makeEmptyOrg("starter");
     const broken = await makeEmptyOrg("starter");
     for (const orgId of [healthy, broken])
-      for (let i = 0; i < 5; i++) await chargeApiCall(orgId, null, "e", `r${i}`, JAN);
+      for (let i = 0; i < 5; i++) await chargeApiCall(contextOf(orgId, systemActor("seed"), JAN), "e");
     await db()
       .update(usageQuotas)
       .set({ quotaRemaining: sql`${usageQuotas.quotaRemaining} + 37` })
       .where(eq(usageQuotas.orgId, broken));
-    expect(await monthlyUsageReport(broken, "2031-01")).toMatchObject({
+    expect(await monthlyUsageReport(contextOf(broken, systemActor("seed")), "2031-01")).toMatchObject({
       quota_monthly: 5_000,
       used_recorded: 5,
       expected_remaining: 4_995,
       stored_remaining: 5_032,
       drift: 37,
     });
-    expect((await monthlyUsageReport(healthy, "2031-01")).drift).toBe(0);
+    expect((await monthlyUsageReport(contextOf(healthy, systemActor("seed")), "2031-01")).drift).toBe(0);
     // A lost usage event (the counter was spent, the history is missing) is drift the other way.
     const [event] = await db()
       .select({ id: usageEvents.id })
@@ -166,7 +166,7 @@ describeEachDatabase("usage report and drift", () => {
     const orgId = await makeEmptyOrg("starter");
     await db().transaction((tx) => addCredits(tx, orgId, 50, MAR, "cs_drift"));
     await db().update(usageQuotas).set({ creditsRemaining: 45 }).where(eq(usageQuotas.orgId, orgId));
-    expect((await monthlyUsageReport(orgId, "2031-03")).credits).toMatchObject({
+    expect((await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2031-03")).credits).toMatchObject({
       expected_remaining: 50,
       stored_remaining: 45,
       drift: -5,
@@ -185,31 +185,37 @@ describeEachDatabase("usage report and drift", () => {
 
   it("another month than the counter's has no stored value to compare; bad input is refused", async () => {
     const orgId = await makeEmptyOrg("free");
-    await chargeApiCall(orgId, null, "e", "r", new Date("2032-03-05T00:00:00Z"));
-    await chargeApiCall(orgId, null, "e", "r", new Date("2032-04-05T00:00:00Z"));
-    expect(await monthlyUsageReport(orgId, "2032-03")).toMatchObject({
+    await chargeApiCall(contextOf(orgId, systemActor("seed"), new Date("2032-03-05T00:00:00Z")), "e");
+    await chargeApiCall(contextOf(orgId, systemActor("seed"), new Date("2032-04-05T00:00:00Z")), "e");
+    expect(await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2032-03")).toMatchObject({
       used_recorded: 1,
       expected_remaining: 99,
       stored_remaining: null,
       drift: null,
       quota_monthly: null,
     });
-    expect(await monthlyUsageReport(orgId, "2032-04")).toMatchObject({
+    expect(await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2032-04")).toMatchObject({
       used_recorded: 1,
       expected_remaining: 99,
       stored_remaining: 99,
       drift: 0,
     });
-    expect((await appErrorOf(monthlyUsageReport(orgId, "2032-13"))).code).toBe("validation_failed");
-    expect((await appErrorOf(findUsageDrift("march"))).code).toBe("validation_failed");
-    expect((await appErrorOf(monthlyUsageReport("00000000-0000-4000-8000-000000000000", "2032-04"))).code).toBe(
-      "not_found",
+    expect((await appErrorOf(monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2032-13"))).code).toBe(
+      "validation_failed",
     );
+    expect((await appErrorOf(findUsageDrift("march"))).code).toBe("validation_failed");
+    expect(
+      (
+        await appErrorOf(
+          monthlyUsageReport(contextOf("00000000-0000-4000-8000-000000000000", systemActor("seed")), "2032-04"),
+        )
+      ).code,
+    ).toBe("not_found");
   });
 
   it("the ledger is append-only", async () => {
     const orgId = await makeEmptyOrg("free");
-    await setQuotaRemaining(orgId, 5);
+    await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 5);
     const error = await db()
       .update(quotaAdjustments)
       .set({ delta: 1 })
@@ -229,7 +235,7 @@ describeEachDatabase("monthly quota reset", () => {
     const orgs = await Promise.all(
       (["free", "starter", "pro", "free", "starter"] as const).map((plan) => makeEmptyOrg(plan)),
     );
-    for (const orgId of orgs) await chargeApiCall(orgId, null, "e", "r", MAR);
+    for (const orgId of orgs) await chargeApiCall(contextOf(orgId, systemActor("seed"), MAR), "e");
     await db().transaction((tx) => addCredits(tx, orgs[0]!, 1_000, MAR));
     const first = await resetDueQuotas(APR, { batchSize: 2 });
     expect(first.rolled).toBeGreaterThanOrEqual(5);
@@ -243,7 +249,7 @@ describeEachDatabase("monthly quota reset", () => {
     // Run again (a retried job): nothing left to do; reports have no drift.
     expect(await resetDueQuotas(APR, { batchSize: 2 })).toEqual({ rolled: 0, skipped: 0, batches: 0 });
     for (const orgId of orgs)
-      expect(await monthlyUsageReport(orgId, "2033-04")).toMatchObject({
+      expect(await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2033-04")).toMatchObject({
         drift: 0,
         adjustments: { total: rows[orgs.indexOf(orgId)]!.quotaMonthly },
       });
@@ -253,9 +259,9 @@ describeEachDatabase("monthly quota reset", () => {
     const MAY = new Date("2034-05-31T23:00:00Z");
     const JUN = new Date("2034-06-01T00:00:01Z");
     const orgs = await Promise.all(Array.from({ length: 6 }, () => makeEmptyOrg("free")));
-    for (const orgId of orgs) await setQuotaRemaining(orgId, 0, MAY);
+    for (const orgId of orgs) await setQuotaRemaining(contextOf(orgId, systemActor("seed"), MAY), 0);
     const calls = orgs.flatMap((orgId) =>
-      Array.from({ length: 5 }, (_, i) => chargeApiCall(orgId, null, "e", `jun_${i}`, JUN)),
+      Array.from({ length: 5 }, () => chargeApiCall(contextOf(orgId, systemActor("seed"), JUN), "e")),
     );
     const resets = [resetDueQuotas(JUN, { batchSize: 4 }), resetDueQuotas(JUN, { batchSize: 3 })];
     const [results, resetResults] = await Promise.all([Promise.allSettled(calls), Promise.all(resets)]);
@@ -274,7 +280,7 @@ describeEachDatabase("monthly quota reset", () => {
     expect(opened[0]!.n).toBe(6);
     expect(resetResults.reduce((n, r) => n + r.rolled, 0)).toBeLessThanOrEqual(6);
     for (const orgId of orgs)
-      expect(await monthlyUsageReport(orgId, "2034-06")).toMatchObject({
+      expect(await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2034-06")).toMatchObject({
         used_recorded: 5,
         stored_remaining: 95,
         drift: 0,

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
-import { isUuid, withSystem, withTenant } from "@/db/tenant";
+import { withSystem } from "@/db/tenant";
 import { organizations, quotaAdjustments, usageEvents, usageQuotas, type QuotaBalance } from "@/db/schema";
+import type { OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { monthContaining } from "./periods";
 
@@ -62,10 +63,10 @@ export function parseMonth(month: string): { start: Date; end: Date } {
 
 const charged = sql`${usageEvents.quotaAfter} < ${usageEvents.quotaBefore}`;
 
-export async function monthlyUsageReport(orgId: string, month: string): Promise<MonthlyUsageReport> {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
+export async function monthlyUsageReport(ctx: OrgContext, month: string): Promise<MonthlyUsageReport> {
+  const { orgId } = ctx;
   const { start, end } = parseMonth(month);
-  return withTenant(orgId, async (tx) => {
+  return ctx.transaction(async (tx) => {
     const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
     if (!org) throw new AppError("not_found", "No such organisation.");
     const [counts] = await tx

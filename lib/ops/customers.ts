@@ -11,6 +11,7 @@ import {
 } from "@/db/schema";
 import { listAudit, recordAudit, type AuditActor, recordAuditAlone } from "@/lib/audit";
 import { syncStripeCustomer, extendTrial } from "@/lib/billing";
+import { orgContext, systemActor } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { addCredits, usageReport } from "@/lib/metering";
 import { isUuid, withTenant } from "@/db/tenant";
@@ -63,7 +64,10 @@ export async function customerDetail(orgId: string) {
   });
   if (!own) throw new AppError("not_found", "No such customer.");
   const { org, members, subs, progress, runs, alerts, audit, customer } = own;
-  const [usage, requests] = await Promise.all([usageReport(orgId), listDataRequests(orgId, 20)]);
+  const [usage, requests] = await Promise.all([
+    usageReport(orgContext(orgId, systemActor("ops-cockpit"))),
+    listDataRequests(orgId, 20),
+  ]);
   return {
     org,
     members,

@@ -33,7 +33,7 @@ describe.runIf(process.env.DATABASE_URL)("API benchmark baselines [postgres]", (
     await importBundledOpportunities();
     const [org] = await db().insert(organizations).values({ name: "Bench", plan: "enterprise" }).returning();
     key = (await createApiKey(contextOf(org!.id, systemActor("seed")), { name: "bench" })).key;
-    await setQuotaRemaining(org!.id, 1_000);
+    await setQuotaRemaining(contextOf(org!.id, systemActor("seed")), 1_000);
     pool = new pg.Pool({ connectionString: handle.url, max: 2 });
     const feed = opportunityFeed();
     for (const name of ["raw", "bare"] as const) {

@@ -7,6 +7,7 @@ import Stripe from "stripe";
 import { withSystem } from "@/db/tenant";
 import { organizations } from "@/db/schema";
 import { startFakeInngestServer } from "@/tests/fakes/inngest-server";
+import { orgContext, systemActor } from "@/lib/context";
 import { setQuotaRemaining } from "@/lib/metering";
 import { TEST_PRICES, type Json } from "@/tests/fixtures/stripe/events";
 import { createBenchDatabase, ownerExecute, printTable } from "./bench-database";
@@ -92,7 +93,7 @@ export async function runWebhookBenchmark(args: string[]) {
           .values({ name: `Bench webhook customer ${i + 1}` })
           .returning({ id: organizations.id }),
       );
-      await setQuotaRemaining(org!.id, 100);
+      await setQuotaRemaining(orgContext(org!.id, systemActor("seed")), 100);
       orgIds.push(org!.id);
     }
     await ownerExecute(

@@ -12,6 +12,8 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { creditPacks, organizations, outboxEvents, quotaAdjustments, stripeEvents, usageQuotas } from "@/db/schema";
 import { setQuotaRemaining } from "@/lib/metering";
+import { systemActor } from "@/lib/context";
+import { contextOf } from "@/tests/support/factories";
 import { deliverDueOutbox, enqueueOutboxMany, OUTBOX_LEASE_MS } from "@/lib/outbox";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { withTestEnv } from "@/tests/env";
@@ -123,7 +125,7 @@ it("an outbox worker killed mid-delivery: its lease holds the rows, then another
 it("an app process killed mid-webhook: the claimed event is applied once, by Stripe's retry on another process", async (context) => {
   const [org] = await db().insert(organizations).values({ name: "Crash Co" }).returning({ id: organizations.id });
   const orgId = org!.id;
-  await setQuotaRemaining(orgId, 100);
+  await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 100);
   // A credit-pack checkout (stripe-ruby-mock checkout.session.completed, mode=payment; changed:
   // event id, session id, client_reference_id, customer, payment_intent): +1,000 credits, once.
   const event = fixture("stripe-ruby-mock__checkout.session.completed.json");

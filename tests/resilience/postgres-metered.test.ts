@@ -55,7 +55,7 @@ async function customer(name: string, keys: number) {
   const created = await Promise.all(
     Array.from({ length: keys }, (_, i) => createApiKey(contextOf(orgId, systemActor("seed")), { name: `key ${i}` })),
   );
-  await setQuotaRemaining(orgId, QUOTA);
+  await setQuotaRemaining(contextOf(orgId, systemActor("seed")), QUOTA);
   return { orgId, keys: created.map((k) => k.key) };
 }
 
@@ -94,7 +94,7 @@ it(`${CALLS} metered calls against a quota of ${QUOTA} while connections are kil
   expect(served).toBeLessThanOrEqual(QUOTA);
   // Each 200 is one charged usage event; a call that failed was not charged (or was refunded).
   expect(await usageOf(orgId)).toEqual({ charged: served, chargedOk: served, chargedNotOk: 0 });
-  const report = await monthlyUsageReport(orgId, month());
+  const report = await monthlyUsageReport(contextOf(orgId, systemActor("seed")), month());
   expect(report.drift).toBe(0);
   expect(report.stored_remaining).toBe(QUOTA - served);
 
@@ -113,7 +113,7 @@ it(`${CALLS} metered calls against a quota of ${QUOTA} while connections are kil
     ...(rest < QUOTA ? { 402: QUOTA - rest } : {}),
   });
   expect(await usageOf(orgId)).toEqual({ charged: QUOTA, chargedOk: QUOTA, chargedNotOk: 0 });
-  expect((await monthlyUsageReport(orgId, month())).drift).toBe(0);
+  expect((await monthlyUsageReport(contextOf(orgId, systemActor("seed")), month())).drift).toBe(0);
 
   survived(
     context,
@@ -148,7 +148,7 @@ it("database unreachable: readiness says not ready and nothing is charged; reach
   const after = await pool(40, 8, (i) => apiSearch(app.url, keys[i % keys.length]!));
   expect(tally(after.map((a) => a.status))).toEqual({ 200: 40 });
   expect(await usageOf(orgId)).toEqual({ charged: 41, chargedOk: 41, chargedNotOk: 0 });
-  expect((await monthlyUsageReport(orgId, month())).stored_remaining).toBe(QUOTA - 41);
+  expect((await monthlyUsageReport(contextOf(orgId, systemActor("seed")), month())).stored_remaining).toBe(QUOTA - 41);
 
   survived(
     context,

@@ -31,14 +31,14 @@ it("Redis refusing, then hanging: the API keeps serving, unlimited but capped by
   let served = 0;
 
   // Redis up: the per-key limit holds.
-  await setQuotaRemaining(orgId, 1_000);
+  await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 1_000);
   const up = await burst(await newKey(), PER_MINUTE + 15);
   expect(statuses(up)).toEqual({ 200: PER_MINUTE, 429: 15 });
   served += PER_MINUTE;
 
   // Redis down (connection refused): more calls than the limit all pass, until the quota is spent.
   await redis.proxy.set("refusing");
-  await setQuotaRemaining(orgId, 40);
+  await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 40);
   const refusing = await burst(await newKey(), 100);
   expect(statuses(refusing)).toEqual({ 200: 40, 402: 60 });
   expect(refusing.every((a) => a.rateLimitRemaining === String(PER_MINUTE))).toBe(true);
@@ -46,14 +46,14 @@ it("Redis refusing, then hanging: the API keeps serving, unlimited but capped by
 
   // Redis accepting connections but never answering: each call waits out the limiter's timeout, then passes.
   await redis.proxy.set("hanging");
-  await setQuotaRemaining(orgId, 10);
+  await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 10);
   const hanging = await burst(await newKey(), 30, 15);
   expect(statuses(hanging)).toEqual({ 200: 10, 402: 20 });
   served += 10;
 
   // Redis back: once the client has reconnected, the limit applies again.
   await redis.proxy.set("up");
-  await setQuotaRemaining(orgId, 1_000);
+  await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 1_000);
   const key = await newKey();
   await eventually("the limiter counts in Redis again", async () => {
     const answer = await apiSearch(redis.app.url, key);
@@ -68,7 +68,7 @@ it("Redis refusing, then hanging: the API keeps serving, unlimited but capped by
   served += backStatuses[200]!;
 
   // Every served call was charged once, and the counter agrees with the ledger.
-  const report = await monthlyUsageReport(orgId, new Date().toISOString().slice(0, 7));
+  const report = await monthlyUsageReport(contextOf(orgId, systemActor("seed")), new Date().toISOString().slice(0, 7));
   expect(report.used_recorded).toBe(served);
   expect(report.drift).toBe(0);
 

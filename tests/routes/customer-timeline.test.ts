@@ -9,6 +9,7 @@ import { jobRuns, opsAlerts, organizations, outboxEvents, stripeEvents, subscrip
 import { createAlert, updateAlert } from "@/lib/alerts";
 import { recordAudit } from "@/lib/audit";
 import { makeOrg, contextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 import { createApiKey, revokeApiKey } from "@/lib/auth";
 import { chargeApiCall } from "@/lib/metering";
 import {
@@ -206,9 +207,9 @@ describeOnOneDatabase("operator customers list and timeline", () => {
     const kept = await createApiKey(contextOf(orgId, owner), { name: "CRM sync" });
     const dropped = await createApiKey(contextOf(orgId, owner), { name: "Old script" });
     await revokeApiKey(contextOf(orgId, owner), dropped.id);
-    for (const [i, at] of [day(3, 10), day(3, 11), day(3, 12), day(4, 8)].entries())
-      await chargeApiCall(orgId, kept.id, "GET /api/v1/opportunities", `req_busy_${i}`, at);
-    await chargeApiCall(other.orgId, null, "GET /api/v1/opportunities", "req_quiet_0", day(3, 10));
+    for (const at of [day(3, 10), day(3, 11), day(3, 12), day(4, 8)])
+      await chargeApiCall(contextOf(orgId, { apiKeyId: kept.id }, at), "GET /api/v1/opportunities");
+    await chargeApiCall(contextOf(other.orgId, systemActor("seed"), day(3, 10)), "GET /api/v1/opportunities");
 
     const all = await timelinePages(orgId, cookies.ops_support, "limit=50");
     const titles = (kind: string) => all.filter((e) => e.kind === kind).map((e) => e.title);

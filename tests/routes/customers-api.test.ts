@@ -7,7 +7,8 @@ import * as customer from "@/app/api/admin/customers/[id]/route";
 import * as customers from "@/app/api/admin/customers/route";
 import { db } from "@/db/client";
 import { auditLog, opsAlerts, organizations, subscriptions } from "@/db/schema";
-import { makeOrg } from "@/tests/support/factories";
+import { contextOf, makeOrg } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 import { monthlyUsageReport } from "@/lib/metering";
 import { describeOnOneDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
@@ -88,7 +89,10 @@ describeOnOneDatabase("operator customers API", () => {
     expect(granted.status).toBe(200);
     // Operator grants are credits: the month's allowance (free: 100) is untouched.
     expect((await granted.json()).result).toEqual({ creditsRemaining: 500 });
-    const report = await monthlyUsageReport(org.orgId, new Date().toISOString().slice(0, 7));
+    const report = await monthlyUsageReport(
+      contextOf(org.orgId, systemActor("seed")),
+      new Date().toISOString().slice(0, 7),
+    );
     expect(report).toMatchObject({ drift: 0, stored_remaining: 100, credits: { stored_remaining: 500, drift: 0 } });
     const [audit] = await db().select().from(auditLog).where(eq(auditLog.action, "ops.customer.credits_granted"));
     expect(audit).toMatchObject({

@@ -172,7 +172,7 @@ describeOnOneDatabase("metered API v1", () => {
 
   it("no quota left: 402 quota_exhausted Problem+JSON; the Idempotency-Key is freed for a retry after a top-up", async () => {
     const { orgId, key } = await makeKey();
-    await setQuotaRemaining(orgId, 0);
+    await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 0);
     const res = await call(searchRoute.GET, "/api/v1/opportunities", key, { "idempotency-key": "after-topup" });
     expect(res.status).toBe(402);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
@@ -183,7 +183,7 @@ describeOnOneDatabase("metered API v1", () => {
     });
     expect(res.headers.get("x-quota-remaining")).toBe("0");
     expect(res.headers.get("ratelimit-limit")).toBe("60");
-    await setQuotaRemaining(orgId, 2);
+    await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 2);
     const retry = await call(searchRoute.GET, "/api/v1/opportunities", key, { "idempotency-key": "after-topup" });
     expect(retry.status).toBe(200);
     expect(retry.headers.get("x-quota-remaining")).toBe("1");

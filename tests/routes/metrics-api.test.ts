@@ -9,7 +9,8 @@ import * as metricsRoute from "@/app/api/metrics/route";
 import * as unknownApi from "@/app/api/[...path]/route";
 import { db } from "@/db/client";
 import { jobHeartbeats, jobRuns, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
-import { makeOrg } from "@/tests/support/factories";
+import { contextOf, makeOrg } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 import { PROBLEM_CONTENT_TYPE, route } from "@/lib/http";
 import { chargeApiCall } from "@/lib/metering";
 import { describeOnOneDatabase } from "@/tests/db";
@@ -100,8 +101,8 @@ describeOnOneDatabase("GET /api/metrics", () => {
       await exploding(new Request("http://localhost:3000/api/metrics-test/explodes"), { params: Promise.resolve({}) });
       // Quota: two metered charges.
       const { orgId } = await makeOrg("starter", "Metrics Co");
-      await chargeApiCall(orgId, null, "GET /api/v1/opportunities", "req_metrics_1");
-      await chargeApiCall(orgId, null, "GET /api/v1/opportunities", "req_metrics_2");
+      await chargeApiCall(contextOf(orgId, systemActor("seed")), "GET /api/v1/opportunities");
+      await chargeApiCall(contextOf(orgId, systemActor("seed")), "GET /api/v1/opportunities");
       // Shared state in the database.
       const run = (status: string, ageMs = 0) => ({
         functionId: "ingest-opportunities",
