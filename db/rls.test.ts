@@ -431,10 +431,10 @@ describeEachDatabaseAsApp(
     });
 
     it("the billing page shows the org's own plan and usage", async () => {
-      const overview = await billingOverview(a.orgId, NOW);
+      const overview = await billingOverview(contextOf(a.orgId, ownerOf(a), NOW));
       expect(overview).toMatchObject({ plan: "free", hasBillingAccount: false, subscription: null });
       expect(overview.usage.used).toBe(1);
-      expect((await billingOverview(b.orgId, NOW)).usage.used).toBe(0);
+      expect((await billingOverview(contextOf(b.orgId, ownerOf(b), NOW))).usage.used).toBe(0);
     });
 
     it("the digest run fans out over every org's due alerts as the system role", async () => {
@@ -448,7 +448,7 @@ describeEachDatabaseAsApp(
 
     it("retention runs across orgs, and an owner's export holds only their org", async () => {
       await runRetention({ now: NOW });
-      const { request } = await requestAndBuildExport(a.orgId, { type: "user", id: a.userId });
+      const { request } = await requestAndBuildExport(contextOf(a.orgId, ownerOf(a)));
       expect(request.status).toBe("completed");
       const bundle = JSON.stringify(request.result);
       expect(bundle).toContain(a.orgId);

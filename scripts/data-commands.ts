@@ -1,3 +1,4 @@
+import { orgContext, systemActor } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import {
   processDataRequest,
@@ -5,18 +6,17 @@ import {
   requestDataDeletion,
   toDataRequestView,
   getDataRequest,
-  type DataRequester,
 } from "@/lib/retention";
 
 type Flags = Record<string, string | undefined>;
 
 /** Run at a terminal by whoever operates the installation; recorded as the system. */
-const CLI_REQUESTER: DataRequester = { type: "system" };
+const cliContext = (orgId: string) => orgContext(orgId, systemActor("retention"));
 
 /** `data:export --org ID`: records the export and builds it now; prints the request (the bundle stays in the database, downloadable by owners). */
 export async function dataExportCommand(flags: Flags, usage: string) {
   if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${usage}`);
-  const { request, created } = await requestAndBuildExport(flags.org, CLI_REQUESTER);
+  const { request, created } = await requestAndBuildExport(cliContext(flags.org));
   return { ...toDataRequestView(request), created };
 }
 
@@ -31,7 +31,7 @@ export async function dataDeleteCommand(flags: Flags, usage: string) {
       "validation_failed",
       `--confirm-name is required (the organisation's exact name). Usage: ${usage}`,
     );
-  const { request, created } = await requestDataDeletion(flags.org, CLI_REQUESTER, {
+  const { request, created } = await requestDataDeletion(cliContext(flags.org), {
     confirmName: flags["confirm-name"],
   });
   const outcome = await processDataRequest(request.id);

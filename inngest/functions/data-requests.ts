@@ -1,4 +1,5 @@
 import { dataDeletionRequested, inngest } from "@/inngest/client";
+import { orgContext, systemActor } from "@/lib/context";
 import { getDataRequest, pendingDataRequest, processDataRequest } from "@/lib/retention";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
@@ -19,7 +20,9 @@ export const dataRequestsFunction = inngest.createFunction(
     const orgId = event.data.org_id;
     const requestId = typeof event.data.request_id === "string" ? event.data.request_id : null;
     return step.run("process-deletion", async () => {
-      const request = requestId ? await getDataRequest(requestId) : await pendingDataRequest(orgId, "deletion");
+      const request = requestId
+        ? await getDataRequest(requestId)
+        : await pendingDataRequest(orgContext(orgId, systemActor("retention")), "deletion");
       if (!request || request.orgId !== orgId || request.kind !== "deletion")
         return { status: "nothing_pending" as const };
       return processDataRequest(request.id, new Date());

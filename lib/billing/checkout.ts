@@ -1,10 +1,11 @@
 import { planPurchaseBlocker } from "./prices";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
-import { withTenant } from "@/db/tenant";
-import { subscriptions } from "@/db/schema";
+import { subscriptions, users } from "@/db/schema";
 import { type AuditActor, recordAuditAlone } from "@/lib/audit";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/http";
+import { assertCan } from "@/lib/orgs";
 import { ensureStripeCustomer, stripeCustomerIdFor } from "./customers";
 import { planById, TRIAL_DAYS, type PlanId } from "@/lib/plans";
 import { checkoutSessionCompleted } from "./stripe-events/checkout-session-completed";
@@ -13,15 +14,28 @@ import type { StripeObject } from "./stripe-events/types";
 import { stripeClient } from "./stripe-client";
 import { syncStripeCustomer } from "./sync";
 
+/** A member's billing changes, as their audit entries name them: the user and their e-mail. */
 export interface BillingActor extends AuditActor {
   type: "user";
   id: string;
-  email: string;
+  email: string | null;
+}
+
+/** The context a member changes the org's subscription in: owners, admins and billing members (`billing:manage`). */
+export type BillingContext = OrgContext<MemberActor>;
+
+/** The member who acts, with the e-mail the Stripe customer and the audit entries carry. */
+export async function billingActor(ctx: BillingContext): Promise<BillingActor> {
+  const [user] = await ctx.transaction((tx) =>
+    tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.actor.userId)),
+  );
+  return { type: "user", id: ctx.actor.userId, email: user?.email ?? null };
 }
 
 /** An org gets one trial, ever: any subscription that had a trial end uses it up. */
-export async function trialAvailable(orgId: string): Promise<boolean> {
-  const [used] = await withTenant(orgId, (tx) =>
+export async function trialAvailable(ctx: OrgContext): Promise<boolean> {
+  const { orgId } = ctx;
+  const [used] = await ctx.transaction((tx) =>
     tx
       .select({ id: subscriptions.id })
       .from(subscriptions)
@@ -31,8 +45,9 @@ export async function trialAvailable(orgId: string): Promise<boolean> {
   return !used;
 }
 
-async function liveSubscription(orgId: string) {
-  const [row] = await withTenant(orgId, (tx) =>
+async function liveSubscription(ctx: OrgContext) {
+  const { orgId } = ctx;
+  const [row] = await ctx.transaction((tx) =>
     tx
       .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status })
       .from(subscriptions)
@@ -58,18 +73,16 @@ function priceFor(plan: PlanId): string {
  * subscription metadata) so the webhook can always link it. The trial is offered only to an
  * org that never had one. An org that already pays changes plan in the Customer Portal.
  */
-export async function startSubscriptionCheckout(
-  orgId: string,
-  plan: PlanId,
-  actor: BillingActor,
-  returnPath = "/settings/billing",
-) {
+export async function startSubscriptionCheckout(ctx: BillingContext, plan: PlanId, returnPath = "/settings/billing") {
+  assertCan(ctx.actor, "billing:manage");
+  const { orgId } = ctx;
   const price = priceFor(plan);
-  if (await liveSubscription(orgId)) {
+  if (await liveSubscription(ctx)) {
     throw new AppError("conflict", "This organisation already has a subscription: change plans in the billing portal.");
   }
+  const actor = await billingActor(ctx);
   const customer = await ensureStripeCustomer(orgId, actor.email);
-  const withTrial = await trialAvailable(orgId);
+  const withTrial = await trialAvailable(ctx);
   const session = await stripeClient().checkout.sessions.create({
     mode: "subscription",
     customer,
@@ -95,12 +108,15 @@ export async function startSubscriptionCheckout(
 }
 
 /** A one-off credit pack (+1,000 API call credits, kept until spent) through Checkout in payment mode. */
-export async function startCreditPackCheckout(orgId: string, actor: BillingActor) {
+export async function startCreditPackCheckout(ctx: BillingContext) {
+  assertCan(ctx.actor, "billing:manage");
+  const { orgId } = ctx;
   const price = env().STRIPE_PRICE_CREDITS;
   if (!price)
     throw new AppError("validation_failed", "Credit packs cannot be bought here.", {
       errors: [{ path: "price", message: "STRIPE_PRICE_CREDITS is not configured." }],
     });
+  const actor = await billingActor(ctx);
   const customer = await ensureStripeCustomer(orgId, actor.email);
   const session = await stripeClient().checkout.sessions.create({
     mode: "payment",
@@ -131,7 +147,9 @@ export async function startCreditPackCheckout(orgId: string, actor: BillingActor
  * the database now (subscription via `syncStripeCustomer`, credit pack via the same handler the
  * webhook uses, granted once per session) so the customer never waits for the webhook.
  */
-export async function finishCheckout(orgId: string, sessionId: string, now = new Date()) {
+export async function finishCheckout(ctx: BillingContext, sessionId: string) {
+  const { orgId } = ctx;
+  const now = ctx.now();
   if (!/^cs_[A-Za-z0-9_]+$/.test(sessionId)) throw new AppError("not_found", "Checkout session not found.");
   let session;
   try {
@@ -148,7 +166,7 @@ export async function finishCheckout(orgId: string, sessionId: string, now = new
   }
   if (session.status !== "complete") return { mode: session.mode, complete: false as const };
   if (session.mode === "payment") {
-    await withTenant(orgId, (tx) =>
+    await ctx.transaction((tx) =>
       checkoutSessionCompleted(
         tx,
         {
@@ -167,8 +185,9 @@ export async function finishCheckout(orgId: string, sessionId: string, now = new
 }
 
 /** A Stripe Customer Portal session (cards, invoices, plan changes, cancellation). */
-export async function openCustomerPortal(orgId: string, returnPath = "/settings/billing") {
-  const customer = await stripeCustomerIdFor(orgId);
+export async function openCustomerPortal(ctx: BillingContext, returnPath = "/settings/billing") {
+  assertCan(ctx.actor, "billing:manage");
+  const customer = await stripeCustomerIdFor(ctx.orgId);
   if (!customer) throw new AppError("conflict", "There is no billing account yet: choose a plan first.");
   const portal = await stripeClient().billingPortal.sessions.create({
     customer,

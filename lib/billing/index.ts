@@ -7,6 +7,7 @@ export {
   finishCheckout,
   openCustomerPortal,
   type BillingActor,
+  type BillingContext,
 } from "./checkout";
 export { pauseSubscription, resumeSubscription } from "./pause";
 export { billingOverview, type BillingOverview } from "./overview";

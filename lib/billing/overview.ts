@@ -1,7 +1,6 @@
 import { and, desc, eq, isNotNull } from "drizzle-orm";
-import { withTenant } from "@/db/tenant";
 import { billingCustomers, subscriptions } from "@/db/schema";
-import { orgContext, systemActor } from "@/lib/context";
+import type { OrgContext } from "@/lib/context";
 import { usageReport } from "@/lib/metering";
 import { trialAvailable } from "./checkout";
 import { effectiveStatus, planById, type PlanId } from "@/lib/plans";
@@ -27,15 +26,16 @@ export interface BillingOverview {
 }
 
 /** What Settings → Billing shows: plan, subscription state and this period's usage. */
-export async function billingOverview(orgId: string, now = new Date()): Promise<BillingOverview> {
-  const [customer] = await withTenant(orgId, (tx) =>
+export async function billingOverview(ctx: OrgContext): Promise<BillingOverview> {
+  const { orgId } = ctx;
+  const [customer] = await ctx.transaction((tx) =>
     tx
       .select({ id: billingCustomers.stripeCustomerId })
       .from(billingCustomers)
       .where(eq(billingCustomers.orgId, orgId)),
   );
   // The subscription Stripe touched last is the one the customer is thinking about.
-  const [sub] = await withTenant(orgId, (tx) =>
+  const [sub] = await ctx.transaction((tx) =>
     tx
       .select()
       .from(subscriptions)
@@ -43,13 +43,13 @@ export async function billingOverview(orgId: string, now = new Date()): Promise<
       .orderBy(desc(subscriptions.stripeEventCreated))
       .limit(1),
   );
-  const usage = await usageReport(orgContext(orgId, systemActor("billing"), { now: () => now }));
+  const usage = await usageReport(ctx);
   const plan = planById(usage.plan).id;
   return {
     plan,
     stripeConfigured: stripeConfigured(),
     hasBillingAccount: Boolean(customer),
-    trialAvailable: await trialAvailable(orgId),
+    trialAvailable: await trialAvailable(ctx),
     subscription: sub
       ? {
           id: sub.stripeSubscriptionId,

@@ -1,17 +1,18 @@
 import { and, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
-import { withTenant } from "@/db/tenant";
 import { organizations, subscriptions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/http";
-import type { BillingActor } from "./checkout";
+import { assertCan } from "@/lib/orgs";
+import { billingActor, type BillingContext } from "./checkout";
 import { syncOrgPlan } from "./org-plan";
 import { stripeClient } from "./stripe-client";
 import { applySubscription } from "./stripe-events/subscription-changed";
 import type { StripeObject } from "./stripe-events/types";
 
-async function findSubscription(orgId: string, paused: boolean) {
-  const [row] = await withTenant(orgId, (tx) =>
+async function findSubscription(ctx: BillingContext, paused: boolean) {
+  const { orgId } = ctx;
+  const [row] = await ctx.transaction((tx) =>
     tx
       .select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status, plan: subscriptions.plan })
       .from(subscriptions)
@@ -28,15 +29,10 @@ async function findSubscription(orgId: string, paused: boolean) {
   return row ?? null;
 }
 
-async function applyAndAudit(
-  orgId: string,
-  sub: Stripe.Subscription,
-  action: string,
-  actor: BillingActor,
-  requestId: string | null,
-  now: Date,
-) {
-  return withTenant(orgId, async (tx) => {
+async function applyAndAudit(ctx: BillingContext, sub: Stripe.Subscription, action: string, now: Date) {
+  const { orgId, requestId } = ctx;
+  const actor = await billingActor(ctx);
+  return ctx.transaction(async (tx) => {
     const [before] = await tx
       .select({ plan: organizations.plan })
       .from(organizations)
@@ -60,28 +56,22 @@ async function applyAndAudit(
 /**
  * Pauses payment collection (Stripe `pause_collection: void`): no invoices are charged and the
  * org keeps read access but loses paid features until it resumes. Owner, admin or billing only
- * (the caller checks `billing:manage`); audited.
+ * (`billing:manage`); audited.
  */
-export async function pauseSubscription(
-  orgId: string,
-  actor: BillingActor,
-  requestId: string | null = null,
-  now = new Date(),
-) {
-  const current = await findSubscription(orgId, false);
+export async function pauseSubscription(ctx: BillingContext) {
+  assertCan(ctx.actor, "billing:manage");
+  const now = ctx.now();
+  const current = await findSubscription(ctx, false);
   if (!current) throw new AppError("conflict", "There is no active subscription to pause.");
   const sub = await stripeClient().subscriptions.update(current.id, { pause_collection: { behavior: "void" } });
-  return applyAndAudit(orgId, sub, "billing.subscription.paused", actor, requestId, now);
+  return applyAndAudit(ctx, sub, "billing.subscription.paused", now);
 }
 
-export async function resumeSubscription(
-  orgId: string,
-  actor: BillingActor,
-  requestId: string | null = null,
-  now = new Date(),
-) {
-  const current = await findSubscription(orgId, true);
+export async function resumeSubscription(ctx: BillingContext) {
+  assertCan(ctx.actor, "billing:manage");
+  const now = ctx.now();
+  const current = await findSubscription(ctx, true);
   if (!current) throw new AppError("conflict", "There is no paused subscription to resume.");
   const sub = await stripeClient().subscriptions.update(current.id, { pause_collection: "" });
-  return applyAndAudit(orgId, sub, "billing.subscription.resumed", actor, requestId, now);
+  return applyAndAudit(ctx, sub, "billing.subscription.resumed", now);
 }

@@ -11,9 +11,11 @@ import {
   usageQuotas,
 } from "@/db/schema";
 import { appErrorOf } from "@/tests/app-error";
+import { orgContext, memberActor, type OperatorActor } from "@/lib/context";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
+import { addMember, contextOf, ownerContextOf } from "@/tests/support/factories";
 import { signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 import {
   finishCheckout,
@@ -21,7 +23,6 @@ import {
   startCreditPackCheckout,
   startSubscriptionCheckout,
   trialAvailable,
-  type BillingActor,
 } from "./checkout";
 import { CREDIT_PACK_CREDITS } from "./stripe-events/checkout-session-completed";
 import { pauseSubscription, resumeSubscription } from "./pause";
@@ -55,11 +56,6 @@ async function newOrg(name = "Checkout Co") {
   const [org] = await db().insert(organizations).values({ name }).returning({ id: organizations.id });
   return org!.id;
 }
-const actor = (email = "owner@example.com"): BillingActor => ({
-  type: "user",
-  id: "00000000-0000-4000-8000-00000000beef",
-  email,
-});
 
 async function orgPlan(orgId: string) {
   const [row] = await db().select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
@@ -82,7 +78,7 @@ describeEachDatabase(
   () => {
     it("subscription checkout: customer first (metadata.org_id), org named three ways, 7-day trial, plan live on the return without any webhook", async () => {
       const orgId = await newOrg();
-      const started = await startSubscriptionCheckout(orgId, "pro", actor());
+      const started = await startSubscriptionCheckout(await ownerContextOf(orgId), "pro");
       expect(started.trial).toBe(true);
       expect(started.url).toContain(`${stripe.url}/checkout/`);
 
@@ -102,14 +98,14 @@ describeEachDatabase(
       expect(sessionCreate.params.success_url).toContain("/settings/billing/return?session_id={CHECKOUT_SESSION_ID}");
 
       // Not paid yet: the return changes nothing.
-      expect(await finishCheckout(orgId, started.sessionId)).toMatchObject({ complete: false });
+      expect(await finishCheckout(await ownerContextOf(orgId), started.sessionId)).toMatchObject({ complete: false });
       expect(await orgPlan(orgId)).toBe("free");
 
       stripe.completeCheckout(started.sessionId);
-      const finished = await finishCheckout(orgId, started.sessionId);
+      const finished = await finishCheckout(await ownerContextOf(orgId), started.sessionId);
       expect(finished).toMatchObject({ complete: true, plan: "pro" });
       expect(await orgPlan(orgId)).toBe("pro");
-      const overview = await billingOverview(orgId);
+      const overview = await billingOverview(await ownerContextOf(orgId));
       expect(overview.subscription).toMatchObject({ status: "trialing", plan: "pro", cancelAtPeriodEnd: false });
       expect(overview.subscription?.trialEnd).toBeInstanceOf(Date);
       expect(overview.trialAvailable).toBe(false);
@@ -125,9 +121,9 @@ describeEachDatabase(
 
     it("the webhook arriving after the return (or twice) changes nothing more; sync is idempotent", async () => {
       const orgId = await newOrg();
-      const started = await startSubscriptionCheckout(orgId, "starter", actor());
+      const started = await startSubscriptionCheckout(await ownerContextOf(orgId), "starter");
       const events = stripe.completeCheckout(started.sessionId);
-      await finishCheckout(orgId, started.sessionId);
+      await finishCheckout(await ownerContextOf(orgId), started.sessionId);
       const [before] = await db().select().from(subscriptions).where(eq(subscriptions.orgId, orgId));
       await deliverAll(events);
       await deliverAll(events);
@@ -143,10 +139,10 @@ describeEachDatabase(
 
     it("the trial is offered once per org, and an org that already pays is sent to the portal", async () => {
       const orgId = await newOrg();
-      const first = await startSubscriptionCheckout(orgId, "starter", actor());
+      const first = await startSubscriptionCheckout(await ownerContextOf(orgId), "starter");
       stripe.completeCheckout(first.sessionId);
-      await finishCheckout(orgId, first.sessionId);
-      expect((await appErrorOf(startSubscriptionCheckout(orgId, "pro", actor()))).code).toBe("conflict");
+      await finishCheckout(await ownerContextOf(orgId), first.sessionId);
+      expect((await appErrorOf(startSubscriptionCheckout(await ownerContextOf(orgId), "pro"))).code).toBe("conflict");
 
       // Canceled: may subscribe again, without a second trial.
       const subId = stripe.sessions.get(first.sessionId)!.subscription;
@@ -158,8 +154,8 @@ describeEachDatabase(
       const customer = stripe.sessions.get(first.sessionId)!.customer;
       await syncStripeCustomer(customer);
       expect(await orgPlan(orgId)).toBe("free");
-      expect(await trialAvailable(orgId)).toBe(false);
-      const second = await startSubscriptionCheckout(orgId, "pro", actor());
+      expect(await trialAvailable(await ownerContextOf(orgId))).toBe(false);
+      const second = await startSubscriptionCheckout(await ownerContextOf(orgId), "pro");
       expect(second.trial).toBe(false);
       expect(
         stripe.requests.filter((r) => r.path === "/v1/checkout/sessions").at(-1)!.params.subscription_data
@@ -172,24 +168,28 @@ describeEachDatabase(
     it("a session of another org, an unknown session or a malformed id is not found", async () => {
       const mine = await newOrg("Mine");
       const theirs = await newOrg("Theirs");
-      const started = await startSubscriptionCheckout(theirs, "starter", actor());
+      const started = await startSubscriptionCheckout(await ownerContextOf(theirs), "starter");
       stripe.completeCheckout(started.sessionId);
-      expect((await appErrorOf(finishCheckout(mine, started.sessionId))).code).toBe("not_found");
-      expect((await appErrorOf(finishCheckout(mine, "cs_test_doesnotexist"))).code).toBe("not_found");
-      expect((await appErrorOf(finishCheckout(mine, "../../v1/customers"))).code).toBe("not_found");
+      expect((await appErrorOf(finishCheckout(await ownerContextOf(mine), started.sessionId))).code).toBe("not_found");
+      expect((await appErrorOf(finishCheckout(await ownerContextOf(mine), "cs_test_doesnotexist"))).code).toBe(
+        "not_found",
+      );
+      expect((await appErrorOf(finishCheckout(await ownerContextOf(mine), "../../v1/customers"))).code).toBe(
+        "not_found",
+      );
       expect(await orgPlan(mine)).toBe("free");
     });
 
     it("credit pack: +1,000 once, on the return and again via the webhook", async () => {
       const orgId = await newOrg();
-      const started = await startCreditPackCheckout(orgId, actor());
+      const started = await startCreditPackCheckout(await ownerContextOf(orgId));
       expect(stripe.requests.filter((r) => r.path === "/v1/checkout/sessions").at(-1)!.params).toMatchObject({
         mode: "payment",
         line_items: [{ price: PRICES.STRIPE_PRICE_CREDITS }],
       });
       const events = stripe.completeCheckout(started.sessionId);
-      await finishCheckout(orgId, started.sessionId);
-      await finishCheckout(orgId, started.sessionId);
+      await finishCheckout(await ownerContextOf(orgId), started.sessionId);
+      await finishCheckout(await ownerContextOf(orgId), started.sessionId);
       await deliverAll(events);
       const packs = await db().select().from(creditPacks).where(eq(creditPacks.orgId, orgId));
       expect(packs).toHaveLength(1);
@@ -199,9 +199,9 @@ describeEachDatabase(
 
     it("portal session for the org's customer; none before a billing account exists", async () => {
       const orgId = await newOrg();
-      expect((await appErrorOf(openCustomerPortal(orgId))).code).toBe("conflict");
-      const started = await startSubscriptionCheckout(orgId, "starter", actor());
-      const { url } = await openCustomerPortal(orgId);
+      expect((await appErrorOf(openCustomerPortal(await ownerContextOf(orgId)))).code).toBe("conflict");
+      const started = await startSubscriptionCheckout(await ownerContextOf(orgId), "starter");
+      const { url } = await openCustomerPortal(await ownerContextOf(orgId));
       expect(url).toContain(`${stripe.url}/portal/`);
       const portal = stripe.requests.filter((r) => r.path === "/v1/billing_portal/sessions").at(-1)!;
       expect(portal.params).toEqual({
@@ -212,13 +212,15 @@ describeEachDatabase(
 
     it("pause loses paid features but keeps the org; resume restores them; both audited", async () => {
       const orgId = await newOrg();
-      const started = await startSubscriptionCheckout(orgId, "pro", actor());
+      const started = await startSubscriptionCheckout(await ownerContextOf(orgId), "pro");
       stripe.completeCheckout(started.sessionId);
-      await finishCheckout(orgId, started.sessionId);
-      expect(await pauseSubscription(orgId, actor("billing@example.com"), "req_pause")).toEqual({ plan: "free" });
+      await finishCheckout(await ownerContextOf(orgId), started.sessionId);
+      const billing = await addMember(orgId, "billing");
+      const billingCtx = orgContext(orgId, memberActor(billing.actor.userId, "billing"), { requestId: "req_pause" });
+      expect(await pauseSubscription(billingCtx)).toEqual({ plan: "free" });
       expect(await orgPlan(orgId)).toBe("free");
-      expect((await billingOverview(orgId)).subscription?.status).toBe("paused");
-      expect((await appErrorOf(pauseSubscription(orgId, actor()))).code).toBe("conflict");
+      expect((await billingOverview(await ownerContextOf(orgId))).subscription?.status).toBe("paused");
+      expect((await appErrorOf(pauseSubscription(await ownerContextOf(orgId)))).code).toBe("conflict");
 
       // A stale webhook from before the pause must not un-pause it.
       const created = stripe.events.find(
@@ -229,12 +231,13 @@ describeEachDatabase(
       await deliverAll([created.event]);
       expect(await orgPlan(orgId)).toBe("free");
 
-      expect(await resumeSubscription(orgId, actor(), "req_resume")).toEqual({ plan: "pro" });
+      const owner = (await ownerContextOf(orgId)).actor;
+      expect(await resumeSubscription(orgContext(orgId, owner, { requestId: "req_resume" }))).toEqual({ plan: "pro" });
       expect(await orgPlan(orgId)).toBe("pro");
       const trail = await db().select().from(auditLog).where(eq(auditLog.orgId, orgId));
       const paused = trail.find((r) => r.action === "billing.subscription.paused");
       expect(paused).toMatchObject({
-        actorEmail: "billing@example.com",
+        actorEmail: billing.email,
         requestId: "req_pause",
         before: { plan: "pro" },
       });
@@ -244,20 +247,22 @@ describeEachDatabase(
 
     it("extend trial moves Stripe's trial end (no proration), stores it, audits before/after; refused without a trial", async () => {
       const orgId = await newOrg("Trial Co");
-      const started = await startSubscriptionCheckout(orgId, "starter", actor());
+      const started = await startSubscriptionCheckout(await ownerContextOf(orgId), "starter");
       stripe.completeCheckout(started.sessionId);
-      await finishCheckout(orgId, started.sessionId);
+      await finishCheckout(await ownerContextOf(orgId), started.sessionId);
       const [before] = await db()
         .select({ trialEnd: subscriptions.trialEnd, id: subscriptions.stripeSubscriptionId })
         .from(subscriptions)
         .where(eq(subscriptions.orgId, orgId));
-      const operator = {
-        type: "operator" as const,
-        id: "00000000-0000-4000-8000-0000000000aa",
+      const operator: OperatorActor = {
+        kind: "operator",
+        userId: "00000000-0000-4000-8000-0000000000aa",
         email: "ops@example.com",
       };
 
-      const extended = await extendTrial(orgId, 5, operator, { reason: "migration delay", requestId: "req_trial" });
+      const extended = await extendTrial(orgContext(orgId, operator, { requestId: "req_trial" }), 5, {
+        reason: "migration delay",
+      });
       expect(extended.trialEnd!.getTime()).toBe(before!.trialEnd!.getTime() + 5 * 86_400_000);
       expect(extended.plan).toBe("starter");
       const update = stripe.requests
@@ -282,17 +287,17 @@ describeEachDatabase(
       });
       expect(audit!.after).toMatchObject({ trial_end: extended.trialEnd!.toISOString(), days: 5 });
 
-      expect((await appErrorOf(extendTrial(orgId, 0, operator))).code).toBe("validation_failed");
-      expect((await appErrorOf(extendTrial(orgId, MAX_TRIAL_EXTENSION_DAYS + 1, operator))).code).toBe(
+      expect((await appErrorOf(extendTrial(contextOf(orgId, operator), 0))).code).toBe("validation_failed");
+      expect((await appErrorOf(extendTrial(contextOf(orgId, operator), MAX_TRIAL_EXTENSION_DAYS + 1))).code).toBe(
         "validation_failed",
       );
       const noTrial = await newOrg("No Trial Co");
-      expect((await appErrorOf(extendTrial(noTrial, 3, operator))).code).toBe("conflict");
+      expect((await appErrorOf(extendTrial(contextOf(noTrial, operator), 3))).code).toBe("conflict");
     });
 
     it("reconciliation processes events Stripe failed to deliver, once; sync of paying customers converges changes made in the portal", async () => {
       const orgId = await newOrg();
-      const started = await startSubscriptionCheckout(orgId, "starter", actor());
+      const started = await startSubscriptionCheckout(await ownerContextOf(orgId), "starter");
       const events = stripe.completeCheckout(started.sessionId);
       const emittedBefore = stripe.events.length;
       const first = await reconcileStripeEvents();
@@ -319,7 +324,7 @@ describeEachDatabase(
 
     it("re-processing a failed event fetches it from Stripe and applies it; a processed one is refused", async () => {
       const orgId = await newOrg();
-      const started = await startSubscriptionCheckout(orgId, "pro", actor());
+      const started = await startSubscriptionCheckout(await ownerContextOf(orgId), "pro");
       const [checkoutEvent] = stripe.completeCheckout(started.sessionId);
       await db()
         .insert(stripeEvents)
@@ -352,7 +357,7 @@ describeEachDatabase(
     it("a brief Stripe outage is absorbed by the SDK's retries with one customer created", async () => {
       const orgId = await newOrg();
       stripe.failNext(2);
-      await startSubscriptionCheckout(orgId, "starter", actor());
+      await startSubscriptionCheckout(await ownerContextOf(orgId), "starter");
       const created = [...stripe.customers.values()].filter((c) => c.metadata?.org_id === orgId);
       expect(created).toHaveLength(1);
     });

@@ -1,7 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
-import { withTenant } from "@/db/tenant";
 import { subscriptions } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit";
+import { operatorAuditActor, type OperatorActor, type OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { syncOrgPlan } from "./org-plan";
 import { stripeClient } from "./stripe-client";
@@ -18,18 +18,18 @@ export const MAX_TRIAL_EXTENSION_DAYS = 60;
  * this change is a no-op.
  */
 export async function extendTrial(
-  orgId: string,
+  ctx: OrgContext<OperatorActor>,
   days: number,
-  actor: AuditActor,
-  options: { reason?: string | null; requestId?: string | null; now?: Date } = {},
+  options: { reason?: string | null } = {},
 ) {
+  const { orgId } = ctx;
   if (!Number.isInteger(days) || days < 1 || days > MAX_TRIAL_EXTENSION_DAYS) {
     throw new AppError("validation_failed", `Extend by 1 to ${MAX_TRIAL_EXTENSION_DAYS} days.`, {
       errors: [{ path: "days", message: `Between 1 and ${MAX_TRIAL_EXTENSION_DAYS}.` }],
     });
   }
-  const now = options.now ?? new Date();
-  const [current] = await withTenant(orgId, (tx) =>
+  const now = ctx.now();
+  const [current] = await ctx.transaction((tx) =>
     tx
       .select({ id: subscriptions.stripeSubscriptionId, trialEnd: subscriptions.trialEnd })
       .from(subscriptions)
@@ -45,19 +45,19 @@ export async function extendTrial(
     { trial_end: trialEnd, proration_behavior: "none" },
     { idempotencyKey: `extend-trial:${current.id}:${trialEnd}` },
   );
-  return withTenant(orgId, async (tx) => {
+  return ctx.transaction(async (tx) => {
     await applySubscription(tx, sub as unknown as StripeObject, now, now);
     const plan = await syncOrgPlan(tx, orgId, now);
     const newTrialEnd = sub.trial_end ? new Date(sub.trial_end * 1000) : null;
     await recordAudit(tx, {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       orgId,
       action: "ops.customer.trial_extended",
       target: { type: "subscription", id: sub.id },
       before: { trial_end: current.trialEnd?.toISOString() ?? null },
       after: { trial_end: newTrialEnd?.toISOString() ?? null, days, plan },
       reason: options.reason ?? null,
-      requestId: options.requestId ?? null,
+      requestId: ctx.requestId,
       at: now,
     });
     return { trialEnd: newTrialEnd, plan };

@@ -2,6 +2,7 @@ export {
   ORG_ROLES,
   apiKeyActor,
   memberActor,
+  operatorAuditActor,
   systemActor,
   type Actor,
   type ApiKeyActor,

@@ -11,7 +11,7 @@ import {
 } from "@/db/schema";
 import { listAudit, recordAudit, type AuditActor, recordAuditAlone } from "@/lib/audit";
 import { syncStripeCustomer, extendTrial } from "@/lib/billing";
-import { orgContext, systemActor } from "@/lib/context";
+import { operatorAuditActor, orgContext, systemActor, type OperatorActor, type OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { addCredits, usageReport } from "@/lib/metering";
 import { isUuid, withTenant } from "@/db/tenant";
@@ -64,10 +64,9 @@ export async function customerDetail(orgId: string) {
   });
   if (!own) throw new AppError("not_found", "No such customer.");
   const { org, members, subs, progress, runs, alerts, audit, customer } = own;
-  const [usage, requests] = await Promise.all([
-    usageReport(orgContext(orgId, systemActor("ops-cockpit"))),
-    listDataRequests(orgId, 20),
-  ]);
+  // The cockpit's read has no operator context yet: the org's usage and requests are read in its context as the cockpit.
+  const cockpitCtx = orgContext(orgId, systemActor("ops-cockpit"));
+  const [usage, requests] = await Promise.all([usageReport(cockpitCtx), listDataRequests(cockpitCtx, 20)]);
   return {
     org,
     members,
@@ -97,14 +96,11 @@ export type CustomerAction =
  * to the outbox with the change (and handed to Inngest after it committed).
  */
 export async function runCustomerAction(
-  orgId: string,
+  ctx: OrgContext<OperatorActor>,
   input: CustomerAction,
-  actor: AuditActor,
-  requestId: string | null = null,
-  now = new Date(),
 ): Promise<{ result: unknown; events: DataRequestEvent[] }> {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  const [org] = await withTenant(orgId, (tx) =>
+  const { orgId } = ctx;
+  const [org] = await ctx.transaction((tx) =>
     tx
       .select({ id: organizations.id, mutedUntil: organizations.opsAlertsMutedUntil })
       .from(organizations)
@@ -112,23 +108,20 @@ export async function runCustomerAction(
   );
   if (!org) throw new AppError("not_found", "No such customer.");
   if (input.action === "retry-data-request") {
-    const { request, events } = await retryDataRequest(orgId, input.request_id, actor, {
-      reason: input.reason,
-      requestId,
-    });
+    const { request, events } = await retryDataRequest(ctx, input.request_id, { reason: input.reason });
     return { result: { data_request: toDataRequestView(request) }, events };
   }
-  return { result: await applyCustomerAction(orgId, org, input, actor, requestId, now), events: [] };
+  return { result: await applyCustomerAction(ctx, org, input), events: [] };
 }
 
 async function applyCustomerAction(
-  orgId: string,
+  ctx: OrgContext<OperatorActor>,
   org: { mutedUntil: Date | null },
   input: Exclude<CustomerAction, { action: "retry-data-request" }>,
-  actor: AuditActor,
-  requestId: string | null,
-  now: Date,
 ) {
+  const { orgId, requestId } = ctx;
+  const actor = operatorAuditActor(ctx.actor);
+  const now = ctx.now();
   const audit = {
     actor,
     orgId,
@@ -139,13 +132,13 @@ async function applyCustomerAction(
   };
 
   if (input.action === "extend-trial") {
-    const extended = await extendTrial(orgId, input.days, actor, { reason: input.reason, requestId, now });
+    const extended = await extendTrial(ctx, input.days, { reason: input.reason });
     return { trialEnd: extended.trialEnd, plan: extended.plan };
   }
 
   if (input.action === "activate") {
     // "Paid but not active": converge with Stripe, the source of truth for what they pay for.
-    const [customer] = await withTenant(orgId, (tx) =>
+    const [customer] = await ctx.transaction((tx) =>
       tx
         .select({ id: billingCustomers.stripeCustomerId })
         .from(billingCustomers)
@@ -160,7 +153,7 @@ async function applyCustomerAction(
     return { plan: synced.plan };
   }
 
-  return withTenant(orgId, async (tx) => {
+  return ctx.transaction(async (tx) => {
     switch (input.action) {
       case "grant-credits": {
         // Operator grants are credits: spent after the allowance, kept across rollovers.

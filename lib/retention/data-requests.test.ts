@@ -26,7 +26,9 @@ import {
 } from "@/db/schema";
 import { dataRequestsFunction } from "@/inngest/functions/data-requests";
 import { runFunctionLocally } from "@/lib/jobs";
+import { systemActor, type OperatorActor } from "@/lib/context";
 import { describeEachDatabase } from "@/tests/db";
+import { contextOf } from "@/tests/support/factories";
 import {
   DATA_REQUEST_LEASE_MS,
   pendingDataRequest,
@@ -90,23 +92,31 @@ describeEachDatabase("data requests", () => {
   it("a second open request of the same kind returns the first; kinds and orgs are separate", async () => {
     const a = await seedFullOrg("Requests A");
     const b = await seedFullOrg("Requests B");
-    const first = await requestDataDeletion(a.orgId, { type: "user", id: a.owner.id }, { confirmName: a.name });
+    const first = await requestDataDeletion(contextOf(a.orgId, { userId: a.owner.id, role: "owner" }), {
+      confirmName: a.name,
+    });
     expect(first).toMatchObject({
       created: true,
       request: { status: "pending", kind: "deletion", requestedBy: `user:${a.owner.id}` },
     });
-    const again = await requestDataDeletion(a.orgId, { type: "operator", id: "op-1" }, { confirmName: a.name });
+    const again = await requestDataDeletion(contextOf(a.orgId, { kind: "operator", userId: "op-1", email: null }), {
+      confirmName: a.name,
+    });
     expect(again).toMatchObject({ created: false, request: { id: first.request.id } });
     const concurrent = await Promise.all([
-      requestDataExport(a.orgId, { type: "system" }),
-      requestDataExport(a.orgId, { type: "system" }),
+      requestDataExport(contextOf(a.orgId, systemActor("retention"))),
+      requestDataExport(contextOf(a.orgId, systemActor("retention"))),
     ]);
     expect(concurrent[0].request.id).toBe(concurrent[1].request.id);
     expect(concurrent.filter((r) => r.created)).toHaveLength(1);
-    expect((await requestDataDeletion(b.orgId, { type: "system" }, { confirmName: b.name })).created).toBe(true);
+    expect(
+      (await requestDataDeletion(contextOf(b.orgId, systemActor("retention")), { confirmName: b.name })).created,
+    ).toBe(true);
     expect(await db().select().from(dataRequests).where(eq(dataRequests.orgId, a.orgId))).toHaveLength(2);
     await expect(
-      requestDataDeletion("00000000-0000-4000-8000-000000000000", { type: "system" }, { confirmName: "x" }),
+      requestDataDeletion(contextOf("00000000-0000-4000-8000-000000000000", systemActor("retention")), {
+        confirmName: "x",
+      }),
     ).rejects.toMatchObject({ code: "not_found" });
   });
 
@@ -118,11 +128,9 @@ describeEachDatabase("data requests", () => {
     const bystanderBefore = await rowCounts(bystander.orgId);
     const targetBefore = await rowCounts(target.orgId);
 
-    const { request } = await requestDataDeletion(
-      target.orgId,
-      { type: "user", id: target.owner.id },
-      { confirmName: target.name },
-    );
+    const { request } = await requestDataDeletion(contextOf(target.orgId, { userId: target.owner.id, role: "owner" }), {
+      confirmName: target.name,
+    });
     const now = new Date();
     const outcome = await processDataRequest(request.id, now);
     expect(outcome).toMatchObject({ status: "completed", kind: "deletion" });
@@ -222,8 +230,7 @@ describeEachDatabase("data requests", () => {
     const full = await seedFullOrg("Live Co");
     // Requested while billing was cancelled; the subscription came back before the run.
     const { request } = await requestDataDeletion(
-      full.orgId,
-      { type: "operator", id: "op-7" },
+      contextOf(full.orgId, { kind: "operator", userId: "op-7", email: null }),
       { confirmName: full.name },
     );
     await db().update(subscriptions).set({ status: "past_due" }).where(eq(subscriptions.orgId, full.orgId));
@@ -245,10 +252,14 @@ describeEachDatabase("data requests", () => {
     expect(await deletionAudits(full.orgId)).toHaveLength(0);
     // A failed request is not picked up again by itself.
     expect(await processDataRequest(request.id)).toMatchObject({ status: "skipped", current: "failed" });
-    const operator = { type: "operator" as const, id: "op-8", email: null };
+    const operator: OperatorActor = { kind: "operator", userId: "op-8", email: null };
     const other = await seedFullOrg("Other Co");
-    await expect(retryDataRequest(other.orgId, request.id, operator)).rejects.toMatchObject({ code: "not_found" });
-    const retried = await retryDataRequest(full.orgId, request.id, operator, { reason: "billing cancelled" });
+    await expect(retryDataRequest(contextOf(other.orgId, operator), request.id)).rejects.toMatchObject({
+      code: "not_found",
+    });
+    const retried = await retryDataRequest(contextOf(full.orgId, operator), request.id, {
+      reason: "billing cancelled",
+    });
     expect(retried.request).toMatchObject({ status: "pending", error: null });
     expect(retried.events).toEqual([
       {
@@ -271,7 +282,9 @@ describeEachDatabase("data requests", () => {
         reason: "billing cancelled",
       }),
     ]);
-    await expect(retryDataRequest(full.orgId, request.id, operator)).rejects.toMatchObject({ code: "conflict" });
+    await expect(retryDataRequest(contextOf(full.orgId, operator), request.id)).rejects.toMatchObject({
+      code: "conflict",
+    });
 
     await db().update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, full.orgId));
     expect(await processDataRequest(request.id)).toMatchObject({ status: "completed" });
@@ -283,7 +296,9 @@ describeEachDatabase("data requests", () => {
 
   it("two concurrent workers process one request once", async () => {
     const full = await seedFullOrg("Race Co");
-    const { request } = await requestDataDeletion(full.orgId, { type: "system" }, { confirmName: full.name });
+    const { request } = await requestDataDeletion(contextOf(full.orgId, systemActor("retention")), {
+      confirmName: full.name,
+    });
     const outcomes = await Promise.all([processDataRequest(request.id), processDataRequest(request.id)]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(["completed", "skipped"]);
     expect(await deletionAudits(full.orgId)).toEqual([expect.objectContaining({ actorType: "system", actorId: null })]);
@@ -293,11 +308,9 @@ describeEachDatabase("data requests", () => {
   it("the Inngest function processes the org's pending deletion as one recorded run", async () => {
     const full = await seedFullOrg("Inngest Co");
     const lone = await makePerson("lone");
-    const { request } = await requestDataDeletion(
-      full.orgId,
-      { type: "user", id: full.owner.id },
-      { confirmName: full.name },
-    );
+    const { request } = await requestDataDeletion(contextOf(full.orgId, { userId: full.owner.id, role: "owner" }), {
+      confirmName: full.name,
+    });
 
     const result = await runFunctionLocally(dataRequestsFunction, {
       event: { name: "data/deletion.requested", data: { org_id: full.orgId, requested_by: full.owner.id } },
@@ -337,8 +350,10 @@ describeEachDatabase("data requests", () => {
   it("the retention sweep processes what is still pending (exports, deletions whose event was lost), bounded", async () => {
     const a = await seedFullOrg("Sweep A");
     const b = await seedFullOrg("Sweep B");
-    const exportRequest = (await requestDataExport(a.orgId, { type: "user", id: a.owner.id })).request;
-    const deletionRequest = (await requestDataDeletion(b.orgId, { type: "system" }, { confirmName: b.name })).request;
+    const exportRequest = (await requestDataExport(contextOf(a.orgId, { userId: a.owner.id, role: "owner" }))).request;
+    const deletionRequest = (
+      await requestDataDeletion(contextOf(b.orgId, systemActor("retention")), { confirmName: b.name })
+    ).request;
     // Earlier tests may have left failed/pending requests of their own: sweep until none is pending.
     let swept = await processPendingDataRequests(new Date(), 1);
     expect(swept.completed + swept.failed).toBe(1);
@@ -355,7 +370,7 @@ describeEachDatabase("data requests", () => {
 
   it("a request whose worker died mid-way (still processing, lease expired) is claimed again and completes once; a live lease is left alone", async () => {
     const org = await seedFullOrg("Crashed Export Co");
-    const request = (await requestDataExport(org.orgId, { type: "user", id: org.owner.id })).request;
+    const request = (await requestDataExport(contextOf(org.orgId, { userId: org.owner.id, role: "owner" }))).request;
     const t0 = new Date();
     // A worker claimed it and was killed before storing any outcome.
     await db()
@@ -367,10 +382,12 @@ describeEachDatabase("data requests", () => {
       requestId: request.id,
       current: "processing",
     });
-    expect(await pendingDataRequest(org.orgId, "export", t0)).toBeNull();
+    expect(await pendingDataRequest(contextOf(org.orgId, systemActor("retention"), t0), "export")).toBeNull();
 
     const later = new Date(t0.getTime() + DATA_REQUEST_LEASE_MS + 1_000);
-    expect((await pendingDataRequest(org.orgId, "export", later))?.id).toBe(request.id);
+    expect((await pendingDataRequest(contextOf(org.orgId, systemActor("retention"), later), "export"))?.id).toBe(
+      request.id,
+    );
     const outcome = await processDataRequest(request.id, later);
     expect(outcome.status).toBe("completed");
     expect(await requestRow(request.id)).toMatchObject({ status: "completed", leaseUntil: null });

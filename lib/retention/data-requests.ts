@@ -5,6 +5,13 @@ import { isUuid, withSystem, withTenant } from "@/db/tenant";
 import { dataRequests } from "@/db/schema";
 import { lockOrganization } from "@/lib/orgs";
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
+import {
+  operatorAuditActor,
+  type MemberActor,
+  type OperatorActor,
+  type OrgContext,
+  type SystemActor,
+} from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
 import { anonymiseOrg, assertNoLiveSubscription } from "./deletion";
@@ -22,6 +29,19 @@ export interface DataRequester {
 
 export function formatRequester(requester: DataRequester): string {
   return requester.type === "system" || !requester.id ? requester.type : `${requester.type}:${requester.id}`;
+}
+
+/** Who may ask for an org's export or deletion: a member, an operator, or Beacon itself (the CLI). */
+export type DataRequestActor = MemberActor | OperatorActor | SystemActor;
+
+/** The context a data request is made in. */
+export type DataRequestContext = OrgContext<DataRequestActor>;
+
+/** The requester stored for the context's actor: `user:<id>`, `operator:<id>` or `system`. */
+function requesterOf(actor: DataRequestActor): DataRequester {
+  if (actor.kind === "member") return { type: "user", id: actor.userId };
+  if (actor.kind === "operator") return { type: "operator", id: actor.userId };
+  return { type: "system" };
 }
 
 /** The audit actor for a stored `requested_by` (unknown text is recorded as the system). */
@@ -52,13 +72,12 @@ export function deletionRequestedEvent(request: Pick<DataRequest, "id" | "orgId"
 type RequestCheck = (tx: Tx, org: { id: string; name: string }) => Promise<void>;
 
 async function requestData(
-  orgId: string,
+  ctx: DataRequestContext,
   kind: DataRequestKind,
-  requester: DataRequester,
   check?: RequestCheck,
-): Promise<{ request: DataRequest; created: boolean; outboxIds: string[] }> {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  return withTenant(orgId, async (tx) => {
+): Promise<{ request: DataRequest; created: boolean }> {
+  const { orgId } = ctx;
+  return ctx.transaction(async (tx, send) => {
     // The org row lock makes "is one already open?" and the insert one step for concurrent requests.
     const org = await lockOrganization(tx, orgId);
     if (check) await check(tx, org);
@@ -74,17 +93,17 @@ async function requestData(
       ? [open]
       : await tx
           .insert(dataRequests)
-          .values({ orgId, kind, requestedBy: formatRequester(requester) })
+          .values({ orgId, kind, requestedBy: formatRequester(requesterOf(ctx.actor)) })
           .returning();
     // A deletion's event commits with it (an open one's is already there: the dedupe key says so).
-    const queued = kind === "deletion" ? await enqueueEvents(tx, [deletionRequestedEvent(row!)], { orgId }) : [];
-    return { request: row!, created: !open, outboxIds: queued.filter((q) => q.created).map((q) => q.id) };
+    if (kind === "deletion") await send(deletionRequestedEvent(row!));
+    return { request: row!, created: !open };
   });
 }
 
 /** Records a pending export request; one still open for the org is returned instead. */
-export const requestDataExport = async (orgId: string, requestedBy: DataRequester) => {
-  const { request, created } = await requestData(orgId, "export", requestedBy);
+export const requestDataExport = async (ctx: DataRequestContext) => {
+  const { request, created } = await requestData(ctx, "export");
   return { request, created };
 };
 
@@ -93,8 +112,8 @@ export const requestDataExport = async (orgId: string, requestedBy: DataRequeste
  * event that starts it. Refused unless `confirmName` is the org's exact name, and while a
  * subscription is live: the requester learns it now rather than from a failed request later.
  */
-export async function requestDataDeletion(orgId: string, requestedBy: DataRequester, input: { confirmName: string }) {
-  const recorded = await requestData(orgId, "deletion", requestedBy, async (tx, org) => {
+export async function requestDataDeletion(ctx: DataRequestContext, input: { confirmName: string }) {
+  const recorded = await requestData(ctx, "deletion", async (tx, org) => {
     if (input.confirmName !== org.name) {
       throw new AppError("validation_failed", "Type the organisation's exact name to confirm the deletion.", {
         errors: [{ path: "confirm_name", message: "Does not match the organisation's name." }],
@@ -102,7 +121,6 @@ export async function requestDataDeletion(orgId: string, requestedBy: DataReques
     }
     await assertNoLiveSubscription(tx, org.id);
   });
-  await deliverOutboxNow(recorded.outboxIds);
   return { request: recorded.request, created: recorded.created, events: [deletionRequestedEvent(recorded.request)] };
 }
 
@@ -197,13 +215,13 @@ export async function processDataRequest(requestId: string, now: Date = new Date
  * no background function of its own, so it is built here, once the retry committed.
  */
 export async function retryDataRequest(
-  orgId: string,
+  ctx: OrgContext<OperatorActor>,
   dataRequestId: string,
-  actor: AuditActor,
-  options: { reason?: string | null; requestId?: string | null } = {},
+  options: { reason?: string | null } = {},
 ) {
-  if (!isUuid(orgId) || !isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
-  const { request, outboxIds, events } = await withTenant(orgId, async (tx) => {
+  const { orgId } = ctx;
+  if (!isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
+  const { request, outboxIds, events } = await ctx.transaction(async (tx) => {
     const [row] = await tx
       .update(dataRequests)
       .set({ status: "pending", error: null })
@@ -218,18 +236,19 @@ export async function retryDataRequest(
       throw new AppError("conflict", "Only a failed data request can be retried.");
     }
     await recordAudit(tx, {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       action: "data.request.retried",
       orgId,
       target: { type: "data_request", id: row.id },
       before: { status: "failed" },
       after: { status: "pending", kind: row.kind },
       reason: options.reason ?? null,
-      requestId: options.requestId ?? null,
+      requestId: ctx.requestId,
     });
     if (row.kind !== "deletion") return { request: row, outboxIds: [], events: [] };
     // Its own outbox row (the first request's may be long delivered) and its own event id:
     // Inngest drops an id it saw in the last 24 h, so a retry under the first id would never run.
+    // Its dedupe key is the retry's own, hence enqueued here rather than through `send`.
     const retry = randomUUID();
     const first = deletionRequestedEvent(row);
     const event = { ...first, id: `${first.id}-retry-${retry}` };
@@ -240,7 +259,7 @@ export async function retryDataRequest(
   });
   await deliverOutboxNow(outboxIds);
   if (request.kind === "export") {
-    await processDataRequest(request.id);
+    await processDataRequest(request.id, ctx.now());
     return { request: (await getDataRequest(request.id, orgId)) ?? request, events: [] };
   }
   return { request, events };
@@ -251,20 +270,17 @@ export async function retryDataRequest(
  * download it at once. If building fails the request is stored as failed; if this process dies
  * mid-way, the lease runs out and the daily retention run finishes it.
  */
-export async function requestAndBuildExport(orgId: string, requestedBy: DataRequester, now: Date = new Date()) {
-  const { request, created } = await requestDataExport(orgId, requestedBy);
-  await processDataRequest(request.id, now);
-  return { request: (await getDataRequest(request.id, orgId)) ?? request, created };
+export async function requestAndBuildExport(ctx: DataRequestContext) {
+  const { request, created } = await requestDataExport(ctx);
+  await processDataRequest(request.id, ctx.now());
+  return { request: (await getDataRequest(request.id, ctx.orgId)) ?? request, created };
 }
 
 /** The org's oldest request of that kind a worker may claim now (pending, or its lease expired). */
-export async function pendingDataRequest(
-  orgId: string,
-  kind: DataRequestKind,
-  now: Date = new Date(),
-): Promise<DataRequest | null> {
-  if (!isUuid(orgId)) return null;
-  const [row] = await withTenant(orgId, (tx) =>
+export async function pendingDataRequest(ctx: OrgContext, kind: DataRequestKind): Promise<DataRequest | null> {
+  const { orgId } = ctx;
+  const now = ctx.now();
+  const [row] = await ctx.transaction((tx) =>
     tx
       .select()
       .from(dataRequests)
@@ -294,9 +310,9 @@ export async function getDataRequest(requestId: string, orgId?: string): Promise
 }
 
 /** The org's requests, newest first, without the (possibly large) export bundle. */
-export async function listDataRequests(orgId: string, limit = 50) {
-  if (!isUuid(orgId)) return [];
-  return withTenant(orgId, (tx) =>
+export async function listDataRequests(ctx: OrgContext, limit = 50) {
+  const { orgId } = ctx;
+  return ctx.transaction((tx) =>
     tx
       .select({
         id: dataRequests.id,

@@ -13,7 +13,7 @@ export const listDataRequestsEndpoint = defineEndpoint({
   summary: "The organisation's export and deletion requests.",
   success: { status: 200 },
   problems: ["forbidden"],
-  handle: async ({ auth }) => ({ body: { data: await listOwnDataRequests(auth.orgId, auth.actor) } }),
+  handle: async ({ ctx }) => ({ body: { data: await listOwnDataRequests(ctx) } }),
 });
 
 export const requestDataEndpoint = defineEndpoint({
@@ -28,8 +28,8 @@ export const requestDataEndpoint = defineEndpoint({
   body: dataRequestInputSchema,
   success: { status: 202, alternate: 200, headers: { location: "The request's URL." } },
   problems: ["forbidden", "conflict"],
-  handle: async ({ auth, body }) => {
-    const { request, created } = await requestOwnData(auth.orgId, auth.actor, body);
+  handle: async ({ ctx, body }) => {
+    const { request, created } = await requestOwnData(ctx, body);
     return {
       status: created ? 202 : 200,
       body: request,
@@ -47,7 +47,7 @@ export const getDataRequestEndpoint = defineEndpoint({
   params: requestId,
   success: { status: 200 },
   problems: ["forbidden", "not_found"],
-  handle: async ({ auth, params }) => ({ body: await getOwnDataRequest(auth.orgId, auth.actor, params.id) }),
+  handle: async ({ ctx, params }) => ({ body: await getOwnDataRequest(ctx, params.id) }),
 });
 
 export const downloadExportEndpoint = defineEndpoint({
@@ -59,8 +59,8 @@ export const downloadExportEndpoint = defineEndpoint({
   params: requestId,
   success: { status: 200, file: "application/json" },
   problems: ["forbidden", "not_found", "conflict"],
-  handle: async ({ auth, params }) => {
-    const { filename, json } = await ownExportBundle(auth.orgId, auth.actor, params.id);
+  handle: async ({ ctx, params }) => {
+    const { filename, json } = await ownExportBundle(ctx, params.id);
     return attachment(json, "application/json; charset=utf-8", filename);
   },
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import * as schema from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
+import { contextOf } from "@/tests/support/factories";
 import { requestDataExport, processDataRequest } from "./data-requests";
 import { buildExportBundle, EXPORT_COVERAGE } from "./export-bundle";
 import { seedFullOrg } from "@/tests/support/retention-fixtures";
@@ -47,7 +48,7 @@ describeEachDatabase("export bundle", () => {
   it("holds everything the org owns, every exported table in its section, and no secrets", async () => {
     const full = await seedFullOrg("Export Co");
     const other = await seedFullOrg("Other Co");
-    const { request } = await requestDataExport(full.orgId, { type: "user", id: full.owner.id });
+    const { request } = await requestDataExport(contextOf(full.orgId, { userId: full.owner.id, role: "owner" }));
 
     const now = new Date();
     const bundle = await buildExportBundle(full.orgId, { now });

@@ -41,6 +41,8 @@ export {
   type DataRequestKind,
   type DataRequestEvent,
   type DataRequester,
+  type DataRequestActor,
+  type DataRequestContext,
   type ProcessOutcome,
 } from "./data-requests";
 export { dataRequestInputSchema, type DataRequestInput } from "./schemas";

@@ -2,7 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { dataRequests, emailMessages, memberships, outboxEvents, subscriptions } from "@/db/schema";
+import { systemActor } from "@/lib/context";
 import { describeEachDatabase } from "@/tests/db";
+import { contextOf } from "@/tests/support/factories";
 import {
   getOwnDataRequest,
   listOwnDataRequests,
@@ -24,12 +26,14 @@ describeEachDatabase("owners' data requests", () => {
       { userId: admin.id, role: "admin" as const },
       { userId: org.member.id, role: "member" as const },
     ]) {
-      await expect(listOwnDataRequests(org.orgId, actor)).rejects.toMatchObject({
+      await expect(listOwnDataRequests(contextOf(org.orgId, actor))).rejects.toMatchObject({
         code: "forbidden",
         message: expect.stringContaining("data:manage"),
       });
-      await expect(requestOwnExport(org.orgId, actor)).rejects.toMatchObject({ code: "forbidden" });
-      await expect(requestOwnDeletion(org.orgId, actor, org.name)).rejects.toMatchObject({ code: "forbidden" });
+      await expect(requestOwnExport(contextOf(org.orgId, actor))).rejects.toMatchObject({ code: "forbidden" });
+      await expect(requestOwnDeletion(contextOf(org.orgId, actor), org.name)).rejects.toMatchObject({
+        code: "forbidden",
+      });
     }
     expect(await requestsOf(org.orgId)).toHaveLength(0);
   });
@@ -37,14 +41,14 @@ describeEachDatabase("owners' data requests", () => {
   it("an export is built at once, e-mails the owner who asked a link to the Data page (no token), and downloads as the stored JSON", async () => {
     const org = await seedFullOrg("Export Co");
     const owner = { userId: org.owner.id, role: "owner" as const };
-    const { request, created } = await requestOwnExport(org.orgId, owner);
+    const { request, created } = await requestOwnExport(contextOf(org.orgId, owner));
     expect(created).toBe(true);
     expect(request).toMatchObject({
       kind: "export",
       status: "completed",
       download_url: `/api/app/data-requests/${request.id}/download`,
     });
-    expect(await listOwnDataRequests(org.orgId, owner)).toEqual([request]);
+    expect(await listOwnDataRequests(contextOf(org.orgId, owner))).toEqual([request]);
 
     const mails = await db()
       .select()
@@ -68,7 +72,7 @@ describeEachDatabase("owners' data requests", () => {
         .where(and(eq(emailMessages.orgId, org.orgId), eq(emailMessages.kind, "data_export_ready"))),
     ).toHaveLength(1);
 
-    const download = await ownExportBundle(org.orgId, owner, request.id);
+    const download = await ownExportBundle(contextOf(org.orgId, owner), request.id);
     expect(download.filename).toMatch(/^beacon-export-[0-9a-f]{8}-\d{4}-\d{2}-\d{2}\.json$/);
     const bundle = JSON.parse(download.json);
     expect(bundle).toMatchObject({ org_id: org.orgId, organization: { name: org.name } });
@@ -76,17 +80,23 @@ describeEachDatabase("owners' data requests", () => {
 
     const other = await seedFullOrg("Other Export Co");
     const otherOwner = { userId: other.owner.id, role: "owner" as const };
-    await expect(ownExportBundle(other.orgId, otherOwner, request.id)).rejects.toMatchObject({ code: "not_found" });
-    await expect(getOwnDataRequest(other.orgId, otherOwner, request.id)).rejects.toMatchObject({ code: "not_found" });
-    await expect(getOwnDataRequest(org.orgId, owner, "not-a-uuid")).rejects.toMatchObject({ code: "not_found" });
+    await expect(ownExportBundle(contextOf(other.orgId, otherOwner), request.id)).rejects.toMatchObject({
+      code: "not_found",
+    });
+    await expect(getOwnDataRequest(contextOf(other.orgId, otherOwner), request.id)).rejects.toMatchObject({
+      code: "not_found",
+    });
+    await expect(getOwnDataRequest(contextOf(org.orgId, owner), "not-a-uuid")).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 
   it("an export not built yet cannot be downloaded", async () => {
     const org = await seedFullOrg("Pending Export Co");
-    const { request } = await requestDataExport(org.orgId, { type: "system" });
-    await expect(ownExportBundle(org.orgId, { userId: org.owner.id, role: "owner" }, request.id)).rejects.toMatchObject(
-      { code: "conflict", message: expect.stringContaining("pending") },
-    );
+    const { request } = await requestDataExport(contextOf(org.orgId, systemActor("retention")));
+    await expect(
+      ownExportBundle(contextOf(org.orgId, { userId: org.owner.id, role: "owner" }), request.id),
+    ).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("pending") });
     // No e-mail before the bundle exists.
     expect(
       await db()
@@ -99,19 +109,19 @@ describeEachDatabase("owners' data requests", () => {
   it("a deletion needs the exact org name and no live subscription; refused requests change nothing", async () => {
     const org = await seedFullOrg("Erase Co");
     const owner = { userId: org.owner.id, role: "owner" as const };
-    await expect(requestOwnDeletion(org.orgId, owner, "erase co")).rejects.toMatchObject({
+    await expect(requestOwnDeletion(contextOf(org.orgId, owner), "erase co")).rejects.toMatchObject({
       code: "validation_failed",
       extra: { errors: [{ path: "confirm_name" }] },
     });
     await db().update(subscriptions).set({ status: "active" }).where(eq(subscriptions.orgId, org.orgId));
-    await expect(requestOwnDeletion(org.orgId, owner, org.name)).rejects.toMatchObject({
+    await expect(requestOwnDeletion(contextOf(org.orgId, owner), org.name)).rejects.toMatchObject({
       code: "conflict",
       message: expect.stringContaining("cancel billing first"),
     });
     expect(await requestsOf(org.orgId)).toHaveLength(0);
 
     await db().update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, org.orgId));
-    const { request, created, events } = await requestOwnDeletion(org.orgId, owner, org.name);
+    const { request, created, events } = await requestOwnDeletion(contextOf(org.orgId, owner), org.name);
     expect(created).toBe(true);
     expect(request).toMatchObject({ kind: "deletion", status: "pending", download_url: null });
     expect(events).toEqual([

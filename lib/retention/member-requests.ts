@@ -1,8 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
-import { isUuid, withTenant } from "@/db/tenant";
+import { isUuid } from "@/db/tenant";
 import { dataRequests } from "@/db/schema";
+import type { MemberActor, OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
-import { assertCan, type OrgActor } from "@/lib/orgs";
+import { assertCan } from "@/lib/orgs";
 import type { DataRequestInput } from "./schemas";
 import {
   getDataRequest,
@@ -39,43 +40,41 @@ export function toDataRequestView(row: ListedRequest): DataRequestView {
   };
 }
 
-const requester = (actor: OrgActor) => ({ type: "user" as const, id: actor.userId });
+/** An owner's requests are made in their context in the org (`data:manage`). */
+type OwnerContext = OrgContext<MemberActor>;
 
-export async function listOwnDataRequests(orgId: string, actor: OrgActor): Promise<DataRequestView[]> {
-  assertCan(actor, "data:manage");
-  return (await listDataRequests(orgId)).map(toDataRequestView);
+export async function listOwnDataRequests(ctx: OwnerContext): Promise<DataRequestView[]> {
+  assertCan(ctx.actor, "data:manage");
+  return (await listDataRequests(ctx)).map(toDataRequestView);
 }
 
 /** One request of the actor's org; another org's id answers 404 like an unknown one. */
-export async function getOwnDataRequest(
-  orgId: string,
-  actor: OrgActor,
-  dataRequestId: string,
-): Promise<DataRequestView> {
-  assertCan(actor, "data:manage");
+export async function getOwnDataRequest(ctx: OwnerContext, dataRequestId: string): Promise<DataRequestView> {
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "data:manage");
   const row = await getDataRequest(dataRequestId, orgId);
   if (!row || row.orgId !== orgId) throw new AppError("not_found", "No such data request.");
   return toDataRequestView(row);
 }
 
 /** An owner's export: recorded and built now (see requestAndBuildExport). */
-export async function requestOwnExport(orgId: string, actor: OrgActor) {
-  assertCan(actor, "data:manage");
-  const { request, created } = await requestAndBuildExport(orgId, requester(actor));
+export async function requestOwnExport(ctx: OwnerContext) {
+  assertCan(ctx.actor, "data:manage");
+  const { request, created } = await requestAndBuildExport(ctx);
   return { request: toDataRequestView(request), created };
 }
 
 /** An owner's deletion: recorded with its event; the caller sends the event after this returns. */
-export async function requestOwnDeletion(orgId: string, actor: OrgActor, confirmName: string) {
-  assertCan(actor, "data:manage");
-  const { request, created, events } = await requestDataDeletion(orgId, requester(actor), { confirmName });
+export async function requestOwnDeletion(ctx: OwnerContext, confirmName: string) {
+  assertCan(ctx.actor, "data:manage");
+  const { request, created, events } = await requestDataDeletion(ctx, { confirmName });
   return { request: toDataRequestView(request), created, events };
 }
 
 /** Either request, as the API and the Data page take it; `events` are already in the outbox, committed with it. */
-export async function requestOwnData(orgId: string, actor: OrgActor, input: DataRequestInput) {
-  if (input.kind === "export") return { ...(await requestOwnExport(orgId, actor)), events: [] };
-  return requestOwnDeletion(orgId, actor, input.confirm_name);
+export async function requestOwnData(ctx: OwnerContext, input: DataRequestInput) {
+  if (input.kind === "export") return { ...(await requestOwnExport(ctx)), events: [] };
+  return requestOwnDeletion(ctx, input.confirm_name);
 }
 
 /**
@@ -83,13 +82,13 @@ export async function requestOwnData(orgId: string, actor: OrgActor, input: Data
  * re-serialised here), with a file name for the download.
  */
 export async function ownExportBundle(
-  orgId: string,
-  actor: OrgActor,
+  ctx: OwnerContext,
   dataRequestId: string,
 ): Promise<{ filename: string; json: string }> {
-  assertCan(actor, "data:manage");
+  const { orgId } = ctx;
+  assertCan(ctx.actor, "data:manage");
   if (!isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
-  const [row] = await withTenant(orgId, (tx) =>
+  const [row] = await ctx.transaction((tx) =>
     tx
       .select({
         kind: dataRequests.kind,

@@ -44,8 +44,8 @@ export async function buildFixtures(): Promise<Fixtures> {
   const alertB = await createAlert(contextOf(b.orgId, b.owner), { name: "B alert", frequency: "daily" });
   const invA = await inviteMember(contextOf(a.orgId, a.owner), { email: "invitee-a@hostile.test", role: "member" });
   const invB = await inviteMember(contextOf(b.orgId, b.owner), { email: "invitee-b@hostile.test", role: "member" });
-  const exportA = await requestAndBuildExport(a.orgId, { type: "user", id: a.owner.userId });
-  const exportB = await requestAndBuildExport(b.orgId, { type: "user", id: b.owner.userId });
+  const exportA = await requestAndBuildExport(contextOf(a.orgId, a.owner));
+  const exportB = await requestAndBuildExport(contextOf(b.orgId, b.owner));
   const channelA = await createChannel(contextOf(a.orgId, a.owner), {
     kind: "webhook",
     name: "A hook",

@@ -8,6 +8,7 @@ import {
   type ApiKeyActor,
   type CustomerActor,
   type MemberActor,
+  type OperatorActor,
   type OrgContext,
   type SystemActor,
 } from "@/lib/context";
@@ -43,17 +44,33 @@ export async function addMember(orgId: string, role: OrgRole) {
 }
 
 /**
- * The service context of a member, of one of the org's API keys, or of Beacon itself (a
- * `systemActor`, as the CLI and seeding act) in `orgId`; its clock stands at `now` when given.
+ * The service context of a member, of one of the org's API keys, of an operator, or of Beacon
+ * itself (a `systemActor`, as the CLI and seeding act) in `orgId`; its clock stands at `now` when given.
  */
 export function contextOf(orgId: string, who: OrgActor, now?: Date): OrgContext<MemberActor>;
 export function contextOf(orgId: string, who: { apiKeyId: string }, now?: Date): OrgContext<ApiKeyActor>;
 export function contextOf(orgId: string, who: SystemActor, now?: Date): OrgContext<SystemActor>;
+export function contextOf(orgId: string, who: OperatorActor, now?: Date): OrgContext<OperatorActor>;
 export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string }, now?: Date): OrgContext<CustomerActor>;
-export function contextOf(orgId: string, who: OrgActor | { apiKeyId: string } | SystemActor, now?: Date): OrgContext {
-  const actor =
-    "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : "reason" in who ? who : memberActor(who.userId, who.role);
+export function contextOf(
+  orgId: string,
+  who: OrgActor | { apiKeyId: string } | SystemActor | OperatorActor,
+  now?: Date,
+): OrgContext {
+  const actor = "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : "kind" in who ? who : memberActor(who.userId, who.role);
   return orgContext(orgId, actor, now ? { now: () => now } : {});
+}
+
+const ownersOf = new Map<string, Promise<OrgContext<MemberActor>>>();
+
+/** The context of an owner of `orgId` (a bare org gets one on first use; the same one after). */
+export function ownerContextOf(orgId: string): Promise<OrgContext<MemberActor>> {
+  if (!ownersOf.has(orgId))
+    ownersOf.set(
+      orgId,
+      addMember(orgId, "owner").then((m) => contextOf(orgId, m.actor)),
+    );
+  return ownersOf.get(orgId)!;
 }
 
 export type OpportunityFixture = Partial<typeof opportunities.$inferInsert> & { createdAt: Date };

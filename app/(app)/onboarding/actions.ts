@@ -25,11 +25,11 @@ import {
 import { can } from "@/lib/orgs";
 
 /** The member acting and their context; signed-out people go to sign-in and come back here. */
-async function onboardingContext(): Promise<{ ctx: OnboardingContext; email: string }> {
+async function onboardingContext(): Promise<{ ctx: OnboardingContext }> {
   const viewer = await getViewer();
   if (!viewer) redirect(`/sign-in?callbackUrl=${encodeURIComponent("/onboarding")}`);
   if (!viewer.org) redirect("/no-organization");
-  return { ctx: memberContext(viewer as MemberViewer), email: viewer.user.email };
+  return { ctx: memberContext(viewer as MemberViewer) };
 }
 
 /** Every step's page shows the progress: none may come back from the browser's history as it was. */
@@ -73,7 +73,7 @@ export async function markMatchesViewedAction(_prev: FormState, formData: FormDa
 }
 
 export async function choosePlanAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { ctx, email } = await onboardingContext();
+  const { ctx } = await onboardingContext();
   const state = await runFormAction(formData, choosePlanSchema, async (input) => {
     const choice = await choosePlan(ctx, input.plan);
     if (choice.completed) return null;
@@ -83,12 +83,7 @@ export async function choosePlanAction(_prev: FormState, formData: FormData): Pr
         "forbidden",
         "Only owners, admins and billing members can start a paid plan. Ask one of them, or continue free.",
       );
-    return startSubscriptionCheckout(
-      ctx.orgId,
-      choice.plan,
-      { type: "user", id: ctx.actor.userId, email },
-      onboardingPath("plan"),
-    );
+    return startSubscriptionCheckout(ctx, choice.plan, onboardingPath("plan"));
   });
   if (state.status !== "success") return { ...state, result: undefined };
   progressChanged();

@@ -6,7 +6,8 @@ import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
 import { signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
-import { startSubscriptionCheckout, trialAvailable, type BillingActor } from "../checkout";
+import { ownerContextOf } from "@/tests/support/factories";
+import { startSubscriptionCheckout, trialAvailable } from "../checkout";
 import { receiveStripeWebhook } from "../webhook";
 
 // Two Checkout sessions of one org both completing (two tabs, two owners): the webhook keeps
@@ -30,7 +31,6 @@ withTestEnv(() => ({
   APP_URL: "http://beacon.test",
 }));
 
-const actor: BillingActor = { type: "user", id: "00000000-0000-4000-8000-00000000beef", email: "owner@example.com" };
 const at = () => new Date(clock * 1000);
 
 async function newOrg(name: string) {
@@ -54,8 +54,8 @@ function pendingEvents() {
 
 /** Two sessions opened side by side, then both paid before any webhook arrived; the second is paid `gap` seconds later. */
 async function twoCompletedCheckouts(orgId: string, gap = 5) {
-  const first = await startSubscriptionCheckout(orgId, "pro", actor);
-  const second = await startSubscriptionCheckout(orgId, "starter", actor);
+  const first = await startSubscriptionCheckout(await ownerContextOf(orgId), "pro");
+  const second = await startSubscriptionCheckout(await ownerContextOf(orgId), "starter");
   clock += 60;
   const firstEvents = stripe.completeCheckout(first.sessionId);
   clock += gap;
@@ -99,7 +99,7 @@ describeEachDatabase(
         (await db().select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId)))[0]!
           .plan,
       ).toBe("pro");
-      expect(await trialAvailable(orgId)).toBe(false);
+      expect(await trialAvailable(await ownerContextOf(orgId))).toBe(false);
 
       const [audit] = await auditOf(orgId, "billing.subscription.duplicate_canceled");
       expect(audit).toMatchObject({
@@ -173,8 +173,8 @@ describeEachDatabase(
 
     it("when one checkout completes, the org's other open subscription checkouts are expired and cannot complete", async () => {
       const orgId = await newOrg("Many Tabs Co");
-      const first = await startSubscriptionCheckout(orgId, "pro", actor);
-      const second = await startSubscriptionCheckout(orgId, "starter", actor);
+      const first = await startSubscriptionCheckout(await ownerContextOf(orgId), "pro");
+      const second = await startSubscriptionCheckout(await ownerContextOf(orgId), "starter");
       clock += 30;
       await deliver(stripe.completeCheckout(first.sessionId));
 

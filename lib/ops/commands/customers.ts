@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CUSTOMER_ACTION_INPUTS, CUSTOMER_ACTION_NAMES, customerActionPermission } from "../customer-actions";
 import type { CustomerActionName } from "../customer-actions";
 import { hardDeleteCustomer, runCustomerAction, type CustomerAction } from "../customers";
-import { defineCommandSet, defineOperatorCommand } from "./define";
+import { defineCommandSet, defineOperatorCommand, operatorOrgContext } from "./define";
 
 const orgId = z.object({ id: z.string().uuid() });
 
@@ -27,7 +27,7 @@ function customerActionCommand(action: CustomerActionName) {
     body: CUSTOMER_ACTION_INPUTS[action] as z.ZodType<Record<string, unknown>>,
     run: async (ctx, { id, ...body }) => {
       const input = { action, ...body } as CustomerAction;
-      return (await runCustomerAction(id, input, ctx.actor, ctx.requestId)).result;
+      return (await runCustomerAction(operatorOrgContext(ctx, id), input)).result;
     },
     answer: (result) => ({ body: { action, result } }),
   });

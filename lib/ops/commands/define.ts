@@ -1,6 +1,7 @@
 import type { InngestFunction } from "inngest";
 import type { z } from "zod";
 import type { OperatorAction, OperatorRole } from "@/lib/auth";
+import { orgContext, type OperatorActor as OperatorContextActor, type OrgContext } from "@/lib/context";
 import type { OperatorActor } from "../admin-writes";
 
 /** What some commands need from outside lib: the registered Inngest functions and a way to send events. */
@@ -18,6 +19,20 @@ export interface CommandContext {
   role: OperatorRole;
   requestId: string;
   deps: CommandDeps;
+}
+
+/**
+ * The service context of the command's operator in one org (a customer's id from the path): the
+ * same operator, break-glass session and request id its audit entries name.
+ */
+export function operatorOrgContext(ctx: CommandContext, orgId: string): OrgContext<OperatorContextActor> {
+  const actor: OperatorContextActor = {
+    kind: "operator",
+    userId: ctx.operator.id,
+    email: ctx.operator.email,
+    breakGlassSessionId: ctx.actor.breakGlassSessionId ?? null,
+  };
+  return orgContext(orgId, actor, { requestId: ctx.requestId });
 }
 
 /** The operator API's answer to a command that succeeded (204: no body). */

@@ -31,7 +31,7 @@ export default async function PlanStepPage({
         plans={plans}
         currentPlan={viewer.org.plan}
         currentPlanName={planById(viewer.org.plan).name}
-        trialDays={(await trialAvailable(viewer.org.id)) ? TRIAL_DAYS : null}
+        trialDays={(await trialAvailable(opened.ctx)) ? TRIAL_DAYS : null}
         checkoutCanceled={params.checkout === "canceled"}
       />
     </StepFrame>

@@ -2,20 +2,19 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { memberContext, type MemberViewer } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
 import { PLAN_IDS } from "@/lib/plans";
 import {
   openCustomerPortal,
   startCreditPackCheckout,
   startSubscriptionCheckout,
-  type BillingActor,
+  type BillingContext,
   pauseSubscription,
   resumeSubscription,
 } from "@/lib/billing";
 import { runFormAction, type FormState } from "@/lib/http";
 import { can } from "@/lib/orgs";
-
-type BillingContext = { orgId: string; actor: BillingActor };
 
 /**
  * Runs a billing action for owners, admins and billing members; everyone else gets an inline
@@ -31,10 +30,7 @@ async function runBillingAction<S extends z.ZodType, R>(
   if (!viewer.org) redirect("/no-organization");
   if (!can(viewer.org.role, "billing:manage"))
     return { status: "error", message: "Only owners, admins and billing members manage the subscription." };
-  const ctx: BillingContext = {
-    orgId: viewer.org.id,
-    actor: { type: "user", id: viewer.user.id, email: viewer.user.email },
-  };
+  const ctx = memberContext(viewer as MemberViewer);
   return runFormAction(formData, schema, (input) => fn(ctx, input));
 }
 
@@ -42,33 +38,31 @@ const planSchema = z.object({ plan: z.enum(PLAN_IDS).refine((p) => p !== "free",
 const noInput = z.object({});
 
 export async function subscribeAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runBillingAction(formData, planSchema, ({ orgId, actor }, { plan }) =>
-    startSubscriptionCheckout(orgId, plan, actor),
-  );
+  const state = await runBillingAction(formData, planSchema, (ctx, { plan }) => startSubscriptionCheckout(ctx, plan));
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   redirect(state.result.url);
 }
 
 export async function buyCreditsAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runBillingAction(formData, noInput, ({ orgId, actor }) => startCreditPackCheckout(orgId, actor));
+  const state = await runBillingAction(formData, noInput, (ctx) => startCreditPackCheckout(ctx));
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   redirect(state.result.url);
 }
 
 export async function openPortalAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runBillingAction(formData, noInput, ({ orgId }) => openCustomerPortal(orgId));
+  const state = await runBillingAction(formData, noInput, (ctx) => openCustomerPortal(ctx));
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };
   redirect(state.result.url);
 }
 
 export async function pauseAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runBillingAction(formData, noInput, ({ orgId, actor }) => pauseSubscription(orgId, actor));
+  const state = await runBillingAction(formData, noInput, (ctx) => pauseSubscription(ctx));
   if (state.status !== "success") return { ...state, result: undefined };
   redirect("/settings/billing?paused=1");
 }
 
 export async function resumeAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const state = await runBillingAction(formData, noInput, ({ orgId, actor }) => resumeSubscription(orgId, actor));
+  const state = await runBillingAction(formData, noInput, (ctx) => resumeSubscription(ctx));
   if (state.status !== "success") return { ...state, result: undefined };
   redirect("/settings/billing?resumed=1");
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionButton } from "@/components/forms/action-button";
 import { Alert, Badge, Card, CardBody, CardHeader, PageHeader, buttonClasses, type BadgeTone } from "@/components/ui";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { PLANS, TRIAL_DAYS, formatMonthlyPrice, planById } from "@/lib/plans";
 import { billingOverview } from "@/lib/billing";
 import { env } from "@/lib/env";
@@ -58,9 +58,9 @@ export default async function BillingPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const viewer = await requireViewer("/settings/billing");
+  const { viewer, ctx } = await requireMember("/settings/billing");
   const params = await searchParams;
-  const overview = await billingOverview(viewer.org.id);
+  const overview = await billingOverview(ctx);
   const plan = planById(overview.plan);
   const sub = overview.subscription;
   const manage = can(viewer.org.role, "billing:manage");

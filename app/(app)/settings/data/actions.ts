@@ -1,16 +1,15 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { runFormAction, type FormState } from "@/lib/http";
 import { DATA_SETTINGS_PATH, dataRequestInputSchema, requestOwnData } from "@/lib/retention";
 
 /** Both forms of Settings → Data: the API's body schema and checks (owner only, typed name, no live subscription). */
 export async function requestDataAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const viewer = await requireViewer(DATA_SETTINGS_PATH);
-  const actor = { userId: viewer.user.id, role: viewer.org.role };
+  const { ctx } = await requireMember(DATA_SETTINGS_PATH);
   const state = await runFormAction(formData, dataRequestInputSchema, async (input) => {
-    const { request, created } = await requestOwnData(viewer.org.id, actor, input);
+    const { request, created } = await requestOwnData(ctx, input);
     return { request, created };
   });
   if (state.status !== "success" || !state.result) return { ...state, result: undefined };

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { ActionForm } from "@/components/ops/action-form";
 import { DataRequestList } from "@/components/data-requests/data-request-list";
 import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
-import { requireViewer } from "@/lib/auth/next";
+import { requireMember } from "@/lib/auth/next";
 import { can } from "@/lib/orgs";
 import { DATA_SETTINGS_PATH, listOwnDataRequests } from "@/lib/retention";
 import { SettingsNav } from "../settings-nav";
@@ -11,11 +11,9 @@ import { requestDataAction } from "./actions";
 export const metadata: Metadata = { title: "Data" };
 
 export default async function DataSettingsPage() {
-  const viewer = await requireViewer(DATA_SETTINGS_PATH);
+  const { viewer, ctx } = await requireMember(DATA_SETTINGS_PATH);
   const owner = can(viewer.org.role, "data:manage");
-  const requests = owner
-    ? await listOwnDataRequests(viewer.org.id, { userId: viewer.user.id, role: viewer.org.role })
-    : [];
+  const requests = owner ? await listOwnDataRequests(ctx) : [];
 
   return (
     <>

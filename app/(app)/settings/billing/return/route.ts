@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { memberContext, type MemberViewer } from "@/lib/auth";
 import { getViewer } from "@/lib/auth/next";
 import { finishCheckout } from "@/lib/billing";
 import { appUrl } from "@/lib/env";
@@ -30,7 +31,7 @@ export async function GET(request: NextRequest) {
   if (!viewer.org) return NextResponse.redirect(`${appUrl()}/no-organization`, 303);
   let outcome = "checkout=success";
   try {
-    const result = await finishCheckout(viewer.org.id, sessionId);
+    const result = await finishCheckout(memberContext(viewer as MemberViewer), sessionId);
     if (!result.complete) outcome = "checkout=pending";
   } catch (error) {
     // Not found, or Stripe unreachable: the webhook will still apply the purchase.
