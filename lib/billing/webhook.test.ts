@@ -78,6 +78,18 @@ function subscriptionCheckout(orgId: string, customer: string, subId: string, cr
   return event;
 }
 
+/** A new org whose subscription checkout was delivered: its ids, for the events that follow. */
+async function subscribedOrg() {
+  const orgId = await newOrg();
+  const customer = uniq("cus");
+  const subId = uniq("sub");
+  await deliver(subscriptionCheckout(orgId, customer, subId));
+  return { orgId, customer, subId };
+}
+
+/** The handler table, indexable by event type, so a test can spy on one handler. */
+const handlers = STRIPE_EVENT_HANDLERS as Record<string, StripeEventHandler>;
+
 async function subscriptionRow(subId: string) {
   const [row] = await db().select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, subId));
   return row;
@@ -167,10 +179,7 @@ describeEachDatabase("Stripe webhook", () => {
   });
 
   it("ignores an event older than the subscription state already stored (out of order)", async () => {
-    const orgId = await newOrg();
-    const customer = uniq("cus");
-    const subId = uniq("sub");
-    await deliver(subscriptionCheckout(orgId, customer, subId));
+    const { orgId, customer, subId } = await subscribedOrg();
     // Changed: status past_due / canceled, cancel_at_period_end, created (newer first).
     await deliver(
       subscriptionEvent({ subId, customer, created: T0 + 20, status: "past_due", cancelAtPeriodEnd: true }),
@@ -259,10 +268,7 @@ describeEachDatabase("Stripe webhook", () => {
   });
 
   it("records payment failures and payments in both invoice shapes", async () => {
-    const orgId = await newOrg();
-    const customer = uniq("cus");
-    const subId = uniq("sub");
-    await deliver(subscriptionCheckout(orgId, customer, subId));
+    const { customer, subId } = await subscribedOrg();
 
     // Old shape: stripe-ruby-mock invoice.payment_failed; changed: event id, created, invoice.subscription, invoice.customer.
     const oldFailed = fixture("stripe-ruby-mock__invoice.payment_failed.json");
@@ -311,10 +317,7 @@ describeEachDatabase("Stripe webhook", () => {
   });
 
   it("a failed payment keeps the plan through the grace period, then free; paying gives it back; dunning events emitted once", async () => {
-    const orgId = await newOrg();
-    const customer = uniq("cus");
-    const subId = uniq("sub");
-    await deliver(subscriptionCheckout(orgId, customer, subId));
+    const { orgId, customer, subId } = await subscribedOrg();
     await deliver(
       subscriptionEvent({ subId, customer, created: T0 + 1, status: "active", price: FIXTURE_PRICE, orgId }),
     );
@@ -442,10 +445,7 @@ describeEachDatabase("Stripe webhook", () => {
   });
 
   it("takes over a crashed claim once its lease expired, and leaves a live one alone", async () => {
-    const orgId = await newOrg();
-    const customer = uniq("cus");
-    const subId = uniq("sub");
-    await deliver(subscriptionCheckout(orgId, customer, subId));
+    const { orgId, customer, subId } = await subscribedOrg();
     // Changed: subscription id, customer, created, status trialing.
     const event = subscriptionEvent({ subId, customer, created: T0 + 50, status: "trialing" });
     const now = new Date();
@@ -472,11 +472,7 @@ describeEachDatabase("Stripe webhook", () => {
   });
 
   it("a failed processing rolls back, keeps last_error and succeeds on redelivery", async () => {
-    const orgId = await newOrg();
-    const customer = uniq("cus");
-    const subId = uniq("sub");
-    await deliver(subscriptionCheckout(orgId, customer, subId));
-    const handlers = STRIPE_EVENT_HANDLERS as Record<string, StripeEventHandler>;
+    const { orgId, customer, subId } = await subscribedOrg();
     const real = handlers["customer.subscription.updated"]!;
     vi.spyOn(handlers, "customer.subscription.updated").mockImplementationOnce(async (tx, ev, now) => {
       await real(tx, ev, now); // writes, then fails: the transaction must roll back
@@ -501,11 +497,7 @@ describeEachDatabase("Stripe webhook", () => {
   });
 
   it("simultaneous deliveries of one event: one stores, claims and applies it, every other answers duplicate", async () => {
-    const orgId = await newOrg();
-    const customer = uniq("cus");
-    const subId = uniq("sub");
-    await deliver(subscriptionCheckout(orgId, customer, subId));
-    const handlers = STRIPE_EVENT_HANDLERS as Record<string, StripeEventHandler>;
+    const { orgId, customer, subId } = await subscribedOrg();
     const applied = vi.spyOn(handlers, "customer.subscription.updated");
     // Changed: subscription id, customer, created, status active, price → Pro test price.
     const event = subscriptionEvent({ subId, customer, created: T0 + 70, price: TEST_PRICES.STRIPE_PRICE_PRO });
@@ -517,11 +509,7 @@ describeEachDatabase("Stripe webhook", () => {
   });
 
   it("a failed event delivered again twice at once is re-claimed and applied by one of them", async () => {
-    const orgId = await newOrg();
-    const customer = uniq("cus");
-    const subId = uniq("sub");
-    await deliver(subscriptionCheckout(orgId, customer, subId));
-    const handlers = STRIPE_EVENT_HANDLERS as Record<string, StripeEventHandler>;
+    const { orgId, customer, subId } = await subscribedOrg();
     const applied = vi.spyOn(handlers, "customer.subscription.updated").mockRejectedValueOnce(new Error("timeout"));
     // Changed: subscription id, customer, created, status active, price → Starter test price.
     const event = subscriptionEvent({ subId, customer, created: T0 + 80, price: TEST_PRICES.STRIPE_PRICE_STARTER });
@@ -666,7 +654,6 @@ describeEachDatabaseAsApp("Stripe webhook under row-level security", () => {
     expect(await storedEvent(checkout.id)).toMatchObject({ status: "processed", attempts: 1, orgId: org!.id });
     expect(await db().select().from(stripeEvents)).toEqual([]);
 
-    const handlers = STRIPE_EVENT_HANDLERS as Record<string, StripeEventHandler>;
     vi.spyOn(handlers, "customer.subscription.updated").mockRejectedValueOnce(new Error("database hiccup"));
     const event = subscriptionEvent({ subId, customer, created: T0 + 60, price: TEST_PRICES.STRIPE_PRICE_STARTER });
     await expect(deliver(event)).rejects.toThrow("database hiccup");
