@@ -41,7 +41,7 @@ export interface AdminWriter {
 }
 
 /** Who an admin write is audited as. */
-export type OperatorActor = AuditActor & { type: "operator"; id: string; email: string };
+export type OperatorAuditActor = AuditActor & { type: "operator"; id: string; email: string };
 
 /**
  * Every admin write path calls this before changing anything and audits with the actor it
@@ -54,8 +54,8 @@ export async function assertAdminWritable(
   operator: AdminWriter,
   breakGlassToken: string | null | undefined,
   now = new Date(),
-): Promise<OperatorActor> {
-  const actor: OperatorActor = { type: "operator", id: operator.id, email: operator.email };
+): Promise<OperatorAuditActor> {
+  const actor: OperatorAuditActor = { type: "operator", id: operator.id, email: operator.email };
   const state = await incidentState();
   if (!state.readOnly) return actor;
   const session = await checkBreakGlass(operator, breakGlassToken, now);

@@ -15,7 +15,7 @@ export {
   breakGlassTokenFrom,
   type IncidentState,
   type AdminWriter,
-  type OperatorActor,
+  type OperatorAuditActor,
 } from "./admin-writes";
 export {
   startBreakGlass,

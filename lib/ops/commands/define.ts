@@ -1,8 +1,8 @@
 import type { InngestFunction } from "inngest";
 import type { z } from "zod";
 import type { OperatorAction, OperatorRole } from "@/lib/auth";
-import { orgContext, type OperatorActor as OperatorContextActor, type OrgContext } from "@/lib/context";
-import type { OperatorActor } from "../admin-writes";
+import { orgContext, type OperatorActor, type OrgContext } from "@/lib/context";
+import type { OperatorAuditActor } from "../admin-writes";
 
 /** What some commands need from outside lib: the registered Inngest functions and a way to send events. */
 export interface CommandDeps {
@@ -14,7 +14,7 @@ export interface CommandDeps {
 /** What a command's handler gets, whichever edge (operator API, cockpit action) called it. */
 export interface CommandContext {
   /** Who the audit entries name; carries the break-glass session a write was allowed under. */
-  actor: OperatorActor;
+  actor: OperatorAuditActor;
   operator: { id: string; email: string };
   role: OperatorRole;
   requestId: string;
@@ -25,8 +25,8 @@ export interface CommandContext {
  * The service context of the command's operator in one org (a customer's id from the path): the
  * same operator, break-glass session and request id its audit entries name.
  */
-export function operatorOrgContext(ctx: CommandContext, orgId: string): OrgContext<OperatorContextActor> {
-  const actor: OperatorContextActor = {
+export function operatorOrgContext(ctx: CommandContext, orgId: string): OrgContext<OperatorActor> {
+  const actor: OperatorActor = {
     kind: "operator",
     userId: ctx.operator.id,
     email: ctx.operator.email,

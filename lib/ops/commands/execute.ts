@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { assertOperatorCan, type OperatorAuth } from "@/lib/auth";
 import { AppError, notFound, validate } from "@/lib/http";
-import { assertAdminWritable, type OperatorActor } from "../admin-writes";
+import { assertAdminWritable, type OperatorAuditActor } from "../admin-writes";
 import {
   isCommandSet,
   type AnyOperatorCommand,
@@ -45,7 +45,7 @@ export async function executeCommand(command: AnyOperatorCommand, call: CommandC
   assertOperatorCan(call.auth, permission);
   const user = call.auth.viewer.user;
   const writes = typeof command.writes === "function" ? command.writes(params) : command.writes;
-  const actor: OperatorActor = writes
+  const actor: OperatorAuditActor = writes
     ? await assertAdminWritable(user, call.breakGlassToken)
     : { type: "operator", id: user.id, email: user.email };
 
