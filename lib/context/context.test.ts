@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { organizations, outboxEvents } from "@/db/schema";
 import { withSystem } from "@/db/tenant";
 import { createUserWithOrganization } from "@/lib/auth";
 import { eventSender, registerEventSender, type EventSender } from "@/lib/outbox";
 import { describeEachDatabaseAsApp } from "@/tests/db";
-import { memberActor, orgContext, serviceContext, systemActor, type BeaconEvent } from "./index";
+import { inOrg, memberActor, orgContext, serviceContext, systemActor, systemContext, type BeaconEvent } from "./index";
 
 const FIXED = new Date("2035-03-01T09:00:00Z");
 
@@ -15,6 +15,19 @@ describe("a service context", () => {
     expect(() => orgContext("not-a-uuid", systemActor("billing"))).toThrow(
       expect.objectContaining({ code: "not_found" }),
     );
+  });
+
+  it("keeps its actor, request id and clock inside one org, and checks that org's id", () => {
+    const run = systemContext(systemActor("reminders"), { requestId: "run_7", now: () => FIXED });
+    const orgId = randomUUID();
+    const inside = inOrg(run, orgId);
+    expect([inside.orgId, inside.actor, inside.requestId, inside.now()]).toEqual([
+      orgId,
+      systemActor("reminders"),
+      "run_7",
+      FIXED,
+    ]);
+    expect(() => inOrg(run, "../other")).toThrow(expect.objectContaining({ code: "not_found" }));
   });
 
   it("carries the actor, the request id and the clock it was given", () => {
@@ -107,5 +120,23 @@ describeEachDatabaseAsApp("an org context's database and events", () => {
     await ctxOf(b).transaction((_tx, send) => send(event));
     expect(sent.map((e) => e.id)).toEqual([event.id]);
     expect(await outboxRows(event)).toHaveLength(1);
+  });
+
+  it("runs a system context's work as the system role for its reason, over every org, events after commit", async () => {
+    capture();
+    const ctx = systemContext(systemActor("reminders"));
+    const event = rerun(a.orgId);
+    const seen = await ctx.transaction(async (tx, send) => {
+      await send(event);
+      expect(sent).toEqual([]);
+      return tx.execute<{ role: string; reason: string }>(
+        sql`select current_user as role, current_setting('app.system_reason') as reason`,
+      );
+    });
+    expect(seen.rows).toEqual([{ role: "beacon_system", reason: "reminders" }]);
+    expect(sent.map((e) => e.id)).toEqual([event.id]);
+    expect((await outboxRows(event)).map((row) => row.orgId)).toEqual([null]);
+    const orgs = await ctx.statement<{ id: string }>("select id from organizations");
+    expect(orgs.map((row) => row.id)).toEqual(expect.arrayContaining([a.orgId, b.orgId]));
   });
 });

@@ -1,9 +1,9 @@
 import type { Tx } from "@/db/client";
-import { isUuid, tenantStatement, withTenant, type TransactionConfig } from "@/db/tenant";
+import { isUuid, systemStatement, tenantStatement, withSystem, withTenant, type TransactionConfig } from "@/db/tenant";
 import { AppError } from "@/lib/http";
 import { currentRequestId } from "@/lib/observability";
 import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
-import type { Actor } from "./rules";
+import type { Actor, SystemActor } from "./rules";
 import type { BeaconEvent, SendEvents } from "./events";
 
 /**
@@ -38,6 +38,17 @@ export interface OrgContext<A extends Actor = Actor> extends ServiceContext<A> {
   statement<Row extends Record<string, unknown>>(text: string): Promise<Row[]>;
 }
 
+/**
+ * Beacon's own work across orgs (a background sweep, a Stripe event before its org is known, the
+ * cockpit's lists): its transaction runs as `beacon_system` for the actor's reason, the one role
+ * that sees every org's rows, and events sent in it leave after the commit as an org's do.
+ */
+export interface SystemContext extends ServiceContext<SystemActor> {
+  transaction<T>(fn: (tx: Tx, send: SendEvents) => Promise<T>, config?: TransactionConfig): Promise<T>;
+  /** `systemStatement`: one statement in one round trip (same rules as `OrgContext.statement`). */
+  statement<Row extends Record<string, unknown>>(text: string): Promise<Row[]>;
+}
+
 export interface ContextOptions {
   requestId?: string | null;
   now?: () => Date;
@@ -51,28 +62,49 @@ export function serviceContext<A extends Actor>(actor: A, options: ContextOption
   };
 }
 
+/** The context of a system run (an Inngest step, a sweep, the CLI) for one reason of `SYSTEM_REASONS`. */
+export function systemContext(actor: SystemActor, options: ContextOptions = {}): SystemContext {
+  return {
+    ...serviceContext(actor, options),
+    transaction: (fn, config) => transactionWithEvents((run) => withSystem(actor.reason, run, config), undefined, fn),
+    statement: (text) => systemStatement(actor.reason, text),
+  };
+}
+
+/**
+ * The same actor, request and clock inside one org: a sweep's step for one customer, an
+ * operator's command on one customer. The org id is checked here (404).
+ */
+export function inOrg<A extends Actor>(ctx: ServiceContext<A>, orgId: string): OrgContext<A> {
+  return orgContext(orgId, ctx.actor, { requestId: ctx.requestId, now: () => ctx.now() });
+}
+
 /** The context of `actor` in org `orgId`; an id that is not one (a forged cookie, a bad path) is 404. */
 export function orgContext<A extends Actor>(orgId: string, actor: A, options: ContextOptions = {}): OrgContext<A> {
   if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
   return {
     ...serviceContext(actor, options),
     orgId,
-    async transaction(fn, config) {
-      const sent: string[] = [];
-      const result = await withTenant(
-        orgId,
-        (tx) =>
-          fn(tx, async (...events: BeaconEvent[]) => {
-            const queued = await enqueueEvents(tx, events, { orgId });
-            sent.push(...queued.filter((row) => row.created).map((row) => row.id));
-          }),
-        config,
-      );
-      if (sent.length > 0) await deliverOutboxNow(sent);
-      return result;
-    },
+    transaction: (fn, config) => transactionWithEvents((run) => withTenant(orgId, run, config), orgId, fn),
     statement<Row extends Record<string, unknown>>(text: string) {
       return tenantStatement<Row>(orgId, text);
     },
   };
+}
+
+/** Runs `fn` in `open`'s transaction with a `send` that writes to the outbox there and delivers after commit. */
+async function transactionWithEvents<T>(
+  open: (run: (tx: Tx) => Promise<T>) => Promise<T>,
+  orgId: string | undefined,
+  fn: (tx: Tx, send: SendEvents) => Promise<T>,
+): Promise<T> {
+  const sent: string[] = [];
+  const result = await open((tx) =>
+    fn(tx, async (...events: BeaconEvent[]) => {
+      const queued = await enqueueEvents(tx, events, { orgId });
+      sent.push(...queued.filter((row) => row.created).map((row) => row.id));
+    }),
+  );
+  if (sent.length > 0) await deliverOutboxNow(sent);
+  return result;
 }

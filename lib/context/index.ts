@@ -12,5 +12,14 @@ export {
   type OrgRole,
   type SystemActor,
 } from "./rules";
-export { orgContext, serviceContext, type ContextOptions, type OrgContext, type ServiceContext } from "./context";
+export {
+  inOrg,
+  orgContext,
+  serviceContext,
+  systemContext,
+  type ContextOptions,
+  type OrgContext,
+  type ServiceContext,
+  type SystemContext,
+} from "./context";
 export type { BeaconEvent, SendEvents } from "./events";
