@@ -56,7 +56,7 @@ export const SYSTEM_REASONS = [
   "ops-cockpit",
   /** Outbox delivery, sweeps and dead letters over every org's events. */
   "outbox",
-  /** Period resets and usage reports over every org's quota. */
+  /** Period resets and usage reports over every org's quota, and the outcomes of metered calls ending together. */
   "metering",
   /**
    * Background jobs: each run's record, events and heartbeats (whatever org the run works for),

@@ -97,6 +97,23 @@ describeEachDatabase("API keys", () => {
     expect(moved!.lastUsedAt!.toISOString()).toBe(later.toISOString());
   });
 
+  it("resolveApiKey answers each of many concurrent calls with its own key's org, grouped or not", async () => {
+    const keys = [
+      ...(await Promise.all([1, 2, 3].map((n) => createApiKey(contextOf(a.orgId, a.owner), { name: `a${n}` })))),
+      ...(await Promise.all([1, 2, 3].map((n) => createApiKey(contextOf(b.orgId, b.owner), { name: `b${n}` })))),
+    ];
+    const revoked = keys[4]!;
+    await revokeApiKey(contextOf(b.orgId, b.owner), revoked.id);
+    const unknown = `bk_test_${"Z".repeat(32)}`;
+    // Each key twice among unknown ones, all at once: lookups arriving together share statements.
+    const presented = [...keys.map((k) => k.key), unknown, ...keys.map((k) => k.key)];
+    const resolved = await Promise.all(presented.map((key) => resolveApiKey(key)));
+    const expected = [...keys, null, ...keys].map((k) =>
+      k === null || k.id === revoked.id ? null : { keyId: k.id, orgId: keys.indexOf(k) < 3 ? a.orgId : b.orgId },
+    );
+    expect(resolved.map((r) => r && { keyId: r.keyId, orgId: r.orgId })).toEqual(expected);
+  });
+
   it("resolveApiKey answers null for revoked, unknown and malformed keys", async () => {
     const created = await createApiKey(contextOf(a.orgId, a.owner), { name: "doomed" });
     await revokeApiKey(contextOf(a.orgId, a.owner), created.id);

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
+import { groupCalls } from "@/db/group-calls";
 import { isUuid, sqlLiteral, systemStatement, withSystem } from "@/db/tenant";
 import { apiKeys, organizations } from "@/db/schema";
 import type { MemberActor, OrgContext, SystemActor } from "@/lib/context";
@@ -87,29 +88,36 @@ export interface ApiKeyPrincipal {
   plan: (typeof organizations.$inferSelect)["plan"];
 }
 
+interface KeyRow extends Record<string, unknown> {
+  key_hash: string;
+  key_id: string;
+  org_id: string;
+  prefix: string;
+  name: string;
+  last_used_at: string | Date | null;
+  plan: ApiKeyPrincipal["plan"];
+}
+
+// Found by its hash before the org is known: the one cross-org read on every API call, sent with
+// its role setting in one round trip, and the lookups of calls arriving together in one statement.
+const keyByHash = groupCalls(async (hashes: string[]) => {
+  const rows = await systemStatement<KeyRow>(
+    "accounts",
+    `select k.key_hash, k.id as key_id, k.org_id, k.prefix, k.name, k.last_used_at, o.plan
+       from api_keys k join organizations o on o.id = k.org_id
+      where k.key_hash in (${[...new Set(hashes)].map(sqlLiteral).join(", ")}) and k.revoked_at is null`,
+  );
+  const byHash = new Map(rows.map((row) => [row.key_hash, row]));
+  return hashes.map((hash) => byHash.get(hash) ?? null);
+});
+
 /**
  * Resolves a presented key to its org and the org's plan, or null (unknown, malformed or
- * revoked). One query: it runs on every API call.
+ * revoked). One query, shared with the calls that arrive with it: it runs on every API call.
  */
 export async function resolveApiKey(key: string, now = new Date()): Promise<ApiKeyPrincipal | null> {
   if (!API_KEY_PATTERN.test(key)) return null;
-  // Found by its hash before the org is known: the one cross-org read on every API call, sent
-  // with its role setting in one round trip.
-  const rows = await systemStatement<{
-    key_id: string;
-    org_id: string;
-    prefix: string;
-    name: string;
-    last_used_at: string | Date | null;
-    plan: ApiKeyPrincipal["plan"];
-  }>(
-    "accounts",
-    `select k.id as key_id, k.org_id, k.prefix, k.name, k.last_used_at, o.plan
-       from api_keys k join organizations o on o.id = k.org_id
-      where k.key_hash = ${sqlLiteral(sha256(key))} and k.revoked_at is null
-      limit 1`,
-  );
-  const found = rows[0];
+  const found = await keyByHash(sha256(key));
   if (!found) return null;
   const row = {
     keyId: found.key_id,

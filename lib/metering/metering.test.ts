@@ -67,6 +67,30 @@ describeEachDatabase("metering", () => {
     expect((await usageReport(seeding(orgId, JAN))).quota_remaining).toBe(99);
   });
 
+  it("records the outcomes of calls ending together each on its own usage event, and never on another org's", async () => {
+    const orgs = [await makeEmptyOrg("pro"), await makeEmptyOrg("pro")];
+    const charges = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => chargeApiCall(seeding(orgs[i % 2]!, JAN), "GET /api/v1/opportunities")),
+    );
+    await Promise.all(
+      charges.map((charge, i) =>
+        finishMeteredCall(seeding(orgs[i % 2]!), charge.usageEventId, { status: 200 + i, durationMs: i }),
+      ),
+    );
+    const rows = await db()
+      .select()
+      .from(usageEvents)
+      .where(sql`${usageEvents.orgId} in (${orgs[0]!}, ${orgs[1]!})`);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(charges.map((c) => byId.get(c.usageEventId)).map((r) => [r!.orgId, r!.status, r!.durationMs])).toEqual(
+      charges.map((_, i) => [orgs[i % 2], 200 + i, i]),
+    );
+    // Named with the wrong org (a forged pairing), an outcome changes nothing.
+    await finishMeteredCall(seeding(orgs[1]!), charges[0]!.usageEventId, { status: 599, durationMs: 1 });
+    const [kept] = await db().select().from(usageEvents).where(eq(usageEvents.id, charges[0]!.usageEventId));
+    expect([kept!.status, kept!.durationMs]).toEqual([200, 0]);
+  });
+
   it("a starter org starts from the starter quota", async () => {
     const orgId = await makeEmptyOrg("starter");
     expect((await chargeApiCall(seeding(orgId, JAN), "e")).quotaBefore).toBe(5_000);

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { sqlLiteral } from "@/db/tenant";
+import { groupCalls } from "@/db/group-calls";
+import { sqlLiteral, systemStatement } from "@/db/tenant";
 import { organizations, usageEvents, usageQuotas, type QuotaBalance } from "@/db/schema";
 import type { OrgContext } from "@/lib/context";
 import { entitlementsFor, type PlanId } from "@/lib/plans";
@@ -148,6 +149,29 @@ export async function refundApiCall(ctx: OrgContext, charge: Charge, status: num
   );
 }
 
+interface Outcome {
+  orgId: string;
+  usageEventId: string;
+  status: number;
+  durationMs: number;
+}
+
+// Every charged call ends here: the outcomes of calls ending together go in one statement, across
+// orgs (so as the system, each row still matched by its own org), in one round trip.
+const recordOutcome = groupCalls(async (outcomes: Outcome[]) => {
+  const rows = outcomes.map(
+    (o) =>
+      `(${sqlLiteral(o.usageEventId)}::uuid, ${sqlLiteral(o.orgId)}::uuid, ${sqlLiteral(o.status)}, ${sqlLiteral(o.durationMs)})`,
+  );
+  await systemStatement(
+    "metering",
+    `update usage_events u set status = v.status, duration_ms = v.duration_ms
+       from (values ${rows.join(", ")}) as v(id, org_id, status, duration_ms)
+      where u.id = v.id and u.org_id = v.org_id`,
+  );
+  return outcomes.map(() => undefined);
+});
+
 /** Records how a charged call ended and, with an Idempotency-Key, stores its answer for repeats. */
 export async function finishMeteredCall(
   ctx: OrgContext,
@@ -155,10 +179,7 @@ export async function finishMeteredCall(
   outcome: { status: number; durationMs: number; idempotency?: { id: string; answer: StoredAnswer } },
 ) {
   if (!outcome.idempotency) {
-    // Every call ends here: one round trip (ctx.statement) rather than four.
-    await ctx.statement(
-      `update usage_events set status = ${sqlLiteral(outcome.status)}, duration_ms = ${sqlLiteral(outcome.durationMs)} where id = ${sqlLiteral(usageEventId)}`,
-    );
+    await recordOutcome({ orgId: ctx.orgId, usageEventId, status: outcome.status, durationMs: outcome.durationMs });
     return;
   }
   const idempotency = outcome.idempotency;
