@@ -17,6 +17,7 @@ import { rowLevelSecurityGaps, tableSecurity } from "@/tests/rls-catalog";
 import { createAlert, deleteAlert, getAlert, listAlerts, runAlertDigest, updateAlert } from "@/lib/alerts";
 import { createApiKey, createUserWithOrganization, resolveApiKey } from "@/lib/auth";
 import { billingOverview } from "@/lib/billing";
+import { serviceContext } from "@/lib/context";
 import { chargeApiCall, usageReport } from "@/lib/metering";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { customerDetail } from "@/lib/ops/customers";
@@ -458,7 +459,7 @@ describeEachDatabaseAsApp(
     it("the cockpit lists every customer and shows one customer's own members", async () => {
       const found = await searchCustomers({ q: "Co", now: NOW });
       expect(found.items.map((c) => c.id)).toEqual(expect.arrayContaining([a.orgId, b.orgId]));
-      const detail = await customerDetail(b.orgId);
+      const detail = await customerDetail(serviceContext({ kind: "operator", userId: "op-1", email: null }), b.orgId);
       expect(detail.members.map((m) => m.userId)).toEqual([b.userId]);
       expect(detail.usage.quota_remaining).toBe(
         (await usageReport(contextOf(b.orgId, ownerOf(b), NOW))).quota_remaining,

@@ -74,4 +74,5 @@ export {
 } from "./limited-forms";
 export { endpointAuthenticators, endpointContexts } from "./endpoint-auth";
 export { memberContext, type MemberViewer } from "./member-context";
+export { operatorContext, type OperatorContextOptions, type SignedInOperator } from "./operator-context";
 export { meEndpoint, listApiKeysEndpoint, createApiKeyEndpoint, revokeApiKeyEndpoint } from "./endpoints";

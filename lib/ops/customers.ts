@@ -9,12 +9,11 @@ import {
   subscriptions,
   users,
 } from "@/db/schema";
-import { listAudit, recordAudit, type AuditActor, recordAuditAlone } from "@/lib/audit";
+import { listAudit, recordAudit, recordAuditAlone } from "@/lib/audit";
 import { syncStripeCustomer, extendTrial } from "@/lib/billing";
-import { operatorAuditActor, orgContext, systemActor, type OperatorActor, type OrgContext } from "@/lib/context";
+import { operatorAuditActor, type OperatorActor, type OrgContext, type ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { addCredits, usageReport } from "@/lib/metering";
-import { isUuid, withTenant } from "@/db/tenant";
 import {
   buildExportBundle,
   listDataRequests,
@@ -22,15 +21,16 @@ import {
   toDataRequestView,
   type DataRequestEvent,
 } from "@/lib/retention";
+import { customerContext } from "./customer-context";
 
 /** Subscription states Stripe may still bill: an org with one of these cannot be hard-deleted. */
 const LIVE = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];
 
 /** Everything an operator needs about one customer on one screen. */
-export async function customerDetail(orgId: string) {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
+export async function customerDetail(ctx: ServiceContext<OperatorActor>, orgId: string) {
+  const customer = customerContext(ctx, orgId);
   // One tenant transaction for the page's own reads (each transaction costs round trips).
-  const own = await withTenant(orgId, async (tx) => {
+  const own = await customer.transaction(async (tx) => {
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
     if (!org) return null;
     return {
@@ -54,7 +54,7 @@ export async function customerDetail(orgId: string) {
         .orderBy(desc(opsAlerts.lastSeenAt))
         .limit(20),
       audit: await listAudit({ orgId, limit: 20 }, tx),
-      customer: (
+      stripeCustomer: (
         await tx
           .select({ id: billingCustomers.stripeCustomerId })
           .from(billingCustomers)
@@ -63,17 +63,15 @@ export async function customerDetail(orgId: string) {
     };
   });
   if (!own) throw new AppError("not_found", "No such customer.");
-  const { org, members, subs, progress, runs, alerts, audit, customer } = own;
-  // The cockpit's read has no operator context yet: the org's usage and requests are read in its context as the cockpit.
-  const cockpitCtx = orgContext(orgId, systemActor("ops-cockpit"));
-  const [usage, requests] = await Promise.all([usageReport(cockpitCtx), listDataRequests(cockpitCtx, 20)]);
+  const { org, members, subs, progress, runs, alerts, audit, stripeCustomer } = own;
+  const [usage, requests] = await Promise.all([usageReport(customer), listDataRequests(customer, 20)]);
   return {
     org,
     members,
     subscriptions: subs,
     onboarding: progress ?? null,
     usage,
-    stripeCustomerId: customer?.id ?? null,
+    stripeCustomerId: stripeCustomer?.id ?? null,
     recentRuns: runs,
     opsAlerts: alerts,
     audit: audit.data,
@@ -210,15 +208,10 @@ async function applyCustomerAction(
  * typed, in one transaction (every tenant row goes with the org by cascade), audited. Users keep
  * their accounts; the audit trail keeps the org's id.
  */
-export async function hardDeleteCustomer(
-  orgId: string,
-  confirmName: string,
-  actor: AuditActor,
-  requestId: string | null = null,
-  now = new Date(),
-) {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  return withTenant(orgId, async (tx) => {
+export async function hardDeleteCustomer(ctx: ServiceContext<OperatorActor>, orgId: string, confirmName: string) {
+  const customer = customerContext(ctx, orgId);
+  const now = ctx.now();
+  return customer.transaction(async (tx) => {
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).for("update");
     if (!org) throw new AppError("not_found", "No such customer.");
     if (confirmName !== org.name)
@@ -236,13 +229,13 @@ export async function hardDeleteCustomer(
       .from(memberships)
       .where(eq(memberships.orgId, orgId));
     await recordAudit(tx, {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       orgId,
       action: "ops.customer.deleted",
       target: { type: "organization", id: orgId },
       before: { name: org.name, plan: org.plan, created_at: org.createdAt.toISOString(), members: Number(members) },
       after: null,
-      requestId,
+      requestId: ctx.requestId,
       at: now,
     });
     await tx.delete(organizations).where(eq(organizations.id, orgId));
@@ -251,15 +244,21 @@ export async function hardDeleteCustomer(
 }
 
 /** The customer's data bundle for an operator (404 for an unknown org), audited. */
-export async function exportCustomer(orgId: string, actor: AuditActor, requestId: string | null = null) {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
-  const [org] = await withTenant(orgId, (tx) =>
+export async function exportCustomer(ctx: ServiceContext<OperatorActor>, orgId: string) {
+  const customer = customerContext(ctx, orgId);
+  const [org] = await customer.transaction((tx) =>
     tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)),
   );
   if (!org) throw new AppError("not_found", "No such customer.");
   const bundle = await buildExportBundle(orgId);
   await recordAuditAlone(
-    { actor, orgId, action: "ops.customer.exported", target: { type: "organization", id: orgId }, requestId },
+    {
+      actor: operatorAuditActor(ctx.actor),
+      orgId,
+      action: "ops.customer.exported",
+      target: { type: "organization", id: orgId },
+      requestId: ctx.requestId,
+    },
     "ops-cockpit",
   );
   return bundle;

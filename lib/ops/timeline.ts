@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
-import { isUuid, withSystem } from "@/db/tenant";
-import { AppError, encodeTimeCursor, type TimeCursor } from "@/lib/http";
+import { systemActor, systemContext, type OperatorActor, type ServiceContext } from "@/lib/context";
+import { encodeTimeCursor, type TimeCursor } from "@/lib/http";
 import { maskEmailsIn } from "@/lib/format";
+import { customerContext } from "./customer-context";
 
 export const TIMELINE_KINDS = [
   "audit",
@@ -258,16 +259,18 @@ const newestFirst = (a: TimelineEntry, b: TimelineEntry) =>
  * bound and merged, so a page never repeats or skips an entry. ops_viewer gets addresses masked.
  */
 export async function customerTimeline(
-  orgId: string,
+  ctx: ServiceContext<OperatorActor>,
+  customerId: string,
   options: { cursor?: TimeCursor; limit?: number; kinds?: TimelineKind[]; showPii?: boolean } = {},
 ) {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such customer.");
+  const { orgId } = customerContext(ctx, customerId);
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const wanted = new Set(options.kinds?.length ? options.kinds : TIMELINE_KINDS);
   const sources = sourcesFor(orgId, options.cursor, limit + 1).filter(([kind]) => wanted.has(kind));
   // Stripe events have no tenant policy, so a customer's timeline reads as the system role, in
   // one transaction (each one costs round trips).
-  const results = await withSystem("ops-cockpit", async (tx) => {
+  const cockpit = systemContext(systemActor("ops-cockpit"), { requestId: ctx.requestId, now: () => ctx.now() });
+  const results = await cockpit.transaction(async (tx) => {
     const out = [];
     for (const [, query] of sources) out.push(await tx.execute(query));
     return out;

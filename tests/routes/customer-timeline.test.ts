@@ -159,15 +159,13 @@ describeOnOneDatabase("operator customers list and timeline", () => {
         })
       ).status,
     ).toBe(422);
-    expect(
-      (
-        await callRoute(timeline.GET as RouteHandler, {
-          path: "/api/admin/customers/nope/timeline",
-          id: "nope",
-          cookie: cookies.ops_admin,
-        })
-      ).status,
-    ).toBe(404);
+    const missing = await callRoute(timeline.GET as RouteHandler, {
+      path: "/api/admin/customers/nope/timeline",
+      id: "nope",
+      cookie: cookies.ops_admin,
+    });
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).detail).toBe("No such customer.");
     expect(
       (
         await callRoute(timeline.GET as RouteHandler, {

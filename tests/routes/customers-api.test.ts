@@ -63,15 +63,13 @@ describeOnOneDatabase("operator customers API", () => {
     expect(detail.org.name).toBe("Findable Widgets");
     expect(detail.usage.plan).toBe("starter");
     expect(JSON.stringify(detail.members)).not.toContain(org.ownerEmail);
-    expect(
-      (
-        await callRoute(customer.GET as RouteHandler, {
-          path: "/api/admin/customers/nope",
-          id: "nope",
-          cookie: cookies.ops_viewer,
-        })
-      ).status,
-    ).toBe(404);
+    const missing = await callRoute(customer.GET as RouteHandler, {
+      path: "/api/admin/customers/nope",
+      id: "nope",
+      cookie: cookies.ops_viewer,
+    });
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).detail).toBe("No such customer.");
   });
 
   it("grant credits is ops_admin only, adds to the credit balance through the ledger (no drift) and is audited", async () => {

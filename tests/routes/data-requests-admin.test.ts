@@ -5,6 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import * as customerAction from "@/app/api/admin/customers/[id]/actions/[action]/route";
 import { db } from "@/db/client";
+import { serviceContext } from "@/lib/context";
 import { auditLog, dataRequests } from "@/db/schema";
 import { fakeInngestForFile } from "@/tests/support/inngest";
 import { customerDetail } from "@/lib/ops/customers";
@@ -47,7 +48,7 @@ describeOnOneDatabase("retrying data requests from the cockpit API", () => {
   it("the customer detail lists the org's requests with status and error", async () => {
     const org = await seedFullOrg("Listed Co");
     const failed = await failedRequest(org.orgId, "deletion");
-    const detail = await customerDetail(org.orgId);
+    const detail = await customerDetail(serviceContext({ kind: "operator", userId: "op-1", email: null }), org.orgId);
     expect(detail.dataRequests).toEqual([
       expect.objectContaining({
         id: failed.id,

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { inOrg } from "@/lib/context";
 import { CUSTOMER_ACTION_INPUTS, CUSTOMER_ACTION_NAMES, customerActionPermission } from "../customer-actions";
 import type { CustomerActionName } from "../customer-actions";
 import { hardDeleteCustomer, runCustomerAction, type CustomerAction } from "../customers";
-import { defineCommandSet, defineOperatorCommand, operatorOrgContext } from "./define";
+import { defineCommandSet, defineOperatorCommand } from "./define";
 
 const orgId = z.object({ id: z.string().uuid() });
 
@@ -27,7 +28,7 @@ function customerActionCommand(action: CustomerActionName) {
     body: CUSTOMER_ACTION_INPUTS[action] as z.ZodType<Record<string, unknown>>,
     run: async (ctx, { id, ...body }) => {
       const input = { action, ...body } as CustomerAction;
-      return (await runCustomerAction(operatorOrgContext(ctx, id), input)).result;
+      return (await runCustomerAction(inOrg(ctx, id), input)).result;
     },
     answer: (result) => ({ body: { action, result } }),
   });
@@ -48,6 +49,6 @@ export const deleteCustomer = defineOperatorCommand({
   params: orgId,
   notFound: "customer",
   body: z.object({ confirm_name: z.string().min(1, "Type the organisation's name.").max(200) }).strict(),
-  run: (ctx, { id, confirm_name }) => hardDeleteCustomer(id, confirm_name, ctx.actor, ctx.requestId),
+  run: (ctx, { id, confirm_name }) => hardDeleteCustomer(ctx, id, confirm_name),
   answer: () => ({ status: 204 }),
 });

@@ -1,8 +1,7 @@
 import type { InngestFunction } from "inngest";
 import type { z } from "zod";
-import type { OperatorAction, OperatorRole } from "@/lib/auth";
-import { orgContext, type OperatorActor, type OrgContext } from "@/lib/context";
-import type { OperatorAuditActor } from "../admin-writes";
+import type { OperatorAction, OperatorRole, SignedInOperator } from "@/lib/auth";
+import type { ServiceContext } from "@/lib/context";
 
 /** What some commands need from outside lib: the registered Inngest functions and a way to send events. */
 export interface CommandDeps {
@@ -11,28 +10,16 @@ export interface CommandDeps {
   send: (event: { name: string; data: Record<string, unknown>; id: string }) => Promise<unknown>;
 }
 
-/** What a command's handler gets, whichever edge (operator API, cockpit action) called it. */
-export interface CommandContext {
-  /** Who the audit entries name; carries the break-glass session a write was allowed under. */
-  actor: OperatorAuditActor;
-  operator: { id: string; email: string };
-  role: OperatorRole;
-  requestId: string;
-  deps: CommandDeps;
-}
-
 /**
- * The service context of the command's operator in one org (a customer's id from the path): the
- * same operator, break-glass session and request id its audit entries name.
+ * What a command's handler gets, whichever edge (operator API, cockpit action) called it: the
+ * operator's service context, its actor carrying the break-glass session a write was allowed
+ * under (`operatorAuditActor(ctx.actor)` is who audit entries name; `inOrg(ctx, orgId)` is the
+ * context of the customer a command acts on), plus the operator's role and the command's deps.
  */
-export function operatorOrgContext(ctx: CommandContext, orgId: string): OrgContext<OperatorActor> {
-  const actor: OperatorActor = {
-    kind: "operator",
-    userId: ctx.operator.id,
-    email: ctx.operator.email,
-    breakGlassSessionId: ctx.actor.breakGlassSessionId ?? null,
-  };
-  return orgContext(orgId, actor, { requestId: ctx.requestId });
+export interface CommandContext extends ServiceContext<SignedInOperator> {
+  readonly requestId: string;
+  readonly role: OperatorRole;
+  readonly deps: CommandDeps;
 }
 
 /** The operator API's answer to a command that succeeded (204: no body). */

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { assertOperatorCan, type OperatorAuth } from "@/lib/auth";
+import { assertOperatorCan, operatorContext, type OperatorAuth } from "@/lib/auth";
 import { AppError, notFound, validate } from "@/lib/http";
-import { assertAdminWritable, type OperatorAuditActor } from "../admin-writes";
+import { assertAdminWritable } from "../admin-writes";
 import {
   isCommandSet,
   type AnyOperatorCommand,
@@ -45,17 +45,16 @@ export async function executeCommand(command: AnyOperatorCommand, call: CommandC
   assertOperatorCan(call.auth, permission);
   const user = call.auth.viewer.user;
   const writes = typeof command.writes === "function" ? command.writes(params) : command.writes;
-  const actor: OperatorAuditActor = writes
-    ? await assertAdminWritable(user, call.breakGlassToken)
-    : { type: "operator", id: user.id, email: user.email };
+  const breakGlassSessionId = writes
+    ? (await assertAdminWritable(user, call.breakGlassToken)).breakGlassSessionId
+    : null;
 
   const body = command.body ? ((await call.readBody(command, command.body)) as Record<string, unknown>) : {};
   const input = { ...body, ...params };
   const ctx: CommandContext = {
-    actor,
-    operator: { id: user.id, email: user.email },
-    role: call.auth.role,
+    ...operatorContext(call.auth.viewer, { requestId: call.requestId, breakGlassSessionId }),
     requestId: call.requestId,
+    role: call.auth.role,
     deps: call.deps,
   };
   return { ctx, input, result: await command.run(ctx, input) };

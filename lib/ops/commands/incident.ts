@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { FLAG_KEYS, setFlag, setFlagSchema } from "@/lib/flags";
+import { operatorAuditActor } from "@/lib/context";
 import { endBreakGlass, startBreakGlass, startBreakGlassSchema } from "../break-glass";
-import { defineOperatorCommand } from "./define";
+import { defineOperatorCommand, type CommandContext } from "./define";
+
+/** A break-glass session names its operator by id and e-mail (the session row and its audit entries). */
+const breakGlassOperator = (ctx: CommandContext) => ({ id: ctx.actor.userId, email: ctx.actor.email });
 
 /**
  * Sets a flag. Turning incident mode on or off is exempt from read-only: it must be possible to
@@ -15,7 +19,7 @@ export const setFeatureFlag = defineOperatorCommand({
   params: z.object({ key: z.enum(FLAG_KEYS) }),
   notFound: "feature flag",
   body: setFlagSchema,
-  run: (ctx, { key, ...body }) => setFlag(key, body, ctx.actor, { requestId: ctx.requestId }),
+  run: (ctx, { key, ...body }) => setFlag(key, body, operatorAuditActor(ctx.actor), { requestId: ctx.requestId }),
   answer: (flag) => ({
     body: {
       key: flag.key,
@@ -39,7 +43,7 @@ export const openBreakGlass = defineOperatorCommand({
   params: z.object({}),
   notFound: "break-glass session",
   body: startBreakGlassSchema,
-  run: (ctx, body) => startBreakGlass(ctx.operator, body, { requestId: ctx.requestId }),
+  run: (ctx, body) => startBreakGlass(breakGlassOperator(ctx), body, { requestId: ctx.requestId }),
   answer: (session) => ({
     status: 201,
     body: { id: session.id, token: session.token, expires_at: session.expiresAt.toISOString() },
@@ -54,6 +58,6 @@ export const closeBreakGlass = defineOperatorCommand({
   audit: "ops.break_glass.ended",
   params: z.object({ id: z.string().uuid() }),
   notFound: "break-glass session",
-  run: (ctx, { id }) => endBreakGlass(id, ctx.operator, { requestId: ctx.requestId }),
+  run: (ctx, { id }) => endBreakGlass(id, breakGlassOperator(ctx), { requestId: ctx.requestId }),
   answer: (ended) => ({ body: { id: ended.id, ended_at: ended.endedAt!.toISOString() } }),
 });

@@ -9,6 +9,7 @@ import {
   resumeFunction,
   toJobRunFilter,
 } from "@/lib/jobs";
+import { operatorAuditActor } from "@/lib/context";
 import { defineOperatorCommand } from "./define";
 
 const runId = z.object({ id: z.string().uuid() });
@@ -23,7 +24,7 @@ export const rerunJobRun = defineOperatorCommand({
   audit: "job_run.rerun",
   params: runId,
   notFound: "job run",
-  run: (ctx, { id }) => rerunJob(id, ctx.actor, { ...ctx.deps, requestId: ctx.requestId }),
+  run: (ctx, { id }) => rerunJob(id, operatorAuditActor(ctx.actor), { ...ctx.deps, requestId: ctx.requestId }),
   answer: (result, { id }) => ({
     status: result.mode === "event" ? 202 : 200,
     body: { job_run_id: result.jobRunId, status: result.status, rerun_of: id },
@@ -46,10 +47,11 @@ export const bulkRerunJobRuns = defineOperatorCommand({
     confirm: fields.confirm ?? "",
   }),
   run: (ctx, body) =>
-    bulkRerunJobs({ filter: toJobRunFilter(body.filter), label: body.label, confirm: body.confirm }, ctx.actor, {
-      ...ctx.deps,
-      requestId: ctx.requestId,
-    }),
+    bulkRerunJobs(
+      { filter: toJobRunFilter(body.filter), label: body.label, confirm: body.confirm },
+      operatorAuditActor(ctx.actor),
+      { ...ctx.deps, requestId: ctx.requestId },
+    ),
   answer: (result) => ({
     status: result.failed ? 502 : 200,
     body: {
@@ -76,7 +78,8 @@ export const cancelRun = defineOperatorCommand({
   params: runId,
   notFound: "job run",
   body: optionalReason,
-  run: (ctx, { id, reason }) => cancelJobRun(id, ctx.actor, reason ?? null, { ...ctx.deps, requestId: ctx.requestId }),
+  run: (ctx, { id, reason }) =>
+    cancelJobRun(id, operatorAuditActor(ctx.actor), reason ?? null, { ...ctx.deps, requestId: ctx.requestId }),
   answer: (result) => ({
     body: { job_run_id: result.jobRunId, status: result.status, cancel_event_id: result.cancelEventId },
   }),
@@ -92,7 +95,10 @@ export const pauseJobFunction = defineOperatorCommand({
   notFound: "job function",
   body: optionalReason,
   run: (ctx, { id, reason }) =>
-    pauseFunction(id, ctx.actor, reason ?? null, { functions: ctx.deps.functions, requestId: ctx.requestId }),
+    pauseFunction(id, operatorAuditActor(ctx.actor), reason ?? null, {
+      functions: ctx.deps.functions,
+      requestId: ctx.requestId,
+    }),
   answer: (result) => ({ body: { function_id: result.functionId, paused_at: result.pausedAt.toISOString() } }),
 });
 
@@ -105,6 +111,9 @@ export const resumeJobFunction = defineOperatorCommand({
   notFound: "job function",
   body: optionalReason,
   run: (ctx, { id, reason }) =>
-    resumeFunction(id, ctx.actor, reason ?? null, { functions: ctx.deps.functions, requestId: ctx.requestId }),
+    resumeFunction(id, operatorAuditActor(ctx.actor), reason ?? null, {
+      functions: ctx.deps.functions,
+      requestId: ctx.requestId,
+    }),
   answer: (result) => ({ body: { function_id: result.functionId, paused_at: null } }),
 });

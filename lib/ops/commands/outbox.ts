@@ -9,6 +9,7 @@ import {
   replayOutbox,
   retryOutboxCircuit,
 } from "@/lib/outbox";
+import { operatorAuditActor } from "@/lib/context";
 import { presentOutboxCircuit } from "../dead-letter-view";
 import { defineOperatorCommand } from "./define";
 
@@ -23,7 +24,7 @@ export const replayOneDeadLetter = defineOperatorCommand({
   params: messageId,
   notFound: "dead letter",
   run: async (ctx, { id }) => {
-    await replayDeadLetter(id, ctx.actor, { requestId: ctx.requestId });
+    await replayDeadLetter(id, operatorAuditActor(ctx.actor), { requestId: ctx.requestId });
     await deliverOutboxNow([id]);
     return { replayed: 1 };
   },
@@ -37,7 +38,7 @@ export const discardDeadLetter = defineOperatorCommand({
   audit: "outbox.discard",
   params: messageId,
   notFound: "outbox event",
-  run: (ctx, { id }) => discardOutbox(id, ctx.actor, { requestId: ctx.requestId }),
+  run: (ctx, { id }) => discardOutbox(id, operatorAuditActor(ctx.actor), { requestId: ctx.requestId }),
   answer: () => ({ status: 204 }),
 });
 
@@ -68,12 +69,13 @@ export const bulkReplayDeadLetters = defineOperatorCommand({
   // The cockpit replays what its filter shows.
   fromForm: (fields) => ({ filter: { kind: fields.kind || undefined, q: fields.q?.trim() || undefined } }),
   run: async (ctx, body) => {
+    const actor = operatorAuditActor(ctx.actor);
     const options = { requestId: ctx.requestId };
     const replayed = body.ids
-      ? await replayOutbox({ ids: body.ids }, ctx.actor, options)
+      ? await replayOutbox({ ids: body.ids }, actor, options)
       : await replayOutbox(
           { filter: { kind: body.filter!.kind, orgId: body.filter!.org, search: body.filter!.q } },
-          ctx.actor,
+          actor,
           options,
         );
     if (replayed > 0) await deliverDueOutbox({ limit: Math.min(replayed, 100) });
@@ -92,7 +94,10 @@ export const retryCircuit = defineOperatorCommand({
   // In the body, not the path: a destination (`webhook:https://host`) is full of reserved characters.
   body: z.object({ destination: z.string().min(1).max(2_100), reason: z.string().trim().max(500).optional() }).strict(),
   run: (ctx, body) =>
-    retryOutboxCircuit(body.destination, ctx.actor, { requestId: ctx.requestId, reason: body.reason ?? null }),
+    retryOutboxCircuit(body.destination, operatorAuditActor(ctx.actor), {
+      requestId: ctx.requestId,
+      reason: body.reason ?? null,
+    }),
   answer: (circuit, _input, ctx) => ({
     body: { data: presentOutboxCircuit(circuit, operatorCan(ctx.role, "ops:read_pii")) },
   }),

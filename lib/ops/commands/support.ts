@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { resetOperatorTotp } from "@/lib/auth";
 import { reprocessStripeEvent } from "@/lib/billing";
+import { operatorAuditActor } from "@/lib/context";
 import { defineOperatorCommand } from "./define";
 
 /** Re-processes a failed (or stranded) Stripe event: fetched from Stripe again and applied. */
@@ -12,7 +13,7 @@ export const reprocessStripe = defineOperatorCommand({
   params: z.object({ id: z.string().regex(/^evt_[A-Za-z0-9_]{1,200}$/) }),
   notFound: "Stripe event",
   run: async (ctx, { id }) => {
-    const { status, error } = await reprocessStripeEvent(id, ctx.actor, ctx.requestId);
+    const { status, error } = await reprocessStripeEvent(id, operatorAuditActor(ctx.actor), ctx.requestId);
     return { id, status, error };
   },
 });
@@ -26,7 +27,7 @@ export const resetOperatorAuthenticator = defineOperatorCommand({
   params: z.object({ id: z.string().uuid() }),
   notFound: "operator",
   run: async (ctx, { id }) => {
-    const result = await resetOperatorTotp(id, ctx.actor, ctx.requestId);
+    const result = await resetOperatorTotp(id, operatorAuditActor(ctx.actor), ctx.requestId);
     return { operator_id: id, revoked_sessions: result.revokedSessions };
   },
 });

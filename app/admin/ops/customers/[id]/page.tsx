@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { ActionButton } from "@/components/forms/action-button";
 import { ActionForm } from "@/components/ops/action-form";
 import { Badge, Card, CardBody, CardHeader } from "@/components/ui";
-import { operatorCan } from "@/lib/auth";
+import { operatorCan, operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { MAX_TRIAL_EXTENSION_DAYS } from "@/lib/billing";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
@@ -32,10 +32,11 @@ export default async function CustomerPage({
 }) {
   const { id } = await params;
   const operator = await requireOperator(`/admin/ops/customers/${id}`);
+  const ctx = operatorContext(operator);
   const query = await searchParams;
   let detail;
   try {
-    detail = await customerDetail(id);
+    detail = await customerDetail(ctx, id);
   } catch (error) {
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
@@ -48,7 +49,7 @@ export default async function CustomerPage({
   }
   const role = operator.operatorRole;
   const pii = operatorCan(role, "ops:read_pii");
-  const timeline = await customerTimeline(id, { cursor, limit: 30, showPii: pii });
+  const timeline = await customerTimeline(ctx, id, { cursor, limit: 30, showPii: pii });
   const { writable } = await cockpitWriteStateFor(operator.user.id);
   const can = {
     act: writable && operatorCan(role, "customers:act"),

@@ -1,4 +1,4 @@
-import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorCan, operatorContext } from "@/lib/auth";
 import { commandRoute } from "@/app/api/admin/command-route";
 import { route } from "@/lib/http";
 import { maskEmail } from "@/lib/format";
@@ -9,9 +9,9 @@ export const dynamic = "force-dynamic";
 
 /** One customer: plan, subscriptions, quota, onboarding, members, recent runs, alerts and audit trail. */
 export const GET = route(
-  async ({ auth, params }) => {
+  async ({ auth, params, requestId }) => {
     assertOperatorCan(auth, "ops:read");
-    const detail = await customerDetail(String(params.id ?? ""));
+    const detail = await customerDetail(operatorContext(auth.viewer, { requestId }), String(params.id ?? ""));
     const pii = operatorCan(auth.role, "ops:read_pii");
     return {
       body: {

@@ -1,4 +1,4 @@
-import { assertOperatorCan, operatorAuth } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorContext } from "@/lib/auth";
 import { route } from "@/lib/http";
 import { exportCustomer } from "@/lib/ops";
 
@@ -9,11 +9,7 @@ export const GET = route(
   async ({ auth, params, requestId }) => {
     assertOperatorCan(auth, "ops:read_pii");
     const orgId = String(params.id ?? "");
-    const bundle = await exportCustomer(
-      orgId,
-      { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email },
-      requestId,
-    );
+    const bundle = await exportCustomer(operatorContext(auth.viewer, { requestId }), orgId);
     return new Response(JSON.stringify(bundle), {
       status: 200,
       headers: {

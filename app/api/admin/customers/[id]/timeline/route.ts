@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorCan, operatorContext } from "@/lib/auth";
 import { pageQuerySchema, parseQuery, route } from "@/lib/http";
 import { customerTimeline, TIMELINE_KINDS } from "@/lib/ops";
 
@@ -16,11 +16,12 @@ const querySchema = pageQuerySchema.extend({
 
 /** One customer's chronological story: audit, e-mails, payments, Stripe events, job runs, ops alerts. */
 export const GET = route(
-  async ({ auth, params, url }) => {
+  async ({ auth, params, requestId, url }) => {
     assertOperatorCan(auth, "ops:read");
     const { limit, cursor, kind } = parseQuery(url, querySchema);
     const showPii = operatorCan(auth.role, "ops:read_pii");
-    const { entries, nextCursor } = await customerTimeline(String(params.id ?? ""), {
+    const ctx = operatorContext(auth.viewer, { requestId });
+    const { entries, nextCursor } = await customerTimeline(ctx, String(params.id ?? ""), {
       limit,
       cursor,
       kinds: kind,
