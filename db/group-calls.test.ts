@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupCalls } from "./group-calls";
+import { groupCalls, groupCallsBy } from "./group-calls";
 
 /** A `run` whose batches the test finishes by hand, recording what each was given. */
 function heldRun() {
@@ -74,5 +74,31 @@ describe("grouped calls", () => {
   it("refuses a batch answered with the wrong number of results rather than answering callers out of order", async () => {
     const call = groupCalls(async (inputs: number[]) => inputs.slice(1));
     await expect(call(1)).rejects.toThrow("answered 0 of 1");
+  });
+
+  it("groups only calls of the same group, each group with its own batch in flight", async () => {
+    const batches: { group: string; inputs: number[]; finish: () => void }[] = [];
+    const call = groupCallsBy(
+      (n: number) => (n % 2 === 0 ? "even" : "odd"),
+      (group, inputs) =>
+        new Promise<string[]>((resolve) => {
+          batches.push({ group, inputs, finish: () => resolve(inputs.map((n) => `${group}#${n}`)) });
+        }),
+    );
+    const answers = [1, 2, 3, 4, 5, 6].map((n) => call(n));
+    expect(batches.map((b) => [b.group, b.inputs])).toEqual([
+      ["odd", [1]],
+      ["even", [2]],
+    ]);
+    batches[0]!.finish();
+    batches[1]!.finish();
+    await settle();
+    expect(batches.slice(2).map((b) => [b.group, b.inputs])).toEqual([
+      ["odd", [3, 5]],
+      ["even", [4, 6]],
+    ]);
+    batches[2]!.finish();
+    batches[3]!.finish();
+    expect(await Promise.all(answers)).toEqual(["odd#1", "even#2", "odd#3", "even#4", "odd#5", "even#6"]);
   });
 });

@@ -186,6 +186,13 @@ describeEachDatabase("metering", () => {
         .map((c) => c.quotaAfter)
         .sort(),
     ).toEqual([0, 1, 2, 3]);
+    // Charged together or alone, each call is told what is left after it, and its usage event says the same.
+    expect(ok.map((c) => c.available).sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const events = await db().select().from(usageEvents).where(eq(usageEvents.orgId, orgId));
+    const byId = new Map(events.map((e) => [e.id, e]));
+    expect(ok.map((c) => byId.get(c.usageEventId)).map((e) => e && [e.balance, e.quotaBefore, e.quotaAfter])).toEqual(
+      ok.map((c) => [c.balance, c.quotaBefore, c.quotaAfter]),
+    );
     expect(await usageReport(seeding(orgId, JAN))).toMatchObject({ quota_remaining: 0, credits_remaining: 0 });
     expect(await eventCount(orgId)).toBe(7);
   });

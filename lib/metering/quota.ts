@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { groupCalls } from "@/db/group-calls";
+import { groupCalls, groupCallsBy } from "@/db/group-calls";
 import { sqlLiteral, systemStatement } from "@/db/tenant";
 import { organizations, usageEvents, usageQuotas, type QuotaBalance } from "@/db/schema";
 import type { OrgContext } from "@/lib/context";
@@ -30,6 +30,7 @@ async function orgPlan(tx: Tx, orgId: string): Promise<PlanId> {
 }
 
 interface ChargedRow extends Record<string, unknown> {
+  ord: number;
   usage_event_id: string;
   balance: QuotaBalance;
   quota_after: number;
@@ -37,52 +38,91 @@ interface ChargedRow extends Record<string, unknown> {
   period_end: string;
 }
 
-type Call = { orgId: string; keyId: string | null; endpoint: string; requestId: string };
+type Call = { keyId: string | null; endpoint: string; requestId: string; now: Date };
 
 /**
- * The one statement that spends quota: the conditional decrement and the usage event together.
- * The unit comes from the month's allowance while any is left, then from credits. `target`
- * locks the row and decides the balance from its current values (under READ COMMITTED a
- * waiting lock re-reads the row a concurrent charge just changed), so concurrent calls never
- * overspend either balance. Every call of an org updates the same quota row, and the row stays
- * locked until the commit: that lock is what an org's calls queue on under load, so the
- * statement is sent with its commit in one round trip (`ctx.statement`) and the lock is never
- * held while the database waits for the client.
+ * The one statement that spends quota: the conditional decrement of one org's quota for a batch
+ * of calls and each call's usage event, together. The units come from the month's allowance while
+ * any is left, then from credits, in the calls' order; calls past what is left get nothing (no
+ * row) and each learns so on its own. `target` locks the row and decides from its current values
+ * (under READ COMMITTED a waiting lock re-reads the row a concurrent charge just changed), so
+ * concurrent charges never overspend either balance. Every call of an org updates the same quota
+ * row, and the row stays locked until the commit: that lock is what an org's calls queue on under
+ * load, so the calls arriving together share one statement, sent with its commit in one round
+ * trip (`ctx.statement`), and the lock is never held while the database waits for the client.
  */
-function chargeStatement(call: Call, now: Date) {
-  const at = `${sqlLiteral(now.toISOString())}::timestamptz`;
-  const orgId = sqlLiteral(call.orgId);
-  return `with target as (
-      select org_id, case when quota_remaining > 0 then 'allowance' else 'credits' end as balance
+function chargeStatement(orgId: string, calls: readonly Call[]) {
+  const latest = calls.reduce((at, call) => (call.now > at ? call.now : at), calls[0]!.now);
+  const at = `${sqlLiteral(latest.toISOString())}::timestamptz`;
+  const org = sqlLiteral(orgId);
+  const values = calls.map(
+    (call, i) =>
+      `(${i + 1}, ${sqlLiteral(call.keyId)}::uuid, ${sqlLiteral(call.endpoint)}::text, ${sqlLiteral(call.requestId)}::text, ${sqlLiteral(call.now.toISOString())}::timestamptz)`,
+  );
+  const n = calls.length;
+  return `with calls(ord, api_key_id, endpoint, request_id, created_at) as (values ${values.join(", ")}),
+    target as (
+      select org_id, quota_remaining as allowance_before, credits_remaining as credits_before,
+        least(quota_remaining, ${n}) as from_allowance,
+        least(credits_remaining, ${n} - least(quota_remaining, ${n})) as from_credits
       from usage_quotas
-      where org_id = ${orgId} and (quota_remaining > 0 or credits_remaining > 0) and period_end > ${at}
+      where org_id = ${org} and (quota_remaining > 0 or credits_remaining > 0) and period_end > ${at}
       for update
     ), charged as (
       update usage_quotas q set
-        quota_remaining = q.quota_remaining - case when t.balance = 'allowance' then 1 else 0 end,
-        credits_remaining = q.credits_remaining - case when t.balance = 'credits' then 1 else 0 end,
+        quota_remaining = q.quota_remaining - t.from_allowance,
+        credits_remaining = q.credits_remaining - t.from_credits,
         updated_at = ${at}
       from target t where q.org_id = t.org_id
-      returning t.balance, case when t.balance = 'allowance' then q.quota_remaining else q.credits_remaining end as left_after,
-        q.quota_remaining + q.credits_remaining as available, q.period_end
+      returning t.allowance_before, t.credits_before, t.from_allowance, t.from_credits, q.period_end
+    ), granted as (
+      select c.*, ch.period_end,
+        case when c.ord <= ch.from_allowance then 'allowance' else 'credits' end as balance,
+        case when c.ord <= ch.from_allowance then ch.allowance_before - c.ord + 1
+          else ch.credits_before - (c.ord - ch.from_allowance) + 1 end as quota_before,
+        ch.allowance_before + ch.credits_before - c.ord as available
+      from calls c cross join charged ch
+      where c.ord <= ch.from_allowance + ch.from_credits
+    ), recorded as (
+      insert into usage_events (org_id, api_key_id, endpoint, request_id, balance, quota_before, quota_after, created_at)
+      select ${org}::uuid, api_key_id, endpoint, request_id, balance, quota_before, quota_before - 1, created_at from granted
+      returning id, balance, quota_before
     )
-    insert into usage_events (org_id, api_key_id, endpoint, request_id, balance, quota_before, quota_after, created_at)
-    select ${orgId}::uuid, ${sqlLiteral(call.keyId)}::uuid, ${sqlLiteral(call.endpoint)}, ${sqlLiteral(call.requestId)}, balance, left_after + 1, left_after, ${at} from charged
-    returning id as usage_event_id, balance, quota_after, (select available from charged) as available, (select to_json(period_end) #>> '{}' from charged) as period_end`;
+    select g.ord, r.id as usage_event_id, g.balance, g.quota_before - 1 as quota_after, g.available,
+      to_json(g.period_end) #>> '{}' as period_end
+    from granted g join recorded r on r.balance = g.balance and r.quota_before = g.quota_before`;
 }
 
-function toCharge(row: ChargedRow | undefined): Charge | undefined {
-  if (!row) return undefined;
-  const quotaAfter = Number(row.quota_after);
-  return {
-    usageEventId: row.usage_event_id,
-    balance: row.balance,
-    quotaBefore: quotaAfter + 1,
-    quotaAfter,
-    available: Number(row.available),
-    periodEnd: new Date(row.period_end),
-  };
+/** Each call's charge, in the calls' order; undefined for a call the quota did not cover. */
+function chargesOf(rows: ChargedRow[], count: number): (Charge | undefined)[] {
+  const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
+  return Array.from({ length: count }, (_, i) => {
+    const row = byOrd.get(i + 1);
+    if (!row) return undefined;
+    const quotaAfter = Number(row.quota_after);
+    return {
+      usageEventId: row.usage_event_id,
+      balance: row.balance,
+      quotaBefore: quotaAfter + 1,
+      quotaAfter,
+      available: Number(row.available),
+      periodEnd: new Date(row.period_end),
+    };
+  });
 }
+
+// The usual case: the period's row exists and has quota left. The charges of one org's calls
+// arriving together go in one statement: one round trip and one turn of the row's lock for all.
+const chargeTogether = groupCallsBy(
+  ({ ctx }: { ctx: OrgContext; call: Call }) => ctx.orgId,
+  async (_orgId, charges) => {
+    const calls = charges.map((charge) => charge.call);
+    return chargesOf(
+      await charges[0]!.ctx.statement<ChargedRow>(chargeStatement(charges[0]!.ctx.orgId, calls)),
+      calls.length,
+    );
+  },
+);
 
 /**
  * Charges one metered call: decrements the org's quota and records the usage event in one
@@ -93,20 +133,23 @@ function toCharge(row: ChargedRow | undefined): Charge | undefined {
 export async function chargeApiCall(ctx: OrgContext, endpoint: string): Promise<Charge> {
   const { orgId } = ctx;
   const now = ctx.now();
-  const keyId = ctx.actor.kind === "apiKey" ? ctx.actor.keyId : null;
-  const requestId = ctx.requestId ?? newRequestId();
-  const statement = chargeStatement({ orgId, keyId, endpoint, requestId }, now);
-  // The usual case: the period's row exists and has quota left. One round trip.
-  const charged = toCharge((await ctx.statement<ChargedRow>(statement))[0]);
+  const call: Call = {
+    keyId: ctx.actor.kind === "apiKey" ? ctx.actor.keyId : null,
+    endpoint,
+    requestId: ctx.requestId ?? newRequestId(),
+    now,
+  };
+  const charged = await chargeTogether({ ctx, call });
   if (charged) {
     countQuotaDecrement();
     return charged;
   }
   const retried = await ctx.transaction(async (tx) => {
-    // No row yet, or the period ended. Retry even when another transaction did the
-    // create/rollover first (then ours changed nothing, but the fresh quota is there).
+    // No row yet, the period ended, or the calls charged with this one took what was left.
+    // Retry even when another transaction did the create/rollover first (then ours changed
+    // nothing, but the fresh quota is there).
     await ensureCurrentPeriod(tx, orgId, now);
-    const charge = toCharge((await tx.execute<ChargedRow>(sql.raw(statement))).rows[0]);
+    const [charge] = chargesOf((await tx.execute<ChargedRow>(sql.raw(chargeStatement(orgId, [call])))).rows, 1);
     if (!charge) {
       throw new AppError(
         "quota_exhausted",
