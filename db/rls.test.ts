@@ -24,7 +24,7 @@ import { customerDetail } from "@/lib/ops/customers";
 import { searchCustomers } from "@/lib/ops/customer-search";
 import { getOrganization, listOrganizationsForUser } from "@/lib/orgs";
 import { requestAndBuildExport, runRetention } from "@/lib/retention";
-import { contextOf } from "@/tests/support/factories";
+import { contextOf, systemContextOf } from "@/tests/support/factories";
 
 const TENANT_TABLES = ["memberships", "api_keys", "invitations", "organizations"] as const;
 
@@ -440,7 +440,11 @@ describeEachDatabaseAsApp(
 
     it("the digest run fans out over every org's due alerts as the system role", async () => {
       const alert = await withSystem("digest-fanout", async (tx) => (await tx.select().from(alerts))[0]!);
-      const result = await runAlertDigest(alert.id, new Date(NOW.getTime() + 86_400_000));
+      const result = await runAlertDigest(
+        systemContextOf("digest-fanout"),
+        alert.id,
+        new Date(NOW.getTime() + 86_400_000),
+      );
       expect(result).toMatchObject({ alertId: alert.id, duplicate: false });
       expect(result.digestId).not.toBeNull();
       const digests = await withSystem("digest-fanout", (tx) => tx.select().from(alertDigests));

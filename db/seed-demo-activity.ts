@@ -3,7 +3,7 @@ import { withTenant } from "./tenant";
 import { alerts } from "./schema";
 import { createAlert, runAlertDigest } from "@/lib/alerts";
 import { createApiKey } from "@/lib/auth";
-import { apiKeyActor, memberActor, orgContext } from "@/lib/context";
+import { apiKeyActor, memberActor, orgContext, systemActor, systemContext } from "@/lib/context";
 import { chargeApiCall } from "@/lib/metering";
 import { completeOnboarding, createFirstAlert, markMatchesViewed, saveBusinessProfile } from "@/lib/onboarding";
 import { DEMO_AMENDMENTS } from "@/lib/opportunities";
@@ -65,5 +65,5 @@ export async function seedDemoActivity(orgId: string, owner: OrgActor, email: st
       .set({ lastWindowEnd: new Date(now.getTime() - 24 * 60 * 60_000) })
       .where(eq(alerts.id, first.id)),
   );
-  await runAlertDigest(first.id, new Date(Date.now() + 1_000));
+  await runAlertDigest(systemContext(systemActor("digest-fanout")), first.id, new Date(Date.now() + 1_000));
 }

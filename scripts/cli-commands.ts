@@ -11,7 +11,7 @@ import {
   emailSchema,
   passwordSchema,
 } from "@/lib/auth";
-import { orgContext, systemActor } from "@/lib/context";
+import { orgContext, systemActor, systemContext } from "@/lib/context";
 import { PLAN_IDS, type PlanId } from "@/lib/plans";
 import { env } from "@/lib/env";
 import { AppError, validate } from "@/lib/http";
@@ -142,7 +142,7 @@ export async function runCommand(
       const batch = flags["batch-size"] ?? "200";
       if (!/^[1-9]\d{0,5}$/.test(batch))
         throw new AppError("validation_failed", `--batch-size must be a whole number ≥ 1. Usage: ${spec.usage}`);
-      return { ...(await resetDueQuotas(new Date(), { batchSize: Number(batch) })) };
+      return { ...(await resetDueQuotas(systemContext(systemActor("metering")), { batchSize: Number(batch) })) };
     }
     case "usage:report": {
       if (!flags.org) throw new AppError("validation_failed", `--org is required. Usage: ${spec.usage}`);

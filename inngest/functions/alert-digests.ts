@@ -2,6 +2,7 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runDueDigests } from "@/lib/alerts";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 
 /** Daily and weekly digests that are due. runDueDigests is safe to retry (claims + unique windows). */
 export const alertDigests = inngest.createFunction(
@@ -12,5 +13,8 @@ export const alertDigests = inngest.createFunction(
     triggers: [cron("*/15 * * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ step }) => step.run("run-due-digests", () => runDueDigests(new Date())),
+  async ({ step, runId }) => {
+    const ctx = systemRunContext("digest-fanout", { runId });
+    return step.run("run-due-digests", () => runDueDigests(ctx));
+  },
 );

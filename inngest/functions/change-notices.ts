@@ -2,6 +2,7 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runChangeNotices } from "@/lib/pipeline";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 import { triggeredAt } from "./trigger-time";
 
 /**
@@ -16,8 +17,8 @@ export const changeNotices = inngest.createFunction(
     triggers: [cron("10 * * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ event, step }) => {
-    const now = await triggeredAt(event, step);
-    return step.run("mail-changed-notices", () => runChangeNotices(now));
+  async ({ event, step, runId }) => {
+    const ctx = systemRunContext("change-notices", { runId }, await triggeredAt(event, step));
+    return step.run("mail-changed-notices", () => runChangeNotices(ctx));
   },
 );

@@ -2,6 +2,7 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runDeadlineReminders } from "@/lib/pipeline";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 import { triggeredAt } from "./trigger-time";
 
 /**
@@ -16,8 +17,8 @@ export const deadlineReminders = inngest.createFunction(
     triggers: [cron("40 * * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ event, step }) => {
-    const now = await triggeredAt(event, step);
-    return step.run("remind-due-deadlines", () => runDeadlineReminders(now));
+  async ({ event, step, runId }) => {
+    const ctx = systemRunContext("reminders", { runId }, await triggeredAt(event, step));
+    return step.run("remind-due-deadlines", () => runDeadlineReminders(ctx));
   },
 );

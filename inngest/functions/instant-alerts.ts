@@ -3,6 +3,7 @@ import { inngest, opportunitiesIngested } from "@/inngest/client";
 import { runInstantAlerts } from "@/lib/alerts";
 import { flagEnabled } from "@/lib/flags";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 
 /** The sweep's schedule: a lost `opportunities/ingested` is made up for within this. */
 export const INSTANT_ALERTS_SWEEP_CRON = "*/5 * * * *";
@@ -22,9 +23,10 @@ export const instantAlerts = inngest.createFunction(
     triggers: [cron(INSTANT_ALERTS_SWEEP_CRON), opportunitiesIngested],
     concurrency: { limit: 1 },
   },
-  async ({ step }) => {
+  async ({ step, runId }) => {
     if (!(await step.run("check-kill-switch", () => flagEnabled("instant_alerts"))))
       return { skipped: "instant_alerts flag is off: no alert cursor moved, the next run after it is on catches up" };
-    return step.run("run-instant-alerts", () => runInstantAlerts(new Date()));
+    const ctx = systemRunContext("digest-fanout", { runId });
+    return step.run("run-instant-alerts", () => runInstantAlerts(ctx));
   },
 );

@@ -2,6 +2,7 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runQuotaWarnings } from "@/lib/metering";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 
 /**
  * Every ten minutes: e-mails the owners and billing members of each org that has used 80 % or
@@ -15,5 +16,8 @@ export const quotaWarnings = inngest.createFunction(
     triggers: [cron("*/10 * * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ step }) => step.run("warn-near-quota", () => runQuotaWarnings(new Date())),
+  async ({ step, runId }) => {
+    const ctx = systemRunContext("metering", { runId });
+    return step.run("warn-near-quota", () => runQuotaWarnings(ctx));
+  },
 );

@@ -2,8 +2,9 @@ import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm
 import { db } from "@/db/client";
 import { alertDigests, alerts, opportunities, users } from "@/db/schema";
 import type { Tx } from "@/db/client";
-import { isUuid, withSystem } from "@/db/tenant";
+import { isUuid } from "@/db/tenant";
 import { alertChannelPosts } from "@/lib/channels";
+import type { SystemContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { DESCRIPTION_SCAN, fitOf, ingestedThrough, type FitContext } from "@/lib/opportunities";
 import { fitContexts } from "@/lib/relevance";
@@ -64,11 +65,16 @@ function sameInstant(a: Date | null, b: Date | null) {
 }
 
 /**
- * Daily and weekly alerts whose next window has come round at `now`, oldest window first, at
- * most `limit`. Instant alerts run on ingestion instead (runInstantAlerts).
+ * Daily and weekly alerts whose next window has come round by the context's clock, oldest window
+ * first, at most `limit`. Instant alerts run on ingestion instead (runInstantAlerts).
  */
-export async function findDueAlerts(now: Date, options: { limit?: number } = {}): Promise<AlertRow[]> {
-  const limit = Math.min(Math.max(options.limit ?? DIGEST_BATCH_SIZE, 1), 5_000);
+export async function findDueAlerts(ctx: SystemContext, options: { limit?: number } = {}): Promise<AlertRow[]> {
+  return dueAlerts(ctx, ctx.now(), options.limit ?? DIGEST_BATCH_SIZE);
+}
+
+/** The alerts due at `now`: the scheduled run asks as of its window's end, not its clock. */
+function dueAlerts(ctx: SystemContext, now: Date, wanted: number): Promise<AlertRow[]> {
+  const limit = Math.min(Math.max(wanted, 1), 5_000);
   const dueFor = (frequency: keyof typeof PERIOD_MS) => {
     const cutoff = new Date(now.getTime() - PERIOD_MS[frequency]);
     return and(
@@ -76,7 +82,7 @@ export async function findDueAlerts(now: Date, options: { limit?: number } = {})
       or(lte(alerts.lastWindowEnd, cutoff), and(isNull(alerts.lastWindowEnd), lte(alerts.createdAt, cutoff))),
     );
   };
-  return withSystem("digest-fanout", (tx) =>
+  return ctx.transaction((tx) =>
     tx
       .select()
       .from(alerts)
@@ -106,6 +112,7 @@ export { digestDedupeKey } from "./digest-mail";
  * e-mail nor mailed without being recorded.
  */
 async function recordDigests(
+  ctx: SystemContext,
   items: { alert: AlertRow; match: WindowMatch }[],
   windowEnd: Date,
   details: Map<string, DigestDetail>,
@@ -113,7 +120,7 @@ async function recordDigests(
   options: { recordEmpty: boolean; nothingNew: Map<string, number>; summaryUsers: ReadonlySet<string> },
 ): Promise<{ recorded: RecordedDigest[]; held: Set<string>; advanced: Set<string>; posts: string[] }> {
   if (items.length === 0) return { recorded: [], held: new Set(), advanced: new Set(), posts: [] };
-  return withSystem("digest-fanout", async (tx) => {
+  return ctx.transaction(async (tx) => {
     const locked = await tx
       .select({ id: alerts.id, active: alerts.active, lastWindowEnd: alerts.lastWindowEnd })
       .from(alerts)
@@ -309,6 +316,7 @@ async function noticesReadIn(alertsWanting: AlertRow[], windowEnd: Date): Promis
  * a window without matches records no digest, it only moves the alert's cursor.
  */
 async function digestBatch(
+  ctx: SystemContext,
   batch: AlertRow[],
   windowEnd: Date,
   options: { instant?: boolean; summaryUsers?: ReadonlySet<string> } = {},
@@ -317,7 +325,7 @@ async function digestBatch(
   // Each org's profile and not-relevant marks, read once for the batch.
   const fits: Map<string, FitContext> =
     open.length > 0
-      ? await withSystem("digest-fanout", (tx) =>
+      ? await ctx.transaction((tx) =>
           fitContexts(
             tx,
             open.map((a) => a.orgId),
@@ -338,7 +346,7 @@ async function digestBatch(
           .map((i) => i.alert),
         windowEnd,
       );
-  const { recorded, held, advanced, posts } = await recordDigests(items, windowEnd, details, fits, {
+  const { recorded, held, advanced, posts } = await recordDigests(ctx, items, windowEnd, details, fits, {
     recordEmpty: !options.instant,
     nothingNew,
     summaryUsers: options.summaryUsers ?? new Set(),
@@ -398,9 +406,9 @@ async function digestBatch(
  * once when there is anything to say. Running it again for a window already done — a retry or
  * a concurrent run — records and sends nothing and answers `duplicate: true`.
  */
-export async function runAlertDigest(alertId: string, windowEnd: Date): Promise<DigestResult> {
+export async function runAlertDigest(ctx: SystemContext, alertId: string, windowEnd: Date): Promise<DigestResult> {
   if (!isUuid(alertId)) throw new AppError("not_found", "No such alert.");
-  const [alert] = await withSystem("digest-fanout", (tx) => tx.select().from(alerts).where(eq(alerts.id, alertId)));
+  const [alert] = await ctx.transaction((tx) => tx.select().from(alerts).where(eq(alerts.id, alertId)));
   if (!alert) throw new AppError("not_found", "No such alert.");
   if (!alert.active)
     return {
@@ -432,7 +440,7 @@ export async function runAlertDigest(alertId: string, windowEnd: Date): Promise<
       noticeIds: [],
       emailMessageId: null,
     };
-  const [result] = await digestBatch([alert], windowEnd);
+  const [result] = await digestBatch(ctx, [alert], windowEnd);
   return result!;
 }
 
@@ -444,12 +452,13 @@ export async function runAlertDigest(alertId: string, windowEnd: Date): Promise<
  * (the batch's members, then only their summary groups), nothing per alert.
  */
 async function withSummarySiblings(
+  ctx: SystemContext,
   due: AlertRow[],
   seen: ReadonlySet<string>,
 ): Promise<{ batch: AlertRow[]; summaryUsers: Set<string> }> {
   const creators = [...new Set(due.flatMap((a) => (a.frequency === "daily" && a.createdBy ? [a.createdBy] : [])))];
   if (creators.length === 0) return { batch: due, summaryUsers: new Set() };
-  return withSystem("digest-fanout", async (tx) => {
+  return ctx.transaction(async (tx) => {
     const chosen = await tx
       .select({ id: users.id })
       .from(users)
@@ -477,18 +486,18 @@ async function withSummarySiblings(
 
 /**
  * The scheduled run: every due daily and weekly alert gets the digest of its window ending at
- * `now` (to the minute), batch by batch. Safe to retry and to run twice at once.
+ * the context's clock (to the minute), batch by batch. Safe to retry and to run twice at once.
  */
-export async function runDueDigests(now: Date): Promise<DigestRunSummary> {
-  const windowEnd = digestWindowEnd(now);
+export async function runDueDigests(ctx: SystemContext): Promise<DigestRunSummary> {
+  const windowEnd = digestWindowEnd(ctx.now());
   const summary: DigestRunSummary = { alerts: 0, digests: 0, emails: 0 };
   const seen = new Set<string>();
   for (;;) {
-    const found = (await findDueAlerts(windowEnd)).filter((alert) => !seen.has(alert.id));
+    const found = (await dueAlerts(ctx, windowEnd, DIGEST_BATCH_SIZE)).filter((alert) => !seen.has(alert.id));
     if (found.length === 0) break;
-    const { batch: due, summaryUsers } = await withSummarySiblings(found, seen);
+    const { batch: due, summaryUsers } = await withSummarySiblings(ctx, found, seen);
     for (const alert of due) seen.add(alert.id);
-    const results = await digestBatch(due, windowEnd, { summaryUsers });
+    const results = await digestBatch(ctx, due, windowEnd, { summaryUsers });
     summary.alerts += due.length;
     summary.digests += results.filter((r) => r.digestId).length;
     summary.emails += results.filter((r) => r.emailMessageId).length;
@@ -509,15 +518,16 @@ export interface InstantRunSummary extends DigestRunSummary {
 /**
  * Instant alerts: every active instant alert is matched against the notices stored since its
  * own cursor (`last_window_end`, where its previous run stopped) up to the newest notice stored
- * (never past `now`): a match is recorded and e-mailed as a digest, and every evaluated alert's
- * cursor moves to that point in the same transaction. Nothing depends on which event (if any)
+ * (never past the context's clock): a match is recorded and e-mailed as a digest, and every
+ * evaluated alert's cursor moves to that point in the same transaction. Nothing depends on which event (if any)
  * started the run: a lost event, a failed or paused run, or the `instant_alerts` flag being off
  * leaves the cursors where they were, and the next run — the next ingestion's, or the
  * scheduled sweep — covers the gap. A long gap arrives as one e-mail per alert (the
  * best matches (up to its digest limit) and their true count): nothing is skipped. The claim and the unique
  * window make retries and concurrent runs send nothing twice.
  */
-export async function runInstantAlerts(now: Date): Promise<InstantRunSummary> {
+export async function runInstantAlerts(ctx: SystemContext): Promise<InstantRunSummary> {
+  const now = ctx.now();
   const summary: InstantRunSummary = { alerts: 0, digests: 0, emails: 0, evaluated: 0, coveredThrough: null };
   // Ingestion stamps under a lock and never behind the newest stamp: up to here, all is committed.
   const through = await ingestedThrough();
@@ -527,7 +537,7 @@ export async function runInstantAlerts(now: Date): Promise<InstantRunSummary> {
 
   let after: string | null = null;
   for (;;) {
-    const batch: AlertRow[] = await withSystem("digest-fanout", (tx) =>
+    const batch: AlertRow[] = await ctx.transaction((tx) =>
       tx
         .select()
         .from(alerts)
@@ -545,7 +555,7 @@ export async function runInstantAlerts(now: Date): Promise<InstantRunSummary> {
     );
     if (batch.length === 0) break;
     after = batch.at(-1)!.id;
-    const results = await digestBatch(batch, windowEnd, { instant: true });
+    const results = await digestBatch(ctx, batch, windowEnd, { instant: true });
     summary.evaluated += results.filter((r) => r.status === "sent" || r.status === "empty").length;
     summary.alerts += results.filter((r) => r.matchCount > 0).length;
     summary.digests += results.filter((r) => r.digestId).length;

@@ -5,7 +5,7 @@ import { withSystem, withTenant } from "@/db/tenant";
 import { billingCustomers, creditPacks, organizations, stripeEvents, subscriptions, usageQuotas } from "@/db/schema";
 import { resetDueQuotas, setQuotaRemaining, usageReport } from "@/lib/metering";
 import { systemActor } from "@/lib/context";
-import { contextOf } from "@/tests/support/factories";
+import { contextOf, systemContextOf } from "@/tests/support/factories";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
@@ -415,7 +415,7 @@ describeEachDatabase("Stripe webhook", () => {
       quota_remaining: 40,
       credits_remaining: 1_000,
     });
-    await resetDueQuotas(new Date("2033-02-01T00:00:00Z"));
+    await resetDueQuotas(systemContextOf("metering", new Date("2033-02-01T00:00:00Z")));
     expect(await usageReport(contextOf(orgId, systemActor("seed"), new Date("2033-02-01T00:00:01Z")))).toMatchObject({
       quota_remaining: 100,
       credits_remaining: 1_000,

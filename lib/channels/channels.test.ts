@@ -17,7 +17,7 @@ import { createAlert, runAlertDigest, updateAlert } from "@/lib/alerts";
 import { upsertOpportunities } from "@/lib/opportunities";
 import { runChangeNotices } from "@/lib/pipeline";
 import { fromApi, runway, runwayAmended } from "@/tests/fixtures/amended-notices";
-import { addMember, insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
+import { addMember, insertOpportunity, makeOrg, contextOf, systemContextOf } from "@/tests/support/factories";
 import { deliverDueOutbox, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from "@/lib/outbox";
 import { startWebhookReceiver } from "@/tests/support/servers";
 import { appErrorOf } from "@/tests/app-error";
@@ -199,7 +199,7 @@ describeEachDatabase("team channels", () => {
     expect(alert.channelIds).toEqual([created.channel.id]);
     await insertOpportunity({ createdAt: new Date(start.getTime() + HOUR), title: `${keyword} survey of the bay` });
     const windowEnd = new Date(start.getTime() + 24 * HOUR);
-    const result = await runAlertDigest(alert.id, windowEnd);
+    const result = await runAlertDigest(systemContextOf("digest-fanout"), alert.id, windowEnd);
     expect(result).toMatchObject({ status: "sent", matchCount: 1 });
 
     const posts = await db()
@@ -222,7 +222,9 @@ describeEachDatabase("team channels", () => {
       },
     });
     // The same window again posts nothing.
-    expect(await runAlertDigest(alert.id, windowEnd)).toMatchObject({ duplicate: true });
+    expect(await runAlertDigest(systemContextOf("digest-fanout"), alert.id, windowEnd)).toMatchObject({
+      duplicate: true,
+    });
     await deliverDueOutbox();
     expect(received(path)).toHaveLength(1);
 
@@ -253,7 +255,11 @@ describeEachDatabase("team channels", () => {
     });
     await upsertOpportunities([fromApi(runwayAmended)], at("10:20"));
 
-    expect(await runChangeNotices(at("11:06"))).toEqual({ changes: 0, emailed: 0, posted: 1 });
+    expect(await runChangeNotices(systemContextOf("change-notices", at("11:06")))).toEqual({
+      changes: 0,
+      emailed: 0,
+      posted: 1,
+    });
     const [post, ...more] = received(path);
     expect(more).toEqual([]);
     expect(JSON.parse(post!.body)).toMatchObject({

@@ -5,7 +5,7 @@ import { beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { alerts } from "@/db/schema";
 import { createAlert, runAlertDigest } from "@/lib/alerts";
-import { makeOrg, contextOf } from "@/tests/support/factories";
+import { makeOrg, contextOf, systemContextOf } from "@/tests/support/factories";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { releaseSnapshotBatch, SNAPSHOT_REFERENCE_DATE, SNAPSHOT_SEEDED } from "@/lib/opportunities";
 import { markNotRelevant } from "@/lib/relevance";
@@ -37,7 +37,7 @@ describeEachDatabase("dashboard summary", () => {
       .update(alerts)
       .set({ lastWindowEnd: new Date("2026-04-01T00:00:00Z") })
       .where(eq(alerts.id, daily.id));
-    const digest = await runAlertDigest(daily.id, NOW);
+    const digest = await runAlertDigest(systemContextOf("digest-fanout"), daily.id, NOW);
 
     const summary = await dashboardSummary(contextOf(orgId, owner, NOW));
     expect(summary.feed).toMatchObject({ live: false, referenceDate: SNAPSHOT_REFERENCE_DATE });

@@ -19,7 +19,7 @@ import {
   setQuotaRemaining,
   usageReport,
 } from "./index";
-import { makeEmptyOrg, contextOf } from "@/tests/support/factories";
+import { makeEmptyOrg, contextOf, systemContextOf } from "@/tests/support/factories";
 import { orgContext, systemActor } from "@/lib/context";
 
 async function eventCount(orgId: string) {
@@ -155,7 +155,7 @@ describeEachDatabase("metering", () => {
     });
 
     // The monthly rollover renews the allowance and keeps the credits.
-    expect((await resetDueQuotas(FEB)).rolled).toBeGreaterThanOrEqual(1);
+    expect((await resetDueQuotas(systemContextOf("metering", FEB))).rolled).toBeGreaterThanOrEqual(1);
     expect(await usageReport(seeding(orgId, FEB))).toMatchObject({
       quota_monthly: 100,
       quota_remaining: 100,

@@ -4,7 +4,7 @@ import { db } from "@/db/client";
 import { outboxEvents, quotaWarnings, usageQuotas } from "@/db/schema";
 import { describeFunction } from "@/inngest/functions";
 import { quotaWarnings as quotaWarningsFunction } from "@/inngest/functions/quota-warnings";
-import { addMember, contextOf, makeOrg } from "@/tests/support/factories";
+import { addMember, contextOf, makeOrg, systemContextOf } from "@/tests/support/factories";
 import { systemActor } from "@/lib/context";
 import { describeEachDatabase } from "@/tests/db";
 import { setQuotaRemaining } from "./quota";
@@ -52,11 +52,11 @@ describeEachDatabase("quota warnings", () => {
     const fifth = Math.floor(quotaMonthly / 5);
 
     await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), fifth + 1);
-    expect(await runQuotaWarnings()).toMatchObject({ emailed: 0 });
+    expect(await runQuotaWarnings(systemContextOf("metering"))).toMatchObject({ emailed: 0 });
     expect(await warningMail(org.orgId)).toEqual([]);
 
     await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), fifth);
-    expect(await runQuotaWarnings()).toMatchObject({ emailed: 2 });
+    expect(await runQuotaWarnings(systemContextOf("metering"))).toMatchObject({ emailed: 2 });
     const at80 = await warningMail(org.orgId);
     expect(at80.map((m) => m.to).sort()).toEqual([org.ownerEmail, billing.email].sort());
     expect(at80[0]).toMatchObject({
@@ -67,11 +67,11 @@ describeEachDatabase("quota warnings", () => {
     expect(at80[0]!.text).toContain("/settings/billing");
     // The next sweeps, and further use below 100 %, send nothing more.
     await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), 1);
-    expect(await runQuotaWarnings()).toMatchObject({ emailed: 0 });
+    expect(await runQuotaWarnings(systemContextOf("metering"))).toMatchObject({ emailed: 0 });
 
     await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), 0);
-    expect(await runQuotaWarnings()).toMatchObject({ emailed: 2 });
-    expect(await runQuotaWarnings()).toMatchObject({ emailed: 0 });
+    expect(await runQuotaWarnings(systemContextOf("metering"))).toMatchObject({ emailed: 2 });
+    expect(await runQuotaWarnings(systemContextOf("metering"))).toMatchObject({ emailed: 0 });
     const all = await warningMail(org.orgId);
     expect(all.filter((m) => m.kind === "quota_warning_100")).toHaveLength(2);
     expect(all.find((m) => m.kind === "quota_warning_100")!.text).toContain("refused (HTTP 402)");
@@ -81,11 +81,11 @@ describeEachDatabase("quota warnings", () => {
     const org = await makeOrg("starter", "Jump Co");
     await setQuotaRemaining(contextOf(org.orgId, systemActor("seed")), 0);
     await db().update(usageQuotas).set({ creditsRemaining: 50 }).where(eq(usageQuotas.orgId, org.orgId));
-    expect(await runQuotaWarnings()).toMatchObject({ emailed: 1 });
+    expect(await runQuotaWarnings(systemContextOf("metering"))).toMatchObject({ emailed: 1 });
     const [mail] = await warningMail(org.orgId);
     expect(mail).toMatchObject({ kind: "quota_warning_100" });
     expect(mail!.text).toContain("Calls now spend your credits (50 API calls left)");
-    expect(await runQuotaWarnings()).toMatchObject({ emailed: 0 });
+    expect(await runQuotaWarnings(systemContextOf("metering"))).toMatchObject({ emailed: 0 });
 
     // The month rolls over (as the reset does) and the new allowance is spent again.
     const before = await allowance(org.orgId);
@@ -94,7 +94,9 @@ describeEachDatabase("quota warnings", () => {
       .update(usageQuotas)
       .set({ periodStart: nextStart, periodEnd: new Date(nextStart.getTime() + 30 * 86_400_000), quotaRemaining: 0 })
       .where(eq(usageQuotas.orgId, org.orgId));
-    expect(await runQuotaWarnings(new Date(nextStart.getTime() + 1000))).toMatchObject({ emailed: 1 });
+    expect(await runQuotaWarnings(systemContextOf("metering", new Date(nextStart.getTime() + 1000)))).toMatchObject({
+      emailed: 1,
+    });
     const claims = await db().select().from(quotaWarnings).where(eq(quotaWarnings.orgId, org.orgId));
     expect(claims.map((c) => `${c.periodStart.toISOString()}:${c.threshold}`).sort()).toEqual(
       [before.periodStart, nextStart]
@@ -107,11 +109,11 @@ describeEachDatabase("quota warnings", () => {
     for (let i = 0; i < 5; i++) {
       const warned = await makeOrg("starter", `Warned ${i}`);
       await setQuotaRemaining(contextOf(warned.orgId, systemActor("seed")), 1);
-      await runQuotaWarnings(new Date(), { batch: 1 });
+      await runQuotaWarnings(systemContextOf("metering"), { batch: 1 });
     }
     const waiting = await makeOrg("starter", "Waiting Co");
     await setQuotaRemaining(contextOf(waiting.orgId, systemActor("seed")), 1);
-    expect(await runQuotaWarnings(new Date(), { batch: 1 })).toMatchObject({ orgs: 1, emailed: 1 });
+    expect(await runQuotaWarnings(systemContextOf("metering"), { batch: 1 })).toMatchObject({ orgs: 1, emailed: 1 });
     expect(await warningMail(waiting.orgId)).toEqual([expect.objectContaining({ kind: "quota_warning_80" })]);
   });
 });

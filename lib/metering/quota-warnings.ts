@@ -1,6 +1,6 @@
 import { and, eq, gt, sql } from "drizzle-orm";
-import { withSystem, withTenant } from "@/db/tenant";
 import { organizations, quotaWarnings, usageQuotas } from "@/db/schema";
+import { inOrg, type OrgContext, type SystemActor, type SystemContext } from "@/lib/context";
 import { billingContacts } from "@/lib/orgs";
 import { appUrl } from "@/lib/env";
 import { formatDate } from "@/lib/format";
@@ -14,7 +14,6 @@ export type QuotaWarningThreshold = (typeof QUOTA_WARNING_THRESHOLDS)[number];
 const BATCH = 200;
 
 interface DueWarning {
-  orgId: string;
   periodStart: Date;
   threshold: QuotaWarningThreshold;
 }
@@ -32,9 +31,10 @@ export function reachedThreshold(monthly: number, remaining: number): QuotaWarni
  * jumps straight to 100 % gets only that one). It reads the quota rows, so it needs no event
  * from the metered call's hot path and catches up after any gap.
  */
-export async function runQuotaWarnings(now = new Date(), options: { batch?: number } = {}) {
+export async function runQuotaWarnings(ctx: SystemContext, options: { batch?: number } = {}) {
   const batch = options.batch ?? BATCH;
-  const due = await withSystem("metering", async (tx) => {
+  const now = ctx.now();
+  const due = await ctx.transaction(async (tx) => {
     const q = usageQuotas;
     const rows = await tx
       .select({ orgId: q.orgId, periodStart: q.periodStart, monthly: q.quotaMonthly, remaining: q.quotaRemaining })
@@ -60,16 +60,21 @@ export async function runQuotaWarnings(now = new Date(), options: { batch?: numb
     }));
   });
   let emailed = 0;
-  for (const warning of due) emailed += await sendQuotaWarning(warning);
+  for (const warning of due) emailed += await sendQuotaWarning(inOrg(ctx, warning.orgId), warning);
   return { orgs: due.length, emailed };
 }
 
 /**
- * One warning for one org: claimed in `quota_warnings` in the same transaction as its e-mails,
- * so overlapping sweeps and re-runs send it once. Claiming 100 % also claims 80 %.
+ * One warning for the context's org: claimed in `quota_warnings` in the same transaction as its
+ * e-mails, so overlapping sweeps and re-runs send it once. Claiming 100 % also claims 80 %. The
+ * e-mails are outbox rows, not events: delivered by id once the claim commits.
  */
-export async function sendQuotaWarning({ orgId, periodStart, threshold }: DueWarning): Promise<number> {
-  const queued = await withTenant(orgId, async (tx) => {
+export async function sendQuotaWarning(
+  ctx: OrgContext<SystemActor>,
+  { periodStart, threshold }: DueWarning,
+): Promise<number> {
+  const orgId = ctx.orgId;
+  const queued = await ctx.transaction(async (tx) => {
     const [quota] = await tx.select().from(usageQuotas).where(eq(usageQuotas.orgId, orgId));
     // The period rolled over since the sweep read it: the new period starts unwarned.
     if (!quota || quota.periodStart.getTime() !== periodStart.getTime()) return [];

@@ -17,7 +17,7 @@ import {
   resetDueQuotas,
   setQuotaRemaining,
 } from "./index";
-import { makeEmptyOrg, contextOf } from "@/tests/support/factories";
+import { makeEmptyOrg, contextOf, systemContextOf } from "@/tests/support/factories";
 import { systemActor } from "@/lib/context";
 
 function monthOf(date: Date) {
@@ -237,7 +237,7 @@ describeEachDatabase("monthly quota reset", () => {
     );
     for (const orgId of orgs) await chargeApiCall(contextOf(orgId, systemActor("seed"), MAR), "e");
     await db().transaction((tx) => addCredits(tx, orgs[0]!, 1_000, MAR));
-    const first = await resetDueQuotas(APR, { batchSize: 2 });
+    const first = await resetDueQuotas(systemContextOf("metering", APR), { batchSize: 2 });
     expect(first.rolled).toBeGreaterThanOrEqual(5);
     expect(first.batches).toBeGreaterThanOrEqual(3);
     const rows = await Promise.all(
@@ -247,7 +247,11 @@ describeEachDatabase("monthly quota reset", () => {
       [100, 5_000, 50_000, 100, 5_000].map((q) => [q, q, "2033-04-01T00:00:00.000Z"]),
     );
     // Run again (a retried job): nothing left to do; reports have no drift.
-    expect(await resetDueQuotas(APR, { batchSize: 2 })).toEqual({ rolled: 0, skipped: 0, batches: 0 });
+    expect(await resetDueQuotas(systemContextOf("metering", APR), { batchSize: 2 })).toEqual({
+      rolled: 0,
+      skipped: 0,
+      batches: 0,
+    });
     for (const orgId of orgs)
       expect(await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2033-04")).toMatchObject({
         drift: 0,
@@ -263,7 +267,10 @@ describeEachDatabase("monthly quota reset", () => {
     const calls = orgs.flatMap((orgId) =>
       Array.from({ length: 5 }, () => chargeApiCall(contextOf(orgId, systemActor("seed"), JUN), "e")),
     );
-    const resets = [resetDueQuotas(JUN, { batchSize: 4 }), resetDueQuotas(JUN, { batchSize: 3 })];
+    const resets = [
+      resetDueQuotas(systemContextOf("metering", JUN), { batchSize: 4 }),
+      resetDueQuotas(systemContextOf("metering", JUN), { batchSize: 3 }),
+    ];
     const [results, resetResults] = await Promise.all([Promise.allSettled(calls), Promise.all(resets)]);
     expect(results.every((r) => r.status === "fulfilled")).toBe(true);
     // Each org rolled once in all: by a metered call or by one of the two resets.
@@ -288,6 +295,6 @@ describeEachDatabase("monthly quota reset", () => {
   });
 
   it("refuses a batch size that could not make progress", async () => {
-    await expect(resetDueQuotas(new Date(), { batchSize: 0 })).rejects.toThrow(/batchSize/);
+    await expect(resetDueQuotas(systemContextOf("metering"), { batchSize: 0 })).rejects.toThrow(/batchSize/);
   });
 });

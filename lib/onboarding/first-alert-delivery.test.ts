@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { alertDigests, emailMessages } from "@/db/schema";
 import { runInstantAlerts } from "@/lib/alerts";
-import { contextOf, insertOpportunity, makeOrg } from "@/tests/support/factories";
+import { contextOf, insertOpportunity, makeOrg, systemContextOf } from "@/tests/support/factories";
 import { describeEachDatabase } from "@/tests/db";
 import { createFirstAlert, saveBusinessProfile } from "./index";
 
@@ -63,7 +63,7 @@ describeEachDatabase("the first alert brings what the matches show", () => {
       setAsideCode: "SBA",
     });
 
-    const summary = await runInstantAlerts(minutes(3));
+    const summary = await runInstantAlerts(systemContextOf("digest-fanout", minutes(3)));
     expect(summary).toMatchObject({ digests: 1, emails: 1 });
     const [digest] = await db().select().from(alertDigests).where(eq(alertDigests.alertId, alert.id));
     expect(digest).toMatchObject({ matchCount: 2, noticeIds: [bestFit, plain] });

@@ -10,7 +10,7 @@ import { fromApi, runway, runwayAmended, runwayAward } from "@/tests/fixtures/am
 import { describeEachDatabaseAsApp } from "@/tests/db";
 import { runChangeNotices } from "./change-notices";
 import { trackNotice, updateTracked } from "./index";
-import { contextOf } from "@/tests/support/factories";
+import { contextOf, systemContextOf } from "@/tests/support/factories";
 
 const at = (time: string) => new Date(`2031-03-04T${time}:00Z`);
 const addressKey = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 24);
@@ -93,9 +93,21 @@ describeEachDatabaseAsApp("what changed e-mails for tracked notices and alert ma
     await upsertOpportunities([fromApi(runwayAward)], at("10:50"));
 
     // The window 10:00–11:00 is still open (and settling) at 11:02.
-    expect(await runChangeNotices(at("11:02"))).toEqual({ changes: 0, emailed: 0, posted: 0 });
-    expect(await runChangeNotices(at("11:06"))).toEqual({ changes: 4, emailed: 2, posted: 0 });
-    expect(await runChangeNotices(at("12:06"))).toEqual({ changes: 4, emailed: 0, posted: 0 });
+    expect(await runChangeNotices(systemContextOf("change-notices", at("11:02")))).toEqual({
+      changes: 0,
+      emailed: 0,
+      posted: 0,
+    });
+    expect(await runChangeNotices(systemContextOf("change-notices", at("11:06")))).toEqual({
+      changes: 4,
+      emailed: 2,
+      posted: 0,
+    });
+    expect(await runChangeNotices(systemContextOf("change-notices", at("12:06")))).toEqual({
+      changes: 4,
+      emailed: 0,
+      posted: 0,
+    });
 
     const [email, ...others] = await changeEmails(org.orgId);
     expect(others).toEqual([]);
@@ -118,7 +130,7 @@ describeEachDatabaseAsApp("what changed e-mails for tracked notices and alert ma
 
     // A change in a later window is a later e-mail; once the notice is no-bid, none.
     await upsertOpportunities([fromApi({ ...runwayAward, active: "No" })], at("13:15"));
-    expect(await runChangeNotices(at("14:06"))).toMatchObject({ emailed: 2 });
+    expect(await runChangeNotices(systemContextOf("change-notices", at("14:06")))).toMatchObject({ emailed: 2 });
     expect((await changeEmails(org.orgId)).at(-1)).toMatchObject({
       subject: "Changed: Runway Rubber Removal",
       key: `notice-changes:${addressKey(member.email)}:2031-03-04T14:00:00.000Z`,
@@ -126,7 +138,7 @@ describeEachDatabaseAsApp("what changed e-mails for tracked notices and alert ma
     await updateTracked(contextOf(org.orgId, org.actor, at("14:10")), tracked.id, { stage: "no_bid" });
     await upsertOpportunities([fromApi(runwayAward)], at("14:15"));
     // The alert still follows it.
-    expect(await runChangeNotices(at("15:06"))).toMatchObject({ emailed: 1 });
+    expect(await runChangeNotices(systemContextOf("change-notices", at("15:06")))).toMatchObject({ emailed: 1 });
     expect(await changeEmails(org.orgId)).toHaveLength(2);
     expect(await changeEmails(alerted.orgId)).toHaveLength(3);
   });

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { NoticeChangeDiff } from "@/db/schema";
-import { withSystem, withTenant } from "@/db/tenant";
 import { appUrl } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { describeChange } from "@/lib/opportunities";
 import { changeChannelPosts, type ChangedNoticeForChannels } from "@/lib/channels";
+import { inOrg, type SystemContext } from "@/lib/context";
 import { deliverOutboxNow, enqueueOutboxMany, type EnqueueOutboxInput } from "@/lib/outbox";
 import { changeTrackingPlans } from "./access";
 import { changeUnsubscribeUrl } from "./change-unsubscribe";
@@ -56,9 +56,9 @@ const ALERT_MATCH_DAYS = 30;
  * sent are left out, and so are people who turned "what changed" e-mails off (`users.change_emails`):
  * every e-mail is a person's, who can stop it with one click and turn it back on at Settings → Account.
  */
-async function changedNotices(from: Date, to: Date): Promise<ChangedNotice[]> {
+async function changedNotices(ctx: SystemContext, from: Date, to: Date): Promise<ChangedNotice[]> {
   const plans = changeTrackingPlans();
-  const rows = await withSystem("change-notices", async (tx) => {
+  const rows = await ctx.transaction(async (tx) => {
     const result = await tx.execute<{
       org_id: string;
       org_name: string;
@@ -191,12 +191,14 @@ export interface ChangeNoticeRunSummary {
 /**
  * The hourly sweep: for each closed window of the last day, one e-mail per recipient and org
  * with the window's material changes of their tracked notices, written in the org's tenant
- * transaction (the outbox dedupe key makes a window's e-mail once), then delivered.
+ * transaction (the outbox dedupe key makes a window's e-mail once), then delivered. The e-mails and
+ * channel posts are outbox rows, not events: delivered by id once their org's transaction commits.
  */
-export async function runChangeNotices(now = new Date()): Promise<ChangeNoticeRunSummary> {
+export async function runChangeNotices(ctx: SystemContext): Promise<ChangeNoticeRunSummary> {
+  const now = ctx.now();
   const to = new Date(Math.floor((now.getTime() - SETTLE_MS) / CHANGE_WINDOW_MS) * CHANGE_WINDOW_MS);
   const from = new Date(to.getTime() - CHANGE_LOOKBACK_WINDOWS * CHANGE_WINDOW_MS);
-  const changes = await changedNotices(from, to);
+  const changes = await changedNotices(ctx, from, to);
   const byEmail = new Map<string, MailedChange[]>();
   for (const change of changes) {
     if (!isMailed(change)) continue;
@@ -224,7 +226,7 @@ export async function runChangeNotices(now = new Date()): Promise<ChangeNoticeRu
   const queued: string[] = [];
   let posted = 0;
   for (const [orgId, emails] of byOrg) {
-    const written = await withTenant(orgId, async (tx) => {
+    const written = await inOrg(ctx, orgId).transaction(async (tx) => {
       const posts: EnqueueOutboxInput[] = [];
       for (const [windowEnd, changed] of forChannels.get(orgId) ?? [])
         posts.push(...(await changeChannelPosts(tx, orgId, new Date(windowEnd), changed, now)));

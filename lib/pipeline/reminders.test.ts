@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { withSystem, withTenant } from "@/db/tenant";
 import { auditLog, emailMessages, memberships, opportunities, outboxEvents } from "@/db/schema";
-import { addMember, insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
+import { addMember, insertOpportunity, makeOrg, contextOf, systemContextOf } from "@/tests/support/factories";
 import { createUserWithOrganization } from "@/lib/auth";
 import type { PlanId } from "@/lib/plans";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
@@ -65,13 +65,13 @@ describeEachDatabase("pipeline deadline reminders", () => {
       .update(opportunities)
       .set({ responseDeadline: plus(now, 4) })
       .where(eq(opportunities.noticeId, org.noticeId));
-    await runDeadlineReminders(now);
+    await runDeadlineReminders(systemContextOf("reminders", now));
     expect(await reminders(org.orgId)).toEqual([]);
 
     const due = plus(now, 2);
     await db().update(opportunities).set({ responseDeadline: due }).where(eq(opportunities.noticeId, org.noticeId));
-    await runDeadlineReminders(now);
-    await runDeadlineReminders(plus(now, 0.5));
+    await runDeadlineReminders(systemContextOf("reminders", now));
+    await runDeadlineReminders(systemContextOf("reminders", plus(now, 0.5)));
     const first = await reminders(org.orgId);
     expect(first).toEqual([
       {
@@ -87,8 +87,8 @@ describeEachDatabase("pipeline deadline reminders", () => {
     // The agency moves the deadline: the new date gets its own reminder, once.
     const moved = plus(now, 1);
     await db().update(opportunities).set({ responseDeadline: moved }).where(eq(opportunities.noticeId, org.noticeId));
-    await runDeadlineReminders(plus(now, 0.6));
-    await runDeadlineReminders(plus(now, 0.7));
+    await runDeadlineReminders(systemContextOf("reminders", plus(now, 0.6)));
+    await runDeadlineReminders(systemContextOf("reminders", plus(now, 0.7)));
     const after = await reminders(org.orgId);
     expect(after).toHaveLength(2);
     expect(after[1]).toMatchObject({ to: member.email, key: expect.stringContaining(moved.toISOString()) });
@@ -104,7 +104,7 @@ describeEachDatabase("pipeline deadline reminders", () => {
       responseDeadline: plus(now, 1),
     });
     await trackNotice(contextOf(org.orgId, member.actor, now), { notice_id: noticeId });
-    await runDeadlineReminders(now);
+    await runDeadlineReminders(systemContextOf("reminders", now));
     expect((await reminders(org.orgId)).map((r) => r.to)).toEqual([member.email]);
 
     // The tracker left the org: the owners hear about the next deadline instead.
@@ -113,7 +113,7 @@ describeEachDatabase("pipeline deadline reminders", () => {
       .update(opportunities)
       .set({ responseDeadline: plus(now, 2) })
       .where(eq(opportunities.noticeId, noticeId));
-    await runDeadlineReminders(now);
+    await runDeadlineReminders(systemContextOf("reminders", now));
     expect((await reminders(org.orgId)).map((r) => r.to)).toEqual([member.email, org.ownerEmail]);
   });
 
@@ -132,7 +132,7 @@ describeEachDatabase("pipeline deadline reminders", () => {
     // Billing downgraded the org (organizations.plan is what billing last decided).
     await db().execute(sql`update organizations set plan = 'free' where id = ${lapsed.orgId}`);
 
-    await runDeadlineReminders(now);
+    await runDeadlineReminders(systemContextOf("reminders", now));
     for (const org of [...closed, past, off, lapsed]) expect(await reminders(org.orgId)).toEqual([]);
     expect(await reminders(bidding.orgId)).toHaveLength(1);
     expect(await reminders(longLead.orgId)).toHaveLength(1);
@@ -140,7 +140,7 @@ describeEachDatabase("pipeline deadline reminders", () => {
     // Moving a closed one back to an open stage makes it due again.
     const reopened = closed[0]!;
     await updateTracked(contextOf(reopened.orgId, reopened.owner, now), reopened.trackedId, { stage: "bidding" });
-    await runDeadlineReminders(now);
+    await runDeadlineReminders(systemContextOf("reminders", now));
     expect(await reminders(reopened.orgId)).toHaveLength(1);
   });
 });
@@ -163,8 +163,8 @@ describeEachDatabaseAsApp("pipeline reminders and calendar feed under row-level 
     });
     const noticeId = await insertOpportunity({ createdAt: plus(now, -5), responseDeadline: plus(now, 2) });
     await trackNotice(contextOf(owner.orgId, { userId: owner.userId, role: "owner" }, now), { notice_id: noticeId });
-    expect(await runDeadlineReminders(now)).toEqual({ due: 1, emailed: 1 });
-    expect(await runDeadlineReminders(plus(now, 0.5))).toEqual({ due: 0, emailed: 0 });
+    expect(await runDeadlineReminders(systemContextOf("reminders", now))).toEqual({ due: 1, emailed: 1 });
+    expect(await runDeadlineReminders(systemContextOf("reminders", plus(now, 0.5)))).toEqual({ due: 0, emailed: 0 });
     const queued = await withTenant(owner.orgId, (tx) =>
       tx.select({ to: outboxEvents.payload, status: outboxEvents.status }).from(outboxEvents),
     );

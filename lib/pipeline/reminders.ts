@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { memberships, opportunities, organizations, pipelineSettings, trackedOpportunities, users } from "@/db/schema";
-import { withSystem, withTenant } from "@/db/tenant";
+import { inOrg, type SystemContext } from "@/lib/context";
 import { appUrl } from "@/lib/env";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
 import { formatDateTime } from "@/lib/format";
@@ -29,14 +29,16 @@ export interface ReminderCandidate {
  * Cross-org by nature (a system sweep), so it reads as the system role; each reminder is then
  * written inside its org's tenant transaction.
  */
-export async function findDueReminders(now: Date, limit = REMINDER_BATCH): Promise<ReminderCandidate[]> {
-  const rows = await dueRows(now, limit);
-  return rows.map((row) => ({ ...row, deadline: row.deadline! }));
+export async function findDueReminders(
+  ctx: SystemContext,
+  { limit = REMINDER_BATCH }: { limit?: number } = {},
+): Promise<ReminderCandidate[]> {
+  return dueReminders(ctx, ctx.now(), limit);
 }
 
-function dueRows(now: Date, limit: number) {
+async function dueReminders(ctx: SystemContext, now: Date, limit: number): Promise<ReminderCandidate[]> {
   const days = sql`coalesce(${pipelineSettings.reminderDays}, ${DEFAULT_REMINDER_DAYS})`;
-  return withSystem("reminders", (tx) =>
+  const rows = await ctx.transaction((tx) =>
     tx
       .select({
         id: trackedOpportunities.id,
@@ -67,6 +69,7 @@ function dueRows(now: Date, limit: number) {
       .orderBy(asc(opportunities.responseDeadline), asc(trackedOpportunities.id))
       .limit(limit),
   );
+  return rows.map((row) => ({ ...row, deadline: row.deadline! }));
 }
 
 /** The assignee; unassigned (or no longer a member), whoever tracked it; failing both, the owners. */
@@ -92,8 +95,8 @@ function daysLeft(deadline: Date, now: Date) {
  * (a conditional update, so a concurrent run cannot send it twice) and queuing its e-mail commit
  * together. The outbox dedupe key names the deadline too: a moved deadline is a new reminder.
  */
-async function sendReminder(c: ReminderCandidate, now: Date): Promise<string[]> {
-  return withTenant(c.orgId, async (tx) => {
+async function sendReminder(ctx: SystemContext, c: ReminderCandidate, now: Date): Promise<string[]> {
+  return inOrg(ctx, c.orgId).transaction(async (tx) => {
     const claimed = await tx
       .update(trackedOpportunities)
       .set({ remindedDeadline: c.deadline })
@@ -141,11 +144,18 @@ export interface ReminderRunSummary {
   emailed: number;
 }
 
-/** The hourly reminder sweep: claims, queues and then delivers each due reminder once. */
-export async function runDeadlineReminders(now = new Date(), limit = REMINDER_BATCH): Promise<ReminderRunSummary> {
-  const due = await findDueReminders(now, limit);
+/**
+ * The hourly reminder sweep: claims, queues and then delivers each due reminder once. The
+ * reminders are e-mails in the outbox, not events: delivered by id once their claims commit.
+ */
+export async function runDeadlineReminders(
+  ctx: SystemContext,
+  { limit = REMINDER_BATCH }: { limit?: number } = {},
+): Promise<ReminderRunSummary> {
+  const now = ctx.now();
+  const due = await dueReminders(ctx, now, limit);
   const queued: string[] = [];
-  for (const candidate of due) queued.push(...(await sendReminder(candidate, now)));
+  for (const candidate of due) queued.push(...(await sendReminder(ctx, candidate, now)));
   await deliverOutboxNow(queued);
   return { due: due.length, emailed: queued.length };
 }

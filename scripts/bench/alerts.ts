@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { withSystem } from "@/db/tenant";
 import { digestWindowEnd, runDueDigests } from "@/lib/alerts";
+import { systemActor, systemContext } from "@/lib/context";
 import { importBundledOpportunities } from "@/lib/opportunities/ingest";
 import { createBenchDatabase, ownerExecute, printTable } from "./bench-database";
 
@@ -59,7 +60,7 @@ export async function runAlertsBenchmark(args: string[]) {
       });
       await ownerExecute(sql`analyze`);
       const started = performance.now();
-      const summary = await runDueDigests(now);
+      const summary = await runDueDigests(systemContext(systemActor("digest-fanout"), { now: () => now }));
       const seconds = (performance.now() - started) / 1000;
       if (summary.digests !== alertCount)
         throw new Error(`expected ${alertCount} digests, the pass recorded ${summary.digests}`);

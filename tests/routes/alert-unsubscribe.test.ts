@@ -7,7 +7,7 @@ import * as unsubscribeRoute from "@/app/api/unsubscribe/[token]/route";
 import { db } from "@/db/client";
 import { alerts, auditLog, emailMessages, outboxEvents } from "@/db/schema";
 import { createAlert, runDueDigests, toApiAlert, unsubscribeUrl, updateAlert } from "@/lib/alerts";
-import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, contextOf, systemContextOf } from "@/tests/support/factories";
 import { HIDDEN_LINK } from "@/lib/outbox";
 import { startSmtpSink } from "@/tests/support/servers";
 import { describeOnOneDatabase } from "@/tests/db";
@@ -68,7 +68,7 @@ describeOnOneDatabase("one-click unsubscribe from an alert", () => {
     const first = await make("Harbour dredging");
     const second = await make("Other dredging");
     await insertOpportunity({ createdAt: new Date(T0.getTime() + 60_000), title: "Harbour dredging services" });
-    const run = await runDueDigests(new Date(T0.getTime() + DAY + 2 * 60_000));
+    const run = await runDueDigests(systemContextOf("digest-fanout", new Date(T0.getTime() + DAY + 2 * 60_000)));
     expect(run.emails).toBe(2);
     const message = smtp.received.find((m) => m.to.includes(first.deliveryEmail))!;
     const headers = headersOf(message.raw);
@@ -145,7 +145,7 @@ describeOnOneDatabase("one-click unsubscribe from an alert", () => {
     // The next day's digests: only the alert still subscribed is mailed.
     smtp.received.length = 0;
     await insertOpportunity({ createdAt: new Date(epoch + DAY + 10 * 60_000), title: "More dredging" });
-    await runDueDigests(new Date(epoch + 2 * DAY + 20 * 60_000));
+    await runDueDigests(systemContextOf("digest-fanout", new Date(epoch + 2 * DAY + 20 * 60_000)));
     expect(smtp.received.flatMap((m) => m.to)).toEqual([second.deliveryEmail]);
 
     // A member resumes it: the reason goes with the pause.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import * as unsubscribeRoute from "@/app/api/unsubscribe/changes/[token]/route";
 import { db } from "@/db/client";
 import { emailMessages, outboxEvents, users } from "@/db/schema";
-import { makeOrg, contextOf } from "@/tests/support/factories";
+import { makeOrg, contextOf, systemContextOf } from "@/tests/support/factories";
 import { upsertOpportunities } from "@/lib/opportunities";
 import { HIDDEN_LINK } from "@/lib/outbox";
 import { startSmtpSink } from "@/tests/support/servers";
@@ -72,7 +72,7 @@ describeEachDatabase("one-click unsubscribe from what changed e-mails", () => {
     const versions = [runwayAmended, runwayAward, { ...runwayAward, active: "No" }];
     const change = async (n: 1 | 2 | 3) => {
       await upsertOpportunities([fromApi(versions[n - 1]!)], hour(n, 20));
-      return runChangeNotices(hour(n + 1, 6));
+      return runChangeNotices(systemContextOf("change-notices", hour(n + 1, 6)));
     };
     return { ...org, change };
   }

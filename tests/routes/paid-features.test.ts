@@ -13,7 +13,7 @@ import {
   runInstantAlerts,
   type AlertFrequency,
 } from "@/lib/alerts";
-import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, contextOf, systemContextOf } from "@/tests/support/factories";
 import { createApiKey } from "@/lib/auth";
 import { planById, type PlanId } from "@/lib/plans";
 import { seatUsage } from "@/lib/orgs";
@@ -103,7 +103,7 @@ describeOnOneDatabase("paid features end when payment ends", () => {
     expect(await (await callApi(usageRoute.GET, "/api/v1/usage", key.key)).json()).toMatchObject({ plan: "free" });
 
     const dayLater = new Date(start.getTime() + DAY + 2 * MINUTE);
-    await runDueDigests(dayLater);
+    await runDueDigests(systemContextOf("digest-fanout", dayLater));
     expect((await mailedAlerts(org.alertIds)).mailed).toEqual([org.alertIds[0]]);
     const listed = await listAlerts(contextOf(org.orgId, org.owner));
     expect(listed.map((a) => [a.name, a.active, a.pausedReason])).toEqual([
@@ -128,7 +128,7 @@ describeOnOneDatabase("paid features end when payment ends", () => {
     for (const alert of after.filter((a) => a.name !== "alert 0"))
       expect(alert.lastWindowEnd!.getTime()).toBeGreaterThanOrEqual(resumedAt.getTime());
     await insertOpportunity({ createdAt: new Date(dayLater.getTime() + MINUTE) });
-    await runDueDigests(new Date(start.getTime() + 2 * DAY + 4 * MINUTE));
+    await runDueDigests(systemContextOf("digest-fanout", new Date(start.getTime() + 2 * DAY + 4 * MINUTE)));
     const mailed = (await mailedAlerts(org.alertIds)).mailed;
     expect(mailed.filter((id) => id === org.alertIds[0])).toHaveLength(2);
     expect(mailed.filter((id) => id !== org.alertIds[0]).sort()).toEqual([org.alertIds[1], org.alertIds[2]].sort());
@@ -141,7 +141,7 @@ describeOnOneDatabase("paid features end when payment ends", () => {
     // The bookkeeping lags (e.g. rows from before holds existed): every alert looks covered.
     await db().update(alerts).set({ pausedReason: null }).where(eq(alerts.orgId, org.orgId));
     await insertOpportunity({ createdAt: new Date(start.getTime() + MINUTE) });
-    const summary = await runDueDigests(new Date(start.getTime() + DAY + 2 * MINUTE));
+    const summary = await runDueDigests(systemContextOf("digest-fanout", new Date(start.getTime() + DAY + 2 * MINUTE)));
     expect(summary.emails).toBeGreaterThanOrEqual(1);
     expect((await mailedAlerts(org.alertIds)).mailed).toEqual([org.alertIds[0]]);
     // …and the run records why, so the alerts page says so.
@@ -199,8 +199,8 @@ describeOnOneDatabase("paid features end when payment ends", () => {
         held: 3 - running.length,
       });
       await insertOpportunity({ createdAt: new Date(start.getTime() + MINUTE) });
-      await runInstantAlerts(new Date(start.getTime() + 2 * MINUTE));
-      await runDueDigests(new Date(start.getTime() + DAY + 2 * MINUTE));
+      await runInstantAlerts(systemContextOf("digest-fanout", new Date(start.getTime() + 2 * MINUTE)));
+      await runDueDigests(systemContextOf("digest-fanout", new Date(start.getTime() + DAY + 2 * MINUTE)));
       expect((await mailedAlerts(org.alertIds)).mailed.sort()).toEqual([...runningDaily, ...runningInstant].sort());
     },
   );

@@ -7,7 +7,7 @@ import { db } from "@/db/client";
 import { apiKeys, emailTokens, invitations, users } from "@/db/schema";
 import { requestPasswordReset, signUp } from "@/lib/auth";
 import { inviteMember, sha256 } from "@/lib/orgs";
-import { insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
+import { insertOpportunity, makeOrg, contextOf, systemContextOf } from "@/tests/support/factories";
 import { createAlert, runAlertDigest, unsubscribeUrl } from "@/lib/alerts";
 import { createCalendarFeed } from "@/lib/pipeline";
 import { describeOnOneDatabase } from "@/tests/db";
@@ -101,7 +101,11 @@ describeOnOneDatabase("credentials are stored hashed", () => {
       q: "pier",
     });
     await insertOpportunity({ createdAt: new Date(createdAt.getTime() + 60_000), title: "Pier repair" });
-    const digest = await runAlertDigest(alert.id, new Date(createdAt.getTime() + 24 * 3_600_000));
+    const digest = await runAlertDigest(
+      systemContextOf("digest-fanout"),
+      alert.id,
+      new Date(createdAt.getTime() + 24 * 3_600_000),
+    );
     expect(digest.emailMessageId).not.toBeNull();
     const mac = unsubscribeUrl(org.orgId, alert.id).split(".").at(-1)!;
     expect((await databaseDump()).join("\n")).not.toContain(mac);

@@ -5,12 +5,15 @@ import {
   apiKeyActor,
   memberActor,
   orgContext,
+  systemActor,
+  systemContext,
   type ApiKeyActor,
   type CustomerActor,
   type MemberActor,
   type OperatorActor,
   type OrgContext,
   type SystemActor,
+  type SystemContext,
 } from "@/lib/context";
 import type { PlanId } from "@/lib/plans";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
@@ -59,6 +62,11 @@ export function contextOf(
 ): OrgContext {
   const actor = "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : "kind" in who ? who : memberActor(who.userId, who.role);
   return orgContext(orgId, actor, now ? { now: () => now } : {});
+}
+
+/** Beacon's own context across orgs for `reason`, as a background run builds it; its clock stands at `now` when given. */
+export function systemContextOf(reason: SystemActor["reason"], now?: Date): SystemContext {
+  return systemContext(systemActor(reason), now ? { now: () => now } : {});
 }
 
 const ownersOf = new Map<string, Promise<OrgContext<MemberActor>>>();
