@@ -5,13 +5,17 @@ import {
   apiKeyActor,
   memberActor,
   orgContext,
+  systemActor,
+  systemContext,
   type ApiKeyActor,
   type CustomerActor,
   type MemberActor,
   type OperatorActor,
   type OrgContext,
   type SystemActor,
+  type SystemContext,
 } from "@/lib/context";
+import type { SystemReason } from "@/db/tenant";
 import type { PlanId } from "@/lib/plans";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
 
@@ -59,6 +63,11 @@ export function contextOf(
 ): OrgContext {
   const actor = "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : "kind" in who ? who : memberActor(who.userId, who.role);
   return orgContext(orgId, actor, now ? { now: () => now } : {});
+}
+
+/** Beacon's own context for `reason` (a webhook, a sweep, a worker); its clock stands at `now` when given. */
+export function systemContextOf(reason: SystemReason, now?: Date): SystemContext {
+  return systemContext(systemActor(reason), now ? { now: () => now } : {});
 }
 
 const ownersOf = new Map<string, Promise<OrgContext<MemberActor>>>();
