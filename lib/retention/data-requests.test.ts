@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import {
@@ -272,6 +272,18 @@ describeEachDatabase("data requests", () => {
         data: { org_id: full.orgId, request_id: request.id, requested_by: "operator:op-7" },
       },
     ]);
+    // Written with the change under the retry's own dedupe key, and only its event leaves.
+    const retryId = retried.events[0]!.id;
+    const [retryRow] = await db()
+      .select({ dedupeKey: outboxEvents.dedupeKey, orgId: outboxEvents.orgId, payload: outboxEvents.payload })
+      .from(outboxEvents)
+      .where(sql`${outboxEvents.payload}->>'id' = ${retryId}`);
+    expect(retryRow).toEqual({
+      dedupeKey: expect.stringMatching(/^event:data\/deletion\.requested:retry:[0-9a-f-]{36}$/),
+      orgId: full.orgId,
+      payload: retried.events[0],
+    });
+    expect(retryId.endsWith(retryRow!.dedupeKey.split(":retry:")[1]!)).toBe(true);
     expect(
       await db()
         .select()
