@@ -1,4 +1,4 @@
-import { orgContext, systemActor } from "@/lib/context";
+import { orgContext, systemActor, systemContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import {
   processDataRequest,
@@ -34,8 +34,9 @@ export async function dataDeleteCommand(flags: Flags, usage: string) {
   const { request, created } = await requestDataDeletion(cliContext(flags.org), {
     confirmName: flags["confirm-name"],
   });
-  const outcome = await processDataRequest(request.id);
-  const stored = (await getDataRequest(request.id)) ?? request;
+  const run = systemContext(systemActor("retention"));
+  const outcome = await processDataRequest(run, request.id);
+  const stored = (await getDataRequest(run, request.id)) ?? request;
   return {
     ...toDataRequestView(stored),
     created,

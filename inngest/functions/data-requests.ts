@@ -1,5 +1,5 @@
 import { dataDeletionRequested, inngest } from "@/inngest/client";
-import { orgContext, systemActor } from "@/lib/context";
+import { inOrg, systemActor, systemContext } from "@/lib/context";
 import { getDataRequest, pendingDataRequest, processDataRequest } from "@/lib/retention";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
@@ -16,16 +16,17 @@ export const dataRequestsFunction = inngest.createFunction(
     triggers: [dataDeletionRequested],
     concurrency: { key: "event.data.org_id", limit: 1 },
   },
-  async ({ event, step }) => {
+  async ({ event, step, runId }) => {
     const orgId = event.data.org_id;
     const requestId = typeof event.data.request_id === "string" ? event.data.request_id : null;
     return step.run("process-deletion", async () => {
+      const ctx = systemContext(systemActor("retention"), { requestId: runId });
       const request = requestId
-        ? await getDataRequest(requestId)
-        : await pendingDataRequest(orgContext(orgId, systemActor("retention")), "deletion");
+        ? await getDataRequest(ctx, requestId)
+        : await pendingDataRequest(inOrg(ctx, orgId), "deletion");
       if (!request || request.orgId !== orgId || request.kind !== "deletion")
         return { status: "nothing_pending" as const };
-      return processDataRequest(request.id, new Date());
+      return processDataRequest(ctx, request.id);
     });
   },
 );

@@ -1,6 +1,7 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runDunningSweep } from "@/lib/billing";
+import { systemActor, systemContext } from "@/lib/context";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
 /** Hourly safety net for dunning runs whose event never arrived (same dedupe keys: nothing twice). */
@@ -12,5 +13,8 @@ export const dunningSweep = inngest.createFunction(
     triggers: [cron("20 * * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ step }) => step.run("advance-failing-invoices", () => runDunningSweep(new Date())),
+  async ({ step, runId }) =>
+    step.run("advance-failing-invoices", () =>
+      runDunningSweep(systemContext(systemActor("billing"), { requestId: runId })),
+    ),
 );

@@ -1,5 +1,6 @@
 import { inngest, invoicePaid, invoicePaymentFailed } from "@/inngest/client";
 import { dunningSchedule, endDunningGrace, sendDunningNotice } from "@/lib/billing";
+import { inOrg, systemActor, systemContext } from "@/lib/context";
 import { rerunnableIdempotency } from "@/lib/jobs";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
@@ -18,18 +19,20 @@ export const dunning = inngest.createFunction(
     concurrency: { key: "event.data.org_id", limit: 1 },
     idempotency: rerunnableIdempotency("event.data.invoice_id"),
   },
-  async ({ event, step }) => {
-    const orgId = event.data.org_id;
+  async ({ event, step, runId }) => {
+    const ctx = () => inOrg(systemContext(systemActor("billing"), { requestId: runId }), event.data.org_id);
     const invoiceId = event.data.invoice_id;
     const occurred =
       typeof event.data.occurred_at === "string" ? new Date(event.data.occurred_at) : new Date(event.ts ?? Date.now());
     const schedule = dunningSchedule(occurred);
     for (const notice of schedule.notices) {
       if (notice.day > 0) await step.sleepUntil(`wait-day-${notice.day}`, notice.at);
-      const sent = await step.run(`notice-day-${notice.day}`, () => sendDunningNotice(orgId, invoiceId, notice.day));
+      const sent = await step.run(`notice-day-${notice.day}`, () =>
+        sendDunningNotice(ctx(), { invoiceId, day: notice.day }),
+      );
       if (sent.status === "resolved") return sent;
     }
     await step.sleepUntil("wait-grace-end", schedule.graceEnd);
-    return step.run("end-grace", () => endDunningGrace(orgId, invoiceId, new Date()));
+    return step.run("end-grace", () => endDunningGrace(ctx(), { invoiceId }));
   },
 );

@@ -2,6 +2,7 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runRetention } from "@/lib/retention";
 import { processPendingDataRequests } from "@/lib/retention";
+import { systemActor, systemContext } from "@/lib/context";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
 /**
@@ -16,9 +17,11 @@ export const retention = inngest.createFunction(
     triggers: [cron("15 4 * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ step }) => {
+  async ({ step, runId }) => {
     const deleted = await step.run("delete-expired-rows", () => runRetention({ now: new Date() }));
-    const dataRequests = await step.run("process-data-requests", () => processPendingDataRequests(new Date()));
+    const dataRequests = await step.run("process-data-requests", () =>
+      processPendingDataRequests(systemContext(systemActor("retention"), { requestId: runId })),
+    );
     return { ...deleted, dataRequests };
   },
 );

@@ -1,6 +1,7 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { reconcileStripeEvents, syncPayingCustomers, stripeConfigured } from "@/lib/billing";
+import { systemActor, systemContext } from "@/lib/context";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
 /**
@@ -15,10 +16,11 @@ export const stripeReconcile = inngest.createFunction(
     triggers: [cron("30 3 * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ step }) => {
+  async ({ step, runId }) => {
+    const ctx = () => systemContext(systemActor("billing"), { requestId: runId });
     if (!stripeConfigured()) return { skipped: "STRIPE_SECRET_KEY is not configured" };
     const events = await step.run("replay-undelivered-events", async () => {
-      const result = await reconcileStripeEvents(new Date());
+      const result = await reconcileStripeEvents(ctx());
       return {
         listed: result.listed,
         processed: result.processed,
@@ -28,7 +30,7 @@ export const stripeReconcile = inngest.createFunction(
         sent: result.events.map((e) => `${e.name}:${e.id}`),
       };
     });
-    const customers = await step.run("sync-paying-customers", () => syncPayingCustomers(new Date()));
+    const customers = await step.run("sync-paying-customers", () => syncPayingCustomers(ctx()));
     return { events, customers };
   },
 );

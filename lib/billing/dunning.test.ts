@@ -4,7 +4,8 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, jobRuns, organizations, outboxEvents, subscriptions } from "@/db/schema";
 import { dunning } from "@/inngest/functions/dunning";
-import { addMember, makeOrg } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
+import { addMember, contextOf, makeOrg, systemContextOf } from "@/tests/support/factories";
 import { runFunctionLocally } from "@/lib/jobs";
 import { env } from "@/lib/env";
 import { runRetention } from "@/lib/retention";
@@ -14,6 +15,7 @@ import { DUNNING_GRACE_DAYS } from "@/lib/plans";
 import { ingestStripeEvent } from "./webhook";
 
 const DAY = 86_400_000;
+const billingIn = (orgId: string, now?: Date) => contextOf(orgId, systemActor("billing"), now);
 
 async function failingProOrg(failedAt: Date, invoiceId: string) {
   const org = await makeOrg("pro", "Dunning Co");
@@ -51,19 +53,29 @@ describeEachDatabase("dunning", () => {
     const failedAt = new Date("2026-03-02T10:00:00Z");
     const org = await failingProOrg(failedAt, "in_dun1");
 
-    expect(await sendDunningNotice(org.orgId, "in_dun1", 0)).toEqual({ status: "sent", emails: 2 });
-    expect(await sendDunningNotice(org.orgId, "in_dun1", 0)).toEqual({ status: "sent", emails: 0 });
+    expect(await sendDunningNotice(billingIn(org.orgId), { invoiceId: "in_dun1", day: 0 })).toEqual({
+      status: "sent",
+      emails: 2,
+    });
+    expect(await sendDunningNotice(billingIn(org.orgId), { invoiceId: "in_dun1", day: 0 })).toEqual({
+      status: "sent",
+      emails: 0,
+    });
     const mail = await dunningMail(org.orgId, "in_dun1");
     expect(mail.map((m) => (m.payload as { to: string }).to).sort()).toEqual([org.ownerEmail, org.billingEmail].sort());
     expect(mail.every((m) => m.status === "delivered")).toBe(true);
     expect((mail[0]!.payload as { text: string }).text).toContain("/settings/billing");
 
-    expect(await endDunningGrace(org.orgId, "in_dun1", new Date(failedAt.getTime() + 5 * DAY))).toMatchObject({
+    expect(
+      await endDunningGrace(billingIn(org.orgId, new Date(failedAt.getTime() + 5 * DAY)), { invoiceId: "in_dun1" }),
+    ).toMatchObject({
       status: "waiting",
     });
     expect(await planOf(org.orgId)).toBe("pro");
     expect(
-      await endDunningGrace(org.orgId, "in_dun1", new Date(failedAt.getTime() + DUNNING_GRACE_DAYS * DAY)),
+      await endDunningGrace(billingIn(org.orgId, new Date(failedAt.getTime() + DUNNING_GRACE_DAYS * DAY)), {
+        invoiceId: "in_dun1",
+      }),
     ).toEqual({ status: "downgraded", plan: "free" });
     expect(await planOf(org.orgId)).toBe("free");
     const [audit] = await db()
@@ -85,8 +97,12 @@ describeEachDatabase("dunning", () => {
       .update(subscriptions)
       .set({ paymentFailedAt: null, failedInvoiceId: null })
       .where(eq(subscriptions.orgId, org.orgId));
-    expect(await sendDunningNotice(org.orgId, "in_dun2", 3)).toEqual({ status: "resolved" });
-    expect(await endDunningGrace(org.orgId, "in_dun2", new Date(failedAt.getTime() + 30 * DAY))).toEqual({
+    expect(await sendDunningNotice(billingIn(org.orgId), { invoiceId: "in_dun2", day: 3 })).toEqual({
+      status: "resolved",
+    });
+    expect(
+      await endDunningGrace(billingIn(org.orgId, new Date(failedAt.getTime() + 30 * DAY)), { invoiceId: "in_dun2" }),
+    ).toEqual({
       status: "resolved",
     });
     expect(await dunningMail(org.orgId, "in_dun2")).toHaveLength(0);
@@ -96,10 +112,10 @@ describeEachDatabase("dunning", () => {
   it("the sweep sends only the latest due step once and downgrades after the grace period", async () => {
     const failedAt = new Date("2026-04-01T00:00:00Z");
     const org = await failingProOrg(failedAt, "in_dun3");
-    await runDunningSweep(new Date(failedAt.getTime() + 4 * DAY));
-    await runDunningSweep(new Date(failedAt.getTime() + 5 * DAY));
+    await runDunningSweep(systemContextOf("billing", new Date(failedAt.getTime() + 4 * DAY)));
+    await runDunningSweep(systemContextOf("billing", new Date(failedAt.getTime() + 5 * DAY)));
     expect((await dunningMail(org.orgId, "in_dun3")).map((m) => m.key.split(":")[2]).sort()).toEqual(["day3", "day3"]);
-    await runDunningSweep(new Date(failedAt.getTime() + (DUNNING_GRACE_DAYS + 1) * DAY));
+    await runDunningSweep(systemContextOf("billing", new Date(failedAt.getTime() + (DUNNING_GRACE_DAYS + 1) * DAY)));
     expect(await planOf(org.orgId)).toBe("free");
   });
 
@@ -137,14 +153,14 @@ describeEachDatabase("dunning ends when it should", () => {
   it("a step is sent once even after retention deleted its delivered mail: the sweep never re-sends it", async () => {
     const failedAt = new Date(Date.now() - 8 * DAY);
     const org = await failingProOrg(failedAt, "in_end1");
-    await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
+    await runDunningSweep(systemContextOf("billing", new Date(failedAt.getTime() + 8 * DAY)));
     expect((await dunningMail(org.orgId, "in_end1")).map((m) => m.key.split(":")[2])).toEqual(["day7", "day7"]);
 
     const later = new Date(Date.now() + (env().RETENTION_OUTBOX_DAYS + 1) * DAY);
     await runRetention({ now: later });
     expect(await dunningMail(org.orgId, "in_end1")).toHaveLength(0);
-    await runDunningSweep(later);
-    await runDunningSweep(new Date(later.getTime() + 30 * DAY));
+    await runDunningSweep(systemContextOf("billing", later));
+    await runDunningSweep(systemContextOf("billing", new Date(later.getTime() + 30 * DAY)));
     expect(await dunningMail(org.orgId, "in_end1")).toHaveLength(0);
   });
 
@@ -154,8 +170,10 @@ describeEachDatabase("dunning ends when it should", () => {
       const failedAt = new Date(Date.now() - 4 * DAY);
       const org = await failingProOrg(failedAt, `in_end_${status}`);
       await db().update(subscriptions).set({ status }).where(eq(subscriptions.orgId, org.orgId));
-      expect(await sendDunningNotice(org.orgId, `in_end_${status}`, 3)).toEqual({ status: "resolved" });
-      await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
+      expect(await sendDunningNotice(billingIn(org.orgId), { invoiceId: `in_end_${status}`, day: 3 })).toEqual({
+        status: "resolved",
+      });
+      await runDunningSweep(systemContextOf("billing", new Date(failedAt.getTime() + 8 * DAY)));
       expect(await dunningMail(org.orgId, `in_end_${status}`)).toHaveLength(0);
     },
   );
@@ -175,12 +193,15 @@ describeEachDatabase("dunning ends when it should", () => {
           data: { object: { id, object: "invoice", customer: `cus_${invoiceId}`, subscription: `sub_${invoiceId}` } },
         }) as unknown as Stripe.Event;
 
-      await ingestStripeEvent(closeEvent("in_someone_else"));
-      expect(await sendDunningNotice(org.orgId, invoiceId, 0)).toEqual({ status: "sent", emails: 2 });
+      await ingestStripeEvent(systemContextOf("billing"), closeEvent("in_someone_else"));
+      expect(await sendDunningNotice(billingIn(org.orgId), { invoiceId, day: 0 })).toEqual({
+        status: "sent",
+        emails: 2,
+      });
 
-      await ingestStripeEvent(closeEvent(invoiceId));
-      expect(await sendDunningNotice(org.orgId, invoiceId, 3)).toEqual({ status: "resolved" });
-      await runDunningSweep(new Date(failedAt.getTime() + 8 * DAY));
+      await ingestStripeEvent(systemContextOf("billing"), closeEvent(invoiceId));
+      expect(await sendDunningNotice(billingIn(org.orgId), { invoiceId, day: 3 })).toEqual({ status: "resolved" });
+      await runDunningSweep(systemContextOf("billing", new Date(failedAt.getTime() + 8 * DAY)));
       expect((await dunningMail(org.orgId, invoiceId)).map((m) => m.key.split(":")[2])).toEqual(["day0", "day0"]);
     },
   );

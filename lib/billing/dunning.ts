@@ -1,14 +1,17 @@
 import { and, eq, isNotNull, isNull, notInArray, or } from "drizzle-orm";
 import { type Tx } from "@/db/client";
-import { withSystem, withTenant } from "@/db/tenant";
 import { dunningNotices, organizations, subscriptions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { inOrg, type OrgContext, type SystemActor, type SystemContext } from "@/lib/context";
 import { billingContacts } from "@/lib/orgs";
 import { appUrl } from "@/lib/env";
 import { deliverOutboxNow, enqueueOutbox } from "@/lib/outbox";
 import { graceEndsAt, planById } from "@/lib/plans";
 import { syncOrgPlan } from "./org-plan";
 import { formatDate } from "@/lib/format";
+
+/** Dunning acts for Beacon (`systemActor("billing")`) in the org of the failed invoice. */
+export type DunningContext = OrgContext<SystemActor>;
 
 /** Days after the failed payment on which the customer is e-mailed. */
 export const DUNNING_NOTICE_DAYS = [0, 3, 7] as const;
@@ -71,9 +74,15 @@ function noticeText(day: DunningDay, orgName: string, planName: string, graceEnd
  * per (invoice, step): the step is claimed in `dunning_notices` in the same transaction as its
  * e-mails, so the event-driven run, the sweep and a re-run are safe to overlap, and nothing is
  * sent again after retention deleted the delivered outbox rows. Nothing is sent once dunning ended.
+ * The e-mails are outbox rows of their own (not events), delivered here once the claim committed.
  */
-export async function sendDunningNotice(orgId: string, invoiceId: string, day: DunningDay): Promise<DunningOutcome> {
-  const queued = await withTenant(orgId, async (tx) => {
+export async function sendDunningNotice(
+  ctx: DunningContext,
+  input: { invoiceId: string; day: DunningDay },
+): Promise<DunningOutcome> {
+  const { orgId } = ctx;
+  const { invoiceId, day } = input;
+  const queued = await ctx.transaction(async (tx) => {
     const failing = await stillFailing(tx, orgId, invoiceId);
     if (!failing) return null;
     const contacts = await billingContacts(tx, orgId);
@@ -111,8 +120,11 @@ export async function sendDunningNotice(orgId: string, invoiceId: string, day: D
  * The end of the grace period: if the invoice is still unpaid, the org's plan is recomputed
  * (entitlements give free once the grace period is over) and the downgrade audited.
  */
-export async function endDunningGrace(orgId: string, invoiceId: string, now = new Date()): Promise<DunningOutcome> {
-  return withTenant(orgId, async (tx) => {
+export async function endDunningGrace(ctx: DunningContext, input: { invoiceId: string }): Promise<DunningOutcome> {
+  const { orgId } = ctx;
+  const { invoiceId } = input;
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
     const failing = await stillFailing(tx, orgId, invoiceId);
     if (!failing) return { status: "resolved" } as const;
     const graceEnd = graceEndsAt(failing.failedAt);
@@ -148,10 +160,11 @@ export function dunningSchedule(failedAt: Date) {
 /**
  * The safety net behind the event-driven dunning run (a lost Inngest event, a run cancelled by
  * mistake): for every failing invoice, the latest notice that is due is sent (once), and an
- * expired grace period downgrades.
+ * expired grace period downgrades, each in the invoice's org.
  */
-export async function runDunningSweep(now = new Date()) {
-  const failing = await withSystem("billing", (tx) =>
+export async function runDunningSweep(ctx: SystemContext) {
+  const now = ctx.now();
+  const failing = await ctx.transaction((tx) =>
     tx
       .select({
         orgId: subscriptions.orgId,
@@ -167,11 +180,11 @@ export async function runDunningSweep(now = new Date()) {
     const schedule = dunningSchedule(row.failedAt);
     const due = schedule.notices.filter((n) => n.at <= now).at(-1);
     if (due) {
-      const sent = await sendDunningNotice(row.orgId, row.invoiceId, due.day);
+      const sent = await sendDunningNotice(inOrg(ctx, row.orgId), { invoiceId: row.invoiceId, day: due.day });
       if (sent.status === "sent") summary.emails += sent.emails;
     }
     if (schedule.graceEnd <= now) {
-      const ended = await endDunningGrace(row.orgId, row.invoiceId, now);
+      const ended = await endDunningGrace(inOrg(ctx, row.orgId), { invoiceId: row.invoiceId });
       if (ended.status === "downgraded") summary.downgraded++;
     }
   }

@@ -26,5 +26,6 @@ export {
   DUNNING_NOTICE_DAYS,
   ENDED_SUBSCRIPTION_STATUSES,
   type DunningDay,
+  type DunningContext,
   type DunningOutcome,
 } from "./dunning";

@@ -1,12 +1,11 @@
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
 import { stripeEvents, subscriptions } from "@/db/schema";
 import { type AuditActor, recordAuditAlone } from "@/lib/audit";
+import { systemActor, systemContext, type BeaconEvent, type SystemContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { stripeClient } from "./stripe-client";
 import { syncStripeCustomer } from "./sync";
-import type { OutgoingEvent } from "./stripe-events/types";
 import { ingestStripeEvent } from "./webhook";
 
 const DAY_MS = 86_400_000;
@@ -19,14 +18,15 @@ export interface ReconcileResult {
   alreadyStored: number;
   failed: { id: string; error: string }[];
   /** For the background functions: already in the outbox (see ingestStripeEvent). */
-  events: OutgoingEvent[];
+  events: BeaconEvent[];
 }
 
 /**
  * The nightly safety net for lost webhooks: lists events Stripe failed to deliver in the last
  * 30 days and ingests any not yet processed here, through the same path as the webhook.
  */
-export async function reconcileStripeEvents(now = new Date()): Promise<ReconcileResult> {
+export async function reconcileStripeEvents(ctx: SystemContext): Promise<ReconcileResult> {
+  const now = ctx.now();
   const since = Math.floor((now.getTime() - RECONCILE_WINDOW_DAYS * DAY_MS) / 1000);
   const events = await stripeClient()
     .events.list({ delivery_success: false, created: { gte: since }, limit: 100 })
@@ -35,7 +35,7 @@ export async function reconcileStripeEvents(now = new Date()): Promise<Reconcile
   // Oldest first, so state converges the same way live delivery would.
   for (const event of [...events].sort((a, b) => a.created - b.created)) {
     try {
-      const outcome = await ingestStripeEvent(event, now);
+      const outcome = await ingestStripeEvent(ctx, event);
       if (outcome.duplicate) result.alreadyStored++;
       else result.processed++;
       result.events.push(...outcome.events);
@@ -56,8 +56,9 @@ export async function reconcileStripeEvents(now = new Date()): Promise<Reconcile
 }
 
 /** Nightly convergence of every org that Stripe may still be billing. */
-export async function syncPayingCustomers(now = new Date()) {
-  const rows = await withSystem("billing", (tx) =>
+export async function syncPayingCustomers(ctx: SystemContext) {
+  const now = ctx.now();
+  const rows = await ctx.transaction((tx) =>
     tx
       .selectDistinct({ customerId: subscriptions.stripeCustomerId })
       .from(subscriptions)
@@ -84,7 +85,8 @@ export async function syncPayingCustomers(now = new Date()) {
 
 /**
  * Operator re-processing of a stored event that failed (or never finished): the payload is
- * fetched from Stripe again (only metadata is stored here) and ingested like a delivery.
+ * fetched from Stripe again (only metadata is stored here) and ingested like a delivery, as the
+ * system for billing in the operator's request.
  */
 export async function reprocessStripeEvent(
   eventId: string,
@@ -92,7 +94,8 @@ export async function reprocessStripeEvent(
   requestId: string | null = null,
   now = new Date(),
 ) {
-  const [stored] = await withSystem("billing", (tx) =>
+  const ctx = systemContext(systemActor("billing"), { requestId, now: () => now });
+  const [stored] = await ctx.transaction((tx) =>
     tx
       .select({ status: stripeEvents.status, orgId: stripeEvents.orgId })
       .from(stripeEvents)
@@ -102,13 +105,13 @@ export async function reprocessStripeEvent(
   if (stored.status === "processed") throw new AppError("conflict", "This event was already processed.");
   const event = await stripeClient().events.retrieve(eventId);
   let error: string | null = null;
-  let events: OutgoingEvent[] = [];
+  let events: BeaconEvent[] = [];
   try {
-    events = (await ingestStripeEvent(event, now)).events;
+    events = (await ingestStripeEvent(ctx, event)).events;
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  const [after] = await withSystem("billing", (tx) =>
+  const [after] = await ctx.transaction((tx) =>
     tx
       .select({ status: stripeEvents.status, orgId: stripeEvents.orgId })
       .from(stripeEvents)

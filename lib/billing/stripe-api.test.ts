@@ -15,7 +15,7 @@ import { orgContext, memberActor, type OperatorActor } from "@/lib/context";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
-import { addMember, contextOf, ownerContextOf } from "@/tests/support/factories";
+import { addMember, contextOf, ownerContextOf, systemContextOf } from "@/tests/support/factories";
 import { signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 import {
   finishCheckout,
@@ -66,7 +66,7 @@ async function orgPlan(orgId: string) {
 async function deliverAll(events: unknown[]) {
   for (const event of events) {
     const { payload, header } = signed(event);
-    await receiveStripeWebhook(payload, header);
+    await receiveStripeWebhook(systemContextOf("billing"), { rawBody: payload, signature: header });
     const id = (event as { id: string }).id;
     const found = stripe.events.find((e) => e.event.id === id);
     if (found) found.delivered = true;
@@ -300,7 +300,7 @@ describeEachDatabase(
       const started = await startSubscriptionCheckout(await ownerContextOf(orgId), "starter");
       const events = stripe.completeCheckout(started.sessionId);
       const emittedBefore = stripe.events.length;
-      const first = await reconcileStripeEvents();
+      const first = await reconcileStripeEvents(systemContextOf("billing"));
       // What the first run itself made Stripe send (e.g. an earlier org's other open checkout expired once its completion was processed).
       const causedByFirst = stripe.events.length - emittedBefore;
       expect(first.failed).toEqual([]);
@@ -310,13 +310,13 @@ describeEachDatabase(
         expect(row?.status).toBe("processed");
       }
       expect(await orgPlan(orgId)).toBe("starter");
-      const again = await reconcileStripeEvents();
+      const again = await reconcileStripeEvents(systemContextOf("billing"));
       expect(again.processed).toBe(causedByFirst);
 
       // Canceled in the portal; the webhook is lost: the nightly sync still converges.
       const subId = stripe.sessions.get(started.sessionId)!.subscription;
       stripe.updateSubscription(subId, { cancel_at_period_end: true });
-      const synced = await syncPayingCustomers();
+      const synced = await syncPayingCustomers(systemContextOf("billing"));
       expect(synced.failed).toEqual([]);
       const [row] = await db().select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, subId));
       expect(row?.cancelAtPeriodEnd).toBe(true);

@@ -31,7 +31,7 @@ const uniq = (prefix: string) => `${prefix}_t${Date.now().toString(36)}${(seq++)
 
 function deliver(event: unknown, now = new Date()) {
   const { payload, header } = signed(event);
-  return receiveStripeWebhook(payload, header, now);
+  return receiveStripeWebhook(systemContextOf("billing", now), { rawBody: payload, signature: header });
 }
 
 async function newOrg(name = "Billing Co") {
@@ -109,16 +109,39 @@ describeEachDatabase("Stripe webhook", () => {
     const event = fixture("stripe-ruby-mock__customer.updated.json");
     event.id = uniq("evt");
     const wrongSecret = signed(event, "whsec_someone_else");
-    expect((await appErrorOf(receiveStripeWebhook(wrongSecret.payload, wrongSecret.header))).code).toBe(
-      "invalid_payload",
-    );
+    expect(
+      (
+        await appErrorOf(
+          receiveStripeWebhook(systemContextOf("billing"), {
+            rawBody: wrongSecret.payload,
+            signature: wrongSecret.header,
+          }),
+        )
+      ).code,
+    ).toBe("invalid_payload");
     const stale = signed(event, TEST_WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 301);
-    expect((await appErrorOf(receiveStripeWebhook(stale.payload, stale.header))).code).toBe("invalid_payload");
+    expect(
+      (
+        await appErrorOf(
+          receiveStripeWebhook(systemContextOf("billing"), { rawBody: stale.payload, signature: stale.header }),
+        )
+      ).code,
+    ).toBe("invalid_payload");
     const good = signed(event);
-    expect((await appErrorOf(receiveStripeWebhook(good.payload.replace("cus_", "cus_X"), good.header))).code).toBe(
-      "invalid_payload",
-    );
-    expect((await appErrorOf(receiveStripeWebhook(good.payload, null))).code).toBe("invalid_payload");
+    expect(
+      (
+        await appErrorOf(
+          receiveStripeWebhook(systemContextOf("billing"), {
+            rawBody: good.payload.replace("cus_", "cus_X"),
+            signature: good.header,
+          }),
+        )
+      ).code,
+    ).toBe("invalid_payload");
+    expect(
+      (await appErrorOf(receiveStripeWebhook(systemContextOf("billing"), { rawBody: good.payload, signature: null })))
+        .code,
+    ).toBe("invalid_payload");
     expect(await eventRow(event.id)).toBeUndefined();
   });
 
@@ -153,7 +176,12 @@ describeEachDatabase("Stripe webhook", () => {
 
     const before = { row: await subscriptionRow(subId), event: await eventRow(created.id), plan: await orgPlan(orgId) };
     const again = signed(created);
-    expect(await receiveStripeWebhook(again.payload, again.header, new Date(Date.now() + 3_600_000))).toMatchObject({
+    expect(
+      await receiveStripeWebhook(systemContextOf("billing", new Date(Date.now() + 3_600_000)), {
+        rawBody: again.payload,
+        signature: again.header,
+      }),
+    ).toMatchObject({
       received: true,
       duplicate: true,
     });

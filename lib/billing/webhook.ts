@@ -1,14 +1,14 @@
 import { eq } from "drizzle-orm";
 import Stripe from "stripe";
-import { sqlLiteral, sqlTextLiteral, systemStatement, withSystem } from "@/db/tenant";
+import { sqlLiteral, sqlTextLiteral } from "@/db/tenant";
 import { stripeEvents } from "@/db/schema";
+import type { BeaconEvent, SystemContext } from "@/lib/context";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
-import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
 import { idOf, obj, str } from "./stripe-events/fields";
 import { STRIPE_EVENT_HANDLERS } from "./stripe-events";
-import type { OutgoingEvent, StripeEventInput, StripeObject } from "./stripe-events/types";
+import type { StripeEventInput, StripeObject } from "./stripe-events/types";
 
 /** Seconds a signature timestamp may lag (Stripe's default). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -22,7 +22,7 @@ export interface WebhookOutcome {
    * Events for the background functions (dunning…), already written to the outbox in the
    * event's transaction and handed to Inngest; never part of the HTTP answer.
    */
-  events: OutgoingEvent[];
+  events: BeaconEvent[];
 }
 
 /** Only these top-level fields of the object are kept (type, ids, status): never card data. */
@@ -80,10 +80,9 @@ function toInput(event: Stripe.Event): StripeEventInput {
  * finds it claimed, so two deliveries never both win. Null when the event is not ours to
  * process (processed, or another delivery holds a live lease).
  */
-async function storeAndClaim(event: StripeEventInput, verified: Stripe.Event, now: Date) {
+async function storeAndClaim(ctx: SystemContext, event: StripeEventInput, verified: Stripe.Event, now: Date) {
   const at = (date: Date) => `${sqlLiteral(date.toISOString())}::timestamptz`;
-  const rows = await systemStatement<{ attempts: number }>(
-    "billing",
+  const rows = await ctx.statement<{ attempts: number }>(
     `insert into stripe_events as e (id, type, created, livemode, api_version, status, attempts, lease_until, object_id, metadata, received_at)
     values (${sqlTextLiteral(event.id)}, ${sqlTextLiteral(event.type)}, ${at(event.created)}, ${verified.livemode === true},
       ${sqlTextLiteral(str(verified.api_version))}, 'processing', 1, ${at(new Date(now.getTime() + CLAIM_LEASE_MS))},
@@ -96,12 +95,12 @@ async function storeAndClaim(event: StripeEventInput, verified: Stripe.Event, no
 }
 
 /**
- * Processes a stored, claimed event in one transaction, which also marks it processed and writes
- * the events it causes to the outbox.
+ * Processes a stored, claimed event in one transaction, which also marks it processed and sends
+ * the events it causes (handed over once it commits).
  */
-async function process(event: StripeEventInput, now: Date): Promise<{ events: OutgoingEvent[]; outboxIds: string[] }> {
+async function process(ctx: SystemContext, event: StripeEventInput, now: Date): Promise<BeaconEvent[]> {
   const handler = STRIPE_EVENT_HANDLERS[event.type];
-  return withSystem("billing", async (tx) => {
+  return ctx.transaction(async (tx, send) => {
     const result = handler
       ? await handler(tx, event, now)
       : { orgId: null, log: `${event.type}: not handled, acknowledged` };
@@ -117,8 +116,8 @@ async function process(event: StripeEventInput, now: Date): Promise<{ events: Ou
       .where(eq(stripeEvents.id, event.id));
     logger.info({ stripeEventId: event.id, type: event.type, orgId: result.orgId }, result.log);
     const events = result.events ?? [];
-    const queued = await enqueueEvents(tx, events);
-    return { events, outboxIds: queued.filter((q) => q.created).map((q) => q.id) };
+    await send(...events);
+    return events;
   });
 }
 
@@ -127,20 +126,23 @@ async function process(event: StripeEventInput, now: Date): Promise<{ events: Ou
  * processing, then processes it from the payload alone in one transaction. A duplicate (already processed, or
  * another delivery holding a live lease) answers `duplicate: true` and changes nothing; a
  * processing error marks the event failed and rethrows. Used by the webhook, the reconciliation
- * sweep and the cockpit's re-process, so every path applies an event the same way.
+ * sweep and the cockpit's re-process, so every path applies an event the same way. Runs as
+ * `systemActor("billing")`: the org is known only once the event is read. The context's clock
+ * drives leases and timestamps.
  */
-export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()): Promise<WebhookOutcome> {
+export async function ingestStripeEvent(ctx: SystemContext, verified: Stripe.Event): Promise<WebhookOutcome> {
   const event = toInput(verified);
+  const now = ctx.now();
 
-  const claimed = await storeAndClaim(event, verified, now);
+  const claimed = await storeAndClaim(ctx, event, verified, now);
   if (!claimed) return { received: true, duplicate: true, events: [] };
 
-  let processed: Awaited<ReturnType<typeof process>>;
+  let events: BeaconEvent[];
   try {
-    processed = await process(event, now);
+    events = await process(ctx, event, now);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await withSystem("billing", (tx) =>
+    await ctx.transaction((tx) =>
       tx
         .update(stripeEvents)
         .set({ status: "failed", leaseUntil: null, lastError: message.slice(0, 2000) })
@@ -149,20 +151,17 @@ export async function ingestStripeEvent(verified: Stripe.Event, now = new Date()
     logger.error({ err: error, stripeEventId: event.id, type: event.type }, "stripe event processing failed");
     throw error;
   }
-  // Committed: hand the events over now; the outbox sweep retries whatever does not go.
-  await deliverOutboxNow(processed.outboxIds);
-  return { received: true, duplicate: false, events: processed.events };
+  return { received: true, duplicate: false, events };
 }
 
 /**
  * The Stripe webhook: verify the signature (against the real clock), then ingest the event.
  * A processing error rethrows: the route answers 500, Stripe retries, the next delivery
- * re-claims it. `now` drives leases and timestamps.
+ * re-claims it. The context's clock drives leases and timestamps.
  */
 export async function receiveStripeWebhook(
-  rawBody: Uint8Array | string,
-  signatureHeader: string | null,
-  now = new Date(),
+  ctx: SystemContext,
+  input: { rawBody: Uint8Array | string; signature: string | null },
 ): Promise<WebhookOutcome> {
-  return ingestStripeEvent(verify(rawBody, signatureHeader), now);
+  return ingestStripeEvent(ctx, verify(input.rawBody, input.signature));
 }

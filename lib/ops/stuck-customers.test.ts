@@ -12,7 +12,7 @@ import { choosePlan, createFirstAlert, saveBusinessProfile } from "@/lib/onboard
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { fixture, signed, TEST_PRICES, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
-import { contextOf } from "@/tests/support/factories";
+import { contextOf, systemContextOf } from "@/tests/support/factories";
 import { runOpsAlertDetector } from "./alerts";
 import { customerSegmentCounts, searchCustomers } from "./customer-search";
 import { healthSummary } from "./health-summary";
@@ -71,7 +71,7 @@ async function paysThroughCheckout(orgId: string, price?: string) {
   if (price) created.data.object.items.data[0].price.id = price;
   for (const event of [checkout, created]) {
     const { payload, header } = signed(event);
-    await receiveStripeWebhook(payload, header);
+    await receiveStripeWebhook(systemContextOf("billing"), { rawBody: payload, signature: header });
   }
 }
 

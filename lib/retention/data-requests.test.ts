@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import {
@@ -28,7 +28,7 @@ import { dataRequestsFunction } from "@/inngest/functions/data-requests";
 import { runFunctionLocally } from "@/lib/jobs";
 import { systemActor, type OperatorActor } from "@/lib/context";
 import { describeEachDatabase } from "@/tests/db";
-import { contextOf } from "@/tests/support/factories";
+import { contextOf, systemContextOf } from "@/tests/support/factories";
 import {
   DATA_REQUEST_LEASE_MS,
   pendingDataRequest,
@@ -132,7 +132,7 @@ describeEachDatabase("data requests", () => {
       confirmName: target.name,
     });
     const now = new Date();
-    const outcome = await processDataRequest(request.id, now);
+    const outcome = await processDataRequest(systemContextOf("retention", now), request.id);
     expect(outcome).toMatchObject({ status: "completed", kind: "deletion" });
     const stored = await requestRow(request.id);
     expect(stored).toMatchObject({ status: "completed", completedAt: now, error: null });
@@ -217,7 +217,7 @@ describeEachDatabase("data requests", () => {
     ]);
 
     // Processing the completed request again does nothing.
-    expect(await processDataRequest(request.id, new Date())).toEqual({
+    expect(await processDataRequest(systemContextOf("retention"), request.id)).toEqual({
       status: "skipped",
       requestId: request.id,
       current: "completed",
@@ -236,7 +236,7 @@ describeEachDatabase("data requests", () => {
     await db().update(subscriptions).set({ status: "past_due" }).where(eq(subscriptions.orgId, full.orgId));
     const before = await rowCounts(full.orgId);
 
-    const refused = await processDataRequest(request.id);
+    const refused = await processDataRequest(systemContextOf("retention"), request.id);
     expect(refused).toMatchObject({
       status: "failed",
       kind: "deletion",
@@ -251,7 +251,10 @@ describeEachDatabase("data requests", () => {
     expect(await userRow(full.owner.id)).toMatchObject({ email: full.owner.email });
     expect(await deletionAudits(full.orgId)).toHaveLength(0);
     // A failed request is not picked up again by itself.
-    expect(await processDataRequest(request.id)).toMatchObject({ status: "skipped", current: "failed" });
+    expect(await processDataRequest(systemContextOf("retention"), request.id)).toMatchObject({
+      status: "skipped",
+      current: "failed",
+    });
     const operator: OperatorActor = { kind: "operator", userId: "op-8", email: null };
     const other = await seedFullOrg("Other Co");
     await expect(retryDataRequest(contextOf(other.orgId, operator), request.id)).rejects.toMatchObject({
@@ -269,6 +272,18 @@ describeEachDatabase("data requests", () => {
         data: { org_id: full.orgId, request_id: request.id, requested_by: "operator:op-7" },
       },
     ]);
+    // Written with the change under the retry's own dedupe key, and only its event leaves.
+    const retryId = retried.events[0]!.id;
+    const [retryRow] = await db()
+      .select({ dedupeKey: outboxEvents.dedupeKey, orgId: outboxEvents.orgId, payload: outboxEvents.payload })
+      .from(outboxEvents)
+      .where(sql`${outboxEvents.payload}->>'id' = ${retryId}`);
+    expect(retryRow).toEqual({
+      dedupeKey: expect.stringMatching(/^event:data\/deletion\.requested:retry:[0-9a-f-]{36}$/),
+      orgId: full.orgId,
+      payload: retried.events[0],
+    });
+    expect(retryId.endsWith(retryRow!.dedupeKey.split(":retry:")[1]!)).toBe(true);
     expect(
       await db()
         .select()
@@ -287,7 +302,7 @@ describeEachDatabase("data requests", () => {
     });
 
     await db().update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, full.orgId));
-    expect(await processDataRequest(request.id)).toMatchObject({ status: "completed" });
+    expect(await processDataRequest(systemContextOf("retention"), request.id)).toMatchObject({ status: "completed" });
     expect(await deletionAudits(full.orgId)).toEqual([
       expect.objectContaining({ actorType: "operator", actorId: "op-7" }),
     ]);
@@ -299,7 +314,10 @@ describeEachDatabase("data requests", () => {
     const { request } = await requestDataDeletion(contextOf(full.orgId, systemActor("retention")), {
       confirmName: full.name,
     });
-    const outcomes = await Promise.all([processDataRequest(request.id), processDataRequest(request.id)]);
+    const outcomes = await Promise.all([
+      processDataRequest(systemContextOf("retention"), request.id),
+      processDataRequest(systemContextOf("retention"), request.id),
+    ]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(["completed", "skipped"]);
     expect(await deletionAudits(full.orgId)).toEqual([expect.objectContaining({ actorType: "system", actorId: null })]);
     expect((await requestRow(request.id)).status).toBe("completed");
@@ -355,9 +373,10 @@ describeEachDatabase("data requests", () => {
       await requestDataDeletion(contextOf(b.orgId, systemActor("retention")), { confirmName: b.name })
     ).request;
     // Earlier tests may have left failed/pending requests of their own: sweep until none is pending.
-    let swept = await processPendingDataRequests(new Date(), 1);
+    let swept = await processPendingDataRequests(systemContextOf("retention"), { limit: 1 });
     expect(swept.completed + swept.failed).toBe(1);
-    while (swept.completed + swept.failed > 0) swept = await processPendingDataRequests(new Date(), 1);
+    while (swept.completed + swept.failed > 0)
+      swept = await processPendingDataRequests(systemContextOf("retention"), { limit: 1 });
     expect(await requestRow(exportRequest.id)).toMatchObject({
       status: "completed",
       result: expect.objectContaining({ org_id: a.orgId }),
@@ -377,7 +396,7 @@ describeEachDatabase("data requests", () => {
       .update(dataRequests)
       .set({ status: "processing", leaseUntil: new Date(t0.getTime() + DATA_REQUEST_LEASE_MS) })
       .where(eq(dataRequests.id, request.id));
-    expect(await processDataRequest(request.id, t0)).toEqual({
+    expect(await processDataRequest(systemContextOf("retention", t0), request.id)).toEqual({
       status: "skipped",
       requestId: request.id,
       current: "processing",
@@ -388,11 +407,16 @@ describeEachDatabase("data requests", () => {
     expect((await pendingDataRequest(contextOf(org.orgId, systemActor("retention"), later), "export"))?.id).toBe(
       request.id,
     );
-    const outcome = await processDataRequest(request.id, later);
+    const outcome = await processDataRequest(systemContextOf("retention", later), request.id);
     expect(outcome.status).toBe("completed");
     expect(await requestRow(request.id)).toMatchObject({ status: "completed", leaseUntil: null });
-    expect((await processDataRequest(request.id, new Date(later.getTime() + DATA_REQUEST_LEASE_MS * 2))).status).toBe(
-      "skipped",
-    );
+    expect(
+      (
+        await processDataRequest(
+          systemContextOf("retention", new Date(later.getTime() + DATA_REQUEST_LEASE_MS * 2)),
+          request.id,
+        )
+      ).status,
+    ).toBe("skipped");
   });
 });

@@ -1,19 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { isUuid, withSystem, withTenant } from "@/db/tenant";
+import { isUuid } from "@/db/tenant";
 import { dataRequests } from "@/db/schema";
 import { lockOrganization } from "@/lib/orgs";
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
 import {
+  inOrg,
   operatorAuditActor,
+  systemActor,
+  systemContext,
   type MemberActor,
   type OperatorActor,
   type OrgContext,
+  type ServiceContext,
   type SystemActor,
+  type SystemContext,
 } from "@/lib/context";
 import { AppError } from "@/lib/http";
-import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
+import { deliverOutboxNow } from "@/lib/outbox";
 import { anonymiseOrg, assertNoLiveSubscription } from "./deletion";
 import { enqueueExportReadyEmail } from "./export-ready-email";
 import { buildExportBundle } from "./export-bundle";
@@ -51,6 +56,18 @@ export function requesterActor(requestedBy: string | null): AuditActor {
 }
 
 const OPEN_STATUSES = ["pending", "processing"];
+
+/**
+ * Processing a request (by its id, whichever org it is in) is Beacon's own work: the worker, the
+ * daily run, the CLI, and a member's or operator's export built right away all run it as
+ * `systemActor("retention")`.
+ */
+export type DataRequestWorkContext = SystemContext;
+
+/** The processing run of a request made in `ctx`: its request and clock, as the system for retention. */
+function processingContext(ctx: ServiceContext): DataRequestWorkContext {
+  return systemContext(systemActor("retention"), { requestId: ctx.requestId, now: () => ctx.now() });
+}
 
 /** An event for the background functions, written to the outbox in the change's transaction. */
 export interface DataRequestEvent {
@@ -144,9 +161,11 @@ const claimable = (now: Date) =>
  * its audit entry and stores the counts. A failure (e.g. a live subscription) is stored as
  * `failed` with the message; `retryDataRequest` makes it pending again.
  */
-export async function processDataRequest(requestId: string, now: Date = new Date()): Promise<ProcessOutcome> {
+export async function processDataRequest(ctx: DataRequestWorkContext, requestId: string): Promise<ProcessOutcome> {
+  // The request id is all a worker holds; the org it names is checked when its context is built.
   if (!isUuid(requestId)) throw new AppError("not_found", "No such data request.");
-  const [claimed] = await withSystem("retention", (tx) =>
+  const now = ctx.now();
+  const [claimed] = await ctx.transaction((tx) =>
     tx
       .update(dataRequests)
       .set({ status: "processing", error: null, leaseUntil: new Date(now.getTime() + DATA_REQUEST_LEASE_MS) })
@@ -154,7 +173,7 @@ export async function processDataRequest(requestId: string, now: Date = new Date
       .returning(),
   );
   if (!claimed) {
-    const [current] = await withSystem("retention", (tx) =>
+    const [current] = await ctx.transaction((tx) =>
       tx.select({ status: dataRequests.status }).from(dataRequests).where(eq(dataRequests.id, requestId)),
     );
     if (!current) throw new AppError("not_found", "No such data request.");
@@ -167,7 +186,7 @@ export async function processDataRequest(requestId: string, now: Date = new Date
       result = await buildExportBundle(claimed.orgId, { now });
       const bundle = result;
       // The bundle and the "it is ready" e-mail commit together.
-      const emailIds = await withTenant(claimed.orgId, async (tx) => {
+      const emailIds = await inOrg(ctx, claimed.orgId).transaction(async (tx) => {
         await tx
           .update(dataRequests)
           .set({ status: "completed", completedAt: now, result: bundle, leaseUntil: null })
@@ -182,7 +201,7 @@ export async function processDataRequest(requestId: string, now: Date = new Date
       await deliverOutboxNow(emailIds);
     } else {
       // The anonymisation, its audit entry and the request's completion commit together.
-      result = await withSystem("retention", async (tx) => {
+      result = await ctx.transaction(async (tx) => {
         const counts = await anonymiseOrg(
           tx,
           claimed.orgId,
@@ -199,7 +218,7 @@ export async function processDataRequest(requestId: string, now: Date = new Date
     return { status: "completed", requestId, kind, result };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await withSystem("retention", (tx) =>
+    await ctx.transaction((tx) =>
       tx
         .update(dataRequests)
         .set({ status: "failed", error: message.slice(0, 2_000), leaseUntil: null })
@@ -221,7 +240,7 @@ export async function retryDataRequest(
 ) {
   const { orgId } = ctx;
   if (!isUuid(dataRequestId)) throw new AppError("not_found", "No such data request.");
-  const { request, outboxIds, events } = await ctx.transaction(async (tx) => {
+  const { request, events } = await ctx.transaction(async (tx, send) => {
     const [row] = await tx
       .update(dataRequests)
       .set({ status: "pending", error: null })
@@ -245,22 +264,18 @@ export async function retryDataRequest(
       reason: options.reason ?? null,
       requestId: ctx.requestId,
     });
-    if (row.kind !== "deletion") return { request: row, outboxIds: [], events: [] };
+    if (row.kind !== "deletion") return { request: row, events: [] };
     // Its own outbox row (the first request's may be long delivered) and its own event id:
     // Inngest drops an id it saw in the last 24 h, so a retry under the first id would never run.
-    // Its dedupe key is the retry's own, hence enqueued here rather than through `send`.
     const retry = randomUUID();
     const first = deletionRequestedEvent(row);
     const event = { ...first, id: `${first.id}-retry-${retry}` };
-    const queued = await enqueueEvents(tx, [{ ...event, dedupeKey: `event:data/deletion.requested:retry:${retry}` }], {
-      orgId,
-    });
-    return { request: row, outboxIds: queued.map((q) => q.id), events: [event] };
+    await send({ ...event, dedupeKey: `event:data/deletion.requested:retry:${retry}` });
+    return { request: row, events: [event] };
   });
-  await deliverOutboxNow(outboxIds);
   if (request.kind === "export") {
-    await processDataRequest(request.id, ctx.now());
-    return { request: (await getDataRequest(request.id, orgId)) ?? request, events: [] };
+    await processDataRequest(processingContext(ctx), request.id);
+    return { request: (await getDataRequest(ctx, request.id)) ?? request, events: [] };
   }
   return { request, events };
 }
@@ -272,8 +287,8 @@ export async function retryDataRequest(
  */
 export async function requestAndBuildExport(ctx: DataRequestContext) {
   const { request, created } = await requestDataExport(ctx);
-  await processDataRequest(request.id, ctx.now());
-  return { request: (await getDataRequest(request.id, ctx.orgId)) ?? request, created };
+  await processDataRequest(processingContext(ctx), request.id);
+  return { request: (await getDataRequest(ctx, request.id)) ?? request, created };
 }
 
 /** The org's oldest request of that kind a worker may claim now (pending, or its lease expired). */
@@ -292,20 +307,24 @@ export async function pendingDataRequest(ctx: OrgContext, kind: DataRequestKind)
 }
 
 /**
- * One request by id. With `orgId`, read as that org (another org's id is not found); without it
- * (a worker or the CLI holding only the request id), as the system role.
+ * One request by id. In an org's context, read as that org (another org's id is not found); in
+ * the processing context (a worker or the CLI holding only the request id), as the system role.
  */
-export async function getDataRequest(requestId: string, orgId?: string): Promise<DataRequest | null> {
-  if (!isUuid(requestId) || (orgId !== undefined && !isUuid(orgId))) return null;
+export async function getDataRequest(
+  ctx: OrgContext | DataRequestWorkContext,
+  requestId: string,
+): Promise<DataRequest | null> {
+  if (!isUuid(requestId)) return null;
   const byId = eq(dataRequests.id, requestId);
-  const [row] = orgId
-    ? await withTenant(orgId, (tx) =>
-        tx
-          .select()
-          .from(dataRequests)
-          .where(and(byId, eq(dataRequests.orgId, orgId))),
-      )
-    : await withSystem("retention", (tx) => tx.select().from(dataRequests).where(byId));
+  const [row] =
+    "orgId" in ctx
+      ? await ctx.transaction((tx) =>
+          tx
+            .select()
+            .from(dataRequests)
+            .where(and(byId, eq(dataRequests.orgId, ctx.orgId))),
+        )
+      : await ctx.transaction((tx) => tx.select().from(dataRequests).where(byId));
   return row ?? null;
 }
 
@@ -331,8 +350,10 @@ export async function listDataRequests(ctx: OrgContext, limit = 50) {
 }
 
 /** Safety net for the daily retention run: processes the oldest pending requests (bounded). */
-export async function processPendingDataRequests(now: Date = new Date(), limit = 20) {
-  const pending = await withSystem("retention", (tx) =>
+export async function processPendingDataRequests(ctx: DataRequestWorkContext, input: { limit?: number } = {}) {
+  const { limit = 20 } = input;
+  const now = ctx.now();
+  const pending = await ctx.transaction((tx) =>
     tx
       .select({ id: dataRequests.id })
       .from(dataRequests)
@@ -341,7 +362,7 @@ export async function processPendingDataRequests(now: Date = new Date(), limit =
       .limit(limit),
   );
   const outcomes: ProcessOutcome[] = [];
-  for (const row of pending) outcomes.push(await processDataRequest(row.id, now));
+  for (const row of pending) outcomes.push(await processDataRequest(ctx, row.id));
   return {
     completed: outcomes.filter((o) => o.status === "completed").length,
     failed: outcomes.filter((o) => o.status === "failed").length,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import * as schema from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
-import { contextOf } from "@/tests/support/factories";
+import { contextOf, systemContextOf } from "@/tests/support/factories";
 import { requestDataExport, processDataRequest } from "./data-requests";
 import { buildExportBundle, EXPORT_COVERAGE } from "./export-bundle";
 import { seedFullOrg } from "@/tests/support/retention-fixtures";
@@ -129,7 +129,7 @@ describeEachDatabase("export bundle", () => {
     expect(json).not.toContain(other.owner.email);
 
     // Processing the request stores the same bundle as the result, once.
-    const done = await processDataRequest(request.id, now);
+    const done = await processDataRequest(systemContextOf("retention", now), request.id);
     expect(done).toMatchObject({ status: "completed", kind: "export" });
     const stored = await db()
       .select()
@@ -141,7 +141,7 @@ describeEachDatabase("export bundle", () => {
       result: expect.objectContaining({ org_id: full.orgId, format_version: 1 }),
     });
     expect(JSON.stringify(stored[0]!.result)).not.toContain(full.secrets.keyHash);
-    expect(await processDataRequest(request.id, now)).toEqual({
+    expect(await processDataRequest(systemContextOf("retention", now), request.id)).toEqual({
       status: "skipped",
       requestId: request.id,
       current: "completed",

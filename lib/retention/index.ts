@@ -43,6 +43,7 @@ export {
   type DataRequester,
   type DataRequestActor,
   type DataRequestContext,
+  type DataRequestWorkContext,
   type ProcessOutcome,
 } from "./data-requests";
 export { dataRequestInputSchema, type DataRequestInput } from "./schemas";

@@ -52,7 +52,7 @@ export async function listOwnDataRequests(ctx: OwnerContext): Promise<DataReques
 export async function getOwnDataRequest(ctx: OwnerContext, dataRequestId: string): Promise<DataRequestView> {
   const { orgId } = ctx;
   assertCan(ctx.actor, "data:manage");
-  const row = await getDataRequest(dataRequestId, orgId);
+  const row = await getDataRequest(ctx, dataRequestId);
   if (!row || row.orgId !== orgId) throw new AppError("not_found", "No such data request.");
   return toDataRequestView(row);
 }

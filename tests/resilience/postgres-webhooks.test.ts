@@ -10,6 +10,7 @@ import { env } from "@/lib/env";
 import { createRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { createTestDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
+import { systemContextOf } from "@/tests/support/factories";
 import { TEST_PRICES, TEST_WEBHOOK_SECRET, type Json } from "@/tests/fixtures/stripe/events";
 import { startAppServer } from "./app-server";
 import { pool, retrying, startConnectionKiller, survived, tally, withScratchDatabase } from "./harness";
@@ -66,7 +67,8 @@ async function inOrderState(orgIds: string[], histories: Json[][]) {
     await db()
       .insert(organizations)
       .values(orgIds.map((id, i) => ({ id, name: `Billing ${i}` })));
-    for (const history of histories) for (const event of history) await ingestStripeEvent(event);
+    for (const history of histories)
+      for (const event of history) await ingestStripeEvent(systemContextOf("billing"), event);
     return await billingState();
   } finally {
     setDatabase(previous);

@@ -15,6 +15,7 @@ import {
   type SystemActor,
   type SystemContext,
 } from "@/lib/context";
+import type { SystemReason } from "@/db/tenant";
 import type { PlanId } from "@/lib/plans";
 import { createOrganizationWithOwner, type OrgActor, type OrgRole } from "@/lib/orgs";
 
@@ -64,8 +65,8 @@ export function contextOf(
   return orgContext(orgId, actor, now ? { now: () => now } : {});
 }
 
-/** Beacon's own context across orgs for `reason`, as a background run builds it; its clock stands at `now` when given. */
-export function systemContextOf(reason: SystemActor["reason"], now?: Date): SystemContext {
+/** Beacon's own context for `reason` (a webhook, a sweep, a worker); its clock stands at `now` when given. */
+export function systemContextOf(reason: SystemReason, now?: Date): SystemContext {
   return systemContext(systemActor(reason), now ? { now: () => now } : {});
 }
 

@@ -6,7 +6,7 @@ import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
 import { signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
-import { ownerContextOf } from "@/tests/support/factories";
+import { ownerContextOf, systemContextOf } from "@/tests/support/factories";
 import { startSubscriptionCheckout, trialAvailable } from "../checkout";
 import { receiveStripeWebhook } from "../webhook";
 
@@ -41,7 +41,7 @@ async function newOrg(name: string) {
 async function deliver(events: { id: string }[]) {
   for (const event of events) {
     const { payload, header } = signed(event);
-    await receiveStripeWebhook(payload, header, at());
+    await receiveStripeWebhook(systemContextOf("billing", at()), { rawBody: payload, signature: header });
   }
 }
 

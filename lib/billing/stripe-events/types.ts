@@ -1,4 +1,5 @@
 import type { Tx } from "@/db/client";
+import type { BeaconEvent } from "@/lib/context";
 
 /** A verified event as far as handlers need it. Payloads span API versions, so objects stay loose. */
 export interface StripeEventInput {
@@ -11,20 +12,16 @@ export interface StripeEventInput {
 
 export type StripeObject = Record<string, unknown>;
 
-/** An event for the background functions, sent only after the transaction committed. */
-export interface OutgoingEvent {
-  name: string;
-  /** Deterministic, so a re-delivery or re-processing never starts a second run. */
-  id: string;
-  data: Record<string, unknown>;
-}
-
 export interface HandlerResult {
   /** The org the event concerned, when known. */
   orgId: string | null;
   /** One line for the log and the operator view. */
   log: string;
-  events?: OutgoingEvent[];
+  /**
+   * For the background functions, sent with the event's transaction and handed over after it
+   * commits. Their ids are deterministic, so a re-delivery or re-processing never starts a second run.
+   */
+  events?: BeaconEvent[];
 }
 
 export type StripeEventHandler = (tx: Tx, event: StripeEventInput, now: Date) => Promise<HandlerResult>;
