@@ -1,7 +1,8 @@
 import { dataDeletionRequested, inngest } from "@/inngest/client";
-import { inOrg, systemActor, systemContext } from "@/lib/context";
+import { inOrg } from "@/lib/context";
 import { getDataRequest, pendingDataRequest, processDataRequest } from "@/lib/retention";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 
 /**
  * Processes an org's pending deletion request (`data.request_id` when the sender knows it,
@@ -20,7 +21,7 @@ export const dataRequestsFunction = inngest.createFunction(
     const orgId = event.data.org_id;
     const requestId = typeof event.data.request_id === "string" ? event.data.request_id : null;
     return step.run("process-deletion", async () => {
-      const ctx = systemContext(systemActor("retention"), { requestId: runId });
+      const ctx = systemRunContext("retention", { runId });
       const request = requestId
         ? await getDataRequest(ctx, requestId)
         : await pendingDataRequest(inOrg(ctx, orgId), "deletion");

@@ -1,8 +1,8 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runDunningSweep } from "@/lib/billing";
-import { systemActor, systemContext } from "@/lib/context";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 
 /** Hourly safety net for dunning runs whose event never arrived (same dedupe keys: nothing twice). */
 export const dunningSweep = inngest.createFunction(
@@ -14,7 +14,5 @@ export const dunningSweep = inngest.createFunction(
     concurrency: { limit: 1 },
   },
   async ({ step, runId }) =>
-    step.run("advance-failing-invoices", () =>
-      runDunningSweep(systemContext(systemActor("billing"), { requestId: runId })),
-    ),
+    step.run("advance-failing-invoices", () => runDunningSweep(systemRunContext("billing", { runId }))),
 );

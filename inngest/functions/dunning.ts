@@ -1,8 +1,9 @@
 import { inngest, invoicePaid, invoicePaymentFailed } from "@/inngest/client";
 import { dunningSchedule, endDunningGrace, sendDunningNotice } from "@/lib/billing";
-import { inOrg, systemActor, systemContext } from "@/lib/context";
+import { inOrg } from "@/lib/context";
 import { rerunnableIdempotency } from "@/lib/jobs";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 
 /**
  * One run per failed invoice: e-mails on day 0, 3 and 7, then the downgrade when the grace period
@@ -20,7 +21,7 @@ export const dunning = inngest.createFunction(
     idempotency: rerunnableIdempotency("event.data.invoice_id"),
   },
   async ({ event, step, runId }) => {
-    const ctx = () => inOrg(systemContext(systemActor("billing"), { requestId: runId }), event.data.org_id);
+    const ctx = () => inOrg(systemRunContext("billing", { runId }), event.data.org_id);
     const invoiceId = event.data.invoice_id;
     const occurred =
       typeof event.data.occurred_at === "string" ? new Date(event.data.occurred_at) : new Date(event.ts ?? Date.now());

@@ -2,8 +2,8 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { runRetention } from "@/lib/retention";
 import { processPendingDataRequests } from "@/lib/retention";
-import { systemActor, systemContext } from "@/lib/context";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 
 /**
  * Deletes what is past its RETENTION_*_DAYS, in bounded batches; an unfinished run continues
@@ -20,7 +20,7 @@ export const retention = inngest.createFunction(
   async ({ step, runId }) => {
     const deleted = await step.run("delete-expired-rows", () => runRetention({ now: new Date() }));
     const dataRequests = await step.run("process-data-requests", () =>
-      processPendingDataRequests(systemContext(systemActor("retention"), { requestId: runId })),
+      processPendingDataRequests(systemRunContext("retention", { runId })),
     );
     return { ...deleted, dataRequests };
   },

@@ -1,8 +1,8 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { reconcileStripeEvents, syncPayingCustomers, stripeConfigured } from "@/lib/billing";
-import { systemActor, systemContext } from "@/lib/context";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 
 /**
  * Nightly convergence with Stripe: events Stripe failed to deliver (last 30 days) are ingested,
@@ -17,7 +17,7 @@ export const stripeReconcile = inngest.createFunction(
     concurrency: { limit: 1 },
   },
   async ({ step, runId }) => {
-    const ctx = () => systemContext(systemActor("billing"), { requestId: runId });
+    const ctx = () => systemRunContext("billing", { runId });
     if (!stripeConfigured()) return { skipped: "STRIPE_SECRET_KEY is not configured" };
     const events = await step.run("replay-undelivered-events", async () => {
       const result = await reconcileStripeEvents(ctx());
