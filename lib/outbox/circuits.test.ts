@@ -23,6 +23,7 @@ import {
 } from "./index";
 import { perTestEnv } from "@/tests/env";
 import { deliveryServersForFile } from "@/tests/support/delivery-servers";
+import { operatorContextOf } from "@/tests/support/factories";
 import { closedPort } from "@/tests/support/servers";
 
 const SECOND = 1_000;
@@ -394,8 +395,11 @@ describeEachDatabase("outbox circuit breaker", () => {
       .where(eq(outboxEvents.dedupeKey, `ops-alert:${alert!.id}:webhook`));
     expect(waiting).toMatchObject({ status: "pending", attempts: 0 });
     // The cockpit's health numbers show it: a paused destination and a critical alert.
-    expect(await healthSummary(now)).toMatchObject({ openCircuits: [destination], criticalAlerts: expect.any(Number) });
-    expect((await healthSummary(now)).criticalAlerts).toBeGreaterThanOrEqual(1);
+    expect(await healthSummary(operatorContextOf({}, { now }))).toMatchObject({
+      openCircuits: [destination],
+      criticalAlerts: expect.any(Number),
+    });
+    expect((await healthSummary(operatorContextOf({}, { now }))).criticalAlerts).toBeGreaterThanOrEqual(1);
     // Still open on the next run: the same alert, not a new one.
     expect(await runOpsAlertDetector(new Date(now.getTime() + SECOND), config)).toMatchObject({ opened: 0 });
 
@@ -410,7 +414,7 @@ describeEachDatabase("outbox circuit breaker", () => {
       await back.close();
     }
     await runOpsAlertDetector(new Date(now.getTime() + 2 * MINUTE), config);
-    expect((await healthSummary(now)).openCircuits).toEqual([]);
+    expect((await healthSummary(operatorContextOf({}, { now }))).openCircuits).toEqual([]);
     expect(await db().select().from(opsAlerts).where(eq(opsAlerts.id, alert!.id))).toEqual([
       expect.objectContaining({ status: "resolved" }),
     ]);

@@ -1,15 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/db/client";
 import { memberships, opportunities, organizations, users } from "@/db/schema";
+import type { SignedInOperator } from "@/lib/auth";
 import {
   apiKeyActor,
   memberActor,
   orgContext,
+  serviceContext,
   type ApiKeyActor,
   type CustomerActor,
   type MemberActor,
   type OperatorActor,
   type OrgContext,
+  type ServiceContext,
   type SystemActor,
 } from "@/lib/context";
 import type { PlanId } from "@/lib/plans";
@@ -59,6 +62,20 @@ export function contextOf(
 ): OrgContext {
   const actor = "apiKeyId" in who ? apiKeyActor(who.apiKeyId) : "kind" in who ? who : memberActor(who.userId, who.role);
   return orgContext(orgId, actor, now ? { now: () => now } : {});
+}
+
+/**
+ * An operator's own context, as `operatorContext` builds it for the cockpit and operator commands
+ * (reads across orgs, operator writes): a new operator unless one is given; its clock stands at
+ * `now` when given.
+ */
+export function operatorContextOf(
+  operator: Partial<Omit<SignedInOperator, "kind">> = {},
+  options: { now?: Date; requestId?: string } = {},
+): ServiceContext<SignedInOperator> {
+  const actor: SignedInOperator = { kind: "operator", userId: randomUUID(), email: "ops@beacon.test", ...operator };
+  const { now, requestId } = options;
+  return serviceContext(actor, { requestId, ...(now ? { now: () => now } : {}) });
 }
 
 const ownersOf = new Map<string, Promise<OrgContext<MemberActor>>>();
