@@ -137,9 +137,7 @@ const SITUATIONS: Situation[] = [
     status: "paused",
     setUp: async (now) => {
       await register("hb-paused", ago(now, 30 * HOUR));
-      await pauseFunction("hb-paused", { type: "operator", id: null, email: "ops@beacon.test" }, "maintenance", {
-        functions: [pausable],
-      });
+      await pauseFunction(operatorContextOf(), "hb-paused", "maintenance", { functions: [pausable] });
     },
   },
   {

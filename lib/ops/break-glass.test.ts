@@ -47,7 +47,7 @@ const as = (operator: { id: string; email: string }, options: { requestId?: stri
 describeEachDatabase("incident mode and break-glass", () => {
   const admin = { id: "", email: "" };
   const other = { id: "", email: "" };
-  const system = { type: "operator" as const, id: null, email: "setup@beacon.test" };
+  const system = operatorContextOf({ email: "setup@beacon.test" });
 
   beforeAll(async () => {
     for (const [who, email] of [
@@ -60,13 +60,13 @@ describeEachDatabase("incident mode and break-glass", () => {
   });
 
   it("is writable by default; the incident_mode flag or ADMIN_READ_ONLY=true make it read-only", async () => {
-    await setFlag("incident_mode", { enabled: false }, system);
+    await setFlag(system, "incident_mode", { enabled: false });
     expect(await assertAdminWritable(admin, null)).toEqual({ type: "operator", id: admin.id, email: admin.email });
     setEnv({ ADMIN_READ_ONLY: "true" });
     expect(await incidentState()).toMatchObject({ readOnly: true, source: "env" });
     expect((await appErrorOf(assertAdminWritable(admin, null))).code).toBe("read_only");
     setEnv({ ADMIN_READ_ONLY: undefined });
-    await setFlag("incident_mode", { enabled: true, reason: "payments provider outage" }, system);
+    await setFlag(system, "incident_mode", { enabled: true, reason: "payments provider outage" });
     expect(await incidentState()).toMatchObject({
       readOnly: true,
       source: "flag",
@@ -77,7 +77,7 @@ describeEachDatabase("incident mode and break-glass", () => {
   });
 
   it("keeps only the SHA-256 of the token, audits the start with its reason, and lets its operator write", async () => {
-    await setFlag("incident_mode", { enabled: true }, system);
+    await setFlag(system, "incident_mode", { enabled: true });
     const now = new Date("2026-03-01T10:00:00Z");
     const session = await startBreakGlass(as(admin, { requestId: "req-bg", now }), {
       reason: "replaying webhooks after outage",
@@ -104,7 +104,7 @@ describeEachDatabase("incident mode and break-glass", () => {
   });
 
   it("refuses an expired, ended, unknown or another operator's token", async () => {
-    await setFlag("incident_mode", { enabled: true }, system);
+    await setFlag(system, "incident_mode", { enabled: true });
     const now = new Date("2026-03-02T10:00:00Z");
     const session = await startBreakGlass(as(admin, { now }), {
       reason: "manual credit grant during outage",
@@ -132,7 +132,7 @@ describeEachDatabase("incident mode and break-glass", () => {
   // That the incident_mode flag itself stays switchable while read-only is the flags.set
   // command's rule: lib/ops/commands/commands.test.ts walks it through both edges.
   it("outside incident mode a token changes nothing", async () => {
-    await setFlag("incident_mode", { enabled: false }, system);
+    await setFlag(system, "incident_mode", { enabled: false });
     const session = await startBreakGlass(as(admin), { reason: "checking the guard is a no-op" });
     expect(await assertAdminWritable(admin, session.token)).toEqual({
       type: "operator",
@@ -144,13 +144,13 @@ describeEachDatabase("incident mode and break-glass", () => {
 
 /** Incident mode, break-glass and the cockpit's health numbers as the app's own role. */
 describeEachDatabaseAsApp("incident mode and break-glass under row-level security", () => {
-  const system = { type: "operator" as const, id: null, email: "setup@beacon.test" };
+  const system = operatorContextOf({ email: "setup@beacon.test" });
 
   it("starts, uses, lists and ends a session while read-only; the health numbers and ops alerts see a paused destination", async () => {
     const email = `bg-app-${Date.now()}@beacon.test`;
     const op = await createOperator({ email, password: "correct horse battery staple 42", role: "ops_admin" });
     const admin = { id: op.userId, email };
-    await setFlag("incident_mode", { enabled: true, reason: "outage" }, system);
+    await setFlag(system, "incident_mode", { enabled: true, reason: "outage" });
     expect((await appErrorOf(assertAdminWritable(admin, null))).code).toBe("read_only");
     const session = await startBreakGlass(as(admin), { reason: "replaying webhooks after outage" });
     expect((await assertAdminWritable(admin, session.token)).breakGlassSessionId).toBe(session.id);
@@ -158,7 +158,7 @@ describeEachDatabaseAsApp("incident mode and break-glass under row-level securit
     await endBreakGlass(as(admin), session.id);
     expect((await appErrorOf(assertAdminWritable(admin, session.token))).code).toBe("read_only");
     expect(await activeBreakGlassSessions(as(admin))).toEqual([]);
-    await setFlag("incident_mode", { enabled: false }, system);
+    await setFlag(system, "incident_mode", { enabled: false });
 
     const now = new Date();
     await withSystem("outbox", (tx) =>

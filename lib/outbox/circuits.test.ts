@@ -4,7 +4,6 @@ import { and, eq, inArray } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { db, type Tx } from "@/db/client";
 import { auditLog, opsAlerts, outboxCircuits, outboxEvents } from "@/db/schema";
-import type { AuditActor } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { healthSummary, runOpsAlertDetector } from "@/lib/ops";
 import { appErrorOf } from "@/tests/app-error";
@@ -28,7 +27,7 @@ import { closedPort } from "@/tests/support/servers";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
-const operator: AuditActor = { type: "operator", id: randomUUID(), email: "ops@beacon.test" };
+const operator = { userId: randomUUID(), email: "ops@beacon.test" };
 
 const servers = deliveryServersForFile();
 
@@ -339,7 +338,9 @@ describeEachDatabase("outbox circuit breaker", () => {
 
     const at = new Date(now.getTime() + MINUTE);
     expect(await deliverDueOutbox({ now: at })).toMatchObject({ claimed: 0 });
-    const retried = await retryOutboxCircuit(destination, operator, { now: at, reason: "receiver fixed" });
+    const retried = await retryOutboxCircuit(operatorContextOf(operator, { now: at }), destination, {
+      reason: "receiver fixed",
+    });
     expect(retried).toMatchObject({ state: "half_open", probeToken: null });
     const [entry] = await db()
       .select()
@@ -348,7 +349,7 @@ describeEachDatabase("outbox circuit breaker", () => {
     expect(entry).toMatchObject({
       action: "outbox.circuit_retry",
       actorType: "operator",
-      actorId: operator.id,
+      actorId: operator.userId,
       reason: "receiver fixed",
       before: { state: "open", consecutive_failures: 1 },
       after: { state: "half_open" },
@@ -363,8 +364,12 @@ describeEachDatabase("outbox circuit breaker", () => {
     });
     expect((await rowsOf(ids)).every((r) => r.status === "delivered")).toBe(true);
 
-    expect((await appErrorOf(retryOutboxCircuit(destination, operator, { now: at }))).code).toBe("conflict");
-    expect((await appErrorOf(retryOutboxCircuit("webhook:http://nowhere.test", operator))).code).toBe("not_found");
+    expect((await appErrorOf(retryOutboxCircuit(operatorContextOf(operator, { now: at }), destination))).code).toBe(
+      "conflict",
+    );
+    expect(
+      (await appErrorOf(retryOutboxCircuit(operatorContextOf(operator), "webhook:http://nowhere.test"))).code,
+    ).toBe("not_found");
   });
 
   it("an open circuit raises a critical ops alert per destination, sent by e-mail while the alert webhook itself is down; it resolves once closed", async () => {
@@ -449,7 +454,7 @@ describeEachDatabaseAsApp("outbox delivery and circuits under row-level security
     const at = new Date(now.getTime() + MINUTE);
     expect(await deliverDueOutbox({ now: at })).toMatchObject({ claimed: 0 });
 
-    await retryOutboxCircuit(destination, operator, { now: at, reason: "receiver fixed" });
+    await retryOutboxCircuit(operatorContextOf(operator, { now: at }), destination, { reason: "receiver fixed" });
     const audited = await asSystem((tx) =>
       tx
         .select()

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { FLAG_KEYS, setFlag, setFlagSchema } from "@/lib/flags";
-import { operatorAuditActor } from "@/lib/context";
 import { endBreakGlass, startBreakGlass, startBreakGlassSchema } from "../break-glass";
 import { defineOperatorCommand } from "./define";
 
@@ -16,7 +15,7 @@ export const setFeatureFlag = defineOperatorCommand({
   params: z.object({ key: z.enum(FLAG_KEYS) }),
   notFound: "feature flag",
   body: setFlagSchema,
-  run: (ctx, { key, ...body }) => setFlag(key, body, operatorAuditActor(ctx.actor), { requestId: ctx.requestId }),
+  run: (ctx, { key, ...body }) => setFlag(ctx, key, body),
   answer: (flag) => ({
     body: {
       key: flag.key,
