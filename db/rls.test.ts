@@ -24,7 +24,7 @@ import { customerDetail } from "@/lib/ops/customers";
 import { searchCustomers } from "@/lib/ops/customer-search";
 import { getOrganization, listOrganizationsForUser } from "@/lib/orgs";
 import { requestAndBuildExport, runRetention } from "@/lib/retention";
-import { contextOf, systemContextOf } from "@/tests/support/factories";
+import { contextOf, operatorContextOf, systemContextOf } from "@/tests/support/factories";
 
 const TENANT_TABLES = ["memberships", "api_keys", "invitations", "organizations"] as const;
 
@@ -461,7 +461,7 @@ describeEachDatabaseAsApp(
     });
 
     it("the cockpit lists every customer and shows one customer's own members", async () => {
-      const found = await searchCustomers({ q: "Co", now: NOW });
+      const found = await searchCustomers(operatorContextOf({}, { now: NOW }), { q: "Co" });
       expect(found.items.map((c) => c.id)).toEqual(expect.arrayContaining([a.orgId, b.orgId]));
       const detail = await customerDetail(serviceContext({ kind: "operator", userId: "op-1", email: null }), b.orgId);
       expect(detail.members.map((m) => m.userId)).toEqual([b.userId]);

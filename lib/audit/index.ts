@@ -28,6 +28,23 @@ export interface AuditEntry {
   at?: Date;
 }
 
+/** An operator as a service context names them (lib/context's OperatorActor, without its kind). */
+export interface AuditedOperator {
+  userId: string;
+  email: string | null;
+  breakGlassSessionId?: string | null;
+}
+
+/** An operator as their audit entries name them, with the break-glass session they wrote under. */
+export function operatorAuditActor(operator: AuditedOperator) {
+  return {
+    type: "operator" as const,
+    id: operator.userId,
+    email: operator.email,
+    ...(operator.breakGlassSessionId ? { breakGlassSessionId: operator.breakGlassSessionId } : {}),
+  };
+}
+
 export const SYSTEM_ACTOR: AuditActor = { type: "system", id: null, email: null };
 
 /**

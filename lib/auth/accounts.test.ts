@@ -20,6 +20,7 @@ import { latestEmailTo } from "@/lib/mail";
 import { HIDDEN_LINK } from "@/lib/outbox";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
+import { operatorContextOf } from "@/tests/support/factories";
 import { smtpMailboxForTests } from "@/tests/support/mailbox";
 
 const PASSWORD = "correct horse battery";
@@ -129,15 +130,15 @@ describeEachDatabase("accounts", () => {
   });
 
   it("signUp while the signups flag is off: 503 with a friendly message, nothing stored", async () => {
-    const operator = { type: "operator" as const, id: null, email: "ops@accounts.test" };
-    await setFlag("signups", { enabled: false, reason: "spam wave" }, operator);
+    const operator = operatorContextOf({ email: "ops@accounts.test" });
+    await setFlag(operator, "signups", { enabled: false, reason: "spam wave" });
     try {
       const email = uniqueEmail("paused");
       const error = await failure(signUp({ name: "Paused", email, password: PASSWORD }));
       expect(error).toMatchObject({ code: "not_ready", status: 503, message: SIGNUPS_PAUSED });
       expect(await db().select().from(users).where(eq(users.email, email))).toHaveLength(0);
     } finally {
-      await setFlag("signups", { enabled: true }, operator);
+      await setFlag(operator, "signups", { enabled: true });
     }
     expect((await signUp({ name: "Open Again", email: uniqueEmail("open"), password: PASSWORD })).userId).toEqual(
       expect.any(String),

@@ -2,7 +2,6 @@ export {
   ORG_ROLES,
   apiKeyActor,
   memberActor,
-  operatorAuditActor,
   systemActor,
   type Actor,
   type ApiKeyActor,
@@ -23,3 +22,6 @@ export {
   type SystemContext,
 } from "./context";
 export type { BeaconEvent, SendEvents } from "./events";
+// Where an operator's audit entries get their actor; lib/audit has it so the outbox, below this
+// capability, derives it the same way.
+export { operatorAuditActor } from "@/lib/audit";

@@ -42,13 +42,3 @@ export type CustomerActor = MemberActor | ApiKeyActor;
 export const memberActor = (userId: string, role: OrgRole): MemberActor => ({ kind: "member", userId, role });
 export const apiKeyActor = (keyId: string): ApiKeyActor => ({ kind: "apiKey", keyId });
 export const systemActor = (reason: SystemReason): SystemActor => ({ kind: "system", reason });
-
-/** An operator as their audit entries name them (lib/audit's actor), with the break-glass session they wrote under. */
-export function operatorAuditActor(actor: OperatorActor) {
-  return {
-    type: "operator" as const,
-    id: actor.userId,
-    email: actor.email,
-    ...(actor.breakGlassSessionId ? { breakGlassSessionId: actor.breakGlassSessionId } : {}),
-  };
-}

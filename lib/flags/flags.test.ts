@@ -4,6 +4,7 @@ import { db } from "@/db/client";
 import { auditLog, featureFlags } from "@/db/schema";
 import { withSystem } from "@/db/tenant";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
+import { operatorContextOf } from "@/tests/support/factories";
 import {
   FLAG_CACHE_MS,
   FLAG_DEFINITIONS,
@@ -15,7 +16,8 @@ import {
   setFlag,
 } from "./index";
 
-const operator = { type: "operator" as const, id: "3f1c6a34-6b5e-4c57-9d0f-0f7f1f1f1f1f", email: "flags@beacon.test" };
+const flagsOperator = { userId: "3f1c6a34-6b5e-4c57-9d0f-0f7f1f1f1f1f", email: "flags@beacon.test" };
+const operator = operatorContextOf(flagsOperator);
 
 beforeEach(() => resetFlagCache());
 
@@ -32,9 +34,9 @@ describeEachDatabase("feature flags", () => {
     expect(flags.find((f) => f.key === "signups")).toMatchObject({ enabled: true, overridden: false, updatedBy: null });
 
     const now = new Date("2026-04-01T09:30:00Z");
-    const flag = await setFlag("signups", { enabled: false, reason: "spam wave" }, operator, {
-      requestId: "req-flag",
-      now,
+    const flag = await setFlag(operatorContextOf(flagsOperator, { requestId: "req-flag", now }), "signups", {
+      enabled: false,
+      reason: "spam wave",
     });
     expect(flag).toMatchObject({
       key: "signups",
@@ -57,12 +59,12 @@ describeEachDatabase("feature flags", () => {
       after: { enabled: false },
     });
 
-    await setFlag("signups", { enabled: true }, operator);
+    await setFlag(operator, "signups", { enabled: true });
     expect(await flagEnabled("signups", { maxAgeMs: 0 })).toBe(true);
   });
 
   it("hot paths reuse values for FLAG_CACHE_MS, then read again (another process's change shows up)", async () => {
-    await setFlag("instant_alerts", { enabled: true }, operator);
+    await setFlag(operator, "instant_alerts", { enabled: true });
     const t0 = 1_000_000;
     expect(await flagEnabled("instant_alerts", { now: t0 })).toBe(true);
     // Another instance turns it off: this process keeps its cached value until the cache is old.
@@ -78,7 +80,10 @@ describeEachDatabase("feature flags", () => {
 describeEachDatabaseAsApp("feature flags under row-level security", () => {
   it("reads defaults, stores an override with its audit entry, and reads it back", async () => {
     expect(await flagEnabled("signups", { maxAgeMs: 0 })).toBe(true);
-    await setFlag("signups", { enabled: false, reason: "spam wave" }, operator, { requestId: "req-flag" });
+    await setFlag(operatorContextOf(flagsOperator, { requestId: "req-flag" }), "signups", {
+      enabled: false,
+      reason: "spam wave",
+    });
     expect(await db().select().from(featureFlags)).toEqual([]);
     expect(await flagEnabled("signups", { maxAgeMs: 0 })).toBe(false);
     const audited = await withSystem("flags", (tx) =>

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { featureFlags } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { operatorAuditActor, recordAudit, type AuditActor } from "@/lib/audit";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { FLAG_DEFINITIONS, FLAG_KEYS, type FlagKey } from "./definitions";
 
 export interface FlagState {
@@ -78,14 +79,37 @@ export async function flagEnabled(key: FlagKey, options: { maxAgeMs?: number; no
 
 export const setFlagSchema = z.object({ enabled: z.boolean(), reason: z.string().trim().max(500).optional() }).strict();
 
-/** Sets a flag and records who, when, why and the value before, in one transaction. */
+export type SetFlagInput = z.infer<typeof setFlagSchema>;
+
+/** Sets a flag for the context's operator and records who, when, why and the value before, in one transaction. */
 export async function setFlag(
+  ctx: ServiceContext<OperatorActor>,
   key: FlagKey,
-  input: z.infer<typeof setFlagSchema>,
-  actor: AuditActor,
-  options: { requestId?: string | null; now?: Date } = {},
+  input: SetFlagInput,
+): Promise<FlagState>;
+/**
+ * @deprecated The audit-actor form, kept only for the fixtures of inngest/ tests that switch
+ * flags; it goes once they pass an operator's context.
+ */
+export async function setFlag(key: FlagKey, input: SetFlagInput, actor: AuditActor): Promise<FlagState>;
+export async function setFlag(
+  ...args: [ServiceContext<OperatorActor>, FlagKey, SetFlagInput] | [FlagKey, SetFlagInput, AuditActor]
 ): Promise<FlagState> {
-  const now = options.now ?? new Date();
+  if (typeof args[0] === "string") {
+    const [key, input, actor] = args as [FlagKey, SetFlagInput, AuditActor];
+    return writeFlag(key, input, actor, null, new Date());
+  }
+  const [ctx, key, input] = args as [ServiceContext<OperatorActor>, FlagKey, SetFlagInput];
+  return writeFlag(key, input, operatorAuditActor(ctx.actor), ctx.requestId, ctx.now());
+}
+
+async function writeFlag(
+  key: FlagKey,
+  input: SetFlagInput,
+  actor: AuditActor,
+  requestId: string | null,
+  now: Date,
+): Promise<FlagState> {
   const reason = input.reason || null;
   await withSystem("flags", async (tx) => {
     const before = (await readFlags(tx)).get(key)!;
@@ -103,7 +127,7 @@ export async function setFlag(
       before: { enabled: before.enabled, overridden: before.overridden },
       after: { enabled: input.enabled },
       reason,
-      requestId: options.requestId ?? null,
+      requestId,
       at: now,
     });
   });

@@ -5,6 +5,7 @@ export {
   flagEnabled,
   setFlag,
   setFlagSchema,
+  type SetFlagInput,
   resetFlagCache,
   FLAG_CACHE_MS,
   type FlagState,

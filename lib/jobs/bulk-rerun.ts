@@ -2,7 +2,8 @@ import { and, asc } from "drizzle-orm";
 import { z } from "zod";
 import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
-import { recordAuditAlone, type AuditActor } from "@/lib/audit";
+import { operatorAuditActor, recordAuditAlone } from "@/lib/audit";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { countJobRuns, jobRunFilters } from "./queries";
 import { jobRunFilterSchema, type JobRunFilter } from "./run-filter";
@@ -40,8 +41,8 @@ export interface BulkRerunResult {
  * was re-run so far stays re-run and is in the audit entry.
  */
 export async function bulkRerunJobs(
+  ctx: ServiceContext<OperatorActor>,
   input: { filter: JobRunFilter; label: string; confirm: number },
-  actor: AuditActor,
   deps: RerunDeps,
 ): Promise<BulkRerunResult> {
   const matched = await countJobRuns(input.filter);
@@ -79,7 +80,7 @@ export async function bulkRerunJobs(
   }
   const auditId = await recordAuditAlone(
     {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       action: "job_run.bulk_rerun",
       target: { type: "job_run_filter", id: null },
       before: { filter: filterForAudit(input.filter), matched, confirmed: input.confirm },
@@ -89,7 +90,7 @@ export async function bulkRerunJobs(
         failed,
       },
       reason: input.label,
-      requestId: deps.requestId ?? null,
+      requestId: ctx.requestId,
     },
     "jobs",
   );

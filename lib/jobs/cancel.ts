@@ -2,7 +2,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { InngestFunction } from "inngest";
 import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { operatorAuditActor, recordAudit } from "@/lib/audit";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { recordJobEvent } from "./runs";
 
@@ -51,7 +52,6 @@ export function cancelRefusal(run: RunLike, fn: InngestFunction.Any | undefined)
 export interface CancelDeps {
   functions: readonly InngestFunction.Any[];
   send: (event: { name: string; data: Record<string, unknown>; id: string }) => Promise<unknown>;
-  requestId?: string | null;
 }
 
 /**
@@ -59,7 +59,13 @@ export interface CancelDeps {
  * if that fails), then the row is marked cancelled and the request audited in one transaction.
  * Inngest sends no further requests for a cancelled run, so the middleware would never settle it.
  */
-export async function cancelJobRun(jobRunId: string, actor: AuditActor, reason: string | null, deps: CancelDeps) {
+export async function cancelJobRun(
+  ctx: ServiceContext<OperatorActor>,
+  jobRunId: string,
+  reason: string | null,
+  deps: CancelDeps,
+) {
+  const actor = operatorAuditActor(ctx.actor);
   const [run] = await withSystem("jobs", (tx) => tx.select().from(jobRuns).where(eq(jobRuns.id, jobRunId)));
   if (!run) throw new AppError("not_found", "No such job run.");
   const refusal = cancelRefusal(
@@ -103,7 +109,7 @@ export async function cancelJobRun(jobRunId: string, actor: AuditActor, reason: 
       before: { status: run.status, function_id: run.functionId, run_id: run.runId },
       after: { status: "cancelled", cancel_event_id: eventId },
       reason,
-      requestId: deps.requestId ?? null,
+      requestId: ctx.requestId,
     });
     return { jobRunId: run.id, status: "cancelled" as const, cancelEventId: eventId };
   });

@@ -21,8 +21,9 @@ import { staleHeartbeats } from "./heartbeat-health";
 import { runFunctionLocally } from "./local-runner";
 import { pauseFunction, pausedFunctions, resumeFunction } from "./pause";
 import { executeRequest } from "@/tests/support/inngest-engine";
+import { operatorContextOf } from "@/tests/support/factories";
 
-const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
+const actor = operatorContextOf({ email: "ops@beacon.test" });
 const cronEvent = (expr: string) => ({
   name: "inngest/scheduled.timer",
   data: { cron: expr },
@@ -87,7 +88,7 @@ it("every registered function listens for the operator cancel event, and no two 
 describeEachDatabase("pause and resume a scheduled function", () => {
   it("a paused function's tick is recorded cancelled and does no work; resume restores it; explicit runs still run; audited", async () => {
     sweepWork = 0;
-    await pauseFunction("test-sweep", actor, "maintenance window", { functions, requestId: "req_pause" });
+    await pauseFunction({ ...actor, requestId: "req_pause" }, "test-sweep", "maintenance window", { functions });
     expect([...(await pausedFunctions()).keys()]).toContain("test-sweep");
 
     const tickId = `run-${randomUUID()}`;
@@ -123,8 +124,8 @@ describeEachDatabase("pause and resume a scheduled function", () => {
     expect(cli.status).toBe("succeeded");
     expect(sweepWork).toBe(2);
 
-    expect((await appErrorOf(pauseFunction("test-sweep", actor, null, { functions }))).code).toBe("conflict");
-    await resumeFunction("test-sweep", actor, null, { functions });
+    expect((await appErrorOf(pauseFunction(actor, "test-sweep", null, { functions }))).code).toBe("conflict");
+    await resumeFunction(actor, "test-sweep", null, { functions });
     expect([...(await pausedFunctions()).keys()]).not.toContain("test-sweep");
     const resumedAt = Date.now();
     const [afterResume] = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "test-sweep"));
@@ -135,7 +136,7 @@ describeEachDatabase("pause and resume a scheduled function", () => {
     const next = `run-${randomUUID()}`;
     await executeRequest(sweep, cronEvent("*/5 * * * *"), { runId: next });
     expect(await runByRunId(next)).toMatchObject({ status: "succeeded", output: { a: 3, b: 4 } });
-    expect((await appErrorOf(resumeFunction("test-sweep", actor, null, { functions }))).code).toBe("conflict");
+    expect((await appErrorOf(resumeFunction(actor, "test-sweep", null, { functions }))).code).toBe("conflict");
 
     const audits = await db()
       .select()
@@ -155,17 +156,17 @@ describeEachDatabase("pause and resume a scheduled function", () => {
     sweepWork = 10;
     const runId = `run-${randomUUID()}`;
     const event = cronEvent("*/5 * * * *");
-    await pauseFunction("test-sweep", actor, null, { functions });
+    await pauseFunction(actor, "test-sweep", null, { functions });
     // The request after "first" finished (memoised): not a fresh tick, so the handler runs.
     const later = await executeRequest(sweep, event, { runId, memoized: { first: 11 } });
     expect(later.error).toBeUndefined();
     expect(await runByRunId(runId)).toMatchObject({ status: "succeeded", output: { a: 11, b: 11 } });
-    await resumeFunction("test-sweep", actor, null, { functions });
+    await resumeFunction(actor, "test-sweep", null, { functions });
   });
 
   it("only registered scheduled functions can be paused", async () => {
-    expect((await appErrorOf(pauseFunction("dunning", actor, null, { functions }))).code).toBe("conflict");
-    expect((await appErrorOf(pauseFunction("no-such-function", actor, null, { functions }))).code).toBe("not_found");
+    expect((await appErrorOf(pauseFunction(actor, "dunning", null, { functions }))).code).toBe("conflict");
+    expect((await appErrorOf(pauseFunction(actor, "no-such-function", null, { functions }))).code).toBe("not_found");
   });
 });
 
@@ -183,10 +184,9 @@ describeEachDatabase("cancel a run", () => {
     expect(run.status).toBe("retrying");
 
     const sentBefore = inngestApi.events.length;
-    const result = await cancelJobRun(run.id, actor, "customer asked", {
+    const result = await cancelJobRun({ ...actor, requestId: "req_cancel" }, run.id, "customer asked", {
       functions,
       send: (e) => inngest.send(e),
-      requestId: "req_cancel",
     });
     expect(result).toMatchObject({ jobRunId: run.id, status: "cancelled" });
     expect(inngestApi.events.slice(sentBefore)).toEqual([
@@ -216,7 +216,7 @@ describeEachDatabase("cancel a run", () => {
 
     // Already cancelled: nothing more to do.
     expect(
-      (await appErrorOf(cancelJobRun(run.id, actor, null, { functions, send: () => Promise.resolve() }))).code,
+      (await appErrorOf(cancelJobRun(actor, run.id, null, { functions, send: () => Promise.resolve() }))).code,
     ).toBe("conflict");
   });
 
@@ -226,7 +226,7 @@ describeEachDatabase("cancel a run", () => {
       event: { name: "inngest/scheduled.timer", data: {} },
       trigger: "cli",
     });
-    expect((await appErrorOf(cancelJobRun(done.jobRunId, actor, null, { functions, send }))).message).toMatch(
+    expect((await appErrorOf(cancelJobRun(actor, done.jobRunId, null, { functions, send }))).message).toMatch(
       /succeeded/,
     );
 
@@ -238,7 +238,7 @@ describeEachDatabase("cancel a run", () => {
     );
     const held = await runByRunId(stubbornRun);
     expect(held.status).toBe("retrying");
-    expect((await appErrorOf(cancelJobRun(held.id, actor, null, { functions, send }))).message).toMatch(
+    expect((await appErrorOf(cancelJobRun(actor, held.id, null, { functions, send }))).message).toMatch(
       /does not listen/,
     );
 
@@ -247,12 +247,12 @@ describeEachDatabase("cancel a run", () => {
     await executeRequest(slow, { name: "test/slow", data: {}, id: `evt-${randomUUID()}` }, { runId: slowRun });
     const retrying = await runByRunId(slowRun);
     const down = await appErrorOf(
-      cancelJobRun(retrying.id, actor, null, { functions, send: () => Promise.reject(new Error("Inngest is down")) }),
+      cancelJobRun(actor, retrying.id, null, { functions, send: () => Promise.reject(new Error("Inngest is down")) }),
     );
     expect(down.code).toBe("not_ready");
     expect((await runByRunId(slowRun)).status).toBe("retrying");
     expect(await db().select().from(auditLog).where(eq(auditLog.targetId, retrying.id))).toEqual([]);
-    expect((await appErrorOf(cancelJobRun(randomUUID(), actor, null, { functions, send }))).code).toBe("not_found");
+    expect((await appErrorOf(cancelJobRun(actor, randomUUID(), null, { functions, send }))).code).toBe("not_found");
   });
 });
 
@@ -277,24 +277,27 @@ describeEachDatabase("bulk re-run by filter", () => {
     const filter = { functionId: "test-slow", search: marker };
     const send = (e: { name: string; data: Record<string, unknown>; id: string }) => inngest.send(e);
     const wrong = await appErrorOf(
-      bulkRerunJobs({ filter, label: "replay after outage", confirm: 4 }, actor, { functions, send }),
+      bulkRerunJobs(actor, { filter, label: "replay after outage", confirm: 4 }, { functions, send }),
     );
     expect(wrong.code).toBe("conflict");
     expect(wrong.message).toMatch(/3 runs match this filter now, not 4/);
     expect(
       (
         await appErrorOf(
-          bulkRerunJobs({ filter: { search: `${marker}-none` }, label: "x", confirm: 1 }, actor, { functions, send }),
+          bulkRerunJobs(actor, { filter: { search: `${marker}-none` }, label: "x", confirm: 1 }, { functions, send }),
         )
       ).message,
     ).toMatch(/No runs match/);
 
     const sentBefore = inngestApi.events.length;
-    const result = await bulkRerunJobs({ filter, label: "replay after outage", confirm: 3 }, actor, {
-      functions,
-      send,
-      requestId: "req_bulk",
-    });
+    const result = await bulkRerunJobs(
+      { ...actor, requestId: "req_bulk" },
+      { filter, label: "replay after outage", confirm: 3 },
+      {
+        functions,
+        send,
+      },
+    );
     expect(result).toMatchObject({ matched: 3, failed: null });
     expect(result.reruns.map((r) => r.rerunOf).sort()).toEqual([...originals].sort());
     expect(result.reruns.every((r) => r.status === "queued" && r.mode === "event")).toBe(true);
@@ -340,10 +343,14 @@ describeEachDatabase("bulk re-run by filter", () => {
         })),
       );
     const tooMany = await appErrorOf(
-      bulkRerunJobs({ filter: { functionId: fn }, label: "too many", confirm: BULK_RERUN_CAP + 1 }, actor, {
-        functions,
-        send: () => Promise.resolve(),
-      }),
+      bulkRerunJobs(
+        actor,
+        { filter: { functionId: fn }, label: "too many", confirm: BULK_RERUN_CAP + 1 },
+        {
+          functions,
+          send: () => Promise.resolve(),
+        },
+      ),
     );
     expect(tooMany.message).toMatch(
       new RegExp(`${BULK_RERUN_CAP + 1} runs match; a bulk re-run takes at most ${BULK_RERUN_CAP}`),
@@ -364,10 +371,14 @@ describeEachDatabase("bulk re-run by filter", () => {
       );
     let sends = 0;
     const flakySend = () => (++sends === 2 ? Promise.reject(new Error("Inngest is down")) : Promise.resolve());
-    const result = await bulkRerunJobs({ filter: { search: few }, label: "partial", confirm: 3 }, actor, {
-      functions,
-      send: flakySend,
-    });
+    const result = await bulkRerunJobs(
+      actor,
+      { filter: { search: few }, label: "partial", confirm: 3 },
+      {
+        functions,
+        send: flakySend,
+      },
+    );
     expect(result.reruns).toHaveLength(1);
     expect(result.failed?.error).toMatch(/Inngest is down/);
     const [audit] = await db().select().from(auditLog).where(eq(auditLog.id, result.auditId));

@@ -12,6 +12,7 @@ import { metrics } from "@/lib/observability";
 import { detectOpsConditions, opsOverview } from "@/lib/ops";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
+import { operatorContextOf } from "@/tests/support/factories";
 import { fakeInngestForFile } from "@/tests/support/inngest";
 import { heartbeatHealth, heartbeatStatus, registerSchedules, type HeartbeatStatus } from "./heartbeat-health";
 import { recordHeartbeat } from "./heartbeats";
@@ -136,9 +137,7 @@ const SITUATIONS: Situation[] = [
     status: "paused",
     setUp: async (now) => {
       await register("hb-paused", ago(now, 30 * HOUR));
-      await pauseFunction("hb-paused", { type: "operator", id: null, email: "ops@beacon.test" }, "maintenance", {
-        functions: [pausable],
-      });
+      await pauseFunction(operatorContextOf(), "hb-paused", "maintenance", { functions: [pausable] });
     },
   },
   {
@@ -193,7 +192,7 @@ describeEachDatabase("heartbeat health: one rule, every view", () => {
   });
 
   it("the overview's heartbeat tile is red with the same functions, and counts the rest", async () => {
-    const { health } = await opsOverview(now);
+    const { health } = await opsOverview(operatorContextOf({}, { now }));
     expect(health.stale_heartbeats).toEqual(expectedStale);
     expect(health.heartbeats).toEqual({
       scheduled: SITUATIONS.length,
@@ -237,7 +236,7 @@ describeEachDatabase("heartbeat health: one rule, every view", () => {
     const later = new Date(now.getTime() + 1000);
     for (const id of expectedStale)
       await recordHeartbeat({ functionId: id, runId: `run-${randomUUID()}`, expectedEveryMs: HOUR, at: later });
-    expect((await opsOverview(later)).health.stale_heartbeats).toEqual([]);
+    expect((await opsOverview(operatorContextOf({}, { now: later }))).health.stale_heartbeats).toEqual([]);
     expect(await checkReadiness({ now: later, heartbeatRequired: true })).toMatchObject({
       ready: true,
       staleHeartbeats: [],

@@ -25,6 +25,7 @@ import { listJobRuns, getJobRun } from "./queries";
 import { rerunJob } from "./rerun";
 import { jobRunStatusCounts } from "./stats";
 import { executeRequest } from "@/tests/support/inngest-engine";
+import { operatorContextOf } from "@/tests/support/factories";
 
 describe("cronIntervalMs", () => {
   it.each([
@@ -270,17 +271,16 @@ describeEachDatabase("heartbeats and readiness", () => {
 });
 
 describeEachDatabase("re-runs", () => {
-  const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
+  const actor = operatorContextOf({ email: "ops@beacon.test" });
 
   it("re-running a scheduled run executes it here, linked to the original, and audited", async () => {
     const original = await runFunctionLocally(heartbeat, {
       event: { name: "inngest/scheduled.timer", data: { cron: "* * * * *" } },
       trigger: "cli",
     });
-    const rerun = await rerunJob(original.jobRunId, actor, {
+    const rerun = await rerunJob({ ...actor, requestId: "req_test" }, original.jobRunId, {
       functions: FUNCTIONS,
       send: () => Promise.reject(new Error("must not send")),
-      requestId: "req_test",
     });
     expect(rerun).toMatchObject({ status: "succeeded", mode: "local" });
     const [row] = await db().select().from(jobRuns).where(eq(jobRuns.id, rerun.jobRunId));
@@ -314,7 +314,7 @@ describeEachDatabase("re-runs", () => {
     const [original] = await db().select().from(jobRuns).where(eq(jobRuns.runId, runId));
     const functions = [...FUNCTIONS, flaky];
     const sentBefore = inngestApi.events.length;
-    const rerun = await rerunJob(original!.id, actor, { functions, send: (e) => inngest.send(e) });
+    const rerun = await rerunJob(actor, original!.id, { functions, send: (e) => inngest.send(e) });
     expect(rerun).toMatchObject({ status: "queued", mode: "event" });
     const sent = inngestApi.events.slice(sentBefore);
     // The data is the original's plus the re-run marker (a function's idempotency key can tell them apart).
@@ -349,20 +349,20 @@ describeEachDatabase("re-runs", () => {
     await executeRequest(flaky, { name: "test/flaky", data: {}, id: `evt-${randomUUID()}` }, { runId });
     const [original] = await db().select().from(jobRuns).where(eq(jobRuns.runId, runId));
     const error = await appErrorOf(
-      rerunJob(original!.id, actor, { functions: [flaky], send: () => Promise.reject(new Error("Inngest is down")) }),
+      rerunJob(actor, original!.id, { functions: [flaky], send: () => Promise.reject(new Error("Inngest is down")) }),
     );
     expect(error.code).toBe("not_ready");
     expect(await db().select().from(jobRuns).where(eq(jobRuns.rerunOf, original!.id))).toEqual([]);
     expect(await db().select().from(auditLog).where(eq(auditLog.targetId, original!.id))).toEqual([]);
     expect(
-      (await appErrorOf(rerunJob(randomUUID(), actor, { functions: [flaky], send: () => Promise.resolve() }))).code,
+      (await appErrorOf(rerunJob(actor, randomUUID(), { functions: [flaky], send: () => Promise.resolve() }))).code,
     ).toBe("not_found");
   });
 });
 
 /** Run tracking and the cockpit's job controls as the app's own role: only withSystem sees job rows. */
 describeEachDatabaseAsApp("run tracking under row-level security", () => {
-  const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
+  const actor = operatorContextOf({ email: "ops@beacon.test" });
   const orgId = "7d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a";
 
   it("records attempts, steps, heartbeats, pauses and re-runs, and the cockpit lists them", async () => {
@@ -395,7 +395,7 @@ describeEachDatabaseAsApp("run tracking under row-level security", () => {
     expect(await staleHeartbeats(new Date())).toEqual([]);
     expect((await heartbeatHealth()).find((h) => h.functionId === "heartbeat")).toMatchObject({ status: "ok" });
 
-    await pauseFunction("heartbeat", actor, "maintenance window", { functions: FUNCTIONS });
+    await pauseFunction(actor, "heartbeat", "maintenance window", { functions: FUNCTIONS });
     expect([...(await pausedFunctions()).keys()]).toEqual(["heartbeat"]);
     const tickId = `run-${randomUUID()}`;
     await executeRequest(
@@ -408,16 +408,16 @@ describeEachDatabaseAsApp("run tracking under row-level security", () => {
     expect((await listJobRuns({ functionId: "heartbeat", status: "cancelled" })).runs.map((r) => r.runId)).toEqual([
       tickId,
     ]);
-    await resumeFunction("heartbeat", actor, null, { functions: FUNCTIONS });
+    await resumeFunction(actor, "heartbeat", null, { functions: FUNCTIONS });
     expect(await pausedFunctions()).toEqual(new Map());
 
     const send = () => Promise.reject(new Error("must not send"));
-    const rerun = await rerunJob(beat.jobRunId, actor, { functions: FUNCTIONS, send });
+    const rerun = await rerunJob(actor, beat.jobRunId, { functions: FUNCTIONS, send });
     expect(rerun).toMatchObject({ status: "succeeded", mode: "local" });
     expect((await getJobRun(beat.jobRunId))!.reruns.map((r) => r.id)).toEqual([rerun.jobRunId]);
     const bulk = await bulkRerunJobs(
-      { filter: { functionId: "heartbeat", status: "succeeded" }, label: "after the pause", confirm: 2 },
       actor,
+      { filter: { functionId: "heartbeat", status: "succeeded" }, label: "after the pause", confirm: 2 },
       { functions: FUNCTIONS, send },
     );
     expect(bulk.reruns).toHaveLength(2);

@@ -3,7 +3,8 @@ import type { InngestFunction } from "inngest";
 import type { Tx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { jobHeartbeats } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { operatorAuditActor, recordAudit } from "@/lib/audit";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { cronIntervalMs } from "./cron";
 import { cronOf } from "./middleware";
@@ -32,7 +33,6 @@ function scheduledFunction(functionId: string, functions: readonly InngestFuncti
 
 export interface PauseDeps {
   functions: readonly InngestFunction.Any[];
-  requestId?: string | null;
 }
 
 /** The function's heartbeat row under lock (undefined when it never succeeded), so pause and resume serialise. */
@@ -45,13 +45,18 @@ async function lockHeartbeat(tx: Tx, functionId: string) {
   return row;
 }
 
-export async function pauseFunction(functionId: string, actor: AuditActor, reason: string | null, deps: PauseDeps) {
+export async function pauseFunction(
+  ctx: ServiceContext<OperatorActor>,
+  functionId: string,
+  reason: string | null,
+  deps: PauseDeps,
+) {
   const { cron } = scheduledFunction(functionId, deps.functions);
   return withSystem("jobs", async (tx) => {
     const before = await lockHeartbeat(tx, functionId);
     if (before?.pausedAt)
       throw new AppError("conflict", `"${functionId}" is already paused (since ${before.pausedAt.toISOString()}).`);
-    const now = new Date();
+    const now = ctx.now();
     // A function that never succeeded has no row yet: one is created, its clock starting now.
     await tx
       .insert(jobHeartbeats)
@@ -65,19 +70,24 @@ export async function pauseFunction(functionId: string, actor: AuditActor, reaso
       })
       .onConflictDoUpdate({ target: jobHeartbeats.functionId, set: { pausedAt: now, updatedAt: now } });
     await recordAudit(tx, {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       action: "job_function.pause",
       target: { type: "job_function", id: functionId },
       before: { paused_at: null },
       after: { paused_at: now.toISOString() },
       reason,
-      requestId: deps.requestId ?? null,
+      requestId: ctx.requestId,
     });
     return { functionId, pausedAt: now };
   });
 }
 
-export async function resumeFunction(functionId: string, actor: AuditActor, reason: string | null, deps: PauseDeps) {
+export async function resumeFunction(
+  ctx: ServiceContext<OperatorActor>,
+  functionId: string,
+  reason: string | null,
+  deps: PauseDeps,
+) {
   scheduledFunction(functionId, deps.functions);
   return withSystem("jobs", async (tx) => {
     const before = await lockHeartbeat(tx, functionId);
@@ -91,13 +101,13 @@ export async function resumeFunction(functionId: string, actor: AuditActor, reas
       })
       .where(eq(jobHeartbeats.functionId, functionId));
     await recordAudit(tx, {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       action: "job_function.resume",
       target: { type: "job_function", id: functionId },
       before: { paused_at: before.pausedAt.toISOString() },
       after: { paused_at: null },
       reason,
-      requestId: deps.requestId ?? null,
+      requestId: ctx.requestId,
     });
     return { functionId, pausedAt: null };
   });

@@ -14,8 +14,9 @@ import { startsAnotherRun } from "@/tests/fakes/inngest-idempotency";
 import { fakeInngestForFile } from "@/tests/support/inngest";
 import { rerunJob } from "./rerun";
 import { executeRequest } from "@/tests/support/inngest-engine";
+import { operatorContextOf } from "@/tests/support/factories";
 
-const actor = { type: "operator" as const, id: null, email: "ops@beacon.test" };
+const actor = operatorContextOf({ email: "ops@beacon.test" });
 
 // An event function keyed the plain way: Inngest would drop any re-sent event for 24 h.
 const keyedPlainly = inngest.createFunction(
@@ -42,7 +43,7 @@ describeEachDatabase("re-running runs of idempotent functions", () => {
     const original = await runRow(runId);
 
     const sentBefore = inngestApi.events.length;
-    const rerun = await rerunJob(original.id, actor, { functions: FUNCTIONS, send: (e) => inngest.send(e) });
+    const rerun = await rerunJob(actor, original.id, { functions: FUNCTIONS, send: (e) => inngest.send(e) });
     const sent = inngestApi.events.slice(sentBefore);
     expect(sent).toHaveLength(1);
     expect(startsAnotherRun(dunning, event, { name: sent[0]!.name, data: sent[0]!.data })).toBe(true);
@@ -72,7 +73,7 @@ describeEachDatabase("re-running runs of idempotent functions", () => {
         })
         .returning({ id: jobRuns.id });
       await expect(
-        rerunJob(row!.id, actor, { functions: FUNCTIONS, send: () => Promise.resolve() }),
+        rerunJob(actor, row!.id, { functions: FUNCTIONS, send: () => Promise.resolve() }),
         fn.opts.id,
       ).resolves.toMatchObject({ status: "queued" });
     }
@@ -87,7 +88,7 @@ describeEachDatabase("re-running runs of idempotent functions", () => {
 
     const sentBefore = inngestApi.events.length;
     const error = await appErrorOf(
-      rerunJob(original.id, actor, { functions: [...FUNCTIONS, keyedPlainly], send: (e) => inngest.send(e) }),
+      rerunJob(actor, original.id, { functions: [...FUNCTIONS, keyedPlainly], send: (e) => inngest.send(e) }),
     );
     expect(error.code).toBe("conflict");
     expect(error.message).toMatch(/idempotency.*event\.data\.thing_id/);

@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import type { InngestFunction } from "inngest";
 import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
-import { recordAuditAlone, type AuditActor } from "@/lib/audit";
+import { operatorAuditActor, recordAuditAlone } from "@/lib/audit";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { RERUN_MARKER, rerunRefusal } from "./idempotency";
 import { runFunctionLocally } from "./local-runner";
@@ -14,7 +15,6 @@ export interface RerunDeps {
   functions: readonly InngestFunction.Any[];
   /** Sends an event to Inngest (the client's `send`). */
   send: (event: { name: string; data: Record<string, unknown>; id: string }) => Promise<unknown>;
-  requestId?: string | null;
   retryDelayMs?: (retry: number) => number;
 }
 
@@ -33,19 +33,23 @@ export interface RerunResult {
  * row linked by `rerun_of` waits for it. Scheduled runs (no event to re-send): the function body runs here through the same local
  * runner as `jobs:run`. Either way the new run is recorded by the middleware and audited.
  */
-export async function rerunJob(jobRunId: string, actor: AuditActor, deps: RerunDeps): Promise<RerunResult> {
+export async function rerunJob(
+  ctx: ServiceContext<OperatorActor>,
+  jobRunId: string,
+  deps: RerunDeps,
+): Promise<RerunResult> {
   const [original] = await withSystem("jobs", (tx) => tx.select().from(jobRuns).where(eq(jobRuns.id, jobRunId)));
   if (!original) throw new AppError("not_found", "No such job run.");
   const { result, eventId } = await startRerun(original, deps);
   await recordAuditAlone(
     {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       action: "job_run.rerun",
       orgId: original.orgId,
       target: { type: "job_run", id: original.id },
       before: { status: original.status, function_id: original.functionId },
       after: { job_run_id: result.jobRunId, status: result.status, mode: result.mode, event_id: eventId },
-      requestId: deps.requestId ?? null,
+      requestId: ctx.requestId,
     },
     "jobs",
   );

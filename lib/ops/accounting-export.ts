@@ -2,11 +2,12 @@ import { asc, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import { db } from "@/db/client";
-import { withSystem } from "@/db/tenant";
 import { billingCustomers, organizations, subscriptions } from "@/db/schema";
-import { type AuditActor, recordAuditAlone } from "@/lib/audit";
+import { recordAuditAlone } from "@/lib/audit";
 import { stripeClient, stripeConfigured } from "@/lib/billing";
+import { operatorAuditActor, type OperatorActor, type ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
+import { cockpitContext } from "./cockpit-context";
 import { toSafeCsv } from "./csv-safe";
 
 export const ACCOUNTING_COLUMNS = [
@@ -40,7 +41,7 @@ interface OrgRow {
   stripeCustomerId: string | null;
 }
 
-async function orgsWithBilling(): Promise<OrgRow[]> {
+async function orgsWithBilling(ctx: ServiceContext<OperatorActor>): Promise<OrgRow[]> {
   // The latest subscription row of each org says its status (older ones are history).
   const latest = db()
     .selectDistinctOn([subscriptions.orgId], {
@@ -52,7 +53,7 @@ async function orgsWithBilling(): Promise<OrgRow[]> {
     .where(isNotNull(subscriptions.orgId))
     .orderBy(subscriptions.orgId, desc(subscriptions.updatedAt))
     .as("latest");
-  return withSystem("ops-cockpit", (tx) =>
+  return cockpitContext(ctx).transaction((tx) =>
     tx
       .select({
         orgId: organizations.id,
@@ -91,8 +92,8 @@ const customerOf = (invoice: Stripe.Invoice) =>
  * customers linked to no org at the end (so totals match Stripe's). Every text cell is
  * neutralised against CSV injection. The export is audited (who, when, which range).
  */
-export async function exportAccountingCsv(range: AccountingRange, actor: AuditActor, requestId: string | null = null) {
-  const orgs = await orgsWithBilling();
+export async function exportAccountingCsv(ctx: ServiceContext<OperatorActor>, range: AccountingRange) {
+  const orgs = await orgsWithBilling(ctx);
   let invoices: Stripe.Invoice[] = [];
   if (stripeConfigured()) {
     invoices = await stripeInvoices(range);
@@ -149,11 +150,11 @@ export async function exportAccountingCsv(range: AccountingRange, actor: AuditAc
   };
   await recordAuditAlone(
     {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       action: "ops.accounting.exported",
       target: { type: "export", id: "accounting.csv" },
       after: summary,
-      requestId,
+      requestId: ctx.requestId,
     },
     "ops-cockpit",
   );

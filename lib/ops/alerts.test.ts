@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobRuns, opsAlerts, organizations, outboxEvents, subscriptions } from "@/db/schema";
-import { contextOf, makeOrg } from "@/tests/support/factories";
+import { contextOf, makeOrg, operatorContextOf } from "@/tests/support/factories";
 import { env } from "@/lib/env";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { describeEachDatabase } from "@/tests/db";
@@ -151,12 +151,20 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
         { kind: "stale_heartbeat", subject: "filter-test-digests", summary: "late" },
         { kind: "stale_heartbeat", subject: "filter-test-heartbeat", summary: "late", status: "resolved" },
       ]);
-    const critical = await listOpsAlerts({ status: "open", severity: "critical", subject: "filter-test" });
+    const critical = await listOpsAlerts(operatorContextOf(), {
+      status: "open",
+      severity: "critical",
+      subject: "filter-test",
+    });
     expect(critical.map((a) => [a.kind, a.subject, a.severity])).toEqual([
       ["stale_heartbeat", "filter-test-digests", "critical"],
     ]);
-    const warnings = await listOpsAlerts({ status: "open", severity: "warning", subject: "filter-test" });
+    const warnings = await listOpsAlerts(operatorContextOf(), {
+      status: "open",
+      severity: "warning",
+      subject: "filter-test",
+    });
     expect(warnings.map((a) => [a.kind, a.subject])).toEqual([["dead_letters", "filter-test-system"]]);
-    expect(await listOpsAlerts({ subject: "100%_" })).toEqual([]);
+    expect(await listOpsAlerts(operatorContextOf(), { subject: "100%_" })).toEqual([]);
   });
 });

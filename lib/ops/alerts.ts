@@ -10,6 +10,7 @@ import {
   stripeEvents,
   subscriptions,
 } from "@/db/schema";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { appUrl, env, type Env } from "@/lib/env";
 import { heartbeatHealth } from "@/lib/jobs";
 import { deliverOutboxNow, enqueueOutbox, isPlatformCircuit } from "@/lib/outbox";
@@ -19,6 +20,7 @@ import {
   STUCK_THRESHOLDS,
   unactivatedSubscription,
 } from "./stuck-customers";
+import { cockpitContext } from "./cockpit-context";
 
 export const OPS_ALERT_KINDS = [
   "onboarding_idle",
@@ -420,6 +422,7 @@ export async function runOpsAlertDetector(now = new Date(), config: Env = env())
 
 /** Open alerts first, newest first; for the cockpit. */
 export async function listOpsAlerts(
+  ctx: ServiceContext<OperatorActor>,
   filter: {
     status?: "open" | "resolved";
     kind?: OpsAlertKind;
@@ -442,7 +445,7 @@ export async function listOpsAlerts(
   if (filter.subject)
     conditions.push(sql`${opsAlerts.subject} ilike ${`%${filter.subject.replace(/[\\%_]/g, "\\$&")}%`}`);
   if (filter.orgId) conditions.push(eq(opsAlerts.orgId, filter.orgId));
-  const rows = await withSystem("ops-cockpit", (tx) =>
+  const rows = await cockpitContext(ctx).transaction((tx) =>
     tx
       .select()
       .from(opsAlerts)

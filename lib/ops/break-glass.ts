@@ -4,7 +4,10 @@ import { z } from "zod";
 import { withSystem } from "@/db/tenant";
 import { breakGlassSessions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import type { SignedInOperator } from "@/lib/auth";
+import { operatorAuditActor, type OperatorActor, type ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
+import { cockpitContext } from "./cockpit-context";
 
 /** API clients send the token in this header; the cockpit keeps it in the cookie below (path /admin). */
 export const BREAK_GLASS_HEADER = "x-break-glass-token";
@@ -25,22 +28,21 @@ export function hashBreakGlassToken(token: string) {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** Starts a time-limited write permission for `operator`; the token is returned once, only its hash is kept. */
+/** Starts a time-limited write permission for the context's operator; the token is returned once, only its hash is kept. */
 export async function startBreakGlass(
-  operator: { id: string; email: string },
+  ctx: ServiceContext<SignedInOperator>,
   input: z.input<typeof startBreakGlassSchema>,
-  options: { requestId?: string | null; now?: Date } = {},
 ) {
   const { reason, ttl_minutes } = startBreakGlassSchema.parse(input);
-  const now = options.now ?? new Date();
+  const now = ctx.now();
   const token = `bg_${randomBytes(32).toString("base64url")}`;
   const expiresAt = new Date(now.getTime() + ttl_minutes * 60_000);
-  const session = await withSystem("ops-cockpit", async (tx) => {
+  const session = await cockpitContext(ctx).transaction(async (tx) => {
     const [row] = await tx
       .insert(breakGlassSessions)
       .values({
-        operatorId: operator.id,
-        operatorEmail: operator.email,
+        operatorId: ctx.actor.userId,
+        operatorEmail: ctx.actor.email,
         reason,
         tokenHash: hashBreakGlassToken(token),
         createdAt: now,
@@ -48,12 +50,12 @@ export async function startBreakGlass(
       })
       .returning();
     await recordAudit(tx, {
-      actor: { type: "operator", id: operator.id, email: operator.email },
+      actor: operatorAuditActor(ctx.actor),
       action: "ops.break_glass.started",
       target: { type: "break_glass_session", id: row!.id },
       after: { expires_at: expiresAt.toISOString(), ttl_minutes },
       reason,
-      requestId: options.requestId ?? null,
+      requestId: ctx.requestId,
       at: now,
     });
     return row!;
@@ -62,29 +64,25 @@ export async function startBreakGlass(
 }
 
 /** Ends a session early (its owner or another ops_admin); ending one that already ended is a conflict. */
-export async function endBreakGlass(
-  id: string,
-  operator: { id: string; email: string },
-  options: { requestId?: string | null; now?: Date } = {},
-) {
-  const now = options.now ?? new Date();
+export async function endBreakGlass(ctx: ServiceContext<SignedInOperator>, id: string) {
+  const now = ctx.now();
   if (!z.string().uuid().safeParse(id).success) throw new AppError("not_found", "No such break-glass session.");
-  return withSystem("ops-cockpit", async (tx) => {
+  return cockpitContext(ctx).transaction(async (tx) => {
     const [existing] = await tx.select().from(breakGlassSessions).where(eq(breakGlassSessions.id, id)).for("update");
     if (!existing) throw new AppError("not_found", "No such break-glass session.");
     if (existing.endedAt) throw new AppError("conflict", "This break-glass session has already ended.");
     const [ended] = await tx
       .update(breakGlassSessions)
-      .set({ endedAt: now, endedBy: operator.email })
+      .set({ endedAt: now, endedBy: ctx.actor.email })
       .where(eq(breakGlassSessions.id, id))
       .returning();
     await recordAudit(tx, {
-      actor: { type: "operator", id: operator.id, email: operator.email },
+      actor: operatorAuditActor(ctx.actor),
       action: "ops.break_glass.ended",
       target: { type: "break_glass_session", id },
       before: { expires_at: existing.expiresAt.toISOString(), expired: existing.expiresAt <= now },
       after: { ended_at: now.toISOString() },
-      requestId: options.requestId ?? null,
+      requestId: ctx.requestId,
       at: now,
     });
     return ended!;
@@ -108,8 +106,9 @@ export function breakGlassActive(session: BreakGlassSession, now = new Date()) {
 }
 
 /** Sessions still running, newest first (the cockpit lists them). */
-export async function activeBreakGlassSessions(now = new Date()) {
-  return withSystem("ops-cockpit", (tx) =>
+export async function activeBreakGlassSessions(ctx: ServiceContext<OperatorActor>) {
+  const now = ctx.now();
+  return cockpitContext(ctx).transaction((tx) =>
     tx
       .select({
         id: breakGlassSessions.id,

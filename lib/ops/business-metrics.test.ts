@@ -3,6 +3,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { onboardingProgress, organizations, stripeEvents, subscriptions } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
+import { operatorContextOf } from "@/tests/support/factories";
 import { businessMetrics } from "./business-metrics";
 
 const NOW = new Date("2026-05-01T12:00:00Z");
@@ -65,7 +66,7 @@ describeEachDatabase("business metrics", () => {
         objectId: "sub_x",
       }); // not processed
 
-    const m = await businessMetrics(NOW);
+    const m = await businessMetrics(operatorContextOf({}, { now: NOW }));
     expect(m.mrrCents).toBe(9900 + 2900 + 49900 + 2900);
     expect(m.trialingMrrCents).toBe(9900);
     expect(m.unpricedSubscriptions).toBe(1);

@@ -1,8 +1,9 @@
 import { and, gte, inArray, lte, sql } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
 import { onboardingProgress, organizations, stripeEvents, subscriptions } from "@/db/schema";
 import { PLANS, type PlanId } from "@/lib/plans";
 import { planForPrice } from "@/lib/billing";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
+import { cockpitContext } from "./cockpit-context";
 
 /**
  * Business numbers for the cockpit overview (SPEC §8), with their definitions:
@@ -39,12 +40,14 @@ function monthlyCents(plan: PlanId | null): number | null {
   return PLANS.find((p) => p.id === plan)?.monthlyPriceCents ?? null;
 }
 
-export async function businessMetrics(now = new Date()): Promise<BusinessMetrics> {
+export async function businessMetrics(ctx: ServiceContext<OperatorActor>): Promise<BusinessMetrics> {
+  const now = ctx.now();
+  const reads = cockpitContext(ctx);
   const windowStart = new Date(now.getTime() - CHURN_WINDOW_DAYS * 86_400_000);
   const funnelStart = new Date(now.getTime() - FUNNEL_WINDOW_DAYS * 86_400_000);
 
   const [subs, canceledRows, startedRows, funnelRows] = await Promise.all([
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx
         .select({
           id: subscriptions.stripeSubscriptionId,
@@ -57,7 +60,7 @@ export async function businessMetrics(now = new Date()): Promise<BusinessMetrics
         .where(inArray(subscriptions.status, [...PAYING, "trialing"])),
     ),
     // Canceled in the window, unless the cancellation came during a trial (no revenue was lost).
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx.execute<{ id: string }>(sql`
       select distinct e.object_id as id
       from ${stripeEvents} e
@@ -67,7 +70,7 @@ export async function businessMetrics(now = new Date()): Promise<BusinessMetrics
         and (s.trial_end is null or s.trial_end < e.created)
     `),
     ),
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx
         .selectDistinct({ id: stripeEvents.objectId })
         .from(stripeEvents)
@@ -79,7 +82,7 @@ export async function businessMetrics(now = new Date()): Promise<BusinessMetrics
           ),
         ),
     ),
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx
         .select({
           signedUp: sql<number>`count(*)::int`,

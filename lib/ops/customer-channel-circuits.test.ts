@@ -5,6 +5,7 @@ import { db } from "@/db/client";
 import { opsAlerts, outboxCircuits } from "@/db/schema";
 import { env } from "@/lib/env";
 import { describeEachDatabase } from "@/tests/db";
+import { operatorContextOf } from "@/tests/support/factories";
 import { runOpsAlertDetector } from "./alerts";
 import { healthSummary } from "./health-summary";
 
@@ -31,7 +32,7 @@ describeEachDatabase("a customer's paused channel in the operators' views", () =
         { destination: platform, ...open },
       ]);
     try {
-      const before = await healthSummary(now);
+      const before = await healthSummary(operatorContextOf({}, { now }));
       expect(before.openCircuits).toContain(platform);
       expect(before.openCircuits).not.toContain(channel);
       expect(before.pausedCustomerChannels).toBeGreaterThanOrEqual(1);
@@ -44,7 +45,9 @@ describeEachDatabase("a customer's paused channel in the operators' views", () =
       expect(alerts.map((a) => a.subject)).toEqual([platform]);
 
       await db().delete(outboxCircuits).where(eq(outboxCircuits.destination, channel));
-      expect((await healthSummary(now)).pausedCustomerChannels).toBe(before.pausedCustomerChannels - 1);
+      expect((await healthSummary(operatorContextOf({}, { now }))).pausedCustomerChannels).toBe(
+        before.pausedCustomerChannels - 1,
+      );
     } finally {
       await db()
         .delete(outboxCircuits)

@@ -1,8 +1,9 @@
 import { and, eq, ilike, or, sql, type SQL } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { billingCustomers, memberships, onboardingProgress, organizations, users } from "@/db/schema";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
+import { cockpitContext } from "./cockpit-context";
 import { isStuckCustomer } from "./stuck-customers";
 
 /** Tabs of the customers list: by what Stripe says they pay, or stuck (the ops alerts' definition, evaluated now). */
@@ -46,19 +47,16 @@ export interface CustomerSearch {
   segment?: CustomerSegment;
   cursor?: TimeCursor;
   limit?: number;
-  now?: Date;
 }
 
 /** Customers by org name, member e-mail (substring) or exact Stripe customer id, newest first, paged. */
-export async function searchCustomers({
-  q = "",
-  segment = "all",
-  cursor,
-  limit = 50,
-  now = new Date(),
-}: CustomerSearch = {}) {
+export async function searchCustomers(
+  ctx: ServiceContext<OperatorActor>,
+  { q = "", segment = "all", cursor, limit = 50 }: CustomerSearch = {},
+) {
+  const now = ctx.now();
   const size = Math.min(Math.max(limit, 1), 200);
-  const rows = await withSystem("ops-cockpit", (tx) =>
+  const rows = await cockpitContext(ctx).transaction((tx) =>
     tx
       .select({
         id: organizations.id,
@@ -87,8 +85,11 @@ export async function searchCustomers({
 }
 
 /** How many customers each tab holds (search not applied: the tabs describe the whole base). */
-export async function customerSegmentCounts(now = new Date()): Promise<Record<CustomerSegment, number>> {
-  const entries = await withSystem("ops-cockpit", async (tx) => {
+export async function customerSegmentCounts(
+  ctx: ServiceContext<OperatorActor>,
+): Promise<Record<CustomerSegment, number>> {
+  const now = ctx.now();
+  const entries = await cockpitContext(ctx).transaction(async (tx) => {
     const out: (readonly [CustomerSegment, number])[] = [];
     for (const segment of CUSTOMER_SEGMENTS) {
       const [row] = await tx

@@ -1,18 +1,21 @@
 import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
 import { jobRuns, opsAlerts, organizations, outboxCircuits, outboxEvents, stripeEvents } from "@/db/schema";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { heartbeatHealth } from "@/lib/jobs";
 import { isCustomerChannelDestination } from "@/lib/outbox";
 import { OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "./alerts";
+import { cockpitContext } from "./cockpit-context";
 import { isStuckCustomer } from "./stuck-customers";
 
 const CRITICAL_KINDS = OPS_ALERT_KINDS.filter((k) => OPS_ALERT_SEVERITY[k] === "critical");
 
 /** The "is anything on fire" numbers for the top of the cockpit. */
-export async function healthSummary(now = new Date()) {
+export async function healthSummary(ctx: ServiceContext<OperatorActor>) {
+  const now = ctx.now();
+  const reads = cockpitContext(ctx);
   const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
   const [[alerts], [stuck], [outbox], [stripe], [jobs], heartbeats, circuits] = await Promise.all([
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx
         .select({
           open: sql<number>`count(*)::int`,
@@ -21,13 +24,13 @@ export async function healthSummary(now = new Date()) {
         .from(opsAlerts)
         .where(eq(opsAlerts.status, "open")),
     ),
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx
         .select({ n: sql<number>`count(*)::int` })
         .from(organizations)
         .where(isStuckCustomer(now)),
     ),
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx
         .select({
           dead: sql<number>`count(*) filter (where ${outboxEvents.status} = 'dead')::int`,
@@ -35,13 +38,13 @@ export async function healthSummary(now = new Date()) {
         })
         .from(outboxEvents),
     ),
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx
         .select({ failed: sql<number>`count(*)::int` })
         .from(stripeEvents)
         .where(eq(stripeEvents.status, "failed")),
     ),
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx
         .select({
           finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`,
@@ -51,7 +54,7 @@ export async function healthSummary(now = new Date()) {
         .where(and(gt(jobRuns.createdAt, dayAgo))),
     ),
     heartbeatHealth(now),
-    withSystem("ops-cockpit", (tx) =>
+    reads.transaction((tx) =>
       tx
         .select({ destination: outboxCircuits.destination })
         .from(outboxCircuits)

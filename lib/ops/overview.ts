@@ -1,3 +1,4 @@
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { hourlyJobOutcomes } from "@/lib/jobs";
 import { businessMetrics } from "./business-metrics";
 import { healthSummary } from "./health-summary";
@@ -8,13 +9,16 @@ import { stripeEventCounts } from "./stripe-events";
  * Everything the cockpit overview shows, as JSON: `GET /api/admin/stats` returns it and the
  * overview page renders its first paint from the same object, then polls the API.
  */
-export async function opsOverview(now = new Date()) {
+export async function opsOverview(ctx: ServiceContext<OperatorActor>) {
+  // One instant for every figure on the page.
+  const now = ctx.now();
+  const at: ServiceContext<OperatorActor> = { ...ctx, now: () => now };
   const [counts, health, business, hourly, stripe] = await Promise.all([
-    platformCounts(now),
-    healthSummary(now),
-    businessMetrics(now),
+    platformCounts(at),
+    healthSummary(at),
+    businessMetrics(at),
     hourlyJobOutcomes(now),
-    stripeEventCounts(),
+    stripeEventCounts(at),
   ]);
   return {
     generated_at: now.toISOString(),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
+import { cockpitContext } from "./cockpit-context";
 
 export interface PlatformCounts {
   organizations: number;
@@ -12,10 +13,11 @@ export interface PlatformCounts {
 }
 
 /** Headline numbers for the cockpit, in one round trip. */
-export async function platformCounts(now = new Date()): Promise<PlatformCounts> {
+export async function platformCounts(ctx: ServiceContext<OperatorActor>): Promise<PlatformCounts> {
+  const now = ctx.now();
   const dayAgo = new Date(now.getTime() - 24 * 3600_000);
   const weekAgo = new Date(now.getTime() - 7 * 24 * 3600_000);
-  const result = await withSystem("ops-cockpit", (tx) =>
+  const result = await cockpitContext(ctx).transaction((tx) =>
     tx.execute<Record<keyof PlatformCounts, number | string>>(sql`
     select
       (select count(*) from organizations) as "organizations",

@@ -1,8 +1,9 @@
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { stripeEvents } from "@/db/schema";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { nextTimeCursor, type TimeCursor } from "@/lib/http";
+import { cockpitContext } from "./cockpit-context";
 
 export const STRIPE_EVENT_STATUSES = ["received", "processing", "processed", "failed"] as const;
 export type StripeEventStatus = (typeof STRIPE_EVENT_STATUSES)[number];
@@ -18,7 +19,7 @@ export interface StripeEventQuery {
 }
 
 /** The cockpit's Stripe events: newest first, keyset-paginated; metadata only (never payloads). */
-export async function listStripeEvents(query: StripeEventQuery = {}) {
+export async function listStripeEvents(ctx: ServiceContext<OperatorActor>, query: StripeEventQuery = {}) {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
   const filters: SQL[] = [];
   if (query.status) filters.push(eq(stripeEvents.status, query.status));
@@ -26,7 +27,7 @@ export async function listStripeEvents(query: StripeEventQuery = {}) {
   if (query.orgId) filters.push(eq(stripeEvents.orgId, query.orgId));
   if (query.id) filters.push(or(eq(stripeEvents.id, query.id), eq(stripeEvents.objectId, query.id))!);
   if (query.cursor) filters.push(olderThan(stripeEvents.receivedAt, stripeEvents.id, query.cursor, "text"));
-  const rows = await withSystem("ops-cockpit", (tx) =>
+  const rows = await cockpitContext(ctx).transaction((tx) =>
     tx
       .select()
       .from(stripeEvents)
@@ -39,8 +40,10 @@ export async function listStripeEvents(query: StripeEventQuery = {}) {
 }
 
 /** Counts per status, for the tabs. */
-export async function stripeEventCounts(): Promise<Record<StripeEventStatus, number>> {
-  const rows = await withSystem("ops-cockpit", (tx) =>
+export async function stripeEventCounts(
+  ctx: ServiceContext<OperatorActor>,
+): Promise<Record<StripeEventStatus, number>> {
+  const rows = await cockpitContext(ctx).transaction((tx) =>
     tx
       .select({ status: stripeEvents.status, n: sql<number>`count(*)::int` })
       .from(stripeEvents)
@@ -51,8 +54,8 @@ export async function stripeEventCounts(): Promise<Record<StripeEventStatus, num
   return counts;
 }
 
-export async function stripeEventTypes(): Promise<string[]> {
-  const rows = await withSystem("ops-cockpit", (tx) =>
+export async function stripeEventTypes(ctx: ServiceContext<OperatorActor>): Promise<string[]> {
+  const rows = await cockpitContext(ctx).transaction((tx) =>
     tx.selectDistinct({ type: stripeEvents.type }).from(stripeEvents).orderBy(stripeEvents.type).limit(200),
   );
   return rows.map((r) => r.type);

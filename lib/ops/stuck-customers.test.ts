@@ -12,7 +12,7 @@ import { choosePlan, createFirstAlert, saveBusinessProfile } from "@/lib/onboard
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { fixture, signed, TEST_PRICES, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
-import { contextOf, systemContextOf } from "@/tests/support/factories";
+import { contextOf, operatorContextOf, systemContextOf } from "@/tests/support/factories";
 import { runOpsAlertDetector } from "./alerts";
 import { customerSegmentCounts, searchCustomers } from "./customer-search";
 import { healthSummary } from "./health-summary";
@@ -111,7 +111,8 @@ describeEachDatabase("stuck customers", () => {
     expect(await openStuckKinds(paidUnknownPrice.orgId)).toEqual(["paid_not_activated"]);
 
     // The customers list's "stuck" tab holds exactly the customers the detector flags.
-    const stuck = await searchCustomers({ segment: "stuck", limit: 200, now: dayLater });
+    const cockpitThen = operatorContextOf({}, { now: dayLater });
+    const stuck = await searchCustomers(cockpitThen, { segment: "stuck", limit: 200 });
     const mine = [noProfile, profiled, paidNoFinish, paidUnknownPrice].map((c) => c.orgId);
     expect(
       stuck.items
@@ -119,8 +120,8 @@ describeEachDatabase("stuck customers", () => {
         .filter((id) => mine.includes(id))
         .sort(),
     ).toEqual([noProfile.orgId, paidUnknownPrice.orgId].sort());
-    expect((await customerSegmentCounts(dayLater)).stuck).toBe(stuck.items.length);
-    expect((await healthSummary(dayLater)).stuckCustomers).toBe(stuck.items.length);
+    expect((await customerSegmentCounts(cockpitThen)).stuck).toBe(stuck.items.length);
+    expect((await healthSummary(cockpitThen)).stuckCustomers).toBe(stuck.items.length);
 
     // A week without a profile is an abandoned sign-up, not a stuck one.
     await runOpsAlertDetector(new Date(Date.now() + 8 * 24 * HOUR), config);

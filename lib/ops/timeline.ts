@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
-import { systemActor, systemContext, type OperatorActor, type ServiceContext } from "@/lib/context";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { encodeTimeCursor, type TimeCursor } from "@/lib/http";
 import { maskEmailsIn } from "@/lib/format";
+import { cockpitContext } from "./cockpit-context";
 import { customerContext } from "./customer-context";
 
 export const TIMELINE_KINDS = [
@@ -269,8 +270,7 @@ export async function customerTimeline(
   const sources = sourcesFor(orgId, options.cursor, limit + 1).filter(([kind]) => wanted.has(kind));
   // Stripe events have no tenant policy, so a customer's timeline reads as the system role, in
   // one transaction (each one costs round trips).
-  const cockpit = systemContext(systemActor("ops-cockpit"), { requestId: ctx.requestId, now: () => ctx.now() });
-  const results = await cockpit.transaction(async (tx) => {
+  const results = await cockpitContext(ctx).transaction(async (tx) => {
     const out = [];
     for (const [, query] of sources) out.push(await tx.execute(query));
     return out;

@@ -4,7 +4,6 @@ import { and, eq, inArray } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { db, type Tx } from "@/db/client";
 import { auditLog, opsAlerts, outboxCircuits, outboxEvents } from "@/db/schema";
-import type { AuditActor } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { healthSummary, runOpsAlertDetector } from "@/lib/ops";
 import { appErrorOf } from "@/tests/app-error";
@@ -23,11 +22,12 @@ import {
 } from "./index";
 import { perTestEnv } from "@/tests/env";
 import { deliveryServersForFile } from "@/tests/support/delivery-servers";
+import { operatorContextOf } from "@/tests/support/factories";
 import { closedPort } from "@/tests/support/servers";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
-const operator: AuditActor = { type: "operator", id: randomUUID(), email: "ops@beacon.test" };
+const operator = { userId: randomUUID(), email: "ops@beacon.test" };
 
 const servers = deliveryServersForFile();
 
@@ -338,7 +338,9 @@ describeEachDatabase("outbox circuit breaker", () => {
 
     const at = new Date(now.getTime() + MINUTE);
     expect(await deliverDueOutbox({ now: at })).toMatchObject({ claimed: 0 });
-    const retried = await retryOutboxCircuit(destination, operator, { now: at, reason: "receiver fixed" });
+    const retried = await retryOutboxCircuit(operatorContextOf(operator, { now: at }), destination, {
+      reason: "receiver fixed",
+    });
     expect(retried).toMatchObject({ state: "half_open", probeToken: null });
     const [entry] = await db()
       .select()
@@ -347,7 +349,7 @@ describeEachDatabase("outbox circuit breaker", () => {
     expect(entry).toMatchObject({
       action: "outbox.circuit_retry",
       actorType: "operator",
-      actorId: operator.id,
+      actorId: operator.userId,
       reason: "receiver fixed",
       before: { state: "open", consecutive_failures: 1 },
       after: { state: "half_open" },
@@ -362,8 +364,12 @@ describeEachDatabase("outbox circuit breaker", () => {
     });
     expect((await rowsOf(ids)).every((r) => r.status === "delivered")).toBe(true);
 
-    expect((await appErrorOf(retryOutboxCircuit(destination, operator, { now: at }))).code).toBe("conflict");
-    expect((await appErrorOf(retryOutboxCircuit("webhook:http://nowhere.test", operator))).code).toBe("not_found");
+    expect((await appErrorOf(retryOutboxCircuit(operatorContextOf(operator, { now: at }), destination))).code).toBe(
+      "conflict",
+    );
+    expect(
+      (await appErrorOf(retryOutboxCircuit(operatorContextOf(operator), "webhook:http://nowhere.test"))).code,
+    ).toBe("not_found");
   });
 
   it("an open circuit raises a critical ops alert per destination, sent by e-mail while the alert webhook itself is down; it resolves once closed", async () => {
@@ -394,8 +400,11 @@ describeEachDatabase("outbox circuit breaker", () => {
       .where(eq(outboxEvents.dedupeKey, `ops-alert:${alert!.id}:webhook`));
     expect(waiting).toMatchObject({ status: "pending", attempts: 0 });
     // The cockpit's health numbers show it: a paused destination and a critical alert.
-    expect(await healthSummary(now)).toMatchObject({ openCircuits: [destination], criticalAlerts: expect.any(Number) });
-    expect((await healthSummary(now)).criticalAlerts).toBeGreaterThanOrEqual(1);
+    expect(await healthSummary(operatorContextOf({}, { now }))).toMatchObject({
+      openCircuits: [destination],
+      criticalAlerts: expect.any(Number),
+    });
+    expect((await healthSummary(operatorContextOf({}, { now }))).criticalAlerts).toBeGreaterThanOrEqual(1);
     // Still open on the next run: the same alert, not a new one.
     expect(await runOpsAlertDetector(new Date(now.getTime() + SECOND), config)).toMatchObject({ opened: 0 });
 
@@ -410,7 +419,7 @@ describeEachDatabase("outbox circuit breaker", () => {
       await back.close();
     }
     await runOpsAlertDetector(new Date(now.getTime() + 2 * MINUTE), config);
-    expect((await healthSummary(now)).openCircuits).toEqual([]);
+    expect((await healthSummary(operatorContextOf({}, { now }))).openCircuits).toEqual([]);
     expect(await db().select().from(opsAlerts).where(eq(opsAlerts.id, alert!.id))).toEqual([
       expect.objectContaining({ status: "resolved" }),
     ]);
@@ -445,7 +454,7 @@ describeEachDatabaseAsApp("outbox delivery and circuits under row-level security
     const at = new Date(now.getTime() + MINUTE);
     expect(await deliverDueOutbox({ now: at })).toMatchObject({ claimed: 0 });
 
-    await retryOutboxCircuit(destination, operator, { now: at, reason: "receiver fixed" });
+    await retryOutboxCircuit(operatorContextOf(operator, { now: at }), destination, { reason: "receiver fixed" });
     const audited = await asSystem((tx) =>
       tx
         .select()

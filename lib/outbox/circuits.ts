@@ -3,11 +3,11 @@ import { and, asc, desc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-o
 import { db, type Tx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { outboxCircuits, outboxEvents } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { operatorAuditActor, recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
-import type { OperatorWriteOptions } from "./dead-letters";
+import type { OperatorWriteContext, OperatorWriteOptions } from "./dead-letters";
 
 export type CircuitState = "closed" | "open" | "half_open";
 export type OutboxCircuit = typeof outboxCircuits.$inferSelect;
@@ -213,12 +213,12 @@ export async function listOutboxCircuits(options: { includeHealthy?: boolean } =
  * Audited in the same transaction.
  */
 export async function retryOutboxCircuit(
+  ctx: OperatorWriteContext,
   destination: string,
-  actor: AuditActor,
   options: OperatorWriteOptions = {},
 ): Promise<OutboxCircuit> {
   const c = outboxCircuits;
-  const now = options.now ?? new Date();
+  const now = ctx.now();
   return asOutbox(async (tx) => {
     const [before] = await tx.select().from(c).where(eq(c.destination, destination)).for("update");
     if (!before) throw new AppError("not_found", "No circuit for this destination.");
@@ -229,7 +229,7 @@ export async function retryOutboxCircuit(
       .where(eq(c.destination, destination))
       .returning();
     await recordAudit(tx, {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       action: "outbox.circuit_retry",
       target: { type: "outbox_circuit", id: destination },
       before: {
@@ -239,7 +239,7 @@ export async function retryOutboxCircuit(
       },
       after: { state: "half_open" },
       reason: options.reason ?? null,
-      requestId: options.requestId ?? null,
+      requestId: ctx.requestId,
       at: now,
     });
     return after!;

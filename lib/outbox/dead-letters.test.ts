@@ -3,7 +3,6 @@ import { and, eq, notInArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, organizations, outboxEvents } from "@/db/schema";
-import type { AuditActor } from "@/lib/audit";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
@@ -16,10 +15,11 @@ import {
   outboxCounts,
   replayOutbox,
 } from "./index";
+import { operatorContextOf } from "@/tests/support/factories";
 import { closedPort, startSmtpSink } from "@/tests/support/servers";
 
 const MINUTE = 60_000;
-const operator: AuditActor = { type: "operator", id: randomUUID(), email: "ops@beacon.test" };
+const operator = { userId: randomUUID(), email: "ops@beacon.test" };
 
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 beforeAll(async () => {
@@ -74,7 +74,13 @@ describeEachDatabase("outbox dead letters", () => {
   it("replay puts dead rows back in line, audited; the next delivery sends each once", async () => {
     const [one, two] = await deadEmails(2);
     const now = new Date(Date.now() + 2_000);
-    expect(await replayOutbox({ ids: [one!, one!, "not-a-uuid"] }, operator, { now, reason: "SMTP fixed" })).toBe(1);
+    expect(
+      await replayOutbox(
+        operatorContextOf(operator, { now }),
+        { ids: [one!, one!, "not-a-uuid"] },
+        { reason: "SMTP fixed" },
+      ),
+    ).toBe(1);
     expect(await getOutboxEvent(one!)).toMatchObject({
       status: "pending",
       attempts: 0,
@@ -86,13 +92,13 @@ describeEachDatabase("outbox dead letters", () => {
     expect(entry).toMatchObject({
       action: "outbox.replay",
       actorType: "operator",
-      actorId: operator.id,
+      actorId: operator.userId,
       reason: "SMTP fixed",
       before: { status: "dead", lastError: expect.stringMatching(/ECONNREFUSED|connect/i) },
       after: { status: "pending", attempts: 0 },
     });
     // Replaying what is no longer dead changes nothing and audits nothing.
-    expect(await replayOutbox({ ids: [one!] }, operator, { now })).toBe(0);
+    expect(await replayOutbox(operatorContextOf(operator, { now }), { ids: [one!] })).toBe(0);
     expect(await auditFor(one!)).toHaveLength(1);
 
     smtpAt(smtp.url);
@@ -107,7 +113,9 @@ describeEachDatabase("outbox dead letters", () => {
     const marker = `bulk-${randomUUID()}`;
     const matching = await deadEmails(3, { orgId: org!.id, subject: marker });
     const other = await deadEmails(1, { subject: marker });
-    const count = await replayOutbox({ filter: { orgId: org!.id, search: marker, kind: "email" } }, operator);
+    const count = await replayOutbox(operatorContextOf(operator), {
+      filter: { orgId: org!.id, search: marker, kind: "email" },
+    });
     expect(count).toBe(3);
     for (const id of matching) {
       expect((await getOutboxEvent(id)).status).toBe("pending");
@@ -119,12 +127,12 @@ describeEachDatabase("outbox dead letters", () => {
 
   it("discard gives up on a dead row for good, audited; delivered rows cannot be discarded", async () => {
     const [id] = await deadEmails(1);
-    const discarded = await discardOutbox(id!, operator, { reason: "customer left" });
+    const discarded = await discardOutbox(operatorContextOf(operator), id!, { reason: "customer left" });
     expect(discarded.status).toBe("discarded");
     expect(await auditFor(id!)).toMatchObject([
       { action: "outbox.discard", before: { status: "dead" }, after: { status: "discarded" }, reason: "customer left" },
     ]);
-    expect(await replayOutbox({ ids: [id!] }, operator)).toBe(0);
+    expect(await replayOutbox(operatorContextOf(operator), { ids: [id!] })).toBe(0);
     expect(await deliverDueOutbox({ now: new Date(Date.now() + 60 * MINUTE) })).toMatchObject({ claimed: 0 });
 
     smtpAt(smtp.url);
@@ -136,9 +144,9 @@ describeEachDatabase("outbox dead letters", () => {
       }),
     );
     await deliverDueOutbox({ now: new Date(Date.now() + 1_000) });
-    expect((await appErrorOf(discardOutbox(delivered.id, operator))).code).toBe("conflict");
-    expect((await appErrorOf(discardOutbox(randomUUID(), operator))).code).toBe("not_found");
-    expect((await appErrorOf(discardOutbox("nope", operator))).code).toBe("not_found");
+    expect((await appErrorOf(discardOutbox(operatorContextOf(operator), delivered.id))).code).toBe("conflict");
+    expect((await appErrorOf(discardOutbox(operatorContextOf(operator), randomUUID()))).code).toBe("not_found");
+    expect((await appErrorOf(discardOutbox(operatorContextOf(operator), "nope"))).code).toBe("not_found");
     expect(await auditFor(delivered.id)).toHaveLength(0);
   });
 

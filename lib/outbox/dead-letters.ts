@@ -3,7 +3,7 @@ import { db } from "@/db/client";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { isUuid, withSystem } from "@/db/tenant";
 import { outboxEvents } from "@/db/schema";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { operatorAuditActor, recordAudit, type AuditedOperator } from "@/lib/audit";
 import { AppError, decodeTimeCursor, nextTimeCursor } from "@/lib/http";
 import type { OutboxKind, OutboxStatus } from "./payloads";
 
@@ -79,10 +79,19 @@ export async function getOutboxEvent(id: string): Promise<OutboxRow> {
   return row;
 }
 
+/**
+ * The operator's service context, as far as an operator's outbox write reads it: lib/context's
+ * `ServiceContext<OperatorActor>`, spelled out here because lib/context sends its events through
+ * this outbox.
+ */
+export interface OperatorWriteContext {
+  readonly actor: AuditedOperator;
+  readonly requestId: string | null;
+  now(): Date;
+}
+
 export interface OperatorWriteOptions {
-  now?: Date;
   reason?: string | null;
-  requestId?: string | null;
 }
 
 /**
@@ -91,12 +100,13 @@ export interface OperatorWriteOptions {
  * transaction. Answers how many were replayed.
  */
 export async function replayOutbox(
+  ctx: OperatorWriteContext,
   target: { ids: string[] } | { filter: OutboxFilter },
-  actor: AuditActor,
   options: OperatorWriteOptions = {},
 ): Promise<number> {
   const o = outboxEvents;
-  const now = options.now ?? new Date();
+  const now = ctx.now();
+  const actor = operatorAuditActor(ctx.actor);
   let which: SQL;
   if ("ids" in target) {
     const ids = [...new Set(target.ids)].filter(isUuid);
@@ -128,7 +138,7 @@ export async function replayOutbox(
         before: { status: "dead", lastError: row.lastError },
         after: { status: "pending", attempts: 0 },
         reason: options.reason ?? null,
-        requestId: options.requestId ?? null,
+        requestId: ctx.requestId,
         at: now,
       });
     }
@@ -140,21 +150,21 @@ export async function replayOutbox(
  * Replays one dead letter. Not found is 404; found but no longer dead (replayed, delivered or
  * discarded since the page was drawn) is 409, whichever edge asked.
  */
-export async function replayDeadLetter(id: string, actor: AuditActor, options: OperatorWriteOptions = {}) {
-  if ((await replayOutbox({ ids: [id] }, actor, options)) > 0) return;
+export async function replayDeadLetter(ctx: OperatorWriteContext, id: string) {
+  if ((await replayOutbox(ctx, { ids: [id] })) > 0) return;
   const row = await getOutboxEvent(id);
   throw new AppError("conflict", `This message is no longer dead (it is ${row.status}).`);
 }
 
 /** Gives up on a dead (or still pending) row for good; audited in the same transaction. */
 export async function discardOutbox(
+  ctx: OperatorWriteContext,
   id: string,
-  actor: AuditActor,
   options: OperatorWriteOptions = {},
 ): Promise<OutboxRow> {
   if (!isUuid(id)) throw new AppError("not_found", "No such outbox event.");
   const o = outboxEvents;
-  const now = options.now ?? new Date();
+  const now = ctx.now();
   return withSystem("outbox", async (tx) => {
     const [before] = await tx.select({ status: o.status }).from(o).where(eq(o.id, id)).for("update");
     if (!before) throw new AppError("not_found", "No such outbox event.");
@@ -167,14 +177,14 @@ export async function discardOutbox(
       .where(eq(o.id, id))
       .returning();
     await recordAudit(tx, {
-      actor,
+      actor: operatorAuditActor(ctx.actor),
       action: "outbox.discard",
       orgId: row!.orgId,
       target: { type: "outbox_event", id },
       before: { status: before.status },
       after: { status: "discarded" },
       reason: options.reason ?? null,
-      requestId: options.requestId ?? null,
+      requestId: ctx.requestId,
       at: now,
     });
     return row!;

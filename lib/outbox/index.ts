@@ -37,6 +37,7 @@ export {
   type OutboxFilter,
   type OutboxListQuery,
   type OutboxRow,
+  type OperatorWriteContext,
   type OperatorWriteOptions,
 } from "./dead-letters";
 export { sendEmailNow } from "./send-email-now";

@@ -20,6 +20,7 @@ import {
   type OutboxDeliverySummary,
 } from "@/lib/outbox";
 import { withTestEnv } from "@/tests/env";
+import { operatorContextOf } from "@/tests/support/factories";
 import { startSmtpSink } from "@/tests/support/servers";
 import { survived, withScratchDatabase } from "./harness";
 
@@ -183,9 +184,9 @@ it(`a recipient the server refuses goes dead after OUTBOX_MAX_ATTEMPTS (${MAX_AT
 
   smtp.rejectRecipients(null);
   const replayed = await replayOutbox(
+    operatorContextOf({ email: "ops@resilience.test" }, { now }),
     { ids: refused },
-    { type: "operator", id: randomUUID(), email: "ops@resilience.test" },
-    { now, reason: "mailboxes exist now" },
+    { reason: "mailboxes exist now" },
   );
   expect(replayed).toBe(12);
   expect(await sweepTwice(now)).toMatchObject({ claimed: 12, delivered: 12 });

@@ -20,7 +20,7 @@ import {
 import { COMMAND_DEPS } from "@/inngest/command-deps";
 import { FUNCTIONS } from "@/inngest/functions";
 import { heartbeat } from "@/inngest/functions/heartbeat";
-import { makeOrg } from "@/tests/support/factories";
+import { makeOrg, operatorContextOf } from "@/tests/support/factories";
 import { createOperator, parseCookieHeader, resolveSession, sessionCookieName } from "@/lib/auth";
 import { stripeClient } from "@/lib/billing";
 import { cronOf, runFunctionLocally } from "@/lib/jobs";
@@ -405,7 +405,9 @@ describeOnOneDatabase("operator commands: one declaration, two edges", () => {
       ok: 200,
       duringIncident: "allowed",
       setup: async () => {
-        const session = await startBreakGlass(admin, { reason: "a session to end from an edge" });
+        const session = await startBreakGlass(operatorContextOf({ userId: admin.id, email: admin.email }), {
+          reason: "a session to end from an edge",
+        });
         return { params: { id: session.id }, form: {} };
       },
     },
@@ -519,7 +521,9 @@ describeOnOneDatabase("operator commands: one declaration, two edges", () => {
   });
 
   it("the cockpit's break-glass cookie lets its operator write in incident mode, as X-Break-Glass-Token does", async () => {
-    const session = await startBreakGlass(admin, { reason: "replaying after the failover" });
+    const session = await startBreakGlass(operatorContextOf({ userId: admin.id, email: admin.email }), {
+      reason: "replaying after the failover",
+    });
     const c = CASES.find((k) => k.command.name === "dead-letters.replay")!;
     const call = await c.setup();
     readOnly(true);

@@ -7,10 +7,9 @@ import { NextRequest } from "next/server";
 import { expect, it } from "vitest";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
 import { db } from "@/db/client";
-import { SYSTEM_ACTOR } from "@/lib/audit";
 import { emailMessages, outboxEvents } from "@/db/schema";
 import { requestPasswordReset, signUp } from "@/lib/auth";
-import { makeOrg, contextOf } from "@/tests/support/factories";
+import { makeOrg, contextOf, operatorContextOf } from "@/tests/support/factories";
 import { deliverOutboxNow, enqueueOutbox, HIDDEN_LINK, replayOutbox } from "@/lib/outbox";
 import { closedPort } from "@/tests/support/servers";
 import { inviteMember } from "@/lib/orgs";
@@ -159,7 +158,7 @@ describeOnOneDatabase("sign-in links reach only their recipient", () => {
     expect(bodiesWhileDead).toContain('"sensitive":true');
 
     setEnv({ SMTP_URL: mailbox.url(), OUTBOX_MAX_ATTEMPTS: undefined });
-    expect(await replayOutbox({ ids: [dead!.id] }, SYSTEM_ACTOR)).toBe(1);
+    expect(await replayOutbox(operatorContextOf(), { ids: [dead!.id] })).toBe(1);
     await deliverOutboxNow([dead!.id]);
     const [token] = credentialsIn(mailbox.latest(email, "password_reset").text);
     expect(dumpWhileDead).not.toContain(token);

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/db/client";
 import { memberships, opportunities, organizations, users } from "@/db/schema";
+import type { SignedInOperator } from "@/lib/auth";
 import {
   apiKeyActor,
   memberActor,
   orgContext,
+  serviceContext,
   systemActor,
   systemContext,
   type ApiKeyActor,
@@ -12,6 +14,7 @@ import {
   type MemberActor,
   type OperatorActor,
   type OrgContext,
+  type ServiceContext,
   type SystemActor,
   type SystemContext,
 } from "@/lib/context";
@@ -68,6 +71,20 @@ export function contextOf(
 /** Beacon's own context for `reason` (a webhook, a sweep, a worker); its clock stands at `now` when given. */
 export function systemContextOf(reason: SystemReason, now?: Date): SystemContext {
   return systemContext(systemActor(reason), now ? { now: () => now } : {});
+}
+
+/**
+ * An operator's own context, as `operatorContext` builds it for the cockpit and operator commands
+ * (reads across orgs, operator writes): a new operator unless one is given; its clock stands at
+ * `now` when given.
+ */
+export function operatorContextOf(
+  operator: Partial<Omit<SignedInOperator, "kind">> = {},
+  options: { now?: Date; requestId?: string } = {},
+): ServiceContext<SignedInOperator> {
+  const actor: SignedInOperator = { kind: "operator", userId: randomUUID(), email: "ops@beacon.test", ...operator };
+  const { now, requestId } = options;
+  return serviceContext(actor, { requestId, ...(now ? { now: () => now } : {}) });
 }
 
 const ownersOf = new Map<string, Promise<OrgContext<MemberActor>>>();

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { Card, CardBody, PageHeader } from "@/components/ui";
+import { operatorContext } from "@/lib/auth";
+import { requireOperator } from "@/lib/auth/next";
 import { backgroundExecutor } from "@/lib/jobs";
 import { opsOverview, type PlatformCounts } from "@/lib/ops";
 import { JobsChart } from "./jobs-chart";
@@ -21,7 +23,7 @@ const TILES: { key: keyof PlatformCounts; label: string }[] = [
 export const dynamic = "force-dynamic";
 
 export default async function OpsOverviewPage() {
-  const overview = await opsOverview();
+  const overview = await opsOverview(operatorContext(await requireOperator("/admin/ops")));
   const counts = overview.counts;
   const executor = backgroundExecutor();
   return (

@@ -1,11 +1,7 @@
 import { z } from "zod";
 import { FLAG_KEYS, setFlag, setFlagSchema } from "@/lib/flags";
-import { operatorAuditActor } from "@/lib/context";
 import { endBreakGlass, startBreakGlass, startBreakGlassSchema } from "../break-glass";
-import { defineOperatorCommand, type CommandContext } from "./define";
-
-/** A break-glass session names its operator by id and e-mail (the session row and its audit entries). */
-const breakGlassOperator = (ctx: CommandContext) => ({ id: ctx.actor.userId, email: ctx.actor.email });
+import { defineOperatorCommand } from "./define";
 
 /**
  * Sets a flag. Turning incident mode on or off is exempt from read-only: it must be possible to
@@ -19,7 +15,7 @@ export const setFeatureFlag = defineOperatorCommand({
   params: z.object({ key: z.enum(FLAG_KEYS) }),
   notFound: "feature flag",
   body: setFlagSchema,
-  run: (ctx, { key, ...body }) => setFlag(key, body, operatorAuditActor(ctx.actor), { requestId: ctx.requestId }),
+  run: (ctx, { key, ...body }) => setFlag(ctx, key, body),
   answer: (flag) => ({
     body: {
       key: flag.key,
@@ -43,7 +39,7 @@ export const openBreakGlass = defineOperatorCommand({
   params: z.object({}),
   notFound: "break-glass session",
   body: startBreakGlassSchema,
-  run: (ctx, body) => startBreakGlass(breakGlassOperator(ctx), body, { requestId: ctx.requestId }),
+  run: (ctx, body) => startBreakGlass(ctx, body),
   answer: (session) => ({
     status: 201,
     body: { id: session.id, token: session.token, expires_at: session.expiresAt.toISOString() },
@@ -58,6 +54,6 @@ export const closeBreakGlass = defineOperatorCommand({
   audit: "ops.break_glass.ended",
   params: z.object({ id: z.string().uuid() }),
   notFound: "break-glass session",
-  run: (ctx, { id }) => endBreakGlass(id, breakGlassOperator(ctx), { requestId: ctx.requestId }),
+  run: (ctx, { id }) => endBreakGlass(ctx, id),
   answer: (ended) => ({ body: { id: ended.id, ended_at: ended.endedAt!.toISOString() } }),
 });

@@ -9,7 +9,6 @@ import {
   resumeFunction,
   toJobRunFilter,
 } from "@/lib/jobs";
-import { operatorAuditActor } from "@/lib/context";
 import { defineOperatorCommand } from "./define";
 
 const runId = z.object({ id: z.string().uuid() });
@@ -24,7 +23,7 @@ export const rerunJobRun = defineOperatorCommand({
   audit: "job_run.rerun",
   params: runId,
   notFound: "job run",
-  run: (ctx, { id }) => rerunJob(id, operatorAuditActor(ctx.actor), { ...ctx.deps, requestId: ctx.requestId }),
+  run: (ctx, { id }) => rerunJob(ctx, id, ctx.deps),
   answer: (result, { id }) => ({
     status: result.mode === "event" ? 202 : 200,
     body: { job_run_id: result.jobRunId, status: result.status, rerun_of: id },
@@ -47,11 +46,7 @@ export const bulkRerunJobRuns = defineOperatorCommand({
     confirm: fields.confirm ?? "",
   }),
   run: (ctx, body) =>
-    bulkRerunJobs(
-      { filter: toJobRunFilter(body.filter), label: body.label, confirm: body.confirm },
-      operatorAuditActor(ctx.actor),
-      { ...ctx.deps, requestId: ctx.requestId },
-    ),
+    bulkRerunJobs(ctx, { filter: toJobRunFilter(body.filter), label: body.label, confirm: body.confirm }, ctx.deps),
   answer: (result) => ({
     status: result.failed ? 502 : 200,
     body: {
@@ -78,8 +73,7 @@ export const cancelRun = defineOperatorCommand({
   params: runId,
   notFound: "job run",
   body: optionalReason,
-  run: (ctx, { id, reason }) =>
-    cancelJobRun(id, operatorAuditActor(ctx.actor), reason ?? null, { ...ctx.deps, requestId: ctx.requestId }),
+  run: (ctx, { id, reason }) => cancelJobRun(ctx, id, reason ?? null, ctx.deps),
   answer: (result) => ({
     body: { job_run_id: result.jobRunId, status: result.status, cancel_event_id: result.cancelEventId },
   }),
@@ -94,11 +88,7 @@ export const pauseJobFunction = defineOperatorCommand({
   params: functionId,
   notFound: "job function",
   body: optionalReason,
-  run: (ctx, { id, reason }) =>
-    pauseFunction(id, operatorAuditActor(ctx.actor), reason ?? null, {
-      functions: ctx.deps.functions,
-      requestId: ctx.requestId,
-    }),
+  run: (ctx, { id, reason }) => pauseFunction(ctx, id, reason ?? null, { functions: ctx.deps.functions }),
   answer: (result) => ({ body: { function_id: result.functionId, paused_at: result.pausedAt.toISOString() } }),
 });
 
@@ -110,10 +100,6 @@ export const resumeJobFunction = defineOperatorCommand({
   params: functionId,
   notFound: "job function",
   body: optionalReason,
-  run: (ctx, { id, reason }) =>
-    resumeFunction(id, operatorAuditActor(ctx.actor), reason ?? null, {
-      functions: ctx.deps.functions,
-      requestId: ctx.requestId,
-    }),
+  run: (ctx, { id, reason }) => resumeFunction(ctx, id, reason ?? null, { functions: ctx.deps.functions }),
   answer: (result) => ({ body: { function_id: result.functionId, paused_at: null } }),
 });

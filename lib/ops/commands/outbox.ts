@@ -9,7 +9,6 @@ import {
   replayOutbox,
   retryOutboxCircuit,
 } from "@/lib/outbox";
-import { operatorAuditActor } from "@/lib/context";
 import { presentOutboxCircuit } from "../dead-letter-view";
 import { defineOperatorCommand } from "./define";
 
@@ -24,7 +23,7 @@ export const replayOneDeadLetter = defineOperatorCommand({
   params: messageId,
   notFound: "dead letter",
   run: async (ctx, { id }) => {
-    await replayDeadLetter(id, operatorAuditActor(ctx.actor), { requestId: ctx.requestId });
+    await replayDeadLetter(ctx, id);
     await deliverOutboxNow([id]);
     return { replayed: 1 };
   },
@@ -38,7 +37,7 @@ export const discardDeadLetter = defineOperatorCommand({
   audit: "outbox.discard",
   params: messageId,
   notFound: "outbox event",
-  run: (ctx, { id }) => discardOutbox(id, operatorAuditActor(ctx.actor), { requestId: ctx.requestId }),
+  run: (ctx, { id }) => discardOutbox(ctx, id),
   answer: () => ({ status: 204 }),
 });
 
@@ -69,15 +68,11 @@ export const bulkReplayDeadLetters = defineOperatorCommand({
   // The cockpit replays what its filter shows.
   fromForm: (fields) => ({ filter: { kind: fields.kind || undefined, q: fields.q?.trim() || undefined } }),
   run: async (ctx, body) => {
-    const actor = operatorAuditActor(ctx.actor);
-    const options = { requestId: ctx.requestId };
     const replayed = body.ids
-      ? await replayOutbox({ ids: body.ids }, actor, options)
-      : await replayOutbox(
-          { filter: { kind: body.filter!.kind, orgId: body.filter!.org, search: body.filter!.q } },
-          actor,
-          options,
-        );
+      ? await replayOutbox(ctx, { ids: body.ids })
+      : await replayOutbox(ctx, {
+          filter: { kind: body.filter!.kind, orgId: body.filter!.org, search: body.filter!.q },
+        });
     if (replayed > 0) await deliverDueOutbox({ limit: Math.min(replayed, 100) });
     return { replayed };
   },
@@ -93,11 +88,7 @@ export const retryCircuit = defineOperatorCommand({
   notFound: "circuit",
   // In the body, not the path: a destination (`webhook:https://host`) is full of reserved characters.
   body: z.object({ destination: z.string().min(1).max(2_100), reason: z.string().trim().max(500).optional() }).strict(),
-  run: (ctx, body) =>
-    retryOutboxCircuit(body.destination, operatorAuditActor(ctx.actor), {
-      requestId: ctx.requestId,
-      reason: body.reason ?? null,
-    }),
+  run: (ctx, body) => retryOutboxCircuit(ctx, body.destination, { reason: body.reason ?? null }),
   answer: (circuit, _input, ctx) => ({
     body: { data: presentOutboxCircuit(circuit, operatorCan(ctx.role, "ops:read_pii")) },
   }),

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge, EmptyState, PageHeader } from "@/components/ui";
+import { operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { listOpsAlerts, OPS_ALERT_KINDS, OPS_ALERT_SEVERITY } from "@/lib/ops";
 import { formatDateTime } from "@/lib/format";
@@ -12,13 +13,13 @@ export default async function OpsAlertsPage({
 }: {
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
-  await requireOperator("/admin/ops/alerts");
+  const ctx = operatorContext(await requireOperator("/admin/ops/alerts"));
   const params = await searchParams;
   const kind = OPS_ALERT_KINDS.find((k) => k === params.kind);
   const status = params.status === "resolved" ? "resolved" : params.status === "all" ? undefined : "open";
   const severity = params.severity === "critical" || params.severity === "warning" ? params.severity : undefined;
   const subject = params.subject?.trim().slice(0, 200) || undefined;
-  const shown = await listOpsAlerts({ status, kind, severity, subject });
+  const shown = await listOpsAlerts(ctx, { status, kind, severity, subject });
   return (
     <>
       <PageHeader

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusTabs } from "@/components/ops/status-tabs";
 import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui";
+import { operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { CUSTOMER_SEGMENTS, customerSegmentCounts, searchCustomers, type CustomerSegment } from "@/lib/ops";
@@ -24,7 +25,7 @@ export default async function CustomersPage({
 }: {
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
-  await requireOperator("/admin/ops/customers");
+  const ctx = operatorContext(await requireOperator("/admin/ops/customers"));
   const params = await searchParams;
   const segment = CUSTOMER_SEGMENTS.find((s) => s === params.segment) ?? "all";
   const q = params.q?.trim().slice(0, 200) ?? "";
@@ -35,8 +36,8 @@ export default async function CustomersPage({
     if (!isAppError(error)) throw error;
   }
   const [counts, { items, nextCursor }] = await Promise.all([
-    customerSegmentCounts(),
-    searchCustomers({ q, segment, cursor, limit: 50 }),
+    customerSegmentCounts(ctx),
+    searchCustomers(ctx, { q, segment, cursor, limit: 50 }),
   ]);
   const link = (next: { segment?: CustomerSegment; cursor?: string }) => {
     const query = new URLSearchParams();

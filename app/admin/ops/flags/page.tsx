@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Badge, Card, CardBody, PageHeader } from "@/components/ui";
-import { operatorCan } from "@/lib/auth";
+import { operatorCan, operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { listFlags } from "@/lib/flags";
 import { activeBreakGlassSessions } from "@/lib/ops";
@@ -17,7 +17,7 @@ export default async function FlagsPage() {
   const operator = await requireOperator("/admin/ops/flags");
   const [flags, sessions, writes] = await Promise.all([
     listFlags({ maxAgeMs: 0 }),
-    activeBreakGlassSessions(),
+    activeBreakGlassSessions(operatorContext(operator)),
     cockpitWriteStateFor(operator.user.id),
   ]);
   const canManage = operatorCan(operator.operatorRole, "flags:manage");

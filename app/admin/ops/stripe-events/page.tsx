@@ -3,7 +3,7 @@ import Link from "next/link";
 import { StatusTabs } from "@/components/ops/status-tabs";
 import { ActionButton } from "@/components/forms/action-button";
 import { Alert, Badge, EmptyState, PageHeader, type BadgeTone } from "@/components/ui";
-import { operatorCan } from "@/lib/auth";
+import { operatorCan, operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { cockpitWriteStateFor } from "../break-glass-cookie";
@@ -26,6 +26,7 @@ export default async function StripeEventsPage({
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
   const operator = await requireOperator("/admin/ops/stripe-events");
+  const ctx = operatorContext(operator);
   const params = await searchParams;
   const status = STRIPE_EVENT_STATUSES.find((s) => s === params.status);
   let cursor;
@@ -35,8 +36,8 @@ export default async function StripeEventsPage({
     if (!isAppError(error)) throw error;
   }
   const [counts, { data, nextCursor }] = await Promise.all([
-    stripeEventCounts(),
-    listStripeEvents({
+    stripeEventCounts(ctx),
+    listStripeEvents(ctx, {
       status,
       type: params.type?.slice(0, 100) || undefined,
       id: params.id?.slice(0, 255) || undefined,

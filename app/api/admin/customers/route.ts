@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { assertOperatorCan, operatorAuth } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorContext } from "@/lib/auth";
 import { pageQuerySchema, parseQuery, route } from "@/lib/http";
 import { CUSTOMER_SEGMENTS, searchCustomers } from "@/lib/ops";
 
@@ -12,10 +12,10 @@ const querySchema = pageQuerySchema.extend({
 
 /** Customers by org name, member e-mail or Stripe customer id, newest first, one tab at a time. */
 export const GET = route(
-  async ({ auth, url }) => {
+  async ({ auth, url, requestId }) => {
     assertOperatorCan(auth, "ops:read");
     const query = parseQuery(url, querySchema);
-    const { items, nextCursor } = await searchCustomers(query);
+    const { items, nextCursor } = await searchCustomers(operatorContext(auth.viewer, { requestId }), query);
     return {
       body: {
         data: items.map((r) => ({

@@ -1,4 +1,4 @@
-import { assertOperatorCan, operatorAuth } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorContext } from "@/lib/auth";
 import { route } from "@/lib/http";
 import { opsOverview } from "@/lib/ops";
 
@@ -11,9 +11,9 @@ export const dynamic = "force-dynamic";
  * and job outcomes per hour over the last 24 h.
  */
 export const GET = route(
-  async ({ auth }) => {
+  async ({ auth, requestId }) => {
     assertOperatorCan(auth, "ops:read");
-    return { body: await opsOverview() };
+    return { body: await opsOverview(operatorContext(auth.viewer, { requestId })) };
   },
   { authenticate: operatorAuth },
 );

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { assertOperatorCan, operatorAuth } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorContext } from "@/lib/auth";
 import { pageQuerySchema, parseQuery, route } from "@/lib/http";
 import { listStripeEvents, STRIPE_EVENT_STATUSES } from "@/lib/ops";
 
@@ -16,10 +16,10 @@ const querySchema = z
 
 /** Stripe events as stored (metadata only), newest first; filters status, type, org, id. */
 export const GET = route(
-  async ({ auth, url }) => {
+  async ({ auth, url, requestId }) => {
     assertOperatorCan(auth, "ops:read");
     const q = parseQuery(url, querySchema);
-    const { data, nextCursor } = await listStripeEvents({
+    const { data, nextCursor } = await listStripeEvents(operatorContext(auth.viewer, { requestId }), {
       status: q.status,
       type: q.type,
       orgId: q.org,

@@ -1,4 +1,4 @@
-import { assertOperatorCan, operatorAuth } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorContext } from "@/lib/auth";
 import { parseQuery, route } from "@/lib/http";
 import { accountingFilename, accountingQuerySchema, exportAccountingCsv } from "@/lib/ops";
 
@@ -12,11 +12,7 @@ export const GET = route(
   async ({ auth, url, requestId }) => {
     assertOperatorCan(auth, "exports:accounting");
     const { label, ...range } = parseQuery(url, accountingQuerySchema);
-    const { csv } = await exportAccountingCsv(
-      range,
-      { type: "operator", id: auth.viewer.user.id, email: auth.viewer.user.email },
-      requestId,
-    );
+    const { csv } = await exportAccountingCsv(operatorContext(auth.viewer, { requestId }), range);
     return new Response(csv, {
       status: 200,
       headers: {
