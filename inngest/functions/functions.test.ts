@@ -5,6 +5,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobEvents, jobHeartbeats, jobRuns, organizations, outboxEvents, usageQuotas } from "@/db/schema";
+import { operatorContextOf } from "@/tests/support/factories";
 import { setFlag } from "@/lib/flags";
 import { fakeInngestForFile } from "@/tests/support/inngest";
 import { heartbeatHealth, recordHeartbeat, registerSchedules, runFunctionLocally } from "@/lib/jobs";
@@ -247,9 +248,9 @@ describeEachDatabase("background functions", () => {
   it("kill switches: with opportunity_ingestion off nothing is fetched; with instant_alerts off nothing is matched", async () => {
     setEnv({ SAM_API_KEY: SAM_KEY, SAM_API_BASE_URL: sam.url });
     sam.reset();
-    const operator = { type: "operator" as const, id: null, email: "ops@jobs.test" };
-    await setFlag("opportunity_ingestion", { enabled: false }, operator);
-    await setFlag("instant_alerts", { enabled: false }, operator);
+    const operator = operatorContextOf({ email: "ops@jobs.test" });
+    await setFlag(operator, "opportunity_ingestion", { enabled: false });
+    await setFlag(operator, "instant_alerts", { enabled: false });
     try {
       const sentBefore = inngestApi.events.length;
       const ingest = await executeRequest(ingestOpportunities, cronEvent("0 * * * *"), {
@@ -279,8 +280,8 @@ describeEachDatabase("background functions", () => {
         "check-kill-switch",
       ]);
     } finally {
-      await setFlag("opportunity_ingestion", { enabled: true }, operator);
-      await setFlag("instant_alerts", { enabled: true }, operator);
+      await setFlag(operator, "opportunity_ingestion", { enabled: true });
+      await setFlag(operator, "instant_alerts", { enabled: true });
     }
   });
 

@@ -13,7 +13,7 @@ import { migrateDatabase } from "@/db/migrate";
 import { alertDigests, emailMessages, outboxEvents } from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { createAlert } from "@/lib/alerts";
-import { makeOrg, contextOf } from "@/tests/support/factories";
+import { makeOrg, contextOf, operatorContextOf } from "@/tests/support/factories";
 import { setFlag } from "@/lib/flags";
 import { fakeInngestForFile } from "@/tests/support/inngest";
 import { executeRequest } from "@/tests/support/inngest-engine";
@@ -136,8 +136,8 @@ describeEachDatabase("instant alerts catch up", ({ handle }) => {
   it("with the instant_alerts flag off nothing is sent and no cursor moves; once it is back on, the next run sends what was held, once", async () => {
     const word = `hydrology${randomUUID().slice(0, 6)}`;
     const alert = await instantAlert(word);
-    const operator = { type: "operator" as const, id: null, email: "ops@instant.test" };
-    await setFlag("instant_alerts", { enabled: false }, operator);
+    const operator = operatorContextOf({ email: "ops@instant.test" });
+    await setFlag(operator, "instant_alerts", { enabled: false });
     try {
       const { file } = noticesFile(word, 2);
       expect(await cli({ file })).toMatchObject({ inserted: 2 });
@@ -145,7 +145,7 @@ describeEachDatabase("instant alerts catch up", ({ handle }) => {
       expect(off.result).toMatchObject({ skipped: expect.stringContaining("instant_alerts flag is off") });
       expect(await mailsTo(alert.deliveryEmail)).toHaveLength(0);
     } finally {
-      await setFlag("instant_alerts", { enabled: true }, operator);
+      await setFlag(operator, "instant_alerts", { enabled: true });
     }
     expect((await sweep()).result).toMatchObject({ alerts: 1, digests: 1, emails: 1 });
     expect((await sweep()).result).toMatchObject({ digests: 0, emails: 0 });

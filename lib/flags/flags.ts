@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { featureFlags } from "@/db/schema";
-import { operatorAuditActor, recordAudit, type AuditActor } from "@/lib/audit";
+import { operatorAuditActor, recordAudit } from "@/lib/audit";
 import type { OperatorActor, ServiceContext } from "@/lib/context";
 import { FLAG_DEFINITIONS, FLAG_KEYS, type FlagKey } from "./definitions";
 
@@ -86,30 +86,10 @@ export async function setFlag(
   ctx: ServiceContext<OperatorActor>,
   key: FlagKey,
   input: SetFlagInput,
-): Promise<FlagState>;
-/**
- * @deprecated The audit-actor form, kept only for the fixtures of inngest/ tests that switch
- * flags; it goes once they pass an operator's context.
- */
-export async function setFlag(key: FlagKey, input: SetFlagInput, actor: AuditActor): Promise<FlagState>;
-export async function setFlag(
-  ...args: [ServiceContext<OperatorActor>, FlagKey, SetFlagInput] | [FlagKey, SetFlagInput, AuditActor]
 ): Promise<FlagState> {
-  if (typeof args[0] === "string") {
-    const [key, input, actor] = args as [FlagKey, SetFlagInput, AuditActor];
-    return writeFlag(key, input, actor, null, new Date());
-  }
-  const [ctx, key, input] = args as [ServiceContext<OperatorActor>, FlagKey, SetFlagInput];
-  return writeFlag(key, input, operatorAuditActor(ctx.actor), ctx.requestId, ctx.now());
-}
-
-async function writeFlag(
-  key: FlagKey,
-  input: SetFlagInput,
-  actor: AuditActor,
-  requestId: string | null,
-  now: Date,
-): Promise<FlagState> {
+  const actor = operatorAuditActor(ctx.actor);
+  const { requestId } = ctx;
+  const now = ctx.now();
   const reason = input.reason || null;
   await withSystem("flags", async (tx) => {
     const before = (await readFlags(tx)).get(key)!;
