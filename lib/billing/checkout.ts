@@ -2,7 +2,7 @@ import { planPurchaseBlocker } from "./prices";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { subscriptions, users } from "@/db/schema";
 import { type AuditActor, recordAuditAlone } from "@/lib/audit";
-import type { MemberActor, OrgContext } from "@/lib/context";
+import { asSystem, type MemberActor, type OrgContext } from "@/lib/context";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { assertCan } from "@/lib/orgs";
@@ -180,7 +180,7 @@ export async function finishCheckout(ctx: BillingContext, sessionId: string) {
     );
     return { mode: session.mode, complete: true as const };
   }
-  const synced = await syncStripeCustomer(customer, now);
+  const synced = await syncStripeCustomer(asSystem(ctx, "billing"), customer);
   return { mode: session.mode, complete: true as const, plan: synced.plan };
 }
 

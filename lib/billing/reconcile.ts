@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { stripeEvents, subscriptions } from "@/db/schema";
-import { type AuditActor, recordAuditAlone } from "@/lib/audit";
-import { systemActor, systemContext, type BeaconEvent, type SystemContext } from "@/lib/context";
+import { operatorAuditActor, recordAuditAlone } from "@/lib/audit";
+import { asSystem, type BeaconEvent, type OperatorActor, type ServiceContext, type SystemContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { stripeClient } from "./stripe-client";
@@ -57,7 +57,6 @@ export async function reconcileStripeEvents(ctx: SystemContext): Promise<Reconci
 
 /** Nightly convergence of every org that Stripe may still be billing. */
 export async function syncPayingCustomers(ctx: SystemContext) {
-  const now = ctx.now();
   const rows = await ctx.transaction((tx) =>
     tx
       .selectDistinct({ customerId: subscriptions.stripeCustomerId })
@@ -74,7 +73,7 @@ export async function syncPayingCustomers(ctx: SystemContext) {
   for (const { customerId } of rows) {
     if (!customerId) continue;
     try {
-      await syncStripeCustomer(customerId, now);
+      await syncStripeCustomer(ctx, customerId);
       synced++;
     } catch (error) {
       failed.push({ customerId, error: error instanceof Error ? error.message : String(error) });
@@ -88,13 +87,10 @@ export async function syncPayingCustomers(ctx: SystemContext) {
  * fetched from Stripe again (only metadata is stored here) and ingested like a delivery, as the
  * system for billing in the operator's request.
  */
-export async function reprocessStripeEvent(
-  eventId: string,
-  actor: AuditActor,
-  requestId: string | null = null,
-  now = new Date(),
-) {
-  const ctx = systemContext(systemActor("billing"), { requestId, now: () => now });
+export async function reprocessStripeEvent(operator: ServiceContext<OperatorActor>, eventId: string) {
+  const ctx = asSystem(operator, "billing");
+  const { requestId } = ctx;
+  const now = ctx.now();
   const [stored] = await ctx.transaction((tx) =>
     tx
       .select({ status: stripeEvents.status, orgId: stripeEvents.orgId })
@@ -119,7 +115,7 @@ export async function reprocessStripeEvent(
   );
   await recordAuditAlone(
     {
-      actor,
+      actor: operatorAuditActor(operator.actor),
       orgId: after?.orgId ?? stored.orgId,
       action: "ops.stripe_event.reprocessed",
       target: { type: "stripe_event", id: eventId },

@@ -15,7 +15,7 @@ import { orgContext, memberActor, type OperatorActor } from "@/lib/context";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-api";
-import { addMember, contextOf, ownerContextOf, systemContextOf } from "@/tests/support/factories";
+import { addMember, contextOf, ownerContextOf, systemContextOf, operatorContextOf } from "@/tests/support/factories";
 import { signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 import {
   finishCheckout,
@@ -129,8 +129,8 @@ describeEachDatabase(
       await deliverAll(events);
       const customer = (await db().select().from(billingCustomers).where(eq(billingCustomers.orgId, orgId)))[0]!
         .stripeCustomerId;
-      await syncStripeCustomer(customer);
-      await syncStripeCustomer(customer);
+      await syncStripeCustomer(systemContextOf("billing"), customer);
+      await syncStripeCustomer(systemContextOf("billing"), customer);
       const rows = await db().select().from(subscriptions).where(eq(subscriptions.orgId, orgId));
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ status: before!.status, plan: "starter", priceId: PRICES.STRIPE_PRICE_STARTER });
@@ -152,7 +152,7 @@ describeEachDatabase(
         "customer.subscription.deleted",
       );
       const customer = stripe.sessions.get(first.sessionId)!.customer;
-      await syncStripeCustomer(customer);
+      await syncStripeCustomer(systemContextOf("billing"), customer);
       expect(await orgPlan(orgId)).toBe("free");
       expect(await trialAvailable(await ownerContextOf(orgId))).toBe(false);
       const second = await startSubscriptionCheckout(await ownerContextOf(orgId), "pro");
@@ -336,15 +336,15 @@ describeEachDatabase(
           attempts: 1,
           lastError: "boom",
         });
-      const operator = { type: "operator" as const, id: "op-1", email: "ops@example.com" };
-      expect(await reprocessStripeEvent(checkoutEvent.id, operator, "req_ops")).toMatchObject({
+      const operator = operatorContextOf({ userId: "op-1", email: "ops@example.com" }, { requestId: "req_ops" });
+      expect(await reprocessStripeEvent(operator, checkoutEvent.id)).toMatchObject({
         status: "processed",
         error: null,
       });
       const [link] = await db().select().from(billingCustomers).where(eq(billingCustomers.orgId, orgId));
       expect(link?.stripeCustomerId).toBe(stripe.sessions.get(started.sessionId)!.customer);
-      expect((await appErrorOf(reprocessStripeEvent(checkoutEvent.id, operator))).code).toBe("conflict");
-      expect((await appErrorOf(reprocessStripeEvent("evt_unknown", operator))).code).toBe("not_found");
+      expect((await appErrorOf(reprocessStripeEvent(operator, checkoutEvent.id))).code).toBe("conflict");
+      expect((await appErrorOf(reprocessStripeEvent(operator, "evt_unknown"))).code).toBe("not_found");
       const [audit] = await db().select().from(auditLog).where(eq(auditLog.targetId, checkoutEvent.id));
       expect(audit).toMatchObject({
         action: "ops.stripe_event.reprocessed",

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
-import { withSystem } from "@/db/tenant";
 import { subscriptions } from "@/db/schema";
+import type { SystemContext } from "@/lib/context";
 import { logger } from "@/lib/observability";
 import { syncOrgPlan } from "./org-plan";
 import type { PlanId } from "@/lib/plans";
@@ -21,21 +21,23 @@ export interface SyncResult {
  * Converges the database to Stripe's current truth for one customer: every subscription Stripe
  * lists (any status) is applied as of the fetch time, so webhooks older than this view are
  * ignored afterwards and newer ones still apply. Idempotent: running it again changes nothing.
- * Runs on the Checkout success redirect, from the cockpit, and nightly for paying orgs.
+ * Runs on the Checkout success redirect, from the cockpit, and nightly for paying orgs, each time
+ * as the system for billing (`asSystem(ctx, "billing")` from a page or an operator's command).
  */
-export async function syncStripeCustomer(customerId: string, now = new Date()): Promise<SyncResult> {
+export async function syncStripeCustomer(ctx: SystemContext, customerId: string): Promise<SyncResult> {
+  const now = ctx.now();
   const stripe = stripeClient();
   const listed: Stripe.Subscription[] = await stripe.subscriptions
     .list({ customer: customerId, status: "all", limit: 100 })
     .autoPagingToArray({ limit: 1000 });
-  let orgId = await withSystem("billing", (tx) => orgForCustomer(tx, customerId));
+  let orgId = await ctx.transaction((tx) => orgForCustomer(tx, customerId));
   if (!orgId) {
     const customer = await stripe.customers.retrieve(customerId);
     if (!("deleted" in customer && customer.deleted))
-      orgId = await withSystem("billing", (tx) => existingOrg(tx, metadataOrgId(customer as unknown as StripeObject)));
+      orgId = await ctx.transaction((tx) => existingOrg(tx, metadataOrgId(customer as unknown as StripeObject)));
   }
 
-  const result = await withSystem("billing", async (tx) => {
+  const result = await ctx.transaction(async (tx) => {
     if (orgId) await linkCustomer(tx, orgId, customerId, now);
     let linkedOrg = orgId;
     for (const sub of listed) {

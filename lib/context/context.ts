@@ -72,6 +72,15 @@ export function systemContext(actor: SystemActor, options: ContextOptions = {}):
 }
 
 /**
+ * Beacon's own work for `reason`, done for the request `ctx` serves: the same request id and
+ * clock, as the system (an operator's cockpit list, a member's export built at once, a Stripe
+ * sync asked for by a page). The edge has checked what `ctx`'s actor may ask for first.
+ */
+export function asSystem(ctx: ServiceContext, reason: SystemActor["reason"]): SystemContext {
+  return systemContext({ kind: "system", reason }, { requestId: ctx.requestId, now: () => ctx.now() });
+}
+
+/**
  * The same actor, request and clock inside one org: a sweep's step for one customer, an
  * operator's command on one customer. The org id is checked here (404).
  */

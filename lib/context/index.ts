@@ -12,6 +12,7 @@ export {
   type SystemActor,
 } from "./rules";
 export {
+  asSystem,
   inOrg,
   orgContext,
   serviceContext,

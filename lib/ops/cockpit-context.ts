@@ -1,4 +1,4 @@
-import { systemActor, systemContext, type OperatorActor, type ServiceContext, type SystemContext } from "@/lib/context";
+import { asSystem, type OperatorActor, type ServiceContext, type SystemContext } from "@/lib/context";
 
 /**
  * The cockpit's work across orgs (its lists and counts, break-glass sessions): the operator's
@@ -6,5 +6,5 @@ import { systemActor, systemContext, type OperatorActor, type ServiceContext, ty
  * sees every org's rows. The edge has checked what the operator may do before it got here.
  */
 export function cockpitContext(ctx: ServiceContext<OperatorActor>): SystemContext {
-  return systemContext(systemActor("ops-cockpit"), { requestId: ctx.requestId, now: () => ctx.now() });
+  return asSystem(ctx, "ops-cockpit");
 }

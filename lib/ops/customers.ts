@@ -11,7 +11,7 @@ import {
 } from "@/db/schema";
 import { listAudit, recordAudit, recordAuditAlone } from "@/lib/audit";
 import { syncStripeCustomer, extendTrial } from "@/lib/billing";
-import { operatorAuditActor, type OperatorActor, type OrgContext, type ServiceContext } from "@/lib/context";
+import { asSystem, operatorAuditActor, type OperatorActor, type OrgContext, type ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { addCredits, usageReport } from "@/lib/metering";
 import {
@@ -143,7 +143,7 @@ async function applyCustomerAction(
         .where(eq(billingCustomers.orgId, orgId)),
     );
     if (!customer) throw new AppError("conflict", "This customer has no Stripe customer to sync from.");
-    const synced = await syncStripeCustomer(customer.id, now);
+    const synced = await syncStripeCustomer(asSystem(ctx, "billing"), customer.id);
     await recordAuditAlone(
       { ...audit, action: "ops.customer.activated", after: { plan: synced.plan, subscriptions: synced.subscriptions } },
       "ops-cockpit",
@@ -250,7 +250,7 @@ export async function exportCustomer(ctx: ServiceContext<OperatorActor>, orgId: 
     tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)),
   );
   if (!org) throw new AppError("not_found", "No such customer.");
-  const bundle = await buildExportBundle(orgId);
+  const bundle = await buildExportBundle(customer);
   await recordAuditAlone(
     {
       actor: operatorAuditActor(ctx.actor),

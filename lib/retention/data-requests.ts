@@ -6,10 +6,9 @@ import { dataRequests } from "@/db/schema";
 import { lockOrganization } from "@/lib/orgs";
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
 import {
+  asSystem,
   inOrg,
   operatorAuditActor,
-  systemActor,
-  systemContext,
   type MemberActor,
   type OperatorActor,
   type OrgContext,
@@ -66,7 +65,7 @@ export type DataRequestWorkContext = SystemContext;
 
 /** The processing run of a request made in `ctx`: its request and clock, as the system for retention. */
 function processingContext(ctx: ServiceContext): DataRequestWorkContext {
-  return systemContext(systemActor("retention"), { requestId: ctx.requestId, now: () => ctx.now() });
+  return asSystem(ctx, "retention");
 }
 
 /** An event for the background functions, written to the outbox in the change's transaction. */
@@ -183,7 +182,7 @@ export async function processDataRequest(ctx: DataRequestWorkContext, requestId:
   try {
     let result: Record<string, unknown>;
     if (kind === "export") {
-      result = await buildExportBundle(claimed.orgId, { now });
+      result = await buildExportBundle(inOrg(ctx, claimed.orgId));
       const bundle = result;
       // The bundle and the "it is ready" e-mail commit together.
       const emailIds = await inOrg(ctx, claimed.orgId).transaction(async (tx) => {

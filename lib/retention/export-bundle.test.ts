@@ -5,6 +5,7 @@ import { db } from "@/db/client";
 import * as schema from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 import { contextOf, systemContextOf } from "@/tests/support/factories";
+import { systemActor } from "@/lib/context";
 import { requestDataExport, processDataRequest } from "./data-requests";
 import { buildExportBundle, EXPORT_COVERAGE } from "./export-bundle";
 import { seedFullOrg } from "@/tests/support/retention-fixtures";
@@ -51,7 +52,7 @@ describeEachDatabase("export bundle", () => {
     const { request } = await requestDataExport(contextOf(full.orgId, { userId: full.owner.id, role: "owner" }));
 
     const now = new Date();
-    const bundle = await buildExportBundle(full.orgId, { now });
+    const bundle = await buildExportBundle(contextOf(full.orgId, systemActor("retention"), now));
     expect(bundle).toMatchObject({ format_version: 1, generated_at: now.toISOString(), org_id: full.orgId });
     expect(bundle.organization).toMatchObject({ id: full.orgId, plan: "pro" });
     expect(bundle.members.map((m) => [m.email, m.role]).sort()).toEqual(
@@ -149,9 +150,8 @@ describeEachDatabase("export bundle", () => {
   });
 
   it("refuses an org that does not exist", async () => {
-    await expect(buildExportBundle("00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
-      code: "not_found",
-    });
-    await expect(buildExportBundle("not-a-uuid")).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      buildExportBundle(contextOf("00000000-0000-4000-8000-000000000000", systemActor("retention"))),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 });

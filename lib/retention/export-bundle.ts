@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
-import { isUuid, withTenant } from "@/db/tenant";
 import {
   alertDigests,
   alerts,
@@ -25,6 +24,7 @@ import {
   usageEvents,
   usageQuotas,
 } from "@/db/schema";
+import type { OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { orgMembers } from "@/lib/orgs";
 
@@ -112,14 +112,13 @@ export type ExportBundle = Awaited<ReturnType<typeof buildExportBundle>>;
  * sections agree with each other. Never contains key hashes, token hashes, password hashes or
  * e-mail bodies (which hold links that sign someone in).
  */
-export async function buildExportBundle(orgId: string, options: { now?: Date } = {}) {
-  if (!isUuid(orgId)) throw new AppError("not_found", "No such organisation.");
-  const now = options.now ?? new Date();
+export async function buildExportBundle(ctx: OrgContext) {
+  const { orgId } = ctx;
+  const now = ctx.now();
   const usageSince = new Date(now);
   usageSince.setUTCMonth(usageSince.getUTCMonth() - EXPORT_USAGE_MONTHS);
 
-  return withTenant(
-    orgId,
+  return ctx.transaction(
     async (tx) => {
       const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
       if (!org) throw new AppError("not_found", "No such organisation.");

@@ -13,7 +13,7 @@ export const reprocessStripe = defineOperatorCommand({
   params: z.object({ id: z.string().regex(/^evt_[A-Za-z0-9_]{1,200}$/) }),
   notFound: "Stripe event",
   run: async (ctx, { id }) => {
-    const { status, error } = await reprocessStripeEvent(id, operatorAuditActor(ctx.actor), ctx.requestId);
+    const { status, error } = await reprocessStripeEvent(ctx, id);
     return { id, status, error };
   },
 });
