@@ -2,6 +2,7 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { OPS_ALERTS_FUNCTION_ID, runOpsAlertDetector } from "@/lib/ops";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import { systemRunContext } from "./system-run";
 
 /** Stuck customers and system thresholds (SPEC §8): one open alert per condition and subject. */
 export const opsAlerts = inngest.createFunction(
@@ -12,5 +13,6 @@ export const opsAlerts = inngest.createFunction(
     triggers: [cron("*/15 * * * *")],
     concurrency: { limit: 1 },
   },
-  async ({ step }) => step.run("detect-and-notify", () => runOpsAlertDetector(new Date())),
+  async ({ step, runId }) =>
+    step.run("detect-and-notify", () => runOpsAlertDetector(systemRunContext("ops-cockpit", { runId }))),
 );

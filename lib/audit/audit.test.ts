@@ -6,6 +6,7 @@ import { withTenant } from "@/db/tenant";
 import { decodeTimeCursor } from "@/lib/http";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { listAudit, recordAudit, recordAuditAlone } from "./index";
+import { operatorContextOf } from "@/tests/support/factories";
 
 describeEachDatabase("audit log", () => {
   it("records entries and lists them newest first with filters and a keyset cursor", async () => {
@@ -22,18 +23,26 @@ describeEachDatabase("audit log", () => {
         at: new Date(base + i * 1000),
       });
     }
-    const { data: all } = await listAudit({ orgId });
+    const { data: all } = await listAudit(operatorContextOf(), { orgId });
     expect(all.map((r) => r.targetId)).toEqual(["sub_4", "sub_3", "sub_2", "sub_1", "sub_0"]);
-    const { data: paused } = await listAudit({ orgId, action: "billing.subscription.paused" });
+    const { data: paused } = await listAudit(operatorContextOf(), { orgId, action: "billing.subscription.paused" });
     expect(paused.map((r) => r.targetId)).toEqual(["sub_3", "sub_1"]);
-    const page1 = await listAudit({ orgId, limit: 2 });
+    const page1 = await listAudit(operatorContextOf(), { orgId, limit: 2 });
     expect(page1.data.map((r) => r.targetId)).toEqual(["sub_4", "sub_3"]);
-    const page2 = await listAudit({ orgId, limit: 2, cursor: decodeTimeCursor(page1.nextCursor!) });
+    const page2 = await listAudit(operatorContextOf(), {
+      orgId,
+      limit: 2,
+      cursor: decodeTimeCursor(page1.nextCursor!),
+    });
     expect(page2.data.map((r) => r.targetId)).toEqual(["sub_2", "sub_1"]);
-    const page3 = await listAudit({ orgId, limit: 2, cursor: decodeTimeCursor(page2.nextCursor!) });
+    const page3 = await listAudit(operatorContextOf(), {
+      orgId,
+      limit: 2,
+      cursor: decodeTimeCursor(page2.nextCursor!),
+    });
     expect(page3.data.map((r) => r.targetId)).toEqual(["sub_0"]);
     expect(page3.nextCursor).toBeNull();
-    const { data: search } = await listAudit({ search: "U1@EXAMPLE" });
+    const { data: search } = await listAudit(operatorContextOf(), { search: "U1@EXAMPLE" });
     expect(search.every((r) => r.actorEmail === "u1@example.com")).toBe(true);
     expect(search).toHaveLength(2);
   });
@@ -68,7 +77,7 @@ describeEachDatabaseAsApp("audit log under row-level security", () => {
     expect(await db().select().from(auditLog)).toEqual([]);
     const own = await withTenant(orgId, (tx) => tx.select().from(auditLog));
     expect(own.map((r) => r.action)).toEqual(["ops.customer.exported"]);
-    expect((await listAudit()).data.map((r) => r.action).sort()).toEqual([
+    expect((await listAudit(operatorContextOf())).data.map((r) => r.action).sort()).toEqual([
       "ops.accounting.exported",
       "ops.customer.exported",
     ]);

@@ -96,12 +96,40 @@ export interface AuditQuery {
   limit?: number;
 }
 
-/** Newest first, keyset-paginated. */
+/**
+ * The operator's service context, as far as reading the trail uses it: lib/context's
+ * `ServiceContext<OperatorActor>`, spelled out here because lib/context re-exports this module.
+ */
+export interface AuditReadContext {
+  readonly actor: AuditedOperator;
+  readonly requestId: string | null;
+  now(): Date;
+}
+
+export interface AuditPage {
+  data: (typeof auditLog.$inferSelect)[];
+  nextCursor: string | null;
+}
+
+/**
+ * Newest first, keyset-paginated, across orgs (the cockpit's audit page, the operator API). Reads
+ * have no clock and leave no trail, so they use nothing of the context but its type.
+ */
+export async function listAudit(ctx: AuditReadContext, query?: AuditQuery): Promise<AuditPage>;
+/** The same inside a caller's transaction (the customer page reads its trail with the rest of it). */
+export async function listAudit(query: AuditQuery, tx: DbOrTx): Promise<AuditPage>;
 export async function listAudit(
-  query: AuditQuery = {},
-  dbOrTx?: DbOrTx,
-): Promise<{ data: (typeof auditLog.$inferSelect)[]; nextCursor: string | null }> {
-  if (!dbOrTx) return withSystem("ops-cockpit", (tx) => listAudit(query, tx));
+  first: AuditReadContext | AuditQuery,
+  second?: AuditQuery | DbOrTx,
+): Promise<AuditPage> {
+  if (isReadContext(first)) return withSystem("ops-cockpit", (tx) => auditPage(tx, (second as AuditQuery) ?? {}));
+  return auditPage(second as DbOrTx, first);
+}
+
+const isReadContext = (value: AuditReadContext | AuditQuery): value is AuditReadContext =>
+  typeof (value as Partial<AuditReadContext>).now === "function";
+
+async function auditPage(dbOrTx: DbOrTx, query: AuditQuery): Promise<AuditPage> {
   const filters: SQL[] = [];
   if (query.orgId) filters.push(eq(auditLog.orgId, query.orgId));
   if (query.actorId) filters.push(eq(auditLog.actorId, query.actorId));

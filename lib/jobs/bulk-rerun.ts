@@ -45,7 +45,7 @@ export async function bulkRerunJobs(
   input: { filter: JobRunFilter; label: string; confirm: number },
   deps: RerunDeps,
 ): Promise<BulkRerunResult> {
-  const matched = await countJobRuns(input.filter);
+  const matched = await countJobRuns(ctx, input.filter);
   if (matched === 0) throw new AppError("conflict", "No runs match this filter.");
   if (matched > BULK_RERUN_CAP)
     throw new AppError(

@@ -21,7 +21,7 @@ import { staleHeartbeats } from "./heartbeat-health";
 import { runFunctionLocally } from "./local-runner";
 import { pauseFunction, pausedFunctions, resumeFunction } from "./pause";
 import { executeRequest } from "@/tests/support/inngest-engine";
-import { operatorContextOf } from "@/tests/support/factories";
+import { operatorContextOf, systemContextOf } from "@/tests/support/factories";
 
 const actor = operatorContextOf({ email: "ops@beacon.test" });
 const cronEvent = (expr: string) => ({
@@ -89,7 +89,7 @@ describeEachDatabase("pause and resume a scheduled function", () => {
   it("a paused function's tick is recorded cancelled and does no work; resume restores it; explicit runs still run; audited", async () => {
     sweepWork = 0;
     await pauseFunction({ ...actor, requestId: "req_pause" }, "test-sweep", "maintenance window", { functions });
-    expect([...(await pausedFunctions()).keys()]).toContain("test-sweep");
+    expect([...(await pausedFunctions(operatorContextOf())).keys()]).toContain("test-sweep");
 
     const tickId = `run-${randomUUID()}`;
     const tick = await executeRequest(sweep, cronEvent("*/5 * * * *"), { runId: tickId });
@@ -113,7 +113,9 @@ describeEachDatabase("pause and resume a scheduled function", () => {
     expect((await checkReadiness({ now: monthLater, heartbeatRequired: true })).staleHeartbeats).not.toContain(
       "test-sweep",
     );
-    expect((await detectOpsConditions(monthLater)).filter((f) => f.subject === "test-sweep")).toEqual([]);
+    expect(
+      (await detectOpsConditions(systemContextOf("ops-cockpit", monthLater))).filter((f) => f.subject === "test-sweep"),
+    ).toEqual([]);
 
     // An explicit run (CLI) of a paused function is what the operator asked for: it runs.
     const cli = await runFunctionLocally(sweep, {
@@ -126,7 +128,7 @@ describeEachDatabase("pause and resume a scheduled function", () => {
 
     expect((await appErrorOf(pauseFunction(actor, "test-sweep", null, { functions }))).code).toBe("conflict");
     await resumeFunction(actor, "test-sweep", null, { functions });
-    expect([...(await pausedFunctions()).keys()]).not.toContain("test-sweep");
+    expect([...(await pausedFunctions(operatorContextOf())).keys()]).not.toContain("test-sweep");
     const resumedAt = Date.now();
     const [afterResume] = await db().select().from(jobHeartbeats).where(eq(jobHeartbeats.functionId, "test-sweep"));
     expect(afterResume!.lastSuccessAt.getTime()).toBeGreaterThan(resumedAt - 60_000);

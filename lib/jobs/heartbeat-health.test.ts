@@ -12,7 +12,7 @@ import { metrics } from "@/lib/observability";
 import { detectOpsConditions, opsOverview } from "@/lib/ops";
 import { describeEachDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
-import { operatorContextOf } from "@/tests/support/factories";
+import { operatorContextOf, systemContextOf } from "@/tests/support/factories";
 import { fakeInngestForFile } from "@/tests/support/inngest";
 import { heartbeatHealth, heartbeatStatus, registerSchedules, type HeartbeatStatus } from "./heartbeat-health";
 import { recordHeartbeat } from "./heartbeats";
@@ -219,7 +219,9 @@ describeEachDatabase("heartbeat health: one rule, every view", () => {
   });
 
   it("the ops alert detector opens stale_heartbeat for the same functions, saying which never succeeded", async () => {
-    const findings = (await detectOpsConditions(now)).filter((f) => f.kind === "stale_heartbeat");
+    const findings = (await detectOpsConditions(systemContextOf("ops-cockpit", now))).filter(
+      (f) => f.kind === "stale_heartbeat",
+    );
     expect(findings.map((f) => f.subject).sort()).toEqual(expectedStale);
     expect(findings.find((f) => f.subject === "hb-never-ran-past-grace")!.summary).toMatch(/has never succeeded/);
     expect(findings.find((f) => f.subject === "hb-ran-long-ago")!.summary).toMatch(/has not succeeded on schedule/);
@@ -241,6 +243,8 @@ describeEachDatabase("heartbeat health: one rule, every view", () => {
       ready: true,
       staleHeartbeats: [],
     });
-    expect((await detectOpsConditions(later)).filter((f) => f.kind === "stale_heartbeat")).toEqual([]);
+    expect(
+      (await detectOpsConditions(systemContextOf("ops-cockpit", later))).filter((f) => f.kind === "stale_heartbeat"),
+    ).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 import { hourlyJobOutcomes } from "./hourly";
+import { operatorContextOf } from "@/tests/support/factories";
 
 describeEachDatabase("job outcomes per hour", () => {
   it("24 UTC-hour buckets ending with the current one: succeeded/failed counts and p50/p95 of the runs finished in each", async () => {
@@ -28,7 +29,7 @@ describeEachDatabase("job outcomes per hour", () => {
     await run("h", "succeeded", "2026-05-01T12:40:00Z", 10); // after "now"
     await run("i", "running", null, null);
 
-    const buckets = await hourlyJobOutcomes(now);
+    const buckets = await hourlyJobOutcomes(operatorContextOf({}, { now }));
     expect(buckets).toHaveLength(24);
     expect(buckets[0]!.hour.toISOString()).toBe("2026-04-30T13:00:00.000Z");
     expect(buckets[23]!.hour.toISOString()).toBe("2026-05-01T12:00:00.000Z");

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
+import { cockpitContext } from "./cockpit-context";
 
 export interface HourlyJobBucket {
   /** Start of the UTC hour. */
@@ -16,10 +17,11 @@ export interface HourlyJobBucket {
  * last one being the current, partial hour. Cancelled runs (operator cancels, paused ticks) are
  * not outcomes of the work and are left out, as in the failure-rate alert.
  */
-export async function hourlyJobOutcomes(now = new Date()): Promise<HourlyJobBucket[]> {
+export async function hourlyJobOutcomes(ctx: ServiceContext<OperatorActor>): Promise<HourlyJobBucket[]> {
+  const now = ctx.now();
   const currentHour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
   const first = new Date(currentHour.getTime() - 23 * 3_600_000);
-  const result = await withSystem("ops-cockpit", (tx) =>
+  const result = await cockpitContext(ctx).transaction((tx) =>
     tx.execute<{
       hour: string | Date;
       succeeded: number | string;

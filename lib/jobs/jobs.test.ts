@@ -195,7 +195,7 @@ describeEachDatabase("run tracking", ({ handle }) => {
     const deps = { database: handle, migrateDatabase, seedDatabase };
     const printed = await runCommand("jobs:run", {}, deps, ["heartbeat"]);
     expect(printed).toEqual({ job_run_id: expect.any(String), status: "succeeded" });
-    const found = await getJobRun(printed.job_run_id as string);
+    const found = await getJobRun(operatorContextOf(), printed.job_run_id as string);
     expect(found!.run).toMatchObject({ functionId: "heartbeat", trigger: "cli", status: "succeeded" });
     expect(found!.events.map((e) => e.kind)).toEqual(["run.started", "step.started", "step.finished", "run.finished"]);
     for (const positionals of [["dunning"], ["nope"], []]) {
@@ -204,18 +204,26 @@ describeEachDatabase("run tracking", ({ handle }) => {
   });
 
   it("lists runs newest first with filters and a cursor", async () => {
-    const all = await listJobRuns({ limit: 200 });
+    const all = await listJobRuns(operatorContextOf(), { limit: 200 });
     expect(all.runs.length).toBeGreaterThanOrEqual(5);
-    const page1 = await listJobRuns({ limit: 2 });
-    const page2 = await listJobRuns({ limit: 2, after: page1.next! });
+    const page1 = await listJobRuns(operatorContextOf(), { limit: 2 });
+    const page2 = await listJobRuns(operatorContextOf(), { limit: 2, after: page1.next! });
     expect([...page1.runs, ...page2.runs].map((r) => r.id)).toEqual(all.runs.slice(0, 4).map((r) => r.id));
-    expect((await listJobRuns({ status: "failed" })).runs.every((r) => r.status === "failed")).toBe(true);
-    expect((await listJobRuns({ functionId: "test-broken" })).runs.map((r) => r.functionId)).toEqual(["test-broken"]);
     expect(
-      (await listJobRuns({ orgId: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b" })).runs.map((r) => r.functionId),
+      (await listJobRuns(operatorContextOf(), { status: "failed" })).runs.every((r) => r.status === "failed"),
+    ).toBe(true);
+    expect(
+      (await listJobRuns(operatorContextOf(), { functionId: "test-broken" })).runs.map((r) => r.functionId),
+    ).toEqual(["test-broken"]);
+    expect(
+      (await listJobRuns(operatorContextOf(), { orgId: "2f1c7a3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b" })).runs.map(
+        (r) => r.functionId,
+      ),
     ).toEqual(["test-flaky"]);
-    expect((await listJobRuns({ search: "5b6d-4e8f" })).runs.map((r) => r.functionId)).toEqual(["test-flaky"]);
-    expect((await listJobRuns({ from: new Date(Date.now() + 60_000) })).runs).toEqual([]);
+    expect((await listJobRuns(operatorContextOf(), { search: "5b6d-4e8f" })).runs.map((r) => r.functionId)).toEqual([
+      "test-flaky",
+    ]);
+    expect((await listJobRuns(operatorContextOf(), { from: new Date(Date.now() + 60_000) })).runs).toEqual([]);
   });
 });
 
@@ -291,8 +299,10 @@ describeEachDatabase("re-runs", () => {
       status: "succeeded",
       eventName: "inngest/scheduled.timer",
     });
-    expect(row!.eventId).not.toBe((await getJobRun(original.jobRunId))!.run.eventId);
-    expect((await getJobRun(original.jobRunId))!.reruns.map((r) => r.id)).toEqual([rerun.jobRunId]);
+    expect(row!.eventId).not.toBe((await getJobRun(operatorContextOf(), original.jobRunId))!.run.eventId);
+    expect((await getJobRun(operatorContextOf(), original.jobRunId))!.reruns.map((r) => r.id)).toEqual([
+      rerun.jobRunId,
+    ]);
     const audits = await db().select().from(auditLog).where(eq(auditLog.targetId, original.jobRunId));
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({
@@ -374,9 +384,9 @@ describeEachDatabaseAsApp("run tracking under row-level security", () => {
     expect((await executeRequest(flaky, event, { runId, attempt: 1, memoized: { prepare: "ready" } })).error).toBe(
       undefined,
     );
-    const [tracked] = (await listJobRuns({ orgId })).runs;
+    const [tracked] = (await listJobRuns(operatorContextOf(), { orgId })).runs;
     expect(tracked).toMatchObject({ runId, status: "succeeded", attempt: 1 });
-    expect((await getJobRun(tracked!.id))!.events.map((e) => `${e.kind}@${e.attempt}`)).toEqual([
+    expect((await getJobRun(operatorContextOf(), tracked!.id))!.events.map((e) => `${e.kind}@${e.attempt}`)).toEqual([
       "run.started@0",
       "step.started@0",
       "step.finished@0",
@@ -396,7 +406,7 @@ describeEachDatabaseAsApp("run tracking under row-level security", () => {
     expect((await heartbeatHealth()).find((h) => h.functionId === "heartbeat")).toMatchObject({ status: "ok" });
 
     await pauseFunction(actor, "heartbeat", "maintenance window", { functions: FUNCTIONS });
-    expect([...(await pausedFunctions()).keys()]).toEqual(["heartbeat"]);
+    expect([...(await pausedFunctions(operatorContextOf())).keys()]).toEqual(["heartbeat"]);
     const tickId = `run-${randomUUID()}`;
     await executeRequest(
       heartbeat,
@@ -405,23 +415,25 @@ describeEachDatabaseAsApp("run tracking under row-level security", () => {
         runId: tickId,
       },
     );
-    expect((await listJobRuns({ functionId: "heartbeat", status: "cancelled" })).runs.map((r) => r.runId)).toEqual([
-      tickId,
-    ]);
+    expect(
+      (await listJobRuns(operatorContextOf(), { functionId: "heartbeat", status: "cancelled" })).runs.map(
+        (r) => r.runId,
+      ),
+    ).toEqual([tickId]);
     await resumeFunction(actor, "heartbeat", null, { functions: FUNCTIONS });
-    expect(await pausedFunctions()).toEqual(new Map());
+    expect(await pausedFunctions(operatorContextOf())).toEqual(new Map());
 
     const send = () => Promise.reject(new Error("must not send"));
     const rerun = await rerunJob(actor, beat.jobRunId, { functions: FUNCTIONS, send });
     expect(rerun).toMatchObject({ status: "succeeded", mode: "local" });
-    expect((await getJobRun(beat.jobRunId))!.reruns.map((r) => r.id)).toEqual([rerun.jobRunId]);
+    expect((await getJobRun(operatorContextOf(), beat.jobRunId))!.reruns.map((r) => r.id)).toEqual([rerun.jobRunId]);
     const bulk = await bulkRerunJobs(
       actor,
       { filter: { functionId: "heartbeat", status: "succeeded" }, label: "after the pause", confirm: 2 },
       { functions: FUNCTIONS, send },
     );
     expect(bulk.reruns).toHaveLength(2);
-    expect((await jobRunStatusCounts()).succeeded).toBe(5);
+    expect((await jobRunStatusCounts(operatorContextOf())).succeeded).toBe(5);
     const audited = await withSystem("ops-cockpit", (tx) => tx.select().from(auditLog));
     expect(audited.map((a) => a.action).sort()).toEqual([
       "job_function.pause",

@@ -4,7 +4,7 @@ import type { Tx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { jobHeartbeats } from "@/db/schema";
 import { operatorAuditActor, recordAudit } from "@/lib/audit";
-import type { OperatorActor, ServiceContext } from "@/lib/context";
+import { systemActor, systemContext, type OperatorActor, type ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { cronIntervalMs } from "./cron";
 import { cronOf } from "./middleware";
@@ -114,8 +114,9 @@ export async function resumeFunction(
 }
 
 /** Paused scheduled functions and since when. */
-export async function pausedFunctions(): Promise<Map<string, Date>> {
-  const rows = await withSystem("jobs", (tx) =>
+export async function pausedFunctions(ctx: ServiceContext<OperatorActor>): Promise<Map<string, Date>> {
+  const jobs = systemContext(systemActor("jobs"), { requestId: ctx.requestId, now: () => ctx.now() });
+  const rows = await jobs.transaction((tx) =>
     tx
       .select({ functionId: jobHeartbeats.functionId, pausedAt: jobHeartbeats.pausedAt })
       .from(jobHeartbeats)

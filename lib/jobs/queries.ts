@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
 import { jobEvents, jobRuns } from "@/db/schema";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
+import { cockpitContext } from "./cockpit-context";
 
 export type JobRun = typeof jobRuns.$inferSelect;
 export type JobEvent = typeof jobEvents.$inferSelect;
@@ -40,9 +41,12 @@ export function jobRunFilters(query: Omit<JobRunQuery, "after" | "limit">): SQL[
 }
 
 /** How many runs match a filter (the "N runs match" of bulk re-run). */
-export async function countJobRuns(query: Omit<JobRunQuery, "after" | "limit"> = {}): Promise<number> {
+export async function countJobRuns(
+  ctx: ServiceContext<OperatorActor>,
+  query: Omit<JobRunQuery, "after" | "limit"> = {},
+): Promise<number> {
   const filters = jobRunFilters(query);
-  const [row] = await withSystem("ops-cockpit", (tx) =>
+  const [row] = await cockpitContext(ctx).transaction((tx) =>
     tx
       .select({ n: sql<number>`count(*)::int` })
       .from(jobRuns)
@@ -52,7 +56,10 @@ export async function countJobRuns(query: Omit<JobRunQuery, "after" | "limit"> =
 }
 
 /** Newest first, keyset-paginated; `next` is the cursor of the following page, if any. */
-export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobRun[]; next: string | null }> {
+export async function listJobRuns(
+  ctx: ServiceContext<OperatorActor>,
+  query: JobRunQuery = {},
+): Promise<{ runs: JobRun[]; next: string | null }> {
   const filters = jobRunFilters(query);
   if (query.after) {
     // Compared in the database: created_at has microseconds a JS Date would lose.
@@ -61,7 +68,7 @@ export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobR
     );
   }
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-  const rows = await withSystem("ops-cockpit", (tx) =>
+  const rows = await cockpitContext(ctx).transaction((tx) =>
     tx
       .select()
       .from(jobRuns)
@@ -76,14 +83,16 @@ export async function listJobRuns(query: JobRunQuery = {}): Promise<{ runs: JobR
 
 /** One run with its step log (oldest first), and the runs that re-ran it. */
 export async function getJobRun(
+  ctx: ServiceContext<OperatorActor>,
   id: string,
 ): Promise<{ run: JobRun; events: JobEvent[]; reruns: { id: string; status: string; createdAt: Date }[] } | null> {
-  const [run] = await withSystem("ops-cockpit", (tx) => tx.select().from(jobRuns).where(eq(jobRuns.id, id)));
+  const cockpit = cockpitContext(ctx);
+  const [run] = await cockpit.transaction((tx) => tx.select().from(jobRuns).where(eq(jobRuns.id, id)));
   if (!run) return null;
-  const events = await withSystem("ops-cockpit", (tx) =>
+  const events = await cockpit.transaction((tx) =>
     tx.select().from(jobEvents).where(eq(jobEvents.jobRunId, id)).orderBy(asc(jobEvents.at), asc(jobEvents.seq)),
   );
-  const reruns = await withSystem("ops-cockpit", (tx) =>
+  const reruns = await cockpit.transaction((tx) =>
     tx
       .select({ id: jobRuns.id, status: jobRuns.status, createdAt: jobRuns.createdAt })
       .from(jobRuns)

@@ -3,6 +3,7 @@ import { db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 import { jobRunStats, jobRunStatusCounts } from "./stats";
+import { operatorContextOf } from "@/tests/support/factories";
 
 describeEachDatabase("job run statistics", () => {
   it("counts runs per status and computes p50/p95/p99 per function", async () => {
@@ -27,9 +28,9 @@ describeEachDatabase("job run statistics", () => {
       .insert(jobRuns)
       .values({ functionId: "digests", runId: "live", status: "running", createdAt: at(0) });
 
-    const counts = await jobRunStatusCounts();
+    const counts = await jobRunStatusCounts(operatorContextOf());
     expect(counts).toMatchObject({ succeeded: 96, failed: 5, running: 1, queued: 0 });
-    const stats = await jobRunStats(at(60 * 24));
+    const stats = await jobRunStats(operatorContextOf(), at(60 * 24));
     expect(stats.map((s) => s.functionId)).toEqual(["digests"]);
     const digests = stats[0]!;
     expect(digests).toMatchObject({ runs: 101, failed: 5 });

@@ -1,13 +1,17 @@
 import { gt, sql } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
 import { jobRuns } from "@/db/schema";
+import type { OperatorActor, ServiceContext } from "@/lib/context";
+import { cockpitContext } from "./cockpit-context";
 import type { JobStatus } from "./runs";
 
 export const JOB_STATUSES: JobStatus[] = ["queued", "running", "succeeded", "failed", "retrying", "cancelled"];
 
 /** Runs per status (for the tabs), optionally since a time. */
-export async function jobRunStatusCounts(since?: Date): Promise<Record<JobStatus, number>> {
-  const rows = await withSystem("ops-cockpit", (tx) =>
+export async function jobRunStatusCounts(
+  ctx: ServiceContext<OperatorActor>,
+  since?: Date,
+): Promise<Record<JobStatus, number>> {
+  const rows = await cockpitContext(ctx).transaction((tx) =>
     tx
       .select({ status: jobRuns.status, n: sql<number>`count(*)::int` })
       .from(jobRuns)
@@ -30,8 +34,8 @@ export interface FunctionRunStats {
 }
 
 /** Per function since `since`: run and failure counts, p50/p95/p99 duration, last start. */
-export async function jobRunStats(since: Date): Promise<FunctionRunStats[]> {
-  const rows = await withSystem("ops-cockpit", (tx) =>
+export async function jobRunStats(ctx: ServiceContext<OperatorActor>, since: Date): Promise<FunctionRunStats[]> {
+  const rows = await cockpitContext(ctx).transaction((tx) =>
     tx
       .select({
         functionId: jobRuns.functionId,

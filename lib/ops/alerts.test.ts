@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { jobRuns, opsAlerts, organizations, outboxEvents, subscriptions } from "@/db/schema";
-import { contextOf, makeOrg, operatorContextOf } from "@/tests/support/factories";
+import { contextOf, makeOrg, operatorContextOf, systemContextOf } from "@/tests/support/factories";
 import { env } from "@/lib/env";
 import { saveBusinessProfile } from "@/lib/onboarding";
 import { describeEachDatabase } from "@/tests/db";
@@ -89,7 +89,7 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
         });
     }
 
-    const first = await runOpsAlertDetector(now, config);
+    const first = await runOpsAlertDetector(systemContextOf("ops-cockpit", now), config);
     const open = await db().select().from(opsAlerts).where(eq(opsAlerts.status, "open"));
     const bySubject = (kind: string) =>
       open
@@ -107,7 +107,7 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
     expect(received.some((m) => m.text.includes("Muted Co"))).toBe(false);
 
     // Same state: nothing new opened or sent.
-    const second = await runOpsAlertDetector(new Date(now.getTime() + 60_000), config);
+    const second = await runOpsAlertDetector(systemContextOf("ops-cockpit", new Date(now.getTime() + 60_000)), config);
     expect(second).toMatchObject({ opened: 0, resolved: 0, open: open.length, notified: 0 });
     expect(received).toHaveLength(open.length - 1);
 
@@ -119,12 +119,14 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
       setAsides: [],
       states: [],
     });
-    const third = await runOpsAlertDetector(new Date(now.getTime() + 120_000), config);
+    const third = await runOpsAlertDetector(systemContextOf("ops-cockpit", new Date(now.getTime() + 120_000)), config);
     expect(third).toMatchObject({ opened: 0, resolved: 1, open: open.length - 1 });
 
     // A condition that clears and comes back: a new alert, notified again.
     await db().update(subscriptions).set({ paymentFailedAt: null }).where(eq(subscriptions.orgId, failing.orgId));
-    expect(await runOpsAlertDetector(new Date(now.getTime() + 150_000), config)).toMatchObject({
+    expect(
+      await runOpsAlertDetector(systemContextOf("ops-cockpit", new Date(now.getTime() + 150_000)), config),
+    ).toMatchObject({
       opened: 0,
       resolved: 1,
     });
@@ -132,13 +134,16 @@ describeEachDatabase("ops alerts (stuck customers and system thresholds)", () =>
       .update(subscriptions)
       .set({ paymentFailedAt: new Date(now.getTime() - 3 * HOUR) })
       .where(eq(subscriptions.orgId, failing.orgId));
-    const fourth = await runOpsAlertDetector(new Date(now.getTime() + 180_000), config);
+    const fourth = await runOpsAlertDetector(systemContextOf("ops-cockpit", new Date(now.getTime() + 180_000)), config);
     expect(fourth).toMatchObject({ opened: 1, notified: 1 });
     const failingAlerts = await db().select().from(opsAlerts).where(eq(opsAlerts.subject, failing.orgId));
     expect(failingAlerts.map((a) => a.status).sort()).toEqual(["open", "resolved"]);
 
     // The mute ends while still stuck: notified then, once.
-    const afterMute = await runOpsAlertDetector(new Date(now.getTime() + 25 * HOUR), config);
+    const afterMute = await runOpsAlertDetector(
+      systemContextOf("ops-cockpit", new Date(now.getTime() + 25 * HOUR)),
+      config,
+    );
     expect(received.filter((m) => m.text.includes("Muted Co"))).toHaveLength(1);
     expect(afterMute.notified).toBeGreaterThanOrEqual(1);
   });

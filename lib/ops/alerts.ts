@@ -1,6 +1,5 @@
 import { and, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { withSystem } from "@/db/tenant";
 import {
   jobRuns,
   opsAlerts,
@@ -10,7 +9,7 @@ import {
   stripeEvents,
   subscriptions,
 } from "@/db/schema";
-import type { OperatorActor, ServiceContext } from "@/lib/context";
+import type { OperatorActor, ServiceContext, SystemContext } from "@/lib/context";
 import { appUrl, env, type Env } from "@/lib/env";
 import { heartbeatHealth } from "@/lib/jobs";
 import { deliverOutboxNow, enqueueOutbox, isPlatformCircuit } from "@/lib/outbox";
@@ -78,10 +77,10 @@ const ago = (now: Date, ms: number) => new Date(now.getTime() - ms);
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 /** Stuck customers, by the one definition the customers list's "stuck" tab also uses (./stuck-customers). */
-async function customerFindings(now: Date): Promise<OpsFinding[]> {
+async function customerFindings(sweep: SystemContext, now: Date): Promise<OpsFinding[]> {
   const findings: OpsFinding[] = [];
   const conditions = stuckCustomerConditions(now);
-  const idle = await withSystem("ops-cockpit", (tx) =>
+  const idle = await sweep.transaction((tx) =>
     tx
       .select({ orgId: organizations.id, name: organizations.name, signedUpAt: organizations.createdAt })
       .from(organizations)
@@ -98,7 +97,7 @@ async function customerFindings(now: Date): Promise<OpsFinding[]> {
   }
 
   // Stripe says they pay, Beacon did not give them the plan (or cannot tell whose subscription it is).
-  const unactivated = await withSystem("ops-cockpit", (tx) =>
+  const unactivated = await sweep.transaction((tx) =>
     tx
       .select({
         subscriptionId: subscriptions.stripeSubscriptionId,
@@ -123,7 +122,7 @@ async function customerFindings(now: Date): Promise<OpsFinding[]> {
     });
   }
 
-  const failing = await withSystem("ops-cockpit", (tx) =>
+  const failing = await sweep.transaction((tx) =>
     tx
       .select({
         orgId: subscriptions.orgId,
@@ -148,10 +147,10 @@ async function customerFindings(now: Date): Promise<OpsFinding[]> {
   return findings;
 }
 
-async function systemFindings(now: Date): Promise<OpsFinding[]> {
+async function systemFindings(sweep: SystemContext, now: Date): Promise<OpsFinding[]> {
   const findings: OpsFinding[] = [];
   const hourAgo = ago(now, 3_600_000);
-  const [jobs] = await withSystem("ops-cockpit", (tx) =>
+  const [jobs] = await sweep.transaction((tx) =>
     tx
       .select({
         finished: sql<number>`count(*) filter (where ${jobRuns.status} in ('succeeded', 'failed'))::int`,
@@ -172,7 +171,7 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
     });
   }
 
-  const [hooks] = await withSystem("ops-cockpit", (tx) =>
+  const [hooks] = await sweep.transaction((tx) =>
     tx
       .select({
         total: sql<number>`count(*)::int`,
@@ -193,7 +192,7 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
     });
   }
 
-  const [outbox] = await withSystem("ops-cockpit", (tx) =>
+  const [outbox] = await sweep.transaction((tx) =>
     tx
       .select({
         backlog: sql<number>`count(*) filter (where ${outboxEvents.status} in ('pending', 'sending') and ${outboxEvents.nextAttemptAt} <= ${now})::int`,
@@ -223,7 +222,7 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
 
   // One per destination whose circuit breaker is not closed: its messages wait (SMTP down, a dead webhook URL).
   // Not an org's own channel: its owners and admins hear of it, and it switches itself off.
-  const circuits = await withSystem("ops-cockpit", (tx) =>
+  const circuits = await sweep.transaction((tx) =>
     tx
       .select()
       .from(outboxCircuits)
@@ -248,7 +247,7 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
   }
 
   // Only meaningful once the scheduler has ever run anything here.
-  const [runs] = await withSystem("ops-cockpit", (tx) =>
+  const [runs] = await sweep.transaction((tx) =>
     tx
       .select({
         ever: sql<number>`count(*)::int`,
@@ -287,9 +286,16 @@ async function systemFindings(now: Date): Promise<OpsFinding[]> {
   return findings;
 }
 
-/** Every condition that holds right now. */
-export async function detectOpsConditions(now = new Date()): Promise<OpsFinding[]> {
-  return [...(await customerFindings(now)), ...(await systemFindings(now))];
+/**
+ * Every condition that holds at the sweep's clock. `sweep` is the system's context for
+ * "ops-cockpit" (the Inngest function builds it with systemRunContext); its queries run in it.
+ */
+export async function detectOpsConditions(sweep: SystemContext): Promise<OpsFinding[]> {
+  return findingsAt(sweep, sweep.now());
+}
+
+async function findingsAt(sweep: SystemContext, now: Date): Promise<OpsFinding[]> {
+  return [...(await customerFindings(sweep, now)), ...(await systemFindings(sweep, now))];
 }
 
 function notificationText(alert: { kind: OpsAlertKind; summary: string }) {
@@ -337,9 +343,11 @@ export interface DetectorResult {
  * the outbox to OPS_ALERT_WEBHOOK_URL (Slack-compatible `{ text }`) and/or OPS_ALERT_EMAIL,
  * except for customers whose alerts are muted (sent when the mute ends, if still open).
  */
-export async function runOpsAlertDetector(now = new Date(), config: Env = env()): Promise<DetectorResult> {
-  const findings = await detectOpsConditions(now);
-  const outcome = await withSystem("ops-cockpit", async (tx) => {
+export async function runOpsAlertDetector(sweep: SystemContext, config: Env = env()): Promise<DetectorResult> {
+  // One instant for the detection and the rows it opens, refreshes and resolves.
+  const now = sweep.now();
+  const findings = await findingsAt(sweep, now);
+  const outcome = await sweep.transaction(async (tx) => {
     const open = await tx.select().from(opsAlerts).where(eq(opsAlerts.status, "open")).for("update");
     const key = (kind: string, subject: string) => `${kind}\u0000${subject}`;
     const openByKey = new Map(open.map((a) => [key(a.kind, a.subject), a]));

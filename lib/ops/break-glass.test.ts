@@ -7,7 +7,7 @@ import { createOperator } from "@/lib/auth";
 import { setFlag } from "@/lib/flags";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
-import { operatorContextOf } from "@/tests/support/factories";
+import { operatorContextOf, systemContextOf } from "@/tests/support/factories";
 import { perTestEnv } from "@/tests/env";
 import { runOpsAlertDetector } from "./alerts";
 import { healthSummary } from "./health-summary";
@@ -165,7 +165,7 @@ describeEachDatabaseAsApp("incident mode and break-glass under row-level securit
       tx.insert(outboxCircuits).values({ destination: "smtp", state: "open", consecutiveFailures: 5, openedAt: now }),
     );
     expect(await healthSummary(operatorContextOf({}, { now }))).toMatchObject({ openCircuits: ["smtp"] });
-    expect(await runOpsAlertDetector(now)).toMatchObject({ opened: 1 });
+    expect(await runOpsAlertDetector(systemContextOf("ops-cockpit", now))).toMatchObject({ opened: 1 });
     expect((await healthSummary(operatorContextOf({}, { now }))).criticalAlerts).toBe(1);
   });
 });

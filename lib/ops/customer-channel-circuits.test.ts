@@ -5,7 +5,7 @@ import { db } from "@/db/client";
 import { opsAlerts, outboxCircuits } from "@/db/schema";
 import { env } from "@/lib/env";
 import { describeEachDatabase } from "@/tests/db";
-import { operatorContextOf } from "@/tests/support/factories";
+import { operatorContextOf, systemContextOf } from "@/tests/support/factories";
 import { runOpsAlertDetector } from "./alerts";
 import { healthSummary } from "./health-summary";
 
@@ -37,7 +37,7 @@ describeEachDatabase("a customer's paused channel in the operators' views", () =
       expect(before.openCircuits).not.toContain(channel);
       expect(before.pausedCustomerChannels).toBeGreaterThanOrEqual(1);
 
-      await runOpsAlertDetector(now, { ...env(), OPS_ALERT_WEBHOOK_URL: undefined });
+      await runOpsAlertDetector(systemContextOf("ops-cockpit", now), { ...env(), OPS_ALERT_WEBHOOK_URL: undefined });
       const alerts = await db()
         .select({ subject: opsAlerts.subject })
         .from(opsAlerts)

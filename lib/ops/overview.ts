@@ -17,7 +17,7 @@ export async function opsOverview(ctx: ServiceContext<OperatorActor>) {
     platformCounts(at),
     healthSummary(at),
     businessMetrics(at),
-    hourlyJobOutcomes(now),
+    hourlyJobOutcomes(at),
     stripeEventCounts(at),
   ]);
   return {

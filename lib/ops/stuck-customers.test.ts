@@ -98,13 +98,13 @@ describeEachDatabase("stuck customers", () => {
 
     // Ten minutes after paying: only the customer Stripe bills but Beacon left on Free.
     const config = { ...env(), OPS_ALERT_WEBHOOK_URL: "", OPS_ALERT_EMAIL: "" };
-    await runOpsAlertDetector(new Date(Date.now() + 11 * 60_000), config);
+    await runOpsAlertDetector(systemContextOf("ops-cockpit", new Date(Date.now() + 11 * 60_000)), config);
     expect(await openStuckKinds(paidUnknownPrice.orgId)).toEqual(["paid_not_activated"]);
     expect(await openStuckKinds(noProfile.orgId)).toEqual([]);
 
     // A day after sign-up: the one who never saved a profile is stuck; the others are not.
     const dayLater = new Date(Date.now() + 25 * HOUR);
-    await runOpsAlertDetector(dayLater, config);
+    await runOpsAlertDetector(systemContextOf("ops-cockpit", dayLater), config);
     expect(await openStuckKinds(noProfile.orgId)).toEqual(["onboarding_idle"]);
     expect(await openStuckKinds(profiled.orgId)).toEqual([]);
     expect(await openStuckKinds(paidNoFinish.orgId)).toEqual([]);
@@ -124,7 +124,7 @@ describeEachDatabase("stuck customers", () => {
     expect((await healthSummary(cockpitThen)).stuckCustomers).toBe(stuck.items.length);
 
     // A week without a profile is an abandoned sign-up, not a stuck one.
-    await runOpsAlertDetector(new Date(Date.now() + 8 * 24 * HOUR), config);
+    await runOpsAlertDetector(systemContextOf("ops-cockpit", new Date(Date.now() + 8 * 24 * HOUR)), config);
     expect(await openStuckKinds(noProfile.orgId)).toEqual([]);
   });
 });

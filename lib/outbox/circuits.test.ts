@@ -22,7 +22,7 @@ import {
 } from "./index";
 import { perTestEnv } from "@/tests/env";
 import { deliveryServersForFile } from "@/tests/support/delivery-servers";
-import { operatorContextOf } from "@/tests/support/factories";
+import { operatorContextOf, systemContextOf } from "@/tests/support/factories";
 import { closedPort } from "@/tests/support/servers";
 
 const SECOND = 1_000;
@@ -327,7 +327,7 @@ describeEachDatabase("outbox circuit breaker", () => {
       state: "open",
       openUntil: new Date(now.getTime() + 10 * MINUTE),
     });
-    expect(await listOutboxCircuits()).toEqual([
+    expect(await listOutboxCircuits(operatorContextOf())).toEqual([
       expect.objectContaining({
         destination,
         state: "open",
@@ -383,7 +383,7 @@ describeEachDatabase("outbox circuit breaker", () => {
     await deliverDueOutbox({ now });
     expect(await circuitOf(destination)).toMatchObject({ state: "open" });
 
-    await runOpsAlertDetector(now, config);
+    await runOpsAlertDetector(systemContextOf("ops-cockpit", now), config);
     const [alert] = await db()
       .select()
       .from(opsAlerts)
@@ -406,7 +406,9 @@ describeEachDatabase("outbox circuit breaker", () => {
     });
     expect((await healthSummary(operatorContextOf({}, { now }))).criticalAlerts).toBeGreaterThanOrEqual(1);
     // Still open on the next run: the same alert, not a new one.
-    expect(await runOpsAlertDetector(new Date(now.getTime() + SECOND), config)).toMatchObject({ opened: 0 });
+    expect(
+      await runOpsAlertDetector(systemContextOf("ops-cockpit", new Date(now.getTime() + SECOND)), config),
+    ).toMatchObject({ opened: 0 });
 
     const back = await listenOn(port);
     try {
@@ -418,7 +420,7 @@ describeEachDatabase("outbox circuit breaker", () => {
     } finally {
       await back.close();
     }
-    await runOpsAlertDetector(new Date(now.getTime() + 2 * MINUTE), config);
+    await runOpsAlertDetector(systemContextOf("ops-cockpit", new Date(now.getTime() + 2 * MINUTE)), config);
     expect((await healthSummary(operatorContextOf({}, { now }))).openCircuits).toEqual([]);
     expect(await db().select().from(opsAlerts).where(eq(opsAlerts.id, alert!.id))).toEqual([
       expect.objectContaining({ status: "resolved" }),
@@ -450,7 +452,7 @@ describeEachDatabaseAsApp("outbox delivery and circuits under row-level security
     const ids = await enqueueAsSystem([webhook(servers.hooks.url("/a")), webhook(servers.hooks.url("/b"))]);
     expect(await deliverDueOutbox({ now, limit: 1 })).toMatchObject({ claimed: 1, retrying: 1 });
     expect(await systemCircuit(destination)).toMatchObject({ state: "open", consecutiveFailures: 1 });
-    expect((await listOutboxCircuits()).map((c) => c.destination)).toEqual([destination]);
+    expect((await listOutboxCircuits(operatorContextOf())).map((c) => c.destination)).toEqual([destination]);
     const at = new Date(now.getTime() + MINUTE);
     expect(await deliverDueOutbox({ now: at })).toMatchObject({ claimed: 0 });
 

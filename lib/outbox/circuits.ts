@@ -7,7 +7,7 @@ import { operatorAuditActor, recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
-import type { OperatorWriteContext, OperatorWriteOptions } from "./dead-letters";
+import type { OperatorOutboxContext, OperatorWriteContext, OperatorWriteOptions } from "./dead-letters";
 
 export type CircuitState = "closed" | "open" | "half_open";
 export type OutboxCircuit = typeof outboxCircuits.$inferSelect;
@@ -195,7 +195,10 @@ export async function recordCircuitFailure(
 }
 
 /** Circuits for the cockpit: not closed first (longest open first), then closed ones still counting failures. */
-export async function listOutboxCircuits(options: { includeHealthy?: boolean } = {}): Promise<OutboxCircuit[]> {
+export async function listOutboxCircuits(
+  _ctx: OperatorOutboxContext,
+  options: { includeHealthy?: boolean } = {},
+): Promise<OutboxCircuit[]> {
   const c = outboxCircuits;
   return asOutbox((tx) =>
     tx

@@ -81,13 +81,13 @@ describeEachDatabase("outbox dead letters", () => {
         { reason: "SMTP fixed" },
       ),
     ).toBe(1);
-    expect(await getOutboxEvent(one!)).toMatchObject({
+    expect(await getOutboxEvent(operatorContextOf(), one!)).toMatchObject({
       status: "pending",
       attempts: 0,
       nextAttemptAt: now,
       deadAt: null,
     });
-    expect(await getOutboxEvent(two!)).toMatchObject({ status: "dead" });
+    expect(await getOutboxEvent(operatorContextOf(), two!)).toMatchObject({ status: "dead" });
     const [entry] = await auditFor(one!);
     expect(entry).toMatchObject({
       action: "outbox.replay",
@@ -105,7 +105,7 @@ describeEachDatabase("outbox dead letters", () => {
     expect(await deliverDueOutbox({ now })).toMatchObject({ claimed: 1, delivered: 1 });
     expect(smtp.countsById().get(one!)).toBe(1);
     expect(smtp.received).toHaveLength(1);
-    expect(await getOutboxEvent(one!)).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(await getOutboxEvent(operatorContextOf(), one!)).toMatchObject({ status: "delivered", attempts: 1 });
   });
 
   it("bulk replay by filter moves only matching dead rows and audits each", async () => {
@@ -118,10 +118,10 @@ describeEachDatabase("outbox dead letters", () => {
     });
     expect(count).toBe(3);
     for (const id of matching) {
-      expect((await getOutboxEvent(id)).status).toBe("pending");
+      expect((await getOutboxEvent(operatorContextOf(), id)).status).toBe("pending");
       expect(await auditFor(id)).toMatchObject([{ action: "outbox.replay", orgId: org!.id }]);
     }
-    expect((await getOutboxEvent(other[0]!)).status).toBe("dead");
+    expect((await getOutboxEvent(operatorContextOf(), other[0]!)).status).toBe("dead");
     expect(await auditFor(other[0]!)).toHaveLength(0);
   });
 
@@ -156,26 +156,29 @@ describeEachDatabase("outbox dead letters", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const result = await listOutbox({ search: marker, status: "dead", limit: 2, cursor });
+      const result = await listOutbox(operatorContextOf(), { search: marker, status: "dead", limit: 2, cursor });
       seen.push(...result.items.map((r) => r.id));
       if (!result.nextCursor) break;
       cursor = result.nextCursor;
     }
     expect(seen.sort()).toEqual([...ids].sort());
     expect(new Set(seen).size).toBe(5);
-    expect((await listOutbox({ search: marker, status: "pending" })).items).toHaveLength(0);
-    expect((await listOutbox({ search: marker, kind: "webhook" })).items).toHaveLength(0);
+    expect((await listOutbox(operatorContextOf(), { search: marker, status: "pending" })).items).toHaveLength(0);
+    expect((await listOutbox(operatorContextOf(), { search: marker, kind: "webhook" })).items).toHaveLength(0);
     expect(
-      (await listOutbox({ search: "ECONNREFUSED", status: "dead", limit: 200 })).items.length,
+      (await listOutbox(operatorContextOf(), { search: "ECONNREFUSED", status: "dead", limit: 200 })).items.length,
     ).toBeGreaterThanOrEqual(5);
-    expect((await listOutbox({ search: marker, createdFrom: new Date(Date.now() + 60 * MINUTE) })).items).toHaveLength(
-      0,
-    );
-    expect((await listOutbox({ search: marker, createdTo: new Date(Date.now() + 60 * MINUTE) })).items).toHaveLength(5);
+    expect(
+      (await listOutbox(operatorContextOf(), { search: marker, createdFrom: new Date(Date.now() + 60 * MINUTE) }))
+        .items,
+    ).toHaveLength(0);
+    expect(
+      (await listOutbox(operatorContextOf(), { search: marker, createdTo: new Date(Date.now() + 60 * MINUTE) })).items,
+    ).toHaveLength(5);
     // A search string with LIKE wildcards matches literally.
-    expect((await listOutbox({ search: "%" })).items).toHaveLength(0);
-    expect((await appErrorOf(listOutbox({ cursor: "garbage" }))).code).toBe("validation_failed");
-    const counts = await outboxCounts();
+    expect((await listOutbox(operatorContextOf(), { search: "%" })).items).toHaveLength(0);
+    expect((await appErrorOf(listOutbox(operatorContextOf(), { cursor: "garbage" }))).code).toBe("validation_failed");
+    const counts = await outboxCounts(operatorContextOf());
     expect(counts.dead).toBeGreaterThanOrEqual(5);
   });
 });

@@ -52,8 +52,26 @@ function filterConditions(filter: OutboxFilter): SQL[] {
   return conditions;
 }
 
-/** Newest first, keyset-paginated on (created_at, id). */
+/**
+ * The operator's service context, as far as the cockpit's outbox reads and an operator's outbox
+ * writes use it: lib/context's `ServiceContext<OperatorActor>`, spelled out here because
+ * lib/context sends its events through this outbox.
+ */
+export interface OperatorOutboxContext {
+  readonly actor: AuditedOperator;
+  readonly requestId: string | null;
+  now(): Date;
+}
+
+/** An operator's outbox write names them and their request in its audit row, at their clock. */
+export type OperatorWriteContext = OperatorOutboxContext;
+
+/**
+ * Newest first, keyset-paginated on (created_at, id). Reads take the operator's context as every
+ * cockpit read does; they have no clock of their own and leave no trail, so they use none of it.
+ */
 export async function listOutbox(
+  _ctx: OperatorOutboxContext,
   query: OutboxListQuery = {},
 ): Promise<{ items: OutboxRow[]; nextCursor: string | null }> {
   const o = outboxEvents;
@@ -72,22 +90,11 @@ export async function listOutbox(
   return { items: page, nextCursor };
 }
 
-export async function getOutboxEvent(id: string): Promise<OutboxRow> {
+export async function getOutboxEvent(_ctx: OperatorOutboxContext, id: string): Promise<OutboxRow> {
   if (!isUuid(id)) throw new AppError("not_found", "No such outbox event.");
   const [row] = await withSystem("outbox", (tx) => tx.select().from(outboxEvents).where(eq(outboxEvents.id, id)));
   if (!row) throw new AppError("not_found", "No such outbox event.");
   return row;
-}
-
-/**
- * The operator's service context, as far as an operator's outbox write reads it: lib/context's
- * `ServiceContext<OperatorActor>`, spelled out here because lib/context sends its events through
- * this outbox.
- */
-export interface OperatorWriteContext {
-  readonly actor: AuditedOperator;
-  readonly requestId: string | null;
-  now(): Date;
 }
 
 export interface OperatorWriteOptions {
@@ -152,7 +159,7 @@ export async function replayOutbox(
  */
 export async function replayDeadLetter(ctx: OperatorWriteContext, id: string) {
   if ((await replayOutbox(ctx, { ids: [id] })) > 0) return;
-  const row = await getOutboxEvent(id);
+  const row = await getOutboxEvent(ctx, id);
   throw new AppError("conflict", `This message is no longer dead (it is ${row.status}).`);
 }
 
@@ -192,7 +199,7 @@ export async function discardOutbox(
 }
 
 /** Counts by status, for the cockpit's backlog and dead-letter figures. */
-export async function outboxCounts(): Promise<Record<OutboxStatus, number>> {
+export async function outboxCounts(_ctx: OperatorOutboxContext): Promise<Record<OutboxStatus, number>> {
   const rows = await withSystem("outbox", (tx) =>
     tx
       .select({ status: outboxEvents.status, n: sql<number>`count(*)::int` })

@@ -37,6 +37,7 @@ export {
   type OutboxFilter,
   type OutboxListQuery,
   type OutboxRow,
+  type OperatorOutboxContext,
   type OperatorWriteContext,
   type OperatorWriteOptions,
 } from "./dead-letters";

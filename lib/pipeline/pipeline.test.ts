@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { pipelineNotes, trackedOpportunities } from "@/db/schema";
 import { listAudit } from "@/lib/audit";
-import { addMember, insertOpportunity, makeOrg, contextOf } from "@/tests/support/factories";
+import { addMember, insertOpportunity, makeOrg, contextOf, operatorContextOf } from "@/tests/support/factories";
 import { validate } from "@/lib/http";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
@@ -90,7 +90,7 @@ describeEachDatabase("pipeline", () => {
     expect(seen.notes.map((n) => n.body)).toEqual(["Site visit Tuesday; bring badges."]);
     expect(await trackedForNotice(contextOf(orgId, owner), noticeId)).toMatchObject({ id, stage: "bidding" });
 
-    const { data: trail } = await listAudit({ orgId });
+    const { data: trail } = await listAudit(operatorContextOf(), { orgId });
     expect(trail.map((e) => e.action)).toEqual(["pipeline.note_added", "pipeline.updated", "pipeline.tracked"]);
     expect(trail[1]).toMatchObject({
       actorId: member.actor.userId,
@@ -101,12 +101,12 @@ describeEachDatabase("pipeline", () => {
 
     // An update that changes nothing writes nothing.
     await updateTracked(contextOf(orgId, owner, at(3 / 24)), id, { stage: "bidding" });
-    expect((await listAudit({ orgId })).data).toHaveLength(3);
+    expect((await listAudit(operatorContextOf(), { orgId })).data).toHaveLength(3);
 
     await untrackNotice(contextOf(orgId, owner, at(4 / 24)), id);
     expect(await trackedForNotice(contextOf(orgId, owner), noticeId)).toBeNull();
     expect(await db().select().from(pipelineNotes).where(eq(pipelineNotes.trackedId, id))).toEqual([]);
-    expect((await listAudit({ orgId })).data[0]).toMatchObject({
+    expect((await listAudit(operatorContextOf(), { orgId })).data[0]).toMatchObject({
       action: "pipeline.untracked",
       before: { notice_id: noticeId, stage: "bidding", assignee_id: owner.userId },
     });
@@ -243,7 +243,7 @@ describeEachDatabase("pipeline", () => {
       expect((await appErrorOf(updatePipelineSettings(contextOf(orgId, owner), { reminder_days: bad }))).status).toBe(
         422,
       );
-    const { data } = await listAudit({ orgId, action: "pipeline.settings" });
+    const { data } = await listAudit(operatorContextOf(), { orgId, action: "pipeline.settings" });
     expect(data.map((e) => [e.before, e.after])).toEqual([
       [{ reminder_days: 0 }, { reminder_days: 7 }],
       [{ reminder_days: 3 }, { reminder_days: 0 }],

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge, EmptyState, PageHeader } from "@/components/ui";
-import { operatorCan } from "@/lib/auth";
+import { operatorCan, operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { listAudit } from "@/lib/audit";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
@@ -27,7 +27,7 @@ export default async function AuditPage({
   }
   const q = params.q?.trim().slice(0, 200) || undefined;
   const org = params.org && UUID.test(params.org) ? params.org : undefined;
-  const { data, nextCursor } = await listAudit({ search: q, orgId: org, cursor });
+  const { data, nextCursor } = await listAudit(operatorContext(operator), { search: q, orgId: org, cursor });
   const pii = operatorCan(operator.operatorRole, "ops:read_pii");
   return (
     <>

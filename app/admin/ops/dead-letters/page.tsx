@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionButton } from "@/components/forms/action-button";
 import { Badge, EmptyState, PageHeader } from "@/components/ui";
-import { operatorCan } from "@/lib/auth";
+import { operatorCan, operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { decodeTimeCursor, isAppError } from "@/lib/http";
 import { cockpitWriteStateFor } from "../break-glass-cookie";
@@ -20,6 +20,7 @@ export default async function DeadLettersPage({
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
   const operator = await requireOperator("/admin/ops/dead-letters");
+  const ctx = operatorContext(operator);
   const params = await searchParams;
   const kind = OUTBOX_KINDS.find((k) => k === params.kind);
   const q = params.q?.trim().slice(0, 200) || undefined;
@@ -31,9 +32,9 @@ export default async function DeadLettersPage({
     cursor = undefined;
   }
   const [counts, { items, nextCursor }, circuits] = await Promise.all([
-    outboxCounts(),
-    listOutbox({ status: "dead", kind, search: q, cursor, limit: 50 }),
-    listOutboxCircuits(),
+    outboxCounts(ctx),
+    listOutbox(ctx, { status: "dead", kind, search: q, cursor, limit: 50 }),
+    listOutboxCircuits(ctx),
   ]);
   const pii = operatorCan(operator.operatorRole, "ops:read_pii");
   const { writable } = await cockpitWriteStateFor(operator.user.id);

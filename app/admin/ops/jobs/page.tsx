@@ -4,7 +4,7 @@ import { StatusTabs } from "@/components/ops/status-tabs";
 import { ActionButton } from "@/components/forms/action-button";
 import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui";
 import { describeFunctions } from "@/inngest/functions";
-import { operatorCan } from "@/lib/auth";
+import { operatorCan, operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import {
   BULK_RERUN_CAP,
@@ -37,6 +37,7 @@ export default async function JobRunsPage({
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
   const operator = await requireOperator("/admin/ops/jobs");
+  const ctx = operatorContext(operator);
   const params = await searchParams;
   const functions = describeFunctions();
   // The API's run filter; a bad value is left out here rather than refusing the page.
@@ -44,16 +45,16 @@ export default async function JobRunsPage({
   const current = { ...asked, function: functions.find((f) => f.id === asked.function)?.id };
   const { status, function: functionId, org, from, to, q } = current;
   const after = params.after && UUID.test(params.after) ? params.after : undefined;
-  const now = new Date();
+  const now = ctx.now();
   const filter = toJobRunFilter(current);
   const filtered = Boolean(status || functionId || org || from || to || q);
   const [counts, stats, stale, paused, { runs, next }, matching] = await Promise.all([
-    jobRunStatusCounts(),
-    jobRunStats(new Date(now.getTime() - 24 * 3_600_000)),
+    jobRunStatusCounts(ctx),
+    jobRunStats(ctx, new Date(now.getTime() - 24 * 3_600_000)),
     staleHeartbeats(now),
-    pausedFunctions(),
-    listJobRuns({ ...filter, after, limit: 50 }),
-    filtered ? countJobRuns(filter) : Promise.resolve(0),
+    pausedFunctions(ctx),
+    listJobRuns(ctx, { ...filter, after, limit: 50 }),
+    filtered ? countJobRuns(ctx, filter) : Promise.resolve(0),
   ]);
   const { writable } = await cockpitWriteStateFor(operator.user.id);
   const canRerun = writable && operatorCan(operator.operatorRole, "jobs:rerun");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorCan, operatorContext } from "@/lib/auth";
 import { listAudit } from "@/lib/audit";
 import { pageQuerySchema, parseQuery, route } from "@/lib/http";
 import { maskEmail } from "@/lib/format";
@@ -17,10 +17,10 @@ const querySchema = z
 
 /** The append-only audit trail, newest first (ops_viewer sees e-mail addresses masked). */
 export const GET = route(
-  async ({ auth, url }) => {
+  async ({ auth, url, requestId }) => {
     assertOperatorCan(auth, "ops:read");
     const q = parseQuery(url, querySchema);
-    const { data, nextCursor } = await listAudit({
+    const { data, nextCursor } = await listAudit(operatorContext(auth.viewer, { requestId }), {
       orgId: q.org,
       actorId: q.actor,
       action: q.action,

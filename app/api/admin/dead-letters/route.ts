@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorCan, operatorContext } from "@/lib/auth";
 import { parseQuery, route } from "@/lib/http";
 import { presentOutboxRow } from "@/lib/ops";
 import { listOutbox, OUTBOX_KINDS } from "@/lib/outbox";
@@ -17,7 +17,7 @@ const deadLetterFilterSchema = z.object({
 
 /** Dead letters (or any outbox status), newest first; payload search with `q`. */
 export const GET = route(
-  async ({ auth, url }) => {
+  async ({ auth, url, requestId }) => {
     assertOperatorCan(auth, "ops:read");
     const q = parseQuery(
       url,
@@ -26,7 +26,7 @@ export const GET = route(
         cursor: z.string().max(500).optional(),
       }),
     );
-    const { items, nextCursor } = await listOutbox({
+    const { items, nextCursor } = await listOutbox(operatorContext(auth.viewer, { requestId }), {
       status: q.status,
       kind: q.kind,
       orgId: q.org,

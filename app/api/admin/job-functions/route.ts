@@ -1,5 +1,5 @@
 import { describeFunctions, FUNCTIONS } from "@/inngest/functions";
-import { assertOperatorCan, operatorAuth } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorContext } from "@/lib/auth";
 import { route } from "@/lib/http";
 import { functionIsCancellable, pausedFunctions } from "@/lib/jobs";
 
@@ -7,9 +7,9 @@ export const dynamic = "force-dynamic";
 
 /** The registered functions: trigger, schedule, whether paused (and since when) and whether runs can be cancelled. */
 export const GET = route(
-  async ({ auth }) => {
+  async ({ auth, requestId }) => {
     assertOperatorCan(auth, "ops:read");
-    const paused = await pausedFunctions();
+    const paused = await pausedFunctions(operatorContext(auth.viewer, { requestId }));
     const data = describeFunctions().map((f, i) => ({
       id: f.id,
       name: f.name,

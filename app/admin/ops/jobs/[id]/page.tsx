@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionButton } from "@/components/forms/action-button";
 import { Badge, Card, CardBody, PageHeader } from "@/components/ui";
-import { operatorCan } from "@/lib/auth";
+import { operatorCan, operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
 import { findFunction } from "@/inngest/functions";
 import { cancelRefusal, getJobRun, presentJobRun } from "@/lib/jobs";
@@ -20,7 +20,7 @@ export default async function JobRunPage({ params }: { params: Promise<{ id: str
   const operator = await requireOperator("/admin/ops/jobs");
   const { id } = await params;
   if (!UUID.test(id)) notFound();
-  const found = await getJobRun(id);
+  const found = await getJobRun(operatorContext(operator), id);
   if (!found) notFound();
   const run = presentJobRun(found.run, { pii: operatorCan(operator.operatorRole, "ops:read_pii") });
   const { writable } = await cockpitWriteStateFor(operator.user.id);

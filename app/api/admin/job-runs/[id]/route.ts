@@ -1,4 +1,4 @@
-import { assertOperatorCan, operatorAuth, operatorCan } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorCan, operatorContext } from "@/lib/auth";
 import { notFound, route } from "@/lib/http";
 import { getJobRun, presentJobEvent, presentJobRun } from "@/lib/jobs";
 
@@ -8,10 +8,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One run with its step log and the runs that re-ran it. */
 export const GET = route(
-  async ({ auth, params }) => {
+  async ({ auth, params, requestId }) => {
     assertOperatorCan(auth, "ops:read");
     const id = String(params.id ?? "");
-    const found = UUID.test(id) ? await getJobRun(id) : null;
+    const found = UUID.test(id) ? await getJobRun(operatorContext(auth.viewer, { requestId }), id) : null;
     if (!found) notFound("job run");
     const pii = operatorCan(auth.role, "ops:read_pii");
     return {

@@ -1,5 +1,5 @@
 import { commandRoute } from "@/app/api/admin/command-route";
-import { assertOperatorCan, operatorAuth } from "@/lib/auth";
+import { assertOperatorCan, operatorAuth, operatorContext } from "@/lib/auth";
 import { parseQuery, route } from "@/lib/http";
 import { BULK_RERUN_CAP, countJobRuns, jobRunFilterSchema, toJobRunFilter } from "@/lib/jobs";
 import { bulkRerunJobRuns } from "@/lib/ops/commands";
@@ -8,10 +8,10 @@ export const dynamic = "force-dynamic";
 
 /** How many runs a filter matches (what POST must be confirmed with), and the cap. */
 export const GET = route(
-  async ({ auth, url }) => {
+  async ({ auth, url, requestId }) => {
     assertOperatorCan(auth, "ops:read");
     const filter = toJobRunFilter(parseQuery(url, jobRunFilterSchema));
-    const matched = await countJobRuns(filter);
+    const matched = await countJobRuns(operatorContext(auth.viewer, { requestId }), filter);
     return { body: { matched, cap: BULK_RERUN_CAP, allowed: matched > 0 && matched <= BULK_RERUN_CAP } };
   },
   { authenticate: operatorAuth },
