@@ -115,21 +115,12 @@ export interface AuditPage {
  * Newest first, keyset-paginated, across orgs (the cockpit's audit page, the operator API). Reads
  * have no clock and leave no trail, so they use nothing of the context but its type.
  */
-export async function listAudit(ctx: AuditReadContext, query?: AuditQuery): Promise<AuditPage>;
-/** The same inside a caller's transaction (the customer page reads its trail with the rest of it). */
-export async function listAudit(query: AuditQuery, tx: DbOrTx): Promise<AuditPage>;
-export async function listAudit(
-  first: AuditReadContext | AuditQuery,
-  second?: AuditQuery | DbOrTx,
-): Promise<AuditPage> {
-  if (isReadContext(first)) return withSystem("ops-cockpit", (tx) => auditPage(tx, (second as AuditQuery) ?? {}));
-  return auditPage(second as DbOrTx, first);
+export async function listAudit(_ctx: AuditReadContext, query: AuditQuery = {}): Promise<AuditPage> {
+  return withSystem("ops-cockpit", (tx) => auditPage(tx, query));
 }
 
-const isReadContext = (value: AuditReadContext | AuditQuery): value is AuditReadContext =>
-  typeof (value as Partial<AuditReadContext>).now === "function";
-
-async function auditPage(dbOrTx: DbOrTx, query: AuditQuery): Promise<AuditPage> {
+/** `listAudit` inside a caller's transaction (the customer page reads its trail with the rest of it). */
+export async function auditPage(dbOrTx: DbOrTx, query: AuditQuery): Promise<AuditPage> {
   const filters: SQL[] = [];
   if (query.orgId) filters.push(eq(auditLog.orgId, query.orgId));
   if (query.actorId) filters.push(eq(auditLog.actorId, query.actorId));

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { OperatorActor, ServiceContext } from "@/lib/context";
-import { cockpitContext } from "./cockpit-context";
+import { asSystem, type OperatorActor, type ServiceContext } from "@/lib/context";
 
 export interface HourlyJobBucket {
   /** Start of the UTC hour. */
@@ -21,7 +20,7 @@ export async function hourlyJobOutcomes(ctx: ServiceContext<OperatorActor>): Pro
   const now = ctx.now();
   const currentHour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
   const first = new Date(currentHour.getTime() - 23 * 3_600_000);
-  const result = await cockpitContext(ctx).transaction((tx) =>
+  const result = await asSystem(ctx, "ops-cockpit").transaction((tx) =>
     tx.execute<{
       hour: string | Date;
       succeeded: number | string;

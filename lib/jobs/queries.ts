@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
 import { jobEvents, jobRuns } from "@/db/schema";
-import type { OperatorActor, ServiceContext } from "@/lib/context";
-import { cockpitContext } from "./cockpit-context";
+import { asSystem, type OperatorActor, type ServiceContext } from "@/lib/context";
 
 export type JobRun = typeof jobRuns.$inferSelect;
 export type JobEvent = typeof jobEvents.$inferSelect;
@@ -46,7 +45,7 @@ export async function countJobRuns(
   query: Omit<JobRunQuery, "after" | "limit"> = {},
 ): Promise<number> {
   const filters = jobRunFilters(query);
-  const [row] = await cockpitContext(ctx).transaction((tx) =>
+  const [row] = await asSystem(ctx, "ops-cockpit").transaction((tx) =>
     tx
       .select({ n: sql<number>`count(*)::int` })
       .from(jobRuns)
@@ -68,7 +67,7 @@ export async function listJobRuns(
     );
   }
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-  const rows = await cockpitContext(ctx).transaction((tx) =>
+  const rows = await asSystem(ctx, "ops-cockpit").transaction((tx) =>
     tx
       .select()
       .from(jobRuns)
@@ -86,7 +85,7 @@ export async function getJobRun(
   ctx: ServiceContext<OperatorActor>,
   id: string,
 ): Promise<{ run: JobRun; events: JobEvent[]; reruns: { id: string; status: string; createdAt: Date }[] } | null> {
-  const cockpit = cockpitContext(ctx);
+  const cockpit = asSystem(ctx, "ops-cockpit");
   const [run] = await cockpit.transaction((tx) => tx.select().from(jobRuns).where(eq(jobRuns.id, id)));
   if (!run) return null;
   const events = await cockpit.transaction((tx) =>

@@ -1,7 +1,6 @@
 import { gt, sql } from "drizzle-orm";
 import { jobRuns } from "@/db/schema";
-import type { OperatorActor, ServiceContext } from "@/lib/context";
-import { cockpitContext } from "./cockpit-context";
+import { asSystem, type OperatorActor, type ServiceContext } from "@/lib/context";
 import type { JobStatus } from "./runs";
 
 export const JOB_STATUSES: JobStatus[] = ["queued", "running", "succeeded", "failed", "retrying", "cancelled"];
@@ -11,7 +10,7 @@ export async function jobRunStatusCounts(
   ctx: ServiceContext<OperatorActor>,
   since?: Date,
 ): Promise<Record<JobStatus, number>> {
-  const rows = await cockpitContext(ctx).transaction((tx) =>
+  const rows = await asSystem(ctx, "ops-cockpit").transaction((tx) =>
     tx
       .select({ status: jobRuns.status, n: sql<number>`count(*)::int` })
       .from(jobRuns)
@@ -35,7 +34,7 @@ export interface FunctionRunStats {
 
 /** Per function since `since`: run and failure counts, p50/p95/p99 duration, last start. */
 export async function jobRunStats(ctx: ServiceContext<OperatorActor>, since: Date): Promise<FunctionRunStats[]> {
-  const rows = await cockpitContext(ctx).transaction((tx) =>
+  const rows = await asSystem(ctx, "ops-cockpit").transaction((tx) =>
     tx
       .select({
         functionId: jobRuns.functionId,

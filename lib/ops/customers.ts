@@ -9,7 +9,7 @@ import {
   subscriptions,
   users,
 } from "@/db/schema";
-import { listAudit, recordAudit, recordAuditAlone } from "@/lib/audit";
+import { auditPage, recordAudit, recordAuditAlone } from "@/lib/audit";
 import { syncStripeCustomer, extendTrial } from "@/lib/billing";
 import { asSystem, operatorAuditActor, type OperatorActor, type OrgContext, type ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
@@ -53,7 +53,7 @@ export async function customerDetail(ctx: ServiceContext<OperatorActor>, orgId: 
         .where(eq(opsAlerts.orgId, orgId))
         .orderBy(desc(opsAlerts.lastSeenAt))
         .limit(20),
-      audit: await listAudit({ orgId, limit: 20 }, tx),
+      audit: await auditPage(tx, { orgId, limit: 20 }),
       stripeCustomer: (
         await tx
           .select({ id: billingCustomers.stripeCustomerId })
