@@ -152,7 +152,7 @@ export async function runCommand(
     }
     case "usage:drift": {
       const month = flags.month ?? currentMonth();
-      return { month, orgs: await findUsageDrift(month) };
+      return { month, orgs: await findUsageDrift(systemContext(systemActor("metering")), month) };
     }
     case "opportunities:ingest": {
       // A file (CSV extract, or JSON) when given; else SAM.gov when a key is configured; else the bundled dataset.

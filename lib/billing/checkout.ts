@@ -81,7 +81,7 @@ export async function startSubscriptionCheckout(ctx: BillingContext, plan: PlanI
     throw new AppError("conflict", "This organisation already has a subscription: change plans in the billing portal.");
   }
   const actor = await billingActor(ctx);
-  const customer = await ensureStripeCustomer(orgId, actor.email);
+  const customer = await ensureStripeCustomer(ctx, actor.email);
   const withTrial = await trialAvailable(ctx);
   const session = await stripeClient().checkout.sessions.create({
     mode: "subscription",
@@ -117,7 +117,7 @@ export async function startCreditPackCheckout(ctx: BillingContext) {
       errors: [{ path: "price", message: "STRIPE_PRICE_CREDITS is not configured." }],
     });
   const actor = await billingActor(ctx);
-  const customer = await ensureStripeCustomer(orgId, actor.email);
+  const customer = await ensureStripeCustomer(ctx, actor.email);
   const session = await stripeClient().checkout.sessions.create({
     mode: "payment",
     customer,
@@ -160,7 +160,7 @@ export async function finishCheckout(ctx: BillingContext, sessionId: string) {
     throw error;
   }
   const customer = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
-  const ownCustomer = await stripeCustomerIdFor(orgId);
+  const ownCustomer = await stripeCustomerIdFor(ctx);
   if (session.client_reference_id !== orgId || !customer || (ownCustomer && ownCustomer !== customer)) {
     throw new AppError("not_found", "Checkout session not found.");
   }
@@ -187,7 +187,7 @@ export async function finishCheckout(ctx: BillingContext, sessionId: string) {
 /** A Stripe Customer Portal session (cards, invoices, plan changes, cancellation). */
 export async function openCustomerPortal(ctx: BillingContext, returnPath = "/settings/billing") {
   assertCan(ctx.actor, "billing:manage");
-  const customer = await stripeCustomerIdFor(ctx.orgId);
+  const customer = await stripeCustomerIdFor(ctx);
   if (!customer) throw new AppError("conflict", "There is no billing account yet: choose a plan first.");
   const portal = await stripeClient().billingPortal.sessions.create({
     customer,

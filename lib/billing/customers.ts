@@ -1,15 +1,15 @@
 import { eq } from "drizzle-orm";
-import { withTenant } from "@/db/tenant";
 import { billingCustomers, organizations } from "@/db/schema";
+import type { OrgContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { stripeClient } from "./stripe-client";
 
-export async function stripeCustomerIdFor(orgId: string): Promise<string | null> {
-  const [row] = await withTenant(orgId, (tx) =>
+export async function stripeCustomerIdFor(ctx: OrgContext): Promise<string | null> {
+  const [row] = await ctx.transaction((tx) =>
     tx
       .select({ id: billingCustomers.stripeCustomerId })
       .from(billingCustomers)
-      .where(eq(billingCustomers.orgId, orgId)),
+      .where(eq(billingCustomers.orgId, ctx.orgId)),
   );
   return row?.id ?? null;
 }
@@ -19,10 +19,11 @@ export async function stripeCustomerIdFor(orgId: string): Promise<string | null>
  * Stripe object can be traced back to the org). The idempotency key makes two concurrent
  * first purchases create ONE customer; the unique link row makes the database agree.
  */
-export async function ensureStripeCustomer(orgId: string, billingEmail: string | null): Promise<string> {
-  const existing = await stripeCustomerIdFor(orgId);
+export async function ensureStripeCustomer(ctx: OrgContext, billingEmail: string | null): Promise<string> {
+  const { orgId } = ctx;
+  const existing = await stripeCustomerIdFor(ctx);
   if (existing) return existing;
-  const [org] = await withTenant(orgId, (tx) =>
+  const [org] = await ctx.transaction((tx) =>
     tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId)),
   );
   if (!org) throw new AppError("not_found", "Organisation not found.");
@@ -30,9 +31,9 @@ export async function ensureStripeCustomer(orgId: string, billingEmail: string |
     { name: org.name, ...(billingEmail ? { email: billingEmail } : {}), metadata: { org_id: orgId } },
     { idempotencyKey: `beacon-customer-${orgId}` },
   );
-  await withTenant(orgId, (tx) =>
+  await ctx.transaction((tx) =>
     tx.insert(billingCustomers).values({ orgId, stripeCustomerId: customer.id }).onConflictDoNothing(),
   );
-  const linked = await stripeCustomerIdFor(orgId);
+  const linked = await stripeCustomerIdFor(ctx);
   return linked ?? customer.id;
 }

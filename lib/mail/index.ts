@@ -7,4 +7,4 @@ export {
   type EmailTransport,
   type EmailAttemptOutcome,
 } from "./transport";
-export { latestEmailTo, listRecentEmails } from "./queries";
+export { latestEmailTo } from "./queries";

@@ -18,17 +18,3 @@ export async function latestEmailTo(address: string, kind?: string) {
   );
   return rows[0] ?? null;
 }
-
-/** Newest first, optionally for one recipient; bounded so the page stays fast. */
-export async function listRecentEmails(options: { to?: string; limit?: number } = {}) {
-  const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-  const to = options.to?.trim().toLowerCase();
-  return withSystem("ops-cockpit", (tx) =>
-    tx
-      .select()
-      .from(emailMessages)
-      .where(to ? eq(sql`lower(${emailMessages.toAddress})`, to) : undefined)
-      .orderBy(desc(emailMessages.createdAt))
-      .limit(limit),
-  );
-}

@@ -111,7 +111,9 @@ describeEachDatabase("usage report and drift", () => {
       ]),
     );
     expect(report.adjustments.total - report.used_recorded).toBe(0);
-    expect((await findUsageDrift(monthOf(now))).filter((d) => d.org_id === orgId)).toEqual([]);
+    expect((await findUsageDrift(systemContextOf("metering"), monthOf(now))).filter((d) => d.org_id === orgId)).toEqual(
+      [],
+    );
   });
 
   it("a counter corrupted by a raw UPDATE is reported with the exact drift, by the report and the drift list", async () => {
@@ -139,7 +141,7 @@ describeEachDatabase("usage report and drift", () => {
       .where(eq(usageEvents.orgId, healthy))
       .limit(1);
     await db().delete(usageEvents).where(eq(usageEvents.id, event!.id));
-    expect(await findUsageDrift("2031-01")).toEqual([
+    expect(await findUsageDrift(systemContextOf("metering"), "2031-01")).toEqual([
       ...[
         {
           org_id: broken,
@@ -171,7 +173,7 @@ describeEachDatabase("usage report and drift", () => {
       stored_remaining: 45,
       drift: -5,
     });
-    expect((await findUsageDrift("2031-03")).filter((d) => d.org_id === orgId)).toEqual([
+    expect((await findUsageDrift(systemContextOf("metering"), "2031-03")).filter((d) => d.org_id === orgId)).toEqual([
       {
         org_id: orgId,
         org_name: "Acme starter",
@@ -203,7 +205,7 @@ describeEachDatabase("usage report and drift", () => {
     expect((await appErrorOf(monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2032-13"))).code).toBe(
       "validation_failed",
     );
-    expect((await appErrorOf(findUsageDrift("march"))).code).toBe("validation_failed");
+    expect((await appErrorOf(findUsageDrift(systemContextOf("metering"), "march"))).code).toBe("validation_failed");
     expect(
       (
         await appErrorOf(

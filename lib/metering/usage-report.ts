@@ -1,7 +1,6 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
-import { withSystem } from "@/db/tenant";
 import { organizations, quotaAdjustments, usageEvents, usageQuotas, type QuotaBalance } from "@/db/schema";
-import type { OrgContext } from "@/lib/context";
+import type { OrgContext, SystemContext } from "@/lib/context";
 import { AppError } from "@/lib/http";
 import { monthContaining } from "./periods";
 
@@ -136,7 +135,7 @@ export async function monthlyUsageReport(ctx: OrgContext, month: string): Promis
  * One set-based query over the orgs whose counter is in that month (an operator read across
  * tenants, so as the system role).
  */
-export async function findUsageDrift(month: string, limit = 500): Promise<UsageDrift[]> {
+export async function findUsageDrift(ctx: SystemContext, month: string, limit = 500): Promise<UsageDrift[]> {
   const { start, end } = parseMonth(month);
   const expectedOf = (balance: QuotaBalance) => {
     const adjusted = sql`coalesce((select sum(a.delta) from ${quotaAdjustments} a where a.org_id = ${usageQuotas.orgId} and a.period_start = ${usageQuotas.periodStart} and a.balance = ${balance}), 0)`;
@@ -145,7 +144,7 @@ export async function findUsageDrift(month: string, limit = 500): Promise<UsageD
   };
   const expected = expectedOf("allowance");
   const expectedCredits = expectedOf("credits");
-  const rows = await withSystem("metering", (tx) =>
+  const rows = await ctx.transaction((tx) =>
     tx
       .select({
         orgId: usageQuotas.orgId,

@@ -74,3 +74,4 @@ export { neutraliseCell, toSafeCsv } from "./csv-safe";
 export { businessMetrics, CHURN_WINDOW_DAYS, FUNNEL_WINDOW_DAYS, type BusinessMetrics } from "./business-metrics";
 export { opsOverview, type OpsOverview } from "./overview";
 export { integrationStatus, type IntegrationStatus, type IntegrationState } from "./integrations";
+export { listRecentEmails } from "./emails";

@@ -20,7 +20,7 @@ export const listMembersEndpoint = defineEndpoint({
     const [members, invitations, seats] = await Promise.all([
       listMembers(ctx),
       listOpenInvitations(ctx),
-      seatUsage(auth.orgId, auth.actor),
+      seatUsage(ctx),
     ]);
     return {
       body: {

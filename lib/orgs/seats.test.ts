@@ -37,7 +37,7 @@ describeEachDatabase("seat limits", () => {
       upgrade_url: "/settings/billing",
     });
     expect(await db().select().from(invitations).where(eq(invitations.orgId, orgId))).toEqual([]);
-    expect(await seatUsage(orgId, owner)).toEqual({
+    expect(await seatUsage(contextOf(orgId, owner))).toEqual({
       plan: "free",
       planName: "Free",
       limit: 1,
@@ -63,7 +63,7 @@ describeEachDatabase("seat limits", () => {
     expect(third.invitation.id).not.toBe(a.invitation.id);
     // Eight days later the open invitations have expired and hold nothing.
     const later = new Date(Date.now() + 8 * 24 * 60 * 60 * 1000);
-    expect(await seatUsage(orgId, owner, later)).toMatchObject({ members: 1, openInvitations: 0, used: 1 });
+    expect(await seatUsage(contextOf(orgId, owner, later))).toMatchObject({ members: 1, openInvitations: 0, used: 1 });
     await inviteMember(contextOf(orgId, owner, later), { email: email(), role: "member" });
   });
 
@@ -122,7 +122,7 @@ describeEachDatabase("seat limits", () => {
         .values({ orgId, stripeSubscriptionId: `sub_${randomUUID()}`, status: "canceled", plan: "pro" });
       await syncOrgPlan(tx, orgId, new Date());
     });
-    expect(await seatUsage(orgId, owner)).toEqual({
+    expect(await seatUsage(contextOf(orgId, owner))).toEqual({
       plan: "free",
       planName: "Free",
       limit: 1,

@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { withTenant } from "@/db/tenant";
 import { invitations, memberships, organizations } from "@/db/schema";
 import { entitlementsFor, planById, type PlanId } from "@/lib/plans";
 import { AppError } from "@/lib/http";
-import { assertCan, type OrgActor } from "./actor";
+import type { MemberActor, OrgContext } from "@/lib/context";
+import { assertCan } from "./actor";
 import { openInvitationAt } from "./invitation-state";
 
 /**
@@ -51,9 +51,9 @@ async function countSeats(tx: Tx, orgId: string, now: Date): Promise<SeatUsage> 
   };
 }
 
-export async function seatUsage(orgId: string, actor: OrgActor, now = new Date()): Promise<SeatUsage> {
-  assertCan(actor, "members:read");
-  return withTenant(orgId, (tx) => countSeats(tx, orgId, now));
+export async function seatUsage(ctx: OrgContext<MemberActor>): Promise<SeatUsage> {
+  assertCan(ctx.actor, "members:read");
+  return ctx.transaction((tx) => countSeats(tx, ctx.orgId, ctx.now()));
 }
 
 function seatsProblem(seats: SeatUsage, detail: string) {

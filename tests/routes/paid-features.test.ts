@@ -186,7 +186,7 @@ describeOnOneDatabase("paid features end when payment ends", () => {
       expect(search.status).toBe(200);
       expect(search.headers.get("ratelimit-limit")).toBe(String(expected.requestsPerMinute));
       // Seats.
-      expect((await seatUsage(org.orgId, org.owner)).limit).toBe(expected.maxSeats);
+      expect((await seatUsage(contextOf(org.orgId, org.owner))).limit).toBe(expected.maxSeats);
 
       // Alerts: the oldest `maxAlerts` run, instant ones only where the plan includes them.
       const running = org.alertIds.filter((_, i) => i < expected.maxAlerts);

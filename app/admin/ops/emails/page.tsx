@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui";
-import { operatorCan } from "@/lib/auth";
+import { operatorCan, operatorContext } from "@/lib/auth";
 import { requireOperator } from "@/lib/auth/next";
-import { listRecentEmails } from "@/lib/mail";
+import { listRecentEmails } from "@/lib/ops";
 import { maskEmail } from "@/lib/format";
 import { formatDateTime } from "@/lib/format";
 
@@ -12,7 +12,9 @@ export default async function EmailsPage({ searchParams }: { searchParams: Promi
   const operator = await requireOperator("/admin/ops/emails");
   const { to } = await searchParams;
   const showPii = operatorCan(operator.operatorRole, "ops:read_pii");
-  const emails = await listRecentEmails({ to: typeof to === "string" ? to.slice(0, 254) : undefined });
+  const emails = await listRecentEmails(operatorContext(operator), {
+    to: typeof to === "string" ? to.slice(0, 254) : undefined,
+  });
   return (
     <>
       <PageHeader
