@@ -1,17 +1,22 @@
 import { expect, test } from "@playwright/test";
 import { COCKPIT_PAGES, expectNoSeriousA11yViolations, signInOperator } from "./helpers";
 
-// Every cockpit page as an ops_admin sees it (the most controls): no serious or critical axe violations.
-test("cockpit pages have no serious or critical accessibility violations and fit a phone", async ({ page }) => {
+// Every cockpit page as an ops_admin sees it (the most controls), each test walking all of them.
+test("cockpit pages have no serious or critical accessibility violations", async ({ page }) => {
+  test.slow(); // every cockpit page, each checked by axe
   await signInOperator(page);
   for (const [path, heading] of COCKPIT_PAGES) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: heading, exact: true }), path).toBeVisible();
     await expectNoSeriousA11yViolations(page, path);
   }
+});
 
-  // On a 390 px phone no page scrolls sideways (wide tables scroll in their own box).
+// On a 390 px phone no page scrolls sideways (wide tables scroll in their own box).
+test("cockpit pages fit a phone", async ({ page }) => {
+  test.slow(); // every cockpit page
   await page.setViewportSize({ width: 390, height: 844 });
+  await signInOperator(page);
   for (const [path, heading] of COCKPIT_PAGES) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: heading, exact: true }), path).toBeVisible();

@@ -243,8 +243,11 @@ describeEachDatabase("alert digests", () => {
       runAlertDigest(fanout(), alert.id, at(DAY)),
       runAlertDigest(fanout(), alert.id, at(DAY + MINUTE)),
     ]);
-    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
-    expect(await digestsOf(alert.id)).toHaveLength(1);
+    // Overlapping, one run claims the window and the other is a duplicate. A run that starts only
+    // once the other has committed covers (DAY, DAY + 1 min], which holds nothing new: either
+    // way the notice is in exactly one digest and one e-mail.
+    expect(results.filter((r) => !r.duplicate && r.matchCount > 0)).toHaveLength(1);
+    expect((await digestsOf(alert.id)).filter((d) => d.matchCount > 0)).toHaveLength(1);
     expect(await emailsTo(alert.deliveryEmail)).toHaveLength(1);
     // A stale retry for an earlier end is already covered, too.
     expect(await runAlertDigest(fanout(), alert.id, at(HOUR))).toMatchObject({ duplicate: true });
