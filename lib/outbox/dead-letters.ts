@@ -3,7 +3,7 @@ import { db } from "@/db/client";
 import { newestFirst, olderThan } from "@/db/keyset";
 import { isUuid, withSystem } from "@/db/tenant";
 import { outboxEvents } from "@/db/schema";
-import { operatorAuditActor, recordAudit, type AuditedOperator } from "@/lib/audit";
+import { operatorAuditActor, recordAudit, type AuditReadContext } from "@/lib/audit";
 import { AppError, decodeTimeCursor, nextTimeCursor } from "@/lib/http";
 import type { OutboxKind, OutboxStatus } from "./payloads";
 
@@ -54,14 +54,10 @@ function filterConditions(filter: OutboxFilter): SQL[] {
 
 /**
  * The operator's service context, as far as the cockpit's outbox reads and an operator's outbox
- * writes use it: lib/context's `ServiceContext<OperatorActor>`, spelled out here because
+ * writes use it: lib/context's `ServiceContext<OperatorActor>` as lib/audit spells it out, because
  * lib/context sends its events through this outbox.
  */
-export interface OperatorOutboxContext {
-  readonly actor: AuditedOperator;
-  readonly requestId: string | null;
-  now(): Date;
-}
+export type OperatorOutboxContext = AuditReadContext;
 
 /** An operator's outbox write names them and their request in its audit row, at their clock. */
 export type OperatorWriteContext = OperatorOutboxContext;
