@@ -105,6 +105,14 @@ export function keywordQuery(q: string | undefined): SQL | null {
   return text ? sql`websearch_to_tsquery('english', ${text})` : null;
 }
 
+/**
+ * The stemmed words of a keyword query (its operators and quotes left out), as PostgreSQL's
+ * English configuration indexes them: what a passage must contain to show a match.
+ */
+export function keywordLexemes(q: string): SQL {
+  return sql`tsvector_to_array(to_tsvector('english', ${q.trim()}))`;
+}
+
 /** WHERE clause for the filters (undefined when nothing narrows). */
 export function opportunityWhere(filters: OpportunityFilters): SQL | undefined {
   const o = opportunities;

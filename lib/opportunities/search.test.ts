@@ -183,6 +183,81 @@ describeEachDatabase("opportunity search", () => {
   });
 });
 
+describeEachDatabase("search result excerpts", () => {
+  // Filler of 40-word passages ("lorem0 … lorem39"), so a word's passage is known by its position.
+  const filler = (words: number, from = 0) =>
+    Array.from({ length: words }, (_, i) => `lorem${(from + i) % 40}`).join(" ");
+  const late = `${filler(200)} the hydroelectric turbine overhaul is due ${filler(60, 6)}`;
+
+  beforeAll(async () => {
+    await db()
+      .insert(opportunities)
+      .values([
+        opp({
+          noticeId: "late-word",
+          title: "Dam works",
+          naicsCode: "811310",
+          description: late,
+          descriptionExcerpt: "Dam works.",
+        }),
+        opp({
+          noticeId: "title-only",
+          title: "Turbine inspection",
+          naicsCode: "811310",
+          description: filler(120),
+          descriptionExcerpt: "Inspection of <b>two</b> units.",
+        }),
+        opp({
+          noticeId: "beyond-text",
+          title: "Generator works",
+          naicsCode: "811310",
+          description: `${filler(700)} gearbox`,
+          descriptionExcerpt: "Generator works, first words.",
+        }),
+        opp({
+          noticeId: "two-passages",
+          title: "Plant works",
+          naicsCode: "811310",
+          description: `${filler(50)} spillway ${filler(100, 11)} penstock ${filler(10)}`,
+          descriptionExcerpt: "Plant works.",
+        }),
+      ]);
+  });
+
+  async function excerptOf(q: string, noticeId: string) {
+    const { data } = await searchOpportunities({ q, naics: ["811310"] }, { limit: 10 });
+    const hit = data.find((o) => o.notice_id === noticeId);
+    if (!hit) throw new Error(`${noticeId} not found for ${q}`);
+    return hit;
+  }
+
+  it("highlights the passage where a keyword first appears, however deep in the text, and only around it", async () => {
+    const hit = await excerptOf("turbines", "late-word");
+    expect(hit.highlights.excerpt).toContain("<mark>turbine</mark>");
+    expect(hit.highlights.excerpt).toContain("hydroelectric");
+    expect(hit.highlights.excerpt).not.toContain("lorem0 lorem1 lorem2");
+    expect(hit.highlights.excerpt.length).toBeLessThan(600);
+    expect(hit.matched.keywords).toEqual(["turbine"]);
+  });
+
+  it("shows the stored excerpt, escaped, when only the title matched", async () => {
+    const hit = await excerptOf("turbine", "title-only");
+    expect(hit.highlights.title).toContain("<mark>Turbine</mark>");
+    expect(hit.highlights.excerpt).toBe("Inspection of &lt;b&gt;two&lt;/b&gt; units.");
+  });
+
+  it("finds a word past the first 4,000 characters, whose excerpt is then the stored one", async () => {
+    const hit = await excerptOf("gearbox", "beyond-text");
+    expect(hit.highlights.excerpt).toBe("Generator works, first words.");
+  });
+
+  it("with words in different passages, highlights the first of them", async () => {
+    const hit = await excerptOf("penstock spillway", "two-passages");
+    expect(hit.highlights.excerpt).toContain("<mark>spillway</mark>");
+    expect(hit.highlights.excerpt).not.toContain("<mark>penstock</mark>");
+  });
+});
+
 describe("query validation", () => {
   it("accepts repeated keys and refuses bad values and unknown parameters", () => {
     expect(opportunityQuerySchema.parse({ naics: ["5415", "31-33"], state: "va" })).toMatchObject({

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/http";
 import { amendedSince, currentPinsSelection, pinnedRelation, pinsOf, type PinsRow } from "./amended-pins";
 import { decodeCursor, encodeCursor, filtersFingerprint } from "./cursor";
 import { changesOfNotice, type NoticeChange } from "./changes";
-import { keywordQuery, opportunityWhere, type OpportunityFilters, type SearchSort } from "./filters";
+import { keywordLexemes, keywordQuery, opportunityWhere, type OpportunityFilters, type SearchSort } from "./filters";
 import { DESCRIPTION_SCAN, fitOf, fitScoreSql, type Fit, type FitContext, type FitInput } from "./fit";
 import { fitScoring } from "./fit-scoring";
 import { toHighlightHtml, markedTerms } from "./highlight";
@@ -54,7 +54,20 @@ const HEADLINE_EXCERPT = `StartSel=${START},StopSel=${STOP},MaxFragments=2,MaxWo
 
 const o = opportunities;
 
-function selection(tsquery: SQL | null, referenceDate: Date, withFit = false, sortKey: SQL | null = null) {
+/**
+ * The excerpt of a result found by `keywords`: the passage where one of their words first appears
+ * (with the next, for context), highlighted; the stored excerpt when only the title matched.
+ * Only that passage is parsed (see migration 0038), not the whole description.
+ */
+function excerptHeadline(keywords: string, tsquery: SQL) {
+  return sql<string>`coalesce((select ts_headline('english', p.text || coalesce(' ' || ${o.descriptionPassages}[p.n + 1], ''), ${tsquery}, ${HEADLINE_EXCERPT})
+    from unnest(${o.descriptionPassages}, ${o.passageVectors}) with ordinality as p(text, lexemes, n)
+    where tsvector_to_array(p.lexemes) && ${keywordLexemes(keywords)} order by p.n limit 1), ${o.descriptionExcerpt})`;
+}
+
+/** The columns a result is built from; `keywords` (the search's words) add its rank and highlights. */
+function selection(keywords: string | undefined, referenceDate: Date, withFit = false, sortKey: SQL | null = null) {
+  const tsquery = keywordQuery(keywords);
   return {
     // The key a page is ordered by, as text ("" when there is none): the next cursor starts after it.
     sortKey: sortKey ? sql<string>`(${sortKey})::text` : sql<string>`''`,
@@ -78,15 +91,18 @@ function selection(tsquery: SQL | null, referenceDate: Date, withFit = false, so
     titleHeadline: tsquery
       ? sql<string>`ts_headline('english', ${o.title}, ${tsquery}, ${HEADLINE_TITLE})`
       : sql<string>`${o.title}`,
-    excerptHeadline: tsquery
-      ? sql<string>`ts_headline('english', left(${o.description}, 4000), ${tsquery}, ${HEADLINE_EXCERPT})`
-      : sql<string>`${o.descriptionExcerpt}`,
+    excerptHeadline: tsquery ? excerptHeadline(keywords!, tsquery) : sql<string>`${o.descriptionExcerpt}`,
   };
 }
 
-function selectOpportunities(tsquery: SQL | null, referenceDate: Date, withFit = false, sortKey: SQL | null = null) {
+function selectOpportunities(
+  keywords: string | undefined,
+  referenceDate: Date,
+  withFit = false,
+  sortKey: SQL | null = null,
+) {
   return db()
-    .select(selection(tsquery, referenceDate, withFit, sortKey))
+    .select(selection(keywords, referenceDate, withFit, sortKey))
     .from(o)
     .$dynamic();
 }
@@ -95,9 +111,9 @@ function selectOpportunities(tsquery: SQL | null, referenceDate: Date, withFit =
  * A first page with what it pins read by the same statement (one snapshot, one round trip):
  * the newest row and kept version, which its cursor carries to the later pages.
  */
-function selectFirstPage(tsquery: SQL | null, referenceDate: Date, withFit: boolean, sortKey: SQL) {
+function selectFirstPage(keywords: string | undefined, referenceDate: Date, withFit: boolean, sortKey: SQL) {
   return db()
-    .select({ ...selection(tsquery, referenceDate, withFit, sortKey), ...currentPinsSelection() })
+    .select({ ...selection(keywords, referenceDate, withFit, sortKey), ...currentPinsSelection() })
     .from(o)
     .$dynamic();
 }
@@ -206,8 +222,8 @@ export async function searchOpportunities(
     keyset = sql`(${keyExpr}, ${o.id}) < (${typedKey}, ${id}::bigint)`;
   }
   let select = pinned
-    ? selectOpportunities(tsquery, filters.referenceDate, fit !== undefined, keyText)
-    : selectFirstPage(tsquery, filters.referenceDate, fit !== undefined, keyText);
+    ? selectOpportunities(filters.q, filters.referenceDate, fit !== undefined, keyText)
+    : selectFirstPage(filters.q, filters.referenceDate, fit !== undefined, keyText);
   if (pins) select = select.leftJoin(pinnedRelation(pins), sql`pinned.notice_id = ${o.noticeId}`);
   // Within one statement every row is at most the newest: only a later page needs the pin.
   const rows = (await select
@@ -243,7 +259,7 @@ export async function searchOpportunities(
 /** The notices passing `filters` whose responses are due soonest (no deadline = not listed), soonest first. */
 export async function soonestDeadlines(query: OpportunityFilters, limit: number) {
   const filters = withReferenceDate(query);
-  const rows = await selectOpportunities(null, filters.referenceDate)
+  const rows = await selectOpportunities(undefined, filters.referenceDate)
     .where(and(opportunityWhere(filters), latestVersionSql(), sql`${o.responseDeadline} is not null`))
     .orderBy(asc(o.responseDeadline), asc(o.id))
     .limit(Math.min(Math.max(limit, 1), 100));
@@ -298,7 +314,7 @@ export async function getOpportunity(
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(noticeId)) throw new AppError("not_found", "No opportunity with that notice id.");
   const rows = await db()
     .select({
-      ...selection(keywordQuery(explain.q), referenceDate, fit !== undefined),
+      ...selection(explain.q, referenceDate, fit !== undefined),
       description: o.description,
       agencyLevels: o.agencyLevels,
       popCity: o.popCity,
@@ -391,7 +407,7 @@ export async function rankOpportunities(
     ? sql`coalesce(${o.setAsideCode} = any(${sql.param(prefer.setAsides)}::text[]), false)::int`
     : sql`0`;
   const where = and(opportunityWhere(filters), latestVersionSql());
-  const rows = await selectOpportunities(tsquery, filters.referenceDate, fit !== undefined)
+  const rows = await selectOpportunities(prefer.q, filters.referenceDate, fit !== undefined)
     .where(where)
     .orderBy(
       fit

@@ -6,7 +6,8 @@
  *   1. the API key by its SHA-256 hash;
  *   2. one transaction: the conditional quota UPDATE (402 when it matches nothing) and the
  *      usage_events INSERT;
- *   3. the cursor snapshot (max id, newest kept notice version) and the ranked search with the same filters, headlines,
+ *   3. the cursor snapshot (max id, newest kept notice version) and the ranked search with the same filters, headlines
+ *      (the excerpt from the passage of the first match, migration 0038),
  *      notice status (at REFERENCE_DATE, as Beacon's feed judges it; open ones, the API's
  *      default) and latest-version rule.
  * The body is built with Beacon's own highlight helpers so both servers answer byte-equal data.
@@ -39,7 +40,9 @@ const SEARCH_SQL = `select "id", "notice_id", "title", "solicitation_number", "a
   "set_aside_description", "posted_at", "response_deadline", "pop_state", "ui_link", "description_excerpt",
   ts_rank_cd("search_vector", websearch_to_tsquery('english', $1))::text as rank,
   ts_headline('english', "title", websearch_to_tsquery('english', $1), $2) as title_headline,
-  ts_headline('english', left("description", 4000), websearch_to_tsquery('english', $1), $3) as excerpt_headline,
+  coalesce((select ts_headline('english', p.text || coalesce(' ' || o."description_passages"[p.n + 1], ''), websearch_to_tsquery('english', $1), $3)
+    from unnest(o."description_passages", o."passage_vectors") with ordinality as p(text, lexemes, n)
+    where tsvector_to_array(p.lexemes) && tsvector_to_array(to_tsvector('english', $1)) order by p.n limit 1), o."description_excerpt") as excerpt_headline,
   ${STATUS_SQL} as status
 from "opportunities" o
 where ("search_vector" @@ websearch_to_tsquery('english', $1) and "id" <= $4 and ${STATUS_SQL} = 'open'

@@ -112,7 +112,7 @@ export async function upsertRecordingChanges(
     ),
     kept as (
       insert into notice_versions (notice_id, version, superseded_at)
-      select a.notice_id, to_jsonb(a) - 'search_vector', ${stamp}::timestamptz
+      select a.notice_id, to_jsonb(a) - '{search_vector,description_passages,passage_vectors}'::text[], ${stamp}::timestamptz
       from up b join opportunities a on a.notice_id = b.notice_id and ${stored}
       where not b.inserted and a.raw is distinct from b.raw
     ),

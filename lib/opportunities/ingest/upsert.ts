@@ -12,9 +12,11 @@ export interface UpsertCounts {
 }
 
 // Everything SAM.gov owns is overwritten by a newer copy; identity, first-seen time and the
-// generated search vector are not.
-const KEEP_ON_UPDATE = new Set(["id", "noticeId", "createdAt", "updatedAt", "searchVector"]);
-const OVERWRITTEN = Object.entries(getTableColumns(opportunities)).filter(([key]) => !KEEP_ON_UPDATE.has(key));
+// generated columns (the search vector, the description's passages) are not.
+const KEEP_ON_UPDATE = new Set(["id", "noticeId", "createdAt", "updatedAt"]);
+const OVERWRITTEN = Object.entries(getTableColumns(opportunities)).filter(
+  ([key, column]) => !KEEP_ON_UPDATE.has(key) && !column.generated,
+);
 const UPDATE_FROM_EXCLUDED: Record<string, SQL> = Object.fromEntries(
   OVERWRITTEN.map(([key, column]) => [key, sql.raw(`excluded."${column.name}"`)]),
 );
