@@ -99,7 +99,9 @@ export const opportunities = pgTable(
     index("opportunities_search_idx").using("gin", t.searchVector),
     index("opportunities_naics_idx").using("btree", sql`${t.naicsCode} text_pattern_ops`),
     index("opportunities_state_idx").on(t.popState),
-    index("opportunities_posted_idx").on(t.postedAt.desc(), t.id.desc()),
+    // In the order every "newest first" list sorts by (DESC is NULLS FIRST in SQL): an index
+    // in another null order cannot hand a LIMIT its first rows, so the list sorted them all.
+    index("opportunities_posted_idx").on(t.postedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("opportunities_deadline_idx").on(t.responseDeadline),
     index("opportunities_set_aside_idx").on(t.setAsideCode),
     index("opportunities_created_idx").on(t.createdAt),

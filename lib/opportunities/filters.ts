@@ -3,7 +3,7 @@ import { z } from "zod";
 import { opportunities } from "@/db/schema";
 import { naicsPrefixes } from "./naics";
 import { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema } from "./schemas";
-import { NOTICE_STATUSES, noticeStatusSql, type NoticeStatus } from "./status";
+import { NOTICE_STATUSES, noticeStatusIn, type NoticeStatus } from "./status";
 
 export { keywordQuerySchema, naicsFilterSchema, setAsideSchema, stateSchema };
 
@@ -135,9 +135,7 @@ export function opportunityWhere(filters: OpportunityFilters): SQL | undefined {
   if (filters.excludeNoticeIds?.length)
     conditions.push(sql`${o.noticeId} <> all(${sql.param(filters.excludeNoticeIds)}::text[])`);
   if (filters.status?.length) {
-    conditions.push(
-      sql`${noticeStatusSql(filters.referenceDate ?? new Date())} = any(${sql.param(filters.status)}::text[])`,
-    );
+    conditions.push(noticeStatusIn(filters.status, filters.referenceDate ?? new Date()));
   }
   return and(...conditions);
 }

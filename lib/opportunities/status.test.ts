@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { opportunities } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 import { perTestEnv } from "@/tests/env";
 import { filtersFromQuery, opportunityQuerySchema } from "./filters";
 import { importBundledOpportunities } from "./ingest";
 import { countOpportunities, getOpportunity, searchOpportunities, soonestDeadlines } from "./search";
 import { opportunityFeed, SNAPSHOT_REFERENCE_DATE } from "./snapshot";
-import { daysLeft } from "./status";
+import { daysLeft, NOTICE_STATUSES, noticeStatusIn, noticeStatusSql, type NoticeStatus } from "./status";
 
 const SNAPSHOT = SNAPSHOT_REFERENCE_DATE;
 const LATER = new Date("2026-12-01T12:00:00Z");
@@ -134,5 +136,70 @@ describeEachDatabase("notice status and versions in the bundled SAM.gov day", ()
     // Without a profile nothing is claimed to match.
     const plain = await getOpportunity("eee052a923d5425c98e40ead3d9759dd", SNAPSHOT);
     expect(plain.matched).toEqual({ keywords: [], naics: null, state: null, set_aside: null });
+  });
+});
+
+describeEachDatabase("the status filter's conditions", () => {
+  // Every way the CASE can decide: type, title, active, deadline and archive date on either
+  // side of the reference date (and on it), and missing.
+  const REFERENCE = new Date("2026-04-25T03:59:59.999Z"); // Apr 24, end of day in Washington
+  const grid = [null, "Award Notice", "Justification", "Solicitation"].flatMap((type) =>
+    ["Road repair", "CANCELLED - Road repair", "Cancelled: road"].flatMap((title) =>
+      [true, false].flatMap((active) =>
+        [null, "2026-04-20T00:00:00Z", REFERENCE.toISOString(), "2026-05-01T00:00:00Z"].flatMap((deadline) =>
+          [null, "2026-04-23", "2026-04-24", "2026-04-25"].map((archiveDate) => ({
+            type,
+            title,
+            active,
+            deadline,
+            archiveDate,
+          })),
+        ),
+      ),
+    ),
+  );
+
+  beforeAll(async () => {
+    await db()
+      .insert(opportunities)
+      .values(
+        grid.map((row, i) => ({
+          noticeId: `status-grid-${i}`,
+          title: row.title,
+          type: row.type,
+          active: row.active,
+          responseDeadline: row.deadline ? new Date(row.deadline) : null,
+          archiveDate: row.archiveDate,
+          agencyPath: "DEPT OF TESTING",
+          postedAt: new Date(Date.UTC(2026, 3, 1) + i * 60_000),
+          source: "test",
+          raw: {},
+        })),
+      );
+  });
+
+  it("keeps exactly the notices whose status is one of those asked for, for every combination", async () => {
+    const statusOf = new Map(
+      (
+        await db()
+          .select({ noticeId: opportunities.noticeId, status: noticeStatusSql(REFERENCE) })
+          .from(opportunities)
+      ).map((row) => [row.noticeId, row.status]),
+    );
+    expect(new Set(statusOf.values())).toEqual(new Set(NOTICE_STATUSES));
+    const asked: NoticeStatus[][] = [
+      ...NOTICE_STATUSES.map((s) => [s]),
+      ["open", "closed"],
+      ["awarded", "cancelled"],
+      [],
+    ];
+    for (const statuses of asked) {
+      const kept = await db()
+        .select({ noticeId: opportunities.noticeId })
+        .from(opportunities)
+        .where(noticeStatusIn(statuses, REFERENCE));
+      const expected = [...statusOf].filter(([, status]) => statuses.includes(status)).map(([id]) => id);
+      expect(kept.map((row) => row.noticeId).sort(), statuses.join("+")).toEqual(expected.sort());
+    }
   });
 });

@@ -8,6 +8,22 @@ export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
 const o = opportunities;
 
+/** The conditions a status is decided by, in the order the first that holds decides. */
+function statusTests(referenceDate: Date) {
+  const at = referenceDate.toISOString();
+  const archivedBefore = samCalendarDate(referenceDate);
+  return {
+    awarded: sql`${o.type} in ('Award Notice', 'Justification')`,
+    notAwarded: sql`(${o.type} is null or ${o.type} not in ('Award Notice', 'Justification'))`,
+    cancelled: sql`${o.title} ~* '^\\W*cancell?ed\\M'`,
+    notCancelled: sql`${o.title} !~* '^\\W*cancell?ed\\M'`,
+    deadlinePassed: sql`${o.responseDeadline} < ${at}::timestamptz`,
+    archivedWithoutDeadline: sql`${o.responseDeadline} is null and ${o.archiveDate} < ${archivedBefore}::date`,
+    // Neither of the two above, written so the planner can estimate it (and use the indexes).
+    stillDue: sql`(${o.responseDeadline} >= ${at}::timestamptz or (${o.responseDeadline} is null and (${o.archiveDate} is null or ${o.archiveDate} >= ${archivedBefore}::date)))`,
+  };
+}
+
 /**
  * A notice's status at `referenceDate`, in SQL so filters and results share one definition:
  * an award notice is awarded, and so is a justification (FAR 6.305 posts a J&A after the
@@ -16,14 +32,33 @@ const o = opportunities;
  * deactivated, is closed; anything else is open.
  */
 export function noticeStatusSql(referenceDate: Date): SQL<NoticeStatus> {
-  const at = referenceDate.toISOString();
+  const t = statusTests(referenceDate);
   return sql<NoticeStatus>`(case
-    when ${o.type} in ('Award Notice', 'Justification') then 'awarded'
-    when ${o.title} ~* '^\\W*cancell?ed\\M' then 'cancelled'
+    when ${t.awarded} then 'awarded'
+    when ${t.cancelled} then 'cancelled'
     when not ${o.active} then 'closed'
-    when ${o.responseDeadline} < ${at}::timestamptz then 'closed'
-    when ${o.responseDeadline} is null and ${o.archiveDate} < ${samCalendarDate(referenceDate)}::date then 'closed'
+    when ${t.deadlinePassed} then 'closed'
+    when ${t.archivedWithoutDeadline} then 'closed'
     else 'open' end)`;
+}
+
+/**
+ * True where `noticeStatusSql(referenceDate)` is one of `statuses`, as plain conditions rather
+ * than a comparison with the CASE: the planner cannot estimate how many rows a CASE keeps, took
+ * "open" for a handful, and sorted every match instead of reading the newest from the index.
+ */
+export function noticeStatusIn(statuses: readonly NoticeStatus[], referenceDate: Date): SQL {
+  const t = statusTests(referenceDate);
+  const live = sql`${t.notAwarded} and ${t.notCancelled}`;
+  const conditions: Record<NoticeStatus, SQL> = {
+    awarded: t.awarded,
+    cancelled: sql`${t.notAwarded} and ${t.cancelled}`,
+    closed: sql`${live} and (not ${o.active} or ${t.deadlinePassed} or (${t.archivedWithoutDeadline}))`,
+    open: sql`${live} and ${o.active} and ${t.stillDue}`,
+  };
+  const chosen = [...new Set(statuses)].map((status) => sql`(${conditions[status]})`);
+  if (chosen.length === 0) return sql`false`;
+  return sql`(${sql.join(chosen, sql` or `)})`;
 }
 
 /**
