@@ -1,4 +1,6 @@
 import { sql } from "drizzle-orm";
+import { NodePgSession, NodePgTransaction } from "drizzle-orm/node-postgres";
+import { PgDialect } from "drizzle-orm/pg-core";
 import type pg from "pg";
 import { database, db, type Tx } from "./client";
 
@@ -18,12 +20,78 @@ export function isUuid(value: unknown): value is string {
  */
 export async function withTenant<T>(orgId: string, fn: (tx: Tx) => Promise<T>, config?: TransactionConfig): Promise<T> {
   if (!isUuid(orgId)) throw new Error("withTenant needs an org uuid");
-  return db().transaction(async (tx) => {
-    // One statement for both (set_config('role', …, true) is SET LOCAL ROLE): it runs twice
-    // per metered API call, and each round trip to the database costs more than the statement.
-    await tx.execute(sql`select set_config('app.org_id', ${orgId}, true), set_config('role', 'beacon_tenant', true)`);
-    return fn(tx);
-  }, config);
+  return scopedTransaction(tenantSettings(orgId), fn, config);
+}
+
+function tenantSettings(orgId: string) {
+  return `select set_config('app.org_id', ${sqlLiteral(orgId)}, true), set_config('role', 'beacon_tenant', true)`;
+}
+
+function systemSettings(reason: SystemReason) {
+  return `select set_config('role', 'beacon_system', true), set_config('app.system_reason', ${sqlLiteral(reason)}, true)`;
+}
+
+const dialect = new PgDialect();
+
+function transactionModes(config: TransactionConfig | undefined): string {
+  if (!config) return "";
+  const modes = [
+    config.isolationLevel ? `isolation level ${config.isolationLevel}` : "",
+    config.accessMode ?? "",
+    config.deferrable === undefined ? "" : config.deferrable ? "deferrable" : "not deferrable",
+  ].filter(Boolean);
+  // Only drizzle's closed sets of words reach here (its types), never a caller's text.
+  if (!modes.every((mode) => /^[a-z ]+$/.test(mode))) throw new Error("unknown transaction mode");
+  return modes.length ? ` ${modes.join(" ")}` : "";
+}
+
+/**
+ * A transaction whose first statement is `settings` (the role and org of withTenant and
+ * withSystem). On PostgreSQL BEGIN and the settings go in ONE message, one round trip where
+ * drizzle's `transaction()` takes two: every scoped transaction pays it, several per API call and
+ * per Stripe event. The rest is drizzle's own transaction over the same checked-out client.
+ * PGlite runs in-process (round trips are free): there it is drizzle's transaction.
+ */
+async function scopedTransaction<T>(
+  settings: string,
+  fn: (tx: Tx) => Promise<T>,
+  config?: TransactionConfig,
+): Promise<T> {
+  const handle = database();
+  if (handle.driver !== "postgres") {
+    return handle.db.transaction(async (tx) => {
+      await tx.execute(sql.raw(settings));
+      return fn(tx);
+    }, config);
+  }
+  const pool = (handle.db as unknown as { $client: pg.Pool }).$client;
+  const client = await pool.connect();
+  // Set when ROLLBACK fails: that connection is not given back to the pool for reuse. (One that
+  // dies while checked out is discarded already, see releaseClientsThatDie in db/client.ts.)
+  let broken: Error | undefined;
+  try {
+    await client.query(`begin${transactionModes(config)};\n${settings}`);
+    const relations = handle.db._;
+    const schema = {
+      fullSchema: relations.fullSchema,
+      schema: relations.schema!,
+      tableNamesMap: relations.tableNamesMap,
+    };
+    const tx = new NodePgTransaction(dialect, new NodePgSession(client, dialect, schema), schema) as unknown as Tx;
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (error) {
+      await client.query("rollback").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    }
+    await client.query("commit");
+    return result;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /**
@@ -81,10 +149,7 @@ export async function withSystem<T>(
   config?: TransactionConfig,
 ): Promise<T> {
   if (!SYSTEM_REASONS.includes(reason)) throw new Error(`unknown system reason ${String(reason)}`);
-  return db().transaction(async (tx) => {
-    await actAsSystem(tx, reason);
-    return fn(tx);
-  }, config);
+  return scopedTransaction(systemSettings(reason), fn, config);
 }
 
 /**
@@ -140,7 +205,7 @@ export async function tenantStatement<Row extends Record<string, unknown>>(
   statement: string,
 ): Promise<Row[]> {
   if (!isUuid(orgId)) throw new Error("tenantStatement needs an org uuid");
-  const settings = `select set_config('app.org_id', ${sqlLiteral(orgId)}, true), set_config('role', 'beacon_tenant', true)`;
+  const settings = tenantSettings(orgId);
   const handle = database();
   if (handle.driver === "postgres") {
     const pool = (handle.db as unknown as { $client: pg.Pool }).$client;
@@ -160,7 +225,7 @@ export async function systemStatement<Row extends Record<string, unknown>>(
   statement: string,
 ): Promise<Row[]> {
   if (!SYSTEM_REASONS.includes(reason)) throw new Error(`unknown system reason ${String(reason)}`);
-  const settings = `select set_config('role', 'beacon_system', true), set_config('app.system_reason', ${sqlLiteral(reason)}, true)`;
+  const settings = systemSettings(reason);
   const handle = database();
   if (handle.driver === "postgres") {
     const pool = (handle.db as unknown as { $client: pg.Pool }).$client;

@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type pg from "pg";
+import { expect, it } from "vitest";
+import { database, db } from "@/db/client";
+import { organizations } from "@/db/schema";
+import { withSystem, withTenant } from "@/db/tenant";
+import { describeEachDatabaseAsApp } from "@/tests/db";
+
+/** Every message the pool's clients send while `fn` runs (PostgreSQL only). */
+async function messagesDuring(fn: () => Promise<unknown>): Promise<string[]> {
+  const pool = (database().db as unknown as { $client: pg.Pool }).$client;
+  const sent: string[] = [];
+  const wrapped = new WeakSet<pg.PoolClient>();
+  const onAcquire = (client: pg.PoolClient) => {
+    if (wrapped.has(client)) return;
+    wrapped.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      const first = args[0] as string | { text: string };
+      sent.push(typeof first === "string" ? first : first.text);
+      return query(...args);
+    };
+  };
+  pool.on("acquire", onAcquire);
+  try {
+    await fn();
+  } finally {
+    pool.removeListener("acquire", onAcquire);
+  }
+  return sent;
+}
+
+describeEachDatabaseAsApp("scoped transactions (withTenant, withSystem)", ({ driver }) => {
+  it("run as their role with their settings, and only for their own transaction", async () => {
+    const orgId = randomUUID();
+    const inside = await withTenant(
+      orgId,
+      async (tx) =>
+        (
+          await tx.execute<{ role: string; org: string }>(
+            sql`select current_user as role, current_setting('app.org_id', true) as org`,
+          )
+        ).rows[0],
+    );
+    expect(inside).toEqual({ role: "beacon_tenant", org: orgId });
+    const system = await withSystem(
+      "ops-cockpit",
+      async (tx) =>
+        (
+          await tx.execute<{ role: string; reason: string }>(
+            sql`select current_user as role, current_setting('app.system_reason', true) as reason`,
+          )
+        ).rows[0],
+    );
+    expect(system).toEqual({ role: "beacon_system", reason: "ops-cockpit" });
+    const after = await db().execute<{ role: string; org: string | null }>(
+      sql`select current_user as role, nullif(current_setting('app.org_id', true), '') as org`,
+    );
+    expect(after.rows[0]).toEqual({ role: "beacon_app", org: null });
+  });
+
+  it("roll back what they wrote when the work throws, and the connection serves the next one", async () => {
+    const name = `rolled back ${randomUUID()}`;
+    await expect(
+      withSystem("seed", async (tx) => {
+        await tx.insert(organizations).values({ name });
+        throw new Error("the work failed");
+      }),
+    ).rejects.toThrow("the work failed");
+    const found = await withSystem("seed", (tx) => tx.execute(sql`select 1 from organizations where name = ${name}`));
+    expect(found.rows).toHaveLength(0);
+  });
+
+  it("take drizzle's isolation level and access mode", async () => {
+    const modes = await withSystem(
+      "ops-cockpit",
+      async (tx) =>
+        (
+          await tx.execute<{ isolation: string; readOnly: string }>(
+            sql`select current_setting('transaction_isolation') as isolation, current_setting('transaction_read_only') as "readOnly"`,
+          )
+        ).rows[0],
+      { isolationLevel: "serializable", accessMode: "read only" },
+    );
+    expect(modes).toEqual({ isolation: "serializable", readOnly: "on" });
+  });
+
+  if (driver === "postgres") {
+    it("send BEGIN and the settings in one message on PostgreSQL: one round trip, not two", async () => {
+      const sent = await messagesDuring(() => withTenant(randomUUID(), (tx) => tx.execute(sql`select 1 as one`)));
+      expect(sent).toHaveLength(3);
+      expect(sent[0]).toMatch(/^begin;\s*select set_config\('app\.org_id'/);
+      expect(sent[1]).toBe("select 1 as one");
+      expect(sent[2]).toBe("commit");
+    });
+  }
+});
