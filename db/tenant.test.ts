@@ -1,35 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type pg from "pg";
 import { expect, it } from "vitest";
-import { database, db } from "@/db/client";
+import { db } from "@/db/client";
 import { organizations } from "@/db/schema";
 import { withSystem, withTenant } from "@/db/tenant";
 import { describeEachDatabaseAsApp } from "@/tests/db";
-
-/** Every message the pool's clients send while `fn` runs (PostgreSQL only). */
-async function messagesDuring(fn: () => Promise<unknown>): Promise<string[]> {
-  const pool = (database().db as unknown as { $client: pg.Pool }).$client;
-  const sent: string[] = [];
-  const wrapped = new WeakSet<pg.PoolClient>();
-  const onAcquire = (client: pg.PoolClient) => {
-    if (wrapped.has(client)) return;
-    wrapped.add(client);
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
-      const first = args[0] as string | { text: string };
-      sent.push(typeof first === "string" ? first : first.text);
-      return query(...args);
-    };
-  };
-  pool.on("acquire", onAcquire);
-  try {
-    await fn();
-  } finally {
-    pool.removeListener("acquire", onAcquire);
-  }
-  return sent;
-}
+import { messagesDuring } from "@/tests/support/pg-messages";
 
 describeEachDatabaseAsApp("scoped transactions (withTenant, withSystem)", ({ driver }) => {
   it("run as their role with their settings, and only for their own transaction", async () => {

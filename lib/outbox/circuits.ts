@@ -75,54 +75,54 @@ export interface ProbeGrant {
  * half-open with a live probe and gets nothing.
  */
 export async function grantProbes(
+  tx: Tx,
   now: Date,
   leaseMs: number,
   dueCondition: ReturnType<typeof sql>,
 ): Promise<ProbeGrant[]> {
   const c = outboxCircuits;
   const token = randomUUID();
-  const granted = await asOutbox((tx) =>
-    tx
-      .update(c)
-      .set({ state: "half_open", probeToken: token, probeUntil: new Date(now.getTime() + leaseMs), updatedAt: now })
-      .where(
-        and(
-          or(
-            and(eq(c.state, "open"), lte(c.openUntil, now)),
-            and(eq(c.state, "half_open"), or(isNull(c.probeUntil), lte(c.probeUntil, now))),
-          ),
-          sql`exists (select 1 from ${outboxEvents} o where o.destination = ${c.destination} and ${dueCondition})`,
+  const granted = await tx
+    .update(c)
+    .set({ state: "half_open", probeToken: token, probeUntil: new Date(now.getTime() + leaseMs), updatedAt: now })
+    .where(
+      and(
+        or(
+          and(eq(c.state, "open"), lte(c.openUntil, now)),
+          and(eq(c.state, "half_open"), or(isNull(c.probeUntil), lte(c.probeUntil, now))),
         ),
-      )
-      .returning({ destination: c.destination }),
-  );
+        sql`exists (select 1 from ${outboxEvents} o where o.destination = ${c.destination} and ${dueCondition})`,
+      ),
+    )
+    .returning({ destination: c.destination });
   for (const { destination } of granted) logger.info({ destination }, "outbox circuit half-open: one probe delivery");
   return granted.map(({ destination }) => ({ destination, token }));
 }
 
-/** A probe that found nothing to send gives the circuit back, open and due for the next probe. */
-export async function returnProbe(grant: ProbeGrant, now: Date) {
+/**
+ * A probe that found nothing to send gives the circuit back, open and due for the next probe
+ * (in `tx` when the claim that found nothing is still open).
+ */
+export async function returnProbe(grant: ProbeGrant, now: Date, tx?: Tx) {
   const c = outboxCircuits;
-  await asOutbox((tx) =>
-    tx
+  const giveBack = (t: Tx) =>
+    t
       .update(c)
       .set({ state: "open", openUntil: now, probeToken: null, probeUntil: null, updatedAt: now })
-      .where(and(eq(c.destination, grant.destination), eq(c.state, "half_open"), eq(c.probeToken, grant.token))),
-  );
+      .where(and(eq(c.destination, grant.destination), eq(c.state, "half_open"), eq(c.probeToken, grant.token)));
+  await (tx ? giveBack(tx) : asOutbox(giveBack));
 }
 
 /** Whether the circuits of these destinations need a write on success (anything but closed with no failures). */
-export async function circuitsNeedingReset(destinations: readonly string[]): Promise<Set<string>> {
+export async function circuitsNeedingReset(tx: Tx, destinations: readonly string[]): Promise<Set<string>> {
   if (destinations.length === 0) return new Set();
   const c = outboxCircuits;
-  const rows = await asOutbox((tx) =>
-    tx
-      .select({ destination: c.destination })
-      .from(c)
-      .where(
-        and(inArray(c.destination, [...destinations]), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)),
-      ),
-  );
+  const rows = await tx
+    .select({ destination: c.destination })
+    .from(c)
+    .where(
+      and(inArray(c.destination, [...destinations]), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)),
+    );
   return new Set(rows.map((r) => r.destination));
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Tx } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { env } from "@/lib/env";
 import { markEmailAttempts, transmitEmail, type EmailTransport } from "@/lib/mail";
@@ -89,6 +89,8 @@ interface Claimed {
   rows: ClaimedRow[];
   /** Rows sent as their half-open circuit's single probe. */
   probes: Map<string, ProbeGrant>;
+  /** Destinations whose circuit needs a write on success (`circuitsNeedingReset`). */
+  needsReset: Set<string>;
 }
 
 /** Due: pending, or sending with an expired lease, and its time has come. For raw SQL on alias `o`. */
@@ -110,7 +112,7 @@ const dueSql = (now: Date, ids?: string[]) =>
  * a lease. Two deliverers at once therefore never get the same row. The attempt is counted here,
  * at the claim, so a row that crashes its deliverer every time still ends up dead.
  */
-async function claimRows(now: Date, limit: number, where: SQL | undefined): Promise<ClaimedRow[]> {
+async function claimRows(tx: Tx, now: Date, limit: number, where: SQL | undefined): Promise<ClaimedRow[]> {
   const o = outboxEvents;
   // A process that cannot send events (or channel posts) leaves them, unattempted, to one that can.
   const sendable = and(
@@ -131,7 +133,7 @@ async function claimRows(now: Date, limit: number, where: SQL | undefined): Prom
     .orderBy(asc(o.nextAttemptAt), asc(o.id))
     .limit(limit)
     .for("update", { skipLocked: true });
-  return asOutbox((tx) =>
+  return (
     tx
       .update(o)
       .set({
@@ -144,39 +146,45 @@ async function claimRows(now: Date, limit: number, where: SQL | undefined): Prom
       // security the planner may run an `in` sub-select again for every row the UPDATE scans,
       // and each run skips the rows this statement already took, so LIMIT would no longer hold.
       .where(sql`${o.id} = any(array(${due}))`)
-      .returning(),
+      .returning()
   );
 }
 
 /**
  * Rows of destinations whose circuit is not closed are not claimed (so they keep their attempts
- * while they wait), except one per circuit whose wait is over: its probe, claimed first.
+ * while they wait), except one per circuit whose wait is over: its probe, claimed first. One
+ * transaction for the probes, the claim and the circuits' state: a hand-over right after a
+ * commit (`deliverOutboxNow`) costs one round of statements, not one transaction each.
  */
 async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<Claimed> {
   const o = outboxEvents;
-  const probes = new Map<string, ProbeGrant>();
-  const rows: ClaimedRow[] = [];
-  for (const grant of await grantProbes(now, OUTBOX_LEASE_MS, dueSql(now, ids))) {
-    const [probe] =
-      rows.length < limit
-        ? await claimRows(now, 1, and(eq(o.destination, grant.destination), ids ? inArray(o.id, ids) : undefined))
-        : [];
-    if (!probe) {
-      await returnProbe(grant, now);
-      continue;
+  return asOutbox(async (tx) => {
+    const probes = new Map<string, ProbeGrant>();
+    const rows: ClaimedRow[] = [];
+    for (const grant of await grantProbes(tx, now, OUTBOX_LEASE_MS, dueSql(now, ids))) {
+      const [probe] =
+        rows.length < limit
+          ? await claimRows(tx, now, 1, and(eq(o.destination, grant.destination), ids ? inArray(o.id, ids) : undefined))
+          : [];
+      if (!probe) {
+        await returnProbe(grant, now, tx);
+        continue;
+      }
+      rows.push(probe);
+      probes.set(probe.id, grant);
     }
-    rows.push(probe);
-    probes.set(probe.id, grant);
-  }
-  if (rows.length < limit)
-    rows.push(
-      ...(await claimRows(
-        now,
-        limit - rows.length,
-        and(notInArray(o.destination, blockedDestinations()), ids ? inArray(o.id, ids) : undefined),
-      )),
-    );
-  return { rows, probes };
+    if (rows.length < limit)
+      rows.push(
+        ...(await claimRows(
+          tx,
+          now,
+          limit - rows.length,
+          and(notInArray(o.destination, blockedDestinations()), ids ? inArray(o.id, ids) : undefined),
+        )),
+      );
+    const needsReset = await circuitsNeedingReset(tx, [...new Set(rows.map((r) => r.destination))]);
+    return { rows, probes, needsReset };
+  });
 }
 
 /** A webhook receiver answered, with a status other than 2xx. */
@@ -495,12 +503,12 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
 }
 
 async function deliverClaimed(
-  { rows, probes }: Claimed,
+  { rows, probes, needsReset }: Claimed,
   now: Date,
   options: DeliverOptions,
 ): Promise<OutboxDeliverySummary> {
   const results: OutboxDeliveryResult[] = [];
-  const gate = new CircuitGate(probes, await circuitsNeedingReset([...new Set(rows.map((r) => r.destination))]), now);
+  const gate = new CircuitGate(probes, needsReset, now);
   // Outcomes are written a chunk at a time: few statements, yet a crash re-sends at most a chunk.
   for (let start = 0; start < rows.length; start += SETTLE_CHUNK) {
     const chunk = rows.slice(start, start + SETTLE_CHUNK);

@@ -21,6 +21,7 @@ import {
 import { perTestEnv } from "@/tests/env";
 import { captureLogs } from "@/tests/log-capture";
 import { deliveryServersForFile } from "@/tests/support/delivery-servers";
+import { messagesDuring } from "@/tests/support/pg-messages";
 import { closedPort } from "@/tests/support/servers";
 
 const SECOND = 1_000;
@@ -46,7 +47,7 @@ async function rowOf(id: string) {
   return row!;
 }
 
-describeEachDatabase("outbox delivery", () => {
+describeEachDatabase("outbox delivery", ({ driver }) => {
   // Each test starts with nothing left due from earlier tests, so sweeps only see its own rows,
   // and with every circuit closed and clean (the circuit breaker has its own tests).
   beforeEach(async () => {
@@ -88,6 +89,16 @@ describeEachDatabase("outbox delivery", () => {
       kind: "test",
     });
   });
+
+  if (driver === "postgres") {
+    it("a hand-over right after commit is two transactions: the claim (with the circuits' state), then the outcome", async () => {
+      useEnv({ SMTP_URL: servers.smtp.url });
+      const queued = await enqueue(email());
+      const sent = await messagesDuring(() => deliverOutboxNow([queued.id], { now: clock() }));
+      expect(sent.filter((message) => /^begin\b/.test(message))).toHaveLength(2);
+      expect(await rowOf(queued.id)).toMatchObject({ status: "delivered", attempts: 1 });
+    });
+  }
 
   it("without SMTP_URL the record keeps the e-mail with its sign-in link hidden; only a development server logs the link", async () => {
     const send = (to: string) =>
