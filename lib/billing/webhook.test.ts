@@ -7,6 +7,7 @@ import { resetDueQuotas, setQuotaRemaining, usageReport } from "@/lib/metering";
 import { systemActor } from "@/lib/context";
 import { contextOf, systemContextOf } from "@/tests/support/factories";
 import { appErrorOf } from "@/tests/app-error";
+import { messagesDuring } from "@/tests/support/pg-messages";
 import { describeEachDatabase, describeEachDatabaseAsApp } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
 import {
@@ -103,7 +104,7 @@ async function eventRow(id: string) {
   return row;
 }
 
-describeEachDatabase("Stripe webhook", () => {
+describeEachDatabase("Stripe webhook", ({ driver }) => {
   it("refuses a bad signature, a stale signature and a tampered body with 400, and stores nothing", async () => {
     // Fixture unchanged except the event id.
     const event = fixture("stripe-ruby-mock__customer.updated.json");
@@ -534,6 +535,26 @@ describeEachDatabase("Stripe webhook", () => {
     expect(applied).toHaveBeenCalledTimes(1);
     expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null });
     expect(await orgPlan(orgId)).toBe("pro");
+  });
+
+  it("deliveries arriving together are stored and claimed together, each answered for its own event", async () => {
+    const subscribed = await Promise.all(Array.from({ length: 6 }, () => subscribedOrg()));
+    // Changed: subscription id, customer, created, status active, price → Pro test price.
+    const events = subscribed.map(({ customer, subId }) =>
+      subscriptionEvent({ subId, customer, created: T0 + 75, price: TEST_PRICES.STRIPE_PRICE_PRO }),
+    );
+    // Every event once, and the last one twice more: one statement claims each event once.
+    const deliveries = [...events, events[5]!, events[5]!];
+    const sent = await messagesDuring(async () => {
+      const outcomes = await Promise.all(deliveries.map((event) => deliver(event)));
+      expect(outcomes.filter((o) => !o.duplicate)).toHaveLength(6);
+    });
+    for (const [i, event] of events.entries()) {
+      expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 1 });
+      expect(await orgPlan(subscribed[i]!.orgId)).toBe("pro");
+    }
+    // The first delivery goes alone (nothing in flight); the seven arriving meanwhile, together.
+    if (driver === "postgres") expect(sent.filter((m) => m.includes("insert into stripe_events"))).toHaveLength(2);
   });
 
   it("a failed event delivered again twice at once is re-claimed and applied by one of them", async () => {

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { groupCallsBy } from "@/db/group-calls";
 import Stripe from "stripe";
 import { sqlLiteral, sqlTextLiteral } from "@/db/tenant";
 import { stripeEvents } from "@/db/schema";
@@ -72,27 +73,50 @@ function toInput(event: Stripe.Event): StripeEventInput {
   return { id: event.id, type: event.type, created: new Date(event.created * 1000), object };
 }
 
-/**
- * Stores the event and claims it for processing in ONE statement, committed on its own before
- * any processing starts: a new event is stored already claimed; a stored one is claimed only
- * when failed (or received, by an older version), or when its previous claim's lease ran out
- * (a crashed worker). A concurrent delivery of the same event waits for this row's commit, then
- * finds it claimed, so two deliveries never both win. Null when the event is not ours to
- * process (processed, or another delivery holds a live lease).
- */
-async function storeAndClaim(ctx: SystemContext, event: StripeEventInput, verified: Stripe.Event, now: Date) {
-  const at = (date: Date) => `${sqlLiteral(date.toISOString())}::timestamptz`;
-  const rows = await ctx.statement<{ attempts: number }>(
-    `insert into stripe_events as e (id, type, created, livemode, api_version, status, attempts, lease_until, object_id, metadata, received_at)
-    values (${sqlTextLiteral(event.id)}, ${sqlTextLiteral(event.type)}, ${at(event.created)}, ${verified.livemode === true},
-      ${sqlTextLiteral(str(verified.api_version))}, 'processing', 1, ${at(new Date(now.getTime() + CLAIM_LEASE_MS))},
-      ${sqlTextLiteral(idOf(event.object.id))}, ${sqlTextLiteral(JSON.stringify(eventMetadata(event.object)))}::jsonb, ${at(now)})
-    on conflict (id) do update set status = 'processing', attempts = e.attempts + 1, lease_until = excluded.lease_until
-      where e.status in ('received', 'failed') or (e.status = 'processing' and e.lease_until < ${at(now)})
-    returning e.attempts`,
-  );
-  return rows[0] ?? null;
+interface ClaimRequest {
+  ctx: SystemContext;
+  event: StripeEventInput;
+  verified: Stripe.Event;
+  now: Date;
 }
+
+const at = (date: Date) => `${sqlLiteral(date.toISOString())}::timestamptz`;
+
+function claimValues({ event, verified, now }: ClaimRequest) {
+  return `(${sqlTextLiteral(event.id)}, ${sqlTextLiteral(event.type)}, ${at(event.created)}, ${verified.livemode === true},
+      ${sqlTextLiteral(str(verified.api_version))}, 'processing', 1, ${at(new Date(now.getTime() + CLAIM_LEASE_MS))},
+      ${sqlTextLiteral(idOf(event.object.id))}, ${sqlTextLiteral(JSON.stringify(eventMetadata(event.object)))}::jsonb, ${at(now)})`;
+}
+
+/**
+ * Stores events and claims them for processing in ONE statement, committed on its own before
+ * any processing starts: a new event is stored already claimed; a stored one is claimed only
+ * when failed (or received, by an older version), or when its previous claim's lease ran out at
+ * that delivery's clock (a crashed worker). A concurrent delivery of the same event waits for
+ * this row's commit, then finds it claimed, so two deliveries never both win. Deliveries arriving
+ * together go in one statement (group commit, `db/group-calls.ts`); one statement cannot touch a
+ * row twice, so of two deliveries of one event in a batch the first claims and the second is a
+ * duplicate. Each answer is null when the event is not ours to process (processed, or another
+ * delivery holds a live lease).
+ */
+const storeAndClaim = groupCallsBy(
+  (request: ClaimRequest) => request.ctx.actor.reason,
+  async (_reason, requests: ClaimRequest[]) => {
+    const firstOf = new Map<string, ClaimRequest>();
+    for (const request of requests) if (!firstOf.has(request.event.id)) firstOf.set(request.event.id, request);
+    const rows = await requests[0]!.ctx.statement<{ id: string; attempts: number }>(
+      `insert into stripe_events as e (id, type, created, livemode, api_version, status, attempts, lease_until, object_id, metadata, received_at)
+    values ${[...firstOf.values()].map(claimValues).join(",\n    ")}
+    on conflict (id) do update set status = 'processing', attempts = e.attempts + 1, lease_until = excluded.lease_until
+      where e.status in ('received', 'failed') or (e.status = 'processing' and e.lease_until < excluded.received_at)
+    returning e.id, e.attempts`,
+    );
+    const claimed = new Map(rows.map((row) => [row.id, row]));
+    return requests.map((request) =>
+      firstOf.get(request.event.id) === request ? (claimed.get(request.event.id) ?? null) : null,
+    );
+  },
+);
 
 /**
  * Processes a stored, claimed event in one transaction, which also marks it processed and sends
@@ -134,7 +158,7 @@ export async function ingestStripeEvent(ctx: SystemContext, verified: Stripe.Eve
   const event = toInput(verified);
   const now = ctx.now();
 
-  const claimed = await storeAndClaim(ctx, event, verified, now);
+  const claimed = await storeAndClaim({ ctx, event, verified, now });
   if (!claimed) return { received: true, duplicate: true, events: [] };
 
   let events: BeaconEvent[];

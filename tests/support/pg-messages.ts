@@ -1,8 +1,15 @@
 import type pg from "pg";
 import { database } from "@/db/client";
 
-/** Every message the pool's clients send while `fn` runs (PostgreSQL only). */
+/**
+ * Every message the pool's clients send while `fn` runs. PGlite has no wire and no pool: there
+ * `fn` just runs, and nothing is counted.
+ */
 export async function messagesDuring(fn: () => Promise<unknown>): Promise<string[]> {
+  if (database().driver !== "postgres") {
+    await fn();
+    return [];
+  }
   const pool = (database().db as unknown as { $client: pg.Pool }).$client;
   const sent: string[] = [];
   const wrapped = new WeakSet<pg.PoolClient>();
