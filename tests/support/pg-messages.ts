@@ -12,15 +12,16 @@ export async function messagesDuring(fn: () => Promise<unknown>): Promise<string
   }
   const pool = (database().db as unknown as { $client: pg.Pool }).$client;
   const sent: string[] = [];
-  const wrapped = new WeakSet<pg.PoolClient>();
+  // Each client's own query, put back afterwards so later tests see the pool as it was.
+  const originals = new Map<pg.PoolClient, pg.PoolClient["query"]>();
   const onAcquire = (client: pg.PoolClient) => {
-    if (wrapped.has(client)) return;
-    wrapped.add(client);
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    if (originals.has(client)) return;
+    const query = client.query;
+    originals.set(client, query);
     (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
       const first = args[0] as string | { text: string };
       sent.push(typeof first === "string" ? first : first.text);
-      return query(...args);
+      return (query as (...a: unknown[]) => unknown).apply(client, args);
     };
   };
   pool.on("acquire", onAcquire);
@@ -28,6 +29,7 @@ export async function messagesDuring(fn: () => Promise<unknown>): Promise<string
     await fn();
   } finally {
     pool.removeListener("acquire", onAcquire);
+    for (const [client, query] of originals) client.query = query;
   }
   return sent;
 }
