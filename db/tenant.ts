@@ -158,9 +158,7 @@ export async function withSystem<T>(
  */
 export async function actAsSystem(tx: Tx, reason: SystemReason): Promise<void> {
   if (!SYSTEM_REASONS.includes(reason)) throw new Error(`unknown system reason ${String(reason)}`);
-  await tx.execute(
-    sql`select set_config('role', 'beacon_system', true), set_config('app.system_reason', ${reason}, true)`,
-  );
+  await tx.execute(sql.raw(systemSettings(reason)));
 }
 
 // Nothing that can end a quoted SQL string (no quote, no backslash) can match this.

@@ -8,6 +8,9 @@ export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
 const o = opportunities;
 
+/** A title SAM.gov marks as cancelled ("CANCELLED - …", "Cancelled: …"), as a SQL string literal. */
+export const CANCELLED_TITLE = String.raw`'^\W*cancell?ed\M'`;
+
 /** The conditions a status is decided by, in the order the first that holds decides. */
 function statusTests(referenceDate: Date) {
   const at = referenceDate.toISOString();
@@ -15,8 +18,8 @@ function statusTests(referenceDate: Date) {
   return {
     awarded: sql`${o.type} in ('Award Notice', 'Justification')`,
     notAwarded: sql`(${o.type} is null or ${o.type} not in ('Award Notice', 'Justification'))`,
-    cancelled: sql`${o.title} ~* '^\\W*cancell?ed\\M'`,
-    notCancelled: sql`${o.title} !~* '^\\W*cancell?ed\\M'`,
+    cancelled: sql`${o.title} ~* ${sql.raw(CANCELLED_TITLE)}`,
+    notCancelled: sql`${o.title} !~* ${sql.raw(CANCELLED_TITLE)}`,
     deadlinePassed: sql`${o.responseDeadline} < ${at}::timestamptz`,
     archivedWithoutDeadline: sql`${o.responseDeadline} is null and ${o.archiveDate} < ${archivedBefore}::date`,
     // Neither of the two above, written so the planner can estimate it (and use the indexes).

@@ -1,5 +1,7 @@
-import { sql, type SQL } from "drizzle-orm";
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { opportunities } from "@/db/schema";
+import { CANCELLED_TITLE } from "../status";
 
 /**
  * Change tracking at ingestion, in the statement that writes a batch: SAM.gov answers only a
@@ -35,7 +37,10 @@ const UPSERT_RETURNING = sql.raw(
 const columns = (from: string, prefix = "") =>
   sql.raw(COMPARED.map((c) => `${from}.${c}${prefix ? ` as ${prefix}${c}` : ""}`).join(", "));
 
-const CANCELLED_TITLE = String.raw`'^\W*cancell?ed\M'`;
+// What the database derives from the record (search vector, passages) is not part of a kept version.
+const GENERATED_COLUMNS = Object.values(getTableColumns(opportunities))
+  .filter((column) => column.generated)
+  .map((column) => column.name);
 const WHITESPACE = (column: string) => String.raw`regexp_replace(btrim(${column}), '\s+', ' ', 'g')`;
 
 function linksMissingFrom(list: string, other: string) {
@@ -112,7 +117,7 @@ export async function upsertRecordingChanges(
     ),
     kept as (
       insert into notice_versions (notice_id, version, superseded_at)
-      select a.notice_id, to_jsonb(a) - '{search_vector,description_passages,passage_vectors}'::text[], ${stamp}::timestamptz
+      select a.notice_id, to_jsonb(a) - ${sql.param(GENERATED_COLUMNS)}::text[], ${stamp}::timestamptz
       from up b join opportunities a on a.notice_id = b.notice_id and ${stored}
       where not b.inserted and a.raw is distinct from b.raw
     ),
