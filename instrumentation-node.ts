@@ -18,6 +18,8 @@ if (process.env.NEXT_PHASE !== "phase-production-build") {
     await prepareDatabaseAtBoot();
     // Inngest in production; in development a dev server, or the same functions in-process.
     await startBackgroundFunctions();
+    // `next start` only: under `next dev` route files recompile on change, and this copy would not.
+    if (process.env.NODE_ENV === "production") (await import("./lib/endpoints")).servePublicApiBeforeNext();
   } catch (error) {
     // Fail fast and loudly: a server that is misconfigured or cannot reach its database must
     // not pretend to run. The message lists every problem and never contains secret values.

@@ -45,3 +45,12 @@ export {
   type EndpointContexts,
   type EndpointSuccess,
 } from "./endpoint";
+export {
+  pathMatcher,
+  toFetchRequest,
+  sendFetchResponse,
+  serveWithFetchHandler,
+  acceptsGzip,
+  type FetchHandler,
+} from "./node-adapter";
+export { SECURITY_HEADERS } from "./security-headers";

@@ -1,5 +1,5 @@
 export { logger, sendLogsToStderr, type Logger } from "./logger";
 export { runWithRequestContext, currentRequestId, type RequestContext } from "./request-context";
 export { observeHttpRequest, countQuotaDecrement, routePattern, metrics } from "./metrics";
-export { onServerRequest } from "./server-requests";
+export { onServerRequest, takeServerRequests } from "./server-requests";
 export { observePageRequests } from "./page-requests";

@@ -1,11 +1,15 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+/** Answers a request itself and returns true, or returns false to leave it to the server's handler. */
+type RequestTaker = (request: IncomingMessage, response: ServerResponse) => boolean;
 
 const LISTENERS = Symbol.for("beacon.serverRequestListeners");
+const TAKERS = Symbol.for("beacon.serverRequestTakers");
 type PatchableServer = {
   emit: (event: string | symbol, ...args: unknown[]) => boolean;
   [LISTENERS]?: RequestListener[];
+  [TAKERS]?: RequestTaker[];
 };
 
 /**
@@ -15,16 +19,36 @@ type PatchableServer = {
  * (by function identity), so hot reloads and repeated calls do not stack.
  */
 export function onServerRequest(listener: RequestListener) {
+  const { listeners } = patchedServers();
+  if (!listeners.includes(listener)) listeners.push(listener);
+}
+
+/**
+ * Lets `taker` answer requests of every HTTP server of this process before the server's own
+ * handler (Next.js's) sees them, after every `onServerRequest` listener: a request it takes
+ * (returns true) never reaches Next.js. Installed once per taker, like the listeners.
+ */
+export function takeServerRequests(taker: RequestTaker) {
+  const { takers } = patchedServers();
+  if (!takers.includes(taker)) takers.push(taker);
+}
+
+function patchedServers() {
   const prototype = http.Server.prototype as unknown as PatchableServer;
-  if (!prototype[LISTENERS]) {
+  if (!prototype[LISTENERS] || !prototype[TAKERS]) {
     const listeners: RequestListener[] = [];
+    const takers: RequestTaker[] = [];
     const emit = prototype.emit;
     prototype.emit = function (this: unknown, event: string | symbol, ...args: unknown[]) {
-      if (event === "request")
-        for (const each of listeners) each(args[0] as IncomingMessage, args[1] as ServerResponse);
+      if (event === "request") {
+        const [request, response] = args as [IncomingMessage, ServerResponse];
+        for (const each of listeners) each(request, response);
+        for (const taker of takers) if (taker(request, response)) return true;
+      }
       return emit.call(this, event, ...args);
     };
     prototype[LISTENERS] = listeners;
+    prototype[TAKERS] = takers;
   }
-  if (!prototype[LISTENERS].includes(listener)) prototype[LISTENERS].push(listener);
+  return { listeners: prototype[LISTENERS], takers: prototype[TAKERS] };
 }
