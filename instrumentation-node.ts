@@ -2,7 +2,7 @@ import { prepareDatabaseAtBoot } from "./db/boot";
 import { openServerDatabase } from "./db/client";
 import { startBackgroundFunctions } from "./inngest/background";
 import { assertProductionConfig } from "./lib/env";
-import { recordSocketPeers } from "./lib/http";
+import { recordSocketPeers, serveBeforeNext } from "./lib/http";
 import { observePageRequests } from "./lib/observability";
 
 // `next build` loads instrumentation too; the build must never open the database.
@@ -19,7 +19,10 @@ if (process.env.NEXT_PHASE !== "phase-production-build") {
     // Inngest in production; in development a dev server, or the same functions in-process.
     await startBackgroundFunctions();
     // `next start` only: under `next dev` route files recompile on change, and this copy would not.
-    if (process.env.NODE_ENV === "production") (await import("./lib/endpoints")).servePublicApiBeforeNext();
+    if (process.env.NODE_ENV === "production") {
+      const { hotPathsBeforeNext } = await import("./lib/endpoints");
+      serveBeforeNext(hotPathsBeforeNext());
+    }
   } catch (error) {
     // Fail fast and loudly: a server that is misconfigured or cannot reach its database must
     // not pretend to run. The message lists every problem and never contains secret values.

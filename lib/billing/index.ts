@@ -17,6 +17,7 @@ export { syncStripeCustomer, type SyncResult } from "./sync";
 export { extendTrial, MAX_TRIAL_EXTENSION_DAYS } from "./trial";
 export { entitledPlan, syncOrgPlan, addCredits, revokeCredits } from "./org-plan";
 export { receiveStripeWebhook, ingestStripeEvent, type WebhookOutcome } from "./webhook";
+export { stripeWebhookRoute } from "./webhook-route";
 export { reconcileStripeEvents, syncPayingCustomers, reprocessStripeEvent, type ReconcileResult } from "./reconcile";
 export {
   runDunningSweep,

@@ -3,6 +3,7 @@
 // installed on every server of this process, as instrumentation-node.ts does.
 import http from "node:http";
 import type net from "node:net";
+import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as searchRoute from "@/app/api/v1/opportunities/route";
@@ -10,11 +11,17 @@ import { db } from "@/db/client";
 import { organizations } from "@/db/schema";
 import { createApiKey } from "@/lib/auth";
 import { systemActor } from "@/lib/context";
-import { SECURITY_HEADERS, acceptsGzip } from "@/lib/http";
+import { SECURITY_HEADERS, acceptsGzip, serveBeforeNext } from "@/lib/http";
 import { MemoryRateLimiter, setRateLimiter } from "@/lib/ratelimit";
 import { describeOnOneDatabase } from "@/tests/db";
+import { withTestEnv } from "@/tests/env";
+import { fixture, signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 import { contextOf, insertOpportunity } from "@/tests/support/factories";
-import { servePublicApiBeforeNext } from "./serve-before-next";
+import { routeFiles, routeTemplate } from "@/tests/hostile/route-catalogue";
+import { endpointOfRoute } from "./route";
+import { hotPathsBeforeNext } from "./serve-before-next";
+
+withTestEnv({ STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
 
 const NEXT_ANSWERED = 299;
 let server: http.Server;
@@ -23,7 +30,7 @@ let connections = 0;
 const reachedNext: string[] = [];
 
 beforeAll(async () => {
-  servePublicApiBeforeNext();
+  serveBeforeNext(hotPathsBeforeNext());
   server = http.createServer((req, res) => {
     reachedNext.push(`${req.method} ${req.url}`);
     res.writeHead(NEXT_ANSWERED, { "content-type": "text/plain" }).end("next");
@@ -70,6 +77,25 @@ describe("acceptsGzip", () => {
     expect(acceptsGzip("gzip; q=0.000, br")).toBe(false);
     expect(acceptsGzip("identity, br")).toBe(false);
     expect(acceptsGzip("")).toBe(false);
+  });
+});
+
+describe("the hot paths served before Next.js", () => {
+  it("are each the handler its route file exports for that method, so the two ways in cannot differ", async () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const files = new Map(routeFiles(root).map((file) => [routeTemplate(file), file]));
+    const paths = hotPathsBeforeNext();
+    expect(paths.map((route) => `${route.method} ${route.path}`)).toEqual(
+      expect.arrayContaining(["GET /api/v1/opportunities", "POST /api/webhooks/stripe"]),
+    );
+    for (const route of paths) {
+      const file = files.get(route.path);
+      expect(file, route.path).toBeDefined();
+      const exported = ((await import(path.join(root, file!))) as Record<string, unknown>)[route.method];
+      const declared = endpointOfRoute(exported);
+      if (declared) expect(endpointOfRoute(route.handler), `${route.method} ${route.path}`).toBe(declared);
+      else expect(route.handler, `${route.method} ${route.path}`).toBe(exported);
+    }
   });
 });
 
@@ -182,6 +208,22 @@ describeOnOneDatabase("the public API before Next.js", () => {
     expect(after.status).toBe(200);
     expect(connections - before).toBe(1);
     agent.destroy();
+  });
+
+  it("answers Stripe's webhook with its route's handler: a signed delivery is stored, an unsigned one is a 400 Problem", async () => {
+    const event = fixture("stripe-ruby-mock__customer.updated.json");
+    event.id = `evt_before_next_${Date.now().toString(36)}`;
+    const { payload, header } = signed(event);
+    const headers = { "content-type": "application/json", "stripe-signature": header };
+    const delivered = await send(agent, "POST", "/api/webhooks/stripe", headers, payload);
+    expect(delivered.status).toBe(200);
+    expect(JSON.parse(delivered.body.toString())).toEqual({ received: true, duplicate: false });
+    const again = await send(agent, "POST", "/api/webhooks/stripe", headers, payload);
+    expect(JSON.parse(again.body.toString())).toEqual({ received: true, duplicate: true });
+    const unsigned = await send(agent, "POST", "/api/webhooks/stripe", { "content-type": "application/json" }, "{}");
+    expect(unsigned.status).toBe(400);
+    expect(unsigned.headers["content-type"]).toBe("application/problem+json");
+    expect(reachedNext).toEqual([]);
   });
 
   it("leaves everything else to Next.js: other paths and methods, a trailing slash, a malformed escape", async () => {

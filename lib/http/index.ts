@@ -51,6 +51,9 @@ export {
   sendFetchResponse,
   serveWithFetchHandler,
   acceptsGzip,
+  routesTaker,
+  serveBeforeNext,
   type FetchHandler,
+  type RouteBeforeNext,
 } from "./node-adapter";
 export { SECURITY_HEADERS } from "./security-headers";
