@@ -51,9 +51,7 @@ export {
   sendFetchResponse,
   serveWithFetchHandler,
   acceptsGzip,
-  routesTaker,
-  serveBeforeNext,
   type FetchHandler,
-  type RouteBeforeNext,
 } from "./node-adapter";
+export { routesTaker, serveBeforeNext, type RouteBeforeNext } from "./before-next";
 export { SECURITY_HEADERS } from "./security-headers";

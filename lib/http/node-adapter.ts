@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { logger, takeServerRequests } from "@/lib/observability";
+import { logger } from "@/lib/observability";
 import { problemResponse } from "./problem";
-import { SECURITY_HEADERS } from "./security-headers";
 import { newRequestId } from "./request-id";
 
 /** A Fetch route handler, as a Next.js route file exports it. */
@@ -64,7 +63,9 @@ export function toFetchRequest(req: IncomingMessage, res: ServerResponse): Reque
     if (!res.writableFinished) aborted.abort();
   });
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(new URL(req.url ?? "/", `http://${host}`), {
+  // Origin-form only ("/path?query"): "//other.host/…" must stay a path, not become a host.
+  const target = req.url?.startsWith("/") ? req.url : "/";
+  return new Request(new URL(`http://${host}${target}`), {
     method: req.method,
     headers,
     signal: aborted.signal,
@@ -185,51 +186,7 @@ export async function serveWithFetchHandler(
       return;
     }
     for (const name of res.getHeaderNames()) res.removeHeader(name);
-    await sendFetchResponse(req, res, problemResponse("internal", "The answer could not be sent.", requestId), headers);
+    const problem = problemResponse("internal", "The answer could not be sent.", requestId);
+    await sendFetchResponse(req, res, problem, headers).catch(() => res.destroy());
   }
-}
-
-/** A route answered before Next.js: its method, its path template (`{name}` segments) and its handler. */
-export interface RouteBeforeNext {
-  method: string;
-  path: string;
-  handler: FetchHandler;
-}
-
-/**
- * A Node.js request listener's first look at a request: when it is one of `routes` (its method,
- * and its path by the template) it is answered here with that handler, and true is returned;
- * anything else (another path or method, HEAD, OPTIONS, a trailing slash, a path that is not
- * valid percent-encoding) returns false, for Next.js to answer as it always has.
- */
-export function routesTaker(
-  routes: readonly RouteBeforeNext[],
-  headers: readonly { key: string; value: string }[] = SECURITY_HEADERS,
-) {
-  const table = routes.map((route) => ({ ...route, match: pathMatcher(route.path) }));
-  return function take(req: IncomingMessage, res: ServerResponse): boolean {
-    const target = req.url;
-    if (!target?.startsWith("/")) return false;
-    const query = target.indexOf("?");
-    const pathname = query === -1 ? target : target.slice(0, query);
-    for (const route of table) {
-      if (route.method !== req.method) continue;
-      const params = route.match(pathname);
-      if (!params) continue;
-      void serveWithFetchHandler(req, res, route.handler, params, headers);
-      return true;
-    }
-    return false;
-  };
-}
-
-/**
- * `routes` answered before Next.js's router by every HTTP server of this process (`next start`):
- * the hot paths (the metered API, Stripe's webhooks) skip Next.js's routing, request wrapping
- * and response streaming, which cost as much CPU as the rest of a call (README, "Benchmarks"),
- * and still run their route file's own handler. Production servers only: under `next dev` the
- * route files recompile on change and this copy would not. Called once, by instrumentation-node.ts.
- */
-export function serveBeforeNext(routes: readonly RouteBeforeNext[]) {
-  takeServerRequests(routesTaker(routes));
 }

@@ -6,7 +6,7 @@ const contentSecurityPolicy = ["frame-ancestors 'none'", "object-src 'none'", "b
 
 /**
  * Headers on every answer: next.config.ts gives them to everything Next.js serves, and the public
- * API served before Next.js (lib/endpoints/serve-before-next.ts) adds them itself. No imports:
+ * API and the webhook served before Next.js (lib/http/before-next.ts) add them themselves. No imports:
  * next.config.ts loads this file on its own.
  */
 export const SECURITY_HEADERS: readonly { key: string; value: string }[] = [
