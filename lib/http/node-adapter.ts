@@ -47,8 +47,9 @@ export function pathMatcher(template: string): (pathname: string) => Record<stri
 
 /**
  * The Fetch `Request` of a Node.js request, as Next.js builds it for a route handler: the URL on
- * the request's own host, every header (repeated ones joined), the body streamed, and a signal
- * that aborts when the client goes away before the answer is sent.
+ * the request's own host, every header (repeated ones joined), the body streamed. No abort
+ * signal: no handler reads one, and linking one to the request costs every call a weak
+ * reference and a finalizer for the garbage collector.
  */
 export function toFetchRequest(req: IncomingMessage, res: ServerResponse): Request {
   const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : "localhost";
@@ -58,17 +59,12 @@ export function toFetchRequest(req: IncomingMessage, res: ServerResponse): Reque
     if (Array.isArray(value)) for (const each of value) headers.append(name, each);
     else headers.set(name, value);
   }
-  const aborted = new AbortController();
-  res.once("close", () => {
-    if (!res.writableFinished) aborted.abort();
-  });
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   // Origin-form only ("/path?query"): "//other.host/…" must stay a path, not become a host.
   const target = req.url?.startsWith("/") ? req.url : "/";
   return new Request(new URL(`http://${host}${target}`), {
     method: req.method,
     headers,
-    signal: aborted.signal,
     ...(hasBody ? { body: bodyStream(req, res), duplex: "half" } : {}),
   } as RequestInit);
 }
