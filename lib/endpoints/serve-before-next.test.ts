@@ -27,10 +27,11 @@ const NEXT_ANSWERED = 299;
 let server: http.Server;
 let base = "";
 let connections = 0;
+let stopServingBeforeNext: () => void = () => {};
 const reachedNext: string[] = [];
 
 beforeAll(async () => {
-  serveBeforeNext(hotPathsBeforeNext());
+  stopServingBeforeNext = serveBeforeNext(hotPathsBeforeNext());
   server = http.createServer((req, res) => {
     reachedNext.push(`${req.method} ${req.url}`);
     res.writeHead(NEXT_ANSWERED, { "content-type": "text/plain" }).end("next");
@@ -40,6 +41,8 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 });
 afterAll(async () => {
+  // The next test file in this worker starts its own servers: they must see every request.
+  stopServingBeforeNext();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   setRateLimiter(undefined);
@@ -242,5 +245,11 @@ describeOnOneDatabase("the public API before Next.js", () => {
       expect(answered.status, `${method} ${path}`).toBe(NEXT_ANSWERED);
     }
     expect(reachedNext).toHaveLength(8);
+  });
+  it("once stopped, leaves every request to the server's own handler again", async () => {
+    stopServingBeforeNext();
+    const answered = await send(agent, "GET", "/api/v1/opportunities", { authorization: `Bearer ${key}` });
+    expect(answered.status).toBe(NEXT_ANSWERED);
+    expect(reachedNext).toEqual(["GET /api/v1/opportunities"]);
   });
 });

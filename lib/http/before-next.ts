@@ -42,8 +42,9 @@ export function routesTaker(
  * the hot paths (the metered API, Stripe's webhooks) skip Next.js's routing, request wrapping
  * and response streaming, which cost as much CPU as the rest of a call (README, "Benchmarks"),
  * and still run their route file's own handler. Production servers only: under `next dev` the
- * route files recompile on change and this copy would not. Called once, by instrumentation-node.ts.
+ * route files recompile on change and this copy would not. Called once, by instrumentation-node.ts;
+ * the function returned stops it.
  */
-export function serveBeforeNext(routes: readonly RouteBeforeNext[]) {
-  takeServerRequests(routesTaker(routes));
+export function serveBeforeNext(routes: readonly RouteBeforeNext[]): () => void {
+  return takeServerRequests(routesTaker(routes));
 }

@@ -26,11 +26,16 @@ export function onServerRequest(listener: RequestListener) {
 /**
  * Lets `taker` answer requests of every HTTP server of this process before the server's own
  * handler (Next.js's) sees them, after every `onServerRequest` listener: a request it takes
- * (returns true) never reaches Next.js. Installed once per taker, like the listeners.
+ * (returns true) never reaches Next.js. Installed once per taker, like the listeners; the
+ * function returned takes it away again (tests, which share one process between files).
  */
-export function takeServerRequests(taker: RequestTaker) {
+export function takeServerRequests(taker: RequestTaker): () => void {
   const { takers } = patchedServers();
   if (!takers.includes(taker)) takers.push(taker);
+  return () => {
+    const at = takers.indexOf(taker);
+    if (at !== -1) takers.splice(at, 1);
+  };
 }
 
 function patchedServers() {
