@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { creditPacks, subscriptions } from "@/db/schema";
 import { addCredits, syncOrgPlan } from "../org-plan";
-import { existingOrg, idOf, linkCustomer, metadataOrgId, orgForCustomer, str } from "./fields";
+import { idOf, metadataOrgId, resolveAndLinkOrg, str } from "./fields";
 import { expireOpenSubscriptionCheckouts, keepOneSubscription } from "./one-subscription";
 import type { StripeEventHandler } from "./types";
 
@@ -14,16 +14,17 @@ export const CREDIT_PACK_CREDITS = 1_000;
 export const checkoutSessionCompleted: StripeEventHandler = async (tx, event, now) => {
   const session = event.object;
   const customerId = idOf(session.customer);
-  const orgId =
-    (await existingOrg(tx, str(session.client_reference_id))) ??
-    (await existingOrg(tx, metadataOrgId(session))) ??
-    (await orgForCustomer(tx, customerId));
+  const orgId = await resolveAndLinkOrg(
+    tx,
+    [str(session.client_reference_id), metadataOrgId(session)],
+    customerId,
+    now,
+  );
   if (!orgId)
     return {
       orgId: null,
       log: `checkout ${String(session.id)}: no org to link (client_reference_id, metadata.org_id, customer all unknown)`,
     };
-  await linkCustomer(tx, orgId, customerId, now);
 
   const mode = str(session.mode);
   if (mode === "subscription") {

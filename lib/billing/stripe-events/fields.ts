@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import { isUuid } from "@/db/tenant";
 import { billingCustomers, organizations } from "@/db/schema";
@@ -53,4 +53,36 @@ export async function linkCustomer(tx: Tx, orgId: string, customerId: string | n
     .insert(billingCustomers)
     .values({ orgId, stripeCustomerId: customerId, createdAt: now, updatedAt: now })
     .onConflictDoNothing();
+}
+
+/**
+ * The org a Stripe object belongs to, in one statement: the first of `candidates` (org ids the
+ * object names: a checkout's client_reference_id, metadata.org_id) that exists, else the org
+ * already linked to `customerId`; the customer is linked to that org unless the org or the
+ * customer is linked already (as `linkCustomer`). Null when none is known. One round trip
+ * where looking each up and then linking took up to four, on most Stripe events.
+ */
+export async function resolveAndLinkOrg(
+  tx: Tx,
+  candidates: (string | null)[],
+  customerId: string | null,
+  now: Date,
+): Promise<string | null> {
+  const ids = candidates.filter((id): id is string => id !== null && isUuid(id));
+  const result = await tx.execute<{ org_id: string | null }>(sql`
+    with candidate as (
+      select o.id from unnest(${`{${ids.join(",")}}`}::uuid[]) with ordinality as c(id, n)
+      join ${organizations} o on o.id = c.id
+      order by c.n limit 1
+    ), resolved as (
+      select coalesce((select id from candidate),
+        (select org_id from ${billingCustomers} where stripe_customer_id = ${customerId}::text)) as org_id
+    ), linked as (
+      insert into ${billingCustomers} (org_id, stripe_customer_id, created_at, updated_at)
+      select org_id, ${customerId}::text, ${now}::timestamptz, ${now}::timestamptz from resolved
+      where org_id is not null and ${customerId}::text is not null
+      on conflict do nothing
+    )
+    select org_id from resolved`);
+  return result.rows[0]?.org_id ?? null;
 }

@@ -2,7 +2,7 @@ import { sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { subscriptions } from "@/db/schema";
 import { syncOrgPlan } from "../org-plan";
 import { planForPrice } from "../prices";
-import { existingOrg, idOf, linkCustomer, metadataOrgId, obj, orgForCustomer, str, unixDate } from "./fields";
+import { idOf, metadataOrgId, obj, resolveAndLinkOrg, str, unixDate } from "./fields";
 import type { Tx } from "@/db/client";
 import type { StripeEventHandler, StripeObject } from "./types";
 
@@ -74,9 +74,7 @@ export async function applySubscription(
   const fields = subscriptionFields(sub);
   if (deleted && !fields.status) fields.status = "canceled";
 
-  const metaOrg = await existingOrg(tx, metadataOrgId(sub));
-  const orgId = metaOrg ?? (await orgForCustomer(tx, customerId));
-  if (metaOrg) await linkCustomer(tx, metaOrg, customerId, now);
+  const orgId = await resolveAndLinkOrg(tx, [metadataOrgId(sub)], customerId, now);
 
   const applied = await tx
     .insert(subscriptions)
