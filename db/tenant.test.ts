@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
 import { organizations } from "@/db/schema";
-import { withSystem, withTenant } from "@/db/tenant";
+import { sqlTextLiteral, withSystem, withTenant, writeWithCommit } from "@/db/tenant";
 import { describeEachDatabaseAsApp } from "@/tests/db";
 import { messagesDuring } from "@/tests/support/pg-messages";
 
@@ -62,7 +62,44 @@ describeEachDatabaseAsApp("scoped transactions (withTenant, withSystem)", ({ dri
     expect(modes).toEqual({ isolation: "serializable", readOnly: "on" });
   });
 
+  it("make a last write part of the transaction: kept when it commits, and a failing one rolls everything back", async () => {
+    const kept = `kept ${randomUUID()}`;
+    await withSystem("seed", async (tx) => {
+      await tx.insert(organizations).values({ name: kept });
+      await writeWithCommit(
+        tx,
+        `update organizations set name = ${sqlTextLiteral(`${kept} (renamed)`)} where name = ${sqlTextLiteral(kept)}`,
+      );
+    });
+    const renamed = await withSystem("seed", (tx) =>
+      tx.execute(sql`select 1 from organizations where name = ${`${kept} (renamed)`}`),
+    );
+    expect(renamed.rows).toHaveLength(1);
+
+    const lost = `lost ${randomUUID()}`;
+    await expect(
+      withSystem("seed", async (tx) => {
+        await tx.insert(organizations).values({ name: lost });
+        await writeWithCommit(tx, "update organizations set name = name where 1 / 0 = 1");
+      }),
+    ).rejects.toThrow();
+    const found = await withSystem("seed", (tx) => tx.execute(sql`select 1 from organizations where name = ${lost}`));
+    expect(found.rows).toHaveLength(0);
+  });
+
   if (driver === "postgres") {
+    it("send a last write with the COMMIT in one message on PostgreSQL", async () => {
+      const name = `last write ${randomUUID()}`;
+      const sent = await messagesDuring(() =>
+        withSystem("seed", async (tx) => {
+          await tx.execute(sql`select 1 as one`);
+          await writeWithCommit(tx, `insert into organizations (name) values (${sqlTextLiteral(name)})`);
+        }),
+      );
+      expect(sent).toHaveLength(3);
+      expect(sent[2]).toMatch(/^insert into organizations .*;\ncommit$/s);
+    });
+
     it("send BEGIN and the settings in one message on PostgreSQL: one round trip, not two", async () => {
       const sent = await messagesDuring(() => withTenant(randomUUID(), (tx) => tx.execute(sql`select 1 as one`)));
       expect(sent).toHaveLength(3);

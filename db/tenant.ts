@@ -78,20 +78,47 @@ async function scopedTransaction<T>(
       tableNamesMap: relations.tableNamesMap,
     };
     const tx = new NodePgTransaction(dialect, new NodePgSession(client, dialect, schema), schema) as unknown as Tx;
+    const lastWrites: string[] = [];
+    WRITES_WITH_COMMIT.set(tx, lastWrites);
+    const rollback = () =>
+      client.query("rollback").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
     let result: T;
     try {
       result = await fn(tx);
     } catch (error) {
-      await client.query("rollback").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      await rollback();
       throw error;
     }
-    await client.query("commit");
+    try {
+      await client.query(lastWrites.length > 0 ? `${lastWrites.join(";\n")};\ncommit` : "commit");
+    } catch (error) {
+      // A last write that failed left the transaction aborted, its COMMIT unsent.
+      if (lastWrites.length > 0) await rollback();
+      throw error;
+    }
     return result;
   } finally {
     client.release(broken);
   }
+}
+
+// The last writes each PostgreSQL scoped transaction sends with its COMMIT (writeWithCommit).
+const WRITES_WITH_COMMIT = new WeakMap<Tx, string[]>();
+
+/**
+ * Makes `statement` the transaction's last write, sent with its COMMIT in one message on
+ * PostgreSQL: one round trip fewer, for a write nothing in the transaction reads back and whose
+ * answer no one waits on (marking a Stripe event processed). Should it fail, the transaction
+ * rolls back and its caller gets the error, as for any other statement. PGlite (and a
+ * transaction not opened by withTenant or withSystem) runs it at once. The simple protocol has
+ * no parameters: build `statement` with `sqlLiteral` and `sqlTextLiteral` only.
+ */
+export async function writeWithCommit(tx: Tx, statement: string): Promise<void> {
+  const lastWrites = WRITES_WITH_COMMIT.get(tx);
+  if (lastWrites) lastWrites.push(statement);
+  else await tx.execute(sql.raw(statement));
 }
 
 /**

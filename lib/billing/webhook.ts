@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { groupCallsBy } from "@/db/group-calls";
 import Stripe from "stripe";
-import { sqlLiteral, sqlTextLiteral } from "@/db/tenant";
+import { sqlLiteral, sqlTextLiteral, writeWithCommit } from "@/db/tenant";
 import { stripeEvents } from "@/db/schema";
 import type { BeaconEvent, SystemContext } from "@/lib/context";
 import { env } from "@/lib/env";
@@ -128,16 +128,13 @@ async function process(ctx: SystemContext, event: StripeEventInput, now: Date): 
     const result = handler
       ? await handler(tx, event, now)
       : { orgId: null, log: `${event.type}: not handled, acknowledged` };
-    await tx
-      .update(stripeEvents)
-      .set({
-        status: "processed",
-        processedAt: now,
-        leaseUntil: null,
-        lastError: null,
-        ...(result.orgId ? { orgId: result.orgId } : {}),
-      })
-      .where(eq(stripeEvents.id, event.id));
+    // Nothing reads it back in this transaction: it rides with the COMMIT (one round trip fewer).
+    const orgSet = result.orgId ? `, org_id = ${sqlLiteral(result.orgId)}` : "";
+    await writeWithCommit(
+      tx,
+      `update stripe_events set status = 'processed', processed_at = ${sqlLiteral(now.toISOString())},
+        lease_until = null, last_error = null${orgSet} where id = ${sqlTextLiteral(event.id)}`,
+    );
     logger.info({ stripeEventId: event.id, type: event.type, orgId: result.orgId }, result.log);
     const events = result.events ?? [];
     await send(...events);
