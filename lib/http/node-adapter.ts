@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { logger } from "@/lib/observability";
+import { pathParamNames } from "./endpoint";
 import { problemResponse } from "./problem";
 import { newRequestId } from "./request-id";
 
@@ -23,16 +24,12 @@ const HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
  * null for any other path, or for a parameter that is not valid percent-encoding.
  */
 export function pathMatcher(template: string): (pathname: string) => Record<string, string> | null {
-  const names: string[] = [];
+  // The endpoints' own template grammar (pathParamNames): each `{name}` is one path segment.
+  const names = pathParamNames(template);
   const pattern = template
-    .split(/(\{\w+\})/)
-    .map((part) => {
-      const name = /^\{(\w+)\}$/.exec(part)?.[1];
-      if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      names.push(name);
-      return "([^/]+)";
-    })
-    .join("");
+    .split(/\{[^}]+\}/)
+    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("([^/]+)");
   const regex = new RegExp(`^${pattern}$`);
   return (pathname) => {
     const match = regex.exec(pathname);
