@@ -92,6 +92,9 @@ describeEachDatabase("plan changes move the quota", () => {
     });
     expect(await db().transaction((tx) => revokeCredits(tx, orgId, 1_000, FEB, "ch_old"))).toBe(1_000);
     expect(await quota(orgId)).toMatchObject({ remaining: 99, credits: 0 });
+    // Nothing left to take: nothing taken, nothing booked (the report's ledger still adds up).
+    expect(await db().transaction((tx) => revokeCredits(tx, orgId, 500, FEB, "ch_again"))).toBe(0);
+    expect(await quota(orgId)).toMatchObject({ remaining: 99, credits: 0 });
     expect(await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2035-02")).toMatchObject({
       drift: 0,
       credits: { adjustments_total: 0, drift: 0 },

@@ -79,7 +79,7 @@ async function moveQuotaToPlan(tx: Tx, orgId: string, from: PlanId, best: PlanId
   await adjustCurrentPeriod(tx, orgId, now, {
     reason: "plan_change",
     ref: `${from}→${best}`,
-    apply: (row) => ({ quotaMonthly: quota, quotaRemaining: row.quotaRemaining + quota - row.quotaMonthly }),
+    quotaMonthly: quota,
   });
 }
 

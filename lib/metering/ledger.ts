@@ -1,4 +1,4 @@
-import { and, eq, gt, lte } from "drizzle-orm";
+import { and, eq, lte, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { organizations, quotaAdjustments, usageQuotas, type QuotaBalance } from "@/db/schema";
 import { entitlementsFor } from "@/lib/plans";
@@ -36,6 +36,17 @@ export async function recordQuotaAdjustment(
     ref: entry.ref ?? null,
     createdAt: entry.now,
   });
+}
+
+/**
+ * recordQuotaAdjustment as part of the statement that makes the change: an INSERT for a
+ * data-modifying CTE, over the CTE `change`, which returns org_id, period_start and the delta
+ * actually made. A zero delta books nothing.
+ */
+export function bookChange(change: string, entry: { reason: AdjustmentReason; ref?: string | null; now: Date }): SQL {
+  return sql`insert into ${quotaAdjustments} (org_id, period_start, balance, delta, reason, ref, created_at)
+    select org_id, period_start, ${BALANCE_OF[entry.reason]}::text, delta, ${entry.reason}::text, ${entry.ref ?? null}::text, ${entry.now}::timestamptz
+    from ${sql.identifier(change)} where delta <> 0`;
 }
 
 /** The monthly quota the org is entitled to now (its plan's, free limits when not paying). */
@@ -98,50 +109,56 @@ export interface QuotaRow {
 }
 
 /**
- * Changes the current period's allowance (`quota_remaining`) under its row lock and records the
- * change actually made (after clamping) in the ledger; credits change in credits.ts. Not the hot
- * path: metered calls decrement in one statement and simply wait for this lock. Returns null
- * when the org has no current period (nothing to adjust).
+ * A change of the current period's allowance: a new monthly allowance that what is left follows
+ * (what was used stays used: an upgrade adds the difference, a downgrade takes it away), or what
+ * is left set outright (an operator).
+ */
+export type AllowanceChange =
+  | { reason: "plan_change"; ref?: string | null; quotaMonthly: number }
+  | { reason: "operator_set"; ref?: string | null; quotaRemaining: number };
+
+/**
+ * Changes the current period's allowance (`quota_remaining`, never below 0) under its row lock
+ * and records the change actually made in the ledger, in one statement; credits change in
+ * credits.ts. Not the hot path: metered calls decrement in one statement and simply wait for
+ * this lock. Returns null when the org has no current period (nothing to adjust).
  */
 export async function adjustCurrentPeriod(
   tx: Tx,
   orgId: string,
   now: Date,
-  change: {
-    reason: "plan_change" | "operator_set";
-    ref?: string | null;
-    apply: (row: QuotaRow) => { quotaRemaining: number; quotaMonthly?: number } | null;
-  },
+  change: AllowanceChange,
 ): Promise<QuotaRow | null> {
-  const [row] = await tx
-    .select({
-      periodStart: usageQuotas.periodStart,
-      periodEnd: usageQuotas.periodEnd,
-      quotaMonthly: usageQuotas.quotaMonthly,
-      quotaRemaining: usageQuotas.quotaRemaining,
-      creditsRemaining: usageQuotas.creditsRemaining,
-    })
-    .from(usageQuotas)
-    .where(and(eq(usageQuotas.orgId, orgId), gt(usageQuotas.periodEnd, now)))
-    .for("update");
+  const [remaining, monthly] =
+    change.reason === "plan_change"
+      ? [sql`b.quota_remaining + ${change.quotaMonthly}::int - b.quota_monthly`, sql`${change.quotaMonthly}::int`]
+      : [sql`${change.quotaRemaining}::int`, sql`b.quota_monthly`];
+  // `before` is the row's newest version once locked (even after waiting for the lock).
+  const result = await tx.execute<{
+    period_start: Date | string;
+    period_end: Date | string;
+    quota_monthly: number;
+    quota_remaining: number;
+    credits_remaining: number;
+  }>(sql`
+    with before as (
+      select org_id, quota_remaining, quota_monthly from ${usageQuotas}
+      where org_id = ${orgId}::uuid and period_end > ${now}::timestamptz for update
+    ), change as (
+      update ${usageQuotas} q set quota_remaining = greatest(0, ${remaining}), quota_monthly = ${monthly},
+        updated_at = ${now}::timestamptz
+      from before b where q.org_id = b.org_id
+      returning q.org_id, q.period_start, q.period_end, q.quota_monthly, q.quota_remaining, q.credits_remaining,
+        q.quota_remaining - b.quota_remaining as delta
+    ), booked as (${bookChange("change", { reason: change.reason, ref: change.ref, now })})
+    select period_start, period_end, quota_monthly, quota_remaining, credits_remaining from change`);
+  const [row] = result.rows;
   if (!row) return null;
-  const next = change.apply(row);
-  if (!next) return row;
-  const quotaRemaining = Math.max(0, next.quotaRemaining);
-  const quotaMonthly = next.quotaMonthly ?? row.quotaMonthly;
-  await tx
-    .update(usageQuotas)
-    .set({ quotaRemaining, quotaMonthly, updatedAt: now })
-    .where(eq(usageQuotas.orgId, orgId));
-  const delta = quotaRemaining - row.quotaRemaining;
-  if (delta !== 0)
-    await recordQuotaAdjustment(tx, {
-      orgId,
-      periodStart: row.periodStart,
-      delta,
-      reason: change.reason,
-      ref: change.ref,
-      now,
-    });
-  return { ...row, quotaRemaining, quotaMonthly };
+  return {
+    periodStart: new Date(row.period_start),
+    periodEnd: new Date(row.period_end),
+    quotaMonthly: Number(row.quota_monthly),
+    quotaRemaining: Number(row.quota_remaining),
+    creditsRemaining: Number(row.credits_remaining),
+  };
 }

@@ -248,7 +248,7 @@ export async function setQuotaRemaining(ctx: OrgContext, remaining: number) {
     await ensureCurrentPeriod(tx, orgId, now);
     const row = await adjustCurrentPeriod(tx, orgId, now, {
       reason: "operator_set",
-      apply: () => ({ quotaRemaining: remaining }),
+      quotaRemaining: remaining,
     });
     return { org_id: orgId, quota_remaining: row!.quotaRemaining };
   });

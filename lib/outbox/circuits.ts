@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lte, ne, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
 import { withSystem } from "@/db/tenant";
 import { outboxCircuits, outboxEvents } from "@/db/schema";
@@ -113,17 +113,14 @@ export async function returnProbe(grant: ProbeGrant, now: Date, tx?: Tx) {
   await (tx ? giveBack(tx) : asOutbox(giveBack));
 }
 
-/** Whether the circuits of these destinations need a write on success (anything but closed with no failures). */
-export async function circuitsNeedingReset(tx: Tx, destinations: readonly string[]): Promise<Set<string>> {
-  if (destinations.length === 0) return new Set();
+/**
+ * Whether the circuit of `destination` needs a write on success (anything but closed with no
+ * failures), asked by the claim for each row it takes (one statement, not one more).
+ */
+export function circuitNeedsResetSql(destination: AnyColumn): SQL<boolean> {
   const c = outboxCircuits;
-  const rows = await tx
-    .select({ destination: c.destination })
-    .from(c)
-    .where(
-      and(inArray(c.destination, [...destinations]), or(ne(c.state, "closed"), sql`${c.consecutiveFailures} > 0`)),
-    );
-  return new Set(rows.map((r) => r.destination));
+  return sql<boolean>`exists (select 1 from ${c} where ${c.destination} = ${destination}
+    and (${c.state} <> 'closed' or ${c.consecutiveFailures} > 0))`;
 }
 
 /** A delivery to `destination` succeeded: its circuit closes and its failure count starts again. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -8,7 +8,7 @@ import { outboxBackoffMs } from "./backoff";
 import {
   asOutbox,
   blockedDestinations,
-  circuitsNeedingReset,
+  circuitNeedsResetSql,
   grantProbes,
   recordCircuitFailure,
   recordCircuitSuccess,
@@ -89,7 +89,7 @@ interface Claimed {
   rows: ClaimedRow[];
   /** Rows sent as their half-open circuit's single probe. */
   probes: Map<string, ProbeGrant>;
-  /** Destinations whose circuit needs a write on success (`circuitsNeedingReset`). */
+  /** Destinations whose circuit needs a write on success (`circuitNeedsResetSql`). */
   needsReset: Set<string>;
 }
 
@@ -112,7 +112,12 @@ const dueSql = (now: Date, ids?: string[]) =>
  * a lease. Two deliverers at once therefore never get the same row. The attempt is counted here,
  * at the claim, so a row that crashes its deliverer every time still ends up dead.
  */
-async function claimRows(tx: Tx, now: Date, limit: number, where: SQL | undefined): Promise<ClaimedRow[]> {
+async function claimRows(
+  tx: Tx,
+  now: Date,
+  limit: number,
+  where: SQL | undefined,
+): Promise<(ClaimedRow & { needsReset: boolean })[]> {
   const o = outboxEvents;
   // A process that cannot send events (or channel posts) leaves them, unattempted, to one that can.
   const sendable = and(
@@ -146,7 +151,7 @@ async function claimRows(tx: Tx, now: Date, limit: number, where: SQL | undefine
       // security the planner may run an `in` sub-select again for every row the UPDATE scans,
       // and each run skips the rows this statement already took, so LIMIT would no longer hold.
       .where(sql`${o.id} = any(array(${due}))`)
-      .returning()
+      .returning({ ...getTableColumns(o), needsReset: circuitNeedsResetSql(o.destination) })
   );
 }
 
@@ -161,6 +166,13 @@ async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<C
   return asOutbox(async (tx) => {
     const probes = new Map<string, ProbeGrant>();
     const rows: ClaimedRow[] = [];
+    const needsReset = new Set<string>();
+    const take = (claimed: (ClaimedRow & { needsReset: boolean })[]) => {
+      for (const { needsReset: reset, ...row } of claimed) {
+        rows.push(row);
+        if (reset) needsReset.add(row.destination);
+      }
+    };
     for (const grant of await grantProbes(tx, now, OUTBOX_LEASE_MS, dueSql(now, ids))) {
       const [probe] =
         rows.length < limit
@@ -170,19 +182,18 @@ async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<C
         await returnProbe(grant, now, tx);
         continue;
       }
-      rows.push(probe);
+      take([probe]);
       probes.set(probe.id, grant);
     }
     if (rows.length < limit)
-      rows.push(
-        ...(await claimRows(
+      take(
+        await claimRows(
           tx,
           now,
           limit - rows.length,
           and(notInArray(o.destination, blockedDestinations()), ids ? inArray(o.id, ids) : undefined),
-        )),
+        ),
       );
-    const needsReset = await circuitsNeedingReset(tx, [...new Set(rows.map((r) => r.destination))]);
     return { rows, probes, needsReset };
   });
 }

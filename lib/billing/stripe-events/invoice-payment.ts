@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { subscriptions } from "@/db/schema";
+import { billingCustomers, subscriptions } from "@/db/schema";
 import { syncOrgPlan } from "../org-plan";
 import { idOf, obj, orgForCustomer } from "./fields";
 import type { StripeEventHandler, StripeObject } from "./types";
@@ -19,7 +19,10 @@ export const invoicePayment: StripeEventHandler = async (tx, event, now) => {
   const subscriptionId = invoiceSubscriptionId(invoice);
   if (!subscriptionId) return { orgId: null, log: `invoice ${String(invoice.id)}: not a subscription invoice` };
   const customerId = idOf(invoice.customer);
-  const orgId = await orgForCustomer(tx, customerId);
+  // The customer's org is looked up by the upsert itself (one round trip, not two).
+  const orgId = customerId
+    ? sql<string | null>`(select org_id from ${billingCustomers} where stripe_customer_id = ${customerId})`
+    : null;
   const failed = event.type === "invoice.payment_failed";
   const dunning = failed
     ? { paymentFailedAt: event.created, failedInvoiceId: idOf(invoice.id) }
@@ -50,7 +53,11 @@ export const invoicePayment: StripeEventHandler = async (tx, event, now) => {
     })
     .returning({ orgId: subscriptions.orgId });
   const row = applied[0];
-  if (!row) return { orgId, log: `invoice ${String(invoice.id)}: ignored, a newer invoice event was already applied` };
+  if (!row)
+    return {
+      orgId: await orgForCustomer(tx, customerId),
+      log: `invoice ${String(invoice.id)}: ignored, a newer invoice event was already applied`,
+    };
   if (!row.orgId)
     return { orgId: null, log: `invoice ${String(invoice.id)} on ${subscriptionId}: recorded, no org linked yet` };
   // A paid invoice after the grace period gives the plan back; a failure keeps it during grace.
