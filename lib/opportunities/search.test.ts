@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { eq } from "drizzle-orm";
+import { database, db } from "@/db/client";
 import { opportunities } from "@/db/schema";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
+import { messagesDuring } from "@/tests/support/pg-messages";
 import { filtersFromQuery, opportunityQuerySchema } from "./filters";
 import { countOpportunities, getOpportunity, searchOpportunities, type OpportunityResult } from "./search";
 
@@ -117,6 +119,38 @@ describeEachDatabase("opportunity search", () => {
     expect(ids.indexOf("cyber-title")).toBeLessThan(ids.indexOf("cyber-body"));
     expect(data.find((o) => o.notice_id === "cyber-title")!.matched.keywords).toContain("cybersecurity");
     expect(data.find((o) => o.notice_id === "cyber-title")!.highlights.title).toContain("<mark>Cybersecurity</mark>");
+  });
+
+  it("a repeated search answers the same and highlights only what it has not shown before", async () => {
+    const search = () => searchOpportunities({ q: "cybersecurity monitoring" }, { limit: 10 });
+    const first = await search();
+    expect(first.data.find((o) => o.notice_id === "cyber-body")!.highlights.excerpt).toContain(
+      "<mark>cybersecurity</mark> <mark>monitoring</mark>",
+    );
+    let again!: Awaited<ReturnType<typeof search>>;
+    const sent = await messagesDuring(async () => (again = await search()));
+    expect(again).toEqual(first);
+    // On PostgreSQL the statement names the row versions already highlighted (PGlite counts nothing).
+    if (database().driver === "postgres") expect(sent.join("\n")).toContain("then null else ts_headline");
+  });
+
+  it("a changed notice is highlighted again, from its new text", async () => {
+    const search = () => searchOpportunities({ q: "cybersecurity" }, { limit: 10 });
+    const before = (await search()).data.find((o) => o.notice_id === "cyber-body")!;
+    expect(before.highlights.excerpt).toContain("<mark>cybersecurity</mark> monitoring");
+    await db()
+      .update(opportunities)
+      .set({ description: "Now covers cybersecurity training for the whole staff." })
+      .where(eq(opportunities.noticeId, "cyber-body"));
+    try {
+      const after = (await search()).data.find((o) => o.notice_id === "cyber-body")!;
+      expect(after.highlights.excerpt).toContain("<mark>cybersecurity</mark> training");
+    } finally {
+      await db()
+        .update(opportunities)
+        .set({ description: "Includes cybersecurity monitoring among many other tasks and duties." })
+        .where(eq(opportunities.noticeId, "cyber-body"));
+    }
   });
 
   it("escapes stored text in highlights, keeping only <mark>", async () => {

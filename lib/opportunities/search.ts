@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
-import { db } from "@/db/client";
+import { and, asc, desc, eq, getTableName, sql, type SQL } from "drizzle-orm";
+import { database, db, type DatabaseHandle } from "@/db/client";
 import { opportunities, type NoticeContact } from "@/db/schema";
 import { AppError } from "@/lib/http";
 import { amendedSince, currentPinsSelection, pinnedRelation, pinsOf, type PinsRow } from "./amended-pins";
@@ -8,6 +8,7 @@ import { changesOfNotice, type NoticeChange } from "./changes";
 import { keywordLexemes, keywordQuery, opportunityWhere, type OpportunityFilters, type SearchSort } from "./filters";
 import { DESCRIPTION_SCAN, fitOf, fitScoreSql, type Fit, type FitContext, type FitInput } from "./fit";
 import { fitScoring } from "./fit-scoring";
+import { HeadlineCache, type Headlines, type KnownHeadlines } from "./headline-cache";
 import { toHighlightHtml, markedTerms } from "./highlight";
 import { matchingNaicsFilter } from "./naics";
 import { opportunityFeed } from "./snapshot";
@@ -39,6 +40,16 @@ export interface OpportunityResult {
 
 const NO_PROFILE = { naicsCodes: [], keywords: [], setAsides: [], states: [] };
 
+const NO_HEADLINES: KnownHeadlines = new Map();
+
+// One per database: row versions are only unique within one (tests switch databases in one process).
+const headlineCaches = new WeakMap<DatabaseHandle, HeadlineCache>();
+function headlineCacheOf(handle: DatabaseHandle) {
+  let cache = headlineCaches.get(handle);
+  if (!cache) headlineCaches.set(handle, (cache = new HeadlineCache()));
+  return cache;
+}
+
 /** The org's marks as a filter: a notice marked not relevant is not a match. */
 function withoutMarked(filters: OpportunityFilters, fit: FitContext | undefined): OpportunityFilters {
   if (!fit?.notRelevant.length) return filters;
@@ -65,9 +76,27 @@ function excerptHeadline(keywords: string, tsquery: SQL) {
     where tsvector_to_array(p.lexemes) && ${keywordLexemes(keywords)} order by p.n limit 1), ${o.descriptionExcerpt})`;
 }
 
-/** The columns a result is built from; `keywords` (the search's words) add its rank and highlights. */
-function selection(keywords: string | undefined, referenceDate: Date, withFit = false, sortKey: SQL | null = null) {
+/** A row's version, `id@xmin`: any change to the row makes a new one (headline-cache.ts). */
+const rowVersion = sql<string>`${o.id}::text || '@' || ${sql.identifier(getTableName(o))}.xmin::text`;
+
+/**
+ * The columns a result is built from; `keywords` (the search's words) add its rank and highlights,
+ * and the row's version. Versions in `known` are not highlighted again: their headlines are null.
+ */
+function selection(
+  keywords: string | undefined,
+  referenceDate: Date,
+  withFit = false,
+  sortKey: SQL | null = null,
+  known: KnownHeadlines = NO_HEADLINES,
+) {
   const tsquery = keywordQuery(keywords);
+  // Only ids and digits: a safe array literal.
+  const knownVersions = `{${[...known.keys()].join(",")}}`;
+  const unlessKnown = (headline: SQL<string>) =>
+    known.size === 0
+      ? sql<string | null>`${headline}`
+      : sql<string | null>`case when ${rowVersion} = any(${knownVersions}::text[]) then null else ${headline} end`;
   return {
     // The key a page is ordered by, as text ("" when there is none): the next cursor starts after it.
     sortKey: sortKey ? sql<string>`(${sortKey})::text` : sql<string>`''`,
@@ -88,10 +117,13 @@ function selection(keywords: string | undefined, referenceDate: Date, withFit = 
     uiLink: o.uiLink,
     descriptionExcerpt: o.descriptionExcerpt,
     rank: tsquery ? sql<string>`ts_rank_cd(${o.searchVector}, ${tsquery})::text` : sql<string>`'0'`,
+    version: tsquery ? rowVersion : sql<string>`''`,
     titleHeadline: tsquery
-      ? sql<string>`ts_headline('english', ${o.title}, ${tsquery}, ${HEADLINE_TITLE})`
-      : sql<string>`${o.title}`,
-    excerptHeadline: tsquery ? excerptHeadline(keywords!, tsquery) : sql<string>`${o.descriptionExcerpt}`,
+      ? unlessKnown(sql<string>`ts_headline('english', ${o.title}, ${tsquery}, ${HEADLINE_TITLE})`)
+      : sql<string | null>`${o.title}`,
+    excerptHeadline: tsquery
+      ? unlessKnown(excerptHeadline(keywords!, tsquery))
+      : sql<string | null>`${o.descriptionExcerpt}`,
   };
 }
 
@@ -100,9 +132,10 @@ function selectOpportunities(
   referenceDate: Date,
   withFit = false,
   sortKey: SQL | null = null,
+  known: KnownHeadlines = NO_HEADLINES,
 ) {
   return db()
-    .select(selection(keywords, referenceDate, withFit, sortKey))
+    .select(selection(keywords, referenceDate, withFit, sortKey, known))
     .from(o)
     .$dynamic();
 }
@@ -111,9 +144,15 @@ function selectOpportunities(
  * A first page with what it pins read by the same statement (one snapshot, one round trip):
  * the newest row and kept version, which its cursor carries to the later pages.
  */
-function selectFirstPage(keywords: string | undefined, referenceDate: Date, withFit: boolean, sortKey: SQL) {
+function selectFirstPage(
+  keywords: string | undefined,
+  referenceDate: Date,
+  withFit: boolean,
+  sortKey: SQL,
+  known: KnownHeadlines,
+) {
   return db()
-    .select({ ...selection(keywords, referenceDate, withFit, sortKey), ...currentPinsSelection() })
+    .select({ ...selection(keywords, referenceDate, withFit, sortKey, known), ...currentPinsSelection() })
     .from(o)
     .$dynamic();
 }
@@ -125,8 +164,28 @@ function withReferenceDate(filters: OpportunityFilters): OpportunityFilters & { 
 
 type Row = Awaited<ReturnType<typeof selectOpportunities>>[number];
 
-function toResult(row: Row, filters: OpportunityFilters, fit?: FitContext): OpportunityResult {
-  const keywords = markedTerms(`${row.titleHeadline} ${row.excerptHeadline}`, START, STOP);
+/**
+ * The headlines of a search's rows: those the statement computed (then kept for the next time)
+ * and those it was told were known.
+ */
+function headlinesOf(words: string, rows: readonly Row[], known: KnownHeadlines): Map<string, Headlines> {
+  const fresh = new Map<string, Headlines>();
+  const all = new Map<string, Headlines>();
+  for (const row of rows) {
+    const computed =
+      row.titleHeadline === null ? null : { title: row.titleHeadline, excerpt: row.excerptHeadline ?? "" };
+    if (computed) fresh.set(row.version, computed);
+    const headlines = computed ?? known.get(row.version);
+    if (headlines) all.set(row.version, headlines);
+  }
+  headlineCacheOf(database()).remember(words, fresh);
+  return all;
+}
+
+function toResult(row: Row, filters: OpportunityFilters, fit?: FitContext, headlines?: Headlines): OpportunityResult {
+  const titleHeadline = headlines?.title ?? row.titleHeadline ?? row.title;
+  const excerpt = headlines?.excerpt ?? row.excerptHeadline ?? row.descriptionExcerpt;
+  const keywords = markedTerms(`${titleHeadline} ${excerpt}`, START, STOP);
   const fitted = fit?.profile
     ? {
         fit: fitOf(
@@ -161,8 +220,8 @@ function toResult(row: Row, filters: OpportunityFilters, fit?: FitContext): Oppo
     description_excerpt: row.descriptionExcerpt,
     status: row.status,
     highlights: {
-      title: toHighlightHtml(row.titleHeadline, START, STOP),
-      excerpt: toHighlightHtml(row.excerptHeadline, START, STOP),
+      title: toHighlightHtml(titleHeadline, START, STOP),
+      excerpt: toHighlightHtml(excerpt, START, STOP),
     },
     matched: {
       keywords,
@@ -221,9 +280,12 @@ export async function searchOpportunities(
         : sql`${String(key)}::timestamptz`;
     keyset = sql`(${keyExpr}, ${o.id}) < (${typedKey}, ${id}::bigint)`;
   }
+  // Highlighting is most of a full-text search's cost: rows this search has shown before are not highlighted again.
+  const words = tsquery ? filters.q! : null;
+  const known = words ? headlineCacheOf(database()).known(words) : NO_HEADLINES;
   let select = pinned
-    ? selectOpportunities(filters.q, filters.referenceDate, fit !== undefined, keyText)
-    : selectFirstPage(filters.q, filters.referenceDate, fit !== undefined, keyText);
+    ? selectOpportunities(filters.q, filters.referenceDate, fit !== undefined, keyText, known)
+    : selectFirstPage(filters.q, filters.referenceDate, fit !== undefined, keyText, known);
   if (pins) select = select.leftJoin(pinnedRelation(pins), sql`pinned.notice_id = ${o.noticeId}`);
   // Within one statement every row is at most the newest: only a later page needs the pin.
   const rows = (await select
@@ -253,7 +315,8 @@ export async function searchOpportunities(
           fit: scoring?.pin ?? null,
         })
       : null;
-  return { data: pageRows.map((row) => toResult(row, filters, fit)), nextCursor };
+  const headlines = words ? headlinesOf(words, rows, known) : null;
+  return { data: pageRows.map((row) => toResult(row, filters, fit, headlines?.get(row.version))), nextCursor };
 }
 
 /** The notices passing `filters` whose responses are due soonest (no deadline = not listed), soonest first. */
