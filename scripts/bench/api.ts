@@ -54,6 +54,9 @@ export async function runApiBenchmark(args: string[]) {
       profile: { type: "boolean", default: false },
       // Also measure `npm start` with this many workers behind one port (needs REDIS_URL).
       workers: { type: "string", default: "1" },
+      // Every request a search not seen before: `q` gets ` or` a word no notice has (the same
+      // notices match), so Beacon reuses no headline (lib/opportunities/headline-cache.ts).
+      "new-searches": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -63,6 +66,7 @@ export async function runApiBenchmark(args: string[]) {
   const warmup = Number(values.warmup);
   const keyCount = Number(values.keys ?? connections);
   const workers = Number(values.workers);
+  const newSearches = values["new-searches"];
   if (!Number.isInteger(workers) || workers < 1) throw new Error("--workers is a whole number of workers, 1 or more");
   const pathAndQuery = `/api/v1/opportunities?${values.query}`;
 
@@ -100,10 +104,10 @@ export async function runApiBenchmark(args: string[]) {
       ...(withRaw ? [["raw", rawUrl] as const] : []),
       ["bare", bareUrl],
     ] as const) {
-      await load(url, keys, connections, warmup);
+      await load(url, keys, connections, warmup, newSearches);
       console.error(`  ${name}: warmed up ${warmup} s, measuring ${duration} s…`);
       const committedBefore = profile && name === "beacon" ? await transactionCount() : 0;
-      sides.push({ name, result: await load(url, keys, connections, duration) });
+      sides.push({ name, result: await load(url, keys, connections, duration, newSearches) });
       if (profile && name === "beacon") {
         transactions = (await transactionCount()) - committedBefore;
         // Node writes the profile as Beacon exits; the baselines then run without it.
@@ -118,9 +122,9 @@ export async function runApiBenchmark(args: string[]) {
       children.push(cluster);
       await waitForReady(`http://127.0.0.1:${port}/api/readyz`, cluster);
       const url = `http://127.0.0.1:${port}${pathAndQuery}`;
-      await load(url, keys, connections, warmup);
+      await load(url, keys, connections, warmup, newSearches);
       console.error(`  beacon ×${workers}: warmed up ${warmup} s, measuring ${duration} s…`);
-      sides.push({ name: `beacon ×${workers}`, result: await load(url, keys, connections, duration) });
+      sides.push({ name: `beacon ×${workers}`, result: await load(url, keys, connections, duration, newSearches) });
       await stopAndWait(cluster);
     }
     const rps = (name: Side["name"]) => sides.find((side) => side.name === name)?.result.requests.average;
@@ -134,7 +138,7 @@ export async function runApiBenchmark(args: string[]) {
     );
 
     printTable(
-      `Metered GET ${pathAndQuery} (${rows} rows per answer), ${connections} connections, ${duration} s each after ${warmup} s warm-up`,
+      `Metered GET ${pathAndQuery}${newSearches ? " (each request a new search: q + ' or <a word no notice has>')" : ""} (${rows} rows per answer), ${connections} connections, ${duration} s each after ${warmup} s warm-up`,
       ["server", "req/s", "p50 ms", "p99 ms", "2xx", "non-2xx", "errors", "beacon ÷ this"],
       sides.map(({ name, result: r }) => [
         name,
@@ -170,6 +174,7 @@ export async function runApiBenchmark(args: string[]) {
       JSON.stringify({
         bench: "api",
         path: pathAndQuery,
+        new_searches: newSearches,
         rows,
         connections,
         duration_s: duration,
@@ -287,13 +292,25 @@ async function assertSameAnswer(beaconUrl: string, rawUrl: string, key: string) 
 }
 
 /** One load run; each connection is one client with its own API key. */
-function load(url: string, keys: string[], connections: number, seconds: number) {
+function load(url: string, keys: string[], connections: number, seconds: number, newSearches = false) {
   let next = 0;
+  let searches = 0;
   return autocannon({
     url,
     connections,
     duration: seconds,
     timeout: 30,
     setupClient: (client) => client.setHeaders({ authorization: `Bearer ${keys[next++ % keys.length]}` }),
+    ...(newSearches
+      ? { requests: [{ setupRequest: (request) => ({ ...request, path: withNewWord(request.path, searches++) }) }] }
+      : {}),
   });
+}
+
+/** The same search with ` or` a word no notice has: the same rows match, but as a new search. */
+export function withNewWord(path: string, n: number) {
+  const url = new URL(path, "http://bench.invalid");
+  const q = url.searchParams.get("q");
+  if (q) url.searchParams.set("q", `${q} or zqbench${n}x`);
+  return `${url.pathname}${url.search}`;
 }

@@ -10,6 +10,13 @@ declare module "autocannon" {
     timeout?: number;
     headers?: Record<string, string>;
     setupClient?: (client: AutocannonClient) => void;
+    /** Cycled through per connection; `setupRequest` may rewrite each request before it is sent. */
+    requests?: { setupRequest?: (request: AutocannonRequest) => AutocannonRequest }[];
+  }
+  export interface AutocannonRequest {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
   }
   export interface Histogram {
     average: number;

@@ -4,6 +4,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { STRIPE_EVENT_HANDLERS } from "@/lib/billing/stripe-events";
+import { withNewWord } from "./api";
 import { areaOf, summariseProfiles } from "./cpu-profile";
 import { firstLoadJs, routeOf } from "./first-load-js";
 import { customerEvents, deliveryOrder, EVENTS_PER_CUSTOMER, seededRandom } from "./webhook-events";
@@ -30,6 +31,17 @@ describe("webhook bench deliveries", () => {
     for (const event of events) expect(STRIPE_EVENT_HANDLERS[event.type as string]).toBeDefined();
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     expect(events.map((e) => e.created)).toEqual([...events.map((e) => e.created as number)].sort((a, b) => a - b));
+  });
+});
+
+describe("API bench new searches", () => {
+  it("adds a word no notice has to q, keeping the other parameters; a request without q is unchanged", () => {
+    const path = withNewWord("/api/v1/opportunities?q=maintenance&limit=20", 7);
+    const url = new URL(path, "http://x.invalid");
+    expect(url.pathname).toBe("/api/v1/opportunities");
+    expect(url.searchParams.get("q")).toBe("maintenance or zqbench7x");
+    expect(url.searchParams.get("limit")).toBe("20");
+    expect(withNewWord("/api/v1/opportunities?limit=20", 8)).toBe("/api/v1/opportunities?limit=20");
   });
 });
 
