@@ -168,7 +168,12 @@ type Row = Awaited<ReturnType<typeof selectOpportunities>>[number];
  * The headlines of a search's rows: those the statement computed (then kept for the next time)
  * and those it was told were known.
  */
-function headlinesOf(words: string, rows: readonly Row[], known: KnownHeadlines): Map<string, Headlines> {
+function headlinesOf(
+  cache: HeadlineCache,
+  words: string,
+  rows: readonly Row[],
+  known: KnownHeadlines,
+): Map<string, Headlines> {
   const fresh = new Map<string, Headlines>();
   const all = new Map<string, Headlines>();
   for (const row of rows) {
@@ -178,7 +183,7 @@ function headlinesOf(words: string, rows: readonly Row[], known: KnownHeadlines)
     const headlines = computed ?? known.get(row.version);
     if (headlines) all.set(row.version, headlines);
   }
-  headlineCacheOf(database()).remember(words, fresh);
+  cache.remember(words, fresh);
   return all;
 }
 
@@ -282,7 +287,8 @@ export async function searchOpportunities(
   }
   // Highlighting is most of a full-text search's cost: rows this search has shown before are not highlighted again.
   const words = tsquery ? filters.q! : null;
-  const known = words ? headlineCacheOf(database()).known(words) : NO_HEADLINES;
+  const headlineCache = headlineCacheOf(database());
+  const known = words ? headlineCache.known(words) : NO_HEADLINES;
   let select = pinned
     ? selectOpportunities(filters.q, filters.referenceDate, fit !== undefined, keyText, known)
     : selectFirstPage(filters.q, filters.referenceDate, fit !== undefined, keyText, known);
@@ -315,7 +321,7 @@ export async function searchOpportunities(
           fit: scoring?.pin ?? null,
         })
       : null;
-  const headlines = words ? headlinesOf(words, rows, known) : null;
+  const headlines = words ? headlinesOf(headlineCache, words, rows, known) : null;
   return { data: pageRows.map((row) => toResult(row, filters, fit, headlines?.get(row.version))), nextCursor };
 }
 
