@@ -54,11 +54,16 @@ export function startBeacon(
 }
 
 /** `npm start` with `workers` workers behind one port (scripts/start.mjs). */
-export function startBeaconWorkers(port: number, databaseUrl: string, workers: number) {
+export function startBeaconWorkers(
+  port: number,
+  databaseUrl: string,
+  workers: number,
+  extra: Record<string, string> = {},
+) {
   return launch(
     process.execPath,
     [path.join(ROOT, "scripts/start.mjs")],
-    beaconEnv(port, databaseUrl, { PORT: String(port), WEB_CONCURRENCY: String(workers) }),
+    beaconEnv(port, databaseUrl, { ...extra, PORT: String(port), WEB_CONCURRENCY: String(workers) }),
   );
 }
 

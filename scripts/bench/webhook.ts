@@ -17,6 +17,7 @@ import {
   ensureProductionBuild,
   freePort,
   startBeacon,
+  startBeaconWorkers,
   startScript,
   stderrTail,
   stop,
@@ -69,9 +70,16 @@ export async function runWebhookBenchmark(args: string[]) {
       duplicates: { type: "string", default: "0.2" },
       build: { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
+      // Beacon as `npm start` with this many workers behind one port (needs REDIS_URL).
+      workers: { type: "string", default: "1" },
     },
     strict: true,
   });
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new Error("--workers is a whole number of workers, 1 or more");
+  if (workers > 1 && values.profile)
+    throw new Error("--profile profiles one `next start` process: use it without --workers");
+  const beaconName = workers > 1 ? `beacon ×${workers}` : "beacon";
   const customers = Math.max(1, Math.round(Number(values.events) / EVENTS_PER_CUSTOMER));
   const concurrency = Number(values.concurrency);
   const duplicateShare = Number(values.duplicates);
@@ -120,23 +128,21 @@ export async function runWebhookBenchmark(args: string[]) {
     );
 
     const beaconPort = await freePort();
+    const beaconEnv = {
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      ...TEST_PRICES,
+      // Beacon sends dunning events to Inngest after commit: to a local stand-in of its Event API.
+      INNGEST_BASE_URL: inngest.url,
+      INNGEST_EVENT_KEY: "bench-event-key",
+      INNGEST_DEV: "0",
+      // As behind one proxy: the sender's X-Forwarded-For entry is the client address the per-IP limit counts.
+      TRUSTED_PROXY_HOPS: "1",
+      RATE_LIMIT_KEY_PREFIX: `bench:rl:${randomBytes(4).toString("hex")}`,
+    };
     children.push(
-      startBeacon(
-        beaconPort,
-        bench.url,
-        {
-          STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-          ...TEST_PRICES,
-          // Beacon sends dunning events to Inngest after commit: to a local stand-in of its Event API.
-          INNGEST_BASE_URL: inngest.url,
-          INNGEST_EVENT_KEY: "bench-event-key",
-          INNGEST_DEV: "0",
-          // As behind one proxy: the sender's X-Forwarded-For entry is the client address the per-IP limit counts.
-          TRUSTED_PROXY_HOPS: "1",
-          RATE_LIMIT_KEY_PREFIX: `bench:rl:${randomBytes(4).toString("hex")}`,
-        },
-        profile?.nodeArgs(),
-      ),
+      workers > 1
+        ? startBeaconWorkers(beaconPort, bench.url, workers, beaconEnv)
+        : startBeacon(beaconPort, bench.url, beaconEnv, profile?.nodeArgs()),
     );
     const rawPort = await freePort();
     children.push(
@@ -200,7 +206,7 @@ export async function runWebhookBenchmark(args: string[]) {
         "beacon/raw",
       ],
       sides.map((s) => [
-        s.server,
+        s.server === "beacon" ? beaconName : s.server,
         s.requests,
         s.seconds.toFixed(2),
         s.eventsPerSecond.toFixed(0),
@@ -225,6 +231,7 @@ export async function runWebhookBenchmark(args: string[]) {
     console.log(
       JSON.stringify({
         bench: "webhook",
+        workers,
         distinct_events: distinct,
         duplicates,
         concurrency,
