@@ -1,11 +1,12 @@
 import { expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { database, db } from "@/db/client";
 import { alerts, subscriptions } from "@/db/schema";
 import { syncOrgPlan } from "@/lib/billing";
 import { withTenant } from "@/db/tenant";
 import { describeEachDatabase } from "@/tests/db";
 import { appErrorOf } from "@/tests/app-error";
+import { messagesDuring } from "@/tests/support/pg-messages";
 import { alertUsage, createAlert, deleteAlert, getAlert, listAlerts, toApiAlert, updateAlert } from "./index";
 import { addMember, makeOrg, contextOf } from "@/tests/support/factories";
 
@@ -232,10 +233,16 @@ describeEachDatabase("alerts", () => {
     const b = await createAlert(contextOf(orgId, owner, new Date(NOW.getTime() + 1)), input("b"));
     await createAlert(contextOf(orgId, owner, new Date(NOW.getTime() + 2)), input("c"));
     const later = new Date(NOW.getTime() + 3_600_000);
-    await db().transaction(async (tx) => {
-      await tx.update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, orgId));
-      await syncOrgPlan(tx, orgId, later);
-    });
+    const sent = await messagesDuring(() =>
+      db().transaction(async (tx) => {
+        await tx.update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, orgId));
+        await syncOrgPlan(tx, orgId, later);
+      }),
+    );
+    // The plan sync reads the org's alerts once, locked, and decides with the plan it just set
+    // (PGlite counts nothing).
+    if (database().driver === "postgres")
+      expect(sent.filter((message) => /^select .* from "alerts"/s.test(message))).toHaveLength(1);
     const reasons = async () =>
       Object.fromEntries((await listAlerts(contextOf(orgId, owner))).map((row) => [row.name, row.pausedReason]));
     expect(await reasons()).toEqual({ a: null, b: "plan_limit", c: "plan_limit" });

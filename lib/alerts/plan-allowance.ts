@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, or } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { alerts, organizations } from "@/db/schema";
-import { entitlementsFor, type Entitlements } from "@/lib/plans";
+import { entitlementsFor, type Entitlements, type PlanId } from "@/lib/plans";
 import type { AlertFrequency, AlertPauseReason } from "./rules";
 
 export interface AllowanceCandidate {
@@ -78,17 +78,36 @@ export async function decidePlanPauses(
  * resume, nothing that arrived while held is e-mailed), and an alert the member paused carries no
  * plan reason (one its recipient unsubscribed keeps `unsubscribed`). Run in the transaction that changes the plan or the org's alerts.
  */
-export async function applyPlanToAlerts(tx: Tx, orgId: string, now: Date): Promise<{ held: number; resumed: number }> {
-  // Locked in id order, like the digest's claim, so the two never deadlock.
+export async function applyPlanToAlerts(
+  tx: Tx,
+  orgId: string,
+  now: Date,
+  /** The org's plan, when the caller has just decided it (else it is read). */
+  plan?: PlanId,
+): Promise<{ held: number; resumed: number }> {
+  // Locked in id order, like the digest's claim, so the two never deadlock. The member-active
+  // ones among them are what the plan decides on (decidePlanPauses reads the same, unlocked).
   const stored = await tx
-    .select({ id: alerts.id, active: alerts.active, pausedReason: alerts.pausedReason })
+    .select({
+      id: alerts.id,
+      active: alerts.active,
+      pausedReason: alerts.pausedReason,
+      frequency: alerts.frequency,
+      createdAt: alerts.createdAt,
+    })
     .from(alerts)
     .where(and(eq(alerts.orgId, orgId), or(eq(alerts.active, true), isNotNull(alerts.pausedReason))))
     .orderBy(asc(alerts.id))
     .for("update");
   // Most orgs a billing event touches have no alert to hold or resume: no need to ask the plan.
   if (stored.length === 0) return { held: 0, resumed: 0 };
-  const decided = await decidePlanPauses(tx, [orgId]);
+  const allowance = plan ? entitlementsFor({ plan }) : (await orgEntitlements(tx, [orgId])).get(orgId);
+  const decided = allowance
+    ? planPauses(
+        stored.filter((row) => row.active),
+        allowance,
+      )
+    : new Map<string, AlertPauseReason | null>();
   const changes = new Map<AlertPauseReason | null, string[]>();
   for (const row of stored) {
     // An unsubscribed alert keeps saying why it is off until a member resumes it.

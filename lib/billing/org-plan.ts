@@ -66,7 +66,7 @@ export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<Pla
     await moveQuotaToPlan(tx, orgId, org.plan, best, now);
   }
   // Always, not only on a change: it also repairs holds that lag behind the plan.
-  await applyPlanToAlerts(tx, orgId, now);
+  await applyPlanToAlerts(tx, orgId, now, best);
   return best;
 }
 
