@@ -26,7 +26,7 @@ export async function addCredits(
         update ${usageQuotas} set credits_remaining = credits_remaining + ${credits}::int, updated_at = ${now}::timestamptz
         where org_id = ${orgId}::uuid and period_end > ${now}::timestamptz
         returning org_id, period_start, ${credits}::int as delta, credits_remaining
-      ), booked as (${bookChange("change", { reason: source.reason, ref: source.ref, now })})
+      ), booked as (${bookChange({ reason: source.reason, ref: source.ref, now })})
       select credits_remaining as credits from change`);
     return result.rows;
   });
@@ -56,7 +56,7 @@ export async function revokeCredits(
           updated_at = ${now}::timestamptz
         from before b where q.org_id = b.org_id and b.credits_remaining > 0 and ${credits}::int > 0
         returning q.org_id, q.period_start, q.credits_remaining - b.credits_remaining as delta
-      ), booked as (${bookChange("change", { reason: "credit_refund", ref, now })})
+      ), booked as (${bookChange({ reason: "credit_refund", ref, now })})
       select coalesce((select -delta from change), 0) as taken from before`);
     return result.rows;
   });

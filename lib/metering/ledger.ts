@@ -39,14 +39,14 @@ export async function recordQuotaAdjustment(
 }
 
 /**
- * recordQuotaAdjustment as part of the statement that makes the change: an INSERT for a
- * data-modifying CTE, over the CTE `change`, which returns org_id, period_start and the delta
- * actually made. A zero delta books nothing.
+ * recordQuotaAdjustment as part of the statement that makes the change: the INSERT of a
+ * data-modifying CTE, over the statement's CTE `change`, which returns org_id, period_start and
+ * the delta actually made. A zero delta books nothing.
  */
-export function bookChange(change: string, entry: { reason: AdjustmentReason; ref?: string | null; now: Date }): SQL {
+export function bookChange(entry: { reason: AdjustmentReason; ref?: string | null; now: Date }): SQL {
   return sql`insert into ${quotaAdjustments} (org_id, period_start, balance, delta, reason, ref, created_at)
     select org_id, period_start, ${BALANCE_OF[entry.reason]}::text, delta, ${entry.reason}::text, ${entry.ref ?? null}::text, ${entry.now}::timestamptz
-    from ${sql.identifier(change)} where delta <> 0`;
+    from change where delta <> 0`;
 }
 
 /** The monthly quota the org is entitled to now (its plan's, free limits when not paying). */
@@ -150,7 +150,7 @@ export async function adjustCurrentPeriod(
       from before b where q.org_id = b.org_id
       returning q.org_id, q.period_start, q.period_end, q.quota_monthly, q.quota_remaining, q.credits_remaining,
         q.quota_remaining - b.quota_remaining as delta
-    ), booked as (${bookChange("change", { reason: change.reason, ref: change.ref, now })})
+    ), booked as (${bookChange({ reason: change.reason, ref: change.ref, now })})
     select period_start, period_end, quota_monthly, quota_remaining, credits_remaining from change`);
   const [row] = result.rows;
   if (!row) return null;

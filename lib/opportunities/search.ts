@@ -79,16 +79,24 @@ function excerptHeadline(keywords: string, tsquery: SQL) {
 /** A row's version, `id@xmin`: any change to the row makes a new one (headline-cache.ts). */
 const rowVersion = sql<string>`${o.id}::text || '@' || ${sql.identifier(getTableName(o))}.xmin::text`;
 
+/** What a selection adds beyond a result's columns. */
+interface SelectionOptions {
+  /** The description's start, for the fit of an org's profile. */
+  withFit?: boolean;
+  /** The key a page is ordered by, for the next cursor. */
+  sortKey?: SQL | null;
+  /** Row versions whose headlines this search already has: not highlighted again (null). */
+  known?: KnownHeadlines;
+}
+
 /**
- * The columns a result is built from; `keywords` (the search's words) add its rank and highlights,
- * and the row's version. Versions in `known` are not highlighted again: their headlines are null.
+ * The columns a result is built from; `keywords` (the search's words) add its rank, highlights
+ * and the row's version.
  */
 function selection(
   keywords: string | undefined,
   referenceDate: Date,
-  withFit = false,
-  sortKey: SQL | null = null,
-  known: KnownHeadlines = NO_HEADLINES,
+  { withFit = false, sortKey = null, known = NO_HEADLINES }: SelectionOptions = {},
 ) {
   const tsquery = keywordQuery(keywords);
   // Only ids and digits: a safe array literal.
@@ -127,15 +135,9 @@ function selection(
   };
 }
 
-function selectOpportunities(
-  keywords: string | undefined,
-  referenceDate: Date,
-  withFit = false,
-  sortKey: SQL | null = null,
-  known: KnownHeadlines = NO_HEADLINES,
-) {
+function selectOpportunities(keywords: string | undefined, referenceDate: Date, options: SelectionOptions = {}) {
   return db()
-    .select(selection(keywords, referenceDate, withFit, sortKey, known))
+    .select(selection(keywords, referenceDate, options))
     .from(o)
     .$dynamic();
 }
@@ -144,15 +146,9 @@ function selectOpportunities(
  * A first page with what it pins read by the same statement (one snapshot, one round trip):
  * the newest row and kept version, which its cursor carries to the later pages.
  */
-function selectFirstPage(
-  keywords: string | undefined,
-  referenceDate: Date,
-  withFit: boolean,
-  sortKey: SQL,
-  known: KnownHeadlines,
-) {
+function selectFirstPage(keywords: string | undefined, referenceDate: Date, options: SelectionOptions) {
   return db()
-    .select({ ...selection(keywords, referenceDate, withFit, sortKey, known), ...currentPinsSelection() })
+    .select({ ...selection(keywords, referenceDate, options), ...currentPinsSelection() })
     .from(o)
     .$dynamic();
 }
@@ -290,8 +286,8 @@ export async function searchOpportunities(
   const headlineCache = headlineCacheOf(database());
   const known = words ? headlineCache.known(words) : NO_HEADLINES;
   let select = pinned
-    ? selectOpportunities(filters.q, filters.referenceDate, fit !== undefined, keyText, known)
-    : selectFirstPage(filters.q, filters.referenceDate, fit !== undefined, keyText, known);
+    ? selectOpportunities(filters.q, filters.referenceDate, { withFit: fit !== undefined, sortKey: keyText, known })
+    : selectFirstPage(filters.q, filters.referenceDate, { withFit: fit !== undefined, sortKey: keyText, known });
   if (pins) select = select.leftJoin(pinnedRelation(pins), sql`pinned.notice_id = ${o.noticeId}`);
   // Within one statement every row is at most the newest: only a later page needs the pin.
   const rows = (await select
@@ -383,7 +379,7 @@ export async function getOpportunity(
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(noticeId)) throw new AppError("not_found", "No opportunity with that notice id.");
   const rows = await db()
     .select({
-      ...selection(explain.q, referenceDate, fit !== undefined),
+      ...selection(explain.q, referenceDate, { withFit: fit !== undefined }),
       description: o.description,
       agencyLevels: o.agencyLevels,
       popCity: o.popCity,
@@ -476,7 +472,7 @@ export async function rankOpportunities(
     ? sql`coalesce(${o.setAsideCode} = any(${sql.param(prefer.setAsides)}::text[]), false)::int`
     : sql`0`;
   const where = and(opportunityWhere(filters), latestVersionSql());
-  const rows = await selectOpportunities(prefer.q, filters.referenceDate, fit !== undefined)
+  const rows = await selectOpportunities(prefer.q, filters.referenceDate, { withFit: fit !== undefined })
     .where(where)
     .orderBy(
       fit
