@@ -5,6 +5,7 @@ import { withSystem, withTenant } from "@/db/tenant";
 import { billingCustomers, creditPacks, organizations, stripeEvents, subscriptions, usageQuotas } from "@/db/schema";
 import { resetDueQuotas, setQuotaRemaining, usageReport } from "@/lib/metering";
 import { systemActor } from "@/lib/context";
+import { eventSender, registerEventSender } from "@/lib/outbox";
 import { contextOf, systemContextOf } from "@/tests/support/factories";
 import { appErrorOf } from "@/tests/app-error";
 import { messagesDuring } from "@/tests/support/pg-messages";
@@ -555,6 +556,83 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
     }
     // The first delivery goes alone (nothing in flight); the seven arriving meanwhile, together.
     if (driver === "postgres") expect(sent.filter((m) => m.includes("insert into stripe_events"))).toHaveLength(2);
+  });
+
+  it("events claimed while a batch is applied are applied together: one transaction and one hand-over for many", async () => {
+    const subscribed = await Promise.all(Array.from({ length: 6 }, () => subscribedOrg()));
+    // Changed: event id, created, invoice's subscription and customer (stripe-ruby-mock invoice.payment_failed).
+    const events = subscribed.map(({ customer, subId }) => {
+      const failed = fixture("stripe-ruby-mock__invoice.payment_failed.json");
+      Object.assign(failed, { id: uniq("evt"), created: T0 + 90 });
+      Object.assign(failed.data.object, { id: uniq("in"), subscription: subId, customer });
+      return failed;
+    });
+    const sent = await messagesDuring(async () => {
+      const outcomes = await Promise.all(events.map((event) => deliver(event)));
+      // Each delivery answers with its own event's dunning event, whichever batch applied it.
+      outcomes.forEach((outcome, i) =>
+        expect(outcome.events).toEqual([expect.objectContaining({ id: `stripe-${events[i]!.id}` })]),
+      );
+    });
+    for (const event of events) expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 1 });
+    if (driver === "postgres") {
+      // One at a time the six would take six transactions, each marking one event processed.
+      const batches = sent.filter((m) => m.includes("update stripe_events as e set status = 'processed'"));
+      expect(batches.length).toBeLessThanOrEqual(3);
+      expect(sent.filter((m) => m.includes('insert into "outbox_events"'))).toHaveLength(batches.length);
+    }
+  });
+
+  it("a bad event in a batch fails alone: the others are applied, it is marked failed and its delivery answers the error", async () => {
+    const subscribed = await Promise.all(Array.from({ length: 5 }, () => subscribedOrg()));
+    // Changed: subscription id, customer, created, status active, price → Pro test price.
+    const events = subscribed.map(({ customer, subId }) =>
+      subscriptionEvent({ subId, customer, created: T0 + 95, price: TEST_PRICES.STRIPE_PRICE_PRO }),
+    );
+    const bad = events[2]!;
+    const real = handlers["customer.subscription.updated"]!;
+    vi.spyOn(handlers, "customer.subscription.updated").mockImplementation(async (tx, ev, now) => {
+      const result = await real(tx, ev, now);
+      if (ev.id === bad.id) throw new Error("bad event");
+      return result;
+    });
+    const outcomes = await Promise.allSettled(events.map((event) => deliver(event)));
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    for (const [i, event] of events.entries()) {
+      if (event === bad) {
+        expect(await eventRow(event.id)).toMatchObject({ status: "failed", lastError: "bad event" });
+        expect(await orgPlan(subscribed[i]!.orgId)).toBe("free");
+      } else {
+        expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 1 });
+        expect(await orgPlan(subscribed[i]!.orgId)).toBe("pro");
+      }
+    }
+  });
+
+  it("a slow hand-over to Inngest holds up no later batch: the next event is applied and answered meanwhile", async () => {
+    const first = await subscribedOrg();
+    const second = await subscribedOrg();
+    let release = () => {};
+    const handOverWaits = new Promise<void>((resolve) => (release = resolve));
+    const registered = eventSender();
+    registerEventSender(() => handOverWaits);
+    try {
+      // Changed: event id, created, invoice's subscription and customer (stripe-ruby-mock invoice.payment_failed).
+      const failed = fixture("stripe-ruby-mock__invoice.payment_failed.json");
+      Object.assign(failed, { id: uniq("evt"), created: T0 + 97 });
+      Object.assign(failed.data.object, { id: uniq("in"), subscription: first.subId, customer: first.customer });
+      const waiting = deliver(failed);
+      await vi.waitFor(async () => expect(await eventRow(failed.id)).toMatchObject({ status: "processed" }));
+      // Changed: subscription id, customer, created, status active, price → Pro test price.
+      const later = subscriptionEvent({ ...second, created: T0 + 98, price: TEST_PRICES.STRIPE_PRICE_PRO });
+      await expect(deliver(later)).resolves.toMatchObject({ duplicate: false });
+      expect(await orgPlan(second.orgId)).toBe("pro");
+      release();
+      expect((await waiting).events).toEqual([expect.objectContaining({ id: `stripe-${failed.id}` })]);
+    } finally {
+      release();
+      registerEventSender(registered);
+    }
   });
 
   it("a failed event delivered again twice at once is re-claimed and applied by one of them", async () => {
