@@ -635,6 +635,33 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
     }
   });
 
+  // PGlite has one connection: there every transaction waits for the one open, batch or not.
+  if (driver === "postgres")
+    it("an event whose handler may call Stripe is applied alone: while it waits on Stripe, other events are applied", async () => {
+      const waiting = await subscribedOrg();
+      const other = await subscribedOrg();
+      let release = () => {};
+      const stripeAnswers = new Promise<void>((resolve) => (release = resolve));
+      const real = handlers["checkout.session.completed"]!;
+      // As when Stripe is slow to answer the one-subscription check inside the handler.
+      vi.spyOn(handlers, "checkout.session.completed").mockImplementation(async (tx, ev, now) => {
+        const result = await real(tx, ev, now);
+        await stripeAnswers;
+        return result;
+      });
+      try {
+        const checkout = deliver(subscriptionCheckout(waiting.orgId, waiting.customer, waiting.subId, T0 + 100));
+        // Changed: subscription id, customer, created, status active, price → Pro test price.
+        const later = subscriptionEvent({ ...other, created: T0 + 101, price: TEST_PRICES.STRIPE_PRICE_PRO });
+        await expect(deliver(later)).resolves.toMatchObject({ duplicate: false });
+        expect(await orgPlan(other.orgId)).toBe("pro");
+        release();
+        await expect(checkout).resolves.toMatchObject({ duplicate: false });
+      } finally {
+        release();
+      }
+    });
+
   it("a failed event delivered again twice at once is re-claimed and applied by one of them", async () => {
     const { orgId, customer, subId } = await subscribedOrg();
     const applied = vi.spyOn(handlers, "customer.subscription.updated").mockRejectedValueOnce(new Error("timeout"));

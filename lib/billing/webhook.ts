@@ -9,7 +9,7 @@ import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
 import { idOf, obj, str } from "./stripe-events/fields";
-import { STRIPE_EVENT_HANDLERS } from "./stripe-events";
+import { HANDLERS_CALLING_STRIPE, STRIPE_EVENT_HANDLERS } from "./stripe-events";
 import type { HandlerResult, StripeEventInput, StripeObject } from "./stripe-events/types";
 
 /** Seconds a signature timestamp may lag (Stripe's default). */
@@ -188,11 +188,13 @@ async function applyBatch(
  * commit, `db/group-calls.ts`): one transaction and one hand-over to Inngest for many events, so
  * the busier the webhook the fewer round trips and the less CPU per event. One batch at a time
  * per process: two in flight halve the batches and cost about a fifth more CPU per event for no
- * more events per second (README, "Benchmarks"). Should a batch fail, each of its events is
- * applied on its own, so a bad event fails only itself.
+ * more events per second (README, "Benchmarks"). An event whose handler may call Stripe is
+ * applied alone, beside the batches (`HANDLERS_CALLING_STRIPE`). Should a batch fail, each of its
+ * events is applied on its own, so a bad event fails only itself.
  */
 const applyTogether = groupCallsBy(
-  (request: ApplyRequest) => request.ctx.actor.reason,
+  ({ ctx, event }: ApplyRequest) =>
+    HANDLERS_CALLING_STRIPE.has(event.type) ? `${ctx.actor.reason}:alone:${event.id}` : ctx.actor.reason,
   async (_reason, requests: ApplyRequest[]): Promise<Applied[]> => {
     try {
       const { results, handedOver } = await applyBatch(requests);
