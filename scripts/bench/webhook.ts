@@ -221,7 +221,7 @@ export async function runWebhookBenchmark(args: string[]) {
     if (profile) profile.print("Stripe webhook", beacon.requests, transactions);
     const met = beacon.eventsPerSecond >= TARGET_EVENTS_PER_SECOND;
     console.log(
-      `\nBeacon: rate limit, signature, store and claim (committed), then process (org, subscription, dunning, credits) in one transaction, events to Inngest; ` +
+      `\nBeacon: rate limit, signature, store and claim (committed), then apply (org, subscription, dunning, credits) in one transaction with the events claimed meanwhile, events to Inngest; ` +
         `raw: signature + one INSERT … ON CONFLICT DO NOTHING. Events/s counts distinct events per second of wall time (the re-deliveries take time too but do not count). ` +
         `CPU ms/event is the CPU the server's processes and their PostgreSQL backends spent during the measured deliveries, per distinct event: ` +
         `unlike events/s it hardly depends on what else the machine runs; raw/beacon CPU is the share of raw's cost in Beacon's. ` +
