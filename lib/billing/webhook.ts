@@ -221,10 +221,9 @@ const applyTogether = groupCallsBy(
  * processing, then applies it from the payload alone in one transaction, with the events claimed
  * meanwhile (`applyTogether`). A duplicate (already processed, or another delivery holding a live
  * lease) answers `duplicate: true` and changes nothing; a processing error marks the event failed
- * and rethrows. Used by the webhook, the reconciliation
- * sweep and the cockpit's re-process, so every path applies an event the same way. Runs as
- * `systemActor("billing")`: the org is known only once the event is read. The context's clock
- * drives leases and timestamps.
+ * and rethrows. Used by the webhook, the reconciliation sweep and the cockpit's re-process, so
+ * every path applies an event the same way. Runs as `systemActor("billing")`: the org is known
+ * only once the event is read. The context's clock drives leases and timestamps.
  */
 export async function ingestStripeEvent(ctx: SystemContext, verified: Stripe.Event): Promise<WebhookOutcome> {
   const event = toInput(verified);
