@@ -22,7 +22,7 @@ import {
   type ChannelRow,
   type ChannelTarget,
 } from "./channel-transport";
-import { eventSender } from "./event-sender";
+import { eventSender, type EventSender } from "./event-sender";
 import {
   channelPayloadSchema,
   eventPayloadSchema,
@@ -280,13 +280,31 @@ async function postToChannel(row: ClaimedRow, now: Date, opened: { target?: Chan
   );
 }
 
-/** An event goes to the registered sender (Inngest); its id lets Inngest drop a repeat. */
-async function sendEventRow(row: ClaimedRow) {
-  const parsed = eventPayloadSchema.safeParse(row.payload);
-  if (!parsed.success) throw new PermanentDeliveryError("event payload is invalid");
-  const send = eventSender();
-  if (!send) throw new Error("this process has no event sender");
-  await send([{ name: parsed.data.name, id: parsed.data.id ?? row.id, data: parsed.data.data }]);
+/**
+ * Events go to the registered sender (Inngest) in ONE call for all of them, as its event API
+ * takes a list: one request where each event took one. Their ids let Inngest drop a repeat. The
+ * call succeeds or fails as a whole, so each row's outcome is the call's (an invalid payload fails
+ * alone, before it).
+ */
+async function sendEventRows(rows: readonly ClaimedRow[]): Promise<AttemptOutcome[]> {
+  const outcomes: AttemptOutcome[] = [];
+  const valid: { row: ClaimedRow; event: Parameters<EventSender>[0][number] }[] = [];
+  for (const row of rows) {
+    const parsed = eventPayloadSchema.safeParse(row.payload);
+    if (parsed.success)
+      valid.push({ row, event: { name: parsed.data.name, id: parsed.data.id ?? row.id, data: parsed.data.data } });
+    else outcomes.push(failureOutcome(row, new PermanentDeliveryError("event payload is invalid")));
+  }
+  if (valid.length === 0) return outcomes;
+  try {
+    const send = eventSender();
+    if (!send) throw new Error("this process has no event sender");
+    await send(valid.map(({ event }) => event));
+    for (const { row } of valid) outcomes.push(successOutcome(row, null));
+  } catch (error) {
+    for (const { row } of valid) outcomes.push(failureOutcome(row, error));
+  }
+  return outcomes;
 }
 
 function openSeal(sealed: string | undefined) {
@@ -343,6 +361,24 @@ function isMessageRejection(error: unknown) {
   return code === "EMESSAGE" || (code === "EENVELOPE" && command === "RCPT TO");
 }
 
+function successOutcome(row: ClaimedRow, transport: EmailTransport | null): AttemptOutcome {
+  return { row, transport, failure: null, permanent: false, destinationFault: false, released: false };
+}
+
+function failureOutcome(row: ClaimedRow, error: unknown, moreSecrets: readonly string[] = []): AttemptOutcome {
+  const permanent = isPermanentDeliveryError(error);
+  const secrets = [...secretsOf(row), ...moreSecrets].sort((a, b) => b.length - a.length);
+  return {
+    row,
+    transport: null,
+    failure: describeFailure(error, secrets),
+    permanent,
+    destinationFault: !permanent && !isMessageRejection(error),
+    released: false,
+  };
+}
+
+/** One e-mail, post to a team channel or webhook (events go together: `sendEventRows`). */
 async function attempt(row: ClaimedRow, now: Date): Promise<AttemptOutcome> {
   const opened: { target?: ChannelTarget } = {};
   let outcome: AttemptOutcome;
@@ -350,23 +386,12 @@ async function attempt(row: ClaimedRow, now: Date): Promise<AttemptOutcome> {
     const transport =
       row.kind === "email"
         ? await sendEmailRow(row)
-        : row.kind === "event"
-          ? (await sendEventRow(row), null)
-          : row.kind === "channel"
-            ? (await postToChannel(row, now, opened), null)
-            : (await postWebhook(row, now), null);
-    outcome = { row, transport, failure: null, permanent: false, destinationFault: false, released: false };
+        : row.kind === "channel"
+          ? (await postToChannel(row, now, opened), null)
+          : (await postWebhook(row, now), null);
+    outcome = successOutcome(row, transport);
   } catch (error) {
-    const permanent = isPermanentDeliveryError(error);
-    const secrets = [...secretsOf(row), ...(opened.target?.secrets ?? [])].sort((a, b) => b.length - a.length);
-    outcome = {
-      row,
-      transport: null,
-      failure: describeFailure(error, secrets),
-      permanent,
-      destinationFault: !permanent && !isMessageRejection(error),
-      released: false,
-    };
+    outcome = failureOutcome(row, error, opened.target?.secrets);
   }
   if (row.kind === "channel") await recordChannelOutcome(outcome, now);
   return outcome;
@@ -524,19 +549,32 @@ async function deliverClaimed(
   for (let start = 0; start < rows.length; start += SETTLE_CHUNK) {
     const chunk = rows.slice(start, start + SETTLE_CHUNK);
     const outcomes: AttemptOutcome[] = [];
+    const released = (row: ClaimedRow): AttemptOutcome => ({
+      row,
+      transport: null,
+      failure: null,
+      permanent: false,
+      destinationFault: false,
+      released: true,
+    });
+    const sendEvents = async () => {
+      const allowed: ClaimedRow[] = [];
+      for (const row of chunk.filter((each) => each.kind === "event")) {
+        if (gate.allows(row)) allowed.push(row);
+        else outcomes.push(released(row));
+      }
+      for (const outcome of allowed.length > 0 ? await sendEventRows(allowed) : []) {
+        await gate.record(outcome);
+        outcomes.push(outcome);
+      }
+    };
+    const others = chunk.filter((row) => row.kind !== "event");
     let next = 0;
     const worker = async () => {
-      while (next < chunk.length) {
-        const row = chunk[next++]!;
+      while (next < others.length) {
+        const row = others[next++]!;
         if (!gate.allows(row)) {
-          outcomes.push({
-            row,
-            transport: null,
-            failure: null,
-            permanent: false,
-            destinationFault: false,
-            released: true,
-          });
+          outcomes.push(released(row));
           continue;
         }
         const outcome = await attempt(row, now);
@@ -544,7 +582,10 @@ async function deliverClaimed(
         outcomes.push(outcome);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(OUTBOX_DELIVERY_CONCURRENCY, chunk.length) }, worker));
+    await Promise.all([
+      sendEvents(),
+      ...Array.from({ length: Math.min(OUTBOX_DELIVERY_CONCURRENCY, others.length) }, worker),
+    ]);
     results.push(...(await settle(outcomes, now, options)));
   }
   return {

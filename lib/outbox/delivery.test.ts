@@ -11,6 +11,8 @@ import {
   deliverDueOutbox,
   deliverOutboxNow,
   enqueueOutbox,
+  eventSender,
+  registerEventSender,
   HIDDEN_LINK,
   OUTBOX_LEASE_MS,
   sendEmailNow,
@@ -281,6 +283,61 @@ describeEachDatabase("outbox delivery", ({ driver }) => {
     expect(row.status).toBe("pending");
     expect(row.lastError).toBeTruthy();
     expect(row.lastError).not.toContain(token);
+  });
+
+  it("events due together go to the event API in one call; a refused call retries each; an invalid payload fails alone", async () => {
+    const calls: { id: string }[][] = [];
+    let refuse = false;
+    const registered = eventSender();
+    registerEventSender(async (events) => {
+      calls.push(events);
+      if (refuse) throw new Error("event API unavailable");
+    });
+    try {
+      const event = (n: number): EnqueueOutboxInput => ({
+        kind: "event",
+        dedupeKey: `test:${randomUUID()}`,
+        payload: { name: "test/delivered", id: `test-${randomUUID()}`, data: { n } },
+      });
+      const inputs = [1, 2, 3, 4].map(event);
+      const rows = await Promise.all(inputs.map((input) => enqueue(input)));
+      // Stored before this check existed, say: the payload no longer parses.
+      await db()
+        .update(outboxEvents)
+        .set({ payload: { name: "Not an event" } })
+        .where(eq(outboxEvents.id, rows[3]!.id));
+
+      const summary = await deliverOutboxNow(
+        rows.map((row) => row.id),
+        { now: clock() },
+      );
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.map((e) => e.id).sort()).toEqual(
+        inputs
+          .slice(0, 3)
+          .map((input) => (input.payload as { id: string }).id)
+          .sort(),
+      );
+      expect(summary).toMatchObject({ claimed: 4, delivered: 3, dead: 1 });
+      for (const row of rows.slice(0, 3)) expect(await rowOf(row.id)).toMatchObject({ status: "delivered" });
+      expect(await rowOf(rows[3]!.id)).toMatchObject({ status: "dead", lastError: expect.stringContaining("invalid") });
+
+      refuse = true;
+      const refused = await Promise.all([5, 6].map((n) => enqueue(event(n))));
+      await deliverOutboxNow(
+        refused.map((row) => row.id),
+        { now: clock() },
+      );
+      expect(calls).toHaveLength(2);
+      for (const row of refused)
+        expect(await rowOf(row.id)).toMatchObject({
+          status: "pending",
+          attempts: 1,
+          lastError: expect.stringContaining("event API unavailable"),
+        });
+    } finally {
+      registerEventSender(registered);
+    }
   });
 
   it("a delivery that crashed holding its lease is taken over once the lease expires", async () => {
