@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
-import { withSystem, withTenant } from "@/db/tenant";
+import { sqlTextLiteral, withSystem, withTenant } from "@/db/tenant";
 import { billingCustomers, creditPacks, organizations, stripeEvents, subscriptions, usageQuotas } from "@/db/schema";
 import { resetDueQuotas, setQuotaRemaining, usageReport } from "@/lib/metering";
 import { systemActor } from "@/lib/context";
@@ -580,6 +580,40 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
       const batches = sent.filter((m) => m.includes("update stripe_events as e set status = 'processed'"));
       expect(batches.length).toBeLessThanOrEqual(3);
       expect(sent.filter((m) => m.includes('insert into "outbox_events"'))).toHaveLength(batches.length);
+    }
+  });
+
+  it("a transaction applies at most one event per customer: one customer's events arriving together go one after another, oldest first", async () => {
+    const busy = await subscribedOrg();
+    const others = await Promise.all(Array.from({ length: 3 }, () => subscribedOrg()));
+    // Changed: subscription id, customer, created, status, price → Pro test price.
+    const busyEvents = [1, 2, 3, 4].map((k) =>
+      subscriptionEvent({
+        ...busy,
+        created: T0 + 110 + k,
+        status: k % 2 ? "past_due" : "active",
+        price: TEST_PRICES.STRIPE_PRICE_PRO,
+      }),
+    );
+    const otherEvents = others.map((other) =>
+      subscriptionEvent({ ...other, created: T0 + 110, price: TEST_PRICES.STRIPE_PRICE_PRO }),
+    );
+    const sent = await messagesDuring(async () => {
+      const outcomes = await Promise.all([...busyEvents, ...otherEvents].reverse().map((event) => deliver(event)));
+      expect(outcomes.every((o) => !o.duplicate)).toBe(true);
+    });
+    for (const event of [...busyEvents, ...otherEvents])
+      expect(await eventRow(event.id)).toMatchObject({ status: "processed", attempts: 1 });
+    // The newest of the busy customer's events decides, as in order.
+    const row = await subscriptionRow(busy.subId);
+    expect(row!.status).toBe("active");
+    expect(row!.stripeEventCreated?.getTime()).toBe((T0 + 114) * 1000);
+    if (driver === "postgres") {
+      // Fewer transactions than events (they were batched), never two of one customer's in one.
+      const marks = sent.filter((m) => m.includes("update stripe_events as e set status = 'processed'"));
+      expect(marks.length).toBeLessThan(busyEvents.length + otherEvents.length);
+      for (const mark of marks)
+        expect(busyEvents.filter((event) => mark.includes(sqlTextLiteral(event.id))).length).toBeLessThanOrEqual(1);
     }
   });
 

@@ -143,9 +143,8 @@ const byCustomerThenCreated = (a: ApplyRequest, b: ApplyRequest) => {
 
 /**
  * Applies stored, claimed events in ONE transaction, which also marks them processed and writes
- * the events they cause to the outbox. Customers in a fixed order (so two transactions lock their
- * rows in the same order: two processes' batches cannot deadlock), each customer's events oldest
- * first. Answers once it commits; the hand-over to Inngest is left running for the callers to
+ * the events they cause to the outbox. Customers in a fixed order, so two transactions lock their
+ * rows in the same order (at most one event each: `oneEventPerCustomer`). Answers once it commits; the hand-over to Inngest is left running for the callers to
  * await, so a slow Inngest holds up no later batch.
  */
 async function applyBatch(
@@ -188,33 +187,61 @@ async function applyBatch(
  * commit, `db/group-calls.ts`): one transaction and one hand-over to Inngest for many events, so
  * the busier the webhook the fewer round trips and the less CPU per event. One batch at a time
  * per process: two in flight halve the batches and cost about a fifth more CPU per event for no
- * more events per second (README, "Benchmarks"). An event whose handler may call Stripe is
- * applied alone, beside the batches (`HANDLERS_CALLING_STRIPE`). Should a batch fail, each of its
+ * more events per second (README, "Benchmarks"). A batch holds at most one event per customer
+ * per transaction (`oneEventPerCustomer`). An event whose handler may call Stripe is applied
+ * alone, beside the batches (`HANDLERS_CALLING_STRIPE`). Should a transaction fail, each of its
  * events is applied on its own, so a bad event fails only itself.
  */
 const applyTogether = groupCallsBy(
   ({ ctx, event }: ApplyRequest) =>
     HANDLERS_CALLING_STRIPE.has(event.type) ? `${ctx.actor.reason}:alone:${event.id}` : ctx.actor.reason,
   async (_reason, requests: ApplyRequest[]): Promise<Applied[]> => {
-    try {
-      const { results, handedOver } = await applyBatch(requests);
-      return results.map((result) => ({ ok: true, result, handedOver }));
-    } catch (error) {
-      if (requests.length === 1) return [{ ok: false, error }];
+    const applied = new Map<ApplyRequest, Applied>();
+    for (const round of oneEventPerCustomer(requests)) {
+      for (const [request, outcome] of await applyRound(round)) applied.set(request, outcome);
     }
-    const alone: Applied[] = [];
-    for (const request of requests) {
-      try {
-        const { results, handedOver } = await applyBatch([request]);
-        alone.push({ ok: true, result: results[0]!, handedOver });
-      } catch (error) {
-        alone.push({ ok: false, error });
-      }
-    }
-    return alone;
+    return requests.map((request) => applied.get(request)!);
   },
   { maxBatch: MOST_EVENTS_PER_BATCH },
 );
+
+/**
+ * Rounds of at most one event per customer, each customer's oldest first. A transaction then
+ * takes each customer's rows in the order one event does (its subscription, then its org):
+ * two events of one customer in one transaction could take the org before the subscription,
+ * against a lone event holding the subscription and waiting for the org (a deadlock).
+ */
+function oneEventPerCustomer(requests: ApplyRequest[]): ApplyRequest[][] {
+  const rounds: ApplyRequest[][] = [];
+  const seen = new Map<string, number>();
+  for (const request of [...requests].sort(byCustomerThenCreated)) {
+    const customer = customerOf(request.event);
+    const round = seen.get(customer) ?? 0;
+    seen.set(customer, round + 1);
+    (rounds[round] ??= []).push(request);
+  }
+  return rounds;
+}
+
+/** One transaction for the round; should it fail, each of its events on its own. */
+async function applyRound(round: ApplyRequest[]): Promise<[ApplyRequest, Applied][]> {
+  try {
+    const { results, handedOver } = await applyBatch(round);
+    return round.map((request, i) => [request, { ok: true, result: results[i]!, handedOver }]);
+  } catch (error) {
+    if (round.length === 1) return [[round[0]!, { ok: false, error }]];
+  }
+  const alone: [ApplyRequest, Applied][] = [];
+  for (const request of round) {
+    try {
+      const { results, handedOver } = await applyBatch([request]);
+      alone.push([request, { ok: true, result: results[0]!, handedOver }]);
+    } catch (error) {
+      alone.push([request, { ok: false, error }]);
+    }
+  }
+  return alone;
+}
 
 /**
  * Stores a Stripe event (id = idempotency key) and claims it with a lease, committed BEFORE
