@@ -144,8 +144,9 @@ const byCustomerThenCreated = (a: ApplyRequest, b: ApplyRequest) => {
 /**
  * Applies stored, claimed events in ONE transaction, which also marks them processed and writes
  * the events they cause to the outbox. Customers in a fixed order, so two transactions lock their
- * rows in the same order (at most one event each: `oneEventPerCustomer`). Answers once it commits; the hand-over to Inngest is left running for the callers to
- * await, so a slow Inngest holds up no later batch.
+ * rows in the same order (at most one event each: `oneEventPerCustomer`). Answers once it
+ * commits; the hand-over to Inngest is left running for the callers to await, so a slow Inngest
+ * holds up no later batch.
  */
 async function applyBatch(
   requests: ApplyRequest[],
