@@ -104,5 +104,7 @@ function weighted(
 ) {
   const elapsed = (now - row.windowIndex * rule.windowMs) / rule.windowMs;
   const overlap = Math.min(1, Math.max(0, 1 - elapsed));
-  return row.count + Math.floor(row.previousCount * overlap);
+  // Rounded up: these limits guard secrets, so a burst that straddles two windows must still
+  // count whole (rounding down let a 6th code through right after a window's start).
+  return row.count + Math.ceil(row.previousCount * overlap);
 }

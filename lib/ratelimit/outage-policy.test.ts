@@ -154,6 +154,14 @@ describeEachDatabase("rate limits while Redis is cut: security limits fail close
       expect(await limiter.peek("slide", secret, t0 + 240_000)).toMatchObject({ success: true, remaining: 3 });
     });
 
+    it("a burst that straddles two windows counts whole: the limit holds right after a window starts", async () => {
+      const rule: RateLimitRule = { limit: 5, windowMs: 60_000, onOutage: "fail-closed" };
+      for (const at of [t0 + 59_000, t0 + 59_500, t0 + 60_001, t0 + 60_002, t0 + 60_003])
+        expect((await limiter.limit("straddle", rule, at)).success).toBe(true);
+      expect(await limiter.peek("straddle", rule, t0 + 60_004)).toMatchObject({ success: false, remaining: 0 });
+      expect((await limiter.limit("straddle", rule, t0 + 60_005)).success).toBe(false);
+    });
+
     it("peek tells what the next request would get without counting", async () => {
       for (let i = 0; i < 5; i++) expect((await limiter.peek("quiet", secret, t0)).success).toBe(true);
       await attempts2(limiter, "quiet", t0, 3);
