@@ -25,7 +25,7 @@ export {
   type InstantRunSummary,
 } from "./digests";
 export { DIGEST_CAP } from "./window-matches";
-export { applyPlanToAlerts } from "./plan-allowance";
+export { applyPlanToAlerts, applyPlansToAlerts } from "./plan-allowance";
 export { PAUSE_REASON_TEXT, type AlertPauseReason } from "./rules";
 export {
   renderDigestEmail,

@@ -38,12 +38,18 @@ export function planPauses(
 
 /** The entitlements of each org, from its plan as billing last decided it. */
 export async function orgEntitlements(tx: Tx, orgIds: readonly string[]): Promise<Map<string, Entitlements>> {
+  const plans = await orgPlans(tx, orgIds);
+  return new Map([...plans].map(([id, plan]) => [id, entitlementsFor({ plan })]));
+}
+
+/** Each existing org's plan, as billing last decided it. */
+async function orgPlans(tx: Tx, orgIds: readonly string[]): Promise<Map<string, PlanId>> {
   if (orgIds.length === 0) return new Map();
   const rows = await tx
     .select({ id: organizations.id, plan: organizations.plan })
     .from(organizations)
     .where(inArray(organizations.id, [...new Set(orgIds)]));
-  return new Map(rows.map((row) => [row.id, entitlementsFor({ plan: row.plan })]));
+  return new Map(rows.map((row) => [row.id, row.plan]));
 }
 
 /**
@@ -85,29 +91,46 @@ export async function applyPlanToAlerts(
   /** The org's plan, when the caller has just decided it (else it is read). */
   plan?: PlanId,
 ): Promise<{ held: number; resumed: number }> {
+  return applyPlansToAlerts(tx, new Map([[orgId, plan]]), now);
+}
+
+/**
+ * applyPlanToAlerts for many orgs at once, each to the plan given (a billing transaction that
+ * decided several orgs' plans), or to its stored plan where none is: the same statements as for
+ * one org, whatever their number.
+ */
+export async function applyPlansToAlerts(
+  tx: Tx,
+  plans: ReadonlyMap<string, PlanId | undefined>,
+  now: Date,
+): Promise<{ held: number; resumed: number }> {
+  if (plans.size === 0) return { held: 0, resumed: 0 };
   // Locked in id order, like the digest's claim, so the two never deadlock. The member-active
   // ones among them are what the plan decides on (decidePlanPauses reads the same, unlocked).
   const stored = await tx
     .select({
       id: alerts.id,
+      orgId: alerts.orgId,
       active: alerts.active,
       pausedReason: alerts.pausedReason,
       frequency: alerts.frequency,
       createdAt: alerts.createdAt,
     })
     .from(alerts)
-    .where(and(eq(alerts.orgId, orgId), or(eq(alerts.active, true), isNotNull(alerts.pausedReason))))
+    .where(and(inArray(alerts.orgId, [...plans.keys()]), or(eq(alerts.active, true), isNotNull(alerts.pausedReason))))
     .orderBy(asc(alerts.id))
     .for("update");
   // Most orgs a billing event touches have no alert to hold or resume: no need to ask the plan.
   if (stored.length === 0) return { held: 0, resumed: 0 };
-  const allowance = plan ? entitlementsFor({ plan }) : (await orgEntitlements(tx, [orgId])).get(orgId);
-  const decided = allowance
-    ? planPauses(
-        stored.filter((row) => row.active),
-        allowance,
-      )
-    : new Map<string, AlertPauseReason | null>();
+  const unknown = [...plans].filter(([, plan]) => !plan).map(([orgId]) => orgId);
+  const stillStored = unknown.length > 0 ? await orgPlans(tx, unknown) : new Map<string, PlanId>();
+  const decided = new Map<string, AlertPauseReason | null>();
+  for (const [orgId, given] of plans) {
+    const plan = given ?? stillStored.get(orgId);
+    if (!plan) continue;
+    const active = stored.filter((row) => row.orgId === orgId && row.active);
+    for (const [id, reason] of planPauses(active, entitlementsFor({ plan }))) decided.set(id, reason);
+  }
   const changes = new Map<AlertPauseReason | null, string[]>();
   for (const row of stored) {
     // An unsubscribed alert keeps saying why it is off until a member resumes it.

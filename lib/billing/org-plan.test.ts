@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { db } from "@/db/client";
-import { organizations, subscriptions, usageQuotas } from "@/db/schema";
+import { alerts, organizations, subscriptions, usageQuotas } from "@/db/schema";
 import { chargeApiCall, monthlyUsageReport, setQuotaRemaining } from "@/lib/metering";
 import { availableDrivers, describeEachDatabase } from "@/tests/db";
-import { addCredits, revokeCredits, syncOrgPlan } from "./org-plan";
+import { addCredits, revokeCredits, syncOrgPlan, syncOrgPlans } from "./org-plan";
+import { messagesDuring } from "@/tests/support/pg-messages";
 import type { PlanId } from "@/lib/plans";
 import { contextOf, makeEmptyOrg } from "@/tests/support/factories";
 import { systemActor } from "@/lib/context";
@@ -99,6 +100,72 @@ describeEachDatabase("plan changes move the quota", () => {
       drift: 0,
       credits: { adjustments_total: 0, drift: 0 },
     });
+  });
+});
+
+describeEachDatabase("one plan sync for many orgs (a batch of Stripe events)", () => {
+  const dailyAlert = (orgId: string, pausedReason: "plan_limit" | null, createdAt: Date) =>
+    db()
+      .insert(alerts)
+      .values({ orgId, name: "Daily", frequency: "daily", deliveryEmail: "a@beacon.test", pausedReason, createdAt })
+      .returning({ id: alerts.id })
+      .then(([row]) => row!.id);
+  const reasonOf = async (alertId: string) =>
+    (await db().select({ reason: alerts.pausedReason }).from(alerts).where(eq(alerts.id, alertId)))[0]!.reason;
+
+  it("decides each org as syncOrgPlan would, in the same few statements however many orgs", async () => {
+    const [up, down, same] = [await makeEmptyOrg("free"), await makeEmptyOrg("free"), await makeEmptyOrg("free")];
+    await subscribe(down, "pro", "active");
+    await chargeApiCall(contextOf(down, systemActor("seed"), MID_JAN), "e");
+    for (let i = 0; i < 30; i++) await chargeApiCall(contextOf(up, systemActor("seed"), MID_JAN), "e");
+    // The free plan covers one alert, the oldest.
+    await dailyAlert(up, null, new Date("2035-01-01T00:00:00Z"));
+    const held = await dailyAlert(up, "plan_limit", new Date("2035-01-02T00:00:00Z"));
+    await dailyAlert(down, null, new Date("2035-01-01T00:00:00Z"));
+    const live = await dailyAlert(down, null, new Date("2035-01-02T00:00:00Z"));
+    await db().transaction(async (tx) => {
+      await tx
+        .insert(subscriptions)
+        .values({ orgId: up, stripeSubscriptionId: `sub_${up}`, status: "active", plan: "pro" });
+      await tx.update(subscriptions).set({ status: "canceled" }).where(eq(subscriptions.orgId, down));
+    });
+
+    let plans = new Map<string, PlanId>();
+    const sent = await messagesDuring(async () => {
+      plans = await db().transaction((tx) => syncOrgPlans(tx, [up, down, same, up], MID_JAN));
+    });
+    expect(Object.fromEntries(plans)).toEqual({ [up]: "pro", [down]: "free", [same]: "free" });
+    const stored = await db().select({ id: organizations.id, plan: organizations.plan }).from(organizations);
+    expect(
+      stored
+        .filter((org) => [up, down, same].includes(org.id))
+        .map((org) => [org.id, org.plan])
+        .sort(),
+    ).toEqual(
+      [
+        [up, "pro"],
+        [down, "free"],
+        [same, "free"],
+      ].sort(),
+    );
+    expect(await quota(up)).toMatchObject({ monthly: 50_000, remaining: 50_000 - 30 });
+    expect(await quota(down)).toMatchObject({ monthly: 100, remaining: 99 });
+    // The upgrade resumes the alert the free plan held; the downgrade holds the newer one.
+    expect(await reasonOf(held)).toBeNull();
+    expect(await reasonOf(live)).toBe("plan_limit");
+    for (const [orgId, ref] of [
+      [up, "free→pro"],
+      [down, "pro→free"],
+    ] as const) {
+      const report = await monthlyUsageReport(contextOf(orgId, systemActor("seed")), "2035-01");
+      expect(report.adjustments.entries.filter((e) => e.reason === "plan_change").map((e) => e.ref)).toContain(ref);
+      expect(report.drift).toBe(0);
+    }
+    if (sent.length > 0) {
+      // Lock, subscriptions, plans, quotas, alerts, their holds and resumes: once each for all three orgs.
+      expect(sent.filter((text) => /for no key update/i.test(text))).toHaveLength(1);
+      expect(sent.length).toBeLessThanOrEqual(10);
+    }
   });
 });
 

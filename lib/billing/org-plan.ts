@@ -1,14 +1,14 @@
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { organizations, subscriptions } from "@/db/schema";
-import { applyPlanToAlerts } from "@/lib/alerts";
+import { applyPlansToAlerts } from "@/lib/alerts";
 import {
   addCredits as addCreditBalance,
-  adjustCurrentPeriod,
+  adjustCurrentPeriods,
   revokeCredits as revokeCreditBalance,
 } from "@/lib/metering";
 import { entitlementsFor, PLAN_IDS, SUBSCRIPTION_STATUSES, type PlanId, type SubscriptionStatus } from "@/lib/plans";
-import { lockOrganizationRow } from "@/lib/orgs";
+import { lockOrganizationRows } from "@/lib/orgs";
 
 const KNOWN_STATUSES = new Set<string>(SUBSCRIPTION_STATUSES.filter((s) => s !== "none"));
 
@@ -43,44 +43,57 @@ export function entitledPlan(
  * the caller's transaction. Returns the plan.
  */
 export async function syncOrgPlan(tx: Tx, orgId: string, now: Date): Promise<PlanId> {
-  // Lock the org first: a concurrent event of another subscription of this org then waits and
-  // reads our committed subscription row before deciding.
-  const org = await lockOrganizationRow(tx, orgId);
+  return (await syncOrgPlans(tx, [orgId], now)).get(orgId)!;
+}
+
+/**
+ * syncOrgPlan for many orgs at once (a batch of Stripe events): the same five statements at
+ * most, whatever the number of orgs, their rows locked in id order. Returns each org's plan.
+ */
+export async function syncOrgPlans(tx: Tx, orgIds: readonly string[], now: Date): Promise<Map<string, PlanId>> {
+  const ids = [...new Set(orgIds)];
+  if (ids.length === 0) return new Map();
+  // Lock the orgs first: a concurrent event of another subscription of one of them then waits
+  // and reads our committed subscription row before deciding.
+  const orgs = await lockOrganizationRows(tx, ids);
   const rows = await tx
     .select({
+      orgId: subscriptions.orgId,
       plan: subscriptions.plan,
       status: subscriptions.status,
       pauseCollection: subscriptions.pauseCollection,
       paymentFailedAt: subscriptions.paymentFailedAt,
     })
     .from(subscriptions)
-    .where(and(eq(subscriptions.orgId, orgId), isNotNull(subscriptions.status)));
-  let best: PlanId = "free";
+    .where(and(inArray(subscriptions.orgId, ids), isNotNull(subscriptions.status)));
+  const best = new Map<string, PlanId>(ids.map((id) => [id, "free"]));
   for (const row of rows) {
     const plan = entitledPlan(row.plan, row.status, row.pauseCollection, { paymentFailedAt: row.paymentFailedAt, now });
-    if (rank(plan) > rank(best)) best = plan;
+    if (row.orgId && rank(plan) > rank(best.get(row.orgId)!)) best.set(row.orgId, plan);
   }
-  if (!org) return best;
-  if (org.plan !== best) {
-    await tx.update(organizations).set({ plan: best }).where(eq(organizations.id, orgId));
-    await moveQuotaToPlan(tx, orgId, org.plan, best, now);
+  const changed = [...orgs.values()].filter((org) => org.plan !== best.get(org.id));
+  if (changed.length > 0) {
+    const values = changed.map((org) => sql`(${org.id}::uuid, ${best.get(org.id)!}::plan_id)`);
+    await tx.execute(
+      sql`update ${organizations} o set plan = v.plan from (values ${sql.join(values, sql`, `)}) as v(id, plan) where o.id = v.id`,
+    );
+    // The current period moves to the new allowance keeping what was already used (credits are
+    // a balance of their own and do not move): an upgrade adds the difference, a downgrade takes
+    // it away but never below 0. An ended period is left alone: its rollover starts from the new
+    // plan anyway.
+    await adjustCurrentPeriods(
+      tx,
+      now,
+      changed.map((org) => {
+        const plan = best.get(org.id)!;
+        const quotaMonthly = entitlementsFor({ plan }).monthlyApiQuota;
+        return { orgId: org.id, change: { reason: "plan_change", ref: `${org.plan}→${plan}`, quotaMonthly } };
+      }),
+    );
   }
   // Always, not only on a change: it also repairs holds that lag behind the plan.
-  await applyPlanToAlerts(tx, orgId, now, best);
+  await applyPlansToAlerts(tx, new Map([...orgs.keys()].map((id) => [id, best.get(id)!])), now);
   return best;
-}
-
-async function moveQuotaToPlan(tx: Tx, orgId: string, from: PlanId, best: PlanId, now: Date) {
-  // The current period moves to the new allowance keeping what was already used (credits are a
-  // balance of their own and do not move):
-  // an upgrade adds the difference, a downgrade takes it away but never below 0. An ended
-  // period is left alone: its rollover starts from the new plan anyway.
-  const quota = entitlementsFor({ plan: best }).monthlyApiQuota;
-  await adjustCurrentPeriod(tx, orgId, now, {
-    reason: "plan_change",
-    ref: `${from}→${best}`,
-    quotaMonthly: quota,
-  });
 }
 
 /** Adds a credit pack's `credits` to the org's credit balance (kept across rollovers, spent after the allowance). */

@@ -23,6 +23,8 @@ import { DUNNING_GRACE_DAYS } from "@/lib/plans";
 import { entitledPlan, syncOrgPlan } from "./org-plan";
 import { STRIPE_EVENT_HANDLERS, type StripeEventHandler } from "./stripe-events";
 import { CLAIM_LEASE_MS, receiveStripeWebhook } from "./webhook";
+import { StripeCallNotHere, stripeClient } from "./stripe-client";
+import { env } from "@/lib/env";
 
 withTestEnv({ STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...TEST_PRICES });
 afterEach(() => vi.restoreAllMocks());
@@ -671,26 +673,39 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
 
   // PGlite has one connection: there every transaction waits for the one open, batch or not.
   if (driver === "postgres")
-    it("an event whose handler may call Stripe is applied alone: while it waits on Stripe, other events are applied", async () => {
+    it("Stripe is never called inside a batch: an event whose handler needs Stripe is applied again alone, and while it waits on Stripe other events are applied", async () => {
       const waiting = await subscribedOrg();
       const other = await subscribedOrg();
       let release = () => {};
       const stripeAnswers = new Promise<void>((resolve) => (release = resolve));
       const real = handlers["checkout.session.completed"]!;
-      // As when Stripe is slow to answer the one-subscription check inside the handler.
-      vi.spyOn(handlers, "checkout.session.completed").mockImplementation(async (tx, ev, now) => {
+      const refused: unknown[] = [];
+      // As the one-subscription check does when our records show a second live subscription:
+      // take the Stripe client, then wait for Stripe's answer (slow here).
+      const handler = vi.spyOn(handlers, "checkout.session.completed").mockImplementation(async (tx, ev, now) => {
         const result = await real(tx, ev, now);
+        try {
+          stripeClient({ ...env(), STRIPE_SECRET_KEY: "sk_test_never_sent" });
+        } catch (error) {
+          refused.push(error);
+          throw error;
+        }
         await stripeAnswers;
         return result;
       });
       try {
-        const checkout = deliver(subscriptionCheckout(waiting.orgId, waiting.customer, waiting.subId, T0 + 100));
+        const completed = subscriptionCheckout(waiting.orgId, waiting.customer, waiting.subId, T0 + 100);
+        const checkout = deliver(completed);
         // Changed: subscription id, customer, created, status active, price → Pro test price.
         const later = subscriptionEvent({ ...other, created: T0 + 101, price: TEST_PRICES.STRIPE_PRICE_PRO });
         await expect(deliver(later)).resolves.toMatchObject({ duplicate: false });
         expect(await orgPlan(other.orgId)).toBe("pro");
         release();
         await expect(checkout).resolves.toMatchObject({ duplicate: false });
+        // Once in the batch, where the client refused; then alone, where it was given.
+        expect(refused).toEqual([expect.any(StripeCallNotHere)]);
+        expect(handler).toHaveBeenCalledTimes(2);
+        expect(await eventRow(completed.id)).toMatchObject({ status: "processed", attempts: 1, lastError: null });
       } finally {
         release();
       }

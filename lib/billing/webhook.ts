@@ -9,7 +9,9 @@ import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
 import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
 import { idOf, obj, str } from "./stripe-events/fields";
-import { HANDLERS_CALLING_STRIPE, STRIPE_EVENT_HANDLERS } from "./stripe-events";
+import { syncOrgPlans } from "./org-plan";
+import { STRIPE_EVENT_HANDLERS } from "./stripe-events";
+import { StripeCallNotHere, withStripeCalls } from "./stripe-client";
 import type { HandlerResult, StripeEventInput, StripeObject } from "./stripe-events/types";
 
 /** Seconds a signature timestamp may lag (Stripe's default). */
@@ -123,6 +125,8 @@ interface ApplyRequest {
   ctx: SystemContext;
   event: StripeEventInput;
   now: Date;
+  /** Applied on its own, beside the batches, with Stripe calls allowed (its handler needs one). */
+  alone?: true;
 }
 
 /** One event's outcome in a batch: its handler's result, or the error that failed it alone. */
@@ -163,6 +167,16 @@ async function applyBatch(
           : { orgId: null, log: `${request.event.type}: not handled, acknowledged` },
       );
     }
+    // After every handler: the orgs' rows are then locked in id order, each after its customer's
+    // subscription (the order one event alone takes them in).
+    const syncing = [...results.values()].filter((result) => result.syncsPlan && result.orgId);
+    const latest = new Date(Math.max(...requests.map((request) => request.now.getTime())));
+    const plans = await syncOrgPlans(
+      tx,
+      syncing.map((result) => result.orgId!),
+      latest,
+    );
+    for (const result of syncing) result.log = `${result.log}, org plan ${plans.get(result.orgId!)}`;
     const events = [...results.values()].flatMap((result) => result.events ?? []);
     const outbox = events.length > 0 ? await enqueueEvents(tx, events) : [];
     const processed = requests.map((request) => {
@@ -189,19 +203,25 @@ async function applyBatch(
  * the busier the webhook the fewer round trips and the less CPU per event. One batch at a time
  * per process: two in flight halve the batches and cost about a fifth more CPU per event for no
  * more events per second (README, "Benchmarks"). A batch holds at most one event per customer
- * per transaction (`oneEventPerCustomer`). An event whose handler may call Stripe is applied
- * alone, beside the batches (`HANDLERS_CALLING_STRIPE`). Should a transaction fail, each of its
- * events is applied on its own, so a bad event fails only itself.
+ * per transaction (`oneEventPerCustomer`). Should a transaction fail, each of its events is
+ * applied on its own, so a bad event fails only itself.
+ *
+ * Stripe is never called inside a batch: a slow Stripe would hold up all of it. A handler that
+ * needs Stripe (a second live subscription to resolve) gets `StripeCallNotHere` there, and its
+ * event is applied again alone, beside the batches (`alone`), where the call is allowed.
  */
 const applyTogether = groupCallsBy(
-  ({ ctx, event }: ApplyRequest) =>
-    HANDLERS_CALLING_STRIPE.has(event.type) ? `${ctx.actor.reason}:alone:${event.id}` : ctx.actor.reason,
-  async (_reason, requests: ApplyRequest[]): Promise<Applied[]> => {
-    const applied = new Map<ApplyRequest, Applied>();
-    for (const round of oneEventPerCustomer(requests)) {
-      for (const [request, outcome] of await applyRound(round)) applied.set(request, outcome);
-    }
-    return requests.map((request) => applied.get(request)!);
+  ({ ctx, event, alone }: ApplyRequest) => (alone ? `${ctx.actor.reason}:alone:${event.id}` : ctx.actor.reason),
+  async (_group, requests: ApplyRequest[]): Promise<Applied[]> => {
+    if (requests[0]!.alone)
+      return withStripeCalls("allowed", async () => (await applyRound(requests)).map(([, a]) => a));
+    return withStripeCalls("refused", async () => {
+      const applied = new Map<ApplyRequest, Applied>();
+      for (const round of oneEventPerCustomer(requests)) {
+        for (const [request, outcome] of await applyRound(round)) applied.set(request, outcome);
+      }
+      return requests.map((request) => applied.get(request)!);
+    });
   },
   { maxBatch: MOST_EVENTS_PER_BATCH },
 );
@@ -260,7 +280,11 @@ export async function ingestStripeEvent(ctx: SystemContext, verified: Stripe.Eve
   const claimed = await storeAndClaim({ ctx, event, verified, now });
   if (!claimed) return { received: true, duplicate: true, events: [] };
 
-  const applied = await applyTogether({ ctx, event, now });
+  let applied = await applyTogether({ ctx, event, now });
+  if (!applied.ok && applied.error instanceof StripeCallNotHere) {
+    logger.info({ stripeEventId: event.id, type: event.type }, "stripe event needs a Stripe call: applied on its own");
+    applied = await applyTogether({ ctx, event, now, alone: true });
+  }
   if (applied.ok) {
     const { orgId, log, events = [] } = applied.result;
     logger.info({ stripeEventId: event.id, type: event.type, orgId }, log);

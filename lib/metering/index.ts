@@ -15,7 +15,7 @@ export {
   type UsageDrift,
 } from "./usage-report";
 export { addCredits, revokeCredits, type CreditSource } from "./credits";
-export { adjustCurrentPeriod, type QuotaRow } from "./ledger";
+export { adjustCurrentPeriod, adjustCurrentPeriods, type QuotaRow } from "./ledger";
 export { resetDueQuotas, type QuotaResetResult } from "./reset";
 export {
   beginIdempotentRequest,

@@ -1,4 +1,4 @@
-import { and, eq, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, lte, sql, SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { organizations, quotaAdjustments, usageQuotas, type QuotaBalance } from "@/db/schema";
 import { entitlementsFor } from "@/lib/plans";
@@ -43,9 +43,11 @@ export async function recordQuotaAdjustment(
  * data-modifying CTE, over the statement's CTE `change`, which returns org_id, period_start and
  * the delta actually made. A zero delta books nothing.
  */
-export function bookChange(entry: { reason: AdjustmentReason; ref?: string | null; now: Date }): SQL {
+export function bookChange(entry: { reason: AdjustmentReason; ref?: string | SQL | null; now: Date }): SQL {
+  // A ref given as SQL names a column of `change` (each row its own ref).
+  const ref = entry.ref instanceof SQL ? entry.ref : sql`${entry.ref ?? null}::text`;
   return sql`insert into ${quotaAdjustments} (org_id, period_start, balance, delta, reason, ref, created_at)
-    select org_id, period_start, ${BALANCE_OF[entry.reason]}::text, delta, ${entry.reason}::text, ${entry.ref ?? null}::text, ${entry.now}::timestamptz
+    select org_id, period_start, ${BALANCE_OF[entry.reason]}::text, delta, ${entry.reason}::text, ${ref}, ${entry.now}::timestamptz
     from change where delta <> 0`;
 }
 
@@ -129,36 +131,61 @@ export async function adjustCurrentPeriod(
   now: Date,
   change: AllowanceChange,
 ): Promise<QuotaRow | null> {
-  const [remaining, monthly] =
-    change.reason === "plan_change"
-      ? [sql`b.quota_remaining + ${change.quotaMonthly}::int - b.quota_monthly`, sql`${change.quotaMonthly}::int`]
-      : [sql`${change.quotaRemaining}::int`, sql`b.quota_monthly`];
-  // `before` is the row's newest version once locked (even after waiting for the lock).
-  const result = await tx.execute<{
-    period_start: Date | string;
-    period_end: Date | string;
-    quota_monthly: number;
-    quota_remaining: number;
-    credits_remaining: number;
-  }>(sql`
-    with before as (
-      select org_id, quota_remaining, quota_monthly from ${usageQuotas}
-      where org_id = ${orgId}::uuid and period_end > ${now}::timestamptz for update
-    ), change as (
-      update ${usageQuotas} q set quota_remaining = greatest(0, ${remaining}), quota_monthly = ${monthly},
-        updated_at = ${now}::timestamptz
-      from before b where q.org_id = b.org_id
-      returning q.org_id, q.period_start, q.period_end, q.quota_monthly, q.quota_remaining, q.credits_remaining,
-        q.quota_remaining - b.quota_remaining as delta
-    ), booked as (${bookChange({ reason: change.reason, ref: change.ref, now })})
-    select period_start, period_end, quota_monthly, quota_remaining, credits_remaining from change`);
-  const [row] = result.rows;
-  if (!row) return null;
-  return {
-    periodStart: new Date(row.period_start),
-    periodEnd: new Date(row.period_end),
-    quotaMonthly: Number(row.quota_monthly),
-    quotaRemaining: Number(row.quota_remaining),
-    creditsRemaining: Number(row.credits_remaining),
-  };
+  return (await adjustCurrentPeriods(tx, now, [{ orgId, change }])).get(orgId) ?? null;
+}
+
+/**
+ * adjustCurrentPeriod for many orgs (a billing transaction that moved several orgs' plans): one
+ * statement per kind of change, whatever the number of orgs, their rows locked in org order.
+ * Answers the rows changed, by org (an org without a current period has none).
+ */
+export async function adjustCurrentPeriods(
+  tx: Tx,
+  now: Date,
+  changes: readonly { orgId: string; change: AllowanceChange }[],
+): Promise<Map<string, QuotaRow>> {
+  const rows = new Map<string, QuotaRow>();
+  for (const reason of ["plan_change", "operator_set"] as const) {
+    const ofReason = changes.filter(({ change }) => change.reason === reason);
+    if (ofReason.length === 0) continue;
+    const values = ofReason.map(({ orgId, change }) => {
+      const amount = change.reason === "plan_change" ? change.quotaMonthly : change.quotaRemaining;
+      return sql`(${orgId}::uuid, ${amount}::int, ${change.ref ?? null}::text)`;
+    });
+    const [remaining, monthly] =
+      reason === "plan_change"
+        ? [sql`b.quota_remaining + b.amount - b.quota_monthly`, sql`b.amount`]
+        : [sql`b.amount`, sql`b.quota_monthly`];
+    // `before` is each row's newest version once locked (even after waiting for the lock).
+    const result = await tx.execute<{
+      org_id: string;
+      period_start: Date | string;
+      period_end: Date | string;
+      quota_monthly: number;
+      quota_remaining: number;
+      credits_remaining: number;
+    }>(sql`
+      with v(org_id, amount, ref) as (values ${sql.join(values, sql`, `)}),
+      before as (
+        select q.org_id, q.quota_remaining, q.quota_monthly, v.amount, v.ref from ${usageQuotas} q
+        join v on v.org_id = q.org_id
+        where q.period_end > ${now}::timestamptz order by q.org_id for update of q
+      ), change as (
+        update ${usageQuotas} q set quota_remaining = greatest(0, ${remaining}), quota_monthly = ${monthly},
+          updated_at = ${now}::timestamptz
+        from before b where q.org_id = b.org_id
+        returning q.org_id, q.period_start, q.period_end, q.quota_monthly, q.quota_remaining, q.credits_remaining,
+          q.quota_remaining - b.quota_remaining as delta, b.ref
+      ), booked as (${bookChange({ reason, ref: sql`ref`, now })})
+      select org_id, period_start, period_end, quota_monthly, quota_remaining, credits_remaining from change`);
+    for (const row of result.rows)
+      rows.set(row.org_id, {
+        periodStart: new Date(row.period_start),
+        periodEnd: new Date(row.period_end),
+        quotaMonthly: Number(row.quota_monthly),
+        quotaRemaining: Number(row.quota_remaining),
+        creditsRemaining: Number(row.credits_remaining),
+      });
+  }
+  return rows;
 }

@@ -22,7 +22,7 @@ export {
 export { randomToken, sha256 } from "./tokens";
 export { inviteMemberSchema, updateMemberRoleSchema, acceptInvitationSchema, createApiKeySchema } from "./schemas";
 export { seatUsage, UPGRADE_PATH, type SeatUsage } from "./seats";
-export { lockOrganization, lockOrganizationRow } from "./lock";
+export { lockOrganization, lockOrganizationRow, lockOrganizationRows } from "./lock";
 export { billingContacts } from "./billing-contacts";
 export {
   listMembersEndpoint,

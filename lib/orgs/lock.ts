@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { organizations } from "@/db/schema";
 import { AppError } from "@/lib/http";
+import type { PlanId } from "@/lib/plans";
 
 /**
  * Takes the org row lock that decisions about the whole org serialise on (seats, data requests,
@@ -20,6 +21,21 @@ export async function lockOrganizationRow(tx: Tx, orgId: string) {
     .where(eq(organizations.id, orgId))
     .for("no key update");
   return org ?? null;
+}
+
+/**
+ * lockOrganizationRow for many orgs in one statement, locked in id order (two transactions locking
+ * overlapping sets then queue instead of deadlocking). Answers the rows of the orgs that exist.
+ */
+export async function lockOrganizationRows(tx: Tx, orgIds: readonly string[]) {
+  if (orgIds.length === 0) return new Map<string, { id: string; name: string; plan: PlanId }>();
+  const rows = await tx
+    .select({ id: organizations.id, name: organizations.name, plan: organizations.plan })
+    .from(organizations)
+    .where(inArray(organizations.id, [...new Set(orgIds)]))
+    .orderBy(asc(organizations.id))
+    .for("no key update");
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** lockOrganizationRow, 404 when the org does not exist. */

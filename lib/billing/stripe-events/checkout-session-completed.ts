@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { creditPacks, subscriptions } from "@/db/schema";
-import { addCredits, syncOrgPlan } from "../org-plan";
+import { addCredits } from "../org-plan";
 import { idOf, metadataOrgId, resolveAndLinkOrg, str } from "./fields";
 import { expireOpenSubscriptionCheckouts, keepOneSubscription } from "./one-subscription";
 import type { StripeEventHandler } from "./types";
@@ -57,12 +57,12 @@ export const checkoutSessionCompleted: StripeEventHandler = async (tx, event, no
       String(session.id),
       now,
     );
-    const plan = await syncOrgPlan(tx, orgId, now);
     const duplicates = await keepOneSubscription(tx, orgId, event, now);
     const expiredNote = expired.length > 0 ? `; expired open checkouts ${expired.join(", ")}` : "";
     return {
       orgId,
-      log: `checkout ${String(session.id)}: linked ${customerId ?? "-"} / ${subscriptionId ?? "-"}, plan ${plan}${expiredNote}${duplicates}`,
+      log: `checkout ${String(session.id)}: linked ${customerId ?? "-"} / ${subscriptionId ?? "-"}${expiredNote}${duplicates}`,
+      syncsPlan: true,
     };
   }
 

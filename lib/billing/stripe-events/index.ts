@@ -21,14 +21,4 @@ export const STRIPE_EVENT_HANDLERS: Readonly<Record<string, StripeEventHandler>>
   "charge.refunded": chargeRefunded,
 };
 
-/**
- * Types whose handler may call Stripe's API inside its transaction (one subscription per org:
- * `one-subscription.ts`). The webhook applies them alone, never in a batch, so a slow Stripe holds
- * up only its own event. A handler that comes to call Stripe belongs here.
- */
-export const HANDLERS_CALLING_STRIPE: ReadonlySet<string> = new Set([
-  "checkout.session.completed",
-  "customer.subscription.created",
-]);
-
 export type { StripeEventHandler, StripeEventInput, HandlerResult } from "./types";

@@ -1,6 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
 import { subscriptions } from "@/db/schema";
-import { syncOrgPlan } from "../org-plan";
 import { idOf } from "./fields";
 import { invoiceSubscriptionId } from "./invoice-payment";
 import type { StripeEventHandler } from "./types";
@@ -29,6 +28,9 @@ export const invoiceClosed: StripeEventHandler = async (tx, event, now) => {
     .returning({ orgId: subscriptions.orgId });
   if (!cleared)
     return { orgId: null, log: `invoice ${invoiceId} ${event.type}: not the failing invoice, nothing to end` };
-  if (cleared.orgId) await syncOrgPlan(tx, cleared.orgId, now);
-  return { orgId: cleared.orgId, log: `invoice ${invoiceId} on ${subscriptionId}: ${event.type}, dunning ended` };
+  return {
+    orgId: cleared.orgId,
+    log: `invoice ${invoiceId} on ${subscriptionId}: ${event.type}, dunning ended`,
+    syncsPlan: true,
+  };
 };

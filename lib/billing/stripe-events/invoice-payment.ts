@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import { billingCustomers, subscriptions } from "@/db/schema";
-import { syncOrgPlan } from "../org-plan";
 import { idOf, obj, orgForCustomer } from "./fields";
 import type { StripeEventHandler, StripeObject } from "./types";
 
@@ -60,12 +59,12 @@ export const invoicePayment: StripeEventHandler = async (tx, event, now) => {
     };
   if (!row.orgId)
     return { orgId: null, log: `invoice ${String(invoice.id)} on ${subscriptionId}: recorded, no org linked yet` };
-  // A paid invoice after the grace period gives the plan back; a failure keeps it during grace.
-  const plan = await syncOrgPlan(tx, row.orgId, now);
   const invoiceId = idOf(invoice.id) ?? "";
   return {
     orgId: row.orgId,
-    log: `invoice ${invoiceId} on ${subscriptionId}: ${failed ? "payment failed, dunning started" : "paid, dunning cleared"}, org plan ${plan}`,
+    log: `invoice ${invoiceId} on ${subscriptionId}: ${failed ? "payment failed, dunning started" : "paid, dunning cleared"}`,
+    // A paid invoice after the grace period gives the plan back; a failure keeps it during grace.
+    syncsPlan: true,
     events: [
       {
         name: failed ? "billing/invoice.payment_failed" : "billing/invoice.paid",

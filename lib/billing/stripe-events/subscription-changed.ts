@@ -1,6 +1,5 @@
 import { sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { subscriptions } from "@/db/schema";
-import { syncOrgPlan } from "../org-plan";
 import { planForPrice } from "../prices";
 import { idOf, metadataOrgId, obj, resolveAndLinkOrg, str, unixDate } from "./fields";
 import type { Tx } from "@/db/client";
@@ -130,10 +129,10 @@ export const subscriptionChanged: StripeEventHandler = async (tx, event, now) =>
   );
   if (!applied) return { orgId, log: `${subscriptionId}: ignored, a newer event was already applied` };
   if (!applied.orgId) return { orgId: null, log: `${subscriptionId}: stored ${status ?? "-"}, no org linked yet` };
-  const plan = await syncOrgPlan(tx, applied.orgId, now);
   const paused = obj(sub.pause_collection) ? " (collection paused)" : "";
   return {
     orgId: applied.orgId,
-    log: `${subscriptionId}: ${status ?? "-"}${sub.cancel_at_period_end === true ? " (cancels at period end)" : ""}${paused}, org plan ${plan}`,
+    log: `${subscriptionId}: ${status ?? "-"}${sub.cancel_at_period_end === true ? " (cancels at period end)" : ""}${paused}`,
+    syncsPlan: true,
   };
 };

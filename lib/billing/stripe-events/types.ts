@@ -22,6 +22,12 @@ export interface HandlerResult {
    * commits. Their ids are deterministic, so a re-delivery or re-processing never starts a second run.
    */
   events?: BeaconEvent[];
+  /**
+   * The event may change `orgId`'s plan: the transaction syncs it once after every event it
+   * applies (one set of statements for all its orgs, `syncOrgPlans`), and the log line then
+   * ends with the plan.
+   */
+  syncsPlan?: true;
 }
 
 export type StripeEventHandler = (tx: Tx, event: StripeEventInput, now: Date) => Promise<HandlerResult>;
