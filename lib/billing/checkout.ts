@@ -169,12 +169,14 @@ export async function finishCheckout(ctx: BillingContext, sessionId: string) {
     await ctx.transaction((tx) =>
       checkoutSessionCompleted(
         tx,
-        {
-          id: `return:${session.id}`,
-          type: "checkout.session.completed",
-          created: now,
-          object: session as unknown as StripeObject,
-        },
+        [
+          {
+            id: `return:${session.id}`,
+            type: "checkout.session.completed",
+            created: now,
+            object: session as unknown as StripeObject,
+          },
+        ],
         now,
       ),
     );

@@ -627,10 +627,10 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
     );
     const bad = events[2]!;
     const real = handlers["customer.subscription.updated"]!;
-    vi.spyOn(handlers, "customer.subscription.updated").mockImplementation(async (tx, ev, now) => {
-      const result = await real(tx, ev, now);
-      if (ev.id === bad.id) throw new Error("bad event");
-      return result;
+    vi.spyOn(handlers, "customer.subscription.updated").mockImplementation(async (tx, evs, now) => {
+      const results = await real(tx, evs, now);
+      if (evs.some((ev) => ev.id === bad.id)) throw new Error("bad event");
+      return results;
     });
     const outcomes = await Promise.allSettled(events.map((event) => deliver(event)));
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);

@@ -12,7 +12,7 @@ import { idOf, obj, str } from "./stripe-events/fields";
 import { syncOrgPlans } from "./org-plan";
 import { STRIPE_EVENT_HANDLERS } from "./stripe-events";
 import { StripeCallNotHere, withStripeCalls } from "./stripe-client";
-import type { HandlerResult, StripeEventInput, StripeObject } from "./stripe-events/types";
+import type { HandlerResult, StripeEventHandler, StripeEventInput, StripeObject } from "./stripe-events/types";
 
 /** Seconds a signature timestamp may lag (Stripe's default). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -157,20 +157,29 @@ async function applyBatch(
 ): Promise<{ results: HandlerResult[]; handedOver: Promise<unknown> }> {
   const ordered = [...requests].sort(byCustomerThenCreated);
   const { results, outbox } = await requests[0]!.ctx.transaction(async (tx) => {
-    const results = new Map<ApplyRequest, HandlerResult>();
+    // Each handler once, for all of its events (set-based where it can), in customer order.
+    const latest = new Date(Math.max(...requests.map((request) => request.now.getTime())));
+    const byHandler = new Map<StripeEventHandler | undefined, ApplyRequest[]>();
     for (const request of ordered) {
       const handler = STRIPE_EVENT_HANDLERS[request.event.type];
-      results.set(
-        request,
-        handler
-          ? await handler(tx, request.event, request.now)
-          : { orgId: null, log: `${request.event.type}: not handled, acknowledged` },
-      );
+      byHandler.set(handler, [...(byHandler.get(handler) ?? []), request]);
+    }
+    const results = new Map<ApplyRequest, HandlerResult>();
+    for (const [handler, handled] of byHandler) {
+      const answers = handler
+        ? await handler(
+            tx,
+            handled.map((request) => request.event),
+            latest,
+          )
+        : handled.map(({ event }) => ({ orgId: null, log: `${event.type}: not handled, acknowledged` }));
+      if (answers.length !== handled.length)
+        throw new Error(`a handler answered ${answers.length} of ${handled.length}`);
+      handled.forEach((request, i) => results.set(request, answers[i]!));
     }
     // After every handler: the orgs' rows are then locked in id order, each after its customer's
     // subscription (the order one event alone takes them in).
     const syncing = [...results.values()].filter((result) => result.syncsPlan && result.orgId);
-    const latest = new Date(Math.max(...requests.map((request) => request.now.getTime())));
     const plans = await syncOrgPlans(
       tx,
       syncing.map((result) => result.orgId!),

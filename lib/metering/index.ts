@@ -14,7 +14,7 @@ export {
   type MonthlyUsageReport,
   type UsageDrift,
 } from "./usage-report";
-export { addCredits, revokeCredits, type CreditSource } from "./credits";
+export { addCredits, addCreditsToOrgs, revokeCredits, revokeCreditsOfOrgs, type CreditSource } from "./credits";
 export { adjustCurrentPeriod, adjustCurrentPeriods, type QuotaRow } from "./ledger";
 export { resetDueQuotas, type QuotaResetResult } from "./reset";
 export {

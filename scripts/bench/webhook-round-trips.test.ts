@@ -86,4 +86,44 @@ describe.runIf(process.env.DATABASE_URL)("webhook benchmark round trips [postgre
     const over = spent.filter(([, count], i) => count > BUDGET[i]![1]);
     expect(over, `round trips per event: ${JSON.stringify(spent)}`).toEqual([]);
   });
+
+  it("many customers' events delivered together cost a few statements per batch, not per event", async () => {
+    const CUSTOMERS = 12;
+    const orgIds: string[] = [];
+    for (let n = 0; n < CUSTOMERS; n++) {
+      const [org] = await withSystem("seed", (tx) =>
+        tx
+          .insert(organizations)
+          .values({ name: `Together ${n}` })
+          .returning({ id: organizations.id }),
+      );
+      orgIds.push(org!.id);
+      await setQuotaRemaining(orgContext(org!.id, systemActor("seed")), 100);
+    }
+    const lives = orgIds.map((id, n) => customerEvents(id, 100 + n));
+    const spent: [string, number][] = [];
+    for (let k = 0; k < BUDGET.length; k++) {
+      const sent = await messagesDuring(() =>
+        Promise.all(
+          lives.map((events) =>
+            ingestStripeEvent(systemContext(systemActor("billing")), events[k] as unknown as Stripe.Event),
+          ),
+        ),
+      );
+      spent.push([BUDGET[k]![0], sent.length]);
+    }
+    // The first delivery goes alone, the others together: at most three times one event's
+    // budget for twelve events (applied one by one they take twelve times).
+    const over = spent.filter(([, count], i) => count > 3 * BUDGET[i]![1]);
+    expect(over, `statements per wave of ${CUSTOMERS} events: ${JSON.stringify(spent)}`).toEqual([]);
+    for (const orgId of orgIds) {
+      const [org] = await withSystem("seed", (tx) =>
+        tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId)),
+      );
+      const [quota] = await withSystem("seed", (tx) =>
+        tx.select({ credits: usageQuotas.creditsRemaining }).from(usageQuotas).where(eq(usageQuotas.orgId, orgId)),
+      );
+      expect([org!.plan, quota!.credits]).toEqual(["pro", IN_ORDER_END_STATE.creditsRemaining]);
+    }
+  });
 });

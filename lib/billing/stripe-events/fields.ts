@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import { isUuid } from "@/db/tenant";
-import { billingCustomers, organizations } from "@/db/schema";
+import { billingCustomers, organizations, subscriptions } from "@/db/schema";
 import type { StripeObject } from "./types";
 
 /** A string field, or the id of an expanded object (`customer: "cus_…"` or `customer: { id }`). */
@@ -46,6 +46,12 @@ export async function orgForCustomer(tx: DbOrTx, customerId: string | null): Pro
   return row?.orgId ?? null;
 }
 
+/** For a subscription upsert's SET: the org and customer a row already names stay; one without them takes the event's. */
+export const KEEP_SUBSCRIPTION_LINKS = {
+  orgId: sql`coalesce(${subscriptions.orgId}, excluded.org_id)`,
+  stripeCustomerId: sql`coalesce(${subscriptions.stripeCustomerId}, excluded.stripe_customer_id)`,
+};
+
 /** Links org ↔ customer once; an org or customer already linked elsewhere keeps its link. */
 export async function linkCustomer(tx: Tx, orgId: string, customerId: string | null, now: Date) {
   if (!customerId) return;
@@ -68,21 +74,36 @@ export async function resolveAndLinkOrg(
   customerId: string | null,
   now: Date,
 ): Promise<string | null> {
-  const ids = candidates.filter((id): id is string => id !== null && isUuid(id));
-  const result = await tx.execute<{ org_id: string | null }>(sql`
-    with candidate as (
-      select o.id from unnest(${`{${ids.join(",")}}`}::uuid[]) with ordinality as c(id, n)
-      join ${organizations} o on o.id = c.id
-      order by c.n limit 1
-    ), resolved as (
-      select coalesce((select id from candidate),
-        (select org_id from ${billingCustomers} where stripe_customer_id = ${customerId}::text)) as org_id
+  const [orgId] = await resolveAndLinkOrgs(tx, [{ candidates, customerId }], now);
+  return orgId ?? null;
+}
+
+/** resolveAndLinkOrg for many objects (a batch of events) in one statement; one answer per object, in order. */
+export async function resolveAndLinkOrgs(
+  tx: Tx,
+  objects: readonly { candidates: (string | null)[]; customerId: string | null }[],
+  now: Date,
+): Promise<(string | null)[]> {
+  if (objects.length === 0) return [];
+  const rows = objects.map(({ candidates, customerId }, n) => {
+    const ids = candidates.filter((id): id is string => id !== null && isUuid(id));
+    return sql`(${n}::int, ${`{${ids.join(",")}}`}::uuid[], ${customerId}::text)`;
+  });
+  const result = await tx.execute<{ n: number; org_id: string | null }>(sql`
+    with input(n, candidates, customer) as (values ${sql.join(rows, sql`, `)}),
+    resolved as (
+      select i.n, i.customer, coalesce(
+        (select o.id from unnest(i.candidates) with ordinality as c(id, k)
+          join ${organizations} o on o.id = c.id order by c.k limit 1),
+        (select org_id from ${billingCustomers} where stripe_customer_id = i.customer)) as org_id
+      from input i
     ), linked as (
       insert into ${billingCustomers} (org_id, stripe_customer_id, created_at, updated_at)
-      select org_id, ${customerId}::text, ${now}::timestamptz, ${now}::timestamptz from resolved
-      where org_id is not null and ${customerId}::text is not null
+      select org_id, customer, ${now}::timestamptz, ${now}::timestamptz from resolved
+      where org_id is not null and customer is not null
       on conflict do nothing
     )
-    select org_id from resolved`);
-  return result.rows[0]?.org_id ?? null;
+    select n, org_id from resolved`);
+  const orgOf = new Map(result.rows.map((row) => [Number(row.n), row.org_id]));
+  return objects.map((_, n) => orgOf.get(n) ?? null);
 }

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { subscriptions } from "@/db/schema";
 import { idOf } from "./fields";
 import { invoiceSubscriptionId } from "./invoice-payment";
-import type { StripeEventHandler } from "./types";
+import { oneAtATime, type StripeEventHandler } from "./types";
 
 /**
  * invoice.voided / invoice.marked_uncollectible: Stripe will not collect this invoice any more,
@@ -10,7 +10,7 @@ import type { StripeEventHandler } from "./types";
  * may use from then on follows the subscription's own status, which Stripe reports separately
  * (unpaid or canceled, per the account's settings).
  */
-export const invoiceClosed: StripeEventHandler = async (tx, event, now) => {
+export const invoiceClosed: StripeEventHandler = oneAtATime(async (tx, event, now) => {
   const invoiceId = idOf(event.object.id);
   const subscriptionId = invoiceSubscriptionId(event.object);
   if (!invoiceId || !subscriptionId)
@@ -33,4 +33,4 @@ export const invoiceClosed: StripeEventHandler = async (tx, event, now) => {
     log: `invoice ${invoiceId} on ${subscriptionId}: ${event.type}, dunning ended`,
     syncsPlan: true,
   };
-};
+});

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "@/db/client";
 import { auditLog, stripeEvents, subscriptions } from "@/db/schema";
@@ -7,7 +7,7 @@ import { stripeClient } from "../stripe-client";
 import { syncOrgPlan } from "../org-plan";
 import { applySubscription } from "./subscription-changed";
 import type { StripeEventInput, StripeObject } from "./types";
-import { lockOrganizationRow } from "@/lib/orgs";
+import { lockOrganizationRows } from "@/lib/orgs";
 
 /** Subscription states that still hold (or are about to hold) a plan: a second one would double-bill. */
 export const LIVE_SUBSCRIPTION_STATUSES = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];
@@ -31,37 +31,18 @@ export interface DuplicateResolution {
  * refunded (the unused share of what it charged) and cancelled at once, audited, and noted on
  * the Stripe event. Cancelled at once, a duplicate never grants a second trial either.
  * Stripe calls carry idempotency keys, and the refund comes before the cancel, so a retry after
- * a failure finishes the job instead of repeating or skipping it. Answers null when our records
- * show no second live subscription (Stripe is not asked).
+ * a failure finishes the job instead of repeating or skipping it. Called only when our records
+ * show a second live subscription (`duplicatesInOurRecords`, under the org locks).
  */
-export async function resolveDuplicateSubscriptions(
+async function resolveDuplicateSubscriptions(
   tx: Tx,
   orgId: string,
+  { customers, ours }: DuplicatesInOurRecords,
   event: StripeEventInput,
   now: Date,
-): Promise<DuplicateResolution | null> {
-  await lockOrganizationRow(tx, orgId);
-  const live = await tx
-    .select({ id: subscriptions.stripeSubscriptionId, customer: subscriptions.stripeCustomerId })
-    .from(subscriptions)
-    .where(
-      and(
-        eq(subscriptions.orgId, orgId),
-        or(isNull(subscriptions.status), inArray(subscriptions.status, LIVE_SUBSCRIPTION_STATUSES)),
-      ),
-    );
-  // Checkout always bills the org's one customer (ensureStripeCustomer), so the race leaves two
-  // live subscriptions on one customer. Subscriptions on different customers (made by hand in
-  // Stripe) are left to operators.
-  const perCustomer = new Map<string, number>();
-  for (const row of live) if (row.customer) perCustomer.set(row.customer, (perCustomer.get(row.customer) ?? 0) + 1);
-  const customers = [...perCustomer].filter(([, n]) => n > 1).map(([customer]) => customer);
-  if (customers.length === 0) return null;
-  const rows = live.filter((row) => row.customer && customers.includes(row.customer));
-
+): Promise<DuplicateResolution> {
   const stripe = stripeClient();
   const liveInStripe: Stripe.Subscription[] = [];
-  const ours = new Set(rows.map((r) => r.id));
   for (const customer of customers) {
     for await (const sub of stripe.subscriptions.list({ customer, status: "all", limit: 100 })) {
       if (LIVE_SUBSCRIPTION_STATUSES.includes(sub.status)) liveInStripe.push(sub);
@@ -102,7 +83,7 @@ export async function resolveDuplicateSubscriptions(
     canceled.push({ id: duplicate.id, refundedCents });
   }
   if (canceled.length === 0) return { kept: kept.id, canceled, expiredSessions: [] };
-  const expiredSessions = await expireOpenSubscriptionCheckouts(tx, orgId, customers, null, now);
+  const [expiredSessions = []] = await expireOpenSubscriptionCheckouts(tx, [{ orgId, customers, except: null }], now);
   await noteOnEvent(tx, event.id, {
     duplicate_subscriptions_canceled: canceled.map((c) => c.id),
     kept_subscription: kept.id,
@@ -110,15 +91,80 @@ export async function resolveDuplicateSubscriptions(
   return { kept: kept.id, canceled, expiredSessions };
 }
 
-/** Resolves duplicates after a subscription was linked to `orgId`; answers a log suffix ("" when our records show no second subscription). */
-export async function keepOneSubscription(tx: Tx, orgId: string, event: StripeEventInput, now: Date): Promise<string> {
-  const resolution = await resolveDuplicateSubscriptions(tx, orgId, event, now);
-  if (!resolution) return "";
-  // Stripe's truth may also have corrected a row that was behind: the plan follows either way.
-  const plan = await syncOrgPlan(tx, orgId, now);
-  if (resolution.canceled.length === 0) return `; no duplicate live in Stripe, org plan ${plan}`;
-  const refunds = resolution.canceled.map((c) => `${c.id} (${c.refundedCents} cents refunded)`).join(", ");
-  return `; duplicate subscription cancelled: ${refunds}, kept ${resolution.kept}, org plan ${plan}`;
+interface DuplicatesInOurRecords {
+  /** The org's customers with more than one live subscription. */
+  customers: string[];
+  /** Those subscriptions. */
+  ours: Set<string>;
+}
+
+/**
+ * Locks the orgs (in id order) and answers, for each org whose records show a customer with a
+ * second live subscription, which: two statements whatever the number of orgs.
+ */
+async function duplicatesInOurRecords(tx: Tx, orgIds: readonly string[]): Promise<Map<string, DuplicatesInOurRecords>> {
+  await lockOrganizationRows(tx, orgIds);
+  const live = await tx
+    .select({
+      orgId: subscriptions.orgId,
+      id: subscriptions.stripeSubscriptionId,
+      customer: subscriptions.stripeCustomerId,
+    })
+    .from(subscriptions)
+    .where(
+      and(
+        inArray(subscriptions.orgId, [...new Set(orgIds)]),
+        or(isNull(subscriptions.status), inArray(subscriptions.status, LIVE_SUBSCRIPTION_STATUSES)),
+      ),
+    );
+  // Checkout always bills the org's one customer (ensureStripeCustomer), so the race leaves two
+  // live subscriptions on one customer. Subscriptions on different customers (made by hand in
+  // Stripe) are left to operators.
+  const found = new Map<string, DuplicatesInOurRecords>();
+  for (const orgId of new Set(orgIds)) {
+    const rows = live.filter((row) => row.orgId === orgId && row.customer);
+    const perCustomer = new Map<string, number>();
+    for (const row of rows) perCustomer.set(row.customer!, (perCustomer.get(row.customer!) ?? 0) + 1);
+    const customers = [...perCustomer].filter(([, n]) => n > 1).map(([customer]) => customer);
+    if (customers.length === 0) continue;
+    const ours = new Set(rows.filter((row) => customers.includes(row.customer!)).map((row) => row.id));
+    found.set(orgId, { customers, ours });
+  }
+  return found;
+}
+
+/**
+ * Resolves duplicates after subscriptions were linked to their orgs (each `{ orgId, event }`);
+ * answers a log suffix for each, in order ("" when our records show no second subscription).
+ * Only an org with a duplicate in our records makes Stripe be called.
+ */
+export async function keepOneSubscription(
+  tx: Tx,
+  linked: readonly { orgId: string; event: StripeEventInput }[],
+  now: Date,
+): Promise<string[]> {
+  if (linked.length === 0) return [];
+  const duplicates = await duplicatesInOurRecords(
+    tx,
+    linked.map(({ orgId }) => orgId),
+  );
+  const suffixes: string[] = [];
+  for (const { orgId, event } of linked) {
+    const found = duplicates.get(orgId);
+    if (!found) {
+      suffixes.push("");
+      continue;
+    }
+    const resolution = await resolveDuplicateSubscriptions(tx, orgId, found, event, now);
+    // Stripe's truth may also have corrected a row that was behind: the plan follows either way.
+    const plan = await syncOrgPlan(tx, orgId, now);
+    if (resolution.canceled.length === 0) suffixes.push(`; no duplicate live in Stripe, org plan ${plan}`);
+    else {
+      const refunds = resolution.canceled.map((c) => `${c.id} (${c.refundedCents} cents refunded)`).join(", ");
+      suffixes.push(`; duplicate subscription cancelled: ${refunds}, kept ${resolution.kept}, org plan ${plan}`);
+    }
+  }
+  return suffixes;
 }
 
 /**
@@ -152,33 +198,45 @@ async function refundUnusedShare(stripe: Stripe, sub: Stripe.Subscription, now: 
 }
 
 /**
- * Expires the org's other subscription Checkout sessions that are still open, so they cannot
- * complete into a second subscription. Asks Stripe only when this org started another session
+ * Expires each org's other subscription Checkout sessions that are still open, so they cannot
+ * complete into a second subscription. Asks Stripe only for an org that started another session
  * in the last 24 h (the audit trail of `startSubscriptionCheckout`), so most completions cost
- * no Stripe call. `except` is the session that just completed.
+ * no Stripe call: one statement for all the orgs. `except` is the session that just completed.
+ * Answers each org's expired sessions, in order.
  */
 export async function expireOpenSubscriptionCheckouts(
+  tx: Tx,
+  completions: readonly { orgId: string; customers: string[]; except: string | null }[],
+  now: Date,
+): Promise<string[][]> {
+  if (completions.length === 0) return [];
+  const started = await tx
+    .select({ orgId: auditLog.orgId, session: auditLog.targetId })
+    .from(auditLog)
+    .where(
+      and(
+        inArray(auditLog.orgId, [...new Set(completions.map(({ orgId }) => orgId))]),
+        eq(auditLog.action, "billing.checkout.started"),
+        eq(auditLog.targetType, "checkout_session"),
+        sql`${auditLog.after}->>'mode' = 'subscription'`,
+        gt(auditLog.at, new Date(now.getTime() - CHECKOUT_LIFETIME_MS)),
+      ),
+    );
+  const expired: string[][] = [];
+  for (const { orgId, customers, except } of completions) {
+    const another = started.some((row) => row.orgId === orgId && row.session !== except);
+    expired.push(another && customers.length > 0 ? await expireOpenSessions(tx, orgId, customers, except, now) : []);
+  }
+  return expired;
+}
+
+async function expireOpenSessions(
   tx: Tx,
   orgId: string,
   customers: string[],
   except: string | null,
   now: Date,
 ): Promise<string[]> {
-  const [started] = await tx
-    .select({ id: auditLog.id })
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.orgId, orgId),
-        eq(auditLog.action, "billing.checkout.started"),
-        eq(auditLog.targetType, "checkout_session"),
-        sql`${auditLog.after}->>'mode' = 'subscription'`,
-        gt(auditLog.at, new Date(now.getTime() - CHECKOUT_LIFETIME_MS)),
-        ...(except ? [ne(auditLog.targetId, except)] : []),
-      ),
-    )
-    .limit(1);
-  if (!started || customers.length === 0) return [];
   const stripe = stripeClient();
   const expired: string[] = [];
   for (const customer of customers) {

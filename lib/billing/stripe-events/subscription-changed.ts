@@ -1,9 +1,9 @@
 import { sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { subscriptions } from "@/db/schema";
 import { planForPrice } from "../prices";
-import { idOf, metadataOrgId, obj, resolveAndLinkOrg, str, unixDate } from "./fields";
+import { idOf, metadataOrgId, obj, resolveAndLinkOrgs, str, unixDate } from "./fields";
 import type { Tx } from "@/db/client";
-import type { StripeEventHandler, StripeObject } from "./types";
+import type { HandlerResult, StripeEventHandler, StripeObject } from "./types";
 
 /** The fields we keep, from either API shape (period end top-level before 2025, on the item after). */
 export function subscriptionFields(sub: StripeObject) {
@@ -67,24 +67,44 @@ export async function applySubscription(
   now: Date,
   deleted = false,
 ): Promise<AppliedSubscription> {
-  const subscriptionId = idOf(sub.id);
-  if (!subscriptionId) throw new Error("subscription without an id");
-  const customerId = idOf(sub.customer);
-  const fields = subscriptionFields(sub);
-  if (deleted && !fields.status) fields.status = "canceled";
+  const [applied] = await applySubscriptions(tx, [{ sub, asOf, deleted }], now);
+  return applied!;
+}
 
-  const orgId = await resolveAndLinkOrg(tx, [metadataOrgId(sub)], customerId, now);
-
+/**
+ * applySubscription for many subscriptions (a batch of events), each once: two statements
+ * whatever their number (the orgs, then the upsert). One answer per subscription, in order.
+ */
+export async function applySubscriptions(
+  tx: Tx,
+  views: readonly { sub: StripeObject; asOf: Date; deleted?: boolean }[],
+  now: Date,
+): Promise<AppliedSubscription[]> {
+  if (views.length === 0) return [];
+  const read = views.map(({ sub, asOf, deleted }) => {
+    const subscriptionId = idOf(sub.id);
+    if (!subscriptionId) throw new Error("subscription without an id");
+    const fields = subscriptionFields(sub);
+    if (deleted && !fields.status) fields.status = "canceled";
+    return { sub, asOf, subscriptionId, customerId: idOf(sub.customer), fields };
+  });
+  const orgIds = await resolveAndLinkOrgs(
+    tx,
+    read.map(({ sub, customerId }) => ({ candidates: [metadataOrgId(sub)], customerId })),
+    now,
+  );
   const applied = await tx
     .insert(subscriptions)
-    .values({
-      orgId,
-      stripeSubscriptionId: subscriptionId,
-      stripeCustomerId: customerId,
-      ...fields,
-      stripeEventCreated: asOf,
-      updatedAt: now,
-    })
+    .values(
+      read.map(({ asOf, subscriptionId, customerId, fields }, i) => ({
+        orgId: orgIds[i],
+        stripeSubscriptionId: subscriptionId,
+        stripeCustomerId: customerId,
+        ...fields,
+        stripeEventCreated: asOf,
+        updatedAt: now,
+      })),
+    )
     .onConflictDoUpdate({
       target: subscriptions.stripeSubscriptionId,
       set: {
@@ -105,34 +125,38 @@ export async function applySubscription(
       setWhere: sql`${subscriptions.stripeEventCreated} is null or ${subscriptions.stripeEventCreated} < excluded.stripe_event_created
         or (${subscriptions.stripeEventCreated} = excluded.stripe_event_created and ${lifecycleRank(subscriptions.status)} <= ${lifecycleRank(sql`excluded.status`)})`,
     })
-    .returning({ orgId: subscriptions.orgId });
-  const row = applied[0] ?? null;
-  return { applied: row, orgId: row?.orgId ?? orgId, status: fields.status };
+    .returning({ subscriptionId: subscriptions.stripeSubscriptionId, orgId: subscriptions.orgId });
+  const rowOf = new Map(applied.map((row) => [row.subscriptionId, { orgId: row.orgId }]));
+  return read.map(({ subscriptionId, fields }, i) => {
+    const row = rowOf.get(subscriptionId) ?? null;
+    return { applied: row, orgId: row?.orgId ?? orgIds[i] ?? null, status: fields.status };
+  });
 }
 
 /**
  * customer.subscription.created / updated / deleted: the event carries the whole subscription.
  * Ordering guard: the upsert only overwrites when this event is newer than the one last applied
  * (`stripe_event_created`), or of the same second and not earlier in the subscription's life
- * (LIFECYCLE_RANK), in the same statement, so concurrent deliveries cannot race.
+ * (LIFECYCLE_RANK), in the same statement, so concurrent deliveries cannot race. All the events'
+ * subscriptions in two statements (one event per subscription: the webhook applies at most one
+ * event per customer at once).
  */
-export const subscriptionChanged: StripeEventHandler = async (tx, event, now) => {
-  const sub = event.object;
-  const subscriptionId = idOf(sub.id);
-  if (!subscriptionId) throw new Error("subscription event without a subscription id");
-  const { applied, orgId, status } = await applySubscription(
-    tx,
-    sub,
-    event.created,
-    now,
-    event.type === "customer.subscription.deleted",
-  );
-  if (!applied) return { orgId, log: `${subscriptionId}: ignored, a newer event was already applied` };
-  if (!applied.orgId) return { orgId: null, log: `${subscriptionId}: stored ${status ?? "-"}, no org linked yet` };
-  const paused = obj(sub.pause_collection) ? " (collection paused)" : "";
-  return {
-    orgId: applied.orgId,
-    log: `${subscriptionId}: ${status ?? "-"}${sub.cancel_at_period_end === true ? " (cancels at period end)" : ""}${paused}`,
-    syncsPlan: true,
-  };
+export const subscriptionChanged: StripeEventHandler = async (tx, events, now) => {
+  const views = events.map((event) => {
+    if (!idOf(event.object.id)) throw new Error("subscription event without a subscription id");
+    return { sub: event.object, asOf: event.created, deleted: event.type === "customer.subscription.deleted" };
+  });
+  const outcomes = await applySubscriptions(tx, views, now);
+  return events.map(({ object: sub }, i): HandlerResult => {
+    const { applied, orgId, status } = outcomes[i]!;
+    const subscriptionId = idOf(sub.id)!;
+    if (!applied) return { orgId, log: `${subscriptionId}: ignored, a newer event was already applied` };
+    if (!applied.orgId) return { orgId: null, log: `${subscriptionId}: stored ${status ?? "-"}, no org linked yet` };
+    const paused = obj(sub.pause_collection) ? " (collection paused)" : "";
+    return {
+      orgId: applied.orgId,
+      log: `${subscriptionId}: ${status ?? "-"}${sub.cancel_at_period_end === true ? " (cancels at period end)" : ""}${paused}`,
+      syncsPlan: true,
+    };
+  });
 };

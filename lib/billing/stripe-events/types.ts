@@ -30,4 +30,21 @@ export interface HandlerResult {
   syncsPlan?: true;
 }
 
-export type StripeEventHandler = (tx: Tx, event: StripeEventInput, now: Date) => Promise<HandlerResult>;
+/**
+ * Applies events of its types in the caller's transaction, at most one per customer, in the
+ * order given, and answers one result per event in that order. A handler that can apply many
+ * events in a few set-based statements does (the webhook applies events in batches); the others
+ * apply them one at a time (`oneAtATime`).
+ */
+export type StripeEventHandler = (tx: Tx, events: readonly StripeEventInput[], now: Date) => Promise<HandlerResult[]>;
+
+/** A handler from a function that applies one event. */
+export function oneAtATime(
+  apply: (tx: Tx, event: StripeEventInput, now: Date) => Promise<HandlerResult>,
+): StripeEventHandler {
+  return async (tx, events, now) => {
+    const results: HandlerResult[] = [];
+    for (const event of events) results.push(await apply(tx, event, now));
+    return results;
+  };
+}
