@@ -429,6 +429,75 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
     expect(pack!.creditsRevoked).toBe(1_000);
   });
 
+  // PGlite has one connection: there the held batch would hold up the refunds' claims too.
+  if (driver === "postgres")
+    it("refunds applied in one batch, two of one pack and two of one org's other packs: each takes back its share once", async () => {
+      const orgId = await newOrg();
+      await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 40);
+      const intents = [uniq("pi"), uniq("pi"), uniq("pi")];
+      for (const pi of intents) {
+        // stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent.
+        const session = fixture("stripe-ruby-mock__checkout.session.completed.json");
+        Object.assign(session, { id: uniq("evt") });
+        Object.assign(session.data.object, {
+          id: uniq("cs"),
+          client_reference_id: orgId,
+          customer: uniq("cus"),
+          payment_intent: pi,
+        });
+        await deliver(session);
+      }
+      // charge.refunded fixture (no customer); changed: event id, created, payment_intent, amount, amount_refunded, refunded.
+      const refund = (pi: string, refunded: number, created: number) => {
+        const event = fixture("stripe-ruby-mock__charge.refunded.json");
+        Object.assign(event, { id: uniq("evt"), created });
+        Object.assign(event.data.object, {
+          payment_intent: pi,
+          amount: 1000,
+          amount_refunded: refunded,
+          refunded: refunded === 1000,
+        });
+        return event;
+      };
+      const refunds = [
+        refund(intents[0]!, 300, T0 + 1),
+        refund(intents[0]!, 1000, T0 + 2),
+        refund(intents[1]!, 500, T0 + 1),
+        refund(intents[2]!, 1000, T0 + 1),
+      ];
+      // A batch held open while the four are claimed: they are then applied together, in the next.
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let holding = () => {};
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const realCustomer = handlers["customer.updated"]!;
+      vi.spyOn(handlers, "customer.updated").mockImplementationOnce(async (tx, evs, now) => {
+        holding();
+        await gate;
+        return realCustomer(tx, evs, now);
+      });
+      const refunded = vi.spyOn(handlers, "charge.refunded");
+      const blocker = fixture("stripe-ruby-mock__customer.updated.json");
+      blocker.id = uniq("evt");
+      const first = deliver(blocker);
+      await held;
+      const applied = refunds.map((event) => deliver(event));
+      await vi.waitFor(async () => {
+        for (const event of refunds) expect(await eventRow(event.id)).toMatchObject({ status: "processing" });
+      });
+      release();
+      await Promise.all([first, ...applied]);
+      // The batch saw all four; two refunds of one pack make it apply each event on its own.
+      expect(refunded.mock.calls[0]![1].map((event) => event.id).sort()).toEqual(refunds.map((e) => e.id).sort());
+      const packs = await db().select().from(creditPacks).where(eq(creditPacks.orgId, orgId));
+      expect(Object.fromEntries(packs.map((pack) => [pack.stripePaymentIntentId, pack.creditsRevoked]))).toEqual({
+        [intents[0]!]: 1_000,
+        [intents[1]!]: 500,
+        [intents[2]!]: 1_000,
+      });
+      expect(await usageReport(contextOf(orgId, systemActor("seed")))).toMatchObject({ credits_remaining: 500 });
+    });
+
   it("a credit pack bought on the last day of the month is kept across the monthly rollover", async () => {
     const orgId = await newOrg();
     const lastDay = new Date("2033-01-31T22:00:00Z");

@@ -4,6 +4,7 @@ import {
   AppError,
   PROBLEMS,
   PROBLEM_CONTENT_TYPE,
+  newRequestId,
   parseJsonBody,
   parseQuery,
   route,
@@ -135,6 +136,14 @@ describe("route()", () => {
     const handler = route(async ({ params }) => ({ body: params }));
     const response = await handler(new Request("http://beacon.test/api/x"), { params: Promise.resolve({ id: "42" }) });
     expect(await response.json()).toEqual({ id: "42" });
+  });
+});
+
+describe("newRequestId", () => {
+  it("is well-formed and unique across many pools of random bytes", () => {
+    const ids = Array.from({ length: 2_000 }, () => newRequestId());
+    for (const id of ids) expect(id).toMatch(/^req_[A-Za-z0-9_-]{16}$/);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 
