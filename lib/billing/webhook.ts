@@ -147,8 +147,9 @@ const byCustomerThenCreated = (a: ApplyRequest, b: ApplyRequest) => {
 
 /**
  * Applies stored, claimed events in ONE transaction, which also marks them processed and writes
- * the events they cause to the outbox. Customers in a fixed order, so two transactions lock their
- * rows in the same order (at most one event each: `oneEventPerCustomer`). Answers once it
+ * the events they cause to the outbox: each handler once for all of its events, then one plan
+ * sync for all their orgs. Each handler's events in customer order, so two transactions lock
+ * their rows in the same order (at most one event per customer: `oneEventPerCustomer`). Answers once it
  * commits; the hand-over to Inngest is left running for the callers to await, so a slow Inngest
  * holds up no later batch.
  */
@@ -177,8 +178,9 @@ async function applyBatch(
         throw new Error(`a handler answered ${answers.length} of ${handled.length}`);
       handled.forEach((request, i) => results.set(request, answers[i]!));
     }
-    // After every handler: the orgs' rows are then locked in id order, each after its customer's
-    // subscription (the order one event alone takes them in).
+    // After every handler, so each org's plan follows all of the batch's changes to its
+    // subscriptions; the orgs locked in id order, each after its customer's subscription (the
+    // order one event alone takes them in).
     const syncing = [...results.values()].filter((result) => result.syncsPlan && result.orgId);
     const plans = await syncOrgPlans(
       tx,
