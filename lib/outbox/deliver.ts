@@ -302,7 +302,12 @@ async function sendEventRows(rows: readonly ClaimedRow[]): Promise<AttemptOutcom
     await send(valid.map(({ event }) => event));
     for (const { row } of valid) outcomes.push(successOutcome(row, null));
   } catch (error) {
-    for (const { row } of valid) outcomes.push(failureOutcome(row, error));
+    // One request failed, not one per event: only the first row's failure counts toward the
+    // destination's circuit, as one event sent alone would.
+    valid.forEach(({ row }, i) => {
+      const failed = failureOutcome(row, error);
+      outcomes.push(i === 0 ? failed : { ...failed, destinationFault: false });
+    });
   }
   return outcomes;
 }

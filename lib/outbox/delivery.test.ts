@@ -335,6 +335,9 @@ describeEachDatabase("outbox delivery", ({ driver }) => {
           attempts: 1,
           lastError: expect.stringContaining("event API unavailable"),
         });
+      // One refused request: one failure toward the event API's circuit, however many events it carried.
+      const [circuit] = await db().select().from(outboxCircuits).where(eq(outboxCircuits.destination, "inngest"));
+      expect(circuit).toMatchObject({ consecutiveFailures: 1, state: "closed" });
     } finally {
       registerEventSender(registered);
     }
