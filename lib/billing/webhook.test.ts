@@ -740,6 +740,30 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
     }
   });
 
+  it("the hand-over to Inngest runs outside the batch's refusal of Stripe calls: what it starts in this process may call Stripe", async () => {
+    const { subId, customer } = await subscribedOrg();
+    const refused: unknown[] = [];
+    const registered = eventSender();
+    // As a background function run in this process (the in-process executor) that asks Stripe.
+    registerEventSender(async () => {
+      try {
+        stripeClient({ ...env(), STRIPE_SECRET_KEY: "sk_test_never_sent" });
+      } catch (error) {
+        refused.push(error);
+      }
+    });
+    try {
+      // Changed: event id, created, invoice's subscription and customer (stripe-ruby-mock invoice.payment_failed).
+      const failed = fixture("stripe-ruby-mock__invoice.payment_failed.json");
+      Object.assign(failed, { id: uniq("evt"), created: T0 + 99 });
+      Object.assign(failed.data.object, { id: uniq("in"), subscription: subId, customer });
+      expect((await deliver(failed)).events).toEqual([expect.objectContaining({ id: `stripe-${failed.id}` })]);
+      expect(refused).toEqual([]);
+    } finally {
+      registerEventSender(registered);
+    }
+  });
+
   // PGlite has one connection: there every transaction waits for the one open, batch or not.
   if (driver === "postgres")
     it("Stripe is never called inside a batch: an event whose handler needs Stripe is applied again alone, and while it waits on Stripe other events are applied", async () => {

@@ -149,61 +149,66 @@ const byCustomerThenCreated = (a: ApplyRequest, b: ApplyRequest) => {
  * Applies stored, claimed events in ONE transaction, which also marks them processed and writes
  * the events they cause to the outbox: each handler once for all of its events, then one plan
  * sync for all their orgs. Each handler's events in customer order, so two transactions lock
- * their rows in the same order (at most one event per customer: `oneEventPerCustomer`). Answers once it
+ * their rows in the same order (at most one event per customer: `oneEventPerCustomer`). Stripe
+ * calls are refused inside the transaction unless the events are applied `alone`. Answers once it
  * commits; the hand-over to Inngest is left running for the callers to await, so a slow Inngest
- * holds up no later batch.
+ * holds up no later batch. The hand-over runs outside that setting: what it starts (a background
+ * function run in this process) may call Stripe.
  */
 async function applyBatch(
   requests: ApplyRequest[],
 ): Promise<{ results: HandlerResult[]; handedOver: Promise<unknown> }> {
   const ordered = [...requests].sort(byCustomerThenCreated);
-  const { results, outbox } = await requests[0]!.ctx.transaction(async (tx) => {
-    // Each handler once, for all of its events (set-based where it can), in customer order.
-    const latest = new Date(Math.max(...requests.map((request) => request.now.getTime())));
-    const byHandler = new Map<StripeEventHandler | undefined, ApplyRequest[]>();
-    for (const request of ordered) {
-      const handler = STRIPE_EVENT_HANDLERS[request.event.type];
-      byHandler.set(handler, [...(byHandler.get(handler) ?? []), request]);
-    }
-    const results = new Map<ApplyRequest, HandlerResult>();
-    for (const [handler, handled] of byHandler) {
-      const answers = handler
-        ? await handler(
-            tx,
-            handled.map((request) => request.event),
-            latest,
-          )
-        : handled.map(({ event }) => ({ orgId: null, log: `${event.type}: not handled, acknowledged` }));
-      if (answers.length !== handled.length)
-        throw new Error(`a handler answered ${answers.length} of ${handled.length}`);
-      handled.forEach((request, i) => results.set(request, answers[i]!));
-    }
-    // After every handler, so each org's plan follows all of the batch's changes to its
-    // subscriptions; the orgs locked in id order, each after its customer's subscription (the
-    // order one event alone takes them in).
-    const syncing = [...results.values()].filter((result) => result.syncsPlan && result.orgId);
-    const plans = await syncOrgPlans(
-      tx,
-      syncing.map((result) => result.orgId!),
-      latest,
-    );
-    for (const result of syncing) result.log = `${result.log}, org plan ${plans.get(result.orgId!)}`;
-    const events = [...results.values()].flatMap((result) => result.events ?? []);
-    const outbox = events.length > 0 ? await enqueueEvents(tx, events) : [];
-    const processed = requests.map((request) => {
-      const { event, now } = request;
-      const orgId = results.get(request)!.orgId;
-      return `(${sqlTextLiteral(event.id)}, ${at(now)}, ${orgId ? `${sqlLiteral(orgId)}::uuid` : "null::uuid"})`;
-    });
-    // Nothing reads it back in this transaction: it rides with the COMMIT (one round trip fewer).
-    await writeWithCommit(
-      tx,
-      `update stripe_events as e set status = 'processed', processed_at = v.processed_at, lease_until = null,
+  const stripeCalls = requests[0]!.alone ? "allowed" : "refused";
+  const { results, outbox } = await withStripeCalls(stripeCalls, () =>
+    requests[0]!.ctx.transaction(async (tx) => {
+      // Each handler once, for all of its events (set-based where it can), in customer order.
+      const latest = new Date(Math.max(...requests.map((request) => request.now.getTime())));
+      const byHandler = new Map<StripeEventHandler | undefined, ApplyRequest[]>();
+      for (const request of ordered) {
+        const handler = STRIPE_EVENT_HANDLERS[request.event.type];
+        byHandler.set(handler, [...(byHandler.get(handler) ?? []), request]);
+      }
+      const results = new Map<ApplyRequest, HandlerResult>();
+      for (const [handler, handled] of byHandler) {
+        const answers = handler
+          ? await handler(
+              tx,
+              handled.map((request) => request.event),
+              latest,
+            )
+          : handled.map(({ event }) => ({ orgId: null, log: `${event.type}: not handled, acknowledged` }));
+        if (answers.length !== handled.length)
+          throw new Error(`a handler answered ${answers.length} of ${handled.length}`);
+        handled.forEach((request, i) => results.set(request, answers[i]!));
+      }
+      // After every handler, so each org's plan follows all of the batch's changes to its
+      // subscriptions; the orgs locked in id order, each after its customer's subscription (the
+      // order one event alone takes them in).
+      const syncing = [...results.values()].filter((result) => result.syncsPlan && result.orgId);
+      const plans = await syncOrgPlans(
+        tx,
+        syncing.map((result) => result.orgId!),
+        latest,
+      );
+      for (const result of syncing) result.log = `${result.log}, org plan ${plans.get(result.orgId!)}`;
+      const events = [...results.values()].flatMap((result) => result.events ?? []);
+      const outbox = events.length > 0 ? await enqueueEvents(tx, events) : [];
+      const processed = requests.map((request) => {
+        const { event, now } = request;
+        const orgId = results.get(request)!.orgId;
+        return `(${sqlTextLiteral(event.id)}, ${at(now)}, ${orgId ? `${sqlLiteral(orgId)}::uuid` : "null::uuid"})`;
+      });
+      // Nothing reads it back in this transaction: it rides with the COMMIT (one round trip fewer).
+      await writeWithCommit(
+        tx,
+        `update stripe_events as e set status = 'processed', processed_at = v.processed_at, lease_until = null,
         last_error = null, org_id = coalesce(v.org_id, e.org_id)
        from (values ${processed.join(", ")}) as v(id, processed_at, org_id) where e.id = v.id`,
-    );
-    return { results: requests.map((request) => results.get(request)!), outbox };
-  });
+      );
+      return { results: requests.map((request) => results.get(request)!), outbox };
+    }),
+  );
   const created = outbox.filter((row) => row.created).map((row) => row.id);
   return { results, handedOver: created.length > 0 ? deliverOutboxNow(created) : Promise.resolve() };
 }
@@ -224,15 +229,11 @@ async function applyBatch(
 const applyTogether = groupCallsBy(
   ({ ctx, event, alone }: ApplyRequest) => (alone ? `${ctx.actor.reason}:alone:${event.id}` : ctx.actor.reason),
   async (_group, requests: ApplyRequest[]): Promise<Applied[]> => {
-    if (requests[0]!.alone)
-      return withStripeCalls("allowed", async () => (await applyRound(requests)).map(([, a]) => a));
-    return withStripeCalls("refused", async () => {
-      const applied = new Map<ApplyRequest, Applied>();
-      for (const round of oneEventPerCustomer(requests)) {
-        for (const [request, outcome] of await applyRound(round)) applied.set(request, outcome);
-      }
-      return requests.map((request) => applied.get(request)!);
-    });
+    const applied = new Map<ApplyRequest, Applied>();
+    for (const round of oneEventPerCustomer(requests)) {
+      for (const [request, outcome] of await applyRound(round)) applied.set(request, outcome);
+    }
+    return requests.map((request) => applied.get(request)!);
   },
   { maxBatch: MOST_EVENTS_PER_BATCH },
 );
