@@ -82,6 +82,19 @@ function subscriptionCheckout(orgId: string, customer: string, subId: string, cr
   return event;
 }
 
+/** stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent. */
+function creditPackCheckout(orgId: string, paymentIntent = uniq("pi")) {
+  const event = fixture("stripe-ruby-mock__checkout.session.completed.json");
+  Object.assign(event, { id: uniq("evt") });
+  Object.assign(event.data.object, {
+    id: uniq("cs"),
+    client_reference_id: orgId,
+    customer: uniq("cus"),
+    payment_intent: paymentIntent,
+  });
+  return event;
+}
+
 /** A new org whose subscription checkout was delivered: its ids, for the events that follow. */
 async function subscribedOrg() {
   const orgId = await newOrg();
@@ -389,17 +402,8 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
   it("grants a credit pack once per session and takes refunded credits back, never below 0", async () => {
     const orgId = await newOrg();
     await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 40);
-    // stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent.
-    const session = fixture("stripe-ruby-mock__checkout.session.completed.json");
-    const sessionId = uniq("cs");
     const pi = uniq("pi");
-    Object.assign(session, { id: uniq("evt") });
-    Object.assign(session.data.object, {
-      id: sessionId,
-      client_reference_id: orgId,
-      customer: uniq("cus"),
-      payment_intent: pi,
-    });
+    const session = creditPackCheckout(orgId, pi);
     await deliver(session);
     // The same session in another event (Stripe resend with a new event id) grants nothing more.
     await deliver({ ...session, id: uniq("evt") });
@@ -435,18 +439,7 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
       const orgId = await newOrg();
       await setQuotaRemaining(contextOf(orgId, systemActor("seed")), 40);
       const intents = [uniq("pi"), uniq("pi"), uniq("pi")];
-      for (const pi of intents) {
-        // stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent.
-        const session = fixture("stripe-ruby-mock__checkout.session.completed.json");
-        Object.assign(session, { id: uniq("evt") });
-        Object.assign(session.data.object, {
-          id: uniq("cs"),
-          client_reference_id: orgId,
-          customer: uniq("cus"),
-          payment_intent: pi,
-        });
-        await deliver(session);
-      }
+      for (const pi of intents) await deliver(creditPackCheckout(orgId, pi));
       // charge.refunded fixture (no customer); changed: event id, created, payment_intent, amount, amount_refunded, refunded.
       const refund = (pi: string, refunded: number, created: number) => {
         const event = fixture("stripe-ruby-mock__charge.refunded.json");
@@ -502,16 +495,7 @@ describeEachDatabase("Stripe webhook", ({ driver }) => {
     const orgId = await newOrg();
     const lastDay = new Date("2033-01-31T22:00:00Z");
     await setQuotaRemaining(contextOf(orgId, systemActor("seed"), lastDay), 40);
-    // stripe-ruby-mock checkout.session.completed (mode=payment, paid); changed: event id, session id, client_reference_id, customer, payment_intent.
-    const session = fixture("stripe-ruby-mock__checkout.session.completed.json");
-    Object.assign(session, { id: uniq("evt") });
-    Object.assign(session.data.object, {
-      id: uniq("cs"),
-      client_reference_id: orgId,
-      customer: uniq("cus"),
-      payment_intent: uniq("pi"),
-    });
-    await deliver(session, lastDay);
+    await deliver(creditPackCheckout(orgId), lastDay);
     expect(await usageReport(contextOf(orgId, systemActor("seed"), lastDay))).toMatchObject({
       quota_remaining: 40,
       credits_remaining: 1_000,

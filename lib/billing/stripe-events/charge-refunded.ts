@@ -40,24 +40,26 @@ export const chargeRefunded: StripeEventHandler = async (tx, events, now) => {
     return { charge, pack, target, delta: target - pack.creditsRevoked };
   });
   const taking = decided.filter((one) => one.pack && one.delta > 0);
-  let taken: number[] = [];
+  const takenBack = new Map<(typeof decided)[number], number>();
   if (taking.length > 0) {
     const revoked = taking.map(({ pack, target }) => sql`(${pack!.id}::uuid, ${target}::int)`);
     await tx.execute(sql`update ${creditPacks} p set credits_revoked = v.target
       from (values ${sql.join(revoked, sql`, `)}) as v(id, target) where p.id = v.id`);
-    taken = await revokeCreditsOfOrgs(
+    const taken = await revokeCreditsOfOrgs(
       tx,
       taking.map(({ pack, delta, charge }) => ({ orgId: pack!.orgId, credits: delta, ref: String(charge.id) })),
       now,
     );
+    taking.forEach((one, k) => takenBack.set(one, taken[k]!));
   }
-  return decided.map(({ charge, pack, delta }, i): HandlerResult => {
+  return decided.map((one, i): HandlerResult => {
+    const { charge, pack, delta } = one;
     if (!intents[i]) return { orgId: null, log: `charge ${String(charge.id)}: no payment intent, not a credit pack` };
     if (!pack) return { orgId: null, log: `charge ${String(charge.id)}: not a credit pack` };
     if (delta <= 0) return { orgId: pack.orgId, log: `charge ${String(charge.id)}: nothing more to take back` };
     return {
       orgId: pack.orgId,
-      log: `charge ${String(charge.id)}: -${taken[taking.indexOf(decided[i]!)]} of ${delta} refunded credits (the rest already spent)`,
+      log: `charge ${String(charge.id)}: -${takenBack.get(one)} of ${delta} refunded credits (the rest already spent)`,
     };
   });
 };
