@@ -21,7 +21,18 @@ export const inngest = new Inngest({
   get isDev() {
     return activeLocalExecutor() ? true : undefined;
   },
+  fetch: (input, init) => unwrappedFetch()(input, init),
 });
+
+/**
+ * The platform's own fetch, read at each send (tests may replace the global). Next.js wraps the
+ * global fetch for its data cache, which events to Inngest never use, and its wrapper's tracing
+ * and checks cost about as much CPU as the request itself (README, "Benchmarks").
+ */
+function unwrappedFetch(): typeof fetch {
+  const current = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
+  return current._nextOriginalFetch ?? current;
+}
 
 // Events leave through the outbox (written in the transaction of their change); this is how its
 // deliverer reaches Inngest, or the in-process executor that LocalEventDispatch hands them to.

@@ -7,7 +7,7 @@ import type { BeaconEvent, SystemContext } from "@/lib/context";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
-import { deliverOutboxNow, enqueueEvents } from "@/lib/outbox";
+import { deliverOutboxTogether, enqueueEvents } from "@/lib/outbox";
 import { idOf, obj, str } from "./stripe-events/fields";
 import { syncOrgPlans } from "./org-plan";
 import { STRIPE_EVENT_HANDLERS } from "./stripe-events";
@@ -152,7 +152,7 @@ const byCustomerThenCreated = (a: ApplyRequest, b: ApplyRequest) => {
  * their rows in the same order (at most one event per customer: `oneEventPerCustomer`). Stripe
  * calls are refused inside the transaction unless the events are applied `alone`. Answers once it
  * commits; the hand-over to Inngest is left running for the callers to await, so a slow Inngest
- * holds up no later batch. The hand-over runs outside that setting: what it starts (a background
+ * holds up no later batch (hand-overs asked for meanwhile go together: `deliverOutboxTogether`). The hand-over runs outside that setting: what it starts (a background
  * function run in this process) may call Stripe.
  */
 async function applyBatch(
@@ -210,7 +210,7 @@ async function applyBatch(
     }),
   );
   const created = outbox.filter((row) => row.created).map((row) => row.id);
-  return { results, handedOver: created.length > 0 ? deliverOutboxNow(created) : Promise.resolve() };
+  return { results, handedOver: created.length > 0 ? deliverOutboxTogether(created) : Promise.resolve() };
 }
 
 /**

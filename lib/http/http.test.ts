@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
@@ -8,6 +10,7 @@ import {
   parseJsonBody,
   parseQuery,
   route,
+  serveWithFetchHandler,
   type ProblemCode,
 } from "@/lib/http";
 
@@ -277,5 +280,72 @@ describe("parseQuery", () => {
       expect((error as AppError).code).toBe("validation_failed");
       expect((error as AppError).extra.errors?.[0]?.path).toBe("tag");
     }
+  });
+});
+
+describe("route() on Node.js's own request (serveWithFetchHandler)", () => {
+  /** The same handler through a real node:http server and through its Fetch face. */
+  async function bothWays(handler: ReturnType<typeof route>, requestHeaders: Record<string, string> = {}) {
+    const server = http.createServer((req, res) => void serveWithFetchHandler(req, res, handler, {}));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const headers = { ...requestHeaders, "x-request-id": "req-both-ways-1" };
+      const overNode = await fetch(`http://127.0.0.1:${port}/api/x`, { headers });
+      const overFetch = await handler(new Request("http://beacon.test/api/x", { headers }));
+      return { overNode, overFetch };
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+  const sameHeaders = (a: Response, b: Response, names: string[]) =>
+    names.forEach((name) => expect(a.headers.get(name), name).toBe(b.headers.get(name)));
+
+  it("answers { body } with the same status, headers and JSON as the Fetch face, without a Response", async () => {
+    const handler = route(async () => ({
+      status: 201,
+      body: { made: "thing", n: 1 },
+      headers: { "x-quota-remaining": "7" },
+    }));
+    const { overNode, overFetch } = await bothWays(handler);
+    expect(overNode.status).toBe(201);
+    expect(overFetch.status).toBe(201);
+    sameHeaders(overNode, overFetch, ["content-type", "cache-control", "x-quota-remaining", "x-request-id"]);
+    expect(overNode.headers.get("content-type")).toBe("application/json");
+    expect(overNode.headers.get("cache-control")).toBe("no-store");
+    expect(await overNode.text()).toBe(await overFetch.text());
+  });
+
+  it("lets the route's headers win over the defaults, and gzips a large answer for a client that accepts it", async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => ({ id: i, title: `Boiler maintenance ${i}` }));
+    const handler = route(async () => ({ body: { rows }, headers: { "cache-control": "private, max-age=60" } }));
+    const { overNode, overFetch } = await bothWays(handler, { "accept-encoding": "gzip" });
+    sameHeaders(overNode, overFetch, ["cache-control", "content-type"]);
+    expect(overNode.headers.get("cache-control")).toBe("private, max-age=60");
+    // fetch() decodes the gzip it asked for: the bytes are the Fetch face's.
+    expect(overNode.headers.get("content-encoding")).toBe("gzip");
+    expect(await overNode.json()).toEqual(await overFetch.json());
+  });
+
+  it("answers 204 with no body and no content type, and a handler's own Response as it is", async () => {
+    const empty = await bothWays(route(async () => ({ status: 204, body: null })));
+    expect(empty.overNode.status).toBe(204);
+    expect(empty.overNode.headers.get("content-type")).toBeNull();
+    expect(await empty.overNode.text()).toBe("");
+    sameHeaders(empty.overNode, empty.overFetch, ["content-type", "x-request-id"]);
+
+    const own = await bothWays(
+      route(async () => new Response("plain words", { headers: { "content-type": "text/plain" } })),
+    );
+    expect(await own.overNode.text()).toBe("plain words");
+    sameHeaders(own.overNode, own.overFetch, ["content-type", "x-request-id"]);
+  });
+
+  it("answers 500 Problem+JSON both ways when the body cannot be written as JSON", async () => {
+    const { overNode, overFetch } = await bothWays(route(async () => ({ body: undefined })));
+    expect(overNode.status).toBe(500);
+    expect(overFetch.status).toBe(500);
+    expect(overNode.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE);
   });
 });

@@ -16,12 +16,14 @@ export { runFormAction, formValues, IDLE, type FormState } from "./form-state";
 export { oneClickUnsubscribeRoutes, type OneClickUnsubscribe } from "./one-click-unsubscribe";
 export {
   route,
-  toResponse,
+  answeringOf,
   errorResponse,
   notFound,
   type RouteContext,
   type Authenticator,
   type RouteResult,
+  type RouteAnswer,
+  type PlainAnswer,
 } from "./route";
 export { clientIpFrom, normalizeAddress } from "./client-ip";
 export { encodeTimeCursor, decodeTimeCursor, nextTimeCursor, pageQuerySchema, type TimeCursor } from "./time-cursor";

@@ -5,6 +5,7 @@ import { logger } from "@/lib/observability";
 import { pathParamNames } from "./endpoint";
 import { problemResponse } from "./problem";
 import { newRequestId } from "./request-id";
+import { answeringOf, type PlainAnswer } from "./route";
 
 /** A Fetch route handler, as a Next.js route file exports it. */
 export type FetchHandler = (
@@ -124,20 +125,42 @@ export async function sendFetchResponse(
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
   res.statusCode = response.status;
-  let body = Buffer.from(await response.arrayBuffer());
-  if (worthCompressing(req, response, body.length)) {
+  await sendBody(req, res, Buffer.from(await response.arrayBuffer()));
+}
+
+/** Writes a route's plain answer (`route()`'s, without a Fetch `Response`) as `sendFetchResponse` would. */
+export async function sendPlainAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: PlainAnswer,
+  headers: readonly { key: string; value: string }[] = [],
+) {
+  for (const { key, value } of headers) res.setHeader(key, value);
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.statusCode = answer.status;
+  await sendBody(req, res, answer.body === null ? Buffer.alloc(0) : Buffer.from(answer.body));
+}
+
+/** The body, gzipped when worth it (its headers are already on `res`), with its length. */
+async function sendBody(req: IncomingMessage, res: ServerResponse, body: Buffer) {
+  if (worthCompressing(req, res, body.length)) {
     body = await gzipAsync(body);
     res.setHeader("content-encoding", "gzip");
-    res.setHeader("vary", varyWithAcceptEncoding(response.headers.get("vary")));
+    res.setHeader("vary", varyWithAcceptEncoding(headerOf(res, "vary")));
   }
   res.setHeader("content-length", body.length);
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
-function worthCompressing(req: IncomingMessage, response: Response, bytes: number) {
-  if (bytes < COMPRESS_FROM_BYTES || response.headers.has("content-encoding")) return false;
-  if (!COMPRESSIBLE.test(response.headers.get("content-type") ?? "")) return false;
-  if (/\bno-transform\b/i.test(response.headers.get("cache-control") ?? "")) return false;
+function headerOf(res: ServerResponse, name: string): string | null {
+  const value = res.getHeader(name);
+  return value === undefined ? null : Array.isArray(value) ? value.join(", ") : String(value);
+}
+
+function worthCompressing(req: IncomingMessage, res: ServerResponse, bytes: number) {
+  if (bytes < COMPRESS_FROM_BYTES || res.hasHeader("content-encoding")) return false;
+  if (!COMPRESSIBLE.test(headerOf(res, "content-type") ?? "")) return false;
+  if (/\bno-transform\b/i.test(headerOf(res, "cache-control") ?? "")) return false;
   return acceptsGzip(String(req.headers["accept-encoding"] ?? ""));
 }
 
@@ -169,8 +192,13 @@ export async function serveWithFetchHandler(
   headers: readonly { key: string; value: string }[] = [],
 ) {
   try {
-    const response = await handler(toFetchRequest(req, res), { params: Promise.resolve(params) });
-    await sendFetchResponse(req, res, response, headers);
+    const request = toFetchRequest(req, res);
+    const context = { params: Promise.resolve(params) };
+    // A route() handler answers without a Fetch Response here; any other handler with one.
+    const answering = answeringOf(handler);
+    const answer = answering ? await answering(request, context) : await handler(request, context);
+    if (answer instanceof Response) await sendFetchResponse(req, res, answer, headers);
+    else await sendPlainAnswer(req, res, answer, headers);
   } catch (error) {
     const requestId = newRequestId();
     logger.error({ err: error, requestId, method: req.method }, "answer could not be sent");

@@ -21,15 +21,38 @@ interface NextRouteContext {
 }
 
 /**
+ * A route's answer before it becomes a Fetch `Response`: status, headers and the serialised
+ * body. The Node.js adapter (`serveWithFetchHandler`) writes it as it is, skipping the Fetch
+ * objects a `Response` costs; Next.js gets it as a `Response`.
+ */
+export interface PlainAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export type RouteAnswer = Response | PlainAnswer;
+
+type Answering = (request: Request, context?: NextRouteContext) => Promise<RouteAnswer>;
+const ANSWERING = Symbol.for("beacon.route.answering");
+
+/** The answering function behind a handler `route()` made, or undefined for any other handler. */
+export function answeringOf(handler: unknown): Answering | undefined {
+  return typeof handler === "function" ? (handler as { [ANSWERING]?: Answering })[ANSWERING] : undefined;
+}
+
+/**
  * The edge of every route handler: request id (carried by every log line inside the request),
  * authentication, errors → Problem+JSON, and the latency metric by route pattern.
- * Handlers stay thin: parse, authorise, call lib/, return `{ body }` or a Response.
+ * Handlers stay thin: parse, authorise, call lib/, return `{ body }` or a Response. The function
+ * returned is the route file's Fetch handler; the same work is reachable without the Fetch
+ * `Response` (`answeringOf`), for the Node.js adapter.
  */
 export function route<Auth = null>(
   handler: (ctx: RouteContext<Auth>) => Promise<RouteResult>,
   options: { authenticate?: Authenticator<Auth> } = {},
 ) {
-  return async (request: Request, context?: NextRouteContext): Promise<Response> => {
+  const answering: Answering = (request, context) => {
     const requestId = requestIdFrom(request.headers);
     return runWithRequestContext({ requestId }, async () => {
       const started = performance.now();
@@ -39,11 +62,9 @@ export function route<Auth = null>(
       try {
         params = (await context?.params) ?? {};
         const auth = options.authenticate ? await options.authenticate(request, requestId) : (null as Auth);
-        const result = await handler({ request, requestId, url, params, auth });
-        const response = toResponse(result);
-        response.headers.set("x-request-id", requestId);
-        status = response.status;
-        return response;
+        const answer = toAnswer(await handler({ request, requestId, url, params, auth }), requestId);
+        status = answer.status;
+        return answer;
       } catch (error) {
         const response = errorResponse(error, requestId, request);
         status = response.status;
@@ -57,13 +78,42 @@ export function route<Auth = null>(
       }
     });
   };
+  const fetchHandler = async (request: Request, context?: NextRouteContext): Promise<Response> =>
+    fetchResponseOf(await answering(request, context));
+  return Object.assign(fetchHandler, { [ANSWERING]: answering });
 }
 
-export function toResponse(result: RouteResult): Response {
-  if (result instanceof Response) return result;
+/** A handler's result with the request id: a `Response` stays one, `{ body }` becomes plain JSON. */
+function toAnswer(result: RouteResult, requestId: string): RouteAnswer {
+  if (result instanceof Response) {
+    result.headers.set("x-request-id", requestId);
+    return result;
+  }
   const status = result.status ?? 200;
-  if (status === 204) return new Response(null, { status, headers: result.headers });
-  return Response.json(result.body, { status, headers: { "cache-control": "no-store", ...result.headers } });
+  if (status === 204) return { status, headers: { ...result.headers, "x-request-id": requestId }, body: null };
+  return {
+    status,
+    headers: {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      ...result.headers,
+      "x-request-id": requestId,
+    },
+    body: jsonOf(result.body),
+  };
+}
+
+function jsonOf(body: unknown): string {
+  const json = JSON.stringify(body);
+  // As Response.json() refuses it: the route answers 500.
+  if (json === undefined) throw new TypeError("The route's answer is not JSON-serialisable.");
+  return json;
+}
+
+/** What Next.js gets: the answer as a Fetch `Response`. */
+function fetchResponseOf(answer: RouteAnswer): Response {
+  if (answer instanceof Response) return answer;
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 
 export function errorResponse(error: unknown, requestId: string, request?: Request): Response {

@@ -1,5 +1,7 @@
 import { and, asc, eq, getTableColumns, inArray, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
+import { groupCalls } from "@/db/group-calls";
+import { sqlLiteral, sqlTextLiteral, systemStatement } from "@/db/tenant";
 import { outboxEvents } from "@/db/schema";
 import { env } from "@/lib/env";
 import { markEmailAttempts, transmitEmail, type EmailTransport } from "@/lib/mail";
@@ -486,16 +488,13 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
         : null;
     return { ...outcome, status, nextAttemptAt };
   });
-  const at = now.toISOString();
-  const written = await asOutbox(async (tx) => {
-    const values = sql.join(
-      decided.map(
-        (d) =>
-          sql`(${d.row.id}::uuid, ${d.row.leaseUntil!.toISOString()}::timestamptz, ${d.status}::text, ${d.nextAttemptAt?.toISOString() ?? null}::timestamptz, ${d.failure}::text, ${d.released}::boolean)`,
-      ),
-      sql`, `,
-    );
-    const updated = await tx.execute<{ id: string }>(sql`
+  const at = `${sqlLiteral(now.toISOString())}::timestamptz`;
+  const values = decided.map(
+    (d) =>
+      `(${sqlLiteral(d.row.id)}::uuid, ${sqlLiteral(d.row.leaseUntil!.toISOString())}::timestamptz, ${sqlLiteral(d.status)}::text, ${d.nextAttemptAt ? `${sqlLiteral(d.nextAttemptAt.toISOString())}` : "null"}::timestamptz, ${sqlTextLiteral(d.failure)}::text, ${d.released})`,
+  );
+  // Literals only (no parameters): the same text runs in one round trip when nothing else is written.
+  const outcomesWritten = `
       update outbox_events as o set
         status = v.status,
         lease_until = null,
@@ -505,24 +504,27 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
         next_attempt_at = coalesce(v.next_attempt_at, o.next_attempt_at),
         -- Sent: the sealed links are not needed any more, so nothing of them stays at rest.
         payload = case when v.status = 'delivered' then o.payload - 'sealed' else o.payload end,
-        delivered_at = case when v.status = 'delivered' then ${at}::timestamptz else o.delivered_at end,
-        dead_at = case when v.status = 'dead' then ${at}::timestamptz else o.dead_at end,
-        updated_at = ${at}::timestamptz
-      from (values ${values}) as v(id, lease_until, status, next_attempt_at, error, released)
+        delivered_at = case when v.status = 'delivered' then ${at} else o.delivered_at end,
+        dead_at = case when v.status = 'dead' then ${at} else o.dead_at end,
+        updated_at = ${at}
+      from (values ${values.join(", ")}) as v(id, lease_until, status, next_attempt_at, error, released)
       where o.id = v.id and o.status = 'sending' and o.lease_until = v.lease_until
-      returning o.id`);
-    const ids = new Set(updated.rows.map((r) => r.id));
-    await markEmailAttempts(
-      tx,
-      decided
-        .filter((d) => d.row.kind === "email" && !d.released && ids.has(d.row.id))
-        .map((d) => ({
-          id: d.row.id,
-          outcome: d.transport ? { transport: d.transport, sentAt: now } : { error: d.failure ?? "unknown" },
-        })),
-    );
-    return ids;
-  });
+      returning o.id`;
+  const emailAttempts = (ids: Set<string>) =>
+    decided
+      .filter((d) => d.row.kind === "email" && !d.released && ids.has(d.row.id))
+      .map((d) => ({
+        id: d.row.id,
+        outcome: d.transport ? { transport: d.transport, sentAt: now } : { error: d.failure ?? "unknown" },
+      }));
+  // Events only (the webhook's hand-over to Inngest): one statement, one round trip.
+  const written = decided.every((d) => d.row.kind !== "email")
+    ? new Set((await systemStatement<{ id: string }>("outbox", outcomesWritten)).map((r) => r.id))
+    : await asOutbox(async (tx) => {
+        const ids = new Set((await tx.execute<{ id: string }>(sql.raw(outcomesWritten))).rows.map((r) => r.id));
+        await markEmailAttempts(tx, emailAttempts(ids));
+        return ids;
+      });
 
   return decided.map(({ row, status, failure, released }) => {
     const context = { outboxId: row.id, kind: row.kind, attempts: row.attempts, workerId: options.workerId };
@@ -593,8 +595,13 @@ async function deliverClaimed(
     ]);
     results.push(...(await settle(outcomes, now, options)));
   }
+  return summaryOf(results);
+}
+
+/** The counts of a delivery run: one result per claimed row. */
+function summaryOf(results: OutboxDeliveryResult[]): OutboxDeliverySummary {
   return {
-    claimed: rows.length,
+    claimed: results.length,
     delivered: results.filter((r) => r.status === "delivered").length,
     retrying: results.filter((r) => r.status === "pending" && !r.deferred).length,
     dead: results.filter((r) => r.status === "dead").length,
@@ -636,3 +643,14 @@ export async function deliverOutboxNow(
     return { ...EMPTY_SUMMARY, results: [] };
   }
 }
+
+/**
+ * deliverOutboxNow for a busy writer (the Stripe webhook's batches): hand-overs asked for while
+ * one is in flight wait for it and go together in the next (group commit, `db/group-calls.ts`),
+ * so many batches' events share one claim, one send to Inngest and one outcome. Each caller gets
+ * the summary of its own rows. Never throws, as deliverOutboxNow.
+ */
+export const deliverOutboxTogether = groupCalls(async (asks: (readonly string[])[]) => {
+  const { results } = await deliverOutboxNow(asks.flat());
+  return asks.map((ids) => summaryOf(results.filter((result) => ids.includes(result.id))));
+});

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
-import { beforeEach, expect, it } from "vitest";
+import { beforeEach, expect, it, vi } from "vitest";
 import { db } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { emailMessages, organizations, outboxCircuits, outboxEvents } from "@/db/schema";
@@ -10,6 +10,7 @@ import { OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_CAP_MS, OUTBOX_BACKOFF_MIN_MS, o
 import {
   deliverDueOutbox,
   deliverOutboxNow,
+  deliverOutboxTogether,
   enqueueOutbox,
   eventSender,
   registerEventSender,
@@ -99,6 +100,27 @@ describeEachDatabase("outbox delivery", ({ driver }) => {
       const sent = await messagesDuring(() => deliverOutboxNow([queued.id], { now: clock() }));
       expect(sent.filter((message) => /^begin\b/.test(message))).toHaveLength(2);
       expect(await rowOf(queued.id)).toMatchObject({ status: "delivered", attempts: 1 });
+    });
+
+    it("the outcome of handed-over events is one message: the role and the statement together, no transaction", async () => {
+      const registered = eventSender();
+      registerEventSender(async () => {});
+      try {
+        const queued = await enqueue({
+          kind: "event",
+          dedupeKey: `test:${randomUUID()}`,
+          payload: { name: "test/delivered", id: `test-${randomUUID()}`, data: {} },
+        });
+        const sent = await messagesDuring(() => deliverOutboxNow([queued.id], { now: clock() }));
+        const outcome = sent.filter((message) => message.includes("update outbox_events as o set"));
+        expect(outcome).toHaveLength(1);
+        expect(outcome[0]).toContain("set_config('role', 'beacon_system', true)");
+        // Only the claim is a transaction of its own.
+        expect(sent.filter((message) => /^begin\b/.test(message))).toHaveLength(1);
+        expect(await rowOf(queued.id)).toMatchObject({ status: "delivered", attempts: 1, leaseUntil: null });
+      } finally {
+        registerEventSender(registered);
+      }
     });
   }
 
@@ -283,6 +305,41 @@ describeEachDatabase("outbox delivery", ({ driver }) => {
     expect(row.status).toBe("pending");
     expect(row.lastError).toBeTruthy();
     expect(row.lastError).not.toContain(token);
+  });
+
+  it("hand-overs asked for while one is in flight go together in the next, each caller told of its own rows", async () => {
+    const calls: string[][] = [];
+    let release: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    const registered = eventSender();
+    registerEventSender(async (events) => {
+      calls.push(events.map((e) => e.id as string));
+      if (calls.length === 1) await firstHeld;
+    });
+    try {
+      const event = (): EnqueueOutboxInput => ({
+        kind: "event",
+        dedupeKey: `test:${randomUUID()}`,
+        payload: { name: "test/delivered", id: `test-${randomUUID()}`, data: {} },
+      });
+      const [a, b, c, d] = await Promise.all([event(), event(), event(), event()].map((input) => enqueue(input)));
+      const first = deliverOutboxTogether([a!.id]);
+      await vi.waitFor(() => expect(calls).toHaveLength(1));
+      // Asked for while the first is in flight: they wait for it, then go in one send.
+      const second = deliverOutboxTogether([b!.id, c!.id]);
+      const third = deliverOutboxTogether([d!.id]);
+      release();
+      const [one, two, three] = await Promise.all([first, second, third]);
+      expect(calls).toHaveLength(2);
+      expect(calls[1]).toHaveLength(3);
+      expect(one).toMatchObject({ claimed: 1, delivered: 1 });
+      expect(two).toMatchObject({ claimed: 2, delivered: 2 });
+      expect(two.results.map((r) => r.id).sort()).toEqual([b!.id, c!.id].sort());
+      expect(three).toMatchObject({ claimed: 1, delivered: 1, results: [{ id: d!.id, status: "delivered" }] });
+      for (const row of [a, b, c, d]) expect(await rowOf(row!.id)).toMatchObject({ status: "delivered", attempts: 1 });
+    } finally {
+      registerEventSender(registered);
+    }
   });
 
   it("events due together go to the event API in one call; a refused call retries each; an invalid payload fails alone", async () => {

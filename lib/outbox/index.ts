@@ -19,6 +19,7 @@ export {
 export {
   deliverDueOutbox,
   deliverOutboxNow,
+  deliverOutboxTogether,
   OUTBOX_LEASE_MS,
   OUTBOX_DEFAULT_BATCH,
   OUTBOX_DELIVERY_CONCURRENCY,
