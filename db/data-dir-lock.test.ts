@@ -12,6 +12,7 @@ import {
   releaseDataDirLock,
   type LockHolder,
 } from "@/db/data-dir-lock";
+import { migratedPgliteDataDir } from "@/tests/db";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "hold-lock.ts");
@@ -150,6 +151,7 @@ describe("acquireDataDirLock across processes", () => {
   });
 
   it("a second process cannot open the embedded database this process has open (CLI while the dev server runs)", async () => {
+    await migratedPgliteDataDir(dataDir);
     const handle = openDatabase({ dataDir });
     handles.push(handle);
     await handle.db.execute(sql`select 1`);

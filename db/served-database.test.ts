@@ -13,6 +13,7 @@ import { openDatabase, openServedDatabase, type DatabaseHandle } from "@/db/clie
 import { lockFileFor, type LockHolder } from "@/db/data-dir-lock";
 import { migrateDatabase } from "@/db/migrate";
 import { users } from "@/db/schema";
+import { migratedPgliteDataDir } from "@/tests/db";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -42,9 +43,10 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "beacon-served-"));
   dataDir = path.join(tmp, "pglite");
+  await migratedPgliteDataDir(dataDir);
 });
 
 afterEach(async () => {

@@ -67,6 +67,16 @@ export async function migratedPgliteImage(): Promise<Blob> {
   return new Blob([fs.readFileSync(file)]);
 }
 
+/**
+ * Fills `dataDir` (on disk) with the migrated image, for tests of what opens a data dir: a new one
+ * would run initdb and every migration first, several seconds of each test.
+ */
+export async function migratedPgliteDataDir(dataDir: string): Promise<void> {
+  const client = new PGlite(dataDir, { loadDataDir: await migratedPgliteImage() });
+  await client.waitReady;
+  await client.close();
+}
+
 /** An image unused for this long belongs to no running test run: another checkout may run its own. */
 const TEMPLATE_IDLE_MS = 60 * 60_000;
 
