@@ -7,7 +7,7 @@ import type { BeaconEvent, SystemContext } from "@/lib/context";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http";
 import { logger } from "@/lib/observability";
-import { deliverOutboxTogether, enqueueEvents } from "@/lib/outbox";
+import { claimOutboxIn, deliverOutboxClaim, enqueueEvents } from "@/lib/outbox";
 import { idOf, obj, str } from "./stripe-events/fields";
 import { syncOrgPlans } from "./org-plan";
 import { STRIPE_EVENT_HANDLERS } from "./stripe-events";
@@ -152,7 +152,7 @@ const byCustomerThenCreated = (a: ApplyRequest, b: ApplyRequest) => {
  * their rows in the same order (at most one event per customer: `oneEventPerCustomer`). Stripe
  * calls are refused inside the transaction unless the events are applied `alone`. Answers once it
  * commits; the hand-over to Inngest is left running for the callers to await, so a slow Inngest
- * holds up no later batch (hand-overs asked for meanwhile go together: `deliverOutboxTogether`). The hand-over runs outside that setting: what it starts (a background
+ * holds up no later batch. The hand-over's rows are claimed in the transaction (`claimOutboxIn`). The hand-over runs outside that setting: what it starts (a background
  * function run in this process) may call Stripe.
  */
 async function applyBatch(
@@ -160,7 +160,7 @@ async function applyBatch(
 ): Promise<{ results: HandlerResult[]; handedOver: Promise<unknown> }> {
   const ordered = [...requests].sort(byCustomerThenCreated);
   const stripeCalls = requests[0]!.alone ? "allowed" : "refused";
-  const { results, outbox } = await withStripeCalls(stripeCalls, () =>
+  const { results, handOver } = await withStripeCalls(stripeCalls, () =>
     requests[0]!.ctx.transaction(async (tx) => {
       // Each handler once, for all of its events (set-based where it can), in customer order.
       const latest = new Date(Math.max(...requests.map((request) => request.now.getTime())));
@@ -194,6 +194,11 @@ async function applyBatch(
       for (const result of syncing) result.log = `${result.log}, org plan ${plans.get(result.orgId!)}`;
       const events = [...results.values()].flatMap((result) => result.events ?? []);
       const outbox = events.length > 0 ? await enqueueEvents(tx, events) : [];
+      // Claimed here, committed with the batch: the hand-over after the commit is only the send.
+      const handOver = await claimOutboxIn(
+        tx,
+        outbox.filter((row) => row.created).map((row) => row.id),
+      );
       const processed = requests.map((request) => {
         const { event, now } = request;
         const orgId = results.get(request)!.orgId;
@@ -206,11 +211,10 @@ async function applyBatch(
         last_error = null, org_id = coalesce(v.org_id, e.org_id)
        from (values ${processed.join(", ")}) as v(id, processed_at, org_id) where e.id = v.id`,
       );
-      return { results: requests.map((request) => results.get(request)!), outbox };
+      return { results: requests.map((request) => results.get(request)!), handOver };
     }),
   );
-  const created = outbox.filter((row) => row.created).map((row) => row.id);
-  return { results, handedOver: created.length > 0 ? deliverOutboxTogether(created) : Promise.resolve() };
+  return { results, handedOver: deliverOutboxClaim(handOver) };
 }
 
 /**

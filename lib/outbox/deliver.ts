@@ -1,6 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
-import { groupCalls } from "@/db/group-calls";
 import { sqlLiteral, sqlTextLiteral, systemStatement } from "@/db/tenant";
 import { outboxEvents } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -161,43 +160,42 @@ async function claimRows(
  * Rows of destinations whose circuit is not closed are not claimed (so they keep their attempts
  * while they wait), except one per circuit whose wait is over: its probe, claimed first. One
  * transaction for the probes, the claim and the circuits' state: a hand-over right after a
- * commit (`deliverOutboxNow`) costs one round of statements, not one transaction each.
+ * commit (`deliverOutboxNow`) costs one round of statements, not one transaction each; or none,
+ * made in the transaction that wrote the rows (`claimOutboxIn`).
  */
-async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<Claimed> {
+async function claimDueRowsIn(tx: Tx, now: Date, limit: number, ids?: string[]): Promise<Claimed> {
   const o = outboxEvents;
-  return asOutbox(async (tx) => {
-    const probes = new Map<string, ProbeGrant>();
-    const rows: ClaimedRow[] = [];
-    const needsReset = new Set<string>();
-    const take = (claimed: (ClaimedRow & { needsReset: boolean })[]) => {
-      for (const { needsReset: reset, ...row } of claimed) {
-        rows.push(row);
-        if (reset) needsReset.add(row.destination);
-      }
-    };
-    for (const grant of await grantProbes(tx, now, OUTBOX_LEASE_MS, dueSql(now, ids))) {
-      const [probe] =
-        rows.length < limit
-          ? await claimRows(tx, now, 1, and(eq(o.destination, grant.destination), ids ? inArray(o.id, ids) : undefined))
-          : [];
-      if (!probe) {
-        await returnProbe(grant, now, tx);
-        continue;
-      }
-      take([probe]);
-      probes.set(probe.id, grant);
+  const probes = new Map<string, ProbeGrant>();
+  const rows: ClaimedRow[] = [];
+  const needsReset = new Set<string>();
+  const take = (claimed: (ClaimedRow & { needsReset: boolean })[]) => {
+    for (const { needsReset: reset, ...row } of claimed) {
+      rows.push(row);
+      if (reset) needsReset.add(row.destination);
     }
-    if (rows.length < limit)
-      take(
-        await claimRows(
-          tx,
-          now,
-          limit - rows.length,
-          and(notInArray(o.destination, blockedDestinations()), ids ? inArray(o.id, ids) : undefined),
-        ),
-      );
-    return { rows, probes, needsReset };
-  });
+  };
+  for (const grant of await grantProbes(tx, now, OUTBOX_LEASE_MS, dueSql(now, ids))) {
+    const [probe] =
+      rows.length < limit
+        ? await claimRows(tx, now, 1, and(eq(o.destination, grant.destination), ids ? inArray(o.id, ids) : undefined))
+        : [];
+    if (!probe) {
+      await returnProbe(grant, now, tx);
+      continue;
+    }
+    take([probe]);
+    probes.set(probe.id, grant);
+  }
+  if (rows.length < limit)
+    take(
+      await claimRows(
+        tx,
+        now,
+        limit - rows.length,
+        and(notInArray(o.destination, blockedDestinations()), ids ? inArray(o.id, ids) : undefined),
+      ),
+    );
+  return { rows, probes, needsReset };
 }
 
 /** A webhook receiver answered, with a status other than 2xx. */
@@ -545,6 +543,11 @@ async function settle(outcomes: AttemptOutcome[], now: Date, options: DeliverOpt
   });
 }
 
+/** claimDueRowsIn in a transaction of its own. */
+async function claimDueRows(now: Date, limit: number, ids?: string[]): Promise<Claimed> {
+  return asOutbox((tx) => claimDueRowsIn(tx, now, limit, ids));
+}
+
 async function deliverClaimed(
   { rows, probes, needsReset }: Claimed,
   now: Date,
@@ -633,24 +636,47 @@ export async function deliverOutboxNow(
   const unique = [...new Set(ids)];
   if (unique.length === 0) return { ...EMPTY_SUMMARY, results: [] };
   const now = options.now ?? new Date();
-  try {
-    return await deliverClaimed(await claimDueRows(now, unique.length, unique), now, options);
-  } catch (error) {
-    logger.error(
-      { outboxIds: unique.slice(0, 20), err: error },
-      "immediate outbox delivery failed; the sweep will retry",
-    );
-    return { ...EMPTY_SUMMARY, results: [] };
-  }
+  return deliverNow(unique, now, options, () => claimDueRows(now, unique.length, unique));
+}
+
+/** Rows claimed in the transaction that wrote them (`claimOutboxIn`), to deliver once it commits. */
+export interface OutboxClaim {
+  readonly ids: readonly string[];
+  readonly now: Date;
+  readonly claimed: Claimed;
 }
 
 /**
- * deliverOutboxNow for a busy writer (the Stripe webhook's batches): hand-overs asked for while
- * one is in flight wait for it and go together in the next (group commit, `db/group-calls.ts`),
- * so many batches' events share one claim, one send to Inngest and one outcome. Each caller gets
- * the summary of its own rows. Never throws, as deliverOutboxNow.
+ * deliverOutboxNow's claim, made inside the transaction that enqueued the rows (a busy writer: the
+ * Stripe webhook's batches): no transaction of its own, so the hand-over after the commit is the
+ * sends and one statement for their outcome. The rows commit already claimed, with a lease: should
+ * this process stop before `deliverOutboxClaim`, the sweep takes them over once the lease runs out.
  */
-export const deliverOutboxTogether = groupCalls(async (asks: (readonly string[])[]) => {
-  const { results } = await deliverOutboxNow(asks.flat());
-  return asks.map((ids) => summaryOf(results.filter((result) => ids.includes(result.id))));
-});
+export async function claimOutboxIn(tx: Tx, ids: readonly string[], now = new Date()): Promise<OutboxClaim> {
+  const unique = [...new Set(ids)];
+  const claimed =
+    unique.length === 0
+      ? { rows: [], probes: new Map(), needsReset: new Set<string>() }
+      : await claimDueRowsIn(tx, now, unique.length, unique);
+  return { ids: unique, now, claimed };
+}
+
+/** Delivers what `claimOutboxIn` claimed, once its transaction committed. Never throws, as deliverOutboxNow. */
+export async function deliverOutboxClaim(claim: OutboxClaim): Promise<OutboxDeliverySummary> {
+  if (claim.claimed.rows.length === 0) return { ...EMPTY_SUMMARY, results: [] };
+  return deliverNow(claim.ids, claim.now, {}, async () => claim.claimed);
+}
+
+async function deliverNow(
+  ids: readonly string[],
+  now: Date,
+  options: Omit<DeliverOptions, "limit">,
+  claim: () => Promise<Claimed>,
+): Promise<OutboxDeliverySummary> {
+  try {
+    return await deliverClaimed(await claim(), now, options);
+  } catch (error) {
+    logger.error({ outboxIds: ids.slice(0, 20), err: error }, "immediate outbox delivery failed; the sweep will retry");
+    return { ...EMPTY_SUMMARY, results: [] };
+  }
+}

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
-import { beforeEach, expect, it, vi } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { withTenant } from "@/db/tenant";
+import { withSystem, withTenant } from "@/db/tenant";
 import { emailMessages, organizations, outboxCircuits, outboxEvents } from "@/db/schema";
 import { appErrorOf } from "@/tests/app-error";
 import { describeEachDatabase } from "@/tests/db";
@@ -10,7 +10,9 @@ import { OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_CAP_MS, OUTBOX_BACKOFF_MIN_MS, o
 import {
   deliverDueOutbox,
   deliverOutboxNow,
-  deliverOutboxTogether,
+  claimOutboxIn,
+  deliverOutboxClaim,
+  enqueueEvents,
   enqueueOutbox,
   eventSender,
   registerEventSender,
@@ -20,6 +22,7 @@ import {
   verifyWebhookSignature,
   WEBHOOK_SIGNATURE_HEADER,
   type EnqueueOutboxInput,
+  type EventPayload,
 } from "./index";
 import { perTestEnv } from "@/tests/env";
 import { captureLogs } from "@/tests/log-capture";
@@ -307,36 +310,65 @@ describeEachDatabase("outbox delivery", ({ driver }) => {
     expect(row.lastError).not.toContain(token);
   });
 
-  it("hand-overs asked for while one is in flight go together in the next, each caller told of its own rows", async () => {
+  it("rows claimed in the transaction that wrote them commit claimed; the hand-over after it is the send and one outcome", async () => {
     const calls: string[][] = [];
-    let release: () => void = () => {};
-    const firstHeld = new Promise<void>((resolve) => (release = resolve));
     const registered = eventSender();
-    registerEventSender(async (events) => {
-      calls.push(events.map((e) => e.id as string));
-      if (calls.length === 1) await firstHeld;
-    });
+    registerEventSender(async (events) => void calls.push(events.map((e) => String(e.id))));
     try {
-      const event = (): EnqueueOutboxInput => ({
-        kind: "event",
-        dedupeKey: `test:${randomUUID()}`,
-        payload: { name: "test/delivered", id: `test-${randomUUID()}`, data: {} },
+      const event = (): EventPayload & { id: string } => ({
+        name: "test/delivered",
+        id: `test-${randomUUID()}`,
+        data: {},
       });
-      const [a, b, c, d] = await Promise.all([event(), event(), event(), event()].map((input) => enqueue(input)));
-      const first = deliverOutboxTogether([a!.id]);
-      await vi.waitFor(() => expect(calls).toHaveLength(1));
-      // Asked for while the first is in flight: they wait for it, then go in one send.
-      const second = deliverOutboxTogether([b!.id, c!.id]);
-      const third = deliverOutboxTogether([d!.id]);
-      release();
-      const [one, two, three] = await Promise.all([first, second, third]);
-      expect(calls).toHaveLength(2);
-      expect(calls[1]).toHaveLength(3);
-      expect(one).toMatchObject({ claimed: 1, delivered: 1 });
-      expect(two).toMatchObject({ claimed: 2, delivered: 2 });
-      expect(two.results.map((r) => r.id).sort()).toEqual([b!.id, c!.id].sort());
-      expect(three).toMatchObject({ claimed: 1, delivered: 1, results: [{ id: d!.id, status: "delivered" }] });
-      for (const row of [a, b, c, d]) expect(await rowOf(row!.id)).toMatchObject({ status: "delivered", attempts: 1 });
+      const written = [event(), event()];
+      const claim = await withSystem("outbox", async (tx) => {
+        const rows = await enqueueEvents(tx, written);
+        return claimOutboxIn(
+          tx,
+          rows.map((row) => row.id),
+        );
+      });
+      expect(claim.claimed.rows).toHaveLength(2);
+      for (const id of claim.ids) expect(await rowOf(id)).toMatchObject({ status: "sending", attempts: 1 });
+
+      const sent = await messagesDuring(() => deliverOutboxClaim(claim));
+      expect(calls).toEqual([written.map((e) => e.id)]);
+      for (const id of claim.ids) expect(await rowOf(id)).toMatchObject({ status: "delivered", attempts: 1 });
+      if (driver === "postgres") {
+        expect(sent.filter((message) => /^begin\b/.test(message))).toHaveLength(0);
+        expect(sent).toHaveLength(1);
+      }
+
+      // Rolled back with its transaction: nothing written, nothing claimed.
+      const rolledBack = event();
+      await expect(
+        withSystem("outbox", async (tx) => {
+          await claimOutboxIn(
+            tx,
+            (await enqueueEvents(tx, [rolledBack])).map((row) => row.id),
+          );
+          throw new Error("the writer's change failed");
+        }),
+      ).rejects.toThrow("the writer's change failed");
+      const [kept] = await db()
+        .select()
+        .from(outboxEvents)
+        .where(eq(outboxEvents.dedupeKey, `event:${rolledBack.name}:${rolledBack.id}`));
+      expect(kept).toBeUndefined();
+
+      // Claimed, then the process stopped before sending: the sweep takes the rows over once the lease is out.
+      const stranded = await withSystem("outbox", async (tx) =>
+        claimOutboxIn(
+          tx,
+          (await enqueueEvents(tx, [event()])).map((row) => row.id),
+        ),
+      );
+      expect(await deliverDueOutbox({ now: clock() })).toMatchObject({ claimed: 0 });
+      expect(await deliverDueOutbox({ now: new Date(Date.now() + OUTBOX_LEASE_MS + SECOND) })).toMatchObject({
+        claimed: 1,
+        delivered: 1,
+      });
+      expect(await rowOf(stranded.ids[0]!)).toMatchObject({ status: "delivered", attempts: 2 });
     } finally {
       registerEventSender(registered);
     }

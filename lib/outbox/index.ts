@@ -19,7 +19,9 @@ export {
 export {
   deliverDueOutbox,
   deliverOutboxNow,
-  deliverOutboxTogether,
+  claimOutboxIn,
+  deliverOutboxClaim,
+  type OutboxClaim,
   OUTBOX_LEASE_MS,
   OUTBOX_DEFAULT_BATCH,
   OUTBOX_DELIVERY_CONCURRENCY,
