@@ -151,9 +151,10 @@ const byCustomerThenCreated = (a: ApplyRequest, b: ApplyRequest) => {
  * sync for all their orgs. Each handler's events in customer order, so two transactions lock
  * their rows in the same order (at most one event per customer: `oneEventPerCustomer`). Stripe
  * calls are refused inside the transaction unless the events are applied `alone`. Answers once it
- * commits; the hand-over to Inngest is left running for the callers to await, so a slow Inngest
- * holds up no later batch. The hand-over's rows are claimed in the transaction (`claimOutboxIn`). The hand-over runs outside that setting: what it starts (a background
- * function run in this process) may call Stripe.
+ * commits; the hand-over to Inngest (its rows claimed in the transaction: `claimOutboxIn`) is
+ * left running for the callers to await, so a slow Inngest holds up no later batch. The hand-over
+ * runs outside that setting: what it starts (a background function run in this process) may call
+ * Stripe.
  */
 async function applyBatch(
   requests: ApplyRequest[],
