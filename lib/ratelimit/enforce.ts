@@ -80,16 +80,16 @@ export async function enforceRateLimit(
   now = Date.now(),
 ) {
   const decision = await limiter.limit(identifier, rule, now);
-  const headers = rateLimitHeaders(decision, now);
-  if (!decision.success) {
-    const retryAfter = Math.max(1, Math.ceil((decision.reset - now) / 1000));
-    throw new AppError(
-      "rate_limited",
-      `Rate limit of ${rule.limit} requests per ${Math.round(rule.windowMs / 1000)} s exceeded. Retry in ${retryAfter} s.`,
-      {
-        headers: { ...headers, "retry-after": String(retryAfter) },
-      },
-    );
-  }
-  return { decision, headers };
+  if (!decision.success) throw rateLimitedError(decision, rule, now);
+  return { decision, headers: rateLimitHeaders(decision, now) };
+}
+
+/** The 429 `rate_limited` of a refusing decision, with Retry-After and RateLimit-* headers. */
+export function rateLimitedError(decision: RateLimitDecision, rule: RateLimitRule, now = Date.now()): AppError {
+  const retryAfter = Math.max(1, Math.ceil((decision.reset - now) / 1000));
+  return new AppError(
+    "rate_limited",
+    `Rate limit of ${rule.limit} requests per ${Math.round(rule.windowMs / 1000)} s exceeded. Retry in ${retryAfter} s.`,
+    { headers: { ...rateLimitHeaders(decision, now), "retry-after": String(retryAfter) } },
+  );
 }

@@ -15,8 +15,9 @@ const HOUR = 60 * MINUTE;
  * - the e-mail-sending requests are also limited per target address, from any IP, so nobody
  *   can flood a mailbox; a sign-up with a taken address mails its owner, so it is one of them.
  * - MFA counts only wrong codes, per operator: a 6-digit code must not be guessable.
- * Throughput limits (API per key, sign-ups and the Stripe webhook per IP) fail open: the quota
- * in PostgreSQL bounds what a key can spend, and sign-up/webhook floods guess no secret.
+ * - the Stripe webhook counts only deliveries Stripe did not sign, per IP: its own are never refused.
+ * Throughput limits (API per key, sign-ups and unsigned webhook deliveries per IP) fail open: the
+ * quota in PostgreSQL bounds what a key can spend, and sign-up/webhook floods guess no secret.
  */
 export const RATE_LIMITS = {
   signInPerIpAndEmail: { limit: 10, windowMs: 15 * MINUTE, onOutage: "fail-closed" },
@@ -28,7 +29,10 @@ export const RATE_LIMITS = {
   passwordResetPerEmail: { limit: 5, windowMs: HOUR, onOutage: "fail-closed" },
   /** Wrong TOTP codes per operator before a pause. */
   mfaWrongCodesPerOperator: { limit: 5, windowMs: 5 * MINUTE, onOutage: "fail-closed" },
-  /** Stripe sends bursts from a handful of addresses; this only stops a flood from elsewhere. */
+  /**
+   * Deliveries to the Stripe webhook that Stripe did not sign, per address (`FailureLimit`): Stripe
+   * sends bursts from a handful of addresses, and its own deliveries are never counted.
+   */
   stripeWebhookPerIp: { limit: 300, windowMs: MINUTE, onOutage: "fail-open" },
 } as const satisfies Record<string, RateLimitRule>;
 

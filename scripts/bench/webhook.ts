@@ -221,7 +221,7 @@ export async function runWebhookBenchmark(args: string[]) {
     if (profile) profile.print("Stripe webhook", beacon.requests, transactions);
     const met = beacon.eventsPerSecond >= TARGET_EVENTS_PER_SECOND;
     console.log(
-      `\nBeacon: rate limit, signature, store and claim (committed), then apply (org, subscription, dunning, credits) in one transaction with the events claimed meanwhile, events to Inngest; ` +
+      `\nBeacon: signature (an unsigned delivery would count toward its address's limit), store and claim (committed), then apply (org, subscription, dunning, credits) in one transaction with the events claimed meanwhile, events to Inngest; ` +
         `raw: signature + one INSERT … ON CONFLICT DO NOTHING. Events/s counts distinct events per second of wall time (the re-deliveries take time too but do not count). ` +
         `CPU ms/event is the CPU the server's processes and their PostgreSQL backends spent during the measured deliveries, per distinct event: ` +
         `unlike events/s it hardly depends on what else the machine runs; raw/beacon CPU is the share of raw's cost in Beacon's. ` +
@@ -282,7 +282,7 @@ async function deliver(port: number, events: Json[], concurrency: number, addres
     return {
       payload,
       signature: Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
-      // Stripe sends from a handful of addresses; here enough of them that none hits the per-IP limit.
+      // Stripe sends from a handful of addresses (its signed deliveries count toward no per-IP limit).
       address: `10.${addressBlock}.${Math.floor(i / REQUESTS_PER_ADDRESS) >> 8}.${Math.floor(i / REQUESTS_PER_ADDRESS) & 255}`,
     };
   });

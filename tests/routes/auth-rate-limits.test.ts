@@ -21,7 +21,7 @@ import {
 } from "@/lib/ratelimit";
 import { describeOnOneDatabase } from "@/tests/db";
 import { withTestEnv } from "@/tests/env";
-import { TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
+import { fixture, signed, TEST_WEBHOOK_SECRET } from "@/tests/fixtures/stripe/events";
 
 const PASSWORD = "correct horse battery";
 const TOO_MANY = /^Too many attempts\. Try again in \d+ seconds?\.$/;
@@ -227,7 +227,7 @@ describeOnOneDatabase("rate limits on sign-in, sign-up, magic links, password re
         expect(await mailCount(email, "magic_link_no_account")).toBe(5);
       });
 
-      it("Stripe webhook: 300 per minute per IP, then 429 Problem+JSON with headers before the body is read", async () => {
+      it("Stripe webhook: 300 unsigned deliveries per minute per IP, then 429 Problem+JSON with headers before the body is read", async () => {
         const ip = freshIp();
         const post = (from: string) =>
           new Request("http://localhost/api/webhooks/stripe", {
@@ -248,6 +248,33 @@ describeOnOneDatabase("rate limits on sign-in, sign-up, magic links, password re
         expect(((await refused.json()) as { code?: string }).code).toBe("rate_limited");
         expect(request.bodyUsed).toBe(false);
         expect((await stripeWebhook.POST(post(freshIp()))).status).toBe(400);
+      });
+
+      it("Stripe webhook: a delivery Stripe signed is never counted, so a burst of its retries is never refused", async () => {
+        const ip = freshIp();
+        // Changed: event id and customer id (stripe-ruby-mock customer.updated: no org to find, acknowledged).
+        const event = fixture("stripe-ruby-mock__customer.updated.json");
+        Object.assign(event, { id: `evt_signed_${suffix()}` });
+        event.data.object.id = `cus_signed_${suffix()}`;
+        const { payload, header } = signed(event);
+        const post = () =>
+          new Request("http://localhost/api/webhooks/stripe", {
+            method: "POST",
+            body: payload,
+            headers: { "content-type": "application/json", "stripe-signature": header, "x-forwarded-for": ip },
+          });
+        // The first applies it, the rest are re-deliveries: none counts toward the address's limit.
+        for (let i = 0; i < 5; i++) expect((await stripeWebhook.POST(post())).status).toBe(200);
+        const key = `stripe-webhook:ip:${ip}`;
+        expect(await limiter.peek(key, STRIPE_WEBHOOK_RATE_LIMIT)).toMatchObject({ success: true, remaining: 300 });
+        // One unsigned delivery from the same address is counted.
+        const unsigned = new Request("http://localhost/api/webhooks/stripe", {
+          method: "POST",
+          body: payload,
+          headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=bad", "x-forwarded-for": ip },
+        });
+        expect((await stripeWebhook.POST(unsigned)).status).toBe(400);
+        expect(await limiter.peek(key, STRIPE_WEBHOOK_RATE_LIMIT)).toMatchObject({ remaining: 299 });
       });
     });
   }
