@@ -15,7 +15,7 @@ const HOUR = 60 * MINUTE;
  * - the e-mail-sending requests are also limited per target address, from any IP, so nobody
  *   can flood a mailbox; a sign-up with a taken address mails its owner, so it is one of them.
  * - MFA counts only wrong codes, per operator: a 6-digit code must not be guessable.
- * - the Stripe webhook counts only deliveries Stripe did not sign, per IP: its own are never refused.
+ * - the Stripe webhook counts only deliveries Stripe did not sign, per IP: its own are never counted.
  * Throughput limits (API per key, sign-ups and unsigned webhook deliveries per IP) fail open: the
  * quota in PostgreSQL bounds what a key can spend, and sign-up/webhook floods guess no secret.
  */
