@@ -652,7 +652,13 @@ export interface OutboxClaim {
  * sends and one statement for their outcome. The rows commit already claimed, with a lease: should
  * this process stop before `deliverOutboxClaim`, the sweep takes them over once the lease runs out.
  */
-export async function claimOutboxIn(tx: Tx, ids: readonly string[], now = new Date()): Promise<OutboxClaim> {
+export async function claimOutboxIn(
+  tx: Tx,
+  ids: readonly string[],
+  // A millisecond on: the rows were stamped due at the transaction's start, to the microsecond,
+  // which may be later than this millisecond's start.
+  now = new Date(Date.now() + 1),
+): Promise<OutboxClaim> {
   const unique = [...new Set(ids)];
   const claimed =
     unique.length === 0
