@@ -14,17 +14,7 @@ export {
 } from "./body";
 export { runFormAction, formValues, IDLE, type FormState } from "./form-state";
 export { oneClickUnsubscribeRoutes, type OneClickUnsubscribe } from "./one-click-unsubscribe";
-export {
-  route,
-  answeringOf,
-  errorResponse,
-  notFound,
-  type RouteContext,
-  type Authenticator,
-  type RouteResult,
-  type RouteAnswer,
-  type PlainAnswer,
-} from "./route";
+export { route, errorResponse, notFound, type RouteContext, type Authenticator, type RouteResult } from "./route";
 export { clientIpFrom, normalizeAddress } from "./client-ip";
 export { encodeTimeCursor, decodeTimeCursor, nextTimeCursor, pageQuerySchema, type TimeCursor } from "./time-cursor";
 export { clientAddressFrom } from "./client-ip";
