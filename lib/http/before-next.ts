@@ -30,7 +30,11 @@ export function routesTaker(
       if (route.method !== req.method) continue;
       const params = route.match(pathname);
       if (!params) continue;
-      void serveWithFetchHandler(req, res, route.handler, params, headers);
+      // Served in the turn's check phase, after every I/O callback of the turn: the answers of
+      // statements already in flight (a webhook batch, a charge) carry their work on before new
+      // requests start theirs, and the requests that arrived together start together (their
+      // claims and charges then share statements). The body waits unread in the meantime.
+      setImmediate(() => void serveWithFetchHandler(req, res, route.handler, params, headers));
       return true;
     }
     return false;
