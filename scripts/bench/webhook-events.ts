@@ -8,18 +8,20 @@ const T0 = 1_700_000_000;
  * files of tests/fixtures/stripe; only ids, links and timestamps changed): subscription checkout,
  * subscription active on the Pro price, a failed then a paid invoice (dunning starts and ends,
  * each sends an event to Inngest), customer.updated, a credit-pack checkout and its partial refund.
+ * Every Stripe id carries `kind` (`bench` for the measured customers, `warm` for the warm-up's),
+ * so the checks count only the measured ones.
  */
-export function customerEvents(orgId: string, n: number): Json[] {
-  const customer = `cus_bench${n}`;
-  const subId = `sub_bench${n}`;
-  const pi = `pi_bench${n}`;
-  const id = (k: number) => `evt_bench${n}_${k}`;
+export function customerEvents(orgId: string, n: number, kind: "bench" | "warm" = "bench"): Json[] {
+  const customer = `cus_${kind}${n}`;
+  const subId = `sub_${kind}${n}`;
+  const pi = `pi_${kind}${n}`;
+  const id = (k: number) => `evt_${kind}${n}_${k}`;
 
   const checkout = fixture("stripe-ruby-mock__checkout.session.completed.json");
   checkout.data.object = fixture("pay__checkout.session.completed.json").object;
   Object.assign(checkout, { id: id(1), created: T0 + 1 });
   Object.assign(checkout.data.object, {
-    id: `cs_bench${n}_sub`,
+    id: `cs_${kind}${n}_sub`,
     client_reference_id: orgId,
     customer,
     subscription: subId,
@@ -38,11 +40,11 @@ export function customerEvents(orgId: string, n: number): Json[] {
 
   const failed = fixture("stripe-ruby-mock__invoice.payment_failed.json");
   Object.assign(failed, { id: id(3), created: T0 + 3 });
-  Object.assign(failed.data.object, { id: `in_bench${n}`, subscription: subId, customer });
+  Object.assign(failed.data.object, { id: `in_${kind}${n}`, subscription: subId, customer });
 
   const paid = fixture("stripe-ruby-mock__invoice.paid.json");
   Object.assign(paid, { id: id(4), created: T0 + 4 });
-  Object.assign(paid.data.object, { id: `in_bench${n}`, subscription: subId, customer });
+  Object.assign(paid.data.object, { id: `in_${kind}${n}`, subscription: subId, customer });
 
   const updated = fixture("stripe-ruby-mock__customer.updated.json");
   Object.assign(updated, { id: id(5), created: T0 + 5 });
@@ -51,7 +53,7 @@ export function customerEvents(orgId: string, n: number): Json[] {
   const pack = fixture("stripe-ruby-mock__checkout.session.completed.json");
   Object.assign(pack, { id: id(6), created: T0 + 6 });
   Object.assign(pack.data.object, {
-    id: `cs_bench${n}_pack`,
+    id: `cs_${kind}${n}_pack`,
     client_reference_id: orgId,
     customer,
     payment_intent: pi,
@@ -60,7 +62,7 @@ export function customerEvents(orgId: string, n: number): Json[] {
   const refund = fixture("stripe-ruby-mock__charge.refunded.json");
   Object.assign(refund, { id: id(7), created: T0 + 7 });
   Object.assign(refund.data.object, {
-    id: `ch_bench${n}`,
+    id: `ch_${kind}${n}`,
     payment_intent: pi,
     amount: 1000,
     amount_refunded: 300,
