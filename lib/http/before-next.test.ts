@@ -41,6 +41,38 @@ describe("routesTaker", () => {
     expect(order).toEqual(["the turn's own work", "handler"]);
   });
 
+  it("does not start a request its client gave up on before its turn came", async () => {
+    let started = 0;
+    const take = routesTaker(
+      [
+        {
+          method: "POST",
+          path: "/hot",
+          handler: async () => {
+            started++;
+            return new Response("hot");
+          },
+        },
+      ],
+      [],
+    );
+    const served = new Promise<void>((resolve) => {
+      server = http.createServer((req, res) => {
+        take(req, res);
+        // The client goes away in the same turn, before the check phase.
+        req.destroy();
+        setImmediate(() => setImmediate(resolve));
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const { port } = server!.address() as net.AddressInfo;
+
+    await fetch(`http://127.0.0.1:${port}/hot`, { method: "POST", body: "x" }).catch(() => null);
+    await served;
+
+    expect(started).toBe(0);
+  });
+
   it("leaves other paths and methods to the server's own handler", async () => {
     const take = routesTaker([{ method: "POST", path: "/hot", handler: async () => new Response("hot") }], []);
     server = http.createServer((req, res) => {

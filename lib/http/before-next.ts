@@ -33,8 +33,11 @@ export function routesTaker(
       // Served in the turn's check phase, after every I/O callback of the turn: the answers of
       // statements already in flight (a webhook batch, a charge) carry their work on before new
       // requests start theirs, and the requests that arrived together start together (their
-      // claims and charges then share statements). The body waits unread in the meantime.
-      setImmediate(() => void serveWithFetchHandler(req, res, route.handler, params, headers));
+      // claims and charges then share statements). The body waits unread in the meantime; a
+      // request its client gave up on meanwhile is not started (its body would never end).
+      setImmediate(() => {
+        if (!req.destroyed) void serveWithFetchHandler(req, res, route.handler, params, headers);
+      });
       return true;
     }
     return false;

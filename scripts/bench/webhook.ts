@@ -164,7 +164,12 @@ export async function runWebhookBenchmark(args: string[]) {
       ["beacon", beaconPort, children[0]!],
       ["raw", rawPort, children[1]!],
     ] as const) {
-      await deliver(port, warmup, concurrency, 0, warmupDistinct);
+      const warmed = await deliver(port, warmup, concurrency, 0, warmupDistinct);
+      // A server that failed its warm-up would be measured doing something else.
+      if (warmed.failed > 0)
+        throw new Error(
+          `${server}: ${warmed.failed} warm-up deliveries failed (${JSON.stringify(warmed.statusCodes)})`,
+        );
       console.error(
         `  ${server}: warmed up with ${warmup.length} deliveries of ${warmupCustomers} customers' events, measuring…`,
       );
