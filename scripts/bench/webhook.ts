@@ -38,9 +38,9 @@ const WEBHOOK_SECRET = `whsec_bench_${randomBytes(12).toString("hex")}`;
 /**
  * Customers whose lives (the same seven events and share of re-deliveries as the measured ones)
  * warm each server up first, so the measured deliveries run code the JIT has already compiled,
- * as a server that has been up for a while does. Beacon's rate rose with the warm-up up to about
- * this many and no further (README, "Benchmarks"); a warm-up of one kind of event left every
- * other handler to be compiled while it was being measured.
+ * as a server that has been up for a while does. Beacon's rate rose with the warm-up, and at this
+ * many customers three runs agreed within 2.5 % (README, "Benchmarks"); a warm-up of one kind of
+ * event left every other handler to be compiled while it was being measured.
  */
 const WARMUP_CUSTOMERS = "600";
 // Each address stays under the webhook's 300/min per-IP limit for the length of a run.
