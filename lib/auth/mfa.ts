@@ -5,7 +5,7 @@ import { withSystem } from "@/db/tenant";
 import { sessions, users } from "@/db/schema";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/http";
-import { enforceRateLimit, RATE_LIMITS, rateLimiter, rateLimitHeaders } from "@/lib/ratelimit";
+import { enforceRateLimit, RATE_LIMITS, rateLimitedError, rateLimiter } from "@/lib/ratelimit";
 import { revokeAllSessions } from "./sessions";
 import { matchTotpStep, newTotpSecret, totpUrl } from "./totp";
 
@@ -54,12 +54,7 @@ export async function mfaEnrolment(userId: string): Promise<MfaEnrolment> {
 export async function verifyOperatorMfa(sessionToken: string, userId: string, code: string, now = new Date()) {
   const failures = `mfa:user:${userId}`;
   const status = await rateLimiter().peek(failures, MFA_ATTEMPTS);
-  if (!status.success) {
-    const retryAfter = Math.max(1, Math.ceil((status.reset - Date.now()) / 1000));
-    throw new AppError("rate_limited", `Too many wrong codes. Try again in ${retryAfter} s.`, {
-      headers: { ...rateLimitHeaders(status), "retry-after": String(retryAfter) },
-    });
-  }
+  if (!status.success) throw rateLimitedError(status, MFA_ATTEMPTS, Date.now(), "Too many wrong codes.");
   const [user] = await db()
     .select({
       secret: users.totpSecret,

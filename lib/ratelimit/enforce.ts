@@ -84,12 +84,18 @@ export async function enforceRateLimit(
   return { decision, headers: rateLimitHeaders(decision, now) };
 }
 
-/** The 429 `rate_limited` of a refusing decision, with Retry-After and RateLimit-* headers. */
-export function rateLimitedError(decision: RateLimitDecision, rule: RateLimitRule, now = Date.now()): AppError {
+/**
+ * The 429 `rate_limited` of a refusing decision, with Retry-After and RateLimit-* headers; `what`
+ * says what was refused, for a limit whose wording the caller knows better (wrong MFA codes).
+ */
+export function rateLimitedError(
+  decision: RateLimitDecision,
+  rule: RateLimitRule,
+  now = Date.now(),
+  what = `Rate limit of ${rule.limit} requests per ${Math.round(rule.windowMs / 1000)} s exceeded.`,
+): AppError {
   const retryAfter = Math.max(1, Math.ceil((decision.reset - now) / 1000));
-  return new AppError(
-    "rate_limited",
-    `Rate limit of ${rule.limit} requests per ${Math.round(rule.windowMs / 1000)} s exceeded. Retry in ${retryAfter} s.`,
-    { headers: { ...rateLimitHeaders(decision, now), "retry-after": String(retryAfter) } },
-  );
+  return new AppError("rate_limited", `${what} Retry in ${retryAfter} s.`, {
+    headers: { ...rateLimitHeaders(decision, now), "retry-after": String(retryAfter) },
+  });
 }

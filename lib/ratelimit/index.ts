@@ -6,7 +6,14 @@ export { OutagePolicyLimiter } from "./outage-policy";
 export { DatabaseRateLimiter } from "./database";
 export { RATE_LIMITS, apiKeyRule, signUpPerIpRule } from "./limits";
 
-export { createRateLimiter, rateLimiter, setRateLimiter, rateLimitHeaders, enforceRateLimit } from "./enforce";
+export {
+  createRateLimiter,
+  rateLimiter,
+  setRateLimiter,
+  rateLimitHeaders,
+  enforceRateLimit,
+  rateLimitedError,
+} from "./enforce";
 export { FailureLimit } from "./failure-limit";
 export {
   STRIPE_WEBHOOK_RATE_LIMIT,
